@@ -1,0 +1,524 @@
+"""Load and validate a rule set (resources/rules/*.toml) into immutable records.
+
+A rule set is data: every number and every reading the engine uses comes from here. Loading
+checks the whole file and reports every problem with its exact key path, so an administrator
+editing a copy for another year is told what is wrong rather than getting a wrong score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "resources" / "rules"
+DEFAULT_RULE_SET = RULES_DIR / "wujiang-2022.toml"
+SUPPORTED_FORMAT = 1
+
+# What each formula needs from its clause: parameter name -> kind. Kinds: "number",
+# "text", "ids" (a list of evidence ids of the same clause). Formulas live in core/formulas.py.
+FORMULA_PARAMS: dict[str, dict[str, str]] = {
+    "bases": {"per_item": "number", "bonus_per_item": "number", "bonus_cap": "number"},
+    "trips": {"per_item": "number", "base_trips": "number", "min_enterprises": "number",
+              "bonus_per_item": "number", "bonus_cap": "number",
+              "deduction_per_poor": "number", "deduction_cap_per_trip": "number",
+              "poor_verdict": "text"},
+    "all_evidence": {},
+    "people_ranked": {"min_people": "number", "top": "number", "step": "number",
+                      "floor": "number", "arrivals_evidence": "ids",
+                      "placements_evidence": "ids"},
+    "retention_ranked": {"min_ratio": "number", "top": "number", "step": "number",
+                         "floor": "number", "retained_evidence": "ids"},
+    "deliveries": {"per_item": "number", "min_stars": "number",
+                   "bonus_per_item": "number", "bonus_cap": "number"},
+    "rating_ranked": {"min_rating": "number", "top": "number", "step": "number",
+                      "floor": "number"},
+    "assessor_awarded": {"per_ticked_item": "number"},
+    "insurance": {"min_ratio": "number", "per_point_short": "number"},
+}
+# Readings each formula consults, with the values it understands (None: any value of that type).
+FORMULA_READINGS: dict[str, dict[str, Any]] = {
+    "bases": {"base_agreement_in_period": bool, "base_agreement_must_be_seen": bool},
+    "trips": {"online_trips_counted": int, "trip_placement": ("most_points",),
+              "trip_deductions_scope": ("counted_trips",), "trip_clause_floor": int,
+              "trip_requires_evidence": list},
+    "people_ranked": {"new_member_bases_signed_in_period": bool, "tie_rule": ("competition", "dense"),
+                      "rank_only_qualifying": (True,), "ranking_provisional_until_final": bool},
+    "retention_ranked": {"new_member_bases_signed_in_period": bool, "tie_rule": ("competition", "dense"),
+                         "rank_only_qualifying": (True,), "ranking_provisional_until_final": bool},
+    "rating_ranked": {"tie_rule": ("competition", "dense"), "rank_only_qualifying": (True,),
+                      "ranking_provisional_until_final": bool},
+    "deliveries": {"delivery_in_period": bool},
+    "assessor_awarded": {"management_suggestion": ("full_when_all_ticked",)},
+    "insurance": {"insurance_denominator": ("arrivals",),
+                  "insurance_shortfall": ("continuous", "whole_points"),
+                  "new_member_bases_signed_in_period": bool},
+}
+GRADE_READINGS: dict[str, Any] = {
+    "quota_rounding": ("floor", "round", "ceil"),
+    "unqualified_grade": str,
+    "grade_below_quotas": str,
+    "grade_boundary_tie": ("all_lower",),
+    "ranking_display_decimals": int,
+}
+VETO_CONDITIONS = {"flag": ("fact",), "licence_cancelled": (), "credit_grade": ("kind", "grades"),
+                   "total_below": ("threshold",)}
+NEGATIVE_FLAGS = ("major_incident",)
+NEGATIVE_COUNTS = ("collective_disputes_lost", "individual_disputes_lost", "complaints")
+
+
+class RuleSetError(Exception):
+    """The rule set file is unusable; `problems` lists every (key path, message)."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {path}: {message}" for path, message in problems)
+        super().__init__(f"rule set {source} is invalid:\n{lines}")
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    name: str
+    value: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    points: Fraction
+    text: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    section: str
+    title: str
+    formula: str
+    points: Fraction
+    text: str
+    readings: tuple[str, ...]
+    evidence: tuple[EvidenceItem, ...]
+    record_evidence: tuple[EvidenceItem, ...]
+    params: Mapping[str, Any]
+
+    @property
+    def evidence_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.evidence)
+
+
+@dataclass(frozen=True)
+class Deduction:
+    id: str
+    fact: str
+    text: str
+    per_case: Fraction | None
+    threshold: int | None
+    once: Fraction | None
+
+
+@dataclass(frozen=True)
+class Veto:
+    id: str
+    condition: str
+    text: str
+    unqualified: bool
+    revoked: bool
+    fact: str | None = None
+    kind: str | None = None
+    grades: tuple[str, ...] = ()
+    threshold: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class Negative:
+    id: str
+    title: str
+    text: str
+    total_floor: Fraction
+    deductions: tuple[Deduction, ...]
+    vetoes: tuple[Veto, ...]
+
+
+@dataclass(frozen=True)
+class GradeRules:
+    text: str
+    order: tuple[str, ...]
+    quota_share: Mapping[str, Fraction]
+    readings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    title: str
+    document: str
+    issued: dt.date
+    year: int
+    period_start: dt.date
+    period_end: dt.date
+    unit_kinds: Mapping[str, str]
+    base_types: Mapping[str, str]
+    trip_modes: Mapping[str, str]
+    evaluation_verdicts: tuple[str, ...]
+    credit_grades: tuple[str, ...]
+    sections: tuple[Section, ...]
+    clauses: tuple[Clause, ...]
+    negative: Negative
+    grades: GradeRules
+    readings: Mapping[str, Reading]
+    source_text: str = field(repr=False)
+    sha256: str
+
+    def clause(self, clause_id: str) -> Clause:
+        for clause in self.clauses:
+            if clause.id == clause_id:
+                return clause
+        raise KeyError(clause_id)
+
+    def reading(self, name: str) -> Any:
+        return self.readings[name].value
+
+    def in_period(self, day: dt.date) -> bool:
+        return self.period_start <= day <= self.period_end
+
+    def quota_caps(self, assessed: int) -> dict[str, int]:
+        """The most units each quota grade may hold when `assessed` units are assessed."""
+        rounding = {"floor": math.floor, "ceil": math.ceil, "round": round}[self.reading("quota_rounding")]
+        return {grade: int(rounding(share * assessed)) for grade, share in self.grades.quota_share.items()}
+
+
+def load_rule_set(path: str | Path = DEFAULT_RULE_SET) -> RuleSet:
+    path = Path(path)
+    return parse_rule_set(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def parse_rule_set(text: str, source: str = "<rule set>") -> RuleSet:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleSetError(source, [("(file)", f"not valid TOML: {exc}")]) from None
+    checker = _Checker()
+    rule_set = checker.rule_set(data, text)
+    if checker.problems:
+        raise RuleSetError(source, checker.problems)
+    assert rule_set is not None
+    return rule_set
+
+
+def _number(value: Any) -> Fraction:
+    # str() first, so a TOML 0.08 becomes exactly 8/100 and not the binary float's value.
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+class _Checker:
+    """Walks the TOML tree, building records and collecting every problem with its key path."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+    def get(self, table: Any, key: str, path: str, kind: str, default: Any = ...) -> Any:
+        here = f"{path}.{key}" if path else key
+        if not isinstance(table, dict):
+            return None
+        if key not in table:
+            if default is ...:
+                self.fail(here, "missing")
+                return None
+            return default
+        value = table[key]
+        ok = {
+            "text": lambda v: isinstance(v, str) and v.strip() != "",
+            "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
+            "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "bool": lambda v: isinstance(v, bool),
+            "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
+            "table": lambda v: isinstance(v, dict),
+            "list": lambda v: isinstance(v, list),
+            "texts": lambda v: isinstance(v, list) and all(isinstance(x, str) and x for x in v),
+            "names": lambda v: isinstance(v, dict) and v != {} and all(isinstance(x, str) for x in v.values()),
+        }[kind](value)
+        if not ok:
+            expected = {"text": "a non-empty string", "number": "a number ≥ 0", "int": "an integer",
+                        "bool": "true or false", "date": "a date (YYYY-MM-DD)", "table": "a table",
+                        "list": "an array", "texts": "an array of non-empty strings",
+                        "names": "a non-empty table of strings"}[kind]
+            self.fail(here, f"expected {expected}, found {value!r}")
+            return None
+        return _number(value) if kind == "number" else value
+
+    def rule_set(self, data: dict, text: str) -> RuleSet | None:
+        fmt = self.get(data, "format", "", "int")
+        if fmt is not None and fmt != SUPPORTED_FORMAT:
+            self.fail("format", f"this program reads rule set format {SUPPORTED_FORMAT}, not {fmt}")
+        known_top = {"format", "id", "title", "document", "issued", "year", "period_start",
+                     "period_end", "unit_kinds", "base_types", "trip_modes", "evaluation_verdicts",
+                     "credit_grades", "sections", "clauses", "negative", "grades", "readings"}
+        for key in data:
+            if key not in known_top:
+                self.fail(key, "unknown key")
+        readings = self.readings(data.get("readings"))
+        sections = self.sections(data.get("sections"))
+        section_ids = {s.id for s in sections}
+        clauses = self.clauses(data.get("clauses"), section_ids, readings)
+        period_start = self.get(data, "period_start", "", "date")
+        period_end = self.get(data, "period_end", "", "date")
+        if period_start and period_end and period_start > period_end:
+            self.fail("period_end", "must not be before period_start")
+        unit_kinds = self.get(data, "unit_kinds", "", "names")
+        verdicts = self.get(data, "evaluation_verdicts", "", "texts")
+        negative = self.negative(data.get("negative"), unit_kinds or {})
+        grades = self.grades(data.get("grades"), readings)
+        for clause in clauses:
+            poor = clause.params.get("poor_verdict")
+            if poor is not None and verdicts is not None and poor not in verdicts:
+                self.fail(f"clauses[{clause.id}].params.poor_verdict",
+                          f"{poor!r} is not one of evaluation_verdicts {verdicts}")
+        values = dict(
+            id=self.get(data, "id", "", "text"), title=self.get(data, "title", "", "text"),
+            document=self.get(data, "document", "", "text"), issued=self.get(data, "issued", "", "date"),
+            year=self.get(data, "year", "", "int"), period_start=period_start, period_end=period_end,
+            unit_kinds=unit_kinds, base_types=self.get(data, "base_types", "", "names"),
+            trip_modes=self.get(data, "trip_modes", "", "names"), evaluation_verdicts=verdicts,
+            credit_grades=self.get(data, "credit_grades", "", "texts"),
+        )
+        modes = values["trip_modes"] or {}
+        if values["trip_modes"] is not None and set(modes) != {"offline", "online"}:
+            self.fail("trip_modes", "must name exactly the modes offline and online")
+        if values["base_types"] is not None and set(values["base_types"]) != {"labour", "school"}:
+            self.fail("base_types", "must name exactly the base types labour and school")
+        if self.problems or negative is None or grades is None:
+            return None
+        return RuleSet(
+            **{k: v for k, v in values.items() if k not in ("unit_kinds", "base_types", "trip_modes",
+                                                          "evaluation_verdicts", "credit_grades")},
+            unit_kinds=MappingProxyType(dict(unit_kinds)),
+            base_types=MappingProxyType(dict(values["base_types"])),
+            trip_modes=MappingProxyType(dict(modes)),
+            evaluation_verdicts=tuple(verdicts), credit_grades=tuple(values["credit_grades"]),
+            sections=tuple(sections), clauses=tuple(clauses), negative=negative, grades=grades,
+            readings=MappingProxyType(readings), source_text=text,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+
+    def readings(self, table: Any) -> dict[str, Reading]:
+        if not isinstance(table, dict):
+            self.fail("readings", "missing or not a table")
+            return {}
+        readings = {}
+        for name, entry in table.items():
+            path = f"readings.{name}"
+            if not isinstance(entry, dict) or "value" not in entry:
+                self.fail(path, "expected a table with value and description")
+                continue
+            for key in entry:
+                if key not in ("value", "description"):
+                    self.fail(f"{path}.{key}", "unknown key")
+            description = self.get(entry, "description", path, "text")
+            readings[name] = Reading(name, entry["value"], description or "")
+        return readings
+
+    def check_reading(self, readings: dict[str, Reading], name: str, accepted: Any, path: str) -> None:
+        if name not in readings:
+            self.fail(path, f"needs reading {name!r}, which [readings] does not define")
+            return
+        value = readings[name].value
+        if isinstance(accepted, tuple):
+            if value not in accepted:
+                self.fail(f"readings.{name}.value", f"must be one of {list(accepted)}, found {value!r}")
+        elif accepted is int:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                self.fail(f"readings.{name}.value", f"expected an integer ≥ 0, found {value!r}")
+        elif not isinstance(value, accepted):
+            self.fail(f"readings.{name}.value", f"expected {accepted.__name__}, found {value!r}")
+
+    def sections(self, entries: Any) -> list[Section]:
+        if not isinstance(entries, list) or not entries:
+            self.fail("sections", "missing or empty")
+            return []
+        sections = []
+        for i, entry in enumerate(entries):
+            path = f"sections[{i}]"
+            values = (self.get(entry, "id", path, "text"), self.get(entry, "title", path, "text"),
+                      self.get(entry, "points", path, "number"), self.get(entry, "text", path, "text", ""))
+            if None not in values:
+                sections.append(Section(*values))
+        return sections
+
+    def evidence_items(self, entry: dict, key: str, path: str) -> tuple[EvidenceItem, ...]:
+        items = self.get(entry, key, path, "list", [])
+        result = []
+        for j, item in enumerate(items or []):
+            here = f"{path}.{key}[{j}]"
+            item_id, label = self.get(item, "id", here, "text"), self.get(item, "label", here, "text")
+            if item_id and label:
+                result.append(EvidenceItem(item_id, label))
+        ids = [e.id for e in result]
+        if len(ids) != len(set(ids)):
+            self.fail(f"{path}.{key}", "evidence ids must be unique")
+        return tuple(result)
+
+    def clauses(self, entries: Any, section_ids: set[str], readings: dict[str, Reading]) -> list[Clause]:
+        if not isinstance(entries, list) or not entries:
+            self.fail("clauses", "missing or empty")
+            return []
+        clauses, seen = [], set()
+        for i, entry in enumerate(entries):
+            path = f"clauses[{i}]"
+            clause_id = self.get(entry, "id", path, "text")
+            if clause_id:
+                path = f"clauses[{clause_id}]"
+                if clause_id in seen:
+                    self.fail(path, "duplicate clause id")
+                seen.add(clause_id)
+            section = self.get(entry, "section", path, "text")
+            if section and section not in section_ids:
+                self.fail(f"{path}.section", f"no section {section!r}")
+            formula = self.get(entry, "formula", path, "text")
+            if formula and formula not in FORMULA_PARAMS:
+                self.fail(f"{path}.formula", f"unknown formula {formula!r}; known: {sorted(FORMULA_PARAMS)}")
+                formula = None
+            for key in entry if isinstance(entry, dict) else ():
+                if key not in ("id", "section", "title", "formula", "points", "text", "readings",
+                               "evidence", "record_evidence", "params"):
+                    self.fail(f"{path}.{key}", "unknown key")
+            evidence = self.evidence_items(entry, "evidence", path)
+            record_evidence = self.evidence_items(entry, "record_evidence", path)
+            clause_readings = self.get(entry, "readings", path, "texts", [])
+            for name in clause_readings or ():
+                if name not in readings:
+                    self.fail(f"{path}.readings", f"names reading {name!r}, which [readings] does not define")
+            params = self.params(entry, path, formula, {e.id for e in evidence})
+            if formula:
+                for name, accepted in FORMULA_READINGS.get(formula, {}).items():
+                    self.check_reading(readings, name, accepted, f"{path}.formula")
+                if formula == "trips" and "trip_requires_evidence" in readings:
+                    wanted = readings["trip_requires_evidence"].value
+                    known = {e.id for e in record_evidence}
+                    for item in wanted if isinstance(wanted, list) else ():
+                        if item not in known:
+                            self.fail("readings.trip_requires_evidence.value",
+                                      f"{item!r} is not a record_evidence id of clause {clause_id}")
+                if formula == "bases" and not record_evidence:
+                    self.fail(f"{path}.record_evidence", "the bases formula needs the agreement evidence item")
+                if formula in ("all_evidence", "assessor_awarded") and not evidence:
+                    self.fail(f"{path}.evidence", f"the {formula} formula needs at least one evidence item")
+            values = (clause_id, section, self.get(entry, "title", path, "text"), formula,
+                      self.get(entry, "points", path, "number"), self.get(entry, "text", path, "text"))
+            if None not in values and params is not None:
+                clauses.append(Clause(*values, readings=tuple(clause_readings or ()), evidence=evidence,
+                                      record_evidence=record_evidence, params=MappingProxyType(params)))
+        return clauses
+
+    def params(self, entry: Any, path: str, formula: str | None, evidence_ids: set[str]) -> dict | None:
+        table = self.get(entry, "params", path, "table", {})
+        if table is None or formula is None:
+            return None
+        spec = FORMULA_PARAMS[formula]
+        params: dict[str, Any] = {}
+        for key in table:
+            if key not in spec:
+                self.fail(f"{path}.params.{key}", f"unknown parameter for formula {formula!r}")
+        for key, kind in spec.items():
+            here = f"{path}.params"
+            if kind == "ids":
+                ids = self.get(table, key, here, "texts")
+                for item in ids or ():
+                    if item not in evidence_ids:
+                        self.fail(f"{here}.{key}", f"{item!r} is not an evidence id of this clause")
+                params[key] = tuple(ids or ())
+            else:
+                params[key] = self.get(table, key, here, kind)
+        return params
+
+    def negative(self, table: Any, unit_kinds: Mapping[str, str]) -> Negative | None:
+        path = "negative"
+        if not isinstance(table, dict):
+            self.fail(path, "missing or not a table")
+            return None
+        deductions = []
+        for i, entry in enumerate(self.get(table, "deductions", path, "list", []) or []):
+            here = f"{path}.deductions[{i}]"
+            fact = self.get(entry, "fact", here, "text")
+            if fact and fact not in NEGATIVE_COUNTS:
+                self.fail(f"{here}.fact", f"unknown fact {fact!r}; known: {list(NEGATIVE_COUNTS)}")
+            per_case = self.get(entry, "per_case", here, "number", None)
+            once = self.get(entry, "once", here, "number", None)
+            threshold = self.get(entry, "threshold", here, "int", None)
+            if (per_case is None) == (once is None):
+                self.fail(here, "give exactly one of per_case or once")
+            if once is not None and threshold is None:
+                self.fail(f"{here}.threshold", "missing (a deduction made once needs a threshold)")
+            deductions.append(Deduction(self.get(entry, "id", here, "text"), fact,
+                                        self.get(entry, "text", here, "text"), per_case, threshold, once))
+        vetoes = []
+        for i, entry in enumerate(self.get(table, "vetoes", path, "list", []) or []):
+            here = f"{path}.vetoes[{i}]"
+            condition = self.get(entry, "condition", here, "text")
+            if condition not in VETO_CONDITIONS:
+                if condition:
+                    self.fail(f"{here}.condition", f"unknown condition {condition!r}; known: {list(VETO_CONDITIONS)}")
+                continue
+            extra: dict[str, Any] = {}
+            if condition == "flag":
+                extra["fact"] = self.get(entry, "fact", here, "text")
+                if extra["fact"] and extra["fact"] not in NEGATIVE_FLAGS:
+                    self.fail(f"{here}.fact", f"unknown flag {extra['fact']!r}; known: {list(NEGATIVE_FLAGS)}")
+            elif condition == "credit_grade":
+                extra["kind"] = self.get(entry, "kind", here, "text")
+                if extra["kind"] and extra["kind"] not in unit_kinds:
+                    self.fail(f"{here}.kind", f"unknown unit kind {extra['kind']!r}")
+                extra["grades"] = tuple(self.get(entry, "grades", here, "texts") or ())
+            elif condition == "total_below":
+                extra["threshold"] = self.get(entry, "threshold", here, "number")
+            vetoes.append(Veto(self.get(entry, "id", here, "text"), condition, self.get(entry, "text", here, "text"),
+                               self.get(entry, "unqualified", here, "bool"), self.get(entry, "revoked", here, "bool"),
+                               **extra))
+        return Negative(self.get(table, "id", path, "text"), self.get(table, "title", path, "text"),
+                        self.get(table, "text", path, "text"), self.get(table, "total_floor", path, "number"),
+                        tuple(deductions), tuple(vetoes))
+
+    def grades(self, table: Any, readings: dict[str, Reading]) -> GradeRules | None:
+        path = "grades"
+        if not isinstance(table, dict):
+            self.fail(path, "missing or not a table")
+            return None
+        order = self.get(table, "order", path, "texts") or []
+        shares = self.get(table, "quota_share", path, "table") or {}
+        quota_share = {}
+        for grade, share in shares.items():
+            if grade not in order:
+                self.fail(f"{path}.quota_share.{grade}", f"{grade!r} is not in grades.order")
+            value = self.get(shares, grade, f"{path}.quota_share", "number")
+            if value is not None and value > 1:
+                self.fail(f"{path}.quota_share.{grade}", "a share is at most 1")
+            quota_share[grade] = value
+        if order and list(quota_share) != order[:len(quota_share)]:
+            self.fail(f"{path}.quota_share", "quotas must be given for the best grades, in order")
+        for name, accepted in GRADE_READINGS.items():
+            self.check_reading(readings, name, accepted, f"{path}.readings")
+        for name in ("unqualified_grade", "grade_below_quotas"):
+            value = readings.get(name)
+            if value is not None and value.value not in order:
+                self.fail(f"readings.{name}.value", f"{value.value!r} is not in grades.order")
+        return GradeRules(self.get(table, "text", path, "text") or "", tuple(order),
+                          MappingProxyType(quota_share),
+                          tuple(self.get(table, "readings", path, "texts", []) or ()))
