@@ -134,7 +134,8 @@ def schema() -> dict:
 def load_year(path: str | Path, rule_set: RuleSet) -> tuple[Year | None, list[Problem]]:
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors often save UTF-8 with a byte-order mark.
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         return None, [Problem(path.name, "$", "", Msg.of("json.not_utf8"))]
     except json.JSONDecodeError as exc:
@@ -143,10 +144,15 @@ def load_year(path: str | Path, rule_set: RuleSet) -> tuple[Year | None, list[Pr
     return parse_year(data, rule_set, source=path.name)
 
 
+def member(key: str) -> str:
+    """`.key`, or `["2.1"]` for keys that are not plain names (clause ids contain dots)."""
+    return f".{key}" if key.isidentifier() else f'["{key}"]'
+
+
 def json_path(parts: Iterable[Any]) -> str:
     text = "$"
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        text += f"[{part}]" if isinstance(part, int) else member(part)
     return text
 
 
@@ -255,7 +261,7 @@ class _Reader:
         caps = self.rules.quota_caps(len(units))
         for grade, count in quotas.items():
             if grade in caps and count > caps[grade]:
-                self.fail("$.grade_quotas", grade, "fact.quota_above_cap", count=count, cap=caps[grade],
+                self.fail("$.grade_quotas", grade, "fact.quota_above_cap", grade=grade, count=count, cap=caps[grade],
                           assessed=len(units))
         promotions = []
         for i, entry in enumerate(data.get("grade_promotions", [])):
@@ -286,7 +292,7 @@ class _Reader:
             evaluations = tuple(t.get("evaluations", []))
             for j, verdict in enumerate(evaluations):
                 if verdict not in self.rules.evaluation_verdicts:
-                    self.fail(f"{here}.evaluations", str(j), "fact.bad_verdict", value=verdict,
+                    self.fail(f"{here}.evaluations[{j}]", "", "fact.bad_verdict", value=verdict,
                               allowed=list(self.rules.evaluation_verdicts))
             if len(evaluations) > t["enterprises"]:
                 self.fail(here, "evaluations", "fact.more_evaluations_than_enterprises",
@@ -300,14 +306,15 @@ class _Reader:
             if clause_id not in clause_evidence:
                 self.fail(f"{location}.evidence", clause_id, "fact.unknown_clause", known=list(clause_evidence))
                 continue
-            evidence[clause_id] = self.ticks(ticks, clause_evidence[clause_id], f"{location}.evidence.{clause_id}")
+            # Clause ids contain dots, so they are quoted in paths: $.units[0].evidence["2.1"].
+            evidence[clause_id] = self.ticks(ticks, clause_evidence[clause_id], f'{location}.evidence["{clause_id}"]')
         deliveries = tuple(
             Delivery(self.date(d["date"], f"{location}.deliveries[{i}]", "date"), d["enterprise"], d["stars"])
             for i, d in enumerate(data.get("deliveries", [])))
         negative_data = data.get("negative", {})
         for i, kind in enumerate(negative_data.get("licences_cancelled", [])):
             if kind not in kinds:
-                self.fail(f"{location}.negative.licences_cancelled", str(i), "fact.licence_not_held", kind=kind)
+                self.fail(f"{location}.negative.licences_cancelled[{i}]", "", "fact.licence_not_held", kind=kind)
         for kind, grade in negative_data.get("credit_grades", {}).items():
             if kind not in kinds:
                 self.fail(f"{location}.negative.credit_grades", kind, "fact.licence_not_held", kind=kind)

@@ -118,6 +118,8 @@ def poor_count(trip: Trip, poor_verdict: str) -> int:
 def trip_qualifies(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
     """Reasons a trip cannot count (empty when it qualifies)."""
     reasons = []
+    if rules.reading("trip_in_period") and not rules.in_period(trip.date):
+        reasons.append(Msg.of("trips.out_of_period"))
     if trip.enterprises < clause.params["min_enterprises"]:
         reasons.append(Msg.of("trips.too_few_enterprises", enterprises=trip.enterprises,
                               minimum=clause.params["min_enterprises"]))
@@ -188,7 +190,9 @@ class People:
     placements: int  # confirmed trainees and interns
     placements_retained: int
     facts: tuple[Msg, ...]
-    missing: tuple[Msg, ...]
+    missing_arrivals: tuple[Msg, ...]  # evidence that would confirm the arrivals
+    missing_placements: tuple[Msg, ...]
+    missing_retained: tuple[Msg, ...]
 
     @property
     def total(self) -> int:
@@ -212,7 +216,8 @@ def confirmed_people(rules: RuleSet, unit: Unit) -> People:
     """
     people_clause = _clause_with(rules, "people_ranked")
     retention_clause = _clause_with(rules, "retention_ranked")
-    facts, missing = [], []
+    facts = []
+    missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
     sums = {"labour": [0, 0], "school": [0, 0]}
     for base in unit.bases:
         eligible = base_eligible_for_people(rules, unit, base)
@@ -227,18 +232,18 @@ def confirmed_people(rules: RuleSet, unit: Unit) -> People:
         unseen = _missing_items(people_clause, unit, people_clause.params[param]) if people_clause else []
         confirmed = not unseen
         if not confirmed and sums[kind][0]:
-            missing.extend(Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
+            missing[kind].extend(Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
                                   item=_label(people_clause, i)) for i in unseen)
         groups[kind] = sums[kind] if confirmed else [0, 0]
     retained_unseen = (_missing_items(retention_clause, unit, retention_clause.params["retained_evidence"])
                        if retention_clause else [])
     if retained_unseen:
         if groups["labour"][1] + groups["school"][1]:
-            missing.extend(Msg.of("missing.retained", retained=groups["labour"][1] + groups["school"][1],
+            missing["retained"].extend(Msg.of("missing.retained", retained=groups["labour"][1] + groups["school"][1],
                                   item=_label(retention_clause, i)) for i in retained_unseen)
         groups["labour"][1] = groups["school"][1] = 0
     return People(groups["labour"][0], groups["labour"][1], groups["school"][0], groups["school"][1],
-                  tuple(facts), tuple(missing))
+                  tuple(facts), tuple(missing["labour"]), tuple(missing["school"]), tuple(missing["retained"]))
 
 
 def _clause_with(rules: RuleSet, formula: str) -> Clause | None:
@@ -263,7 +268,8 @@ def people_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
     minimum = clause.params["min_people"]
     step = Msg.of("people.total", arrivals=people.arrivals, placements=people.placements, total=n,
                   minimum=minimum, verdict=Msg.of("verdict.pass" if n >= minimum else "verdict.below"))
-    return Measure(Fraction(n), n >= minimum, people.facts, people.missing, (step,))
+    return Measure(Fraction(n), n >= minimum, people.facts, people.missing_arrivals + people.missing_placements,
+                   (step,))
 
 
 def retention_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
@@ -274,7 +280,8 @@ def retention_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
     qualifies = n > 0 and ratio >= minimum
     step = Msg.of("retention.value", retained=s, total=n, ratio=ratio * 100, minimum=minimum * 100,
                   value=ratio * s, verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
-    return Measure(ratio * s, qualifies, people.facts, people.missing, (step,))
+    missing = people.missing_arrivals + people.missing_placements + people.missing_retained
+    return Measure(ratio * s, qualifies, people.facts, missing, (step,))
 
 
 def rating_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
@@ -385,7 +392,7 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     unseen = _missing_items(clause, unit)
     insured = unit.insured_workers if not unseen else 0
     facts = (Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals),)
-    missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) + people.missing
+    missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) + people.missing_arrivals
     if arrivals == 0:
         return _result(clause, ZERO, facts=facts, missing=missing, steps=(Msg.of("insurance.no_arrivals"),))
     ratio = Fraction(insured, arrivals)

@@ -16,7 +16,13 @@ class Problem:
     message: Msg
 
     def text(self) -> str:
-        where = f"{self.location}.{self.field}" if self.field else self.location
+        if not self.field:
+            where = self.location
+        elif self.field.isidentifier():
+            where = f"{self.location}.{self.field}"
+        else:  # clause ids such as 2.1 contain dots
+            where = f'{self.location}["{self.field}"]'
+
         return f"{self.source}: {where}: {render(self.message)}"
 
     def as_json(self) -> dict[str, Any]:

@@ -45,7 +45,7 @@ FORMULA_PARAMS: dict[str, dict[str, str]] = {
 # Readings each formula consults, with the values it understands (None: any value of that type).
 FORMULA_READINGS: dict[str, dict[str, Any]] = {
     "bases": {"base_agreement_in_period": bool, "base_agreement_must_be_seen": bool},
-    "trips": {"online_trips_counted": int, "trip_placement": ("most_points",),
+    "trips": {"trip_in_period": bool, "online_trips_counted": int, "trip_placement": ("most_points",),
               "trip_deductions_scope": ("counted_trips",), "trip_clause_floor": int,
               "trip_requires_evidence": list},
     "people_ranked": {"new_member_bases_signed_in_period": bool, "tie_rule": ("competition", "dense"),
