@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from core import backup
+from core.dataset import SQLITE_MAGIC, Dataset, DatasetError, create_file, inspect
 from core.engine import score_year
-from core.facts import load_year
+from core.facts import load_year, year_to_json
 from core.messages import Msg, render
 from core.report import ranking_table, year_result_json
 from core.rules import RULES_DIR, RuleSet, load_rule_set
@@ -42,11 +44,52 @@ def rule_set_for(year_file: Path, rules_file: str | None) -> RuleSet | None:
     return find_rule_set(rule_set_id)
 
 
+def is_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def fail(exc: DatasetError) -> int:
+    print(render(exc.msg), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def open_read_only(path: Path) -> Dataset:
+    """A dataset opened for reading; notices (e.g. a changed rule set) go to stderr."""
+    ds = Dataset.open(path, read_only=True)
+    for notice in ds.notices:
+        print(render(notice), file=sys.stderr)
+    return ds
+
+
+def print_result(rules: RuleSet, year, as_json: bool) -> None:
+    result = score_year(rules, year)
+    if as_json:
+        json.dump(year_result_json(rules, result), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(ranking_table(rules, result))
+
+
 def command_score(args: argparse.Namespace) -> int:
     path = Path(args.year)
     if not path.is_file():
         print(say("cli.file_not_found", path=str(path)), file=sys.stderr)
         return EXIT_BAD_INPUT
+    if is_sqlite(path):
+        if args.rules:
+            print(say("dataset.rules_option"), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            with open_read_only(path) as ds:
+                rules, year = ds.rule_set(), ds.year()
+        except DatasetError as exc:
+            return fail(exc)
+        print_result(rules, year, args.json)
+        return 0
     rules = rule_set_for(path, args.rules)
     if rules is None:
         print(say("cli.rule_set_not_found", id=json.loads(path.read_text(encoding="utf-8"))["rule_set"]),
@@ -58,12 +101,125 @@ def command_score(args: argparse.Namespace) -> int:
         for problem in problems:
             print("  " + problem.text(), file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = score_year(rules, year)
-    if args.json:
-        json.dump(year_result_json(rules, result), sys.stdout, ensure_ascii=False, indent=1)
-        print()
+    print_result(rules, year, args.json)
+    return 0
+
+
+def command_import_json(args: argparse.Namespace) -> int:
+    path, target = Path(args.year), Path(args.to)
+    if not path.is_file():
+        print(say("cli.file_not_found", path=str(path)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if target.exists():
+        print(say("dataset.exists", file=target.name), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rules = rule_set_for(path, args.rules)
+    if rules is None:
+        print(say("cli.rule_set_not_found", id=json.loads(path.read_text(encoding="utf-8"))["rule_set"]),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    year, problems = load_year(path, rules)
+    if not problems:
+        try:
+            problems = create_file(target, rules, args.assessor or default_assessor(), args.role, year)
+        except DatasetError as exc:
+            return fail(exc)
+    if problems:
+        print(say("cli.problems", source=path.name, count=len(problems)), file=sys.stderr)
+        for problem in problems:
+            print("  " + problem.text(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(say("dataset.imported", file=str(target), year=year.year, units=len(year.units), id=rules.id))
+    return 0
+
+
+def default_assessor() -> str:
+    import getpass
+    try:
+        return getpass.getuser() or "导入"
+    except Exception:  # no user name in this environment
+        return "导入"
+
+
+def command_export_json(args: argparse.Namespace) -> int:
+    path = Path(args.dataset)
+    try:
+        with open_read_only(path) as ds:
+            data = year_to_json(ds.year())
+    except DatasetError as exc:
+        return fail(exc)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if args.out:
+        out = Path(args.out)
+        part = out.with_name(out.name + ".part")
+        part.write_text(text, encoding="utf-8")
+        part.replace(out)
+        print(say("dataset.exported", file=str(out)), file=sys.stderr)
     else:
-        print(ranking_table(rules, result))
+        sys.stdout.write(text)
+    return 0
+
+
+def command_verify_audit(args: argparse.Namespace) -> int:
+    path = Path(args.dataset)
+    try:
+        with open_read_only(path) as ds:
+            broken = ds.verify_audit()
+            count, digest = ds.audit_head()
+    except DatasetError as exc:
+        return fail(exc)
+    if broken is not None:
+        print(say("dataset.audit_broken", file=path.name, seq=broken))
+        return 1
+    print(say("dataset.audit_intact", file=path.name, count=count, hash=digest))
+    return 0
+
+
+def backup_state(info: backup.BackupInfo) -> str:
+    try:
+        inspect(info.path)
+    except DatasetError as exc:
+        return say("dataset.backup_bad", problem=render(exc.msg))
+    return say("dataset.backup_good")
+
+
+def command_restore(args: argparse.Namespace) -> int:
+    path = Path(args.dataset)
+    backups = backup.list_backups(path)
+    if args.list:
+        if not backups:
+            print(say("dataset.no_backups", file=path.name))
+        for info in backups:
+            print(say("dataset.backup_line", name=info.name, time=info.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
+                      size=max(1, round(info.size / 1024)), state=backup_state(info)))
+        return 0
+    if args.backup:
+        chosen = next((b for b in backups if b.name == Path(args.backup).name), None)
+        if chosen is None:
+            print(say("dataset.backup_not_found", name=args.backup), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    else:
+        chosen = backup.newest_good(path)
+        if chosen is None:
+            print(say("dataset.no_good_backup", file=path.name), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        inspect(chosen.path)
+    except DatasetError as exc:
+        return fail(exc)
+    if not args.yes:
+        print(say("dataset.confirm_restore", backup=chosen.name, file=path.name), end="", flush=True)
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes", "是"):
+            print(say("dataset.restore_cancelled"))
+            return 1
+    try:
+        kept = backup.restore(path, chosen.path)
+    except DatasetError as exc:
+        return fail(exc)
+    print(say("dataset.restored", backup=chosen.name, file=path.name))
+    if kept is not None:
+        print(say("dataset.restored_kept", kept=str(kept)))
     return 0
 
 
@@ -75,10 +231,34 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="输出机器可读的 JSON（含每条的计分说明）")
     score.add_argument("--rules", help="考核细则文件（TOML）；省略时按数据中的 rule_set 编号查找")
     score.set_defaults(run=command_score)
+
+    imp = commands.add_parser("import-json", help="由 JSON 交换格式创建年度数据文件（SQLite）")
+    imp.add_argument("year", help="年度数据（JSON 交换格式）")
+    imp.add_argument("--to", required=True, help="要创建的数据文件（.sqlite）；已存在时不覆盖")
+    imp.add_argument("--assessor", help="导入人姓名（记入审计记录）；省略时用当前登录用户名")
+    imp.add_argument("--role", default="", help="导入人角色")
+    imp.add_argument("--rules", help="考核细则文件（TOML）；省略时按数据中的 rule_set 编号查找")
+    imp.set_defaults(run=command_import_json)
+
+    exp = commands.add_parser("export-json", help="把年度数据文件导出为 JSON 交换格式")
+    exp.add_argument("dataset", help="年度数据文件（.sqlite）")
+    exp.add_argument("--out", help="输出文件；省略时写到标准输出")
+    exp.set_defaults(run=command_export_json)
+
+    ver = commands.add_parser("verify-audit", help="校验数据文件审计记录的哈希链")
+    ver.add_argument("dataset", help="年度数据文件（.sqlite）")
+    ver.set_defaults(run=command_verify_audit)
+
+    res = commands.add_parser("restore", help="列出或恢复数据文件的备份")
+    res.add_argument("dataset", help="年度数据文件（.sqlite）")
+    res.add_argument("--list", action="store_true", help="只列出备份")
+    res.add_argument("--backup", help="要恢复的备份文件名；省略时用最近的完好备份")
+    res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    res.set_defaults(run=command_restore)
     return top
 
 
-COMMANDS = ("score",)
+COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore")
 
 
 def main(argv: list[str]) -> int:

@@ -141,8 +141,7 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Fraction], sta
     qualified = sorted((n for n in totals if status[n] == QUALIFIED), key=lambda n: (-totals[n], n))
     grade_of: dict[str, str] = {}
     notes: dict[str, list[Msg]] = {n: [] for n in totals}
-    ties: list[GradeTie] = []
-    order = rules.grades.order
+    tie_upper: dict[Fraction, str] = {}  # tied total -> the best grade the tie kept them from
     start = 0
     for grade in rules.grades.quota_share:
         group = qualified[start:start + counts[grade]]
@@ -150,11 +149,7 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Fraction], sta
         if group and end < len(qualified) and totals[group[-1]] == totals[qualified[end]]:
             tied_total = totals[group[-1]]
             group = [n for n in group if totals[n] != tied_total]
-            tied = tuple(n for n in qualified if totals[n] == tied_total)
-            lower = order[order.index(grade) + 1]
-            ties.append(GradeTie(grade, lower, tied_total, tied))
-            for n in tied:
-                notes[n].append(Msg.of("grade.tie", upper=grade, lower=lower, total=tied_total, count=len(tied)))
+            tie_upper.setdefault(tied_total, grade)
         for n in group:
             grade_of[n] = grade
         start += len(group)
@@ -165,20 +160,31 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Fraction], sta
         if status[n] != QUALIFIED:
             grade_of[n] = rules.reading("unqualified_grade")
             notes[n].append(Msg.of("grade.unqualified", grade=grade_of[n]))
+    ties = []
+    for tied_total, upper in tie_upper.items():
+        tied = tuple(n for n in qualified if totals[n] == tied_total)
+        lower = grade_of[tied[0]]  # a tie is never split, so all share one grade
+        ties.append(GradeTie(upper, lower, tied_total, tied))
+        for n in tied:
+            notes[n].append(Msg.of("grade.tie", upper=upper, lower=lower, total=tied_total, count=len(tied)))
     rejected = []
+    order = rules.grades.order
     for promotion in year.grade_promotions:
-        tie = next((t for t in ties if promotion.unit in t.units and t.upper == promotion.grade), None)
-        used = sum(1 for g in grade_of.values() if g == promotion.grade)
-        if tie is None:
-            rejected.append(Msg.of("grade.promotion_not_tied", unit=promotion.unit, grade=promotion.grade))
-        elif grade_of.get(promotion.unit) != tie.lower:
-            rejected.append(Msg.of("grade.promotion_already", unit=promotion.unit, grade=grade_of.get(promotion.unit)))
-        elif used >= counts[promotion.grade]:
-            rejected.append(Msg.of("grade.promotion_quota_full", unit=promotion.unit, grade=promotion.grade,
-                                   count=counts[promotion.grade]))
+        tie = next((t for t in ties if promotion.unit in t.units), None)
+        current = grade_of.get(promotion.unit)
+        wanted = promotion.grade
+        used = sum(1 for g in grade_of.values() if g == wanted)
+        if (tie is None or wanted not in counts
+                or not order.index(tie.upper) <= order.index(wanted) <= order.index(tie.lower)):
+            rejected.append(Msg.of("grade.promotion_not_tied", unit=promotion.unit, grade=wanted))
+        elif order.index(current) <= order.index(wanted):
+            rejected.append(Msg.of("grade.promotion_already", unit=promotion.unit, grade=current))
+        elif used >= counts[wanted]:
+            rejected.append(Msg.of("grade.promotion_quota_full", unit=promotion.unit, grade=wanted,
+                                   count=counts[wanted]))
         else:
-            grade_of[promotion.unit] = promotion.grade
-            notes[promotion.unit].append(Msg.of("grade.promoted", grade=promotion.grade, reason=promotion.reason))
+            grade_of[promotion.unit] = wanted
+            notes[promotion.unit].append(Msg.of("grade.promoted", grade=wanted, reason=promotion.reason))
     quotas = tuple(Quota(g, caps[g], counts[g], sum(1 for x in grade_of.values() if x == g)) for g in caps)
     return grade_of, notes, quotas, tuple(ties), tuple(rejected)
 

@@ -197,7 +197,19 @@ def _schema_problems(data: Any, source: str) -> list[Problem]:
     return problems
 
 
+def _whole_numbers_as_int(data: Any) -> Any:
+    """JSON Schema counts 20.0 as an integer; make it one, so counts are ints downstream."""
+    if isinstance(data, float) and data.is_integer():
+        return int(data)
+    if isinstance(data, dict):
+        return {k: _whole_numbers_as_int(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_whole_numbers_as_int(v) for v in data]
+    return data
+
+
 def parse_year(data: Any, rule_set: RuleSet, source: str = "<json>") -> tuple[Year | None, list[Problem]]:
+    data = _whole_numbers_as_int(data)
     problems = _schema_problems(data, source)
     if problems:
         return None, problems

@@ -233,11 +233,13 @@ class _Checker:
         self.problems: list[tuple[str, str]] = []
 
     def fail(self, path: str, message: str) -> None:
-        self.problems.append((path, message))
+        if (path, message) not in self.problems:  # several lookups may trip on one fault
+            self.problems.append((path, message))
 
     def get(self, table: Any, key: str, path: str, kind: str, default: Any = ...) -> Any:
         here = f"{path}.{key}" if path else key
         if not isinstance(table, dict):
+            self.fail(path, f"expected a table, found {table!r}")
             return None
         if key not in table:
             if default is ...:
@@ -247,7 +249,8 @@ class _Checker:
         value = table[key]
         ok = {
             "text": lambda v: isinstance(v, str) and v.strip() != "",
-            "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
+            "number": lambda v: (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                 and math.isfinite(v) and v >= 0),
             "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
             "bool": lambda v: isinstance(v, bool),
             "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
@@ -257,7 +260,7 @@ class _Checker:
             "names": lambda v: isinstance(v, dict) and v != {} and all(isinstance(x, str) for x in v.values()),
         }[kind](value)
         if not ok:
-            expected = {"text": "a non-empty string", "number": "a number ≥ 0", "int": "an integer",
+            expected = {"text": "a non-empty string", "number": "a finite number ≥ 0", "int": "an integer",
                         "bool": "true or false", "date": "a date (YYYY-MM-DD)", "table": "a table",
                         "list": "an array", "texts": "an array of non-empty strings",
                         "names": "a non-empty table of strings"}[kind]

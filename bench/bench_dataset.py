@@ -1,0 +1,123 @@
+"""Benchmark: open a year's dataset of 200 units and 200,000 roster entries and read every unit's facts.
+
+    .venv/bin/python bench/bench_dataset.py
+
+Target: under 1 s for Dataset.open (header check, read-only PRAGMA integrity_check, lock, backup)
+plus Dataset.year(). Printed with a baseline from the same run: a bare sqlite3 connect +
+SELECT count(*) on the same file, and the same open without the backup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core import backup  # noqa: E402
+from core.dataset import Dataset, create_file  # noqa: E402
+from core.facts import Base, Delivery, Trip, Unit, Year  # noqa: E402
+from core.identifiers import USCC_ALPHABET, uscc_check_char  # noqa: E402
+from core.rules import load_rule_set  # noqa: E402
+
+UNITS = 200
+ROSTER = 200_000
+RUNS = 5
+
+
+def code(i: int) -> str:
+    body = "91320509" + "".join(USCC_ALPHABET[(i * 7 + k * 13) % 31] for k in range(4)) + f"{i:05d}"
+    return body + uscc_check_char(body)
+
+
+def build(path: Path) -> None:
+    rules = load_rule_set()
+    rng = random.Random(1)
+    items = {c.id: c.evidence_ids for c in rules.clauses}
+    units = []
+    for i in range(UNITS):
+        units.append(Unit(
+            name=f"运营单位{i:03d}", credit_code=code(i), kinds=("hr_service",),
+            bases=tuple(Base(f"基地{b}", "labour", dt.date(2022, 3, 1), {"agreement": True}, 40, 20) for b in range(3)),
+            trips=tuple(Trip(dt.date(2022, 4, 1 + t), "贵阳", "offline", 6, {"filing": True, "photos": True},
+                             ("好",) * 6) for t in range(3)),
+            evidence={c: {item: True for item in ids} for c, ids in items.items() if ids},
+            deliveries=tuple(Delivery(dt.date(2022, 5, 1 + d), f"企业{d}", 5) for d in range(5)),
+            insured_workers=100))
+    assert create_file(path, rules, "基准", year=Year(rules.year, rules.id, tuple(units))) == []
+    conn = sqlite3.connect(path)
+    unit_ids = [r[0] for r in conn.execute("SELECT id FROM units")]
+    rows = ((rng.choice(unit_ids), "arrival", f"姓名{n}", f"5201011990{n:07d}X"[:18], "基地0", "吴江某厂",
+             "2022-03-01", "2022-03-15", rng.randint(0, 12)) for n in range(ROSTER))
+    with conn:
+        conn.executemany("INSERT INTO roster_entries (unit_id, kind, name, id_number, base_name, employer, start_date, "
+                         "first_insured_date, months_enrolled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def timed(action) -> float:
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="bench-dataset-"))
+    try:
+        path = folder / "2022.sqlite"
+        start = time.perf_counter()
+        build(path)
+        size = path.stat().st_size / 1e6
+        print(f"built {UNITS} units, {ROSTER:,} roster entries: {size:.1f} MB in {time.perf_counter() - start:.1f} s")
+
+        def baseline() -> None:
+            conn = sqlite3.connect(path)
+            conn.execute("SELECT count(*) FROM roster_entries").fetchone()
+            conn.close()
+
+        def open_and_read(backups: bool) -> None:
+            with Dataset.open(path, backups=backups) as ds:
+                year = ds.year()
+                assert len(year.units) == UNITS
+
+        def read_only() -> None:
+            with Dataset.open(path, read_only=True) as ds:
+                assert len(ds.year().units) == UNITS
+
+        base = timed(baseline)
+        full = timed(lambda: open_and_read(True))
+        shutil.rmtree(backup.backup_dir(path), ignore_errors=True)
+        no_backup = timed(lambda: open_and_read(False))
+        ro = timed(read_only)
+        with Dataset.open(path, backups=False) as ds:
+            year_only = timed(ds.year)
+        print(f"baseline: sqlite3 connect + SELECT count(*) of roster   {base * 1000:8.1f} ms")
+        print(f"open (checks, lock, backup) + read all units' facts    {full * 1000:8.1f} ms  "
+              f"({full / base:.0f}x baseline)  target < 1000 ms: {'OK' if full < 1 else 'MISSED'}")
+        print(f"  the same without the backup                          {no_backup * 1000:8.1f} ms")
+        print(f"  read-only open + read                                {ro * 1000:8.1f} ms")
+        print(f"  Dataset.year() alone (200 units)                     {year_only * 1000:8.1f} ms")
+        for pragma in ("integrity_check", "quick_check"):
+            def check() -> None:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                conn.execute(f"PRAGMA {pragma}").fetchall()
+                conn.close()
+            print(f"  of which PRAGMA {pragma:<16}                    {timed(check) * 1000:8.1f} ms")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Benchmark: a full recompute of a 1,000-unit year.
+
+    .venv/bin/python bench/bench_score.py [--units N] [--runs R] [--seed S] [--profile]
+
+Builds a synthetic year directly as core.facts records (deterministic seed; realistic mixes of
+bases, trips, deliveries, ratings, evidence ticks and negative facts), then times
+core.engine.score_year(rules, year) R times and prints the median against the 50 ms target,
+beside a baseline measured in the same run: one plain pass over the same records that reads
+every fact the engine reads (summing people, enterprises, stars and ticks), so the ratio says
+how many "walks over the data" a recompute costs on this machine; and the median again with
+the garbage collector disabled, to show its share. When the median is over the target (or with
+--profile) it adds a cProfile run of one recompute with the top functions by own time and by
+cumulative time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import datetime as dt  # noqa: E402
+import gc  # noqa: E402
+import io  # noqa: E402
+import platform  # noqa: E402
+import pstats  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
+from core.engine import score_year  # noqa: E402
+from core.facts import Base, Delivery, Management, Negative, Trip, Unit, Year  # noqa: E402
+from core.identifiers import uscc_check_char  # noqa: E402
+from core.rules import RuleSet, load_rule_set  # noqa: E402
+
+TARGET_MS = 50.0
+REGIONS = ["贵州省铜仁市", "云南省昭通市", "河南省周口市", "安徽省阜阳市", "四川省广安市", "甘肃省定西市", "江西省赣州市"]
+PLACES = ["铜仁", "遵义", "昭通", "周口", "阜阳", "广安", "定西", "赣州", "线上招聘会"]
+
+
+def day_in(rng: random.Random, year: int, out_of_period: float) -> dt.date:
+    """A date in `year`, or (with probability out_of_period) in the year before."""
+    y = year - 1 if rng.random() < out_of_period else year
+    return dt.date(y, 1, 1) + dt.timedelta(days=rng.randrange(365))
+
+
+def ticks(rng: random.Random, ids, p_seen: float) -> dict[str, bool]:
+    return {item: rng.random() < p_seen for item in ids}
+
+
+def synthetic_unit(rng: random.Random, rules: RuleSet, n: int) -> Unit:
+    y = rules.year
+    kinds = rng.choices([("hr_service",), ("labour_dispatch",), ("hr_service", "labour_dispatch")], [5, 2, 3])[0]
+    diligence = rng.random()  # some units keep their papers in order, some do not
+    p_seen = 0.6 + 0.38 * diligence
+
+    bases = []
+    for i in range(rng.choices(range(7), [8, 12, 18, 25, 18, 12, 7])[0]):
+        kind = rng.choices(["labour", "school"], [3, 1])[0]
+        people = int(rng.lognormvariate(2.6, 0.9)) if rng.random() < 0.9 else 0
+        retained = int(people * rng.uniform(0.2, 0.95))
+        bases.append(Base(f"{REGIONS[i % len(REGIONS)]}{'劳务基地' if kind == 'labour' else '职业学院'}{n}-{i}", kind,
+                          day_in(rng, y, 0.25), {"agreement": rng.random() < p_seen}, people, retained,
+                          REGIONS[i % len(REGIONS)]))
+
+    verdicts = rules.evaluation_verdicts
+    trips = []
+    for i in range(rng.choices(range(7), [10, 15, 30, 20, 12, 8, 5])[0]):
+        enterprises = rng.randint(2, 12)
+        evaluations = tuple(rng.choices(verdicts, [45, 30, 18, 7])[0] for _ in range(rng.randint(0, enterprises)))
+        trips.append(Trip(day_in(rng, y, 0.03), rng.choice(PLACES), rng.choices(["offline", "online"], [3, 1])[0],
+                          enterprises, ticks(rng, ("filing", "photos"), p_seen), evaluations))
+
+    deliveries = tuple(Delivery(day_in(rng, y, 0.05), f"吴江企业{rng.randrange(400):03d}",
+                                rng.choices(range(6), [1, 2, 3, 10, 40, 44])[0])
+                       for _ in range(rng.choices(range(13), [6, 4, 5, 6, 10, 12, 12, 10, 9, 8, 7, 6, 5])[0]))
+
+    evidence = {c.id: ticks(rng, c.evidence_ids, p_seen) for c in rules.clauses if c.evidence}
+    rating = None if rng.random() < 0.12 else Fraction(rng.randint(30, 50), 10)
+    if rng.random() < 0.1:
+        management = Management(Fraction(rng.randint(0, 20), 2), "现场检查后评定")
+    else:
+        management = Management()
+    arrivals = sum(b.people for b in bases if b.type == "labour")
+    insured = int(arrivals * rng.uniform(0.2, 1.0))
+
+    credit = {}
+    if rng.random() < 0.05:
+        credit[rng.choice(kinds)] = rng.choice(rules.credit_grades)
+    negative = Negative(
+        major_incident=rng.random() < 0.005,
+        licences_cancelled=(rng.choice(kinds),) if rng.random() < 0.005 else (),
+        credit_grades=credit,
+        collective_disputes_lost=rng.choices(range(3), [97, 2, 1])[0],
+        individual_disputes_lost=rng.choices(range(4), [85, 10, 4, 1])[0],
+        complaints=rng.choices(range(9), [40, 20, 12, 8, 6, 5, 4, 3, 2])[0])
+
+    first17 = f"91320509MA{n:07d}"
+    return Unit(name=f"吴江第{n:04d}人力资源有限公司", credit_code=first17 + uscc_check_char(first17), kinds=kinds,
+                new_member=rng.random() < 0.2, facts_final=rng.random() < 0.97, bases=tuple(bases), trips=tuple(trips),
+                evidence=evidence, deliveries=deliveries, platform_rating=rating, management=management,
+                insured_workers=insured, negative=negative, contact_person="联系人")
+
+
+def synthetic_year(rules: RuleSet, units: int, seed: int) -> Year:
+    rng = random.Random(seed)
+    return Year(rules.year, rules.id, tuple(synthetic_unit(rng, rules, n + 1) for n in range(units)))
+
+
+def baseline_pass(year: Year) -> int:
+    """One plain walk over every fact the engine reads."""
+    total = 0
+    for unit in year.units:
+        for base in unit.bases:
+            total += base.people + base.retained + base.evidence.get("agreement", False)
+        for trip in unit.trips:
+            total += trip.enterprises + len(trip.evaluations) + trip.evidence.get("filing", False)
+        for delivery in unit.deliveries:
+            total += delivery.stars
+        for clause_ticks in unit.evidence.values():
+            total += sum(clause_ticks.values())
+        total += unit.insured_workers + unit.negative.complaints
+    return total
+
+
+def timed(function, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=20220901)
+    parser.add_argument("--profile", action="store_true", help="also profile one recompute with cProfile")
+    args = parser.parse_args(argv)
+
+    rules = load_rule_set()
+    start = time.perf_counter()
+    year = synthetic_year(rules, args.units, args.seed)
+    build_ms = (time.perf_counter() - start) * 1000
+    units = year.units
+    print(f"Python {platform.python_version()} on {platform.machine()} ({platform.system()})")
+    print(f"synthetic year: {len(units)} units, {sum(len(u.bases) for u in units)} bases, "
+          f"{sum(len(u.trips) for u in units)} trips, {sum(len(u.deliveries) for u in units)} deliveries, "
+          f"seed {args.seed}; built in {build_ms:.1f} ms")
+
+    score_year(rules, year)  # warm-up (imports, caches)
+    score_times = timed(lambda: score_year(rules, year), args.runs)
+    base_times = timed(lambda: baseline_pass(year), args.runs)
+    score_ms, base_ms = statistics.median(score_times), statistics.median(base_times)
+    before = [s["collections"] for s in gc.get_stats()]
+    score_year(rules, year)
+    collections = [a - b for a, b in zip((s["collections"] for s in gc.get_stats()), before)]
+    gc.disable()
+    try:
+        nogc_ms = statistics.median(timed(lambda: score_year(rules, year), args.runs))
+    finally:
+        gc.enable()
+
+    result = score_year(rules, year)
+    grades = {}
+    for u in result.units:
+        grades[u.grade] = grades.get(u.grade, 0) + 1
+    print(f"result: {len(result.units)} units scored, grades {dict(sorted(grades.items()))}, "
+          f"top total {float(result.units[0].total):.2f}, provisional {result.provisional}")
+    print()
+    print(f"score_year, {args.runs} runs: median {score_ms:.1f} ms "
+          f"(min {min(score_times):.1f}, max {max(score_times):.1f})")
+    print(f"baseline (one plain pass over the same facts), {args.runs} runs: median {base_ms:.2f} ms")
+    print(f"ratio score_year / baseline: {score_ms / base_ms:.0f}×")
+    print(f"garbage collector: {collections} collections (generations 0, 1, 2) per recompute; "
+          f"median with gc disabled {nogc_ms:.1f} ms, so gc costs {score_ms - nogc_ms:.0f} ms "
+          f"({(score_ms - nogc_ms) / score_ms:.0%})")
+    verdict = "within" if score_ms <= TARGET_MS else "OVER"
+    print(f"target {TARGET_MS:.0f} ms for {args.units} units: {verdict} "
+          f"({score_ms / TARGET_MS:.2f}× the target)")
+
+    if args.profile or score_ms > TARGET_MS:
+        # gc is off while profiling: collections would otherwise be billed to whichever function
+        # happened to allocate when they ran (isinstance, Fraction.__new__ …), hiding the real costs.
+        profiler = cProfile.Profile()
+        gc.disable()
+        try:
+            profiler.enable()
+            score_year(rules, year)
+            profiler.disable()
+        finally:
+            gc.enable()
+        for order in ("tottime", "cumulative"):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(15)
+            print(f"\n---- cProfile of one recompute (gc disabled), top 15 by {order}")
+            print("\n".join(line for line in out.getvalue().splitlines()
+                            if line.strip() and not line.startswith(("   Ordered by", "   List reduced"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

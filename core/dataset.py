@@ -1,0 +1,1516 @@
+"""The year's dataset: one SQLite file per assessment year.
+
+    ds = Dataset.create("2022.sqlite", rules, assessor="张三", role="考核组长")
+    edit = ds.add_unit(1, name=…, credit_code=…, kinds=["hr_service"])  # one edit, one transaction
+    if not edit.ok: show(edit.problems)
+    year = ds.year()          # core.facts.Year, scored with ds.rule_set() (the stored rule set)
+    ds.close()
+
+The file holds the year's facts in proper tables, the rule set the year is assessed under (its
+full text and SHA-256: later edits of the program's rule sets never change a past year), the
+assessors, attachments, the people behind the counts, and the hash-chained audit trail
+(core/audit.py). Every edit is one `BEGIN IMMEDIATE … COMMIT` with its audit rows inside; an
+edit that would leave facts the exchange format rejects is rolled back and returns the problems
+(as values, like core.facts does). Faults — the file is not a dataset, corrupt, from a newer
+program, open elsewhere, or a write fails — raise DatasetError carrying a Msg whose text names
+the file and the problem in one sentence.
+
+Opening never writes before the checks pass: header, then a read-only connection for
+`PRAGMA integrity_check` and the schema version, and only then the read-write connection, which
+takes an exclusive lock (locking_mode=EXCLUSIVE) that lives exactly as long as the process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mimetypes
+import os
+import sqlite3
+import time
+import urllib.parse
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from core import audit, backup
+from core.facts import (FORMAT_NAME, FORMAT_VERSION, Base, Delivery, Management, Negative, Promotion, Trip,
+                        Unit, Year, parse_year, unit_to_json)
+from core.messages import Msg, render
+from core.problems import Problem
+from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_rule_set
+
+PROGRAM_VERSION = "0.1.0"
+DATASET_FORMAT = "leye-wujiang-dataset"
+APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
+SCHEMA_VERSION = 2
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
+
+# ------------------------------------------------------------------ schema
+
+SCHEMA_V1 = """
+CREATE TABLE rule_sets (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    text TEXT NOT NULL,
+    stored_at TEXT NOT NULL
+);
+CREATE TABLE meta (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    format TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    rule_set_id TEXT NOT NULL REFERENCES rule_sets(id),
+    created_at TEXT NOT NULL,
+    program_version TEXT NOT NULL
+);
+CREATE TABLE assessors (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+    role TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL
+);
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL UNIQUE,
+    credit_code TEXT NOT NULL UNIQUE,
+    new_member INTEGER NOT NULL DEFAULT 0 CHECK (new_member IN (0, 1)),
+    facts_final INTEGER NOT NULL DEFAULT 0 CHECK (facts_final IN (0, 1)),
+    contact_person TEXT NOT NULL DEFAULT '',
+    platform_rating TEXT,                     -- exact: "43/10"; NULL when there is none
+    insured_workers INTEGER NOT NULL DEFAULT 0 CHECK (insured_workers >= 0)
+);
+CREATE TABLE unit_kinds (
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (unit_id, kind)
+);
+CREATE TABLE licences (
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    PRIMARY KEY (unit_id, kind)
+);
+CREATE TABLE bases (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    region TEXT NOT NULL DEFAULT '',
+    agreement_date TEXT NOT NULL,
+    people INTEGER NOT NULL DEFAULT 0,
+    retained INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX bases_by_unit ON bases(unit_id, position);
+CREATE TABLE trips (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    place TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    enterprises INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX trips_by_unit ON trips(unit_id, position);
+CREATE TABLE trip_evaluations (
+    trip_id INTEGER NOT NULL REFERENCES trips(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    PRIMARY KEY (trip_id, position)
+);
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    enterprise TEXT NOT NULL,
+    stars INTEGER NOT NULL
+);
+CREATE INDEX deliveries_by_unit ON deliveries(unit_id, position);
+-- One row per evidence item ticked: clause-level (base_id and trip_id NULL) or for one base/trip.
+CREATE TABLE evidence_ticks (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    base_id INTEGER REFERENCES bases(id) ON DELETE CASCADE,
+    trip_id INTEGER REFERENCES trips(id) ON DELETE CASCADE,
+    item TEXT NOT NULL,
+    seen INTEGER NOT NULL CHECK (seen IN (0, 1)),
+    ticked_by INTEGER NOT NULL REFERENCES assessors(id),
+    ticked_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    CHECK (base_id IS NULL OR trip_id IS NULL)
+);
+CREATE UNIQUE INDEX ticks_of_unit ON evidence_ticks(unit_id, clause_id, item) WHERE base_id IS NULL AND trip_id IS NULL;
+CREATE UNIQUE INDEX ticks_of_base ON evidence_ticks(base_id, item) WHERE base_id IS NOT NULL;
+CREATE UNIQUE INDEX ticks_of_trip ON evidence_ticks(trip_id, item) WHERE trip_id IS NOT NULL;
+CREATE TABLE management (
+    unit_id INTEGER PRIMARY KEY REFERENCES units(id) ON DELETE CASCADE,
+    awarded TEXT,                             -- exact fraction text; NULL: not awarded
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE negatives (
+    unit_id INTEGER PRIMARY KEY REFERENCES units(id) ON DELETE CASCADE,
+    major_incident INTEGER NOT NULL DEFAULT 0 CHECK (major_incident IN (0, 1)),
+    collective_disputes_lost INTEGER NOT NULL DEFAULT 0,
+    individual_disputes_lost INTEGER NOT NULL DEFAULT 0,
+    complaints INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE credit_grades (
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    PRIMARY KEY (unit_id, kind)
+);
+CREATE TABLE cancelled_licences (
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (unit_id, kind)
+);
+CREATE TABLE grade_quotas (
+    grade TEXT PRIMARY KEY,
+    count INTEGER NOT NULL CHECK (count >= 0)
+);
+CREATE TABLE grade_promotions (
+    id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    grade TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX promotions_by_unit ON grade_promotions(unit_id);
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+    clause_id TEXT,
+    base_id INTEGER REFERENCES bases(id) ON DELETE SET NULL,
+    trip_id INTEGER REFERENCES trips(id) ON DELETE SET NULL,
+    name TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL,
+    added_by INTEGER NOT NULL REFERENCES assessors(id),
+    added_at TEXT NOT NULL
+);
+CREATE INDEX attachments_by_unit ON attachments(unit_id);
+CREATE INDEX attachments_by_base ON attachments(base_id);
+CREATE INDEX attachments_by_trip ON attachments(trip_id);
+-- The people behind the counts (imported from the annex rosters and lists; import comes later).
+CREATE TABLE roster_entries (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('arrival', 'trainee', 'intern')),
+    name TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    base_id INTEGER REFERENCES bases(id) ON DELETE SET NULL,
+    base_name TEXT NOT NULL DEFAULT '',
+    employer TEXT NOT NULL DEFAULT '',
+    start_date TEXT,
+    first_insured_date TEXT,
+    months_enrolled INTEGER,
+    source TEXT NOT NULL DEFAULT ''           -- file and row it was read from
+);
+CREATE INDEX roster_by_id_number ON roster_entries(id_number);
+CREATE INDEX roster_by_unit ON roster_entries(unit_id, kind);
+CREATE INDEX roster_by_base ON roster_entries(base_id);
+CREATE TABLE monthly_report_entries (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    month TEXT NOT NULL,                      -- YYYY-MM of the monthly delivery report
+    name TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    employer TEXT NOT NULL DEFAULT '',
+    base_name TEXT NOT NULL DEFAULT '',
+    arrival_date TEXT,
+    source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX monthly_by_id_number ON monthly_report_entries(id_number);
+CREATE INDEX monthly_by_unit ON monthly_report_entries(unit_id, month);
+CREATE TABLE traineeship_list (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('trainee', 'intern')),
+    employer TEXT NOT NULL DEFAULT '',
+    school TEXT NOT NULL DEFAULT '',
+    start_date TEXT,
+    end_date TEXT,
+    source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX traineeship_by_id_number ON traineeship_list(id_number);
+CREATE TABLE platform_delivery_records (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+    date TEXT NOT NULL,
+    enterprise TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    id_number TEXT,
+    stars INTEGER,
+    source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX platform_by_id_number ON platform_delivery_records(id_number);
+CREATE INDEX platform_by_unit ON platform_delivery_records(unit_id);
+""" + audit.CREATE_SQL
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """Attachments get a description ("photos of the Guiyang job fair, March")."""
+    import sqlite_utils  # only needed for schema work; keeps opening fast
+    sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)["attachments"].add_column(
+        "description", str, not_null_default="")
+    return [("schema", "attachments", "description", None, "TEXT NOT NULL DEFAULT ''")]
+
+
+# Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
+# what it changed (action, table, field, old, new) for the audit trail.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2}
+assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
+
+# Key columns of each table, for the audit's record id.
+KEYS: dict[str, tuple[str, ...]] = {
+    "unit_kinds": ("unit_id", "kind"), "licences": ("unit_id", "kind"), "credit_grades": ("unit_id", "kind"),
+    "cancelled_licences": ("unit_id", "kind"), "trip_evaluations": ("trip_id", "position"),
+    "management": ("unit_id",), "negatives": ("unit_id",), "grade_quotas": ("grade",), "meta": ("id",),
+    "rule_sets": ("id",),
+}
+UNIT_FIELDS = ("name", "credit_code", "new_member", "facts_final", "contact_person", "platform_rating",
+               "insured_workers")
+BASE_FIELDS = ("name", "type", "region", "agreement_date", "people", "retained")
+TRIP_FIELDS = ("date", "place", "mode", "enterprises")
+DELIVERY_FIELDS = ("date", "enterprise", "stars")
+NEGATIVE_COUNTS = ("collective_disputes_lost", "individual_disputes_lost", "complaints")
+
+
+# ------------------------------------------------------------------ values
+
+class DatasetError(Exception):
+    """A fault with the dataset file; `msg` renders as one sentence naming the file and the problem.
+    `good_backup` is the newest backup that passes the checks, when the file is corrupt."""
+
+    def __init__(self, msg: Msg, good_backup: Path | None = None):
+        self.msg = msg
+        self.good_backup = good_backup
+        super().__init__(render(msg))
+
+    @property
+    def code(self) -> str:
+        return self.msg.code
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The outcome of one edit: the new record's id when it made one, or the problems that stopped it
+    (then nothing was written)."""
+    id: int | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Assessor:
+    id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: int
+    name: str
+    mime: str
+    size: int
+    sha256: str
+    description: str
+    unit_id: int | None
+    clause_id: str | None
+    base_id: int | None
+    trip_id: int | None
+    added_by: int
+    added_at: str
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the read-only checks found out about a dataset file."""
+    schema_version: int
+    year: int
+    rule_set_id: str
+    rule_set_sha256: str
+
+
+class _Rejected(Exception):
+    def __init__(self, *problems: Problem):
+        self.problems = problems
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _fraction_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        value = Fraction(str(value))
+    return str(Fraction(value))
+
+
+def _db(value: Any) -> Any:
+    """A Python value as stored: dates as ISO text, fractions exact as text, booleans as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    if isinstance(value, (Fraction, float)):
+        return _fraction_text(value)
+    return value
+
+
+def ro_uri(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(Path(path).absolute())) + "?mode=ro"
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return _sqlite_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(exc)
+
+
+# ------------------------------------------------------------------ checks before opening
+
+# Files this process holds open read-write, by (device, inode). POSIX drops a process's locks on a
+# file when the process closes ANY descriptor of it, so a second open in the same process must be
+# refused from here, without touching the file (reading its header would release the first lock).
+_HELD: dict[tuple[int, int], int] = {}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _held_here(path: Path) -> bool:
+    identity = _identity(path)
+    return identity is not None and _HELD.get(identity, 0) > 0
+
+def _corrupt(path: Path, detail: str) -> DatasetError:
+    good = backup.newest_good(path)
+    advice = (Msg.of("dataset.advice_backup", backup=good.name) if good else Msg.of("dataset.advice_no_backup"))
+    return DatasetError(Msg.of("dataset.corrupt", file=path.name, detail=detail, advice=advice),
+                        good.path if good else None)
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists():
+        raise DatasetError(Msg.of("dataset.not_found", file=path.name))
+    if not path.is_file():
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+    with open(path, "rb") as f:
+        head = f.read(100)
+    size = path.stat().st_size
+    if head.startswith(SQLITE_MAGIC):
+        if len(head) < 100:
+            raise _corrupt(path, "文件被截断")
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(head[28:32], "big")
+        header_valid = head[24:28] == head[92:96]
+        if header_valid and pages and size < pages * page_size and not Path(f"{path}-wal").exists():
+            raise _corrupt(path, "文件被截断")
+        return
+    if head and SQLITE_MAGIC.startswith(head[:16]):
+        raise _corrupt(path, "文件被截断")
+    raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+
+
+def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
+    """Checks a connected file is one of our datasets and readable by this program (no writes)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+    if problems != ["ok"]:
+        raise _corrupt(path, "完整性检查未通过")
+    try:
+        row = conn.execute("SELECT format, schema_version, year, rule_set_id FROM meta WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+    if row is None or row[0] != DATASET_FORMAT:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+    _, version, year, rule_set_id = row
+    if version > SCHEMA_VERSION:
+        raise DatasetError(Msg.of("dataset.newer_schema", file=path.name, version=version, supported=SCHEMA_VERSION))
+    stored = conn.execute("SELECT sha256, text FROM rule_sets WHERE id = ?", (rule_set_id,)).fetchone()
+    if stored is None or hashlib.sha256(stored[1].encode("utf-8")).hexdigest() != stored[0]:
+        raise _corrupt(path, "所存考核细则缺失或被改动")
+    try:
+        parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}")
+    except RuleSetError as exc:
+        where, what = exc.problems[0]
+        raise DatasetError(Msg.of("dataset.rule_set_unreadable", file=path.name, id=rule_set_id,
+                                  detail=f"{where}: {what}")) from None
+    return FileInfo(version, year, rule_set_id, stored[0])
+
+
+def inspect(path: str | Path) -> FileInfo:
+    """Run every check that opening runs, read-only; raises DatasetError with the first problem."""
+    path = Path(path)
+    if _held_here(path):
+        raise DatasetError(Msg.of("dataset.locked", file=path.name))
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except sqlite3.Error:
+        raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
+    try:
+        return _read_info(conn, path)
+    except sqlite3.Error as exc:
+        if _is_busy(exc):
+            raise DatasetError(Msg.of("dataset.locked", file=path.name)) from None
+        if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
+            raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+        raise _corrupt(path, str(exc)) from None
+    finally:
+        conn.close()
+
+
+def is_locked(path: str | Path) -> bool:
+    """Is the dataset open (locked) in another connection or process?"""
+    if _held_here(Path(path)):
+        return True
+    try:
+        conn = sqlite3.connect(ro_uri(Path(path)), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return False
+    except sqlite3.Error as exc:
+        return _is_busy(exc)
+    finally:
+        conn.close()
+
+
+def program_rule_set(rule_set_id: str) -> RuleSet | None:
+    """The program's own (bundled) rule set with this id, if any."""
+    for path in sorted(RULES_DIR.glob("*.toml")):
+        try:
+            rules = load_rule_set(path)
+        except RuleSetError:
+            continue
+        if rules.id == rule_set_id:
+            return rules
+    return None
+
+
+# ------------------------------------------------------------------ the dataset
+
+class Dataset:
+    """An open dataset. Not thread-safe: one Dataset per process, used from one thread."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, keep_backups: int,
+                 backup_interval: float | None):
+        self.path = path
+        self._conn = conn
+        self.read_only = read_only
+        self.keep_backups = keep_backups
+        self.backup_interval = backup_interval
+        self.notices: list[Msg] = []
+        self._last_backup = time.monotonic()
+        self._identity = self._stat_identity() if not read_only else None
+        if self._identity is not None:
+            _HELD[self._identity] = _HELD.get(self._identity, 0) + 1
+        row = conn.execute("SELECT year, rule_set_id, schema_version FROM meta WHERE id = 1").fetchone()
+        self.year_number, self.rule_set_id, self.schema_version = row
+        text = conn.execute("SELECT text FROM rule_sets WHERE id = ?", (self.rule_set_id,)).fetchone()[0]
+        self._rules = parse_rule_set(text, source=f"{path.name}:rule_sets/{self.rule_set_id}")
+        self._audit = audit.Writer(conn)
+
+    # ---------------------------------------------------------------- opening and closing
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False, backups: bool = True,
+             keep_backups: int = backup.DEFAULT_KEEP,
+             backup_interval: float | None = backup.DEFAULT_INTERVAL_SECONDS) -> "Dataset":
+        """Open a dataset after checking it. Read-write (the default) takes the file for this
+        process, migrates an older schema (after a backup) and backs up. read_only never writes;
+        an older schema is then migrated in a private in-memory copy."""
+        path = Path(path)
+        info = inspect(path)
+        if read_only:
+            conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+            try:
+                if info.schema_version < SCHEMA_VERSION:
+                    memory = sqlite3.connect(":memory:", isolation_level=None)
+                    conn.backup(memory)
+                    conn.close()
+                    conn = memory
+                    _migrate(conn, path, info.schema_version, make_backup=None)
+                ds = cls(path, conn, read_only=True, keep_backups=keep_backups, backup_interval=None)
+            except sqlite3.Error as exc:
+                conn.close()
+                raise _open_fault(path, exc) from None
+        else:
+            try:  # SQLite would quietly open a read-only file read-only; ask the system first
+                os.close(os.open(path, os.O_RDWR))
+            except OSError:
+                raise DatasetError(Msg.of("dataset.read_only", file=path.name)) from None
+            conn = _connect_rw(path)
+            try:
+                version = conn.execute("SELECT schema_version FROM meta WHERE id = 1").fetchone()[0]
+                if version > SCHEMA_VERSION:  # replaced between the check and the lock
+                    raise DatasetError(Msg.of("dataset.newer_schema", file=path.name, version=version,
+                                              supported=SCHEMA_VERSION))
+                if version < SCHEMA_VERSION:
+                    _migrate(conn, path, version,
+                             make_backup=lambda: backup.make_backup(conn, path, keep_backups, label="") if backups else None)
+                ds = cls(path, conn, read_only=False, keep_backups=keep_backups,
+                         backup_interval=backup_interval if backups else None)
+                if backups:
+                    try:
+                        ds.backup()
+                    except DatasetError as exc:  # the year still opens; the user is told
+                        ds.notices.append(exc.msg)
+            except sqlite3.Error as exc:
+                conn.close()
+                raise _open_fault(path, exc) from None
+            except BaseException:
+                conn.close()
+                raise
+        program = program_rule_set(ds.rule_set_id)
+        if program is not None and program.sha256 != info.rule_set_sha256:
+            ds.notices.append(Msg.of("dataset.rule_set_differs", file=path.name, id=ds.rule_set_id,
+                                     stored=info.rule_set_sha256[:12], program=program.sha256[:12]))
+        return ds
+
+    @classmethod
+    def create(cls, path: str | Path, rules: RuleSet, assessor: str, role: str = "",
+               **open_kwargs: Any) -> "Dataset":
+        """A new, empty dataset for the rule set's year (refuses to replace an existing file)."""
+        problems = create_file(path, rules, assessor, role)
+        assert not problems, problems
+        return cls.open(path, **open_kwargs)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None  # type: ignore[assignment]
+            if self._identity is not None and _HELD.get(self._identity):
+                _HELD[self._identity] -= 1
+                if not _HELD[self._identity]:
+                    del _HELD[self._identity]
+
+    def __enter__(self) -> "Dataset":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- reading
+
+    def rule_set(self) -> RuleSet:
+        """The rule set stored in the dataset: the one its year is assessed under."""
+        return self._rules
+
+    def program_rule_set(self) -> RuleSet | None:
+        """The program's own rule set of the same id (to show beside the stored one when they differ)."""
+        return program_rule_set(self.rule_set_id)
+
+    def year(self) -> Year:
+        conn = self._conn
+        units = tuple(unit for _, unit in self._read_units(None))
+        quotas = {grade: count for grade, count in conn.execute("SELECT grade, count FROM grade_quotas ORDER BY rowid")}
+        promotions = tuple(Promotion(name, grade, reason) for name, grade, reason in conn.execute(
+            "SELECT u.name, p.grade, p.reason FROM grade_promotions p JOIN units u ON u.id = p.unit_id "
+            "ORDER BY p.position, p.id"))
+        return Year(self.year_number, self.rule_set_id, units, MappingProxyType(quotas), promotions)
+
+    def unit_ids(self) -> list[int]:
+        return [row[0] for row in self._conn.execute("SELECT id FROM units ORDER BY position, id")]
+
+    def unit_id(self, name: str) -> int | None:
+        row = self._conn.execute("SELECT id FROM units WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def unit(self, unit_id: int) -> Unit | None:
+        found = self._read_units([unit_id])
+        return found[0][1] if found else None
+
+    def base_ids(self, unit_id: int) -> list[int]:
+        return [r[0] for r in self._conn.execute("SELECT id FROM bases WHERE unit_id = ? ORDER BY position, id", (unit_id,))]
+
+    def trip_ids(self, unit_id: int) -> list[int]:
+        return [r[0] for r in self._conn.execute("SELECT id FROM trips WHERE unit_id = ? ORDER BY position, id", (unit_id,))]
+
+    def delivery_ids(self, unit_id: int) -> list[int]:
+        return [r[0] for r in self._conn.execute("SELECT id FROM deliveries WHERE unit_id = ? ORDER BY position, id", (unit_id,))]
+
+    def evidence_tick(self, unit_id: int, clause_id: str, item: str, *, base_id: int | None = None,
+                      trip_id: int | None = None) -> dict[str, Any] | None:
+        """Who ticked an evidence item, when, with what note: {seen, ticked_by, ticked_at, note}."""
+        row = self._conn.execute(
+            "SELECT seen, ticked_by, ticked_at, note FROM evidence_ticks WHERE unit_id = ? AND clause_id = ? "
+            "AND item = ? AND base_id IS ? AND trip_id IS ?", (unit_id, clause_id, item, base_id, trip_id)).fetchone()
+        return None if row is None else {"seen": bool(row[0]), "ticked_by": row[1], "ticked_at": row[2], "note": row[3]}
+
+    def assessors(self) -> list[Assessor]:
+        return [Assessor(*row) for row in self._conn.execute("SELECT id, name, role FROM assessors ORDER BY id")]
+
+    def assessor_id(self, name: str) -> int | None:
+        row = self._conn.execute("SELECT id FROM assessors WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def audit_entries(self, table_name: str | None = None, record_id: str | None = None) -> list[audit.Entry]:
+        return list(audit.entries(self._conn, table_name, record_id))
+
+    def verify_audit(self) -> int | None:
+        """The seq of the first broken audit row, or None when the trail is intact."""
+        return audit.verify(self._conn)
+
+    def audit_head(self) -> tuple[int, str]:
+        seq, _, digest = audit.head(self._conn)
+        return seq, digest
+
+    def people_with_id_number(self, id_number: str) -> dict[str, list[dict[str, Any]]]:
+        """Every row of the people tables with this ID number (uses the id_number indexes)."""
+        found = {}
+        for table in ("roster_entries", "monthly_report_entries", "traineeship_list", "platform_delivery_records"):
+            cursor = self._conn.execute(f"SELECT * FROM {table} WHERE id_number = ?", (id_number,))
+            names = [d[0] for d in cursor.description]
+            found[table] = [dict(zip(names, row)) for row in cursor]
+        return found
+
+    def attachments(self, unit_id: int | None = None) -> list[Attachment]:
+        sql = ("SELECT id, name, mime, size, sha256, description, unit_id, clause_id, base_id, trip_id, added_by, "
+               "added_at FROM attachments")
+        rows = self._conn.execute(sql + (" WHERE unit_id = ?" if unit_id is not None else "") + " ORDER BY id",
+                                  () if unit_id is None else (unit_id,))
+        return [Attachment(*row) for row in rows]
+
+    def attachment_data(self, attachment_id: int) -> bytes:
+        row = self._conn.execute("SELECT data, sha256, name FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+        if row is None:
+            raise KeyError(attachment_id)
+        data, digest, name = row
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise DatasetError(Msg.of("dataset.attachment_damaged", file=self.path.name, name=name))
+        return bytes(data)
+
+    def export_attachment(self, attachment_id: int, target: str | Path) -> Path:
+        """Write an attachment out byte-identical (checked against its SHA-256); a folder gets its name."""
+        target = Path(target)
+        data = self.attachment_data(attachment_id)
+        if target.is_dir():
+            name = self._conn.execute("SELECT name FROM attachments WHERE id = ?", (attachment_id,)).fetchone()[0]
+            target = target / Path(name).name
+        part = target.with_name(target.name + ".part")
+        part.write_bytes(data)
+        os.replace(part, target)
+        return target
+
+    def _read_units(self, unit_ids: Sequence[int] | None) -> list[tuple[int, Unit]]:
+        """(id, Unit) in the year's order; all units, or those given. One query per table."""
+        conn = self._conn
+        if unit_ids is None:
+            where, params = "", ()
+        else:
+            where, params = f" WHERE unit_id IN ({','.join('?' * len(unit_ids))})", tuple(unit_ids)
+        unit_where = where.replace("unit_id", "id")
+
+        def grouped(sql: str, key_index: int = 0) -> dict[Any, list[tuple]]:
+            groups: dict[Any, list[tuple]] = {}
+            for row in conn.execute(sql, params):
+                groups.setdefault(row[key_index], []).append(row)
+            return groups
+
+        kinds = grouped(f"SELECT unit_id, kind FROM unit_kinds{where} ORDER BY unit_id, position")
+        licences = grouped(f"SELECT unit_id, kind, number FROM licences{where} ORDER BY rowid")
+        base_rows = grouped(f"SELECT unit_id, id, name, type, agreement_date, people, retained, region FROM bases{where} "
+                            "ORDER BY unit_id, position, id")
+        trip_rows = grouped(f"SELECT unit_id, id, date, place, mode, enterprises FROM trips{where} "
+                            "ORDER BY unit_id, position, id")
+        delivery_rows = grouped(f"SELECT unit_id, date, enterprise, stars FROM deliveries{where} "
+                                "ORDER BY unit_id, position, id")
+        ticks = grouped(f"SELECT unit_id, clause_id, base_id, trip_id, item, seen FROM evidence_ticks{where} ORDER BY id")
+        evaluations = grouped(f"SELECT e.trip_id, e.verdict FROM trip_evaluations e JOIN trips t ON t.id = e.trip_id"
+                              f"{where.replace('unit_id', 't.unit_id')} ORDER BY e.trip_id, e.position")
+        management = {r[0]: r for r in conn.execute(f"SELECT unit_id, awarded, reason FROM management{where}", params)}
+        negatives = {r[0]: r for r in conn.execute(
+            f"SELECT unit_id, major_incident, collective_disputes_lost, individual_disputes_lost, complaints "
+            f"FROM negatives{where}", params)}
+        grades = grouped(f"SELECT unit_id, kind, grade FROM credit_grades{where} ORDER BY rowid")
+        cancelled = grouped(f"SELECT unit_id, kind FROM cancelled_licences{where} ORDER BY unit_id, position")
+
+        base_ticks: dict[int, dict[str, bool]] = {}
+        trip_ticks: dict[int, dict[str, bool]] = {}
+        unit_ticks: dict[int, dict[str, dict[str, bool]]] = {}
+        for unit_id, rows in ticks.items():
+            for _, clause_id, base_id, trip_id, item, seen in rows:
+                if base_id is not None:
+                    base_ticks.setdefault(base_id, {})[item] = bool(seen)
+                elif trip_id is not None:
+                    trip_ticks.setdefault(trip_id, {})[item] = bool(seen)
+                else:
+                    unit_ticks.setdefault(unit_id, {}).setdefault(clause_id, {})[item] = bool(seen)
+        verdicts = {trip_id: tuple(r[1] for r in rows) for trip_id, rows in evaluations.items()}
+        date = dt.date.fromisoformat
+        result = []
+        for row in conn.execute(
+                f"SELECT id, name, credit_code, new_member, facts_final, contact_person, platform_rating, "
+                f"insured_workers FROM units{unit_where} ORDER BY position, id", params):
+            uid, name, code, new_member, final, contact, rating, insured = row
+            m = management.get(uid)
+            n = negatives.get(uid)
+            result.append((uid, Unit(
+                name=name, credit_code=code, kinds=tuple(r[1] for r in kinds.get(uid, ())),
+                new_member=bool(new_member), facts_final=bool(final),
+                bases=tuple(Base(b[2], b[3], date(b[4]), MappingProxyType(base_ticks.get(b[1], {})), b[5], b[6], b[7])
+                            for b in base_rows.get(uid, ())),
+                trips=tuple(Trip(date(t[2]), t[3], t[4], t[5], MappingProxyType(trip_ticks.get(t[1], {})),
+                                 verdicts.get(t[1], ())) for t in trip_rows.get(uid, ())),
+                evidence=MappingProxyType({c: MappingProxyType(items) for c, items in unit_ticks.get(uid, {}).items()}),
+                deliveries=tuple(Delivery(date(d[1]), d[2], d[3]) for d in delivery_rows.get(uid, ())),
+                platform_rating=None if rating is None else Fraction(rating),
+                management=Management(None if m is None or m[1] is None else Fraction(m[1]), "" if m is None else m[2]),
+                insured_workers=insured,
+                negative=Negative() if n is None else Negative(
+                    major_incident=bool(n[1]), licences_cancelled=tuple(r[1] for r in cancelled.get(uid, ())),
+                    credit_grades=MappingProxyType({r[1]: r[2] for r in grades.get(uid, ())}),
+                    collective_disputes_lost=n[2], individual_disputes_lost=n[3], complaints=n[4]),
+                licence_numbers=MappingProxyType({r[1]: r[2] for r in licences.get(uid, ())}),
+                contact_person=contact)))
+        return result
+
+    # ---------------------------------------------------------------- backups
+
+    def backup(self, label: str = "") -> Path:
+        """A consistent copy into the backup folder now (then rotation)."""
+        self._require_writable()
+        try:
+            target = backup.make_backup(self._conn, self.path, self.keep_backups, label=label)
+        except (OSError, sqlite3.Error) as exc:
+            raise DatasetError(Msg.of("dataset.backup_failed", file=self.path.name, detail=str(exc))) from None
+        self._last_backup = time.monotonic()
+        return target
+
+    def backup_if_due(self) -> Path | None:
+        """Back up when the interval has passed since the last backup (called after every edit; a
+        desktop timer may call it too)."""
+        if self.backup_interval is None or self.read_only:
+            return None
+        if time.monotonic() - self._last_backup < self.backup_interval:
+            return None
+        return self.backup()
+
+    # ---------------------------------------------------------------- the edit machinery
+
+    def _stat_identity(self) -> tuple[int, int] | None:
+        return _identity(self.path)
+
+    def _require_writable(self) -> None:
+        if self._conn is None:
+            raise DatasetError(Msg.of("dataset.closed", file=self.path.name))
+        if self.read_only:
+            raise DatasetError(Msg.of("dataset.opened_read_only", file=self.path.name))
+        if self._stat_identity() != self._identity:
+            raise DatasetError(Msg.of("dataset.file_gone", file=self.path.name))
+
+    def _fault(self, exc: sqlite3.Error) -> DatasetError:
+        code = _sqlite_code(exc)
+        name = self.path.name
+        if code == sqlite3.SQLITE_FULL:
+            return DatasetError(Msg.of("dataset.disk_full", file=name))
+        if code == sqlite3.SQLITE_READONLY:
+            return DatasetError(Msg.of("dataset.read_only", file=name))
+        if _is_busy(exc):
+            return DatasetError(Msg.of("dataset.locked", file=name))
+        return DatasetError(Msg.of("dataset.write_failed", file=name, detail=str(exc)))
+
+    def _edit(self, assessor_id: int | None, reason: str | None, change: Callable[["_Tx"], int | None]) -> Edit:
+        """Run one user edit as one transaction, audit rows included; validate before committing."""
+        self._require_writable()
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._fault(exc) from None
+        self._audit.begin_edit()
+        tx = _Tx(self, assessor_id, reason or None)
+        try:
+            if assessor_id is not None and conn.execute("SELECT 1 FROM assessors WHERE id = ?",
+                                                        (assessor_id,)).fetchone() is None:
+                raise _Rejected(self._problem("dataset.unknown_assessor", id=assessor_id))
+            new_id = change(tx)
+            problems = self._validate(tx)
+            if problems:
+                raise _Rejected(*problems)
+            conn.execute("COMMIT")
+        except _Rejected as rejected:
+            self._rollback()
+            return Edit(problems=tuple(rejected.problems))
+        except sqlite3.IntegrityError as exc:
+            self._rollback()
+            return Edit(problems=(self._problem("dataset.constraint", detail=str(exc)),))
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._fault(exc) from None
+        except BaseException:
+            self._rollback()
+            raise
+        self.backup_if_due()
+        return Edit(id=new_id)
+
+    def _rollback(self) -> None:
+        self._audit.rollback()
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite has already rolled back (e.g. after an I/O error)
+
+    def _problem(self, code: str, location: str = "$", field: str = "", **params: Any) -> Problem:
+        return Problem(self.path.name, location, field, Msg.of(code, **params))
+
+    def _unit_index(self, unit_id: int) -> int:
+        return self._conn.execute("SELECT count(*) FROM units WHERE position < (SELECT position FROM units "
+                                  "WHERE id = ?) OR (position = (SELECT position FROM units WHERE id = ?) AND id < ?)",
+                                  (unit_id, unit_id, unit_id)).fetchone()[0]
+
+    def _validate(self, tx: "_Tx") -> list[Problem]:
+        """The changed units (and the year level) checked exactly as the exchange format is read."""
+        problems: list[Problem] = []
+        head = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "year": self.year_number,
+                "rule_set": self.rule_set_id}
+        touched = [uid for uid in tx.touched_units]
+        for uid, unit in self._read_units(touched) if touched else []:
+            _, found = parse_year({**head, "units": [unit_to_json(unit)]}, self._rules, source=self.path.name)
+            index = self._unit_index(uid)
+            problems += [replace(p, location=p.location.replace("$.units[0]", f"$.units[{index}]", 1)) for p in found]
+        if tx.year_level:
+            stubs = [{"name": name, "credit_code": code, "kinds": [k for k in (kinds or "").split("\x1f") if k] or ["?"],
+                      "new_member": False}
+                     for name, code, kinds in self._conn.execute(
+                         "SELECT u.name, u.credit_code, (SELECT group_concat(kind, char(31)) FROM unit_kinds k "
+                         "WHERE k.unit_id = u.id) FROM units u ORDER BY position, id")]
+            doc = {**head, "units": stubs}
+            quotas = dict(self._conn.execute("SELECT grade, count FROM grade_quotas"))
+            if quotas:
+                doc["grade_quotas"] = quotas
+            promotions = [{"unit": n, "grade": g, "reason": r} for n, g, r in self._conn.execute(
+                "SELECT u.name, p.grade, p.reason FROM grade_promotions p JOIN units u ON u.id = p.unit_id "
+                "ORDER BY p.position, p.id")]
+            if promotions:
+                doc["grade_promotions"] = promotions
+            _, found = parse_year(doc, self._rules, source=self.path.name)
+            problems += [p for p in found if not p.location.startswith("$.units")]
+        return problems
+
+    # ---------------------------------------------------------------- edits: assessors
+
+    def add_assessor(self, by: int, name: str, role: str = "", reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> int:
+            if not name.strip():
+                raise _Rejected(self._problem("dataset.assessor_name_empty"))
+            if self.assessor_id(name) is not None:
+                raise _Rejected(self._problem("dataset.assessor_exists", name=name))
+            return tx.insert("assessors", {"name": name, "role": role, "added_at": now_text()})
+        return self._edit(by, reason, change)
+
+    # ---------------------------------------------------------------- edits: units
+
+    def _check_unique_unit(self, name: str | None, code: str | None, unit_id: int | None) -> None:
+        for column, value, code_name in (("name", name, "fact.duplicate_name"),
+                                         ("credit_code", code, "fact.duplicate_credit_code")):
+            if value is None:
+                continue
+            other = self._conn.execute(f"SELECT id FROM units WHERE {column} = ? AND id IS NOT ?",
+                                       (value, unit_id)).fetchone()
+            if other is not None:
+                here = f"$.units[{self._unit_index(unit_id)}]" if unit_id is not None else f"$.units[{self._conn.execute('SELECT count(*) FROM units').fetchone()[0]}]"
+                raise _Rejected(self._problem(code_name, here, column, other=f"$.units[{self._unit_index(other[0])}]"))
+
+    def add_unit(self, by: int, name: str, credit_code: str, kinds: Sequence[str], *, new_member: bool = False,
+                 contact_person: str = "", licence_numbers: Mapping[str, str] | None = None,
+                 reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> int:
+            self._check_unique_unit(name, credit_code, None)
+            position = self._conn.execute("SELECT coalesce(max(position), -1) + 1 FROM units").fetchone()[0]
+            uid = tx.insert_unit(position, Unit(name, credit_code, tuple(kinds), new_member=new_member,
+                                                contact_person=contact_person,
+                                                licence_numbers=MappingProxyType(dict(licence_numbers or {}))))
+            tx.year_level = True
+            return uid
+        return self._edit(by, reason, change)
+
+    def update_unit(self, by: int, unit_id: int, reason: str | None = None, **changes: Any) -> Edit:
+        """Change unit fields: name, credit_code, new_member, facts_final, contact_person,
+        platform_rating, insured_workers, kinds (a list), licence_numbers (a mapping)."""
+        unknown = set(changes) - set(UNIT_FIELDS) - {"kinds", "licence_numbers"}
+        if unknown:
+            raise TypeError(f"not unit fields: {sorted(unknown)}")
+
+        def change(tx: _Tx) -> None:
+            tx.require("units", unit_id)
+            self._check_unique_unit(changes.get("name"), changes.get("credit_code"), unit_id)
+            plain = {k: _db(v) for k, v in changes.items() if k in UNIT_FIELDS}
+            if plain:
+                tx.update("units", {"id": unit_id}, plain)
+            if "kinds" in changes:
+                tx.replace_rows("unit_kinds", {"unit_id": unit_id},
+                                [{"position": i, "kind": k} for i, k in enumerate(changes["kinds"])])
+            if "licence_numbers" in changes:
+                tx.replace_rows("licences", {"unit_id": unit_id},
+                                [{"kind": k, "number": v} for k, v in changes["licence_numbers"].items()])
+            tx.touch(unit_id)
+            if {"name", "credit_code", "kinds"} & set(changes):
+                tx.year_level = True
+        return self._edit(by, reason, change)
+
+    def set_unit_field(self, by: int, unit_id: int, field: str, value: Any, reason: str | None = None) -> Edit:
+        return self.update_unit(by, unit_id, reason, **{field: value})
+
+    def set_insured_workers(self, by: int, unit_id: int, count: int, reason: str | None = None) -> Edit:
+        return self.update_unit(by, unit_id, reason, insured_workers=count)
+
+    def set_platform_rating(self, by: int, unit_id: int, rating: Fraction | float | int | None,
+                            reason: str | None = None) -> Edit:
+        return self.update_unit(by, unit_id, reason, platform_rating=rating)
+
+    def mark_final(self, by: int, unit_id: int, final: bool = True, reason: str | None = None) -> Edit:
+        return self.update_unit(by, unit_id, reason, facts_final=final)
+
+    def remove_unit(self, by: int, unit_id: int, reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            tx.require("units", unit_id)
+            for base_id in self.base_ids(unit_id):
+                tx.delete("evidence_ticks", {"base_id": base_id})
+            for trip_id in self.trip_ids(unit_id):
+                tx.delete("evidence_ticks", {"trip_id": trip_id})
+                tx.delete("trip_evaluations", {"trip_id": trip_id})
+            for table in ("evidence_ticks", "bases", "trips", "deliveries", "unit_kinds", "licences", "management",
+                          "negatives", "credit_grades", "cancelled_licences", "grade_promotions"):
+                tx.delete(table, {"unit_id": unit_id})
+            tx.delete("units", {"id": unit_id})
+            tx.year_level = True
+        return self._edit(by, reason, change)
+
+    # ---------------------------------------------------------------- edits: bases, trips, deliveries
+
+    def _unit_of(self, table: str, record_id: int) -> int:
+        row = self._conn.execute(f"SELECT unit_id FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise _Rejected(self._problem("dataset.no_record", table=table, id=record_id))
+        return row[0]
+
+    def _add_child(self, by: int, table: str, unit_id: int, values: dict[str, Any], reason: str | None) -> Edit:
+        def change(tx: _Tx) -> int:
+            tx.require("units", unit_id)
+            position = self._conn.execute(f"SELECT coalesce(max(position), -1) + 1 FROM {table} WHERE unit_id = ?",
+                                          (unit_id,)).fetchone()[0]
+            new_id = tx.insert(table, {"unit_id": unit_id, "position": position, **{k: _db(v) for k, v in values.items()}})
+            tx.touch(unit_id)
+            return new_id
+        return self._edit(by, reason, change)
+
+    def _update_child(self, by: int, table: str, record_id: int, fields: Sequence[str], changes: dict[str, Any],
+                      reason: str | None) -> Edit:
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"not {table} fields: {sorted(unknown)}")
+
+        def change(tx: _Tx) -> None:
+            unit_id = self._unit_of(table, record_id)
+            tx.update(table, {"id": record_id}, {k: _db(v) for k, v in changes.items()})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def _remove_child(self, by: int, table: str, record_id: int, reason: str | None) -> Edit:
+        def change(tx: _Tx) -> None:
+            unit_id = self._unit_of(table, record_id)
+            if table == "bases":
+                tx.delete("evidence_ticks", {"base_id": record_id})
+            if table == "trips":
+                tx.delete("evidence_ticks", {"trip_id": record_id})
+                tx.delete("trip_evaluations", {"trip_id": record_id})
+            tx.delete(table, {"id": record_id})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def add_base(self, by: int, unit_id: int, name: str, type: str, agreement_date: dt.date, *, people: int = 0,
+                 retained: int = 0, region: str = "", reason: str | None = None) -> Edit:
+        return self._add_child(by, "bases", unit_id, {"name": name, "type": type, "region": region,
+                                                      "agreement_date": agreement_date, "people": people,
+                                                      "retained": retained}, reason)
+
+    def update_base(self, by: int, base_id: int, reason: str | None = None, **changes: Any) -> Edit:
+        return self._update_child(by, "bases", base_id, BASE_FIELDS, changes, reason)
+
+    def remove_base(self, by: int, base_id: int, reason: str | None = None) -> Edit:
+        return self._remove_child(by, "bases", base_id, reason)
+
+    def add_trip(self, by: int, unit_id: int, date: dt.date, place: str, mode: str, enterprises: int,
+                 reason: str | None = None) -> Edit:
+        return self._add_child(by, "trips", unit_id, {"date": date, "place": place, "mode": mode,
+                                                      "enterprises": enterprises}, reason)
+
+    def update_trip(self, by: int, trip_id: int, reason: str | None = None, **changes: Any) -> Edit:
+        return self._update_child(by, "trips", trip_id, TRIP_FIELDS, changes, reason)
+
+    def remove_trip(self, by: int, trip_id: int, reason: str | None = None) -> Edit:
+        return self._remove_child(by, "trips", trip_id, reason)
+
+    def set_trip_evaluations(self, by: int, trip_id: int, verdicts: Sequence[str], reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            unit_id = self._unit_of("trips", trip_id)
+            tx.replace_rows("trip_evaluations", {"trip_id": trip_id},
+                            [{"position": i, "verdict": v} for i, v in enumerate(verdicts)])
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def add_delivery(self, by: int, unit_id: int, date: dt.date, enterprise: str, stars: int,
+                     reason: str | None = None) -> Edit:
+        return self._add_child(by, "deliveries", unit_id, {"date": date, "enterprise": enterprise, "stars": stars},
+                               reason)
+
+    def update_delivery(self, by: int, delivery_id: int, reason: str | None = None, **changes: Any) -> Edit:
+        return self._update_child(by, "deliveries", delivery_id, DELIVERY_FIELDS, changes, reason)
+
+    def remove_delivery(self, by: int, delivery_id: int, reason: str | None = None) -> Edit:
+        return self._remove_child(by, "deliveries", delivery_id, reason)
+
+    # ---------------------------------------------------------------- edits: evidence
+
+    def tick_evidence(self, by: int, unit_id: int, clause_id: str, item: str, seen: bool | None = True, *,
+                      note: str = "", reason: str | None = None) -> Edit:
+        """Tick a clause-level evidence item seen (True) or not seen (False); None clears the tick."""
+        return self._edit(by, reason, lambda tx: tx.tick(unit_id, clause_id, None, None, item, seen, note))
+
+    def tick_base_evidence(self, by: int, base_id: int, item: str, seen: bool | None = True, *, note: str = "",
+                           reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            tx.tick(self._unit_of("bases", base_id), self._record_clause("bases"), base_id, None, item, seen, note)
+        return self._edit(by, reason, change)
+
+    def tick_trip_evidence(self, by: int, trip_id: int, item: str, seen: bool | None = True, *, note: str = "",
+                           reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            tx.tick(self._unit_of("trips", trip_id), self._record_clause("trips"), None, trip_id, item, seen, note)
+        return self._edit(by, reason, change)
+
+    def _record_clause(self, formula: str) -> str:
+        return next((c.id for c in self._rules.clauses if c.formula == formula), formula)
+
+    # ---------------------------------------------------------------- edits: management, negatives
+
+    def set_management(self, by: int, unit_id: int, awarded: Fraction | float | int | None, award_reason: str = "",
+                       reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            tx.require("units", unit_id)
+            tx.update("management", {"unit_id": unit_id}, {"awarded": _fraction_text(awarded), "reason": award_reason})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def set_negatives(self, by: int, unit_id: int, *, major_incident: bool | None = None,
+                      collective_disputes_lost: int | None = None, individual_disputes_lost: int | None = None,
+                      complaints: int | None = None, licences_cancelled: Sequence[str] | None = None,
+                      credit_grades: Mapping[str, str] | None = None, reason: str | None = None) -> Edit:
+        """Set the negative facts given (those left None keep their value)."""
+        def change(tx: _Tx) -> None:
+            tx.require("units", unit_id)
+            values = {"major_incident": major_incident, "collective_disputes_lost": collective_disputes_lost,
+                      "individual_disputes_lost": individual_disputes_lost, "complaints": complaints}
+            plain = {k: _db(v) for k, v in values.items() if v is not None}
+            if plain:
+                tx.update("negatives", {"unit_id": unit_id}, plain)
+            if licences_cancelled is not None:
+                tx.replace_rows("cancelled_licences", {"unit_id": unit_id},
+                                [{"position": i, "kind": k} for i, k in enumerate(licences_cancelled)])
+            if credit_grades is not None:
+                tx.replace_rows("credit_grades", {"unit_id": unit_id},
+                                [{"kind": k, "grade": g} for k, g in credit_grades.items()])
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    # ---------------------------------------------------------------- edits: grades
+
+    def set_grade_quotas(self, by: int, quotas: Mapping[str, int], reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            tx.replace_rows("grade_quotas", {}, [{"grade": g, "count": c} for g, c in quotas.items()])
+            tx.year_level = True
+        return self._edit(by, reason, change)
+
+    def add_promotion(self, by: int, unit_id: int, grade: str, promotion_reason: str, reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> int:
+            tx.require("units", unit_id)
+            position = self._conn.execute("SELECT coalesce(max(position), -1) + 1 FROM grade_promotions").fetchone()[0]
+            tx.year_level = True
+            return tx.insert("grade_promotions", {"position": position, "unit_id": unit_id, "grade": grade,
+                                                  "reason": promotion_reason})
+        return self._edit(by, reason, change)
+
+    def remove_promotion(self, by: int, promotion_id: int, reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            tx.require("grade_promotions", promotion_id)
+            tx.delete("grade_promotions", {"id": promotion_id})
+        return self._edit(by, reason, change)
+
+    # ---------------------------------------------------------------- edits: attachments
+
+    def add_attachment(self, by: int, data: bytes, name: str, mime: str | None = None, *, unit_id: int | None = None,
+                       clause_id: str | None = None, base_id: int | None = None, trip_id: int | None = None,
+                       description: str = "", reason: str | None = None) -> Edit:
+        """Store a photo, scan or PDF inside the dataset, with its SHA-256, name and type."""
+        mime = mime or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+        def change(tx: _Tx) -> int:
+            owner = unit_id
+            if base_id is not None:
+                owner = self._unit_of("bases", base_id)
+            if trip_id is not None:
+                owner = self._unit_of("trips", trip_id)
+            if owner is not None:
+                tx.require("units", owner)
+            return tx.insert("attachments", {
+                "unit_id": owner, "clause_id": clause_id, "base_id": base_id, "trip_id": trip_id,
+                "name": Path(name).name, "mime": mime, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+                "data": sqlite3.Binary(data), "description": description, "added_by": by, "added_at": now_text()},
+                hidden=("data",))
+        return self._edit(by, reason, change)
+
+    def add_attachment_file(self, by: int, path: str | Path, **kwargs: Any) -> Edit:
+        path = Path(path)
+        return self.add_attachment(by, path.read_bytes(), path.name, **kwargs)
+
+    # ---------------------------------------------------------------- edits: a whole year
+
+    def import_year(self, by: int, year: Year, reason: str | None = None) -> Edit:
+        """Every fact of a year into this (empty) dataset, as one edit."""
+        def change(tx: _Tx) -> None:
+            if self._conn.execute("SELECT count(*) FROM units").fetchone()[0]:
+                raise _Rejected(self._problem("dataset.not_empty"))
+            if year.rule_set != self.rule_set_id or year.year != self.year_number:
+                raise _Rejected(self._problem("fact.rule_set_mismatch", "$", "rule_set", found=year.rule_set,
+                                              expected=self.rule_set_id))
+            ids = {}
+            for position, unit in enumerate(year.units):
+                ids[unit.name] = tx.insert_unit(position, unit)
+            for grade, count in year.grade_quotas.items():
+                tx.insert("grade_quotas", {"grade": grade, "count": count})
+            for position, promotion in enumerate(year.grade_promotions):
+                if promotion.unit not in ids:
+                    raise _Rejected(self._problem("fact.unknown_unit", f"$.grade_promotions[{position}]", "unit",
+                                                  value=promotion.unit))
+                tx.insert("grade_promotions", {"position": position, "unit_id": ids[promotion.unit],
+                                               "grade": promotion.grade, "reason": promotion.reason})
+            tx.year_level = True
+        return self._edit(by, reason, change)
+
+
+class _Tx:
+    """The writes of one edit, each audited. Only the Dataset's edit methods use it."""
+
+    def __init__(self, ds: Dataset, assessor_id: int | None, reason: str | None):
+        self.ds = ds
+        self.conn = ds._conn
+        self.assessor_id = assessor_id
+        self.reason = reason
+        self.at = now_text()
+        self.touched_units: set[int] = set()
+        self.year_level = False
+
+    def touch(self, unit_id: int) -> None:
+        self.touched_units.add(unit_id)
+
+    def require(self, table: str, record_id: int) -> None:
+        if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone() is None:
+            raise _Rejected(self.ds._problem("dataset.no_record", table=table, id=record_id))
+
+    def _record_id(self, table: str, values: Mapping[str, Any], rowid: int | None = None) -> str:
+        keys = KEYS.get(table)
+        if keys is None:
+            return str(values["id"] if "id" in values else rowid)
+        return "/".join(str(values[k]) for k in keys)
+
+    def _log(self, action: str, table: str, record_id: str, field: str | None = None, old: Any = None,
+             new: Any = None) -> None:
+        self.ds._audit.append(at=self.at, assessor_id=self.assessor_id, action=action, table_name=table,
+                              record_id=record_id, field=field, old_value=audit.value_json(old),
+                              new_value=audit.value_json(new), reason=self.reason)
+
+    def insert(self, table: str, values: Mapping[str, Any], hidden: Iterable[str] = ()) -> int:
+        columns = list(values)
+        cursor = self.conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                                   [values[c] for c in columns])
+        hide = set(hidden)
+        shown = {k: v for k, v in values.items() if k not in hide}
+        self._log("insert", table, self._record_id(table, values, cursor.lastrowid), None, None, shown)
+        return cursor.lastrowid
+
+    def _select(self, table: str, where: Mapping[str, Any], columns: str = "*") -> tuple[list[str], list[tuple]]:
+        clause = " AND ".join(f"{k} IS ?" for k in where) or "1"
+        cursor = self.conn.execute(f"SELECT {columns} FROM {table} WHERE {clause} ORDER BY rowid", list(where.values()))
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    def update(self, table: str, key: Mapping[str, Any], changes: Mapping[str, Any],
+               quiet: Iterable[str] = ()) -> bool:
+        """Set fields of one record; audits each field that really changes (except `quiet` ones)."""
+        names, rows = self._select(table, key, ", ".join(changes))
+        if not rows:
+            raise _Rejected(self.ds._problem("dataset.no_record", table=table, id="/".join(map(str, key.values()))))
+        old = dict(zip(names, rows[0]))
+        changed = {k: v for k, v in changes.items() if old[k] != v or type(old[k]) is not type(v)}
+        if not changed:
+            return False
+        sets = ", ".join(f"{k} = ?" for k in changed)
+        where = " AND ".join(f"{k} = ?" for k in key)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", [*changed.values(), *key.values()])
+        record_id = self._record_id(table, {**key, **old})
+        for name, value in changed.items():
+            if name not in set(quiet):
+                self._log("update", table, record_id, name, old[name], value)
+        return True
+
+    def delete(self, table: str, where: Mapping[str, Any]) -> int:
+        names, rows = self._select(table, where)
+        if not rows:
+            return 0
+        clause = " AND ".join(f"{k} IS ?" for k in where) or "1"
+        self.conn.execute(f"DELETE FROM {table} WHERE {clause}", list(where.values()))
+        for row in rows:
+            values = {k: v for k, v in zip(names, row) if k != "data"}
+            self._log("delete", table, self._record_id(table, values), None, values, None)
+        return len(rows)
+
+    def replace_rows(self, table: str, parent: Mapping[str, Any], rows: list[dict[str, Any]]) -> None:
+        """Make a parent's child rows exactly `rows` (in order); audited only when they differ."""
+        columns = list(rows[0]) if rows else None
+        if columns is None:
+            self.delete(table, parent)
+            return
+        names, existing = self._select(table, parent, ", ".join(columns))
+        if [dict(zip(names, r)) for r in existing] == rows:
+            return
+        self.delete(table, parent)
+        for row in rows:
+            self.insert(table, {**parent, **row})
+
+    def tick(self, unit_id: int, clause_id: str, base_id: int | None, trip_id: int | None, item: str,
+             seen: bool | None, note: str) -> None:
+        self.require("units", unit_id)
+        where = {"unit_id": unit_id, "clause_id": clause_id, "base_id": base_id, "trip_id": trip_id, "item": item}
+        names, rows = self._select("evidence_ticks", where, "id")
+        if seen is None:
+            self.delete("evidence_ticks", where)
+        elif rows:
+            self.update("evidence_ticks", {"id": rows[0][0]},
+                        {"seen": int(seen), "note": note, "ticked_by": self.assessor_id, "ticked_at": self.at},
+                        quiet=("ticked_by", "ticked_at"))
+        else:
+            self.insert("evidence_ticks", {**where, "seen": int(seen), "ticked_by": self.assessor_id,
+                                           "ticked_at": self.at, "note": note})
+        self.touch(unit_id)
+
+    def insert_unit(self, position: int, unit: Unit) -> int:
+        uid = self.insert("units", {
+            "position": position, "name": unit.name, "credit_code": unit.credit_code,
+            "new_member": int(unit.new_member), "facts_final": int(unit.facts_final),
+            "contact_person": unit.contact_person, "platform_rating": _fraction_text(unit.platform_rating),
+            "insured_workers": unit.insured_workers})
+        for i, kind in enumerate(unit.kinds):
+            self.insert("unit_kinds", {"unit_id": uid, "position": i, "kind": kind})
+        for kind, number in unit.licence_numbers.items():
+            self.insert("licences", {"unit_id": uid, "kind": kind, "number": number})
+        by, at = self.assessor_id, self.at
+        for i, b in enumerate(unit.bases):
+            base_id = self.insert("bases", {"unit_id": uid, "position": i, "name": b.name, "type": b.type,
+                                            "region": b.region, "agreement_date": b.agreement_date.isoformat(),
+                                            "people": b.people, "retained": b.retained})
+            for item, seen in b.evidence.items():
+                self.insert("evidence_ticks", {"unit_id": uid, "clause_id": self.ds._record_clause("bases"),
+                                               "base_id": base_id, "item": item, "seen": int(seen),
+                                               "ticked_by": by, "ticked_at": at})
+        for i, t in enumerate(unit.trips):
+            trip_id = self.insert("trips", {"unit_id": uid, "position": i, "date": t.date.isoformat(),
+                                            "place": t.place, "mode": t.mode, "enterprises": t.enterprises})
+            for item, seen in t.evidence.items():
+                self.insert("evidence_ticks", {"unit_id": uid, "clause_id": self.ds._record_clause("trips"),
+                                               "trip_id": trip_id, "item": item, "seen": int(seen),
+                                               "ticked_by": by, "ticked_at": at})
+            for j, verdict in enumerate(t.evaluations):
+                self.insert("trip_evaluations", {"trip_id": trip_id, "position": j, "verdict": verdict})
+        for clause_id, items in unit.evidence.items():
+            for item, seen in items.items():
+                self.insert("evidence_ticks", {"unit_id": uid, "clause_id": clause_id, "item": item,
+                                               "seen": int(seen), "ticked_by": by, "ticked_at": at})
+        for i, d in enumerate(unit.deliveries):
+            self.insert("deliveries", {"unit_id": uid, "position": i, "date": d.date.isoformat(),
+                                       "enterprise": d.enterprise, "stars": d.stars})
+        self.insert("management", {"unit_id": uid, "awarded": _fraction_text(unit.management.awarded),
+                                   "reason": unit.management.reason})
+        n = unit.negative
+        self.insert("negatives", {"unit_id": uid, "major_incident": int(n.major_incident),
+                                  **{k: getattr(n, k) for k in NEGATIVE_COUNTS}})
+        for i, kind in enumerate(n.licences_cancelled):
+            self.insert("cancelled_licences", {"unit_id": uid, "position": i, "kind": kind})
+        for kind, grade in n.credit_grades.items():
+            self.insert("credit_grades", {"unit_id": uid, "kind": kind, "grade": grade})
+        self.touch(uid)
+        return uid
+
+
+# ------------------------------------------------------------------ creating, connecting, migrating
+
+def _connect_rw(path: Path) -> sqlite3.Connection:
+    """The read-write connection, holding the file exclusively for this process."""
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _open_fault(path, exc) from None
+    try:
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("BEGIN IMMEDIATE")  # takes the lock now and keeps it until close
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _open_fault(path, exc) from None
+    return conn
+
+
+def _open_fault(path: Path, exc: sqlite3.Error) -> DatasetError:
+    code = _sqlite_code(exc)
+    if _is_busy(exc):
+        return DatasetError(Msg.of("dataset.locked", file=path.name))
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return DatasetError(Msg.of("dataset.read_only", file=path.name))
+    if code == sqlite3.SQLITE_FULL:
+        return DatasetError(Msg.of("dataset.disk_full", file=path.name))
+    return DatasetError(Msg.of("dataset.cannot_open", file=path.name))
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int, make_backup: Callable[[], Any] | None) -> None:
+    """Forward migrations up to SCHEMA_VERSION, each one transaction with its audit rows."""
+    if make_backup is not None:
+        make_backup()
+    writer = audit.Writer(conn)
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            writer.begin_edit()
+            at = now_text()
+            for action, table, field, old, new in MIGRATIONS[version](conn):
+                writer.append(at=at, assessor_id=None, action=action, table_name=table, record_id="",
+                              field=field, old_value=audit.value_json(old), new_value=audit.value_json(new),
+                              reason=f"migration {version}→{version + 1}")
+            conn.execute("UPDATE meta SET schema_version = ?, program_version = ? WHERE id = 1",
+                         (version + 1, PROGRAM_VERSION))
+            writer.append(at=at, assessor_id=None, action="migrate", table_name="meta", record_id="1",
+                          field="schema_version", old_value=audit.value_json(version),
+                          new_value=audit.value_json(version + 1), reason=f"migration {version}→{version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            writer.rollback()
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        version += 1
+
+
+def create_file(path: str | Path, rules: RuleSet, assessor: str, role: str = "", year: Year | None = None,
+                *, schema_version: int = SCHEMA_VERSION) -> list[Problem]:
+    """Write a new dataset file for the rule set's year, with the first assessor and optionally a
+    year's facts. The file appears whole or not at all; an existing file is never replaced.
+    Returns the problems of the year's facts (then no file is made)."""
+    path = Path(path)
+    if path.exists():
+        raise DatasetError(Msg.of("dataset.exists", file=path.name))
+    part = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    for leftover in (part, Path(f"{part}-wal"), Path(f"{part}-shm"), Path(f"{part}-journal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(part, isolation_level=None)
+        try:
+            conn.execute("PRAGMA synchronous=OFF")  # a private file until it is synced and linked below
+            _create_schema(conn, rules, assessor, role, schema_version)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            if year is not None:
+                ds = Dataset(path, conn, read_only=False, keep_backups=0, backup_interval=None)
+                ds._identity = None
+                ds._stat_identity = lambda: None  # type: ignore[method-assign]  # path is not there yet
+                edit = ds.import_year(1, year, reason="import")
+                if not edit.ok:
+                    return list(edit.problems)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()  # the last connection: the write-ahead log is folded in and removed
+        backup.fsync_path(part)
+        try:
+            os.link(part, path)  # no-clobber, atomic
+        except FileExistsError:
+            raise DatasetError(Msg.of("dataset.exists", file=path.name)) from None
+        except OSError:
+            if path.exists():
+                raise DatasetError(Msg.of("dataset.exists", file=path.name)) from None
+            os.replace(part, path)  # a file system without hard links
+        backup.fsync_path(path.parent)
+        return []
+    except sqlite3.Error as exc:
+        raise _open_fault(path, exc) from None
+    finally:
+        for leftover in (part, Path(f"{part}-wal"), Path(f"{part}-shm"), Path(f"{part}-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _create_schema(conn: sqlite3.Connection, rules: RuleSet, assessor: str, role: str, schema_version: int) -> None:
+    at = now_text()
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.executescript("BEGIN IMMEDIATE;\n" + SCHEMA_V1)  # the transaction stays open until COMMIT below
+    conn.execute("INSERT INTO rule_sets (id, sha256, text, stored_at) VALUES (?, ?, ?, ?)",
+                 (rules.id, rules.sha256, rules.source_text, at))
+    conn.execute("INSERT INTO meta (id, format, schema_version, year, rule_set_id, created_at, program_version) "
+                 "VALUES (1, ?, 1, ?, ?, ?, ?)", (DATASET_FORMAT, rules.year, rules.id, at, PROGRAM_VERSION))
+    conn.execute("INSERT INTO assessors (id, name, role, added_at) VALUES (1, ?, ?, ?)", (assessor, role, at))
+    writer = audit.Writer(conn)
+    writer.begin_edit()
+    for table, record, values in (
+            ("meta", "1", {"format": DATASET_FORMAT, "year": rules.year, "rule_set_id": rules.id,
+                           "program_version": PROGRAM_VERSION}),
+            ("rule_sets", rules.id, {"sha256": rules.sha256}),
+            ("assessors", "1", {"name": assessor, "role": role})):
+        writer.append(at=at, assessor_id=1, action="create", table_name=table, record_id=record,
+                      new_value=audit.value_json(values))
+    conn.execute("COMMIT")
+    if schema_version < SCHEMA_VERSION:
+        _migrate_to(conn, schema_version)
+    else:
+        _migrate(conn, Path(), 1, make_backup=None)
+
+
+def _migrate_to(conn: sqlite3.Connection, target: int) -> None:
+    """Only for tests that need a file of an older schema: migrate a new file up to `target`."""
+    version = 1
+    while version < target:
+        conn.execute("BEGIN IMMEDIATE")
+        MIGRATIONS[version](conn)
+        conn.execute("UPDATE meta SET schema_version = ? WHERE id = 1", (version + 1,))
+        conn.execute("COMMIT")
+        version += 1
