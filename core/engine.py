@@ -3,32 +3,36 @@ and grades. Pure: facts and rule set in, an immutable result out."""
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from core.facts import Unit, Year
-from core.formulas import ABSOLUTE, RANKED, ZERO, ClauseResult, Measure, ranked_points
+from core.formulas import ABSOLUTE, RANKED, ZERO, ClauseResult, people_memo, ranked_points
 from core.messages import Msg
 from core.rules import RuleSet, Veto
 
 QUALIFIED, UNQUALIFIED, REVOKED = "qualified", "unqualified", "revoked"
 
 
-@dataclass(frozen=True)
-class SectionResult:
+# Records made thousands of times per recompute are NamedTuples (immutable, and cheap to create).
+Number = int | Fraction
+
+
+class SectionResult(NamedTuple):
     id: str
     title: str
-    points: Fraction
-    bonus: Fraction
-    deduction: Fraction
-    net: Fraction
+    points: Number
+    bonus: Number
+    deduction: Number
+    net: Number
 
 
-@dataclass(frozen=True)
-class DeductionResult:
+class DeductionResult(NamedTuple):
     id: str
     count: int
-    points: Fraction
+    points: Number
     text: str
 
 
@@ -123,13 +127,17 @@ def unit_status(rules: RuleSet, unit: Unit, total: Fraction) -> tuple[str, tuple
 
 
 def sections(rules: RuleSet, clauses: tuple[ClauseResult, ...]) -> tuple[SectionResult, ...]:
-    by_section: dict[str, list[ClauseResult]] = {s.id: [] for s in rules.sections}
-    for clause, result in zip(rules.clauses, clauses):
-        by_section[clause.section].append(result)
-    return tuple(SectionResult(s.id, s.title, sum((r.points for r in by_section[s.id]), ZERO),
-                               sum((r.bonus for r in by_section[s.id]), ZERO),
-                               sum((r.deduction for r in by_section[s.id]), ZERO),
-                               sum((r.net for r in by_section[s.id]), ZERO)) for s in rules.sections)
+    results = []
+    for section, indices in rules.clause_indices_by_section:
+        points = bonus = deduction = net = ZERO
+        for i in indices:
+            r = clauses[i]
+            points += r.points
+            bonus += r.bonus
+            deduction += r.deduction
+            net += r.net
+        results.append(SectionResult(section.id, section.title, points, bonus, deduction, net))
+    return tuple(results)
 
 
 # ------------------------------------------------------------------ grades
@@ -200,25 +208,41 @@ def competition_ranks(totals: dict[str, Fraction]) -> dict[str, int]:
 # ------------------------------------------------------------------ the year
 
 def score_year(rules: RuleSet, year: Year) -> YearResult:
+    # Every object made here lives on in the result, so the cyclic collector would only rescan
+    # them again and again (about half the time of a large year); it has nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    memo = people_memo.set({})  # the units are alive throughout, so their ids are stable keys
+    try:
+        return _score_year(rules, year)
+    finally:
+        people_memo.reset(memo)
+        if collecting:
+            gc.enable()
+
+
+def _score_year(rules: RuleSet, year: Year) -> YearResult:
     provisional = rules.reading("ranking_provisional_until_final") and not year.all_final
-    by_clause: dict[str, dict[str, ClauseResult]] = {}
+    units_by_name = {u.name: u for u in year.units}
+    by_clause: list[list[ClauseResult]] = []
     any_ranked = False
     for clause in rules.clauses:
         if clause.formula in RANKED:
             any_ranked = True
             measure = RANKED[clause.formula]
-            measures: dict[str, Measure] = {u.name: measure(clause, rules, u) for u in year.units}
-            by_clause[clause.id] = ranked_points(clause, rules, measures, provisional)
+            measures = {u.name: measure(clause, rules, u, False) for u in year.units}
+            ranked = ranked_points(clause, rules, measures, provisional, units_by_name)
+            by_clause.append([ranked[u.name] for u in year.units])
         else:
             formula = ABSOLUTE[clause.formula]
-            by_clause[clause.id] = {u.name: formula(clause, rules, u) for u in year.units}
+            by_clause.append([formula(clause, rules, u, False) for u in year.units])
     floor = rules.negative.total_floor
     partial = {}
-    for unit in year.units:
-        clauses = tuple(by_clause[c.id][unit.name] for c in rules.clauses)
+    for i, unit in enumerate(year.units):
+        clauses = tuple(results[i] for results in by_clause)
         deductions = unit_deductions(rules, unit)
-        deductions_total = sum((d.points for d in deductions), ZERO)
-        total = max(floor, sum((c.net for c in clauses), ZERO) - deductions_total)
+        deductions_total = sum(d.points for d in deductions)
+        total = max(floor, sum(c.net for c in clauses) - deductions_total)
         status, reasons = unit_status(rules, unit, total)
         partial[unit.name] = (clauses, sections(rules, clauses), deductions, deductions_total, total, status, reasons)
     totals = {name: p[4] for name, p in partial.items()}

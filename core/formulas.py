@@ -5,55 +5,98 @@ and returns the clause's points with the explanation of how they were reached. R
 clauses are split in two: a per-unit measure here, and `ranked_points` over all units.
 No number from the rules appears here: they all come from `clause.params`, `clause.points`
 and the readings.
+
+Every formula takes `explain`: with False it only computes the numbers and leaves a lazy
+explanation that re-runs the same formula with True when someone reads it. A recompute of a
+whole year therefore builds no message, while the explanation can never disagree with the
+points (it comes from the same code).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from core.facts import Base, Trip, Unit
 from core.messages import Msg
 from core.rules import Clause, RuleSet
 
-ZERO = Fraction(0)
+ZERO = 0  # points are ints where the rules allow, Fractions where they need them
+Number = int | Fraction
 
 
-@dataclass(frozen=True)
 class Explanation:
-    facts: tuple[Msg, ...] = ()  # the facts the clause used
-    missing: tuple[Msg, ...] = ()  # evidence not ticked, and what it cost
-    readings: tuple[str, ...] = ()  # names of the readings applied
-    steps: tuple[Msg, ...] = ()  # how the points follow from the facts
+    """Why a clause scored what it did: facts used, evidence missing, readings applied, steps.
+
+    Built on first use when given `build`, because a recompute of the year rarely reads it.
+    """
+
+    __slots__ = ("_parts", "_build")
+
+    def __init__(self, facts=(), missing=(), readings=(), steps=(), build: Callable[[], "Explanation"] | None = None):
+        self._build = build
+        self._parts = None if build else (tuple(facts), tuple(missing), tuple(readings), tuple(steps))
+
+    def _get(self) -> tuple:
+        if self._parts is None:
+            self._parts = self._build()._get()
+            self._build = None
+        return self._parts
+
+    facts = property(lambda self: self._get()[0])
+    missing = property(lambda self: self._get()[1])
+    readings = property(lambda self: self._get()[2])
+    steps = property(lambda self: self._get()[3])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Explanation) and self._get() == other._get()
+
+    def __hash__(self) -> int:
+        return hash(self._get())
+
+    def __repr__(self) -> str:
+        facts, missing, readings, steps = self._get()
+        return f"Explanation(facts={facts!r}, missing={missing!r}, readings={readings!r}, steps={steps!r})"
 
 
-@dataclass(frozen=True)
-class ClauseResult:
+NO_EXPLANATION = Explanation()
+
+
+class ClauseResult(NamedTuple):
+    """One clause of one unit. A NamedTuple: immutable, and cheap to make 10,000 times per recompute."""
     clause_id: str
-    points: Fraction
-    bonus: Fraction = ZERO
-    deduction: Fraction = ZERO
-    net: Fraction = ZERO  # points + bonus - deduction, after any clause floor
+    points: Number
+    bonus: Number = ZERO
+    deduction: Number = ZERO
+    net: Number = ZERO  # points + bonus - deduction, after any clause floor
     provisional: bool = False
     rank: int | None = None
     ranked_among: int | None = None
-    value: Fraction | None = None  # the ranking value, for ranking clauses
-    explanation: Explanation = field(default_factory=Explanation)
+    value: Number | None = None  # the ranking value, for ranking clauses
+    explanation: Explanation = NO_EXPLANATION
 
 
-def _result(clause: Clause, points: Fraction, bonus: Fraction = ZERO, deduction: Fraction = ZERO,
-            floor: Fraction | None = None, **explanation) -> ClauseResult:
+Formula = Callable[..., ClauseResult]
+
+
+def _result(clause: Clause, rules: RuleSet, unit: Unit, formula: Formula, explain: bool, points: Number,
+            bonus: Number = ZERO, deduction: Number = ZERO, floor: Number | None = None,
+            facts=(), missing=(), steps=()) -> ClauseResult:
     net = points + bonus - deduction
-    if floor is not None:
-        net = max(Fraction(floor), net)
-    return ClauseResult(clause.id, points, bonus, deduction, net,
-                        explanation=Explanation(readings=clause.readings, **explanation))
+    if floor is not None and net < floor:
+        net = floor
+    if explain:
+        explanation = Explanation(facts, missing, clause.readings, steps)
+    else:
+        explanation = Explanation(build=lambda: formula(clause, rules, unit, True).explanation)
+    return ClauseResult(clause.id, points, bonus, deduction, net, explanation=explanation)
 
 
-def per_item_points(count: int, per_item: Fraction, cap: Fraction, bonus_per_item: Fraction,
-                    bonus_cap: Fraction) -> tuple[Fraction, Fraction]:
+def per_item_points(count: int, per_item: Number, cap: Number, bonus_per_item: Number,
+                    bonus_cap: Number) -> tuple[Number, Number]:
     """Points for `count` items up to `cap`, then a bonus for each item beyond, up to `bonus_cap`."""
     needed = math.ceil(cap / per_item) if per_item else 0
     points = min(count * per_item, cap)
@@ -62,8 +105,19 @@ def per_item_points(count: int, per_item: Fraction, cap: Fraction, bonus_per_ite
 
 
 def _missing_items(clause: Clause, unit: Unit, wanted: tuple[str, ...] | None = None) -> list[str]:
+    ticks = unit.evidence.get(clause.id)
     ids = clause.evidence_ids if wanted is None else wanted
-    return [item for item in ids if not unit.ticked(clause.id, item)]
+    if not ticks:
+        return list(ids)
+    return [item for item in ids if not ticks.get(item, False)]
+
+
+def _all_ticked(clause: Clause, unit: Unit, wanted: tuple[str, ...] | None = None) -> bool:
+    ticks = unit.evidence.get(clause.id)
+    if not ticks:
+        return False
+    get = ticks.get
+    return all(get(item, False) for item in (clause.evidence_ids if wanted is None else wanted))
 
 
 def _verdict(reasons: list[Msg]) -> Msg:
@@ -79,8 +133,8 @@ def _label(clause: Clause, item_id: str) -> str:
 
 # ------------------------------------------------------------------ 1.1 bases
 
-def base_counts(clause: Clause, rules: RuleSet, base: Base) -> tuple[bool, list[Msg]]:
-    """Whether one base scores in 1.1, and why not."""
+def base_reasons(clause: Clause, rules: RuleSet, base: Base) -> list[Msg]:
+    """Why one base does not score in 1.1 (empty when it does)."""
     reasons = []
     if rules.reading("base_agreement_in_period") and not rules.in_period(base.agreement_date):
         reasons.append(Msg.of("bases.out_of_period", date=base.agreement_date.isoformat()))
@@ -88,35 +142,35 @@ def base_counts(clause: Clause, rules: RuleSet, base: Base) -> tuple[bool, list[
         for item in clause.record_evidence:
             if not base.evidence.get(item.id, False):
                 reasons.append(Msg.of("evidence.not_seen", item=item.label))
-    return not reasons, reasons
+    return reasons
 
 
-def bases(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
+def bases(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     p = clause.params
     facts, missing = [], []
     counted = 0
     for base in unit.bases:
-        ok, reasons = base_counts(clause, rules, base)
-        counted += ok
-        kind = rules.base_types[base.type]
-        facts.append(Msg.of("bases.base", name=base.name, kind=kind, date=base.agreement_date.isoformat(),
-                            verdict=_verdict(reasons)))
-        if any(r.code == "evidence.not_seen" for r in reasons):
-            missing.append(Msg.of("missing.record", record=base.name, item=_label(clause, clause.record_evidence[0].id)))
+        reasons = base_reasons(clause, rules, base)
+        counted += not reasons
+        if explain:
+            facts.append(Msg.of("bases.base", name=base.name, kind=rules.base_types[base.type],
+                                date=base.agreement_date.isoformat(), verdict=_verdict(reasons)))
+            if any(r.code == "evidence.not_seen" for r in reasons):
+                missing.append(Msg.of("missing.record", record=base.name, item=clause.record_evidence[0].label))
     points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
     steps = [Msg.of("bases.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
-                    cap=clause.points, bonus_cap=p["bonus_cap"])]
-    return _result(clause, points, bonus, facts=tuple(facts), missing=tuple(missing), steps=tuple(steps))
+                    cap=clause.points, bonus_cap=p["bonus_cap"])] if explain else ()
+    return _result(clause, rules, unit, bases, explain, points, bonus, facts=facts, missing=missing, steps=steps)
 
 
 # ------------------------------------------------------------------ 1.2 trips
 
 def poor_count(trip: Trip, poor_verdict: str) -> int:
-    return sum(1 for verdict in trip.evaluations if verdict == poor_verdict)
+    return trip.evaluations.count(poor_verdict)
 
 
-def trip_qualifies(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
-    """Reasons a trip cannot count (empty when it qualifies)."""
+def trip_reasons(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
+    """Why a trip cannot count (empty when it qualifies)."""
     reasons = []
     if rules.reading("trip_in_period") and not rules.in_period(trip.date):
         reasons.append(Msg.of("trips.out_of_period"))
@@ -129,56 +183,73 @@ def trip_qualifies(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
     return reasons
 
 
-def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
+def _trip_points(p, clause: Clause, counted: int, base_slots: int) -> tuple[Number, Number, int]:
+    base_used = min(counted, base_slots)
+    points = min(base_used * p["per_item"], clause.points)
+    bonus = min((counted - base_used) * p["bonus_per_item"], p["bonus_cap"])
+    return points, bonus, base_used
+
+
+def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     p = clause.params
     poor = p["poor_verdict"]
-    base_slots_total = int(p["base_trips"])
-    online_max = min(rules.reading("online_trips_counted"), base_slots_total)
-    reasons = {i: trip_qualifies(clause, rules, t) for i, t in enumerate(unit.trips)}
+    per_poor, trip_cap = p["deduction_per_poor"], p["deduction_cap_per_trip"]
+    base_slots = int(p["base_trips"])
+    floor = rules.reading("trip_clause_floor")
+    reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
+    deductions = [min(poor_count(t, poor) * per_poor, trip_cap) for t in unit.trips]
     offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
     online = sorted((i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]),
-                    key=lambda i: (poor_count(unit.trips[i], poor), unit.trips[i].date))
-    online_used, online_spare = online[:online_max], online[online_max:]
-    counted = online_used + offline
-    base_used = min(len(counted), base_slots_total)
-    points = min(base_used * p["per_item"], clause.points)
-    bonus = min((len(counted) - base_used) * p["bonus_per_item"], p["bonus_cap"])
-    deduction = ZERO
-    facts, missing = [], []
-    for i, trip in enumerate(unit.trips):
-        n_poor = poor_count(trip, poor)
-        trip_deduction = min(n_poor * p["deduction_per_poor"], p["deduction_cap_per_trip"]) if i in counted else ZERO
-        deduction += trip_deduction
-        why = list(reasons[i])
-        if i in online_spare:
-            why.append(Msg.of("trips.online_beyond_limit", limit=online_max))
-        facts.append(Msg.of("trips.trip", date=trip.date.isoformat(), place=trip.place,
-                            mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises, poor=n_poor,
-                            deduction=trip_deduction, verdict=_verdict(why)))
-        for reason in reasons[i]:
-            if reason.code == "evidence.not_seen":
-                missing.append(Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
-                                      item=reason.param("item")))
-    floor = Fraction(rules.reading("trip_clause_floor"))
-    steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
-                    extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
-                    net=max(floor, points + bonus - deduction))]
-    return _result(clause, points, bonus, deduction, floor=floor, facts=tuple(facts),
-                   missing=tuple(missing), steps=tuple(steps))
+                    key=lambda i: (deductions[i], unit.trips[i].date))
+    online_max = min(rules.reading("online_trips_counted"), base_slots)
+    online_used = online[:online_max]
+    # Placement for the most points: an online trip is used only where it raises the clause's
+    # score; offline trips that qualify always count (and so deduct).
+    while online_used:
+        with_online = _trip_points(p, clause, len(offline) + len(online_used), base_slots)
+        without = _trip_points(p, clause, len(offline) + len(online_used) - 1, base_slots)
+        gain = with_online[0] + with_online[1] - without[0] - without[1]
+        if gain > deductions[online_used[-1]]:
+            break
+        online_used = online_used[:-1]
+    counted = set(online_used) | set(offline)
+    points, bonus, base_used = _trip_points(p, clause, len(counted), base_slots)
+    deduction = sum(deductions[i] for i in counted)
+    facts, missing, steps = [], [], ()
+    if explain:
+        for i, trip in enumerate(unit.trips):
+            why = list(reasons[i])
+            if not why and i not in counted:  # a qualifying online trip left out
+                beyond = online.index(i) >= online_max
+                why.append(Msg.of("trips.online_beyond_limit" if beyond else "trips.online_no_gain",
+                                  limit=online_max))
+            facts.append(Msg.of("trips.trip", date=trip.date.isoformat(), place=trip.place,
+                                mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises,
+                                poor=poor_count(trip, poor), deduction=deductions[i] if i in counted else 0,
+                                verdict=_verdict(why)))
+            missing += [Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+                               item=r.param("item")) for r in reasons[i] if r.code == "evidence.not_seen"]
+        steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
+                        extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
+                        net=max(floor, points + bonus - deduction))]
+    return _result(clause, rules, unit, trips, explain, points, bonus, deduction, floor=floor,
+                   facts=facts, missing=missing, steps=steps)
 
 
 # ------------------------------------------------------------------ 1.3, 4.3 all evidence
 
-def all_evidence(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
+def all_evidence(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    if not explain:
+        return _result(clause, rules, unit, all_evidence, False, clause.points if _all_ticked(clause, unit) else ZERO)
     missing_ids = _missing_items(clause, unit)
     points = clause.points if not missing_ids else ZERO
     facts = [Msg.of("evidence.item", item=item.label,
-                    verdict=Msg.of("verdict.seen" if unit.ticked(clause.id, item.id) else "verdict.not_seen"))
+                    verdict=Msg.of("verdict.not_seen" if item.id in missing_ids else "verdict.seen"))
              for item in clause.evidence]
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in missing_ids]
     steps = [Msg.of("all_evidence.steps", ticked=len(clause.evidence) - len(missing_ids),
                     total=len(clause.evidence), points=points)]
-    return _result(clause, points, facts=tuple(facts), missing=tuple(missing), steps=tuple(steps))
+    return _result(clause, rules, unit, all_evidence, True, points, facts=facts, missing=missing, steps=steps)
 
 
 # ------------------------------------------------------------------ people (2.1, 2.2, 4.2)
@@ -189,10 +260,10 @@ class People:
     arrivals_retained: int
     placements: int  # confirmed trainees and interns
     placements_retained: int
-    facts: tuple[Msg, ...]
-    missing_arrivals: tuple[Msg, ...]  # evidence that would confirm the arrivals
-    missing_placements: tuple[Msg, ...]
-    missing_retained: tuple[Msg, ...]
+    facts: tuple[Msg, ...] = ()
+    missing_arrivals: tuple[Msg, ...] = ()  # evidence that would confirm the arrivals
+    missing_placements: tuple[Msg, ...] = ()
+    missing_retained: tuple[Msg, ...] = ()
 
     @property
     def total(self) -> int:
@@ -208,211 +279,280 @@ def base_eligible_for_people(rules: RuleSet, unit: Unit, base: Base) -> bool:
                 and not rules.in_period(base.agreement_date))
 
 
-def confirmed_people(rules: RuleSet, unit: Unit) -> People:
+# Inside one recompute (engine.score_year) three clauses ask for each unit's people; the
+# engine opens a memo for the run so they are computed once. Outside a run nothing is kept.
+people_memo: ContextVar[dict[int, People] | None] = ContextVar("people_memo", default=None)
+
+
+def confirmed_people(rules: RuleSet, unit: Unit, explain: bool = True) -> People:
     """The confirmed headcounts section 二 and clause 4.2 are computed from.
 
     Arrivals count only when clause 2.1's arrivals evidence is all ticked, placements only when
     its placements evidence is, and the six-month figures only when clause 2.2's evidence is.
     """
-    people_clause = _clause_with(rules, "people_ranked")
-    retention_clause = _clause_with(rules, "retention_ranked")
+    memo = None if explain else people_memo.get()
+    if memo is None:
+        return _confirmed_people(rules, unit, explain)
+    people = memo.get(id(unit))
+    if people is None:
+        people = memo[id(unit)] = _confirmed_people(rules, unit, False)
+    return people
+
+
+def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
+    people_clause = rules.clause_with_formula("people_ranked")
+    retention_clause = rules.clause_with_formula("retention_ranked")
     facts = []
     missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
     sums = {"labour": [0, 0], "school": [0, 0]}
     for base in unit.bases:
         eligible = base_eligible_for_people(rules, unit, base)
-        facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type], people=base.people,
-                            retained=base.retained,
-                            verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
+        if explain:
+            facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type],
+                                people=base.people, retained=base.retained,
+                                verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
         if eligible:
             sums[base.type][0] += base.people
             sums[base.type][1] += base.retained
     groups = {}
     for kind, param in (("labour", "arrivals_evidence"), ("school", "placements_evidence")):
-        unseen = _missing_items(people_clause, unit, people_clause.params[param]) if people_clause else []
-        confirmed = not unseen
-        if not confirmed and sums[kind][0]:
-            missing[kind].extend(Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
-                                  item=_label(people_clause, i)) for i in unseen)
-        groups[kind] = sums[kind] if confirmed else [0, 0]
-    retained_unseen = (_missing_items(retention_clause, unit, retention_clause.params["retained_evidence"])
-                       if retention_clause else [])
+        if people_clause is None or not sums[kind][0]:
+            unseen = []
+        elif explain:
+            unseen = _missing_items(people_clause, unit, people_clause.params[param])
+        else:
+            unseen = [] if _all_ticked(people_clause, unit, people_clause.params[param]) else [param]
+        if explain and unseen and sums[kind][0]:
+            missing[kind] += [Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
+                                     item=_label(people_clause, i)) for i in unseen]
+        groups[kind] = [0, 0] if unseen else sums[kind]
+    if retention_clause is None:
+        retained_unseen = []
+    elif explain:
+        retained_unseen = _missing_items(retention_clause, unit, retention_clause.params["retained_evidence"])
+    else:
+        retained_unseen = [] if _all_ticked(retention_clause, unit, retention_clause.params["retained_evidence"]) \
+            else ["retained_evidence"]
     if retained_unseen:
-        if groups["labour"][1] + groups["school"][1]:
-            missing["retained"].extend(Msg.of("missing.retained", retained=groups["labour"][1] + groups["school"][1],
-                                  item=_label(retention_clause, i)) for i in retained_unseen)
-        groups["labour"][1] = groups["school"][1] = 0
+        retained = groups["labour"][1] + groups["school"][1]
+        if explain and retained:
+            missing["retained"] += [Msg.of("missing.retained", retained=retained, item=_label(retention_clause, i))
+                                    for i in retained_unseen]
+        groups["labour"] = [groups["labour"][0], 0]
+        groups["school"] = [groups["school"][0], 0]
     return People(groups["labour"][0], groups["labour"][1], groups["school"][0], groups["school"][1],
                   tuple(facts), tuple(missing["labour"]), tuple(missing["school"]), tuple(missing["retained"]))
 
 
-def _clause_with(rules: RuleSet, formula: str) -> Clause | None:
-    return next((c for c in rules.clauses if c.formula == formula), None)
-
-
 # ------------------------------------------------------------------ ranking clauses (2.1, 2.2, 3.2)
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """One unit's ranking value for a ranking clause, before the units are compared."""
-    value: Fraction
+    value: Number
     qualifies: bool
-    facts: tuple[Msg, ...]
-    missing: tuple[Msg, ...]
-    steps: tuple[Msg, ...]
+    facts: tuple[Msg, ...] = ()
+    missing: tuple[Msg, ...] = ()
+    steps: tuple[Msg, ...] = ()
 
 
-def people_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
-    people = confirmed_people(rules, unit)
+def people_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
+    people = confirmed_people(rules, unit, explain)
     n = people.total
     minimum = clause.params["min_people"]
+    if not explain:
+        return Measure(n, n >= minimum)
     step = Msg.of("people.total", arrivals=people.arrivals, placements=people.placements, total=n,
                   minimum=minimum, verdict=Msg.of("verdict.pass" if n >= minimum else "verdict.below"))
-    return Measure(Fraction(n), n >= minimum, people.facts, people.missing_arrivals + people.missing_placements,
-                   (step,))
+    return Measure(n, n >= minimum, people.facts, people.missing_arrivals + people.missing_placements, (step,))
 
 
-def retention_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
-    people = confirmed_people(rules, unit)
+def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
+    people = confirmed_people(rules, unit, explain)
     n, s = people.total, people.retained
     minimum = clause.params["min_ratio"]
+    qualifies = n > 0 and s >= minimum * n  # r = s/n ≥ minimum, compared without dividing
+    value = Fraction(s * s, n) if n else ZERO  # v = r × s
+    if not explain:
+        return Measure(value, qualifies)
     ratio = Fraction(s, n) if n else ZERO
-    qualifies = n > 0 and ratio >= minimum
     step = Msg.of("retention.value", retained=s, total=n, ratio=ratio * 100, minimum=minimum * 100,
-                  value=ratio * s, verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
+                  value=value, verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
     missing = people.missing_arrivals + people.missing_placements + people.missing_retained
-    return Measure(ratio * s, qualifies, people.facts, missing, (step,))
+    return Measure(value, qualifies, people.facts, missing, (step,))
 
 
-def rating_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
+def rating_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
     minimum = clause.params["min_rating"]
-    unseen = _missing_items(clause, unit)
     rating = unit.platform_rating
-    missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) if rating is not None else ()
+    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
     if rating is None or unseen:
+        if not explain:
+            return Measure(ZERO, False)
+        missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) if rating is not None else ()
         step = Msg.of("rating.none") if rating is None else Msg.of("rating.unseen", rating=rating)
         return Measure(ZERO, False, (), missing, (step,))
     qualifies = rating >= minimum
+    if not explain:
+        return Measure(rating, qualifies)
     step = Msg.of("rating.value", rating=rating, minimum=minimum,
                   verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
-    return Measure(rating, qualifies, (), missing, (step,))
+    return Measure(rating, qualifies, (), (), (step,))
 
 
-def ranks(values: dict[str, Fraction], tie_rule: str) -> dict[str, int]:
-    """Rank of each key, highest value first. competition: 1 + the number strictly ahead;
-    dense: 1 + the number of distinct values strictly ahead."""
-    ordered = sorted(set(values.values()), reverse=True)
+def _exact_order(value: Number) -> tuple[float, Number]:
+    # Floats order almost every pair quickly; only equal floats fall back to the exact value.
+    return (float(value), value)
+
+
+def ranks(values: dict[str, Number], tie_rule: str) -> dict[str, int]:
+    """Rank of each key, highest value first, values compared exactly. competition: 1 + the
+    number strictly ahead; dense: 1 + the number of distinct values strictly ahead."""
+    position: dict[Number, int] = {}
+    distinct = sorted(set(values.values()), key=_exact_order, reverse=True)
     if tie_rule == "dense":
-        position = {v: i + 1 for i, v in enumerate(ordered)}
+        for i, v in enumerate(distinct):
+            position[v] = i + 1
     else:
-        counts = sorted(values.values(), reverse=True)
-        position = {}
-        for i, v in enumerate(counts):
-            position.setdefault(v, i + 1)
+        count: dict[Number, int] = {}
+        for v in values.values():
+            count[v] = count.get(v, 0) + 1
+        ahead = 0
+        for v in distinct:
+            position[v] = ahead + 1
+            ahead += count[v]
     return {key: position[value] for key, value in values.items()}
 
 
-def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure],
-                  provisional: bool) -> dict[str, ClauseResult]:
+def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], provisional: bool,
+                  units: dict[str, Unit] | None = None) -> dict[str, ClauseResult]:
+    """Scores of a ranking clause from every unit's measure. With `units`, each result's
+    explanation is left lazy and re-measures its unit when read."""
     p = clause.params
+    top, step, floor = p["top"], p["step"], p["floor"]
     qualifying = {name: m.value for name, m in measures.items() if m.qualifies}
+    among = len(qualifying)
     rank_of = ranks(qualifying, rules.reading("tie_rule"))
     as_bonus = clause.formula == "rating_ranked"
+    measure_of = RANKED[clause.formula]
+
+    def explanation(m: Measure, rank: int | None, score: Number) -> Explanation:
+        last = (Msg.of("ranking.rank", rank=rank, among=among, top=top, step=step, floor=floor, points=score)
+                if rank is not None else Msg.of("ranking.not_ranked"))
+        return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,))
+
     results = {}
     for name, m in measures.items():
         rank = rank_of.get(name)
-        score = max(p["floor"], p["top"] - p["step"] * (rank - 1)) if rank is not None else ZERO
-        steps = m.steps + ((Msg.of("ranking.rank", rank=rank, among=len(qualifying), top=p["top"], step=p["step"],
-                                   floor=p["floor"], points=score),) if rank is not None
-                           else (Msg.of("ranking.not_ranked"),))
-        explanation = Explanation(m.facts, m.missing, clause.readings, steps)
+        score = max(floor, top - step * (rank - 1)) if rank is not None else ZERO
+        if units is None:
+            why = explanation(m, rank, score)
+        else:
+            why = Explanation(build=lambda u=units[name], r=rank, s=score:
+                              explanation(measure_of(clause, rules, u, True), r, s))
         results[name] = ClauseResult(
             clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO, score,
-            provisional=provisional, rank=rank, ranked_among=len(qualifying) if rank else None,
-            value=m.value, explanation=explanation)
+            provisional, rank, among if rank is not None else None, m.value, why)
     return results
 
 
 # ------------------------------------------------------------------ 3.1 deliveries
 
-def deliveries(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
+def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     p = clause.params
-    unseen = _missing_items(clause, unit)
+    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
+    in_period_only = rules.reading("delivery_in_period")
+    start, end, min_stars = rules.period_start, rules.period_end, p["min_stars"]
     counted, facts = 0, []
     for d in unit.deliveries:
-        reasons = []
-        if rules.reading("delivery_in_period") and not rules.in_period(d.date):
-            reasons.append(Msg.of("deliveries.out_of_period"))
-        if d.stars < p["min_stars"]:
-            reasons.append(Msg.of("deliveries.low_stars", minimum=p["min_stars"]))
-        ok = not reasons and not unseen
+        ok = not unseen and d.stars >= min_stars and (not in_period_only or start <= d.date <= end)
         counted += ok
-        if unseen:
-            reasons.append(Msg.of("evidence.not_seen", item=_label(clause, unseen[0])))
-        facts.append(Msg.of("deliveries.delivery", date=d.date.isoformat(), enterprise=d.enterprise, stars=d.stars,
-                            verdict=_verdict(reasons)))
-    missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) if unit.deliveries else ()
+        if explain:
+            reasons = []
+            if in_period_only and not rules.in_period(d.date):
+                reasons.append(Msg.of("deliveries.out_of_period"))
+            if d.stars < min_stars:
+                reasons.append(Msg.of("deliveries.low_stars", minimum=min_stars))
+            if unseen:
+                reasons.append(Msg.of("evidence.not_seen", item=_label(clause, unseen[0])))
+            facts.append(Msg.of("deliveries.delivery", date=d.date.isoformat(), enterprise=d.enterprise,
+                                stars=d.stars, verdict=_verdict(reasons)))
     points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
-    steps = (Msg.of("deliveries.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
-                    cap=clause.points, bonus_cap=p["bonus_cap"]),)
-    return _result(clause, points, bonus, facts=tuple(facts), missing=missing, steps=steps)
+    if not explain:
+        return _result(clause, rules, unit, deliveries, False, points, bonus)
+    missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] if unit.deliveries else []
+    steps = [Msg.of("deliveries.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
+                    cap=clause.points, bonus_cap=p["bonus_cap"])]
+    return _result(clause, rules, unit, deliveries, True, points, bonus, facts=facts, missing=missing, steps=steps)
 
 
 # ------------------------------------------------------------------ 4.1 assessor-awarded
 
-def management_suggestion(clause: Clause, unit: Unit) -> Fraction:
+def management_suggestion(clause: Clause, unit: Unit) -> Number:
     ticked = len(clause.evidence) - len(_missing_items(clause, unit))
     if ticked == len(clause.evidence):
         return clause.points
     return min(ticked * clause.params["per_ticked_item"], clause.points)
 
 
-def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
+def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     suggestion = management_suggestion(clause, unit)
     awarded, reason = unit.management.awarded, unit.management.reason.strip()
-    facts = [Msg.of("evidence.item", item=item.label,
-                    verdict=Msg.of("verdict.seen" if unit.ticked(clause.id, item.id) else "verdict.not_seen"))
-             for item in clause.evidence]
-    missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in _missing_items(clause, unit))
-    if awarded is None or awarded == suggestion:
-        points, step = suggestion, Msg.of("management.suggested", points=suggestion)
-    elif reason:
-        points, step = awarded, Msg.of("management.awarded", points=awarded, suggestion=suggestion, reason=reason)
+    if awarded is None or awarded == suggestion or not reason:
+        points = suggestion
     else:
-        points, step = suggestion, Msg.of("management.no_reason", awarded=awarded, suggestion=suggestion)
-    return _result(clause, points, facts=tuple(facts), missing=missing, steps=(step,))
+        points = awarded
+    if not explain:
+        return _result(clause, rules, unit, assessor_awarded, False, points)
+    missing_ids = _missing_items(clause, unit)
+    facts = [Msg.of("evidence.item", item=item.label,
+                    verdict=Msg.of("verdict.not_seen" if item.id in missing_ids else "verdict.seen"))
+             for item in clause.evidence]
+    missing = [Msg.of("missing.item", item=_label(clause, i)) for i in missing_ids]
+    if awarded is None or awarded == suggestion:
+        step = Msg.of("management.suggested", points=suggestion)
+    elif reason:
+        step = Msg.of("management.awarded", points=awarded, suggestion=suggestion, reason=reason)
+    else:
+        step = Msg.of("management.no_reason", awarded=awarded, suggestion=suggestion)
+    return _result(clause, rules, unit, assessor_awarded, True, points, facts=facts, missing=missing, steps=[step])
 
 
 # ------------------------------------------------------------------ 4.2 insurance
 
-def insurance(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
+def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     p = clause.params
-    people = confirmed_people(rules, unit)
+    people = confirmed_people(rules, unit, explain)
     arrivals = people.arrivals
-    unseen = _missing_items(clause, unit)
+    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
     insured = unit.insured_workers if not unseen else 0
-    facts = (Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals),)
-    missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) + people.missing_arrivals
+    short: Number = ZERO
     if arrivals == 0:
-        return _result(clause, ZERO, facts=facts, missing=missing, steps=(Msg.of("insurance.no_arrivals"),))
-    ratio = Fraction(insured, arrivals)
-    if ratio >= p["min_ratio"]:
-        points, short = clause.points, ZERO
+        points = ZERO
+    elif insured >= p["min_ratio"] * arrivals:
+        points = clause.points
     else:
-        short = (p["min_ratio"] - ratio) * 100
+        short = (p["min_ratio"] - Fraction(insured, arrivals)) * 100
         if rules.reading("insurance_shortfall") == "whole_points":
-            short = Fraction(math.floor(short))
+            short = math.floor(short)
         points = max(ZERO, clause.points - p["per_point_short"] * short)
-    steps = (Msg.of("insurance.steps", insured=insured, arrivals=arrivals, ratio=ratio * 100,
-                    minimum=p["min_ratio"] * 100, short=short, per_point=p["per_point_short"], points=points),)
-    return _result(clause, points, facts=facts, missing=missing, steps=steps)
+    if not explain:
+        return _result(clause, rules, unit, insurance, False, points)
+    facts = [Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals)]
+    missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] + list(people.missing_arrivals)
+    if arrivals == 0:
+        steps = [Msg.of("insurance.no_arrivals")]
+    else:
+        steps = [Msg.of("insurance.steps", insured=insured, arrivals=arrivals,
+                        ratio=Fraction(insured, arrivals) * 100, minimum=p["min_ratio"] * 100, short=short,
+                        per_point=p["per_point_short"], points=points)]
+    return _result(clause, rules, unit, insurance, True, points, facts=facts, missing=missing, steps=steps)
 
 
 # Formula name -> function. Absolute formulas return a ClauseResult; ranking formulas a Measure.
-ABSOLUTE: dict[str, Callable[[Clause, RuleSet, Unit], ClauseResult]] = {
+ABSOLUTE: dict[str, Formula] = {
     "bases": bases, "trips": trips, "all_evidence": all_evidence, "deliveries": deliveries,
     "assessor_awarded": assessor_awarded, "insurance": insurance,
 }
-RANKED: dict[str, Callable[[Clause, RuleSet, Unit], Measure]] = {
+RANKED: dict[str, Callable[..., Measure]] = {
     "people_ranked": people_measure, "retention_ranked": retention_measure, "rating_ranked": rating_measure,
 }

@@ -12,6 +12,7 @@ import hashlib
 import math
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -117,7 +118,7 @@ class Clause:
     record_evidence: tuple[EvidenceItem, ...]
     params: Mapping[str, Any]
 
-    @property
+    @cached_property
     def evidence_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.evidence)
 
@@ -194,6 +195,17 @@ class RuleSet:
     def reading(self, name: str) -> Any:
         return self.readings[name].value
 
+    def clause_with_formula(self, formula: str) -> Clause | None:
+        return self._clause_by_formula.get(formula)
+
+    @cached_property
+    def clause_indices_by_section(self) -> tuple[tuple[Section, tuple[int, ...]], ...]:
+        return tuple((s, tuple(i for i, c in enumerate(self.clauses) if c.section == s.id)) for s in self.sections)
+
+    @cached_property
+    def _clause_by_formula(self) -> dict[str, Clause]:
+        return {c.formula: c for c in reversed(self.clauses)}  # the first clause wins
+
     def in_period(self, day: dt.date) -> bool:
         return self.period_start <= day <= self.period_end
 
@@ -221,9 +233,11 @@ def parse_rule_set(text: str, source: str = "<rule set>") -> RuleSet:
     return rule_set
 
 
-def _number(value: Any) -> Fraction:
-    # str() first, so a TOML 0.08 becomes exactly 8/100 and not the binary float's value.
-    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+def _number(value: Any) -> int | Fraction:
+    """Exact: a TOML 0.08 is 8/100, not the binary float's value. Whole numbers stay ints,
+    which keeps most of the scoring arithmetic in fast integers."""
+    exact = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    return int(exact) if exact.denominator == 1 else exact
 
 
 class _Checker:

@@ -30,7 +30,7 @@ def assert_numbers(result, points, bonus=0, deduction=0, net=None):
     assert (result.points, result.bonus, result.deduction, result.net) == (
         F(points), F(bonus), F(deduction), F(points + bonus - deduction if net is None else net))
     for value in (result.points, result.bonus, result.deduction, result.net):
-        assert isinstance(value, Fraction)
+        assert isinstance(value, (int, Fraction)) and not isinstance(value, bool)  # exact, never float
 
 
 def step(result, code):
@@ -160,6 +160,24 @@ def test_1_2_deductions_apply_to_bonus_trips():
 
 def test_1_2_deductions_apply_to_the_counted_online_trip():
     assert_numbers(one(make_unit(trips=(trip("online", 6, poor=2), trip())), "1.2"), 8, 0, 2)
+
+
+def test_1_2_online_trip_left_out_when_its_deductions_outweigh_its_points():
+    # most points: 8 with the two offline trips alone beats 8 + 4 − 5 with the online one
+    result = one(make_unit(trips=(trip(), trip(), trip("online", 6, poor=5))), "1.2")
+    assert_numbers(result, 8, 0, 0)
+    assert "trips.online_no_gain" in codes(result)
+
+
+def test_1_2_online_trip_used_when_it_still_gains():
+    # 8 + 4 − 3 = 9 beats 8 without it
+    assert_numbers(one(make_unit(trips=(trip(), trip(), trip("online", 6, poor=3))), "1.2"), 8, 4, 3)
+
+
+def test_1_2_online_trip_that_adds_nothing_is_not_counted():
+    # four offline trips already reach both caps: a clean online trip adds nothing and is left out
+    result = one(make_unit(trips=(trip(), trip(), trip(), trip(), trip("online", 6, poor=1))), "1.2")
+    assert_numbers(result, 8, 8, 0)
 
 
 def test_1_2_spare_online_trip_does_not_deduct():

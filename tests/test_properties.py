@@ -219,7 +219,7 @@ def test_every_clause_within_its_bounds_and_totals_non_negative(year):
             assert outcome.deduction >= 0
             assert 0 <= outcome.net <= outcome.points + outcome.bonus, clause.id
             for value in (outcome.points, outcome.bonus, outcome.deduction, outcome.net):
-                assert isinstance(value, Fraction)
+                assert isinstance(value, (int, Fraction)) and not isinstance(value, bool)  # exact, never float
         for section in sheet.sections:
             rule_section = next(x for x in RULES.sections if x.id == section.id)
             members = [o for c, o in zip(RULES.clauses, sheet.clauses) if c.section == section.id]

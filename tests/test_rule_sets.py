@@ -196,14 +196,19 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
               and (not reading("trip_in_period") or in_period(t["date"]))
               and all(t["evidence"].get(item, False) for item in reading("trip_requires_evidence"))]
         online = sorted((t for t in ok if t["mode"] == "online"), key=lambda t: (poor(t), t["date"]))
-        counted = online[:min(reading("online_trips_counted"), int(p["base_trips"]))] + \
-            [t for t in ok if t["mode"] == "offline"]
-        in_base = min(len(counted), p["base_trips"])
-        points = min(in_base * p["per_item"], c["1.2"].points)
-        bonus = min((len(counted) - in_base) * p["bonus_per_item"], p["bonus_cap"])
-        deduction = sum((min(poor(t) * p["deduction_per_poor"], p["deduction_cap_per_trip"]) for t in counted),
-                        Fraction(0))
-        nets["1.2"] = max(Fraction(reading("trip_clause_floor")), points + bonus - deduction)
+        offline = [t for t in ok if t["mode"] == "offline"]
+
+        def net_with(counted):
+            in_base = min(len(counted), p["base_trips"])
+            points = min(in_base * p["per_item"], c["1.2"].points)
+            bonus = min((len(counted) - in_base) * p["bonus_per_item"], p["bonus_cap"])
+            deduction = sum((min(poor(t) * p["deduction_per_poor"], p["deduction_cap_per_trip"]) for t in counted),
+                            Fraction(0))
+            return points + bonus - deduction
+        # most points: try every number of online trips allowed (fewest 差 first); ties take fewer
+        limit = min(reading("online_trips_counted"), int(p["base_trips"]), len(online))
+        best = max(net_with(offline + online[:k]) for k in range(limit + 1))
+        nets["1.2"] = max(Fraction(reading("trip_clause_floor")), best)
         # 1.3, 4.3
         for clause_id in ("1.3", "4.3"):
             all_seen = all(ticked(u, clause_id, e.id) for e in c[clause_id].evidence)
@@ -394,22 +399,23 @@ def test_grades_follow_the_quota_shares_and_rounding(rules):
 # Hand-computed from tests/fixtures/rules-other.toml (see the comments for the working).
 OTHER_NETS = {
     #       1.1  1.2 1.3 2.1 2.2            3.1 3.2 4.1 4.2                 4.3
-    "甲": [21, 2, 4, 30, Fraction(23, 2), 19, 8, 6, Fraction(13, 5), 3],
+    "甲": [21, 4, 4, 30, Fraction(23, 2), 19, 8, 6, Fraction(13, 5), 3],
     "乙": [10, 0, 0, 28, 12, 16, 8, 7, Fraction(7, 5), 3],
     "丙": [15, 6, 4, 26, 0, 8, 4, 7, 3, 3],
     "丁": [5, 0, 4, 24, 0, 12, 0, 7, 0, 3],
     "戊": [5, 0, 4, 30, 0, 4, 6, 7, 3, 3],
 }
 # 甲 1.1: 5 bases in 2023 (unseen agreements count: base_agreement_must_be_seen = false) → 15 + (5−3)×3 = 21.
-# 甲 1.2: all 6 trips qualify (≥3 firms, filing ticked); both online trips count (online_trips_counted = 2);
-#         3 base slots × 3 = 9, 3 extra × 2 = 6 → cap 4; poor forms 2,5,0,1,4,0 × 2, each capped at 3 → 11;
-#         9 + 4 − 11 = 2.
+# 甲 1.2: all 6 trips qualify (≥3 firms, filing ticked); online_trips_counted = 2, but for the most points
+#         only the clean online trip is used: 5 trips → 3 base slots × 3 = 9, 2 extra × 2 = 4 (cap 4);
+#         the second online trip would add nothing (bonus capped) and cost 1 差 × 2 = 2.
+#         Poor forms of the counted trips 2,5,0,4,0 × 2, each capped at 3 → 9; 9 + 4 − 9 = 4.
 # 2.1 (dense, min 30, top 30, step 2, floor 6): 甲 90, 戊 90, 乙 70, 丙 60, 丁 55 → 30, 30, 28, 26, 24.
 # 2.2 (min 60%, top 12, step 0.5): 乙 49/70 → 34.3, 甲 55/90 → 33.6 → 12, 11.5; 丙, 丁, 戊 at 50% or below → 0.
 # 3.1: ≥3 stars: 甲 7 → 16 + 3; 丙 2 → 8; 丁 3 → 12.  3.2 (dense, ≥3.5): 4.5, 4.5, 4.0, 3.8 → 8, 8, 6, 4.
 # 4.1: 甲 4 of 5 items × 1.5 = 6.  4.2 (60%, whole points × 0.1): 甲 34/75 = 45.3% → 14 points short → 2.6;
 #      乙 20/60 (new member's old base counts) = 33.3% → 26 short → 1.4; 丙 30/60 = 50% → 10 short → 3.
-OTHER_TOTALS = {"甲": Fraction(1001, 10), "乙": Fraction(427, 5), "丙": 76, "丁": 55, "戊": 62}
+OTHER_TOTALS = {"甲": Fraction(1021, 10), "乙": Fraction(427, 5), "丙": 76, "丁": 55, "戊": 62}
 OTHER_DEDUCTIONS = {"甲": 7, "乙": 0, "丙": 0, "丁": 0, "戊": 0}  # 1 individual case × 3 + complaints ≥ 3 → 4
 OTHER_STATUS = {"甲": QUALIFIED, "乙": QUALIFIED, "丙": UNQUALIFIED, "丁": QUALIFIED, "戊": QUALIFIED}
 OTHER_GRADES = {"甲": "A", "乙": "B", "戊": "C", "丁": "D", "丙": "E"}  # ceil(0.2 × 5) = 1 of each
