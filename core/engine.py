@@ -238,13 +238,13 @@ def _score_year(rules: RuleSet, year: Year) -> YearResult:
             by_clause.append([formula(clause, rules, u, False) for u in year.units])
     floor = rules.negative.total_floor
     partial = {}
-    for i, unit in enumerate(year.units):
-        clauses = tuple(results[i] for results in by_clause)
+    for unit, clauses in zip(year.units, zip(*by_clause)):  # by clause -> by unit
+        unit_sections = sections(rules, clauses)
         deductions = unit_deductions(rules, unit)
         deductions_total = sum(d.points for d in deductions)
-        total = max(floor, sum(c.net for c in clauses) - deductions_total)
+        total = max(floor, sum(s.net for s in unit_sections) - deductions_total)
         status, reasons = unit_status(rules, unit, total)
-        partial[unit.name] = (clauses, sections(rules, clauses), deductions, deductions_total, total, status, reasons)
+        partial[unit.name] = (clauses, unit_sections, deductions, deductions_total, total, status, reasons)
     totals = {name: p[4] for name, p in partial.items()}
     statuses = {name: p[5] for name, p in partial.items()}
     grade_of, notes, quotas, ties, rejected = allocate_grades(rules, year, totals, statuses)

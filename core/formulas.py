@@ -28,41 +28,12 @@ ZERO = 0  # points are ints where the rules allow, Fractions where they need the
 Number = int | Fraction
 
 
-class Explanation:
-    """Why a clause scored what it did: facts used, evidence missing, readings applied, steps.
-
-    Built on first use when given `build`, because a recompute of the year rarely reads it.
-    """
-
-    __slots__ = ("_parts", "_build")
-
-    def __init__(self, facts=(), missing=(), readings=(), steps=(), build: Callable[[], "Explanation"] | None = None):
-        self._build = build
-        self._parts = None if build else (tuple(facts), tuple(missing), tuple(readings), tuple(steps))
-
-    def _get(self) -> tuple:
-        if self._parts is None:
-            self._parts = self._build()._get()
-            self._build = None
-        return self._parts
-
-    facts = property(lambda self: self._get()[0])
-    missing = property(lambda self: self._get()[1])
-    readings = property(lambda self: self._get()[2])
-    steps = property(lambda self: self._get()[3])
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Explanation) and self._get() == other._get()
-
-    def __hash__(self) -> int:
-        return hash(self._get())
-
-    def __repr__(self) -> str:
-        facts, missing, readings, steps = self._get()
-        return f"Explanation(facts={facts!r}, missing={missing!r}, readings={readings!r}, steps={steps!r})"
-
-
-NO_EXPLANATION = Explanation()
+class Explanation(NamedTuple):
+    """Why a clause scored what it did."""
+    facts: tuple[Msg, ...] = ()  # the facts the clause used
+    missing: tuple[Msg, ...] = ()  # evidence not ticked, and what it cost
+    readings: tuple[str, ...] = ()  # names of the readings applied
+    steps: tuple[Msg, ...] = ()  # how the points follow from the facts
 
 
 class ClauseResult(NamedTuple):
@@ -76,10 +47,21 @@ class ClauseResult(NamedTuple):
     rank: int | None = None
     ranked_among: int | None = None
     value: Number | None = None  # the ranking value, for ranking clauses
-    explanation: Explanation = NO_EXPLANATION
+    # The explanation, or the recipe for it, (function, *arguments): a recompute of the year
+    # leaves recipes, and reading `explanation` runs the formula again with explain=True.
+    why: Explanation | tuple = Explanation()
+
+    @property
+    def explanation(self) -> Explanation:
+        why = self.why
+        return why if isinstance(why, Explanation) else why[0](*why[1:])
 
 
 Formula = Callable[..., ClauseResult]
+
+
+def _explained(formula: Formula, clause: Clause, rules: RuleSet, unit: Unit) -> Explanation:
+    return formula(clause, rules, unit, True).explanation
 
 
 def _result(clause: Clause, rules: RuleSet, unit: Unit, formula: Formula, explain: bool, points: Number,
@@ -89,10 +71,10 @@ def _result(clause: Clause, rules: RuleSet, unit: Unit, formula: Formula, explai
     if floor is not None and net < floor:
         net = floor
     if explain:
-        explanation = Explanation(facts, missing, clause.readings, steps)
+        why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps))
     else:
-        explanation = Explanation(build=lambda: formula(clause, rules, unit, True).explanation)
-    return ClauseResult(clause.id, points, bonus, deduction, net, explanation=explanation)
+        why = (_explained, formula, clause, rules, unit)
+    return ClauseResult(clause.id, points, bonus, deduction, net, False, None, None, None, why)
 
 
 def per_item_points(count: int, per_item: Number, cap: Number, bonus_per_item: Number,
@@ -147,6 +129,15 @@ def base_reasons(clause: Clause, rules: RuleSet, base: Base) -> list[Msg]:
 
 def bases(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     p = clause.params
+    if not explain:  # the same test as base_reasons, without building its messages
+        in_period = rules.reading("base_agreement_in_period")
+        must_be_seen = rules.reading("base_agreement_must_be_seen")
+        start, end, items = rules.period_start, rules.period_end, clause.record_evidence_ids
+        counted = sum(1 for b in unit.bases
+                      if (not in_period or start <= b.agreement_date <= end)
+                      and (not must_be_seen or all(b.evidence.get(i, False) for i in items)))
+        points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
+        return _result(clause, rules, unit, bases, False, points, bonus)
     facts, missing = [], []
     counted = 0
     for base in unit.bases:
@@ -196,7 +187,14 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
     per_poor, trip_cap = p["deduction_per_poor"], p["deduction_cap_per_trip"]
     base_slots = int(p["base_trips"])
     floor = rules.reading("trip_clause_floor")
-    reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
+    if explain:
+        reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
+    else:  # the same test as trip_reasons, without building its messages
+        in_period = rules.reading("trip_in_period")
+        start, end, minimum = rules.period_start, rules.period_end, p["min_enterprises"]
+        required = rules.reading("trip_requires_evidence")
+        reasons = [not ((not in_period or start <= t.date <= end) and t.enterprises >= minimum
+                        and all(t.evidence.get(i, False) for i in required)) for t in unit.trips]
     deductions = [min(poor_count(t, poor) * per_poor, trip_cap) for t in unit.trips]
     offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
     online = sorted((i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]),
@@ -305,8 +303,9 @@ def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
     facts = []
     missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
     sums = {"labour": [0, 0], "school": [0, 0]}
+    all_bases = not (unit.new_member and rules.reading("new_member_bases_signed_in_period"))
     for base in unit.bases:
-        eligible = base_eligible_for_people(rules, unit, base)
+        eligible = all_bases or rules.in_period(base.agreement_date)  # as base_eligible_for_people
         if explain:
             facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type],
                                 people=base.people, retained=base.retained,
@@ -425,34 +424,38 @@ def ranks(values: dict[str, Number], tie_rule: str) -> dict[str, int]:
 
 def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], provisional: bool,
                   units: dict[str, Unit] | None = None) -> dict[str, ClauseResult]:
-    """Scores of a ranking clause from every unit's measure. With `units`, each result's
-    explanation is left lazy and re-measures its unit when read."""
+    """Scores of a ranking clause from every unit's measure. With `units`, each result keeps
+    the recipe of its explanation (re-measuring its unit) instead of the explanation."""
     p = clause.params
     top, step, floor = p["top"], p["step"], p["floor"]
     qualifying = {name: m.value for name, m in measures.items() if m.qualifies}
     among = len(qualifying)
     rank_of = ranks(qualifying, rules.reading("tie_rule"))
     as_bonus = clause.formula == "rating_ranked"
-    measure_of = RANKED[clause.formula]
-
-    def explanation(m: Measure, rank: int | None, score: Number) -> Explanation:
-        last = (Msg.of("ranking.rank", rank=rank, among=among, top=top, step=step, floor=floor, points=score)
-                if rank is not None else Msg.of("ranking.not_ranked"))
-        return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,))
-
     results = {}
     for name, m in measures.items():
         rank = rank_of.get(name)
         score = max(floor, top - step * (rank - 1)) if rank is not None else ZERO
         if units is None:
-            why = explanation(m, rank, score)
+            why = ranked_explanation(clause, m, rank, among, score)
         else:
-            why = Explanation(build=lambda u=units[name], r=rank, s=score:
-                              explanation(measure_of(clause, rules, u, True), r, s))
+            why = (_ranked_explained, clause, rules, units[name], rank, among, score)
         results[name] = ClauseResult(
             clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO, score,
             provisional, rank, among if rank is not None else None, m.value, why)
     return results
+
+
+def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int, score: Number) -> Explanation:
+    p = clause.params
+    last = (Msg.of("ranking.rank", rank=rank, among=among, top=p["top"], step=p["step"], floor=p["floor"],
+                   points=score) if rank is not None else Msg.of("ranking.not_ranked"))
+    return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,))
+
+
+def _ranked_explained(clause: Clause, rules: RuleSet, unit: Unit, rank: int | None, among: int,
+                      score: Number) -> Explanation:
+    return ranked_explanation(clause, RANKED[clause.formula](clause, rules, unit, True), rank, among, score)
 
 
 # ------------------------------------------------------------------ 3.1 deliveries
@@ -528,7 +531,7 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
     short: Number = ZERO
     if arrivals == 0:
         points = ZERO
-    elif insured >= p["min_ratio"] * arrivals:
+    elif insured * p["min_ratio"].denominator >= p["min_ratio"].numerator * arrivals:  # ratio ≥ min, no division
         points = clause.points
     else:
         short = (p["min_ratio"] - Fraction(insured, arrivals)) * 100

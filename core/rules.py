@@ -122,6 +122,10 @@ class Clause:
     def evidence_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.evidence)
 
+    @cached_property
+    def record_evidence_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.record_evidence)
+
 
 @dataclass(frozen=True)
 class Deduction:

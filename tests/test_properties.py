@@ -280,3 +280,26 @@ def test_every_message_returned_has_a_text_and_renders(year):
     for msg in found:
         assert msg.code in catalogue(), msg.code
         assert render(msg)
+
+
+# ------------------------------------------------------------------ fast path == explained path
+
+@SETTINGS
+@given(year=YEARS)
+def test_recompute_numbers_equal_the_explained_formulas(year):
+    """score_year runs each formula without building messages; running it with explain=True
+    (as reading an explanation does) must give exactly the same numbers."""
+    from core.formulas import ABSOLUTE, RANKED, ranked_points
+
+    result = score_year(RULES, year)
+    units = {u.name: u for u in year.units}
+    for clause in RULES.clauses:
+        if clause.formula in ABSOLUTE:
+            explained = {n: ABSOLUTE[clause.formula](clause, RULES, u, True) for n, u in units.items()}
+        else:
+            measures = {n: RANKED[clause.formula](clause, RULES, u, True) for n, u in units.items()}
+            explained = ranked_points(clause, RULES, measures, result.provisional)
+        for name, direct in explained.items():
+            fast = result.unit(name).clause(clause.id)
+            assert fast[:9] == direct[:9], (name, clause.id)  # every field but the explanation
+            assert fast.explanation == direct.explanation, (name, clause.id)
