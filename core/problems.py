@@ -17,13 +17,13 @@ class Problem:
 
     def text(self) -> str:
         if not self.field:
-            where = self.location
+            where = self.location or ""
         elif self.field.isidentifier():
             where = f"{self.location}.{self.field}"
         else:  # clause ids such as 2.1 contain dots
             where = f'{self.location}["{self.field}"]'
 
-        return f"{self.source}: {where}: {render(self.message)}"
+        return f"{self.source}: {where}: {render(self.message)}" if where else f"{self.source}: {render(self.message)}"
 
     def as_json(self) -> dict[str, Any]:
         return {"source": self.source, "location": self.location, "field": self.field,

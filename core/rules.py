@@ -35,7 +35,7 @@ FORMULA_PARAMS: dict[str, dict[str, str]] = {
                       "floor": "number", "arrivals_evidence": "ids",
                       "placements_evidence": "ids"},
     "retention_ranked": {"min_ratio": "number", "top": "number", "step": "number",
-                         "floor": "number", "retained_evidence": "ids"},
+                         "floor": "number", "retained_evidence": "ids", "retention_months": "number"},
     "deliveries": {"per_item": "number", "min_stars": "number",
                    "bonus_per_item": "number", "bonus_cap": "number"},
     "rating_ranked": {"min_rating": "number", "top": "number", "step": "number",

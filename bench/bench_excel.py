@@ -1,0 +1,158 @@
+"""Benchmark: import, check and match a 100,000-row arrivals roster against 100,000 monthly-report rows.
+
+    .venv/bin/python bench/bench_excel.py [--rows N] [--runs R] [--fresh] [--profile]
+
+First (untimed) it writes the two workbooks with openpyxl, as a unit would hand them in: the
+roster (附件2 layout: merged title, unit line, header on row 3, ten columns, dates as date cells,
+ID numbers as text) and the monthly delivery reports (one sheet per month, seven columns); the
+reports cover all but the first 1% of the roster's people. They are kept in the temp directory
+and reused (--fresh writes them again): openpyxl needs about a minute for them.
+
+Then, in the same run and R times each (best time reported):
+  bare      python-calamine (the reader the import uses) opening both files and turning every
+            sheet into Python lists, nothing else; once as a caller would run it and once with
+            the garbage collector paused, as the import runs it;
+  pipeline  core.xlsx_check.check_workbook on both files (file-type check, header recognition,
+            every cell converted and checked, duplicates, typed records) and core.matching.match
+            of the roster against the reports (per-person verdicts with reasons, counts per base).
+It prints rows per second and the ratio of the pipeline to each bare parse, against the
+targets (pipeline at most 2 x bare parsing, and under 3 s). Wall-clock times; CPU times beside
+them, since a busy machine slows both alike. --profile adds a cProfile of one pipeline run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import gc  # noqa: E402
+import io  # noqa: E402
+from importlib import metadata  # noqa: E402
+import platform  # noqa: E402
+import pstats  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import python_calamine  # noqa: E402
+
+from core.matching import UnitSubmission, match  # noqa: E402
+from core.rules import load_rule_set  # noqa: E402
+from core.xlsx_check import check_workbook  # noqa: E402
+from tests.xlsx_builders import generate_monthly, generate_roster  # noqa: E402
+
+TARGET_RATIO = 2.0
+TARGET_SECONDS = 3.0
+FILES_VERSION = 1  # bump when the generators change
+
+
+def files(rows: int, fresh: bool) -> tuple[Path, Path]:
+    folder = Path(tempfile.gettempdir()) / f"leye-bench-excel-v{FILES_VERSION}-{rows}"
+    folder.mkdir(exist_ok=True)
+    roster, monthly = folder / "roster.xlsx", folder / "monthly.xlsx"
+    offset = rows // 100  # the first 1% of the roster is missing from the reports
+    if fresh or not roster.exists():
+        print(f"writing {roster} ({rows:,} rows) …", flush=True)
+        generate_roster(roster, rows)
+    if fresh or not monthly.exists():
+        print(f"writing {monthly} ({rows:,} rows) …", flush=True)
+        generate_monthly(monthly, rows, first=offset)
+    return roster, monthly
+
+
+def bare_parse(paths: tuple[Path, ...]) -> int:
+    rows = 0
+    for path in paths:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
+            for name in workbook.sheet_names:
+                rows += len(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    return rows
+
+
+def bare_parse_gc_paused(paths: tuple[Path, ...]) -> int:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return bare_parse(paths)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def pipeline(rules, roster: Path, monthly: Path):
+    arrivals = check_workbook(roster, "arrivals", rules)
+    reports = check_workbook(monthly, "monthly_reports", rules)
+    result = match(rules, [UnitSubmission("吴江人力资源服务有限公司", arrivals.records, (), reports.records)])
+    return arrivals, reports, result
+
+
+def timed(fn, *args):
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = fn(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu, value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    rules = load_rule_set()
+    roster, monthly = files(args.rows, args.fresh)
+    paths = (roster, monthly)
+
+    bare, bare_paused, piped = [], [], []
+    for _ in range(args.runs):  # interleaved, so a busy spell hurts all three alike
+        bare.append(timed(bare_parse, paths)[:2])
+        bare_paused.append(timed(bare_parse_gc_paused, paths)[:2])
+        wall, cpu, (arrivals, reports, result) = timed(pipeline, rules, roster, monthly)
+        piped.append((wall, cpu))
+    assert arrivals.ok and reports.ok, (arrivals.problems[:3], reports.problems[:3])
+    unit = result.units[0]
+    rows = arrivals.rows_checked + reports.rows_checked
+    best = {name: min(runs) for name, runs in (("bare", bare), ("bare_paused", bare_paused), ("pipeline", piped))}
+
+    print(f"python {platform.python_version()} · python-calamine {metadata.version('python-calamine')} · "
+          f"openpyxl {metadata.version('openpyxl')} · {platform.machine()} · best of {args.runs}")
+    print(f"files: roster {roster.stat().st_size / 1e6:.1f} MB ({arrivals.rows_checked:,} people), "
+          f"monthly reports {monthly.stat().st_size / 1e6:.1f} MB ({reports.rows_checked:,} rows in "
+          f"{len({r.sheet for r in reports.records})} sheets)")
+    print(f"matched: {unit.arrivals:,} confirmed, {unit.arrivals_retained:,} retained, "
+          f"{len(unit.unconfirmed()):,} not confirmed (not in the monthly reports)")
+    print()
+    print(f"{'step':<34}{'wall s':>8}{'cpu s':>8}{'rows/s':>11}")
+    for label, key in (("bare parse (calamine)", "bare"), ("bare parse, gc paused", "bare_paused"),
+                       ("pipeline: read+check+match", "pipeline")):
+        wall, cpu = best[key]
+        print(f"{label:<34}{wall:>8.2f}{cpu:>8.2f}{rows / wall:>11,.0f}")
+    print()
+    ok = True
+    for label, key in (("bare parse", "bare"), ("bare parse with gc paused", "bare_paused")):
+        ratio = best["pipeline"][0] / best[key][0]
+        ratio_cpu = best["pipeline"][1] / best[key][1]
+        verdict = "ok" if ratio <= TARGET_RATIO else "OVER TARGET"
+        ok &= ratio <= TARGET_RATIO
+        print(f"pipeline / {label}: {ratio:.2f}x wall, {ratio_cpu:.2f}x cpu (target <= {TARGET_RATIO:g}x): {verdict}")
+    seconds = best["pipeline"][0]
+    print(f"pipeline: {seconds:.2f} s (target < {TARGET_SECONDS:g} s): "
+          f"{'ok' if seconds < TARGET_SECONDS else 'OVER TARGET'}")
+    ok &= seconds < TARGET_SECONDS
+    if args.profile or not ok:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        pipeline(rules, roster, monthly)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+        print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

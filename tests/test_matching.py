@@ -1,0 +1,272 @@
+"""Matching records into the confirmed counts of clauses 2.1, 2.2 and 4.2: every rule, the
+cross-unit conflict and the assessor's assignment, counts per base feeding the engine."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from core.matching import (ARRIVAL, INTERN, TRAINEE, UnitSubmission, apply_counts, match, months_between)
+from core.messages import render
+from core.rules import load_rule_set
+from core.xlsx_check import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, check_workbook
+from tests.builders import base, evidence, make_unit, rules_with_reading, score
+from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
+
+RULES = load_rule_set()
+IN = dt.date(2022, 3, 1)
+
+
+def arrival_record(i, unit_sheet="花名册", **overrides):
+    values = dict(sheet=unit_sheet, row=i + 2, name=f"人员{i}", id_number=person_id(i), employer="某公司",
+                  first_insured_date=IN, base="铜仁劳务基地", insured_months=8)
+    values.update(overrides)
+    return ArrivalRecord(**values)
+
+
+def report(i, **overrides):
+    values = dict(sheet="2022年3月", row=i + 2, name=f"人员{i}", id_number=person_id(i), month=IN)
+    values.update(overrides)
+    return MonthlyReportRecord(**values)
+
+
+def placement(i, kind="trainee", **overrides):
+    values = dict(sheet="学员", row=i + 2, name=f"学员{i}", id_number=person_id(i), employer="某公司",
+                  placement_type=kind, base="铜仁职业技术学院", start_date=IN, placement_months=7)
+    values.update(overrides)
+    return PlacementRecord(**values)
+
+
+def listed(i, **overrides):
+    values = dict(sheet="名单", row=i + 2, name=f"学员{i}", id_number=person_id(i))
+    values.update(overrides)
+    return TraineeListRecord(**values)
+
+
+def reasons(verdict):
+    return [m.code for m in verdict.reasons]
+
+
+def one(result, unit="甲"):
+    return result.unit(unit)
+
+
+# ------------------------------------------------------------------ arrivals
+
+def test_an_arrival_on_the_roster_in_the_reports_and_insured_in_the_year_is_confirmed():
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), [report(1)])])
+    unit = one(result)
+    (person,) = unit.people
+    assert person.confirmed and person.retained and person.reasons == () and person.kind == ARRIVAL
+    assert (unit.arrivals, unit.arrivals_retained, unit.placements, unit.total) == (1, 1, 0, 1)
+    assert render(person.verdict) == "计入"
+
+
+def test_an_arrival_missing_from_the_monthly_reports_is_not_confirmed():
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1), arrival_record(2)], (), [report(1)])])
+    unit = one(result)
+    assert [p.confirmed for p in unit.people] == [True, False]
+    assert reasons(unit.people[1]) == ["match.not_in_monthly_reports"]
+    assert unit.unconfirmed() == (unit.people[1],)
+    assert "不在该单位的每月送工信息中" in render(unit.people[1].verdict)
+
+
+def test_only_the_units_own_reports_count():
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), ()),
+                           UnitSubmission("乙", (), (), [report(1)])])
+    assert reasons(one(result).people[0]) == ["match.not_in_monthly_reports"]
+
+
+@pytest.mark.parametrize("insured, confirmed", [
+    (dt.date(2021, 12, 31), False), (dt.date(2022, 1, 1), True), (dt.date(2022, 12, 31), True),
+    (dt.date(2023, 1, 1), False)])
+def test_first_insured_inside_the_assessment_period(insured, confirmed):
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1, first_insured_date=insured)], (), [report(1)])])
+    person = one(result).people[0]
+    assert person.confirmed is confirmed
+    if not confirmed:
+        assert reasons(person) == ["match.first_insured_out_of_period"]
+        assert insured.isoformat() in render(person.reasons[0]) and "2022-01-01" in render(person.reasons[0])
+
+
+def test_every_reason_is_given_at_once():
+    record = arrival_record(1, first_insured_date=dt.date(2021, 5, 1))
+    assert reasons(one(match(RULES, [UnitSubmission("甲", [record])])).people[0]) == [
+        "match.not_in_monthly_reports", "match.first_insured_out_of_period"]
+
+
+@pytest.mark.parametrize("overrides, retained, reason", [
+    (dict(insured_months=6), True, None),
+    (dict(insured_months=5), False, "match.months_short"),
+    (dict(insured_months=None), False, "match.months_unknown"),
+    (dict(insured_months=None, leave_date=dt.date(2022, 9, 1)), True, None),  # 1 March to 1 September
+    (dict(insured_months=None, leave_date=dt.date(2022, 8, 31)), False, "match.months_short"),
+])
+def test_still_insured_after_six_months(overrides, retained, reason):
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1, **overrides)], (), [report(1)])])
+    person = one(result).people[0]
+    assert person.confirmed and person.retained is retained
+    assert [m.code for m in person.retention_reasons] == ([reason] if reason else [])
+    assert one(result).arrivals_retained == int(retained)
+
+
+def test_months_between():
+    assert months_between(dt.date(2022, 1, 15), dt.date(2022, 7, 14)) == 5
+    assert months_between(dt.date(2022, 1, 15), dt.date(2022, 7, 15)) == 6
+    assert months_between(dt.date(2022, 11, 30), dt.date(2023, 5, 30)) == 6
+
+
+# ------------------------------------------------------------------ trainees and interns
+
+def test_a_trainee_counts_only_on_the_district_list():
+    result = match(RULES, [UnitSubmission("甲", (), [placement(1), placement(2)])], traineeship_list=[listed(1)])
+    unit = one(result)
+    assert [p.confirmed for p in unit.people] == [True, False]
+    assert reasons(unit.people[1]) == ["match.not_on_district_list"] and unit.people[1].kind == TRAINEE
+    assert (unit.placements, unit.placements_retained) == (1, 1)
+
+
+def test_a_trainees_months_come_from_the_district_list_first():
+    result = match(RULES, [UnitSubmission("甲", (), [placement(1, placement_months=9)])],
+                   traineeship_list=[listed(1, start_date=dt.date(2022, 3, 1), end_date=dt.date(2022, 7, 1))])
+    person = one(result).people[0]
+    assert person.months == 4 and not person.retained
+
+
+@pytest.mark.parametrize("start, confirmed, reason", [
+    (dt.date(2022, 9, 1), True, None),
+    (dt.date(2021, 9, 1), False, "match.internship_out_of_period"),
+    (None, False, "match.internship_start_missing"),
+])
+def test_an_intern_counts_when_the_first_internship_started_in_the_year(start, confirmed, reason):
+    result = match(RULES, [UnitSubmission("甲", (), [placement(1, kind=INTERN, start_date=start)])])
+    person = one(result).people[0]
+    assert person.kind == INTERN and person.confirmed is confirmed
+    assert reasons(person) == ([reason] if reason else [])
+
+
+def test_an_intern_needs_no_district_list_and_six_months_from_dates():
+    record = placement(1, kind=INTERN, placement_months=None, start_date=dt.date(2022, 7, 1),
+                       end_date=dt.date(2022, 12, 31))
+    person = one(match(RULES, [UnitSubmission("甲", (), [record])])).people[0]
+    assert person.confirmed and person.months == 5 and not person.retained
+
+
+# ------------------------------------------------------------------ conflicts and assignments
+
+def two_units():
+    return [UnitSubmission("甲", [arrival_record(1, unit_sheet="甲花名册")], (), [report(1)]),
+            UnitSubmission("乙", [arrival_record(1, unit_sheet="乙花名册", row=9)], (), [report(1)])]
+
+
+def test_a_person_claimed_by_two_units_counts_for_neither():
+    result = match(RULES, two_units())
+    for unit in ("甲", "乙"):
+        (person,) = one(result, unit).people
+        assert not person.confirmed and reasons(person) == ["match.conflict"]
+        assert one(result, unit).arrivals == 0
+    (conflict,) = result.conflicts
+    assert conflict.id_number == person_id(1) and conflict.units == ("甲", "乙") and conflict.assigned_to is None
+    assert [(c.unit, c.sheet, c.row) for c in conflict.claims] == [("甲", "甲花名册", 3), ("乙", "乙花名册", 9)]
+    text = render(one(result, "甲").people[0].reasons[0])
+    assert "乙" in text and "乙花名册" in text and "第 9 行" in text
+
+
+def test_the_assessors_assignment_decides():
+    result = match(RULES, two_units(), assignments={person_id(1): "乙"})
+    assert one(result, "乙").people[0].confirmed and one(result, "乙").arrivals == 1
+    assert [m.code for m in one(result, "乙").people[0].notes] == ["match.assigned_here"]
+    assert reasons(one(result, "甲").people[0]) == ["match.assigned_elsewhere"]
+    assert result.conflicts[0].assigned_to == "乙" and result.problems == ()
+
+
+def test_an_assignment_to_a_unit_that_did_not_claim_the_person():
+    result = match(RULES, two_units(), assignments={person_id(1): "丙", person_id(99): "丁"})
+    assert [p.message.code for p in result.problems] == ["match.assignment_not_a_claimant",
+                                                        "match.assignment_unknown_unit"]
+    assert result.conflicts[0].assigned_to is None
+    assert not one(result, "甲").people[0].confirmed and not one(result, "乙").people[0].confirmed
+
+
+def test_a_conflict_between_a_roster_and_a_traineeship():
+    subs = [UnitSubmission("甲", [arrival_record(1)], (), [report(1)]),
+            UnitSubmission("乙", (), [placement(1)])]
+    result = match(RULES, subs, traineeship_list=[listed(1)])
+    assert [c.kind for c in result.conflicts[0].claims] == [ARRIVAL, TRAINEE]
+    assert not any(p.confirmed for u in result.units for p in u.people)
+
+
+def test_with_the_reading_off_both_units_count_the_person():
+    rules = rules_with_reading("conflicting_claims_count_for_none", "false")
+    result = match(rules, two_units())
+    assert one(result, "甲").arrivals == one(result, "乙").arrivals == 1
+    assert len(result.conflicts) == 1  # still listed for the assessor
+
+
+def test_the_same_unit_claiming_a_person_twice_counts_once():
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1)], [placement(1)], [report(1)])],
+                   traineeship_list=[listed(1)])
+    unit = one(result)
+    assert [p.confirmed for p in unit.people] == [True, False]
+    assert reasons(unit.people[1]) == ["match.duplicate_in_unit"] and unit.total == 1
+
+
+def test_several_submissions_of_one_unit_are_merged():
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1)]), UnitSubmission("甲", (), (), [report(1)])])
+    assert len(result.units) == 1 and one(result).arrivals == 1 and result.conflicts == ()
+
+
+# ------------------------------------------------------------------ bases and the engine
+
+def test_counts_per_base_and_base_checks():
+    bases = (base("铜仁劳务基地"), base("昭通劳务基地"), base("铜仁职业技术学院", "school"))
+    records = [arrival_record(1), arrival_record(2, base="昭通劳务基地", insured_months=2),
+               arrival_record(3, base="周口劳务基地"), arrival_record(4, base="")]
+    result = match(RULES, [UnitSubmission("甲", records, [placement(5, base="")], [report(i) for i in range(1, 5)],
+                                          bases=bases)], traineeship_list=[listed(5)])
+    unit = one(result)
+    assert [(b.base, b.type, b.people, b.retained) for b in unit.bases] == [
+        ("铜仁劳务基地", "labour", 1, 1), ("昭通劳务基地", "labour", 1, 0), ("铜仁职业技术学院", "school", 1, 1)]
+    by_row = {p.record.row: p for p in unit.people}
+    assert reasons(by_row[5]) == ["match.base_unknown"]  # 周口 is not one of this unit's bases
+    assert reasons(by_row[6]) == ["match.base_missing"]  # two labour bases: which one?
+    assert by_row[7].confirmed and by_row[7].base == "铜仁职业技术学院"  # the only school base
+
+
+def test_matched_counts_replace_the_hand_entered_ones_and_feed_the_engine():
+    unit = make_unit("甲", bases=(base("铜仁劳务基地", people=999, retained=999), base("手填基地", people=3, retained=1)),
+                     evidence=evidence(["2.1", "2.2", "4.2"]), insured_workers=30)
+    records = [arrival_record(i) for i in range(60)]
+    result = match(RULES, [UnitSubmission("甲", records, (), [report(i) for i in range(60)], bases=unit.bases)])
+    updated = apply_counts(unit, one(result))
+    assert [(b.name, b.people, b.retained) for b in updated.bases] == [("铜仁劳务基地", 60, 60), ("手填基地", 0, 0)]
+    assert dataclasses.replace(updated, bases=unit.bases) == unit  # nothing else changed
+    scored = score(updated).unit("甲")
+    assert scored.clause("2.1").value == 60
+    assert scored.clause("4.2").net == 3  # 30 insured of 60 confirmed arrivals: 50%
+
+
+def test_retention_months_come_from_the_rule_set_unless_given():
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1, insured_months=4)], (), [report(1)])],
+                   retention_months=4)
+    assert one(result).people[0].retained and result.retention_months == 4
+    assert match(RULES, []).retention_months == 6
+
+
+# ------------------------------------------------------------------ from real files
+
+def test_from_real_workbooks(tmp_path):
+    roster = write_workbook(tmp_path / "roster.xlsx",
+                            {"花名册": arrivals_rows([arrival(i, 参保月数=3 + i) for i in range(4)])},
+                            title="花名册", title_rows=2)
+    monthly = write_workbook(tmp_path / "monthly.xlsx", {
+        "2022年3月": [["姓名", "身份证号码", "用工单位"], ["a", person_id(0), "x"], ["b", person_id(1), "x"]],
+        "2022年4月": [["姓名", "身份证号码", "用工单位"], ["c", person_id(2), "x"]]})
+    arrivals = check_workbook(roster, "arrivals", RULES)
+    reports = check_workbook(monthly, "monthly_reports", RULES)
+    assert arrivals.ok and reports.ok
+    unit = one(match(RULES, [UnitSubmission("甲", arrivals.records, (), reports.records)]))
+    assert [p.confirmed for p in unit.people] == [True, True, True, False]
+    assert [p.months for p in unit.people] == [3, 4, 5, 6]
+    assert (unit.arrivals, unit.arrivals_retained) == (3, 0)  # the one with six months is not in the reports
+    assert unit.unconfirmed()[0].record.row == 7

@@ -1,0 +1,355 @@
+"""Checking every row: ID numbers, dates in every Excel form, required fields, duplicates, skipped
+rows, typed records; a 20,000-row file; hypothesis fuzzing of cell values and types."""
+
+import dataclasses
+import datetime as dt
+import time
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from core.identifiers import id_check_char
+from core.messages import render
+from core.rules import load_rule_set
+from core.xlsx_check import (RECORD_CLASSES, ArrivalRecord, MonthlyReportRecord, check_workbook, frozen_records,
+                             record_fields)
+from core.xlsx_read import import_spec
+from tests.xlsx_builders import arrival, arrivals_rows, generate_roster, person_id, valid_id, write_workbook
+
+RULES = load_rule_set()
+TODAY = dt.date(2023, 3, 1)
+HEADERS = ["姓名", "身份证号码", "用工单位", "首次参保日期", "参保月数"]
+
+
+def check(path, kind="arrivals", **kwargs):
+    return check_workbook(path, kind, RULES, today=TODAY, **kwargs)
+
+
+def one_column(tmp_path, header, values, *, others=None, kind="arrivals"):
+    """A roster whose `header` column holds `values` (one row each), the other columns valid."""
+    others = others or {"姓名": "张三", "身份证号码": None, "用工单位": "某公司", "首次参保日期": dt.date(2022, 5, 1)}
+    headers = list(dict.fromkeys([*others, header]))
+    rows = [headers]
+    for i, value in enumerate(values):
+        row = {**others, "身份证号码": person_id(100 + i), header: value}
+        rows.append([row[h] for h in headers])
+    return check(write_workbook(tmp_path / "one.xlsx", {"名单": rows}), kind)
+
+
+def by_row(result):
+    return {int(p.location.split("!")[1]): p.message for p in result.problems}
+
+
+# ------------------------------------------------------------------ records
+
+def test_every_kind_has_a_record_class_with_its_fields():
+    spec = import_spec()
+    assert set(RECORD_CLASSES) == set(spec.kinds)
+    for kind_id, kind in spec.kinds.items():
+        assert set(record_fields(RECORD_CLASSES[kind_id])) == set(kind.fields), kind_id
+
+
+def test_a_clean_roster_gives_typed_records(tmp_path):
+    people = [arrival(i) for i in range(3)]
+    result = check(write_workbook(tmp_path / "r.xlsx", {"花名册": arrivals_rows(people)}, title="花名册", title_rows=2))
+    assert result.ok and result.rows_checked == 3 and result.rows_with_problems == 0
+    first = result.records[0]
+    assert first == ArrivalRecord(sheet="花名册", row=4, name=people[0]["姓名"], id_number=people[0]["身份证号码"],
+                                  employer=people[0]["用工单位"], first_insured_date=people[0]["首次参保日期"],
+                                  base=people[0]["劳务基地"], gender="女", phone="13900000000",
+                                  arrival_date=people[0]["入职日期"], insured_months=6)
+    assert isinstance(first.insured_months, int) and first.leave_date is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.name = "x"
+
+
+def test_frozen_records_equal_ordinary_construction():
+    rows = [("S", 2, "张三", person_id(1), "甲", None, "", "", "", None, None, None)]
+    made = frozen_records(ArrivalRecord, list(zip(*rows)), 1)
+    assert made == [ArrivalRecord(*rows[0])] and hash(made[0]) == hash(ArrivalRecord(*rows[0]))
+
+
+# ------------------------------------------------------------------ ID numbers
+
+def test_id_numbers(tmp_path):
+    good = valid_id(1)
+    wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
+    with_x = next(valid_id(n) for n in range(2, 200) if valid_id(n).endswith("X"))
+    old, old_number = "320509950517201", "320509950517202"
+    result = one_column(tmp_path, "身份证号码", [
+        good,  # row 2: fine
+        wrong_check,  # 3
+        "320509199502300015",  # 4: 30 February
+        float(good[:17] + "0"),  # 5: Excel made it a number
+        "3.20509E+17",  # 6: scientific notation as text
+        old,  # 7: 15 digits, converted
+        float(old_number),  # 8: a 15-digit number is exact even as a number
+        with_x.lower(),  # 9: lower-case x is fine
+        "12345",  # 10
+    ])
+    problems = by_row(result)
+    assert {row: m.code for row, m in problems.items()} == {
+        3: "excel.id_check_digit", 4: "excel.id_birth_date", 5: "excel.id_as_number", 6: "excel.id_scientific",
+        10: "excel.id_length"}
+    assert problems[3].param("expected") == good[17]
+    assert "第15位以后" in render(problems[5]) and "第15位以后" in render(problems[6])
+    assert problems[5].param("value") == good[:15] + "000"  # as Excel shows it: 15 digits kept
+    notes = {int(n.location.split("!")[1]): n.message for n in result.notes}
+    assert set(notes) == {7, 8} and notes[7].code == "excel.id_converted"
+    converted = old[:6] + "19" + old[6:]
+    converted += id_check_char(converted)
+    ids = {r.row: r.id_number for r in result.records}
+    assert ids == {2: good, 7: converted, 8: notes[8].param("new"), 9: with_x}
+
+
+def test_problems_name_sheet_row_and_column_header(tmp_path):
+    result = one_column(tmp_path, "公民身份号码", ["110105194912310021"],
+                        others={"员工姓名": "张三", "企业名称": "甲", "参保日期": dt.date(2022, 5, 1)})
+    (problem,) = result.problems
+    assert (problem.source, problem.location, problem.field) == ("one.xlsx", "名单!2", "公民身份号码")
+    assert problem.text().startswith("one.xlsx: 名单!2.公民身份号码: 身份证号码校验位错误")
+
+
+# ------------------------------------------------------------------ dates
+
+@pytest.mark.parametrize("value", [
+    dt.date(2022, 3, 1), dt.datetime(2022, 3, 1, 8, 30), 44621, 44621.5, 20220301, "2022.3.1", "2022年3月1日",
+    "2022-03-01", "2022/3/1", "2022/03/01", "20220301", "2022-03-01 08:30:00", " 2022 年 3 月 1 日 ",
+    "２０２２年３月１日", "2022-3-1T00:00",
+])
+def test_every_date_form(tmp_path, value):
+    result = one_column(tmp_path, "首次参保日期", [value])
+    assert result.ok, [render(p.message) for p in result.problems]
+    assert result.records[0].first_insured_date == dt.date(2022, 3, 1)
+
+
+@pytest.mark.parametrize("value, code", [
+    ("2022.13.1", "excel.bad_date"), ("2022年2月30日", "excel.bad_date"), ("昨天", "excel.bad_date"),
+    ("22.3.1", "excel.bad_date"), (True, "excel.bad_date"), (dt.date(1975, 1, 1), "excel.date_out_of_bounds"),
+    (dt.date(2030, 1, 1), "excel.date_out_of_bounds"), (3, "excel.date_out_of_bounds"),
+    (-5, "excel.bad_date"), (dt.time(8, 0), "excel.bad_date"),
+])
+def test_bad_dates(tmp_path, value, code):
+    result = one_column(tmp_path, "首次参保日期", [value])
+    assert [p.message.code for p in result.problems] == [code]
+    assert result.records == ()
+
+
+def test_dates_reversed(tmp_path):
+    result = one_column(tmp_path, "离职日期", [dt.date(2022, 1, 1)])
+    assert [p.message.code for p in result.problems] == ["excel.dates_reversed"]
+    assert result.problems[0].field == "离职日期"
+
+
+# ------------------------------------------------------------------ other types
+
+@pytest.mark.parametrize("value, expected", [(7, 7), (7.0, 7), ("7", 7), ("7个月", 7), (" 7 ", 7)])
+def test_integers(tmp_path, value, expected):
+    result = one_column(tmp_path, "参保月数", [value])
+    assert result.ok and result.records[0].insured_months == expected
+
+
+@pytest.mark.parametrize("value, code", [(7.5, "excel.bad_integer"), ("七", "excel.bad_integer"),
+                                         (-1, "excel.number_out_of_bounds"), (601, "excel.number_out_of_bounds"),
+                                         (dt.date(2022, 1, 1), "excel.bad_integer")])
+def test_bad_integers(tmp_path, value, code):
+    assert [p.message.code for p in one_column(tmp_path, "参保月数", [value]).problems] == [code]
+
+
+def test_required_fields(tmp_path):
+    result = one_column(tmp_path, "用工单位", ["", "   ", "甲"])
+    assert {r: m.code for r, m in by_row(result).items()} == {2: "excel.required_missing", 3: "excel.required_missing"}
+    assert [r.row for r in result.records] == [4]
+
+
+def test_text_cells_of_other_types(tmp_path):
+    result = one_column(tmp_path, "姓名", [12345, True])
+    assert [r.name for r in result.records] == ["12345"]
+    assert [p.message.code for p in result.problems] == ["excel.bad_text"]
+
+
+def test_placements_type_and_dates(tmp_path):
+    rows = [["姓名", "身份证号码", "实习单位", "类型", "开始日期", "结束日期"],
+            ["甲", person_id(1), "某公司", "见习", "2022.3.1", "2022.9.30"],
+            ["乙", person_id(2), "某公司", "岗位实习", dt.date(2022, 7, 1), None],
+            ["丙", person_id(3), "某公司", "培训", dt.date(2022, 7, 1), None]]
+    result = check(write_workbook(tmp_path / "p.xlsx", {"学员": rows}), "placements")
+    assert [r.placement_type for r in result.records] == ["trainee", "intern"]
+    assert result.records[0].end_date == dt.date(2022, 9, 30)
+    (problem,) = result.problems
+    assert problem.message.code == "excel.bad_choice" and problem.location == "学员!4"
+
+
+def test_platform_exports(tmp_path):
+    deliveries = [["运营单位", "企业名称", "完成日期", "企业评分"],
+                  ["甲", "某公司", "2022-05-01", "★★★★"], ["甲", "某公司", dt.date(2022, 6, 1), 5.0],
+                  ["乙", "某公司", dt.date(2022, 6, 1), "4星"], ["乙", "某公司", dt.date(2022, 6, 1), 6]]
+    ratings = [["运营单位", "综合评分"], ["甲", 4.5], ["乙", "3.8分"], ["甲", 4.1]]
+    path = write_workbook(tmp_path / "platform.xlsx", {"输送记录": deliveries, "综合评分": ratings})
+    d = check(path, "platform_deliveries")
+    assert [r.stars for r in d.records] == [4, 5, 4]
+    assert [p.message.code for p in d.problems] == ["excel.number_out_of_bounds"]
+    assert [n.message.code for n in d.notes] == ["excel.sheet_skipped"]
+    r = check(path, "platform_ratings")
+    assert [(x.unit, x.rating) for x in r.records] == [("甲", Fraction(9, 2)), ("乙", Fraction(19, 5))]
+    assert [p.message.code for p in r.problems] == ["excel.duplicate_row"]
+
+
+# ------------------------------------------------------------------ duplicates and skipped rows
+
+def test_the_same_person_twice_names_both_rows(tmp_path):
+    people = [arrival(1), arrival(2), arrival(1, 姓名="重复")]
+    result = check(write_workbook(tmp_path / "d.xlsx", {"花名册": arrivals_rows(people)}))
+    (problem,) = result.problems
+    assert problem.location == "花名册!4" and problem.message.code == "excel.duplicate_row"
+    assert (problem.message.param("sheet"), problem.message.param("row")) == ("花名册", 2)
+    assert [r.row for r in result.records] == [2, 3]
+
+
+def test_duplicates_across_sheets(tmp_path):
+    rows = arrivals_rows([arrival(1)])
+    result = check(write_workbook(tmp_path / "d.xlsx", {"一": rows, "二": rows}))
+    assert [(p.location, p.message.param("sheet")) for p in result.problems] == [("二!2", "一")]
+
+
+def test_monthly_reports_repeat_people_across_months_but_not_within_one(tmp_path):
+    sheet = [["姓名", "身份证号码", "用工单位"], ["张三", person_id(1), "甲"], ["李四", person_id(2), "甲"]]
+    path = write_workbook(tmp_path / "m.xlsx", {"2022年3月": sheet, "4月": sheet + [["张三", person_id(1), "甲"]]})
+    result = check(path, "monthly_reports")
+    assert [r.month for r in result.records] == [dt.date(2022, 3, 1)] * 2 + [dt.date(2022, 4, 1)] * 2
+    assert [(p.location, p.message.code) for p in result.problems] == [("4月!4", "excel.duplicate_row")]
+    assert isinstance(result.records[0], MonthlyReportRecord)
+
+
+def test_month_column_and_sheet_without_month(tmp_path):
+    rows = [["报送月份", "姓名", "身份证号码"], ["2022年5月", "张三", person_id(1)], [202206, "张三", person_id(1)],
+            [dt.date(2022, 7, 15), "张三", person_id(1)], ["2022年13月", "李四", person_id(2)]]
+    result = check(write_workbook(tmp_path / "m.xlsx", {"汇总": rows}), "monthly_reports")
+    assert [r.month for r in result.records] == [dt.date(2022, 5, 1), dt.date(2022, 6, 1), dt.date(2022, 7, 1)]
+    assert [p.message.code for p in result.problems] == ["excel.bad_month"]
+    no_month = check(write_workbook(tmp_path / "n.xlsx", {"送工": [["姓名", "身份证号码"], ["张三", person_id(1)]]}),
+                     "monthly_reports")
+    assert no_month.ok and no_month.records[0].month is None
+    assert [n.message.code for n in no_month.notes] == ["excel.month_unknown"]
+
+
+def test_blank_footer_header_and_pre_numbered_rows_are_skipped(tmp_path):
+    rows = arrivals_rows([arrival(1), arrival(2)])
+    rows += [[], [3], [4], list(rows[0]), [None, "填表人：王五"], [None, "合计：2人"],
+             ["单位负责人：", None, None, None, None, "盖章："]]
+    result = check(write_workbook(tmp_path / "f.xlsx", {"花名册": rows}))
+    assert result.ok and [r.row for r in result.records] == [2, 3] and result.rows_checked == 2
+
+
+def test_a_form_with_only_footer_lines_has_no_rows(tmp_path):
+    rows = arrivals_rows([]) + [[1], [2], [None, "填表人："]]
+    result = check(write_workbook(tmp_path / "f.xlsx", {"花名册": rows}))
+    assert [p.message.code for p in result.problems] == ["excel.no_rows"]
+
+
+def test_a_person_missing_an_id_is_not_mistaken_for_a_footer(tmp_path):
+    rows = arrivals_rows([arrival(1), arrival(2, 身份证号码="")])
+    result = check(write_workbook(tmp_path / "f.xlsx", {"花名册": rows}))
+    assert [(p.location, p.message.code) for p in result.problems] == [("花名册!3", "excel.required_missing")]
+
+
+def test_reading_problems_pass_through(tmp_path):
+    path = tmp_path / "x.xlsx"
+    path.write_text("not a workbook")
+    result = check(path)
+    assert not result.ok and result.records == () and result.problems[0].message.code == "excel.wrong_type"
+
+
+# ------------------------------------------------------------------ size
+
+def test_a_20000_row_roster(tmp_path):
+    path = generate_roster(tmp_path / "big.xlsx", 20_000)
+    started = time.perf_counter()
+    result = check(path)
+    elapsed = time.perf_counter() - started
+    assert result.ok and len(result.records) == 20_000 and result.records[-1].row == 20_003
+    assert len({r.id_number for r in result.records}) == 20_000
+    assert elapsed < 10, elapsed  # about 0.3 s on the development machine
+
+
+# ------------------------------------------------------------------ fuzzing
+
+GOOD_TEXT = st.one_of(st.text(alphabet="张王李赵明华伟芳甲乙丙 abcXYZ", min_size=1, max_size=8).filter(str.strip),
+                      st.integers(-10**6, 10**6))
+BAD_TEXT = st.sampled_from([True, False, "", "   "])
+
+
+def id_cell(i):
+    good = person_id(5000 + i)
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    return st.one_of(st.just((good, True)), st.just((good.lower(), True)), st.just((" " + good + " ", True)),
+                     st.sampled_from([(wrong, False), (float(good[:17] + "0"), False), ("3.2E+17", False),
+                                      (good[:10], False), ("", False), (True, False), (dt.date(2022, 1, 1), False)]))
+
+
+GOOD_DATE = st.one_of(st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)),
+                      st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)).map(lambda d: f"{d.year}.{d.month}.{d.day}"),
+                      st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)).map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
+                      st.integers(44562, 44926))
+BAD_DATE = st.sampled_from(["2022.13.1", "明天", dt.date(1970, 1, 1), dt.date(2031, 1, 1), True, -3, "", 0.5])
+GOOD_MONTHS = st.one_of(st.integers(0, 600), st.integers(0, 600).map(lambda n: f"{n}个月"), st.just(""))
+BAD_MONTHS = st.sampled_from([-1, 601, 2.5, "很久", dt.date(2022, 1, 1)])
+
+
+def cell(good, bad):
+    return st.one_of(good.map(lambda v: (v, True)), bad.map(lambda v: (v, False)))
+
+
+@st.composite
+def fuzzed_rows(draw):
+    rows = []
+    for i in range(draw(st.integers(1, 12))):
+        row = [draw(cell(GOOD_TEXT, BAD_TEXT)), draw(id_cell(i)), draw(cell(GOOD_TEXT, BAD_TEXT)),
+               draw(cell(GOOD_DATE, BAD_DATE)), draw(cell(GOOD_MONTHS, BAD_MONTHS))]
+        rows.append(row)
+    return rows
+
+
+def blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=fuzzed_rows())
+def test_fuzzed_cells_never_crash_and_every_bad_row_is_reported(tmp_path, rows):
+    path = write_workbook(tmp_path / "fuzz.xlsx", {"名单": [HEADERS] + [[v for v, _ in row] for row in rows]})
+    result = check(path)
+    reported = {int(p.location.split("!")[1]) for p in result.problems}
+    for i, row in enumerate(rows):
+        excel_row = i + 2
+        if all(blank(v) for v, _ in row):  # a blank line is no person
+            assert excel_row not in reported
+            continue
+        if all(ok for _, ok in row):
+            assert excel_row not in reported, (row, [p.text() for p in result.problems])
+            assert any(r.row == excel_row for r in result.records)
+        else:
+            assert excel_row in reported, (row, [p.text() for p in result.records])
+            assert not any(r.row == excel_row for r in result.records)
+    for problem in result.problems:
+        assert "{" not in render(problem.message)  # every message renders from the catalogue
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                                 st.floats(allow_nan=False, allow_infinity=False),
+                                 st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+                                 .filter(lambda s: not s.startswith(("=", "#"))),
+                                 st.dates(dt.date(1900, 1, 1), dt.date(9999, 12, 31)),
+                                 st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 31))),
+                       min_size=6, max_size=6), kind=st.sampled_from(sorted(import_spec().kinds)))
+def test_any_cell_of_any_type_in_any_kind_never_crashes(tmp_path, values, kind):
+    spec = import_spec()
+    headers = [next(iter(spec.fields[f].synonyms)) for f in spec.kinds[kind].fields]
+    row = (values * 3)[:len(headers)]
+    path = write_workbook(tmp_path / "any.xlsx", {"S": [headers, row, row]})
+    result = check(path, kind)
+    assert len(result.records) + result.rows_with_problems <= 2
+    for p in result.problems + result.notes:
+        render(p.message)
