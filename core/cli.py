@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from core import backup
+from core import backup, cli_excel
 from core.dataset import SQLITE_MAGIC, Dataset, DatasetError, create_file, inspect
 from core.engine import score_year
 from core.facts import load_year, year_to_json
@@ -255,10 +255,11 @@ def parser() -> argparse.ArgumentParser:
     res.add_argument("--backup", help="要恢复的备份文件名；省略时用最近的完好备份")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     res.set_defaults(run=command_restore)
+    cli_excel.register(commands)
     return top
 
 
-COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore")
+COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore") + cli_excel.COMMANDS
 
 
 def main(argv: list[str]) -> int:
