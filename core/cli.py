@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from core import backup, cli_excel
+from core import backup, cli_excel, cli_pdf
 from core.dataset import SQLITE_MAGIC, Dataset, DatasetError, create_file, inspect
 from core.engine import score_year
 from core.facts import load_year, year_to_json
@@ -256,10 +256,11 @@ def parser() -> argparse.ArgumentParser:
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     res.set_defaults(run=command_restore)
     cli_excel.register(commands)
+    cli_pdf.register(commands)
     return top
 
 
-COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore") + cli_excel.COMMANDS
+COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore") + cli_excel.COMMANDS + cli_pdf.COMMANDS
 
 
 def main(argv: list[str]) -> int:

@@ -421,10 +421,10 @@ def test_a_version_1_file_opens_after_migrating_to_version_2(tmp_path):
     conn.close()
     before = digest(path)
     with Dataset.open(path, read_only=True) as ds:  # reading migrates a private copy, never the file
-        assert ds.year() == year and ds.schema_version == 2
+        assert ds.year() == year and ds.schema_version == SCHEMA_VERSION
     assert digest(path) == before
     with Dataset.open(path) as ds:
-        assert ds.schema_version == 2
+        assert ds.schema_version == SCHEMA_VERSION
         assert ds.year() == year
         assert ds.add_attachment(1, b"x", "a.txt", description="迁移后新增的说明").ok
         migrations = [e for e in ds.audit_entries() if e.reason == "migration 1→2"]
@@ -437,4 +437,4 @@ def test_a_version_1_file_opens_after_migrating_to_version_2(tmp_path):
         versions.append(conn.execute("SELECT schema_version FROM meta").fetchone()[0])
         conn.close()
     assert 1 in versions  # the backup taken before migrating
-    assert inspect(path).schema_version == 2
+    assert inspect(path).schema_version == SCHEMA_VERSION

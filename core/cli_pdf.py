@@ -1,0 +1,241 @@
+"""The PDF documents and their signatures on the command line. Registered by core/cli.py.
+
+    python main.py export-pdf record|sheet|summary --dataset YEAR.sqlite [--unit NAME] --out FILE.pdf [--sign KEY.p12]
+    python main.py verify FILE.pdf [--dataset YEAR.sqlite]
+    python main.py make-key OUT.p12 --name NAME [--organisation ORG]
+    python main.py import-key SOURCE.p12 [--to FOLDER]
+    python main.py reopen --dataset YEAR.sqlite --unit NAME --reason TEXT [--assessor NAME]
+
+The key's password is read from the environment variable LEYE_SIGN_PASSWORD, or asked for.
+Failures print one line on stderr and exit non-zero (2: the input; 1: a PDF that is modified or
+signed with a certificate the dataset does not know).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from pathlib import Path
+
+from core.dataset import Dataset, DatasetError
+from core.messages import Msg, render
+from core.signing import SigningError, create_key, default_key_dir, import_key, load_signer, verification_lines, verify_pdf
+
+EXIT_BAD_INPUT = 2
+EXIT_NOT_VERIFIED = 1
+PASSWORD_ENV = "LEYE_SIGN_PASSWORD"
+COMMANDS = ("export-pdf", "verify", "make-key", "import-key", "reopen")
+
+
+def quiet_libraries() -> None:
+    """pyHanko and fontTools log warnings about damaged or unusual files; the command line reports
+    its own one-line verdict instead (a NullHandler keeps Python's last-resort printer away)."""
+    for name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+def say(code: str, **params) -> str:
+    return render(Msg.of(code, **params))
+
+
+def fail(text: str, code: int = EXIT_BAD_INPUT) -> int:
+    print(text, file=sys.stderr)
+    return code
+
+
+def password(confirm: bool = False) -> str | None:
+    """From LEYE_SIGN_PASSWORD, else asked (twice when making a key); None when not given."""
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    try:
+        value = getpass.getpass(say("pdf.ask_password"))
+        if confirm and value and getpass.getpass(say("pdf.ask_password_again")) != value:
+            print(say("pdf.password_mismatch"), file=sys.stderr)
+            return None
+    except (EOFError, KeyboardInterrupt):
+        return None
+    return value or None
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        part.write_bytes(data)
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def command_export_pdf(args: argparse.Namespace) -> int:
+    quiet_libraries()
+    from core.pdf_export import Exporter
+    from core.pdf_sheets import Visit
+    path, out = Path(args.dataset), Path(args.out)
+    if not out.parent.is_dir():
+        return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
+    signer = None
+    if args.sign:
+        secret = password()
+        if secret is None:
+            return fail(say("pdf.password_missing", env=PASSWORD_ENV))
+        try:
+            signer = load_signer(args.sign, secret)
+        except SigningError as exc:
+            return fail(render(exc.msg))
+    visit = Visit(args.date or "", args.place or "",
+                  tuple(n.strip() for n in (args.assessors or "").replace("，", ",").split(",") if n.strip()),
+                  args.representative or "")
+    try:
+        with Dataset.open(path, read_only=signer is None) as ds:
+            for notice in ds.notices:
+                print(render(notice), file=sys.stderr)
+            exporter = Exporter(ds, font=args.font)
+            done, problems = exporter.export(args.kind, args.unit, signer=signer, assessor=args.assessor, visit=visit)
+            for notice in exporter.notices:
+                print(render(notice.message), file=sys.stderr)
+    except (DatasetError, SigningError) as exc:
+        return fail(render(exc.msg))
+    if problems:
+        return fail(" ".join(render(p.message) for p in problems))
+    try:
+        write_atomically(out, done.pdf)
+    except OSError as exc:
+        return fail(say("pdf.write_failed", file=str(out), detail=exc.strerror or str(exc)))
+    details = [say("pdf.done_pages", pages=done.pages)]
+    if done.version is not None:
+        details.append(say("pdf.version", version=done.version))
+    if done.signed:
+        details.append(say("pdf.done_signed", fingerprint=done.fingerprint))
+    if done.locked:
+        details.append(say("pdf.done_locked"))
+    print(say("pdf.done", file=str(out), details="，".join(details)))
+    return 0
+
+
+def command_verify(args: argparse.Namespace) -> int:
+    quiet_libraries()
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return fail(say("cli.file_not_found", path=str(path)))
+    if args.dataset:
+        try:
+            with Dataset.open(Path(args.dataset), read_only=True) as ds:
+                known = {c.fingerprint for c in ds.certificates()}
+        except DatasetError as exc:
+            return fail(render(exc.msg))
+        from core.dataset import normal_fingerprint
+        result = verify_pdf(data, name=path.name, known=lambda fp: normal_fingerprint(fp) in known)
+    else:
+        result = verify_pdf(data, name=path.name)
+    if result.problems:
+        return fail(render(result.problems[0].message))
+    dataset = Path(args.dataset).name if args.dataset else None
+    for line in verification_lines(result, dataset):
+        print(line)
+    if not result.intact:
+        return fail(say("pdf.verify_failed_modified", file=path.name), EXIT_NOT_VERIFIED)
+    if result.known is False:
+        return fail(say("pdf.verify_failed_unknown", file=path.name, dataset=dataset), EXIT_NOT_VERIFIED)
+    return 0
+
+
+def command_make_key(args: argparse.Namespace) -> int:
+    quiet_libraries()
+    target = Path(args.out)
+    if target.exists():
+        return fail(say("pdf.key_exists", file=str(target)))
+    secret = password(confirm=True)
+    if secret is None:
+        return fail(say("pdf.password_missing", env=PASSWORD_ENV))
+    try:
+        info = create_key(target, args.name, secret, organisation=args.organisation or "")
+    except SigningError as exc:
+        return fail(render(exc.msg))
+    print(say("pdf.key_made", file=str(info.path), subject=info.subject, fingerprint=info.fingerprint))
+    return 0
+
+
+def command_import_key(args: argparse.Namespace) -> int:
+    quiet_libraries()
+    secret = password()
+    if secret is None:
+        return fail(say("pdf.password_missing", env=PASSWORD_ENV))
+    try:
+        info = import_key(args.source, Path(args.to) if args.to else default_key_dir(), secret)
+    except SigningError as exc:
+        return fail(render(exc.msg))
+    print(say("pdf.key_imported", file=str(info.path), subject=info.subject, fingerprint=info.fingerprint))
+    return 0
+
+
+def command_reopen(args: argparse.Namespace) -> int:
+    try:
+        with Dataset.open(Path(args.dataset)) as ds:
+            unit_id = ds.unit_id(args.unit)
+            if unit_id is None:
+                return fail(say("cli.no_unit", file=Path(args.dataset).name, unit=args.unit))
+            by = ds.assessor_id(args.assessor) if args.assessor else None
+            if args.assessor and by is None:
+                return fail(say("pdf.assessor_unknown", name=args.assessor))
+            if by is None and len(ds.assessors()) == 1:
+                by = ds.assessors()[0].id
+            if by is None:
+                return fail(say("pdf.assessor_needed"))
+            edit = ds.reopen_unit(by, unit_id, args.reason)
+            if not edit.ok:
+                return fail(" ".join(render(p.message) for p in edit.problems))
+            version = ds.next_sheet_version(unit_id)
+    except DatasetError as exc:
+        return fail(render(exc.msg))
+    print(say("pdf.reopened", unit=args.unit, version=version))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    exp = commands.add_parser("export-pdf", help="导出现场核查记录、考核评分表或考核结果汇总表（PDF），可加电子签名")
+    exp.add_argument("kind", choices=("record", "sheet", "summary"),
+                     help="record 现场核查记录；sheet 考核评分表；summary 考核结果汇总表")
+    exp.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    exp.add_argument("--unit", help="运营单位名称（record、sheet 必填）")
+    exp.add_argument("--out", required=True, help="输出的 PDF 文件")
+    exp.add_argument("--sign", metavar="KEY.p12", help=f"用此密钥文件加电子签名（密码从环境变量 {PASSWORD_ENV} 读取或询问）；"
+                                                       "签名的考核评分表即定稿并锁定该单位数据")
+    exp.add_argument("--assessor", help="签名定稿记在哪位考核人员名下；省略时按证书姓名")
+    exp.add_argument("--font", help="中文 TrueType 字体文件（.ttf/.ttc）；省略时自动查找")
+    exp.add_argument("--date", help="现场核查日期（record）")
+    exp.add_argument("--place", help="现场核查地点（record）")
+    exp.add_argument("--assessors", help="参加核查的考核人员，逗号分隔（record）")
+    exp.add_argument("--representative", help="运营单位代表（record）；省略时用联系人")
+    exp.set_defaults(run=command_export_pdf)
+
+    ver = commands.add_parser("verify", help="校验 PDF 的电子签名：是否完好、签名人、时间、证书指纹")
+    ver.add_argument("file", help="PDF 文件")
+    ver.add_argument("--dataset", help="年度数据文件：核对证书是否为本年度登记的证书")
+    ver.set_defaults(run=command_verify)
+
+    key = commands.add_parser("make-key", help="生成签名密钥和自签名证书（受密码保护的 PKCS#12 文件）")
+    key.add_argument("out", help=f"要创建的 .p12 文件（建议放在 {default_key_dir()}）；已存在时不覆盖")
+    key.add_argument("--name", required=True, help="签名人姓名（写入证书）")
+    key.add_argument("--organisation", default="", help="单位名称（写入证书）")
+    key.set_defaults(run=command_make_key)
+
+    imp = commands.add_parser("import-key", help="导入已有的 .p12 密钥文件（如人社局签发）到个人密钥文件夹")
+    imp.add_argument("source", help=".p12 文件")
+    imp.add_argument("--to", help=f"密钥文件夹；省略时为 {default_key_dir()}")
+    imp.set_defaults(run=command_import_key)
+
+    reo = commands.add_parser("reopen", help="解除签名定稿对运营单位数据的锁定（须填写理由，记入审计）")
+    reo.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    reo.add_argument("--unit", required=True, help="运营单位名称")
+    reo.add_argument("--reason", required=True, help="解除锁定的理由")
+    reo.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    reo.set_defaults(run=command_reopen)
