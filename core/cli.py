@@ -74,6 +74,19 @@ def print_result(rules: RuleSet, year, as_json: bool) -> None:
         print(ranking_table(rules, result))
 
 
+def rule_set_not_found(path: Path) -> int:
+    print(say("cli.rule_set_not_found", id=json.loads(path.read_text(encoding="utf-8"))["rule_set"]),
+          file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def print_problems(path: Path, problems) -> int:
+    print(say("cli.problems", source=path.name, count=len(problems)), file=sys.stderr)
+    for problem in problems:
+        print("  " + problem.text(), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def command_score(args: argparse.Namespace) -> int:
     path = Path(args.year)
     if not path.is_file():
@@ -92,15 +105,10 @@ def command_score(args: argparse.Namespace) -> int:
         return 0
     rules = rule_set_for(path, args.rules)
     if rules is None:
-        print(say("cli.rule_set_not_found", id=json.loads(path.read_text(encoding="utf-8"))["rule_set"]),
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return rule_set_not_found(path)
     year, problems = load_year(path, rules)
     if problems:
-        print(say("cli.problems", source=path.name, count=len(problems)), file=sys.stderr)
-        for problem in problems:
-            print("  " + problem.text(), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return print_problems(path, problems)
     print_result(rules, year, args.json)
     return 0
 
@@ -115,9 +123,7 @@ def command_import_json(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     rules = rule_set_for(path, args.rules)
     if rules is None:
-        print(say("cli.rule_set_not_found", id=json.loads(path.read_text(encoding="utf-8"))["rule_set"]),
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return rule_set_not_found(path)
     year, problems = load_year(path, rules)
     if not problems:
         try:
@@ -125,10 +131,7 @@ def command_import_json(args: argparse.Namespace) -> int:
         except DatasetError as exc:
             return fail(exc)
     if problems:
-        print(say("cli.problems", source=path.name, count=len(problems)), file=sys.stderr)
-        for problem in problems:
-            print("  " + problem.text(), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return print_problems(path, problems)
     print(say("dataset.imported", file=str(target), year=year.year, units=len(year.units), id=rules.id))
     return 0
 
