@@ -53,8 +53,9 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
-# The package lists come from pyproject.toml; a stamp skips pip when nothing changed.
-requirements=$(.venv/bin/python - "$with_tests" <<'PY'
+# The package lists come from pyproject.toml; a stamp per list skips pip when nothing changed.
+package_list() {
+  .venv/bin/python - "$1" <<'PY'
 import sys, tomllib
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
 wanted = list(project["dependencies"])
@@ -62,11 +63,15 @@ if sys.argv[1] == "1":
     wanted += project["optional-dependencies"]["test"]
 print("\n".join(wanted))
 PY
-)
-stamp=".venv/.installed-$(printf '%s' "$requirements" | sha256sum | cut -c1-16)"
+}
+stamp_of() { echo ".venv/.installed-$(printf '%s' "$1" | sha256sum | cut -c1-16)"; }
+requirements=$(package_list "$with_tests")
+stamp=$(stamp_of "$requirements")
 if [ ! -f "$stamp" ]; then
   say "installing Python packages into .venv"
   printf '%s\n' "$requirements" > .venv/requirements.txt
   .venv/bin/python -m pip install -q --disable-pip-version-check -r .venv/requirements.txt
   touch "$stamp"
+  # the test list includes the program's, so the program's is installed too
+  [ "$with_tests" = 1 ] && touch "$(stamp_of "$(package_list 0)")"
 fi
