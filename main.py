@@ -1,14 +1,43 @@
-"""Entry point: wires the command line and (later) the desktop together."""
+"""Entry point: wires the command line and the desktop together.
 
+    python main.py                 the desktop, on the demo year (made in the user's data folder on first run)
+    python main.py YEAR.sqlite     the desktop, on that year
+    python main.py COMMAND …       the command line (core/cli.py): score, import-json, export-json, …
+"""
+
+import os
 import sys
+from pathlib import Path
 
-from core import cli
+
+def desktop(argv: list[str]) -> int:
+    from ui.app import create_app, data_folder  # Qt only when the desktop is wanted
+    from ui.main_window import MainWindow, ensure_demo
+
+    app = create_app(sys.argv[:1])
+    window = MainWindow()
+    if argv:
+        path = Path(argv[0])
+    else:
+        try:
+            path = ensure_demo(data_folder(), app.translate("App", "演示考核人员"))
+        except Exception as exc:  # the desktop still opens, on the start page, and says why
+            window.show_problems([str(exc)])
+            path = None
+    window.show()
+    if path is not None:
+        window.open_dataset(path)
+    if os.environ.get("LEYE_EXIT_WHEN_SHOWN"):  # bench/bench_startup.py: stop once the year is on screen
+        from PySide6.QtCore import QTimer
+        QTimer.singleShot(0, app.quit)
+    return app.exec()
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
-        # The desktop is not built yet; on its own the program shows the demo year's results.
-        return cli.main(["score"])
+    from core import cli
+
+    if not argv or (len(argv) == 1 and argv[0] not in cli.COMMANDS and not argv[0].startswith("-")):
+        return desktop(argv)
     return cli.main(argv)
 
 

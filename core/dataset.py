@@ -1406,6 +1406,160 @@ class Dataset:
         return self._edit(by, reason, change)
 
 
+    # ---------------------------------------------------------------- desktop additions: notes, rows, undo
+    # The desktop (ui/) needs a free-text note per clause of a unit, raw rows to know a field's old value,
+    # attachment removal, and an exact capture/restore of records so undo can bring a removed unit, base,
+    # trip, delivery or attachment back with its original ids (later undo steps refer to those ids).
+
+    def _has_table(self, name: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                  (name,)).fetchone() is not None
+
+    def clause_notes(self, unit_id: int | None = None) -> dict[tuple[int, str], str]:
+        """The assessor's notes, {(unit id, clause id): text}; of one unit or of all."""
+        if not self._has_table("clause_notes"):
+            return {}
+        sql = "SELECT unit_id, clause_id, note FROM clause_notes"
+        rows = self._conn.execute(sql + (" WHERE unit_id = ?" if unit_id is not None else ""),
+                                  () if unit_id is None else (unit_id,))
+        return {(uid, clause_id): note for uid, clause_id, note in rows}
+
+    def set_clause_note(self, by: int, unit_id: int, clause_id: str, note: str, reason: str | None = None) -> Edit:
+        """Set (or with "" remove) the assessor's note on one clause of a unit. The notes table is an
+        optional extension of schema 3, created by the first note written."""
+        def change(tx: _Tx) -> None:
+            tx.require("units", unit_id)
+            if clause_id not in {c.id for c in self._rules.clauses} | {self._rules.negative.id}:
+                raise _Rejected(self._problem("fact.unknown_clause", field="clause_id",
+                                              known=[c.id for c in self._rules.clauses]))
+            self._conn.execute(CLAUSE_NOTES_SQL)
+            key = {"unit_id": unit_id, "clause_id": clause_id}
+            exists = self._conn.execute("SELECT 1 FROM clause_notes WHERE unit_id = ? AND clause_id = ?",
+                                        (unit_id, clause_id)).fetchone()
+            if not note:
+                tx.delete("clause_notes", key)
+            elif exists:
+                tx.update("clause_notes", key, {"note": note})
+            else:
+                tx.insert("clause_notes", {**key, "note": note})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def row(self, table: str, record_id: int) -> dict[str, Any] | None:
+        """One record of a table with an `id` column, as {column: stored value} (blobs left out)."""
+        if table not in CAPTURE_TABLES and table not in ("units", "attachments"):
+            raise ValueError(f"no rows of {table}")
+        cursor = self._conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        return {d[0]: v for d, v in zip(cursor.description, found) if d[0] not in ("data", "png")}
+
+    def promotions(self) -> list[tuple[int, int, str, str]]:
+        """The grade promotions as (id, unit id, grade, reason), in order."""
+        return list(self._conn.execute("SELECT id, unit_id, grade, reason FROM grade_promotions ORDER BY position, id"))
+
+    def remove_attachment(self, by: int, attachment_id: int, reason: str | None = None) -> Edit:
+        def change(tx: _Tx) -> None:
+            if not tx.delete("attachments", {"id": attachment_id}):
+                raise _Rejected(self._problem("dataset.no_record", table="attachments", id=attachment_id))
+        return self._edit(by, reason, change)
+
+    def capture(self, *, unit_id: int | None = None, base_id: int | None = None, trip_id: int | None = None,
+                delivery_id: int | None = None, attachment_id: int | None = None,
+                promotion_id: int | None = None) -> "Snapshot":
+        """Every stored row of one record and what hangs on it (a unit: all its tables), to restore it
+        exactly after a removal. Attachments of a removed unit, base or trip stay in the file with their
+        link cleared (ON DELETE SET NULL), so only the links are kept and put back."""
+        conn = self._conn
+        rows: list[tuple[str, tuple[dict[str, Any], ...]]] = []
+        links: list[tuple[int, dict[str, Any]]] = []
+
+        def take(table: str, where: str, params: Sequence[Any]) -> None:
+            if not self._has_table(table):
+                return
+            cursor = conn.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", tuple(params))
+            names = [d[0] for d in cursor.description]
+            found = tuple(dict(zip(names, r)) for r in cursor)
+            if found:
+                rows.append((table, found))
+
+        def take_links(where: str, params: Sequence[Any]) -> None:
+            for aid, uid, bid, tid in conn.execute(
+                    f"SELECT id, unit_id, base_id, trip_id FROM attachments WHERE {where}", tuple(params)):
+                links.append((aid, {"unit_id": uid, "base_id": bid, "trip_id": tid}))
+
+        units: tuple[int, ...] = ()
+        if unit_id is not None:
+            units = (unit_id,)
+            take("units", "id = ?", (unit_id,))
+            for table in UNIT_CAPTURE_TABLES:
+                if table == "trip_evaluations":
+                    take(table, "trip_id IN (SELECT id FROM trips WHERE unit_id = ?)", (unit_id,))
+                else:
+                    take(table, "unit_id = ?", (unit_id,))
+            take_links("unit_id = ?", (unit_id,))
+        elif base_id is not None:
+            units = (self._conn.execute("SELECT unit_id FROM bases WHERE id = ?", (base_id,)).fetchone() or (None,))[:1]
+            take("bases", "id = ?", (base_id,))
+            take("evidence_ticks", "base_id = ?", (base_id,))
+            take_links("base_id = ?", (base_id,))
+        elif trip_id is not None:
+            units = (self._conn.execute("SELECT unit_id FROM trips WHERE id = ?", (trip_id,)).fetchone() or (None,))[:1]
+            take("trips", "id = ?", (trip_id,))
+            take("trip_evaluations", "trip_id = ?", (trip_id,))
+            take("evidence_ticks", "trip_id = ?", (trip_id,))
+            take_links("trip_id = ?", (trip_id,))
+        elif delivery_id is not None:
+            take("deliveries", "id = ?", (delivery_id,))
+            units = tuple(r["unit_id"] for _, found in rows for r in found)
+        elif attachment_id is not None:
+            take("attachments", "id = ?", (attachment_id,))
+        elif promotion_id is not None:
+            take("grade_promotions", "id = ?", (promotion_id,))
+        return Snapshot(tuple(rows), tuple(links), tuple(u for u in units if u is not None))
+
+    def restore(self, by: int, snapshot: "Snapshot", reason: str | None = None) -> Edit:
+        """Put captured rows back with their original ids, as one audited edit (validated like any edit)."""
+        def change(tx: _Tx) -> None:
+            for table, found in snapshot.rows:
+                if table == "clause_notes":
+                    self._conn.execute(CLAUSE_NOTES_SQL)
+                for values in found:
+                    tx.insert(table, values, hidden=("data", "png"))
+                if table in ("units", "grade_promotions", "unit_kinds"):
+                    tx.year_level = True
+            for attachment, link in snapshot.attachment_links:
+                if self._conn.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment,)).fetchone():
+                    tx.update("attachments", {"id": attachment}, link)
+            for uid in snapshot.units:
+                tx.touch(uid)
+        return self._edit(by, reason, change)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Rows captured by Dataset.capture: (table, rows) in an order that satisfies the foreign keys,
+    attachment links to put back, and the units the rows belong to."""
+    rows: tuple[tuple[str, tuple[dict[str, Any], ...]], ...]
+    attachment_links: tuple[tuple[int, dict[str, Any]], ...] = ()
+    units: tuple[int, ...] = ()
+
+
+CLAUSE_NOTES_SQL = """CREATE TABLE IF NOT EXISTS clause_notes (
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (unit_id, clause_id)
+)"""
+KEYS["clause_notes"] = ("unit_id", "clause_id")
+# A unit's tables after `units`, parents before children (the foreign keys).
+UNIT_CAPTURE_TABLES = ("unit_kinds", "licences", "bases", "trips", "trip_evaluations", "deliveries", "evidence_ticks",
+                       "management", "negatives", "credit_grades", "cancelled_licences", "grade_promotions",
+                       "clause_notes", "signatures", "sheet_versions")
+CAPTURE_TABLES = ("bases", "trips", "deliveries", "grade_promotions", "evidence_ticks")
+
+
 class _Tx:
     """The writes of one edit, each audited. Only the Dataset's edit methods use it."""
 

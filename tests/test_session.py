@@ -1,0 +1,166 @@
+"""The desktop's working session (core/session.py), its undo history (core/undo.py) and the dataset
+additions they use (notes, capture/restore): every edit saved at once, undone and redone exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+
+from core.dataset import Dataset, create_file
+from core.engine import score_year
+from core.facts import year_to_json
+from core.session import Session
+from core.undo import History, Step
+from core.dataset import Edit
+from tests.dataset_support import rich_year
+from tests.builders import RULES, credit_code
+
+
+@pytest.fixture
+def session(tmp_path):
+    year = rich_year(4)
+    assert create_file(tmp_path / "y.sqlite", RULES, "张三", year=year) == []
+    ds = Dataset.open(tmp_path / "y.sqlite", backups=False)
+    s = Session(ds, 1)
+    yield s
+    ds.close()
+
+
+def state(s: Session) -> dict:
+    return year_to_json(s.ds.year())
+
+
+def test_session_scores_what_the_engine_scores(session):
+    expected = score_year(RULES, session.ds.year())
+    for uid in session.unit_ids:
+        name = session.unit(uid).name
+        assert session.unit_result(uid).total == expected.unit(name).total
+        assert [c.net for c in session.unit_result(uid).clauses] == [c.net for c in expected.unit(name).clauses]
+
+
+def test_every_edit_is_undone_and_redone_exactly(session):
+    uid = session.unit_ids[0]
+    bid = session.base_ids(uid)[0]
+    tid = session.trip_ids(uid)[0]
+    did = session.delivery_ids(uid)[0]
+    edits = [
+        lambda: session.tick("勾选", uid, "1.3", "annual_plan", False),
+        lambda: session.tick_base("协议", uid, bid, "agreement", False),
+        lambda: session.tick_trip("备案", uid, tid, "filing", None),
+        lambda: session.update_unit("名称", uid, name="吴江新名称人力资源有限公司"),
+        lambda: session.update_unit("类型", uid, kinds=["hr_service", "labour_dispatch"]),
+        lambda: session.set_insured_workers("投保", uid, 7),
+        lambda: session.set_platform_rating("评分", uid, Fraction(9, 2)),
+        lambda: session.update_base("人数", uid, bid, people=99, agreement_date=dt.date(2022, 7, 7)),
+        lambda: session.update_trip("企业", uid, tid, enterprises=3, place="遵义"),
+        lambda: session.set_trip_evaluations("评价", uid, tid, ["好", "差", "差"]),
+        lambda: session.update_delivery("星级", uid, did, stars=2),
+        lambda: session.set_management("4.1", uid, Fraction(6), "会议纪要缺失"),
+        lambda: session.set_negatives("负面", uid, complaints=6, major_incident=True),
+        lambda: session.set_note("备注", uid, "1.1", "协议原件已核对"),
+        lambda: session.add_base("加基地", uid, "新基地", "school", dt.date(2022, 3, 3), people=4),
+        lambda: session.remove_base("删基地", uid, bid),
+        lambda: session.add_trip("加活动", uid, dt.date(2022, 5, 5), "昆明", "online", 6),
+        lambda: session.remove_trip("删活动", uid, tid),
+        lambda: session.add_delivery("加输送", uid, dt.date(2022, 5, 6), "缺工企业", 5),
+        lambda: session.remove_delivery("删输送", uid, did),
+        lambda: session.add_attachment("附件", uid, "1.1", b"\x89PNG fake", "协议.png"),
+        lambda: session.mark_final("定稿", session.unit_ids, True),
+        lambda: session.set_grade_quotas("名额", {"A": 0}),
+        lambda: session.add_unit("加单位", "吴江另一家人力资源有限公司", credit_code("另一家"), ["hr_service"]),
+        lambda: session.remove_unit("删单位", session.unit_ids[1]),
+    ]
+    states = [state(session)]
+    notes = [session.ds.clause_notes()]
+    for run in edits:
+        edit = run()
+        assert edit.ok, edit.problems
+        states.append(state(session))
+        notes.append(session.ds.clause_notes())
+    for i in range(len(edits), 0, -1):
+        _, edit = session.undo("撤销")
+        assert edit.ok, (i, edit.problems)
+        assert state(session) == states[i - 1], f"undo of step {i}"
+        assert session.ds.clause_notes() == notes[i - 1]
+    assert not session.history.can_undo
+    for i in range(1, len(edits) + 1):
+        _, edit = session.redo("重做")
+        assert edit.ok, (i, edit.problems)
+        assert state(session) == states[i], f"redo of step {i}"
+    assert session.ds.verify_audit() is None
+
+
+def test_undo_is_audited_with_its_reason(session):
+    uid = session.unit_ids[0]
+    was = session.unit(uid).ticked("1.3", "annual_plan")
+    session.tick("勾选年度计划", uid, "1.3", "annual_plan", not was)
+    session.undo("撤销")
+    reasons = [e.reason for e in session.ds.audit_entries("evidence_ticks")]
+    assert reasons[-1] == "撤销：勾选年度计划"
+
+
+def test_a_removed_unit_comes_back_with_its_id_signatures_and_attachment_links(session):
+    uid = session.unit_ids[2]
+    assert session.ds.add_attachment(1, b"scan", "scan.pdf", unit_id=uid, clause_id="2.1").ok
+    session.set_note("备注", uid, "2.1", "花名册已盖章")
+    before = state(session)
+    assert session.remove_unit("删除", uid).ok
+    assert uid not in session.unit_ids
+    assert session.ds.attachments(uid) == []
+    session.undo("撤销")
+    assert state(session) == before and uid in session.unit_ids
+    assert [a.name for a in session.ds.attachments(uid)] == ["scan.pdf"]
+    assert session.note(uid, "2.1") == "花名册已盖章"
+    assert session.unit_ids.index(uid) == 2  # same place in the year
+
+
+def test_a_rejected_edit_changes_nothing_and_is_not_in_the_history(session):
+    uid = session.unit_ids[0]
+    before = state(session)
+    edit = session.update_unit("错误代码", uid, credit_code="91320509MA1MXXXX01")
+    assert not edit.ok and state(session) == before and not session.history.can_undo
+
+
+def test_typing_into_one_field_is_one_undo_step(session):
+    uid = session.unit_ids[0]
+    old = session.unit(uid).insured_workers
+    for value in (1, 12, 123):
+        session.set_insured_workers("投保人数", uid, value)
+    assert len(session.history.steps) == 1
+    session.undo("撤销")
+    assert session.unit(uid).insured_workers == old
+
+
+def test_listeners_hear_which_units_changed(session):
+    heard = []
+    session.listeners.append(heard.append)
+    uid = session.unit_ids[1]
+    session.tick("勾选", uid, "4.3", "monthly_reports", True)
+    session.set_grade_quotas("名额", {"A": 0})
+    assert heard == [frozenset({uid}), None]
+
+
+def test_history_merges_only_recent_steps_of_the_same_key():
+    history = History(merge_seconds=1.0)
+    undone = []
+    history.push(Step("a", lambda r: (undone.append(1), Edit())[1], lambda r: Edit(), frozenset({1}), "k", at=0.0))
+    history.push(Step("b", lambda r: (undone.append(2), Edit())[1], lambda r: Edit(), frozenset({2}), "k", at=0.5))
+    assert len(history.steps) == 1 and history.steps[0].units == frozenset({1, 2})
+    history.push(Step("c", lambda r: Edit(), lambda r: Edit(), None, "k", at=5.0))
+    assert len(history.steps) == 2
+    history.undo()
+    history.undo()
+    assert undone == [1] and not history.can_undo
+    history.push(Step("d", lambda r: Edit(), lambda r: Edit(), None))
+    assert not history.can_redo and history.undo_label == "d"
+
+
+def test_notes_are_audited_and_checked(session):
+    uid = session.unit_ids[0]
+    assert session.ds.set_clause_note(1, uid, "8.8", "x").problems
+    assert session.set_note("备注", uid, "五", "无投诉").ok
+    assert session.ds.audit_entries("clause_notes")[-1].new_value
+    assert session.set_note("备注", uid, "五", "").ok
+    assert session.ds.clause_notes(uid) == {}

@@ -1,0 +1,70 @@
+"""The QApplication: names (for settings and the data folder), translations, fonts, high DPI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QStandardPaths, Qt, QTranslator
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parent.parent
+I18N_DIR = ROOT / "resources" / "i18n"
+APP_NAME = "leye-wujiang"  # folder and settings name; never shown
+# Families tried in order: Windows' YaHei, then the WenQuanYi font the installer brings on Linux.
+FONT_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC",
+                 "Source Han Sans SC", "SimHei", "sans-serif"]
+
+
+def install_translators(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
+    """The program's texts are written in Simplified Chinese. When resources/i18n/ holds a catalogue
+    for the system's language (leye_en.qm …) it is installed with Qt's own texts for that language;
+    otherwise Qt's Chinese texts are installed so its standard buttons and dialogs speak Chinese too."""
+    locale = locale or QLocale.system()
+    installed = []
+    own = QTranslator(app)
+    chinese = locale.language() == QLocale.Language.Chinese
+    qt_locale = locale
+    if not chinese and own.load(locale, "leye", "_", str(I18N_DIR)):
+        app.installTranslator(own)
+        installed.append(own)
+    else:
+        qt_locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(qt_locale, name, "_", qt_dir):
+            app.installTranslator(translator)
+            installed.append(translator)
+            break
+    return installed
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        QCoreApplication.setOrganizationName(APP_NAME)
+        QCoreApplication.setApplicationName(APP_NAME)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    else:
+        QCoreApplication.setOrganizationName(APP_NAME)
+        QCoreApplication.setApplicationName(APP_NAME)
+    if not getattr(app, "_leye_ready", False):
+        app._leye_translators = install_translators(app)  # kept alive with the app
+        QGuiApplication.setApplicationDisplayName(QCoreApplication.translate("App", "乐业吴江运营单位绩效考核"))
+        font = QFont(app.font())
+        font.setFamilies(FONT_FAMILIES)
+        if font.pointSizeF() < 10:
+            font.setPointSizeF(10)
+        app.setFont(font)
+        app._leye_ready = True
+    return app
+
+
+def data_folder() -> Path:
+    """The user's data folder (QStandardPaths AppDataLocation), created when missing."""
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

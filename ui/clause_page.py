@@ -1,0 +1,728 @@
+"""One clause of one unit: the official text, the readings that apply, the facts to enter, a
+checkbox per evidence item, a note, attachments, and the clause's points with the explanation,
+updated as the assessor types. What the page edits comes from core.assessment; the points and the
+explanation from the engine, through the session."""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
+                               QSpinBox, QSplitter, QStyle, QStyledItemDelegate, QTableView, QTextBrowser, QVBoxLayout,
+                               QWidget)
+
+from core.assessment import (BASES, DELIVERIES, INSURED_WORKERS, MANAGEMENT, NEGATIVE, PLATFORM_RATING, TRIPS, Page,
+                             page_readings, section_text)
+from core.messages import format_number, render
+from core.session import Session
+from ui.models import (CHOICES_ROLE, PROGRESS_COLOURS, BasesModel, DeliveriesModel, RecordModel, TripsModel,
+                       problems_text, progress_text)
+
+COMMIT_DELAY_MS = 400  # typing pauses this long before the value is saved and scored
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box for cells whose model offers choices (CHOICES_ROLE: [(key, label)])."""
+
+    def createEditor(self, parent, option, index):
+        choices = index.data(CHOICES_ROLE)
+        if not choices:
+            editor = super().createEditor(parent, option, index)
+            if isinstance(editor, QSpinBox):
+                editor.setRange(0, 1_000_000)
+            return editor
+        combo = QComboBox(parent)
+        for key, label in choices:
+            combo.addItem(label, key)
+        return combo
+
+    def setEditorData(self, editor, index):
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index):
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
+
+
+class Pending:
+    """Values typed into spin boxes and text fields are saved after a short pause (or at once when
+    the page is left), so typing 105 makes one edit, not three."""
+
+    def __init__(self, parent: QWidget):
+        self._jobs: dict[str, Callable[[], None]] = {}
+        self._timer = QTimer(parent)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(COMMIT_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def put(self, key: str, job: Callable[[], None]) -> None:
+        self._jobs[key] = job
+        self._timer.start()
+
+    def flush(self) -> None:
+        self._timer.stop()
+        jobs, self._jobs = self._jobs, {}
+        for job in jobs.values():
+            job()
+
+    def discard(self) -> None:
+        self._timer.stop()
+        self._jobs.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self._jobs)
+
+
+def group(title: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(8, 6, 8, 8)
+    return box, layout
+
+
+def wrapped(text: str = "", selectable: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+def clear_layout(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()  # hands focus on within the window (a parentless widget would keep it)
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+class ClausePage(QWidget):
+    previous_requested = Signal()
+    next_requested = Signal()
+    problems = Signal(list)  # texts of problems that stopped an edit
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.unit_id: int | None = None
+        self.page: Page | None = None
+        self.pending = Pending(self)
+        self.evidence_boxes: dict[str, QCheckBox] = {}
+        self.value_widgets: dict[str, QWidget] = {}
+        self.record_models: dict[str, RecordModel] = {}
+        self.record_views: dict[str, QTableView] = {}
+        self._build()
+
+    # ---------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        head = QHBoxLayout()
+        self.title_label = QLabel()
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        self.progress_label = QLabel()
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.progress_label)
+        outer.addLayout(head)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("clauseSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self.body_layout = QVBoxLayout(body)
+        self.body_layout.setContentsMargins(0, 0, 6, 0)
+
+        box, layout = group(self.tr("细则原文"))
+        self.text_label = wrapped()
+        layout.addWidget(self.text_label)
+        self.body_layout.addWidget(box)
+
+        self.readings_box, layout = group(self.tr("适用的解读"))
+        self.readings_label = wrapped()
+        layout.addWidget(self.readings_label)
+        self.body_layout.addWidget(self.readings_box)
+
+        self.facts_box, self.facts_layout = group(self.tr("事实录入"))
+        self.body_layout.addWidget(self.facts_box)
+
+        self.evidence_group, self.evidence_layout = group(self.tr("依据查验（勾选表示已查验原件）"))
+        self.body_layout.addWidget(self.evidence_group)
+
+        box, layout = group(self.tr("备注"))
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText(self.tr("现场核查情况、需补交的材料等（自动保存）"))
+        self.note_edit.setFixedHeight(64)
+        self.note_edit.textChanged.connect(self._note_changed)
+        layout.addWidget(self.note_edit)
+        self.body_layout.addWidget(box)
+
+        box, layout = group(self.tr("附件（照片、扫描件）"))
+        self.attachments = QListWidget()
+        self.attachments.setViewMode(QListWidget.ViewMode.IconMode)
+        self.attachments.setIconSize(QSize(96, 96))
+        self.attachments.setGridSize(QSize(128, 132))
+        self.attachments.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.attachments.setMovement(QListWidget.Movement.Static)
+        self.attachments.setWordWrap(True)
+        self.attachments.setFixedHeight(150)
+        self.attachments.itemDoubleClicked.connect(lambda item: self.open_attachment(item.data(Qt.ItemDataRole.UserRole)))
+        layout.addWidget(self.attachments)
+        buttons = QHBoxLayout()
+        self.add_attachment_button = QPushButton(self.tr("添加照片或扫描件…"))
+        self.add_attachment_button.clicked.connect(self._choose_attachment)
+        open_button = QPushButton(self.tr("打开"))
+        open_button.clicked.connect(self._open_selected_attachment)
+        remove_button = QPushButton(self.tr("删除"))
+        remove_button.clicked.connect(self._remove_selected_attachment)
+        for b in (self.add_attachment_button, open_button, remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.body_layout.addWidget(box)
+        self.body_layout.addStretch(1)
+        scroll.setWidget(body)
+        self.splitter.addWidget(scroll)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 0, 0, 0)
+        self.points_label = QLabel()
+        font = self.points_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.points_label.setFont(font)
+        self.breakdown_label = wrapped()
+        self.warning_label = wrapped()
+        self.warning_label.setStyleSheet("color: #b00020;")
+        self.explanation = QTextBrowser()
+        self.explanation.setOpenLinks(False)
+        side_layout.addWidget(QLabel(self.tr("本条得分")))
+        side_layout.addWidget(self.points_label)
+        side_layout.addWidget(self.breakdown_label)
+        side_layout.addWidget(self.warning_label)
+        side_layout.addWidget(QLabel(self.tr("计分说明")))
+        side_layout.addWidget(self.explanation, 1)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        outer.addWidget(self.splitter, 1)
+
+        nav = QHBoxLayout()
+        self.previous_button = QPushButton(self.tr("◀ 上一条"))
+        self.previous_button.setToolTip(self.tr("上一条（Alt+←）"))
+        self.previous_button.clicked.connect(self._go_previous)
+        self.next_button = QPushButton(self.tr("下一条 ▶"))
+        self.next_button.setToolTip(self.tr("下一条（Alt+→）"))
+        self.next_button.clicked.connect(self._go_next)
+        nav.addWidget(self.previous_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        outer.addLayout(nav)
+
+    def _go_previous(self) -> None:
+        self.pending.flush()
+        self.previous_requested.emit()
+
+    def _go_next(self) -> None:
+        self.pending.flush()
+        self.next_requested.emit()
+
+    # ---------------------------------------------------------------- context
+
+    def set_context(self, unit_id: int | None, page: Page | None) -> None:
+        """Show one clause of one unit (saving whatever is still being typed first)."""
+        self.pending.flush()
+        changed_page = page is not self.page
+        self.unit_id, self.page = unit_id, page
+        if page is None or unit_id is None or unit_id not in self.session.unit_ids:
+            self.unit_id = None
+            self.title_label.setText(self.tr("请先在左侧选择或添加运营单位"))
+            self.setEnabled(unit_id is not None)
+            return
+        self.setEnabled(True)
+        clause = page.clause
+        rules = self.session.rules
+        if clause is not None:
+            self.title_label.setText(self.tr("{id}　{title}（满分 {points} 分）").format(
+                id=clause.id, title=clause.title, points=format_number(clause.points)))
+            self.text_label.setText(clause.text)
+        else:
+            self.title_label.setText(self.tr("{id}、{title}").format(id=page.id, title=page.title))
+            self.text_label.setText(rules.negative.text)
+        readings = [f"• {text}" for _, text in page_readings(rules, page)]
+        section = section_text(rules, page)
+        if section:
+            readings.insert(0, f"• {section}")
+        self.readings_label.setText("\n".join(readings))
+        self.readings_box.setVisible(bool(readings))
+        self._build_facts()
+        self._build_evidence()
+        self._fit_body()
+        self.previous_button.setEnabled(self.session.pages.index(page) > 0)
+        self.next_button.setEnabled(self.session.pages.index(page) < len(self.session.pages) - 1)
+        self.refresh()
+
+    def _fit_body(self) -> None:
+        """The scroll area's content is at least as tall as its rebuilt layout needs (QScrollArea
+        does not notice a grown minimum by itself), so nothing is squeezed over anything else."""
+        for box in (self.facts_box, self.evidence_group):
+            # Widgets added to a shown parent appear only at the next event loop turn; show them now
+            # so the layout counts them (the removed ones were hidden explicitly and stay hidden).
+            for child in box.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+                if not child.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                    child.show()
+            box.layout().activate()
+        self.body_layout.invalidate()
+        body = self.body_layout.parentWidget()
+        needed = self.body_layout.minimumSize().height()
+        if self.body_layout.hasHeightForWidth():  # wrapped texts: their height depends on the width
+            needed = max(needed, self.body_layout.minimumHeightForWidth(body.width()))
+        body.setMinimumHeight(needed)
+        self.body_layout.activate()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.page is not None:
+            self._fit_body()
+
+    # ---------------------------------------------------------------- facts editors
+
+    def _build_facts(self) -> None:
+        clear_layout(self.facts_layout)
+        self.value_widgets.clear()
+        self.record_models.clear()
+        self.record_views.clear()
+        page = self.page
+        if not page.editors:
+            note = wrapped(self.tr("本条无需录入数量，按下方依据勾选计分。"), selectable=False)
+            self.facts_layout.addWidget(note)
+        for editor in page.editors:
+            if editor in (BASES, TRIPS, DELIVERIES):
+                self._record_editor(editor)
+            elif editor == INSURED_WORKERS:
+                form = QFormLayout()
+                spin = QSpinBox()
+                spin.setRange(0, 1_000_000)
+                spin.setSuffix(self.tr(" 人"))
+                spin.valueChanged.connect(lambda v: self.pending.put(
+                    "insured", lambda: self._commit(self.session.set_insured_workers(
+                        self.tr("修改投保人数"), self.unit_id, int(v)))))
+                self.value_widgets["insured_workers"] = spin
+                form.addRow(self.tr("购买商业意外保险的务工人员"), spin)
+                self.facts_layout.addLayout(form)
+            elif editor == PLATFORM_RATING:
+                form = QFormLayout()
+                has = QCheckBox(self.tr("有平台综合评分"))
+                spin = QDoubleSpinBox()
+                spin.setRange(0, 5)
+                spin.setDecimals(2)
+                spin.setSingleStep(0.1)
+                has.toggled.connect(lambda on: (spin.setEnabled(on), self._commit_rating()))
+                spin.valueChanged.connect(lambda _: self.pending.put("rating", self._commit_rating))
+                self.value_widgets["has_rating"] = has
+                self.value_widgets["platform_rating"] = spin
+                form.addRow(has)
+                form.addRow(self.tr("平台综合评分"), spin)
+                self.facts_layout.addLayout(form)
+            elif editor == MANAGEMENT:
+                form = QFormLayout()
+                use = QCheckBox(self.tr("采用建议分（按依据勾选情况）"))
+                spin = QDoubleSpinBox()
+                spin.setRange(0, float(page.clause.points))
+                spin.setDecimals(1)
+                spin.setSingleStep(0.5)
+                reason = QLineEdit()
+                reason.setPlaceholderText(self.tr("评分与建议分不同时须填写理由"))
+                use.toggled.connect(lambda on: (spin.setEnabled(not on), self._commit_management()))
+                spin.valueChanged.connect(lambda _: self.pending.put("management", self._commit_management))
+                reason.textEdited.connect(lambda _: self.pending.put("management", self._commit_management))
+                self.value_widgets.update(use_suggestion=use, awarded=spin, award_reason=reason)
+                form.addRow(use)
+                form.addRow(self.tr("考核人员评定分"), spin)
+                form.addRow(self.tr("理由"), reason)
+                self.facts_layout.addLayout(form)
+            elif editor == NEGATIVE:
+                self._negative_editor()
+
+    def _record_editor(self, editor: str) -> None:
+        model_class = {BASES: BasesModel, TRIPS: TripsModel, DELIVERIES: DeliveriesModel}[editor]
+        model = model_class(self.session, self.problems.emit, self)
+        model.set_context(self.unit_id, self.page)
+        view = QTableView()
+        view.setModel(model)
+        view.setItemDelegate(ChoiceDelegate(view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.SelectedClicked)
+        view.setWordWrap(False)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        row_height = view.verticalHeader().defaultSectionSize()
+        view.setFixedHeight(row_height * 6 + view.horizontalHeader().sizeHint().height() + 24)
+        self.record_models[editor] = model
+        self.record_views[editor] = view
+        model.modelReset.connect(lambda view=view: self._fit_columns(view))
+        self._fit_columns(view)
+        self.facts_layout.addWidget(view)
+        if self.page.records_added_here:
+            row = QHBoxLayout()
+            add_text = {BASES: self.tr("添加基地"), TRIPS: self.tr("添加赴外招聘"), DELIVERIES: self.tr("添加输送记录")}[editor]
+            remove_text = {BASES: self.tr("删除所选基地"), TRIPS: self.tr("删除所选活动"),
+                           DELIVERIES: self.tr("删除所选记录")}[editor]
+            add = QPushButton(add_text)
+            add.clicked.connect(lambda: self.add_record(editor))
+            remove = QPushButton(remove_text)
+            remove.clicked.connect(lambda: self.remove_selected_record(editor))
+            row.addWidget(add)
+            row.addWidget(remove)
+            row.addStretch(1)
+            self.facts_layout.addLayout(row)
+        hint = QLabel(self.tr("双击单元格修改；红底的记录不计分，原因见“计分情况”列。"))
+        hint.setToolTip(self.tr("勾选框表示该记录的依据已查验原件；未查验的记录不计分。"))
+        hint.setStyleSheet("color: #555;")
+        self.facts_layout.addWidget(hint)
+
+    @staticmethod
+    def _fit_columns(view: QTableView, widest: int = 190) -> None:
+        """Columns fit their contents but none wider than `widest`, so the evidence checkboxes stay in view."""
+        view.resizeColumnsToContents()
+        header = view.horizontalHeader()
+        for column in range(header.count() - 1):
+            if header.sectionSize(column) > widest:
+                header.resizeSection(column, widest)
+
+    def _negative_editor(self) -> None:
+        rules = self.session.rules
+        unit = self.session.unit(self.unit_id)
+        form = QFormLayout()
+        incident = QCheckBox(self.tr("发生群体性、突发性等重大社会影响事件"))
+        incident.toggled.connect(lambda on: self._commit(self.session.set_negatives(
+            self.tr("修改重大社会影响事件"), self.unit_id, major_incident=on)))
+        self.value_widgets["major_incident"] = incident
+        form.addRow(incident)
+        for kind in unit.kinds:
+            label = rules.unit_kinds.get(kind, kind)
+            cancelled = QCheckBox(self.tr("{kind}许可证被注销、撤销或吊销").format(kind=label))
+            cancelled.toggled.connect(lambda _=False: self._commit_licences())
+            self.value_widgets[f"cancelled:{kind}"] = cancelled
+            form.addRow(cancelled)
+            grade = QComboBox()
+            grade.addItem(self.tr("未评定"), "")
+            for g in rules.credit_grades:
+                grade.addItem(self.tr("{grade}级").format(grade=g), g)
+            grade.currentIndexChanged.connect(lambda _=0: self._commit_credit_grades())
+            self.value_widgets[f"credit:{kind}"] = grade
+            form.addRow(self.tr("{kind}信用等级").format(kind=label), grade)
+        for key, text in (("collective_disputes_lost", self.tr("集体劳动争议案件败诉（件）")),
+                          ("individual_disputes_lost", self.tr("非集体劳动争议案件败诉（件）")),
+                          ("complaints", self.tr("评价周期内被投诉（次）"))):
+            spin = QSpinBox()
+            spin.setRange(0, 10_000)
+            spin.valueChanged.connect(lambda v, key=key: self.pending.put(key, lambda: self._commit(
+                self.session.set_negatives(self.tr("修改负面影响"), self.unit_id, **{key: int(v)}))))
+            self.value_widgets[key] = spin
+            form.addRow(text, spin)
+        self.facts_layout.addLayout(form)
+
+    def _build_evidence(self) -> None:
+        clear_layout(self.evidence_layout)
+        self.evidence_boxes.clear()
+        page = self.page
+        for item in page.clause_evidence:
+            box = QCheckBox(item.label)
+            box.toggled.connect(lambda on, item=item.id: self._commit(self.session.tick(
+                self.tr("勾选依据"), self.unit_id, self.page.clause.id, item, on)))
+            self.evidence_boxes[item.id] = box
+            self.evidence_layout.addWidget(box)
+        if page.record_evidence:
+            labels = "、".join(e.label for e in page.record_evidence)
+            self.evidence_layout.addWidget(wrapped(self.tr("逐条记录查验：{items}（在上表每一行勾选）").format(items=labels),
+                                                   selectable=False))
+        self.evidence_group.setVisible(bool(page.clause_evidence or page.record_evidence))
+
+    # ---------------------------------------------------------------- commits
+
+    def _commit(self, edit) -> bool:
+        if not edit.ok:
+            self.problems.emit(problems_text(edit))
+            self.refresh()
+            return False
+        return True
+
+    def _commit_rating(self) -> None:
+        has = self.value_widgets["has_rating"].isChecked()
+        value = self.value_widgets["platform_rating"].value()
+        rating = Fraction(f"{value:.2f}") if has else None
+        self._commit(self.session.set_platform_rating(self.tr("修改平台综合评分"), self.unit_id, rating))
+
+    def _commit_management(self) -> None:
+        use = self.value_widgets["use_suggestion"].isChecked()
+        awarded = None if use else Fraction(f"{self.value_widgets['awarded'].value():.1f}")
+        reason = self.value_widgets["award_reason"].text().strip()
+        m = self.session.unit(self.unit_id).management
+        if m.awarded == awarded and m.reason == reason:
+            return
+        self._commit(self.session.set_management(self.tr("修改组织管理评定分"), self.unit_id, awarded, reason))
+
+    def _commit_licences(self) -> None:
+        unit = self.session.unit(self.unit_id)
+        kinds = [k for k in unit.kinds if self.value_widgets[f"cancelled:{k}"].isChecked()]
+        self._commit(self.session.set_negatives(self.tr("修改许可证情况"), self.unit_id, licences_cancelled=kinds))
+
+    def _commit_credit_grades(self) -> None:
+        unit = self.session.unit(self.unit_id)
+        grades = {k: self.value_widgets[f"credit:{k}"].currentData() for k in unit.kinds}
+        self._commit(self.session.set_negatives(self.tr("修改信用等级"), self.unit_id,
+                                                credit_grades={k: g for k, g in grades.items() if g}))
+
+    def _note_changed(self) -> None:
+        if self.unit_id is None or self.page is None or self.note_edit.signalsBlocked():
+            return
+        text = self.note_edit.toPlainText()
+        uid, page_id = self.unit_id, self.page.id
+        self.pending.put("note", lambda: self._commit(self.session.set_note(self.tr("修改备注"), uid, page_id, text)))
+
+    # ---------------------------------------------------------------- records
+
+    def add_record(self, editor: str) -> None:
+        rules = self.session.rules
+        uid = self.unit_id
+        start = rules.period_start
+        if editor == BASES:
+            n = len(self.session.unit(uid).bases) + 1
+            edit = self.session.add_base(self.tr("添加基地"), uid, self.tr("新基地{n}").format(n=n), "labour", start)
+        elif editor == TRIPS:
+            edit = self.session.add_trip(self.tr("添加赴外招聘"), uid, start, self.tr("待填写地点"), "offline", 0)
+        else:
+            edit = self.session.add_delivery(self.tr("添加输送记录"), uid, start, self.tr("待填写企业"), 5)
+        if self._commit(edit):
+            view = self.record_views.get(editor)
+            if view is not None and view.model().rowCount():
+                index = view.model().index(view.model().rowCount() - 1, 0)
+                view.setCurrentIndex(index)
+                view.edit(index)
+
+    def remove_selected_record(self, editor: str, confirm: bool = True) -> None:
+        view = self.record_views.get(editor)
+        if view is None or not view.selectionModel().selectedRows():
+            return
+        row = view.selectionModel().selectedRows()[0].row()
+        model = self.record_models[editor]
+        record_id = model.ids[row]
+        if confirm:
+            answer = QMessageBox.question(self, self.tr("删除记录"), self.tr("确定删除第 {row} 行记录吗？可用“撤销”恢复。")
+                                          .format(row=row + 1))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        remove = {BASES: self.session.remove_base, TRIPS: self.session.remove_trip,
+                  DELIVERIES: self.session.remove_delivery}[editor]
+        label = {BASES: self.tr("删除基地"), TRIPS: self.tr("删除赴外招聘"), DELIVERIES: self.tr("删除输送记录")}[editor]
+        self._commit(remove(label, self.unit_id, record_id))
+
+    # ---------------------------------------------------------------- attachments
+
+    def _choose_attachment(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("添加照片或扫描件"), "",
+                                              self.tr("图片或扫描件 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.pdf);;所有文件 (*)"))
+        if path:
+            self.add_attachment_file(Path(path))
+
+    def add_attachment_file(self, path: Path) -> bool:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problems.emit([self.tr("无法读取文件 {name}：{detail}").format(name=path.name, detail=exc.strerror or exc)])
+            return False
+        return self._commit(self.session.add_attachment(self.tr("添加附件"), self.unit_id, self.page.id, data, path.name))
+
+    def _selected_attachment(self) -> int | None:
+        item = self.attachments.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _open_selected_attachment(self) -> None:
+        aid = self._selected_attachment()
+        if aid is not None:
+            self.open_attachment(aid)
+
+    def attachment_file(self, attachment_id: int) -> Path:
+        folder = Path(tempfile.gettempdir()) / "leye-wujiang-attachments" / str(attachment_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        return self.session.ds.export_attachment(attachment_id, folder)
+
+    def open_attachment(self, attachment_id: int) -> None:
+        try:
+            path = self.attachment_file(attachment_id)
+        except Exception as exc:  # a damaged attachment or a full disk: say so, do not crash
+            self.problems.emit([str(exc)])
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _remove_selected_attachment(self) -> None:
+        aid = self._selected_attachment()
+        if aid is None:
+            return
+        answer = QMessageBox.question(self, self.tr("删除附件"), self.tr("确定删除所选附件吗？可用“撤销”恢复。"))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._commit(self.session.remove_attachment(self.tr("删除附件"), self.unit_id, aid))
+
+    def _load_attachments(self) -> None:
+        self.attachments.clear()
+        for a in self.session.attachments(self.unit_id, self.page.id):
+            item = QListWidgetItem(a.name)
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            item.setToolTip(self.tr("{name}（{size} KB）").format(name=a.name, size=max(1, round(a.size / 1024))))
+            icon = None
+            if Path(a.name).suffix.lower() in IMAGE_SUFFIXES or a.mime.startswith("image/"):
+                try:
+                    image = QImage.fromData(self.session.ds.attachment_data(a.id))
+                except Exception:
+                    image = QImage()
+                if not image.isNull():
+                    icon = QIcon(QPixmap.fromImage(image.scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio,
+                                                                Qt.TransformationMode.SmoothTransformation)))
+            if icon is None:
+                icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+            item.setIcon(icon)
+            self.attachments.addItem(item)
+
+    # ---------------------------------------------------------------- showing the state
+
+    def refresh(self) -> None:
+        """Show the current facts, ticks, points and explanation (after any change)."""
+        if self.unit_id is None or self.page is None or self.unit_id not in self.session.unit_ids:
+            return
+        unit = self.session.unit(self.unit_id)
+        page = self.page
+        for model in self.record_models.values():
+            model.reload()
+        for item_id, box in self.evidence_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(unit.ticked(page.clause.id, item_id))
+            box.blockSignals(False)
+        self._show_values(unit)
+        note = self.session.note(self.unit_id, page.id)
+        if note != self.note_edit.toPlainText() and "note" not in self.pending._jobs:
+            self.note_edit.blockSignals(True)
+            self.note_edit.setPlainText(note)
+            self.note_edit.blockSignals(False)
+        self._load_attachments()
+        if page.clause is None:
+            self._show_negative()
+        else:
+            self._show_points()
+
+    def _set(self, key: str, setter: str, value: Any) -> None:
+        widget = self.value_widgets.get(key)
+        if widget is None or (widget.hasFocus() and self.pending):
+            return
+        widget.blockSignals(True)
+        getattr(widget, setter)(value)
+        widget.blockSignals(False)
+
+    def _show_values(self, unit) -> None:
+        self._set("insured_workers", "setValue", unit.insured_workers)
+        if "has_rating" in self.value_widgets:
+            self._set("has_rating", "setChecked", unit.platform_rating is not None)
+            self._set("platform_rating", "setValue", float(unit.platform_rating or 0))
+            self.value_widgets["platform_rating"].setEnabled(unit.platform_rating is not None)
+        if "use_suggestion" in self.value_widgets:
+            m = unit.management
+            self._set("use_suggestion", "setChecked", m.awarded is None)
+            self._set("awarded", "setValue", float(m.awarded) if m.awarded is not None else 0.0)
+            self.value_widgets["awarded"].setEnabled(m.awarded is not None)
+            if self.value_widgets["award_reason"].text() != m.reason and "management" not in self.pending._jobs:
+                self._set("award_reason", "setText", m.reason)
+        n = unit.negative
+        self._set("major_incident", "setChecked", n.major_incident)
+        for key in ("collective_disputes_lost", "individual_disputes_lost", "complaints"):
+            self._set(key, "setValue", getattr(n, key))
+        for kind in unit.kinds:
+            self._set(f"cancelled:{kind}", "setChecked", kind in n.licences_cancelled)
+            combo = self.value_widgets.get(f"credit:{kind}")
+            if combo is not None:
+                self._set(f"credit:{kind}", "setCurrentIndex", max(0, combo.findData(n.credit_grades.get(kind, ""))))
+
+    def _show_points(self) -> None:
+        clause = self.page.clause
+        result = self.session.clause_result(self.unit_id, clause.id)
+        state = self.session.progress(self.unit_id)[clause.id]
+        self.progress_label.setText(progress_text(state))
+        self.progress_label.setStyleSheet(f"color: {PROGRESS_COLOURS[state].name()}; font-weight: bold;")
+        mark = self.tr("（暂定）") if result.provisional else ""
+        self.points_label.setText(self.tr("{net} 分{mark}").format(net=format_number(result.net), mark=mark))
+        parts = [self.tr("基础分 {points}").format(points=format_number(result.points))]
+        if result.bonus:
+            parts.append(self.tr("加分 {bonus}").format(bonus=format_number(result.bonus)))
+        if result.deduction:
+            parts.append(self.tr("扣分 {deduction}").format(deduction=format_number(result.deduction)))
+        if result.rank is not None:
+            parts.append(self.tr("第 {rank} 名（共 {among} 家达标）").format(rank=result.rank, among=result.ranked_among))
+        self.breakdown_label.setText("　".join(parts))
+        e = result.explanation  # built here: only for the page on screen
+        if e.missing:
+            self.warning_label.setText(self.tr("以下依据未勾选，相应事实不计分：\n") + "\n".join(f"• {render(m)}" for m in e.missing))
+            self.warning_label.show()
+        else:
+            self.warning_label.hide()
+        sections = [(self.tr("计分过程"), [render(m) for m in e.steps], ""),
+                    (self.tr("事实"), [render(m) for m in e.facts], ""),
+                    (self.tr("缺少的依据（相应事实不计分）"), [render(m) for m in e.missing], "#b00020")]
+        self.explanation.setHtml(_html(sections))
+
+    def _show_negative(self) -> None:
+        result = self.session.unit_result(self.unit_id)
+        self.progress_label.setText("")
+        total = result.deductions_total
+        self.points_label.setText(self.tr("扣 {points} 分").format(points=format_number(total)))
+        status = {"qualified": self.tr("合格"), "unqualified": self.tr("不合格"), "revoked": self.tr("取消资格")}[result.status]
+        self.breakdown_label.setText(self.tr("总分 {total}　考核结果：{status}").format(
+            total=format_number(result.total), status=status))
+        self.warning_label.hide()
+        deductions = [self.tr("{text}（{count} 件/次）：扣 {points} 分").format(text=d.text, count=d.count,
+                                                                        points=format_number(d.points))
+                      for d in result.deductions if d.points]
+        reasons = [r.text for r in result.status_reasons]
+        self.explanation.setHtml(_html([(self.tr("扣分"), deductions or [self.tr("无")], ""),
+                                        (self.tr("不合格或取消资格的原因"), reasons or [self.tr("无")], "#b00020")]))
+
+
+def _html(sections: list[tuple[str, list[str], str]]) -> str:
+    parts = []
+    for title, lines, colour in sections:
+        if not lines:
+            continue
+        style = f' style="color:{colour}"' if colour else ""
+        parts.append(f"<p{style}><b>{html.escape(title)}</b></p><ul{style}>")
+        parts += [f"<li>{html.escape(line)}</li>" for line in lines]
+        parts.append("</ul>")
+    return "".join(parts)

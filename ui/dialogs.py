@@ -1,0 +1,239 @@
+"""Dialogs: a new year, a unit's identity, the assessor, a grade promotion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from core.identifiers import is_valid_uscc
+from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set
+
+
+def bundled_rule_sets() -> list[RuleSet]:
+    found = []
+    for path in sorted(RULES_DIR.glob("*.toml")):
+        try:
+            found.append(load_rule_set(path))
+        except RuleSetError:
+            continue
+    return found
+
+
+def buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(dialog.tr("确定"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    return label
+
+
+class NewYearDialog(QDialog):
+    """A new assessment year: the year, its rule set, the assessor, and where the file goes."""
+
+    def __init__(self, folder: Path, assessor: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("新建年度"))
+        self.rule_sets = bundled_rule_sets()
+        self.folder = folder
+        form = QFormLayout()
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(max((r.year for r in self.rule_sets), default=2022))
+        self.rules = QComboBox()
+        self.assessor = QLineEdit(assessor)
+        self.role = QLineEdit()
+        self.role.setPlaceholderText(self.tr("如：考核组长（可不填）"))
+        self.path = QLineEdit()
+        browse = QPushButton(self.tr("浏览…"))
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        form.addRow(self.tr("考核年度"), self.year)
+        form.addRow(self.tr("考核细则"), self.rules)
+        form.addRow(self.tr("考核人员姓名"), self.assessor)
+        form.addRow(self.tr("角色"), self.role)
+        form.addRow(self.tr("保存为"), path_row)
+        self.error = error_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        self.box = buttons(self)
+        layout.addWidget(self.box)
+        self.year.valueChanged.connect(self._year_changed)
+        self.assessor.textChanged.connect(self._check)
+        self.path.textChanged.connect(self._check)
+        self.rules.currentIndexChanged.connect(self._check)
+        self._year_changed()
+        self.resize(560, self.sizeHint().height())
+
+    def _year_changed(self) -> None:
+        self.rules.clear()
+        for r in self.rule_sets:
+            if r.year == self.year.value():
+                self.rules.addItem(f"{r.title}（{r.document}）", r.id)
+        self.path.setText(str(self.folder / self.tr("{year}年度考核.sqlite").format(year=self.year.value())))
+        self._check()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存年度数据文件"), self.path.text(),
+                                              self.tr("年度数据文件 (*.sqlite)"))
+        if path:
+            self.path.setText(path if path.endswith(".sqlite") else path + ".sqlite")
+
+    def _check(self) -> None:
+        problem = ""
+        if self.rules.count() == 0:
+            problem = self.tr("没有适用于 {year} 年度的考核细则。").format(year=self.year.value())
+        elif not self.assessor.text().strip():
+            problem = self.tr("请填写考核人员姓名（记入审计记录）。")
+        elif not self.path.text().strip():
+            problem = self.tr("请选择保存位置。")
+        elif Path(self.path.text()).exists():
+            problem = self.tr("文件已存在，不会覆盖；请换一个文件名。")
+        self.error.setText(problem)
+        self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def rule_set(self) -> RuleSet:
+        return next(r for r in self.rule_sets if r.id == self.rules.currentData())
+
+    def values(self) -> tuple[RuleSet, str, str, Path]:
+        return self.rule_set(), self.assessor.text().strip(), self.role.text().strip(), Path(self.path.text().strip())
+
+
+class UnitDialog(QDialog):
+    """Add or edit a unit: name, credit code (check character verified as typed), kinds with their
+    licence numbers, new-member flag, contact person."""
+
+    def __init__(self, rules: RuleSet, unit=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rules = rules
+        self.setWindowTitle(self.tr("编辑运营单位") if unit else self.tr("添加运营单位"))
+        form = QFormLayout()
+        self.name = QLineEdit(unit.name if unit else "")
+        self.code = QLineEdit(unit.credit_code if unit else "")
+        self.code.setMaxLength(18)
+        self.code.setPlaceholderText(self.tr("18 位统一社会信用代码"))
+        self.code.textEdited.connect(self._upper)
+        form.addRow(self.tr("单位名称"), self.name)
+        form.addRow(self.tr("统一社会信用代码"), self.code)
+        self.kinds: dict[str, QCheckBox] = {}
+        self.licences: dict[str, QLineEdit] = {}
+        for kind, label in rules.unit_kinds.items():
+            box = QCheckBox(label)
+            box.setChecked(bool(unit and kind in unit.kinds))
+            number = QLineEdit(unit.licence_numbers.get(kind, "") if unit else "")
+            number.setPlaceholderText(self.tr("许可证编号"))
+            number.setEnabled(box.isChecked())
+            box.toggled.connect(number.setEnabled)
+            box.toggled.connect(self._check)
+            self.kinds[kind] = box
+            self.licences[kind] = number
+            row = QHBoxLayout()
+            row.addWidget(box)
+            row.addWidget(number, 1)
+            form.addRow(self.tr("单位类型") if len(self.kinds) == 1 else "", row)
+        self.new_member = QCheckBox(self.tr("本年度新入盟"))
+        self.new_member.setChecked(bool(unit and unit.new_member))
+        form.addRow("", self.new_member)
+        self.contact = QLineEdit(unit.contact_person if unit else "")
+        form.addRow(self.tr("联系人"), self.contact)
+        self.error = error_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        self.box = buttons(self)
+        layout.addWidget(self.box)
+        self.name.textChanged.connect(self._check)
+        self.code.textChanged.connect(self._check)
+        self._check()
+        self.resize(620, self.sizeHint().height())
+
+    def _upper(self, text: str) -> None:
+        if text != text.upper().strip():
+            position = self.code.cursorPosition()
+            self.code.setText(text.upper().strip())
+            self.code.setCursorPosition(position)
+
+    def _check(self) -> None:
+        code = self.code.text().strip()
+        problem = ""
+        if not self.name.text().strip():
+            problem = self.tr("请填写单位名称。")
+        elif len(code) != 18:
+            problem = self.tr("统一社会信用代码应为 18 位（现为 {n} 位）。").format(n=len(code))
+        elif not is_valid_uscc(code):
+            problem = self.tr("统一社会信用代码校验位错误，请核对。")
+        elif not any(b.isChecked() for b in self.kinds.values()):
+            problem = self.tr("请至少勾选一种单位类型。")
+        self.error.setText(problem)
+        self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def show_problems(self, texts: list[str]) -> None:
+        self.error.setText("\n".join(texts))
+
+    def values(self) -> dict:
+        kinds = [k for k, b in self.kinds.items() if b.isChecked()]
+        return {"name": self.name.text().strip(), "credit_code": self.code.text().strip(), "kinds": kinds,
+                "new_member": self.new_member.isChecked(), "contact_person": self.contact.text().strip(),
+                "licence_numbers": {k: self.licences[k].text().strip() for k in kinds if self.licences[k].text().strip()}}
+
+
+class AssessorDialog(QDialog):
+    """Who is assessing: one of the file's assessors, or a new name (added to the file, audited)."""
+
+    def __init__(self, names: list[str], suggestion: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("考核人员"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("请选择或填写本次操作的考核人员（每项修改都以此姓名记入审计记录）：")))
+        self.name = QComboBox()
+        self.name.setEditable(True)
+        self.name.addItems(names)
+        if suggestion:
+            self.name.setCurrentText(suggestion)
+        layout.addWidget(self.name)
+        box = buttons(self)
+        layout.addWidget(box)
+        self.name.currentTextChanged.connect(
+            lambda text: box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(text.strip())))
+
+    def value(self) -> str:
+        return self.name.currentText().strip()
+
+
+class PromoteDialog(QDialog):
+    """Promote a unit tied across a quota boundary, with the reason (audited, printed on the result)."""
+
+    def __init__(self, unit_name: str, grades: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("上调等级"))
+        form = QFormLayout(self)
+        form.addRow(self.tr("运营单位"), QLabel(unit_name))
+        self.grade = QComboBox()
+        for g in grades:
+            self.grade.addItem(self.tr("{grade}级").format(grade=g), g)
+        form.addRow(self.tr("上调为"), self.grade)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("必填：上调的理由（如考核工作小组会议决定）"))
+        form.addRow(self.tr("理由"), self.reason)
+        box = buttons(self)
+        form.addRow(box)
+        ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        self.resize(520, self.sizeHint().height())
+
+    def values(self) -> tuple[str, str]:
+        return self.grade.currentData(), self.reason.text().strip()

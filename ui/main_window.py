@@ -1,0 +1,634 @@
+"""The main window: a start page (新建年度 / 打开 / recent files) and, with a year open, the guided
+assessment, a unit's overview, the year table and the grades. Every edit is saved at once, so there
+is no Save button and closing never asks."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
+                               QTabWidget, QVBoxLayout, QWidget, QFileDialog)
+
+from core.assessment import Page
+from core.dataset import Dataset, DatasetError, create_file
+from core.facts import load_year
+from core.messages import format_number, render
+from core.session import Session
+from ui.clause_page import ClausePage
+from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
+from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, problems_text, progress_text
+from ui.undo import UndoActions
+from ui.views import GradeView, OverviewView, YearView
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_JSON = ROOT / "resources" / "demo" / "demo-2022.json"
+MAX_RECENT = 8
+
+
+def dot(colour: QColor, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(colour)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def ensure_demo(folder: Path, assessor: str) -> Path:
+    """The demo year in the user's data folder, made from resources/demo on first use."""
+    target = folder / "demo-2022.sqlite"
+    if not target.exists():
+        from core.cli import rule_set_for
+        rules = rule_set_for(DEMO_JSON, None)
+        year, problems = load_year(DEMO_JSON, rules)
+        if problems:
+            raise RuntimeError(problems[0].text())
+        create_file(target, rules, assessor, year=year)
+    return target
+
+
+class StartPage(QWidget):
+    new_requested = Signal()
+    open_requested = Signal()
+    recent_chosen = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel(self.tr("“乐业吴江”就业协作联盟运营单位绩效考核"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        title.setFont(font)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        hint = QLabel(self.tr("没有打开的年度。新建一个年度，或打开已有的年度数据文件。"))
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(hint)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.new_button = QPushButton(self.tr("新建年度…"))
+        self.open_button = QPushButton(self.tr("打开…"))
+        for b in (self.new_button, self.open_button):
+            b.setMinimumSize(QSize(160, 44))
+            row.addWidget(b)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button.clicked.connect(self.open_requested)
+        recent_title = QLabel(self.tr("最近打开的文件（双击打开）"))
+        recent_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(recent_title)
+        self.recent = QListWidget()
+        self.recent.setMaximumWidth(720)
+        self.recent.setMaximumHeight(220)
+        self.recent.itemActivated.connect(lambda item: self.recent_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
+        holder = QHBoxLayout()
+        holder.addStretch(1)
+        holder.addWidget(self.recent, 4)
+        holder.addStretch(1)
+        layout.addLayout(holder)
+        layout.addStretch(2)
+
+    def set_recent(self, paths: list[str]) -> None:
+        self.recent.clear()
+        for path in paths:
+            item = QListWidgetItem(f"{Path(path).name}　—　{Path(path).parent}")
+            item.setData(Qt.ItemDataRole.UserRole, path)
+            self.recent.addItem(item)
+
+
+class UnitFilter(QSortFilterProxyModel):
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        text = self.filterRegularExpression().pattern()
+        if not text:
+            return True
+        uid = self.sourceModel().unit_id(row)
+        return text.lower() in self.sourceModel().session.unit(uid).name.lower()
+
+
+class Workspace(QWidget):
+    """Everything shown while a year is open."""
+
+    def __init__(self, window: "MainWindow", session: Session):
+        super().__init__(window)
+        self.window_ = window
+        self.session = session
+        self.unit_id: int | None = session.unit_ids[0] if session.unit_ids else None
+        self.page_index = 0
+        self._dirty: set[int] = set()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+
+        # the guided assessment: units | clause navigator | clause page
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("assessmentSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        units_panel = QWidget()
+        units_layout = QVBoxLayout(units_panel)
+        units_layout.setContentsMargins(0, 0, 0, 0)
+        units_layout.addWidget(QLabel(self.tr("运营单位")))
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("按名称筛选"))
+        self.filter.setClearButtonEnabled(True)
+        units_layout.addWidget(self.filter)
+        self.unit_model = UnitListModel(session, self)
+        self.unit_proxy = UnitFilter(self)
+        self.unit_proxy.setSourceModel(self.unit_model)
+        self.unit_list = QListView()
+        self.unit_list.setModel(self.unit_proxy)
+        self.unit_list.setAlternatingRowColors(True)
+        self.unit_list.setSpacing(1)
+        self.unit_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unit_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.unit_list.selectionModel().currentChanged.connect(self._unit_clicked)
+        self.filter.textChanged.connect(self.unit_proxy.setFilterFixedString)
+        units_layout.addWidget(self.unit_list, 1)
+        buttons = QHBoxLayout()
+        for text, slot in ((self.tr("添加"), window.add_unit), (self.tr("编辑"), window.edit_unit),
+                           (self.tr("删除"), window.remove_unit)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        units_layout.addLayout(buttons)
+        self.splitter.addWidget(units_panel)
+
+        nav_panel = QWidget()
+        nav_layout = QVBoxLayout(nav_panel)
+        nav_layout.setContentsMargins(0, 0, 0, 0)
+        nav_layout.addWidget(QLabel(self.tr("条款")))
+        self.navigator = QListWidget()
+        self.navigator.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.navigator.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.navigator.currentRowChanged.connect(self._page_clicked)
+        nav_layout.addWidget(self.navigator, 1)
+        legend = QLabel("<br>".join(f'<span style="color:{PROGRESS_COLOURS[state].name()}">●</span> {progress_text(state)}'
+                                    for state in PROGRESS_COLOURS))
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        nav_layout.addWidget(legend)
+        self.splitter.addWidget(nav_panel)
+
+        self.clause_page = ClausePage(session)
+        self.clause_page.previous_requested.connect(lambda: self.go_page(self.page_index - 1))
+        self.clause_page.next_requested.connect(lambda: self.go_page(self.page_index + 1))
+        self.clause_page.problems.connect(window.show_problems)
+        self.splitter.addWidget(self.clause_page)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([230, 210, 920])
+        self.tabs.addTab(self.splitter, self.tr("逐条考核"))
+
+        self.overview = OverviewView(session)
+        self.tabs.addTab(self.overview, self.tr("单位概览"))
+        self.year_view = YearView(session, window.show_problems)
+        self.year_view.open_unit.connect(self.show_unit)
+        self.tabs.addTab(self.year_view, self.tr("年度总表"))
+        self.grade_view = GradeView(session, window.show_problems)
+        self.tabs.addTab(self.grade_view, self.tr("等级评定"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._dirty = {1, 2, 3}
+
+        self._fill_navigator()
+        session.listeners.append(self.on_changed)
+        if self.unit_id is not None:
+            self.select_unit(self.unit_id)
+        else:
+            self.clause_page.set_context(None, None)
+
+    # ---------------------------------------------------------------- selection
+
+    def current_page(self) -> Page:
+        return self.session.pages[self.page_index]
+
+    def select_unit(self, uid: int) -> None:
+        source = self.unit_model.index(self.unit_model.row_of(uid))
+        index = self.unit_proxy.mapFromSource(source)
+        if index.isValid():
+            self.unit_list.setCurrentIndex(index)
+        self._set_unit(uid)
+
+    def _unit_clicked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._set_unit(current.data(ID_ROLE))
+
+    def _set_unit(self, uid: int) -> None:
+        if uid == self.unit_id and self.clause_page.unit_id == uid:
+            return
+        self.unit_id = uid
+        self.clause_page.set_context(uid, self.current_page())
+        self._update_navigator()
+        self._dirty.add(1)
+        if self.tabs.currentIndex() == 1:
+            self._refresh_tab(1)
+
+    def show_unit(self, uid: int) -> None:
+        self.select_unit(uid)
+        self.tabs.setCurrentIndex(0)
+
+    def go_page(self, index: int) -> None:
+        if 0 <= index < len(self.session.pages):
+            self.navigator.setCurrentRow(index)
+
+    def _page_clicked(self, row: int) -> None:
+        if row < 0 or row == self.page_index and self.clause_page.page is self.current_page():
+            return
+        self.page_index = row
+        self.clause_page.set_context(self.unit_id, self.current_page())
+
+    def go_unit(self, step: int) -> None:
+        row = self.unit_list.currentIndex().row()
+        target = self.unit_proxy.index(row + step, 0)
+        if target.isValid():
+            self.unit_list.setCurrentIndex(target)
+
+    def _fill_navigator(self) -> None:
+        self.navigator.blockSignals(True)
+        self.navigator.clear()
+        for page in self.session.pages:
+            self.navigator.addItem(QListWidgetItem(page.id))
+        self.navigator.setCurrentRow(self.page_index)
+        self.navigator.blockSignals(False)
+        self._update_navigator()
+
+    def _update_navigator(self) -> None:
+        if self.unit_id is None or self.unit_id not in self.session.unit_ids:
+            return
+        progress = self.session.progress(self.unit_id)
+        result = self.session.unit_result(self.unit_id)
+        for row, page in enumerate(self.session.pages):
+            item = self.navigator.item(row)
+            if page.clause is None:
+                item.setText(self.tr("{id}、{title}　扣 {points}").format(
+                    id=page.id, title=page.title, points=format_number(result.deductions_total)))
+                item.setIcon(QIcon())
+                continue
+            c = result.clause(page.id)
+            state = progress[page.id]
+            item.setText(self.tr("{id} {title}\n{net} 分{mark} · {state}").format(
+                id=page.id, title=page.title, net=format_number(c.net), mark="*" if c.provisional else "",
+                state=progress_text(state)))
+            item.setIcon(dot(PROGRESS_COLOURS[state]))
+            item.setToolTip(page.title)
+
+    # ---------------------------------------------------------------- changes
+
+    def on_changed(self, units: frozenset[int] | None) -> None:
+        self.unit_model.reload(units)
+        if units is None:
+            if self.unit_id not in self.session.unit_ids:
+                self.unit_id = None
+                if self.session.unit_ids:
+                    self.select_unit(self.session.unit_ids[0])
+                else:
+                    self.clause_page.set_context(None, None)
+            else:
+                self.clause_page.refresh()
+        elif self.unit_id is not None:
+            self.clause_page.refresh()
+        self._update_navigator()
+        self._dirty |= {1, 2, 3}
+        self._refresh_tab(self.tabs.currentIndex())
+        self.window_.edited()
+
+    def _tab_changed(self, index: int) -> None:
+        self.clause_page.pending.flush()
+        self._refresh_tab(index)
+
+    def _refresh_tab(self, index: int) -> None:
+        if index not in self._dirty:
+            return
+        self._dirty.discard(index)
+        if index == 1:
+            self.overview.set_unit(self.unit_id)
+        elif index == 2:
+            self.year_view.refresh()
+        elif index == 3:
+            self.grade_view.refresh()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.settings = QSettings()
+        self.session: Session | None = None
+        self.workspace: Workspace | None = None
+        self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
+        self.setMinimumSize(1024, 640)
+        self.stack = QStackedWidget()
+        self.start = StartPage()
+        self.start.new_requested.connect(self.new_year)
+        self.start.open_requested.connect(self.choose_and_open)
+        self.start.recent_chosen.connect(lambda path: self.open_dataset(Path(path)))
+        self.stack.addWidget(self.start)
+        self.setCentralWidget(self.stack)
+        self.undo = UndoActions(self, self.show_problems, self._flush)
+        self._build_menus()
+        self.status_file = QLabel()
+        self.statusBar().addPermanentWidget(self.status_file)
+        self._refresh_recent()
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 768)
+        self._update_actions()
+
+    # ---------------------------------------------------------------- menus
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        self._action(file_menu, self.tr("新建年度…"), self.new_year, QKeySequence.StandardKey.New)
+        self._action(file_menu, self.tr("打开…"), self.choose_and_open, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu(self.tr("最近打开"))
+        self.assessor_action = self._action(file_menu, self.tr("切换考核人员…"), self.change_assessor)
+        self.close_action = self._action(file_menu, self.tr("关闭年度"), self.close_dataset)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("退出"), self.close, QKeySequence("Ctrl+Q"))
+        edit_menu = bar.addMenu(self.tr("编辑(&E)"))
+        edit_menu.addAction(self.undo.undo_action)
+        edit_menu.addAction(self.undo.redo_action)
+        unit_menu = bar.addMenu(self.tr("单位(&U)"))
+        self.unit_actions = [
+            self._action(unit_menu, self.tr("添加运营单位…"), self.add_unit, QKeySequence("Ctrl+Shift+N")),
+            self._action(unit_menu, self.tr("编辑运营单位…"), self.edit_unit),
+            self._action(unit_menu, self.tr("删除运营单位…"), self.remove_unit),
+            self._action(unit_menu, self.tr("标记本单位数据已定稿"), lambda: self.mark_current_final(True)),
+            self._action(unit_menu, self.tr("取消本单位定稿"), lambda: self.mark_current_final(False)),
+        ]
+        nav_menu = bar.addMenu(self.tr("考核(&A)"))
+        self.nav_actions = [
+            self._action(nav_menu, self.tr("上一条"), lambda: self._go(-1), QKeySequence("Alt+Left")),
+            self._action(nav_menu, self.tr("下一条"), lambda: self._go(1), QKeySequence("Alt+Right")),
+            self._action(nav_menu, self.tr("上一家单位"), lambda: self._go_unit(-1), QKeySequence("Alt+Up")),
+            self._action(nav_menu, self.tr("下一家单位"), lambda: self._go_unit(1), QKeySequence("Alt+Down")),
+        ]
+        for action in self.nav_actions:
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _go(self, step: int) -> None:
+        if self.workspace:
+            self.workspace.clause_page.pending.flush()
+            self.workspace.go_page(self.workspace.page_index + step)
+
+    def _go_unit(self, step: int) -> None:
+        if self.workspace:
+            self.workspace.go_unit(step)
+
+    def _update_actions(self) -> None:
+        open_ = self.session is not None
+        for action in self.unit_actions + self.nav_actions + [self.close_action, self.assessor_action]:
+            action.setEnabled(open_)
+        self.undo.set_session(self.session)
+
+    # ---------------------------------------------------------------- recent files
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [p for p in (value or []) if Path(p).exists()]
+
+    def _remember(self, path: Path) -> None:
+        paths = [str(path.resolve())] + [p for p in self.recent_files() if p != str(path.resolve())]
+        self.settings.setValue("recent", paths[:MAX_RECENT])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        paths = self.recent_files()
+        self.start.set_recent(paths)
+        self.recent_menu.clear()
+        for path in paths:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_dataset(Path(p)))
+        self.recent_menu.setEnabled(bool(paths))
+
+    # ---------------------------------------------------------------- opening and closing
+
+    def new_year(self) -> None:
+        folder = Path(self.settings.value("folder", "") or Path.home())
+        dialog = NewYearDialog(folder, str(self.settings.value("assessor", "") or ""), self)
+        if dialog.exec() != NewYearDialog.DialogCode.Accepted:
+            return
+        rules, assessor, role, path = dialog.values()
+        self.create_year(path, rules, assessor, role)
+
+    def create_year(self, path: Path, rules, assessor: str, role: str = "") -> bool:
+        try:
+            create_file(path, rules, assessor, role)
+        except DatasetError as exc:
+            self.show_problems([render(exc.msg)])
+            return False
+        self.settings.setValue("assessor", assessor)
+        self.settings.setValue("folder", str(path.parent))
+        return self.open_dataset(path)
+
+    def choose_and_open(self) -> None:
+        folder = str(self.settings.value("folder", "") or Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开年度数据文件"), folder, self.tr("年度数据文件 (*.sqlite)"))
+        if path:
+            self.open_dataset(Path(path))
+
+    def open_dataset(self, path: Path, assessor: str | None = None) -> bool:
+        self.close_dataset()
+        try:
+            ds = Dataset.open(path)
+        except DatasetError as exc:
+            self.show_problems([render(exc.msg)])
+            return False
+        assessor_id = self._choose_assessor(ds, assessor)
+        if assessor_id is None:
+            ds.close()
+            return False
+        self.session = Session(ds, assessor_id)
+        self.workspace = Workspace(self, self.session)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        state = self.settings.value("window/assessmentSplitter")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.workspace.splitter.restoreState(state)
+        state = self.settings.value("window/clauseSplitter")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.workspace.clause_page.splitter.restoreState(state)
+        self._remember(path)
+        self.settings.setValue("folder", str(path.parent))
+        name = next(a.name for a in ds.assessors() if a.id == assessor_id)
+        self.setWindowTitle(self.tr("{file} — 乐业吴江运营单位绩效考核").format(file=path.name))
+        self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
+            year=ds.year_number, file=path.name, name=name))
+        for notice in ds.notices:
+            self.statusBar().showMessage(render(notice), 15000)
+        self._update_actions()
+        return True
+
+    def _choose_assessor(self, ds: Dataset, wanted: str | None) -> int | None:
+        names = [a.name for a in ds.assessors()]
+        preferred = wanted or str(self.settings.value("assessor", "") or "")
+        if preferred in names:
+            return ds.assessor_id(preferred)
+        if wanted is None and len(names) == 1:
+            return ds.assessor_id(names[0])
+        name = wanted
+        if not name:
+            dialog = AssessorDialog(names, preferred, self)
+            if dialog.exec() != AssessorDialog.DialogCode.Accepted:
+                return None
+            name = dialog.value()
+        if name not in names:
+            edit = ds.add_assessor(ds.assessors()[0].id, name)
+            if not edit.ok:
+                self.show_problems(problems_text(edit))
+                return None
+        self.settings.setValue("assessor", name)
+        return ds.assessor_id(name)
+
+    def change_assessor(self) -> None:
+        if self.session is None:
+            return
+        ds = self.session.ds
+        dialog = AssessorDialog([a.name for a in ds.assessors()], "", self)
+        if dialog.exec() != AssessorDialog.DialogCode.Accepted:
+            return
+        new_id = self._choose_assessor(ds, dialog.value())
+        if new_id is not None:
+            self.session.by = new_id
+            self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
+                year=ds.year_number, file=ds.path.name, name=dialog.value()))
+
+    def _flush(self) -> None:
+        if self.workspace is not None:
+            self.workspace.clause_page.pending.flush()
+
+    def close_dataset(self) -> None:
+        if self.session is None:
+            return
+        self._flush()
+        self._save_layout()
+        self.stack.removeWidget(self.workspace)
+        self.workspace.deleteLater()
+        self.workspace = None
+        self.session.ds.close()
+        self.session = None
+        self.stack.setCurrentWidget(self.start)
+        self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
+        self.status_file.setText("")
+        self._refresh_recent()
+        self._update_actions()
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        if self.workspace is not None:
+            self.settings.setValue("window/assessmentSplitter", self.workspace.splitter.saveState())
+            self.settings.setValue("window/clauseSplitter", self.workspace.clause_page.splitter.saveState())
+
+    def closeEvent(self, event) -> None:
+        self._flush()
+        self._save_layout()
+        if self.session is not None:
+            self.session.ds.close()
+            self.session = None
+        self.settings.sync()
+        event.accept()
+
+    # ---------------------------------------------------------------- units
+
+    def current_unit_id(self) -> int | None:
+        return None if self.workspace is None else self.workspace.unit_id
+
+    def add_unit(self, values: dict | None = None) -> bool:
+        if self.session is None:
+            return False
+        dialog = UnitDialog(self.session.rules, None, self)
+        while True:
+            if values is None:
+                if dialog.exec() != UnitDialog.DialogCode.Accepted:
+                    return False
+                chosen = dialog.values()
+            else:
+                chosen = values
+            edit = self.session.add_unit(self.tr("添加运营单位"), **chosen)
+            if edit.ok:
+                self.workspace.select_unit(edit.id)
+                return True
+            if values is not None:
+                self.show_problems(problems_text(edit))
+                return False
+            dialog.show_problems(problems_text(edit))
+
+    def edit_unit(self) -> None:
+        uid = self.current_unit_id()
+        if uid is None:
+            return
+        unit = self.session.unit(uid)
+        dialog = UnitDialog(self.session.rules, unit, self)
+        while dialog.exec() == UnitDialog.DialogCode.Accepted:
+            values = dialog.values()
+            changes = {k: v for k, v in values.items()
+                       if v != {"kinds": list(unit.kinds), "licence_numbers": dict(unit.licence_numbers)}.get(k, getattr(unit, k))}
+            if not changes:
+                return
+            edit = self.session.update_unit(self.tr("编辑运营单位"), uid, **changes)
+            if edit.ok:
+                return
+            dialog.show_problems(problems_text(edit))
+
+    def remove_unit(self, confirm: bool = True) -> bool:
+        uid = self.current_unit_id()
+        if uid is None:
+            return False
+        name = self.session.unit(uid).name
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("删除运营单位"),
+                              self.tr("确定删除“{name}”及其全部考核数据吗？\n删除会记入审计记录，可用“撤销”（Ctrl+Z）恢复。")
+                              .format(name=name), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.button(QMessageBox.StandardButton.Yes).setText(self.tr("删除"))
+            box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return False
+        edit = self.session.remove_unit(self.tr("删除运营单位“{name}”").format(name=name), uid)
+        if not edit.ok:
+            self.show_problems(problems_text(edit))
+        return edit.ok
+
+    def mark_current_final(self, final: bool) -> None:
+        uid = self.current_unit_id()
+        if uid is not None:
+            edit = self.session.mark_final(self.tr("标记数据已定稿") if final else self.tr("取消定稿"), [uid], final)
+            if not edit.ok:
+                self.show_problems(problems_text(edit))
+
+    # ---------------------------------------------------------------- feedback
+
+    def edited(self) -> None:
+        self.undo.update()
+        self.statusBar().showMessage(self.tr("已自动保存 {time}").format(time=time.strftime("%H:%M:%S")), 5000)
+
+    def show_problems(self, texts: list[str]) -> None:
+        if not texts:
+            return
+        self.last_problems = list(texts)
+        self.statusBar().showMessage(texts[0], 15000)
+        if not getattr(self, "quiet_problems", False):
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("未保存"), "\n".join(texts),
+                              QMessageBox.StandardButton.Ok, self)
+            box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
+            box.exec()

@@ -1,0 +1,614 @@
+"""Qt item models over the session (core/session.py): the unit list, the year table, a unit's
+overview, the grade allocation, and the editable record tables of a clause page. They only adapt:
+every number comes from the engine, every edit goes through the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QCoreApplication, QDate, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
+from core.engine import QUALIFIED, REVOKED, UNQUALIFIED
+from core.messages import Msg, format_number, render
+from core.session import Session
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(key, label)] for a combo-box editor
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+NOT_COUNTED_BRUSH = QBrush(QColor(253, 226, 226))
+PROVISIONAL_BRUSH = QBrush(QColor(255, 244, 214))
+TIE_BRUSH = QBrush(QColor(255, 236, 204))
+PROGRESS_COLOURS = {NOT_STARTED: QColor(160, 160, 160), INCOMPLETE: QColor(230, 140, 20), DONE: QColor(40, 160, 70)}
+
+Report = Callable[[list[str]], None]
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Models", text)
+
+
+def status_text(status: str) -> str:
+    return {QUALIFIED: tr("合格"), UNQUALIFIED: tr("不合格"), REVOKED: tr("取消资格")}[status]
+
+
+def progress_text(state: str) -> str:
+    return {NOT_STARTED: tr("未开始"), INCOMPLETE: tr("依据不全"), DONE: tr("已完成")}[state]
+
+
+def number(value: Any, decimals: int = 2) -> str:
+    return format_number(value, decimals)
+
+
+def problems_text(edit) -> list[str]:
+    return [render(p.message) for p in edit.problems]
+
+
+# ------------------------------------------------------------------ units
+
+class UnitListModel(QAbstractListModel):
+    """The year's units, each with its total and how far its assessment has got."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._progress: dict[int, dict[str, str]] = {}
+
+    def reload(self, units: frozenset[int] | None = None) -> None:
+        if units is None:
+            self.beginResetModel()
+            self._progress.clear()
+            self.endResetModel()
+            return
+        for uid in units:
+            self._progress.pop(uid, None)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+
+    def progress(self, uid: int) -> dict[str, str]:
+        if uid not in self._progress:
+            self._progress[uid] = self.session.progress(uid)
+        return self._progress[uid]
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.session.unit_ids)
+
+    def unit_id(self, row: int) -> int:
+        return self.session.unit_ids[row]
+
+    def row_of(self, uid: int) -> int:
+        return self.session.unit_ids.index(uid)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        uid = self.session.unit_ids[index.row()]
+        if role == ID_ROLE:
+            return uid
+        unit = self.session.unit(uid)
+        if role == Qt.ItemDataRole.DisplayRole:
+            result = self.session.unit_result(uid)
+            done = sum(1 for s in self.progress(uid).values() if s == DONE)
+            final = tr(" · 已定稿") if unit.facts_final else ""
+            return tr("{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
+                name=unit.name, total=number(result.total), grade=result.grade, done=done,
+                count=len(self.session.rules.clauses), final=final)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return unit.name
+        return None
+
+
+# ------------------------------------------------------------------ the year
+
+class YearTableModel(QAbstractTableModel):
+    """All units × clauses with totals, ranks, status and grade (sortable through a proxy)."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._build_columns()
+
+    def _build_columns(self) -> None:
+        rules = self.session.rules
+        self.clause_ids = [c.id for c in rules.clauses]
+        self.headers = ([tr("名次"), tr("运营单位")] + self.clause_ids
+                        + [tr("扣分"), tr("总分"), tr("状态"), tr("等级"), tr("数据"), tr("提示")])
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.session.result.units)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if 2 <= section < 2 + len(self.clause_ids):
+                return self.session.rules.clause(self.clause_ids[section - 2]).title
+        return None
+
+    def unit_name(self, row: int) -> str:
+        return self.session.result.units[row].name
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        result = self.session.result
+        u = result.units[index.row()]
+        col = index.column()
+        n_clauses = len(self.clause_ids)
+        tied = any(u.name in t.units for t in result.ties)
+        if role == ID_ROLE:
+            return self.session.unit_id(u.name)
+        if 2 <= col < 2 + n_clauses:
+            c = u.clauses[col - 2]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return number(c.net) + ("*" if c.provisional else "")
+            if role == SORT_ROLE:
+                return float(c.net)
+            if role == Qt.ItemDataRole.BackgroundRole and c.provisional:
+                return PROVISIONAL_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole and c.provisional:
+                return tr("暂定：尚有运营单位数据未定稿，排名类条款得分可能变动")
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        key = col - 2 - n_clauses
+        unit = self.session.unit(self.session.unit_id(u.name))
+        values = {
+            0: (str(u.rank), u.rank),
+            1: (u.name, u.name),
+            2 + n_clauses + 0: (number(u.deductions_total), float(u.deductions_total)),
+            2 + n_clauses + 1: (number(u.total), float(u.total)),
+            2 + n_clauses + 2: (status_text(u.status), u.status),
+            2 + n_clauses + 3: (u.grade, u.grade),
+            2 + n_clauses + 4: (tr("已定稿") if unit.facts_final else tr("未定稿"), int(unit.facts_final)),
+            2 + n_clauses + 5: (self._flags(u, tied), self._flags(u, tied)),
+        }
+        if role == Qt.ItemDataRole.DisplayRole:
+            return values[col][0]
+        if role == SORT_ROLE:
+            return values[col][1]
+        if role == Qt.ItemDataRole.BackgroundRole and tied and key == 3:
+            return TIE_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and key == 2 and u.status_reasons:
+            return "\n".join(r.text for r in u.status_reasons)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2 + n_clauses, 3 + n_clauses):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _flags(u, tied: bool) -> str:
+        flags = []
+        if tied:
+            flags.append(tr("并列待定"))
+        if any(n.code == "grade.promoted" for n in u.grade_notes):
+            flags.append(tr("已上调"))
+        return " ".join(flags)
+
+
+class OverviewModel(QAbstractTableModel):
+    """One unit: every clause's points, bonus, deduction, net, progress and remarks."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.unit_id: int | None = None
+        self.headers = [tr("条款"), tr("考核内容"), tr("满分"), tr("得分"), tr("加分"), tr("扣分"), tr("小计"),
+                        tr("进度"), tr("说明")]
+
+    def set_unit(self, uid: int | None) -> None:
+        self.beginResetModel()
+        self.unit_id = uid if uid in self.session.unit_ids else None
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.unit_id is None else len(self.session.rules.clauses)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.unit_id is None:
+            return None
+        clause = self.session.rules.clauses[index.row()]
+        c = self.session.clause_result(self.unit_id, clause.id)
+        state = self.session.progress(self.unit_id)[clause.id]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            remark = []
+            if c.rank is not None:
+                remark.append(tr("第 {rank} 名（共 {among} 家达标）").format(rank=c.rank, among=c.ranked_among))
+            if c.provisional:
+                remark.append(tr("暂定"))
+            return [clause.id, clause.title, number(clause.points), number(c.points), number(c.bonus),
+                    number(c.deduction), number(c.net) + ("*" if c.provisional else ""), progress_text(state),
+                    "，".join(remark)][col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 7:
+            return QBrush(PROGRESS_COLOURS[state])
+        if role == Qt.ItemDataRole.BackgroundRole and c.provisional and col == 6:
+            return PROVISIONAL_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= col <= 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class GradeTableModel(QAbstractTableModel):
+    """The grade allocation: units by total, with status, grade and the notes (ties, promotions)."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.headers = [tr("名次"), tr("运营单位"), tr("总分"), tr("状态"), tr("等级"), tr("说明")]
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.session.result.units)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def tied(self, row: int) -> bool:
+        name = self.session.result.units[row].name
+        return any(name in t.units for t in self.session.result.ties)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        u = self.session.result.units[index.row()]
+        if role == ID_ROLE:
+            return self.session.unit_id(u.name)
+        if role == Qt.ItemDataRole.DisplayRole:
+            notes = "；".join(render(n) for n in u.grade_notes)
+            return [str(u.rank), u.name, number(u.total), status_text(u.status), u.grade, notes][index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and self.tied(index.row()):
+            return TIE_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return "\n".join(render(n) for n in u.grade_notes) or None
+        return None
+
+
+# ------------------------------------------------------------------ record tables of a clause page
+
+class RecordModel(QAbstractTableModel):
+    """Base of the editable record tables (bases, trips, deliveries) of one unit on one page."""
+
+    def __init__(self, session: Session, report: Report, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.report = report
+        self.unit_id: int | None = None
+        self.page: Page | None = None
+        self.columns: list[str] = []
+        self.ids: list[int] = []
+        self._verdicts: list[Msg] | None = None
+
+    def set_context(self, uid: int | None, page: Page | None) -> None:
+        self.beginResetModel()
+        self.unit_id, self.page = uid, page
+        self.columns = self.make_columns() if page is not None else []
+        self.ids = self.record_ids() if uid is not None else []
+        self._verdicts = None
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.set_context(self.unit_id, self.page)
+
+    # subclasses
+    def make_columns(self) -> list[str]:
+        raise NotImplementedError
+
+    def record_ids(self) -> list[int]:
+        raise NotImplementedError
+
+    def records(self) -> tuple:
+        raise NotImplementedError
+
+    def header(self, column: str) -> str:
+        raise NotImplementedError
+
+    def verdicts(self) -> list[Msg]:
+        if self._verdicts is None:
+            clause = self.page.clause
+            self._verdicts = record_verdicts(self.session.clause_result(self.unit_id, clause.id)) if clause else []
+        return self._verdicts
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.header(self.columns[section])
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def verdict_of(self, row: int) -> Msg | None:
+        verdicts = self.verdicts()
+        return verdicts[row] if row < len(verdicts) else None
+
+    def common_data(self, row: int, column: str, role: int) -> Any:
+        verdict = self.verdict_of(row)
+        if role == Qt.ItemDataRole.BackgroundRole and verdict is not None and not counted(verdict):
+            return NOT_COUNTED_BRUSH
+        if column == "verdict" and verdict is not None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return render(verdict)
+        if role == ID_ROLE:
+            return self.ids[row]
+        return None
+
+    def editable(self, column: str) -> bool:
+        return False
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = self.columns[index.column()]
+        if self.editable(column):
+            if column.startswith("evidence:"):
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            else:
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def finish(self, edit) -> bool:
+        if not edit.ok:
+            self.report(problems_text(edit))
+            return False
+        return True
+
+
+def qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(value: Any) -> dt.date | None:
+    if isinstance(value, QDate):
+        return dt.date(value.year(), value.month(), value.day()) if value.isValid() else None
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+class BasesModel(RecordModel):
+    def make_columns(self) -> list[str]:
+        return list(self.page.base_columns) + ["verdict"]
+
+    def record_ids(self) -> list[int]:
+        return self.session.base_ids(self.unit_id)
+
+    def records(self) -> tuple:
+        return self.session.unit(self.unit_id).bases
+
+    def header(self, column: str) -> str:
+        if column.startswith("evidence:"):
+            item = column.split(":", 1)[1]
+            label = next((e.label for e in self.page.record_evidence if e.id == item), item)
+            return label.split("（")[0] + tr("（已查验）")
+        return {"name": tr("基地名称"), "type": tr("类型"), "region": tr("地区"), "agreement_date": tr("协议签订日期"),
+                "people": tr("确认进吴人数"), "retained": tr("满六个月人数"), "verdict": tr("计分情况")}[column]
+
+    def editable(self, column: str) -> bool:
+        return column in self.page.base_editable
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), self.columns[index.column()]
+        common = self.common_data(row, column, role)
+        if common is not None:
+            return common
+        base = self.records()[row]
+        rules = self.session.rules
+        if column.startswith("evidence:"):
+            item = column.split(":", 1)[1]
+            seen = bool(base.evidence.get(item, False))
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if seen else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.DisplayRole:
+                return tr("已查验") if seen else tr("未查验")
+            return None
+        if role == CHOICES_ROLE and column == "type":
+            return list(rules.base_types.items())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "type":
+                return rules.base_types.get(base.type, base.type)
+            if column == "agreement_date":
+                return base.agreement_date.isoformat()
+            return getattr(base, column) if column != "verdict" else ""
+        if role == Qt.ItemDataRole.EditRole:
+            if column == "agreement_date":
+                return qdate(base.agreement_date)
+            return getattr(base, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("people", "retained"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or self.unit_id is None:
+            return False
+        column, base_id = self.columns[index.column()], self.ids[index.row()]
+        if column.startswith("evidence:") and role == Qt.ItemDataRole.CheckStateRole:
+            seen = Qt.CheckState(value) == Qt.CheckState.Checked
+            return self.finish(self.session.tick_base(tr("勾选基地协议"), self.unit_id, base_id,
+                                                      column.split(":", 1)[1], seen))
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        if column == "agreement_date":
+            value = pydate(value)
+            if value is None:
+                return False
+        elif column in ("people", "retained"):
+            value = int(value)
+        elif column in ("name", "region"):
+            value = str(value).strip()
+            if column == "name" and not value:
+                return False
+        label = {"name": tr("修改基地名称"), "type": tr("修改基地类型"), "region": tr("修改基地地区"),
+                 "agreement_date": tr("修改协议日期"), "people": tr("修改进吴人数"),
+                 "retained": tr("修改满六个月人数")}[column]
+        return self.finish(self.session.update_base(label, self.unit_id, base_id, **{column: value}))
+
+
+class TripsModel(RecordModel):
+    def make_columns(self) -> list[str]:
+        rules = self.session.rules
+        return (["date", "place", "mode", "enterprises"] + [f"verdict_count:{v}" for v in rules.evaluation_verdicts]
+                + [f"evidence:{e.id}" for e in self.page.record_evidence] + ["verdict"])
+
+    def record_ids(self) -> list[int]:
+        return self.session.trip_ids(self.unit_id)
+
+    def records(self) -> tuple:
+        return self.session.unit(self.unit_id).trips
+
+    def header(self, column: str) -> str:
+        if column.startswith("verdict_count:"):
+            return tr("评价“{verdict}”份数").format(verdict=column.split(":", 1)[1])
+        if column.startswith("evidence:"):
+            item = column.split(":", 1)[1]
+            label = next((e.label for e in self.page.record_evidence if e.id == item), item)
+            return label + tr("（已查验）")
+        return {"date": tr("日期"), "place": tr("地点"), "mode": tr("方式"), "enterprises": tr("带吴江企业数"),
+                "verdict": tr("计分情况")}[column]
+
+    def editable(self, column: str) -> bool:
+        return column != "verdict"
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), self.columns[index.column()]
+        common = self.common_data(row, column, role)
+        if common is not None:
+            return common
+        trip = self.records()[row]
+        rules = self.session.rules
+        if column.startswith("evidence:"):
+            seen = bool(trip.evidence.get(column.split(":", 1)[1], False))
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if seen else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.DisplayRole:
+                return tr("已查验") if seen else tr("未查验")
+            return None
+        if column.startswith("verdict_count:"):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+                return trip.evaluations.count(column.split(":", 1)[1])
+            return None
+        if role == CHOICES_ROLE and column == "mode":
+            return list(rules.trip_modes.items())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "mode":
+                return rules.trip_modes.get(trip.mode, trip.mode)
+            if column == "date":
+                return trip.date.isoformat()
+            return getattr(trip, column) if column != "verdict" else ""
+        if role == Qt.ItemDataRole.EditRole:
+            return qdate(trip.date) if column == "date" else getattr(trip, column)
+        return None
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or self.unit_id is None:
+            return False
+        column, trip_id = self.columns[index.column()], self.ids[index.row()]
+        if column.startswith("evidence:") and role == Qt.ItemDataRole.CheckStateRole:
+            seen = Qt.CheckState(value) == Qt.CheckState.Checked
+            return self.finish(self.session.tick_trip(tr("勾选赴外招聘依据"), self.unit_id, trip_id,
+                                                      column.split(":", 1)[1], seen))
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        if column.startswith("verdict_count:"):
+            trip = self.records()[index.row()]
+            wanted = column.split(":", 1)[1]
+            counts = {v: trip.evaluations.count(v) for v in self.session.rules.evaluation_verdicts}
+            counts[wanted] = max(0, int(value))
+            verdicts = [v for v in self.session.rules.evaluation_verdicts for _ in range(counts[v])]
+            return self.finish(self.session.set_trip_evaluations(tr("修改企业评价表"), self.unit_id, trip_id, verdicts))
+        if column == "date":
+            value = pydate(value)
+            if value is None:
+                return False
+        elif column == "enterprises":
+            value = int(value)
+        elif column == "place":
+            value = str(value).strip()
+            if not value:
+                return False
+        label = {"date": tr("修改活动日期"), "place": tr("修改活动地点"), "mode": tr("修改活动方式"),
+                 "enterprises": tr("修改带企业数")}[column]
+        return self.finish(self.session.update_trip(label, self.unit_id, trip_id, **{column: value}))
+
+
+class DeliveriesModel(RecordModel):
+    def make_columns(self) -> list[str]:
+        return ["date", "enterprise", "stars", "verdict"]
+
+    def record_ids(self) -> list[int]:
+        return self.session.delivery_ids(self.unit_id)
+
+    def records(self) -> tuple:
+        return self.session.unit(self.unit_id).deliveries
+
+    def header(self, column: str) -> str:
+        return {"date": tr("输送日期"), "enterprise": tr("缺工企业"), "stars": tr("企业评分（星）"),
+                "verdict": tr("计分情况")}[column]
+
+    def editable(self, column: str) -> bool:
+        return column != "verdict"
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), self.columns[index.column()]
+        common = self.common_data(row, column, role)
+        if common is not None:
+            return common
+        d = self.records()[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "date":
+                return d.date.isoformat()
+            return getattr(d, column) if column != "verdict" else ""
+        if role == Qt.ItemDataRole.EditRole:
+            return qdate(d.date) if column == "date" else getattr(d, column)
+        return None
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or self.unit_id is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        column, did = self.columns[index.column()], self.ids[index.row()]
+        if column == "date":
+            value = pydate(value)
+            if value is None:
+                return False
+        elif column == "stars":
+            value = int(value)
+        else:
+            value = str(value).strip()
+            if not value:
+                return False
+        label = {"date": tr("修改输送日期"), "enterprise": tr("修改缺工企业"), "stars": tr("修改企业评分")}[column]
+        return self.finish(self.session.update_delivery(label, self.unit_id, did, **{column: value}))

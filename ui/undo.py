@@ -1,0 +1,60 @@
+"""Undo / redo actions (Ctrl+Z, Ctrl+Y) bound to the session's history (core/undo.py)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from core.session import Session
+from ui.models import problems_text
+
+
+class UndoActions(QObject):
+    """The two actions; their texts name the step ("撤销 勾选依据"), and they are enabled only
+    when there is something to undo or redo."""
+
+    def __init__(self, parent: QObject, report: Callable[[list[str]], None], before: Callable[[], None]):
+        super().__init__(parent)
+        self.session: Session | None = None
+        self.report = report
+        self.before = before  # saves what is still being typed, so it is undone too
+        self.undo_action = QAction(self.tr("撤销"), parent)
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = QAction(self.tr("重做"), parent)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action.triggered.connect(self.redo)
+        self.update()
+
+    def set_session(self, session: Session | None) -> None:
+        self.session = session
+        self.update()
+
+    def undo(self) -> None:
+        self.before()
+        if self.session is None or not self.session.history.can_undo:
+            return
+        _, edit = self.session.undo(self.tr("撤销"))
+        if not edit.ok:
+            self.report(problems_text(edit))
+        self.update()
+
+    def redo(self) -> None:
+        self.before()
+        if self.session is None or not self.session.history.can_redo:
+            return
+        _, edit = self.session.redo(self.tr("重做"))
+        if not edit.ok:
+            self.report(problems_text(edit))
+        self.update()
+
+    def update(self) -> None:
+        history = None if self.session is None else self.session.history
+        can_undo = bool(history and history.can_undo)
+        can_redo = bool(history and history.can_redo)
+        self.undo_action.setEnabled(can_undo)
+        self.redo_action.setEnabled(can_redo)
+        self.undo_action.setText(self.tr("撤销 {label}").format(label=history.undo_label) if can_undo else self.tr("撤销"))
+        self.redo_action.setText(self.tr("重做 {label}").format(label=history.redo_label) if can_redo else self.tr("重做"))

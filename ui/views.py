@@ -1,0 +1,263 @@
+"""The year's other screens: a unit's overview, the year table, and the grades."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSpinBox, QTableView,
+                               QVBoxLayout, QWidget)
+
+from core.messages import format_number, render
+from core.session import Session
+from ui.dialogs import PromoteDialog
+from ui.models import ID_ROLE, SORT_ROLE, GradeTableModel, OverviewModel, YearTableModel, problems_text, status_text
+
+Report = Callable[[list[str]], None]
+
+
+def table_view() -> QTableView:
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    return view
+
+
+class OverviewView(QWidget):
+    """One unit: every clause's points, bonus, deductions, total, status with reasons, provisional marks."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.unit_id: int | None = None
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.model = OverviewModel(session, self)
+        self.view = table_view()
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+
+    def set_unit(self, uid: int | None) -> None:
+        self.unit_id = uid
+        self.refresh()
+
+    def refresh(self) -> None:
+        uid = self.unit_id if self.unit_id in self.session.unit_ids else None
+        self.model.set_unit(uid)
+        if uid is None:
+            self.title.setText(self.tr("未选择运营单位"))
+            self.summary.setText("")
+            return
+        r = self.session.unit_result(uid)
+        self.title.setText(r.name)
+        lines = ["　".join(self.tr("{id}、{title} {net} 分").format(id=s.id, title=s.title, net=format_number(s.net))
+                          for s in r.sections)]
+        for d in r.deductions:
+            if d.points:
+                lines.append(self.tr("负面影响扣 {points} 分（{count} 件/次）：{text}").format(
+                    points=format_number(d.points), count=d.count, text=d.text))
+        lines.append(self.tr("总分 {total}　名次 {rank}/{count}　考核结果：{status}　等级：{grade}").format(
+            total=format_number(r.total), rank=r.rank, count=len(self.session.result.units),
+            status=status_text(r.status), grade=r.grade))
+        lines += [self.tr("原因：{text}").format(text=reason.text) for reason in r.status_reasons]
+        lines += [render(n) for n in r.grade_notes]
+        if any(c.provisional for c in r.clauses):
+            lines.append(self.tr("* 暂定：尚有运营单位数据未定稿，排名类条款得分及等级可能变动。"))
+        self.summary.setText("\n".join(lines))
+
+
+class YearView(QWidget):
+    """All units × clauses, sortable, with totals, ranks, status and grade; mark units' facts final."""
+    open_unit = Signal(int)
+
+    def __init__(self, session: Session, report: Report, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.report = report
+        layout = QVBoxLayout(self)
+        self.model = YearTableModel(session, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = table_view()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.doubleClicked.connect(lambda index: self.open_unit.emit(index.data(ID_ROLE)))
+        layout.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        row.addWidget(self.note, 1)
+        self.final_button = QPushButton(self.tr("标记所选单位数据已定稿"))
+        self.final_button.clicked.connect(lambda: self.mark_selected(True))
+        self.unfinal_button = QPushButton(self.tr("取消定稿"))
+        self.unfinal_button.clicked.connect(lambda: self.mark_selected(False))
+        row.addWidget(self.final_button)
+        row.addWidget(self.unfinal_button)
+        layout.addLayout(row)
+
+    def selected_ids(self) -> list[int]:
+        return [index.data(ID_ROLE) for index in self.view.selectionModel().selectedRows()]
+
+    def mark_selected(self, final: bool) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.report([self.tr("请先在表中选择运营单位（可按住 Ctrl 多选）。")])
+            return
+        label = self.tr("标记数据已定稿") if final else self.tr("取消定稿")
+        edit = self.session.mark_final(label, ids, final)
+        if not edit.ok:
+            self.report(problems_text(edit))
+
+    def refresh(self) -> None:
+        self.model.reload()
+        result = self.session.result
+        notes = [self.tr("共 {count} 家运营单位。双击一行进入该单位的逐条考核。").format(count=len(result.units))]
+        if result.provisional:
+            notes.append(self.tr("标 * 的得分为暂定：尚有运营单位数据未定稿，排名类条款（{ids}）得分及等级可能变动。").format(
+                ids="、".join(c.id for c in self.session.rules.clauses if c.formula.endswith("_ranked"))))
+        self.note.setText("\n".join(notes))
+
+
+class GradeView(QWidget):
+    """Quota counts (defaults from the rule set, never above the caps), the allocation, ties across a
+    quota boundary, and the assessor's promotions with reasons."""
+
+    def __init__(self, session: Session, report: Report, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.report = report
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        quota_box = QGroupBox(self.tr("等级名额"))
+        self.quota_form = QFormLayout(quota_box)
+        self.quota_spins: dict[str, QSpinBox] = {}
+        for grade in session.rules.grades.quota_share:
+            spin = QSpinBox()
+            spin.setSuffix(self.tr(" 家"))
+            spin.valueChanged.connect(self._quota_changed)
+            self.quota_spins[grade] = spin
+            self.quota_form.addRow(self.tr("{grade}级").format(grade=grade), spin)
+        self.quota_note = QLabel()
+        self.quota_note.setWordWrap(True)
+        self.quota_form.addRow(self.quota_note)
+        top.addWidget(quota_box, 1)
+        tie_box = QGroupBox(self.tr("跨名额边界的并列与上调"))
+        tie_layout = QVBoxLayout(tie_box)
+        self.ties = QLabel()
+        self.ties.setWordWrap(True)
+        tie_layout.addWidget(self.ties)
+        self.promotions = QListWidget()
+        self.promotions.setMaximumHeight(90)
+        self.promotions.setWordWrap(True)
+        self.promotions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        tie_layout.addWidget(self.promotions)
+        buttons = QHBoxLayout()
+        self.promote_button = QPushButton(self.tr("上调所选并列单位…"))
+        self.promote_button.clicked.connect(self.promote_selected)
+        remove = QPushButton(self.tr("撤回所选上调"))
+        remove.clicked.connect(self.remove_selected_promotion)
+        buttons.addWidget(self.promote_button)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        tie_layout.addLayout(buttons)
+        top.addWidget(tie_box, 2)
+        layout.addLayout(top)
+        self.model = GradeTableModel(session, self)
+        self.view = table_view()
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+
+    def refresh(self) -> None:
+        result = self.session.result
+        caps = self.session.quota_caps()
+        for quota in result.quotas:
+            spin = self.quota_spins[quota.grade]
+            spin.blockSignals(True)
+            spin.setRange(0, caps[quota.grade])
+            spin.setValue(quota.count)
+            spin.blockSignals(False)
+        self.quota_note.setText("\n".join(
+            self.tr("{grade}级：上限 {cap} 家（参评 {assessed} 家 × {share}%），已用 {used} 家").format(
+                grade=q.grade, cap=q.cap, assessed=len(result.units),
+                share=format_number(self.session.rules.grades.quota_share[q.grade] * 100), used=q.used)
+            for q in result.quotas))
+        lines = [self.tr("总分 {total} 的 {units} 并列，跨越 {upper}/{lower} 名额边界，均暂定为 {lower} 级，可填写理由后上调。")
+                 .format(total=format_number(t.total), units="、".join(t.units), upper=t.upper, lower=t.lower)
+                 for t in result.ties]
+        lines += [render(m) for m in result.rejected_promotions]
+        self.ties.setText("\n".join(lines) or self.tr("没有跨越名额边界的并列。"))
+        self.promotions.clear()
+        names = {uid: self.session.unit(uid).name for uid in self.session.unit_ids}
+        for pid, uid, grade, reason in self.session.promotions():
+            item = QListWidgetItem(self.tr("{unit} 上调为 {grade} 级：{reason}").format(
+                unit=names.get(uid, "?"), grade=grade, reason=reason))
+            item.setData(Qt.ItemDataRole.UserRole, pid)
+            self.promotions.addItem(item)
+        self.model.reload()
+
+    def _quota_changed(self) -> None:
+        quotas = {g: s.value() for g, s in self.quota_spins.items()}
+        edit = self.session.set_grade_quotas(self.tr("修改等级名额"), quotas)
+        if not edit.ok:
+            self.report(problems_text(edit))
+
+    def promote_selected(self, grade: str | None = None, reason: str | None = None) -> bool:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            self.report([self.tr("请先在表中选择一家并列单位。")])
+            return False
+        row = rows[0].row()
+        u = self.session.result.units[row]
+        tie = next((t for t in self.session.result.ties if u.name in t.units), None)
+        if tie is None:
+            self.report([self.tr("{unit} 不在跨名额边界的并列中，不能上调。").format(unit=u.name)])
+            return False
+        order = list(self.session.rules.grades.order)
+        choices = order[order.index(tie.upper):order.index(tie.lower)]
+        if grade is None or reason is None:
+            dialog = PromoteDialog(u.name, choices, self)
+            if dialog.exec() != PromoteDialog.DialogCode.Accepted:
+                return False
+            grade, reason = dialog.values()
+        edit = self.session.add_promotion(self.tr("上调等级"), self.session.unit_id(u.name), grade, reason)
+        if not edit.ok:
+            self.report(problems_text(edit))
+            return False
+        rejected = [render(m) for m in self.session.result.rejected_promotions]
+        if rejected:
+            QMessageBox.information(self, self.tr("上调未生效"), "\n".join(rejected))
+        return True
+
+    def remove_selected_promotion(self) -> None:
+        item = self.promotions.currentItem()
+        if item is None:
+            return
+        edit = self.session.remove_promotion(self.tr("撤回上调"), item.data(Qt.ItemDataRole.UserRole))
+        if not edit.ok:
+            self.report(problems_text(edit))
