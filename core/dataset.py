@@ -582,6 +582,7 @@ class Dataset:
         self.backup_interval = backup_interval
         self.notices: list[Msg] = []
         self._last_backup = time.monotonic()
+        self._edited_since_backup = False  # a timer's backup_if_due copies only what a backup lacks
         self._identity = self._stat_identity() if not read_only else None
         if self._identity is not None:
             _HELD[self._identity] = _HELD.get(self._identity, 0) + 1
@@ -856,12 +857,14 @@ class Dataset:
         except (OSError, sqlite3.Error) as exc:
             raise DatasetError(Msg.of("dataset.backup_failed", file=self.path.name, detail=str(exc))) from None
         self._last_backup = time.monotonic()
+        self._edited_since_backup = False
         return target
 
     def backup_if_due(self) -> Path | None:
-        """Back up when the interval has passed since the last backup (called after every edit; a
-        desktop timer may call it too)."""
-        if self.backup_interval is None or self.read_only:
+        """Back up when the interval has passed since the last backup and something was edited since
+        (called after every edit, and by the desktop's timer so the last edits of a quiet spell are
+        copied too; an unchanged file is never copied again, which would rotate older backups out)."""
+        if self.backup_interval is None or self.read_only or not self._edited_since_backup:
             return None
         if time.monotonic() - self._last_backup < self.backup_interval:
             return None
@@ -910,6 +913,7 @@ class Dataset:
             if problems:
                 raise _Rejected(*problems)
             conn.execute("COMMIT")
+            self._edited_since_backup = True
         except _Rejected as rejected:
             self._rollback()
             return Edit(problems=tuple(rejected.problems))

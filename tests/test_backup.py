@@ -57,6 +57,21 @@ def test_no_backup_when_the_interval_has_not_passed(dataset):
     assert len(backup.list_backups(dataset)) == 1  # the one taken on open
 
 
+def test_a_timer_copies_only_edits_no_backup_holds_yet(dataset):
+    with Dataset.open(dataset, keep_backups=3, backup_interval=0) as ds:
+        assert ds.backup_if_due() is None  # nothing edited since the backup taken on open
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=7).ok  # backed up after the edit
+        assert ds.backup_if_due() is None  # an unchanged file would only rotate older backups out
+        ds.backup_interval = 3600
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=8).ok  # too soon: not copied
+        ds.backup_interval = 0
+        newest = ds.backup_if_due()  # the quiet spell's timer copies the last edit
+    assert newest is not None
+    with Dataset.open(newest, read_only=True) as copy:
+        assert copy.year().units[0].insured_workers == 8
+    assert len(backup.list_backups(dataset)) == 3
+
+
 def test_restore_replaces_the_dataset_and_keeps_the_replaced_file(dataset):
     with Dataset.open(dataset) as ds:
         assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=1234).ok

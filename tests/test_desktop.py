@@ -298,3 +298,22 @@ def test_attachment_thumbnail_and_export(qtbot, window, tmp_path):
     assert page.attachments.count() == 0
     window.undo.redo()
     assert page.attachments.count() == 1
+
+
+def test_the_backup_timer_copies_the_last_edits_of_a_quiet_spell(qtbot, window, tmp_path):
+    from core import backup
+    path = tmp_path / "y.sqlite"
+    assert window.create_year(path, RULES, "赵六")
+    assert window.backup_timer.isActive()
+    before = len(backup.list_backups(path))
+    window.backup_if_due()  # nothing edited since the backup taken on open: no copy
+    assert len(backup.list_backups(path)) == before
+    uid, _ = add_two_units(window)  # edits inside the interval are not copied at once
+    window.session.ds.backup_interval = 0  # the interval has passed
+    window.backup_if_due()
+    newest = backup.list_backups(path)[0]
+    from core.dataset import Dataset
+    with Dataset.open(newest.path, read_only=True) as copy:
+        assert uid in copy.unit_ids()
+    window.close_dataset()
+    assert not window.backup_timer.isActive()

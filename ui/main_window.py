@@ -336,6 +336,11 @@ class MainWindow(QMainWindow):
         self.status_file = QLabel()
         self.statusBar().addPermanentWidget(self.status_file)
         self._refresh_recent()
+        # Edits are backed up as they happen once the interval has passed; this timer copies the last
+        # edits of a quiet spell too (core skips the copy when nothing changed since the last one).
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(60_000)
+        self.backup_timer.timeout.connect(self.backup_if_due)
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -477,8 +482,20 @@ class MainWindow(QMainWindow):
             year=ds.year_number, file=path.name, name=name))
         for notice in ds.notices:
             self.statusBar().showMessage(render(notice), 15000)
+        self.backup_timer.start()
         self._update_actions()
         return True
+
+    def backup_if_due(self) -> None:
+        if self.session is None:
+            return
+        try:
+            made = self.session.ds.backup_if_due()
+        except DatasetError as exc:  # a full disk or a removed folder: the data itself is safe, say so
+            self.show_problems([render(exc.msg)])
+            return
+        if made is not None:
+            self.statusBar().showMessage(self.tr("已备份到 {name}").format(name=made.name), 5000)
 
     def _choose_assessor(self, ds: Dataset, wanted: str | None) -> int | None:
         names = [a.name for a in ds.assessors()]
@@ -523,6 +540,7 @@ class MainWindow(QMainWindow):
             return
         self._flush()
         self._save_layout()
+        self.backup_timer.stop()
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
