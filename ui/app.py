@@ -17,7 +17,7 @@ FONT_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Zen Hei", "
                  "Source Han Sans SC", "SimHei", "sans-serif"]
 
 
-def install_translators(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
+def install_translators(app: QApplication, locale: QLocale | None = None, folder: Path = I18N_DIR) -> list[QTranslator]:
     """The program's texts are written in Simplified Chinese. When resources/i18n/ holds a catalogue
     for the system's language (leye_en.qm …) it is installed with Qt's own texts for that language;
     otherwise Qt's Chinese texts are installed so its standard buttons and dialogs speak Chinese too."""
@@ -26,7 +26,7 @@ def install_translators(app: QApplication, locale: QLocale | None = None) -> lis
     own = QTranslator(app)
     chinese = locale.language() == QLocale.Language.Chinese
     qt_locale = locale
-    if not chinese and own.load(locale, "leye", "_", str(I18N_DIR)):
+    if not chinese and own.load(locale, "leye", "_", str(folder)):
         app.installTranslator(own)
         installed.append(own)
     else:

@@ -27,16 +27,17 @@ PROGRESS_COLOURS = {NOT_STARTED: QColor(160, 160, 160), INCOMPLETE: QColor(230, 
 Report = Callable[[list[str]], None]
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Models", text)
+# Module functions and models share one translation context; the literal context on each call is
+# what pyside6-lupdate reads (a wrapper function would hide it and the texts would go untranslated).
+translate = QCoreApplication.translate
 
 
 def status_text(status: str) -> str:
-    return {QUALIFIED: tr("合格"), UNQUALIFIED: tr("不合格"), REVOKED: tr("取消资格")}[status]
+    return {QUALIFIED: translate("Models", "合格"), UNQUALIFIED: translate("Models", "不合格"), REVOKED: translate("Models", "取消资格")}[status]
 
 
 def progress_text(state: str) -> str:
-    return {NOT_STARTED: tr("未开始"), INCOMPLETE: tr("依据不全"), DONE: tr("已完成")}[state]
+    return {NOT_STARTED: translate("Models", "未开始"), INCOMPLETE: translate("Models", "依据不全"), DONE: translate("Models", "已完成")}[state]
 
 
 def number(value: Any, decimals: int = 2) -> str:
@@ -92,8 +93,8 @@ class UnitListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             result = self.session.unit_result(uid)
             done = sum(1 for s in self.progress(uid).values() if s == DONE)
-            final = tr(" · 已定稿") if unit.facts_final else ""
-            return tr("{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
+            final = translate("Models", " · 已定稿") if unit.facts_final else ""
+            return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
                 name=unit.name, total=number(result.total), grade=result.grade, done=done,
                 count=len(self.session.rules.clauses), final=final)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -114,8 +115,8 @@ class YearTableModel(QAbstractTableModel):
     def _build_columns(self) -> None:
         rules = self.session.rules
         self.clause_ids = [c.id for c in rules.clauses]
-        self.headers = ([tr("名次"), tr("运营单位")] + self.clause_ids
-                        + [tr("扣分"), tr("总分"), tr("状态"), tr("等级"), tr("数据"), tr("提示")])
+        self.headers = ([translate("Models", "名次"), translate("Models", "运营单位")] + self.clause_ids
+                        + [translate("Models", "扣分"), translate("Models", "总分"), translate("Models", "状态"), translate("Models", "等级"), translate("Models", "数据"), translate("Models", "提示")])
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -157,7 +158,7 @@ class YearTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.BackgroundRole and c.provisional:
                 return PROVISIONAL_BRUSH
             if role == Qt.ItemDataRole.ToolTipRole and c.provisional:
-                return tr("暂定：尚有运营单位数据未定稿，排名类条款得分可能变动")
+                return translate("Models", "暂定：尚有运营单位数据未定稿，排名类条款得分可能变动")
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
@@ -170,7 +171,7 @@ class YearTableModel(QAbstractTableModel):
             2 + n_clauses + 1: (number(u.total), float(u.total)),
             2 + n_clauses + 2: (status_text(u.status), u.status),
             2 + n_clauses + 3: (u.grade, u.grade),
-            2 + n_clauses + 4: (tr("已定稿") if unit.facts_final else tr("未定稿"), int(unit.facts_final)),
+            2 + n_clauses + 4: (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"), int(unit.facts_final)),
             2 + n_clauses + 5: (self._flags(u, tied), self._flags(u, tied)),
         }
         if role == Qt.ItemDataRole.DisplayRole:
@@ -189,9 +190,9 @@ class YearTableModel(QAbstractTableModel):
     def _flags(u, tied: bool) -> str:
         flags = []
         if tied:
-            flags.append(tr("并列待定"))
+            flags.append(translate("Models", "并列待定"))
         if any(n.code == "grade.promoted" for n in u.grade_notes):
-            flags.append(tr("已上调"))
+            flags.append(translate("Models", "已上调"))
         return " ".join(flags)
 
 
@@ -202,8 +203,8 @@ class OverviewModel(QAbstractTableModel):
         super().__init__(parent)
         self.session = session
         self.unit_id: int | None = None
-        self.headers = [tr("条款"), tr("考核内容"), tr("满分"), tr("得分"), tr("加分"), tr("扣分"), tr("小计"),
-                        tr("进度"), tr("说明")]
+        self.headers = [translate("Models", "条款"), translate("Models", "考核内容"), translate("Models", "满分"), translate("Models", "得分"), translate("Models", "加分"), translate("Models", "扣分"), translate("Models", "小计"),
+                        translate("Models", "进度"), translate("Models", "说明")]
 
     def set_unit(self, uid: int | None) -> None:
         self.beginResetModel()
@@ -231,9 +232,9 @@ class OverviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             remark = []
             if c.rank is not None:
-                remark.append(tr("第 {rank} 名（共 {among} 家达标）").format(rank=c.rank, among=c.ranked_among))
+                remark.append(translate("Models", "第 {rank} 名（共 {among} 家达标）").format(rank=c.rank, among=c.ranked_among))
             if c.provisional:
-                remark.append(tr("暂定"))
+                remark.append(translate("Models", "暂定"))
             return [clause.id, clause.title, number(clause.points), number(c.points), number(c.bonus),
                     number(c.deduction), number(c.net) + ("*" if c.provisional else ""), progress_text(state),
                     "，".join(remark)][col]
@@ -252,7 +253,7 @@ class GradeTableModel(QAbstractTableModel):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.headers = [tr("名次"), tr("运营单位"), tr("总分"), tr("状态"), tr("等级"), tr("说明")]
+        self.headers = [translate("Models", "名次"), translate("Models", "运营单位"), translate("Models", "总分"), translate("Models", "状态"), translate("Models", "等级"), translate("Models", "说明")]
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -408,9 +409,9 @@ class BasesModel(RecordModel):
         if column.startswith("evidence:"):
             item = column.split(":", 1)[1]
             label = next((e.label for e in self.page.record_evidence if e.id == item), item)
-            return label.split("（")[0] + tr("（已查验）")
-        return {"name": tr("基地名称"), "type": tr("类型"), "region": tr("地区"), "agreement_date": tr("协议签订日期"),
-                "people": tr("确认进吴人数"), "retained": tr("满六个月人数"), "verdict": tr("计分情况")}[column]
+            return label.split("（")[0] + translate("Models", "（已查验）")
+        return {"name": translate("Models", "基地名称"), "type": translate("Models", "类型"), "region": translate("Models", "地区"), "agreement_date": translate("Models", "协议签订日期"),
+                "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况")}[column]
 
     def editable(self, column: str) -> bool:
         return column in self.page.base_editable
@@ -430,7 +431,7 @@ class BasesModel(RecordModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if seen else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.DisplayRole:
-                return tr("已查验") if seen else tr("未查验")
+                return translate("Models", "已查验") if seen else translate("Models", "未查验")
             return None
         if role == CHOICES_ROLE and column == "type":
             return list(rules.base_types.items())
@@ -454,7 +455,7 @@ class BasesModel(RecordModel):
         column, base_id = self.columns[index.column()], self.ids[index.row()]
         if column.startswith("evidence:") and role == Qt.ItemDataRole.CheckStateRole:
             seen = Qt.CheckState(value) == Qt.CheckState.Checked
-            return self.finish(self.session.tick_base(tr("勾选基地协议"), self.unit_id, base_id,
+            return self.finish(self.session.tick_base(translate("Models", "勾选基地协议"), self.unit_id, base_id,
                                                       column.split(":", 1)[1], seen))
         if role != Qt.ItemDataRole.EditRole:
             return False
@@ -468,9 +469,9 @@ class BasesModel(RecordModel):
             value = str(value).strip()
             if column == "name" and not value:
                 return False
-        label = {"name": tr("修改基地名称"), "type": tr("修改基地类型"), "region": tr("修改基地地区"),
-                 "agreement_date": tr("修改协议日期"), "people": tr("修改进吴人数"),
-                 "retained": tr("修改满六个月人数")}[column]
+        label = {"name": translate("Models", "修改基地名称"), "type": translate("Models", "修改基地类型"), "region": translate("Models", "修改基地地区"),
+                 "agreement_date": translate("Models", "修改协议日期"), "people": translate("Models", "修改进吴人数"),
+                 "retained": translate("Models", "修改满六个月人数")}[column]
         return self.finish(self.session.update_base(label, self.unit_id, base_id, **{column: value}))
 
 
@@ -488,13 +489,13 @@ class TripsModel(RecordModel):
 
     def header(self, column: str) -> str:
         if column.startswith("verdict_count:"):
-            return tr("评价“{verdict}”份数").format(verdict=column.split(":", 1)[1])
+            return translate("Models", "评价“{verdict}”份数").format(verdict=column.split(":", 1)[1])
         if column.startswith("evidence:"):
             item = column.split(":", 1)[1]
             label = next((e.label for e in self.page.record_evidence if e.id == item), item)
-            return label + tr("（已查验）")
-        return {"date": tr("日期"), "place": tr("地点"), "mode": tr("方式"), "enterprises": tr("带吴江企业数"),
-                "verdict": tr("计分情况")}[column]
+            return label + translate("Models", "（已查验）")
+        return {"date": translate("Models", "日期"), "place": translate("Models", "地点"), "mode": translate("Models", "方式"), "enterprises": translate("Models", "带吴江企业数"),
+                "verdict": translate("Models", "计分情况")}[column]
 
     def editable(self, column: str) -> bool:
         return column != "verdict"
@@ -513,7 +514,7 @@ class TripsModel(RecordModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if seen else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.DisplayRole:
-                return tr("已查验") if seen else tr("未查验")
+                return translate("Models", "已查验") if seen else translate("Models", "未查验")
             return None
         if column.startswith("verdict_count:"):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -537,7 +538,7 @@ class TripsModel(RecordModel):
         column, trip_id = self.columns[index.column()], self.ids[index.row()]
         if column.startswith("evidence:") and role == Qt.ItemDataRole.CheckStateRole:
             seen = Qt.CheckState(value) == Qt.CheckState.Checked
-            return self.finish(self.session.tick_trip(tr("勾选赴外招聘依据"), self.unit_id, trip_id,
+            return self.finish(self.session.tick_trip(translate("Models", "勾选赴外招聘依据"), self.unit_id, trip_id,
                                                       column.split(":", 1)[1], seen))
         if role != Qt.ItemDataRole.EditRole:
             return False
@@ -547,7 +548,7 @@ class TripsModel(RecordModel):
             counts = {v: trip.evaluations.count(v) for v in self.session.rules.evaluation_verdicts}
             counts[wanted] = max(0, int(value))
             verdicts = [v for v in self.session.rules.evaluation_verdicts for _ in range(counts[v])]
-            return self.finish(self.session.set_trip_evaluations(tr("修改企业评价表"), self.unit_id, trip_id, verdicts))
+            return self.finish(self.session.set_trip_evaluations(translate("Models", "修改企业评价表"), self.unit_id, trip_id, verdicts))
         if column == "date":
             value = pydate(value)
             if value is None:
@@ -558,8 +559,8 @@ class TripsModel(RecordModel):
             value = str(value).strip()
             if not value:
                 return False
-        label = {"date": tr("修改活动日期"), "place": tr("修改活动地点"), "mode": tr("修改活动方式"),
-                 "enterprises": tr("修改带企业数")}[column]
+        label = {"date": translate("Models", "修改活动日期"), "place": translate("Models", "修改活动地点"), "mode": translate("Models", "修改活动方式"),
+                 "enterprises": translate("Models", "修改带企业数")}[column]
         return self.finish(self.session.update_trip(label, self.unit_id, trip_id, **{column: value}))
 
 
@@ -574,8 +575,8 @@ class DeliveriesModel(RecordModel):
         return self.session.unit(self.unit_id).deliveries
 
     def header(self, column: str) -> str:
-        return {"date": tr("输送日期"), "enterprise": tr("缺工企业"), "stars": tr("企业评分（星）"),
-                "verdict": tr("计分情况")}[column]
+        return {"date": translate("Models", "输送日期"), "enterprise": translate("Models", "缺工企业"), "stars": translate("Models", "企业评分（星）"),
+                "verdict": translate("Models", "计分情况")}[column]
 
     def editable(self, column: str) -> bool:
         return column != "verdict"
@@ -610,5 +611,5 @@ class DeliveriesModel(RecordModel):
             value = str(value).strip()
             if not value:
                 return False
-        label = {"date": tr("修改输送日期"), "enterprise": tr("修改缺工企业"), "stars": tr("修改企业评分")}[column]
+        label = {"date": translate("Models", "修改输送日期"), "enterprise": translate("Models", "修改缺工企业"), "stars": translate("Models", "修改企业评分")}[column]
         return self.finish(self.session.update_delivery(label, self.unit_id, did, **{column: value}))
