@@ -10,7 +10,17 @@ import sys
 from pathlib import Path
 
 
+def no_display() -> bool:
+    """On Linux without a graphical session Qt would abort with a message about xcb plugins."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
 def desktop(argv: list[str]) -> int:
+    if no_display():
+        from core.messages import Msg, render
+        print(render(Msg.of("cli.no_display")), file=sys.stderr)
+        return 2
     from ui.app import create_app, data_folder  # Qt only when the desktop is wanted
     from ui.main_window import MainWindow, ensure_demo
 

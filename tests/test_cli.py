@@ -83,3 +83,12 @@ def test_unknown_rule_set_is_named(tmp_path):
     data["rule_set"] = "wujiang-2031"
     result = run("score", str(write(tmp_path, data)))
     assert result.returncode == 2 and "wujiang-2031" in result.stderr
+
+
+def test_the_desktop_without_a_graphical_session_says_so_instead_of_aborting():
+    import os
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+                          env=env, timeout=60)
+    assert done.returncode == 2
+    assert "没有图形界面" in done.stderr and "Traceback" not in done.stderr
