@@ -44,9 +44,13 @@ def desktop(argv: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    # No command names end in .sqlite, so the desktop starts without importing the command line
+    # (it pulls in openpyxl, pyHanko and the rest: a third of a second).
+    if not argv or (len(argv) == 1 and argv[0].lower().endswith(".sqlite")):
+        return desktop(argv)
     from core import cli
 
-    if not argv or (len(argv) == 1 and argv[0] not in cli.COMMANDS and not argv[0].startswith("-")):
+    if len(argv) == 1 and argv[0] not in cli.COMMANDS and not argv[0].startswith("-"):
         return desktop(argv)
     return cli.main(argv)
 

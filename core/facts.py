@@ -17,8 +17,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from jsonschema import Draft202012Validator
-
 from core.identifiers import is_valid_uscc
 from core.messages import Msg
 from core.problems import Problem
@@ -131,6 +129,14 @@ def schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+@cache
+def schema_validator():
+    """The exchange format's validator. jsonschema is imported here, not at the top: it takes
+    longer to import than the rest of core, and the desktop needs it only at the first edit."""
+    from jsonschema import Draft202012Validator
+    return Draft202012Validator(schema())
+
+
 def load_year(path: str | Path, rule_set: RuleSet) -> tuple[Year | None, list[Problem]]:
     path = Path(path)
     try:
@@ -158,8 +164,7 @@ def json_path(parts: Iterable[Any]) -> str:
 
 def _schema_problems(data: Any, source: str) -> list[Problem]:
     problems = []
-    validator = Draft202012Validator(schema())
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         parts = list(error.absolute_path)
         kind = error.validator
         instance = error.instance
