@@ -7,7 +7,10 @@
 
 import os
 import sys
+import time
 from pathlib import Path
+
+STARTED = time.monotonic()  # CLOCK_MONOTONIC: comparable with the clock of the process that started us
 
 
 def no_display() -> bool:
@@ -21,11 +24,16 @@ def desktop(argv: list[str]) -> int:
         from core.messages import Msg, render
         print(render(Msg.of("cli.no_display")), file=sys.stderr)
         return 2
-    from ui.app import create_app, data_folder  # Qt only when the desktop is wanted
+    marks = [("main", STARTED)]  # start-up phases, reported with LEYE_EXIT_WHEN_SHOWN
+    from ui.app import PaintWatch, create_app, data_folder  # Qt only when the desktop is wanted
+    marks.append(("qt", time.monotonic()))
     from ui.main_window import MainWindow, ensure_demo
+    marks.append(("modules", time.monotonic()))
 
     app = create_app(sys.argv[:1])
+    marks.append(("app", time.monotonic()))
     window = MainWindow()
+    marks.append(("window", time.monotonic()))
     if argv:
         path = Path(argv[0])
     else:
@@ -37,10 +45,28 @@ def desktop(argv: list[str]) -> int:
     window.show()
     if path is not None:
         window.open_dataset(path)
-    if os.environ.get("LEYE_EXIT_WHEN_SHOWN"):  # bench/bench_startup.py: stop once the year is on screen
-        from PySide6.QtCore import QTimer
-        QTimer.singleShot(0, app.quit)
+    marks.append(("open", time.monotonic()))
+    if os.environ.get("LEYE_EXIT_WHEN_SHOWN"):  # bench/bench_startup.py: stop once the year is painted
+        def shown() -> None:
+            marks.append(("painted", time.monotonic()))
+            print(startup_report(window, marks), flush=True)
+            app.quit()
+        shown_watch = PaintWatch(window.workspace.year_widgets() if window.workspace else [window], shown)  # noqa: F841
     return app.exec()
+
+
+def startup_report(window, marks: list[tuple[str, float]]) -> str:
+    """One JSON line: when the window was painted (monotonic clock), each phase's milliseconds,
+    and what the window showed then."""
+    import json
+    phases = {label: round((t - marks[i - 1][1]) * 1000, 1) for i, (label, t) in enumerate(marks) if i}
+    shown = {}
+    if window.workspace is not None:
+        ws = window.workspace
+        shown = {"units": ws.unit_list.model().rowCount(), "unit": ws.unit_list.currentIndex().data(),
+                 "clause": ws.clause_page.title_label.text(), "points": ws.clause_page.points_label.text()}
+    return json.dumps({"started": STARTED, "painted": marks[-1][1], "phases": phases, "shown": shown},
+                      ensure_ascii=False)
 
 
 def main(argv: list[str]) -> int:

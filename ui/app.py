@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QStandardPaths, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QStandardPaths, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -68,3 +68,23 @@ def data_folder() -> Path:
     folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+class PaintWatch(QObject):
+    """Calls `done` once, right after every one of `widgets` has been painted: how the start-up
+    benchmark and its test know the year is on screen (not merely built)."""
+
+    def __init__(self, widgets, done):
+        super().__init__()
+        self._waiting = list(widgets)
+        self._done = done
+        for widget in self._waiting:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and watched in self._waiting:
+            self._waiting.remove(watched)
+            watched.removeEventFilter(self)
+            if not self._waiting:  # queued: runs once this paint pass (the whole window) is finished
+                QTimer.singleShot(0, self._done)
+        return False

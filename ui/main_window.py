@@ -207,6 +207,10 @@ class Workspace(QWidget):
 
     # ---------------------------------------------------------------- selection
 
+    def year_widgets(self) -> list[QWidget]:
+        """What shows the open year at first sight: the unit list and the clause page's text and points."""
+        return [self.unit_list.viewport(), self.clause_page.text_label, self.clause_page.points_label]
+
     def current_page(self) -> Page:
         return self.session.pages[self.page_index]
 
