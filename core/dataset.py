@@ -45,7 +45,7 @@ from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_ru
 PROGRAM_VERSION = "0.1.0"
 DATASET_FORMAT = "leye-wujiang-dataset"
 APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
 
@@ -318,9 +318,134 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
             for table in ("signatures", "certificates", "sheet_versions", "unit_locks")]
 
 
+CLAUSE_NOTES_SQL = """CREATE TABLE IF NOT EXISTS clause_notes (
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    clause_id TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (unit_id, clause_id)
+)"""
+
+# Schema 4 (issue 5): the people imported from Excel, where they came from, and what they feed.
+SCHEMA_V4_PEOPLE = (
+    # Where a base's people/retained (clauses 2.1, 2.2 and 4.2's denominator) come from: typed by hand
+    # (only paper exists) or the counts matched from the imported rosters (core/people.py).
+    "ALTER TABLE bases ADD COLUMN count_source TEXT NOT NULL DEFAULT 'hand' "
+    "CHECK (count_source IN ('hand', 'roster'))",
+    # Each imported workbook ("source"): importing the same source again replaces its rows (see
+    # Dataset.import_people for what "the same" is); the people rows go with it (ON DELETE CASCADE).
+    """CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,                                     -- resources/excel/import-kinds.toml
+        unit_id INTEGER REFERENCES units(id) ON DELETE CASCADE, -- NULL: a list for the whole year
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,                                   -- of the file's bytes
+        rows INTEGER NOT NULL CHECK (rows >= 0),
+        replaced_rows INTEGER NOT NULL DEFAULT 0,               -- rows of the sources it replaced
+        mapping TEXT NOT NULL DEFAULT '',                       -- JSON of the column mapping used, '' if none
+        imported_at TEXT NOT NULL,
+        imported_by INTEGER REFERENCES assessors(id)
+    )""",
+    "CREATE INDEX imports_by_source ON imports(kind, unit_id)",
+    # The assessor's decision on a person two units claim: who the person counts for, and why.
+    """CREATE TABLE conflict_assignments (
+        id_number TEXT PRIMARY KEY,
+        unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        reason TEXT NOT NULL CHECK (reason <> ''),
+        assigned_by INTEGER REFERENCES assessors(id),
+        assigned_at TEXT NOT NULL
+    )""",
+    # What the rosters carry beyond schema 1's columns; sheet and row locate the person in the file.
+    # months_enrolled holds the insured months (arrivals) or the traineeship/internship months.
+    "ALTER TABLE roster_entries ADD COLUMN import_id INTEGER REFERENCES imports(id) ON DELETE CASCADE",
+    "ALTER TABLE roster_entries ADD COLUMN gender TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE roster_entries ADD COLUMN phone TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE roster_entries ADD COLUMN arrival_date TEXT",
+    "ALTER TABLE roster_entries ADD COLUMN leave_date TEXT",
+    "ALTER TABLE roster_entries ADD COLUMN end_date TEXT",
+    "ALTER TABLE roster_entries ADD COLUMN sheet TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE roster_entries ADD COLUMN sheet_row INTEGER",
+    "CREATE INDEX roster_by_import ON roster_entries(import_id)",
+    # base_id is never set (a person's base is resolved by name when matching, so renaming a base
+    # keeps its people); its index only slowed every insert down.
+    "DROP INDEX roster_by_base",
+    # The monthly reports: rebuilt because a report's month may be unknown (a sheet named neither by
+    # month nor with a month column), which schema 1 did not allow.
+    "ALTER TABLE monthly_report_entries RENAME TO monthly_report_entries_v3",
+    "DROP INDEX monthly_by_id_number",
+    "DROP INDEX monthly_by_unit",
+    """CREATE TABLE monthly_report_entries (
+        id INTEGER PRIMARY KEY,
+        unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        import_id INTEGER REFERENCES imports(id) ON DELETE CASCADE,
+        month TEXT,                               -- YYYY-MM of the monthly delivery report; NULL: unknown
+        name TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        employer TEXT NOT NULL DEFAULT '',
+        base_name TEXT NOT NULL DEFAULT '',
+        arrival_date TEXT,
+        phone TEXT NOT NULL DEFAULT '',
+        sheet TEXT NOT NULL DEFAULT '',
+        sheet_row INTEGER,
+        source TEXT NOT NULL DEFAULT ''
+    )""",
+    "INSERT INTO monthly_report_entries (id, unit_id, month, name, id_number, employer, base_name, arrival_date, "
+    "source) SELECT id, unit_id, month, name, id_number, employer, base_name, arrival_date, source "
+    "FROM monthly_report_entries_v3",
+    "DROP TABLE monthly_report_entries_v3",
+    "CREATE INDEX monthly_by_id_number ON monthly_report_entries(id_number)",
+    "CREATE INDEX monthly_by_unit ON monthly_report_entries(unit_id, month)",
+    "CREATE INDEX monthly_by_import ON monthly_report_entries(import_id)",
+    # The district list: the unit it names (as written) and the months of traineeship.
+    "ALTER TABLE traineeship_list ADD COLUMN import_id INTEGER REFERENCES imports(id) ON DELETE CASCADE",
+    "ALTER TABLE traineeship_list ADD COLUMN unit_name TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE traineeship_list ADD COLUMN placement_months INTEGER",
+    "ALTER TABLE traineeship_list ADD COLUMN sheet TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE traineeship_list ADD COLUMN sheet_row INTEGER",
+    "CREATE INDEX traineeship_by_import ON traineeship_list(import_id)",
+    # The platform's delivery export names units as written; unit_id is set when a unit has that name.
+    "ALTER TABLE platform_delivery_records ADD COLUMN import_id INTEGER REFERENCES imports(id) ON DELETE CASCADE",
+    "ALTER TABLE platform_delivery_records ADD COLUMN unit_name TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE platform_delivery_records ADD COLUMN sheet TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE platform_delivery_records ADD COLUMN sheet_row INTEGER",
+    "CREATE INDEX platform_by_import ON platform_delivery_records(import_id)",
+    # The platform's composite rating of each unit (exact fraction text, e.g. "87/20").
+    """CREATE TABLE platform_ratings (
+        id INTEGER PRIMARY KEY,
+        import_id INTEGER REFERENCES imports(id) ON DELETE CASCADE,
+        unit_id INTEGER REFERENCES units(id) ON DELETE SET NULL,
+        unit_name TEXT NOT NULL,
+        rating TEXT NOT NULL,
+        sheet TEXT NOT NULL DEFAULT '',
+        sheet_row INTEGER,
+        source TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX platform_ratings_by_import ON platform_ratings(import_id)",
+)
+
+
+def _migrate_3_to_4(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """The Excel import (issue 5): imported sources, conflict assignments, the people tables' new
+    columns, each base's count source; and the clause notes, which schema 3 files may already have
+    (the desktop used to make the table with the first note). Statement by statement: executescript
+    would commit the migration's transaction."""
+    had_notes = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'clause_notes'").fetchone()
+    conn.execute(CLAUSE_NOTES_SQL)
+    for statement in SCHEMA_V4_PEOPLE:
+        conn.execute(statement)
+    changed = [] if had_notes else [("schema", "clause_notes", None, None, "CREATE TABLE")]
+    changed += [("schema", table, None, None, "CREATE TABLE")
+                for table in ("imports", "conflict_assignments", "platform_ratings")]
+    changed += [("schema", "bases", "count_source", None, "TEXT NOT NULL DEFAULT 'hand'")]
+    changed += [("schema", table, None, None, "ALTER TABLE")
+                for table in ("roster_entries", "monthly_report_entries", "traineeship_list",
+                              "platform_delivery_records")]
+    return changed
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
 # what it changed (action, table, field, old, new) for the audit trail.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
+                                                               3: _migrate_3_to_4}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
 
 # Key columns of each table, for the audit's record id.
@@ -329,10 +454,11 @@ KEYS: dict[str, tuple[str, ...]] = {
     "cancelled_licences": ("unit_id", "kind"), "trip_evaluations": ("trip_id", "position"),
     "management": ("unit_id",), "negatives": ("unit_id",), "grade_quotas": ("grade",), "meta": ("id",),
     "rule_sets": ("id",), "unit_locks": ("unit_id",), "certificates": ("fingerprint",),
+    "clause_notes": ("unit_id", "clause_id"), "conflict_assignments": ("id_number",),
 }
 UNIT_FIELDS = ("name", "credit_code", "new_member", "facts_final", "contact_person", "platform_rating",
                "insured_workers")
-BASE_FIELDS = ("name", "type", "region", "agreement_date", "people", "retained")
+BASE_FIELDS = ("name", "type", "region", "agreement_date", "people", "retained", "count_source")
 TRIP_FIELDS = ("date", "place", "mode", "enterprises")
 DELIVERY_FIELDS = ("date", "enterprise", "stars")
 NEGATIVE_COUNTS = ("collective_disputes_lost", "individual_disputes_lost", "complaints")
@@ -791,8 +917,10 @@ class Dataset:
 
         kinds = grouped(f"SELECT unit_id, kind FROM unit_kinds{where} ORDER BY unit_id, position")
         licences = grouped(f"SELECT unit_id, kind, number FROM licences{where} ORDER BY rowid")
-        base_rows = grouped(f"SELECT unit_id, id, name, type, agreement_date, people, retained, region FROM bases{where} "
-                            "ORDER BY unit_id, position, id")
+        # count_source came with schema 4; create_file writes older test files through this object too
+        source = "count_source" if self.schema_version >= 4 else "'hand'"
+        base_rows = grouped(f"SELECT unit_id, id, name, type, agreement_date, people, retained, region, {source} "
+                            f"FROM bases{where} ORDER BY unit_id, position, id")
         trip_rows = grouped(f"SELECT unit_id, id, date, place, mode, enterprises FROM trips{where} "
                             "ORDER BY unit_id, position, id")
         delivery_rows = grouped(f"SELECT unit_id, date, enterprise, stars FROM deliveries{where} "
@@ -830,8 +958,8 @@ class Dataset:
             result.append((uid, Unit(
                 name=name, credit_code=code, kinds=tuple(r[1] for r in kinds.get(uid, ())),
                 new_member=bool(new_member), facts_final=bool(final),
-                bases=tuple(Base(b[2], b[3], date(b[4]), MappingProxyType(base_ticks.get(b[1], {})), b[5], b[6], b[7])
-                            for b in base_rows.get(uid, ())),
+                bases=tuple(Base(b[2], b[3], date(b[4]), MappingProxyType(base_ticks.get(b[1], {})), b[5], b[6], b[7],
+                                 b[8]) for b in base_rows.get(uid, ())),
                 trips=tuple(Trip(date(t[2]), t[3], t[4], t[5], MappingProxyType(trip_ticks.get(t[1], {})),
                                  verdicts.get(t[1], ())) for t in trip_rows.get(uid, ())),
                 evidence=MappingProxyType({c: MappingProxyType(items) for c, items in unit_ticks.get(uid, {}).items()}),
@@ -1415,28 +1543,20 @@ class Dataset:
     # attachment removal, and an exact capture/restore of records so undo can bring a removed unit, base,
     # trip, delivery or attachment back with its original ids (later undo steps refer to those ids).
 
-    def _has_table(self, name: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                  (name,)).fetchone() is not None
-
     def clause_notes(self, unit_id: int | None = None) -> dict[tuple[int, str], str]:
         """The assessor's notes, {(unit id, clause id): text}; of one unit or of all."""
-        if not self._has_table("clause_notes"):
-            return {}
         sql = "SELECT unit_id, clause_id, note FROM clause_notes"
         rows = self._conn.execute(sql + (" WHERE unit_id = ?" if unit_id is not None else ""),
                                   () if unit_id is None else (unit_id,))
         return {(uid, clause_id): note for uid, clause_id, note in rows}
 
     def set_clause_note(self, by: int, unit_id: int, clause_id: str, note: str, reason: str | None = None) -> Edit:
-        """Set (or with "" remove) the assessor's note on one clause of a unit. The notes table is an
-        optional extension of schema 3, created by the first note written."""
+        """Set (or with "" remove) the assessor's note on one clause of a unit."""
         def change(tx: _Tx) -> None:
             tx.require("units", unit_id)
             if clause_id not in {c.id for c in self._rules.clauses} | {self._rules.negative.id}:
                 raise _Rejected(self._problem("fact.unknown_clause", field="clause_id",
                                               known=[c.id for c in self._rules.clauses]))
-            self._conn.execute(CLAUSE_NOTES_SQL)
             key = {"unit_id": unit_id, "clause_id": clause_id}
             exists = self._conn.execute("SELECT 1 FROM clause_notes WHERE unit_id = ? AND clause_id = ?",
                                         (unit_id, clause_id)).fetchone()
@@ -1480,8 +1600,6 @@ class Dataset:
         links: list[tuple[int, dict[str, Any]]] = []
 
         def take(table: str, where: str, params: Sequence[Any]) -> None:
-            if not self._has_table(table):
-                return
             cursor = conn.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", tuple(params))
             names = [d[0] for d in cursor.description]
             found = tuple(dict(zip(names, r)) for r in cursor)
@@ -1527,8 +1645,6 @@ class Dataset:
         """Put captured rows back with their original ids, as one audited edit (validated like any edit)."""
         def change(tx: _Tx) -> None:
             for table, found in snapshot.rows:
-                if table == "clause_notes":
-                    self._conn.execute(CLAUSE_NOTES_SQL)
                 for values in found:
                     tx.insert(table, values, hidden=("data", "png"))
                 if table in ("units", "grade_promotions", "unit_kinds"):
@@ -1550,13 +1666,6 @@ class Snapshot:
     units: tuple[int, ...] = ()
 
 
-CLAUSE_NOTES_SQL = """CREATE TABLE IF NOT EXISTS clause_notes (
-    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
-    clause_id TEXT NOT NULL,
-    note TEXT NOT NULL,
-    PRIMARY KEY (unit_id, clause_id)
-)"""
-KEYS["clause_notes"] = ("unit_id", "clause_id")
 # A unit's tables after `units`, parents before children (the foreign keys).
 UNIT_CAPTURE_TABLES = ("unit_kinds", "licences", "bases", "trips", "trip_evaluations", "deliveries", "evidence_ticks",
                        "management", "negatives", "credit_grades", "cancelled_licences", "grade_promotions",
@@ -1806,7 +1915,9 @@ def create_file(path: str | Path, rules: RuleSet, assessor: str, role: str = "",
                 edit = ds.import_year(1, year, reason="import")
                 if not edit.ok:
                     return list(edit.problems)
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # main only: schema 4's table rebuild (ALTER TABLE … RENAME) opens the temp database, whose
+            # checkpoint would fail with "database table is locked"
+            conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()  # the last connection: the write-ahead log is folded in and removed
         backup.fsync_path(part)

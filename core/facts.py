@@ -45,6 +45,14 @@ class Base:
     people: int = 0  # confirmed first-time arrivals (labour) or trainees/interns (school)
     retained: int = 0  # of those, still there after six months
     region: str = ""
+    # Where people/retained come from: COUNTS_BY_HAND (typed from paper) or COUNTS_FROM_ROSTERS (matched
+    # from the rosters imported into the dataset, core/people.py). Not part of the exchange format,
+    # which carries the counts themselves.
+    count_source: str = "hand"
+
+
+COUNTS_BY_HAND, COUNTS_FROM_ROSTERS = "hand", "roster"
+COUNT_SOURCES = (COUNTS_BY_HAND, COUNTS_FROM_ROSTERS)
 
 
 @dataclass(frozen=True)
