@@ -12,7 +12,7 @@ import hashlib
 import math
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -226,13 +226,23 @@ def load_rule_set(path: str | Path = DEFAULT_RULE_SET) -> RuleSet:
 
 def parse_rule_set(text: str, source: str = "<rule set>") -> RuleSet:
     try:
+        return _parse_rule_set(text)
+    except RuleSetError as exc:
+        raise RuleSetError(source, exc.problems) from None
+
+
+# Opening a year reads the same text up to three times (the check before opening, the open dataset,
+# the program's own copy to compare with): a RuleSet is immutable, so the first one is reused.
+@lru_cache(maxsize=8)
+def _parse_rule_set(text: str) -> RuleSet:
+    try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleSetError(source, [("(file)", f"not valid TOML: {exc}")]) from None
+        raise RuleSetError("", [("(file)", f"not valid TOML: {exc}")]) from None
     checker = _Checker()
     rule_set = checker.rule_set(data, text)
     if checker.problems:
-        raise RuleSetError(source, checker.problems)
+        raise RuleSetError("", checker.problems)
     assert rule_set is not None
     return rule_set
 

@@ -68,3 +68,60 @@ def test_opening_a_year_in_the_desktop_imports_nothing_heavy(tmp_path):
     lines = done.stdout.strip().splitlines()
     assert json.loads(lines[0])["shown"]["units"] == len(year.units)  # the year really was on screen
     assert lines[-1] == "LOADED []"
+
+
+def test_a_rule_set_text_is_parsed_once_and_a_bad_one_names_each_source():
+    from core.rules import DEFAULT_RULE_SET, RuleSetError, parse_rule_set
+    text = DEFAULT_RULE_SET.read_text(encoding="utf-8")
+    assert parse_rule_set(text, "a") is parse_rule_set(text, "b") is load_rule_set()
+    broken = text.replace("format = 1", "format = 99", 1)
+    for source in ("first.toml", "second.toml"):
+        try:
+            parse_rule_set(broken, source)
+        except RuleSetError as exc:
+            assert exc.source == source and exc.problems[0][0] == "format"
+        else:
+            raise AssertionError("a wrong format must be refused")
+
+
+def test_backup_names_are_read_without_strptime(tmp_path):
+    import datetime as dt
+    from core import backup
+    folder = backup.backup_dir(tmp_path / "year.sqlite")
+    folder.mkdir()
+    for name in ("year-20221231-235959.sqlite", "year-20240229-000001-2.sqlite", "year-20230101-080000-damaged.sqlite"):
+        (folder / name).write_bytes(b"x")
+    assert [(b.taken_at, b.label) for b in backup.list_backups(tmp_path / "year.sqlite")] == [
+        (dt.datetime(2024, 2, 29, 0, 0, 1), ""), (dt.datetime(2023, 1, 1, 8, 0), "damaged"),
+        (dt.datetime(2022, 12, 31, 23, 59, 59), "")]
+
+
+def test_the_other_tabs_are_built_when_first_shown(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings, QStandardPaths
+    from ui.app import create_app
+    from ui.main_window import MainWindow, ensure_demo
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    create_app()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    ws = window.workspace
+    tabs = (ws.overview_tab, ws.year_tab, ws.grade_tab)
+    assert not any(tab.is_built() for tab in tabs)  # opening the year builds only the clause page
+    uid = ws.unit_id
+    assert window.session.mark_final("标记数据已定稿", [uid], False).ok  # an edit before the tabs exist
+    ws.tabs.setCurrentIndex(2)
+    assert ws.year_tab.is_built() and not ws.grade_tab.is_built()
+    name = window.session.unit(uid).name
+    row = next(r for r in range(ws.year_view.model.rowCount())
+               if ws.year_view.model.data(ws.year_view.model.index(r, 1)) == name)
+    assert ws.year_view.model.data(ws.year_view.model.index(row, ws.year_view.model.headers.index("数据"))) == "未定稿"
+    assert "共 13 家运营单位" in ws.year_view.note.text()  # refreshed when first shown
+    ws.tabs.setCurrentIndex(1)
+    assert ws.overview.title.text() == name
+    ws.tabs.setCurrentIndex(3)
+    assert ws.grade_view.model.rowCount() == 13
+    window.close()

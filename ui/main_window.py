@@ -21,8 +21,9 @@ from core.session import Session
 from ui.clause_page import ClausePage
 from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
 from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, problems_text, progress_text
+from ui.pdf_actions import PdfActions
 from ui.undo import UndoActions
-from ui.views import GradeView, OverviewView, YearView
+from ui.views import GradeView, LazyTab, OverviewView, YearView
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_JSON = ROOT / "resources" / "demo" / "demo-2022.json"
@@ -188,13 +189,12 @@ class Workspace(QWidget):
         self.splitter.setSizes([230, 210, 920])
         self.tabs.addTab(self.splitter, self.tr("逐条考核"))
 
-        self.overview = OverviewView(session)
-        self.tabs.addTab(self.overview, self.tr("单位概览"))
-        self.year_view = YearView(session, window.show_problems)
-        self.year_view.open_unit.connect(self.show_unit)
-        self.tabs.addTab(self.year_view, self.tr("年度总表"))
-        self.grade_view = GradeView(session, window.show_problems)
-        self.tabs.addTab(self.grade_view, self.tr("等级评定"))
+        self.overview_tab = LazyTab(lambda: OverviewView(session))
+        self.tabs.addTab(self.overview_tab, self.tr("单位概览"))
+        self.year_tab = LazyTab(self._make_year_view)
+        self.tabs.addTab(self.year_tab, self.tr("年度总表"))
+        self.grade_tab = LazyTab(lambda: GradeView(session, window.show_problems))
+        self.tabs.addTab(self.grade_tab, self.tr("等级评定"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._dirty = {1, 2, 3}
 
@@ -206,6 +206,23 @@ class Workspace(QWidget):
             self.clause_page.set_context(None, None)
 
     # ---------------------------------------------------------------- selection
+
+    @property
+    def overview(self) -> OverviewView:
+        return self.overview_tab.view()
+
+    @property
+    def year_view(self) -> YearView:
+        return self.year_tab.view()
+
+    @property
+    def grade_view(self) -> GradeView:
+        return self.grade_tab.view()
+
+    def _make_year_view(self) -> YearView:
+        view = YearView(self.session, self.window_.show_problems)
+        view.open_unit.connect(self.show_unit)
+        return view
 
     def year_widgets(self) -> list[QWidget]:
         """What shows the open year at first sight: the unit list and the clause page's text and points."""
@@ -392,6 +409,7 @@ class MainWindow(QMainWindow):
         ]
         for action in self.nav_actions:
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.pdf_actions = PdfActions(self, bar)  # 签章: signatures, PDF export, unlock, verify, keys
 
     def _go(self, step: int) -> None:
         if self.workspace:

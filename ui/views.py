@@ -17,6 +17,26 @@ from ui.models import ID_ROLE, SORT_ROLE, GradeTableModel, OverviewModel, YearTa
 Report = Callable[[list[str]], None]
 
 
+class LazyTab(QWidget):
+    """A tab whose view is made the first time it is needed (shown, or asked for): the year opens
+    without building, sizing and filling the tables of tabs nobody has looked at yet."""
+
+    def __init__(self, build: Callable[[], QWidget], parent=None):
+        super().__init__(parent)
+        self._build = build
+        self._view: QWidget | None = None
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def view(self) -> QWidget:
+        if self._view is None:
+            self._view = self._build()
+            self.layout().addWidget(self._view)
+        return self._view
+
+    def is_built(self) -> bool:
+        return self._view is not None
+
+
 def table_view() -> QTableView:
     view = QTableView()
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
