@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from core.assessment import Page, pages, unit_progress
-from core.dataset import Attachment, Dataset, Edit, Snapshot
+from core.dataset import Attachment, Dataset, Edit, Signature, Snapshot, UnitLock
 from core.engine import UnitResult, YearResult, score_year
 from core.facts import Unit, Year
 from core.formulas import ClauseResult
@@ -46,7 +46,17 @@ class Session:
         self.year: Year = self.ds.year()
         self._units: dict[int, Unit] = dict(zip(self.unit_ids, self.year.units))
         self._notes: dict[tuple[int, str], str] = self.ds.clause_notes()
+        self._locks: dict[int, UnitLock] = {}
+        for uid in self.unit_ids:
+            self._read_lock(uid)
         self._score()
+
+    def _read_lock(self, unit_id: int) -> None:
+        lock = self.ds.unit_lock(unit_id) if self.ds.schema_version >= 3 else None
+        if lock is None:
+            self._locks.pop(unit_id, None)
+        else:
+            self._locks[unit_id] = lock
 
     def _score(self) -> None:
         self.result: YearResult = score_year(self.rules, self.year)
@@ -61,6 +71,7 @@ class Session:
             self._units[uid] = unit
             self._notes = {k: v for k, v in self._notes.items() if k[0] != uid}
             self._notes.update(self.ds.clause_notes(uid))
+            self._read_lock(uid)
         self.year = replace(self.year, units=tuple(self._units[u] for u in self.unit_ids))
         self._score()
 
@@ -106,8 +117,16 @@ class Session:
     def promotions(self) -> list[tuple[int, int, str, str]]:
         return self.ds.promotions()
 
+    def lock(self, unit_id: int) -> UnitLock | None:
+        """The lock a signed score sheet put on the unit (its version), or None: the facts can be edited."""
+        return self._locks.get(unit_id)
+
     def locked(self, unit_id: int) -> bool:
-        return self.ds.schema_version >= 3 and self.ds.unit_lock(unit_id) is not None
+        return unit_id in self._locks
+
+    def signatures(self, unit_id: int | None) -> list[Signature]:
+        """The handwritten signatures stored for a unit's documents (None: for the year summary)."""
+        return self.ds.signatures(unit_id) if self.ds.schema_version >= 3 else []
 
     # ---------------------------------------------------------------- the edit machinery
 
@@ -338,6 +357,43 @@ class Session:
     def remove_attachment(self, label: str, unit_id: int, attachment_id: int) -> Edit:
         return self._removed(label, self.ds.capture(attachment_id=attachment_id),
                              lambda r: self.ds.remove_attachment(self.by, attachment_id, r), [unit_id])
+
+    # ---------------------------------------------------------------- signatures, signed sheets, reopening
+
+    def add_signature(self, label: str, unit_id: int | None, document: str, role: str, name: str, png: bytes,
+                      title: str = "") -> Edit:
+        """A handwritten signature from the signature pad (allowed on a locked unit: it is not a fact)."""
+        return self._added(label, lambda: self.ds.add_signature(self.by, document, role, name, png, unit_id=unit_id,
+                                                                title=title),
+                           lambda sid: self.ds.capture(signature_id=sid),
+                           lambda sid, r: self.ds.remove_signature(self.by, sid, r), [])
+
+    def remove_signature(self, label: str, signature_id: int) -> Edit:
+        return self._removed(label, self.ds.capture(signature_id=signature_id),
+                             lambda r: self.ds.remove_signature(self.by, signature_id, r), [])
+
+    def record_signed(self, kind: str, unit_id: int | None, version: int | None, fingerprint: str, subject: str,
+                      pdf_sha256: str, reason: str) -> Edit:
+        """A document signed outside this dataset's connection (the export worker signs on a scratch
+        copy): a score sheet finalizes and locks its unit as `version`; any signed document makes its
+        certificate known to the year. Not undoable: the signed file exists."""
+        if kind == "sheet":
+            edit = self.ds.finalize_unit(self.by, unit_id, version, fingerprint, subject, pdf_sha256, reason)
+        elif self.ds.known_certificate(fingerprint) is None:
+            edit = self.ds.add_certificate(self.by, fingerprint, subject, reason)
+        else:
+            return Edit()
+        if edit.ok:  # the unit's facts became final; the year is re-scored (its ranking clauses may settle)
+            self.refresh(frozenset([unit_id]) if kind == "sheet" else frozenset())
+        return edit
+
+    def reopen(self, unit_id: int, reason: str) -> Edit:
+        """Unlock a unit whose score sheet was signed; the reason is required and audited. Not undoable
+        (locking again takes a newly signed sheet); earlier steps of the unit can be undone again."""
+        edit = self.ds.reopen_unit(self.by, unit_id, reason)
+        if edit.ok:
+            self.refresh(frozenset([unit_id]))
+        return edit
 
     # ---------------------------------------------------------------- grades
 

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
                                QSpinBox, QSplitter, QStyle, QStyledItemDelegate, QTableView, QTextBrowser, QVBoxLayout,
@@ -24,7 +24,7 @@ from core.assessment import (BASES, DELIVERIES, INSURED_WORKERS, MANAGEMENT, NEG
 from core.messages import format_number, render
 from core.session import Session
 from ui.models import (CHOICES_ROLE, PROGRESS_COLOURS, BasesModel, DeliveriesModel, RecordModel, TripsModel,
-                       problems_text, progress_text)
+                       local_time, problems_text, progress_text)
 
 COMMIT_DELAY_MS = 400  # typing pauses this long before the value is saved and scored
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -149,6 +149,22 @@ class ClausePage(QWidget):
         head.addWidget(self.progress_label)
         outer.addLayout(head)
 
+        # A signed score sheet locks the unit: the page turns read-only and says how to unlock.
+        self.lock_banner = QFrame()
+        self.lock_banner.setObjectName("lockBanner")
+        self.lock_banner.setStyleSheet("#lockBanner { background: #fff3d4; border: 1px solid #d9a93f; border-radius: 4px; }")
+        banner = QHBoxLayout(self.lock_banner)
+        banner.setContentsMargins(10, 4, 4, 4)
+        self.lock_label = QLabel()
+        self.lock_label.setWordWrap(True)
+        self.lock_label.setStyleSheet("color: #6b4a00; font-weight: bold;")
+        self.reopen_button = QPushButton(self.tr("解锁（重新开放）…"))
+        self.reopen_button.clicked.connect(self._reopen)
+        banner.addWidget(self.lock_label, 1)
+        banner.addWidget(self.reopen_button)
+        self.lock_banner.hide()
+        outer.addWidget(self.lock_banner)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("clauseSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -199,9 +215,9 @@ class ClausePage(QWidget):
         self.add_attachment_button.clicked.connect(self._choose_attachment)
         open_button = QPushButton(self.tr("打开"))
         open_button.clicked.connect(self._open_selected_attachment)
-        remove_button = QPushButton(self.tr("删除"))
-        remove_button.clicked.connect(self._remove_selected_attachment)
-        for b in (self.add_attachment_button, open_button, remove_button):
+        self.remove_attachment_button = QPushButton(self.tr("删除"))
+        self.remove_attachment_button.clicked.connect(self._remove_selected_attachment)
+        for b in (self.add_attachment_button, open_button, self.remove_attachment_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -264,6 +280,7 @@ class ClausePage(QWidget):
         if page is None or unit_id is None or unit_id not in self.session.unit_ids:
             self.unit_id = None
             self.title_label.setText(self.tr("请先在左侧选择或添加运营单位"))
+            self.lock_banner.hide()
             self.setEnabled(unit_id is not None)
             return
         self.setEnabled(True)
@@ -636,10 +653,35 @@ class ClausePage(QWidget):
             self.note_edit.setPlainText(note)
             self.note_edit.blockSignals(False)
         self._load_attachments()
+        self._show_lock()
         if page.clause is None:
             self._show_negative()
         else:
             self._show_points()
+
+    def _show_lock(self) -> None:
+        """Locked by a signed score sheet: a banner, and nothing on the page can be changed (core refuses
+        the edits anyway; the page does not invite them)."""
+        lock = self.session.lock(self.unit_id)
+        if lock is not None:
+            self.lock_label.setText(self.tr("已签章定稿（第 {version} 版，{time}），本单位数据只读；修改须先解锁。").format(
+                version=lock.version, time=local_time(lock.locked_at)))
+        self.lock_banner.setVisible(lock is not None)
+        read_only = lock is not None
+        for box in (self.facts_box, self.evidence_group):
+            for widget in box.findChildren(QWidget):
+                if isinstance(widget, (QAbstractSpinBox, QLineEdit)):
+                    widget.setReadOnly(read_only)
+                elif isinstance(widget, (QCheckBox, QComboBox, QPushButton)):
+                    widget.setEnabled(not read_only)
+        self.note_edit.setReadOnly(read_only)
+        self.add_attachment_button.setEnabled(not read_only)
+        self.remove_attachment_button.setEnabled(not read_only)
+
+    def _reopen(self) -> None:
+        from ui.pdf_dialogs import reopen_unit  # the PDF dialogs load pyHanko's helpers lazily; only when asked
+        if self.unit_id is not None:
+            reopen_unit(self, self.session, self.unit_id, self.problems.emit)
 
     def _set(self, key: str, setter: str, value: Any) -> None:
         widget = self.value_widgets.get(key)

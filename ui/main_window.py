@@ -21,6 +21,7 @@ from core.session import Session
 from ui.clause_page import ClausePage
 from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
 from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, problems_text, progress_text
+from ui.pdf_actions import PdfActions
 from ui.undo import UndoActions
 from ui.views import GradeView, LazyTab, OverviewView, YearView
 
@@ -408,6 +409,7 @@ class MainWindow(QMainWindow):
         ]
         for action in self.nav_actions:
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.pdf_actions = PdfActions(self, bar)  # 签章: signatures, PDF export, unlock, verify, keys
 
     def _go(self, step: int) -> None:
         if self.workspace:

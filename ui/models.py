@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QCoreApplication, QDate, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QCoreApplication, QDate, QDateTime, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
@@ -42,6 +42,12 @@ def progress_text(state: str) -> str:
 
 def number(value: Any, decimals: int = 2) -> str:
     return format_number(value, decimals)
+
+
+def local_time(iso: str) -> str:
+    """A stored ISO timestamp (UTC) as the assessor's local time, to the minute."""
+    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODateWithMs)
+    return moment.toLocalTime().toString("yyyy-MM-dd HH:mm") if moment.isValid() else iso
 
 
 def problems_text(edit) -> list[str]:
@@ -93,7 +99,8 @@ class UnitListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             result = self.session.unit_result(uid)
             done = sum(1 for s in self.progress(uid).values() if s == DONE)
-            final = translate("Models", " · 已定稿") if unit.facts_final else ""
+            final = (translate("Models", " · 已签章") if self.session.locked(uid) else
+                     translate("Models", " · 已定稿") if unit.facts_final else "")
             return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
                 name=unit.name, total=number(result.total), grade=result.grade, done=done,
                 count=len(self.session.rules.clauses), final=final)
@@ -369,7 +376,7 @@ class RecordModel(QAbstractTableModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         column = self.columns[index.column()]
-        if self.editable(column):
+        if self.editable(column) and not self.session.locked(self.unit_id):  # a signed sheet locked the unit
             if column.startswith("evidence:"):
                 flags |= Qt.ItemFlag.ItemIsUserCheckable
             else:

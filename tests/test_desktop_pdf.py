@@ -1,0 +1,392 @@
+"""The PDF documents from the desktop, as the assessor uses them (pytest-qt, offscreen): sign on the
+signature pad, make a key, export a signed score sheet (which locks the unit: the clause page turns
+read-only until it is reopened with a reason), verify PDFs dropped on the verify dialog (intact and
+modified), and cancel a bulk export midway. Screenshots go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl  # noqa: E402
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter  # noqa: E402
+from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton  # noqa: E402
+
+from core.dataset import normal_fingerprint  # noqa: E402
+from core.signing import key_info, verify_pdf  # noqa: E402
+from tests.test_desktop import SHOTS, shot, type_chinese, window  # noqa: E402,F401  (window is a fixture)
+from tests.test_signing import flip_inside_signed_range  # noqa: E402
+
+PASSWORD = "desk-pass-2022"  # ASCII: typed with keyClicks
+
+
+@pytest.fixture
+def profile(tmp_path, monkeypatch) -> Path:
+    """The user's profile and cache folders (keys live there) inside the test's folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def demo(window, tmp_path):
+    """The demo year open in the window (13 units)."""
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    return window
+
+
+def shot_over(window, dialog, name: str) -> Path:
+    """The window at 1366×768 with the dialog drawn over its middle, as the assessor sees it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    canvas = window.grab()
+    picture = dialog.grab()
+    bar = 28  # a title bar like the system draws (offscreen windows have none)
+    x = (canvas.width() - picture.width()) // 2
+    y = max(bar, (canvas.height() - picture.height() + bar) // 2)
+    painter = QPainter(canvas)
+    painter.fillRect(canvas.rect(), QColor(0, 0, 0, 70))  # the window behind a modal dialog
+    painter.fillRect(x - 1, y - bar - 1, picture.width() + 2, picture.height() + bar + 2, QColor(90, 90, 90))
+    painter.fillRect(x, y - bar, picture.width(), bar, QColor(232, 232, 236))
+    painter.setPen(QColor(30, 30, 30))
+    painter.drawText(x + 10, y - bar, picture.width() - 20, bar, Qt.AlignmentFlag.AlignVCenter, dialog.windowTitle())
+    painter.drawPixmap(x, y, picture)
+    painter.end()
+    path = SHOTS / f"{name}.png"
+    assert canvas.save(str(path))
+    return path
+
+
+def draw(qtbot, pad, points: list[tuple[int, int]]) -> None:
+    """One stroke with the mouse: press, move through the points, release."""
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(*points[0]))
+    for x, y in points[1:]:
+        qtbot.mouseMove(pad, QPoint(x, y))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(*points[-1]))
+
+
+def scrawl(qtbot, pad) -> None:
+    """A name-like scrawl: three strokes."""
+    draw(qtbot, pad, [(60 + i * 6, 110 + (18 if i % 4 < 2 else -18) + i) for i in range(30)])
+    draw(qtbot, pad, [(150, 60), (160, 90), (172, 130), (185, 150), (200, 146)])
+    draw(qtbot, pad, [(230 + i * 8, 100 - (i % 3) * 14) for i in range(20)])
+
+
+def image_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+    count = 0
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        objects = page.get("/Resources", {}).get("/XObject", {}) or {}
+        count += sum(1 for o in objects.values() if o.get_object().get("/Subtype") == "/Image")
+    return count
+
+
+def make_key(qtbot, parent, name: str = "张三") -> Path:
+    from ui.pdf_dialogs import NewKeyDialog, preferred_key
+    dialog = NewKeyDialog("", "", parent)
+    dialog.show()
+    type_chinese(dialog.name, name)
+    type_chinese(dialog.organisation, "吴江区人社局")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClicks(dialog.again, PASSWORD[:-1] + "X")
+    assert not dialog.ok.isEnabled() and "不一致" in dialog.error.text()
+    dialog.again.clear()
+    qtbot.keyClicks(dialog.again, PASSWORD)
+    assert dialog.ok.isEnabled() and dialog.where.text().endswith(f"keys{os.sep}{name}.p12")
+    worker = dialog.create()
+    assert worker is not None and worker.wait(60)
+    assert dialog.info is not None and dialog.info.name == name
+    assert preferred_key() == dialog.info.path
+    return dialog.info.path
+
+
+def export_dialog(window, kind: str, target: Path, sign: bool):
+    from ui.pdf_dialogs import ExportDialog
+    dialog = ExportDialog(window.session, window.current_unit_id(), kind, window)
+    dialog.show()
+    dialog.sign.setChecked(sign)
+    dialog.path.setText(str(target))
+    dialog._path_edited = True
+    return dialog
+
+
+# ------------------------------------------------------------------ the signature pad
+
+def test_a_signature_drawn_on_the_pad_is_stored_undoable_and_drawn_into_the_pdf(qtbot, demo, tmp_path):
+    from ui.signature_pad import SignatureDialog, SignaturesDialog
+    window = demo
+    session = window.session
+    uid = window.current_unit_id()
+    dialog = SignatureDialog(session, uid, "sheet", window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    pad = dialog.pad
+    assert pad.is_empty() and not dialog.save_button.isEnabled()
+    assert dialog.name.text() == "演示考核人员"  # the assessor's line: the session's assessor
+    scrawl(qtbot, pad)
+    assert len(pad.strokes) == 3 and len(pad.strokes[0].points) > 20
+    dialog.undo_button.click()
+    assert len(pad.strokes) == 2
+    dialog.clear_button.click()
+    assert pad.is_empty() and not dialog.save_button.isEnabled()
+    scrawl(qtbot, pad)
+    dialog.title.clear()
+    type_chinese(dialog.title, "考核组长")
+    shot_over(window, dialog, "signature-pad")
+    png = pad.to_png()
+    assert dialog.save()
+
+    stored = session.signatures(uid)
+    assert [(s.document, s.role, s.name, s.title) for s in stored] == [("sheet", "assessor", "演示考核人员", "考核组长")]
+    image = QImage.fromData(stored[0].png)
+    assert stored[0].png == png and image.hasAlphaChannel()
+    assert image.pixelColor(0, 0).alpha() == 0  # transparent background
+    inked = sum(1 for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)
+                if image.pixelColor(x, y).alpha() > 200)
+    assert inked > 30
+    assert any(e.table_name == "signatures" and e.action == "insert" for e in session.ds.audit_entries("signatures"))
+
+    # undo and redo (the same record comes back)
+    window.undo.undo()
+    assert session.signatures(uid) == []
+    window.undo.redo()
+    assert [s.id for s in session.signatures(uid)] == [stored[0].id]
+
+    # the score sheet exported from the app carries it
+    out = tmp_path / "草稿.pdf"
+    export = export_dialog(window, "sheet", out, sign=False)
+    assert export.export().wait(60)
+    assert out.is_file() and image_count(out.read_bytes()) >= 1
+    assert "草稿" in export.status.text() or "已导出" in export.status.text()
+
+    # the manager lists it, shows it, removes it after confirmation (undoable)
+    manager = SignaturesDialog(session, uid, window)
+    manager.show()
+    assert manager.table.rowCount() == 1 and manager.table.item(0, 2).text() == "演示考核人员"
+    assert not manager.preview.pixmap().isNull()
+    assert manager.remove_selected(confirm=False)
+    assert manager.table.rowCount() == 0 and session.signatures(uid) == []
+    window.undo.undo()
+    assert len(session.signatures(uid)) == 1
+
+
+# ------------------------------------------------------------------ keys, a signed sheet, the lock
+
+def reopen_through_the_banner(qtbot, page, reason: str) -> None:
+    """Click 解锁（重新开放）… on the banner and answer the dialog it opens (modal: driven by a timer)."""
+    from ui.pdf_dialogs import ReopenDialog
+    seen = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReopenDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen["ok_before"] = dialog.ok.isEnabled()
+        dialog.reason.setFocus()
+        type_chinese(dialog.reason, reason)
+        seen["ok_after"] = dialog.ok.isEnabled()
+        shot_over(page.window(), dialog, "reopen-dialog")
+        dialog.ok.click()
+
+    QTimer.singleShot(0, answer)
+    page.reopen_button.click()
+    assert seen == {"ok_before": False, "ok_after": True}
+
+
+def test_a_signed_sheet_from_the_app_verifies_and_locks_the_unit_until_reopened(qtbot, demo, profile, tmp_path):
+    window = demo
+    session = window.session
+    ws = window.workspace
+    uid = window.current_unit_id()
+    name = session.unit(uid).name
+    key = make_key(qtbot, window)
+    assert key.parent == profile / "leye-wujiang" / "keys" and key_info(key, PASSWORD).organisation == "吴江区人社局"
+
+    out = tmp_path / "评分表.pdf"
+    dialog = export_dialog(window, "sheet", out, sign=True)
+    assert dialog.key.currentData() == str(key)
+    assert "第 1 版" in dialog.sign_note.text() and "锁定" in dialog.sign_note.text()
+    assert dialog.export() is None and "密码" in dialog.status.text()  # no password yet: nothing happens
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    shot_over(window, dialog, "export-dialog")
+    worker = dialog.export()
+    assert worker is not None and worker.wait(120), dialog.status.text()
+    assert out.is_file(), dialog.status.text()
+    assert "第 1 版" in dialog.status.text() and "已签名" in dialog.status.text() and "锁定" in dialog.status.text()
+    assert not dialog.password.isEnabled()  # the opened key stays for this dialog; no second password
+
+    # verified by core: intact, signed by the key, known to the year
+    known = {c.fingerprint for c in session.ds.certificates()}
+    check = verify_pdf(out.read_bytes(), name=out.name, known=lambda fp: normal_fingerprint(fp) in known)
+    info = key_info(key, PASSWORD)
+    assert check.intact and check.known and check.signatures[0].signer == "张三"
+    assert check.signatures[0].fingerprint == info.fingerprint
+    assert session.ds.sheet_versions(uid)[-1].version == 1
+
+    # the unit is locked: the page says so and refuses edits
+    assert session.locked(uid)
+    page = ws.clause_page
+    ws.go_page(0)
+    QApplication.processEvents()
+    assert page.lock_banner.isVisible() and "已签章定稿（第 1 版" in page.lock_label.text()
+    boxes = [w for w in page.facts_box.findChildren(QCheckBox)] + list(page.evidence_boxes.values())
+    assert page.reopen_button.isEnabled() and page.note_edit.isReadOnly()
+    assert all(not b.isEnabled() for b in boxes)
+    model = next(iter(page.record_models.values()))
+    flags = model.flags(model.index(0, model.columns.index("evidence:agreement")))
+    assert not flags & Qt.ItemFlag.ItemIsUserCheckable
+    assert not model.setData(model.index(0, model.columns.index("name")), "改名基地")
+    assert "已签名定稿" in window.last_problems[0]
+    edit = session.set_insured_workers("修改投保人数", uid, 999)
+    assert [p.message.code for p in edit.problems] == ["dataset.unit_locked"]
+    assert "已签章" in ws.unit_model.data(ws.unit_model.index(ws.unit_model.row_of(uid)))
+    shot(window, "clause-page-locked")
+    dialog.reject()
+    QSettings().sync()
+    for stored in (tmp_path / "settings").rglob("*"):  # the password is never written anywhere
+        assert not stored.is_file() or PASSWORD.encode() not in stored.read_bytes()
+
+    # reopened with a reason (audited): the page is editable again, the next sheet is version 2
+    reopen_through_the_banner(qtbot, page, "单位补交了基地协议原件，需重新核查")
+    assert not session.locked(uid) and not page.lock_banner.isVisible()
+    assert all(b.isEnabled() for b in page.evidence_boxes.values()) and not page.note_edit.isReadOnly()
+    assert session.set_insured_workers("修改投保人数", uid, 120).ok
+    reopened = [e for e in session.ds.audit_entries("unit_locks") if e.action == "delete"]
+    assert reopened and reopened[-1].reason == "单位补交了基地协议原件，需重新核查"
+    again = export_dialog(window, "sheet", tmp_path / "x.pdf", sign=False)
+    again._path_edited = False
+    again._update()
+    assert again.path.text().endswith(f"{name}-考核评分表-第2版（草稿）.pdf")
+    again.reject()
+
+
+# ------------------------------------------------------------------ verify
+
+def drop(dialog, paths: list[Path]) -> bool:
+    """Drag files over the dialog (through Qt's event delivery) and drop them (the handler directly:
+    offscreen Qt delivers a drop only inside a real drag). True when the drag was accepted."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(dialog, enter)
+    if not enter.isAccepted():
+        return False
+    dialog.dropEvent(QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+    return True
+
+
+def signed_summary(window, tmp_path: Path, qtbot) -> Path:
+    out = tmp_path / "汇总表.pdf"
+    dialog = export_dialog(window, "summary", out, sign=True)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    assert dialog.export().wait(120) and out.is_file(), dialog.status.text()
+    dialog.reject()
+    return out
+
+
+def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, profile, tmp_path):
+    from ui.pdf_dialogs import VerifyDialog, known_fingerprints
+    window = demo
+    make_key(qtbot, window, "李四")
+    signed = signed_summary(window, tmp_path, qtbot)
+    modified = tmp_path / "汇总表-改动.pdf"
+    modified.write_bytes(flip_inside_signed_range(signed.read_bytes()))
+
+    dialog = VerifyDialog(known_fingerprints(window.session), window.session.ds.path.name, window)
+    dialog.show()
+    assert not drop(dialog, [tmp_path / "settings"])  # not a PDF: the drag is refused
+    assert drop(dialog, [signed])
+    assert dialog.worker.wait(60)
+    result = dialog.results[signed]
+    assert result.intact and result.known
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
+    assert verdicts == ["完好：签名后未被改动"]
+    texts = " ".join(label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop)))
+    assert "李四（吴江区人社局）" in texts and "是，与本年度数据文件登记的证书一致" in texts
+    assert result.signatures[0].fingerprint[:20] in texts
+    shot_over(window, dialog, "verify-dialog-intact")
+
+    dialog.clear()
+    assert drop(dialog, [modified, signed])  # several at once
+    assert dialog.worker.wait(60)
+    assert not dialog.results[modified].intact and dialog.results[signed].intact
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
+    assert verdicts[0].startswith("已被修改") and verdicts[1].startswith("完好")
+    shot_over(window, dialog, "verify-dialog-modified")
+
+    # without a year open: intact, and the certificate is not checked
+    alone = VerifyDialog(None, None, window)
+    assert drop(alone, [signed])
+    assert alone.worker.wait(60) and alone.results[signed].intact and alone.results[signed].known is None
+
+
+# ------------------------------------------------------------------ bulk export in a worker
+
+def press_cancel(dialog) -> None:
+    """The 取消 button of the export's progress dialog."""
+    dialog.progress.findChild(QPushButton).click()
+
+
+def test_cancelling_the_bulk_export_stops_it_between_files_and_the_window_keeps_working(qtbot, demo, tmp_path):
+    window = demo
+    folder = tmp_path / "全部评分表"
+    dialog = export_dialog(window, "all_sheets", folder, sign=False)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    worker = dialog.export()
+    assert worker is not None
+    written = []
+    worker.produced.connect(lambda item: (written.append(item), press_cancel(dialog) if len(written) == 2 else None))
+    assert worker.wait(120)
+    timer.stop()
+    files = sorted(folder.glob("*.pdf"))
+    assert dialog.outcome.cancelled
+    assert 2 <= len(files) < len(window.session.unit_ids), [f.name for f in files]
+    assert len(files) == len(dialog.outcome.written)
+    assert not [p for p in folder.iterdir() if not p.name.endswith(".pdf")]  # no half-written file
+    assert all(f.read_bytes().startswith(b"%PDF") and f.read_bytes().rstrip().endswith(b"%%EOF") for f in files)
+    assert "已取消" in dialog.status.text()
+    assert len(ticks) >= 3  # the window's own timer kept running while the worker exported
+
+    # the whole folder, uninterrupted
+    dialog.export(confirm=False)
+    assert dialog.worker.wait(180)
+    assert not dialog.outcome.cancelled and not dialog.outcome.problems
+    assert len(list(folder.glob("*.pdf"))) == len(window.session.unit_ids)
+
+
+def test_a_signed_bulk_export_locks_exactly_the_units_it_wrote(qtbot, demo, profile, tmp_path):
+    window = demo
+    session = window.session
+    make_key(qtbot, window)
+    folder = tmp_path / "定稿"
+    dialog = export_dialog(window, "all_sheets", folder, sign=True)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    worker = dialog.export()
+    worker.produced.connect(lambda item: press_cancel(dialog))
+    assert worker.wait(120)
+    files = sorted(folder.glob("*.pdf"))
+    locked = [uid for uid in session.unit_ids if session.locked(uid)]
+    assert dialog.outcome.cancelled and 1 <= len(files) < len(session.unit_ids)
+    assert len(locked) == len(files)
+    known = {c.fingerprint for c in session.ds.certificates()}
+    for item in dialog.outcome.written:
+        data = item.request.target.read_bytes()
+        assert verify_pdf(data, known=lambda fp: normal_fingerprint(fp) in known).intact
+        uid = session.unit_id(item.exported.unit)
+        assert session.locked(uid) and session.lock(uid).version == 1
+        assert item.request.target.name.endswith("-考核评分表-第1版.pdf")
+    assert session.ds.verify_audit() is None
