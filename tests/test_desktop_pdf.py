@@ -390,3 +390,34 @@ def test_a_signed_bulk_export_locks_exactly_the_units_it_wrote(qtbot, demo, prof
         assert session.locked(uid) and session.lock(uid).version == 1
         assert item.request.target.name.endswith("-考核评分表-第1版.pdf")
     assert session.ds.verify_audit() is None
+
+
+# ------------------------------------------------------------------ keys
+
+def test_a_bureau_key_is_imported_after_its_password_opens_it_and_the_signing_key_is_remembered(
+        qtbot, window, profile, tmp_path):
+    from core.signing import create_key
+    from ui.pdf_dialogs import ImportKeyDialog, KeysDialog, preferred_key
+    bureau = tmp_path / "人社局签发.p12"
+    create_key(bureau, "王五", PASSWORD, organisation="吴江区人社局")
+    dialog = ImportKeyDialog(window)
+    dialog.show()
+    dialog.source.setText(str(bureau))
+    qtbot.keyClicks(dialog.password, "wrong-password")
+    assert dialog.run().wait(60)
+    assert dialog.info is None and "密码错误" in dialog.error.text() and dialog.ok.isEnabled()
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    assert dialog.run().wait(60) and dialog.info is not None and dialog.info.name == "王五"
+    copied = profile / "leye-wujiang" / "keys" / bureau.name
+    assert copied.read_bytes() == bureau.read_bytes() and preferred_key() == copied
+
+    made = make_key(qtbot, window, "张三")
+    keys = KeysDialog("张三", window)
+    keys.show()
+    texts = {keys.list.item(i).text(): keys.list.item(i) for i in range(keys.list.count())}
+    assert set(texts) == {"张三.p12　（签名时使用）", "人社局签发.p12"} and preferred_key() == made
+    keys.list.setCurrentItem(texts["人社局签发.p12"])
+    keys.choose.click()
+    assert preferred_key() == copied
+    shot_over(window, keys, "keys-dialog")
