@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from core import audit, backup
 from core.facts import (FORMAT_NAME, FORMAT_VERSION, Base, Delivery, Management, Negative, Promotion, Trip,
@@ -41,6 +41,10 @@ from core.facts import (FORMAT_NAME, FORMAT_VERSION, Base, Delivery, Management,
 from core.messages import Msg, render
 from core.problems import Problem
 from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_rule_set
+
+if TYPE_CHECKING:  # imported when first used: opening a dataset does not need the Excel side
+    from core.matching import MatchResult
+    from core.xlsx_check import CheckResult
 
 PROGRAM_VERSION = "0.1.0"
 DATASET_FORMAT = "leye-wujiang-dataset"
@@ -827,9 +831,13 @@ class Dataset:
         """The program's own rule set of the same id (to show beside the stored one when they differ)."""
         return program_rule_set(self.rule_set_id)
 
-    def year(self) -> Year:
+    def year(self, *, as_entered: bool = False) -> Year:
+        """The year's facts as scored: a base whose count source is the rosters has the matched counts
+        (see counted()). as_entered: every base with the counts typed by hand, as stored."""
         conn = self._conn
         units = tuple(unit for _, unit in self._read_units(None))
+        if not as_entered:
+            units = self.counted(units)
         quotas = {grade: count for grade, count in conn.execute("SELECT grade, count FROM grade_quotas ORDER BY rowid")}
         promotions = tuple(Promotion(name, grade, reason) for name, grade, reason in conn.execute(
             "SELECT u.name, p.grade, p.reason FROM grade_promotions p JOIN units u ON u.id = p.unit_id "
@@ -843,9 +851,12 @@ class Dataset:
         row = self._conn.execute("SELECT id FROM units WHERE name = ?", (name,)).fetchone()
         return None if row is None else row[0]
 
-    def unit(self, unit_id: int) -> Unit | None:
+    def unit(self, unit_id: int, *, as_entered: bool = False) -> Unit | None:
+        """One unit's facts as scored (as year() has them), or as entered."""
         found = self._read_units([unit_id])
-        return found[0][1] if found else None
+        if not found:
+            return None
+        return found[0][1] if as_entered else self.counted((found[0][1],))[0]
 
     def base_ids(self, unit_id: int) -> list[int]:
         return [r[0] for r in self._conn.execute("SELECT id FROM bases WHERE unit_id = ? ORDER BY position, id", (unit_id,))]
@@ -1061,6 +1072,8 @@ class Dataset:
                 raise _Rejected(*problems)
             conn.execute("COMMIT")
             self._edited_since_backup = True
+            if tx.tables & MATCH_INPUTS:  # the people's match is read again when next asked for
+                self._matched = None
         except _Rejected as rejected:
             self._rollback()
             return Edit(problems=tuple(rejected.problems))
@@ -1204,7 +1217,8 @@ class Dataset:
                 tx.delete("evidence_ticks", {"trip_id": trip_id})
                 tx.delete("trip_evaluations", {"trip_id": trip_id})
             for table in ("evidence_ticks", "bases", "trips", "deliveries", "unit_kinds", "licences", "management",
-                          "negatives", "credit_grades", "cancelled_licences", "grade_promotions"):
+                          "negatives", "credit_grades", "cancelled_licences", "grade_promotions",
+                          "conflict_assignments", "imports"):  # an import's rows go with it (cascade)
                 tx.delete(table, {"unit_id": unit_id})
             tx.delete("units", {"id": unit_id})
             tx.year_level = True
@@ -1556,6 +1570,172 @@ class Dataset:
                 raise _Rejected(self._problem("dataset.unit_not_locked", unit=name))
         return self._edit(by, reason, change)
 
+    # ---------------------------------------------------------------- people: imports, assignments, counts (schema 4)
+    # Issue 5 (core/people.py): the rosters, monthly reports, district list and platform exports imported
+    # from Excel; the assessor's assignments of people two units claim; and each base's count source,
+    # which decides whether clauses 2.1, 2.2 and 4.2 score the counts matched from the rosters.
+
+    _matched: "MatchResult | None" = None  # the people's match, until an edit changes its inputs
+
+    def import_people(self, by: int | None, checked: "CheckResult", *, sha256: str, unit_id: int | None = None,
+                      mapping: Mapping[str, str | int] | None = None, reason: str | None = None) -> Edit:
+        """Import the records of a checked workbook (core.xlsx_check) as one source, in one edit: all
+        its rows or none. Refused, with nothing written, when the check found any problem, when the kind
+        needs a unit and none is given (or one is given for a list of the whole year), or when the unit
+        is locked. Importing the same source again replaces its rows, as the kind's `scope` says
+        (resources/excel/import-kinds.toml): a unit's roster, whatever the file is called; a file of
+        monthly reports with the same name or the same bytes (SHA-256); a list of the whole year. The
+        audit trail gets one summary row (kind, unit, file, SHA-256, rows, rows replaced), not a row per
+        person. Edit.id is the new import's id."""
+        from core.people import KIND_TABLE, insert_records
+        from core.xlsx_read import import_spec
+        kind = import_spec().kind(checked.kind)
+
+        def change(tx: _Tx) -> int:
+            if checked.problems:
+                raise _Rejected(*checked.problems)
+            if kind.scope == "year" and unit_id is not None:
+                raise _Rejected(self._problem("dataset.import_year_list", field="unit", kind=kind.label))
+            unit_name = None
+            if kind.scope != "year":
+                if unit_id is None:
+                    raise _Rejected(self._problem("dataset.import_needs_unit", field="unit", kind=kind.label))
+                tx.require("units", unit_id)
+                unit_name = self._require_unit(unit_id)
+            where, params = "kind = ?", [kind.id]
+            if kind.scope != "year":
+                where, params = where + " AND unit_id = ?", params + [unit_id]
+            if kind.scope == "file":
+                where, params = where + " AND (file_name = ? OR sha256 = ?)", params + [checked.source, sha256]
+            conn = self._conn
+            replaced = conn.execute(f"SELECT id, file_name, sha256, rows FROM imports WHERE {where} ORDER BY id",
+                                    params).fetchall()
+            for old_id, *_ in replaced:
+                conn.execute(f"DELETE FROM {KIND_TABLE[kind.id]} WHERE import_id = ?", (old_id,))
+                conn.execute("DELETE FROM imports WHERE id = ?", (old_id,))
+            summary = {"kind": kind.id, "unit_id": unit_id, "file_name": checked.source, "sha256": sha256,
+                       "rows": len(checked.records), "replaced_rows": sum(r[3] for r in replaced),
+                       "mapping": audit.value_json(dict(mapping)) if mapping else "", "imported_at": tx.at,
+                       "imported_by": by}
+            import_id = conn.execute(f"INSERT INTO imports ({', '.join(summary)}) VALUES ({', '.join('?' * len(summary))})",
+                                     list(summary.values())).lastrowid
+            insert_records(conn, checked, import_id=import_id, unit_id=unit_id,
+                           unit_ids=dict(conn.execute("SELECT name, id FROM units")))
+            tx.log_summary("import", "imports", str(import_id), {
+                **summary, "unit": unit_name,
+                "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in replaced]})
+            if unit_id is not None:
+                tx.touch(unit_id)
+            return import_id
+        return self._edit(by, reason, change)
+
+    def remove_import(self, by: int | None, import_id: int, reason: str | None = None) -> Edit:
+        """Take an imported source out with all its rows (one summary audit row)."""
+        from core.people import KIND_TABLE
+
+        def change(tx: _Tx) -> None:
+            found = self._conn.execute("SELECT kind, unit_id, file_name, sha256, rows FROM imports WHERE id = ?",
+                                       (import_id,)).fetchone()
+            if found is None:
+                raise _Rejected(self._problem("dataset.no_record", table="imports", id=import_id))
+            kind, unit_id, file_name, sha256, rows = found
+            if unit_id is not None:
+                tx.touch(unit_id)
+            self._conn.execute(f"DELETE FROM {KIND_TABLE[kind]} WHERE import_id = ?", (import_id,))
+            self._conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+            tx.log_summary("delete", "imports", str(import_id), {"kind": kind, "unit_id": unit_id,
+                                                                  "file_name": file_name, "sha256": sha256,
+                                                                  "rows": rows}, old=True)
+        return self._edit(by, reason, change)
+
+    def imports(self, unit_id: int | None = None) -> list["ImportedSource"]:
+        """The imported sources (of one unit, or all), oldest first."""
+        sql = ("SELECT id, kind, unit_id, file_name, sha256, rows, replaced_rows, mapping, imported_at, imported_by "
+               "FROM imports")
+        rows = self._conn.execute(sql + (" WHERE unit_id = ?" if unit_id is not None else "") + " ORDER BY id",
+                                  () if unit_id is None else (unit_id,))
+        return [ImportedSource(*row) for row in rows]
+
+    def assign_person(self, by: int | None, id_number: str, unit_id: int | None, reason: str) -> Edit:
+        """The assessor's decision on a person several units claim: the person counts for `unit_id`
+        (one of the claimants) and for no other unit; None withdraws the decision. The reason is
+        required and kept with the decision. Refused when a claimant unit is locked."""
+        from core.identifiers import normalise_id_number
+        number = normalise_id_number(id_number)
+
+        def change(tx: _Tx) -> None:
+            if not (reason or "").strip():
+                raise _Rejected(self._problem("dataset.assign_reason_required", field="reason"))
+            claimants = [r[0] for r in self._conn.execute(
+                "SELECT DISTINCT r.unit_id FROM roster_entries r JOIN units u ON u.id = r.unit_id "
+                "WHERE r.id_number = ? ORDER BY u.position, u.id", (number,))]
+            if not claimants:
+                raise _Rejected(self._problem("dataset.assign_unknown_person", field="id_number", id=number))
+            for claimant in claimants:
+                tx.touch(claimant)
+            key = {"id_number": number}
+            exists = self._conn.execute("SELECT 1 FROM conflict_assignments WHERE id_number = ?", (number,)).fetchone()
+            if unit_id is None:
+                if not exists:
+                    raise _Rejected(self._problem("dataset.assign_not_assigned", field="id_number", id=number))
+                tx.delete("conflict_assignments", key)
+                return
+            if unit_id not in claimants:
+                raise _Rejected(self._problem("match.assignment_not_a_claimant", field="unit",
+                                              unit=self._require_unit(unit_id),
+                                              claimants=[self._require_unit(u) for u in claimants]))
+            values = {"unit_id": unit_id, "reason": reason.strip(), "assigned_by": by, "assigned_at": tx.at}
+            if exists:
+                tx.update("conflict_assignments", key, values, quiet=("assigned_by", "assigned_at"))
+            else:
+                tx.insert("conflict_assignments", {**key, **values})
+        return self._edit(by, reason, change)
+
+    def assignments(self) -> list["Assignment"]:
+        return [Assignment(*row) for row in self._conn.execute(
+            "SELECT a.id_number, a.unit_id, u.name, a.reason, a.assigned_by, a.assigned_at "
+            "FROM conflict_assignments a JOIN units u ON u.id = a.unit_id ORDER BY a.id_number")]
+
+    def set_count_source(self, by: int | None, unit_id: int, source: str, base_ids: Sequence[int] | None = None,
+                         reason: str | None = None) -> Edit:
+        """Where the people/retained of a unit's bases (all, or those given) come from: "hand" (typed
+        from paper) or "roster" (matched from the imported rosters). One edit, audited per base."""
+        from core.facts import COUNT_SOURCES
+
+        def change(tx: _Tx) -> None:
+            if source not in COUNT_SOURCES:
+                raise _Rejected(self._problem("dataset.count_source_unknown", field="count_source", value=source))
+            tx.require("units", unit_id)
+            ids = self.base_ids(unit_id) if base_ids is None else list(base_ids)
+            if not ids:
+                raise _Rejected(self._problem("dataset.unit_has_no_bases", unit=self._require_unit(unit_id)))
+            for base_id in ids:
+                if self._unit_of("bases", base_id) != unit_id:
+                    raise _Rejected(self._problem("dataset.no_record", table="bases", id=base_id))
+                tx.update("bases", {"id": base_id}, {"count_source": source})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def match(self) -> "MatchResult":
+        """Every unit's people matched (core/people.py: the stored rosters, monthly reports, district
+        list and assignments through core.matching.match); kept until an edit changes its inputs."""
+        if self._matched is None:
+            from core.people import match_stored
+            self._matched = match_stored(self._conn, self._rules, self._read_units(None))
+        return self._matched
+
+    def counted(self, units: Sequence[Unit]) -> tuple[Unit, ...]:
+        """The units with the matched counts on every base whose count source is the rosters."""
+        from core.facts import COUNTS_FROM_ROSTERS
+        if not any(b.count_source == COUNTS_FROM_ROSTERS for u in units for b in u.bases):
+            return tuple(units)
+        from core.matching import apply_counts
+        result = self.match()
+        matched = {u.unit: u for u in result.units}
+        return tuple(apply_counts(u, matched[u.name], roster_bases_only=True)
+                     if u.name in matched and any(b.count_source == COUNTS_FROM_ROSTERS for b in u.bases) else u
+                     for u in units)
+
 
     # ---------------------------------------------------------------- desktop additions: notes, rows, undo
     # The desktop (ui/) needs a free-text note per clause of a unit, raw rows to know a field's old value,
@@ -1679,6 +1859,37 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class ImportedSource:
+    """One imported workbook (Dataset.imports)."""
+    id: int
+    kind: str
+    unit_id: int | None
+    file_name: str
+    sha256: str
+    rows: int
+    replaced_rows: int
+    mapping: str
+    imported_at: str
+    imported_by: int | None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The assessor's decision on a person several units claim (Dataset.assignments)."""
+    id_number: str
+    unit_id: int
+    unit: str
+    reason: str
+    assigned_by: int | None
+    assigned_at: str
+
+
+# Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match.
+MATCH_INPUTS = frozenset({"units", "bases", "imports", "conflict_assignments", "roster_entries",
+                          "monthly_report_entries", "traineeship_list"})
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Rows captured by Dataset.capture: (table, rows) in an order that satisfies the foreign keys,
     attachment links to put back, and the units the rows belong to."""
@@ -1690,7 +1901,7 @@ class Snapshot:
 # A unit's tables after `units`, parents before children (the foreign keys).
 UNIT_CAPTURE_TABLES = ("unit_kinds", "licences", "bases", "trips", "trip_evaluations", "deliveries", "evidence_ticks",
                        "management", "negatives", "credit_grades", "cancelled_licences", "grade_promotions",
-                       "clause_notes", "signatures", "sheet_versions")
+                       "clause_notes", "signatures", "sheet_versions", "conflict_assignments")
 CAPTURE_TABLES = ("bases", "trips", "deliveries", "grade_promotions", "evidence_ticks")
 
 
@@ -1707,6 +1918,7 @@ class _Tx:
         self.year_level = False
         self.ignore_locks = False  # only finalize/reopen set it (Dataset._refuse_if_locked)
         self.lock_checked: set[int] = set()
+        self.tables: set[str] = set()  # written by this edit (see MATCH_INPUTS)
 
     def touch(self, unit_id: int) -> None:
         self.ds._refuse_if_locked(self, unit_id)
@@ -1726,9 +1938,15 @@ class _Tx:
 
     def _log(self, action: str, table: str, record_id: str, field: str | None = None, old: Any = None,
              new: Any = None) -> None:
+        self.tables.add(table)
         self.ds._audit.append(at=self.at, assessor_id=self.assessor_id, action=action, table_name=table,
                               record_id=record_id, field=field, old_value=audit.value_json(old),
                               new_value=audit.value_json(new), reason=self.reason)
+
+    def log_summary(self, action: str, table: str, record_id: str, values: Mapping[str, Any], *,
+                    old: bool = False) -> None:
+        """One audit row standing for a bulk write (an import: its people are not audited one by one)."""
+        self._log(action, table, record_id, None, values if old else None, None if old else values)
 
     def insert(self, table: str, values: Mapping[str, Any], hidden: Iterable[str] = ()) -> int:
         columns = list(values)

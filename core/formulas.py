@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, NamedTuple
 
-from core.facts import Base, Trip, Unit
+from core.facts import COUNTS_BY_HAND, Base, Trip, Unit
 from core.messages import Msg
 from core.rules import Clause, RuleSet
 
@@ -272,6 +272,20 @@ class People:
         return self.arrivals_retained + self.placements_retained
 
 
+def count_source(base: Base) -> Msg:
+    """Where a base's people/retained come from, for the explanation: typed by hand, or matched
+    from the imported rosters (the dataset decides per base, core/people.py)."""
+    return Msg.of(f"people.source_{base.count_source}")
+
+
+def arrivals_source(rules: RuleSet, unit: Unit) -> Msg:
+    """Where 4.2's denominator (the labour bases' arrivals) comes from."""
+    sources = {b.count_source for b in unit.bases if b.type == "labour" and base_eligible_for_people(rules, unit, b)}
+    if len(sources) > 1:
+        return Msg.of("people.source_mixed")
+    return Msg.of(f"people.source_{sources.pop() if sources else COUNTS_BY_HAND}")
+
+
 def base_eligible_for_people(rules: RuleSet, unit: Unit, base: Base) -> bool:
     return not (unit.new_member and rules.reading("new_member_bases_signed_in_period")
                 and not rules.in_period(base.agreement_date))
@@ -308,7 +322,7 @@ def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
         eligible = all_bases or rules.in_period(base.agreement_date)  # as base_eligible_for_people
         if explain:
             facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type],
-                                people=base.people, retained=base.retained,
+                                people=base.people, retained=base.retained, source=count_source(base),
                                 verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
         if eligible:
             sums[base.type][0] += base.people
@@ -540,7 +554,8 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
         points = max(ZERO, clause.points - p["per_point_short"] * short)
     if not explain:
         return _result(clause, rules, unit, insurance, False, points)
-    facts = [Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals)]
+    facts = [Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals,
+                    source=arrivals_source(rules, unit))]
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] + list(people.missing_arrivals)
     if arrivals == 0:
         steps = [Msg.of("insurance.no_arrivals")]

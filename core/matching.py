@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from core.facts import Base, Unit
+from core.facts import COUNTS_FROM_ROSTERS, Base, Unit
 from core.messages import Msg
 from core.problems import Problem
 from core.rules import RuleSet
@@ -395,13 +395,18 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
     return MatchResult(tuple(units), tuple(conflicts), tuple(problems), needed)
 
 
-def apply_counts(unit: Unit, unit_match: UnitMatch) -> Unit:
+def apply_counts(unit: Unit, unit_match: UnitMatch, *, roster_bases_only: bool = False) -> Unit:
     """The unit with the matched counts in place of the hand-entered Base.people / Base.retained
-    of every base the match counted (bases the match does not know keep their figures)."""
+    of every base the match counted (bases the match does not know keep their figures); those
+    bases say so (count_source). roster_bases_only: only the bases whose count_source already is
+    the rosters (the assessor's choice, stored in the dataset) take the matched counts."""
     counted = {(b.base, b.type): b for b in unit_match.bases}
     bases = []
     for base in unit.bases:
         found = counted.get((base.name, base.type))
-        bases.append(base if found is None else dataclasses.replace(base, people=found.people,
-                                                                    retained=found.retained))
+        if found is None or (roster_bases_only and base.count_source != COUNTS_FROM_ROSTERS):
+            bases.append(base)
+        else:
+            bases.append(dataclasses.replace(base, people=found.people, retained=found.retained,
+                                             count_source=COUNTS_FROM_ROSTERS))
     return dataclasses.replace(unit, bases=tuple(bases))

@@ -37,6 +37,7 @@ from core.problems import Problem
 
 KINDS_PATH = Path(__file__).resolve().parent.parent / "resources" / "excel" / "import-kinds.toml"
 FIELD_TYPES = ("text", "id_number", "date", "month", "integer", "number", "choice")
+KIND_SCOPES = ("unit", "file", "year")
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -70,6 +71,7 @@ class KindSpec:
     optional: tuple[str, ...]
     unique: tuple[str, ...]
     month_from_sheet_name: bool = False
+    scope: str = "unit"  # one of KIND_SCOPES: what importing again replaces (see import-kinds.toml)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -133,7 +135,10 @@ def import_spec(path: Path = KINDS_PATH) -> ImportSpec:
     kinds: dict[str, KindSpec] = {}
     for kind_id, spec in data["kinds"].items():
         kind = KindSpec(kind_id, tuple(spec["required"]), tuple(spec.get("optional", ())),
-                        tuple(spec.get("unique", ())), bool(spec.get("month_from_sheet_name", False)))
+                        tuple(spec.get("unique", ())), bool(spec.get("month_from_sheet_name", False)),
+                        spec.get("scope", "unit"))
+        if kind.scope not in KIND_SCOPES:
+            raise ValueError(f"{path.name}: kinds.{kind_id}.scope {kind.scope!r} is not one of {KIND_SCOPES}")
         unknown = [f for f in kind.fields + kind.unique if f not in fields]
         if unknown:
             raise ValueError(f"{path.name}: kinds.{kind_id} names unknown fields {unknown}")

@@ -118,3 +118,16 @@ def generate_monthly(path: Path, n: int, *, seed: int = 2, first: int = 0, year:
                        dt.date(year, month, 1 + i % 28), f"139{i:08d}"])
     wb.save(path)
     return path
+
+
+def cached_roster(n: int, *, seed: int = 1) -> Path:
+    """generate_roster's n-person roster, written once per machine into the temp directory (openpyxl
+    needs about half a minute per 100,000 rows) and reused by later runs."""
+    import os
+    import tempfile
+    path = Path(tempfile.gettempdir()) / f"leye-test-roster-v1-{n}-{seed}.xlsx"
+    if not path.exists():
+        part = path.with_name(f"{path.name}.{os.getpid()}.part")
+        generate_roster(part, n, seed=seed)
+        os.replace(part, path)  # whole or not at all, also with two test runs at once
+    return path

@@ -1,0 +1,207 @@
+"""The people tables of a dataset (schema 4): checked Excel records written as rows of one import,
+and read back as the same records for core.matching.
+
+Only core/dataset.py calls the writing side, inside its edit transaction (Dataset.import_people);
+the reading side builds what core.matching.match needs from the stored people: each unit's
+submission (its rosters, its monthly reports, its bases), the district traineeship list and the
+assessor's assignments of people two units claim.
+
+Rows are written with plain `executemany` (platform-notes: ten times faster than sqlite-utils'
+insert_all), one tuple per record built in one comprehension; the import's constants (unit,
+import id, roster kind) are SQL literals rather than parameters, as binding is most of the cost.
+Imported rows are located by import_id (the file, in `imports`), sheet and sheet_row; schema 1's
+`source` column stays empty for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from fractions import Fraction
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from core.facts import Unit
+from core.matching import MatchResult, UnitSubmission, match
+from core.rules import RuleSet
+from core.xlsx_check import (ArrivalRecord, CheckResult, MonthlyReportRecord, PlacementRecord, TraineeListRecord,
+                             check_workbook, frozen_records)
+from core.xlsx_read import ColumnMapping, gc_paused
+
+if TYPE_CHECKING:
+    from core.dataset import Dataset, Edit
+
+# The table each import kind's rows go to.
+KIND_TABLE = {
+    "arrivals": "roster_entries", "placements": "roster_entries", "monthly_reports": "monthly_report_entries",
+    "traineeship_list": "traineeship_list", "platform_deliveries": "platform_delivery_records",
+    "platform_ratings": "platform_ratings",
+}
+PEOPLE_TABLES = tuple(dict.fromkeys(KIND_TABLE.values()))
+
+
+def _sql_int(value: int | None) -> str:
+    return "NULL" if value is None else str(int(value))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+# ------------------------------------------------------------------ writing one import
+
+def insert_records(conn: sqlite3.Connection, checked: CheckResult, *, import_id: int, unit_id: int | None,
+                   unit_ids: Mapping[str, int]) -> int:
+    """Write the records of one checked workbook as rows of import `import_id`; returns the row count.
+    `unit_ids` (unit name -> id) links the platform exports' rows to the units they name."""
+    kind, records = checked.kind, checked.records
+    imp, unit = _sql_int(import_id), _sql_int(unit_id)
+    if kind == "arrivals":
+        sql = (f"INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, gender, phone, base_name, "
+               f"employer, arrival_date, first_insured_date, months_enrolled, leave_date, sheet, sheet_row) "
+               f"VALUES ({unit}, {imp}, 'arrival', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        rows: Any = [(r.name, r.id_number, r.gender, r.phone, r.base, r.employer,
+                      None if (d := r.arrival_date) is None else d.isoformat(), r.first_insured_date.isoformat(),
+                      r.insured_months, None if (e := r.leave_date) is None else e.isoformat(), r.sheet, r.row)
+                     for r in records]
+    elif kind == "placements":
+        sql = (f"INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, gender, phone, base_name, "
+               f"employer, start_date, end_date, months_enrolled, sheet, sheet_row) "
+               f"VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        rows = [(r.placement_type, r.name, r.id_number, r.gender, r.phone, r.base, r.employer, _iso(r.start_date),
+                 _iso(r.end_date), r.placement_months, r.sheet, r.row) for r in records]
+    elif kind == "monthly_reports":
+        sql = (f"INSERT INTO monthly_report_entries (unit_id, import_id, month, name, id_number, employer, "
+               f"base_name, arrival_date, phone, sheet, sheet_row) VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        rows = [(None if (m := r.month) is None else m.isoformat()[:7], r.name, r.id_number, r.employer, r.base,
+                 None if (d := r.arrival_date) is None else d.isoformat(), r.phone, r.sheet, r.row)
+                for r in records]
+    elif kind == "traineeship_list":
+        sql = (f"INSERT INTO traineeship_list (import_id, kind, name, id_number, employer, unit_name, start_date, "
+               f"end_date, placement_months, sheet, sheet_row) VALUES ({imp}, 'trainee', ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        rows = [(r.name, r.id_number, r.employer, r.unit, _iso(r.start_date), _iso(r.end_date), r.placement_months,
+                 r.sheet, r.row) for r in records]
+    elif kind == "platform_deliveries":
+        sql = (f"INSERT INTO platform_delivery_records (import_id, unit_id, unit_name, date, enterprise, stars, "
+               f"sheet, sheet_row) VALUES ({imp}, ?, ?, ?, ?, ?, ?, ?)")
+        rows = [(unit_ids.get(r.unit), r.unit, r.delivery_date.isoformat(), r.employer, r.stars, r.sheet, r.row)
+                for r in records]
+    elif kind == "platform_ratings":
+        sql = (f"INSERT INTO platform_ratings (import_id, unit_id, unit_name, rating, sheet, sheet_row) "
+               f"VALUES ({imp}, ?, ?, ?, ?, ?)")
+        rows = [(unit_ids.get(r.unit), r.unit, str(Fraction(r.rating)), r.sheet, r.row) for r in records]
+    else:
+        raise ValueError(f"unknown import kind {kind!r}")
+    conn.executemany(sql, rows)
+    return len(rows)
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """SHA-256 of a file's bytes (what identifies an imported file), or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def import_workbook(ds: "Dataset", by: int | None, kind: str, path: str | Path, *, unit_id: int | None = None,
+                    mapping: ColumnMapping | None = None, header_row: int | None = None,
+                    reason: str | None = None, today: dt.date | None = None) -> tuple[CheckResult, "Edit | None"]:
+    """Check a workbook against the dataset's rule set and, when it has no problem, import it (one
+    edit). Returns the check (the preview) and the edit, or None when the check found problems: then
+    nothing was written."""
+    sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
+    checked = check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row, today=today)
+    if not checked.ok or sha256 is None:
+        return checked, None
+    return checked, ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping, reason=reason)
+
+
+# ------------------------------------------------------------------ reading back for matching
+
+class _Days(dict):
+    """ISO text -> date, parsed once per distinct day (a year's rows share a few hundred days)."""
+
+    def __missing__(self, text: str | None) -> dt.date | None:
+        day = None if text is None else dt.date.fromisoformat(text)
+        self[text] = day
+        return day
+
+
+class _Months(dict):
+    def __missing__(self, text: str | None) -> dt.date | None:
+        month = None if text is None else dt.date.fromisoformat(text + "-01")
+        self[text] = month
+        return month
+
+
+def _records(cls: type, rows: list[tuple], converters: Mapping[int, dict]) -> list:
+    """Records of `cls` from rows whose columns are the record's fields in order; the columns in
+    `converters` go through their dict (stored text -> date)."""
+    if not rows:
+        return []
+    columns = [list(c) for c in zip(*rows)]
+    for i, convert in converters.items():
+        columns[i] = [convert[v] for v in columns[i]]
+    return frozen_records(cls, columns, len(rows))
+
+
+def _roster(conn: sqlite3.Connection, days: _Days) -> dict[tuple[int, str], list]:
+    """(unit id, "arrivals"/"placements") -> the unit's roster records, in import order."""
+    found: dict[tuple[int, str], list] = {}
+    arrivals = conn.execute(
+        "SELECT unit_id, sheet, sheet_row, name, id_number, employer, first_insured_date, base_name, gender, phone, "
+        "arrival_date, months_enrolled, leave_date FROM roster_entries WHERE kind = 'arrival' ORDER BY unit_id, id")
+    for unit_id, rows in groupby(arrivals, itemgetter(0)):
+        found[(unit_id, "arrivals")] = _records(ArrivalRecord, [r[1:] for r in rows], {5: days, 9: days, 11: days})
+    placements = conn.execute(
+        "SELECT unit_id, sheet, sheet_row, name, id_number, employer, kind, base_name, gender, phone, start_date, "
+        "end_date, months_enrolled FROM roster_entries WHERE kind IN ('trainee', 'intern') ORDER BY unit_id, id")
+    for unit_id, rows in groupby(placements, itemgetter(0)):
+        found[(unit_id, "placements")] = _records(PlacementRecord, [r[1:] for r in rows], {9: days, 10: days})
+    return found
+
+
+def _monthly(conn: sqlite3.Connection, days: _Days) -> dict[int, list]:
+    found: dict[int, list] = {}
+    months = _Months()
+    reports = conn.execute("SELECT unit_id, sheet, sheet_row, name, id_number, month, employer, base_name, "
+                           "arrival_date, phone FROM monthly_report_entries ORDER BY unit_id, id")
+    for unit_id, rows in groupby(reports, itemgetter(0)):
+        found[unit_id] = _records(MonthlyReportRecord, [r[1:] for r in rows], {4: months, 7: days})
+    return found
+
+
+def traineeship_list(conn: sqlite3.Connection) -> list[TraineeListRecord]:
+    rows = conn.execute("SELECT sheet, sheet_row, name, id_number, employer, unit_name, start_date, end_date, "
+                        "placement_months FROM traineeship_list ORDER BY id").fetchall()
+    days = _Days()
+    return _records(TraineeListRecord, rows, {6: days, 7: days})
+
+
+def assignments(conn: sqlite3.Connection) -> dict[str, str]:
+    """The assessor's assignments: ID number -> the unit's name."""
+    return dict(conn.execute("SELECT a.id_number, u.name FROM conflict_assignments a JOIN units u ON u.id = a.unit_id "
+                             "ORDER BY a.id_number"))
+
+
+def submissions(conn: sqlite3.Connection, units: Sequence[tuple[int, Unit]]) -> list[UnitSubmission]:
+    """Every unit's stored rosters and monthly reports, with the unit's bases (a person must name one)."""
+    days = _Days()
+    roster = _roster(conn, days)
+    monthly = _monthly(conn, days)
+    return [UnitSubmission(unit.name, roster.get((uid, "arrivals"), ()), roster.get((uid, "placements"), ()),
+                           monthly.get(uid, ()), unit.bases) for uid, unit in units]
+
+
+def match_stored(conn: sqlite3.Connection, rules: RuleSet, units: Sequence[tuple[int, Unit]]) -> MatchResult:
+    """core.matching.match over the people stored in the dataset (all units: a conflict spans units)."""
+    with gc_paused():
+        return match(rules, submissions(conn, units), traineeship_list(conn), assignments(conn))
