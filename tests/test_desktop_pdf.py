@@ -164,7 +164,21 @@ def test_a_signature_drawn_on_the_pad_is_stored_undoable_and_drawn_into_the_pdf(
     export = export_dialog(window, "sheet", out, sign=False)
     assert export.export().wait(60)
     assert out.is_file() and image_count(out.read_bytes()) >= 1
-    assert "草稿" in export.status.text() or "已导出" in export.status.text()
+    assert "已导出" in export.status.text() and "第 1 版" in export.status.text()
+
+    # the on-site record, with the visit typed in the dialog
+    record = tmp_path / "核查记录.pdf"
+    export.kind_buttons["record"].click()
+    assert export.visit_box.isVisible()
+    export.path.setText(str(record))
+    export.visit_date.setText("2023-01-06")
+    type_chinese(export.visit_place, "吴江区人社局三楼会议室")
+    type_chinese(export.visit_representative, "张丽娟")
+    assert export.export().wait(60) and record.is_file(), export.status.text()
+    from tests.test_pdf import flat, text_of
+    text = flat(text_of(record))
+    assert "2023-01-06" in text and "吴江区人社局三楼会议室" in text and "张丽娟" in text
+    export.reject()
 
     # the manager lists it, shows it, removes it after confirmation (undoable)
     manager = SignaturesDialog(session, uid, window)
@@ -421,3 +435,18 @@ def test_a_bureau_key_is_imported_after_its_password_opens_it_and_the_signing_ke
     keys.choose.click()
     assert preferred_key() == copied
     shot_over(window, keys, "keys-dialog")
+
+
+def test_the_export_dialog_says_what_is_missing_instead_of_exporting(qtbot, window, profile, tmp_path):
+    from tests.builders import RULES
+    assert window.create_year(tmp_path / "空年度.sqlite", RULES, "赵六")
+    dialog = export_dialog(window, "all_sheets", tmp_path / "out", sign=False)
+    assert dialog.export() is None and "请先添加运营单位" in dialog.status.text()
+    dialog.kind_buttons["summary"].click()
+    dialog.path.setText(str(tmp_path / "no-such-folder" / "x.pdf"))
+    assert dialog.export() is None and "不存在" in dialog.status.text()
+    dialog.path.setText(str(tmp_path / "汇总.pdf"))
+    dialog.sign.setChecked(True)
+    assert dialog.export() is None and "尚无签名密钥" in dialog.status.text()
+    dialog.sign.setChecked(False)
+    assert dialog.export().wait(60) and (tmp_path / "汇总.pdf").is_file(), dialog.status.text()

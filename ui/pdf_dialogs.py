@@ -536,6 +536,8 @@ class ExportDialog(QDialog):
         if not text:
             return [], self.tr("请选择保存位置。")
         target = Path(text)
+        if kind in (RECORD, SHEET, ALL_SHEETS) and not self.session.unit_ids:
+            return [], self.tr("请先添加运营单位。")
         if kind == ALL_SHEETS:
             try:
                 target.mkdir(parents=True, exist_ok=True)
@@ -546,8 +548,6 @@ class ExportDialog(QDialog):
                     for u in self.session.unit_ids], ""
         if not target.parent.is_dir():
             return [], self.tr("文件夹 {folder} 不存在。").format(folder=target.parent)
-        if kind in (RECORD, SHEET) and uid is None:
-            return [], self.tr("请先添加运营单位。")
         return [Request(kind, None if kind == SUMMARY else self.session.unit(uid).name, target)], ""
 
     def visit(self) -> Visit:
