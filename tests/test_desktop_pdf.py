@@ -174,6 +174,8 @@ def test_a_signature_drawn_on_the_pad_is_stored_undoable_and_drawn_into_the_pdf(
     export.visit_date.setText("2023-01-06")
     type_chinese(export.visit_place, "吴江区人社局三楼会议室")
     type_chinese(export.visit_representative, "张丽娟")
+    shot_over(window, export, "export-dialog-record")
+    assert export.height() <= 700  # fits a 1366×768 screen with the taskbar
     assert export.export().wait(60) and record.is_file(), export.status.text()
     from tests.test_pdf import flat, text_of
     text = flat(text_of(record))

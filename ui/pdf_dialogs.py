@@ -17,7 +17,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -360,7 +360,7 @@ class ExportDialog(QDialog):
         area.addWidget(box)
 
         self.visit_box = QGroupBox(self.tr("现场核查"))
-        visit = QFormLayout(self.visit_box)
+        visit = QGridLayout(self.visit_box)  # two fields a row: the dialog fits a 768-pixel-high screen
         self.visit_date = QLineEdit()
         self.visit_date.setPlaceholderText(self.tr("如 2023-01-12；留空则打印后手填"))
         self.visit_place = QLineEdit()
@@ -369,10 +369,14 @@ class ExportDialog(QDialog):
         self.visit_assessors.setPlaceholderText(self.tr("多人用逗号分隔；留空则为勾选依据的考核人员"))
         self.visit_representative = QLineEdit()
         self.visit_representative.setPlaceholderText(self.tr("留空则为单位联系人"))
-        visit.addRow(self.tr("核查日期"), self.visit_date)
-        visit.addRow(self.tr("核查地点"), self.visit_place)
-        visit.addRow(self.tr("考核人员"), self.visit_assessors)
-        visit.addRow(self.tr("单位代表"), self.visit_representative)
+        for n, (label, field) in enumerate(((self.tr("核查日期"), self.visit_date),
+                                            (self.tr("核查地点"), self.visit_place),
+                                            (self.tr("考核人员"), self.visit_assessors),
+                                            (self.tr("单位代表"), self.visit_representative))):
+            visit.addWidget(QLabel(label), n // 2, (n % 2) * 2)
+            visit.addWidget(field, n // 2, (n % 2) * 2 + 1)
+        visit.setColumnStretch(1, 1)
+        visit.setColumnStretch(3, 1)
         area.addWidget(self.visit_box)
 
         sign_box = QGroupBox(self.tr("电子签名"))
