@@ -703,6 +703,8 @@ def program_rule_set(rule_set_id: str) -> RuleSet | None:
 class Dataset:
     """An open dataset. Not thread-safe: one Dataset per process, used from one thread."""
 
+    _backup_pending = False  # defer_backup: the backup of opening is still to be taken
+
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, keep_backups: int,
                  backup_interval: float | None):
         self.path = path
@@ -728,10 +730,12 @@ class Dataset:
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, backups: bool = True,
              keep_backups: int = backup.DEFAULT_KEEP,
-             backup_interval: float | None = backup.DEFAULT_INTERVAL_SECONDS) -> "Dataset":
+             backup_interval: float | None = backup.DEFAULT_INTERVAL_SECONDS,
+             defer_backup: bool = False) -> "Dataset":
         """Open a dataset after checking it. Read-write (the default) takes the file for this
         process, migrates an older schema (after a backup) and backs up. read_only never writes;
-        an older schema is then migrated in a private in-memory copy."""
+        an older schema is then migrated in a private in-memory copy. defer_backup (the desktop):
+        the backup waits for finish_opening(), or at the latest the first write."""
         path = Path(path)
         info = inspect(path)
         if read_only:
@@ -763,7 +767,9 @@ class Dataset:
                              make_backup=lambda: backup.make_backup(conn, path, keep_backups, label="") if backups else None)
                 ds = cls(path, conn, read_only=False, keep_backups=keep_backups,
                          backup_interval=backup_interval if backups else None)
-                if backups:
+                if backups and defer_backup:
+                    ds._backup_pending = True
+                elif backups:
                     try:
                         ds.backup()
                     except DatasetError as exc:  # the year still opens; the user is told
@@ -1018,6 +1024,19 @@ class Dataset:
         self._edited_since_backup = False
         return target
 
+    def finish_opening(self) -> list[Msg]:
+        """Take the backup of opening that defer_backup put off (the desktop calls this once the year
+        is on screen; any write calls it first). Returns what the user should be told."""
+        if not self._backup_pending or self._conn is None:
+            return []
+        self._backup_pending = False
+        try:
+            self.backup()
+        except DatasetError as exc:  # the year stays open; the user is told
+            self.notices.append(exc.msg)
+            return [exc.msg]
+        return []
+
     def backup_if_due(self) -> Path | None:
         """Back up when the interval has passed since the last backup and something was edited since
         (called after every edit, and by the desktop's timer so the last edits of a quiet spell are
@@ -1040,6 +1059,8 @@ class Dataset:
             raise DatasetError(Msg.of("dataset.opened_read_only", file=self.path.name))
         if not self.scratch and self._stat_identity() != self._identity:
             raise DatasetError(Msg.of("dataset.file_gone", file=self.path.name))
+        if self._backup_pending:  # defer_backup: the copy of the year as opened comes before any write
+            self.finish_opening()
 
     def _fault(self, exc: sqlite3.Error) -> DatasetError:
         code = _sqlite_code(exc)

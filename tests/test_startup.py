@@ -125,3 +125,74 @@ def test_the_other_tabs_are_built_when_first_shown(qtbot, tmp_path):
     ws.tabs.setCurrentIndex(3)
     assert ws.grade_view.model.rowCount() == 13
     window.close()
+
+
+# ------------------------------------------------------------------ the backup of opening, after the first paint
+
+def demo_file(tmp_path: Path, name: str = "year.sqlite") -> Path:
+    rules = load_rule_set()
+    year, problems = load_year(DEMO, rules)
+    assert not problems
+    path = tmp_path / name
+    assert create_file(path, rules, "张三", year=year) == []
+    return path
+
+
+def test_a_deferred_backup_is_taken_by_finish_opening_once(tmp_path):
+    from core import backup
+    from core.dataset import Dataset
+    path = demo_file(tmp_path)
+    ds = Dataset.open(path, defer_backup=True)
+    assert backup.list_backups(path) == []
+    assert ds.finish_opening() == [] and ds.finish_opening() == []
+    assert len(backup.list_backups(path)) == 1
+    assert ds.set_insured_workers(1, ds.unit_ids()[0], 77).ok  # no second copy for the first write
+    assert len(backup.list_backups(path)) == 1
+    ds.close()
+
+
+def test_the_first_write_takes_the_deferred_backup_first(tmp_path):
+    from core import backup
+    from core.dataset import Dataset
+    path = demo_file(tmp_path)
+    ds = Dataset.open(path, defer_backup=True)
+    uid = ds.unit_ids()[0]
+    before = ds.unit(uid).insured_workers
+    assert ds.set_insured_workers(1, uid, before + 1).ok
+    ds.close()
+    [taken] = backup.list_backups(path)
+    with Dataset.open(taken.path, read_only=True) as copy:  # the year as it was opened
+        assert copy.unit(uid).insured_workers == before
+
+
+def test_a_deferred_backup_that_fails_is_told_and_the_year_stays_usable(tmp_path):
+    from core import backup
+    from core.dataset import Dataset
+    path = demo_file(tmp_path)
+    backup.backup_dir(path).write_text("a file where the backup folder belongs")
+    ds = Dataset.open(path, defer_backup=True)
+    [notice] = ds.finish_opening()
+    assert notice.code == "dataset.backup_failed" and notice in ds.notices
+    assert ds.set_insured_workers(1, ds.unit_ids()[0], 5).ok
+    ds.close()
+
+
+def test_the_desktop_backs_up_once_the_year_is_painted(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings, QStandardPaths
+    from core import backup
+    from ui.app import create_app
+    from ui.main_window import MainWindow
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    create_app()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    path = demo_file(tmp_path)
+    assert window.open_dataset(path)
+    assert backup.list_backups(path) == []  # not before the year is on screen
+    qtbot.waitUntil(lambda: len(backup.list_backups(path)) == 1, timeout=900)  # before the 1 s fallback
+    assert not window.finish_timer.isActive()
+    window.close()

@@ -18,6 +18,7 @@ from core.dataset import Dataset, DatasetError, create_file
 from core.facts import load_year
 from core.messages import format_number, render
 from core.session import Session
+from ui.app import PaintWatch
 from ui.clause_page import ClausePage
 from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
 from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, problems_text, progress_text
@@ -362,6 +363,12 @@ class MainWindow(QMainWindow):
         self.backup_timer = QTimer(self)
         self.backup_timer.setInterval(60_000)
         self.backup_timer.timeout.connect(self.backup_if_due)
+        # The backup of opening is taken once the year is on screen (core takes it before any write
+        # anyway): after the first paint, or after this timer when nothing gets painted.
+        self.finish_timer = QTimer(self)
+        self.finish_timer.setSingleShot(True)
+        self.finish_timer.setInterval(1000)
+        self.finish_timer.timeout.connect(self._finish_opening)
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -478,7 +485,7 @@ class MainWindow(QMainWindow):
     def open_dataset(self, path: Path, assessor: str | None = None) -> bool:
         self.close_dataset()
         try:
-            ds = Dataset.open(path)
+            ds = Dataset.open(path, defer_backup=True)
         except DatasetError as exc:
             self.show_problems([render(exc.msg)])
             return False
@@ -506,7 +513,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(render(notice), 15000)
         self.backup_timer.start()
         self._update_actions()
+        self._opening_watch = PaintWatch(self.workspace.year_widgets(), self._finish_opening)
+        self.finish_timer.start()
         return True
+
+    def _finish_opening(self) -> None:
+        self.finish_timer.stop()
+        if self.session is not None:
+            for notice in self.session.ds.finish_opening():
+                self.statusBar().showMessage(render(notice), 15000)
 
     def backup_if_due(self) -> None:
         if self.session is None:
@@ -563,6 +578,7 @@ class MainWindow(QMainWindow):
         self._flush()
         self._save_layout()
         self.backup_timer.stop()
+        self.finish_timer.stop()
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
