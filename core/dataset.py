@@ -1093,7 +1093,7 @@ class Dataset:
                 raise _Rejected(*problems)
             conn.execute("COMMIT")
             self._edited_since_backup = True
-            if tx.tables & MATCH_INPUTS:  # the people's match is read again when next asked for
+            if tx.match_inputs_changed:  # the people's match is read again when next asked for
                 self._matched = None
         except _Rejected as rejected:
             self._rollback()
@@ -1905,7 +1905,8 @@ class Assignment:
     assigned_at: str
 
 
-# Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match.
+# Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match
+# (of units and bases only the names and types matter: typing a base's counts keeps it).
 MATCH_INPUTS = frozenset({"units", "bases", "imports", "conflict_assignments", "roster_entries",
                           "monthly_report_entries", "traineeship_list"})
 
@@ -1939,7 +1940,7 @@ class _Tx:
         self.year_level = False
         self.ignore_locks = False  # only finalize/reopen set it (Dataset._refuse_if_locked)
         self.lock_checked: set[int] = set()
-        self.tables: set[str] = set()  # written by this edit (see MATCH_INPUTS)
+        self.match_inputs_changed = False  # see MATCH_INPUTS
 
     def touch(self, unit_id: int) -> None:
         self.ds._refuse_if_locked(self, unit_id)
@@ -1959,7 +1960,9 @@ class _Tx:
 
     def _log(self, action: str, table: str, record_id: str, field: str | None = None, old: Any = None,
              new: Any = None) -> None:
-        self.tables.add(table)
+        if table in MATCH_INPUTS and not (action == "update" and table in ("units", "bases")
+                                          and field not in ("name", "type")):
+            self.match_inputs_changed = True
         self.ds._audit.append(at=self.at, assessor_id=self.assessor_id, action=action, table_name=table,
                               record_id=record_id, field=field, old_value=audit.value_json(old),
                               new_value=audit.value_json(new), reason=self.reason)
