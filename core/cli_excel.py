@@ -1,18 +1,29 @@
 """Command-line access to the Excel side: check a workbook a unit handed in (the preview of an
-import) and write the annex forms. Registered by core/cli.py."""
+import), import it into the year's dataset, match the people, assign people two units claim,
+choose where a base's counts come from, and write the annex forms and the year's summary workbook.
+Registered by core/cli.py.
+
+    python main.py import-xlsx KIND FILE --dataset YEAR.sqlite [--unit NAME] [--mapping "字段=列,…"] [--yes]
+    python main.py match --dataset YEAR.sqlite [--unit NAME] [--full-ids]
+    python main.py assign ID_NUMBER (--unit NAME | --clear) --reason TEXT --dataset YEAR.sqlite
+    python main.py count-source roster|hand --unit NAME [--base NAME] --dataset YEAR.sqlite
+    python main.py export-summary --dataset YEAR.sqlite --out FILE.xlsx [--full-ids]
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
-from core.dataset import DatasetError
-from core.matching import BaseCount
+from core.dataset import Dataset, DatasetError
+from core.identifiers import mask_id_number
+from core.matching import BaseCount, MatchResult, PersonVerdict
 from core.messages import Msg, render
 from core.rules import load_rule_set
-from core.xlsx_check import check_workbook
-from core.xlsx_read import import_spec
+from core.xlsx_check import CheckResult, check_workbook
+from core.xlsx_read import ColumnMapping, import_spec, normalise_header
 from core.xlsx_write import annex_form
 
 EXIT_BAD_INPUT = 2
@@ -38,13 +49,18 @@ def command_check_xlsx(args: argparse.Namespace) -> int:
     else:
         rules = load_rule_set(args.rules) if args.rules else load_rule_set()
     result = check_workbook(path, args.kind, rules)
-    print(say("cli.xlsx_checked", source=path.name, kind=Msg.of(f"kind.{args.kind}"), rows=result.rows_checked,
+    print_check(path, result)
+    return EXIT_BAD_INPUT if result.problems else 0
+
+
+def print_check(path: Path, result: CheckResult) -> None:
+    """The preview of an import: rows checked, then every note and every problem by sheet, row and column."""
+    print(say("cli.xlsx_checked", source=path.name, kind=Msg.of(f"kind.{result.kind}"), rows=result.rows_checked,
               bad=result.rows_with_problems, records=len(result.records)))
     for note in result.notes:
         print("  " + note.text())
     for problem in result.problems:
         print("  " + problem.text(), file=sys.stderr)
-    return EXIT_BAD_INPUT if result.problems else 0
 
 
 def command_export_annex(args: argparse.Namespace) -> int:
@@ -52,6 +68,7 @@ def command_export_annex(args: argparse.Namespace) -> int:
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
+            matched = {u.unit: u for u in ds.match().units} if args.annex in (2, 4) else {}
     except DatasetError as exc:
         print(render(exc.msg), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -59,12 +76,249 @@ def command_export_annex(args: argparse.Namespace) -> int:
     if unit is None:
         print(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name), file=sys.stderr)
         return EXIT_BAD_INPUT
-    # 附件5 lists the unit's confirmed counts per base; until rosters are imported these are the
-    # counts the assessor entered. Forms 2 and 4 list people, so they come out blank for hand filling.
+    # 附件5 lists the unit's counts per base as scored (matched from the rosters or typed, per base).
+    # Forms 2 and 4 list the confirmed people of the imported rosters; without them they come out
+    # blank for hand filling.
     counts = [BaseCount(b.name, b.type, b.people, b.retained) for b in unit.bases]
-    written = annex_form(args.annex, args.out, rules, unit.name, year=year.year, counts=counts,
+    people = matched[unit.name].people if unit.name in matched else ()
+    wanted = ("arrival",) if args.annex == 2 else ("trainee", "intern")
+    records = [p for p in people if p.confirmed and p.kind in wanted]
+    written = annex_form(args.annex, args.out, rules, unit.name, year=year.year, counts=counts, records=records,
                          show_full_id_numbers=args.full_ids)
     print(say("cli.annex_written", annex=args.annex, unit=unit.name, path=str(written)))
+    return 0
+
+
+# ------------------------------------------------------------------ the people in the dataset
+
+def fail(text: str) -> int:
+    print(text, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def open_for_edit(path: Path) -> Dataset:
+    """The dataset opened read-write (migrated and backed up as opening does); notices go to stderr."""
+    ds = Dataset.open(path)
+    for notice in ds.notices:
+        print(render(notice), file=sys.stderr)
+    return ds
+
+
+def assessor_for(ds: Dataset, name: str | None) -> tuple[int | None, str | None]:
+    """(assessor id, None), or (None, why not): the one named, or the dataset's only assessor."""
+    if name:
+        found = ds.assessor_id(name)
+        return (found, None) if found is not None else (None, say("pdf.assessor_unknown", name=name))
+    everyone = ds.assessors()
+    return (everyone[0].id, None) if len(everyone) == 1 else (None, say("cli.assessor_needed"))
+
+
+def parse_mapping(text: str, kind: str) -> tuple[dict[str, str | int], list[str]]:
+    """--mapping "字段=列,…": a field by its label (姓名), any header that means it, or its id (name);
+    a column by its header text as written in the file, or its number (1 = column A)."""
+    spec = import_spec()
+    fields = spec.kind(kind).fields
+    names: dict[str, str] = {}
+    for f in fields:
+        for key in (f, render(Msg.of(f"field.{f}")), *spec.fields[f].synonyms):
+            names.setdefault(normalise_header(key), f)
+    mapping: dict[str, str | int] = {}
+    problems = []
+    for item in re.split(r"[,，;；]", text):
+        item = item.strip().replace("＝", "=")
+        if not item:
+            continue
+        if "=" not in item:
+            problems.append(say("cli.mapping_bad", item=item))
+            continue
+        name, column = (part.strip() for part in item.split("=", 1))
+        field_id = names.get(normalise_header(name))
+        if field_id is None or not column:
+            problems.append(say("cli.mapping_unknown_field", field=name, kind=Msg.of(f"kind.{kind}"),
+                                known=[Msg.of(f"field.{f}") for f in fields]) if field_id is None
+                            else say("cli.mapping_bad", item=item))
+            continue
+        mapping[field_id] = int(column) if column.isdigit() else column
+    return mapping, problems
+
+
+def unit_counts(result: MatchResult, unit: str) -> str:
+    found = result.unit(unit)
+    conflicts = sum(1 for c in result.conflicts if unit in c.units and c.assigned_to is None)
+    return say("cli.unit_counts", unit=unit, arrivals=found.arrivals, arrivals_retained=found.arrivals_retained,
+               placements=found.placements, placements_retained=found.placements_retained,
+               unconfirmed=len(found.unconfirmed()), conflicts=conflicts)
+
+
+def command_import_xlsx(args: argparse.Namespace) -> int:
+    from core.facts import COUNTS_BY_HAND
+    from core.people import file_sha256
+    path = Path(args.file)
+    kind = import_spec().kind(args.kind)
+    if kind.scope == "year" and args.unit:
+        return fail(say("dataset.import_year_list", kind=kind.label))
+    if kind.scope != "year" and not args.unit:
+        return fail(say("dataset.import_needs_unit", kind=kind.label))
+    mapping, bad = parse_mapping(args.mapping or "", args.kind)
+    if bad:
+        return fail("\n".join(bad))
+    try:
+        with open_for_edit(Path(args.dataset)) as ds:
+            unit_id = ds.unit_id(args.unit) if args.unit else None
+            if args.unit and unit_id is None:
+                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
+            by, why_not = assessor_for(ds, args.assessor)
+            if why_not:
+                return fail(why_not)
+            sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
+            checked = check_workbook(path, args.kind, ds.rule_set(), mapping=mapping or None)
+            print_check(path, checked)
+            if checked.problems or sha256 is None:
+                return fail(say("cli.import_refused", source=path.name, count=len(checked.problems)))
+            replaced = ds.replaced_sources(args.kind, unit_id, checked.source, sha256)
+            if not args.yes:
+                print(say("cli.confirm_import", rows=len(checked.records), source=path.name,
+                          replaced=[say("cli.source", file=s.file_name, rows=s.rows) for s in replaced]
+                          or say("cli.replaces_nothing")), end="", flush=True)
+                if sys.stdin.readline().strip().lower() not in ("y", "yes", "是"):
+                    print(say("cli.import_cancelled"))
+                    return 1
+            edit = ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping or None,
+                                    reason=args.reason)
+            if not edit.ok:
+                return fail("\n".join(p.text() for p in edit.problems))
+            source = next(s for s in ds.imports() if s.id == edit.id)
+            print(say("cli.imported", source=path.name, kind=kind.label, rows=source.rows,
+                      replaced=source.replaced_rows))
+            result = ds.match()
+            if unit_id is not None:
+                print(unit_counts(result, args.unit))
+                unit = ds.unit(unit_id)
+                if args.kind in ("arrivals", "placements") and unit is not None and unit.bases \
+                        and all(b.count_source == COUNTS_BY_HAND for b in unit.bases):
+                    print(say("cli.counts_still_by_hand", unit=args.unit, dataset=args.dataset))
+            else:
+                print(say("cli.year_counts", confirmed=sum(u.total for u in result.units),
+                          unconfirmed=sum(len(u.unconfirmed()) for u in result.units),
+                          conflicts=sum(1 for c in result.conflicts if c.assigned_to is None)))
+    except DatasetError as exc:
+        return fail(render(exc.msg))
+    return 0
+
+
+def person_line(p: PersonVerdict, full_ids: bool) -> str:
+    if not p.confirmed:
+        verdict = p.verdict
+    elif p.retained:
+        verdict = Msg.of("cli.counted_retained", months=p.months)
+    else:
+        verdict = Msg.of("cli.counted_not_retained", reasons=list(p.retention_reasons))
+    return say("cli.person", mark="✓" if p.confirmed else "✗", name=p.name,
+               id=p.id_number if full_ids else mask_id_number(p.id_number), kind=Msg.of(f"match.kind_{p.kind}"),
+               base=p.base or "—", sheet=p.record.sheet, row=p.record.row, verdict=verdict,
+               notes="".join("；" + render(n) for n in p.notes))
+
+
+def command_match(args: argparse.Namespace) -> int:
+    from core.cli import open_read_only
+    try:
+        with open_read_only(Path(args.dataset)) as ds:
+            result = ds.match()
+    except DatasetError as exc:
+        return fail(render(exc.msg))
+    units = result.units
+    if args.unit:
+        units = tuple(u for u in units if u.unit == args.unit)
+        if not units:
+            return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
+    if not any(u.people for u in result.units):
+        print(say("cli.no_people", file=Path(args.dataset).name))
+        return 0
+    for unit in units:
+        print(unit_counts(result, unit.unit))
+        for person in unit.people:
+            print("  " + person_line(person, args.full_ids))
+    shown = {u.unit for u in units}
+    conflicts = [c for c in result.conflicts if shown & set(c.units)]
+    if conflicts:
+        print(say("cli.conflicts", count=len(conflicts)))
+        for c in conflicts:
+            decision = (Msg.of("cli.conflict_open") if c.assigned_to is None
+                        else Msg.of("cli.conflict_assigned", unit=c.assigned_to))
+            print("  " + say("cli.conflict", name=c.name, id=c.id_number if args.full_ids else mask_id_number(c.id_number),
+                             claims=[claim.text for claim in c.claims], decision=decision))
+    for problem in result.problems:
+        print("  " + problem.text(), file=sys.stderr)
+    return 0
+
+
+def command_assign(args: argparse.Namespace) -> int:
+    try:
+        with open_for_edit(Path(args.dataset)) as ds:
+            unit_id = ds.unit_id(args.unit) if args.unit else None
+            if args.unit and unit_id is None:
+                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
+            by, why_not = assessor_for(ds, args.assessor)
+            if why_not:
+                return fail(why_not)
+            edit = ds.assign_person(by, args.id_number, unit_id, args.reason)
+            if not edit.ok:
+                return fail("\n".join(render(p.message) for p in edit.problems))
+    except DatasetError as exc:
+        return fail(render(exc.msg))
+    print(say("cli.unassigned", id=args.id_number) if unit_id is None
+          else say("cli.assigned", id=args.id_number, unit=args.unit))
+    return 0
+
+
+def command_count_source(args: argparse.Namespace) -> int:
+    try:
+        with open_for_edit(Path(args.dataset)) as ds:
+            unit_id = ds.unit_id(args.unit)
+            if unit_id is None:
+                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
+            by, why_not = assessor_for(ds, args.assessor)
+            if why_not:
+                return fail(why_not)
+            base_ids = None
+            if args.base:
+                names = dict(zip((b.name for b in ds.unit(unit_id, as_entered=True).bases), ds.base_ids(unit_id)))
+                if args.base not in names:
+                    return fail(say("cli.no_base", unit=args.unit, base=args.base))
+                base_ids = [names[args.base]]
+            edit = ds.set_count_source(by, unit_id, args.source, base_ids, reason=args.reason)
+            if not edit.ok:
+                return fail("\n".join(render(p.message) for p in edit.problems))
+            unit = ds.unit(unit_id)
+    except DatasetError as exc:
+        return fail(render(exc.msg))
+    for base in unit.bases:
+        if args.base in (None, base.name):
+            print(say("cli.base_counts", base=base.name, people=base.people, retained=base.retained,
+                      source=Msg.of(f"people.source_{base.count_source}")))
+    return 0
+
+
+def command_export_summary(args: argparse.Namespace) -> int:
+    from core.cli import open_read_only
+    from core.engine import score_year
+    from core.xlsx_write import summary_workbook
+    try:
+        with open_read_only(Path(args.dataset)) as ds:
+            rules, year = ds.rule_set(), ds.year()
+            unconfirmed = ds.match().unconfirmed_by_unit()
+    except DatasetError as exc:
+        return fail(render(exc.msg))
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
+    part = out.with_name(f".{out.name}.part")
+    summary_workbook(rules, score_year(rules, year), unconfirmed, part, show_full_id_numbers=args.full_ids)
+    part.replace(out)  # whole or not at all
+    print(say("cli.summary_written", path=str(out), units=len(year.units),
+              unconfirmed=sum(len(people) for people in unconfirmed.values())))
+    if args.full_ids:
+        print(say("cli.full_ids_warning"), file=sys.stderr)
     return 0
 
 
@@ -86,5 +340,48 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="显示完整身份证号（默认只显示前6位和后4位；完整号码属个人敏感信息，仅在报送主管部门核验时使用）")
     annex.set_defaults(run=command_export_annex)
 
+    imp = commands.add_parser("import-xlsx", help="把运营单位报送的 Excel 导入年度数据文件（先预览，有问题则不导入）")
+    imp.add_argument("kind", choices=kinds, help="文件类型：" + "、".join(kinds))
+    imp.add_argument("file", help="Excel 文件（.xlsx）")
+    imp.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    imp.add_argument("--unit", help="运营单位名称（花名册、每月送工信息必填；全区见习名单和平台导出不填）")
+    imp.add_argument("--mapping", help="表头认不出时指定列：字段=列，逗号分隔，如 \"姓名=员工名,身份证号=3\"（列可写表头文字或列号）")
+    imp.add_argument("--yes", action="store_true", help="不再询问，预览无问题即导入")
+    imp.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    imp.add_argument("--reason", help="记入审计的说明")
+    imp.set_defaults(run=command_import_xlsx)
 
-COMMANDS = ("check-xlsx", "export-annex")
+    mat = commands.add_parser("match", help="列出每人是否确认及原因，以及多家单位申报的人员")
+    mat.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    mat.add_argument("--unit", help="只列此运营单位")
+    mat.add_argument("--full-ids", action="store_true", help="显示完整身份证号（默认只显示前6位和后4位）")
+    mat.set_defaults(run=command_match)
+
+    asg = commands.add_parser("assign", help="确认多家单位申报的人员归属哪家单位（或用 --clear 撤销）")
+    asg.add_argument("id_number", help="身份证号码")
+    who = asg.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit", help="归属的运营单位名称")
+    who.add_argument("--clear", action="store_true", help="撤销已作的归属确认")
+    asg.add_argument("--reason", required=True, help="理由（记入数据文件和审计）")
+    asg.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    asg.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    asg.set_defaults(run=command_assign)
+
+    src = commands.add_parser("count-source", help="选择基地人数来源：roster 按导入的花名册核对，hand 手工录入（仅有纸质材料时）")
+    src.add_argument("source", choices=("roster", "hand"), help="roster 或 hand")
+    src.add_argument("--unit", required=True, help="运营单位名称")
+    src.add_argument("--base", help="只设此基地；省略时设该单位全部基地")
+    src.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    src.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    src.add_argument("--reason", help="记入审计的说明")
+    src.set_defaults(run=command_count_source)
+
+    summ = commands.add_parser("export-summary", help="导出年度汇总表（Excel）：各单位各条款得分、总分、名次、等级，各单位未确认人员")
+    summ.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    summ.add_argument("--out", required=True, help="输出文件（.xlsx）")
+    summ.add_argument("--full-ids", action="store_true",
+                      help="显示完整身份证号（默认只显示前6位和后4位；完整号码属个人敏感信息，仅在报送主管部门核验时使用）")
+    summ.set_defaults(run=command_export_summary)
+
+
+COMMANDS = ("check-xlsx", "export-annex", "import-xlsx", "match", "assign", "count-source", "export-summary")

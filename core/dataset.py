@@ -1623,14 +1623,9 @@ class Dataset:
                     raise _Rejected(self._problem("dataset.import_needs_unit", field="unit", kind=kind.label))
                 tx.require("units", unit_id)
                 unit_name = self._require_unit(unit_id)
-            where, params = "kind = ?", [kind.id]
-            if kind.scope != "year":
-                where, params = where + " AND unit_id = ?", params + [unit_id]
-            if kind.scope == "file":
-                where, params = where + " AND (file_name = ? OR sha256 = ?)", params + [checked.source, sha256]
             conn = self._conn
-            replaced = conn.execute(f"SELECT id, file_name, sha256, rows FROM imports WHERE {where} ORDER BY id",
-                                    params).fetchall()
+            replaced = [(s.id, s.file_name, s.sha256, s.rows)
+                        for s in self.replaced_sources(kind.id, unit_id, checked.source, sha256)]
             for old_id, *_ in replaced:
                 conn.execute(f"DELETE FROM {KIND_TABLE[kind.id]} WHERE import_id = ?", (old_id,))
                 conn.execute("DELETE FROM imports WHERE id = ?", (old_id,))
@@ -1649,6 +1644,17 @@ class Dataset:
                 tx.touch(unit_id)
             return import_id
         return self._edit(by, reason, change)
+
+    def replaced_sources(self, kind: str, unit_id: int | None, file_name: str, sha256: str) -> list["ImportedSource"]:
+        """The imported sources an import of this file would replace (see import_people)."""
+        from core.xlsx_read import import_spec
+        scope = import_spec().kind(kind).scope
+        where, params = " WHERE kind = ?", [kind]
+        if scope != "year":
+            where, params = where + " AND unit_id IS ?", params + [unit_id]
+        if scope == "file":
+            where, params = where + " AND (file_name = ? OR sha256 = ?)", params + [file_name, sha256]
+        return self._imports(where, params)
 
     def remove_import(self, by: int | None, import_id: int, reason: str | None = None) -> Edit:
         """Take an imported source out with all its rows (one summary audit row)."""
@@ -1671,11 +1677,12 @@ class Dataset:
 
     def imports(self, unit_id: int | None = None) -> list["ImportedSource"]:
         """The imported sources (of one unit, or all), oldest first."""
-        sql = ("SELECT id, kind, unit_id, file_name, sha256, rows, replaced_rows, mapping, imported_at, imported_by "
-               "FROM imports")
-        rows = self._conn.execute(sql + (" WHERE unit_id = ?" if unit_id is not None else "") + " ORDER BY id",
-                                  () if unit_id is None else (unit_id,))
-        return [ImportedSource(*row) for row in rows]
+        return self._imports(*((" WHERE unit_id = ?", [unit_id]) if unit_id is not None else ("", [])))
+
+    def _imports(self, where: str, params: Sequence[Any]) -> list["ImportedSource"]:
+        return [ImportedSource(*row) for row in self._conn.execute(
+            "SELECT id, kind, unit_id, file_name, sha256, rows, replaced_rows, mapping, imported_at, imported_by "
+            f"FROM imports{where} ORDER BY id", list(params))]
 
     def assign_person(self, by: int | None, id_number: str, unit_id: int | None, reason: str) -> Edit:
         """The assessor's decision on a person several units claim: the person counts for `unit_id`

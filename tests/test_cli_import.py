@@ -1,0 +1,188 @@
+"""import-xlsx, match, assign, count-source and export-summary as a user runs them: real workbooks,
+a real dataset file, the program started as a process, exit codes and what it prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+import pytest
+from openpyxl import load_workbook
+
+from core.dataset import create_file
+from core.identifiers import mask_id_number
+from tests.builders import RULES
+from tests.dataset_support import run
+from tests.import_support import UNITS, district_file, monthly_file, roster_file, year_with_bases
+from tests.xlsx_builders import arrival, person_id, write_workbook
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    path = tmp_path / "2022.sqlite"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    return path
+
+
+def rows_of(path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def export(path) -> str:
+    result = run("export-json", str(path))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def import_xlsx(dataset, kind, path, *extra, stdin=None):
+    return run("import-xlsx", kind, str(path), "--dataset", str(dataset), *extra, stdin=stdin)
+
+
+def test_a_good_roster_is_imported_and_summed_up(dataset, tmp_path):
+    people = [arrival(i) for i in range(6)]
+    result = import_xlsx(dataset, "arrivals", roster_file(tmp_path, people), "--unit", UNITS[0], "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "检查 6 行，其中 0 行有问题" in result.stdout
+    assert "已导入 附件2花名册.xlsx（组织进吴人员花名册（附件2））：6 条，替换原有 0 条。" in result.stdout
+    assert f"{UNITS[0]}：确认进吴 0 人" in result.stdout and "未确认 6 人" in result.stdout  # no reports yet
+    assert "count-source roster" in result.stdout  # the counts still come from the typed figures
+    result = import_xlsx(dataset, "monthly_reports", monthly_file(tmp_path, people[:4]), "--unit", UNITS[0], "--yes")
+    assert result.returncode == 0 and "确认进吴 4 人（满六个月 4 人）" in result.stdout and "未确认 2 人" in result.stdout
+    again = import_xlsx(dataset, "arrivals", roster_file(tmp_path, people[:5], "更正.xlsx"), "--unit", UNITS[0],
+                        "--yes")
+    assert again.returncode == 0 and "5 条，替换原有 6 条" in again.stdout
+    assert rows_of(dataset, "roster_entries") == 5
+    assert run("verify-audit", str(dataset)).returncode == 0
+
+
+def test_a_roster_with_problems_is_refused_and_the_dataset_unchanged(dataset, tmp_path):
+    people = [arrival(i) for i in range(4)]
+    people[2]["身份证号码"] = person_id(2)[:17] + ("0" if person_id(2)[17] != "0" else "1")
+    people[3]["首次参保日期"] = "2022.13.1"
+    before = export(dataset)
+    result = import_xlsx(dataset, "arrivals", roster_file(tmp_path, people), "--unit", UNITS[0], "--yes")
+    assert result.returncode == 2
+    assert "2 行有问题" in result.stdout
+    lines = result.stderr.splitlines()
+    assert any("花名册!5.身份证号码" in line and "校验位错误" in line for line in lines), result.stderr
+    assert any("花名册!6.首次参保日期" in line and "不是有效日期" in line for line in lines), result.stderr
+    assert "未导入，数据文件未改动" in result.stderr
+    assert rows_of(dataset, "roster_entries") == 0 and rows_of(dataset, "imports") == 0
+    assert export(dataset) == before
+
+
+@pytest.mark.parametrize("make, says", [
+    (lambda p: (p / "x.xlsx").write_text("姓名\n", encoding="utf-8") and p / "x.xlsx", "不是 Excel 工作簿"),
+    (lambda p: write_workbook(p / "e.xlsx", {"Sheet1": []}), "工作簿中没有数据"),
+])
+def test_files_that_are_not_workbooks_are_refused(dataset, tmp_path, make, says):
+    result = import_xlsx(dataset, "arrivals", make(tmp_path), "--unit", UNITS[0], "--yes")
+    assert result.returncode == 2 and says in result.stderr and "未导入" in result.stderr
+    assert rows_of(dataset, "imports") == 0
+
+
+def test_the_import_asks_first_unless_told_yes(dataset, tmp_path):
+    path = roster_file(tmp_path, [arrival(i) for i in range(3)])
+    result = import_xlsx(dataset, "arrivals", path, "--unit", UNITS[0], stdin="n\n")
+    assert result.returncode == 1 and "确认导入" in result.stdout and "已取消" in result.stdout
+    assert rows_of(dataset, "roster_entries") == 0
+    result = import_xlsx(dataset, "arrivals", path, "--unit", UNITS[0], stdin="y\n")
+    assert result.returncode == 0 and rows_of(dataset, "roster_entries") == 3
+
+
+def test_an_unrecognised_layout_imports_with_a_column_mapping(dataset, tmp_path):
+    rows = [["员工", "证件", "工作单位", "首次参保"], ["王芳", person_id(1), "某公司", dt.date(2022, 3, 1)]]
+    path = write_workbook(tmp_path / "odd.xlsx", {"S": rows})
+    result = import_xlsx(dataset, "arrivals", path, "--unit", UNITS[0], "--yes")
+    assert result.returncode == 2 and "表头" in result.stderr, result.stderr
+    bad = import_xlsx(dataset, "arrivals", path, "--unit", UNITS[0], "--yes", "--mapping", "星座=3")
+    assert bad.returncode == 2 and "没有字段“星座”" in bad.stderr
+    good = import_xlsx(dataset, "arrivals", path, "--unit", UNITS[0], "--yes",
+                       "--mapping", "姓名=员工，身份证号=证件, employer=3,首次参保日期=首次参保")
+    assert good.returncode == 0, good.stderr
+    assert rows_of(dataset, "roster_entries") == 1
+
+
+def test_units_are_given_where_the_kind_needs_one_and_only_there(dataset, tmp_path):
+    listed = district_file(tmp_path, [(1, 7)])
+    assert import_xlsx(dataset, "traineeship_list", listed, "--unit", UNITS[0], "--yes").returncode == 2
+    assert import_xlsx(dataset, "traineeship_list", listed, "--yes").returncode == 0
+    roster = roster_file(tmp_path, [arrival(1)])
+    result = import_xlsx(dataset, "arrivals", roster, "--yes")
+    assert result.returncode == 2 and "须指定运营单位" in result.stderr
+    assert import_xlsx(dataset, "arrivals", roster, "--unit", "没有这家", "--yes").returncode == 2
+
+
+def test_match_assign_count_source_and_the_scores(dataset, tmp_path):
+    shared, own = arrival(30), [arrival(i) for i in range(5)]
+    for unit, people, name in ((UNITS[0], own + [shared], "甲.xlsx"), (UNITS[1], [shared], "乙.xlsx")):
+        assert import_xlsx(dataset, "arrivals", roster_file(tmp_path, people, name), "--unit", unit,
+                           "--yes").returncode == 0
+        assert import_xlsx(dataset, "monthly_reports", monthly_file(tmp_path, people, "送工" + name), "--unit", unit,
+                           "--yes").returncode == 0
+    listing = run("match", "--dataset", str(dataset), "--unit", UNITS[0])
+    assert listing.returncode == 0, listing.stderr
+    lines = listing.stdout.splitlines()
+    assert lines[0].startswith(f"{UNITS[0]}：确认进吴 5 人")
+    assert sum(1 for line in lines if line.strip().startswith("✓")) == 5
+    (conflicted,) = [line for line in lines if line.strip().startswith("✗")]
+    assert mask_id_number(person_id(30)) in conflicted and "同一人员还被" in conflicted and UNITS[1] in conflicted
+    assert person_id(30) not in listing.stdout  # masked unless asked
+    assert "多家单位申报的人员 1 人" in listing.stdout and "待考核人员确认归属" in listing.stdout
+    assert person_id(30) in run("match", "--dataset", str(dataset), "--full-ids").stdout
+
+    refused = run("assign", person_id(30), "--unit", UNITS[2], "--reason", "丙", "--dataset", str(dataset))
+    assert refused.returncode == 2 and "没有申报此人" in refused.stderr
+    done = run("assign", person_id(30), "--unit", UNITS[1], "--reason", "社保记录由乙单位办理", "--dataset", str(dataset))
+    assert done.returncode == 0, done.stderr
+    listing = run("match", "--dataset", str(dataset), "--unit", UNITS[1])
+    assert "确认进吴 1 人" in listing.stdout and f"已确认归属 {UNITS[1]}" in listing.stdout
+
+    def score_21():
+        result = run("score", str(dataset), "--json")
+        assert result.returncode == 0, result.stderr
+        unit = next(u for u in json.loads(result.stdout)["units"] if u["name"] == UNITS[0])
+        return next(c for c in unit["clauses"] if c["id"] == "2.1")
+
+    by_hand = score_21()
+    assert "人数为手工录入" in json.dumps(by_hand, ensure_ascii=False)
+    switched = run("count-source", "roster", "--unit", UNITS[0], "--dataset", str(dataset))
+    assert switched.returncode == 0, switched.stderr
+    assert "人数按导入的花名册核对" in switched.stdout
+    from_rosters = score_21()
+    assert "人数按导入的花名册核对" in json.dumps(from_rosters, ensure_ascii=False)
+    assert run("count-source", "roster", "--unit", UNITS[0], "--base", "没有的基地",
+               "--dataset", str(dataset)).returncode == 2
+    assert run("verify-audit", str(dataset)).returncode == 0
+
+
+def test_export_summary_masks_ids_unless_asked(dataset, tmp_path):
+    people = [arrival(i) for i in range(4)]
+    assert import_xlsx(dataset, "arrivals", roster_file(tmp_path, people), "--unit", UNITS[0], "--yes").returncode == 0
+    assert import_xlsx(dataset, "monthly_reports", monthly_file(tmp_path, people[:2]), "--unit", UNITS[0],
+                       "--yes").returncode == 0
+    out = tmp_path / "汇总.xlsx"
+    result = run("export-summary", "--dataset", str(dataset), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "未确认人员共 2 人" in result.stdout and not result.stderr.strip()
+    wb = load_workbook(out)
+    assert len(wb.sheetnames) == 1 + len(UNITS)
+    cells = [str(v) for ws in wb.worksheets[1:] for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert mask_id_number(person_id(3)) in cells and person_id(3) not in cells
+    assert any("不在该单位的每月送工信息中" in c for c in cells)
+    summary = [v for row in wb.worksheets[0].iter_rows(values_only=True) for v in row if v]
+    assert all(name in summary for name in UNITS)
+    full = run("export-summary", "--dataset", str(dataset), "--out", str(tmp_path / "full.xlsx"), "--full-ids")
+    assert full.returncode == 0 and "个人敏感信息" in full.stderr
+    cells = [str(v) for ws in load_workbook(tmp_path / "full.xlsx").worksheets[1:]
+             for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert person_id(3) in cells
+    annex = run("export-annex", "2", "--dataset", str(dataset), "--unit", UNITS[0], "--out", str(tmp_path / "a2.xlsx"))
+    assert annex.returncode == 0, annex.stderr
+    cells = [str(v) for row in load_workbook(tmp_path / "a2.xlsx").active.iter_rows(values_only=True) for v in row if v]
+    assert mask_id_number(person_id(0)) in cells and mask_id_number(person_id(3)) not in cells  # confirmed only
