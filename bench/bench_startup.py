@@ -55,7 +55,7 @@ window.installEventFilter(watch)
 window.show()
 app.exec()
 """
-PHASES = ("main", "qt", "modules", "app", "window", "open", "painted")
+PHASES = ("main", "core", "qt", "ui", "app", "window", "open", "painted")
 
 
 def timed(args: list[str], env: dict) -> dict:
@@ -153,8 +153,9 @@ def main() -> None:
           f"{ours_all / bare_all:.2f}×")
     phases = {p: statistics.median(r["report"]["phases"][p] for r in our_runs) for p in PHASES}
     print("main.py phases (median ms): " + ", ".join(f"{p} {v:.0f}" for p, v in phases.items())
-          + "   [main = interpreter start-up; qt = PySide6 + ui.app; modules = core + ui; open = dataset, "
-          "session and workspace; painted = until the year is on screen]")
+          + "   [main = interpreter start-up; core = core modules; qt = PySide6 and ui.app; ui = the other ui "
+          "modules; app = QApplication; window = MainWindow; open = dataset, session and workspace; "
+          "painted = until the year is on screen]")
     print(f"shown: {json.dumps(our_runs[-1]['report']['shown'], ensure_ascii=False)}")
     unit, clause = switching()
     print(f"switching with 200 units, median: unit {unit * 1000:.1f} ms, clause {clause * 1000:.1f} ms "

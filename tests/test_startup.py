@@ -41,11 +41,12 @@ def test_main_quits_once_the_demo_year_is_painted(tmp_path):
                               text=True, encoding="utf-8", timeout=120)
         shown = report(done)
         assert shown["painted"] > shown["started"], run
-        assert set(shown["phases"]) == {"qt", "modules", "app", "window", "open", "painted"}, run
+        assert set(shown["phases"]) == {"core", "qt", "ui", "app", "window", "open", "painted"}, run
         assert shown["shown"]["units"] == len(demo.units), run
         assert shown["shown"]["unit"].startswith(demo.units[0].name), run
         assert shown["shown"]["clause"].startswith("1.1"), run
         assert shown["shown"]["points"].endswith("分"), run
+        assert shown["gc"], run  # the garbage collector, off during start-up, is back on
 
 
 def test_opening_a_year_in_the_desktop_imports_nothing_heavy(tmp_path):
