@@ -7,12 +7,13 @@ file, and tests can assert on codes rather than on wording.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from core import tomlcache
 
 MESSAGES_DIR = Path(__file__).resolve().parent.parent / "resources" / "messages"
 DEFAULT_LANGUAGE = "zh_CN"
@@ -37,8 +38,7 @@ class Msg:
 
 @cache
 def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
-    with open(MESSAGES_DIR / f"{language}.toml", "rb") as f:
-        return tomllib.load(f)
+    return tomlcache.loads((MESSAGES_DIR / f"{language}.toml").read_bytes().decode("utf-8"))  # as tomllib.load
 
 
 def format_number(value: Any, decimals: int = 2) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from core import tomlcache
+
 RULES_DIR = Path(__file__).resolve().parent.parent / "resources" / "rules"
 DEFAULT_RULE_SET = RULES_DIR / "wujiang-2022.toml"
 SUPPORTED_FORMAT = 1
@@ -236,7 +238,7 @@ def parse_rule_set(text: str, source: str = "<rule set>") -> RuleSet:
 @lru_cache(maxsize=8)
 def _parse_rule_set(text: str) -> RuleSet:
     try:
-        data = tomllib.loads(text)
+        data = tomlcache.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleSetError("", [("(file)", f"not valid TOML: {exc}")]) from None
     checker = _Checker()

@@ -25,7 +25,7 @@ HEAVY = ("jsonschema", "openpyxl", "reportlab", "pyhanko", "python_calamine", "s
 
 def desktop_env(home: Path) -> dict:
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
-            "XDG_CONFIG_HOME": str(home / "config"), "LEYE_EXIT_WHEN_SHOWN": "1"}
+            "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"), "LEYE_EXIT_WHEN_SHOWN": "1"}
 
 
 def report(done: subprocess.CompletedProcess) -> dict:
@@ -47,6 +47,8 @@ def test_main_quits_once_the_demo_year_is_painted(tmp_path):
         assert shown["shown"]["clause"].startswith("1.1"), run
         assert shown["shown"]["points"].endswith("分"), run
         assert shown["gc"], run  # the garbage collector, off during start-up, is back on
+    # the rule set and the messages were parsed once, then read from the user's cache
+    assert len(list((tmp_path / "cache").glob("**/parsed/*.marshal"))) == 2
 
 
 def test_opening_a_year_in_the_desktop_imports_nothing_heavy(tmp_path):

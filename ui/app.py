@@ -9,6 +9,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObj
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from core import tomlcache
+
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "resources" / "i18n"
 APP_NAME = "leye-wujiang"  # folder and settings name; never shown
@@ -59,6 +61,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         if font.pointSizeF() < 10:
             font.setPointSizeF(10)
         app.setFont(font)
+        # Rule sets and messages are parsed once per user, not at every start (core/tomlcache.py).
+        tomlcache.set_folder(Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
+                             / "parsed")
         app._leye_ready = True
     return app
 
