@@ -24,7 +24,7 @@ BASES, TRIPS, DELIVERIES = "bases", "trips", "deliveries"
 # Single-value editors.
 PLATFORM_RATING, MANAGEMENT, INSURED_WORKERS, NEGATIVE = "platform_rating", "management", "insured_workers", "negative"
 
-# Base columns: name, type, region, agreement_date, people, retained, and "evidence:<item>".
+# Base columns: name, type, region, agreement_date, count_source, people, retained, and "evidence:<item>".
 BASE_FACTS = ("name", "type", "region", "agreement_date", "people", "retained")
 
 
@@ -40,6 +40,7 @@ class Page:
     records_added_here: bool = False  # bases/trips/deliveries are added and removed on this page
     clause_evidence: tuple[EvidenceItem, ...] = ()  # a checkbox each
     record_evidence: tuple[EvidenceItem, ...] = ()  # a checkbox per base or trip
+    count_source: bool = False  # the page shows where the people counts come from (rosters or typed)
 
 
 def pages(rules: RuleSet) -> tuple[Page, ...]:
@@ -63,19 +64,19 @@ def _page(rules: RuleSet, clause: Clause) -> Page:
     if f == "trips":
         return Page(editors=(TRIPS,), records_added_here=True, **common)
     if f == "people_ranked":
-        return Page(editors=(BASES,), base_columns=("name", "type", "agreement_date", "people"),
-                    base_editable=("people",), **common)
+        return Page(editors=(BASES,), base_columns=("name", "type", "agreement_date", "count_source", "people"),
+                    base_editable=("people", "count_source"), count_source=True, **common)
     if f == "retention_ranked":
-        return Page(editors=(BASES,), base_columns=("name", "type", "people", "retained"),
-                    base_editable=("retained",), **common)
+        return Page(editors=(BASES,), base_columns=("name", "type", "count_source", "people", "retained"),
+                    base_editable=("retained", "count_source"), count_source=True, **common)
     if f == "deliveries":
         return Page(editors=(DELIVERIES,), records_added_here=True, **common)
     if f == "rating_ranked":
         return Page(editors=(PLATFORM_RATING,), **common)
     if f == "assessor_awarded":
         return Page(editors=(MANAGEMENT,), **common)
-    if f == "insurance":
-        return Page(editors=(INSURED_WORKERS,), **common)
+    if f == "insurance":  # its denominator is the arrivals of the labour bases
+        return Page(editors=(INSURED_WORKERS,), count_source=True, **common)
     return Page(editors=(), **common)  # all_evidence: the checkboxes are the facts
 
 

@@ -44,6 +44,7 @@ from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_ru
 
 if TYPE_CHECKING:  # imported when first used: opening a dataset does not need the Excel side
     from core.matching import MatchResult
+    from core.people import ImportSnapshot
     from core.xlsx_check import CheckResult
 
 PROGRAM_VERSION = "0.1.0"
@@ -1723,6 +1724,41 @@ class Dataset:
         return [Assignment(*row) for row in self._conn.execute(
             "SELECT a.id_number, a.unit_id, u.name, a.reason, a.assigned_by, a.assigned_at "
             "FROM conflict_assignments a JOIN units u ON u.id = a.unit_id ORDER BY a.id_number")]
+
+    def capture_import(self, import_id: int) -> "ImportSnapshot | None":
+        """An imported source with all its rows as stored (core.people.capture_import), to put back later."""
+        from core.people import capture_import
+        return capture_import(self._conn, import_id)
+
+    def restore_imports(self, by: int | None, snapshots: Sequence["ImportSnapshot"], *, remove: Sequence[int] = (),
+                        reason: str | None = None) -> Edit:
+        """Take the imports `remove` out and put captured imports back with their original ids, in one
+        edit: the undo of an import that replaced earlier ones (or of a removal), and its redo. One
+        summary audit row per import, as importing writes."""
+        from core.people import KIND_TABLE, restore_import
+
+        def change(tx: _Tx) -> None:
+            conn = self._conn
+            for import_id in remove:
+                found = conn.execute("SELECT kind, unit_id, file_name, sha256, rows FROM imports WHERE id = ?",
+                                     (import_id,)).fetchone()
+                if found is None:
+                    raise _Rejected(self._problem("dataset.no_record", table="imports", id=import_id))
+                kind, unit_id, file_name, sha256, rows = found
+                if unit_id is not None:
+                    tx.touch(unit_id)
+                conn.execute(f"DELETE FROM {KIND_TABLE[kind]} WHERE import_id = ?", (import_id,))
+                conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+                tx.log_summary("delete", "imports", str(import_id), {"kind": kind, "unit_id": unit_id,
+                                                                      "file_name": file_name, "sha256": sha256,
+                                                                      "rows": rows}, old=True)
+            for snapshot in snapshots:
+                if snapshot.unit_id is not None:
+                    tx.require("units", snapshot.unit_id)
+                    tx.touch(snapshot.unit_id)
+                restore_import(conn, snapshot)
+                tx.log_summary("insert", "imports", str(snapshot.import_id), dict(snapshot.source))
+        return self._edit(by, reason, change)
 
     def set_count_source(self, by: int | None, unit_id: int, source: str, base_ids: Sequence[int] | None = None,
                          reason: str | None = None) -> Edit:

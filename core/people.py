@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from core.facts import Unit
@@ -122,6 +124,49 @@ def import_workbook(ds: "Dataset", by: int | None, kind: str, path: str | Path, 
     if not checked.ok or sha256 is None:
         return checked, None
     return checked, ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping, reason=reason)
+
+
+# ------------------------------------------------------------------ an import taken out and put back
+
+@dataclass(frozen=True)
+class ImportSnapshot:
+    """One imported source with every row it wrote, exactly as stored (ids included): what brings
+    it back after it was replaced or removed (the desktop's undo). Taken by capture_import."""
+    source: Mapping[str, Any]  # its `imports` row
+    table: str  # the table its rows are in (KIND_TABLE)
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+    @property
+    def import_id(self) -> int:
+        return self.source["id"]
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.source["unit_id"]
+
+
+def capture_import(conn: sqlite3.Connection, import_id: int) -> ImportSnapshot | None:
+    """The import and its rows, or None when there is no such import."""
+    cursor = conn.execute("SELECT * FROM imports WHERE id = ?", (import_id,))
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    source = dict(zip((d[0] for d in cursor.description), found))
+    table = KIND_TABLE[source["kind"]]
+    cursor = conn.execute(f"SELECT * FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
+    return ImportSnapshot(MappingProxyType(source), table, tuple(d[0] for d in cursor.description),
+                          tuple(cursor.fetchall()))
+
+
+def restore_import(conn: sqlite3.Connection, snapshot: ImportSnapshot) -> int:
+    """Write a captured import back with its original ids (inside the caller's transaction); the row count."""
+    source = dict(snapshot.source)
+    conn.execute(f"INSERT INTO imports ({', '.join(source)}) VALUES ({', '.join('?' * len(source))})",
+                 list(source.values()))
+    conn.executemany(f"INSERT INTO {snapshot.table} ({', '.join(snapshot.columns)}) "
+                     f"VALUES ({', '.join('?' * len(snapshot.columns))})", snapshot.rows)
+    return len(snapshot.rows)
 
 
 # ------------------------------------------------------------------ reading back for matching

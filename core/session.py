@@ -19,12 +19,13 @@ from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from core.assessment import Page, pages, unit_progress
-from core.dataset import Attachment, Dataset, Edit, Signature, Snapshot, UnitLock
+from core.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
 from core.engine import UnitResult, YearResult, score_year
 from core.facts import Unit, Year
 from core.formulas import ClauseResult
+from core.matching import MatchResult
 from core.rules import RuleSet
-from core.undo import Apply, History, Step
+from core.undo import Apply, History, Step, chain
 
 Listener = Callable[[frozenset[int] | None], None]
 
@@ -394,6 +395,86 @@ class Session:
         if edit.ok:
             self.refresh(frozenset([unit_id]))
         return edit
+
+    # ---------------------------------------------------------------- people from Excel
+
+    # Who counts may change for every unit when one unit's roster, the district list or an
+    # assignment changes (a person two units claim counts for neither): these edits re-read the
+    # whole year (None), which the engine scores in milliseconds.
+
+    def match(self) -> MatchResult:
+        """Every unit's people, confirmed or not and why, and the conflicts (kept by the dataset
+        until an edit changes them)."""
+        return self.ds.match()
+
+    def imports(self, unit_id: int | None = None) -> list[ImportedSource]:
+        return self.ds.imports(unit_id)
+
+    def assignments(self) -> list[Assignment]:
+        return self.ds.assignments()
+
+    def replaced_sources(self, kind: str, unit_id: int | None, file_name: str, sha256: str) -> list[ImportedSource]:
+        return self.ds.replaced_sources(kind, unit_id, file_name, sha256)
+
+    def import_people(self, label: str, checked: Any, sha256: str, unit_id: int | None,
+                      mapping: Mapping[str, str | int] | None = None) -> Edit:
+        """Import a checked workbook (core.xlsx_check.CheckResult without problems). Undo takes it out
+        and puts back, exactly, the sources it replaced; redo puts it back with its original id."""
+        replaced = [self.ds.capture_import(s.id)
+                    for s in self.ds.replaced_sources(checked.kind, unit_id, checked.source, sha256)]
+        made: dict[str, Any] = {}
+
+        def do(reason: str | None) -> Edit:
+            edit = self.ds.import_people(self.by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
+                                         reason=reason)
+            if edit.ok:
+                made["id"] = edit.id
+            return edit
+
+        def undo(reason: str | None) -> Edit:
+            made["snapshot"] = self.ds.capture_import(made["id"])
+            return self.ds.restore_imports(self.by, replaced, remove=[made["id"]], reason=reason)
+
+        def redo(reason: str | None) -> Edit:
+            return self.ds.restore_imports(self.by, [made["snapshot"]], remove=[r.import_id for r in replaced],
+                                           reason=reason)
+        return self._apply(label, do, undo, None, redo=redo)
+
+    def remove_import(self, label: str, import_id: int) -> Edit:
+        snapshot = self.ds.capture_import(import_id)
+        if snapshot is None:  # removed meanwhile: let core say so
+            return self.ds.remove_import(self.by, import_id)
+        return self._apply(label, lambda r: self.ds.remove_import(self.by, import_id, r),
+                           lambda r: self.ds.restore_imports(self.by, [snapshot], reason=r), None)
+
+    def assign_person(self, label: str, id_number: str, unit_id: int | None, reason: str) -> Edit:
+        """The assessor's decision on a person several units claim (None withdraws it); the reason is
+        required. Undo puts the earlier decision (or none) back."""
+        from core.identifiers import normalise_id_number
+        number = normalise_id_number(id_number)
+        old = next((a for a in self.ds.assignments() if a.id_number == number), None)
+
+        def back(undo_reason: str | None) -> Edit:
+            if old is None:
+                return self.ds.assign_person(self.by, number, None, undo_reason or label)
+            return self.ds.assign_person(self.by, number, old.unit_id, old.reason)
+        return self._apply(label, lambda r: self.ds.assign_person(self.by, number, unit_id, reason), back, None)
+
+    def count_sources(self, unit_id: int) -> dict[int, str]:
+        """Each base's count source as stored: base id -> "hand" or "roster"."""
+        return {bid: b.count_source for bid, b in zip(self.ds.base_ids(unit_id), self._units[unit_id].bases)}
+
+    def set_count_source(self, label: str, unit_id: int, source: str, base_ids: Sequence[int] | None = None) -> Edit:
+        """Where the people/retained of a unit's bases (all, or those given) come from: "hand" or "roster"."""
+        old = self.count_sources(unit_id)
+        ids = list(old) if base_ids is None else list(base_ids)
+
+        def back(reason: str | None) -> Edit:
+            return chain(*(lambda s=s: self.ds.set_count_source(self.by, unit_id, s, [b for b in ids if old.get(b) == s],
+                                                                reason)
+                           for s in sorted({old.get(b) for b in ids if b in old})))
+        return self._apply(label, lambda r: self.ds.set_count_source(self.by, unit_id, source, base_ids, r), back,
+                           [unit_id])
 
     # ---------------------------------------------------------------- grades
 

@@ -28,7 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.engine import YearResult
 from core.identifiers import mask_id_number
-from core.matching import BaseCount, PersonVerdict
+from core.facts import Unit
+from core.matching import BaseCount, PersonVerdict, UnitMatch
 from core.messages import Msg, render
 from core.rules import RuleSet
 
@@ -192,6 +193,18 @@ def _placement_columns(show_full: bool) -> list[FormColumn]:
         FormColumn("form.col.phone", 14, lambda p: _person(p).phone or None),
         FormColumn("form.col.remarks", 12),
     ]
+
+
+ANNEX_PEOPLE = {2: ("arrival",), 4: ("trainee", "intern")}  # the forms that list people, and whom
+
+
+def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[list[PersonVerdict], list[BaseCount]]:
+    """What form `annex` of one unit is filled from: forms 2 and 4 list the confirmed people of the
+    imported rosters (arrivals; trainees and interns), form 5 the counts per base as scored (matched
+    from the rosters or typed, per base). Without imported rosters forms 2 and 4 stay blank."""
+    wanted = ANNEX_PEOPLE.get(annex, ())
+    people = [p for p in (unit_match.people if unit_match is not None else ()) if p.confirmed and p.kind in wanted]
+    return people, [BaseCount(b.name, b.type, b.people, b.retained) for b in unit.bases]
 
 
 def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year: int | None = None,

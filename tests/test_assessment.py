@@ -18,8 +18,9 @@ def test_one_page_per_clause_in_order_then_the_negative_page():
     assert "evidence:agreement" in by_id["1.1"].base_editable
     assert by_id["1.2"].editors == (TRIPS,) and [e.id for e in by_id["1.2"].record_evidence] == ["filing", "photos"]
     assert by_id["1.3"].editors == () and len(by_id["1.3"].clause_evidence) == 3
-    assert by_id["2.1"].base_editable == ("people",) and not by_id["2.1"].records_added_here
-    assert by_id["2.2"].base_editable == ("retained",)
+    assert by_id["2.1"].base_editable == ("people", "count_source") and not by_id["2.1"].records_added_here
+    assert by_id["2.2"].base_editable == ("retained", "count_source")
+    assert [p.id for p in pages(RULES) if p.count_source] == ["2.1", "2.2", "4.2"]
     assert by_id["3.1"].editors == (DELIVERIES,)
     assert by_id["3.2"].editors == (PLATFORM_RATING,)
     assert by_id["4.1"].editors == (MANAGEMENT,)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
 from core.engine import QUALIFIED, REVOKED, UNQUALIFIED
+from core.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTERS
 from core.messages import Msg, format_number, render
 from core.session import Session
 
@@ -42,6 +43,11 @@ def progress_text(state: str) -> str:
 
 def number(value: Any, decimals: int = 2) -> str:
     return format_number(value, decimals)
+
+
+def count_source_labels() -> dict[str, str]:
+    """Where a base's counts come from, as the pages name it."""
+    return {COUNTS_FROM_ROSTERS: translate("Models", "名单核对"), COUNTS_BY_HAND: translate("Models", "手工录入")}
 
 
 def local_time(iso: str) -> str:
@@ -418,10 +424,18 @@ class BasesModel(RecordModel):
             label = next((e.label for e in self.page.record_evidence if e.id == item), item)
             return label.split("（")[0] + translate("Models", "（已查验）")
         return {"name": translate("Models", "基地名称"), "type": translate("Models", "类型"), "region": translate("Models", "地区"), "agreement_date": translate("Models", "协议签订日期"),
-                "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况")}[column]
+                "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况"),
+                "count_source": translate("Models", "人数来源")}[column]
 
     def editable(self, column: str) -> bool:
         return column in self.page.base_editable
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        # Counts matched from the rosters are the program's, not typed: read-only in the table.
+        if self.columns[index.column()] in ("people", "retained") and self.records()[index.row()].count_source == COUNTS_FROM_ROSTERS:
+            flags &= ~Qt.ItemFlag.ItemIsEditable
+        return flags
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -442,9 +456,16 @@ class BasesModel(RecordModel):
             return None
         if role == CHOICES_ROLE and column == "type":
             return list(rules.base_types.items())
+        if role == CHOICES_ROLE and column == "count_source":
+            return list(count_source_labels().items())
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("people", "retained", "count_source") \
+                and base.count_source == COUNTS_FROM_ROSTERS:
+            return translate("Models", "按导入的名单核对得出，不能手工修改；每人的核对结果见“人员核对”")
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "type":
                 return rules.base_types.get(base.type, base.type)
+            if column == "count_source":
+                return count_source_labels()[base.count_source]
             if column == "agreement_date":
                 return base.agreement_date.isoformat()
             return getattr(base, column) if column != "verdict" else ""
@@ -476,7 +497,10 @@ class BasesModel(RecordModel):
             value = str(value).strip()
             if column == "name" and not value:
                 return False
+        elif column == "count_source" and value not in COUNT_SOURCES:
+            return False
         label = {"name": translate("Models", "修改基地名称"), "type": translate("Models", "修改基地类型"), "region": translate("Models", "修改基地地区"),
+                 "count_source": translate("Models", "修改人数来源"),
                  "agreement_date": translate("Models", "修改协议日期"), "people": translate("Models", "修改进吴人数"),
                  "retained": translate("Models", "修改满六个月人数")}[column]
         return self.finish(self.session.update_base(label, self.unit_id, base_id, **{column: value}))
