@@ -44,6 +44,7 @@ from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_ru
 
 if TYPE_CHECKING:  # imported when first used: opening a dataset does not need the Excel side
     from core.matching import MatchResult
+    from core.people import KeptRecords
     from core.people import ImportSnapshot
     from core.xlsx_check import CheckResult
 
@@ -371,8 +372,10 @@ SCHEMA_V4_PEOPLE = (
     "ALTER TABLE roster_entries ADD COLUMN sheet_row INTEGER",
     "CREATE INDEX roster_by_import ON roster_entries(import_id)",
     # base_id is never set (a person's base is resolved by name when matching, so renaming a base
-    # keeps its people); its index only slowed every insert down.
+    # keeps its people), and the people are read import by import: these indexes only slowed every
+    # insert down.
     "DROP INDEX roster_by_base",
+    "DROP INDEX roster_by_unit",
     # The monthly reports: rebuilt because a report's month may be unknown (a sheet named neither by
     # month nor with a month column), which schema 1 did not allow.
     "ALTER TABLE monthly_report_entries RENAME TO monthly_report_entries_v3",
@@ -398,7 +401,6 @@ SCHEMA_V4_PEOPLE = (
     "FROM monthly_report_entries_v3",
     "DROP TABLE monthly_report_entries_v3",
     "CREATE INDEX monthly_by_id_number ON monthly_report_entries(id_number)",
-    "CREATE INDEX monthly_by_unit ON monthly_report_entries(unit_id, month)",
     "CREATE INDEX monthly_by_import ON monthly_report_entries(import_id)",
     # The district list: the unit it names (as written) and the months of traineeship.
     "ALTER TABLE traineeship_list ADD COLUMN import_id INTEGER REFERENCES imports(id) ON DELETE CASCADE",
@@ -1598,6 +1600,12 @@ class Dataset:
     # which decides whether clauses 2.1, 2.2 and 4.2 score the counts matched from the rosters.
 
     _matched: "MatchResult | None" = None  # the people's match, until an edit changes its inputs
+    _kept: "KeptRecords | None" = None  # each import's records, read once (core.people.submissions)
+
+    def _kept_records(self) -> "KeptRecords":
+        if self._kept is None:
+            self._kept = {}
+        return self._kept
 
     def import_people(self, by: int | None, checked: "CheckResult", *, sha256: str, unit_id: int | None = None,
                       mapping: Mapping[str, str | int] | None = None, reason: str | None = None) -> Edit:
@@ -1609,11 +1617,13 @@ class Dataset:
         monthly reports with the same name or the same bytes (SHA-256); a list of the whole year. The
         audit trail gets one summary row (kind, unit, file, SHA-256, rows, rows replaced), not a row per
         person. Edit.id is the new import's id."""
-        from core.people import KIND_TABLE, insert_records
+        from core.people import KIND_TABLE, UNIT_KINDS, insert_records
         from core.xlsx_read import import_spec
         kind = import_spec().kind(checked.kind)
+        written: dict[str, str] = {}
 
         def change(tx: _Tx) -> int:
+            written["at"] = tx.at
             if checked.problems:
                 raise _Rejected(*checked.problems)
             if kind.scope == "year" and unit_id is not None:
@@ -1644,7 +1654,10 @@ class Dataset:
             if unit_id is not None:
                 tx.touch(unit_id)
             return import_id
-        return self._edit(by, reason, change)
+        edit = self._edit(by, reason, change)
+        if edit.ok and kind.id in UNIT_KINDS:  # the next match need not read back what was just written
+            self._kept_records()[(edit.id, sha256, written["at"])] = checked.records
+        return edit
 
     def replaced_sources(self, kind: str, unit_id: int | None, file_name: str, sha256: str) -> list["ImportedSource"]:
         """The imported sources an import of this file would replace (see import_people)."""
@@ -1785,7 +1798,7 @@ class Dataset:
         list and assignments through core.matching.match); kept until an edit changes its inputs."""
         if self._matched is None:
             from core.people import match_stored
-            self._matched = match_stored(self._conn, self._rules, self._read_units(None))
+            self._matched = match_stored(self._conn, self._rules, self._read_units(None), self._kept_records())
         return self._matched
 
     def counted(self, units: Sequence[Unit]) -> tuple[Unit, ...]:

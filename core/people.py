@@ -49,8 +49,14 @@ def _sql_int(value: int | None) -> str:
     return "NULL" if value is None else str(int(value))
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
+class _Iso(dict):
+    """date -> ISO text (None stays None), made once per distinct day: a year's rows share a few
+    hundred days, and a dictionary lookup is a fraction of isoformat()."""
+
+    def __missing__(self, day: dt.date | None) -> str | None:
+        text = None if day is None else day.isoformat()
+        self[day] = text
+        return text
 
 
 # ------------------------------------------------------------------ writing one import
@@ -61,35 +67,35 @@ def insert_records(conn: sqlite3.Connection, checked: CheckResult, *, import_id:
     `unit_ids` (unit name -> id) links the platform exports' rows to the units they name."""
     kind, records = checked.kind, checked.records
     imp, unit = _sql_int(import_id), _sql_int(unit_id)
+    iso = _Iso()
     if kind == "arrivals":
         sql = (f"INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, gender, phone, base_name, "
                f"employer, arrival_date, first_insured_date, months_enrolled, leave_date, sheet, sheet_row) "
                f"VALUES ({unit}, {imp}, 'arrival', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        rows: Any = [(r.name, r.id_number, r.gender, r.phone, r.base, r.employer,
-                      None if (d := r.arrival_date) is None else d.isoformat(), r.first_insured_date.isoformat(),
-                      r.insured_months, None if (e := r.leave_date) is None else e.isoformat(), r.sheet, r.row)
+        rows: Any = [(r.name, r.id_number, r.gender, r.phone, r.base, r.employer, iso[r.arrival_date],
+                      iso[r.first_insured_date], r.insured_months, iso[r.leave_date], r.sheet, r.row)
                      for r in records]
     elif kind == "placements":
         sql = (f"INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, gender, phone, base_name, "
                f"employer, start_date, end_date, months_enrolled, sheet, sheet_row) "
                f"VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        rows = [(r.placement_type, r.name, r.id_number, r.gender, r.phone, r.base, r.employer, _iso(r.start_date),
-                 _iso(r.end_date), r.placement_months, r.sheet, r.row) for r in records]
+        rows = [(r.placement_type, r.name, r.id_number, r.gender, r.phone, r.base, r.employer, iso[r.start_date],
+                 iso[r.end_date], r.placement_months, r.sheet, r.row) for r in records]
     elif kind == "monthly_reports":
         sql = (f"INSERT INTO monthly_report_entries (unit_id, import_id, month, name, id_number, employer, "
                f"base_name, arrival_date, phone, sheet, sheet_row) VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        rows = [(None if (m := r.month) is None else m.isoformat()[:7], r.name, r.id_number, r.employer, r.base,
-                 None if (d := r.arrival_date) is None else d.isoformat(), r.phone, r.sheet, r.row)
+        month = {m: None if m is None else m.isoformat()[:7] for m in {r.month for r in records}}
+        rows = [(month[r.month], r.name, r.id_number, r.employer, r.base, iso[r.arrival_date], r.phone, r.sheet, r.row)
                 for r in records]
     elif kind == "traineeship_list":
         sql = (f"INSERT INTO traineeship_list (import_id, kind, name, id_number, employer, unit_name, start_date, "
                f"end_date, placement_months, sheet, sheet_row) VALUES ({imp}, 'trainee', ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        rows = [(r.name, r.id_number, r.employer, r.unit, _iso(r.start_date), _iso(r.end_date), r.placement_months,
+        rows = [(r.name, r.id_number, r.employer, r.unit, iso[r.start_date], iso[r.end_date], r.placement_months,
                  r.sheet, r.row) for r in records]
     elif kind == "platform_deliveries":
         sql = (f"INSERT INTO platform_delivery_records (import_id, unit_id, unit_name, date, enterprise, stars, "
                f"sheet, sheet_row) VALUES ({imp}, ?, ?, ?, ?, ?, ?, ?)")
-        rows = [(unit_ids.get(r.unit), r.unit, r.delivery_date.isoformat(), r.employer, r.stars, r.sheet, r.row)
+        rows = [(unit_ids.get(r.unit), r.unit, iso[r.delivery_date], r.employer, r.stars, r.sheet, r.row)
                 for r in records]
     elif kind == "platform_ratings":
         sql = (f"INSERT INTO platform_ratings (import_id, unit_id, unit_name, rating, sheet, sheet_row) "
@@ -198,30 +204,32 @@ def _records(cls: type, rows: list[tuple], converters: Mapping[int, dict]) -> li
     return frozen_records(cls, columns, len(rows))
 
 
-def _roster(conn: sqlite3.Connection, days: _Days) -> dict[tuple[int, str], list]:
-    """(unit id, "arrivals"/"placements") -> the unit's roster records, in import order."""
-    found: dict[tuple[int, str], list] = {}
-    arrivals = conn.execute(
-        "SELECT unit_id, sheet, sheet_row, name, id_number, employer, first_insured_date, base_name, gender, phone, "
-        "arrival_date, months_enrolled, leave_date FROM roster_entries WHERE kind = 'arrival' ORDER BY unit_id, id")
-    for unit_id, rows in groupby(arrivals, itemgetter(0)):
-        found[(unit_id, "arrivals")] = _records(ArrivalRecord, [r[1:] for r in rows], {5: days, 9: days, 11: days})
-    placements = conn.execute(
-        "SELECT unit_id, sheet, sheet_row, name, id_number, employer, kind, base_name, gender, phone, start_date, "
-        "end_date, months_enrolled FROM roster_entries WHERE kind IN ('trainee', 'intern') ORDER BY unit_id, id")
-    for unit_id, rows in groupby(placements, itemgetter(0)):
-        found[(unit_id, "placements")] = _records(PlacementRecord, [r[1:] for r in rows], {9: days, 10: days})
-    return found
+# What the records of each kind are read from: the SELECT list in the record's field order, the
+# table and row filter, and the columns holding dates (as text) or months ("YYYY-MM").
+_READ = {
+    "arrivals": ("sheet, sheet_row, name, id_number, employer, first_insured_date, base_name, gender, phone, "
+                 "arrival_date, months_enrolled, leave_date", "roster_entries", "kind = 'arrival'",
+                 ArrivalRecord, (5, 9, 11), ()),
+    "placements": ("sheet, sheet_row, name, id_number, employer, kind, base_name, gender, phone, start_date, end_date, "
+                   "months_enrolled", "roster_entries", "kind IN ('trainee', 'intern')", PlacementRecord, (9, 10), ()),
+    "monthly_reports": ("sheet, sheet_row, name, id_number, month, employer, base_name, arrival_date, phone",
+                        "monthly_report_entries", "1", MonthlyReportRecord, (7,), (4,)),
+}
+UNIT_KINDS = tuple(_READ)  # the imports that make a unit's submission
 
 
-def _monthly(conn: sqlite3.Connection, days: _Days) -> dict[int, list]:
-    found: dict[int, list] = {}
-    months = _Months()
-    reports = conn.execute("SELECT unit_id, sheet, sheet_row, name, id_number, month, employer, base_name, "
-                           "arrival_date, phone FROM monthly_report_entries ORDER BY unit_id, id")
-    for unit_id, rows in groupby(reports, itemgetter(0)):
-        found[unit_id] = _records(MonthlyReportRecord, [r[1:] for r in rows], {4: months, 7: days})
-    return found
+def _read(conn: sqlite3.Connection, kind: str, where: str, params: Sequence[Any], days: _Days, months: _Months,
+          group_by_unit: bool = False) -> Any:
+    """The records of `kind` in the rows `where` selects, in the order they were written; grouped
+    by unit id ({unit id: records}) when asked."""
+    columns, table, only, cls, day_columns, month_columns = _READ[kind]
+    converters = {**{i: days for i in day_columns}, **{i: months for i in month_columns}}
+    if not group_by_unit:
+        rows = conn.execute(f"SELECT {columns} FROM {table} WHERE {only} AND {where} ORDER BY id", params).fetchall()
+        return _records(cls, rows, converters)
+    cursor = conn.execute(f"SELECT unit_id, {columns} FROM {table} WHERE {only} AND {where} ORDER BY unit_id, id",
+                          params)
+    return {unit_id: _records(cls, [r[1:] for r in rows], converters) for unit_id, rows in groupby(cursor, itemgetter(0))}
 
 
 def traineeship_list(conn: sqlite3.Connection) -> list[TraineeListRecord]:
@@ -237,16 +245,43 @@ def assignments(conn: sqlite3.Connection) -> dict[str, str]:
                              "ORDER BY a.id_number"))
 
 
-def submissions(conn: sqlite3.Connection, units: Sequence[tuple[int, Unit]]) -> list[UnitSubmission]:
-    """Every unit's stored rosters and monthly reports, with the unit's bases (a person must name one)."""
-    days = _Days()
-    roster = _roster(conn, days)
-    monthly = _monthly(conn, days)
-    return [UnitSubmission(unit.name, roster.get((uid, "arrivals"), ()), roster.get((uid, "placements"), ()),
-                           monthly.get(uid, ()), unit.bases) for uid, unit in units]
+# An import's records as read (or as just written), by (import id, SHA-256, imported at): the key
+# of one import's content, as an import never changes (a new one replaces it) and an id set free
+# by a removal may be taken again by another import.
+KeptRecords = dict[tuple[int, str, str], Sequence]
 
 
-def match_stored(conn: sqlite3.Connection, rules: RuleSet, units: Sequence[tuple[int, Unit]]) -> MatchResult:
+def submissions(conn: sqlite3.Connection, units: Sequence[tuple[int, Unit]],
+                kept: KeptRecords | None = None) -> list[UnitSubmission]:
+    """Every unit's stored rosters and monthly reports, with the unit's bases (a person must name one).
+    Rows written before imports were recorded (schema 3 and older) come first, then each import in
+    order. `kept` saves reading an import again: its records are taken from there, and the ones
+    read are put there (those of imports no longer stored are dropped)."""
+    days, months = _Days(), _Months()
+    found: dict[tuple[int, str], list] = {}
+    for kind in UNIT_KINDS:
+        for unit_id, records in _read(conn, kind, "import_id IS NULL", (), days, months, group_by_unit=True).items():
+            found[(unit_id, kind)] = list(records)
+    stored = set()
+    for import_id, kind, unit_id, sha256, at in conn.execute(
+            "SELECT id, kind, unit_id, sha256, imported_at FROM imports WHERE kind IN (?, ?, ?) ORDER BY id", UNIT_KINDS):
+        key = (import_id, sha256, at)
+        stored.add(key)
+        records = None if kept is None else kept.get(key)
+        if records is None:
+            records = _read(conn, kind, "import_id = ?", (import_id,), days, months)
+            if kept is not None:
+                kept[key] = records
+        found.setdefault((unit_id, kind), []).extend(records)
+    if kept is not None:
+        for key in set(kept) - stored:
+            del kept[key]
+    return [UnitSubmission(unit.name, found.get((uid, "arrivals"), ()), found.get((uid, "placements"), ()),
+                           found.get((uid, "monthly_reports"), ()), unit.bases) for uid, unit in units]
+
+
+def match_stored(conn: sqlite3.Connection, rules: RuleSet, units: Sequence[tuple[int, Unit]],
+                 kept: KeptRecords | None = None) -> MatchResult:
     """core.matching.match over the people stored in the dataset (all units: a conflict spans units)."""
     with gc_paused():
-        return match(rules, submissions(conn, units), traineeship_list(conn), assignments(conn))
+        return match(rules, submissions(conn, units, kept), traineeship_list(conn), assignments(conn))

@@ -264,3 +264,21 @@ def test_the_desktop_session_scores_the_count_source_and_undoes_it(ds, tmp_path)
     assert session.unit_result(unit_id).clause("2.1").value == 3
     session.undo("撤销")
     assert session.unit(unit_id).bases[0].people == 60
+
+
+def test_the_match_of_records_kept_in_memory_equals_the_match_read_from_the_file(ds, tmp_path):
+    from core.people import match_stored
+    people = [arrival(i) for i in range(8)]
+    imported(ds, "arrivals", roster_file(tmp_path, people))
+    imported(ds, "monthly_reports", monthly_file(tmp_path, people[:6]))
+    imported(ds, "arrivals", roster_file(tmp_path, people[2:5], "乙.xlsx"), unit=UNITS[1])
+    kept = ds.match()  # from the records the imports kept
+    read = match_stored(ds._conn, RULES, ds._read_units(None))  # everything read back from SQLite
+    assert kept == read
+    # an import id set free by a removal and taken by another import is not mistaken for the old one
+    last = ds.imports()[-1]
+    assert ds.remove_import(1, last.id).ok
+    _, edit = imported(ds, "arrivals", roster_file(tmp_path, [arrival(40)], "丙.xlsx"), unit=UNITS[1])
+    assert edit.id == last.id
+    assert [p.id_number for p in ds.match().unit(UNITS[1]).people] == [person_id(40)]
+    assert ds.match() == match_stored(ds._conn, RULES, ds._read_units(None))
