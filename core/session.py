@@ -16,16 +16,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from core.assessment import Page, pages, unit_progress
 from core.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
 from core.engine import UnitResult, YearResult, score_year
 from core.facts import Unit, Year
 from core.formulas import ClauseResult
-from core.matching import MatchResult
 from core.rules import RuleSet
 from core.undo import Apply, History, Step, chain
+
+if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
+    from core.matching import MatchResult
 
 Listener = Callable[[frozenset[int] | None], None]
 
@@ -402,7 +404,7 @@ class Session:
     # assignment changes (a person two units claim counts for neither): these edits re-read the
     # whole year (None), which the engine scores in milliseconds.
 
-    def match(self) -> MatchResult:
+    def match(self) -> "MatchResult":
         """Every unit's people, confirmed or not and why, and the conflicts (kept by the dataset
         until an edit changes them)."""
         return self.ds.match()
