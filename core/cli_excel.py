@@ -16,6 +16,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from core.dataset import Dataset, DatasetError
 from core.identifiers import mask_id_number
@@ -142,6 +143,17 @@ def parse_mapping(text: str, kind: str) -> tuple[dict[str, str | int], list[str]
     return mapping, problems
 
 
+def remembered_mapping(ds: Dataset, kind: str, unit_id: int | None) -> tuple[Any, dict[str, str | int]] | None:
+    """The column mapping of the last import of this kind (for this unit) that needed one: a layout
+    the program could not recognise is read the same way the next time."""
+    import json
+    for source in reversed(ds.imports(unit_id) if unit_id is not None else ds.imports()):
+        if source.kind == kind and source.unit_id == unit_id and source.mapping:
+            stored = json.loads(source.mapping)
+            return source, {f: stored[f] for f in import_spec().kind(kind).fields if f in stored}
+    return None
+
+
 def unit_counts(result: MatchResult, unit: str) -> str:
     found = result.unit(unit)
     conflicts = sum(1 for c in result.conflicts if unit in c.units and c.assigned_to is None)
@@ -172,6 +184,12 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                 return fail(why_not)
             sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
             checked = check_workbook(path, args.kind, ds.rule_set(), mapping=mapping or None)
+            remembered = None if mapping else remembered_mapping(ds, args.kind, unit_id)
+            if remembered and any(p.message.code == "excel.layout_unrecognised" for p in checked.problems):
+                source, mapping = remembered
+                print(say("cli.mapping_remembered", file=source.file_name,
+                          mapping="，".join(f"{render(Msg.of(f'field.{f}'))}={c}" for f, c in mapping.items())))
+                checked = check_workbook(path, args.kind, ds.rule_set(), mapping=mapping)
             print_check(path, checked)
             if checked.problems or sha256 is None:
                 return fail(say("cli.import_refused", source=path.name, count=len(checked.problems)))

@@ -65,6 +65,12 @@ def insert_records(conn: sqlite3.Connection, checked: CheckResult, *, import_id:
                    unit_ids: Mapping[str, int]) -> int:
     """Write the records of one checked workbook as rows of import `import_id`; returns the row count.
     `unit_ids` (unit name -> id) links the platform exports' rows to the units they name."""
+    with gc_paused():  # a tuple per record: the collector would walk all of them again and again
+        return _insert(conn, checked, import_id, unit_id, unit_ids)
+
+
+def _insert(conn: sqlite3.Connection, checked: CheckResult, import_id: int, unit_id: int | None,
+            unit_ids: Mapping[str, int]) -> int:
     kind, records = checked.kind, checked.records
     imp, unit = _sql_int(import_id), _sql_int(unit_id)
     iso = _Iso()
@@ -126,10 +132,12 @@ def import_workbook(ds: "Dataset", by: int | None, kind: str, path: str | Path, 
     edit). Returns the check (the preview) and the edit, or None when the check found problems: then
     nothing was written."""
     sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
-    checked = check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row, today=today)
-    if not checked.ok or sha256 is None:
-        return checked, None
-    return checked, ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping, reason=reason)
+    with gc_paused():  # the records stay alive into the insert: no collector walking them meanwhile
+        checked = check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row, today=today)
+        if not checked.ok or sha256 is None:
+            return checked, None
+        return checked, ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
+                                         reason=reason)
 
 
 # ------------------------------------------------------------------ an import taken out and put back

@@ -106,6 +106,13 @@ def test_an_unrecognised_layout_imports_with_a_column_mapping(dataset, tmp_path)
                        "--mapping", "姓名=员工，身份证号=证件, employer=3,首次参保日期=首次参保")
     assert good.returncode == 0, good.stderr
     assert rows_of(dataset, "roster_entries") == 1
+    # the next file of the same layout is read with the mapping remembered from this import
+    rows.append(["李强", person_id(2), "某公司", dt.date(2022, 4, 1)])
+    again = import_xlsx(dataset, "arrivals", write_workbook(tmp_path / "odd2.xlsx", {"S": rows}), "--unit", UNITS[0],
+                        "--yes")
+    assert again.returncode == 0, again.stderr
+    assert "按上次导入 odd.xlsx 时指定的列对应读取：姓名=员工" in again.stdout
+    assert rows_of(dataset, "roster_entries") == 2
 
 
 def test_units_are_given_where_the_kind_needs_one_and_only_there(dataset, tmp_path):
