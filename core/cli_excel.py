@@ -1,12 +1,14 @@
 """Command-line access to the Excel side: check a workbook a unit handed in (the preview of an
 import), import it into the year's dataset, match the people, assign people two units claim,
-choose where a base's counts come from, and write the annex forms and the year's summary workbook.
+choose where a base's counts (2.1, 2.2, 4.2) and a unit's platform figures (3.1, 3.2) come from, and write the annex forms and the year's summary workbook.
 Registered by core/cli.py.
 
     python main.py import-xlsx KIND FILE --dataset YEAR.sqlite [--unit NAME] [--mapping "字段=列,…"] [--yes]
     python main.py match --dataset YEAR.sqlite [--unit NAME] [--full-ids]
     python main.py assign ID_NUMBER (--unit NAME | --clear) --reason TEXT --dataset YEAR.sqlite
     python main.py count-source roster|hand --unit NAME [--base NAME] --dataset YEAR.sqlite
+    python main.py platform --dataset YEAR.sqlite [--unit NAME]
+    python main.py platform-source platform|hand --unit NAME --dataset YEAR.sqlite
     python main.py export-summary --dataset YEAR.sqlite --out FILE.xlsx [--full-ids]
 """
 
@@ -163,7 +165,7 @@ def unit_counts(result: MatchResult, unit: str) -> str:
 
 
 def command_import_xlsx(args: argparse.Namespace) -> int:
-    from core.facts import COUNTS_BY_HAND
+    from core.facts import COUNTS_BY_HAND, FIGURES_BY_HAND
     from core.people import file_sha256
     path = Path(args.file)
     kind = import_spec().kind(args.kind)
@@ -208,13 +210,17 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             source = next(s for s in ds.imports() if s.id == edit.id)
             print(say("cli.imported", source=path.name, kind=kind.label, rows=source.rows,
                       replaced=source.replaced_rows))
-            result = ds.match()
+            result = ds.match() if args.kind not in ("platform_deliveries", "platform_ratings") else None
             if unit_id is not None:
                 print(unit_counts(result, args.unit))
                 unit = ds.unit(unit_id)
                 if args.kind in ("arrivals", "placements") and unit is not None and unit.bases \
                         and all(b.count_source == COUNTS_BY_HAND for b in unit.bases):
                     print(say("cli.counts_still_by_hand", unit=args.unit, dataset=args.dataset))
+            elif args.kind in ("platform_deliveries", "platform_ratings"):
+                print_platform(ds, None)
+                if all(u.platform_source == FIGURES_BY_HAND for u in ds.year(as_entered=True).units):
+                    print(say("cli.platform_still_by_hand", dataset=args.dataset))
             else:
                 print(say("cli.year_counts", confirmed=sum(u.total for u in result.units),
                           unconfirmed=sum(len(u.unconfirmed()) for u in result.units),
@@ -242,6 +248,7 @@ def command_match(args: argparse.Namespace) -> int:
     try:
         with open_read_only(Path(args.dataset)) as ds:
             result = ds.match()
+            platform = platform_report(ds, [args.unit] if args.unit else None)
     except DatasetError as exc:
         return fail(render(exc.msg))
     units = result.units
@@ -251,11 +258,17 @@ def command_match(args: argparse.Namespace) -> int:
             return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
     if not any(u.people for u in result.units):
         print(say("cli.no_people", file=Path(args.dataset).name))
+        if platform is not None:
+            platform.print(header=True)
         return 0
     for unit in units:
         print(unit_counts(result, unit.unit))
+        if platform is not None:
+            print(platform.lines[unit.unit])
         for person in unit.people:
             print("  " + person_line(person, args.full_ids))
+    if platform is not None:
+        platform.print(header=True, units=False)
     shown = {u.unit for u in units}
     conflicts = [c for c in result.conflicts if shown & set(c.units)]
     if conflicts:
@@ -314,6 +327,101 @@ def command_count_source(args: argparse.Namespace) -> int:
         if args.base in (None, base.name):
             print(say("cli.base_counts", base=base.name, people=base.people, retained=base.retained,
                       source=Msg.of(f"people.source_{base.count_source}")))
+    return 0
+
+
+# ------------------------------------------------------------------ the platform's statistics (3.1, 3.2)
+
+class PlatformReport:
+    """What the platform's exports give each unit, as lines: the exports, one line per unit (its source,
+    the platform's and the typed figures, and what 3.1 and 3.2 score), the records of no unit."""
+
+    def __init__(self, ds: Dataset, names: list[str] | None):
+        from core.engine import score_year
+        rules = ds.rule_set()
+        self.found = ds.platform()
+        typed = {u.name: u for u in ds.year(as_entered=True).units}
+        scored = score_year(rules, ds.year())
+        deliveries_clause = rules.clause_with_formula("deliveries")
+        rating_clause = rules.clause_with_formula("rating_ranked")
+        self.lines: dict[str, str] = {}
+        for name in names or list(typed):
+            unit, mine, result = typed[name], self.found.unit(name), scored.unit(name)
+            self.lines[name] = say(
+                "cli.platform_unit", unit=name, source=Msg.of(f"platform.source_{unit.platform_source}"),
+                deliveries=len(mine.deliveries), rating="—" if mine.rating is None else mine.rating,
+                typed=len(unit.deliveries), typed_rating="—" if unit.platform_rating is None else unit.platform_rating,
+                points=result.clause(deliveries_clause.id).points if deliveries_clause else 0,
+                bonus=result.clause(deliveries_clause.id).bonus if deliveries_clause else 0,
+                rating_bonus=result.clause(rating_clause.id).bonus if rating_clause else 0)
+
+    def print(self, *, header: bool = True, units: bool = True) -> None:
+        found = self.found
+        if header:
+            print(say("cli.platform_exports", deliveries=export_text(found.deliveries_export),
+                      ratings=export_text(found.ratings_export)))
+        if units:
+            for line in self.lines.values():
+                print(line)
+        if found.unmatched_deliveries or found.unmatched_ratings:
+            print(say("cli.platform_unmatched", deliveries=found.unmatched_deliveries, ratings=found.unmatched_ratings))
+        for problem in found.problems:
+            print("  " + problem.text(), file=sys.stderr)
+
+
+def export_text(export: Any) -> Msg:
+    if export is None:
+        return Msg.of("cli.platform_not_imported")
+    return Msg.of("cli.platform_export", file=export.file_name, at=export.local_time)
+
+
+def platform_report(ds: Dataset, names: list[str] | None) -> PlatformReport | None:
+    """The report when there is anything to say: an export imported, or a unit scoring the platform's figures."""
+    from core.facts import FIGURES_FROM_PLATFORM
+    if names and any(ds.unit_id(n) is None for n in names):
+        return None
+    if not ds.platform().imported and not any(u.platform_source == FIGURES_FROM_PLATFORM
+                                              for u in ds.year(as_entered=True).units):
+        return None
+    return PlatformReport(ds, names)
+
+
+def print_platform(ds: Dataset, names: list[str] | None) -> PlatformReport:
+    report = PlatformReport(ds, names)
+    report.print()
+    return report
+
+
+def command_platform(args: argparse.Namespace) -> int:
+    """The platform's figures of each unit; exit 1 when records name no unit of the year (they count for none)."""
+    from core.cli import open_read_only
+    try:
+        with open_read_only(Path(args.dataset)) as ds:
+            if args.unit and ds.unit_id(args.unit) is None:
+                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
+            if not ds.platform().imported:
+                print(say("cli.no_platform", file=Path(args.dataset).name))
+            report = print_platform(ds, [args.unit] if args.unit else None)
+    except DatasetError as exc:
+        return fail(render(exc.msg))
+    return 1 if report.found.problems else 0
+
+
+def command_platform_source(args: argparse.Namespace) -> int:
+    try:
+        with open_for_edit(Path(args.dataset)) as ds:
+            unit_id = ds.unit_id(args.unit)
+            if unit_id is None:
+                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
+            by, why_not = assessor_for(ds, args.assessor)
+            if why_not:
+                return fail(why_not)
+            edit = ds.set_platform_source(by, unit_id, args.source, reason=args.reason)
+            if not edit.ok:
+                return fail("\n".join(render(p.message) for p in edit.problems))
+            print_platform(ds, [args.unit])
+    except DatasetError as exc:
+        return fail(render(exc.msg))
     return 0
 
 
@@ -394,6 +502,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     src.add_argument("--reason", help="记入审计的说明")
     src.set_defaults(run=command_count_source)
 
+    plat = commands.add_parser("platform", help="列出用工速递系统导出中各单位的输送记录和综合评分（条款3.1、3.2），以及单位名称不符的记录")
+    plat.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    plat.add_argument("--unit", help="只列此运营单位")
+    plat.set_defaults(run=command_platform)
+
+    psrc = commands.add_parser("platform-source",
+                               help="选择条款3.1、3.2 的数据来源：platform 按导入的用工速递系统导出，hand 手工录入")
+    psrc.add_argument("source", choices=("platform", "hand"), help="platform 或 hand")
+    psrc.add_argument("--unit", required=True, help="运营单位名称")
+    psrc.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    psrc.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    psrc.add_argument("--reason", help="记入审计的说明")
+    psrc.set_defaults(run=command_platform_source)
+
     summ = commands.add_parser("export-summary", help="导出年度汇总表（Excel）：各单位各条款得分、总分、名次、等级，各单位未确认人员")
     summ.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
     summ.add_argument("--out", required=True, help="输出文件（.xlsx）")
@@ -402,4 +524,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     summ.set_defaults(run=command_export_summary)
 
 
-COMMANDS = ("check-xlsx", "export-annex", "import-xlsx", "match", "assign", "count-source", "export-summary")
+COMMANDS = ("check-xlsx", "export-annex", "import-xlsx", "match", "assign", "count-source", "platform",
+            "platform-source", "export-summary")

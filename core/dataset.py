@@ -44,6 +44,7 @@ from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_ru
 
 if TYPE_CHECKING:  # imported when first used: opening a dataset does not need the Excel side
     from core.matching import MatchResult
+    from core.platform import PlatformCheck
     from core.people import KeptRecords
     from core.people import ImportSnapshot
     from core.xlsx_check import CheckResult
@@ -51,7 +52,7 @@ if TYPE_CHECKING:  # imported when first used: opening a dataset does not need t
 PROGRAM_VERSION = "0.1.0"
 DATASET_FORMAT = "leye-wujiang-dataset"
 APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
 
@@ -449,10 +450,23 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     return changed
 
 
+# Schema 5: where each unit's 3.1 deliveries and 3.2 composite rating come from: typed by hand (the
+# default, so a year keeps its scores) or the platform's exports imported into the dataset (core/platform.py).
+SCHEMA_V5_PLATFORM_SOURCE = ("ALTER TABLE units ADD COLUMN platform_source TEXT NOT NULL DEFAULT 'hand' "
+                             "CHECK (platform_source IN ('hand', 'platform'))")
+
+
+def _migrate_4_to_5(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """Each unit's choice of where 3.1 and 3.2 take their figures from (as schema 4 added each base's
+    count source): a column with a default, so every unit of an older file keeps its typed figures."""
+    conn.execute(SCHEMA_V5_PLATFORM_SOURCE)
+    return [("schema", "units", "platform_source", None, "TEXT NOT NULL DEFAULT 'hand'")]
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
 # what it changed (action, table, field, old, new) for the audit trail.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
-                                                               3: _migrate_3_to_4}
+                                                               3: _migrate_3_to_4, 4: _migrate_4_to_5}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
 
 # Key columns of each table, for the audit's record id.
@@ -842,11 +856,12 @@ class Dataset:
 
     def year(self, *, as_entered: bool = False) -> Year:
         """The year's facts as scored: a base whose count source is the rosters has the matched counts
-        (see counted()). as_entered: every base with the counts typed by hand, as stored."""
+        (see counted()), a unit whose platform source is the platform has the platform's deliveries and
+        rating (see with_platform()). as_entered: every figure as typed by hand, as stored."""
         conn = self._conn
         units = tuple(unit for _, unit in self._read_units(None))
         if not as_entered:
-            units = self.counted(units)
+            units = self.with_platform(self.counted(units))
         quotas = {grade: count for grade, count in conn.execute("SELECT grade, count FROM grade_quotas ORDER BY rowid")}
         promotions = tuple(Promotion(name, grade, reason) for name, grade, reason in conn.execute(
             "SELECT u.name, p.grade, p.reason FROM grade_promotions p JOIN units u ON u.id = p.unit_id "
@@ -865,7 +880,7 @@ class Dataset:
         found = self._read_units([unit_id])
         if not found:
             return None
-        return found[0][1] if as_entered else self.counted((found[0][1],))[0]
+        return found[0][1] if as_entered else self.with_platform(self.counted((found[0][1],)))[0]
 
     def base_ids(self, unit_id: int) -> list[int]:
         return [r[0] for r in self._conn.execute("SELECT id FROM bases WHERE unit_id = ? ORDER BY position, id", (unit_id,))]
@@ -988,10 +1003,11 @@ class Dataset:
         verdicts = {trip_id: tuple(r[1] for r in rows) for trip_id, rows in evaluations.items()}
         date = dt.date.fromisoformat
         result = []
+        platform_source = "platform_source" if self.schema_version >= 5 else "'hand'"  # as count_source above
         for row in conn.execute(
                 f"SELECT id, name, credit_code, new_member, facts_final, contact_person, platform_rating, "
-                f"insured_workers FROM units{unit_where} ORDER BY position, id", params):
-            uid, name, code, new_member, final, contact, rating, insured = row
+                f"insured_workers, {platform_source} FROM units{unit_where} ORDER BY position, id", params):
+            uid, name, code, new_member, final, contact, rating, insured, figures_from = row
             m = management.get(uid)
             n = negatives.get(uid)
             result.append((uid, Unit(
@@ -1011,7 +1027,7 @@ class Dataset:
                     credit_grades=MappingProxyType({r[1]: r[2] for r in grades.get(uid, ())}),
                     collective_disputes_lost=n[2], individual_disputes_lost=n[3], complaints=n[4]),
                 licence_numbers=MappingProxyType({r[1]: r[2] for r in licences.get(uid, ())}),
-                contact_person=contact)))
+                contact_person=contact, platform_source=figures_from)))
         return result
 
     # ---------------------------------------------------------------- backups
@@ -1098,6 +1114,7 @@ class Dataset:
             self._edited_since_backup = True
             if tx.match_inputs_changed:  # the people's match is read again when next asked for
                 self._matched = None
+                self._platform = None  # so are the platform's records: their imports or the unit names changed
         except _Rejected as rejected:
             self._rollback()
             return Edit(problems=tuple(rejected.problems))
@@ -1813,6 +1830,44 @@ class Dataset:
                      if u.name in matched and any(b.count_source == COUNTS_FROM_ROSTERS for b in u.bases) else u
                      for u in units)
 
+    # ---------------------------------------------------------------- the platform's statistics (schema 5)
+    # Clauses 3.1 and 3.2 score the deliveries and composite rating typed by hand, or, per unit, the ones
+    # of the platform's imported exports (core/platform.py links their records to the units by name).
+
+    _platform: "PlatformCheck | None" = None  # the platform's records per unit, until an edit changes them
+
+    def set_platform_source(self, by: int | None, unit_id: int, source: str, reason: str | None = None) -> Edit:
+        """Where a unit's 3.1 deliveries and 3.2 composite rating come from: "hand" (typed) or "platform"
+        (the imported platform exports). One audited edit; the typed figures are kept either way."""
+        from core.facts import PLATFORM_SOURCES
+
+        def change(tx: _Tx) -> None:
+            if source not in PLATFORM_SOURCES:
+                raise _Rejected(self._problem("dataset.platform_source_unknown", field="platform_source",
+                                              value=source))
+            tx.require("units", unit_id)
+            tx.update("units", {"id": unit_id}, {"platform_source": source})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def platform(self) -> "PlatformCheck":
+        """Every unit's records in the imported platform exports, the exports, and the records that name
+        no unit of the year (problems); kept until an edit changes the imports or the unit names."""
+        if self._platform is None:
+            from core.platform import check, read_stored
+            names = [r[0] for r in self._conn.execute("SELECT name FROM units ORDER BY position, id")]
+            self._platform = check(read_stored(self._conn), names)
+        return self._platform
+
+    def with_platform(self, units: Sequence[Unit]) -> tuple[Unit, ...]:
+        """The units with the platform's deliveries and rating where their platform source says so."""
+        from core.facts import FIGURES_FROM_PLATFORM
+        if not any(u.platform_source == FIGURES_FROM_PLATFORM for u in units):
+            return tuple(units)
+        from core.platform import apply_platform
+        found = self.platform()
+        return tuple(apply_platform(u, found) if u.platform_source == FIGURES_FROM_PLATFORM else u for u in units)
+
 
     # ---------------------------------------------------------------- desktop additions: notes, rows, undo
     # The desktop (ui/) needs a free-text note per clause of a unit, raw rows to know a field's old value,
@@ -1868,12 +1923,14 @@ class Dataset:
     def capture(self, *, unit_id: int | None = None, base_id: int | None = None, trip_id: int | None = None,
                 delivery_id: int | None = None, attachment_id: int | None = None,
                 promotion_id: int | None = None, signature_id: int | None = None) -> "Snapshot":
-        """Every stored row of one record and what hangs on it (a unit: all its tables), to restore it
-        exactly after a removal. Attachments of a removed unit, base or trip stay in the file with their
-        link cleared (ON DELETE SET NULL), so only the links are kept and put back."""
+        """Every stored row of one record and what hangs on it (a unit: all its tables, and its imported
+        sources with their rows), to restore it exactly after a removal. Attachments of a removed unit,
+        base or trip stay in the file with their link cleared (ON DELETE SET NULL), so only the links are
+        kept and put back."""
         conn = self._conn
         rows: list[tuple[str, tuple[dict[str, Any], ...]]] = []
         links: list[tuple[int, dict[str, Any]]] = []
+        imports: tuple["ImportSnapshot", ...] = ()
 
         def take(table: str, where: str, params: Sequence[Any]) -> None:
             cursor = conn.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", tuple(params))
@@ -1897,6 +1954,9 @@ class Dataset:
                 else:
                     take(table, "unit_id = ?", (unit_id,))
             take_links("unit_id = ?", (unit_id,))
+            if self.schema_version >= 4:  # a unit's rosters and monthly reports go and come back with it
+                imports = tuple(s for s in (self.capture_import(i) for i, in conn.execute(
+                    "SELECT id FROM imports WHERE unit_id = ? ORDER BY id", (unit_id,))) if s is not None)
         elif base_id is not None:
             units = (self._conn.execute("SELECT unit_id FROM bases WHERE id = ?", (base_id,)).fetchone() or (None,))[:1]
             take("bases", "id = ?", (base_id,))
@@ -1917,7 +1977,7 @@ class Dataset:
             take("grade_promotions", "id = ?", (promotion_id,))
         elif signature_id is not None:
             take("signatures", "id = ?", (signature_id,))
-        return Snapshot(tuple(rows), tuple(links), tuple(u for u in units if u is not None))
+        return Snapshot(tuple(rows), tuple(links), tuple(u for u in units if u is not None), imports)
 
     def restore(self, by: int, snapshot: "Snapshot", reason: str | None = None) -> Edit:
         """Put captured rows back with their original ids, as one audited edit (validated like any edit)."""
@@ -1930,6 +1990,11 @@ class Dataset:
             for attachment, link in snapshot.attachment_links:
                 if self._conn.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment,)).fetchone():
                     tx.update("attachments", {"id": attachment}, link)
+            if snapshot.imports:
+                from core.people import restore_import
+                for source in snapshot.imports:  # one summary audit row each, as importing writes
+                    restore_import(self._conn, source)
+                    tx.log_summary("insert", "imports", str(source.import_id), dict(source.source))
             for uid in snapshot.units:
                 tx.touch(uid)
         return self._edit(by, reason, change)
@@ -1974,6 +2039,7 @@ class Snapshot:
     rows: tuple[tuple[str, tuple[dict[str, Any], ...]], ...]
     attachment_links: tuple[tuple[int, dict[str, Any]], ...] = ()
     units: tuple[int, ...] = ()
+    imports: tuple["ImportSnapshot", ...] = ()  # a unit's imported sources with their rows (capture_import)
 
 
 # A unit's tables after `units`, parents before children (the foreign keys).

@@ -72,6 +72,28 @@ class Delivery:
     stars: int
 
 
+# Where a unit's 3.1 deliveries and 3.2 composite rating come from: typed by hand, or the Labour
+# Express platform's exports imported into the dataset (core/platform.py). Not part of the exchange
+# format, which carries the figures themselves.
+FIGURES_BY_HAND, FIGURES_FROM_PLATFORM = "hand", "platform"
+PLATFORM_SOURCES = (FIGURES_BY_HAND, FIGURES_FROM_PLATFORM)
+
+
+@dataclass(frozen=True)
+class Export:
+    """An imported file some of a unit's figures were taken from (the dataset fills it in)."""
+    file_name: str
+    imported_at: str  # ISO 8601 with its UTC offset, as the dataset stores it
+
+    @property
+    def local_time(self) -> str:
+        """When it was imported, in the assessor's local time, to the minute."""
+        try:
+            return dt.datetime.fromisoformat(self.imported_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return self.imported_at
+
+
 @dataclass(frozen=True)
 class Negative:
     major_incident: bool = False
@@ -105,6 +127,9 @@ class Unit:
     negative: Negative = field(default_factory=Negative)
     licence_numbers: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     contact_person: str = ""
+    platform_source: str = FIGURES_BY_HAND  # PLATFORM_SOURCES: where deliveries and platform_rating come from
+    deliveries_export: Export | None = None  # the platform export the deliveries were taken from
+    rating_export: Export | None = None  # the platform export the rating was taken from
 
     def ticked(self, clause_id: str, item_id: str) -> bool:
         return bool(self.evidence.get(clause_id, EMPTY).get(item_id, False))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, NamedTuple
 
-from core.facts import COUNTS_BY_HAND, Base, Trip, Unit
+from core.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Trip, Unit
 from core.messages import Msg
 from core.rules import Clause, RuleSet
 
@@ -403,13 +403,24 @@ def rating_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = T
             return Measure(ZERO, False)
         missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) if rating is not None else ()
         step = Msg.of("rating.none") if rating is None else Msg.of("rating.unseen", rating=rating)
-        return Measure(ZERO, False, (), missing, (step,))
+        return Measure(ZERO, False, (), missing, (rating_source(unit), step))
     qualifies = rating >= minimum
     if not explain:
         return Measure(rating, qualifies)
     step = Msg.of("rating.value", rating=rating, minimum=minimum,
                   verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
-    return Measure(rating, qualifies, (), (), (step,))
+    return Measure(rating, qualifies, (), (), (rating_source(unit), step))
+
+
+def rating_source(unit: Unit) -> Msg:
+    """Where 3.2's rating comes from, for the explanation: typed, or the platform export (file, when
+    imported). A step, not a fact: a ranking clause keeps its figure among its steps."""
+    if unit.platform_source == FIGURES_BY_HAND:
+        return Msg.of("rating.source_hand")
+    export = unit.rating_export
+    if export is None:
+        return Msg.of("rating.source_platform_none")
+    return Msg.of("rating.source_platform", file=export.file_name, at=export.local_time)
 
 
 def _exact_order(value: Number) -> tuple[float, Number]:
@@ -499,7 +510,20 @@ def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True)
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] if unit.deliveries else []
     steps = [Msg.of("deliveries.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
                     cap=clause.points, bonus_cap=p["bonus_cap"])]
-    return _result(clause, rules, unit, deliveries, True, points, bonus, facts=facts, missing=missing, steps=steps)
+    return _result(clause, rules, unit, deliveries, True, points, bonus, facts=[deliveries_source(unit), *facts],
+                   missing=missing, steps=steps)
+
+
+def deliveries_source(unit: Unit) -> Msg:
+    """Where 3.1's deliveries come from, for the explanation: typed, or the platform export (file, when
+    imported), with how many there are."""
+    if unit.platform_source == FIGURES_BY_HAND:
+        return Msg.of("deliveries.source_hand", count=len(unit.deliveries))
+    export = unit.deliveries_export
+    if export is None:
+        return Msg.of("deliveries.source_platform_none")
+    return Msg.of("deliveries.source_platform", count=len(unit.deliveries), file=export.file_name,
+                  at=export.local_time)
 
 
 # ------------------------------------------------------------------ 4.1 assessor-awarded

@@ -28,6 +28,7 @@ from core.undo import Apply, History, Step, chain
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
     from core.matching import MatchResult
+    from core.platform import PlatformCheck
 
 Listener = Callable[[frozenset[int] | None], None]
 
@@ -187,7 +188,8 @@ class Session:
             lambda uid: self.ds.capture(unit_id=uid), lambda uid, r: self.ds.remove_unit(self.by, uid, r), None)
 
     def update_unit(self, label: str, unit_id: int, merge: bool = False, **changes: Any) -> Edit:
-        unit = self._units[unit_id]
+        # the old values as stored: a unit scoring the platform's rating keeps its typed one underneath
+        unit = self.ds.unit(unit_id, as_entered=True) or self._units[unit_id]
         old = {}
         for key in changes:
             value = getattr(unit, key)
@@ -477,6 +479,25 @@ class Session:
                            for s in sorted({old.get(b) for b in ids if b in old})))
         return self._apply(label, lambda r: self.ds.set_count_source(self.by, unit_id, source, base_ids, r), back,
                            [unit_id])
+
+    # ---------------------------------------------------------------- the platform's statistics (3.1, 3.2)
+
+    def platform(self) -> "PlatformCheck":
+        """Each unit's records in the imported platform exports, and the records naming no unit (problems)."""
+        return self.ds.platform()
+
+    def platform_source(self, unit_id: int) -> str:
+        """Where the unit's 3.1 deliveries and 3.2 rating come from: "hand" or "platform"."""
+        return self._units[unit_id].platform_source
+
+    def set_platform_source(self, label: str, unit_id: int, source: str) -> Edit:
+        """Score the unit's 3.1/3.2 with the platform's figures ("platform") or the typed ones ("hand");
+        undo puts the earlier choice back. Every unit is re-scored (3.2 ranks them all)."""
+        old = self.platform_source(unit_id)
+        if old == source:
+            return Edit()
+        return self._apply(label, lambda r: self.ds.set_platform_source(self.by, unit_id, source, r),
+                           lambda r: self.ds.set_platform_source(self.by, unit_id, old, r), [unit_id])
 
     # ---------------------------------------------------------------- grades
 
