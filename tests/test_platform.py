@@ -294,6 +294,24 @@ def test_the_switch_is_undone_and_redone_through_the_session(ds, tmp_path):
     assert reasons == [None, "撤销：按平台导出计分", "重做：按平台导出计分"]
 
 
+def test_a_new_export_imported_through_the_session_rescores_and_its_undo_brings_the_old_one_back(ds, tmp_path):
+    prepare(ds, tmp_path)
+    session = Session(ds, 1)
+    uid = session.unit_id(A)
+    assert session.set_platform_source("按平台导出计分", uid, "platform").ok
+    assert session.clause_result(uid, "3.1").net == 24
+    path = deliveries_file(tmp_path, [(A, d) for d in A_DELIVERIES[:3]], "三月导出.xlsx")
+    checked = check_workbook(path, "platform_deliveries", session.rules)
+    assert session.import_people("导入 三月导出.xlsx", checked, file_sha256(path), None).ok
+    assert session.clause_result(uid, "3.1").net == 15  # three deliveries of the new export
+    assert session.unit(uid).deliveries_export.file_name == "三月导出.xlsx"
+    # the new export names no stranger: only the rating export's record of one is left
+    assert [p.source for p in session.platform().problems] == ["用工速递综合评分.xlsx"]
+    assert session.undo("撤销")[1].ok
+    assert session.clause_result(uid, "3.1").net == 24
+    assert session.unit(uid).deliveries_export.file_name == "用工速递输送记录.xlsx"
+
+
 def test_typing_a_rating_on_a_unit_scoring_the_platform_is_undone_to_the_typed_one(ds, tmp_path):
     prepare(ds, tmp_path)
     session = Session(ds, 1)
