@@ -15,11 +15,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl  # noqa: E402
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton  # noqa: E402
 
 from core.dataset import normal_fingerprint  # noqa: E402
 from core.signing import key_info, verify_pdf  # noqa: E402
+from tests.desktop_support import shot_over  # noqa: E402
 from tests.test_desktop import SHOTS, shot, type_chinese, window  # noqa: E402,F401  (window is a fixture)
 from tests.test_signing import flip_inside_signed_range  # noqa: E402
 
@@ -40,28 +41,6 @@ def demo(window, tmp_path):
     from ui.main_window import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     return window
-
-
-def shot_over(window, dialog, name: str) -> Path:
-    """The window at 1366×768 with the dialog drawn over its middle, as the assessor sees it."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    QApplication.processEvents()
-    canvas = window.grab()
-    picture = dialog.grab()
-    bar = 28  # a title bar like the system draws (offscreen windows have none)
-    x = (canvas.width() - picture.width()) // 2
-    y = max(bar, (canvas.height() - picture.height() + bar) // 2)
-    painter = QPainter(canvas)
-    painter.fillRect(canvas.rect(), QColor(0, 0, 0, 70))  # the window behind a modal dialog
-    painter.fillRect(x - 1, y - bar - 1, picture.width() + 2, picture.height() + bar + 2, QColor(90, 90, 90))
-    painter.fillRect(x, y - bar, picture.width(), bar, QColor(232, 232, 236))
-    painter.setPen(QColor(30, 30, 30))
-    painter.drawText(x + 10, y - bar, picture.width() - 20, bar, Qt.AlignmentFlag.AlignVCenter, dialog.windowTitle())
-    painter.drawPixmap(x, y, picture)
-    painter.end()
-    path = SHOTS / f"{name}.png"
-    assert canvas.save(str(path))
-    return path
 
 
 def draw(qtbot, pad, points: list[tuple[int, int]]) -> None:

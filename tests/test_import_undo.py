@@ -188,3 +188,32 @@ def test_the_annex_forms_take_the_confirmed_people_and_the_counts_as_scored(ds, 
     assert sorted(p.id_number for p in records) == sorted(person_id(i) for i in range(4))
     assert annex_inputs(4, unit, matched)[0] == [] and annex_inputs(2, unit, None)[0] == []
     assert [(c.base, c.people) for c in counts] == [(b.name, b.people) for b in unit.bases]
+
+
+# ------------------------------------------------------------------ a layout to map
+
+def test_an_unrecognised_layout_asks_about_its_header_row_with_a_sample_of_each_column(tmp_path):
+    from core.xlsx_mapping import mapping_key, mapping_question
+    headers = ["编号", "员工名", "证件", "工作单位", "参保起始", "来源地"]
+    rows = [headers] + [[k + 1, f"人员{k}", person_id(k), "吴江精密电子有限公司", dt.date(2022, 3, 1), "铜仁劳务基地"]
+                        for k in range(3)]
+    path = write_workbook(tmp_path / "名单.xlsx", {"名单": rows}, title="2022年输送人员", title_rows=2)
+    read = read_workbook(path, "arrivals")
+    assert read.needs_mapping
+    question = mapping_question(path, read)
+    # not the title, not a person's row (whose 来源地 cell names a base): the header row
+    assert [(c.letter, c.header, c.sample) for c in question.choices] == [
+        ("A", "编号", "1"), ("B", "员工名", "人员0"), ("C", "证件", person_id(0)), ("D", "工作单位", "吴江精密电子有限公司"),
+        ("E", "参保起始", "2022-03-01"), ("F", "来源地", "铜仁劳务基地")]
+    assert question.found == {} and question.missing == ("name", "id_number", "employer", "first_insured_date")
+    assert question.key == mapping_key("arrivals", [" 编号", "员工名 ", "证件", "工作单位", "参保起始", "来源地"])
+    assert question.key != mapping_key("placements", headers) and question.key != mapping_key("arrivals", headers[:-1])
+    mapping = {"name": "员工名", "id_number": "证件", "employer": "工作单位", "first_insured_date": "参保起始"}
+    again = read_workbook(path, "arrivals", mapping=mapping)
+    assert not again.needs_mapping and mapping_question(path, again) is None
+    assert len(check_read(again, RULES).records) == 3
+    # a recognised required field keeps its row and is offered as found
+    rows[0][1] = "姓名"
+    path = write_workbook(tmp_path / "名单2.xlsx", {"名单": rows})
+    question = mapping_question(path, read_workbook(path, "arrivals"))
+    assert question.found == {"name": "姓名"} and question.choices[1].sample == "人员0"

@@ -23,6 +23,7 @@ from core.assessment import (BASES, DELIVERIES, INSURED_WORKERS, MANAGEMENT, NEG
                              page_readings, section_text)
 from core.messages import format_number, render
 from core.session import Session
+from ui.count_source import CountSourcePanel
 from ui.models import (CHOICES_ROLE, PROGRESS_COLOURS, BasesModel, DeliveriesModel, RecordModel, TripsModel,
                        local_time, problems_text, progress_text)
 
@@ -130,6 +131,7 @@ class ClausePage(QWidget):
         self.value_widgets: dict[str, QWidget] = {}
         self.record_models: dict[str, RecordModel] = {}
         self.record_views: dict[str, QTableView] = {}
+        self.count_source_panel: CountSourcePanel | None = None  # on 2.1, 2.2, 4.2: rosters or typed counts
         self._build()
 
     # ---------------------------------------------------------------- layout
@@ -337,6 +339,10 @@ class ClausePage(QWidget):
         self.record_models.clear()
         self.record_views.clear()
         page = self.page
+        self.count_source_panel = None
+        if page.count_source:
+            self.count_source_panel = CountSourcePanel(self.session, self.unit_id, page, self.problems.emit)
+            self.facts_layout.addWidget(self.count_source_panel)
         if not page.editors:
             note = wrapped(self.tr("本条无需录入数量，按下方依据勾选计分。"), selectable=False)
             self.facts_layout.addWidget(note)
@@ -654,6 +660,9 @@ class ClausePage(QWidget):
             self.note_edit.blockSignals(False)
         self._load_attachments()
         self._show_lock()
+        if self.count_source_panel is not None:  # after the lock: it knows which of its buttons apply
+            self.count_source_panel.refresh()
+            self._fit_body()  # its text may have grown a line
         if page.clause is None:
             self._show_negative()
         else:

@@ -21,6 +21,7 @@ from core.session import Session
 from ui.app import PaintWatch
 from ui.clause_page import ClausePage
 from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
+from ui.excel_actions import ExcelActions
 from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, problems_text, progress_text
 from ui.pdf_actions import PdfActions
 from ui.undo import UndoActions
@@ -416,6 +417,7 @@ class MainWindow(QMainWindow):
         ]
         for action in self.nav_actions:
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.excel_actions = ExcelActions(self, bar)  # 数据: Excel import, 人员核对, annex forms, summary
         self.pdf_actions = PdfActions(self, bar)  # 签章: signatures, PDF export, unlock, verify, keys
 
     def _go(self, step: int) -> None:

@@ -30,7 +30,7 @@ from core.problems import Problem
 from core.session import Session
 from core.signing import (KeyInfo, KeySigner, Verification, create_key, default_key_dir, import_key,
                           load_signer, verify_pdf)
-from ui.dialogs import error_label
+from ui.dialogs import error_label, safe_file_name
 from ui.models import problems_text
 from ui.pdf_actions import ALL_SHEETS  # every unit's score sheet, into a folder
 from ui.worker import Job, Worker, progress_dialog
@@ -45,11 +45,6 @@ def fault_text(exc: BaseException) -> str:
     """A fault from core (it carries a Msg) or an unexpected one, as one line."""
     msg = getattr(exc, "msg", None)
     return render(msg) if isinstance(msg, Msg) else f"{type(exc).__name__}: {exc}"
-
-
-def safe_file_name(text: str) -> str:
-    """A unit's name usable as a file name on Windows and Linux."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "_"
 
 
 # ------------------------------------------------------------------ keys

@@ -1,0 +1,72 @@
+"""Helpers the desktop tests share: a dialog drawn over the window for a screenshot as the assessor
+sees it, and answering a modal dialog without blocking the test (a modal exec() waits for a user)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.test_desktop import SHOTS
+
+
+def shot_over(window, dialog, name: str) -> Path:
+    """The window at 1366×768 with the dialog drawn over its middle, as the assessor sees it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    canvas = window.grab()
+    picture = dialog.grab()
+    bar = 28  # a title bar like the system draws (offscreen windows have none)
+    x = (canvas.width() - picture.width()) // 2
+    y = max(bar, (canvas.height() - picture.height() + bar) // 2)
+    painter = QPainter(canvas)
+    painter.fillRect(canvas.rect(), QColor(0, 0, 0, 70))  # the window behind a modal dialog
+    painter.fillRect(x - 1, y - bar - 1, picture.width() + 2, picture.height() + bar + 2, QColor(90, 90, 90))
+    painter.fillRect(x, y - bar, picture.width(), bar, QColor(232, 232, 236))
+    painter.setPen(QColor(30, 30, 30))
+    painter.drawText(x + 10, y - bar, picture.width() - 20, bar, Qt.AlignmentFlag.AlignVCenter, dialog.windowTitle())
+    painter.drawPixmap(x, y, picture)
+    painter.end()
+    path = SHOTS / f"{name}.png"
+    assert canvas.save(str(path))
+    return path
+
+
+def answer_modal(kind: type, act: Callable[[QWidget], None], timeout: float = 10.0) -> dict:
+    """Call act(dialog) once a modal dialog of this type is open (poll the event loop until then).
+    Any other modal dialog still open at the timeout is rejected, so a test fails instead of hanging.
+    Returns a record: {"seen": bool, "timed_out": bool, and "error" when act raised}; check_answered
+    raises that error in the test."""
+    state = {"seen": False, "timed_out": False}
+    deadline = time.monotonic() + timeout
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible():
+            state["seen"] = True
+            try:
+                act(widget)
+            except BaseException as exc:  # a failed check inside a modal: close it, fail the test after
+                state["error"] = exc
+                widget.reject() if hasattr(widget, "reject") else widget.close()
+            return
+        if time.monotonic() < deadline:
+            QTimer.singleShot(20, poll)
+            return
+        state["timed_out"] = True
+        if widget is not None:
+            widget.reject() if hasattr(widget, "reject") else widget.close()
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
+def check_answered(state: dict) -> None:
+    """The dialog was answered, and the checks made inside it passed."""
+    if "error" in state:
+        raise state["error"]
+    assert state["seen"] and not state["timed_out"], state

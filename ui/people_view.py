@@ -1,0 +1,634 @@
+"""人员核对: for the current unit, every person its rosters name, confirmed or not and why, filterable,
+with the counts per base; the people two units claim, both claims shown, where the assessor assigns
+a person to one unit with a required reason (audited, undoable); and the imported files, one of which
+can be taken out again (confirmed, undoable). Everything shown comes from core.matching through the
+session; every change is an edit of the session."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
+                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from core.identifiers import mask_id_number
+from core.matching import Conflict, PersonVerdict
+from core.messages import Msg, render
+from core.session import Session
+from ui.excel_import import kind_label
+from ui.models import NOT_COUNTED_BRUSH, SORT_ROLE, count_source_labels, local_time, problems_text, translate
+from ui.views import table_view
+
+Report = Callable[[list[str]], None]
+ALL, UNCONFIRMED, CONFIRMED, RETAINED = "all", "unconfirmed", "confirmed", "retained"
+ASSIGNED_BRUSH = QBrush(QColor(226, 240, 226))
+
+
+def shown_id(number: str, full: bool) -> str:
+    return number if full else mask_id_number(number)
+
+
+# ------------------------------------------------------------------ models
+
+class PeopleModel(QAbstractTableModel):
+    """One unit's people: the verdict, who, where they came from, months, still there, why not."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.people: list[PersonVerdict] = []
+        self.full_ids = False
+        self.headers = [translate("PeopleView", "结果"), translate("PeopleView", "姓名"),
+                        translate("PeopleView", "身份证号码"), translate("PeopleView", "类别"),
+                        translate("PeopleView", "基地"), translate("PeopleView", "用工单位"),
+                        translate("PeopleView", "名单中的位置"), translate("PeopleView", "月数"),
+                        translate("PeopleView", "满六个月"), translate("PeopleView", "原因或说明")]
+
+    def set_people(self, people) -> None:
+        self.beginResetModel()
+        self.people = list(people)
+        self.endResetModel()
+
+    def set_full_ids(self, full: bool) -> None:
+        self.full_ids = full
+        if self.people:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self.people) - 1, 2))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.people)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    @staticmethod
+    def why(p: PersonVerdict) -> str:
+        if not p.confirmed:
+            texts = [render(m) for m in p.reasons]
+        else:
+            texts = [render(m) for m in p.retention_reasons]
+        texts += [render(m) for m in p.notes]
+        return "；".join(texts)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        p, col = self.people[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == 0:
+                return translate("PeopleView", "确认") if p.confirmed else translate("PeopleView", "不确认")
+            if col == 1:
+                return p.name
+            if col == 2:
+                return shown_id(p.id_number, self.full_ids)
+            if col == 3:
+                return render(Msg.of(f"match.kind_{p.kind}"))
+            if col == 4:
+                return p.base or p.record.base or "—"
+            if col == 5:
+                return p.employer
+            if col == 6:
+                return translate("PeopleView", "{sheet} 第 {row} 行").format(sheet=p.record.sheet, row=p.record.row)
+            if col == 7:
+                return "" if p.months is None else str(p.months)
+            if col == 8:
+                return "" if not p.confirmed else translate("PeopleView", "是") if p.retained else translate("PeopleView", "否")
+            return self.why(p)
+        if role == SORT_ROLE:
+            if col == 7:
+                return -1 if p.months is None else p.months
+            if col == 0:
+                return int(p.confirmed)
+            if col == 8:
+                return (int(p.confirmed), int(p.retained))
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.BackgroundRole and not p.confirmed:
+            return NOT_COUNTED_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 7:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class PeopleFilter(QSortFilterProxyModel):
+    """All / not confirmed / confirmed / still there after six months, and a name or ID search."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.mode = ALL
+        self.text = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_mode(self, mode: str) -> None:
+        self.beginFilterChange()
+        self.mode = mode
+        self.endFilterChange()
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self.text = text.strip().lower()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        p = self.sourceModel().people[row]
+        if self.mode == UNCONFIRMED and p.confirmed or self.mode == CONFIRMED and not p.confirmed:
+            return False
+        if self.mode == RETAINED and not p.retained:
+            return False
+        return not self.text or self.text in p.name.lower() or self.text in p.id_number.lower()
+
+
+class ConflictsModel(QAbstractTableModel):
+    """People two or more units claim: the claims and the assessor's decision."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.conflicts: list[Conflict] = []
+        self.reasons: dict[str, str] = {}
+        self.full_ids = False
+        self.headers = [translate("PeopleView", "姓名"), translate("PeopleView", "身份证号码"),
+                        translate("PeopleView", "申报单位"), translate("PeopleView", "归属")]
+
+    def set_conflicts(self, conflicts, reasons: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.conflicts, self.reasons = list(conflicts), reasons
+        self.endResetModel()
+
+    def set_full_ids(self, full: bool) -> None:
+        self.full_ids = full
+        if self.conflicts:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.conflicts) - 1, 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.conflicts)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def decision(self, c: Conflict) -> str:
+        if c.assigned_to is None:
+            return translate("PeopleView", "待确认（均不计入）")
+        return translate("PeopleView", "归属 {unit}（{reason}）").format(unit=c.assigned_to,
+                                                                     reason=self.reasons.get(c.id_number, ""))
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        c, col = self.conflicts[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
+            if col == 0:
+                return c.name
+            if col == 1:
+                return shown_id(c.id_number, self.full_ids)
+            if col == 2:
+                return ("\n" if role == Qt.ItemDataRole.ToolTipRole else "；").join(c.units)
+            return self.decision(c)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return NOT_COUNTED_BRUSH if c.assigned_to is None else ASSIGNED_BRUSH
+        return None
+
+
+class ImportsModel(QAbstractTableModel):
+    """The files imported for one unit, and the year's lists."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.sources: list = []
+        self.assessors: dict[int, str] = {}
+        self.units: dict[int, str] = {}
+        self.headers = [translate("PeopleView", "文件"), translate("PeopleView", "类型"), translate("PeopleView", "属于"),
+                        translate("PeopleView", "行数"), translate("PeopleView", "替换的行数"),
+                        translate("PeopleView", "导入时间"), translate("PeopleView", "导入人")]
+
+    def set_sources(self, sources, assessors: dict[int, str], units: dict[int, str]) -> None:
+        self.beginResetModel()
+        self.sources, self.assessors, self.units = list(sources), assessors, units
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.sources)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        s, col = self.sources[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return [s.file_name, kind_label(s.kind),
+                    translate("PeopleView", "全年度名单") if s.unit_id is None else self.units.get(s.unit_id, ""),
+                    str(s.rows), str(s.replaced_rows), local_time(s.imported_at),
+                    self.assessors.get(s.imported_by, "")][col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+# ------------------------------------------------------------------ the assignment dialog
+
+class AssignDialog(QDialog):
+    """Which unit a person two units claim counts for, and why (required). When a decision exists it
+    can also be withdrawn (the person then counts for none again)."""
+
+    def __init__(self, conflict: Conflict, unit_ids: dict[str, int], full_ids: bool = False, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("确认人员归属"))
+        self.conflict = conflict
+        intro = QLabel(self.tr("{name}（{id}）被 {count} 家运营单位申报。确认归属前此人不计入任何一家；"
+                               "确认后只计入所选单位。").format(name=conflict.name, id=shown_id(conflict.id_number, full_ids),
+                                                      count=len(conflict.units)))
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        self.group = QButtonGroup(self)
+        self.choices: dict[int, QRadioButton] = {}
+        for unit in conflict.units:
+            claims = "；".join(render(c.text) for c in conflict.claims if c.unit == unit)
+            button = QRadioButton(self.tr("归属 {unit}").format(unit=unit))
+            button.setToolTip(claims)
+            detail = QLabel(self.tr("申报：{claims}").format(claims=claims))
+            detail.setWordWrap(True)
+            detail.setStyleSheet("color: #555; margin-left: 22px;")
+            uid = unit_ids.get(unit)
+            self.group.addButton(button)
+            self.choices[uid] = button
+            button.setChecked(conflict.assigned_to == unit)
+            layout.addWidget(button)
+            layout.addWidget(detail)
+        self.withdraw = None
+        if conflict.assigned_to is not None:
+            self.withdraw = QRadioButton(self.tr("撤销已作的确认（此人重新不计入任何一家）"))
+            self.group.addButton(self.withdraw)
+            layout.addWidget(self.withdraw)
+        layout.addWidget(QLabel(self.tr("理由（必填，记入审计）")))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("如：社保缴费记录显示由该单位输送"))
+        layout.addWidget(self.reason)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("确认"))
+        box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.group.buttonToggled.connect(lambda *_: self._update())
+        self.reason.textChanged.connect(self._update)
+        self._update()
+        self.resize(620, self.sizeHint().height())
+
+    def _update(self) -> None:
+        self.ok.setEnabled(self.group.checkedButton() is not None and bool(self.reason.text().strip()))
+
+    def choose(self, unit_id: int | None) -> None:
+        (self.withdraw if unit_id is None else self.choices[unit_id]).setChecked(True)
+
+    def value(self) -> tuple[int | None, str]:
+        checked = self.group.checkedButton()
+        unit_id = next((uid for uid, b in self.choices.items() if b is checked), None)
+        return unit_id, self.reason.text().strip()
+
+
+# ------------------------------------------------------------------ the view
+
+def _table(model, proxy: QSortFilterProxyModel | None = None) -> QTableView:
+    view = table_view()
+    if proxy is None:
+        proxy = QSortFilterProxyModel(view)
+        proxy.setSortRole(SORT_ROLE)
+    proxy.setSourceModel(model)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    return view
+
+
+class PeopleView(QWidget):
+    """The 人员核对 tab. `select_unit` follows the window's current unit; `import_excel` opens the wizard."""
+
+    def __init__(self, session: Session, report: Report, select_unit: Callable[[int], None],
+                 import_excel: Callable[[], None], parent=None):
+        super().__init__(parent)
+        self.session, self.report = session, report
+        self.select_unit, self.import_excel = select_unit, import_excel
+        self.unit_id: int | None = None
+        self.dirty = True
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("运营单位")))
+        self.unit_combo = QComboBox()
+        self.unit_combo.setMinimumWidth(300)
+        self.unit_combo.activated.connect(lambda _: self._unit_chosen())
+        top.addWidget(self.unit_combo)
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        top.addWidget(self.counts, 1)
+        self.full_ids = QCheckBox(self.tr("显示完整身份证号"))
+        self.full_ids.setToolTip(self.tr("身份证号码属于个人敏感信息，默认只显示前6位和后4位；仅在需要逐人核对时勾选，不会被记住。"))
+        self.full_ids.toggled.connect(self._full_ids)
+        top.addWidget(self.full_ids)
+        self.import_button = QPushButton(self.tr("导入 Excel…"))
+        self.import_button.clicked.connect(lambda: self.import_excel())
+        top.addWidget(self.import_button)
+        layout.addLayout(top)
+
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        # people of the unit, and the counts per base
+        people_page = QWidget()
+        people_layout = QVBoxLayout(people_page)
+        people_layout.setContentsMargins(4, 4, 4, 4)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("显示")))
+        self.filter = QComboBox()
+        for key, text in ((ALL, self.tr("全部")), (UNCONFIRMED, self.tr("不确认的")), (CONFIRMED, self.tr("确认的")),
+                          (RETAINED, self.tr("满六个月的"))):
+            self.filter.addItem(text, key)
+        self.filter.currentIndexChanged.connect(lambda _: self._filter_changed())
+        row.addWidget(self.filter)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("按姓名或身份证号查找"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda text: (self.people_proxy.set_text(text), self._shown_count()))
+        row.addWidget(self.search, 1)
+        self.shown_label = QLabel()
+        row.addWidget(self.shown_label)
+        people_layout.addLayout(row)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.people_model = PeopleModel(self)
+        self.people_proxy = PeopleFilter(self)
+        self.people_view = _table(self.people_model, self.people_proxy)
+        header = self.people_view.horizontalHeader()
+        for column, width in enumerate((50, 64, 164, 92, 96, 116, 96, 40, 64)):  # the reason takes the rest
+            header.resizeSection(column, width)
+        splitter.addWidget(self.people_view)
+        bases_panel = QWidget()
+        bases_layout = QVBoxLayout(bases_panel)
+        bases_layout.setContentsMargins(0, 0, 0, 0)
+        bases_layout.addWidget(QLabel(self.tr("各基地确认人数")))
+        self.bases_table = table_view()
+        bases_layout.addWidget(self.bases_table, 1)
+        self.bases_note = QLabel()
+        self.bases_note.setWordWrap(True)
+        self.bases_note.setStyleSheet("color: #555;")
+        bases_layout.addWidget(self.bases_note)
+        splitter.addWidget(bases_panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1040, 300])
+        people_layout.addWidget(splitter, 1)
+        self.tabs.addTab(people_page, self.tr("本单位人员"))
+
+        # conflicts
+        conflicts_page = QWidget()
+        conflicts_layout = QVBoxLayout(conflicts_page)
+        conflicts_layout.setContentsMargins(4, 4, 4, 4)
+        hint = QLabel(self.tr("同一人员被多家运营单位申报时，确认归属前均不计入。选中一行，点“确认归属…”，选择单位并填写理由。"))
+        hint.setWordWrap(True)
+        conflicts_layout.addWidget(hint)
+        self.only_this_unit = QCheckBox(self.tr("只看涉及本单位的"))
+        self.only_this_unit.setChecked(True)
+        self.only_this_unit.toggled.connect(lambda _: self.refresh())
+        conflicts_layout.addWidget(self.only_this_unit)
+        self.conflicts_model = ConflictsModel(self)
+        self.conflicts_view = _table(self.conflicts_model)
+        header = self.conflicts_view.horizontalHeader()
+        for column, width in enumerate((90, 170, 460)):
+            header.resizeSection(column, width)
+        self.conflicts_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_claims())
+        self.conflicts_view.doubleClicked.connect(lambda _: self.assign_selected())
+        conflicts_layout.addWidget(self.conflicts_view, 1)
+        self.claims = QLabel()
+        self.claims.setWordWrap(True)
+        self.claims.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        conflicts_layout.addWidget(self.claims)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.assign_button = QPushButton(self.tr("确认归属…"))
+        self.assign_button.clicked.connect(lambda: self.assign_selected())
+        row.addWidget(self.assign_button)
+        conflicts_layout.addLayout(row)
+        self.tabs.addTab(conflicts_page, self.tr("多家单位申报"))
+
+        # imports
+        imports_page = QWidget()
+        imports_layout = QVBoxLayout(imports_page)
+        imports_layout.setContentsMargins(4, 4, 4, 4)
+        self.imports_model = ImportsModel(self)
+        self.imports_view = _table(self.imports_model)
+        header = self.imports_view.horizontalHeader()
+        for column, width in enumerate((260, 220, 220, 60, 80, 130)):
+            header.resizeSection(column, width)
+        imports_layout.addWidget(self.imports_view, 1)
+        row = QHBoxLayout()
+        note = QLabel(self.tr("列出本单位导入的花名册、每月送工信息，以及全年度名单。删除后可用“撤销”恢复。"))
+        note.setWordWrap(True)
+        row.addWidget(note, 1)
+        self.remove_button = QPushButton(self.tr("删除本次导入…"))
+        self.remove_button.clicked.connect(lambda: self.remove_selected_import())
+        row.addWidget(self.remove_button)
+        imports_layout.addLayout(row)
+        self.tabs.addTab(imports_page, self.tr("导入记录"))
+
+        session.listeners.append(self._changed)
+
+    # ---------------------------------------------------------------- following the session
+
+    def _changed(self, _units) -> None:
+        self.dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.dirty:
+            self.refresh()
+
+    def set_unit(self, unit_id: int | None) -> None:
+        if unit_id != self.unit_id:
+            self.unit_id = unit_id
+            self.dirty = True
+            if self.isVisible():
+                self.refresh()
+
+    def _unit_chosen(self) -> None:
+        uid = self.unit_combo.currentData()
+        if uid is not None and uid != self.unit_id:
+            self.select_unit(uid)  # the window follows, and tells this view (set_unit)
+            self.set_unit(uid)
+
+    def _full_ids(self, full: bool) -> None:
+        self.people_model.set_full_ids(full)
+        self.conflicts_model.set_full_ids(full)
+        self._show_claims()
+
+    def _filter_changed(self) -> None:
+        self.people_proxy.set_mode(self.filter.currentData())
+        self._shown_count()
+
+    def _shown_count(self) -> None:
+        self.shown_label.setText(self.tr("显示 {shown} / {all} 人").format(shown=self.people_proxy.rowCount(),
+                                                                       all=self.people_model.rowCount()))
+
+    def refresh(self) -> None:
+        self.dirty = False
+        session = self.session
+        self.unit_combo.blockSignals(True)
+        self.unit_combo.clear()
+        for uid in session.unit_ids:
+            self.unit_combo.addItem(session.unit(uid).name, uid)
+        if self.unit_id not in session.unit_ids:
+            self.unit_id = session.unit_ids[0] if session.unit_ids else None
+        self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(self.unit_id)))
+        self.unit_combo.blockSignals(False)
+        result = session.match()
+        name = session.unit(self.unit_id).name if self.unit_id is not None else None
+        found = next((u for u in result.units if u.unit == name), None)
+        self.people_model.set_people(found.people if found is not None else ())
+        self._shown_count()
+        self._fill_bases(found)
+        conflicts = [c for c in result.conflicts if not self.only_this_unit.isChecked() or name in c.units]
+        reasons = {a.id_number: a.reason for a in session.assignments()}
+        self.conflicts_model.set_conflicts(conflicts, reasons)
+        open_ = sum(1 for c in conflicts if c.assigned_to is None)
+        self.tabs.setTabText(1, self.tr("多家单位申报（{open} 待确认 / 共 {all}）").format(open=open_, all=len(conflicts)))
+        self._show_claims()
+        assessors = {a.id: a.name for a in session.ds.assessors()}
+        units = {uid: session.unit(uid).name for uid in session.unit_ids}
+        sources = [s for s in session.imports() if s.unit_id is None or s.unit_id == self.unit_id]
+        self.imports_model.set_sources(sources, assessors, units)
+        self.tabs.setTabText(2, self.tr("导入记录（{n}）").format(n=len(sources)))
+        if found is None or not found.people:
+            self.counts.setText(self.tr("本单位尚未导入花名册（附件2、附件4）。"))
+        else:
+            self.counts.setText(self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习（实习）{p} 人（满六个月 {pr}）；"
+                                        "不确认 {u} 人；待确认归属 {c} 人").format(
+                a=found.arrivals, ar=found.arrivals_retained, p=found.placements, pr=found.placements_retained,
+                u=len(found.unconfirmed()),
+                c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None)))
+        locked = self.unit_id is not None and session.locked(self.unit_id)
+        self.import_button.setEnabled(bool(session.unit_ids))
+        self.remove_button.setEnabled(not locked)
+
+    def _fill_bases(self, found) -> None:
+        from PySide6.QtGui import QStandardItem, QStandardItemModel
+        model = QStandardItemModel(self.bases_table)
+        model.setHorizontalHeaderLabels([self.tr("基地"), self.tr("确认"), self.tr("满六个月"), self.tr("计分所用人数")])
+        rows = []
+        if self.unit_id is not None:
+            unit = self.session.unit(self.unit_id)
+            matched = {(b.base, b.type): b for b in (found.bases if found is not None else ())}
+            labels = count_source_labels()
+            for base in unit.bases:
+                m = matched.pop((base.name, base.type), None)
+                rows.append([base.name, "" if m is None else str(m.people), "" if m is None else str(m.retained),
+                             self.tr("{people}/{retained}（{source}）").format(
+                                 people=base.people, retained=base.retained, source=labels[base.count_source])])
+            for m in matched.values():  # names on the rosters that are no base of the unit's
+                if m.people:
+                    rows.append([m.base or self.tr("（未填写）"), str(m.people), str(m.retained), self.tr("不是本单位登记的基地")])
+        for values in rows:
+            model.appendRow([QStandardItem(v) for v in values])
+        self.bases_table.setModel(model)
+        header = self.bases_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.bases_note.setText(self.tr("“计分所用人数”为确认人数/满六个月人数及其来源；人数来源在 2.1 页切换。"))
+
+    # ---------------------------------------------------------------- conflicts
+
+    def selected_conflict(self) -> Conflict | None:
+        index = self.conflicts_view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.conflicts_model.conflicts[self.conflicts_view.model().mapToSource(index).row()]
+
+    def _show_claims(self) -> None:
+        c = self.selected_conflict()
+        if c is None:
+            self.claims.setText(self.tr("选中一行查看各单位的申报。"))
+            self.assign_button.setEnabled(False)
+            return
+        lines = [self.tr("{name}（{id}）的申报：").format(name=c.name, id=shown_id(c.id_number, self.full_ids.isChecked()))]
+        lines += [self.tr("　{n}. {claim}").format(n=n, claim=render(claim.text)) for n, claim in enumerate(c.claims, 1)]
+        lines.append(self.tr("　归属：{decision}").format(decision=self.conflicts_model.decision(c)))
+        self.claims.setText("\n".join(lines))
+        self.assign_button.setEnabled(True)
+
+    def select_conflict(self, id_number: str) -> bool:
+        model = self.conflicts_view.model()
+        for row in range(model.rowCount()):
+            source = model.mapToSource(model.index(row, 0)).row()
+            if self.conflicts_model.conflicts[source].id_number == id_number:
+                self.conflicts_view.setCurrentIndex(model.index(row, 0))
+                return True
+        return False
+
+    def assign_dialog(self) -> AssignDialog | None:
+        c = self.selected_conflict()
+        if c is None:
+            return None
+        ids = {self.session.unit(uid).name: uid for uid in self.session.unit_ids}
+        return AssignDialog(c, ids, self.full_ids.isChecked(), self)
+
+    def assign_selected(self) -> bool:
+        dialog = self.assign_dialog()
+        if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.assign(dialog.conflict, *dialog.value())
+
+    def assign(self, conflict: Conflict, unit_id: int | None, reason: str) -> bool:
+        label = (self.tr("撤销人员归属") if unit_id is None else
+                 self.tr("确认{name}归属{unit}").format(name=conflict.name, unit=self.session.unit(unit_id).name))
+        edit = self.session.assign_person(label, conflict.id_number, unit_id, reason)
+        if not edit.ok:
+            self.report(problems_text(edit))
+        else:
+            self.select_conflict(conflict.id_number)
+        return edit.ok
+
+    # ---------------------------------------------------------------- imports
+
+    def selected_import(self):
+        index = self.imports_view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.imports_model.sources[self.imports_view.model().mapToSource(index).row()]
+
+    def remove_selected_import(self, confirm: bool = True) -> bool:
+        source = self.selected_import()
+        if source is None:
+            return False
+        if confirm:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("删除本次导入"),
+                              self.tr("确定删除导入的“{file}”（{kind}，{rows} 行）吗？其中的人员将不再参与核对。\n"
+                                      "删除会记入审计记录，可用“撤销”（Ctrl+Z）恢复。").format(
+                                  file=source.file_name, kind=kind_label(source.kind), rows=source.rows),
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.button(QMessageBox.StandardButton.Yes).setText(self.tr("删除"))
+            box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
+            self.remove_box = box
+            if box.exec() != QMessageBox.StandardButton.Yes:
+                return False
+        edit = self.session.remove_import(self.tr("删除导入的“{file}”").format(file=source.file_name), source.id)
+        if not edit.ok:
+            self.report(problems_text(edit))
+        return edit.ok
