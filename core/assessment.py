@@ -41,6 +41,7 @@ class Page:
     clause_evidence: tuple[EvidenceItem, ...] = ()  # a checkbox each
     record_evidence: tuple[EvidenceItem, ...] = ()  # a checkbox per base or trip
     count_source: bool = False  # the page shows where the people counts come from (rosters or typed)
+    platform_source: bool = False  # the page shows where 3.1/3.2's figures come from (platform export or typed)
 
 
 def pages(rules: RuleSet) -> tuple[Page, ...]:
@@ -70,9 +71,9 @@ def _page(rules: RuleSet, clause: Clause) -> Page:
         return Page(editors=(BASES,), base_columns=("name", "type", "count_source", "people", "retained"),
                     base_editable=("retained", "count_source"), count_source=True, **common)
     if f == "deliveries":
-        return Page(editors=(DELIVERIES,), records_added_here=True, **common)
+        return Page(editors=(DELIVERIES,), records_added_here=True, platform_source=True, **common)
     if f == "rating_ranked":
-        return Page(editors=(PLATFORM_RATING,), **common)
+        return Page(editors=(PLATFORM_RATING,), platform_source=True, **common)
     if f == "assessor_awarded":
         return Page(editors=(MANAGEMENT,), **common)
     if f == "insurance":  # its denominator is the arrivals of the labour bases

@@ -21,6 +21,7 @@ def test_one_page_per_clause_in_order_then_the_negative_page():
     assert by_id["2.1"].base_editable == ("people", "count_source") and not by_id["2.1"].records_added_here
     assert by_id["2.2"].base_editable == ("retained", "count_source")
     assert [p.id for p in pages(RULES) if p.count_source] == ["2.1", "2.2", "4.2"]
+    assert [p.id for p in pages(RULES) if p.platform_source] == ["3.1", "3.2"]
     assert by_id["3.1"].editors == (DELIVERIES,)
     assert by_id["3.2"].editors == (PLATFORM_RATING,)
     assert by_id["4.1"].editors == (MANAGEMENT,)

@@ -80,7 +80,7 @@ def test_a_roster_imported_through_the_wizard_scores_2_1_on_the_clause_page_as_t
     page = go_page(window, 0, "2.1")
     typed = page.points_label.text()
     assert typed == expected_points(window, UNITS[0], "2.1")
-    panel = page.count_source_panel
+    panel = page.source_panel
     assert panel is not None and panel.source_label.text() == "人数来源：手工录入"
     assert panel.import_button.isVisible() and panel.people_link.isVisible()
 
@@ -98,11 +98,11 @@ def test_a_roster_imported_through_the_wizard_scores_2_1_on_the_clause_page_as_t
     import_through_wizard(window, monthly_file(tmp_path, people), "monthly_reports").close()
     assert page.points_label.text() == typed  # the bases still count the typed people
 
-    panel = page.count_source_panel
+    panel = page.source_panel
     assert "已导入花名册 1 份" in panel.detail_label.text()
     panel.roster_button.click()
     page = window.workspace.clause_page
-    assert page.count_source_panel.source_label.text() == "人数来源：名单核对（全部 5 个基地）"
+    assert page.source_panel.source_label.text() == "人数来源：名单核对（全部 5 个基地）"
     shown = page.points_label.text()
     assert shown == expected_points(window, UNITS[0], "2.1") and shown != typed  # 100 matched people: first, not second
     assert window.session.clause_result(uid_of(window, 0), "2.1").value == 100
@@ -117,9 +117,9 @@ def test_a_roster_imported_through_the_wizard_scores_2_1_on_the_clause_page_as_t
     # 2.2 and 4.2 say it too, and the link opens 人员核对 on the same unit
     for clause_id in ("2.2", "4.2"):
         page = go_page(window, 0, clause_id)
-        assert page.count_source_panel.source_label.text().startswith("人数来源：名单核对")
+        assert page.source_panel.source_label.text().startswith("人数来源：名单核对")
         assert page.points_label.text() == expected_points(window, UNITS[0], clause_id)
-    page.count_source_panel._people()
+    page.source_panel._people()
     view = window.excel_actions.people_view()
     assert window.workspace.tabs.currentWidget() is window.excel_actions.people_tab
     assert view.unit_combo.currentText() == UNITS[0] and view.people_model.rowCount() == 100
@@ -374,14 +374,14 @@ def test_the_count_source_switches_per_base_in_the_table_and_for_the_unit(qtbot,
     model = page.record_models["bases"]
     assert not model.flags(model.index(0, retained)) & Qt.ItemFlag.ItemIsEditable
     assert model.data(model.index(0, retained)) == 3 and model.data(model.index(1, retained)) == 0
-    assert page.count_source_panel.source_label.text() == "人数来源：1 个基地名单核对，4 个基地手工录入"
+    assert page.source_panel.source_label.text() == "人数来源：1 个基地名单核对，4 个基地手工录入"
     assert page.points_label.text() == expected_points(window, UNITS[0], "2.2")
-    page.count_source_panel.hand_button.click()
-    assert page.count_source_panel.source_label.text() == "人数来源：手工录入"
+    page.source_panel.hand_button.click()
+    assert page.source_panel.source_label.text() == "人数来源：手工录入"
     assert page.record_models["bases"].data(model.index(0, retained)) == 40
     window.undo.undo()
-    assert page.count_source_panel.source_label.text() == "人数来源：1 个基地名单核对，4 个基地手工录入"
-    assert page.count_source_panel.roster_button.isEnabled() and page.count_source_panel.hand_button.isEnabled()
+    assert page.source_panel.source_label.text() == "人数来源：1 个基地名单核对，4 个基地手工录入"
+    assert page.source_panel.roster_button.isEnabled() and page.source_panel.hand_button.isEnabled()
 
 
 # ------------------------------------------------------------------ Excel out
@@ -473,3 +473,53 @@ def test_cancelling_the_check_of_a_50000_row_roster_stops_it_and_writes_nothing(
     print(f"\n50,000-row roster: cancelled after {elapsed:.2f} s; checked in {checked_in:.2f} s (worker); "
           f"imported in {dialog.import_seconds:.2f} s on the window's thread "
           f"({time.monotonic() - started:.2f} s with the year re-scored and the page refreshed)")
+
+
+# ------------------------------------------------------------------ 3.1 and 3.2 from the platform's exports
+
+def test_the_platform_exports_imported_through_the_wizard_score_3_1_and_3_2_read_only(qtbot, year, tmp_path):
+    from core.facts import Delivery
+    from tests.test_platform import deliveries_file, ratings_file
+    window = year
+    session = window.session
+    unit = uid_of(window, 0)
+    for n in range(3):
+        for clause_id in ("3.1", "3.2"):
+            assert session.tick("依据", uid_of(window, n), clause_id, "platform_stats", True).ok
+    assert session.add_delivery("添加输送记录", unit, dt.date(2022, 4, 1), "手工录入企业", 5).ok
+    rows = [(UNITS[0], Delivery(dt.date(2022, 3, d), f"缺工企业{d}", 5)) for d in range(1, 7)]
+    dialog = import_through_wizard(window, deliveries_file(tmp_path, rows), "platform_deliveries", unit=None)
+    assert not dialog.unit.isVisible()  # a list of the whole year: no unit asked
+    dialog.close()
+    import_through_wizard(window, ratings_file(tmp_path, [(UNITS[0], 4.6), (UNITS[1], 4.2)]), "platform_ratings",
+                          unit=None).close()
+
+    page = go_page(window, 0, "3.1")
+    panel = page.source_panel
+    assert panel.source_label.text() == "数据来源：按手工录入计分" and "本单位输送记录 6 条" in panel.detail_label.text()
+    typed = page.points_label.text()
+    assert page.record_models["deliveries"].rowCount() == 1
+    panel.platform_button.click()
+    page = window.workspace.clause_page
+    panel = page.source_panel
+    assert panel.source_label.text() == "数据来源：按用工速递系统导出计分"
+    model = page.record_models["deliveries"]
+    assert model.rowCount() == 6 and model.data(model.index(0, 1)) == "缺工企业1"
+    assert not model.flags(model.index(0, 1)) & Qt.ItemFlag.ItemIsEditable  # the platform's records: read-only
+    add = next(b for b in page.facts_box.findChildren(QPushButton) if b.text() == "添加输送记录")
+    assert not add.isEnabled() and panel.hand_button.isEnabled()
+    assert page.points_label.text() == expected_points(window, UNITS[0], "3.1") != typed
+    page.findChild(QScrollArea).ensureWidgetVisible(page.facts_box, 0, 0)
+    shot(window, "clause-page-platform-source")
+
+    page = go_page(window, 0, "3.2")
+    assert page.value_widgets["platform_rating"].value() == 4.6 and page.value_widgets["platform_rating"].isReadOnly()
+    assert not page.value_widgets["has_rating"].isEnabled()
+    assert page.points_label.text() == expected_points(window, UNITS[0], "3.2")
+    window.undo.undo()  # back to the typed figures
+    page = window.workspace.clause_page
+    assert page.source_panel.source_label.text() == "数据来源：按手工录入计分"
+    assert page.value_widgets["has_rating"].isEnabled() and not page.value_widgets["platform_rating"].isReadOnly()
+    assert not page.value_widgets["has_rating"].isChecked()  # no typed rating: the platform's 4.6 is not shown
+    go_page(window, 0, "3.1")
+    assert window.workspace.clause_page.record_models["deliveries"].rowCount() == 1

@@ -23,7 +23,7 @@ from core.assessment import (BASES, DELIVERIES, INSURED_WORKERS, MANAGEMENT, NEG
                              page_readings, section_text)
 from core.messages import format_number, render
 from core.session import Session
-from ui.count_source import CountSourcePanel
+from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
 from ui.models import (CHOICES_ROLE, PROGRESS_COLOURS, BasesModel, DeliveriesModel, RecordModel, TripsModel,
                        local_time, problems_text, progress_text)
 
@@ -131,7 +131,7 @@ class ClausePage(QWidget):
         self.value_widgets: dict[str, QWidget] = {}
         self.record_models: dict[str, RecordModel] = {}
         self.record_views: dict[str, QTableView] = {}
-        self.count_source_panel: CountSourcePanel | None = None  # on 2.1, 2.2, 4.2: rosters or typed counts
+        self.source_panel: SourcePanel | None = None  # 2.1, 2.2, 4.2: rosters or typed; 3.1, 3.2: platform or typed
         self._build()
 
     # ---------------------------------------------------------------- layout
@@ -339,10 +339,11 @@ class ClausePage(QWidget):
         self.record_models.clear()
         self.record_views.clear()
         page = self.page
-        self.count_source_panel = None
-        if page.count_source:
-            self.count_source_panel = CountSourcePanel(self.session, self.unit_id, page, self.problems.emit)
-            self.facts_layout.addWidget(self.count_source_panel)
+        self.source_panel = None
+        if page.count_source or page.platform_source:
+            panel = CountSourcePanel if page.count_source else PlatformSourcePanel
+            self.source_panel = panel(self.session, self.unit_id, page, self.problems.emit)
+            self.facts_layout.addWidget(self.source_panel)
         if not page.editors:
             note = wrapped(self.tr("本条无需录入数量，按下方依据勾选计分。"), selectable=False)
             self.facts_layout.addWidget(note)
@@ -660,8 +661,9 @@ class ClausePage(QWidget):
             self.note_edit.blockSignals(False)
         self._load_attachments()
         self._show_lock()
-        if self.count_source_panel is not None:  # after the lock: it knows which of its buttons apply
-            self.count_source_panel.refresh()
+        if self.source_panel is not None:  # after the lock: it knows which of its buttons apply
+            self.source_panel.refresh()
+            self._show_platform_figures()
             self._fit_body()  # its text may have grown a line
         if page.clause is None:
             self._show_negative()
@@ -686,6 +688,19 @@ class ClausePage(QWidget):
         self.note_edit.setReadOnly(read_only)
         self.add_attachment_button.setEnabled(not read_only)
         self.remove_attachment_button.setEnabled(not read_only)
+
+    def _show_platform_figures(self) -> None:
+        """3.1/3.2 scored from the platform's exports: the page shows the platform's figures, read-only
+        (the typed ones stay stored underneath, unused)."""
+        if not isinstance(self.source_panel, PlatformSourcePanel) or not self.source_panel.from_platform():
+            return
+        for widget in self.facts_box.findChildren(QWidget):
+            if self.source_panel.isAncestorOf(widget):
+                continue
+            if isinstance(widget, (QAbstractSpinBox, QLineEdit)):
+                widget.setReadOnly(True)
+            elif isinstance(widget, (QCheckBox, QComboBox, QPushButton)):
+                widget.setEnabled(False)
 
     def _reopen(self) -> None:
         from ui.pdf_dialogs import reopen_unit  # the PDF dialogs load pyHanko's helpers lazily; only when asked

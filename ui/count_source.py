@@ -1,10 +1,14 @@
-"""Where the people counts of clauses 2.1, 2.2 and 4.2 come from, on those clause pages: 名单核对
-(matched from the imported rosters: read-only in the bases table) or 手工录入 (typed from paper),
-switched for the whole unit here (per base in the table's 人数来源 column), with a way to import the
-rosters and to see each person's result in 人员核对.
+"""Where a clause's figures come from, on the clause pages that can take them from an import:
 
-The actions that open the import wizard and the people view belong to the window's Excel actions
-(ui/excel_actions.py), found when a button is clicked; a page without them hides those buttons."""
+- 2.1, 2.2, 4.2: the bases' people counts, 名单核对 (matched from the imported rosters: read-only in
+  the bases table) or 手工录入 (typed from paper), switched for the whole unit here (per base in the
+  table's 人数来源 column), with a link to each person's result in 人员核对;
+- 3.1, 3.2: the deliveries and the composite rating, 用工速递系统导出 (the imported platform exports:
+  read-only on the page) or 手工录入.
+
+Each panel also opens the import wizard. The actions that open the wizard and the people view belong
+to the window's Excel actions (ui/excel_actions.py), found when a button is clicked; a page without
+them hides those buttons."""
 
 from __future__ import annotations
 
@@ -13,19 +17,24 @@ from typing import Callable
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from core.assessment import Page
-from core.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS
+from core.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
+from core.messages import Msg, render
 from core.session import Session
 from ui.models import problems_text
 
 Report = Callable[[list[str]], None]
 
 
-class CountSourcePanel(QFrame):
+class SourcePanel(QFrame):
+    """The frame, the two texts and the buttons both panels show."""
+
+    import_kind = "arrivals"
+
     def __init__(self, session: Session, unit_id: int, page: Page, report: Report, parent: QWidget | None = None):
         super().__init__(parent)
         self.session, self.unit_id, self.page, self.report = session, unit_id, page, report
-        self.setObjectName("countSource")
-        self.setStyleSheet("#countSource { background: #eef4fb; border: 1px solid #9db9d8; border-radius: 4px; }")
+        self.setObjectName("sourcePanel")
+        self.setStyleSheet("#sourcePanel { background: #eef4fb; border: 1px solid #9db9d8; border-radius: 4px; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         self.source_label = QLabel()
@@ -38,24 +47,48 @@ class CountSourcePanel(QFrame):
         self.detail_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.source_label)
         layout.addWidget(self.detail_label)
-        row = QHBoxLayout()
-        self.roster_button = QPushButton(self.tr("全部按名单核对"))
-        self.roster_button.clicked.connect(lambda: self.switch(COUNTS_FROM_ROSTERS))
-        self.hand_button = QPushButton(self.tr("全部改为手工录入"))
-        self.hand_button.clicked.connect(lambda: self.switch(COUNTS_BY_HAND))
-        self.import_button = QPushButton(self.tr("导入 Excel…"))
-        self.import_button.clicked.connect(self._import)
-        self.people_link = QLabel(self.tr('<a href="people">查看每人核对结果（人员核对）→</a>'))
-        self.people_link.linkActivated.connect(lambda _: self._people())
-        for widget in (self.roster_button, self.hand_button, self.import_button):
-            row.addWidget(widget)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addWidget(self.people_link)  # a line of its own: the page's column may be narrow
-        self.refresh()
+        self.buttons = QHBoxLayout()
+        layout.addLayout(self.buttons)
+
+    def _button(self, text: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(lambda _=False: slot())
+        self.buttons.addWidget(button)
+        return button
 
     def _actions(self):
         return getattr(self.window(), "excel_actions", None)
+
+    def _import(self) -> None:
+        actions = self._actions()
+        if actions is not None:
+            actions.import_excel(self.import_kind)
+
+    def _laid_out(self) -> None:
+        """The text may have grown a line: lay out now, so the page's fit (ClausePage._fit_body) sees it."""
+        self.layout().activate()
+        self.updateGeometry()
+
+    def editable(self) -> bool:
+        return not self.session.locked(self.unit_id)  # a signed sheet locked the unit
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+
+class CountSourcePanel(SourcePanel):
+    """2.1, 2.2, 4.2: the bases' counts from the rosters or typed."""
+
+    def __init__(self, session: Session, unit_id: int, page: Page, report: Report, parent: QWidget | None = None):
+        super().__init__(session, unit_id, page, report, parent)
+        self.roster_button = self._button(self.tr("全部按名单核对"), lambda: self.switch(COUNTS_FROM_ROSTERS))
+        self.hand_button = self._button(self.tr("全部改为手工录入"), lambda: self.switch(COUNTS_BY_HAND))
+        self.import_button = self._button(self.tr("导入 Excel…"), self._import)
+        self.buttons.addStretch(1)
+        self.people_link = QLabel(self.tr('<a href="people">查看每人核对结果（人员核对）→</a>'))
+        self.people_link.linkActivated.connect(lambda _: self._people())
+        self.layout().addWidget(self.people_link)  # a line of its own: the page's column may be narrow
+        self.refresh()
 
     def refresh(self) -> None:
         sources = list(self.session.count_sources(self.unit_id).values())
@@ -81,16 +114,14 @@ class CountSourcePanel(QFrame):
         if self.page.base_columns:
             parts.append(self.tr("也可在下表“人数来源”列逐个基地切换。"))
         self.detail_label.setText("".join(parts))
-        editable = not self.session.locked(self.unit_id)  # a signed sheet locked the unit
+        editable = self.editable()
         self.roster_button.setEnabled(editable and bool(sources) and rosters < len(sources))
         self.hand_button.setEnabled(editable and bool(sources) and rosters > 0)
         self.import_button.setEnabled(editable)
         has_actions = self._actions() is not None
         self.import_button.setVisible(has_actions)
         self.people_link.setVisible(has_actions)
-        # the text may have grown a line: lay out now, so the page's fit (ClausePage._fit_body) sees it
-        self.layout().activate()
-        self.updateGeometry()
+        self._laid_out()
 
     def switch(self, source: str) -> bool:
         label = self.tr("人数来源改为名单核对") if source == COUNTS_FROM_ROSTERS else self.tr("人数来源改为手工录入")
@@ -99,12 +130,58 @@ class CountSourcePanel(QFrame):
             self.report(problems_text(edit))
         return edit.ok
 
-    def _import(self) -> None:
-        actions = self._actions()
-        if actions is not None:
-            actions.import_excel()
-
     def _people(self) -> None:
         actions = self._actions()
         if actions is not None:
             actions.show_people()
+
+
+class PlatformSourcePanel(SourcePanel):
+    """3.1, 3.2: the deliveries and the composite rating from the platform's exports or typed."""
+
+    def __init__(self, session: Session, unit_id: int, page: Page, report: Report, parent: QWidget | None = None):
+        super().__init__(session, unit_id, page, report, parent)
+        self.deliveries_page = page.clause is not None and page.clause.formula == "deliveries"
+        self.import_kind = "platform_deliveries" if self.deliveries_page else "platform_ratings"
+        self.platform_button = self._button(self.tr("按用工速递系统导出计分"), lambda: self.switch(FIGURES_FROM_PLATFORM))
+        self.hand_button = self._button(self.tr("改为手工录入"), lambda: self.switch(FIGURES_BY_HAND))
+        self.import_button = self._button(self.tr("导入 Excel…"), self._import)
+        self.buttons.addStretch(1)
+        self.refresh()
+
+    def from_platform(self) -> bool:
+        return self.session.platform_source(self.unit_id) == FIGURES_FROM_PLATFORM
+
+    def refresh(self) -> None:
+        platform = self.from_platform()
+        self.source_label.setText(self.tr("数据来源：{source}").format(
+            source=render(Msg.of(f"platform.source_{FIGURES_FROM_PLATFORM if platform else FIGURES_BY_HAND}"))))
+        found = self.session.platform()
+        export = found.deliveries_export if self.deliveries_page else found.ratings_export
+        mine = found.unit(self.session.unit(self.unit_id).name)
+        if export is None:
+            what = self.tr("尚未导入用工速递系统的{kind}导出。").format(
+                kind=self.tr("输送记录") if self.deliveries_page else self.tr("综合评分"))
+        elif self.deliveries_page:
+            what = self.tr("已导入 {file}（{at}）：本单位输送记录 {n} 条。").format(
+                file=export.file_name, at=export.local_time, n=len(mine.deliveries))
+        else:
+            rating = self.tr("无") if mine.rating is None else f"{float(mine.rating):.2f}"
+            what = self.tr("已导入 {file}（{at}）：本单位综合评分 {rating}。").format(
+                file=export.file_name, at=export.local_time, rating=rating)
+        how = (self.tr("本条按平台导出计分，页面上的数据只读；手工录入的数据保留未用。") if platform else
+               self.tr("本条按手工录入计分。"))
+        self.detail_label.setText(how + what)
+        editable = self.editable()
+        self.platform_button.setEnabled(editable and not platform)
+        self.hand_button.setEnabled(editable and platform)
+        self.import_button.setEnabled(editable)
+        self.import_button.setVisible(self._actions() is not None)
+        self._laid_out()
+
+    def switch(self, source: str) -> bool:
+        label = self.tr("3.1、3.2 改为按平台导出计分") if source == FIGURES_FROM_PLATFORM else self.tr("3.1、3.2 改为手工录入")
+        edit = self.session.set_platform_source(label, self.unit_id, source)
+        if not edit.ok:
+            self.report(problems_text(edit))
+        return edit.ok

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
 from core.engine import QUALIFIED, REVOKED, UNQUALIFIED
-from core.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTERS
+from core.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_FROM_PLATFORM
 from core.messages import Msg, format_number, render
 from core.session import Session
 
@@ -599,7 +599,12 @@ class DeliveriesModel(RecordModel):
     def make_columns(self) -> list[str]:
         return ["date", "enterprise", "stars", "verdict"]
 
+    def from_platform(self) -> bool:
+        return self.session.unit(self.unit_id).platform_source == FIGURES_FROM_PLATFORM
+
     def record_ids(self) -> list[int]:
+        if self.from_platform():  # the platform export's records: shown by position, edited nowhere
+            return list(range(len(self.records())))
         return self.session.delivery_ids(self.unit_id)
 
     def records(self) -> tuple:
@@ -610,7 +615,7 @@ class DeliveriesModel(RecordModel):
                 "verdict": translate("Models", "计分情况")}[column]
 
     def editable(self, column: str) -> bool:
-        return column != "verdict"
+        return column != "verdict" and not self.from_platform()
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
