@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from fractions import Fraction
@@ -239,7 +238,7 @@ def parse_rule_set(text: str, source: str = "<rule set>") -> RuleSet:
 def _parse_rule_set(text: str) -> RuleSet:
     try:
         data = tomlcache.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError (tomllib is loaded only when a text is parsed)
         raise RuleSetError("", [("(file)", f"not valid TOML: {exc}")]) from None
     checker = _Checker()
     rule_set = checker.rule_set(data, text)

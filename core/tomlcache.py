@@ -13,7 +13,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ def set_folder(folder: str | Path | None) -> None:
 def loads(text: str) -> dict[str, Any]:
     """tomllib.loads(text), read from the cache when this very text was parsed before."""
     if _folder is None:
-        return tomllib.loads(text)
+        return _parse(text)
     entry = _folder / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.{sys.implementation.cache_tag}.marshal"
     try:
         cached = _thaw(marshal.loads(entry.read_bytes()))
@@ -39,7 +38,7 @@ def loads(text: str) -> dict[str, Any]:
             return cached
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         pass  # not there yet, or damaged: parse again
-    parsed = tomllib.loads(text)
+    parsed = _parse(text)
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         part = entry.with_name(f"{entry.name}.{os.getpid()}.part")
@@ -48,6 +47,12 @@ def loads(text: str) -> dict[str, Any]:
     except (OSError, ValueError):
         pass  # a read-only or full disk only costs the next start the parse
     return parsed
+
+
+def _parse(text: str) -> dict[str, Any]:
+    """tomllib.loads; raises tomllib.TOMLDecodeError, a ValueError."""
+    import tomllib  # here: a start that finds everything cached does not load the parser at all
+    return tomllib.loads(text)
 
 
 def _freeze(value: Any) -> Any:
