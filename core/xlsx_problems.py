@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from core.identifiers import mask_id_number
 from core.messages import Msg, render
@@ -87,10 +87,12 @@ def problem_rows(checked: CheckResult, read: ReadResult | None = None) -> list[P
 
 
 def write_problem_list(rows: Sequence[ProblemRow], path: str | Path, headers: Sequence[str], *,
-                       title: str = "", show_full_id_numbers: bool = False) -> Path:
+                       title: str = "", show_full_id_numbers: bool = False,
+                       cancelled: Callable[[], bool] | None = None) -> Path | None:
     """The list as .xlsx (title row, bold headers, widths) or .csv (UTF-8 with a BOM, so Excel reads
     the Chinese), by the path's suffix; written whole or not at all. `headers` name the five columns
-    (sheet, row, column, value, problem) in the user's language."""
+    (sheet, row, column, value, problem) in the user's language. None when `cancelled()` said so
+    before the file was put in place (then nothing is left behind)."""
     path = Path(path)
     shown = [r if show_full_id_numbers else r.masked() for r in rows]
     values = [[r.sheet, r.row, r.column_text, r.value, r.text] for r in shown]
@@ -103,6 +105,8 @@ def write_problem_list(rows: Sequence[ProblemRow], path: str | Path, headers: Se
                 writer.writerows(["" if v is None else v for v in row] for row in values)
         else:
             _write_xlsx(part, values, headers, title)
+        if cancelled is not None and cancelled():
+            return None
         os.replace(part, path)
     finally:
         if part.exists():

@@ -174,7 +174,8 @@ def test_the_exported_problem_list_masks_id_numbers_unless_asked(tmp_path, suffi
     assert person_id(1)[:17] not in everything and person_id(0) not in everything
     assert person_id(1)[:17] in "".join(full[1]) and person_id(0) in full[4][4]
     assert masked[2][3] == "2022年13月1日"
-    assert not list(tmp_path.glob(".*.part"))
+    assert write_problem_list(rows, tmp_path / f"取消{suffix}", HEADERS, cancelled=lambda: True) is None
+    assert not (tmp_path / f"取消{suffix}").exists() and not list(tmp_path.glob(".*.part"))
 
 
 def test_the_annex_forms_take_the_confirmed_people_and_the_counts_as_scored(ds, tmp_path):

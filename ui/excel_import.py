@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSettings, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListWidget, QMessageBox, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
+                               QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QMessageBox, QPushButton, QScrollArea, QStackedWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.messages import Msg, render
@@ -33,8 +33,8 @@ from core.session import Session
 from core.xlsx_check import CheckResult, check_read
 from core.xlsx_mapping import MappingQuestion, mapping_question, question_for
 from core.xlsx_problems import ProblemRow, problem_rows, write_problem_list
-from core.xlsx_read import ReadResult, import_spec, read_workbook
-from ui.models import SORT_ROLE, local_time, problems_text
+from core.xlsx_read import SheetLayout, import_spec, read_workbook
+from ui.models import ListModel, local_time, problems_text
 from ui.worker import Job, Worker, progress_dialog
 
 MAPPINGS_SETTING = "excel/mappings"  # + "/<kind>/<hash of the header cells>": JSON {field: header}
@@ -88,12 +88,13 @@ class Preview:
     kind: str
     unit_id: int | None
     sha256: str | None  # of the bytes checked; None when the file could not be read
-    read: ReadResult
+    layouts: tuple[SheetLayout, ...]  # the sheets recognised (their cells are not kept: a big file is big)
     checked: CheckResult
     problems: list[ProblemRow]
     mapping: dict[str, Any] | None  # the column mapping used, if any
     remembered: bool  # that mapping was remembered from an earlier import of the same layout
     question: MappingQuestion | None  # the layout needs a mapping: what to ask
+    remap: MappingQuestion | None  # for 修改列对应 on a recognised layout
     seconds: float
 
     @property
@@ -125,54 +126,56 @@ def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mappi
         return None
     job.progress(2, 3, translate("ExcelImport", "正在整理问题清单…"))
     problems = problem_rows(checked, read)
-    return Preview(path, kind, unit_id, sha256, read, checked, problems, mapping, used_remembered, question,
-                   time.perf_counter() - started)
+    remap = question_for(read.tables[0].layout, read.tables[0].grid, kind) if read.tables else None
+    return Preview(path, kind, unit_id, sha256, tuple(t.layout for t in read.tables), checked, problems, mapping,
+                   used_remembered, question, remap, time.perf_counter() - started)
+
+
+def export_problems_job(job: Job, rows: list[ProblemRow], path: Path, headers: list[str], title: str,
+                        full_ids: bool) -> Path | None:
+    job.progress(0, 1, path.name)
+    return write_problem_list(rows, path, headers, title=title, show_full_id_numbers=full_ids,
+                              cancelled=lambda: job.cancelled)
 
 
 # ------------------------------------------------------------------ the problems table
 
-class ProblemsModel(QAbstractTableModel):
-    """Every problem: sheet, row, column, the value as written, the message (rendered when shown)."""
+class ProblemsModel(ListModel):
+    """Every problem: sheet, row, column, the value as written, the message (rendered when shown).
+    Sorted by the list itself (ListModel): a big file can have tens of thousands of problems."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[ProblemRow] = []
-        self._texts: dict[int, str] = {}
+        self._texts: dict[int, str] = {}  # id(row) -> rendered message
         self.headers = [translate("ExcelImport", "工作表"), translate("ExcelImport", "行"),
                         translate("ExcelImport", "列"), translate("ExcelImport", "单元格内容"),
                         translate("ExcelImport", "问题")]
 
+    @property
+    def rows(self) -> list[ProblemRow]:
+        return self.items
+
     def set_rows(self, rows: list[ProblemRow]) -> None:
-        self.beginResetModel()
-        self.rows, self._texts = rows, {}
-        self.endResetModel()
+        self._texts = {}
+        self.set_items(rows)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def text(self, row: ProblemRow) -> str:
+        found = self._texts.get(id(row))
+        if found is None:
+            found = self._texts[id(row)] = row.text
+        return found
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def text(self, row: int) -> str:
-        if row not in self._texts:
-            self._texts[row] = self.rows[row].text
-        return self._texts[row]
+    def sort_key(self, r: ProblemRow, column: int) -> Any:
+        return [r.sheet, -1 if r.row is None else r.row, (len(r.letter), r.letter), r.value, self.text(r)][column]
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        r, col = self.rows[index.row()], index.column()
+        r, col = self.items[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == 4:
-                return self.text(index.row())
+                return self.text(r)
             return [r.sheet, "" if r.row is None else str(r.row), r.column_text, r.value][col]
-        if role == SORT_ROLE:
-            return [r.sheet, -1 if r.row is None else r.row, r.letter.rjust(3), r.value, self.text(index.row())][col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -299,7 +302,8 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.settings = QSettings()
-        self.worker: Worker | None = None
+        self.worker: Worker | None = None  # the check
+        self.export_worker: Worker | None = None  # the problem list being written
         self.progress = None
         self.preview: Preview | None = None
         self.mapping: dict[str, Any] | None = None  # chosen in the mapping dialog for this file
@@ -463,7 +467,7 @@ class ImportDialog(QDialog):
             # that still does not fit shows the preview, whose button asks again)
             if self.ask_mapping(preview.question):
                 return
-        if self.asked_key is not None and self.mapping and not preview.read.needs_mapping:
+        if self.asked_key is not None and self.mapping and preview.layouts:
             remember_mapping(self.settings, self.asked_key, self.mapping)
             self.asked_key = None
         self.show_preview(preview)
@@ -482,10 +486,7 @@ class ImportDialog(QDialog):
         p = self.preview
         if p is None:
             return
-        question = p.question
-        if question is None and p.read.tables:
-            table = p.read.tables[0]
-            question = question_for(table.layout, table.grid, p.kind)
+        question = p.question or p.remap
         if question is not None:
             self.ask_mapping(question, self.mapping)
 
@@ -523,13 +524,10 @@ class ImportDialog(QDialog):
         top.addWidget(notes_box, 4)
         problems_box = QGroupBox(self.tr("问题（点击表头排序）"))
         self.problems_model = ProblemsModel(self)
-        self.problems_proxy = QSortFilterProxyModel(self)
-        self.problems_proxy.setSourceModel(self.problems_model)
-        self.problems_proxy.setSortRole(SORT_ROLE)
         self.problems_view = QTableView()
-        self.problems_view.setModel(self.problems_proxy)
+        self.problems_view.setModel(self.problems_model)  # file order until a header is clicked
         self.problems_view.setSortingEnabled(True)
-        self.problems_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # file order until a header is clicked
+        self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.problems_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problems_view.setWordWrap(False)
@@ -578,7 +576,7 @@ class ImportDialog(QDialog):
         checked = p.checked
         unit = "" if p.unit_id is None else self.tr("　运营单位：{unit}").format(unit=self.session.unit(p.unit_id).name)
         lines = [self.tr("文件：{file}　类型：{kind}{unit}").format(file=p.path.name, kind=kind_label(p.kind), unit=unit)]
-        if p.read.tables:
+        if p.layouts:
             lines.append(self.tr("读取 {rows} 行：无问题 {good} 行，有问题 {bad} 行（检查用时 {seconds:.2f} 秒）").format(
                 rows=checked.rows_checked, good=len(checked.records), bad=checked.rows_with_problems,
                 seconds=p.seconds))
@@ -591,12 +589,12 @@ class ImportDialog(QDialog):
             self.notes.addItem(f"{where}{column}：{render(note.message)}")
         if not checked.notes:
             self.notes.addItem(self.tr("无"))
+        self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.problems_model.set_rows(p.problems)
-        self.problems_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.export_button.setEnabled(bool(p.problems))
         self.full_ids.setEnabled(bool(p.problems))
         self.full_ids.setChecked(False)
-        self.mapping_button.setEnabled(p.question is not None or bool(p.read.tables))
+        self.mapping_button.setEnabled(p.question is not None or p.remap is not None)
         self.mapping_button.setText(self.tr("指定列对应…") if p.question is not None else self.tr("修改列对应…"))
         if p.problems:
             self._status(self.tr("发现 {count} 处问题（{rows} 行），未写入任何数据。请导出问题清单交运营单位更正后重新报送，"
@@ -618,7 +616,7 @@ class ImportDialog(QDialog):
         self.stack.setCurrentIndex(1)
 
     def _fill_columns(self, p: Preview) -> None:
-        rows = [(t.sheet, field_label(c.field), c.letter, c.header) for t in p.read.tables for c in t.layout.columns]
+        rows = [(t.sheet, field_label(c.field), c.letter, c.header) for t in p.layouts for c in t.columns]
         self.columns_table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
@@ -640,9 +638,10 @@ class ImportDialog(QDialog):
 
     # ---------------------------------------------------------------- export the problems, import
 
-    def export_problems(self, path: Path | None = None) -> Path | None:
+    def export_problems(self, path: Path | None = None) -> Worker | None:
+        """Write the problem list (in a worker: tens of thousands of rows take seconds); returns it."""
         p = self.preview
-        if p is None or not p.problems:
+        if p is None or not p.problems or (self.export_worker is not None and self.export_worker.running):
             return None
         if path is None:
             folder = Path(str(self.settings.value(FOLDER_SETTING, "") or p.path.parent))
@@ -657,14 +656,16 @@ class ImportDialog(QDialog):
         headers = [self.problems_model.headers[i] for i in range(5)]
         title = self.tr("{file}（{kind}）检查发现的问题，共 {count} 处").format(file=p.path.name, kind=kind_label(p.kind),
                                                                     count=len(p.problems))
-        try:
-            written = write_problem_list(p.problems, path, headers, title=title,
-                                         show_full_id_numbers=self.full_ids.isChecked())
-        except OSError as exc:
-            self._status(self.tr("无法写入 {file}：{detail}").format(file=path.name, detail=exc.strerror or exc), BAD)
-            return None
-        self._status(self.tr("问题清单已导出到 {path}（未写入任何数据）。").format(path=written), BAD)
-        return written
+        self.export_worker = Worker(export_problems_job, list(p.problems), path, headers, title,
+                                    self.full_ids.isChecked(), parent=self)
+        self.export_worker.done.connect(lambda written: self._status(
+            self.tr("问题清单已导出到 {path}（未写入任何数据）。").format(path=written), BAD))
+        self.export_worker.cancelled.connect(lambda _: self._status(self.tr("已取消导出问题清单。"), BAD))
+        self.export_worker.failed.connect(lambda exc: self._status(self.tr("无法写入 {file}：{detail}").format(
+            file=path.name, detail=getattr(exc, "strerror", None) or exc), BAD))
+        progress_dialog(self, self.tr("正在导出问题清单…"), self.export_worker)
+        self.export_worker.start()
+        return self.export_worker
 
     def import_(self, confirm: bool = True) -> bool:
         """Write the checked records into the dataset (one edit of the session, undoable)."""
@@ -724,6 +725,7 @@ class ImportDialog(QDialog):
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def reject(self) -> None:
-        if self.worker is not None and self.worker.running:
-            self.worker.stop()
+        for worker in (self.worker, self.export_worker):
+            if worker is not None and worker.running:
+                worker.stop()
         super().reject()

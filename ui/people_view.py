@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
                                QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
@@ -19,7 +19,7 @@ from core.matching import Conflict, PersonVerdict
 from core.messages import Msg, render
 from core.session import Session
 from ui.excel_import import kind_label
-from ui.models import NOT_COUNTED_BRUSH, SORT_ROLE, count_source_labels, local_time, problems_text, translate
+from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.views import table_view
 
 Report = Callable[[list[str]], None]
@@ -33,12 +33,11 @@ def shown_id(number: str, full: bool) -> str:
 
 # ------------------------------------------------------------------ models
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(ListModel):
     """One unit's people: the verdict, who, where they came from, months, still there, why not."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.people: list[PersonVerdict] = []
         self.full_ids = False
         self.headers = [translate("PeopleView", "结果"), translate("PeopleView", "姓名"),
                         translate("PeopleView", "身份证号码"), translate("PeopleView", "类别"),
@@ -46,68 +45,61 @@ class PeopleModel(QAbstractTableModel):
                         translate("PeopleView", "名单中的位置"), translate("PeopleView", "月数"),
                         translate("PeopleView", "满六个月"), translate("PeopleView", "原因或说明")]
 
-    def set_people(self, people) -> None:
-        self.beginResetModel()
-        self.people = list(people)
-        self.endResetModel()
+    @property
+    def people(self) -> list[PersonVerdict]:
+        return self.items
 
     def set_full_ids(self, full: bool) -> None:
         self.full_ids = full
-        if self.people:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self.people) - 1, 2))
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.people)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+        if self.items:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self.items) - 1, 2))
 
     @staticmethod
     def why(p: PersonVerdict) -> str:
-        if not p.confirmed:
-            texts = [render(m) for m in p.reasons]
-        else:
-            texts = [render(m) for m in p.retention_reasons]
+        texts = [render(m) for m in (p.retention_reasons if p.confirmed else p.reasons)]
         texts += [render(m) for m in p.notes]
         return "；".join(texts)
+
+    def text(self, p: PersonVerdict, col: int) -> str:
+        if col == 0:
+            return translate("PeopleView", "确认") if p.confirmed else translate("PeopleView", "不确认")
+        if col == 1:
+            return p.name
+        if col == 2:
+            return shown_id(p.id_number, self.full_ids)
+        if col == 3:
+            return render(Msg.of(f"match.kind_{p.kind}"))
+        if col == 4:
+            return p.base or p.record.base or "—"
+        if col == 5:
+            return p.employer
+        if col == 6:
+            return translate("PeopleView", "{sheet} 第 {row} 行").format(sheet=p.record.sheet, row=p.record.row)
+        if col == 7:
+            return "" if p.months is None else str(p.months)
+        if col == 8:
+            return "" if not p.confirmed else translate("PeopleView", "是") if p.retained else translate("PeopleView", "否")
+        return self.why(p)
+
+    def sort_key(self, p: PersonVerdict, column: int) -> Any:
+        if column == 0:
+            return p.confirmed
+        if column == 2:
+            return p.id_number
+        if column == 6:
+            return (p.record.sheet, p.record.row)
+        if column == 7:
+            return -1 if p.months is None else p.months
+        if column == 8:
+            return (p.confirmed, p.retained)
+        return self.text(p, column)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        p, col = self.people[index.row()], index.column()
+        p, col = self.items[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 0:
-                return translate("PeopleView", "确认") if p.confirmed else translate("PeopleView", "不确认")
-            if col == 1:
-                return p.name
-            if col == 2:
-                return shown_id(p.id_number, self.full_ids)
-            if col == 3:
-                return render(Msg.of(f"match.kind_{p.kind}"))
-            if col == 4:
-                return p.base or p.record.base or "—"
-            if col == 5:
-                return p.employer
-            if col == 6:
-                return translate("PeopleView", "{sheet} 第 {row} 行").format(sheet=p.record.sheet, row=p.record.row)
-            if col == 7:
-                return "" if p.months is None else str(p.months)
-            if col == 8:
-                return "" if not p.confirmed else translate("PeopleView", "是") if p.retained else translate("PeopleView", "否")
-            return self.why(p)
-        if role == SORT_ROLE:
-            if col == 7:
-                return -1 if p.months is None else p.months
-            if col == 0:
-                return int(p.confirmed)
-            if col == 8:
-                return (int(p.confirmed), int(p.retained))
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
+            return self.text(p, col)
         if role == Qt.ItemDataRole.BackgroundRole and not p.confirmed:
             return NOT_COUNTED_BRUSH
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 7:
@@ -115,14 +107,20 @@ class PeopleModel(QAbstractTableModel):
         return None
 
 
-class PeopleFilter(QSortFilterProxyModel):
+class SourceSorted(QSortFilterProxyModel):
+    """A proxy over a ListModel that leaves sorting to the list itself (keys computed once per sort)."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+
+class PeopleFilter(SourceSorted):
     """All / not confirmed / confirmed / still there after six months, and a name or ID search."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.mode = ALL
         self.text = ""
-        self.setSortRole(SORT_ROLE)
 
     def set_mode(self, mode: str) -> None:
         self.beginFilterChange()
@@ -135,7 +133,7 @@ class PeopleFilter(QSortFilterProxyModel):
         self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        p = self.sourceModel().people[row]
+        p = self.sourceModel().items[row]
         if self.mode == UNCONFIRMED and p.confirmed or self.mode == CONFIRMED and not p.confirmed:
             return False
         if self.mode == RETAINED and not p.retained:
@@ -143,37 +141,28 @@ class PeopleFilter(QSortFilterProxyModel):
         return not self.text or self.text in p.name.lower() or self.text in p.id_number.lower()
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(ListModel):
     """People two or more units claim: the claims and the assessor's decision."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.conflicts: list[Conflict] = []
         self.reasons: dict[str, str] = {}
         self.full_ids = False
         self.headers = [translate("PeopleView", "姓名"), translate("PeopleView", "身份证号码"),
                         translate("PeopleView", "申报单位"), translate("PeopleView", "归属")]
 
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return self.items
+
     def set_conflicts(self, conflicts, reasons: dict[str, str]) -> None:
-        self.beginResetModel()
-        self.conflicts, self.reasons = list(conflicts), reasons
-        self.endResetModel()
+        self.reasons = reasons
+        self.set_items(conflicts)
 
     def set_full_ids(self, full: bool) -> None:
         self.full_ids = full
-        if self.conflicts:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.conflicts) - 1, 1))
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.conflicts)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+        if self.items:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.items) - 1, 1))
 
     def decision(self, c: Conflict) -> str:
         if c.assigned_to is None:
@@ -181,18 +170,20 @@ class ConflictsModel(QAbstractTableModel):
         return translate("PeopleView", "归属 {unit}（{reason}）").format(unit=c.assigned_to,
                                                                      reason=self.reasons.get(c.id_number, ""))
 
+    def text(self, c: Conflict, col: int, separator: str = "；") -> str:
+        return [c.name, shown_id(c.id_number, self.full_ids), separator.join(c.units), self.decision(c)][col]
+
+    def sort_key(self, c: Conflict, column: int) -> Any:
+        return c.id_number if column == 1 else self.text(c, column)
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        c, col = self.conflicts[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
-            if col == 0:
-                return c.name
-            if col == 1:
-                return shown_id(c.id_number, self.full_ids)
-            if col == 2:
-                return ("\n" if role == Qt.ItemDataRole.ToolTipRole else "；").join(c.units)
-            return self.decision(c)
+        c, col = self.items[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(c, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.text(c, col, "\n")
         if role == Qt.ItemDataRole.BackgroundRole:
             return NOT_COUNTED_BRUSH if c.assigned_to is None else ASSIGNED_BRUSH
         return None
@@ -307,14 +298,15 @@ class AssignDialog(QDialog):
 # ------------------------------------------------------------------ the view
 
 def _table(model, proxy: QSortFilterProxyModel | None = None) -> QTableView:
+    """A sortable table: a ListModel sorts itself (the proxy only passes the click on), a small model
+    through the proxy by the text shown."""
     view = table_view()
     if proxy is None:
-        proxy = QSortFilterProxyModel(view)
-        proxy.setSortRole(SORT_ROLE)
+        proxy = SourceSorted(view) if isinstance(model, ListModel) else QSortFilterProxyModel(view)
     proxy.setSourceModel(model)
     view.setModel(proxy)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the order given, until a click
     view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     view.horizontalHeader().setStretchLastSection(True)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
@@ -501,7 +493,7 @@ class PeopleView(QWidget):
         result = session.match()
         name = session.unit(self.unit_id).name if self.unit_id is not None else None
         found = next((u for u in result.units if u.unit == name), None)
-        self.people_model.set_people(found.people if found is not None else ())
+        self.people_model.set_items(found.people if found is not None else ())
         self._shown_count()
         self._fill_bases(found)
         conflicts = [c for c in result.conflicts if not self.only_this_unit.isChecked() or name in c.units]
