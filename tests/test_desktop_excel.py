@@ -525,3 +525,30 @@ def test_the_platform_exports_imported_through_the_wizard_score_3_1_and_3_2_read
     assert not page.value_widgets["has_rating"].isChecked()  # no typed rating: the platform's 4.6 is not shown
     go_page(window, 0, "3.1")
     assert window.workspace.clause_page.record_models["deliveries"].rowCount() == 1
+
+
+def test_a_file_that_is_no_workbook_or_is_encrypted_is_named_and_nothing_is_written(qtbot, year, tmp_path):
+    from tests.import_support import FIXTURES
+    from ui.excel_import import MappingDialog
+    window = year
+    before = unchanged(window)
+    text = tmp_path / "花名册.xlsx"
+    text.write_text("姓名,身份证号码\n张三,320509199505170011\n", encoding="utf-8")
+    blank = write_workbook(tmp_path / "空白.xlsx", {"Sheet1": [[None]]})
+    odd = odd_roster(tmp_path, range(3), "表头认不出.xlsx")
+    expected = {text: "不是 Excel 工作簿", FIXTURES / "encrypted-roster.xlsx": "设置了打开密码", blank: "没有数据",
+                odd: "无法识别表头"}
+    for path, words in expected.items():
+        dialog = window.excel_actions.import_dialog("arrivals")
+        dialog.show()
+        dialog.set_file(path, "arrivals", uid_of(window, 0))
+        declined = answer_modal(MappingDialog, lambda d: d.reject()) if path == odd else None
+        assert dialog.check().wait(60)
+        if declined is not None:
+            check_answered(declined)  # asked which column is which, and declined
+        assert words in dialog.status.text() and "未写入任何数据" in dialog.status.text(), dialog.status.text()
+        assert not dialog.import_button.isEnabled() and not dialog.import_()
+        if path == odd:
+            assert dialog.mapping_button.text() == "指定列对应…" and dialog.mapping_button.isEnabled()
+        dialog.close()
+    assert unchanged(window) == before

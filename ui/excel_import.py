@@ -596,7 +596,11 @@ class ImportDialog(QDialog):
         self.full_ids.setChecked(False)
         self.mapping_button.setEnabled(p.question is not None or p.remap is not None)
         self.mapping_button.setText(self.tr("指定列对应…") if p.question is not None else self.tr("修改列对应…"))
-        if p.problems:
+        if p.question is not None:
+            self._status(self.tr("无法识别表头，未写入任何数据。请点“指定列对应…”为各项选择文件中的列。"), BAD)
+        elif p.problems and not p.layouts:  # the file itself: wrong type, encrypted, damaged, empty
+            self._status(self.tr("无法读取，未写入任何数据：{problem}").format(problem=p.problems[0].text), BAD)
+        elif p.problems:
             self._status(self.tr("发现 {count} 处问题（{rows} 行），未写入任何数据。请导出问题清单交运营单位更正后重新报送，"
                                  "再导入更正后的文件。").format(count=len(p.problems), rows=checked.rows_with_problems), BAD)
         elif not p.importable:
