@@ -22,12 +22,12 @@ from typing import Any
 
 from core.dataset import Dataset, DatasetError
 from core.identifiers import mask_id_number
-from core.matching import BaseCount, MatchResult, PersonVerdict
+from core.matching import MatchResult, PersonVerdict
 from core.messages import Msg, render
 from core.rules import load_rule_set
 from core.xlsx_check import CheckResult, check_workbook
 from core.xlsx_read import ColumnMapping, import_spec, normalise_header
-from core.xlsx_write import annex_form
+from core.xlsx_write import annex_form, annex_inputs
 
 EXIT_BAD_INPUT = 2
 
@@ -81,11 +81,8 @@ def command_export_annex(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     # 附件5 lists the unit's counts per base as scored (matched from the rosters or typed, per base).
     # Forms 2 and 4 list the confirmed people of the imported rosters; without them they come out
-    # blank for hand filling.
-    counts = [BaseCount(b.name, b.type, b.people, b.retained) for b in unit.bases]
-    people = matched[unit.name].people if unit.name in matched else ()
-    wanted = ("arrival",) if args.annex == 2 else ("trainee", "intern")
-    records = [p for p in people if p.confirmed and p.kind in wanted]
+    # blank for hand filling (core.xlsx_write.annex_inputs, as the desktop fills them).
+    records, counts = annex_inputs(args.annex, unit, matched.get(unit.name))
     written = annex_form(args.annex, args.out, rules, unit.name, year=year.year, counts=counts, records=records,
                          show_full_id_numbers=args.full_ids)
     print(say("cli.annex_written", annex=args.annex, unit=unit.name, path=str(written)))
