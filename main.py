@@ -35,7 +35,7 @@ def desktop(argv: list[str]) -> int:
     marks.append(("core", time.monotonic()))
     from PySide6.QtCore import QTimer  # Qt only when the desktop is wanted
 
-    from ui.app import PaintWatch, create_app, data_folder
+    from ui.app import PaintWatch, create_app, data_folder, install_fault_hook
     marks.append(("qt", time.monotonic()))
     from ui.main_window import MainWindow, ensure_demo
     marks.append(("ui", time.monotonic()))
@@ -43,6 +43,7 @@ def desktop(argv: list[str]) -> int:
     app = create_app(sys.argv[:1])
     marks.append(("app", time.monotonic()))
     window = MainWindow()
+    install_fault_hook(window.handle_fault)
     marks.append(("window", time.monotonic()))
     if argv:
         path = Path(argv[0])

@@ -317,3 +317,29 @@ def test_the_backup_timer_copies_the_last_edits_of_a_quiet_spell(qtbot, window, 
         assert uid in copy.unit_ids()
     window.close_dataset()
     assert not window.backup_timer.isActive()
+
+
+def test_a_full_disk_during_an_edit_is_told_and_the_screen_shows_the_file(qtbot, window, tmp_path):
+    import sys
+    from PySide6.QtCore import QTimer
+    from ui.app import install_fault_hook
+    path = tmp_path / "y.sqlite"
+    assert window.create_year(path, RULES, "钱七")
+    uid, _ = add_two_units(window)
+    conn = window.session.ds._conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
+    saved_hook = sys.excepthook
+    install_fault_hook(window.handle_fault)
+    try:
+        window.last_problems = []
+        big_note = "现场核查：" + "材料齐全。" * 20_000  # needs new pages
+        page = window.workspace.clause_page
+        QTimer.singleShot(0, lambda: window.session.set_note("备注", uid, page.page.id, big_note))
+        qtbot.waitUntil(lambda: bool(window.last_problems), timeout=5000)
+    finally:
+        sys.excepthook = saved_hook
+    assert "磁盘已满" in window.last_problems[0]
+    assert window.session.note(uid, page.page.id) == ""  # the screen shows what the file holds
+    conn.execute("PRAGMA max_page_count = 1073741823")  # space freed: editing goes on
+    assert window.session.set_note("备注", uid, page.page.id, "补交材料").ok

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QStandardPaths, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
@@ -93,3 +94,18 @@ class PaintWatch(QObject):
             if not self._waiting:  # queued: runs once this paint pass (the whole window) is finished
                 QTimer.singleShot(0, self._done)
         return False
+
+
+def install_fault_hook(handle: Callable[[BaseException], None]) -> None:
+    """Exceptions that escape a slot (a full disk or a removed file during an edit, or a bug) are
+    handed to `handle`, which tells the user, instead of only being printed on a console nobody
+    sees. The traceback is still printed for whoever runs the program from a terminal."""
+    def hook(kind, value, traceback) -> None:
+        sys.__excepthook__(kind, value, traceback)
+        if not isinstance(value, Exception):  # KeyboardInterrupt and the like: default behaviour only
+            return
+        try:
+            handle(value)
+        except Exception:  # telling must never raise inside the hook
+            sys.__excepthook__(*sys.exc_info())
+    sys.excepthook = hook

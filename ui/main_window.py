@@ -682,6 +682,22 @@ class MainWindow(QMainWindow):
         self.undo.update()
         self.statusBar().showMessage(self.tr("已自动保存 {time}").format(time=time.strftime("%H:%M:%S")), 5000)
 
+    def handle_fault(self, exc: BaseException) -> None:
+        """An edit that failed with a fault (disk full, file removed or turned read-only …) left the
+        file as it was: say so, then show the file's state again so the screen does not keep the
+        value that was not saved."""
+        if isinstance(exc, DatasetError):
+            texts = [render(exc.msg)]
+        else:
+            texts = [self.tr("程序内部错误（{kind}：{detail}）。已保存的数据不受影响；请记下刚才的操作并报告。").format(
+                kind=type(exc).__name__, detail=exc)]
+        if self.session is not None:
+            try:
+                self.session.refresh(None)
+            except Exception as again:  # the file itself is gone or unreadable: say that too
+                texts.append(render(again.msg) if isinstance(again, DatasetError) else str(again))
+        self.show_problems(texts)
+
     def show_problems(self, texts: list[str]) -> None:
         if not texts:
             return
