@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
@@ -189,43 +189,41 @@ class ConflictsModel(ListModel):
         return None
 
 
-class ImportsModel(QAbstractTableModel):
-    """The files imported for one unit, and the year's lists."""
+class ImportsModel(ListModel):
+    """The files imported for one unit, and the year's lists (row counts and times sort as such)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.sources: list = []
         self.assessors: dict[int, str] = {}
         self.units: dict[int, str] = {}
         self.headers = [translate("PeopleView", "文件"), translate("PeopleView", "类型"), translate("PeopleView", "属于"),
                         translate("PeopleView", "行数"), translate("PeopleView", "替换的行数"),
                         translate("PeopleView", "导入时间"), translate("PeopleView", "导入人")]
 
+    @property
+    def sources(self) -> list:
+        return self.items
+
     def set_sources(self, sources, assessors: dict[int, str], units: dict[int, str]) -> None:
-        self.beginResetModel()
-        self.sources, self.assessors, self.units = list(sources), assessors, units
-        self.endResetModel()
+        self.assessors, self.units = assessors, units
+        self.set_items(sources)
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.sources)
+    def text(self, s, col: int) -> str:
+        return [s.file_name, kind_label(s.kind),
+                translate("PeopleView", "全年度名单") if s.unit_id is None else self.units.get(s.unit_id, ""),
+                str(s.rows), str(s.replaced_rows), local_time(s.imported_at),
+                self.assessors.get(s.imported_by, "")][col]
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
+    def sort_key(self, s, column: int) -> Any:
+        numbers = {3: s.rows, 4: s.replaced_rows, 5: s.imported_at}
+        return numbers[column] if column in numbers else self.text(s, column)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        s, col = self.sources[index.row()], index.column()
+        s, col = self.items[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return [s.file_name, kind_label(s.kind),
-                    translate("PeopleView", "全年度名单") if s.unit_id is None else self.units.get(s.unit_id, ""),
-                    str(s.rows), str(s.replaced_rows), local_time(s.imported_at),
-                    self.assessors.get(s.imported_by, "")][col]
+            return self.text(s, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
