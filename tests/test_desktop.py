@@ -343,3 +343,28 @@ def test_a_full_disk_during_an_edit_is_told_and_the_screen_shows_the_file(qtbot,
     assert window.session.note(uid, page.page.id) == ""  # the screen shows what the file holds
     conn.execute("PRAGMA max_page_count = 1073741823")  # space freed: editing goes on
     assert window.session.set_note("备注", uid, page.page.id, "补交材料").ok
+
+
+def test_thumbnails_are_made_once_per_picture(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtGui import QColor, QImage
+    path = tmp_path / "y.sqlite"
+    assert window.create_year(path, RULES, "孙八")
+    uid, other = add_two_units(window)
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 120, 30))
+    photo = tmp_path / "现场照片.png"
+    image.save(str(photo))
+    ws = window.workspace
+    page = ws.clause_page
+    assert page.add_attachment_file(photo)
+    owner = page.unit_id
+    elsewhere = uid if owner == other else other
+    reads = []
+    original = window.session.ds.attachment_data
+    monkeypatch.setattr(window.session.ds, "attachment_data", lambda aid: reads.append(aid) or original(aid))
+    for _ in range(3):
+        ws.select_unit(elsewhere)
+        assert page.attachments.count() == 0
+        ws.select_unit(owner)
+    assert page.attachments.count() == 1 and not page.attachments.item(0).icon().isNull()
+    assert reads == []  # the picture was scaled once, when it was added

@@ -127,6 +127,9 @@ class ClausePage(QWidget):
         self.unit_id: int | None = None
         self.page: Page | None = None
         self.pending = Pending(self)
+        # Thumbnails by content hash: a page with a few phone photos would otherwise read and scale
+        # megabytes of image data at every switch between units or clauses.
+        self._thumbnails: dict[str, QIcon] = {}
         self.evidence_boxes: dict[str, QCheckBox] = {}
         self.value_widgets: dict[str, QWidget] = {}
         self.record_models: dict[str, RecordModel] = {}
@@ -625,8 +628,8 @@ class ClausePage(QWidget):
             item = QListWidgetItem(a.name)
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             item.setToolTip(self.tr("{name}（{size} KB）").format(name=a.name, size=max(1, round(a.size / 1024))))
-            icon = None
-            if Path(a.name).suffix.lower() in IMAGE_SUFFIXES or a.mime.startswith("image/"):
+            icon = self._thumbnails.get(a.sha256)
+            if icon is None and (Path(a.name).suffix.lower() in IMAGE_SUFFIXES or a.mime.startswith("image/")):
                 try:
                     image = QImage.fromData(self.session.ds.attachment_data(a.id))
                 except Exception:
@@ -634,6 +637,7 @@ class ClausePage(QWidget):
                 if not image.isNull():
                     icon = QIcon(QPixmap.fromImage(image.scaled(96, 96, Qt.AspectRatioMode.KeepAspectRatio,
                                                                 Qt.TransformationMode.SmoothTransformation)))
+                    self._thumbnails[a.sha256] = icon
             if icon is None:
                 icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
             item.setIcon(icon)
