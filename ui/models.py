@@ -384,6 +384,16 @@ class RecordModel(QAbstractTableModel):
     def header(self, column: str) -> str:
         raise NotImplementedError
 
+    @staticmethod
+    def evidence_data(record: Any, column: str, role: int) -> Any:
+        """The cell of an evidence column ("evidence:ITEM"): a checkbox, 已查验 / 未查验."""
+        seen = bool(record.evidence.get(column.split(":", 1)[1], False))
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if seen else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            return translate("Models", "已查验") if seen else translate("Models", "未查验")
+        return None
+
     def verdicts(self) -> list[Msg]:
         if self._verdicts is None:
             clause = self.page.clause
@@ -489,13 +499,7 @@ class BasesModel(RecordModel):
         base = self.records()[row]
         rules = self.session.rules
         if column.startswith("evidence:"):
-            item = column.split(":", 1)[1]
-            seen = bool(base.evidence.get(item, False))
-            if role == Qt.ItemDataRole.CheckStateRole:
-                return Qt.CheckState.Checked if seen else Qt.CheckState.Unchecked
-            if role == Qt.ItemDataRole.DisplayRole:
-                return translate("Models", "已查验") if seen else translate("Models", "未查验")
-            return None
+            return self.evidence_data(base, column, role)
         if role == CHOICES_ROLE and column == "type":
             return list(rules.base_types.items())
         if role == CHOICES_ROLE and column == "count_source":
@@ -583,12 +587,7 @@ class TripsModel(RecordModel):
         trip = self.records()[row]
         rules = self.session.rules
         if column.startswith("evidence:"):
-            seen = bool(trip.evidence.get(column.split(":", 1)[1], False))
-            if role == Qt.ItemDataRole.CheckStateRole:
-                return Qt.CheckState.Checked if seen else Qt.CheckState.Unchecked
-            if role == Qt.ItemDataRole.DisplayRole:
-                return translate("Models", "已查验") if seen else translate("Models", "未查验")
-            return None
+            return self.evidence_data(trip, column, role)
         if column.startswith("verdict_count:"):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
                 return trip.evaluations.count(column.split(":", 1)[1])
