@@ -813,6 +813,8 @@ class VerifyDialog(QDialog):
             fingerprint = self._wrapped(s.fingerprint[:half] + "\n" + s.fingerprint[half:] if s.fingerprint else "—")
             fingerprint.setWordWrap(False)  # two fixed lines of byte pairs; wrapping would cut them
             fingerprint.setFont(mono)
+            # the form sizes the row by the label's first font: make room for both lines of this one
+            fingerprint.setMinimumHeight(fingerprint.fontMetrics().lineSpacing() * 2 + 2)
             form.addRow(self.tr("证书指纹（SHA-256）"), fingerprint)
             if s.reason:
                 form.addRow(self.tr("签名事由"), self._wrapped(s.reason))
