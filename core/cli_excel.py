@@ -113,6 +113,16 @@ def assessor_for(ds: Dataset, name: str | None) -> tuple[int | None, str | None]
     return (everyone[0].id, None) if len(everyone) == 1 else (None, say("cli.assessor_needed"))
 
 
+def unit_and_assessor(ds: Dataset, args: argparse.Namespace) -> tuple[int | None, int | None, str | None]:
+    """(the --unit's id or None when not given, the assessor's id, None), or (…, …, why not) when the
+    named unit or the assessor cannot be found."""
+    unit_id = ds.unit_id(args.unit) if args.unit else None
+    if args.unit and unit_id is None:
+        return None, None, say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name)
+    by, why_not = assessor_for(ds, args.assessor)
+    return unit_id, by, why_not
+
+
 def parse_mapping(text: str, kind: str) -> tuple[dict[str, str | int], list[str]]:
     """--mapping "字段=列,…": a field by its label (姓名), any header that means it, or its id (name);
     a column by its header text as written in the file, or its number (1 = column A)."""
@@ -175,10 +185,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
         return fail("\n".join(bad))
     try:
         with open_for_edit(Path(args.dataset)) as ds:
-            unit_id = ds.unit_id(args.unit) if args.unit else None
-            if args.unit and unit_id is None:
-                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
-            by, why_not = assessor_for(ds, args.assessor)
+            unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
             sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
@@ -283,10 +290,7 @@ def command_match(args: argparse.Namespace) -> int:
 def command_assign(args: argparse.Namespace) -> int:
     try:
         with open_for_edit(Path(args.dataset)) as ds:
-            unit_id = ds.unit_id(args.unit) if args.unit else None
-            if args.unit and unit_id is None:
-                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
-            by, why_not = assessor_for(ds, args.assessor)
+            unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
             edit = ds.assign_person(by, args.id_number, unit_id, args.reason)
@@ -302,10 +306,7 @@ def command_assign(args: argparse.Namespace) -> int:
 def command_count_source(args: argparse.Namespace) -> int:
     try:
         with open_for_edit(Path(args.dataset)) as ds:
-            unit_id = ds.unit_id(args.unit)
-            if unit_id is None:
-                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
-            by, why_not = assessor_for(ds, args.assessor)
+            unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
             base_ids = None
@@ -407,10 +408,7 @@ def command_platform(args: argparse.Namespace) -> int:
 def command_platform_source(args: argparse.Namespace) -> int:
     try:
         with open_for_edit(Path(args.dataset)) as ds:
-            unit_id = ds.unit_id(args.unit)
-            if unit_id is None:
-                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
-            by, why_not = assessor_for(ds, args.assessor)
+            unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
             edit = ds.set_platform_source(by, unit_id, args.source, reason=args.reason)
