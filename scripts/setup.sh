@@ -8,8 +8,12 @@ cd "$(dirname "$0")/.."
 with_tests=0
 [ "${1:-}" = "--test" ] && with_tests=1
 
-# Qt's offscreen/xcb libraries and a CJK TrueType font (see docs/platform.md).
-debs=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-wqy-zenhei)
+# Debian packages (README, "Setting up by hand"): Qt's libraries for a window on X11 and offscreen,
+# a CJK TrueType font for the screen and the PDFs, and for the tests poppler's pdftoppm/pdftotext.
+debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3
+      libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
+      libxcb-shape0 libxcb-util1 libxcb-xkb1 libxcb-randr0 libxcb-xfixes0 libxcb-sync1 libxcb-xinerama0
+      fonts-wqy-zenhei)
 [ "$with_tests" = 1 ] && debs+=(poppler-utils)
 
 say() { echo "setup: $*" >&2; }
@@ -39,8 +43,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
       apt-get update -qq
       apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
-      say "these Debian packages are missing; run this once, then run the command again:"
-      echo "sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+      say "these Debian packages are missing; have them installed once (as root, or with sudo), then run the command again:"
+      echo "sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
       exit 1
     fi
   fi
@@ -53,25 +57,21 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
-# The package lists come from pyproject.toml; a stamp per list skips pip when nothing changed.
-package_list() {
-  .venv/bin/python - "$1" <<'PY'
-import sys, tomllib
-project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-wanted = list(project["dependencies"])
-if sys.argv[1] == "1":
-    wanted += project["optional-dependencies"]["test"]
-print("\n".join(wanted))
-PY
-}
-stamp_of() { echo ".venv/.installed-$(printf '%s' "$1" | sha256sum | cut -c1-16)"; }
-requirements=$(package_list "$with_tests")
-stamp=$(stamp_of "$requirements")
+# The Python packages come from the lock files (scripts/lock.sh makes them from pyproject.toml):
+# exact versions, wheels only, every file checked against its SHA-256. A stamp named by the lock
+# file's own hash skips pip when nothing changed.
+lock=requirements.lock
+[ "$with_tests" = 1 ] && lock=requirements-test.lock
+stamp=".venv/.installed-$(sha256sum "$lock" | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  say "installing Python packages into .venv"
-  printf '%s\n' "$requirements" > .venv/requirements.txt
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r .venv/requirements.txt
+  say "installing Python packages into .venv from $lock"
+  .venv/bin/python -m pip install -q --disable-pip-version-check \
+    --require-hashes --only-binary=:all: --no-deps -r "$lock"
+  # what the lock does not hold (venv's own setuptools, packages an older lock had) goes
+  extras=$(.venv/bin/python scripts/lockcheck.py "$lock" --extras)
+  [ -z "$extras" ] || .venv/bin/python -m pip uninstall -q -y $extras
+  rm -f .venv/.installed-*
   touch "$stamp"
-  # the test list includes the program's, so the program's is installed too
-  [ "$with_tests" = 1 ] && touch "$(stamp_of "$(package_list 0)")"
+  # the test lock holds the program's pins too
+  [ "$with_tests" = 1 ] && touch ".venv/.installed-$(sha256sum requirements.lock | cut -c1-16)"
 fi
