@@ -84,9 +84,9 @@ def startup_report(window, marks: list[tuple[str, float]]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    # No command names end in .sqlite, so the desktop starts without importing the command line
-    # (it pulls in openpyxl, pyHanko and the rest: a third of a second).
-    if not argv or (len(argv) == 1 and argv[0].lower().endswith(".sqlite")):
+    # No command names end in a year file's extension, so the desktop starts without importing the
+    # command line (it pulls in openpyxl, pyHanko and the rest: a third of a second).
+    if not argv or (len(argv) == 1 and argv[0].lower().endswith((".wjkh", ".sqlite"))):
         return desktop(argv)
     from core import cli
 

@@ -52,6 +52,10 @@ if TYPE_CHECKING:  # imported when first used: opening a dataset does not need t
 PROGRAM_VERSION = "0.1.0"
 DATASET_FORMAT = "leye-wujiang-dataset"
 APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
+# A year file's own extension (the installers associate it with the program; .sqlite files, which
+# other programs own, still open when chosen by hand).
+YEAR_FILE_SUFFIX = ".wjkh"
+YEAR_FILE_SUFFIXES = (YEAR_FILE_SUFFIX, ".sqlite")
 SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait

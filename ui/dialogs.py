@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from core.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
 from core.identifiers import is_valid_uscc
 from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set
 
@@ -89,14 +90,14 @@ class NewYearDialog(QDialog):
         for r in self.rule_sets:
             if r.year == self.year.value():
                 self.rules.addItem(f"{r.title}（{r.document}）", r.id)
-        self.path.setText(str(self.folder / self.tr("{year}年度考核.sqlite").format(year=self.year.value())))
+        self.path.setText(str(self.folder / self.tr("{year}年度考核.wjkh").format(year=self.year.value())))
         self._check()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存年度数据文件"), self.path.text(),
-                                              self.tr("年度数据文件 (*.sqlite)"))
+                                              self.tr("年度数据文件 (*.wjkh)"))
         if path:
-            self.path.setText(path if path.endswith(".sqlite") else path + ".sqlite")
+            self.path.setText(path if path.lower().endswith(YEAR_FILE_SUFFIXES) else path + YEAR_FILE_SUFFIX)
 
     def _check(self) -> None:
         problem = ""

@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
 
     def choose_and_open(self) -> None:
         folder = str(self.settings.value("folder", "") or Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开年度数据文件"), folder, self.tr("年度数据文件 (*.sqlite)"))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开年度数据文件"), folder, self.tr("年度数据文件 (*.wjkh *.sqlite)"))
         if path:
             self.open_dataset(Path(path))
 
