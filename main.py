@@ -9,6 +9,7 @@ import gc
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 STARTED = time.monotonic()  # CLOCK_MONOTONIC: comparable with the clock of the process that started us
@@ -83,7 +84,16 @@ def startup_report(window, marks: list[tuple[str, float]]) -> str:
                        "gc": gc.isenabled()}, ensure_ascii=False)
 
 
+def quiet_warnings() -> None:
+    """Libraries' warnings (deprecations and the like) are for the program's developers: none may
+    reach a user's screen or the command line's output. `python -W default main.py …` (or
+    PYTHONWARNINGS) shows them again; the tests turn them into errors (pyproject.toml)."""
+    if not sys.warnoptions:
+        warnings.simplefilter("ignore")
+
+
 def main(argv: list[str]) -> int:
+    quiet_warnings()
     # No command names end in a year file's extension, so the desktop starts without importing the
     # command line (it pulls in openpyxl, pyHanko and the rest: a third of a second).
     if not argv or (len(argv) == 1 and argv[0].lower().endswith((".wjkh", ".sqlite"))):

@@ -267,13 +267,20 @@ def stamp_font(font: FontFile, chars: str, folder: Path | None = None) -> Path:
 
 
 def _subset_font(font: FontFile, chars: str, target: Path) -> None:
-    from fontTools import subset
     from fontTools.ttLib import TTCollection, TTFont
 
-    if font.path.suffix.lower() == ".ttc":
-        ttf = TTCollection(str(font.path), lazy=True).fonts[font.index]
-    else:
-        ttf = TTFont(str(font.path), lazy=True)
+    source = TTCollection(str(font.path), lazy=True) if font.path.suffix.lower() == ".ttc" \
+        else TTFont(str(font.path), lazy=True)
+    try:
+        ttf = source.fonts[font.index] if isinstance(source, TTCollection) else source
+        _subset_into(ttf, chars, target)
+    finally:
+        source.close()  # lazy fonts keep their file open (and locked, on Windows) until closed
+
+
+def _subset_into(ttf, chars: str, target: Path) -> None:
+    from fontTools import subset
+
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -286,6 +293,24 @@ def _subset_font(font: FontFile, chars: str, target: Path) -> None:
     part = target.with_name(f"{target.name}.{os.getpid()}.part")
     ttf.save(str(part))
     os.replace(part, target)
+
+
+def _stamp_font_factory(font_file: Path):
+    """pyHanko's font factory, given the font's bytes: its own opens the file and never closes it
+    (a file handle lost per signature, and the cached font locked on Windows)."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
+    class InMemory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(Path(self.font_file).read_bytes()),
+                                    font_size=self.font_size, ot_script_tag=self.ot_script_tag,
+                                    ot_language_tag=self.ot_language_tag, writing_direction=self.writing_direction,
+                                    bcp47_lang_code=self.bcp47_lang_code, obj_stream=obj_stream)
+
+    return InMemory(str(font_file))
 
 
 # ------------------------------------------------------------------ signing
@@ -312,7 +337,6 @@ class KeySigner:
     def sign(self, pdf: bytes, box: tuple[int, tuple[float, float, float, float]] | None, *, fonts: Fonts,
              reason: str = "", location: str = "") -> bytes:
         """The PDF with a signature added as an incremental update; visible in `box` when given."""
-        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.pdf_utils.text import TextBoxStyle
         from pyhanko.sign import fields, signers
@@ -330,7 +354,7 @@ class KeySigner:
         else:
             fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME))
         style = TextStampStyle(stamp_text=text.replace("%", "%%"), border_width=0,
-                               text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font_file)),
+                               text_box_style=TextBoxStyle(font=_stamp_font_factory(font_file),
                                                            font_size=9, leading=13))
         meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason or None,
                                             location=location or None, md_algorithm="sha256")

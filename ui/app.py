@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QStandardPaths, Qt, QTimer, QTranslator
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from core import tomlcache
+from ui.input_guard import install_input_guard
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "resources" / "i18n"
+ICONS_DIR = ROOT / "resources" / "icons"
 APP_NAME = "leye-wujiang"  # folder and settings name; never shown
 # Families tried in order: Windows' YaHei, then the WenQuanYi font the installer brings on Linux.
 FONT_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC",
@@ -57,6 +59,12 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     if not getattr(app, "_leye_ready", False):
         app._leye_translators = install_translators(app)  # kept alive with the app
         QGuiApplication.setApplicationDisplayName(QCoreApplication.translate("App", "乐业吴江运营单位绩效考核"))
+        icon = QIcon()
+        for size in (16, 32, 48, 64, 128, 256):
+            icon.addFile(str(ICONS_DIR / f"app-{size}.png"))
+        app.setWindowIcon(icon)
+        app._leye_input_guard = install_input_guard(app)  # the wheel and Ctrl+Z never change a fact by accident
+        QGuiApplication.setDesktopFileName("leye-wujiang")  # the menu entry the Linux package installs
         font = QFont(app.font())
         font.setFamilies(FONT_FAMILIES)
         if font.pointSizeF() < 10:

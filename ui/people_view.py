@@ -123,14 +123,12 @@ class PeopleFilter(SourceSorted):
         self.text = ""
 
     def set_mode(self, mode: str) -> None:
-        self.beginFilterChange()
         self.mode = mode
-        self.endFilterChange()
+        self.invalidateRowsFilter()
 
     def set_text(self, text: str) -> None:
-        self.beginFilterChange()
         self.text = text.strip().lower()
-        self.endFilterChange()
+        self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
         p = self.sourceModel().items[row]
