@@ -162,7 +162,7 @@ class Workspace(QWidget):
         for text, slot in ((self.tr("添加"), window.add_unit), (self.tr("编辑"), window.edit_unit),
                            (self.tr("删除"), window.remove_unit)):
             b = QPushButton(text)
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False, slot=slot: slot())  # never clicked's bool as an argument
             buttons.addWidget(b)
         units_layout.addLayout(buttons)
         self.splitter.addWidget(units_panel)
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # never triggered's bool as an argument
         menu.addAction(action)
         return action
 

@@ -421,7 +421,7 @@ class ExportDialog(QDialog):
         buttons.addWidget(self.export_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.export_button.clicked.connect(self.export)
+        self.export_button.clicked.connect(lambda _checked=False: self.export())
         close.clicked.connect(self.reject)
 
         self._fill_keys()

@@ -196,7 +196,7 @@ class GradeView(QWidget):
         tie_layout.addWidget(self.promotions)
         buttons = QHBoxLayout()
         self.promote_button = QPushButton(self.tr("上调所选并列单位…"))
-        self.promote_button.clicked.connect(self.promote_selected)
+        self.promote_button.clicked.connect(lambda _checked=False: self.promote_selected())
         remove = QPushButton(self.tr("撤回所选上调"))
         remove.clicked.connect(self.remove_selected_promotion)
         buttons.addWidget(self.promote_button)

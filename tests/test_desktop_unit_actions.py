@@ -1,0 +1,90 @@
+"""Adding and removing a unit as the assessor does it: the 添加 / 删除 buttons, the 单位 menu and
+Ctrl+Shift+N, each answered in the dialog it opens (a button's clicked(bool) once reached the slot
+as an argument: 添加 crashed and 删除 removed without asking)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
+
+from tests.builders import credit_code
+from tests.desktop_support import answer_modal, check_answered
+from tests.test_desktop import click, type_chinese, window  # noqa: F401  (the fixture)
+from ui.dialogs import UnitDialog
+
+NAME = "吴江新建人力资源有限公司"
+
+
+def new_year(window, tmp_path):
+    from core.rules import RULES_DIR, load_rule_set
+    from core.dataset import create_file
+    path = tmp_path / "2022年度考核.wjkh"
+    create_file(path, load_rule_set(RULES_DIR / "wujiang-2022.toml"), "李考核")
+    assert window.open_dataset(path)
+    return path
+
+
+def fill_and_accept(qtbot, name: str, code: str):
+    def act(dialog: UnitDialog) -> None:
+        type_chinese(dialog.name, name)
+        qtbot.keyClicks(dialog.code, code)
+        click(qtbot, next(iter(dialog.kinds.values())))
+        ok = dialog.box.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok.isEnabled(), dialog.error.text()
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    return act
+
+
+def unit_button(window, text: str) -> QPushButton:
+    panel = window.workspace.unit_list.parentWidget()  # the unit list's panel, not the clause page's
+    found = [b for b in panel.findChildren(QPushButton) if b.text() == text and b.parentWidget() is panel]
+    assert len(found) == 1, text
+    return found[0]
+
+
+def unit_names(window) -> list[str]:
+    return [window.session.unit(uid).name for uid in window.session.unit_ids]
+
+
+def test_the_add_button_the_menu_and_the_shortcut_each_add_a_unit(qtbot, window, tmp_path):
+    new_year(window, tmp_path)
+    state = answer_modal(UnitDialog, fill_and_accept(qtbot, NAME, credit_code("button")))
+    qtbot.mouseClick(unit_button(window, "添加"), Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert unit_names(window) == [NAME]
+
+    action = next(a for a in window.unit_actions if a.text() == "添加运营单位…")
+    state = answer_modal(UnitDialog, fill_and_accept(qtbot, NAME + "二", credit_code("menu")))
+    action.trigger()
+    check_answered(state)
+
+    state = answer_modal(UnitDialog, fill_and_accept(qtbot, NAME + "三", credit_code("keys")))
+    window.activateWindow()  # offscreen Qt leaves no window active once a dialog has closed
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.mouseClick(window.workspace.unit_list.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(window.workspace.unit_list, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    check_answered(state)
+    assert unit_names(window) == [NAME, NAME + "二", NAME + "三"]
+
+
+def test_the_delete_button_asks_first_and_no_keeps_the_unit(qtbot, window, tmp_path):
+    new_year(window, tmp_path)
+    state = answer_modal(UnitDialog, fill_and_accept(qtbot, NAME, credit_code("keep")))
+    qtbot.mouseClick(unit_button(window, "添加"), Qt.MouseButton.LeftButton)
+    check_answered(state)
+
+    asked = []
+
+    def refuse(box: QMessageBox) -> None:
+        asked.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+    state = answer_modal(QMessageBox, refuse)
+    qtbot.mouseClick(unit_button(window, "删除"), Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert NAME in asked[0] and unit_names(window) == [NAME]
+
+    state = answer_modal(QMessageBox, lambda box: qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes),
+                                                                   Qt.MouseButton.LeftButton))
+    next(a for a in window.unit_actions if a.text() == "删除运营单位…").trigger()
+    check_answered(state)
+    assert unit_names(window) == []
