@@ -1,0 +1,71 @@
+"""The wheel and Ctrl+Z as a person uses them on the demo's 五 page at 1366×768: scrolling over a
+number box the assessor has not clicked into scrolls the page and changes no fact (three notches
+once turned 非集体劳动争议败诉 from 0 to 3 and the unit from 合格 to 不合格); Ctrl+Z inside a number
+box undoes the year's last edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.test_desktop import window  # noqa: F401  (the fixture)
+
+FACT = "individual_disputes_lost"
+
+
+def open_demo_page(window, tmp_path, page_id: str):
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    ws = window.workspace
+    ws.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == page_id))
+    QApplication.processEvents()
+    return ws.clause_page
+
+
+def wheel(widget, notches: int) -> None:
+    """Real wheel events at the widget's middle, delivered by Qt as the mouse would."""
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    for _ in range(abs(notches)):
+        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                            QPoint(0, 120 if notches > 0 else -120), Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_over_an_unfocused_number_box_scrolls_the_page_and_changes_nothing(qtbot, window, tmp_path):
+    page = open_demo_page(window, tmp_path, "五")
+    box = page.value_widgets[FACT]
+    before_value, before_total = box.value(), window.session.result.units[0].total
+    assert not box.hasFocus()
+    wheel(box.lineEdit(), 3)  # the line edit is what lies under the mouse
+    wheel(box, 3)
+    page.pending.flush()
+    assert box.value() == before_value
+    assert window.session.result.units[0].total == before_total
+    assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus and not box.hasFocus()
+    assert not window.session.history.can_undo  # nothing was saved
+
+    qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)  # clicked into: now the wheel is meant
+    assert box.hasFocus()
+    wheel(box, 2)
+    assert box.value() == before_value + 2
+
+
+def test_ctrl_z_inside_a_number_box_undoes_the_years_last_edit(qtbot, window, tmp_path):
+    page = open_demo_page(window, tmp_path, "五")
+    box = page.value_widgets[FACT]
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    before = box.value()
+    qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    page.pending.flush()
+    assert box.value() == before + 1 and window.session.history.can_undo
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert box.value() == before
+    assert window.session.history.can_redo
+    qtbot.keyClick(box, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert box.value() == before + 1

@@ -1,0 +1,61 @@
+"""Keeps facts from changing by accident: the mouse wheel never turns a number box or a drop-down
+the assessor has not clicked into (it scrolls the page instead), and Ctrl+Z / Ctrl+Y undo and
+redo the year's last edit wherever the focus is, not the text inside one box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QWheelEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QWidget
+
+WHEEL_SENSITIVE = (QAbstractSpinBox, QComboBox)
+UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+REDO_CTRL_Y = QKeySequence("Ctrl+Y")  # the window's 重做 takes it on every system
+
+
+def wheel_target(widget: QWidget) -> QWidget | None:
+    """The number box or drop-down this widget belongs to (a spin box's own line edit included)."""
+    while widget is not None and not isinstance(widget, QAbstractScrollArea):
+        if isinstance(widget, WHEEL_SENSITIVE):
+            return widget
+        widget = widget.parentWidget()
+    return None
+
+
+def scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
+    widget = widget.parentWidget()
+    while widget is not None and not isinstance(widget, QAbstractScrollArea):
+        widget = widget.parentWidget()
+    return widget
+
+
+class InputGuard(QObject):
+    """Installed once on the application (ui/app.py)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, WHEEL_SENSITIVE):
+            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel alone never gives them focus
+            return False
+        if kind == QEvent.Type.Wheel and isinstance(watched, QWidget):
+            box = wheel_target(watched)
+            if box is None or box.hasFocus() or box.isAncestorOf(QApplication.focusWidget()):
+                return False
+            area = scroll_area_of(box)
+            if area is not None:  # the page scrolls as if the box were not there
+                assert isinstance(event, QWheelEvent)
+                QApplication.sendEvent(area.viewport(), event)
+            return True
+        if kind == QEvent.Type.ShortcutOverride and QApplication.activeModalWidget() is None:
+            assert isinstance(event, QKeyEvent)
+            if any(event.matches(key) for key in UNDO_KEYS) or \
+                    QKeySequence(event.keyCombination()) == REDO_CTRL_Y:
+                event.ignore()  # not the box's own text undo: the window's 撤销 / 重做 shortcut fires
+                return True
+        return False
+
+
+def install_input_guard(app: QApplication) -> InputGuard:
+    guard = InputGuard(app)
+    app.installEventFilter(guard)
+    return guard
