@@ -23,6 +23,7 @@ from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from core.dates import DATE_DIGITS, DATE_TEXT
 from core.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.messages import Msg
 from core.problems import Problem
@@ -190,9 +191,7 @@ class _Noted(str):
     note: Msg
 
 
-_DATE_TEXT = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                        r"(?:[\sT]+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?)?\s*")
-_DATE_DIGITS = re.compile(r"\s*(\d{4})(\d{2})(\d{2})\s*")
+_DATE_TEXT, _DATE_DIGITS = DATE_TEXT, DATE_DIGITS
 _MONTH_TEXT_YEAR = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?\s*")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 _INTEGER_TEXT = re.compile(r"\s*([+-]?\d+)(?:\.0+)?\s*(?:个月|个|月|星级|星|分|人|次)?\s*")

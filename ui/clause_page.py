@@ -11,8 +11,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtCore import QDate, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap, QValidator
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QCheckBox, Q
 
 from core.assessment import (BASES, DELIVERIES, INSURED_WORKERS, MANAGEMENT, NEGATIVE, PLATFORM_RATING, TRIPS, Page,
                              page_readings, section_text)
+from core.dates import parse_date
 from core.messages import format_number, render
 from core.session import Session
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
@@ -31,10 +32,28 @@ COMMIT_DELAY_MS = 400  # typing pauses this long before the value is saved and s
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
+class DateValidator(QValidator):
+    """Any way a person writes a date (core/dates.py) is accepted; half-typed text is allowed."""
+
+    def validate(self, text: str, pos: int):
+        if parse_date(text) is not None:
+            return QValidator.State.Acceptable, text, pos
+        if len(text) <= 12 and all(c.isdigit() or c in " -/.年月日" for c in text):
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Invalid, text, pos
+
+
 class ChoiceDelegate(QStyledItemDelegate):
-    """A combo box for cells whose model offers choices (CHOICES_ROLE: [(key, label)])."""
+    """A combo box for cells whose model offers choices (CHOICES_ROLE: [(key, label)]); a text box
+    for dates that reads 2022-10-15, 2022/10/15, 2022.10.15, 20221015 and 2022年10月15日 alike
+    (Qt's date box put the typed digits into whichever section the cursor was in)."""
 
     def createEditor(self, parent, option, index):
+        if isinstance(index.data(Qt.ItemDataRole.EditRole), QDate):
+            editor = QLineEdit(parent)
+            editor.setValidator(DateValidator(editor))
+            editor.setPlaceholderText(self.tr("如 2022-10-15"))
+            return editor
         choices = index.data(CHOICES_ROLE)
         if not choices:
             editor = super().createEditor(parent, option, index)
@@ -49,12 +68,19 @@ class ChoiceDelegate(QStyledItemDelegate):
     def setEditorData(self, editor, index):
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+        elif isinstance(editor, QLineEdit) and isinstance(editor.validator(), DateValidator):
+            editor.setText(index.data(Qt.ItemDataRole.EditRole).toString("yyyy-MM-dd"))
+            editor.selectAll()
         else:
             super().setEditorData(editor, index)
 
     def setModelData(self, editor, model, index):
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QLineEdit) and isinstance(editor.validator(), DateValidator):
+            day = parse_date(editor.text())
+            if day is not None:  # half-typed text leaves the stored date as it was
+                model.setData(index, QDate(day.year, day.month, day.day), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
 

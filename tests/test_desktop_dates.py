@@ -1,0 +1,42 @@
+"""Typing a date into a table cell as a person does (F2, the keys, Enter): every usual way of writing
+2022-10-15 stores exactly that date (Qt's date box once stored 2022/10/15 as 2022-04-10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from core.assessment import TRIPS
+from core.dates import parse_date
+from tests.test_desktop import type_chinese, window  # noqa: F401  (the fixture)
+from tests.test_desktop_input_guard import open_demo_page
+
+
+@pytest.mark.parametrize("typed", ["2022-10-15", "2022/10/15", "2022.10.15", "20221015", "2022年10月15日"])
+def test_a_typed_date_is_stored_exactly(qtbot, window, tmp_path, typed):
+    page = open_demo_page(window, tmp_path, "1.2")
+    view, model = page.record_views[TRIPS], page.record_models[TRIPS]
+    index = model.index(0, model.columns.index("date"))
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    if typed.isascii():
+        qtbot.keyClicks(editor, typed)
+    else:
+        qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+        type_chinese(editor, typed)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert window.session.unit(window.workspace.unit_id).trips[0].date == dt.date(2022, 10, 15)
+
+
+def test_the_date_reading_refuses_what_is_no_date():
+    assert parse_date("2022-02-30") is None
+    assert parse_date("15/10/2022") is None
+    assert parse_date(" 2022年3月1日 ") == dt.date(2022, 3, 1)
