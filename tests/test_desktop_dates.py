@@ -40,3 +40,33 @@ def test_the_date_reading_refuses_what_is_no_date():
     assert parse_date("2022-02-30") is None
     assert parse_date("15/10/2022") is None
     assert parse_date(" 2022年3月1日 ") == dt.date(2022, 3, 1)
+
+
+def test_tab_after_typing_in_a_new_row_moves_to_the_next_cell_of_that_row(qtbot, window, tmp_path):
+    """Tab once jumped to row 1's first cell in edit mode, and the next keys replaced its name."""
+    page = open_demo_page(window, tmp_path, "1.2")
+    view, model = page.record_views[TRIPS], page.record_models[TRIPS]
+    first_place = model.records()[0].place
+    page.add_record(TRIPS)
+    last = model.rowCount() - 1
+    place = model.columns.index("place")
+    view.setFocus()
+    view.setCurrentIndex(model.index(last, place))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    type_chinese(editor, "河南省周口市")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    assert view.currentIndex().row() == last and view.currentIndex().column() == place + 1
+    follower = QApplication.focusWidget()
+    if isinstance(follower, QLineEdit):  # the next cell's editor takes the next keys, not row 1
+        follower.selectAll()
+        qtbot.keyClick(follower, Qt.Key.Key_Backspace)
+        type_chinese(follower, "线上")
+        qtbot.keyClick(follower, Qt.Key.Key_Escape)
+    records = model.records()
+    assert records[0].place == first_place
+    assert records[last].place == "河南省周口市"

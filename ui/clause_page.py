@@ -89,18 +89,24 @@ class Pending:
     """Values typed into spin boxes and text fields are saved after a short pause (or at once when
     the page is left), so typing 105 makes one edit, not three."""
 
-    def __init__(self, parent: QWidget):
+    def __init__(self, parent: QWidget, finish_editing: Callable[[], None] = lambda: None):
         self._jobs: dict[str, Callable[[], None]] = {}
+        self._finish_editing = finish_editing  # a table cell still being typed in, when the page is left
         self._timer = QTimer(parent)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COMMIT_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._save_typed)
 
     def put(self, key: str, job: Callable[[], None]) -> None:
         self._jobs[key] = job
         self._timer.start()
 
     def flush(self) -> None:
+        """Everything typed is saved now: the page is left, the year closed, or an edit undone."""
+        self._finish_editing()
+        self._save_typed()
+
+    def _save_typed(self) -> None:
         self._timer.stop()
         jobs, self._jobs = self._jobs, {}
         for job in jobs.values():
@@ -152,7 +158,7 @@ class ClausePage(QWidget):
         self.session = session
         self.unit_id: int | None = None
         self.page: Page | None = None
-        self.pending = Pending(self)
+        self.pending = Pending(self, self.finish_editing)
         # Thumbnails by content hash: a page with a few phone photos would otherwise read and scale
         # megabytes of image data at every switch between units or clauses.
         self._thumbnails: dict[str, QIcon] = {}
@@ -566,6 +572,16 @@ class ClausePage(QWidget):
         self.pending.put("note", lambda: self._commit(self.session.set_note(self.tr("修改备注"), uid, page_id, text)))
 
     # ---------------------------------------------------------------- records
+
+    def finish_editing(self) -> None:
+        """A table cell's open editor is saved and closed (it would otherwise write into whatever
+        the table shows next, or into a closed year)."""
+        for view in self.record_views.values():
+            editor = view.indexWidget(view.currentIndex()) if view.currentIndex().isValid() else None
+            if editor is not None and view.state() == QAbstractItemView.State.EditingState:
+                delegate = view.itemDelegateForIndex(view.currentIndex())
+                delegate.commitData.emit(editor)
+                delegate.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
 
     def add_record(self, editor: str) -> None:
         rules = self.session.rules

@@ -369,7 +369,17 @@ class RecordModel(QAbstractTableModel):
         self.endResetModel()
 
     def reload(self) -> None:
-        self.set_context(self.unit_id, self.page)
+        """After an edit: the same rows and columns are refreshed in place, so the view keeps its
+        current cell, scroll position and open editor (a reset sent Tab back to row 1's first cell,
+        whose editor then took the next keys); rows added or removed reset the table."""
+        if self.unit_id is None or self.page is None:
+            return self.set_context(self.unit_id, self.page)
+        ids, columns = self.record_ids(), self.make_columns()
+        if ids != self.ids or columns != self.columns:
+            return self.set_context(self.unit_id, self.page)
+        self._verdicts = None
+        if ids and columns:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(columns) - 1))
 
     # subclasses
     def make_columns(self) -> list[str]:
