@@ -88,3 +88,24 @@ def test_the_delete_button_asks_first_and_no_keeps_the_unit(qtbot, window, tmp_p
     next(a for a in window.unit_actions if a.text() == "删除运营单位…").trigger()
     check_answered(state)
     assert unit_names(window) == []
+
+
+def test_the_page_names_its_unit_and_the_list_keeps_it_selected_after_an_undone_removal(qtbot, window, tmp_path):
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    ws = window.workspace
+    second = window.session.unit_ids[1]
+    ws.select_unit(second)
+    name = window.session.unit(second).name
+    assert ws.clause_page.unit_label.text() == f"运营单位：{name}"
+    assert window.remove_unit(confirm=False)
+    shown = ws.clause_page.unit_id
+    assert shown != second and ws.unit_list.currentIndex().data() is not None
+    window.undo.undo_action.trigger()
+    assert second in window.session.unit_ids
+    current = ws.unit_list.currentIndex()
+    assert current.isValid(), "the list lost its selection"
+    shown_name = window.session.unit(ws.clause_page.unit_id).name
+    assert ws.clause_page.unit_label.text() == f"运营单位：{shown_name}"
+    assert shown_name in current.data()
+

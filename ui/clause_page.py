@@ -174,6 +174,10 @@ class ClausePage(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
+        self.unit_label = QLabel()  # which unit the page shows: never left to the list's selection
+        self.unit_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.unit_label.setStyleSheet("color: #1f4e79; font-weight: bold;")
+        outer.addWidget(self.unit_label)
         head = QHBoxLayout()
         self.title_label = QLabel()
         font = self.title_label.font()
@@ -316,6 +320,7 @@ class ClausePage(QWidget):
         self.unit_id, self.page = unit_id, page
         if page is None or unit_id is None or unit_id not in self.session.unit_ids:
             self.unit_id = None
+            self.unit_label.setText("")
             self.title_label.setText(self.tr("请先在左侧选择或添加运营单位"))
             self.lock_banner.hide()
             self.setEnabled(unit_id is not None)
@@ -323,7 +328,11 @@ class ClausePage(QWidget):
         self.setEnabled(True)
         clause = page.clause
         rules = self.session.rules
-        if clause is not None:
+        self.unit_label.setText(self.tr("运营单位：{name}").format(name=self.session.unit(unit_id).name))
+        if clause is not None and not clause.points and clause.params.get("top"):  # a bonus: 3.2
+            self.title_label.setText(self.tr("{id}　{title}（加分项，最高加 {points} 分）").format(
+                id=clause.id, title=clause.title, points=format_number(clause.params["top"])))
+        elif clause is not None:
             self.title_label.setText(self.tr("{id}　{title}（满分 {points} 分）").format(
                 id=clause.id, title=clause.title, points=format_number(clause.points)))
             self.text_label.setText(clause.text)
@@ -693,6 +702,7 @@ class ClausePage(QWidget):
             return
         unit = self.session.unit(self.unit_id)
         page = self.page
+        self.unit_label.setText(self.tr("运营单位：{name}").format(name=unit.name))
         for model in self.record_models.values():
             model.reload()
         for item_id, box in self.evidence_boxes.items():

@@ -316,7 +316,8 @@ class Workspace(QWidget):
                     self.select_unit(self.session.unit_ids[0])
                 else:
                     self.clause_page.set_context(None, None)
-            else:
+            else:  # the list was rebuilt: it shows the page's unit as selected again
+                self.select_unit(self.unit_id)
                 self.clause_page.refresh()
         elif self.unit_id is not None:
             self.clause_page.refresh()
