@@ -109,3 +109,15 @@ def test_the_page_names_its_unit_and_the_list_keeps_it_selected_after_an_undone_
     assert ws.clause_page.unit_label.text() == f"运营单位：{shown_name}"
     assert shown_name in current.data()
 
+
+
+def test_clicking_the_people_tab_shows_the_people_view(qtbot, window, tmp_path):
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    tabs = window.workspace.tabs
+    bar = tabs.tabBar()
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "人员核对")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index
+    lazy = tabs.widget(index)
+    assert lazy.is_built() and lazy.view().isVisible()

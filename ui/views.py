@@ -31,10 +31,15 @@ class LazyTab(QWidget):
         if self._view is None:
             self._view = self._build()
             self.layout().addWidget(self._view)
+            self._view.show()  # added to a tab already on screen: it would stay hidden
         return self._view
 
     def is_built(self) -> bool:
         return self._view is not None
+
+    def showEvent(self, event) -> None:  # clicked on its tab: the view is made now
+        self.view()
+        super().showEvent(event)
 
 
 def table_view() -> QTableView:
