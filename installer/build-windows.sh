@@ -96,7 +96,7 @@ export WINEPREFIX=$WORK/wineprefix-build WINEDEBUG=-all WINEDLLOVERRIDES="mscore
 # unchecked-hash: the .pyc files are used without comparing them with the .py files' times.
 # script gives Wine's python a terminal (without one it stops at start: "Invalid handle").
 t0=$(date +%s)
-script -qec "wine '$WORK/stage/runtime/python.exe' -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+timeout 1200 script -qec "wine '$WORK/stage/runtime/python.exe' -m compileall -q -j 1 --invalidation-mode unchecked-hash \
   '$WORK/stage/app' '$WORK/stage/runtime/Lib/site-packages'" "$WORK/compileall.log" >/dev/null || {
   echo "build-windows: compileall failed:" >&2; tail -20 "$WORK/compileall.log" >&2; exit 1; }
 pyc=$(find "$WORK/stage" -name '*.cpython-313.pyc' | wc -l)
