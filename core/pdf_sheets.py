@@ -458,7 +458,7 @@ def signature_block(s: Styles, heading: str, lines: Sequence[SignLine],
 # ------------------------------------------------------------------ shared pieces
 
 def rule_set_text(rules: RuleSet) -> str:
-    return t("pdf.rule_set", document=rules.document, id=rules.id, sha=rules.sha256[:12])
+    return t("pdf.rule_set", document=rules.document, id=rules.id, title=rules.title, sha=rules.sha256[:12])
 
 
 def title_block(s: Styles, title: str, rules: RuleSet, year: int) -> list:

@@ -54,7 +54,7 @@ def ranking_table(rules: RuleSet, result: YearResult) -> str:
     widths = [max(display_width(r[i]) for r in [header] + rows) for i in range(len(header))]
     numeric = set(range(2, len(header) - 3))
     lines = [text("report.title", title=rules.title, year=result.year),
-             text("report.rule_set", document=rules.document, id=rules.id, sha=rules.sha256[:12]), ""]
+             text("report.rule_set", document=rules.document, id=rules.id, title=rules.title, sha=rules.sha256[:12]), ""]
     for r in [header] + rows:
         lines.append("  ".join(pad(cell, widths[i], right=i in numeric or i == 0) for i, cell in enumerate(r)).rstrip())
     lines.append("")

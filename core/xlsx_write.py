@@ -374,7 +374,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
     width = len(columns)
     _merged_line(ws, 1, 1, width, t("report.title", title=rules.title, year=year_result.year), size=16, bold=True,
                  align=CENTER, height=32)
-    _merged_line(ws, 2, 1, width, t("report.rule_set", document=rules.document, id=rules.id, sha=rules.sha256[:12]))
+    _merged_line(ws, 2, 1, width, t("report.rule_set", document=rules.document, id=rules.id, title=rules.title, sha=rules.sha256[:12]))
     # two header rows: the sections over their clauses, then the columns
     top, header = 3, 4
     c = 1

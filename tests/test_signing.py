@@ -193,7 +193,7 @@ def test_signing_a_sheet_locks_the_unit_until_it_is_reopened_with_a_reason(tmp_p
         ]
         for edit in refused:
             assert not edit.ok and [p.message.code for p in edit.problems] == ["dataset.unit_locked"], edit
-        assert unit in edit.problems[0].text() and "reopen" in edit.problems[0].text()
+        assert unit in edit.problems[0].text() and "解锁（重新开放）" in edit.problems[0].text()
         assert ds.unit(unit_id).insured_workers != 999
         other = ds.unit_id(UNIT)
         assert ds.set_insured_workers(1, other, 120).ok  # other units stay editable

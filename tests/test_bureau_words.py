@@ -1,0 +1,33 @@
+"""What the assessor and the bureau read uses their words: no reading's description names an
+internal value (dense, whole_points), and no document or desktop message shows a command line."""
+
+import re
+import tomllib
+from pathlib import Path
+
+from core.rules import RULES_DIR, load_rule_set
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_reading_descriptions_have_no_internal_names():
+    rules = load_rule_set(RULES_DIR / "wujiang-2022.toml")
+    latin = {name: r.description for name, r in rules.readings.items() if re.search(r"[A-Za-z_]{2,}", r.description)}
+    assert latin == {}
+
+
+def test_documents_and_shared_messages_show_no_command_line():
+    messages = tomllib.loads((ROOT / "resources" / "messages" / "zh_CN.toml").read_text(encoding="utf-8"))
+    flat = {}
+    stack = [("", messages)]
+    while stack:
+        prefix, table = stack.pop()
+        for key, value in table.items():
+            if isinstance(value, dict):
+                stack.append((f"{prefix}{key}.", value))
+            else:
+                flat[f"{prefix}{key}"] = value
+    shown_everywhere = {k: v for k, v in flat.items() if k.startswith(("pdf.esign", "pdf.rule_set", "report.rule_set",
+                                                                         "dataset."))}
+    offending = {k: v for k, v in shown_everywhere.items() if re.search(r"python|main\.py|命令行|reopen|SHA-256 \{sha", v)}
+    assert offending == {}
