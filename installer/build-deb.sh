@@ -16,7 +16,8 @@
 # Needs: Debian 12 (or similar) as root, network to Debian's archive, Ubuntu's archive (amd64) and
 # PyPI, and the tools debootstrap, dpkg-dev, patchelf, python3 with pip, git. The build systems
 # (chroots), sources and wheels are kept under build/linux/ and reused; LEYE_CLEAN=1 rebuilds Python.
-# Environment: JOBS (parallel compile jobs, default 2).
+# Environment: JOBS (parallel compile jobs, default 2); LEYE_REUSE_DEPS=1 keeps the static libraries
+# of the last Python build (only the CPython step is redone).
 set -euo pipefail
 
 arch=${1:-}
@@ -135,7 +136,7 @@ in_chroot() {  # in_chroot CMD...: runs in the build system with /proc, /dev and
   mountpoint -q "$chroot_dir/proc" || { mount -t proc proc "$chroot_dir/proc"; mounts+=("$chroot_dir/proc"); }
   mkdir -p "$chroot_dir/leye"
   mountpoint -q "$chroot_dir/leye" || { mount --bind "$build" "$chroot_dir/leye"; mounts+=("$chroot_dir/leye"); }
-  chroot "$chroot_dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 JOBS="${JOBS:-2}" "$@"
+  chroot "$chroot_dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 JOBS="${JOBS:-2}" LEYE_REUSE_DEPS="${LEYE_REUSE_DEPS:-0}" "$@"
 }
 
 # Libraries Qt 6.8's X11 plugin needs that a Qt 5 desktop (UOS 20, Kylin V10) may lack: xcb-util-cursor
@@ -192,6 +193,7 @@ assemble() {
   say "assembling $stage"
   rm -rf "$stage"; mkdir -p "$opt"
   cp -a "$build/$arch/python/opt/leye-wujiang/python" "$opt/python"
+  rm -f "$opt/python/lib/libpython3.11.a"  # the interpreter is linked with it; nothing else needs it
   local site=$opt/python/lib/python3.11/site-packages
   local plats=()
   for ((v=manylinux; v>=17; v--)); do plats+=(--platform "manylinux_2_${v}_$pyarch"); done
@@ -253,6 +255,8 @@ trim_qt() {  # installer/linux/qt-trim.txt: Qt's development tools and the QML/Q
       path)   for f in "${pyside:?}"/$pattern; do rm -rf "$f"; done ;;  # the pattern is a glob under PySide6/
     esac
   done < <(grep -E '^(module|path) ' "$here/qt-trim.txt")
+  # Qt's own texts: the program shows Chinese, or English where a catalogue for it exists
+  find "$pyside/Qt/translations" -name '*.qm' ! -name '*_zh_CN.qm' ! -name '*_en.qm' -delete
 }
 
 byte_compile() {

@@ -19,7 +19,14 @@ prefix=/opt/leye-wujiang/python
 work=/tmp/leye-python-build
 deps=$work/deps
 jobs=${JOBS:-2}
-rm -rf "$work"; mkdir -p "$work" "$deps/lib" "$deps/include"
+# LEYE_REUSE_DEPS=1 keeps the static libraries of an earlier run (when only the Python step changed)
+if [ "${LEYE_REUSE_DEPS:-0}" = 1 ] && [ -f "$deps/.done" ]; then
+  find "$work" -mindepth 1 -maxdepth 1 ! -name deps -exec rm -rf {} +
+  reuse=1
+else
+  rm -rf "$work"; mkdir -p "$work" "$deps/lib" "$deps/include"
+  reuse=0
+fi
 say() { echo "build-python: $*" >&2; }
 
 if [ -n "$host" ]; then
@@ -30,6 +37,7 @@ fi
 export CFLAGS="-O2 -fPIC" CC=$cc AR=$ar RANLIB=$ranlib
 copy() { rm -rf "$work/$1"; cp -a "$src/$1" "$work/$1"; cd "$work/$1"; }
 
+build_deps() {
 say "zlib"
 copy zlib
 CHOST=$host ./configure --static --prefix="$deps" >/dev/null
@@ -99,7 +107,17 @@ CC=gcc AR=ar RANLIB=ranlib ./Configure "${target[@]}" no-shared no-tests -fPIC -
   --openssldir=/etc/ssl >/dev/null
 CC=gcc AR=ar RANLIB=ranlib make -j"$jobs" >/dev/null 2>&1
 make install_sw >/dev/null
+touch "$deps/.done"
+}
+
+if [ "$reuse" = 1 ]; then say "reusing the static libraries in $deps"; else build_deps; fi
 unset CC AR RANLIB CFLAGS
+
+pyexpat_fix() {
+  # Debian's backport of the CVE-2026-4224 fix includes an internal header in pyexpat.c, which Debian
+  # builds into the interpreter (Py_BUILD_CORE_BUILTIN); setup.py builds it as a shared module here.
+  sed -i '1i #ifndef Py_BUILD_CORE_BUILTIN\n#  define Py_BUILD_CORE_MODULE 1\n#endif' Modules/pyexpat.c
+}
 
 python_configure() {  # the options both interpreters share
   ./configure --without-ensurepip --disable-test-modules --without-readline \
@@ -111,6 +129,7 @@ buildpy=""
 if [ -n "$host" ]; then
   say "CPython for the build machine (cross builds byte-compile and run setup with it)"
   copy python3.11
+  pyexpat_fix
   python_configure --prefix="$out/buildpy"
   make -j"$jobs" >/dev/null 2>&1
   make install >/dev/null 2>&1
@@ -119,12 +138,13 @@ fi
 
 say "CPython"
 copy python3.11
+pyexpat_fix
 cross=()
 [ -n "$host" ] && cross=(--host="$host" --build=x86_64-linux-gnu --with-build-python="$buildpy"
                         ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no)
 export PKG_CONFIG_LIBDIR=$deps/lib/pkgconfig PKG_CONFIG_PATH=$deps/lib/pkgconfig
 python_configure "${cross[@]}" --prefix="$prefix" --with-openssl="$deps" --with-system-expat --with-system-ffi \
-  CC="$cc" CPPFLAGS="-I$deps/include" LDFLAGS="-L$deps/lib" LIBS="-lpthread -ldl" \
+  CC="$cc" CPPFLAGS="-I$deps/include" LDFLAGS="-Wl,--no-as-needed -L$deps/lib" LIBS="-lpthread -ldl -lm" \
   ZLIB_CFLAGS="-I$deps/include" ZLIB_LIBS="-L$deps/lib -lz" \
   BZIP2_CFLAGS="-I$deps/include" BZIP2_LIBS="-L$deps/lib -lbz2" \
   LIBLZMA_CFLAGS="-I$deps/include" LIBLZMA_LIBS="-L$deps/lib -llzma" \
@@ -137,6 +157,12 @@ make install DESTDIR="$out" >"$work/python-install.log" 2>&1 || { tail -40 "$wor
 # The modules setup could not build are listed at the end of the build log; the ones we need must be there.
 grep -A12 'necessary bits to build these optional modules' "$work/python-make.log" >&2 || true
 grep -A12 'Failed to build these modules' "$work/python-make.log" >&2 && exit 1
+# (Ubuntu's gcc links --as-needed: the static libraries' libm/libpthread needs must stay on the line.)
+for m in _sqlite3 _ssl _hashlib _ctypes pyexpat _elementtree _lzma _bz2 zlib _decimal _json _socket select \
+         _multiprocessing _posixsubprocess _struct binascii math unicodedata array _datetime _zoneinfo; do
+  ls "$out$prefix"/lib/python3.11/lib-dynload/"$m".cpython-311-*.so >/dev/null 2>&1 ||
+    { say "the module $m was not built"; exit 1; }
+done
 
 say "trimming and stripping"
 root=$out$prefix

@@ -57,7 +57,7 @@ if [ -n "$prepare" ]; then
     || { echo "prepare failed"; exit 1; }
 fi
 chroot "$root" sh -c 'useradd -m -u 1000 -s /bin/sh clerk'
-step "networking is off from here on: $(unshare -n sh -c 'ls /sys/class/net | tr "\n" " "')"
+step "networking is off from here on; the interfaces a command then sees: $(unshare -n sh -c "tail -n +3 /proc/self/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' '")"
 
 step "dpkg -i $force $(basename "$deb")"
 start=$(date +%s.%N)

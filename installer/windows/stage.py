@@ -27,7 +27,9 @@ HERE = Path(__file__).resolve().parent
 PTH = """python313.zip
 .
 Lib\\site-packages
+..\\app
 
+# ..\\app: the program (with a ._pth file the script's folder is not put on sys.path)
 # site: Lib\\site-packages is searched and *.pth files in it are read
 import site
 """
