@@ -57,6 +57,12 @@ def test_opening_a_year_in_the_desktop_imports_nothing_heavy(tmp_path):
     assert not problems
     path = tmp_path / "year.sqlite"
     assert create_file(path, rules, "张三", year=year) == []
+    # 张三 opened this file before: the desktop remembers who works on it and does not ask again
+    from ui.main_window import MainWindow
+    group, key = MainWindow._assessor_key_of(path).split("/")
+    settings = tmp_path / "config" / "leye-wujiang" / "leye-wujiang.conf"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(f"[{group}]\n{key}=\\x5f20\\x4e09\n", encoding="utf-8")
     script = textwrap.dedent(f"""
         import sys
         sys.argv = ["main.py"]

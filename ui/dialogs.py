@@ -208,16 +208,22 @@ class AssessorDialog(QDialog):
         self.name = QComboBox()
         self.name.setEditable(True)
         self.name.addItems(names)
-        if suggestion:
-            self.name.setCurrentText(suggestion)
+        self.name.setCurrentText(suggestion)
         layout.addWidget(self.name)
+        layout.addWidget(QLabel(self.tr("职务（新增人员时填写，如 考核组长、考核组成员）：")))
+        self.role_edit = QLineEdit()
+        layout.addWidget(self.role_edit)
         box = buttons(self)
         layout.addWidget(box)
-        self.name.currentTextChanged.connect(
-            lambda text: box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(text.strip())))
+        ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        self.name.currentTextChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        ok.setEnabled(bool(self.name.currentText().strip()))
 
     def value(self) -> str:
         return self.name.currentText().strip()
+
+    def role(self) -> str:
+        return self.role_edit.text().strip()
 
 
 class PromoteDialog(QDialog):

@@ -4,10 +4,11 @@ is no Save button and closing never asks."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget,
                                QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
@@ -42,6 +43,9 @@ def dot(colour: QColor, size: int = 12) -> QIcon:
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)
+
+
+DEMO_ASSESSOR = "演示考核人员"  # the demo year's only assessor; main.py passes the translated name
 
 
 def ensure_demo(folder: Path, assessor: str) -> Path:
@@ -478,6 +482,7 @@ class MainWindow(QMainWindow):
             self.show_problems([render(exc.msg)])
             return False
         self.settings.setValue("assessor", assessor)
+        self.settings.setValue(self._assessor_key_of(path), assessor)
         self.settings.setValue("folder", str(path.parent))
         return self.open_dataset(path)
 
@@ -539,39 +544,70 @@ class MainWindow(QMainWindow):
         if made is not None:
             self.statusBar().showMessage(self.tr("已备份到 {name}").format(name=made.name), 5000)
 
+    def _assessor_key(self, ds: Dataset) -> str:
+        return self._assessor_key_of(Path(ds.path))
+
+    @staticmethod
+    def _assessor_key_of(path: Path) -> str:
+        """Who works on a year file is remembered per file (and per user: QSettings is the user's)."""
+        digest = hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:16]
+        return f"assessorByFile/{digest}"
+
+    @staticmethod
+    def tr_app(text: str) -> str:
+        return QCoreApplication.translate("App", text)
+
+    def ask_assessor(self, names: list[str], suggestion: str) -> tuple[str, str] | None:
+        """(name, role) of who is working, asked in a dialog; None when cancelled. The desktop tests
+        replace this to answer at once."""
+        dialog = AssessorDialog(names, suggestion, self)
+        if dialog.exec() != AssessorDialog.DialogCode.Accepted:
+            return None
+        return dialog.value(), dialog.role()
+
     def _choose_assessor(self, ds: Dataset, wanted: str | None) -> int | None:
-        names = [a.name for a in ds.assessors()]
-        preferred = wanted or str(self.settings.value("assessor", "") or "")
-        if preferred in names:
-            return ds.assessor_id(preferred)
-        if wanted is None and len(names) == 1:
-            return ds.assessor_id(names[0])
-        name = wanted
-        if not name:
-            dialog = AssessorDialog(names, preferred, self)
-            if dialog.exec() != AssessorDialog.DialogCode.Accepted:
+        """Who is working is asked once per year file, never taken from the computer's login: a
+        file's only assessor may be whoever made it. The demo year is opened as its demo assessor."""
+        assessors = ds.assessors()
+        names = [a.name for a in assessors]
+        remembered = str(self.settings.value(self._assessor_key(ds), "") or "")
+        name, role = wanted or "", ""
+        if not name and remembered in names:
+            name = remembered
+        elif not name and len(names) == 1 and names[0] in (DEMO_ASSESSOR, self.tr_app(DEMO_ASSESSOR)):
+            name = names[0]
+        elif not name:
+            answer = self.ask_assessor(names, str(self.settings.value("assessor", "") or ""))
+            if answer is None:
                 return None
-            name = dialog.value()
+            name, role = answer
         if name not in names:
-            edit = ds.add_assessor(ds.assessors()[0].id, name)
+            edit = ds.add_assessor(assessors[0].id, name, role)
             if not edit.ok:
                 self.show_problems(problems_text(edit))
                 return None
         self.settings.setValue("assessor", name)
+        self.settings.setValue(self._assessor_key(ds), name)
         return ds.assessor_id(name)
 
     def change_assessor(self) -> None:
         if self.session is None:
             return
         ds = self.session.ds
-        dialog = AssessorDialog([a.name for a in ds.assessors()], "", self)
-        if dialog.exec() != AssessorDialog.DialogCode.Accepted:
+        answer = self.ask_assessor([a.name for a in ds.assessors()], "")
+        if answer is None:
             return
-        new_id = self._choose_assessor(ds, dialog.value())
-        if new_id is not None:
-            self.session.by = new_id
-            self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
-                year=ds.year_number, file=ds.path.name, name=dialog.value()))
+        name, role = answer
+        if name not in [a.name for a in ds.assessors()]:
+            edit = ds.add_assessor(self.session.by, name, role)
+            if not edit.ok:
+                self.show_problems(problems_text(edit))
+                return
+        self.settings.setValue("assessor", name)
+        self.settings.setValue(self._assessor_key(ds), name)
+        self.session.by = ds.assessor_id(name)
+        self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
+            year=ds.year_number, file=ds.path.name, name=name))
 
     def _flush(self) -> None:
         if self.workspace is not None:
