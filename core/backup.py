@@ -133,6 +133,7 @@ def rotate(dataset: str | Path, keep: int) -> list[Path]:
     folder = backup_dir(dataset)
     for stale in folder.glob(f"{Path(dataset).stem}-*.sqlite.part"):  # left by a killed process
         stale.unlink(missing_ok=True)
+    restoring_name(Path(dataset)).unlink(missing_ok=True)  # a killed restore's copy (the dataset is open: none runs)
     regular = [b for b in list_backups(dataset) if not b.label]
     removed = []
     for info in regular[max(keep, 1):]:
@@ -187,12 +188,36 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
             if wal.exists():
                 shutil.copyfile(wal, Path(f"{kept}-wal"))
             fsync_path(kept)
-    part = dataset.with_name(f".{dataset.name}.restoring")
+        if readable:
+            _fold_write_ahead_log(dataset)
+    part = restoring_name(dataset)
+    part.unlink(missing_ok=True)  # left by a killed restore
     shutil.copyfile(backup, part)
     fsync_path(part)
-    # The old write-ahead log must go before the new file arrives: applied to another file it would corrupt it.
+    # The old write-ahead log must go before the new file arrives: applied to another file it would
+    # corrupt it. It was folded into the file above, so a kill from here on leaves the old state whole.
     wal.unlink(missing_ok=True)
     shm.unlink(missing_ok=True)
     os.replace(part, dataset)
     fsync_path(dataset.parent)
     return kept
+
+
+def restoring_name(dataset: Path) -> Path:
+    """Where a restore writes the backup's copy before it replaces the dataset (hidden, beside it)."""
+    return dataset.with_name(f".{dataset.name}.restoring")
+
+
+def _fold_write_ahead_log(dataset: Path) -> None:
+    """Move every committed transaction of the -wal file into the database file itself and empty
+    the log, so that removing the log loses nothing (a restore killed after removing it once left
+    the file without its last committed edits)."""
+    from core.dataset import DatasetError, Msg
+    conn = sqlite3.connect(dataset, isolation_level=None)
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+    if busy:
+        raise DatasetError(Msg.of("dataset.locked", file=dataset.name))
+    fsync_path(dataset)
