@@ -566,3 +566,16 @@ def test_the_imports_list_sorts_row_counts_as_numbers(qtbot):
     assert [model.data(model.index(r, 3)) for r in range(3)] == ["9", "10", "100"]
     model.sort(5, Qt.SortOrder.DescendingOrder)
     assert [model.data(model.index(r, 0)) for r in range(3)] == ["丙.xlsx", "甲.xlsx", "乙.xlsx"]
+
+
+def test_the_annex_2_export_tells_a_roster_nobody_on_which_was_confirmed_from_no_roster(qtbot, year, tmp_path):
+    window = year
+    dialog = window.excel_actions.export_dialog("annex")
+    dialog.show()
+    assert dialog.annex_number() == 2 and "尚未导入花名册" in dialog.contents.text()
+    dialog.close()
+    people = [arrival(i) for i in range(3)]
+    import_through_wizard(window, roster_file(tmp_path, people), "arrivals").close()  # no monthly reports: none confirmed
+    dialog = window.excel_actions.export_dialog("annex")
+    dialog.show()
+    assert "3 人均未核对确认" in dialog.contents.text() and "尚未导入" not in dialog.contents.text()

@@ -142,13 +142,26 @@ class ExcelExportDialog(QDialog):
         elif self.annex_number() in ANNEX_PEOPLE:
             uid = self.unit_id()
             count = len(self._inputs()[0]) if uid is not None else 0
-            text = (self.tr("列出该单位核对确认的 {n} 人（来自导入的花名册）。").format(n=count) if count else
-                    self.tr("该单位尚无核对确认的人员（未导入花名册），导出空白表供手工填写。"))
+            listed = self._listed_people() if uid is not None else 0
+            if count:
+                text = self.tr("列出该单位核对确认的 {n} 人（来自导入的花名册）。").format(n=count)
+            elif listed:  # a roster is there, but nobody on it was confirmed
+                text = self.tr("该单位导入的花名册中 {n} 人均未核对确认（原因见“人员核对”），表中不列出；"
+                               "导出空白表供手工填写。").format(n=listed)
+            else:
+                text = self.tr("该单位尚未导入花名册，导出空白表供手工填写。")
         elif self.annex_number() == 5:
             text = self.tr("按基地列出计分所用的人数（名单核对或手工录入）。")
         else:
             text = self.tr("导出空白表供手工填写（已填好单位和年度）。")
         self.contents.setText(text)
+
+    def _listed_people(self) -> int:
+        """People of this form's kinds on the unit's imported rosters, confirmed or not."""
+        unit = self.session.unit(self.unit_id())
+        matched = next((u for u in self.session.match().units if u.unit == unit.name), None)
+        wanted = ANNEX_PEOPLE.get(self.annex_number(), ())
+        return sum(1 for p in (matched.people if matched is not None else ()) if p.kind in wanted)
 
     def _inputs(self):
         uid = self.unit_id()
