@@ -73,10 +73,11 @@ for i in 1 2; do
 done
 user "head -5 score.txt; wc -l < score.txt"
 
-step "import-json, make-key, export-pdf --sign, verify"
+step "import-json, export-pdf, make-key, export-pdf --sign, verify"
 check user "leye-wujiang import-json /opt/leye-wujiang/app/resources/demo/demo-2022.json --to 2022.wjkh"
+check user "leye-wujiang export-pdf summary --dataset 2022.wjkh --out 汇总表.pdf && ls -la 汇总表.pdf"
 check user "leye-wujiang make-key ~/.config/leye-wujiang/keys/张三.p12 --name 张三"
-check user "leye-wujiang export-pdf sheet --dataset 2022.wjkh --unit 苏州松陵众信人力资源有限公司 --out 评分表.pdf --sign ~/.config/leye-wujiang/keys/张三.p12 --assessor 张三"
+check user "leye-wujiang export-pdf sheet --dataset 2022.wjkh --unit 苏州松陵众信人力资源有限公司 --out 评分表.pdf --sign ~/.config/leye-wujiang/keys/张三.p12"
 check user "leye-wujiang verify 评分表.pdf"
 user "ls -la ~ ~/.config/leye-wujiang/keys"
 

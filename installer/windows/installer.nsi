@@ -145,21 +145,20 @@ Function CanWrite  ; -> "1" or "0"
   Exch $0
 FunctionEnd
 
-; Is the installed program running? Its files cannot be moved then.
-Function ProgramRunning  ; -> "1" or "0"
-  Push $0
-  StrCpy $0 "0"
+; Is the installed program running? Windows keeps a loaded DLL from being opened for writing
+; (renaming it would still work), so python313.dll opened for writing tells.
+!macro IsRunning RESULT
+  StrCpy ${RESULT} "0"
   ${If} ${FileExists} "$INSTDIR\runtime\python313.dll"
     ClearErrors
-    Rename "$INSTDIR\runtime\python313.dll" "$INSTDIR\runtime\python313.dll.busy"
+    FileOpen $9 "$INSTDIR\runtime\python313.dll" a
     ${If} ${Errors}
-      StrCpy $0 "1"
+      StrCpy ${RESULT} "1"
     ${Else}
-      Rename "$INSTDIR\runtime\python313.dll.busy" "$INSTDIR\runtime\python313.dll"
+      FileClose $9
     ${EndIf}
   ${EndIf}
-  Exch $0
-FunctionEnd
+!macroend
 
 ; ------------------------------------------------------------------ before the pages
 
@@ -233,8 +232,7 @@ Section "Install"
     ${EndIf}
   ${EndIf}
 
-  Call ProgramRunning
-  Pop $0
+  !insertmacro IsRunning $0
   ${If} $0 == "1"
     !insertmacro Fail 5 "${APP}正在运行，请先关闭它的所有窗口，再重新安装。"
   ${EndIf}
@@ -342,14 +340,11 @@ Function un.onInit
 FunctionEnd
 
 Section "Uninstall"
-  ${If} ${FileExists} "$INSTDIR\runtime\python313.dll"
-    ClearErrors
-    Rename "$INSTDIR\runtime\python313.dll" "$INSTDIR\runtime\python313.dll.busy"
-    ${If} ${Errors}
+  !insertmacro IsRunning $0
+  ${If} $0 == "1"
       MessageBox MB_ICONSTOP|MB_OK "${APP}正在运行，请先关闭它的所有窗口，再卸载。" /SD IDOK
       SetErrorLevel 5
       Abort
-    ${EndIf}
   ${EndIf}
   ; The program's own files only: the folders and files the installer put there.
   RMDir /r "$INSTDIR\runtime"
