@@ -45,7 +45,7 @@ if [ -x "$ROOT/.venv/bin/python" ]; then PY=$ROOT/.venv/bin/python; else PY=pyth
 echo "makensis $(makensis -VERSION), $(osslsigncode --version 2>&1 | head -1), $(wine --version), python: $PY"
 
 version=$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
-version4=$("$PY" -c 'import re, sys; n = [int(x) for x in re.findall(r"\d+", sys.argv[1])][:4]; print(".".join(map(str, n + [0] * (4 - len(n)))))' "$version")
+version4=$("$PY" "$HERE/wheels.py" version4 "$version")
 out="$DIST/乐业吴江考核-$version-win64-setup.exe"
 echo "version $version (from pyproject.toml) -> $out"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tries a built package in a bare system (a debootstrap'ed root folder), as an office PC would get it:
 #
-#   installer/linux/try-deb.sh ROOTFS DEB [--prepare "PKG ..."] [--force-depends] [--window PNG]
+#   installer/linux/try-deb.sh ROOTFS DEB [--prepare "PKG ..."] [--force-depends] [--window PNG] [--out DIR] [--apt]
 #
 # Runs on a throw-away copy of ROOTFS (as root, on the build machine). --prepare installs Debian
 # packages first, with network (the X client libraries the package depends on, xvfb, imagemagick).
@@ -9,16 +9,21 @@
 # `leye-wujiang score` on the demo year, import-json, make-key, export-pdf --sign and verify; with
 # --window the desktop is started under Xvfb from the menu entry's Exec line and a screenshot of the
 # screen is saved to PNG; then dpkg -r and dpkg -P, checking the user's files are still there.
+# --apt installs with `apt-get install ./DEB` instead of dpkg -i (still without network).
 # --force-depends installs on a system that lacks a dependency (Ubuntu 18.04: glibc 2.27).
+# When the system has gio (libglib2.0-bin, shared-mime-info, desktop-file-utils prepared), the type
+# and the program a .wjkh and a .sqlite file open with are shown. --out DIR keeps the PDFs made.
 # The log goes to stdout; the exit status is 1 when a step failed.
 set -uo pipefail
 rootfs=$1; deb=$2; shift 2
-prepare=""; force=""; window=""
+prepare=""; force=""; window=""; keep=""; apt=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --prepare) prepare=$2; shift ;;
     --force-depends) force=--force-depends ;;
     --window) window=$2; shift ;;
+    --out) keep=$2; shift ;;
+    --apt) apt=1 ;;
     *) echo "try-deb: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -59,9 +64,14 @@ fi
 chroot "$root" sh -c 'useradd -m -u 1000 -s /bin/sh clerk'
 step "networking is off from here on; the interfaces a command then sees: $(unshare -n sh -c "tail -n +3 /proc/self/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' '")"
 
-step "dpkg -i $force $(basename "$deb")"
 start=$(date +%s.%N)
-check run "dpkg -i $force $pkg"
+if [ "$apt" = 1 ]; then
+  step "apt-get install ./$(basename "$deb")"
+  check run "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkg"
+else
+  step "dpkg -i $force $(basename "$deb")"
+  check run "dpkg -i $force $pkg"
+fi
 echo "install took $(awk "BEGIN {printf \"%.2f\", $(date +%s.%N) - $start}") s"
 run "dpkg -s leye-wujiang-assessment | grep -E '^(Status|Version|Architecture)'"
 
@@ -80,6 +90,16 @@ check user "leye-wujiang make-key ~/.config/leye-wujiang/keys/张三.p12 --name 
 check user "leye-wujiang export-pdf sheet --dataset 2022.wjkh --unit 苏州松陵众信人力资源有限公司 --out 评分表.pdf --sign ~/.config/leye-wujiang/keys/张三.p12"
 check user "leye-wujiang verify 评分表.pdf"
 user "ls -la ~ ~/.config/leye-wujiang/keys"
+if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$root"/home/clerk/*.pdf "$keep/"; fi
+
+if [ -x "$root/usr/bin/gio" ]; then
+  step "file types: what a .wjkh and a .sqlite file are, and what opens them"
+  user "cp 2022.wjkh copy.sqlite; for f in 2022.wjkh copy.sqlite; do echo \"\$f: \$(gio info -a standard::content-type \$f | sed -n 's/.*content-type: //p')\"; done"
+  user "gio mime application/x-leye-wujiang-year | head -3"
+  user "gio mime application/vnd.sqlite3 | head -2; rm copy.sqlite"
+  check user "gio info -a standard::content-type 2022.wjkh | grep -q application/x-leye-wujiang-year"
+  check user "! gio mime application/vnd.sqlite3 | grep -q leye-wujiang"
+fi
 
 if [ -n "$window" ]; then
   step "the desktop under Xvfb, from the menu entry's Exec line"

@@ -2,6 +2,7 @@
 
     python wheels.py select LOCK OUT            write OUT: the pins whose markers hold on Windows x64,
                                                 CPython 3.13 (with their hashes), for pip download
+    python wheels.py version4 VERSION           the version as a Windows file version (four numbers)
     python wheels.py check LOCK PYPROJECT DIR   every Requires-Dist of the wheels in DIR that holds on
                                                 that platform names a pin of the lock; exit 1 if not
                                                 (gaps listed in known-gaps.txt beside this file are
@@ -141,7 +142,18 @@ def check(lock: Path, pyproject: Path, wheel_dir: Path) -> int:
     return status
 
 
+def version4(version: str) -> str:
+    """A version as the four numbers of a Windows file version: 0.1.0 -> 0.1.0.0, 1.2rc1 -> 1.2.0.0."""
+    match = re.match(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?", version.strip())
+    if not match:
+        raise SystemExit(f"wheels: {version!r} is not a version")
+    return ".".join(part or "0" for part in match.groups())
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["version4"] and len(argv) == 2:
+        print(version4(argv[1]))
+        return 0
     if argv[:1] == ["select"] and len(argv) == 3:
         select(Path(argv[1]), Path(argv[2]))
         return 0

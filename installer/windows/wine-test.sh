@@ -89,7 +89,14 @@ py() {  # py LOG ARGS… : the installed python.exe; output (without terminal co
   sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1b\][^\a]*\a//g; /^Script /d' "$T/raw.log" | tr -d '\r' > "$log"
   return $rc
 }
-setup_log() { iconv -f UTF-16 -t UTF-8 "$U/AppData/Local/Temp/leye-wujiang-setup.log" 2>/dev/null | tail -1; }
+setup_log() {  # the installer's last sentence (%TEMP%\leye-wujiang-setup.log; Wine 8's %TEMP% is %USERPROFILE%\Temp)
+  cat "$U/Temp/leye-wujiang-setup.log" "$U/AppData/Local/Temp/leye-wujiang-setup.log" 2>/dev/null | iconv -f UTF-16 -t UTF-8 | tr -d '\r' | sed 's/^\xef\xbb\xbf//' | tail -1
+}
+probe() {  # probe installed VERSION | probe removed: with a copy of the bundled Python, which outlives the uninstall
+  script -qec "wine '$T/pyprobe/python.exe' '$T/shims/probe.py' $*" "$T/raw.log" >/dev/null; local rc=$?
+  sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; /^Script /d' "$T/raw.log" | tr -d '\r'
+  return $rc
+}
 cd "$T"
 
 echo "== Wine prefix ($(wine --version)), running as $(id -un)"
@@ -109,7 +116,9 @@ check "install exit code 0 (got $rc)" test "$rc" = 0
 check "program folder %LOCALAPPDATA%\\Programs\\$APP with runtime\\ and app\\" test -f "$D/runtime/pythonw.exe" -a -f "$D/app/main.py"
 echo "installed: $(du -sm "$D" | cut -f1) MB, $(find "$D" -type f | wc -l) files"
 check "CJK font and its licence in app\\resources\\fonts" test -f "$D/app/resources/fonts/wqy-zenhei.ttc" -a -f "$D/app/resources/fonts/wqy-zenhei-LICENSE.txt"
-py "$T/probe.log" "'$T/shims/probe.py' installed $VERSION"; rc=$?; cat "$T/probe.log"
+mkdir -p "$T/pyprobe" && cp "$D"/runtime/*.exe "$D"/runtime/*.dll "$D"/runtime/*.pyd "$D"/runtime/python313.zip "$T/pyprobe/"
+printf 'python313.zip\r\n.\r\n' > "$T/pyprobe/python313._pth"
+probe installed "$VERSION"; rc=$?
 check "shortcuts, .wjkh association (HKCU), Add/Remove Programs entry; .sqlite untouched" test "$rc" = 0
 
 echo; echo "== (b) the command line with the installed Python"
@@ -153,7 +162,19 @@ echo "exit $rc: $(setup_log)"
 check "a running program is not replaced (exit 5, files untouched)" test "$rc" = 5 -a -f "$D/runtime/python313.dll" -a ! -e "$D/~new"
 wineserver -k; sleep 1; kill $xvfb 2>/dev/null; unset DISPLAY
 
-echo; echo "== bad cases"
+echo; echo "== (d) silent uninstall"
+wine "$D/uninstall.exe" /S; rc=$?; wineserver -w
+check "uninstall exit 0 (got $rc)" test "$rc" = 0
+check "program folder gone" test ! -e "$D"
+probe removed; rc=$?
+check "shortcuts, association and Add/Remove Programs entry gone" test "$rc" = 0
+check "year file Documents\\考核2022.wjkh kept" test -f "$U/Documents/考核2022.wjkh"
+check "key %APPDATA%\\LeyeWujiang\\keys\\张三.p12 kept" test -f "$U/AppData/Roaming/LeyeWujiang/keys/张三.p12"
+check "the signed PDF kept" test -f "$U/Documents/评分表.pdf"
+demo=$(find "$U/AppData/Roaming" -name 'demo-2022.*' -not -path '*backups*' | head -1)
+check "the desktop's demo year and its backups kept (${demo#$U/})" test -n "$demo"
+
+echo; echo "== bad cases, with no program installed (an update always goes where the installed version is)"
 ro=$WINEPREFIX/drive_c/只读文件夹; mkdir -p "$ro"; chmod 555 "$ro"
 wine "$T/$SETUP_NAME" /S "/D=C:\\只读文件夹\\$APP"; rc=$?; wineserver -w
 echo "read-only folder: exit $rc: $(setup_log)"
@@ -162,29 +183,17 @@ ln -s "$T/small" "$WINEPREFIX/dosdevices/s:"
 wine "$T/$SETUP_NAME" /S "/D=S:\\$APP"; rc=$?; wineserver -w
 echo "60 MB drive: exit $rc: $(setup_log)"
 check "not enough disk space: exit 4, one sentence, nothing left" test "$rc" = 4 -a -z "$(ls -A "$T/small")"
-py "$T/probe.log" "'$T/shims/probe.py' installed $VERSION"; rc=$?
-check "the installed program is still registered after the failed runs" test "$rc" = 0
-
-echo; echo "== (d) silent uninstall"
-wine "$D/uninstall.exe" /S; rc=$?; wineserver -w
-check "uninstall exit 0 (got $rc)" test "$rc" = 0
-check "program folder gone" test ! -e "$D"
-py "$T/probe.log" "'$T/shims/probe.py' removed"; rc=$?; cat "$T/probe.log"
-check "shortcuts, association and Add/Remove Programs entry gone" test "$rc" = 0
-check "year file Documents\\考核2022.wjkh kept" test -f "$U/Documents/考核2022.wjkh"
-check "key %APPDATA%\\LeyeWujiang\\keys\\张三.p12 kept" test -f "$U/AppData/Roaming/LeyeWujiang/keys/张三.p12"
-check "the signed PDF kept" test -f "$U/Documents/评分表.pdf"
-demo=$(find "$U/AppData/Roaming" -name 'demo-2022.*' -not -path '*backups*' | head -1)
-check "the desktop's demo year and its backups kept (${demo#$U/})" test -n "$demo"
+probe removed >/dev/null; rc=$?
+check "nothing registered after the failed runs" test "$rc" = 0
 
 echo; echo "== update from $OLD_VERSION to $VERSION, then a downgrade attempt"
 wine "$T/old-setup.exe" /S; rc=$?; wineserver -w
-py "$T/probe.log" "'$T/shims/probe.py' installed $OLD_VERSION"; prc=$?
+probe installed "$OLD_VERSION" >/dev/null; prc=$?
 check "$OLD_VERSION installed (exit $rc)" test "$rc" = 0 -a "$prc" = 0
 echo "# a module only the old version had" > "$D/app/core/old_only_module.py"
 t0=$(date +%s.%N); wine "$T/$SETUP_NAME" /S; rc=$?; wineserver -w
 echo "update time: $(secs "$t0") s"
-py "$T/probe.log" "'$T/shims/probe.py' installed $VERSION"; prc=$?
+probe installed "$VERSION" >/dev/null; prc=$?
 check "update to $VERSION: exit 0, registered as $VERSION" test "$rc" = 0 -a "$prc" = 0
 check "update replaced the program cleanly (the old version's file is gone, no ~new/~old left)" \
   test ! -e "$D/app/core/old_only_module.py" -a ! -e "$D/~new" -a ! -e "$D/~old"
@@ -193,7 +202,7 @@ py "$T/score2.log" "'$D/app/main.py' score '$WU\\Documents\\考核2022.wjkh'"; r
 check "the updated program scores the kept year file (exit $rc)" grep -q "等级名额" "$T/score2.log"
 wine "$T/old-setup.exe" /S; rc=$?; wineserver -w
 echo "downgrade: exit $rc: $(setup_log)"
-py "$T/probe.log" "'$T/shims/probe.py' installed $VERSION"; prc=$?
+probe installed "$VERSION" >/dev/null; prc=$?
 check "downgrade refused (exit 6), $VERSION still installed" test "$rc" = 6 -a "$prc" = 0
 wine "$D/uninstall.exe" /S; wineserver -w
 check "final uninstall" test ! -e "$D"
