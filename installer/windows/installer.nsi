@@ -58,7 +58,7 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "${APP}"
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
 !define MUI_WELCOMEPAGE_TITLE "欢迎安装 ${APP} ${VERSION}"
-!define MUI_WELCOMEPAGE_TEXT "本程序用于“乐业吴江”就业协作联盟运营单位年度绩效考核。$\r$\n$\r$\n安装只用于当前 Windows 用户，不需要管理员权限，也不需要联网。$\r$\n$\r$\n您的年度数据文件、签名密钥和备份保存在您自己的用户文件夹中，安装、更新和卸载都不会改动它们。$\r$\n$\r$\n点击“下一步”继续。"
+!define MUI_WELCOMEPAGE_TEXT "本程序用于“乐业吴江”就业协作联盟运营单位年度绩效考核。$\r$\n$\r$\n只为当前登录的用户安装，不需要管理员权限，也不需要联网。$\r$\n$\r$\n您的年度数据文件、签名密钥和备份保存在您自己的用户文件夹中，安装、更新和卸载都不会改动它们。$\r$\n$\r$\n点击“下一步”继续。"
 !insertmacro MUI_PAGE_WELCOME
 !define MUI_PAGE_CUSTOMFUNCTION_PRE SkipDirectoryOnUpgrade
 !define MUI_PAGE_CUSTOMFUNCTION_LEAVE CheckDirectory
@@ -301,7 +301,7 @@ Section "Install"
   CreateShortcut "$SMPROGRAMS\${APP}\${APP}.lnk" "$INSTDIR\runtime\pythonw.exe" '"$INSTDIR\app\main.py"' \
     "$INSTDIR\app\resources\icons\app.ico" 0 SW_SHOWNORMAL "" "“乐业吴江”运营单位绩效考核"
   CreateShortcut "$SMPROGRAMS\${APP}\${APP} 命令行.lnk" "$INSTDIR\${CLI_CMD}" "" \
-    "$INSTDIR\app\resources\icons\app.ico" 0 SW_SHOWNORMAL "" "在命令行中使用${APP}（wjkh 命令）"
+    "$INSTDIR\app\resources\icons\app.ico" 0 SW_SHOWNORMAL "" "在命令行窗口中使用${APP}"
   CreateShortcut "$DESKTOP\${APP}.lnk" "$INSTDIR\runtime\pythonw.exe" '"$INSTDIR\app\main.py"' \
     "$INSTDIR\app\resources\icons\app.ico" 0 SW_SHOWNORMAL "" "“乐业吴江”运营单位绩效考核"
   SetOutPath "$INSTDIR"
