@@ -124,7 +124,7 @@ def switching(units: int = 200, rounds: int = 30) -> tuple[float, float]:
     window = MainWindow()
     window.resize(1366, 768)
     window.show()
-    window.open_dataset(path)
+    window.open_dataset(path, "基准")
     app.processEvents()
     ws = window.workspace
     ids = window.session.unit_ids

@@ -200,7 +200,7 @@ def test_the_desktop_backs_up_once_the_year_is_painted(qtbot, tmp_path):
     window.resize(1366, 768)
     window.show()
     path = demo_file(tmp_path)
-    assert window.open_dataset(path)
+    assert window.open_dataset(path, "张三")
     assert backup.list_backups(path) == []  # not before the year is on screen
     qtbot.waitUntil(lambda: len(backup.list_backups(path)) == 1, timeout=900)  # before the 1 s fallback
     assert not window.finish_timer.isActive()
