@@ -44,7 +44,12 @@ if command -v dpkg-query >/dev/null 2>&1; then
       apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
       say "these Debian packages are missing; have them installed once (as root, or with sudo), then run the command again:"
-      echo "sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+      # The package lists must know every package; where they do not (a new machine), refresh them first.
+      refresh=""
+      for pkg in "${missing[@]}"; do
+        apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [^(]' || { refresh="sudo apt-get update && "; break; }
+      done
+      echo "${refresh}sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
       exit 1
     fi
   fi
