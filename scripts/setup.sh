@@ -47,7 +47,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
       # The package lists must know every package; where they do not (a new machine), refresh them first.
       refresh=""
       for pkg in "${missing[@]}"; do
-        apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [^(]' || { refresh="sudo apt-get update && "; break; }
+        apt-cache policy "$pkg" 2>/dev/null | grep 'Candidate: [^(]' >/dev/null || { refresh="sudo apt-get update && "; break; }  # grep -q would break the pipe
       done
       echo "${refresh}sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
       exit 1
