@@ -16,11 +16,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton  # noqa: E402
+from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton  # noqa: E402
 
 from core.dataset import normal_fingerprint  # noqa: E402
 from core.signing import key_info, verify_pdf  # noqa: E402
-from tests.desktop_support import shot_over  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.test_desktop import SHOTS, shot, type_chinese, window  # noqa: E402,F401  (window is a fixture)
 from tests.test_signing import flip_inside_signed_range  # noqa: E402
 
@@ -370,7 +370,15 @@ def test_a_signed_bulk_export_locks_exactly_the_units_it_wrote(qtbot, demo, prof
     folder = tmp_path / "定稿"
     dialog = export_dialog(window, "all_sheets", folder, sign=True)
     qtbot.keyClicks(dialog.password, PASSWORD)
+    warned = []
+
+    def sign_anyway(box: QMessageBox) -> None:  # the demo has units with clauses 依据不全: asked first
+        warned.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    state = answer_modal(QMessageBox, sign_anyway)
     worker = dialog.export()
+    check_answered(state)
+    assert "依据不全" in warned[0] and "签名后其数据即锁定" in warned[0]
     worker.produced.connect(lambda item: press_cancel(dialog))
     assert worker.wait(120)
     files = sorted(folder.glob("*.pdf"))

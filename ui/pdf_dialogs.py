@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from core.assessment import DONE
 from core.cli_pdf import quiet_libraries
 from core.dataset import normal_fingerprint
 from core.messages import Msg, render
@@ -574,6 +575,10 @@ class ExportDialog(QDialog):
         existing = [r.target for r in requests if r.target.exists()]
         if existing and confirm and not self._confirm_overwrite(existing):
             return None
+        if signer is not None or self.sign.isChecked():
+            unfinished = self._unfinished(requests)
+            if unfinished and confirm and not self._confirm_unfinished(unfinished):
+                return None
         self.settings.setValue(FOLDER_SETTING, str(requests[0].target.parent if self.kind() != ALL_SHEETS
                                                    else Path(self.path.text().strip()).parent))
         self.outcome = None
@@ -590,6 +595,30 @@ class ExportDialog(QDialog):
         self.show_status(self.tr("正在导出…"), "#555")
         self.worker.start()
         return self.worker
+
+    def _unfinished(self, requests) -> list[str]:
+        """'unit: clause ids' of each signed score sheet's unit whose clauses are not all 已完成:
+        signing locks the unit, so the assessor is asked first."""
+        lines = []
+        for request in requests:
+            if request.kind != SHEET or not request.unit:
+                continue
+            uid = self.session.unit_id(request.unit)
+            open_pages = [page for page, state in self.session.progress(uid).items() if state != DONE]
+            if open_pages:
+                lines.append(self.tr("{unit}：{pages}").format(unit=request.unit, pages="、".join(open_pages)))
+        return lines
+
+    def _confirm_unfinished(self, lines: list[str]) -> bool:
+        shown = lines[:10] + ([self.tr("……共 {n} 家单位").format(n=len(lines))] if len(lines) > 10 else [])
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("尚有条款未完成"),
+                          self.tr("以下单位仍有条款未开始或依据不全，签名后其数据即锁定：\n\n{lines}\n\n仍要签名吗？")
+                          .format(lines="\n".join(shown)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("仍然签名"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("返回"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _confirm_overwrite(self, existing: list[Path]) -> bool:
         text = (self.tr("{file} 已存在，要替换吗？").format(file=existing[0].name) if len(existing) == 1 else
