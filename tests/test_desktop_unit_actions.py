@@ -121,3 +121,16 @@ def test_clicking_the_people_tab_shows_the_people_view(qtbot, window, tmp_path):
     assert tabs.currentIndex() == index
     lazy = tabs.widget(index)
     assert lazy.is_built() and lazy.view().isVisible()
+
+
+def test_the_grade_view_says_when_a_place_stays_free_after_a_promotion(qtbot, window, tmp_path):
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    ws = window.workspace
+    ws.tabs.setCurrentIndex(3)
+    result = window.session.result
+    free = {q.grade: q.count - q.used for q in result.quotas if q.used < q.count}
+    note = ws.grade_view.quota_note.text()
+    for grade, n in free.items():
+        assert f"尚余 {n} 个名额未用" in note.split(f"{grade}级：")[1].split("\n")[0]
+    assert free, "the demo's accepted promotion leaves a place of the lower grade free"

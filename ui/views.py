@@ -231,6 +231,8 @@ class GradeView(QWidget):
             self.tr("{grade}级：上限 {cap} 家（参评 {assessed} 家 × {share}%），已用 {used} 家").format(
                 grade=q.grade, cap=q.cap, assessed=len(result.units),
                 share=format_number(self.session.rules.grades.quota_share[q.grade] * 100), used=q.used)
+            + (self.tr("，尚余 {free} 个名额未用（上调或并列后留出，不自动递补）").format(free=q.count - q.used)
+               if q.used < q.count else "")
             for q in result.quotas))
         lines = [self.tr("总分 {total} 的 {units} 并列，跨越 {upper}/{lower} 名额边界，均暂定为 {lower} 级，可填写理由后上调。")
                  .format(total=format_number(t.total), units="、".join(t.units), upper=t.upper, lower=t.lower)
