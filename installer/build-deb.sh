@@ -166,7 +166,8 @@ build_python() {
   stamp=$(cat "$here/build-python.sh" "$here/sources.lock" "$here/python-patches.txt" | sha256sum | cut -c1-16)
   if [ -f "$out/.stamp-$stamp" ] && [ "${LEYE_CLEAN:-0}" != 1 ]; then return 0; fi
   say "building CPython 3.11 in $suite (log: $build/$arch/build-python.log)"
-  rm -rf "$out"; mkdir -p "$out"
+  rm -rf "$out/opt" "$out"/.stamp-*; mkdir -p "$out"
+  [ "${LEYE_REUSE_DEPS:-0}" = 1 ] || rm -rf "$out/buildpy"
   cp "$here/build-python.sh" "$build/$arch/build-python.sh"
   in_chroot bash "/leye/$arch/build-python.sh" /leye/src "/leye/$arch/python" $host \
     > "$build/$arch/build-python.log" 2>&1 || { tail -30 "$build/$arch/build-python.log"; say "CPython build failed"; exit 1; }
@@ -193,7 +194,8 @@ assemble() {
   say "assembling $stage"
   rm -rf "$stage"; mkdir -p "$opt"
   cp -a "$build/$arch/python/opt/leye-wujiang/python" "$opt/python"
-  rm -f "$opt/python/lib/libpython3.11.a"  # the interpreter is linked with it; nothing else needs it
+  # the interpreter is linked with these; nothing else needs them
+  rm -f "$opt/python/lib/libpython3.11.a" "$opt"/python/lib/python3.11/config-3.11-*/python.o
   local site=$opt/python/lib/python3.11/site-packages
   local plats=()
   for ((v=manylinux; v>=17; v--)); do plats+=(--platform "manylinux_2_${v}_$pyarch"); done

@@ -371,6 +371,8 @@ def test_installer_unpacks_aside_then_swaps_and_fails_cleanly():
     codes = dict(re.findall(r"!insertmacro Fail (\d) \"([^\"]+)\"", code))
     assert set(codes) == {"3", "4", "5", "6", "7"}
     assert "Function .onInstFailed" in code and "Call CleanUpNew" in code
+    # NSIS's own message for a file it cannot write is replaced (its Chinese text names English buttons)
+    assert re.search(r"LangString \^FileError_NoIgnore \$\{LANG_SIMPCHINESE\} \"[^\"]*重试", code)
 
 
 def test_update_and_downgrade_are_decided_by_version():
@@ -386,6 +388,8 @@ def user_texts() -> list[str]:
     texts = re.findall(r'(?:MessageBox [A-Z_|]+|Fail \d|DetailPrint|Caption|UninstallCaption|BrandingText|'
                        r'_TEXT|_TITLE) "([^"]+)"', code)
     texts += re.findall(r'SW_SHOWNORMAL "" "([^"]+)"', code)
+    texts += re.findall(r'LangString \^\w+ \$\{LANG_SIMPCHINESE\} "([^"]+)"', code)
+    texts += re.findall(r'Push "([^"]*[\u4e00-\u9fff][^"]*)"', code)
     texts += re.findall(r'WriteRegStr HKCU "\$\{UNINST_KEY\}" "Comments" "([^"]+)"', code)
     texts += re.findall(r'WriteRegStr HKCU "Software\\Classes\\\$\{PROGID\}" "" "([^"]+)"', code)
     return texts

@@ -126,7 +126,10 @@ python_configure() {  # the options both interpreters share
 }
 
 buildpy=""
-if [ -n "$host" ]; then
+if [ -n "$host" ] && [ "$reuse" = 1 ] && [ -x "$out/buildpy/bin/python3.11" ]; then
+  say "reusing the build machine's CPython in $out/buildpy"
+  buildpy=$out/buildpy/bin/python3.11
+elif [ -n "$host" ]; then
   say "CPython for the build machine (cross builds byte-compile and run setup with it)"
   copy python3.11
   pyexpat_fix
@@ -141,7 +144,7 @@ copy python3.11
 pyexpat_fix
 cross=()
 [ -n "$host" ] && cross=(--host="$host" --build=x86_64-linux-gnu --with-build-python="$buildpy"
-                        ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no)
+                        ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no ac_cv_buggy_getaddrinfo=no)
 export PKG_CONFIG_LIBDIR=$deps/lib/pkgconfig PKG_CONFIG_PATH=$deps/lib/pkgconfig
 python_configure "${cross[@]}" --prefix="$prefix" --with-openssl="$deps" --with-system-expat --with-system-ffi \
   CC="$cc" CPPFLAGS="-I$deps/include" LDFLAGS="-Wl,--no-as-needed -L$deps/lib" LIBS="-lpthread -ldl -lm" \

@@ -13,6 +13,7 @@
 # --force-depends installs on a system that lacks a dependency (Ubuntu 18.04: glibc 2.27).
 # When the system has gio (libglib2.0-bin, shared-mime-info, desktop-file-utils prepared), the type
 # and the program a .wjkh and a .sqlite file open with are shown. --out DIR keeps the PDFs made.
+# LEYE_WINDOW_WAIT: seconds the desktop gets before the screenshot (25; more under emulation).
 # The log goes to stdout; the exit status is 1 when a step failed.
 set -uo pipefail
 rootfs=$1; deb=$2; shift 2
@@ -105,7 +106,7 @@ if [ -n "$window" ]; then
   step "the desktop under Xvfb, from the menu entry's Exec line"
   exec_line=$(sed -n 's/^Exec=//p' "$root/usr/share/applications/leye-wujiang.desktop" | sed 's/ *%[fFuU]//')
   echo "Exec: $exec_line"
-  user "rm -f /tmp/shot.png; xvfb-run -a -s '-screen 0 1366x768x24' sh -c '($exec_line > desktop.log 2>&1 &); sleep 25; import -window root /tmp/shot.png; xprop -root _NET_ACTIVE_WINDOW >/dev/null 2>&1; xwininfo -root -tree 2>/dev/null | grep -i leye | head -3'"
+  user "rm -f /tmp/shot.png; xvfb-run -a -s '-screen 0 1366x768x24' sh -c '($exec_line > desktop.log 2>&1 &); sleep ${LEYE_WINDOW_WAIT:-25}; import -window root /tmp/shot.png; xprop -root _NET_ACTIVE_WINDOW >/dev/null 2>&1; xwininfo -root -tree 2>/dev/null | grep -i leye | head -3'"
   cp "$root/tmp/shot.png" "$window" && echo "screenshot: $window" || { echo "no screenshot"; failed=1; }
   user "cat desktop.log | head -20"
   user "ls ~/.local/share/leye-wujiang/ 2>/dev/null"

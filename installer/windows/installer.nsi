@@ -73,6 +73,9 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "${APP}"
 !insertmacro MUI_UNPAGE_INSTFILES
 
 !insertmacro MUI_LANGUAGE "SimpChinese"
+; NSIS's own Chinese texts for a file that cannot be written name the buttons in English: replaced.
+LangString ^FileError ${LANG_SIMPCHINESE} "无法写入文件：$\r$\n$\t“$0”$\r$\n磁盘可能已满，或文件正被其他程序使用。请点击“重试”再写一次，或点击“中止”停止安装；电脑上原有的程序保持原样。"
+LangString ^FileError_NoIgnore ${LANG_SIMPCHINESE} "无法写入文件：$\r$\n$\t“$0”$\r$\n磁盘可能已满，或文件正被其他程序使用。请点击“重试”再写一次，或点击“取消”停止安装；电脑上原有的程序保持原样。"
 
 Var OldDir
 Var OldVer
@@ -330,6 +333,8 @@ Section "Install"
 SectionEnd
 
 Function .onInstFailed
+  Push "安装没有完成：程序文件没有全部写入“$INSTDIR”（可能是磁盘已满或文件被占用），电脑上原有的程序保持原样。"
+  Call WriteLog
   Call CleanUpNew
 FunctionEnd
 

@@ -7,12 +7,13 @@
 # (import) and gcc-mingw-w64-x86-64 (installed when missing). Results: build/windows/wine-test/
 # (log.txt, desktop.png, sheet-page1.png). Exit 1 when any check failed.
 #
-# Wine 8 lacks three things Windows 10/11 have; the test adds them to the Wine prefix only
+# Wine 8 lacks four things Windows 10/11 have; the test adds them to the Wine prefix only
 # (installer/windows/wine-shims/, never part of the installer):
 #   bcryptprimitives.dll (ProcessPrng, imported by the Rust-built cryptography, rpds-py,
 #   python-calamine), the WinRT class Windows.UI.ViewManagement.UISettings (Qt 6.8 asks it for the
 #   system colours at start-up), and propsys.VariantToString (Python 3.13's platform module reaches
-#   it through _wmi; WINEDLLOVERRIDES=_wmi.pyd=d makes platform fall back to its other code).
+#   it through _wmi; WINEDLLOVERRIDES=_wmi.pyd=d makes platform fall back to its other code), and
+#   the font SimSun (宋体) of the installer's dialogs (a Wine font replacement by the host's Zen Hei).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/installer/windows
@@ -60,6 +61,9 @@ if [ "${1:-}" != "--inner" ]; then
     done
   fi
   chown -R 65534:65534 "$T"
+  # for the unpacking-failure case: a folder inside the target that the installer cannot clear or write
+  mkdir -p "$T/locked/乐业吴江考核/~new/runtime" && touch "$T/locked/乐业吴江考核/~new/runtime/locked"
+  chown 65534:65534 "$T/locked" "$T/locked/乐业吴江考核" "$T/locked/乐业吴江考核/~new"
   setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/local/bin:/usr/bin:/bin \
     HOME="$T/home" USER=nobody LOGNAME=nobody SETUP_NAME="$(basename "$setup")" VERSION="$version" \
     HOST_SCORE="$host" bash "$0" --inner 2>&1 | tee "$OUT/log.txt"
@@ -91,6 +95,7 @@ py() {  # py LOG ARGS… : the installed python.exe; output (without terminal co
 }
 setup_log() {  # the installer's last sentence (%TEMP%\leye-wujiang-setup.log; Wine 8's %TEMP% is %USERPROFILE%\Temp)
   cat "$U/Temp/leye-wujiang-setup.log" "$U/AppData/Local/Temp/leye-wujiang-setup.log" 2>/dev/null | iconv -f UTF-16 -t UTF-8 | tr -d '\r' | sed 's/^\xef\xbb\xbf//' | tail -1
+  rm -f "$U/Temp/leye-wujiang-setup.log" "$U/AppData/Local/Temp/leye-wujiang-setup.log"
 }
 probe() {  # probe installed VERSION | probe removed: with a copy of the bundled Python, which outlives the uninstall
   script -qec "wine '$T/pyprobe/python.exe' '$T/shims/probe.py' $*" "$T/raw.log" >/dev/null; local rc=$?
@@ -106,7 +111,19 @@ cp "$T/shims/bcryptprimitives.dll" "$T/shims/leye-test-uisettings.dll" "$WINEPRE
 K='HKLM\Software\Microsoft\WindowsRuntime\ActivatableClassId\Windows.UI.ViewManagement.UISettings'
 wine reg add "$K" /v DllPath /d 'C:\windows\system32\leye-test-uisettings.dll' /f >/dev/null 2>&1
 wine reg add "$K" /v ActivationType /t REG_DWORD /d 0 /f >/dev/null 2>&1
+# Windows has SimSun (宋体), the installer's dialog font; Wine has not: the host's Zen Hei stands in.
+wine reg add 'HKCU\Software\Wine\Fonts\Replacements' /v 宋体 /d 'WenQuanYi Zen Hei' /f >/dev/null 2>&1
+wine reg add 'HKCU\Software\Wine\Fonts\Replacements' /v SimSun /d 'WenQuanYi Zen Hei' /f >/dev/null 2>&1
 wineserver -w
+
+echo; echo "== the installer's window (Xvfb)"
+Xvfb :71 -screen 0 1024x768x24 >/dev/null 2>&1 & xvfb=$!
+sleep 2
+(DISPLAY=:71 wine "$T/$SETUP_NAME" >/dev/null 2>&1 &)
+sleep 10
+import -display :71 -window root "$T/setup-welcome.png" && echo "screenshot: setup-welcome.png"
+wineserver -k; sleep 1; kill $xvfb 2>/dev/null
+check "no program installed by merely opening the installer" test ! -e "$D"
 
 echo; echo "== (a) silent install into the fresh prefix"
 echo "installer: $SETUP_NAME, $(stat -c %s "$T/$SETUP_NAME") bytes ($(du -m "$T/$SETUP_NAME" | cut -f1) MB)"
@@ -129,6 +146,9 @@ done
 head -6 "$T/score.log"
 check "score on the demo year (exit $rc)" grep -q "等级名额" "$T/score.log"
 echo "score, installed program under Wine, 3 runs (s): $times"
+times=""
+for i in 1 2 3; do t0=$(date +%s.%N); py "$T/pass.log" "-c pass"; times+="$(secs "$t0") "; done
+echo "python.exe -c pass under Wine (Wine's own start-up), 3 runs (s): $times"
 echo "score, .venv/bin/python main.py here, 3 runs (s): ${HOST_SCORE:-not measured}"
 cd "$U/Documents"
 py "$T/import.log" "'$D/app/main.py' import-json '$WD\\app\\resources\\demo\\demo-2022.json' --to '$WU\\Documents\\考核2022.wjkh'"; rc=$?
@@ -179,6 +199,16 @@ ro=$WINEPREFIX/drive_c/只读文件夹; mkdir -p "$ro"; chmod 555 "$ro"
 wine "$T/$SETUP_NAME" /S "/D=C:\\只读文件夹\\$APP"; rc=$?; wineserver -w
 echo "read-only folder: exit $rc: $(setup_log)"
 check "no write permission: exit 3, one sentence, nothing left" test "$rc" = 3 -a ! -e "$ro/$APP"
+# A file that cannot be written half-way through unpacking (as when the disk fills up or another
+# program holds a file): in the chosen folder, ~new\runtime belongs to root (made by the outer part),
+# so the installer can neither clear it nor write into it.
+ln -s "$T/locked" "$WINEPREFIX/drive_c/locked"
+wine "$T/$SETUP_NAME" /S "/D=C:\\locked\\$APP"; rc=$?; wineserver -w
+msg=$(setup_log); echo "unpacking fails half-way: exit $rc: $msg"
+check "unpacking failure: installer stops (exit $rc), one sentence, no program in place" \
+  test "$rc" != 0 -a -n "$msg" -a ! -e "$T/locked/$APP/runtime" -a ! -e "$T/locked/$APP/app" -a ! -e "$T/locked/$APP/uninstall.exe"
+probe removed >/dev/null; rc=$?
+check "unpacking failure: no shortcut, association or Add/Remove entry" test "$rc" = 0
 ln -s "$T/small" "$WINEPREFIX/dosdevices/s:"
 wine "$T/$SETUP_NAME" /S "/D=S:\\$APP"; rc=$?; wineserver -w
 echo "60 MB drive: exit $rc: $(setup_log)"
