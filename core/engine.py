@@ -197,12 +197,17 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Fraction], sta
     return grade_of, notes, quotas, tuple(ties), tuple(rejected)
 
 
-def competition_ranks(totals: dict[str, Fraction]) -> dict[str, int]:
-    ordered = sorted(totals.values(), reverse=True)
-    first = {}
-    for i, value in enumerate(ordered):
-        first.setdefault(value, i + 1)
-    return {n: first[v] for n, v in totals.items()}
+def competition_ranks(totals: dict[str, Fraction], statuses: dict[str, str] | None = None) -> dict[str, int]:
+    """The year's 名次 by total (equal totals share the better place). Qualified units come first:
+    a 不合格 or disqualified unit is placed after every qualified one, whatever its total, so it
+    never shares or takes a place of the A–D order."""
+    def key(name: str) -> tuple[bool, Fraction]:
+        return (statuses is not None and statuses[name] != QUALIFIED, -totals[name])
+    ordered = sorted(totals, key=key)
+    first: dict[tuple[bool, Fraction], int] = {}
+    for i, name in enumerate(ordered):
+        first.setdefault(key(name), i + 1)
+    return {n: first[key(n)] for n in totals}
 
 
 # ------------------------------------------------------------------ the year
@@ -248,8 +253,8 @@ def _score_year(rules: RuleSet, year: Year) -> YearResult:
     totals = {name: p[4] for name, p in partial.items()}
     statuses = {name: p[5] for name, p in partial.items()}
     grade_of, notes, quotas, ties, rejected = allocate_grades(rules, year, totals, statuses)
-    rank_of = competition_ranks(totals)
+    rank_of = competition_ranks(totals, statuses)
     units = tuple(UnitResult(name, *partial[name], rank=rank_of[name], grade=grade_of[name],
                              grade_notes=tuple(notes[name]))
-                  for name in sorted(partial, key=lambda n: (-totals[n], n)))
+                  for name in sorted(partial, key=lambda n: (rank_of[n], n)))
     return YearResult(rules.id, year.year, units, quotas, ties, rejected, provisional and any_ranked)

@@ -220,7 +220,9 @@ def test_score_year_grades_tie_and_unqualified():
     assert {q.grade: (q.cap, q.count, q.used) for q in result.quotas} == {
         "A": (1, 1, 0), "B": (2, 2, 2), "C": (3, 3, 3)}
     assert [m.code for m in result.unit(NAMES[0]).grade_notes] == ["grade.tie"]
-    assert [u.rank for u in result.units][:3] == [1, 2, 2]  # the revoked 95 still ranks first by total
+    # 名次: the eight qualified units first (the two 90s share 1); the revoked 95 and the 55 after them
+    assert [u.rank for u in result.units] == [1, 1, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert result.unit(NAMES[9]).rank == 9 and result.unit(NAMES[8]).rank == 10
 
 
 def test_score_year_reports_rejected_promotions():

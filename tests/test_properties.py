@@ -243,9 +243,12 @@ def test_every_unit_gets_one_grade_and_quotas_are_never_exceeded(year):
         holders = sum(1 for u in result.units if u.grade == quota.grade)
         assert holders == quota.used <= quota.count <= caps[quota.grade]
         assert quota.count <= year.grade_quotas.get(quota.grade, quota.cap)
-    # ranks: competition ranking over totals, best first
+    # ranks: competition ranking over totals, best first, every qualified unit before the others
+    def ahead(other, sheet) -> bool:
+        qualified_first = (other.status == "qualified") - (sheet.status == "qualified")
+        return qualified_first > 0 or (qualified_first == 0 and other.total > sheet.total)
     for sheet in result.units:
-        assert sheet.rank == 1 + sum(1 for other in result.units if other.total > sheet.total)
+        assert sheet.rank == 1 + sum(1 for other in result.units if ahead(other, sheet))
     # without promotions, a higher total never gets a worse grade among qualified units
     plain = score_year(RULES, Year(year.year, year.rule_set, year.units, year.grade_quotas, ()))
     qualified = [u for u in plain.units if u.status == QUALIFIED]

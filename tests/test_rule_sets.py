@@ -434,7 +434,8 @@ def test_other_rule_set_hand_computed(rules_other):
         assert unit.total == OTHER_TOTALS[name], name
         assert unit.status == OTHER_STATUS[name], name
         assert unit.grade == OTHER_GRADES[name], name
-    assert [u.name for u in result.units] == ["甲", "乙", "丙", "戊", "丁"]
+    assert [u.name for u in result.units] == ["甲", "乙", "戊", "丁", "丙"]  # 丙 (不合格) after every qualified unit
+    assert [u.rank for u in result.units] == [1, 2, 3, 4, 5]
     assert [(q.grade, q.cap) for q in result.quotas] == [("A", 1), ("B", 1), ("C", 1)]
 
 
