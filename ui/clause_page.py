@@ -151,6 +151,7 @@ def clear_layout(layout) -> None:
 class ClausePage(QWidget):
     previous_requested = Signal()
     next_requested = Signal()
+    to_do_requested = Signal()
     problems = Signal(list)  # texts of problems that stopped an edit
 
     def __init__(self, session: Session, parent: QWidget | None = None):
@@ -300,6 +301,10 @@ class ClausePage(QWidget):
         self.next_button.clicked.connect(self._go_next)
         nav.addWidget(self.previous_button)
         nav.addStretch(1)
+        self.to_do_button = QPushButton(self.tr("下一个待办"))
+        self.to_do_button.setToolTip(self.tr("跳到下一个未完成的条款，本单位之后依次是列表中的其他单位（Ctrl+J）"))
+        self.to_do_button.clicked.connect(lambda _checked=False: self.to_do_requested.emit())
+        nav.addWidget(self.to_do_button)
         nav.addWidget(self.next_button)
         outer.addLayout(nav)
 

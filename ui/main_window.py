@@ -7,14 +7,15 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCollator, QCoreApplication, QLocale, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget,
                                QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
                                QTabWidget, QVBoxLayout, QWidget, QFileDialog)
 
-from core.assessment import Page
+from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page
 from core.dataset import Dataset, DatasetError, create_file
 from core.facts import load_year
 from core.messages import format_number, render
@@ -113,13 +114,62 @@ class StartPage(QWidget):
             self.recent.addItem(item)
 
 
+# The unit list as a worklist: what it shows (显示) and in which order (排序).
+SHOW_ALL, SHOW_NOT_STARTED, SHOW_INCOMPLETE, SHOW_DONE, SHOW_FINAL, SHOW_FAILED = (
+    "all", "not_started", "incomplete", "done", "final", "failed")
+SORT_FILE, SORT_NAME, SORT_TOTAL, SORT_GRADE, SORT_PROGRESS = "file", "name", "total", "grade", "progress"
+
+
 class UnitFilter(QSortFilterProxyModel):
+    """The unit list filtered by name and by where each unit's assessment stands, in the order chosen."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.show = SHOW_ALL
+        self.order = SORT_FILE
+        self.collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))  # 拼音 order
+
+    def set_show(self, show: str) -> None:
+        self.show = show
+        self.invalidateRowsFilter()
+
+    def set_order(self, order: str) -> None:
+        self.order = order
+        self.invalidate()
+        self.sort(0)
+
+    def _unit(self, row: int):
+        model = self.sourceModel()
+        uid = model.unit_id(row)
+        return uid, model.session, model.progress(uid)
+
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        uid, session, progress = self._unit(row)
         text = self.filterRegularExpression().pattern()
-        if not text:
-            return True
-        uid = self.sourceModel().unit_id(row)
-        return text.lower() in self.sourceModel().session.unit(uid).name.lower()
+        if text and text.lower() not in session.unit(uid).name.lower():
+            return False
+        states = set(progress.values())
+        return {SHOW_ALL: True,
+                SHOW_NOT_STARTED: NOT_STARTED in states,
+                SHOW_INCOMPLETE: INCOMPLETE in states,
+                SHOW_DONE: states == {DONE},
+                SHOW_FINAL: session.unit(uid).facts_final or session.locked(uid),
+                SHOW_FAILED: session.unit_result(uid).status != "qualified"}[self.show]
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
+        if self.order == SORT_FILE:
+            return left.row() < right.row()
+        (a, session, pa), (b, _, pb) = self._unit(left.row()), self._unit(right.row())
+        if self.order == SORT_NAME:
+            return self.collator.compare(session.unit(a).name, session.unit(b).name) < 0
+        if self.order == SORT_TOTAL:  # the best first
+            return (-session.unit_result(a).total, left.row()) < (-session.unit_result(b).total, right.row())
+        if self.order == SORT_GRADE:
+            return ((session.unit_result(a).grade, -session.unit_result(a).total, left.row())
+                    < (session.unit_result(b).grade, -session.unit_result(b).total, right.row()))
+        done_a = sum(1 for v in pa.values() if v == DONE)  # SORT_PROGRESS: the least done first
+        done_b = sum(1 for v in pb.values() if v == DONE)
+        return (done_a, left.row()) < (done_b, right.row())
 
 
 class Workspace(QWidget):
@@ -161,6 +211,27 @@ class Workspace(QWidget):
         self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.unit_list.selectionModel().currentChanged.connect(self._unit_clicked)
         self.filter.textChanged.connect(self.unit_proxy.setFilterFixedString)
+        worklist = QHBoxLayout()
+        self.show_combo = QComboBox()
+        for key, label in ((SHOW_ALL, self.tr("全部单位")), (SHOW_NOT_STARTED, self.tr("有未开始条款")),
+                           (SHOW_INCOMPLETE, self.tr("有依据不全条款")), (SHOW_DONE, self.tr("已完成")),
+                           (SHOW_FINAL, self.tr("已定稿")), (SHOW_FAILED, self.tr("不合格"))):
+            self.show_combo.addItem(label, key)
+        self.show_combo.setToolTip(self.tr("只显示这些单位"))
+        self.show_combo.currentIndexChanged.connect(
+            lambda _=0: self._keep_selection(lambda: self.unit_proxy.set_show(self.show_combo.currentData())))
+        self.order_combo = QComboBox()
+        for key, label in ((SORT_FILE, self.tr("按录入顺序")), (SORT_NAME, self.tr("按名称")),
+                           (SORT_TOTAL, self.tr("按总分")), (SORT_GRADE, self.tr("按等级")),
+                           (SORT_PROGRESS, self.tr("按进度（少的在前）"))):
+            self.order_combo.addItem(label, key)
+        self.order_combo.setToolTip(self.tr("单位列表的排序"))
+        self.order_combo.currentIndexChanged.connect(
+            lambda _=0: self._keep_selection(lambda: self.unit_proxy.set_order(self.order_combo.currentData())))
+        worklist.addWidget(self.show_combo, 1)
+        worklist.addWidget(self.order_combo, 1)
+        units_layout.addLayout(worklist)
+        self.unit_proxy.sort(0)
         units_layout.addWidget(self.unit_list, 1)
         buttons = QHBoxLayout()
         for text, slot in ((self.tr("添加"), window.add_unit), (self.tr("编辑"), window.edit_unit),
@@ -189,6 +260,7 @@ class Workspace(QWidget):
         self.clause_page = ClausePage(session)
         self.clause_page.previous_requested.connect(lambda: self.go_page(self.page_index - 1))
         self.clause_page.next_requested.connect(lambda: self.go_page(self.page_index + 1))
+        self.clause_page.to_do_requested.connect(window._next_to_do)
         self.clause_page.problems.connect(window.show_problems)
         self.splitter.addWidget(self.clause_page)
         self.splitter.setStretchFactor(2, 1)
@@ -273,6 +345,39 @@ class Workspace(QWidget):
             return
         self.page_index = row
         self.clause_page.set_context(self.unit_id, self.current_page())
+
+    def _keep_selection(self, change: Callable[[], None]) -> None:
+        """Refilter or resort the list and show the page's unit selected again (when still listed)."""
+        change()
+        if self.unit_id is not None:
+            index = self.unit_proxy.mapFromSource(self.unit_model.index(self.unit_model.row_of(self.unit_id)))
+            if index.isValid():
+                self.unit_list.blockSignals(True)
+                self.unit_list.setCurrentIndex(index)
+                self.unit_list.blockSignals(False)
+
+    def next_to_do(self) -> bool:
+        """The next clause, after the one shown, that is not 已完成: on through this unit's pages, then
+        the following units in the list's order. False when every listed unit is done."""
+        self.clause_page.pending.flush()
+        order = [self.unit_proxy.mapToSource(self.unit_proxy.index(r, 0)).row() for r in range(self.unit_proxy.rowCount())]
+        units = [self.unit_model.unit_id(row) for row in order]
+        if not units:
+            return False
+        pages = [p.id for p in self.session.pages]
+        start_unit = units.index(self.unit_id) if self.unit_id in units else 0
+        here = self.page_index if self.unit_id in units else -1
+        for step in range(len(units) + 1):
+            uid = units[(start_unit + step) % len(units)]
+            progress = self.session.progress(uid)
+            first = here + 1 if step == 0 else 0
+            last = len(pages) if step < len(units) else here + 1  # back round to the start: the pages before
+            for index in range(first, last):
+                if progress.get(pages[index], DONE) != DONE:
+                    self.select_unit(uid)
+                    self.go_page(index)
+                    return True
+        return False
 
     def go_unit(self, step: int) -> None:
         row = self.unit_list.currentIndex().row()
@@ -421,6 +526,7 @@ class MainWindow(QMainWindow):
             self._action(nav_menu, self.tr("下一条"), lambda: self._go(1), QKeySequence("Alt+Right")),
             self._action(nav_menu, self.tr("上一家单位"), lambda: self._go_unit(-1), QKeySequence("Alt+Up")),
             self._action(nav_menu, self.tr("下一家单位"), lambda: self._go_unit(1), QKeySequence("Alt+Down")),
+            self._action(nav_menu, self.tr("下一个待办"), self._next_to_do, QKeySequence("Ctrl+J")),
         ]
         for action in self.nav_actions:
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -431,6 +537,10 @@ class MainWindow(QMainWindow):
         if self.workspace:
             self.workspace.clause_page.pending.flush()
             self.workspace.go_page(self.workspace.page_index + step)
+
+    def _next_to_do(self) -> None:
+        if self.workspace is not None and not self.workspace.next_to_do():
+            self.statusBar().showMessage(self.tr("列表中所有单位的全部条款均已完成。"), 8000)
 
     def _go_unit(self, step: int) -> None:
         if self.workspace:
