@@ -19,7 +19,8 @@ def is_valid_uscc(code: str) -> bool:
 
 
 import datetime as _dt  # noqa: E402  (appended section: resident ID numbers)
-import functools as _functools  # noqa: E402
+import functools as _functools
+import re as _re  # noqa: E402
 import unicodedata as _unicodedata  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
@@ -129,6 +130,24 @@ def id_number_error(number: str, today: _dt.date) -> str | None:
 def is_valid_id_number(text: str, today: _dt.date | None = None) -> bool:
     """True for a valid 18-character number (15-digit legacy numbers are not, until converted)."""
     return len(normalise_id_number(text)) == 18 and check_id_number(text, today).error is None
+
+
+# An ID number as people write it anywhere in a text: 15 to 18 digits (half- or full-width), the
+# last one maybe an X, with single spaces or hyphens between them; whether its check digit is right
+# does not matter: it is still a person's number.
+_ID_SHAPED = _re.compile(r"(?<![0-9０-９])(?:[0-9０-９][ \u3000-]?){14,17}[0-9０-９XxＸｘ](?![0-9０-９])")
+
+
+def mask_id_like(text: str) -> str:
+    """The text with every ID-shaped sequence masked as mask_id_number masks one (first 6 and last
+    4 digits shown, separators kept); nothing else changes."""
+    def masked(found: "_re.Match[str]") -> str:
+        chars = list(found.group())
+        places = [i for i, c in enumerate(chars) if c not in " \u3000-"]
+        for i in places[6:-4]:
+            chars[i] = "*"
+        return "".join(chars)
+    return _ID_SHAPED.sub(masked, text) if isinstance(text, str) else text
 
 
 def mask_id_number(text: str, shown_first: int = 6, shown_last: int = 4) -> str:

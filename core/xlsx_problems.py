@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from core.identifiers import mask_id_number
+from core.identifiers import mask_id_like, mask_id_number
 from core.messages import Msg, render
 from core.xlsx_check import CheckResult, _shown
 from core.xlsx_read import ReadResult, column_letter
@@ -43,18 +43,29 @@ class ProblemRow:
         return f"{self.column}（{self.letter}）" if self.column and self.letter else self.column or self.letter
 
     def masked(self) -> "ProblemRow":
-        """The row with ID numbers masked (only rows of an ID-number column quote any)."""
-        if not self.id_column:
-            return self
-        params = tuple((name, _mask(value)) for name, value in self.message.params)
-        return replace(self, value=_mask(self.value), message=Msg(self.message.code, params))
+        """The row with every ID number masked, whichever column it was typed in (full-width digits,
+        spaces inside and wrong check digits included)."""
+        mask = _mask_id_column if self.id_column else _mask
+        params = tuple((name, mask(value)) for name, value in self.message.params)
+        return replace(self, value=mask(self.value), sheet=_mask(self.sheet), column=_mask(self.column),
+                       message=Msg(self.message.code, params))
 
 
 def _mask(value: Any) -> Any:
+    """ID-shaped sequences masked anywhere in a text (or in the texts of a list)."""
     if isinstance(value, str):
-        return _ID_LIKE.sub(lambda m: mask_id_number(m.group()), value)
+        return mask_id_like(value)
     if isinstance(value, (list, tuple)):
         return type(value)(_mask(v) for v in value)
+    return value
+
+
+def _mask_id_column(value: Any) -> Any:
+    """In an ID-number column, what is left of a number (11 or more digits, X or asterisks) too."""
+    if isinstance(value, str):
+        return _ID_LIKE.sub(lambda m: mask_id_number(m.group()), mask_id_like(value))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_mask_id_column(v) for v in value)
     return value
 
 

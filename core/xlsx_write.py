@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.engine import YearResult
-from core.identifiers import mask_id_number
+from core.identifiers import mask_id_like, mask_id_number
 from core.facts import Unit
 from core.matching import BaseCount, PersonVerdict, UnitMatch
 from core.messages import Msg, render
@@ -109,8 +109,9 @@ def _form_head(ws: Worksheet, annex: int, width: int, rules: RuleSet, unit: str,
 
 
 def _table(ws: Worksheet, row: int, columns: Sequence[FormColumn], records: Sequence[Any],
-           blank_rows: int) -> int:
-    """Header row plus one bordered row per record (or blank_rows empty ones). Returns the next row."""
+           blank_rows: int, show_full: bool = False) -> int:
+    """Header row plus one bordered row per record (or blank_rows empty ones). Returns the next row.
+    Unless `show_full`, an ID number typed into any text (a remark, a name cell) is masked too."""
     for c, column in enumerate(columns, start=1):
         _boxed(ws, row, c, t(column.header), header=True)
         ws.column_dimensions[get_column_letter(c)].width = column.width
@@ -125,6 +126,8 @@ def _table(ws: Worksheet, row: int, columns: Sequence[FormColumn], records: Sequ
                 value = i + 1
             elif record is not None and column.value is not None:
                 value = column.value(record)
+                if isinstance(value, str) and not show_full:
+                    value = mask_id_like(value)
             else:
                 value = None
             fmt = DATE_FORMAT if isinstance(value, dt.date) else None
@@ -241,7 +244,7 @@ def _annex2(ws, rules, unit, year, *, records, show_full, blank_rows, **_):
     columns = _arrival_columns(show_full)
     row = _form_head(ws, 2, len(columns), rules, unit, year)
     header = row
-    row = _table(ws, row, columns, list(records), blank_rows)
+    row = _table(ws, row, columns, list(records), blank_rows, show_full)
     _footer(ws, row, len(columns), [t("form.sign_employer"), t("form.sign_unit")])
     _page_setup(ws, f"{header}:{header}", landscape=True)
 
@@ -263,7 +266,7 @@ def _annex4(ws, rules, unit, year, *, records, show_full, blank_rows, **_):
     columns = _placement_columns(show_full)
     row = _form_head(ws, 4, len(columns), rules, unit, year)
     header = row
-    row = _table(ws, row, columns, list(records), blank_rows)
+    row = _table(ws, row, columns, list(records), blank_rows, show_full)
     _footer(ws, row, len(columns), [t("form.sign_employer"), t("form.sign_unit")])
     _page_setup(ws, f"{header}:{header}", landscape=True)
 
@@ -462,7 +465,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         _merged_line(sheet, 1, 1, width, t("summary.unconfirmed_title", unit=unit.name, year=year_result.year),
                      size=14, bold=True, align=CENTER, height=28)
         _merged_line(sheet, 2, 1, width, t("summary.unconfirmed_count", count=len(people)))
-        end = _table(sheet, 3, person_columns, people, blank_rows=0)
+        end = _table(sheet, 3, person_columns, people, blank_rows=0, show_full=show_full_id_numbers)
         if not people:
             _merged_line(sheet, end, 1, width, t("summary.none"))
         _page_setup(sheet, "3:3", landscape=True)
