@@ -42,7 +42,7 @@ if [ "${1:-}" != "--inner" ]; then
   x86_64-w64-mingw32-gcc -shared -O2 -s -o "$T/shims/bcryptprimitives.dll" \
     "$HERE/wine-shims/bcryptprimitives.c" "$HERE/wine-shims/bcryptprimitives.def" -ladvapi32
   x86_64-w64-mingw32-gcc -shared -O2 -s -o "$T/shims/leye-test-uisettings.dll" "$HERE/wine-shims/uisettings.c"
-  cp "$HERE/wine-shims/probe.py" "$HERE/wine-shims/grab_window.py" "$T/shims/"
+  cp "$HERE/wine-shims/probe.py" "$T/shims/"
   cp "$setup" "$T/"
   version=$(sed -n 's/.*-\([0-9][^-]*\)-win64-setup\.exe$/\1/p' <<<"$setup")
   # An older version of the same program, to update from: the staged tree under another number.
