@@ -15,7 +15,8 @@
 #
 # Needs: Debian 12 (or similar) as root, network to Debian's archive, Ubuntu's archive (amd64) and
 # PyPI, and the tools debootstrap, dpkg-dev, patchelf, python3 with pip, git. The build systems
-# (chroots), sources and wheels are kept under build/linux/ and reused; LEYE_CLEAN=1 rebuilds Python.
+# (chroots), sources and wheels are kept under build/linux/ (LEYE_BUILD_DIR) and reused; LEYE_CLEAN=1
+# rebuilds Python. LEYE_DIST_DIR: where the package goes instead of dist/.
 # Environment: JOBS (parallel compile jobs, default 2); LEYE_REUSE_DEPS=1 keeps the static libraries
 # of the last Python build (only the CPython step is redone).
 set -euo pipefail
@@ -34,8 +35,8 @@ esac
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 here=$repo/installer/linux
-build=$repo/build/linux
-dist=$repo/dist
+build=${LEYE_BUILD_DIR:-$repo/build/linux}
+dist=${LEYE_DIST_DIR:-$repo/dist}
 name=leye-wujiang-assessment
 version=$(git -C "$repo" show HEAD:pyproject.toml | sed -n 's/^version *= *"\(.*\)"/\1/p' | head -1)
 [ -n "$version" ] || { echo "build-deb: no version in pyproject.toml" >&2; exit 2; }
