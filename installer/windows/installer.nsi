@@ -81,7 +81,7 @@ Var OldDir
 Var OldVer
 Var MadeDir
 
-; ------------------------------------------------------------------ helpers
+; ------------------------------------------------------------------ shared functions
 
 ; One Chinese sentence: shown (not in silent mode), appended to %TEMP%\leye-wujiang-setup.log,
 ; and the installer ends with the given exit code.
