@@ -146,6 +146,8 @@ cross=()
 [ -n "$host" ] && cross=(--host="$host" --build=x86_64-linux-gnu --with-build-python="$buildpy"
                         ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no ac_cv_buggy_getaddrinfo=no)
 export PKG_CONFIG_LIBDIR=$deps/lib/pkgconfig PKG_CONFIG_PATH=$deps/lib/pkgconfig
+# --no-as-needed: Ubuntu's gcc links --as-needed, which would drop the libm/libpthread/libdl that the
+# static libraries (SQLite, OpenSSL) need, as they come after them on configure's test lines.
 python_configure "${cross[@]}" --prefix="$prefix" --with-openssl="$deps" --with-system-expat --with-system-ffi \
   CC="$cc" CPPFLAGS="-I$deps/include" LDFLAGS="-Wl,--no-as-needed -L$deps/lib" LIBS="-lpthread -ldl -lm" \
   ZLIB_CFLAGS="-I$deps/include" ZLIB_LIBS="-L$deps/lib -lz" \
@@ -160,7 +162,6 @@ make install DESTDIR="$out" >"$work/python-install.log" 2>&1 || { tail -40 "$wor
 # The modules setup could not build are listed at the end of the build log; the ones we need must be there.
 grep -A12 'necessary bits to build these optional modules' "$work/python-make.log" >&2 || true
 grep -A12 'Failed to build these modules' "$work/python-make.log" >&2 && exit 1
-# (Ubuntu's gcc links --as-needed: the static libraries' libm/libpthread needs must stay on the line.)
 for m in _sqlite3 _ssl _hashlib _ctypes pyexpat _elementtree _lzma _bz2 zlib _decimal _json _socket select \
          _multiprocessing _posixsubprocess _struct binascii math unicodedata array _datetime _zoneinfo; do
   ls "$out$prefix"/lib/python3.11/lib-dynload/"$m".cpython-311-*.so >/dev/null 2>&1 ||
