@@ -22,12 +22,15 @@ from pathlib import Path
 
 from core.dataset import Dataset, DatasetError
 from core.messages import Msg, render
-from core.signing import SigningError, create_key, default_key_dir, import_key, load_signer, verification_lines, verify_pdf
+from core.signing import (SigningError, colon_hex, create_key, default_key_dir, import_key, key_certificate,
+                          load_signer, verification_lines, verify_pdf)
+from core.trust import add_trusted, certificates_in, remove_trusted, trusted, trusted_certificates
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_VERIFIED = 1
+EXIT_UNTRUSTED = 3  # intact, but the signer is not trusted on this computer
 PASSWORD_ENV = "LEYE_SIGN_PASSWORD"
-COMMANDS = ("export-pdf", "verify", "make-key", "import-key", "reopen")
+COMMANDS = ("export-pdf", "verify", "make-key", "import-key", "reopen", "trust")
 
 
 def quiet_libraries() -> None:
@@ -133,9 +136,10 @@ def command_verify(args: argparse.Namespace) -> int:
         except DatasetError as exc:
             return fail(render(exc.msg))
         from core.dataset import normal_fingerprint
-        result = verify_pdf(data, name=path.name, known=lambda fp: normal_fingerprint(fp) in known)
+        result = verify_pdf(data, name=path.name, known=lambda fp: normal_fingerprint(fp) in known,
+                            trusted=trusted_certificates())
     else:
-        result = verify_pdf(data, name=path.name)
+        result = verify_pdf(data, name=path.name, trusted=trusted_certificates())
     if result.problems:
         return fail(render(result.problems[0].message))
     dataset = Path(args.dataset).name if args.dataset else None
@@ -145,6 +149,8 @@ def command_verify(args: argparse.Namespace) -> int:
         return fail(say("pdf.verify_failed_modified", file=path.name), EXIT_NOT_VERIFIED)
     if result.known is False:
         return fail(say("pdf.verify_failed_unknown", file=path.name, dataset=dataset), EXIT_NOT_VERIFIED)
+    if not result.trusted:
+        return fail(say("pdf.verify_failed_untrusted", file=path.name), EXIT_UNTRUSTED)
     return 0
 
 
@@ -160,6 +166,7 @@ def command_make_key(args: argparse.Namespace) -> int:
         info = create_key(target, args.name, secret, organisation=args.organisation or "")
     except SigningError as exc:
         return fail(render(exc.msg))
+    add_trusted(key_certificate(info.path, secret))  # one's own key: its signatures are trusted here
     print(say("pdf.key_made", file=str(info.path), subject=info.subject, fingerprint=info.fingerprint))
     return 0
 
@@ -173,7 +180,52 @@ def command_import_key(args: argparse.Namespace) -> int:
         info = import_key(args.source, Path(args.to) if args.to else default_key_dir(), secret)
     except SigningError as exc:
         return fail(render(exc.msg))
+    add_trusted(key_certificate(info.path, secret))
     print(say("pdf.key_imported", file=str(info.path), subject=info.subject, fingerprint=info.fingerprint))
+    return 0
+
+
+def command_trust(args: argparse.Namespace) -> int:
+    """trust list | trust add FILE [--yes] | trust remove FINGERPRINT"""
+    quiet_libraries()
+    if args.action == "list":
+        found = trusted()
+        for item in found:
+            print(say("trust.listed", subject=item.subject, fingerprint=item.fingerprint,
+                      kind=say("trust.kind_authority" if item.authority else "trust.kind_signer")))
+        if not found:
+            print(say("trust.none"))
+        return 0
+    if args.action == "remove":
+        if not args.target:
+            return fail(say("trust.not_found", fingerprint=""))
+        gone = remove_trusted(args.target)
+        if gone is None:
+            return fail(say("trust.not_found", fingerprint=args.target))
+        print(say("trust.removed", subject=gone.subject, fingerprint=gone.fingerprint))
+        return 0
+    path = Path(args.target or "")
+    if not path.is_file():
+        return fail(say("cli.file_not_found", path=str(path)))
+    try:
+        certs = certificates_in(path)
+    except SigningError as exc:
+        return fail(render(exc.msg))
+    if not args.yes:
+        print(say("trust.confirm"))
+        for cert in certs:
+            print("  " + say("trust.listed", subject=cert.subject.native.get("common_name", ""),
+                             fingerprint=colon_hex(cert.sha256), kind=""))
+        try:
+            answer = input("[y/N] ").strip().lower()
+        except EOFError:
+            answer = ""
+        if answer not in ("y", "yes", "是"):
+            return fail(say("trust.cancelled"))
+    for cert in certs:
+        item = add_trusted(cert)
+        print(say("trust.added", subject=item.subject, fingerprint=item.fingerprint,
+                  authority=say("trust.added_authority") if item.authority else ""))
     return 0
 
 
@@ -232,6 +284,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("source", help=".p12 文件")
     imp.add_argument("--to", help=f"密钥文件夹；省略时为 {default_key_dir()}")
     imp.set_defaults(run=command_import_key)
+
+    tru = commands.add_parser("trust", help="本机信任的证书：list 列出；add 文件 信任证书文件或已签名 PDF 的签名人；remove 指纹 取消信任")
+    tru.add_argument("action", choices=("list", "add", "remove"), help="list 列出；add 添加；remove 取消")
+    tru.add_argument("target", nargs="?", help="add：证书文件（.cer/.crt/.pem）或已签名的 PDF；remove：证书指纹")
+    tru.add_argument("--yes", action="store_true", help="add 时不再询问")
+    tru.set_defaults(run=command_trust)
 
     reo = commands.add_parser("reopen", help="解除签名定稿对运营单位数据的锁定（须填写理由，记入审计）")
     reo.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")

@@ -32,7 +32,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from core.messages import Msg, render
 from core.pdf_fonts import FontFile, Fonts
@@ -220,6 +220,11 @@ def _info(path: Path, cert) -> KeyInfo:
                    colon_hex(cert.sha256), cert.not_valid_after)
 
 
+def key_certificate(path: str | Path, password: str):
+    """The key's own certificate (asn1crypto), e.g. to trust it on this computer."""
+    return _load(Path(path), password).signing_cert
+
+
 def key_info(path: str | Path, password: str) -> KeyInfo:
     return _info(Path(path), _load(Path(path), password).signing_cert)
 
@@ -367,7 +372,8 @@ class KeySigner:
         """Room for the signature container: the certificates it embeds, the signature and the signed
         attributes, with a margin (saves pyHanko's trial signature that estimates it)."""
         certs = [self._signer.signing_cert] + list(self._signer.cert_registry)
-        return 6144 + sum(len(c.dump()) for c in certs)
+        size = 6144 + sum(len(c.dump()) for c in certs)
+        return size + size % 2  # pyHanko wants an even number (a bureau key with its CA chain can make it odd)
 
 
 def load_signer(path: str | Path, password: str) -> KeySigner:
@@ -390,6 +396,8 @@ class SignatureCheck:
     known: bool | None  # the certificate is one the dataset knows (None: no dataset to ask)
     reason: str = ""
     location: str = ""
+    trusted: bool | None = None  # the user trusts the signer (core/trust.py); None: not asked
+    authority: str = ""  # the trusted issuing authority the certificate chains to, if that is why
 
     @property
     def unchanged(self) -> bool:
@@ -416,9 +424,42 @@ class Verification:
             return None
         return all(s.known for s in self.signatures)
 
+    @property
+    def trusted(self) -> bool | None:
+        """Every signer trusted (None when trust was not asked)."""
+        if not self.signatures or any(s.trusted is None for s in self.signatures):
+            return None
+        return all(s.trusted for s in self.signatures)
 
-def verify_pdf(data: bytes, *, name: str = "", known: Callable[[str], bool] | None = None) -> Verification:
-    """Check every signature of a PDF. `known(fingerprint)` says whether the dataset knows a certificate."""
+
+def _trust_of(sig, fingerprint: str, trusted: Sequence | None) -> tuple[bool | None, str]:
+    """(whether the user trusts the signer, the authority that makes it so): its own certificate
+    trusted, or one chaining to a trusted issuing authority. (None, "") when trust was not asked."""
+    if trusted is None:
+        return None, ""
+    if fingerprint and fingerprint in {colon_hex(c.sha256) for c in trusted}:
+        return True, ""
+    authorities = [c for c in trusted if c.basic_constraints_value is not None
+                   and c.basic_constraints_value.native.get("ca")]
+    if not authorities or not fingerprint:
+        return False, ""
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    try:
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=authorities, allow_fetching=False))
+        if status.trusted:
+            issuer = sig.signer_cert.issuer.native.get("common_name", "")
+            return True, issuer
+    except Exception:  # noqa: BLE001 - no path to a trusted authority
+        pass
+    return False, ""
+
+
+def verify_pdf(data: bytes, *, name: str = "", known: Callable[[str], bool] | None = None,
+               trusted: Sequence | None = None) -> Verification:
+    """Check every signature of a PDF. `known(fingerprint)` says whether the dataset knows a
+    certificate; `trusted` are the certificates the user trusts (core/trust.py), and with them each
+    signature says whether its signer is trusted."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -456,12 +497,13 @@ def verify_pdf(data: bytes, *, name: str = "", known: Callable[[str], bool] | No
             reason, location = str(sig_object.get("/Reason", "")), str(sig_object.get("/Location", ""))
         except Exception:
             reason = location = ""
+        is_trusted, authority = _trust_of(sig, fingerprint, trusted)
         checks.append(SignatureCheck(
             field=sig.field_name or "", intact=intact and valid, whole_file=whole, accepted_update=accepted,
             signer=subject.get("common_name", ""), organisation=subject.get("organization_name", ""),
             signed_at=signed_at, fingerprint=fingerprint,
             known=None if known is None or not fingerprint else bool(known(fingerprint)),
-            reason=reason, location=location))
+            reason=reason, location=location, trusted=is_trusted, authority=authority))
     return Verification(name, tuple(checks))
 
 
@@ -470,7 +512,12 @@ def verification_lines(v: Verification, dataset: str | None = None) -> list[str]
     lines = []
     if v.problems:
         return [render(p.message) for p in v.problems]
-    lines.append(t("pdf.verify_intact", file=v.file) if v.intact else t("pdf.verify_modified", file=v.file))
+    if not v.intact:
+        lines.append(t("pdf.verify_modified", file=v.file))
+    elif v.trusted is None:
+        lines.append(t("pdf.verify_intact", file=v.file))
+    else:
+        lines.append(t("pdf.verify_intact_trusted" if v.trusted else "pdf.verify_intact_untrusted", file=v.file))
     for i, s in enumerate(v.signatures, start=1):
         state = (t("pdf.verify_sig_intact") if s.intact and s.whole_file else
                  t("pdf.verify_sig_appended") if s.intact else t("pdf.verify_sig_broken"))
@@ -479,6 +526,9 @@ def verification_lines(v: Verification, dataset: str | None = None) -> list[str]
         when = s.signed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") if s.signed_at else "—"
         lines.append(t("pdf.verify_time", time=when))
         lines.append(t("pdf.verify_fingerprint", fingerprint=s.fingerprint))
+        if s.trusted is not None:
+            lines.append(t("pdf.verify_trusted_by", authority=s.authority) if s.trusted and s.authority else
+                         t("pdf.verify_trusted") if s.trusted else t("pdf.verify_untrusted", signer=s.signer))
         if s.reason:
             lines.append(t("pdf.verify_reason", reason=s.reason))
         if s.known is None:

@@ -19,7 +19,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton  # noqa: E402
 
 from core.dataset import normal_fingerprint  # noqa: E402
-from core.signing import key_info, verify_pdf  # noqa: E402
+from core.pdf_export import Exporter  # noqa: E402
+from core.signing import key_info, load_signer, verify_pdf  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.test_desktop import SHOTS, shot, type_chinese, window  # noqa: E402,F401  (window is a fixture)
 from tests.test_signing import flip_inside_signed_range  # noqa: E402
@@ -306,9 +307,10 @@ def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, 
     result = dialog.results[signed]
     assert result.intact and result.known
     verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
-    assert verdicts == ["完好：签名后未被改动"]
+    assert verdicts == ["完好且签名人可信：签名后未被改动"]  # one's own key, made in the app, is trusted here
     texts = " ".join(label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop)))
     assert "李四（吴江区人社局）" in texts and "是，与本年度数据文件登记的证书一致" in texts
+    assert "可信（本机信任此证书）" in texts
     assert result.signatures[0].fingerprint[:20] in texts
     shot_over(window, dialog, "verify-dialog-intact")
 
@@ -324,6 +326,39 @@ def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, 
     alone = VerifyDialog(None, None, window)
     assert drop(alone, [signed])
     assert alone.worker.wait(60) and alone.results[signed].intact and alone.results[signed].known is None
+
+
+def test_a_stranger_s_signature_is_unconfirmed_until_the_assessor_trusts_it(qtbot, demo, profile, tmp_path):
+    from core.signing import create_key
+    from ui.pdf_dialogs import VerifyDialog
+    window = demo
+    stranger = tmp_path / "张三.p12"
+    create_key(stranger, "张三", "正确的密码-2022", organisation="吴江区人社局")  # made elsewhere: not trusted here
+    done, _ = Exporter(window.session.ds).summary(signer=load_signer(stranger, "正确的密码-2022"))
+    sheet = tmp_path / "别处签名的汇总表.pdf"
+    sheet.write_bytes(done.pdf)
+    dialog = VerifyDialog(None, None, window)
+    dialog.show()
+    assert drop(dialog, [sheet]) and dialog.worker.wait(60)
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
+    assert verdicts[0].startswith("完好但签名人未经确认")
+    shot_over(window, dialog, "verify-dialog-untrusted")
+    button = next(b for b in dialog.findChildren(QPushButton) if b.text() == "信任此签名人的证书…")
+    seen = []
+
+    def trust(box: QMessageBox) -> None:
+        seen.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    state = answer_modal(QMessageBox, trust)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert dialog.results[sheet].signatures[0].fingerprint.replace(":", "")[:16] in seen[0].replace(":", "").replace("\n", "")
+    qtbot.waitUntil(lambda: sheet in dialog.results and dialog.results[sheet].trusted, timeout=10000)
+    QApplication.processEvents()
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict") if label.parent() is not None
+                and label.parent().parent() is not None]
+    assert verdicts == ["完好且签名人可信：签名后未被改动"], verdicts
+    shot_over(window, dialog, "verify-dialog-trusted")
 
 
 # ------------------------------------------------------------------ bulk export in a worker

@@ -102,10 +102,14 @@ def test_a_signed_sheet_verifies_and_a_flipped_byte_is_reported_as_modified(tmp_
     pages = render_pages(out, "test-signed-sheet")
     assert all(ink(png) > 0.005 for png in pages)
 
-    verified = run("verify", str(out), "--dataset", str(path))
+    profile = {"XDG_CONFIG_HOME": str(tmp_path / "profile")}
+    untrusted = run("verify", str(out), "--dataset", str(path), env=profile)
+    assert untrusted.returncode == 3 and "签名人未经确认" in untrusted.stdout  # intact, but nobody trusted 张三 here
+    assert run("trust", "add", str(out), "--yes", env=profile).returncode == 0
+    verified = run("verify", str(out), "--dataset", str(path), env=profile)
     assert verified.returncode == 0, verified.stderr
     assert "签名完好" in verified.stdout and "张三" in verified.stdout and fingerprint in verified.stdout
-    assert "登记的证书一致" in verified.stdout
+    assert "登记的证书一致" in verified.stdout and "签名人可信" in verified.stdout
 
     result = verify_pdf(out.read_bytes(), name=out.name)
     assert result.intact and result.signatures[0].whole_file and result.signatures[0].signer == "张三"
@@ -147,8 +151,10 @@ def test_verify_says_whether_the_dataset_knows_the_certificate(tmp_path, key):
     done = run("export-pdf", "record", "--dataset", str(known_year), "--unit", UNIT, "--out", str(out),
                "--sign", str(key), env=ENV)
     assert done.returncode == 0, done.stderr
-    assert run("verify", str(out), "--dataset", str(known_year)).returncode == 0
-    unknown = run("verify", str(out), "--dataset", str(other_year))
+    profile = {"XDG_CONFIG_HOME": str(tmp_path / "profile")}
+    assert run("trust", "add", str(out), "--yes", env=profile).returncode == 0
+    assert run("verify", str(out), "--dataset", str(known_year), env=profile).returncode == 0
+    unknown = run("verify", str(out), "--dataset", str(other_year), env=profile)
     assert unknown.returncode == 1 and "不是" in unknown.stdout and len(unknown.stderr.strip().splitlines()) == 1
     with Dataset.open(known_year, read_only=True) as ds:
         plain, _ = Exporter(ds).summary()

@@ -29,8 +29,9 @@ from core.pdf_batch import Outcome, Request, Written, export_batch
 from core.pdf_sheets import RECORD, SHEET, SUMMARY, Visit
 from core.problems import Problem
 from core.session import Session
-from core.signing import (KeyInfo, KeySigner, Verification, create_key, default_key_dir, import_key,
-                          load_signer, verify_pdf)
+from core.signing import (KeyInfo, KeySigner, SigningError, Verification, create_key, default_key_dir, import_key,
+                          key_certificate, load_signer, verify_pdf)
+from core.trust import add_trusted, certificates_in, trusted_certificates
 from ui.dialogs import error_label, safe_file_name
 from ui.models import problems_text
 from ui.pdf_actions import ALL_SHEETS  # every unit's score sheet, into a folder
@@ -39,6 +40,7 @@ from ui.worker import Job, Worker, progress_dialog
 KEY_SETTING = "signing/key"
 FOLDER_SETTING = "pdf/folder"
 GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#9a5b00"
+WARN = "#b45f06"  # intact, but the signer is not trusted
 MIN_PASSWORD = 6
 
 
@@ -71,11 +73,15 @@ def set_preferred_key(path: Path) -> None:
 
 
 def make_key_job(job: Job, path: Path, name: str, password: str, organisation: str) -> KeyInfo:
-    return create_key(path, name, password, organisation=organisation)
+    info = create_key(path, name, password, organisation=organisation)
+    add_trusted(key_certificate(info.path, password))  # one's own key: its signatures are trusted here
+    return info
 
 
 def import_key_job(job: Job, source: Path, password: str) -> KeyInfo:
-    return import_key(source, default_key_dir(), password)
+    info = import_key(source, default_key_dir(), password)
+    add_trusted(key_certificate(info.path, password))
+    return info
 
 
 class NewKeyDialog(QDialog):
@@ -699,7 +705,7 @@ def verify_job(job: Job, paths: list[Path], known: frozenset[str] | None) -> int
             job.produce((path, Verification(path.name, (), (
                 Problem(path.name, "", "", Msg.of("cli.file_not_found", path=str(path))),))))
             continue
-        job.produce((path, verify_pdf(data, name=path.name, known=check)))
+        job.produce((path, verify_pdf(data, name=path.name, known=check, trusted=trusted_certificates())))
     return len(paths)
 
 
@@ -813,9 +819,12 @@ class VerifyDialog(QDialog):
         if v.problems:
             verdict.setText(self.tr("无法校验"))
             colour = NEUTRAL
-        elif v.intact:
-            verdict.setText(self.tr("完好：签名后未被改动"))
+        elif v.intact and v.trusted:
+            verdict.setText(self.tr("完好且签名人可信：签名后未被改动"))
             colour = GOOD
+        elif v.intact:
+            verdict.setText(self.tr("完好但签名人未经确认：签名证书不在本机信任的证书中，任何人都能以同一姓名生成证书"))
+            colour = WARN
         else:
             verdict.setText(self.tr("已被修改：签名后文件内容发生了变化，不可作为正式文件使用"))
             colour = BAD
@@ -853,8 +862,44 @@ class VerifyDialog(QDialog):
             if s.known is False:
                 known.setStyleSheet(f"color: {BAD};")
             form.addRow(self.tr("证书已登记"), known)
+            trust = self._wrapped(
+                self.tr("可信（证书由本机信任的颁发机构“{authority}”签发）").format(authority=s.authority) if s.trusted and s.authority
+                else self.tr("可信（本机信任此证书）") if s.trusted
+                else self.tr("未经确认（本机未信任此证书）"))
+            if not s.trusted:
+                trust.setStyleSheet(f"color: {WARN};")
+            form.addRow(self.tr("签名人身份"), trust)
             card_layout.addLayout(form)
+            if s.intact and not s.trusted and s.fingerprint:
+                button = QPushButton(self.tr("信任此签名人的证书…"))
+                button.clicked.connect(lambda _checked=False, path=path, n=n - 1: self.trust_signer(path, n))
+                card_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         self.cards.insertWidget(self.cards.count() - 1, card)
+
+    def trust_signer(self, path: Path, index: int) -> bool:
+        """After the assessor confirms the signer and fingerprint (checked with the signer by phone or
+        in person), the certificate is trusted on this computer and the file checked again."""
+        try:
+            cert = certificates_in(path)[index]
+        except (SigningError, IndexError, OSError):
+            return False
+        s = self.results[path].signatures[index]
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("信任签名人"),
+                          self.tr("请先与签名人本人核对证书指纹，确认无误后再信任。\n\n签名人：{signer}\n证书指纹（SHA-256）：\n{fp}\n\n"
+                                  "信任后，此证书签名的文件在本机显示为“签名人可信”。").format(
+                              signer=f"{s.signer}（{s.organisation}）" if s.organisation else s.signer, fp=s.fingerprint),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("信任"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return False
+        add_trusted(cert)
+        shown = list(self.results) or [path]
+        self.clear()
+        worker = self.verify_files(shown)
+        if worker is not None:
+            worker.wait(60)
+        return True
 
     @staticmethod
     def _wrapped(text: str) -> QLabel:
