@@ -218,8 +218,14 @@ def test_launchers_run_the_bundled_python_on_main_py(tmp_path):
     wjkh = (tmp_path / "wjkh.cmd").read_bytes()
     assert wjkh == b'@"%~dp0runtime\\python.exe" "%~dp0app\\main.py" %*\r\n'
     console = (tmp_path / "乐业吴江考核-命令行.cmd").read_bytes()
-    assert b"%USERPROFILE%\\Documents" in console and b"wjkh --help" in console
     assert console.isascii()  # cmd.exe reads batch files in the OEM code page
+    assert b'set "PATH=%~dp0;%PATH%"' in console and console.endswith(b"cmd /k\r\n")
+    # the intro the console prints, through the bundled python.exe, from \\u escapes
+    line = next(l for l in console.decode("ascii").splitlines() if l.startswith('"%~dp0runtime\\python.exe" -c '))
+    code = line.split(" -c ", 1)[1]
+    assert code.startswith('"') and code.endswith('"') and "%" not in code
+    shown = subprocess.run([sys.executable, "-c", code[1:-1]], capture_output=True, encoding="utf-8").stdout
+    assert shown.startswith("乐业吴江考核 命令行。") and "wjkh score 年度文件.wjkh" in shown and "核对电子签名" in shown
 
 
 def test_font_and_its_licence_are_staged(tmp_path):

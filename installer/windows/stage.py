@@ -239,17 +239,34 @@ def copy_font(font_dir: Path, fonts: Path) -> None:
     (fonts / "wqy-zenhei-LICENSE.txt").write_text("\r\n".join("\n".join(text).splitlines()) + "\r\n", encoding="utf-8")
 
 
+CONSOLE_INTRO = """乐业吴江考核 命令行。命令写出的文件默认保存在当前文件夹（从开始菜单打开时是“文档”）。
+常用命令：
+  wjkh score 年度文件.wjkh              查看考核结果（不写文件名时为演示年度）
+  wjkh import-json 年度.json --to 年度文件.wjkh
+  wjkh export-pdf sheet --dataset 年度文件.wjkh --unit 单位名称 --out 评分表.pdf --sign 密钥.p12
+  wjkh verify 评分表.pdf                核对电子签名
+  wjkh --help                           全部命令；在命令后加 --help 查看该命令的说明
+"""
+
+
 def write_launchers(stage: Path) -> None:
     # wjkh.cmd: the command line (`wjkh score`, `wjkh export-pdf …`) from any console.
     (stage / "wjkh.cmd").write_bytes(
         b'@"%~dp0runtime\\python.exe" "%~dp0app\\main.py" %*\r\n')
-    # The console the Start menu opens: wjkh on the PATH, in the user's Documents, the commands listed.
+    # The console the Start menu opens: wjkh on the PATH, a Chinese intro. The shortcut starts it in
+    # the user's Documents (NSIS resolves the real folder, redirected or not); opened from the
+    # program folder itself it moves to the user's profile, so nothing is written among the program.
+    # cmd.exe reads a batch file in the OEM code page, so the file is ASCII and Python prints the
+    # intro from \\u escapes (through the console's Unicode interface).
+    intro = CONSOLE_INTRO.encode("unicode_escape").decode("ascii").replace("'", "\\'")
+    if "%" in intro or '"' in intro:
+        raise SystemExit("stage: the console intro must not contain % or double quotes")
     (stage / "乐业吴江考核-命令行.cmd").write_bytes(
         b"@echo off\r\n"
         b'set "PATH=%~dp0;%PATH%"\r\n'
-        b'cd /d "%USERPROFILE%\\Documents" 2>nul || cd /d "%USERPROFILE%"\r\n'
-        b"call wjkh --help\r\n"
-        b"cmd /k\r\n")
+        b'if /i "%CD%\\"=="%~dp0" cd /d "%USERPROFILE%"\r\n'
+        + f"\"%~dp0runtime\\python.exe\" -c \"print('{intro}')\"\r\n".encode("ascii")
+        + b"cmd /k\r\n")
 
 
 def tree_size(path: Path) -> tuple[int, int]:

@@ -150,6 +150,12 @@ times=""
 for i in 1 2 3; do t0=$(date +%s.%N); py "$T/pass.log" "-c pass"; times+="$(secs "$t0") "; done
 echo "python.exe -c pass under Wine (Wine's own start-up), 3 runs (s): $times"
 echo "score, .venv/bin/python main.py here, 3 runs (s): ${HOST_SCORE:-not measured}"
+script -qec "wine cmd /c '$WD\\wjkh.cmd' score" "$T/raw.log" >/dev/null; rc=$?
+check "wjkh.cmd score (the command of the command-line window), exit $rc" grep -q "等级名额" "$T/raw.log"
+timeout 30 script -qec "wine cmd /c '$WD\\乐业吴江考核-命令行.cmd'" "$T/raw.log" </dev/null >/dev/null
+sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; /^Script /d' "$T/raw.log" | tr -d '\r' | grep -v '^$' | head -4
+check "the command-line window's Chinese introduction" grep -q "常用命令" "$T/raw.log"
+wineserver -k; sleep 1
 cd "$U/Documents"
 py "$T/import.log" "'$D/app/main.py' import-json '$WD\\app\\resources\\demo\\demo-2022.json' --to '$WU\\Documents\\考核2022.wjkh'"; rc=$?
 cat "$T/import.log"; check "import-json to Documents\\考核2022.wjkh" test "$rc" = 0 -a -f "$U/Documents/考核2022.wjkh"
