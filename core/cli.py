@@ -92,6 +92,9 @@ def command_score(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(say("cli.file_not_found", path=str(path)), file=sys.stderr)
         return EXIT_BAD_INPUT
+    if not is_sqlite(path) and path.suffix.lower() in (".wjkh", ".sqlite"):  # named as a year file, but not one
+        print(say("dataset.not_dataset", file=path.name), file=sys.stderr)
+        return EXIT_BAD_INPUT
     if is_sqlite(path):
         if args.rules:
             print(say("dataset.rules_option"), file=sys.stderr)

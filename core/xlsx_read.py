@@ -368,6 +368,8 @@ def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
         raise _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_zip")))
     if kind not in ("xlsx", "ods", "xls"):
         raise _Unreadable(Msg.of("excel.wrong_type", found=Msg.of(f"excel.type_{kind}")))
+    if kind == "xls" and path.suffix.lower() != ".xls":  # the reader goes by the name: it would speak of zip records
+        raise _Unreadable(Msg.of("excel.xls_renamed", suffix=path.suffix or "（无）"))
     if kind == "xlsx":  # before the reader: a workbook beyond the limits would exhaust the memory
         exceeded = check_xlsx(path)
         if exceeded is not None:

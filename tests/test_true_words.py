@@ -1,0 +1,33 @@
+"""Files that are not what their names say get a true sentence: a random or empty .sqlite / .wjkh is
+"不是本程序的年度数据文件" (not a JSON error), an old .xls renamed .xlsx says so (not a zip error)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.xlsx_read import OLE2_MAGIC, XLS_STREAMS, read_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name,content", [("random.sqlite", bytes(range(256)) * 12), ("empty.wjkh", b""),
+                                          ("text.sqlite", "年度数据".encode())])
+def test_score_on_a_file_named_as_a_year_that_is_none(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "score", str(path)], capture_output=True,
+                          text=True, encoding="utf-8")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"{name} 不是本程序的年度数据文件，未作任何改动。"
+    assert "JSON" not in done.stderr + done.stdout and path.read_bytes() == content
+
+
+def test_an_old_xls_renamed_xlsx_is_named_as_such(tmp_path):
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(OLE2_MAGIC + b"\0" * 504 + XLS_STREAMS[0] + b"\0" * 2000)
+    result = read_workbook(path, "arrivals")
+    [problem] = result.problems
+    assert "旧版 Excel（.xls）" in problem.text() and "另存为 .xlsx" in problem.text()
+    assert "EOCD" not in problem.text()
