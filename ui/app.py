@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QStandardPaths, Qt, QTimer, QTranslator
-from PySide6.QtGui import QFont, QGuiApplication, QIcon
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from core import tomlcache
@@ -65,6 +65,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(icon)
         app._leye_input_guard = install_input_guard(app)  # the wheel and Ctrl+Z never change a fact by accident
         QGuiApplication.setDesktopFileName("leye-wujiang")  # the menu entry the Linux package installs
+        for bundled in sorted((ROOT / "resources" / "fonts").glob("*.tt[fc]")):  # the installers' CJK font
+            QFontDatabase.addApplicationFont(str(bundled))
         font = QFont(app.font())
         font.setFamilies(FONT_FAMILIES)
         if font.pointSizeF() < 10:

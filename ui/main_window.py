@@ -51,7 +51,7 @@ DEMO_ASSESSOR = "演示考核人员"  # the demo year's only assessor; main.py p
 
 def ensure_demo(folder: Path, assessor: str) -> Path:
     """The demo year in the user's data folder, made from resources/demo on first use."""
-    target = folder / "demo-2022.sqlite"
+    target = folder / "2022年度考核（演示）.wjkh"
     if not target.exists():
         from core.cli import rule_set_for
         rules = rule_set_for(DEMO_JSON, None)
