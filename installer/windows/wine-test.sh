@@ -166,7 +166,7 @@ unit=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["units"][
 py "$T/pdf.log" "'$D/app/main.py' export-pdf sheet --dataset '$WU\\Documents\\考核2022.wjkh' --unit '$unit' --out '$WU\\Documents\\评分表.pdf' --sign '$WU\\AppData\\Roaming\\LeyeWujiang\\keys\\张三.p12'"; rc=$?
 cat "$T/pdf.log"; check "export-pdf sheet --sign" test "$rc" = 0 -a -f "$U/Documents/评分表.pdf"
 py "$T/verify.log" "'$D/app/main.py' verify '$WU\\Documents\\评分表.pdf'"; rc=$?
-cat "$T/verify.log"; check "verify says 完好 (intact), exit 0" grep -q "签名完好" "$T/verify.log"
+cat "$T/verify.log"; check "verify says 完好 (intact), exit $rc" test "$rc" = 0 -a -n "$(grep "签名完好" "$T/verify.log")"
 unset LEYE_SIGN_PASSWORD
 pdffonts "$U/Documents/评分表.pdf" 2>/dev/null | sed -n '3,4p'
 pdftoppm -r 60 -png -f 1 -l 1 "$U/Documents/评分表.pdf" "$T/sheet-page1" && mv "$T/sheet-page1-1.png" "$T/sheet-page1.png" 2>/dev/null
@@ -197,7 +197,7 @@ check "shortcuts, association and Add/Remove Programs entry gone" test "$rc" = 0
 check "year file Documents\\考核2022.wjkh kept" test -f "$U/Documents/考核2022.wjkh"
 check "key %APPDATA%\\LeyeWujiang\\keys\\张三.p12 kept" test -f "$U/AppData/Roaming/LeyeWujiang/keys/张三.p12"
 check "the signed PDF kept" test -f "$U/Documents/评分表.pdf"
-demo=$(find "$U/AppData/Roaming" -name 'demo-2022.*' -not -path '*backups*' | head -1)
+demo=$(find "$U/AppData/Roaming/leye-wujiang" \( -name '*.wjkh' -o -name '*.sqlite' \) -not -path '*backups*' 2>/dev/null | head -1)
 check "the desktop's demo year and its backups kept (${demo#$U/})" test -n "$demo"
 
 echo; echo "== bad cases, with no program installed (an update always goes where the installed version is)"
