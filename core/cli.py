@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from core import backup, cli_excel, cli_pdf
+from core import backup, cli_excel, cli_pdf, cli_words
 from core.dataset import SQLITE_MAGIC, Dataset, DatasetError, create_file, inspect
 from core.engine import score_year
 from core.facts import load_year, year_to_json
@@ -239,7 +239,7 @@ def parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import-json", help="由 JSON 交换格式创建年度数据文件（SQLite）")
     imp.add_argument("year", help="年度数据（JSON 交换格式）")
     imp.add_argument("--to", required=True, help="要创建的数据文件（.sqlite）；已存在时不覆盖")
-    imp.add_argument("--assessor", help="导入人姓名（记入审计记录）；省略时用当前登录用户名")
+    imp.add_argument("--assessor", help="导入人姓名（记入审计记录）；省略时记为“数据导入”")
     imp.add_argument("--role", default="", help="导入人角色")
     imp.add_argument("--rules", help="考核细则文件（TOML）；省略时按数据中的 rule_set 编号查找")
     imp.set_defaults(run=command_import_json)
@@ -268,5 +268,6 @@ COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore") + 
 
 
 def main(argv: list[str]) -> int:
+    cli_words.install()
     args = parser().parse_args(argv)
     return args.run(args)

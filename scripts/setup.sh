@@ -14,7 +14,8 @@ debs=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0
       libxcb-shape0 libxcb-util1 libxcb-xkb1 libxcb-randr0 libxcb-xfixes0 libxcb-sync1 libxcb-xinerama0
       fonts-wqy-zenhei)
-[ "$with_tests" = 1 ] && debs+=(poppler-utils)
+# the installers' tests compile the NSIS script, validate the menu entry and read ELF symbol versions
+[ "$with_tests" = 1 ] && debs+=(poppler-utils nsis desktop-file-utils binutils)
 
 say() { echo "setup: $*" >&2; }
 

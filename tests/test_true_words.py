@@ -31,3 +31,14 @@ def test_an_old_xls_renamed_xlsx_is_named_as_such(tmp_path):
     [problem] = result.problems
     assert "旧版 Excel（.xls）" in problem.text() and "另存为 .xlsx" in problem.text()
     assert "EOCD" not in problem.text()
+
+
+def test_the_command_line_speaks_chinese_in_its_help_and_errors():
+    def run(*args):
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                              encoding="utf-8")
+    helped = run("--help").stdout + run("score", "--help").stdout
+    assert "用法：" in helped and "显示本帮助并退出" in helped and "选项" in helped
+    assert not any(word in helped for word in ("usage:", "options:", "show this help", "positional arguments"))
+    wrong = run("export-pdf")
+    assert wrong.returncode == 2 and "缺少必填的参数" in wrong.stderr and "error" not in wrong.stderr

@@ -65,6 +65,12 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(icon)
         app._leye_input_guard = install_input_guard(app)  # the wheel and Ctrl+Z never change a fact by accident
         QGuiApplication.setDesktopFileName("leye-wujiang")  # the menu entry the Linux package installs
+        if sys.platform == "win32":  # the taskbar groups and pins the program as itself, not as Python
+            import ctypes
+            try:
+                ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("LeyeWujiang.Assessment")
+            except (AttributeError, OSError):
+                pass
         for bundled in sorted((ROOT / "resources" / "fonts").glob("*.tt[fc]")):  # the installers' CJK font
             QFontDatabase.addApplicationFont(str(bundled))
         font = QFont(app.font())

@@ -1,0 +1,40 @@
+"""The command line's own words in Chinese: argparse writes "usage:", "options", "error:" and the
+like through gettext, whose catalogue has no Chinese; these are the texts it asks for."""
+
+from __future__ import annotations
+
+import argparse
+
+WORDS = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必填的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多一个值",
+    "expected at least one argument": "至少一个值",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 中须给出一个",
+    "invalid %(type)s value: %(value)r": "无效的值 %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+}
+
+
+def chinese(text: str) -> str:
+    return WORDS.get(text, text)
+
+
+def chinese_n(singular: str, plural: str, n: int) -> str:
+    return chinese(singular if n == 1 else plural)
+
+
+def install() -> None:
+    """argparse looks its words up through these module globals at the moment it writes them."""
+    argparse._ = chinese  # type: ignore[attr-defined]
+    argparse.ngettext = chinese_n  # type: ignore[attr-defined]
