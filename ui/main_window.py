@@ -551,6 +551,9 @@ class MainWindow(QMainWindow):
         for action in self.unit_actions + self.nav_actions + [self.close_action, self.assessor_action]:
             action.setEnabled(open_)
         self.undo.set_session(self.session)
+        for menu_actions in (getattr(self, "excel_actions", None), getattr(self, "pdf_actions", None)):
+            if menu_actions is not None:  # their shortcuts and triggers work before their menu was first opened
+                menu_actions.update()
 
     # ---------------------------------------------------------------- recent files
 
