@@ -70,3 +70,41 @@ def test_tab_after_typing_in_a_new_row_moves_to_the_next_cell_of_that_row(qtbot,
     records = model.records()
     assert records[0].place == first_place
     assert records[last].place == "河南省周口市"
+
+
+def test_the_trips_table_fits_1366_and_the_evaluations_of_the_chosen_trip_are_edited_below(qtbot, window, tmp_path):
+    from tests.test_desktop import shot
+    page = open_demo_page(window, tmp_path, "1.2")
+    view, model = page.record_views[TRIPS], page.record_models[TRIPS]
+    QApplication.processEvents()
+    assert view.horizontalScrollBar().maximum() == 0, "the trips table scrolls sideways at 1366 px"
+    mode = model.columns.index("mode")
+    assert view.columnWidth(mode) >= view.fontMetrics().horizontalAdvance("线下") + 20  # not cut to "纟"
+    last = model.columns.index("verdict")
+    assert view.columnViewportPosition(last) + 20 < view.viewport().width()  # 计分情况 in view
+    shot(window, "clause-1.2-at-1366")
+    spins = page.trip_evaluation_spins
+    poor = spins["verdict_count:差"]
+    assert not poor.isEnabled() or view.currentIndex().isValid()
+    row = 0  # room for three more forms: the trip took more enterprises
+    assert model.setData(model.index(row, model.columns.index("enterprises")), len(model.records()[row].evaluations) + 3,
+                         Qt.ItemDataRole.EditRole)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(row, 1)).center())
+    assert poor.isEnabled()
+    stored = model.records()[row].evaluations.count("差")
+    poor.setFocus()
+    poor.selectAll()
+    qtbot.keyClicks(poor.lineEdit(), str(stored + 3))
+    qtbot.keyClick(poor, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    assert model.records()[row].evaluations.count("差") == stored + 3  # saved to the chosen trip
+    poor.setFocus()
+    poor.selectAll()
+    qtbot.keyClicks(poor.lineEdit(), "99")  # more forms than enterprises: refused, and the box says what is stored
+    qtbot.keyClick(poor, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    assert model.records()[row].evaluations.count("差") == stored + 3 and poor.value() == stored + 3
+    assert any("多于带队企业数" in t for t in window.last_problems)
+    other = (row + 1) % model.rowCount()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(other, 1)).center())
+    assert poor.value() == model.records()[other].evaluations.count("差")

@@ -288,8 +288,8 @@ class ClausePage(QWidget):
         side_layout.addWidget(QLabel(self.tr("计分说明")))
         side_layout.addWidget(self.explanation, 1)
         self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 7)  # the facts get the room; the explanation wraps
+        self.splitter.setStretchFactor(1, 3)
         outer.addWidget(self.splitter, 1)
 
         nav = QHBoxLayout()
@@ -464,9 +464,12 @@ class ClausePage(QWidget):
         view.setFixedHeight(row_height * 6 + view.horizontalHeader().sizeHint().height() + 24)
         self.record_models[editor] = model
         self.record_views[editor] = view
-        model.modelReset.connect(lambda view=view: self._fit_columns(view))
-        self._fit_columns(view)
+        widest = 110 if editor == TRIPS else 150  # a trip's place is short; a base's name is long
+        model.modelReset.connect(lambda view=view, widest=widest: self._fit_columns(view, widest))
+        self._fit_columns(view, widest)
         self.facts_layout.addWidget(view)
+        if editor == TRIPS:  # the evaluation counts of the chosen trip below the table: it fits 1366 px
+            self._trip_evaluations(view, model)
         if self.page.records_added_here:
             row = QHBoxLayout()
             add_text = {BASES: self.tr("添加基地"), TRIPS: self.tr("添加赴外招聘"), DELIVERIES: self.tr("添加输送记录")}[editor]
@@ -485,14 +488,69 @@ class ClausePage(QWidget):
         hint.setStyleSheet("color: #555;")
         self.facts_layout.addWidget(hint)
 
+    def _trip_evaluations(self, view: QTableView, model: RecordModel) -> None:
+        """The four counts of 企业评价表（附件6） verdicts (好 / 较好 / 一般 / 差) of the trip selected in the
+        table, as number boxes in one row under it; the table keeps date, place, mode, enterprises,
+        the evidence and the verdict, and needs no sideways scrolling at 1366 px."""
+        columns = [c for c in model.columns if c.startswith("verdict_count:")]
+        for column in columns:
+            view.setColumnHidden(model.columns.index(column), True)
+        box, layout = group(self.tr("所选活动的企业评价表（附件6）份数"))
+        row = QHBoxLayout()
+        spins: dict[str, QSpinBox] = {}
+        for column in columns:
+            spin = QSpinBox()
+            spin.setRange(0, 1000)
+            spin.setEnabled(False)
+            row.addWidget(QLabel(self.tr("评价“{verdict}”").format(verdict=column.split(":", 1)[1])))
+            row.addWidget(spin)
+            spins[column] = spin
+        row.addStretch(1)
+        layout.addLayout(row)
+        note = wrapped(self.tr("先在上表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
+        note.setStyleSheet("color: #555;")
+        layout.addWidget(note)
+        self.facts_layout.addWidget(box)
+        self.trip_evaluation_spins = spins
+
+        def show(*_args) -> None:
+            current = view.currentIndex()
+            for column, spin in spins.items():
+                spin.blockSignals(True)
+                valid = current.isValid() and current.row() < model.rowCount()
+                spin.setEnabled(valid and not self.session.locked(self.unit_id))
+                spin.setValue(int(model.index(current.row(), model.columns.index(column)).data(Qt.ItemDataRole.EditRole) or 0)
+                              if valid else 0)
+                spin.blockSignals(False)
+
+        def save(column: str, value: int) -> None:
+            current = view.currentIndex()
+            if current.isValid() and not model.setData(model.index(current.row(), model.columns.index(column)), value,
+                                                       Qt.ItemDataRole.EditRole):
+                show()  # refused (the page says why): the boxes show what is stored
+
+        for column, spin in spins.items():
+            spin.valueChanged.connect(lambda value, column=column: save(column, value))
+        view.selectionModel().currentRowChanged.connect(show)
+        model.dataChanged.connect(show)
+        model.modelReset.connect(show)
+        show()
+
     @staticmethod
-    def _fit_columns(view: QTableView, widest: int = 190) -> None:
-        """Columns fit their contents but none wider than `widest`, so the evidence checkboxes stay in view."""
+    def _fit_columns(view: QTableView, widest: int = 150) -> None:
+        """Columns fit their contents (headers wrap onto two lines) but none wider than `widest`, so the
+        evidence checkboxes and the verdict stay in view; a drop-down column is never narrower than its
+        longest choice."""
         view.resizeColumnsToContents()
         header = view.horizontalHeader()
+        model = view.model()
         for column in range(header.count() - 1):
             if header.sectionSize(column) > widest:
                 header.resizeSection(column, widest)
+            choices = model.index(0, column).data(CHOICES_ROLE) if model.rowCount() else None
+            if choices:
+                needed = max(view.fontMetrics().horizontalAdvance(label) for _, label in choices) + 36
+                header.resizeSection(column, max(header.sectionSize(column), needed))
 
     def _negative_editor(self) -> None:
         rules = self.session.rules

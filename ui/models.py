@@ -580,8 +580,8 @@ class TripsModel(RecordModel):
         if column.startswith("evidence:"):
             item = column.split(":", 1)[1]
             label = next((e.label for e in self.page.record_evidence if e.id == item), item)
-            return label + translate("Models", "（已查验）")
-        return {"date": translate("Models", "日期"), "place": translate("Models", "地点"), "mode": translate("Models", "方式"), "enterprises": translate("Models", "带吴江企业数"),
+            return label + translate("Models", "\n（已查验）")
+        return {"date": translate("Models", "日期"), "place": translate("Models", "地点"), "mode": translate("Models", "方式"), "enterprises": translate("Models", "带吴江\n企业数"),
                 "verdict": translate("Models", "计分情况")}[column]
 
     def editable(self, column: str) -> bool:
