@@ -339,6 +339,8 @@ class _Converters:
             day = self._date_text(value)
         elif t is float or t is int:
             day = self._date_number(value)
+        elif t is dt.time:  # a date cell holding Excel's day 0 (shown as 1900-01-00 or 1899-12-31), or a time alone
+            raise _Bad(Msg.of("excel.zero_date" if value == dt.time(0) else "excel.time_not_date", value=_shown(value)))
         else:
             raise _Bad(Msg.of("excel.bad_date", value=_shown(value)))
         if not (self.earliest <= day <= self.latest):

@@ -42,3 +42,14 @@ def test_the_command_line_speaks_chinese_in_its_help_and_errors():
     assert not any(word in helped for word in ("usage:", "options:", "show this help", "positional arguments"))
     wrong = run("export-pdf")
     assert wrong.returncode == 2 and "缺少必填的参数" in wrong.stderr and "error" not in wrong.stderr
+
+
+def test_a_date_cell_holding_excels_day_zero_is_named_as_such(tmp_path):
+    import datetime as dt
+    from core.xlsx_check import check_read
+    from tests.builders import RULES
+    from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
+    path = write_workbook(tmp_path / "零日期.xlsx", {"花名册": arrivals_rows([arrival(0, 入职日期=dt.time(0))])})
+    texts = [p.text() for p in check_read(read_workbook(path, "arrivals"), RULES).problems]
+    assert any("值为 0" in t and "1899-12-31" in t for t in texts), texts
+    assert not any("00:00:00" in t for t in texts)

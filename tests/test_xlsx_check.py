@@ -128,7 +128,7 @@ def test_every_date_form(tmp_path, value):
     ("2022.13.1", "excel.bad_date"), ("2022年2月30日", "excel.bad_date"), ("昨天", "excel.bad_date"),
     ("22.3.1", "excel.bad_date"), (True, "excel.bad_date"), (dt.date(1975, 1, 1), "excel.date_out_of_bounds"),
     (dt.date(2030, 1, 1), "excel.date_out_of_bounds"), (3, "excel.date_out_of_bounds"),
-    (-5, "excel.bad_date"), (dt.time(8, 0), "excel.bad_date"),
+    (-5, "excel.bad_date"), (dt.time(8, 0), "excel.time_not_date"),
 ])
 def test_bad_dates(tmp_path, value, code):
     result = one_column(tmp_path, "首次参保日期", [value])
