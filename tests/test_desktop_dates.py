@@ -108,3 +108,18 @@ def test_the_trips_table_fits_1366_and_the_evaluations_of_the_chosen_trip_are_ed
     other = (row + 1) % model.rowCount()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(other, 1)).center())
     assert poor.value() == model.records()[other].evaluations.count("差")
+
+
+def test_every_fact_table_fits_1366_without_sideways_scrolling(qtbot, window, tmp_path):
+    from core.assessment import BASES
+    page = open_demo_page(window, tmp_path, "1.1")
+    for index in range(len(window.session.pages)):
+        window.workspace.go_page(index)
+        QApplication.processEvents()
+        for kind, view in page.record_views.items():
+            assert view.horizontalScrollBar().maximum() == 0, (window.session.pages[index].id, kind)
+    window.workspace.go_page(0)
+    QApplication.processEvents()
+    model = page.record_models[BASES]
+    name = model.index(0, model.columns.index("name"))
+    assert name.data(Qt.ItemDataRole.ToolTipRole) == name.data()  # a name cut with "…" shows whole on hover

@@ -464,7 +464,7 @@ class ClausePage(QWidget):
         view.setFixedHeight(row_height * 6 + view.horizontalHeader().sizeHint().height() + 24)
         self.record_models[editor] = model
         self.record_views[editor] = view
-        widest = 110 if editor == TRIPS else 150  # a trip's place is short; a base's name is long
+        widest = {TRIPS: 110, BASES: 100}.get(editor, 150)  # names and places end in "…"; the whole row stays in view
         model.modelReset.connect(lambda view=view, widest=widest: self._fit_columns(view, widest))
         self._fit_columns(view, widest)
         self.facts_layout.addWidget(view)

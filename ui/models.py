@@ -436,6 +436,9 @@ class RecordModel(QAbstractTableModel):
                 return render(verdict)
         if role == ID_ROLE:
             return self.ids[row]
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("name", "place", "region", "enterprise"):
+            shown = self.data(self.index(row, self.columns.index(column)), Qt.ItemDataRole.DisplayRole)
+            return shown if isinstance(shown, str) and shown else None  # the whole text of a cell cut with "…"
         return None
 
     def editable(self, column: str) -> bool:
@@ -484,8 +487,8 @@ class BasesModel(RecordModel):
         if column.startswith("evidence:"):
             item = column.split(":", 1)[1]
             label = next((e.label for e in self.page.record_evidence if e.id == item), item)
-            return label.split("（")[0] + translate("Models", "（已查验）")
-        return {"name": translate("Models", "基地名称"), "type": translate("Models", "类型"), "region": translate("Models", "地区"), "agreement_date": translate("Models", "协议签订日期"),
+            return label.split("（")[0] + translate("Models", "\n（已查验）")
+        return {"name": translate("Models", "基地名称"), "type": translate("Models", "类型"), "region": translate("Models", "地区"), "agreement_date": translate("Models", "协议签订\n日期"),
                 "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况"),
                 "count_source": translate("Models", "人数来源")}[column]
 
