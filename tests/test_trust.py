@@ -15,7 +15,7 @@ from core.dataset import Dataset
 from core.pdf_export import Exporter
 from core.signing import create_key, key_certificate, load_signer, verify_pdf
 from core.trust import add_trusted, trusted, trusted_certificates
-from tests.test_pdf import UNIT, demo_dataset, run
+from tests.test_pdf import demo_dataset, run
 
 PASSWORD = "正确的密码-2022"
 ENV = {"LEYE_SIGN_PASSWORD": PASSWORD}
