@@ -13,6 +13,9 @@ import warnings
 from pathlib import Path
 
 STARTED = time.monotonic()  # CLOCK_MONOTONIC: comparable with the clock of the process that started us
+# core.dataset.YEAR_FILE_SUFFIXES, written out: importing core here, before the desktop pauses the
+# garbage collector, would slow the start (tests/test_startup.py checks the two agree)
+YEAR_FILE_SUFFIXES = (".wjkh", ".sqlite")
 
 
 def no_display() -> bool:
@@ -96,7 +99,7 @@ def main(argv: list[str]) -> int:
     quiet_warnings()
     # No command names end in a year file's extension, so the desktop starts without importing the
     # command line (it pulls in openpyxl, pyHanko and the rest: a third of a second).
-    if not argv or (len(argv) == 1 and argv[0].lower().endswith((".wjkh", ".sqlite"))):
+    if not argv or (len(argv) == 1 and argv[0].lower().endswith(YEAR_FILE_SUFFIXES)):
         return desktop(argv)
     from core import cli
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from core import backup, cli_excel, cli_pdf, cli_words
-from core.dataset import SQLITE_MAGIC, Dataset, DatasetError, create_file, inspect
+from core.dataset import SQLITE_MAGIC, YEAR_FILE_SUFFIXES, Dataset, DatasetError, create_file, inspect
 from core.engine import score_year
 from core.facts import load_year, year_to_json
 from core.messages import Msg, render
@@ -92,7 +92,7 @@ def command_score(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(say("cli.file_not_found", path=str(path)), file=sys.stderr)
         return EXIT_BAD_INPUT
-    if not is_sqlite(path) and path.suffix.lower() in (".wjkh", ".sqlite"):  # named as a year file, but not one
+    if not is_sqlite(path) and path.suffix.lower() in YEAR_FILE_SUFFIXES:  # named as a year file, but not one
         print(say("dataset.not_dataset", file=path.name), file=sys.stderr)
         return EXIT_BAD_INPUT
     if is_sqlite(path):

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from core.dataset import Dataset, DatasetError
 from core.messages import Msg, render
-from core.signing import (SigningError, colon_hex, create_key, default_key_dir, import_key, key_certificate,
+from core.signing import (SigningError, certificate_subject, colon_hex, create_key, default_key_dir, import_key,
                           load_signer, verification_lines, verify_pdf)
-from core.trust import add_trusted, certificates_in, remove_trusted, trusted, trusted_certificates
+from core.trust import add_trusted, certificates_in, remove_trusted, trust_own_key, trusted, trusted_certificates
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_VERIFIED = 1
@@ -129,6 +129,7 @@ def command_verify(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError:
         return fail(say("cli.file_not_found", path=str(path)))
+    check = None
     if args.dataset:
         try:
             with Dataset.open(Path(args.dataset), read_only=True) as ds:
@@ -136,10 +137,8 @@ def command_verify(args: argparse.Namespace) -> int:
         except DatasetError as exc:
             return fail(render(exc.msg))
         from core.dataset import normal_fingerprint
-        result = verify_pdf(data, name=path.name, known=lambda fp: normal_fingerprint(fp) in known,
-                            trusted=trusted_certificates())
-    else:
-        result = verify_pdf(data, name=path.name, trusted=trusted_certificates())
+        check = lambda fp: normal_fingerprint(fp) in known  # noqa: E731
+    result = verify_pdf(data, name=path.name, known=check, trusted=trusted_certificates())
     if result.problems:
         return fail(render(result.problems[0].message))
     dataset = Path(args.dataset).name if args.dataset else None
@@ -166,7 +165,7 @@ def command_make_key(args: argparse.Namespace) -> int:
         info = create_key(target, args.name, secret, organisation=args.organisation or "")
     except SigningError as exc:
         return fail(render(exc.msg))
-    add_trusted(key_certificate(info.path, secret))  # one's own key: its signatures are trusted here
+    trust_own_key(info.path, secret)
     print(say("pdf.key_made", file=str(info.path), subject=info.subject, fingerprint=info.fingerprint))
     return 0
 
@@ -180,7 +179,7 @@ def command_import_key(args: argparse.Namespace) -> int:
         info = import_key(args.source, Path(args.to) if args.to else default_key_dir(), secret)
     except SigningError as exc:
         return fail(render(exc.msg))
-    add_trusted(key_certificate(info.path, secret))
+    trust_own_key(info.path, secret)
     print(say("pdf.key_imported", file=str(info.path), subject=info.subject, fingerprint=info.fingerprint))
     return 0
 
@@ -214,8 +213,8 @@ def command_trust(args: argparse.Namespace) -> int:
     if not args.yes:
         print(say("trust.confirm"))
         for cert in certs:
-            print("  " + say("trust.listed", subject=cert.subject.native.get("common_name", ""),
-                             fingerprint=colon_hex(cert.sha256), kind=""))
+            print("  " + say("trust.listed", subject=certificate_subject(cert), fingerprint=colon_hex(cert.sha256),
+                             kind=""))
         try:
             answer = input("[y/N] ").strip().lower()
         except EOFError:

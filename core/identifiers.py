@@ -19,7 +19,7 @@ def is_valid_uscc(code: str) -> bool:
 
 
 import datetime as _dt  # noqa: E402  (appended section: resident ID numbers)
-import functools as _functools
+import functools as _functools  # noqa: E402
 import re as _re  # noqa: E402
 import unicodedata as _unicodedata  # noqa: E402
 from dataclasses import dataclass  # noqa: E402

@@ -100,7 +100,7 @@ class KeyInfo:
 
     @property
     def subject(self) -> str:
-        return f"{self.name}（{self.organisation}）" if self.organisation else self.name
+        return subject_of(self.name, self.organisation)
 
 
 def _private_write(path: Path, data: bytes) -> None:
@@ -212,6 +212,22 @@ def _key_signer_class():
 
         _KEY_SIGNER_CLASS = CachedKeySigner
     return _KEY_SIGNER_CLASS
+
+
+def subject_of(name: str, organisation: str) -> str:
+    """A signer as shown everywhere: 张三（吴江区人社局）, or the name alone."""
+    return f"{name}（{organisation}）" if organisation else name
+
+
+def certificate_subject(cert) -> str:
+    subject = cert.subject.native
+    return subject_of(subject.get("common_name", ""), subject.get("organization_name", ""))
+
+
+def is_authority(cert) -> bool:
+    """A CA certificate (basic constraints ca=true): the certificates it issued can be trusted through it."""
+    constraints = cert.basic_constraints_value
+    return bool(constraints is not None and constraints.native.get("ca"))
 
 
 def _info(path: Path, cert) -> KeyInfo:
@@ -400,6 +416,10 @@ class SignatureCheck:
     authority: str = ""  # the trusted issuing authority the certificate chains to, if that is why
 
     @property
+    def subject(self) -> str:
+        return subject_of(self.signer, self.organisation)
+
+    @property
     def unchanged(self) -> bool:
         return self.intact and (self.whole_file or self.accepted_update)
 
@@ -439,8 +459,7 @@ def _trust_of(sig, fingerprint: str, trusted: Sequence | None) -> tuple[bool | N
         return None, ""
     if fingerprint and fingerprint in {colon_hex(c.sha256) for c in trusted}:
         return True, ""
-    authorities = [c for c in trusted if c.basic_constraints_value is not None
-                   and c.basic_constraints_value.native.get("ca")]
+    authorities = [c for c in trusted if is_authority(c)]
     if not authorities or not fingerprint:
         return False, ""
     from pyhanko.sign.validation import validate_pdf_signature
@@ -522,7 +541,7 @@ def verification_lines(v: Verification, dataset: str | None = None) -> list[str]
         state = (t("pdf.verify_sig_intact") if s.intact and s.whole_file else
                  t("pdf.verify_sig_appended") if s.intact else t("pdf.verify_sig_broken"))
         lines.append(t("pdf.verify_signature", n=i, state=state))
-        lines.append(t("pdf.verify_signer", signer=f"{s.signer}（{s.organisation}）" if s.organisation else s.signer))
+        lines.append(t("pdf.verify_signer", signer=s.subject))
         when = s.signed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") if s.signed_at else "—"
         lines.append(t("pdf.verify_time", time=when))
         lines.append(t("pdf.verify_fingerprint", fingerprint=s.fingerprint))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from core.messages import Msg
-from core.signing import SigningError, colon_hex, profile_dir
+from core.signing import SigningError, certificate_subject, colon_hex, is_authority, key_certificate, profile_dir
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Trusted:
     subject: str  # common name (organisation)
     authority: bool  # a CA certificate: the certificates it issued are trusted
     path: Path
+    certificate: object  # the certificate itself (asn1crypto), for the signature checks
 
 
 def trust_dir(environ: Mapping[str, str] = os.environ) -> Path:
@@ -38,15 +39,8 @@ def _load_certificate(data: bytes):
     return cert
 
 
-def _subject(cert) -> str:
-    subject = cert.subject.native
-    name, org = subject.get("common_name", ""), subject.get("organization_name", "")
-    return f"{name}（{org}）" if org else name
-
-
-def _is_authority(cert) -> bool:
-    constraints = cert.basic_constraints_value
-    return bool(constraints is not None and constraints.native.get("ca"))
+def _trusted(cert, path: Path) -> Trusted:
+    return Trusted(colon_hex(cert.sha256), certificate_subject(cert), is_authority(cert), path, cert)
 
 
 def trusted(folder: Path | None = None) -> list[Trusted]:
@@ -58,13 +52,13 @@ def trusted(folder: Path | None = None) -> list[Trusted]:
             cert = _load_certificate(path.read_bytes())
         except Exception:  # noqa: BLE001 - a damaged file trusts nobody
             continue
-        found.append(Trusted(colon_hex(cert.sha256), _subject(cert), _is_authority(cert), path))
+        found.append(_trusted(cert, path))
     return found
 
 
 def trusted_certificates(folder: Path | None = None) -> list:
     """The certificates themselves (asn1crypto), for the signature checks."""
-    return [_load_certificate(t.path.read_bytes()) for t in trusted(folder)]
+    return [t.certificate for t in trusted(folder)]
 
 
 def certificates_in(path: Path) -> list:
@@ -100,7 +94,12 @@ def add_trusted(cert, folder: Path | None = None) -> Trusted:
             f.flush()
             os.fsync(f.fileno())
         os.replace(part, target)
-    return Trusted(colon_hex(cert.sha256), _subject(cert), _is_authority(cert), target)
+    return _trusted(cert, target)
+
+
+def trust_own_key(key: Path, password: str, folder: Path | None = None) -> Trusted:
+    """A key made or imported on this computer is its user's own: its signatures are trusted here."""
+    return add_trusted(key_certificate(key, password), folder)
 
 
 def remove_trusted(fingerprint: str, folder: Path | None = None) -> Trusted | None:

@@ -23,7 +23,7 @@ from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from core.dates import DATE_DIGITS, DATE_TEXT
+from core.dates import DATE_DIGITS, DATE_TEXT, parse_date
 from core.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.messages import Msg
 from core.problems import Problem
@@ -191,7 +191,6 @@ class _Noted(str):
     note: Msg
 
 
-_DATE_TEXT, _DATE_DIGITS = DATE_TEXT, DATE_DIGITS
 _MONTH_TEXT_YEAR = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?\s*")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 _INTEGER_TEXT = re.compile(r"\s*([+-]?\d+)(?:\.0+)?\s*(?:个月|个|月|星级|星|分|人|次)?\s*")
@@ -358,15 +357,12 @@ class _Converters:
 
     @staticmethod
     def _date_text(text: str) -> dt.date:
-        m = _DATE_TEXT.fullmatch(text) or _DATE_DIGITS.fullmatch(text)
-        if m is None:
+        day = parse_date(text)
+        if day is None:
             if not text.strip():
                 raise _Blank
             raise _Bad(Msg.of("excel.bad_date", value=_shown(text)))
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            raise _Bad(Msg.of("excel.bad_date", value=_shown(text))) from None
+        return day
 
     # -- months
     def month(self, value: Any) -> Month:
@@ -405,7 +401,7 @@ class _Converters:
 
     def month_text(self, text: str) -> Month | None:
         """2022年3月, 2022-03, 2022.3, 202203, 3月 (the assessment year), or a full date; else None."""
-        m = _DATE_TEXT.fullmatch(text) or _DATE_DIGITS.fullmatch(text)
+        m = DATE_TEXT.fullmatch(text) or DATE_DIGITS.fullmatch(text)
         if m is not None:
             year, month = int(m[1]), int(m[2])
         else:

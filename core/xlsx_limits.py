@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.messages import Msg
+
 MAX_UNPACKED_BYTES = 1 << 30
 MAX_RATIO = 200
 RATIO_CHECKED_FROM = 1 << 20
@@ -40,6 +42,12 @@ class LimitExceeded:
     part: str  # the archive member (a sheet's file name) it was found in
     found: int
     limit: int
+
+    def message(self) -> Msg:
+        """One sentence naming the limit, the sheet and the figures."""
+        if self.what == "unpacked":
+            return Msg.of("excel.limit_unpacked", found=self.found >> 20, limit=self.limit >> 20)  # in MB
+        return Msg.of(f"excel.limit_{self.what}", sheet=self.part, found=self.found, limit=self.limit)
 
 
 def check_xlsx(path: Path) -> LimitExceeded | None:

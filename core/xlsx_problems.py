@@ -45,27 +45,19 @@ class ProblemRow:
     def masked(self) -> "ProblemRow":
         """The row with every ID number masked, whichever column it was typed in (full-width digits,
         spaces inside and wrong check digits included)."""
-        mask = _mask_id_column if self.id_column else _mask
-        params = tuple((name, mask(value)) for name, value in self.message.params)
-        return replace(self, value=mask(self.value), sheet=_mask(self.sheet), column=_mask(self.column),
+        params = tuple((name, _mask(value, self.id_column)) for name, value in self.message.params)
+        return replace(self, value=_mask(self.value, self.id_column), sheet=_mask(self.sheet), column=_mask(self.column),
                        message=Msg(self.message.code, params))
 
 
-def _mask(value: Any) -> Any:
-    """ID-shaped sequences masked anywhere in a text (or in the texts of a list)."""
+def _mask(value: Any, id_column: bool = False) -> Any:
+    """ID-shaped sequences masked anywhere in a text (or in the texts of a list); in an ID-number
+    column also what is left of a number (11 or more digits, X or asterisks)."""
     if isinstance(value, str):
-        return mask_id_like(value)
+        masked = mask_id_like(value)
+        return _ID_LIKE.sub(lambda m: mask_id_number(m.group()), masked) if id_column else masked
     if isinstance(value, (list, tuple)):
-        return type(value)(_mask(v) for v in value)
-    return value
-
-
-def _mask_id_column(value: Any) -> Any:
-    """In an ID-number column, what is left of a number (11 or more digits, X or asterisks) too."""
-    if isinstance(value, str):
-        return _ID_LIKE.sub(lambda m: mask_id_number(m.group()), mask_id_like(value))
-    if isinstance(value, (list, tuple)):
-        return type(value)(_mask_id_column(v) for v in value)
+        return type(value)(_mask(v, id_column) for v in value)
     return value
 
 

@@ -32,8 +32,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Sequence
 
-from core.xlsx_limits import LimitExceeded, check_xlsx
 from core.messages import Msg
+from core.xlsx_limits import check_xlsx
 from core.problems import Problem
 
 KINDS_PATH = Path(__file__).resolve().parent.parent / "resources" / "excel" / "import-kinds.toml"
@@ -346,13 +346,6 @@ def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list]]]:
         workbook.close()
 
 
-def limit_message(exceeded: LimitExceeded) -> Msg:
-    mb = 1 << 20
-    if exceeded.what == "unpacked":
-        return Msg.of("excel.limit_unpacked", found=exceeded.found // mb, limit=exceeded.limit // mb)
-    return Msg.of(f"excel.limit_{exceeded.what}", sheet=exceeded.part, found=exceeded.found, limit=exceeded.limit)
-
-
 def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
     """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable."""
     path = Path(path)
@@ -373,7 +366,7 @@ def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
     if kind == "xlsx":  # before the reader: a workbook beyond the limits would exhaust the memory
         exceeded = check_xlsx(path)
         if exceeded is not None:
-            raise _Unreadable(limit_message(exceeded))
+            raise _Unreadable(exceeded.message())
     try:
         return _calamine_sheets(path), "calamine"
     except _Unreadable:

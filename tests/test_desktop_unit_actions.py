@@ -134,3 +134,17 @@ def test_the_grade_view_says_when_a_place_stays_free_after_a_promotion(qtbot, wi
     for grade, n in free.items():
         assert f"尚余 {n} 个名额未用" in note.split(f"{grade}级：")[1].split("\n")[0]
     assert free, "the demo's accepted promotion leaves a place of the lower grade free"
+
+
+def test_each_clause_page_shows_its_own_official_text(qtbot, window, tmp_path):
+    """3.2's bonus heading once left the previous clause's text on the page."""
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    ws = window.workspace
+    for index, page in enumerate(window.session.pages):
+        ws.go_page(index)
+        if page.clause is not None:
+            assert ws.clause_page.text_label.text() == page.clause.text, page.id
+    three_two = [p.id for p in window.session.pages].index("3.2")
+    ws.go_page(three_two)
+    assert "加分项，最高加 10 分" in ws.clause_page.title_label.text()

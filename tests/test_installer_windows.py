@@ -96,12 +96,19 @@ def fake_wheel(folder: Path, name: str, requires: list[str], files: dict[str, by
     return path
 
 
-def test_dependency_closure_finds_a_windows_only_dependency_missing_from_the_lock(tmp_path, capsys, monkeypatch):
+def closure_case(tmp_path: Path, pins: list[str], dependencies: list[str]) -> Path:
+    """A lock of these pins, a pyproject asking for these dependencies, and an empty wheel folder."""
     h = "--hash=sha256:" + "0" * 64
-    (tmp_path / "lock").write_text(f"click==8.0 {h}\nsqlite-utils==4.0 {h}\n", encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text('[project]\ndependencies = ["sqlite-utils"]\n', encoding="utf-8")
+    (tmp_path / "lock").write_text("".join(f"{pin} {h}\n" for pin in pins), encoding="utf-8")
+    listed = ", ".join(f'"{d}"' for d in dependencies)
+    (tmp_path / "pyproject.toml").write_text(f"[project]\ndependencies = [{listed}]\n", encoding="utf-8")
     wheel_dir = tmp_path / "wheels"
     wheel_dir.mkdir()
+    return wheel_dir
+
+
+def test_dependency_closure_finds_a_windows_only_dependency_missing_from_the_lock(tmp_path, capsys, monkeypatch):
+    wheel_dir = closure_case(tmp_path, ["click==8.0", "sqlite-utils==4.0"], ["sqlite-utils"])
     fake_wheel(wheel_dir, "click", ['colorama; platform_system == "Windows"', "pytest; extra == 'test'"])
     fake_wheel(wheel_dir, "sqlite_utils", ["click", 'uvloop; sys_platform == "linux"'])
     monkeypatch.setattr(wheels, "known_gaps", lambda: {})
@@ -113,11 +120,7 @@ def test_dependency_closure_finds_a_windows_only_dependency_missing_from_the_loc
 
 
 def test_extras_of_the_program_count(tmp_path, capsys, monkeypatch):
-    h = "--hash=sha256:" + "0" * 64
-    (tmp_path / "lock").write_text(f"pyhanko==1.0 {h}\n", encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text('[project]\ndependencies = ["pyhanko[opentype]"]\n', encoding="utf-8")
-    wheel_dir = tmp_path / "wheels"
-    wheel_dir.mkdir()
+    wheel_dir = closure_case(tmp_path, ["pyhanko==1.0"], ["pyhanko[opentype]"])
     fake_wheel(wheel_dir, "pyhanko", ["fonttools; extra == 'opentype'", "aiohttp; extra == 'async'"])
     monkeypatch.setattr(wheels, "known_gaps", lambda: {})
     assert wheels.check(tmp_path / "lock", tmp_path / "pyproject.toml", wheel_dir) == 1

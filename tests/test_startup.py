@@ -205,3 +205,9 @@ def test_the_desktop_backs_up_once_the_year_is_painted(qtbot, tmp_path):
     qtbot.waitUntil(lambda: len(backup.list_backups(path)) == 1, timeout=900)  # before the 1 s fallback
     assert not window.finish_timer.isActive()
     window.close()
+
+
+def test_main_knows_the_year_files_extensions_as_core_does():
+    import main
+    from core.dataset import YEAR_FILE_SUFFIXES
+    assert main.YEAR_FILE_SUFFIXES == YEAR_FILE_SUFFIXES

@@ -43,6 +43,10 @@ class DateValidator(QValidator):
         return QValidator.State.Invalid, text, pos
 
 
+def is_date_editor(editor: QWidget) -> bool:
+    return isinstance(editor, QLineEdit) and isinstance(editor.validator(), DateValidator)
+
+
 class ChoiceDelegate(QStyledItemDelegate):
     """A combo box for cells whose model offers choices (CHOICES_ROLE: [(key, label)]); a text box
     for dates that reads 2022-10-15, 2022/10/15, 2022.10.15, 20221015 and 2022年10月15日 alike
@@ -68,7 +72,7 @@ class ChoiceDelegate(QStyledItemDelegate):
     def setEditorData(self, editor, index):
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-        elif isinstance(editor, QLineEdit) and isinstance(editor.validator(), DateValidator):
+        elif is_date_editor(editor):
             editor.setText(index.data(Qt.ItemDataRole.EditRole).toString("yyyy-MM-dd"))
             editor.selectAll()
         else:
@@ -77,7 +81,7 @@ class ChoiceDelegate(QStyledItemDelegate):
     def setModelData(self, editor, model, index):
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-        elif isinstance(editor, QLineEdit) and isinstance(editor.validator(), DateValidator):
+        elif is_date_editor(editor):
             day = parse_date(editor.text())
             if day is not None:  # half-typed text leaves the stored date as it was
                 model.setData(index, QDate(day.year, day.month, day.day), Qt.ItemDataRole.EditRole)
@@ -333,13 +337,13 @@ class ClausePage(QWidget):
         self.setEnabled(True)
         clause = page.clause
         rules = self.session.rules
-        self.unit_label.setText(self.tr("运营单位：{name}").format(name=self.session.unit(unit_id).name))
-        if clause is not None and not clause.points and clause.params.get("top"):  # a bonus: 3.2
-            self.title_label.setText(self.tr("{id}　{title}（加分项，最高加 {points} 分）").format(
-                id=clause.id, title=clause.title, points=format_number(clause.params["top"])))
-        elif clause is not None:
-            self.title_label.setText(self.tr("{id}　{title}（满分 {points} 分）").format(
-                id=clause.id, title=clause.title, points=format_number(clause.points)))
+        if clause is not None:
+            bonus = not clause.points and clause.params.get("top")  # 3.2: points only as a bonus
+            self.title_label.setText(
+                self.tr("{id}　{title}（加分项，最高加 {points} 分）").format(
+                    id=clause.id, title=clause.title, points=format_number(clause.params["top"])) if bonus else
+                self.tr("{id}　{title}（满分 {points} 分）").format(
+                    id=clause.id, title=clause.title, points=format_number(clause.points)))
             self.text_label.setText(clause.text)
         else:
             self.title_label.setText(self.tr("{id}、{title}").format(id=page.id, title=page.title))
@@ -515,10 +519,11 @@ class ClausePage(QWidget):
 
         def show(*_args) -> None:
             current = view.currentIndex()
+            valid = current.isValid() and current.row() < model.rowCount()
+            editable = valid and not self.session.locked(self.unit_id)
             for column, spin in spins.items():
                 spin.blockSignals(True)
-                valid = current.isValid() and current.row() < model.rowCount()
-                spin.setEnabled(valid and not self.session.locked(self.unit_id))
+                spin.setEnabled(editable)
                 spin.setValue(int(model.index(current.row(), model.columns.index(column)).data(Qt.ItemDataRole.EditRole) or 0)
                               if valid else 0)
                 spin.blockSignals(False)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page
 from core.dataset import Dataset, DatasetError, create_file
+from core.engine import QUALIFIED
 from core.facts import load_year
 from core.messages import format_number, render
 from core.session import Session
@@ -144,8 +145,10 @@ class UnitFilter(QSortFilterProxyModel):
         return uid, model.session, model.progress(uid)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        uid, session, progress = self._unit(row)
         text = self.filterRegularExpression().pattern()
+        if self.show == SHOW_ALL and not text:
+            return True
+        uid, session, progress = self._unit(row)
         if text and text.lower() not in session.unit(uid).name.lower():
             return False
         states = set(progress.values())
@@ -154,7 +157,7 @@ class UnitFilter(QSortFilterProxyModel):
                 SHOW_INCOMPLETE: INCOMPLETE in states,
                 SHOW_DONE: states == {DONE},
                 SHOW_FINAL: session.unit(uid).facts_final or session.locked(uid),
-                SHOW_FAILED: session.unit_result(uid).status != "qualified"}[self.show]
+                SHOW_FAILED: session.unit_result(uid).status != QUALIFIED}[self.show]
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
         if self.order == SORT_FILE:
@@ -369,7 +372,7 @@ class Workspace(QWidget):
         here = self.page_index if self.unit_id in units else -1
         for step in range(len(units) + 1):
             uid = units[(start_unit + step) % len(units)]
-            progress = self.session.progress(uid)
+            progress = self.unit_model.progress(uid)  # the list's own, kept until the unit changes
             first = here + 1 if step == 0 else 0
             last = len(pages) if step < len(units) else here + 1  # back round to the start: the pages before
             for index in range(first, last):
@@ -551,9 +554,8 @@ class MainWindow(QMainWindow):
         for action in self.unit_actions + self.nav_actions + [self.close_action, self.assessor_action]:
             action.setEnabled(open_)
         self.undo.set_session(self.session)
-        for menu_actions in (getattr(self, "excel_actions", None), getattr(self, "pdf_actions", None)):
-            if menu_actions is not None:  # their shortcuts and triggers work before their menu was first opened
-                menu_actions.update()
+        self.excel_actions.update()  # their shortcuts and triggers work before their menu was first opened
+        self.pdf_actions.update()
 
     # ---------------------------------------------------------------- recent files
 
@@ -694,8 +696,13 @@ class MainWindow(QMainWindow):
             if answer is None:
                 return None
             name, role = answer
-        if name not in names:
-            edit = ds.add_assessor(assessors[0].id, name, role)
+        return self._take_assessor(ds, name, role, by=assessors[0].id)
+
+    def _take_assessor(self, ds: Dataset, name: str, role: str, by: int) -> int | None:
+        """The assessor's id (added to the file, audited under `by`, when new), remembered for this
+        file and as the user's last; None when the file refused the name (the user is told)."""
+        if ds.assessor_id(name) is None:
+            edit = ds.add_assessor(by, name, role)
             if not edit.ok:
                 self.show_problems(problems_text(edit))
                 return None
@@ -711,14 +718,10 @@ class MainWindow(QMainWindow):
         if answer is None:
             return
         name, role = answer
-        if name not in [a.name for a in ds.assessors()]:
-            edit = ds.add_assessor(self.session.by, name, role)
-            if not edit.ok:
-                self.show_problems(problems_text(edit))
-                return
-        self.settings.setValue("assessor", name)
-        self.settings.setValue(self._assessor_key(ds), name)
-        self.session.by = ds.assessor_id(name)
+        new_id = self._take_assessor(ds, name, role, by=self.session.by)
+        if new_id is None:
+            return
+        self.session.by = new_id
         self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
             year=ds.year_number, file=ds.path.name, name=name))
 

@@ -30,8 +30,8 @@ from core.pdf_sheets import RECORD, SHEET, SUMMARY, Visit
 from core.problems import Problem
 from core.session import Session
 from core.signing import (KeyInfo, KeySigner, SigningError, Verification, create_key, default_key_dir, import_key,
-                          key_certificate, load_signer, verify_pdf)
-from core.trust import add_trusted, certificates_in, trusted_certificates
+                          load_signer, verify_pdf)
+from core.trust import add_trusted, certificates_in, trust_own_key, trusted_certificates
 from ui.dialogs import error_label, safe_file_name
 from ui.models import problems_text
 from ui.pdf_actions import ALL_SHEETS  # every unit's score sheet, into a folder
@@ -74,13 +74,13 @@ def set_preferred_key(path: Path) -> None:
 
 def make_key_job(job: Job, path: Path, name: str, password: str, organisation: str) -> KeyInfo:
     info = create_key(path, name, password, organisation=organisation)
-    add_trusted(key_certificate(info.path, password))  # one's own key: its signatures are trusted here
+    trust_own_key(info.path, password)
     return info
 
 
 def import_key_job(job: Job, source: Path, password: str) -> KeyInfo:
     info = import_key(source, default_key_dir(), password)
-    add_trusted(key_certificate(info.path, password))
+    trust_own_key(info.path, password)
     return info
 
 
@@ -695,6 +695,7 @@ class ExportDialog(QDialog):
 def verify_job(job: Job, paths: list[Path], known: frozenset[str] | None) -> int:
     quiet_libraries()
     check = None if known is None else (lambda fingerprint: normal_fingerprint(fingerprint) in known)
+    trusted = trusted_certificates()  # read once for all the files
     for index, path in enumerate(paths):
         if job.cancelled:
             break
@@ -705,7 +706,7 @@ def verify_job(job: Job, paths: list[Path], known: frozenset[str] | None) -> int
             job.produce((path, Verification(path.name, (), (
                 Problem(path.name, "", "", Msg.of("cli.file_not_found", path=str(path))),))))
             continue
-        job.produce((path, verify_pdf(data, name=path.name, known=check, trusted=trusted_certificates())))
+        job.produce((path, verify_pdf(data, name=path.name, known=check, trusted=trusted)))
     return len(paths)
 
 
@@ -843,7 +844,7 @@ class VerifyDialog(QDialog):
                      self.tr("签名部分完好，但签名后文件末尾被追加了内容") if s.intact else
                      self.tr("已失效：签名所覆盖的内容被改动"))
             form.addRow(self.tr("签名状态"), self._wrapped(state))
-            signer = f"{s.signer}（{s.organisation}）" if s.organisation else s.signer
+            signer = s.subject
             form.addRow(self.tr("签名人"), self._wrapped(signer or "—"))
             when = s.signed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if s.signed_at else "—"
             form.addRow(self.tr("签名时间"), self._wrapped(when))
@@ -887,7 +888,7 @@ class VerifyDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("信任签名人"),
                           self.tr("请先与签名人本人核对证书指纹，确认无误后再信任。\n\n签名人：{signer}\n证书指纹（SHA-256）：\n{fp}\n\n"
                                   "信任后，此证书签名的文件在本机显示为“签名人可信”。").format(
-                              signer=f"{s.signer}（{s.organisation}）" if s.organisation else s.signer, fp=s.fingerprint),
+                              signer=s.subject, fp=s.fingerprint),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("信任"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
@@ -896,9 +897,7 @@ class VerifyDialog(QDialog):
         add_trusted(cert)
         shown = list(self.results) or [path]
         self.clear()
-        worker = self.verify_files(shown)
-        if worker is not None:
-            worker.wait(60)
+        self.verify_files(shown)  # checked again in the background; the cards come back as each is done
         return True
 
     @staticmethod
