@@ -135,7 +135,7 @@ def command_import_json(args: argparse.Namespace) -> int:
             return fail(exc)
     if problems:
         return print_problems(path, problems)
-    print(say("dataset.imported", file=str(target), year=year.year, units=len(year.units), id=rules.id))
+    print(say("dataset.imported", file=str(target), year=year.year, units=len(year.units), title=rules.title))
     return 0
 
 
@@ -238,23 +238,23 @@ def parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import-json", help="由 JSON 交换格式创建年度数据文件（SQLite）")
     imp.add_argument("year", help="年度数据（JSON 交换格式）")
-    imp.add_argument("--to", required=True, help="要创建的数据文件（.sqlite）；已存在时不覆盖")
+    imp.add_argument("--to", required=True, help="要创建的数据文件（.wjkh）；已存在时不覆盖")
     imp.add_argument("--assessor", help="导入人姓名（记入审计记录）；省略时记为“数据导入”")
     imp.add_argument("--role", default="", help="导入人角色")
     imp.add_argument("--rules", help="考核细则文件（TOML）；省略时按数据中的 rule_set 编号查找")
     imp.set_defaults(run=command_import_json)
 
     exp = commands.add_parser("export-json", help="把年度数据文件导出为 JSON 交换格式")
-    exp.add_argument("dataset", help="年度数据文件（.sqlite）")
+    exp.add_argument("dataset", help="年度数据文件（.wjkh）")
     exp.add_argument("--out", help="输出文件；省略时写到标准输出")
     exp.set_defaults(run=command_export_json)
 
     ver = commands.add_parser("verify-audit", help="校验数据文件审计记录的哈希链")
-    ver.add_argument("dataset", help="年度数据文件（.sqlite）")
+    ver.add_argument("dataset", help="年度数据文件（.wjkh）")
     ver.set_defaults(run=command_verify_audit)
 
     res = commands.add_parser("restore", help="列出或恢复数据文件的备份")
-    res.add_argument("dataset", help="年度数据文件（.sqlite）")
+    res.add_argument("dataset", help="年度数据文件（.wjkh）")
     res.add_argument("--list", action="store_true", help="只列出备份")
     res.add_argument("--backup", help="要恢复的备份文件名；省略时用最近的完好备份")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")

@@ -454,7 +454,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     check.set_defaults(run=command_check_xlsx)
     annex = commands.add_parser("export-annex", help="导出附件1–6 表格（Excel，A4 打印）")
     annex.add_argument("annex", type=int, choices=range(1, 7), help="附件编号 1–6")
-    annex.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    annex.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     annex.add_argument("--unit", required=True, help="运营单位名称")
     annex.add_argument("--out", required=True, help="输出文件（.xlsx）")
     annex.add_argument("--full-ids", action="store_true",
@@ -464,7 +464,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp = commands.add_parser("import-xlsx", help="把运营单位报送的 Excel 导入年度数据文件（先预览，有问题则不导入）")
     imp.add_argument("kind", choices=kinds, help="文件类型：" + "、".join(kinds))
     imp.add_argument("file", help="Excel 文件（.xlsx）")
-    imp.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    imp.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     imp.add_argument("--unit", help="运营单位名称（花名册、每月送工信息必填；全区见习名单和平台导出不填）")
     imp.add_argument("--mapping", help="表头认不出时指定列：字段=列，逗号分隔，如 \"姓名=员工名,身份证号=3\"（列可写表头文字或列号）")
     imp.add_argument("--yes", action="store_true", help="不再询问，预览无问题即导入")
@@ -473,7 +473,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.set_defaults(run=command_import_xlsx)
 
     mat = commands.add_parser("match", help="列出每人是否确认及原因，以及多家单位申报的人员")
-    mat.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    mat.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     mat.add_argument("--unit", help="只列此运营单位")
     mat.add_argument("--full-ids", action="store_true", help="显示完整身份证号（默认只显示前6位和后4位）")
     mat.set_defaults(run=command_match)
@@ -484,7 +484,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     who.add_argument("--unit", help="归属的运营单位名称")
     who.add_argument("--clear", action="store_true", help="撤销已作的归属确认")
     asg.add_argument("--reason", required=True, help="理由（记入数据文件和审计）")
-    asg.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    asg.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     asg.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     asg.set_defaults(run=command_assign)
 
@@ -492,13 +492,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     src.add_argument("source", choices=("roster", "hand"), help="roster 或 hand")
     src.add_argument("--unit", required=True, help="运营单位名称")
     src.add_argument("--base", help="只设此基地；省略时设该单位全部基地")
-    src.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    src.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     src.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     src.add_argument("--reason", help="记入审计的说明")
     src.set_defaults(run=command_count_source)
 
     plat = commands.add_parser("platform", help="列出用工速递系统导出中各单位的输送记录和综合评分（条款3.1、3.2），以及单位名称不符的记录")
-    plat.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    plat.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     plat.add_argument("--unit", help="只列此运营单位")
     plat.set_defaults(run=command_platform)
 
@@ -506,13 +506,13 @@ def register(commands: argparse._SubParsersAction) -> None:
                                help="选择条款3.1、3.2 的数据来源：platform 按导入的用工速递系统导出，hand 手工录入")
     psrc.add_argument("source", choices=("platform", "hand"), help="platform 或 hand")
     psrc.add_argument("--unit", required=True, help="运营单位名称")
-    psrc.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    psrc.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     psrc.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     psrc.add_argument("--reason", help="记入审计的说明")
     psrc.set_defaults(run=command_platform_source)
 
     summ = commands.add_parser("export-summary", help="导出年度汇总表（Excel）：各单位各条款得分、总分、名次、等级，各单位未确认人员")
-    summ.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    summ.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     summ.add_argument("--out", required=True, help="输出文件（.xlsx）")
     summ.add_argument("--full-ids", action="store_true",
                       help="显示完整身份证号（默认只显示前6位和后4位；完整号码属个人敏感信息，仅在报送主管部门核验时使用）")

@@ -255,7 +255,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp = commands.add_parser("export-pdf", help="导出现场核查记录、考核评分表或考核结果汇总表（PDF），可加电子签名")
     exp.add_argument("kind", choices=("record", "sheet", "summary"),
                      help="record 现场核查记录；sheet 考核评分表；summary 考核结果汇总表")
-    exp.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    exp.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     exp.add_argument("--unit", help="运营单位名称（record、sheet 必填）")
     exp.add_argument("--out", required=True, help="输出的 PDF 文件")
     exp.add_argument("--sign", metavar="KEY.p12", help=f"用此密钥文件加电子签名（密码从环境变量 {PASSWORD_ENV} 读取或询问）；"
@@ -291,7 +291,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     tru.set_defaults(run=command_trust)
 
     reo = commands.add_parser("reopen", help="解除签名定稿对运营单位数据的锁定（须填写理由，记入审计）")
-    reo.add_argument("--dataset", required=True, help="年度数据文件（.sqlite）")
+    reo.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     reo.add_argument("--unit", required=True, help="运营单位名称")
     reo.add_argument("--reason", required=True, help="解除锁定的理由")
     reo.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import mimetypes
 import os
 import sqlite3
@@ -41,6 +42,8 @@ from core.facts import (FORMAT_NAME, FORMAT_VERSION, Base, Delivery, Management,
 from core.messages import Msg, render
 from core.problems import Problem
 from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_rule_set
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported when first used: opening a dataset does not need the Excel side
     from core.matching import MatchResult
@@ -663,8 +666,9 @@ def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
         parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}")
     except RuleSetError as exc:
         where, what = exc.problems[0]
-        raise DatasetError(Msg.of("dataset.rule_set_unreadable", file=path.name, id=rule_set_id,
-                                  detail=f"{where}: {what}")) from None
+        # what the parser found is for developers (the log); the user needs to know what to do
+        log.warning("stored rule set %s of %s unreadable: %s: %s", rule_set_id, path.name, where, what)
+        raise DatasetError(Msg.of("dataset.rule_set_unreadable", file=path.name)) from None
     return FileInfo(version, year, rule_set_id, stored[0])
 
 
@@ -803,7 +807,7 @@ class Dataset:
                 raise
         program = program_rule_set(ds.rule_set_id)
         if program is not None and program.sha256 != info.rule_set_sha256:
-            ds.notices.append(Msg.of("dataset.rule_set_differs", file=path.name, id=ds.rule_set_id,
+            ds.notices.append(Msg.of("dataset.rule_set_differs", file=path.name, title=ds.rule_set().title,
                                      stored=info.rule_set_sha256[:12], program=program.sha256[:12]))
         return ds
 

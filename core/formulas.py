@@ -227,6 +227,11 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
                                 verdict=_verdict(why)))
             missing += [Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
                                item=r.param("item")) for r in reasons[i] if r.code == "evidence.not_seen"]
+            # a counted trip's 差 verdicts (or their absence) rest on the enterprises' evaluation forms
+            forms = p.get("evaluations_evidence")
+            if forms and i in counted and not trip.evidence.get(forms, False):
+                missing.append(Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+                                      item=_label(clause, forms)))
         steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
                         extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
                         net=max(floor, points + bonus - deduction))]

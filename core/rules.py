@@ -24,13 +24,14 @@ DEFAULT_RULE_SET = RULES_DIR / "wujiang-2022.toml"
 SUPPORTED_FORMAT = 1
 
 # What each formula needs from its clause: parameter name -> kind. Kinds: "number",
-# "text", "ids" (a list of evidence ids of the same clause). Formulas live in core/formulas.py.
+# "text", "ids" (a list of evidence ids of the same clause), "record_id" (one of its per-record
+# evidence ids). Formulas live in core/formulas.py.
 FORMULA_PARAMS: dict[str, dict[str, str]] = {
     "bases": {"per_item": "number", "bonus_per_item": "number", "bonus_cap": "number"},
     "trips": {"per_item": "number", "base_trips": "number", "min_enterprises": "number",
               "bonus_per_item": "number", "bonus_cap": "number",
               "deduction_per_poor": "number", "deduction_cap_per_trip": "number",
-              "poor_verdict": "text"},
+              "poor_verdict": "text", "evaluations_evidence": "record_id"},
     "all_evidence": {},
     "people_ranked": {"min_people": "number", "top": "number", "step": "number",
                       "floor": "number", "arrivals_evidence": "ids",
@@ -438,7 +439,7 @@ class _Checker:
             for name in clause_readings or ():
                 if name not in readings:
                     self.fail(f"{path}.readings", f"names reading {name!r}, which [readings] does not define")
-            params = self.params(entry, path, formula, {e.id for e in evidence})
+            params = self.params(entry, path, formula, {e.id for e in evidence}, {e.id for e in record_evidence})
             if formula:
                 for name, accepted in FORMULA_READINGS.get(formula, {}).items():
                     self.check_reading(readings, name, accepted, f"{path}.formula")
@@ -460,7 +461,8 @@ class _Checker:
                                       record_evidence=record_evidence, params=MappingProxyType(params)))
         return clauses
 
-    def params(self, entry: Any, path: str, formula: str | None, evidence_ids: set[str]) -> dict | None:
+    def params(self, entry: Any, path: str, formula: str | None, evidence_ids: set[str],
+               record_evidence_ids: set[str]) -> dict | None:
         table = self.get(entry, "params", path, "table", {})
         if table is None or formula is None:
             return None
@@ -477,6 +479,12 @@ class _Checker:
                     if item not in evidence_ids:
                         self.fail(f"{here}.{key}", f"{item!r} is not an evidence id of this clause")
                 params[key] = tuple(ids or ())
+            elif kind == "record_id":
+                # optional: year files keep the rule set they were made with, older ones lack it
+                item = self.get(table, key, here, "text", None)
+                if item is not None and item not in record_evidence_ids:
+                    self.fail(f"{here}.{key}", f"{item!r} is not a record_evidence id of this clause")
+                params[key] = item
             else:
                 params[key] = self.get(table, key, here, kind)
         return params

@@ -104,12 +104,14 @@ def bases(n: int, **kwargs: Any) -> tuple[Base, ...]:
 
 
 def trip(mode: str = "offline", enterprises: int = 5, *, poor: int = 0, date: dt.date = IN_PERIOD,
-         place: str = "贵州", filing: bool = True, photos: bool = True,
+         place: str = "贵州", filing: bool = True, photos: bool = True, forms_seen: bool = True,
          evaluations: tuple[str, ...] | None = None) -> Trip:
-    """A trip; `poor` evaluations of 差, the rest of the enterprises rated 好."""
+    """A trip; `poor` evaluations of 差, the rest of the enterprises rated 好; `forms_seen`: the
+    enterprises' evaluation forms (附件6) ticked as seen."""
     if evaluations is None:
         evaluations = ("差",) * poor + ("好",) * max(0, enterprises - poor)
-    return Trip(date, place, mode, enterprises, {"filing": filing, "photos": photos}, tuple(evaluations))
+    return Trip(date, place, mode, enterprises, {"filing": filing, "evaluations": forms_seen, "photos": photos},
+                tuple(evaluations))
 
 
 def delivery(stars: int = 5, date: dt.date = IN_PERIOD, enterprise: str = "缺工企业") -> Delivery:

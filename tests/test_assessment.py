@@ -16,7 +16,7 @@ def test_one_page_per_clause_in_order_then_the_negative_page():
     by_id = {p.id: p for p in all_pages}
     assert by_id["1.1"].editors == (BASES,) and by_id["1.1"].records_added_here
     assert "evidence:agreement" in by_id["1.1"].base_editable
-    assert by_id["1.2"].editors == (TRIPS,) and [e.id for e in by_id["1.2"].record_evidence] == ["filing", "photos"]
+    assert by_id["1.2"].editors == (TRIPS,) and [e.id for e in by_id["1.2"].record_evidence] == ["filing", "evaluations", "photos"]
     assert by_id["1.3"].editors == () and len(by_id["1.3"].clause_evidence) == 3
     assert by_id["2.1"].base_editable == ("people", "count_source") and not by_id["2.1"].records_added_here
     assert by_id["2.2"].base_editable == ("retained", "count_source")

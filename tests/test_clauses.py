@@ -203,6 +203,17 @@ def test_1_2_trip_without_filing_or_photos_neither_scores_nor_deducts(missing_it
     assert {"missing.record"} == missing_codes(result)
 
 
+def test_1_2_counted_trip_without_its_evaluation_forms_seen_scores_but_lacks_evidence():
+    """The 差 count comes from the enterprises' forms (附件6): unseen, the deduction stands as entered
+    and the clause names the forms as missing for that trip (and only for counted trips)."""
+    unseen = trip(enterprises=6, poor=2, forms_seen=False, place="遵义")
+    result = one(make_unit(trips=(trip(), unseen, trip(enterprises=3, forms_seen=False, place="毕节"))), "1.2")
+    assert_numbers(result, 8, 0, 2)
+    missing = [m for m in result.explanation.missing if m.code == "missing.record"]
+    assert [(m.param("item"), m.param("record").split()[1]) for m in missing] == [("企业评价表（附件6）", "遵义")]
+    assert one(make_unit(trips=(trip(), trip(poor=2))), "1.2").explanation.missing == ()
+
+
 def test_1_2_unseen_online_trip_does_not_use_the_online_allowance():
     result = one(make_unit(trips=(trip("online", filing=False), trip("online"))), "1.2")
     assert_numbers(result, 4)

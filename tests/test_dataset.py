@@ -134,6 +134,7 @@ def test_a_year_keeps_its_rule_set_when_the_programs_changes(tmp_path):
         assert [n.code for n in ds.notices] == ["dataset.rule_set_differs"]
         text = render(ds.notices[0])
         assert stored.sha256[:12] in text and program.sha256[:12] in text and "old.sqlite" in text
+        assert f"《{program.title}》" in text and program.id not in text and "SHA" not in text  # bureau words
         assert ds.program_rule_set().sha256 == program.sha256
 
 

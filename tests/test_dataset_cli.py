@@ -26,6 +26,7 @@ def test_import_export_round_trip_through_the_commands(tmp_path):
     imported = run("import-json", str(source), "--to", str(target), "--assessor", "张三", "--role", "考核组长")
     assert imported.returncode == 0, imported.stderr
     assert "已创建" in imported.stdout and str(target) in imported.stdout
+    assert f"《{load_rule_set().title}》" in imported.stdout and "wujiang" not in imported.stdout
     exported = run("export-json", str(target))
     assert exported.returncode == 0, exported.stderr
     canonical = year_to_json(parse_year(data, load_rule_set())[0])

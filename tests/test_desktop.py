@@ -118,7 +118,7 @@ def walk_every_clause(qtbot, window, uid: int) -> None:
                 set_cell(model, row, "mode", mode)
                 set_cell(model, row, "enterprises", 6)
                 set_cell(model, row, "date", QDate(2022, 3 + row, 10))
-                for item in ("filing", "photos"):
+                for item in ("filing", "evaluations", "photos"):
                     set_cell(model, row, f"evidence:{item}", Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
             set_cell(model, 0, "verdict_count:差", 2)
             set_cell(model, 0, "verdict_count:好", 4)

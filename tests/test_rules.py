@@ -144,7 +144,7 @@ def test_numbers_match_the_official_text(rules):
 
 def test_evidence_items_of_each_clause(rules):
     assert [e.id for e in rules.clause("1.1").record_evidence] == ["agreement"]
-    assert [e.id for e in rules.clause("1.2").record_evidence] == ["filing", "photos"]
+    assert [e.id for e in rules.clause("1.2").record_evidence] == ["filing", "evaluations", "photos"]
     assert rules.clause("1.3").evidence_ids == ("annual_plan", "pre_trip_filings", "post_trip_photos")
     assert set(rules.clause("2.1").evidence_ids) == {"annex1", "annex2", "monthly_reports", "annex3", "annex4",
                                                      "district_list"}
@@ -293,6 +293,9 @@ BREAKAGES = [
      "clauses[2.1].params.arrivals_evidence", "annex9"),
     ("duplicate evidence id", edit('{ id = "post_trip_photos"', '{ id = "annual_plan"'), "clauses[1.3].evidence",
      "unique"),
+    ("evaluation forms item not a trip evidence item",
+     edit('evaluations_evidence = "evaluations"', 'evaluations_evidence = "forms"'),
+     "clauses[1.2].params.evaluations_evidence", "forms"),
     ("trip evidence reading names an unknown item", edit('value = ["filing", "photos"]', 'value = ["filing", "video"]'),
      "readings.trip_requires_evidence.value", "video"),
     ("unknown veto condition", edit(MAJOR_CONDITION, 'id = "major_incident"\ncondition = "moon_phase"'),

@@ -556,6 +556,12 @@ class ClausePage(QWidget):
             if choices:
                 needed = max(view.fontMetrics().horizontalAdvance(label) for _, label in choices) + 36
                 header.resizeSection(column, max(header.sectionSize(column), needed))
+        # The last column (the verdict) takes what is left and ends in "…" (whole on hover) rather
+        # than pushing the table sideways.
+        last = header.count() - 1
+        if last > 0 and 0 < view.viewport().width() < header.length():
+            rest = view.viewport().width() - sum(header.sectionSize(c) for c in range(last))
+            header.resizeSection(last, max(80, rest))
 
     def _negative_editor(self) -> None:
         rules = self.session.rules

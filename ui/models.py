@@ -421,7 +421,15 @@ class RecordModel(QAbstractTableModel):
             return self.header(self.columns[section])
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            column = self.columns[section]
+            if column.startswith("evidence:"):
+                return translate("Models", "{item}：勾选表示已查验原件").format(item=self.evidence_label(column))
         return None
+
+    def evidence_label(self, column: str) -> str:
+        item = column.split(":", 1)[1]
+        return next((e.label for e in self.page.record_evidence if e.id == item), item)
 
     def verdict_of(self, row: int) -> Msg | None:
         verdicts = self.verdicts()
@@ -485,9 +493,7 @@ class BasesModel(RecordModel):
 
     def header(self, column: str) -> str:
         if column.startswith("evidence:"):
-            item = column.split(":", 1)[1]
-            label = next((e.label for e in self.page.record_evidence if e.id == item), item)
-            return label.split("（")[0] + translate("Models", "\n（已查验）")
+            return self.evidence_label(column).split("（")[0] + translate("Models", "\n（已查验）")
         return {"name": translate("Models", "基地名称"), "type": translate("Models", "类型"), "region": translate("Models", "地区"), "agreement_date": translate("Models", "协议签订\n日期"),
                 "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况"),
                 "count_source": translate("Models", "人数来源")}[column]
@@ -581,9 +587,9 @@ class TripsModel(RecordModel):
         if column.startswith("verdict_count:"):
             return translate("Models", "评价“{verdict}”份数").format(verdict=column.split(":", 1)[1])
         if column.startswith("evidence:"):
-            item = column.split(":", 1)[1]
-            label = next((e.label for e in self.page.record_evidence if e.id == item), item)
-            return label + translate("Models", "\n（已查验）")
+            # two short lines: the trip table must fit 1366 px (the cells say 已查验 / 未查验)
+            label = self.evidence_label(column)
+            return label.replace("（", "\n（", 1) if "（" in label else label[:4] + "\n" + label[4:]
         return {"date": translate("Models", "日期"), "place": translate("Models", "地点"), "mode": translate("Models", "方式"), "enterprises": translate("Models", "带吴江\n企业数"),
                 "verdict": translate("Models", "计分情况")}[column]
 
