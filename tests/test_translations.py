@@ -84,3 +84,22 @@ def test_a_compiled_catalogue_replaces_the_chinese_on_screen(catalogue, qtbot, t
     finally:
         for translator in installed:
             QApplication.removeTranslator(translator)
+
+
+def test_qt_own_dialogs_speak_chinese(qtbot):
+    """Qt's file dialog (the one used where the system has no native dialog) and its standard buttons
+    come in Chinese: the program installs Qt's own Chinese catalogue."""
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
+
+    from ui.app import create_app
+    create_app()
+    dialog = QFileDialog(None, "打开年度数据文件")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    labels = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"查找范围：", "文件类型："} <= labels, labels
+    assert not {"Look in:", "Files of type:", "File name:"} & labels
+    buttons = {b.text() for box in dialog.findChildren(QDialogButtonBox) for b in box.buttons()}
+    assert "取消" in buttons and "Cancel" not in buttons, buttons
+    dialog.close()
