@@ -628,6 +628,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/clauseSplitter")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.workspace.clause_page.splitter.restoreState(state)
+        self._restore_position(path)
         self._remember(path)
         self.settings.setValue("folder", str(path.parent))
         name = next(a.name for a in ds.assessors() if a.id == assessor_id)
@@ -747,8 +748,23 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
         self._update_actions()
 
+    @staticmethod
+    def _position_key(path: Path) -> str:
+        return "position/" + hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+
+    def _restore_position(self, path: Path) -> None:
+        """Back at the unit and clause the assessor left the file at (per file, per user)."""
+        unit, _, page = str(self.settings.value(self._position_key(path), "") or "").partition("|")
+        pages = [p.id for p in self.session.pages]
+        if unit.isdigit() and int(unit) in self.session.unit_ids and page in pages:
+            self.workspace.select_unit(int(unit))
+            self.workspace.go_page(pages.index(page))
+
     def _save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
+        if self.workspace is not None and self.session is not None and self.workspace.unit_id is not None:
+            self.settings.setValue(self._position_key(self.session.ds.path),
+                                   f"{self.workspace.unit_id}|{self.workspace.current_page().id}")
         if self.workspace is not None:
             self.settings.setValue("window/assessmentSplitter", self.workspace.splitter.saveState())
             self.settings.setValue("window/clauseSplitter", self.workspace.clause_page.splitter.saveState())
