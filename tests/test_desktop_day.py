@@ -2,9 +2,9 @@
 文件→打开, add a unit with the 添加 button, walk it clause by clause with 下一条 (entering a base and a
 trip by keyboard, typing Chinese through the input method, ticking every piece of evidence with the
 mouse), import its roster through the wizard, make a signing key, export its signed score sheet,
-close the year and reopen it from the recent-files list: everything is still
-there, and the window is back at the unit and clause the day ended on. A screenshot of each step goes to artifacts/screenshots/day/ (run it under Xvfb with
-QT_QPA_PLATFORM=xcb to see the same on a real X server)."""
+close the year and reopen it from the recent-files list: everything is still there, and the window
+is back at the unit and clause the day ended on. A screenshot of each step goes to
+artifacts/screenshots/day/ (run it under Xvfb with QT_QPA_PLATFORM=xcb for a real X server)."""
 
 from __future__ import annotations
 
