@@ -421,7 +421,7 @@ class ClausePage(QWidget):
                 spin.setRange(0, 5)
                 spin.setDecimals(2)
                 spin.setSingleStep(0.1)
-                has.toggled.connect(lambda on: (spin.setEnabled(on), self._commit_rating()))
+                has.toggled.connect(lambda on, spin=spin: (spin.setEnabled(on), self._commit_rating()))
                 spin.valueChanged.connect(lambda _: self.pending.put("rating", self._commit_rating))
                 self.value_widgets["has_rating"] = has
                 self.value_widgets["platform_rating"] = spin
@@ -437,7 +437,7 @@ class ClausePage(QWidget):
                 spin.setSingleStep(0.5)
                 reason = QLineEdit()
                 reason.setPlaceholderText(self.tr("评分与建议分不同时须填写理由"))
-                use.toggled.connect(lambda on: (spin.setEnabled(not on), self._commit_management()))
+                use.toggled.connect(lambda on, spin=spin: (spin.setEnabled(not on), self._commit_management()))
                 spin.valueChanged.connect(lambda _: self.pending.put("management", self._commit_management))
                 reason.textEdited.connect(lambda _: self.pending.put("management", self._commit_management))
                 self.value_widgets.update(use_suggestion=use, awarded=spin, award_reason=reason)
