@@ -199,6 +199,8 @@ _NUMBER_TEXT = re.compile(r"\s*([+-]?\d+(?:\.\d+)?)\s*分?\s*")
 
 def _shown(value: Any) -> str:
     """A cell value as the user would recognise it in a message."""
+    if isinstance(value, bool):  # as the cell shows it in Excel and WPS (Python would say True)
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         if value.is_integer() and 1e15 <= abs(value) < 1e20:  # as Excel's formula bar shows it
             return str(int(Decimal(f"{value:.15g}")))

@@ -20,11 +20,13 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import gc
+import lzma
 import mmap
 import re
 import tomllib
 import unicodedata
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -265,7 +267,8 @@ def sniff(path: Path) -> str:
                 with zipfile.ZipFile(f) as archive:
                     names = set(archive.namelist())
                     mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+            except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, KeyError,
+                    RuntimeError, NotImplementedError):
                 return "broken_zip"
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 return "xlsx"
@@ -367,17 +370,20 @@ def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
         exceeded = check_xlsx(path)
         if exceeded is not None:
             raise _Unreadable(exceeded.message())
+    # The readers' own words (English, about zip records and XML) mean nothing to a user: whatever
+    # they say, the workbook's content is damaged.
+    unreadable = _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_content")))
     try:
         return _calamine_sheets(path), "calamine"
     except _Unreadable:
         raise
-    except Exception as calamine_error:  # noqa: BLE001 - any reader failure means an unreadable file
+    except Exception:  # noqa: BLE001 - any reader failure means an unreadable file
         if kind != "xlsx":
-            raise _Unreadable(Msg.of("excel.corrupted", detail=str(calamine_error)[:200])) from None
+            raise unreadable from None
         try:
             return _openpyxl_sheets(path), "openpyxl"
         except Exception:  # noqa: BLE001
-            raise _Unreadable(Msg.of("excel.corrupted", detail=str(calamine_error)[:200])) from None
+            raise unreadable from None
 
 
 # ------------------------------------------------------------------ recognising the layout

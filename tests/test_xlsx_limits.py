@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from core import xlsx_limits
+from core.messages import render
 from core.xlsx_limits import check_xlsx
 from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
-CEILING = 1536 << 20  # the child's address space: far below what the bombs asked for
+CEILING = 1536 << 20
+COLUMNS = [bytes([c]) for c in b"ABCDEFGHIJKL"]  # the child's address space: far below what the bombs asked for
 
 
 def roster(tmp_path: Path, name: str = "roster.xlsx") -> Path:
@@ -102,12 +104,33 @@ def test_the_unpacked_size_and_cell_limits(tmp_path, monkeypatch):
     monkeypatch.undo()
     wide = with_sheet_xml(path, tmp_path / "wide.xlsx", lambda xml: xml.replace(
         b"</sheetData>", b'<row r="40000"><c r="ZZ40000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
-    found = check_xlsx(wide)  # 702 columns × 40,000 rows = 28 million cells: within
-    assert found is None
+    found = check_xlsx(wide)  # 702 columns × 40,000 rows = 28 million cells: within, but 61 of them hold anything
+    assert found is not None and (found.what, found.found, found.limit) == ("sparse", 702 * 40_000, 61)
     wider = with_sheet_xml(path, tmp_path / "wider.xlsx", lambda xml: xml.replace(
         b"</sheetData>", b'<row r="50000"><c r="ZZ50000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
     found = check_xlsx(wider)
     assert found is not None and (found.what, found.found) == ("cells", 702 * 50_000)
+
+
+def test_a_far_cell_within_excels_grid_is_refused_when_the_sheet_holds_almost_nothing(tmp_path):
+    for far in (b'<row r="999999"><c r="Z999999"><v>1</v></c></row>',):
+        at_end = with_sheet_xml(roster(tmp_path), tmp_path / "end.xlsx", lambda xml: xml.replace(
+            b"</sheetData>", far + b"</sheetData>"))
+        first = with_sheet_xml(roster(tmp_path), tmp_path / "first.xlsx", lambda xml: xml.replace(
+            b"<sheetData>", b"<sheetData>" + far))  # out of order: the last row's number says nothing
+        for path in (at_end, first):
+            found = check_xlsx(path)
+            assert found is not None and (found.what, found.found) == ("sparse", 26 * 999_999)
+            assert "约 61 个单元格有内容" in render(found.message())
+
+
+def test_a_large_sheet_is_read_when_the_file_holds_its_cells(tmp_path):
+    """260,000 rows × 12 columns, every cell filled: beyond where the sparse check starts, not refused."""
+    rows = b"".join(b'<row r="%d">' % n + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c, n) for c in COLUMNS) + b"</row>"
+                    for n in range(1, 260_001))
+    path = with_sheet_xml(roster(tmp_path), tmp_path / "big.xlsx", lambda xml: xml[:xml.find(b"<sheetData>")]
+                          + b"<sheetData>" + rows + b"</sheetData>" + xml[xml.find(b"</sheetData>") + 12:])
+    assert check_xlsx(path) is None
 
 
 @pytest.mark.parametrize("rows", [5, 3000])
