@@ -25,7 +25,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -248,14 +248,17 @@ def info_table(s: Styles, rows: Sequence[Sequence[tuple[str, str]]]) -> Table:
 
 # ------------------------------------------------------------------ pages: header, footer, watermark
 
-class _PagedCanvas(rl_canvas.Canvas):
-    """Keeps every page until the end, so the footer can say 共 Y 页 (one pass, no second build)."""
+class PagedCanvas(rl_canvas.Canvas):
+    """Keeps every page until the end, so the footer can say 共 Y 页 (one pass, no second build).
+    `footer(canvas, total)` replaces the documents' footer and watermark (the annex forms)."""
 
-    def __init__(self, *args: Any, page: PageFacts, fonts: Fonts, **kwargs: Any):
+    def __init__(self, *args: Any, page: PageFacts | None, fonts: Fonts,
+                 footer: Callable[[rl_canvas.Canvas, int], None] | None = None, **kwargs: Any):
         kwargs.update(initialFontName=fonts.body, initialFontSize=10)  # no unembedded Helvetica
         super().__init__(*args, **kwargs)
         self._facts = page
         self._fonts = fonts
+        self._footer = footer
         self._kept: list[dict] = []
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
@@ -266,6 +269,10 @@ class _PagedCanvas(rl_canvas.Canvas):
         total = len(self._kept)
         for state in self._kept:
             self.__dict__.update(state)
+            if self._footer is not None:
+                self._footer(self, total)
+                rl_canvas.Canvas.showPage(self)
+                continue
             if self._facts.watermark:
                 draw_watermark(self, self._facts.watermark, self._fonts)
             draw_footer(self, self._facts, self._fonts, total)
@@ -332,7 +339,7 @@ def build(story: list, page: PageFacts, fonts: Fonts, *, author: str = "", subje
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=lambda c, d: draw_header(c, page, s))])
     fields = [f for f in _walk(story) if isinstance(f, SignatureField)]
-    doc.build(story, canvasmaker=partial(_PagedCanvas, page=page, fonts=fonts))
+    doc.build(story, canvasmaker=partial(PagedCanvas, page=page, fonts=fonts))
     box = fields[-1].box if fields else None
     return Built(out.getvalue(), doc.page, box)
 

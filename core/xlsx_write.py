@@ -5,7 +5,8 @@ Every form has its title, the unit and the year filled in, header rows, thin bor
 widths, A4 print setup with the header rows repeated on every page, and the signature/stamp
 lines the form needs. Forms with people (附件2, 附件4) and the statistics (附件5) are filled from
 records; the others are blank for hand filling. The rosters' headers are ones the importer
-recognises, so a filled-in form can be read back.
+recognises, so a filled-in form can be read back. What each form holds (columns, rows, closing
+lines, orientation) is core/annex_forms.py, shared with the printable PDF forms (core/pdf_annex.py).
 
 ID numbers are masked (first 6 and last 4 characters shown) in every export unless the caller
 passes show_full_id_numbers=True, which the desktop offers only behind an explicit option.
@@ -16,22 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.annex_forms import (ANNEX6_INFO, ANNEX6_ITEMS, ANNEX_PEOPLE, LANDSCAPE, FormColumn, annex_inputs,
+                               closing_lines, columns, count_totals, row_values, shown_id)
 from core.engine import YearResult
-from core.identifiers import mask_id_like, mask_id_number
-from core.facts import Unit
-from core.matching import BaseCount, PersonVerdict, UnitMatch
+from core.matching import BaseCount, PersonVerdict
 from core.messages import Msg, render
 from core.rules import RuleSet
+
+__all__ = ["ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -46,17 +48,6 @@ SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 def t(code: str, **params: Any) -> str:
     return render(Msg.of(code, **params))
-
-
-def shown_id(id_number: str, show_full: bool) -> str:
-    return id_number if show_full else mask_id_number(id_number)
-
-
-@dataclass(frozen=True)
-class FormColumn:
-    header: str  # message code of the header text
-    width: float  # characters
-    value: Callable[[Any], Any] | None = None  # from one record; None: left blank
 
 
 # ------------------------------------------------------------------ the common form layout
@@ -110,8 +101,7 @@ def _form_head(ws: Worksheet, annex: int, width: int, rules: RuleSet, unit: str,
 
 def _table(ws: Worksheet, row: int, columns: Sequence[FormColumn], records: Sequence[Any],
            blank_rows: int, show_full: bool = False) -> int:
-    """Header row plus one bordered row per record (or blank_rows empty ones). Returns the next row.
-    Unless `show_full`, an ID number typed into any text (a remark, a name cell) is masked too."""
+    """Header row plus one bordered row per record (or blank_rows empty ones). Returns the next row."""
     for c, column in enumerate(columns, start=1):
         _boxed(ws, row, c, t(column.header), header=True)
         ws.column_dimensions[get_column_letter(c)].width = column.width
@@ -121,15 +111,7 @@ def _table(ws: Worksheet, row: int, columns: Sequence[FormColumn], records: Sequ
     for i in range(rows):
         r = header_row + 1 + i
         record = records[i] if i < len(records) else None
-        for c, column in enumerate(columns, start=1):
-            if column.header == "form.col.seq":
-                value = i + 1
-            elif record is not None and column.value is not None:
-                value = column.value(record)
-                if isinstance(value, str) and not show_full:
-                    value = mask_id_like(value)
-            else:
-                value = None
+        for c, value in enumerate(row_values(columns, record, i, show_full), start=1):
             fmt = DATE_FORMAT if isinstance(value, dt.date) else None
             _boxed(ws, r, c, value, align=LEFT if isinstance(value, str) and len(value) > 8 else CENTER,
                    number_format=fmt)
@@ -158,57 +140,7 @@ def _save(wb: Workbook, path: str | Path) -> Path:
     return path
 
 
-# ------------------------------------------------------------------ the six annexes
-
-def _person(record: Any) -> Any:
-    return record.record if isinstance(record, PersonVerdict) else record
-
-
-def _arrival_columns(show_full: bool) -> list[FormColumn]:
-    return [
-        FormColumn("form.col.seq", 6),
-        FormColumn("form.col.name", 10, lambda p: _person(p).name),
-        FormColumn("form.col.gender", 6, lambda p: _person(p).gender or None),
-        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full)),
-        FormColumn("form.col.labour_base", 16, lambda p: (p.base if isinstance(p, PersonVerdict) else p.base) or None),
-        FormColumn("form.col.employer", 24, lambda p: _person(p).employer),
-        FormColumn("form.col.arrival_date", 12, lambda p: _person(p).arrival_date),
-        FormColumn("form.col.first_insured_date", 12, lambda p: _person(p).first_insured_date),
-        FormColumn("form.col.insured_months", 9, lambda p: _person(p).insured_months),
-        FormColumn("form.col.phone", 14, lambda p: _person(p).phone or None),
-        FormColumn("form.col.remarks", 12),
-    ]
-
-
-def _placement_columns(show_full: bool) -> list[FormColumn]:
-    return [
-        FormColumn("form.col.seq", 6),
-        FormColumn("form.col.name", 10, lambda p: _person(p).name),
-        FormColumn("form.col.gender", 6, lambda p: _person(p).gender or None),
-        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full)),
-        FormColumn("form.col.school", 18, lambda p: (p.base if isinstance(p, PersonVerdict) else p.base) or None),
-        FormColumn("form.col.placement_type", 9,
-                   lambda p: t(f"form.placement_{_person(p).placement_type}")),
-        FormColumn("form.col.employer", 24, lambda p: _person(p).employer),
-        FormColumn("form.col.start_date", 12, lambda p: _person(p).start_date),
-        FormColumn("form.col.end_date", 12, lambda p: _person(p).end_date),
-        FormColumn("form.col.placement_months", 10, lambda p: _person(p).placement_months),
-        FormColumn("form.col.phone", 14, lambda p: _person(p).phone or None),
-        FormColumn("form.col.remarks", 12),
-    ]
-
-
-ANNEX_PEOPLE = {2: ("arrival",), 4: ("trainee", "intern")}  # the forms that list people, and whom
-
-
-def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[list[PersonVerdict], list[BaseCount]]:
-    """What form `annex` of one unit is filled from: forms 2 and 4 list the confirmed people of the
-    imported rosters (arrivals; trainees and interns), form 5 the counts per base as scored (matched
-    from the rosters or typed, per base). Without imported rosters forms 2 and 4 stay blank."""
-    wanted = ANNEX_PEOPLE.get(annex, ())
-    people = [p for p in (unit_match.people if unit_match is not None else ()) if p.confirmed and p.kind in wanted]
-    return people, [BaseCount(b.name, b.type, b.people, b.retained) for b in unit.bases]
-
+# ------------------------------------------------------------------ the six annexes (core/annex_forms.py)
 
 def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year: int | None = None,
                records: Sequence[Any] = (), counts: Sequence[BaseCount] = (),
@@ -219,84 +151,36 @@ def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year:
     counts   附件5: the matched counts per base (core.matching.BaseCount)
     Forms without records get `blank_rows` empty ruled rows for hand filling.
     """
-    writers = {1: _annex1, 2: _annex2, 3: _annex3, 4: _annex4, 5: _annex5, 6: _annex6}
-    if annex not in writers:
+    if annex not in range(1, 7):
         raise ValueError(f"there is no annex {annex}; the rules have annexes 1–6")
     wb, ws = _new_sheet(f"annex.{annex}.sheet")
-    writers[annex](ws, rules, unit, year, records=records, counts=counts, show_full=show_full_id_numbers,
-                   blank_rows=blank_rows)
+    if annex == 6:
+        _annex6(ws, rules, unit, year)
+    else:
+        _records_form(ws, annex, rules, unit, year, records=list(records) if annex in ANNEX_PEOPLE else [],
+                      counts=list(counts) if annex == 5 else [], show_full=show_full_id_numbers, blank_rows=blank_rows)
     return _save(wb, path)
 
 
-def _annex1(ws, rules, unit, year, *, blank_rows, **_):
-    columns = [FormColumn("form.col.seq", 6), FormColumn("form.col.employer", 30),
-               FormColumn("form.col.labour_base", 20), FormColumn("form.col.people", 12),
-               FormColumn("form.col.retained_arrivals", 16), FormColumn("form.col.remarks", 16)]
-    row = _form_head(ws, 1, len(columns), rules, unit, year)
-    header = row
-    row = _table(ws, row, columns, [], blank_rows)
-    _footer(ws, row, len(columns), [t("form.confirm_arrivals", year=year or rules.year),
-                                    t("form.sign_employer"), t("form.sign_unit")])
-    _page_setup(ws, f"{header}:{header}", landscape=False)
+def _records_form(ws, annex, rules, unit, year, *, records, counts, show_full, blank_rows):
+    """Forms 1–5: a table of people (2, 4), of counts per base (5), or ruled rows to fill in (1, 3)."""
+    form_columns = columns(annex, rules, show_full)
+    width = len(form_columns)
+    header = _form_head(ws, annex, width, rules, unit, year)
+    end = _table(ws, header, form_columns, records or counts, blank_rows, show_full)
+    if annex == 5:
+        for r in range(header + 1, end):
+            ws.cell(row=r, column=6).number_format = "0.00%"
+        if counts:
+            people, retained, ratio = count_totals(counts)
+            for c, value in enumerate([t("form.total"), None, None, people, retained, ratio, None], start=1):
+                _boxed(ws, end, c, value, header=True, number_format="0.00%" if c == 6 else None)
+            end += 1
+    _footer(ws, end, width, closing_lines(annex, rules, year))
+    _page_setup(ws, f"{header}:{header}", landscape=annex in LANDSCAPE)
 
 
-def _annex2(ws, rules, unit, year, *, records, show_full, blank_rows, **_):
-    columns = _arrival_columns(show_full)
-    row = _form_head(ws, 2, len(columns), rules, unit, year)
-    header = row
-    row = _table(ws, row, columns, list(records), blank_rows, show_full)
-    _footer(ws, row, len(columns), [t("form.sign_employer"), t("form.sign_unit")])
-    _page_setup(ws, f"{header}:{header}", landscape=True)
-
-
-def _annex3(ws, rules, unit, year, *, blank_rows, **_):
-    columns = [FormColumn("form.col.seq", 6), FormColumn("form.col.employer", 28),
-               FormColumn("form.col.school", 22), FormColumn("form.col.trainees", 10),
-               FormColumn("form.col.interns", 10), FormColumn("form.col.retained_placements", 16),
-               FormColumn("form.col.remarks", 14)]
-    row = _form_head(ws, 3, len(columns), rules, unit, year)
-    header = row
-    row = _table(ws, row, columns, [], blank_rows)
-    _footer(ws, row, len(columns), [t("form.confirm_placements", year=year or rules.year),
-                                    t("form.sign_employer"), t("form.sign_unit")])
-    _page_setup(ws, f"{header}:{header}", landscape=False)
-
-
-def _annex4(ws, rules, unit, year, *, records, show_full, blank_rows, **_):
-    columns = _placement_columns(show_full)
-    row = _form_head(ws, 4, len(columns), rules, unit, year)
-    header = row
-    row = _table(ws, row, columns, list(records), blank_rows, show_full)
-    _footer(ws, row, len(columns), [t("form.sign_employer"), t("form.sign_unit")])
-    _page_setup(ws, f"{header}:{header}", landscape=True)
-
-
-def _annex5(ws, rules, unit, year, *, counts, blank_rows, **_):
-    columns = [FormColumn("form.col.seq", 6),
-               FormColumn("form.col.base", 26, lambda b: b.base or t("form.base_unknown")),
-               FormColumn("form.col.base_type", 14, lambda b: rules.base_types.get(b.type, b.type)),
-               FormColumn("form.col.people", 12, lambda b: b.people),
-               FormColumn("form.col.retained", 20, lambda b: b.retained),
-               FormColumn("form.col.ratio", 12, lambda b: (b.retained / b.people) if b.people else None),
-               FormColumn("form.col.remarks", 16)]
-    row = _form_head(ws, 5, len(columns), rules, unit, year)
-    header = row
-    counts = list(counts)
-    end = _table(ws, row, columns, counts, blank_rows)
-    for r in range(header + 1, end):
-        ws.cell(row=r, column=6).number_format = "0.00%"
-    if counts:
-        people = sum(b.people for b in counts)
-        retained = sum(b.retained for b in counts)
-        values = [t("form.total"), None, None, people, retained, (retained / people) if people else None, None]
-        for c, value in enumerate(values, start=1):
-            _boxed(ws, end, c, value, header=True, number_format="0.00%" if c == 6 else None)
-        end += 1
-    _footer(ws, end, len(columns), [t("form.sign_unit_statistics")])
-    _page_setup(ws, f"{header}:{header}", landscape=False)
-
-
-def _annex6(ws, rules, unit, year, **_):
+def _annex6(ws, rules, unit, year):
     verdicts = list(rules.evaluation_verdicts)
     width = 2 + len(verdicts)
     ws.column_dimensions["A"].width = 8
@@ -304,7 +188,7 @@ def _annex6(ws, rules, unit, year, **_):
     for c in range(3, width + 1):
         ws.column_dimensions[get_column_letter(c)].width = 12
     row = _form_head(ws, 6, width, rules, unit, year)
-    for code in ("form.trip_name", "form.trip_place_date", "form.enterprise", "form.enterprise_contact"):
+    for code in ANNEX6_INFO:
         _boxed(ws, row, 1, t(code), header=True)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         for c in range(3, width + 1):
@@ -318,10 +202,10 @@ def _annex6(ws, rules, unit, year, **_):
     for c, verdict in enumerate(verdicts, start=3):
         _boxed(ws, row, c, verdict, header=True)
     row += 1
-    items = [f"annex6.item.{i}" for i in ("organisation", "publicity", "job_seekers", "quality", "service")]
-    for i, code in enumerate(items + ["annex6.item.overall"], start=1):
-        _boxed(ws, row, 1, i, header=code == "annex6.item.overall")
-        _boxed(ws, row, 2, t(code), header=code == "annex6.item.overall", align=LEFT)
+    for i, code in enumerate(ANNEX6_ITEMS, start=1):
+        overall = code == ANNEX6_ITEMS[-1]
+        _boxed(ws, row, 1, i, header=overall)
+        _boxed(ws, row, 2, t(code), header=overall, align=LEFT)
         for c in range(3, width + 1):
             _boxed(ws, row, c, "□")
         ws.row_dimensions[row].height = 24
@@ -332,7 +216,7 @@ def _annex6(ws, rules, unit, year, **_):
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=width)
     ws.row_dimensions[row].height = 80
     row += 1
-    _footer(ws, row, width, [t("annex6.note", poor=verdicts[-1]), t("form.sign_enterprise")])
+    _footer(ws, row, width, closing_lines(6, rules, year))
     _page_setup(ws, f"{header}:{header}", landscape=False)
 
 

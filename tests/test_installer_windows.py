@@ -82,7 +82,7 @@ def test_the_real_lock_on_windows_313():
     pins = wheels.parse_lock((ROOT / "requirements.lock").read_text(encoding="utf-8"))
     kept = {p["name"]: p for p in pins if wheels.marker_holds(p["marker"])}
     assert "typing-extensions" not in kept  # python < 3.13 only
-    assert {"pyside6-essentials", "shiboken6", "tzdata", "reportlab", "pyhanko"} <= set(kept)
+    assert {"pyside6-essentials", "shiboken6", "tzdata", "reportlab", "pyhanko", "pypdfium2"} <= set(kept)
     assert all(p["hashes"] for p in kept.values())
 
 
@@ -157,7 +157,8 @@ def test_strip_keeps_what_the_program_loads_and_drops_the_rest(tmp_path):
     keep = ["PySide6/Qt6Core.dll", "PySide6/Qt6Gui.dll", "PySide6/Qt6Widgets.dll", "PySide6/QtWidgets.pyd",
             "PySide6/__init__.py", "PySide6/plugins/platforms/qwindows.dll", "PySide6/plugins/styles/qmodernwindowsstyle.dll",
             "PySide6/plugins/imageformats/qjpeg.dll", "PySide6/translations/qtbase_zh_CN.qm", "PySide6/msvcp140.dll",
-            "reportlab/fonts/Vera.ttf", "pyhanko/sign/signers/pdf_signer.py", "PySide6_Essentials-6.8.0.2.dist-info/METADATA"]
+            "reportlab/fonts/Vera.ttf", "pyhanko/sign/signers/pdf_signer.py", "PySide6_Essentials-6.8.0.2.dist-info/METADATA",
+            "PySide6/Qt6PrintSupport.dll", "PySide6/QtPrintSupport.pyd", "pypdfium2_raw/pdfium.dll"]  # printing
     drop = ["PySide6/opengl32sw.dll", "PySide6/designer.exe", "PySide6/Qt6Quick.dll", "PySide6/QtQml.pyd",
             "PySide6/qml/QtQuick/qmldir", "PySide6/translations/qt_help_zh_CN.qm", "PySide6/translations/qtdeclarative_zh_CN.qm",
             "PySide6/QtCore.pyi", "PySide6/include/x.h", "PySide6/resources/icudtl.dat", "fontTools/tests/t.py",

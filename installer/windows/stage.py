@@ -35,8 +35,9 @@ import site
 """
 
 # ---------------------------------------------------------------- what is left out
-# Paths relative to site-packages, shell patterns. The program uses QtCore, QtGui and QtWidgets
-# (grep "PySide6\\." in core/ ui/ main.py), nothing of Qt Quick/QML, Designer, networking, SQL or OpenGL.
+# Paths relative to site-packages, shell patterns. The program uses QtCore, QtGui, QtWidgets and
+# QtPrintSupport (grep "PySide6\\." in core/ ui/ main.py), nothing of Qt Quick/QML, Designer, networking,
+# SQL or OpenGL.
 STRIP_PYSIDE = [
     "PySide6/*.exe",                       # designer, linguist, uic, rcc, qml tools
     "PySide6/qml/*", "PySide6/include/*", "PySide6/typesystems/*", "PySide6/glue/*",
@@ -46,11 +47,11 @@ STRIP_PYSIDE = [
     "PySide6/Qt6Quick*.dll", "PySide6/Qt6Qml*.dll", "PySide6/Qt6Labs*.dll", "PySide6/Qt6Designer*.dll",
     "PySide6/Qt6Help.dll", "PySide6/Qt6UiTools.dll", "PySide6/Qt6Test.dll", "PySide6/Qt6Sql.dll",
     "PySide6/Qt6OpenGL*.dll", "PySide6/Qt6Network.dll", "PySide6/Qt6DBus.dll", "PySide6/Qt6Concurrent.dll",
-    "PySide6/Qt6Xml.dll", "PySide6/Qt6PrintSupport.dll",
+    "PySide6/Qt6Xml.dll",
     "PySide6/QtQuick*.pyd", "PySide6/QtQml.pyd", "PySide6/QtDesigner.pyd", "PySide6/QtHelp.pyd",
     "PySide6/QtUiTools.pyd", "PySide6/QtTest.pyd", "PySide6/QtSql.pyd", "PySide6/QtOpenGL*.pyd",
     "PySide6/QtNetwork.pyd", "PySide6/QtDBus.pyd", "PySide6/QtConcurrent.pyd", "PySide6/QtXml.pyd",
-    "PySide6/QtPrintSupport.pyd", "PySide6/QtExampleIcons.pyd", "PySide6/pyside6qml.abi3.dll",
+    "PySide6/QtExampleIcons.pyd", "PySide6/pyside6qml.abi3.dll",
     "PySide6/QtQml/*", "PySide6/QtQuick*/*",
     "PySide6/plugins/designer/*", "PySide6/plugins/qmltooling/*", "PySide6/plugins/sqldrivers/*",
     "PySide6/plugins/tls/*", "PySide6/plugins/networkinformation/*", "PySide6/plugins/generic/*",
