@@ -93,7 +93,8 @@ def test_every_menu_action_and_page_button_works(qtbot, window, tmp_path, monkey
     assert hooked == [], hooked
     assert len(triggered) > 20 and closer.seen  # the walk really opened dialogs
     # the 数据 and 签章 actions work as soon as a year is open (they once waited for their menu to be opened)
-    assert {"导出考核评分表（PDF）…", "手写签名…", "导入 Excel…", "导出附件表格（Excel）…"} <= set(triggered)
+    assert {"导出考核评分表（PDF）…", "手写签名…", "导入 Excel…", "导出附件表格（Excel）…", "打印…", "打印预览…"} \
+        <= set(triggered)
     assert window.session.ds.verify_audit() is None
     close = next(a for a in every_action(window) if a.text() == "关闭年度")
     close.trigger()

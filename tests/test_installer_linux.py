@@ -196,6 +196,10 @@ def test_qt_trim_keeps_what_the_program_imports():
                if line.startswith("module ")]
     for module in imported | {"QtDBus", "QtXcbQpa", "QtOpenGL", "QtSvg"}:
         assert not any(fnmatch.fnmatch(module, pattern) for pattern in trimmed), module
+    # printing goes through Qt's CUPS plugin, which Qt loads when the print dialog asks for printers
+    assert "QtPrintSupport" in imported
+    paths = [line.split()[1] for line in (LINUX / "qt-trim.txt").read_text().splitlines() if line.startswith("path ")]
+    assert not any(fnmatch.fnmatch("Qt/plugins/printsupport/libcupsprintersupport.so", p) for p in paths)
 
 
 def test_system_library_map_is_readable():

@@ -511,6 +511,12 @@ class MainWindow(QMainWindow):
         self.assessor_action = self._action(file_menu, self.tr("切换考核人员…"), self.change_assessor)
         self.close_action = self._action(file_menu, self.tr("关闭年度"), self.close_dataset)
         file_menu.addSeparator()
+        # ui/printing.py (Qt's print support and PDFium) is imported when first used
+        self.print_actions = [
+            self._action(file_menu, self.tr("打印…"), lambda: self._print(False), QKeySequence.StandardKey.Print),
+            self._action(file_menu, self.tr("打印预览…"), lambda: self._print(True)),
+        ]
+        file_menu.addSeparator()
         self._action(file_menu, self.tr("退出"), self.close, QKeySequence("Ctrl+Q"))
         edit_menu = bar.addMenu(self.tr("编辑(&E)"))
         edit_menu.addAction(self.undo.undo_action)
@@ -536,6 +542,10 @@ class MainWindow(QMainWindow):
         self.excel_actions = ExcelActions(self, bar)  # 数据: Excel import, 人员核对, annex forms, summary
         self.pdf_actions = PdfActions(self, bar)  # 签章: signatures, PDF export, unlock, verify, keys
 
+    def _print(self, preview: bool) -> None:
+        from ui.printing import open_print
+        open_print(self, preview)
+
     def _go(self, step: int) -> None:
         if self.workspace:
             self.workspace.clause_page.pending.flush()
@@ -551,7 +561,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         open_ = self.session is not None
-        for action in self.unit_actions + self.nav_actions + [self.close_action, self.assessor_action]:
+        for action in self.unit_actions + self.nav_actions + self.print_actions + [self.close_action,
+                                                                                    self.assessor_action]:
             action.setEnabled(open_)
         self.undo.set_session(self.session)
         self.excel_actions.update()  # their shortcuts and triggers work before their menu was first opened
