@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.dataset import Dataset, DatasetError
-from core.identifiers import mask_id_number
+from core.identifiers import mask_id_like, mask_id_number
 from core.matching import MatchResult, PersonVerdict
 from core.messages import Msg, render
 from core.rules import load_rule_set
@@ -34,6 +34,12 @@ EXIT_BAD_INPUT = 2
 
 def say(code: str, **params) -> str:
     return render(Msg.of(code, **params))
+
+
+def masked(text: str, full_ids: bool = False) -> str:
+    """A line for the terminal with every ID number in it masked (first 6 and last 4 digits shown),
+    wherever it stands (a name, an employer, a unit the platform names), unless asked for in full."""
+    return text if full_ids else mask_id_like(text)
 
 
 def command_check_xlsx(args: argparse.Namespace) -> int:
@@ -52,18 +58,19 @@ def command_check_xlsx(args: argparse.Namespace) -> int:
     else:
         rules = load_rule_set(args.rules) if args.rules else load_rule_set()
     result = check_workbook(path, args.kind, rules)
-    print_check(path, result)
+    print_check(path, result, args.full_ids)
     return EXIT_BAD_INPUT if result.problems else 0
 
 
-def print_check(path: Path, result: CheckResult) -> None:
-    """The preview of an import: rows checked, then every note and every problem by sheet, row and column."""
+def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None:
+    """The preview of an import: rows checked, then every note and every problem by sheet, row and column
+    (ID numbers masked unless `full_ids`: the row and column say where to look)."""
     print(say("cli.xlsx_checked", source=path.name, kind=Msg.of(f"kind.{result.kind}"), rows=result.rows_checked,
               bad=result.rows_with_problems, records=len(result.records)))
     for note in result.notes:
-        print("  " + note.text())
+        print("  " + masked(note.text(), full_ids))
     for problem in result.problems:
-        print("  " + problem.text(), file=sys.stderr)
+        print("  " + masked(problem.text(), full_ids), file=sys.stderr)
 
 
 def command_export_annex(args: argparse.Namespace) -> int:
@@ -92,7 +99,7 @@ def command_export_annex(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ the people in the dataset
 
 def fail(text: str) -> int:
-    print(text, file=sys.stderr)
+    print(masked(text), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -196,7 +203,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                 print(say("cli.mapping_remembered", file=source.file_name,
                           mapping="，".join(f"{render(Msg.of(f'field.{f}'))}={c}" for f, c in mapping.items())))
                 checked = check_workbook(path, args.kind, ds.rule_set(), mapping=mapping)
-            print_check(path, checked)
+            print_check(path, checked, args.full_ids)
             if checked.problems or sha256 is None:
                 return fail(say("cli.import_refused", source=path.name, count=len(checked.problems)))
             replaced = ds.replaced_sources(args.kind, unit_id, checked.source, sha256)
@@ -268,9 +275,9 @@ def command_match(args: argparse.Namespace) -> int:
     for unit in units:
         print(unit_counts(result, unit.unit))
         if platform is not None:
-            print(platform.lines[unit.unit])
+            print(masked(platform.lines[unit.unit]))
         for person in unit.people:
-            print("  " + person_line(person, args.full_ids))
+            print("  " + masked(person_line(person, args.full_ids), args.full_ids))
     if platform is not None:
         platform.print(header=True, units=False)
     shown = {u.unit for u in units}
@@ -280,10 +287,10 @@ def command_match(args: argparse.Namespace) -> int:
         for c in conflicts:
             decision = (Msg.of("cli.conflict_open") if c.assigned_to is None
                         else Msg.of("cli.conflict_assigned", unit=c.assigned_to))
-            print("  " + say("cli.conflict", name=c.name, id=c.id_number if args.full_ids else mask_id_number(c.id_number),
-                             claims=[claim.text for claim in c.claims], decision=decision))
+            print("  " + masked(say("cli.conflict", name=c.name, id=c.id_number, claims=[claim.text for claim in c.claims],
+                                    decision=decision), args.full_ids))
     for problem in result.problems:
-        print("  " + problem.text(), file=sys.stderr)
+        print("  " + masked(problem.text(), args.full_ids), file=sys.stderr)
     return 0
 
 
@@ -298,8 +305,8 @@ def command_assign(args: argparse.Namespace) -> int:
                 return fail("\n".join(render(p.message) for p in edit.problems))
     except DatasetError as exc:
         return fail(render(exc.msg))
-    print(say("cli.unassigned", id=args.id_number) if unit_id is None
-          else say("cli.assigned", id=args.id_number, unit=args.unit))
+    print(masked(say("cli.unassigned", id=args.id_number) if unit_id is None
+                 else say("cli.assigned", id=args.id_number, unit=args.unit)))
     return 0
 
 
@@ -360,11 +367,11 @@ class PlatformReport:
                       ratings=export_text(found.ratings_export)))
         if units:
             for line in self.lines.values():
-                print(line)
+                print(masked(line))
         if found.unmatched_deliveries or found.unmatched_ratings:
             print(say("cli.platform_unmatched", deliveries=found.unmatched_deliveries, ratings=found.unmatched_ratings))
         for problem in found.problems:
-            print("  " + problem.text(), file=sys.stderr)
+            print("  " + masked(problem.text()), file=sys.stderr)
 
 
 def export_text(export: Any) -> Msg:
@@ -451,6 +458,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     source = check.add_mutually_exclusive_group()
     source.add_argument("--dataset", help="按此年度数据文件中保存的考核细则检查（考核年度、日期范围）")
     source.add_argument("--rules", help="考核细则文件（TOML）；省略时用程序自带的细则")
+    check.add_argument("--full-ids", action="store_true", help="问题中显示完整身份证号（默认只显示前6位和后4位）")
     check.set_defaults(run=command_check_xlsx)
     annex = commands.add_parser("export-annex", help="导出附件1–6 表格（Excel，A4 打印）")
     annex.add_argument("annex", type=int, choices=range(1, 7), help="附件编号 1–6")
@@ -470,6 +478,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--yes", action="store_true", help="不再询问，预览无问题即导入")
     imp.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     imp.add_argument("--reason", help="记入审计的说明")
+    imp.add_argument("--full-ids", action="store_true", help="问题中显示完整身份证号（默认只显示前6位和后4位）")
     imp.set_defaults(run=command_import_xlsx)
 
     mat = commands.add_parser("match", help="列出每人是否确认及原因，以及多家单位申报的人员")

@@ -132,10 +132,12 @@ def is_valid_id_number(text: str, today: _dt.date | None = None) -> bool:
     return len(normalise_id_number(text)) == 18 and check_id_number(text, today).error is None
 
 
-# An ID number as people write it anywhere in a text: 15 to 18 digits (half- or full-width), the
-# last one maybe an X, with single spaces or hyphens between them; whether its check digit is right
-# does not matter: it is still a person's number.
-_ID_SHAPED = _re.compile(r"(?<![0-9０-９])(?:[0-9０-９][ \u3000-]?){14,17}[0-9０-９XxＸｘ](?![0-9０-９])")
+# An ID number as people write it anywhere in a text: 15 or more digits (half- or full-width; a
+# number typed with a digit too many still holds the person's number whole), the last one maybe an
+# X, with up to two spaces (any kind) or hyphens between them; whether its check digit is right does
+# not matter: it is still a person's number.
+_ID_SEPARATORS = " \u00a0\u2002\u2003\u2009\u3000-"
+_ID_SHAPED = _re.compile(rf"(?<![0-9０-９])(?:[0-9０-９][{_ID_SEPARATORS}]{{0,2}}){{14,}}[0-9０-９XxＸｘ](?![0-9０-９])")
 
 
 def mask_id_like(text: str) -> str:
@@ -143,7 +145,7 @@ def mask_id_like(text: str) -> str:
     4 digits shown, separators kept); nothing else changes."""
     def masked(found: "_re.Match[str]") -> str:
         chars = list(found.group())
-        places = [i for i, c in enumerate(chars) if c not in " \u3000-"]
+        places = [i for i, c in enumerate(chars) if c not in _ID_SEPARATORS]
         for i in places[6:-4]:
             chars[i] = "*"
         return "".join(chars)
