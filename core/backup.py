@@ -158,7 +158,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     """Replace the dataset by a backup. The backup is checked first; the dataset must not be open
     anywhere. The replaced file is kept in the backup folder; returns where (None if there was none).
     Raises DatasetError (nothing changed) when the backup is not good or the dataset is in use."""
-    from core.dataset import DatasetError, Msg, inspect, is_locked
+    from core.dataset import DatasetError, inspect, is_locked, locked_error
     dataset, backup = Path(dataset), Path(backup)
     inspect(backup)  # raises with the backup's own problem
     now = now or dt.datetime.now()
@@ -167,7 +167,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     shm = Path(f"{dataset}-shm")
     if dataset.exists():
         if is_locked(dataset):
-            raise DatasetError(Msg.of("dataset.locked", file=dataset.name))
+            raise locked_error(dataset)
         folder = backup_dir(dataset)
         folder.mkdir(exist_ok=True)
         try:
@@ -212,12 +212,12 @@ def _fold_write_ahead_log(dataset: Path) -> None:
     """Move every committed transaction of the -wal file into the database file itself and empty
     the log, so that removing the log loses nothing (a restore killed after removing it once left
     the file without its last committed edits)."""
-    from core.dataset import DatasetError, Msg
+    from core.dataset import locked_error
     conn = sqlite3.connect(dataset, isolation_level=None)
     try:
         busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         conn.close()
     if busy:
-        raise DatasetError(Msg.of("dataset.locked", file=dataset.name))
+        raise locked_error(dataset)
     fsync_path(dataset)

@@ -15,18 +15,23 @@ edit that would leave facts the exchange format rejects is rolled back and retur
 program, open elsewhere, or a write fails — raise DatasetError carrying a Msg whose text names
 the file and the problem in one sentence.
 
-Opening never writes before the checks pass: header, then a read-only connection for
+Opening never writes before the checks pass: header, whether the file, its folder, its disk can
+be written at all (each refusal has its own sentence), then a read-only connection for
 `PRAGMA integrity_check` and the schema version, and only then the read-write connection, which
-takes an exclusive lock (locking_mode=EXCLUSIVE) that lives exactly as long as the process.
+takes an exclusive lock (locking_mode=EXCLUSIVE) that lives exactly as long as the process; a
+note beside the file (core/holder.py) names who holds it. Opening read-only reads a private copy
+in memory (core/snapshot.py): no lock, nothing created beside the file, whoever holds it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import logging
 import mimetypes
 import os
+import shutil
 import sqlite3
 import time
 import urllib.parse
@@ -36,7 +41,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from core import audit, backup
+from core import audit, backup, holder, snapshot
 from core.facts import (FORMAT_NAME, FORMAT_VERSION, Base, Delivery, Management, Negative, Promotion, Trip,
                         Unit, Year, parse_year, unit_to_json)
 from core.messages import Msg, render
@@ -62,6 +67,11 @@ YEAR_FILE_SUFFIXES = (YEAR_FILE_SUFFIX, ".sqlite")
 SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
+MIN_FREE_BYTES = 1 << 20  # less free space than this: the disk is full for editing (a backup alone needs more)
+LOCKED_CODES = ("dataset.locked", "dataset.locked_by", "dataset.locked_on")
+# Refusals to edit after which the year can still be opened read-only.
+READ_ONLY_OFFERED = LOCKED_CODES + ("dataset.file_read_only", "dataset.folder_read_only", "dataset.mount_read_only",
+                                    "dataset.disk_full_open")
 
 # ------------------------------------------------------------------ schema
 
@@ -507,6 +517,11 @@ class DatasetError(Exception):
     def code(self) -> str:
         return self.msg.code
 
+    @property
+    def read_only_possible(self) -> bool:
+        """The year cannot be edited here and now, but it can be opened read-only."""
+        return self.code in READ_ONLY_OFFERED
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -597,8 +612,9 @@ def _is_busy(exc: BaseException) -> bool:
 
 # Files this process holds open read-write, by (device, inode). POSIX drops a process's locks on a
 # file when the process closes ANY descriptor of it, so a second open in the same process must be
-# refused from here, without touching the file (reading its header would release the first lock).
-_HELD: dict[tuple[int, int], int] = {}
+# refused from here, and a read-only one served from the holder's connection, without touching the
+# file (reading its header would release the first lock).
+_HELD: dict[tuple[int, int], "Dataset"] = {}
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -611,7 +627,67 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 def _held_here(path: Path) -> bool:
     identity = _identity(path)
-    return identity is not None and _HELD.get(identity, 0) > 0
+    return identity is not None and identity in _HELD
+
+
+def locked_error(path: Path) -> DatasetError:
+    """The file is held by another window or program: who, on which computer, since when, when its
+    note says so."""
+    note = holder.current(path)
+    if note is None:
+        return DatasetError(Msg.of("dataset.locked", file=path.name))
+    if note.name:
+        return DatasetError(Msg.of("dataset.locked_by", file=path.name, name=note.name, machine=note.machine,
+                                   since=note.since_text()))
+    return DatasetError(Msg.of("dataset.locked_on", file=path.name, machine=note.machine, since=note.since_text()))
+
+
+def _mounted_read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # Windows: a read-only share shows as an unwritable folder
+        return False
+
+
+def _folder_writable(folder: Path) -> bool:
+    if os.name != "nt":
+        return os.access(folder, os.W_OK | os.X_OK)
+    try:  # Windows' access() ignores folder permissions: try
+        import tempfile
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def why_not_writable(path: Path) -> Msg | None:
+    """Why the year file cannot be edited where it is (read-only mount, file, folder, full disk), or
+    None. Editing writes the file and a log beside it, so the folder must take new files too."""
+    path = Path(path).absolute()
+    folder = path.parent
+    if _mounted_read_only(folder):
+        return Msg.of("dataset.mount_read_only", file=path.name)
+    try:  # SQLite would quietly open a read-only file read-only; ask the system
+        os.close(os.open(path, os.O_RDWR))
+    except OSError as exc:
+        if getattr(exc, "errno", None) == errno.EROFS:
+            return Msg.of("dataset.mount_read_only", file=path.name)
+        return Msg.of("dataset.file_read_only", file=path.name)
+    if not _folder_writable(folder):
+        return Msg.of("dataset.folder_read_only", file=path.name, folder=str(folder))
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free < MIN_FREE_BYTES:
+        return Msg.of("dataset.disk_full_open", file=path.name, free=_size_text(free))
+    return None
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} 字节"
+    return f"{size // 1024} KB"
 
 def _corrupt(path: Path, detail: str) -> DatasetError:
     good = backup.newest_good(path)
@@ -625,8 +701,11 @@ def _check_header(path: Path) -> None:
         raise DatasetError(Msg.of("dataset.not_found", file=path.name))
     if not path.is_file():
         raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
-    with open(path, "rb") as f:
-        head = f.read(100)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except PermissionError:
+        raise DatasetError(Msg.of("dataset.not_readable", file=path.name)) from None
     size = path.stat().st_size
     if head.startswith(SQLITE_MAGIC):
         if len(head) < 100:
@@ -676,7 +755,7 @@ def inspect(path: str | Path) -> FileInfo:
     """Run every check that opening runs, read-only; raises DatasetError with the first problem."""
     path = Path(path)
     if _held_here(path):
-        raise DatasetError(Msg.of("dataset.locked", file=path.name))
+        raise locked_error(path)
     _check_header(path)
     try:
         conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
@@ -686,7 +765,7 @@ def inspect(path: str | Path) -> FileInfo:
         return _read_info(conn, path)
     except sqlite3.Error as exc:
         if _is_busy(exc):
-            raise DatasetError(Msg.of("dataset.locked", file=path.name)) from None
+            raise locked_error(path) from None
         if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
             raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
         raise _corrupt(path, str(exc)) from None
@@ -743,7 +822,7 @@ class Dataset:
         self._edited_since_backup = False  # a timer's backup_if_due copies only what a backup lacks
         self._identity = self._stat_identity() if not read_only else None
         if self._identity is not None:
-            _HELD[self._identity] = _HELD.get(self._identity, 0) + 1
+            _HELD[self._identity] = self
         row = conn.execute("SELECT year, rule_set_id, schema_version FROM meta WHERE id = 1").fetchone()
         self.year_number, self.rule_set_id, self.schema_version = row
         text = conn.execute("SELECT text FROM rule_sets WHERE id = ?", (self.rule_set_id,)).fetchone()[0]
@@ -756,37 +835,44 @@ class Dataset:
     def open(cls, path: str | Path, *, read_only: bool = False, backups: bool = True,
              keep_backups: int = backup.DEFAULT_KEEP,
              backup_interval: float | None = backup.DEFAULT_INTERVAL_SECONDS,
-             defer_backup: bool = False) -> "Dataset":
+             defer_backup: bool = False, holder_name: str = "") -> "Dataset":
         """Open a dataset after checking it. Read-write (the default) takes the file for this
-        process, migrates an older schema (after a backup) and backs up. read_only never writes;
-        an older schema is then migrated in a private in-memory copy. defer_backup (the desktop):
-        the backup waits for finish_opening(), or at the latest the first write."""
+        process (holder_name: who is working, for the note others are shown), migrates an older
+        schema (after a backup) and backs up. read_only reads a private copy in memory as of
+        opening and never writes, locks or creates anything beside the file; an older schema is
+        migrated in that copy. defer_backup (the desktop): the backup waits for finish_opening(),
+        or at the latest the first write."""
         path = Path(path)
-        info = inspect(path)
         if read_only:
-            conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+            conn = _private_copy(path)
             try:
+                info = _read_info(conn, path)
                 if info.schema_version < SCHEMA_VERSION:
-                    memory = sqlite3.connect(":memory:", isolation_level=None)
-                    conn.backup(memory)
-                    conn.close()
-                    conn = memory
                     _migrate(conn, path, info.schema_version, make_backup=None)
                 ds = cls(path, conn, read_only=True, keep_backups=keep_backups, backup_interval=None)
             except sqlite3.Error as exc:
                 conn.close()
-                raise _open_fault(path, exc) from None
+                if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
+                    raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+                raise _corrupt(path, str(exc)) from None
+            except BaseException:
+                conn.close()
+                raise
         else:
-            try:  # SQLite would quietly open a read-only file read-only; ask the system first
-                os.close(os.open(path, os.O_RDWR))
-            except OSError:
-                raise DatasetError(Msg.of("dataset.read_only", file=path.name)) from None
+            if _held_here(path):
+                raise locked_error(path)
+            _check_header(path)
+            refusal = why_not_writable(path)
+            if refusal is not None:
+                raise DatasetError(refusal)
+            info = inspect(path)
             conn = _connect_rw(path)
             try:
                 version = conn.execute("SELECT schema_version FROM meta WHERE id = 1").fetchone()[0]
                 if version > SCHEMA_VERSION:  # replaced between the check and the lock
                     raise DatasetError(Msg.of("dataset.newer_schema", file=path.name, version=version,
                                               supported=SCHEMA_VERSION))
+                holder.write(path, holder_name)
                 if version < SCHEMA_VERSION:
                     _migrate(conn, path, version,
                              make_backup=lambda: backup.make_backup(conn, path, keep_backups, label="") if backups else None)
@@ -801,9 +887,11 @@ class Dataset:
                         ds.notices.append(exc.msg)
             except sqlite3.Error as exc:
                 conn.close()
+                holder.remove(path)
                 raise _open_fault(path, exc) from None
             except BaseException:
                 conn.close()
+                holder.remove(path)
                 raise
         program = program_rule_set(ds.rule_set_id)
         if program is not None and program.sha256 != info.rule_set_sha256:
@@ -823,10 +911,15 @@ class Dataset:
         if self._conn is not None:
             self._conn.close()
             self._conn = None  # type: ignore[assignment]
-            if self._identity is not None and _HELD.get(self._identity):
-                _HELD[self._identity] -= 1
-                if not _HELD[self._identity]:
-                    del _HELD[self._identity]
+            if self._identity is not None and _HELD.get(self._identity) is self:
+                del _HELD[self._identity]
+                holder.remove(self.path)
+
+    def set_holder_name(self, name: str) -> None:
+        """Who is working, as others are told when they try to open the file (the desktop asks
+        after opening)."""
+        if not self.read_only and not self.scratch and self._conn is not None:
+            holder.rename(self.path, name)
 
     def scratch_copy(self) -> "Dataset":
         """A private copy of the dataset in memory that another thread may use (the desktop exports
@@ -2244,10 +2337,33 @@ def _connect_rw(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _private_copy(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the file as of now, read without locking it or writing beside it; in
+    this process, from the connection that holds it (reading the file would drop its lock)."""
+    owner = _HELD.get(_identity(path)) if _identity(path) else None
+    if owner is not None and owner._conn is not None:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        owner._conn.backup(memory)
+        return memory
+    _check_header(path)
+    try:
+        image = snapshot.read_image(path)
+    except PermissionError:
+        raise DatasetError(Msg.of("dataset.not_readable", file=path.name)) from None
+    except snapshot.Unsettled:
+        raise DatasetError(Msg.of("dataset.unsettled", file=path.name)) from None
+    except OSError:
+        raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
+    try:
+        return snapshot.connect_image(image)
+    except sqlite3.Error:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+
+
 def _open_fault(path: Path, exc: sqlite3.Error) -> DatasetError:
     code = _sqlite_code(exc)
     if _is_busy(exc):
-        return DatasetError(Msg.of("dataset.locked", file=path.name))
+        return locked_error(path)
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
         return DatasetError(Msg.of("dataset.read_only", file=path.name))
     if code == sqlite3.SQLITE_FULL:

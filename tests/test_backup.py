@@ -90,7 +90,7 @@ def test_restore_refuses_a_bad_backup_or_a_dataset_in_use(dataset, tmp_path):
         good = backup.list_backups(dataset)[0]
         with pytest.raises(DatasetError) as caught:
             backup.restore(dataset, good.path)
-        assert caught.value.code == "dataset.locked"
+        assert caught.value.code == "dataset.locked_on"  # this process holds it; no one named yet
     bad = backup.backup_dir(dataset) / f"{dataset.stem}-20200101-000000.sqlite"
     bad.write_bytes(b"not a database at all" * 10)
     before = hashlib.sha256(dataset.read_bytes()).hexdigest()

@@ -335,12 +335,12 @@ def test_a_file_open_in_another_process_is_refused(rich):
                 "try:\n    Dataset.open(sys.argv[1])\nexcept DatasetError as e:\n    print(e.code); print(e)\n")
         result = subprocess.run([sys.executable, "-c", code, str(rich), str(ROOT)], capture_output=True, text=True,
                                 timeout=30)
-        assert result.stdout.splitlines()[:1] == ["dataset.locked"], result.stderr
-        assert rich.name in result.stdout and "另一个窗口或程序" in result.stdout
+        assert result.stdout.splitlines()[:1] == ["dataset.locked_on"], result.stderr
+        assert rich.name in result.stdout and "现在不能修改" in result.stdout
         assert digest_elsewhere(rich) == before
         with pytest.raises(DatasetError) as caught:  # a second window in this process, too
-            Dataset.open(rich, read_only=True)
-        assert caught.value.code == "dataset.locked"
+            Dataset.open(rich)
+        assert caught.value.code == "dataset.locked_on"
 
 
 def test_the_lock_dies_with_the_process(rich):
@@ -404,7 +404,7 @@ def test_a_read_only_file_is_refused_before_anything_is_written(read_only_file):
     before = digest(read_only_file)
     with pytest.raises(DatasetError) as caught:
         Dataset.open(read_only_file)
-    assert caught.value.code == "dataset.read_only" and read_only_file.name in str(caught.value)
+    assert caught.value.code == "dataset.file_read_only" and read_only_file.name in str(caught.value)
     assert digest(read_only_file) == before
     with Dataset.open(read_only_file, read_only=True) as ds:  # it can still be read (and scored)
         assert len(ds.year().units) == 6

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -102,12 +103,16 @@ def test_bad_files_on_the_command_line(tmp_path):
             assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
-def test_a_dataset_open_elsewhere_is_named_on_the_command_line(tmp_path):
+def test_a_dataset_open_elsewhere_is_read_as_last_saved_and_its_holder_named_on_the_command_line(tmp_path):
     source, _ = write_year(tmp_path)
     target = tmp_path / "2022.sqlite"
     assert run("import-json", str(source), "--to", str(target)).returncode == 0
-    with Dataset.open(target):
-        for command in (["export-json"], ["verify-audit"], ["score"], ["restore", "--yes"]):
+    with Dataset.open(target, holder_name="张三") as ds:
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=4321).ok  # in the held file's log only
+        for command in (["export-json"], ["verify-audit"], ["score"]):  # reading needs no lock
             result = run(*command, str(target))
-            assert result.returncode == 2, command
-            assert "已在另一个窗口或程序中打开" in result.stderr and target.name in result.stderr, result.stderr
+            assert result.returncode == 0, (command, result.stderr)
+        assert '"insured_workers": 4321' in run("export-json", str(target)).stdout
+        result = run("restore", "--yes", str(target))
+        assert result.returncode == 2
+        assert f"正由 张三（电脑 {socket.gethostname()}，自 " in result.stderr and target.name in result.stderr, result.stderr
