@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -155,9 +156,12 @@ def command_export_json(args: argparse.Namespace) -> int:
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if args.out:
         out = Path(args.out)
-        part = out.with_name(out.name + ".part")
-        part.write_text(text, encoding="utf-8")
-        part.replace(out)
+        part = out.with_name(f".{out.name}.part")
+        try:
+            part.write_text(text, encoding="utf-8")
+            part.replace(out)
+        finally:
+            part.unlink(missing_ok=True)
         print(say("dataset.exported", file=str(out)), file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -267,7 +271,20 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore") + cli_excel.COMMANDS + cli_pdf.COMMANDS
 
 
+WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", errno.EDQUOT: "cli.write_disk_full",
+                  errno.EROFS: "cli.write_read_only_mount", errno.EACCES: "cli.write_no_permission",
+                  errno.EPERM: "cli.write_no_permission"}
+
+
 def main(argv: list[str]) -> int:
     cli_words.install()
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except OSError as exc:  # an output file on a full disk, a read-only mount or a folder one may not write
+        reason = WRITE_REFUSALS.get(exc.errno or 0)
+        target = exc.filename or getattr(args, "out", None)  # a failing close names no file
+        if reason is None or not target:
+            raise
+        print(say("cli.cannot_write", folder=str(Path(target).parent), reason=say(reason)), file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -16,6 +16,8 @@ All texts come from the message catalogue (resources/messages/zh_CN.toml).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -135,8 +137,16 @@ def _new_sheet(title_code: str) -> tuple[Workbook, Worksheet]:
 
 
 def _save(wb: Workbook, path: str | Path) -> Path:
+    """Whole or not at all: a full disk or a read-only folder leaves no half-written workbook."""
     path = Path(path)
-    wb.save(path)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    data = io.BytesIO()  # built in memory: a failing disk then fails one plain write, not the zip writer
+    wb.save(data)
+    try:
+        part.write_bytes(data.getvalue())
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
     return path
 
 
