@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # imported when first used: opening a dataset does not need t
     from core.people import KeptRecords
     from core.people import ImportSnapshot
     from core.xlsx_check import CheckResult
+    from core.xlsx_partial import Correction
 
 PROGRAM_VERSION = "0.1.0"
 DATASET_FORMAT = "leye-wujiang-dataset"
@@ -1726,7 +1727,8 @@ class Dataset:
         return self._kept
 
     def import_people(self, by: int | None, checked: "CheckResult", *, sha256: str, unit_id: int | None = None,
-                      mapping: Mapping[str, str | int] | None = None, reason: str | None = None) -> Edit:
+                      mapping: Mapping[str, str | int] | None = None, reason: str | None = None,
+                      skip_bad_rows: bool = False, corrections: Sequence["Correction"] = ()) -> Edit:
         """Import the records of a checked workbook (core.xlsx_check) as one source, in one edit: all
         its rows or none. Refused, with nothing written, when the check found any problem, when the kind
         needs a unit and none is given (or one is given for a list of the whole year), or when the unit
@@ -1734,16 +1736,25 @@ class Dataset:
         (resources/excel/import-kinds.toml): a unit's roster, whatever the file is called; a file of
         monthly reports with the same name or the same bytes (SHA-256); a list of the whole year. The
         audit trail gets one summary row (kind, unit, file, SHA-256, rows, rows replaced), not a row per
-        person. Edit.id is the new import's id."""
+        person. Edit.id is the new import's id.
+
+        skip_bad_rows: the assessor chose to import the rows without problems alone (all of them or
+        none) and leave the rows with problems out; refused when a problem belongs to no row or no row
+        is good (core.xlsx_partial). The summary row then also says how many rows were left out and,
+        for each, why. corrections: the cells the assessor corrected before the check
+        (core.xlsx_partial.Correction), one audit row each (file!row.column, old → new)."""
         from core.people import KIND_TABLE, UNIT_KINDS, insert_records
+        from core.xlsx_partial import left_out_audit, partial_refusal
         from core.xlsx_read import import_spec
         kind = import_spec().kind(checked.kind)
         written: dict[str, str] = {}
 
         def change(tx: _Tx) -> int:
             written["at"] = tx.at
-            if checked.problems:
+            if checked.problems and not skip_bad_rows:
                 raise _Rejected(*checked.problems)
+            if checked.problems and partial_refusal(checked):
+                raise _Rejected(*partial_refusal(checked))
             if kind.scope == "year" and unit_id is not None:
                 raise _Rejected(self._problem("dataset.import_year_list", field="unit", kind=kind.label))
             unit_name = None
@@ -1766,9 +1777,15 @@ class Dataset:
                                      list(summary.values())).lastrowid
             insert_records(conn, checked, import_id=import_id, unit_id=unit_id,
                            unit_ids=dict(conn.execute("SELECT name, id FROM units")))
+            left_out = left_out_audit(checked)
+            choice = {"left_out_rows": len(left_out), "left_out": left_out} if left_out else {}
+            if corrections:
+                choice["corrected_cells"] = len(corrections)
             tx.log_summary("import", "imports", str(import_id), {
-                **summary, "unit": unit_name,
+                **summary, "unit": unit_name, **choice,
                 "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in replaced]})
+            for c in corrections:
+                tx._log("correct", "imports", str(import_id), f"{checked.source}: {c.cell}", c.old, c.new)
             if unit_id is not None:
                 tx.touch(unit_id)
             return import_id

@@ -421,16 +421,19 @@ class Session:
         return self.ds.replaced_sources(kind, unit_id, file_name, sha256)
 
     def import_people(self, label: str, checked: Any, sha256: str, unit_id: int | None,
-                      mapping: Mapping[str, str | int] | None = None) -> Edit:
-        """Import a checked workbook (core.xlsx_check.CheckResult without problems). Undo takes it out
-        and puts back, exactly, the sources it replaced; redo puts it back with its original id."""
+                      mapping: Mapping[str, str | int] | None = None, *, skip_bad_rows: bool = False,
+                      corrections: Sequence[Any] = ()) -> Edit:
+        """Import a checked workbook (core.xlsx_check.CheckResult without problems, or with
+        skip_bad_rows its rows without problems; corrections: core.xlsx_partial, see
+        Dataset.import_people). Undo takes it out and puts back, exactly, the sources it replaced;
+        redo puts it back with its original id."""
         replaced = [self.ds.capture_import(s.id)
                     for s in self.ds.replaced_sources(checked.kind, unit_id, checked.source, sha256)]
         made: dict[str, Any] = {}
 
         def do(reason: str | None) -> Edit:
             edit = self.ds.import_people(self.by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
-                                         reason=reason)
+                                         reason=reason, skip_bad_rows=skip_bad_rows, corrections=corrections)
             if edit.ok:
                 made["id"] = edit.id
             return edit

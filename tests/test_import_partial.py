@@ -1,0 +1,175 @@
+"""Importing the rows without problems alone, and cells corrected before importing, without the
+desktop: exactly the good rows are stored (all or none), the rows left out and why are in the audit
+trail with the file's name and SHA-256 (ID numbers masked there), each correction is an audit row
+(file!row.column, old → new) that proves the stored row against the unit's file, a problem of the
+whole file still stops everything, the list for the unit holds the rows' own cells, and undo takes
+such an import out as it does a whole one."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from core.identifiers import mask_id_number
+from core.people import file_sha256
+from core.session import Session
+from core.xlsx_check import check_read, check_workbook
+from core.xlsx_partial import (Correction, correction_for, corrected, left_out_rows, partial_refusal,
+                               read_and_check, write_left_out)
+from core.xlsx_problems import problem_rows
+from core.xlsx_read import read_workbook
+from tests.builders import RULES
+from tests.import_support import UNITS, contents, ds, roster_file, stored  # noqa: F401 (ds: a fixture)
+from tests.xlsx_builders import arrival, person_id, write_workbook
+
+BAD_ROW = 5  # Excel row of person 2: a title row, the header row, then persons 0, 1, 2 …
+
+
+def wrong_check_digit(i: int) -> str:
+    number = person_id(i)
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def five_with_one_bad(tmp_path, name: str = "附件2花名册.xlsx"):
+    people = [arrival(i) for i in range(5)]
+    people[2] = arrival(2, 身份证号码=wrong_check_digit(2))
+    return roster_file(tmp_path, people, name)
+
+
+def import_summary(ds) -> dict:
+    return json.loads([e for e in ds.audit_entries("imports") if e.action == "import"][-1].new_value)
+
+
+def without_audit(ds) -> dict:
+    return {t: rows for t, rows in contents(ds).items() if t not in ("audit", "sqlite_sequence")}
+
+
+def test_the_good_rows_alone_are_imported_and_the_rows_left_out_are_audited(ds, tmp_path):
+    path = five_with_one_bad(tmp_path)
+    checked = check_workbook(path, "arrivals", RULES)
+    assert (len(checked.records), checked.rows_with_problems) == (4, 1)
+    unit_id = ds.unit_id(UNITS[0])
+    before = contents(ds)
+    refused = ds.import_people(1, checked, sha256=file_sha256(path), unit_id=unit_id)  # the whole file: refused
+    assert not refused.ok and contents(ds) == before
+
+    edit = ds.import_people(1, checked, sha256=file_sha256(path), unit_id=unit_id, skip_bad_rows=True)
+    assert edit.ok, edit.problems
+    rows = stored(ds, "roster_entries")
+    assert [(r["sheet_row"], r["id_number"]) for r in rows] == [(3, person_id(0)), (4, person_id(1)),
+                                                                (6, person_id(3)), (7, person_id(4))]
+    assert ds.imports()[0].rows == 4
+    summary = import_summary(ds)
+    assert summary["file_name"] == path.name and summary["sha256"] == file_sha256(path)
+    assert summary["rows"] == 4 and summary["left_out_rows"] == 1 and "corrected_cells" not in summary
+    (row,) = summary["left_out"]
+    assert (row["sheet"], row["row"]) == ("花名册", BAD_ROW)
+    assert [(p["field"], p["code"]) for p in row["problems"]] == [("身份证号码", "excel.id_check_digit")]
+    assert "校验位错误" in row["problems"][0]["text"]
+    audit_text = json.dumps(summary, ensure_ascii=False)
+    assert wrong_check_digit(2) not in audit_text and mask_id_number(wrong_check_digit(2)) in audit_text
+    assert ds.verify_audit() is None
+
+
+def test_a_problem_of_the_whole_file_stops_even_the_good_rows(ds, tmp_path):
+    path = write_workbook(tmp_path / "乱.xlsx", {"表": [["编号", "员工"], [1, "王伟"]]})
+    checked = check_workbook(path, "arrivals", RULES)
+    assert checked.problems and partial_refusal(checked)
+    before = contents(ds)
+    edit = ds.import_people(1, checked, sha256=file_sha256(path), unit_id=ds.unit_id(UNITS[0]), skip_bad_rows=True)
+    assert not edit.ok and [p.message.code for p in edit.problems] == ["excel.layout_unrecognised"]
+    assert contents(ds) == before
+
+
+def test_a_file_whose_every_row_is_bad_has_no_good_rows_to_import(ds, tmp_path):
+    path = roster_file(tmp_path, [arrival(0, 身份证号码=wrong_check_digit(0)), arrival(1, 首次参保日期="2022年13月1日")])
+    checked = check_workbook(path, "arrivals", RULES)
+    (refusal,) = partial_refusal(checked)
+    assert refusal.message.code == "excel.no_good_rows" and "2 行都有问题" in refusal.text()
+    assert not ds.import_people(1, checked, sha256=file_sha256(path), unit_id=ds.unit_id(UNITS[0]),
+                                skip_bad_rows=True).ok
+
+
+def test_a_corrected_cell_is_checked_again_stored_and_audited_old_to_new(ds, tmp_path):
+    path = five_with_one_bad(tmp_path)
+    read, checked = read_and_check(path, "arrivals", RULES)
+    (problem,) = problem_rows(checked, read)
+    assert (problem.row, problem.column, problem.letter, problem.value) == (BAD_ROW, "身份证号码", "D", wrong_check_digit(2))
+    assert correction_for(problem, wrong_check_digit(2)) is None  # typing what the file holds corrects nothing
+    still_wrong = correction_for(problem, "12345")
+    assert still_wrong == Correction("花名册", BAD_ROW, 3, "身份证号码", wrong_check_digit(2), "12345")
+    _, again = read_and_check(path, "arrivals", RULES, corrections=[still_wrong])
+    assert [p.message.code for p in again.problems] == ["excel.id_length"]
+    (problem,) = problem_rows(again, corrected(read, [still_wrong]))
+    assert problem.value == "12345"
+    fixed = correction_for(problem, person_id(2), still_wrong)
+    assert fixed.old == wrong_check_digit(2) and fixed.new == person_id(2)  # the old value is still the file's
+    _, good = read_and_check(path, "arrivals", RULES, corrections=[fixed])
+    assert good.ok and len(good.records) == 5
+    assert read.tables[0].grid[BAD_ROW - 1][3] == wrong_check_digit(2)  # what was read is not changed
+
+    edit = ds.import_people(1, good, sha256=file_sha256(path), unit_id=ds.unit_id(UNITS[0]), corrections=[fixed])
+    assert edit.ok, edit.problems
+    assert [r["id_number"] for r in stored(ds, "roster_entries")] == [person_id(i) for i in range(5)]
+    (entry,) = [e for e in ds.audit_entries("imports") if e.action == "correct"]
+    assert entry.record_id == str(edit.id) and entry.field == f"{path.name}: 花名册!{BAD_ROW}.身份证号码（D）"
+    assert (json.loads(entry.old_value), json.loads(entry.new_value)) == (wrong_check_digit(2), person_id(2))
+    assert import_summary(ds)["corrected_cells"] == 1 and "left_out" not in import_summary(ds)
+    # provable: the file's cell at that place is the old value, the stored row holds the new one
+    sheet = openpyxl.load_workbook(path)["花名册"]
+    assert sheet[f"D{BAD_ROW}"].value == json.loads(entry.old_value)
+    assert ds.verify_audit() is None
+
+
+def test_a_correction_outside_the_data_is_a_fault(tmp_path):
+    read = read_workbook(five_with_one_bad(tmp_path), "arrivals")
+    with pytest.raises(ValueError):
+        corrected(read, [Correction("花名册", 2, 3, "身份证号码", "身份证号码", "x")])  # the header row
+    with pytest.raises(ValueError):
+        corrected(read, [Correction("别的表", 5, 3, "身份证号码", "", "x")])
+
+
+def test_the_list_for_the_unit_holds_the_rows_own_cells_and_masks_id_numbers(tmp_path):
+    people = [arrival(i) for i in range(5)]
+    people[2] = arrival(2, 身份证号码=wrong_check_digit(2))
+    people[4] = arrival(4, 首次参保日期="2022年13月1日")
+    path = roster_file(tmp_path, people)
+    read = read_workbook(path, "arrivals")
+    checked = check_read(read, RULES)
+    sheets, rows = left_out_rows(checked, read)
+    assert [(r.sheet, r.row) for r in rows] == [("花名册", 5), ("花名册", 7)]
+    out = write_left_out(sheets, rows, tmp_path / "未导入.xlsx", title="附件2花名册.xlsx 未导入的 2 行")
+    ws = openpyxl.load_workbook(out)["花名册"]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert values[0][0] == "附件2花名册.xlsx 未导入的 2 行" and "原文件" in values[1][0]
+    assert values[2] == ["原行号", "序号", "姓名", "性别", "身份证号码", "劳务基地", "用工单位", "入职日期", "首次参保日期",
+                         "参保月数", "联系电话", "问题"]
+    first, second = values[3], values[4]
+    assert first[0] == 5 and first[2] == people[2]["姓名"] and first[4] == mask_id_number(wrong_check_digit(2))
+    assert "身份证号码（D）：身份证号码校验位错误" in first[-1] and wrong_check_digit(2) not in str(values)
+    assert second[0] == 7 and second[8] == "2022年13月1日" and second[4] == mask_id_number(person_id(4))
+    assert ws["E4"].fill.fgColor.rgb.endswith("F8D7DA") and ws["I5"].fill.fgColor.rgb.endswith("F8D7DA")
+    assert ws["B4"].fill.fgColor.rgb != ws["E4"].fill.fgColor.rgb  # only the bad cell is marked
+    full = write_left_out(sheets, rows, tmp_path / "完整.xlsx", title="t", show_full_id_numbers=True)
+    assert openpyxl.load_workbook(full)["花名册"]["E4"].value == wrong_check_digit(2)
+
+
+def test_undo_takes_a_partial_import_out_and_redo_puts_it_back(ds, tmp_path):
+    session = Session(ds, 1)
+    first = roster_file(tmp_path, [arrival(i) for i in range(3)], "旧.xlsx")
+    checked = check_workbook(first, "arrivals", RULES)
+    assert session.import_people("导入", checked, file_sha256(first), session.unit_id(UNITS[0])).ok
+    before = without_audit(ds)
+    path = five_with_one_bad(tmp_path)
+    checked = check_workbook(path, "arrivals", RULES)
+    assert session.import_people("只导入无误的行", checked, file_sha256(path), session.unit_id(UNITS[0]),
+                                 skip_bad_rows=True).ok
+    after = without_audit(ds)
+    assert len(stored(ds, "roster_entries")) == 4
+    assert session.undo("撤销")[1].ok
+    assert without_audit(ds) == before  # the earlier roster back, exactly
+    assert session.redo("重做")[1].ok
+    assert without_audit(ds) == after
+    assert ds.verify_audit() is None
