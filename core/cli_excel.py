@@ -4,6 +4,7 @@ choose where a base's counts (2.1, 2.2, 4.2) and a unit's platform figures (3.1,
 Registered by core/cli.py.
 
     python main.py import-xlsx KIND FILE --dataset YEAR.sqlite [--unit NAME] [--mapping "字段=列,…"] [--yes]
+                               [--skip-bad-rows [--left-out ROWS.xlsx] [--full-ids]]
     python main.py match --dataset YEAR.sqlite [--unit NAME] [--full-ids]
     python main.py assign ID_NUMBER (--unit NAME | --clear) --reason TEXT --dataset YEAR.sqlite
     python main.py count-source roster|hand --unit NAME [--base NAME] --dataset YEAR.sqlite
@@ -26,10 +27,12 @@ from core.matching import MatchResult, PersonVerdict
 from core.messages import Msg, render
 from core.rules import load_rule_set
 from core.xlsx_check import CheckResult, check_workbook
+from core.xlsx_partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, write_left_out
 from core.xlsx_read import ColumnMapping, import_spec, normalise_header
 from core.xlsx_write import annex_form, annex_inputs
 
 EXIT_BAD_INPUT = 2
+EXIT_ROWS_LEFT_OUT = 3  # import-xlsx --skip-bad-rows: the rows without problems imported, the others left out
 
 
 def say(code: str, **params) -> str:
@@ -187,6 +190,8 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
         return fail(say("dataset.import_year_list", kind=kind.label))
     if kind.scope != "year" and not args.unit:
         return fail(say("dataset.import_needs_unit", kind=kind.label))
+    if args.left_out and not args.skip_bad_rows:
+        return fail(say("cli.left_out_needs_skip"))
     mapping, bad = parse_mapping(args.mapping or "", args.kind)
     if bad:
         return fail("\n".join(bad))
@@ -196,31 +201,47 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             if why_not:
                 return fail(why_not)
             sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
-            checked = check_workbook(path, args.kind, ds.rule_set(), mapping=mapping or None)
+            read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping or None)
             remembered = None if mapping else remembered_mapping(ds, args.kind, unit_id)
             if remembered and any(p.message.code == "excel.layout_unrecognised" for p in checked.problems):
                 source, mapping = remembered
                 print(say("cli.mapping_remembered", file=source.file_name,
                           mapping="，".join(f"{render(Msg.of(f'field.{f}'))}={c}" for f, c in mapping.items())))
-                checked = check_workbook(path, args.kind, ds.rule_set(), mapping=mapping)
+                read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping)
             print_check(path, checked, args.full_ids)
-            if checked.problems or sha256 is None:
-                return fail(say("cli.import_refused", source=path.name, count=len(checked.problems)))
+            if sha256 is None or (checked.problems and not args.skip_bad_rows):
+                hint = "\n" + say("cli.skip_bad_rows_hint") if checked.problems and not partial_refusal(checked) else ""
+                return fail(say("cli.import_refused", source=path.name, count=len(checked.problems)) + hint)
+            refusal = partial_refusal(checked) if checked.problems else []
+            if refusal:
+                return fail(say("cli.partial_refused", source=path.name, reasons=[p.message for p in refusal]))
+            left_out = len(rows_left_out(checked))
             replaced = ds.replaced_sources(args.kind, unit_id, checked.source, sha256)
             if not args.yes:
-                print(say("cli.confirm_import", rows=len(checked.records), source=path.name,
+                print(say("cli.confirm_import" if not left_out else "cli.confirm_partial_import",
+                          rows=len(checked.records), bad=left_out, source=path.name,
                           replaced=[say("cli.source", file=s.file_name, rows=s.rows) for s in replaced]
                           or say("cli.replaces_nothing")), end="", flush=True)
                 if sys.stdin.readline().strip().lower() not in ("y", "yes", "是"):
                     print(say("cli.import_cancelled"))
                     return 1
             edit = ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping or None,
-                                    reason=args.reason)
+                                    reason=args.reason, skip_bad_rows=bool(left_out))
             if not edit.ok:
                 return fail("\n".join(p.text() for p in edit.problems))
             source = next(s for s in ds.imports() if s.id == edit.id)
             print(say("cli.imported", source=path.name, kind=kind.label, rows=source.rows,
                       replaced=source.replaced_rows))
+            if left_out:
+                print(say("cli.rows_left_out", rows=left_out, source=path.name))
+                if args.left_out:
+                    written = write_left_out(*left_out_rows(checked, read), args.left_out,
+                                             title=say("cli.left_out_title", source=path.name, kind=kind.label,
+                                                       rows=left_out),
+                                             show_full_id_numbers=args.full_ids)
+                    print(say("cli.left_out_written", path=str(written)))
+                    if args.full_ids:
+                        print(say("cli.full_ids_warning"), file=sys.stderr)
             result = ds.match() if args.kind not in ("platform_deliveries", "platform_ratings") else None
             if unit_id is not None:
                 print(unit_counts(result, args.unit))
@@ -238,7 +259,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                           conflicts=sum(1 for c in result.conflicts if c.assigned_to is None)))
     except DatasetError as exc:
         return fail(render(exc.msg))
-    return 0
+    return EXIT_ROWS_LEFT_OUT if left_out else 0
 
 
 def person_line(p: PersonVerdict, full_ids: bool) -> str:
@@ -469,16 +490,22 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="显示完整身份证号（默认只显示前6位和后4位；完整号码属个人敏感信息，仅在报送主管部门核验时使用）")
     annex.set_defaults(run=command_export_annex)
 
-    imp = commands.add_parser("import-xlsx", help="把运营单位报送的 Excel 导入年度数据文件（先预览，有问题则不导入）")
+    imp = commands.add_parser("import-xlsx", help="把运营单位报送的 Excel 导入年度数据文件（先预览；有问题则不导入，或用 --skip-bad-rows 只导入无误的行）")
     imp.add_argument("kind", choices=kinds, help="文件类型：" + "、".join(kinds))
     imp.add_argument("file", help="Excel 文件（.xlsx）")
     imp.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     imp.add_argument("--unit", help="运营单位名称（花名册、每月送工信息必填；全区见习名单和平台导出不填）")
     imp.add_argument("--mapping", help="表头认不出时指定列：字段=列，逗号分隔，如 \"姓名=员工名,身份证号=3\"（列可写表头文字或列号）")
     imp.add_argument("--yes", action="store_true", help="不再询问，预览无问题即导入")
+    imp.add_argument("--skip-bad-rows", action="store_true",
+                     help="只导入无误的行：有问题的行不导入（记入审计），其余各行全部导入或全部不导入；"
+                          "整个文件或工作表的问题（如表头无法识别）仍不导入。有行未导入时退出码为 3")
+    imp.add_argument("--left-out", metavar="FILE.xlsx",
+                     help="与 --skip-bad-rows 同用：把未导入的行（原单元格和问题）另存为此 Excel 文件，交运营单位更正")
     imp.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     imp.add_argument("--reason", help="记入审计的说明")
-    imp.add_argument("--full-ids", action="store_true", help="问题中显示完整身份证号（默认只显示前6位和后4位）")
+    imp.add_argument("--full-ids", action="store_true",
+                     help="问题和未导入的行清单中显示完整身份证号（默认只显示前6位和后4位）")
     imp.set_defaults(run=command_import_xlsx)
 
     mat = commands.add_parser("match", help="列出每人是否确认及原因，以及多家单位申报的人员")

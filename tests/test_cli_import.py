@@ -193,3 +193,48 @@ def test_export_summary_masks_ids_unless_asked(dataset, tmp_path):
     assert annex.returncode == 0, annex.stderr
     cells = [str(v) for row in load_workbook(tmp_path / "a2.xlsx").active.iter_rows(values_only=True) for v in row if v]
     assert mask_id_number(person_id(0)) in cells and mask_id_number(person_id(3)) not in cells  # confirmed only
+
+
+# ------------------------------------------------------------------ --skip-bad-rows
+
+def test_skip_bad_rows_imports_the_good_rows_saves_the_rest_for_the_unit_and_exits_3(dataset, tmp_path):
+    people = [arrival(i) for i in range(5)]
+    wrong = person_id(2)[:17] + ("0" if person_id(2)[17] != "0" else "1")
+    people[2]["身份证号码"] = wrong
+    roster = roster_file(tmp_path, people)
+    refused = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--yes")
+    assert refused.returncode == 2 and "--skip-bad-rows" in refused.stderr and rows_of(dataset, "roster_entries") == 0
+    assert import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--left-out", str(tmp_path / "x.xlsx"),
+                       "--yes").returncode == 2  # the list goes with --skip-bad-rows only
+
+    no = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--skip-bad-rows", stdin="n\n")
+    assert no.returncode == 1 and "将导入 附件2花名册.xlsx 中无误的 4 条记录，有问题的 1 行不导入" in no.stdout
+    assert rows_of(dataset, "roster_entries") == 0
+
+    listed = tmp_path / "未导入的行.xlsx"
+    result = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--skip-bad-rows", "--left-out", str(listed),
+                         stdin="y\n")
+    assert result.returncode == 3, result.stderr
+    assert "：4 条，替换原有 0 条。" in result.stdout and "未导入 附件2花名册.xlsx 中有问题的 1 行" in result.stdout
+    assert "花名册!5.身份证号码" in result.stderr and "校验位错误" in result.stderr
+    conn = sqlite3.connect(dataset)
+    try:
+        assert [r[0] for r in conn.execute("SELECT sheet_row FROM roster_entries ORDER BY id")] == [3, 4, 6, 7]
+        summary = json.loads(conn.execute("SELECT new_value FROM audit WHERE action = 'import'").fetchone()[0])
+    finally:
+        conn.close()
+    assert summary["left_out_rows"] == 1 and summary["left_out"][0]["row"] == 5
+    ws = load_workbook(listed)["花名册"]
+    assert ws["A4"].value == 5 and ws["E4"].value == mask_id_number(wrong) and "校验位错误" in ws["L4"].value
+    assert run("verify-audit", str(dataset)).returncode == 0
+
+
+def test_skip_bad_rows_still_refuses_a_file_it_cannot_read_row_by_row(dataset, tmp_path):
+    odd = write_workbook(tmp_path / "乱.xlsx", {"表": [["编号", "员工"], [1, "王伟"]]})
+    result = import_xlsx(dataset, "arrivals", odd, "--unit", UNITS[0], "--skip-bad-rows", "--yes")
+    assert result.returncode == 2 and "未导入，数据文件未改动" in result.stderr and "无法识别" in result.stderr
+    wrong = person_id(0)[:17] + ("0" if person_id(0)[17] != "0" else "1")
+    all_bad = roster_file(tmp_path, [arrival(0, 身份证号码=wrong)], "全错.xlsx")
+    result = import_xlsx(dataset, "arrivals", all_bad, "--unit", UNITS[0], "--skip-bad-rows", "--yes")
+    assert result.returncode == 2 and "1 行都有问题，没有可导入的行" in result.stderr
+    assert rows_of(dataset, "imports") == 0
