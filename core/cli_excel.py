@@ -28,7 +28,7 @@ from core.messages import Msg, render
 from core.rules import load_rule_set
 from core.xlsx_check import CheckResult, check_workbook
 from core.xlsx_partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, write_left_out
-from core.xlsx_read import ColumnMapping, import_spec, normalise_header
+from core.xlsx_read import import_spec, normalise_header
 from core.xlsx_write import annex_form, annex_inputs
 
 EXIT_BAD_INPUT = 2

@@ -1,12 +1,12 @@
 """导入 Excel: choose a workbook, its kind and (for a unit's lists) the unit; the check runs in a
 worker with progress and 取消; the preview shows the rows read, good and with problems, the columns
-recognised, the values converted, and every problem in a sortable table. Importing is possible only
-when there is no problem; then it is one edit of the session (undoable). Otherwise nothing is
-written, and the problem list can be exported for the unit to correct its file.
+recognised, the values converted, and every problem in a sortable table. When there is no problem,
+导入 imports every row; when some rows have problems the assessor chooses (ui/excel_fix.py): import
+the good rows alone and save the others as a list for the unit to correct, or correct the cells in
+the preview and check again. Either import is one edit of the session (undoable); a problem of the
+whole file writes nothing, and the problem list can be exported for the unit to correct its file.
 
-A layout the reader cannot recognise opens the column-mapping dialog; the mapping chosen is
-remembered (QSettings, by kind and header cells) and used by itself the next time the same layout
-comes in.
+A layout the reader cannot recognise opens the column-mapping dialog (ui/excel_mapping.py).
 
 The slow part (reading and checking) runs in the worker on plain Python values; the dataset is
 written on the window's thread (its SQLite connection belongs there), after the assessor clicks
@@ -14,70 +14,40 @@ written on the window's thread (its SQLite connection belongs there), after the 
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QMessageBox, QPushButton, QScrollArea, QStackedWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox, QPushButton, QStackedWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from core.messages import Msg, render
+from core.messages import render
 from core.people import file_sha256
 from core.session import Session
 from core.xlsx_check import CheckResult, check_read
 from core.xlsx_mapping import MappingQuestion, mapping_question, question_for
+from core.xlsx_partial import (Correction, LeftOutRow, LeftOutSheet, corrected, file_changed_problem, left_out_rows,
+                               partial_refusal, rows_left_out, write_left_out)
 from core.xlsx_problems import ProblemRow, problem_rows, write_problem_list
 from core.xlsx_read import SheetLayout, import_spec, read_workbook
-from ui.models import ListModel, local_time, problems_text
+from ui.excel_fix import ProblemsModel, RowsChoice
+from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
+from ui.models import local_time, problems_text
 from ui.worker import Job, Worker, progress_dialog
 
-MAPPINGS_SETTING = "excel/mappings"  # + "/<kind>/<hash of the header cells>": JSON {field: header}
 FOLDER_SETTING = "excel/folder"
 GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#555"
 
 translate = QCoreApplication.translate
 
 
-def kind_label(kind: str) -> str:
-    return render(Msg.of(f"kind.{kind}"))
-
-
-def field_label(field: str) -> str:
-    return render(Msg.of(f"field.{field}"))
-
-
 def year_level(kind: str) -> bool:
     """A list of the whole year (the district list, the platform's exports): no unit is asked for."""
     return import_spec().kind(kind).scope == "year"
-
-
-# ------------------------------------------------------------------ the remembered mappings
-
-def remembered_mappings(settings: QSettings, kind: str) -> dict[str, dict[str, str]]:
-    """Mapping key -> mapping, of every layout of this kind mapped before."""
-    found = {}
-    settings.beginGroup(f"{MAPPINGS_SETTING}/{kind}")
-    try:
-        for name in settings.childKeys():
-            try:
-                value = json.loads(str(settings.value(name)))
-            except ValueError:
-                continue
-            if isinstance(value, dict):
-                found[f"{kind}/{name}"] = {str(k): v for k, v in value.items() if isinstance(v, (str, int))}
-    finally:
-        settings.endGroup()
-    return found
-
-
-def remember_mapping(settings: QSettings, key: str, mapping: Mapping[str, Any]) -> None:
-    settings.setValue(f"{MAPPINGS_SETTING}/{key}", json.dumps(dict(mapping), ensure_ascii=False))
 
 
 # ------------------------------------------------------------------ the check, in the worker
@@ -96,19 +66,42 @@ class Preview:
     question: MappingQuestion | None  # the layout needs a mapping: what to ask
     remap: MappingQuestion | None  # for 修改列对应 on a recognised layout
     seconds: float
+    corrections: tuple[Correction, ...] = ()  # the cells corrected before this check
+    left_out_sheets: tuple[LeftOutSheet, ...] = ()  # the rows with problems as the file holds them
+    left_out: tuple[LeftOutRow, ...] = ()
 
     @property
     def importable(self) -> bool:
         return self.checked.ok and self.sha256 is not None and bool(self.checked.records)
 
+    @property
+    def partly_importable(self) -> bool:
+        """Some rows have problems, and the others can be imported alone (core.xlsx_partial)."""
+        return bool(self.checked.problems) and self.sha256 is not None and not partial_refusal(self.checked)
+
+    @property
+    def rows_left_out(self) -> int:
+        return len(rows_left_out(self.checked))
+
+    @property
+    def corrections_lost(self) -> bool:
+        """The file changed after the check the corrections were typed for."""
+        return any(p.message.code == "excel.file_changed" for p in self.checked.problems)
+
 
 def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mapping: dict | None,
-              remembered: Mapping[str, dict]) -> Preview | None:
-    """Read and check a workbook (no dataset involved); None when cancelled. Cancel is honoured
-    between the steps (reading, checking, listing the problems)."""
+              remembered: Mapping[str, dict], corrections: tuple[Correction, ...] = (),
+              checked_sha256: str | None = None) -> Preview | None:
+    """Read and check a workbook (no dataset involved), with the cells the assessor corrected; None
+    when cancelled. Cancel is honoured between the steps (reading, checking, listing the problems).
+    checked_sha256: the file checked before (the corrections were typed for those bytes)."""
     started = time.perf_counter()
     job.progress(0, 3, translate("ExcelImport", "正在读取工作簿…"))
     sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
+    if checked_sha256 is not None and sha256 != checked_sha256:
+        changed = CheckResult(path.name, kind, (), (file_changed_problem(path.name),), (), 0, 0)
+        return Preview(path, kind, unit_id, sha256, (), changed, problem_rows(changed), mapping, False, None, None,
+                       time.perf_counter() - started)
     read = read_workbook(path, kind, mapping=mapping)
     if job.cancelled:
         return None
@@ -121,14 +114,17 @@ def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mappi
     if job.cancelled:
         return None
     job.progress(1, 3, translate("ExcelImport", "正在逐行检查…"))
-    checked = check_read(read, rules)
+    fixed = corrected(read, corrections)
+    checked = check_read(fixed, rules)
     if job.cancelled:
         return None
     job.progress(2, 3, translate("ExcelImport", "正在整理问题清单…"))
-    problems = problem_rows(checked, read)
+    problems = problem_rows(checked, fixed)
+    sheets, left_out = left_out_rows(checked, read)  # as the unit's file holds them
     remap = question_for(read.tables[0].layout, read.tables[0].grid, kind) if read.tables else None
     return Preview(path, kind, unit_id, sha256, tuple(t.layout for t in read.tables), checked, problems, mapping,
-                   used_remembered, question, remap, time.perf_counter() - started)
+                   used_remembered, question, remap, time.perf_counter() - started, tuple(corrections), sheets,
+                   left_out)
 
 
 def export_problems_job(job: Job, rows: list[ProblemRow], path: Path, headers: list[str], title: str,
@@ -138,159 +134,11 @@ def export_problems_job(job: Job, rows: list[ProblemRow], path: Path, headers: l
                               cancelled=lambda: job.cancelled)
 
 
-# ------------------------------------------------------------------ the problems table
-
-class ProblemsModel(ListModel):
-    """Every problem: sheet, row, column, the value as written, the message (rendered when shown).
-    Sorted by the list itself (ListModel): a big file can have tens of thousands of problems."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._texts: dict[int, str] = {}  # id(row) -> rendered message
-        self.headers = [translate("ExcelImport", "工作表"), translate("ExcelImport", "行"),
-                        translate("ExcelImport", "列"), translate("ExcelImport", "单元格内容"),
-                        translate("ExcelImport", "问题")]
-
-    @property
-    def rows(self) -> list[ProblemRow]:
-        return self.items
-
-    def set_rows(self, rows: list[ProblemRow]) -> None:
-        self._texts = {}
-        self.set_items(rows)
-
-    def text(self, row: ProblemRow) -> str:
-        found = self._texts.get(id(row))
-        if found is None:
-            found = self._texts[id(row)] = row.text
-        return found
-
-    def sort_key(self, r: ProblemRow, column: int) -> Any:
-        return [r.sheet, -1 if r.row is None else r.row, (len(r.letter), r.letter), r.value, self.text(r)][column]
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r, col = self.items[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == 4:
-                return self.text(r)
-            return [r.sheet, "" if r.row is None else str(r.row), r.column_text, r.value][col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-# ------------------------------------------------------------------ the column mapping dialog
-
-class MappingDialog(QDialog):
-    """Each field of the kind ↔ one of the file's header cells, with a sample value of that column.
-    Required fields (marked *) must have a column, and no column serves two fields."""
-
-    def __init__(self, question: MappingQuestion, preset: Mapping[str, Any] | None = None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.question = question
-        self.setWindowTitle(self.tr("指定列的对应关系"))
-        kind = import_spec().kind(question.kind)
-        intro = QLabel(self.tr("无法自动识别“{kind}”的表头（工作表“{sheet}”）。请为每一项选择文件中对应的列，带 * 的必须选择。"
-                               "选择会被记住：以后导入表头相同的文件时自动使用。").format(
-            kind=kind_label(question.kind), sheet=question.sheet))
-        intro.setWordWrap(True)
-        grid = QGridLayout()
-        grid.addWidget(self._bold(self.tr("项目")), 0, 0)
-        grid.addWidget(self._bold(self.tr("文件中的列")), 0, 1)
-        grid.addWidget(self._bold(self.tr("该列第一个值")), 0, 2)
-        chosen = {**question.found, **dict(preset or {})}
-        self.combos: dict[str, QComboBox] = {}
-        self.samples: dict[str, QLabel] = {}
-        for row, field_id in enumerate(kind.fields, start=1):
-            required = field_id in kind.required
-            label = QLabel(field_label(field_id) + (" *" if required else ""))
-            combo = QComboBox()
-            combo.addItem(self.tr("（请选择）") if required else self.tr("（不导入）"), None)
-            for choice in question.choices:
-                combo.addItem(self.tr("{letter} 列　{header}").format(letter=choice.letter, header=choice.header),
-                              choice.index)
-            wanted = chosen.get(field_id)
-            if isinstance(wanted, str):
-                match = next((c.index for c in question.choices if c.header == wanted), None)
-                combo.setCurrentIndex(max(0, combo.findData(match)) if match is not None else 0)
-            elif isinstance(wanted, int):
-                combo.setCurrentIndex(max(0, combo.findData(wanted - 1)))
-            sample = QLabel()
-            sample.setStyleSheet("color: #555;")
-            sample.setMinimumWidth(220)
-            combo.currentIndexChanged.connect(self._update)
-            self.combos[field_id] = combo
-            self.samples[field_id] = sample
-            grid.addWidget(label, row, 0)
-            grid.addWidget(combo, row, 1)
-            grid.addWidget(sample, row, 2)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
-        grid.setRowStretch(len(kind.fields) + 1, 1)  # spare height below the rows, not between them
-        holder = QWidget()
-        holder.setLayout(grid)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
-        self.error = QLabel()
-        self.error.setStyleSheet(f"color: {BAD};")
-        self.error.setWordWrap(True)
-        self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(self.tr("按此对应检查"))
-        self.box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.box.accepted.connect(self.accept)
-        self.box.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.box)
-        self._update()
-        self.resize(760, min(640, 200 + 38 * len(kind.fields)))
-
-    @staticmethod
-    def _bold(text: str) -> QLabel:
-        label = QLabel(text)
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-        return label
-
-    def choose(self, field_id: str, header: str | None) -> None:
-        """Pick a field's column by its header text (None: no column)."""
-        combo = self.combos[field_id]
-        index = next((c.index for c in self.question.choices if c.header == header), None)
-        combo.setCurrentIndex(0 if index is None else combo.findData(index))
-
-    def _update(self) -> None:
-        by_index = {c.index: c for c in self.question.choices}
-        used: dict[int, list[str]] = {}
-        for field_id, combo in self.combos.items():
-            index = combo.currentData()
-            self.samples[field_id].setText(
-                "" if index is None else (by_index[index].sample or self.tr("（该列下方无数据）")))
-            if index is not None:
-                used.setdefault(index, []).append(field_id)
-        kind = import_spec().kind(self.question.kind)
-        missing = [field_label(f) for f in kind.required if self.combos[f].currentData() is None]
-        twice = [(by_index[i], fields) for i, fields in used.items() if len(fields) > 1]
-        problems = []
-        if missing:
-            problems.append(self.tr("尚未选择：{fields}").format(fields="、".join(missing)))
-        for choice, fields in twice:
-            problems.append(self.tr("{letter} 列同时对应了 {fields}").format(
-                letter=choice.letter, fields="、".join(field_label(f) for f in fields)))
-        self.error.setText("\n".join(problems))
-        self.ok.setEnabled(not problems)
-
-    def mapping(self) -> dict[str, str]:
-        """Field id -> the header text as written (what core.xlsx_read takes, and finds the header row by)."""
-        by_index = {c.index: c for c in self.question.choices}
-        return {f: by_index[combo.currentData()].header for f, combo in self.combos.items()
-                if combo.currentData() is not None}
+def export_left_out_job(job: Job, sheets: tuple[LeftOutSheet, ...], rows: tuple[LeftOutRow, ...], path: Path,
+                        title: str, full_ids: bool) -> Path | None:
+    job.progress(0, 1, path.name)
+    return write_left_out(sheets, rows, path, title=title, show_full_id_numbers=full_ids,
+                          cancelled=lambda: job.cancelled)
 
 
 # ------------------------------------------------------------------ the wizard
@@ -529,7 +377,8 @@ class ImportDialog(QDialog):
         self.problems_view.setSortingEnabled(True)
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.problems_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                           | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.problems_view.setWordWrap(False)
         self.problems_view.setAlternatingRowColors(True)
         self.problems_view.verticalHeader().setVisible(False)
@@ -539,6 +388,11 @@ class ImportDialog(QDialog):
         for column, width in enumerate((110, 60, 170, 190)):
             header.resizeSection(column, width)
         QVBoxLayout(problems_box).addWidget(self.problems_view)
+        self.problems_model.corrected.connect(self._corrections_changed)
+        self.choice = RowsChoice()
+        self.choice.partial_button.clicked.connect(lambda: self.import_good_rows())
+        self.choice.correct_button.clicked.connect(self.correct_first)
+        self.choice.recheck_button.clicked.connect(lambda: self.recheck())
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.full_ids = QCheckBox(self.tr("问题清单显示完整身份证号"))
@@ -563,6 +417,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(top, 2)
         layout.addWidget(problems_box, 5)
+        layout.addWidget(self.choice)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         return page
@@ -573,6 +428,8 @@ class ImportDialog(QDialog):
     def show_preview(self, p: Preview) -> None:
         self.preview = p
         self.imported_id = None
+        self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                           | QAbstractItemView.EditTrigger.EditKeyPressed)
         checked = p.checked
         unit = "" if p.unit_id is None else self.tr("　运营单位：{unit}").format(unit=self.session.unit(p.unit_id).name)
         lines = [self.tr("文件：{file}　类型：{kind}{unit}").format(file=p.path.name, kind=kind_label(p.kind), unit=unit)]
@@ -587,10 +444,13 @@ class ImportDialog(QDialog):
             where = note.location.replace("!", self.tr(" 第 ")) + (self.tr(" 行") if "!" in note.location else "")
             column = f" {note.field}" if note.field else ""
             self.notes.addItem(f"{where}{column}：{render(note.message)}")
-        if not checked.notes:
+        for c in p.corrections:
+            self.notes.addItem(self.tr("{sheet} 第 {row} 行 {column}（{letter}）：已由“{old}”更正为“{new}”（导入时记入审计）")
+                               .format(sheet=c.sheet, row=c.row, column=c.header, letter=c.letter, old=c.old, new=c.new))
+        if not checked.notes and not p.corrections:
             self.notes.addItem(self.tr("无"))
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.problems_model.set_rows(p.problems)
+        self.problems_model.set_rows(p.problems, p.corrections)
         self.export_button.setEnabled(bool(p.problems))
         self.full_ids.setEnabled(bool(p.problems))
         self.full_ids.setChecked(False)
@@ -598,8 +458,15 @@ class ImportDialog(QDialog):
         self.mapping_button.setText(self.tr("指定列对应…") if p.question is not None else self.tr("修改列对应…"))
         if p.question is not None:
             self._status(self.tr("无法识别表头，未写入任何数据。请点“指定列对应…”为各项选择文件中的列。"), BAD)
-        elif p.problems and not p.layouts:  # the file itself: wrong type, encrypted, damaged, empty
+        elif p.problems and not p.layouts and not p.corrections_lost:  # the file: wrong type, encrypted, damaged, empty
             self._status(self.tr("无法读取，未写入任何数据：{problem}").format(problem=p.problems[0].text), BAD)
+        elif p.corrections_lost:  # changed since the check the corrections were typed for
+            self._status(self.tr("未写入任何数据：{problem}（点“◀ 换一个文件”再“检查文件”；此前在预览中所作的更正未保留）。")
+                         .format(problem=p.problems[0].text), BAD)
+        elif p.partly_importable:
+            self._status(self.tr("发现 {count} 处问题（{rows} 行），尚未写入任何数据。可只导入无误的 {good} 行，有问题的行"
+                                 "另存为问题清单交运营单位更正；或在上表中更正后重新检查，全部无误后导入。").format(
+                count=len(p.problems), rows=p.rows_left_out, good=len(checked.records)), BAD)
         elif p.problems:
             self._status(self.tr("发现 {count} 处问题（{rows} 行），未写入任何数据。请导出问题清单交运营单位更正后重新报送，"
                                  "再导入更正后的文件。").format(count=len(p.problems), rows=checked.rows_with_problems), BAD)
@@ -617,7 +484,61 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(p.importable)
         self.import_button.setText(self.tr("导入"))
         self.close_button.setText(self.tr("关闭"))
+        self._show_choice()
         self.stack.setCurrentIndex(1)
+
+    # ---------------------------------------------------------------- rows with problems: the choice
+
+    def corrections_pending(self) -> bool:
+        """The corrections in the table differ from those the preview was checked with."""
+        p = self.preview
+        return p is not None and set(self.problems_model.corrections.values()) != set(p.corrections)
+
+    def _show_choice(self) -> None:
+        p = self.preview
+        rows_with_problems = p is not None and bool(p.problems) and bool(p.layouts) and self.imported_id is None
+        self.choice.setVisible(rows_with_problems)
+        if not rows_with_problems:
+            return
+        self.choice.show_choice(len(p.checked.records), p.rows_left_out, p.partly_importable,
+                                self.corrections_pending(),
+                                self.problems_model.first_correctable().isValid())
+
+    def _corrections_changed(self) -> None:
+        p = self.preview
+        pending = self.corrections_pending()
+        self.import_button.setEnabled(p is not None and p.importable and not pending and self.imported_id is None)
+        if pending:
+            self._status(self.tr("更正尚未检查，未写入任何数据。请点“重新检查”按更正后的内容检查。"), NEUTRAL)
+        self._show_choice()
+
+    def correct_first(self) -> None:
+        """全部更正后再导入: nothing is imported now; the first cell with a problem is opened for typing."""
+        index = self.problems_model.first_correctable()
+        self._status(self.tr("未写入任何数据。请在上表“单元格内容”列中逐个更正（双击或按 F2，回车确认），改完点“重新检查”，"
+                             "全部无误后点“导入”；也可点“导出问题清单…”交运营单位更正后重新报送整个文件。"), NEUTRAL)
+        if index.isValid():
+            self.problems_view.setFocus()
+            self.problems_view.setCurrentIndex(index)
+            self.problems_view.scrollTo(index)
+            self.problems_view.edit(index)
+
+    def recheck(self) -> Worker | None:
+        """重新检查: the same file (its bytes as checked), the same columns, with the corrections typed."""
+        p = self.preview
+        if p is None or (self.worker is not None and self.worker.running):
+            return None
+        corrections = tuple(self.problems_model.corrections.values())
+        self.worker = Worker(check_job, p.path, p.kind, p.unit_id, self.session.rules, p.mapping, {}, corrections,
+                             p.sha256, parent=self)
+        self.worker.done.connect(self._checked)
+        self.worker.cancelled.connect(lambda _: self._status(self.tr("已取消重新检查，未写入任何数据。"), NEUTRAL))
+        self.worker.failed.connect(lambda exc: self._status(self.tr("检查时出错，未写入任何数据：{detail}").format(
+            detail=str(exc) or type(exc).__name__), BAD))
+        self.progress = progress_dialog(self, self.tr("正在重新检查 {file}…").format(file=p.path.name), self.worker)
+        self.choice.recheck_button.setEnabled(False)
+        self.worker.start()
+        return self.worker
 
     def _fill_columns(self, p: Preview) -> None:
         rows = [(t.sheet, field_label(c.field), c.letter, c.header) for t in p.layouts for c in t.columns]
@@ -626,6 +547,9 @@ class ImportDialog(QDialog):
             for c, value in enumerate(values):
                 self.columns_table.setItem(r, c, QTableWidgetItem(value))
         self.columns_table.resizeColumnsToContents()
+        header = self.columns_table.horizontalHeader()  # the last column fills the width again when checked again
+        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         if p.question is not None:
             note = self.tr("无法识别表头，请指定各列的对应关系。")
         elif p.remembered:
@@ -672,37 +596,89 @@ class ImportDialog(QDialog):
         return self.export_worker
 
     def import_(self, confirm: bool = True) -> bool:
-        """Write the checked records into the dataset (one edit of the session, undoable)."""
+        """Write every checked record into the dataset (one edit of the session, undoable)."""
         p = self.preview
-        if p is None or not p.importable or self.imported_id is not None:
+        if p is None or not p.importable or self.corrections_pending():
+            return False
+        return self._import(p, confirm, skip_bad_rows=False)
+
+    def import_good_rows(self, path: Path | None = None, confirm: bool = True) -> bool:
+        """只导入无误的 N 行: the rows without problems in one edit (undoable), the rows left out and why
+        recorded in the audit trail; then the rows left out are saved for the unit (path asked for
+        first: cancelling that imports nothing)."""
+        p = self.preview
+        if p is None or not p.partly_importable or self.corrections_pending():
+            return False
+        if path is None:
+            folder = Path(str(self.settings.value(FOLDER_SETTING, "") or p.path.parent))
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, self.tr("另存未导入的行（交运营单位更正）"),
+                str(folder / self.tr("{name}-未导入的行.xlsx").format(name=p.path.stem)), self.tr("Excel 工作簿 (*.xlsx)"))
+            if not chosen:
+                return False
+            path = Path(chosen).with_suffix(".xlsx")
+        if not self._import(p, confirm, skip_bad_rows=True):
+            return False
+        title = self.tr("{file}（{kind}）未导入的 {rows} 行").format(file=p.path.name, kind=kind_label(p.kind),
+                                                              rows=p.rows_left_out)
+        done = self.status.text()
+        self.export_worker = Worker(export_left_out_job, p.left_out_sheets, p.left_out, path, title,
+                                    self.full_ids.isChecked(), parent=self)
+        self.export_worker.done.connect(lambda written: self._status(done + "\n" + self.tr(
+            "未导入的 {rows} 行已另存到 {path}，可交运营单位更正。").format(rows=p.rows_left_out, path=written), GOOD))
+        self.export_worker.cancelled.connect(lambda _: self._status(done + "\n" + self.tr(
+            "已取消另存未导入的行；可点“导出问题清单…”另存问题清单。"), BAD))
+        self.export_worker.failed.connect(lambda exc: self._status(done + "\n" + self.tr(
+            "无法写入 {file}：{detail}；可点“导出问题清单…”另存问题清单。").format(
+                file=path.name, detail=getattr(exc, "strerror", None) or exc), BAD))
+        progress_dialog(self, self.tr("正在另存未导入的行…"), self.export_worker)
+        self.export_worker.start()
+        return True
+
+    def _import(self, p: Preview, confirm: bool, skip_bad_rows: bool) -> bool:
+        if self.imported_id is not None:
             return False
         replaced = self.session.replaced_sources(p.kind, p.unit_id, p.checked.source, p.sha256)
         if replaced and confirm and not self._confirm_replace(replaced):
             return False
-        label = self.tr("导入{kind}（{file}）").format(kind=kind_label(p.kind), file=p.path.name)
+        good, left_out = len(p.checked.records), p.rows_left_out if skip_bad_rows else 0
+        label = (self.tr("导入{kind}中无误的 {rows} 行（{file}，{bad} 行有问题未导入）").format(
+            kind=kind_label(p.kind), rows=good, file=p.path.name, bad=left_out) if left_out else
+            self.tr("导入{kind}（{file}）").format(kind=kind_label(p.kind), file=p.path.name))
         # The write runs on the window's thread (the connection and the audit chain live there): about
         # a second for 100,000 rows. Say so on screen before it starts, so the pause is explained.
-        self._status(self.tr("正在写入 {rows} 行…").format(rows=len(p.checked.records)), NEUTRAL)
+        self._status(self.tr("正在写入 {rows} 行…").format(rows=good), NEUTRAL)
         self.import_button.setEnabled(False)
+        self.choice.partial_button.setEnabled(False)
         self.status.repaint()  # painted now, without handing clicks to the dialog mid-import
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             started = time.perf_counter()
-            edit = self.session.import_people(label, p.checked, p.sha256, p.unit_id, p.mapping)
+            edit = self.session.import_people(label, p.checked, p.sha256, p.unit_id, p.mapping,
+                                              skip_bad_rows=skip_bad_rows, corrections=p.corrections)
             self.import_seconds = time.perf_counter() - started
         finally:
             QGuiApplication.restoreOverrideCursor()
         if not edit.ok:
             self._status(self.tr("未导入：{problems}").format(problems="；".join(problems_text(edit))), BAD)
-            self.import_button.setEnabled(True)
+            self.import_button.setEnabled(p.importable)
+            self._show_choice()
             return False
         self.imported_id = edit.id
-        lines = [self.tr("已导入 {rows} 行{replaced}。可用“撤销”（Ctrl+Z）撤回本次导入。").format(
-            rows=len(p.checked.records),
-            replaced=self.tr("，替换了原有的 {n} 行").format(n=sum(s.rows for s in replaced)) if replaced else "")]
+        replaced_text = self.tr("，替换了原有的 {n} 行").format(n=sum(s.rows for s in replaced)) if replaced else ""
+        if left_out:
+            lines = [self.tr("已导入无误的 {rows} 行{replaced}；有问题的 {bad} 行未导入（已记入审计）。"
+                             "可用“撤销”（Ctrl+Z）撤回本次导入。").format(rows=good, replaced=replaced_text, bad=left_out)]
+        else:
+            lines = [self.tr("已导入 {rows} 行{replaced}。可用“撤销”（Ctrl+Z）撤回本次导入。").format(
+                rows=good, replaced=replaced_text)]
+        if p.corrections:
+            lines.append(self.tr("在预览中更正的 {n} 个单元格已连同原值记入审计。").format(n=len(p.corrections)))
         lines += self.result_lines(p)
         self._status("\n".join(lines), GOOD)
         self.import_button.setEnabled(False)
+        self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._show_choice()
         self.close_button.setText(self.tr("完成"))
         return True
 
