@@ -181,6 +181,15 @@ def unit_counts(result: MatchResult, unit: str) -> str:
                unconfirmed=len(found.unconfirmed()), conflicts=conflicts)
 
 
+def skip_bad_rows_hint(args: argparse.Namespace, path: Path, rows: int) -> str:
+    """The same command again, importing the good rows alone and saving the others for the unit."""
+    import shlex
+    words = [args.kind, str(path), "--dataset", args.dataset] + (["--unit", args.unit] if args.unit else []) \
+        + (["--mapping", args.mapping] if args.mapping else [])
+    return say("cli.skip_bad_rows_hint", rows=rows, command=" ".join(map(shlex.quote, words)),
+               left_out=shlex.quote(str(path.with_name(f"{path.stem}-未导入的行.xlsx"))))
+
+
 def command_import_xlsx(args: argparse.Namespace) -> int:
     from core.facts import COUNTS_BY_HAND, FIGURES_BY_HAND
     from core.people import file_sha256
@@ -210,7 +219,8 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                 read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping)
             print_check(path, checked, args.full_ids)
             if sha256 is None or (checked.problems and not args.skip_bad_rows):
-                hint = "\n" + say("cli.skip_bad_rows_hint") if checked.problems and not partial_refusal(checked) else ""
+                hint = "\n" + skip_bad_rows_hint(args, path, len(checked.records)) \
+                    if sha256 is not None and checked.problems and not partial_refusal(checked) else ""
                 return fail(say("cli.import_refused", source=path.name, count=len(checked.problems)) + hint)
             refusal = partial_refusal(checked) if checked.problems else []
             if refusal:
