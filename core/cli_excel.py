@@ -3,8 +3,8 @@ import), import it into the year's dataset, match the people, assign people two 
 choose where a base's counts (2.1, 2.2, 4.2) and a unit's platform figures (3.1, 3.2) come from, and write the annex forms and the year's summary workbook.
 Registered by core/cli.py.
 
-    python main.py import-xlsx KIND FILE --dataset YEAR.sqlite [--unit NAME] [--mapping "字段=列,…"] [--yes]
-                               [--skip-bad-rows [--left-out ROWS.xlsx] [--full-ids]]
+    python main.py import-xlsx KIND FILE --dataset YEAR.sqlite [--unit NAME] [--mapping "字段=列,…"] [--yes] [--full-ids]
+                               [--skip-bad-rows [--left-out ROWS.xlsx]]
     python main.py match --dataset YEAR.sqlite [--unit NAME] [--full-ids]
     python main.py assign ID_NUMBER (--unit NAME | --clear) --reason TEXT --dataset YEAR.sqlite
     python main.py count-source roster|hand --unit NAME [--base NAME] --dataset YEAR.sqlite
@@ -186,8 +186,10 @@ def skip_bad_rows_hint(args: argparse.Namespace, path: Path, rows: int) -> str:
     import shlex
     words = [args.kind, str(path), "--dataset", args.dataset] + (["--unit", args.unit] if args.unit else []) \
         + (["--mapping", args.mapping] if args.mapping else [])
-    return say("cli.skip_bad_rows_hint", rows=rows, command=" ".join(map(shlex.quote, words)),
-               left_out=shlex.quote(str(path.with_name(f"{path.stem}-未导入的行.xlsx"))))
+    def quote(word: str) -> str:  # Chinese names as typed; quotes only where a shell needs them
+        return word if re.fullmatch(r"[^\s'\"\\$`!*?;&|<>(){}#~]+", word) else shlex.quote(word)
+    return say("cli.skip_bad_rows_hint", rows=rows, command=" ".join(map(quote, words)),
+               left_out=quote(str(path.with_name(f"{path.stem}-未导入的行.xlsx"))))
 
 
 def command_import_xlsx(args: argparse.Namespace) -> int:
