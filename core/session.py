@@ -128,6 +128,15 @@ class Session:
     def locked(self, unit_id: int) -> bool:
         return unit_id in self._locks
 
+    @property
+    def read_only(self) -> bool:
+        """The year was opened read-only (held elsewhere, or where it cannot be written)."""
+        return self.ds.read_only
+
+    def editable(self, unit_id: int | None) -> bool:
+        """Can the unit's facts be changed here: not opened read-only, not locked by a signed sheet."""
+        return not self.read_only and (unit_id is None or unit_id not in self._locks)
+
     def signatures(self, unit_id: int | None) -> list[Signature]:
         """The handwritten signatures stored for a unit's documents (None: for the year summary)."""
         return self.ds.signatures(unit_id) if self.ds.schema_version >= 3 else []

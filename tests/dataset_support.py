@@ -3,12 +3,14 @@ the demo year when it exists, and a hypothesis strategy for generated years."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
+from typing import Iterator
 
 from hypothesis import strategies as st
 
@@ -25,6 +27,29 @@ KINDS = tuple(RULES.unit_kinds)
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True, text=True,
                           encoding="utf-8", input=stdin)
+
+
+HOLD = ("import sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset\n"
+        "ds = Dataset.open(sys.argv[1], holder_name=sys.argv[3]); print('ready', flush=True)\n"
+        "sys.stdin.readline(); ds.close()\n")
+
+
+@contextlib.contextmanager
+def hold(path: Path, name: str) -> Iterator[subprocess.Popen]:
+    """Another program that opened the year for editing as `name`, until released or killed."""
+    with subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(ROOT), name], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True, encoding="utf-8") as child:
+        try:
+            assert child.stdout.readline().strip() == "ready"
+            yield child
+        finally:
+            child.kill()
+
+
+def release(child: subprocess.Popen) -> None:
+    child.stdin.write("\n")
+    child.stdin.flush()
+    assert child.wait(timeout=30) == 0
 
 
 def rich_year(units: int = 6) -> Year:

@@ -4,7 +4,6 @@ with its own sentence; and one program per year file, the second told who holds 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -14,13 +13,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from core.dataset import Dataset, DatasetError, create_file
 from core.rules import load_rule_set
-from tests.dataset_support import ROOT, rich_year, run
+from tests.dataset_support import ROOT, hold, release, rich_year, run
 
 READ_COMMANDS = (["score"], ["export-json"], ["verify-audit"])
 
@@ -167,29 +165,6 @@ def test_reading_under_a_file_size_limit_writes_nothing(year):
 
 
 # ------------------------------------------------------------------ one program per year file
-
-HOLD = ("import sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset\n"
-        "ds = Dataset.open(sys.argv[1], holder_name=sys.argv[3]); print('ready', flush=True)\n"
-        "sys.stdin.readline(); ds.close()\n")
-
-
-@contextlib.contextmanager
-def hold(path: Path, name: str) -> Iterator[subprocess.Popen]:
-    """Another program that opened the year for editing as `name`, until released or killed."""
-    with subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(ROOT), name], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True, encoding="utf-8") as child:
-        try:
-            assert child.stdout.readline().strip() == "ready"
-            yield child
-        finally:
-            child.kill()
-
-
-def release(child: subprocess.Popen) -> None:
-    child.stdin.write("\n")
-    child.stdin.flush()
-    assert child.wait(timeout=30) == 0
-
 
 def test_a_second_program_is_told_who_holds_the_year_and_reads_it(year):
     with hold(year, "张三") as child:

@@ -520,7 +520,7 @@ class ClausePage(QWidget):
         def show(*_args) -> None:
             current = view.currentIndex()
             valid = current.isValid() and current.row() < model.rowCount()
-            editable = valid and not self.session.locked(self.unit_id)
+            editable = valid and self.session.editable(self.unit_id)
             for column, spin in spins.items():
                 spin.blockSignals(True)
                 spin.setEnabled(editable)
@@ -804,11 +804,14 @@ class ClausePage(QWidget):
         """Locked by a signed score sheet: a banner, and nothing on the page can be changed (core refuses
         the edits anyway; the page does not invite them)."""
         lock = self.session.lock(self.unit_id)
-        if lock is not None:
+        if self.session.read_only:
+            self.lock_label.setText(self.tr("本年度以只读方式打开：可以查看和导出，不能修改。"))
+        elif lock is not None:
             self.lock_label.setText(self.tr("已签章定稿（第 {version} 版，{time}），本单位数据只读；修改须先解锁。").format(
                 version=lock.version, time=local_time(lock.locked_at)))
-        self.lock_banner.setVisible(lock is not None)
-        read_only = lock is not None
+        read_only = not self.session.editable(self.unit_id)
+        self.lock_banner.setVisible(read_only)
+        self.reopen_button.setVisible(not self.session.read_only)
         for box in (self.facts_box, self.evidence_group):
             for widget in box.findChildren(QWidget):
                 if isinstance(widget, (QAbstractSpinBox, QLineEdit)):

@@ -70,7 +70,7 @@ class SourcePanel(QFrame):
         self.updateGeometry()
 
     def editable(self) -> bool:
-        return not self.session.locked(self.unit_id)  # a signed sheet locked the unit
+        return self.session.editable(self.unit_id)  # not read-only, not locked by a signed sheet
 
     def refresh(self) -> None:
         raise NotImplementedError

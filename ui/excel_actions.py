@@ -47,8 +47,9 @@ class ExcelActions(QObject):
 
     def update(self) -> None:
         open_ = self.window.session is not None
-        for action in (self.import_action, self.people_action, self.summary_action):
+        for action in (self.people_action, self.summary_action):
             action.setEnabled(open_)
+        self.import_action.setEnabled(open_ and not self.window.session.read_only)
         self.annex_action.setEnabled(open_ and bool(self.window.session.unit_ids))
 
     # ---------------------------------------------------------------- the 人员核对 tab

@@ -241,6 +241,7 @@ class Workspace(QWidget):
                            (self.tr("删除"), window.remove_unit)):
             b = QPushButton(text)
             b.clicked.connect(lambda _checked=False, slot=slot: slot())  # never clicked's bool as an argument
+            b.setEnabled(not session.read_only)
             buttons.addWidget(b)
         units_layout.addLayout(buttons)
         self.splitter.addWidget(units_panel)
@@ -561,9 +562,10 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         open_ = self.session is not None
-        for action in self.unit_actions + self.nav_actions + self.print_actions + [self.close_action,
-                                                                                    self.assessor_action]:
+        for action in self.nav_actions + self.print_actions + [self.close_action]:
             action.setEnabled(open_)
+        for action in self.unit_actions + [self.assessor_action]:
+            action.setEnabled(open_ and not self.session.read_only)
         self.undo.set_session(self.session)
         self.excel_actions.update()  # their shortcuts and triggers work before their menu was first opened
         self.pdf_actions.update()
@@ -618,14 +620,18 @@ class MainWindow(QMainWindow):
         if path:
             self.open_dataset(Path(path))
 
-    def open_dataset(self, path: Path, assessor: str | None = None) -> bool:
+    def open_dataset(self, path: Path, assessor: str | None = None, read_only: bool = False) -> bool:
+        """Open a year for editing; when it cannot be edited here and now (held by someone else, a
+        read-only file, folder or disk, a full disk) say why and offer to open it read-only."""
         self.close_dataset()
         try:
-            ds = Dataset.open(path, defer_backup=True)
+            ds = Dataset.open(path, defer_backup=True, read_only=read_only)
         except DatasetError as exc:
+            if not read_only and exc.read_only_possible:
+                return self.offer_read_only(render(exc.msg)) and self.open_dataset(path, read_only=True)
             self.show_problems([render(exc.msg)])
             return False
-        assessor_id = self._choose_assessor(ds, assessor)
+        assessor_id = self._viewer(ds) if read_only else self._choose_assessor(ds, assessor)
         if assessor_id is None:
             ds.close()
             return False
@@ -643,9 +649,15 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self.settings.setValue("folder", str(path.parent))
         name = next(a.name for a in ds.assessors() if a.id == assessor_id)
-        self.setWindowTitle(self.tr("{file} — 乐业吴江运营单位绩效考核").format(file=path.name))
-        self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
-            year=ds.year_number, file=path.name, name=name))
+        if read_only:
+            self.setWindowTitle(self.tr("{file}（只读）— 乐业吴江运营单位绩效考核").format(file=path.name))
+            self.status_file.setText(self.tr("{year}年度　{file}　只读：{time} 打开时的内容，不能修改").format(
+                year=ds.year_number, file=path.name, time=time.strftime("%H:%M")))
+        else:
+            ds.set_holder_name(name)  # others who try to open the year are told who has it
+            self.setWindowTitle(self.tr("{file} — 乐业吴江运营单位绩效考核").format(file=path.name))
+            self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
+                year=ds.year_number, file=path.name, name=name))
         for notice in ds.notices:
             self.statusBar().showMessage(render(notice), 15000)
         self.backup_timer.start()
@@ -653,6 +665,24 @@ class MainWindow(QMainWindow):
         self._opening_watch = PaintWatch(self.workspace.year_widgets(), self._finish_opening)
         self.finish_timer.start()
         return True
+
+    def offer_read_only(self, reason: str) -> bool:
+        """Say why the year cannot be edited; True when the user chooses to open it read-only."""
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("不能修改该年度"), reason, QMessageBox.StandardButton.NoButton,
+                          self)
+        box.setInformativeText(self.tr("以只读方式打开后，可以查看、打印和导出，不能修改；看到的是打开那一刻的内容。"))
+        read_only = box.addButton(self.tr("只读打开"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(read_only)
+        box.exec()
+        return box.clickedButton() is read_only
+
+    def _viewer(self, ds: Dataset) -> int | None:
+        """Read-only: nobody is asked who is working (nothing will be recorded); the pages show the
+        file's remembered assessor, or its first."""
+        assessors = ds.assessors()
+        remembered = str(self.settings.value(self._assessor_key(ds), "") or "")
+        return next((a.id for a in assessors if a.name == remembered), assessors[0].id if assessors else None)
 
     def _finish_opening(self) -> None:
         self.finish_timer.stop()
@@ -734,6 +764,7 @@ class MainWindow(QMainWindow):
         if new_id is None:
             return
         self.session.by = new_id
+        ds.set_holder_name(name)
         self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
             year=ds.year_number, file=ds.path.name, name=name))
 

@@ -455,7 +455,7 @@ class RecordModel(QAbstractTableModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         column = self.columns[index.column()]
-        if self.editable(column) and not self.session.locked(self.unit_id):  # a signed sheet locked the unit
+        if self.editable(column) and self.session.editable(self.unit_id):  # not read-only, no signed sheet
             if column.startswith("evidence:"):
                 flags |= Qt.ItemFlag.ItemIsUserCheckable
             else:

@@ -51,11 +51,12 @@ class PdfActions(QObject):
     def update(self) -> None:
         session = self.window.session
         uid = self._unit()
-        for action in (self.signatures_action, self.sign_action, self.summary_action, self.all_action):
+        for action in (self.signatures_action, self.summary_action, self.all_action):
             action.setEnabled(session is not None)
+        self.sign_action.setEnabled(session is not None and not session.read_only)
         for action in (self.record_action, self.sheet_action):
             action.setEnabled(uid is not None)
-        self.reopen_action.setEnabled(uid is not None and session.locked(uid))
+        self.reopen_action.setEnabled(uid is not None and session.locked(uid) and not session.read_only)
 
     def sign(self) -> None:
         from ui.signature_pad import SignatureDialog

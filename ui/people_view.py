@@ -511,9 +511,8 @@ class PeopleView(QWidget):
                 a=found.arrivals, ar=found.arrivals_retained, p=found.placements, pr=found.placements_retained,
                 u=len(found.unconfirmed()),
                 c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None)))
-        locked = self.unit_id is not None and session.locked(self.unit_id)
-        self.import_button.setEnabled(bool(session.unit_ids))
-        self.remove_button.setEnabled(not locked)
+        self.import_button.setEnabled(bool(session.unit_ids) and not session.read_only)
+        self.remove_button.setEnabled(session.editable(self.unit_id))
 
     def _fill_bases(self, found) -> None:
         from PySide6.QtGui import QStandardItem, QStandardItemModel

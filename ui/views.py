@@ -142,6 +142,8 @@ class YearView(QWidget):
         row.addWidget(self.final_button)
         row.addWidget(self.unfinal_button)
         layout.addLayout(row)
+        for button in (self.final_button, self.unfinal_button):
+            button.setEnabled(not session.read_only)
 
     def selected_ids(self) -> list[int]:
         return [index.data(ID_ROLE) for index in self.view.selectionModel().selectedRows()]
@@ -206,6 +208,8 @@ class GradeView(QWidget):
         remove.clicked.connect(self.remove_selected_promotion)
         buttons.addWidget(self.promote_button)
         buttons.addWidget(remove)
+        for widget in (self.promote_button, remove, *self.quota_spins.values()):
+            widget.setEnabled(not session.read_only)
         buttons.addStretch(1)
         tie_layout.addLayout(buttons)
         top.addWidget(tie_box, 2)
