@@ -2372,7 +2372,7 @@ def _private_copy(path: Path) -> sqlite3.Connection:
     except OSError:
         raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
     try:
-        return snapshot.connect_image(image)
+        return snapshot.connect_image(image)  # SQLite keeps its own copy; this one goes now
     except sqlite3.Error:
         raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
 

@@ -36,7 +36,10 @@ def wal_path(path: Path) -> Path:
 
 def _state(path: Path) -> tuple:
     """What must not change while the copy is read: both files' identity, size and time, and the
-    WAL header (its salts change when a writer starts the WAL over)."""
+    WAL header. Why that is enough even with coarse file times: a commit appends to the WAL (its
+    size changes); a checkpoint copies committed frames into the main file, and the copy of the WAL
+    read after it still holds those frames, which win; only a restart of the WAL lets a writer
+    overwrite them, and a restart writes new salts into the WAL header."""
     parts: list = []
     for file in (path, wal_path(path)):
         try:
@@ -60,16 +63,35 @@ def _read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def read_image(path: str | Path, *, attempts: int = ATTEMPTS) -> bytes:
+def _read_all(path: Path) -> bytearray:
+    """The file's bytes, read once into a buffer that is then changed in place (a year file may be
+    tens of megabytes: no second copy)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        data = bytearray(size)
+        view = memoryview(data)
+        done = 0
+        while done < size:
+            count = f.readinto(view[done:])
+            if not count:
+                break
+            done += count
+        view.release()
+    del data[done:]
+    return data
+
+
+def read_image(path: str | Path, *, attempts: int = ATTEMPTS) -> bytearray:
     """The database as of its last commit, as the bytes of a database without WAL. Raises OSError
     when the file cannot be read, Unsettled when it never stood still long enough to be copied."""
     path = Path(path)
     for attempt in range(attempts):
         before = _state(path)
-        main = path.read_bytes()
+        main = _read_all(path)
         wal = _read_or_none(wal_path(path))
         if _state(path) == before:
             return apply_wal(main, wal)
+        del main
         time.sleep(RETRY_PAUSE * (1 + attempt % 3))
     raise Unsettled(str(path))
 
@@ -82,11 +104,10 @@ def _checksum(data: bytes, big_endian: bool, s0: int, s1: int) -> tuple[int, int
     return s0, s1
 
 
-def apply_wal(main: bytes, wal: bytes | None) -> bytes:
-    """The main file with the WAL's committed frames written into it (valid salts and checksums, up
-    to the last commit frame, as SQLite's own recovery reads them), marked as a rollback-journal
-    database so that it opens from memory."""
-    image = bytearray(main)
+def apply_wal(image: bytearray, wal: bytes | None) -> bytearray:
+    """The main file's bytes with the WAL's committed frames written into them, in place (valid
+    salts and checksums, up to the last commit frame, as SQLite's own recovery reads them), marked
+    as a rollback-journal database so that it opens from memory."""
     if wal and len(wal) >= WAL_HEADER_SIZE:
         magic, _version, page_size, _seq, salt1, salt2, c0, c1 = struct.unpack(">8I", wal[:WAL_HEADER_SIZE])
         big_endian = magic == WAL_MAGIC_BIG
@@ -117,16 +138,17 @@ def apply_wal(main: bytes, wal: bytes | None) -> bytes:
                 offset += frame_size
             if db_pages is not None:
                 size = db_pages * page_size
-                image = image[:size] + bytes(max(0, size - len(image)))
+                del image[size:]
+                image.extend(bytes(size - len(image)))
                 for pgno, page in committed.items():
                     if pgno <= db_pages:
                         image[(pgno - 1) * page_size:pgno * page_size] = page
     if len(image) >= 20 and image[18:20] == b"\x02\x02":  # WAL mode: read as an ordinary file
         image[18:20] = b"\x01\x01"
-    return bytes(image)
+    return image
 
 
-def connect_image(image: bytes, *, check_same_thread: bool = True) -> sqlite3.Connection:
+def connect_image(image: bytes | bytearray, *, check_same_thread: bool = True) -> sqlite3.Connection:
     """An in-memory connection on a database image; its changes never reach any file."""
     conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=check_same_thread)
     try:
