@@ -131,7 +131,7 @@ def list_backups(dataset: str | Path) -> list[BackupInfo]:
 def rotate(dataset: str | Path, keep: int) -> list[Path]:
     """Remove all but the newest `keep` regular backups; returns what was removed."""
     folder = backup_dir(dataset)
-    for stale in folder.glob(f"{Path(dataset).stem}-*.sqlite.part"):  # left by a killed process
+    for stale in folder.glob(f"{Path(dataset).stem}-*.sqlite.part*"):  # left by a killed process (with SQLite's log)
         stale.unlink(missing_ok=True)
     restoring_name(Path(dataset)).unlink(missing_ok=True)  # a killed restore's copy (the dataset is open: none runs)
     regular = [b for b in list_backups(dataset) if not b.label]
