@@ -19,7 +19,7 @@ from core import backup
 from core.dataset import Dataset, create_file
 from tests.builders import RULES
 from tests.import_support import roster_file, year_with_bases
-from tests.xlsx_builders import arrival
+from tests.xlsx_builders import arrival, generate_roster
 
 CHILD = Path(__file__).resolve().parent / "fs_crash_child.py"
 YEAR = "2022.wjkh"
@@ -89,11 +89,10 @@ def test_a_backup_killed_at_any_step_leaves_the_year_whole_and_only_whole_backup
     print(f"\nbackup: {len(reports) - 1} steps, each killed once; the year whole and every backup whole after each")
 
 
-def test_an_import_killed_at_any_step_leaves_the_old_year_or_the_whole_import(tmp_path):
-    roster = roster_file(tmp_path, [arrival(i) for i in range(40)])
-    reports = run_every_kill("import", tmp_path, str(roster))
+def old_or_new(reports: list[dict], rows: int) -> list[str]:
+    """Each kill's outcome, "old" or "new", after asserting it is one of them, whole, and kept by the next open."""
     old, new = reports[0]["after_kill"], reports[-1]["after_kill"]
-    assert len(new["imports"]) == len(old["imports"]) + 1 and new["imports"][-1][2] == 40
+    assert len(new["imports"]) == len(old["imports"]) + 1 and new["imports"][-1][2] == rows
     outcomes = []
     for r in reports:
         when = f"killed before step {r['step']}" if r["killed"] else "finished"
@@ -110,5 +109,25 @@ def test_an_import_killed_at_any_step_leaves_the_old_year_or_the_whole_import(tm
     assert outcomes[0] == "old" and outcomes[-1] == "new"
     first_new = outcomes.index("new")
     assert set(outcomes[first_new:]) == {"new"}  # once committed, it stays
+    return outcomes
+
+
+def test_an_import_killed_at_any_step_leaves_the_old_year_or_the_whole_import(tmp_path):
+    roster = roster_file(tmp_path, [arrival(i) for i in range(40)])
+    reports = run_every_kill("import", tmp_path, str(roster))
+    outcomes = old_or_new(reports, 40)
     print(f"\nimport: {len(reports) - 1} steps, each killed once: {outcomes.count('old')} left the old year, "
-          f"{outcomes.count('new') - 1} the whole import (committed at step {first_new + 1})")
+          f"{outcomes.count('new') - 1} the whole import (its COMMIT is step {outcomes.index('new')})")
+
+
+def test_an_import_killed_inside_sqlite_leaves_the_old_year_or_the_whole_import(tmp_path):
+    """Kills between SQLite's own instructions, the import's pages already in the log before COMMIT."""
+    roster = generate_roster(tmp_path / "花名册.xlsx", 3000)
+    reports = run_every_kill("import-inside", tmp_path, str(roster), "30")
+    assert len(reports) == 31
+    logs = [r["after_kill"]["wal_bytes"] for r in reports[:-1]]
+    assert max(logs) - min(logs) > 128 << 10  # the import's uncommitted pages were in the log when it was killed
+    outcomes = old_or_new(reports, 3000)
+    print(f"\nimport inside SQLite: {len(reports) - 1} kills spread over {reports[-1]['calls']} progress calls, up to "
+          f"{(max(logs) - min(logs)) >> 10} KB of uncommitted pages in the log: "
+          f"{outcomes.count('old')} left the old year, {outcomes.count('new') - 1} the whole import")
