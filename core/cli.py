@@ -271,7 +271,7 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore") + cli_excel.COMMANDS + cli_pdf.COMMANDS
 
 
-WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", errno.EDQUOT: "cli.write_disk_full",
+WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",
                   errno.EROFS: "cli.write_read_only_mount", errno.EACCES: "cli.write_no_permission",
                   errno.EPERM: "cli.write_no_permission"}
 

@@ -19,6 +19,7 @@ from tests.dataset_support import hold, rich_year
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.test_desktop import shot, window  # noqa: F401  (the fixture)
 from ui.main_window import MainWindow
+from ui.pdf_dialogs import ExportDialog
 
 
 @pytest.fixture
@@ -85,6 +86,14 @@ def test_a_second_window_is_told_who_holds_the_year_and_opens_it_read_only(qtbot
     assert spins[0].value() == value
     assert page.note_edit.isReadOnly() and not page.add_attachment_button.isEnabled()
     shot(second, "read-only-window")
+
+    def look(dialog: ExportDialog) -> None:  # documents can be exported, but not signed (that records a version)
+        assert not dialog.sign.isEnabled() and "不能签名定稿" in dialog.sign_note.text()
+        shot_over(second, dialog, "read-only-export")
+        dialog.reject()
+    state = answer_modal(ExportDialog, look)
+    second.pdf_actions.sheet_action.trigger()
+    check_answered(state)
     with pytest.raises(DatasetError) as refused:  # what reaches the file anyway is refused in a sentence
         session.ds.update_unit(session.by, uid, insured_workers=1)
     assert str(refused.value) == f"数据文件 {year.name} 以只读方式打开，不能修改。"

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -171,10 +170,10 @@ def test_a_second_program_is_told_who_holds_the_year_and_reads_it(year):
         opened = open_in_child([], year, read_only=False)
         code, sentence = opened.stdout.splitlines()[:2]
         assert code == "dataset.locked_by"
-        since = time.strftime("%H:%M")
         assert f"正由 张三（电脑 {socket.gethostname()}，自 " in sentence and year.name in sentence, sentence
         assert sentence.endswith("现在不能修改，可以只读方式查看。")
-        assert since[:2] in sentence
+        since = json.loads(Path(f"{year}-holder").read_text(encoding="utf-8"))["since"]
+        assert f"自 {since[11:16]} 起" in sentence  # today: the time alone
         result = run("reopen", "--dataset", str(year), "--unit", "吴江第1人力资源有限公司", "--reason", "复核")
         assert result.returncode == 2 and "正由 张三" in result.stderr
         assert open_in_child([], year, read_only=True).stdout.splitlines() == ["opened"]

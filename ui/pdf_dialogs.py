@@ -401,6 +401,8 @@ class ExportDialog(QDialog):
         self.sign_note.setWordWrap(True)
         sign.addRow(self.sign_note)
         area.addWidget(sign_box)
+        for widget in (self.sign, self.key, manage, self.password):
+            widget.setEnabled(not session.read_only)
 
         out_box = QGroupBox(self.tr("保存到"))
         out = QHBoxLayout(out_box)
@@ -511,6 +513,8 @@ class ExportDialog(QDialog):
         elif kind == ALL_SHEETS and signing:
             note = self.tr("签名即定稿：每家单位的考核评分表都定稿并锁定数据；可随时取消，已导出的保留。")
             colour = NEUTRAL
+        if self.session.read_only:  # a signed sheet is recorded in the year (its version, its lock)
+            note, colour = self.tr("本年度以只读方式打开，不能签名定稿；导出的是未签名的草稿。"), "#555"
         self.sign_note.setText(note)
         self.sign_note.setStyleSheet(f"color: {colour};")
         if not self._path_edited:

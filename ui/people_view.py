@@ -558,7 +558,7 @@ class PeopleView(QWidget):
         lines += [self.tr("　{n}. {claim}").format(n=n, claim=render(claim.text)) for n, claim in enumerate(c.claims, 1)]
         lines.append(self.tr("　归属：{decision}").format(decision=self.conflicts_model.decision(c)))
         self.claims.setText("\n".join(lines))
-        self.assign_button.setEnabled(True)
+        self.assign_button.setEnabled(not self.session.read_only)
 
     def select_conflict(self, id_number: str) -> bool:
         model = self.conflicts_view.model()
