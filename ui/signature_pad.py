@@ -382,6 +382,7 @@ class SignaturesDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
         self.add_button.clicked.connect(self.sign)
+        self.add_button.setEnabled(not self.session.read_only)
         self.remove_button.clicked.connect(lambda: self.remove_selected())
         close.clicked.connect(self.accept)
         self.reload()
@@ -412,7 +413,7 @@ class SignaturesDialog(QDialog):
 
     def _show_selected(self) -> None:
         s = self.selected()
-        self.remove_button.setEnabled(s is not None)
+        self.remove_button.setEnabled(s is not None and not self.session.read_only)
         if s is None:
             self.preview.setPixmap(QPixmap())
             self.preview.setText(self.tr("尚无签名。点“签名…”在签名板上签名。") if not self.ids else "")
