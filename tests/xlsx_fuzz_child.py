@@ -99,14 +99,27 @@ def run_case(case, workbook: Path, folder: Path, template: Path) -> dict:
     year = folder / "year-cli.wjkh"
     shutil.copyfile(template, year)
     before, before_state = sha256(year), imports_state(year)
-    argv = ["import-xlsx", case.kind, str(workbook), "--dataset", str(year), "--yes"]
-    if scope != "year":
-        argv += ["--unit", UNITS[0]]
+    def argv(year: Path) -> list[str]:
+        return ["import-xlsx", case.kind, str(workbook), "--dataset", str(year), "--yes"] + (
+            ["--unit", UNITS[0]] if scope != "year" else [])
     started = time.monotonic()
-    result["cli"] = run_cli(argv)
+    result["cli"] = run_cli(argv(year))
     result["cli"]["seconds"] = round(time.monotonic() - started, 3)
     result["cli"]["unchanged"] = sha256(year) == before
     result["cli"]["before"], result["cli"]["after"] = before_state, imports_state(year)
+
+    # The same, importing the rows without problems alone and saving the others for the unit.
+    year = folder / "year-partial.wjkh"
+    shutil.copyfile(template, year)
+    before, before_state = sha256(year), imports_state(year)
+    started = time.monotonic()
+    result["partial"] = run_cli(argv(year) + ["--skip-bad-rows", "--left-out", str(folder / "未导入的行.xlsx")])
+    result["partial"]["seconds"] = round(time.monotonic() - started, 3)
+    result["partial"]["unchanged"] = sha256(year) == before
+    result["partial"]["before"], result["partial"]["after"] = before_state, imports_state(year)
+    left_out = folder / "未导入的行.xlsx"
+    result["partial"]["left_out"] = left_out.exists()
+    left_out.unlink(missing_ok=True)
 
     year = folder / "year-api.wjkh"
     shutil.copyfile(template, year)
