@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core import backup, cli  # noqa: E402
-from core.dataset import Dataset, DatasetError  # noqa: E402
+from core.dataset import Dataset, DatasetError, inspect  # noqa: E402
 from core.people import KIND_TABLE  # noqa: E402
 
 YEAR = "2022.wjkh"
@@ -135,15 +135,19 @@ def on_disk(folder: Path) -> dict:
         state["audit_verified"] = f"{exc.msg.code}"
     folder_ = backup.backup_dir(path)
     state["backup_files"] = sorted(p.name for p in folder_.iterdir()) if folder_.is_dir() else []
-    whole = {}
+    whole, audit_rows = {}, {}
     for info in backup.list_backups(path):
         try:
-            from core.dataset import inspect
             inspect(info.path)
             whole[info.name] = True
+            copy = sqlite3.connect(f"file:{info.path}?mode=ro", uri=True)
+            try:
+                audit_rows[info.name] = copy.execute("SELECT count(*) FROM audit").fetchone()[0]
+            finally:
+                copy.close()
         except DatasetError as exc:
             whole[info.name] = exc.msg.code
-    state["backups"] = whole
+    state["backups"], state["backup_audit"] = whole, audit_rows
     return state
 
 

@@ -29,8 +29,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 
 def template(tmp_path: Path) -> Path:
-    """A year file with twelve old backups, a half copy (and its log) and a killed restore's copy left
-    beside them."""
+    """A year file whose last edits are still in its -wal file, with twelve old backups, a half copy (and
+    its log) and a killed restore's copy left beside them."""
     folder = tmp_path / "template"
     folder.mkdir()
     path = folder / YEAR
@@ -38,11 +38,25 @@ def template(tmp_path: Path) -> Path:
     with Dataset.open(path, backups=False) as ds:
         for n in range(OLD_BACKUPS):
             backup.make_backup(ds._conn, path, keep=100, now=dt.datetime(2022, 12, 1, 9, 0, n))
+    edited_then_killed(path)
     half = backup.backup_dir(path) / f"{path.stem}-20221201-100000.sqlite.part"
     half.write_bytes(b"half a copy")
     half.with_name(f"{half.name}-journal").write_bytes(b"its log: SQLite's copy was killed halfway")
     backup.restoring_name(path).write_bytes(b"a killed restore's copy")
     return folder
+
+
+def edited_then_killed(path: Path) -> None:
+    """Five committed edits that live only in the year's -wal file: their writer died without closing."""
+    script = (f"import os, signal, sys; sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+              "from core.dataset import Dataset\n"
+              f"ds = Dataset.open({str(path)!r}, backups=False)\n"
+              "for n in range(5):\n"
+              "    assert ds.set_insured_workers(1, ds.unit_ids()[0], 40 + n, reason=f'edit {n}').ok\n"
+              "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert Path(f"{path}-wal").stat().st_size > 0
 
 
 def run_every_kill(scenario: str, tmp_path: Path, *extra: str) -> list[dict]:
@@ -85,6 +99,8 @@ def test_a_backup_killed_at_any_step_leaves_the_year_whole_and_only_whole_backup
         assert len([b for b in after["backups"]]) <= 10, when
     finished = reports[-1]["after_kill"]
     assert len(finished["backups"]) == 10 and leftovers(finished) == []
+    newest = max(finished["backups"])  # the copy holds the edits that were only in the -wal file
+    assert finished["backup_audit"][newest] == finished["audit"] == old["audit"]
     assert len(reports) - 1 >= 15, f"only {len(reports) - 1} steps"  # the copy's and the pruning's steps
     print(f"\nbackup: {len(reports) - 1} steps, each killed once; the year whole and every backup whole after each")
 
