@@ -22,6 +22,14 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 GENESIS = "0" * 64
+# Key columns of the tables whose records have no `id`: a row's record_id is their values joined by "/".
+KEYS: dict[str, tuple[str, ...]] = {
+    "unit_kinds": ("unit_id", "kind"), "licences": ("unit_id", "kind"), "credit_grades": ("unit_id", "kind"),
+    "cancelled_licences": ("unit_id", "kind"), "trip_evaluations": ("trip_id", "position"),
+    "management": ("unit_id",), "negatives": ("unit_id",), "grade_quotas": ("grade",), "meta": ("id",),
+    "rule_sets": ("id",), "unit_locks": ("unit_id",), "certificates": ("fingerprint",),
+    "clause_notes": ("unit_id", "clause_id"), "conflict_assignments": ("id_number",),
+}
 # Columns that make up a row's content, in the order they are stored; `hash` is computed over them.
 COLUMNS = ("seq", "edit", "at", "assessor_id", "action", "table_name", "record_id", "field",
            "old_value", "new_value", "reason")

@@ -99,12 +99,15 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
 
 def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEFAULT_KEEP,
                 label: str = "", now: dt.datetime | None = None) -> Path:
-    """Copy the open dataset into its backup folder and rotate; returns the new backup's path."""
+    """Copy the open dataset into its backup folder, note its audit head among the anchors, and
+    rotate; returns the new backup's path."""
     dataset = Path(dataset)
     folder = backup_dir(dataset)
     folder.mkdir(exist_ok=True)
-    target = _free_name(folder, dataset.stem, now or dt.datetime.now(), label)
+    now = now or dt.datetime.now()
+    target = _free_name(folder, dataset.stem, now, label)
     copy_database(source, target)
+    record_anchor(dataset, target, now)
     if not label:
         rotate(dataset, keep)
     return target
@@ -200,6 +203,10 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     shm.unlink(missing_ok=True)
     os.replace(part, dataset)
     fsync_path(dataset.parent)
+    try:
+        record_anchor(dataset, dataset, now, restored=backup.name)
+    except OSError:
+        pass  # the restore is done; the next backup notes the head again
     return kept
 
 
@@ -221,3 +228,79 @@ def _fold_write_ahead_log(dataset: Path) -> None:
     if busy:
         raise locked_error(dataset)
     fsync_path(dataset)
+
+
+# ------------------------------------------------------------------ anchors of the audit trail
+# Every backup notes the head of the audit trail it holds (row count and hash) in one line of the
+# anchors file beside the backups, which rotation never removes; a restore notes the head of what
+# it brought back. The newest line is what the trail of the year file must still contain
+# (core/audit_check.py): a trail cut or rewritten with the year file alone is found against it.
+
+ANCHORS_SUFFIX = "-anchors.txt"
+
+
+@dataclass(frozen=True)
+class AnchorLine:
+    taken_at: str  # local time, YYYY-mm-dd HH:MM:SS
+    seq: int
+    hash: str
+    name: str  # the backup (or, after a restore, the backup restored)
+
+
+def anchors_path(dataset: str | Path) -> Path:
+    dataset = Path(dataset)
+    return backup_dir(dataset) / f"{dataset.stem}{ANCHORS_SUFFIX}"
+
+
+def trail_head(path: Path) -> tuple[int, str] | None:
+    """(row count, hash of the last row) of a year file's audit trail, read-only; None if unreadable."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, "0" * 64) if row is None else (int(row[0]), str(row[1]))
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def record_anchor(dataset: Path, copy: Path, now: dt.datetime, restored: str = "") -> None:
+    """Append the audit head of `copy` (a backup just written, or the dataset just restored)."""
+    found = trail_head(copy)
+    if found is None:
+        return
+    path = anchors_path(dataset)
+    line = f"{now.strftime('%Y-%m-%d %H:%M:%S')}\t{found[0]}\t{found[1]}\t{restored or copy.name}\n"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def anchor_lines(dataset: str | Path) -> list[AnchorLine]:
+    """Every well-formed line of the anchors file, oldest first (a line torn by a crash is skipped)."""
+    try:
+        text = anchors_path(dataset).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[1].isdigit() and re.fullmatch(r"[0-9a-f]{64}", parts[2]):
+            found.append(AnchorLine(parts[0], int(parts[1]), parts[2], parts[3]))
+    return found
+
+
+def newest_anchor(dataset: str | Path) -> AnchorLine | None:
+    """The newest anchor: the anchors file's last line, else the newest backup's own head."""
+    lines = anchor_lines(dataset)
+    if lines:
+        return lines[-1]
+    for info in list_backups(dataset):
+        found = trail_head(info.path)
+        if found is not None:
+            return AnchorLine(info.taken_at.strftime("%Y-%m-%d %H:%M:%S"), found[0], found[1], info.name)
+    return None

@@ -51,6 +51,8 @@ from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_ru
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported when first used: opening a dataset does not need the Excel side
+    from core.audit_check import Anchor, Namer, Reference
+    from core.audit_check import Report as AuditReport
     from core.matching import MatchResult
     from core.platform import PlatformCheck
     from core.people import KeptRecords
@@ -65,7 +67,7 @@ APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
 # other programs own, still open when chosen by hand).
 YEAR_FILE_SUFFIX = ".wjkh"
 YEAR_FILE_SUFFIXES = (YEAR_FILE_SUFFIX, ".sqlite")
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
 MIN_FREE_BYTES = 1 << 20  # less free space than this: the disk is full for editing (a backup alone needs more)
@@ -481,20 +483,29 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     return [("schema", "units", "platform_source", None, "TEXT NOT NULL DEFAULT 'hand'")]
 
 
+def _migrate_5_to_6(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any, str]]:
+    """No change of tables: the trail learns the content hash of the people each import wrote (and of
+    rows written before imports were recorded), which imports now record themselves, so that from
+    here on the file's people can be proved from the trail (core/audit_check.py)."""
+    from core.audit_check import KIND_TABLE, LEGACY, PEOPLE_TABLES, content_sha256
+    attested: list[tuple[str, str, str | None, Any, Any, str]] = [
+        ("attest", "imports", None, None, content_sha256(conn, KIND_TABLE[kind], "import_id = ?", (import_id,)),
+         str(import_id))
+        for import_id, kind in conn.execute("SELECT id, kind FROM imports ORDER BY id").fetchall() if kind in KIND_TABLE]
+    for table in PEOPLE_TABLES:
+        if conn.execute(f"SELECT 1 FROM {table} WHERE import_id IS NULL LIMIT 1").fetchone():
+            attested.append(("attest", table, None, None, content_sha256(conn, table, "import_id IS NULL"), LEGACY))
+    return attested
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
-# what it changed (action, table, field, old, new) for the audit trail.
+# what it changed (action, table, field, old, new[, record id]) for the audit trail.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
-                                                               3: _migrate_3_to_4, 4: _migrate_4_to_5}
+                                                               3: _migrate_3_to_4, 4: _migrate_4_to_5,
+                                                               5: _migrate_5_to_6}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
 
-# Key columns of each table, for the audit's record id.
-KEYS: dict[str, tuple[str, ...]] = {
-    "unit_kinds": ("unit_id", "kind"), "licences": ("unit_id", "kind"), "credit_grades": ("unit_id", "kind"),
-    "cancelled_licences": ("unit_id", "kind"), "trip_evaluations": ("trip_id", "position"),
-    "management": ("unit_id",), "negatives": ("unit_id",), "grade_quotas": ("grade",), "meta": ("id",),
-    "rule_sets": ("id",), "unit_locks": ("unit_id",), "certificates": ("fingerprint",),
-    "clause_notes": ("unit_id", "clause_id"), "conflict_assignments": ("id_number",),
-}
+KEYS = audit.KEYS  # key columns of each table, for the audit's record id
 UNIT_FIELDS = ("name", "credit_code", "new_member", "facts_final", "contact_person", "platform_rating",
                "insured_workers")
 BASE_FIELDS = ("name", "type", "region", "agreement_date", "people", "retained", "count_source")
@@ -809,6 +820,7 @@ class Dataset:
     """An open dataset. Not thread-safe: one Dataset per process, used from one thread."""
 
     _backup_pending = False  # defer_backup: the backup of opening is still to be taken
+    audit_problems: list[Problem] = []  # what the checks of opening found changed outside the program
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, keep_backups: int,
                  backup_interval: float | None):
@@ -879,7 +891,11 @@ class Dataset:
                              make_backup=lambda: backup.make_backup(conn, path, keep_backups, label="") if backups else None)
                 ds = cls(path, conn, read_only=False, keep_backups=keep_backups,
                          backup_interval=backup_interval if backups else None)
-                if backups and defer_backup:
+                ds.audit_problems = ds.quick_audit_check()
+                if ds.audit_problems:  # told to the user; no backup of opening would push the good ones out
+                    ds.notices.append(Msg.of("audit.open_changed", file=path.name,
+                                             first=ds.audit_problems[0].message))
+                elif backups and defer_backup:
                     ds._backup_pending = True
                 elif backups:
                     try:
@@ -1014,6 +1030,45 @@ class Dataset:
     def verify_audit(self) -> int | None:
         """The seq of the first broken audit row, or None when the trail is intact."""
         return audit.verify(self._conn)
+
+    def check_audit(self, progress: Callable[[int, int], bool] | None = None,
+                    anchors: Sequence["Anchor"] | None = None) -> "AuditReport":
+        """The full proof (core/audit_check.py): the chain, the schema, the trail replayed against
+        every table, the people and blobs against their recorded hashes, and the trail against the
+        anchors given (by default the newest backup's)."""
+        from core.audit_check import check_anchor, full_check
+        report = full_check(self._conn, reference_schema(self.schema_version), self._namer(), self.path.name,
+                            progress)
+        for anchor in (self.newest_anchors() if anchors is None else anchors):
+            result = check_anchor(self._conn, anchor, self.path.name)
+            report.anchors.append(result)
+            if result.problem is not None:
+                report.problems.append(result.problem)
+        return report
+
+    def quick_audit_check(self) -> list[Problem]:
+        """What opening checks (a few queries whatever the year's size): the append-only triggers,
+        the last audit row's link and the row count, and the newest backup's anchor."""
+        from core.audit_check import quick_check
+        anchors = self.newest_anchors()
+        return quick_check(self._conn, self.path.name, anchors[0] if anchors else None)
+
+    def newest_anchors(self) -> list["Anchor"]:
+        """The newest backup's audit head, as an anchor (none when the year has no backup)."""
+        from core.audit_check import Anchor
+        if self.scratch:
+            return []
+        line = backup.newest_anchor(self.path)
+        if line is None:
+            return []
+        return [Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at))]
+
+    def _namer(self) -> "Namer":
+        from core.audit_check import Namer
+        rules = self._rules
+        labels = {(c.id, e.id): e.label for c in rules.clauses for e in (*c.evidence, *c.record_evidence)}
+        return Namer({}, lambda clause, item: labels.get((clause, item), item),
+                     lambda kind: rules.unit_kinds.get(kind, kind))
 
     def audit_head(self) -> tuple[int, str]:
         seq, _, digest = audit.head(self._conn)
@@ -1782,7 +1837,7 @@ class Dataset:
             if corrections:
                 choice["corrected_cells"] = len(corrections)
             tx.log_summary("import", "imports", str(import_id), {
-                **summary, "unit": unit_name, **choice,
+                **summary, "unit": unit_name, **choice, "content_sha256": _import_content(conn, import_id, kind.id),
                 "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in replaced]})
             for c in corrections:
                 tx._log("correct", "imports", str(import_id), f"{checked.source}: {c.cell}", c.old, c.new)
@@ -1905,7 +1960,7 @@ class Dataset:
                     tx.require("units", snapshot.unit_id)
                     tx.touch(snapshot.unit_id)
                 restore_import(conn, snapshot)
-                tx.log_summary("insert", "imports", str(snapshot.import_id), dict(snapshot.source))
+                tx.log_summary("insert", "imports", str(snapshot.import_id), _restored_import(conn, snapshot))
         return self._edit(by, reason, change)
 
     def set_count_source(self, by: int | None, unit_id: int, source: str, base_ids: Sequence[int] | None = None,
@@ -2112,10 +2167,20 @@ class Dataset:
                 from core.people import restore_import
                 for source in snapshot.imports:  # one summary audit row each, as importing writes
                     restore_import(self._conn, source)
-                    tx.log_summary("insert", "imports", str(source.import_id), dict(source.source))
+                    tx.log_summary("insert", "imports", str(source.import_id), _restored_import(self._conn, source))
             for uid in snapshot.units:
                 tx.touch(uid)
         return self._edit(by, reason, change)
+
+
+def _import_content(conn: sqlite3.Connection, import_id: int, kind: str) -> str:
+    """What an import's audit row records of its people: the SHA-256 of its rows as stored."""
+    from core.audit_check import KIND_TABLE, content_sha256
+    return content_sha256(conn, KIND_TABLE[kind], "import_id = ?", (import_id,))
+
+
+def _restored_import(conn: sqlite3.Connection, snapshot: "ImportSnapshot") -> dict[str, Any]:
+    return {**snapshot.source, "content_sha256": _import_content(conn, snapshot.import_id, snapshot.source["kind"])}
 
 
 @dataclass(frozen=True)
@@ -2234,7 +2299,7 @@ class _Tx:
             raise _Rejected(self.ds._problem("dataset.no_record", table=table, id="/".join(map(str, key.values()))))
         old = dict(zip(names, rows[0]))
         changed = {k: v for k, v in changes.items() if old[k] != v or type(old[k]) is not type(v)}
-        if not changed:
+        if not set(changed) - set(quiet):  # who/when alone is no change: it would go unaudited
             return False
         sets = ", ".join(f"{k} = ?" for k in changed)
         where = " AND ".join(f"{k} = ?" for k in key)
@@ -2398,9 +2463,9 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int, make_backup: Ca
         try:
             writer.begin_edit()
             at = now_text()
-            for action, table, field, old, new in MIGRATIONS[version](conn):
-                writer.append(at=at, assessor_id=None, action=action, table_name=table, record_id="",
-                              field=field, old_value=audit.value_json(old), new_value=audit.value_json(new),
+            for action, table, field, old, new, *record in MIGRATIONS[version](conn):
+                writer.append(at=at, assessor_id=None, action=action, table_name=table,
+                              record_id=record[0] if record else "", field=field, old_value=audit.value_json(old), new_value=audit.value_json(new),
                               reason=f"migration {version}→{version + 1}")
             conn.execute("UPDATE meta SET schema_version = ?, program_version = ? WHERE id = 1",
                          (version + 1, PROGRAM_VERSION))
@@ -2487,6 +2552,25 @@ def _create_schema(conn: sqlite3.Connection, rules: RuleSet, assessor: str, role
         _migrate_to(conn, schema_version)
     else:
         _migrate(conn, Path(), 1, make_backup=None)
+
+
+_REFERENCES: dict[int, "Reference"] = {}
+
+
+def reference_schema(version: int) -> "Reference":
+    """The program's own schema of a version (made once in memory): what a file's schema must be,
+    and the defaults and foreign keys the audit trail is replayed with."""
+    if version not in _REFERENCES:
+        from core.audit_check import Reference
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            memory.executescript(SCHEMA_V1)
+            for step in range(1, version):
+                MIGRATIONS[step](memory)
+            _REFERENCES[version] = Reference.of(memory)
+        finally:
+            memory.close()
+    return _REFERENCES[version]
 
 
 def _migrate_to(conn: sqlite3.Connection, target: int) -> None:

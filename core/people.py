@@ -26,6 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from core.audit_check import KIND_TABLE, PEOPLE_TABLES, content_sha256  # noqa: F401 (re-exported)
 from core.facts import Unit
 from core.matching import MatchResult, UnitSubmission, match
 from core.rules import RuleSet
@@ -36,13 +37,6 @@ from core.xlsx_read import ColumnMapping, gc_paused
 if TYPE_CHECKING:
     from core.dataset import Dataset, Edit
 
-# The table each import kind's rows go to.
-KIND_TABLE = {
-    "arrivals": "roster_entries", "placements": "roster_entries", "monthly_reports": "monthly_report_entries",
-    "traineeship_list": "traineeship_list", "platform_deliveries": "platform_delivery_records",
-    "platform_ratings": "platform_ratings",
-}
-PEOPLE_TABLES = tuple(dict.fromkeys(KIND_TABLE.values()))
 
 
 def _sql_int(value: int | None) -> str:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.people import KIND_TABLE, import_workbook, submissions
+from core.people import KIND_TABLE, content_sha256, import_workbook, submissions
 from core.xlsx_check import check_workbook
 from core.xlsx_read import import_spec
 from tests.builders import RULES
@@ -47,8 +47,9 @@ def test_a_roster_is_imported_in_one_edit_with_one_audit_row(ds, tmp_path):
     assert summary | {"imported_at": None} == {
         "kind": "arrivals", "unit_id": ds.unit_id(UNITS[0]), "unit": UNITS[0], "file_name": path.name,
         "sha256": source.sha256, "rows": 5, "replaced_rows": 0, "replaced": [], "mapping": "",
-        "imported_at": None, "imported_by": 1}
-    assert ds.verify_audit() is None
+        "imported_at": None, "imported_by": 1,
+        "content_sha256": content_sha256(ds._conn, "roster_entries", "import_id = ?", (edit.id,))}
+    assert ds.verify_audit() is None and ds.check_audit().ok
 
 
 def test_the_stored_people_read_back_as_the_records_imported(ds, tmp_path):
