@@ -216,7 +216,10 @@ class Replay:
     def apply(self, action: str, table: str, record_id: str, name: str | None, new_value: str | None,
               at: str, assessor_id: int | None) -> None:
         records = self.tables.get(table)
-        new = None if new_value is None else json.loads(new_value)
+        try:
+            new = None if new_value is None else json.loads(new_value)
+        except ValueError:  # a row written outside the program; the chain names it
+            new = None
         if action == "attest":
             if table == "imports":
                 self.contents[record_id] = new
@@ -226,9 +229,9 @@ class Replay:
         if records is None:
             return
         if action == "create":
-            records.setdefault(record_id, {}).update(new or {})
+            records.setdefault(record_id, {}).update(new if isinstance(new, dict) else {})
         elif action in ("insert", "import"):
-            self._insert(table, record_id, new or {})
+            self._insert(table, record_id, new if isinstance(new, dict) else {})
         elif action == "update":
             record = records.setdefault(record_id, {})
             record[name] = new
@@ -246,12 +249,13 @@ class Replay:
         defaults = self.reference.defaults[table]
         record = dict(defaults)
         record.update((k, v) for k, v in values.items() if k in defaults)
-        if "id" in defaults and "id" not in values:
+        if "id" in defaults and "id" not in values and record_id.isdigit():
             record["id"] = int(record_id)
         if table == "imports":
             self.contents[record_id] = values.get("content_sha256")
             for replaced in values.get("replaced") or ():
-                self.delete("imports", str(replaced["id"]))
+                if isinstance(replaced, dict):
+                    self.delete("imports", str(replaced.get("id")))
         self.tables[table][record_id] = record
 
     def delete(self, table: str, record_id: str) -> None:
@@ -396,7 +400,7 @@ def compare(conn: sqlite3.Connection, replay: Replay, namer: Namer, source: str)
             for name, value in want.items():
                 if name in row and name != blob and not _same(value, row[name]):
                     problems.append(_problem(source, table, rid, name, _word(
-                        "audit.changed", record=namer.record(table, {**want, **row}),
+                        "audit.changed", record=namer.record(table, {**row, **want}),
                         field=namer.field(table, name), live=shown(row[name]), expected=shown(value))))
         for rid, want in expected.items():
             if rid not in live:
@@ -452,6 +456,7 @@ class Anchor:
     seq: int
     hash: str
     source: Msg
+    trail: Any = None  # a backup's path: its whole trail can be compared row by row
 
 
 @dataclass(frozen=True)
@@ -459,6 +464,7 @@ class AnchorResult:
     anchor: Anchor
     problem: Problem | None  # None: the trail still holds the anchored row
     later: int = 0  # rows added since the anchor
+    first_difference: int | None = None  # against a backup's trail: the first row that differs
 
 
 def check_anchor(conn: sqlite3.Connection, anchor: Anchor, source: str) -> AnchorResult:
@@ -478,12 +484,12 @@ def check_anchor(conn: sqlite3.Connection, anchor: Anchor, source: str) -> Ancho
 
 def first_difference(conn: sqlite3.Connection, other: sqlite3.Connection, upto: int) -> int | None:
     """The first seq (≤ upto) whose hash differs between two trails, or None when rows 1 … upto agree."""
-    mine = conn.execute("SELECT seq, hash FROM audit WHERE seq <= ? ORDER BY seq", (upto,))
-    theirs = other.execute("SELECT seq, hash FROM audit WHERE seq <= ? ORDER BY seq", (upto,))
+    mine = conn.execute("SELECT seq, hash FROM audit WHERE seq <= ? ORDER BY seq", (upto,)).fetchall()
+    theirs = other.execute("SELECT seq, hash FROM audit WHERE seq <= ? ORDER BY seq", (upto,)).fetchall()
     for n, (a, b) in enumerate(zip(mine, theirs), start=1):
         if a != b or a[0] != n:
             return n
-    return None
+    return None if len(mine) == len(theirs) else min(len(mine), len(theirs)) + 1
 
 
 def quick_check(conn: sqlite3.Connection, source: str, anchor: Anchor | None) -> list[Problem]:

@@ -169,17 +169,41 @@ def command_export_json(args: argparse.Namespace) -> int:
 
 
 def command_verify_audit(args: argparse.Namespace) -> int:
+    """The full proof of a year file (core/audit_check.py), against the newest backup's anchor and,
+    with --against, a signed score sheet or a backup. Exit 0: nothing changed outside the program;
+    1: changes found (each named); 2: a file that cannot be read."""
     path = Path(args.dataset)
     try:
         with open_read_only(path) as ds:
-            broken = ds.verify_audit()
-            count, digest = ds.audit_head()
+            anchors = ds.newest_anchors()
+            notes = []
+            if args.against:
+                from core.anchors import read_against
+                against = read_against(Path(args.against), ds.year_number, ds.rule_set_id)
+                if against.refusal is not None:
+                    print(render(against.refusal), file=sys.stderr)
+                    return 1 if against.refusal.code == "audit.against_modified" else EXIT_BAD_INPUT
+                anchors.append(against.anchor)
+                notes = list(against.notes)
+            report = ds.check_audit(anchors=anchors)
     except DatasetError as exc:
         return fail(exc)
-    if broken is not None:
-        print(say("dataset.audit_broken", file=path.name, seq=broken))
+    for note in notes:
+        print(render(note))
+    if report.broken is not None:
+        print(say("dataset.audit_broken", file=path.name, seq=report.broken))
+    if report.problems:
+        print(say("audit.found", file=path.name, count=len(report.problems)))
+        for problem in report.problems:
+            print("  " + render(problem.message))
+    for result in report.anchors:
+        if result.problem is None:
+            print(say("audit.anchor_ok", source=result.anchor.source, seq=result.anchor.seq, later=result.later))
+        elif result.first_difference is not None:
+            print("  " + say("audit.anchor_first_difference", seq=result.first_difference))
+    if not report.ok:
         return 1
-    print(say("dataset.audit_intact", file=path.name, count=count, hash=digest))
+    print(say("dataset.audit_intact", file=path.name, count=report.count, hash=report.head))
     return 0
 
 
@@ -253,8 +277,10 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", help="输出文件；省略时写到标准输出")
     exp.set_defaults(run=command_export_json)
 
-    ver = commands.add_parser("verify-audit", help="校验数据文件审计记录的哈希链")
+    ver = commands.add_parser("verify-audit", help="核对数据文件：审计记录能否证明其中的每项数据，是否在程序外被改动")
     ver.add_argument("dataset", help="年度数据文件（.wjkh）")
+    ver.add_argument("--against", metavar="FILE",
+                     help="再与一份签名的评分表（PDF）或一份备份核对：审计记录此后是否被截短或改写")
     ver.set_defaults(run=command_verify_audit)
 
     res = commands.add_parser("restore", help="列出或恢复数据文件的备份")

@@ -1041,10 +1041,25 @@ class Dataset:
                             progress)
         for anchor in (self.newest_anchors() if anchors is None else anchors):
             result = check_anchor(self._conn, anchor, self.path.name)
+            if result.problem is not None and anchor.trail is not None:
+                result = replace(result, first_difference=self._first_difference(Path(anchor.trail), anchor.seq))
             report.anchors.append(result)
             if result.problem is not None:
                 report.problems.append(result.problem)
         return report
+
+    def _first_difference(self, other: Path, upto: int) -> int | None:
+        from core.audit_check import first_difference
+        try:
+            conn = sqlite3.connect(ro_uri(other), uri=True, isolation_level=None)
+        except sqlite3.Error:
+            return None
+        try:
+            return first_difference(self._conn, conn, upto)
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
 
     def quick_audit_check(self) -> list[Problem]:
         """What opening checks (a few queries whatever the year's size): the append-only triggers,
@@ -1061,7 +1076,9 @@ class Dataset:
         line = backup.newest_anchor(self.path)
         if line is None:
             return []
-        return [Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at))]
+        trail = backup.backup_dir(self.path) / line.name
+        return [Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at),
+                       trail=trail if trail.is_file() else None)]
 
     def _namer(self) -> "Namer":
         from core.audit_check import Namer

@@ -92,9 +92,9 @@ class Exporter:
         self._year = self._result = None
 
     def page(self, kind: str, unit: str, watermark: bool) -> PageFacts:
-        _, digest = self.ds.audit_head()
-        return PageFacts(t(f"pdf.title.{kind}"), unit, self.rules.year, self._now(), digest[:12],
-                         self.rules.sha256[:12], t("pdf.watermark") if watermark else "")
+        seq, digest = self.ds.audit_head()
+        return PageFacts(t(f"pdf.title.{kind}"), unit, self.rules.year, self._now(), digest,
+                         self.rules.sha256[:12], t("pdf.watermark") if watermark else "", seq)
 
     def _problem(self, code: str, **params) -> Problem:
         return Problem(self.ds.path.name, "", "", Msg.of(code, **params))

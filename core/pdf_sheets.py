@@ -49,6 +49,10 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 16 * mm
 MARGIN_TOP = 25 * mm  # room for the header
 MARGIN_BOTTOM = 17 * mm  # room for the footer
+# The audit head every document carries: printed in the footer (the row number and the hash's first
+# characters) and whole in the document's keywords, inside the bytes a signature covers.
+ANCHOR_KEYWORD = "leye-audit-head"
+AUDIT_HASH_SHOWN = 16
 WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 GRID = colors.Color(0.35, 0.35, 0.35)
 SHADE = colors.Color(0.92, 0.92, 0.92)
@@ -86,9 +90,15 @@ class PageFacts:
     unit: str  # the unit's name, or the "all units" text of the summary
     year: int
     generated_at: dt.datetime
-    dataset_hash: str  # short hash of the dataset's state (its audit head)
+    audit_hash: str  # the hash of the audit trail's last row: the dataset's state the document shows
     rule_set_hash: str  # short SHA-256 of the rule set
     watermark: str = ""  # drawn across every page when not empty (暂定)
+    audit_seq: int = 0  # the number of the audit trail's last row
+
+    @property
+    def anchor(self) -> str:
+        """The audit head as the document carries it in its metadata (core/anchors.py reads it back)."""
+        return f"{ANCHOR_KEYWORD} {self.audit_seq} {self.audit_hash}"
 
 
 @dataclass(frozen=True)
@@ -309,10 +319,11 @@ def draw_footer(canv: rl_canvas.Canvas, page: PageFacts, fonts: Fonts, total: in
     canv.line(MARGIN_X, y + 10, PAGE_WIDTH - MARGIN_X, y + 10)
     canv.setFont(fonts.body, 7.5)
     canv.setFillColor(colors.black)
-    canv.drawString(MARGIN_X, y, t("pdf.footer.generated", time=page.generated_at.strftime("%Y-%m-%d %H:%M")))
+    canv.drawString(MARGIN_X, y, t("pdf.footer.generated", time=page.generated_at.strftime("%Y-%m-%d %H:%M"),
+                                   rules=page.rule_set_hash))
     canv.drawCentredString(PAGE_WIDTH / 2, y, t("pdf.footer.page", page=canv.getPageNumber(), pages=total))
-    canv.drawRightString(PAGE_WIDTH - MARGIN_X, y, t("pdf.footer.hashes", dataset=page.dataset_hash,
-                                                      rules=page.rule_set_hash))
+    canv.drawRightString(PAGE_WIDTH - MARGIN_X, y, t("pdf.footer.audit", seq=page.audit_seq,
+                                                      hash=page.audit_hash[:AUDIT_HASH_SHOWN]))
     canv.restoreState()
 
 
@@ -334,7 +345,7 @@ def build(story: list, page: PageFacts, fonts: Fonts, *, author: str = "", subje
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                           bottomMargin=MARGIN_BOTTOM, title=f"{page.title} {page.unit} {page.year}",
-                          author=author, subject=subject, creator="乐业吴江 考核系统")
+                          author=author, subject=subject, creator="乐业吴江 考核系统", keywords=[page.anchor])
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=lambda c, d: draw_header(c, page, s))])
