@@ -157,6 +157,30 @@ def newest_good(dataset: str | Path) -> BackupInfo | None:
     return None
 
 
+def newest_trusted(dataset: str | Path) -> BackupInfo | None:
+    """The newest regular backup that passes the checks of opening, its own audit trail included
+    (the append-only triggers, the last row's link): what to offer when the year was changed
+    outside the program."""
+    from core.audit_check import quick_check
+    from core.dataset import DatasetError, inspect, ro_uri
+    for info in list_backups(dataset):
+        if info.label:
+            continue
+        try:
+            inspect(info.path)
+            conn = sqlite3.connect(ro_uri(info.path), uri=True, isolation_level=None)
+        except (DatasetError, sqlite3.Error):
+            continue
+        try:
+            if not quick_check(conn, info.name, None):
+                return info
+        except sqlite3.Error:
+            continue
+        finally:
+            conn.close()
+    return None
+
+
 def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = None) -> Path | None:
     """Replace the dataset by a backup. The backup is checked first; the dataset must not be open
     anywhere. The replaced file is kept in the backup folder; returns where (None if there was none).
@@ -201,12 +225,12 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     # corrupt it. It was folded into the file above, so a kill from here on leaves the old state whole.
     wal.unlink(missing_ok=True)
     shm.unlink(missing_ok=True)
+    try:  # before the file arrives: a kill in between leaves the old file, whose trail holds this head too
+        record_anchor(dataset, part, now, restored=backup.name)
+    except OSError:
+        pass  # the next backup notes the head again
     os.replace(part, dataset)
     fsync_path(dataset.parent)
-    try:
-        record_anchor(dataset, dataset, now, restored=backup.name)
-    except OSError:
-        pass  # the restore is done; the next backup notes the head again
     return kept
 
 
@@ -249,7 +273,7 @@ class AnchorLine:
 
 def anchors_path(dataset: str | Path) -> Path:
     dataset = Path(dataset)
-    return backup_dir(dataset) / f"{dataset.stem}{ANCHORS_SUFFIX}"
+    return backup_dir(dataset) / f"{dataset.name}{ANCHORS_SUFFIX}"  # 2022.wjkh and 2022.sqlite apart
 
 
 def trail_head(path: Path) -> tuple[int, str] | None:
@@ -268,7 +292,7 @@ def trail_head(path: Path) -> tuple[int, str] | None:
 
 
 def record_anchor(dataset: Path, copy: Path, now: dt.datetime, restored: str = "") -> None:
-    """Append the audit head of `copy` (a backup just written, or the dataset just restored)."""
+    """Append the audit head of `copy` (a backup just written, or the copy a restore puts in place)."""
     found = trail_head(copy)
     if found is None:
         return

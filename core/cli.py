@@ -198,7 +198,8 @@ def command_verify_audit(args: argparse.Namespace) -> int:
             print("  " + render(problem.message))
     for result in report.anchors:
         if result.problem is None:
-            print(say("audit.anchor_ok", source=result.anchor.source, seq=result.anchor.seq, later=result.later))
+            print(say("audit.anchor_ok" if result.later else "audit.anchor_same", source=result.anchor.source,
+                      seq=result.anchor.seq, later=result.later))
         elif result.first_difference is not None:
             print("  " + say("audit.anchor_first_difference", seq=result.first_difference))
     if not report.ok:

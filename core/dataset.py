@@ -893,8 +893,7 @@ class Dataset:
                          backup_interval=backup_interval if backups else None)
                 ds.audit_problems = ds.quick_audit_check()
                 if ds.audit_problems:  # told to the user; no backup of opening would push the good ones out
-                    ds.notices.append(Msg.of("audit.open_changed", file=path.name,
-                                             first=ds.audit_problems[0].message))
+                    ds.notices.append(Msg.of("audit.open_changed", file=path.name))
                 elif backups and defer_backup:
                     ds._backup_pending = True
                 elif backups:
@@ -2569,6 +2568,22 @@ def _create_schema(conn: sqlite3.Connection, rules: RuleSet, assessor: str, role
         _migrate_to(conn, schema_version)
     else:
         _migrate(conn, Path(), 1, make_backup=None)
+
+
+def newest_proved_backup(path: str | Path, cancelled: Callable[[], bool] = lambda: False) -> "backup.BackupInfo | None":
+    """The newest regular backup whose own audit trail proves its facts (the full check, without
+    anchors): what to offer when the full check found the year changed outside the program — the
+    backup of opening copied the change along, so the newest backup is not good enough."""
+    for info in backup.list_backups(path):
+        if info.label or cancelled():
+            continue
+        try:
+            with Dataset.open(info.path, read_only=True) as copy:
+                if copy.check_audit(anchors=[]).ok:
+                    return info
+        except DatasetError:
+            continue
+    return None
 
 
 _REFERENCES: dict[int, "Reference"] = {}

@@ -22,6 +22,7 @@ from core.facts import load_year
 from core.messages import format_number, render
 from core.session import Session
 from ui.app import PaintWatch
+from ui.audit_actions import AuditActions
 from ui.clause_page import ClausePage
 from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
 from ui.excel_actions import ExcelActions
@@ -511,6 +512,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(self.tr("最近打开"))
         self.assessor_action = self._action(file_menu, self.tr("切换考核人员…"), self.change_assessor)
         self.close_action = self._action(file_menu, self.tr("关闭年度"), self.close_dataset)
+        self.audit_actions = AuditActions(self, file_menu)  # 核对数据文件…: changes made outside the program
         file_menu.addSeparator()
         # ui/printing.py (Qt's print support and PDFium) is imported when first used
         self.print_actions = [
@@ -567,6 +569,7 @@ class MainWindow(QMainWindow):
         for action in self.unit_actions + [self.assessor_action]:
             action.setEnabled(open_ and not self.session.read_only)
         self.undo.set_session(self.session)
+        self.audit_actions.update()
         self.excel_actions.update()  # their shortcuts and triggers work before their menu was first opened
         self.pdf_actions.update()
 
@@ -631,6 +634,11 @@ class MainWindow(QMainWindow):
                 return self.offer_read_only(render(exc.msg)) and self.open_dataset(path, read_only=True)
             self.show_problems([render(exc.msg)])
             return False
+        if ds.audit_problems:  # changed outside the program: said at once, the newest good backup offered
+            chosen = self.audit_actions.changed_outside(ds)
+            if chosen is not None:
+                ds.close()
+                return self.audit_actions.restore_and_reopen(path, chosen)
         assessor_id = self._viewer(ds) if read_only else self._choose_assessor(ds, assessor)
         if assessor_id is None:
             ds.close()

@@ -1,0 +1,108 @@
+"""The desktop and changes made outside the program: opening a year whose trail was cut or whose
+guards were dropped says so in one sentence and offers the newest good backup (restored for real
+when taken); 文件 → 核对数据文件… runs the full proof in the background and names what changed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from core import backup  # noqa: E402
+from core.dataset import Dataset  # noqa: E402
+from tests.audit_tampers import TAMPERS, build_year, copy_year  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.test_desktop import window  # noqa: E402,F401
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory) -> Path:
+    return build_year(tmp_path_factory.mktemp("year"))
+
+
+def press(name: str):
+    def act(box: QMessageBox) -> None:
+        button = next(b for b in box.buttons() if b.text() == name)
+        button.click()
+    return act
+
+
+def test_opening_a_cut_year_says_so_and_restores_the_newest_good_backup(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    with Dataset.open(path, read_only=True) as ds:
+        head = ds.audit_head()
+    TAMPERS["last_50_rows_cut"].apply(path)
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["text"], seen["advice"], seen["details"] = box.text(), box.informativeText(), box.detailedText()
+        shot_over(window, box, "audit-changed-outside")
+        press("恢复该备份")(box)
+
+    state = answer_modal(QMessageBox, look)
+    assert window.open_dataset(path)
+    check_answered(state)
+    assert seen["text"] == f"年度数据文件 {path.name} 在本程序之外被改动过，其中的数据不可信。"
+    assert "建议恢复最近的完好备份" in seen["advice"] and "审计记录被截短" in seen["details"]
+    assert window.session is not None and window.session.ds.audit_head() == head  # the restored year is open
+    assert window.session.ds.audit_problems == []
+    kept = [b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE]
+    assert kept  # the changed file is kept beside the backups
+
+
+def test_going_on_with_a_changed_year_takes_no_backup_over_the_good_ones(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    TAMPERS["triggers_dropped"].apply(path)
+    before = [b.name for b in backup.list_backups(path)]
+    state = answer_modal(QMessageBox, press("仍然打开"))
+    assert window.open_dataset(path)
+    check_answered(state)
+    window._finish_opening()
+    assert [b.name for b in backup.list_backups(path)] == before
+    assert window.session.ds.audit_problems
+
+
+def test_the_full_check_from_the_menu_names_a_changed_fact(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    TAMPERS["insured_workers"].apply(path)
+    assert window.open_dataset(path)  # the quick check cannot see a fact: it opens quietly
+    name = window.session.ds.year().units[0].name
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["details"], seen["advice"] = box.detailedText(), box.informativeText()
+        shot_over(window, box, "audit-full-check-found")
+        press("仍然打开")(box)
+
+    state = answer_modal(QMessageBox, look, timeout=30)
+    window.audit_actions.check_action.trigger()
+    qtbot.waitUntil(lambda: window.audit_actions.worker is None, timeout=30000)
+    qtbot.waitUntil(lambda: state["seen"], timeout=30000)
+    check_answered(state)
+    assert f"单位“{name}”的“参保人数”在程序外被改为 99999" in seen["details"]
+    opening, before = backup.list_backups(path)[:2]  # the backup of opening copied the change along
+    assert before.name in seen["advice"] and opening.name not in seen["advice"]
+
+
+def test_the_full_check_of_a_good_year_says_it_is_proved(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    assert window.open_dataset(path)
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["text"], seen["more"] = box.text(), box.informativeText()
+        shot_over(window, box, "audit-full-check-proved")
+        box.accept()
+
+    state = answer_modal(QMessageBox, look, timeout=30)
+    window.audit_actions.check_action.trigger()
+    qtbot.waitUntil(lambda: state["seen"], timeout=30000)
+    check_answered(state)
+    assert "能证明文件中的每项数据" in seen["text"] and "与备份" in seen["more"]
+    assert window.audit_actions.last_report.ok

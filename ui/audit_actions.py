@@ -1,0 +1,148 @@
+"""What the window says about changes made to a year file outside the program (core/audit_check.py):
+when opening finds one, one plain sentence and the newest good backup offered for restoring; and
+文件 → 核对数据文件…, the full proof of the open year in the background, with the same offer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtWidgets import QMessageBox
+
+from core import backup
+from core.audit_check import Anchor, Report
+from core.dataset import Dataset, DatasetError, newest_proved_backup
+from core.messages import Msg, render
+from core.problems import Problem
+from ui.worker import Job, Worker, progress_dialog
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+SHOWN_PROBLEMS = 12  # a longer list ends with "另有 N 处"
+
+
+def full_check(job: Job, copy: Dataset, anchors: Sequence[Anchor], path: Path) -> tuple[Report, backup.BackupInfo | None]:
+    """The full check of a private copy of the year (Dataset.scratch_copy), in the worker's thread;
+    when it finds a change, the newest backup that passes the full check too."""
+    def progress(done: int, total: int) -> bool:
+        job.progress(done, total)
+        return not job.cancelled
+    try:
+        report = copy.check_audit(progress, anchors=anchors)
+    finally:
+        copy.close()
+    if report.ok or job.cancelled:
+        return report, None
+    job.progress(0, 0, QCoreApplication.translate("AuditActions", "正在查找完好的备份…"))
+    return report, newest_proved_backup(path, lambda: job.cancelled)
+
+
+def problem_lines(problems: Sequence[Problem]) -> list[str]:
+    lines = [render(p.message) for p in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        lines.append(render(Msg.of("audit.open_changed_more", count=len(problems) - SHOWN_PROBLEMS)))
+    return lines
+
+
+class AuditActions(QObject):
+    """文件 → 核对数据文件… and the offer to restore; `window` is the main window."""
+
+    def __init__(self, window: "MainWindow", menu) -> None:
+        super().__init__(window)
+        self.window = window
+        self.check_action = window._action(menu, self.tr("核对数据文件…"), self.check_now)
+        self.worker: Worker | None = None
+        self.last_report: Report | None = None
+
+    def update(self) -> None:
+        self.check_action.setEnabled(self.window.session is not None)
+
+    # ---------------------------------------------------------------- when a year opens
+
+    def changed_outside(self, ds: Dataset) -> Path | None:
+        """Opening found the year changed outside the program: say so, offer the newest good backup.
+        Returns the backup the assessor chose to restore, or None to go on with the file as it is."""
+        good = backup.newest_trusted(ds.path)
+        return self.offer_restore(ds.path, ds.audit_problems, good)
+
+    def offer_restore(self, path: Path, problems: Sequence[Problem], good: backup.BackupInfo | None) -> Path | None:
+        text = render(Msg.of("audit.open_changed", file=path.name))
+        advice = (render(Msg.of("audit.open_restore", backup=good.name,
+                                time=good.taken_at.strftime("%Y-%m-%d %H:%M")))
+                  if good else render(Msg.of("audit.open_no_backup")))
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件在程序外被改动"), text,
+                          QMessageBox.StandardButton.NoButton,
+                          self.window)
+        lines = problem_lines(problems)
+        first = lines[0] + ("\n" + render(Msg.of("audit.open_see_details", count=len(problems) - 1))
+                            if len(problems) > 1 else "")
+        box.setInformativeText(f"{first}\n\n{advice}")
+        box.setDetailedText("\n".join(lines))
+        restore = box.addButton(self.tr("恢复该备份"), QMessageBox.ButtonRole.AcceptRole) if good else None
+        keep = box.addButton(self.tr("仍然打开") if good else self.tr("确定"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore or keep)
+        self.window.last_problems = [text, *problem_lines(problems)]
+        box.exec()
+        return good.path if good is not None and box.clickedButton() is restore else None
+
+    def restore_and_reopen(self, path: Path, chosen: Path) -> bool:
+        """Close the year, put the backup in its place (the replaced file is kept beside the backups)
+        and open it again."""
+        self.window.close_dataset()
+        try:
+            backup.restore(path, chosen)
+        except DatasetError as exc:
+            self.window.show_problems([render(exc.msg)])
+            return False
+        return self.window.open_dataset(path)
+
+    # ---------------------------------------------------------------- 文件 → 核对数据文件…
+
+    def check_now(self) -> None:
+        session = self.window.session
+        if session is None or self.worker is not None:
+            return
+        try:
+            anchors = session.ds.newest_anchors()
+            copy = session.ds.scratch_copy()
+        except DatasetError as exc:
+            self.window.show_problems([render(exc.msg)])
+            return
+        self.worker = Worker(full_check, copy, anchors, Path(session.ds.path), parent=self.window)
+        self.worker.done.connect(self._checked)
+        self.worker.failed.connect(lambda exc: self.window.handle_fault(exc))
+        self.worker.finished.connect(self._finished)
+        progress_dialog(self.window, self.tr("正在核对数据文件…"), self.worker)
+        self.worker.start()
+
+    def _finished(self) -> None:
+        self.worker = None
+
+    def _checked(self, outcome: tuple[Report, backup.BackupInfo | None]) -> None:
+        report, good = outcome
+        self.last_report = report
+        session = self.window.session
+        if session is None:
+            return
+        path = Path(session.ds.path)
+        problems = list(report.problems)
+        if report.broken is not None:
+            problems.insert(0, Problem(path.name, "audit", "", Msg.of("dataset.audit_broken", file=path.name,
+                                                                      seq=report.broken)))
+        if not problems:
+            lines = [render(Msg.of("dataset.audit_intact", file=path.name, count=report.count, hash=report.head[:16]))]
+            lines += [render(Msg.of("audit.anchor_ok" if r.later else "audit.anchor_same", source=r.anchor.source, seq=r.anchor.seq,
+                                 later=r.later))
+                      for r in report.anchors]
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("核对数据文件"), lines[0],
+                              QMessageBox.StandardButton.Ok,
+                              self.window)
+            box.setInformativeText("\n".join(lines[1:]))
+            box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
+            box.exec()
+            return
+        chosen = self.offer_restore(path, problems, good)
+        if chosen is not None:
+            self.restore_and_reopen(path, chosen)
