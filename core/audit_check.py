@@ -251,11 +251,11 @@ class Replay:
         record.update((k, v) for k, v in values.items() if k in defaults)
         if "id" in defaults and "id" not in values and record_id.isdigit():
             record["id"] = int(record_id)
-        if table == "imports":
-            self.contents[record_id] = values.get("content_sha256")
+        if table == "imports":  # the sources it replaced went first (the new one may take a freed id)
             for replaced in values.get("replaced") or ():
                 if isinstance(replaced, dict):
                     self.delete("imports", str(replaced.get("id")))
+            self.contents[record_id] = values.get("content_sha256")
         self.tables[table][record_id] = record
 
     def delete(self, table: str, record_id: str) -> None:

@@ -1,0 +1,86 @@
+"""The program's own edits are always proved: after every kind of edit, its undo and its redo
+(removals brought back with their ids, imports that replaced others, cascades of a removed unit),
+replaying the trail gives exactly the file's tables — no change is ever reported that the program
+made itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from core.audit_check import KIND_TABLE, PEOPLE_TABLES
+from core.messages import catalogue, render
+from core.people import PEOPLE_TABLES as PEOPLE_TABLES_OF_PEOPLE
+from core.session import Session
+from tests.audit_tampers import png
+from tests.import_support import UNITS, ds, monthly_file, roster_file  # noqa: F401 (ds is a fixture)
+from tests.test_import_undo import session_import
+from tests.xlsx_builders import arrival, person_id
+
+
+def proved(ds) -> None:
+    report = ds.check_audit()
+    assert report.ok, [render(p.message) for p in report.problems]
+
+
+def test_every_edit_its_undo_and_its_redo_are_proved(ds, tmp_path):
+    session = Session(ds, 1)
+    first, second = session.unit_id(UNITS[0]), session.unit_id(UNITS[1])
+    base = session.base_ids(first)[0]
+
+    def step(edit) -> None:
+        assert edit.ok, edit.problems
+        proved(ds)
+        for again in (session.undo, session.redo):
+            _, done = again("复核")
+            assert done.ok, done.problems
+            proved(ds)
+
+    step(session.set_insured_workers("参保", first, 77))
+    step(session.update_unit("改名", first, contact_person="王芳", platform_rating=Fraction(87, 20)))
+    step(session.add_trip("外出", first, dt.date(2022, 4, 1), "贵阳", "offline", 6))
+    trip = session.trip_ids(first)[-1]
+    step(session.set_trip_evaluations("评价", first, trip, ["好", "较好"]))
+    step(session.tick_trip("查验", first, trip, "filing", True))
+    step(session.tick_base("查验", first, base, "agreement", True))
+    step(session.tick_base("查验", first, base, "agreement", False))
+    step(session.tick("查验", first, "2.1", session.rules.clause("2.1").evidence_ids[0], True))
+    step(session.set_note("备注", first, "1.1", "协议原件已查"))
+    step(session.add_delivery("交付", first, dt.date(2022, 5, 1), "缺工企业", 5))
+    step(session.remove_delivery("删交付", first, session.delivery_ids(first)[-1]))
+    step(session.set_management("管理", first, Fraction(15, 2), "纪要齐全"))
+    step(session.set_negatives("负面", first, complaints=2, licences_cancelled=["hr_service"]))
+    step(session.add_attachment("附件", first, "1.1", png(3), "协议.png"))
+    step(session.remove_attachment("删附件", first, session.attachments(first)[-1].id))
+    step(session.add_promotion("上调", second, "B", "材料更完整"))
+    step(session.remove_promotion("撤销上调", session.promotions()[-1][0]))
+    step(session.remove_trip("删外出", first, trip))
+    step(session.remove_base("删基地", first, session.base_ids(first)[-1]))
+    step(session.add_signature("签名", first, "sheet", "assessor", "张三", png(4)))
+    step(session_import(session, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(5)], "甲.xlsx")))
+    step(session_import(session, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(3, 9)], "乙.xlsx")))
+    step(session_import(session, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(4, 7)], "丙.xlsx"),
+                        unit=UNITS[1]))
+    step(session_import(session, "monthly_reports", monthly_file(tmp_path, [arrival(i) for i in range(8)])))
+    step(session.assign_person("归属", person_id(5), second, "社保记录在乙单位"))
+    step(session.set_count_source("来源", first, "roster"))
+    step(session.set_platform_source("平台", first, "platform"))
+    step(session.remove_import("删导入", session.imports(second)[-1].id))
+    step(session.remove_unit("删单位", first))  # its imports, notes, signatures and ticks go with it
+    assert ds.finalize_unit(1, second, 1, "ab" * 32, "张三", "cd" * 32).ok
+    proved(ds)
+    assert ds.reopen_unit(1, second, "复核后更正").ok
+    proved(ds)
+
+
+def test_every_table_and_field_has_the_bureau_s_words(ds):
+    from core.dataset import SCHEMA_VERSION, reference_schema
+    words = catalogue()
+    reference = reference_schema(SCHEMA_VERSION)
+    for table, columns in reference.columns.items():
+        assert f"audit.table.{table}" in words, table
+        if table not in PEOPLE_TABLES and table != "audit":
+            assert f"audit.record.{table}" in words, table
+            for column in columns:
+                assert f"audit.field.{table}.{column[0]}" in words, (table, column[0])
+    assert PEOPLE_TABLES == PEOPLE_TABLES_OF_PEOPLE and set(KIND_TABLE.values()) == set(PEOPLE_TABLES)
