@@ -26,12 +26,10 @@ in memory (core/snapshot.py): no lock, nothing created beside the file, whoever 
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import hashlib
 import logging
 import mimetypes
 import os
-import shutil
 import sqlite3
 import time
 import urllib.parse
@@ -42,6 +40,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from core import audit, backup, holder, snapshot
+from core.writable import why_not_writable
 from core.facts import (FORMAT_NAME, FORMAT_VERSION, Base, Delivery, Management, Negative, Promotion, Trip,
                         Unit, Year, parse_year, unit_to_json)
 from core.messages import Msg, render
@@ -70,7 +69,6 @@ YEAR_FILE_SUFFIXES = (YEAR_FILE_SUFFIX, ".sqlite")
 SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
-MIN_FREE_BYTES = 1 << 20  # less free space than this: the disk is full for editing (a backup alone needs more)
 LOCKED_CODES = ("dataset.locked", "dataset.locked_by", "dataset.locked_on")
 # Refusals to edit after which the year can still be opened read-only.
 READ_ONLY_OFFERED = LOCKED_CODES + ("dataset.file_read_only", "dataset.folder_read_only", "dataset.mount_read_only",
@@ -653,53 +651,6 @@ def locked_error(path: Path) -> DatasetError:
                                    since=note.since_text()))
     return DatasetError(Msg.of("dataset.locked_on", file=path.name, machine=note.machine, since=note.since_text()))
 
-
-def _mounted_read_only(folder: Path) -> bool:
-    try:
-        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except (AttributeError, OSError):  # Windows: a read-only share shows as an unwritable folder
-        return False
-
-
-def _folder_writable(folder: Path) -> bool:
-    if os.name != "nt":
-        return os.access(folder, os.W_OK | os.X_OK)
-    try:  # Windows' access() ignores folder permissions: try
-        import tempfile
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
-
-
-def why_not_writable(path: Path) -> Msg | None:
-    """Why the year file cannot be edited where it is (read-only mount, file, folder, full disk), or
-    None. Editing writes the file and a log beside it, so the folder must take new files too."""
-    path = Path(path).absolute()
-    folder = path.parent
-    if _mounted_read_only(folder):
-        return Msg.of("dataset.mount_read_only", file=path.name)
-    try:  # SQLite would quietly open a read-only file read-only; ask the system
-        os.close(os.open(path, os.O_RDWR))
-    except OSError as exc:
-        if getattr(exc, "errno", None) == errno.EROFS:
-            return Msg.of("dataset.mount_read_only", file=path.name)
-        return Msg.of("dataset.file_read_only", file=path.name)
-    if not _folder_writable(folder):
-        return Msg.of("dataset.folder_read_only", file=path.name, folder=str(folder))
-    try:
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return None
-    if free < MIN_FREE_BYTES:
-        return Msg.of("dataset.disk_full_open", file=path.name, free=_size_text(free))
-    return None
-
-
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} 字节"
-    return f"{size // 1024} KB"
 
 def _corrupt(path: Path, detail: str) -> DatasetError:
     good = backup.newest_good(path)
