@@ -12,6 +12,7 @@ removes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -269,6 +270,7 @@ class AnchorLine:
     seq: int
     hash: str
     name: str  # the backup (or, after a restore, the backup restored)
+    facts: dict[str, str] | None = None  # core.audit_check.facts_digest of the copy, table by table
 
 
 def anchors_path(dataset: str | Path) -> Path:
@@ -276,15 +278,20 @@ def anchors_path(dataset: str | Path) -> Path:
     return backup_dir(dataset) / f"{dataset.name}{ANCHORS_SUFFIX}"  # 2022.wjkh and 2022.sqlite apart
 
 
-def trail_head(path: Path) -> tuple[int, str] | None:
-    """(row count, hash of the last row) of a year file's audit trail, read-only; None if unreadable."""
+def trail_head(path: Path, with_facts: bool = False) -> tuple[int, str, dict[str, str] | None] | None:
+    """(row count, hash of the last row, and when asked the digest of its tables) of a year file's
+    audit trail, read-only; None if unreadable."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     except sqlite3.Error:
         return None
     try:
         row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        return (0, "0" * 64) if row is None else (int(row[0]), str(row[1]))
+        facts = None
+        if with_facts:
+            from core.audit_check import facts_digest
+            facts = facts_digest(conn)
+        return (0, "0" * 64, facts) if row is None else (int(row[0]), str(row[1]), facts)
     except sqlite3.Error:
         return None
     finally:
@@ -292,12 +299,14 @@ def trail_head(path: Path) -> tuple[int, str] | None:
 
 
 def record_anchor(dataset: Path, copy: Path, now: dt.datetime, restored: str = "") -> None:
-    """Append the audit head of `copy` (a backup just written, or the copy a restore puts in place)."""
-    found = trail_head(copy)
+    """Append the audit head of `copy` (a backup just written, or the copy a restore puts in place)
+    and the digest of its tables."""
+    found = trail_head(copy, with_facts=True)
     if found is None:
         return
     path = anchors_path(dataset)
-    line = f"{now.strftime('%Y-%m-%d %H:%M:%S')}\t{found[0]}\t{found[1]}\t{restored or copy.name}\n"
+    facts = json.dumps(found[2], sort_keys=True, separators=(",", ":"))
+    line = f"{now.strftime('%Y-%m-%d %H:%M:%S')}\t{found[0]}\t{found[1]}\t{restored or copy.name}\t{facts}\n"
     with open(path, "a", encoding="utf-8") as f:
         f.write(line)
         f.flush()
@@ -313,8 +322,13 @@ def anchor_lines(dataset: str | Path) -> list[AnchorLine]:
     found = []
     for line in text.splitlines():
         parts = line.split("\t")
-        if len(parts) == 4 and parts[1].isdigit() and re.fullmatch(r"[0-9a-f]{64}", parts[2]):
-            found.append(AnchorLine(parts[0], int(parts[1]), parts[2], parts[3]))
+        if len(parts) in (4, 5) and parts[1].isdigit() and re.fullmatch(r"[0-9a-f]{64}", parts[2]):
+            try:
+                facts = json.loads(parts[4]) if len(parts) == 5 else None
+            except ValueError:
+                continue  # torn by a crash
+            found.append(AnchorLine(parts[0], int(parts[1]), parts[2], parts[3],
+                                    facts if isinstance(facts, dict) else None))
     return found
 
 

@@ -1028,7 +1028,7 @@ class Dataset:
             return []
         trail = backup.backup_dir(self.path) / line.name
         return [Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at),
-                       trail=trail if trail.is_file() else None)]
+                       trail=trail if trail.is_file() else None, facts=line.facts)]
 
     def _namer(self) -> "Namer":
         from core.audit_check import Namer
@@ -1179,6 +1179,13 @@ class Dataset:
             self.notices.append(exc.msg)
             return [exc.msg]
         return []
+
+    def backup_if_edited(self) -> Path | None:
+        """Back up now when something was edited since the last backup (the desktop, closing a year:
+        the next opening then finds the year exactly as the newest backup notes it)."""
+        if self.backup_interval is None or self.read_only or self.scratch or not self._edited_since_backup:
+            return None
+        return self.backup()
 
     def backup_if_due(self) -> Path | None:
         """Back up when the interval has passed since the last backup and something was edited since

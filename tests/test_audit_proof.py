@@ -97,7 +97,9 @@ def test_a_consistent_rewrite_is_found_only_by_the_anchor(copy):
 
 
 @pytest.mark.parametrize("name", ["triggers_dropped", "last_50_rows_cut", "fact_and_trail_rechained",
-                                  "middle_row_rechained", "trigger_added"])
+                                  "middle_row_rechained", "trigger_added", "insured_workers", "unit_deleted",
+                                  "veto_cleared", "promotion_inserted", "attachment_swapped", "unit_unlocked",
+                                  "evidence_ticked", "rule_set_replaced"])
 def test_opening_finds_what_the_quick_check_can_see(copy, name):
     TAMPERS[name].apply(copy)
     before = sorted(p.name for p in copy.with_name(copy.stem + ".backups").iterdir())
@@ -118,3 +120,24 @@ def test_the_sixteen_of_the_issue_are_all_found(year, tmp_path):
         problems, broken = found(path)
         caught += bool(problems) or broken is not None
     assert caught == 16
+
+
+def test_opening_compares_the_tables_only_when_nothing_was_edited_since_the_newest_backup(copy):
+    with Dataset.open(copy, backups=False) as ds:
+        assert ds.update_unit(1, ds.unit_ids()[1], contact_person="王芳").ok
+    TAMPERS["insured_workers"].apply(copy)
+    with Dataset.open(copy, backups=False) as ds:
+        assert ds.audit_problems == []  # the trail moved on since the backup: the full check is needed
+        assert not ds.check_audit().ok
+
+
+def test_the_desktop_backs_up_the_last_edits_when_it_closes_a_year(copy):
+    with Dataset.open(copy) as ds:
+        assert ds.backup_if_edited() is None  # nothing edited since the backup of opening
+        assert ds.update_unit(1, ds.unit_ids()[1], contact_person="王芳").ok
+        made = ds.backup_if_edited()
+        assert made is not None and ds.backup_if_edited() is None
+    TAMPERS["insured_workers"].apply(copy)
+    with Dataset.open(copy, backups=False) as ds:
+        assert [p.location for p in ds.audit_problems] == ["units"]
+        assert "运营单位在程序外被改动" in render(ds.audit_problems[0].message)

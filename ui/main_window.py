@@ -790,6 +790,10 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
+        try:  # the last edits backed up: the next opening finds the year as the newest backup notes it
+            self.session.ds.backup_if_edited()
+        except DatasetError:
+            pass  # the edits are saved in the year file; only the extra copy is missing
         self.session.ds.close()
         self.session = None
         self.stack.setCurrentWidget(self.start)
