@@ -327,7 +327,7 @@ def _problem(source: str, table: str, record: str, name: str, msg: Msg) -> Probl
 def check_triggers(conn: sqlite3.Connection, source: str) -> list[Problem]:
     """The append-only triggers as the program made them, and no other trigger."""
     expected, found = trail_triggers(), triggers_of(conn)
-    problems = [_problem(source, "audit", "", name, _word("audit.trigger_missing"))
+    problems = [_problem(source, "audit", "", name, _word("audit.trigger_missing", guard=_word(f"audit.guard.{name}")))
                 for name, sql in expected.items() if found.get(name) != sql]
     problems += [_problem(source, "audit", "", name, _word("audit.trigger_added", name=name))
                  for name in found if name not in expected]

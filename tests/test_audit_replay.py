@@ -84,3 +84,43 @@ def test_every_table_and_field_has_the_bureau_s_words(ds):
             for column in columns:
                 assert f"audit.field.{table}.{column[0]}" in words, (table, column[0])
     assert PEOPLE_TABLES == PEOPLE_TABLES_OF_PEOPLE and set(KIND_TABLE.values()) == set(PEOPLE_TABLES)
+
+
+def test_a_schema_5_file_s_people_are_attested_when_it_opens_and_proved_from_then_on(tmp_path):
+    import json
+    import sqlite3
+
+    from core import audit
+    from core.dataset import SCHEMA_VERSION, Dataset, create_file
+    from tests.builders import RULES
+    from tests.dataset_support import rich_year
+    path = tmp_path / "v5.sqlite"
+    assert create_file(path, RULES, "张三", year=rich_year(2), schema_version=5) == []
+    conn = sqlite3.connect(path, isolation_level=None)  # an import as a schema 5 program wrote it
+    unit = conn.execute("SELECT id FROM units ORDER BY id LIMIT 1").fetchone()[0]
+    summary = {"kind": "arrivals", "unit_id": unit, "file_name": "花名册.xlsx", "sha256": "ab" * 32, "rows": 2,
+               "replaced_rows": 0, "mapping": "", "imported_at": "2023-01-05T02:00:00.000+00:00", "imported_by": 1}
+    conn.execute("BEGIN")
+    conn.execute(f"INSERT INTO imports (id, {', '.join(summary)}) VALUES (7, {', '.join('?' * len(summary))})",
+                 list(summary.values()))
+    conn.executemany("INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, sheet, sheet_row) "
+                     "VALUES (?, 7, 'arrival', ?, ?, '花名册', ?)",
+                     [(unit, "甲", "320509199505170011", 3), (unit, "乙", "320509199505170038", 4)])
+    writer = audit.Writer(conn)
+    writer.begin_edit()
+    writer.append(at=summary["imported_at"], assessor_id=1, action="import", table_name="imports", record_id="7",
+                  new_value=json.dumps({**summary, "unit": "某", "replaced": []}))
+    conn.execute("COMMIT")
+    conn.close()
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.schema_version == SCHEMA_VERSION == 6
+        assert [(e.action, e.table_name, e.record_id) for e in ds.audit_entries() if e.action == "attest"] == [
+            ("attest", "imports", "7")]
+        proved(ds)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE roster_entries SET name = '丙' WHERE name = '乙'")
+    conn.commit()
+    conn.close()
+    with Dataset.open(path, read_only=True) as ds:
+        assert [render(p.message) for p in ds.check_audit().problems] == [
+            "导入的名单“花名册.xlsx”在程序外被改动：导入时 2 行，人员内容与审计记录的校验值不符（现有 2 行）。"]
