@@ -171,6 +171,8 @@ def judge(case, result: dict) -> list[str]:
     words = foreign_words(partial["stdout"] + partial["stderr"], case.name)
     if words:
         wrong.append(f"command line --skip-bad-rows: foreign words {words}")
+    if api["foreign_file_read"] or "root:x:0:0" in output:
+        wrong.append("a file of this computer named in the workbook was read")
     if cli["code"] not in (0, 2):
         wrong.append(f"command line exit code {cli['code']}")
     if cli["code"] == 2 and not cli["unchanged"]:
