@@ -69,19 +69,12 @@ class Preview:
     corrections: tuple[Correction, ...] = ()  # the cells corrected before this check
     left_out_sheets: tuple[LeftOutSheet, ...] = ()  # the rows with problems as the file holds them
     left_out: tuple[LeftOutRow, ...] = ()
+    partly_importable: bool = False  # some rows have problems, the others can be imported alone
+    rows_left_out: int = 0  # the rows a partial import leaves out
 
     @property
     def importable(self) -> bool:
         return self.checked.ok and self.sha256 is not None and bool(self.checked.records)
-
-    @property
-    def partly_importable(self) -> bool:
-        """Some rows have problems, and the others can be imported alone (core.xlsx_partial)."""
-        return bool(self.checked.problems) and self.sha256 is not None and not partial_refusal(self.checked)
-
-    @property
-    def rows_left_out(self) -> int:
-        return len(rows_left_out(self.checked))
 
     @property
     def corrections_lost(self) -> bool:
@@ -124,7 +117,8 @@ def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mappi
     remap = question_for(read.tables[0].layout, read.tables[0].grid, kind) if read.tables else None
     return Preview(path, kind, unit_id, sha256, tuple(t.layout for t in read.tables), checked, problems, mapping,
                    used_remembered, question, remap, time.perf_counter() - started, tuple(corrections), sheets,
-                   left_out)
+                   left_out, bool(checked.problems) and sha256 is not None and not partial_refusal(checked),
+                   len(rows_left_out(checked)))
 
 
 def export_problems_job(job: Job, rows: list[ProblemRow], path: Path, headers: list[str], title: str,
