@@ -202,7 +202,8 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         buttons.addWidget(cancel)
-        intro = QLabel(self.tr("先检查，后导入：检查不会写入任何数据。检查发现问题时不能导入，可导出问题清单交运营单位更正。"))
+        intro = QLabel(self.tr("先检查，后导入：检查不会写入任何数据。检查发现有问题的行时，可只导入无误的行（有问题的行另存为问题清单"
+                               "交运营单位更正），或在预览中更正后重新检查。"))
         intro.setWordWrap(True)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
