@@ -93,8 +93,26 @@ def command_export_annex(args: argparse.Namespace) -> int:
     # Forms 2 and 4 list the confirmed people of the imported rosters; without them they come out
     # blank for hand filling (core.xlsx_write.annex_inputs, as the desktop fills them).
     records, counts = annex_inputs(args.annex, unit, matched.get(unit.name))
-    written = annex_form(args.annex, args.out, rules, unit.name, year=year.year, counts=counts, records=records,
-                         show_full_id_numbers=args.full_ids)
+    if Path(args.out).suffix.lower() == ".pdf":  # the printable form (core/pdf_annex.py)
+        from core.cli_pdf import write_atomically
+        from core.pdf_annex import annex_pdf
+        from core.pdf_fonts import cjk_fonts
+        fonts, problems = cjk_fonts()
+        if fonts is None:
+            for problem in problems:
+                print(problem.text(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        built = annex_pdf(args.annex, rules, unit.name, fonts=fonts, year=year.year, counts=counts, records=records,
+                          show_full_id_numbers=args.full_ids)
+        written = Path(args.out)
+        try:
+            write_atomically(written, built.pdf)
+        except OSError as exc:
+            print(say("pdf.write_failed", file=str(written), detail=exc.strerror or str(exc)), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    else:
+        written = annex_form(args.annex, args.out, rules, unit.name, year=year.year, counts=counts, records=records,
+                             show_full_id_numbers=args.full_ids)
     print(say("cli.annex_written", annex=args.annex, unit=unit.name, path=str(written)))
     return 0
 
@@ -497,7 +515,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     annex.add_argument("annex", type=int, choices=range(1, 7), help="附件编号 1–6")
     annex.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     annex.add_argument("--unit", required=True, help="运营单位名称")
-    annex.add_argument("--out", required=True, help="输出文件（.xlsx）")
+    annex.add_argument("--out", required=True, help="输出文件（.xlsx；以 .pdf 结尾则为可打印的 PDF）")
     annex.add_argument("--full-ids", action="store_true",
                        help="显示完整身份证号（默认只显示前6位和后4位；完整号码属个人敏感信息，仅在报送主管部门核验时使用）")
     annex.set_defaults(run=command_export_annex)

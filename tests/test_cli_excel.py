@@ -1,5 +1,6 @@
 """check-xlsx and export-annex as a user runs them: real workbooks, a real dataset, exit codes."""
 
+import subprocess
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -54,3 +55,17 @@ def test_export_annex_forms_from_a_dataset(tmp_path):
     result = run("export-annex", "2", "--dataset", str(dataset), "--unit", "不存在的公司", "--out",
                  str(tmp_path / "x.xlsx"))
     assert result.returncode == 2 and "不存在的公司" in result.stderr
+
+
+def test_export_annex_as_a_printable_pdf(tmp_path):
+    dataset = tmp_path / "2022.sqlite"
+    assert run("import-json", str(DEMO), "--to", str(dataset), "--assessor", "张三").returncode == 0
+    unit = "苏州松陵众信人力资源有限公司"
+    out = tmp_path / "附件5.pdf"
+    result = run("export-annex", "5", "--dataset", str(dataset), "--unit", unit, "--out", str(out))
+    assert result.returncode == 0 and str(out) in result.stdout, result.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    assert "附件5" in text and unit in text and "合计" in text
+    result = run("export-annex", "5", "--dataset", str(dataset), "--unit", unit, "--out",
+                 str(tmp_path / "no-such-folder" / "a.pdf"))
+    assert result.returncode == 2 and "no-such-folder" in result.stderr and "Traceback" not in result.stderr

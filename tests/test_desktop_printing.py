@@ -288,3 +288,71 @@ def test_every_units_score_sheet_prints_in_the_background(qtbot, demo, tmp_path)
     assert seen["chooser"].pages_sent == pages_of(printed) >= 2 * units
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) > 50 and max(gaps) < 0.1, max(gaps)  # the window kept turning while it printed
+
+
+def test_printing_from_the_preview_and_cancelling_a_long_print(qtbot, demo, tmp_path):
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+    printed = tmp_path / "from-preview.pdf"
+    seen: dict = {}
+
+    def press_print(preview: QPrintPreviewDialog) -> None:
+        assert [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()] == []
+        button = next(a for a in preview.findChildren(QAction) if a.text().replace("&", "") == "打印")
+        seen["save"] = run_modal(QPrintDialog, print_to_file(printed))  # the preview's own print dialog
+        button.trigger()
+
+    def choose(chooser: PrintDocumentsDialog) -> None:
+        seen["chooser"] = chooser
+        chooser.choose("summary")
+        qtbot.mouseClick(chooser.preview_button, qtbot_left())
+        seen["preview"] = run_modal(QPrintPreviewDialog, press_print)
+
+    state = run_modal(PrintDocumentsDialog, choose)
+    closer = QTimer()
+    closer.setInterval(20)
+    closer.timeout.connect(lambda: seen.get("chooser") and seen["chooser"].pages_sent is not None
+                           and seen["chooser"].reject())
+    closer.start()
+    action(demo, "打印预览…").trigger()
+    closer.stop()
+    for answered in (state, seen["preview"], seen["save"]):
+        check_answered(answered)
+    reference = exported(demo, "summary", tmp_path)
+    assert seen["chooser"].pages_sent == pages_of(printed) == pages_of(reference)
+    assert difference(picture(printed, 1, "printed-summary-1"), picture(reference, 1, "exported-summary-1")) < 0.02
+
+    # every unit's score sheet, cancelled on its way: the chooser says so and the window is free again
+    seen.clear()
+
+    def cancel_when_printing() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, QProgressDialog) and widget.labelText().startswith("正在打印") and widget.value() >= 3:
+            seen["cancelled_at"] = widget.value()
+            button = widget.findChild(QPushButton)
+            assert button.text() == "取消"
+            button.click()
+
+    def choose_all(chooser: PrintDocumentsDialog) -> None:
+        seen["chooser"] = chooser
+        chooser.choose("all_sheets")
+        qtbot.mouseClick(chooser.print_button, qtbot_left())
+        seen["print"] = run_modal(QPrintDialog, print_to_file(tmp_path / "cancelled.pdf"), timeout=120)
+
+    state = run_modal(PrintDocumentsDialog, choose_all)
+    canceller = QTimer()
+    canceller.setInterval(5)
+    canceller.timeout.connect(cancel_when_printing)
+    canceller.start()
+    closer.timeout.disconnect()
+    closer.timeout.connect(lambda: seen.get("chooser") and "已取消打印" in seen["chooser"].status.text()
+                           and seen["chooser"].reject())
+    closer.start()
+    action(demo, "打印…").trigger()
+    closer.stop()
+    canceller.stop()
+    check_answered(state)
+    check_answered(seen["print"])
+    assert "cancelled_at" in seen and seen["chooser"].pages_sent is None
+    sent = int(re.search(r"已发送 (\d+) 页", seen["chooser"].status.text())[1])
+    assert seen["cancelled_at"] <= sent < 2 * len(demo.session.unit_ids)

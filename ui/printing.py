@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from PySide6.QtCore import QCoreApplication, QRectF
+from PySide6.QtCore import QCoreApplication, QRectF, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QGroupBox, QHBoxLayout, QLabel,
@@ -445,10 +445,8 @@ class PrintDocumentsDialog(QDialog):
         self.show_status(self.tr("共 {pages} 页。").format(pages=pages), NEUTRAL)
         self.printer = make_printer(printables)
         suggest_file(self.printer, self.session.ds.path.parent)
-        if preview:
-            self.open_preview()
-        else:
-            self.open_print_dialog()
+        # once the worker has finished and its progress dialog has closed
+        QTimer.singleShot(0, self.open_preview if preview else self.open_print_dialog)
 
     def open_print_dialog(self) -> None:
         pages = sum(len(p.sizes) for p in self.printables)
