@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 STARTED = time.monotonic()  # CLOCK_MONOTONIC: comparable with the clock of the process that started us
+STARTED_CPU = time.process_time()  # the processor time spent so far: the interpreter's own start-up
 # core.dataset.YEAR_FILE_SUFFIXES, written out: importing core here, before the desktop pauses the
 # garbage collector, would slow the start (tests/test_startup.py checks the two agree)
 YEAR_FILE_SUFFIXES = (".wjkh", ".sqlite")
@@ -32,58 +33,71 @@ def desktop(argv: list[str]) -> int:
     # Start-up makes some hundred thousand objects that all stay alive: the cyclic garbage collector
     # would scan them over and over for nothing. It is back on once the window has been painted.
     gc.disable()
-    marks = [("main", STARTED)]  # start-up phases, reported with LEYE_EXIT_WHEN_SHOWN
+    marks = [("main", STARTED, STARTED_CPU)]  # start-up phases, reported with LEYE_EXIT_WHEN_SHOWN
+
+    def mark(label: str) -> None:
+        marks.append((label, time.monotonic(), time.process_time()))
     # core before Qt: PySide6 reads the source of each module an import statement names after it is
     # loaded (to look for `from __feature__`); the modules only core uses are spared that.
     import core.session  # noqa: F401
-    marks.append(("core", time.monotonic()))
+    mark("core")
     from PySide6.QtCore import QTimer  # Qt only when the desktop is wanted
 
-    from ui.app import PaintWatch, create_app, data_folder, install_fault_hook
-    marks.append(("qt", time.monotonic()))
+    from ui.app import PaintWatch, create_app, data_folder, guard_input, install_fault_hook
+    mark("qt")
     from ui.main_window import MainWindow, ensure_demo
-    marks.append(("ui", time.monotonic()))
+    mark("ui")
 
-    app = create_app(sys.argv[:1])
-    marks.append(("app", time.monotonic()))
-    window = MainWindow()
-    install_fault_hook(window.handle_fault)
-    marks.append(("window", time.monotonic()))
+    app = create_app(sys.argv[:1], input_guard=False)
+    mark("app")
+    problem = None
     if argv:
         path = Path(argv[0])
     else:
         try:
             path = ensure_demo(data_folder(), app.translate("App", "演示考核人员"))
         except Exception as exc:  # the desktop still opens, on the start page, and says why
-            window.show_problems([str(exc)])
-            path = None
+            path, problem = None, str(exc)
+    window = MainWindow(opening=path is not None)
+    install_fault_hook(window.handle_fault)
+    mark("window")
+    if problem is not None:
+        window.show_problems([problem])
     window.show()
     if path is not None:
         window.open_dataset(path)
-    marks.append(("open", time.monotonic()))
+    mark("open")
+
+    def settle() -> None:  # what start-up put off until the year is on screen
+        gc.enable()
+        guard_input(app, window)
 
     def shown() -> None:
-        marks.append(("painted", time.monotonic()))
-        gc.enable()
+        mark("painted")
+        settle()
         if os.environ.get("LEYE_EXIT_WHEN_SHOWN"):  # bench/bench_startup.py: stop once the year is painted
             print(startup_report(window, marks), flush=True)
             app.quit()
     shown_watch = PaintWatch(window.workspace.year_widgets() if window.workspace else [window], shown)  # noqa: F841
-    QTimer.singleShot(3000, gc.enable)  # also when nothing gets painted (a minimised window)
+    QTimer.singleShot(3000, settle)  # also when nothing gets painted (a minimised window)
     return app.exec()
 
 
-def startup_report(window, marks: list[tuple[str, float]]) -> str:
-    """One JSON line: when the window was painted (monotonic clock), each phase's milliseconds,
-    and what the window showed then."""
+def startup_report(window, marks: list[tuple[str, float, float]]) -> str:
+    """One JSON line: when the window was painted (monotonic clock), each phase's milliseconds (and
+    the processor time it took: the steadier figure on a busy machine), and what the window showed then."""
     import json
-    phases = {label: round((t - marks[i - 1][1]) * 1000, 1) for i, (label, t) in enumerate(marks) if i}
+    phases = {label: round((t - marks[i - 1][1]) * 1000, 1) for i, (label, t, _) in enumerate(marks) if i}
+    cpu_phases = {label: round((c - marks[i - 1][2]) * 1000, 1) for i, (label, _, c) in enumerate(marks) if i}
     shown = {}
     if window.workspace is not None:
         ws = window.workspace
         shown = {"units": ws.unit_list.model().rowCount(), "unit": ws.unit_list.currentIndex().data(),
                  "clause": ws.clause_page.title_label.text(), "points": ws.clause_page.points_label.text()}
-    return json.dumps({"started": STARTED, "painted": marks[-1][1], "phases": phases, "shown": shown,
+    from PySide6.QtWidgets import QApplication
+    return json.dumps({"started": STARTED, "painted": marks[-1][1], "phases": phases, "cpu_phases": cpu_phases,
+                       "cpu_ms": round(marks[-1][2] * 1000, 1), "shown": shown,
+                       "input_guard": getattr(QApplication.instance(), "_leye_input_guard", None) is not None,
                        "gc": gc.isenabled()}, ensure_ascii=False)
 
 

@@ -47,6 +47,7 @@ def test_main_quits_once_the_demo_year_is_painted(tmp_path):
         assert shown["shown"]["clause"].startswith("1.1"), run
         assert shown["shown"]["points"].endswith("分"), run
         assert shown["gc"], run  # the garbage collector, off during start-up, is back on
+        assert shown["input_guard"], run  # installed once the year is on screen
     # the rule set and the messages were parsed once, then read from the user's cache
     assert len(list((tmp_path / "cache").glob("**/parsed/*.marshal"))) == 2
 
@@ -211,3 +212,56 @@ def test_main_knows_the_year_files_extensions_as_core_does():
     import main
     from core.dataset import YEAR_FILE_SUFFIXES
     assert main.YEAR_FILE_SUFFIXES == YEAR_FILE_SUFFIXES
+
+
+# ------------------------------------------------------------------ what the first screen does not need
+
+def test_a_window_opening_a_year_builds_the_start_page_only_when_nothing_is_open(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings, QStandardPaths
+    from ui.app import create_app
+    from ui.main_window import MainWindow
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    create_app()
+    path = demo_file(tmp_path)
+    window = MainWindow(opening=True)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_dataset(path, "张三")
+    assert window._start is None and window.stack.count() == 1
+    window.close_dataset()  # closed: the start page, listing the year just closed
+    assert window.stack.currentWidget() is window.start
+    assert [window.start.recent.item(i).data(256) for i in range(window.start.recent.count())] == [str(path.resolve())]
+
+    failing = MainWindow(opening=True)  # the year cannot be opened: the start page says what can be done
+    qtbot.addWidget(failing)
+    failing.quiet_problems = True
+    failing.show()
+    assert not failing.open_dataset(tmp_path / "missing.wjkh", "张三")
+    assert failing.stack.currentWidget() is failing.start and failing.start.new_button.isVisible()
+    window.close()
+    failing.close()
+
+
+def test_the_input_guard_installed_after_the_first_paint_covers_the_boxes_already_shown(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QVBoxLayout, QWidget
+    from ui.app import create_app
+    from ui.input_guard import install_input_guard
+    app = create_app()
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    layout = QVBoxLayout(shown)
+    boxes = [QComboBox(), QDoubleSpinBox()]
+    for box in boxes:
+        layout.addWidget(box)
+    shown.show()
+    QApplication.processEvents()
+    for box in boxes:  # as they were polished before any guard existed
+        box.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
+    guard = install_input_guard(app, (shown,))
+    try:
+        assert [box.focusPolicy() for box in boxes] == [Qt.FocusPolicy.StrongFocus] * 2
+    finally:
+        app.removeEventFilter(guard)

@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QStandardPaths, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from core import tomlcache
 from ui.input_guard import install_input_guard
@@ -46,7 +46,10 @@ def install_translators(app: QApplication, locale: QLocale | None = None, folder
     return installed
 
 
-def create_app(argv: list[str] | None = None) -> QApplication:
+def create_app(argv: list[str] | None = None, input_guard: bool = True) -> QApplication:
+    """The application, made once. `input_guard=False` leaves the input guard to `guard_input`: the
+    desktop installs it once the first screen is painted, so that the thousands of events of the
+    start-up never cross into Python."""
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -63,7 +66,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         for size in (16, 32, 48, 64, 128, 256):
             icon.addFile(str(ICONS_DIR / f"app-{size}.png"))
         app.setWindowIcon(icon)
-        app._leye_input_guard = install_input_guard(app)  # the wheel and Ctrl+Z never change a fact by accident
+        app._leye_input_guard = None
+        if input_guard:
+            guard_input(app)
         QGuiApplication.setDesktopFileName("leye-wujiang")  # the menu entry the Linux package installs
         if sys.platform == "win32":  # the taskbar groups and pins the program as itself, not as Python
             import ctypes
@@ -83,6 +88,13 @@ def create_app(argv: list[str] | None = None) -> QApplication:
                              / "parsed")
         app._leye_ready = True
     return app
+
+
+def guard_input(app: QApplication, *shown: QWidget) -> None:
+    """The wheel and Ctrl+Z never change a fact by accident (ui/input_guard.py), from now on and for the
+    widgets of `shown`, already on screen, too; once per application."""
+    if getattr(app, "_leye_input_guard", None) is None:
+        app._leye_input_guard = install_input_guard(app, shown)
 
 
 def data_folder() -> Path:

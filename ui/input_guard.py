@@ -55,7 +55,13 @@ class InputGuard(QObject):
         return False
 
 
-def install_input_guard(app: QApplication) -> InputGuard:
+def install_input_guard(app: QApplication, shown: tuple[QWidget, ...] = ()) -> InputGuard:
+    """Installed on the application; `shown` are windows already polished, whose number boxes and
+    drop-downs get the focus policy the guard gives them when they are polished."""
     guard = InputGuard(app)
     app.installEventFilter(guard)
+    for window in shown:
+        for kind in WHEEL_SENSITIVE:
+            for box in window.findChildren(kind):
+                box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return guard

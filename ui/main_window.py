@@ -457,7 +457,8 @@ class Workspace(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, opening: bool = False):
+        """`opening`: a year is opened at once, so the start page is built only when first needed."""
         super().__init__(parent)
         self.settings = QSettings()
         self.session: Session | None = None
@@ -465,17 +466,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
         self.setMinimumSize(1024, 640)
         self.stack = QStackedWidget()
-        self.start = StartPage()
-        self.start.new_requested.connect(self.new_year)
-        self.start.open_requested.connect(self.choose_and_open)
-        self.start.recent_chosen.connect(lambda path: self.open_dataset(Path(path)))
-        self.stack.addWidget(self.start)
+        self._start: StartPage | None = None
         self.setCentralWidget(self.stack)
         self.undo = UndoActions(self, self.show_problems, self._flush)
         self._build_menus()
         self.status_file = QLabel()
         self.statusBar().addPermanentWidget(self.status_file)
         self._refresh_recent()
+        if not opening:
+            self.stack.setCurrentWidget(self.start)
         # Edits are backed up as they happen once the interval has passed; this timer copies the last
         # edits of a quiet spell too (core skips the copy when nothing changed since the last one).
         self.backup_timer = QTimer(self)
@@ -493,6 +492,17 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1366, 768)
         self._update_actions()
+
+    @property
+    def start(self) -> StartPage:
+        if self._start is None:
+            self._start = StartPage()
+            self._start.new_requested.connect(self.new_year)
+            self._start.open_requested.connect(self.choose_and_open)
+            self._start.recent_chosen.connect(lambda path: self.open_dataset(Path(path)))
+            self._start.set_recent(self.recent_files())
+            self.stack.insertWidget(0, self._start)
+        return self._start
 
     # ---------------------------------------------------------------- menus
 
@@ -588,7 +598,8 @@ class MainWindow(QMainWindow):
 
     def _refresh_recent(self) -> None:
         paths = self.recent_files()
-        self.start.set_recent(paths)
+        if self._start is not None:
+            self._start.set_recent(paths)
         self.recent_menu.clear()
         for path in paths:
             action = self.recent_menu.addAction(Path(path).name)
@@ -626,6 +637,13 @@ class MainWindow(QMainWindow):
     def open_dataset(self, path: Path, assessor: str | None = None, read_only: bool = False) -> bool:
         """Open a year for editing; when it cannot be edited here and now (held by someone else, a
         read-only file, folder or disk, a full disk) say why and offer to open it read-only."""
+        if self._open_dataset(path, assessor, read_only):
+            return True
+        if self.session is None:  # nothing open: the start page, with the recent files
+            self.stack.setCurrentWidget(self.start)
+        return False
+
+    def _open_dataset(self, path: Path, assessor: str | None, read_only: bool) -> bool:
         self.close_dataset()
         try:
             ds = Dataset.open(path, defer_backup=True, read_only=read_only)
