@@ -141,15 +141,25 @@ def wrapped(text: str = "", selectable: bool = True) -> QLabel:
     return label
 
 
-def clear_layout(layout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.hide()  # hands focus on within the window (a parentless widget would keep it)
-            widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+class Editors:
+    """The facts and evidence editors of one page for units of one shape, built once and kept: switching
+    unit or clause shows them again with the other unit's values instead of building them anew."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.facts = QWidget()
+        self.facts_layout = QVBoxLayout(self.facts)
+        self.facts_layout.setContentsMargins(0, 0, 0, 0)
+        self.evidence = QWidget()
+        self.evidence_layout = QVBoxLayout(self.evidence)
+        self.evidence_layout.setContentsMargins(0, 0, 0, 0)
+        self.value_widgets: dict[str, QWidget] = {}
+        self.record_models: dict[str, RecordModel] = {}
+        self.record_views: dict[str, QTableView] = {}
+        self.evidence_boxes: dict[str, QCheckBox] = {}
+        self.source_panel: SourcePanel | None = None
+        self.trip_evaluation_spins: dict[str, QSpinBox] = {}
+        self.editable_as: tuple[bool, bool] | None = None  # (locked, from the platform) last applied
 
 
 class ClausePage(QWidget):
@@ -172,6 +182,8 @@ class ClausePage(QWidget):
         self.record_models: dict[str, RecordModel] = {}
         self.record_views: dict[str, QTableView] = {}
         self.source_panel: SourcePanel | None = None  # 2.1, 2.2, 4.2: rosters or typed; 3.1, 3.2: platform or typed
+        self.editors: Editors | None = None  # the page's editors on screen
+        self._editors: dict[tuple, Editors] = {}  # by page and unit shape (Editors.key)
         self._build()
 
     # ---------------------------------------------------------------- layout
@@ -231,10 +243,10 @@ class ClausePage(QWidget):
         layout.addWidget(self.readings_label)
         self.body_layout.addWidget(self.readings_box)
 
-        self.facts_box, self.facts_layout = group(self.tr("事实录入"))
+        self.facts_box, self.facts_layout_outer = group(self.tr("事实录入"))
         self.body_layout.addWidget(self.facts_box)
 
-        self.evidence_group, self.evidence_layout = group(self.tr("依据查验（勾选表示已查验原件）"))
+        self.evidence_group, self.evidence_layout_outer = group(self.tr("依据查验（勾选表示已查验原件）"))
         self.body_layout.addWidget(self.evidence_group)
 
         box, layout = group(self.tr("备注"))
@@ -354,8 +366,7 @@ class ClausePage(QWidget):
             readings.insert(0, f"• {section}")
         self.readings_label.setText("\n".join(readings))
         self.readings_box.setVisible(bool(readings))
-        self._build_facts()
-        self._build_evidence()
+        self._show_editors()
         self._fit_body()
         self.previous_button.setEnabled(self.session.pages.index(page) > 0)
         self.next_button.setEnabled(self.session.pages.index(page) < len(self.session.pages) - 1)
@@ -386,16 +397,56 @@ class ClausePage(QWidget):
 
     # ---------------------------------------------------------------- facts editors
 
-    def _build_facts(self) -> None:
-        clear_layout(self.facts_layout)
-        self.value_widgets.clear()
-        self.record_models.clear()
-        self.record_views.clear()
+    def _editors_key(self) -> tuple:
+        """Pages look the same for every unit, but for 五, which has a row per licence kind of the unit."""
         page = self.page
-        self.source_panel = None
+        kinds = tuple(self.session.unit(self.unit_id).kinds) if NEGATIVE in page.editors else ()
+        return page.id, kinds
+
+    def _show_editors(self) -> None:
+        """The page's editors for this unit: the kept ones shown again (set to this unit), or built."""
+        key = self._editors_key()
+        editors = self._editors.get(key)
+        if editors is not self.editors and self.editors is not None:
+            self.editors.facts.hide()
+            self.editors.evidence.hide()
+        if editors is not None and editors.page is not self.page:  # the year's pages were made anew
+            editors.facts.deleteLater()
+            editors.evidence.deleteLater()
+            editors = None
+        if editors is None:
+            editors = self._editors[key] = Editors(self.page)
+            self._use(editors)
+            self.trip_evaluation_spins = {}
+            self._build_facts()
+            self._build_evidence()
+            editors.trip_evaluation_spins = self.trip_evaluation_spins
+            self.facts_layout_outer.addWidget(editors.facts)
+            self.evidence_layout_outer.addWidget(editors.evidence)
+        else:
+            self._use(editors)
+            for model in editors.record_models.values():
+                if model.unit_id != self.unit_id:
+                    model.set_context(self.unit_id, self.page)
+            if editors.source_panel is not None:
+                editors.source_panel.unit_id = self.unit_id
+        self.trip_evaluation_spins = editors.trip_evaluation_spins
+        editors.facts.show()
+        editors.evidence.show()
+        self.evidence_group.setVisible(bool(self.page.clause_evidence or self.page.record_evidence))
+
+    def _use(self, editors: Editors) -> None:
+        self.editors = editors
+        self.facts_layout, self.evidence_layout = editors.facts_layout, editors.evidence_layout
+        self.value_widgets, self.record_models, self.record_views = (
+            editors.value_widgets, editors.record_models, editors.record_views)
+        self.evidence_boxes, self.source_panel = editors.evidence_boxes, editors.source_panel
+
+    def _build_facts(self) -> None:
+        page = self.page
         if page.count_source or page.platform_source:
             panel = CountSourcePanel if page.count_source else PlatformSourcePanel
-            self.source_panel = panel(self.session, self.unit_id, page, self.problems.emit)
+            self.source_panel = self.editors.source_panel = panel(self.session, self.unit_id, page, self.problems.emit)
             self.facts_layout.addWidget(self.source_panel)
         if not page.editors:
             note = wrapped(self.tr("本条无需录入数量，按下方依据勾选计分。"), selectable=False)
@@ -597,8 +648,6 @@ class ClausePage(QWidget):
         self.facts_layout.addLayout(form)
 
     def _build_evidence(self) -> None:
-        clear_layout(self.evidence_layout)
-        self.evidence_boxes.clear()
         page = self.page
         for item in page.clause_evidence:
             box = QCheckBox(item.label)
@@ -610,7 +659,6 @@ class ClausePage(QWidget):
             labels = "、".join(e.label for e in page.record_evidence)
             self.evidence_layout.addWidget(wrapped(self.tr("逐条记录查验：{items}（在上表每一行勾选）").format(items=labels),
                                                    selectable=False))
-        self.evidence_group.setVisible(bool(page.clause_evidence or page.record_evidence))
 
     # ---------------------------------------------------------------- commits
 
@@ -793,7 +841,6 @@ class ClausePage(QWidget):
         self._show_lock()
         if self.source_panel is not None:  # after the lock: it knows which of its buttons apply
             self.source_panel.refresh()
-            self._show_platform_figures()
             self._fit_body()  # its text may have grown a line
         if page.clause is None:
             self._show_negative()
@@ -812,28 +859,23 @@ class ClausePage(QWidget):
         read_only = not self.session.editable(self.unit_id)
         self.lock_banner.setVisible(read_only)
         self.reopen_button.setVisible(not self.session.read_only)
-        for box in (self.facts_box, self.evidence_group):
-            for widget in box.findChildren(QWidget):
-                if isinstance(widget, (QAbstractSpinBox, QLineEdit)):
-                    widget.setReadOnly(read_only)
-                elif isinstance(widget, (QCheckBox, QComboBox, QPushButton)):
-                    widget.setEnabled(not read_only)
+        # 3.1/3.2 scored from the platform's exports: the page shows the platform's figures, read-only
+        # (the typed ones stay stored underneath, unused); the source panel's own buttons stay its own.
+        panel = self.source_panel
+        platform = isinstance(panel, PlatformSourcePanel) and panel.from_platform()
+        editors = self.editors
+        if editors is not None and editors.editable_as != (read_only, platform):
+            editors.editable_as = (read_only, platform)
+            for holder, forced in ((editors.facts, platform), (editors.evidence, False)):
+                for widget in holder.findChildren(QWidget):
+                    off = read_only or (forced and not panel.isAncestorOf(widget))
+                    if isinstance(widget, (QAbstractSpinBox, QLineEdit)):
+                        widget.setReadOnly(off)
+                    elif isinstance(widget, (QCheckBox, QComboBox, QPushButton)):
+                        widget.setEnabled(not off)
         self.note_edit.setReadOnly(read_only)
         self.add_attachment_button.setEnabled(not read_only)
         self.remove_attachment_button.setEnabled(not read_only)
-
-    def _show_platform_figures(self) -> None:
-        """3.1/3.2 scored from the platform's exports: the page shows the platform's figures, read-only
-        (the typed ones stay stored underneath, unused)."""
-        if not isinstance(self.source_panel, PlatformSourcePanel) or not self.source_panel.from_platform():
-            return
-        for widget in self.facts_box.findChildren(QWidget):
-            if self.source_panel.isAncestorOf(widget):
-                continue
-            if isinstance(widget, (QAbstractSpinBox, QLineEdit)):
-                widget.setReadOnly(True)
-            elif isinstance(widget, (QCheckBox, QComboBox, QPushButton)):
-                widget.setEnabled(False)
 
     def _reopen(self) -> None:
         from ui.pdf_dialogs import reopen_unit  # the PDF dialogs load pyHanko's helpers lazily; only when asked

@@ -36,7 +36,18 @@ DEMO_JSON = ROOT / "resources" / "demo" / "demo-2022.json"
 MAX_RECENT = 8
 
 
+_DOTS: dict[tuple[int, int], QIcon] = {}
+
+
 def dot(colour: QColor, size: int = 12) -> QIcon:
+    """A round mark of the colour (made once per colour: the navigator shows one per clause)."""
+    key = (colour.rgba(), size)
+    if key not in _DOTS:
+        _DOTS[key] = _paint_dot(colour, size)
+    return _DOTS[key]
+
+
+def _paint_dot(colour: QColor, size: int) -> QIcon:
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -213,6 +224,7 @@ class Workspace(QWidget):
         self.unit_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.unit_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.unit_list.setUniformItemSizes(True)  # every entry is two lines: no size asked of each of 200 units
         self.unit_list.selectionModel().currentChanged.connect(self._unit_clicked)
         self.filter.textChanged.connect(self.unit_proxy.setFilterFixedString)
         worklist = QHBoxLayout()

@@ -69,8 +69,10 @@ class UnitListModel(QAbstractListModel):
         super().__init__(parent)
         self.session = session
         self._progress: dict[int, dict[str, str]] = {}
+        self._texts: dict[int, str] = {}  # what each unit's entry says, until an edit changes it
 
     def reload(self, units: frozenset[int] | None = None) -> None:
+        self._texts.clear()  # an edit of one unit can move every unit's grade
         if units is None:
             self.beginResetModel()
             self._progress.clear()
@@ -101,18 +103,24 @@ class UnitListModel(QAbstractListModel):
         uid = self.session.unit_ids[index.row()]
         if role == ID_ROLE:
             return uid
-        unit = self.session.unit(uid)
         if role == Qt.ItemDataRole.DisplayRole:
-            result = self.session.unit_result(uid)
-            done = sum(1 for s in self.progress(uid).values() if s == DONE)
-            final = (translate("Models", " · 已签章") if self.session.locked(uid) else
-                     translate("Models", " · 已定稿") if unit.facts_final else "")
-            return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
-                name=unit.name, total=number(result.total), grade=result.grade, done=done,
-                count=len(self.session.rules.clauses), final=final)
+            text = self._texts.get(uid)
+            if text is None:
+                text = self._texts[uid] = self._text(uid)
+            return text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return unit.name
+            return self.session.unit(uid).name
         return None
+
+    def _text(self, uid: int) -> str:
+        unit = self.session.unit(uid)
+        result = self.session.unit_result(uid)
+        done = sum(1 for s in self.progress(uid).values() if s == DONE)
+        final = (translate("Models", " · 已签章") if self.session.locked(uid) else
+                 translate("Models", " · 已定稿") if unit.facts_final else "")
+        return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
+            name=unit.name, total=number(result.total), grade=result.grade, done=done,
+            count=len(self.session.rules.clauses), final=final)
 
 
 # ------------------------------------------------------------------ the year
