@@ -5,12 +5,19 @@
 Target: under 1 s for Dataset.open (header check, read-only PRAGMA integrity_check, lock, backup)
 plus Dataset.year(). Printed with a baseline from the same run: a bare sqlite3 connect +
 SELECT count(*) on the same file, and the same open without the backup.
+
+Then the peak resident memory of the desktop (`main.py YEAR`, offscreen) with this year open until
+it is painted, against a bare PySide6 window's in the same run. Target: under 500 MB.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import random
+import resource
+import subprocess
 import shutil
 import sqlite3
 import statistics
@@ -73,6 +80,43 @@ def timed(action) -> float:
     return statistics.median(times)
 
 
+BARE_WINDOW = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1366, 768)
+window.show()
+QTimer.singleShot(300, app.quit)
+app.exec()
+"""
+
+
+def peak_rss_mb(args: list[str], env: dict) -> tuple[float, str]:
+    """The peak resident memory of a child process (run alone, so the children's maximum is its own)."""
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=600)
+    assert done.returncode == 0, done.stderr
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done.stdout
+
+
+def desktop_memory(path: Path, folder: Path) -> None:
+    from ui.main_window import MainWindow
+    home = folder / "home"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+           "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"), "LEYE_EXIT_WHEN_SHOWN": "1"}
+    group, key = MainWindow._assessor_key_of(path).split("/")  # 基准 works on this file: the desktop does not ask
+    settings = home / "config" / "leye-wujiang" / "leye-wujiang.conf"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(f"[{group}]\n{key}=" + "".join(f"\\x{ord(c):04x}" for c in "基准") + "\n", encoding="utf-8")
+    bare, _ = peak_rss_mb(["-c", BARE_WINDOW], env)  # first: RUSAGE_CHILDREN keeps the largest child's figure
+    ours, out = peak_rss_mb([str(ROOT / "main.py"), str(path)], env)
+    shown = json.loads(out.strip().splitlines()[-1])["shown"]
+    assert shown["units"] == UNITS, shown
+    print(f"peak resident memory, the desktop with this year open and painted: {ours:6.0f} MB "
+          f"(a bare PySide6 window: {bare:.0f} MB; {ours / bare:.1f}x)  target < 500 MB: {'OK' if ours < 500 else 'MISSED'}")
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-dataset-"))
     try:
@@ -115,6 +159,7 @@ def main() -> None:
                 conn.execute(f"PRAGMA {pragma}").fetchall()
                 conn.close()
             print(f"  of which PRAGMA {pragma:<16}                    {timed(check) * 1000:8.1f} ms")
+        desktop_memory(path, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
