@@ -94,6 +94,7 @@ def test_a_backup_killed_at_any_step_leaves_the_year_whole_and_only_whole_backup
         assert (state["audit"], state["imports"]) == (old["audit"], old["imports"]), when  # a backup changes no fact
         after = r["after_next_open"]
         assert "next_open_error" not in r, (when, r.get("next_open_error"))
+        assert r["next_open_notices"] == [], (when, r["next_open_notices"])  # nothing to tell: no false alarm
         assert_sound(after, f"{when}, then opened")
         assert leftovers(after) == [], f"{when}, then opened: {leftovers(after)}"
         assert len([b for b in after["backups"]]) <= 10, when
@@ -118,6 +119,7 @@ def old_or_new(reports: list[dict], rows: int) -> list[str]:
         assert facts in ((old["audit"], old["imports"]), (new["audit"], new["imports"])), f"{when}: a third state {facts}"
         outcomes.append("old" if facts == (old["audit"], old["imports"]) else "new")
         assert "next_open_error" not in r, (when, r.get("next_open_error"))
+        assert r["next_open_notices"] == [], (when, r["next_open_notices"])  # nothing to tell: no false alarm
         after = r["after_next_open"]
         assert_sound(after, f"{when}, then opened")
         assert (after["audit"], after["imports"]) == facts, f"{when}: the next open changed the facts"
