@@ -231,6 +231,12 @@ def test_a_correction_still_wrong_stays_a_problem_and_a_withdrawn_one_needs_no_c
     (row,) = model.rows
     assert row.message.code == "excel.id_length" and model.data(model.index(0, 3)) == "12345"
     assert not choice.recheck_button.isEnabled() and choice.partial_button.isEnabled()  # checked as corrected
+    # by keyboard: the row chosen by its first cell, F2 opens the row's value cell
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(0, 0)).center())
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and view.currentIndex() == model.index(0, 3) and editor.text() == "12345"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
     type_into_cell(qtbot, view, model.index(0, 3), wrong_check_digit(2))  # the file's value again: no correction
     assert model.corrections == {} and choice.recheck_button.isEnabled()
     qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)

@@ -10,7 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout,
+                               QWidget)
 
 from core.xlsx_partial import Correction, correction_for
 from core.xlsx_problems import ProblemRow
@@ -121,6 +122,22 @@ class ProblemsModel(ListModel):
         self.dataChanged.emit(index, index)
         self.corrected.emit()
         return True
+
+
+class ProblemsView(QTableView):
+    """The problem table: F2 or a double-click anywhere on a row opens the row's value cell (the only
+    one that can be typed in), so the keyboard reaches it from whichever cell is current."""
+
+    def edit(self, index, trigger=None, event=None):  # Qt's edit(index) and its protected overload in one
+        if trigger is None:
+            return super().edit(index)
+        if (index.isValid() and index.column() != VALUE_COLUMN and trigger in (
+                QAbstractItemView.EditTrigger.DoubleClicked, QAbstractItemView.EditTrigger.EditKeyPressed)):
+            value = index.siblingAtColumn(VALUE_COLUMN)
+            if self.model().flags(value) & Qt.ItemFlag.ItemIsEditable:
+                self.setCurrentIndex(value)
+                index = value
+        return super().edit(index, trigger, event)
 
 
 class RowsChoice(QGroupBox):

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox, QPushButton, QStackedWidget,
-                               QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.messages import render
 from core.people import file_sha256
@@ -34,7 +34,7 @@ from core.xlsx_partial import (Correction, LeftOutRow, LeftOutSheet, corrected, 
                                partial_refusal, rows_left_out, write_left_out)
 from core.xlsx_problems import ProblemRow, problem_rows, write_problem_list
 from core.xlsx_read import SheetLayout, import_spec, read_workbook
-from ui.excel_fix import ProblemsModel, RowsChoice
+from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
 from ui.models import local_time, problems_text
 from ui.worker import Job, Worker, progress_dialog
@@ -367,7 +367,7 @@ class ImportDialog(QDialog):
         top.addWidget(notes_box, 4)
         problems_box = QGroupBox(self.tr("问题（点击表头排序）"))
         self.problems_model = ProblemsModel(self)
-        self.problems_view = QTableView()
+        self.problems_view = ProblemsView()
         self.problems_view.setModel(self.problems_model)  # file order until a header is clicked
         self.problems_view.setSortingEnabled(True)
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
