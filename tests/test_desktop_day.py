@@ -2,13 +2,14 @@
 文件→打开, add a unit with the 添加 button, walk it clause by clause with 下一条 (entering a base and a
 trip by keyboard, typing Chinese through the input method, ticking every piece of evidence with the
 mouse), import its roster through the wizard, make a signing key, export its signed score sheet,
-close the year and reopen it from the recent-files list: everything is still there, and the window
+print it with Ctrl+P to a PDF printer, close the year and reopen it from the recent-files list: everything is still there, and the window
 is back at the unit and clause the day ended on. A screenshot of each step goes to
 artifacts/screenshots/day/ (run it under Xvfb with QT_QPA_PLATFORM=xcb for a real X server)."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -260,7 +261,17 @@ def test_an_assessors_day(qtbot, window, profile, tmp_path):
     assert check.intact and check.signatures[0].signer == "王考核"
     step(window, 42, "locked")
 
-    # 6. close the year and reopen it from the start page's recent list
+    # 6. print the sheet (Ctrl+P, Qt's print dialog, a PDF printer): the same pages as the signed PDF
+    from tests.test_desktop_printing import pages_of, print_through_the_menu
+    printed = tmp_path / "打印的评分表.pdf"
+    window.activateWindow()  # offscreen Qt leaves no window active after the export dialog closed
+    qtbot.waitUntil(window.isActiveWindow)
+    chooser = print_through_the_menu(qtbot, window, "sheet", printed, shortcut=True, shot="day/43-print-dialog")
+    assert chooser.pages_sent == pages_of(sheet) == pages_of(printed)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", "-f", "1", "-l", "1", str(printed),
+                    str(DAY / "44-printed-page-1")], check=True)
+
+    # 7. close the year and reopen it from the start page's recent list
     action(window, "关闭年度").trigger()
     qtbot.waitUntil(lambda: window.session is None)
     step(window, 50, "closed")
