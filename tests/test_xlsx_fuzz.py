@@ -30,7 +30,7 @@ from tests.xlsx_fuzz import all_cases
 
 CHILD = Path(__file__).resolve().parent / "xlsx_fuzz_child.py"
 CEILING = 1536 << 20  # each child's address space
-CASE_SECONDS = 30  # longer than this is a hang
+CASE_SECONDS = 90  # longer than this is a hang (the slowest bomb takes 7 s alone, 20 s on a busy machine)
 CHILDREN = 2
 
 # Words that may stand in a Chinese sentence: the file types a user is told to save as, and the
