@@ -1,9 +1,10 @@
 """No output carries a full ID number unless asked: ID numbers written every way people write them (plain,
 full-width digits, spaces or hyphens or no-break spaces inside, a wrong check digit, a lower-case x,
 inside a sentence, one digit too many, as a number cell) are put into every column of every import
-kind; the workbooks are checked, the problem lists written (.xlsx and .csv), the rows the check
-accepts imported into a real year file through the command line, and then every output is searched:
-the command line's words (check, import, match, platform), the annex forms 1–6, the year's summary,
+kind; the workbooks are checked, the problem lists written (.xlsx and .csv), the good rows imported
+alone with the others saved for the unit (--skip-bad-rows --left-out), the rows the check accepts
+imported into a real year file through the command line, and then every output is searched: the
+command line's words (check, import, match, platform), the annex forms 1–6, the year's summary,
 and the PDF record, score sheet and summary read back with pdftotext. No number may appear whole."""
 
 from __future__ import annotations
@@ -123,6 +124,13 @@ def test_ids_in_every_column_of_every_kind_never_reach_an_output_whole(tmp_path)
         code, outputs[f"import-xlsx {kind} (refused)"] = in_process(
             "import-xlsx", kind, str(workbook), "--dataset", str(year), "--yes", *unit)
         assert code == 2
+        partial_year = tmp_path / f"{kind}-部分导入.wjkh"
+        shutil.copyfile(year, partial_year)  # the good rows alone, the others saved for the unit
+        left_out = tmp_path / f"{kind}-未导入的行.xlsx"
+        code, said = in_process("import-xlsx", kind, str(workbook), "--dataset", str(partial_year), "--yes",
+                                "--skip-bad-rows", "--left-out", str(left_out), *unit)
+        assert code == 3, said
+        outputs[f"import-xlsx --skip-bad-rows {kind}"] = said + xlsx_text(left_out)
         read = read_workbook(workbook, kind)
         checked = check_read(read, RULES)
         rows = problem_rows(checked, read)
