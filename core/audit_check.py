@@ -207,10 +207,17 @@ class Namer:
         return _word(f"audit.field.{table}.{name}")
 
 
-def shown(value: Any) -> Any:
+# Yes/no columns (CHECK … IN (0, 1)): shown as 是 / 否.
+FLAGS = frozenset({("units", "new_member"), ("units", "facts_final"), ("evidence_ticks", "seen"),
+                   ("negatives", "major_incident")})
+
+
+def shown(value: Any, table: str = "", name: str = "") -> Any:
     """A stored value as a message shows it."""
     if value is None:
         return _word("audit.value.empty")
+    if (table, name) in FLAGS and value in (0, 1):
+        return _word("audit.value.yes" if value else "audit.value.no")
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
@@ -360,7 +367,8 @@ def check_chain_tail(conn: sqlite3.Connection, source: str) -> tuple[int, str, l
 
 
 def full_check(conn: sqlite3.Connection, reference: Reference, namer: Namer, source: str,
-               progress: Callable[[int, int], bool] | None = None) -> Report:
+               progress: Callable[[int, int], bool] | None = None,
+               as_imported: PeopleAsImported | None = None) -> Report:
     """Every check: the chain row by row, the schema, the replay of every audited table against the
     live one, every import's people and every blob against the hashes the trail recorded. `progress`
     (done, total) may return False to stop early (the report then holds what was found so far)."""
@@ -386,7 +394,7 @@ def full_check(conn: sqlite3.Connection, reference: Reference, namer: Namer, sou
     namer.unit_names.update({r["id"]: r.get("name") for r in replay.tables.get("units", {}).values()
                              if isinstance(r.get("id"), int)})
     problems += compare(conn, replay, namer, source)
-    problems += check_people(conn, replay, source)
+    problems += check_people(conn, replay, source, as_imported)
     return Report(count, previous, broken, problems)
 
 
@@ -417,7 +425,8 @@ def compare(conn: sqlite3.Connection, replay: Replay, namer: Namer, source: str)
                 if name in row and name != blob and not _same(value, row[name]):
                     problems.append(_problem(source, table, rid, name, _word(
                         "audit.changed", record=namer.record(table, {**row, **want}),
-                        field=namer.field(table, name), live=shown(row[name]), expected=shown(value))))
+                        field=namer.field(table, name), live=shown(row[name], table, name),
+                        expected=shown(value, table, name))))
         for rid, want in expected.items():
             if rid not in live:
                 problems.append(_problem(source, table, rid, "", _word("audit.removed", record=namer.record(table, want))))
@@ -433,8 +442,53 @@ def compare(conn: sqlite3.Connection, replay: Replay, namer: Namer, source: str)
     return problems
 
 
-def check_people(conn: sqlite3.Connection, replay: Replay, source: str) -> list[Problem]:
-    """Each import's rows against the content hash its audit row recorded; rows of no import."""
+PeopleAsImported = Callable[[int, str, str], "list[dict[str, Any]] | None"]
+
+
+def _person(row: Mapping[str, Any]) -> Msg:
+    from core.identifiers import mask_id_number
+    name = row.get("name") or row.get("unit_name") or ""
+    if row.get("id_number"):
+        name = f"{name}，{mask_id_number(str(row['id_number']))}"
+    return _word("audit.person", sheet=row.get("sheet", ""), row=row.get("sheet_row") or "", name=name)
+
+
+def people_differences(conn: sqlite3.Connection, table: str, import_id: int, file_name: str,
+                       imported: list[dict[str, Any]], source: str) -> list[Problem]:
+    """The people of one import against its rows as imported (from a backup whose copy still has
+    the recorded content hash): each person changed, added or removed, named."""
+    columns = _content_columns(conn, table)
+    cursor = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
+    live = {row[0]: dict(zip(columns, row)) for row in cursor}
+    then = {row["id"]: row for row in imported}
+    problems = []
+    for rid, row in live.items():
+        before = then.get(rid)
+        if before is None:
+            problems.append(_problem(source, table, str(rid), "", _word("audit.person_added", file=file_name,
+                                                                        person=_person(row))))
+            continue
+        for name in columns:
+            if not _same(before.get(name), row[name]) and (before.get(name) is not None or row[name] is not None):
+                shown_live, shown_then = row[name], before.get(name)
+                if name == "id_number":
+                    from core.identifiers import mask_id_number
+                    shown_live, shown_then = mask_id_number(str(shown_live)), mask_id_number(str(shown_then))
+                problems.append(_problem(source, table, str(rid), name, _word(
+                    "audit.person_changed", file=file_name, person=_person(before), field=_word(f"audit.field.{table}.{name}"),
+                    live=shown(shown_live), expected=shown(shown_then))))
+    for rid, row in then.items():
+        if rid not in live:
+            problems.append(_problem(source, table, str(rid), "", _word("audit.person_removed", file=file_name,
+                                                                        person=_person(row))))
+    return problems
+
+
+def check_people(conn: sqlite3.Connection, replay: Replay, source: str,
+                 as_imported: PeopleAsImported | None = None) -> list[Problem]:
+    """Each import's rows against the content hash its audit row recorded; rows of no import.
+    `as_imported(import id, table, hash)` may give an import's rows as imported (from a backup), to
+    name each person changed."""
     problems = []
     for import_id, kind, file_name, rows in conn.execute("SELECT id, kind, file_name, rows FROM imports ORDER BY id"):
         table = KIND_TABLE.get(kind)
@@ -447,6 +501,11 @@ def check_people(conn: sqlite3.Connection, replay: Replay, source: str) -> list[
                                          _word("audit.people_unproved", file=file_name)))
             continue
         if content_sha256(conn, table, "import_id = ?", (import_id,)) != recorded:
+            imported = as_imported(import_id, table, recorded) if as_imported is not None else None
+            named = people_differences(conn, table, import_id, file_name, imported, source) if imported else []
+            if named:
+                problems += named
+                continue
             count = conn.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", (import_id,)).fetchone()[0]
             problems.append(_problem(source, table, str(import_id), "", _word(
                 "audit.people_changed", file=file_name, rows=rows, found=count)))

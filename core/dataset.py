@@ -988,7 +988,7 @@ class Dataset:
         anchors given (by default the newest backup's)."""
         from core.audit_check import check_anchor, full_check
         report = full_check(self._conn, reference_schema(self.schema_version), self._namer(), self.path.name,
-                            progress)
+                            progress, self._people_as_imported)
         for anchor in (self.newest_anchors() if anchors is None else anchors):
             result = check_anchor(self._conn, anchor, self.path.name)
             if result.problem is not None and anchor.trail is not None:
@@ -997,6 +997,26 @@ class Dataset:
             if result.problem is not None:
                 report.problems.append(result.problem)
         return report
+
+    def _people_as_imported(self, import_id: int, table: str, recorded: str) -> list[dict[str, Any]] | None:
+        """An import's rows as imported, from the newest backup whose copy of them still has the content
+        hash the trail recorded (to name each person changed outside the program); None if none has."""
+        from core.audit_check import content_sha256
+        for info in backup.list_backups(self.path):
+            try:
+                conn = sqlite3.connect(ro_uri(info.path), uri=True, isolation_level=None)
+            except sqlite3.Error:
+                continue
+            try:
+                if content_sha256(conn, table, "import_id = ?", (import_id,)) == recorded:
+                    cursor = conn.execute(f"SELECT * FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
+                    names = [d[0] for d in cursor.description]
+                    return [dict(zip(names, row)) for row in cursor]
+            except sqlite3.Error:
+                continue
+            finally:
+                conn.close()
+        return None
 
     def _first_difference(self, other: Path, upto: int) -> int | None:
         from core.audit_check import first_difference

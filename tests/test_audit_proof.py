@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core import backup
 from core.dataset import Dataset, DatasetError
 from core.messages import render
 from tests.audit_tampers import ISSUE_TAMPERS, TAMPERS, build_year, copy_year
@@ -141,3 +142,16 @@ def test_the_desktop_backs_up_the_last_edits_when_it_closes_a_year(copy):
     with Dataset.open(copy, backups=False) as ds:
         assert [p.location for p in ds.audit_problems] == ["units"]
         assert "运营单位在程序外被改动" in render(ds.audit_problems[0].message)
+
+
+def test_a_person_changed_is_named_from_the_backup_that_still_has_the_import(copy):
+    TAMPERS["person_changed"].apply(copy)
+    problems, _ = found(copy)
+    (text,) = [render(p.message) for p in problems]
+    assert text.startswith("导入的名单“附件2花名册.xlsx”中“花名册”第 3 行（") and "的“月数”在程序外被改为 12（导入时为 " in text
+    assert "********" in text  # the ID number masked
+    for info in backup.list_backups(copy):  # without a backup: the import named, with its row counts
+        info.path.unlink()
+    problems, _ = found(copy)
+    assert [render(p.message) for p in problems] == [
+        "导入的名单“附件2花名册.xlsx”在程序外被改动：导入时 5 行，人员内容与审计记录的校验值不符（现有 5 行）。"]
