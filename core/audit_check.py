@@ -243,11 +243,13 @@ class Replay:
             new = None if new_value is None else json.loads(new_value)
         except ValueError:  # a row written outside the program; the chain names it
             new = None
-        if action == "attest":
+        if action == "attest":  # what a migration recorded as it found it (core/dataset.py, schema 6)
             if table == "imports":
                 self.contents[record_id] = new
             elif record_id == LEGACY:
                 self.legacy[table] = new
+            elif records is not None and isinstance(new, dict):
+                self._insert(table, record_id, new)
             return
         if records is None:
             return

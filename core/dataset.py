@@ -483,8 +483,9 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
 
 def _migrate_5_to_6(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any, str]]:
     """No change of tables: the trail learns the content hash of the people each import wrote (and of
-    rows written before imports were recorded), which imports now record themselves, so that from
-    here on the file's people can be proved from the trail (core/audit_check.py)."""
+    rows written before imports were recorded), which imports now record themselves, and the clause
+    notes an older desktop wrote unaudited, so that from here on the file can be proved from the
+    trail (core/audit_check.py)."""
     from core.audit_check import KIND_TABLE, LEGACY, PEOPLE_TABLES, content_sha256
     attested: list[tuple[str, str, str | None, Any, Any, str]] = [
         ("attest", "imports", None, None, content_sha256(conn, KIND_TABLE[kind], "import_id = ?", (import_id,)),
@@ -493,6 +494,12 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     for table in PEOPLE_TABLES:
         if conn.execute(f"SELECT 1 FROM {table} WHERE import_id IS NULL LIMIT 1").fetchone():
             attested.append(("attest", table, None, None, content_sha256(conn, table, "import_id IS NULL"), LEGACY))
+    # The desktop of schema 3 wrote its first clause notes without an audit row: recorded as they are.
+    audited = {r[0] for r in conn.execute("SELECT record_id FROM audit WHERE table_name = 'clause_notes'")}
+    for unit_id, clause_id, note in conn.execute("SELECT unit_id, clause_id, note FROM clause_notes ORDER BY rowid"):
+        if f"{unit_id}/{clause_id}" not in audited:
+            attested.append(("attest", "clause_notes", None, None,
+                             {"unit_id": unit_id, "clause_id": clause_id, "note": note}, f"{unit_id}/{clause_id}"))
     return attested
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -208,10 +207,6 @@ class Tamper:
     caught_before: bool = False  # the old chain check caught it
 
 
-def _first_unit_with(column: str) -> str:
-    return f"(SELECT unit_id FROM negatives WHERE {column} > 0 ORDER BY unit_id LIMIT 1)"
-
-
 TAMPERS: dict[str, Tamper] = {
     # the eleven the trail accepted
     "insured_workers": Tamper(lambda p: execute(p, "UPDATE units SET insured_workers = 99999 WHERE id = 1"),
@@ -259,7 +254,3 @@ TAMPERS: dict[str, Tamper] = {
 }
 ISSUE_TAMPERS = [name for name, t in TAMPERS.items() if t.since == "issue"]
 assert len(ISSUE_TAMPERS) == 16
-
-
-def summary_json(found: list) -> str:
-    return json.dumps([(p.location, p.field) for p in found], ensure_ascii=False)

@@ -124,3 +124,22 @@ def test_a_schema_5_file_s_people_are_attested_when_it_opens_and_proved_from_the
     with Dataset.open(path, read_only=True) as ds:
         assert [render(p.message) for p in ds.check_audit().problems] == [
             "导入的名单“花名册.xlsx”在程序外被改动：导入时 2 行，人员内容与审计记录的校验值不符（现有 2 行）。"]
+
+
+def test_a_schema_3_file_s_unaudited_notes_are_attested_when_it_opens(tmp_path):
+    import sqlite3
+
+    from core.dataset import CLAUSE_NOTES_SQL, Dataset, create_file
+    from tests.builders import RULES
+    from tests.dataset_support import rich_year
+    path = tmp_path / "v3.sqlite"
+    assert create_file(path, RULES, "张三", year=rich_year(2), schema_version=3) == []
+    conn = sqlite3.connect(path, isolation_level=None)  # what the desktop's first note did to a schema 3 file
+    conn.execute(CLAUSE_NOTES_SQL)
+    conn.execute("INSERT INTO clause_notes VALUES ((SELECT min(id) FROM units), '2.1', '花名册待补盖章')")
+    conn.close()
+    with Dataset.open(path, backups=False) as ds:
+        proved(ds)
+        uid = ds.unit_ids()[0]
+        assert ds.set_clause_note(1, uid, "2.1", "已补盖章").ok
+        proved(ds)

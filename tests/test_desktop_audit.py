@@ -5,7 +5,6 @@ when taken); 文件 → 核对数据文件… runs the full proof in the backgro
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
