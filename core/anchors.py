@@ -65,6 +65,11 @@ def _of_sheet(path: Path) -> Against:
     return Against(Anchor(seq, digest, Msg.of("audit.source.sheet", file=path.name, time=when)))
 
 
+def keyword_anchor(data: bytes) -> tuple[int, str] | None:
+    """The audit head (row, hash) a PDF of the program carries in its keywords, or None."""
+    return _keyword_anchor(data)
+
+
 def _keyword_anchor(data: bytes) -> tuple[int, str] | None:
     from pyhanko.pdf_utils.reader import PdfFileReader
     try:

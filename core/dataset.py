@@ -1005,6 +1005,16 @@ class Dataset:
                 report.problems.append(result.problem)
         return report
 
+    def anchor_verdict(self, seq: int, digest: str) -> tuple[bool, Msg]:
+        """Does the trail still hold row `seq` with hash `digest` (the head a document was made at)?
+        (yes or no, the sentence saying so)."""
+        from core.audit_check import Anchor, check_anchor
+        source = Msg.of("audit.source.this_document")
+        result = check_anchor(self._conn, Anchor(seq, digest, source), self.path.name)
+        if result.problem is not None:
+            return False, result.problem.message
+        return True, Msg.of("audit.document_ok" if result.later else "audit.document_same", seq=seq, later=result.later)
+
     def _people_as_imported(self, import_id: int, table: str, recorded: str) -> list[dict[str, Any]] | None:
         """An import's rows as imported, from the newest backup whose copy of them still has the content
         hash the trail recorded (to name each person changed outside the program); None if none has."""

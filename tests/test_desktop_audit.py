@@ -107,3 +107,36 @@ def test_the_full_check_of_a_good_year_says_it_is_proved(window, qtbot, year, tm
     check_answered(state)
     assert "能证明文件中的每项数据" in seen["text"] and "与备份" in seen["more"]
     assert window.audit_actions.last_report.ok
+
+
+def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_head(window, qtbot, tmp_path,
+                                                                                   monkeypatch):
+    from core.signing import create_key
+    from tests.test_desktop_pdf import drop
+    from tests.test_pdf import UNIT, demo_dataset, run
+    from ui.pdf_dialogs import VerifyDialog
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    path = demo_dataset(tmp_path)
+    key = tmp_path / "张三.p12"
+    create_key(key, "张三", "密码-2022")
+    sheet = tmp_path / "sheet.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(sheet), "--sign", str(key),
+               env={"LEYE_SIGN_PASSWORD": "密码-2022", "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert done.returncode == 0, done.stderr
+    assert window.open_dataset(path)
+    seen = {}
+
+    def look(dialog: VerifyDialog) -> None:
+        assert drop(dialog, [sheet]) and dialog.worker.wait(60)
+        seen["trail"] = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), "trail")]
+        shot_over(window, dialog, "verify-dialog-audit-head")
+        dialog.accept()
+
+    state = answer_modal(VerifyDialog, look, timeout=90)
+    window.pdf_actions.verify()
+    check_answered(state)
+    (text,) = seen["trail"]
+    assert text.startswith("与该文件生成时一致：审计记录第 ") and "的校验值相同，此后又有" in text
+    with Dataset.open(path, read_only=True) as ds:  # the verdict for a head the trail does not hold
+        holds, msg = ds.anchor_verdict(ds.audit_head()[0] + 5, "0" * 64)
+    assert not holds and msg.code == "audit.anchor_cut"

@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
+from core.messages import render
+
 # The dialogs are imported when first used: they bring reportlab and pyHanko, which would slow the
 # program's start.
 RECORD, SHEET, SUMMARY, ALL_SHEETS = "record", "sheet", "summary", "all_sheets"
@@ -82,7 +84,12 @@ class PdfActions(QObject):
     def verify(self) -> None:
         from ui.pdf_dialogs import VerifyDialog, known_fingerprints
         session = self.window.session
-        VerifyDialog(known_fingerprints(session), session.ds.path.name if session else None, self.window).exec()
+
+        def trail(seq: int, digest: str) -> tuple[bool, str]:
+            holds, msg = session.ds.anchor_verdict(seq, digest)
+            return holds, render(msg)
+        VerifyDialog(known_fingerprints(session), session.ds.path.name if session else None, self.window,
+                     trail=trail if session else None).exec()
 
     def keys(self) -> None:
         from ui.pdf_dialogs import KeysDialog

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from core.anchors import keyword_anchor
 from core.assessment import DONE
 from core.cli_pdf import quiet_libraries
 from core.dataset import normal_fingerprint
@@ -710,7 +711,7 @@ def verify_job(job: Job, paths: list[Path], known: frozenset[str] | None) -> int
             job.produce((path, Verification(path.name, (), (
                 Problem(path.name, "", "", Msg.of("cli.file_not_found", path=str(path))),))))
             continue
-        job.produce((path, verify_pdf(data, name=path.name, known=check, trusted=trusted)))
+        job.produce((path, verify_pdf(data, name=path.name, known=check, trusted=trusted), keyword_anchor(data)))
     return len(paths)
 
 
@@ -720,12 +721,15 @@ def pdf_paths(urls: list[QUrl]) -> list[Path]:
 
 class VerifyDialog(QDialog):
     """Drop signed PDFs here (or choose them): for each, 完好 or 已被修改, the signer, the signing time,
-    the certificate's fingerprint, and whether the open year knows the certificate."""
+    the certificate's fingerprint, whether the open year knows the certificate, and whether the open
+    year's audit trail still holds the head the document was made at (`trail(row, hash)` answers)."""
 
-    def __init__(self, known: frozenset[str] | None = None, dataset: str | None = None, parent: QWidget | None = None):
+    def __init__(self, known: frozenset[str] | None = None, dataset: str | None = None, parent: QWidget | None = None,
+                 trail: Callable[[int, str], tuple[bool, str]] | None = None):
         super().__init__(parent)
         self.known = known
         self.dataset = dataset
+        self.trail = trail
         self.results: dict[Path, Verification] = {}
         self.worker: Worker | None = None
         self.setWindowTitle(self.tr("校验 PDF 签名"))
@@ -803,7 +807,7 @@ class VerifyDialog(QDialog):
         self.worker.start()
         return self.worker
 
-    def show_result(self, path: Path, v: Verification) -> None:
+    def show_result(self, path: Path, v: Verification, anchor: tuple[int, str] | None = None) -> None:
         self.results[path] = v
         card = QFrame()
         card.setFrameShape(QFrame.Shape.StyledPanel)
@@ -874,6 +878,12 @@ class VerifyDialog(QDialog):
             if not s.trusted:
                 trust.setStyleSheet(f"color: {WARN};")
             form.addRow(self.tr("签名人身份"), trust)
+            if n == len(v.signatures) and anchor is not None and self.trail is not None and v.intact:
+                holds, text = self.trail(*anchor)  # the head the sheet was made at, inside its signed bytes
+                row = self._wrapped(text)
+                row.setStyleSheet(f"color: {GOOD if holds else BAD};")
+                row.setObjectName("trail")
+                form.addRow(self.tr("审计记录"), row)
             card_layout.addLayout(form)
             if s.intact and not s.trusted and s.fingerprint:
                 button = QPushButton(self.tr("信任此签名人的证书…"))
