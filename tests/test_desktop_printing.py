@@ -366,5 +366,6 @@ def test_printing_from_the_preview_and_cancelling_a_long_print(qtbot, demo, tmp_
     check_answered(state)
     check_answered(seen["print"])
     assert "cancelled_at" in seen and seen["chooser"].pages_sent is None
+    assert seen["chooser"].print_button.isEnabled()  # ready to print again
     sent = int(re.search(r"已发送 (\d+) 页", seen["chooser"].status.text())[1])
     assert seen["cancelled_at"] <= sent < 2 * len(demo.session.unit_ids)

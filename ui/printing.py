@@ -416,7 +416,7 @@ class PrintDocumentsDialog(QDialog):
         self.pages_sent = None
         self.worker = Worker(prepare_job, self.session, self.wanted(), preview, parent=self)
         self.worker.done.connect(lambda result: self._prepared(result, preview))
-        self.worker.cancelled.connect(lambda _: self.show_status(self.tr("已取消。"), NEUTRAL))
+        self.worker.cancelled.connect(lambda _: self._cancelled(self.tr("已取消，未打印。")))
         self.worker.failed.connect(self._failed)
         self.progress = progress_dialog(self, self.tr("正在准备打印…"), self.worker)
         self._busy(True)
@@ -427,6 +427,10 @@ class PrintDocumentsDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         self.print_button.setEnabled(not busy)
         self.preview_button.setEnabled(not busy and self.kind() != ALL_SHEETS)
+
+    def _cancelled(self, text: str) -> None:
+        self._busy(False)
+        self.show_status(text, NEUTRAL)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
@@ -487,8 +491,8 @@ class PrintDocumentsDialog(QDialog):
     def run_print(self) -> Worker | None:
         self.worker = Worker(print_job, self.printer, self.printables, parent=self)
         self.worker.done.connect(self._printed)
-        self.worker.cancelled.connect(lambda sent: self.show_status(
-            self.tr("已取消打印（已发送 {n} 页，打印机中已有的页面可能仍会打出）。").format(n=sent), NEUTRAL))
+        self.worker.cancelled.connect(lambda sent: self._cancelled(
+            self.tr("已取消打印（已发送 {n} 页，打印机中已有的页面可能仍会打出）。").format(n=sent)))
         self.worker.failed.connect(self._failed)
         self.progress = progress_dialog(self, self.tr("正在打印…"), self.worker)
         self._busy(True)
