@@ -313,14 +313,24 @@ def record_anchor(dataset: Path, copy: Path, now: dt.datetime, restored: str = "
         os.fsync(f.fileno())
 
 
-def anchor_lines(dataset: str | Path) -> list[AnchorLine]:
-    """Every well-formed line of the anchors file, oldest first (a line torn by a crash is skipped)."""
+ANCHORS_TAIL = 64 * 1024  # the newest anchor is read from the file's end: it grows by a line per backup
+
+
+def anchor_lines(dataset: str | Path, tail: int | None = None) -> list[AnchorLine]:
+    """Every well-formed line of the anchors file (or of its last `tail` bytes), oldest first; a line
+    torn by a crash is skipped."""
     try:
-        text = anchors_path(dataset).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        with open(anchors_path(dataset), "rb") as f:
+            if tail is not None:
+                f.seek(max(0, f.seek(0, os.SEEK_END) - tail))
+            data = f.read()
+    except OSError:
         return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if tail is not None and len(data) >= tail:
+        lines = lines[1:]  # the first line may be cut in the middle
     found = []
-    for line in text.splitlines():
+    for line in lines:
         parts = line.split("\t")
         if len(parts) in (4, 5) and parts[1].isdigit() and re.fullmatch(r"[0-9a-f]{64}", parts[2]):
             try:
@@ -334,7 +344,7 @@ def anchor_lines(dataset: str | Path) -> list[AnchorLine]:
 
 def newest_anchor(dataset: str | Path) -> AnchorLine | None:
     """The newest anchor: the anchors file's last line, else the newest backup's own head."""
-    lines = anchor_lines(dataset)
+    lines = anchor_lines(dataset, tail=ANCHORS_TAIL)
     if lines:
         return lines[-1]
     for info in list_backups(dataset):

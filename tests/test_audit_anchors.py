@@ -147,3 +147,13 @@ def test_a_backup_of_another_year_or_a_broken_one_cannot_serve(tmp_path):
     assert result.returncode == 2 and "第 5 条" in result.stderr
     result = run("verify-audit", str(path), "--against", str(tmp_path / "nothing.pdf"))
     assert result.returncode == 2
+
+
+def test_the_newest_anchor_is_read_from_the_end_of_a_long_anchors_file(tmp_path):
+    dataset = tmp_path / "y.wjkh"
+    (tmp_path / "y.backups").mkdir()
+    lines = [f"2026-01-01 00:00:00\t{n}\t{'a' * 64}\tb{n}.sqlite\t{{\"units\":\"{'f' * 32}\"}}\n" for n in range(1, 3000)]
+    backup.anchors_path(dataset).write_text("".join(lines) + "2026-01-02 00:00:00\t3000\t", encoding="utf-8")  # torn
+    newest = backup.newest_anchor(dataset)
+    assert (newest.seq, newest.name, newest.facts) == (2999, "b2999.sqlite", {"units": "f" * 32})
+    assert len(backup.anchor_lines(dataset)) == 2999 and len(backup.anchor_lines(dataset, tail=4096)) < 40
