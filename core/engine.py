@@ -100,7 +100,7 @@ def unit_deductions(rules: RuleSet, unit: Unit) -> tuple[DeductionResult, ...]:
         if d.per_case is not None:
             points = d.per_case * count
         else:
-            points = d.once if count >= d.threshold else ZERO
+            points = d.once if d.threshold.passes(count) else ZERO
         results.append(DeductionResult(d.id, count, points, d.text))
     return tuple(results)
 
@@ -114,7 +114,7 @@ def veto_applies(veto: Veto, unit: Unit, total: Fraction) -> bool:
     if veto.condition == "credit_grade":
         return veto.kind in unit.kinds and negative.credit_grades.get(veto.kind) in veto.grades
     if veto.condition == "total_below":
-        return total < veto.threshold
+        return veto.threshold.passes(total)
     raise ValueError(f"unknown veto condition {veto.condition!r}")
 
 

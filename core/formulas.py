@@ -106,6 +106,14 @@ def _verdict(reasons: list[Msg]) -> Msg:
     return Msg.of("verdict.not_counted_because", reasons=reasons) if reasons else Msg.of("verdict.counted")
 
 
+def test_words(test: str) -> Msg:
+    """The comparison of a threshold in the rules' own words (不低于 4, 高于 4 …)."""
+    return Msg.of(f"test.{TEST_NAMES[test]}")
+
+
+TEST_NAMES = {">=": "at_least", ">": "above", "<=": "at_most", "<": "below"}
+
+
 def _label(clause: Clause, item_id: str) -> str:
     for item in clause.evidence + clause.record_evidence:
         if item.id == item_id:
@@ -165,9 +173,10 @@ def trip_reasons(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
     reasons = []
     if rules.reading("trip_in_period") and not rules.in_period(trip.date):
         reasons.append(Msg.of("trips.out_of_period"))
-    if trip.enterprises < clause.params["min_enterprises"]:
+    enough = clause.thresholds["min_enterprises"]
+    if not enough.passes(trip.enterprises):
         reasons.append(Msg.of("trips.too_few_enterprises", enterprises=trip.enterprises,
-                              minimum=clause.params["min_enterprises"]))
+                              test=test_words(enough.test), minimum=enough.value))
     for item_id in rules.reading("trip_requires_evidence"):
         if not trip.evidence.get(item_id, False):
             reasons.append(Msg.of("evidence.not_seen", item=_label(clause, item_id)))
@@ -191,9 +200,9 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
         reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
     else:  # the same test as trip_reasons, without building its messages
         in_period = rules.reading("trip_in_period")
-        start, end, minimum = rules.period_start, rules.period_end, p["min_enterprises"]
+        start, end, enough = rules.period_start, rules.period_end, clause.thresholds["min_enterprises"].passes
         required = rules.reading("trip_requires_evidence")
-        reasons = [not ((not in_period or start <= t.date <= end) and t.enterprises >= minimum
+        reasons = [not ((not in_period or start <= t.date <= end) and enough(t.enterprises)
                         and all(t.evidence.get(i, False) for i in required)) for t in unit.trips]
     deductions = [min(poor_count(t, poor) * per_poor, trip_cap) for t in unit.trips]
     offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
@@ -376,31 +385,34 @@ class Measure(NamedTuple):
 def people_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
     people = confirmed_people(rules, unit, explain)
     n = people.total
-    minimum = clause.params["min_people"]
+    threshold = clause.thresholds["min_people"]
+    qualifies = threshold.passes(n)
     if not explain:
-        return Measure(n, n >= minimum)
+        return Measure(n, qualifies)
     step = Msg.of("people.total", arrivals=people.arrivals, placements=people.placements, total=n,
-                  minimum=minimum, verdict=Msg.of("verdict.pass" if n >= minimum else "verdict.below"))
-    return Measure(n, n >= minimum, people.facts, people.missing_arrivals + people.missing_placements, (step,))
+                  test=test_words(threshold.test), minimum=threshold.value,
+                  verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
+    return Measure(n, qualifies, people.facts, people.missing_arrivals + people.missing_placements, (step,))
 
 
 def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
     people = confirmed_people(rules, unit, explain)
     n, s = people.total, people.retained
-    minimum = clause.params["min_ratio"]
-    qualifies = n > 0 and s >= minimum * n  # r = s/n ≥ minimum, compared without dividing
+    threshold = clause.thresholds["min_ratio"]
+    qualifies = n > 0 and threshold.passes(Fraction(s, n))
     value = Fraction(s * s, n) if n else ZERO  # v = r × s
     if not explain:
         return Measure(value, qualifies)
     ratio = Fraction(s, n) if n else ZERO
-    step = Msg.of("retention.value", retained=s, total=n, ratio=ratio * 100, minimum=minimum * 100,
+    step = Msg.of("retention.value", retained=s, total=n, ratio=ratio * 100, test=test_words(threshold.test),
+                  minimum=threshold.value * 100,
                   value=value, verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
     missing = people.missing_arrivals + people.missing_placements + people.missing_retained
     return Measure(value, qualifies, people.facts, missing, (step,))
 
 
 def rating_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
-    minimum = clause.params["min_rating"]
+    threshold = clause.thresholds["min_rating"]
     rating = unit.platform_rating
     unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
     if rating is None or unseen:
@@ -409,10 +421,10 @@ def rating_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = T
         missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) if rating is not None else ()
         step = Msg.of("rating.none") if rating is None else Msg.of("rating.unseen", rating=rating)
         return Measure(ZERO, False, (), missing, (rating_source(unit), step))
-    qualifies = rating >= minimum
+    qualifies = threshold.passes(rating)
     if not explain:
         return Measure(rating, qualifies)
-    step = Msg.of("rating.value", rating=rating, minimum=minimum,
+    step = Msg.of("rating.value", rating=rating, test=test_words(threshold.test), minimum=threshold.value,
                   verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
     return Measure(rating, qualifies, (), (), (rating_source(unit), step))
 
@@ -494,17 +506,17 @@ def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True)
     p = clause.params
     unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
     in_period_only = rules.reading("delivery_in_period")
-    start, end, min_stars = rules.period_start, rules.period_end, p["min_stars"]
+    start, end, stars = rules.period_start, rules.period_end, clause.thresholds["min_stars"]
     counted, facts = 0, []
     for d in unit.deliveries:
-        ok = not unseen and d.stars >= min_stars and (not in_period_only or start <= d.date <= end)
+        ok = not unseen and stars.passes(d.stars) and (not in_period_only or start <= d.date <= end)
         counted += ok
         if explain:
             reasons = []
             if in_period_only and not rules.in_period(d.date):
                 reasons.append(Msg.of("deliveries.out_of_period"))
-            if d.stars < min_stars:
-                reasons.append(Msg.of("deliveries.low_stars", minimum=min_stars))
+            if not stars.passes(d.stars):
+                reasons.append(Msg.of("deliveries.low_stars", test=test_words(stars.test), minimum=stars.value))
             if unseen:
                 reasons.append(Msg.of("evidence.not_seen", item=_label(clause, unseen[0])))
             facts.append(Msg.of("deliveries.delivery", date=d.date.isoformat(), enterprise=d.enterprise,
@@ -571,13 +583,14 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
     arrivals = people.arrivals
     unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
     insured = unit.insured_workers if not unseen else 0
+    threshold = clause.thresholds["min_ratio"]
     short: Number = ZERO
     if arrivals == 0:
         points = ZERO
-    elif insured * p["min_ratio"].denominator >= p["min_ratio"].numerator * arrivals:  # ratio ≥ min, no division
+    elif threshold.passes(Fraction(insured, arrivals)):
         points = clause.points
     else:
-        short = (p["min_ratio"] - Fraction(insured, arrivals)) * 100
+        short = (threshold.value - Fraction(insured, arrivals)) * 100
         if rules.reading("insurance_shortfall") == "whole_points":
             short = math.floor(short)
         points = max(ZERO, clause.points - p["per_point_short"] * short)
@@ -590,7 +603,8 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
         steps = [Msg.of("insurance.no_arrivals")]
     else:
         steps = [Msg.of("insurance.steps", insured=insured, arrivals=arrivals,
-                        ratio=Fraction(insured, arrivals) * 100, minimum=p["min_ratio"] * 100, short=short,
+                        ratio=Fraction(insured, arrivals) * 100, test=test_words(threshold.test),
+                        minimum=threshold.value * 100, short=short,
                         per_point=p["per_point_short"], points=points)]
     return _result(clause, rules, unit, insurance, True, points, facts=facts, missing=missing, steps=steps)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from fractions import Fraction
@@ -21,29 +22,36 @@ from core import tomlcache
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "resources" / "rules"
 DEFAULT_RULE_SET = RULES_DIR / "wujiang-2022.toml"
-SUPPORTED_FORMAT = 1
+# Format 2 states every threshold with its comparison. Format 1 files (the rule sets stored in year
+# files made before) are still read: their thresholds take the comparisons the program then applied.
+CURRENT_FORMAT = 2
+SUPPORTED_FORMATS = (1, 2)
+TESTS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+LEGACY_TESTS = {"min_enterprises": ">=", "min_people": ">=", "min_ratio": ">=", "min_stars": ">=",
+                "min_rating": ">=", "deduction": ">=", "total_below": "<", "quota": "<="}
 
-# What each formula needs from its clause: parameter name -> kind. Kinds: "number",
-# "text", "ids" (a list of evidence ids of the same clause), "record_id" (one of its per-record
-# evidence ids). Formulas live in core/formulas.py.
+# What each formula needs from its clause: parameter name -> kind. Kinds: "number", "text",
+# "ids" (a list of evidence ids of the same clause), "record_id" (one of its per-record evidence
+# ids), "threshold" (a number with its comparison, {value = 5, test = ">="}, or a test chosen by a
+# reading). Formulas live in core/formulas.py.
 FORMULA_PARAMS: dict[str, dict[str, str]] = {
     "bases": {"per_item": "number", "bonus_per_item": "number", "bonus_cap": "number"},
-    "trips": {"per_item": "number", "base_trips": "number", "min_enterprises": "number",
+    "trips": {"per_item": "number", "base_trips": "number", "min_enterprises": "threshold",
               "bonus_per_item": "number", "bonus_cap": "number",
               "deduction_per_poor": "number", "deduction_cap_per_trip": "number",
               "poor_verdict": "text", "evaluations_evidence": "record_id"},
     "all_evidence": {},
-    "people_ranked": {"min_people": "number", "top": "number", "step": "number",
+    "people_ranked": {"min_people": "threshold", "top": "number", "step": "number",
                       "floor": "number", "arrivals_evidence": "ids",
                       "placements_evidence": "ids"},
-    "retention_ranked": {"min_ratio": "number", "top": "number", "step": "number",
+    "retention_ranked": {"min_ratio": "threshold", "top": "number", "step": "number",
                          "floor": "number", "retained_evidence": "ids", "retention_months": "number"},
-    "deliveries": {"per_item": "number", "min_stars": "number",
+    "deliveries": {"per_item": "number", "min_stars": "threshold",
                    "bonus_per_item": "number", "bonus_cap": "number"},
-    "rating_ranked": {"min_rating": "number", "top": "number", "step": "number",
+    "rating_ranked": {"min_rating": "threshold", "top": "number", "step": "number",
                       "floor": "number"},
     "assessor_awarded": {"per_ticked_item": "number"},
-    "insurance": {"min_ratio": "number", "per_point_short": "number"},
+    "insurance": {"min_ratio": "threshold", "per_point_short": "number"},
 }
 # Readings each formula consults, with the values it understands (None: any value of that type).
 FORMULA_READINGS: dict[str, dict[str, Any]] = {
@@ -93,10 +101,31 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class ReadingChoice:
+    """One of the values a switchable reading may take, with its Chinese description."""
+    value: str
+    description: str
+    test: str | None = None  # the comparison this choice makes, for a threshold tested by the reading
+
+
+@dataclass(frozen=True)
 class Reading:
     name: str
     value: Any
-    description: str
+    description: str  # of the value in force
+    choices: tuple[ReadingChoice, ...] = ()  # every value a switchable reading may take
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A boundary of the rules with its comparison: a value passes when `value TEST threshold`
+    holds (e.g. people >= 50). `reading` names the reading whose choice set the test, if any."""
+    value: int | Fraction
+    test: str
+    reading: str | None = None
+
+    def passes(self, value: int | Fraction) -> bool:
+        return TESTS[self.test](value, self.value)
 
 
 @dataclass(frozen=True)
@@ -118,7 +147,8 @@ class Clause:
     readings: tuple[str, ...]
     evidence: tuple[EvidenceItem, ...]
     record_evidence: tuple[EvidenceItem, ...]
-    params: Mapping[str, Any]
+    params: Mapping[str, Any]  # a threshold's entry is its value; its comparison is in `thresholds`
+    thresholds: Mapping[str, Threshold] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def evidence_ids(self) -> tuple[str, ...]:
@@ -135,7 +165,7 @@ class Deduction:
     fact: str
     text: str
     per_case: Fraction | None
-    threshold: int | None
+    threshold: Threshold | None
     once: Fraction | None
 
 
@@ -149,7 +179,7 @@ class Veto:
     fact: str | None = None
     kind: str | None = None
     grades: tuple[str, ...] = ()
-    threshold: Fraction | None = None
+    threshold: Threshold | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +198,7 @@ class GradeRules:
     order: tuple[str, ...]
     quota_share: Mapping[str, Fraction]
     readings: tuple[str, ...]
+    quota_test: str = "<="  # a grade holds at most its quota
 
 
 @dataclass(frozen=True)
@@ -191,6 +222,7 @@ class RuleSet:
     readings: Mapping[str, Reading]
     source_text: str = field(repr=False)
     sha256: str
+    format: int = CURRENT_FORMAT
 
     def clause(self, clause_id: str) -> Clause:
         for clause in self.clauses:
@@ -261,6 +293,7 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[tuple[str, str]] = []
+        self.format = CURRENT_FORMAT
 
     def fail(self, path: str, message: str) -> None:
         if (path, message) not in self.problems:  # several lookups may trip on one fault
@@ -300,8 +333,10 @@ class _Checker:
 
     def rule_set(self, data: dict, text: str) -> RuleSet | None:
         fmt = self.get(data, "format", "", "int")
-        if fmt is not None and fmt != SUPPORTED_FORMAT:
-            self.fail("format", f"this program reads rule set format {SUPPORTED_FORMAT}, not {fmt}")
+        if fmt is not None and fmt not in SUPPORTED_FORMATS:
+            self.fail("format", f"this program reads rule set formats {list(SUPPORTED_FORMATS)}, not {fmt}")
+        elif fmt is not None:
+            self.format = fmt
         known_top = {"format", "id", "title", "document", "issued", "year", "period_start",
                      "period_end", "unit_kinds", "base_types", "trip_modes", "evaluation_verdicts",
                      "credit_grades", "sections", "clauses", "negative", "grades", "readings"}
@@ -318,7 +353,7 @@ class _Checker:
             self.fail("period_end", "must not be before period_start")
         unit_kinds = self.get(data, "unit_kinds", "", "names")
         verdicts = self.get(data, "evaluation_verdicts", "", "texts")
-        negative = self.negative(data.get("negative"), unit_kinds or {})
+        negative = self.negative(data.get("negative"), unit_kinds or {}, readings)
         grades = self.grades(data.get("grades"), readings)
         for clause in clauses:
             poor = clause.params.get("poor_verdict")
@@ -349,7 +384,7 @@ class _Checker:
             evaluation_verdicts=tuple(verdicts), credit_grades=tuple(values["credit_grades"]),
             sections=tuple(sections), clauses=tuple(clauses), negative=negative, grades=grades,
             readings=MappingProxyType(readings), source_text=text,
-            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), format=self.format,
         )
 
     def readings(self, table: Any) -> dict[str, Reading]:
@@ -363,11 +398,77 @@ class _Checker:
                 self.fail(path, "expected a table with value and description")
                 continue
             for key in entry:
-                if key not in ("value", "description"):
+                if key not in ("value", "description", "choices"):
                     self.fail(f"{path}.{key}", "unknown key")
-            description = self.get(entry, "description", path, "text")
-            readings[name] = Reading(name, entry["value"], description or "")
+            choices = self.reading_choices(entry, path)
+            chosen = next((c for c in choices if c.value == entry["value"]), None)
+            if choices and chosen is None:
+                self.fail(f"{path}.value", f"must be one of {[c.value for c in choices]}, found {entry['value']!r}")
+            if choices and "description" not in entry:  # a switchable reading is described by its choices
+                description = chosen.description if chosen else ""
+            else:
+                description = self.get(entry, "description", path, "text")
+            readings[name] = Reading(name, entry["value"], description or "", choices)
         return readings
+
+    def reading_choices(self, entry: dict, path: str) -> tuple[ReadingChoice, ...]:
+        """A switchable reading's choices: {name = {description = "…", test = ">"}} (test optional)."""
+        table = self.get(entry, "choices", path, "table", {})
+        choices = []
+        for value, choice in (table or {}).items():
+            here = f"{path}.choices.{value}"
+            for key in choice if isinstance(choice, dict) else ():
+                if key not in ("description", "test"):
+                    self.fail(f"{here}.{key}", "unknown key")
+            description = self.get(choice, "description", here, "text")
+            test = self.get(choice, "test", here, "text", None)
+            if test is not None and test not in TESTS:
+                self.fail(f"{here}.test", f"must be one of {list(TESTS)}, found {test!r}")
+            if description:
+                choices.append(ReadingChoice(value, description, test))
+        return tuple(choices)
+
+    def threshold(self, table: Any, key: str, path: str, readings: dict[str, Reading], legacy: str,
+                  tests: tuple[str, ...] = tuple(TESTS)) -> Threshold | None:
+        """A threshold: {value = N, test = ">="} or {value = N, test_by_reading = "name"} (the reading's
+        chosen value gives the test). Format 1 states only the number; it gets `legacy`."""
+        here = f"{path}.{key}"
+        if self.format == 1:
+            value = self.get(table, key, path, "number")
+            return None if value is None else Threshold(value, legacy)
+        raw = table.get(key) if isinstance(table, dict) else None
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            self.fail(here, f"a threshold needs its comparison: {{ value = {raw}, test = \">=\" }} "
+                            f"(test: one of {', '.join(tests)})")
+            return None
+        entry = self.get(table, key, path, "table")
+        if entry is None:
+            return None
+        for name in entry:
+            if name not in ("value", "test", "test_by_reading"):
+                self.fail(f"{here}.{name}", "unknown key")
+        value = self.get(entry, "value", here, "number")
+        test, by = entry.get("test"), entry.get("test_by_reading")
+        if (test is None) == (by is None):
+            self.fail(here, "give exactly one of test or test_by_reading")
+            return None
+        if test is not None:
+            if test not in tests:
+                self.fail(f"{here}.test", f"must be one of {list(tests)}, found {test!r}")
+                return None
+        else:
+            reading = readings.get(by) if isinstance(by, str) else None
+            if reading is None:
+                self.fail(f"{here}.test_by_reading", f"names reading {by!r}, which [readings] does not define")
+                return None
+            if not reading.choices or any(c.test is None for c in reading.choices):
+                self.fail(f"{here}.test_by_reading",
+                          f"every choice of reading {by!r} must give a test, one of {list(tests)}")
+                return None
+            test = next((c.test for c in reading.choices if c.value == reading.value), None)
+            if test not in tests:
+                return None  # an unknown value or test is reported at the reading
+        return None if value is None else Threshold(value, test, by)
 
     def check_reading(self, readings: dict[str, Reading], name: str, accepted: Any, path: str) -> None:
         if name not in readings:
@@ -439,7 +540,8 @@ class _Checker:
             for name in clause_readings or ():
                 if name not in readings:
                     self.fail(f"{path}.readings", f"names reading {name!r}, which [readings] does not define")
-            params = self.params(entry, path, formula, {e.id for e in evidence}, {e.id for e in record_evidence})
+            params, thresholds = self.params(entry, path, formula, {e.id for e in evidence},
+                                             {e.id for e in record_evidence}, readings)
             if formula:
                 for name, accepted in FORMULA_READINGS.get(formula, {}).items():
                     self.check_reading(readings, name, accepted, f"{path}.formula")
@@ -457,17 +559,24 @@ class _Checker:
             values = (clause_id, section, self.get(entry, "title", path, "text"), formula,
                       self.get(entry, "points", path, "number"), self.get(entry, "text", path, "text"))
             if None not in values and params is not None:
+                for threshold in thresholds.values():
+                    if threshold.reading and threshold.reading not in (clause_readings or ()):
+                        self.fail(f"{path}.readings", f"must name reading {threshold.reading!r}, which sets "
+                                                      "a threshold's test (the assessor sees it beside the clause)")
                 clauses.append(Clause(*values, readings=tuple(clause_readings or ()), evidence=evidence,
-                                      record_evidence=record_evidence, params=MappingProxyType(params)))
+                                      record_evidence=record_evidence, params=MappingProxyType(params),
+                                      thresholds=MappingProxyType(thresholds)))
         return clauses
 
     def params(self, entry: Any, path: str, formula: str | None, evidence_ids: set[str],
-               record_evidence_ids: set[str]) -> dict | None:
+               record_evidence_ids: set[str], readings: dict[str, Reading]
+               ) -> tuple[dict | None, dict[str, Threshold]]:
         table = self.get(entry, "params", path, "table", {})
         if table is None or formula is None:
-            return None
+            return None, {}
         spec = FORMULA_PARAMS[formula]
         params: dict[str, Any] = {}
+        thresholds: dict[str, Threshold] = {}
         for key in table:
             if key not in spec:
                 self.fail(f"{path}.params.{key}", f"unknown parameter for formula {formula!r}")
@@ -485,11 +594,16 @@ class _Checker:
                 if item is not None and item not in record_evidence_ids:
                     self.fail(f"{here}.{key}", f"{item!r} is not a record_evidence id of this clause")
                 params[key] = item
+            elif kind == "threshold":
+                threshold = self.threshold(table, key, here, readings, LEGACY_TESTS[key])
+                params[key] = None if threshold is None else threshold.value
+                if threshold is not None:
+                    thresholds[key] = threshold
             else:
                 params[key] = self.get(table, key, here, kind)
-        return params
+        return params, thresholds
 
-    def negative(self, table: Any, unit_kinds: Mapping[str, str]) -> Negative | None:
+    def negative(self, table: Any, unit_kinds: Mapping[str, str], readings: dict[str, Reading]) -> Negative | None:
         path = "negative"
         if not isinstance(table, dict):
             self.fail(path, "missing or not a table")
@@ -502,7 +616,9 @@ class _Checker:
                 self.fail(f"{here}.fact", f"unknown fact {fact!r}; known: {list(NEGATIVE_COUNTS)}")
             per_case = self.get(entry, "per_case", here, "number", None)
             once = self.get(entry, "once", here, "number", None)
-            threshold = self.get(entry, "threshold", here, "int", None)
+            threshold = None
+            if isinstance(entry, dict) and "threshold" in entry:
+                threshold = self.threshold(entry, "threshold", here, readings, LEGACY_TESTS["deduction"])
             if (per_case is None) == (once is None):
                 self.fail(here, "give exactly one of per_case or once")
             if once is not None and threshold is None:
@@ -528,7 +644,7 @@ class _Checker:
                     self.fail(f"{here}.kind", f"unknown unit kind {extra['kind']!r}")
                 extra["grades"] = tuple(self.get(entry, "grades", here, "texts") or ())
             elif condition == "total_below":
-                extra["threshold"] = self.get(entry, "threshold", here, "number")
+                extra["threshold"] = self.threshold(entry, "threshold", here, readings, LEGACY_TESTS["total_below"])
             vetoes.append(Veto(self.get(entry, "id", here, "text"), condition, self.get(entry, "text", here, "text"),
                                self.get(entry, "unqualified", here, "bool"), self.get(entry, "revoked", here, "bool"),
                                **extra))
@@ -559,6 +675,11 @@ class _Checker:
             value = readings.get(name)
             if value is not None and value.value not in order:
                 self.fail(f"readings.{name}.value", f"{value.value!r} is not in grades.order")
+        quota_test = LEGACY_TESTS["quota"]
+        if self.format > 1:  # how the quotas' 不超过 is tested: the allocation knows only "at most"
+            quota_test = self.get(table, "quota_test", path, "text")
+            if quota_test is not None and quota_test != "<=":
+                self.fail(f"{path}.quota_test", f"must be \"<=\" (a grade holds at most its quota), found {quota_test!r}")
         return GradeRules(self.get(table, "text", path, "text") or "", tuple(order),
                           MappingProxyType(quota_share),
-                          tuple(self.get(table, "readings", path, "texts", []) or ()))
+                          tuple(self.get(table, "readings", path, "texts", []) or ()), quota_test or "<=")

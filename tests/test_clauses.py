@@ -467,8 +467,8 @@ def rated(name, rating, ticked=True):
                      evidence=evidence(["3.2"]) if ticked else {})
 
 
-def ratings(*units):
-    result = score(*units)
+def ratings(*units, rules=RULES):
+    result = score(*units, rules=rules)
     return {u.name: clause(result, u.name, "3.2") for u in units}
 
 
@@ -482,13 +482,34 @@ def test_3_2_goes_into_bonus_not_points():
     assert sheet.total == 10
 
 
-def test_3_2_rating_below_4_gets_no_bonus_and_is_not_ranked():
-    results = ratings(rated("甲", "3.99"), rated("乙", "4"), rated("丙", "4.2"))
-    assert_numbers(results["甲"], 0, 0)
-    assert results["甲"].rank is None
-    assert "ranking.not_ranked" in codes(results["甲"])
-    assert (results["丙"].rank, results["丙"].bonus) == (1, 10)
-    assert (results["乙"].rank, results["乙"].bonus) == (2, 9)  # exactly 4 qualifies
+AT_LEAST_4 = rules_with_reading("rating_threshold", '"at_least"')
+
+
+@pytest.mark.parametrize("reading, rating, ranked", [
+    ("above", "3.99", False), ("above", "4", False), ("above", "4.00", False), ("above", "4.01", True),
+    ("at_least", "3.99", False), ("at_least", "4", True), ("at_least", "4.00", True), ("at_least", "4.01", True),
+])
+def test_3_2_boundary_at_4_under_each_reading(reading, rating, ranked):
+    """综合评分4分以下的不享受加分: 以下 includes 4 (the default reading `above`); `at_least` ranks 4 itself."""
+    rules = AT_LEAST_4 if reading == "at_least" else RULES
+    assert rules.reading("rating_threshold") == reading
+    result = ratings(rated("甲", rating), rules=rules)["甲"]
+    assert (result.rank, result.bonus) == ((1, 10) if ranked else (None, 0))
+    rating_step = step(result, "rating.value")
+    assert rating_step.param("test").code == ("test.above" if reading == "above" else "test.at_least")
+    assert rating_step.param("verdict").code == ("verdict.pass" if ranked else "verdict.below")
+
+
+def test_3_2_a_unit_at_exactly_4_among_others_takes_no_place_by_default():
+    units = (rated("甲", "4.5"), rated("乙", "4"), rated("丙", "4.01"), rated("丁", "3.99"), rated("戊", "4.2"))
+    results = ratings(*units)
+    assert {n: (r.rank, r.bonus) for n, r in results.items()} == {
+        "甲": (1, 10), "戊": (2, 9), "丙": (3, 8), "乙": (None, 0), "丁": (None, 0)}
+    assert {r.ranked_among for r in results.values() if r.rank} == {3}
+    assert "ranking.not_ranked" in codes(results["乙"])
+    results = ratings(*units, rules=AT_LEAST_4)  # the colloquial reading: 4 itself is ranked, last
+    assert {n: (r.rank, r.bonus) for n, r in results.items()} == {
+        "甲": (1, 10), "戊": (2, 9), "丙": (3, 8), "乙": (4, 7), "丁": (None, 0)}
 
 
 def test_3_2_ranking_10_9_8_and_floor_0_after_10_ranks():

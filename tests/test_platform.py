@@ -133,7 +133,7 @@ def test_the_explanation_names_the_export_or_says_typed(ds, tmp_path):
     assert {"deliveries.out_of_period", "deliveries.low_stars"} <= codes(unit.clause("3.1"))
     steps = [render(m) for m in unit.clause("3.2").explanation.steps]
     assert steps[:2] == [f"平台综合评分取自用工速递系统导出 用工速递综合评分.xlsx（{at['platform_ratings']} 导入）",
-                         "平台综合评分 4.6（门槛 4）：达到门槛"]
+                         "平台综合评分 4.6（须高于 4）：达到门槛"]
 
 
 def test_a_unit_taking_the_platform_before_any_export_is_imported_scores_nothing_and_says_why(ds):

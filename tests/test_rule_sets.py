@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -143,6 +144,16 @@ def scored(rules: RuleSet, doc: dict[str, Any]) -> YearResult:
 
 # ------------------------------------------------------------------ the oracle (docs/rules-2022.md)
 
+# The oracle's own reading of a threshold's comparison (the engine's is core.rules.Threshold.passes).
+OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+TEST_NAMES = tuple(OPERATORS)
+
+
+def passes(clause, key: str, value) -> bool:
+    threshold = clause.thresholds[key]
+    return OPERATORS[threshold.test](value, clause.params[key])
+
+
 def num(value: Any) -> Fraction:
     return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
 
@@ -192,7 +203,7 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
         def poor(t):
             return t.get("evaluations", []).count(p["poor_verdict"])
-        ok = [t for t in u.get("trips", []) if t["enterprises"] >= p["min_enterprises"]
+        ok = [t for t in u.get("trips", []) if passes(c["1.2"], "min_enterprises", t["enterprises"])
               and (not reading("trip_in_period") or in_period(t["date"]))
               and all(t["evidence"].get(item, False) for item in reading("trip_requires_evidence"))]
         online = sorted((t for t in ok if t["mode"] == "online"), key=lambda t: (poor(t), t["date"]))
@@ -231,7 +242,7 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         # 3.1
         p = c["3.1"].params
         n = sum(1 for d in u.get("deliveries", [])
-                if (not reading("delivery_in_period") or in_period(d["date"])) and d["stars"] >= p["min_stars"]
+                if (not reading("delivery_in_period") or in_period(d["date"])) and passes(c["3.1"], "min_stars", d["stars"])
                 and ticked(u, "3.1", "platform_stats"))
         nets["3.1"] = sum(capped(n, p["per_item"], c["3.1"].points, p["bonus_per_item"], p["bonus_cap"]))
         # 4.1 (no awarded score: the suggestion)
@@ -243,7 +254,7 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         insured = u.get("insured_workers", 0) if ticked(u, "4.2", "insurer_documents") else 0
         if arrivals == 0:
             nets["4.2"] = Fraction(0)
-        elif Fraction(insured, arrivals) >= p["min_ratio"]:
+        elif passes(c["4.2"], "min_ratio", Fraction(insured, arrivals)):
             nets["4.2"] = c["4.2"].points
         else:
             short = (p["min_ratio"] - Fraction(insured, arrivals)) * 100
@@ -254,19 +265,19 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     # ranking clauses
     tie = reading("tie_rule")
     p = c["2.1"].params
-    values = {name: Fraction(n) for name, (_, n, _) in people.items() if n >= p["min_people"]}
+    values = {name: Fraction(n) for name, (_, n, _) in people.items() if passes(c["2.1"], "min_people", n)}
     ranked = rank_points(values, tie, p["top"], p["step"], p["floor"])
     for name in out:
         out[name]["nets"]["2.1"] = ranked.get(name, Fraction(0))
     p = c["2.2"].params
-    values = {name: Fraction(s, n) * s for name, (_, n, s) in people.items() if n and Fraction(s, n) >= p["min_ratio"]}
+    values = {name: Fraction(s, n) * s for name, (_, n, s) in people.items() if n and passes(c["2.2"], "min_ratio", Fraction(s, n))}
     ranked = rank_points(values, tie, p["top"], p["step"], p["floor"])
     for name in out:
         out[name]["nets"]["2.2"] = ranked.get(name, Fraction(0))
     p = c["3.2"].params
     values = {u["name"]: num(u["platform_rating"]) for u in doc["units"]
               if u.get("platform_rating") is not None and ticked(u, "3.2", "platform_stats")
-              and num(u["platform_rating"]) >= p["min_rating"]}
+              and passes(c["3.2"], "min_rating", num(u["platform_rating"]))}
     ranked = rank_points(values, tie, p["top"], p["step"], p["floor"])
     for name in out:
         out[name]["nets"]["3.2"] = ranked.get(name, Fraction(0))
@@ -276,7 +287,7 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         deductions = Fraction(0)
         for d in rules.negative.deductions:
             count = neg.get(d.fact, 0)
-            deductions += d.per_case * count if d.per_case is not None else (d.once if count >= d.threshold else 0)
+            deductions += d.per_case * count if d.per_case is not None else (d.once if OPERATORS[d.threshold.test](count, d.threshold.value) else 0)
         entry = out[u["name"]]
         entry["deductions"] = deductions
         entry["total"] = max(rules.negative.total_floor, sum(entry["nets"].values()) - deductions)
@@ -286,7 +297,7 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "flag": lambda: bool(neg.get(v.fact, False)),
                 "licence_cancelled": lambda: bool(set(neg.get("licences_cancelled", [])) & set(u["kinds"])),
                 "credit_grade": lambda: v.kind in u["kinds"] and neg.get("credit_grades", {}).get(v.kind) in v.grades,
-                "total_below": lambda: entry["total"] < v.threshold,
+                "total_below": lambda: OPERATORS[v.threshold.test](entry["total"], v.threshold.value),
             }[v.condition]()
             if applies and v.unqualified:
                 unqualified = True
@@ -357,11 +368,12 @@ def test_other_rule_set_differs_in_every_number(rules_2022, rules_other):
     assert [s.points for s in rules_2022.sections] != [s.points for s in rules_other.sections]
     for mine, theirs in zip(rules_2022.negative.deductions, rules_other.negative.deductions):
         assert (mine.per_case, mine.threshold, mine.once) != (theirs.per_case, theirs.threshold, theirs.once)
-    assert rules_2022.negative.vetoes[-1].threshold == 60 and rules_other.negative.vetoes[-1].threshold == 50
+    assert rules_2022.negative.vetoes[-1].threshold.value == 60 and rules_other.negative.vetoes[-1].threshold.value == 50
     for grade, share in rules_2022.grades.quota_share.items():
         assert rules_other.grades.quota_share[grade] != share or grade == "B"
     changed = {"base_agreement_must_be_seen", "online_trips_counted", "trip_requires_evidence",
-               "new_member_bases_signed_in_period", "tie_rule", "insurance_shortfall", "quota_rounding"}
+               "new_member_bases_signed_in_period", "tie_rule", "insurance_shortfall", "quota_rounding",
+               "rating_threshold"}
     for name in rules_2022.readings:
         differs = rules_2022.reading(name) != rules_other.reading(name)
         assert differs == (name in changed), name
@@ -420,7 +432,8 @@ OTHER_DEDUCTIONS = {"甲": 7, "乙": 0, "丙": 0, "丁": 0, "戊": 0}  # 1 indiv
 OTHER_STATUS = {"甲": QUALIFIED, "乙": QUALIFIED, "丙": UNQUALIFIED, "丁": QUALIFIED, "戊": QUALIFIED}
 OTHER_GRADES = {"甲": "A", "乙": "B", "戊": "C", "丁": "D", "丙": "E"}  # ceil(0.2 × 5) = 1 of each
 
-TOTALS_2022 = {"甲": 103 + Fraction(197, 75), "乙": 65, "丙": 75, "丁": Fraction(113, 2), "戊": 76}
+# 3.2 under 2022 (rating above 4): 甲, 乙 4.5 → 10, 10; 丙 3.8 and 戊 exactly 4.0 take no place.
+TOTALS_2022 = {"甲": 103 + Fraction(197, 75), "乙": 65, "丙": 75, "丁": Fraction(113, 2), "戊": 68}
 STATUS_2022 = {"甲": QUALIFIED, "乙": QUALIFIED, "丙": UNQUALIFIED, "丁": UNQUALIFIED, "戊": QUALIFIED}
 GRADES_2022 = {"甲": "B", "戊": "C", "乙": "D", "丙": "E", "丁": "E"}  # floor: A 0, B 1, C 1
 
@@ -444,6 +457,9 @@ def test_2022_rule_set_hand_computed(rules_2022):
     assert {u.name: u.total for u in result.units} == TOTALS_2022
     assert {u.name: u.status for u in result.units} == STATUS_2022
     assert {u.name: u.grade for u in result.units} == GRADES_2022
+    rating = {u.name: u.clause("3.2") for u in result.units}
+    assert [(rating[n].net, rating[n].rank) for n in ("甲", "乙", "戊")] == [(10, 1), (10, 1), (0, None)]
+    assert rating["甲"].ranked_among == 2  # 戊 at exactly 4.00 is not among the ranked
     # 甲 4.2 under the continuous reading: 3 − 0.08 × (50 − 3400/75) = 3 − 0.08 × 14/3
     assert result.unit("甲").clause("4.2").net == 3 - Fraction(8, 100) * Fraction(14, 3)
 
@@ -488,6 +504,8 @@ def set_param(text: str, clause_id: str, key: str, value: Any) -> str:
     literal = str(value)
     if key == "points":
         block, count = re.subn(r"(?m)^points = .*$", f"points = {literal}", block)
+    elif f"{key} = {{ value = " in block:  # a threshold: its value changes, its comparison stays
+        block, count = re.subn(rf"(?<=[{{ ]){key} = \{{ value = [^,}}]+", f"{key} = {{ value = {literal}", block)
     else:
         block, count = re.subn(rf"(?<=[{{ ]){key} = [^,}}]+", f"{key} = {literal}", block)
     assert count == 1, (clause_id, key)
@@ -511,6 +529,13 @@ SINGLE_CHANGES = [
     ("3.1 min_stars 5", lambda t: set_param(t, "3.1", "min_stars", 5), "甲", "3.1", 15),
     ("3.1 clause points 25", lambda t: set_param(t, "3.1", "points", 25), "甲", "3.1", 25),
     ("3.2 min rating 4.6", lambda t: set_param(t, "3.2", "min_rating", 4.6), "甲", "3.2", 0),
+    ("3.2 rating at least 4.5 ranks 甲's 4.5", lambda t: set_reading(set_param(t, "3.2", "min_rating", 4.5),
+                                                                     "rating_threshold", '"at_least"'), "甲", "3.2", 10),
+    ("3.2 rating above 4.5 leaves 甲's 4.5 out", lambda t: set_param(t, "3.2", "min_rating", 4.5), "甲", "3.2", 0),
+    ("2.1 at least 60 people ranks 丙's 60", lambda t: set_param(t, "2.1", "min_people", 60), "丙", "2.1", 22),
+    ("2.1 above 60 people leaves 丙's 60 out", lambda t: t.replace('min_people = { value = 50, test = ">=" }',
+                                                                   'min_people = { value = 60, test = ">" }'),
+     "丙", "2.1", 0),
     ("4.1 per ticked item 3", lambda t: set_param(t, "4.1", "per_ticked_item", 3), "甲", "4.1", 10),
     ("4.2 per point 0.5", lambda t: set_param(t, "4.2", "per_point_short", 0.5), "甲", "4.2", Fraction(2, 3)),
 ]
@@ -588,6 +613,10 @@ def edited_rule_sets(draw) -> str:
     for clause_id, key, value in changes:
         text = set_param(text, clause_id, key, fraction_text(value) if isinstance(value, Fraction) else value)
     text = set_reading(text, "tie_rule", draw(st.sampled_from(['"competition"', '"dense"'])))
+    text = set_reading(text, "rating_threshold", draw(st.sampled_from(['"above"', '"at_least"'])))
+    for key in ("min_enterprises", "min_people", "min_stars"):  # any comparison the data may state
+        test = draw(st.sampled_from(TEST_NAMES))
+        text = re.sub(rf'({key} = \{{ value = [^,]+, test = )">="', lambda m: f'{m.group(1)}"{test}"', text)
     text = set_reading(text, "online_trips_counted", str(draw(st.integers(0, 3))))
     text = set_reading(text, "base_agreement_must_be_seen", draw(st.sampled_from(["true", "false"])))
     text = set_reading(text, "new_member_bases_signed_in_period", draw(st.sampled_from(["true", "false"])))
@@ -595,8 +624,10 @@ def edited_rule_sets(draw) -> str:
     text = set_reading(text, "trip_requires_evidence",
                        draw(st.sampled_from(['["filing", "photos"]', '["filing"]', '["photos"]', "[]"])))
     text = text.replace("per_case = 10", f"per_case = {draw(st.integers(0, 12))}")
-    text = text.replace("threshold = 5\nonce = 5", f"threshold = {draw(st.integers(0, 6))}\nonce = 5")
-    text = text.replace("threshold = 60", f"threshold = {draw(st.integers(0, 110))}")
+    text = text.replace('threshold = { value = 5, test = ">=" }',
+                        f'threshold = {{ value = {draw(st.integers(0, 6))}, test = "{draw(st.sampled_from(TEST_NAMES))}" }}')
+    text = text.replace('threshold = { value = 60, test = "<" }',
+                        f'threshold = {{ value = {draw(st.integers(0, 110))}, test = "{draw(st.sampled_from(TEST_NAMES))}" }}')
     return text
 
 

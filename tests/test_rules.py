@@ -135,9 +135,9 @@ def test_numbers_match_the_official_text(rules):
     deductions = {d.id: d for d in rules.negative.deductions}
     assert deductions["collective_dispute"].per_case == 10
     assert deductions["individual_dispute"].per_case == 5
-    assert (deductions["complaints"].threshold, deductions["complaints"].once) == (5, 5)
+    assert (deductions["complaints"].threshold.value, deductions["complaints"].once) == (5, 5)
     vetoes = {v.id: v for v in rules.negative.vetoes}
-    assert vetoes["total_below_60"].threshold == 60
+    assert vetoes["total_below_60"].threshold.value == 60
     assert [(v.unqualified, v.revoked) for v in rules.negative.vetoes] == [
         (True, True), (True, True), (True, False), (True, False), (True, True), (True, False)]
 
@@ -169,6 +169,7 @@ DOCUMENTED_READINGS = {
     "conflicting_claims_count_for_none": (True, ["2.1"]),
     "rank_only_qualifying": (True, ["2.1", "2.2", "3.2"]),
     "tie_rule": ("competition", ["2.1", "2.2", "3.2"]),
+    "rating_threshold": ("above", ["3.2"]),
     "ranking_display_decimals": (2, ["2.1", "2.2", "3.2"]),
     "ranking_provisional_until_final": (True, ["2.1", "2.2", "3.2"]),
     "delivery_in_period": (True, ["3.1"]),  # in docs/rule-sets.md
@@ -272,8 +273,29 @@ BREAKAGES = [
      "六"),
     ("unknown key in a clause", edit('formula = "bases"', 'formula = "bases"\ncolour = "red"'),
      "clauses[1.1].colour", "unknown key"),
-    ("unknown top-level key", edit("format = 1", 'format = 1\ncolour = "red"'), "colour", "unknown key"),
-    ("unsupported format", edit("format = 1", "format = 2"), "format", "format"),
+    ("unknown top-level key", edit("format = 2", 'format = 2\ncolour = "red"'), "colour", "unknown key"),
+    ("unsupported format", edit("format = 2", "format = 3"), "format", "format"),
+    ("threshold without its comparison", edit('min_people = { value = 50, test = ">=" }', "min_people = 50"),
+     "clauses[2.1].params.min_people", "comparison"),
+    ("threshold with an unknown comparison", edit('min_people = { value = 50, test = ">=" }',
+                                                  'min_people = { value = 50, test = "=>" }'),
+     "clauses[2.1].params.min_people.test", "=>"),
+    ("threshold with two comparisons", edit('min_people = { value = 50, test = ">=" }',
+                                            'min_people = { value = 50, test = ">=", test_by_reading = "tie_rule" }'),
+     "clauses[2.1].params.min_people", "exactly one"),
+    ("threshold tested by a reading without tests", edit('test_by_reading = "rating_threshold"',
+                                                         'test_by_reading = "tie_rule"'),
+     "clauses[3.2].params.min_rating.test_by_reading", "tie_rule"),
+    ("switchable reading set to no choice", edit('value = "above"', 'value = "over"'),
+     "readings.rating_threshold.value", "over"),
+    ("reading choice with an unknown comparison", edit('choices.at_least = { test = ">="', 'choices.at_least = { test = "≥"'),
+     "readings.rating_threshold.choices.at_least.test", "≥"),
+    ("deduction threshold without its comparison", edit('threshold = { value = 5, test = ">=" }', "threshold = 5"),
+     "negative.deductions[2].threshold", "comparison"),
+    ("veto threshold without its comparison", edit('threshold = { value = 60, test = "<" }', "threshold = 60"),
+     "negative.vetoes[5].threshold", "comparison"),
+    ("quota test other than at most", edit('quota_test = "<="', 'quota_test = "<"'), "grades.quota_test", "<="),
+    ("quotas without their comparison", edit('quota_test = "<="  # 不超过\n', ""), "grades.quota_test", "missing"),
     ("duplicate clause id", edit('id = "1.3"', 'id = "1.2"'), "clauses[1.2]", "duplicate"),
     ("reading referenced but undefined",
      edit('readings = ["delivery_in_period"]', 'readings = ["delivery_in_period", "no_such_reading"]'),
@@ -306,9 +328,9 @@ BREAKAGES = [
      "negative.vetoes[2].kind", "temp_agency"),
     ("unknown deduction fact", edit('fact = "complaints"', 'fact = "compliments"'), "negative.deductions[2].fact",
      "compliments"),
-    ("deduction made once without a threshold", edit("threshold = 5\nonce = 5", "once = 5"),
+    ("deduction made once without a threshold", edit('threshold = { value = 5, test = ">=" }  # 5次及以上\n', ""),
      "negative.deductions[2].threshold", "threshold"),
-    ("deduction with both per_case and once", edit("threshold = 5\nonce = 5", "threshold = 5\nonce = 5\nper_case = 5"),
+    ("deduction with both per_case and once", edit("once = 5", "once = 5\nper_case = 5"),
      "negative.deductions[2]", "exactly one"),
     ("negative total floor", edit("total_floor = 0", "total_floor = -1"), "negative.total_floor", "≥ 0"),
     ("quota share above 1", edit("A = 0.10", "A = 1.5"), "grades.quota_share.A", "at most 1"),
@@ -358,7 +380,7 @@ def test_missing_readings_table_is_reported_at_its_path_and_at_every_user():
 def test_a_file_with_many_breakages_reports_all_of_them_at_once():
     text = TEXT
     text = edit('document = "吴人社就〔2022〕15号"\n', "", text)
-    text = edit('format = 1', 'format = 1\ncolour = "red"', text)
+    text = edit('format = 2', 'format = 2\ncolour = "red"', text)
     text = edit(PARAMS_1_1, 'params = { per_item = "4", bonus_per_item = 4, bonus_cap = 12, extra = 1 }', text)
     text = edit('formula = "deliveries"', 'formula = "deliverance"', text)
     text = edit('id = "1.3"\nsection = "一"', 'id = "1.3"\nsection = "六"', text)
@@ -383,7 +405,7 @@ def test_syntax_error_is_reported_alone_with_the_line():
     assert len(problems) == 1
     path, message = problems[0]
     assert path == "(file)"
-    assert "line 13" in message
+    assert "line 16" in message
 
 
 def test_load_rule_set_names_the_file_in_the_error(tmp_path):
