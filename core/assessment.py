@@ -14,7 +14,7 @@ from typing import Iterable
 
 from core.facts import Unit
 from core.formulas import ClauseResult
-from core.messages import Msg
+from core.messages import Msg, render
 from core.rules import Clause, EvidenceItem, RuleSet
 
 NOT_STARTED, INCOMPLETE, DONE = "not_started", "incomplete", "done"
@@ -86,7 +86,19 @@ def page_readings(rules: RuleSet, page: Page) -> tuple[tuple[str, str], ...]:
     section's grade readings are not clause readings)."""
     if page.clause is None:
         return ()
-    return tuple((name, rules.readings[name].description) for name in page.clause.readings)
+    return tuple((name, reading_text(rules, name)) for name in page.clause.readings)
+
+
+def reading_text(rules: RuleSet, name: str, separator: str = "\n　") -> str:
+    """A reading as the assessor and the score sheet see it: its description, or for a switchable reading
+    the choice in force and, after `separator`, every other choice (each described in Chinese)."""
+    reading = rules.readings[name]
+    if not reading.choices:
+        return reading.description
+    lines = [render(Msg.of("reading.chosen", description=reading.description))]
+    lines += [render(Msg.of("reading.other", description=c.description)) for c in reading.choices
+              if c.value != reading.value]
+    return separator.join(lines)
 
 
 def section_text(rules: RuleSet, page: Page) -> str:

@@ -208,6 +208,38 @@ def command_verify_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_adopt_rules(args: argparse.Namespace) -> int:
+    """The program's newer rule set of the year's id becomes the year's (audited, with the reason)."""
+    from core.rule_updates import adopt_program_rule_set, newer_readings
+    path = Path(args.dataset)
+    try:
+        with Dataset.open(path) as ds:
+            by = ds.assessor_id(args.assessor) if args.assessor else None
+            if args.assessor and by is None:
+                return fail_text(say("pdf.assessor_unknown", name=args.assessor))
+            if by is None and len(ds.assessors()) == 1:
+                by = ds.assessors()[0].id
+            if by is None:
+                return fail_text(say("pdf.assessor_needed"))
+            old = ds.rule_set()
+            added = newer_readings(old, ds.program_rule_set())
+            edit = adopt_program_rule_set(ds, by, args.reason)
+            if not edit.ok:
+                return fail_text(" ".join(render(p.message) for p in edit.problems))
+            new = ds.rule_set()
+    except DatasetError as exc:
+        return fail(exc)
+    names = sorted({r.name for readings in added.values() for r in readings})
+    print(say("rules.adopted", file=path.name, old=old.sha256[:12], new=new.sha256[:12],
+              readings="、".join(names) or "—"))
+    return 0
+
+
+def fail_text(text: str) -> int:
+    print(text, file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def backup_state(info: backup.BackupInfo) -> str:
     try:
         inspect(info.path)
@@ -290,12 +322,17 @@ def parser() -> argparse.ArgumentParser:
     res.add_argument("--backup", help="要恢复的备份文件名；省略时用最近的完好备份")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     res.set_defaults(run=command_restore)
+    ado = commands.add_parser("adopt-rules", help="本年度改按程序自带的新版考核细则计分（须填写理由，记入审计）")
+    ado.add_argument("--dataset", required=True, help="年度数据文件")
+    ado.add_argument("--reason", required=True, help="更换细则的理由")
+    ado.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    ado.set_defaults(run=command_adopt_rules)
     cli_excel.register(commands)
     cli_pdf.register(commands)
     return top
 
 
-COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore") + cli_excel.COMMANDS + cli_pdf.COMMANDS
+COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_excel.COMMANDS + cli_pdf.COMMANDS
 
 
 WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",

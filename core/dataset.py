@@ -1779,6 +1779,21 @@ class Dataset:
                 raise _Rejected(self._problem("dataset.unit_not_locked", unit=name))
         return self._edit(by, reason, change)
 
+    def replace_rule_set(self, by: int | None, rules: RuleSet, reason: str) -> Edit:
+        """Make `rules` (same id) the year's rule set, in one audited edit: the old and the new text and
+        SHA-256 are kept in the audit trail, so each result stays provable under the law it was scored
+        with. Only core.rule_updates calls it, after its checks (reason given, no signed sheet, facts valid)."""
+        def change(tx: _Tx) -> None:
+            if rules.id != self.rule_set_id:
+                raise _Rejected(self._problem("rules.adopt_other_id", id=rules.id, year_id=self.rule_set_id))
+            tx.update("rule_sets", {"id": self.rule_set_id},
+                      {"sha256": rules.sha256, "text": rules.source_text, "stored_at": tx.at}, quiet=("stored_at",))
+            tx.match_inputs_changed = True  # the matching reads the rule set's readings
+        edit = self._edit(by, reason, change)
+        if edit.ok:
+            self._rules = rules
+        return edit
+
     # ---------------------------------------------------------------- people: imports, assignments, counts (schema 4)
     # Issue 5 (core/people.py): the rosters, monthly reports, district list and platform exports imported
     # from Excel; the assessor's assignments of people two units claim; and each base's count source,

@@ -38,6 +38,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame, KeepTogether, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
+from core.assessment import reading_text
 from core.engine import UnitResult, YearResult
 from core.facts import Unit
 from core.messages import Msg, format_number, render
@@ -692,8 +693,7 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
     for name in rules.grades.readings:
         applied.setdefault(name, []).append(t("pdf.grades"))
     for name, where in applied.items():
-        reading = rules.readings[name]
-        story.append(Paragraph(x(t("pdf.reading", clauses="、".join(where), description=reading.description)),
+        story.append(Paragraph(x(t("pdf.reading", clauses="、".join(where), description=reading_text(rules, name, " "))),
                                s.small))
 
     story += signature_block(s, t("pdf.sheet.signatures"), lines, electronic)

@@ -91,7 +91,9 @@ def clause_json(rules: RuleSet, result: ClauseResult) -> dict[str, Any]:
         "explanation": {
             "facts": [m.as_json() for m in e.facts], "missing": [m.as_json() for m in e.missing],
             "steps": [m.as_json() for m in e.steps],
-            "readings": [{"name": n, "value": rules.readings[n].value, "description": rules.readings[n].description}
+            "readings": [{"name": n, "value": rules.readings[n].value, "description": rules.readings[n].description,
+                          **({"choices": {c.value: c.description for c in rules.readings[n].choices}}
+                             if rules.readings[n].choices else {})}
                          for n in e.readings],
         },
     }

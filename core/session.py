@@ -23,6 +23,8 @@ from core.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, 
 from core.engine import UnitResult, YearResult, score_year
 from core.facts import Unit, Year
 from core.formulas import ClauseResult
+from core.messages import Msg
+from core.rule_updates import adopt_program_rule_set, newer_reading_notice
 from core.rules import RuleSet
 from core.undo import Apply, History, Step, chain
 
@@ -38,6 +40,7 @@ class Session:
         self.ds = ds
         self.by = assessor_id
         self.rules: RuleSet = ds.rule_set()
+        self.program_rules: RuleSet | None = ds.program_rule_set()  # the program's copy of the same id
         self.pages: tuple[Page, ...] = pages(self.rules)
         self.history = History()
         self.listeners: list[Listener] = []
@@ -407,6 +410,22 @@ class Session:
         edit = self.ds.reopen_unit(self.by, unit_id, reason)
         if edit.ok:
             self.refresh(frozenset([unit_id]))
+        return edit
+
+    # ---------------------------------------------------------------- the year's rule set
+
+    def newer_reading_notice(self, clause_id: str) -> Msg | None:
+        """What the clause's page says when the program's rule set brings a reading the year's predates."""
+        return newer_reading_notice(self.rules, self.program_rules, clause_id)
+
+    def adopt_program_rules(self, reason: str) -> Edit:
+        """Make the program's rule set the year's (audited, with the reason; core.rule_updates). Not
+        undoable: going back is another change of the year's rule set. The year is scored again."""
+        edit = adopt_program_rule_set(self.ds, self.by, reason)
+        if edit.ok:
+            self.rules = self.ds.rule_set()
+            self.pages = pages(self.rules)
+            self.refresh(None)
         return edit
 
     # ---------------------------------------------------------------- people from Excel

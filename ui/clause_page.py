@@ -25,6 +25,7 @@ from core.dates import parse_date
 from core.messages import format_number, render
 from core.session import Session
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
+from ui.rule_update import NewerRulesBanner
 from ui.models import (CHOICES_ROLE, PROGRESS_COLOURS, BasesModel, DeliveriesModel, RecordModel, TripsModel,
                        local_time, problems_text, progress_text)
 
@@ -222,6 +223,9 @@ class ClausePage(QWidget):
         banner.addWidget(self.reopen_button)
         self.lock_banner.hide()
         outer.addWidget(self.lock_banner)
+        self.rules_banner = NewerRulesBanner(self.session)  # a reading the year's rule set predates
+        self.rules_banner.problems.connect(self.problems.emit)
+        outer.addWidget(self.rules_banner)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("clauseSplitter")
@@ -344,6 +348,7 @@ class ClausePage(QWidget):
             self.unit_label.setText("")
             self.title_label.setText(self.tr("请先在左侧选择或添加运营单位"))
             self.lock_banner.hide()
+            self.rules_banner.hide()
             self.setEnabled(unit_id is not None)
             return
         self.setEnabled(True)
@@ -360,6 +365,7 @@ class ClausePage(QWidget):
         else:
             self.title_label.setText(self.tr("{id}、{title}").format(id=page.id, title=page.title))
             self.text_label.setText(rules.negative.text)
+        self.rules_banner.show_for(clause.id if clause is not None else None)
         readings = [f"• {text}" for _, text in page_readings(rules, page)]
         section = section_text(rules, page)
         if section:

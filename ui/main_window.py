@@ -279,6 +279,7 @@ class Workspace(QWidget):
         self.clause_page.next_requested.connect(lambda: self.go_page(self.page_index + 1))
         self.clause_page.to_do_requested.connect(window._next_to_do)
         self.clause_page.problems.connect(window.show_problems)
+        self.clause_page.rules_banner.adopted.connect(window.reopen_after_rule_set_change)
         self.splitter.addWidget(self.clause_page)
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([230, 210, 920])
@@ -809,6 +810,21 @@ class MainWindow(QMainWindow):
     def _flush(self) -> None:
         if self.workspace is not None:
             self.workspace.clause_page.pending.flush()
+
+    def reopen_after_rule_set_change(self) -> None:
+        """The year's rule set was changed (audited): every page and score is built again under it, on
+        the same unit and clause."""
+        if self.session is None:
+            return
+        path, unit_id, page_id = Path(self.session.ds.path), self.workspace.unit_id, self.workspace.current_page().id
+        name = next(a.name for a in self.session.ds.assessors() if a.id == self.session.by)
+        if not self.open_dataset(path, name):
+            return
+        if unit_id in self.session.unit_ids:
+            self.workspace.select_unit(unit_id)
+        index = next((i for i, page in enumerate(self.session.pages) if page.id == page_id), 0)
+        self.workspace.go_page(index)
+        self.statusBar().showMessage(self.tr("本年度已改按新版细则计分，更换已记入审计记录。"), 15000)
 
     def close_dataset(self) -> None:
         if self.session is None:
