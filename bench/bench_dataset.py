@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from core import backup  # noqa: E402
 from core.dataset import Dataset, create_file  # noqa: E402
 from core.facts import Base, Delivery, Trip, Unit, Year  # noqa: E402
-from core.identifiers import USCC_ALPHABET, uscc_check_char  # noqa: E402
+from core.credit_codes import USCC_ALPHABET, with_check_chars  # noqa: E402
 from core.rules import load_rule_set  # noqa: E402
 
 UNITS = 200
@@ -41,8 +41,7 @@ RUNS = 5
 
 
 def code(i: int) -> str:
-    body = "91320509" + "".join(USCC_ALPHABET[(i * 7 + k * 13) % 31] for k in range(4)) + f"{i:05d}"
-    return body + uscc_check_char(body)
+    return with_check_chars("91320509" + "".join(USCC_ALPHABET[(i * 7 + k * 13) % 31] for k in range(4)) + f"{i:04d}")
 
 
 def build(path: Path) -> None:

@@ -34,7 +34,7 @@ from fractions import Fraction  # noqa: E402
 
 from core.engine import score_year  # noqa: E402
 from core.facts import Base, Delivery, Management, Negative, Trip, Unit, Year  # noqa: E402
-from core.identifiers import uscc_check_char  # noqa: E402
+from core.credit_codes import with_check_chars  # noqa: E402
 from core.rules import RuleSet, load_rule_set  # noqa: E402
 
 TARGET_MS = 50.0
@@ -99,8 +99,7 @@ def synthetic_unit(rng: random.Random, rules: RuleSet, n: int) -> Unit:
         individual_disputes_lost=rng.choices(range(4), [85, 10, 4, 1])[0],
         complaints=rng.choices(range(9), [40, 20, 12, 8, 6, 5, 4, 3, 2])[0])
 
-    first17 = f"91320509MA{n:07d}"
-    return Unit(name=f"吴江第{n:04d}人力资源有限公司", credit_code=first17 + uscc_check_char(first17), kinds=kinds,
+    return Unit(name=f"吴江第{n:04d}人力资源有限公司", credit_code=with_check_chars(f"91320509MA{n:06d}"), kinds=kinds,
                 new_member=rng.random() < 0.2, facts_final=rng.random() < 0.97, bases=tuple(bases), trips=tuple(trips),
                 evidence=evidence, deliveries=deliveries, platform_rating=rating, management=management,
                 insured_workers=insured, negative=negative, contact_person="联系人")

@@ -105,7 +105,7 @@ def switching(units: int = 200, rounds: int = 30) -> tuple[float, float]:
 
     from core.dataset import create_file
     from core.facts import Year, load_year
-    from core.identifiers import USCC_ALPHABET, uscc_check_char
+    from core.credit_codes import USCC_ALPHABET, with_check_chars
     from core.rules import load_rule_set
     from ui.app import create_app
     from ui.main_window import DEMO_JSON, MainWindow
@@ -115,9 +115,9 @@ def switching(units: int = 200, rounds: int = 30) -> tuple[float, float]:
     demo, _ = load_year(DEMO_JSON, rules)
     made = []
     for i in range(units):
-        body = "91320509" + "".join(USCC_ALPHABET[(i * 7 + k * 3) % 31] for k in range(4)) + f"{i:05d}"
+        body = "91320509" + "".join(USCC_ALPHABET[(i * 7 + k * 3) % 31] for k in range(4)) + f"{i:04d}"
         source = demo.units[i % len(demo.units)]
-        made.append(replace(source, name=f"{source.name}（{i + 1}）", credit_code=body + uscc_check_char(body)))
+        made.append(replace(source, name=f"{source.name}（{i + 1}）", credit_code=with_check_chars(body)))
     year = Year(demo.year, demo.rule_set, tuple(made))
     path = Path(tempfile.mkdtemp(prefix="leye-bench-")) / "200.sqlite"
     assert create_file(path, rules, "基准", year=year) == []

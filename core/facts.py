@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from core.identifiers import is_valid_uscc
+from core.credit_codes import credit_code_problem
 from core.messages import Msg
 from core.problems import Problem
 from core.rules import RuleSet
@@ -324,8 +324,9 @@ class _Reader:
         return Year(data["year"], data["rule_set"], units, _frozen(quotas), tuple(promotions))
 
     def unit(self, data: dict, location: str) -> Unit:
-        if not is_valid_uscc(data["credit_code"]):
-            self.fail(location, "credit_code", "fact.bad_credit_code", value=data["credit_code"])
+        problem = credit_code_problem(data["credit_code"])
+        if problem is not None:
+            self.fail(location, "credit_code", "fact.bad_credit_code", value=data["credit_code"], problem=problem)
         kinds = tuple(data["kinds"])
         bases = []
         for i, b in enumerate(data.get("bases", [])):

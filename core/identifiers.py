@@ -1,28 +1,15 @@
-"""Check digits of Chinese identifiers."""
+"""Resident ID numbers (公民身份号码, GB 11643-1999): the area code (GB/T 2260, core.area_codes), the
+birth date and the check character; and masking them wherever they appear. Credit codes: core.credit_codes."""
 
 from __future__ import annotations
 
-# GB 32100-2015: unified social credit code (统一社会信用代码), 18 characters.
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+import datetime as _dt
+import functools as _functools
+import re as _re
+import unicodedata as _unicodedata
+from dataclasses import dataclass
 
-
-def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def is_valid_uscc(code: str) -> bool:
-    if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
-        return False
-    return uscc_check_char(code[:17]) == code[17]
-
-
-import datetime as _dt  # noqa: E402  (appended section: resident ID numbers)
-import functools as _functools  # noqa: E402
-import re as _re  # noqa: E402
-import unicodedata as _unicodedata  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from core.area_codes import area_codes
 
 # GB 11643-1999: citizen identification number (公民身份号码), 18 characters: 6-digit region,
 # 8-digit birth date, 3-digit sequence, check character. The older 15-digit number (GB 11643-1989)
@@ -58,7 +45,8 @@ def normalise_id_number(text: str) -> str:
 class IdNumberCheck:
     """The verdict on one ID number. `number` is the 18-character form ("" when unusable);
     `error` is None when valid, else one of: "length", "characters", "check_digit",
-    "birth_date" (no such day), "birth_range" (before 1900 or in the future)."""
+    "birth_date" (no such day), "birth_range" (before 1900 or in the future), "area" (the first six
+    digits are no administrative division code that exists or existed)."""
 
     number: str
     error: str | None = None
@@ -124,6 +112,8 @@ def id_number_error(number: str, today: _dt.date) -> str | None:
         return "birth_range"
     if ID_CHECK_CHARS[(2 * int(body, 13)) % 11] != number[17]:
         return "check_digit"
+    if number[:6] not in area_codes():
+        return "area"
     return None
 
 

@@ -23,6 +23,7 @@ from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from core.area_codes import area_codes
 from core.dates import DATE_DIGITS, DATE_TEXT, parse_date
 from core.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.messages import Msg
@@ -252,10 +253,11 @@ class _Converters:
             return [(v.strip() or slow) if type(v) is str else slow for v in col]
         if f.type == "id_number":
             # id_number_error() inlined: 18 ASCII characters, 17 digits, a real birth date from
-            # 1900 to today, the check character (see core.identifiers.id_check_char)
-            births, check = valid_births(self.today), ID_CHECK_CHARS
+            # 1900 to today, the check character (see core.identifiers.id_check_char), a known area
+            births, check, areas = valid_births(self.today), ID_CHECK_CHARS, area_codes()
             return [v if (type(v) is str and len(v) == 18 and v.isascii() and (body := v[:17]).isdigit()
-                          and v[6:14] in births and check[(2 * int(body, 13)) % 11] == v[17]) else slow
+                          and v[6:14] in births and check[(2 * int(body, 13)) % 11] == v[17]
+                          and v[:6] in areas) else slow
                     for v in col]
         if f.type == "date":
             date, lo, hi = dt.date, self.earliest, self.latest
@@ -325,6 +327,8 @@ class _Converters:
                               earliest="1900-01-01"))
         if check.error == "check_digit":
             raise _Bad(Msg.of("excel.id_check_digit", value=shown, expected=check.expected))
+        if check.error == "area":
+            raise _Bad(Msg.of("excel.id_area", value=shown, area=number[:6]))
         noted = _Noted(check.number)
         noted.note = Msg.of("excel.id_converted", old=check.converted_from, new=check.number)
         return noted

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from core.engine import YearResult, score_year
 from core.facts import Base, Delivery, Management, Promotion, Trip, Unit, Year
 from core.formulas import ClauseResult
-from core.identifiers import USCC_ALPHABET, uscc_check_char
+from core.credit_codes import USCC_ALPHABET, with_check_chars
 from core.messages import Msg
 from core.rules import RuleSet, load_rule_set, parse_rule_set
 
@@ -50,8 +50,7 @@ def rules_with_reading(name: str, value_toml: str, rules: RuleSet = RULES) -> Ru
 def credit_code(seed: str) -> str:
     """A valid 18-character unified social credit code derived from `seed`."""
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
-    body = "91" + "320509" + "".join(USCC_ALPHABET[b % len(USCC_ALPHABET)] for b in digest[:9])
-    return body + uscc_check_char(body)
+    return with_check_chars("91" + "320509" + "".join(USCC_ALPHABET[b % len(USCC_ALPHABET)] for b in digest[:8]))
 
 
 def ticks(items: Iterable[str], value: bool = True) -> dict[str, bool]:

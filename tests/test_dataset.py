@@ -124,7 +124,7 @@ def test_a_year_keeps_its_rule_set_when_the_programs_changes(tmp_path):
     """A dataset made under an edited copy of wujiang-2022 (same id, other numbers) is scored with the
     stored copy; opening it names both versions."""
     program = load_rule_set()
-    stored = rules_with("min_people = 50", "min_people = 40", program)
+    stored = rules_with("min_people = { value = 50", "min_people = { value = 40", program)
     assert stored.id == program.id and stored.sha256 != program.sha256
     path = tmp_path / "old.sqlite"
     create_file(path, stored, "张三", year=rich_year(2))

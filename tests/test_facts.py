@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from core.engine import score_year
 from core.facts import (Base, Delivery, Management, Negative, Promotion, Trip, Unit, Year, load_year,
                         parse_year, year_to_json)
-from core.identifiers import uscc_check_char
+from core.credit_codes import with_check_chars
 from core.messages import catalogue
 from core.rules import RuleSet, load_rule_set
 
@@ -31,8 +31,7 @@ RULES = load_rule_set()  # for hypothesis tests, which cannot take function-scop
 
 
 def uscc(n: int) -> str:
-    first17 = f"91320509MA{n:07d}"
-    return first17 + uscc_check_char(first17)
+    return with_check_chars(f"91320509MA{n:06d}")
 
 
 def bad_check_digit(code: str) -> str:

@@ -1,4 +1,5 @@
-"""Resident ID numbers (GB 11643-1999): check character, birth date, 15-digit numbers, masking."""
+"""Resident ID numbers (GB 11643-1999): area code, check character, birth date, 15-digit numbers,
+masking; unified social credit codes (GB 32100-2015), each fault named."""
 
 import datetime as dt
 
@@ -41,6 +42,11 @@ def test_the_fast_check_char_equals_the_weighted_sum(first17):
     ("1101051949123100", "length"),
     ("11010519491231002Y", "characters"),
     ("1101051949123100X2", "characters"),
+    ("000000199001010018", "area"),  # never an administrative division code
+    ("999999199001010016", "area"),
+    ("320584199001010017", None),  # 吴江市, withdrawn in 2012: people keep the code of their registration
+    ("320509199001010017", None),  # 吴江区, its code since 2012
+    ("440301199001010012", None),  # 深圳市市辖区, a summary code of GB/T 2260
 ])
 def test_check(text, error):
     assert check_id_number(text, TODAY).error == error
@@ -88,3 +94,74 @@ def test_valid_births_cover_1900_to_today_with_leap_days():
         count += 1
         day += dt.timedelta(days=1)
     assert len(births) == count
+
+
+# ------------------------------------------------------------------ area codes (GB/T 2260)
+
+from core.area_codes import AREA_CODES_FILE, area_codes  # noqa: E402
+
+
+def with_check(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+def test_the_area_codes_are_shipped_with_their_sources_and_include_withdrawn_codes():
+    header = [line for line in AREA_CODES_FILE.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    text = "\n".join(header)
+    for source in ("github.com/yescallop/areacodes", "CC0", "github.com/madokast/xzqh", "MIT", "Copyright (c) 2024 madokast"):
+        assert source in text
+    codes = area_codes()
+    assert f"# {len(codes)} codes in all." in header
+    assert {"110101", "320500", "320509", "320584", "320525", "110103", "810000", "820000", "830000"} <= codes
+    assert "000000" not in codes and "999999" not in codes and "320599" not in codes
+    assert 6500 < len(codes) < 8000 and all(len(c) == 6 and c.isdigit() for c in codes)
+
+
+@given(st.sampled_from(sorted(area_codes())),
+       st.dates(dt.date(1900, 1, 1), TODAY), st.integers(0, 999))
+def test_every_known_area_code_is_accepted(area, birth, sequence):
+    assert id_number_error(with_check(f"{area}{birth:%Y%m%d}{sequence:03d}"), TODAY) is None
+
+
+# ------------------------------------------------------------------ credit codes (GB 32100-2015)
+
+from core.credit_codes import (credit_code_problem, is_valid_uscc, organisation_check_char,  # noqa: E402
+                               registration_table, uscc_check_char, with_check_chars)
+from core.messages import render  # noqa: E402
+
+
+def test_real_codes_pass_and_the_standard_parts_are_checked():
+    for code in ("91320509MA1MK3R593", "91320584756423185B", "913205847317865291", "91350100M000100Y43"):
+        assert credit_code_problem(code) is None, (code, render(credit_code_problem(code)))
+
+
+@pytest.mark.parametrize("code, problem", [
+    ("91320509MA1MK3R59", "应为18位，现为 17 位"),
+    ("91320509MA1MK3RI93", "含有不允许的字符 I"),
+    ("B1320509MA1MK3R593", "第1位登记管理部门代码“B”不存在"),
+    ("94320509MA1MK3R593", "第2位机构类别代码“4”不是登记管理部门“9 工商”的机构类别（应为 1 企业、2 个体工商户、3 农民专业合作社）"),
+    ("9132A509MA1MK3R593", "第3至8位登记管理机关行政区划码“32A509”应为6位数字"),
+    ("91320509MA1MK3R493", "第9至17位组织机构代码“MA1MK3R49”的校验码错误（按 GB 11714 最后一位应为 0）"),
+    ("91320509MA1MK3R594", "第18位校验码错误（按前17位计算应为 3）"),
+])
+def test_each_fault_is_named(code, problem):
+    found = credit_code_problem(code)
+    assert found is not None and render(found).startswith(problem), render(found) if found else None
+    assert not is_valid_uscc(code)
+
+
+def test_every_registration_authority_and_kind_of_the_table_makes_valid_codes():
+    table = registration_table()
+    assert set(table) == set("123456789ANY")
+    assert table["9"] == ("工商", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"})
+    for authority, (_, kinds) in table.items():
+        for kind in kinds:
+            assert is_valid_uscc(with_check_chars(f"{authority}{kind}320509MA1MK3R5"))
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=8, max_size=8))
+def test_the_organisation_check_follows_gb_11714(body):
+    value = 11 - sum(int(c, 36) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2))) % 11
+    assert organisation_check_char(body) == {10: "X", 11: "0"}.get(value, str(value))
+    code = with_check_chars("91320509" + body)
+    assert code[16] == organisation_check_char(body) and code[17] == uscc_check_char(code[:17])

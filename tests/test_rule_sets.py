@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from core.engine import QUALIFIED, REVOKED, UNQUALIFIED, YearResult, score_year
 from core.facts import parse_year
-from core.identifiers import uscc_check_char
+from core.credit_codes import with_check_chars
 from core.rules import DEFAULT_RULE_SET, RuleSet, load_rule_set, parse_rule_set
 
 OTHER_PATH = Path(__file__).resolve().parent / "fixtures" / "rules-other.toml"
@@ -51,8 +51,7 @@ def rules(request, rules_2022, rules_other) -> RuleSet:
 # ------------------------------------------------------------------ the facts
 
 def uscc(n: int) -> str:
-    first17 = f"91320509MA{n:07d}"
-    return first17 + uscc_check_char(first17)
+    return with_check_chars(f"91320509MA{n:06d}")
 
 
 UNIT_EVIDENCE = {

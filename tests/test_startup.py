@@ -48,8 +48,9 @@ def test_main_quits_once_the_demo_year_is_painted(tmp_path):
         assert shown["shown"]["points"].endswith("分"), run
         assert shown["gc"], run  # the garbage collector, off during start-up, is back on
         assert shown["input_guard"], run  # installed once the year is on screen
-    # the rule set and the messages were parsed once, then read from the user's cache
-    assert len(list((tmp_path / "cache").glob("**/parsed/*.marshal"))) == 2
+    # the rule set, the messages and the credit codes' registration table were parsed once, then read
+    # from the user's cache
+    assert len(list((tmp_path / "cache").glob("**/parsed/*.marshal"))) == 3
 
 
 def test_opening_a_year_in_the_desktop_imports_nothing_heavy(tmp_path):
@@ -84,7 +85,7 @@ def test_a_rule_set_text_is_parsed_once_and_a_bad_one_names_each_source():
     from core.rules import DEFAULT_RULE_SET, RuleSetError, parse_rule_set
     text = DEFAULT_RULE_SET.read_text(encoding="utf-8")
     assert parse_rule_set(text, "a") is parse_rule_set(text, "b") is load_rule_set()
-    broken = text.replace("format = 1", "format = 99", 1)
+    broken = text.replace("format = 2", "format = 99", 1)
     for source in ("first.toml", "second.toml"):
         try:
             parse_rule_set(broken, source)

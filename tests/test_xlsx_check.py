@@ -87,11 +87,13 @@ def test_id_numbers(tmp_path):
         float(old_number),  # 8: a 15-digit number is exact even as a number
         with_x.lower(),  # 9: lower-case x is fine
         "12345",  # 10
+        "000000" + good[6:17] + id_check_char("000000" + good[6:17]),  # 11: no such area code
     ])
     problems = by_row(result)
     assert {row: m.code for row, m in problems.items()} == {
         3: "excel.id_check_digit", 4: "excel.id_birth_date", 5: "excel.id_as_number", 6: "excel.id_scientific",
-        10: "excel.id_length"}
+        10: "excel.id_length", 11: "excel.id_area"}
+    assert render(problems[11]).startswith("身份证号码前6位 000000 不是行政区划代码")
     assert problems[3].param("expected") == good[17]
     assert "第15位以后" in render(problems[5]) and "第15位以后" in render(problems[6])
     assert problems[5].param("value") == good[:15] + "000"  # as Excel shows it: 15 digits kept

@@ -9,8 +9,9 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from core.credit_codes import credit_code_problem
 from core.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
-from core.identifiers import is_valid_uscc
+from core.messages import render
 from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set
 
 
@@ -180,8 +181,8 @@ class UnitDialog(QDialog):
             problem = self.tr("请填写单位名称。")
         elif len(code) != 18:
             problem = self.tr("统一社会信用代码应为 18 位（现为 {n} 位）。").format(n=len(code))
-        elif not is_valid_uscc(code):
-            problem = self.tr("统一社会信用代码校验位错误，请核对。")
+        elif credit_code_problem(code) is not None:
+            problem = self.tr("统一社会信用代码{problem}，请核对。").format(problem=render(credit_code_problem(code)))
         elif not any(b.isChecked() for b in self.kinds.values()):
             problem = self.tr("请至少勾选一种单位类型。")
         self.error.setText(problem)
