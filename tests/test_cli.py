@@ -14,7 +14,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def minimal_year(**unit_overrides) -> dict:
-    unit = {"name": "测试人力资源有限公司", "credit_code": "91320509MA1MXXXX00", "kinds": ["hr_service"],
+    unit = {"name": "测试人力资源有限公司", "credit_code": "91320509MA1MXXXX9U", "kinds": ["hr_service"],
             "new_member": False, "facts_final": True}
     unit.update(unit_overrides)
     return {"format": "leye-wujiang-year", "format_version": 1, "year": 2022, "rule_set": "wujiang-2022",
@@ -55,7 +55,7 @@ def test_score_json_carries_explanations(tmp_path):
 
 
 def test_bad_year_reports_every_problem_with_its_path(tmp_path):
-    data = minimal_year(credit_code="91320509MA1MXXXX01", colour="red",
+    data = minimal_year(credit_code="91320509MA1MXXXX9W", colour="red",
                         trips=[{"date": "2022-02-30", "place": "贵阳", "mode": "boat", "enterprises": 6}])
     result = run("score", str(write(tmp_path, data)))
     assert result.returncode == 2
@@ -64,10 +64,10 @@ def test_bad_year_reports_every_problem_with_its_path(tmp_path):
     assert "$.units[0].colour" in err
     assert "$.units[0].trips[0].mode" in err
     # schema problems come first; semantic ones (date, check digit) once the structure is valid
-    fixed = minimal_year(credit_code="91320509MA1MXXXX01",
+    fixed = minimal_year(credit_code="91320509MA1MXXXX9W",
                          trips=[{"date": "2022-02-30", "place": "贵阳", "mode": "offline", "enterprises": 6}])
     err = run("score", str(write(tmp_path, fixed))).stderr
-    assert "$.units[0].credit_code" in err and "校验位" in err
+    assert "$.units[0].credit_code" in err and "第18位校验码错误" in err
     assert "$.units[0].trips[0].date" in err and "2022-02-30" in err
 
 
