@@ -148,3 +148,30 @@ def test_each_clause_page_shows_its_own_official_text(qtbot, window, tmp_path):
     three_two = [p.id for p in window.session.pages].index("3.2")
     ws.go_page(three_two)
     assert "加分项，最高加 10 分" in ws.clause_page.title_label.text()
+
+
+def test_the_unit_dialog_names_the_credit_code_fault_as_it_is_typed(qtbot, window, tmp_path):
+    """GB 32100-2015 checked as typed: the organisation code's own check character (17th) is named."""
+    from tests.desktop_support import shot_over
+    new_year(window, tmp_path)
+
+    def act(dialog: UnitDialog) -> None:
+        type_chinese(dialog.name, NAME)
+        click(qtbot, next(iter(dialog.kinds.values())))
+        ok = dialog.box.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.keyClicks(dialog.code, "91320509MA1MK3R493")  # 17th should be 0: GB 11714 of MA1MK3R4
+        assert dialog.error.text() == ("统一社会信用代码第9至17位组织机构代码“MA1MK3R49”的校验码错误"
+                                       "（按 GB 11714 最后一位应为 0），请核对。")
+        assert not ok.isEnabled()
+        shot_over(window, dialog, "unit-dialog-credit-code-organisation")
+        dialog.code.clear()
+        qtbot.keyClicks(dialog.code, "94320509MA1MK3R593")
+        assert dialog.error.text().startswith("统一社会信用代码第2位机构类别代码“4”不是登记管理部门“9 工商”的机构类别")
+        dialog.code.clear()
+        qtbot.keyClicks(dialog.code, "91320509MA1MK3R593")
+        assert dialog.error.text() == "" and ok.isEnabled()
+        dialog.reject()
+
+    state = answer_modal(UnitDialog, act)
+    qtbot.mouseClick(unit_button(window, "添加"), Qt.MouseButton.LeftButton)
+    check_answered(state)

@@ -121,7 +121,7 @@ class NewYearDialog(QDialog):
 
 
 class UnitDialog(QDialog):
-    """Add or edit a unit: name, credit code (check character verified as typed), kinds with their
+    """Add or edit a unit: name, credit code (checked as typed, GB 32100-2015), kinds with their
     licence numbers, new-member flag, contact person."""
 
     def __init__(self, rules: RuleSet, unit=None, parent: QWidget | None = None):
