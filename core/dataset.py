@@ -35,6 +35,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from glob import escape as glob_escape
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
@@ -2507,6 +2508,15 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int, make_backup: Ca
         version += 1
 
 
+def _remove_dead_creations(path: Path) -> None:
+    """Half-made copies of this year file (and their SQLite side files) left by a creation that was
+    killed: ours, and those of processes that are gone. Another program creating it now keeps its own."""
+    for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.creating*"):
+        pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or not holder.process_alive(int(pid))):
+            leftover.unlink(missing_ok=True)
+
+
 def create_file(path: str | Path, rules: RuleSet, assessor: str, role: str = "", year: Year | None = None,
                 *, schema_version: int = SCHEMA_VERSION) -> list[Problem]:
     """Write a new dataset file for the rule set's year, with the first assessor and optionally a
@@ -2516,8 +2526,7 @@ def create_file(path: str | Path, rules: RuleSet, assessor: str, role: str = "",
     if path.exists():
         raise DatasetError(Msg.of("dataset.exists", file=path.name))
     part = path.with_name(f".{path.name}.{os.getpid()}.creating")
-    for leftover in (part, Path(f"{part}-wal"), Path(f"{part}-shm"), Path(f"{part}-journal")):
-        leftover.unlink(missing_ok=True)
+    _remove_dead_creations(path)
     try:
         conn = sqlite3.connect(part, isolation_level=None)
         try:

@@ -439,3 +439,28 @@ def test_a_version_1_file_opens_after_migrating_to_version_2(tmp_path):
         conn.close()
     assert 1 in versions  # the backup taken before migrating
     assert inspect(path).schema_version == SCHEMA_VERSION
+
+
+def test_a_creation_killed_midway_leaves_nothing_the_next_creation_keeps(tmp_path):
+    """A new year file is made under a hidden name and linked into place; a creation killed before
+    that leaves the hidden copy, which the next creation of the same file removes — unless the
+    process making it is still alive."""
+    target = tmp_path / "2022年度考核.wjkh"
+    child = subprocess.run([sys.executable, "-c", f"""
+import os, signal, sqlite3
+from core import dataset
+real = sqlite3.connect
+def connect(path, *args, **kwargs):  # killed once the hidden copy exists
+    conn = real(path, *args, **kwargs)
+    conn.execute("CREATE TABLE t (x)")
+    os.kill(os.getpid(), signal.SIGKILL)
+dataset.sqlite3.connect = connect
+dataset.create_file({str(target)!r}, dataset.load_rule_set(), "张三")
+"""], cwd=ROOT, capture_output=True, text=True)
+    assert child.returncode == -9, child.stderr
+    leftovers = sorted(p.name for p in tmp_path.iterdir())
+    assert leftovers and all(".creating" in name for name in leftovers) and not target.exists()
+    alive = tmp_path / f".{target.name}.{os.getppid()}.creating"  # a creation still running elsewhere
+    alive.write_bytes(b"")
+    assert create_file(target, RULES, "张三") == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, alive.name])
