@@ -30,7 +30,9 @@ import hashlib
 import json
 import re
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from core import audit
@@ -212,6 +214,12 @@ class Namer:
 # Yes/no columns (CHECK … IN (0, 1)): shown as 是 / 否.
 FLAGS = frozenset({("units", "new_member"), ("units", "facts_final"), ("evidence_ticks", "seen"),
                    ("negatives", "major_incident")})
+
+
+def namer_for(rules: Any) -> Namer:
+    """A Namer with the rule set's words for evidence items and unit kinds."""
+    labels = {(c.id, e.id): e.label for c in rules.clauses for e in (*c.evidence, *c.record_evidence)}
+    return Namer({}, lambda clause, item: labels.get((clause, item), item), lambda kind: rules.unit_kinds.get(kind, kind))
 
 
 def shown(value: Any, table: str = "", name: str = "") -> Any:
@@ -488,6 +496,34 @@ def people_differences(conn: sqlite3.Connection, table: str, import_id: int, fil
     return problems
 
 
+def people_from_backups(dataset: Path) -> PeopleAsImported:
+    """An import's rows as imported, from the newest backup of the dataset whose copy of them still
+    has the content hash the trail recorded (to name each person changed outside the program)."""
+    from core.backup import list_backups
+
+    def as_imported(import_id: int, table: str, recorded: str) -> list[dict[str, Any]] | None:
+        for info in list_backups(dataset):
+            try:
+                conn = sqlite3.connect(_read_only(info.path), uri=True, isolation_level=None)
+            except sqlite3.Error:
+                continue
+            try:
+                if content_sha256(conn, table, "import_id = ?", (import_id,)) == recorded:
+                    cursor = conn.execute(f"SELECT * FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
+                    names = [d[0] for d in cursor.description]
+                    return [dict(zip(names, row)) for row in cursor]
+            except sqlite3.Error:
+                continue
+            finally:
+                conn.close()
+        return None
+    return as_imported
+
+
+def _read_only(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(Path(path).absolute())) + "?mode=ro"
+
+
 def check_people(conn: sqlite3.Connection, replay: Replay, source: str,
                  as_imported: PeopleAsImported | None = None) -> list[Problem]:
     """Each import's rows against the content hash its audit row recorded; rows of no import.
@@ -570,6 +606,20 @@ def first_difference(conn: sqlite3.Connection, other: sqlite3.Connection, upto: 
         if a != b or a[0] != n:
             return n
     return None if len(mine) == len(theirs) else min(len(mine), len(theirs)) + 1
+
+
+def first_difference_with(conn: sqlite3.Connection, other: Path, upto: int) -> int | None:
+    """first_difference against the trail of another file (a backup); None when it cannot be read."""
+    try:
+        theirs = sqlite3.connect(_read_only(other), uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        return first_difference(conn, theirs, upto)
+    except sqlite3.Error:
+        return None
+    finally:
+        theirs.close()
 
 
 def quick_check(conn: sqlite3.Connection, source: str, anchor: Anchor | None) -> list[Problem]:

@@ -51,7 +51,7 @@ from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_ru
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported when first used: opening a dataset does not need the Excel side
-    from core.audit_check import Anchor, Namer, Reference
+    from core.audit_check import Anchor, Reference
     from core.audit_check import Report as AuditReport
     from core.matching import MatchResult
     from core.platform import PlatformCheck
@@ -994,13 +994,14 @@ class Dataset:
         """The full proof (core/audit_check.py): the chain, the schema, the trail replayed against
         every table, the people and blobs against their recorded hashes, and the trail against the
         anchors given (by default the newest backup's)."""
-        from core.audit_check import check_anchor, full_check
-        report = full_check(self._conn, reference_schema(self.schema_version), self._namer(), self.path.name,
-                            progress, self._people_as_imported)
+        from core.audit_check import check_anchor, first_difference_with, full_check, namer_for, people_from_backups
+        report = full_check(self._conn, reference_schema(self.schema_version), namer_for(self._rules), self.path.name,
+                            progress, people_from_backups(self.path))
         for anchor in (self.newest_anchors() if anchors is None else anchors):
             result = check_anchor(self._conn, anchor, self.path.name)
             if result.problem is not None and anchor.trail is not None:
-                result = replace(result, first_difference=self._first_difference(Path(anchor.trail), anchor.seq))
+                result = replace(result, first_difference=first_difference_with(self._conn, Path(anchor.trail),
+                                                                                 anchor.seq))
             report.anchors.append(result)
             if result.problem is not None:
                 report.problems.append(result.problem)
@@ -1016,42 +1017,10 @@ class Dataset:
             return False, result.problem.message
         return True, Msg.of("audit.document_ok" if result.later else "audit.document_same", seq=seq, later=result.later)
 
-    def _people_as_imported(self, import_id: int, table: str, recorded: str) -> list[dict[str, Any]] | None:
-        """An import's rows as imported, from the newest backup whose copy of them still has the content
-        hash the trail recorded (to name each person changed outside the program); None if none has."""
-        from core.audit_check import content_sha256
-        for info in backup.list_backups(self.path):
-            try:
-                conn = sqlite3.connect(ro_uri(info.path), uri=True, isolation_level=None)
-            except sqlite3.Error:
-                continue
-            try:
-                if content_sha256(conn, table, "import_id = ?", (import_id,)) == recorded:
-                    cursor = conn.execute(f"SELECT * FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
-                    names = [d[0] for d in cursor.description]
-                    return [dict(zip(names, row)) for row in cursor]
-            except sqlite3.Error:
-                continue
-            finally:
-                conn.close()
-        return None
-
-    def _first_difference(self, other: Path, upto: int) -> int | None:
-        from core.audit_check import first_difference
-        try:
-            conn = sqlite3.connect(ro_uri(other), uri=True, isolation_level=None)
-        except sqlite3.Error:
-            return None
-        try:
-            return first_difference(self._conn, conn, upto)
-        except sqlite3.Error:
-            return None
-        finally:
-            conn.close()
-
     def quick_audit_check(self) -> list[Problem]:
-        """What opening checks (a few queries whatever the year's size): the append-only triggers,
-        the last audit row's link and the row count, and the newest backup's anchor."""
+        """What opening checks (milliseconds whatever the year's size): the append-only triggers, the
+        last audit row's link and the row count, the newest backup's anchor and, when nothing was
+        edited since that backup, every table against the digest it noted."""
         from core.audit_check import quick_check
         anchors = self.newest_anchors()
         return quick_check(self._conn, self.path.name, anchors[0] if anchors else None)
@@ -1067,13 +1036,6 @@ class Dataset:
         trail = backup.backup_dir(self.path) / line.name
         return [Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at),
                        trail=trail if trail.is_file() else None, facts=line.facts)]
-
-    def _namer(self) -> "Namer":
-        from core.audit_check import Namer
-        rules = self._rules
-        labels = {(c.id, e.id): e.label for c in rules.clauses for e in (*c.evidence, *c.record_evidence)}
-        return Namer({}, lambda clause, item: labels.get((clause, item), item),
-                     lambda kind: rules.unit_kinds.get(kind, kind))
 
     def audit_head(self) -> tuple[int, str]:
         seq, _, digest = audit.head(self._conn)
