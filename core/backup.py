@@ -108,7 +108,10 @@ def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEF
     now = now or dt.datetime.now()
     target = _free_name(folder, dataset.stem, now, label)
     copy_database(source, target)
-    record_anchor(dataset, target, now)
+    try:
+        record_anchor(dataset, target, now)
+    except OSError:
+        pass  # the copy is whole; only its note among the anchors is missing (the next backup writes one)
     if not label:
         rotate(dataset, keep)
     return target
