@@ -143,3 +143,22 @@ def test_a_schema_3_file_s_unaudited_notes_are_attested_when_it_opens(tmp_path):
         uid = ds.unit_ids()[0]
         assert ds.set_clause_note(1, uid, "2.1", "已补盖章").ok
         proved(ds)
+
+
+def test_adopting_the_program_s_newer_rule_set_is_proved(tmp_path):
+    from pathlib import Path
+
+    from core.dataset import Dataset, create_file
+    from core.rule_updates import adopt_program_rule_set
+    from core.rules import load_rule_set
+    from tests.test_rule_updates import demo_as_made_before
+    old = load_rule_set(Path(__file__).resolve().parent / "fixtures" / "wujiang-2022-format1.toml")
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, old, "张三", year=demo_as_made_before(old)) == []
+    with Dataset.open(path) as ds:
+        proved(ds)
+        assert adopt_program_rule_set(ds, 1, "采用新版细则").ok
+        proved(ds)
+        ds.backup()
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.audit_problems == []
