@@ -126,7 +126,10 @@ def switching(units: int = 200, rounds: int = 30) -> tuple[float, float]:
     window.resize(1366, 768)
     window.show()
     window.open_dataset(path, "基准")
-    app.processEvents()
+    settled = time.monotonic() + 3  # as a person starts working: the year painted, the idle work done
+    while time.monotonic() < settled and (window.finish_timer.isActive() or window.prepare_timer.isActive()
+                                          or time.monotonic() < settled - 2.5):
+        app.processEvents()
     ws = window.workspace
     ids = window.session.unit_ids
     unit_times, clause_times = [], []

@@ -146,12 +146,12 @@ class Editors:
     """The facts and evidence editors of one page for units of one shape, built once and kept: switching
     unit or clause shows them again with the other unit's values instead of building them anew."""
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, stash: QWidget):
         self.page = page
-        self.facts = QWidget()
+        self.facts = QWidget(stash)
         self.facts_layout = QVBoxLayout(self.facts)
         self.facts_layout.setContentsMargins(0, 0, 0, 0)
-        self.evidence = QWidget()
+        self.evidence = QWidget(stash)
         self.evidence_layout = QVBoxLayout(self.evidence)
         self.evidence_layout.setContentsMargins(0, 0, 0, 0)
         self.value_widgets: dict[str, QWidget] = {}
@@ -184,7 +184,9 @@ class ClausePage(QWidget):
         self.record_views: dict[str, QTableView] = {}
         self.source_panel: SourcePanel | None = None  # 2.1, 2.2, 4.2: rosters or typed; 3.1, 3.2: platform or typed
         self.editors: Editors | None = None  # the page's editors on screen
-        self._editors: dict[tuple, Editors] = {}  # by page and unit shape (Editors.key)
+        self._editors: dict[tuple, Editors] = {}  # by page and unit shape (_editors_key)
+        self._stash = QWidget(self)  # holds the editors not on screen, out of the page's boxes
+        self._stash.hide()
         self._build()
 
     # ---------------------------------------------------------------- layout
@@ -413,22 +415,17 @@ class ClausePage(QWidget):
         """The page's editors for this unit: the kept ones shown again (set to this unit), or built."""
         key = self._editors_key()
         editors = self._editors.get(key)
-        if editors is not self.editors and self.editors is not None:
-            self.editors.facts.hide()
-            self.editors.evidence.hide()
         if editors is not None and editors.page is not self.page:  # the year's pages were made anew
+            self._put_away(editors)
             editors.facts.deleteLater()
             editors.evidence.deleteLater()
+            if editors is self.editors:
+                self.editors = None
             editors = None
+        if editors is not self.editors and self.editors is not None:
+            self._put_away(self.editors)
         if editors is None:
-            editors = self._editors[key] = Editors(self.page)
-            self._use(editors)
-            self.trip_evaluation_spins = {}
-            self._build_facts()
-            self._build_evidence()
-            editors.trip_evaluation_spins = self.trip_evaluation_spins
-            self.facts_layout_outer.addWidget(editors.facts)
-            self.evidence_layout_outer.addWidget(editors.evidence)
+            editors = self._build_editors(key)
         else:
             self._use(editors)
             for model in editors.record_models.values():
@@ -437,9 +434,50 @@ class ClausePage(QWidget):
             if editors.source_panel is not None:
                 editors.source_panel.unit_id = self.unit_id
         self.trip_evaluation_spins = editors.trip_evaluation_spins
+        if editors.facts.parentWidget() is not self.facts_box:
+            self.facts_layout_outer.addWidget(editors.facts)
+            self.evidence_layout_outer.addWidget(editors.evidence)
         editors.facts.show()
         editors.evidence.show()
         self.evidence_group.setVisible(bool(self.page.clause_evidence or self.page.record_evidence))
+
+    def _build_editors(self, key: tuple) -> Editors:
+        """The editors of self.page for self.unit_id's shape, built in the stash (the caller shows them)."""
+        editors = self._editors[key] = Editors(self.page, self._stash)
+        self._use(editors)
+        self.trip_evaluation_spins = {}
+        self._build_facts()
+        self._build_evidence()
+        editors.trip_evaluation_spins = self.trip_evaluation_spins
+        return editors
+
+    def _put_away(self, editors: Editors) -> None:
+        """Off the page (into the stash): the page's boxes hold only the editors on screen."""
+        for holder, layout in ((editors.facts, self.facts_layout_outer), (editors.evidence, self.evidence_layout_outer)):
+            layout.removeWidget(holder)
+            holder.hide()
+            holder.setParent(self._stash)
+
+    def prepare_editors(self) -> bool:
+        """Builds the editors of one more page for the unit shown, hidden, so that going there later
+        only shows them (the window calls this while idle, once the year is on screen); False when
+        every page has them."""
+        if self.unit_id is None or self.page is None or self.unit_id not in self.session.unit_ids:
+            return False
+        shown_page, shown = self.page, self.editors
+        try:
+            for page in self.session.pages:
+                self.page = page
+                key = self._editors_key()
+                if key not in self._editors:
+                    self._build_editors(key)
+                    return True
+            return False
+        finally:
+            self.page = shown_page
+            if shown is not None:
+                self._use(shown)
+                self.trip_evaluation_spins = shown.trip_evaluation_spins
 
     def _use(self, editors: Editors) -> None:
         self.editors = editors

@@ -499,6 +499,11 @@ class MainWindow(QMainWindow):
         self.finish_timer.setSingleShot(True)
         self.finish_timer.setInterval(1000)
         self.finish_timer.timeout.connect(self._finish_opening)
+        # Then, while the window is idle, the other clause pages' editors are built one at a time, so
+        # that going to a page the first time only shows it.
+        self.prepare_timer = QTimer(self)
+        self.prepare_timer.setInterval(0)
+        self.prepare_timer.timeout.connect(self._prepare_next_page)
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -728,6 +733,11 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             for notice in self.session.ds.finish_opening():
                 self.statusBar().showMessage(render(notice), 15000)
+            self.prepare_timer.start()
+
+    def _prepare_next_page(self) -> None:
+        if self.session is None or self.workspace is None or not self.workspace.clause_page.prepare_editors():
+            self.prepare_timer.stop()
 
     def backup_if_due(self) -> None:
         if self.session is None:
@@ -833,6 +843,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.backup_timer.stop()
         self.finish_timer.stop()
+        self.prepare_timer.stop()
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
@@ -870,6 +881,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/clauseSplitter", self.workspace.clause_page.splitter.saveState())
 
     def closeEvent(self, event) -> None:
+        self.prepare_timer.stop()
         self._flush()
         self._save_layout()
         if self.session is not None:

@@ -1,0 +1,51 @@
+"""Switching unit and clause in the demo year: each page's editors are built once (the pages not yet
+shown while the window is idle after opening) and shown again with the chosen unit's values; the
+page's boxes hold only the editors of the page on screen."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QSpinBox
+
+from core.assessment import BASES, NEGATIVE
+from tests.test_desktop import window  # noqa: F401  (the fixture)
+
+
+def test_each_pages_editors_are_built_once_and_show_the_chosen_units_values(qtbot, window, tmp_path):
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    session, ws = window.session, window.workspace
+    page = ws.clause_page
+    qtbot.waitUntil(lambda: not window.prepare_timer.isActive() and not window.finish_timer.isActive(), timeout=20_000)
+    assert len(page._editors) == len(session.pages)  # every page ready for the unit shown, built while idle
+
+    first, second = session.unit_ids[0], session.unit_ids[1]
+    negative = next(i for i, p in enumerate(session.pages) if NEGATIVE in p.editors)
+    assert session.set_negatives("修改负面影响", second, complaints=7).ok
+    assert session.set_negatives("修改负面影响", first, complaints=2).ok
+    ws.select_unit(first)
+    ws.go_page(negative)
+    QApplication.processEvents()
+    box = page.value_widgets["complaints"]
+    assert box.value() == 2
+    ws.select_unit(second)
+    QApplication.processEvents()
+    if session.unit(first).kinds == session.unit(second).kinds:  # the same rows: the same editors
+        assert page.value_widgets["complaints"] is box
+    assert page.value_widgets["complaints"].value() == 7
+    ws.select_unit(first)
+    QApplication.processEvents()
+    assert page.value_widgets["complaints"].value() == 2
+    # only the page on screen is in the page's boxes (the others wait out of sight)
+    shown = page.facts_box.findChildren(QSpinBox)
+    assert shown and all(s.isVisibleTo(page) for s in shown)
+
+    bases = next(i for i, p in enumerate(session.pages) if BASES in p.editors)
+    ws.go_page(bases)
+    for uid in (second, first, second):
+        ws.select_unit(uid)
+        QApplication.processEvents()
+        model = page.record_models[BASES]
+        assert model.rowCount() == len(session.unit(uid).bases)
+        assert [model.index(r, model.columns.index("name")).data() for r in range(model.rowCount())] == \
+            [b.name for b in session.unit(uid).bases]
+        assert page.unit_label.text().endswith(session.unit(uid).name)
