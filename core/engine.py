@@ -99,6 +99,8 @@ def unit_deductions(rules: RuleSet, unit: Unit) -> tuple[DeductionResult, ...]:
         count = getattr(unit.negative, d.fact)
         if d.per_case is not None:
             points = d.per_case * count
+        elif d.threshold is None:  # the rule-set loader refuses this; reaching it is a fault
+            raise ValueError(f"deduction {d.id!r} is made once but has no threshold")
         else:
             points = d.once if d.threshold.passes(count) else ZERO
         results.append(DeductionResult(d.id, count, points, d.text))
@@ -114,6 +116,8 @@ def veto_applies(veto: Veto, unit: Unit, total: Fraction) -> bool:
     if veto.condition == "credit_grade":
         return veto.kind in unit.kinds and negative.credit_grades.get(veto.kind) in veto.grades
     if veto.condition == "total_below":
+        if veto.threshold is None:  # the rule-set loader refuses this; reaching it is a fault
+            raise ValueError(f"veto {veto.id!r} tests the total but has no threshold")
         return veto.threshold.passes(total)
     raise ValueError(f"unknown veto condition {veto.condition!r}")
 

@@ -261,8 +261,8 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
     start, end = rules.period_start, rules.period_end
     period = dict(start=start.isoformat(), end=end.isoformat())
     district: dict[str, TraineeListRecord] = {}
-    for r in traineeship_list:
-        district.setdefault(r.id_number, r)
+    for entry in traineeship_list:
+        district.setdefault(entry.id_number, entry)
 
     claims = _claims(subs)
     problems = []
@@ -322,11 +322,12 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
             seen: dict[str, str] = {}
             people = []
             tallies = {ARRIVAL: [0, 0], TRAINEE: [0, 0], INTERN: [0, 0]}
-            for kind_of, records in ((None, sub.arrivals), ("placement", sub.placements)):
+            records: Iterable[ArrivalRecord | PlacementRecord]
+            for records in (sub.arrivals, sub.placements):
                 for r in records:
                     id_number = r.id_number
                     reasons, notes = conflict_reasons(id_number, unit) if conflict_of else ([], ())
-                    if kind_of is None:  # an arrival
+                    if isinstance(r, ArrivalRecord):
                         kind, base_type = ARRIVAL, "labour"
                         if id_number not in monthly_ids:
                             reasons.append(not_in_reports)

@@ -192,8 +192,8 @@ def cjk_fonts(configured: str | os.PathLike | None = None,
     Problems about a configured font that could not be used are returned beside the fonts found."""
     wanted = str(configured if configured is not None else environ.get(ENV_FONT) or "")
     if wanted in _CACHE:
-        fonts, problems = _CACHE[wanted]
-        return fonts, list(problems)
+        cached, known = _CACHE[wanted]
+        return cached, list(known)
     files, problems = candidates(configured, environ)
 
     def first_usable(accept) -> tuple[FontFile, str] | None:
