@@ -2,7 +2,7 @@
 文件→打开, add a unit with the 添加 button, walk it clause by clause with 下一条 (entering a base and a
 trip by keyboard, typing Chinese through the input method, ticking every piece of evidence with the
 mouse), import its roster through the wizard, make a signing key, export its signed score sheet,
-print it with Ctrl+P to a PDF printer, close the year and reopen it from the recent-files list: everything is still there, and the window
+print that signed file with Ctrl+P to a PDF printer, close the year and reopen it from the recent-files list: everything is still there, and the window
 is back at the unit and clause the day ended on. A screenshot of each step goes to
 artifacts/screenshots/day/ (run it under Xvfb with QT_QPA_PLATFORM=xcb for a real X server)."""
 
@@ -18,8 +18,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QPoint, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDialogButtonBox, QFileDialog, QMessageBox,  # noqa: E402
-                               QPushButton, QSpinBox, QDoubleSpinBox)
+from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+)
 
 from core.assessment import BASES, TRIPS  # noqa: E402
 from tests.builders import credit_code  # noqa: E402
@@ -115,8 +124,8 @@ def tick_every_box(qtbot, page) -> None:
 
 
 def test_an_assessors_day(qtbot, window, profile, tmp_path):
-    from ui.main_window import ensure_demo
     from ui.dialogs import UnitDialog
+    from ui.main_window import ensure_demo
     (tmp_path / "年度").mkdir()
     year_file = ensure_demo(tmp_path / "年度", "演示考核人员")
     step(window, 1, "start")
@@ -261,15 +270,45 @@ def test_an_assessors_day(qtbot, window, profile, tmp_path):
     assert check.intact and check.signatures[0].signer == "王考核"
     step(window, 42, "locked")
 
-    # 6. print the sheet (Ctrl+P, Qt's print dialog, a PDF printer): the same pages as the signed PDF
-    from tests.test_desktop_printing import pages_of, print_through_the_menu
-    printed = tmp_path / "打印的评分表.pdf"
+    # 6. print the signed sheet as it is (Ctrl+P → 已导出的 PDF 文件, 浏览…, Qt's print dialog, a PDF
+    # printer): the same pages as the signed PDF, its signature stamp included
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from tests.test_desktop_printing import difference, pages_of, picture, print_to_file
+    from ui.printing import PDF_FILE, PrintDocumentsDialog
+    printed = tmp_path / "打印的签名评分表.pdf"
     window.activateWindow()  # offscreen Qt leaves no window active after the export dialog closed
     qtbot.waitUntil(window.isActiveWindow)
-    chooser = print_through_the_menu(qtbot, window, "sheet", printed, shortcut=True, shot="day/43-print-dialog")
-    assert chooser.pages_sent == pages_of(sheet) == pages_of(printed)
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", "-f", "1", "-l", "1", str(printed),
-                    str(DAY / "44-printed-page-1")], check=True)
+    seen: dict = {}
+
+    def choose(chooser: PrintDocumentsDialog) -> None:
+        seen["chooser"] = chooser
+        chooser.kind_buttons[PDF_FILE].click()
+        files = answer_modal(QFileDialog, choose_file(sheet))
+        qtbot.mouseClick(chooser.pdf_browse, Qt.MouseButton.LeftButton)
+        check_answered(files)
+        assert chooser.pdf_path.text() == str(sheet)
+        shot_over(window, chooser, "day/43-print-choose")
+        seen["print"] = answer_modal(QPrintDialog, print_to_file(printed, window=window, shot="day/44-print-dialog"),
+                                     timeout=60)
+        qtbot.mouseClick(chooser.print_button, Qt.MouseButton.LeftButton)
+    state = answer_modal(PrintDocumentsDialog, choose, timeout=60)
+    closer = QTimer()  # the chooser stays open after printing, as for a second copy: close it then
+    closer.setInterval(20)
+    closer.timeout.connect(lambda: seen.get("chooser") and seen["chooser"].pages_sent is not None
+                           and not seen["chooser"].worker.running and seen["chooser"].reject())
+    closer.start()
+    qtbot.keyClick(window, "P", modifier=Qt.KeyboardModifier.ControlModifier)
+    closer.stop()
+    check_answered(state)
+    check_answered(seen["print"])
+    assert seen["chooser"].pages_sent == pages_of(sheet) == pages_of(printed)
+    last = pages_of(sheet)  # the page with the signature stamp
+    signed_page, printed_page = picture(sheet, last, "day-signed"), picture(printed, last, "day-printed")
+    assert difference(signed_page, printed_page) < 0.03
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", "-f", str(last), "-l", str(last), str(printed),
+                    str(DAY / "45-printed-signed-page")], check=True)
 
     # 7. close the year and reopen it from the start page's recent list
     action(window, "关闭年度").trigger()

@@ -372,3 +372,14 @@ def test_printing_from_the_preview_and_cancelling_a_long_print(qtbot, demo, tmp_
     assert seen["chooser"].print_button.isEnabled()  # ready to print again
     sent = int(re.search(r"已发送 (\d+) 页", seen["chooser"].status.text())[1])
     assert seen["cancelled_at"] <= sent < 2 * len(demo.session.unit_ids)
+
+
+def test_a_file_that_is_no_pdf_is_named_not_printed(tmp_path):
+    from core.messages import render
+    from ui.printing import read_pdf_file
+    fake = tmp_path / "评分表.pdf"
+    fake.write_bytes(b"PK\x03\x04 a workbook renamed")
+    pdf, problem = read_pdf_file(fake)
+    assert pdf == b"" and render(problem.message) == "文件 评分表.pdf 不是可以打印的 PDF 文件（可能已损坏），未打印。"
+    pdf, problem = read_pdf_file(tmp_path / "没有.pdf")
+    assert pdf == b"" and render(problem.message).startswith("无法读取文件 没有.pdf：")

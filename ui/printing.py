@@ -1,5 +1,6 @@
 """打印 and 打印预览 of the program's documents: one unit's 考核评分表 or 现场核查记录, one of its annex
-forms (附件1–6), the year's 考核结果汇总表, or every unit's score sheet at once.
+forms (附件1–6), the year's 考核结果汇总表, every unit's score sheet at once, or a PDF file the program
+exported (a signed score sheet prints as signed, stamp and all).
 
 A printout is the same pages as the PDF the program exports: each document is built as that PDF in
 memory (core/pdf_export.py, core/pdf_annex.py) and its pages are drawn by PDFium (core/pdf_pages.py)
@@ -25,8 +26,8 @@ from typing import Any, Sequence
 from PySide6.QtCore import QCoreApplication, QRectF, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from core.annex_forms import ANNEX_PEOPLE, annex_inputs
 from core.cli_pdf import quiet_libraries
@@ -35,11 +36,12 @@ from core.pdf_annex import annex_pdf
 from core.pdf_export import Exporter
 from core.pdf_pages import PdfPages
 from core.pdf_sheets import RECORD, SHEET, SUMMARY
+from core.problems import Problem
 from core.session import Session
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker, progress_dialog
 
-ANNEX, ALL_SHEETS = "annex", "all_sheets"
+ANNEX, ALL_SHEETS, PDF_FILE = "annex", "all_sheets", "pdf_file"
 MAX_PRINT_DPI = 600  # an office laser printer's; a finer device gets 600-dpi pixels, each drawn 2 × 2 …
 BAND_ROWS = 128  # rows of pixels drawn at a time (2.5 MB at 600 dpi): each drawing call is short
 PREVIEW_DPI = 150
@@ -57,6 +59,7 @@ class Wanted:
     records: tuple = ()
     counts: tuple = ()
     year: int | None = None
+    path: str = ""  # a PDF file to print as it is
 
 
 @dataclass
@@ -83,22 +86,19 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
         for index, want in enumerate(wanted):
             if job.cancelled:
                 break
-            job.progress(index, len(wanted), want.unit or "")
-            if exporter is None:
-                exporter = Exporter(job.call_in_main(session.ds.scratch_copy))
-            if want.kind == ANNEX:
-                fonts, problems = exporter.fonts()
-                if problems:
-                    return printables, problems
-                built = annex_pdf(want.annex, exporter.rules, want.unit or "", fonts=fonts, year=want.year,
-                                  records=want.records, counts=want.counts,
-                                  show_full_id_numbers=want.show_full_id_numbers)
-                pdf, title = built.pdf, render(Msg.of(f"annex.{want.annex}.sheet"))
+            job.progress(index, len(wanted), want.unit or Path(want.path).name)
+            if want.kind == PDF_FILE:
+                pdf, problem = read_pdf_file(Path(want.path))
+                if problem is not None:
+                    return printables, [problem]
+                title = Path(want.path).stem
             else:
-                done, problems = exporter.export(want.kind, want.unit)
-                if problems or done is None:
+                if exporter is None:
+                    exporter = Exporter(job.call_in_main(session.ds.scratch_copy))
+                built, problems = build_document(exporter, want)
+                if problems or built is None:
                     return printables, problems
-                pdf, title = done.pdf, render(Msg.of(f"pdf.title.{want.kind}"))
+                pdf, title = built
             pages = PdfPages(pdf)
             try:
                 sizes = [pages.size(n) for n in range(len(pages))]
@@ -112,6 +112,35 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
             exporter.ds.close()
     job.progress(len(wanted), len(wanted), "")
     return printables, []
+
+
+def build_document(exporter: Exporter, want: Wanted) -> tuple[tuple[bytes, str] | None, list]:
+    """The program's document as PDF bytes and its title, or the problems that stopped it."""
+    if want.kind == ANNEX:
+        fonts, problems = exporter.fonts()
+        if problems:
+            return None, problems
+        built = annex_pdf(want.annex, exporter.rules, want.unit or "", fonts=fonts, year=want.year,
+                          records=want.records, counts=want.counts, show_full_id_numbers=want.show_full_id_numbers)
+        return (built.pdf, render(Msg.of(f"annex.{want.annex}.sheet"))), []
+    done, problems = exporter.export(want.kind, want.unit)
+    if problems or done is None:
+        return None, problems
+    return (done.pdf, render(Msg.of(f"pdf.title.{want.kind}"))), []
+
+
+def read_pdf_file(path: Path) -> tuple[bytes, Problem | None]:
+    """The bytes of a PDF file to print, or the problem that names why it cannot be printed."""
+    try:
+        pdf = path.read_bytes()
+    except OSError as exc:
+        return b"", Problem(path.name, "", "", Msg.of("print.file_unreadable", file=path.name,
+                                                      detail=exc.strerror or type(exc).__name__))
+    try:
+        PdfPages(pdf).close()
+    except Exception:  # PDFium says only "Data format error" (in English)
+        return b"", Problem(path.name, "", "", Msg.of("print.not_a_pdf", file=path.name))
+    return pdf, None
 
 
 def page_text(n: int, total: int) -> str:
@@ -310,7 +339,8 @@ class PrintDocumentsDialog(QDialog):
         self.annex.setCurrentIndex(1)
         for key, text in ((SHEET, self.tr("考核评分表（本单位）")), (RECORD, self.tr("现场核查记录（本单位）")),
                           (ANNEX, self.tr("附件表格（本单位）")), (SUMMARY, self.tr("考核结果汇总表（全年度）")),
-                          (ALL_SHEETS, self.tr("全部单位的考核评分表"))):
+                          (ALL_SHEETS, self.tr("全部单位的考核评分表")),
+                          (PDF_FILE, self.tr("已导出的 PDF 文件（如已签名的考核评分表）"))):
             button = QRadioButton(text)
             self.kinds.addButton(button)
             self.kind_buttons[key] = button
@@ -320,6 +350,16 @@ class PrintDocumentsDialog(QDialog):
                 annex_row.setContentsMargins(24, 0, 0, 0)
                 annex_row.addWidget(self.annex, 1)
                 rows.addLayout(annex_row)
+            if key == PDF_FILE:
+                file_row = QHBoxLayout()
+                file_row.setContentsMargins(24, 0, 0, 0)
+                self.pdf_path = QLineEdit()
+                self.pdf_path.setPlaceholderText(self.tr("选择要打印的 PDF 文件"))
+                self.pdf_browse = QPushButton(self.tr("浏览…"))
+                self.pdf_browse.clicked.connect(lambda _=False: self.browse_pdf())
+                file_row.addWidget(self.pdf_path, 1)
+                file_row.addWidget(self.pdf_browse)
+                rows.addLayout(file_row)
         unit_row = QHBoxLayout()
         unit_row.addWidget(QLabel(self.tr("运营单位")))
         self.unit = QComboBox()
@@ -374,12 +414,15 @@ class PrintDocumentsDialog(QDialog):
             self.kind_buttons[key].setEnabled(has_units)
         self.unit.setEnabled(kind in (SHEET, RECORD, ANNEX))
         self.annex.setEnabled(kind == ANNEX)
+        self.pdf_path.setEnabled(kind == PDF_FILE)
+        self.pdf_browse.setEnabled(kind == PDF_FILE)
         people = kind == ANNEX and self.annex.currentData() in ANNEX_PEOPLE
         self.full_ids.setEnabled(people)
         if not people:
             self.full_ids.setChecked(False)
         self.preview_button.setEnabled(kind != ALL_SHEETS)
-        notes = {SHEET: self.tr("打印按当前数据生成的考核评分表（与导出的未签名 PDF 相同）；已签名的 PDF 请用 PDF 阅读器打开后打印。"),
+        notes = {SHEET: self.tr("打印按当前数据生成的考核评分表（与导出的未签名 PDF 相同）；已签名的评分表请选“已导出的 PDF 文件”打印。"),
+                 PDF_FILE: self.tr("按文件原样打印（已签名的评分表连同签名章一并打印）。"),
                  RECORD: self.tr("核查日期和地点留空，打印后手填。"),
                  ANNEX: self.tr("与导出的 Excel 附件表格内容相同；花名册（附件2、附件4）横向打印。"),
                  SUMMARY: self.tr("全部运营单位的得分、名次、考核结果与等级。"),
@@ -387,8 +430,17 @@ class PrintDocumentsDialog(QDialog):
                      n=len(self.session.unit_ids))}
         self.note.setText(notes[kind])
 
+    def browse_pdf(self) -> None:
+        folder = str(Path(self.pdf_path.text()).parent) if self.pdf_path.text() else str(self.session.ds.path.parent)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要打印的 PDF 文件"), folder,
+                                              self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            self.pdf_path.setText(path)
+
     def wanted(self) -> list[Wanted]:
         kind = self.kind()
+        if kind == PDF_FILE:
+            return [Wanted(PDF_FILE, path=self.pdf_path.text().strip())]
         if kind == SUMMARY:
             return [Wanted(SUMMARY)]
         if kind == ALL_SHEETS:
@@ -409,8 +461,11 @@ class PrintDocumentsDialog(QDialog):
         """Build the documents in a worker, then open the print dialog or the preview."""
         if self.worker is not None and self.worker.running:
             return None
-        if self.kind() != SUMMARY and not self.session.unit_ids:
+        if self.kind() not in (SUMMARY, PDF_FILE) and not self.session.unit_ids:
             self.show_status(self.tr("请先添加运营单位。"), BAD)
+            return None
+        if self.kind() == PDF_FILE and not self.pdf_path.text().strip():
+            self.show_status(self.tr("请先选择要打印的 PDF 文件。"), BAD)
             return None
         self.printables = []
         self.pages_sent = None
