@@ -128,7 +128,8 @@ def main() -> int:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # started from a shell: its own
     window.close()
-    names = {"settle": "after opening (backup, the other pages built)", "check": f"check of {args.rows:,} rows (worker)", "import": f"import of {args.rows:,} rows",
+    names = {"settle": "after opening (backup, the other pages built)",
+             "check": f"check of {args.rows:,} rows (worker)", "import": f"import of {args.rows:,} rows",
              "undo": "its undo", "pdf": f"PDF export of {sheets} score sheets (worker)",
              "backup": f"backup of the {size_mb:.0f} MB year file"}
     print(f"longest stall of the window's thread (10 ms timer), target ≤ {TARGET_MS} ms; "
