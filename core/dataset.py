@@ -713,7 +713,7 @@ def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
     if stored is None or hashlib.sha256(stored[1].encode("utf-8")).hexdigest() != stored[0]:
         raise _corrupt(path, "所存考核细则缺失或被改动")
     try:
-        parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}")
+        parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}", stored=True)
     except RuleSetError as exc:
         where, what = exc.problems[0]
         # what the parser found is for developers (the log); the user needs to know what to do
@@ -798,7 +798,7 @@ class Dataset:
         row = conn.execute("SELECT year, rule_set_id, schema_version FROM meta WHERE id = 1").fetchone()
         self.year_number, self.rule_set_id, self.schema_version = row
         text = conn.execute("SELECT text FROM rule_sets WHERE id = ?", (self.rule_set_id,)).fetchone()[0]
-        self._rules = parse_rule_set(text, source=f"{path.name}:rule_sets/{self.rule_set_id}")
+        self._rules = parse_rule_set(text, source=f"{path.name}:rule_sets/{self.rule_set_id}", stored=True)
         self._audit = audit.Writer(conn)
 
     # ---------------------------------------------------------------- opening and closing

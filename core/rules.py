@@ -253,16 +253,23 @@ class RuleSet:
         return {grade: int(rounding(share * assessed)) for grade, share in self.grades.quota_share.items()}
 
 
-def load_rule_set(path: str | Path = DEFAULT_RULE_SET) -> RuleSet:
+def load_rule_set(path: str | Path = DEFAULT_RULE_SET, *, stored: bool = False) -> RuleSet:
     path = Path(path)
-    return parse_rule_set(path.read_text(encoding="utf-8"), source=str(path))
+    return parse_rule_set(path.read_text(encoding="utf-8"), source=str(path), stored=stored)
 
 
-def parse_rule_set(text: str, source: str = "<rule set>") -> RuleSet:
+def parse_rule_set(text: str, source: str = "<rule set>", *, stored: bool = False) -> RuleSet:
+    """The rule set of a text. Format 1 (thresholds without their comparison) is read only as the
+    rule set a year file stores (`stored`): a rule-set file to start a year with must state them."""
     try:
-        return _parse_rule_set(text)
+        rules = _parse_rule_set(text)
     except RuleSetError as exc:
         raise RuleSetError(source, exc.problems) from None
+    if rules.format < CURRENT_FORMAT and not stored:
+        raise RuleSetError(source, [("format", f"format {rules.format} states thresholds without their comparison; "
+                                               f"a rule set file must be format {CURRENT_FORMAT} (only a year file "
+                                               "keeps the older rule set it was scored with)")])
+    return rules
 
 
 # Opening a year reads the same text up to three times (the check before opening, the open dataset,

@@ -22,7 +22,7 @@ AT_FOUR = "苏州八坼新程人力资源有限公司"  # composite rating exact
 
 
 def year_file(tmp_path: Path, rules_path: Path | None = None) -> Path:
-    rules = load_rule_set(rules_path) if rules_path else load_rule_set()
+    rules = load_rule_set(rules_path, stored=True) if rules_path else load_rule_set()
     if rules_path:
         year = demo_as_made_before(rules)
     else:

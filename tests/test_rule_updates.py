@@ -27,7 +27,7 @@ AT_FOUR = "苏州八坼新程人力资源有限公司"  # the demo unit whose co
 @pytest.fixture(scope="module")
 def old_rules():
     """wujiang-2022 as year files made before rating_threshold store it (format 1)."""
-    return load_rule_set(FIXTURES / "wujiang-2022-format1.toml")
+    return load_rule_set(FIXTURES / "wujiang-2022-format1.toml", stored=True)
 
 
 def demo_as_made_before(old_rules):
@@ -57,6 +57,14 @@ def test_the_old_file_is_read_with_the_comparisons_it_was_scored_with(old_rules)
         "min_rating": (">=", 4)}
     assert old_rules.negative.deductions[2].threshold.test == ">="
     assert old_rules.negative.vetoes[-1].threshold.test == "<"
+
+
+def test_a_rule_set_file_must_state_its_comparisons_only_a_year_file_keeps_the_older_format():
+    from core.rules import RuleSetError
+    with pytest.raises(RuleSetError) as refused:
+        load_rule_set(FIXTURES / "wujiang-2022-format1.toml")
+    assert [path for path, _ in refused.value.problems] == ["format"]
+    assert "without their comparison" in refused.value.problems[0][1]
 
 
 def test_a_year_file_keeps_its_result_and_is_told_of_the_newer_reading(old_year, old_rules):
