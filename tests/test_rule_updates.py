@@ -110,6 +110,7 @@ def test_adopting_is_one_audited_edit_and_the_year_scores_under_the_new_rules(ol
         assert json.loads(by_field["text"].old_value) == old_rules.source_text  # the old law stays provable
         assert {e.reason for e in rows} == {"按民法典第1259条，“以下”包括本数"}
         assert ds.verify_audit() is None
+        assert ds.check_audit().problems == []  # the trail replayed gives back the new rule set
         after = score_year(ds.rule_set(), ds.year())
         assert adopt_program_rule_set(ds, 1, "再次").problems[0].message.code == "rules.adopt_nothing_newer"
     changed = {u.name for u in after.units
