@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from core.assessment import BASES, TRIPS  # noqa: E402
 from tests.builders import credit_code  # noqa: E402
-from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over, stop_answering  # noqa: E402
 from tests.test_desktop import SHOTS, click, expected_points, type_chinese, window  # noqa: E402,F401  (a fixture)
 from tests.xlsx_builders import LABOUR_BASES, arrival, arrivals_rows, write_workbook  # noqa: E402
 
@@ -215,7 +215,7 @@ def test_an_assessors_day(qtbot, window, profile, tmp_path):
                                if box.button(QMessageBox.StandardButton.Yes) else box.accept(), timeout=3)
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "已导入 20 行" in dialog.status.text(), timeout=60000)
-        del confirm  # the import may or may not ask (a first roster does not replace one)
+        stop_answering(confirm)  # the import may or may not ask (a first roster replaces none)
         shot_over(window, dialog, "day/31-imported")
         dialog.reject()
     from ui.excel_import import ImportDialog
@@ -258,7 +258,7 @@ def test_an_assessors_day(qtbot, window, profile, tmp_path):
                               if box.button(QMessageBox.StandardButton.Yes) else box.accept(), timeout=3)
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: sheet.is_file() and "已签名" in dialog.status.text(), timeout=120000)
-        del warned
+        stop_answering(warned)  # asked only when clauses still lack evidence
         shot_over(window, dialog, "day/41-signed")
         dialog.reject()
     state = answer_modal(ExportDialog, export, timeout=180)
