@@ -2,7 +2,7 @@
 
     python main.py                 the desktop, on the demo year (made in the user's data folder on first run)
     python main.py YEAR.sqlite     the desktop, on that year
-    python main.py COMMAND …       the command line (core/cli.py): score, import-json, export-json, …
+    python main.py COMMAND …       the command line (cli/): score, import-json, export-json, …
 """
 
 import gc
@@ -115,7 +115,7 @@ def main(argv: list[str]) -> int:
     # command line (it pulls in openpyxl, pyHanko and the rest: a third of a second).
     if not argv or (len(argv) == 1 and argv[0].lower().endswith(YEAR_FILE_SUFFIXES)):
         return desktop(argv)
-    from core import cli
+    import cli
 
     if len(argv) == 1 and argv[0] not in cli.COMMANDS and not argv[0].startswith("-"):
         return desktop(argv)

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from core.cli_pdf import write_atomically
 from core.dataset import Dataset, DatasetError
 from core.messages import Msg
-from core.pdf_export import Exported, Exporter
+from core.pdf_export import Exported, Exporter, write_atomically
 from core.pdf_fonts import Fonts
 from core.pdf_sheets import Visit
 from core.problems import Problem

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import operator
 from dataclasses import dataclass, field
@@ -690,3 +691,25 @@ class _Checker:
         return GradeRules(self.get(table, "text", path, "text") or "", tuple(order),
                           MappingProxyType(quota_share),
                           tuple(self.get(table, "readings", path, "texts", []) or ()), quota_test or "<=")
+
+
+def find_rule_set(rule_set_id: str) -> RuleSet | None:
+    """The bundled rule set with this id, or None."""
+    for path in sorted(RULES_DIR.glob("*.toml")):
+        rules = load_rule_set(path)
+        if rules.id == rule_set_id:
+            return rules
+    return None
+
+
+def rule_set_for(year_file: Path, rules_file: str | None) -> RuleSet | None:
+    """The rule set a JSON year file is scored by: the given file, else the bundled one it names, else the default."""
+    if rules_file:
+        return load_rule_set(rules_file)
+    try:
+        rule_set_id = json.loads(year_file.read_text(encoding="utf-8")).get("rule_set")
+    except (ValueError, AttributeError):
+        rule_set_id = None  # load_year reports the exact problem with the file
+    if not isinstance(rule_set_id, str):
+        return load_rule_set()
+    return find_rule_set(rule_set_id)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import sys
 import tempfile
@@ -557,3 +558,13 @@ def verification_lines(v: Verification, dataset: str | None = None) -> list[str]
         else:
             lines.append(t("pdf.verify_unknown", dataset=dataset or ""))
     return lines
+
+
+def quiet_libraries() -> None:
+    """pyHanko and fontTools log warnings about damaged or unusual files; the command line and the
+    desktop report their own verdict instead (a NullHandler keeps Python's last-resort printer away)."""
+    for name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False

@@ -219,7 +219,7 @@ assemble() {
 
   # the program, as committed
   mkdir -p "$opt/app"
-  git -C "$repo" archive HEAD main.py core ui resources | tar -C "$opt/app" -x
+  git -C "$repo" archive HEAD main.py core ui cli resources | tar -C "$opt/app" -x
   # the CJK TrueType font of the PDFs (and of the screen, through fonts.conf)
   local fontdir=$build/$arch/font
   rm -rf "$fontdir"; dpkg-deb -x "$build"/sources/fonts-wqy-zenhei_*_all.deb "$fontdir"

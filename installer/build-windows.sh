@@ -77,7 +77,7 @@ echo "$(ls "$WORK"/wheels/*.whl | wc -l) wheels, $(du -sh "$WORK/wheels" | cut -
 # ------------------------------------------------------------------ the tree to install
 step "staging (installer/windows/stage.py)"
 rm -rf "$WORK/src" && mkdir -p "$WORK/src"
-git archive HEAD main.py core ui resources | tar -x -C "$WORK/src"
+git archive HEAD main.py core ui cli resources | tar -x -C "$WORK/src"
 echo "program files from git archive HEAD ($(git rev-parse --short HEAD))"
 "$PY" "$HERE/stage.py" "$data_zip" "$WORK/wheels" "$WORK/src" /usr/share/fonts/truetype/wqy "$WORK/stage"
 

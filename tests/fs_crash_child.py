@@ -26,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import backup, cli  # noqa: E402
+import cli  # noqa: E402
+from core import backup  # noqa: E402
 from core.dataset import Dataset, DatasetError, inspect  # noqa: E402
 from core.people import KIND_TABLE  # noqa: E402
 

@@ -33,6 +33,14 @@ def test_core_never_imports_qt_or_ui():
     assert offenders == []
 
 
+@pytest.mark.parametrize(("layer", "forbidden"), [("core", ("ui", "cli")), ("ui", ("cli",))])
+def test_the_faces_stay_apart(layer, forbidden):
+    """core/ serves both faces and knows neither; the desktop never borrows from the command line."""
+    offenders = [f"{path.relative_to(ROOT)}:{line}: {module}" for path in sorted((ROOT / layer).rglob("*.py"))
+                 for line, module in imported_modules(path) if module.split(".")[0] in forbidden]
+    assert offenders == []
+
+
 @pytest.mark.parametrize("source", [
     "import PySide6.QtWidgets\n",
     "from PySide6 import QtCore\n",

@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core import cli
+import cli
 from core.dataset import create_file
 from core.identifiers import id_check_char
 from core.xlsx_check import check_read

@@ -189,7 +189,7 @@ def test_sources_are_pinned_by_sha256():
 
 def test_qt_trim_keeps_what_the_program_imports():
     imported = set()
-    for path in [ROOT / "main.py", *(ROOT / "ui").glob("*.py"), *(ROOT / "core").glob("*.py")]:
+    for path in [ROOT / "main.py", *(path for face in ("core", "ui", "cli") for path in (ROOT / face).rglob("*.py"))]:
         imported |= set(re.findall(r"PySide6\.(Qt\w+)", path.read_text(encoding="utf-8")))
     assert {"QtCore", "QtGui", "QtWidgets"} <= imported
     trimmed = [line.split()[1] for line in (LINUX / "qt-trim.txt").read_text().splitlines()

@@ -3,6 +3,7 @@ checked on Linux without Wine. Compiling the NSIS script and checking a signatur
 osslsigncode and are skipped without them."""
 
 import importlib.util
+import os
 import re
 import shutil
 import struct
@@ -230,6 +231,28 @@ def test_launchers_run_the_bundled_python_on_main_py(tmp_path):
     assert code.startswith('"') and code.endswith('"') and "%" not in code
     shown = subprocess.run([sys.executable, "-c", code[1:-1]], capture_output=True, encoding="utf-8").stdout
     assert shown.startswith("乐业吴江考核 命令行。") and "wjkh score 年度文件.wjkh" in shown and "核对电子签名" in shown
+
+
+def program_packages() -> set[str]:
+    """The project's top-level Python packages the program runs (tests, bench and scripts stay home)."""
+    return {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests"}
+
+
+def test_every_package_of_the_program_is_shipped():
+    shipped = set(stage.PROGRAM)
+    assert program_packages() <= shipped and {"main.py", "resources"} <= shipped
+    for script in (BUILD, ROOT / "installer" / "build-deb.sh"):
+        archived = re.search(r"git (?:-C \S+ )?archive HEAD ([^|]+)\|", script.read_text(encoding="utf-8"))
+        assert archived and set(archived[1].split()) == shipped, script
+
+
+def test_staged_program_runs_its_command_line(tmp_path):
+    stage.copy_program(ROOT, tmp_path)
+    assert not list(tmp_path.rglob("__pycache__"))
+    done = subprocess.run([sys.executable, "-B", str(tmp_path / "main.py"), "score", "--help"], cwd=tmp_path,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ""})
+    assert done.returncode == 0, done.stderr
+    assert "用法" in done.stdout
 
 
 def test_font_and_its_licence_are_staged(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core import cli
+import cli
 from core.dataset import Dataset, create_file
 from core.engine import score_year
 from core.facts import load_year, parse_year

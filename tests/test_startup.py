@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
 # Needed only by the command line, the Excel import and export, PDFs, signing or the tests.
 HEAVY = ("jsonschema", "openpyxl", "reportlab", "pyhanko", "python_calamine", "sqlite_utils", "hypothesis",
-         "cryptography", "fontTools", "PIL", "core.cli", "core.xlsx_read", "core.xlsx_check", "core.xlsx_write",
+         "cryptography", "fontTools", "PIL", "cli", "core.xlsx_read", "core.xlsx_check", "core.xlsx_write",
          "core.pdf_export", "core.pdf_sheets", "core.signing", "core.matching")
 
 

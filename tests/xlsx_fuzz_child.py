@@ -98,8 +98,8 @@ def run_case(case, workbook: Path, folder: Path, template: Path) -> dict:
     from core.dataset import Dataset
     from core.messages import render
     from core.people import import_workbook
-    from tests.import_support import UNITS
     from core.xlsx_read import import_spec
+    from tests.import_support import UNITS
 
     result = {"name": case.name, "size": workbook.stat().st_size}
     scope = import_spec().kind(case.kind).scope
@@ -161,8 +161,8 @@ def run_case(case, workbook: Path, folder: Path, template: Path) -> dict:
 def main() -> None:
     template, folder, ceiling = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     names = json.loads(sys.stdin.read())
+    import cli  # noqa: F401
     import main as _  # noqa: F401  (the program's modules loaded before the ceiling is measured against)
-    from core import cli  # noqa: F401
     from tests.xlsx_fuzz import all_cases
     cases = all_cases()
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
 
 from core.anchors import keyword_anchor
 from core.assessment import DONE
-from core.cli_pdf import quiet_libraries
+from core.signing import quiet_libraries
 from core.dataset import normal_fingerprint
 from core.messages import Msg, render
 from core.pdf_batch import Outcome, Request, Written, export_batch

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFil
                                QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from core.annex_forms import ANNEX_PEOPLE, annex_inputs
-from core.cli_pdf import quiet_libraries
+from core.signing import quiet_libraries
 from core.messages import Msg, render
 from core.pdf_annex import annex_pdf
 from core.pdf_export import Exporter

@@ -3,7 +3,7 @@
     python stage.py EMBED_DATA_ZIP WHEEL_DIR PROGRAM_DIR FONT_DIR STAGE
 
 STAGE/runtime/   the embeddable CPython 3.13 with Lib/site-packages holding the unpacked wheels
-STAGE/app/       main.py, core/, ui/, resources/ (with the CJK font and its licence in resources/fonts/)
+STAGE/app/       main.py, core/, ui/, cli/, resources/ (with the CJK font and its licence in resources/fonts/)
 STAGE/*.cmd      the command-line launchers
 
 Wheels are zip files: unpacking them is all an install of a wheel does that the program needs
@@ -213,8 +213,12 @@ def check_pe_imports(stage: Path) -> list[str]:
     return problems
 
 
+# The program as it is run: the entry point, its packages and its data (build-deb.sh ships the same list).
+PROGRAM = ("main.py", "core", "ui", "cli", "resources")
+
+
 def copy_program(program: Path, app: Path) -> None:
-    for name in ("main.py", "core", "ui", "resources"):
+    for name in PROGRAM:
         src = program / name
         if src.is_dir():
             shutil.copytree(src, app / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

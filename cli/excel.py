@@ -1,7 +1,7 @@
 """Command-line access to the Excel side: check a workbook a unit handed in (the preview of an
 import), import it into the year's dataset, match the people, assign people two units claim,
 choose where a base's counts (2.1, 2.2, 4.2) and a unit's platform figures (3.1, 3.2) come from, and write the annex forms and the year's summary workbook.
-Registered by core/cli.py.
+Registered by cli/commands.py.
 
     python main.py import-xlsx KIND FILE --dataset YEAR.sqlite [--unit NAME] [--mapping "字段=列,…"] [--yes] [--full-ids]
                                [--skip-bad-rows [--left-out ROWS.xlsx]]
@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.reading import open_read_only  # the shared opener (prints the dataset's notices)
 from core.dataset import Dataset, DatasetError
 from core.identifiers import mask_id_like, mask_id_number
 from core.matching import MatchResult, PersonVerdict
@@ -46,7 +47,6 @@ def masked(text: str, full_ids: bool = False) -> str:
 
 
 def command_check_xlsx(args: argparse.Namespace) -> int:
-    from core.cli import open_read_only  # the shared opener (prints the dataset's notices)
     path = Path(args.file)
     if not path.is_file():
         print(say("cli.file_not_found", path=str(path)), file=sys.stderr)
@@ -77,7 +77,6 @@ def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None
 
 
 def command_export_annex(args: argparse.Namespace) -> int:
-    from core.cli import open_read_only
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
@@ -94,8 +93,8 @@ def command_export_annex(args: argparse.Namespace) -> int:
     # blank for hand filling (core.xlsx_write.annex_inputs, as the desktop fills them).
     records, counts = annex_inputs(args.annex, unit, matched.get(unit.name))
     if Path(args.out).suffix.lower() == ".pdf":  # the printable form (core/pdf_annex.py)
-        from core.cli_pdf import write_atomically
         from core.pdf_annex import annex_pdf
+        from core.pdf_export import write_atomically
         from core.pdf_fonts import cjk_fonts
         fonts, problems = cjk_fonts()
         if fonts is None:
@@ -306,7 +305,6 @@ def person_line(p: PersonVerdict, full_ids: bool) -> str:
 
 
 def command_match(args: argparse.Namespace) -> int:
-    from core.cli import open_read_only
     try:
         with open_read_only(Path(args.dataset)) as ds:
             result = ds.match()
@@ -450,7 +448,6 @@ def print_platform(ds: Dataset, names: list[str] | None) -> PlatformReport:
 
 def command_platform(args: argparse.Namespace) -> int:
     """The platform's figures of each unit; exit 1 when records name no unit of the year (they count for none)."""
-    from core.cli import open_read_only
     try:
         with open_read_only(Path(args.dataset)) as ds:
             if args.unit and ds.unit_id(args.unit) is None:
@@ -479,7 +476,6 @@ def command_platform_source(args: argparse.Namespace) -> int:
 
 
 def command_export_summary(args: argparse.Namespace) -> int:
-    from core.cli import open_read_only
     from core.engine import score_year
     from core.xlsx_write import summary_workbook
     try:

@@ -1,4 +1,4 @@
-"""The PDF documents and their signatures on the command line. Registered by core/cli.py.
+"""The PDF documents and their signatures on the command line. Registered by cli/commands.py.
 
     python main.py export-pdf record|sheet|summary --dataset YEAR.sqlite [--unit NAME] --out FILE.pdf [--sign KEY.p12]
     python main.py verify FILE.pdf [--dataset YEAR.sqlite]
@@ -15,15 +15,24 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import os
 import sys
 from pathlib import Path
 
 from core.dataset import Dataset, DatasetError
 from core.messages import Msg, render
-from core.signing import (SigningError, certificate_subject, colon_hex, create_key, default_key_dir, import_key,
-                          load_signer, verification_lines, verify_pdf)
+from core.signing import (
+    SigningError,
+    certificate_subject,
+    colon_hex,
+    create_key,
+    default_key_dir,
+    import_key,
+    load_signer,
+    quiet_libraries,
+    verification_lines,
+    verify_pdf,
+)
 from core.trust import add_trusted, certificates_in, remove_trusted, trust_own_key, trusted, trusted_certificates
 
 EXIT_BAD_INPUT = 2
@@ -31,16 +40,6 @@ EXIT_NOT_VERIFIED = 1
 EXIT_UNTRUSTED = 3  # intact, but the signer is not trusted on this computer
 PASSWORD_ENV = "LEYE_SIGN_PASSWORD"
 COMMANDS = ("export-pdf", "verify", "make-key", "import-key", "reopen", "trust")
-
-
-def quiet_libraries() -> None:
-    """pyHanko and fontTools log warnings about damaged or unusual files; the command line reports
-    its own one-line verdict instead (a NullHandler keeps Python's last-resort printer away)."""
-    for name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
-        logger = logging.getLogger(name)
-        if not logger.handlers:
-            logger.addHandler(logging.NullHandler())
-        logger.propagate = False
 
 
 def say(code: str, **params) -> str:
@@ -67,18 +66,9 @@ def password(confirm: bool = False) -> str | None:
     return value or None
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    part = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        part.write_bytes(data)
-        os.replace(part, target)
-    finally:
-        part.unlink(missing_ok=True)
-
-
 def command_export_pdf(args: argparse.Namespace) -> int:
     quiet_libraries()
-    from core.pdf_export import Exporter
+    from core.pdf_export import Exporter, write_atomically
     from core.pdf_sheets import Visit
     path, out = Path(args.dataset), Path(args.out)
     if not out.parent.is_dir():

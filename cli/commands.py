@@ -1,4 +1,5 @@
-"""The command line: plain Python, no Qt. `python main.py COMMAND …` lands here."""
+"""The command line's parser and its year-file commands (score, import-json, export-json, verify-audit,
+restore, adopt-rules): plain Python, no Qt."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import json
 import sys
 from pathlib import Path
 
-from core import backup, cli_excel, cli_pdf, cli_words
+from cli import excel as cli_excel
+from cli import pdf as cli_pdf
+from cli import words as cli_words
+from cli.reading import open_read_only
+from core import backup
 from core.dataset import SQLITE_MAGIC, YEAR_FILE_SUFFIXES, Dataset, DatasetError, create_file, inspect
 from core.engine import score_year
 from core.facts import load_year, year_to_json
 from core.messages import Msg, render
 from core.report import ranking_table, year_result_json
-from core.rules import RULES_DIR, RuleSet, load_rule_set
+from core.rules import RuleSet, rule_set_for
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -22,27 +27,6 @@ EXIT_BAD_INPUT = 2
 
 def say(code: str, **params) -> str:
     return render(Msg.of(code, **params))
-
-
-def find_rule_set(rule_set_id: str) -> RuleSet | None:
-    """The bundled rule set with this id, or None."""
-    for path in sorted(RULES_DIR.glob("*.toml")):
-        rules = load_rule_set(path)
-        if rules.id == rule_set_id:
-            return rules
-    return None
-
-
-def rule_set_for(year_file: Path, rules_file: str | None) -> RuleSet | None:
-    if rules_file:
-        return load_rule_set(rules_file)
-    try:
-        rule_set_id = json.loads(year_file.read_text(encoding="utf-8")).get("rule_set")
-    except (ValueError, AttributeError):
-        rule_set_id = None  # load_year reports the exact problem with the file
-    if not isinstance(rule_set_id, str):
-        return load_rule_set()
-    return find_rule_set(rule_set_id)
 
 
 def is_sqlite(path: Path) -> bool:
@@ -56,14 +40,6 @@ def is_sqlite(path: Path) -> bool:
 def fail(exc: DatasetError) -> int:
     print(render(exc.msg), file=sys.stderr)
     return EXIT_BAD_INPUT
-
-
-def open_read_only(path: Path) -> Dataset:
-    """A dataset opened for reading; notices (e.g. a changed rule set) go to stderr."""
-    ds = Dataset.open(path, read_only=True)
-    for notice in ds.notices:
-        print(render(notice), file=sys.stderr)
-    return ds
 
 
 def print_result(rules: RuleSet, year, as_json: bool) -> None:

@@ -1,0 +1,18 @@
+"""A year file opened for reading from the command line: the dataset's notices (e.g. a changed rule set)
+go to stderr."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from core.dataset import Dataset
+from core.messages import render
+
+
+def open_read_only(path: Path) -> Dataset:
+    """A dataset opened for reading; notices (e.g. a changed rule set) go to stderr."""
+    ds = Dataset.open(path, read_only=True)
+    for notice in ds.notices:
+        print(render(notice), file=sys.stderr)
+    return ds
