@@ -152,7 +152,7 @@ def test_adopting_the_program_s_newer_rule_set_is_proved(tmp_path):
     from core.rule_updates import adopt_program_rule_set
     from core.rules import load_rule_set
     from tests.test_rule_updates import demo_as_made_before
-    old = load_rule_set(Path(__file__).resolve().parent / "fixtures" / "wujiang-2022-format1.toml")
+    old = load_rule_set(Path(__file__).resolve().parent / "fixtures" / "wujiang-2022-format1.toml", stored=True)
     path = tmp_path / "2022.wjkh"
     assert create_file(path, old, "张三", year=demo_as_made_before(old)) == []
     with Dataset.open(path) as ds:
