@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from core.facts import Unit, Year
-from core.formulas import ABSOLUTE, RANKED, ZERO, ClauseResult, people_memo, ranked_points
+from core.formulas import ABSOLUTE, RANKED, ZERO, ClauseResult, people_memo, ranked_points, ranked_result
 from core.messages import Msg
 from core.rules import RuleSet, Veto
 
@@ -217,48 +217,173 @@ def competition_ranks(totals: dict[str, Fraction], statuses: dict[str, str] | No
 # ------------------------------------------------------------------ the year
 
 def score_year(rules: RuleSet, year: Year) -> YearResult:
-    # Every object made here lives on in the result, so the cyclic collector would only rescan
-    # them again and again (about half the time of a large year); it has nothing to free.
-    collecting = gc.isenabled()
-    gc.disable()
-    memo = people_memo.set({})  # the units are alive throughout, so their ids are stable keys
-    try:
-        return _score_year(rules, year)
-    finally:
-        people_memo.reset(memo)
-        if collecting:
-            gc.enable()
+    return YearScorer(rules).score(year)
 
 
-def _score_year(rules: RuleSet, year: Year) -> YearResult:
-    provisional = rules.reading("ranking_provisional_until_final") and not year.all_final
-    units_by_name = {u.name: u for u in year.units}
-    by_clause: list[list[ClauseResult]] = []
-    any_ranked = False
-    for clause in rules.clauses:
-        if clause.formula in RANKED:
-            any_ranked = True
+class _Unscored(NamedTuple):
+    """One unit's scores before the units are compared for grades and places."""
+    clauses: tuple[ClauseResult, ...]
+    sections: tuple[SectionResult, ...]
+    deductions: tuple[DeductionResult, ...]
+    deductions_total: Fraction
+    total: Fraction
+    status: str
+    status_reasons: tuple[StatusReason, ...]
+
+
+def _unscored(rules: RuleSet, unit: Unit, clauses: tuple[ClauseResult, ...]) -> _Unscored:
+    unit_sections = sections(rules, clauses)
+    deductions = unit_deductions(rules, unit)
+    deductions_total = sum(d.points for d in deductions)
+    total = max(rules.negative.total_floor, sum(s.net for s in unit_sections) - deductions_total)
+    status, reasons = unit_status(rules, unit, total)
+    return _Unscored(clauses, unit_sections, deductions, deductions_total, total, status, reasons)
+
+
+class YearScorer:
+    """A year's scores kept from one edit to the next. `score` scores the whole year; `rescore`
+    scores a year that differs from the last one scored in some units' facts, and re-does only
+    what those units can change: their own clauses; a ranking clause (its formula ranks, per the
+    rule set) for every unit only when an edited unit's ranked value or qualification moved, or
+    whether the rankings are provisional did; grades and places only when a total or a status
+    moved. Its result is always equal to a full `score_year`."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.result: YearResult | None = None
+        self._year: Year | None = None
+        self._units: dict[str, Unit] = {}  # the facts scored, by name
+        # per clause of the rule set: None for an absolute clause, or [measures, results, among]
+        self._ranked: list[list | None] = []
+        self._provisional = False
+        self._unscored: dict[str, _Unscored] = {}
+        self._unit_results: dict[str, UnitResult] = {}
+
+    def score(self, year: Year) -> YearResult:
+        return self._run(self._score, year)
+
+    def rescore(self, year: Year) -> YearResult:
+        """The scores of `year`, re-using the last scores for every unit whose facts are the same
+        objects as last time (a reloaded unit is a new object). Any other change scores it whole."""
+        last = self._year
+        if (last is None or year.year != last.year or year.grade_quotas != last.grade_quotas
+                or year.grade_promotions != last.grade_promotions or len(year.units) != len(last.units)
+                or any(u.name != v.name for u, v in zip(year.units, last.units))):
+            return self.score(year)
+        return self._run(self._rescore, year)
+
+    def _run(self, score, year: Year) -> YearResult:
+        # Every object made here lives on in the result, so the cyclic collector would only rescan
+        # them again and again (about half the time of a large year); it has nothing to free.
+        collecting = gc.isenabled()
+        gc.disable()
+        memo = people_memo.set({})  # the units are alive throughout, so their ids are stable keys
+        try:
+            self.result = score(year)
+            self._year = year
+            self._units = {u.name: u for u in year.units}
+            return self.result
+        except BaseException:
+            self._year = None  # half-updated: the next year is scored whole
+            raise
+        finally:
+            people_memo.reset(memo)
+            if collecting:
+                gc.enable()
+
+    def _provisional_in(self, year: Year) -> bool:
+        return self.rules.reading("ranking_provisional_until_final") and not year.all_final
+
+    def _score(self, year: Year) -> YearResult:
+        rules = self.rules
+        provisional = self._provisional_in(year)
+        units_by_name = {u.name: u for u in year.units}
+        by_clause: list[list[ClauseResult]] = []
+        self._ranked = []
+        for clause in rules.clauses:
+            if clause.formula in RANKED:
+                measure = RANKED[clause.formula]
+                measures = {u.name: measure(clause, rules, u, False) for u in year.units}
+                ranked = ranked_points(clause, rules, measures, provisional, units_by_name)
+                by_clause.append([ranked[u.name] for u in year.units])
+                self._ranked.append([measures, ranked, sum(1 for m in measures.values() if m.qualifies)])
+            else:
+                formula = ABSOLUTE[clause.formula]
+                by_clause.append([formula(clause, rules, u, False) for u in year.units])
+                self._ranked.append(None)
+        self._provisional = provisional
+        self._unscored = {unit.name: _unscored(rules, unit, clauses)  # by clause -> by unit
+                          for unit, clauses in zip(year.units, zip(*by_clause))}
+        self._unit_results = {}
+        return self._grade(year, provisional)
+
+    def _rescore(self, year: Year) -> YearResult:
+        rules, last = self.rules, self._units
+        edited = {u.name: u for u in year.units if last[u.name] is not u}
+        if not edited:
+            return self.result
+        provisional = self._provisional_in(year)
+        clauses_of = {name: list(self._unscored[name].clauses) for name in edited}
+        units_by_name = None
+        for i, clause in enumerate(rules.clauses):
+            state = self._ranked[i]
+            if state is None:
+                formula = ABSOLUTE[clause.formula]
+                for name, unit in edited.items():
+                    clauses_of[name][i] = formula(clause, rules, unit, False)
+                continue
+            measures, results, among = state
             measure = RANKED[clause.formula]
-            measures = {u.name: measure(clause, rules, u, False) for u in year.units}
+            moved = provisional != self._provisional
+            for name, unit in edited.items():
+                m, old = measure(clause, rules, unit, False), measures[name]
+                moved = moved or m.value != old.value or m.qualifies != old.qualifies
+                measures[name] = m
+            if not moved:  # every rank stays: only the edited units' results are made again
+                for name, unit in edited.items():
+                    old = results[name]
+                    results[name] = clauses_of[name][i] = ranked_result(
+                        clause, rules, measures[name], old.rank, among, old.net, provisional, unit)
+                continue
+            if units_by_name is None:
+                units_by_name = {u.name: u for u in year.units}
             ranked = ranked_points(clause, rules, measures, provisional, units_by_name)
-            by_clause.append([ranked[u.name] for u in year.units])
-        else:
-            formula = ABSOLUTE[clause.formula]
-            by_clause.append([formula(clause, rules, u, False) for u in year.units])
-    floor = rules.negative.total_floor
-    partial = {}
-    for unit, clauses in zip(year.units, zip(*by_clause)):  # by clause -> by unit
-        unit_sections = sections(rules, clauses)
-        deductions = unit_deductions(rules, unit)
-        deductions_total = sum(d.points for d in deductions)
-        total = max(floor, sum(s.net for s in unit_sections) - deductions_total)
-        status, reasons = unit_status(rules, unit, total)
-        partial[unit.name] = (clauses, unit_sections, deductions, deductions_total, total, status, reasons)
-    totals = {name: p[4] for name, p in partial.items()}
-    statuses = {name: p[5] for name, p in partial.items()}
-    grade_of, notes, quotas, ties, rejected = allocate_grades(rules, year, totals, statuses)
-    rank_of = competition_ranks(totals, statuses)
-    units = tuple(UnitResult(name, *partial[name], rank=rank_of[name], grade=grade_of[name],
-                             grade_notes=tuple(notes[name]))
-                  for name in sorted(partial, key=lambda n: (rank_of[n], n)))
-    return YearResult(rules.id, year.year, units, quotas, ties, rejected, provisional and any_ranked)
+            for name, result in ranked.items():
+                if name in edited or result != results[name]:
+                    if name not in clauses_of:
+                        clauses_of[name] = list(self._unscored[name].clauses)
+                    clauses_of[name][i] = result
+                else:  # the same numbers for the same facts: keep the result scored before
+                    ranked[name] = results[name]
+            state[1], state[2] = ranked, sum(1 for m in measures.values() if m.qualifies)
+        self._provisional = provisional
+        regrade = False
+        for name, clauses in clauses_of.items():
+            old = self._unscored[name]
+            new = self._unscored[name] = _unscored(rules, edited.get(name) or last[name], tuple(clauses))
+            regrade = regrade or new.total != old.total or new.status != old.status
+            self._unit_results.pop(name, None)
+        if regrade:
+            return self._grade(year, provisional)
+        r = self.result
+        units = tuple(self._unit_result(u.name, u.rank, u.grade, u.grade_notes) for u in r.units)
+        return YearResult(r.rule_set_id, r.year, units, r.quotas, r.ties, r.rejected_promotions,
+                          provisional and any(s is not None for s in self._ranked))
+
+    def _unit_result(self, name: str, rank: int, grade: str, notes: tuple[Msg, ...]) -> UnitResult:
+        kept = self._unit_results.get(name)
+        if kept is None or kept.rank != rank or kept.grade != grade or kept.grade_notes != notes:
+            kept = self._unit_results[name] = UnitResult(name, *self._unscored[name], rank=rank, grade=grade,
+                                                         grade_notes=notes)
+        return kept
+
+    def _grade(self, year: Year, provisional: bool) -> YearResult:
+        unscored = self._unscored
+        totals = {name: p.total for name, p in unscored.items()}
+        statuses = {name: p.status for name, p in unscored.items()}
+        grade_of, notes, quotas, ties, rejected = allocate_grades(self.rules, year, totals, statuses)
+        rank_of = competition_ranks(totals, statuses)
+        units = tuple(self._unit_result(name, rank_of[name], grade_of[name], tuple(notes[name]))
+                      for name in sorted(unscored, key=lambda n: (rank_of[n], n)))
+        any_ranked = any(s is not None for s in self._ranked)
+        return YearResult(self.rules.id, year.year, units, quotas, ties, rejected, provisional and any_ranked)

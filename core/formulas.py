@@ -473,19 +473,26 @@ def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], 
     qualifying = {name: m.value for name, m in measures.items() if m.qualifies}
     among = len(qualifying)
     rank_of = ranks(qualifying, rules.reading("tie_rule"))
-    as_bonus = clause.formula == "rating_ranked"
     results = {}
     for name, m in measures.items():
         rank = rank_of.get(name)
         score = max(floor, top - step * (rank - 1)) if rank is not None else ZERO
-        if units is None:
-            why = ranked_explanation(clause, m, rank, among, score)
-        else:
-            why = (_ranked_explained, clause, rules, units[name], rank, among, score)
-        results[name] = ClauseResult(
-            clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO, score,
-            provisional, rank, among if rank is not None else None, m.value, why)
+        results[name] = ranked_result(clause, rules, m, rank, among, score, provisional,
+                                      None if units is None else units[name])
     return results
+
+
+def ranked_result(clause: Clause, rules: RuleSet, m: Measure, rank: int | None, among: int, score: Number,
+                  provisional: bool, unit: Unit | None = None) -> ClauseResult:
+    """One unit's result of a ranking clause, once its rank among the units is known. With `unit`,
+    it keeps the recipe of its explanation (re-measuring the unit) instead of the explanation."""
+    if unit is None:
+        why = ranked_explanation(clause, m, rank, among, score)
+    else:
+        why = (_ranked_explained, clause, rules, unit, rank, among, score)
+    as_bonus = clause.formula == "rating_ranked"
+    return ClauseResult(clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO, score,
+                        provisional, rank, among if rank is not None else None, m.value, why)
 
 
 def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int, score: Number) -> Explanation:

@@ -6,9 +6,9 @@ makes, each saved at once and undoable. Plain Python (no Qt): the desktop adapts
     edit = session.set_insured_workers("修改投保人数", unit_id, 105)
     session.undo("撤销"); session.redo("重做")
 
-After an edit of one unit only that unit is read back; the whole year is then re-scored (ranking
-clauses depend on every unit; the engine scores 200 units in a few milliseconds). Explanations
-stay lazy: only the clause page on screen asks for one.
+After an edit of one unit only that unit is read back and re-scored (core.engine.YearScorer): the
+other units' scores change only where a ranking clause's order, a grade or a place moved.
+Explanations stay lazy: only the clause page on screen asks for one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from core.assessment import Page, pages, unit_progress
 from core.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
-from core.engine import UnitResult, YearResult, score_year
+from core.engine import UnitResult, YearResult, YearScorer
 from core.facts import Unit, Year
 from core.formulas import ClauseResult
 from core.messages import Msg
@@ -56,7 +56,7 @@ class Session:
         self._locks: dict[int, UnitLock] = {}
         for uid in self.unit_ids:
             self._read_lock(uid)
-        self._score()
+        self._score(whole=True)
 
     def _read_lock(self, unit_id: int) -> None:
         lock = self.ds.unit_lock(unit_id) if self.ds.schema_version >= 3 else None
@@ -65,8 +65,11 @@ class Session:
         else:
             self._locks[unit_id] = lock
 
-    def _score(self) -> None:
-        self.result: YearResult = score_year(self.rules, self.year)
+    def _score(self, whole: bool = False) -> None:
+        scorer = getattr(self, "_scorer", None)
+        if scorer is None or scorer.rules is not self.rules:  # a first score, or the year adopted other rules
+            scorer = self._scorer = YearScorer(self.rules)
+        self.result: YearResult = scorer.score(self.year) if whole else scorer.rescore(self.year)
         self._results = {u.name: u for u in self.result.units}
 
     def _reload_units(self, unit_ids: Iterable[int]) -> None:
