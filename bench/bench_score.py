@@ -11,6 +11,12 @@ how many "walks over the data" a recompute costs on this machine; and the median
 the garbage collector disabled, to show its share. When the median is over the target (or with
 --profile) it adds a cProfile run of one recompute with the top functions by own time and by
 cumulative time.
+
+Then the per-edit figure: a seeded sequence of single-unit edits of every kind the desktop makes
+(a count, a rating, a base's people, an evidence tick, a complaint, a delivery added), each re-scored
+by core.engine.YearScorer.rescore, timed in wall and CPU time, with its median and spread against
+the full recompute measured above and the 16 ms target (one frame); the last result is checked
+against a full score_year of the same facts.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
+import dataclasses  # noqa: E402
 import cProfile  # noqa: E402
 import datetime as dt  # noqa: E402
 import gc  # noqa: E402
@@ -32,12 +39,13 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from fractions import Fraction  # noqa: E402
 
-from core.engine import score_year  # noqa: E402
+from core.engine import YearScorer, score_year  # noqa: E402
 from core.facts import Base, Delivery, Management, Negative, Trip, Unit, Year  # noqa: E402
 from core.credit_codes import with_check_chars  # noqa: E402
 from core.rules import RuleSet, load_rule_set  # noqa: E402
 
 TARGET_MS = 50.0
+EDIT_TARGET_MS = 16.0  # one frame
 REGIONS = ["贵州省铜仁市", "云南省昭通市", "河南省周口市", "安徽省阜阳市", "四川省广安市", "甘肃省定西市", "江西省赣州市"]
 PLACES = ["铜仁", "遵义", "昭通", "周口", "阜阳", "广安", "定西", "赣州", "线上招聘会"]
 
@@ -126,6 +134,55 @@ def baseline_pass(year: Year) -> int:
     return total
 
 
+def edited_unit(rng: random.Random, rules: RuleSet, unit: Unit) -> tuple[str, Unit]:
+    """One edit an assessor makes on a unit: (kind, the unit's new facts)."""
+    kind = rng.choice(["insured", "rating", "people", "tick", "complaints", "delivery"])
+    if kind == "insured":
+        return kind, dataclasses.replace(unit, insured_workers=rng.randint(0, 200))
+    if kind == "rating":
+        return kind, dataclasses.replace(unit, platform_rating=Fraction(rng.randint(30, 50), 10))
+    if kind == "people" and unit.bases:
+        i = rng.randrange(len(unit.bases))
+        people = rng.randint(0, 80)
+        changed = dataclasses.replace(unit.bases[i], people=people, retained=rng.randint(0, people))
+        return kind, dataclasses.replace(unit, bases=unit.bases[:i] + (changed,) + unit.bases[i + 1:])
+    if kind == "tick" or kind == "people":
+        clause = rng.choice([c for c in rules.clauses if c.evidence])
+        item = rng.choice(clause.evidence_ids)
+        ticks = dict(unit.evidence.get(clause.id, {}))
+        ticks[item] = not ticks.get(item, False)
+        return "tick", dataclasses.replace(unit, evidence={**unit.evidence, clause.id: ticks})
+    if kind == "complaints":
+        negative = dataclasses.replace(unit.negative, complaints=rng.randint(0, 8))
+        return kind, dataclasses.replace(unit, negative=negative)
+    delivery = Delivery(day_in(rng, rules.year, 0.05), "吴江企业新增", rng.randint(3, 5))
+    return kind, dataclasses.replace(unit, deliveries=unit.deliveries + (delivery,))
+
+
+def timed_edits(rules: RuleSet, year: Year, edits: int, seed: int):
+    """Re-score a seeded sequence of single-unit edits; returns (wall ms, cpu ms, kinds, last year, scorer)."""
+    rng = random.Random(seed)
+    scorer = YearScorer(rules)
+    scorer.score(year)
+    walls, cpus, kinds = [], [], []
+    units = list(year.units)
+    for _ in range(edits):
+        i = rng.randrange(len(units))
+        kind, units[i] = edited_unit(rng, rules, units[i])
+        year = dataclasses.replace(year, units=tuple(units))
+        wall, cpu = time.perf_counter(), time.process_time()
+        scorer.rescore(year)
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+        kinds.append(kind)
+    return walls, cpus, kinds, year, scorer
+
+
+def spread(times: list[float]) -> str:
+    q = statistics.quantiles(times, n=10)
+    return f"median {statistics.median(times):.2f} ms (p10 {q[0]:.2f}, p90 {q[-1]:.2f}, max {max(times):.2f})"
+
+
 def timed(function, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
@@ -140,6 +197,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=20220901)
+    parser.add_argument("--edits", type=int, default=300, help="single-unit edits re-scored incrementally")
     parser.add_argument("--profile", action="store_true", help="also profile one recompute with cProfile")
     args = parser.parse_args(argv)
 
@@ -154,7 +212,9 @@ def main(argv: list[str]) -> int:
           f"seed {args.seed}; built in {build_ms:.1f} ms")
 
     score_year(rules, year)  # warm-up (imports, caches)
+    cpu_start = time.process_time()
     score_times = timed(lambda: score_year(rules, year), args.runs)
+    score_cpu_ms = (time.process_time() - cpu_start) * 1000 / args.runs
     base_times = timed(lambda: baseline_pass(year), args.runs)
     score_ms, base_ms = statistics.median(score_times), statistics.median(base_times)
     before = [s["collections"] for s in gc.get_stats()]
@@ -175,6 +235,7 @@ def main(argv: list[str]) -> int:
     print()
     print(f"score_year, {args.runs} runs: median {score_ms:.1f} ms "
           f"(min {min(score_times):.1f}, max {max(score_times):.1f})")
+    print(f"  CPU time per recompute (mean): {score_cpu_ms:.1f} ms")
     print(f"baseline (one plain pass over the same facts), {args.runs} runs: median {base_ms:.2f} ms")
     print(f"ratio score_year / baseline: {score_ms / base_ms:.0f}×")
     print(f"garbage collector: {collections} collections (generations 0, 1, 2) per recompute; "
@@ -183,6 +244,25 @@ def main(argv: list[str]) -> int:
     verdict = "within" if score_ms <= TARGET_MS else "OVER"
     print(f"target {TARGET_MS:.0f} ms for {args.units} units: {verdict} "
           f"({score_ms / TARGET_MS:.2f}× the target)")
+
+    walls, cpus, kinds, edited_year, scorer = timed_edits(rules, year, args.edits, args.seed + 1)
+    full = score_year(rules, edited_year)
+    agree = scorer.result == full and all(a.clauses == b.clauses
+                                          for a, b in zip(scorer.result.units, full.units, strict=True))
+    edit_ms = statistics.median(walls)
+    print()
+    print(f"one edit re-scored (YearScorer.rescore), {len(walls)} edits of one unit each: wall {spread(walls)}")
+    print(f"  CPU time: {spread(cpus)}")
+    for kind in sorted(set(kinds)):
+        of_kind = [w for w, k in zip(walls, kinds, strict=True) if k == kind]
+        print(f"  {kind:<10} {len(of_kind):>4} edits: median {statistics.median(of_kind):.2f} ms, "
+              f"max {max(of_kind):.2f} ms")
+    print(f"ratio one edit / full recompute (same run): {edit_ms / score_ms:.3f} "
+          f"({score_ms / edit_ms:.0f}× faster); ratio one edit / baseline pass: {edit_ms / base_ms:.2f}×")
+    print(f"incremental result after {len(walls)} edits equals a full recompute: {'yes' if agree else 'NO'}")
+    verdict = "within" if edit_ms <= EDIT_TARGET_MS else "OVER"
+    print(f"target {EDIT_TARGET_MS:.0f} ms (one frame) per edit for {args.units} units: {verdict} "
+          f"({edit_ms / EDIT_TARGET_MS:.2f}× the target)")
 
     if args.profile or score_ms > TARGET_MS:
         # gc is off while profiling: collections would otherwise be billed to whichever function

@@ -150,7 +150,9 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Fraction], sta
     """Grades by total within quotas; returns (grade by unit, notes by unit, quotas, ties, rejected)."""
     caps = rules.quota_caps(len(totals))
     counts = {g: min(cap, year.grade_quotas.get(g, cap)) for g, cap in caps.items()}
-    qualified = sorted((n for n in totals if status[n] == QUALIFIED), key=lambda n: (-totals[n], n))
+    # floats order almost every pair quickly; equal floats fall back to the exact total
+    qualified = sorted((n for n in totals if status[n] == QUALIFIED),
+                       key=lambda n: (-float(totals[n]), -totals[n], n))
     grade_of: dict[str, str] = {}
     notes: dict[str, list[Msg]] = {n: [] for n in totals}
     tie_upper: dict[Fraction, str] = {}  # tied total -> the best grade the tie kept them from
@@ -205,13 +207,16 @@ def competition_ranks(totals: dict[str, Fraction], statuses: dict[str, str] | No
     """The year's 名次 by total (equal totals share the better place). Qualified units come first:
     a 不合格 or disqualified unit is placed after every qualified one, whatever its total, so it
     never shares or takes a place of the A–D order."""
-    def key(name: str) -> tuple[bool, Fraction]:
-        return (statuses is not None and statuses[name] != QUALIFIED, -totals[name])
-    ordered = sorted(totals, key=key)
-    first: dict[tuple[bool, Fraction], int] = {}
-    for i, name in enumerate(ordered):
-        first.setdefault(key(name), i + 1)
-    return {n: first[key(n)] for n in totals}
+    # floats order almost every pair quickly; equal floats fall back to the exact total
+    keys = {name: (statuses is not None and statuses[name] != QUALIFIED, -float(total), -total)
+            for name, total in totals.items()}
+    place: dict[str, int] = {}
+    previous, first = None, 0
+    for i, name in enumerate(sorted(totals, key=keys.__getitem__)):
+        if keys[name] != previous:
+            previous, first = keys[name], i + 1
+        place[name] = first
+    return {n: place[n] for n in totals}
 
 
 # ------------------------------------------------------------------ the year
@@ -225,8 +230,8 @@ class _Unscored(NamedTuple):
     clauses: tuple[ClauseResult, ...]
     sections: tuple[SectionResult, ...]
     deductions: tuple[DeductionResult, ...]
-    deductions_total: Fraction
-    total: Fraction
+    deductions_total: Number
+    total: Number
     status: str
     status_reasons: tuple[StatusReason, ...]
 
@@ -258,6 +263,7 @@ class YearScorer:
         self._provisional = False
         self._unscored: dict[str, _Unscored] = {}
         self._unit_results: dict[str, UnitResult] = {}
+        self._positions: dict[str, int] = {}  # where each unit is in result.units
 
     def score(self, year: Year) -> YearResult:
         return self._run(self._score, year)
@@ -268,7 +274,7 @@ class YearScorer:
         last = self._year
         if (last is None or year.year != last.year or year.grade_quotas != last.grade_quotas
                 or year.grade_promotions != last.grade_promotions or len(year.units) != len(last.units)
-                or any(u.name != v.name for u, v in zip(year.units, last.units))):
+                or any(u.name != v.name for u, v in zip(year.units, last.units, strict=True))):
             return self.score(year)
         return self._run(self._rescore, year)
 
@@ -281,7 +287,6 @@ class YearScorer:
         try:
             self.result = score(year)
             self._year = year
-            self._units = {u.name: u for u in year.units}
             return self.result
         except BaseException:
             self._year = None  # half-updated: the next year is scored whole
@@ -312,19 +317,23 @@ class YearScorer:
                 by_clause.append([formula(clause, rules, u, False) for u in year.units])
                 self._ranked.append(None)
         self._provisional = provisional
+        self._units = units_by_name
         self._unscored = {unit.name: _unscored(rules, unit, clauses)  # by clause -> by unit
-                          for unit, clauses in zip(year.units, zip(*by_clause))}
+                          for unit, clauses in zip(year.units, zip(*by_clause), strict=True)}
         self._unit_results = {}
         return self._grade(year, provisional)
 
     def _rescore(self, year: Year) -> YearResult:
-        rules, last = self.rules, self._units
+        rules, last, r = self.rules, self._units, self.result
+        if r is None:
+            return self._score(year)
         edited = {u.name: u for u in year.units if last[u.name] is not u}
         if not edited:
-            return self.result
+            return r
+        last.update(edited)
         provisional = self._provisional_in(year)
         clauses_of = {name: list(self._unscored[name].clauses) for name in edited}
-        units_by_name = None
+        points_moved: set[str] = set()  # units not edited whose points moved with a ranking
         for i, clause in enumerate(rules.clauses):
             state = self._ranked[i]
             if state is None:
@@ -345,29 +354,36 @@ class YearScorer:
                     results[name] = clauses_of[name][i] = ranked_result(
                         clause, rules, measures[name], old.rank, among, old.net, provisional, unit)
                 continue
-            if units_by_name is None:
-                units_by_name = {u.name: u for u in year.units}
-            ranked = ranked_points(clause, rules, measures, provisional, units_by_name)
+            ranked = ranked_points(clause, rules, measures, provisional, last)
             for name, result in ranked.items():
-                if name in edited or result != results[name]:
+                old = results[name]
+                if name in edited or result != old:
                     if name not in clauses_of:
                         clauses_of[name] = list(self._unscored[name].clauses)
                     clauses_of[name][i] = result
+                    if result[1:5] != old[1:5]:  # points, bonus, deduction, net
+                        points_moved.add(name)
                 else:  # the same numbers for the same facts: keep the result scored before
-                    ranked[name] = results[name]
+                    ranked[name] = old
             state[1], state[2] = ranked, sum(1 for m in measures.values() if m.qualifies)
         self._provisional = provisional
         regrade = False
         for name, clauses in clauses_of.items():
             old = self._unscored[name]
-            new = self._unscored[name] = _unscored(rules, edited.get(name) or last[name], tuple(clauses))
-            regrade = regrade or new.total != old.total or new.status != old.status
+            if name in edited or name in points_moved:
+                new = _unscored(rules, last[name], tuple(clauses))
+                regrade = regrade or new.total != old.total or new.status != old.status
+            else:  # only a rank's "among" moved: the same points, sections and total
+                new = old._replace(clauses=tuple(clauses))
+            self._unscored[name] = new
             self._unit_results.pop(name, None)
         if regrade:
             return self._grade(year, provisional)
-        r = self.result
-        units = tuple(self._unit_result(u.name, u.rank, u.grade, u.grade_notes) for u in r.units)
-        return YearResult(r.rule_set_id, r.year, units, r.quotas, r.ties, r.rejected_promotions,
+        units = list(r.units)
+        for name in clauses_of:
+            kept = units[self._positions[name]]
+            units[self._positions[name]] = self._unit_result(name, kept.rank, kept.grade, kept.grade_notes)
+        return YearResult(r.rule_set_id, r.year, tuple(units), r.quotas, r.ties, r.rejected_promotions,
                           provisional and any(s is not None for s in self._ranked))
 
     def _unit_result(self, name: str, rank: int, grade: str, notes: tuple[Msg, ...]) -> UnitResult:
@@ -385,5 +401,6 @@ class YearScorer:
         rank_of = competition_ranks(totals, statuses)
         units = tuple(self._unit_result(name, rank_of[name], grade_of[name], tuple(notes[name]))
                       for name in sorted(unscored, key=lambda n: (rank_of[n], n)))
+        self._positions = {u.name: i for i, u in enumerate(units)}
         any_ranked = any(s is not None for s in self._ranked)
         return YearResult(self.rules.id, year.year, units, quotas, ties, rejected, provisional and any_ranked)

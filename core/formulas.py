@@ -448,20 +448,15 @@ def _exact_order(value: Number) -> tuple[float, Number]:
 def ranks(values: dict[str, Number], tie_rule: str) -> dict[str, int]:
     """Rank of each key, highest value first, values compared exactly. competition: 1 + the
     number strictly ahead; dense: 1 + the number of distinct values strictly ahead."""
-    position: dict[Number, int] = {}
-    distinct = sorted(set(values.values()), key=_exact_order, reverse=True)
-    if tie_rule == "dense":
-        for i, v in enumerate(distinct):
-            position[v] = i + 1
-    else:
-        count: dict[Number, int] = {}
-        for v in values.values():
-            count[v] = count.get(v, 0) + 1
-        ahead = 0
-        for v in distinct:
-            position[v] = ahead + 1
-            ahead += count[v]
-    return {key: position[value] for key, value in values.items()}
+    keyed = sorted(((_exact_order(v), k) for k, v in values.items()), reverse=True)
+    result: dict[str, int] = {}
+    place = distinct = 0
+    previous = None
+    for i, (order, key) in enumerate(keyed):
+        if order != previous:  # float first: exact values are compared only when the floats are equal
+            previous, distinct, place = order, distinct + 1, i + 1
+        result[key] = distinct if tie_rule == "dense" else place
+    return result
 
 
 def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], provisional: bool,

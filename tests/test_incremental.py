@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from core.dataset import Dataset, create_file
 from core.engine import YearResult, YearScorer, score_year
+from core.facts import Year
 from core.session import Session
 from tests.builders import RULES, credit_code, strong_unit
-from core.facts import Year
 from tests.test_properties import EVIDENCE_ITEMS, IN_PERIOD_DATES, OTHER_DATES, years
 
 DATES = IN_PERIOD_DATES + OTHER_DATES
@@ -36,14 +36,14 @@ def assert_same_scores(actual: YearResult, expected: YearResult) -> None:
     for field in ("rule_set_id", "year", "quotas", "ties", "rejected_promotions", "provisional"):
         same(getattr(actual, field), getattr(expected, field), field)
     assert [u.name for u in actual.units] == [u.name for u in expected.units]
-    for a, e in zip(actual.units, expected.units):
+    for a, e in zip(actual.units, expected.units, strict=True):
         for field in UNIT_FIELDS:
             same(getattr(a, field), getattr(e, field), f"{a.name} {field}")
-        for s_a, s_e in zip(a.sections, e.sections):
-            for x, y in zip(s_a, s_e):
+        for s_a, s_e in zip(a.sections, e.sections, strict=True):
+            for x, y in zip(s_a, s_e, strict=True):
                 same(x, y, f"{a.name} section {s_a.id}")
         assert len(a.clauses) == len(e.clauses)
-        for c_a, c_e in zip(a.clauses, e.clauses):
+        for c_a, c_e in zip(a.clauses, e.clauses, strict=True):
             for field in CLAUSE_FIELDS:
                 same(getattr(c_a, field), getattr(e.clause(c_a.clause_id), field), f"{a.name} {c_a.clause_id} {field}")
             assert c_a.explanation == c_e.explanation, f"{a.name} {c_a.clause_id} explanation"
@@ -133,7 +133,7 @@ def test_incremental_scores_equal_a_full_recompute_after_every_edit(year, data):
         ds = Dataset.open(path, backups=False)
         try:
             s = Session(ds, 1)
-            for step in range(data.draw(st.integers(1, 12), label="edits")):
+            for _ in range(data.draw(st.integers(1, 12), label="edits")):
                 edit_once(s, data)
                 assert_same_scores(s.result, score_year(s.rules, ds.year()))
         finally:
