@@ -39,7 +39,7 @@ def desktop(argv: list[str]) -> int:
         marks.append((label, time.monotonic(), time.process_time()))
     # core before Qt: PySide6 reads the source of each module an import statement names after it is
     # loaded (to look for `from __feature__`); the modules only core uses are spared that.
-    import core.session  # noqa: F401
+    import core.editing.session  # noqa: F401
     mark("core")
     from PySide6.QtCore import QTimer  # Qt only when the desktop is wanted
 

@@ -4,7 +4,7 @@
 
 Builds a synthetic year directly as core.facts records (deterministic seed; realistic mixes of
 bases, trips, deliveries, ratings, evidence ticks and negative facts), then times
-core.engine.score_year(rules, year) R times and prints the median against the 50 ms target,
+core.scoring.engine.score_year(rules, year) R times and prints the median against the 50 ms target,
 beside a baseline measured in the same run: one plain pass over the same records that reads
 every fact the engine reads (summing people, enterprises, stars and ticks), so the ratio says
 how many "walks over the data" a recompute costs on this machine; and the median again with
@@ -14,7 +14,7 @@ cumulative time.
 
 Then the per-edit figure: a seeded sequence of single-unit edits of every kind the desktop makes
 (a count, a rating, a base's people, an evidence tick, a complaint, a delivery added), each re-scored
-by core.engine.YearScorer.rescore, timed in wall and CPU time, with its median and spread against
+by core.scoring.engine.YearScorer.rescore, timed in wall and CPU time, with its median and spread against
 the full recompute measured above and the 16 ms target (one frame); the last result is checked
 against a full score_year of the same facts.
 """
@@ -39,7 +39,7 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from fractions import Fraction  # noqa: E402
 
-from core.engine import YearScorer, score_year  # noqa: E402
+from core.scoring.engine import YearScorer, score_year  # noqa: E402
 from core.facts import Base, Delivery, Management, Negative, Trip, Unit, Year  # noqa: E402
 from core.credit_codes import with_check_chars  # noqa: E402
 from core.rules import RuleSet, load_rule_set  # noqa: E402

@@ -15,7 +15,7 @@ from cli import words as cli_words
 from cli.reading import open_read_only
 from core import backup
 from core.dataset import SQLITE_MAGIC, YEAR_FILE_SUFFIXES, Dataset, DatasetError, create_file, inspect
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.facts import load_year, year_to_json
 from core.messages import Msg, render
 from core.report import ranking_table, year_result_json

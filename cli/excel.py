@@ -391,7 +391,7 @@ class PlatformReport:
     the platform's and the typed figures, and what 3.1 and 3.2 score), the records of no unit."""
 
     def __init__(self, ds: Dataset, names: list[str] | None):
-        from core.engine import score_year
+        from core.scoring.engine import score_year
         rules = ds.rule_set()
         self.found = ds.platform()
         typed = {u.name: u for u in ds.year(as_entered=True).units}
@@ -476,7 +476,7 @@ def command_platform_source(args: argparse.Namespace) -> int:
 
 
 def command_export_summary(args: argparse.Namespace) -> int:
-    from core.engine import score_year
+    from core.scoring.engine import score_year
     from core.xlsx_write import summary_workbook
     try:
         with open_read_only(Path(args.dataset)) as ds:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from core.dataset import Dataset, Signature
-from core.engine import YearResult, score_year
+from core.scoring.engine import YearResult, score_year
 from core.facts import Year
 from core.messages import Msg, render
 from core.pdf_fonts import Fonts, cjk_fonts

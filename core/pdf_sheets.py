@@ -39,7 +39,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
                                 Paragraph, Spacer, Table, TableStyle)
 
 from core.assessment import reading_text
-from core.engine import UnitResult, YearResult
+from core.scoring.engine import UnitResult, YearResult
 from core.facts import Unit
 from core.messages import Msg, format_number, render
 from core.pdf_fonts import Fonts

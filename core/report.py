@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from core.engine import YearResult
+from core.scoring.engine import YearResult
 from core.formulas import ClauseResult
 from core.messages import Msg, format_number, jsonable, render
 from core.rules import RuleSet

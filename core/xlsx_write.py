@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.annex_forms import (ANNEX6_INFO, ANNEX6_ITEMS, ANNEX_PEOPLE, LANDSCAPE, FormColumn, annex_inputs,
                                closing_lines, columns, count_totals, row_values, shown_id)
-from core.engine import YearResult
+from core.scoring.engine import YearResult
 from core.matching import BaseCount, PersonVerdict
 from core.messages import Msg, render
 from core.rules import RuleSet

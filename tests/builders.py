@@ -14,7 +14,7 @@ import hashlib
 import re
 from typing import Any, Iterable, Mapping
 
-from core.engine import YearResult, score_year
+from core.scoring.engine import YearResult, score_year
 from core.facts import Base, Delivery, Management, Promotion, Trip, Unit, Year
 from core.formulas import ClauseResult
 from core.credit_codes import USCC_ALPHABET, with_check_chars

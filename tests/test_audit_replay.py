@@ -11,7 +11,7 @@ from fractions import Fraction
 from core.audit_check import KIND_TABLE, PEOPLE_TABLES
 from core.messages import catalogue, render
 from core.people import PEOPLE_TABLES as PEOPLE_TABLES_OF_PEOPLE
-from core.session import Session
+from core.editing.session import Session
 from tests.audit_tampers import png
 from tests.import_support import UNITS, ds, monthly_file, roster_file  # noqa: F401 (ds is a fixture)
 from tests.test_import_undo import session_import

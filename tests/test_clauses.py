@@ -15,7 +15,7 @@ from tests.builders import (AFTER_PERIOD, ARRIVALS_EVIDENCE, BEFORE_PERIOD, PLAC
                       clause, codes, delivery, deliveries, evidence, make_unit, make_year, missing_codes,
                       people_unit, rules_with_reading, score, strong_unit, trip, untick)
 from core import formulas
-from core.engine import QUALIFIED, REVOKED, UNQUALIFIED
+from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED
 from core.facts import Management, Negative, parse_year, year_to_json
 
 F = Fraction

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 from core import backup
 from core.dataset import (APPLICATION_ID, SCHEMA_VERSION, Dataset, DatasetError, create_file, inspect)
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.facts import parse_year, year_to_json
 from core.messages import render
 from core.rules import load_rule_set

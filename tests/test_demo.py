@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from core.engine import QUALIFIED, REVOKED, UNQUALIFIED, score_year
+from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, score_year
 from core.facts import load_year, parse_year, year_to_json
 from core.formulas import confirmed_people, management_suggestion
 from core.rules import load_rule_set

@@ -17,7 +17,7 @@ from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.assessment import BASES, DELIVERIES, DONE, TRIPS  # noqa: E402
-from core.engine import score_year  # noqa: E402
+from core.scoring.engine import score_year  # noqa: E402
 from core.facts import year_to_json  # noqa: E402
 from core.messages import format_number  # noqa: E402
 from tests.builders import RULES, credit_code  # noqa: E402

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.facts import (Base, Delivery, Management, Negative, Promotion, Trip, Unit, Year, load_year,
                         parse_year, year_to_json)
 from core.credit_codes import with_check_chars

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from core.engine import QUALIFIED, REVOKED, UNQUALIFIED, allocate_grades
+from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, allocate_grades
 from core.facts import Negative, Promotion
 from tests.builders import RULES, make_year, score, strong_unit
 

@@ -14,7 +14,7 @@ import pytest
 
 from core.identifiers import mask_id_number
 from core.people import file_sha256
-from core.session import Session
+from core.editing.session import Session
 from core.xlsx_check import check_read, check_workbook
 from core.xlsx_partial import (Correction, correction_for, corrected, left_out_rows, partial_refusal,
                                read_and_check, write_left_out)

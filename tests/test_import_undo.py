@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from core.people import file_sha256
-from core.session import Session
+from core.editing.session import Session
 from core.xlsx_check import check_read, check_workbook
 from core.xlsx_problems import problem_rows, split_location, write_problem_list
 from core.xlsx_read import read_workbook

@@ -1,4 +1,4 @@
-"""Incremental re-scoring (core.engine.YearScorer through core.session.Session): after every edit of
+"""Incremental re-scoring (core.scoring.engine.YearScorer through core.editing.session.Session): after every edit of
 a random sequence on a random year, the session's scores equal a full score_year of the year as
 stored, field by field: numbers and their types, explanations, provisional marks, ranks, grades,
 quotas, ties and vetoes."""
@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.dataset import Dataset, create_file
-from core.engine import YearResult, YearScorer, score_year
+from core.scoring.engine import YearResult, YearScorer, score_year
 from core.facts import Year
-from core.session import Session
+from core.editing.session import Session
 from tests.builders import RULES, credit_code, strong_unit
 from tests.test_properties import EVIDENCE_ITEMS, IN_PERIOD_DATES, OTHER_DATES, years
 

@@ -15,7 +15,7 @@ import pytest
 
 from core import pdf_fonts
 from core.dataset import Dataset, create_file
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.facts import load_year
 from core.messages import format_number
 from core.pdf_export import Exporter

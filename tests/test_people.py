@@ -10,7 +10,7 @@ import pytest
 
 from core import backup
 from core.dataset import CLAUSE_NOTES_SQL, SCHEMA_VERSION, Dataset, create_file
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.messages import render
 from tests.builders import RULES
 from tests.dataset_support import rich_year
@@ -249,7 +249,7 @@ def test_the_kept_match_follows_every_edit_that_changes_it(ds, tmp_path):
 
 
 def test_the_desktop_session_scores_the_count_source_and_undoes_it(ds, tmp_path):
-    from core.session import Session
+    from core.editing.session import Session
     unit_id = ds.unit_id(UNITS[0])
     people = [arrival(i) for i in range(9)]
     imported(ds, "arrivals", roster_file(tmp_path, people))

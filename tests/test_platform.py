@@ -16,11 +16,11 @@ import pytest
 
 from core import backup
 from core.dataset import SCHEMA_VERSION, Dataset, create_file
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.facts import Delivery
 from core.messages import render
 from core.people import file_sha256
-from core.session import Session
+from core.editing.session import Session
 from core.xlsx_check import check_workbook
 from tests.builders import RULES, codes, credit_code, missing_codes
 from tests.dataset_support import rich_year, run

@@ -10,7 +10,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.engine import QUALIFIED, score_year
+from core.scoring.engine import QUALIFIED, score_year
 from core.facts import Management, Negative, Promotion, Year
 from core.messages import Msg, catalogue, render
 from tests.builders import CLAUSE_EVIDENCE, RULES, base, credit_code, delivery, make_unit, trip

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.engine import QUALIFIED, REVOKED, UNQUALIFIED, YearResult, score_year
+from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, YearResult, score_year
 from core.facts import parse_year
 from core.credit_codes import with_check_chars
 from core.rules import DEFAULT_RULE_SET, RuleSet, load_rule_set, parse_rule_set

@@ -12,12 +12,12 @@ import pytest
 
 import cli
 from core.dataset import Dataset, create_file
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.facts import load_year, parse_year
 from core.messages import render
 from core.rule_updates import adopt_program_rule_set, newer_reading_notice, newer_readings
 from core.rules import load_rule_set
-from core.session import Session
+from core.editing.session import Session
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_JSON = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"

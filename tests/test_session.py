@@ -1,4 +1,4 @@
-"""The desktop's working session (core/session.py), its undo history (core/undo.py) and the dataset
+"""The desktop's working session (core/editing/session.py), its undo history (core/undo.py) and the dataset
 additions they use (notes, capture/restore): every edit saved at once, undone and redone exactly."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from fractions import Fraction
 import pytest
 
 from core.dataset import Dataset, create_file
-from core.engine import score_year
+from core.scoring.engine import score_year
 from core.facts import year_to_json
-from core.session import Session
+from core.editing.session import Session
 from core.undo import History, Step
 from core.dataset import Edit
 from tests.dataset_support import rich_year

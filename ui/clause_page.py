@@ -23,7 +23,7 @@ from core.assessment import (BASES, DELIVERIES, INSURED_WORKERS, MANAGEMENT, NEG
                              page_readings, section_text)
 from core.dates import parse_date
 from core.messages import format_number, render
-from core.session import Session
+from core.editing.session import Session
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
 from ui.rule_update import NewerRulesBanner
 from ui.models import (CHOICES_ROLE, PROGRESS_COLOURS, BasesModel, DeliveriesModel, RecordModel, TripsModel,

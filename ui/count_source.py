@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePol
 from core.assessment import Page
 from core.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
 from core.messages import Msg, render
-from core.session import Session
+from core.editing.session import Session
 from ui.models import problems_text
 
 Report = Callable[[list[str]], None]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
                                QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from core.messages import Msg, render
-from core.session import Session
+from core.editing.session import Session
 from core.xlsx_write import ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker, progress_dialog

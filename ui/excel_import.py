@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from core.messages import render
 from core.people import file_sha256
-from core.session import Session
+from core.editing.session import Session
 from core.xlsx_check import CheckResult, check_read
 from core.xlsx_mapping import MappingQuestion, mapping_question, question_for
 from core.xlsx_partial import (Correction, LeftOutRow, LeftOutSheet, corrected, file_changed_problem, left_out_rows,

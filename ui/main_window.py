@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page
 from core.dataset import Dataset, DatasetError, create_file
-from core.engine import QUALIFIED
+from core.scoring.engine import QUALIFIED
 from core.facts import load_year
 from core.messages import format_number, render
-from core.session import Session
+from core.editing.session import Session
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
 from ui.clause_page import ClausePage

@@ -1,4 +1,4 @@
-"""Qt item models over the session (core/session.py): the unit list, the year table, a unit's
+"""Qt item models over the session (core/editing/session.py): the unit list, the year table, a unit's
 overview, the grade allocation, and the editable record tables of a clause page. They only adapt:
 every number comes from the engine, every edit goes through the session."""
 
@@ -11,10 +11,10 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QCoreApplica
 from PySide6.QtGui import QBrush, QColor
 
 from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
-from core.engine import QUALIFIED, REVOKED, UNQUALIFIED
+from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED
 from core.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_FROM_PLATFORM
 from core.messages import Msg, format_number, render
-from core.session import Session
+from core.editing.session import Session
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(key, label)] for a combo-box editor

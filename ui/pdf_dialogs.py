@@ -29,7 +29,7 @@ from core.messages import Msg, render
 from core.pdf_batch import Outcome, Request, Written, export_batch
 from core.pdf_sheets import RECORD, SHEET, SUMMARY, Visit
 from core.problems import Problem
-from core.session import Session
+from core.editing.session import Session
 from core.signing import (KeyInfo, KeySigner, SigningError, Verification, create_key, default_key_dir, import_key,
                           load_signer, verify_pdf)
 from core.trust import add_trusted, certificates_in, trust_own_key, trusted_certificates

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
 from core.identifiers import mask_id_number
 from core.matching import Conflict, PersonVerdict
 from core.messages import Msg, render
-from core.session import Session
+from core.editing.session import Session
 from ui.excel_import import kind_label
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.views import table_view

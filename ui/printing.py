@@ -37,7 +37,7 @@ from core.pdf_export import Exporter
 from core.pdf_pages import PdfPages
 from core.pdf_sheets import RECORD, SHEET, SUMMARY
 from core.problems import Problem
-from core.session import Session
+from core.editing.session import Session
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker, progress_dialog
 

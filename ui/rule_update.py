@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, Q
                                QVBoxLayout, QWidget)
 
 from core.messages import render
-from core.session import Session
+from core.editing.session import Session
 
 
 class NewerRulesBanner(QFrame):

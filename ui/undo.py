@@ -7,7 +7,7 @@ from typing import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-from core.session import Session
+from core.editing.session import Session
 from ui.models import problems_text
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxL
                                QVBoxLayout, QWidget)
 
 from core.messages import format_number, render
-from core.session import Session
+from core.editing.session import Session
 from ui.dialogs import PromoteDialog
 from ui.models import ID_ROLE, SORT_ROLE, GradeTableModel, OverviewModel, YearTableModel, problems_text, status_text
 

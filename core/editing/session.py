@@ -6,7 +6,7 @@ makes, each saved at once and undoable. Plain Python (no Qt): the desktop adapts
     edit = session.set_insured_workers("修改投保人数", unit_id, 105)
     session.undo("撤销"); session.redo("重做")
 
-After an edit of one unit only that unit is read back and re-scored (core.engine.YearScorer): the
+After an edit of one unit only that unit is read back and re-scored (core.scoring.engine.YearScorer): the
 other units' scores change only where a ranking clause's order, a grade or a place moved.
 Explanations stay lazy: only the clause page on screen asks for one.
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from core.assessment import Page, pages, unit_progress
 from core.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
-from core.engine import UnitResult, YearResult, YearScorer
+from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.facts import Unit, Year
 from core.formulas import ClauseResult
 from core.messages import Msg
