@@ -14,7 +14,7 @@ from pathlib import Path
 
 STARTED = time.monotonic()  # CLOCK_MONOTONIC: comparable with the clock of the process that started us
 STARTED_CPU = time.process_time()  # the processor time spent so far: the interpreter's own start-up
-# core.dataset.YEAR_FILE_SUFFIXES, written out: importing core here, before the desktop pauses the
+# core.store.dataset.YEAR_FILE_SUFFIXES, written out: importing core here, before the desktop pauses the
 # garbage collector, would slow the start (tests/test_startup.py checks the two agree)
 YEAR_FILE_SUFFIXES = (".wjkh", ".sqlite")
 
@@ -27,7 +27,7 @@ def no_display() -> bool:
 
 def desktop(argv: list[str]) -> int:
     if no_display():
-        from core.messages import Msg, render
+        from core.common.messages import Msg, render
         print(render(Msg.of("cli.no_display")), file=sys.stderr)
         return 2
     # Start-up makes some hundred thousand objects that all stay alive: the cyclic garbage collector

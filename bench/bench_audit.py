@@ -40,16 +40,17 @@ import time  # noqa: E402
 from itertools import repeat  # noqa: E402
 
 from bench_score import synthetic_year  # noqa: E402
-from core.dataset import Dataset, create_file  # noqa: E402
-from core.rules import load_rule_set  # noqa: E402
-from core.xlsx_check import ArrivalRecord, CheckResult, frozen_records  # noqa: E402
+
+from core.excel.check import ArrivalRecord, CheckResult, frozen_records  # noqa: E402
+from core.scoring.rules import load_rule_set  # noqa: E402
+from core.store.dataset import Dataset, create_file  # noqa: E402
 
 FULL_TARGET = 1.0
 OPEN_TARGET = 0.1
 
 
 def roster(unit: str, bases: list[str], first: int, n: int) -> CheckResult:
-    """A checked arrivals roster of n people, as core.xlsx_check returns it."""
+    """A checked arrivals roster of n people, as core.excel.check returns it."""
     day = dt.date(2022, 3, 1)
     columns = [repeat("花名册", n), range(3, 3 + n), [f"姓名{first + k}" for k in range(n)],
                [f"3205091990{first + k:07d}X"[:18] for k in range(n)], repeat("吴江某精密电子有限公司", n),

@@ -17,10 +17,10 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core import backup  # noqa: E402
-from core.dataset import Dataset, create_file  # noqa: E402
-from core.facts import Base, Delivery, Trip, Unit, Year  # noqa: E402
-from core.credit_codes import USCC_ALPHABET, with_check_chars  # noqa: E402
-from core.rules import load_rule_set  # noqa: E402
+from core.common.credit_codes import USCC_ALPHABET, with_check_chars  # noqa: E402
+from core.scoring.facts import Base, Delivery, Trip, Unit, Year  # noqa: E402
+from core.scoring.rules import load_rule_set  # noqa: E402
+from core.store import backup  # noqa: E402
+from core.store.dataset import Dataset, create_file  # noqa: E402
 
 UNITS = 200
 ROSTER = 200_000

@@ -12,11 +12,11 @@ Then, in the same run and R times each (best time reported):
   bare      python-calamine (the reader the import uses) opening both files and turning every
             sheet into Python lists, nothing else; once as a caller would run it and once with
             the garbage collector paused, as the import runs it;
-  pipeline  core.xlsx_check.check_workbook on both files (file-type check, header recognition,
-            every cell converted and checked, duplicates, typed records) and core.matching.match
+  pipeline  core.excel.check.check_workbook on both files (file-type check, header recognition,
+            every cell converted and checked, duplicates, typed records) and core.people.matching.match
             of the roster against the reports (per-person verdicts with reasons, counts per base);
   import    the same into a year's dataset as the import-xlsx command does it: both files read,
-            checked and written into the people tables (core.people.import_workbook: two edits,
+            checked and written into the people tables (core.people.tables.import_workbook: two edits,
             each one transaction with its summary audit row, synced to disk), then the people
             matched from what the dataset holds (Dataset.match, read back from SQLite). Each run
             imports into a new, empty dataset (made untimed).
@@ -36,20 +36,20 @@ import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import gc  # noqa: E402
 import io  # noqa: E402
-from importlib import metadata  # noqa: E402
 import platform  # noqa: E402
 import pstats  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from importlib import metadata  # noqa: E402
 
 import python_calamine  # noqa: E402
 
-from core.dataset import Dataset  # noqa: E402
-from core.facts import Base, Unit, Year  # noqa: E402
-from core.matching import UnitSubmission, match  # noqa: E402
-from core.people import import_workbook  # noqa: E402
-from core.rules import load_rule_set  # noqa: E402
-from core.xlsx_check import check_workbook  # noqa: E402
+from core.excel.check import check_workbook  # noqa: E402
+from core.people.matching import UnitSubmission, match  # noqa: E402
+from core.people.tables import import_workbook  # noqa: E402
+from core.scoring.facts import Base, Unit, Year  # noqa: E402
+from core.scoring.rules import load_rule_set  # noqa: E402
+from core.store.dataset import Dataset  # noqa: E402
 from tests.xlsx_builders import LABOUR_BASES, generate_monthly, generate_roster  # noqa: E402
 
 UNIT = "吴江人力资源服务有限公司"

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_pdf.py [--units N] [--seed S] [--profile]
 
 Builds a synthetic year (bench/bench_score.py's generator) into a dataset in a temporary folder,
-makes a signing key there, then times core.pdf_export.Exporter.sheet for every unit: first
+makes a signing key there, then times core.pdf.export.Exporter.sheet for every unit: first
 unsigned (read-only dataset), then signed (each one is also finalized: the version and the lock
 are written to the dataset). Prints the median per sheet against the targets (100 ms unsigned,
 300 ms signed) beside baselines measured in the same run: a one-paragraph PDF in the same
@@ -31,12 +31,13 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 from bench_score import synthetic_year  # noqa: E402
-from core.dataset import Dataset, create_file  # noqa: E402
-from core.pdf_export import Exporter  # noqa: E402
-from core.pdf_fonts import cjk_fonts  # noqa: E402
-from core.pdf_sheets import PageFacts, SignatureField, build, p, styles  # noqa: E402
-from core.rules import load_rule_set  # noqa: E402
-from core.signing import create_key, load_signer  # noqa: E402
+
+from core.pdf.export import Exporter  # noqa: E402
+from core.pdf.fonts import cjk_fonts  # noqa: E402
+from core.pdf.sheets import PageFacts, SignatureField, build, p, styles  # noqa: E402
+from core.pdf.signing import create_key, load_signer  # noqa: E402
+from core.scoring.rules import load_rule_set  # noqa: E402
+from core.store.dataset import Dataset, create_file  # noqa: E402
 
 UNSIGNED_TARGET_MS = 100.0
 SIGNED_TARGET_MS = 300.0

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_score.py [--units N] [--runs R] [--seed S] [--profile]
 
-Builds a synthetic year directly as core.facts records (deterministic seed; realistic mixes of
+Builds a synthetic year directly as core.scoring.facts records (deterministic seed; realistic mixes of
 bases, trips, deliveries, ratings, evidence ticks and negative facts), then times
 core.scoring.engine.score_year(rules, year) R times and prints the median against the 50 ms target,
 beside a baseline measured in the same run: one plain pass over the same records that reads
@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
-import dataclasses  # noqa: E402
 import cProfile  # noqa: E402
+import dataclasses  # noqa: E402
 import datetime as dt  # noqa: E402
 import gc  # noqa: E402
 import io  # noqa: E402
@@ -39,10 +39,10 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 from fractions import Fraction  # noqa: E402
 
+from core.common.credit_codes import with_check_chars  # noqa: E402
 from core.scoring.engine import YearScorer, score_year  # noqa: E402
-from core.facts import Base, Delivery, Management, Negative, Trip, Unit, Year  # noqa: E402
-from core.credit_codes import with_check_chars  # noqa: E402
-from core.rules import RuleSet, load_rule_set  # noqa: E402
+from core.scoring.facts import Base, Delivery, Management, Negative, Trip, Unit, Year  # noqa: E402
+from core.scoring.rules import RuleSet, load_rule_set  # noqa: E402
 
 TARGET_MS = 50.0
 EDIT_TARGET_MS = 16.0  # one frame

@@ -7,7 +7,7 @@
    window. Both processes report the moment of their first paint on the system's monotonic clock, so
    the figure is start → shown; the whole process (including its exit) is printed beside it. The
    first run of main.py creates the demo dataset, compiles the bytecode and fills the parse cache
-   of the rule set and the messages (core/tomlcache.py), as a user's first start does; it is not
+   of the rule set and the messages (core/common/tomlcache.py), as a user's first start does; it is not
    measured.
 2. Switching between units and between clauses with a 200-unit year open. Target: under 20 ms.
 
@@ -103,10 +103,10 @@ def switching(units: int = 200, rounds: int = 30) -> tuple[float, float]:
     from PySide6.QtCore import QStandardPaths
     from PySide6.QtWidgets import QApplication
 
-    from core.dataset import create_file
-    from core.facts import Year, load_year
-    from core.credit_codes import USCC_ALPHABET, with_check_chars
-    from core.rules import load_rule_set
+    from core.common.credit_codes import USCC_ALPHABET, with_check_chars
+    from core.scoring.facts import Year, load_year
+    from core.scoring.rules import load_rule_set
+    from core.store.dataset import create_file
     from ui.app import create_app
     from ui.main_window import DEMO_JSON, MainWindow
 

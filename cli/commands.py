@@ -13,13 +13,13 @@ from cli import excel as cli_excel
 from cli import pdf as cli_pdf
 from cli import words as cli_words
 from cli.reading import open_read_only
-from core import backup
-from core.dataset import SQLITE_MAGIC, YEAR_FILE_SUFFIXES, Dataset, DatasetError, create_file, inspect
+from core.common.messages import Msg, render
 from core.scoring.engine import score_year
-from core.facts import load_year, year_to_json
-from core.messages import Msg, render
-from core.report import ranking_table, year_result_json
-from core.rules import RuleSet, rule_set_for
+from core.scoring.facts import load_year, year_to_json
+from core.scoring.report import ranking_table, year_result_json
+from core.scoring.rules import RuleSet, rule_set_for
+from core.store import backup
+from core.store.dataset import SQLITE_MAGIC, YEAR_FILE_SUFFIXES, Dataset, DatasetError, create_file, inspect
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -145,7 +145,7 @@ def command_export_json(args: argparse.Namespace) -> int:
 
 
 def command_verify_audit(args: argparse.Namespace) -> int:
-    """The full proof of a year file (core/audit_check.py), against the newest backup's anchor and,
+    """The full proof of a year file (core/store/audit_check.py), against the newest backup's anchor and,
     with --against, a signed score sheet or a backup. Exit 0: nothing changed outside the program;
     1: changes found (each named); 2: a file that cannot be read."""
     path = Path(args.dataset)
@@ -154,7 +154,7 @@ def command_verify_audit(args: argparse.Namespace) -> int:
             anchors = ds.newest_anchors()
             notes = []
             if args.against:
-                from core.anchors import read_against
+                from core.store.anchors import read_against
                 against = read_against(Path(args.against), ds.year_number, ds.rule_set_id)
                 if against.refusal is not None:
                     print(render(against.refusal), file=sys.stderr)
@@ -186,7 +186,7 @@ def command_verify_audit(args: argparse.Namespace) -> int:
 
 def command_adopt_rules(args: argparse.Namespace) -> int:
     """The program's newer rule set of the year's id becomes the year's (audited, with the reason)."""
-    from core.rule_updates import adopt_program_rule_set, newer_readings
+    from core.scoring.rule_updates import adopt_program_rule_set, newer_readings
     path = Path(args.dataset)
     try:
         with Dataset.open(path) as ds:

@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from cli.reading import open_read_only  # the shared opener (prints the dataset's notices)
-from core.dataset import Dataset, DatasetError
-from core.identifiers import mask_id_like, mask_id_number
-from core.matching import MatchResult, PersonVerdict
-from core.messages import Msg, render
-from core.rules import load_rule_set
-from core.xlsx_check import CheckResult, check_workbook
-from core.xlsx_partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, write_left_out
-from core.xlsx_read import import_spec, normalise_header
-from core.xlsx_write import annex_form, annex_inputs
+from core.common.identifiers import mask_id_like, mask_id_number
+from core.common.messages import Msg, render
+from core.excel.check import CheckResult, check_workbook
+from core.excel.partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, write_left_out
+from core.excel.read import import_spec, normalise_header
+from core.excel.write import annex_form, annex_inputs
+from core.people.matching import MatchResult, PersonVerdict
+from core.scoring.rules import load_rule_set
+from core.store.dataset import Dataset, DatasetError
 
 EXIT_BAD_INPUT = 2
 EXIT_ROWS_LEFT_OUT = 3  # import-xlsx --skip-bad-rows: the rows without problems imported, the others left out
@@ -90,12 +90,12 @@ def command_export_annex(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     # 附件5 lists the unit's counts per base as scored (matched from the rosters or typed, per base).
     # Forms 2 and 4 list the confirmed people of the imported rosters; without them they come out
-    # blank for hand filling (core.xlsx_write.annex_inputs, as the desktop fills them).
+    # blank for hand filling (core.excel.write.annex_inputs, as the desktop fills them).
     records, counts = annex_inputs(args.annex, unit, matched.get(unit.name))
-    if Path(args.out).suffix.lower() == ".pdf":  # the printable form (core/pdf_annex.py)
-        from core.pdf_annex import annex_pdf
-        from core.pdf_export import write_atomically
-        from core.pdf_fonts import cjk_fonts
+    if Path(args.out).suffix.lower() == ".pdf":  # the printable form (core/pdf/annex.py)
+        from core.pdf.annex import annex_pdf
+        from core.pdf.export import write_atomically
+        from core.pdf.fonts import cjk_fonts
         fonts, problems = cjk_fonts()
         if fonts is None:
             for problem in problems:
@@ -210,8 +210,8 @@ def skip_bad_rows_hint(args: argparse.Namespace, path: Path, rows: int) -> str:
 
 
 def command_import_xlsx(args: argparse.Namespace) -> int:
-    from core.facts import COUNTS_BY_HAND, FIGURES_BY_HAND
-    from core.people import file_sha256
+    from core.people.tables import file_sha256
+    from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND
     path = Path(args.file)
     kind = import_spec().kind(args.kind)
     if kind.scope == "year" and args.unit:
@@ -431,7 +431,7 @@ def export_text(export: Any) -> Msg:
 
 def platform_report(ds: Dataset, names: list[str] | None) -> PlatformReport | None:
     """The report when there is anything to say: an export imported, or a unit scoring the platform's figures."""
-    from core.facts import FIGURES_FROM_PLATFORM
+    from core.scoring.facts import FIGURES_FROM_PLATFORM
     if names and any(ds.unit_id(n) is None for n in names):
         return None
     if not ds.platform().imported and not any(u.platform_source == FIGURES_FROM_PLATFORM
@@ -476,8 +476,8 @@ def command_platform_source(args: argparse.Namespace) -> int:
 
 
 def command_export_summary(args: argparse.Namespace) -> int:
+    from core.excel.write import summary_workbook
     from core.scoring.engine import score_year
-    from core.xlsx_write import summary_workbook
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()

@@ -19,9 +19,8 @@ import os
 import sys
 from pathlib import Path
 
-from core.dataset import Dataset, DatasetError
-from core.messages import Msg, render
-from core.signing import (
+from core.common.messages import Msg, render
+from core.pdf.signing import (
     SigningError,
     certificate_subject,
     colon_hex,
@@ -33,7 +32,8 @@ from core.signing import (
     verification_lines,
     verify_pdf,
 )
-from core.trust import add_trusted, certificates_in, remove_trusted, trust_own_key, trusted, trusted_certificates
+from core.pdf.trust import add_trusted, certificates_in, remove_trusted, trust_own_key, trusted, trusted_certificates
+from core.store.dataset import Dataset, DatasetError
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_VERIFIED = 1
@@ -68,8 +68,8 @@ def password(confirm: bool = False) -> str | None:
 
 def command_export_pdf(args: argparse.Namespace) -> int:
     quiet_libraries()
-    from core.pdf_export import Exporter, write_atomically
-    from core.pdf_sheets import Visit
+    from core.pdf.export import Exporter, write_atomically
+    from core.pdf.sheets import Visit
     path, out = Path(args.dataset), Path(args.out)
     if not out.parent.is_dir():
         return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
@@ -126,7 +126,7 @@ def command_verify(args: argparse.Namespace) -> int:
                 known = {c.fingerprint for c in ds.certificates()}
         except DatasetError as exc:
             return fail(render(exc.msg))
-        from core.dataset import normal_fingerprint
+        from core.store.dataset import normal_fingerprint
         check = lambda fp: normal_fingerprint(fp) in known  # noqa: E731
     result = verify_pdf(data, name=path.name, known=check, trusted=trusted_certificates())
     if result.problems:

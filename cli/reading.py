@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.dataset import Dataset
-from core.messages import render
+from core.common.messages import render
+from core.store.dataset import Dataset
 
 
 def open_read_only(path: Path) -> Dataset:

@@ -1,6 +1,6 @@
 """Small builders for the facts of an assessment year, shared by the tests.
 
-Everything here builds records of core.facts directly (no JSON), with defaults that are valid
+Everything here builds records of core.scoring.facts directly (no JSON), with defaults that are valid
 for the 2022 rule set: dates inside the period, every per-record evidence item ticked, a valid
 unified social credit code. Override what a test is about, keep the rest.
 
@@ -14,12 +14,12 @@ import hashlib
 import re
 from typing import Any, Iterable, Mapping
 
+from core.common.credit_codes import USCC_ALPHABET, with_check_chars
+from core.common.messages import Msg
 from core.scoring.engine import YearResult, score_year
-from core.facts import Base, Delivery, Management, Promotion, Trip, Unit, Year
-from core.formulas import ClauseResult
-from core.credit_codes import USCC_ALPHABET, with_check_chars
-from core.messages import Msg
-from core.rules import RuleSet, load_rule_set, parse_rule_set
+from core.scoring.facts import Base, Delivery, Management, Promotion, Trip, Unit, Year
+from core.scoring.formulas import ClauseResult
+from core.scoring.rules import RuleSet, load_rule_set, parse_rule_set
 
 RULES: RuleSet = load_rule_set()
 IN_PERIOD = dt.date(2022, 6, 1)

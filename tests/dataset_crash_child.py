@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.dataset import Dataset  # noqa: E402
+from core.store.dataset import Dataset  # noqa: E402
 
 UNITS = 8
 ITEMS = ("documents", "minutes", "agreements", "rosters", "photos")

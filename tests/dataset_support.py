@@ -14,8 +14,19 @@ from typing import Iterator
 
 from hypothesis import strategies as st
 
+from core.scoring.facts import (
+    Base,
+    Delivery,
+    Management,
+    Negative,
+    Promotion,
+    Trip,
+    Unit,
+    Year,
+    parse_year,
+    year_to_json,
+)
 from tests.builders import CLAUSE_EVIDENCE, RULES, credit_code
-from core.facts import Base, Delivery, Management, Negative, Promotion, Trip, Unit, Year, parse_year, year_to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
@@ -29,7 +40,7 @@ def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.Co
                           encoding="utf-8", input=stdin)
 
 
-HOLD = ("import sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset\n"
+HOLD = ("import sys; sys.path.insert(0, sys.argv[2]); from core.store.dataset import Dataset\n"
         "ds = Dataset.open(sys.argv[1], holder_name=sys.argv[3]); print('ready', flush=True)\n"
         "sys.stdin.readline(); ds.close()\n")
 

@@ -12,12 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from core.dataset import Dataset
-from core.facts import Base, Unit, Year
-from core.people import import_workbook
+from core.people.tables import import_workbook
+from core.scoring.facts import Base, Unit, Year
+from core.store.dataset import Dataset
 from tests.builders import RULES, credit_code
-from tests.xlsx_builders import (LABOUR_BASES, MONTHLY_HEADERS, SCHOOL_BASES, arrivals_rows, person_id, person_name,
-                                 write_workbook)
+from tests.xlsx_builders import (
+    LABOUR_BASES,
+    MONTHLY_HEADERS,
+    SCHOOL_BASES,
+    arrivals_rows,
+    person_id,
+    person_name,
+    write_workbook,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 UNITS = ("吴江甲人力资源有限公司", "吴江乙人力资源有限公司", "吴江丙人力资源有限公司")

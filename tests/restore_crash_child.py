@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import backup  # noqa: E402
+from core.store import backup  # noqa: E402
 
 steps = 0
 

@@ -1,13 +1,27 @@
-"""The guided assessment's pages and each clause's progress (core/assessment.py)."""
+"""The guided assessment's pages and each clause's progress (core/scoring/assessment.py)."""
 
 from __future__ import annotations
 
-from core.assessment import (BASES, DELIVERIES, DONE, INCOMPLETE, INSURED_WORKERS, MANAGEMENT, NEGATIVE,
-                             NOT_STARTED, PLATFORM_RATING, TRIPS, clause_progress, missing_ticks, page_readings,
-                             pages, section_text, unit_progress)
-from core.facts import Management
-from tests.builders import RULES, base, delivery, evidence, make_unit, strong_unit, trip
-from tests.builders import rules_with
+from core.scoring.assessment import (
+    BASES,
+    DELIVERIES,
+    DONE,
+    INCOMPLETE,
+    INSURED_WORKERS,
+    MANAGEMENT,
+    NEGATIVE,
+    NOT_STARTED,
+    PLATFORM_RATING,
+    TRIPS,
+    clause_progress,
+    missing_ticks,
+    page_readings,
+    pages,
+    section_text,
+    unit_progress,
+)
+from core.scoring.facts import Management
+from tests.builders import RULES, base, delivery, evidence, make_unit, rules_with, strong_unit, trip
 
 
 def test_one_page_per_clause_in_order_then_the_negative_page():
@@ -100,7 +114,7 @@ def test_a_note_alone_marks_a_clause_with_nothing_to_record_done():
 
 
 def test_record_verdicts_follow_the_records():
-    from core.assessment import counted, record_verdicts
+    from core.scoring.assessment import counted, record_verdicts
     from tests.builders import score
     unit = make_unit("甲", bases=(base("一"), base("二", seen=False)), trips=(trip(), trip(enterprises=3)),
                      deliveries=(delivery(), delivery(stars=2)), evidence=evidence(["3.1"]))

@@ -1,4 +1,4 @@
-"""The audit trail (core/audit.py): append-only, hash-chained, verified row by row."""
+"""The audit trail (core/store/audit.py): append-only, hash-chained, verified row by row."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core import audit
-from core.dataset import Dataset, create_file
-from core.rules import load_rule_set
+from core.scoring.rules import load_rule_set
+from core.store import audit
+from core.store.dataset import Dataset, create_file
 from tests.dataset_support import rich_year, run
 
 

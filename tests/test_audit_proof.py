@@ -1,4 +1,4 @@
-"""The audit trail proves the facts (core/audit_check.py): every change made to a year file outside
+"""The audit trail proves the facts (core/store/audit_check.py): every change made to a year file outside
 the program — with plain sqlite3 on a copy of the demo year — is found and named (table, record,
 field), by `Dataset.check_audit`, by `verify-audit` and, for the quick part, when the year opens."""
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core import backup
-from core.dataset import Dataset, DatasetError
-from core.messages import render
+from core.common.messages import render
+from core.store import backup
+from core.store.dataset import Dataset, DatasetError
 from tests.audit_tampers import ISSUE_TAMPERS, TAMPERS, build_year, copy_year
 from tests.dataset_support import run
 

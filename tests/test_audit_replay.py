@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from core.audit_check import KIND_TABLE, PEOPLE_TABLES
-from core.messages import catalogue, render
-from core.people import PEOPLE_TABLES as PEOPLE_TABLES_OF_PEOPLE
+from core.common.messages import catalogue, render
 from core.editing.session import Session
+from core.people.tables import PEOPLE_TABLES as PEOPLE_TABLES_OF_PEOPLE
+from core.store.audit_check import KIND_TABLE, PEOPLE_TABLES
 from tests.audit_tampers import png
 from tests.import_support import UNITS, ds, monthly_file, roster_file  # noqa: F401 (ds is a fixture)
 from tests.test_import_undo import session_import
@@ -74,7 +74,7 @@ def test_every_edit_its_undo_and_its_redo_are_proved(ds, tmp_path):
 
 
 def test_every_table_and_field_has_the_bureau_s_words(ds):
-    from core.dataset import SCHEMA_VERSION, reference_schema
+    from core.store.dataset import SCHEMA_VERSION, reference_schema
     words = catalogue()
     reference = reference_schema(SCHEMA_VERSION)
     for table, columns in reference.columns.items():
@@ -90,8 +90,8 @@ def test_a_schema_5_file_s_people_are_attested_when_it_opens_and_proved_from_the
     import json
     import sqlite3
 
-    from core import audit
-    from core.dataset import SCHEMA_VERSION, Dataset, create_file
+    from core.store import audit
+    from core.store.dataset import SCHEMA_VERSION, Dataset, create_file
     from tests.builders import RULES
     from tests.dataset_support import rich_year
     path = tmp_path / "v5.sqlite"
@@ -129,7 +129,7 @@ def test_a_schema_5_file_s_people_are_attested_when_it_opens_and_proved_from_the
 def test_a_schema_3_file_s_unaudited_notes_are_attested_when_it_opens(tmp_path):
     import sqlite3
 
-    from core.dataset import CLAUSE_NOTES_SQL, Dataset, create_file
+    from core.store.dataset import CLAUSE_NOTES_SQL, Dataset, create_file
     from tests.builders import RULES
     from tests.dataset_support import rich_year
     path = tmp_path / "v3.sqlite"
@@ -148,9 +148,9 @@ def test_a_schema_3_file_s_unaudited_notes_are_attested_when_it_opens(tmp_path):
 def test_adopting_the_program_s_newer_rule_set_is_proved(tmp_path):
     from pathlib import Path
 
-    from core.dataset import Dataset, create_file
-    from core.rule_updates import adopt_program_rule_set
-    from core.rules import load_rule_set
+    from core.scoring.rule_updates import adopt_program_rule_set
+    from core.scoring.rules import load_rule_set
+    from core.store.dataset import Dataset, create_file
     from tests.test_rule_updates import demo_as_made_before
     old = load_rule_set(Path(__file__).resolve().parent / "fixtures" / "wujiang-2022-format1.toml", stored=True)
     path = tmp_path / "2022.wjkh"

@@ -1,4 +1,4 @@
-"""Backups (core/backup.py): on open and at intervals, consistent, rotated, listed, restored."""
+"""Backups (core/store/backup.py): on open and at intervals, consistent, rotated, listed, restored."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from core import backup
-from core.dataset import Dataset, DatasetError, create_file, inspect
-from core.rules import load_rule_set
+from core.scoring.rules import load_rule_set
+from core.store import backup
+from core.store.dataset import Dataset, DatasetError, create_file, inspect
 from tests.dataset_support import rich_year, run
 
 

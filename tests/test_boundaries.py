@@ -60,7 +60,8 @@ def test_core_imports_without_qt_installed(tmp_path):
     blocker = tmp_path / "PySide6"
     blocker.mkdir()
     (blocker / "__init__.py").write_text("raise ImportError('Qt is not allowed in core')\n")
-    modules = [f"core.{p.stem}" for p in sorted((ROOT / "core").glob("*.py")) if p.stem != "__init__"]
+    modules = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in sorted((ROOT / "core").rglob("*.py"))
+               if p.stem != "__init__"]
     code = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
     env_path = f"{tmp_path}:{ROOT}"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

@@ -5,7 +5,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from core.rules import RULES_DIR, load_rule_set
+from core.scoring.rules import RULES_DIR, load_rule_set
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,12 +11,32 @@ from fractions import Fraction
 
 import pytest
 
-from tests.builders import (AFTER_PERIOD, ARRIVALS_EVIDENCE, BEFORE_PERIOD, PLACEMENTS_EVIDENCE, RULES, base, bases,
-                      clause, codes, delivery, deliveries, evidence, make_unit, make_year, missing_codes,
-                      people_unit, rules_with_reading, score, strong_unit, trip, untick)
-from core import formulas
+from core.scoring import formulas
 from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED
-from core.facts import Management, Negative, parse_year, year_to_json
+from core.scoring.facts import Management, Negative, parse_year, year_to_json
+from tests.builders import (
+    AFTER_PERIOD,
+    ARRIVALS_EVIDENCE,
+    BEFORE_PERIOD,
+    PLACEMENTS_EVIDENCE,
+    RULES,
+    base,
+    bases,
+    clause,
+    codes,
+    deliveries,
+    delivery,
+    evidence,
+    make_unit,
+    make_year,
+    missing_codes,
+    people_unit,
+    rules_with_reading,
+    score,
+    strong_unit,
+    trip,
+    untick,
+)
 
 F = Fraction
 

@@ -10,8 +10,8 @@ import sqlite3
 import pytest
 from openpyxl import load_workbook
 
-from core.dataset import create_file
-from core.identifiers import mask_id_number
+from core.common.identifiers import mask_id_number
+from core.store.dataset import create_file
 from tests.builders import RULES
 from tests.dataset_support import run
 from tests.import_support import UNITS, district_file, monthly_file, roster_file, year_with_bases

@@ -1,4 +1,4 @@
-"""The year's dataset (core/dataset.py): real SQLite files, as the desktop and the CLI use them."""
+"""The year's dataset (core/store/dataset.py): real SQLite files, as the desktop and the CLI use them."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from core import backup
-from core.dataset import (APPLICATION_ID, SCHEMA_VERSION, Dataset, DatasetError, create_file, inspect)
+from core.common.messages import render
 from core.scoring.engine import score_year
-from core.facts import parse_year, year_to_json
-from core.messages import render
-from core.rules import load_rule_set
+from core.scoring.facts import parse_year, year_to_json
+from core.scoring.rules import load_rule_set
+from core.store import backup
+from core.store.dataset import APPLICATION_ID, SCHEMA_VERSION, Dataset, DatasetError, create_file, inspect
 from tests.builders import RULES, credit_code, rules_with
 from tests.dataset_support import ROOT, demo_or_rich, rich_year, years
 
@@ -331,7 +331,7 @@ def test_a_file_open_in_another_process_is_refused(rich):
     before = digest(rich)
     with Dataset.open(rich):
         assert digest_elsewhere(rich) == before
-        code = ("import sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset, DatasetError\n"
+        code = ("import sys; sys.path.insert(0, sys.argv[2]); from core.store.dataset import Dataset, DatasetError\n"
                 "try:\n    Dataset.open(sys.argv[1])\nexcept DatasetError as e:\n    print(e.code); print(e)\n")
         result = subprocess.run([sys.executable, "-c", code, str(rich), str(ROOT)], capture_output=True, text=True,
                                 timeout=30)
@@ -344,7 +344,7 @@ def test_a_file_open_in_another_process_is_refused(rich):
 
 
 def test_the_lock_dies_with_the_process(rich):
-    code = ("import os, sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset\n"
+    code = ("import os, sys; sys.path.insert(0, sys.argv[2]); from core.store.dataset import Dataset\n"
             "ds = Dataset.open(sys.argv[1]); os._exit(0)\n")
     subprocess.run([sys.executable, "-c", code, str(rich), str(ROOT)], check=True, timeout=30)
     with Dataset.open(rich) as ds:
@@ -448,7 +448,7 @@ def test_a_creation_killed_midway_leaves_nothing_the_next_creation_keeps(tmp_pat
     target = tmp_path / "2022年度考核.wjkh"
     child = subprocess.run([sys.executable, "-c", f"""
 import os, signal, sqlite3
-from core import dataset
+from core.store import dataset
 real = sqlite3.connect
 def connect(path, *args, **kwargs):  # killed once the hidden copy exists
     conn = real(path, *args, **kwargs)

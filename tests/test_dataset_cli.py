@@ -8,9 +8,9 @@ import socket
 import sqlite3
 from pathlib import Path
 
-from core.dataset import Dataset
-from core.facts import parse_year, year_to_json
-from core.rules import load_rule_set
+from core.scoring.facts import parse_year, year_to_json
+from core.scoring.rules import load_rule_set
+from core.store.dataset import Dataset
 from tests.dataset_support import demo_or_rich, run
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from core.scoring.facts import Unit, Year
+from core.store import backup
+from core.store.dataset import Dataset, create_file
 from tests.builders import RULES, credit_code
-from core import backup
-from core.dataset import Dataset, create_file
-from core.facts import Unit, Year
 
 CHILD = Path(__file__).resolve().parent / "dataset_crash_child.py"
 KILLS = 55

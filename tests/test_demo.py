@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, score_year
-from core.facts import load_year, parse_year, year_to_json
-from core.formulas import confirmed_people, management_suggestion
-from core.rules import load_rule_set
+from core.scoring.facts import load_year, parse_year, year_to_json
+from core.scoring.formulas import confirmed_people, management_suggestion
+from core.scoring.rules import load_rule_set
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo" / "demo-2022.json"

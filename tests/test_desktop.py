@@ -16,10 +16,10 @@ from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.assessment import BASES, DELIVERIES, DONE, TRIPS  # noqa: E402
+from core.common.messages import format_number  # noqa: E402
+from core.scoring.assessment import BASES, DELIVERIES, DONE, TRIPS  # noqa: E402
 from core.scoring.engine import score_year  # noqa: E402
-from core.facts import year_to_json  # noqa: E402
-from core.messages import format_number  # noqa: E402
+from core.scoring.facts import year_to_json  # noqa: E402
 from tests.builders import RULES, credit_code  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -303,7 +303,7 @@ def test_attachment_thumbnail_and_export(qtbot, window, tmp_path):
 
 
 def test_the_backup_timer_copies_the_last_edits_of_a_quiet_spell(qtbot, window, tmp_path):
-    from core import backup
+    from core.store import backup
     path = tmp_path / "y.sqlite"
     assert window.create_year(path, RULES, "赵六")
     assert window.backup_timer.isActive()
@@ -314,7 +314,7 @@ def test_the_backup_timer_copies_the_last_edits_of_a_quiet_spell(qtbot, window, 
     window.session.ds.backup_interval = 0  # the interval has passed
     window.backup_if_due()
     newest = backup.list_backups(path)[0]
-    from core.dataset import Dataset
+    from core.store.dataset import Dataset
     with Dataset.open(newest.path, read_only=True) as copy:
         assert uid in copy.unit_ids()
     window.close_dataset()
@@ -323,7 +323,9 @@ def test_the_backup_timer_copies_the_last_edits_of_a_quiet_spell(qtbot, window, 
 
 def test_a_full_disk_during_an_edit_is_told_and_the_screen_shows_the_file(qtbot, window, tmp_path):
     import sys
+
     from PySide6.QtCore import QTimer
+
     from ui.app import install_fault_hook
     path = tmp_path / "y.sqlite"
     assert window.create_year(path, RULES, "钱七")

@@ -7,14 +7,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from core.rules import RULES_DIR, load_rule_set
+from core.scoring.rules import RULES_DIR, load_rule_set
 from tests.desktop_support import answer_modal, check_answered
 from tests.test_desktop import type_chinese, window  # noqa: F401  (the fixture)
 from ui.dialogs import AssessorDialog
 
 
 def test_the_assessor_is_asked_once_per_file_and_remembered(qtbot, window, tmp_path):
-    from core.dataset import create_file
+    from core.store.dataset import create_file
     del window.ask_assessor  # the real dialog, not the fixture's answer
     path = tmp_path / "2022年度考核.wjkh"
     create_file(path, load_rule_set(RULES_DIR / "wujiang-2022.toml"), "root")

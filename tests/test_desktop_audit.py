@@ -13,8 +13,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from core import backup  # noqa: E402
-from core.dataset import Dataset  # noqa: E402
+from core.store import backup  # noqa: E402
+from core.store.dataset import Dataset  # noqa: E402
 from tests.audit_tampers import TAMPERS, build_year, copy_year  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.test_desktop import window  # noqa: E402,F401
@@ -111,7 +111,7 @@ def test_the_full_check_of_a_good_year_says_it_is_proved(window, qtbot, year, tm
 
 def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_head(window, qtbot, tmp_path,
                                                                                    monkeypatch):
-    from core.signing import create_key
+    from core.pdf.signing import create_key
     from tests.test_desktop_pdf import drop
     from tests.test_pdf import UNIT, demo_dataset, run
     from ui.pdf_dialogs import VerifyDialog

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from core.assessment import TRIPS
-from core.dates import parse_date
+from core.common.dates import parse_date
+from core.scoring.assessment import TRIPS
 from tests.test_desktop import type_chinese, window  # noqa: F401  (the fixture)
 from tests.test_desktop_input_guard import open_demo_page
 
@@ -111,7 +111,7 @@ def test_the_trips_table_fits_1366_and_the_evaluations_of_the_chosen_trip_are_ed
 
 
 def test_every_fact_table_fits_1366_without_sideways_scrolling(qtbot, window, tmp_path):
-    from core.assessment import BASES
+    from core.scoring.assessment import BASES
     page = open_demo_page(window, tmp_path, "1.1")
     for index in range(len(window.session.pages)):
         window.workspace.go_page(index)

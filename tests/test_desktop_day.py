@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QSpinBox,
 )
 
-from core.assessment import BASES, TRIPS  # noqa: E402
+from core.scoring.assessment import BASES, TRIPS  # noqa: E402
 from tests.builders import credit_code  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over, stop_answering  # noqa: E402
 from tests.test_desktop import SHOTS, click, expected_points, type_chinese, window  # noqa: E402,F401  (a fixture)
@@ -265,7 +265,7 @@ def test_an_assessors_day(qtbot, window, profile, tmp_path):
     action(window, "导出考核评分表（PDF）…").trigger()
     check_answered(state)
     assert session.locked(uid)
-    from core.signing import verify_pdf
+    from core.pdf.signing import verify_pdf
     check = verify_pdf(sheet.read_bytes(), name=sheet.name, known=lambda fp: True)
     assert check.intact and check.signatures[0].signer == "王考核"
     step(window, 42, "locked")

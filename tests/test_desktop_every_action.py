@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QTimer
-from shiboken6 import isValid
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
+from shiboken6 import isValid
 
 from tests.test_desktop import window  # noqa: F401  (the fixture)
 

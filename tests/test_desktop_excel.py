@@ -20,8 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QMessageBox, QPushButton, QScrollArea  # noqa: E402
 
-from core.dataset import Dataset  # noqa: E402
-from core.identifiers import mask_id_number  # noqa: E402
+from core.common.identifiers import mask_id_number  # noqa: E402
+from core.store.dataset import Dataset  # noqa: E402
 from tests.builders import RULES  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.import_support import UNITS, contents, monthly_file, roster_file, year_with_bases  # noqa: E402
@@ -480,7 +480,7 @@ def test_cancelling_the_check_of_a_50000_row_roster_stops_it_and_writes_nothing(
 # ------------------------------------------------------------------ 3.1 and 3.2 from the platform's exports
 
 def test_the_platform_exports_imported_through_the_wizard_score_3_1_and_3_2_read_only(qtbot, year, tmp_path):
-    from core.facts import Delivery
+    from core.scoring.facts import Delivery
     from tests.test_platform import deliveries_file, ratings_file
     window = year
     session = window.session
@@ -556,6 +556,7 @@ def test_a_file_that_is_no_workbook_or_is_encrypted_is_named_and_nothing_is_writ
 
 def test_the_imports_list_sorts_row_counts_as_numbers(qtbot):
     from collections import namedtuple
+
     from ui.people_view import ImportsModel
     Source = namedtuple("Source", "file_name kind unit_id rows replaced_rows imported_at imported_by")
     model = ImportsModel()

@@ -17,8 +17,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit  # noqa: E402
 
-from core.identifiers import mask_id_number  # noqa: E402
-from core.people import file_sha256  # noqa: E402
+from core.common.identifiers import mask_id_number  # noqa: E402
+from core.people.tables import file_sha256  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.import_support import roster_file  # noqa: E402
 from tests.test_desktop import type_chinese, window  # noqa: E402,F401  (a fixture)

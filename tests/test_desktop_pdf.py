@@ -18,9 +18,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QU
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton  # noqa: E402
 
-from core.dataset import normal_fingerprint  # noqa: E402
-from core.pdf_export import Exporter  # noqa: E402
-from core.signing import key_info, load_signer, verify_pdf  # noqa: E402
+from core.pdf.export import Exporter  # noqa: E402
+from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
+from core.store.dataset import normal_fingerprint  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.test_desktop import SHOTS, shot, type_chinese, window  # noqa: E402,F401  (window is a fixture)
 from tests.test_signing import flip_inside_signed_range  # noqa: E402
@@ -329,7 +329,7 @@ def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, 
 
 
 def test_a_stranger_s_signature_is_unconfirmed_until_the_assessor_trusts_it(qtbot, demo, profile, tmp_path):
-    from core.signing import create_key
+    from core.pdf.signing import create_key
     from ui.pdf_dialogs import VerifyDialog
     window = demo
     stranger = tmp_path / "张三.p12"
@@ -435,7 +435,7 @@ def test_a_signed_bulk_export_locks_exactly_the_units_it_wrote(qtbot, demo, prof
 
 def test_a_bureau_key_is_imported_after_its_password_opens_it_and_the_signing_key_is_remembered(
         qtbot, window, profile, tmp_path):
-    from core.signing import create_key
+    from core.pdf.signing import create_key
     from ui.pdf_dialogs import ImportKeyDialog, KeysDialog, preferred_key
     bureau = tmp_path / "人社局签发.p12"
     create_key(bureau, "王五", PASSWORD, organisation="吴江区人社局")

@@ -18,10 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog, QPrintPreviewWidget  # noqa: E402
-from PySide6.QtWidgets import (QApplication, QCheckBox, QDialogButtonBox, QLineEdit, QRadioButton,  # noqa: E402
-                               QSpinBox)
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialogButtonBox, QLineEdit, QRadioButton, QSpinBox  # noqa: E402
 
-from core.pdf_export import Exporter  # noqa: E402
+from core.pdf.export import Exporter  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.test_desktop import SHOTS, window  # noqa: E402,F401  (window is a fixture)
 from ui.printing import PrintDocumentsDialog, page_sequence  # noqa: E402
@@ -196,8 +195,8 @@ def test_page_range_and_copies_from_the_print_dialog(qtbot, demo, tmp_path):
 
 
 def test_annex_form_prints_landscape_and_the_preview_shows_every_page(qtbot, demo, tmp_path):
-    from core.pdf_annex import annex_pdf
-    from core.pdf_fonts import cjk_fonts
+    from core.pdf.annex import annex_pdf
+    from core.pdf.fonts import cjk_fonts
     seen: dict = {}
 
     def look(preview: QPrintPreviewDialog) -> None:
@@ -258,7 +257,7 @@ def test_annex_form_prints_landscape_and_the_preview_shows_every_page(qtbot, dem
 
 
 def test_every_units_score_sheet_prints_in_the_background(qtbot, demo, tmp_path):
-    from core.pdf_fonts import cjk_fonts
+    from core.pdf.fonts import cjk_fonts
     # The CJK font is read once per program run, by the first document (reportlab's parser keeps
     # Python's lock for up to about 0.1 s on a busy machine): this test measures the printing itself.
     assert cjk_fonts()[0] is not None
@@ -375,7 +374,7 @@ def test_printing_from_the_preview_and_cancelling_a_long_print(qtbot, demo, tmp_
 
 
 def test_a_file_that_is_no_pdf_is_named_not_printed(tmp_path):
-    from core.messages import render
+    from core.common.messages import render
     from ui.printing import read_pdf_file
     fake = tmp_path / "评分表.pdf"
     fake.write_bytes(b"PK\x03\x04 a workbook renamed")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QSpinBox
 
-from core.assessment import BASES, NEGATIVE
+from core.scoring.assessment import BASES, NEGATIVE
 from tests.test_desktop import window  # noqa: F401  (the fixture)
 
 

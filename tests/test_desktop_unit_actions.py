@@ -16,8 +16,8 @@ NAME = "吴江新建人力资源有限公司"
 
 
 def new_year(window, tmp_path):
-    from core.rules import RULES_DIR, load_rule_set
-    from core.dataset import create_file
+    from core.scoring.rules import RULES_DIR, load_rule_set
+    from core.store.dataset import create_file
     path = tmp_path / "2022年度考核.wjkh"
     create_file(path, load_rule_set(RULES_DIR / "wujiang-2022.toml"), "李考核")
     assert window.open_dataset(path)

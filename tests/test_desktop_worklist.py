@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from core.assessment import DONE
+from core.scoring.assessment import DONE
 from tests.test_desktop import window  # noqa: F401  (the fixture)
 
 

@@ -14,12 +14,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.common.credit_codes import with_check_chars
+from core.common.messages import catalogue
 from core.scoring.engine import score_year
-from core.facts import (Base, Delivery, Management, Negative, Promotion, Trip, Unit, Year, load_year,
-                        parse_year, year_to_json)
-from core.credit_codes import with_check_chars
-from core.messages import catalogue
-from core.rules import RuleSet, load_rule_set
+from core.scoring.facts import (
+    Base,
+    Delivery,
+    Management,
+    Negative,
+    Promotion,
+    Trip,
+    Unit,
+    Year,
+    load_year,
+    parse_year,
+    year_to_json,
+)
+from core.scoring.rules import RuleSet, load_rule_set
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from core import backup
-from core.dataset import Dataset, create_file
+from core.store import backup
+from core.store.dataset import Dataset, create_file
 from tests.builders import RULES
 from tests.import_support import roster_file, year_with_bases
 from tests.xlsx_builders import arrival, generate_roster
@@ -49,7 +49,7 @@ def template(tmp_path: Path) -> Path:
 def edited_then_killed(path: Path) -> None:
     """Five committed edits that live only in the year's -wal file: their writer died without closing."""
     script = (f"import os, signal, sys; sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
-              "from core.dataset import Dataset\n"
+              "from core.store.dataset import Dataset\n"
               f"ds = Dataset.open({str(path)!r}, backups=False)\n"
               "for n in range(5):\n"
               "    assert ds.set_insured_workers(1, ds.unit_ids()[0], 40 + n, reason=f'edit {n}').ok\n"

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, allocate_grades
-from core.facts import Negative, Promotion
+from core.scoring.facts import Negative, Promotion
 from tests.builders import RULES, make_year, score, strong_unit
 
 F = Fraction

@@ -23,11 +23,11 @@ import openpyxl
 import pytest
 
 import cli
-from core.dataset import create_file
-from core.identifiers import id_check_char
-from core.xlsx_check import check_read
-from core.xlsx_problems import problem_rows, write_problem_list
-from core.xlsx_read import import_spec, read_workbook
+from core.common.identifiers import id_check_char
+from core.excel.check import check_read
+from core.excel.problems import problem_rows, write_problem_list
+from core.excel.read import import_spec, read_workbook
+from core.store.dataset import create_file
 from tests.builders import RULES
 from tests.import_support import UNITS, year_with_bases
 from tests.xlsx_builders import person_id

@@ -11,11 +11,11 @@ import re
 import openpyxl
 import pytest
 
-from core.identifiers import mask_id_like
-from core.xlsx_check import check_read
-from core.xlsx_problems import problem_rows, write_problem_list
-from core.xlsx_read import read_workbook
-from core.xlsx_write import annex_form
+from core.common.identifiers import mask_id_like
+from core.excel.check import check_read
+from core.excel.problems import problem_rows, write_problem_list
+from core.excel.read import read_workbook
+from core.excel.write import annex_form
 from tests.builders import RULES
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
 

@@ -4,11 +4,22 @@ masking; unified social credit codes (GB 32100-2015), each fault named."""
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from core.identifiers import (ID_CHECK_CHARS, ID_WEIGHTS, check_id_number, id_check_char, id_check_char_by_weights,
-                              id_from_15, id_number_error, is_valid_id_number, mask_id_number, normalise_id_number,
-                              valid_births)
+from core.common.identifiers import (
+    ID_CHECK_CHARS,
+    ID_WEIGHTS,
+    check_id_number,
+    id_check_char,
+    id_check_char_by_weights,
+    id_from_15,
+    id_number_error,
+    is_valid_id_number,
+    mask_id_number,
+    normalise_id_number,
+    valid_births,
+)
 
 TODAY = dt.date(2023, 3, 1)
 
@@ -98,7 +109,7 @@ def test_valid_births_cover_1900_to_today_with_leap_days():
 
 # ------------------------------------------------------------------ area codes (GB/T 2260)
 
-from core.area_codes import AREA_CODES_FILE, area_codes  # noqa: E402
+from core.common.area_codes import AREA_CODES_FILE, area_codes  # noqa: E402
 
 
 def with_check(first17: str) -> str:
@@ -125,9 +136,15 @@ def test_every_known_area_code_is_accepted(area, birth, sequence):
 
 # ------------------------------------------------------------------ credit codes (GB 32100-2015)
 
-from core.credit_codes import (credit_code_problem, is_valid_uscc, organisation_check_char,  # noqa: E402
-                               registration_table, uscc_check_char, with_check_chars)
-from core.messages import render  # noqa: E402
+from core.common.credit_codes import (  # noqa: E402
+    credit_code_problem,
+    is_valid_uscc,
+    organisation_check_char,
+    registration_table,
+    uscc_check_char,
+    with_check_chars,
+)
+from core.common.messages import render  # noqa: E402
 
 
 def test_real_codes_pass_and_the_standard_parts_are_checked():

@@ -31,10 +31,15 @@ import stdnum
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
-from core.area_codes import area_codes
-from core.credit_codes import (USCC_ALPHABET, credit_code_problem, organisation_check_char, registration_table,
-                               uscc_check_char)
-from core.identifiers import ID_CHECK_CHARS, id_check_char, id_number_error
+from core.common.area_codes import area_codes
+from core.common.credit_codes import (
+    USCC_ALPHABET,
+    credit_code_problem,
+    organisation_check_char,
+    registration_table,
+    uscc_check_char,
+)
+from core.common.identifiers import ID_CHECK_CHARS, id_check_char, id_number_error
 
 COUNT = 100_000
 TODAY = dt.date(2025, 6, 30)

@@ -12,14 +12,21 @@ import json
 import openpyxl
 import pytest
 
-from core.identifiers import mask_id_number
-from core.people import file_sha256
+from core.common.identifiers import mask_id_number
 from core.editing.session import Session
-from core.xlsx_check import check_read, check_workbook
-from core.xlsx_partial import (Correction, correction_for, corrected, left_out_rows, partial_refusal,
-                               read_and_check, write_left_out)
-from core.xlsx_problems import problem_rows
-from core.xlsx_read import read_workbook
+from core.excel.check import check_read, check_workbook
+from core.excel.partial import (
+    Correction,
+    corrected,
+    correction_for,
+    left_out_rows,
+    partial_refusal,
+    read_and_check,
+    write_left_out,
+)
+from core.excel.problems import problem_rows
+from core.excel.read import read_workbook
+from core.people.tables import file_sha256
 from tests.builders import RULES
 from tests.import_support import UNITS, contents, ds, roster_file, stored  # noqa: F401 (ds: a fixture)
 from tests.xlsx_builders import arrival, person_id, write_workbook

@@ -11,12 +11,12 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from core.people import file_sha256
 from core.editing.session import Session
-from core.xlsx_check import check_read, check_workbook
-from core.xlsx_problems import problem_rows, split_location, write_problem_list
-from core.xlsx_read import read_workbook
-from core.xlsx_write import annex_inputs
+from core.excel.check import check_read, check_workbook
+from core.excel.problems import problem_rows, split_location, write_problem_list
+from core.excel.read import read_workbook
+from core.excel.write import annex_inputs
+from core.people.tables import file_sha256
 from tests.builders import RULES
 from tests.import_support import UNITS, contents, ds, monthly_file, roster_file  # noqa: F401 (ds is a fixture)
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
@@ -194,7 +194,7 @@ def test_the_annex_forms_take_the_confirmed_people_and_the_counts_as_scored(ds, 
 # ------------------------------------------------------------------ a layout to map
 
 def test_an_unrecognised_layout_asks_about_its_header_row_with_a_sample_of_each_column(tmp_path):
-    from core.xlsx_mapping import mapping_key, mapping_question
+    from core.excel.mapping import mapping_key, mapping_question
     headers = ["编号", "员工名", "证件", "工作单位", "参保起始", "来源地"]
     rows = [headers] + [[k + 1, f"人员{k}", person_id(k), "吴江精密电子有限公司", dt.date(2022, 3, 1), "铜仁劳务基地"]
                         for k in range(3)]

@@ -17,12 +17,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.people import KIND_TABLE, content_sha256, import_workbook, submissions
-from core.xlsx_check import check_workbook
-from core.xlsx_read import import_spec
+from core.excel.check import check_workbook
+from core.excel.read import import_spec
+from core.people.tables import KIND_TABLE, content_sha256, import_workbook, submissions
 from tests.builders import RULES
-from tests.import_support import (FIXTURES, UNITS, contents, district_file, ds, import_audit, imported,  # noqa: F401
-                                  monthly_file, placement, placements_file, roster_file, stored)
+from tests.import_support import (  # noqa: F401
+    FIXTURES,
+    UNITS,
+    contents,
+    district_file,
+    ds,
+    import_audit,
+    imported,
+    monthly_file,
+    placement,
+    placements_file,
+    roster_file,
+    stored,
+)
 from tests.xlsx_builders import LABOUR_BASES, arrival, arrivals_rows, person_id, person_name, write_workbook
 
 # ------------------------------------------------------------------ a good import

@@ -13,10 +13,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.dataset import Dataset, create_file
-from core.scoring.engine import YearResult, YearScorer, score_year
-from core.facts import Year
 from core.editing.session import Session
+from core.scoring.engine import YearResult, YearScorer, score_year
+from core.scoring.facts import Year
+from core.store.dataset import Dataset, create_file
 from tests.builders import RULES, credit_code, strong_unit
 from tests.test_properties import EVIDENCE_ITEMS, IN_PERIOD_DATES, OTHER_DATES, years
 

@@ -108,8 +108,8 @@ def test_font_configuration_points_at_the_bundled_font():
     build = BUILD.read_text(encoding="utf-8")
     assert 'cp "$here/fonts.conf" "$opt/fonts.conf"' in build
     assert 'wqy-zenhei.ttc" "$opt/app/resources/fonts/"' in build
-    # core/pdf_fonts.py looks in resources/fonts/ of the program first
-    assert '/ "resources" / "fonts"' in (ROOT / "core" / "pdf_fonts.py").read_text(encoding="utf-8")
+    # core/pdf/fonts.py looks in resources/fonts/ of the program first
+    assert '/ "resources" / "fonts"' in (ROOT / "core" / "pdf" / "fonts.py").read_text(encoding="utf-8")
 
 
 def test_removal_keeps_users_files():

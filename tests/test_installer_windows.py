@@ -353,7 +353,7 @@ def test_nsis_per_user_unicode_chinese_and_offline():
 
 
 def test_nsis_association_is_the_year_file_extension_under_hkcu_only():
-    from core.dataset import YEAR_FILE_SUFFIX
+    from core.store.dataset import YEAR_FILE_SUFFIX
 
     code = nsi_code()
     assert f'!define EXT "{YEAR_FILE_SUFFIX}"' in code

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from core.matching import (ARRIVAL, INTERN, TRAINEE, UnitSubmission, apply_counts, match, months_between)
-from core.messages import render
-from core.rules import load_rule_set
-from core.xlsx_check import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, check_workbook
+from core.common.messages import render
+from core.excel.check import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, check_workbook
+from core.people.matching import ARRIVAL, INTERN, TRAINEE, UnitSubmission, apply_counts, match, months_between
+from core.scoring.rules import load_rule_set
 from tests.builders import base, evidence, make_unit, rules_with_reading, score
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
 

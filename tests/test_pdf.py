@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from core import pdf_fonts
-from core.dataset import Dataset, create_file
+from core.common.messages import format_number
+from core.pdf import fonts as pdf_fonts
+from core.pdf.export import Exporter
 from core.scoring.engine import score_year
-from core.facts import load_year
-from core.messages import format_number
-from core.pdf_export import Exporter
-from core.rules import load_rule_set
+from core.scoring.facts import load_year
+from core.scoring.rules import load_rule_set
+from core.store.dataset import Dataset, create_file
 from tests.builders import credit_code
 from tests.dataset_support import ROOT
 

@@ -1,4 +1,4 @@
-"""The annex forms as printable PDF pages (core/pdf_annex.py): rendered with pdftoppm and read back
+"""The annex forms as printable PDF pages (core/pdf/annex.py): rendered with pdftoppm and read back
 with pdftotext, beside the Excel forms made from the same definition."""
 
 import re
@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.matching import BaseCount
-from core.pdf_annex import annex_pdf
-from core.pdf_fonts import cjk_fonts
-from core.rules import load_rule_set
-from core.xlsx_write import annex_form
+from core.excel.write import annex_form
+from core.pdf.annex import annex_pdf
+from core.pdf.fonts import cjk_fonts
+from core.people.matching import BaseCount
+from core.scoring.rules import load_rule_set
 from tests.test_matching import arrival_record
 from tests.test_pdf import ink, render_pages
 from tests.test_xlsx_write import TITLES

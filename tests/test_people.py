@@ -8,14 +8,22 @@ import sqlite3
 
 import pytest
 
-from core import backup
-from core.dataset import CLAUSE_NOTES_SQL, SCHEMA_VERSION, Dataset, create_file
+from core.common.messages import render
 from core.scoring.engine import score_year
-from core.messages import render
+from core.store import backup
+from core.store.dataset import CLAUSE_NOTES_SQL, SCHEMA_VERSION, Dataset, create_file
 from tests.builders import RULES
 from tests.dataset_support import rich_year
-from tests.import_support import (UNITS, district_file, ds, imported, monthly_file, placement,  # noqa: F401
-                                  placements_file, roster_file)
+from tests.import_support import (  # noqa: F401
+    UNITS,
+    district_file,
+    ds,
+    imported,
+    monthly_file,
+    placement,
+    placements_file,
+    roster_file,
+)
 from tests.xlsx_builders import LABOUR_BASES, arrival, person_id
 
 
@@ -267,7 +275,7 @@ def test_the_desktop_session_scores_the_count_source_and_undoes_it(ds, tmp_path)
 
 
 def test_the_match_of_records_kept_in_memory_equals_the_match_read_from_the_file(ds, tmp_path):
-    from core.people import match_stored
+    from core.people.tables import match_stored
     people = [arrival(i) for i in range(8)]
     imported(ds, "arrivals", roster_file(tmp_path, people))
     imported(ds, "monthly_reports", monthly_file(tmp_path, people[:6]))

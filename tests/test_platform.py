@@ -14,18 +14,17 @@ from fractions import Fraction as F
 
 import pytest
 
-from core import backup
-from core.dataset import SCHEMA_VERSION, Dataset, create_file
-from core.scoring.engine import score_year
-from core.facts import Delivery
-from core.messages import render
-from core.people import file_sha256
+from core.common.messages import render
 from core.editing.session import Session
-from core.xlsx_check import check_workbook
+from core.excel.check import check_workbook
+from core.people.tables import file_sha256
+from core.scoring.engine import score_year
+from core.scoring.facts import Delivery
+from core.store import backup
+from core.store.dataset import SCHEMA_VERSION, Dataset, create_file
 from tests.builders import RULES, codes, credit_code, missing_codes
 from tests.dataset_support import rich_year, run
-from tests.import_support import (UNITS, contents, ds, imported, monthly_file, roster_file,  # noqa: F401 (ds: fixture)
-                                  year_with_bases)
+from tests.import_support import UNITS, contents, ds, imported, monthly_file, roster_file, year_with_bases  # noqa: F401 (ds: fixture)
 from tests.xlsx_builders import arrival, write_workbook
 
 A, B, C = UNITS

@@ -10,9 +10,9 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.common.messages import Msg, catalogue, render
 from core.scoring.engine import QUALIFIED, score_year
-from core.facts import Management, Negative, Promotion, Year
-from core.messages import Msg, catalogue, render
+from core.scoring.facts import Management, Negative, Promotion, Year
 from tests.builders import CLAUSE_EVIDENCE, RULES, base, credit_code, delivery, make_unit, trip
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -292,7 +292,7 @@ def test_every_message_returned_has_a_text_and_renders(year):
 def test_recompute_numbers_equal_the_explained_formulas(year):
     """score_year runs each formula without building messages; running it with explain=True
     (as reading an explanation does) must give exactly the same numbers."""
-    from core.formulas import ABSOLUTE, RANKED, ranked_points
+    from core.scoring.formulas import ABSOLUTE, RANKED, ranked_points
 
     result = score_year(RULES, year)
     units = {u.name: u for u in year.units}

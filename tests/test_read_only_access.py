@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from core.dataset import Dataset, DatasetError, create_file
-from core.rules import load_rule_set
+from core.scoring.rules import load_rule_set
+from core.store.dataset import Dataset, DatasetError, create_file
 from tests.dataset_support import ROOT, hold, release, rich_year, run
 
 READ_COMMANDS = (["score"], ["export-json"], ["verify-audit"])
@@ -53,7 +53,7 @@ def run_as(prefix: list[str], *args: str) -> subprocess.CompletedProcess:
 
 
 def open_in_child(prefix: list[str], path: Path, read_only: bool) -> subprocess.CompletedProcess:
-    code = ("import sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset, DatasetError\n"
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from core.store.dataset import Dataset, DatasetError\n"
             "try:\n    Dataset.open(sys.argv[1], read_only=sys.argv[3] == '1').close(); print('opened')\n"
             "except DatasetError as e:\n    print(e.code); print(e)\n")
     return subprocess.run([*prefix, sys.executable, "-c", code, str(path), str(ROOT), "1" if read_only else "0"],
@@ -89,7 +89,7 @@ def assert_reads_and_refuses_edits(prefix: list[str], path: Path, refusal: str, 
 
 def leave_a_log(path: Path) -> None:
     """A program that edited the year and was killed: its last edits are only in the -wal file."""
-    code = ("import os, sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset\n"
+    code = ("import os, sys; sys.path.insert(0, sys.argv[2]); from core.store.dataset import Dataset\n"
             "ds = Dataset.open(sys.argv[1], backups=False); uid = ds.unit_ids()[0]\n"
             "assert ds.update_unit(1, uid, insured_workers=777).ok; os.kill(os.getpid(), 9)\n")
     subprocess.run([sys.executable, "-c", code, str(path), str(ROOT)], timeout=60)
@@ -153,7 +153,7 @@ def test_reading_under_a_file_size_limit_writes_nothing(year):
     leave_a_log(year)
     code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)); sys.path.insert(0, sys.argv[2])\n"
             "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-            "from core.dataset import Dataset\n"
+            "from core.store.dataset import Dataset\n"
             "with Dataset.open(sys.argv[1], read_only=True) as ds:\n"
             "    print(ds.verify_audit(), ds.year().units[0].insured_workers)\n")
     before = listing(year.parent)
@@ -234,7 +234,7 @@ def test_a_second_window_in_the_same_process(year):
         assert first.update_unit(1, first.unit_ids()[0], insured_workers=4243).ok
 
 
-WRITE = ("import sys; sys.path.insert(0, sys.argv[2]); from core.dataset import Dataset\n"
+WRITE = ("import sys; sys.path.insert(0, sys.argv[2]); from core.store.dataset import Dataset\n"
          "ds = Dataset.open(sys.argv[1], holder_name='张三', backups=False)\n"
          "ds._conn.execute('PRAGMA wal_autocheckpoint=8')  # checkpoints and restarts of the log, often\n"
          "uid = ds.unit_ids()[0]; print('ready', flush=True)\n"
@@ -280,7 +280,7 @@ def test_a_torn_last_transaction_in_the_log_is_left_out(tmp_path):
     taken mid-write) is not applied; the copy is the commit before it."""
     import sqlite3
 
-    from core import snapshot
+    from core.store import snapshot
     path = tmp_path / "log.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA locking_mode=EXCLUSIVE")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from core import backup
-from core.dataset import Dataset, create_file
-from core.facts import Unit, Year
+from core.scoring.facts import Unit, Year
+from core.store import backup
+from core.store.dataset import Dataset, create_file
 from tests.builders import RULES, credit_code
 
 CHILD = Path(__file__).resolve().parent / "restore_crash_child.py"
@@ -31,7 +31,7 @@ def audit_rows(path: Path) -> int:
 def edited_then_killed(path: Path) -> None:
     """EDITS committed edits that live only in the -wal file: the writer dies without closing."""
     script = (f"import os, signal, sys; sys.path.insert(0, {str(Path.cwd())!r})\n"
-              "from core.dataset import Dataset\n"
+              "from core.store.dataset import Dataset\n"
               f"ds = Dataset.open({str(path)!r}, backups=False)\n"
               "uid = ds.unit_ids()[0]\n"
               f"for n in range({EDITS}):\n"

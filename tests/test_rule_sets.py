@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.common.credit_codes import with_check_chars
 from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, YearResult, score_year
-from core.facts import parse_year
-from core.credit_codes import with_check_chars
-from core.rules import DEFAULT_RULE_SET, RuleSet, load_rule_set, parse_rule_set
+from core.scoring.facts import parse_year
+from core.scoring.rules import DEFAULT_RULE_SET, RuleSet, load_rule_set, parse_rule_set
 
 OTHER_PATH = Path(__file__).resolve().parent / "fixtures" / "rules-other.toml"
 TEXT_2022 = DEFAULT_RULE_SET.read_text(encoding="utf-8")
@@ -143,7 +143,7 @@ def scored(rules: RuleSet, doc: dict[str, Any]) -> YearResult:
 
 # ------------------------------------------------------------------ the oracle (docs/rules-2022.md)
 
-# The oracle's own reading of a threshold's comparison (the engine's is core.rules.Threshold.passes).
+# The oracle's own reading of a threshold's comparison (the engine's is core.scoring.rules.Threshold.passes).
 OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 TEST_NAMES = tuple(OPERATORS)
 

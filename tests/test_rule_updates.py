@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 import cli
-from core.dataset import Dataset, create_file
-from core.scoring.engine import score_year
-from core.facts import load_year, parse_year
-from core.messages import render
-from core.rule_updates import adopt_program_rule_set, newer_reading_notice, newer_readings
-from core.rules import load_rule_set
+from core.common.messages import render
 from core.editing.session import Session
+from core.scoring.engine import score_year
+from core.scoring.facts import load_year, parse_year
+from core.scoring.rule_updates import adopt_program_rule_set, newer_reading_notice, newer_readings
+from core.scoring.rules import load_rule_set
+from core.store.dataset import Dataset, create_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_JSON = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
@@ -60,7 +60,7 @@ def test_the_old_file_is_read_with_the_comparisons_it_was_scored_with(old_rules)
 
 
 def test_a_rule_set_file_must_state_its_comparisons_only_a_year_file_keeps_the_older_format():
-    from core.rules import RuleSetError
+    from core.scoring.rules import RuleSetError
     with pytest.raises(RuleSetError) as refused:
         load_rule_set(FIXTURES / "wujiang-2022-format1.toml")
     assert [path for path, _ in refused.value.problems] == ["format"]

@@ -13,8 +13,16 @@ from fractions import Fraction
 
 import pytest
 
-from core.rules import (DEFAULT_RULE_SET, FORMULA_PARAMS, FORMULA_READINGS, GRADE_READINGS, RuleSet,
-                        RuleSetError, load_rule_set, parse_rule_set)
+from core.scoring.rules import (
+    DEFAULT_RULE_SET,
+    FORMULA_PARAMS,
+    FORMULA_READINGS,
+    GRADE_READINGS,
+    RuleSet,
+    RuleSetError,
+    load_rule_set,
+    parse_rule_set,
+)
 
 TEXT = DEFAULT_RULE_SET.read_text(encoding="utf-8")
 CLAUSE_IDS = ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3"]

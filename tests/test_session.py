@@ -1,4 +1,4 @@
-"""The desktop's working session (core/editing/session.py), its undo history (core/undo.py) and the dataset
+"""The desktop's working session (core/editing/session.py), its undo history (core/editing/undo.py) and the dataset
 additions they use (notes, capture/restore): every edit saved at once, undone and redone exactly."""
 
 from __future__ import annotations
@@ -8,14 +8,13 @@ from fractions import Fraction
 
 import pytest
 
-from core.dataset import Dataset, create_file
-from core.scoring.engine import score_year
-from core.facts import year_to_json
 from core.editing.session import Session
-from core.undo import History, Step
-from core.dataset import Edit
-from tests.dataset_support import rich_year
+from core.editing.undo import History, Step
+from core.scoring.engine import score_year
+from core.scoring.facts import year_to_json
+from core.store.dataset import Dataset, Edit, create_file
 from tests.builders import RULES, credit_code
+from tests.dataset_support import rich_year
 
 
 @pytest.fixture

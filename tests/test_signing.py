@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from core import signing
-from core.dataset import SCHEMA_VERSION, Dataset, create_file
-from core.pdf_export import Exporter
-from core.signing import SigningError, create_key, load_signer, verify_pdf
+from core.pdf import signing
+from core.pdf.export import Exporter
+from core.pdf.signing import SigningError, create_key, load_signer, verify_pdf
+from core.store.dataset import SCHEMA_VERSION, Dataset, create_file
 from tests.test_pdf import DEMO, RULES, UNIT, demo_dataset, flat, ink, render_pages, run, text_of
 
 PASSWORD = "正确的密码-2022"
@@ -266,7 +266,7 @@ def test_handwritten_signatures_are_stored_and_drawn_on_their_line(tmp_path):
 
 
 def test_a_version_2_dataset_gains_the_signature_tables_when_opened(tmp_path):
-    from core.facts import load_year
+    from core.scoring.facts import load_year
     year, _ = load_year(DEMO, RULES)
     path = tmp_path / "v2.sqlite"
     assert create_file(path, RULES, "张三", year=year, schema_version=2) == []

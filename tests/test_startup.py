@@ -11,16 +11,16 @@ import sys
 import textwrap
 from pathlib import Path
 
-from core.dataset import create_file
-from core.facts import load_year
-from core.rules import load_rule_set
+from core.scoring.facts import load_year
+from core.scoring.rules import load_rule_set
+from core.store.dataset import create_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
 # Needed only by the command line, the Excel import and export, PDFs, signing or the tests.
 HEAVY = ("jsonschema", "openpyxl", "reportlab", "pyhanko", "python_calamine", "sqlite_utils", "hypothesis",
-         "cryptography", "fontTools", "PIL", "cli", "core.xlsx_read", "core.xlsx_check", "core.xlsx_write",
-         "core.pdf_export", "core.pdf_sheets", "core.signing", "core.matching")
+         "cryptography", "fontTools", "PIL", "cli", "core.excel.read", "core.excel.check", "core.excel.write",
+         "core.pdf.export", "core.pdf.sheets", "core.pdf.signing", "core.people.matching")
 
 
 def desktop_env(home: Path) -> dict:
@@ -82,7 +82,7 @@ def test_opening_a_year_in_the_desktop_imports_nothing_heavy(tmp_path):
 
 
 def test_a_rule_set_text_is_parsed_once_and_a_bad_one_names_each_source():
-    from core.rules import DEFAULT_RULE_SET, RuleSetError, parse_rule_set
+    from core.scoring.rules import DEFAULT_RULE_SET, RuleSetError, parse_rule_set
     text = DEFAULT_RULE_SET.read_text(encoding="utf-8")
     assert parse_rule_set(text, "a") is parse_rule_set(text, "b") is load_rule_set()
     broken = text.replace("format = 2", "format = 99", 1)
@@ -97,7 +97,8 @@ def test_a_rule_set_text_is_parsed_once_and_a_bad_one_names_each_source():
 
 def test_backup_names_are_read_without_strptime(tmp_path):
     import datetime as dt
-    from core import backup
+
+    from core.store import backup
     folder = backup.backup_dir(tmp_path / "year.sqlite")
     folder.mkdir()
     for name in ("year-20221231-235959.sqlite", "year-20240229-000001-2.sqlite", "year-20230101-080000-damaged.sqlite"):
@@ -109,6 +110,7 @@ def test_backup_names_are_read_without_strptime(tmp_path):
 
 def test_the_other_tabs_are_built_when_first_shown(qtbot, tmp_path):
     from PySide6.QtCore import QSettings, QStandardPaths
+
     from ui.app import create_app
     from ui.main_window import MainWindow, ensure_demo
     QStandardPaths.setTestModeEnabled(True)
@@ -150,8 +152,8 @@ def demo_file(tmp_path: Path, name: str = "year.sqlite") -> Path:
 
 
 def test_a_deferred_backup_is_taken_by_finish_opening_once(tmp_path):
-    from core import backup
-    from core.dataset import Dataset
+    from core.store import backup
+    from core.store.dataset import Dataset
     path = demo_file(tmp_path)
     ds = Dataset.open(path, defer_backup=True)
     assert backup.list_backups(path) == []
@@ -163,8 +165,8 @@ def test_a_deferred_backup_is_taken_by_finish_opening_once(tmp_path):
 
 
 def test_the_first_write_takes_the_deferred_backup_first(tmp_path):
-    from core import backup
-    from core.dataset import Dataset
+    from core.store import backup
+    from core.store.dataset import Dataset
     path = demo_file(tmp_path)
     ds = Dataset.open(path, defer_backup=True)
     uid = ds.unit_ids()[0]
@@ -177,8 +179,8 @@ def test_the_first_write_takes_the_deferred_backup_first(tmp_path):
 
 
 def test_a_deferred_backup_that_fails_is_told_and_the_year_stays_usable(tmp_path):
-    from core import backup
-    from core.dataset import Dataset
+    from core.store import backup
+    from core.store.dataset import Dataset
     path = demo_file(tmp_path)
     backup.backup_dir(path).write_text("a file where the backup folder belongs")
     ds = Dataset.open(path, defer_backup=True)
@@ -190,7 +192,8 @@ def test_a_deferred_backup_that_fails_is_told_and_the_year_stays_usable(tmp_path
 
 def test_the_desktop_backs_up_once_the_year_is_painted(qtbot, tmp_path):
     from PySide6.QtCore import QSettings, QStandardPaths
-    from core import backup
+
+    from core.store import backup
     from ui.app import create_app
     from ui.main_window import MainWindow
     QStandardPaths.setTestModeEnabled(True)
@@ -211,7 +214,7 @@ def test_the_desktop_backs_up_once_the_year_is_painted(qtbot, tmp_path):
 
 def test_main_knows_the_year_files_extensions_as_core_does():
     import main
-    from core.dataset import YEAR_FILE_SUFFIXES
+    from core.store.dataset import YEAR_FILE_SUFFIXES
     assert main.YEAR_FILE_SUFFIXES == YEAR_FILE_SUFFIXES
 
 
@@ -219,6 +222,7 @@ def test_main_knows_the_year_files_extensions_as_core_does():
 
 def test_a_window_opening_a_year_builds_the_start_page_only_when_nothing_is_open(qtbot, tmp_path):
     from PySide6.QtCore import QSettings, QStandardPaths
+
     from ui.app import create_app
     from ui.main_window import MainWindow
     QStandardPaths.setTestModeEnabled(True)
@@ -248,6 +252,7 @@ def test_a_window_opening_a_year_builds_the_start_page_only_when_nothing_is_open
 def test_the_input_guard_installed_after_the_first_paint_covers_the_boxes_already_shown(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QVBoxLayout, QWidget
+
     from ui.app import create_app
     from ui.input_guard import install_input_guard
     app = create_app()

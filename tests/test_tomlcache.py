@@ -1,4 +1,4 @@
-"""The parse cache of TOML texts (core/tomlcache.py): the same data as tomllib, from a file named
+"""The parse cache of TOML texts (core/common/tomlcache.py): the same data as tomllib, from a file named
 by the text's hash; a damaged or unwritable cache only costs a parse."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import tomllib
 
 import pytest
 
-from core import tomlcache
-from core.messages import MESSAGES_DIR
-from core.rules import DEFAULT_RULE_SET
+from core.common import tomlcache
+from core.common.messages import MESSAGES_DIR
+from core.scoring.rules import DEFAULT_RULE_SET
 
 TEXT = """
 title = "细则"

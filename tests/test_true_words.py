@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.xlsx_read import OLE2_MAGIC, XLS_STREAMS, read_workbook
+from core.excel.read import OLE2_MAGIC, XLS_STREAMS, read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,8 @@ def test_the_command_line_speaks_chinese_in_its_help_and_errors():
 
 def test_a_date_cell_holding_excels_day_zero_is_named_as_such(tmp_path):
     import datetime as dt
-    from core.xlsx_check import check_read
+
+    from core.excel.check import check_read
     from tests.builders import RULES
     from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
     path = write_workbook(tmp_path / "零日期.xlsx", {"花名册": arrivals_rows([arrival(0, 入职日期=dt.time(0))])})

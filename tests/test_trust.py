@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from core.dataset import Dataset
-from core.pdf_export import Exporter
-from core.signing import create_key, key_certificate, load_signer, verify_pdf
-from core.trust import add_trusted, trusted, trusted_certificates
+from core.pdf.export import Exporter
+from core.pdf.signing import create_key, key_certificate, load_signer, verify_pdf
+from core.pdf.trust import add_trusted, trusted, trusted_certificates
+from core.store.dataset import Dataset
 from tests.test_pdf import demo_dataset, run
 
 PASSWORD = "正确的密码-2022"
@@ -90,6 +90,7 @@ def test_a_second_signature_by_an_unknown_key_is_named(tmp_path):
     create_key(stranger, "张三", PASSWORD)
     first = signed_summary(tmp_path, genuine, "once")
     import io
+
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     writer = IncrementalPdfFileWriter(io.BytesIO(first.read_bytes()), strict=False)

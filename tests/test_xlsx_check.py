@@ -7,14 +7,21 @@ import time
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from core.identifiers import id_check_char
-from core.messages import render
-from core.rules import load_rule_set
-from core.xlsx_check import (RECORD_CLASSES, ArrivalRecord, MonthlyReportRecord, check_workbook, frozen_records,
-                             record_fields)
-from core.xlsx_read import import_spec
+from core.common.identifiers import id_check_char
+from core.common.messages import render
+from core.excel.check import (
+    RECORD_CLASSES,
+    ArrivalRecord,
+    MonthlyReportRecord,
+    check_workbook,
+    frozen_records,
+    record_fields,
+)
+from core.excel.read import import_spec
+from core.scoring.rules import load_rule_set
 from tests.xlsx_builders import arrival, arrivals_rows, generate_roster, person_id, valid_id, write_workbook
 
 RULES = load_rule_set()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from core.dataset import create_file
+from core.store.dataset import create_file
 from tests.builders import RULES
 from tests.import_support import year_with_bases
 from tests.xlsx_fuzz import all_cases

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from core import xlsx_limits
-from core.messages import render
-from core.xlsx_limits import check_xlsx
+from core.common.messages import render
+from core.excel import limits as xlsx_limits
+from core.excel.limits import check_xlsx
 from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def read_in_child(path: Path) -> subprocess.CompletedProcess:
         "import json, resource, sys\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         f"resource.setrlimit(resource.RLIMIT_AS, ({CEILING}, {CEILING}))\n"
-        "from core.xlsx_read import read_workbook\n"
+        "from core.excel.read import read_workbook\n"
         f"result = read_workbook({str(path)!r}, 'arrivals')\n"
         "print(json.dumps([p.text() for p in result.problems], ensure_ascii=False))\n")
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import core.xlsx_read as xlsx_read
-from core.messages import render
-from core.xlsx_read import import_spec, normalise_header, read_workbook, sniff
+import core.excel.read as xlsx_read
+from core.common.messages import render
+from core.excel.read import import_spec, normalise_header, read_workbook, sniff
 from tests.xlsx_builders import ARRIVAL_HEADERS, arrival, arrivals_rows, person_id, write_workbook
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

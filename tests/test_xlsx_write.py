@@ -8,12 +8,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.matching import UnitSubmission, match
-from core.messages import catalogue, render
-from core.rules import load_rule_set
-from core.xlsx_check import check_workbook
-from core.xlsx_read import import_spec
-from core.xlsx_write import annex_form, summary_workbook
+from core.common.messages import catalogue, render
+from core.excel.check import check_workbook
+from core.excel.read import import_spec
+from core.excel.write import annex_form, summary_workbook
+from core.people.matching import UnitSubmission, match
+from core.scoring.rules import load_rule_set
 from tests.builders import base, evidence, make_unit, score
 from tests.test_matching import arrival_record, listed, placement, report
 from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
@@ -169,7 +169,7 @@ def render_status(status):
 
 
 def render_code(code):
-    from core.messages import Msg
+    from core.common.messages import Msg
     return render(Msg.of(code))
 
 
@@ -178,7 +178,7 @@ def render_code(code):
 def test_every_message_code_of_the_excel_modules_is_in_the_catalogue():
     known = set(catalogue())
     used = set()
-    for name in ("xlsx_read", "xlsx_check", "matching", "xlsx_write"):
+    for name in ("excel/read", "excel/check", "people/matching", "excel/write"):
         source = (ROOT / "core" / f"{name}.py").read_text(encoding="utf-8")
         used |= set(re.findall(r'(?:Msg\.of|\bt)\(\s*"([a-z0-9_.]+)"', source))
     spec = import_spec()

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 
 import openpyxl
 
-from core.identifiers import id_check_char
+from core.common.identifiers import id_check_char
 
 REGIONS = ("520601", "530602", "411602", "341202", "511602", "621102", "360702", "320509")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

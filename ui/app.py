@@ -6,11 +6,21 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QStandardPaths, Qt, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from core import tomlcache
+from core.common import tomlcache
 from ui.input_guard import install_input_guard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +93,7 @@ def create_app(argv: list[str] | None = None, input_guard: bool = True) -> QAppl
         if font.pointSizeF() < 10:
             font.setPointSizeF(10)
         app.setFont(font)
-        # Rule sets and messages are parsed once per user, not at every start (core/tomlcache.py).
+        # Rule sets and messages are parsed once per user, not at every start (core/common/tomlcache.py).
         tomlcache.set_folder(Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
                              / "parsed")
         app._leye_ready = True

@@ -1,4 +1,4 @@
-"""What the window says about changes made to a year file outside the program (core/audit_check.py):
+"""What the window says about changes made to a year file outside the program (core/store/audit_check.py):
 when opening finds one, one plain sentence and the newest good backup offered for restoring; and
 文件 → 核对数据文件…, the full proof of the open year in the background, with the same offer."""
 
@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Sequence
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QMessageBox
 
-from core import backup
-from core.audit_check import Anchor, Report
-from core.dataset import Dataset, DatasetError, newest_proved_backup
-from core.messages import Msg, render
-from core.problems import Problem
+from core.common.messages import Msg, render
+from core.common.problems import Problem
+from core.store import backup
+from core.store.audit_check import Anchor, Report
+from core.store.dataset import Dataset, DatasetError, newest_proved_backup
 from ui.worker import Job, Worker, progress_dialog
 
 if TYPE_CHECKING:

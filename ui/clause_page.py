@@ -1,6 +1,6 @@
 """One clause of one unit: the official text, the readings that apply, the facts to enter, a
 checkbox per evidence item, a note, attachments, and the clause's points with the explanation,
-updated as the assessor types. What the page edits comes from core.assessment; the points and the
+updated as the assessor types. What the page edits comes from core.scoring.assessment; the points and the
 explanation from the engine, through the session."""
 
 from __future__ import annotations
@@ -13,28 +13,72 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDate, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap, QValidator
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
-                               QSpinBox, QSplitter, QStyle, QStyledItemDelegate, QTableView, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.assessment import (BASES, DELIVERIES, INSURED_WORKERS, MANAGEMENT, NEGATIVE, PLATFORM_RATING, TRIPS, Page,
-                             page_readings, section_text)
-from core.dates import parse_date
-from core.messages import format_number, render
+from core.common.dates import parse_date
+from core.common.messages import format_number, render
 from core.editing.session import Session
+from core.scoring.assessment import (
+    BASES,
+    DELIVERIES,
+    INSURED_WORKERS,
+    MANAGEMENT,
+    NEGATIVE,
+    PLATFORM_RATING,
+    TRIPS,
+    Page,
+    page_readings,
+    section_text,
+)
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
+from ui.models import (
+    CHOICES_ROLE,
+    PROGRESS_COLOURS,
+    BasesModel,
+    DeliveriesModel,
+    RecordModel,
+    TripsModel,
+    local_time,
+    problems_text,
+    progress_text,
+)
 from ui.rule_update import NewerRulesBanner
-from ui.models import (CHOICES_ROLE, PROGRESS_COLOURS, BasesModel, DeliveriesModel, RecordModel, TripsModel,
-                       local_time, problems_text, progress_text)
 
 COMMIT_DELAY_MS = 400  # typing pauses this long before the value is saved and scored
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
 class DateValidator(QValidator):
-    """Any way a person writes a date (core/dates.py) is accepted; half-typed text is allowed."""
+    """Any way a person writes a date (core/common/dates.py) is accepted; half-typed text is allowed."""
 
     def validate(self, text: str, pos: int):
         if parse_date(text) is not None:

@@ -16,10 +16,10 @@ from typing import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from core.assessment import Page
-from core.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
-from core.messages import Msg, render
+from core.common.messages import Msg, render
 from core.editing.session import Session
+from core.scoring.assessment import Page
+from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
 from ui.models import problems_text
 
 Report = Callable[[list[str]], None]

@@ -6,13 +6,26 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.credit_codes import credit_code_problem
-from core.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
-from core.messages import render
-from core.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set
+from core.common.credit_codes import credit_code_problem
+from core.common.messages import render
+from core.scoring.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set
+from core.store.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
 
 
 def bundled_rule_sets() -> list[RuleSet]:

@@ -14,12 +14,24 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.messages import Msg, render
+from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.xlsx_write import ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
+from core.excel.write import ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker, progress_dialog
 

@@ -2,7 +2,7 @@
 cell values can be corrected in place (the file's value kept, the correction marked until 重新检查
 checks it), and the choice for a file some of whose rows have problems: 只导入无误的 N 行 (the others
 saved as a list for the unit) or 全部更正后再导入. Which rows are good, what a correction is and what
-the audit trail records are core's (core/xlsx_partial.py); this only shows and asks."""
+the audit trail records are core's (core/excel/partial.py); this only shows and asks."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.xlsx_partial import Correction, correction_for
-from core.xlsx_problems import ProblemRow
+from core.excel.partial import Correction, correction_for
+from core.excel.problems import ProblemRow
 from ui.models import ListModel
 
 VALUE_COLUMN = 3

@@ -21,19 +21,45 @@ from typing import Any, Mapping
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox, QPushButton, QStackedWidget,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.messages import render
-from core.people import file_sha256
+from core.common.messages import render
 from core.editing.session import Session
-from core.xlsx_check import CheckResult, check_read
-from core.xlsx_mapping import MappingQuestion, mapping_question, question_for
-from core.xlsx_partial import (Correction, LeftOutRow, LeftOutSheet, corrected, file_changed_problem, left_out_rows,
-                               partial_refusal, rows_left_out, write_left_out)
-from core.xlsx_problems import ProblemRow, problem_rows, write_problem_list
-from core.xlsx_read import SheetLayout, import_spec, read_workbook
+from core.excel.check import CheckResult, check_read
+from core.excel.mapping import MappingQuestion, mapping_question, question_for
+from core.excel.partial import (
+    Correction,
+    LeftOutRow,
+    LeftOutSheet,
+    corrected,
+    file_changed_problem,
+    left_out_rows,
+    partial_refusal,
+    rows_left_out,
+    write_left_out,
+)
+from core.excel.problems import ProblemRow, problem_rows, write_problem_list
+from core.excel.read import SheetLayout, import_spec, read_workbook
+from core.people.tables import file_sha256
 from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
 from ui.models import local_time, problems_text

@@ -9,12 +9,20 @@ import json
 from typing import Any, Mapping
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout, QLabel, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.messages import Msg, render
-from core.xlsx_mapping import MappingQuestion
-from core.xlsx_read import import_spec
+from core.common.messages import Msg, render
+from core.excel.mapping import MappingQuestion
+from core.excel.read import import_spec
 
 MAPPINGS_SETTING = "excel/mappings"  # + "/<kind>/<hash of the header cells>": JSON {field: header}
 BAD = "#b00020"
@@ -158,7 +166,7 @@ class MappingDialog(QDialog):
         self.ok.setEnabled(not problems)
 
     def mapping(self) -> dict[str, str]:
-        """Field id -> the header text as written (what core.xlsx_read takes, and finds the header row by)."""
+        """Field id -> the header text as written (what core.excel.read takes, and finds the header row by)."""
         by_index = {c.index: c for c in self.question.choices}
         return {f: by_index[combo.currentData()].header for f, combo in self.combos.items()
                 if combo.currentData() is not None}

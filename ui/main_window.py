@@ -9,18 +9,46 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QByteArray, QCollator, QCoreApplication, QLocale, QModelIndex, QSettings, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCollator,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QSettings,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListView, QListWidget,
-                               QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
-                               QTabWidget, QVBoxLayout, QWidget, QFileDialog)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page
-from core.dataset import Dataset, DatasetError, create_file
-from core.scoring.engine import QUALIFIED
-from core.facts import load_year
-from core.messages import format_number, render
+from core.common.messages import format_number, render
 from core.editing.session import Session
+from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED, Page
+from core.scoring.engine import QUALIFIED
+from core.scoring.facts import load_year
+from core.store.dataset import Dataset, DatasetError, create_file
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
 from ui.clause_page import ClausePage
@@ -66,7 +94,7 @@ def ensure_demo(folder: Path, assessor: str) -> Path:
     """The demo year in the user's data folder, made from resources/demo on first use."""
     target = folder / "2022年度考核（演示）.wjkh"
     if not target.exists():
-        from core.rules import rule_set_for
+        from core.scoring.rules import rule_set_for
         rules = rule_set_for(DEMO_JSON, None)
         year, problems = load_year(DEMO_JSON, rules)
         if problems:

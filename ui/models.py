@@ -10,11 +10,11 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QCoreApplication, QDate, QDateTime, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from core.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
-from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED
-from core.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_FROM_PLATFORM
-from core.messages import Msg, format_number, render
+from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
+from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
+from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED
+from core.scoring.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_FROM_PLATFORM
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(key, label)] for a combo-box editor

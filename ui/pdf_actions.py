@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
-from core.messages import render
+from core.common.messages import render
 
 # The dialogs are imported when first used: they bring reportlab and pyHanko, which would slow the
 # program's start.

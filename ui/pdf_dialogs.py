@@ -2,8 +2,8 @@
 汇总表, or every unit's score sheet into a folder), optionally signed with the assessor's key; the
 keys (create a key and self-signed certificate, import the bureau's .p12, choose the one to sign
 with); verifying signed PDFs (dropped on the dialog or chosen); and reopening a unit that a signed
-score sheet locked. The documents, keys and checks are core's (core/pdf_export.py, core/pdf_batch.py,
-core/signing.py); the work runs in a worker (ui/worker.py), so the window never freezes.
+score sheet locked. The documents, keys and checks are core's (core/pdf/export.py, core/pdf/batch.py,
+core/pdf/signing.py); the work runs in a worker (ui/worker.py), so the window never freezes.
 
 Passwords are never stored: the export dialog keeps the opened key in memory while it is open."""
 
@@ -16,23 +16,52 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.anchors import keyword_anchor
-from core.assessment import DONE
-from core.signing import quiet_libraries
-from core.dataset import normal_fingerprint
-from core.messages import Msg, render
-from core.pdf_batch import Outcome, Request, Written, export_batch
-from core.pdf_sheets import RECORD, SHEET, SUMMARY, Visit
-from core.problems import Problem
+from core.common.messages import Msg, render
+from core.common.problems import Problem
 from core.editing.session import Session
-from core.signing import (KeyInfo, KeySigner, SigningError, Verification, create_key, default_key_dir, import_key,
-                          load_signer, verify_pdf)
-from core.trust import add_trusted, certificates_in, trust_own_key, trusted_certificates
+from core.pdf.batch import Outcome, Request, Written, export_batch
+from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
+from core.pdf.signing import (
+    KeyInfo,
+    KeySigner,
+    SigningError,
+    Verification,
+    create_key,
+    default_key_dir,
+    import_key,
+    load_signer,
+    quiet_libraries,
+    verify_pdf,
+)
+from core.pdf.trust import add_trusted, certificates_in, trust_own_key, trusted_certificates
+from core.scoring.assessment import DONE
+from core.store.anchors import keyword_anchor
+from core.store.dataset import normal_fingerprint
 from ui.dialogs import error_label, safe_file_name
 from ui.models import problems_text
 from ui.pdf_actions import ALL_SHEETS  # every unit's score sheet, into a folder
@@ -300,7 +329,7 @@ class KeysDialog(QDialog):
 
 def export_job(job: Job, session: Session, requests: list[Request], key: Path | None, password: str,
                signer: KeySigner | None, assessor: str, visit: Visit | None) -> tuple[KeySigner | None, Outcome]:
-    """In the worker: open the key (when signing), then export through core.pdf_batch on scratch copies
+    """In the worker: open the key (when signing), then export through core.pdf.batch on scratch copies
     of the dataset; what a signature changes in the dataset is applied on the window's thread."""
     quiet_libraries()
     if key is not None and signer is None:

@@ -1,7 +1,7 @@
 """人员核对: for the current unit, every person its rosters name, confirmed or not and why, filterable,
 with the counts per base; the people two units claim, both claims shown, where the assessor assigns
 a person to one unit with a required reason (audited, undoable); and the imported files, one of which
-can be taken out again (confirmed, undoable). Everything shown comes from core.matching through the
+can be taken out again (confirmed, undoable). Everything shown comes from core.people.matching through the
 session; every change is an edit of the session."""
 
 from __future__ import annotations
@@ -10,14 +10,30 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
-                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.identifiers import mask_id_number
-from core.matching import Conflict, PersonVerdict
-from core.messages import Msg, render
+from core.common.identifiers import mask_id_number
+from core.common.messages import Msg, render
 from core.editing.session import Session
+from core.people.matching import Conflict, PersonVerdict
 from ui.excel_import import kind_label
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.views import table_view

@@ -3,7 +3,7 @@ forms (附件1–6), the year's 考核结果汇总表, every unit's score sheet 
 exported (a signed score sheet prints as signed, stamp and all).
 
 A printout is the same pages as the PDF the program exports: each document is built as that PDF in
-memory (core/pdf_export.py, core/pdf_annex.py) and its pages are drawn by PDFium (core/pdf_pages.py)
+memory (core/pdf/export.py, core/pdf/annex.py) and its pages are drawn by PDFium (core/pdf/pages.py)
 onto Qt's printer, A4 and edge to edge (the PDF's own margins are the printout's), at the printer's
 resolution up to 600 dpi, in bands of 128 rows: a page never needs its 140 MB at once, and each
 drawing call is short (Qt's and PDFium's bindings keep Python's lock while they draw, so a long call
@@ -26,18 +26,31 @@ from typing import Any, Sequence
 from PySide6.QtCore import QCoreApplication, QRectF, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.annex_forms import ANNEX_PEOPLE, annex_inputs
-from core.signing import quiet_libraries
-from core.messages import Msg, render
-from core.pdf_annex import annex_pdf
-from core.pdf_export import Exporter
-from core.pdf_pages import PdfPages
-from core.pdf_sheets import RECORD, SHEET, SUMMARY
-from core.problems import Problem
+from core.common.messages import Msg, render
+from core.common.problems import Problem
 from core.editing.session import Session
+from core.excel.annex_forms import ANNEX_PEOPLE, annex_inputs
+from core.pdf.annex import annex_pdf
+from core.pdf.export import Exporter
+from core.pdf.pages import PdfPages
+from core.pdf.sheets import RECORD, SHEET, SUMMARY
+from core.pdf.signing import quiet_libraries
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker, progress_dialog
 

@@ -1,13 +1,22 @@
 """The clause page's notice that the program brings a newer rule set for the year (a reading the year's
-stored rule set predates), and adopting it with a reason (core.rule_updates)."""
+stored rule set predates), and adopting it with a reason (core.scoring.rule_updates)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.messages import render
+from core.common.messages import render
 from core.editing.session import Session
 
 

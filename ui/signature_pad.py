@@ -1,7 +1,7 @@
 """Handwritten signatures: a pad to sign on with the mouse, a pen or a finger, the dialog that stores
 a signature (signer's name, role and title) in the dataset, and the dialog that lists, shows and
 removes a unit's signatures. The stored PNG (transparent background) is drawn on the signature line
-of the PDF documents by core/pdf_export.py."""
+of the PDF documents by core/pdf/export.py."""
 
 from __future__ import annotations
 
@@ -9,9 +9,24 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QMessageBox, QPushButton, QSizePolicy, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.editing.session import Session
 from ui.dialogs import error_label

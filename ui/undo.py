@@ -1,4 +1,4 @@
-"""Undo / redo actions (Ctrl+Z, Ctrl+Y) bound to the session's history (core/undo.py)."""
+"""Undo / redo actions (Ctrl+Z, Ctrl+Y) bound to the session's history (core/editing/undo.py)."""
 
 from __future__ import annotations
 

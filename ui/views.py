@@ -5,11 +5,24 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSpinBox, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.messages import format_number, render
+from core.common.messages import format_number, render
 from core.editing.session import Session
 from ui.dialogs import PromoteDialog
 from ui.models import ID_ROLE, SORT_ROLE, GradeTableModel, OverviewModel, YearTableModel, problems_text, status_text

@@ -18,19 +18,19 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from core.assessment import Page, pages, unit_progress
-from core.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
+from core.common.messages import Msg
+from core.editing.undo import Apply, History, Step, chain
+from core.scoring.assessment import Page, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
-from core.facts import Unit, Year
-from core.formulas import ClauseResult
-from core.messages import Msg
-from core.rule_updates import adopt_program_rule_set, newer_reading_notice
-from core.rules import RuleSet
-from core.undo import Apply, History, Step, chain
+from core.scoring.facts import Unit, Year
+from core.scoring.formulas import ClauseResult
+from core.scoring.rule_updates import adopt_program_rule_set, newer_reading_notice
+from core.scoring.rules import RuleSet
+from core.store.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
-    from core.matching import MatchResult
-    from core.platform import PlatformCheck
+    from core.people.matching import MatchResult
+    from core.people.platform import PlatformCheck
 
 Listener = Callable[[frozenset[int] | None], None]
 
@@ -422,7 +422,7 @@ class Session:
         return newer_reading_notice(self.rules, self.program_rules, clause_id)
 
     def adopt_program_rules(self, reason: str) -> Edit:
-        """Make the program's rule set the year's (audited, with the reason; core.rule_updates). Not
+        """Make the program's rule set the year's (audited, with the reason; core.scoring.rule_updates). Not
         undoable: going back is another change of the year's rule set. The year is scored again."""
         edit = adopt_program_rule_set(self.ds, self.by, reason)
         if edit.ok:
@@ -454,8 +454,8 @@ class Session:
     def import_people(self, label: str, checked: Any, sha256: str, unit_id: int | None,
                       mapping: Mapping[str, str | int] | None = None, *, skip_bad_rows: bool = False,
                       corrections: Sequence[Any] = ()) -> Edit:
-        """Import a checked workbook (core.xlsx_check.CheckResult without problems, or with
-        skip_bad_rows its rows without problems; corrections: core.xlsx_partial, see
+        """Import a checked workbook (core.excel.check.CheckResult without problems, or with
+        skip_bad_rows its rows without problems; corrections: core.excel.partial, see
         Dataset.import_people). Undo takes it out and puts back, exactly, the sources it replaced;
         redo puts it back with its original id."""
         replaced = [self.ds.capture_import(s.id)
@@ -488,7 +488,7 @@ class Session:
     def assign_person(self, label: str, id_number: str, unit_id: int | None, reason: str) -> Edit:
         """The assessor's decision on a person several units claim (None withdraws it); the reason is
         required. Undo puts the earlier decision (or none) back."""
-        from core.identifiers import normalise_id_number
+        from core.common.identifiers import normalise_id_number
         number = normalise_id_number(id_number)
         old = next((a for a in self.ds.assignments() if a.id_number == number), None)
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
 
-from core.facts import Unit, Year
-from core.formulas import ABSOLUTE, RANKED, ZERO, ClauseResult, people_memo, ranked_points, ranked_result
-from core.messages import Msg
-from core.rules import RuleSet, Veto
+from core.common.messages import Msg
+from core.scoring.facts import Unit, Year
+from core.scoring.formulas import ABSOLUTE, RANKED, ZERO, ClauseResult, people_memo, ranked_points, ranked_result
+from core.scoring.rules import RuleSet, Veto
 
 QUALIFIED, UNQUALIFIED, REVOKED = "qualified", "unqualified", "revoked"
 

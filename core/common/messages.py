@@ -1,0 +1,76 @@
+"""Human-readable messages as data: a code plus parameters, rendered through a catalogue.
+
+Core never builds display sentences itself; it returns `Msg` values. The catalogue
+(`resources/messages/<lang>.toml`) turns them into text, so a second language is a second
+file, and tests can assert on codes rather than on wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from core.common import tomlcache
+
+MESSAGES_DIR = Path(__file__).resolve().parents[2] / "resources" / "messages"
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+@dataclass(frozen=True)
+class Msg:
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> "Msg":
+        return cls(code, tuple(params.items()))
+
+    def param(self, name: str) -> Any:
+        return dict(self.params)[name]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "params": {k: jsonable(v) for k, v in self.params},
+                "text": render(self)}
+
+
+@cache
+def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    return tomlcache.loads((MESSAGES_DIR / f"{language}.toml").read_bytes().decode("utf-8"))  # as tomllib.load
+
+
+def format_number(value: Any, decimals: int = 2) -> str:
+    """Points and ratios as an assessor writes them: 12, 23.5, 2.64 (never 12.00)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        return str(value)
+    text = f"{float(value):.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else round(float(value), 6)
+    if isinstance(value, Msg):
+        return value.as_json()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def render(msg: Msg, language: str = DEFAULT_LANGUAGE) -> str:
+    template = catalogue(language).get(msg.code)
+    if template is None:  # a missing entry is a programming fault; show it rather than hide it
+        return f"{msg.code} {dict(msg.params)}"
+    values = {}
+    for name, value in msg.params:
+        if isinstance(value, Msg):
+            value = render(value, language)
+        elif isinstance(value, (list, tuple)):
+            value = "、".join(render(v, language) if isinstance(v, Msg) else format_number(v)
+                             for v in value) or "—"
+        else:
+            value = format_number(value)
+        values[name] = value
+    return template.format(**values)

@@ -1,0 +1,162 @@
+"""What the six annex forms of the rules (附件1–6) hold, apart from how they are drawn: their columns,
+the values of a record's row, the closing lines, the orientation and what they are filled from.
+core/excel/write.py lays them out as Excel forms and core/pdf/annex.py as printable PDF pages, so the
+workbook and the printed form cannot drift apart.
+
+ID numbers are masked (first 6 and last 4 characters shown), also when typed into any other text,
+unless the caller asks for the full numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from core.common.identifiers import mask_id_like, mask_id_number
+from core.common.messages import Msg, render
+from core.people.matching import BaseCount, PersonVerdict, UnitMatch
+from core.scoring.facts import Unit
+from core.scoring.rules import RuleSet
+
+ANNEXES = (1, 2, 3, 4, 5, 6)
+ANNEX_PEOPLE = {2: ("arrival",), 4: ("trainee", "intern")}  # the forms that list people, and whom
+LANDSCAPE = frozenset({2, 4})  # the rosters are too wide for portrait A4
+SEQ = "form.col.seq"
+
+
+def t(code: str, **params: Any) -> str:
+    return render(Msg.of(code, **params))
+
+
+def shown_id(id_number: str, show_full: bool) -> str:
+    return id_number if show_full else mask_id_number(id_number)
+
+
+@dataclass(frozen=True)
+class FormColumn:
+    header: str  # message code of the header text
+    width: float  # characters
+    value: Callable[[Any], Any] | None = None  # from one record; None: left blank
+
+
+def _person(record: Any) -> Any:
+    return record.record if isinstance(record, PersonVerdict) else record
+
+
+def _base(record: Any) -> str | None:
+    return record.base or None
+
+
+def arrival_columns(show_full: bool) -> list[FormColumn]:
+    return [
+        FormColumn(SEQ, 6),
+        FormColumn("form.col.name", 10, lambda p: _person(p).name),
+        FormColumn("form.col.gender", 6, lambda p: _person(p).gender or None),
+        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full)),
+        FormColumn("form.col.labour_base", 16, _base),
+        FormColumn("form.col.employer", 24, lambda p: _person(p).employer),
+        FormColumn("form.col.arrival_date", 12, lambda p: _person(p).arrival_date),
+        FormColumn("form.col.first_insured_date", 12, lambda p: _person(p).first_insured_date),
+        FormColumn("form.col.insured_months", 9, lambda p: _person(p).insured_months),
+        FormColumn("form.col.phone", 14, lambda p: _person(p).phone or None),
+        FormColumn("form.col.remarks", 12),
+    ]
+
+
+def placement_columns(show_full: bool) -> list[FormColumn]:
+    return [
+        FormColumn(SEQ, 6),
+        FormColumn("form.col.name", 10, lambda p: _person(p).name),
+        FormColumn("form.col.gender", 6, lambda p: _person(p).gender or None),
+        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full)),
+        FormColumn("form.col.school", 18, _base),
+        FormColumn("form.col.placement_type", 9, lambda p: t(f"form.placement_{_person(p).placement_type}")),
+        FormColumn("form.col.employer", 24, lambda p: _person(p).employer),
+        FormColumn("form.col.start_date", 12, lambda p: _person(p).start_date),
+        FormColumn("form.col.end_date", 12, lambda p: _person(p).end_date),
+        FormColumn("form.col.placement_months", 10, lambda p: _person(p).placement_months),
+        FormColumn("form.col.phone", 14, lambda p: _person(p).phone or None),
+        FormColumn("form.col.remarks", 12),
+    ]
+
+
+def count_columns(rules: RuleSet) -> list[FormColumn]:
+    """附件5: one row per base (core.people.matching.BaseCount)."""
+    return [FormColumn(SEQ, 6),
+            FormColumn("form.col.base", 26, lambda b: b.base or t("form.base_unknown")),
+            FormColumn("form.col.base_type", 14, lambda b: rules.base_types.get(b.type, b.type)),
+            FormColumn("form.col.people", 12, lambda b: b.people),
+            FormColumn("form.col.retained", 20, lambda b: b.retained),
+            FormColumn("form.col.ratio", 12, lambda b: (b.retained / b.people) if b.people else None),
+            FormColumn("form.col.remarks", 16)]
+
+
+def columns(annex: int, rules: RuleSet, show_full: bool = False) -> list[FormColumn]:
+    """The table columns of forms 1–5 (form 6 is an evaluation grid, not a table of records)."""
+    if annex == 1:
+        return [FormColumn(SEQ, 6), FormColumn("form.col.employer", 30), FormColumn("form.col.labour_base", 20),
+                FormColumn("form.col.people", 12), FormColumn("form.col.retained_arrivals", 16),
+                FormColumn("form.col.remarks", 16)]
+    if annex == 2:
+        return arrival_columns(show_full)
+    if annex == 3:
+        return [FormColumn(SEQ, 6), FormColumn("form.col.employer", 28), FormColumn("form.col.school", 22),
+                FormColumn("form.col.trainees", 10), FormColumn("form.col.interns", 10),
+                FormColumn("form.col.retained_placements", 16), FormColumn("form.col.remarks", 14)]
+    if annex == 4:
+        return placement_columns(show_full)
+    if annex == 5:
+        return count_columns(rules)
+    raise ValueError(f"annex {annex} has no table of records")
+
+
+def row_values(columns_: Sequence[FormColumn], record: Any, index: int, show_full: bool) -> list[Any]:
+    """One record's cells (index counts from 0; None for a blank ruled row). Unless `show_full`, an ID
+    number typed into any text (a remark, a name cell) is masked too."""
+    values = []
+    for column in columns_:
+        if column.header == SEQ:
+            value = index + 1
+        elif record is not None and column.value is not None:
+            value = column.value(record)
+            if isinstance(value, str) and not show_full:
+                value = mask_id_like(value)
+        else:
+            value = None
+        values.append(value)
+    return values
+
+
+def count_totals(counts: Sequence[BaseCount]) -> tuple[int, int, float | None]:
+    """附件5's 合计 row: people, retained, ratio."""
+    people = sum(b.people for b in counts)
+    retained = sum(b.retained for b in counts)
+    return people, retained, (retained / people) if people else None
+
+
+def closing_lines(annex: int, rules: RuleSet, year: int | None) -> list[str]:
+    """The confirmation and signature/stamp lines under the form's table."""
+    year = year or rules.year
+    if annex == 1:
+        return [t("form.confirm_arrivals", year=year), t("form.sign_employer"), t("form.sign_unit")]
+    if annex == 3:
+        return [t("form.confirm_placements", year=year), t("form.sign_employer"), t("form.sign_unit")]
+    if annex in (2, 4):
+        return [t("form.sign_employer"), t("form.sign_unit")]
+    if annex == 5:
+        return [t("form.sign_unit_statistics")]
+    return [t("annex6.note", poor=list(rules.evaluation_verdicts)[-1]), t("form.sign_enterprise")]
+
+
+ANNEX6_INFO = ("form.trip_name", "form.trip_place_date", "form.enterprise", "form.enterprise_contact")
+ANNEX6_ITEMS = tuple(f"annex6.item.{i}" for i in ("organisation", "publicity", "job_seekers", "quality", "service",
+                                                   "overall"))
+
+
+def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[list[PersonVerdict], list[BaseCount]]:
+    """What form `annex` of one unit is filled from: forms 2 and 4 list the confirmed people of the
+    imported rosters (arrivals; trainees and interns), form 5 the counts per base as scored (matched
+    from the rosters or typed, per base). Without imported rosters forms 2 and 4 stay blank."""
+    wanted = ANNEX_PEOPLE.get(annex, ())
+    people = [p for p in (unit_match.people if unit_match is not None else ()) if p.confirmed and p.kind in wanted]
+    return people, [BaseCount(b.name, b.type, b.people, b.retained) for b in unit.bases]

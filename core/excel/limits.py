@@ -1,0 +1,171 @@
+"""How big an .xlsx workbook may be before it is read: the limits, and a check of a workbook's
+archive and sheets against them that costs a fraction of reading it.
+
+The cell reader builds each sheet as one dense block from its first to its last cell, so a 6 KB
+file with a cell in A1 and one in XFD1048576 would ask for 17 billion cells and abort the
+program; archives that unpack to gigabytes (whitespace, repeated shared strings) do the same in
+memory. The limits sit far above any real roster (the largest seen: 200,000 rows × 12 columns):
+
+- the archive unpacks to at most 1 GiB, and no part of it packs more than 200 to 1 beyond 1 MiB;
+- a sheet has at most 1,048,576 rows and 16,384 columns (Excel's own grid), and its block from the
+  first to the last cell holds at most 30 million cells;
+- a block of more than 3 million cells (about 140 MB in memory) holds at least one cell in ten: so a
+  few kilobytes naming a cell in Z999999 cannot make the reader build 26 million empty ones, while a
+  roster of 1,048,576 rows is read when the file really holds them.
+"""
+
+from __future__ import annotations
+
+import html
+import lzma
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.common.messages import Msg
+
+MAX_UNPACKED_BYTES = 1 << 30
+MAX_RATIO = 200
+RATIO_CHECKED_FROM = 1 << 20
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_CELLS = 30_000_000
+SPARSE_FROM = 3_000_000
+SPARSE_FACTOR = 10
+
+# Cells and rows name their place in an r="…" attribute (r="XFD1048576", r="12"); nothing else does.
+_TWO_LETTERS = re.compile(rb' r="([A-Z]{2})\d')
+_THREE_LETTERS = re.compile(rb' r="([A-Z]{3,})\d')
+_ROW_NUMBER = re.compile(rb' r="[A-Z]{0,3}(\d+)"')
+
+
+@dataclass(frozen=True)
+class LimitExceeded:
+    """Which limit a workbook exceeds: `what` names it for the message, with the figures."""
+    what: str  # "unpacked", "ratio", "rows", "columns", "cells", "sparse" (limit: the cells present)
+    part: str | Msg  # where it was found: the sheet's name, or what the archive member holds
+    found: int
+    limit: int
+
+    def message(self) -> Msg:
+        """One sentence naming the limit, the sheet and the figures."""
+        if self.what == "unpacked":
+            return Msg.of("excel.limit_unpacked", found=self.found >> 20, limit=self.limit >> 20)  # in MB
+        return Msg.of(f"excel.limit_{self.what}", sheet=self.part, found=self.found, limit=self.limit)
+
+
+def check_xlsx(path: Path) -> LimitExceeded | None:
+    """The first limit the workbook at `path` exceeds, or None. Only the archive's directory and
+    the worksheets' XML are read; a damaged archive is left to the reader to report."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_UNPACKED_BYTES:
+                return LimitExceeded("unpacked", "", unpacked, MAX_UNPACKED_BYTES)
+            names = _sheet_names(archive)
+            for m in members:
+                if m.file_size > RATIO_CHECKED_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+                    return LimitExceeded("ratio", _part_label(m.filename, names), m.file_size // max(m.compress_size, 1),
+                                         MAX_RATIO)
+            for m in members:
+                if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+                    found = _check_sheet(_part_label(m.filename, names), _read_bounded(archive, m))
+                    if found is not None:
+                        return found
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, RuntimeError,
+            NotImplementedError):
+        return None
+    return None
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Archive member → the sheet's name as the user sees it (from xl/workbook.xml and its links)."""
+    try:
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", links):
+        rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
+        if rid and target:
+            path = target[1].lstrip("/")
+            targets[rid[1]] = path if path.startswith("xl/") else f"xl/{path}"
+    names = {}
+    for sheet in re.findall(r"<sheet\b[^>]*>", book):
+        name, rid = re.search(r'name="([^"]*)"', sheet), re.search(r'r:id="([^"]+)"', sheet)
+        if name and rid and rid[1] in targets:
+            names[targets[rid[1]]] = html.unescape(name[1])
+    return names
+
+
+def _part_label(member: str, names: dict[str, str]) -> str | Msg:
+    """An archive member as the user knows it: a sheet by its name, the rest by what it holds."""
+    if member in names:
+        return names[member]
+    if member.startswith("xl/worksheets/"):
+        return member.rsplit("/", 1)[-1]
+    return Msg.of("excel.part_shared_strings" if member.endswith("sharedStrings.xml") else "excel.part_other")
+
+
+def _read_bounded(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """The member's bytes, never more than its directory entry declares (which the limits checked)."""
+    with archive.open(member) as stream:
+        return stream.read(member.file_size)
+
+
+def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
+    """Each search runs in C over the sheet's XML; rows and cells are counted one by one in Python
+    only when a sheet reaches far enough to need it (the usual roster: a few searches and counts).
+
+    Every writer puts rows in order, so the last row's number N bounds the rows unless a number with
+    more digits than N, or as many led by a higher digit, is named anywhere; one search finds such a
+    number or a column AAA or beyond (an attacker's rows need not be in order)."""
+    rows = xml.count(b"<row")  # rows without a number are numbered one after another
+    if rows > MAX_ROWS:
+        return LimitExceeded("rows", part, rows, MAX_ROWS)
+    last = xml.rfind(b'<row r="')
+    number = re.match(rb"\d+", xml[last + 8:last + 20]) if last >= 0 else None
+    top = str(max(int(number[0]) if number else 0, rows, 1))
+    digits, lead = len(top), int(top[0])
+    beyond = rb"\d{%d,}" % (digits + 1) + (rb"|[%d-9]\d{%d}" % (lead + 1, digits - 1) if lead < 9 else b"")
+    if re.search(rb' r="(?:[A-Z]{3,}|[A-Z]{0,2}(?:%s)")' % beyond, xml):
+        widest = max((_column_number(r) for r in set(_THREE_LETTERS.findall(xml))), default=0)
+        if widest > MAX_COLUMNS:
+            return LimitExceeded("columns", part, widest, MAX_COLUMNS)
+        widest = max(widest, _widest_two_letters(xml))
+        highest = max(_exact_highest_row(xml), rows)
+        present = None
+    else:
+        widest = _widest_two_letters(xml) if _TWO_LETTERS.search(xml) else 26
+        highest = (lead + 1) * 10 ** (digits - 1) - 1  # at least the highest row named
+        present = xml.count(b"<c") if highest * widest > SPARSE_FROM else None
+        if present is not None and highest * widest > min(MAX_CELLS, SPARSE_FACTOR * present):
+            highest = max(_exact_highest_row(xml), rows)  # the bound may overstate: count exactly
+    if highest > MAX_ROWS:
+        return LimitExceeded("rows", part, highest, MAX_ROWS)
+    if highest * widest > MAX_CELLS:
+        return LimitExceeded("cells", part, highest * widest, MAX_CELLS)
+    if highest * widest > SPARSE_FROM:
+        present = xml.count(b"<c") if present is None else present  # cells (and a few column widths)
+        if highest * widest > SPARSE_FACTOR * present:
+            return LimitExceeded("sparse", part, highest * widest, present)
+    return None
+
+
+def _exact_highest_row(xml: bytes) -> int:
+    return max((int(n) for n in set(_ROW_NUMBER.findall(xml))), default=0)
+
+
+def _widest_two_letters(xml: bytes) -> int:
+    return max((_column_number(r) for r in set(_TWO_LETTERS.findall(xml))), default=26)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for c in letters:
+        n = n * 26 + (c - 64)
+    return n

@@ -1,0 +1,252 @@
+"""Importing part of a unit's workbook: the rows without problems are imported and the rows with
+problems are left out, listed for the unit to correct in its file; and cells the assessor corrects
+in the preview, checked again and recorded, so that every stored row stays provable against the
+unit's file (its SHA-256, row and column, old → new).
+
+The checker already keeps the rows with a problem out of CheckResult.records; this module decides
+whether a partial import is possible at all (every problem must belong to a row: a problem of the
+whole file or sheet stops it), describes the rows left out for the audit trail and for the list the
+unit gets, and applies the assessor's corrections to the cells read before checking again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from core.common.identifiers import mask_id_like
+from core.common.messages import Msg, render
+from core.common.problems import Problem
+from core.excel.check import CheckResult, _shown, check_read
+from core.excel.problems import ProblemRow, _mask, problem_rows, split_location
+from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, read_workbook
+from core.scoring.rules import RuleSet
+
+# ------------------------------------------------------------------ corrections typed in the preview
+
+@dataclass(frozen=True)
+class Correction:
+    """One cell of the unit's file corrected by the assessor before importing: where (sheet, Excel
+    row, 0-based column, the column's header as written), the value as written in the file and the
+    text typed instead."""
+    sheet: str
+    row: int
+    column: int
+    header: str
+    old: str
+    new: str
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.column)
+
+    @property
+    def cell(self) -> str:
+        """Where, as the audit trail and the problem texts name a cell: 花名册!5.身份证号码（D）."""
+        return f"{self.sheet}!{self.row}.{self.header}（{self.letter}）"
+
+
+def corrected(read: ReadResult, corrections: Iterable[Correction]) -> ReadResult:
+    """The read workbook with the corrected cells replaced by the typed text (the other rows are
+    shared, not copied). A correction outside a recognised sheet's data rows and columns is a fault."""
+    by_sheet: dict[str, list[Correction]] = {}
+    for c in corrections:
+        by_sheet.setdefault(c.sheet, []).append(c)
+    if not by_sheet:
+        return read
+    tables = []
+    for table in read.tables:
+        fixes = by_sheet.pop(table.sheet, [])
+        if not fixes:
+            tables.append(table)
+            continue
+        columns = {c.index for c in table.layout.columns}
+        grid = list(table.grid)
+        for fix in fixes:
+            i = fix.row - 1
+            if not (table.layout.header_row <= i < len(grid)) or fix.column not in columns:
+                raise ValueError(f"no data cell {fix.cell} to correct")
+            cells = list(grid[i])
+            cells += [""] * (fix.column + 1 - len(cells))
+            cells[fix.column] = fix.new
+            grid[i] = cells
+        tables.append(SheetTable(table.layout, grid))
+    if by_sheet:
+        raise ValueError(f"no recognised sheet {sorted(by_sheet)} to correct")
+    return replace(read, tables=tuple(tables))
+
+
+def correction_for(problem: ProblemRow, typed: str, earlier: Correction | None = None) -> Correction | None:
+    """The correction of a problem's cell to the text typed; None when the text is what the file
+    holds (nothing corrected). `earlier` is the cell's correction so far: its old value stays the file's."""
+    if problem.row is None or not problem.letter:
+        raise ValueError("only a cell of a row can be corrected")
+    old = earlier.old if earlier is not None else problem.value
+    if typed == old:
+        return None
+    return Correction(problem.sheet, problem.row, column_index(problem.letter), problem.column, old, typed)
+
+
+def column_index(letter: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26 (column_letter's inverse)."""
+    index = 0
+    for ch in letter:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def file_changed_problem(source: str) -> Problem:
+    return Problem(source, "", "", Msg.of("excel.file_changed"))
+
+
+def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,
+                   corrections: Sequence[Correction] = (), today=None) -> tuple[ReadResult, CheckResult]:
+    """Read a workbook, apply the assessor's corrections and check it: (what was read, the check)."""
+    read = read_workbook(path, kind, mapping=mapping)
+    return read, check_read(corrected(read, corrections) if corrections else read, rules, today=today)
+
+
+# ------------------------------------------------------------------ the rows left out
+
+def unlocated(checked: CheckResult) -> list[Problem]:
+    """The problems that belong to no row (the file, a sheet, the layout): they stop even a partial import."""
+    return [p for p in checked.problems if split_location(p.location)[1] is None]
+
+
+def partial_refusal(checked: CheckResult) -> list[Problem]:
+    """Why the rows without problems cannot be imported alone (empty when they can): a problem of the
+    whole file or a sheet, or no row without a problem."""
+    refused = unlocated(checked)
+    if not refused and not checked.records:
+        refused.append(Problem(checked.source, "", "", Msg.of("excel.no_good_rows", rows=checked.rows_with_problems)))
+    return refused
+
+
+def rows_left_out(checked: CheckResult) -> dict[tuple[str, int], list[Problem]]:
+    """(sheet, Excel row) -> its problems, for every row a partial import leaves out, in file order."""
+    rows: dict[tuple[str, int], list[Problem]] = {}
+    for p in checked.problems:
+        sheet, row = split_location(p.location)
+        if row is not None:
+            rows.setdefault((sheet, row), []).append(p)
+    return rows
+
+
+def left_out_audit(checked: CheckResult) -> list[dict[str, Any]]:
+    """The rows left out as the audit trail keeps them: sheet, row and each problem (column, code,
+    text). The people left out are not stored, so an ID number in a text is masked: the row and the
+    file's SHA-256 say which cell was meant."""
+    return [{"sheet": sheet, "row": row,
+             "problems": [{"field": p.field, "code": p.message.code, "text": mask_id_like(render(_masked(p)))}
+                          for p in problems]}
+            for (sheet, row), problems in rows_left_out(checked).items()]
+
+
+def _masked(problem: Problem) -> Msg:
+    return ProblemRow("", None, problem.field, "", "", problem.message, id_column=True).masked().message
+
+
+@dataclass(frozen=True)
+class LeftOutRow:
+    """A row left out, for the unit's list: the cells of its sheet's header columns as written, and
+    its problems (located, with the values as written)."""
+    sheet: str
+    row: int
+    cells: tuple[str, ...]
+    problems: tuple[ProblemRow, ...]
+
+
+@dataclass(frozen=True)
+class LeftOutSheet:
+    """The header cells of a sheet with rows left out (0-based column, text as written) and where
+    its ID numbers are."""
+    sheet: str
+    headers: tuple[tuple[int, str], ...]
+    id_column: int | None
+
+
+def left_out_rows(checked: CheckResult, read: ReadResult) -> tuple[tuple[LeftOutSheet, ...], tuple[LeftOutRow, ...]]:
+    """The sheets and rows a partial import leaves out, with their cells as read (before any
+    correction: what the unit's file holds)."""
+    tables = {t.sheet: t for t in read.tables}
+    located: dict[tuple[str, int], list[ProblemRow]] = {}
+    for problem in problem_rows(checked, read):
+        if problem.row is not None:
+            located.setdefault((problem.sheet, problem.row), []).append(problem)
+    sheets: dict[str, LeftOutSheet] = {}
+    rows = []
+    for (sheet, row), problems in located.items():
+        table = tables.get(sheet)
+        if table is None:
+            continue
+        if sheet not in sheets:
+            id_column = table.layout.column("id_number")
+            sheets[sheet] = LeftOutSheet(sheet, table.layout.headers, None if id_column is None else id_column.index)
+        cells = table.grid[row - 1] if 0 < row <= len(table.grid) else []
+        shown = tuple("" if i >= len(cells) or cells[i] in ("", None) else _shown(cells[i])
+                      for i, _ in sheets[sheet].headers)
+        rows.append(LeftOutRow(sheet, row, shown, tuple(problems)))
+    return tuple(sheets.values()), tuple(rows)
+
+
+def write_left_out(sheets: Sequence[LeftOutSheet], rows: Sequence[LeftOutRow], path: str | Path, *, title: str,
+                   show_full_id_numbers: bool = False, cancelled: Callable[[], bool] | None = None) -> Path | None:
+    """The rows left out as an .xlsx for the unit: one sheet per sheet of its file with the original
+    row number, the row's cells under the file's own headers (the cells with a problem filled red)
+    and the problems; ID numbers masked (first 6, last 4) unless asked. Written whole or not at all;
+    None when `cancelled()` said so before the file was put in place."""
+    path = Path(path)
+    part = path.with_name(f".{path.name}.part")
+    try:
+        _write_left_out(part, sheets, rows, title, show_full_id_numbers)
+        if cancelled is not None and cancelled():
+            return None
+        os.replace(part, path)
+    finally:
+        if part.exists():
+            part.unlink()
+    return path
+
+
+def _write_left_out(path: Path, sheets: Sequence[LeftOutSheet], rows: Sequence[LeftOutRow], title: str,
+                    full_ids: bool) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    word = lambda code: render(Msg.of(code))  # noqa: E731
+    bad_fill = PatternFill("solid", fgColor="F8D7DA")
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.sheet[:31])
+        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+        ws.cell(row=2, column=1, value=word("excel.left_out_instruction_full" if full_ids else "excel.left_out_instruction"))
+        headers = [word("excel.left_out_row")] + [h for _, h in sheet.headers] + [word("excel.left_out_problem")]
+        for c, text in enumerate(headers, start=1):
+            ws.cell(row=3, column=c, value=text).font = Font(bold=True)
+        positions = {index: n for n, (index, _) in enumerate(sheet.headers, start=2)}
+        r = 3
+        for row in (x for x in rows if x.sheet == sheet.sheet):
+            r += 1
+            ws.cell(row=r, column=1, value=row.row)
+            for (index, _), value in zip(sheet.headers, row.cells):
+                if not full_ids:
+                    value = _mask(value, index == sheet.id_column)
+                cell = ws.cell(row=r, column=positions[index], value=value)
+                cell.number_format = "@"  # as written: an ID number stays text
+            problems = row.problems if full_ids else tuple(p.masked() for p in row.problems)
+            for p in problems:
+                index = column_index(p.letter) if p.letter else None
+                if index in positions:
+                    ws.cell(row=r, column=positions[index]).fill = bad_fill
+            text = "\n".join(f"{p.column_text}：{p.text}" if p.column_text else p.text for p in problems)
+            ws.cell(row=r, column=len(headers), value=text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions["A"].width = 8
+        for n in range(2, len(headers)):
+            ws.column_dimensions[get_column_letter(n)].width = 20
+        ws.column_dimensions[get_column_letter(len(headers))].width = 60
+        ws.freeze_panes = "B4"
+    wb.save(path)

@@ -1,0 +1,540 @@
+"""Read a workbook handed in by a unit into header-recognised sheets, ready for core/excel/check.py.
+
+What each kind of workbook must contain, and the header texts that mean each column, are data:
+`resources/excel/import-kinds.toml`. Headers may sit on any of the first rows (titles and merged
+title rows above them are skipped, a two-row header is read as one), columns may come in any
+order, and a caller may pass an explicit column mapping (what a mapping dialog returns) that
+overrides recognition.
+
+Reading never raises on a bad file: a wrong file type, an encrypted or corrupted workbook, an
+empty workbook or a layout that cannot be recognised each come back as a Problem (the last one
+with the headers found and the fields missing, so the desktop can open a mapping dialog).
+Exceptions are kept for faults of the program (an unknown kind, a broken resource file).
+
+python-calamine reads the cells (about ten times faster than openpyxl's reader); openpyxl is used
+only when calamine cannot read a workbook that is a valid zip archive.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import gc
+import lzma
+import mmap
+import re
+import tomllib
+import unicodedata
+import zipfile
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping, Sequence
+
+from core.common.messages import Msg
+from core.common.problems import Problem
+from core.excel.limits import check_xlsx
+
+KINDS_PATH = Path(__file__).resolve().parents[2] / "resources" / "excel" / "import-kinds.toml"
+FIELD_TYPES = ("text", "id_number", "date", "month", "integer", "number", "choice")
+KIND_SCOPES = ("unit", "file", "year")
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # the stream of an encrypted OOXML file
+XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+
+# A mapping value: the header text as written in the file, or a 1-based column number.
+ColumnMapping = Mapping[str, "str | int"]
+
+
+# ------------------------------------------------------------------ the import kinds, as data
+
+@dataclass(frozen=True)
+class FieldSpec:
+    id: str
+    type: str
+    synonyms: tuple[str, ...]  # normalised
+    minimum: Any = None
+    maximum: Any = None
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def label(self) -> Msg:
+        return Msg.of(f"field.{self.id}")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    id: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    unique: tuple[str, ...]
+    month_from_sheet_name: bool = False
+    scope: str = "unit"  # one of KIND_SCOPES: what importing again replaces (see import-kinds.toml)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+    @property
+    def label(self) -> Msg:
+        return Msg.of(f"kind.{self.id}")
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    fields: Mapping[str, FieldSpec]
+    kinds: Mapping[str, KindSpec]
+    header_scan_rows: int
+    footer_words: tuple[str, ...]
+    earliest_date: dt.date
+    latest_after_period_days: int
+    synonym_field: Mapping[str, str]  # normalised header -> field id (first field listing it)
+
+    def kind(self, kind_id: str) -> KindSpec:
+        try:
+            return self.kinds[kind_id]
+        except KeyError:
+            raise ValueError(f"unknown import kind {kind_id!r}; known: {sorted(self.kinds)}") from None
+
+
+_TRAILING_NOTE = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]$")
+_HEADER_DROP = str.maketrans("", "", " \t\r\n\u00a0\u3000*＊:：")
+
+
+def normalise_header(text: Any) -> str:
+    """Header text as compared with the synonyms: NFKC, no spaces/line breaks/'*'/':', trailing
+    '(…)' notes dropped, lower case. Non-text cells give ''."""
+    if not isinstance(text, str):
+        return ""
+    text = unicodedata.normalize("NFKC", text).translate(_HEADER_DROP).lower()
+    while True:
+        shorter = _TRAILING_NOTE.sub("", text)
+        if shorter == text or not shorter:
+            return text
+        text = shorter
+
+
+@cache
+def import_spec(path: Path = KINDS_PATH) -> ImportSpec:
+    """The import kinds; a broken file is a fault of the installation and raises ValueError."""
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    fields: dict[str, FieldSpec] = {}
+    synonym_field: dict[str, str] = {}
+    for field_id, spec in data["fields"].items():
+        if spec["type"] not in FIELD_TYPES:
+            raise ValueError(f"{path.name}: fields.{field_id}.type {spec['type']!r} is not one of {FIELD_TYPES}")
+        synonyms = tuple(dict.fromkeys(normalise_header(s) for s in spec["synonyms"]))
+        choices = {key: tuple(normalise_header(v) for v in values) for key, values in spec.get("choices", {}).items()}
+        fields[field_id] = FieldSpec(field_id, spec["type"], synonyms, spec.get("minimum"), spec.get("maximum"),
+                                     MappingProxyType(choices))
+        for s in synonyms:
+            synonym_field.setdefault(s, field_id)
+    kinds: dict[str, KindSpec] = {}
+    for kind_id, spec in data["kinds"].items():
+        kind = KindSpec(kind_id, tuple(spec["required"]), tuple(spec.get("optional", ())),
+                        tuple(spec.get("unique", ())), bool(spec.get("month_from_sheet_name", False)),
+                        spec.get("scope", "unit"))
+        if kind.scope not in KIND_SCOPES:
+            raise ValueError(f"{path.name}: kinds.{kind_id}.scope {kind.scope!r} is not one of {KIND_SCOPES}")
+        unknown = [f for f in kind.fields + kind.unique if f not in fields]
+        if unknown:
+            raise ValueError(f"{path.name}: kinds.{kind_id} names unknown fields {unknown}")
+        kinds[kind_id] = kind
+    layout, bounds = data["layout"], data["bounds"]
+    return ImportSpec(MappingProxyType(fields), MappingProxyType(kinds), int(layout["header_scan_rows"]),
+                      tuple(layout["footer_words"]), bounds["earliest_date"],
+                      int(bounds["latest_after_period_days"]), MappingProxyType(synonym_field))
+
+
+# ------------------------------------------------------------------ results
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    index: int  # 0-based
+    header: str  # as written in the file
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """How one sheet was (or could not be) understood. `headers` are the non-empty header cells
+    of the chosen row (or of the best candidate row when nothing fitted), for a mapping dialog."""
+
+    sheet: str
+    header_row: int  # Excel row number of the (last) header row; 0 when none was found
+    headers: tuple[tuple[int, str], ...]  # (0-based column, text as written)
+    columns: tuple[Column, ...]
+    missing: tuple[str, ...]  # required fields without a column
+
+    @property
+    def recognised(self) -> bool:
+        return self.header_row > 0 and not self.missing
+
+    def column(self, field_id: str) -> Column | None:
+        return next((c for c in self.columns if c.field == field_id), None)
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """A recognised sheet: its layout and its cells. `grid[i]` is Excel row i + 1, from column A;
+    data rows start after the header row. Empty cells are ''."""
+
+    layout: SheetLayout
+    grid: Sequence[list]
+
+    @property
+    def sheet(self) -> str:
+        return self.layout.sheet
+
+    @property
+    def data_rows(self) -> int:
+        return max(0, len(self.grid) - self.layout.header_row)
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(Excel row number, cells) of every row below the header."""
+        for i in range(self.layout.header_row, len(self.grid)):
+            yield i + 1, self.grid[i]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    source: str
+    kind: str
+    tables: tuple[SheetTable, ...] = ()
+    layouts: tuple[SheetLayout, ...] = ()  # every non-empty sheet, recognised or not
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()  # worth showing, but nothing is wrong
+    reader: str = ""  # "calamine" or "openpyxl"
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def needs_mapping(self) -> bool:
+        """True when the layout was not recognised: the desktop should offer a column mapping."""
+        return any(p.message.code == "excel.layout_unrecognised" for p in self.problems)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while bulk data is built (restoring its state after).
+
+    Reading, checking and matching a 100,000-row roster allocates a few hundred thousand lists,
+    dicts and records, none of them in reference cycles; every such allocation burst triggers
+    full collections that walk all of them again, about a third of the time. Reference counting
+    still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# ------------------------------------------------------------------ file type
+
+def sniff(path: Path) -> str:
+    """What the file really is, whatever its name: "xlsx", "ods", "xls", "encrypted", "broken_zip",
+    or a wrong type: "empty", "text", "html", "pdf", "word", "zip", "office", "unknown"."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+        if not head:
+            return "empty"
+        if head.startswith(ZIP_MAGICS):
+            try:
+                with zipfile.ZipFile(f) as archive:
+                    names = set(archive.namelist())
+                    mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, KeyError,
+                    RuntimeError, NotImplementedError):
+                return "broken_zip"
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return "xlsx"
+            if b"opendocument.spreadsheet" in mimetype:
+                return "ods"
+            if "word/document.xml" in names:
+                return "word"
+            return "zip"
+        if head == OLE2_MAGIC:
+            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                if data.find(ENCRYPTED_STREAM) >= 0:
+                    return "encrypted"
+                if any(data.find(name) >= 0 for name in XLS_STREAMS):
+                    return "xls"
+            return "office"
+        if head.startswith(b"%PDF"):
+            return "pdf"
+        f.seek(0)
+        sample = f.read(4096)
+    encodings = ["utf-8", "gb18030"]
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encodings.insert(0, "utf-16")
+    for encoding in encodings:
+        try:  # final=False: a character cut at the end of the sample is no error
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text.lstrip("\ufeff"):
+            lowered = text.lower()
+            if "<html" in lowered or "<table" in lowered or "<?xml" in lowered:
+                return "html"
+            if sum(1 for c in text if c.isprintable() or c in "\r\n\t") >= 0.95 * len(text):
+                return "text"
+    return "unknown"
+
+
+# ------------------------------------------------------------------ reading cells
+
+class _Unreadable(Exception):
+    """The workbook could not be read; carries the Problem message."""
+
+    def __init__(self, msg: Msg):
+        super().__init__(msg.code)
+        self.msg = msg
+
+
+def _calamine_sheets(path: Path) -> list[tuple[str, list[list]]]:
+    import python_calamine as pc
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+    except getattr(pc, "PasswordError", ()):  # e.g. a password-protected legacy .xls
+        raise _Unreadable(Msg.of("excel.encrypted")) from None
+    try:
+        metadata = getattr(workbook, "sheets_metadata", None)  # python-calamine 0.2 lacks it
+        worksheet = getattr(getattr(pc, "SheetTypeEnum", None), "WorkSheet", None)
+        names = ([m.name for m in metadata if m.typ == worksheet] if metadata is not None and worksheet is not None
+                 else list(workbook.sheet_names))
+        return [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in names]
+    except getattr(pc, "PasswordError", ()):
+        raise _Unreadable(Msg.of("excel.encrypted")) from None
+    finally:
+        if hasattr(workbook, "close"):
+            workbook.close()
+
+
+def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list]]]:
+    import openpyxl
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = []
+        for ws in workbook.worksheets:
+            grid = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+            while grid and all(v == "" for v in grid[-1]):
+                grid.pop()
+            sheets.append((ws.title, grid))
+        return sheets
+    finally:
+        workbook.close()
+
+
+def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
+    """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable."""
+    path = Path(path)
+    if not path.is_file():
+        raise _Unreadable(Msg.of("excel.file_not_found", path=str(path)))
+    try:
+        kind = sniff(path)
+    except OSError as exc:
+        raise _Unreadable(Msg.of("excel.cannot_open", detail=exc.strerror or str(exc))) from None
+    if kind == "encrypted":
+        raise _Unreadable(Msg.of("excel.encrypted"))
+    if kind == "broken_zip":
+        raise _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_zip")))
+    if kind not in ("xlsx", "ods", "xls"):
+        raise _Unreadable(Msg.of("excel.wrong_type", found=Msg.of(f"excel.type_{kind}")))
+    if kind == "xls" and path.suffix.lower() != ".xls":  # the reader goes by the name: it would speak of zip records
+        raise _Unreadable(Msg.of("excel.xls_renamed", suffix=path.suffix or "（无）"))
+    if kind == "xlsx":  # before the reader: a workbook beyond the limits would exhaust the memory
+        exceeded = check_xlsx(path)
+        if exceeded is not None:
+            raise _Unreadable(exceeded.message())
+    # The readers' own words (English, about zip records and XML) mean nothing to a user: whatever
+    # they say, the workbook's content is damaged.
+    unreadable = _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_content")))
+    try:
+        return _calamine_sheets(path), "calamine"
+    except _Unreadable:
+        raise
+    except Exception:  # noqa: BLE001 - any reader failure means an unreadable file
+        if kind != "xlsx":
+            raise unreadable from None
+        try:
+            return _openpyxl_sheets(path), "openpyxl"
+        except Exception:  # noqa: BLE001
+            raise unreadable from None
+
+
+# ------------------------------------------------------------------ recognising the layout
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _header_cells(grid: Sequence[list], r: int) -> list[str]:
+    """Header texts of row r; a blank cell takes the text above it (two-row headers, cells merged
+    down from the row above)."""
+    row = grid[r]
+    above = grid[r - 1] if r > 0 else ()
+    cells = []
+    for c, value in enumerate(row):
+        text = _text(value)
+        if not text and c < len(above):
+            text = _text(above[c])
+        cells.append(text)
+    return cells
+
+
+def _match_columns(cells: list[str], kind: KindSpec, spec: ImportSpec,
+                   mapping: Mapping[str, str | int]) -> tuple[dict[str, int], list[tuple[int, str, str]]]:
+    """field -> column index for one candidate header row, and the duplicates ignored
+    (column, field, column used)."""
+    wanted = kind.fields
+    found: dict[str, int] = {}
+    taken: set[int] = set()
+    for field_id, target in mapping.items():
+        if isinstance(target, int):
+            if 1 <= target <= len(cells):
+                found[field_id] = target - 1
+        else:
+            key = normalise_header(target)
+            index = next((c for c, t in enumerate(cells) if t and normalise_header(t) == key), None)
+            if index is not None:
+                found[field_id] = index
+    taken.update(found.values())
+    normalised = [normalise_header(t) for t in cells]
+    duplicates = []
+    for c, key in enumerate(normalised):  # exact synonyms first
+        if not key or c in taken:
+            continue
+        field_id = next((f for f in wanted if key in spec.fields[f].synonyms), None)
+        if field_id is None:
+            continue
+        if field_id in found:
+            duplicates.append((c, field_id, found[field_id]))
+            continue
+        found[field_id] = c
+        taken.add(c)
+    for c, key in enumerate(normalised):  # then a header that contains one synonym (4+ chars)
+        if not key or c in taken:
+            continue
+        fits = {f for f in wanted if f not in found
+                for s in spec.fields[f].synonyms if len(s) >= 4 and s in key}
+        if len(fits) == 1:
+            field_id = fits.pop()
+            found[field_id] = c
+            taken.add(c)
+    return found, duplicates
+
+
+def recognise_layout(sheet: str, grid: Sequence[list], kind: KindSpec, spec: ImportSpec,
+                     mapping: Mapping[str, str | int] | None = None,
+                     header_row: int | None = None) -> tuple[SheetLayout, list[tuple[int, str, str]]]:
+    """Find the header row among the first rows (or use `header_row`, an Excel row number) and
+    the column of every field of the kind."""
+    mapping = mapping or {}
+    if header_row:
+        candidates = [header_row - 1] if header_row - 1 < len(grid) else []
+    else:
+        candidates = list(range(min(spec.header_scan_rows, len(grid))))
+    best = None
+    for r in candidates:
+        cells = _header_cells(grid, r)
+        found, duplicates = _match_columns(cells, kind, spec, mapping)
+        required = sum(1 for f in kind.required if f in found)
+        score = (required, len(found))
+        if best is None or score > best[0]:
+            best = (score, r, cells, found, duplicates)
+    if best is None:
+        return SheetLayout(sheet, 0, (), (), kind.required), []
+    (required, _), r, cells, found, duplicates = best
+    headers = tuple((c, t) for c, t in enumerate(cells) if t)
+    columns = tuple(Column(f, found[f], cells[found[f]]) for f in kind.fields if f in found)
+    missing = tuple(f for f in kind.required if f not in found)
+    recognised_row = r + 1 if required else 0
+    return SheetLayout(sheet, recognised_row, headers, columns, missing), duplicates
+
+
+def _is_blank_grid(grid: Sequence[list]) -> bool:
+    return all(v == "" or v is None for row in grid for v in row)
+
+
+# ------------------------------------------------------------------ the entry point
+
+def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None = None,
+                  header_row: int | None = None, sheets: Sequence[str] | None = None) -> ReadResult:
+    """Read a workbook of the given import kind.
+
+    mapping     field id -> header text as written (or 1-based column number); overrides recognition
+    header_row  Excel row number of the header row, when the caller knows it
+    sheets      read only these sheets (default: every worksheet)
+    """
+    spec = import_spec()
+    kind_spec = spec.kind(kind)
+    source = Path(path).name
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    for field_id in (mapping or {}):
+        if field_id not in kind_spec.fields:
+            problems.append(Problem(source, "", field_id, Msg.of("excel.mapping_unknown_field", kind=kind_spec.label,
+                                                                 known=[spec.fields[f].label for f in kind_spec.fields])))
+    if problems:
+        return ReadResult(source, kind, problems=tuple(problems))
+    try:
+        with gc_paused():
+            all_sheets, reader = read_cells(path)
+    except _Unreadable as exc:
+        return ReadResult(source, kind, problems=(Problem(source, "", "", exc.msg),))
+    if sheets is not None:
+        missing_sheets = [s for s in sheets if s not in {name for name, _ in all_sheets}]
+        for name in missing_sheets:
+            problems.append(Problem(source, name, "", Msg.of("excel.sheet_not_found")))
+        all_sheets = [(name, grid) for name, grid in all_sheets if name in sheets]
+    non_empty = [(name, grid) for name, grid in all_sheets if not _is_blank_grid(grid)]
+    if not non_empty:
+        problems.append(Problem(source, "", "", Msg.of("excel.empty")))
+        return ReadResult(source, kind, problems=tuple(problems), reader=reader)
+    tables, layouts = [], []
+    for name, grid in non_empty:
+        layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
+        layouts.append(layout)
+        if layout.recognised:
+            tables.append(SheetTable(layout, grid))
+            for c, field_id, used in duplicates:
+                notes.append(Problem(source, f"{name}!{layout.header_row}", _text(grid[layout.header_row - 1][c])
+                                     or column_letter(c),
+                                     Msg.of("excel.duplicate_column", field=spec.fields[field_id].label,
+                                            used=layout.column(field_id).header or column_letter(used))))
+    scan = header_row or spec.header_scan_rows
+    for layout in layouts:
+        if layout.recognised:
+            continue
+        msg = Msg.of("excel.layout_unrecognised" if not tables else "excel.sheet_skipped",
+                     kind=kind_spec.label, rows=scan,
+                     missing=[spec.fields[f].label for f in layout.missing],
+                     headers=[h for _, h in layout.headers][:30])
+        (problems if not tables else notes).append(Problem(source, layout.sheet, "", msg))
+    if tables and not any(t.data_rows for t in tables):
+        problems.append(Problem(source, tables[0].sheet, "", Msg.of("excel.no_rows")))
+    return ReadResult(source, kind, tuple(tables), tuple(layouts), tuple(problems), tuple(notes), reader)

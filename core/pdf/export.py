@@ -1,0 +1,337 @@
+"""From the year's dataset to the PDF documents (core/pdf/sheets.py), signed when a key is given
+(core/pdf/signing.py). Used by the command line and the desktop.
+
+    exporter = Exporter(ds)                      # scores the year once; reuse it for many documents
+    done, problems = exporter.sheet("苏州…有限公司", signer=signer, assessor="张三")
+    Path("sheet.pdf").write_bytes(done.pdf)
+
+A signed score sheet finalizes the unit: the dataset records the sheet's version, the SHA-256 of
+the signed PDF and the certificate, marks the unit's facts final and locks them (edits are then
+refused until `Dataset.reopen_unit` with a reason). Every score sheet prints its version: the
+number of signed versions so far plus one, so after signing (or reopening) the next export
+carries a new number. Unsigned exports only read the dataset.
+
+Problems (an unknown unit, no Chinese font, an assessor that cannot be told) come back as values;
+faults of the dataset or the key raise DatasetError / SigningError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from core.common.messages import Msg, render
+from core.common.problems import Problem
+from core.pdf.fonts import Fonts, cjk_fonts
+from core.pdf.sheets import (
+    RECORD,
+    SHEET,
+    SUMMARY,
+    AttachmentLine,
+    Built,
+    ElectronicSignature,
+    EvidenceLine,
+    HandSignature,
+    PageFacts,
+    SignLine,
+    Visit,
+    display_time,
+    onsite_record,
+    score_sheet,
+    year_summary,
+)
+from core.pdf.signing import KeySigner
+from core.scoring.engine import YearResult, score_year
+from core.scoring.facts import Year
+from core.store.dataset import Dataset, Signature
+
+KINDS = (RECORD, SHEET, SUMMARY)
+
+
+def t(code: str, **params) -> str:
+    return render(Msg.of(code, **params))
+
+
+@dataclass(frozen=True)
+class Exported:
+    kind: str
+    pdf: bytes
+    pages: int
+    unit: str | None = None
+    version: int | None = None  # score sheets: the version printed on it
+    signed: bool = False
+    fingerprint: str | None = None
+    locked: bool = False  # the unit's facts are now locked (a signed score sheet)
+
+
+class Exporter:
+    """Builds the documents of one open dataset; scores the year once and again only after a change."""
+
+    def __init__(self, ds: Dataset, *, fonts: Fonts | None = None, font: str | None = None,
+                 now: Callable[[], dt.datetime] | None = None):
+        self.ds = ds
+        self.rules = ds.rule_set()
+        self._fonts = fonts
+        self._font_setting = font
+        self.notices: list[Problem] = []
+        self._now = now or (lambda: dt.datetime.now().astimezone())
+        self._year: Year | None = None
+        self._result: YearResult | None = None
+        self._assessors = None
+
+    # ---------------------------------------------------------------- shared
+
+    def fonts(self) -> tuple[Fonts | None, list[Problem]]:
+        if self._fonts is None:
+            fonts, problems = cjk_fonts(self._font_setting)
+            if fonts is None:
+                return None, problems
+            self._fonts, self.notices = fonts, problems
+        return self._fonts, []
+
+    def year(self) -> Year:
+        if self._year is None:
+            self._year = self.ds.year()
+        return self._year
+
+    def result(self) -> YearResult:
+        if self._result is None:
+            self._result = score_year(self.rules, self.year())
+        return self._result
+
+    def changed(self) -> None:
+        """Forget the scored year (after the dataset changed)."""
+        self._year = self._result = None
+
+    def page(self, kind: str, unit: str, watermark: bool) -> PageFacts:
+        seq, digest = self.ds.audit_head()
+        return PageFacts(t(f"pdf.title.{kind}"), unit, self.rules.year, self._now(), digest,
+                         self.rules.sha256[:12], t("pdf.watermark") if watermark else "", seq)
+
+    def _problem(self, code: str, **params) -> Problem:
+        return Problem(self.ds.path.name, "", "", Msg.of(code, **params))
+
+    def _unit(self, name: str | None):
+        if not name:
+            return None, None, [self._problem("pdf.unit_required")]
+        unit_id = self.ds.unit_id(name)
+        if unit_id is None:
+            return None, None, [self._problem("cli.no_unit", file=self.ds.path.name, unit=name)]
+        unit = next(u for u in self.year().units if u.name == name)
+        return unit_id, unit, []
+
+    def assessor_titles(self) -> dict[int, tuple[str, str]]:
+        if self._assessors is None:
+            self._assessors = {a.id: (a.name, a.role) for a in self.ds.assessors()}
+        return self._assessors
+
+    def assessor_for(self, name: str | None, signer: KeySigner | None) -> tuple[int | None, list[Problem]]:
+        """The assessor an edit is recorded under: the one named, else the one the certificate names,
+        else the only assessor of the year."""
+        people = self.assessor_titles()
+        if name:
+            found = self.ds.assessor_id(name)
+            return (found, []) if found is not None else (None, [self._problem("pdf.assessor_unknown", name=name)])
+        if signer is not None:
+            found = self.ds.assessor_id(signer.info.name)
+            if found is not None:
+                return found, []
+        if len(people) == 1:
+            return next(iter(people)), []
+        return None, [self._problem("pdf.assessor_needed")]
+
+    def sign_lines(self, unit_id: int | None, document: str, wanted: Sequence[tuple[str, Sequence[str]]]) -> list[SignLine]:
+        """Signature lines for each (role, names): the named people first, then anyone else who signed
+        in that role; a role nobody holds gets one blank line. The newest stored signature is drawn."""
+        titles = {name: role for name, role in self.assessor_titles().values()}
+        stored: dict[tuple[str, str], Signature] = {}
+        for sig in self.ds.signatures(unit_id, document):
+            stored[(sig.role, sig.name)] = sig  # oldest first: the newest wins
+        lines = []
+        for role, names in wanted:
+            here = []
+            for name in names:
+                sig = stored.pop((role, name), None)
+                title = (sig.title if sig and sig.title else titles.get(name, "")) if role != "representative" \
+                    else (sig.title if sig else "")
+                here.append(SignLine(role, name, title, _hand(sig)))
+            for (r, name), sig in list(stored.items()):
+                if r == role:
+                    here.append(SignLine(role, name, sig.title, _hand(sig)))
+                    del stored[(r, name)]
+            lines += here or [SignLine(role)]
+        return lines
+
+    def _sign(self, built: Built, signer: KeySigner, fonts: Fonts, reason: str) -> bytes:
+        return signer.sign(built.pdf, built.signature_box, fonts=fonts, reason=reason,
+                           location=t("pdf.sign_location"))
+
+    @staticmethod
+    def _electronic(signer: KeySigner | None) -> ElectronicSignature | None:
+        return None if signer is None else ElectronicSignature(signer.info.subject, signer.fingerprint)
+
+    # ---------------------------------------------------------------- the unit's evidence, as seen on site
+
+    def evidence_lines(self, unit_id: int, unit) -> tuple[list[EvidenceLine], list[int]]:
+        """Every evidence item of every clause (per base and per trip where the rules say so), with
+        its tick; and the ids of the assessors who ticked them."""
+        names = self.assessor_titles()
+        ds, lines, tickers = self.ds, [], []
+        base_ids, trip_ids = ds.base_ids(unit_id), ds.trip_ids(unit_id)
+
+        def line(clause, item, subject: str, **where) -> None:
+            tick = ds.evidence_tick(unit_id, clause.id, item.id, **where)
+            if tick is None:
+                lines.append(EvidenceLine(clause.id, item.label, subject, "none"))
+                return
+            if tick["ticked_by"] not in tickers:
+                tickers.append(tick["ticked_by"])
+            lines.append(EvidenceLine(clause.id, item.label, subject, "seen" if tick["seen"] else "not_seen",
+                                      tick["note"], names.get(tick["ticked_by"], ("", ""))[0],
+                                      display_time(tick["ticked_at"])))
+
+        for clause in self.rules.clauses:
+            if clause.formula == "bases":
+                for base_id, base in zip(base_ids, unit.bases):
+                    for item in clause.record_evidence:
+                        line(clause, item, base.name, base_id=base_id)
+            elif clause.formula == "trips":
+                for trip_id, trip in zip(trip_ids, unit.trips):
+                    for item in clause.record_evidence:
+                        line(clause, item, f"{trip.date.isoformat()} {trip.place}", trip_id=trip_id)
+            for item in clause.evidence:
+                line(clause, item, "")
+        return lines, tickers
+
+    def attachment_lines(self, unit_id: int) -> list[AttachmentLine]:
+        record_clause = {f: next((c.id for c in self.rules.clauses if c.formula == f), "") for f in ("bases", "trips")}
+        result = []
+        for a in self.ds.attachments(unit_id):
+            clause = a.clause_id or (record_clause["bases"] if a.base_id else record_clause["trips"] if a.trip_id else "")
+            result.append(AttachmentLine(a.name, clause, a.description, a.size, a.sha256))
+        return result
+
+    # ---------------------------------------------------------------- the three documents
+
+    def record(self, unit_name: str | None, *, visit: Visit | None = None,
+               signer: KeySigner | None = None) -> tuple[Exported | None, list[Problem]]:
+        """现场核查记录 of one unit. Missing visit details: the assessors who ticked the evidence and the
+        unit's contact person; date and place are left blank for the pen."""
+        fonts, problems = self.fonts()
+        unit_id, unit, unit_problems = self._unit(unit_name)
+        if problems or unit_problems:
+            return None, problems + unit_problems
+        evidence, tickers = self.evidence_lines(unit_id, unit)
+        people = self.assessor_titles()
+        visit = visit or Visit()
+        if not visit.assessors:
+            ids = tickers or list(people)
+            visit = replace(visit, assessors=tuple(people[i][0] for i in ids if i in people))
+        if not visit.representative:
+            visit = replace(visit, representative=unit.contact_person)
+        lines = self.sign_lines(unit_id, RECORD, [("assessor", visit.assessors),
+                                                  ("representative", [visit.representative] if visit.representative
+                                                   else [])])
+        built = onsite_record(self.rules, unit, self.result().unit(unit.name), evidence,
+                              self.attachment_lines(unit_id), visit, self.page(RECORD, unit.name, False), lines,
+                              fonts, self._electronic(signer))
+        pdf = built.pdf if signer is None else self._sign(built, signer, fonts, t("pdf.reason.record"))
+        if signer is not None:
+            self._remember_certificate(signer)
+        return Exported(RECORD, pdf, built.pages, unit.name, signed=signer is not None,
+                        fingerprint=signer.fingerprint if signer else None), []
+
+    def sheet(self, unit_name: str | None, *, signer: KeySigner | None = None,
+              assessor: str | None = None) -> tuple[Exported | None, list[Problem]]:
+        """考核评分表 of one unit. Signed, it finalizes the unit (see the module's text)."""
+        fonts, problems = self.fonts()
+        unit_id, unit, unit_problems = self._unit(unit_name)
+        if problems or unit_problems:
+            return None, problems + unit_problems
+        by = None
+        if signer is not None:
+            by, who = self.assessor_for(assessor, signer)
+            if who:
+                return None, who
+        version = self.ds.next_sheet_version(unit_id)
+        lock = self.ds.unit_lock(unit_id)
+        result = self.result()
+        if signer is not None and not unit.facts_final:
+            # Signing locks the facts, which makes them final: the signed sheet says so.
+            year = self.year()
+            final = tuple(replace(u, facts_final=True) if u.name == unit.name else u for u in year.units)
+            result = score_year(self.rules, replace(year, units=final))
+            unit = replace(unit, facts_final=True)
+        unit_result = result.unit(unit.name)
+        tickers = self.evidence_lines(unit_id, unit)[1]
+        people = self.assessor_titles()
+        assessors = [people[i][0] for i in (tickers or list(people)) if i in people]
+        lines = self.sign_lines(unit_id, SHEET, [("assessor", assessors), ("reviewer", [])])
+        provisional = any(c.provisional for c in unit_result.clauses)
+        built = score_sheet(self.rules, result, unit, self.page(SHEET, unit.name, provisional), version=version,
+                            draft=signer is None, lines=lines, fonts=fonts, electronic=self._electronic(signer),
+                            locked_version=version if signer is not None else (lock.version if lock else None))
+        if signer is None:
+            return Exported(SHEET, built.pdf, built.pages, unit.name, version), []
+        pdf = self._sign(built, signer, fonts, t("pdf.reason.sheet", version=version))
+        was_final = next(u for u in self.year().units if u.name == unit.name).facts_final
+        edit = self.ds.finalize_unit(by, unit_id, version, signer.fingerprint, signer.info.subject,
+                                     hashlib.sha256(pdf).hexdigest(), reason=t("pdf.reason.sheet", version=version))
+        if not edit.ok:
+            return None, list(edit.problems)
+        if not was_final:
+            self.changed()
+        return Exported(SHEET, pdf, built.pages, unit.name, version, True, signer.fingerprint, True), []
+
+    def summary(self, *, signer: KeySigner | None = None) -> tuple[Exported | None, list[Problem]]:
+        """考核结果汇总表 of the year."""
+        fonts, problems = self.fonts()
+        if problems:
+            return None, problems
+        result = self.result()
+        people = [name for name, _ in self.assessor_titles().values()]
+        lines = self.sign_lines(None, SUMMARY, [("assessor", people), ("reviewer", [])])
+        page = self.page(SUMMARY, t("pdf.header.all_units", count=len(result.units)), result.provisional)
+        built = year_summary(self.rules, result, page, lines=lines, fonts=fonts, electronic=self._electronic(signer))
+        pdf = built.pdf if signer is None else self._sign(built, signer, fonts, t("pdf.reason.summary"))
+        if signer is not None:
+            self._remember_certificate(signer)
+        return Exported(SUMMARY, pdf, built.pages, signed=signer is not None,
+                        fingerprint=signer.fingerprint if signer else None), []
+
+    def _remember_certificate(self, signer: KeySigner) -> None:
+        """A record or summary signed: the certificate becomes known to the year (when writable)."""
+        if not self.ds.read_only and self.ds.known_certificate(signer.fingerprint) is None:
+            by = self.ds.assessor_id(signer.info.name)
+            self.ds.add_certificate(by, signer.fingerprint, signer.info.subject)
+
+    def export(self, kind: str, unit_name: str | None = None, **kwargs) -> tuple[Exported | None, list[Problem]]:
+        if kind == RECORD:
+            kwargs.pop("assessor", None)
+            return self.record(unit_name, **kwargs)
+        if kind == SHEET:
+            kwargs.pop("visit", None)
+            return self.sheet(unit_name, **kwargs)
+        if kind == SUMMARY:
+            kwargs.pop("assessor", None)
+            kwargs.pop("visit", None)
+            return self.summary(**kwargs)
+        raise ValueError(f"unknown document kind {kind!r}")
+
+
+def _hand(sig: Signature | None) -> HandSignature | None:
+    return None if sig is None else HandSignature(sig.png, sig.name, sig.title, sig.signed_at)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """The file whole or not at all: written beside the target, then renamed over it."""
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        part.write_bytes(data)
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)

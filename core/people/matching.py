@@ -1,0 +1,412 @@
+"""Who counts: the checked Excel records matched into the confirmed headcounts of clauses 2.1,
+2.2 and 4.2 (rules-2022.md, section 二), with the reason for every person who does not count.
+
+Pure functions: records in, an immutable result out.
+
+- An arrival (附件2) is confirmed when the person is on the unit's roster, appears in that unit's
+  monthly delivery reports (每月送工信息) and was first insured in Wujiang inside the assessment
+  period. A trainee (附件4, 见习) is confirmed when on the district HR centre's approved
+  traineeship list; an intern (实习) when the first internship started inside the period.
+- Still there after six months: the roster's insured months (or first-insured to leaving date);
+  for trainees and interns the months of traineeship/internship (the district list's figures
+  first, then the roster's; or start to end date).
+- A person claimed by two units counts for neither until the assessor assigns them (reading
+  `conflicting_claims_count_for_none`); `assignments` (ID number -> unit) records that decision.
+- When the caller passes a unit's bases (core.scoring.facts.Base), a person must name one of them (of
+  the right type; a blank base is fine when the unit has only one base of that type); the
+  counts per base then replace the hand-entered Base.people / Base.retained (`apply_counts`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from core.common.messages import Msg
+from core.common.problems import Problem
+from core.excel.check import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, frozen_records
+from core.excel.read import gc_paused, import_spec
+from core.scoring.facts import COUNTS_FROM_ROSTERS, Base, Unit
+from core.scoring.rules import RuleSet
+
+ARRIVAL, TRAINEE, INTERN = "arrival", "trainee", "intern"
+BASE_TYPE = {ARRIVAL: "labour", TRAINEE: "school", INTERN: "school"}  # core.scoring.facts.Base.type
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSubmission:
+    """What one unit handed in (several files of a kind may be concatenated)."""
+    unit: str
+    arrivals: Sequence[ArrivalRecord] = ()
+    placements: Sequence[PlacementRecord] = ()
+    monthly_reports: Sequence[MonthlyReportRecord] = ()
+    bases: Sequence[Base] | None = None  # the unit's bases; None: count under the names as written
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    unit: str
+    kind: str  # ARRIVAL, TRAINEE or INTERN
+    name: str
+    employer: str
+    base: str
+    sheet: str
+    row: int
+
+    @property
+    def text(self) -> Msg:
+        return Msg.of("match.claim", unit=self.unit, kind=Msg.of(f"match.kind_{self.kind}"), sheet=self.sheet,
+                      row=self.row, employer=self.employer or "—")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonVerdict:
+    """One claim on one person, confirmed or not, with the reasons."""
+    unit: str
+    kind: str  # ARRIVAL, TRAINEE or INTERN
+    record: ArrivalRecord | PlacementRecord  # the roster row of the claim (sheet, row, name, …)
+    base: str  # the base the person counts under ("" when unknown)
+    confirmed: bool
+    retained: bool  # confirmed and still there after six months
+    months: int | None  # months insured / in traineeship or internship, when known
+    reasons: tuple[Msg, ...] = ()  # why not confirmed
+    retention_reasons: tuple[Msg, ...] = ()  # why a confirmed person is not counted as retained
+    notes: tuple[Msg, ...] = ()  # e.g. assigned to this unit by the assessor
+
+    @property
+    def id_number(self) -> str:
+        return self.record.id_number
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def employer(self) -> str:
+        return self.record.employer
+
+    @property
+    def verdict(self) -> Msg:
+        if self.confirmed:
+            return Msg.of("verdict.counted")
+        return Msg.of("verdict.not_counted_because", reasons=list(self.reasons))
+
+
+@dataclass(frozen=True, slots=True)
+class BaseCount:
+    base: str
+    type: str  # "labour" or "school"
+    people: int
+    retained: int
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    unit: str
+    people: tuple[PersonVerdict, ...]
+    bases: tuple[BaseCount, ...]
+    arrivals: int
+    arrivals_retained: int
+    placements: int
+    placements_retained: int
+
+    @property
+    def total(self) -> int:
+        return self.arrivals + self.placements
+
+    @property
+    def retained(self) -> int:
+        return self.arrivals_retained + self.placements_retained
+
+    def unconfirmed(self) -> tuple[PersonVerdict, ...]:
+        return tuple(p for p in self.people if not p.confirmed)
+
+    def base(self, name: str) -> BaseCount | None:
+        return next((b for b in self.bases if b.base == name), None)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id_number: str
+    name: str
+    claims: tuple[Claim, ...]  # two or more units
+    assigned_to: str | None  # the assessor's decision, if any
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.unit for c in self.claims))
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    units: tuple[UnitMatch, ...]
+    conflicts: tuple[Conflict, ...]
+    problems: tuple[Problem, ...] = ()  # assignments that cannot apply
+    retention_months: int = 6
+
+    def unit(self, name: str) -> UnitMatch:
+        return next(u for u in self.units if u.unit == name)
+
+    def unconfirmed_by_unit(self) -> dict[str, tuple[PersonVerdict, ...]]:
+        return {u.unit: u.unconfirmed() for u in self.units}
+
+
+# ------------------------------------------------------------------ helpers
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to end (2022-01-15 to 2022-07-14: 5; to 2022-07-15: 6)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def _base_key(name: str) -> str:
+    return "".join(name.split())
+
+
+def _retention_months(rules: RuleSet) -> int:
+    """Clause 2.2's "still there after six months", from the rule set."""
+    return int(rules.clause_with_formula("retention_ranked").params["retention_months"])
+
+
+def _reading(rules: RuleSet, name: str, default: Any) -> Any:
+    return rules.readings[name].value if name in rules.readings else default
+
+
+def _merge(submissions: Iterable[UnitSubmission]) -> list[UnitSubmission]:
+    merged: dict[str, UnitSubmission] = {}
+    for sub in submissions:
+        if sub.unit not in merged:
+            merged[sub.unit] = sub
+            continue
+        old = merged[sub.unit]
+        bases = old.bases if sub.bases is None else (sub.bases if old.bases is None else tuple(old.bases) + tuple(
+            b for b in sub.bases if b.name not in {x.name for x in old.bases}))
+        merged[sub.unit] = UnitSubmission(sub.unit, tuple(old.arrivals) + tuple(sub.arrivals),
+                                          tuple(old.placements) + tuple(sub.placements),
+                                          tuple(old.monthly_reports) + tuple(sub.monthly_reports), bases)
+    return list(merged.values())
+
+
+def _claims(submissions: Sequence[UnitSubmission]) -> dict[str, list[Claim]]:
+    """Every claim on a person claimed by more than one unit."""
+    if len(submissions) < 2:
+        return {}
+    first_unit: dict[str, str] = {}
+    contested: dict[str, None] = {}  # ordered: conflicts come in a stable order
+    for sub in submissions:
+        unit = sub.unit
+        for records in (sub.arrivals, sub.placements):
+            for r in records:
+                owner = first_unit.setdefault(r.id_number, unit)
+                if owner != unit:
+                    contested[r.id_number] = None
+    claims: dict[str, list[Claim]] = {i: [] for i in contested}
+    if not contested:
+        return claims
+    for sub in submissions:
+        for r in sub.arrivals:
+            if r.id_number in contested:
+                claims[r.id_number].append(Claim(sub.unit, ARRIVAL, r.name, r.employer, r.base, r.sheet, r.row))
+        for r in sub.placements:
+            if r.id_number in contested:
+                kind = TRAINEE if r.placement_type == "trainee" else INTERN
+                claims[r.id_number].append(Claim(sub.unit, kind, r.name, r.employer, r.base, r.sheet, r.row))
+    return claims
+
+
+class _Bases:
+    """Resolves the base a person names against the unit's bases (when known)."""
+
+    def __init__(self, bases: Sequence[Base] | None):
+        self.known = bases is not None
+        self.by_type: dict[str, dict[str, str]] = {"labour": {}, "school": {}}
+        for base in bases or ():
+            self.by_type.setdefault(base.type, {})[_base_key(base.name)] = base.name
+        self.cache: dict[str, dict[str, tuple[str, Msg | None]]] = {"labour": {}, "school": {}}
+
+    def resolve(self, written: str, base_type: str) -> tuple[str, Msg | None]:
+        hit = self.cache[base_type].get(written)
+        if hit is None:
+            hit = self.cache[base_type][written] = self._resolve(written, base_type)
+        return hit
+
+    def _resolve(self, written: str, base_type: str) -> tuple[str, Msg | None]:
+        if not self.known:
+            return written, None
+        names = self.by_type.get(base_type, {})
+        type_label = Msg.of(f"match.base_type_{base_type}")
+        if not written:
+            if len(names) == 1:
+                return next(iter(names.values())), None
+            return "", Msg.of("match.base_missing", type=type_label, count=len(names))
+        name = names.get(_base_key(written))
+        if name is None:
+            return written, Msg.of("match.base_unknown", base=written, type=type_label)
+        return name, None
+
+
+# ------------------------------------------------------------------ matching
+
+def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
+          traineeship_list: Iterable[TraineeListRecord] = (),
+          assignments: Mapping[str, str] | None = None, *, retention_months: int | None = None) -> MatchResult:
+    """Confirm every person every unit claims; counts per unit and per base; the conflicts."""
+    subs = _merge(submissions)
+    assignments = dict(assignments or {})
+    needed = retention_months if retention_months is not None else _retention_months(rules)
+    count_for_none = bool(_reading(rules, "conflicting_claims_count_for_none", True))
+    start, end = rules.period_start, rules.period_end
+    period = dict(start=start.isoformat(), end=end.isoformat())
+    district: dict[str, TraineeListRecord] = {}
+    for entry in traineeship_list:
+        district.setdefault(entry.id_number, entry)
+
+    claims = _claims(subs)
+    problems = []
+    conflicts = []
+    unit_names = {s.unit for s in subs}
+    for id_number, assigned in assignments.items():
+        if id_number in claims:
+            if assigned not in {c.unit for c in claims[id_number]}:
+                problems.append(Problem("assignments", id_number, "", Msg.of(
+                    "match.assignment_not_a_claimant", unit=assigned,
+                    claimants=list(dict.fromkeys(c.unit for c in claims[id_number])))))
+        elif assigned not in unit_names:
+            problems.append(Problem("assignments", id_number, "", Msg.of("match.assignment_unknown_unit",
+                                                                          unit=assigned)))
+    for id_number, its_claims in claims.items():
+        assigned = assignments.get(id_number)
+        if assigned not in {c.unit for c in its_claims}:
+            assigned = None
+        conflicts.append(Conflict(id_number, its_claims[0].name, tuple(its_claims), assigned))
+    conflict_of = {c.id_number: c for c in conflicts}
+
+    not_in_reports = Msg.of("match.not_in_monthly_reports")
+    not_on_list = Msg.of("match.not_on_district_list")
+    insured_missing = Msg.of("match.first_insured_missing")
+    start_missing = Msg.of("match.internship_start_missing")
+    months_unknown = (Msg.of("match.months_unknown", required=needed),)
+    assigned_here = (Msg.of("match.assigned_here"),)
+    duplicate = {k: Msg.of("match.duplicate_in_unit", kind=Msg.of(f"match.kind_{k}")) for k in (ARRIVAL, TRAINEE, INTERN)}
+    months_short = {m: (Msg.of("match.months_short", months=m, required=needed),) for m in range(needed)}
+    out_cache: dict[tuple[str, dt.date], Msg] = {}
+
+    def out_of_period(code: str, day: dt.date) -> Msg:
+        msg = out_cache.get((code, day))
+        if msg is None:
+            msg = out_cache[(code, day)] = Msg.of(code, date=day.isoformat(), **period)
+        return msg
+
+    def conflict_reasons(id_number: str, unit: str) -> tuple[list[Msg], tuple[Msg, ...]]:
+        conflict = conflict_of.get(id_number)
+        if conflict is None or not count_for_none:
+            return [], ()
+        if conflict.assigned_to is None:
+            others = [c.text for c in conflict.claims if c.unit != unit]
+            return [Msg.of("match.conflict", others=others)], ()
+        if conflict.assigned_to != unit:
+            return [Msg.of("match.assigned_elsewhere", unit=conflict.assigned_to)], ()
+        return [], assigned_here
+
+    units = []
+    with gc_paused():
+        for sub in subs:
+            unit = sub.unit
+            monthly_ids = {r.id_number for r in sub.monthly_reports}
+            bases = _Bases(sub.bases)
+            resolve, resolved_base = bases.resolve, bases.cache
+            counts: dict[tuple[str, str], list[int]] = {(b.name, b.type): [0, 0] for b in (sub.bases or ())}
+            seen: dict[str, str] = {}
+            people = []
+            tallies = {ARRIVAL: [0, 0], TRAINEE: [0, 0], INTERN: [0, 0]}
+            records: Iterable[ArrivalRecord | PlacementRecord]
+            for records in (sub.arrivals, sub.placements):
+                for r in records:
+                    id_number = r.id_number
+                    reasons, notes = conflict_reasons(id_number, unit) if conflict_of else ([], ())
+                    if isinstance(r, ArrivalRecord):
+                        kind, base_type = ARRIVAL, "labour"
+                        if id_number not in monthly_ids:
+                            reasons.append(not_in_reports)
+                        insured = r.first_insured_date
+                        if insured is None:
+                            reasons.append(insured_missing)
+                        elif not (start <= insured <= end):
+                            reasons.append(out_of_period("match.first_insured_out_of_period", insured))
+                        months = r.insured_months
+                        if months is None and r.leave_date is not None and insured is not None:
+                            months = months_between(insured, r.leave_date)
+                    else:
+                        kind, base_type = (TRAINEE if r.placement_type == "trainee" else INTERN), "school"
+                        months = r.placement_months
+                        if kind == TRAINEE:
+                            listed = district.get(id_number)
+                            if listed is None:
+                                reasons.append(not_on_list)
+                            elif listed.placement_months is not None:
+                                months = listed.placement_months
+                            elif listed.start_date is not None and listed.end_date is not None:
+                                months = months_between(listed.start_date, listed.end_date)
+                        elif r.start_date is None:
+                            reasons.append(start_missing)
+                        elif not (start <= r.start_date <= end):
+                            reasons.append(out_of_period("match.internship_out_of_period", r.start_date))
+                        if months is None and r.start_date is not None and r.end_date is not None:
+                            months = months_between(r.start_date, r.end_date)
+                    if id_number in seen:  # a second claim of the same unit on the same person
+                        reasons.append(duplicate[seen[id_number]])
+                    else:
+                        seen[id_number] = kind
+                    resolved = resolved_base[base_type].get(r.base)
+                    base, base_problem = resolved if resolved is not None else resolve(r.base, base_type)
+                    if base_problem is not None:
+                        reasons.append(base_problem)
+                    confirmed = not reasons
+                    retained = False
+                    retention_reasons = ()
+                    if confirmed:
+                        if months is None:
+                            retention_reasons = months_unknown
+                        elif months < needed:
+                            retention_reasons = months_short.get(months) or (
+                                Msg.of("match.months_short", months=months, required=needed),)
+                        else:
+                            retained = True
+                    people.append((unit, kind, r, base, confirmed, retained, months, tuple(reasons),
+                                   retention_reasons, notes))
+                    if confirmed:
+                        tally = tallies[kind]
+                        count = counts.get((base, base_type))
+                        if count is None:
+                            count = counts[(base, base_type)] = [0, 0]
+                        tally[0] += 1
+                        count[0] += 1
+                        if retained:
+                            tally[1] += 1
+                            count[1] += 1
+            people = frozen_records(PersonVerdict, list(zip(*people)), len(people))
+            units.append(UnitMatch(
+                unit, tuple(people),
+                tuple(BaseCount(name, base_type, n, s) for (name, base_type), (n, s) in counts.items()),
+                tallies[ARRIVAL][0], tallies[ARRIVAL][1],
+                tallies[TRAINEE][0] + tallies[INTERN][0], tallies[TRAINEE][1] + tallies[INTERN][1]))
+    return MatchResult(tuple(units), tuple(conflicts), tuple(problems), needed)
+
+
+def apply_counts(unit: Unit, unit_match: UnitMatch, *, roster_bases_only: bool = False) -> Unit:
+    """The unit with the matched counts in place of the hand-entered Base.people / Base.retained
+    of every base the match counted (bases the match does not know keep their figures); those
+    bases say so (count_source). roster_bases_only: only the bases whose count_source already is
+    the rosters (the assessor's choice, stored in the dataset) take the matched counts."""
+    counted = {(b.base, b.type): b for b in unit_match.bases}
+    bases = []
+    for base in unit.bases:
+        found = counted.get((base.name, base.type))
+        if found is None or (roster_bases_only and base.count_source != COUNTS_FROM_ROSTERS):
+            bases.append(base)
+        else:
+            bases.append(dataclasses.replace(base, people=found.people, retained=found.retained,
+                                             count_source=COUNTS_FROM_ROSTERS))
+    return dataclasses.replace(unit, bases=tuple(bases))

@@ -1,0 +1,621 @@
+"""One small pure function per clause formula.
+
+Each takes the clause (with its parameters), the rule set (for readings) and one unit's facts,
+and returns the clause's points with the explanation of how they were reached. Ranking
+clauses are split in two: a per-unit measure here, and `ranked_points` over all units.
+No number from the rules appears here: they all come from `clause.params`, `clause.points`
+and the readings.
+
+Every formula takes `explain`: with False it only computes the numbers and leaves a lazy
+explanation that re-runs the same formula with True when someone reads it. A recompute of a
+whole year therefore builds no message, while the explanation can never disagree with the
+points (it comes from the same code).
+"""
+
+from __future__ import annotations
+
+import math
+from contextvars import ContextVar
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, NamedTuple
+
+from core.common.messages import Msg
+from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Trip, Unit
+from core.scoring.rules import Clause, RuleSet
+
+ZERO = 0  # points are ints where the rules allow, Fractions where they need them
+Number = int | Fraction
+
+
+class Explanation(NamedTuple):
+    """Why a clause scored what it did."""
+    facts: tuple[Msg, ...] = ()  # the facts the clause used
+    missing: tuple[Msg, ...] = ()  # evidence not ticked, and what it cost
+    readings: tuple[str, ...] = ()  # names of the readings applied
+    steps: tuple[Msg, ...] = ()  # how the points follow from the facts
+
+
+class ClauseResult(NamedTuple):
+    """One clause of one unit. A NamedTuple: immutable, and cheap to make 10,000 times per recompute."""
+    clause_id: str
+    points: Number
+    bonus: Number = ZERO
+    deduction: Number = ZERO
+    net: Number = ZERO  # points + bonus - deduction, after any clause floor
+    provisional: bool = False
+    rank: int | None = None
+    ranked_among: int | None = None
+    value: Number | None = None  # the ranking value, for ranking clauses
+    # The explanation, or the recipe for it, (function, *arguments): a recompute of the year
+    # leaves recipes, and reading `explanation` runs the formula again with explain=True.
+    why: Explanation | tuple = Explanation()
+
+    @property
+    def explanation(self) -> Explanation:
+        why = self.why
+        return why if isinstance(why, Explanation) else why[0](*why[1:])
+
+
+Formula = Callable[..., ClauseResult]
+
+
+def _explained(formula: Formula, clause: Clause, rules: RuleSet, unit: Unit) -> Explanation:
+    return formula(clause, rules, unit, True).explanation
+
+
+def _result(clause: Clause, rules: RuleSet, unit: Unit, formula: Formula, explain: bool, points: Number,
+            bonus: Number = ZERO, deduction: Number = ZERO, floor: Number | None = None,
+            facts=(), missing=(), steps=()) -> ClauseResult:
+    net = points + bonus - deduction
+    if floor is not None and net < floor:
+        net = floor
+    if explain:
+        why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps))
+    else:
+        why = (_explained, formula, clause, rules, unit)
+    return ClauseResult(clause.id, points, bonus, deduction, net, False, None, None, None, why)
+
+
+def per_item_points(count: int, per_item: Number, cap: Number, bonus_per_item: Number,
+                    bonus_cap: Number) -> tuple[Number, Number]:
+    """Points for `count` items up to `cap`, then a bonus for each item beyond, up to `bonus_cap`."""
+    needed = math.ceil(cap / per_item) if per_item else 0
+    points = min(count * per_item, cap)
+    bonus = min(max(0, count - needed) * bonus_per_item, bonus_cap)
+    return points, bonus
+
+
+def _missing_items(clause: Clause, unit: Unit, wanted: tuple[str, ...] | None = None) -> list[str]:
+    ticks = unit.evidence.get(clause.id)
+    ids = clause.evidence_ids if wanted is None else wanted
+    if not ticks:
+        return list(ids)
+    return [item for item in ids if not ticks.get(item, False)]
+
+
+def _all_ticked(clause: Clause, unit: Unit, wanted: tuple[str, ...] | None = None) -> bool:
+    ticks = unit.evidence.get(clause.id)
+    if not ticks:
+        return False
+    get = ticks.get
+    return all(get(item, False) for item in (clause.evidence_ids if wanted is None else wanted))
+
+
+def _verdict(reasons: list[Msg]) -> Msg:
+    return Msg.of("verdict.not_counted_because", reasons=reasons) if reasons else Msg.of("verdict.counted")
+
+
+def test_words(test: str) -> Msg:
+    """The comparison of a threshold in the rules' own words (不低于 4, 高于 4 …)."""
+    return Msg.of(f"test.{TEST_NAMES[test]}")
+
+
+TEST_NAMES = {">=": "at_least", ">": "above", "<=": "at_most", "<": "below"}
+
+
+def _label(clause: Clause, item_id: str) -> str:
+    for item in clause.evidence + clause.record_evidence:
+        if item.id == item_id:
+            return item.label
+    return item_id
+
+
+# ------------------------------------------------------------------ 1.1 bases
+
+def base_reasons(clause: Clause, rules: RuleSet, base: Base) -> list[Msg]:
+    """Why one base does not score in 1.1 (empty when it does)."""
+    reasons = []
+    if rules.reading("base_agreement_in_period") and not rules.in_period(base.agreement_date):
+        reasons.append(Msg.of("bases.out_of_period", date=base.agreement_date.isoformat()))
+    if rules.reading("base_agreement_must_be_seen"):
+        for item in clause.record_evidence:
+            if not base.evidence.get(item.id, False):
+                reasons.append(Msg.of("evidence.not_seen", item=item.label))
+    return reasons
+
+
+def bases(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    p = clause.params
+    if not explain:  # the same test as base_reasons, without building its messages
+        in_period = rules.reading("base_agreement_in_period")
+        must_be_seen = rules.reading("base_agreement_must_be_seen")
+        start, end, items = rules.period_start, rules.period_end, clause.record_evidence_ids
+        counted = sum(1 for b in unit.bases
+                      if (not in_period or start <= b.agreement_date <= end)
+                      and (not must_be_seen or all(b.evidence.get(i, False) for i in items)))
+        points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
+        return _result(clause, rules, unit, bases, False, points, bonus)
+    facts, missing = [], []
+    counted = 0
+    for base in unit.bases:
+        reasons = base_reasons(clause, rules, base)
+        counted += not reasons
+        if explain:
+            facts.append(Msg.of("bases.base", name=base.name, kind=rules.base_types[base.type],
+                                date=base.agreement_date.isoformat(), verdict=_verdict(reasons)))
+            if any(r.code == "evidence.not_seen" for r in reasons):
+                missing.append(Msg.of("missing.record", record=base.name, item=clause.record_evidence[0].label))
+    points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
+    steps = [Msg.of("bases.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
+                    cap=clause.points, bonus_cap=p["bonus_cap"])] if explain else ()
+    return _result(clause, rules, unit, bases, explain, points, bonus, facts=facts, missing=missing, steps=steps)
+
+
+# ------------------------------------------------------------------ 1.2 trips
+
+def poor_count(trip: Trip, poor_verdict: str) -> int:
+    return trip.evaluations.count(poor_verdict)
+
+
+def trip_reasons(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
+    """Why a trip cannot count (empty when it qualifies)."""
+    reasons = []
+    if rules.reading("trip_in_period") and not rules.in_period(trip.date):
+        reasons.append(Msg.of("trips.out_of_period"))
+    enough = clause.thresholds["min_enterprises"]
+    if not enough.passes(trip.enterprises):
+        reasons.append(Msg.of("trips.too_few_enterprises", enterprises=trip.enterprises,
+                              test=test_words(enough.test), minimum=enough.value))
+    for item_id in rules.reading("trip_requires_evidence"):
+        if not trip.evidence.get(item_id, False):
+            reasons.append(Msg.of("evidence.not_seen", item=_label(clause, item_id)))
+    return reasons
+
+
+def _trip_points(p, clause: Clause, counted: int, base_slots: int) -> tuple[Number, Number, int]:
+    base_used = min(counted, base_slots)
+    points = min(base_used * p["per_item"], clause.points)
+    bonus = min((counted - base_used) * p["bonus_per_item"], p["bonus_cap"])
+    return points, bonus, base_used
+
+
+def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    p = clause.params
+    poor = p["poor_verdict"]
+    per_poor, trip_cap = p["deduction_per_poor"], p["deduction_cap_per_trip"]
+    base_slots = int(p["base_trips"])
+    floor = rules.reading("trip_clause_floor")
+    if explain:
+        reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
+    else:  # the same test as trip_reasons, without building its messages
+        in_period = rules.reading("trip_in_period")
+        start, end, enough = rules.period_start, rules.period_end, clause.thresholds["min_enterprises"].passes
+        required = rules.reading("trip_requires_evidence")
+        reasons = [not ((not in_period or start <= t.date <= end) and enough(t.enterprises)
+                        and all(t.evidence.get(i, False) for i in required)) for t in unit.trips]
+    deductions = [min(poor_count(t, poor) * per_poor, trip_cap) for t in unit.trips]
+    offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
+    online = sorted((i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]),
+                    key=lambda i: (deductions[i], unit.trips[i].date))
+    online_max = min(rules.reading("online_trips_counted"), base_slots)
+    online_used = online[:online_max]
+    # Placement for the most points: an online trip is used only where it raises the clause's
+    # score; offline trips that qualify always count (and so deduct).
+    while online_used:
+        with_online = _trip_points(p, clause, len(offline) + len(online_used), base_slots)
+        without = _trip_points(p, clause, len(offline) + len(online_used) - 1, base_slots)
+        gain = with_online[0] + with_online[1] - without[0] - without[1]
+        if gain > deductions[online_used[-1]]:
+            break
+        online_used = online_used[:-1]
+    counted = set(online_used) | set(offline)
+    points, bonus, base_used = _trip_points(p, clause, len(counted), base_slots)
+    deduction = sum(deductions[i] for i in counted)
+    facts, missing, steps = [], [], ()
+    if explain:
+        for i, trip in enumerate(unit.trips):
+            why = list(reasons[i])
+            if not why and i not in counted:  # a qualifying online trip left out
+                beyond = online.index(i) >= online_max
+                why.append(Msg.of("trips.online_beyond_limit" if beyond else "trips.online_no_gain",
+                                  limit=online_max))
+            facts.append(Msg.of("trips.trip", date=trip.date.isoformat(), place=trip.place,
+                                mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises,
+                                poor=poor_count(trip, poor), deduction=deductions[i] if i in counted else 0,
+                                verdict=_verdict(why)))
+            missing += [Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+                               item=r.param("item")) for r in reasons[i] if r.code == "evidence.not_seen"]
+            # a counted trip's 差 verdicts (or their absence) rest on the enterprises' evaluation forms
+            forms = p.get("evaluations_evidence")
+            if forms and i in counted and not trip.evidence.get(forms, False):
+                missing.append(Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+                                      item=_label(clause, forms)))
+        steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
+                        extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
+                        net=max(floor, points + bonus - deduction))]
+    return _result(clause, rules, unit, trips, explain, points, bonus, deduction, floor=floor,
+                   facts=facts, missing=missing, steps=steps)
+
+
+# ------------------------------------------------------------------ 1.3, 4.3 all evidence
+
+def all_evidence(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    if not explain:
+        return _result(clause, rules, unit, all_evidence, False, clause.points if _all_ticked(clause, unit) else ZERO)
+    missing_ids = _missing_items(clause, unit)
+    points = clause.points if not missing_ids else ZERO
+    facts = [Msg.of("evidence.item", item=item.label,
+                    verdict=Msg.of("verdict.not_seen" if item.id in missing_ids else "verdict.seen"))
+             for item in clause.evidence]
+    missing = [Msg.of("missing.item", item=_label(clause, i)) for i in missing_ids]
+    steps = [Msg.of("all_evidence.steps", ticked=len(clause.evidence) - len(missing_ids),
+                    total=len(clause.evidence), points=points)]
+    return _result(clause, rules, unit, all_evidence, True, points, facts=facts, missing=missing, steps=steps)
+
+
+# ------------------------------------------------------------------ people (2.1, 2.2, 4.2)
+
+@dataclass(frozen=True)
+class People:
+    arrivals: int  # confirmed labour-base arrivals
+    arrivals_retained: int
+    placements: int  # confirmed trainees and interns
+    placements_retained: int
+    facts: tuple[Msg, ...] = ()
+    missing_arrivals: tuple[Msg, ...] = ()  # evidence that would confirm the arrivals
+    missing_placements: tuple[Msg, ...] = ()
+    missing_retained: tuple[Msg, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.arrivals + self.placements
+
+    @property
+    def retained(self) -> int:
+        return self.arrivals_retained + self.placements_retained
+
+
+def count_source(base: Base) -> Msg:
+    """Where a base's people/retained come from, for the explanation: typed by hand, or matched
+    from the imported rosters (the dataset decides per base, core/people/tables.py)."""
+    return Msg.of(f"people.source_{base.count_source}")
+
+
+def arrivals_source(rules: RuleSet, unit: Unit) -> Msg:
+    """Where 4.2's denominator (the labour bases' arrivals) comes from."""
+    sources = {b.count_source for b in unit.bases if b.type == "labour" and base_eligible_for_people(rules, unit, b)}
+    if len(sources) > 1:
+        return Msg.of("people.source_mixed")
+    return Msg.of(f"people.source_{sources.pop() if sources else COUNTS_BY_HAND}")
+
+
+def base_eligible_for_people(rules: RuleSet, unit: Unit, base: Base) -> bool:
+    return not (unit.new_member and rules.reading("new_member_bases_signed_in_period")
+                and not rules.in_period(base.agreement_date))
+
+
+# Inside one recompute (engine.score_year) three clauses ask for each unit's people; the
+# engine opens a memo for the run so they are computed once. Outside a run nothing is kept.
+people_memo: ContextVar[dict[int, People] | None] = ContextVar("people_memo", default=None)
+
+
+def confirmed_people(rules: RuleSet, unit: Unit, explain: bool = True) -> People:
+    """The confirmed headcounts section 二 and clause 4.2 are computed from.
+
+    Arrivals count only when clause 2.1's arrivals evidence is all ticked, placements only when
+    its placements evidence is, and the six-month figures only when clause 2.2's evidence is.
+    """
+    memo = None if explain else people_memo.get()
+    if memo is None:
+        return _confirmed_people(rules, unit, explain)
+    people = memo.get(id(unit))
+    if people is None:
+        people = memo[id(unit)] = _confirmed_people(rules, unit, False)
+    return people
+
+
+def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
+    people_clause = rules.clause_with_formula("people_ranked")
+    retention_clause = rules.clause_with_formula("retention_ranked")
+    facts = []
+    missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
+    sums = {"labour": [0, 0], "school": [0, 0]}
+    all_bases = not (unit.new_member and rules.reading("new_member_bases_signed_in_period"))
+    for base in unit.bases:
+        eligible = all_bases or rules.in_period(base.agreement_date)  # as base_eligible_for_people
+        if explain:
+            facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type],
+                                people=base.people, retained=base.retained, source=count_source(base),
+                                verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
+        if eligible:
+            sums[base.type][0] += base.people
+            sums[base.type][1] += base.retained
+    groups = {}
+    for kind, param in (("labour", "arrivals_evidence"), ("school", "placements_evidence")):
+        if people_clause is None or not sums[kind][0]:
+            unseen = []
+        elif explain:
+            unseen = _missing_items(people_clause, unit, people_clause.params[param])
+        else:
+            unseen = [] if _all_ticked(people_clause, unit, people_clause.params[param]) else [param]
+        if explain and unseen and sums[kind][0]:
+            missing[kind] += [Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
+                                     item=_label(people_clause, i)) for i in unseen]
+        groups[kind] = [0, 0] if unseen else sums[kind]
+    if retention_clause is None:
+        retained_unseen = []
+    elif explain:
+        retained_unseen = _missing_items(retention_clause, unit, retention_clause.params["retained_evidence"])
+    else:
+        retained_unseen = [] if _all_ticked(retention_clause, unit, retention_clause.params["retained_evidence"]) \
+            else ["retained_evidence"]
+    if retained_unseen:
+        retained = groups["labour"][1] + groups["school"][1]
+        if explain and retained:
+            missing["retained"] += [Msg.of("missing.retained", retained=retained, item=_label(retention_clause, i))
+                                    for i in retained_unseen]
+        groups["labour"] = [groups["labour"][0], 0]
+        groups["school"] = [groups["school"][0], 0]
+    return People(groups["labour"][0], groups["labour"][1], groups["school"][0], groups["school"][1],
+                  tuple(facts), tuple(missing["labour"]), tuple(missing["school"]), tuple(missing["retained"]))
+
+
+# ------------------------------------------------------------------ ranking clauses (2.1, 2.2, 3.2)
+
+class Measure(NamedTuple):
+    """One unit's ranking value for a ranking clause, before the units are compared."""
+    value: Number
+    qualifies: bool
+    facts: tuple[Msg, ...] = ()
+    missing: tuple[Msg, ...] = ()
+    steps: tuple[Msg, ...] = ()
+
+
+def people_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
+    people = confirmed_people(rules, unit, explain)
+    n = people.total
+    threshold = clause.thresholds["min_people"]
+    qualifies = threshold.passes(n)
+    if not explain:
+        return Measure(n, qualifies)
+    step = Msg.of("people.total", arrivals=people.arrivals, placements=people.placements, total=n,
+                  test=test_words(threshold.test), minimum=threshold.value,
+                  verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
+    return Measure(n, qualifies, people.facts, people.missing_arrivals + people.missing_placements, (step,))
+
+
+def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
+    people = confirmed_people(rules, unit, explain)
+    n, s = people.total, people.retained
+    threshold = clause.thresholds["min_ratio"]
+    qualifies = n > 0 and threshold.passes(Fraction(s, n))
+    value = Fraction(s * s, n) if n else ZERO  # v = r × s
+    if not explain:
+        return Measure(value, qualifies)
+    ratio = Fraction(s, n) if n else ZERO
+    step = Msg.of("retention.value", retained=s, total=n, ratio=ratio * 100, test=test_words(threshold.test),
+                  minimum=threshold.value * 100,
+                  value=value, verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
+    missing = people.missing_arrivals + people.missing_placements + people.missing_retained
+    return Measure(value, qualifies, people.facts, missing, (step,))
+
+
+def rating_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
+    threshold = clause.thresholds["min_rating"]
+    rating = unit.platform_rating
+    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
+    if rating is None or unseen:
+        if not explain:
+            return Measure(ZERO, False)
+        missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) if rating is not None else ()
+        step = Msg.of("rating.none") if rating is None else Msg.of("rating.unseen", rating=rating)
+        return Measure(ZERO, False, (), missing, (rating_source(unit), step))
+    qualifies = threshold.passes(rating)
+    if not explain:
+        return Measure(rating, qualifies)
+    step = Msg.of("rating.value", rating=rating, test=test_words(threshold.test), minimum=threshold.value,
+                  verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
+    return Measure(rating, qualifies, (), (), (rating_source(unit), step))
+
+
+def rating_source(unit: Unit) -> Msg:
+    """Where 3.2's rating comes from, for the explanation: typed, or the platform export (file, when
+    imported). A step, not a fact: a ranking clause keeps its figure among its steps."""
+    if unit.platform_source == FIGURES_BY_HAND:
+        return Msg.of("rating.source_hand")
+    export = unit.rating_export
+    if export is None:
+        return Msg.of("rating.source_platform_none")
+    return Msg.of("rating.source_platform", file=export.file_name, at=export.local_time)
+
+
+def _exact_order(value: Number) -> tuple[float, Number]:
+    # Floats order almost every pair quickly; only equal floats fall back to the exact value.
+    return (float(value), value)
+
+
+def ranks(values: dict[str, Number], tie_rule: str) -> dict[str, int]:
+    """Rank of each key, highest value first, values compared exactly. competition: 1 + the
+    number strictly ahead; dense: 1 + the number of distinct values strictly ahead."""
+    keyed = sorted(((_exact_order(v), k) for k, v in values.items()), reverse=True)
+    result: dict[str, int] = {}
+    place = distinct = 0
+    previous = None
+    for i, (order, key) in enumerate(keyed):
+        if order != previous:  # float first: exact values are compared only when the floats are equal
+            previous, distinct, place = order, distinct + 1, i + 1
+        result[key] = distinct if tie_rule == "dense" else place
+    return result
+
+
+def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], provisional: bool,
+                  units: dict[str, Unit] | None = None) -> dict[str, ClauseResult]:
+    """Scores of a ranking clause from every unit's measure. With `units`, each result keeps
+    the recipe of its explanation (re-measuring its unit) instead of the explanation."""
+    p = clause.params
+    top, step, floor = p["top"], p["step"], p["floor"]
+    qualifying = {name: m.value for name, m in measures.items() if m.qualifies}
+    among = len(qualifying)
+    rank_of = ranks(qualifying, rules.reading("tie_rule"))
+    results = {}
+    for name, m in measures.items():
+        rank = rank_of.get(name)
+        score = max(floor, top - step * (rank - 1)) if rank is not None else ZERO
+        results[name] = ranked_result(clause, rules, m, rank, among, score, provisional,
+                                      None if units is None else units[name])
+    return results
+
+
+def ranked_result(clause: Clause, rules: RuleSet, m: Measure, rank: int | None, among: int, score: Number,
+                  provisional: bool, unit: Unit | None = None) -> ClauseResult:
+    """One unit's result of a ranking clause, once its rank among the units is known. With `unit`,
+    it keeps the recipe of its explanation (re-measuring the unit) instead of the explanation."""
+    if unit is None:
+        why = ranked_explanation(clause, m, rank, among, score)
+    else:
+        why = (_ranked_explained, clause, rules, unit, rank, among, score)
+    as_bonus = clause.formula == "rating_ranked"
+    return ClauseResult(clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO, score,
+                        provisional, rank, among if rank is not None else None, m.value, why)
+
+
+def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int, score: Number) -> Explanation:
+    p = clause.params
+    last = (Msg.of("ranking.rank", rank=rank, among=among, top=p["top"], step=p["step"], floor=p["floor"],
+                   points=score) if rank is not None else Msg.of("ranking.not_ranked"))
+    return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,))
+
+
+def _ranked_explained(clause: Clause, rules: RuleSet, unit: Unit, rank: int | None, among: int,
+                      score: Number) -> Explanation:
+    return ranked_explanation(clause, RANKED[clause.formula](clause, rules, unit, True), rank, among, score)
+
+
+# ------------------------------------------------------------------ 3.1 deliveries
+
+def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    p = clause.params
+    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
+    in_period_only = rules.reading("delivery_in_period")
+    start, end, stars = rules.period_start, rules.period_end, clause.thresholds["min_stars"]
+    counted, facts = 0, []
+    for d in unit.deliveries:
+        ok = not unseen and stars.passes(d.stars) and (not in_period_only or start <= d.date <= end)
+        counted += ok
+        if explain:
+            reasons = []
+            if in_period_only and not rules.in_period(d.date):
+                reasons.append(Msg.of("deliveries.out_of_period"))
+            if not stars.passes(d.stars):
+                reasons.append(Msg.of("deliveries.low_stars", test=test_words(stars.test), minimum=stars.value))
+            if unseen:
+                reasons.append(Msg.of("evidence.not_seen", item=_label(clause, unseen[0])))
+            facts.append(Msg.of("deliveries.delivery", date=d.date.isoformat(), enterprise=d.enterprise,
+                                stars=d.stars, verdict=_verdict(reasons)))
+    points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
+    if not explain:
+        return _result(clause, rules, unit, deliveries, False, points, bonus)
+    missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] if unit.deliveries else []
+    steps = [Msg.of("deliveries.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
+                    cap=clause.points, bonus_cap=p["bonus_cap"])]
+    return _result(clause, rules, unit, deliveries, True, points, bonus, facts=[deliveries_source(unit), *facts],
+                   missing=missing, steps=steps)
+
+
+def deliveries_source(unit: Unit) -> Msg:
+    """Where 3.1's deliveries come from, for the explanation: typed, or the platform export (file, when
+    imported), with how many there are."""
+    if unit.platform_source == FIGURES_BY_HAND:
+        return Msg.of("deliveries.source_hand", count=len(unit.deliveries))
+    export = unit.deliveries_export
+    if export is None:
+        return Msg.of("deliveries.source_platform_none")
+    return Msg.of("deliveries.source_platform", count=len(unit.deliveries), file=export.file_name,
+                  at=export.local_time)
+
+
+# ------------------------------------------------------------------ 4.1 assessor-awarded
+
+def management_suggestion(clause: Clause, unit: Unit) -> Number:
+    ticked = len(clause.evidence) - len(_missing_items(clause, unit))
+    if ticked == len(clause.evidence):
+        return clause.points
+    return min(ticked * clause.params["per_ticked_item"], clause.points)
+
+
+def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    suggestion = management_suggestion(clause, unit)
+    awarded, reason = unit.management.awarded, unit.management.reason.strip()
+    if awarded is None or awarded == suggestion or not reason:
+        points = suggestion
+    else:
+        points = awarded
+    if not explain:
+        return _result(clause, rules, unit, assessor_awarded, False, points)
+    missing_ids = _missing_items(clause, unit)
+    facts = [Msg.of("evidence.item", item=item.label,
+                    verdict=Msg.of("verdict.not_seen" if item.id in missing_ids else "verdict.seen"))
+             for item in clause.evidence]
+    missing = [Msg.of("missing.item", item=_label(clause, i)) for i in missing_ids]
+    if awarded is None or awarded == suggestion:
+        step = Msg.of("management.suggested", points=suggestion)
+    elif reason:
+        step = Msg.of("management.awarded", points=awarded, suggestion=suggestion, reason=reason)
+    else:
+        step = Msg.of("management.no_reason", awarded=awarded, suggestion=suggestion)
+    return _result(clause, rules, unit, assessor_awarded, True, points, facts=facts, missing=missing, steps=[step])
+
+
+# ------------------------------------------------------------------ 4.2 insurance
+
+def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    p = clause.params
+    people = confirmed_people(rules, unit, explain)
+    arrivals = people.arrivals
+    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
+    insured = unit.insured_workers if not unseen else 0
+    threshold = clause.thresholds["min_ratio"]
+    short: Number = ZERO
+    if arrivals == 0:
+        points = ZERO
+    elif threshold.passes(Fraction(insured, arrivals)):
+        points = clause.points
+    else:
+        short = (threshold.value - Fraction(insured, arrivals)) * 100
+        if rules.reading("insurance_shortfall") == "whole_points":
+            short = math.floor(short)
+        points = max(ZERO, clause.points - p["per_point_short"] * short)
+    if not explain:
+        return _result(clause, rules, unit, insurance, False, points)
+    facts = [Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals,
+                    source=arrivals_source(rules, unit))]
+    missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] + list(people.missing_arrivals)
+    if arrivals == 0:
+        steps = [Msg.of("insurance.no_arrivals")]
+    else:
+        steps = [Msg.of("insurance.steps", insured=insured, arrivals=arrivals,
+                        ratio=Fraction(insured, arrivals) * 100, test=test_words(threshold.test),
+                        minimum=threshold.value * 100, short=short,
+                        per_point=p["per_point_short"], points=points)]
+    return _result(clause, rules, unit, insurance, True, points, facts=facts, missing=missing, steps=steps)
+
+
+# Formula name -> function. Absolute formulas return a ClauseResult; ranking formulas a Measure.
+ABSOLUTE: dict[str, Formula] = {
+    "bases": bases, "trips": trips, "all_evidence": all_evidence, "deliveries": deliveries,
+    "assessor_awarded": assessor_awarded, "insurance": insurance,
+}
+RANKED: dict[str, Callable[..., Measure]] = {
+    "people_ranked": people_measure, "retention_ranked": retention_measure, "rating_ranked": rating_measure,
+}

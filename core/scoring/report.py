@@ -1,0 +1,123 @@
+"""A year's results as a printable ranking table and as JSON."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from core.common.messages import Msg, format_number, jsonable, render
+from core.scoring.engine import YearResult
+from core.scoring.formulas import ClauseResult
+from core.scoring.rules import RuleSet
+
+
+def text(code: str, **params: Any) -> str:
+    return render(Msg.of(code, **params))
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def pad(s: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - display_width(s))
+    return gap + s if right else s + gap
+
+
+def clause_cell(result: ClauseResult, decimals: int) -> str:
+    mark = "*" if result.provisional else ""
+    return format_number(result.net, decimals) + mark
+
+
+def ranking_table(rules: RuleSet, result: YearResult) -> str:
+    decimals = rules.reading("ranking_display_decimals")
+    tied = {name for tie in result.ties for name in tie.units}
+    header = [text("report.rank"), text("report.unit")]
+    for section in rules.sections:
+        header += [c.id for c in rules.clauses if c.section == section.id] + [section.id]
+    header += [text("report.deductions"), text("report.total"), text("report.status"), text("report.grade"),
+               text("report.flags")]
+    rows = []
+    for unit in result.units:
+        row = [str(unit.rank), unit.name]
+        for section, section_result in zip(rules.sections, unit.sections):
+            row += [clause_cell(unit.clause(c.id), decimals) for c in rules.clauses if c.section == section.id]
+            row.append(format_number(section_result.net, decimals))
+        flags = []
+        if unit.name in tied:
+            flags.append(text("report.flag_tie"))
+        if any(n.code == "grade.promoted" for n in unit.grade_notes):
+            flags.append(text("report.flag_promoted"))
+        row += [format_number(unit.deductions_total, decimals), format_number(unit.total, decimals),
+                text(f"status.{unit.status}"), unit.grade, " ".join(flags)]
+        rows.append(row)
+    widths = [max(display_width(r[i]) for r in [header] + rows) for i in range(len(header))]
+    numeric = set(range(2, len(header) - 3))
+    lines = [text("report.title", title=rules.title, year=result.year),
+             text("report.rule_set", document=rules.document, id=rules.id, title=rules.title, sha=rules.sha256[:12]), ""]
+    for r in [header] + rows:
+        lines.append("  ".join(pad(cell, widths[i], right=i in numeric or i == 0) for i, cell in enumerate(r)).rstrip())
+    lines.append("")
+    if result.provisional:
+        lines.append(text("report.provisional"))
+    for unit in result.units:
+        for reason in unit.status_reasons:
+            lines.append(text("report.status_reason", unit=unit.name, status=text(f"status.{unit.status}"),
+                              reason=reason.text))
+        for d in unit.deductions:
+            if d.points:
+                lines.append(text("report.deduction", unit=unit.name, count=d.count, points=d.points, rule=d.text))
+    quotas = "；".join(text("report.quota", grade=q.grade, count=q.count, cap=q.cap, used=q.used)
+                      for q in result.quotas)
+    lines.append(text("report.quotas", assessed=len(result.units), quotas=quotas))
+    for tie in result.ties:
+        lines.append(text("report.tie", total=tie.total, upper=tie.upper, lower=tie.lower, units="、".join(tie.units)))
+    for unit in result.units:
+        for note in unit.grade_notes:
+            if note.code == "grade.promoted":
+                lines.append(f"{unit.name}：{render(note)}")
+    for msg in result.rejected_promotions:
+        lines.append(render(msg))
+    return "\n".join(lines)
+
+
+def clause_json(rules: RuleSet, result: ClauseResult) -> dict[str, Any]:
+    e = result.explanation
+    return {
+        "id": result.clause_id, "points": jsonable(result.points), "bonus": jsonable(result.bonus),
+        "deduction": jsonable(result.deduction), "net": jsonable(result.net), "provisional": result.provisional,
+        "rank": result.rank, "ranked_among": result.ranked_among,
+        "value": None if result.value is None else jsonable(result.value),
+        "explanation": {
+            "facts": [m.as_json() for m in e.facts], "missing": [m.as_json() for m in e.missing],
+            "steps": [m.as_json() for m in e.steps],
+            "readings": [{"name": n, "value": rules.readings[n].value, "description": rules.readings[n].description,
+                          **({"choices": {c.value: c.description for c in rules.readings[n].choices}}
+                             if rules.readings[n].choices else {})}
+                         for n in e.readings],
+        },
+    }
+
+
+def year_result_json(rules: RuleSet, result: YearResult) -> dict[str, Any]:
+    return {
+        "rule_set": {"id": rules.id, "title": rules.title, "document": rules.document, "sha256": rules.sha256},
+        "year": result.year,
+        "provisional": result.provisional,
+        "quotas": [{"grade": q.grade, "cap": q.cap, "count": q.count, "used": q.used} for q in result.quotas],
+        "ties": [{"upper": t.upper, "lower": t.lower, "total": jsonable(t.total), "units": list(t.units)}
+                 for t in result.ties],
+        "rejected_promotions": [m.as_json() for m in result.rejected_promotions],
+        "units": [{
+            "name": u.name, "rank": u.rank, "total": jsonable(u.total), "status": u.status,
+            "status_text": text(f"status.{u.status}"),
+            "status_reasons": [{"id": r.veto_id, "text": r.text, "revoked": r.revoked} for r in u.status_reasons],
+            "grade": u.grade, "grade_notes": [m.as_json() for m in u.grade_notes],
+            "deductions": [{"id": d.id, "count": d.count, "points": jsonable(d.points), "text": d.text}
+                           for d in u.deductions],
+            "deductions_total": jsonable(u.deductions_total),
+            "sections": [{"id": s.id, "title": s.title, "points": jsonable(s.points), "bonus": jsonable(s.bonus),
+                          "deduction": jsonable(s.deduction), "net": jsonable(s.net)} for s in u.sections],
+            "clauses": [clause_json(rules, c) for c in u.clauses],
+        } for u in result.units],
+    }

@@ -1,0 +1,101 @@
+"""Anchors of a year's audit trail kept outside the year file, read back from a score sheet (PDF) or
+a backup to check the trail against (`verify-audit --against FILE`, core/store/audit_check.py).
+
+A document carries the head it was made at in its keywords (ANCHOR_KEYWORD of core/pdf/sheets.py), inside
+the bytes its signature covers: read only from a sheet whose signatures are intact (an unsigned one
+is read with a warning — anyone can write one). A backup carries its own trail: its head is the
+anchor, after its own chain is checked and it is seen to be a backup of the same year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.common.messages import Msg
+from core.store import audit
+from core.store.audit_check import Anchor
+
+_KEYWORD = re.compile(r"leye-audit-head (\d+) ([0-9a-f]{64})")
+
+
+@dataclass(frozen=True)
+class Against:
+    """What a file offers to check a trail against: the anchor, or why it cannot serve (`refusal`);
+    `notes` are said beside the verdict (an unsigned sheet)."""
+    anchor: Anchor | None = None
+    refusal: Msg | None = None
+    notes: tuple[Msg, ...] = ()
+
+
+def read_against(path: Path, year: int, rule_set_id: str) -> Against:
+    """The anchor a signed sheet or a backup of the year (`year`, `rule_set_id`) holds."""
+    try:
+        with open(path, "rb") as f:
+            start = f.read(16)
+    except OSError:
+        return Against(refusal=Msg.of("cli.file_not_found", path=str(path)))
+    if start.startswith(b"%PDF"):
+        return _of_sheet(path)
+    return _of_backup(path, year, rule_set_id)
+
+
+def _of_sheet(path: Path) -> Against:
+    from core.pdf.signing import verify_pdf
+    data = path.read_bytes()
+    checked = verify_pdf(data, name=path.name)
+    unsigned = any(p.message.code == "pdf.verify_unsigned" for p in checked.problems)
+    if checked.problems and not unsigned:
+        return Against(refusal=checked.problems[0].message)
+    if not unsigned and not checked.intact:
+        return Against(refusal=Msg.of("audit.against_modified", file=path.name))
+    found = _keyword_anchor(data)
+    if found is None:
+        return Against(refusal=Msg.of("audit.against_no_anchor", file=path.name))
+    seq, digest = found
+    if unsigned:
+        return Against(Anchor(seq, digest, Msg.of("audit.source.unsigned_sheet", file=path.name)),
+                       notes=(Msg.of("audit.against_unsigned", file=path.name),))
+    signed_at = checked.signatures[0].signed_at
+    when = signed_at.astimezone().strftime("%Y-%m-%d %H:%M") if signed_at else "—"
+    return Against(Anchor(seq, digest, Msg.of("audit.source.sheet", file=path.name, time=when)))
+
+
+def keyword_anchor(data: bytes) -> tuple[int, str] | None:
+    """The audit head (row, hash) a PDF of the program carries in its keywords, or None."""
+    return _keyword_anchor(data)
+
+
+def _keyword_anchor(data: bytes) -> tuple[int, str] | None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        info = PdfFileReader(io.BytesIO(data), strict=False).trailer["/Info"]
+        keywords = str(info.get("/Keywords", ""))
+    except Exception:  # noqa: BLE001 - a PDF without readable metadata carries no anchor
+        return None
+    found = _KEYWORD.search(keywords)
+    return None if found is None else (int(found.group(1)), found.group(2))
+
+
+def _of_backup(path: Path, year: int, rule_set_id: str) -> Against:
+    from core.store.dataset import DatasetError, inspect, ro_uri
+    try:
+        info = inspect(path)
+    except DatasetError as exc:
+        return Against(refusal=exc.msg)
+    if (info.year, info.rule_set_id) != (year, rule_set_id):
+        return Against(refusal=Msg.of("audit.against_not_backup", file=path.name))
+    conn = sqlite3.connect(ro_uri(path), uri=True, isolation_level=None)
+    try:
+        broken = audit.verify(conn)
+        seq, _, digest = audit.head(conn)
+    finally:
+        conn.close()
+    if broken is not None:
+        return Against(refusal=Msg.of("audit.against_backup_broken", file=path.name, seq=broken))
+    when = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return Against(Anchor(seq, digest, Msg.of("audit.source.backup", name=path.name, time=when), trail=path))

@@ -1,0 +1,639 @@
+"""Proof of a year file from its audit trail: replaying the trail must give back every record the
+file holds, and the trail must still hold every head it showed to a backup or a signed document.
+
+Replay (`full_check`). Every edit writes its audit rows in its own transaction (core/store/dataset.py),
+so the trail, applied from the first row, rebuilds each audited table exactly: an insert gives the
+record (columns it did not name take the schema's default), an update one field, a delete removes
+the record and what the foreign keys remove or clear with it (taken from the program's own schema,
+never from the file's). The people imported in bulk are not audited one by one: each import's audit
+row carries the SHA-256 of its rows as stored (`content_sha256`), which replay recomputes. Blobs
+(attachments, handwritten signatures) are checked against the SHA-256 the trail recorded. Anything
+the file holds that replay does not give, or gives otherwise, was changed outside the program and
+is named: table, record and field, in the words of the bureau.
+
+Schema (`check_triggers`, `check_columns`): the append-only triggers must be there as the program
+made them, with no trigger added; every table must have the program's columns and defaults.
+
+Anchors (`Anchor`, `check_anchor`): a chain head (row count and hash) kept outside the file — in
+every backup and in every score sheet, printed and inside the signed bytes. The live trail must
+still contain that row with that hash: otherwise it was cut or rewritten since.
+
+`quick_check` is the part that runs when a year is opened: the triggers, the last row's link, the
+row count and the newest anchor and, when nothing was edited since that backup, every table against
+the digest the backup noted (`facts_digest`; the people tables left to the full check) — a few
+milliseconds, whatever the size of the year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from core.common.messages import Msg
+from core.common.problems import Problem
+from core.store import audit
+
+# Each import kind's table (resources/excel/import-kinds.toml), and the people tables they fill.
+KIND_TABLE = {
+    "arrivals": "roster_entries", "placements": "roster_entries", "monthly_reports": "monthly_report_entries",
+    "traineeship_list": "traineeship_list", "platform_deliveries": "platform_delivery_records",
+    "platform_ratings": "platform_ratings",
+}
+PEOPLE_TABLES = tuple(dict.fromkeys(KIND_TABLE.values()))
+# Tables the trail does not replay record by record: the people (proved per import) and the trail.
+NOT_REPLAYED = frozenset(PEOPLE_TABLES) | {"audit"}
+# Who and when of an update that the edit path sets without an audit row of their own: they are the
+# update's own assessor and time.
+STAMPS = {"evidence_ticks": ("ticked_by", "ticked_at"), "conflict_assignments": ("assigned_by", "assigned_at")}
+BLOBS = {"attachments": "data", "signatures": "png"}
+LEGACY = ""  # the record id of an attestation of the people rows written before imports were recorded
+
+
+def content_sha256(conn: sqlite3.Connection, table: str, where: str, params: Iterable[Any] = ()) -> str:
+    """SHA-256 of the rows `where` selects, as stored, in id order: each row a JSON array of its
+    columns (made by SQLite; a column a foreign key clears with ON DELETE SET NULL is left out, as
+    removing a unit changes it without an edit of the import), one row per line."""
+    columns = _content_columns(conn, table)
+    (text,) = conn.execute(f"SELECT CAST(group_concat(line, char(10)) AS BLOB) FROM "
+                           f"(SELECT json_array({', '.join(columns)}) AS line FROM {table} WHERE {where} ORDER BY id)",
+                           tuple(params)).fetchone()
+    return hashlib.sha256(text or b"").hexdigest()
+
+
+def facts_digest(conn: sqlite3.Connection) -> dict[str, str]:
+    """SHA-256 of each audited table as stored (every column but the blobs, whose own hashes are
+    columns), in rowid order, by table: what a backup notes beside its audit head, so that opening
+    can tell in a few milliseconds whether a table changed since while the trail did not."""
+    digests = {}
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                 "ORDER BY name").fetchall():
+        if table in NOT_REPLAYED:
+            continue
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != BLOBS.get(table)]
+        (text,) = conn.execute(f"SELECT CAST(group_concat(line, char(10)) AS BLOB) FROM "
+                               f"(SELECT json_array({', '.join(columns)}) AS line FROM {table} ORDER BY rowid)").fetchone()
+        digests[table] = hashlib.sha256(text or b"").hexdigest()[:32]
+    return digests
+
+
+def _content_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    cleared = {row[3] for row in conn.execute(f"PRAGMA foreign_key_list({table})") if row[6] == "SET NULL"}
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in cleared]
+
+
+# ------------------------------------------------------------------ the program's schema
+
+@dataclass(frozen=True)
+class Reference:
+    """What the program's own schema of a version says: each table's columns with their declared
+    type, NOT NULL, default and key; the foreign keys; the triggers."""
+    columns: Mapping[str, tuple[tuple, ...]]  # table -> PRAGMA table_info rows (minus cid)
+    defaults: Mapping[str, Mapping[str, Any]]  # table -> column -> default value
+    children: Mapping[str, tuple[tuple[str, str, str, str], ...]]  # parent -> (child, column, parent column, on delete)
+    triggers: Mapping[str, str]  # name -> normalised SQL
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> "Reference":
+        columns, defaults, children = {}, {}, {}
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                     "ORDER BY name"):
+            info = [tuple(r[1:]) for r in conn.execute(f"PRAGMA table_info({table})")]
+            columns[table] = tuple(info)
+            defaults[table] = {name: _literal(default) for name, _, _, default, _ in info}
+            for _, _, parent, column, parent_column, _, on_delete, _ in conn.execute(f"PRAGMA foreign_key_list({table})"):
+                children.setdefault(parent, []).append((table, column, parent_column or "id", on_delete))
+        return cls(columns, defaults, {k: tuple(v) for k, v in children.items()}, triggers_of(conn))
+
+
+def _literal(text: str | None) -> Any:
+    """A column default as PRAGMA table_info gives it (SQL text) as a value."""
+    if text is None or text.upper() == "NULL":
+        return None
+    if text.startswith("'") and text.endswith("'"):
+        return text[1:-1].replace("''", "'")
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _normal_sql(sql: str | None) -> str:
+    return re.sub(r"\s+", " ", sql or "").strip()
+
+
+def triggers_of(conn: sqlite3.Connection) -> dict[str, str]:
+    return {name: _normal_sql(sql) for name, sql in
+            conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+
+
+_TRAIL_TRIGGERS: dict[str, str] = {}
+
+
+def trail_triggers() -> dict[str, str]:
+    """The triggers the program makes (those of core/store/audit.py), as normalised SQL."""
+    if not _TRAIL_TRIGGERS:
+        memory = sqlite3.connect(":memory:")
+        memory.executescript(audit.CREATE_SQL)
+        _TRAIL_TRIGGERS.update(triggers_of(memory))
+        memory.close()
+    return _TRAIL_TRIGGERS
+
+
+# ------------------------------------------------------------------ naming records as a bureau does
+
+def _word(code: str, **params: Any) -> Msg:
+    return Msg.of(code, **params)
+
+
+@dataclass
+class Namer:
+    """Turns (table, record, field) into the words of the messages: 单位“某某”, 参保人数."""
+    unit_names: dict[int, str]
+    evidence_label: Callable[[str, str], str]  # (clause id, item id) -> label
+    kind_label: Callable[[str], str]
+    trips: dict[Any, Msg] = field(default_factory=dict)  # trip id -> the trip's words
+
+    def unit(self, unit_id: Any) -> str:
+        return self.unit_names.get(unit_id, "") or "？"
+
+    def record(self, table: str, row: Mapping[str, Any]) -> Msg:
+        get = row.get
+        unit = self.unit(get("unit_id"))
+        if table == "units":
+            return _word("audit.record.units", name=get("name") or self.unit(get("id")))
+        if table == "bases":
+            return _word("audit.record.bases", unit=unit, name=get("name", ""))
+        if table == "trips":
+            return _word("audit.record.trips", unit=unit, date=get("date", ""), place=get("place", ""))
+        if table == "trip_evaluations":
+            trip = self.trips.get(get("trip_id")) or _word("audit.table.trips")
+            return _word("audit.record.trip_evaluations", trip=trip, n=(get("position") or 0) + 1)
+        if table == "deliveries":
+            return _word("audit.record.deliveries", unit=unit, date=get("date", ""), enterprise=get("enterprise", ""))
+        if table == "evidence_ticks":
+            return _word("audit.record.evidence_ticks", unit=unit, clause=get("clause_id", ""),
+                         item=self.evidence_label(get("clause_id", ""), get("item", "")))
+        if table in ("credit_grades", "cancelled_licences", "unit_kinds", "licences"):
+            return _word(f"audit.record.{table}", unit=unit, kind=self.kind_label(get("kind", "")))
+        if table == "grade_quotas":
+            return _word("audit.record.grade_quotas", grade=get("grade", ""))
+        if table == "grade_promotions":
+            return _word("audit.record.grade_promotions", unit=unit, grade=get("grade", ""))
+        if table == "attachments":
+            return _word("audit.record.attachments", name=get("name", ""))
+        if table == "signatures":
+            return _word("audit.record.signatures", name=get("name", ""))
+        if table == "certificates":
+            return _word("audit.record.certificates", fingerprint=str(get("fingerprint", ""))[:16])
+        if table == "sheet_versions":
+            return _word("audit.record.sheet_versions", unit=unit, version=get("version", ""))
+        if table == "clause_notes":
+            return _word("audit.record.clause_notes", unit=unit, clause=get("clause_id", ""))
+        if table == "imports":
+            return _word("audit.record.imports", file=get("file_name", ""))
+        if table == "conflict_assignments":
+            from core.common.identifiers import mask_id_number
+            return _word("audit.record.conflict_assignments", id=mask_id_number(str(get("id_number", ""))))
+        if table == "assessors":
+            return _word("audit.record.assessors", name=get("name", ""))
+        if table in ("management", "negatives", "unit_locks"):
+            return _word(f"audit.record.{table}", unit=unit)
+        return _word(f"audit.record.{table}")
+
+    @staticmethod
+    def field(table: str, name: str) -> Msg:
+        return _word(f"audit.field.{table}.{name}")
+
+
+# Yes/no columns (CHECK … IN (0, 1)): shown as 是 / 否.
+FLAGS = frozenset({("units", "new_member"), ("units", "facts_final"), ("evidence_ticks", "seen"),
+                   ("negatives", "major_incident")})
+
+
+def namer_for(rules: Any) -> Namer:
+    """A Namer with the rule set's words for evidence items and unit kinds."""
+    labels = {(c.id, e.id): e.label for c in rules.clauses for e in (*c.evidence, *c.record_evidence)}
+    return Namer({}, lambda clause, item: labels.get((clause, item), item), lambda kind: rules.unit_kinds.get(kind, kind))
+
+
+def shown(value: Any, table: str = "", name: str = "") -> Any:
+    """A stored value as a message shows it."""
+    if value is None:
+        return _word("audit.value.empty")
+    if (table, name) in FLAGS and value in (0, 1):
+        return _word("audit.value.yes" if value else "audit.value.no")
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+# ------------------------------------------------------------------ replay
+
+@dataclass
+class Replay:
+    """The audited tables as the trail says they are: table -> record id -> {field: value}. Only the
+    fields the trail gave are known (a record the trail created in part, such as the year's meta,
+    keeps the others unknown); `contents` holds each import's recorded content hash."""
+    reference: Reference
+    tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    contents: dict[str, str | None] = field(default_factory=dict)
+    legacy: dict[str, str] = field(default_factory=dict)  # people table -> hash of its rows without an import
+
+    def __post_init__(self) -> None:
+        self.tables = {t: {} for t in self.reference.columns if t not in NOT_REPLAYED}
+
+    def apply(self, action: str, table: str, record_id: str, name: str | None, new_value: str | None,
+              at: str, assessor_id: int | None) -> None:
+        records = self.tables.get(table)
+        try:
+            new = None if new_value is None else json.loads(new_value)
+        except ValueError:  # a row written outside the program; the chain names it
+            new = None
+        if action == "attest":  # what a migration recorded as it found it (core/store/dataset.py, schema 6)
+            if table == "imports":
+                self.contents[record_id] = new
+            elif record_id == LEGACY:
+                self.legacy[table] = new
+            elif records is not None and isinstance(new, dict):
+                self._insert(table, record_id, new)
+            return
+        if records is None:
+            return
+        if action == "create":
+            records.setdefault(record_id, {}).update(new if isinstance(new, dict) else {})
+        elif action in ("insert", "import"):
+            self._insert(table, record_id, new if isinstance(new, dict) else {})
+        elif action == "update":
+            record = records.setdefault(record_id, {})
+            record[name] = new
+            if table in STAMPS:
+                by, when = STAMPS[table]
+                record[by], record[when] = assessor_id, at
+        elif action == "delete":
+            self.delete(table, record_id)
+        elif action == "migrate":
+            record = records.setdefault(record_id, {})
+            record[name] = new
+            record.pop("program_version", None)  # set by each migration without a row of its own
+
+    def _insert(self, table: str, record_id: str, values: Mapping[str, Any]) -> None:
+        defaults = self.reference.defaults[table]
+        record = dict(defaults)
+        record.update((k, v) for k, v in values.items() if k in defaults)
+        if "id" in defaults and "id" not in values and record_id.isdigit():
+            record["id"] = int(record_id)
+        if table == "imports":  # the sources it replaced went first (the new one may take a freed id)
+            for replaced in values.get("replaced") or ():
+                if isinstance(replaced, dict):
+                    self.delete("imports", str(replaced.get("id")))
+            self.contents[record_id] = values.get("content_sha256")
+        self.tables[table][record_id] = record
+
+    def delete(self, table: str, record_id: str) -> None:
+        record = self.tables[table].pop(record_id, None)
+        if table == "imports":
+            self.contents.pop(record_id, None)
+        if record is None:
+            return
+        for child, column, parent_column, on_delete in self.reference.children.get(table, ()):
+            if child in NOT_REPLAYED or on_delete not in ("CASCADE", "SET NULL"):
+                continue
+            key = record.get(parent_column)
+            for child_id, child_record in list(self.tables[child].items()):
+                if child_record.get(column) == key:
+                    if on_delete == "CASCADE":
+                        self.delete(child, child_id)
+                    else:
+                        child_record[column] = None
+
+
+def record_id(table: str, row: Mapping[str, Any]) -> str:
+    keys = audit.KEYS.get(table)
+    return str(row["id"]) if keys is None else "/".join(str(row[k]) for k in keys)
+
+
+def _same(expected: Any, live: Any) -> bool:
+    if expected == live:
+        return True
+    return expected is not None and live is not None and str(expected) == str(live)
+
+
+# ------------------------------------------------------------------ the checks
+
+@dataclass
+class Report:
+    """The outcome of a check: the trail's size and head, the first row that breaks the chain (None
+    when the chain holds), and every problem found (Problem values, source = the file's name)."""
+    count: int
+    head: str
+    broken: int | None
+    problems: list[Problem]
+    anchors: list["AnchorResult"] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and not self.problems
+
+
+def _problem(source: str, table: str, record: str, name: str, msg: Msg) -> Problem:
+    return Problem(source, f"{table}/{record}" if record else table, name, msg)
+
+
+def check_triggers(conn: sqlite3.Connection, source: str) -> list[Problem]:
+    """The append-only triggers as the program made them, and no other trigger."""
+    expected, found = trail_triggers(), triggers_of(conn)
+    problems = [_problem(source, "audit", "", name, _word("audit.trigger_missing", guard=_word(f"audit.guard.{name}")))
+                for name, sql in expected.items() if found.get(name) != sql]
+    problems += [_problem(source, "audit", "", name, _word("audit.trigger_added", name=name))
+                 for name in found if name not in expected]
+    return problems
+
+
+def check_columns(conn: sqlite3.Connection, reference: Reference, namer_table: Callable[[str], Msg],
+                  source: str) -> list[Problem]:
+    problems = []
+    for table, columns in reference.columns.items():
+        found = tuple(tuple(r[1:]) for r in conn.execute(f"PRAGMA table_info({table})"))
+        if found != columns:
+            problems.append(_problem(source, table, "", "", _word("audit.schema_changed", table=namer_table(table))))
+    return problems
+
+
+def check_chain_tail(conn: sqlite3.Connection, source: str) -> tuple[int, str, list[Problem]]:
+    """The trail's row count and head; the last row must link to the one before and the rows number
+    1 … count without a gap (a row cut from the middle or the end is then caught by the anchors)."""
+    last = conn.execute(f"SELECT {', '.join(audit.COLUMNS)}, hash FROM audit ORDER BY seq DESC LIMIT 2").fetchall()
+    if not last:
+        return 0, audit.GENESIS, []
+    count = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    row = dict(zip(audit.COLUMNS, last[0]))
+    previous = last[1][-1] if len(last) > 1 else audit.GENESIS
+    problems = []
+    if row["seq"] != count or audit.chain_hash(previous, row) != last[0][-1]:
+        problems.append(_problem(source, "audit", str(row["seq"]), "", _word("audit.tail_broken", seq=row["seq"])))
+    return count, last[0][-1], problems
+
+
+def full_check(conn: sqlite3.Connection, reference: Reference, namer: Namer, source: str,
+               progress: Callable[[int, int], bool] | None = None,
+               as_imported: PeopleAsImported | None = None) -> Report:
+    """Every check: the chain row by row, the schema, the replay of every audited table against the
+    live one, every import's people and every blob against the hashes the trail recorded. `progress`
+    (done, total) may return False to stop early (the report then holds what was found so far)."""
+    problems = check_triggers(conn, source)
+    problems += check_columns(conn, reference, lambda t: _word(f"audit.table.{t}"), source)
+    replay = Replay(reference)
+    previous, expected, broken, count = audit.GENESIS, 1, None, 0
+    total = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    chain_hash, columns = audit.chain_hash, audit.COLUMNS
+    apply = replay.apply
+    for values in conn.execute(f"SELECT {', '.join(columns)}, hash FROM audit ORDER BY seq"):
+        row = dict(zip(columns, values))
+        stored = values[-1]
+        if broken is None and (row["seq"] != expected or chain_hash(previous, row) != stored):
+            broken = row["seq"]
+        previous = stored
+        expected += 1
+        count += 1
+        apply(row["action"], row["table_name"], row["record_id"], row["field"], row["new_value"], row["at"],
+              row["assessor_id"])
+        if progress is not None and count % 5000 == 0 and progress(count, total) is False:
+            return Report(count, previous, broken, problems)
+    namer.unit_names.update({r["id"]: r.get("name") for r in replay.tables.get("units", {}).values()
+                             if isinstance(r.get("id"), int)})
+    problems += compare(conn, replay, namer, source)
+    problems += check_people(conn, replay, source, as_imported)
+    return Report(count, previous, broken, problems)
+
+
+def compare(conn: sqlite3.Connection, replay: Replay, namer: Namer, source: str) -> list[Problem]:
+    """The replayed tables against the live ones: records added, removed, fields changed; blobs and
+    the stored rule set against their hashes."""
+    problems: list[Problem] = []
+    live_units = {uid: name for uid, name in conn.execute("SELECT id, name FROM units")}
+    for uid, name in live_units.items():
+        namer.unit_names.setdefault(uid, name)
+    names = ("id", "unit_id", "date", "place")
+    for trip in [*replay.tables.get("trips", {}).values(),
+                 *(dict(zip(names, r)) for r in conn.execute("SELECT id, unit_id, date, place FROM trips"))]:
+        namer.trips.setdefault(trip.get("id"), namer.record("trips", trip))
+    for table, expected in replay.tables.items():
+        blob = BLOBS.get(table)
+        names = [c[0] for c in replay.reference.columns[table] if c[0] != blob]
+        live: dict[str, dict[str, Any]] = {}
+        for values in conn.execute(f"SELECT {', '.join(names)} FROM {table}"):
+            row = dict(zip(names, values))
+            live[record_id(table, row)] = row
+        for rid, row in live.items():
+            want = expected.get(rid)
+            if want is None:
+                problems.append(_problem(source, table, rid, "", _word("audit.added", record=namer.record(table, row))))
+                continue
+            for name, value in want.items():
+                if name in row and name != blob and not _same(value, row[name]):
+                    problems.append(_problem(source, table, rid, name, _word(
+                        "audit.changed", record=namer.record(table, {**row, **want}),
+                        field=namer.field(table, name), live=shown(row[name], table, name),
+                        expected=shown(value, table, name))))
+        for rid, want in expected.items():
+            if rid not in live:
+                problems.append(_problem(source, table, rid, "", _word("audit.removed", record=namer.record(table, want))))
+        if blob:
+            for rid_value, digest, data in conn.execute(f"SELECT id, sha256, {blob} FROM {table}"):
+                if hashlib.sha256(data or b"").hexdigest() != digest:
+                    row = live.get(str(rid_value), {})
+                    problems.append(_problem(source, table, str(rid_value), blob, _word(
+                        "audit.blob_changed", record=namer.record(table, row))))
+    for rule_set_id, digest, text in conn.execute("SELECT id, sha256, text FROM rule_sets"):
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            problems.append(_problem(source, "rule_sets", rule_set_id, "text", _word("audit.rule_set_text")))
+    return problems
+
+
+PeopleAsImported = Callable[[int, str, str], "list[dict[str, Any]] | None"]
+
+
+def _person(row: Mapping[str, Any]) -> Msg:
+    from core.common.identifiers import mask_id_number
+    name = row.get("name") or row.get("unit_name") or ""
+    if row.get("id_number"):
+        name = f"{name}，{mask_id_number(str(row['id_number']))}"
+    return _word("audit.person", sheet=row.get("sheet", ""), row=row.get("sheet_row") or "", name=name)
+
+
+def people_differences(conn: sqlite3.Connection, table: str, import_id: int, file_name: str,
+                       imported: list[dict[str, Any]], source: str) -> list[Problem]:
+    """The people of one import against its rows as imported (from a backup whose copy still has
+    the recorded content hash): each person changed, added or removed, named."""
+    columns = _content_columns(conn, table)
+    cursor = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
+    live = {row[0]: dict(zip(columns, row)) for row in cursor}
+    then = {row["id"]: row for row in imported}
+    problems = []
+    for rid, row in live.items():
+        before = then.get(rid)
+        if before is None:
+            problems.append(_problem(source, table, str(rid), "", _word("audit.person_added", file=file_name,
+                                                                        person=_person(row))))
+            continue
+        for name in columns:
+            if not _same(before.get(name), row[name]) and (before.get(name) is not None or row[name] is not None):
+                shown_live, shown_then = row[name], before.get(name)
+                if name == "id_number":
+                    from core.common.identifiers import mask_id_number
+                    shown_live, shown_then = mask_id_number(str(shown_live)), mask_id_number(str(shown_then))
+                problems.append(_problem(source, table, str(rid), name, _word(
+                    "audit.person_changed", file=file_name, person=_person(before), field=_word(f"audit.field.{table}.{name}"),
+                    live=shown(shown_live), expected=shown(shown_then))))
+    for rid, row in then.items():
+        if rid not in live:
+            problems.append(_problem(source, table, str(rid), "", _word("audit.person_removed", file=file_name,
+                                                                        person=_person(row))))
+    return problems
+
+
+def people_from_backups(dataset: Path) -> PeopleAsImported:
+    """An import's rows as imported, from the newest backup of the dataset whose copy of them still
+    has the content hash the trail recorded (to name each person changed outside the program)."""
+    from core.store.backup import list_backups
+
+    def as_imported(import_id: int, table: str, recorded: str) -> list[dict[str, Any]] | None:
+        for info in list_backups(dataset):
+            try:
+                conn = sqlite3.connect(_read_only(info.path), uri=True, isolation_level=None)
+            except sqlite3.Error:
+                continue
+            try:
+                if content_sha256(conn, table, "import_id = ?", (import_id,)) == recorded:
+                    cursor = conn.execute(f"SELECT * FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
+                    names = [d[0] for d in cursor.description]
+                    return [dict(zip(names, row)) for row in cursor]
+            except sqlite3.Error:
+                continue
+            finally:
+                conn.close()
+        return None
+    return as_imported
+
+
+def _read_only(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(Path(path).absolute())) + "?mode=ro"
+
+
+def check_people(conn: sqlite3.Connection, replay: Replay, source: str,
+                 as_imported: PeopleAsImported | None = None) -> list[Problem]:
+    """Each import's rows against the content hash its audit row recorded; rows of no import.
+    `as_imported(import id, table, hash)` may give an import's rows as imported (from a backup), to
+    name each person changed."""
+    problems = []
+    for import_id, kind, file_name, rows in conn.execute("SELECT id, kind, file_name, rows FROM imports ORDER BY id"):
+        table = KIND_TABLE.get(kind)
+        if table is None:
+            continue  # an unknown kind is already told as a changed field of the import
+        recorded = replay.contents.get(str(import_id))
+        if recorded is None:
+            if str(import_id) in replay.tables["imports"]:
+                problems.append(_problem(source, "imports", str(import_id), "",
+                                         _word("audit.people_unproved", file=file_name)))
+            continue
+        if content_sha256(conn, table, "import_id = ?", (import_id,)) != recorded:
+            imported = as_imported(import_id, table, recorded) if as_imported is not None else None
+            named = people_differences(conn, table, import_id, file_name, imported, source) if imported else []
+            if named:
+                problems += named
+                continue
+            count = conn.execute(f"SELECT count(*) FROM {table} WHERE import_id = ?", (import_id,)).fetchone()[0]
+            problems.append(_problem(source, table, str(import_id), "", _word(
+                "audit.people_changed", file=file_name, rows=rows, found=count)))
+    for table in PEOPLE_TABLES:
+        stray = conn.execute(f"SELECT count(*) FROM {table} WHERE import_id IS NOT NULL AND import_id NOT IN "
+                             f"(SELECT id FROM imports)").fetchone()[0]
+        if stray:
+            problems.append(_problem(source, table, "", "", _word("audit.people_stray", table=_word(f"audit.table.{table}"),
+                                                                  count=stray)))
+        legacy = conn.execute(f"SELECT count(*) FROM {table} WHERE import_id IS NULL").fetchone()[0]
+        if legacy and content_sha256(conn, table, "import_id IS NULL") != replay.legacy.get(table):
+            problems.append(_problem(source, table, "", "", _word("audit.people_stray", table=_word(f"audit.table.{table}"),
+                                                                  count=legacy)))
+    return problems
+
+
+# ------------------------------------------------------------------ anchors
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head kept outside the file: row `seq` had hash `hash` when `source` (a backup, a
+    signed sheet) was made. `source` is a message naming it."""
+    seq: int
+    hash: str
+    source: Msg
+    trail: Any = None  # a backup's path: its whole trail can be compared row by row
+    facts: Mapping[str, str] | None = None  # facts_digest of the file when its trail ended at this row
+
+
+@dataclass(frozen=True)
+class AnchorResult:
+    anchor: Anchor
+    problem: Problem | None  # None: the trail still holds the anchored row
+    later: int = 0  # rows added since the anchor
+    first_difference: int | None = None  # against a backup's trail: the first row that differs
+
+
+def check_anchor(conn: sqlite3.Connection, anchor: Anchor, source: str) -> AnchorResult:
+    """Does the live trail still contain the anchored row with the anchored hash?"""
+    if anchor.seq == 0:
+        return AnchorResult(anchor, None, conn.execute("SELECT count(*) FROM audit").fetchone()[0])
+    found = conn.execute("SELECT hash FROM audit WHERE seq = ?", (anchor.seq,)).fetchone()
+    count = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    if found is None:
+        return AnchorResult(anchor, _problem(source, "audit", str(anchor.seq), "", _word(
+            "audit.anchor_cut", source=anchor.source, seq=anchor.seq, count=count)))
+    if found[0] != anchor.hash:
+        return AnchorResult(anchor, _problem(source, "audit", str(anchor.seq), "", _word(
+            "audit.anchor_rewritten", source=anchor.source, seq=anchor.seq)))
+    return AnchorResult(anchor, None, count - anchor.seq)
+
+
+def first_difference(conn: sqlite3.Connection, other: sqlite3.Connection, upto: int) -> int | None:
+    """The first seq (≤ upto) whose hash differs between two trails, or None when rows 1 … upto agree."""
+    mine = conn.execute("SELECT seq, hash FROM audit WHERE seq <= ? ORDER BY seq", (upto,)).fetchall()
+    theirs = other.execute("SELECT seq, hash FROM audit WHERE seq <= ? ORDER BY seq", (upto,)).fetchall()
+    for n, (a, b) in enumerate(zip(mine, theirs), start=1):
+        if a != b or a[0] != n:
+            return n
+    return None if len(mine) == len(theirs) else min(len(mine), len(theirs)) + 1
+
+
+def first_difference_with(conn: sqlite3.Connection, other: Path, upto: int) -> int | None:
+    """first_difference against the trail of another file (a backup); None when it cannot be read."""
+    try:
+        theirs = sqlite3.connect(_read_only(other), uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        return first_difference(conn, theirs, upto)
+    except sqlite3.Error:
+        return None
+    finally:
+        theirs.close()
+
+
+def quick_check(conn: sqlite3.Connection, source: str, anchor: Anchor | None) -> list[Problem]:
+    """What opening runs: the triggers, the last row's link and the count, the newest anchor."""
+    problems = check_triggers(conn, source)
+    _, _, tail = check_chain_tail(conn, source)
+    problems += tail
+    if anchor is not None:
+        result = check_anchor(conn, anchor, source)
+        if result.problem is not None:
+            problems.append(result.problem)
+        elif result.later == 0 and anchor.facts:  # nothing edited since the anchor: every table as it was
+            found = facts_digest(conn)
+            problems += [_problem(source, table, "", "", _word("audit.table_changed", table=_word(f"audit.table.{table}"),
+                                                               source=anchor.source))
+                         for table, digest in anchor.facts.items() if found.get(table, digest) != digest]
+    return problems

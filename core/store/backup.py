@@ -1,0 +1,357 @@
+"""Backups of a dataset: consistent copies through SQLite's backup API, rotated, listed, restored.
+
+Backups live beside the dataset in `<stem>.backups/`, one file per copy named
+`<stem>-YYYYmmdd-HHMMSS.sqlite` (a `-2`, `-3` … suffix when two are taken in the same second).
+A copy is written to a `.part` file, made self-contained (rollback journal, no WAL), synced and
+only then renamed, so a crash never leaves a half backup that looks whole. Rotation keeps the
+newest N plain backups. Restoring first keeps a copy of the file it replaces
+(`…-before-restore.sqlite`, or `…-damaged.sqlite` when it cannot be read), which rotation never
+removes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_KEEP = 10
+DEFAULT_INTERVAL_SECONDS = 10 * 60
+SUFFIX = ".backups"
+LABEL_BEFORE_RESTORE = "before-restore"
+LABEL_DAMAGED = "damaged"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: dt.datetime  # local time, from the name
+    label: str  # "" for a regular backup, else before-restore / damaged
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def backup_dir(dataset: str | Path) -> Path:
+    dataset = Path(dataset)
+    return dataset.with_name(dataset.stem + SUFFIX)
+
+
+def _pattern(stem: str) -> re.Pattern:
+    return re.compile(rf"^{re.escape(stem)}-(\d{{8}}-\d{{6}})(?:-(\d+))?(?:-({LABEL_BEFORE_RESTORE}|{LABEL_DAMAGED}))?\.sqlite$")
+
+
+def _stamp_time(stamp: str) -> dt.datetime:
+    """YYYYmmdd-HHMMSS (digits, as the name pattern ensures). Not strptime: its first call costs
+    more than opening a year (it loads the locale machinery)."""
+    return dt.datetime(int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]), int(stamp[9:11]), int(stamp[11:13]),
+                       int(stamp[13:15]))
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file (or a directory entry list) to disk; directories cannot be opened on Windows."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _free_name(folder: Path, stem: str, when: dt.datetime, label: str = "") -> Path:
+    """A new name that sorts after every backup of the same second (so rotation keeps it)."""
+    stamp = when.strftime("%Y%m%d-%H%M%S")
+    tail = f"-{label}" if label else ""
+    pattern = _pattern(stem)
+    taken = [int(m.group(2) or 1) for p in folder.iterdir() if (m := pattern.match(p.name)) and m.group(1) == stamp]
+    n = max(taken, default=0) + 1
+    return folder / (f"{stem}-{stamp}{tail}.sqlite" if n == 1 else f"{stem}-{stamp}-{n}{tail}.sqlite")
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """A consistent, self-contained copy of an open database, written whole or not at all."""
+    part = target.with_name(target.name + ".part")
+    part.unlink(missing_ok=True)
+    try:
+        dest = sqlite3.connect(part, isolation_level=None)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+        fsync_path(part)
+        os.replace(part, target)
+        fsync_path(target.parent)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEFAULT_KEEP,
+                label: str = "", now: dt.datetime | None = None) -> Path:
+    """Copy the open dataset into its backup folder, note its audit head among the anchors, and
+    rotate; returns the new backup's path."""
+    dataset = Path(dataset)
+    folder = backup_dir(dataset)
+    folder.mkdir(exist_ok=True)
+    now = now or dt.datetime.now()
+    target = _free_name(folder, dataset.stem, now, label)
+    copy_database(source, target)
+    try:
+        record_anchor(dataset, target, now)
+    except OSError:
+        pass  # the copy is whole; only its note among the anchors is missing (the next backup writes one)
+    if not label:
+        rotate(dataset, keep)
+    return target
+
+
+def list_backups(dataset: str | Path) -> list[BackupInfo]:
+    """Every backup of this dataset, newest first."""
+    dataset = Path(dataset)
+    folder = backup_dir(dataset)
+    if not folder.is_dir():
+        return []
+    pattern = _pattern(dataset.stem)
+    found = []
+    for path in folder.iterdir():
+        match = pattern.match(path.name)
+        if match and path.is_file():
+            taken = _stamp_time(match.group(1))
+            found.append((taken, int(match.group(2) or 1), BackupInfo(path, taken, match.group(3) or "",
+                                                                   path.stat().st_size)))
+    found.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [info for _, _, info in found]
+
+
+def rotate(dataset: str | Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` regular backups; returns what was removed."""
+    folder = backup_dir(dataset)
+    for stale in folder.glob(f"{Path(dataset).stem}-*.sqlite.part*"):  # left by a killed process (with SQLite's log)
+        stale.unlink(missing_ok=True)
+    restoring_name(Path(dataset)).unlink(missing_ok=True)  # a killed restore's copy (the dataset is open: none runs)
+    regular = [b for b in list_backups(dataset) if not b.label]
+    removed = []
+    for info in regular[max(keep, 1):]:
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+    return removed
+
+
+def newest_good(dataset: str | Path) -> BackupInfo | None:
+    """The newest backup that opens as a dataset and passes the integrity check."""
+    from core.store.dataset import DatasetError, inspect
+    for info in list_backups(dataset):
+        try:
+            inspect(info.path)
+        except DatasetError:
+            continue
+        return info
+    return None
+
+
+def newest_trusted(dataset: str | Path) -> BackupInfo | None:
+    """The newest regular backup that passes the checks of opening, its own audit trail included
+    (the append-only triggers, the last row's link): what to offer when the year was changed
+    outside the program."""
+    from core.store.audit_check import quick_check
+    from core.store.dataset import DatasetError, inspect, ro_uri
+    for info in list_backups(dataset):
+        if info.label:
+            continue
+        try:
+            inspect(info.path)
+            conn = sqlite3.connect(ro_uri(info.path), uri=True, isolation_level=None)
+        except (DatasetError, sqlite3.Error):
+            continue
+        try:
+            if not quick_check(conn, info.name, None):
+                return info
+        except sqlite3.Error:
+            continue
+        finally:
+            conn.close()
+    return None
+
+
+def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = None) -> Path | None:
+    """Replace the dataset by a backup. The backup is checked first; the dataset must not be open
+    anywhere. The replaced file is kept in the backup folder; returns where (None if there was none).
+    Raises DatasetError (nothing changed) when the backup is not good or the dataset is in use."""
+    from core.store.dataset import DatasetError, inspect, is_locked, locked_error
+    dataset, backup = Path(dataset), Path(backup)
+    inspect(backup)  # raises with the backup's own problem
+    now = now or dt.datetime.now()
+    kept = None
+    wal = Path(f"{dataset}-wal")
+    shm = Path(f"{dataset}-shm")
+    if dataset.exists():
+        if is_locked(dataset):
+            raise locked_error(dataset)
+        folder = backup_dir(dataset)
+        folder.mkdir(exist_ok=True)
+        try:
+            inspect(dataset)
+            readable = True
+        except DatasetError:
+            readable = False
+        if readable:
+            kept = _free_name(folder, dataset.stem, now, LABEL_BEFORE_RESTORE)
+            source = sqlite3.connect(f"file:{dataset}?mode=ro", uri=True, isolation_level=None)
+            try:
+                copy_database(source, kept)
+            finally:
+                source.close()
+        else:
+            kept = _free_name(folder, dataset.stem, now, LABEL_DAMAGED)
+            shutil.copyfile(dataset, kept)
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{kept}-wal"))
+            fsync_path(kept)
+        if readable:
+            _fold_write_ahead_log(dataset)
+    part = restoring_name(dataset)
+    part.unlink(missing_ok=True)  # left by a killed restore
+    shutil.copyfile(backup, part)
+    fsync_path(part)
+    # The old write-ahead log must go before the new file arrives: applied to another file it would
+    # corrupt it. It was folded into the file above, so a kill from here on leaves the old state whole.
+    wal.unlink(missing_ok=True)
+    shm.unlink(missing_ok=True)
+    try:  # before the file arrives: a kill in between leaves the old file, whose trail holds this head too
+        record_anchor(dataset, part, now, restored=backup.name)
+    except OSError:
+        pass  # the next backup notes the head again
+    os.replace(part, dataset)
+    fsync_path(dataset.parent)
+    return kept
+
+
+def restoring_name(dataset: Path) -> Path:
+    """Where a restore writes the backup's copy before it replaces the dataset (hidden, beside it)."""
+    return dataset.with_name(f".{dataset.name}.restoring")
+
+
+def _fold_write_ahead_log(dataset: Path) -> None:
+    """Move every committed transaction of the -wal file into the database file itself and empty
+    the log, so that removing the log loses nothing (a restore killed after removing it once left
+    the file without its last committed edits)."""
+    from core.store.dataset import locked_error
+    conn = sqlite3.connect(dataset, isolation_level=None)
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+    if busy:
+        raise locked_error(dataset)
+    fsync_path(dataset)
+
+
+# ------------------------------------------------------------------ anchors of the audit trail
+# Every backup notes the head of the audit trail it holds (row count and hash) in one line of the
+# anchors file beside the backups, which rotation never removes; a restore notes the head of what
+# it brought back. The newest line is what the trail of the year file must still contain
+# (core/store/audit_check.py): a trail cut or rewritten with the year file alone is found against it.
+
+ANCHORS_SUFFIX = "-anchors.txt"
+
+
+@dataclass(frozen=True)
+class AnchorLine:
+    taken_at: str  # local time, YYYY-mm-dd HH:MM:SS
+    seq: int
+    hash: str
+    name: str  # the backup (or, after a restore, the backup restored)
+    facts: dict[str, str] | None = None  # core.store.audit_check.facts_digest of the copy, table by table
+
+
+def anchors_path(dataset: str | Path) -> Path:
+    dataset = Path(dataset)
+    return backup_dir(dataset) / f"{dataset.name}{ANCHORS_SUFFIX}"  # 2022.wjkh and 2022.sqlite apart
+
+
+def trail_head(path: Path, with_facts: bool = False) -> tuple[int, str, dict[str, str] | None] | None:
+    """(row count, hash of the last row, and when asked the digest of its tables) of a year file's
+    audit trail, read-only; None if unreadable."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        facts = None
+        if with_facts:
+            from core.store.audit_check import facts_digest
+            facts = facts_digest(conn)
+        return (0, "0" * 64, facts) if row is None else (int(row[0]), str(row[1]), facts)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def record_anchor(dataset: Path, copy: Path, now: dt.datetime, restored: str = "") -> None:
+    """Append the audit head of `copy` (a backup just written, or the copy a restore puts in place)
+    and the digest of its tables."""
+    found = trail_head(copy, with_facts=True)
+    if found is None:
+        return
+    path = anchors_path(dataset)
+    facts = json.dumps(found[2], sort_keys=True, separators=(",", ":"))
+    line = f"{now.strftime('%Y-%m-%d %H:%M:%S')}\t{found[0]}\t{found[1]}\t{restored or copy.name}\t{facts}\n"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+ANCHORS_TAIL = 64 * 1024  # the newest anchor is read from the file's end: it grows by a line per backup
+
+
+def anchor_lines(dataset: str | Path, tail: int | None = None) -> list[AnchorLine]:
+    """Every well-formed line of the anchors file (or of its last `tail` bytes), oldest first; a line
+    torn by a crash is skipped."""
+    try:
+        with open(anchors_path(dataset), "rb") as f:
+            if tail is not None:
+                f.seek(max(0, f.seek(0, os.SEEK_END) - tail))
+            data = f.read()
+    except OSError:
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if tail is not None and len(data) >= tail:
+        lines = lines[1:]  # the first line may be cut in the middle
+    found = []
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) in (4, 5) and parts[1].isdigit() and re.fullmatch(r"[0-9a-f]{64}", parts[2]):
+            try:
+                facts = json.loads(parts[4]) if len(parts) == 5 else None
+            except ValueError:
+                continue  # torn by a crash
+            found.append(AnchorLine(parts[0], int(parts[1]), parts[2], parts[3],
+                                    facts if isinstance(facts, dict) else None))
+    return found
+
+
+def newest_anchor(dataset: str | Path) -> AnchorLine | None:
+    """The newest anchor: the anchors file's last line, else the newest backup's own head."""
+    lines = anchor_lines(dataset, tail=ANCHORS_TAIL)
+    if lines:
+        return lines[-1]
+    for info in list_backups(dataset):
+        found = trail_head(info.path)
+        if found is not None:
+            return AnchorLine(info.taken_at.strftime("%Y-%m-%d %H:%M:%S"), found[0], found[1], info.name)
+    return None
