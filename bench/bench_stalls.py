@@ -49,8 +49,8 @@ def main() -> int:
     from tests.xlsx_builders import cached_roster
     from ui.app import create_app
     from ui.main_window import MainWindow, ensure_demo
-    from ui.pdf_actions import ALL_SHEETS
     from ui.pdf_dialogs import ExportDialog
+    from ui.pdf_kinds import ALL_SHEETS
 
     home = Path(tempfile.mkdtemp(prefix="leye-stalls-"))
     QStandardPaths.setTestModeEnabled(True)

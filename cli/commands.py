@@ -18,8 +18,9 @@ from core.scoring.engine import score_year
 from core.scoring.facts import load_year, year_to_json
 from core.scoring.report import ranking_table, year_result_json
 from core.scoring.rules import RuleSet, rule_set_for
-from core.store import backup
-from core.store.dataset import SQLITE_MAGIC, YEAR_FILE_SUFFIXES, Dataset, DatasetError, create_file, inspect
+from core.store import backup, files, recovery
+from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file
+from core.store.files import SQLITE_MAGIC, DatasetError, inspect
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -240,7 +241,7 @@ def command_restore(args: argparse.Namespace) -> int:
             print(say("dataset.backup_not_found", name=args.backup), file=sys.stderr)
             return EXIT_BAD_INPUT
     else:
-        chosen = backup.newest_good(path)
+        chosen = files.newest_good(path)
         if chosen is None:
             print(say("dataset.no_good_backup", file=path.name), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -255,7 +256,7 @@ def command_restore(args: argparse.Namespace) -> int:
             print(say("dataset.restore_cancelled"))
             return 1
     try:
-        kept = backup.restore(path, chosen.path)
+        kept = recovery.restore(path, chosen.path)
     except DatasetError as exc:
         return fail(exc)
     print(say("dataset.restored", backup=chosen.name, file=path.name))

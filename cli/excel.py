@@ -30,7 +30,8 @@ from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
 from core.people.matching import MatchResult, PersonVerdict
 from core.scoring.rules import load_rule_set
-from core.store.dataset import Dataset, DatasetError
+from core.store.dataset import Dataset
+from core.store.files import DatasetError
 
 EXIT_BAD_INPUT = 2
 EXIT_ROWS_LEFT_OUT = 3  # import-xlsx --skip-bad-rows: the rows without problems imported, the others left out

@@ -33,7 +33,8 @@ from core.pdf.signing import (
     verify_pdf,
 )
 from core.pdf.trust import add_trusted, certificates_in, remove_trusted, trust_own_key, trusted, trusted_certificates
-from core.store.dataset import Dataset, DatasetError
+from core.store.dataset import Dataset
+from core.store.files import DatasetError
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_VERIFIED = 1

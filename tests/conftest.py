@@ -1,9 +1,47 @@
 """Every test process and the programs it starts keep the user's profile (keys, trusted
-certificates, caches) in a folder of their own, never the developer's."""
+certificates, caches) in a folder of their own, never the developer's. And the fixtures many test
+files share: `window` (the desktop) and `ds` (a dataset for the import tests)."""
 
 import os
 import tempfile
 
+import pytest
+
 _profile = tempfile.mkdtemp(prefix="leye-test-profile-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_profile, "config")
 os.environ["XDG_CACHE_HOME"] = os.path.join(_profile, "cache")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """The main window on the start page, shown at 1366×768, its settings in the test's folder."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from ui.app import create_app
+    from ui.main_window import MainWindow
+    create_app()
+    w = MainWindow()
+    w.quiet_problems = True  # problems go to the status bar and w.last_problems, not a modal box
+    # who is working: the first of the file's assessors (tests/test_desktop_assessor.py asks for real)
+    w.ask_assessor = lambda names, suggestion: (suggestion or (names[0] if names else "测试考核人员"), "")
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def ds(tmp_path):
+    """A dataset holding year_with_bases() (tests/import_support.py), open for editing."""
+    from core.store.dataset import Dataset
+    from tests.builders import RULES
+    from tests.import_support import year_with_bases
+
+    with Dataset.create(tmp_path / "2022.sqlite", RULES, "张三", backups=False) as opened:
+        assert opened.import_year(1, year_with_bases()).ok
+        yield opened

@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import cli  # noqa: E402
 from core.people.tables import KIND_TABLE  # noqa: E402
 from core.store import backup  # noqa: E402
-from core.store.dataset import Dataset, DatasetError, inspect  # noqa: E402
+from core.store.dataset import Dataset  # noqa: E402
+from core.store.files import DatasetError, inspect  # noqa: E402
 
 YEAR = "2022.wjkh"
 UNIT = "吴江甲人力资源有限公司"

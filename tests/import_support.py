@@ -1,7 +1,9 @@
 """The dataset and workbooks the import and matching tests share: a year whose units have the bases
 the builders' people name, the Excel files of every import kind, and what "unchanged" means.
 
-    from tests.import_support import UNITS, year_with_bases, roster_file, imported, contents, ds
+    from tests.import_support import UNITS, year_with_bases, roster_file, imported, contents
+
+(the `ds` fixture, a dataset holding year_with_bases(), is in tests/conftest.py)
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-
-import pytest
 
 from core.people.tables import import_workbook
 from core.scoring.facts import Base, Unit, Year
@@ -45,13 +45,6 @@ def year_with_bases(hand_people: int = 60, hand_retained: int = 40) -> Year:
         bases += tuple(Base(b, "school", AGREED) for b in SCHOOL_BASES)
         units.append(Unit(name, credit_code(f"import-{i}"), ("hr_service",), bases=bases, insured_workers=30))
     return Year(RULES.year, RULES.id, tuple(units))
-
-
-@pytest.fixture
-def ds(tmp_path):
-    with Dataset.create(tmp_path / "2022.sqlite", RULES, "张三", backups=False) as opened:
-        assert opened.import_year(1, year_with_bases()).ok
-        yield opened
 
 
 def roster_file(folder: Path, people, name: str = "附件2花名册.xlsx") -> Path:

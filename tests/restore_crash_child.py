@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.store import backup  # noqa: E402
+from core.store import backup, recovery  # noqa: E402
 
 steps = 0
 
@@ -41,5 +41,5 @@ shutil.copyfile = counted(shutil.copyfile)
 sqlite3.connect = counted(sqlite3.connect)
 backup.copy_database = counted(backup.copy_database)
 
-backup.restore(Path(sys.argv[1]), Path(sys.argv[2]))
+recovery.restore(Path(sys.argv[1]), Path(sys.argv[2]))
 print(f"steps {steps}", flush=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.pdf.signing import create_key
-from core.store import backup
+from core.store import backup, recovery
 from core.store.anchors import read_against
 from core.store.dataset import Dataset
 from tests.audit_tampers import cut_last_rows, rechain, trigger_sql
@@ -128,7 +128,7 @@ def test_a_restore_notes_the_head_it_brought_back(tmp_path):
         first = ds.backup()
         assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=999).ok
         ds.backup()
-    backup.restore(path, first)
+    recovery.restore(path, first)
     with Dataset.open(path, backups=False) as ds:
         assert ds.audit_problems == [] and ds.check_audit().ok
     assert backup.anchor_lines(path)[-1].name == first.name

@@ -10,7 +10,8 @@ import pytest
 
 from core.common.messages import render
 from core.store import backup
-from core.store.dataset import Dataset, DatasetError
+from core.store.dataset import Dataset
+from core.store.files import DatasetError
 from tests.audit_tampers import ISSUE_TAMPERS, TAMPERS, build_year, copy_year
 from tests.dataset_support import run
 

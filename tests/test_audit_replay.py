@@ -13,7 +13,7 @@ from core.editing.session import Session
 from core.people.tables import PEOPLE_TABLES as PEOPLE_TABLES_OF_PEOPLE
 from core.store.audit_check import KIND_TABLE, PEOPLE_TABLES
 from tests.audit_tampers import png
-from tests.import_support import UNITS, ds, monthly_file, roster_file  # noqa: F401 (ds is a fixture)
+from tests.import_support import UNITS, monthly_file, roster_file
 from tests.test_import_undo import session_import
 from tests.xlsx_builders import arrival, person_id
 
@@ -74,7 +74,8 @@ def test_every_edit_its_undo_and_its_redo_are_proved(ds, tmp_path):
 
 
 def test_every_table_and_field_has_the_bureau_s_words(ds):
-    from core.store.dataset import SCHEMA_VERSION, reference_schema
+    from core.store.dataset import reference_schema
+    from core.store.files import SCHEMA_VERSION
     words = catalogue()
     reference = reference_schema(SCHEMA_VERSION)
     for table, columns in reference.columns.items():
@@ -91,7 +92,8 @@ def test_a_schema_5_file_s_people_are_attested_when_it_opens_and_proved_from_the
     import sqlite3
 
     from core.store import audit
-    from core.store.dataset import SCHEMA_VERSION, Dataset, create_file
+    from core.store.dataset import Dataset, create_file
+    from core.store.files import SCHEMA_VERSION
     from tests.builders import RULES
     from tests.dataset_support import rich_year
     path = tmp_path / "v5.sqlite"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from core.scoring.rules import load_rule_set
-from core.store import backup
-from core.store.dataset import Dataset, DatasetError, create_file, inspect
+from core.store import backup, files, recovery
+from core.store.dataset import Dataset, create_file
+from core.store.files import DatasetError, inspect
 from tests.dataset_support import rich_year, run
 
 
@@ -76,7 +76,7 @@ def test_restore_replaces_the_dataset_and_keeps_the_replaced_file(dataset):
     with Dataset.open(dataset) as ds:
         assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=1234).ok
     first = backup.list_backups(dataset)[0]  # taken before the edit
-    kept = backup.restore(dataset, first.path)
+    kept = recovery.restore(dataset, first.path)
     assert kept is not None and kept.name.endswith("-before-restore.sqlite")
     with Dataset.open(dataset, read_only=True) as ds:
         assert ds.year().units[0].insured_workers != 1234
@@ -89,16 +89,16 @@ def test_restore_refuses_a_bad_backup_or_a_dataset_in_use(dataset, tmp_path):
     with Dataset.open(dataset) as ds:
         good = backup.list_backups(dataset)[0]
         with pytest.raises(DatasetError) as caught:
-            backup.restore(dataset, good.path)
+            recovery.restore(dataset, good.path)
         assert caught.value.code == "dataset.locked_on"  # this process holds it; no one named yet
     bad = backup.backup_dir(dataset) / f"{dataset.stem}-20200101-000000.sqlite"
     bad.write_bytes(b"not a database at all" * 10)
     before = hashlib.sha256(dataset.read_bytes()).hexdigest()
     with pytest.raises(DatasetError) as caught:
-        backup.restore(dataset, bad)
+        recovery.restore(dataset, bad)
     assert caught.value.code == "dataset.not_dataset"
     assert hashlib.sha256(dataset.read_bytes()).hexdigest() == before
-    assert backup.newest_good(dataset) == good
+    assert files.newest_good(dataset) == good
 
 
 def test_restore_command_lists_asks_and_restores(dataset):

@@ -1,4 +1,5 @@
-"""House rules that keep the layers apart: core/ is plain Python, testable without a screen."""
+"""House rules that keep the layers apart: core/ is plain Python, testable without a screen; the two faces
+(ui/, cli/) stand on core/ and not on each other; no module imports, however indirectly, itself."""
 
 import ast
 from pathlib import Path
@@ -51,6 +52,91 @@ def test_the_boundary_check_catches_qt(tmp_path, source):
     path = tmp_path / "probe.py"
     path.write_text(source)
     assert [m for _, m in imported_modules(path) if m.split(".")[0] in FORBIDDEN_IN_CORE], source
+
+
+PROGRAM = ("core", "ui", "cli")
+
+
+def program_modules() -> dict[str, Path]:
+    """Every module of the program by its dotted name (a package by its own name)."""
+    found = {}
+    for face in PROGRAM:
+        for path in (ROOT / face).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def runtime_imports(path: Path, known: set[str] | dict[str, Path]) -> set[str]:
+    """The program's modules this file imports when it runs, at the top or inside a function (imports
+    for the type checker only, under `if TYPE_CHECKING:`, never run). `from package import module`
+    counts as importing the module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    checking_only = {id(node) for branch in ast.walk(tree) if isinstance(branch, ast.If)
+                     and getattr(branch.test, "id", getattr(branch.test, "attr", "")) == "TYPE_CHECKING"
+                     for statement in branch.body for node in ast.walk(statement)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in checking_only:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in known else node.module
+                      for a in node.names}
+    return {name for name in found if name in known}
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = program_modules()
+    return {name: runtime_imports(path, modules) - {name} for name, path in modules.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_no_module_imports_itself_through_others():
+    assert circles(import_graph()) == []
+
+
+def test_the_circle_check_finds_a_circle_and_ignores_type_checking(tmp_path):
+    (tmp_path / "a.py").write_text("from core.b import thing\n")
+    (tmp_path / "b.py").write_text("def f():\n    from core.c import other\n")
+    (tmp_path / "c.py").write_text("from core import a\n")
+    (tmp_path / "d.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from core.a import x\n")
+    known = {f"core.{n}": tmp_path / f"{n}.py" for n in "abcd"}
+    graph = {name: runtime_imports(path, known) for name, path in known.items()}
+    assert graph["core.d"] == set()
+    assert circles(graph) == [["core.a", "core.b", "core.c"]]
 
 
 def test_core_imports_without_qt_installed(tmp_path):

@@ -20,7 +20,8 @@ from core.scoring.engine import score_year
 from core.scoring.facts import parse_year, year_to_json
 from core.scoring.rules import load_rule_set
 from core.store import backup
-from core.store.dataset import APPLICATION_ID, SCHEMA_VERSION, Dataset, DatasetError, create_file, inspect
+from core.store.dataset import Dataset, create_file
+from core.store.files import APPLICATION_ID, SCHEMA_VERSION, DatasetError, inspect
 from tests.builders import RULES, credit_code, rules_with
 from tests.dataset_support import ROOT, demo_or_rich, rich_year, years
 

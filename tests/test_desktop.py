@@ -4,15 +4,12 @@ undo and redo, reopen the file, and the grades' quotas. Screenshots go to artifa
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
-import pytest
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -24,26 +21,6 @@ from tests.builders import RULES, credit_code  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    QStandardPaths.setTestModeEnabled(True)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    from ui.app import create_app
-    from ui.main_window import MainWindow
-    create_app()
-    w = MainWindow()
-    w.quiet_problems = True  # problems go to the status bar and w.last_problems, not a modal box
-    # who is working: the first of the file's assessors (tests/test_desktop_assessor.py asks for real)
-    w.ask_assessor = lambda names, suggestion: (suggestion or (names[0] if names else "测试考核人员"), "")
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def shot(widget, name: str) -> Path:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from core.scoring.rules import RULES_DIR, load_rule_set
 from tests.desktop_support import answer_modal, check_answered
-from tests.test_desktop import type_chinese, window  # noqa: F401  (the fixture)
+from tests.test_desktop import type_chinese
 from ui.dialogs import AssessorDialog
 
 

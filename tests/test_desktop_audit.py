@@ -17,7 +17,6 @@ from core.store import backup  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from tests.audit_tampers import TAMPERS, build_year, copy_year  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
-from tests.test_desktop import window  # noqa: E402,F401
 
 
 @pytest.fixture(scope="module")

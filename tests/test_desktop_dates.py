@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from core.common.dates import parse_date
 from core.scoring.assessment import TRIPS
-from tests.test_desktop import type_chinese, window  # noqa: F401  (the fixture)
+from tests.test_desktop import type_chinese
 from tests.test_desktop_input_guard import open_demo_page
 
 

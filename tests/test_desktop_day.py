@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 from core.scoring.assessment import BASES, TRIPS  # noqa: E402
 from tests.builders import credit_code  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over, stop_answering  # noqa: E402
-from tests.test_desktop import SHOTS, click, expected_points, type_chinese, window  # noqa: E402,F401  (a fixture)
+from tests.test_desktop import SHOTS, click, expected_points, type_chinese  # noqa: E402
 from tests.xlsx_builders import LABOUR_BASES, arrival, arrivals_rows, write_workbook  # noqa: E402
 
 NEW_UNIT = "吴江同里新程人力资源有限公司"

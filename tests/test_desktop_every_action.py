@@ -12,8 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
 from shiboken6 import isValid
 
-from tests.test_desktop import window  # noqa: F401  (the fixture)
-
 SKIPPED = {"退出", "关闭年度"}  # they end what the walk needs; closing is tested on its own below
 
 

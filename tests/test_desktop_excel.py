@@ -25,7 +25,7 @@ from core.store.dataset import Dataset  # noqa: E402
 from tests.builders import RULES  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.import_support import UNITS, contents, monthly_file, roster_file, year_with_bases  # noqa: E402
-from tests.test_desktop import expected_points, set_cell, shot, type_chinese, window  # noqa: E402,F401  (a fixture)
+from tests.test_desktop import expected_points, set_cell, shot, type_chinese  # noqa: E402
 from tests.xlsx_builders import arrival, arrivals_rows, cached_roster, person_id, person_name, write_workbook  # noqa: E402
 
 

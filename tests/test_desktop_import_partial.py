@@ -21,7 +21,7 @@ from core.common.identifiers import mask_id_number  # noqa: E402
 from core.people.tables import file_sha256  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.import_support import roster_file  # noqa: E402
-from tests.test_desktop import type_chinese, window  # noqa: E402,F401  (a fixture)
+from tests.test_desktop import type_chinese  # noqa: E402
 from tests.test_desktop_excel import uid_of, unchanged, year  # noqa: E402,F401  (a fixture)
 from tests.xlsx_builders import arrival, person_id, person_name  # noqa: E402
 

@@ -9,8 +9,6 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from tests.test_desktop import window  # noqa: F401  (the fixture)
-
 FACT = "individual_disputes_lost"
 
 

@@ -22,7 +22,7 @@ from core.pdf.export import Exporter  # noqa: E402
 from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
 from core.store.dataset import normal_fingerprint  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
-from tests.test_desktop import SHOTS, shot, type_chinese, window  # noqa: E402,F401  (window is a fixture)
+from tests.test_desktop import shot, type_chinese  # noqa: E402
 from tests.test_signing import flip_inside_signed_range  # noqa: E402
 
 PASSWORD = "desk-pass-2022"  # ASCII: typed with keyClicks

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QDialogButtonBox, QLineEd
 
 from core.pdf.export import Exporter  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
-from tests.test_desktop import SHOTS, window  # noqa: E402,F401  (window is a fixture)
 from ui.printing import PrintDocumentsDialog, page_sequence  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "print"

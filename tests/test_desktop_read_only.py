@@ -14,10 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QMessageBox
 
 from core.scoring.rules import load_rule_set
-from core.store.dataset import DatasetError, create_file
+from core.store.dataset import create_file
+from core.store.files import DatasetError
 from tests.dataset_support import hold, rich_year
 from tests.desktop_support import answer_modal, check_answered, shot_over
-from tests.test_desktop import shot, window  # noqa: F401  (the fixture)
+from tests.test_desktop import shot
 from ui.main_window import MainWindow
 from ui.pdf_dialogs import ExportDialog
 

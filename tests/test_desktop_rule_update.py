@@ -13,7 +13,7 @@ from core.scoring.facts import load_year
 from core.scoring.rules import load_rule_set
 from core.store.dataset import create_file
 from tests.desktop_support import answer_modal, check_answered, shot_over
-from tests.test_desktop import shot, type_chinese, window  # noqa: F401  (the window fixture)
+from tests.test_desktop import shot, type_chinese
 from tests.test_rule_updates import demo_as_made_before
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QSpinBox
 
 from core.scoring.assessment import BASES, NEGATIVE
-from tests.test_desktop import window  # noqa: F401  (the fixture)
 
 
 def test_each_pages_editors_are_built_once_and_show_the_chosen_units_values(qtbot, window, tmp_path):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPush
 
 from tests.builders import credit_code
 from tests.desktop_support import answer_modal, check_answered
-from tests.test_desktop import click, type_chinese, window  # noqa: F401  (the fixture)
+from tests.test_desktop import click, type_chinese
 from ui.dialogs import UnitDialog
 
 NAME = "吴江新建人力资源有限公司"

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.scoring.assessment import DONE
-from tests.test_desktop import window  # noqa: F401  (the fixture)
 
 
 def open_demo(window, tmp_path):

@@ -28,7 +28,7 @@ from core.excel.problems import problem_rows
 from core.excel.read import read_workbook
 from core.people.tables import file_sha256
 from tests.builders import RULES
-from tests.import_support import UNITS, contents, ds, roster_file, stored  # noqa: F401 (ds: a fixture)
+from tests.import_support import UNITS, contents, roster_file, stored
 from tests.xlsx_builders import arrival, person_id, write_workbook
 
 BAD_ROW = 5  # Excel row of person 2: a title row, the header row, then persons 0, 1, 2 …

@@ -18,7 +18,7 @@ from core.excel.read import read_workbook
 from core.excel.write import annex_inputs
 from core.people.tables import file_sha256
 from tests.builders import RULES
-from tests.import_support import UNITS, contents, ds, monthly_file, roster_file  # noqa: F401 (ds is a fixture)
+from tests.import_support import UNITS, contents, monthly_file, roster_file
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
 
 HEADERS = ("工作表", "行", "列", "单元格内容", "问题")

@@ -21,12 +21,11 @@ from core.excel.check import check_workbook
 from core.excel.read import import_spec
 from core.people.tables import KIND_TABLE, content_sha256, import_workbook, submissions
 from tests.builders import RULES
-from tests.import_support import (  # noqa: F401
+from tests.import_support import (
     FIXTURES,
     UNITS,
     contents,
     district_file,
-    ds,
     import_audit,
     imported,
     monthly_file,

@@ -21,10 +21,11 @@ from core.people.tables import file_sha256
 from core.scoring.engine import score_year
 from core.scoring.facts import Delivery
 from core.store import backup
-from core.store.dataset import SCHEMA_VERSION, Dataset, create_file
+from core.store.dataset import Dataset, create_file
+from core.store.files import SCHEMA_VERSION
 from tests.builders import RULES, codes, credit_code, missing_codes
 from tests.dataset_support import rich_year, run
-from tests.import_support import UNITS, contents, ds, imported, monthly_file, roster_file, year_with_bases  # noqa: F401 (ds: fixture)
+from tests.import_support import UNITS, contents, imported, monthly_file, roster_file, year_with_bases
 from tests.xlsx_builders import arrival, write_workbook
 
 A, B, C = UNITS

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from core.scoring.rules import load_rule_set
-from core.store.dataset import Dataset, DatasetError, create_file
+from core.store.dataset import Dataset, create_file
+from core.store.files import DatasetError
 from tests.dataset_support import ROOT, hold, release, rich_year, run
 
 READ_COMMANDS = (["score"], ["export-json"], ["verify-audit"])

@@ -16,7 +16,8 @@ import pytest
 from core.pdf import signing
 from core.pdf.export import Exporter
 from core.pdf.signing import SigningError, create_key, load_signer, verify_pdf
-from core.store.dataset import SCHEMA_VERSION, Dataset, create_file
+from core.store.dataset import Dataset, create_file
+from core.store.files import SCHEMA_VERSION
 from tests.test_pdf import DEMO, RULES, UNIT, demo_dataset, flat, ink, render_pages, run, text_of
 
 PASSWORD = "正确的密码-2022"

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.common.messages import Msg, render
 from core.common.problems import Problem
-from core.store import backup
+from core.store import backup, recovery
 from core.store.audit_check import Anchor, Report
-from core.store.dataset import Dataset, DatasetError, newest_proved_backup
+from core.store.dataset import Dataset, newest_proved_backup
+from core.store.files import DatasetError
 from ui.worker import Job, Worker, progress_dialog
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class AuditActions(QObject):
     def changed_outside(self, ds: Dataset) -> Path | None:
         """Opening found the year changed outside the program: say so, offer the newest good backup.
         Returns the backup the assessor chose to restore, or None to go on with the file as it is."""
-        good = backup.newest_trusted(ds.path)
+        good = recovery.newest_trusted(ds.path)
         return self.offer_restore(ds.path, ds.audit_problems, good)
 
     def offer_restore(self, path: Path, problems: Sequence[Problem], good: backup.BackupInfo | None) -> Path | None:
@@ -92,7 +93,7 @@ class AuditActions(QObject):
         and open it again."""
         self.window.close_dataset()
         try:
-            backup.restore(path, chosen)
+            recovery.restore(path, chosen)
         except DatasetError as exc:
             self.window.show_problems([render(exc.msg)])
             return False

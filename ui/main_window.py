@@ -48,7 +48,8 @@ from core.editing.session import Session
 from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED, Page
 from core.scoring.engine import QUALIFIED
 from core.scoring.facts import load_year
-from core.store.dataset import Dataset, DatasetError, create_file
+from core.store.dataset import Dataset, create_file
+from core.store.files import DatasetError
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
 from ui.clause_page import ClausePage

@@ -13,10 +13,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
 from core.common.messages import render
+from ui.pdf_kinds import ALL_SHEETS, RECORD, SHEET, SUMMARY
 
 # The dialogs are imported when first used: they bring reportlab and pyHanko, which would slow the
 # program's start.
-RECORD, SHEET, SUMMARY, ALL_SHEETS = "record", "sheet", "summary", "all_sheets"
 
 
 class PdfActions(QObject):

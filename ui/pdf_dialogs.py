@@ -64,7 +64,7 @@ from core.store.anchors import keyword_anchor
 from core.store.dataset import normal_fingerprint
 from ui.dialogs import error_label, safe_file_name
 from ui.models import problems_text
-from ui.pdf_actions import ALL_SHEETS  # every unit's score sheet, into a folder
+from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder
 from ui.worker import Job, Worker, progress_dialog
 
 KEY_SETTING = "signing/key"

@@ -26,7 +26,8 @@ from core.pdf.export import Exported, Exporter, write_atomically
 from core.pdf.fonts import Fonts
 from core.pdf.sheets import Visit
 from core.pdf.signing import KeySigner, SigningError
-from core.store.dataset import Dataset, DatasetError
+from core.store.dataset import Dataset
+from core.store.files import DatasetError
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def _keyword_anchor(data: bytes) -> tuple[int, str] | None:
 
 
 def _of_backup(path: Path, year: int, rule_set_id: str) -> Against:
-    from core.store.dataset import DatasetError, inspect, ro_uri
+    from core.store.files import DatasetError, inspect, ro_uri
     try:
         info = inspect(path)
     except DatasetError as exc:

@@ -496,31 +496,10 @@ def people_differences(conn: sqlite3.Connection, table: str, import_id: int, fil
     return problems
 
 
-def people_from_backups(dataset: Path) -> PeopleAsImported:
-    """An import's rows as imported, from the newest backup of the dataset whose copy of them still
-    has the content hash the trail recorded (to name each person changed outside the program)."""
-    from core.store.backup import list_backups
-
-    def as_imported(import_id: int, table: str, recorded: str) -> list[dict[str, Any]] | None:
-        for info in list_backups(dataset):
-            try:
-                conn = sqlite3.connect(_read_only(info.path), uri=True, isolation_level=None)
-            except sqlite3.Error:
-                continue
-            try:
-                if content_sha256(conn, table, "import_id = ?", (import_id,)) == recorded:
-                    cursor = conn.execute(f"SELECT * FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
-                    names = [d[0] for d in cursor.description]
-                    return [dict(zip(names, row)) for row in cursor]
-            except sqlite3.Error:
-                continue
-            finally:
-                conn.close()
-        return None
-    return as_imported
 
 
-def _read_only(path: Path) -> str:
+
+def read_only_uri(path: Path) -> str:
     return "file:" + urllib.parse.quote(str(Path(path).absolute())) + "?mode=ro"
 
 
@@ -611,7 +590,7 @@ def first_difference(conn: sqlite3.Connection, other: sqlite3.Connection, upto: 
 def first_difference_with(conn: sqlite3.Connection, other: Path, upto: int) -> int | None:
     """first_difference against the trail of another file (a backup); None when it cannot be read."""
     try:
-        theirs = sqlite3.connect(_read_only(other), uri=True, isolation_level=None)
+        theirs = sqlite3.connect(read_only_uri(other), uri=True, isolation_level=None)
     except sqlite3.Error:
         return None
     try:

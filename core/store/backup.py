@@ -15,10 +15,13 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.store.audit_check import PeopleAsImported
 
 DEFAULT_KEEP = 10
 DEFAULT_INTERVAL_SECONDS = 10 * 60
@@ -149,113 +152,9 @@ def rotate(dataset: str | Path, keep: int) -> list[Path]:
     return removed
 
 
-def newest_good(dataset: str | Path) -> BackupInfo | None:
-    """The newest backup that opens as a dataset and passes the integrity check."""
-    from core.store.dataset import DatasetError, inspect
-    for info in list_backups(dataset):
-        try:
-            inspect(info.path)
-        except DatasetError:
-            continue
-        return info
-    return None
-
-
-def newest_trusted(dataset: str | Path) -> BackupInfo | None:
-    """The newest regular backup that passes the checks of opening, its own audit trail included
-    (the append-only triggers, the last row's link): what to offer when the year was changed
-    outside the program."""
-    from core.store.audit_check import quick_check
-    from core.store.dataset import DatasetError, inspect, ro_uri
-    for info in list_backups(dataset):
-        if info.label:
-            continue
-        try:
-            inspect(info.path)
-            conn = sqlite3.connect(ro_uri(info.path), uri=True, isolation_level=None)
-        except (DatasetError, sqlite3.Error):
-            continue
-        try:
-            if not quick_check(conn, info.name, None):
-                return info
-        except sqlite3.Error:
-            continue
-        finally:
-            conn.close()
-    return None
-
-
-def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = None) -> Path | None:
-    """Replace the dataset by a backup. The backup is checked first; the dataset must not be open
-    anywhere. The replaced file is kept in the backup folder; returns where (None if there was none).
-    Raises DatasetError (nothing changed) when the backup is not good or the dataset is in use."""
-    from core.store.dataset import DatasetError, inspect, is_locked, locked_error
-    dataset, backup = Path(dataset), Path(backup)
-    inspect(backup)  # raises with the backup's own problem
-    now = now or dt.datetime.now()
-    kept = None
-    wal = Path(f"{dataset}-wal")
-    shm = Path(f"{dataset}-shm")
-    if dataset.exists():
-        if is_locked(dataset):
-            raise locked_error(dataset)
-        folder = backup_dir(dataset)
-        folder.mkdir(exist_ok=True)
-        try:
-            inspect(dataset)
-            readable = True
-        except DatasetError:
-            readable = False
-        if readable:
-            kept = _free_name(folder, dataset.stem, now, LABEL_BEFORE_RESTORE)
-            source = sqlite3.connect(f"file:{dataset}?mode=ro", uri=True, isolation_level=None)
-            try:
-                copy_database(source, kept)
-            finally:
-                source.close()
-        else:
-            kept = _free_name(folder, dataset.stem, now, LABEL_DAMAGED)
-            shutil.copyfile(dataset, kept)
-            if wal.exists():
-                shutil.copyfile(wal, Path(f"{kept}-wal"))
-            fsync_path(kept)
-        if readable:
-            _fold_write_ahead_log(dataset)
-    part = restoring_name(dataset)
-    part.unlink(missing_ok=True)  # left by a killed restore
-    shutil.copyfile(backup, part)
-    fsync_path(part)
-    # The old write-ahead log must go before the new file arrives: applied to another file it would
-    # corrupt it. It was folded into the file above, so a kill from here on leaves the old state whole.
-    wal.unlink(missing_ok=True)
-    shm.unlink(missing_ok=True)
-    try:  # before the file arrives: a kill in between leaves the old file, whose trail holds this head too
-        record_anchor(dataset, part, now, restored=backup.name)
-    except OSError:
-        pass  # the next backup notes the head again
-    os.replace(part, dataset)
-    fsync_path(dataset.parent)
-    return kept
-
-
 def restoring_name(dataset: Path) -> Path:
     """Where a restore writes the backup's copy before it replaces the dataset (hidden, beside it)."""
     return dataset.with_name(f".{dataset.name}.restoring")
-
-
-def _fold_write_ahead_log(dataset: Path) -> None:
-    """Move every committed transaction of the -wal file into the database file itself and empty
-    the log, so that removing the log loses nothing (a restore killed after removing it once left
-    the file without its last committed edits)."""
-    from core.store.dataset import locked_error
-    conn = sqlite3.connect(dataset, isolation_level=None)
-    try:
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        conn.close()
-    if busy:
-        raise locked_error(dataset)
-    fsync_path(dataset)
 
 
 # ------------------------------------------------------------------ anchors of the audit trail
@@ -355,3 +254,27 @@ def newest_anchor(dataset: str | Path) -> AnchorLine | None:
         if found is not None:
             return AnchorLine(info.taken_at.strftime("%Y-%m-%d %H:%M:%S"), found[0], found[1], info.name)
     return None
+
+
+def people_from_backups(dataset: Path) -> PeopleAsImported:
+    """An import's rows as imported, from the newest backup of the dataset whose copy of them still
+    has the content hash the trail recorded (to name each person changed outside the program)."""
+    from core.store.audit_check import content_sha256, read_only_uri
+
+    def as_imported(import_id: int, table: str, recorded: str) -> list[dict[str, Any]] | None:
+        for info in list_backups(dataset):
+            try:
+                conn = sqlite3.connect(read_only_uri(info.path), uri=True, isolation_level=None)
+            except sqlite3.Error:
+                continue
+            try:
+                if content_sha256(conn, table, "import_id = ?", (import_id,)) == recorded:
+                    cursor = conn.execute(f"SELECT * FROM {table} WHERE import_id = ? ORDER BY id", (import_id,))
+                    names = [d[0] for d in cursor.description]
+                    return [dict(zip(names, row, strict=True)) for row in cursor]
+            except sqlite3.Error:
+                continue
+            finally:
+                conn.close()
+        return None
+    return as_imported

@@ -1,0 +1,220 @@
+"""A year file checked before it is opened, read-only: is it one of ours, whole, readable by this
+program, held by another window or program; and the newest backup that passes the same checks (what
+a damaged file's message offers). Below both the dataset (core/store/dataset.py) and its backups."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.common.messages import Msg, render
+from core.scoring.rules import RuleSetError, parse_rule_set
+from core.store import backup, holder
+
+if TYPE_CHECKING:
+    from core.store.dataset import Dataset
+
+log = logging.getLogger(__name__)
+
+DATASET_FORMAT = "leye-wujiang-dataset"
+APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
+SCHEMA_VERSION = 6
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
+LOCKED_CODES = ("dataset.locked", "dataset.locked_by", "dataset.locked_on")
+# Refusals to edit after which the year can still be opened read-only.
+READ_ONLY_OFFERED = LOCKED_CODES + ("dataset.file_read_only", "dataset.folder_read_only", "dataset.mount_read_only",
+                                    "dataset.disk_full_open")
+
+
+class DatasetError(Exception):
+    """A fault with the dataset file; `msg` renders as one sentence naming the file and the problem.
+    `good_backup` is the newest backup that passes the checks, when the file is corrupt."""
+
+    def __init__(self, msg: Msg, good_backup: Path | None = None):
+        self.msg = msg
+        self.good_backup = good_backup
+        super().__init__(render(msg))
+
+    @property
+    def code(self) -> str:
+        return self.msg.code
+
+    @property
+    def read_only_possible(self) -> bool:
+        """The year cannot be edited here and now, but it can be opened read-only."""
+        return self.code in READ_ONLY_OFFERED
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the read-only checks found out about a dataset file."""
+    schema_version: int
+    year: int
+    rule_set_id: str
+    rule_set_sha256: str
+
+
+def ro_uri(path: Path) -> str:
+    return "file:" + urllib.parse.quote(str(Path(path).absolute())) + "?mode=ro"
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return _sqlite_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(exc)
+
+
+# ------------------------------------------------------------------ checks before opening
+
+# Files this process holds open read-write, by (device, inode). POSIX drops a process's locks on a
+# file when the process closes ANY descriptor of it, so a second open in the same process must be
+# refused from here, and a read-only one served from the holder's connection, without touching the
+# file (reading its header would release the first lock).
+_HELD: dict[tuple[int, int], Dataset] = {}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _held_here(path: Path) -> bool:
+    identity = _identity(path)
+    return identity is not None and identity in _HELD
+
+
+def locked_error(path: Path) -> DatasetError:
+    """The file is held by another window or program: who, on which computer, since when, when its
+    note says so."""
+    note = holder.current(path)
+    if note is None:
+        return DatasetError(Msg.of("dataset.locked", file=path.name))
+    if note.name:
+        return DatasetError(Msg.of("dataset.locked_by", file=path.name, name=note.name, machine=note.machine,
+                                   since=note.since_text()))
+    return DatasetError(Msg.of("dataset.locked_on", file=path.name, machine=note.machine, since=note.since_text()))
+
+
+def _corrupt(path: Path, detail: str) -> DatasetError:
+    good = newest_good(path)
+    advice = (Msg.of("dataset.advice_backup", backup=good.name) if good else Msg.of("dataset.advice_no_backup"))
+    return DatasetError(Msg.of("dataset.corrupt", file=path.name, detail=detail, advice=advice),
+                        good.path if good else None)
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists():
+        raise DatasetError(Msg.of("dataset.not_found", file=path.name))
+    if not path.is_file():
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except PermissionError:
+        raise DatasetError(Msg.of("dataset.not_readable", file=path.name)) from None
+    size = path.stat().st_size
+    if head.startswith(SQLITE_MAGIC):
+        if len(head) < 100:
+            raise _corrupt(path, "文件被截断")
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(head[28:32], "big")
+        header_valid = head[24:28] == head[92:96]
+        if header_valid and pages and size < pages * page_size and not Path(f"{path}-wal").exists():
+            raise _corrupt(path, "文件被截断")
+        return
+    if head and SQLITE_MAGIC.startswith(head[:16]):
+        raise _corrupt(path, "文件被截断")
+    raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+
+
+def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
+    """Checks a connected file is one of our datasets and readable by this program (no writes)."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+    if problems != ["ok"]:
+        raise _corrupt(path, "完整性检查未通过")
+    try:
+        row = conn.execute("SELECT format, schema_version, year, rule_set_id FROM meta WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+    if row is None or row[0] != DATASET_FORMAT:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name))
+    _, version, year, rule_set_id = row
+    if version > SCHEMA_VERSION:
+        raise DatasetError(Msg.of("dataset.newer_schema", file=path.name, version=version, supported=SCHEMA_VERSION))
+    stored = conn.execute("SELECT sha256, text FROM rule_sets WHERE id = ?", (rule_set_id,)).fetchone()
+    if stored is None or hashlib.sha256(stored[1].encode("utf-8")).hexdigest() != stored[0]:
+        raise _corrupt(path, "所存考核细则缺失或被改动")
+    try:
+        parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}", stored=True)
+    except RuleSetError as exc:
+        where, what = exc.problems[0]
+        # what the parser found is for developers (the log); the user needs to know what to do
+        log.warning("stored rule set %s of %s unreadable: %s: %s", rule_set_id, path.name, where, what)
+        raise DatasetError(Msg.of("dataset.rule_set_unreadable", file=path.name)) from None
+    return FileInfo(version, year, rule_set_id, stored[0])
+
+
+def inspect(path: str | Path) -> FileInfo:
+    """Run every check that opening runs, read-only; raises DatasetError with the first problem."""
+    path = Path(path)
+    if _held_here(path):
+        raise locked_error(path)
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(ro_uri(path), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except sqlite3.Error:
+        raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
+    try:
+        return _read_info(conn, path)
+    except sqlite3.Error as exc:
+        if _is_busy(exc):
+            raise locked_error(path) from None
+        if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
+            raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+        raise _corrupt(path, str(exc)) from None
+    finally:
+        conn.close()
+
+
+def is_locked(path: str | Path) -> bool:
+    """Is the dataset open (locked) in another connection or process?"""
+    if _held_here(Path(path)):
+        return True
+    try:
+        conn = sqlite3.connect(ro_uri(Path(path)), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return False
+    except sqlite3.Error as exc:
+        return _is_busy(exc)
+    finally:
+        conn.close()
+
+
+def newest_good(dataset: str | Path) -> backup.BackupInfo | None:
+    """The newest backup that opens as a dataset and passes the integrity check."""
+    for info in backup.list_backups(dataset):
+        try:
+            inspect(info.path)
+        except DatasetError:
+            continue
+        return info
+    return None
