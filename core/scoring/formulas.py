@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from contextvars import ContextVar
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, NamedTuple
 
@@ -74,7 +73,11 @@ def _result(clause: Clause, rules: RuleSet, unit: Unit, formula: Formula, explai
         why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps))
     else:
         why = (_explained, formula, clause, rules, unit)
-    return ClauseResult(clause.id, points, bonus, deduction, net, False, None, None, None, why)
+    # tuple.__new__ is what ClauseResult(...) calls, without its Python frame (7,000 per recompute)
+    return _new_tuple(ClauseResult, (clause.id, points, bonus, deduction, net, False, None, None, None, why))
+
+
+_new_tuple = tuple.__new__
 
 
 def per_item_points(count: int, per_item: Number, cap: Number, bonus_per_item: Number,
@@ -98,8 +101,7 @@ def _all_ticked(clause: Clause, unit: Unit, wanted: tuple[str, ...] | None = Non
     ticks = unit.evidence.get(clause.id)
     if not ticks:
         return False
-    get = ticks.get
-    return all(get(item, False) for item in (clause.evidence_ids if wanted is None else wanted))
+    return all(map(ticks.get, clause.evidence_ids if wanted is None else wanted))  # a missing tick is None
 
 
 def _verdict(reasons: list[Msg]) -> Msg:
@@ -143,7 +145,7 @@ def bases(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
         start, end, items = rules.period_start, rules.period_end, clause.record_evidence_ids
         counted = sum(1 for b in unit.bases
                       if (not in_period or start <= b.agreement_date <= end)
-                      and (not must_be_seen or all(b.evidence.get(i, False) for i in items)))
+                      and (not must_be_seen or all(map(b.evidence.get, items))))
         points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
         return _result(clause, rules, unit, bases, False, points, bonus)
     facts, missing = [], []
@@ -203,11 +205,12 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
         start, end, enough = rules.period_start, rules.period_end, clause.thresholds["min_enterprises"].passes
         required = rules.reading("trip_requires_evidence")
         reasons = [not ((not in_period or start <= t.date <= end) and enough(t.enterprises)
-                        and all(t.evidence.get(i, False) for i in required)) for t in unit.trips]
-    deductions = [min(poor_count(t, poor) * per_poor, trip_cap) for t in unit.trips]
+                        and all(map(t.evidence.get, required))) for t in unit.trips]
+    deductions = [min(t.evaluations.count(poor) * per_poor, trip_cap) for t in unit.trips]  # as poor_count
     offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
-    online = sorted((i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]),
-                    key=lambda i: (deductions[i], unit.trips[i].date))
+    online = [i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]]
+    if len(online) > 1:
+        online.sort(key=lambda i: (deductions[i], unit.trips[i].date))
     online_max = min(rules.reading("online_trips_counted"), base_slots)
     online_used = online[:online_max]
     # Placement for the most points: an online trip is used only where it raises the clause's
@@ -266,8 +269,7 @@ def all_evidence(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = Tru
 
 # ------------------------------------------------------------------ people (2.1, 2.2, 4.2)
 
-@dataclass(frozen=True)
-class People:
+class People(NamedTuple):  # made once per unit per recompute: a NamedTuple is cheap to create
     arrivals: int  # confirmed labour-base arrivals
     arrivals_retained: int
     placements: int  # confirmed trainees and interns
@@ -399,7 +401,7 @@ def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool 
     people = confirmed_people(rules, unit, explain)
     n, s = people.total, people.retained
     threshold = clause.thresholds["min_ratio"]
-    qualifies = n > 0 and threshold.passes(Fraction(s, n))
+    qualifies = n > 0 and threshold.ratio_passes(s, n)
     value = Fraction(s * s, n) if n else ZERO  # v = r × s
     if not explain:
         return Measure(value, qualifies)
@@ -486,8 +488,8 @@ def ranked_result(clause: Clause, rules: RuleSet, m: Measure, rank: int | None, 
     else:
         why = (_ranked_explained, clause, rules, unit, rank, among, score)
     as_bonus = clause.formula == "rating_ranked"
-    return ClauseResult(clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO, score,
-                        provisional, rank, among if rank is not None else None, m.value, why)
+    return _new_tuple(ClauseResult, (clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO,
+                                     score, provisional, rank, among if rank is not None else None, m.value, why))
 
 
 def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int, score: Number) -> Explanation:
@@ -589,7 +591,7 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
     short: Number = ZERO
     if arrivals == 0:
         points = ZERO
-    elif threshold.passes(Fraction(insured, arrivals)):
+    elif threshold.ratio_passes(insured, arrivals):
         points = clause.points
     else:
         short = (threshold.value - Fraction(insured, arrivals)) * 100

@@ -128,6 +128,11 @@ class Threshold:
     def passes(self, value: int | Fraction) -> bool:
         return TESTS[self.test](value, self.value)
 
+    def ratio_passes(self, numerator: int, denominator: int) -> bool:
+        """passes(Fraction(numerator, denominator)) for a positive denominator, compared exactly in
+        integers (cross-multiplied) without making the Fraction: a recompute asks it 2,000 times."""
+        return TESTS[self.test](numerator * self.value.denominator, self.value.numerator * denominator)
+
 
 @dataclass(frozen=True)
 class Section:
