@@ -135,7 +135,10 @@ def unit_status(rules: RuleSet, unit: Unit, total: Fraction) -> tuple[str, tuple
 def sections(rules: RuleSet, clauses: tuple[ClauseResult, ...]) -> tuple[SectionResult, ...]:
     results = []
     for section, indices in rules.clause_indices_by_section:
-        points = bonus = deduction = net = ZERO
+        points: Number = ZERO
+        bonus: Number = ZERO
+        deduction: Number = ZERO
+        net: Number = ZERO
         for i in indices:
             r = clauses[i]
             points += r.points
