@@ -17,7 +17,7 @@ Then the per-edit figure: a seeded sequence of single-unit edits of every kind t
 by core.scoring.engine.YearScorer.rescore, timed in wall and CPU time, with its median and spread against
 the full recompute measured above and the 16 ms target (one frame); the last result is checked
 against a full score_year of the same facts. Last, the same in the desktop's own path: the year
-written to a dataset file, opened in a core.session.Session, and single-unit edits made through it
+written to a dataset file, opened in a core.editing.session.Session, and single-unit edits made through it
 (saved in their transaction, the unit read back, re-scored), timed whole and in their re-scoring part.
 """
 
@@ -184,8 +184,8 @@ def timed_edits(rules: RuleSet, year: Year, edits: int, seed: int):
 def timed_session_edits(rules: RuleSet, year: Year, edits: int, seed: int):
     """Edits through the desktop's session on a dataset file of `year`; returns (wall ms per edit,
     CPU ms per edit, re-scoring wall ms per edit, seconds to write the file)."""
-    from core.dataset import Dataset, create_file
-    from core.session import Session
+    from core.editing.session import Session
+    from core.store.dataset import Dataset, create_file
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.wjkh"
