@@ -155,7 +155,7 @@ def command_verify_audit(args: argparse.Namespace) -> int:
             anchors = ds.newest_anchors()
             notes = []
             if args.against:
-                from core.store.anchors import read_against
+                from core.pdf.anchors import read_against
                 against = read_against(Path(args.against), ds.year_number, ds.rule_set_id)
                 if against.refusal is not None:
                     print(render(against.refusal), file=sys.stderr)
@@ -187,7 +187,7 @@ def command_verify_audit(args: argparse.Namespace) -> int:
 
 def command_adopt_rules(args: argparse.Namespace) -> int:
     """The program's newer rule set of the year's id becomes the year's (audited, with the reason)."""
-    from core.scoring.rule_updates import adopt_program_rule_set, newer_readings
+    from core.store.rule_updates import adopt_program_rule_set, newer_readings
     path = Path(args.dataset)
     try:
         with Dataset.open(path) as ds:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from core.pdf.anchors import read_against
 from core.pdf.signing import create_key
 from core.store import backup, recovery
-from core.store.anchors import read_against
 from core.store.dataset import Dataset
 from tests.audit_tampers import cut_last_rows, rechain, trigger_sql
 from tests.test_pdf import UNIT, demo_dataset, flat, render_pages, run, text_of

@@ -150,9 +150,9 @@ def test_a_schema_3_file_s_unaudited_notes_are_attested_when_it_opens(tmp_path):
 def test_adopting_the_program_s_newer_rule_set_is_proved(tmp_path):
     from pathlib import Path
 
-    from core.scoring.rule_updates import adopt_program_rule_set
     from core.scoring.rules import load_rule_set
     from core.store.dataset import Dataset, create_file
+    from core.store.rule_updates import adopt_program_rule_set
     from tests.test_rule_updates import demo_as_made_before
     old = load_rule_set(Path(__file__).resolve().parent / "fixtures" / "wujiang-2022-format1.toml", stored=True)
     path = tmp_path / "2022.wjkh"

@@ -15,9 +15,9 @@ from core.common.messages import render
 from core.editing.session import Session
 from core.scoring.engine import score_year
 from core.scoring.facts import load_year, parse_year
-from core.scoring.rule_updates import adopt_program_rule_set, newer_reading_notice, newer_readings
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, create_file
+from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice, newer_readings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_JSON = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
+from core.pdf.anchors import keyword_anchor
 from core.pdf.batch import Outcome, Request, Written, export_batch
 from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import (
@@ -60,7 +61,6 @@ from core.pdf.signing import (
 )
 from core.pdf.trust import add_trusted, certificates_in, trust_own_key, trusted_certificates
 from core.scoring.assessment import DONE
-from core.store.anchors import keyword_anchor
 from core.store.dataset import normal_fingerprint
 from ui.dialogs import error_label, safe_file_name
 from ui.models import problems_text

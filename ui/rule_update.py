@@ -1,5 +1,5 @@
 """The clause page's notice that the program brings a newer rule set for the year (a reading the year's
-stored rule set predates), and adopting it with a reason (core.scoring.rule_updates)."""
+stored rule set predates), and adopting it with a reason (core.store.rule_updates)."""
 
 from __future__ import annotations
 

@@ -24,9 +24,9 @@ from core.scoring.assessment import Page, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
-from core.scoring.rule_updates import adopt_program_rule_set, newer_reading_notice
 from core.scoring.rules import RuleSet
 from core.store.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
+from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
     from core.people.matching import MatchResult
@@ -422,7 +422,7 @@ class Session:
         return newer_reading_notice(self.rules, self.program_rules, clause_id)
 
     def adopt_program_rules(self, reason: str) -> Edit:
-        """Make the program's rule set the year's (audited, with the reason; core.scoring.rule_updates). Not
+        """Make the program's rule set the year's (audited, with the reason; core.store.rule_updates). Not
         undoable: going back is another change of the year's rule set. The year is scored again."""
         edit = adopt_program_rule_set(self.ds, self.by, reason)
         if edit.ok:

@@ -108,7 +108,7 @@ class PageFacts:
 
     @property
     def anchor(self) -> str:
-        """The audit head as the document carries it in its metadata (core/store/anchors.py reads it back)."""
+        """The audit head as the document carries it in its metadata (core/pdf/anchors.py reads it back)."""
         return f"{ANCHOR_KEYWORD} {self.audit_seq} {self.audit_hash}"
 
 

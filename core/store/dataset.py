@@ -1587,7 +1587,7 @@ class Dataset:
     def replace_rule_set(self, by: int | None, rules: RuleSet, reason: str) -> Edit:
         """Make `rules` (same id) the year's rule set, in one audited edit: the old and the new text and
         SHA-256 are kept in the audit trail, so each result stays provable under the law it was scored
-        with. Only core.scoring.rule_updates calls it, after its checks (reason given, no signed sheet, facts valid)."""
+        with. Only core.store.rule_updates calls it, after its checks (reason given, no signed sheet, facts valid)."""
         def change(tx: _Tx) -> None:
             if rules.id != self.rule_set_id:
                 raise _Rejected(self._problem("rules.adopt_other_id", id=rules.id, year_id=self.rule_set_id))

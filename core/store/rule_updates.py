@@ -65,7 +65,7 @@ def adopt_program_rule_set(ds: Dataset, by: int | None, reason: str) -> Edit:
     if not (reason or "").strip():
         return refused("rules.adopt_reason_required", field="reason")
     units = ds.year(as_entered=True).units  # in the order of unit_ids
-    locked = [unit.name for uid, unit in zip(ds.unit_ids(), units) if ds.unit_lock(uid) is not None] \
+    locked = [unit.name for uid, unit in zip(ds.unit_ids(), units, strict=True) if ds.unit_lock(uid) is not None] \
         if ds.schema_version >= 3 else []
     if locked:
         return refused("rules.adopt_units_locked", units="、".join(locked))
