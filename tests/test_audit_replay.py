@@ -131,7 +131,8 @@ def test_a_schema_5_file_s_people_are_attested_when_it_opens_and_proved_from_the
 def test_a_schema_3_file_s_unaudited_notes_are_attested_when_it_opens(tmp_path):
     import sqlite3
 
-    from core.store.dataset import CLAUSE_NOTES_SQL, Dataset, create_file
+    from core.store.dataset import Dataset, create_file
+    from core.store.schema import CLAUSE_NOTES_SQL
     from tests.builders import RULES
     from tests.dataset_support import rich_year
     path = tmp_path / "v3.sqlite"

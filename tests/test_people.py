@@ -11,8 +11,9 @@ import pytest
 from core.common.messages import render
 from core.scoring.engine import score_year
 from core.store import backup
-from core.store.dataset import CLAUSE_NOTES_SQL, Dataset, create_file
+from core.store.dataset import Dataset, create_file
 from core.store.files import SCHEMA_VERSION
+from core.store.schema import CLAUSE_NOTES_SQL
 from tests.builders import RULES
 from tests.dataset_support import rich_year
 from tests.import_support import (
