@@ -10,7 +10,16 @@ from typing import NamedTuple
 
 from core.common.messages import Msg
 from core.scoring.facts import Unit, Year
-from core.scoring.formulas import ABSOLUTE, RANKED, ZERO, ClauseResult, people_memo, ranked_points, ranked_result
+from core.scoring.formulas import (
+    ABSOLUTE,
+    RANKED,
+    ZERO,
+    ClauseResult,
+    people_memo,
+    ranked_points,
+    ranked_result,
+    reranked,
+)
 from core.scoring.rules import RuleSet, Veto
 
 QUALIFIED, UNQUALIFIED, REVOKED = "qualified", "unqualified", "revoked"
@@ -358,18 +367,14 @@ class YearScorer:
                     results[name] = clauses_of[name][i] = ranked_result(
                         clause, rules, measures[name], old.rank, among, old.net, provisional, unit)
                 continue
-            ranked = ranked_points(clause, rules, measures, provisional, last)
-            for name, result in ranked.items():
-                old = results[name]
-                if name in edited or result != old:
-                    if name not in clauses_of:
-                        clauses_of[name] = list(self._unscored[name].clauses)
-                    clauses_of[name][i] = result
-                    if result[1:5] != old[1:5]:  # points, bonus, deduction, net
-                        points_moved.add(name)
-                else:  # the same numbers for the same facts: keep the result scored before
-                    ranked[name] = old
-            state[1], state[2] = ranked, sum(1 for m in measures.values() if m.qualifies)
+            for name, result in reranked(clause, rules, measures, provisional, last, results, edited).items():
+                old, results[name] = results[name], result
+                if name not in clauses_of:
+                    clauses_of[name] = list(self._unscored[name].clauses)
+                clauses_of[name][i] = result
+                if result[1:5] != old[1:5]:  # points, bonus, deduction, net
+                    points_moved.add(name)
+            state[2] = sum(1 for m in measures.values() if m.qualifies)
         self._provisional = provisional
         regrade = False
         for name, clauses in clauses_of.items():

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from contextvars import ContextVar
 from fractions import Fraction
-from typing import Callable, NamedTuple
+from typing import Callable, Container, NamedTuple
 
 from core.common.messages import Msg
 from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Trip, Unit
@@ -477,6 +477,28 @@ def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], 
         results[name] = ranked_result(clause, rules, m, rank, among, score, provisional,
                                       None if units is None else units[name])
     return results
+
+
+def reranked(clause: Clause, rules: RuleSet, measures: dict[str, Measure], provisional: bool,
+             units: dict[str, Unit], previous: dict[str, ClauseResult],
+             edited: Container[str]) -> dict[str, ClauseResult]:
+    """The results of a ranking clause that differ from `previous` once some units' measures moved:
+    every edited unit's, and those whose rank, number ranked or provisional mark moved (the others'
+    results, and so their explanations, are the same as before)."""
+    p = clause.params
+    top, step, floor = p["top"], p["step"], p["floor"]
+    qualifying = {name: m.value for name, m in measures.items() if m.qualifies}
+    among = len(qualifying)
+    rank_of = ranks(qualifying, rules.reading("tie_rule"))
+    changed = {}
+    for name, m in measures.items():
+        rank, old = rank_of.get(name), previous[name]
+        if (name not in edited and rank == old.rank and provisional == old.provisional
+                and (rank is None or among == old.ranked_among)):
+            continue
+        score = max(floor, top - step * (rank - 1)) if rank is not None else ZERO
+        changed[name] = ranked_result(clause, rules, m, rank, among, score, provisional, units[name])
+    return changed
 
 
 def ranked_result(clause: Clause, rules: RuleSet, m: Measure, rank: int | None, among: int, score: Number,
