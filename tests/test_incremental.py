@@ -47,6 +47,7 @@ def assert_same_scores(actual: YearResult, expected: YearResult) -> None:
             for field in CLAUSE_FIELDS:
                 same(getattr(c_a, field), getattr(e.clause(c_a.clause_id), field), f"{a.name} {c_a.clause_id} {field}")
             assert c_a.explanation == c_e.explanation, f"{a.name} {c_a.clause_id} explanation"
+            assert c_a == c_e, f"{a.name} {c_a.clause_id}: the same recipe of its explanation"
 
 
 def pick(data, values, label):

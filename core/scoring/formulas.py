@@ -508,20 +508,23 @@ def ranked_result(clause: Clause, rules: RuleSet, m: Measure, rank: int | None, 
     if unit is None:
         why = ranked_explanation(clause, m, rank, among, score)
     else:
-        why = (_ranked_explained, clause, rules, unit, rank, among, score)
+        # an unranked unit's explanation does not name the number ranked: its recipe leaves it out, so
+        # a result stays the same (equal) when only other units' ranks moved
+        why = (_ranked_explained, clause, rules, unit, rank, among if rank is not None else None, score)
     as_bonus = clause.formula == "rating_ranked"
     return _new_tuple(ClauseResult, (clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO,
                                      score, provisional, rank, among if rank is not None else None, m.value, why))
 
 
-def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int, score: Number) -> Explanation:
+def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int | None,
+                       score: Number) -> Explanation:
     p = clause.params
     last = (Msg.of("ranking.rank", rank=rank, among=among, top=p["top"], step=p["step"], floor=p["floor"],
                    points=score) if rank is not None else Msg.of("ranking.not_ranked"))
     return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,))
 
 
-def _ranked_explained(clause: Clause, rules: RuleSet, unit: Unit, rank: int | None, among: int,
+def _ranked_explained(clause: Clause, rules: RuleSet, unit: Unit, rank: int | None, among: int | None,
                       score: Number) -> Explanation:
     return ranked_explanation(clause, RANKED[clause.formula](clause, rules, unit, True), rank, among, score)
 
