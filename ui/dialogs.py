@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -57,6 +58,33 @@ def error_label() -> QLabel:
     label.setStyleSheet("color: #b00020;")
     label.setWordWrap(True)
     return label
+
+
+class ReasonDialog(QDialog):
+    """A decision that must give its reason (recorded in the audit trail): what it does, the reason
+    typed, and the button that decides enabled only once there is one."""
+
+    def _build(self, explanation: str, reason_label: str, decide: str, width: int) -> None:
+        layout = QVBoxLayout(self)
+        text = QLabel(explanation)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        layout.addWidget(QLabel(reason_label))
+        self.reason = QPlainTextEdit()
+        self.reason.setMinimumHeight(84)
+        layout.addWidget(self.reason, 1)
+        box = QDialogButtonBox()
+        self.ok = box.addButton(decide, QDialogButtonBox.ButtonRole.AcceptRole)
+        box.addButton(QCoreApplication.translate("ReasonDialog", "取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda: self.ok.setEnabled(bool(self.value())))
+        self.resize(width, 300)
+
+    def value(self) -> str:
+        return self.reason.toPlainText().strip()
 
 
 class NewYearDialog(QDialog):

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -62,7 +61,7 @@ from core.pdf.signing import (
 from core.pdf.trust import add_trusted, certificates_in, trust_own_key, trusted_certificates
 from core.scoring.assessment import DONE
 from core.store.dataset import normal_fingerprint
-from ui.dialogs import error_label, safe_file_name
+from ui.dialogs import ReasonDialog, error_label, safe_file_name
 from ui.models import problems_text
 from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder
 from ui.worker import Job, Worker, progress_dialog
@@ -960,35 +959,17 @@ def known_fingerprints(session: Session | None) -> frozenset[str] | None:
 
 # ------------------------------------------------------------------ reopen
 
-class ReopenDialog(QDialog):
+class ReopenDialog(ReasonDialog):
     """Unlock a unit whose score sheet was signed: the reason is required (audited)."""
 
     def __init__(self, unit: str, version: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("解锁（重新开放）"))
-        layout = QVBoxLayout(self)
-        text = QLabel(self.tr("“{unit}”的考核评分表第 {version} 版已签章定稿，数据已锁定。\n"
-                              "解锁后可以修改数据；已签章的第 {version} 版文件仍可校验，但不再代表最新数据，"
-                              "修改后须重新导出并签名（第 {next} 版）。").format(unit=unit, version=version,
-                                                                       next=version + 1))
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        layout.addWidget(QLabel(self.tr("解锁理由（必填，记入审计记录）：")))
-        self.reason = QPlainTextEdit()
-        self.reason.setMinimumHeight(84)
-        layout.addWidget(self.reason, 1)
-        box = QDialogButtonBox()
-        self.ok = box.addButton(self.tr("解锁"), QDialogButtonBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        layout.addWidget(box)
-        self.ok.setEnabled(False)
-        self.reason.textChanged.connect(lambda: self.ok.setEnabled(bool(self.value())))
-        self.resize(560, 300)
-
-    def value(self) -> str:
-        return self.reason.toPlainText().strip()
+        self._build(self.tr("“{unit}”的考核评分表第 {version} 版已签章定稿，数据已锁定。\n"
+                            "解锁后可以修改数据；已签章的第 {version} 版文件仍可校验，但不再代表最新数据，"
+                            "修改后须重新导出并签名（第 {next} 版）。").format(unit=unit, version=version,
+                                                                     next=version + 1),
+                    self.tr("解锁理由（必填，记入审计记录）："), self.tr("解锁"), 560)
 
 
 def reopen_unit(parent: QWidget, session: Session, unit_id: int,

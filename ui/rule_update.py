@@ -6,18 +6,16 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from core.common.messages import render
 from core.editing.session import Session
+from ui.dialogs import ReasonDialog
 
 
 class NewerRulesBanner(QFrame):
@@ -62,35 +60,17 @@ class NewerRulesBanner(QFrame):
         self.adopted.emit()
 
 
-class AdoptRulesDialog(QDialog):
+class AdoptRulesDialog(ReasonDialog):
     """Adopt the program's rule set for the year: what changes, and the reason (required, audited)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("采用新版细则"))
-        layout = QVBoxLayout(self)
         stored, program = session.rules, session.program_rules
-        text = QLabel(self.tr(
+        self._build(self.tr(
             "本年度将改按程序自带的新版细则“{title}”（校验码 {new}）计分，取代文件中所存的版本（校验码 {old}）。\n"
             "全部运营单位随即按新版细则重新计分；已签名定稿的运营单位须先解除锁定。"
             "更换前后的细则全文都记入审计记录，原结果仍可查证。").format(
                 title=program.title if program else "", new=program.sha256[:12] if program else "",
-                old=stored.sha256[:12]))
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        layout.addWidget(QLabel(self.tr("更换理由（必填，记入审计记录）：")))
-        self.reason = QPlainTextEdit()
-        self.reason.setMinimumHeight(84)
-        layout.addWidget(self.reason, 1)
-        box = QDialogButtonBox()
-        self.ok = box.addButton(self.tr("采用新版细则"), QDialogButtonBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        layout.addWidget(box)
-        self.ok.setEnabled(False)
-        self.reason.textChanged.connect(lambda: self.ok.setEnabled(bool(self.value())))
-        self.resize(600, 300)
-
-    def value(self) -> str:
-        return self.reason.toPlainText().strip()
+                old=stored.sha256[:12]),
+            self.tr("更换理由（必填，记入审计记录）："), self.tr("采用新版细则"), 600)
