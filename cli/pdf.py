@@ -57,6 +57,8 @@ def password(confirm: bool = False) -> str | None:
     value = os.environ.get(PASSWORD_ENV)
     if value:
         return value
+    if not sys.stdin.isatty():  # no terminal to hide the typing: a password is never read in the clear
+        return None
     try:
         value = getpass.getpass(say("pdf.ask_password"))
         if confirm and value and getpass.getpass(say("pdf.ask_password_again")) != value:

@@ -8,9 +8,9 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterator
 
 from hypothesis import strategies as st
 
@@ -26,6 +26,7 @@ from core.scoring.facts import (
     parse_year,
     year_to_json,
 )
+from tests import cli_support
 from tests.builders import CLAUSE_EVIDENCE, RULES, credit_code
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +37,8 @@ KINDS = tuple(RULES.unit_kinds)
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", input=stdin)
+    """The command line, in this process (tests/cli_support.py)."""
+    return cli_support.run(*args, stdin=stdin, cwd=cwd)
 
 
 HOLD = ("import sys; sys.path.insert(0, sys.argv[2]); from core.store.dataset import Dataset\n"

@@ -1,16 +1,14 @@
-"""The command line as a user runs it: a real process, real files, exit codes and messages."""
+"""The command line: real files, exit codes and messages; in this process (tests/cli_support.py), and as a
+real process where what is tested is the program as a user starts it."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_support import run, run_process
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8")
 
 
 def minimal_year(**unit_overrides) -> dict:
@@ -28,7 +26,7 @@ def write(tmp_path: Path, data, name="year.json") -> Path:
 
 
 def test_score_prints_table_for_a_valid_year(tmp_path):
-    result = run("score", str(write(tmp_path, minimal_year())))
+    result = run_process("score", str(write(tmp_path, minimal_year())))
     assert result.returncode == 0, result.stderr
     assert "测试人力资源有限公司" in result.stdout
     for column in ("1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3", "总分", "状态", "等级"):
@@ -57,7 +55,7 @@ def test_score_json_carries_explanations(tmp_path):
 def test_bad_year_reports_every_problem_with_its_path(tmp_path):
     data = minimal_year(credit_code="91320509MA1MXXXX9W", colour="red",
                         trips=[{"date": "2022-02-30", "place": "贵阳", "mode": "boat", "enterprises": 6}])
-    result = run("score", str(write(tmp_path, data)))
+    result = run_process("score", str(write(tmp_path, data)))
     assert result.returncode == 2
     assert result.stdout == ""
     err = result.stderr

@@ -7,8 +7,6 @@ so a test fails as soon as an edit to the demo stops covering its case.
 import json
 import math
 import re
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, score_year
 from core.scoring.facts import load_year, parse_year, year_to_json
 from core.scoring.formulas import confirmed_people, management_suggestion
 from core.scoring.rules import load_rule_set
+from tests import cli_support
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
@@ -322,8 +321,7 @@ def test_provisional_until_all_final(year, result):
 # ------------------------------------------------------------------ the command line on the demo
 
 def run(*args):
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8")
+    return cli_support.run(*args)
 
 
 def test_cli_score_prints_every_unit(year):

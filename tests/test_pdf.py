@@ -4,11 +4,9 @@ pdftoppm and read back with pdftotext; the fonts embedded; long tables and long 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from core.scoring.engine import score_year
 from core.scoring.facts import load_year
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, create_file
+from tests import cli_support
 from tests.builders import credit_code
 from tests.dataset_support import ROOT
 
@@ -34,10 +33,9 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`python main.py ARGS` as a user runs it (no terminal: a password can only come from the environment)."""
-    environment = {k: v for k, v in os.environ.items() if k != "LEYE_SIGN_PASSWORD"}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8", stdin=subprocess.DEVNULL, env={**environment, **(env or {})})
+    """`python main.py ARGS` (in this process, tests/cli_support.py) with no terminal: a password can only
+    come from the environment."""
+    return cli_support.run(*args, env=env, drop_env=("LEYE_SIGN_PASSWORD",))
 
 
 def demo_dataset(folder: Path, name: str = "demo-2022.sqlite") -> Path:
