@@ -54,6 +54,28 @@ def test_the_boundary_check_catches_qt(tmp_path, source):
     assert [m for _, m in imported_modules(path) if m.split(".")[0] in FORBIDDEN_IN_CORE], source
 
 
+def dataset_reaches(path: Path) -> list[str]:
+    """Where a file reads the `ds` attribute of anything (a session's dataset, an exporter's)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return sorted(f"{path.name}:{node.lineno}: {ast.unparse(node)}" for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "ds")
+
+
+def test_the_desktop_asks_the_session_not_its_dataset():
+    """ui/ works on a year through core.editing.session.Session, whose methods say what the user does;
+    the Dataset behind it (undo, re-scoring and the audit trail's bookkeeping) stays core's."""
+    offenders = [hit for path in sorted((ROOT / "ui").rglob("*.py")) for hit in dataset_reaches(path)]
+    assert offenders == []
+
+
+def test_the_dataset_check_sees_every_way_to_the_dataset(tmp_path):
+    path = tmp_path / "probe.py"
+    path.write_text("self.session.ds.close()\nds = window.session.ds\nf(session.ds)\n"
+                    "dataset.close()\nself.ds_name = session.file\n")
+    assert dataset_reaches(path) == ["probe.py:1: self.session.ds", "probe.py:2: window.session.ds",
+                                     "probe.py:3: session.ds"]
+
+
 PROGRAM = ("core", "ui", "cli")
 
 

@@ -39,3 +39,21 @@ def test_the_assessor_is_asked_once_per_file_and_remembered(qtbot, window, tmp_p
     assert window.open_dataset(path)
     assert not asked["seen"], "asked again for a file already answered"
     assert window.session.by == window.session.ds.assessor_id("李四")
+
+
+def test_switching_the_assessor_from_the_menu_records_the_new_name(qtbot, window, tmp_path):
+    from core.store.dataset import create_file
+    path = tmp_path / "2022年度考核.wjkh"
+    create_file(path, load_rule_set(RULES_DIR / "wujiang-2022.toml"), "王五")
+    assert window.open_dataset(path)
+    window.ask_assessor = lambda names, suggestion: ("赵六", "复核人员") if names == ["王五"] else None
+    window.assessor_action.trigger()
+    session = window.session
+    assert session.assessor is not None and (session.assessor.name, session.assessor.role) == ("赵六", "复核人员")
+    assert session.ds.audit_entries("assessors")[-1].assessor_id == session.ds.assessor_id("王五")
+    assert window.status_file.text() == "2022年度　2022年度考核.wjkh　考核人员：赵六"
+    window.close_dataset()
+    del window.ask_assessor  # the file remembers who worked last: nobody is asked at the next opening
+    asked = answer_modal(AssessorDialog, lambda dialog: dialog.reject(), timeout=1.0)
+    assert window.open_dataset(path)
+    assert not asked["seen"] and window.session.assessor.name == "赵六"

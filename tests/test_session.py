@@ -163,3 +163,17 @@ def test_notes_are_audited_and_checked(session):
     assert session.ds.audit_entries("clause_notes")[-1].new_value
     assert session.set_note("备注", uid, "五", "").ok
     assert session.ds.clause_notes(uid) == {}
+
+
+def test_changing_the_assessor_adds_a_new_name_audited_and_reuses_a_known_one(session):
+    assert session.assessor is not None and session.assessor.name == "张三"
+    edit = session.change_assessor("李四", "考核组长")
+    assert edit.ok and session.by == edit.id == session.ds.assessor_id("李四")
+    assert (session.assessor.name, session.assessor.role) == ("李四", "考核组长")
+    added = session.ds.audit_entries("assessors")[-1]
+    assert added.assessor_id == 1  # recorded under who worked until then
+    assert session.change_assessor("张三", "").ok and session.by == 1
+    assert [a.name for a in session.assessors()] == ["张三", "李四"]
+    refused = session.change_assessor("  ", "")
+    assert not refused.ok and session.by == 1
+    assert session.ds.verify_audit() is None

@@ -106,12 +106,11 @@ class AuditActions(QObject):
         if session is None or self.worker is not None:
             return
         try:
-            anchors = session.ds.newest_anchors()
-            copy = session.ds.scratch_copy()
+            copy, anchors = session.check_material()
         except DatasetError as exc:
             self.window.show_problems([render(exc.msg)])
             return
-        self.worker = Worker(full_check, copy, anchors, Path(session.ds.path), parent=self.window)
+        self.worker = Worker(full_check, copy, anchors, session.file, parent=self.window)
         self.worker.done.connect(self._checked)
         self.worker.failed.connect(lambda exc: self.window.handle_fault(exc))
         self.worker.finished.connect(self._finished)
@@ -127,7 +126,7 @@ class AuditActions(QObject):
         session = self.window.session
         if session is None:
             return
-        path = Path(session.ds.path)
+        path = session.file
         problems = list(report.problems)
         if report.broken is not None:
             problems.insert(0, Problem(path.name, "audit", "", Msg.of("dataset.audit_broken", file=path.name,

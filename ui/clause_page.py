@@ -865,7 +865,7 @@ class ClausePage(QWidget):
     def attachment_file(self, attachment_id: int) -> Path:
         folder = Path(tempfile.gettempdir()) / "leye-wujiang-attachments" / str(attachment_id)
         folder.mkdir(parents=True, exist_ok=True)
-        return self.session.ds.export_attachment(attachment_id, folder)
+        return self.session.save_attachment_as(attachment_id, folder)
 
     def open_attachment(self, attachment_id: int) -> None:
         try:
@@ -892,7 +892,7 @@ class ClausePage(QWidget):
             icon = self._thumbnails.get(a.sha256)
             if icon is None and (Path(a.name).suffix.lower() in IMAGE_SUFFIXES or a.mime.startswith("image/")):
                 try:
-                    image = QImage.fromData(self.session.ds.attachment_data(a.id))
+                    image = QImage.fromData(self.session.attachment_data(a.id))
                 except Exception:
                     image = QImage()
                 if not image.isNull():

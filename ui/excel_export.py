@@ -134,8 +134,8 @@ class ExcelExportDialog(QDialog):
         return self.kind == SUMMARY or self.annex_number() in ANNEX_PEOPLE
 
     def default_target(self) -> Path:
-        folder = Path(str(self.settings.value(FOLDER_SETTING, "") or self.session.ds.path.parent))
-        year = self.session.ds.year_number
+        folder = Path(str(self.settings.value(FOLDER_SETTING, "") or self.session.file.parent))
+        year = self.session.year_number
         if self.kind == SUMMARY:
             return folder / self.tr("{year}年度考核结果汇总表.xlsx").format(year=year)
         uid = self.unit_id()

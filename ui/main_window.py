@@ -760,7 +760,7 @@ class MainWindow(QMainWindow):
     def _finish_opening(self) -> None:
         self.finish_timer.stop()
         if self.session is not None:
-            for notice in self.session.ds.finish_opening():
+            for notice in self.session.finish_opening():
                 self.statusBar().showMessage(render(notice), 15000)
             self.prepare_timer.start()
 
@@ -772,7 +772,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         try:
-            made = self.session.ds.backup_if_due()
+            made = self.session.backup_if_due()
         except DatasetError as exc:  # a full disk or a removed folder: the data itself is safe, say so
             self.show_problems([render(exc.msg)])
             return
@@ -826,25 +826,29 @@ class MainWindow(QMainWindow):
             if not edit.ok:
                 self.show_problems(problems_text(edit))
                 return None
-        self.settings.setValue("assessor", name)
-        self.settings.setValue(self._assessor_key(ds), name)
+        self._remember_assessor(Path(ds.path), name)
         return ds.assessor_id(name)
+
+    def _remember_assessor(self, path: Path, name: str) -> None:
+        """Remembered for this file and as the user's last."""
+        self.settings.setValue("assessor", name)
+        self.settings.setValue(self._assessor_key_of(path), name)
 
     def change_assessor(self) -> None:
         if self.session is None:
             return
-        ds = self.session.ds
-        answer = self.ask_assessor([a.name for a in ds.assessors()], "")
+        session = self.session
+        answer = self.ask_assessor([a.name for a in session.assessors()], "")
         if answer is None:
             return
         name, role = answer
-        new_id = self._take_assessor(ds, name, role, by=self.session.by)
-        if new_id is None:
+        edit = session.change_assessor(name, role)
+        if not edit.ok:
+            self.show_problems(problems_text(edit))
             return
-        self.session.by = new_id
-        ds.set_holder_name(name)
+        self._remember_assessor(session.file, name)
         self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
-            year=ds.year_number, file=ds.path.name, name=name))
+            year=session.year_number, file=session.file.name, name=name))
 
     def _flush(self) -> None:
         if self.workspace is not None:
@@ -855,8 +859,8 @@ class MainWindow(QMainWindow):
         the same unit and clause."""
         if self.session is None:
             return
-        path, unit_id, page_id = Path(self.session.ds.path), self.workspace.unit_id, self.workspace.current_page().id
-        name = next(a.name for a in self.session.ds.assessors() if a.id == self.session.by)
+        path, unit_id, page_id = self.session.file, self.workspace.unit_id, self.workspace.current_page().id
+        name = self.session.assessor.name if self.session.assessor else None
         if not self.open_dataset(path, name):
             return
         if unit_id in self.session.unit_ids:
@@ -877,10 +881,10 @@ class MainWindow(QMainWindow):
         self.workspace.deleteLater()
         self.workspace = None
         try:  # the last edits backed up: the next opening finds the year as the newest backup notes it
-            self.session.ds.backup_if_edited()
+            self.session.backup_if_edited()
         except DatasetError:
             pass  # the edits are saved in the year file; only the extra copy is missing
-        self.session.ds.close()
+        self.session.close()
         self.session = None
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
@@ -903,7 +907,7 @@ class MainWindow(QMainWindow):
     def _save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         if self.workspace is not None and self.session is not None and self.workspace.unit_id is not None:
-            self.settings.setValue(self._position_key(self.session.ds.path),
+            self.settings.setValue(self._position_key(self.session.file),
                                    f"{self.workspace.unit_id}|{self.workspace.current_page().id}")
         if self.workspace is not None:
             self.settings.setValue("window/assessmentSplitter", self.workspace.splitter.saveState())
@@ -914,7 +918,7 @@ class MainWindow(QMainWindow):
         self._flush()
         self._save_layout()
         if self.session is not None:
-            self.session.ds.close()
+            self.session.close()
             self.session = None
         self.settings.sync()
         event.accept()

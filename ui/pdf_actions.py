@@ -86,13 +86,13 @@ class PdfActions(QObject):
         session = self.window.session
 
         def trail(seq: int, digest: str) -> tuple[bool, str]:
-            holds, msg = session.ds.anchor_verdict(seq, digest)
+            holds, msg = session.trail_holds(seq, digest)
             return holds, render(msg)
-        VerifyDialog(known_fingerprints(session), session.ds.path.name if session else None, self.window,
+        VerifyDialog(known_fingerprints(session), session.file.name if session else None, self.window,
                      trail=trail if session else None).exec()
 
     def keys(self) -> None:
         from ui.pdf_dialogs import KeysDialog
         session = self.window.session
-        name = next((a.name for a in session.ds.assessors() if a.id == session.by), "") if session else ""
+        name = session.assessor.name if session and session.assessor else ""
         KeysDialog(name, self.window).exec()

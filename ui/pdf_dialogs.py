@@ -342,7 +342,7 @@ def export_job(job: Job, session: Session, requests: list[Request], key: Path | 
                                      hashlib.sha256(exported.pdf).hexdigest(), reason)
         return list(edit.problems)
 
-    outcome = export_batch(requests, copy=lambda: job.call_in_main(session.ds.scratch_copy), signer=signer,
+    outcome = export_batch(requests, copy=lambda: job.call_in_main(session.scratch_copy), signer=signer,
                            assessor=assessor, visit=visit, record_signed=lambda e: job.call_in_main(record, e),
                            progress=job.progress, cancelled=lambda: job.cancelled, written=job.produce)
     return signer, outcome
@@ -482,7 +482,7 @@ class ExportDialog(QDialog):
         return self.unit.currentData()
 
     def assessor_name(self) -> str:
-        return next((a.name for a in self.session.ds.assessors() if a.id == self.session.by), "")
+        return self.session.assessor.name if self.session.assessor else ""
 
     def _fill_keys(self) -> None:
         current = self.key.currentData() or (str(preferred_key()) if preferred_key() else None)
@@ -502,7 +502,7 @@ class ExportDialog(QDialog):
         self._update()
 
     def default_target(self) -> Path:
-        folder = Path(str(self.settings.value(FOLDER_SETTING, "") or self.session.ds.path.parent))
+        folder = Path(str(self.settings.value(FOLDER_SETTING, "") or self.session.file.parent))
         kind, uid, year = self.kind(), self.unit_id(), self.session.rules.year
         if kind == ALL_SHEETS:
             return folder / self.tr("{year}年度考核评分表").format(year=year)
@@ -514,7 +514,7 @@ class ExportDialog(QDialog):
         return folder / self.sheet_name(uid, name)
 
     def sheet_name(self, uid: int, name: str) -> str:
-        version = self.session.ds.next_sheet_version(uid)
+        version = self.session.next_sheet_version(uid)
         if self.sign.isChecked():
             return self.tr("{unit}-考核评分表-第{version}版.pdf").format(unit=name, version=version)
         return self.tr("{unit}-考核评分表-第{version}版（草稿）.pdf").format(unit=name, version=version)
@@ -531,7 +531,7 @@ class ExportDialog(QDialog):
             self.password.setPlaceholderText(self.tr("已打开此密钥，本窗口关闭前无需再输入密码"))
         note, colour = self.tr("签名后的文件如被改动，校验时会显示“已被修改”。"), "#555"
         if kind == SHEET and uid is not None:
-            version = self.session.ds.next_sheet_version(uid)
+            version = self.session.next_sheet_version(uid)
             if signing:
                 note = self.tr("签名即定稿：“{unit}”的考核评分表为第 {version} 版，本单位数据随即锁定；"
                                "此后修改须先解锁（重新开放）并填写理由。").format(unit=self.session.unit(uid).name,
@@ -952,9 +952,7 @@ class VerifyDialog(QDialog):
 
 
 def known_fingerprints(session: Session | None) -> frozenset[str] | None:
-    if session is None or session.ds.schema_version < 3:
-        return None
-    return frozenset(c.fingerprint for c in session.ds.certificates())
+    return None if session is None else session.known_fingerprints()
 
 
 # ------------------------------------------------------------------ reopen

@@ -514,7 +514,7 @@ class PeopleView(QWidget):
         open_ = sum(1 for c in conflicts if c.assigned_to is None)
         self.tabs.setTabText(1, self.tr("多家单位申报（{open} 待确认 / 共 {all}）").format(open=open_, all=len(conflicts)))
         self._show_claims()
-        assessors = {a.id: a.name for a in session.ds.assessors()}
+        assessors = {a.id: a.name for a in session.assessors()}
         units = {uid: session.unit(uid).name for uid in session.unit_ids}
         sources = [s for s in session.imports() if s.unit_id is None or s.unit_id == self.unit_id]
         self.imports_model.set_sources(sources, assessors, units)

@@ -51,6 +51,7 @@ from core.pdf.export import Exporter
 from core.pdf.pages import PdfPages
 from core.pdf.sheets import RECORD, SHEET, SUMMARY
 from core.pdf.signing import quiet_libraries
+from core.store.dataset import Dataset
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker, progress_dialog
 
@@ -95,6 +96,7 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
     quiet_libraries()
     printables: list[Printable] = []
     exporter: Exporter | None = None
+    copy: Dataset | None = None
     try:
         for index, want in enumerate(wanted):
             if job.cancelled:
@@ -107,7 +109,8 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
                 title = Path(want.path).stem
             else:
                 if exporter is None:
-                    exporter = Exporter(job.call_in_main(session.ds.scratch_copy))
+                    copy = job.call_in_main(session.scratch_copy)
+                    exporter = Exporter(copy)
                 built, problems = build_document(exporter, want)
                 if problems or built is None:
                     return printables, problems
@@ -121,8 +124,8 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
         if preview and not job.cancelled:
             render_previews(job, printables)
     finally:
-        if exporter is not None:
-            exporter.ds.close()
+        if copy is not None:
+            copy.close()
     job.progress(len(wanted), len(wanted), "")
     return printables, []
 
@@ -444,7 +447,7 @@ class PrintDocumentsDialog(QDialog):
         self.note.setText(notes[kind])
 
     def browse_pdf(self) -> None:
-        folder = str(Path(self.pdf_path.text()).parent) if self.pdf_path.text() else str(self.session.ds.path.parent)
+        folder = str(Path(self.pdf_path.text()).parent) if self.pdf_path.text() else str(self.session.file.parent)
         path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要打印的 PDF 文件"), folder,
                                               self.tr("PDF 文件 (*.pdf)"))
         if path:
@@ -516,7 +519,7 @@ class PrintDocumentsDialog(QDialog):
         pages = sum(len(p.sizes) for p in printables)
         self.show_status(self.tr("共 {pages} 页。").format(pages=pages), NEUTRAL)
         self.printer = make_printer(printables)
-        suggest_file(self.printer, self.session.ds.path.parent)
+        suggest_file(self.printer, self.session.file.parent)
         # once the worker has finished and its progress dialog has closed
         QTimer.singleShot(0, self.open_preview if preview else self.open_print_dialog)
 

@@ -46,7 +46,7 @@ class NewerRulesBanner(QFrame):
             self.hide()
             return
         self.label.setText(render(notice))
-        self.adopt_button.setEnabled(not self.session.ds.read_only)
+        self.adopt_button.setEnabled(not self.session.read_only)
         self.show()
 
     def adopt(self) -> None:

@@ -304,13 +304,13 @@ class SignatureDialog(QDialog):
         self._role_changed()
 
     def assessor_name(self) -> str:
-        return next((a.name for a in self.session.ds.assessors() if a.id == self.session.by), "")
+        return self.session.assessor.name if self.session.assessor else ""
 
     def _role_changed(self) -> None:
         role = self.role.currentData()
         if role == "assessor":
             self.name.setText(self.assessor_name())
-            title = next((a.role for a in self.session.ds.assessors() if a.id == self.session.by), "")
+            title = self.session.assessor.role if self.session.assessor else ""
             self.title.setText(title)
         elif role == "representative" and self.unit_id is not None:
             self.name.setText(self.session.unit(self.unit_id).contact_person)

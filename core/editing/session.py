@@ -14,9 +14,11 @@ Explanations stay lazy: only the clause page on screen asks for one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.common.messages import Msg
 from core.editing.undo import Apply, History, Step, chain
@@ -25,12 +27,23 @@ from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
 from core.scoring.rules import RuleSet
-from core.store.dataset import Assignment, Attachment, Dataset, Edit, ImportedSource, Signature, Snapshot, UnitLock
+from core.store.dataset import (
+    Assessor,
+    Assignment,
+    Attachment,
+    Dataset,
+    Edit,
+    ImportedSource,
+    Signature,
+    Snapshot,
+    UnitLock,
+)
 from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
     from core.people.matching import MatchResult
     from core.people.platform import PlatformCheck
+    from core.store.audit_check import Anchor
 
 Listener = Callable[[frozenset[int] | None], None]
 
@@ -146,6 +159,80 @@ class Session:
     def signatures(self, unit_id: int | None) -> list[Signature]:
         """The handwritten signatures stored for a unit's documents (None: for the year summary)."""
         return self.ds.signatures(unit_id) if self.ds.schema_version >= 3 else []
+
+    def attachment_data(self, attachment_id: int) -> bytes:
+        return self.ds.attachment_data(attachment_id)
+
+    def save_attachment_as(self, attachment_id: int, target: str | Path) -> Path:
+        """Write an attachment out byte-identical; a folder gets the attachment's own name."""
+        return self.ds.export_attachment(attachment_id, target)
+
+    def next_sheet_version(self, unit_id: int) -> int:
+        return self.ds.next_sheet_version(unit_id)
+
+    def known_fingerprints(self) -> frozenset[str] | None:
+        """The fingerprints of the certificates this year's signed documents were signed with (None: a
+        year file from before signing)."""
+        if self.ds.schema_version < 3:
+            return None
+        return frozenset(c.fingerprint for c in self.ds.certificates())
+
+    def trail_holds(self, seq: int, digest: str) -> tuple[bool, Msg]:
+        """Does the audit trail still hold the head a document was made at?"""
+        return self.ds.anchor_verdict(seq, digest)
+
+    # ---------------------------------------------------------------- the year file and who works on it
+
+    @property
+    def file(self) -> Path:
+        return Path(self.ds.path)
+
+    @property
+    def year_number(self) -> int:
+        return self.ds.year_number
+
+    def assessors(self) -> list[Assessor]:
+        return self.ds.assessors()
+
+    @property
+    def assessor(self) -> Assessor | None:
+        """Who is working now (None only in a file without assessors, opened read-only)."""
+        return next((a for a in self.ds.assessors() if a.id == self.by), None)
+
+    def change_assessor(self, name: str, role: str) -> Edit:
+        """From now on `name` works on the year: added to the file (audited under who worked so far)
+        when new, and named to whoever else tries to open the file."""
+        found = self.ds.assessor_id(name)
+        if found is None:
+            edit = self.ds.add_assessor(self.by, name, role)
+            if not edit.ok or edit.id is None:
+                return edit
+            found = edit.id
+        self.by = found
+        self.ds.set_holder_name(name)
+        return Edit(found)
+
+    def finish_opening(self) -> list[Msg]:
+        """The backup of opening, taken once the window shows the year; its notices."""
+        return self.ds.finish_opening()
+
+    def backup_if_due(self) -> Path | None:
+        return self.ds.backup_if_due()
+
+    def backup_if_edited(self) -> Path | None:
+        return self.ds.backup_if_edited()
+
+    def scratch_copy(self) -> Dataset:
+        """A private copy of the year in memory for work in another thread (made in this one)."""
+        return self.ds.scratch_copy()
+
+    def check_material(self) -> tuple[Dataset, list[Anchor]]:
+        """What a full check of the year file works on in another thread: a private copy, and the newest
+        backup's audit head to hold it against."""
+        return self.ds.scratch_copy(), self.ds.newest_anchors()
+
+    def close(self) -> None:
+        self.ds.close()
 
     # ---------------------------------------------------------------- the edit machinery
 
@@ -437,7 +524,7 @@ class Session:
     # assignment changes (a person two units claim counts for neither): these edits re-read the
     # whole year (None), which the engine scores in milliseconds.
 
-    def match(self) -> "MatchResult":
+    def match(self) -> MatchResult:
         """Every unit's people, confirmed or not and why, and the conflicts (kept by the dataset
         until an edit changes them)."""
         return self.ds.match()
@@ -516,7 +603,7 @@ class Session:
 
     # ---------------------------------------------------------------- the platform's statistics (3.1, 3.2)
 
-    def platform(self) -> "PlatformCheck":
+    def platform(self) -> PlatformCheck:
         """Each unit's records in the imported platform exports, and the records naming no unit (problems)."""
         return self.ds.platform()
 
