@@ -1,0 +1,338 @@
+"""What merging a field copy would do: refused in one sentence (another year, rule set or year file),
+or the facts to bring in and the conflicts for the lead to choose, each shown in the bureau's words
+with both values, who set them and when. Reads both files, writes nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.common.messages import Msg
+from core.common.problems import Problem
+from core.store import audit, replay_edit
+from core.store.audit_check import BLOBS, KIND_TABLE, Namer, namer_for, shown
+from core.store.dataset import Dataset
+from core.teamwork.facts import (
+    NOT_EDITS,
+    NOT_MERGED_TABLES,
+    SIGNING_TABLES,
+    STAMPS,
+    Fact,
+    Ident,
+    Planner,
+    Row,
+    common_prefix,
+    loads,
+    trail_rows,
+)
+from core.teamwork.field_copy import CopyMark, marks
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a conflict as shown: the value, who set it and when."""
+    value: Any
+    who: str
+    when: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    number: int
+    what: Msg  # the record, in the bureau's words
+    field: Msg | None  # the field, or None for the whole record
+    mine: Side
+    theirs: Side
+    can_take_theirs: bool
+    why: Msg | None  # why the copy's side cannot be taken
+
+
+@dataclass
+class MergePlan:
+    """What merging a copy would do: refused (problems), or changes to bring in and conflicts to choose."""
+    copy_name: str
+    mark: CopyMark | None
+    problems: list[Problem]
+    facts: list[Fact] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    changes: list[tuple[Msg, Msg | None, Any, Any, Side]] = field(default_factory=list)  # what, field, old, new, by
+    rows: int = 0  # copy rows not yet merged
+    prefix: int = 0
+    head: tuple[int, str] = (0, "")
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def to_apply(self) -> list[Fact]:
+        return [f for f in self.facts if f.state == "apply"]
+
+def refusal(ds: Dataset, copy: Dataset, copy_name: str) -> tuple[list[Problem], CopyMark | None, int]:
+    """Why this copy cannot be merged into this year file (one sentence), its mark, the common prefix."""
+    y, c = replay_edit.connection(ds), replay_edit.connection(copy)
+    found = marks(c)
+
+    def problem(code: str, **params: Any) -> tuple[list[Problem], CopyMark | None, int]:
+        return [Problem(copy_name, "$", "", Msg.of(code, copy=copy_name, file=ds.path.name, **params))], None, 0
+    if not found:
+        return problem("teamwork.not_a_copy")
+    if copy.year_number != ds.year_number:
+        return problem("teamwork.other_year", copy_year=copy.year_number, year=ds.year_number)
+    if copy.rule_set_id != ds.rule_set_id or copy.rule_set().sha256 != ds.rule_set().sha256:
+        return problem("teamwork.other_rule_set")
+    prefix = common_prefix(y, c)
+    if prefix == 0 or prefix < found[0].base_seq:
+        return problem("teamwork.other_file")
+    return [], found[-1], prefix
+
+
+def plan_merge(ds: Dataset, copy: Dataset, copy_name: str) -> MergePlan:
+    """What merging `copy` (opened read-only) into `ds` would bring in, and its conflicts. Reads only."""
+    return planned(ds, copy, copy_name)[0]
+
+
+def planned(ds: Dataset, copy: Dataset, copy_name: str) -> tuple[MergePlan, Planner | None]:
+    problems, mark, prefix = refusal(ds, copy, copy_name)
+    if problems:
+        return MergePlan(copy_name, None, problems), None
+    planner = Planner(ds, copy)
+    planner.prefix = prefix
+    plan = MergePlan(copy_name, mark, [], prefix=prefix, head=copy.audit_head())
+    facts: dict[tuple[str, Ident, str | None], Fact] = {}
+    records: dict[tuple[str, Ident], list[Row]] = defaultdict(list)
+    for row in trail_rows(planner.c, prefix):
+        if row.action in NOT_EDITS or row.table in NOT_MERGED_TABLES:
+            continue
+        ident = planner.ident(row)
+        if ident is None or row.hash in planner.merged.rows:
+            continue
+        plan.rows += 1
+        records[(row.table, ident)].append(row)
+    for (table, ident), rows in records.items():
+        if any(r.action in ("insert", "import", "delete") for r in rows) or table == "imports":
+            facts[(table, ident, None)] = Fact(table, ident, None, rows)
+        else:
+            for r in rows:
+                facts.setdefault((table, ident, r.field), Fact(table, ident, r.field)).rows.append(r)
+    plan.facts = sorted(facts.values(), key=lambda f: f.first)
+    _judge(planner, plan)
+    return plan, planner
+
+
+def _base_row(fact: Fact) -> dict[str, Any] | None:
+    """The whole record as the copy found it, before its first change (None: it had none)."""
+    if fact.rows[0].action in ("insert", "import"):
+        return None
+    earlier: dict[str, Any] = {}
+    for r in fact.rows:
+        if r.action == "update" and r.field is not None:
+            earlier.setdefault(r.field, loads(r.old))
+        elif r.action == "delete":
+            return {**(loads(r.old) or {}), **earlier}
+    return earlier
+
+
+def _judge(p: Planner, plan: MergePlan) -> None:
+    locked = {uid for (uid,) in p.y.execute("SELECT unit_id FROM unit_locks")} if _has(p.y, "unit_locks") else set()
+    lock_facts = {f.ident for f in plan.facts if f.table == "unit_locks"}
+    inserted_here = {(t, r) for t, r in p.y.execute(
+        "SELECT table_name, record_id FROM audit WHERE seq > ? AND action IN ('insert', 'import')", (plan.prefix,))}
+    for fact in plan.facts:
+        table = fact.table
+        mine = p.mine_row(fact)
+        if fact.field is not None:
+            base, theirs = fact.rows[0].old, fact.last.new
+            if p.fk[table].get(fact.field):
+                theirs = audit.value_json(p.to_y(table, fact.field, loads(theirs)))
+                base = audit.value_json(p.to_y(table, fact.field, loads(base)))
+            if mine is None:
+                fact.state, fact.why = ("same", "") if theirs == base else ("conflict", "deleted_here")
+            else:
+                now = audit.value_json(mine[fact.field])
+                fact.state = "same" if now == theirs else "apply" if now == base else "conflict"
+        else:
+            base_row = p.comparable(table, _base_row(fact), copy_side=True)
+            their_row = p.comparable(table, p.theirs_row(fact), copy_side=True)
+            my_row = p.comparable(table, mine, copy_side=False)
+            if _same(my_row, their_row):
+                fact.state = "same"
+            elif _same(my_row, base_row) or (my_row is None and base_row is None):
+                fact.state = "apply"
+            else:
+                fact.state = "conflict"
+            if fact.state == "apply" and my_row is None and their_row is not None:
+                fact.why = _cannot_add(p, fact)
+                if fact.why:
+                    fact.state = "conflict"
+            if (fact.state == "apply" and their_row is None and mine is not None
+                    and _children_added_here(p, table, mine, inserted_here)):
+                fact.state = "conflict"
+        if fact.state != "same" and table not in SIGNING_TABLES:
+            unit = unit_of(p, fact, mine)
+            if unit in locked and ("key", (("y", unit),)) not in lock_facts:
+                fact.state, fact.why = "conflict", "locked_here"
+    _judge_imports(p, plan)
+    namer = namer_for(p.ds.rule_set())
+    namer.unit_names.update(dict(p.y.execute("SELECT id, name FROM units")))
+    for fact in plan.facts:
+        if fact.state == "conflict":
+            fact.number = len(plan.conflicts) + 1
+            plan.conflicts.append(_conflict(p, namer, fact))
+        elif fact.state == "apply":
+            plan.changes.append(_change(p, namer, fact))
+
+
+def _has(conn: sqlite3.Connection, table: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    return found is not None
+
+
+def _same(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return all(a[k] == b[k] for k in a.keys() & b.keys())
+
+
+def _cannot_add(p: Planner, fact: Fact) -> str:
+    """Why the copy's new record cannot come in as it is: its parent is gone here, or a unique value is
+    taken here by another record."""
+    theirs = p.theirs_row(fact)
+    if theirs is None:
+        return ""
+    for column, parent in p.fk[fact.table].items():
+        value = theirs.get(column)
+        if value is None or parent == "assessors":
+            continue
+        ident = p.parent_ident(parent, value)
+        if ident is not None and ident[0] == "y" and p.y_id(parent, ident) is None:
+            return "parent_gone"
+    if fact.table == "units":
+        for column in ("name", "credit_code"):
+            if p.y.execute(f"SELECT 1 FROM units WHERE {column} = ?", (theirs[column],)).fetchone():
+                return "duplicate"
+    if fact.table == "sheet_versions":
+        unit = p.to_y("sheet_versions", "unit_id", theirs["unit_id"])
+        if p.y.execute("SELECT 1 FROM sheet_versions WHERE unit_id = ? AND version = ?",
+                       (unit, theirs["version"])).fetchone():
+            return "duplicate"
+    return ""
+
+
+def _children_added_here(p: Planner, table: str, mine: Mapping[str, Any], inserted_here: set) -> bool:
+    """Records the year file added under a record the copy removed (removing it would take them along)."""
+    for child, column in p.cascade.get(table, ()):
+        if child in KIND_TABLE.values():
+            continue
+        for values in p.y.execute(f"SELECT * FROM {child} WHERE {column} = ?", (mine.get("id"),)).fetchall():
+            names = p.columns_of(child)
+            record = dict(zip(names, values, strict=True))
+            keys = audit.KEYS.get(child)
+            rid = str(record["id"]) if keys is None else "/".join(str(record[k]) for k in keys)
+            if (child, rid) in inserted_here:
+                return True
+    return False
+
+
+def unit_of(p: Planner, fact: Fact, mine: Mapping[str, Any] | None) -> int | None:
+    if fact.table == "units":
+        return p.y_id("units", fact.ident)
+    row = mine or p.theirs_row(fact) or _base_row(fact) or {}
+    if mine is None and "unit_id" in row:
+        return p.to_y(fact.table, "unit_id", row.get("unit_id"))
+    if "unit_id" in row:
+        return row.get("unit_id")
+    if fact.table == "trip_evaluations":
+        trip = p.y_id("trips", fact.ident[1][0])
+        found = p.y.execute("SELECT unit_id FROM trips WHERE id = ?", (trip,)).fetchone()
+        return None if found is None else found[0]
+    return None
+
+
+def _judge_imports(p: Planner, plan: MergePlan) -> None:
+    """A roster the copy imported replaces, here, the sources it replaced there; when this file has since
+    imported the same source itself, the two imports are a conflict."""
+    for fact in plan.facts:
+        if fact.table != "imports" or fact.state != "apply" or fact.rows[0].action != "import":
+            continue
+        summary = loads(fact.rows[0].new) or {}
+        unit = p.to_y("imports", "unit_id", summary.get("unit_id"))
+        gone = {p.y_id("imports", p.parent_ident("imports", r["id"])) for r in summary.get("replaced") or ()}
+        here = {s.id for s in p.ds.replaced_sources(summary.get("kind", ""), unit, summary.get("file_name", ""),
+                                                    summary.get("sha256", ""))}
+        if here - gone:
+            fact.state = "conflict"
+
+
+# ------------------------------------------------------------------ showing facts
+
+def _who(names: Mapping[int, str], assessor: int | None) -> str:
+    return names.get(assessor, "") if assessor is not None else ""
+
+
+def _record_words(p: Planner, namer: Namer, fact: Fact, mine: Mapping[str, Any] | None) -> Msg:
+    row = dict(mine or {})
+    if not row:
+        theirs = p.theirs_row(fact) or _base_row(fact) or {}
+        row = {k: p.to_y(fact.table, k, v) for k, v in theirs.items()}
+    return namer.record(fact.table, row)
+
+
+def _field_words(table: str, name: str) -> Msg:
+    return Namer.field(table, name)
+
+
+def _shown_record(p: Planner, table: str, values: Mapping[str, Any] | None) -> Any:
+    if values is None:
+        return Msg.of("teamwork.value.absent")
+    skip = {"id", "position", BLOBS.get(table), *STAMPS.get(table, ()), *p.fk[table].keys()}
+    parts = [Msg.of("teamwork.value.pair", field=_field_words(table, k), value=shown(v, table, k))
+             for k, v in values.items() if k not in skip and k in p.columns_of(table)]
+    return Msg.of("teamwork.value.record", parts=tuple(parts)) if parts else Msg.of("teamwork.value.present")
+
+
+def _value(p: Planner, fact: Fact, side: str, mine: Mapping[str, Any] | None) -> Any:
+    if fact.field is not None:
+        if side == "mine":
+            if mine is None:
+                return Msg.of("teamwork.value.absent")
+            return shown(mine.get(fact.field), fact.table, fact.field)
+        return shown(loads(fact.last.new), fact.table, fact.field)
+    return _shown_record(p, fact.table, mine if side == "mine" else p.theirs_row(fact))
+
+
+def _mine_side(p: Planner, fact: Fact, mine: Mapping[str, Any] | None, names: Mapping[int, str]) -> Side:
+    key = p.y_key(fact.table, fact.ident) or {}
+    keys = audit.KEYS.get(fact.table)
+    rid = str(key.get("id", "")) if keys is None else "/".join(str(key.get(k, "")) for k in keys)
+    sql = "SELECT at, assessor_id FROM audit WHERE table_name = ? AND record_id = ? AND seq > ?"
+    params: list[Any] = [fact.table, rid, p.prefix]
+    if fact.field is not None:
+        sql += " AND (field = ? OR field IS NULL)"
+        params.append(fact.field)
+    found = p.y.execute(sql + " ORDER BY seq DESC LIMIT 1", params).fetchone()
+    if found is None and mine is None:  # removed here: by the removal of the record it belonged to
+        found = (None, None)
+    at, by = found if found is not None else (None, None)
+    return Side(_value(p, fact, "mine", mine), _who(names, by), at or "")
+
+
+def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
+    mine = p.mine_row(fact)
+    y_names = {i: n for n, i in p.y_assessors.items()}
+    why = Msg.of(f"teamwork.why.{fact.why}") if fact.why else None
+    theirs = Side(_value(p, fact, "theirs", mine), _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
+    return Conflict(fact.number, _record_words(p, namer, fact, mine),
+                    _field_words(fact.table, fact.field) if fact.field else None,
+                    _mine_side(p, fact, mine, y_names), theirs, not fact.why, why)
+
+
+def _change(p: Planner, namer: Namer, fact: Fact) -> tuple[Msg, Msg | None, Any, Any, Side]:
+    mine = p.mine_row(fact)
+    by = Side(None, _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
+    return (_record_words(p, namer, fact, mine), _field_words(fact.table, fact.field) if fact.field else None,
+            _value(p, fact, "mine", mine), _value(p, fact, "theirs", mine), by)
+
