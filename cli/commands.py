@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cli import excel as cli_excel
 from cli import pdf as cli_pdf
+from cli import teamwork as cli_teamwork
 from cli import words as cli_words
 from cli.reading import open_read_only
 from core.common.messages import Msg, render
@@ -163,6 +164,7 @@ def command_verify_audit(args: argparse.Namespace) -> int:
                 anchors.append(against.anchor)
                 notes = list(against.notes)
             report = ds.check_audit(anchors=anchors)
+            merged = cli_teamwork.merge_lines(ds)
     except DatasetError as exc:
         return fail(exc)
     for note in notes:
@@ -182,6 +184,8 @@ def command_verify_audit(args: argparse.Namespace) -> int:
     if not report.ok:
         return 1
     print(say("dataset.audit_intact", file=path.name, count=report.count, hash=report.head))
+    for line in merged:
+        print(render(line))
     return 0
 
 
@@ -306,10 +310,12 @@ def parser() -> argparse.ArgumentParser:
     ado.set_defaults(run=command_adopt_rules)
     cli_excel.register(commands)
     cli_pdf.register(commands)
+    cli_teamwork.register(commands)
     return top
 
 
-COMMANDS = ("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_excel.COMMANDS + cli_pdf.COMMANDS
+COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_excel.COMMANDS + cli_pdf.COMMANDS
+            + cli_teamwork.COMMANDS)
 
 
 WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",

@@ -336,3 +336,34 @@ def _change(p: Planner, namer: Namer, fact: Fact) -> tuple[Msg, Msg | None, Any,
     return (_record_words(p, namer, fact, mine), _field_words(fact.table, fact.field) if fact.field else None,
             _value(p, fact, "mine", mine), _value(p, fact, "theirs", mine), by)
 
+
+
+def local_time(at: str) -> str:
+    """A trail's UTC time as the assessor reads it: local, to the minute."""
+    import datetime as dt
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
+
+
+def change_words(change: tuple[Msg, Msg | None, Any, Any, Side]) -> Msg:
+    what, field_name, old, new, by = change
+    return Msg.of("teamwork.change_line", what=what, field=_of_field(field_name), old=old, new=new,
+                  who=by.who or Msg.of("teamwork.someone"), when=local_time(by.when))
+
+
+def conflict_words(conflict: Conflict) -> list[Msg]:
+    """A conflict as lines: what, the year file's side, the copy's side (or why it cannot be taken)."""
+    lines = [Msg.of("teamwork.conflict_line", number=conflict.number, what=conflict.what,
+                    field=_of_field(conflict.field))]
+    for code, side in (("teamwork.conflict_mine", conflict.mine), ("teamwork.conflict_theirs", conflict.theirs)):
+        lines.append(Msg.of(code, value=side.value, who=side.who or Msg.of("teamwork.someone"),
+                            when=local_time(side.when) if side.when else "—"))
+    if conflict.why is not None:
+        lines.append(Msg.of("teamwork.conflict_only_mine", why=conflict.why))
+    return lines
+
+
+def _of_field(name: Msg | None) -> Any:
+    return Msg.of("teamwork.field_of", field=name) if name is not None else ""

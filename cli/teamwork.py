@@ -1,0 +1,155 @@
+"""The command line's team commands: `field-copy` (a field copy of the year for an assessor) and `merge`
+(a field copy brought back into the year file, conflicts chosen by number)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core.common.messages import Msg, render
+from core.store.dataset import Dataset
+from core.store.files import DatasetError
+from core.teamwork.field_copy import make_field_copy
+from core.teamwork.merge import merge_copy, merged_edits, merges
+from core.teamwork.plan import MergePlan, change_words, conflict_words, local_time, plan_merge
+
+EXIT_BAD_INPUT = 2
+EXIT_CONFLICTS = 1
+
+
+def _say(msg: Msg, err: bool = False) -> None:
+    print(render(msg), file=sys.stderr if err else sys.stdout)
+
+
+def _acting(ds: Dataset, name: str | None) -> int | None:
+    """Who acts (--by), or the year's only assessor; None after saying why not."""
+    if name:
+        found = ds.assessor_id(name)
+        if found is None:
+            _say(Msg.of("pdf.assessor_unknown", name=name), err=True)
+        return found
+    if len(ds.assessors()) == 1:
+        return ds.assessors()[0].id
+    _say(Msg.of("teamwork.by_needed"), err=True)
+    return None
+
+
+def command_field_copy(args: argparse.Namespace) -> int:
+    units = None
+    if args.units:
+        units = [u.strip() for u in args.units.replace("，", ",").split(",") if u.strip()]
+    try:
+        with Dataset.open(Path(args.year)) as ds:
+            by = _acting(ds, args.by)
+            if by is None:
+                return EXIT_BAD_INPUT
+            mark = make_field_copy(ds, Path(args.to), args.assessor, by, units)
+    except DatasetError as exc:
+        _say(exc.msg, err=True)
+        return EXIT_BAD_INPUT
+    scope = Msg.of("teamwork.whole_year") if mark.units is None else Msg.of("teamwork.some_units", units=mark.units)
+    _say(Msg.of("teamwork.copy_made", copy=args.to, assessor=mark.assessor, units=scope, seq=mark.base_seq))
+    return 0
+
+
+def _show(plan: MergePlan) -> None:
+    mark = plan.mark
+    assert mark is not None
+    _say(Msg.of("teamwork.plan_head", copy=plan.copy_name, assessor=mark.assessor, made_at=local_time(mark.made_at),
+                changes=len(plan.changes), conflicts=len(plan.conflicts)))
+    for change in plan.changes:
+        _say(Msg.of("cli.indent", text=change_words(change)))
+    for conflict in plan.conflicts:
+        for n, line in enumerate(conflict_words(conflict)):
+            print(("  " if n == 0 else "    ") + render(line))
+
+
+def _choices(args: argparse.Namespace, plan: MergePlan) -> dict[int, str] | None:
+    choices = {c.number: args.take_all for c in plan.conflicts} if args.take_all else {}
+    for item in args.take or ():
+        number, _, side = item.partition("=")
+        if not number.strip().isdigit() or side.strip() not in ("mine", "theirs"):
+            _say(Msg.of("teamwork.bad_take", value=item), err=True)
+            return None
+        choices[int(number)] = side.strip()
+    return choices
+
+
+def command_merge(args: argparse.Namespace) -> int:
+    year, copy_path = Path(args.year), Path(args.copy)
+    try:
+        with Dataset.open(copy_path, read_only=True) as copy, Dataset.open(year, read_only=args.dry_run) as ds:
+            if args.dry_run:
+                plan = plan_merge(ds, copy, copy_path.name)
+                if not plan.ok:
+                    _say(plan.problems[0].message, err=True)
+                    return EXIT_BAD_INPUT
+                _show(plan)
+                if not plan.rows:
+                    _say(Msg.of("teamwork.nothing_new", copy=copy_path.name, file=year.name))
+                if plan.conflicts:
+                    _say(Msg.of("teamwork.how_to_choose"))
+                _say(Msg.of("teamwork.dry_run"))
+                return 0
+            by = _acting(ds, args.by)
+            if by is None:
+                return EXIT_BAD_INPUT
+            plan = plan_merge(ds, copy, copy_path.name)
+            if not plan.ok:
+                _say(plan.problems[0].message, err=True)
+                return EXIT_BAD_INPUT
+            choices = _choices(args, plan)
+            if choices is None:
+                return EXIT_BAD_INPUT
+            plan, edit = merge_copy(ds, copy, copy_path.name, by, choices=choices, reason=args.reason or "")
+    except DatasetError as exc:
+        _say(exc.msg, err=True)
+        return EXIT_BAD_INPUT
+    if not edit.ok:
+        codes = {p.message.code for p in edit.problems}
+        if codes & {"teamwork.choices_missing", "teamwork.reason_needed"}:
+            _show(plan)
+            _say(Msg.of("teamwork.how_to_choose"), err=True)
+        for problem in edit.problems:
+            _say(problem.message, err=True)
+        return EXIT_CONFLICTS if codes & {"teamwork.choices_missing", "teamwork.reason_needed"} else EXIT_BAD_INPUT
+    if not plan.rows:
+        _say(Msg.of("teamwork.nothing_new", copy=copy_path.name, file=year.name))
+        return 0
+    _show(plan)
+    _say(Msg.of("teamwork.merged", copy=copy_path.name, file=year.name, changes=len(plan.changes),
+                conflicts=len(plan.conflicts)))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    copy = commands.add_parser("field-copy", help="制作外业副本：把年度文件（全部或部分单位）交给一位考核人员带到现场")
+    copy.add_argument("year", help="年度数据文件（.wjkh）")
+    copy.add_argument("--to", required=True, help="外业副本文件（.wjkh）；已存在时不覆盖")
+    copy.add_argument("--assessor", required=True, help="领取副本的考核人员姓名")
+    copy.add_argument("--units", help="交给他的单位名称，逗号分隔；省略时为全部单位")
+    copy.add_argument("--by", help="制作人（年度文件中的考核人员）；只有一位考核人员时可省略")
+    copy.set_defaults(run=command_field_copy)
+    merge = commands.add_parser("merge", help="把外业副本合并回年度文件：列出带入的修改和每处冲突")
+    merge.add_argument("year", help="年度数据文件（.wjkh）")
+    merge.add_argument("copy", help="外业副本（.wjkh）")
+    merge.add_argument("--dry-run", action="store_true", help="只列出将带入的修改和冲突，不改动年度文件")
+    merge.add_argument("--take", action="append", metavar="编号=mine|theirs",
+                       help="第几处冲突保留哪一方：mine 年度文件，theirs 外业副本；可重复")
+    merge.add_argument("--take-all", choices=("mine", "theirs"), help="所有冲突都保留这一方")
+    merge.add_argument("--reason", help="处理冲突的理由（有冲突时必填，记入审计记录）")
+    merge.add_argument("--by", help="合并人（年度文件中的考核人员）；只有一位考核人员时可省略")
+    merge.set_defaults(run=command_merge)
+
+
+COMMANDS = ("field-copy", "merge")
+
+
+def merge_lines(ds: Dataset) -> list[Msg]:
+    """What verify-audit adds about field copies: each merge, and how many changes came from copies."""
+    lines = [Msg.of("teamwork.merge_record", at=local_time(m.at), by=m.by or Msg.of("teamwork.someone"), copy=m.copy,
+                    assessor=m.assessor, changes=m.changes, conflicts=m.conflicts) for m in merges(ds)]
+    if lines:
+        lines.append(Msg.of("teamwork.merged_total", count=merged_edits(ds)))
+    return lines
