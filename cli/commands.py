@@ -314,8 +314,8 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_excel.COMMANDS + cli_pdf.COMMANDS
-            + cli_teamwork.COMMANDS)
+COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_excel.COMMANDS
+            + cli_pdf.COMMANDS + cli_teamwork.COMMANDS)
 
 
 WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",
