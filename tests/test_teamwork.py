@@ -18,7 +18,6 @@ from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy, marks
 from core.teamwork.merge import merge_copy, merged_edits, merges
-from core.teamwork.plan import plan_merge
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import imported, roster_file
@@ -141,7 +140,7 @@ def test_the_same_fact_edited_on_both_sides_is_a_conflict_the_lead_chooses_with_
     assert not edit.ok and edit.problems[0].message.code == "teamwork.choices_missing"
     [conflict] = plan.conflicts
     assert (conflict.mine.value, conflict.mine.who, conflict.theirs.value, conflict.theirs.who) == (66, "组长", 71, "张三")
-    assert render(conflict.what) == "单位“吴江第1人力资源有限公司”" and render(conflict.field) == "参保人数"
+    assert (render(conflict.what), render(conflict.field)) == ("单位“吴江第1人力资源有限公司”", "参保人数")
     with Dataset.open(year, backups=False) as ds:
         assert ds.audit_head() == before  # nothing written
     assert merge(year, a, {1: "theirs"})[1].problems[0].message.code == "teamwork.reason_needed"
