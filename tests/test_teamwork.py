@@ -139,7 +139,8 @@ def test_the_same_fact_edited_on_both_sides_is_a_conflict_the_lead_chooses_with_
     plan, edit = merge(year, a)
     assert not edit.ok and edit.problems[0].message.code == "teamwork.choices_missing"
     [conflict] = plan.conflicts
-    assert (conflict.mine.value, conflict.mine.who, conflict.theirs.value, conflict.theirs.who) == (66, "组长", 71, "张三")
+    mine, theirs = conflict.mine, conflict.theirs
+    assert (mine.value, mine.who, theirs.value, theirs.who) == (66, "组长", 71, "张三")
     assert (render(conflict.what), render(conflict.field)) == ("单位“吴江第1人力资源有限公司”", "参保人数")
     with Dataset.open(year, backups=False) as ds:
         assert ds.audit_head() == before  # nothing written
