@@ -1,30 +1,23 @@
 """One clause of one unit: the official text, the readings that apply, the facts to enter, a
 checkbox per evidence item, a note, attachments, and the clause's points with the explanation,
-updated as the assessor types. What the page edits comes from core.scoring.assessment; the points and the
-explanation from the engine, through the session."""
+updated as the assessor types. What the page edits comes from core.scoring.assessment, each kind of facts
+in its own editor (ui/editors/); the points and the explanation from the engine, through the session."""
 
 from __future__ import annotations
 
 import html
 import tempfile
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
 
-from PySide6.QtCore import QDate, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap, QValidator
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -33,157 +26,26 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStyle,
-    QStyledItemDelegate,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from core.common.dates import parse_date
 from core.common.messages import format_number, render
 from core.editing.session import Session
-from core.scoring.assessment import (
-    BASES,
-    DELIVERIES,
-    INSURED_WORKERS,
-    MANAGEMENT,
-    NEGATIVE,
-    PLATFORM_RATING,
-    TRIPS,
-    Page,
-    page_readings,
-    section_text,
-)
+from core.scoring.assessment import NEGATIVE, TRIPS, Page, page_readings, section_text
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
-from ui.models import (
-    CHOICES_ROLE,
-    PROGRESS_COLOURS,
-    BasesModel,
-    DeliveriesModel,
-    RecordModel,
-    TripsModel,
-    local_time,
-    problems_text,
-    progress_text,
-)
+from ui.editors import EDITORS
+from ui.editors.base import EditorContext, FactsEditor, Pending, group, wrapped
+from ui.editors.records import RecordsEditor, TripsEditor
+from ui.models import PROGRESS_COLOURS, RecordModel, local_time, problems_text, progress_text
 from ui.rule_update import NewerRulesBanner
 
-COMMIT_DELAY_MS = 400  # typing pauses this long before the value is saved and scored
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
-
-
-class DateValidator(QValidator):
-    """Any way a person writes a date (core/common/dates.py) is accepted; half-typed text is allowed."""
-
-    def validate(self, text: str, pos: int):
-        if parse_date(text) is not None:
-            return QValidator.State.Acceptable, text, pos
-        if len(text) <= 12 and all(c.isdigit() or c in " -/.年月日" for c in text):
-            return QValidator.State.Intermediate, text, pos
-        return QValidator.State.Invalid, text, pos
-
-
-def is_date_editor(editor: QWidget) -> bool:
-    return isinstance(editor, QLineEdit) and isinstance(editor.validator(), DateValidator)
-
-
-class ChoiceDelegate(QStyledItemDelegate):
-    """A combo box for cells whose model offers choices (CHOICES_ROLE: [(key, label)]); a text box
-    for dates that reads 2022-10-15, 2022/10/15, 2022.10.15, 20221015 and 2022年10月15日 alike
-    (Qt's date box put the typed digits into whichever section the cursor was in)."""
-
-    def createEditor(self, parent, option, index):
-        if isinstance(index.data(Qt.ItemDataRole.EditRole), QDate):
-            editor = QLineEdit(parent)
-            editor.setValidator(DateValidator(editor))
-            editor.setPlaceholderText(self.tr("如 2022-10-15"))
-            return editor
-        choices = index.data(CHOICES_ROLE)
-        if not choices:
-            editor = super().createEditor(parent, option, index)
-            if isinstance(editor, QSpinBox):
-                editor.setRange(0, 1_000_000)
-            return editor
-        combo = QComboBox(parent)
-        for key, label in choices:
-            combo.addItem(label, key)
-        return combo
-
-    def setEditorData(self, editor, index):
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-        elif is_date_editor(editor):
-            editor.setText(index.data(Qt.ItemDataRole.EditRole).toString("yyyy-MM-dd"))
-            editor.selectAll()
-        else:
-            super().setEditorData(editor, index)
-
-    def setModelData(self, editor, model, index):
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-        elif is_date_editor(editor):
-            day = parse_date(editor.text())
-            if day is not None:  # half-typed text leaves the stored date as it was
-                model.setData(index, QDate(day.year, day.month, day.day), Qt.ItemDataRole.EditRole)
-        else:
-            super().setModelData(editor, model, index)
-
-
-class Pending:
-    """Values typed into spin boxes and text fields are saved after a short pause (or at once when
-    the page is left), so typing 105 makes one edit, not three."""
-
-    def __init__(self, parent: QWidget, finish_editing: Callable[[], None] = lambda: None):
-        self._jobs: dict[str, Callable[[], None]] = {}
-        self._finish_editing = finish_editing  # a table cell still being typed in, when the page is left
-        self._timer = QTimer(parent)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(COMMIT_DELAY_MS)
-        self._timer.timeout.connect(self._save_typed)
-
-    def put(self, key: str, job: Callable[[], None]) -> None:
-        self._jobs[key] = job
-        self._timer.start()
-
-    def flush(self) -> None:
-        """Everything typed is saved now: the page is left, the year closed, or an edit undone."""
-        self._finish_editing()
-        self._save_typed()
-
-    def _save_typed(self) -> None:
-        self._timer.stop()
-        jobs, self._jobs = self._jobs, {}
-        for job in jobs.values():
-            job()
-
-    def discard(self) -> None:
-        self._timer.stop()
-        self._jobs.clear()
-
-    def __bool__(self) -> bool:
-        return bool(self._jobs)
-
-
-def group(title: str) -> tuple[QGroupBox, QVBoxLayout]:
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(8, 6, 8, 8)
-    return box, layout
-
-
-def wrapped(text: str = "", selectable: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-    return label
 
 
 class Editors:
@@ -198,13 +60,22 @@ class Editors:
         self.evidence = QWidget(stash)
         self.evidence_layout = QVBoxLayout(self.evidence)
         self.evidence_layout.setContentsMargins(0, 0, 0, 0)
-        self.value_widgets: dict[str, QWidget] = {}
-        self.record_models: dict[str, RecordModel] = {}
-        self.record_views: dict[str, QTableView] = {}
+        self.by_kind: dict[str, FactsEditor] = {}  # in the page's order
         self.evidence_boxes: dict[str, QCheckBox] = {}
         self.source_panel: SourcePanel | None = None
-        self.trip_evaluation_spins: dict[str, QSpinBox] = {}
         self.editable_as: tuple[bool, bool] | None = None  # (locked, from the platform) last applied
+
+    def add(self, kind: str, editor: FactsEditor) -> None:
+        self.by_kind[kind] = editor
+        self.facts_layout.addWidget(editor)
+
+    @property
+    def value_widgets(self) -> dict[str, QWidget]:
+        return {key: widget for editor in self.by_kind.values() for key, widget in editor.value_widgets.items()}
+
+    @property
+    def records(self) -> dict[str, RecordsEditor]:
+        return {kind: editor for kind, editor in self.by_kind.items() if isinstance(editor, RecordsEditor)}
 
 
 class ClausePage(QWidget):
@@ -222,11 +93,7 @@ class ClausePage(QWidget):
         # Thumbnails by content hash: a page with a few phone photos would otherwise read and scale
         # megabytes of image data at every switch between units or clauses.
         self._thumbnails: dict[str, QIcon] = {}
-        self.evidence_boxes: dict[str, QCheckBox] = {}
-        self.value_widgets: dict[str, QWidget] = {}
-        self.record_models: dict[str, RecordModel] = {}
-        self.record_views: dict[str, QTableView] = {}
-        self.source_panel: SourcePanel | None = None  # 2.1, 2.2, 4.2: rosters or typed; 3.1, 3.2: platform or typed
+        self.context = EditorContext(session, self.pending, self._commit, self.problems.emit)
         self.editors: Editors | None = None  # the page's editors on screen
         self._editors: dict[tuple, Editors] = {}  # by page and unit shape (_editors_key)
         self._stash = QWidget(self)  # holds the editors not on screen, out of the page's boxes
@@ -449,15 +316,14 @@ class ClausePage(QWidget):
 
     # ---------------------------------------------------------------- facts editors
 
-    def _editors_key(self) -> tuple:
+    def _editors_key(self, page: Page) -> tuple:
         """Pages look the same for every unit, but for 五, which has a row per licence kind of the unit."""
-        page = self.page
         kinds = tuple(self.session.unit(self.unit_id).kinds) if NEGATIVE in page.editors else ()
         return page.id, kinds
 
     def _show_editors(self) -> None:
         """The page's editors for this unit: the kept ones shown again (set to this unit), or built."""
-        key = self._editors_key()
+        key = self._editors_key(self.page)
         editors = self._editors.get(key)
         if editors is not None and editors.page is not self.page:  # the year's pages were made anew
             self._put_away(editors)
@@ -469,15 +335,13 @@ class ClausePage(QWidget):
         if editors is not self.editors and self.editors is not None:
             self._put_away(self.editors)
         if editors is None:
-            editors = self._build_editors(key)
+            editors = self._build_editors(self.page, key)
         else:
-            self._use(editors)
-            for model in editors.record_models.values():
-                if model.unit_id != self.unit_id:
-                    model.set_context(self.unit_id, self.page)
+            for editor in editors.by_kind.values():
+                editor.set_unit(self.unit_id)
             if editors.source_panel is not None:
                 editors.source_panel.unit_id = self.unit_id
-        self.trip_evaluation_spins = editors.trip_evaluation_spins
+        self.editors = editors
         if editors.facts.parentWidget() is not self.facts_box:
             self.facts_layout_outer.addWidget(editors.facts)
             self.evidence_layout_outer.addWidget(editors.evidence)
@@ -485,14 +349,19 @@ class ClausePage(QWidget):
         editors.evidence.show()
         self.evidence_group.setVisible(bool(self.page.clause_evidence or self.page.record_evidence))
 
-    def _build_editors(self, key: tuple) -> Editors:
-        """The editors of self.page for self.unit_id's shape, built in the stash (the caller shows them)."""
-        editors = self._editors[key] = Editors(self.page, self._stash)
-        self._use(editors)
-        self.trip_evaluation_spins = {}
-        self._build_facts()
-        self._build_evidence()
-        editors.trip_evaluation_spins = self.trip_evaluation_spins
+    def _build_editors(self, page: Page, key: tuple) -> Editors:
+        """The editors of `page` for self.unit_id's shape, built in the stash (the caller shows them)."""
+        editors = self._editors[key] = Editors(page, self._stash)
+        if page.count_source or page.platform_source:
+            panel = CountSourcePanel if page.count_source else PlatformSourcePanel
+            editors.source_panel = panel(self.session, self.unit_id, page, self.problems.emit)
+            editors.facts_layout.addWidget(editors.source_panel)
+        if not page.editors:
+            note = wrapped(self.tr("本条无需录入数量，按下方依据勾选计分。"), selectable=False)
+            editors.facts_layout.addWidget(note)
+        for kind in page.editors:
+            editors.add(kind, EDITORS[kind](self.context, page, self.unit_id))
+        self._build_evidence(editors)
         return editors
 
     def _put_away(self, editors: Editors) -> None:
@@ -508,245 +377,52 @@ class ClausePage(QWidget):
         every page has them."""
         if self.unit_id is None or self.page is None or self.unit_id not in self.session.unit_ids:
             return False
-        shown_page, shown = self.page, self.editors
-        try:
-            for page in self.session.pages:
-                self.page = page
-                key = self._editors_key()
-                if key not in self._editors:
-                    self._build_editors(key)
-                    return True
-            return False
-        finally:
-            self.page = shown_page
-            if shown is not None:
-                self._use(shown)
-                self.trip_evaluation_spins = shown.trip_evaluation_spins
+        for page in self.session.pages:
+            key = self._editors_key(page)
+            if key not in self._editors:
+                self._build_editors(page, key)
+                return True
+        return False
 
-    def _use(self, editors: Editors) -> None:
-        self.editors = editors
-        self.facts_layout, self.evidence_layout = editors.facts_layout, editors.evidence_layout
-        self.value_widgets, self.record_models, self.record_views = (
-            editors.value_widgets, editors.record_models, editors.record_views)
-        self.evidence_boxes, self.source_panel = editors.evidence_boxes, editors.source_panel
+    # the editors on screen, by what they edit
+    @property
+    def value_widgets(self) -> dict[str, QWidget]:
+        return self.editors.value_widgets if self.editors is not None else {}
 
-    def _build_facts(self) -> None:
-        page = self.page
-        if page.count_source or page.platform_source:
-            panel = CountSourcePanel if page.count_source else PlatformSourcePanel
-            self.source_panel = self.editors.source_panel = panel(self.session, self.unit_id, page, self.problems.emit)
-            self.facts_layout.addWidget(self.source_panel)
-        if not page.editors:
-            note = wrapped(self.tr("本条无需录入数量，按下方依据勾选计分。"), selectable=False)
-            self.facts_layout.addWidget(note)
-        for editor in page.editors:
-            if editor in (BASES, TRIPS, DELIVERIES):
-                self._record_editor(editor)
-            elif editor == INSURED_WORKERS:
-                form = QFormLayout()
-                spin = QSpinBox()
-                spin.setRange(0, 1_000_000)
-                spin.setSuffix(self.tr(" 人"))
-                spin.valueChanged.connect(lambda v: self.pending.put(
-                    "insured", lambda: self._commit(self.session.set_insured_workers(
-                        self.tr("修改投保人数"), self.unit_id, int(v)))))
-                self.value_widgets["insured_workers"] = spin
-                form.addRow(self.tr("购买商业意外保险的务工人员"), spin)
-                self.facts_layout.addLayout(form)
-            elif editor == PLATFORM_RATING:
-                form = QFormLayout()
-                has = QCheckBox(self.tr("有平台综合评分"))
-                spin = QDoubleSpinBox()
-                spin.setRange(0, 5)
-                spin.setDecimals(2)
-                spin.setSingleStep(0.1)
-                has.toggled.connect(lambda on, spin=spin: (spin.setEnabled(on), self._commit_rating()))
-                spin.valueChanged.connect(lambda _: self.pending.put("rating", self._commit_rating))
-                self.value_widgets["has_rating"] = has
-                self.value_widgets["platform_rating"] = spin
-                form.addRow(has)
-                form.addRow(self.tr("平台综合评分"), spin)
-                self.facts_layout.addLayout(form)
-            elif editor == MANAGEMENT:
-                form = QFormLayout()
-                use = QCheckBox(self.tr("采用建议分（按依据勾选情况）"))
-                spin = QDoubleSpinBox()
-                spin.setRange(0, float(page.clause.points))
-                spin.setDecimals(1)
-                spin.setSingleStep(0.5)
-                reason = QLineEdit()
-                reason.setPlaceholderText(self.tr("评分与建议分不同时须填写理由"))
-                use.toggled.connect(lambda on, spin=spin: (spin.setEnabled(not on), self._commit_management()))
-                spin.valueChanged.connect(lambda _: self.pending.put("management", self._commit_management))
-                reason.textEdited.connect(lambda _: self.pending.put("management", self._commit_management))
-                self.value_widgets.update(use_suggestion=use, awarded=spin, award_reason=reason)
-                form.addRow(use)
-                form.addRow(self.tr("考核人员评定分"), spin)
-                form.addRow(self.tr("理由"), reason)
-                self.facts_layout.addLayout(form)
-            elif editor == NEGATIVE:
-                self._negative_editor()
+    @property
+    def record_models(self) -> dict[str, RecordModel]:
+        return {kind: e.model for kind, e in self.editors.records.items()} if self.editors is not None else {}
 
-    def _record_editor(self, editor: str) -> None:
-        model_class = {BASES: BasesModel, TRIPS: TripsModel, DELIVERIES: DeliveriesModel}[editor]
-        model = model_class(self.session, self.problems.emit, self)
-        model.set_context(self.unit_id, self.page)
-        view = QTableView()
-        view.setModel(model)
-        view.setItemDelegate(ChoiceDelegate(view))
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.SelectedClicked)
-        view.setWordWrap(False)
-        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        row_height = view.verticalHeader().defaultSectionSize()
-        view.setFixedHeight(row_height * 6 + view.horizontalHeader().sizeHint().height() + 24)
-        self.record_models[editor] = model
-        self.record_views[editor] = view
-        widest = {TRIPS: 110, BASES: 100}.get(editor, 150)  # names and places end in "…"; the whole row stays in view
-        model.modelReset.connect(lambda view=view, widest=widest: self._fit_columns(view, widest))
-        self._fit_columns(view, widest)
-        self.facts_layout.addWidget(view)
-        if editor == TRIPS:  # the evaluation counts of the chosen trip below the table: it fits 1366 px
-            self._trip_evaluations(view, model)
-        if self.page.records_added_here:
-            row = QHBoxLayout()
-            add_text = {BASES: self.tr("添加基地"), TRIPS: self.tr("添加赴外招聘"), DELIVERIES: self.tr("添加输送记录")}[editor]
-            remove_text = {BASES: self.tr("删除所选基地"), TRIPS: self.tr("删除所选活动"),
-                           DELIVERIES: self.tr("删除所选记录")}[editor]
-            add = QPushButton(add_text)
-            add.clicked.connect(lambda: self.add_record(editor))
-            remove = QPushButton(remove_text)
-            remove.clicked.connect(lambda: self.remove_selected_record(editor))
-            row.addWidget(add)
-            row.addWidget(remove)
-            row.addStretch(1)
-            self.facts_layout.addLayout(row)
-        hint = QLabel(self.tr("双击单元格修改；红底的记录不计分，原因见“计分情况”列。"))
-        hint.setToolTip(self.tr("勾选框表示该记录的依据已查验原件；未查验的记录不计分。"))
-        hint.setStyleSheet("color: #555;")
-        self.facts_layout.addWidget(hint)
+    @property
+    def record_views(self) -> dict[str, QTableView]:
+        return {kind: e.view for kind, e in self.editors.records.items()} if self.editors is not None else {}
 
-    def _trip_evaluations(self, view: QTableView, model: RecordModel) -> None:
-        """The four counts of 企业评价表（附件6） verdicts (好 / 较好 / 一般 / 差) of the trip selected in the
-        table, as number boxes in one row under it; the table keeps date, place, mode, enterprises,
-        the evidence and the verdict, and needs no sideways scrolling at 1366 px."""
-        columns = [c for c in model.columns if c.startswith("verdict_count:")]
-        for column in columns:
-            view.setColumnHidden(model.columns.index(column), True)
-        box, layout = group(self.tr("所选活动的企业评价表（附件6）份数"))
-        row = QHBoxLayout()
-        spins: dict[str, QSpinBox] = {}
-        for column in columns:
-            spin = QSpinBox()
-            spin.setRange(0, 1000)
-            spin.setEnabled(False)
-            row.addWidget(QLabel(self.tr("评价“{verdict}”").format(verdict=column.split(":", 1)[1])))
-            row.addWidget(spin)
-            spins[column] = spin
-        row.addStretch(1)
-        layout.addLayout(row)
-        note = wrapped(self.tr("先在上表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
-        note.setStyleSheet("color: #555;")
-        layout.addWidget(note)
-        self.facts_layout.addWidget(box)
-        self.trip_evaluation_spins = spins
+    @property
+    def trip_evaluation_spins(self) -> dict[str, QSpinBox]:
+        trips = self.editors.by_kind.get(TRIPS) if self.editors is not None else None
+        return trips.evaluation_spins if isinstance(trips, TripsEditor) else {}
 
-        def show(*_args) -> None:
-            current = view.currentIndex()
-            valid = current.isValid() and current.row() < model.rowCount()
-            editable = valid and self.session.editable(self.unit_id)
-            for column, spin in spins.items():
-                spin.blockSignals(True)
-                spin.setEnabled(editable)
-                spin.setValue(int(model.index(current.row(), model.columns.index(column)).data(Qt.ItemDataRole.EditRole) or 0)
-                              if valid else 0)
-                spin.blockSignals(False)
+    @property
+    def evidence_boxes(self) -> dict[str, QCheckBox]:
+        return self.editors.evidence_boxes if self.editors is not None else {}
 
-        def save(column: str, value: int) -> None:
-            current = view.currentIndex()
-            if current.isValid() and not model.setData(model.index(current.row(), model.columns.index(column)), value,
-                                                       Qt.ItemDataRole.EditRole):
-                show()  # refused (the page says why): the boxes show what is stored
+    @property
+    def source_panel(self) -> SourcePanel | None:
+        """2.1, 2.2, 4.2: rosters or typed; 3.1, 3.2: the platform or typed."""
+        return self.editors.source_panel if self.editors is not None else None
 
-        for column, spin in spins.items():
-            spin.valueChanged.connect(lambda value, column=column: save(column, value))
-        view.selectionModel().currentRowChanged.connect(show)
-        model.dataChanged.connect(show)
-        model.modelReset.connect(show)
-        show()
-
-    @staticmethod
-    def _fit_columns(view: QTableView, widest: int = 150) -> None:
-        """Columns fit their contents (headers wrap onto two lines) but none wider than `widest`, so the
-        evidence checkboxes and the verdict stay in view; a drop-down column is never narrower than its
-        longest choice."""
-        view.resizeColumnsToContents()
-        header = view.horizontalHeader()
-        model = view.model()
-        for column in range(header.count() - 1):
-            if header.sectionSize(column) > widest:
-                header.resizeSection(column, widest)
-            choices = model.index(0, column).data(CHOICES_ROLE) if model.rowCount() else None
-            if choices:
-                needed = max(view.fontMetrics().horizontalAdvance(label) for _, label in choices) + 36
-                header.resizeSection(column, max(header.sectionSize(column), needed))
-        # The last column (the verdict) takes what is left and ends in "…" (whole on hover) rather
-        # than pushing the table sideways.
-        last = header.count() - 1
-        if last > 0 and 0 < view.viewport().width() < header.length():
-            rest = view.viewport().width() - sum(header.sectionSize(c) for c in range(last))
-            header.resizeSection(last, max(80, rest))
-
-    def _negative_editor(self) -> None:
-        rules = self.session.rules
-        unit = self.session.unit(self.unit_id)
-        form = QFormLayout()
-        incident = QCheckBox(self.tr("发生群体性、突发性等重大社会影响事件"))
-        incident.toggled.connect(lambda on: self._commit(self.session.set_negatives(
-            self.tr("修改重大社会影响事件"), self.unit_id, major_incident=on)))
-        self.value_widgets["major_incident"] = incident
-        form.addRow(incident)
-        for kind in unit.kinds:
-            label = rules.unit_kinds.get(kind, kind)
-            cancelled = QCheckBox(self.tr("{kind}许可证被注销、撤销或吊销").format(kind=label))
-            cancelled.toggled.connect(lambda _=False: self._commit_licences())
-            self.value_widgets[f"cancelled:{kind}"] = cancelled
-            form.addRow(cancelled)
-            grade = QComboBox()
-            grade.addItem(self.tr("未评定"), "")
-            for g in rules.credit_grades:
-                grade.addItem(self.tr("{grade}级").format(grade=g), g)
-            grade.currentIndexChanged.connect(lambda _=0: self._commit_credit_grades())
-            self.value_widgets[f"credit:{kind}"] = grade
-            form.addRow(self.tr("{kind}信用等级").format(kind=label), grade)
-        for key, text in (("collective_disputes_lost", self.tr("集体劳动争议案件败诉（件）")),
-                          ("individual_disputes_lost", self.tr("非集体劳动争议案件败诉（件）")),
-                          ("complaints", self.tr("评价周期内被投诉（次）"))):
-            spin = QSpinBox()
-            spin.setRange(0, 10_000)
-            spin.valueChanged.connect(lambda v, key=key: self.pending.put(key, lambda: self._commit(
-                self.session.set_negatives(self.tr("修改负面影响"), self.unit_id, **{key: int(v)}))))
-            self.value_widgets[key] = spin
-            form.addRow(text, spin)
-        self.facts_layout.addLayout(form)
-
-    def _build_evidence(self) -> None:
-        page = self.page
+    def _build_evidence(self, editors: Editors) -> None:
+        page = editors.page
         for item in page.clause_evidence:
             box = QCheckBox(item.label)
             box.toggled.connect(lambda on, item=item.id: self._commit(self.session.tick(
                 self.tr("勾选依据"), self.unit_id, self.page.clause.id, item, on)))
-            self.evidence_boxes[item.id] = box
-            self.evidence_layout.addWidget(box)
+            editors.evidence_boxes[item.id] = box
+            editors.evidence_layout.addWidget(box)
         if page.record_evidence:
             labels = "、".join(e.label for e in page.record_evidence)
-            self.evidence_layout.addWidget(wrapped(self.tr("逐条记录查验：{items}（在上表每一行勾选）").format(items=labels),
-                                                   selectable=False))
+            editors.evidence_layout.addWidget(wrapped(self.tr("逐条记录查验：{items}（在上表每一行勾选）").format(items=labels),
+                                                      selectable=False))
 
     # ---------------------------------------------------------------- commits
 
@@ -757,32 +433,6 @@ class ClausePage(QWidget):
             return False
         return True
 
-    def _commit_rating(self) -> None:
-        has = self.value_widgets["has_rating"].isChecked()
-        value = self.value_widgets["platform_rating"].value()
-        rating = Fraction(f"{value:.2f}") if has else None
-        self._commit(self.session.set_platform_rating(self.tr("修改平台综合评分"), self.unit_id, rating))
-
-    def _commit_management(self) -> None:
-        use = self.value_widgets["use_suggestion"].isChecked()
-        awarded = None if use else Fraction(f"{self.value_widgets['awarded'].value():.1f}")
-        reason = self.value_widgets["award_reason"].text().strip()
-        m = self.session.unit(self.unit_id).management
-        if m.awarded == awarded and m.reason == reason:
-            return
-        self._commit(self.session.set_management(self.tr("修改组织管理评定分"), self.unit_id, awarded, reason))
-
-    def _commit_licences(self) -> None:
-        unit = self.session.unit(self.unit_id)
-        kinds = [k for k in unit.kinds if self.value_widgets[f"cancelled:{k}"].isChecked()]
-        self._commit(self.session.set_negatives(self.tr("修改许可证情况"), self.unit_id, licences_cancelled=kinds))
-
-    def _commit_credit_grades(self) -> None:
-        unit = self.session.unit(self.unit_id)
-        grades = {k: self.value_widgets[f"credit:{k}"].currentData() for k in unit.kinds}
-        self._commit(self.session.set_negatives(self.tr("修改信用等级"), self.unit_id,
-                                                credit_grades={k: g for k, g in grades.items() if g}))
-
     def _note_changed(self) -> None:
         if self.unit_id is None or self.page is None or self.note_edit.signalsBlocked():
             return
@@ -790,52 +440,20 @@ class ClausePage(QWidget):
         uid, page_id = self.unit_id, self.page.id
         self.pending.put("note", lambda: self._commit(self.session.set_note(self.tr("修改备注"), uid, page_id, text)))
 
-    # ---------------------------------------------------------------- records
+    # ---------------------------------------------------------------- typing and records
 
     def finish_editing(self) -> None:
-        """A table cell's open editor is saved and closed (it would otherwise write into whatever
-        the table shows next, or into a closed year)."""
-        for view in self.record_views.values():
-            editor = view.indexWidget(view.currentIndex()) if view.currentIndex().isValid() else None
-            if editor is not None and view.state() == QAbstractItemView.State.EditingState:
-                delegate = view.itemDelegateForIndex(view.currentIndex())
-                delegate.commitData.emit(editor)
-                delegate.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+        """A value still open for typing in an editor is saved and closed (it would otherwise write into
+        whatever the editor shows next, or into a closed year)."""
+        if self.editors is not None:
+            for editor in self.editors.by_kind.values():
+                editor.finish_editing()
 
-    def add_record(self, editor: str) -> None:
-        rules = self.session.rules
-        uid = self.unit_id
-        start = rules.period_start
-        if editor == BASES:
-            n = len(self.session.unit(uid).bases) + 1
-            edit = self.session.add_base(self.tr("添加基地"), uid, self.tr("新基地{n}").format(n=n), "labour", start)
-        elif editor == TRIPS:
-            edit = self.session.add_trip(self.tr("添加赴外招聘"), uid, start, self.tr("待填写地点"), "offline", 0)
-        else:
-            edit = self.session.add_delivery(self.tr("添加输送记录"), uid, start, self.tr("待填写企业"), 5)
-        if self._commit(edit):
-            view = self.record_views.get(editor)
-            if view is not None and view.model().rowCount():
-                index = view.model().index(view.model().rowCount() - 1, 0)
-                view.setCurrentIndex(index)
-                view.edit(index)
+    def add_record(self, kind: str) -> None:
+        self.editors.records[kind].add_record()
 
-    def remove_selected_record(self, editor: str, confirm: bool = True) -> None:
-        view = self.record_views.get(editor)
-        if view is None or not view.selectionModel().selectedRows():
-            return
-        row = view.selectionModel().selectedRows()[0].row()
-        model = self.record_models[editor]
-        record_id = model.ids[row]
-        if confirm:
-            answer = QMessageBox.question(self, self.tr("删除记录"), self.tr("确定删除第 {row} 行记录吗？可用“撤销”恢复。")
-                                          .format(row=row + 1))
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        remove = {BASES: self.session.remove_base, TRIPS: self.session.remove_trip,
-                  DELIVERIES: self.session.remove_delivery}[editor]
-        label = {BASES: self.tr("删除基地"), TRIPS: self.tr("删除赴外招聘"), DELIVERIES: self.tr("删除输送记录")}[editor]
-        self._commit(remove(label, self.unit_id, record_id))
+    def remove_selected_record(self, kind: str, confirm: bool = True) -> None:
+        self.editors.records[kind].remove_selected_record(confirm)
 
     # ---------------------------------------------------------------- attachments
 
@@ -913,15 +531,14 @@ class ClausePage(QWidget):
         unit = self.session.unit(self.unit_id)
         page = self.page
         self.unit_label.setText(self.tr("运营单位：{name}").format(name=unit.name))
-        for model in self.record_models.values():
-            model.reload()
+        for editor in self.editors.by_kind.values():
+            editor.show_values(unit)
         for item_id, box in self.evidence_boxes.items():
             box.blockSignals(True)
             box.setChecked(unit.ticked(page.clause.id, item_id))
             box.blockSignals(False)
-        self._show_values(unit)
         note = self.session.note(self.unit_id, page.id)
-        if note != self.note_edit.toPlainText() and "note" not in self.pending._jobs:
+        if note != self.note_edit.toPlainText() and "note" not in self.pending:
             self.note_edit.blockSignals(True)
             self.note_edit.setPlainText(note)
             self.note_edit.blockSignals(False)
@@ -969,37 +586,6 @@ class ClausePage(QWidget):
         from ui.pdf_dialogs import reopen_unit  # the PDF dialogs load pyHanko's helpers lazily; only when asked
         if self.unit_id is not None:
             reopen_unit(self, self.session, self.unit_id, self.problems.emit)
-
-    def _set(self, key: str, setter: str, value: Any) -> None:
-        widget = self.value_widgets.get(key)
-        if widget is None or (widget.hasFocus() and self.pending):
-            return
-        widget.blockSignals(True)
-        getattr(widget, setter)(value)
-        widget.blockSignals(False)
-
-    def _show_values(self, unit) -> None:
-        self._set("insured_workers", "setValue", unit.insured_workers)
-        if "has_rating" in self.value_widgets:
-            self._set("has_rating", "setChecked", unit.platform_rating is not None)
-            self._set("platform_rating", "setValue", float(unit.platform_rating or 0))
-            self.value_widgets["platform_rating"].setEnabled(unit.platform_rating is not None)
-        if "use_suggestion" in self.value_widgets:
-            m = unit.management
-            self._set("use_suggestion", "setChecked", m.awarded is None)
-            self._set("awarded", "setValue", float(m.awarded) if m.awarded is not None else 0.0)
-            self.value_widgets["awarded"].setEnabled(m.awarded is not None)
-            if self.value_widgets["award_reason"].text() != m.reason and "management" not in self.pending._jobs:
-                self._set("award_reason", "setText", m.reason)
-        n = unit.negative
-        self._set("major_incident", "setChecked", n.major_incident)
-        for key in ("collective_disputes_lost", "individual_disputes_lost", "complaints"):
-            self._set(key, "setValue", getattr(n, key))
-        for kind in unit.kinds:
-            self._set(f"cancelled:{kind}", "setChecked", kind in n.licences_cancelled)
-            combo = self.value_widgets.get(f"credit:{kind}")
-            if combo is not None:
-                self._set(f"credit:{kind}", "setCurrentIndex", max(0, combo.findData(n.credit_grades.get(kind, ""))))
 
     def _show_points(self) -> None:
         clause = self.page.clause

@@ -1,0 +1,127 @@
+"""What every facts editor of a clause page shares: the pause before typed values are saved, the page's
+way to save an edit, and the widget each editor kind builds on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGroupBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from core.editing.session import Session
+from core.scoring.assessment import Page
+from core.scoring.facts import Unit
+from core.store.dataset import Edit
+
+COMMIT_DELAY_MS = 400  # typing pauses this long before the value is saved and scored
+
+
+class Pending:
+    """Values typed into spin boxes and text fields are saved after a short pause (or at once when
+    the page is left), so typing 105 makes one edit, not three."""
+
+    def __init__(self, parent: QWidget, finish_editing: Callable[[], None] = lambda: None):
+        self._jobs: dict[str, Callable[[], object]] = {}
+        self._finish_editing = finish_editing  # a table cell still being typed in, when the page is left
+        self._timer = QTimer(parent)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(COMMIT_DELAY_MS)
+        self._timer.timeout.connect(self._save_typed)
+
+    def put(self, key: str, job: Callable[[], object]) -> None:
+        self._jobs[key] = job
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Everything typed is saved now: the page is left, the year closed, or an edit undone."""
+        self._finish_editing()
+        self._save_typed()
+
+    def _save_typed(self) -> None:
+        self._timer.stop()
+        jobs, self._jobs = self._jobs, {}
+        for job in jobs.values():
+            job()
+
+    def discard(self) -> None:
+        self._timer.stop()
+        self._jobs.clear()
+
+    def __contains__(self, key: str) -> bool:
+        """Is a value typed under `key` still waiting to be saved?"""
+        return key in self._jobs
+
+    def __bool__(self) -> bool:
+        return bool(self._jobs)
+
+
+@dataclass(frozen=True)
+class EditorContext:
+    """What the clause page lends its editors: the session, its pending typed values, and how an edit is
+    saved (a refused one is reported and the page shows what is stored)."""
+    session: Session
+    pending: Pending
+    commit: Callable[[Edit], bool]
+    problems: Callable[[list[str]], None]
+
+
+class FactsEditor(QWidget):
+    """The editor of one kind of facts on a clause page, for the units of one shape: shown again with
+    another unit's values (set_unit, show_values) rather than built anew."""
+
+    def __init__(self, context: EditorContext, page: Page, unit_id: int):
+        super().__init__()
+        self.context, self.session, self.page, self.unit_id = context, context.session, page, unit_id
+        self.value_widgets: dict[str, QWidget] = {}  # by fact, for the page and the tests
+
+    def set_unit(self, unit_id: int) -> None:
+        self.unit_id = unit_id
+
+    def show_values(self, unit: Unit) -> None:
+        """Show the unit's stored facts (after any change)."""
+
+    def finish_editing(self) -> None:
+        """A value still open for typing is saved and closed (the page is left)."""
+
+    def commit(self, edit: Edit) -> bool:
+        return self.context.commit(edit)
+
+    def put(self, key: str, job: Callable[[], object]) -> None:
+        """Save after the typing pause (one edit for 105, not three)."""
+        self.context.pending.put(key, job)
+
+    def _set(self, key: str, setter: str, value: Any) -> None:
+        """Show a value without saving it again, unless the assessor is typing into that very box."""
+        widget = self.value_widgets.get(key)
+        if widget is None or (widget.hasFocus() and self.context.pending):
+            return
+        widget.blockSignals(True)
+        getattr(widget, setter)(value)
+        widget.blockSignals(False)
+
+
+def group(title: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(8, 6, 8, 8)
+    return box, layout
+
+
+def wrapped(text: str = "", selectable: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+def plain_layout(widget: QWidget) -> QVBoxLayout:
+    """A column for an editor's rows, without margins: the editor sits in the page's facts box as its
+    rows would."""
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return layout

@@ -1,0 +1,249 @@
+"""The record tables of a clause page: a unit's bases (1.1, 2.1, 2.2), recruiting trips (1.2, with each
+trip's evaluation counts below the table) and deliveries (3.1), edited cell by cell, with buttons to add
+and remove records on the page where they are entered."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+)
+
+from core.scoring.assessment import Page
+from core.scoring.facts import Unit
+from core.store.dataset import Edit
+from ui.editors.base import EditorContext, FactsEditor, group, plain_layout, wrapped
+from ui.editors.cells import ChoiceDelegate
+from ui.models import CHOICES_ROLE, BasesModel, DeliveriesModel, RecordModel, TripsModel
+
+
+class RecordsEditor(FactsEditor):
+    """One table of a unit's records; the kinds below say which records and how they are added."""
+    model_class: type[RecordModel]
+    widest = 150  # no column wider (names and places end in "…"): the whole row stays in view
+
+    def __init__(self, context: EditorContext, page: Page, unit_id: int):
+        super().__init__(context, page, unit_id)
+        layout = plain_layout(self)
+        self.model = model = self.model_class(self.session, context.problems, self)
+        model.set_context(unit_id, page)
+        self.view = view = QTableView()
+        view.setModel(model)
+        view.setItemDelegate(ChoiceDelegate(view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        triggers = QAbstractItemView.EditTrigger
+        view.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.SelectedClicked)
+        view.setWordWrap(False)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        row_height = view.verticalHeader().defaultSectionSize()
+        view.setFixedHeight(row_height * 6 + view.horizontalHeader().sizeHint().height() + 24)
+        model.modelReset.connect(lambda: fit_columns(view, self.widest))
+        fit_columns(view, self.widest)
+        layout.addWidget(view)
+        self.build_below_table(layout)
+        if page.records_added_here:
+            row = QHBoxLayout()
+            add = QPushButton(self.add_text())
+            add.clicked.connect(self.add_record)
+            remove = QPushButton(self.remove_button_text())
+            remove.clicked.connect(lambda: self.remove_selected_record())
+            row.addWidget(add)
+            row.addWidget(remove)
+            row.addStretch(1)
+            layout.addLayout(row)
+        hint = QLabel(self.tr("双击单元格修改；红底的记录不计分，原因见“计分情况”列。"))
+        hint.setToolTip(self.tr("勾选框表示该记录的依据已查验原件；未查验的记录不计分。"))
+        hint.setStyleSheet("color: #555;")
+        layout.addWidget(hint)
+
+    def build_below_table(self, layout: QVBoxLayout) -> None:
+        """Anything a kind shows between its table and its buttons."""
+
+    def set_unit(self, unit_id: int) -> None:
+        super().set_unit(unit_id)
+        if self.model.unit_id != unit_id:
+            self.model.set_context(unit_id, self.page)
+
+    def show_values(self, unit: Unit) -> None:
+        self.model.reload()
+
+    def finish_editing(self) -> None:
+        """A table cell's open editor is saved and closed (it would otherwise write into whatever the
+        table shows next, or into a closed year)."""
+        view = self.view
+        editor = view.indexWidget(view.currentIndex()) if view.currentIndex().isValid() else None
+        if editor is not None and view.state() == QAbstractItemView.State.EditingState:
+            delegate = view.itemDelegateForIndex(view.currentIndex())
+            delegate.commitData.emit(editor)
+            delegate.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+
+    # what each kind says and does
+    def add_text(self) -> str:
+        raise NotImplementedError
+
+    def remove_button_text(self) -> str:
+        raise NotImplementedError
+
+    def add(self) -> Edit:
+        raise NotImplementedError
+
+    def remove(self, record_id: int) -> Edit:
+        raise NotImplementedError
+
+    def add_record(self) -> None:
+        """A new record with placeholder values, its first cell open for typing."""
+        if self.commit(self.add()) and self.model.rowCount():
+            index = self.model.index(self.model.rowCount() - 1, 0)
+            self.view.setCurrentIndex(index)
+            self.view.edit(index)
+
+    def remove_selected_record(self, confirm: bool = True) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = rows[0].row()
+        if confirm:
+            question = self.tr("确定删除第 {row} 行记录吗？可用“撤销”恢复。").format(row=row + 1)
+            answer = QMessageBox.question(self, self.tr("删除记录"), question)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.commit(self.remove(self.model.ids[row]))
+
+
+class BasesEditor(RecordsEditor):
+    model_class = BasesModel
+    widest = 100
+
+    def add_text(self) -> str:
+        return self.tr("添加基地")
+
+    def remove_button_text(self) -> str:
+        return self.tr("删除所选基地")
+
+    def add(self) -> Edit:
+        n = len(self.session.unit(self.unit_id).bases) + 1
+        return self.session.add_base(self.tr("添加基地"), self.unit_id, self.tr("新基地{n}").format(n=n), "labour",
+                                     self.session.rules.period_start)
+
+    def remove(self, record_id: int) -> Edit:
+        return self.session.remove_base(self.tr("删除基地"), self.unit_id, record_id)
+
+
+class TripsEditor(RecordsEditor):
+    model_class = TripsModel
+    widest = 110
+
+    def add_text(self) -> str:
+        return self.tr("添加赴外招聘")
+
+    def remove_button_text(self) -> str:
+        return self.tr("删除所选活动")
+
+    def add(self) -> Edit:
+        return self.session.add_trip(self.tr("添加赴外招聘"), self.unit_id, self.session.rules.period_start,
+                                     self.tr("待填写地点"), "offline", 0)
+
+    def remove(self, record_id: int) -> Edit:
+        return self.session.remove_trip(self.tr("删除赴外招聘"), self.unit_id, record_id)
+
+    def build_below_table(self, layout: QVBoxLayout) -> None:
+        """The four counts of 企业评价表（附件6） verdicts (好 / 较好 / 一般 / 差) of the trip selected in the
+        table, as number boxes in one row under it; the table keeps date, place, mode, enterprises,
+        the evidence and the verdict, and needs no sideways scrolling at 1366 px."""
+        view, model = self.view, self.model
+        columns = [c for c in model.columns if c.startswith("verdict_count:")]
+        for column in columns:
+            view.setColumnHidden(model.columns.index(column), True)
+        box, box_layout = group(self.tr("所选活动的企业评价表（附件6）份数"))
+        row = QHBoxLayout()
+        spins: dict[str, QSpinBox] = {}
+        for column in columns:
+            spin = QSpinBox()
+            spin.setRange(0, 1000)
+            spin.setEnabled(False)
+            row.addWidget(QLabel(self.tr("评价“{verdict}”").format(verdict=column.split(":", 1)[1])))
+            row.addWidget(spin)
+            spins[column] = spin
+        row.addStretch(1)
+        box_layout.addLayout(row)
+        note = wrapped(self.tr("先在上表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
+        note.setStyleSheet("color: #555;")
+        box_layout.addWidget(note)
+        layout.addWidget(box)
+        self.evaluation_spins = spins
+
+        def show(*_args) -> None:
+            current = view.currentIndex()
+            valid = current.isValid() and current.row() < model.rowCount()
+            editable = valid and self.session.editable(self.unit_id)
+            for column, spin in spins.items():
+                spin.blockSignals(True)
+                spin.setEnabled(editable)
+                cell = model.index(current.row(), model.columns.index(column))
+                spin.setValue(int(cell.data(Qt.ItemDataRole.EditRole) or 0) if valid else 0)
+                spin.blockSignals(False)
+
+        def save(column: str, value: int) -> None:
+            current = view.currentIndex()
+            if current.isValid() and not model.setData(model.index(current.row(), model.columns.index(column)), value,
+                                                       Qt.ItemDataRole.EditRole):
+                show()  # refused (the page says why): the boxes show what is stored
+
+        for column, spin in spins.items():
+            spin.valueChanged.connect(lambda value, column=column: save(column, value))
+        view.selectionModel().currentRowChanged.connect(show)
+        model.dataChanged.connect(show)
+        model.modelReset.connect(show)
+        show()
+
+
+class DeliveriesEditor(RecordsEditor):
+    model_class = DeliveriesModel
+
+    def add_text(self) -> str:
+        return self.tr("添加输送记录")
+
+    def remove_button_text(self) -> str:
+        return self.tr("删除所选记录")
+
+    def add(self) -> Edit:
+        return self.session.add_delivery(self.tr("添加输送记录"), self.unit_id, self.session.rules.period_start,
+                                         self.tr("待填写企业"), 5)
+
+    def remove(self, record_id: int) -> Edit:
+        return self.session.remove_delivery(self.tr("删除输送记录"), self.unit_id, record_id)
+
+
+def fit_columns(view: QTableView, widest: int = 150) -> None:
+    """Columns fit their contents (headers wrap onto two lines) but none wider than `widest`, so the
+    evidence checkboxes and the verdict stay in view; a drop-down column is never narrower than its
+    longest choice."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    model = view.model()
+    for column in range(header.count() - 1):
+        if header.sectionSize(column) > widest:
+            header.resizeSection(column, widest)
+        choices = model.index(0, column).data(CHOICES_ROLE) if model.rowCount() else None
+        if choices:
+            needed = max(view.fontMetrics().horizontalAdvance(label) for _, label in choices) + 36
+            header.resizeSection(column, max(header.sectionSize(column), needed))
+    # The last column (the verdict) takes what is left and ends in "…" (whole on hover) rather
+    # than pushing the table sideways.
+    last = header.count() - 1
+    if last > 0 and 0 < view.viewport().width() < header.length():
+        rest = view.viewport().width() - sum(header.sectionSize(c) for c in range(last))
+        header.resizeSection(last, max(80, rest))
