@@ -473,7 +473,7 @@ def test_cancelling_the_check_of_a_50000_row_roster_stops_it_and_writes_nothing(
     started = time.monotonic()
     assert dialog.import_(confirm=False)
     print(f"\n50,000-row roster: cancelled after {elapsed:.2f} s; checked in {checked_in:.2f} s (worker); "
-          f"imported in {dialog.import_seconds:.2f} s on the window's thread "
+          f"imported in {dialog.import_seconds:.2f} s (written on another thread) "
           f"({time.monotonic() - started:.2f} s with the year re-scored and the page refreshed)")
 
 

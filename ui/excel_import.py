@@ -8,9 +8,9 @@ whole file writes nothing, and the problem list can be exported for the unit to 
 
 A layout the reader cannot recognise opens the column-mapping dialog (ui/excel_mapping.py).
 
-The slow part (reading and checking) runs in the worker on plain Python values; the dataset is
-written on the window's thread (its SQLite connection belongs there), after the assessor clicks
-导入: one executemany of the checked records, a fraction of a second even for 100,000 rows."""
+The slow parts run in workers while the window keeps answering: reading and checking on plain Python
+values; and, after the assessor clicks 导入, the write into the year (ui/writing.py: one transaction,
+with progress and 取消, which leaves nothing written)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -64,6 +63,7 @@ from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
 from ui.models import local_time, problems_text
 from ui.worker import Job, Worker, progress_dialog
+from ui.writing import kept_from_collector, write_now
 
 FOLDER_SETTING = "excel/folder"
 GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#555"
@@ -114,6 +114,13 @@ def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mappi
     """Read and check a workbook (no dataset involved), with the cells the assessor corrected; None
     when cancelled. Cancel is honoured between the steps (reading, checking, listing the problems).
     checked_sha256: the file checked before (the corrections were typed for those bytes)."""
+    with kept_from_collector():
+        return _check(job, path, kind, unit_id, rules, mapping, remembered, corrections, checked_sha256)
+
+
+def _check(job: Job, path: Path, kind: str, unit_id: int | None, rules, mapping: dict | None,
+           remembered: Mapping[str, dict], corrections: tuple[Correction, ...],
+           checked_sha256: str | None) -> Preview | None:
     started = time.perf_counter()
     job.progress(0, 3, translate("ExcelImport", "正在读取工作簿…"))
     sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
@@ -666,20 +673,19 @@ class ImportDialog(QDialog):
         label = (self.tr("导入{kind}中无误的 {rows} 行（{file}，{bad} 行有问题未导入）").format(
             kind=kind_label(p.kind), rows=good, file=p.path.name, bad=left_out) if left_out else
             self.tr("导入{kind}（{file}）").format(kind=kind_label(p.kind), file=p.path.name))
-        # The write runs on the window's thread (the connection and the audit chain live there): about
-        # a second for 100,000 rows. Say so on screen before it starts, so the pause is explained.
         self._status(self.tr("正在写入 {rows} 行…").format(rows=good), NEUTRAL)
         self.import_button.setEnabled(False)
         self.choice.partial_button.setEnabled(False)
-        self.status.repaint()  # painted now, without handing clicks to the dialog mid-import
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            started = time.perf_counter()
-            edit = self.session.import_people(label, p.checked, p.sha256, p.unit_id, p.mapping,
-                                              skip_bad_rows=skip_bad_rows, corrections=p.corrections)
-            self.import_seconds = time.perf_counter() - started
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        write = self.session.import_people_write(label, p.checked, p.sha256, p.unit_id, p.mapping,
+                                                 skip_bad_rows=skip_bad_rows, corrections=p.corrections)
+        started = time.perf_counter()
+        edit = write_now(self, write, self.tr("正在写入 {rows} 行（{file}）…").format(rows=good, file=p.path.name))
+        self.import_seconds = time.perf_counter() - started
+        if write.cancelled:
+            self._status(self.tr("已取消导入，未写入任何数据。"), NEUTRAL)
+            self.import_button.setEnabled(p.importable)
+            self._show_choice()
+            return False
         if not edit.ok:
             self._status(self.tr("未导入：{problems}").format(problems="；".join(problems_text(edit))), BAD)
             self.import_button.setEnabled(p.importable)

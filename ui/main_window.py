@@ -759,17 +759,24 @@ class MainWindow(QMainWindow):
 
     def _finish_opening(self) -> None:
         self.finish_timer.stop()
+        if self.session is not None and self.session.busy is not None:  # the year is being written: later
+            self.finish_timer.start()
+            return
         if self.session is not None:
             for notice in self.session.finish_opening():
                 self.statusBar().showMessage(render(notice), 15000)
             self.prepare_timer.start()
 
     def _prepare_next_page(self) -> None:
+        if self.session is not None and self.session.busy is not None:  # pages read the year: after the write
+            self.prepare_timer.stop()
+            self.finish_timer.start()
+            return
         if self.session is None or self.workspace is None or not self.workspace.clause_page.prepare_editors():
             self.prepare_timer.stop()
 
     def backup_if_due(self) -> None:
-        if self.session is None:
+        if self.session is None or self.session.busy is not None:  # the next tick, once the write is done
             return
         try:
             made = self.session.backup_if_due()
@@ -914,6 +921,9 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/clauseSplitter", self.workspace.clause_page.splitter.saveState())
 
     def closeEvent(self, event) -> None:
+        if self.session is not None and self.session.busy is not None:  # its progress dialog ends it or cancels it
+            event.ignore()
+            return
         self.prepare_timer.stop()
         self._flush()
         self._save_layout()

@@ -6,9 +6,12 @@ from typing import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from core.editing.session import Session
+from core.editing.writes import Write
 from ui.models import problems_text
+from ui.writing import write_now
 
 
 class UndoActions(QObject):
@@ -36,17 +39,24 @@ class UndoActions(QObject):
         self.before()
         if self.session is None or not self.session.history.can_undo:
             return
-        _, edit = self.session.undo(self.tr("撤销"))
-        if not edit.ok:
-            self.report(problems_text(edit))
-        self.update()
+        write = self.session.undo_write(self.tr("撤销"))
+        if write is not None:
+            self._write(write, self.tr("正在撤销\n{label}…").format(label=self.session.history.undo_label))
 
     def redo(self) -> None:
         self.before()
         if self.session is None or not self.session.history.can_redo:
             return
-        _, edit = self.session.redo(self.tr("重做"))
-        if not edit.ok:
+        write = self.session.redo_write(self.tr("重做"))
+        if write is not None:
+            self._write(write, self.tr("正在重做\n{label}…").format(label=self.session.history.redo_label))
+
+    def _write(self, write: Write, text: str) -> None:
+        """An undo of an import writes its rows back: on another thread, with progress (ui/writing.py)."""
+        window = self.parent()
+        assert isinstance(window, QWidget)
+        edit = write_now(window, write, text)
+        if not edit.ok and not write.cancelled:
             self.report(problems_text(edit))
         self.update()
 

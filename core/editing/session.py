@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.common.messages import Msg
+from core.common.problems import Problem
 from core.editing.undo import Apply, History, Step, chain
+from core.editing.writes import Write
 from core.scoring.assessment import Page, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
@@ -57,6 +59,7 @@ class Session:
         self.pages: tuple[Page, ...] = pages(self.rules)
         self.history = History()
         self.listeners: list[Listener] = []
+        self.busy: str | None = None  # the label of an edit being written on another thread (Write)
         self._load()
 
     # ---------------------------------------------------------------- reading
@@ -238,24 +241,65 @@ class Session:
 
     def _apply(self, label: str, do: Apply, undo: Apply, units: Iterable[int] | None,
                merge_key: Any = None, redo: Apply | None = None) -> Edit:
-        edit = do(None)
-        if edit.ok:
-            touched = None if units is None else frozenset(units)
-            self.history.push(Step(label, undo, redo or do, touched, merge_key))
-            self.refresh(touched)
-        return edit
+        return self._step_write(label, do, undo, units, merge_key, redo).now()
+
+    def _step_write(self, label: str, do: Apply, undo: Apply, units: Iterable[int] | None,
+                    merge_key: Any = None, redo: Apply | None = None, slow: bool = False) -> Write:
+        """An edit that becomes a step of the undo history once written (core.editing.writes)."""
+        touched = None if units is None else frozenset(units)
+
+        def settle(edit: Edit) -> None:
+            if edit.ok:
+                self.history.push(Step(label, undo, redo or do, touched, merge_key, slow=slow))
+                self.refresh(touched)
+        return Write(self, label, lambda: do(None), settle, self._read_ahead if slow else None, slow=slow)
+
+    def _read_ahead(self) -> None:
+        """After a slow write, on its thread: what the window reads next and the write made slow to read
+        (the people's match, the year as scored), so that reading it there takes no time."""
+        self.ds.match()
+        self.ds.year()
 
     def undo(self, reason: str | None = None) -> tuple[Step | None, Edit]:
-        step, edit = self.history.undo(reason and f"{reason}：{self.history.undo_label}")
-        if step is not None:
-            self.refresh(step.units if edit.ok else step.units)
-        return step, edit
+        write = self.undo_write(reason)
+        return (None, Edit()) if write is None else (write.step, write.now())
 
     def redo(self, reason: str | None = None) -> tuple[Step | None, Edit]:
-        step, edit = self.history.redo(reason and f"{reason}：{self.history.redo_label}")
-        if step is not None:
+        write = self.redo_write(reason)
+        return (None, Edit()) if write is None else (write.step, write.now())
+
+    def undo_write(self, reason: str | None = None) -> Write | None:
+        """The undo of the last step, to run now or on another thread (Write.slow: it takes a while);
+        None when there is nothing to undo. On failure (e.g. the unit is now locked) nothing moves."""
+        if not self.history.can_undo:
+            return None
+        step = self.history.steps[self.history.position - 1]
+        text = reason and f"{reason}：{step.label}"
+
+        def settle(edit: Edit) -> None:
+            self.history.undone(step, edit)
             self.refresh(step.units)
-        return step, edit
+        return Write(self, text or step.label, lambda: step.undo(text), settle,
+                     self._read_ahead if step.slow else None, slow=step.slow, step=step)
+
+    def redo_write(self, reason: str | None = None) -> Write | None:
+        if not self.history.can_redo:
+            return None
+        step = self.history.steps[self.history.position]
+        text = reason and f"{reason}：{step.label}"
+
+        def settle(edit: Edit) -> None:
+            self.history.redone(step, edit)
+            self.refresh(step.units)
+        return Write(self, text or step.label, lambda: step.redo(text), settle,
+                     self._read_ahead if step.slow else None, slow=step.slow, step=step)
+
+    def busy_edit(self) -> Edit:
+        """The refusal of an edit while another is being written (Write)."""
+        return Edit(problems=(self.problem("session.busy", label=self.busy or ""),))
+
+    def problem(self, code: str, **params: Any) -> Problem:
+        return Problem(self.ds.path.name, "", "", Msg.of(code, **params))
 
     def _added(self, label: str, add: Callable[[], Edit], capture: Callable[[int], Snapshot],
                remove: Callable[[int, str | None], Edit], units: Iterable[int] | None) -> Edit:
@@ -484,6 +528,8 @@ class Session:
         """A document signed outside this dataset's connection (the export worker signs on a scratch
         copy): a score sheet finalizes and locks its unit as `version`; any signed document makes its
         certificate known to the year. Not undoable: the signed file exists."""
+        if self.busy is not None:
+            return self.busy_edit()
         if kind == "sheet":
             edit = self.ds.finalize_unit(self.by, unit_id, version, fingerprint, subject, pdf_sha256, reason)
         elif self.ds.known_certificate(fingerprint) is None:
@@ -497,6 +543,8 @@ class Session:
     def reopen(self, unit_id: int, reason: str) -> Edit:
         """Unlock a unit whose score sheet was signed; the reason is required and audited. Not undoable
         (locking again takes a newly signed sheet); earlier steps of the unit can be undone again."""
+        if self.busy is not None:
+            return self.busy_edit()
         edit = self.ds.reopen_unit(self.by, unit_id, reason)
         if edit.ok:
             self.refresh(frozenset([unit_id]))
@@ -511,6 +559,8 @@ class Session:
     def adopt_program_rules(self, reason: str) -> Edit:
         """Make the program's rule set the year's (audited, with the reason; core.store.rule_updates). Not
         undoable: going back is another change of the year's rule set. The year is scored again."""
+        if self.busy is not None:
+            return self.busy_edit()
         edit = adopt_program_rule_set(self.ds, self.by, reason)
         if edit.ok:
             self.rules = self.ds.rule_set()
@@ -545,11 +595,19 @@ class Session:
         skip_bad_rows its rows without problems; corrections: core.excel.partial, see
         Dataset.import_people). Undo takes it out and puts back, exactly, the sources it replaced;
         redo puts it back with its original id."""
-        replaced = [self.ds.capture_import(s.id)
-                    for s in self.ds.replaced_sources(checked.kind, unit_id, checked.source, sha256)]
+        return self.import_people_write(label, checked, sha256, unit_id, mapping, skip_bad_rows=skip_bad_rows,
+                                        corrections=corrections).now()
+
+    def import_people_write(self, label: str, checked: Any, sha256: str, unit_id: int | None,
+                            mapping: Mapping[str, str | int] | None = None, *, skip_bad_rows: bool = False,
+                            corrections: Sequence[Any] = ()) -> Write:
+        """import_people as a slow Write (core.editing.writes): the desktop runs it on another thread."""
         made: dict[str, Any] = {}
 
         def do(reason: str | None) -> Edit:
+            # the sources it replaces, captured with all their rows for the undo (on the writing thread)
+            made["replaced"] = [self.ds.capture_import(s.id)
+                                for s in self.ds.replaced_sources(checked.kind, unit_id, checked.source, sha256)]
             edit = self.ds.import_people(self.by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
                                          reason=reason, skip_bad_rows=skip_bad_rows, corrections=corrections)
             if edit.ok:
@@ -558,12 +616,12 @@ class Session:
 
         def undo(reason: str | None) -> Edit:
             made["snapshot"] = self.ds.capture_import(made["id"])
-            return self.ds.restore_imports(self.by, replaced, remove=[made["id"]], reason=reason)
+            return self.ds.restore_imports(self.by, made["replaced"], remove=[made["id"]], reason=reason)
 
         def redo(reason: str | None) -> Edit:
-            return self.ds.restore_imports(self.by, [made["snapshot"]], remove=[r.import_id for r in replaced],
-                                           reason=reason)
-        return self._apply(label, do, undo, None, redo=redo)
+            return self.ds.restore_imports(self.by, [made["snapshot"]],
+                                           remove=[r.import_id for r in made["replaced"]], reason=reason)
+        return self._step_write(label, do, undo, None, redo=redo, slow=True)
 
     def remove_import(self, label: str, import_id: int) -> Edit:
         snapshot = self.ds.capture_import(import_id)

@@ -26,6 +26,7 @@ class Step:
     units: frozenset[int] | None  # the units the step changes; None: the whole year (units added, removed, grades)
     merge_key: Hashable | None = None  # consecutive steps with the same key merge (typing into one field)
     at: float = field(default_factory=time.monotonic)
+    slow: bool = False  # undoing or redoing it takes a while (an import's rows): written on another thread
 
 
 class History:
@@ -74,22 +75,29 @@ class History:
             return None, Edit()
         step = self.steps[self.position - 1]
         edit = step.undo(reason)
+        self.undone(step, edit)
+        return step, edit
+
+    def undone(self, step: Step, edit: Edit) -> None:
+        """The top step's undo was written (edit.ok) or refused: move back, or nothing moves."""
         if edit.ok:
             self.position -= 1
             step.merge_key = None  # a later edit of the same field is a new step
             self.version += 1
-        return step, edit
 
     def redo(self, reason: str | None = None) -> tuple[Step | None, Edit]:
         if not self.can_redo:
             return None, Edit()
         step = self.steps[self.position]
         edit = step.redo(reason)
+        self.redone(step, edit)
+        return step, edit
+
+    def redone(self, step: Step, edit: Edit) -> None:
         if edit.ok:
             self.position += 1
             step.merge_key = None
             self.version += 1
-        return step, edit
 
     def clear(self) -> None:
         self.steps.clear()

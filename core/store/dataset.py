@@ -93,6 +93,7 @@ PROGRAM_VERSION = "0.1.0"
 # other programs own, still open when chosen by hand).
 YEAR_FILE_SUFFIX = ".wjkh"
 YEAR_FILE_SUFFIXES = (YEAR_FILE_SUFFIX, ".sqlite")
+CANCEL_CHECK_STEPS = 10_000  # SQLite virtual-machine steps between two looks at a cancel (well under 1 ms)
 
 KEYS = audit.KEYS  # key columns of each table, for the audit's record id
 UNIT_FIELDS = ("name", "credit_code", "new_member", "facts_final", "contact_person", "platform_rating",
@@ -183,7 +184,8 @@ def program_rule_set(rule_set_id: str) -> RuleSet | None:
 # ------------------------------------------------------------------ the dataset
 
 class Dataset:
-    """An open dataset. Not thread-safe: one Dataset per process, used from one thread."""
+    """An open dataset. Not thread-safe: one Dataset per process, used from one thread at a time (a long edit
+    may run on another thread while the first waits: core/editing/writes.py)."""
 
     _backup_pending = False  # defer_backup: the backup of opening is still to be taken
     audit_problems: list[Problem] = []  # what the checks of opening found changed outside the program
@@ -648,6 +650,7 @@ class Dataset:
             problems = self._validate(tx)
             if problems:
                 raise _Rejected(*problems)
+            conn.set_progress_handler(None, 0)  # a cancel (cancel_when) from here on comes too late: the edit stands
             conn.execute("COMMIT")
             self._edited_since_backup = True
             if tx.match_inputs_changed:  # the people's match is read again when next asked for
@@ -668,8 +671,17 @@ class Dataset:
         self.backup_if_due()
         return Edit(id=new_id)
 
+    def cancel_when(self, cancelled: Callable[[], bool] | None) -> None:
+        """Until the next edit ends, a statement stops once `cancelled()` says yes (the edit then fails and
+        rolls back whole, as any failed write does; its commit is never stopped); None: never."""
+        if cancelled is None:
+            self._conn.set_progress_handler(None, 0)
+        else:
+            self._conn.set_progress_handler(lambda: 1 if cancelled() else 0, CANCEL_CHECK_STEPS)
+
     def _rollback(self) -> None:
         self._audit.rollback()
+        self._conn.set_progress_handler(None, 0)  # a cancel must not stop the rollback itself
         try:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
@@ -1799,7 +1811,8 @@ class _Tx:
 def _connect_rw(path: Path) -> sqlite3.Connection:
     """The read-write connection, holding the file exclusively for this process."""
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        # used by one thread at a time, not always the one that opened it (see Dataset)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise _open_fault(path, exc) from None
     try:
