@@ -18,7 +18,8 @@ from core.common.messages import Msg, render
 from core.scoring.engine import score_year
 from core.scoring.facts import load_year, year_to_json
 from core.scoring.report import ranking_table, year_result_json
-from core.scoring.rules import RuleSet, rule_set_for
+from core.scoring.rule_library import rule_set_for
+from core.scoring.rules import RuleSet
 from core.store import backup, files, recovery
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect

@@ -449,6 +449,7 @@ def test_a_creation_killed_midway_leaves_nothing_the_next_creation_keeps(tmp_pat
     target = tmp_path / "2022年度考核.wjkh"
     child = subprocess.run([sys.executable, "-c", f"""
 import os, signal, sqlite3
+from core.scoring.rules import load_rule_set
 from core.store import dataset
 real = sqlite3.connect
 def connect(path, *args, **kwargs):  # killed once the hidden copy exists
@@ -456,7 +457,7 @@ def connect(path, *args, **kwargs):  # killed once the hidden copy exists
     conn.execute("CREATE TABLE t (x)")
     os.kill(os.getpid(), signal.SIGKILL)
 dataset.sqlite3.connect = connect
-dataset.create_file({str(target)!r}, dataset.load_rule_set(), "张三")
+dataset.create_file({str(target)!r}, load_rule_set(), "张三")
 """], cwd=ROOT, capture_output=True, text=True)
     assert child.returncode == -9, child.stderr
     leftovers = sorted(p.name for p in tmp_path.iterdir())

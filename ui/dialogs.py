@@ -25,18 +25,9 @@ from PySide6.QtWidgets import (
 
 from core.common.credit_codes import credit_code_problem
 from core.common.messages import render
-from core.scoring.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set
+from core.scoring.rule_library import known_rule_sets
+from core.scoring.rules import RuleSet
 from core.store.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
-
-
-def bundled_rule_sets() -> list[RuleSet]:
-    found = []
-    for path in sorted(RULES_DIR.glob("*.toml")):
-        try:
-            found.append(load_rule_set(path))
-        except RuleSetError:
-            continue
-    return found
 
 
 def buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -93,7 +84,7 @@ class NewYearDialog(QDialog):
     def __init__(self, folder: Path, assessor: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("新建年度"))
-        self.rule_sets = bundled_rule_sets()
+        self.rule_sets = [known.rules for known in known_rule_sets()]  # the program's and the user's
         self.folder = folder
         form = QFormLayout()
         self.year = QSpinBox()

@@ -95,7 +95,7 @@ def ensure_demo(folder: Path, assessor: str) -> Path:
     """The demo year in the user's data folder, made from resources/demo on first use."""
     target = folder / "2022年度考核（演示）.wjkh"
     if not target.exists():
-        from core.scoring.rules import rule_set_for
+        from core.scoring.rule_library import rule_set_for
         rules = rule_set_for(DEMO_JSON, None)
         year, problems = load_year(DEMO_JSON, rules)
         if problems:

@@ -29,20 +29,19 @@ import hashlib
 import io
 import logging
 import os
-import sys
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from core.common.messages import Msg, render
+from core.common.places import APP_DIR_NAME, cache_dir, profile_dir
 from core.common.problems import Problem
 from core.pdf.fonts import FontFile, Fonts
 
 FIELD_NAME = "LeyeSignature"
 KEY_BITS = 2048
 CERT_DAYS = 3650
-APP_DIR_NAME = "leye-wujiang"
 
 
 class SigningError(Exception):
@@ -68,25 +67,8 @@ def colon_hex(digest: bytes | str) -> str:
 
 # ------------------------------------------------------------------ where keys and caches live
 
-def profile_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """The user's own settings folder for this program (outside any dataset)."""
-    if sys.platform == "win32":
-        base = environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
-        return Path(base) / "LeyeWujiang"
-    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / APP_DIR_NAME
-
-
 def default_key_dir(environ: Mapping[str, str] = os.environ) -> Path:
     return profile_dir(environ) / "keys"
-
-
-def cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    if sys.platform == "win32":
-        base = environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "LeyeWujiang" / "cache"
-    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / APP_DIR_NAME
 
 
 # ------------------------------------------------------------------ keys
@@ -140,7 +122,7 @@ def create_key(path: str | Path, name: str, password: str, *, organisation: str 
     if organisation:
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
     subject = x509.Name(attributes)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=days))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import operator
 from dataclasses import dataclass, field
@@ -20,16 +19,13 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from core.common import tomlcache
+from core.scoring.rule_formats import CURRENT_FORMAT, SUPPORTED_FORMATS, newer_format, upgraded
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
 DEFAULT_RULE_SET = RULES_DIR / "wujiang-2022.toml"
-# Format 2 states every threshold with its comparison. Format 1 files (the rule sets stored in year
-# files made before) are still read: their thresholds take the comparisons the program then applied.
-CURRENT_FORMAT = 2
-SUPPORTED_FORMATS = (1, 2)
+# Format 2 states every threshold with its comparison. Older formats (the rule sets stored in year
+# files made before) are read through core/scoring/rule_formats.py's migrations.
 TESTS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
-LEGACY_TESTS = {"min_enterprises": ">=", "min_people": ">=", "min_ratio": ">=", "min_stars": ">=",
-                "min_rating": ">=", "deduction": ">=", "total_below": "<", "quota": "<="}
 
 # What each formula needs from its clause: parameter name -> kind. Kinds: "number", "text",
 # "ids" (a list of evidence ids of the same clause), "record_id" (one of its per-record evidence
@@ -93,6 +89,21 @@ class RuleSetError(Exception):
         self.problems = problems
         lines = "\n".join(f"  {path}: {message}" for path, message in problems)
         super().__init__(f"rule set {source} is invalid:\n{lines}")
+
+    def at(self, source: str) -> RuleSetError:
+        return RuleSetError(source, self.problems)
+
+
+class NewerRuleSetFormat(RuleSetError):
+    """The rule set is written in a format newer than this program reads."""
+
+    def __init__(self, source: str, found: int):
+        self.found = found
+        super().__init__(source, [("format", f"format {found} is newer than this program reads "
+                                             f"(formats {list(SUPPORTED_FORMATS)})")])
+
+    def at(self, source: str) -> RuleSetError:
+        return NewerRuleSetFormat(source, self.found)
 
 
 @dataclass(frozen=True)
@@ -270,7 +281,7 @@ def parse_rule_set(text: str, source: str = "<rule set>", *, stored: bool = Fals
     try:
         rules = _parse_rule_set(text)
     except RuleSetError as exc:
-        raise RuleSetError(source, exc.problems) from None
+        raise exc.at(source) from None
     if rules.format < CURRENT_FORMAT and not stored:
         raise RuleSetError(source, [("format", f"format {rules.format} states thresholds without their comparison; "
                                                f"a rule set file must be format {CURRENT_FORMAT} (only a year file "
@@ -286,8 +297,11 @@ def _parse_rule_set(text: str) -> RuleSet:
         data = tomlcache.loads(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError (tomllib is loaded only when a text is parsed)
         raise RuleSetError("", [("(file)", f"not valid TOML: {exc}")]) from None
+    found = newer_format(data)
+    if found is not None:
+        raise NewerRuleSetFormat("", found)
     checker = _Checker()
-    rule_set = checker.rule_set(data, text)
+    rule_set = checker.rule_set(upgraded(data), text)
     if checker.problems:
         raise RuleSetError("", checker.problems)
     assert rule_set is not None
@@ -441,14 +455,11 @@ class _Checker:
                 choices.append(ReadingChoice(value, description, test))
         return tuple(choices)
 
-    def threshold(self, table: Any, key: str, path: str, readings: dict[str, Reading], legacy: str,
+    def threshold(self, table: Any, key: str, path: str, readings: dict[str, Reading],
                   tests: tuple[str, ...] = tuple(TESTS)) -> Threshold | None:
         """A threshold: {value = N, test = ">="} or {value = N, test_by_reading = "name"} (the reading's
-        chosen value gives the test). Format 1 states only the number; it gets `legacy`."""
+        chosen value gives the test)."""
         here = f"{path}.{key}"
-        if self.format == 1:
-            value = self.get(table, key, path, "number")
-            return None if value is None else Threshold(value, legacy)
         raw = table.get(key) if isinstance(table, dict) else None
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             self.fail(here, f"a threshold needs its comparison: {{ value = {raw}, test = \">=\" }} "
@@ -608,7 +619,7 @@ class _Checker:
                     self.fail(f"{here}.{key}", f"{item!r} is not a record_evidence id of this clause")
                 params[key] = item
             elif kind == "threshold":
-                threshold = self.threshold(table, key, here, readings, LEGACY_TESTS[key])
+                threshold = self.threshold(table, key, here, readings)
                 params[key] = None if threshold is None else threshold.value
                 if threshold is not None:
                     thresholds[key] = threshold
@@ -631,7 +642,7 @@ class _Checker:
             once = self.get(entry, "once", here, "number", None)
             threshold = None
             if isinstance(entry, dict) and "threshold" in entry:
-                threshold = self.threshold(entry, "threshold", here, readings, LEGACY_TESTS["deduction"])
+                threshold = self.threshold(entry, "threshold", here, readings)
             if (per_case is None) == (once is None):
                 self.fail(here, "give exactly one of per_case or once")
             if once is not None and threshold is None:
@@ -657,7 +668,7 @@ class _Checker:
                     self.fail(f"{here}.kind", f"unknown unit kind {extra['kind']!r}")
                 extra["grades"] = tuple(self.get(entry, "grades", here, "texts") or ())
             elif condition == "total_below":
-                extra["threshold"] = self.threshold(entry, "threshold", here, readings, LEGACY_TESTS["total_below"])
+                extra["threshold"] = self.threshold(entry, "threshold", here, readings)
             vetoes.append(Veto(self.get(entry, "id", here, "text"), condition, self.get(entry, "text", here, "text"),
                                self.get(entry, "unqualified", here, "bool"), self.get(entry, "revoked", here, "bool"),
                                **extra))
@@ -688,33 +699,10 @@ class _Checker:
             value = readings.get(name)
             if value is not None and value.value not in order:
                 self.fail(f"readings.{name}.value", f"{value.value!r} is not in grades.order")
-        quota_test = LEGACY_TESTS["quota"]
-        if self.format > 1:  # how the quotas' 不超过 is tested: the allocation knows only "at most"
-            quota_test = self.get(table, "quota_test", path, "text")
-            if quota_test is not None and quota_test != "<=":
-                self.fail(f"{path}.quota_test", f"must be \"<=\" (a grade holds at most its quota), found {quota_test!r}")
+        # how the quotas' 不超过 is tested: the allocation knows only "at most"
+        quota_test = self.get(table, "quota_test", path, "text")
+        if quota_test is not None and quota_test != "<=":
+            self.fail(f"{path}.quota_test", f"must be \"<=\" (a grade holds at most its quota), found {quota_test!r}")
         return GradeRules(self.get(table, "text", path, "text") or "", tuple(order),
                           MappingProxyType(quota_share),
                           tuple(self.get(table, "readings", path, "texts", []) or ()), quota_test or "<=")
-
-
-def find_rule_set(rule_set_id: str) -> RuleSet | None:
-    """The bundled rule set with this id, or None."""
-    for path in sorted(RULES_DIR.glob("*.toml")):
-        rules = load_rule_set(path)
-        if rules.id == rule_set_id:
-            return rules
-    return None
-
-
-def rule_set_for(year_file: Path, rules_file: str | None) -> RuleSet | None:
-    """The rule set a JSON year file is scored by: the given file, else the bundled one it names, else the default."""
-    if rules_file:
-        return load_rule_set(rules_file)
-    try:
-        rule_set_id = json.loads(year_file.read_text(encoding="utf-8")).get("rule_set")
-    except (ValueError, AttributeError):
-        rule_set_id = None  # load_year reports the exact problem with the file
-    if not isinstance(rule_set_id, str):
-        return load_rule_set()
-    return find_rule_set(rule_set_id)

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.scoring import rule_library
 from core.scoring.facts import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -55,7 +56,7 @@ from core.scoring.facts import (
     parse_year,
     unit_to_json,
 )
-from core.scoring.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set, parse_rule_set
+from core.scoring.rules import RuleSet, parse_rule_set
 from core.store import audit, backup, holder, snapshot
 from core.store.files import (
     _HELD,
@@ -171,14 +172,7 @@ def _db(value: Any) -> Any:
 
 def program_rule_set(rule_set_id: str) -> RuleSet | None:
     """The program's own (bundled) rule set with this id, if any."""
-    for path in sorted(RULES_DIR.glob("*.toml")):
-        try:
-            rules = load_rule_set(path)
-        except RuleSetError:
-            continue
-        if rules.id == rule_set_id:
-            return rules
-    return None
+    return rule_library.find(rule_set_id, bundled_only=True)
 
 
 # ------------------------------------------------------------------ the dataset

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.common.messages import Msg, render
-from core.scoring.rules import RuleSetError, parse_rule_set
+from core.scoring.rule_formats import CURRENT_FORMAT
+from core.scoring.rules import NewerRuleSetFormat, RuleSetError, parse_rule_set
 from core.store import backup, holder
 
 if TYPE_CHECKING:
@@ -162,6 +163,9 @@ def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
         raise _corrupt(path, "所存考核细则缺失或被改动")
     try:
         parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}", stored=True)
+    except NewerRuleSetFormat as exc:
+        raise DatasetError(Msg.of("dataset.rule_set_newer_format", file=path.name, found=exc.found,
+                                  supported=CURRENT_FORMAT)) from None
     except RuleSetError as exc:
         where, what = exc.problems[0]
         # what the parser found is for developers (the log); the user needs to know what to do

@@ -1,0 +1,137 @@
+"""A rule set's problems (the loader's key path and reason) told in the bureau's Chinese: which item of
+the file, in the words of the form that edits it, and what is wrong with it."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from core.common.messages import Msg, catalogue, render
+from core.scoring.rule_formats import SUPPORTED_FORMATS
+
+
+class RuleProblem(NamedTuple):
+    path: str  # the loader's key path, e.g. clauses[2.1].params.step
+    where: str  # the same in Chinese, e.g. 条款 2.1 › 参数“每降低一个名次减分”
+    reason: str
+    understood: bool  # False: the reason is a loader message this module does not know (told generically)
+
+    def text(self) -> str:
+        return render(Msg.of("ruleset.problem", where=self.where, reason=self.reason))
+
+
+_SEGMENT = re.compile(r"([^.\[\]]+)(?:\[([^\]]*)\])?")
+
+# The loader's reasons (core/scoring/rules.py) and the message each becomes; named groups are parameters.
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), code) for pattern, code in (
+    (r"^missing$", "ruleset.reason.missing"),
+    (r"^missing or empty$", "ruleset.reason.missing_or_empty"),
+    (r"^missing or not a table$", "ruleset.reason.missing_or_not_table"),
+    (r"^missing \(a deduction made once needs a threshold\)$", "ruleset.reason.once_needs_threshold"),
+    (r"^expected a table with value and description$", "ruleset.reason.reading_table"),
+    (r"^expected (?P<kind>.+?), found (?P<found>.*)$", "ruleset.reason.expected"),
+    (r"^format (?P<found>\d+) is newer than this program reads", "ruleset.reason.newer_format"),
+    (r"^this program reads rule set formats \[.*\], not (?P<found>.*)$", "ruleset.reason.format"),
+    (r"^unknown key$", "ruleset.reason.unknown_key"),
+    (r"^must not be before period_start$", "ruleset.reason.period"),
+    (r"^(?P<found>'.*') is not one of evaluation_verdicts", "ruleset.reason.poor_verdict"),
+    (r"^must name exactly the modes offline and online$", "ruleset.reason.trip_modes"),
+    (r"^must name exactly the base types labour and school$", "ruleset.reason.base_types"),
+    (r"^must be one of \[(?P<choices>.*)\], found (?P<found>.*)$", "ruleset.reason.one_of"),
+    (r"^a threshold needs its comparison", "ruleset.reason.threshold_comparison"),
+    (r"^give exactly one of test or test_by_reading$", "ruleset.reason.test_or_reading"),
+    (r"^names reading '(?P<name>.*)', which \[readings\] does not define$", "ruleset.reason.undefined_reading"),
+    (r"^needs reading '(?P<name>.*)', which \[readings\] does not define$", "ruleset.reason.needs_reading"),
+    (r"^every choice of reading '(?P<name>.*)' must give a test", "ruleset.reason.choices_need_tests"),
+    (r"^evidence ids must be unique$", "ruleset.reason.evidence_unique"),
+    (r"^duplicate clause id$", "ruleset.reason.duplicate_clause"),
+    (r"^no section '(?P<section>.*)'$", "ruleset.reason.no_section"),
+    (r"^unknown formula '(?P<formula>[^']*)'", "ruleset.reason.unknown_formula"),
+    (r"^'(?P<item>.*)' is not a record_evidence id of clause (?P<clause>.*)$", "ruleset.reason.not_record_item_of"),
+    (r"^the bases formula needs the agreement evidence item$", "ruleset.reason.bases_agreement"),
+    (r"^the \w+ formula needs at least one evidence item$", "ruleset.reason.needs_evidence"),
+    (r"^must name reading '(?P<name>.*)', which sets a threshold's test", "ruleset.reason.show_reading"),
+    (r"^unknown parameter for formula", "ruleset.reason.unknown_parameter"),
+    (r"^'(?P<item>.*)' is not an evidence id of this clause$", "ruleset.reason.not_evidence_item"),
+    (r"^'(?P<item>.*)' is not a record_evidence id of this clause$", "ruleset.reason.not_record_item"),
+    (r"^unknown fact '(?P<found>[^']*)'", "ruleset.reason.unknown_fact"),
+    (r"^give exactly one of per_case or once$", "ruleset.reason.per_case_or_once"),
+    (r"^unknown condition '(?P<found>[^']*)'", "ruleset.reason.unknown_condition"),
+    (r"^unknown flag '(?P<found>[^']*)'", "ruleset.reason.unknown_flag"),
+    (r"^unknown unit kind '(?P<found>[^']*)'", "ruleset.reason.unknown_kind"),
+    (r"^'(?P<grade>.*)' is not in grades.order$", "ruleset.reason.not_a_grade"),
+    (r"^a share is at most 1$", "ruleset.reason.share_at_most_1"),
+    (r"^quotas must be given for the best grades, in order$", "ruleset.reason.quota_order"),
+    (r"^must be \"<=\" \(a grade holds at most its quota\), found (?P<found>.*)$", "ruleset.reason.quota_test"),
+    (r"^not valid TOML: .*line (?P<line>\d+), column (?P<column>\d+)", "ruleset.reason.toml_at"),
+    (r"^not valid TOML", "ruleset.reason.toml"),
+))
+_KINDS = {"a non-empty string": "text", "a finite number ≥ 0": "number", "an integer": "integer",
+          "an integer ≥ 0": "count", "true or false": "bool", "bool": "bool", "a date (YYYY-MM-DD)": "date",
+          "a table": "table", "an array": "list", "list": "list", "an array of non-empty strings": "texts",
+          "a non-empty table of strings": "names", "str": "text", "int": "integer"}
+
+
+def _shown(value: str) -> str:
+    """A value as the file holds it, quoted as Chinese quotes text ('x' → “x”)."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return f"“{value[1:-1]}”"
+    return value
+
+
+def word(code: str, fallback: str) -> str:
+    """A catalogue entry when there is one (a key's, a parameter's name), else the key itself."""
+    return catalogue().get(code, fallback)
+
+
+def where(path: str) -> str:
+    """A key path in the words of the form: clauses[2.1].params.step → 条款 2.1 › 参数“每降低一个名次减分”."""
+    if path in ("", "(file)"):
+        return word("ruleset.key.(file)", "文件")
+    parts: list[str] = []
+    context = ""
+    segments = _SEGMENT.findall(path)
+    for at, (name, index) in enumerate(segments):
+        followed = at + 1 < len(segments)
+        if not index and followed and (name in ("params", "choices") or name == "readings" and not context):
+            context = f"{name}."  # the next part says it: 参数“…”, 选项“…”, 解读“…”
+            continue
+        if index and name == "clauses":
+            parts.append(render(Msg.of("ruleset.at.clause", id=index)))
+        elif index and index.isdigit():
+            parts.append(render(Msg.of("ruleset.at.nth", what=word(f"ruleset.key.{context}{name}", name),
+                                       n=int(index) + 1)))
+        elif context == "readings.":
+            parts.append(render(Msg.of("ruleset.at.reading", name=name)))
+        elif context == "params.":
+            parts.append(render(Msg.of("ruleset.at.parameter", name=word(f"ruleset.param.{name}", name))))
+        elif context in ("quota_share.", "choices."):
+            parts.append(render(Msg.of(f"ruleset.at.{context[:-1]}", name=name)))
+        else:
+            parts.append(word(f"ruleset.key.{name}", name))
+        context = f"{name}."
+    return " › ".join(parts)
+
+
+def reason(message: str) -> tuple[str, bool]:
+    """The loader's reason in Chinese, and whether it was understood."""
+    for pattern, code in _REASONS:
+        found = pattern.match(message)
+        if found:
+            params: dict[str, object] = {k: _shown(v) for k, v in found.groupdict().items()}
+            if code == "ruleset.reason.expected":
+                kind = _KINDS.get(found["kind"])
+                if kind is None:
+                    break
+                params["kind"] = word(f"ruleset.kind.{kind}", kind)
+            if code in ("ruleset.reason.format", "ruleset.reason.newer_format"):
+                params["supported"] = SUPPORTED_FORMATS[-1]
+            if code == "ruleset.reason.one_of":
+                params["choices"] = "、".join(_shown(c) for c in found["choices"].split(", ") if c)
+            return render(Msg.of(code, **params)), True
+    return render(Msg.of("ruleset.reason.other")), False
+
+
+def told(problems: list[tuple[str, str]]) -> list[RuleProblem]:
+    return [RuleProblem(path, where(path), *reason(message)) for path, message in problems]
