@@ -13,6 +13,7 @@ from cli import excel as cli_excel
 from cli import pdf as cli_pdf
 from cli import teamwork as cli_teamwork
 from cli import words as cli_words
+from cli import years as cli_years
 from cli.reading import open_read_only
 from core.common.messages import Msg, render
 from core.scoring.engine import score_year
@@ -23,6 +24,7 @@ from core.scoring.rules import RuleSet
 from core.store import backup, files, recovery
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect
+from core.years.continuation import origin_of
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -82,9 +84,15 @@ def command_score(args: argparse.Namespace) -> int:
         try:
             with open_read_only(path) as ds:
                 rules, year = ds.rule_set(), ds.year()
+                origin = origin_of(ds)
         except DatasetError as exc:
             return fail(exc)
         print_result(rules, year, args.json)
+        if not args.json:  # the grades of the year it was continued from, beside this year's
+            siblings = sorted(path.resolve().parent.glob("*" + YEAR_FILE_SUFFIXES[0]))
+            for line in cli_years.previous_lines(origin, score_year(rules, year),
+                                                 {u.name: u.credit_code for u in year.units}, siblings):
+                print(line)
         return 0
     rules = rule_set_for(path, args.rules)
     if rules is None:
@@ -309,14 +317,15 @@ def parser() -> argparse.ArgumentParser:
     ado.add_argument("--reason", required=True, help="更换细则的理由")
     ado.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     ado.set_defaults(run=command_adopt_rules)
+    cli_years.register(commands)
     cli_excel.register(commands)
     cli_pdf.register(commands)
     cli_teamwork.register(commands)
     return top
 
 
-COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_excel.COMMANDS
-            + cli_pdf.COMMANDS + cli_teamwork.COMMANDS)
+COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_years.COMMANDS
+            + cli_excel.COMMANDS + cli_pdf.COMMANDS + cli_teamwork.COMMANDS)
 
 
 WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",

@@ -115,7 +115,7 @@ def test_a_schema_5_file_s_people_are_attested_when_it_opens_and_proved_from_the
     conn.execute("COMMIT")
     conn.close()
     with Dataset.open(path, backups=False) as ds:
-        assert ds.schema_version == SCHEMA_VERSION == 6
+        assert ds.schema_version == SCHEMA_VERSION >= 6
         assert [(e.action, e.table_name, e.record_id) for e in ds.audit_entries() if e.action == "attest"] == [
             ("attest", "imports", "7")]
         proved(ds)

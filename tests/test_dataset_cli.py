@@ -11,6 +11,7 @@ from pathlib import Path
 from core.scoring.facts import parse_year, year_to_json
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset
+from core.store.files import SCHEMA_VERSION
 from tests.dataset_support import demo_or_rich, run
 
 
@@ -82,7 +83,7 @@ def test_bad_files_on_the_command_line(tmp_path):
     newer = tmp_path / "newer.sqlite"
     newer.write_bytes(good.read_bytes())
     conn = sqlite3.connect(newer)
-    conn.execute("UPDATE meta SET schema_version = 7")
+    conn.execute(f"UPDATE meta SET schema_version = {SCHEMA_VERSION + 1}")
     conn.commit()
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()

@@ -28,6 +28,9 @@ from core.common.messages import render
 from core.scoring.rule_library import known_rule_sets
 from core.scoring.rules import RuleSet
 from core.store.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
+from core.store.files import DatasetError
+from core.years.continuation import Previous, read_previous
+from ui.worker import Worker
 
 
 def buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -79,14 +82,29 @@ class ReasonDialog(QDialog):
 
 
 class NewYearDialog(QDialog):
-    """A new assessment year: the year, its rule set, the assessor, and where the file goes."""
+    """A new assessment year: empty, or continued from the last year's file (its units come across as
+    existing members); the year, its rule set, the assessor, and where the file goes."""
 
     def __init__(self, folder: Path, assessor: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("新建年度"))
         self.rule_sets = [known.rules for known in known_rule_sets()]  # the program's and the user's
         self.folder = folder
+        self.previous: Previous | None = None  # what continuing brings, once the chosen file is read
+        self.previous_problem = ""
+        self.reader: Worker | None = None  # reading the chosen file, off the window's thread
         form = QFormLayout()
+        self.continue_box = QCheckBox(self.tr("从上一年度继续（运营单位作为原有成员带入）"))
+        self.previous_path = QLineEdit()
+        self.previous_path.setReadOnly(True)
+        self.previous_path.setPlaceholderText(self.tr("上一年度的数据文件"))
+        self.choose_previous = QPushButton(self.tr("选择上一年度文件…"))
+        self.choose_previous.clicked.connect(lambda _checked=False: self._choose_previous())
+        previous_row = QHBoxLayout()
+        previous_row.addWidget(self.previous_path, 1)
+        previous_row.addWidget(self.choose_previous)
+        self.previous_note = QLabel()
+        self.previous_note.setWordWrap(True)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(max((r.year for r in self.rule_sets), default=2022))
@@ -100,6 +118,9 @@ class NewYearDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
+        form.addRow(self.continue_box)
+        form.addRow(self.tr("上一年度文件"), previous_row)
+        form.addRow("", self.previous_note)
         form.addRow(self.tr("考核年度"), self.year)
         form.addRow(self.tr("考核细则"), self.rules)
         form.addRow(self.tr("考核人员姓名"), self.assessor)
@@ -115,8 +136,10 @@ class NewYearDialog(QDialog):
         self.assessor.textChanged.connect(self._check)
         self.path.textChanged.connect(self._check)
         self.rules.currentIndexChanged.connect(self._check)
+        self.continue_box.toggled.connect(self._continue_toggled)
         self._year_changed()
-        self.resize(560, self.sizeHint().height())
+        self._continue_toggled(False)
+        self.resize(640, self.sizeHint().height())
 
     def _year_changed(self) -> None:
         self.rules.clear()
@@ -126,15 +149,72 @@ class NewYearDialog(QDialog):
         self.path.setText(str(self.folder / self.tr("{year}年度考核.wjkh").format(year=self.year.value())))
         self._check()
 
+    def _continue_toggled(self, on: bool) -> None:
+        for widget in (self.previous_path, self.choose_previous, self.previous_note):
+            widget.setEnabled(on)
+        self._check()
+
+    def _choose_previous(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择上一年度的数据文件"), str(self.folder),
+                                              self.tr("年度数据文件 (*.wjkh *.sqlite)"))
+        if path:
+            self.read_previous(Path(path))
+
+    def read_previous(self, path: Path) -> None:
+        """Read the chosen file in the background; the dialog says what will come across."""
+        if self.reader is not None:
+            self.reader.stop()
+        self.previous, self.previous_problem = None, ""
+        self.continue_box.setChecked(True)
+        self.previous_path.setText(str(path))
+        self.previous_note.setText(self.tr("正在读取上一年度的数据文件…"))
+        self.reader = Worker(lambda _job, chosen: read_previous(chosen), path, parent=self)
+        self.reader.done.connect(self._previous_read)
+        self.reader.failed.connect(self._previous_failed)
+        self.reader.finished.connect(self._check)
+        self.reader.start()
+        self._check()
+
+    def _previous_read(self, previous: Previous) -> None:
+        self.previous = previous
+        lines = [self.tr("{year} 年度的 {count} 家运营单位将作为原有成员带入：统一社会信用代码、单位类型、许可证、"
+                         "联系人、基地及签约日期；上一年度的人数、外出招聘、佐证核验、得分、签名和名单不带入。").format(
+            year=previous.year, count=len(previous.units))]
+        lines += [self.tr("不带入：{name}——{reason}").format(name=left.name, reason=render(left.reason))
+                  for left in previous.left_out]
+        self.previous_note.setText("\n".join(lines))
+        self.year.setValue(previous.year + 1)
+        self.resize(self.width(), self.sizeHint().height())  # the note's lines shown whole
+
+    def _previous_failed(self, exc: BaseException) -> None:
+        self.previous_problem = render(exc.msg) if isinstance(exc, DatasetError) else \
+            self.tr("无法读取所选的文件：{file}").format(file=Path(self.previous_path.text()).name)
+        self.previous_note.setText("")
+
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存年度数据文件"), self.path.text(),
                                               self.tr("年度数据文件 (*.wjkh)"))
         if path:
             self.path.setText(path if path.lower().endswith(YEAR_FILE_SUFFIXES) else path + YEAR_FILE_SUFFIX)
 
+    def _previous_check(self) -> str:
+        if not self.continue_box.isChecked():
+            return ""
+        if self.reader is not None and self.reader.running:
+            return self.tr("正在读取上一年度的数据文件…")
+        if self.previous_problem:
+            return self.previous_problem
+        if self.previous is None:
+            return self.tr("请选择上一年度的数据文件。")
+        if self.year.value() <= self.previous.year:
+            return self.tr("新年度应晚于上一年度（{year} 年度）。").format(year=self.previous.year)
+        return ""
+
     def _check(self) -> None:
-        problem = ""
-        if self.rules.count() == 0:
+        problem = self._previous_check()
+        if problem:
+            pass
+        elif self.rules.count() == 0:
             problem = self.tr("没有适用于 {year} 年度的考核细则。").format(year=self.year.value())
         elif not self.assessor.text().strip():
             problem = self.tr("请填写考核人员姓名（记入审计记录）。")
@@ -145,11 +225,20 @@ class NewYearDialog(QDialog):
         self.error.setText(problem)
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
 
+    def done(self, result: int) -> None:
+        if self.reader is not None:
+            self.reader.stop()
+        super().done(result)
+
     def rule_set(self) -> RuleSet:
         return next(r for r in self.rule_sets if r.id == self.rules.currentData())
 
     def values(self) -> tuple[RuleSet, str, str, Path]:
         return self.rule_set(), self.assessor.text().strip(), self.role.text().strip(), Path(self.path.text().strip())
+
+    def continued_from(self) -> Previous | None:
+        """The last year to continue from, or None for an empty year."""
+        return self.previous if self.continue_box.isChecked() else None
 
 
 class UnitDialog(QDialog):

@@ -50,12 +50,14 @@ from core.scoring.engine import QUALIFIED
 from core.scoring.facts import load_year
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
+from core.years.continuation import Previous, continue_year
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
 from ui.clause_page import ClausePage
 from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
 from ui.excel_actions import ExcelActions
 from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, problems_text, progress_text
+from ui.other_years import YearsReader
 from ui.pdf_actions import PdfActions
 from ui.undo import UndoActions
 from ui.views import GradeView, LazyTab, OverviewView, YearView
@@ -314,7 +316,8 @@ class Workspace(QWidget):
         self.splitter.setSizes([230, 210, 920])
         self.tabs.addTab(self.splitter, self.tr("逐条考核"))
 
-        self.overview_tab = LazyTab(lambda: OverviewView(session))
+        self.years = YearsReader(session.years(), window.recent_files, self)  # the other year files
+        self.overview_tab = LazyTab(lambda: OverviewView(session, self.years))
         self.tabs.addTab(self.overview_tab, self.tr("单位概览"))
         self.year_tab = LazyTab(self._make_year_view)
         self.tabs.addTab(self.year_tab, self.tr("年度总表"))
@@ -345,7 +348,7 @@ class Workspace(QWidget):
         return self.grade_tab.view()
 
     def _make_year_view(self) -> YearView:
-        view = YearView(self.session, self.window_.show_problems)
+        view = YearView(self.session, self.window_.show_problems, self.years)
         view.open_unit.connect(self.show_unit)
         return view
 
@@ -662,13 +665,19 @@ class MainWindow(QMainWindow):
         if dialog.exec() != NewYearDialog.DialogCode.Accepted:
             return
         rules, assessor, role, path = dialog.values()
-        self.create_year(path, rules, assessor, role)
+        self.create_year(path, rules, assessor, role, dialog.continued_from())
 
-    def create_year(self, path: Path, rules, assessor: str, role: str = "") -> bool:
+    def create_year(self, path: Path, rules, assessor: str, role: str = "", previous: Previous | None = None) -> bool:
+        """Make the year's file, empty or continued from the last year's (its units as existing members);
+        open it."""
         try:
-            create_file(path, rules, assessor, role)
+            problems = (continue_year(previous, path, rules, assessor, role) if previous is not None
+                        else create_file(path, rules, assessor, role))
         except DatasetError as exc:
             self.show_problems([render(exc.msg)])
+            return False
+        if problems:
+            self.show_problems([p.text() for p in problems])
             return False
         self.settings.setValue("assessor", assessor)
         self.settings.setValue(self._assessor_key_of(path), assessor)
@@ -884,6 +893,8 @@ class MainWindow(QMainWindow):
         self.backup_timer.stop()
         self.finish_timer.stop()
         self.prepare_timer.stop()
+        if self.workspace is not None:
+            self.workspace.years.stop()  # reading other year files: not into a workspace that is gone
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None

@@ -5,6 +5,7 @@ every number comes from the engine, every edit goes through the session."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QCoreApplication, QDate, QDateTime, QModelIndex, Qt
@@ -15,6 +16,7 @@ from core.editing.session import Session
 from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
 from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED
 from core.scoring.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_FROM_PLATFORM
+from core.years.history import UnitRecord
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(key, label)] for a combo-box editor
@@ -126,18 +128,33 @@ class UnitListModel(QAbstractListModel):
 # ------------------------------------------------------------------ the year
 
 class YearTableModel(QAbstractTableModel):
-    """All units × clauses with totals, ranks, status and grade (sortable through a proxy)."""
+    """All units × clauses with totals, ranks, status and grade (sortable through a proxy); for a year
+    continued from the last, that year's grade and total beside this year's (by credit code)."""
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
+        self.previous: Mapping[str, UnitRecord] | None = None
         self._build_columns()
 
     def _build_columns(self) -> None:
         rules = self.session.rules
         self.clause_ids = [c.id for c in rules.clauses]
+        self.tail = ["deductions", "total", "status", "grade"] + (["previous_grade", "previous_total"]
+                                                                  if self.previous is not None else []) + ["final", "flags"]
+        words = {"deductions": translate("Models", "扣分"), "total": translate("Models", "总分"),
+                 "status": translate("Models", "状态"), "grade": translate("Models", "等级"),
+                 "previous_grade": translate("Models", "上年等级"), "previous_total": translate("Models", "上年总分"),
+                 "final": translate("Models", "数据"), "flags": translate("Models", "提示")}
         self.headers = ([translate("Models", "名次"), translate("Models", "运营单位")] + self.clause_ids
-                        + [translate("Models", "扣分"), translate("Models", "总分"), translate("Models", "状态"), translate("Models", "等级"), translate("Models", "数据"), translate("Models", "提示")])
+                        + [words[key] for key in self.tail])
+
+    def set_previous(self, records: Mapping[str, UnitRecord] | None) -> None:
+        """The last year's results by credit code (None: the columns go)."""
+        self.beginResetModel()
+        self.previous = records
+        self._build_columns()
+        self.endResetModel()
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -183,27 +200,35 @@ class YearTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
-        key = col - 2 - n_clauses
+        key = self.tail[col - 2 - n_clauses] if col >= 2 else ""
         unit = self.session.unit(self.session.unit_id(u.name))
+        before = self.previous.get(unit.credit_code) if self.previous is not None else None
         values = {
             0: (str(u.rank), u.rank),
             1: (u.name, u.name),
-            2 + n_clauses + 0: (number(u.deductions_total), float(u.deductions_total)),
-            2 + n_clauses + 1: (number(u.total), float(u.total)),
-            2 + n_clauses + 2: (status_text(u.status), u.status),
-            2 + n_clauses + 3: (u.grade, u.grade),
-            2 + n_clauses + 4: (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"), int(unit.facts_final)),
-            2 + n_clauses + 5: (self._flags(u, tied), self._flags(u, tied)),
-        }
+        } if col < 2 else {col: {
+            "deductions": (number(u.deductions_total), float(u.deductions_total)),
+            "total": (number(u.total), float(u.total)),
+            "status": (status_text(u.status), u.status),
+            "grade": (u.grade, u.grade),
+            # a unit the last year did not assess sorts after every grade and total
+            "previous_grade": (before.grade, before.grade) if before else ("—", "~"),
+            "previous_total": (number(before.total), float(before.total)) if before else ("—", -1.0),
+            "final": (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"),
+                      int(unit.facts_final)),
+            "flags": (self._flags(u, tied), self._flags(u, tied)),
+        }[key]}
+        if role == Qt.ItemDataRole.ToolTipRole and key.startswith("previous_") and not before:
+            return translate("Models", "上一年度没有统一社会信用代码相同的运营单位")
         if role == Qt.ItemDataRole.DisplayRole:
             return values[col][0]
         if role == SORT_ROLE:
             return values[col][1]
-        if role == Qt.ItemDataRole.BackgroundRole and tied and key == 3:
+        if role == Qt.ItemDataRole.BackgroundRole and tied and key == "grade":
             return TIE_BRUSH
-        if role == Qt.ItemDataRole.ToolTipRole and key == 2 and u.status_reasons:
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and u.status_reasons:
             return "\n".join(r.text for r in u.status_reasons)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2 + n_clauses, 3 + n_clauses):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or key in ("deductions", "total", "previous_total")):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.messages import format_number, render
+from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
+from core.years.history import Found
 from ui.dialogs import PromoteDialog
 from ui.models import ID_ROLE, SORT_ROLE, GradeTableModel, OverviewModel, YearTableModel, problems_text, status_text
+from ui.other_years import YearsReader
 
 Report = Callable[[list[str]], None]
 
@@ -69,9 +71,10 @@ def table_view() -> QTableView:
 class OverviewView(QWidget):
     """One unit: every clause's points, bonus, deductions, total, status with reasons, provisional marks."""
 
-    def __init__(self, session: Session, parent=None):
+    def __init__(self, session: Session, years: YearsReader | None = None, parent=None):
         super().__init__(parent)
         self.session = session
+        self.years = years
         self.unit_id: int | None = None
         layout = QVBoxLayout(self)
         self.title = QLabel()
@@ -91,6 +94,12 @@ class OverviewView(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)
+        self.history = QLabel()
+        self.history.setWordWrap(True)
+        self.history.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.history)
+        if years is not None:
+            years.history_read.connect(lambda _code: self.show_history())
 
     def set_unit(self, uid: int | None) -> None:
         self.unit_id = uid
@@ -119,16 +128,35 @@ class OverviewView(QWidget):
         if any(c.provisional for c in r.clauses):
             lines.append(self.tr("* 暂定：尚有运营单位数据未定稿，排名类条款得分及等级可能变动。"))
         self.summary.setText("\n".join(lines))
+        self.show_history()
+
+    def show_history(self) -> None:
+        """The unit's results in the other year files the program knows (read in the background)."""
+        uid = self.unit_id if self.unit_id in self.session.unit_ids else None
+        if self.years is None or uid is None:
+            self.history.setText("")
+            return
+        history = self.years.history(self.session.unit(uid).credit_code)
+        if history is None:
+            self.history.setText(self.tr("历年考核：正在读取…"))
+            return
+        lines = [render(Msg.of("years.history_entry", year=f.year, grade=r.grade, total=format_number(r.total),
+                               status=Msg.of(f"status.{r.status}"), rank=r.rank, count=f.assessed, file=f.path.name))
+                 for f, r in history.entries]
+        lines += [render(notice) for notice in history.notices]
+        self.history.setText(self.tr("历年考核：") + ("\n" + "\n".join(lines) if lines
+                                                   else self.tr("程序所知的其他年度数据文件中没有该单位。")))
 
 
 class YearView(QWidget):
     """All units × clauses, sortable, with totals, ranks, status and grade; mark units' facts final."""
     open_unit = Signal(int)
 
-    def __init__(self, session: Session, report: Report, parent=None):
+    def __init__(self, session: Session, report: Report, years: YearsReader | None = None, parent=None):
         super().__init__(parent)
         self.session = session
         self.report = report
+        self.years = years
         layout = QVBoxLayout(self)
         self.model = YearTableModel(session, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -157,6 +185,15 @@ class YearView(QWidget):
         layout.addLayout(row)
         for button in (self.final_button, self.unfinal_button):
             button.setEnabled(not session.read_only)
+        if years is not None and years.continued:
+            years.previous_read.connect(self._previous_read)
+            if years.previous is not None:
+                self._previous_read(years.previous)
+            years.read_previous()
+
+    def _previous_read(self, found: Found) -> None:
+        self.model.set_previous(found.file.records if found.file is not None else None)
+        self.refresh()
 
     def selected_ids(self) -> list[int]:
         return [index.data(ID_ROLE) for index in self.view.selectionModel().selectedRows()]
@@ -178,6 +215,14 @@ class YearView(QWidget):
         if result.provisional:
             notes.append(self.tr("标 * 的得分为暂定：尚有运营单位数据未定稿，排名类条款（{ids}）得分及等级可能变动。").format(
                 ids="、".join(c.id for c in self.session.rules.clauses if c.formula.endswith("_ranked"))))
+        if self.years is not None and self.years.continued:
+            found = self.years.previous
+            if found is None:
+                notes.append(self.tr("正在读取上一年度的等级和总分…"))
+            elif found.notice is not None:
+                notes.append(render(found.notice))
+            if found is not None and found.file is not None:
+                notes.append(render(Msg.of("years.previous_summary", year=found.file.year, file=found.file.path.name)))
         self.note.setText("\n".join(notes))
 
 

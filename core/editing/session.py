@@ -41,6 +41,8 @@ from core.store.dataset import (
     UnitLock,
 )
 from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice
+from core.years.continuation import origin_of
+from core.years.history import YearsContext, first_audit_hash
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
     from core.people.matching import MatchResult
@@ -236,6 +238,11 @@ class Session:
 
     def close(self) -> None:
         self.ds.close()
+
+    def years(self) -> YearsContext:
+        """Where this year stands among the year files: its file, the last year's file it was continued
+        from, and what names its own file and copies (core/years/history.py)."""
+        return YearsContext(Path(self.ds.path), origin_of(self.ds), (self.ds.year_number, first_audit_hash(self.ds)))
 
     # ---------------------------------------------------------------- the edit machinery
 

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 DATASET_FORMAT = "leye-wujiang-dataset"
 APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 0.05  # seconds: a second instance is told at once, not after a wait
 LOCKED_CODES = ("dataset.locked", "dataset.locked_by", "dataset.locked_on")

@@ -437,9 +437,31 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     return attested
 
 
+# Schema 7: the year file a year was continued from (新建年度 从上一年度继续, core/years/continuation.py): where
+# it was, its bytes' SHA-256 and its audit head then (which still names it after it was edited or moved),
+# its year and rule set, and how many units came across. One row at most; none for a year begun empty.
+SCHEMA_V7_CONTINUED_FROM = """CREATE TABLE continued_from (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    year INTEGER NOT NULL,
+    rule_set_id TEXT NOT NULL,
+    path TEXT NOT NULL,                       -- absolute, as it was when the year was continued
+    file_sha256 TEXT NOT NULL,                -- of the file's bytes then
+    audit_seq INTEGER NOT NULL,               -- the file's audit head then: row number and hash
+    audit_hash TEXT NOT NULL,
+    units INTEGER NOT NULL CHECK (units >= 0),
+    continued_at TEXT NOT NULL
+)"""
+
+
+def _migrate_6_to_7(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """Where a year came from: the previous year's file it was continued from."""
+    conn.execute(SCHEMA_V7_CONTINUED_FROM)
+    return [("schema", "continued_from", None, None, "CREATE TABLE")]
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
 # what it changed (action, table, field, old, new[, record id]) for the audit trail.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4, 4: _migrate_4_to_5,
-                                                               5: _migrate_5_to_6}
+                                                               5: _migrate_5_to_6, 6: _migrate_6_to_7}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
