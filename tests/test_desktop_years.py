@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 from tests.audit_tampers import build_year
-from tests.builders import RULES
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.test_desktop import click, shot, type_chinese
 from tests.test_desktop_day import choose_file
@@ -49,9 +48,7 @@ def continue_through_the_dialog(qtbot, window, previous, screenshot: str | None 
     check_answered(state)
 
 
-def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, tmp_path, monkeypatch):
-    import ui.dialogs
-    monkeypatch.setattr(ui.dialogs, "bundled_rule_sets", lambda: [RULES, NEXT])  # the 2023 rule set as data
+def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, tmp_path):
     (tmp_path / "2022").mkdir()
     last_year = build_year(tmp_path / "2022")
     expected = results_by_code(last_year)
@@ -118,9 +115,7 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
     window.workspace.years.wait()
 
 
-def test_a_file_that_is_not_a_year_file_is_refused_in_the_dialog(qtbot, window, tmp_path, monkeypatch):
-    import ui.dialogs
-    monkeypatch.setattr(ui.dialogs, "bundled_rule_sets", lambda: [RULES, NEXT])
+def test_a_file_that_is_not_a_year_file_is_refused_in_the_dialog(qtbot, window, tmp_path):
     not_a_year = tmp_path / "随便.wjkh"
     not_a_year.write_bytes(b"hello")
 

@@ -12,7 +12,7 @@ import pytest
 
 from core.common.messages import render
 from core.scoring.engine import REVOKED, score_year
-from core.scoring.rules import parse_rule_set
+from core.scoring.rules import RULES_DIR, load_rule_set, parse_rule_set
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import continue_year, origin_of, read_previous
@@ -28,7 +28,7 @@ def one_year_on(rules, year: int):
     return parse_rule_set(text, source=f"<{year}>")
 
 
-NEXT = one_year_on(RULES, 2023)
+NEXT = load_rule_set(RULES_DIR / "wujiang-2023.toml")  # the program's 2023 rule set
 
 
 def results_by_code(path: Path) -> dict[str, tuple[str, object]]:
@@ -67,7 +67,7 @@ def test_the_units_come_across_as_existing_members_with_their_bases_and_nothing_
     assert not [p for p in tmp_path.iterdir() if "continuing" in p.name or p.name.endswith("-holder")]
 
     with Dataset.open(target, read_only=True) as ds:
-        assert (ds.year_number, ds.rule_set_id) == (2023, "test-2023")
+        assert (ds.year_number, ds.rule_set_id) == (2023, "wujiang-2023")
         after = ds.year(as_entered=True)
         kept = [u for u in before.units if u.name not in revoked]
         assert [u.name for u in after.units] == [u.name for u in kept]
@@ -188,26 +188,28 @@ def test_continuing_refuses_an_existing_target_and_the_same_file(last_year, tmp_
 
 def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(last_year, tmp_path):
     target = tmp_path / "2023年度考核.wjkh"
-    refused = run("new-year", "--to", str(target), "--from", str(last_year), "--assessor", "李四")
+    refused = run("new-year", "--to", str(target), "--from", str(last_year), "--year", "2030", "--assessor", "李四")
     assert refused.returncode == 2 and refused.stdout == ""
-    assert refused.stderr.strip() == "没有适用于 2023 年度的考核细则；请用 --rules 指定细则编号或细则文件。"
+    assert refused.stderr.strip() == "没有适用于 2030 年度的考核细则；请用 --rules 指定细则编号或细则文件。"
     same = run("new-year", "--to", str(target), "--from", str(last_year), "--rules", RULES.id)
     assert same.returncode == 2 and "应晚于上一年度" in same.stderr and not target.exists()
-    rules_file = tmp_path / "test-2023.toml"
-    rules_file.write_text(NEXT.source_text, encoding="utf-8")
-    made = run("new-year", "--to", str(target), "--from", str(last_year), "--rules", str(rules_file),
-               "--assessor", "李四", "--role", "考核组长")
+    made = run("new-year", "--to", str(target), "--from", str(last_year), "--assessor", "李四", "--role", "考核组长")
     assert made.returncode == 0, made.stderr
     lines = made.stdout.splitlines()
-    assert lines[0].startswith(f"已由 2022 年度的 {last_year.name} 新建 2023 年度 {target}：")
-    assert sum(line.startswith("未带入：") for line in lines) == len(read_previous(last_year).left_out) == 2
+    assert lines[0].startswith(f"已由 2022 年度的 {last_year.name} 新建 2023 年度 {target}："
+                               "11 家运营单位作为原有成员带入")
+    assert [line for line in lines if line.startswith("未带入：")] == [
+        f"未带入：{left.name}——上一年度被取消资格，不再是联盟成员" for left in read_previous(last_year).left_out]
+    assert len(lines) == 3
     verified = run("verify-audit", str(target))
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
     scored = run("score", str(target))
     assert scored.returncode == 0, scored.stderr
+    assert NEXT.title in scored.stdout
     expected = results_by_code(last_year)
     with Dataset.open(target, read_only=True) as ds:
+        assert ds.rule_set_id == "wujiang-2023"
         units = ds.year().units
     assert f"与上一年度（2022 年度，{last_year.name}）比较（按统一社会信用代码对应）：" in scored.stdout
     for unit in units:
@@ -219,10 +221,12 @@ def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(l
     assert scored.returncode == 0 and "该文件已不在原处" in scored.stdout
 
     empty = tmp_path / "空白.wjkh"
+    rules_file = tmp_path / "test-2024.toml"
+    rules_file.write_text(one_year_on(NEXT, 2024).source_text, encoding="utf-8")
     made = run("new-year", "--to", str(empty), "--rules", str(rules_file), "--assessor", "李四")
     assert made.returncode == 0, made.stderr
     with Dataset.open(empty, read_only=True) as ds:
-        assert ds.year_number == 2023 and not ds.unit_ids() and origin_of(ds) is None
+        assert ds.year_number == 2024 and not ds.unit_ids() and origin_of(ds) is None
 
 
 def render_total(total) -> str:
