@@ -232,3 +232,17 @@ def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(l
 def render_total(total) -> str:
     from core.common.messages import format_number
     return format_number(total)
+
+
+def test_where_a_year_came_from_is_proved_by_its_audit_trail(last_year, tmp_path):
+    import sqlite3
+    target = tmp_path / "2023.wjkh"
+    assert continue_year(read_previous(last_year), target, NEXT, "李四") == []
+    conn = sqlite3.connect(target)
+    conn.execute("UPDATE continued_from SET path = '/别处/2022.wjkh'")
+    conn.commit()
+    conn.close()
+    checked = run("verify-audit", str(target))
+    assert checked.returncode == 1
+    named = "本年度所继续的上一年度数据文件的“上一年度数据文件位置”在程序外被改为 /别处/2022.wjkh"
+    assert named in checked.stdout, checked.stdout
