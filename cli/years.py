@@ -16,7 +16,8 @@ from pathlib import Path
 
 from core.common.messages import Msg, format_number, render
 from core.scoring.engine import YearResult
-from core.scoring.rules import RULES_DIR, RuleSet, RuleSetError, load_rule_set
+from core.scoring.rule_library import known_rule_sets, read_file
+from core.scoring.rules import RuleSet
 from core.store.dataset import create_file
 from core.store.files import DatasetError
 from core.years.continuation import Origin, continue_year, read_previous
@@ -29,24 +30,17 @@ def say(code: str, **params) -> str:
     return render(Msg.of(code, **params))
 
 
-def bundled_rule_sets() -> list[RuleSet]:
-    found = []
-    for path in sorted(RULES_DIR.glob("*.toml")):
-        try:
-            found.append(load_rule_set(path))
-        except RuleSetError:
-            continue
-    return found
+def known() -> list[RuleSet]:
+    return [k.rules for k in known_rule_sets()]
 
 
 def chosen_rule_set(wanted: str | None, year: int | None) -> RuleSet | Msg:
-    """--rules (a rule set's id or a TOML file) or the program's rule set of the year; else why not."""
+    """--rules (a rule set's id or a TOML file) or the known rule set of the year (core/scoring/rule_library.py:
+    the program's and those imported into the profile folder); else why not."""
     if wanted and Path(wanted).suffix.lower() == ".toml":
-        try:
-            return load_rule_set(wanted)
-        except (RuleSetError, OSError):
-            return Msg.of("years.rules_unreadable", file=wanted)
-    candidates = [r for r in bundled_rule_sets() if (r.id == wanted if wanted else r.year == year)]
+        rules, problems = read_file(Path(wanted))
+        return rules if rules is not None else Msg.of("years.rules_unreadable", file=wanted, problem=problems[0])
+    candidates = [r for r in known() if (r.id == wanted if wanted else r.year == year)]
     if not candidates:
         return Msg.of("cli.rule_set_not_found", id=wanted) if wanted else Msg.of("years.no_rule_set", year=year)
     return max(candidates, key=lambda r: r.issued)
@@ -57,7 +51,7 @@ def command_new_year(args: argparse.Namespace) -> int:
     assessor = args.assessor or "数据导入"
     try:
         if args.previous is None:
-            rules = chosen_rule_set(args.rules, args.year or max((r.year for r in bundled_rule_sets()), default=None))
+            rules = chosen_rule_set(args.rules, args.year or max((r.year for r in known()), default=None))
             if isinstance(rules, Msg):
                 return refuse(rules)
             problems = create_file(target, rules, assessor, args.role)
