@@ -139,3 +139,26 @@ def test_a_file_that_is_not_a_year_file_is_refused_in_the_dialog(qtbot, window, 
 def format_total(total) -> str:
     from core.common.messages import format_number
     return format_number(total)
+
+
+def test_with_a_year_open_continuing_offers_that_year(qtbot, window, tmp_path):
+    from tests.test_desktop_day import action
+    (tmp_path / "2022").mkdir()
+    last_year = build_year(tmp_path / "2022")
+    window.settings.setValue("folder", str(tmp_path))
+    assert window.open_dataset(last_year)
+
+    def act(dialog: NewYearDialog) -> None:
+        click(qtbot, dialog.continue_box)  # the open year is offered at once
+        assert dialog.previous is not None and dialog.previous_path.text() == str(last_year)
+        assert dialog.year.value() == 2023 and dialog.error.text() == ""
+        shot_over(window, dialog, "years-06-new-year-from-the-open-year")
+        qtbot.mouseClick(dialog.box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    state = answer_modal(NewYearDialog, act, timeout=30)
+    action(window, "新建年度…").trigger()
+    check_answered(state)
+    qtbot.waitUntil(lambda: window.session is not None and window.session.year_number == 2023)
+    assert window.session.file == last_year.parent / "2023年度考核.wjkh" and len(window.session.unit_ids) == 11
+    click_tab(qtbot, window, "年度总表")
+    qtbot.waitUntil(lambda: "上年等级" in window.workspace.year_view.model.headers, timeout=10000)
+    window.workspace.years.wait()

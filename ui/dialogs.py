@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -85,11 +85,13 @@ class NewYearDialog(QDialog):
     """A new assessment year: empty, or continued from the last year's file (its units come across as
     existing members); the year, its rule set, the assessor, and where the file goes."""
 
-    def __init__(self, folder: Path, assessor: str = "", parent: QWidget | None = None):
+    def __init__(self, folder: Path, assessor: str = "", parent: QWidget | None = None,
+                 open_year: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("新建年度"))
         self.rule_sets = [known.rules for known in known_rule_sets()]  # the program's and the user's
         self.folder = folder
+        self.open_year = open_year  # the year open in the window: offered first, and read here, not in a thread
         self.previous: Previous | None = None  # what continuing brings, once the chosen file is read
         self.previous_problem = ""
         self.reader: Worker | None = None  # reading the chosen file, off the window's thread
@@ -152,6 +154,8 @@ class NewYearDialog(QDialog):
     def _continue_toggled(self, on: bool) -> None:
         for widget in (self.previous_path, self.choose_previous, self.previous_note):
             widget.setEnabled(on)
+        if on and self.open_year is not None and not self.previous_path.text():
+            self.read_previous(self.open_year)
         self._check()
 
     def _choose_previous(self) -> None:
@@ -165,8 +169,16 @@ class NewYearDialog(QDialog):
         if self.reader is not None:
             self.reader.stop()
         self.previous, self.previous_problem = None, ""
-        self.continue_box.setChecked(True)
         self.previous_path.setText(str(path))
+        self.continue_box.setChecked(True)
+        if self.open_year is not None and path.resolve() == self.open_year.resolve():
+            # its connection belongs to the window's thread: the copy is taken here
+            try:
+                self._previous_read(read_previous(path))
+            except DatasetError as exc:
+                self._previous_failed(exc)
+            self._check()
+            return
         self.previous_note.setText(self.tr("正在读取上一年度的数据文件…"))
         self.reader = Worker(lambda _job, chosen: read_previous(chosen), path, parent=self)
         self.reader.done.connect(self._previous_read)
@@ -184,7 +196,8 @@ class NewYearDialog(QDialog):
                   for left in previous.left_out]
         self.previous_note.setText("\n".join(lines))
         self.year.setValue(previous.year + 1)
-        self.resize(self.width(), self.sizeHint().height())  # the note's lines shown whole
+        # the note's lines shown whole, once the layout has taken the new text in
+        QTimer.singleShot(0, lambda: self.resize(self.width(), max(self.height(), self.sizeHint().height())))
 
     def _previous_failed(self, exc: BaseException) -> None:
         self.previous_problem = render(exc.msg) if isinstance(exc, DatasetError) else \

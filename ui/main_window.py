@@ -661,7 +661,8 @@ class MainWindow(QMainWindow):
 
     def new_year(self) -> None:
         folder = Path(self.settings.value("folder", "") or Path.home())
-        dialog = NewYearDialog(folder, str(self.settings.value("assessor", "") or ""), self)
+        dialog = NewYearDialog(folder, str(self.settings.value("assessor", "") or ""), self,
+                               self.session.file if self.session is not None else None)
         if dialog.exec() != NewYearDialog.DialogCode.Accepted:
             return
         rules, assessor, role, path = dialog.values()
