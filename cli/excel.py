@@ -397,8 +397,8 @@ class PlatformReport:
         self.found = ds.platform()
         typed = {u.name: u for u in ds.year(as_entered=True).units}
         scored = score_year(rules, ds.year())
-        deliveries_clause = rules.clause_with_formula("deliveries")
-        rating_clause = rules.clause_with_formula("rating_ranked")
+        deliveries_clause = rules.clause_entering("deliveries")
+        rating_clause = rules.clause_entering("platform_rating")
         self.lines: dict[str, str] = {}
         for name in names or list(typed):
             unit, mine, result = typed[name], self.found.unit(name), scored.unit(name)

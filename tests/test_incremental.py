@@ -68,10 +68,10 @@ def edit_once(s: Session, data) -> None:
         cid, item = pick(data, EVIDENCE_ITEMS, "item")
         s.tick("勾选", uid, cid, item, pick(data, [True, False, None], "seen"))
     elif kind == "tick_base" and bases:
-        item = RULES.clause_with_formula("bases").record_evidence[0].id
+        item = RULES.record_clause("bases").record_evidence[0].id
         s.tick_base("协议", uid, pick(data, bases, "base"), item, data.draw(st.booleans()))
     elif kind == "tick_trip" and trips:
-        item = pick(data, [i.id for i in RULES.clause_with_formula("trips").record_evidence], "trip item")
+        item = pick(data, [i.id for i in RULES.record_clause("trips").record_evidence], "trip item")
         s.tick_trip("备案", uid, pick(data, trips, "trip"), item, data.draw(st.booleans()))
     elif kind == "base_people" and bases:
         people = data.draw(st.integers(0, 120))
@@ -148,7 +148,7 @@ def test_an_edit_that_moves_a_ranked_value_re_ranks_every_unit():
              for i in range(5)]
     year = Year(RULES.year, RULES.id, tuple(units))
     scorer = YearScorer(RULES)
-    rating = RULES.clause_with_formula("rating_ranked").id
+    rating = RULES.clause_entering("platform_rating").id
     assert scorer.score(year).unit("单位4").clause(rating).rank == 1
     raised = Year(year.year, year.rule_set,
                   (units[0], dataclasses.replace(units[1], platform_rating=Fraction(50, 10)), *units[2:]))

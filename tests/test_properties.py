@@ -139,7 +139,7 @@ def with_unit(year: Year, index: int, unit) -> Year:
 def bonus_cap(clause) -> Fraction:
     if "bonus_cap" in clause.params:
         return clause.params["bonus_cap"]
-    if clause.formula == "rating_ranked":
+    if clause.kind.ranks and clause.params["as_bonus"]:
         return clause.params["top"]
     return Fraction(0)
 
@@ -292,15 +292,15 @@ def test_every_message_returned_has_a_text_and_renders(year):
 def test_recompute_numbers_equal_the_explained_formulas(year):
     """score_year runs each formula without building messages; running it with explain=True
     (as reading an explanation does) must give exactly the same numbers."""
-    from core.scoring.formulas import ABSOLUTE, RANKED, ranked_points
+    from core.scoring.ranking import ranked_points
 
     result = score_year(RULES, year)
     units = {u.name: u for u in year.units}
     for clause in RULES.clauses:
-        if clause.formula in ABSOLUTE:
-            explained = {n: ABSOLUTE[clause.formula](clause, RULES, u, True) for n, u in units.items()}
+        if not clause.kind.ranks:
+            explained = {n: clause.kind.function(clause, RULES, u, True) for n, u in units.items()}
         else:
-            measures = {n: RANKED[clause.formula](clause, RULES, u, True) for n, u in units.items()}
+            measures = {n: clause.kind.function(clause, RULES, u, True) for n, u in units.items()}
             explained = ranked_points(clause, RULES, measures, result.provisional)
         for name, direct in explained.items():
             fast = result.unit(name).clause(clause.id)

@@ -13,10 +13,9 @@ from fractions import Fraction
 
 import pytest
 
+from core.scoring.kinds import KINDS
 from core.scoring.rules import (
     DEFAULT_RULE_SET,
-    FORMULA_PARAMS,
-    FORMULA_READINGS,
     GRADE_READINGS,
     RuleSet,
     RuleSetError,
@@ -77,9 +76,9 @@ def test_every_clause_is_present_in_order_with_its_section(rules):
     assert [s.id for s in rules.sections] == ["一", "二", "三", "四"]
     for clause in rules.clauses:
         assert clause.section == {"1": "一", "2": "二", "3": "三", "4": "四"}[clause.id[0]]
-        assert clause.formula in FORMULA_PARAMS
+        assert clause.formula in KINDS
         assert clause.title.strip() and clause.text.strip()
-        assert set(clause.params) == set(FORMULA_PARAMS[clause.formula])
+        assert set(clause.params) == set(KINDS[clause.formula].params)
 
 
 def test_section_points_add_up_to_100_and_to_their_clauses(rules):
@@ -207,8 +206,8 @@ def test_documented_reading_exists_with_value_and_description(rules, name):
 def test_every_reading_named_by_a_clause_or_the_grades_is_defined(rules):
     named = {n for c in rules.clauses for n in c.readings} | set(rules.grades.readings)
     assert named <= set(rules.readings)
-    for formula, readings in FORMULA_READINGS.items():
-        for name in readings:
+    for formula, kind in KINDS.items():
+        for name in kind.readings:
             assert name in rules.readings, (formula, name)
     for name in GRADE_READINGS:
         assert name in rules.readings

@@ -12,7 +12,7 @@ them hides those buttons."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -20,6 +20,7 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import Page
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
+from core.scoring.kinds import DELIVERIES
 from ui.models import problems_text
 
 Report = Callable[[list[str]], None]
@@ -141,7 +142,7 @@ class PlatformSourcePanel(SourcePanel):
 
     def __init__(self, session: Session, unit_id: int, page: Page, report: Report, parent: QWidget | None = None):
         super().__init__(session, unit_id, page, report, parent)
-        self.deliveries_page = page.clause is not None and page.clause.formula == "deliveries"
+        self.deliveries_page = DELIVERIES in page.editors
         self.import_kind = "platform_deliveries" if self.deliveries_page else "platform_ratings"
         self.platform_button = self._button(self.tr("按用工速递系统导出计分"), lambda: self.switch(FIGURES_FROM_PLATFORM))
         self.hand_button = self._button(self.tr("改为手工录入"), lambda: self.switch(FIGURES_BY_HAND))

@@ -214,7 +214,7 @@ class YearView(QWidget):
         notes = [self.tr("共 {count} 家运营单位。双击一行进入该单位的逐条考核。").format(count=len(result.units))]
         if result.provisional:
             notes.append(self.tr("标 * 的得分为暂定：尚有运营单位数据未定稿，排名类条款（{ids}）得分及等级可能变动。").format(
-                ids="、".join(c.id for c in self.session.rules.clauses if c.formula.endswith("_ranked"))))
+                ids="、".join(c.id for c in self.session.rules.ranking_clauses)))
         if self.years is not None and self.years.continued:
             found = self.years.previous
             if found is None:

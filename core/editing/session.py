@@ -412,9 +412,9 @@ class Session:
     def tick_trip(self, label: str, unit_id: int, trip_id: int, item: str, seen: bool | None) -> Edit:
         return self._tick(label, unit_id, self._record_clause("trips"), item, seen, trip_id=trip_id)
 
-    def _record_clause(self, formula: str) -> str:
-        clause = self.rules.clause_with_formula(formula)
-        return clause.id if clause else formula
+    def _record_clause(self, records: str) -> str:
+        clause = self.rules.record_clause(records)
+        return clause.id if clause else records
 
     def set_note(self, label: str, unit_id: int, clause_id: str, note: str) -> Edit:
         old = self.note(unit_id, clause_id)

@@ -47,6 +47,7 @@ from core.pdf.sheets import (
 from core.pdf.signing import KeySigner
 from core.scoring.engine import YearResult, score_year
 from core.scoring.facts import Year
+from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset, Signature
 
 KINDS = (RECORD, SHEET, SUMMARY)
@@ -195,11 +196,12 @@ class Exporter:
                                       display_time(tick["ticked_at"])))
 
         for clause in self.rules.clauses:
-            if clause.formula == "bases":
+            records = clause.kind.records
+            if records == BASES:
                 for base_id, base in zip(base_ids, unit.bases):
                     for item in clause.record_evidence:
                         line(clause, item, base.name, base_id=base_id)
-            elif clause.formula == "trips":
+            elif records == TRIPS:
                 for trip_id, trip in zip(trip_ids, unit.trips):
                     for item in clause.record_evidence:
                         line(clause, item, f"{trip.date.isoformat()} {trip.place}", trip_id=trip_id)
@@ -208,7 +210,7 @@ class Exporter:
         return lines, tickers
 
     def attachment_lines(self, unit_id: int) -> list[AttachmentLine]:
-        record_clause = {f: next((c.id for c in self.rules.clauses if c.formula == f), "") for f in ("bases", "trips")}
+        record_clause = {r: c.id if (c := self.rules.record_clause(r)) else "" for r in (BASES, TRIPS)}
         result = []
         for a in self.ds.attachments(unit_id):
             clause = a.clause_id or (record_clause["bases"] if a.base_id else record_clause["trips"] if a.trip_id else "")

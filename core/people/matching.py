@@ -167,7 +167,7 @@ def _base_key(name: str) -> str:
 
 def _retention_months(rules: RuleSet) -> int:
     """Clause 2.2's "still there after six months", from the rule set."""
-    return int(rules.clause_with_formula("retention_ranked").params["retention_months"])
+    return int(rules.clause_entering("retained").params["retention_months"])
 
 
 def _reading(rules: RuleSet, name: str, default: Any) -> Any:

@@ -3,26 +3,31 @@ clause's progress (not started / incomplete evidence / done). Plain Python: the 
 shows what this module decides.
 
 A page is one clause of the rule set, in the rule set's order, then the negative-findings page (五).
-What a page edits follows from the clause's formula, never from its id, so another year's rule set
-with other clause ids gets the same pages.
+What a page edits follows from the clause's formula (its kind, core/scoring/kinds.py), never from its id,
+so another year's rule set with other clause ids gets the same pages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 from core.common.messages import Msg, render
 from core.scoring.facts import Unit
 from core.scoring.formulas import ClauseResult
+from core.scoring.kinds import (  # noqa: F401 (what a page edits: the desktop's editors are named so)
+    BASES,
+    DELIVERIES,
+    FACTS,
+    INSURED_WORKERS,
+    MANAGEMENT,
+    NEGATIVE,
+    PLATFORM_RATING,
+    RECORD_EVIDENCE,
+    TRIPS,
+)
 from core.scoring.rules import Clause, EvidenceItem, RuleSet
 
 NOT_STARTED, INCOMPLETE, DONE = "not_started", "incomplete", "done"
-
-# Record editors a page can show.
-BASES, TRIPS, DELIVERIES = "bases", "trips", "deliveries"
-# Single-value editors.
-PLATFORM_RATING, MANAGEMENT, INSURED_WORKERS, NEGATIVE = "platform_rating", "management", "insured_workers", "negative"
 
 # Base columns: name, type, region, agreement_date, count_source, people, retained, and "evidence:<item>".
 BASE_FACTS = ("name", "type", "region", "agreement_date", "people", "retained")
@@ -54,31 +59,17 @@ def pages(rules: RuleSet) -> tuple[Page, ...]:
 
 
 def _page(rules: RuleSet, clause: Clause) -> Page:
-    f = clause.formula
-    common = dict(id=clause.id, title=clause.title, clause=clause, clause_evidence=clause.evidence,
-                  record_evidence=clause.record_evidence)
+    spec = clause.kind.page
     record_columns = tuple(f"evidence:{item.id}" for item in clause.record_evidence)
-    if f == "bases":
-        return Page(editors=(BASES,), base_columns=("name",) + record_columns + ("agreement_date", "type", "region"),
-                    base_editable=("name", "type", "region", "agreement_date") + record_columns,
-                    records_added_here=True, **common)
-    if f == "trips":
-        return Page(editors=(TRIPS,), records_added_here=True, **common)
-    if f == "people_ranked":
-        return Page(editors=(BASES,), base_columns=("name", "type", "agreement_date", "count_source", "people"),
-                    base_editable=("people", "count_source"), count_source=True, **common)
-    if f == "retention_ranked":
-        return Page(editors=(BASES,), base_columns=("name", "type", "count_source", "people", "retained"),
-                    base_editable=("retained", "count_source"), count_source=True, **common)
-    if f == "deliveries":
-        return Page(editors=(DELIVERIES,), records_added_here=True, platform_source=True, **common)
-    if f == "rating_ranked":
-        return Page(editors=(PLATFORM_RATING,), platform_source=True, **common)
-    if f == "assessor_awarded":
-        return Page(editors=(MANAGEMENT,), **common)
-    if f == "insurance":  # its denominator is the arrivals of the labour bases
-        return Page(editors=(INSURED_WORKERS,), count_source=True, **common)
-    return Page(editors=(), **common)  # all_evidence: the checkboxes are the facts
+
+    def columns(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(c for name in names for c in (record_columns if name == RECORD_EVIDENCE else (name,)))
+
+    return Page(id=clause.id, title=clause.title, clause=clause, editors=spec.editors,
+                base_columns=columns(spec.base_columns), base_editable=columns(spec.base_editable),
+                records_added_here=spec.records_added_here, clause_evidence=clause.evidence,
+                record_evidence=clause.record_evidence, count_source=spec.count_source,
+                platform_source=spec.platform_source)
 
 
 def page_readings(rules: RuleSet, page: Page) -> tuple[tuple[str, str], ...]:
@@ -124,42 +115,22 @@ def required_evidence(rules: RuleSet, unit: Unit, clause: Clause) -> list[tuple[
     2.1's arrivals items only with labour-base people, its placements items only with school-base
     people, 2.2's items only with retained people, 3.1's with deliveries, 3.2's with a rating and
     4.2's with insured workers. Record items are needed for every base (1.1) or trip (1.2)."""
-    f, p = clause.formula, clause.params
+    kind, p = clause.kind, clause.params
     ticks = unit.evidence.get(clause.id, {})
     result: list[tuple[str, EvidenceItem, bool]] = []
     by_id = {item.id: item for item in clause.evidence}
-
-    def clause_items(ids: Iterable[str]) -> None:
-        for item_id in ids:
-            result.append(("", by_id[item_id], bool(ticks.get(item_id, False))))
-
-    if f == "bases":
+    if kind.records == BASES:
         for base in unit.bases:
             for item in clause.record_evidence:
                 result.append((base.name, item, bool(base.evidence.get(item.id, False))))
-    elif f == "trips":
+    elif kind.records == TRIPS:
         for trip in unit.trips:
             for item in clause.record_evidence:
                 result.append((f"{trip.date.isoformat()} {trip.place}", item, bool(trip.evidence.get(item.id, False))))
-    elif f == "people_ranked":
-        if any(b.people for b in unit.bases if b.type == "labour"):
-            clause_items(p["arrivals_evidence"])
-        if any(b.people for b in unit.bases if b.type == "school"):
-            clause_items(p["placements_evidence"])
-    elif f == "retention_ranked":
-        if any(b.retained for b in unit.bases):
-            clause_items(clause.evidence_ids)
-    elif f == "deliveries":
-        if unit.deliveries:
-            clause_items(clause.evidence_ids)
-    elif f == "rating_ranked":
-        if unit.platform_rating is not None:
-            clause_items(clause.evidence_ids)
-    elif f == "insurance":
-        if unit.insured_workers:
-            clause_items(clause.evidence_ids)
-    else:  # all_evidence, assessor_awarded: every item
-        clause_items(clause.evidence_ids)
+    for need in kind.evidence:
+        if need.when is None or FACTS[need.when](unit):
+            for item_id in clause.evidence_ids if need.items is None else p[need.items]:
+                result.append(("", by_id[item_id], bool(ticks.get(item_id, False))))
     return result
 
 
@@ -169,33 +140,17 @@ def missing_ticks(rules: RuleSet, unit: Unit, clause: Clause) -> list[MissingTic
 
 def has_facts(unit: Unit, clause: Clause) -> bool:
     """Has anything the clause reads been entered (apart from evidence ticks)?"""
-    f = clause.formula
-    if f == "bases":
-        return bool(unit.bases)
-    if f == "trips":
-        return bool(unit.trips)
-    if f == "people_ranked":
-        return any(b.people for b in unit.bases)
-    if f == "retention_ranked":
-        return any(b.retained for b in unit.bases)
-    if f == "deliveries":
-        return bool(unit.deliveries)
-    if f == "rating_ranked":
-        return unit.platform_rating is not None
-    if f == "assessor_awarded":
-        return unit.management.awarded is not None or bool(unit.management.reason)
-    if f == "insurance":
-        return bool(unit.insured_workers)
-    return False
+    return any(FACTS[fact](unit) for fact in clause.kind.facts)
 
 
 def has_ticks(unit: Unit, clause: Clause) -> bool:
     """Has the assessor ticked (or unticked) any of the clause's evidence?"""
     if unit.evidence.get(clause.id):
         return True
-    if clause.formula == "bases":
+    records = clause.kind.records
+    if records == BASES:
         return any(b.evidence for b in unit.bases)
-    if clause.formula == "trips":
+    if records == TRIPS:
         return any(t.evidence for t in unit.trips)
     return False
 

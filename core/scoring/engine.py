@@ -10,16 +10,8 @@ from typing import NamedTuple
 
 from core.common.messages import Msg
 from core.scoring.facts import Unit, Year
-from core.scoring.formulas import (
-    ABSOLUTE,
-    RANKED,
-    ZERO,
-    ClauseResult,
-    people_memo,
-    ranked_points,
-    ranked_result,
-    reranked,
-)
+from core.scoring.formulas import ZERO, ClauseResult, people_memo
+from core.scoring.ranking import ranked_points, ranked_result, reranked
 from core.scoring.rules import RuleSet, Veto
 
 QUALIFIED, UNQUALIFIED, REVOKED = "qualified", "unqualified", "revoked"
@@ -319,14 +311,14 @@ class YearScorer:
         by_clause: list[list[ClauseResult]] = []
         self._ranked = []
         for clause in rules.clauses:
-            if clause.formula in RANKED:
-                measure = RANKED[clause.formula]
+            if clause.kind.ranks:
+                measure = clause.kind.function
                 measures = {u.name: measure(clause, rules, u, False) for u in year.units}
                 ranked = ranked_points(clause, rules, measures, provisional, units_by_name)
                 by_clause.append([ranked[u.name] for u in year.units])
                 self._ranked.append([measures, ranked, sum(1 for m in measures.values() if m.qualifies)])
             else:
-                formula = ABSOLUTE[clause.formula]
+                formula = clause.kind.function
                 by_clause.append([formula(clause, rules, u, False) for u in year.units])
                 self._ranked.append(None)
         self._provisional = provisional
@@ -350,12 +342,12 @@ class YearScorer:
         for i, clause in enumerate(rules.clauses):
             state = self._ranked[i]
             if state is None:
-                formula = ABSOLUTE[clause.formula]
+                formula = clause.kind.function
                 for name, unit in edited.items():
                     clauses_of[name][i] = formula(clause, rules, unit, False)
                 continue
             measures, results, among = state
-            measure = RANKED[clause.formula]
+            measure = clause.kind.function
             moved = provisional != self._provisional
             for name, unit in edited.items():
                 m, old = measure(clause, rules, unit, False), measures[name]

@@ -10,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from core.common.credit_codes import credit_code_problem
 from core.common.messages import Msg
 from core.common.problems import Problem
-from core.scoring.rules import RuleSet
+
+if TYPE_CHECKING:  # the rule set's loader knows the formulas, which read these facts
+    from core.scoring.rules import RuleSet
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "year.schema.json"
 FORMAT_NAME = "leye-wujiang-year"
@@ -264,9 +267,9 @@ class _Reader:
         self.source = source
         self.problems: list[Problem] = []
         self.latest_date = rule_set.period_end + dt.timedelta(days=366)
-        clause_by_formula = {c.formula: c for c in rule_set.clauses}
-        self.base_evidence = {e.id for e in clause_by_formula["bases"].record_evidence} if "bases" in clause_by_formula else set()
-        self.trip_evidence = {e.id for e in clause_by_formula["trips"].record_evidence} if "trips" in clause_by_formula else set()
+        base_clause, trip_clause = rule_set.record_clause("bases"), rule_set.record_clause("trips")
+        self.base_evidence = set(base_clause.record_evidence_ids) if base_clause else set()
+        self.trip_evidence = set(trip_clause.record_evidence_ids) if trip_clause else set()
 
     def fail(self, location: str, field_name: str, code: str, **params: Any) -> None:
         self.problems.append(Problem(self.source, location, field_name, Msg.of(code, **params)))
@@ -383,7 +386,7 @@ class _Reader:
         awarded = management_data.get("awarded")
         if awarded is not None:
             awarded = _exact(awarded)
-            limit = max((c.points for c in self.rules.clauses if c.formula == "assessor_awarded"), default=0)
+            limit = max((c.points for c in self.rules.clauses if "management" in c.kind.facts), default=0)
             if awarded > limit:
                 self.fail(f"{location}.management", "awarded", "fact.awarded_above_points", value=awarded, limit=limit)
         rating = data.get("platform_rating")

@@ -2,7 +2,8 @@
 
 Each takes the clause (with its parameters), the rule set (for readings) and one unit's facts,
 and returns the clause's points with the explanation of how they were reached. Ranking
-clauses are split in two: a per-unit measure here, and `ranked_points` over all units.
+clauses are split in two: a per-unit measure here, and core/scoring/ranking.py over all units.
+core/scoring/kinds.py says which function each formula uses.
 No number from the rules appears here: they all come from `clause.params`, `clause.points`
 and the readings.
 
@@ -15,13 +16,16 @@ points (it comes from the same code).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from contextvars import ContextVar
 from fractions import Fraction
-from typing import Callable, Container, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from core.common.messages import Msg
 from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Trip, Unit
-from core.scoring.rules import Clause, RuleSet
+
+if TYPE_CHECKING:  # the rule set's loader asks core/scoring/kinds.py, which names these functions
+    from core.scoring.rules import Clause, RuleSet
 
 ZERO = 0  # points are ints where the rules allow, Fractions where they need them
 Number = int | Fraction
@@ -328,8 +332,8 @@ def confirmed_people(rules: RuleSet, unit: Unit, explain: bool = True) -> People
 
 
 def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
-    people_clause = rules.clause_with_formula("people_ranked")
-    retention_clause = rules.clause_with_formula("retention_ranked")
+    people_clause = rules.clause_entering("people")
+    retention_clause = rules.clause_entering("retained")
     facts = []
     missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
     sums = {"labour": [0, 0], "school": [0, 0]}
@@ -442,93 +446,6 @@ def rating_source(unit: Unit) -> Msg:
     return Msg.of("rating.source_platform", file=export.file_name, at=export.local_time)
 
 
-def _exact_order(value: Number) -> tuple[float, Number]:
-    # Floats order almost every pair quickly; only equal floats fall back to the exact value.
-    return (float(value), value)
-
-
-def ranks(values: dict[str, Number], tie_rule: str) -> dict[str, int]:
-    """Rank of each key, highest value first, values compared exactly. competition: 1 + the
-    number strictly ahead; dense: 1 + the number of distinct values strictly ahead."""
-    keyed = sorted(((_exact_order(v), k) for k, v in values.items()), reverse=True)
-    result: dict[str, int] = {}
-    place = distinct = 0
-    previous = None
-    for i, (order, key) in enumerate(keyed):
-        if order != previous:  # float first: exact values are compared only when the floats are equal
-            previous, distinct, place = order, distinct + 1, i + 1
-        result[key] = distinct if tie_rule == "dense" else place
-    return result
-
-
-def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], provisional: bool,
-                  units: dict[str, Unit] | None = None) -> dict[str, ClauseResult]:
-    """Scores of a ranking clause from every unit's measure. With `units`, each result keeps
-    the recipe of its explanation (re-measuring its unit) instead of the explanation."""
-    p = clause.params
-    top, step, floor = p["top"], p["step"], p["floor"]
-    qualifying = {name: m.value for name, m in measures.items() if m.qualifies}
-    among = len(qualifying)
-    rank_of = ranks(qualifying, rules.reading("tie_rule"))
-    results = {}
-    for name, m in measures.items():
-        rank = rank_of.get(name)
-        score = max(floor, top - step * (rank - 1)) if rank is not None else ZERO
-        results[name] = ranked_result(clause, rules, m, rank, among, score, provisional,
-                                      None if units is None else units[name])
-    return results
-
-
-def reranked(clause: Clause, rules: RuleSet, measures: dict[str, Measure], provisional: bool,
-             units: dict[str, Unit], previous: dict[str, ClauseResult],
-             edited: Container[str]) -> dict[str, ClauseResult]:
-    """The results of a ranking clause that differ from `previous` once some units' measures moved:
-    every edited unit's, and those whose rank, number ranked or provisional mark moved (the others'
-    results, and so their explanations, are the same as before)."""
-    p = clause.params
-    top, step, floor = p["top"], p["step"], p["floor"]
-    qualifying = {name: m.value for name, m in measures.items() if m.qualifies}
-    among = len(qualifying)
-    rank_of = ranks(qualifying, rules.reading("tie_rule"))
-    changed = {}
-    for name, m in measures.items():
-        rank, old = rank_of.get(name), previous[name]
-        if (name not in edited and rank == old.rank and provisional == old.provisional
-                and (rank is None or among == old.ranked_among)):
-            continue
-        score = max(floor, top - step * (rank - 1)) if rank is not None else ZERO
-        changed[name] = ranked_result(clause, rules, m, rank, among, score, provisional, units[name])
-    return changed
-
-
-def ranked_result(clause: Clause, rules: RuleSet, m: Measure, rank: int | None, among: int, score: Number,
-                  provisional: bool, unit: Unit | None = None) -> ClauseResult:
-    """One unit's result of a ranking clause, once its rank among the units is known. With `unit`,
-    it keeps the recipe of its explanation (re-measuring the unit) instead of the explanation."""
-    if unit is None:
-        why = ranked_explanation(clause, m, rank, among, score)
-    else:
-        # an unranked unit's explanation does not name the number ranked: its recipe leaves it out, so
-        # a result stays the same (equal) when only other units' ranks moved
-        why = (_ranked_explained, clause, rules, unit, rank, among if rank is not None else None, score)
-    as_bonus = clause.formula == "rating_ranked"
-    return _new_tuple(ClauseResult, (clause.id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO,
-                                     score, provisional, rank, among if rank is not None else None, m.value, why))
-
-
-def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int | None,
-                       score: Number) -> Explanation:
-    p = clause.params
-    last = (Msg.of("ranking.rank", rank=rank, among=among, top=p["top"], step=p["step"], floor=p["floor"],
-                   points=score) if rank is not None else Msg.of("ranking.not_ranked"))
-    return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,))
-
-
-def _ranked_explained(clause: Clause, rules: RuleSet, unit: Unit, rank: int | None, among: int | None,
-                      score: Number) -> Explanation:
-    return ranked_explanation(clause, RANKED[clause.formula](clause, rules, unit, True), rank, among, score)
-
-
 # ------------------------------------------------------------------ 3.1 deliveries
 
 def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
@@ -637,12 +554,3 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
                         per_point=p["per_point_short"], points=points)]
     return _result(clause, rules, unit, insurance, True, points, facts=facts, missing=missing, steps=steps)
 
-
-# Formula name -> function. Absolute formulas return a ClauseResult; ranking formulas a Measure.
-ABSOLUTE: dict[str, Formula] = {
-    "bases": bases, "trips": trips, "all_evidence": all_evidence, "deliveries": deliveries,
-    "assessor_awarded": assessor_awarded, "insurance": insurance,
-}
-RANKED: dict[str, Callable[..., Measure]] = {
-    "people_ranked": people_measure, "retention_ranked": retention_measure, "rating_ranked": rating_measure,
-}

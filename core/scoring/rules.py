@@ -11,14 +11,17 @@ import datetime as dt
 import hashlib
 import math
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from core.common import tomlcache
+from core.common.messages import Msg, render
+from core.scoring.kinds import CURVES, DEFAULT_CURVE, KINDS, RECORD_IDS, Kind, missing_dependencies
 from core.scoring.rule_formats import CURRENT_FORMAT, SUPPORTED_FORMATS, newer_format, upgraded
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
@@ -27,52 +30,10 @@ DEFAULT_RULE_SET = RULES_DIR / "wujiang-2022.toml"
 # files made before) are read through core/scoring/rule_formats.py's migrations.
 TESTS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
-# What each formula needs from its clause: parameter name -> kind. Kinds: "number", "text",
-# "ids" (a list of evidence ids of the same clause), "record_id" (one of its per-record evidence
-# ids), "threshold" (a number with its comparison, {value = 5, test = ">="}, or a test chosen by a
-# reading). Formulas live in core/scoring/formulas.py.
-FORMULA_PARAMS: dict[str, dict[str, str]] = {
-    "bases": {"per_item": "number", "bonus_per_item": "number", "bonus_cap": "number"},
-    "trips": {"per_item": "number", "base_trips": "number", "min_enterprises": "threshold",
-              "bonus_per_item": "number", "bonus_cap": "number",
-              "deduction_per_poor": "number", "deduction_cap_per_trip": "number",
-              "poor_verdict": "text", "evaluations_evidence": "record_id"},
-    "all_evidence": {},
-    "people_ranked": {"min_people": "threshold", "top": "number", "step": "number",
-                      "floor": "number", "arrivals_evidence": "ids",
-                      "placements_evidence": "ids"},
-    "retention_ranked": {"min_ratio": "threshold", "top": "number", "step": "number",
-                         "floor": "number", "retained_evidence": "ids", "retention_months": "number"},
-    "deliveries": {"per_item": "number", "min_stars": "threshold",
-                   "bonus_per_item": "number", "bonus_cap": "number"},
-    "rating_ranked": {"min_rating": "threshold", "top": "number", "step": "number",
-                      "floor": "number"},
-    "assessor_awarded": {"per_ticked_item": "number"},
-    "insurance": {"min_ratio": "threshold", "per_point_short": "number"},
-}
-# Readings each formula consults, with the values it understands (None: any value of that type).
-FORMULA_READINGS: dict[str, dict[str, Any]] = {
-    "bases": {"base_agreement_in_period": bool, "base_agreement_must_be_seen": bool},
-    "trips": {"trip_in_period": bool, "online_trips_counted": int, "trip_placement": ("most_points",),
-              "trip_deductions_scope": ("counted_trips",), "trip_clause_floor": int,
-              "trip_requires_evidence": list},
-    "people_ranked": {"new_member_bases_signed_in_period": bool, "tie_rule": ("competition", "dense"),
-                      "rank_only_qualifying": (True,), "ranking_provisional_until_final": bool},
-    "retention_ranked": {"new_member_bases_signed_in_period": bool, "tie_rule": ("competition", "dense"),
-                         "rank_only_qualifying": (True,), "ranking_provisional_until_final": bool},
-    "rating_ranked": {"tie_rule": ("competition", "dense"), "rank_only_qualifying": (True,),
-                      "ranking_provisional_until_final": bool},
-    "deliveries": {"delivery_in_period": bool},
-    "assessor_awarded": {"management_suggestion": ("full_when_all_ticked",)},
-    "insurance": {"insurance_denominator": ("arrivals",),
-                  "insurance_shortfall": ("continuous", "whole_points"),
-                  "new_member_bases_signed_in_period": bool},
-}
 GRADE_READINGS: dict[str, Any] = {
     "quota_rounding": ("floor", "round", "ceil"),
     "unqualified_grade": str,
     "grade_below_quotas": str,
-    "grade_boundary_tie": ("all_lower",),
     "ranking_display_decimals": int,
 }
 VETO_CONDITIONS = {"flag": ("fact",), "licence_cancelled": (), "credit_grade": ("kind", "grades"),
@@ -168,6 +129,11 @@ class Clause:
     thresholds: Mapping[str, Threshold] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
+    def kind(self) -> Kind:
+        """What its formula is: parameters, function, page, evidence, ranking (core/scoring/kinds.py)."""
+        return KINDS[self.formula]
+
+    @cached_property
     def evidence_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.evidence)
 
@@ -250,16 +216,26 @@ class RuleSet:
     def reading(self, name: str) -> Any:
         return self.readings[name].value
 
-    def clause_with_formula(self, formula: str) -> Clause | None:
-        return self._clause_by_formula.get(formula)
+    def clause_entering(self, fact: str) -> Clause | None:
+        """The first clause whose page enters this fact of a unit (kinds.FACTS: "people", "retained",
+        "deliveries" …), or None."""
+        return self._clause_entering.get(fact)
+
+    def record_clause(self, records: str) -> Clause | None:
+        """The clause whose record evidence is ticked per base (kinds.BASES) or per trip (kinds.TRIPS), or None."""
+        return next((c for c in self.clauses if c.kind.records == records), None)
+
+    @cached_property
+    def ranking_clauses(self) -> tuple[Clause, ...]:
+        return tuple(c for c in self.clauses if c.kind.ranks)
 
     @cached_property
     def clause_indices_by_section(self) -> tuple[tuple[Section, tuple[int, ...]], ...]:
         return tuple((s, tuple(i for i, c in enumerate(self.clauses) if c.section == s.id)) for s in self.sections)
 
     @cached_property
-    def _clause_by_formula(self) -> dict[str, Clause]:
-        return {c.formula: c for c in reversed(self.clauses)}  # the first clause wins
+    def _clause_entering(self) -> dict[str, Clause]:
+        return {fact: c for c in reversed(self.clauses) for fact in c.kind.facts}  # the first clause wins
 
     def in_period(self, day: dt.date) -> bool:
         return self.period_start <= day <= self.period_end
@@ -551,8 +527,8 @@ class _Checker:
             if section and section not in section_ids:
                 self.fail(f"{path}.section", f"no section {section!r}")
             formula = self.get(entry, "formula", path, "text")
-            if formula and formula not in FORMULA_PARAMS:
-                self.fail(f"{path}.formula", f"unknown formula {formula!r}; known: {sorted(FORMULA_PARAMS)}")
+            if formula and formula not in KINDS:
+                self.fail(f"{path}.formula", f"unknown formula {formula!r}; known: {sorted(KINDS)}")
                 formula = None
             for key in entry if isinstance(entry, dict) else ():
                 if key not in ("id", "section", "title", "formula", "points", "text", "readings",
@@ -567,19 +543,7 @@ class _Checker:
             params, thresholds = self.params(entry, path, formula, {e.id for e in evidence},
                                              {e.id for e in record_evidence}, readings)
             if formula:
-                for name, accepted in FORMULA_READINGS.get(formula, {}).items():
-                    self.check_reading(readings, name, accepted, f"{path}.formula")
-                if formula == "trips" and "trip_requires_evidence" in readings:
-                    wanted = readings["trip_requires_evidence"].value
-                    known = {e.id for e in record_evidence}
-                    for item in wanted if isinstance(wanted, list) else ():
-                        if item not in known:
-                            self.fail("readings.trip_requires_evidence.value",
-                                      f"{item!r} is not a record_evidence id of clause {clause_id}")
-                if formula == "bases" and not record_evidence:
-                    self.fail(f"{path}.record_evidence", "the bases formula needs the agreement evidence item")
-                if formula in ("all_evidence", "assessor_awarded") and not evidence:
-                    self.fail(f"{path}.evidence", f"the {formula} formula needs at least one evidence item")
+                self.kind_needs(KINDS[formula], path, clause_id, readings, evidence, record_evidence)
             values = (clause_id, section, self.get(entry, "title", path, "text"), formula,
                       self.get(entry, "points", path, "number"), self.get(entry, "text", path, "text"))
             if None not in values and params is not None:
@@ -590,7 +554,32 @@ class _Checker:
                 clauses.append(Clause(*values, readings=tuple(clause_readings or ()), evidence=evidence,
                                       record_evidence=record_evidence, params=MappingProxyType(params),
                                       thresholds=MappingProxyType(thresholds)))
+        if not self.problems:  # a clause whose figures rest on a clause of another kind the rule set lacks
+            titles = {c.id: c.title for c in clauses}
+            for missing in missing_dependencies(clauses):
+                self.fail(f"clauses[{missing.clause}]", render(Msg.of(
+                    "rules.clause_needs_kind", clause=missing.clause, title=titles[missing.clause],
+                    needed=Msg.of(f"formula.{missing.needs}"))))
         return clauses
+
+    def kind_needs(self, kind: Kind, path: str, clause_id: str, readings: dict[str, Reading],
+                   evidence: tuple[EvidenceItem, ...], record_evidence: tuple[EvidenceItem, ...]) -> None:
+        """The readings the clause's formula consults, and the evidence it cannot do without."""
+        for name, accepted in kind.readings.items():
+            if accepted == RECORD_IDS:
+                self.check_reading(readings, name, list, f"{path}.formula")
+                wanted = readings[name].value if name in readings else ()
+                known = {e.id for e in record_evidence}
+                for item in wanted if isinstance(wanted, list) else ():
+                    if item not in known:
+                        self.fail(f"readings.{name}.value",
+                                  f"{item!r} is not a record_evidence id of clause {clause_id}")
+            else:
+                self.check_reading(readings, name, accepted, f"{path}.formula")
+        if kind.needs_record_evidence and not record_evidence:
+            self.fail(f"{path}.record_evidence", f"the {kind.name} formula needs at least one record_evidence item")
+        if kind.needs_evidence and not evidence:
+            self.fail(f"{path}.evidence", f"the {kind.name} formula needs at least one evidence item")
 
     def params(self, entry: Any, path: str, formula: str | None, evidence_ids: set[str],
                record_evidence_ids: set[str], readings: dict[str, Reading]
@@ -598,7 +587,7 @@ class _Checker:
         table = self.get(entry, "params", path, "table", {})
         if table is None or formula is None:
             return None, {}
-        spec = FORMULA_PARAMS[formula]
+        spec = KINDS[formula].params
         params: dict[str, Any] = {}
         thresholds: dict[str, Threshold] = {}
         for key in table:
@@ -623,6 +612,12 @@ class _Checker:
                 params[key] = None if threshold is None else threshold.value
                 if threshold is not None:
                     thresholds[key] = threshold
+            elif kind == "curve":  # rule sets made before the curve was data rank linearly
+                params[key] = self.get(table, key, here, "text", DEFAULT_CURVE)
+                if params[key] is not None and params[key] not in CURVES:
+                    self.fail(f"{here}.{key}", f"must be one of {sorted(CURVES)}, found {params[key]!r}")
+            elif kind == "as_bonus":  # … and score as a bonus when their formula does
+                params[key] = self.get(table, key, here, "bool", KINDS[formula].bonus)
             else:
                 params[key] = self.get(table, key, here, kind)
         return params, thresholds

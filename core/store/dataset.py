@@ -912,8 +912,10 @@ class Dataset:
             tx.tick(self._unit_of("trips", trip_id), self._record_clause("trips"), None, trip_id, item, seen, note)
         return self._edit(by, reason, change)
 
-    def _record_clause(self, formula: str) -> str:
-        return next((c.id for c in self._rules.clauses if c.formula == formula), formula)
+    def _record_clause(self, records: str) -> str:
+        """The clause whose record evidence is ticked per base ("bases") or per trip ("trips")."""
+        clause = self._rules.record_clause(records)
+        return clause.id if clause else records
 
     # ---------------------------------------------------------------- edits: management, negatives
 
