@@ -70,7 +70,8 @@ def test_each_kind_is_declared_whole(name):
     if kind.ranks:
         assert RANKING_PARAMS.items() <= kind.params.items()
     else:
-        assert not set(RANKING_PARAMS) & set(kind.params) and not kind.bonus
+        assert not set(RANKING_PARAMS) & set(kind.params)
+    assert set(kind.defaults) <= set(kind.params)
 
 
 def test_the_2022_rule_set_states_each_ranking_clause_s_curve_and_whether_it_is_a_bonus():

@@ -10,7 +10,7 @@ docs/rule-sets.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -52,14 +52,12 @@ def linear_curve(top: Number, step: Number, floor: Number, rank: int) -> Number:
     return max(floor, top - step * (rank - 1))
 
 
-# How a ranking clause turns a rank into points (its `curve` parameter; older rule sets: "linear").
+# How a ranking clause turns a rank into points (its `curve` parameter).
 CURVES: dict[str, Callable[[Number, Number, Number, int], Number]] = {"linear": linear_curve}
-DEFAULT_CURVE = "linear"
 
-# Parameters every ranking formula takes besides its own. `curve` and `as_bonus` may be left out (rule sets made
-# before they were data): the curve is then linear, and the clause scores as a bonus when its kind does.
+# Parameters every ranking formula takes besides its own.
 RANKING_PARAMS: dict[str, str] = {"top": "number", "step": "number", "floor": "number", "curve": "curve",
-                                  "as_bonus": "as_bonus"}
+                                  "as_bonus": "bool"}
 RANKING_READINGS: dict[str, Any] = {"tie_rule": ("competition", "dense"), "ranking_provisional_until_final": bool}
 
 
@@ -86,7 +84,7 @@ class EvidenceNeed:
 class Kind:
     name: str
     # parameter -> its kind: "number", "text", "ids" (evidence ids of the clause), "record_id" (one of its
-    # record_evidence ids), "threshold" (a number with its comparison), "curve", "as_bonus" (see RANKING_PARAMS)
+    # record_evidence ids), "threshold" (a number with its comparison), "curve" (one of CURVES), "bool"
     params: Mapping[str, str]
     # reading -> the values it may take: a tuple of them, a type, or RECORD_IDS
     readings: Mapping[str, Any]
@@ -95,7 +93,9 @@ class Kind:
     # Measure: the unit's value to rank, turned into points across the units by core/scoring/ranking.py
     function: Callable[..., Any]
     ranks: bool = False
-    bonus: bool = False  # a ranking clause's points are a bonus unless its rule set says (`as_bonus`)
+    # Parameters added after rule sets were stored without them, with the value the program applied before
+    # (core/scoring/rule_formats.py fills them in for an older rule set; docs/rule-sets.md lists them).
+    defaults: Mapping[str, Any] = field(default_factory=dict)
     facts: tuple[str, ...] = ()  # the unit's facts its page enters (FACTS): entered, the clause is started
     records: str | None = None  # BASES or TRIPS: its record_evidence is ticked per record of that kind
     evidence: tuple[EvidenceNeed, ...] = (EvidenceNeed(),)
@@ -105,6 +105,8 @@ class Kind:
 
 
 _PEOPLE_READINGS = {"new_member_bases_signed_in_period": bool, **RANKING_READINGS}
+# Before the curve and the bonus were data every ranking was linear, and only 3.2's rating scored as a bonus.
+_RANKED_BEFORE = {"curve": "linear", "as_bonus": False}
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("bases",  # 1.1: bases set up, per item up to the points, then a bonus per base
@@ -130,7 +132,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          readings=_PEOPLE_READINGS,
          page=PageSpec(editors=(BASES,), base_columns=("name", "type", "agreement_date", "count_source", "people"),
                        base_editable=("people", "count_source"), count_source=True),
-         function=formulas.people_measure, ranks=True, facts=("people",),
+         function=formulas.people_measure, ranks=True, defaults=_RANKED_BEFORE, facts=("people",),
          evidence=(EvidenceNeed("arrivals_evidence", "labour_people"),
                    EvidenceNeed("placements_evidence", "school_people"))),
     Kind("retention_ranked",  # 2.2: share still there × number still there, ranked
@@ -139,6 +141,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          page=PageSpec(editors=(BASES,), base_columns=("name", "type", "count_source", "people", "retained"),
                        base_editable=("retained", "count_source"), count_source=True),
          function=formulas.retention_measure, ranks=True, facts=("retained",),
+         defaults={**_RANKED_BEFORE, "retention_months": 6},  # the 2022 text's 满六个月, fixed in the program before
          evidence=(EvidenceNeed(None, "retained"),), reads=("people_ranked",)),
     Kind("deliveries",  # 3.1: platform deliveries, per item up to the points, then a bonus
          params={"per_item": "number", "min_stars": "threshold", "bonus_per_item": "number", "bonus_cap": "number"},
@@ -149,7 +152,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          params={"min_rating": "threshold", **RANKING_PARAMS},
          readings=RANKING_READINGS,
          page=PageSpec(editors=(PLATFORM_RATING,), platform_source=True),
-         function=formulas.rating_measure, ranks=True, bonus=True, facts=("platform_rating",),
+         function=formulas.rating_measure, ranks=True, defaults={**_RANKED_BEFORE, "as_bonus": True},
+         facts=("platform_rating",),
          evidence=(EvidenceNeed(None, "platform_rating"),)),
     Kind("assessor_awarded",  # 4.1: the assessor's award, suggested from the items ticked
          params={"per_ticked_item": "number"}, readings={},

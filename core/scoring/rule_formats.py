@@ -13,6 +13,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from core.scoring.kinds import KINDS
+
 CURRENT_FORMAT = 2
 OLDEST_FORMAT = 1
 SUPPORTED_FORMATS = tuple(range(OLDEST_FORMAT, CURRENT_FORMAT + 1))
@@ -20,14 +22,6 @@ SUPPORTED_FORMATS = tuple(range(OLDEST_FORMAT, CURRENT_FORMAT + 1))
 # Format 1 stated thresholds as bare numbers; the program compared them so.
 LEGACY_TESTS = {"min_enterprises": ">=", "min_people": ">=", "min_ratio": ">=", "min_stars": ">=",
                 "min_rating": ">=", "deduction": ">=", "total_below": "<", "quota": "<="}
-
-# Parameters added to a formula after rule sets were stored without them, with the value every program
-# before applied (any format: such a parameter came without a format of its own).
-ADDED_PARAMETERS: dict[str, dict[str, Any]] = {
-    # 2.2's 满六个月 was fixed in the program before the rule set stated it
-    "retention_ranked": {"retention_months": 6},
-}
-
 
 def _format_1_to_2(data: dict[str, Any]) -> None:
     """Thresholds take the comparisons the program applied to format 1: `>=` for every `min_*` and the
@@ -64,10 +58,10 @@ def _add_parameters(data: dict[str, Any]) -> None:
     for clause in data.get("clauses") or ():
         if not isinstance(clause, dict) or not isinstance(clause.get("params", {}), dict):
             continue
-        added = ADDED_PARAMETERS.get(clause.get("formula"))  # type: ignore[arg-type]
-        if added:
+        kind = KINDS.get(clause.get("formula"))  # type: ignore[arg-type]
+        if kind is not None and kind.defaults:  # parameters added to its formula after rule sets were stored
             params = clause.setdefault("params", {})
-            for key, value in added.items():
+            for key, value in kind.defaults.items():
                 params.setdefault(key, value)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from core.common import tomlcache
 from core.common.messages import Msg, render
-from core.scoring.kinds import CURVES, DEFAULT_CURVE, KINDS, RECORD_IDS, Kind, missing_dependencies
+from core.scoring.kinds import CURVES, KINDS, RECORD_IDS, Kind, missing_dependencies
 from core.scoring.rule_formats import CURRENT_FORMAT, SUPPORTED_FORMATS, newer_format, upgraded
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
@@ -612,12 +612,10 @@ class _Checker:
                 params[key] = None if threshold is None else threshold.value
                 if threshold is not None:
                     thresholds[key] = threshold
-            elif kind == "curve":  # rule sets made before the curve was data rank linearly
-                params[key] = self.get(table, key, here, "text", DEFAULT_CURVE)
+            elif kind == "curve":
+                params[key] = self.get(table, key, here, "text")
                 if params[key] is not None and params[key] not in CURVES:
                     self.fail(f"{here}.{key}", f"must be one of {sorted(CURVES)}, found {params[key]!r}")
-            elif kind == "as_bonus":  # … and score as a bonus when their formula does
-                params[key] = self.get(table, key, here, "bool", KINDS[formula].bonus)
             else:
                 params[key] = self.get(table, key, here, kind)
         return params, thresholds
