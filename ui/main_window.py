@@ -56,6 +56,7 @@ from ui.audit_actions import AuditActions
 from ui.clause_page import ClausePage
 from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
 from ui.excel_actions import ExcelActions
+from ui.field_copies import FieldCopyActions
 from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, problems_text, progress_text
 from ui.other_years import YearsReader
 from ui.pdf_actions import PdfActions
@@ -574,6 +575,8 @@ class MainWindow(QMainWindow):
         self.close_action = self._action(file_menu, self.tr("关闭年度"), self.close_dataset)
         self.audit_actions = AuditActions(self, file_menu)  # 核对数据文件…: changes made outside the program
         file_menu.addSeparator()
+        self.field_copies = FieldCopyActions(self, file_menu)  # 制作外业副本… and 合并外业文件…
+        file_menu.addSeparator()
         # ui/printing.py (Qt's print support and PDFium) is imported when first used
         self.print_actions = [
             self._action(file_menu, self.tr("打印…"), lambda: self._print(False), QKeySequence.StandardKey.Print),
@@ -630,6 +633,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(open_ and not self.session.read_only)
         self.undo.set_session(self.session)
         self.audit_actions.update()
+        self.field_copies.update()
         self.excel_actions.update()  # their shortcuts and triggers work before their menu was first opened
         self.pdf_actions.update()
 

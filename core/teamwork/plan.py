@@ -285,12 +285,18 @@ def _field_words(table: str, name: str) -> Msg:
     return Namer.field(table, name)
 
 
+# Columns a record is not told by: its links, order, stamps, and what only identifies a file's bytes.
+UNTOLD = frozenset({"id", "position", "sha256", "size", "mime", "added_at", "signed_at", "imported_at",
+                    "content_sha256", "mapping", "replaced_rows"})
+
+
 def _shown_record(p: Planner, table: str, values: Mapping[str, Any] | None) -> Any:
     if values is None:
         return Msg.of("teamwork.value.absent")
-    skip = {"id", "position", BLOBS.get(table), *STAMPS.get(table, ()), *p.fk[table].keys()}
+    skip = UNTOLD | {BLOBS.get(table), *STAMPS.get(table, ()), *p.fk[table].keys()}
     parts = [Msg.of("teamwork.value.pair", field=_field_words(table, k), value=shown(v, table, k))
-             for k, v in values.items() if k not in skip and k in p.columns_of(table)]
+             for k, v in values.items()
+             if k not in skip and k in p.columns_of(table) and v not in (None, "")]
     return Msg.of("teamwork.value.record", parts=tuple(parts)) if parts else Msg.of("teamwork.value.present")
 
 

@@ -1,0 +1,64 @@
+"""The desktop's team work on the open year: a field copy made from it and a field copy merged into it,
+the slow parts on another thread (core/teamwork holds the logic; this only ties it to the session)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.common.messages import Msg
+from core.editing.writes import Write
+from core.store.dataset import Dataset, DatasetError, Edit
+from core.teamwork.field_copy import CopyMark, make_field_copy
+from core.teamwork.merge import MergeCancelled, merge_copy
+from core.teamwork.plan import MergePlan, plan_merge
+
+if TYPE_CHECKING:
+    from core.editing.session import Session
+
+Progress = Callable[[int, int], bool]
+
+
+def material(session: Session) -> Dataset:
+    """A private copy of the year as saved now, for a field copy or a merge plan made on another
+    thread (taken on the session's thread)."""
+    return session.scratch_copy()
+
+
+def make_copy(year: Dataset, target: Path, assessor: str, by: int, units: Sequence[str] | None) -> CopyMark:
+    """The field copy written from `material` (closed after); any thread."""
+    try:
+        return make_field_copy(year, target, assessor, by, units)
+    finally:
+        year.close()
+
+
+def plan(year: Dataset, copy_path: Path) -> MergePlan:
+    """What merging the copy would bring in, planned on `material` (closed after); any thread."""
+    try:
+        with Dataset.open(copy_path, read_only=True) as copy:
+            return plan_merge(year, copy, copy_path.name)
+    finally:
+        year.close()
+
+
+def merge_write(session: Session, copy_path: Path, choices: Mapping[int, str], reason: str,
+                progress: Progress | None = None) -> Write:
+    """The merge as a slow write of the session (core/editing/writes.py): a backup of the year first,
+    then one transaction. It is not a step of the undo history (the backup taken before it is the way
+    back), and the history is cleared: its steps may name values the merge replaced."""
+    def write() -> Edit:
+        session.ds.backup()
+        try:
+            with Dataset.open(copy_path, read_only=True) as copy:
+                return merge_copy(session.ds, copy, copy_path.name, session.by, choices=choices, reason=reason,
+                                  progress=progress)[1]
+        except MergeCancelled:
+            raise DatasetError(Msg.of("teamwork.cancelled")) from None
+
+    def settle(edit: Edit) -> None:
+        if edit.ok:
+            session.history.clear()
+            session.refresh(None)
+    return Write(session, copy_path.name, write, settle, session._read_ahead, slow=True)
