@@ -129,7 +129,7 @@ def command_verify(args: argparse.Namespace) -> int:
                 known = {c.fingerprint for c in ds.certificates()}
         except DatasetError as exc:
             return fail(render(exc.msg))
-        from core.store.dataset import normal_fingerprint
+        from core.store.signatures import normal_fingerprint
         check = lambda fp: normal_fingerprint(fp) in known  # noqa: E731
     result = verify_pdf(data, name=path.name, known=check, trusted=trusted_certificates())
     if result.problems:

@@ -74,8 +74,8 @@ def test_every_edit_its_undo_and_its_redo_are_proved(ds, tmp_path):
 
 
 def test_every_table_and_field_has_the_bureau_s_words(ds):
-    from core.store.dataset import reference_schema
     from core.store.files import SCHEMA_VERSION
+    from core.store.schema import reference_schema
     words = catalogue()
     reference = reference_schema(SCHEMA_VERSION)
     for table, columns in reference.columns.items():

@@ -197,11 +197,12 @@ PACKAGE_CIRCLE_DEBTS = {
     ("core.people.tables", "core.excel.check"),
     ("core.people.tables", "core.excel.read"),
     ("core.people.tables", "core.store.audit_check"),
-    ("core.store.dataset", "core.excel.partial"),
-    ("core.store.dataset", "core.excel.read"),
-    ("core.store.dataset", "core.people.matching"),
-    ("core.store.dataset", "core.people.platform"),
-    ("core.store.dataset", "core.people.tables"),
+    ("core.store.capture", "core.people.tables"),
+    ("core.store.people_edits", "core.excel.partial"),
+    ("core.store.people_edits", "core.excel.read"),
+    ("core.store.people_edits", "core.people.matching"),
+    ("core.store.people_edits", "core.people.platform"),
+    ("core.store.people_edits", "core.people.tables"),
 }
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton 
 
 from core.pdf.export import Exporter  # noqa: E402
 from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
-from core.store.dataset import normal_fingerprint  # noqa: E402
+from core.store.signatures import normal_fingerprint  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.test_desktop import shot, type_chinese  # noqa: E402
 from tests.test_signing import flip_inside_signed_range  # noqa: E402

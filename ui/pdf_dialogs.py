@@ -60,7 +60,7 @@ from core.pdf.signing import (
 )
 from core.pdf.trust import add_trusted, certificates_in, trust_own_key, trusted_certificates
 from core.scoring.assessment import DONE
-from core.store.dataset import normal_fingerprint
+from core.store.signatures import normal_fingerprint
 from ui.dialogs import ReasonDialog, error_label, safe_file_name
 from ui.models import problems_text
 from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder

@@ -29,18 +29,12 @@ from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
 from core.scoring.rules import RuleSet
-from core.store.dataset import (
-    Assessor,
-    Assignment,
-    Attachment,
-    Dataset,
-    Edit,
-    ImportedSource,
-    Signature,
-    Snapshot,
-    UnitLock,
-)
+from core.store.attachments import Attachment
+from core.store.capture import Snapshot
+from core.store.dataset import Assessor, Dataset, Edit
+from core.store.people_edits import Assignment, ImportedSource
 from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice
+from core.store.signatures import Signature, UnitLock
 from core.years.continuation import origin_of
 from core.years.history import YearsContext, first_audit_hash
 

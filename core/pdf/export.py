@@ -48,7 +48,8 @@ from core.pdf.signing import KeySigner
 from core.scoring.engine import YearResult, score_year
 from core.scoring.facts import Year
 from core.scoring.kinds import BASES, TRIPS
-from core.store.dataset import Dataset, Signature
+from core.store.dataset import Dataset
+from core.store.signatures import Signature
 
 KINDS = (RECORD, SHEET, SUMMARY)
 

@@ -10,19 +10,21 @@ import os
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.common.messages import Msg, render
 from core.scoring.rule_formats import CURRENT_FORMAT
 from core.scoring.rules import NewerRuleSetFormat, RuleSetError, parse_rule_set
-from core.store import backup, holder
+from core.store import backup, holder, snapshot
 
 if TYPE_CHECKING:
-    from core.store.dataset import Dataset
+    from core.store.dataset import DatasetCore
 
 log = logging.getLogger(__name__)
 
+PROGRAM_VERSION = "0.1.0"
 DATASET_FORMAT = "leye-wujiang-dataset"
 APPLICATION_ID = 0x4C59574A  # "LYWJ" in the SQLite header: marks our files
 SCHEMA_VERSION = 7
@@ -81,7 +83,7 @@ def _is_busy(exc: BaseException) -> bool:
 # file when the process closes ANY descriptor of it, so a second open in the same process must be
 # refused from here, and a read-only one served from the holder's connection, without touching the
 # file (reading its header would release the first lock).
-_HELD: dict[tuple[int, int], Dataset] = {}
+_HELD: dict[tuple[int, int], DatasetCore] = {}
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -222,3 +224,68 @@ def newest_good(dataset: str | Path) -> backup.BackupInfo | None:
             continue
         return info
     return None
+
+
+# ------------------------------------------------------------------ connecting, and creations left behind
+
+def _connect_rw(path: Path) -> sqlite3.Connection:
+    """The read-write connection, holding the file exclusively for this process."""
+    try:
+        # used by one thread at a time, not always the one that opened it (see Dataset)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise _open_fault(path, exc) from None
+    try:
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("BEGIN IMMEDIATE")  # takes the lock now and keeps it until close
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _open_fault(path, exc) from None
+    return conn
+
+
+def _private_copy(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the file as of now, read without locking it or writing beside it; in
+    this process, from the connection that holds it (reading the file would drop its lock)."""
+    identity = _identity(path)
+    owner = _HELD.get(identity) if identity is not None else None
+    if owner is not None and owner._conn is not None:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        owner._conn.backup(memory)
+        return memory
+    _check_header(path)
+    try:
+        image = snapshot.read_image(path)
+    except PermissionError:
+        raise DatasetError(Msg.of("dataset.not_readable", file=path.name)) from None
+    except snapshot.Unsettled:
+        raise DatasetError(Msg.of("dataset.unsettled", file=path.name)) from None
+    except OSError:
+        raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
+    try:
+        return snapshot.connect_image(image)  # SQLite keeps its own copy; this one goes now
+    except sqlite3.Error:
+        raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+
+
+def _open_fault(path: Path, exc: sqlite3.Error) -> DatasetError:
+    code = _sqlite_code(exc)
+    if _is_busy(exc):
+        return locked_error(path)
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return DatasetError(Msg.of("dataset.read_only", file=path.name))
+    if code == sqlite3.SQLITE_FULL:
+        return DatasetError(Msg.of("dataset.disk_full", file=path.name))
+    return DatasetError(Msg.of("dataset.cannot_open", file=path.name))
+
+def _remove_dead_creations(path: Path) -> None:
+    """Half-made copies of this year file (and their SQLite side files) left by a creation that was
+    killed: ours, and those of processes that are gone. Another program creating it now keeps its own."""
+    for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.creating*"):
+        pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or not holder.process_alive(int(pid))):
+            leftover.unlink(missing_ok=True)

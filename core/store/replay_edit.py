@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 
 from core.common.problems import Problem
 from core.store import audit
-from core.store.dataset import Dataset, Edit, _Rejected, _Tx
+from core.store.dataset import Dataset
+from core.store.edit import Edit, _Rejected, _Tx
 
 T = TypeVar("T")
 

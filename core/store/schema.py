@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from core.store import audit
-from core.store.files import SCHEMA_VERSION
+from core.store.edit import now_text
+from core.store.files import APPLICATION_ID, DATASET_FORMAT, PROGRAM_VERSION, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from core.scoring.rules import RuleSet
+    from core.store.audit_check import Reference
 
 SCHEMA_V1 = """
 CREATE TABLE rule_sets (
@@ -465,3 +471,89 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_
                                                                3: _migrate_3_to_4, 4: _migrate_4_to_5,
                                                                5: _migrate_5_to_6, 6: _migrate_6_to_7}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
+
+
+# ------------------------------------------------------------------ creating and migrating
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int, make_backup: Callable[[], Any] | None) -> None:
+    """Forward migrations up to SCHEMA_VERSION, each one transaction with its audit rows."""
+    if make_backup is not None:
+        make_backup()
+    writer = audit.Writer(conn)
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            writer.begin_edit()
+            at = now_text()
+            for action, table, field, old, new, *record in MIGRATIONS[version](conn):
+                writer.append(at=at, assessor_id=None, action=action, table_name=table,
+                              record_id=record[0] if record else "", field=field, old_value=audit.value_json(old),
+                              new_value=audit.value_json(new),
+                              reason=f"migration {version}→{version + 1}")
+            conn.execute("UPDATE meta SET schema_version = ?, program_version = ? WHERE id = 1",
+                         (version + 1, PROGRAM_VERSION))
+            writer.append(at=at, assessor_id=None, action="migrate", table_name="meta", record_id="1",
+                          field="schema_version", old_value=audit.value_json(version),
+                          new_value=audit.value_json(version + 1), reason=f"migration {version}→{version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            writer.rollback()
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        version += 1
+
+def _create_schema(conn: sqlite3.Connection, rules: RuleSet, assessor: str, role: str, schema_version: int) -> None:
+    at = now_text()
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.executescript("BEGIN IMMEDIATE;\n" + SCHEMA_V1)  # the transaction stays open until COMMIT below
+    conn.execute("INSERT INTO rule_sets (id, sha256, text, stored_at) VALUES (?, ?, ?, ?)",
+                 (rules.id, rules.sha256, rules.source_text, at))
+    conn.execute("INSERT INTO meta (id, format, schema_version, year, rule_set_id, created_at, program_version) "
+                 "VALUES (1, ?, 1, ?, ?, ?, ?)", (DATASET_FORMAT, rules.year, rules.id, at, PROGRAM_VERSION))
+    conn.execute("INSERT INTO assessors (id, name, role, added_at) VALUES (1, ?, ?, ?)", (assessor, role, at))
+    writer = audit.Writer(conn)
+    writer.begin_edit()
+    for table, record, values in (
+            ("meta", "1", {"format": DATASET_FORMAT, "year": rules.year, "rule_set_id": rules.id,
+                           "program_version": PROGRAM_VERSION}),
+            ("rule_sets", rules.id, {"sha256": rules.sha256}),
+            ("assessors", "1", {"name": assessor, "role": role})):
+        writer.append(at=at, assessor_id=1, action="create", table_name=table, record_id=record,
+                      new_value=audit.value_json(values))
+    conn.execute("COMMIT")
+    if schema_version < SCHEMA_VERSION:
+        _migrate_to(conn, schema_version)
+    else:
+        _migrate(conn, Path(), 1, make_backup=None)
+
+
+
+_REFERENCES: dict[int, Reference] = {}
+
+
+def reference_schema(version: int) -> Reference:
+    """The program's own schema of a version (made once in memory): what a file's schema must be,
+    and the defaults and foreign keys the audit trail is replayed with."""
+    if version not in _REFERENCES:
+        from core.store.audit_check import Reference
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            memory.executescript(SCHEMA_V1)
+            for step in range(1, version):
+                MIGRATIONS[step](memory)
+            _REFERENCES[version] = Reference.of(memory)
+        finally:
+            memory.close()
+    return _REFERENCES[version]
+
+
+def _migrate_to(conn: sqlite3.Connection, target: int) -> None:
+    """Only for tests that need a file of an older schema: migrate a new file up to `target`."""
+    version = 1
+    while version < target:
+        conn.execute("BEGIN IMMEDIATE")
+        MIGRATIONS[version](conn)
+        conn.execute("UPDATE meta SET schema_version = ? WHERE id = 1", (version + 1,))
+        conn.execute("COMMIT")
+        version += 1

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from core.common.messages import Msg
 from core.store import backup, replay_edit
-from core.store.dataset import Dataset, now_text
+from core.store.dataset import Dataset
+from core.store.edit import now_text
 from core.store.files import DatasetError
 
 MARK = "field_copy"  # the audit action of a copy's mark (a row of the year's own, table meta)

@@ -1,0 +1,237 @@
+"""One edit of the year file: its outcome (Edit), its refusal (_Rejected) and its writes (_Tx), each
+written with its audit row; core/store/dataset.py runs them as one transaction (Dataset._edit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from core.common.problems import Problem
+from core.scoring.facts import Unit
+from core.store import audit
+
+if TYPE_CHECKING:
+    from core.store.dataset import DatasetCore
+
+KEYS = audit.KEYS  # key columns of each table, for the audit's record id
+NEGATIVE_COUNTS = ("collective_disputes_lost", "individual_disputes_lost", "complaints")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The outcome of one edit: the new record's id when it made one, or the problems that stopped it
+    (then nothing was written)."""
+    id: int | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Rejected(Exception):
+    """Raised inside an edit to refuse it: the transaction is rolled back and the problems returned."""
+
+    def __init__(self, *problems: Problem):
+        self.problems = problems
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _fraction_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        value = Fraction(str(value))
+    return str(Fraction(value))
+
+
+def _db(value: Any) -> Any:
+    """A Python value as stored: dates as ISO text, fractions exact as text, booleans as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    if isinstance(value, (Fraction, float)):
+        return _fraction_text(value)
+    return value
+
+
+# Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match
+# (of units and bases only the names and types matter: typing a base's counts keeps it).
+MATCH_INPUTS = frozenset({"units", "bases", "imports", "conflict_assignments", "roster_entries",
+                          "monthly_report_entries", "traineeship_list"})
+
+
+class _Tx:
+    """The writes of one edit, each audited. Only the Dataset's edit methods use it."""
+
+    def __init__(self, ds: DatasetCore, assessor_id: int | None, reason: str | None):
+        self.ds = ds
+        self.conn = ds._conn
+        self.assessor_id = assessor_id
+        self.reason = reason
+        self.at = now_text()
+        self.touched_units: set[int] = set()
+        self.year_level = False
+        self.ignore_locks = False  # only finalize/reopen set it (Dataset._refuse_if_locked)
+        self.lock_checked: set[int] = set()
+        self.match_inputs_changed = False  # see MATCH_INPUTS
+
+    def touch(self, unit_id: int) -> None:
+        self.ds._refuse_if_locked(self, unit_id)
+        self.touched_units.add(unit_id)
+
+    def require(self, table: str, record_id: int) -> None:
+        if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone() is None:
+            raise _Rejected(self.ds._problem("dataset.no_record", table=table, id=record_id))
+        if table == "units":
+            self.ds._refuse_if_locked(self, record_id)
+
+    def _record_id(self, table: str, values: Mapping[str, Any], rowid: int | None = None) -> str:
+        keys = KEYS.get(table)
+        if keys is None:
+            return str(values.get("id", rowid))
+        return "/".join(str(values[k]) for k in keys)
+
+    def _log(self, action: str, table: str, record_id: str, field: str | None = None, old: Any = None,
+             new: Any = None) -> None:
+        if table in MATCH_INPUTS and not (action == "update" and table in ("units", "bases")
+                                          and field not in ("name", "type")):
+            self.match_inputs_changed = True
+        self.ds._audit.append(at=self.at, assessor_id=self.assessor_id, action=action, table_name=table,
+                              record_id=record_id, field=field, old_value=audit.value_json(old),
+                              new_value=audit.value_json(new), reason=self.reason)
+
+    def log_summary(self, action: str, table: str, record_id: str, values: Mapping[str, Any], *,
+                    old: bool = False) -> None:
+        """One audit row standing for a bulk write (an import: its people are not audited one by one)."""
+        self._log(action, table, record_id, None, values if old else None, None if old else values)
+
+    def insert(self, table: str, values: Mapping[str, Any], hidden: Iterable[str] = ()) -> int:
+        columns = list(values)
+        cursor = self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [values[c] for c in columns])
+        hide = set(hidden)
+        shown = {k: v for k, v in values.items() if k not in hide}
+        rowid = cursor.lastrowid
+        assert rowid is not None  # an INSERT sets it
+        self._log("insert", table, self._record_id(table, values, rowid), None, None, shown)
+        return rowid
+
+    def _select(self, table: str, where: Mapping[str, Any], columns: str = "*") -> tuple[list[str], list[tuple]]:
+        clause = " AND ".join(f"{k} IS ?" for k in where) or "1"
+        cursor = self.conn.execute(f"SELECT {columns} FROM {table} WHERE {clause} ORDER BY rowid", list(where.values()))
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    def update(self, table: str, key: Mapping[str, Any], changes: Mapping[str, Any],
+               quiet: Iterable[str] = ()) -> bool:
+        """Set fields of one record; audits each field that really changes (except `quiet` ones)."""
+        names, rows = self._select(table, key, ", ".join(changes))
+        if not rows:
+            raise _Rejected(self.ds._problem("dataset.no_record", table=table, id="/".join(map(str, key.values()))))
+        old = dict(zip(names, rows[0], strict=True))
+        changed = {k: v for k, v in changes.items() if old[k] != v or type(old[k]) is not type(v)}
+        if not set(changed) - set(quiet):  # who/when alone is no change: it would go unaudited
+            return False
+        sets = ", ".join(f"{k} = ?" for k in changed)
+        where = " AND ".join(f"{k} = ?" for k in key)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {where}", [*changed.values(), *key.values()])
+        record_id = self._record_id(table, {**key, **old})
+        for name, value in changed.items():
+            if name not in set(quiet):
+                self._log("update", table, record_id, name, old[name], value)
+        return True
+
+    def delete(self, table: str, where: Mapping[str, Any]) -> int:
+        names, rows = self._select(table, where)
+        if not rows:
+            return 0
+        clause = " AND ".join(f"{k} IS ?" for k in where) or "1"
+        self.conn.execute(f"DELETE FROM {table} WHERE {clause}", list(where.values()))
+        for row in rows:
+            values = {k: v for k, v in zip(names, row, strict=True) if k != "data"}
+            self._log("delete", table, self._record_id(table, values), None, values, None)
+        return len(rows)
+
+    def replace_rows(self, table: str, parent: Mapping[str, Any], rows: list[dict[str, Any]]) -> None:
+        """Make a parent's child rows exactly `rows` (in order); audited only when they differ."""
+        columns = list(rows[0]) if rows else None
+        if columns is None:
+            self.delete(table, parent)
+            return
+        names, existing = self._select(table, parent, ", ".join(columns))
+        if [dict(zip(names, r, strict=True)) for r in existing] == rows:
+            return
+        self.delete(table, parent)
+        for row in rows:
+            self.insert(table, {**parent, **row})
+
+    def tick(self, unit_id: int, clause_id: str, base_id: int | None, trip_id: int | None, item: str,
+             seen: bool | None, note: str) -> None:
+        self.require("units", unit_id)
+        where = {"unit_id": unit_id, "clause_id": clause_id, "base_id": base_id, "trip_id": trip_id, "item": item}
+        names, rows = self._select("evidence_ticks", where, "id")
+        if seen is None:
+            self.delete("evidence_ticks", where)
+        elif rows:
+            self.update("evidence_ticks", {"id": rows[0][0]},
+                        {"seen": int(seen), "note": note, "ticked_by": self.assessor_id, "ticked_at": self.at},
+                        quiet=("ticked_by", "ticked_at"))
+        else:
+            self.insert("evidence_ticks", {**where, "seen": int(seen), "ticked_by": self.assessor_id,
+                                           "ticked_at": self.at, "note": note})
+        self.touch(unit_id)
+
+    def insert_unit(self, position: int, unit: Unit) -> int:
+        uid = self.insert("units", {
+            "position": position, "name": unit.name, "credit_code": unit.credit_code,
+            "new_member": int(unit.new_member), "facts_final": int(unit.facts_final),
+            "contact_person": unit.contact_person, "platform_rating": _fraction_text(unit.platform_rating),
+            "insured_workers": unit.insured_workers})
+        for i, kind in enumerate(unit.kinds):
+            self.insert("unit_kinds", {"unit_id": uid, "position": i, "kind": kind})
+        for kind, number in unit.licence_numbers.items():
+            self.insert("licences", {"unit_id": uid, "kind": kind, "number": number})
+        by, at = self.assessor_id, self.at
+        for i, b in enumerate(unit.bases):
+            base_id = self.insert("bases", {"unit_id": uid, "position": i, "name": b.name, "type": b.type,
+                                            "region": b.region, "agreement_date": b.agreement_date.isoformat(),
+                                            "people": b.people, "retained": b.retained})
+            for item, seen in b.evidence.items():
+                self.insert("evidence_ticks", {"unit_id": uid, "clause_id": self.ds._record_clause("bases"),
+                                               "base_id": base_id, "item": item, "seen": int(seen),
+                                               "ticked_by": by, "ticked_at": at})
+        for i, t in enumerate(unit.trips):
+            trip_id = self.insert("trips", {"unit_id": uid, "position": i, "date": t.date.isoformat(),
+                                            "place": t.place, "mode": t.mode, "enterprises": t.enterprises})
+            for item, seen in t.evidence.items():
+                self.insert("evidence_ticks", {"unit_id": uid, "clause_id": self.ds._record_clause("trips"),
+                                               "trip_id": trip_id, "item": item, "seen": int(seen),
+                                               "ticked_by": by, "ticked_at": at})
+            for j, verdict in enumerate(t.evaluations):
+                self.insert("trip_evaluations", {"trip_id": trip_id, "position": j, "verdict": verdict})
+        for clause_id, items in unit.evidence.items():
+            for item, seen in items.items():
+                self.insert("evidence_ticks", {"unit_id": uid, "clause_id": clause_id, "item": item,
+                                               "seen": int(seen), "ticked_by": by, "ticked_at": at})
+        for i, d in enumerate(unit.deliveries):
+            self.insert("deliveries", {"unit_id": uid, "position": i, "date": d.date.isoformat(),
+                                       "enterprise": d.enterprise, "stars": d.stars})
+        self.insert("management", {"unit_id": uid, "awarded": _fraction_text(unit.management.awarded),
+                                   "reason": unit.management.reason})
+        n = unit.negative
+        self.insert("negatives", {"unit_id": uid, "major_incident": int(n.major_incident),
+                                  **{k: getattr(n, k) for k in NEGATIVE_COUNTS}})
+        for i, kind in enumerate(n.licences_cancelled):
+            self.insert("cancelled_licences", {"unit_id": uid, "position": i, "kind": kind})
+        for kind, grade in n.credit_grades.items():
+            self.insert("credit_grades", {"unit_id": uid, "kind": kind, "grade": grade})
+        self.touch(uid)
+        return uid

@@ -1,0 +1,349 @@
+"""The people behind the counts (schema 4 and 5; core/people/tables.py): the rosters, monthly reports,
+district list and platform exports imported from Excel, the assessor's assignments of people two
+units claim, each base's count source (do clauses 2.1, 2.2 and 4.2 score the counts matched from the
+rosters?) and each unit's platform source (do clauses 3.1 and 3.2 score the platform's exports?)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.scoring.facts import Unit
+from core.store import audit
+from core.store.edit import Edit, _Rejected, _Tx
+
+if TYPE_CHECKING:
+    from core.excel.check import CheckResult
+    from core.excel.partial import Correction
+    from core.people.matching import MatchResult
+    from core.people.platform import PlatformCheck
+    from core.people.tables import ImportSnapshot, KeptRecords
+    from core.store.dataset import DatasetCore as _Core
+else:
+    _Core = object  # a plain mixin at run time; to the type checker each part builds on the core
+
+
+def _import_content(conn: sqlite3.Connection, import_id: int, kind: str) -> str:
+    """What an import's audit row records of its people: the SHA-256 of its rows as stored."""
+    from core.store.audit_check import KIND_TABLE, content_sha256
+    return content_sha256(conn, KIND_TABLE[kind], "import_id = ?", (import_id,))
+
+
+def _restored_import(conn: sqlite3.Connection, snapshot: ImportSnapshot) -> dict[str, Any]:
+    return {**snapshot.source, "content_sha256": _import_content(conn, snapshot.import_id, snapshot.source["kind"])}
+
+
+@dataclass(frozen=True)
+class ImportedSource:
+    """One imported workbook (Dataset.imports)."""
+    id: int
+    kind: str
+    unit_id: int | None
+    file_name: str
+    sha256: str
+    rows: int
+    replaced_rows: int
+    mapping: str
+    imported_at: str
+    imported_by: int | None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The assessor's decision on a person several units claim (Dataset.assignments)."""
+    id_number: str
+    unit_id: int
+    unit: str
+    reason: str
+    assigned_by: int | None
+    assigned_at: str
+
+
+# Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match
+
+
+class PeopleEdits(_Core):
+    """The Dataset's imported people, assignments and the sources of the counted figures."""
+
+    _matched: MatchResult | None = None  # the people's match, until an edit changes its inputs
+    _kept: KeptRecords | None = None  # each import's records, read once (core.people.tables.submissions)
+
+    def _kept_records(self) -> KeptRecords:
+        if self._kept is None:
+            self._kept = {}
+        return self._kept
+
+    def import_people(self, by: int | None, checked: CheckResult, *, sha256: str, unit_id: int | None = None,
+                      mapping: Mapping[str, str | int] | None = None, reason: str | None = None,
+                      skip_bad_rows: bool = False, corrections: Sequence[Correction] = ()) -> Edit:
+        """Import the records of a checked workbook (core.excel.check) as one source, in one edit: all
+        its rows or none. Refused, with nothing written, when the check found any problem, when the kind
+        needs a unit and none is given (or one is given for a list of the whole year), or when the unit
+        is locked. Importing the same source again replaces its rows, as the kind's `scope` says
+        (resources/excel/import-kinds.toml): a unit's roster, whatever the file is called; a file of
+        monthly reports with the same name or the same bytes (SHA-256); a list of the whole year. The
+        audit trail gets one summary row (kind, unit, file, SHA-256, rows, rows replaced), not a row per
+        person. Edit.id is the new import's id.
+
+        skip_bad_rows: the assessor chose to import the rows without problems alone (all of them or
+        none) and leave the rows with problems out; refused when a problem belongs to no row or no row
+        is good (core.excel.partial). The summary row then also says how many rows were left out and,
+        for each, why. corrections: the cells the assessor corrected before the check
+        (core.excel.partial.Correction), one audit row each (file!row.column, old → new)."""
+        from core.excel.partial import left_out_audit, partial_refusal
+        from core.excel.read import import_spec
+        from core.people.tables import KIND_TABLE, UNIT_KINDS, insert_records
+        kind = import_spec().kind(checked.kind)
+        written: dict[str, str] = {}
+
+        def change(tx: _Tx) -> int:
+            written["at"] = tx.at
+            if checked.problems and not skip_bad_rows:
+                raise _Rejected(*checked.problems)
+            if checked.problems and partial_refusal(checked):
+                raise _Rejected(*partial_refusal(checked))
+            if kind.scope == "year" and unit_id is not None:
+                raise _Rejected(self._problem("dataset.import_year_list", field="unit", kind=kind.label))
+            unit_name = None
+            if kind.scope != "year":
+                if unit_id is None:
+                    raise _Rejected(self._problem("dataset.import_needs_unit", field="unit", kind=kind.label))
+                tx.require("units", unit_id)
+                unit_name = self._require_unit(unit_id)
+            conn = self._conn
+            replaced = [(s.id, s.file_name, s.sha256, s.rows)
+                        for s in self.replaced_sources(kind.id, unit_id, checked.source, sha256)]
+            for old_id, *_ in replaced:
+                conn.execute(f"DELETE FROM {KIND_TABLE[kind.id]} WHERE import_id = ?", (old_id,))
+                conn.execute("DELETE FROM imports WHERE id = ?", (old_id,))
+            summary = {"kind": kind.id, "unit_id": unit_id, "file_name": checked.source, "sha256": sha256,
+                       "rows": len(checked.records), "replaced_rows": sum(r[3] for r in replaced),
+                       "mapping": audit.value_json(dict(mapping)) if mapping else "", "imported_at": tx.at,
+                       "imported_by": by}
+            import_id = conn.execute(
+                f"INSERT INTO imports ({', '.join(summary)}) VALUES ({', '.join('?' * len(summary))})",
+                list(summary.values())).lastrowid
+            assert import_id is not None  # an INSERT sets it
+            insert_records(conn, checked, import_id=import_id, unit_id=unit_id,
+                           unit_ids=dict(conn.execute("SELECT name, id FROM units")))
+            left_out = left_out_audit(checked)
+            choice = {"left_out_rows": len(left_out), "left_out": left_out} if left_out else {}
+            if corrections:
+                choice["corrected_cells"] = len(corrections)
+            tx.log_summary("import", "imports", str(import_id), {
+                **summary, "unit": unit_name, **choice, "content_sha256": _import_content(conn, import_id, kind.id),
+                "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in replaced]})
+            for c in corrections:
+                tx._log("correct", "imports", str(import_id), f"{checked.source}: {c.cell}", c.old, c.new)
+            if unit_id is not None:
+                tx.touch(unit_id)
+            return import_id
+        edit = self._edit(by, reason, change)
+        if edit.id is not None and kind.id in UNIT_KINDS:  # the next match need not read back what was just written
+            self._kept_records()[(edit.id, sha256, written["at"])] = checked.records
+        return edit
+
+    def replaced_sources(self, kind: str, unit_id: int | None, file_name: str,
+                         sha256: str) -> list[ImportedSource]:
+        """The imported sources an import of this file would replace (see import_people)."""
+        from core.excel.read import import_spec
+        scope = import_spec().kind(kind).scope
+        where, params = " WHERE kind = ?", list[Any]([kind])
+        if scope != "year":
+            where, params = where + " AND unit_id IS ?", params + [unit_id]
+        if scope == "file":
+            where, params = where + " AND (file_name = ? OR sha256 = ?)", params + [file_name, sha256]
+        return self._imports(where, params)
+
+    def remove_import(self, by: int | None, import_id: int, reason: str | None = None) -> Edit:
+        """Take an imported source out with all its rows (one summary audit row)."""
+        from core.people.tables import KIND_TABLE
+
+        def change(tx: _Tx) -> None:
+            found = self._conn.execute("SELECT kind, unit_id, file_name, sha256, rows FROM imports WHERE id = ?",
+                                       (import_id,)).fetchone()
+            if found is None:
+                raise _Rejected(self._problem("dataset.no_record", table="imports", id=import_id))
+            kind, unit_id, file_name, sha256, rows = found
+            if unit_id is not None:
+                tx.touch(unit_id)
+            self._conn.execute(f"DELETE FROM {KIND_TABLE[kind]} WHERE import_id = ?", (import_id,))
+            self._conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+            tx.log_summary("delete", "imports", str(import_id), {"kind": kind, "unit_id": unit_id,
+                                                                  "file_name": file_name, "sha256": sha256,
+                                                                  "rows": rows}, old=True)
+        return self._edit(by, reason, change)
+
+    def imports(self, unit_id: int | None = None) -> list[ImportedSource]:
+        """The imported sources (of one unit, or all), oldest first."""
+        return self._imports(*((" WHERE unit_id = ?", [unit_id]) if unit_id is not None else ("", [])))
+
+    def _imports(self, where: str, params: Sequence[Any]) -> list[ImportedSource]:
+        return [ImportedSource(*row) for row in self._conn.execute(
+            "SELECT id, kind, unit_id, file_name, sha256, rows, replaced_rows, mapping, imported_at, imported_by "
+            f"FROM imports{where} ORDER BY id", list(params))]
+
+    def assign_person(self, by: int | None, id_number: str, unit_id: int | None, reason: str) -> Edit:
+        """The assessor's decision on a person several units claim: the person counts for `unit_id`
+        (one of the claimants) and for no other unit; None withdraws the decision. The reason is
+        required and kept with the decision. Refused when a claimant unit is locked."""
+        from core.common.identifiers import normalise_id_number
+        number = normalise_id_number(id_number)
+
+        def change(tx: _Tx) -> None:
+            if not (reason or "").strip():
+                raise _Rejected(self._problem("dataset.assign_reason_required", field="reason"))
+            claimants = [r[0] for r in self._conn.execute(
+                "SELECT DISTINCT r.unit_id FROM roster_entries r JOIN units u ON u.id = r.unit_id "
+                "WHERE r.id_number = ? ORDER BY u.position, u.id", (number,))]
+            if not claimants:
+                raise _Rejected(self._problem("dataset.assign_unknown_person", field="id_number", id=number))
+            for claimant in claimants:
+                tx.touch(claimant)
+            key = {"id_number": number}
+            exists = self._conn.execute("SELECT 1 FROM conflict_assignments WHERE id_number = ?", (number,)).fetchone()
+            if unit_id is None:
+                if not exists:
+                    raise _Rejected(self._problem("dataset.assign_not_assigned", field="id_number", id=number))
+                tx.delete("conflict_assignments", key)
+                return
+            if unit_id not in claimants:
+                raise _Rejected(self._problem("match.assignment_not_a_claimant", field="unit",
+                                              unit=self._require_unit(unit_id),
+                                              claimants=[self._require_unit(u) for u in claimants]))
+            values = {"unit_id": unit_id, "reason": reason.strip(), "assigned_by": by, "assigned_at": tx.at}
+            if exists:
+                tx.update("conflict_assignments", key, values, quiet=("assigned_by", "assigned_at"))
+            else:
+                tx.insert("conflict_assignments", {**key, **values})
+        return self._edit(by, reason, change)
+
+    def assignments(self) -> list[Assignment]:
+        return [Assignment(*row) for row in self._conn.execute(
+            "SELECT a.id_number, a.unit_id, u.name, a.reason, a.assigned_by, a.assigned_at "
+            "FROM conflict_assignments a JOIN units u ON u.id = a.unit_id ORDER BY a.id_number")]
+
+    def capture_import(self, import_id: int) -> ImportSnapshot | None:
+        """An imported source with all its rows as stored (core.people.tables.capture_import), to put back later."""
+        from core.people.tables import capture_import
+        return capture_import(self._conn, import_id)
+
+    def restore_imports(self, by: int | None, snapshots: Sequence[ImportSnapshot], *,
+                        remove: Sequence[int] = (), reason: str | None = None) -> Edit:
+        """Take the imports `remove` out and put captured imports back with their original ids, in one
+        edit: the undo of an import that replaced earlier ones (or of a removal), and its redo. One
+        summary audit row per import, as importing writes."""
+        from core.people.tables import KIND_TABLE, restore_import
+
+        def change(tx: _Tx) -> None:
+            conn = self._conn
+            for import_id in remove:
+                found = conn.execute("SELECT kind, unit_id, file_name, sha256, rows FROM imports WHERE id = ?",
+                                     (import_id,)).fetchone()
+                if found is None:
+                    raise _Rejected(self._problem("dataset.no_record", table="imports", id=import_id))
+                kind, unit_id, file_name, sha256, rows = found
+                if unit_id is not None:
+                    tx.touch(unit_id)
+                conn.execute(f"DELETE FROM {KIND_TABLE[kind]} WHERE import_id = ?", (import_id,))
+                conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+                tx.log_summary("delete", "imports", str(import_id), {"kind": kind, "unit_id": unit_id,
+                                                                      "file_name": file_name, "sha256": sha256,
+                                                                      "rows": rows}, old=True)
+            for snapshot in snapshots:
+                if snapshot.unit_id is not None:
+                    tx.require("units", snapshot.unit_id)
+                    tx.touch(snapshot.unit_id)
+                restore_import(conn, snapshot)
+                tx.log_summary("insert", "imports", str(snapshot.import_id), _restored_import(conn, snapshot))
+        return self._edit(by, reason, change)
+
+    def set_count_source(self, by: int | None, unit_id: int, source: str,
+                         base_ids: Sequence[int] | None = None, reason: str | None = None) -> Edit:
+        """Where the people/retained of a unit's bases (all, or those given) come from: "hand" (typed
+        from paper) or "roster" (matched from the imported rosters). One edit, audited per base."""
+        from core.scoring.facts import COUNT_SOURCES
+
+        def change(tx: _Tx) -> None:
+            if source not in COUNT_SOURCES:
+                raise _Rejected(self._problem("dataset.count_source_unknown", field="count_source", value=source))
+            tx.require("units", unit_id)
+            ids = self.base_ids(unit_id) if base_ids is None else list(base_ids)
+            if not ids:
+                raise _Rejected(self._problem("dataset.unit_has_no_bases", unit=self._require_unit(unit_id)))
+            for base_id in ids:
+                if self._unit_of("bases", base_id) != unit_id:
+                    raise _Rejected(self._problem("dataset.no_record", table="bases", id=base_id))
+                tx.update("bases", {"id": base_id}, {"count_source": source})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def match(self) -> MatchResult:
+        """Every unit's people matched (core/people/tables.py: the stored rosters, monthly reports, district
+        list and assignments through core.people.matching.match); kept until an edit changes its inputs."""
+        if self._matched is None:
+            from core.people.tables import match_stored
+            self._matched = match_stored(self._conn, self._rules, self._read_units(None), self._kept_records())
+        return self._matched
+
+    def counted(self, units: Sequence[Unit]) -> tuple[Unit, ...]:
+        """The units with the matched counts on every base whose count source is the rosters."""
+        from core.scoring.facts import COUNTS_FROM_ROSTERS
+        if not any(b.count_source == COUNTS_FROM_ROSTERS for u in units for b in u.bases):
+            return tuple(units)
+        from core.people.matching import apply_counts
+        result = self.match()
+        matched = {u.unit: u for u in result.units}
+        return tuple(apply_counts(u, matched[u.name], roster_bases_only=True)
+                     if u.name in matched and any(b.count_source == COUNTS_FROM_ROSTERS for b in u.bases) else u
+                     for u in units)
+
+    # ---------------------------------------------------------------- the platform's statistics (schema 5)
+    # Clauses 3.1 and 3.2 score the deliveries and composite rating typed by hand, or, per unit, the ones
+    # of the platform's imported exports (core/people/platform.py links their records to the units by name).
+
+    _platform: PlatformCheck | None = None  # the platform's records per unit, until an edit changes them
+
+    def set_platform_source(self, by: int | None, unit_id: int, source: str,
+                            reason: str | None = None) -> Edit:
+        """Where a unit's 3.1 deliveries and 3.2 composite rating come from: "hand" (typed) or "platform"
+        (the imported platform exports). One audited edit; the typed figures are kept either way."""
+        from core.scoring.facts import PLATFORM_SOURCES
+
+        def change(tx: _Tx) -> None:
+            if source not in PLATFORM_SOURCES:
+                raise _Rejected(self._problem("dataset.platform_source_unknown", field="platform_source",
+                                              value=source))
+            tx.require("units", unit_id)
+            tx.update("units", {"id": unit_id}, {"platform_source": source})
+            tx.touch(unit_id)
+        return self._edit(by, reason, change)
+
+    def platform(self) -> PlatformCheck:
+        """Every unit's records in the imported platform exports, the exports, and the records that name
+        no unit of the year (problems); kept until an edit changes the imports or the unit names."""
+        if self._platform is None:
+            from core.people.platform import check, read_stored
+            names = [r[0] for r in self._conn.execute("SELECT name FROM units ORDER BY position, id")]
+            self._platform = check(read_stored(self._conn), names)
+        return self._platform
+
+    def with_platform(self, units: Sequence[Unit]) -> tuple[Unit, ...]:
+        """The units with the platform's deliveries and rating where their platform source says so."""
+        from core.scoring.facts import FIGURES_FROM_PLATFORM
+        if not any(u.platform_source == FIGURES_FROM_PLATFORM for u in units):
+            return tuple(units)
+        from core.people.platform import apply_platform
+        found = self.platform()
+        return tuple(apply_platform(u, found) if u.platform_source == FIGURES_FROM_PLATFORM else u for u in units)
+
+    def people_with_id_number(self, id_number: str) -> dict[str, list[dict[str, Any]]]:
+        """Every row of the people tables with this ID number (uses the id_number indexes)."""
+        found = {}
+        for table in ("roster_entries", "monthly_report_entries", "traineeship_list", "platform_delivery_records"):
+            cursor = self._conn.execute(f"SELECT * FROM {table} WHERE id_number = ?", (id_number,))
+            names = [d[0] for d in cursor.description]
+            found[table] = [dict(zip(names, row, strict=True)) for row in cursor]
+        return found
