@@ -47,7 +47,7 @@ def test_score_json_carries_explanations(tmp_path):
     assert [m["code"] for m in clause_13["explanation"]["missing"]] == ["missing.item"] * 3
     assert all(m["text"] for m in clause_13["explanation"]["missing"])
     clause_21 = unit["clauses"][3]
-    assert {r["name"] for r in clause_21["explanation"]["readings"]} >= {"tie_rule", "rank_only_qualifying"}
+    assert {r["name"] for r in clause_21["explanation"]["readings"]} >= {"tie_rule", "ranking_provisional_until_final"}
     assert unit["status"] == "unqualified" and unit["grade"] == "E"
     assert data["rule_set"]["id"] == "wujiang-2022" and len(data["rule_set"]["sha256"]) == 64
 

@@ -147,3 +147,33 @@ def test_dropping_a_clause_another_rests_on_is_refused_naming_both():
 def test_dropping_a_clause_nothing_rests_on_loads():
     rules = parse_rule_set(_without_clause(TEXT, "4.2"))
     assert [c.id for c in rules.clauses] == ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.3"]
+
+
+def readings_read_by_the_program() -> set[str]:
+    """Reading names the program's code asks a rule set for: `….reading("name")` (or a helper taking the rule set
+    and the name) with the name written out, anywhere in core/."""
+    found = set()
+    for path in (ROOT / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and "reading" in getattr(node.func, "attr", getattr(node.func, "id", "")):
+                found |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "resources" / "rules").glob("*.toml")), ids=lambda p: p.name)
+def test_every_reading_of_a_bundled_rule_set_is_read(path):
+    """A reading the scoring never reads would document a choice the rule set cannot change: the program's fixed
+    choices are in docs/rule-sets.md instead. A reading that picks a threshold's comparison is read through it."""
+    rules = load_rule_set(path)
+    by_threshold = {t.reading for c in rules.clauses for t in c.thresholds.values() if t.reading}
+    unread = set(rules.readings) - readings_read_by_the_program() - by_threshold
+    assert unread == set()
+
+
+def test_a_rule_set_stored_with_the_retired_readings_still_loads():
+    """Year files keep their rule set word for word: one naming trip_placement, rank_only_qualifying … loads and
+    shows them beside their clauses as it did."""
+    stored = load_rule_set(FIXTURES / "wujiang-2022-format1.toml", stored=True)
+    assert {"trip_placement", "rank_only_qualifying", "grade_boundary_tie"} <= set(stored.readings)
+    assert "trip_placement" in stored.clause("1.2").readings
+    assert not {"trip_placement", "rank_only_qualifying"} & set(load_rule_set().readings)

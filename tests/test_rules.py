@@ -168,25 +168,19 @@ DOCUMENTED_READINGS = {
     "base_agreement_must_be_seen": (True, ["1.1"]),
     "trip_in_period": (True, ["1.2"]),  # in docs/rule-sets.md
     "online_trips_counted": (1, ["1.2"]),
-    "trip_placement": ("most_points", ["1.2"]),
-    "trip_deductions_scope": ("counted_trips", ["1.2"]),
     "trip_clause_floor": (0, ["1.2"]),
     "trip_requires_evidence": (["filing", "photos"], ["1.2"]),  # in docs/rule-sets.md
     "new_member_bases_signed_in_period": (True, ["2.1", "2.2"]),
     "conflicting_claims_count_for_none": (True, ["2.1"]),
-    "rank_only_qualifying": (True, ["2.1", "2.2", "3.2"]),
     "tie_rule": ("competition", ["2.1", "2.2", "3.2"]),
     "rating_threshold": ("above", ["3.2"]),
     "ranking_display_decimals": (2, ["2.1", "2.2", "3.2"]),
     "ranking_provisional_until_final": (True, ["2.1", "2.2", "3.2"]),
     "delivery_in_period": (True, ["3.1"]),  # in docs/rule-sets.md
-    "management_suggestion": ("full_when_all_ticked", ["4.1"]),
-    "insurance_denominator": ("arrivals", ["4.2"]),
     "insurance_shortfall": ("continuous", ["4.2"]),
     "quota_rounding": ("floor", ["grades"]),
     "unqualified_grade": ("E", ["grades"]),
     "grade_below_quotas": ("D", ["grades"]),
-    "grade_boundary_tie": ("all_lower", ["grades"]),
 }
 
 
