@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.store.dataset import Dataset, create_file
@@ -15,7 +15,7 @@ from core.teamwork.field_copy import make_field_copy, marks
 from tests.builders import RULES
 from tests.dataset_support import rich_year
 from tests.desktop_support import answer_modal, check_answered, shot_over
-from tests.test_desktop import click, type_chinese
+from tests.test_desktop import type_chinese
 from tests.test_desktop_day import action, choose_file
 from ui.field_copies import FieldCopyDialog, MergeDialog
 
@@ -25,6 +25,16 @@ def open_year(window, tmp_path: Path) -> Path:
     assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
     assert window.open_dataset(path)
     return path
+
+
+def text(model, row: int, column: int) -> str:
+    return model.data(model.index(row, column))
+
+
+def tick_cell(qtbot, view, row: int, column: int) -> None:
+    """Click a cell's check box, on its indicator, as a person does."""
+    rect = view.visualRect(view.model().index(row, column))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
 
 
 def answer_box(window, name: str, expected: str, seen: list[str]):
@@ -75,13 +85,12 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
     assert session.set_insured_workers("修改投保人数", session.unit_ids[0], 66).ok
 
     def choose(dialog: MergeDialog) -> None:
-        assert dialog.changes.rowCount() == 2 and dialog.conflicts.rowCount() == 1
-        assert "参保人数" in dialog.conflicts.item(0, 0).text()
-        assert dialog.conflicts.item(0, 1).text().startswith("66\n组长")
-        assert dialog.conflicts.item(0, 2).text().startswith("71\n张三")
+        changes, conflicts = dialog.changes.model(), dialog.conflicts.model()
+        assert changes.rowCount() == 2 and conflicts.rowCount() == 1
+        assert "参保人数" in text(conflicts, 0, 0)
+        assert text(conflicts, 0, 1).startswith("66\n组长") and text(conflicts, 0, 2).startswith("71\n张三")
         assert not dialog.merge_button.isEnabled()
-        theirs = dialog.conflicts.cellWidget(0, 3).findChild(type(dialog.groups[1].buttons()[1]), "theirs-1")
-        click(qtbot, theirs)
+        tick_cell(qtbot, dialog.conflicts, 0, 4)  # 采用外业副本的
         assert dialog.choices() == {1: "theirs"} and not dialog.merge_button.isEnabled()  # no reason yet
         type_chinese(dialog.reason, "张三现场核对了参保名单")
         assert dialog.merge_button.isEnabled()

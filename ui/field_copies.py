@@ -9,26 +9,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QEventLoop, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,14 +33,13 @@ from core.common.messages import Msg, render
 from core.editing import field_work
 from core.editing.writes import Write
 from core.store.dataset import DatasetError, Edit
-from core.teamwork.plan import Conflict, MergePlan, local_time
+from core.teamwork.plan import MergePlan, local_time
 from ui.worker import Job, Worker, progress_dialog
 from ui.writing import kept_from_collector
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-SHOWN_CHANGES = 2000  # a longer list says how many more there are
 
 
 def _text(value: Any) -> str:
@@ -116,6 +111,119 @@ class FieldCopyDialog(QDialog):
         return self.assessor.currentText().strip(), None if len(chosen) == self.units.count() else chosen
 
 
+class ChangesModel(QAbstractTableModel):
+    """The changes a merge brings in, each row's words made when it is first shown (a copy brings
+    thousands)."""
+
+    def __init__(self, plan: MergePlan, parent: QObject):
+        super().__init__(parent)
+        self.plan = plan
+        self.headers = [self.tr("内容"), self.tr("原来"), self.tr("外业副本改为"), self.tr("考核人员"), self.tr("时间")]
+        self.rows: dict[int, tuple[str, ...]] = {}
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.plan.changes)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def _row(self, row: int) -> tuple[str, ...]:
+        if row not in self.rows:
+            what, field, old, new, by = self.plan.changes[row]
+            words = render(what) + (render(Msg.of("teamwork.field_of", field=field)) if field is not None else "")
+            self.rows[row] = (words, _text(old), _text(new), by.who, local_time(by.when))
+        return self.rows[row]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._row(index.row())[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+class ConflictsModel(QAbstractTableModel):
+    """The conflicts side by side; the last two columns are the choice (one of them ticked per row)."""
+
+    MINE, THEIRS = 3, 4
+
+    def __init__(self, plan: MergePlan, parent: QObject):
+        super().__init__(parent)
+        self.plan = plan
+        self.headers = [self.tr("冲突"), self.tr("年度文件中"), self.tr("外业副本中"), self.tr("保留年度文件的"),
+                        self.tr("采用外业副本的")]
+        self.chosen: dict[int, str] = {}
+        self.rows: dict[int, tuple[str, ...]] = {}
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.plan.conflicts)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def _row(self, row: int) -> tuple[str, ...]:
+        if row not in self.rows:
+            conflict = self.plan.conflicts[row]
+            what = render(conflict.what) + (render(Msg.of("teamwork.field_of", field=conflict.field))
+                                            if conflict.field is not None else "")
+            sides = tuple(f"{_text(side.value)}\n{side.who or render(Msg.of('teamwork.someone'))}  "
+                          f"{local_time(side.when)}" for side in (conflict.mine, conflict.theirs))
+            why = _text(conflict.why) if conflict.why is not None else ""
+            self.rows[row] = (f"{conflict.number}. {what}", *sides, why)
+        return self.rows[row]
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == self.MINE:
+            return flags | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() == self.THEIRS:
+            if not self.plan.conflicts[index.row()].can_take_theirs:
+                return Qt.ItemFlag.ItemIsSelectable
+            return flags | Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row, column = index.row(), index.column()
+        words = self._row(row)
+        if column < self.MINE:
+            return words[column] if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) else None
+        side = "mine" if column == self.MINE else "theirs"
+        if role == Qt.ItemDataRole.CheckStateRole:
+            number = self.plan.conflicts[row].number
+            return Qt.CheckState.Checked if self.chosen.get(number) == side else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole and side == "theirs":
+            return words[3] or None
+        return None
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() < self.MINE:
+            return False
+        if not self.flags(index) & Qt.ItemFlag.ItemIsUserCheckable:
+            return False
+        number = self.plan.conflicts[index.row()].number
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self.chosen[number] = "mine" if index.column() == self.MINE else "theirs"
+        else:
+            self.chosen.pop(number, None)
+        self.dataChanged.emit(self.index(index.row(), self.MINE), self.index(index.row(), self.THEIRS))
+        return True
+
+    def choose_all(self, side: str) -> None:
+        for conflict in self.plan.conflicts:
+            self.chosen[conflict.number] = side if side == "mine" or conflict.can_take_theirs else "mine"
+        if self.plan.conflicts:
+            self.dataChanged.emit(self.index(0, self.MINE), self.index(len(self.plan.conflicts) - 1, self.THEIRS))
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
 class MergeDialog(QDialog):
     """What a field copy brings in; each conflict with both sides and a choice; the reason."""
 
@@ -132,26 +240,27 @@ class MergeDialog(QDialog):
                                     conflicts=len(plan.conflicts))))
         head.setWordWrap(True)
         layout.addWidget(head)
-        self.changes = QTableWidget(min(len(plan.changes), SHOWN_CHANGES), 5)
-        self.changes.setHorizontalHeaderLabels([self.tr("内容"), self.tr("原来"), self.tr("外业副本改为"),
-                                                self.tr("考核人员"), self.tr("时间")])
-        for row, (what, field, old, new, by) in enumerate(plan.changes[:SHOWN_CHANGES]):
-            words = render(what) + (render(Msg.of("teamwork.field_of", field=field)) if field is not None else "")
-            for column, text in enumerate((words, _text(old), _text(new), by.who, local_time(by.when))):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.changes.setItem(row, column, item)
-        self._tidy(self.changes)
+        self.changes = QTableView()
+        self.changes.setModel(ChangesModel(plan, self))
+        self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.changes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.changes.verticalHeader().hide()
+        self.changes.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((330, 160, 160, 90)):
+            self.changes.setColumnWidth(column, width)
         layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：")))
         layout.addWidget(self.changes, 2)
-        self.groups: dict[int, QButtonGroup] = {}
-        self.conflicts = QTableWidget(len(plan.conflicts), 4)
-        self.conflicts.setHorizontalHeaderLabels([self.tr("冲突"), self.tr("年度文件中"), self.tr("外业副本中"),
-                                                  self.tr("保留")])
-        for row, conflict in enumerate(plan.conflicts):
-            self._conflict_row(row, conflict)
-        self._tidy(self.conflicts)
-        self.conflicts.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.conflicts = QTableView()
+        self.choice_model = ConflictsModel(plan, self)
+        self.choice_model.dataChanged.connect(lambda *_: self._update())
+        self.conflicts.setModel(self.choice_model)
+        self.conflicts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.conflicts.verticalHeader().hide()
+        self.conflicts.setWordWrap(True)
+        self.conflicts.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)
+        self.conflicts.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((300, 190, 190, 110)):
+            self.conflicts.setColumnWidth(column, width)
         if plan.conflicts:
             layout.addWidget(QLabel(self.tr("两边都改过的同一项（请逐项选择保留哪一方）：")))
             layout.addWidget(self.conflicts, 3)
@@ -181,62 +290,11 @@ class MergeDialog(QDialog):
         layout.addWidget(self.buttons)
         self._update()
 
-    @staticmethod
-    def _tidy(table: QTableWidget) -> None:
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.verticalHeader().hide()
-        table.setWordWrap(True)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        table.resizeColumnsToContents()
-        for column in range(table.columnCount()):
-            table.setColumnWidth(column, min(table.columnWidth(column), 300))
-
-    def _conflict_row(self, row: int, conflict: Conflict) -> None:
-        what = render(conflict.what) + (render(Msg.of("teamwork.field_of", field=conflict.field))
-                                        if conflict.field is not None else "")
-        self.conflicts.setItem(row, 0, QTableWidgetItem(f"{conflict.number}. {what}"))
-        for column, side in ((1, conflict.mine), (2, conflict.theirs)):
-            text = f"{_text(side.value)}\n{side.who or render(Msg.of('teamwork.someone'))}  {local_time(side.when)}"
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            self.conflicts.setItem(row, column, item)
-        cell = QWidget()
-        box = QHBoxLayout(cell)
-        box.setContentsMargins(4, 0, 4, 0)
-        group = QButtonGroup(cell)
-        mine = QRadioButton(self.tr("年度文件的"))
-        theirs = QRadioButton(self.tr("外业副本的"))
-        mine.setObjectName(f"mine-{conflict.number}")
-        theirs.setObjectName(f"theirs-{conflict.number}")
-        group.addButton(mine)
-        group.addButton(theirs)
-        if not conflict.can_take_theirs:
-            theirs.setEnabled(False)
-            theirs.setToolTip(_text(conflict.why) if conflict.why is not None else "")
-            self.conflicts.item(row, 2).setToolTip(_text(conflict.why) if conflict.why is not None else "")
-        group.buttonClicked.connect(lambda _button: self._update())
-        box.addWidget(mine)
-        box.addWidget(theirs)
-        self.conflicts.setCellWidget(row, 3, cell)
-        self.groups[conflict.number] = group
-
     def _choose_all(self, side: str) -> None:
-        for group in self.groups.values():
-            mine, theirs = group.buttons()
-            button = theirs if side == "theirs" and theirs.isEnabled() else mine
-            button.setChecked(True)
-        self._update()
+        self.choice_model.choose_all(side)
 
     def choices(self) -> dict[int, str]:
-        chosen = {}
-        for number, group in self.groups.items():
-            button = group.checkedButton()
-            if button is not None:
-                chosen[number] = "theirs" if button.objectName().startswith("theirs") else "mine"
-        return chosen
+        return dict(self.choice_model.chosen)
 
     def _update(self) -> None:
         complete = len(self.choices()) == len(self.plan.conflicts)
