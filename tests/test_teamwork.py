@@ -277,6 +277,20 @@ def test_an_edit_of_a_unit_signed_in_the_office_meanwhile_waits_for_it_to_be_reo
     assert not conflict.can_take_theirs and "签章定稿" in render(conflict.why)
 
 
+def test_an_edit_of_a_unit_not_handed_over_with_the_copy_asks_the_lead(year):
+    a = copy_for(year, "a.wjkh", "张三", ["吴江第1人力资源有限公司"])
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[3], insured_workers=72))
+    plan, edit = merge(year, a)
+    assert len(plan.changes) == 1 and not edit.ok
+    [conflict] = plan.conflicts
+    assert conflict.can_take_theirs and render(conflict.note) == "这个单位不在交给张三的外业副本中；请确认是否带入"
+    assert "吴江第4人力资源有限公司" in render(conflict.what)
+    assert merge(year, a, {1: "theirs"}, "组长电话确认过")[1].ok
+    with Dataset.open(year, read_only=True) as ds:
+        assert [ds.unit(u).insured_workers for u in ds.unit_ids()][::3] == [71, 72]
+
+
 def other_year_file(tmp_path: Path, rules=RULES) -> Path:
     path = tmp_path / "other" / "2022.wjkh"
     path.parent.mkdir()

@@ -172,7 +172,8 @@ class ConflictsModel(QAbstractTableModel):
             sides = tuple(f"{_text(side.value)}\n{side.who or render(Msg.of('teamwork.someone'))}  "
                           f"{local_time(side.when)}" for side in (conflict.mine, conflict.theirs))
             why = _text(conflict.why) if conflict.why is not None else ""
-            self.rows[row] = (f"{conflict.number}. {what}", *sides, why)
+            note = f"\n{_text(conflict.note)}" if conflict.note is not None else ""
+            self.rows[row] = (f"{conflict.number}. {what}{note}", *sides, why)
         return self.rows[row]
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -59,6 +59,7 @@ class Fact:
     state: str = ""  # apply, same, conflict
     why: str = ""  # a conflict whose copy side cannot be taken: deleted_here, parent_gone, locked_here, duplicate
     number: int = 0  # a conflict's number, as the lead chooses by it
+    outside: bool = False  # a change of a unit not handed over with the copy: the lead decides whether it comes
 
     @property
     def first(self) -> int:
@@ -136,6 +137,7 @@ class Planner:
         self.y_assessors: dict[str, int] = {name: i for i, name in self.y.execute("SELECT id, name FROM assessors")}
         self.c_assessors: dict[int, str] = dict(self.c.execute("SELECT id, name FROM assessors").fetchall())
         self.prefix = 0
+        self.c_mark_assessor = ""  # who the copy was handed to
 
     # ---- identities: the same record in both files
 

@@ -48,6 +48,7 @@ class Conflict:
     theirs: Side
     can_take_theirs: bool
     why: Msg | None  # why the copy's side cannot be taken
+    note: Msg | None = None  # why a change only one side made still asks the lead (a unit not handed over)
 
 
 @dataclass
@@ -101,6 +102,7 @@ def planned(ds: Dataset, copy: Dataset, copy_name: str) -> tuple[MergePlan, Plan
         return MergePlan(copy_name, None, problems), None
     planner = Planner(ds, copy)
     planner.prefix = prefix
+    planner.c_mark_assessor = mark.assessor if mark is not None else ""
     plan = MergePlan(copy_name, mark, [], prefix=prefix, head=copy.audit_head())
     facts: dict[tuple[str, Ident, str | None], Fact] = {}
     records: dict[tuple[str, Ident], list[Row]] = defaultdict(list)
@@ -139,6 +141,8 @@ def _base_row(fact: Fact) -> dict[str, Any] | None:
 def _judge(p: Planner, plan: MergePlan) -> None:
     locked = {uid for (uid,) in p.y.execute("SELECT unit_id FROM unit_locks")} if _has(p.y, "unit_locks") else set()
     lock_facts = {f.ident for f in plan.facts if f.table == "unit_locks"}
+    handed = set(plan.mark.units) if plan.mark is not None and plan.mark.units is not None else None
+    names = dict(p.y.execute("SELECT id, name FROM units").fetchall())
     inserted_here = {(t, r) for t, r in p.y.execute(
         "SELECT table_name, record_id FROM audit WHERE seq > ? AND action IN ('insert', 'import')", (plan.prefix,))}
     for fact in plan.facts:
@@ -175,6 +179,8 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             unit = unit_of(p, fact, mine)
             if unit in locked and ("key", (("y", unit),)) not in lock_facts:
                 fact.state, fact.why = "conflict", "locked_here"
+            elif fact.state == "apply" and handed is not None and names.get(unit) not in handed:
+                fact.state, fact.outside = "conflict", True
     _judge_imports(p, plan)
     namer = namer_for(p.ds.rule_set())
     namer.unit_names.update(dict(p.y.execute("SELECT id, name FROM units")))
@@ -333,7 +339,8 @@ def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
     theirs = Side(_value(p, fact, "theirs", mine), _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
     return Conflict(fact.number, _record_words(p, namer, fact, mine),
                     _field_words(fact.table, fact.field) if fact.field else None,
-                    _mine_side(p, fact, mine, y_names), theirs, not fact.why, why)
+                    _mine_side(p, fact, mine, y_names), theirs, not fact.why, why,
+                    Msg.of("teamwork.why.outside", assessor=p.c_mark_assessor) if fact.outside else None)
 
 
 def _change(p: Planner, namer: Namer, fact: Fact) -> tuple[Msg, Msg | None, Any, Any, Side]:
@@ -368,6 +375,8 @@ def conflict_words(conflict: Conflict) -> list[Msg]:
                             when=local_time(side.when) if side.when else "—"))
     if conflict.why is not None:
         lines.append(Msg.of("teamwork.conflict_only_mine", why=conflict.why))
+    if conflict.note is not None:
+        lines.append(conflict.note)
     return lines
 
 
