@@ -144,3 +144,26 @@ def test_a_copy_of_another_year_file_is_refused_in_one_sentence(window, tmp_path
     check_answered(state)
     assert window.last_problems == ["外业副本 别的年度文件的副本.wjkh 不是由年度文件 2022.wjkh 制作的"
                                     "（或该文件已恢复为制作副本之前的备份），不能合并。"]
+
+
+def test_a_long_merge_runs_beside_the_window_with_progress(window, tmp_path, capsys):
+    """600 field edits: the comparison and the merge run on another thread; the window's longest stall
+    is printed (a shared machine's timing is not asserted)."""
+    from core.editing import field_work
+    from tests.stall_meter import StallMeter
+    from tests.test_merge_crash import copy_with_edits
+    year = open_year(window, tmp_path)
+    window.close_dataset()
+    copy = copy_with_edits(year, 600)
+    assert window.open_dataset(year)
+    actions = window.field_copies
+    seen: list[str] = []
+    plan = field_work.plan(field_work.material(window.session), copy)  # in the desktop, on a worker too
+    with StallMeter() as meter:
+        state = answer_modal(QMessageBox, lambda box: (seen.append(box.text()), box.accept()), timeout=120)
+        edit = actions.write_merge(copy, {}, "", plan)
+        check_answered(state)
+    assert edit is not None and edit.ok and len(plan.changes) == 404 and "已把外业副本" in seen[0]
+    with capsys.disabled():
+        print(f"\nmerge of {len(plan.changes)} changes through the desktop: longest stall of the window "
+              f"{meter.longest_ms:.0f} ms")
