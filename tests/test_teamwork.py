@@ -17,7 +17,7 @@ from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy, marks
-from core.teamwork.merge import merge_copy, merged_edits, merges
+from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import imported, roster_file
@@ -289,6 +289,21 @@ def test_an_edit_of_a_unit_not_handed_over_with_the_copy_asks_the_lead(year):
     assert merge(year, a, {1: "theirs"}, "组长电话确认过")[1].ok
     with Dataset.open(year, read_only=True) as ds:
         assert [ds.unit(u).insured_workers for u in ds.unit_ids()][::3] == [71, 72]
+
+
+def test_a_cancelled_merge_writes_nothing(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    with Dataset.open(a, backups=False) as ds:
+        who = ds.assessor_id("张三")
+        for n in range(120):
+            assert ds.add_delivery(who, ds.unit_ids()[n % 4], dt.date(2022, 6, 1), f"现场企业{n}", 5).ok
+    with Dataset.open(year, backups=False) as ds, Dataset.open(a, read_only=True) as theirs:
+        head, before = ds.audit_head(), facts(ds)
+        with pytest.raises(MergeCancelled):
+            merge_copy(ds, theirs, a.name, LEAD, progress=lambda done, total: done < 100)
+        assert ds.audit_head() == head and facts(ds) == before
+        assert merge_copy(ds, theirs, a.name, LEAD)[1].ok  # the dataset goes on as before
+        assert ds.check_audit().ok
 
 
 def other_year_file(tmp_path: Path, rules=RULES) -> Path:
