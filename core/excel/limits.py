@@ -39,6 +39,33 @@ SPARSE_FACTOR = 10
 _TWO_LETTERS = re.compile(rb' r="([A-Z]{2})\d')
 _THREE_LETTERS = re.compile(rb' r="([A-Z]{3,})\d')
 _ROW_NUMBER = re.compile(rb' r="[A-Z]{0,3}(\d+)"')
+PIECE_BYTES = 1 << 20  # the XML is searched a piece at a time: one search holds the interpreter (a worker's
+# search over a 30 MB sheet would stop the window's thread a tenth of a second); between pieces it is let go
+
+
+def _pieces(xml: bytes) -> list[tuple[int, int]]:
+    """The XML cut into pieces of about PIECE_BYTES, each cut just before a '<': every pattern searched
+    here lies inside one tag (none holds a '<'), so it lies whole in one piece."""
+    cuts, start = [], 0
+    while start < len(xml):
+        end = xml.find(b"<", start + PIECE_BYTES)
+        end = len(xml) if end < 0 else end
+        cuts.append((start, end))
+        start = end
+    return cuts
+
+
+def _count(xml: bytes, tag: bytes) -> int:
+    """xml.count(tag) for a tag starting with '<', a piece at a time."""
+    return sum(xml.count(tag, start, end) for start, end in _pieces(xml))
+
+
+def _found(pattern: re.Pattern[bytes], xml: bytes) -> bool:
+    return any(pattern.search(xml, start, end) for start, end in _pieces(xml))
+
+
+def _all_found(pattern: re.Pattern[bytes], xml: bytes) -> set[bytes]:
+    return {m for start, end in _pieces(xml) for m in pattern.findall(xml, start, end)}
 
 
 @dataclass(frozen=True)
@@ -124,7 +151,7 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
     Every writer puts rows in order, so the last row's number N bounds the rows unless a number with
     more digits than N, or as many led by a higher digit, is named anywhere; one search finds such a
     number or a column AAA or beyond (an attacker's rows need not be in order)."""
-    rows = xml.count(b"<row")  # rows without a number are numbered one after another
+    rows = _count(xml, b"<row")  # rows without a number are numbered one after another
     if rows > MAX_ROWS:
         return LimitExceeded("rows", part, rows, MAX_ROWS)
     last = xml.rfind(b'<row r="')
@@ -132,17 +159,17 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
     top = str(max(int(number[0]) if number else 0, rows, 1))
     digits, lead = len(top), int(top[0])
     beyond = rb"\d{%d,}" % (digits + 1) + (rb"|[%d-9]\d{%d}" % (lead + 1, digits - 1) if lead < 9 else b"")
-    if re.search(rb' r="(?:[A-Z]{3,}|[A-Z]{0,2}(?:%s)")' % beyond, xml):
-        widest = max((_column_number(r) for r in set(_THREE_LETTERS.findall(xml))), default=0)
+    if _found(re.compile(rb' r="(?:[A-Z]{3,}|[A-Z]{0,2}(?:%s)")' % beyond), xml):
+        widest = max((_column_number(r) for r in _all_found(_THREE_LETTERS, xml)), default=0)
         if widest > MAX_COLUMNS:
             return LimitExceeded("columns", part, widest, MAX_COLUMNS)
         widest = max(widest, _widest_two_letters(xml))
         highest = max(_exact_highest_row(xml), rows)
         present = None
     else:
-        widest = _widest_two_letters(xml) if _TWO_LETTERS.search(xml) else 26
+        widest = _widest_two_letters(xml) if _found(_TWO_LETTERS, xml) else 26
         highest = (lead + 1) * 10 ** (digits - 1) - 1  # at least the highest row named
-        present = xml.count(b"<c") if highest * widest > SPARSE_FROM else None
+        present = _count(xml, b"<c") if highest * widest > SPARSE_FROM else None
         if present is not None and highest * widest > min(MAX_CELLS, SPARSE_FACTOR * present):
             highest = max(_exact_highest_row(xml), rows)  # the bound may overstate: count exactly
     if highest > MAX_ROWS:
@@ -150,18 +177,18 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
     if highest * widest > MAX_CELLS:
         return LimitExceeded("cells", part, highest * widest, MAX_CELLS)
     if highest * widest > SPARSE_FROM:
-        present = xml.count(b"<c") if present is None else present  # cells (and a few column widths)
+        present = _count(xml, b"<c") if present is None else present  # cells (and a few column widths)
         if highest * widest > SPARSE_FACTOR * present:
             return LimitExceeded("sparse", part, highest * widest, present)
     return None
 
 
 def _exact_highest_row(xml: bytes) -> int:
-    return max((int(n) for n in set(_ROW_NUMBER.findall(xml))), default=0)
+    return max((int(n) for n in _all_found(_ROW_NUMBER, xml)), default=0)
 
 
 def _widest_two_letters(xml: bytes) -> int:
-    return max((_column_number(r) for r in set(_TWO_LETTERS.findall(xml))), default=26)
+    return max((_column_number(r) for r in _all_found(_TWO_LETTERS, xml)), default=26)
 
 
 def _column_number(letters: bytes) -> int:

@@ -339,7 +339,7 @@ def _calamine_grid(sheet: Any) -> list[list]:
     interpreter, and with it the window's thread, for a sixth of a second."""
     if sheet.start != (0, 0):  # the used area starts elsewhere (or the sheet is empty): padded from A1
         return sheet.to_python(skip_empty_area=False)
-    return list(sheet.iter_rows())
+    return [row for row in sheet.iter_rows()]  # noqa: C416  (not list(): a loop lets other threads in between rows)
 
 
 def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list]]]:
