@@ -41,7 +41,8 @@ from itertools import repeat  # noqa: E402
 
 from bench_score import synthetic_year  # noqa: E402
 
-from core.excel.check import ArrivalRecord, CheckResult, frozen_records  # noqa: E402
+from core.excel.check import CheckResult  # noqa: E402
+from core.people.records import ArrivalRecord, frozen_records  # noqa: E402
 from core.scoring.rules import load_rule_set  # noqa: E402
 from core.store.dataset import Dataset, create_file  # noqa: E402
 

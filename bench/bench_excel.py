@@ -16,7 +16,7 @@ Then, in the same run and R times each (best time reported):
             every cell converted and checked, duplicates, typed records) and core.people.matching.match
             of the roster against the reports (per-person verdicts with reasons, counts per base);
   import    the same into a year's dataset as the import-xlsx command does it: both files read,
-            checked and written into the people tables (core.people.tables.import_workbook: two edits,
+            checked and written into the people tables (core.store.people_edits.import_workbook: two edits,
             each one transaction with its summary audit row, synced to disk), then the people
             matched from what the dataset holds (Dataset.match, read back from SQLite). Each run
             imports into a new, empty dataset (made untimed).
@@ -48,10 +48,10 @@ import python_calamine  # noqa: E402
 
 from core.excel.check import check_workbook  # noqa: E402
 from core.people.matching import UnitSubmission, match  # noqa: E402
-from core.people.tables import import_workbook  # noqa: E402
 from core.scoring.facts import Base, Unit, Year  # noqa: E402
 from core.scoring.rules import load_rule_set  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
+from core.store.people_edits import import_workbook  # noqa: E402
 from tests.xlsx_builders import LABOUR_BASES, generate_monthly, generate_roster  # noqa: E402
 
 UNIT = "吴江人力资源服务有限公司"

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from core.people.tables import import_workbook
 from core.scoring.facts import parse_year
 from core.store import audit
 from core.store.dataset import Dataset, create_file
+from core.store.people_edits import import_workbook
 from tests.builders import RULES
 from tests.dataset_support import demo_or_rich
 from tests.import_support import roster_file

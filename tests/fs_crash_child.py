@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cli  # noqa: E402
-from core.people.tables import KIND_TABLE  # noqa: E402
+from core.people.records import KIND_TABLE  # noqa: E402
 from core.store import backup  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from core.store.files import DatasetError, inspect  # noqa: E402

@@ -12,9 +12,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from core.people.tables import import_workbook
 from core.scoring.facts import Base, Unit, Year
 from core.store.dataset import Dataset
+from core.store.people_edits import import_workbook
 from tests.builders import RULES, credit_code
 from tests.xlsx_builders import (
     LABOUR_BASES,

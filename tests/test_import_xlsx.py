@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 
 from core.excel.check import check_workbook
 from core.excel.read import import_spec
-from core.people.tables import KIND_TABLE, content_sha256, import_workbook, submissions
+from core.people.records import KIND_TABLE
+from core.people.tables import submissions
+from core.store.audit_check import content_sha256
+from core.store.people_edits import import_workbook
 from tests.builders import RULES
 from tests.import_support import (
     FIXTURES,

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from core.common.messages import render
-from core.excel.check import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, check_workbook
+from core.excel.check import check_workbook
 from core.people.matching import ARRIVAL, INTERN, TRAINEE, UnitSubmission, apply_counts, match, months_between
+from core.people.records import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord
 from core.scoring.rules import load_rule_set
 from tests.builders import base, evidence, make_unit, rules_with_reading, score
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook

@@ -12,15 +12,9 @@ from hypothesis import strategies as st
 
 from core.common.identifiers import id_check_char
 from core.common.messages import render
-from core.excel.check import (
-    RECORD_CLASSES,
-    ArrivalRecord,
-    MonthlyReportRecord,
-    check_workbook,
-    frozen_records,
-    record_fields,
-)
+from core.excel.check import check_workbook
 from core.excel.read import import_spec
+from core.people.records import RECORD_CLASSES, ArrivalRecord, MonthlyReportRecord, frozen_records, record_fields
 from core.scoring.rules import load_rule_set
 from tests.xlsx_builders import arrival, arrivals_rows, generate_roster, person_id, valid_id, write_workbook
 

@@ -1,6 +1,6 @@
 """Child process of tests/test_xlsx_fuzz.py: under a memory ceiling, imports each named fuzz case
 through the command line (main.main, as `main.py import-xlsx … --yes` runs it) and through the core
-API (core.people.tables.import_workbook) into fresh copies of a real year file, and prints what happened:
+API (core.store.people_edits.import_workbook) into fresh copies of a real year file, and prints what happened:
 `start NAME` before a case and `done {json}` after it (flushed), so the parent knows which case a
 crash or a hang belongs to.
 
@@ -59,7 +59,7 @@ def sha256(path: Path) -> str:
 
 def imports_state(path: Path) -> dict:
     """The imports the year file holds and the rows each wrote, its audit rows, its integrity."""
-    from core.people.tables import KIND_TABLE
+    from core.people.records import KIND_TABLE
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         state = {"integrity": conn.execute("PRAGMA integrity_check").fetchone()[0],
@@ -97,8 +97,8 @@ def run_cli(argv: list[str]) -> dict:
 def run_case(case, workbook: Path, folder: Path, template: Path) -> dict:
     from core.common.messages import render
     from core.excel.read import import_spec
-    from core.people.tables import import_workbook
     from core.store.dataset import Dataset
+    from core.store.people_edits import import_workbook
     from tests.import_support import UNITS
 
     result = {"name": case.name, "size": workbook.stat().st_size}

@@ -1,4 +1,4 @@
-"""Check every row of a read workbook and turn it into typed records.
+"""Check every row of a read workbook and turn it into typed records (core/people/records.py).
 
 Each cell is converted by its field's type (resources/excel/import-kinds.toml); every bad cell,
 missing required value and duplicate person becomes a Problem located by sheet, Excel row
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import deque
 from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from decimal import Decimal
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from core.common.area_codes import area_codes
+from core.common.bulk import gc_paused
 from core.common.dates import DATE_DIGITS, DATE_TEXT, parse_date
 from core.common.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.common.messages import Msg
@@ -37,136 +37,15 @@ from core.excel.read import (
     ReadResult,
     SheetLayout,
     SheetTable,
-    gc_paused,
     import_spec,
     normalise_header,
     read_workbook,
 )
+from core.people.records import RECORD_CLASSES, Month, frozen_records
 from core.scoring.rules import RuleSet
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (after Excel's 1900-02-29, which never was)
 MAX_SERIAL = 2958465  # 9999-12-31
-Month = dt.date  # the first day of the month
-
-
-# ------------------------------------------------------------------ records, one class per kind
-
-@dataclass(frozen=True, slots=True)
-class ArrivalRecord:
-    """One person of an arrivals roster (附件2 组织进吴人员花名册)."""
-    sheet: str
-    row: int
-    name: str
-    id_number: str
-    employer: str
-    first_insured_date: dt.date
-    base: str = ""
-    gender: str = ""
-    phone: str = ""
-    arrival_date: dt.date | None = None
-    insured_months: int | None = None
-    leave_date: dt.date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PlacementRecord:
-    """One trainee or intern of a placements roster (附件4); placement_type is "trainee" or "intern"."""
-    sheet: str
-    row: int
-    name: str
-    id_number: str
-    employer: str
-    placement_type: str
-    base: str = ""
-    gender: str = ""
-    phone: str = ""
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    placement_months: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MonthlyReportRecord:
-    """One person of a unit's monthly delivery report (每月送工信息)."""
-    sheet: str
-    row: int
-    name: str
-    id_number: str
-    month: Month | None = None
-    employer: str = ""
-    base: str = ""
-    arrival_date: dt.date | None = None
-    phone: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TraineeListRecord:
-    """One person of the district HR centre's approved traineeship list (全区就业见习名单)."""
-    sheet: str
-    row: int
-    name: str
-    id_number: str
-    employer: str = ""
-    unit: str = ""
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    placement_months: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryRecord:
-    """One completed delivery of the Labour Express platform's export."""
-    sheet: str
-    row: int
-    unit: str
-    employer: str
-    delivery_date: dt.date
-    stars: int
-
-
-@dataclass(frozen=True, slots=True)
-class RatingRecord:
-    """One unit's composite rating from the platform's export."""
-    sheet: str
-    row: int
-    unit: str
-    rating: Fraction
-
-
-RECORD_CLASSES: dict[str, type] = {
-    "arrivals": ArrivalRecord,
-    "placements": PlacementRecord,
-    "monthly_reports": MonthlyReportRecord,
-    "traineeship_list": TraineeListRecord,
-    "platform_deliveries": DeliveryRecord,
-    "platform_ratings": RatingRecord,
-}
-
-
-def frozen_records(cls: type, columns: Sequence[Iterable], n: int) -> list:
-    """n instances of a frozen dataclass with __slots__, filled column by column: `columns` holds
-    one iterable per field, in field order (every field; itertools.repeat for a constant).
-
-    Equal to [cls(*row) for row in zip(*columns)], about five times faster: the __init__ of a
-    frozen dataclass sets each field through object.__setattr__ (most of the time of checking a
-    200,000-row roster), while the slots' own descriptors, mapped over a column, set them in C.
-    Nothing can observe the instances half-filled: they are returned only when complete."""
-    if n == 0:
-        return []
-    names = [f.name for f in dataclass_fields(cls)]
-    if len(columns) != len(names):
-        raise ValueError(f"{cls.__name__} has {len(names)} fields, {len(columns)} columns given")
-    records = list(map(_new, repeat(cls, n)))
-    for name, values in zip(names, columns):
-        deque(map(cls.__dict__[name].__set__, records, values), maxlen=0)
-    return records
-
-
-_new = object.__new__
-
-
-def record_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclass_fields(cls) if f.name not in ("sheet", "row"))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import gc
 import lzma
 import mmap
 import re
@@ -27,13 +26,13 @@ import tomllib
 import unicodedata
 import zipfile
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping, Sequence
 
+from core.common.bulk import gc_paused
 from core.common.messages import Msg
 from core.common.problems import Problem
 from core.excel.limits import check_xlsx
@@ -234,23 +233,6 @@ class ReadResult:
     def needs_mapping(self) -> bool:
         """True when the layout was not recognised: the desktop should offer a column mapping."""
         return any(p.message.code == "excel.layout_unrecognised" for p in self.problems)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while bulk data is built (restoring its state after).
-
-    Reading, checking and matching a 100,000-row roster allocates a few hundred thousand lists,
-    dicts and records, none of them in reference cycles; every such allocation burst triggers
-    full collections that walk all of them again, about a third of the time. Reference counting
-    still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ------------------------------------------------------------------ file type

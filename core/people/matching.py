@@ -24,10 +24,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+from core.common.bulk import gc_paused
 from core.common.messages import Msg
 from core.common.problems import Problem
-from core.excel.check import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, frozen_records
-from core.excel.read import gc_paused, import_spec
+from core.people.records import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, frozen_records
 from core.scoring.facts import COUNTS_FROM_ROSTERS, Base, Unit
 from core.scoring.rules import RuleSet
 

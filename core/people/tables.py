@@ -1,7 +1,7 @@
-"""The people tables of a dataset (schema 4): checked Excel records written as rows of one import,
-and read back as the same records for core.people.matching.
+"""The people tables of a dataset (schema 4): the records of a checked workbook (core/people/records.py)
+written as rows of one import, and read back as the same records for core.people.matching.
 
-Only core/store/dataset.py calls the writing side, inside its edit transaction (Dataset.import_people);
+Only core/store/people_edits.py calls the writing side, inside its edit transaction (Dataset.import_people);
 the reading side builds what core.people.matching.match needs from the stored people: each unit's
 submission (its rosters, its monthly reports, its bases), the district traineeship list and the
 assessor's assignments of people two units claim.
@@ -24,26 +24,20 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-from core.excel.check import (
+from core.common.bulk import gc_paused
+from core.people.matching import MatchResult, UnitSubmission, match
+from core.people.records import (
+    KIND_TABLE,
     ArrivalRecord,
-    CheckResult,
     MonthlyReportRecord,
     PlacementRecord,
     TraineeListRecord,
-    check_workbook,
     frozen_records,
 )
-from core.excel.read import ColumnMapping, gc_paused
-from core.people.matching import MatchResult, UnitSubmission, match
 from core.scoring.facts import Unit
 from core.scoring.rules import RuleSet
-from core.store.audit_check import KIND_TABLE, PEOPLE_TABLES, content_sha256  # noqa: F401 (re-exported)
-
-if TYPE_CHECKING:
-    from core.store.dataset import Dataset, Edit
-
 
 
 def _sql_int(value: int | None) -> str:
@@ -62,17 +56,17 @@ class _Iso(dict):
 
 # ------------------------------------------------------------------ writing one import
 
-def insert_records(conn: sqlite3.Connection, checked: CheckResult, *, import_id: int, unit_id: int | None,
-                   unit_ids: Mapping[str, int]) -> int:
-    """Write the records of one checked workbook as rows of import `import_id`; returns the row count.
-    `unit_ids` (unit name -> id) links the platform exports' rows to the units they name."""
+def insert_records(conn: sqlite3.Connection, kind: str, records: Sequence[Any], *, import_id: int,
+                   unit_id: int | None, unit_ids: Mapping[str, int]) -> int:
+    """Write the records of one checked workbook (of import kind `kind`) as rows of import `import_id`;
+    returns the row count. `unit_ids` (unit name -> id) links the platform exports' rows to the units
+    they name."""
     with gc_paused():  # a tuple per record: the collector would walk all of them again and again
-        return _insert(conn, checked, import_id, unit_id, unit_ids)
+        return _insert(conn, kind, records, import_id, unit_id, unit_ids)
 
 
-def _insert(conn: sqlite3.Connection, checked: CheckResult, import_id: int, unit_id: int | None,
+def _insert(conn: sqlite3.Connection, kind: str, records: Sequence[Any], import_id: int, unit_id: int | None,
             unit_ids: Mapping[str, int]) -> int:
-    kind, records = checked.kind, checked.records
     imp, unit = _sql_int(import_id), _sql_int(unit_id)
     iso = _Iso()
     if kind == "arrivals":
@@ -124,21 +118,6 @@ def file_sha256(path: str | Path) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
-
-
-def import_workbook(ds: "Dataset", by: int | None, kind: str, path: str | Path, *, unit_id: int | None = None,
-                    mapping: ColumnMapping | None = None, header_row: int | None = None,
-                    reason: str | None = None, today: dt.date | None = None) -> tuple[CheckResult, "Edit | None"]:
-    """Check a workbook against the dataset's rule set and, when it has no problem, import it (one
-    edit). Returns the check (the preview) and the edit, or None when the check found problems: then
-    nothing was written."""
-    sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
-    with gc_paused():  # the records stay alive into the insert: no collector walking them meanwhile
-        checked = check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row, today=today)
-        if not checked.ok or sha256 is None:
-            return checked, None
-        return checked, ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
-                                         reason=reason)
 
 
 # ------------------------------------------------------------------ an import taken out and put back

@@ -37,15 +37,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.people.records import KIND_TABLE, PEOPLE_TABLES
 from core.store import audit
 
-# Each import kind's table (resources/excel/import-kinds.toml), and the people tables they fill.
-KIND_TABLE = {
-    "arrivals": "roster_entries", "placements": "roster_entries", "monthly_reports": "monthly_report_entries",
-    "traineeship_list": "traineeship_list", "platform_deliveries": "platform_delivery_records",
-    "platform_ratings": "platform_ratings",
-}
-PEOPLE_TABLES = tuple(dict.fromkeys(KIND_TABLE.values()))
 # Tables the trail does not replay record by record: the people (proved per import) and the trail.
 NOT_REPLAYED = frozenset(PEOPLE_TABLES) | {"audit"}
 # Who and when of an update that the edit path sets without an audit row of their own: they are the

@@ -1,7 +1,8 @@
 """The people behind the counts (schema 4 and 5; core/people/tables.py): the rosters, monthly reports,
 district list and platform exports imported from Excel, the assessor's assignments of people two
 units claim, each base's count source (do clauses 2.1, 2.2 and 4.2 score the counts matched from the
-rosters?) and each unit's platform source (do clauses 3.1 and 3.2 score the platform's exports?)."""
+rosters?) and each unit's platform source (do clauses 3.1 and 3.2 score the platform's exports?);
+and import_workbook, which checks a workbook (core/excel) and imports its records in one edit."""
 
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ from core.store import audit
 from core.store.edit import Edit, _Rejected, _Tx
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
     from core.excel.check import CheckResult
     from core.excel.partial import Correction
+    from core.excel.read import ColumnMapping
     from core.people.matching import MatchResult
     from core.people.platform import PlatformCheck
     from core.people.tables import ImportSnapshot, KeptRecords
+    from core.store.dataset import Dataset
     from core.store.dataset import DatasetCore as _Core
 else:
     _Core = object  # a plain mixin at run time; to the type checker each part builds on the core
@@ -33,6 +39,24 @@ def _import_content(conn: sqlite3.Connection, import_id: int, kind: str) -> str:
 
 def _restored_import(conn: sqlite3.Connection, snapshot: ImportSnapshot) -> dict[str, Any]:
     return {**snapshot.source, "content_sha256": _import_content(conn, snapshot.import_id, snapshot.source["kind"])}
+
+
+def import_workbook(ds: Dataset, by: int | None, kind: str, path: str | Path, *, unit_id: int | None = None,
+                    mapping: ColumnMapping | None = None, header_row: int | None = None,
+                    reason: str | None = None, today: dt.date | None = None) -> tuple[CheckResult, Edit | None]:
+    """Check a workbook against the dataset's rule set and, when it has no problem, import it (one
+    edit). Returns the check (the preview) and the edit, or None when the check found problems: then
+    nothing was written."""
+    from core.common.bulk import gc_paused
+    from core.excel.check import check_workbook
+    from core.people.tables import file_sha256
+    sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
+    with gc_paused():  # the records stay alive into the insert: no collector walking them meanwhile
+        checked = check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row, today=today)
+        if not checked.ok or sha256 is None:
+            return checked, None
+        return checked, ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
+                                         reason=reason)
 
 
 @dataclass(frozen=True)
@@ -126,7 +150,7 @@ class PeopleEdits(_Core):
                 f"INSERT INTO imports ({', '.join(summary)}) VALUES ({', '.join('?' * len(summary))})",
                 list(summary.values())).lastrowid
             assert import_id is not None  # an INSERT sets it
-            insert_records(conn, checked, import_id=import_id, unit_id=unit_id,
+            insert_records(conn, checked.kind, checked.records, import_id=import_id, unit_id=unit_id,
                            unit_ids=dict(conn.execute("SELECT name, id FROM units")))
             left_out = left_out_audit(checked)
             choice = {"left_out_rows": len(left_out), "left_out": left_out} if left_out else {}
