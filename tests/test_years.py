@@ -16,7 +16,7 @@ from core.scoring.rules import RULES_DIR, load_rule_set, parse_rule_set
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import continue_year, origin_of, read_previous
-from core.years.history import find_origin, unit_history
+from core.years.history import find_origin, first_audit_hash, unit_history
 from tests.audit_tampers import build_year, png
 from tests.builders import RULES
 from tests.dataset_support import run
@@ -161,12 +161,15 @@ def test_a_unit_s_history_across_three_years_and_the_recent_files(last_year, tmp
     third = tmp_path / "2024.wjkh"
     assert continue_year(read_previous(last_year), second, NEXT, "李四") == []
     assert continue_year(read_previous(second), third, one_year_on(NEXT, 2024), "王五") == []
+    other = tmp_path / "2024-另一份.wjkh"  # another file of the open year: no history of it
+    assert continue_year(read_previous(second), other, one_year_on(NEXT, 2024), "赵六") == []
     with Dataset.open(third, read_only=True) as ds:
         origin = origin_of(ds)
         unit = ds.year().units[0]
+        lineage = (ds.year_number, first_audit_hash(ds))
     copy = tmp_path / "2022-副本.wjkh"
     shutil.copyfile(last_year, copy)  # a copy among the recent files counts once
-    history = unit_history(unit.credit_code, third, origin, [copy, third, tmp_path / "不存在.wjkh"])
+    history = unit_history(unit.credit_code, third, origin, [copy, third, other, tmp_path / "不存在.wjkh"], lineage)
     assert [(f.year, f.path.name) for f, _ in history.entries] == [(2023, "2023.wjkh"), (2022, last_year.name)]
     grade, total = results_by_code(last_year)[unit.credit_code]
     assert (history.entries[1][1].grade, history.entries[1][1].total) == (grade, total)

@@ -186,15 +186,16 @@ def origins(origin: Origin | None, known: Sequence[Path]) -> tuple[list[YearFile
 
 def unit_history(credit_code: str, current: Path, origin: Origin | None, known: Sequence[Path],
                  lineage: tuple[int, str] | None = None) -> History:
-    """The unit's results in the years before `current` (the chain of origins) and in the other known
-    year files holding it; copies of one year's file count once, the chain's first. `lineage`: the
-    current year's own (year, first audit hash), so that its copies are left out too."""
+    """The unit's results in the years before `current` (the chain of origins) and in the known year files
+    of other years holding it; copies of one year's file count once, the chain's first. `lineage`: the
+    current year's own (year, first audit hash), so that its copies and other files of its year are left out."""
     chain, notices = origins(origin, known)
     current = Path(current).resolve()
     lineages = {f.lineage for f in chain} | ({lineage} if lineage else set())
     others = []
+    this_year = lineage[0] if lineage else None
     for file in _readable(p for p in known if Path(p).resolve() != current):
-        if file.lineage not in lineages:
+        if file.lineage not in lineages and file.year != this_year:  # another file of this year is no history
             lineages.add(file.lineage)
             others.append(file)
     entries = [(f, f.records[credit_code]) for f in (*chain, *others) if credit_code in f.records]
