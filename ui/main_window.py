@@ -62,6 +62,7 @@ from ui.other_years import YearsReader
 from ui.pdf_actions import PdfActions
 from ui.undo import UndoActions
 from ui.views import GradeView, LazyTab, OverviewView, YearView
+from ui.worker import Worker, progress_dialog
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_JSON = ROOT / "resources" / "demo" / "demo-2022.json"
@@ -676,7 +677,7 @@ class MainWindow(QMainWindow):
         """Make the year's file, empty or continued from the last year's (its units as existing members);
         open it."""
         try:
-            problems = (continue_year(previous, path, rules, assessor, role) if previous is not None
+            problems = (self._continue_year(previous, path, rules, assessor, role) if previous is not None
                         else create_file(path, rules, assessor, role))
         except DatasetError as exc:
             self.show_problems([render(exc.msg)])
@@ -688,6 +689,21 @@ class MainWindow(QMainWindow):
         self.settings.setValue(self._assessor_key_of(path), assessor)
         self.settings.setValue("folder", str(path.parent))
         return self.open_dataset(path)
+
+    def _continue_year(self, previous: Previous, path: Path, rules, assessor: str, role: str) -> list:
+        """continue_year off the window's thread (a 200-unit year takes about half a second), the window
+        answering meanwhile; its problems, or its fault raised here."""
+        worker = Worker(lambda _job: continue_year(previous, path, rules, assessor, role), parent=self)
+        outcome: dict = {}
+        worker.done.connect(lambda problems: outcome.update(problems=problems))
+        worker.failed.connect(lambda exc: outcome.update(fault=exc))
+        progress = progress_dialog(self, self.tr("正在新建 {year} 年度…").format(year=rules.year), worker)
+        progress.setCancelButtonText("")  # no 取消: the new file appears whole or not at all, in one step
+        worker.start()
+        worker.wait(timeout=3600)
+        if "fault" in outcome:
+            raise outcome["fault"]
+        return outcome.get("problems", [])
 
     def choose_and_open(self) -> None:
         folder = str(self.settings.value("folder", "") or Path.home())
@@ -780,6 +796,8 @@ class MainWindow(QMainWindow):
             for notice in self.session.finish_opening():
                 self.statusBar().showMessage(render(notice), 15000)
             self.prepare_timer.start()
+            if self.workspace is not None:  # the year it came from, ready before the year table is first shown
+                self.workspace.years.read_previous()
 
     def _prepare_next_page(self) -> None:
         if self.session is not None and self.session.busy is not None:  # pages read the year: after the write

@@ -159,6 +159,8 @@ class YearView(QWidget):
         self.years = years
         layout = QVBoxLayout(self)
         self.model = YearTableModel(session, self)
+        if years is not None and years.previous is not None and years.previous.file is not None:
+            self.model.set_previous(years.previous.file.records)  # read already: columns before the view sizes them
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -187,13 +189,11 @@ class YearView(QWidget):
             button.setEnabled(not session.read_only)
         if years is not None and years.continued:
             years.previous_read.connect(self._previous_read)
-            if years.previous is not None:
-                self._previous_read(years.previous)
             years.read_previous()
 
     def _previous_read(self, found: Found) -> None:
         self.model.set_previous(found.file.records if found.file is not None else None)
-        self.refresh()
+        self.show_notes()
 
     def selected_ids(self) -> list[int]:
         return [index.data(ID_ROLE) for index in self.view.selectionModel().selectedRows()]
@@ -210,6 +210,9 @@ class YearView(QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
+        self.show_notes()
+
+    def show_notes(self) -> None:
         result = self.session.result
         notes = [self.tr("共 {count} 家运营单位。双击一行进入该单位的逐条考核。").format(count=len(result.units))]
         if result.provisional:
