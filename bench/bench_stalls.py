@@ -49,7 +49,7 @@ def main() -> int:
     from tests.xlsx_builders import cached_roster
     from ui.app import create_app
     from ui.main_window import MainWindow, ensure_demo
-    from ui.pdf_dialogs import ExportDialog
+    from ui.pdf_export import ExportDialog
     from ui.pdf_kinds import ALL_SHEETS
 
     home = Path(tempfile.mkdtemp(prefix="leye-stalls-"))

@@ -113,7 +113,7 @@ def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_he
     from core.pdf.signing import create_key
     from tests.test_desktop_pdf import drop
     from tests.test_pdf import UNIT, demo_dataset, run
-    from ui.pdf_dialogs import VerifyDialog
+    from ui.pdf_verify import VerifyDialog
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     path = demo_dataset(tmp_path)
     key = tmp_path / "张三.p12"

@@ -225,7 +225,8 @@ def test_an_assessors_day(qtbot, window, profile, tmp_path):
     assert [(i.kind, i.file_name, i.rows) for i in session.ds.imports(uid)] == [("arrivals", roster.name, 20)]
 
     # 5. make a signing key, then export the unit's score sheet signed (签章 menu)
-    from ui.pdf_dialogs import ExportDialog, KeysDialog, NewKeyDialog
+    from ui.pdf_export import ExportDialog
+    from ui.pdf_keys import KeysDialog, NewKeyDialog
 
     def new_key(dialog: NewKeyDialog) -> None:
         for field, text in ((dialog.name, "王考核"), (dialog.organisation, "吴江区人社局")):  # over what is offered

@@ -69,7 +69,7 @@ def image_count(pdf: bytes) -> int:
 
 
 def make_key(qtbot, parent, name: str = "张三") -> Path:
-    from ui.pdf_dialogs import NewKeyDialog, preferred_key
+    from ui.pdf_keys import NewKeyDialog, preferred_key
     dialog = NewKeyDialog("", "", parent)
     dialog.show()
     type_chinese(dialog.name, name)
@@ -80,7 +80,7 @@ def make_key(qtbot, parent, name: str = "张三") -> Path:
     dialog.again.clear()
     qtbot.keyClicks(dialog.again, PASSWORD)
     assert dialog.ok.isEnabled() and dialog.where.text().endswith(f"keys{os.sep}{name}.p12")
-    worker = dialog.create()
+    worker = dialog.make_key()
     assert worker is not None and worker.wait(60)
     assert dialog.info is not None and dialog.info.name == name
     assert preferred_key() == dialog.info.path
@@ -88,7 +88,7 @@ def make_key(qtbot, parent, name: str = "张三") -> Path:
 
 
 def export_dialog(window, kind: str, target: Path, sign: bool):
-    from ui.pdf_dialogs import ExportDialog
+    from ui.pdf_export import ExportDialog
     dialog = ExportDialog(window.session, window.current_unit_id(), kind, window)
     dialog.show()
     dialog.sign.setChecked(sign)
@@ -177,7 +177,7 @@ def test_a_signature_drawn_on_the_pad_is_stored_undoable_and_drawn_into_the_pdf(
 
 def reopen_through_the_banner(qtbot, page, reason: str) -> None:
     """Click 解锁（重新开放）… on the banner and answer the dialog it opens (modal: driven by a timer)."""
-    from ui.pdf_dialogs import ReopenDialog
+    from ui.reopen import ReopenDialog
     seen = {}
 
     def answer() -> None:
@@ -292,7 +292,7 @@ def signed_summary(window, tmp_path: Path, qtbot) -> Path:
 
 
 def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, profile, tmp_path):
-    from ui.pdf_dialogs import VerifyDialog, known_fingerprints
+    from ui.pdf_verify import VerifyDialog, known_fingerprints
     window = demo
     make_key(qtbot, window, "李四")
     signed = signed_summary(window, tmp_path, qtbot)
@@ -330,7 +330,7 @@ def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, 
 
 def test_a_stranger_s_signature_is_unconfirmed_until_the_assessor_trusts_it(qtbot, demo, profile, tmp_path):
     from core.pdf.signing import create_key
-    from ui.pdf_dialogs import VerifyDialog
+    from ui.pdf_verify import VerifyDialog
     window = demo
     stranger = tmp_path / "张三.p12"
     create_key(stranger, "张三", "正确的密码-2022", organisation="吴江区人社局")  # made elsewhere: not trusted here
@@ -436,7 +436,7 @@ def test_a_signed_bulk_export_locks_exactly_the_units_it_wrote(qtbot, demo, prof
 def test_a_bureau_key_is_imported_after_its_password_opens_it_and_the_signing_key_is_remembered(
         qtbot, window, profile, tmp_path):
     from core.pdf.signing import create_key
-    from ui.pdf_dialogs import ImportKeyDialog, KeysDialog, preferred_key
+    from ui.pdf_keys import ImportKeyDialog, KeysDialog, preferred_key
     bureau = tmp_path / "人社局签发.p12"
     create_key(bureau, "王五", PASSWORD, organisation="吴江区人社局")
     dialog = ImportKeyDialog(window)

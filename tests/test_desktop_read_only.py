@@ -20,7 +20,7 @@ from tests.dataset_support import hold, rich_year
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.test_desktop import shot
 from ui.main_window import MainWindow
-from ui.pdf_dialogs import ExportDialog
+from ui.pdf_export import ExportDialog
 
 
 @pytest.fixture

@@ -583,7 +583,7 @@ class ClausePage(QWidget):
         self.remove_attachment_button.setEnabled(not read_only)
 
     def _reopen(self) -> None:
-        from ui.pdf_dialogs import reopen_unit  # the PDF dialogs load pyHanko's helpers lazily; only when asked
+        from ui.reopen import reopen_unit  # loaded when first asked: the page opens without it
         if self.unit_id is not None:
             reopen_unit(self, self.session, self.unit_id, self.problems.emit)
 

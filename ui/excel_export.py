@@ -10,14 +10,13 @@ cancelled or failed export leaves nothing half-written."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,11 +32,11 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.excel.write import ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
 from ui.dialogs import safe_file_name
-from ui.worker import Job, Worker, progress_dialog
+from ui.worker import Job, Worker
+from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
 ANNEX, SUMMARY = "annex", "summary"
 FOLDER_SETTING = "excel/exportFolder"
-GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#555"
 
 
 def write_job(job: Job, write: Callable[[Path], object], target: Path) -> Path | None:
@@ -56,14 +55,13 @@ def write_job(job: Job, write: Callable[[Path], object], target: Path) -> Path |
     return target
 
 
-class ExcelExportDialog(QDialog):
+class ExcelExportDialog(WorkerDialog):
     def __init__(self, session: Session, unit_id: int | None, kind: str = ANNEX, parent: QWidget | None = None):
         super().__init__(parent)
+        self.failing = self.tr("导出失败")
         self.session = session
         self.kind = kind
         self.settings = QSettings()
-        self.worker: Worker | None = None
-        self.progress = None
         self.written: Path | None = None
         self.setWindowTitle(self.tr("导出附件表格（Excel）") if kind == ANNEX else self.tr("导出年度汇总表（Excel）"))
         form = QFormLayout()
@@ -101,8 +99,6 @@ class ExcelExportDialog(QDialog):
             "仅当主管部门必须核验人员身份时才勾选；勾选后导出的文件须妥善保管，不要通过公共渠道传送。此选项不会被记住。"))
         self.full_ids_why.setWordWrap(True)
         self.full_ids_why.setStyleSheet(f"color: {NEUTRAL};")
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         self.export_button = QPushButton(self.tr("导出"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(lambda: self.export())
@@ -194,7 +190,7 @@ class ExcelExportDialog(QDialog):
 
     def export(self, confirm: bool = True) -> Worker | None:
         """Start writing (in a worker); returns it, or None when something must be fixed first."""
-        if self.worker is not None and self.worker.running:
+        if self.running:
             return None
         text = self.path.text().strip()
         if not text:
@@ -227,26 +223,17 @@ class ExcelExportDialog(QDialog):
                                   show_full_id_numbers=full)
         self.settings.setValue(FOLDER_SETTING, str(target.parent))
         self.written = None
-        self.worker = Worker(write_job, write, target, parent=self)
-        self.worker.done.connect(self._done)
-        self.worker.cancelled.connect(lambda _: self._finished(self.tr("已取消，未写入文件。"), NEUTRAL))
-        self.worker.failed.connect(lambda exc: self._finished(
-            self.tr("导出失败：{detail}").format(detail=getattr(exc, "strerror", None) or exc), BAD))
-        self.progress = progress_dialog(self, self.tr("正在导出 Excel…"), self.worker)
-        self.export_button.setEnabled(False)
-        self.show_status(self.tr("正在导出…"), NEUTRAL)
-        self.worker.start()
-        return self.worker
+        return self.run(write_job, write, target, label=self.tr("正在导出 Excel…"), status=self.tr("正在导出…"),
+                        done=self._done, cancelled=lambda _: self.show_status(self.tr("已取消，未写入文件。"), NEUTRAL))
+
+    def set_busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy)
 
     def _done(self, target: Path) -> None:
         self.written = target
         masked = "" if not self.lists_people() else (
             self.tr("（含完整身份证号，请妥善保管）") if self.full_ids.isChecked() else self.tr("（身份证号已部分隐藏）"))
-        self._finished(self.tr("已导出 {path}{masked}").format(path=target, masked=masked), GOOD)
-
-    def _finished(self, text: str, colour: str) -> None:
-        self.export_button.setEnabled(True)
-        self.show_status(text, colour)
+        self.show_status(self.tr("已导出 {path}{masked}").format(path=target, masked=masked), GOOD)
 
     def _confirm_overwrite(self, target: Path) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换文件"), self.tr("{file} 已存在，要替换吗？").format(
@@ -254,12 +241,3 @@ class ExcelExportDialog(QDialog):
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("替换"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
         return box.exec() == QMessageBox.StandardButton.Yes
-
-    def show_status(self, text: str, colour: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet(f"color: {colour};")
-
-    def reject(self) -> None:
-        if self.worker is not None and self.worker.running:
-            self.worker.stop()
-        super().reject()

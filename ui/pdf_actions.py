@@ -71,18 +71,18 @@ class PdfActions(QObject):
             SignaturesDialog(self.window.session, self._unit(), self.window).exec()
 
     def export(self, kind: str) -> None:
-        from ui.pdf_dialogs import ExportDialog
+        from ui.pdf_export import ExportDialog
         if self.window.session is not None:
             ExportDialog(self.window.session, self._unit(), kind, self.window).exec()
 
     def reopen(self) -> None:
-        from ui.pdf_dialogs import reopen_unit
+        from ui.reopen import reopen_unit
         uid = self._unit()
         if uid is not None:
             reopen_unit(self.window, self.window.session, uid, self.window.show_problems)
 
     def verify(self) -> None:
-        from ui.pdf_dialogs import VerifyDialog, known_fingerprints
+        from ui.pdf_verify import VerifyDialog, known_fingerprints
         session = self.window.session
 
         def trail(seq: int, digest: str) -> tuple[bool, str]:
@@ -92,7 +92,7 @@ class PdfActions(QObject):
                      trail=trail if session else None).exec()
 
     def keys(self) -> None:
-        from ui.pdf_dialogs import KeysDialog
+        from ui.pdf_keys import KeysDialog
         session = self.window.session
         name = session.assessor.name if session and session.assessor else ""
         KeysDialog(name, self.window).exec()

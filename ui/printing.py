@@ -19,9 +19,10 @@ places finished pictures. Printing from the preview's own 打印 button goes thr
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRectF, QTimer
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintEngine, QPainter
@@ -53,14 +54,14 @@ from core.pdf.sheets import RECORD, SHEET, SUMMARY
 from core.pdf.signing import quiet_libraries
 from core.store.dataset import Dataset
 from ui.dialogs import safe_file_name
-from ui.worker import Job, Worker, progress_dialog
+from ui.worker import Job, Worker
+from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
 ANNEX, ALL_SHEETS, PDF_FILE = "annex", "all_sheets", "pdf_file"
 MAX_PRINT_DPI = 600  # an office laser printer's; a finer device gets 600-dpi pixels, each drawn 2 × 2 …
 BAND_ROWS = 128  # rows of pixels drawn at a time (2.5 MB at 600 dpi): each drawing call is short
 PREVIEW_DPI = 150
 PREVIEW_BUDGET = 300 * 1024 * 1024  # bytes of pictures a preview keeps; a longer document is previewed coarser
-GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#555"
 
 
 @dataclass(frozen=True)
@@ -329,14 +330,13 @@ def is_preview(printer: QPrinter) -> bool:
 
 # ------------------------------------------------------------------ the dialog
 
-class PrintDocumentsDialog(QDialog):
+class PrintDocumentsDialog(WorkerDialog):
     """Which document to print (the current unit's are chosen first), then 打印… or 打印预览…."""
 
     def __init__(self, session: Session, unit_id: int | None, preview: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
+        self.failing = self.tr("打印失败")
         self.session = session
-        self.worker: Worker | None = None
-        self.progress = None
         self.printables: list[Printable] = []
         self.printer: QPrinter | None = None
         self.preview_dialog: QPrintPreviewDialog | None = None
@@ -392,8 +392,6 @@ class PrintDocumentsDialog(QDialog):
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {NEUTRAL};")
         layout.addWidget(self.note)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         layout.addWidget(self.status)
         layout.addStretch(1)
         buttons = QHBoxLayout()
@@ -475,7 +473,7 @@ class PrintDocumentsDialog(QDialog):
 
     def start(self, preview: bool) -> Worker | None:
         """Build the documents in a worker, then open the print dialog or the preview."""
-        if self.worker is not None and self.worker.running:
+        if self.running:
             return None
         if self.kind() not in (SUMMARY, PDF_FILE) and not self.session.unit_ids:
             self.show_status(self.tr("请先添加运营单位。"), BAD)
@@ -485,32 +483,18 @@ class PrintDocumentsDialog(QDialog):
             return None
         self.printables = []
         self.pages_sent = None
-        self.worker = Worker(prepare_job, self.session, self.wanted(), preview, parent=self)
-        self.worker.done.connect(lambda result: self._prepared(result, preview))
-        self.worker.cancelled.connect(lambda _: self._cancelled(self.tr("已取消，未打印。")))
-        self.worker.failed.connect(self._failed)
-        self.progress = progress_dialog(self, self.tr("正在准备打印…"), self.worker)
-        self._busy(True)
-        self.show_status(self.tr("正在准备…"), NEUTRAL)
-        self.worker.start()
-        return self.worker
+        return self.run(prepare_job, self.session, self.wanted(), preview, label=self.tr("正在准备打印…"),
+                        status=self.tr("正在准备…"), done=lambda result: self._prepared(result, preview),
+                        cancelled=lambda _: self.show_status(self.tr("已取消，未打印。"), NEUTRAL))
 
-    def _busy(self, busy: bool) -> None:
+    def set_busy(self, busy: bool) -> None:
         self.print_button.setEnabled(not busy)
         self.preview_button.setEnabled(not busy and self.kind() != ALL_SHEETS)
 
-    def _cancelled(self, text: str) -> None:
-        self._busy(False)
-        self.show_status(text, NEUTRAL)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy(False)
-        text = str(exc) if isinstance(exc, PrintFailed) else self.tr("打印失败：{detail}").format(
-            detail=getattr(exc, "strerror", None) or exc)
-        self.show_status(text, BAD)
+    def fault_text(self, exc: BaseException) -> str:
+        return str(exc) if isinstance(exc, PrintFailed) else super().fault_text(exc)
 
     def _prepared(self, result: tuple[list[Printable], list], preview: bool) -> None:
-        self._busy(False)
         printables, problems = result
         if problems:
             self.show_status("\n".join(render(p.message) for p in problems), BAD)
@@ -560,19 +544,14 @@ class PrintDocumentsDialog(QDialog):
             self._print_from_preview = True
 
     def run_print(self) -> Worker | None:
-        self.worker = Worker(print_job, self.printer, self.printables, parent=self)
-        self.worker.done.connect(self._printed)
-        self.worker.cancelled.connect(lambda sent: self._cancelled(
-            self.tr("已取消打印（已发送 {n} 页，打印机中已有的页面可能仍会打出）。").format(n=sent)))
-        self.worker.failed.connect(self._failed)
-        self.progress = progress_dialog(self, self.tr("正在打印…"), self.worker)
-        self._busy(True)
-        self.show_status(self.tr("正在打印…"), NEUTRAL)
-        self.worker.start()
-        return self.worker
+        return self.run(print_job, self.printer, self.printables, label=self.tr("正在打印…"),
+                        status=self.tr("正在打印…"), done=self._printed, cancelled=self._print_cancelled)
+
+    def _print_cancelled(self, sent: int) -> None:
+        text = self.tr("已取消打印（已发送 {n} 页，打印机中已有的页面可能仍会打出）。").format(n=sent)
+        self.show_status(text, NEUTRAL)
 
     def _printed(self, sent: int) -> None:
-        self._busy(False)
         self.pages_sent = sent
         printer = self.printer
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
@@ -580,15 +559,6 @@ class PrintDocumentsDialog(QDialog):
         else:
             where = self.tr("已发送到打印机“{name}”（{n} 页）。").format(name=printer.printerName(), n=sent)
         self.show_status(where, GOOD)
-
-    def show_status(self, text: str, colour: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet(f"color: {colour};")
-
-    def reject(self) -> None:
-        if self.worker is not None and self.worker.running:
-            self.worker.stop()
-        super().reject()
 
 
 def open_print(window: Any, preview: bool) -> None:
