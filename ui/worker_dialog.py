@@ -4,6 +4,7 @@ dialog closes. Each dialog keeps only its choices and what it says when the work
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,9 @@ from core.common.messages import Msg, render
 from ui.worker import Worker, progress_dialog
 
 GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#555"
+# Refusals the system words in English on some computers, said in the catalogue's words instead.
+WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",
+                  errno.EROFS: "cli.write_read_only_mount"}
 
 
 def fault_sentence(exc: BaseException, failing: str) -> str:
@@ -23,8 +27,10 @@ def fault_sentence(exc: BaseException, failing: str) -> str:
     if isinstance(msg, Msg):
         return render(msg)
     tr = QCoreApplication.translate
-    if isinstance(exc, OSError) and exc.strerror:
-        return tr("WorkerDialog", "{failing}：{detail}").format(failing=failing, detail=exc.strerror)
+    if isinstance(exc, OSError) and (exc.errno in WRITE_REFUSALS or exc.strerror):
+        reason = WRITE_REFUSALS.get(exc.errno or 0)
+        detail = render(Msg.of(reason)) if reason else exc.strerror
+        return tr("WorkerDialog", "{failing}：{detail}").format(failing=failing, detail=detail)
     return tr("WorkerDialog", "{failing}：程序内部错误（{kind}：{detail}），请记下刚才的操作并报告。").format(
         failing=failing, kind=type(exc).__name__, detail=exc)
 

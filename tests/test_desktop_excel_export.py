@@ -1,0 +1,78 @@
+"""数据 → 导出年度汇总表（Excel）…, the dialog the assessor uses: the workbook is written in a worker and read
+back; a write the system refuses is told in one Chinese sentence and the dialog can export again; closing
+the dialog while it writes stops the work. How any worker dialog words a failure (ui/worker_dialog.py)."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from core.common.messages import Msg, render
+from core.store.files import DatasetError
+from tests.desktop_support import shot_over
+from ui.worker_dialog import BAD, GOOD, fault_sentence
+
+
+@pytest.fixture
+def dialog(qtbot, window, tmp_path):
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    made = window.excel_actions.export_dialog("summary")
+    qtbot.addWidget(made)
+    made.show()
+    return made
+
+
+def export_to(qtbot, dialog, target) -> None:
+    dialog.path.setText(str(target))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.running and not dialog.export_button.isEnabled()  # held while the worker writes
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+
+
+def test_the_summary_workbook_is_written_in_a_worker_and_reads_back(qtbot, window, dialog, tmp_path):
+    target = tmp_path / "汇总.xlsx"
+    export_to(qtbot, dialog, target)
+    assert dialog.status.text().startswith(f"已导出 {target}") and GOOD in dialog.status.styleSheet()
+    assert dialog.export_button.isEnabled() and dialog.written == target
+    book = load_workbook(target, read_only=True)
+    names = {cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert {window.session.unit(uid).name for uid in window.session.unit_ids} <= names
+    book.close()
+    shot_over(window, dialog, "excel-export-done")
+
+
+def test_a_refused_write_is_one_sentence_and_the_dialog_exports_again(qtbot, window, dialog, tmp_path):
+    target = tmp_path / "汇总.xlsx"
+    (tmp_path / ".汇总.xlsx.part").mkdir()  # a folder where the workbook is written first: the system refuses
+    export_to(qtbot, dialog, target)
+    text = dialog.status.text()
+    assert text.startswith("导出失败：") and "\n" not in text and "Traceback" not in text
+    assert BAD in dialog.status.styleSheet() and dialog.export_button.isEnabled()
+    assert not target.exists() and dialog.written is None
+    shot_over(window, dialog, "excel-export-refused")
+    (tmp_path / ".汇总.xlsx.part").rmdir()
+    export_to(qtbot, dialog, target)
+    assert target.is_file() and GOOD in dialog.status.styleSheet()
+
+
+def test_closing_the_dialog_while_it_writes_stops_the_work(qtbot, dialog, tmp_path):
+    dialog.path.setText(str(tmp_path / "汇总.xlsx"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    worker = dialog.worker
+    assert worker is not None and worker.running
+    dialog.reject()
+    assert not worker.running and not dialog.isVisible()
+    assert not (tmp_path / ".汇总.xlsx.part").exists()
+
+
+def test_a_failure_is_worded_as_one_chinese_sentence():
+    fault = DatasetError(Msg.of("dataset.closed", file="2022.wjkh"))
+    assert fault_sentence(fault, "导出失败") == render(fault.msg)
+    assert fault_sentence(OSError(errno.ENOSPC, "No space left on device"), "导出失败") == "导出失败：磁盘已满"
+    assert fault_sentence(PermissionError(errno.EACCES, "拒绝访问。"), "导出失败") == "导出失败：拒绝访问。"
+    internal = fault_sentence(KeyError("rank"), "打印失败")
+    assert internal.startswith("打印失败：程序内部错误（KeyError") and internal.endswith("请记下刚才的操作并报告。")
