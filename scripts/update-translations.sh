@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 lang="${1:-en}"
 mkdir -p resources/i18n
-.venv/bin/pyside6-lupdate main.py ui/*.py -ts "resources/i18n/leye_${lang}.ts"
+.venv/bin/pyside6-lupdate main.py ui/*.py ui/*/*.py -ts "resources/i18n/leye_${lang}.ts"
 for ts in resources/i18n/*.ts; do
     .venv/bin/pyside6-lrelease "$ts" -qm "${ts%.ts}.qm"
 done

@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SOURCES = [ROOT / "main.py", *sorted((ROOT / "ui").glob("*.py"))]
+SOURCES = [ROOT / "main.py", *sorted((ROOT / "ui").rglob("*.py"))]
 
 
 def extract(ts: Path) -> str:

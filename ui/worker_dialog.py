@@ -26,12 +26,12 @@ def fault_sentence(exc: BaseException, failing: str) -> str:
     msg = getattr(exc, "msg", None)
     if isinstance(msg, Msg):
         return render(msg)
-    tr = QCoreApplication.translate
     if isinstance(exc, OSError) and (exc.errno in WRITE_REFUSALS or exc.strerror):
         reason = WRITE_REFUSALS.get(exc.errno or 0)
         detail = render(Msg.of(reason)) if reason else exc.strerror
-        return tr("WorkerDialog", "{failing}：{detail}").format(failing=failing, detail=detail)
-    return tr("WorkerDialog", "{failing}：程序内部错误（{kind}：{detail}），请记下刚才的操作并报告。").format(
+        return QCoreApplication.translate("WorkerDialog", "{failing}：{detail}").format(failing=failing, detail=detail)
+    return QCoreApplication.translate(
+        "WorkerDialog", "{failing}：程序内部错误（{kind}：{detail}），请记下刚才的操作并报告。").format(
         failing=failing, kind=type(exc).__name__, detail=exc)
 
 
