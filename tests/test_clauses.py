@@ -18,7 +18,6 @@ from core.scoring.facts import Negative, parse_year, year_to_json
 from tests.builders import (
     RULES,
     base,
-    bases,
     clause,
     evidence,
     make_unit,
@@ -139,44 +138,6 @@ def test_4_1_k_ticked_suggests_2k(k):
     """The suggestion the page shows beside the award (the points themselves: tests/cases/wujiang-2022)."""
     unit = make_unit(evidence=evidence(only={"4.1": MANAGEMENT_ITEMS[:k]}))
     assert formulas.management_suggestion(RULES.clause("4.1"), unit) == (10 if k == len(MANAGEMENT_ITEMS) else 2 * k)
-
-
-# ====================================================================== 五 deductions
-
-def deductions_of(unit):
-    sheet = score(unit).unit(unit.name)
-    return {d.id: d.points for d in sheet.deductions}, sheet
-
-
-def test_5_collective_disputes_cost_10_each():
-    found, sheet = deductions_of(strong_unit(negative=Negative(collective_disputes_lost=2)))
-    assert found["collective_dispute"] == 20 and sheet.deductions_total == 20 and sheet.total == 80
-
-
-def test_5_individual_disputes_cost_5_each():
-    found, sheet = deductions_of(strong_unit(negative=Negative(individual_disputes_lost=3)))
-    assert found["individual_dispute"] == 15 and sheet.total == 85
-
-
-@pytest.mark.parametrize("complaints, points", [(0, 0), (4, 0), (5, 5), (6, 5), (9, 5), (30, 5)])
-def test_5_five_or_more_complaints_cost_5_once(complaints, points):
-    found, sheet = deductions_of(strong_unit(negative=Negative(complaints=complaints)))
-    assert found["complaints"] == points and sheet.total == 100 - points
-
-
-def test_5_deductions_add_up():
-    found, sheet = deductions_of(strong_unit(negative=Negative(collective_disputes_lost=1,
-                                                                individual_disputes_lost=1, complaints=5)))
-    assert found == {"collective_dispute": 10, "individual_dispute": 5, "complaints": 5}
-    assert sheet.deductions_total == 20 and sheet.total == 80
-
-
-def test_5_total_never_below_0():
-    unit = make_unit("甲", bases=bases(3), negative=Negative(collective_disputes_lost=2))
-    found, sheet = deductions_of(unit)
-    assert sheet.deductions_total == 20
-    assert sheet.total == 0
-    assert sheet.status == UNQUALIFIED
 
 
 # ====================================================================== 五 status (vetoes)

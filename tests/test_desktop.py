@@ -202,6 +202,7 @@ def test_year_view_and_grades_on_the_demo(qtbot, window, tmp_path):
     assert any(u.clauses[3].provisional for u in window.session.result.units)  # the demo has a unit not final
     cell = year.model.data(year.model.index(0, 2 + 3))
     assert cell.endswith("*")
+    assert "排名类条款（2.1、2.2、3.2）得分及等级可能变动" in year.note.text()  # the clauses whose formula ranks
     shot(window, "year-view")
     # sort by total, then mark every unit final: nothing provisional any more
     year.view.sortByColumn(year.model.headers.index("总分"), Qt.SortOrder.DescendingOrder)
