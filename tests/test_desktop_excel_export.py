@@ -5,6 +5,8 @@ the dialog while it writes stops the work. How any worker dialog words a failure
 from __future__ import annotations
 
 import errno
+import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +15,7 @@ from PySide6.QtCore import Qt
 from core.common.messages import Msg, render
 from core.store.files import DatasetError
 from tests.desktop_support import shot_over
+from ui import faults
 from ui.worker_dialog import BAD, GOOD, fault_sentence
 
 
@@ -69,10 +72,20 @@ def test_closing_the_dialog_while_it_writes_stops_the_work(qtbot, dialog, tmp_pa
     assert not (tmp_path / ".汇总.xlsx.part").exists()
 
 
-def test_a_failure_is_worded_as_one_chinese_sentence():
+def test_a_failure_is_worded_as_one_chinese_sentence(window):
     fault = DatasetError(Msg.of("dataset.closed", file="2022.wjkh"))
     assert fault_sentence(fault, "导出失败") == render(fault.msg)
     assert fault_sentence(OSError(errno.ENOSPC, "No space left on device"), "导出失败") == "导出失败：磁盘已满"
-    assert fault_sentence(PermissionError(errno.EACCES, "拒绝访问。"), "导出失败") == "导出失败：拒绝访问。"
-    internal = fault_sentence(KeyError("rank"), "打印失败")
-    assert internal.startswith("打印失败：程序内部错误（KeyError") and internal.endswith("请记下刚才的操作并报告。")
+    assert fault_sentence(PermissionError(errno.EACCES, "Permission denied"), "导出失败") == "导出失败：没有读写权限"
+    assert fault_sentence(IsADirectoryError(errno.EISDIR, "Is a directory"), "导出失败") == \
+        "导出失败：这是一个文件夹，不是文件"
+    try:
+        {}["rank"]
+    except KeyError as exc:
+        internal = fault_sentence(exc, "打印失败")
+    # a bug: no English on screen; its details are in the fault log the sentence names, for the maintainer
+    assert internal.startswith("打印失败：程序内部错误，已保存的数据不受影响；详情已记入 ")
+    assert not re.search(r"[A-Za-z]", internal.split("详情已记入 ")[0]) and "KeyError" not in internal
+    log = Path(internal.split("详情已记入 ")[1].split("，请把该文件")[0])
+    assert log.name == faults.LOG_NAME and "KeyError: 'rank'" in log.read_text(encoding="utf-8")
+    assert "Traceback" in log.read_text(encoding="utf-8")

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from core.common.messages import format_number, render
 from core.editing.session import Session
 from core.scoring.assessment import NEGATIVE, TRIPS, Page, page_readings, section_text
+from ui import faults
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
 from ui.editors import EDITORS
 from ui.editors.base import EditorContext, FactsEditor, Pending, group, wrapped
@@ -467,7 +468,8 @@ class ClausePage(QWidget):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.problems.emit([self.tr("无法读取文件 {name}：{detail}").format(name=path.name, detail=exc.strerror or exc)])
+            self.problems.emit([self.tr("无法读取文件 {name}：{detail}").format(
+                name=path.name, detail=faults.describe(exc))])
             return False
         return self._commit(self.session.add_attachment(self.tr("添加附件"), self.unit_id, self.page.id, data, path.name))
 

@@ -15,9 +15,10 @@ with progress and 取消, which leaves nothing written)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import (
@@ -59,6 +60,7 @@ from core.excel.partial import (
 from core.excel.problems import ProblemRow, problem_rows, write_problem_list
 from core.excel.read import SheetLayout, import_spec, read_workbook
 from core.people.tables import file_sha256
+from ui import faults
 from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
 from ui.models import local_time, problems_text
@@ -331,7 +333,7 @@ class ImportDialog(QDialog):
         self._end_progress()
         self.check_button.setEnabled(True)
         self.stack.setCurrentIndex(0)
-        self._choose_status(self.tr("检查时出错，未写入任何数据：{detail}").format(detail=str(exc) or type(exc).__name__),
+        self._choose_status(self.tr("检查时出错，未写入任何数据：{detail}").format(detail=faults.describe(exc)),
                             BAD)
 
     def _checked(self, preview: Preview) -> None:
@@ -562,7 +564,7 @@ class ImportDialog(QDialog):
         self.worker.done.connect(self._checked)
         self.worker.cancelled.connect(lambda _: self._status(self.tr("已取消重新检查，未写入任何数据。"), NEUTRAL))
         self.worker.failed.connect(lambda exc: self._status(self.tr("检查时出错，未写入任何数据：{detail}").format(
-            detail=str(exc) or type(exc).__name__), BAD))
+            detail=faults.describe(exc)), BAD))
         self.progress = progress_dialog(self, self.tr("正在重新检查 {file}…").format(file=p.path.name), self.worker)
         self.choice.recheck_button.setEnabled(False)
         self.worker.start()
@@ -618,7 +620,7 @@ class ImportDialog(QDialog):
             self.tr("问题清单已导出到 {path}（未写入任何数据）。").format(path=written), BAD))
         self.export_worker.cancelled.connect(lambda _: self._status(self.tr("已取消导出问题清单。"), BAD))
         self.export_worker.failed.connect(lambda exc: self._status(self.tr("无法写入 {file}：{detail}").format(
-            file=path.name, detail=getattr(exc, "strerror", None) or exc), BAD))
+            file=path.name, detail=faults.describe(exc)), BAD))
         progress_dialog(self, self.tr("正在导出问题清单…"), self.export_worker)
         self.export_worker.start()
         return self.export_worker
@@ -658,7 +660,7 @@ class ImportDialog(QDialog):
             "已取消另存未导入的行；可点“导出问题清单…”另存问题清单。"), BAD))
         self.export_worker.failed.connect(lambda exc: self._status(done + "\n" + self.tr(
             "无法写入 {file}：{detail}；可点“导出问题清单…”另存问题清单。").format(
-                file=path.name, detail=getattr(exc, "strerror", None) or exc), BAD))
+                file=path.name, detail=faults.describe(exc)), BAD))
         progress_dialog(self, self.tr("正在另存未导入的行…"), self.export_worker)
         self.export_worker.start()
         return True

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import (
     QByteArray,
@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.messages import format_number, render
+from core.common import os_errors
+from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED, Page
 from core.scoring.engine import QUALIFIED
@@ -51,6 +52,7 @@ from core.scoring.facts import load_year
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.years.continuation import Previous, continue_year
+from ui import faults
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
 from ui.clause_page import ClausePage
@@ -223,7 +225,7 @@ class UnitFilter(QSortFilterProxyModel):
 class Workspace(QWidget):
     """Everything shown while a year is open."""
 
-    def __init__(self, window: "MainWindow", session: Session):
+    def __init__(self, window: MainWindow, session: Session):
         super().__init__(window)
         self.window_ = window
         self.session = session
@@ -1047,8 +1049,8 @@ class MainWindow(QMainWindow):
         if isinstance(exc, DatasetError):
             texts = [render(exc.msg)]
         else:
-            texts = [self.tr("程序内部错误（{kind}：{detail}）。已保存的数据不受影响；请记下刚才的操作并报告。").format(
-                kind=type(exc).__name__, detail=exc)]
+            texts = [render(Msg.of("os.edit_not_saved", reason=render(os_errors.reason(exc))))
+                     if isinstance(exc, OSError) else faults.sentence(exc)]
         if self.session is not None:
             try:
                 self.session.refresh(None)

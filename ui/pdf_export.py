@@ -36,6 +36,7 @@ from core.pdf.batch import Outcome, Request, Written, export_batch
 from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
 from core.scoring.assessment import DONE
+from ui import faults
 from ui.dialogs import safe_file_name
 from ui.pdf_keys import KeysDialog, key_files, preferred_key
 from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder
@@ -298,7 +299,7 @@ class ExportDialog(WorkerDialog):
                 target.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 return [], self.tr("无法创建文件夹 {folder}（{detail}）。").format(folder=target,
-                                                                            detail=exc.strerror or exc)
+                                                                            detail=faults.describe(exc))
             return [Request(SHEET, self.session.unit(u).name,
                             target / self.sheet_name(u, safe_file_name(self.session.unit(u).name)))
                     for u in self.session.unit_ids], ""

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import os_errors
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
@@ -152,7 +153,7 @@ def read_pdf_file(path: Path) -> tuple[bytes, Problem | None]:
         pdf = path.read_bytes()
     except OSError as exc:
         return b"", Problem(path.name, "", "", Msg.of("print.file_unreadable", file=path.name,
-                                                      detail=exc.strerror or type(exc).__name__))
+                                                      detail=render(os_errors.reason(exc))))
     try:
         PdfPages(pdf).close()
     except Exception:  # PDFium says only "Data format error" (in English)

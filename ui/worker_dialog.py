@@ -4,35 +4,28 @@ dialog closes. Each dialog keeps only its choices and what it says when the work
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QProgressDialog, QWidget
 
+from core.common import os_errors
 from core.common.messages import Msg, render
+from ui import faults
 from ui.worker import Worker, progress_dialog
 
 GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#555"
-# Refusals the system words in English on some computers, said in the catalogue's words instead.
-WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",
-                  errno.EROFS: "cli.write_read_only_mount"}
-
-
 def fault_sentence(exc: BaseException, failing: str) -> str:
-    """A worker's failure as one sentence: core's own message, the system's reason a file could not be
-    read or written, or an internal error to report; `failing` says what failed (导出失败, 打印失败 …)."""
+    """A worker's failure as one sentence: core's own message, why the system refused a file, or an
+    internal error (its details logged); `failing` says what failed (导出失败, 打印失败 …)."""
     msg = getattr(exc, "msg", None)
     if isinstance(msg, Msg):
         return render(msg)
-    if isinstance(exc, OSError) and (exc.errno in WRITE_REFUSALS or exc.strerror):
-        reason = WRITE_REFUSALS.get(exc.errno or 0)
-        detail = render(Msg.of(reason)) if reason else exc.strerror
-        return QCoreApplication.translate("WorkerDialog", "{failing}：{detail}").format(failing=failing, detail=detail)
-    return QCoreApplication.translate(
-        "WorkerDialog", "{failing}：程序内部错误（{kind}：{detail}），请记下刚才的操作并报告。").format(
-        failing=failing, kind=type(exc).__name__, detail=exc)
+    if isinstance(exc, OSError):
+        return QCoreApplication.translate("WorkerDialog", "{failing}：{detail}").format(
+            failing=failing, detail=render(os_errors.reason(exc)))
+    return faults.sentence(exc, failing)
 
 
 class WorkerDialog(QDialog):

@@ -26,14 +26,16 @@ import tomllib
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
+from core.common import os_errors
 from core.common.bulk import gc_paused
-from core.common.messages import Msg
+from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.excel.limits import check_xlsx
 
@@ -347,7 +349,7 @@ def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
     try:
         kind = sniff(path)
     except OSError as exc:
-        raise _Unreadable(Msg.of("excel.cannot_open", detail=exc.strerror or str(exc))) from None
+        raise _Unreadable(Msg.of("excel.cannot_open", detail=render(os_errors.reason(exc)))) from None
     if kind == "encrypted":
         raise _Unreadable(Msg.of("excel.encrypted"))
     if kind == "broken_zip":

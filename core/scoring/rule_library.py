@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.common import os_errors
 from core.common.messages import Msg, render
 from core.common.places import profile_dir
 from core.scoring.rule_formats import CURRENT_FORMAT
@@ -101,7 +102,7 @@ def read_file(path: Path) -> tuple[RuleSet | None, list[str]]:
     except UnicodeDecodeError:
         return None, [render(Msg.of("ruleset.not_text", file=path.name))]
     except OSError as exc:
-        return None, [render(Msg.of("ruleset.unreadable", file=path.name, detail=exc.strerror or type(exc).__name__))]
+        return None, [render(Msg.of("ruleset.unreadable", file=path.name, detail=render(os_errors.reason(exc))))]
     return read_text(text, path.name)
 
 
@@ -137,7 +138,7 @@ def add(rules: RuleSet, environ: Mapping[str, str] = os.environ) -> tuple[KnownR
     try:
         write_atomically(target, rules.source_text)
     except OSError as exc:
-        detail = exc.strerror or type(exc).__name__
+        detail = render(os_errors.reason(exc))
         return None, [render(Msg.of("ruleset.write_failed", file=str(target), detail=detail))]
     return KnownRuleSet(rules, target, False), []
 
