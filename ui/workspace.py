@@ -1,0 +1,358 @@
+"""Everything shown while a year is open: the unit list, the clause navigator and clause page, and the
+tabs of a unit's overview, the year table and the grades."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.messages import format_number
+from core.editing.session import Session
+from core.scoring.assessment import DONE, Page
+from ui.clause_page import ClausePage
+from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, progress_text
+from ui.other_years import YearsReader
+from ui.unit_filter import (
+    SHOW_ALL,
+    SHOW_DONE,
+    SHOW_FAILED,
+    SHOW_FINAL,
+    SHOW_INCOMPLETE,
+    SHOW_NOT_STARTED,
+    SORT_FILE,
+    SORT_GRADE,
+    SORT_NAME,
+    SORT_PROGRESS,
+    SORT_TOTAL,
+    UnitFilter,
+)
+from ui.views import GradeView, LazyTab, OverviewView, YearView
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+_DOTS: dict[tuple[int, int], QIcon] = {}
+
+
+def dot(colour: QColor, size: int = 12) -> QIcon:
+    """A round mark of the colour (made once per colour: the navigator shows one per clause)."""
+    key = (colour.rgba(), size)
+    if key not in _DOTS:
+        _DOTS[key] = _paint_dot(colour, size)
+    return _DOTS[key]
+
+
+def _paint_dot(colour: QColor, size: int) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(colour)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+
+class Workspace(QWidget):
+    """Everything shown while a year is open."""
+
+    def __init__(self, window: MainWindow, session: Session):
+        super().__init__(window)
+        self.window_ = window
+        self.session = session
+        self.unit_id: int | None = session.unit_ids[0] if session.unit_ids else None
+        self.page_index = 0
+        self._dirty: set[int] = set()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+
+        # the guided assessment: units | clause navigator | clause page
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("assessmentSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        units_panel = QWidget()
+        units_layout = QVBoxLayout(units_panel)
+        units_layout.setContentsMargins(0, 0, 0, 0)
+        units_layout.addWidget(QLabel(self.tr("运营单位")))
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("按名称筛选"))
+        self.filter.setClearButtonEnabled(True)
+        units_layout.addWidget(self.filter)
+        self.unit_model = UnitListModel(session, self)
+        self.unit_proxy = UnitFilter(self)
+        self.unit_proxy.setSourceModel(self.unit_model)
+        self.unit_list = QListView()
+        self.unit_list.setModel(self.unit_proxy)
+        self.unit_list.setAlternatingRowColors(True)
+        self.unit_list.setSpacing(1)
+        self.unit_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unit_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.unit_list.setUniformItemSizes(True)  # every entry is two lines: no size asked of each of 200 units
+        self.unit_list.selectionModel().currentChanged.connect(self._unit_clicked)
+        self.filter.textChanged.connect(self.unit_proxy.setFilterFixedString)
+        worklist = QHBoxLayout()
+        self.show_combo = QComboBox()
+        for key, label in ((SHOW_ALL, self.tr("全部单位")), (SHOW_NOT_STARTED, self.tr("有未开始条款")),
+                           (SHOW_INCOMPLETE, self.tr("有依据不全条款")), (SHOW_DONE, self.tr("已完成")),
+                           (SHOW_FINAL, self.tr("已定稿")), (SHOW_FAILED, self.tr("不合格"))):
+            self.show_combo.addItem(label, key)
+        self.show_combo.setToolTip(self.tr("只显示这些单位"))
+        self.show_combo.currentIndexChanged.connect(
+            lambda _=0: self._keep_selection(lambda: self.unit_proxy.set_show(self.show_combo.currentData())))
+        self.order_combo = QComboBox()
+        for key, label in ((SORT_FILE, self.tr("按录入顺序")), (SORT_NAME, self.tr("按名称")),
+                           (SORT_TOTAL, self.tr("按总分")), (SORT_GRADE, self.tr("按等级")),
+                           (SORT_PROGRESS, self.tr("按进度（少的在前）"))):
+            self.order_combo.addItem(label, key)
+        self.order_combo.setToolTip(self.tr("单位列表的排序"))
+        self.order_combo.currentIndexChanged.connect(
+            lambda _=0: self._keep_selection(lambda: self.unit_proxy.set_order(self.order_combo.currentData())))
+        worklist.addWidget(self.show_combo, 1)
+        worklist.addWidget(self.order_combo, 1)
+        units_layout.addLayout(worklist)
+        self.unit_proxy.sort(0)
+        units_layout.addWidget(self.unit_list, 1)
+        buttons = QHBoxLayout()
+        for text, slot in ((self.tr("添加"), window.add_unit), (self.tr("编辑"), window.edit_unit),
+                           (self.tr("删除"), window.remove_unit)):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _checked=False, slot=slot: slot())  # never clicked's bool as an argument
+            b.setEnabled(not session.read_only)
+            buttons.addWidget(b)
+        units_layout.addLayout(buttons)
+        self.splitter.addWidget(units_panel)
+
+        nav_panel = QWidget()
+        nav_layout = QVBoxLayout(nav_panel)
+        nav_layout.setContentsMargins(0, 0, 0, 0)
+        nav_layout.addWidget(QLabel(self.tr("条款")))
+        self.navigator = QListWidget()
+        self.navigator.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.navigator.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.navigator.currentRowChanged.connect(self._page_clicked)
+        nav_layout.addWidget(self.navigator, 1)
+        legend = QLabel("<br>".join(
+            f'<span style="color:{PROGRESS_COLOURS[state].name()}">●</span> {progress_text(state)}'
+            for state in PROGRESS_COLOURS))
+        legend.setTextFormat(Qt.TextFormat.RichText)
+        nav_layout.addWidget(legend)
+        self.splitter.addWidget(nav_panel)
+
+        self.clause_page = ClausePage(session)
+        self.clause_page.previous_requested.connect(lambda: self.go_page(self.page_index - 1))
+        self.clause_page.next_requested.connect(lambda: self.go_page(self.page_index + 1))
+        self.clause_page.to_do_requested.connect(window._next_to_do)
+        self.clause_page.problems.connect(window.show_problems)
+        self.clause_page.rules_banner.adopted.connect(window.reopen_after_rule_set_change)
+        self.splitter.addWidget(self.clause_page)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([230, 210, 920])
+        self.tabs.addTab(self.splitter, self.tr("逐条考核"))
+
+        self.years = YearsReader(session.years(), window.recent_files, self)  # the other year files
+        self.overview_tab = LazyTab(lambda: OverviewView(session, self.years))
+        self.tabs.addTab(self.overview_tab, self.tr("单位概览"))
+        self.year_tab = LazyTab(self._make_year_view)
+        self.tabs.addTab(self.year_tab, self.tr("年度总表"))
+        self.grade_tab = LazyTab(lambda: GradeView(session, window.show_problems))
+        self.tabs.addTab(self.grade_tab, self.tr("等级评定"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._dirty = {1, 2, 3}
+
+        self._fill_navigator()
+        session.listeners.append(self.on_changed)
+        if self.unit_id is not None:
+            self.select_unit(self.unit_id)
+        else:
+            self.clause_page.set_context(None, None)
+
+    # ---------------------------------------------------------------- selection
+
+    @property
+    def overview(self) -> OverviewView:
+        return cast(OverviewView, self.overview_tab.view())
+
+    @property
+    def year_view(self) -> YearView:
+        return cast(YearView, self.year_tab.view())
+
+    @property
+    def grade_view(self) -> GradeView:
+        return cast(GradeView, self.grade_tab.view())
+
+    def _make_year_view(self) -> YearView:
+        view = YearView(self.session, self.window_.show_problems, self.years)
+        view.open_unit.connect(self.show_unit)
+        return view
+
+    def year_widgets(self) -> list[QWidget]:
+        """What shows the open year at first sight: the unit list and the clause page's text and points.
+        (The list, not its viewport: both are painted in the same pass, and PySide's first wrapping of a
+        widget Qt made by itself, like the viewport, costs about 10 ms of type discovery.)"""
+        return [self.unit_list, self.clause_page.text_label, self.clause_page.points_label]
+
+    def current_page(self) -> Page:
+        return self.session.pages[self.page_index]
+
+    def select_unit(self, uid: int) -> None:
+        source = self.unit_model.index(self.unit_model.row_of(uid))
+        index = self.unit_proxy.mapFromSource(source)
+        if index.isValid():
+            self.unit_list.setCurrentIndex(index)
+        self._set_unit(uid)
+
+    def _unit_clicked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._set_unit(current.data(ID_ROLE))
+
+    def _set_unit(self, uid: int) -> None:
+        if uid == self.unit_id and self.clause_page.unit_id == uid:
+            return
+        self.unit_id = uid
+        self.clause_page.set_context(uid, self.current_page())
+        self._update_navigator()
+        self._dirty.add(1)
+        if self.tabs.currentIndex() == 1:
+            self._refresh_tab(1)
+
+    def show_unit(self, uid: int) -> None:
+        self.select_unit(uid)
+        self.tabs.setCurrentIndex(0)
+
+    def go_page(self, index: int) -> None:
+        if 0 <= index < len(self.session.pages):
+            self.navigator.setCurrentRow(index)
+
+    def _page_clicked(self, row: int) -> None:
+        if row < 0 or row == self.page_index and self.clause_page.page is self.current_page():
+            return
+        self.page_index = row
+        self.clause_page.set_context(self.unit_id, self.current_page())
+
+    def _keep_selection(self, change: Callable[[], None]) -> None:
+        """Refilter or resort the list and show the page's unit selected again (when still listed)."""
+        change()
+        if self.unit_id is not None:
+            index = self.unit_proxy.mapFromSource(self.unit_model.index(self.unit_model.row_of(self.unit_id)))
+            if index.isValid():
+                self.unit_list.blockSignals(True)
+                self.unit_list.setCurrentIndex(index)
+                self.unit_list.blockSignals(False)
+
+    def next_to_do(self) -> bool:
+        """The next clause, after the one shown, that is not 已完成: on through this unit's pages, then
+        the following units in the list's order. False when every listed unit is done."""
+        self.clause_page.pending.flush()
+        order = [self.unit_proxy.mapToSource(self.unit_proxy.index(r, 0)).row()
+                 for r in range(self.unit_proxy.rowCount())]
+        units = [self.unit_model.unit_id(row) for row in order]
+        if not units:
+            return False
+        pages = [p.id for p in self.session.pages]
+        start_unit = units.index(self.unit_id) if self.unit_id in units else 0
+        here = self.page_index if self.unit_id in units else -1
+        for step in range(len(units) + 1):
+            uid = units[(start_unit + step) % len(units)]
+            progress = self.unit_model.progress(uid)  # the list's own, kept until the unit changes
+            first = here + 1 if step == 0 else 0
+            last = len(pages) if step < len(units) else here + 1  # back round to the start: the pages before
+            for index in range(first, last):
+                if progress.get(pages[index], DONE) != DONE:
+                    self.select_unit(uid)
+                    self.go_page(index)
+                    return True
+        return False
+
+    def go_unit(self, step: int) -> None:
+        row = self.unit_list.currentIndex().row()
+        target = self.unit_proxy.index(row + step, 0)
+        if target.isValid():
+            self.unit_list.setCurrentIndex(target)
+
+    def _fill_navigator(self) -> None:
+        self.navigator.blockSignals(True)
+        self.navigator.clear()
+        for page in self.session.pages:
+            self.navigator.addItem(QListWidgetItem(page.id))
+        self.navigator.setCurrentRow(self.page_index)
+        self.navigator.blockSignals(False)
+        self._update_navigator()
+
+    def _update_navigator(self) -> None:
+        if self.unit_id is None or self.unit_id not in self.session.unit_ids:
+            return
+        progress = self.session.progress(self.unit_id)
+        result = self.session.unit_result(self.unit_id)
+        for row, page in enumerate(self.session.pages):
+            item = self.navigator.item(row)
+            if page.clause is None:
+                item.setText(self.tr("{id}、{title}　扣 {points}").format(
+                    id=page.id, title=page.title, points=format_number(result.deductions_total)))
+                item.setIcon(QIcon())
+                continue
+            c = result.clause(page.id)
+            state = progress[page.id]
+            item.setText(self.tr("{id} {title}\n{net} 分{mark} · {state}").format(
+                id=page.id, title=page.title, net=format_number(c.net), mark="*" if c.provisional else "",
+                state=progress_text(state)))
+            item.setIcon(dot(PROGRESS_COLOURS[state]))
+            item.setToolTip(page.title)
+
+    # ---------------------------------------------------------------- changes
+
+    def on_changed(self, units: frozenset[int] | None) -> None:
+        self.unit_model.reload(units)
+        if units is None:
+            if self.unit_id not in self.session.unit_ids:
+                self.unit_id = None
+                if self.session.unit_ids:
+                    self.select_unit(self.session.unit_ids[0])
+                else:
+                    self.clause_page.set_context(None, None)
+            else:  # the list was rebuilt: it shows the page's unit as selected again
+                self.select_unit(self.unit_id)
+                self.clause_page.refresh()
+        elif self.unit_id is not None:
+            self.clause_page.refresh()
+        self._update_navigator()
+        self._dirty |= {1, 2, 3}
+        self._refresh_tab(self.tabs.currentIndex())
+        self.window_.edited()
+
+    def _tab_changed(self, index: int) -> None:
+        self.clause_page.pending.flush()
+        self._refresh_tab(index)
+
+    def _refresh_tab(self, index: int) -> None:
+        if index not in self._dirty:
+            return
+        self._dirty.discard(index)
+        if index == 1:
+            self.overview.set_unit(self.unit_id)
+        elif index == 2:
+            self.year_view.refresh()
+        elif index == 3:
+            self.grade_view.refresh()
