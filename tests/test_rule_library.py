@@ -154,3 +154,38 @@ def test_format_1_is_migrated_to_the_comparisons_the_program_then_applied():
     assert [d.threshold and (d.threshold.value, d.threshold.test) for d in old.negative.deductions] == [
         None, None, (5, ">=")]
     assert old.grades.quota_test == "<="
+
+
+@pytest.mark.parametrize("path", sorted(RULES_DIR.glob("*.toml")), ids=lambda p: p.name)
+def test_a_rule_set_written_back_is_the_same_rule_set(path):
+    import dataclasses
+    import tomllib
+
+    from core.scoring.rule_writer import dumps
+    text = path.read_text(encoding="utf-8")
+    written = dumps(tomllib.loads(text), "第一行\n第二行")
+    assert written.startswith("# 第一行\n# 第二行\n\n") and tomllib.loads(written) == tomllib.loads(text)
+    before, after = parse_rule_set(text), parse_rule_set(written)
+    assert all(getattr(before, f.name) == getattr(after, f.name) for f in dataclasses.fields(before)
+               if f.name not in ("source_text", "sha256"))
+
+
+def test_a_new_year_s_draft_moves_the_year_and_is_checked_as_a_whole():
+    from core.scoring.rule_draft import RuleSetDraft
+    base = load_rule_set(RULES_DIR / "wujiang-2023.toml")
+    taken = [(k.rules.id, k.rules.title) for k in rule_library.known_rule_sets({"XDG_CONFIG_HOME": "/nonexistent"})]
+    draft = RuleSetDraft.next_year(base, taken)
+    assert (draft.data["id"], draft.data["year"], draft.data["title"][:5]) == ("wujiang-2024", 2024, "2024年")
+    assert [p.text() for p in draft.check()[1]] == ["文号：与底稿的文号相同，请填写新细则的文号"]
+    draft.set(("document",), "吴人社就〔2024〕3号")
+    draft.set(("id",), "wujiang-2022")
+    assert [p.text() for p in draft.check()[1]] == [
+        "编号：已由《2022年“乐业吴江”就业协作联盟运营单位绩效考核细则》使用；年度数据文件按编号认细则，请换一个编号"]
+    draft.set(("id",), "wujiang-2024")
+    row = draft.add_evidence(9, "evidence")
+    assert draft.loader_path(("clauses", 9, "evidence", row, "label")) == "clauses[4.3].evidence[3].label"
+    assert [p.text() for p in draft.check()[1]] == ["条款 4.3 › 依据第 4 项 › 名称：应为非空的文字，现为 “”"]
+    draft.remove_evidence(9, "evidence", row)
+    rules, problems = draft.check()
+    assert problems == [] and rules is not None and rules.year == 2024 and rules.sha256 == draft.sha256()
+    assert rules.period_start.isoformat() == "2024-01-01" and rules.clauses == base.clauses

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.assessor_action = self._action(file_menu, self.tr("切换考核人员…"), self.change_assessor)
         self.close_action = self._action(file_menu, self.tr("关闭年度"), self.close_dataset)
         self.audit_actions = AuditActions(self, file_menu)  # 核对数据文件…: changes made outside the program
+        self._action(file_menu, self.tr("考核细则管理…"), self.manage_rule_sets)
         file_menu.addSeparator()
         self.field_copies = FieldCopyActions(self, file_menu)  # 制作外业副本… and 合并外业文件…
         file_menu.addSeparator()
@@ -224,6 +225,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(paths))
 
     # ---------------------------------------------------------------- opening and closing
+
+    def manage_rule_sets(self) -> None:
+        from ui.rule_sets_dialog import RuleSetsDialog  # built only when asked for
+        RuleSetsDialog(self.session.rules if self.session else None, self).exec()
 
     def new_year(self) -> None:
         folder = Path(self.settings.value("folder", "") or Path.home())

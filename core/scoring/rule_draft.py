@@ -1,0 +1,127 @@
+"""A new year's rule set made from a known one: its items edited one by one (numbers, texts, evidence
+items, readings, grade quotas), the whole checked after every edit as the loader checks a file, and
+written as a rule-set file to hand to colleagues."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable
+from typing import Any
+
+from core.common.messages import Msg, render
+from core.scoring.rule_problems import RuleProblem, told, where
+from core.scoring.rule_writer import dumps
+from core.scoring.rules import RuleSet, RuleSetError, parse_rule_set
+
+Key = str | int
+ItemPath = tuple[Key, ...]
+
+
+def _shift_year(day: Any, years: int) -> Any:
+    if not isinstance(day, dt.date):
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class RuleSetDraft:
+    """The data of a rule set being made, with its base (the rule set it starts from)."""
+
+    def __init__(self, base: RuleSet, data: dict[str, Any], taken: Iterable[tuple[str, str]] = ()):
+        self.base = base
+        self.data = data
+        self.taken = dict(taken)  # id -> title of every known rule set (an id is one text)
+
+    @classmethod
+    def next_year(cls, base: RuleSet, taken: Iterable[tuple[str, str]] = ()) -> RuleSetDraft:
+        """The base rule set moved to the following year: year, period, issue date, id and title."""
+        data = tomllib.loads(base.source_text)
+        year = base.year + 1
+        data["year"] = year
+        for key in ("period_start", "period_end", "issued"):
+            data[key] = _shift_year(data.get(key), 1)
+        if isinstance(data.get("id"), str):
+            data["id"] = (re.sub(rf"{base.year}$", str(year), data["id"]) if data["id"].endswith(str(base.year))
+                          else f"{data['id']}-{year}")
+        if isinstance(data.get("title"), str):
+            data["title"] = data["title"].replace(f"{base.year}年", f"{year}年")
+        return cls(base, data, taken)
+
+    # ------------------------------------------------------------------ items
+
+    def get(self, path: ItemPath) -> Any:
+        node: Any = self.data
+        for key in path:
+            node = node[key]
+        return node
+
+    def set(self, path: ItemPath, item: Any) -> None:
+        parent = self.get(path[:-1])
+        parent[path[-1]] = item
+
+    def add_evidence(self, clause: int, key: str) -> int:
+        """A new evidence item at the end of the clause's list; its row."""
+        items = self.data["clauses"][clause].setdefault(key, [])
+        used = {e.get("id") for e in items if isinstance(e, dict)}
+        number = len(items) + 1
+        while f"item{number}" in used:
+            number += 1
+        items.append({"id": f"item{number}", "label": ""})
+        return len(items) - 1
+
+    def remove_evidence(self, clause: int, key: str, row: int) -> None:
+        del self.data["clauses"][clause][key][row]
+
+    def loader_path(self, path: ItemPath) -> str:
+        """The item's key path as the loader names it (clauses[2.1].params.top), to match its problems."""
+        parts: list[str] = []
+        node: Any = self.data
+        for key in path:
+            if isinstance(key, int):
+                entry = node[key] if isinstance(node, list) and 0 <= key < len(node) else None
+                label = entry.get("id") if parts and parts[-1] == "clauses" and isinstance(entry, dict) else key
+                parts[-1] += f"[{label}]"
+                node = entry
+            else:
+                parts.append(key)
+                node = node.get(key) if isinstance(node, dict) else None
+        return ".".join(parts)
+
+    def where(self, path: ItemPath) -> str:
+        return where(self.loader_path(path))
+
+    # ------------------------------------------------------------------ the file
+
+    def header(self) -> str:
+        return render(Msg.of("ruleset.draft_header", title=self.base.title, document=self.base.document,
+                             sha=self.base.sha256))
+
+    def text(self) -> str:
+        return dumps(self.data, self.header())
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text().encode("utf-8")).hexdigest()
+
+    def check(self) -> tuple[RuleSet | None, list[RuleProblem]]:
+        """The rule set the draft makes, or every problem with it (as a file would be checked)."""
+        try:
+            rules = parse_rule_set(self.text(), source=str(self.data.get("id") or ""))
+        except RuleSetError as exc:
+            return None, told(exc.problems)
+        problems = []
+        if rules.id in self.taken:
+            problems.append(RuleProblem("id", where("id"), render(Msg.of("ruleset.reason.id_taken",
+                                                                         title=self.taken[rules.id])), True))
+        if rules.document == self.base.document:
+            problems.append(RuleProblem("document", where("document"), render(Msg.of("ruleset.reason.same_document")),
+                                        True))
+        return (None, problems) if problems else (rules, [])
+
+    def copy(self) -> RuleSetDraft:
+        return RuleSetDraft(self.base, copy.deepcopy(self.data), self.taken.items())
