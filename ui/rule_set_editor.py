@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.scoring import rule_library
+from core.scoring.kinds import CURVES, KINDS
 from core.scoring.rule_draft import ItemPath, RuleSetDraft
 from core.scoring.rule_library import KnownRuleSet
 from core.scoring.rule_problems import RuleProblem, word
-from core.scoring.rules import FORMULA_READINGS, GRADE_READINGS, RuleSet
+from core.scoring.rules import GRADE_READINGS, RuleSet
 
 TESTS = (">=", ">", "<=", "<")
 BAD = "background: #fde7ea; border: 1px solid #b00020;"
@@ -73,7 +74,7 @@ def shown(value: Any) -> str:
 
 def reading_values(name: str) -> tuple[Any, ...] | None:
     """The values a reading's formula understands, when they are a fixed few."""
-    for table in (*FORMULA_READINGS.values(), GRADE_READINGS):
+    for table in (*(kind.readings for kind in KINDS.values()), GRADE_READINGS):
         accepted = table.get(name)
         if isinstance(accepted, tuple):
             return accepted
@@ -163,8 +164,12 @@ class RuleSetEditor(QDialog):
                     self._field(form, (*path, "value"), "number", label)
                     if "test" in value:
                         self._field(form, (*path, "test"), "test", self.tr("{name}的比较方式").format(name=label))
+                elif isinstance(value, bool):
+                    self._field(form, path, "bool", label)
                 elif isinstance(value, (int, float)):
                     self._field(form, path, "number", label)
+                elif name == "curve":
+                    self._field(form, path, "curve", label)
             for key in ("evidence", "record_evidence"):
                 if key in clause:
                     self._evidence(form, i, key)
@@ -198,13 +203,19 @@ class RuleSetEditor(QDialog):
             edit.setMinimumHeight(110)
             edit.textChanged.connect(lambda p=path, e=edit: self.edit(p, e.toPlainText()))
             widget = edit
-        elif kind == "test":
+        elif kind in ("test", "curve"):
             combo = QComboBox()
-            for test in TESTS:
-                combo.addItem(word(f"ruleset.test.{test}", test), test)
-            combo.setCurrentIndex(max(0, TESTS.index(value) if value in TESTS else 0))
+            options = TESTS if kind == "test" else tuple(CURVES)
+            for option in options:
+                combo.addItem(word(f"ruleset.{kind}.{option}", option), option)
+            combo.setCurrentIndex(options.index(value) if value in options else 0)
             combo.currentIndexChanged.connect(lambda _i, p=path, c=combo: self.edit(p, c.currentData()))
             widget = combo
+        elif kind == "bool":
+            box = QCheckBox(self.tr("是"))
+            box.setChecked(bool(value))
+            box.toggled.connect(lambda checked, p=path: self.edit(p, checked))
+            widget = box
         else:
             line = QLineEdit(shown(value))
             convert = {"number": typed_number, "date": typed_date}.get(kind, lambda t: t)
