@@ -337,14 +337,15 @@ class RuleSetEditor(QDialog):
         for path, widget in self.fields.items():
             loader = self.draft.loader_path(path)
             wrong = any(b == loader or b.startswith(loader + ".") or loader.startswith(b + ".") for b in bad)
-            widget.setStyleSheet(BAD if wrong else "")
+            if wrong != bool(widget.styleSheet()):  # restyling ~100 fields at every keystroke would be slow
+                widget.setStyleSheet(BAD if wrong else "")
             widget.setToolTip("\n".join(p.reason for p in self.problems if p.path == loader))
         self.save_button.setEnabled(rules is not None)
         if rules is None:
             self.status.setText(self.tr("有 {n} 处问题，改正后才能保存。").format(n=len(self.problems)))
         else:
             self.status.setText(self.tr("校验通过。保存后的细则校验值（SHA-256，用它建立的年度数据文件都存有此值）：{sha}").format(
-                sha=self.draft.sha256()))
+                sha=rules.sha256))
 
     def _go_to_problem(self) -> None:
         row = self.problem_list.currentRow()

@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # escaped in a one-line string (\n and \t are escaped by name)
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # … in a multi-line one
 # Lists of tables written as [[name]] blocks; every other list of tables is written inline.
 _TABLE_ARRAYS = {"sections", "clauses", "deductions", "vetoes"}
 
@@ -19,14 +21,14 @@ def _key(name: str) -> str:
 
 def _string(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    escaped = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    escaped = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
     return f'"{escaped}"'
 
 
 def _long_string(text: str) -> str:
     """Multi-line texts (the official clauses) stay readable: a \"\"\" string, line by line."""
     body = text.replace("\\", "\\\\").replace('"""', '""\\"')
-    body = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", body)
+    body = _CONTROL_IN_LINES.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
     if body.endswith('"'):
         body = body[:-1] + '\\"'
     return f'"""{body}"""'
