@@ -198,3 +198,20 @@ def test_the_dialog_without_a_year_open_and_a_rule_set_of_a_newer_format(qtbot, 
     action(window, "考核细则管理…").trigger()
     check_answered(state)
     assert not (profile / "leye-wujiang" / "rules").exists()
+
+
+def test_opening_a_year_file_that_stores_a_newer_format_says_which_format_it_needs(window, tmp_path):
+    import sqlite3
+    path = tmp_path / "2030年度考核.wjkh"
+    create_file(path, load_rule_set(RULES_DIR / "wujiang-2023.toml"), "张三")
+    text = TEXT_2023.replace("format = 2", "format = 3", 1)
+    conn = sqlite3.connect(path)
+    with conn:  # as a newer program would have stored it: the text and its own SHA-256
+        conn.execute("UPDATE rule_sets SET text = ?, sha256 = ?", (text, hashlib.sha256(text.encode()).hexdigest()))
+    conn.close()
+    before = path.read_bytes()
+    assert not window.open_dataset(path)
+    assert window.last_problems == [
+        "数据文件 2030年度考核.wjkh 所存的考核细则为第 3 版细则格式，本程序只能读取第 2 版及以前的格式，"
+        "需要能读取第 3 版细则格式的新版程序才能打开，文件未作任何改动。"]
+    assert window.session is None and path.read_bytes() == before
