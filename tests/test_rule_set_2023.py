@@ -21,7 +21,8 @@ from core.scoring.engine import score_year
 from core.scoring.facts import parse_year
 from core.scoring.rules import RULES_DIR, load_rule_set
 from core.store.dataset import Dataset
-from tests.dataset_support import DEMO, run
+from tests.cli_support import run
+from tests.dataset_support import DEMO
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "pdf"
