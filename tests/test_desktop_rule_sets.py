@@ -215,3 +215,25 @@ def test_opening_a_year_file_that_stores_a_newer_format_says_which_format_it_nee
         "数据文件 2030年度考核.wjkh 所存的考核细则为第 3 版细则格式，本程序只能读取第 2 版及以前的格式，"
         "需要能读取第 3 版细则格式的新版程序才能打开，文件未作任何改动。"]
     assert window.session is None and path.read_bytes() == before
+
+
+def test_an_evidence_item_removed_is_named_where_a_parameter_still_needs_it(qtbot, window, tmp_path, profile):
+    """Removing 附件1 from 2.1's evidence: the parameter naming it is marked, and fixed in its own field."""
+    editor = RuleSetEditor(load_rule_set(RULES_DIR / "wujiang-2023.toml"), [])
+    qtbot.addWidget(editor)
+    editor.show()
+    retype(qtbot, field(editor, "document"), "吴人社就〔2024〕3号", chinese=True)
+    show_part(qtbot, editor, "2.1 组织进吴人数与促成见习（实习）人数总和")
+    table = editor.evidence_tables[(3, "evidence")]
+    table.setCurrentCell(0, 1)
+    remove = next(b for b in editor.findChildren(type(editor.save_button))
+                  if b.text() == "删除所选依据" and b.isVisible())
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert table.rowCount() == 5
+    problems = [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())]
+    assert problems == ["条款 2.1 › 参数“确认进吴人员的依据”：“annex1”不是本条款的依据"]
+    ids = field(editor, "clauses", 3, "params", "arrivals_evidence")
+    assert ids.text() == "annex1、annex2、monthly_reports" and ids.styleSheet()
+    retype(qtbot, ids, "annex2, monthly_reports")
+    assert editor.problem_list.count() == 0 and editor.save_button.isEnabled()
+    assert editor.draft.data["clauses"][3]["params"]["arrivals_evidence"] == ["annex2", "monthly_reports"]

@@ -62,6 +62,11 @@ def typed_date(text: str) -> Any:
         return text.strip()
 
 
+def typed_ids(text: str) -> list[str]:
+    """Evidence ids as typed, separated by 、 or commas."""
+    return [t.strip() for t in text.replace(",", "、").replace("，", "、").split("、") if t.strip()]
+
+
 def shown(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
@@ -170,6 +175,10 @@ class RuleSetEditor(QDialog):
                     self._field(form, path, "number", label)
                 elif name == "curve":
                     self._field(form, path, "curve", label)
+                elif isinstance(value, list):  # evidence ids the parameter names, 、-separated
+                    self._field(form, path, "ids", label)
+                elif isinstance(value, str):  # the 差 verdict, the evaluation forms' evidence id
+                    self._field(form, path, "text", label)
             for key in ("evidence", "record_evidence"):
                 if key in clause:
                     self._evidence(form, i, key)
@@ -218,7 +227,7 @@ class RuleSetEditor(QDialog):
             widget = box
         else:
             line = QLineEdit(shown(value))
-            convert = {"number": typed_number, "date": typed_date}.get(kind, lambda t: t)
+            convert = {"number": typed_number, "date": typed_date, "ids": typed_ids}.get(kind, lambda t: t)
             line.textChanged.connect(lambda text, p=path, f=convert: self.edit(p, f(text)))
             widget = line
         form.addRow(self._label(path, label), widget)
@@ -311,8 +320,7 @@ class RuleSetEditor(QDialog):
             widget = line
         else:  # a list of evidence ids (which per-trip items a trip needs)
             line = QLineEdit(shown(value))
-            line.textChanged.connect(lambda text, p=path: self.edit(
-                p, [t.strip() for t in text.replace(",", "、").replace("，", "、").split("、") if t.strip()]))
+            line.textChanged.connect(lambda text, p=path: self.edit(p, typed_ids(text)))
             widget = line
         form.addRow(title, widget)
         self.fields[path] = widget
