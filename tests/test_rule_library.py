@@ -189,3 +189,10 @@ def test_a_new_year_s_draft_moves_the_year_and_is_checked_as_a_whole():
     rules, problems = draft.check()
     assert problems == [] and rules is not None and rules.year == 2024 and rules.sha256 == draft.sha256()
     assert rules.period_start.isoformat() == "2024-01-01" and rules.clauses == base.clauses
+
+
+def test_a_format_1_file_is_refused_for_a_new_year_in_words_the_user_can_act_on(tmp_path):
+    path = Path(__file__).parent / "fixtures" / "wujiang-2022-format1.toml"
+    assert rule_library.import_file(path, profile(tmp_path)) == (None, [
+        "细则格式版本：第 1 版细则格式的门槛没有写明比较方式，只有年度数据文件中所存的旧细则才是这一格式；"
+        f"新细则须为第 {CURRENT_FORMAT} 版格式"])

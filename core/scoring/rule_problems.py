@@ -31,6 +31,7 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), 
     (r"^expected a table with value and description$", "ruleset.reason.reading_table"),
     (r"^expected (?P<kind>.+?), found (?P<found>.*)$", "ruleset.reason.expected"),
     (r"^format (?P<found>\d+) is newer than this program reads", "ruleset.reason.newer_format"),
+    (r"^format (?P<found>\d+) states thresholds without their comparison", "ruleset.reason.old_format"),
     (r"^this program reads rule set formats \[.*\], not (?P<found>.*)$", "ruleset.reason.format"),
     (r"^unknown key$", "ruleset.reason.unknown_key"),
     (r"^must not be before period_start$", "ruleset.reason.period"),
@@ -125,7 +126,7 @@ def reason(message: str) -> tuple[str, bool]:
                 if kind is None:
                     break
                 params["kind"] = word(f"ruleset.kind.{kind}", kind)
-            if code in ("ruleset.reason.format", "ruleset.reason.newer_format"):
+            if code in ("ruleset.reason.format", "ruleset.reason.newer_format", "ruleset.reason.old_format"):
                 params["supported"] = SUPPORTED_FORMATS[-1]
             if code == "ruleset.reason.one_of":
                 params["choices"] = "、".join(_shown(c) for c in found["choices"].split(", ") if c)
