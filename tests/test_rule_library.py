@@ -196,3 +196,15 @@ def test_a_format_1_file_is_refused_for_a_new_year_in_words_the_user_can_act_on(
     assert rule_library.import_file(path, profile(tmp_path)) == (None, [
         "细则格式版本：第 1 版细则格式的门槛没有写明比较方式，只有年度数据文件中所存的旧细则才是这一格式；"
         f"新细则须为第 {CURRENT_FORMAT} 版格式"])
+
+
+def test_problems_the_formula_kinds_find_are_told_too():
+    agreement = 'record_evidence = [{ id = "agreement", label = "基地协议（已签订，逐个基地查验）" }]\n'
+    without_agreement = TEXT_2023.replace(agreement, "")
+    start = TEXT_2023.index('[[clauses]]\nid = "2.1"')
+    without_2_1 = TEXT_2023[:start] + TEXT_2023[TEXT_2023.index('[[clauses]]\nid = "2.2"'):]
+    for text, sentence in (
+            (without_agreement, "条款 1.1 › 逐项查验的依据：此计分方式至少须有一项逐项查验的依据"),
+            (without_2_1, "条款 2.2：条款 2.2（进吴人员稳定情况）的得分要用")):
+        problems = told(problems_of(text))
+        assert all(p.understood for p in problems) and any(p.text().startswith(sentence) for p in problems), problems

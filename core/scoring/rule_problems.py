@@ -49,8 +49,8 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), 
     (r"^no section '(?P<section>.*)'$", "ruleset.reason.no_section"),
     (r"^unknown formula '(?P<formula>[^']*)'", "ruleset.reason.unknown_formula"),
     (r"^'(?P<item>.*)' is not a record_evidence id of clause (?P<clause>.*)$", "ruleset.reason.not_record_item_of"),
-    (r"^the bases formula needs the agreement evidence item$", "ruleset.reason.bases_agreement"),
     (r"^the \w+ formula needs at least one evidence item$", "ruleset.reason.needs_evidence"),
+    (r"^the \w+ formula needs at least one record_evidence item$", "ruleset.reason.needs_record_evidence"),
     (r"^must name reading '(?P<name>.*)', which sets a threshold's test", "ruleset.reason.show_reading"),
     (r"^unknown parameter for formula", "ruleset.reason.unknown_parameter"),
     (r"^'(?P<item>.*)' is not an evidence id of this clause$", "ruleset.reason.not_evidence_item"),
@@ -117,6 +117,8 @@ def where(path: str) -> str:
 
 def reason(message: str) -> tuple[str, bool]:
     """The loader's reason in Chinese, and whether it was understood."""
+    if re.search(r"[\u4e00-\u9fff]", message) and not re.search(r"[A-Za-z]{3,}", message):
+        return message, True  # the loader said it in the catalogue's words already
     for pattern, code in _REASONS:
         found = pattern.match(message)
         if found:
