@@ -10,7 +10,7 @@ from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED
 from core.scoring.engine import QUALIFIED
 
 if TYPE_CHECKING:
-    from ui.models import UnitListModel
+    from ui.year_models import UnitListModel
 
 SHOW_ALL, SHOW_NOT_STARTED, SHOW_INCOMPLETE, SHOW_DONE, SHOW_FINAL, SHOW_FAILED = (
     "all", "not_started", "incomplete", "done", "final", "failed")

@@ -26,8 +26,9 @@ from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.years.history import Found
 from ui.dialogs import PromoteDialog
-from ui.models import ID_ROLE, SORT_ROLE, GradeTableModel, OverviewModel, YearTableModel, problems_text, status_text
+from ui.models import ID_ROLE, SORT_ROLE, problems_text, status_text
 from ui.other_years import YearsReader
+from ui.year_models import GradeTableModel, OverviewModel, YearTableModel
 
 Report = Callable[[list[str]], None]
 

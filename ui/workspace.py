@@ -28,7 +28,7 @@ from core.common.messages import format_number
 from core.editing.session import Session
 from core.scoring.assessment import DONE, Page
 from ui.clause_page import ClausePage
-from ui.models import ID_ROLE, PROGRESS_COLOURS, UnitListModel, progress_text
+from ui.models import ID_ROLE, PROGRESS_COLOURS, progress_text
 from ui.other_years import YearsReader
 from ui.unit_filter import (
     SHOW_ALL,
@@ -45,6 +45,7 @@ from ui.unit_filter import (
     UnitFilter,
 )
 from ui.views import GradeView, LazyTab, OverviewView, YearView
+from ui.year_models import UnitListModel
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow

@@ -1,0 +1,330 @@
+"""Qt item models of the open year: the unit list, the year table, a unit's overview and the grade allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
+
+from core.common.messages import render
+from core.editing.session import Session
+from core.scoring.assessment import DONE
+from core.years.history import UnitRecord
+from ui.models import (
+    ID_ROLE,
+    PROGRESS_COLOURS,
+    PROVISIONAL_BRUSH,
+    SORT_ROLE,
+    TIE_BRUSH,
+    number,
+    progress_text,
+    status_text,
+    translate,
+)
+
+NO_PARENT = QModelIndex()  # the default parent of a flat model's rows (made once, as a default argument is)
+
+
+# ------------------------------------------------------------------ units
+
+class UnitListModel(QAbstractListModel):
+    """The year's units, each with its total and how far its assessment has got."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._progress: dict[int, dict[str, str]] = {}
+        self._texts: dict[int, str] = {}  # what each unit's entry says, until an edit changes it
+
+    def reload(self, units: frozenset[int] | None = None) -> None:
+        self._texts.clear()  # an edit of one unit can move every unit's grade
+        if units is None:
+            self.beginResetModel()
+            self._progress.clear()
+            self.endResetModel()
+            return
+        for uid in units:
+            self._progress.pop(uid, None)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+
+    def progress(self, uid: int) -> dict[str, str]:
+        if uid not in self._progress:
+            self._progress[uid] = self.session.progress(uid)
+        return self._progress[uid]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.session.unit_ids)
+
+    def unit_id(self, row: int) -> int:
+        return self.session.unit_ids[row]
+
+    def row_of(self, uid: int) -> int:
+        return self.session.unit_ids.index(uid)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        uid = self.session.unit_ids[index.row()]
+        if role == ID_ROLE:
+            return uid
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self._texts.get(uid)
+            if text is None:
+                text = self._texts[uid] = self._text(uid)
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.session.unit(uid).name
+        return None
+
+    def _text(self, uid: int) -> str:
+        unit = self.session.unit(uid)
+        result = self.session.unit_result(uid)
+        done = sum(1 for s in self.progress(uid).values() if s == DONE)
+        final = (translate("Models", " · 已签章") if self.session.locked(uid) else
+                 translate("Models", " · 已定稿") if unit.facts_final else "")
+        return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
+            name=unit.name, total=number(result.total), grade=result.grade, done=done,
+            count=len(self.session.rules.clauses), final=final)
+
+
+# ------------------------------------------------------------------ the year
+
+class YearTableModel(QAbstractTableModel):
+    """All units × clauses with totals, ranks, status and grade (sortable through a proxy); for a year
+    continued from the last, that year's grade and total beside this year's (by credit code)."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.previous: Mapping[str, UnitRecord] | None = None
+        self._ids: dict[str, int] = {}
+        self._build_columns()
+
+    def _build_columns(self) -> None:
+        rules = self.session.rules
+        self.clause_ids = [c.id for c in rules.clauses]
+        previous = ["previous_grade", "previous_total"] if self.previous is not None else []
+        self.tail = ["deductions", "total", "status", "grade"] + previous + ["final", "flags"]
+        words = {"deductions": translate("Models", "扣分"), "total": translate("Models", "总分"),
+                 "status": translate("Models", "状态"), "grade": translate("Models", "等级"),
+                 "previous_grade": translate("Models", "上年等级"), "previous_total": translate("Models", "上年总分"),
+                 "final": translate("Models", "数据"), "flags": translate("Models", "提示")}
+        self.headers = ([translate("Models", "名次"), translate("Models", "运营单位")] + self.clause_ids
+                        + [words[key] for key in self.tail])
+
+    def _unit_id(self, name: str) -> int | None:
+        """The unit's id by name through a map made once per change of the units (the session's own
+        lookup walks every unit: a 200-unit table asked it 150,000 times, four seconds of sizing)."""
+        uid = self._ids.get(name)
+        try:
+            known = uid is not None and self.session.unit(uid).name == name
+        except KeyError:  # removed since
+            known = False
+        if not known:
+            self._ids = {self.session.unit(i).name: i for i in self.session.unit_ids}
+            uid = self._ids.get(name)
+        return uid
+
+    def set_previous(self, records: Mapping[str, UnitRecord] | None) -> None:
+        """The last year's results by credit code: two columns after the grade (None: none)."""
+        first = 2 + len(self.clause_ids) + self.tail.index("grade") + 1
+        if (records is None) == (self.previous is None):
+            self.previous = records
+            if records is not None and self.rowCount():
+                self.dataChanged.emit(self.index(0, first), self.index(self.rowCount() - 1, first + 1))
+            return
+        if records is not None:
+            self.beginInsertColumns(QModelIndex(), first, first + 1)
+        else:
+            self.beginRemoveColumns(QModelIndex(), first, first + 1)
+        self.previous = records
+        self._build_columns()
+        if records is not None:
+            self.endInsertColumns()
+        else:
+            self.endRemoveColumns()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.session.result.units)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole
+                and 2 <= section < 2 + len(self.clause_ids)):
+            return self.session.rules.clause(self.clause_ids[section - 2]).title
+        return None
+
+    def unit_name(self, row: int) -> str:
+        return self.session.result.units[row].name
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        result = self.session.result
+        u = result.units[index.row()]
+        col = index.column()
+        n_clauses = len(self.clause_ids)
+        tied = any(u.name in t.units for t in result.ties)
+        if role == ID_ROLE:
+            return self._unit_id(u.name)
+        if 2 <= col < 2 + n_clauses:
+            c = u.clauses[col - 2]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return number(c.net) + ("*" if c.provisional else "")
+            if role == SORT_ROLE:
+                return float(c.net)
+            if role == Qt.ItemDataRole.BackgroundRole and c.provisional:
+                return PROVISIONAL_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole and c.provisional:
+                return translate("Models", "暂定：尚有运营单位数据未定稿，排名类条款得分可能变动")
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        key = self.tail[col - 2 - n_clauses] if col >= 2 else ""
+        unit = self.session.unit(cast(int, self._unit_id(u.name)))  # every listed unit is in the year
+        before = self.previous.get(unit.credit_code) if self.previous is not None else None
+        values = {
+            0: (str(u.rank), u.rank),
+            1: (u.name, u.name),
+        } if col < 2 else {col: {
+            "deductions": (number(u.deductions_total), float(u.deductions_total)),
+            "total": (number(u.total), float(u.total)),
+            "status": (status_text(u.status), u.status),
+            "grade": (u.grade, u.grade),
+            # a unit the last year did not assess sorts after every grade and total
+            "previous_grade": (before.grade, before.grade) if before else ("—", "~"),
+            "previous_total": (number(before.total), float(before.total)) if before else ("—", -1.0),
+            "final": (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"),
+                      int(unit.facts_final)),
+            "flags": (self._flags(u, tied), self._flags(u, tied)),
+        }[key]}
+        if role == Qt.ItemDataRole.ToolTipRole and key.startswith("previous_") and not before:
+            return translate("Models", "上一年度没有统一社会信用代码相同的运营单位")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return values[col][0]
+        if role == SORT_ROLE:
+            return values[col][1]
+        if role == Qt.ItemDataRole.BackgroundRole and tied and key == "grade":
+            return TIE_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and u.status_reasons:
+            return "\n".join(r.text for r in u.status_reasons)
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or key in ("deductions", "total", "previous_total")):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _flags(u, tied: bool) -> str:
+        flags = []
+        if tied:
+            flags.append(translate("Models", "并列待定"))
+        if any(n.code == "grade.promoted" for n in u.grade_notes):
+            flags.append(translate("Models", "已上调"))
+        return " ".join(flags)
+
+
+class OverviewModel(QAbstractTableModel):
+    """One unit: every clause's points, bonus, deduction, net, progress and remarks."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.unit_id: int | None = None
+        self.headers = [translate("Models", "条款"), translate("Models", "考核内容"), translate("Models", "满分"),
+                        translate("Models", "得分"), translate("Models", "加分"), translate("Models", "扣分"),
+                        translate("Models", "小计"), translate("Models", "进度"), translate("Models", "说明")]
+
+    def set_unit(self, uid: int | None) -> None:
+        self.beginResetModel()
+        self.unit_id = uid if uid in self.session.unit_ids else None
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() or self.unit_id is None else len(self.session.rules.clauses)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.unit_id is None:
+            return None
+        clause = self.session.rules.clauses[index.row()]
+        c = self.session.clause_result(self.unit_id, clause.id)
+        state = self.session.progress(self.unit_id)[clause.id]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            remark = []
+            if c.rank is not None:
+                remark.append(translate("Models", "第 {rank} 名（共 {among} 家达标）").format(
+                    rank=c.rank, among=c.ranked_among))
+            if c.provisional:
+                remark.append(translate("Models", "暂定"))
+            return [clause.id, clause.title, number(clause.points), number(c.points), number(c.bonus),
+                    number(c.deduction), number(c.net) + ("*" if c.provisional else ""), progress_text(state),
+                    "，".join(remark)][col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 7:
+            return QBrush(PROGRESS_COLOURS[state])
+        if role == Qt.ItemDataRole.BackgroundRole and c.provisional and col == 6:
+            return PROVISIONAL_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= col <= 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class GradeTableModel(QAbstractTableModel):
+    """The grade allocation: units by total, with status, grade and the notes (ties, promotions)."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.headers = [translate("Models", "名次"), translate("Models", "运营单位"), translate("Models", "总分"),
+                        translate("Models", "状态"), translate("Models", "等级"), translate("Models", "说明")]
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.session.result.units)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def tied(self, row: int) -> bool:
+        name = self.session.result.units[row].name
+        return any(name in t.units for t in self.session.result.ties)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        u = self.session.result.units[index.row()]
+        if role == ID_ROLE:
+            return self.session.unit_id(u.name)
+        if role == Qt.ItemDataRole.DisplayRole:
+            notes = "；".join(render(n) for n in u.grade_notes)
+            return [str(u.rank), u.name, number(u.total), status_text(u.status), u.grade, notes][index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and self.tied(index.row()):
+            return TIE_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return "\n".join(render(n) for n in u.grade_notes) or None
+        return None
