@@ -180,7 +180,7 @@ def test_a_unit_s_history_across_three_years_and_the_recent_files(last_year, tmp
     assert len(history.notices) == 1 and "已不在原处" in render(history.notices[0])
 
 
-def test_continuing_refuses_an_existing_target_and_the_same_file(last_year, tmp_path):
+def test_continuing_refuses_an_existing_target_and_an_unreadable_last_year(last_year, tmp_path):
     previous = read_previous(last_year)
     with pytest.raises(DatasetError) as exists:
         continue_year(previous, last_year, NEXT, "李四")

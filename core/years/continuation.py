@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.common.messages import Msg, render
@@ -63,7 +63,6 @@ class Previous:
     """What continuing from a year's file brings: its units as they come across, those that stay behind
     and why, and the origin the new year will record."""
     path: Path
-    title: str  # the last year's rule set's title
     units: tuple[Unit, ...]
     left_out: tuple[LeftOut, ...]
     origin: Origin
@@ -107,7 +106,7 @@ def read_previous(path: Path) -> Previous:
             units.append(carried_unit(unit))
     origin = Origin(year=year.year, rule_set_id=rules.id, path=str(path), file_sha256=file_sha256(path),
                     audit_seq=seq, audit_hash=digest, units=len(units), continued_at="")
-    return Previous(path, rules.title, tuple(units), tuple(left_out), origin)
+    return Previous(path, tuple(units), tuple(left_out), origin)
 
 
 def origin_of(ds: Dataset) -> Origin | None:
@@ -124,10 +123,8 @@ def continue_year(previous: Previous, target: Path, rules: RuleSet, assessor: st
     docstring), recorded with where they came from, as one audited edit. Returns the problems that
     stopped it (nothing is made then); raises DatasetError for a fault (the target exists, a full disk …)."""
     target = Path(target)
-    if target.exists():
+    if target.exists():  # the last year's own file among them
         raise DatasetError(Msg.of("dataset.exists", file=target.name))
-    if target.resolve() == previous.path:
-        raise DatasetError(Msg.of("years.same_file", file=target.name))
     staging = target.with_name(f".{target.name}.{os.getpid()}.continuing")
     _remove_dead_stagings(target)
     try:
@@ -175,10 +172,8 @@ def _fill(ds: Dataset, previous: Previous, rules: RuleSet):
 def _for_rules(unit: Unit, rules: RuleSet) -> Unit:
     """Only the kinds (and their licences) and base types the new year's rule set knows come across."""
     kinds = tuple(k for k in unit.kinds if k in rules.unit_kinds)
-    licences = {k: n for k, n in unit.licence_numbers.items() if k in kinds}
-    bases = tuple(b for b in unit.bases if b.type in rules.base_types)
-    return Unit(name=unit.name, credit_code=unit.credit_code, kinds=kinds, new_member=False, bases=bases,
-                licence_numbers=licences, contact_person=unit.contact_person)
+    return replace(unit, kinds=kinds, licence_numbers={k: n for k, n in unit.licence_numbers.items() if k in kinds},
+                   bases=tuple(b for b in unit.bases if b.type in rules.base_types))
 
 
 def _remove_dead_stagings(target: Path) -> None:
