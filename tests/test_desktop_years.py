@@ -162,3 +162,22 @@ def test_with_a_year_open_continuing_offers_that_year(qtbot, window, tmp_path):
     click_tab(qtbot, window, "年度总表")
     qtbot.waitUntil(lambda: "上年等级" in window.workspace.year_view.model.headers, timeout=10000)
     window.workspace.years.wait()
+
+
+def test_a_continued_year_opened_read_only_shows_last_year_too(qtbot, window, tmp_path):
+    from core.scoring.rule_library import find
+    from core.years.continuation import continue_year, read_previous
+    (tmp_path / "2022").mkdir()
+    last_year = build_year(tmp_path / "2022")
+    target = tmp_path / "2023.wjkh"
+    assert continue_year(read_previous(last_year), target, find("wujiang-2023"), "李四") == []
+    assert window.open_dataset(target, read_only=True) and window.session.read_only
+    click_tab(qtbot, window, "年度总表")
+    view = window.workspace.year_view
+    qtbot.waitUntil(lambda: "上年等级" in view.model.headers, timeout=10000)
+    expected = results_by_code(last_year)
+    column = view.model.headers.index("上年总分")
+    name = view.model.unit_name(0)
+    code = window.session.unit(window.session.unit_id(name)).credit_code
+    assert view.model.index(0, column).data() == format_total(expected[code][1])
+    window.workspace.years.wait()
