@@ -145,3 +145,30 @@ def test_undo_of_an_import_is_written_with_progress_over_the_window_and_can_be_c
     window.undo.redo_action.trigger()
     assert [s.rows for s in window.session.imports(uid)] == [3000]
     assert window.session.ds.verify_audit() is None
+
+
+@pytest.mark.usefixtures("year")
+def test_removing_an_import_in_the_people_view_is_written_on_another_thread_and_undone(qtbot, window, tmp_path, gate):
+    dialog = checked_dialog(window, roster_file(tmp_path, [arrival(i) for i in range(3000)]))
+    assert dialog.import_(confirm=False)
+    dialog.close()
+    imported = unchanged(window)
+    window.excel_actions.show_people()
+    view = window.excel_actions.people_view()
+    view.tabs.setCurrentIndex(2)
+    view.imports_view.selectRow(0)
+    gate.hold("capture_import")
+    seen = {}
+
+    def look(progress: QProgressDialog) -> None:
+        seen["label"] = progress.labelText()
+        gate.set()
+    while_writing(window, view, look)
+    assert view.remove_selected_import(confirm=False)
+    assert seen["label"] == "正在删除导入的“附件2花名册.xlsx”（3000 行）…"
+    assert gate.held_on and "MainThread" not in gate.held_on
+    assert window.session.imports(uid_of(window, 0)) == [] and view.imports_model.rowCount() == 0
+    window.undo.undo_action.trigger()
+    assert {t: r for t, r in unchanged(window).items() if t != "audit"} == {
+        t: r for t, r in imported.items() if t != "audit"}
+    assert view.imports_model.rowCount() == 1 and window.session.ds.verify_audit() is None

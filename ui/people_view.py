@@ -37,6 +37,7 @@ from core.people.matching import Conflict, PersonVerdict
 from ui.excel_import import kind_label
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.views import table_view
+from ui.writing import write_now
 
 Report = Callable[[list[str]], None]
 ALL, UNCONFIRMED, CONFIRMED, RETAINED = "all", "unconfirmed", "confirmed", "retained"
@@ -631,7 +632,9 @@ class PeopleView(QWidget):
             self.remove_box = box
             if box.exec() != QMessageBox.StandardButton.Yes:
                 return False
-        edit = self.session.remove_import(self.tr("删除导入的“{file}”").format(file=source.file_name), source.id)
-        if not edit.ok:
+        write = self.session.remove_import_write(self.tr("删除导入的“{file}”").format(file=source.file_name), source.id)
+        edit = write_now(self, write, self.tr("正在删除导入的“{file}”（{rows} 行）…").format(file=source.file_name,
+                                                                                rows=source.rows))
+        if not edit.ok and not write.cancelled:
             self.report(problems_text(edit))
         return edit.ok

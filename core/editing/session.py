@@ -625,11 +625,17 @@ class Session:
         return self._step_write(label, do, undo, None, redo=redo, slow=True)
 
     def remove_import(self, label: str, import_id: int) -> Edit:
-        snapshot = self.ds.capture_import(import_id)
-        if snapshot is None:  # removed meanwhile: let core say so
-            return self.ds.remove_import(self.by, import_id)
-        return self._apply(label, lambda r: self.ds.remove_import(self.by, import_id, r),
-                           lambda r: self.ds.restore_imports(self.by, [snapshot], reason=r), None)
+        return self.remove_import_write(label, import_id).now()
+
+    def remove_import_write(self, label: str, import_id: int) -> Write:
+        """remove_import as a slow Write (core.editing.writes): its rows are captured for the undo first."""
+        captured: dict[str, Any] = {}
+
+        def do(reason: str | None) -> Edit:
+            captured["snapshot"] = self.ds.capture_import(import_id)  # None when removed meanwhile: core says so
+            return self.ds.remove_import(self.by, import_id, reason)
+        return self._step_write(label, do, lambda r: self.ds.restore_imports(self.by, [captured["snapshot"]], reason=r),
+                                None, slow=True)
 
     def assign_person(self, label: str, id_number: str, unit_id: int | None, reason: str) -> Edit:
         """The assessor's decision on a person several units claim (None withdraws it); the reason is
