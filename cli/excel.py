@@ -94,8 +94,8 @@ def command_export_annex(args: argparse.Namespace) -> int:
     # blank for hand filling (core.excel.write.annex_inputs, as the desktop fills them).
     records, counts = annex_inputs(args.annex, unit, matched.get(unit.name))
     if Path(args.out).suffix.lower() == ".pdf":  # the printable form (core/pdf/annex.py)
+        from core.common.atomic import write_atomically
         from core.pdf.annex import annex_pdf
-        from core.pdf.export import write_atomically
         from core.pdf.fonts import cjk_fonts
         fonts, problems = cjk_fonts()
         if fonts is None:

@@ -71,7 +71,8 @@ def password(confirm: bool = False) -> str | None:
 
 def command_export_pdf(args: argparse.Namespace) -> int:
     quiet_libraries()
-    from core.pdf.export import Exporter, write_atomically
+    from core.common.atomic import write_atomically
+    from core.pdf.export import Exporter
     from core.pdf.sheets import Visit
     path, out = Path(args.dataset), Path(args.out)
     if not out.parent.is_dir():

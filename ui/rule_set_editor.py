@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.atomic import write_atomically
 from core.scoring import rule_library
 from core.scoring.kinds import CURVES, KINDS
 from core.scoring.rule_draft import ItemPath, RuleSetDraft
@@ -387,7 +388,7 @@ class RuleSetEditor(QDialog):
         if rules is None:
             return False
         try:
-            rule_library.write_atomically(path, rules.source_text)
+            write_atomically(path, rules.source_text.encode("utf-8"))
         except OSError as exc:
             self.status.setText(self.tr("保存到 {path} 失败（{detail}），未作任何改动。").format(
                 path=str(path), detail=exc.strerror or type(exc).__name__))

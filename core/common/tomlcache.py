@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import marshal
-import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from core.common.atomic import write_atomically
 
 _folder: Path | None = None
 # marshal knows no dates: TOML's date and time values travel as tagged tuples (tomllib makes lists,
@@ -41,9 +42,7 @@ def loads(text: str) -> dict[str, Any]:
     parsed = _parse(text)
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        part = entry.with_name(f"{entry.name}.{os.getpid()}.part")
-        part.write_bytes(marshal.dumps(_freeze(parsed)))
-        os.replace(part, entry)  # whole or not at all
+        write_atomically(entry, marshal.dumps(_freeze(parsed)), durable=False)  # a cache: parsed again when lost
     except (OSError, ValueError):
         pass  # a read-only or full disk only costs the next start the parse
     return parsed

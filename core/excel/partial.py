@@ -11,11 +11,11 @@ unit gets, and applies the assessor's corrections to the cells read before check
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from core.common.atomic import write_atomically
 from core.common.identifiers import mask_id_like
 from core.common.messages import Msg, render
 from core.common.problems import Problem
@@ -198,16 +198,9 @@ def write_left_out(sheets: Sequence[LeftOutSheet], rows: Sequence[LeftOutRow], p
     and the problems; ID numbers masked (first 6, last 4) unless asked. Written whole or not at all;
     None when `cancelled()` said so before the file was put in place."""
     path = Path(path)
-    part = path.with_name(f".{path.name}.part")
-    try:
-        _write_left_out(part, sheets, rows, title, show_full_id_numbers)
-        if cancelled is not None and cancelled():
-            return None
-        os.replace(part, path)
-    finally:
-        if part.exists():
-            part.unlink()
-    return path
+    written = write_atomically(path, lambda part: _write_left_out(part, sheets, rows, title, show_full_id_numbers),
+                               cancelled=cancelled)
+    return path if written else None
 
 
 def _write_left_out(path: Path, sheets: Sequence[LeftOutSheet], rows: Sequence[LeftOutRow], title: str,

@@ -9,12 +9,12 @@ ID-number column and the numbers quoted in its message.
 from __future__ import annotations
 
 import csv
-import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from core.common.atomic import write_atomically
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.excel.check import CheckResult, _shown
@@ -99,8 +99,8 @@ def write_problem_list(rows: Sequence[ProblemRow], path: str | Path, headers: Se
     path = Path(path)
     shown = [r if show_full_id_numbers else r.masked() for r in rows]
     values = [[r.sheet, r.row, r.column_text, r.value, r.text] for r in shown]
-    part = path.with_name(f".{path.name}.part")
-    try:
+
+    def write(part: Path) -> None:
         if path.suffix.lower() == ".csv":
             with open(part, "w", encoding="utf-8-sig", newline="") as f:
                 writer = csv.writer(f)
@@ -108,13 +108,7 @@ def write_problem_list(rows: Sequence[ProblemRow], path: str | Path, headers: Se
                 writer.writerows(["" if v is None else v for v in row] for row in values)
         else:
             _write_xlsx(part, values, headers, title)
-        if cancelled is not None and cancelled():
-            return None
-        os.replace(part, path)
-    finally:
-        if part.exists():
-            part.unlink()
-    return path
+    return path if write_atomically(path, write, cancelled=cancelled) else None
 
 
 def _write_xlsx(path: Path, values: list[list], headers: Sequence[str], title: str) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.excel.annex_forms import (
     ANNEX6_INFO,
@@ -150,14 +150,9 @@ def _new_sheet(title_code: str) -> tuple[Workbook, Worksheet]:
 def _save(wb: Workbook, path: str | Path) -> Path:
     """Whole or not at all: a full disk or a read-only folder leaves no half-written workbook."""
     path = Path(path)
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
     data = io.BytesIO()  # built in memory: a failing disk then fails one plain write, not the zip writer
     wb.save(data)
-    try:
-        part.write_bytes(data.getvalue())
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
+    write_atomically(path, data.getvalue())
     return path
 
 

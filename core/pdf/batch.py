@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from core.common.atomic import write_atomically
 from core.common.messages import Msg
 from core.common.problems import Problem
-from core.pdf.export import Exported, Exporter, write_atomically
+from core.pdf.export import Exported, Exporter
 from core.pdf.fonts import Fonts
 from core.pdf.sheets import Visit
 from core.pdf.signing import KeySigner, SigningError

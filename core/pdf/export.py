@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Callable, Sequence
 
 from core.common.messages import Msg, render
@@ -328,13 +326,3 @@ class Exporter:
 
 def _hand(sig: Signature | None) -> HandSignature | None:
     return None if sig is None else HandSignature(sig.png, sig.name, sig.title, sig.signed_at)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """The file whole or not at all: written beside the target, then renamed over it."""
-    part = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        part.write_bytes(data)
-        os.replace(part, target)
-    finally:
-        part.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.common import os_errors
+from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.common.places import profile_dir
 from core.scoring.rule_formats import CURRENT_FORMAT
@@ -106,20 +107,6 @@ def read_file(path: Path) -> tuple[RuleSet | None, list[str]]:
     return read_text(text, path.name)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """The whole text or nothing: written beside the target, flushed to disk, then put in its place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with open(part, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
-
-
 def _file_name(rule_set_id: str) -> str:
     return (re.sub(r"[^0-9A-Za-z_.\-\u4e00-\u9fff]", "_", rule_set_id).strip("._") or "rules") + ".toml"
 
@@ -136,7 +123,8 @@ def add(rules: RuleSet, environ: Mapping[str, str] = os.environ) -> tuple[KnownR
     while target.exists():  # a file of that name holding another id (or one not loadable): never replaced
         target = target.with_name(f"{target.stem}_.toml")
     try:
-        write_atomically(target, rules.source_text)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, rules.source_text.encode("utf-8"))
     except OSError as exc:
         detail = render(os_errors.reason(exc))
         return None, [render(Msg.of("ruleset.write_failed", file=str(target), detail=detail))]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.common.atomic import write_atomically
 from core.common.messages import Msg
 from core.store.edit import Edit, _Rejected, _Tx, now_text
 from core.store.files import DatasetError
@@ -63,9 +63,7 @@ class Attachments(_Core):
         if target.is_dir():
             name = self._conn.execute("SELECT name FROM attachments WHERE id = ?", (attachment_id,)).fetchone()[0]
             target = target / Path(name).name
-        part = target.with_name(target.name + ".part")
-        part.write_bytes(data)
-        os.replace(part, target)
+        write_atomically(target, data)
         return target
     # ---------------------------------------------------------------- edits: attachments
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.common.atomic import fsync_path
+
 if TYPE_CHECKING:
     from core.store.audit_check import PeopleAsImported
 
@@ -56,20 +58,6 @@ def _stamp_time(stamp: str) -> dt.datetime:
     more than opening a year (it loads the locale machinery)."""
     return dt.datetime(int(stamp[0:4]), int(stamp[4:6]), int(stamp[6:8]), int(stamp[9:11]), int(stamp[11:13]),
                        int(stamp[13:15]))
-
-
-def fsync_path(path: Path) -> None:
-    """Flush a file (or a directory entry list) to disk; directories cannot be opened on Windows."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _free_name(folder: Path, stem: str, when: dt.datetime, label: str = "") -> Path:

@@ -43,6 +43,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Self
 
+from core.common.atomic import fsync_path
 from core.common.messages import Msg
 from core.common.problems import Problem
 from core.scoring import rule_library
@@ -708,7 +709,7 @@ def create_file(path: str | Path, rules: RuleSet, assessor: str, role: str = "",
             conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()  # the last connection: the write-ahead log is folded in and removed
-        backup.fsync_path(part)
+        fsync_path(part)
         try:
             os.link(part, path)  # no-clobber, atomic
         except FileExistsError:
@@ -717,7 +718,7 @@ def create_file(path: str | Path, rules: RuleSet, assessor: str, role: str = "",
             if path.exists():
                 raise DatasetError(Msg.of("dataset.exists", file=path.name)) from None
             os.replace(part, path)  # a file system without hard links
-        backup.fsync_path(path.parent)
+        fsync_path(path.parent)
         return []
     except sqlite3.Error as exc:
         raise _open_fault(path, exc) from None

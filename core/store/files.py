@@ -14,6 +14,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.common.atomic import process_alive
 from core.common.messages import Msg, render
 from core.scoring.rule_formats import CURRENT_FORMAT
 from core.scoring.rules import NewerRuleSetFormat, RuleSetError, parse_rule_set
@@ -287,5 +288,5 @@ def _remove_dead_creations(path: Path) -> None:
     killed: ours, and those of processes that are gone. Another program creating it now keeps its own."""
     for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.creating*"):
         pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and (int(pid) == os.getpid() or not holder.process_alive(int(pid))):
+        if pid.isdigit() and (int(pid) == os.getpid() or not process_alive(int(pid))):
             leftover.unlink(missing_ok=True)

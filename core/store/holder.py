@@ -12,9 +12,10 @@ import datetime as dt
 import json
 import os
 import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.common.atomic import process_alive, write_atomically
 
 NOTE_SUFFIX = "-holder"
 
@@ -61,18 +62,12 @@ def rename(path: Path, name: str) -> None:
 
 
 def _store(path: Path, note: Holder) -> None:
-    target = note_path(path)
-    temporary = target.with_name(target.name + ".tmp")
     text = json.dumps({"name": note.name, "machine": note.machine, "since": note.since.isoformat(), "pid": note.pid},
                       ensure_ascii=False)
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        write_atomically(note_path(path), text.encode("utf-8"), durable=False)  # a note: lost, nobody is named
     except OSError:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
+        pass
 
 
 def remove(path: Path) -> None:
@@ -105,27 +100,3 @@ def current(path: Path) -> Holder | None:
     if note.machine == machine_name() and not process_alive(note.pid):
         return None
     return note
-
-
-def process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":  # os.kill(pid, 0) would end the process on Windows
-        import ctypes
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True

@@ -11,13 +11,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from core.common.atomic import fsync_path
 from core.store import backup as backups
 from core.store.backup import (
     LABEL_BEFORE_RESTORE,
     LABEL_DAMAGED,
     BackupInfo,
     backup_dir,
-    fsync_path,
     list_backups,
     restoring_name,
 )
