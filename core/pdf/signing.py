@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.common.places import APP_DIR_NAME, cache_dir, profile_dir
 from core.common.problems import Problem
@@ -294,9 +295,7 @@ def _subset_into(ttf, chars: str, target: Path) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in chars])
     subsetter.subset(ttf)
-    part = target.with_name(f"{target.name}.{os.getpid()}.part")
-    ttf.save(str(part))
-    os.replace(part, target)
+    write_atomically(target, lambda part: ttf.save(str(part)), durable=False)  # a cache: made again when lost
 
 
 def _stamp_font_factory(font_file: Path):
