@@ -66,6 +66,9 @@ def table_view() -> QTableView:
     view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    # Columns sized to their contents measure only the rows in view: measuring all of them (Qt's default,
+    # up to 1,000) stopped the window for a second at every refresh of a 200-unit year.
+    view.horizontalHeader().setResizeContentsPrecision(0)
     return view
 
 
