@@ -4,6 +4,7 @@ facts as the same edits made one after the other in one file, whenever the copie
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import tempfile
 import zlib
@@ -16,6 +17,7 @@ from core.scoring.facts import year_to_json
 from core.store.dataset import Dataset, create_file
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy
+from core.teamwork.plan import plan_merge
 from tests.builders import RULES
 from tests.dataset_support import rich_year
 
@@ -33,12 +35,30 @@ ops = st.one_of(
               st.sampled_from(("", "材料齐全", "月报缺三月"))),
     st.tuples(st.just("delivery"), st.integers(0, UNITS - 1), st.integers(0, 10**6), st.integers(0, 5)),
     st.tuples(st.just("stars"), st.integers(0, UNITS - 1), st.integers(0, 3), st.integers(0, 5)),
+    st.tuples(st.just("evaluations"), st.integers(0, UNITS - 1),
+              st.lists(st.sampled_from(("好", "较好", "一般", "差")), max_size=6).map(tuple)),
+    st.tuples(st.just("complaints"), st.integers(0, UNITS - 1), st.integers(0, 9)),
+    st.tuples(st.just("management"), st.integers(0, UNITS - 1), st.sampled_from((None, 4, 7.5)),
+              st.sampled_from(("", "会议纪要不全"))),
+    st.tuples(st.just("trip"), st.integers(0, UNITS - 1), st.integers(0, 10**6), st.integers(0, 9)),
 )
+
+
+# Edits that set one fact each (a whole list of evaluations, or an award with its reason, set several).
+one_field_ops = ops.filter(lambda op: op[0] not in ("management", "evaluations"))
+
+
+def changed(ds: Dataset, who: int, op: tuple) -> bool:
+    head = ds.audit_head()
+    apply(ds, who, op)
+    return ds.audit_head() != head
 
 
 def fact_key(op: tuple) -> tuple:
     """The fact an edit changes: adding a delivery changes a fact of its own."""
-    return op if op[0] == "delivery" else op[:-1]
+    if op[0] in ("delivery", "trip"):
+        return op
+    return op[:2] if op[0] in ("evaluations", "complaints", "management") else op[:-1]
 
 
 def apply(ds: Dataset, who: int, op: tuple) -> None:
@@ -57,8 +77,16 @@ def apply(ds: Dataset, who: int, op: tuple) -> None:
         edit = ds.set_clause_note(who, unit, op[2], op[3])
     elif kind == "delivery":
         edit = ds.add_delivery(who, unit, dt.date(2022, 6, 1), f"现场企业{op[2]}", op[3])
-    else:
+    elif kind == "stars":
         edit = ds.update_delivery(who, ds.delivery_ids(unit)[op[2]], stars=op[3])
+    elif kind == "evaluations":
+        edit = ds.set_trip_evaluations(who, ds.trip_ids(unit)[0], op[2])
+    elif kind == "complaints":
+        edit = ds.set_negatives(who, unit, complaints=op[2])
+    elif kind == "management":
+        edit = ds.set_management(who, unit, op[2], op[3])
+    else:
+        edit = ds.add_trip(who, unit, dt.date(2022, 9, 1), f"现场{op[2]}", "offline", op[3])
     assert edit.ok, edit.problems
 
 
@@ -67,12 +95,13 @@ def state(ds: Dataset) -> tuple:
     order between them), and the clause notes."""
     data = year_to_json(ds.year(as_entered=True))
     for unit in data["units"]:
-        unit["deliveries"] = sorted(unit["deliveries"], key=lambda d: (d["enterprise"], d["date"], d["stars"]))
+        for records in ("deliveries", "trips"):
+            unit[records] = sorted(unit[records], key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
     names = {uid: ds.unit(uid).name for uid in ds.unit_ids()}
     return data, {(names[u], c): n for (u, c), n in ds.clause_notes().items()}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=st.lists(ops, max_size=24), salt=st.integers(0, 2**16), b_first=st.booleans())
 def test_edits_on_two_copies_merged_equal_the_edits_in_one_file(edits, salt, b_first):
     with tempfile.TemporaryDirectory() as folder:
@@ -102,3 +131,39 @@ def test_edits_on_two_copies_merged_equal_the_edits_in_one_file(edits, salt, b_f
             assert ds.check_audit().ok
             with Dataset.open(Path(folder) / "a.wjkh", read_only=True) as copy:  # merging again: nothing new
                 assert merge_copy(ds, copy, "a.wjkh", 1)[0].rows == 0
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a_edits=st.lists(one_field_ops, max_size=14), b_edits=st.lists(one_field_ops, max_size=14),
+       take=st.sampled_from(("mine", "theirs")))
+def test_every_conflict_taken_from_one_side_equals_that_side_made_last(a_edits, b_edits, take):
+    """Copies editing the same facts: copy A merged, then copy B with every conflict taken one way. The
+    copy's side everywhere is A's edits then B's in one file; the year file's side everywhere, B's then A's
+    (the edits that changed something where they were made: an edit that changed nothing is no change
+    to merge)."""
+    with tempfile.TemporaryDirectory() as folder:
+        year = Path(folder) / "2022.wjkh"
+        assert not create_file(year, RULES, "组长", year=rich_year(UNITS))
+        single = Path(folder) / "one.wjkh"
+        shutil.copy(year, single)
+        with Dataset.open(year, backups=False) as ds:
+            make_field_copy(ds, Path(folder) / "a.wjkh", "张三", 1)
+            make_field_copy(ds, Path(folder) / "b.wjkh", "李四", 1)
+        with Dataset.open(single, backups=False) as one, \
+                Dataset.open(Path(folder) / "a.wjkh", backups=False) as a, \
+                Dataset.open(Path(folder) / "b.wjkh", backups=False) as b:
+            made_a = [op for op in a_edits if changed(a, a.assessor_id("张三"), op)]
+            made_b = [op for op in b_edits if changed(b, b.assessor_id("李四"), op)]
+            for op in (made_a + made_b if take == "theirs" else made_b + made_a):
+                apply(one, 1, op)
+            expected = state(one)
+        with Dataset.open(year, backups=False) as ds:
+            for name in ("a.wjkh", "b.wjkh"):
+                with Dataset.open(Path(folder) / name, read_only=True) as copy:
+                    plan = plan_merge(ds, copy, name)
+                    assert all(c.can_take_theirs for c in plan.conflicts)
+                    choices = {c.number: take for c in plan.conflicts}
+                    plan, edit = merge_copy(ds, copy, name, 1, choices=choices, reason="以一方为准")
+                    assert edit.ok, edit.problems
+            assert state(ds) == expected
+            assert ds.check_audit().ok
