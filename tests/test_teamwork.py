@@ -306,6 +306,22 @@ def test_a_cancelled_merge_writes_nothing(year):
         assert ds.check_audit().ok
 
 
+def test_a_unit_added_on_both_sides_under_one_name_is_kept_out_with_what_hangs_on_it(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    code = "91320509MA1X9K2T2B"
+    field_edit(a, "张三", lambda ds, who, u: ds.add_unit(who, "吴江新入盟人力资源有限公司", code, ["hr_service"]))
+    field_edit(a, "张三", lambda ds, who, u: ds.add_base(who, ds.unit_ids()[-1], "甘肃定西劳务基地", "labour",
+                                                         dt.date(2022, 4, 1), people=5))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.add_unit(LEAD, "吴江新入盟人力资源有限公司", code, ["hr_service"]).ok
+    plan, _ = merge(year, a)
+    whys = [render(c.why) for c in plan.conflicts if c.why is not None]
+    assert whys[0] == "年度文件中已有同名（或同一编号）的记录" and len(whys) >= 2  # its kinds, base …
+    assert set(whys[1:]) == {"它所属的记录也只能保留年度文件的内容"}
+    assert all(not c.can_take_theirs for c in plan.conflicts)
+    assert merge(year, a, {c.number: "mine" for c in plan.conflicts}, "办公室已录入该单位")[1].ok
+
+
 def other_year_file(tmp_path: Path, rules=RULES) -> Path:
     path = tmp_path / "other" / "2022.wjkh"
     path.parent.mkdir()

@@ -138,6 +138,7 @@ class Planner:
         self.c_assessors: dict[int, str] = dict(self.c.execute("SELECT id, name FROM assessors").fetchall())
         self.prefix = 0
         self.c_mark_assessor = ""  # who the copy was handed to
+        self.kept_out: set[tuple[str, Ident]] = set()  # records new in the copy that cannot come in
 
     # ---- identities: the same record in both files
 

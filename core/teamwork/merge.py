@@ -145,6 +145,8 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
                 tx.delete(table, p.y_key(table, fact.ident) or {})
         elif mine is None:
             values = {k: p.to_y(table, k, v) for k, v in theirs.items()}
+            if any(values[k] is None and theirs[k] is not None for k in p.fk[table] if k in values):
+                replay_edit.reject(Problem(copy_name, "$", "", Msg.of("teamwork.parent_not_taken")))
             if audit.KEYS.get(table) is None:
                 values.pop("id", None)
             blob = BLOBS.get(table)

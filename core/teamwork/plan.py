@@ -172,6 +172,7 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 fact.why = _cannot_add(p, fact)
                 if fact.why:
                     fact.state = "conflict"
+                    p.kept_out.add((table, fact.ident))
             if (fact.state == "apply" and their_row is None and mine is not None
                     and _children_added_here(p, table, mine, inserted_here)):
                 fact.state = "conflict"
@@ -216,6 +217,8 @@ def _cannot_add(p: Planner, fact: Fact) -> str:
         ident = p.parent_ident(parent, value)
         if ident is not None and ident[0] == "y" and p.y_id(parent, ident) is None:
             return "parent_gone"
+        if ident is not None and (parent, ident) in p.kept_out:  # its parent, new in the copy, cannot come
+            return "parent_kept_out"
     if fact.table == "units":
         for column in ("name", "credit_code"):
             if p.y.execute(f"SELECT 1 FROM units WHERE {column} = ?", (theirs[column],)).fetchone():
