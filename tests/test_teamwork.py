@@ -239,6 +239,7 @@ def test_a_record_removed_in_the_office_and_edited_in_the_field_can_only_stay_re
     plan, edit = merge(year, a)
     [conflict] = plan.conflicts
     assert not conflict.can_take_theirs and render(conflict.why) == "这条记录在办公室已被删除"
+    assert conflict.mine.who == "组长" and conflict.mine.when and conflict.theirs.who == "张三"
     assert merge(year, a, {1: "theirs"}, "x")[1].problems[0].message.code == "teamwork.theirs_impossible"
     assert merge(year, a, {1: "mine"}, "办公室核实该交付不成立")[1].ok
 

@@ -323,6 +323,8 @@ def _mine_side(p: Planner, fact: Fact, mine: Mapping[str, Any] | None, names: Ma
     key = p.y_key(fact.table, fact.ident) or {}
     keys = audit.KEYS.get(fact.table)
     rid = str(key.get("id", "")) if keys is None else "/".join(str(key.get(k, "")) for k in keys)
+    if not key and fact.ident[0] == "y":  # removed here: its removal names it by the id both files gave it
+        rid = str(fact.ident[1])
     sql = "SELECT at, assessor_id FROM audit WHERE table_name = ? AND record_id = ? AND seq > ?"
     params: list[Any] = [fact.table, rid, p.prefix]
     if fact.field is not None:
