@@ -137,3 +137,23 @@ def test_a_large_sheet_is_read_when_the_file_holds_its_cells(tmp_path):
 def test_ordinary_rosters_pass(tmp_path, rows):
     path = write_workbook(tmp_path / "ok.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(rows)])})
     assert check_xlsx(path) is None
+
+
+def test_a_tall_narrow_sheet_passes_and_one_far_column_in_it_is_still_refused(tmp_path):
+    """150,000 rows in column A alone: the block (150,000 cells) is small, proved so by one search. A single
+    cell further right (in Z or AA, at the end or first) makes the block 26 or 27 columns wide and
+    almost empty: refused as before."""
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(1, 150_001))
+
+    def sheet(far: bytes = b"", first: bool = False) -> Path:
+        data = far + rows if first else rows + far
+        name = f"tall-{len(far)}-{first}.xlsx"
+        return with_sheet_xml(roster(tmp_path), tmp_path / name, lambda xml: xml[:xml.find(b"<sheetData>")]
+                              + b"<sheetData>" + data + b"</sheetData>" + xml[xml.find(b"</sheetData>") + 12:])
+
+    assert check_xlsx(sheet()) is None
+    for column, width in ((b"Z", 26), (b"AA", 27)):
+        far = b'<row r="150000"><c r="%s150000"><v>1</v></c></row>' % column
+        for first in (False, True):
+            found = check_xlsx(sheet(far, first))
+            assert found is not None and found.what == "sparse" and found.found >= width * 150_000

@@ -159,6 +159,8 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
     top = str(max(int(number[0]) if number else 0, rows, 1))
     digits, lead = len(top), int(top[0])
     beyond = rb"\d{%d,}" % (digits + 1) + (rb"|[%d-9]\d{%d}" % (lead + 1, digits - 1) if lead < 9 else b"")
+    if _small_block_proved(xml, (lead + 1) * 10 ** (digits - 1) - 1, beyond):
+        return None
     if _found(re.compile(rb' r="(?:[A-Z]{3,}|[A-Z]{0,2}(?:%s)")' % beyond), xml):
         widest = max((_column_number(r) for r in _all_found(_THREE_LETTERS, xml)), default=0)
         if widest > MAX_COLUMNS:
@@ -181,6 +183,21 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
         if highest * widest > SPARSE_FACTOR * present:
             return LimitExceeded("sparse", part, highest * widest, present)
     return None
+
+
+def _small_block_proved(xml: bytes, highest: int, beyond: bytes) -> bool:
+    """Whether one search proves the sheet's block within SPARSE_FROM cells, so that no limit can be
+    exceeded and its cells need no count: no row beyond `highest` (`beyond` matches the numbers above
+    it) and no column wider than SPARSE_FROM // highest is named. The usual roster (a few columns,
+    rows in order) is proved here; any other sheet is left to the full check."""
+    narrow = min(SPARSE_FROM // highest, 26) if highest <= MAX_ROWS else 0
+    if narrow < 1:
+        return False
+    too_wide = rb"[%c-Z]|" % (64 + narrow + 1) if narrow < 26 else b""
+    # A letter in the allowed range is taken possessively: after it only a second letter or a far row can follow
+    allowed = rb"[A-%c]" % (64 + narrow)
+    pattern = re.compile(rb' r="(?:%s%s?+(?:[A-Z]|(?:%s)"))' % (too_wide, allowed, beyond))
+    return not _found(pattern, xml)
 
 
 def _exact_highest_row(xml: bytes) -> int:
