@@ -15,7 +15,7 @@ from pathlib import Path
 STARTED = time.monotonic()  # CLOCK_MONOTONIC: comparable with the clock of the process that started us
 STARTED_CPU = time.process_time()  # the processor time spent so far: the interpreter's own start-up
 # core.store.dataset.YEAR_FILE_SUFFIXES, written out: importing core here, before the desktop pauses the
-# garbage collector, would slow the start (tests/test_startup.py checks the two agree)
+# garbage collector, would slow the start (tests/ui/test_startup.py checks the two agree)
 YEAR_FILE_SUFFIXES = (".wjkh", ".sqlite")
 
 

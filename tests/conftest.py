@@ -25,7 +25,7 @@ def window(qtbot, tmp_path):
     create_app()
     w = MainWindow()
     w.quiet_problems = True  # problems go to the status bar and w.last_problems, not a modal box
-    # who is working: the first of the file's assessors (tests/test_desktop_assessor.py asks for real)
+    # who is working: the first of the file's assessors (tests/ui/test_desktop_assessor.py asks for real)
     w.ask_assessor = lambda names, suggestion: (suggestion or (names[0] if names else "测试考核人员"), "")
     qtbot.addWidget(w)
     w.resize(1366, 768)

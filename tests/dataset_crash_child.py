@@ -1,4 +1,4 @@
-"""Child process of tests/test_dataset_crash.py: opens a dataset and makes small edits forever,
+"""Child process of tests/core/store/test_dataset_crash.py: opens a dataset and makes small edits forever,
 printing `ok <n>` (flushed) after edit n has committed. The parent kills it with SIGKILL.
 
     python tests/dataset_crash_child.py DATASET START

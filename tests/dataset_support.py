@@ -134,7 +134,7 @@ def units(draw, index: int) -> Unit:
     evidence = {}
     for clause, items in CLAUSE_EVIDENCE.items():
         chosen = draw(ticks(items))
-        if items and chosen:  # an empty clause entry is not a fact (see tests/test_dataset.py)
+        if items and chosen:  # an empty clause entry is not a fact (see tests/core/store/test_dataset.py)
             evidence[clause] = chosen
     return Unit(
         name=f"{draw(text)}#{index}", credit_code=credit_code(f"gen{index}-{draw(st.integers(0, 10**6))}"),

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
-from tests.test_desktop import SHOTS
+from tests.ui.test_desktop import SHOTS
 
 
 def shot_over(window, dialog, name: str) -> Path:

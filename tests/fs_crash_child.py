@@ -1,4 +1,4 @@
-"""Child process of tests/test_fs_crash.py: runs one piece of work on a fresh copy of a year file (and
+"""Child process of tests/core/store/test_fs_crash.py: runs one piece of work on a fresh copy of a year file (and
 its backup folder) again and again, each time in a forked process killed with SIGKILL just before its
 step number N (N = 1, 2, …, until a run finishes), and after each run reports as one JSON line what is
 on disk, then opens the year as the program does and reports what is on disk after that.

@@ -1,4 +1,4 @@
-"""Child process of tests/test_merge_crash.py: merges a field copy into a year file, printing `at <n>`
+"""Child process of tests/core/teamwork/test_merge_crash.py: merges a field copy into a year file, printing `at <n>`
 (flushed) as the merge's changes are written inside its one transaction, and `done` after it committed.
 The parent kills it with SIGKILL midway.
 

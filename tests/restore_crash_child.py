@@ -1,4 +1,4 @@
-"""Child process of tests/test_restore_crash.py: restores DATASET from BACKUP, killing itself with
+"""Child process of tests/core/store/test_restore_crash.py: restores DATASET from BACKUP, killing itself with
 SIGKILL just before its file-system step number KILL_AT (1, 2, …); prints `steps <n>` when it
 finishes without reaching that step.
 

@@ -1,4 +1,4 @@
-"""Malformed workbooks for the import's fuzz test (tests/test_xlsx_fuzz.py), made on the spot from a
+"""Malformed workbooks for the import's fuzz test (tests/core/excel/test_xlsx_fuzz.py), made on the spot from a
 good workbook of every import kind: cut, flipped and rezipped archives, missing and broken parts, bad
 XML, far cells and huge declared sizes, wrong values in every cell, formulas, dates out of range,
 merged and hidden sheets, other file types under an .xlsx name, and the memory bombs. Nothing here

@@ -1,4 +1,4 @@
-"""Child process of tests/test_xlsx_fuzz.py: under a memory ceiling, imports each named fuzz case
+"""Child process of tests/core/excel/test_xlsx_fuzz.py: under a memory ceiling, imports each named fuzz case
 through the command line (main.main, as `main.py import-xlsx … --yes` runs it) and through the core
 API (core.store.people_edits.import_workbook) into fresh copies of a real year file, and prints what happened:
 `start NAME` before a case and `done {json}` after it (flushed), so the parent knows which case a

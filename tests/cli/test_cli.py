@@ -1,0 +1,92 @@
+"""The command line: real files, exit codes and messages; in this process (tests/cli_support.py), and as a
+real process where what is tested is the program as a user starts it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli_support import run, run_process
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def minimal_year(**unit_overrides) -> dict:
+    unit = {"name": "测试人力资源有限公司", "credit_code": "91320509MA1MXXXX9U", "kinds": ["hr_service"],
+            "new_member": False, "facts_final": True}
+    unit.update(unit_overrides)
+    return {"format": "leye-wujiang-year", "format_version": 1, "year": 2022, "rule_set": "wujiang-2022",
+            "units": [unit]}
+
+
+def write(tmp_path: Path, data, name="year.json") -> Path:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_score_prints_table_for_a_valid_year(tmp_path):
+    result = run_process("score", str(write(tmp_path, minimal_year())))
+    assert result.returncode == 0, result.stderr
+    assert "测试人力资源有限公司" in result.stdout
+    for column in ("1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2", "4.3", "总分", "状态", "等级"):
+        assert column in result.stdout
+    assert "不合格" in result.stdout  # 0 points is below 60
+    assert "运营单位考核总分低于60分" in result.stdout  # the reason is printed
+
+
+def test_score_json_carries_explanations(tmp_path):
+    result = run("score", str(write(tmp_path, minimal_year())), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    unit = data["units"][0]
+    assert [c["id"] for c in unit["clauses"]] == ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2",
+                                                  "4.1", "4.2", "4.3"]
+    clause_13 = unit["clauses"][2]
+    assert clause_13["net"] == 0
+    assert [m["code"] for m in clause_13["explanation"]["missing"]] == ["missing.item"] * 3
+    assert all(m["text"] for m in clause_13["explanation"]["missing"])
+    clause_21 = unit["clauses"][3]
+    assert {r["name"] for r in clause_21["explanation"]["readings"]} >= {"tie_rule", "ranking_provisional_until_final"}
+    assert unit["status"] == "unqualified" and unit["grade"] == "E"
+    assert data["rule_set"]["id"] == "wujiang-2022" and len(data["rule_set"]["sha256"]) == 64
+
+
+def test_bad_year_reports_every_problem_with_its_path(tmp_path):
+    data = minimal_year(credit_code="91320509MA1MXXXX9W", colour="red",
+                        trips=[{"date": "2022-02-30", "place": "贵阳", "mode": "boat", "enterprises": 6}])
+    result = run_process("score", str(write(tmp_path, data)))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    err = result.stderr
+    assert "$.units[0].colour" in err
+    assert "$.units[0].trips[0].mode" in err
+    # schema problems come first; semantic ones (date, check digit) once the structure is valid
+    fixed = minimal_year(credit_code="91320509MA1MXXXX9W",
+                         trips=[{"date": "2022-02-30", "place": "贵阳", "mode": "offline", "enterprises": 6}])
+    err = run("score", str(write(tmp_path, fixed))).stderr
+    assert "$.units[0].credit_code" in err and "第18位校验码错误" in err
+    assert "$.units[0].trips[0].date" in err and "2022-02-30" in err
+
+
+def test_missing_file_and_broken_json(tmp_path):
+    result = run("score", str(tmp_path / "nope.json"))
+    assert result.returncode == 2 and "文件不存在" in result.stderr
+    result = run("score", str(write(tmp_path, '{"format": ')))
+    assert result.returncode == 2 and "JSON 格式错误" in result.stderr
+
+
+def test_unknown_rule_set_is_named(tmp_path):
+    data = minimal_year()
+    data["rule_set"] = "wujiang-2031"
+    result = run("score", str(write(tmp_path, data)))
+    assert result.returncode == 2 and "wujiang-2031" in result.stderr
+
+
+def test_the_desktop_without_a_graphical_session_says_so_instead_of_aborting():
+    import os
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+                          env=env, timeout=60)
+    assert done.returncode == 2
+    assert "没有图形界面" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,71 @@
+"""check-xlsx and export-annex as a user runs them: real workbooks, a real dataset, exit codes."""
+
+import subprocess
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.dataset_support import run
+from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
+
+
+def test_check_xlsx_accepts_a_clean_roster(tmp_path):
+    path = write_workbook(tmp_path / "roster.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(5)])})
+    result = run("check-xlsx", "arrivals", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "检查 5 行" in result.stdout and "0 行有问题" in result.stdout
+
+
+def test_check_xlsx_names_sheet_row_and_column_of_each_problem(tmp_path):
+    people = [arrival(i) for i in range(4)]
+    people[2]["身份证号码"] = "320509199505170000"  # wrong check digit
+    path = write_workbook(tmp_path / "roster.xlsx", {"花名册": arrivals_rows(people)})
+    result = run("check-xlsx", "arrivals", str(path))
+    assert result.returncode == 2
+    assert "1 行有问题" in result.stdout
+    problem = [line for line in result.stderr.splitlines() if "320509199505170000" in line or "校验" in line]
+    assert problem and "花名册" in problem[0], result.stderr
+
+
+def test_check_xlsx_of_a_file_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_text("姓名,身份证号\n张三,1\n", encoding="utf-8")
+    result = run("check-xlsx", "arrivals", str(path))
+    assert result.returncode == 2 and result.stderr.strip()
+
+
+def test_export_annex_forms_from_a_dataset(tmp_path):
+    dataset = tmp_path / "2022.sqlite"
+    assert run("import-json", str(DEMO), "--to", str(dataset), "--assessor", "张三").returncode == 0
+    unit = "苏州松陵众信人力资源有限公司"
+    for annex in range(1, 7):
+        out = tmp_path / f"annex{annex}.xlsx"
+        result = run("export-annex", str(annex), "--dataset", str(dataset), "--unit", unit, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        cells = [str(c) for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
+        assert any(f"附件{annex}" in c for c in cells)
+        assert any(unit in c for c in cells), annex
+    # 附件5 carries the unit's counts per base, as entered in the dataset
+    sheet = load_workbook(tmp_path / "annex5.xlsx").active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("基地" in str(v) for v in values)
+    result = run("export-annex", "2", "--dataset", str(dataset), "--unit", "不存在的公司", "--out",
+                 str(tmp_path / "x.xlsx"))
+    assert result.returncode == 2 and "不存在的公司" in result.stderr
+
+
+def test_export_annex_as_a_printable_pdf(tmp_path):
+    dataset = tmp_path / "2022.sqlite"
+    assert run("import-json", str(DEMO), "--to", str(dataset), "--assessor", "张三").returncode == 0
+    unit = "苏州松陵众信人力资源有限公司"
+    out = tmp_path / "附件5.pdf"
+    result = run("export-annex", "5", "--dataset", str(dataset), "--unit", unit, "--out", str(out))
+    assert result.returncode == 0 and str(out) in result.stdout, result.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    assert "附件5" in text and unit in text and "合计" in text
+    result = run("export-annex", "5", "--dataset", str(dataset), "--unit", unit, "--out",
+                 str(tmp_path / "no-such-folder" / "a.pdf"))
+    assert result.returncode == 2 and "no-such-folder" in result.stderr and "Traceback" not in result.stderr

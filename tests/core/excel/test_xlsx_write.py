@@ -1,0 +1,192 @@
+"""The annex forms and the summary workbook, written and read back with openpyxl: titles, unit and
+year, headers, borders, print setup, signature lines, ID masking; rosters read back by the importer."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from core.common.messages import catalogue, render
+from core.excel.check import check_workbook
+from core.excel.read import import_spec
+from core.excel.write import annex_form, summary_workbook
+from core.people.matching import UnitSubmission, match
+from core.scoring.rules import load_rule_set
+from tests.builders import base, evidence, make_unit, score
+from tests.core.people.test_matching import arrival_record, listed, placement, report
+from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
+
+RULES = load_rule_set()
+ROOT = Path(__file__).resolve().parents[3]
+MASKED = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
+TITLES = {1: "组织进吴人数确认表", 2: "组织进吴人员花名册", 3: "促成进吴实习、见习学员人数确认表",
+          4: "促成进吴实习、见习学员花名册", 5: "组织进吴人数统计表", 6: "赴外招聘企业评价表"}
+
+
+def sheet_text(ws):
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def header_row(ws, first_header):
+    return next(r for r in range(1, 12) if ws.cell(row=r, column=1).value == first_header)
+
+
+@pytest.mark.parametrize("annex", [1, 2, 3, 4, 5, 6])
+def test_every_annex_is_an_official_form(tmp_path, annex):
+    path = annex_form(annex, tmp_path / f"annex{annex}.xlsx", RULES, "吴江人力资源服务有限公司")
+    ws = openpyxl.load_workbook(path).active
+    assert ws["A1"].value == f"附件{annex}"
+    assert ws["A2"].value == f"“乐业吴江”就业协作联盟{TITLES[annex]}"
+    assert ws["A2"].font.bold and ws["A2"].font.size == 16
+    assert any(str(r) .startswith("A2:") for r in ws.merged_cells.ranges)
+    assert ws["A3"].value == "运营单位（盖章）：吴江人力资源服务有限公司"
+    assert "考核年度：2022年" in sheet_text(ws)
+    header = header_row(ws, "序号")
+    cell = ws.cell(row=header, column=1)
+    assert cell.font.bold and cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+    below = ws.cell(row=header + 1, column=2)
+    assert below.border.top.style == "thin" and below.border.right.style == "thin"  # ruled rows to fill in
+    assert ws.column_dimensions["B"].width >= 10
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.print_title_rows in (f"{header}:{header}", f"${header}:${header}")
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert "盖章" in sheet_text(ws).split("序号", 1)[1]  # a stamp line below the table
+    assert "{" not in sheet_text(ws)
+
+
+def test_annex_6_offers_the_rule_sets_verdicts(tmp_path):
+    ws = openpyxl.load_workbook(annex_form(6, tmp_path / "a6.xlsx", RULES, "甲")).active
+    header = header_row(ws, "序号")
+    assert [ws.cell(row=header, column=c).value for c in range(3, 7)] == list(RULES.evaluation_verdicts)
+    assert "总体评价" in sheet_text(ws)
+
+
+def test_annex_2_from_records_masks_id_numbers_by_default(tmp_path):
+    records = [arrival_record(i) for i in range(30)]
+    ws = openpyxl.load_workbook(annex_form(2, tmp_path / "a2.xlsx", RULES, "甲", records=records)).active
+    header = header_row(ws, "序号")
+    headers = [ws.cell(row=header, column=c).value for c in range(1, 12)]
+    id_column = headers.index("身份证号码") + 1
+    ids = [ws.cell(row=header + 1 + i, column=id_column).value for i in range(30)]
+    assert all(MASKED.match(v) for v in ids), ids[:3]
+    assert ids[0] == records[0].id_number[:6] + "********" + records[0].id_number[-4:]
+    assert ws.cell(row=header + 30, column=1).value == 30
+    assert ws.cell(row=header + 1, column=headers.index("首次参保日期") + 1).value == dt.datetime(2022, 3, 1)
+    assert not any(records[0].id_number in str(c.value) for row in ws.iter_rows() for c in row)
+
+
+def test_annex_2_shows_full_numbers_only_when_asked_and_reads_back(tmp_path):
+    people = [arrival(i) for i in range(5)]
+    roster = write_workbook(tmp_path / "in.xlsx", {"花名册": arrivals_rows(people)})
+    records = check_workbook(roster, "arrivals", RULES).records
+    path = annex_form(2, tmp_path / "a2.xlsx", RULES, "甲", records=records, show_full_id_numbers=True)
+    back = check_workbook(path, "arrivals", RULES)
+    assert back.ok, [p.text() for p in back.problems]
+    strip = lambda r: (r.name, r.id_number, r.employer, r.base, r.first_insured_date, r.arrival_date,  # noqa: E731
+                       r.insured_months, r.gender, r.phone)
+    assert [strip(r) for r in back.records] == [strip(r) for r in records]
+    masked = check_workbook(annex_form(2, tmp_path / "m.xlsx", RULES, "甲", records=records), "arrivals", RULES)
+    assert {p.message.code for p in masked.problems} == {"excel.id_characters"}  # a masked form is no source
+
+
+def test_annex_4_from_verdicts_reads_back(tmp_path):
+    records = [placement(1), placement(2, kind="intern")]
+    verdicts = match(RULES, [UnitSubmission("甲", (), records)], traineeship_list=[listed(1)]).unit("甲").people
+    path = annex_form(4, tmp_path / "a4.xlsx", RULES, "甲", records=verdicts, show_full_id_numbers=True)
+    back = check_workbook(path, "placements", RULES)
+    assert back.ok, [p.text() for p in back.problems]
+    assert [(r.id_number, r.placement_type, r.start_date, r.placement_months) for r in back.records] == [
+        (r.id_number, r.placement_type, r.start_date, r.placement_months) for r in records]
+
+
+def test_annex_5_counts_per_base_with_a_total(tmp_path):
+    bases = (base("铜仁劳务基地"), base("昭通劳务基地"))
+    records = [arrival_record(1), arrival_record(2, insured_months=2), arrival_record(3, base="昭通劳务基地")]
+    unit = match(RULES, [UnitSubmission("甲", records, (), [report(i) for i in (1, 2, 3)], bases=bases)]).unit("甲")
+    ws = openpyxl.load_workbook(annex_form(5, tmp_path / "a5.xlsx", RULES, "甲", counts=unit.bases)).active
+    header = header_row(ws, "序号")
+    rows = [[ws.cell(row=r, column=c).value for c in range(1, 7)] for r in range(header + 1, header + 4)]
+    assert rows == [[1, "铜仁劳务基地", "劳务基地", 2, 1, 0.5], [2, "昭通劳务基地", "劳务基地", 1, 1, 1],
+                    ["合计", None, None, 3, 2, pytest.approx(2 / 3)]]
+    assert ws.cell(row=header + 1, column=6).number_format == "0.00%"
+
+
+def test_an_unknown_annex(tmp_path):
+    with pytest.raises(ValueError):
+        annex_form(7, tmp_path / "x.xlsx", RULES, "甲")
+
+
+# ------------------------------------------------------------------ the summary workbook
+
+def test_the_summary_workbook(tmp_path):
+    units = [make_unit("甲单位", bases=(base("铜仁劳务基地", people=80, retained=60),), evidence=evidence()),
+             make_unit("乙单位", bases=(base("昭通劳务基地", people=55, retained=20),), evidence=evidence()),
+             make_unit("丙/单位[三]", evidence=evidence())]
+    result = score(*units)
+    matched = match(RULES, [UnitSubmission("甲单位", [arrival_record(1), arrival_record(2)], (), [report(1)])])
+    path = summary_workbook(RULES, result, matched.unconfirmed_by_unit(), tmp_path / "summary.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["考核汇总", "未确认-甲单位", "未确认-乙单位", "未确认-丙_单位_三_"]
+    ws = wb["考核汇总"]
+    assert "2022年度" in ws["A1"].value and ws["A1"].font.bold
+    headers = [ws.cell(row=4, column=c).value or ws.cell(row=3, column=c).value  # merged down from row 3
+               for c in range(1, ws.max_column + 1)]
+    assert ws.cell(row=3, column=3).value == "一、年度指标完成情况"
+    for clause in RULES.clauses:
+        assert f"{clause.id} {clause.title}" in headers
+    assert headers[:2] == ["排名", "运营单位"] and headers[-5:] == ["扣分", "总分", "状态", "等级", "备注"]
+    rows = {ws.cell(row=r, column=2).value: r for r in range(5, 5 + len(units))}
+    assert set(rows) == {u.name for u in units}
+    for unit in result.units:
+        r = rows[unit.name]
+        assert ws.cell(row=r, column=1).value == unit.rank
+        assert ws.cell(row=r, column=headers.index("总分") + 1).value == pytest.approx(float(unit.total))
+        assert ws.cell(row=r, column=headers.index("等级") + 1).value == unit.grade
+        assert ws.cell(row=r, column=headers.index("状态") + 1).value == render_status(unit.status)
+        clause_col = headers.index(f"2.1 {RULES.clause('2.1').title}") + 1
+        assert ws.cell(row=r, column=clause_col).value == pytest.approx(float(unit.clause("2.1").net))
+        assert ws.cell(row=r, column=clause_col).border.left.style == "thin"
+    assert ws.print_title_rows in ("3:4", "$3:$4") and int(ws.page_setup.paperSize) == 9
+    assert "等级名额" in sheet_text(ws)
+
+    people = wb["未确认-甲单位"]
+    assert "甲单位" in people["A1"].value and "1 人" in people["A2"].value
+    assert [people.cell(row=3, column=c).value for c in range(1, 9)] == [
+        "序号", "姓名", "身份证号码", "类别", "基地名称", "用人单位", "所在位置", "未确认原因"]
+    assert MASKED.match(people["C4"].value) and people["H4"].value == "不在该单位的每月送工信息中"
+    assert people["G4"].value == "花名册 第 4 行"
+    assert "无未确认人员" in sheet_text(wb["未确认-乙单位"])
+
+    full = summary_workbook(RULES, result, matched.unconfirmed_by_unit(), tmp_path / "full.xlsx",
+                            show_full_id_numbers=True)
+    assert openpyxl.load_workbook(full)["未确认-甲单位"]["C4"].value == arrival_record(2).id_number
+
+
+def render_status(status):
+    return render_code(f"status.{status}")
+
+
+def render_code(code):
+    from core.common.messages import Msg
+    return render(Msg.of(code))
+
+
+# ------------------------------------------------------------------ the catalogue
+
+def test_every_message_code_of_the_excel_modules_is_in_the_catalogue():
+    known = set(catalogue())
+    used = set()
+    for name in ("excel/read", "excel/check", "people/matching", "excel/write"):
+        source = (ROOT / "core" / f"{name}.py").read_text(encoding="utf-8")
+        used |= set(re.findall(r'(?:Msg\.of|\bt)\(\s*"([a-z0-9_.]+)"', source))
+    spec = import_spec()
+    used |= {f"field.{f}" for f in spec.fields} | {f"kind.{k}" for k in spec.kinds}
+    used |= {f"excel.type_{k}" for k in ("empty", "text", "html", "pdf", "word", "zip", "office", "unknown")}
+    used |= {f"match.kind_{k}" for k in ("arrival", "trainee", "intern")}
+    used |= {f"match.base_type_{k}" for k in RULES.base_types}
+    used |= {f"annex.{n}.{part}" for n in range(1, 7) for part in ("title", "sheet")}
+    used |= {"match.first_insured_out_of_period", "match.internship_out_of_period", "form.placement_trainee",
+             "form.placement_intern"}
+    assert sorted(used - known) == []

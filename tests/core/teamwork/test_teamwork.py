@@ -1,0 +1,379 @@
+"""Field copies merged back without losing an edit: two assessors on disjoint units, on different clauses
+of one unit and on the same fact; a copy of a copy; merging twice; a copy edited after its merge;
+attachments, signatures, imported people and locks; the copies that are refused; the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.common.messages import render
+from core.scoring.facts import year_to_json
+from core.scoring.rules import load_rule_set
+from core.store.dataset import Dataset, create_file
+from core.store.files import DatasetError
+from core.teamwork.field_copy import make_field_copy, marks
+from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
+from tests.builders import RULES
+from tests.dataset_support import rich_year, run
+from tests.import_support import imported, roster_file
+from tests.xlsx_builders import arrival
+
+LEAD = 1
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+@pytest.fixture
+def year(tmp_path) -> Path:
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    return path
+
+
+def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:
+    target = year.parent / name
+    with Dataset.open(year, backups=False) as ds:
+        make_field_copy(ds, target, assessor, LEAD, units)
+    return target
+
+
+def facts(ds: Dataset) -> dict:
+    return year_to_json(ds.year(as_entered=True))
+
+
+def merge(year: Path, copy: Path, choices=None, reason: str = "", by: int = LEAD):
+    with Dataset.open(year, backups=False) as ds, Dataset.open(copy, read_only=True) as theirs:
+        plan, edit = merge_copy(ds, theirs, copy.name, by, choices=choices, reason=reason)
+        assert ds.check_audit().ok, [render(p.message) for p in ds.check_audit().problems]
+        return plan, edit
+
+
+def field_edit(copy: Path, assessor: str, change) -> None:
+    with Dataset.open(copy, backups=False) as ds:
+        who = ds.assessor_id(assessor)
+        units = ds.unit_ids()
+        edit = change(ds, who, units)
+        assert edit is None or edit.ok, edit
+
+
+def test_a_field_copy_is_the_year_in_the_same_format_marked_with_who_takes_it(year):
+    copy = copy_for(year, "张三.wjkh", "张三", ["吴江第1人力资源有限公司"])
+    with Dataset.open(copy, read_only=True) as ds, Dataset.open(year, read_only=True) as original:
+        assert facts(ds) == facts(original)
+        assert ds.check_audit().ok
+        mark = marks(ds._conn)[-1]
+        assert (mark.assessor, mark.units, mark.made_by) == ("张三", ("吴江第1人力资源有限公司",), "组长")
+        assert mark.base_seq == original.audit_head()[0]
+        assert ds.assessor_id("张三") is not None
+    with Dataset.open(year, backups=False) as ds:
+        with pytest.raises(DatasetError) as refused:
+            make_field_copy(ds, copy, "李四", LEAD)
+        assert "已存在" in render(refused.value.msg)
+        with pytest.raises(DatasetError) as unknown:
+            make_field_copy(ds, year.parent / "x.wjkh", "李四", LEAD, ["没有这个单位"])
+        assert render(unknown.value.msg) == "本年度没有名为“没有这个单位”的运营单位，外业副本没有制作。"
+    assert not (year.parent / "x.wjkh").exists()
+
+
+def test_two_assessors_on_disjoint_units_both_come_in_with_their_names_and_times(year):
+    a, b = copy_for(year, "a.wjkh", "张三"), copy_for(year, "b.wjkh", "李四")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    field_edit(a, "张三", lambda ds, who, u: ds.add_trip(who, u[0], dt.date(2022, 6, 1), "甘肃通渭", "offline", 7))
+    field_edit(b, "李四", lambda ds, who, u: ds.update_base(who, ds.base_ids(u[1])[0], people=88))
+    field_edit(b, "李四", lambda ds, who, u: ds.add_attachment(who, b"photo", "现场.jpg", unit_id=u[1]))
+    with Dataset.open(year, backups=False) as ds:  # the office edits meanwhile, elsewhere
+        assert ds.update_unit(LEAD, ds.unit_ids()[2], contact_person="周敏").ok
+    plan, edit = merge(year, a)
+    assert edit.ok and not plan.conflicts and len(plan.changes) == 2
+    plan, edit = merge(year, b)
+    assert edit.ok and not plan.conflicts and len(plan.changes) == 2
+    with Dataset.open(year, read_only=True) as ds:
+        u = ds.unit_ids()
+        assert ds.unit(u[0]).insured_workers == 71
+        assert [t.place for t in ds.unit(u[0]).trips][-1] == "甘肃通渭"
+        assert ds.unit(u[1]).bases[0].people == 88
+        assert ds.unit(u[2]).contact_person == "周敏"
+        [photo] = ds.attachments(u[1])
+        assert ds.attachment_data(photo.id) == b"photo" and photo.added_by == ds.assessor_id("李四")
+        # every merged edit keeps the assessor and the time of the field
+        rows = [e for e in ds.audit_entries("units", str(u[0])) if e.field == "insured_workers"]
+        [row] = [e for e in rows if e.action == "update"]
+        [came_from] = [json.loads(e.new_value) for e in rows if e.action == "merged"]
+        with Dataset.open(a, read_only=True) as field_copy:
+            [there] = [e for e in field_copy.audit_entries("units", str(u[0])) if e.field == "insured_workers"]
+            assert (row.at, row.assessor_id) == (there.at, ds.assessor_id("张三"))
+            assert (row.old_value, row.new_value) == (there.old_value, there.new_value)
+            assert came_from["copy"] == "a.wjkh" and came_from["rows"] == [there.hash]
+        assert [(m.copy, m.assessor, m.changes) for m in merges(ds)] == [("a.wjkh", "张三", 2), ("b.wjkh", "李四", 2)]
+        assert merged_edits(ds) == 4
+        assert ds.check_audit().ok
+
+
+def test_one_unit_different_clauses_merge_without_a_conflict(year):
+    a, b = copy_for(year, "a.wjkh", "张三"), copy_for(year, "b.wjkh", "李四")
+    field_edit(a, "张三", lambda ds, who, u: ds.tick_evidence(who, u[0], "4.3", "monthly_reports", False))
+    field_edit(a, "张三", lambda ds, who, u: ds.set_clause_note(who, u[0], "4.3", "月报缺三月"))
+    field_edit(b, "李四", lambda ds, who, u: ds.set_management(who, u[0], 6, "会议纪要不全"))
+    field_edit(b, "李四", lambda ds, who, u: ds.set_negatives(who, u[0], complaints=4))
+    assert not merge(year, a)[0].conflicts
+    plan, edit = merge(year, b)
+    assert edit.ok and not plan.conflicts
+    with Dataset.open(year, read_only=True) as ds:
+        unit = ds.unit(ds.unit_ids()[0])
+        assert unit.evidence["4.3"]["monthly_reports"] is False
+        assert ds.clause_notes(ds.unit_ids()[0]) == {(ds.unit_ids()[0], "4.3"): "月报缺三月"}
+        assert unit.management.awarded == 6 and unit.negative.complaints == 4
+
+
+def test_the_same_fact_edited_on_both_sides_is_a_conflict_the_lead_chooses_with_a_reason(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.update_unit(LEAD, ds.unit_ids()[0], insured_workers=66).ok
+        before = ds.audit_head()
+    plan, edit = merge(year, a)
+    assert not edit.ok and edit.problems[0].message.code == "teamwork.choices_missing"
+    [conflict] = plan.conflicts
+    mine, theirs = conflict.mine, conflict.theirs
+    assert (mine.value, mine.who, theirs.value, theirs.who) == (66, "组长", 71, "张三")
+    assert (render(conflict.what), render(conflict.field)) == ("单位“吴江第1人力资源有限公司”", "参保人数")
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.audit_head() == before  # nothing written
+    assert merge(year, a, {1: "theirs"})[1].problems[0].message.code == "teamwork.reason_needed"
+    plan, edit = merge(year, a, {1: "theirs"}, "张三现场核对了参保名单")
+    assert edit.ok
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds.unit(ds.unit_ids()[0]).insured_workers == 71
+        [resolved] = [e for e in ds.audit_entries() if e.action == "resolve"]
+        assert resolved.reason == "张三现场核对了参保名单" and resolved.assessor_id == LEAD
+        assert json.loads(resolved.new_value)["took"] == "theirs"
+
+
+def test_keeping_the_year_files_value_writes_nothing_over_it_and_the_copy_merges_no_more(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.update_unit(LEAD, ds.unit_ids()[0], insured_workers=66).ok
+    assert merge(year, a, {1: "mine"}, "办公室的数字来自参保系统")[1].ok
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.unit(ds.unit_ids()[0]).insured_workers == 66
+        head = ds.audit_head()
+    plan, edit = merge(year, a)
+    assert edit.ok and plan.rows == 0
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.audit_head() == head
+
+
+def test_merging_the_same_copy_twice_changes_nothing_and_later_edits_merge_again(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.add_base(who, u[3], "河南周口劳务基地", "labour", dt.date(2022, 5, 5),
+                                                         people=9))
+    assert merge(year, a)[1].ok
+    with Dataset.open(year, backups=False) as ds:
+        head, before = ds.audit_head(), facts(ds)
+    plan, edit = merge(year, a)
+    assert edit.ok and plan.rows == 0 and not plan.changes
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.audit_head() == head and facts(ds) == before
+    # the assessor goes on in the copy: the base he added is edited, and only that comes in
+    field_edit(a, "张三", lambda ds, who, u: ds.update_base(who, ds.base_ids(u[3])[-1], people=12, retained=3))
+    plan, edit = merge(year, a)
+    assert edit.ok and len(plan.changes) == 2
+    with Dataset.open(year, read_only=True) as ds:
+        bases = ds.unit(ds.unit_ids()[3]).bases
+        assert [(b.name, b.people, b.retained) for b in bases].count(("河南周口劳务基地", 12, 3)) == 1
+
+
+def test_a_copy_of_a_copy_brings_both_assessors_edits_once(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.add_delivery(who, u[0], dt.date(2022, 7, 1), "吴江精工", 5))
+    with Dataset.open(a, backups=False) as ds:  # 张三 hands part of his work to 王五 on site
+        make_field_copy(ds, a.parent / "c.wjkh", "王五", ds.assessor_id("张三"))
+    c = a.parent / "c.wjkh"
+    field_edit(c, "王五", lambda ds, who, u: ds.update_delivery(who, ds.delivery_ids(u[0])[-1], stars=4))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[1], insured_workers=90))
+    plan, edit = merge(year, c)
+    assert edit.ok and not plan.conflicts
+    plan, edit = merge(year, a)  # its delivery came in with the copy of it; only the later edit is new
+    assert edit.ok and not plan.conflicts and len(plan.changes) == 1
+    with Dataset.open(year, read_only=True) as ds:
+        u = ds.unit_ids()
+        added = [d for d in ds.unit(u[0]).deliveries if d.enterprise == "吴江精工"]
+        assert [d.stars for d in added] == [4]
+        assert ds.unit(u[1]).insured_workers == 90
+        assert {m.assessor for m in merges(ds)} == {"王五", "张三"}
+
+
+def test_records_both_sides_added_and_the_same_tick_agree_or_conflict(year):
+    with Dataset.open(year, backups=False) as ds:  # not ticked either way when the copies are made
+        for item in ("annual_plan", "pre_trip_filings"):
+            assert ds.tick_evidence(LEAD, ds.unit_ids()[1], "1.3", item, None).ok
+    a, b = copy_for(year, "a.wjkh", "张三"), copy_for(year, "b.wjkh", "李四")
+    field_edit(a, "张三", lambda ds, who, u: ds.tick_evidence(who, u[1], "1.3", "annual_plan", True))
+    field_edit(b, "李四", lambda ds, who, u: ds.tick_evidence(who, u[1], "1.3", "annual_plan", True))
+    field_edit(a, "张三", lambda ds, who, u: ds.tick_evidence(who, u[1], "1.3", "pre_trip_filings", True))
+    field_edit(b, "李四", lambda ds, who, u: ds.tick_evidence(who, u[1], "1.3", "pre_trip_filings", False))
+    field_edit(a, "张三", lambda ds, who, u: ds.add_trip(who, u[1], dt.date(2022, 8, 1), "四川南充", "offline", 6))
+    field_edit(b, "李四", lambda ds, who, u: ds.add_trip(who, u[1], dt.date(2022, 8, 2), "云南昭通", "offline", 5))
+    assert merge(year, a)[1].ok
+    plan, edit = merge(year, b)  # the same tick seen on both sides agrees; seen and not seen is a conflict
+    [conflict] = plan.conflicts
+    assert "佐证材料" in render(conflict.what) and conflict.theirs.who == "李四" and conflict.mine.who == "张三"
+    assert merge(year, b, {1: "mine"}, "以张三核对的为准")[1].ok
+    with Dataset.open(year, read_only=True) as ds:
+        unit = ds.unit(ds.unit_ids()[1])
+        assert unit.evidence["1.3"]["annual_plan"] is True and unit.evidence["1.3"]["pre_trip_filings"] is True
+        assert {"四川南充", "云南昭通"} <= {t.place for t in unit.trips}
+
+
+def test_a_record_removed_in_the_office_and_edited_in_the_field_can_only_stay_removed(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_delivery(who, ds.delivery_ids(u[2])[0], stars=1))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.remove_delivery(LEAD, ds.delivery_ids(ds.unit_ids()[2])[0]).ok
+    plan, edit = merge(year, a)
+    [conflict] = plan.conflicts
+    assert not conflict.can_take_theirs and render(conflict.why) == "这条记录在办公室已被删除"
+    assert conflict.mine.who == "组长" and conflict.mine.when and conflict.theirs.who == "张三"
+    assert merge(year, a, {1: "theirs"}, "x")[1].problems[0].message.code == "teamwork.theirs_impossible"
+    assert merge(year, a, {1: "mine"}, "办公室核实该交付不成立")[1].ok
+
+
+def test_imported_people_signatures_and_a_unit_signed_in_the_field_come_across_locked(year, tmp_path):
+    a = copy_for(year, "a.wjkh", "张三")
+    name = "吴江第1人力资源有限公司"
+    people = [arrival(i, 劳务基地="贵州铜仁劳务基地") for i in range(5)]
+    roster = roster_file(tmp_path, people)
+    with Dataset.open(a, backups=False) as ds:
+        who = ds.assessor_id("张三")
+        imported(ds, "arrivals", roster, unit=name)
+        uid = ds.unit_id(name)
+        assert ds.add_signature(who, "sheet", "representative", "钱七", PNG, unit_id=uid).ok
+        assert ds.finalize_unit(who, uid, 1, "ab" * 32, "CN=张三", "cd" * 32).ok
+    plan, edit = merge(year, a)
+    assert edit.ok, edit
+    with Dataset.open(year, backups=False) as ds:
+        uid = ds.unit_id(name)
+        assert ds.unit_lock(uid) is not None and ds.sheet_versions(uid)[0].version == 1
+        assert [s.name for s in ds.signatures(uid)] == ["钱七"] and ds.signatures(uid)[0].png == PNG
+        [source] = ds.imports(uid)
+        assert source.rows == 5 and source.file_name == roster.name
+        assert ds.known_certificate("ab" * 32) is not None
+        assert not ds.update_unit(LEAD, uid, insured_workers=1).ok  # signed in the field: stays locked
+        assert ds.check_audit().ok
+
+
+def test_an_edit_of_a_unit_signed_in_the_office_meanwhile_waits_for_it_to_be_reopened(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=72))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.finalize_unit(LEAD, ds.unit_ids()[0], 1, "ef" * 32, "CN=组长", "01" * 32).ok
+    plan, _ = merge(year, a)
+    [conflict] = plan.conflicts
+    assert not conflict.can_take_theirs and "签章定稿" in render(conflict.why)
+
+
+def test_an_edit_of_a_unit_not_handed_over_with_the_copy_asks_the_lead(year):
+    a = copy_for(year, "a.wjkh", "张三", ["吴江第1人力资源有限公司"])
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[3], insured_workers=72))
+    plan, edit = merge(year, a)
+    assert len(plan.changes) == 1 and not edit.ok
+    [conflict] = plan.conflicts
+    assert conflict.can_take_theirs and render(conflict.note) == "这个单位不在交给张三的外业副本中；请确认是否带入"
+    assert "吴江第4人力资源有限公司" in render(conflict.what)
+    assert merge(year, a, {1: "theirs"}, "组长电话确认过")[1].ok
+    with Dataset.open(year, read_only=True) as ds:
+        assert [ds.unit(u).insured_workers for u in ds.unit_ids()][::3] == [71, 72]
+
+
+def test_a_cancelled_merge_writes_nothing(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    with Dataset.open(a, backups=False) as ds:
+        who = ds.assessor_id("张三")
+        for n in range(120):
+            assert ds.add_delivery(who, ds.unit_ids()[n % 4], dt.date(2022, 6, 1), f"现场企业{n}", 5).ok
+    with Dataset.open(year, backups=False) as ds, Dataset.open(a, read_only=True) as theirs:
+        head, before = ds.audit_head(), facts(ds)
+        with pytest.raises(MergeCancelled):
+            merge_copy(ds, theirs, a.name, LEAD, progress=lambda done, total: done < 100)
+        assert ds.audit_head() == head and facts(ds) == before
+        assert merge_copy(ds, theirs, a.name, LEAD)[1].ok  # the dataset goes on as before
+        assert ds.check_audit().ok
+
+
+def test_a_unit_added_on_both_sides_under_one_name_is_kept_out_with_what_hangs_on_it(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    code = "91320509MA1X9K2T2B"
+    field_edit(a, "张三", lambda ds, who, u: ds.add_unit(who, "吴江新入盟人力资源有限公司", code, ["hr_service"]))
+    field_edit(a, "张三", lambda ds, who, u: ds.add_base(who, ds.unit_ids()[-1], "甘肃定西劳务基地", "labour",
+                                                         dt.date(2022, 4, 1), people=5))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.add_unit(LEAD, "吴江新入盟人力资源有限公司", code, ["hr_service"]).ok
+    plan, _ = merge(year, a)
+    whys = [render(c.why) for c in plan.conflicts if c.why is not None]
+    assert whys[0] == "年度文件中已有同名（或同一编号）的记录" and len(whys) >= 2  # its kinds, base …
+    assert set(whys[1:]) == {"它所属的记录也只能保留年度文件的内容"}
+    assert all(not c.can_take_theirs for c in plan.conflicts)
+    assert merge(year, a, {c.number: "mine" for c in plan.conflicts}, "办公室已录入该单位")[1].ok
+
+
+def other_year_file(tmp_path: Path, rules=RULES) -> Path:
+    path = tmp_path / "other" / "2022.wjkh"
+    path.parent.mkdir()
+    assert not create_file(path, rules, "组长", year=rich_year(2) if rules is RULES else None)
+    return path
+
+
+def test_copies_of_another_year_file_rule_set_or_year_are_refused_in_one_sentence(year, tmp_path):
+    with Dataset.open(other_year_file(tmp_path), backups=False) as ds:
+        make_field_copy(ds, tmp_path / "foreign.wjkh", "张三", LEAD)
+    plan, edit = merge(year, tmp_path / "foreign.wjkh")
+    assert render(edit.problems[0].message) == ("外业副本 foreign.wjkh 不是由年度文件 2022.wjkh 制作的"
+                                                "（或该文件已恢复为制作副本之前的备份），不能合并。")
+    plain = tmp_path / "plain.wjkh"
+    shutil.copy(year, plain)
+    assert merge(year, plain)[1].problems[0].message.code == "teamwork.not_a_copy"
+    other_rules = load_rule_set(Path(__file__).resolve().parents[2] / "fixtures" / "rules-other.toml")
+    (tmp_path / "third").mkdir()
+    assert not create_file(tmp_path / "third" / "y.wjkh", other_rules, "组长")
+    with Dataset.open(tmp_path / "third" / "y.wjkh", backups=False) as ds:
+        make_field_copy(ds, tmp_path / "third.wjkh", "张三", LEAD)
+    code = merge(year, tmp_path / "third.wjkh")[1].problems[0].message.code
+    assert code in ("teamwork.other_year", "teamwork.other_rule_set")
+
+
+def test_the_command_line_lists_changes_and_conflicts_then_merges_by_choice(year):
+    result = run("field-copy", str(year), "--to", str(year.parent / "a.wjkh"), "--assessor", "张三",
+                 "--units", "吴江第1人力资源有限公司，吴江第2人力资源有限公司")
+    assert result.returncode == 0, result.stderr
+    assert "已制作外业副本" in result.stdout and "交给 张三" in result.stdout
+    a = year.parent / "a.wjkh"
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[1], contact_person="孙八"))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.update_unit(LEAD, ds.unit_ids()[0], insured_workers=66).ok
+    dry = run("merge", str(year), str(a), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "第 1 处冲突：单位“吴江第1人力资源有限公司”的“参保人数”" in dry.stdout
+    assert "年度文件：66（组长" in dry.stdout and "外业副本：71（张三" in dry.stdout
+    assert "单位“吴江第2人力资源有限公司”的“联系人”：王芳 → 孙八（张三" in dry.stdout
+    assert "试运行" in dry.stdout
+    unchosen = run("merge", str(year), str(a))
+    assert unchosen.returncode == 1 and "--take 编号=mine" in unchosen.stderr
+    bad = run("merge", str(year), str(a), "--take", "1=都要")
+    assert bad.returncode == 2 and "--take 的写法" in bad.stderr
+    done = run("merge", str(year), str(a), "--take", "1=theirs", "--reason", "现场核实")
+    assert done.returncode == 0, done.stderr
+    assert "已把外业副本 a.wjkh 合并到 2022.wjkh" in done.stdout
+    again = run("merge", str(year), str(a), "--by", "组长")
+    assert again.returncode == 0 and "没有尚未合并的修改" in again.stdout
+    verified = run("verify-audit", str(year))
+    assert verified.returncode == 0, verified.stdout
+    assert "组长 合并了外业副本 a.wjkh（张三 的外业副本）：带入 2 项修改，冲突 1 处。" in verified.stdout
+    assert "其中 2 项修改来自外业副本" in verified.stdout

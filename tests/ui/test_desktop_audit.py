@@ -1,0 +1,141 @@
+"""The desktop and changes made outside the program: opening a year whose trail was cut or whose
+guards were dropped says so in one sentence and offers the newest good backup (restored for real
+when taken); 文件 → 核对数据文件… runs the full proof in the background and names what changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from core.store import backup  # noqa: E402
+from core.store.dataset import Dataset  # noqa: E402
+from tests.audit_tampers import TAMPERS, build_year, copy_year  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory) -> Path:
+    return build_year(tmp_path_factory.mktemp("year"))
+
+
+def press(name: str):
+    def act(box: QMessageBox) -> None:
+        button = next(b for b in box.buttons() if b.text() == name)
+        button.click()
+    return act
+
+
+def test_opening_a_cut_year_says_so_and_restores_the_newest_good_backup(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    with Dataset.open(path, read_only=True) as ds:
+        head = ds.audit_head()
+    TAMPERS["last_50_rows_cut"].apply(path)
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["text"], seen["advice"], seen["details"] = box.text(), box.informativeText(), box.detailedText()
+        shot_over(window, box, "audit-changed-outside")
+        press("恢复该备份")(box)
+
+    state = answer_modal(QMessageBox, look)
+    assert window.open_dataset(path)
+    check_answered(state)
+    assert seen["text"] == f"年度数据文件 {path.name} 在本程序之外被改动过，其中的数据不可信。"
+    assert "建议恢复最近的完好备份" in seen["advice"] and "审计记录被截短" in seen["details"]
+    assert window.session is not None and window.session.ds.audit_head() == head  # the restored year is open
+    assert window.session.ds.audit_problems == []
+    kept = [b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE]
+    assert kept  # the changed file is kept beside the backups
+
+
+def test_going_on_with_a_changed_year_takes_no_backup_over_the_good_ones(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    TAMPERS["triggers_dropped"].apply(path)
+    before = [b.name for b in backup.list_backups(path)]
+    state = answer_modal(QMessageBox, press("仍然打开"))
+    assert window.open_dataset(path)
+    check_answered(state)
+    window._finish_opening()
+    assert [b.name for b in backup.list_backups(path)] == before
+    assert window.session.ds.audit_problems
+
+
+def test_the_full_check_from_the_menu_names_a_changed_fact(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    with Dataset.open(path, backups=False) as ds:  # an edit after the last backup: the tables' digest
+        assert ds.update_unit(1, ds.unit_ids()[1], contact_person="王芳").ok  # noted with it cannot serve
+    TAMPERS["insured_workers"].apply(path)
+    assert window.open_dataset(path)  # the quick check cannot see this fact: it opens quietly
+    name = window.session.ds.year().units[0].name
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["details"], seen["advice"] = box.detailedText(), box.informativeText()
+        shot_over(window, box, "audit-full-check-found")
+        press("仍然打开")(box)
+
+    state = answer_modal(QMessageBox, look, timeout=30)
+    window.audit_actions.check_action.trigger()
+    qtbot.waitUntil(lambda: window.audit_actions.worker is None, timeout=30000)
+    qtbot.waitUntil(lambda: state["seen"], timeout=30000)
+    check_answered(state)
+    assert f"单位“{name}”的“参保人数”在程序外被改为 99999" in seen["details"]
+    opening, before = backup.list_backups(path)[:2]  # the backup of opening copied the change along
+    assert before.name in seen["advice"] and opening.name not in seen["advice"]
+
+
+def test_the_full_check_of_a_good_year_says_it_is_proved(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    assert window.open_dataset(path)
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["text"], seen["more"] = box.text(), box.informativeText()
+        shot_over(window, box, "audit-full-check-proved")
+        box.accept()
+
+    state = answer_modal(QMessageBox, look, timeout=30)
+    window.audit_actions.check_action.trigger()
+    qtbot.waitUntil(lambda: state["seen"], timeout=30000)
+    check_answered(state)
+    assert "能证明文件中的每项数据" in seen["text"] and "与备份" in seen["more"]
+    assert window.audit_actions.last_report.ok
+
+
+def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_head(window, qtbot, tmp_path,
+                                                                                   monkeypatch):
+    from core.pdf.signing import create_key
+    from tests.core.pdf.test_pdf import UNIT, demo_dataset, run
+    from tests.ui.test_desktop_pdf import drop
+    from ui.pdf_verify import VerifyDialog
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    path = demo_dataset(tmp_path)
+    key = tmp_path / "张三.p12"
+    create_key(key, "张三", "密码-2022")
+    sheet = tmp_path / "sheet.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(sheet), "--sign", str(key),
+               env={"LEYE_SIGN_PASSWORD": "密码-2022", "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert done.returncode == 0, done.stderr
+    assert window.open_dataset(path)
+    seen = {}
+
+    def look(dialog: VerifyDialog) -> None:
+        assert drop(dialog, [sheet]) and dialog.worker.wait(60)
+        seen["trail"] = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), "trail")]
+        shot_over(window, dialog, "verify-dialog-audit-head")
+        dialog.accept()
+
+    state = answer_modal(VerifyDialog, look, timeout=90)
+    window.pdf_actions.verify()
+    check_answered(state)
+    (text,) = seen["trail"]
+    assert text.startswith("与该文件生成时一致：审计记录第 ") and "的校验值相同，此后又有" in text
+    with Dataset.open(path, read_only=True) as ds:  # the verdict for a head the trail does not hold
+        holds, msg = ds.anchor_verdict(ds.audit_head()[0] + 5, "0" * 64)
+    assert not holds and msg.code == "audit.anchor_cut"

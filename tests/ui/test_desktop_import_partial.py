@@ -1,0 +1,263 @@
+"""A roster with one bad 身份证号 among good rows, in the import wizard as the assessor uses it (real
+.xlsx files, real clicks on the wizard's buttons, the corrected value typed into the preview's cell
+with real key events): 只导入无误的 4 行 stores exactly those rows, saves the row left out for the
+unit and records the choice in the audit trail, and Ctrl+Z takes it out; or the cell is corrected in
+the preview, 重新检查 finds no problem, and the import records the correction (file, row, column,
+old → new). Screenshots at 1366×768 go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import openpyxl
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QProgressDialog  # noqa: E402
+
+from core.common.identifiers import mask_id_number  # noqa: E402
+from core.people.tables import file_sha256  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.import_support import roster_file  # noqa: E402
+from tests.ui.test_desktop import type_chinese  # noqa: E402
+from tests.ui.test_desktop_excel import uid_of, unchanged, year  # noqa: E402,F401  (a fixture)
+from tests.xlsx_builders import arrival, person_id, person_name  # noqa: E402
+
+BAD_ROW = 5  # the title row, the header row, persons 0 and 1, then person 2
+
+
+def wrong_check_digit(i: int) -> str:
+    number = person_id(i)
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def five_with_one_bad(tmp_path):
+    people = [arrival(i) for i in range(5)]
+    people[2] = arrival(2, 身份证号码=wrong_check_digit(2))
+    return roster_file(tmp_path, people)
+
+
+def checked_wizard(qtbot, window, path, unit: int = 0):
+    """The wizard opened from 数据 → 导入 Excel, the file chosen, 检查文件 clicked, the check done."""
+    dialog = window.excel_actions.import_dialog("arrivals")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_file(path, "arrivals", uid_of(window, unit))
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None and dialog.worker.wait(60)
+    assert dialog.preview is not None
+    return dialog
+
+
+def stored_rows(window) -> list[tuple]:
+    return window.session.ds._conn.execute(
+        "SELECT sheet_row, name, id_number FROM roster_entries ORDER BY sheet_row").fetchall()
+
+
+def audit(window, action: str) -> list:
+    return [e for e in window.session.ds.audit_entries("imports") if e.action == action]
+
+
+def type_into_cell(qtbot, view, index, text: str) -> None:
+    """Double-click the cell, replace its text with keys (Chinese through the input method), Enter."""
+    view.scrollTo(index)
+    where = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double click: press, release,
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)  # then the second press
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit), editor
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    if text.isascii():
+        qtbot.keyClicks(editor, text)
+    else:
+        type_chinese(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+
+
+def test_the_good_rows_are_imported_alone_the_bad_one_saved_for_the_unit_and_undone(qtbot, year, tmp_path):
+    window = year
+    path = five_with_one_bad(tmp_path)
+    before = unchanged(window)
+    dialog = checked_wizard(qtbot, window, path)
+    choice = dialog.choice
+    assert choice.isVisible() and choice.title() == "有问题的 1 行怎么办"
+    assert choice.partial_button.isVisible() and choice.partial_button.isEnabled()
+    assert choice.partial_button.text() == "只导入无误的 4 行（1 行有问题，另存问题清单交单位更正）"
+    assert choice.correct_button.text() == "全部更正后再导入" and choice.correct_button.isEnabled()
+    assert not choice.recheck_button.isEnabled() and not dialog.import_button.isEnabled()
+    assert "可只导入无误的 4 行" in dialog.status.text()
+    shot_over(window, dialog, "excel-import-choice")
+
+    # 只导入无误的 4 行: where to save the row left out is asked first; cancelling imports nothing
+    answer_modal(QFileDialog, lambda d: d.reject())
+    qtbot.mouseClick(choice.partial_button, Qt.MouseButton.LeftButton)
+    assert dialog.imported_id is None and unchanged(window) == before
+    listed = tmp_path / "交单位更正.xlsx"
+    asked = {}
+
+    def save_as(d: QFileDialog) -> None:
+        asked["offered"] = d.selectedFiles()
+        d.selectFile(str(listed))
+        d.accept()
+
+    state = answer_modal(QFileDialog, save_as)
+    qtbot.mouseClick(choice.partial_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert asked["offered"][0].endswith("附件2花名册-未导入的行.xlsx")
+    assert dialog.export_worker is not None and dialog.export_worker.wait(60)
+
+    # exactly the four good rows, all in one edit
+    assert stored_rows(window) == [(r, person_name(i), person_id(i)) for r, i in ((3, 0), (4, 1), (6, 3), (7, 4))]
+    (source,) = window.session.imports(uid_of(window, 0))
+    assert (source.file_name, source.rows) == (path.name, 4)
+    # the choice in the audit trail: how many rows were left out and why, the file's name and SHA-256
+    summary = json.loads(audit(window, "import")[-1].new_value)
+    assert (summary["file_name"], summary["sha256"], summary["rows"]) == (path.name, file_sha256(path), 4)
+    assert summary["left_out_rows"] == 1
+    assert summary["left_out"] == [{"sheet": "花名册", "row": BAD_ROW, "problems": [
+        {"field": "身份证号码", "code": "excel.id_check_digit", "text": summary["left_out"][0]["problems"][0]["text"]}]}]
+    assert "校验位错误" in summary["left_out"][0]["problems"][0]["text"]
+    assert wrong_check_digit(2) not in json.dumps(summary, ensure_ascii=False)
+    text = dialog.status.text()
+    assert "已导入无误的 4 行；有问题的 1 行未导入（已记入审计）" in text and f"已另存到 {listed}" in text
+    assert not choice.isVisible() and not dialog.import_button.isEnabled() and dialog.close_button.text() == "完成"
+    shot_over(window, dialog, "excel-import-good-rows-imported")
+
+    # the list the unit gets: its own row, under its own headers, the bad cell marked, ID masked
+    ws = openpyxl.load_workbook(listed)["花名册"]
+    assert ws["A3"].value == "原行号" and ws["E3"].value == "身份证号码" and ws["L3"].value == "问题"
+    assert (ws["A4"].value, ws["C4"].value, ws["E4"].value) == (BAD_ROW, person_name(2), mask_id_number(wrong_check_digit(2)))
+    assert "校验位错误" in ws["L4"].value and ws["E4"].fill.fgColor.rgb.endswith("F8D7DA")
+    assert ws.max_row == 4
+    dialog.close()
+
+    # undone as a whole import is: Ctrl+Z takes the four rows out, redo puts them back
+    assert "无误的 4 行" in window.undo.undo_action.text()
+    window.undo.undo_action.trigger()
+    assert stored_rows(window) == [] and window.session.imports(uid_of(window, 0)) == []
+    window.undo.redo_action.trigger()
+    assert len(stored_rows(window)) == 4
+    assert window.session.ds.verify_audit() is None
+
+
+def test_a_bad_cell_corrected_in_the_preview_is_checked_again_and_the_correction_audited(qtbot, year, tmp_path):
+    window = year
+    path = five_with_one_bad(tmp_path)
+    before = unchanged(window)
+    dialog = checked_wizard(qtbot, window, path)
+    view, model = dialog.problems_view, dialog.problems_model
+    (problem,) = model.rows
+    index = model.index(0, 3)
+    assert model.data(index) == wrong_check_digit(2) and model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not model.flags(model.index(0, 4)) & Qt.ItemFlag.ItemIsEditable  # the problem itself is not typed over
+
+    type_into_cell(qtbot, view, index, person_id(2))
+    assert model.data(index) == person_id(2)
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is not None  # marked as corrected
+    assert wrong_check_digit(2) in model.data(index, Qt.ItemDataRole.ToolTipRole)  # the file's value kept
+    choice = dialog.choice
+    assert choice.recheck_button.isEnabled() and not choice.partial_button.isEnabled()
+    assert not dialog.import_button.isEnabled() and "请点“重新检查”" in dialog.status.text()
+    assert unchanged(window) == before  # typing wrote nothing
+    shot_over(window, dialog, "excel-import-cell-corrected")
+
+    qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker.wait(60)
+    p = dialog.preview
+    assert p.checked.ok and len(p.checked.records) == 5 and model.rowCount() == 0
+    assert "无问题 5 行，有问题 0 行" in dialog.summary.text() and "检查通过" in dialog.status.text()
+    notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
+    assert f"花名册 第 {BAD_ROW} 行 身份证号码（D）：已由“{wrong_check_digit(2)}”更正为“{person_id(2)}”（导入时记入审计）" in notes
+    assert not choice.isVisible() and dialog.import_button.isEnabled()
+    shot_over(window, dialog, "excel-import-rechecked")
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert stored_rows(window) == [(r, person_name(i), person_id(i)) for r, i in zip(range(3, 8), range(5))]
+    assert "已连同原值记入审计" in dialog.status.text()
+    (entry,) = audit(window, "correct")
+    assert entry.field == f"{path.name}: 花名册!{BAD_ROW}.身份证号码（D）" and entry.record_id == str(dialog.imported_id)
+    assert (json.loads(entry.old_value), json.loads(entry.new_value)) == (wrong_check_digit(2), person_id(2))
+    summary = json.loads(audit(window, "import")[-1].new_value)
+    assert summary["corrected_cells"] == 1 and summary["sha256"] == file_sha256(path) and "left_out" not in summary
+    # provable against the unit's file: the cell named holds the old value, the stored row the new one
+    assert openpyxl.load_workbook(path)["花名册"][f"D{BAD_ROW}"].value == wrong_check_digit(2)
+    assert window.session.ds.verify_audit() is None
+
+
+def test_correct_everything_first_opens_each_bad_cell_and_a_chinese_name_is_typed(qtbot, year, tmp_path):
+    window = year
+    people = [arrival(i) for i in range(4)]
+    people[1] = arrival(1, 姓名="")
+    people[3] = arrival(3, 首次参保日期="2022年13月1日")
+    path = roster_file(tmp_path, people)
+    dialog = checked_wizard(qtbot, window, path)
+    model, view, choice = dialog.problems_model, dialog.problems_view, dialog.choice
+    assert [(r.row, r.column) for r in model.rows] == [(4, "姓名"), (6, "首次参保日期")]
+    assert choice.partial_button.text() == "只导入无误的 2 行（2 行有问题，另存问题清单交单位更正）"
+
+    qtbot.mouseClick(choice.correct_button, Qt.MouseButton.LeftButton)  # 全部更正后再导入: the first cell opens
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and view.currentIndex() == model.index(0, 3)
+    assert "未写入任何数据" in dialog.status.text()
+    shot_over(window, dialog, "excel-import-correct-everything")
+    type_chinese(editor, "欧阳娜")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    type_into_cell(qtbot, view, model.index(1, 3), "2022-12-01")
+    assert not choice.partial_button.isEnabled()  # the good rows may change: check again first
+    qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker.wait(60)
+    assert dialog.preview.checked.ok and dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    stored = stored_rows(window)
+    assert [r[1] for r in stored] == [person_name(0), "欧阳娜", person_name(2), person_name(3)]
+    assert window.session.ds._conn.execute(
+        "SELECT first_insured_date FROM roster_entries WHERE sheet_row = 6").fetchone()[0] == "2022-12-01"
+    assert [(e.field.split(": ")[1], json.loads(e.old_value), json.loads(e.new_value)) for e in audit(window, "correct")] \
+        == [("花名册!4.姓名（B）", "", "欧阳娜"), ("花名册!6.首次参保日期（H）", "2022年13月1日", "2022-12-01")]
+
+
+def test_a_correction_still_wrong_stays_a_problem_and_a_withdrawn_one_needs_no_check(qtbot, year, tmp_path):
+    window = year
+    dialog = checked_wizard(qtbot, window, five_with_one_bad(tmp_path))
+    model, view, choice = dialog.problems_model, dialog.problems_view, dialog.choice
+    type_into_cell(qtbot, view, model.index(0, 3), "12345")
+    qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker.wait(60)
+    # on a busy machine the check outlasts the progress dialog's delay: once it closes, the focus goes back
+    # to the button that started the check, so the keyboard part starts after that
+    qtbot.waitUntil(lambda: not any(p.isVisible() for p in dialog.findChildren(QProgressDialog)))
+    QApplication.processEvents()
+    (row,) = model.rows
+    assert row.message.code == "excel.id_length" and model.data(model.index(0, 3)) == "12345"
+    assert not choice.recheck_button.isEnabled() and choice.partial_button.isEnabled()  # checked as corrected
+    # by keyboard: the row chosen by its first cell, F2 opens the row's value cell
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(0, 0)).center())
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and view.currentIndex() == model.index(0, 3) and editor.text() == "12345"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    type_into_cell(qtbot, view, model.index(0, 3), wrong_check_digit(2))  # the file's value again: no correction
+    assert model.corrections == {} and choice.recheck_button.isEnabled()
+    qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker.wait(60)
+    assert dialog.preview.corrections == () and model.rows[0].message.code == "excel.id_check_digit"
+
+
+def test_a_file_changed_after_the_check_is_not_imported_with_the_corrections(qtbot, year, tmp_path):
+    window = year
+    path = five_with_one_bad(tmp_path)
+    before = unchanged(window)
+    dialog = checked_wizard(qtbot, window, path)
+    type_into_cell(qtbot, dialog.problems_view, dialog.problems_model.index(0, 3), person_id(2))
+    roster_file(tmp_path, [arrival(i) for i in range(6)])  # the unit's file replaced meanwhile
+    qtbot.mouseClick(dialog.choice.recheck_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker.wait(60)
+    assert "文件在检查之后被修改过" in dialog.status.text() and not dialog.import_button.isEnabled()
+    assert not dialog.choice.isVisible() and not dialog.import_good_rows(tmp_path / "x.xlsx")
+    shot_over(window, dialog, "excel-import-file-changed")
+    assert unchanged(window) == before

@@ -1,0 +1,477 @@
+"""The PDF documents from the desktop, as the assessor uses them (pytest-qt, offscreen): sign on the
+signature pad, make a key, export a signed score sheet (which locks the unit: the clause page turns
+read-only until it is reopened with a reason), verify PDFs dropped on the verify dialog (intact and
+modified), and cancel a bulk export midway. Screenshots go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
+from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton  # noqa: E402
+
+from core.pdf.export import Exporter  # noqa: E402
+from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
+from core.store.signatures import normal_fingerprint  # noqa: E402
+from tests.core.pdf.test_signing import flip_inside_signed_range  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.ui.test_desktop import shot, type_chinese  # noqa: E402
+
+PASSWORD = "desk-pass-2022"  # ASCII: typed with keyClicks
+
+
+@pytest.fixture
+def profile(tmp_path, monkeypatch) -> Path:
+    """The user's profile and cache folders (keys live there) inside the test's folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def demo(window, tmp_path):
+    """The demo year open in the window (13 units)."""
+    from ui.main_window import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    return window
+
+
+def draw(qtbot, pad, points: list[tuple[int, int]]) -> None:
+    """One stroke with the mouse: press, move through the points, release."""
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(*points[0]))
+    for x, y in points[1:]:
+        qtbot.mouseMove(pad, QPoint(x, y))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(*points[-1]))
+
+
+def scrawl(qtbot, pad) -> None:
+    """A name-like scrawl: three strokes."""
+    draw(qtbot, pad, [(60 + i * 6, 110 + (18 if i % 4 < 2 else -18) + i) for i in range(30)])
+    draw(qtbot, pad, [(150, 60), (160, 90), (172, 130), (185, 150), (200, 146)])
+    draw(qtbot, pad, [(230 + i * 8, 100 - (i % 3) * 14) for i in range(20)])
+
+
+def image_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+    count = 0
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        objects = page.get("/Resources", {}).get("/XObject", {}) or {}
+        count += sum(1 for o in objects.values() if o.get_object().get("/Subtype") == "/Image")
+    return count
+
+
+def make_key(qtbot, parent, name: str = "张三") -> Path:
+    from ui.pdf_keys import NewKeyDialog, preferred_key
+    dialog = NewKeyDialog("", "", parent)
+    dialog.show()
+    type_chinese(dialog.name, name)
+    type_chinese(dialog.organisation, "吴江区人社局")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClicks(dialog.again, PASSWORD[:-1] + "X")
+    assert not dialog.ok.isEnabled() and "不一致" in dialog.error.text()
+    dialog.again.clear()
+    qtbot.keyClicks(dialog.again, PASSWORD)
+    assert dialog.ok.isEnabled() and dialog.where.text().endswith(f"keys{os.sep}{name}.p12")
+    worker = dialog.make_key()
+    assert worker is not None and worker.wait(60)
+    assert dialog.info is not None and dialog.info.name == name
+    assert preferred_key() == dialog.info.path
+    return dialog.info.path
+
+
+def export_dialog(window, kind: str, target: Path, sign: bool):
+    from ui.pdf_export import ExportDialog
+    dialog = ExportDialog(window.session, window.current_unit_id(), kind, window)
+    dialog.show()
+    dialog.sign.setChecked(sign)
+    dialog.path.setText(str(target))
+    dialog._path_edited = True
+    return dialog
+
+
+# ------------------------------------------------------------------ the signature pad
+
+def test_a_signature_drawn_on_the_pad_is_stored_undoable_and_drawn_into_the_pdf(qtbot, demo, tmp_path):
+    from ui.signature_pad import SignatureDialog, SignaturesDialog
+    window = demo
+    session = window.session
+    uid = window.current_unit_id()
+    dialog = SignatureDialog(session, uid, "sheet", window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    pad = dialog.pad
+    assert pad.is_empty() and not dialog.save_button.isEnabled()
+    assert dialog.name.text() == "演示考核人员"  # the assessor's line: the session's assessor
+    scrawl(qtbot, pad)
+    assert len(pad.strokes) == 3 and len(pad.strokes[0].points) > 20
+    dialog.undo_button.click()
+    assert len(pad.strokes) == 2
+    dialog.clear_button.click()
+    assert pad.is_empty() and not dialog.save_button.isEnabled()
+    scrawl(qtbot, pad)
+    dialog.title.clear()
+    type_chinese(dialog.title, "考核组长")
+    shot_over(window, dialog, "signature-pad")
+    png = pad.to_png()
+    assert dialog.save()
+
+    stored = session.signatures(uid)
+    assert [(s.document, s.role, s.name, s.title) for s in stored] == [("sheet", "assessor", "演示考核人员", "考核组长")]
+    image = QImage.fromData(stored[0].png)
+    assert stored[0].png == png and image.hasAlphaChannel()
+    assert image.pixelColor(0, 0).alpha() == 0  # transparent background
+    inked = sum(1 for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)
+                if image.pixelColor(x, y).alpha() > 200)
+    assert inked > 30
+    assert any(e.table_name == "signatures" and e.action == "insert" for e in session.ds.audit_entries("signatures"))
+
+    # undo and redo (the same record comes back)
+    window.undo.undo()
+    assert session.signatures(uid) == []
+    window.undo.redo()
+    assert [s.id for s in session.signatures(uid)] == [stored[0].id]
+
+    # the score sheet exported from the app carries it
+    out = tmp_path / "草稿.pdf"
+    export = export_dialog(window, "sheet", out, sign=False)
+    assert export.export().wait(60)
+    assert out.is_file() and image_count(out.read_bytes()) >= 1
+    assert "已导出" in export.status.text() and "第 1 版" in export.status.text()
+
+    # the on-site record, with the visit typed in the dialog
+    record = tmp_path / "核查记录.pdf"
+    export.kind_buttons["record"].click()
+    assert export.visit_box.isVisible()
+    export.path.setText(str(record))
+    export.visit_date.setText("2023-01-06")
+    type_chinese(export.visit_place, "吴江区人社局三楼会议室")
+    type_chinese(export.visit_representative, "张丽娟")
+    shot_over(window, export, "export-dialog-record")
+    assert export.height() <= 700  # fits a 1366×768 screen with the taskbar
+    assert export.export().wait(60) and record.is_file(), export.status.text()
+    from tests.core.pdf.test_pdf import flat, text_of
+    text = flat(text_of(record))
+    assert "2023-01-06" in text and "吴江区人社局三楼会议室" in text and "张丽娟" in text
+    export.reject()
+
+    # the manager lists it, shows it, removes it after confirmation (undoable)
+    manager = SignaturesDialog(session, uid, window)
+    manager.show()
+    assert manager.table.rowCount() == 1 and manager.table.item(0, 2).text() == "演示考核人员"
+    assert not manager.preview.pixmap().isNull()
+    assert manager.remove_selected(confirm=False)
+    assert manager.table.rowCount() == 0 and session.signatures(uid) == []
+    window.undo.undo()
+    assert len(session.signatures(uid)) == 1
+
+
+# ------------------------------------------------------------------ keys, a signed sheet, the lock
+
+def reopen_through_the_banner(qtbot, page, reason: str) -> None:
+    """Click 解锁（重新开放）… on the banner and answer the dialog it opens (modal: driven by a timer)."""
+    from ui.reopen import ReopenDialog
+    seen = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReopenDialog):
+            QTimer.singleShot(20, answer)
+            return
+        seen["ok_before"] = dialog.ok.isEnabled()
+        dialog.reason.setFocus()
+        type_chinese(dialog.reason, reason)
+        seen["ok_after"] = dialog.ok.isEnabled()
+        shot_over(page.window(), dialog, "reopen-dialog")
+        dialog.ok.click()
+
+    QTimer.singleShot(0, answer)
+    page.reopen_button.click()
+    assert seen == {"ok_before": False, "ok_after": True}
+
+
+def test_a_signed_sheet_from_the_app_verifies_and_locks_the_unit_until_reopened(qtbot, demo, profile, tmp_path):
+    window = demo
+    session = window.session
+    ws = window.workspace
+    uid = window.current_unit_id()
+    name = session.unit(uid).name
+    key = make_key(qtbot, window)
+    assert key.parent == profile / "leye-wujiang" / "keys" and key_info(key, PASSWORD).organisation == "吴江区人社局"
+
+    out = tmp_path / "评分表.pdf"
+    dialog = export_dialog(window, "sheet", out, sign=True)
+    assert dialog.key.currentData() == str(key)
+    assert "第 1 版" in dialog.sign_note.text() and "锁定" in dialog.sign_note.text()
+    assert dialog.export() is None and "密码" in dialog.status.text()  # no password yet: nothing happens
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    shot_over(window, dialog, "export-dialog")
+    worker = dialog.export()
+    assert worker is not None and worker.wait(120), dialog.status.text()
+    assert out.is_file(), dialog.status.text()
+    assert "第 1 版" in dialog.status.text() and "已签名" in dialog.status.text() and "锁定" in dialog.status.text()
+    assert not dialog.password.isEnabled()  # the opened key stays for this dialog; no second password
+
+    # verified by core: intact, signed by the key, known to the year
+    known = {c.fingerprint for c in session.ds.certificates()}
+    check = verify_pdf(out.read_bytes(), name=out.name, known=lambda fp: normal_fingerprint(fp) in known)
+    info = key_info(key, PASSWORD)
+    assert check.intact and check.known and check.signatures[0].signer == "张三"
+    assert check.signatures[0].fingerprint == info.fingerprint
+    assert session.ds.sheet_versions(uid)[-1].version == 1
+
+    # the unit is locked: the page says so and refuses edits
+    assert session.locked(uid)
+    page = ws.clause_page
+    ws.go_page(0)
+    QApplication.processEvents()
+    assert page.lock_banner.isVisible() and "已签章定稿（第 1 版" in page.lock_label.text()
+    boxes = [w for w in page.facts_box.findChildren(QCheckBox)] + list(page.evidence_boxes.values())
+    assert page.reopen_button.isEnabled() and page.note_edit.isReadOnly()
+    assert all(not b.isEnabled() for b in boxes)
+    model = next(iter(page.record_models.values()))
+    flags = model.flags(model.index(0, model.columns.index("evidence:agreement")))
+    assert not flags & Qt.ItemFlag.ItemIsUserCheckable
+    assert not model.setData(model.index(0, model.columns.index("name")), "改名基地")
+    assert "已签名定稿" in window.last_problems[0]
+    edit = session.set_insured_workers("修改投保人数", uid, 999)
+    assert [p.message.code for p in edit.problems] == ["dataset.unit_locked"]
+    assert "已签章" in ws.unit_model.data(ws.unit_model.index(ws.unit_model.row_of(uid)))
+    shot(window, "clause-page-locked")
+    dialog.reject()
+    QSettings().sync()
+    for stored in (tmp_path / "settings").rglob("*"):  # the password is never written anywhere
+        assert not stored.is_file() or PASSWORD.encode() not in stored.read_bytes()
+
+    # reopened with a reason (audited): the page is editable again, the next sheet is version 2
+    reopen_through_the_banner(qtbot, page, "单位补交了基地协议原件，需重新核查")
+    assert not session.locked(uid) and not page.lock_banner.isVisible()
+    assert all(b.isEnabled() for b in page.evidence_boxes.values()) and not page.note_edit.isReadOnly()
+    assert session.set_insured_workers("修改投保人数", uid, 120).ok
+    reopened = [e for e in session.ds.audit_entries("unit_locks") if e.action == "delete"]
+    assert reopened and reopened[-1].reason == "单位补交了基地协议原件，需重新核查"
+    again = export_dialog(window, "sheet", tmp_path / "x.pdf", sign=False)
+    again._path_edited = False
+    again._update()
+    assert again.path.text().endswith(f"{name}-考核评分表-第2版（草稿）.pdf")
+    again.reject()
+
+
+# ------------------------------------------------------------------ verify
+
+def drop(dialog, paths: list[Path]) -> bool:
+    """Drag files over the dialog (through Qt's event delivery) and drop them (the handler directly:
+    offscreen Qt delivers a drop only inside a real drag). True when the drag was accepted."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(dialog, enter)
+    if not enter.isAccepted():
+        return False
+    dialog.dropEvent(QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+    return True
+
+
+def signed_summary(window, tmp_path: Path, qtbot) -> Path:
+    out = tmp_path / "汇总表.pdf"
+    dialog = export_dialog(window, "summary", out, sign=True)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    assert dialog.export().wait(120) and out.is_file(), dialog.status.text()
+    dialog.reject()
+    return out
+
+
+def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, profile, tmp_path):
+    from ui.pdf_verify import VerifyDialog, known_fingerprints
+    window = demo
+    make_key(qtbot, window, "李四")
+    signed = signed_summary(window, tmp_path, qtbot)
+    modified = tmp_path / "汇总表-改动.pdf"
+    modified.write_bytes(flip_inside_signed_range(signed.read_bytes()))
+
+    dialog = VerifyDialog(known_fingerprints(window.session), window.session.ds.path.name, window)
+    dialog.show()
+    assert not drop(dialog, [tmp_path / "settings"])  # not a PDF: the drag is refused
+    assert drop(dialog, [signed])
+    assert dialog.worker.wait(60)
+    result = dialog.results[signed]
+    assert result.intact and result.known
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
+    assert verdicts == ["完好且签名人可信：签名后未被改动"]  # one's own key, made in the app, is trusted here
+    texts = " ".join(label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop)))
+    assert "李四（吴江区人社局）" in texts and "是，与本年度数据文件登记的证书一致" in texts
+    assert "可信（本机信任此证书）" in texts
+    assert result.signatures[0].fingerprint[:20] in texts
+    shot_over(window, dialog, "verify-dialog-intact")
+
+    dialog.clear()
+    assert drop(dialog, [modified, signed])  # several at once
+    assert dialog.worker.wait(60)
+    assert not dialog.results[modified].intact and dialog.results[signed].intact
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
+    assert verdicts[0].startswith("已被修改") and verdicts[1].startswith("完好")
+    shot_over(window, dialog, "verify-dialog-modified")
+
+    # without a year open: intact, and the certificate is not checked
+    alone = VerifyDialog(None, None, window)
+    assert drop(alone, [signed])
+    assert alone.worker.wait(60) and alone.results[signed].intact and alone.results[signed].known is None
+
+
+def test_a_stranger_s_signature_is_unconfirmed_until_the_assessor_trusts_it(qtbot, demo, profile, tmp_path):
+    from core.pdf.signing import create_key
+    from ui.pdf_verify import VerifyDialog
+    window = demo
+    stranger = tmp_path / "张三.p12"
+    create_key(stranger, "张三", "正确的密码-2022", organisation="吴江区人社局")  # made elsewhere: not trusted here
+    done, _ = Exporter(window.session.ds).summary(signer=load_signer(stranger, "正确的密码-2022"))
+    sheet = tmp_path / "别处签名的汇总表.pdf"
+    sheet.write_bytes(done.pdf)
+    dialog = VerifyDialog(None, None, window)
+    dialog.show()
+    assert drop(dialog, [sheet]) and dialog.worker.wait(60)
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
+    assert verdicts[0].startswith("完好但签名人未经确认")
+    shot_over(window, dialog, "verify-dialog-untrusted")
+    button = next(b for b in dialog.findChildren(QPushButton) if b.text() == "信任此签名人的证书…")
+    seen = []
+
+    def trust(box: QMessageBox) -> None:
+        seen.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    state = answer_modal(QMessageBox, trust)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    qtbot.waitUntil(lambda: sheet in dialog.results and dialog.results[sheet].trusted, timeout=10000)
+    assert dialog.results[sheet].signatures[0].fingerprint.replace(":", "")[:16] in seen[0].replace(":", "").replace("\n", "")
+    QApplication.processEvents()
+    verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict") if label.parent() is not None
+                and label.parent().parent() is not None]
+    assert verdicts == ["完好且签名人可信：签名后未被改动"], verdicts
+    shot_over(window, dialog, "verify-dialog-trusted")
+
+
+# ------------------------------------------------------------------ bulk export in a worker
+
+def press_cancel(dialog) -> None:
+    """The 取消 button of the export's progress dialog."""
+    dialog.progress.findChild(QPushButton).click()
+
+
+def test_cancelling_the_bulk_export_stops_it_between_files_and_the_window_keeps_working(qtbot, demo, tmp_path):
+    window = demo
+    folder = tmp_path / "全部评分表"
+    dialog = export_dialog(window, "all_sheets", folder, sign=False)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    worker = dialog.export()
+    assert worker is not None
+    written = []
+    worker.produced.connect(lambda item: (written.append(item), press_cancel(dialog) if len(written) == 2 else None))
+    assert worker.wait(120)
+    timer.stop()
+    files = sorted(folder.glob("*.pdf"))
+    assert dialog.outcome.cancelled
+    assert 2 <= len(files) < len(window.session.unit_ids), [f.name for f in files]
+    assert len(files) == len(dialog.outcome.written)
+    assert not [p for p in folder.iterdir() if not p.name.endswith(".pdf")]  # no half-written file
+    assert all(f.read_bytes().startswith(b"%PDF") and f.read_bytes().rstrip().endswith(b"%%EOF") for f in files)
+    assert "已取消" in dialog.status.text()
+    assert ticks  # the window's own timer ran while the worker exported (how often depends on the machine)
+
+    # the whole folder, uninterrupted
+    dialog.export(confirm=False)
+    assert dialog.worker.wait(180)
+    assert not dialog.outcome.cancelled and not dialog.outcome.problems
+    assert len(list(folder.glob("*.pdf"))) == len(window.session.unit_ids)
+
+
+def test_a_signed_bulk_export_locks_exactly_the_units_it_wrote(qtbot, demo, profile, tmp_path):
+    window = demo
+    session = window.session
+    make_key(qtbot, window)
+    folder = tmp_path / "定稿"
+    dialog = export_dialog(window, "all_sheets", folder, sign=True)
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    warned = []
+
+    def sign_anyway(box: QMessageBox) -> None:  # the demo has units with clauses 依据不全: asked first
+        warned.append(box.text())
+        shot_over(window, box, "sign-unfinished-warning")
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    state = answer_modal(QMessageBox, sign_anyway)
+    worker = dialog.export()
+    check_answered(state)
+    assert "依据不全" in warned[0] and "签名后其数据即锁定" in warned[0]
+    worker.produced.connect(lambda item: press_cancel(dialog))
+    assert worker.wait(120)
+    files = sorted(folder.glob("*.pdf"))
+    locked = [uid for uid in session.unit_ids if session.locked(uid)]
+    assert dialog.outcome.cancelled and 1 <= len(files) < len(session.unit_ids)
+    assert len(locked) == len(files)
+    known = {c.fingerprint for c in session.ds.certificates()}
+    for item in dialog.outcome.written:
+        data = item.request.target.read_bytes()
+        assert verify_pdf(data, known=lambda fp: normal_fingerprint(fp) in known).intact
+        uid = session.unit_id(item.exported.unit)
+        assert session.locked(uid) and session.lock(uid).version == 1
+        assert item.request.target.name.endswith("-考核评分表-第1版.pdf")
+    assert session.ds.verify_audit() is None
+
+
+# ------------------------------------------------------------------ keys
+
+def test_a_bureau_key_is_imported_after_its_password_opens_it_and_the_signing_key_is_remembered(
+        qtbot, window, profile, tmp_path):
+    from core.pdf.signing import create_key
+    from ui.pdf_keys import ImportKeyDialog, KeysDialog, preferred_key
+    bureau = tmp_path / "人社局签发.p12"
+    create_key(bureau, "王五", PASSWORD, organisation="吴江区人社局")
+    dialog = ImportKeyDialog(window)
+    dialog.show()
+    dialog.source.setText(str(bureau))
+    qtbot.keyClicks(dialog.password, "wrong-password")
+    assert dialog.run().wait(60)
+    assert dialog.info is None and "密码错误" in dialog.error.text() and dialog.ok.isEnabled()
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    assert dialog.run().wait(60) and dialog.info is not None and dialog.info.name == "王五"
+    copied = profile / "leye-wujiang" / "keys" / bureau.name
+    assert copied.read_bytes() == bureau.read_bytes() and preferred_key() == copied
+
+    made = make_key(qtbot, window, "张三")
+    keys = KeysDialog("张三", window)
+    keys.show()
+    texts = {keys.list.item(i).text(): keys.list.item(i) for i in range(keys.list.count())}
+    assert set(texts) == {"张三.p12　（签名时使用）", "人社局签发.p12"} and preferred_key() == made
+    keys.list.setCurrentItem(texts["人社局签发.p12"])
+    keys.choose.click()
+    assert preferred_key() == copied
+    shot_over(window, keys, "keys-dialog")
+
+
+def test_the_export_dialog_says_what_is_missing_instead_of_exporting(qtbot, window, profile, tmp_path):
+    from tests.builders import RULES
+    assert window.create_year(tmp_path / "空年度.sqlite", RULES, "赵六")
+    dialog = export_dialog(window, "all_sheets", tmp_path / "out", sign=False)
+    assert dialog.export() is None and "请先添加运营单位" in dialog.status.text()
+    dialog.kind_buttons["summary"].click()
+    dialog.path.setText(str(tmp_path / "no-such-folder" / "x.pdf"))
+    assert dialog.export() is None and "不存在" in dialog.status.text()
+    dialog.path.setText(str(tmp_path / "汇总.pdf"))
+    dialog.sign.setChecked(True)
+    assert dialog.export() is None and "尚无签名密钥" in dialog.status.text()
+    dialog.sign.setChecked(False)
+    assert dialog.export().wait(60) and (tmp_path / "汇总.pdf").is_file(), dialog.status.text()

@@ -1,0 +1,239 @@
+"""考核细则管理 as the administrator uses it: the menu opens the list of known rule sets, one is read as
+its official text beside its parameters and readings with its SHA-256 and the open year's; a bad file is
+refused with every problem in Chinese, a good one imported; a new year's rule set is made from 2023 by
+typing into the form (checked as typed), saved as a file, and then offered by 新建年度, whose year file
+stores its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLineEdit
+
+from core.scoring.rules import RULES_DIR, load_rule_set
+from core.store.dataset import Dataset, create_file
+from tests.desktop_support import answer_modal, check_answered, shot_over
+from tests.ui.test_desktop import shot, type_chinese
+from tests.ui.test_desktop_day import action, choose_file
+from ui.dialogs import NewYearDialog
+from ui.rule_set_editor import RuleSetEditor
+from ui.rule_sets_dialog import RuleSetsDialog
+
+TEXT_2023 = (RULES_DIR / "wujiang-2023.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def profile(tmp_path, monkeypatch) -> Path:
+    """The user's profile folder of this test alone (imported rule sets are kept there)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "profile"))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "profile"))
+    return tmp_path / "profile"
+
+
+def retype(qtbot, line: QLineEdit, text: str, chinese: bool = False) -> None:
+    """Click into the field, select all and type over it, as at the keyboard."""
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    if chinese:
+        type_chinese(line, text)
+    else:
+        qtbot.keyClicks(line, text)
+
+
+def field(editor: RuleSetEditor, *path) -> QLineEdit:
+    widget = editor.fields[tuple(path)]
+    assert isinstance(widget, QLineEdit), path
+    return widget
+
+
+def show_part(qtbot, editor: RuleSetEditor, title: str) -> None:
+    row = next(i for i in range(editor.parts.count()) if editor.parts.item(i).text() == title)
+    rect = editor.parts.visualItemRect(editor.parts.item(row))
+    qtbot.mouseClick(editor.parts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert editor.pages.currentIndex() == row
+
+
+def test_manage_import_and_make_a_new_year_s_rule_set(qtbot, window, tmp_path, profile):
+    year_file = tmp_path / "2023年度考核.wjkh"
+    rules_2023 = load_rule_set(RULES_DIR / "wujiang-2023.toml")
+    create_file(year_file, rules_2023, "张三")
+    assert window.open_dataset(year_file)
+    bad = tmp_path / "同事发来的细则.toml"
+    bad.write_text(TEXT_2023.replace('id = "wujiang-2023"', 'id = "wujiang-2023-jd"')
+                   .replace("step = 0.5", 'step = "半分"').replace("B = 0.25", "B = 1.25"), encoding="utf-8")
+    good = tmp_path / "吴江经开区细则.toml"
+    good.write_text(TEXT_2023.replace('id = "wujiang-2023"', 'id = "wujiang-2023-jd"')
+                    .replace('document = "吴人社就〔2023〕9号"', 'document = "吴经开人社〔2023〕2号"'),
+                    encoding="utf-8")
+    saved = tmp_path / "交给同事" / "2024细则.toml"
+    saved.parent.mkdir()
+
+    def edit_2024(editor: RuleSetEditor) -> None:
+        assert field(editor, "id").text() == "wujiang-2024" and field(editor, "year").text() == "2024"
+        assert field(editor, "period_start").text() == "2024-01-01"
+        assert editor.problem_list.count() == 1 and "文号：与底稿的文号相同" in editor.problem_list.item(0).text()
+        assert not editor.save_button.isEnabled()
+        retype(qtbot, field(editor, "document"), "吴人社就〔2024〕3号", chinese=True)
+        retype(qtbot, field(editor, "title"), "2024年“乐业吴江”就业协作联盟运营单位绩效考核细则", chinese=True)
+        show_part(qtbot, editor, "2.1 组织进吴人数与促成见习（实习）人数总和")
+        step = field(editor, "clauses", 3, "params", "step")
+        retype(qtbot, step, "一分", chinese=True)  # checked as typed: named by item and reason, the field marked
+        assert [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())] == [
+            "条款 2.1 › 参数“每降低一个名次减分”：应为不小于 0 的数，现为 “一分”"]
+        assert step.styleSheet() and not editor.save_button.isEnabled()
+        shot(editor, "rule-set-editor-problem")
+        retype(qtbot, step, "0.8")
+        retype(qtbot, field(editor, "clauses", 3, "params", "min_people", "value"), "70")
+        assert editor.problem_list.count() == 0 and not step.styleSheet() and editor.save_button.isEnabled()
+        show_part(qtbot, editor, "4.3 就业创业政策宣传")
+        table = editor.evidence_tables[(9, "evidence")]
+        qtbot.mouseClick(next(b for b in editor.findChildren(type(editor.save_button)) if b.text() == "添加依据"
+                              and b.isVisible()), Qt.MouseButton.LeftButton)
+        assert table.rowCount() == 4
+        table.setFocus()
+        table.setCurrentCell(3, 1)
+        qtbot.keyClick(table, Qt.Key.Key_F2)
+        cell = next(w for w in table.findChildren(QLineEdit) if w.isVisible())  # the cell's editor F2 opened
+        type_chinese(cell, "就业政策宣传册发放登记")
+        qtbot.keyClick(cell, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: table.item(3, 1).text() != "")
+        assert editor.draft.data["clauses"][9]["evidence"][3] == {"id": "item4", "label": "就业政策宣传册发放登记"}
+        show_part(qtbot, editor, "等级名额")
+        retype(qtbot, field(editor, "grades", "quota_share", "B"), "0.2")
+        show_part(qtbot, editor, "解读")
+        combo = editor.fields[("readings", "tie_rule", "value")]
+        combo.setCurrentIndex(combo.findData("dense"))
+        assert editor.problem_list.count() == 0 and editor.draft.sha256() in editor.status.text()
+        shot(editor, "rule-set-editor")
+        files = answer_modal(QFileDialog, choose_file(saved))
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        check_answered(files)
+
+    def manage(dialog: RuleSetsDialog) -> None:
+        titles = [dialog.list.item(i).text().splitlines()[0] for i in range(dialog.list.count())]
+        assert titles == [load_rule_set().title, rules_2023.title]
+        assert dialog.list.currentRow() == 1  # the open year's rule set
+        assert rules_2023.sha256 in dialog.year_label.text() and "完全一致" in dialog.year_label.text()
+        assert rules_2023.sha256 in dialog.info.text()
+        assert "就业创业政策宣传" in dialog.text_view.toPlainText()
+        parameters = dialog.params_view.toPlainText()
+        assert "每降低一个名次减分" in parameters and "不低于 60" in parameters
+        shot_over(window, dialog, "rule-sets-dialog")
+        rect = dialog.list.visualItemRect(dialog.list.item(0))
+        qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert "劳务输入统计信息报告制度" in dialog.text_view.toPlainText()
+        for chosen, imported in ((bad, False), (good, True)):
+            files = answer_modal(QFileDialog, choose_file(chosen))
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+            check_answered(files)
+            if not imported:
+                assert dialog.message.text().splitlines() == [
+                    "未导入 同事发来的细则.toml：",
+                    "条款 2.2 › 参数“每降低一个名次减分”：应为不小于 0 的数，现为 “半分”",
+                    "等级 › 名额比例 › B级：比例不能超过 1（即 100%）"]
+                shot_over(window, dialog, "rule-sets-import-refused")
+        assert dialog.list.count() == 3 and "已导入" in dialog.list.item(2).text()
+        assert dialog.list.currentRow() == 2 and "吴经开人社〔2023〕2号" in dialog.info.text()
+        rect = dialog.list.visualItemRect(dialog.list.item(1))
+        qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        editing = answer_modal(RuleSetEditor, edit_2024, timeout=60)
+        qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+        check_answered(editing)
+        assert dialog.list.count() == 4 and "2024年" in dialog.list.item(3).text()
+        assert str(saved) in dialog.message.text()
+        shot_over(window, dialog, "rule-sets-dialog-2024")
+        dialog.accept()
+
+    state = answer_modal(RuleSetsDialog, manage, timeout=120)
+    action(window, "考核细则管理…").trigger()
+    check_answered(state)
+
+    made = load_rule_set(saved)
+    assert (made.id, made.year, made.document) == ("wujiang-2024", 2024, "吴人社就〔2024〕3号")
+    assert made.clause("2.1").params["step"] == Fraction(4, 5)
+    assert made.clause("2.1").thresholds["min_people"].value == 70
+    assert made.readings["tie_rule"].value == "dense" and made.grades.quota_share["B"] == Fraction(1, 5)
+    assert [e.label for e in made.clause("4.3").evidence][-1] == "就业政策宣传册发放登记"
+    assert made.source_text.startswith(
+        "# 以《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》（吴人社就〔2023〕9号）为底稿")
+    kept = profile / "leye-wujiang" / "rules" / "wujiang-2024.toml"
+    assert kept.read_bytes() == saved.read_bytes()
+
+    target = tmp_path / "2024年度考核.wjkh"
+
+    def new_year(dialog: NewYearDialog) -> None:
+        dialog.year.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.year.lineEdit(), "2024")
+        assert [dialog.rules.itemData(i) for i in range(dialog.rules.count())] == ["wujiang-2024"]
+        dialog.path.setText(str(target))
+        ok = dialog.box.button(dialog.box.StandardButton.Ok)
+        assert ok.isEnabled(), dialog.error.text()
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    state = answer_modal(NewYearDialog, new_year)
+    action(window, "新建年度…").trigger()
+    check_answered(state)
+    with Dataset.open(target, read_only=True) as ds:
+        assert ds.rule_set().sha256 == hashlib.sha256(saved.read_bytes()).hexdigest() == made.sha256
+
+
+def test_the_dialog_without_a_year_open_and_a_rule_set_of_a_newer_format(qtbot, window, tmp_path, profile):
+    newer = tmp_path / "2030细则.toml"
+    newer.write_text(TEXT_2023.replace("format = 2", "format = 3", 1), encoding="utf-8")
+
+    def check(dialog: RuleSetsDialog) -> None:
+        assert dialog.year_label.text() == "当前没有打开的年度。"
+        assert dialog.import_file(newer) is False
+        assert dialog.message.text().splitlines()[1] == (
+            "考核细则《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》为第 3 版细则格式，"
+            "本程序只能读取第 2 版及以前的格式，"
+            "需要能读取第 3 版细则格式的新版程序。")
+        dialog.reject()
+
+    state = answer_modal(RuleSetsDialog, check)
+    action(window, "考核细则管理…").trigger()
+    check_answered(state)
+    assert not (profile / "leye-wujiang" / "rules").exists()
+
+
+def test_opening_a_year_file_that_stores_a_newer_format_says_which_format_it_needs(window, tmp_path):
+    import sqlite3
+    path = tmp_path / "2030年度考核.wjkh"
+    create_file(path, load_rule_set(RULES_DIR / "wujiang-2023.toml"), "张三")
+    text = TEXT_2023.replace("format = 2", "format = 3", 1)
+    conn = sqlite3.connect(path)
+    with conn:  # as a newer program would have stored it: the text and its own SHA-256
+        conn.execute("UPDATE rule_sets SET text = ?, sha256 = ?", (text, hashlib.sha256(text.encode()).hexdigest()))
+    conn.close()
+    before = path.read_bytes()
+    assert not window.open_dataset(path)
+    assert window.last_problems == [
+        "数据文件 2030年度考核.wjkh 所存的考核细则为第 3 版细则格式，本程序只能读取第 2 版及以前的格式，"
+        "需要能读取第 3 版细则格式的新版程序才能打开，文件未作任何改动。"]
+    assert window.session is None and path.read_bytes() == before
+
+
+def test_an_evidence_item_removed_is_named_where_a_parameter_still_needs_it(qtbot, window, tmp_path, profile):
+    """Removing 附件1 from 2.1's evidence: the parameter naming it is marked, and fixed in its own field."""
+    editor = RuleSetEditor(load_rule_set(RULES_DIR / "wujiang-2023.toml"), [])
+    qtbot.addWidget(editor)
+    editor.show()
+    retype(qtbot, field(editor, "document"), "吴人社就〔2024〕3号", chinese=True)
+    show_part(qtbot, editor, "2.1 组织进吴人数与促成见习（实习）人数总和")
+    table = editor.evidence_tables[(3, "evidence")]
+    table.setCurrentCell(0, 1)
+    remove = next(b for b in editor.findChildren(type(editor.save_button))
+                  if b.text() == "删除所选依据" and b.isVisible())
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert table.rowCount() == 5
+    problems = [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())]
+    assert problems == ["条款 2.1 › 参数“确认进吴人员的依据”：“annex1”不是本条款的依据"]
+    ids = field(editor, "clauses", 3, "params", "arrivals_evidence")
+    assert ids.text() == "annex1、annex2、monthly_reports" and ids.styleSheet()
+    retype(qtbot, ids, "annex2, monthly_reports")
+    assert editor.problem_list.count() == 0 and editor.save_button.isEnabled()
+    assert editor.draft.data["clauses"][3]["params"]["arrivals_evidence"] == ["annex2", "monthly_reports"]

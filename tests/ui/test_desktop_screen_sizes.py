@@ -1,0 +1,36 @@
+"""The window on the screens assessors have: the office laptop (1366×768), a desktop monitor
+(1920×1080) and a high-density screen at 200 % scaling. On each, every clause page of a unit and
+every tab is visited; no fact table or tab scrolls sideways. Screenshots go to
+artifacts/screenshots/sizes-*/ for a person to look at."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = ROOT / "tests" / "screen_sizes_child.py"
+
+
+@pytest.mark.parametrize("name, width, height, scale", [
+    ("1366x768", 1366, 768, "1"),
+    ("1920x1080", 1920, 1080, "1"),
+    ("200-percent", 1366, 768, "2"),  # a 2732×1536 screen at 200 %: the same room in logical pixels
+])
+def test_every_page_and_tab_fits_without_sideways_scrolling(tmp_path, name, width, height, scale):
+    shots = ROOT / "artifacts" / "screenshots" / f"sizes-{name}"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale, "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, str(CHILD), str(width), str(height), str(shots)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["ratio"] == float(scale)
+    assert report["sideways"] == []
+    assert report["fits"], report
+    assert len(list(shots.glob("page-*.png"))) == 11

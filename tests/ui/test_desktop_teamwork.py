@@ -1,0 +1,169 @@
+"""The desktop's 文件 → 制作外业副本… and 文件 → 合并外业文件…, driven through their real buttons: a copy of
+two units for 张三, his edits in the field, an office edit of the same fact, the merge with the conflict
+chosen and its reason typed, and a copy of another year file refused in one sentence."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from core.store.dataset import Dataset, create_file
+from core.teamwork.field_copy import make_field_copy, marks
+from tests.builders import RULES
+from tests.dataset_support import rich_year
+from tests.desktop_support import answer_modal, check_answered, shot_over
+from tests.ui.test_desktop import type_chinese
+from tests.ui.test_desktop_day import action, choose_file
+from ui.field_copies import FieldCopyDialog, MergeDialog
+
+
+def open_year(window, tmp_path: Path) -> Path:
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    assert window.open_dataset(path)
+    return path
+
+
+def text(model, row: int, column: int) -> str:
+    return model.data(model.index(row, column))
+
+
+def tick_cell(qtbot, view, row: int, column: int) -> None:
+    """Click a cell's check box, on its indicator, as a person does."""
+    rect = view.visualRect(view.model().index(row, column))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
+
+
+def answer_box(window, name: str, expected: str, seen: list[str]):
+    def act(box: QMessageBox) -> None:
+        seen.append(box.text())
+        assert expected in box.text(), box.text()
+        shot_over(window, box, name)
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        assert ok.text() == "确定"
+        ok.click()
+    return act
+
+
+def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbot, tmp_path):
+    year = open_year(window, tmp_path)
+    session = window.session
+    first, second = (session.unit(uid).name for uid in session.unit_ids[:2])
+    target = tmp_path / "张三的外业副本.wjkh"
+
+    def fill(dialog: FieldCopyDialog) -> None:
+        assert not dialog.ok_button.isEnabled()  # nobody named yet
+        type_chinese(dialog.assessor.lineEdit(), "张三")
+        qtbot.mouseClick(dialog.none_button, Qt.MouseButton.LeftButton)
+        assert not dialog.ok_button.isEnabled()  # no unit chosen
+        for row in (0, 1):
+            dialog.units.setCurrentRow(row)
+            qtbot.keyClick(dialog.units, Qt.Key.Key_Space)
+        assert dialog.values() == ("张三", [first, second])
+        shot_over(window, dialog, "field-copy-dialog")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    made: list[str] = []
+    states = [answer_modal(FieldCopyDialog, fill), answer_modal(QFileDialog, choose_file(target)),
+              answer_modal(QMessageBox, answer_box(window, "field-copy-made", "已制作外业副本", made))]
+    action(window, "制作外业副本…").trigger()
+    for state in states:
+        check_answered(state)
+    assert made == [f"已制作外业副本 {target.name}：交给 张三，单位：{first}、{second}；年度文件审计记录第 "
+                    f"{marks_base(target)} 条起。"]
+
+    # 张三 in the field: his laptop's copy of the year
+    with Dataset.open(target, backups=False) as copy:
+        who, units = copy.assessor_id("张三"), copy.unit_ids()
+        assert copy.set_insured_workers(who, units[0], 71).ok
+        assert copy.update_unit(who, units[1], contact_person="孙八").ok
+        assert copy.add_attachment(who, b"scan", "基地协议.pdf", unit_id=units[1]).ok
+    # the office, meanwhile, types the same fact otherwise
+    assert session.set_insured_workers("修改投保人数", session.unit_ids[0], 66).ok
+
+    def choose(dialog: MergeDialog) -> None:
+        changes, conflicts = dialog.changes.model(), dialog.conflicts.model()
+        assert changes.rowCount() == 2 and conflicts.rowCount() == 1
+        assert "参保人数" in text(conflicts, 0, 0)
+        assert text(conflicts, 0, 1).startswith("66\n组长") and text(conflicts, 0, 2).startswith("71\n张三")
+        assert not dialog.merge_button.isEnabled()
+        tick_cell(qtbot, dialog.conflicts, 0, 4)  # 采用外业副本的
+        assert dialog.choices() == {1: "theirs"} and not dialog.merge_button.isEnabled()  # no reason yet
+        type_chinese(dialog.reason, "张三现场核对了参保名单")
+        assert dialog.merge_button.isEnabled()
+        shot_over(window, dialog, "merge-dialog")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    merged: list[str] = []
+    states = [answer_modal(QFileDialog, choose_file(target)), answer_modal(MergeDialog, choose),
+              answer_modal(QMessageBox, answer_box(window, "merge-done", "已把外业副本", merged), timeout=60)]
+    action(window, "合并外业文件…").trigger()
+    for state in states:
+        check_answered(state)
+    assert merged == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 2 项修改，处理冲突 1 处。"]
+    uid = session.unit_ids
+    assert session.unit(uid[0]).insured_workers == 71 and session.unit(uid[1]).contact_person == "孙八"
+    assert [a.name for a in session.attachments(uid[1])] == ["基地协议.pdf"]
+    assert not session.history.can_undo  # the merge's way back is the backup taken before it
+    copy, anchors = session.check_material()
+    try:
+        assert copy.check_audit(anchors=anchors).ok
+    finally:
+        copy.close()
+    window.grab().save(str(Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "merged-year.png"))
+
+    # merging it again: nothing new, said so
+    again: list[str] = []
+    states = [answer_modal(QFileDialog, choose_file(target)),
+              answer_modal(QMessageBox, answer_box(window, "merge-nothing-new", "没有尚未合并的修改", again))]
+    action(window, "合并外业文件…").trigger()
+    for state in states:
+        check_answered(state)
+
+
+def marks_base(copy: Path) -> int:
+    conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    try:
+        return marks(conn)[-1].base_seq
+    finally:
+        conn.close()
+
+
+def test_a_copy_of_another_year_file_is_refused_in_one_sentence(window, tmp_path):
+    open_year(window, tmp_path)
+    other = tmp_path / "other" / "2022.wjkh"
+    other.parent.mkdir()
+    assert not create_file(other, RULES, "王五", year=rich_year(2))
+    with Dataset.open(other, backups=False) as ds:
+        make_field_copy(ds, tmp_path / "别的年度文件的副本.wjkh", "王五", 1)
+    state = answer_modal(QFileDialog, choose_file(tmp_path / "别的年度文件的副本.wjkh"))
+    action(window, "合并外业文件…").trigger()
+    check_answered(state)
+    assert window.last_problems == ["外业副本 别的年度文件的副本.wjkh 不是由年度文件 2022.wjkh 制作的"
+                                    "（或该文件已恢复为制作副本之前的备份），不能合并。"]
+
+
+def test_a_long_merge_runs_beside_the_window_with_progress(window, tmp_path, capsys):
+    """600 field edits: the comparison and the merge run on another thread; the window's longest stall
+    is printed (a shared machine's timing is not asserted)."""
+    from core.editing import field_work
+    from tests.core.teamwork.test_merge_crash import copy_with_edits
+    from tests.stall_meter import StallMeter
+    year = open_year(window, tmp_path)
+    window.close_dataset()
+    copy = copy_with_edits(year, 600)
+    assert window.open_dataset(year)
+    actions = window.field_copies
+    seen: list[str] = []
+    plan = field_work.plan(field_work.material(window.session), copy)  # in the desktop, on a worker too
+    with StallMeter() as meter:
+        state = answer_modal(QMessageBox, lambda box: (seen.append(box.text()), box.accept()), timeout=120)
+        edit = actions.write_merge(copy, {}, "", plan)
+        check_answered(state)
+    assert edit is not None and edit.ok and len(plan.changes) == 404 and "已把外业副本" in seen[0]
+    with capsys.disabled():
+        print(f"\nmerge of {len(plan.changes)} changes through the desktop: longest stall of the window "
+              f"{meter.longest_ms:.0f} ms")

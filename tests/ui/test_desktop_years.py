@@ -1,0 +1,183 @@
+"""新建年度 从上一年度继续 on the desktop, through the real buttons: the dialog, its file chooser answered,
+the new year opened with last year's units; the year table's previous grades and totals, a unit's history,
+and a moved or missing last year said in one sentence."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
+
+from tests.audit_tampers import build_year
+from tests.core.years.test_years import NEXT, results_by_code
+from tests.desktop_support import answer_modal, check_answered, shot_over
+from tests.ui.test_desktop import click, shot, type_chinese
+from tests.ui.test_desktop_day import choose_file
+from ui.dialogs import NewYearDialog
+
+
+def click_tab(qtbot, window, text: str) -> None:
+    tabs = window.workspace.tabs
+    bar = tabs.tabBar()
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == text)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index
+
+
+def continue_through_the_dialog(qtbot, window, previous, screenshot: str | None = None) -> None:
+    def act(dialog: NewYearDialog) -> None:
+        assert not dialog.continue_box.isChecked() and not dialog.choose_previous.isEnabled()
+        click(qtbot, dialog.continue_box)
+        assert dialog.continue_box.isChecked() and dialog.error.text() == "请选择上一年度的数据文件。"
+        chooser = answer_modal(QFileDialog, choose_file(previous))
+        qtbot.mouseClick(dialog.choose_previous, Qt.MouseButton.LeftButton)
+        check_answered(chooser)
+        qtbot.waitUntil(lambda: dialog.previous is not None, timeout=10000)
+        assert dialog.year.value() == 2023 and dialog.rules.currentData() == NEXT.id
+        assert dialog.previous_note.text().startswith("2022 年度的 11 家运营单位将作为原有成员带入")
+        assert dialog.previous_note.text().count("不带入：") == 2
+        type_chinese(dialog.assessor, "李四")
+        ok = dialog.box.button(QDialogButtonBox.StandardButton.Ok)
+        assert ok.isEnabled(), dialog.error.text()
+        if screenshot:
+            shot_over(window, dialog, screenshot)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    state = answer_modal(NewYearDialog, act, timeout=30)
+    qtbot.mouseClick(window.start.new_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+
+
+def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, tmp_path):
+    (tmp_path / "2022").mkdir()
+    last_year = build_year(tmp_path / "2022")
+    expected = results_by_code(last_year)
+    window.settings.setValue("folder", str(tmp_path))
+
+    continue_through_the_dialog(qtbot, window, last_year, "years-01-new-year-continued")
+    target = tmp_path / "2023年度考核.wjkh"
+    qtbot.waitUntil(lambda: window.session is not None)
+    session = window.session
+    assert session.ds.path == target and session.ds.year_number == 2023 and len(session.unit_ids) == 11
+    assert all(not session.unit(uid).new_member and not session.unit(uid).trips for uid in session.unit_ids)
+
+    # 年度总表: last year's grade and total beside this year's, by credit code
+    click_tab(qtbot, window, "年度总表")
+    view = window.workspace.year_view
+    qtbot.waitUntil(lambda: "上年等级" in view.model.headers, timeout=10000)
+    model = view.model
+    grade_col, total_col = model.headers.index("上年等级"), model.headers.index("上年总分")
+    assert model.headers.index("等级") + 1 == grade_col
+    for row in range(model.rowCount()):
+        code = session.unit(session.unit_id(model.unit_name(row))).credit_code
+        grade, total = expected[code]
+        assert model.index(row, grade_col).data() == grade
+        assert model.index(row, total_col).data() == format_total(total)
+    assert f"上一年度（2022 年度，{last_year.name}）的等级和总分按统一社会信用代码对应显示。" in view.note.text()
+    shot(window, "years-02-year-table-previous")
+
+    # 单位概览: the unit's history across the year files
+    click_tab(qtbot, window, "单位概览")
+    overview = window.workspace.overview
+    first = session.unit(window.workspace.unit_id)
+    grade, total = expected[first.credit_code]
+    qtbot.waitUntil(lambda: "正在读取" not in overview.history.text(), timeout=10000)
+    assert overview.history.text().startswith(f"历年考核：\n2022 年度　{grade} 级　{format_total(total)} 分（")
+    assert last_year.name in overview.history.text()
+    shot(window, "years-03-overview-history")
+
+    # the last year moved away: said in one sentence, the year still works
+    window.close_dataset()
+    moved = tmp_path / "归档" / last_year.name
+    moved.parent.mkdir()
+    shutil.move(last_year, moved)
+    assert window.open_dataset(target)
+    click_tab(qtbot, window, "年度总表")
+    view = window.workspace.year_view
+    qtbot.waitUntil(lambda: "正在读取" not in view.note.text(), timeout=10000)
+    assert "上年等级" not in view.model.headers
+    assert f"本年度由 2022 年度的数据文件 {last_year} 继续而来，该文件已不在原处" in view.note.text()
+    shot(window, "years-04-year-table-previous-missing")
+    click_tab(qtbot, window, "单位概览")
+    overview = window.workspace.overview
+    qtbot.waitUntil(lambda: "正在读取" not in overview.history.text(), timeout=10000)
+    assert "该文件已不在原处" in overview.history.text()
+
+    # opened once from where it is now, it is among the recent files: found there, and said so
+    window.close_dataset()
+    assert window.open_dataset(moved)
+    window.close_dataset()
+    assert window.open_dataset(target)
+    click_tab(qtbot, window, "年度总表")
+    view = window.workspace.year_view
+    qtbot.waitUntil(lambda: "上年等级" in view.model.headers, timeout=10000)
+    assert f"2022 年度的数据文件已从 {last_year} 移到 {moved}" in view.note.text()
+    window.workspace.years.wait()
+
+
+def test_a_file_that_is_not_a_year_file_is_refused_in_the_dialog(qtbot, window, tmp_path):
+    not_a_year = tmp_path / "随便.wjkh"
+    not_a_year.write_bytes(b"hello")
+
+    def act(dialog: NewYearDialog) -> None:
+        click(qtbot, dialog.continue_box)
+        chooser = answer_modal(QFileDialog, choose_file(not_a_year))
+        qtbot.mouseClick(dialog.choose_previous, Qt.MouseButton.LeftButton)
+        check_answered(chooser)
+        qtbot.waitUntil(lambda: not dialog.reader.running, timeout=10000)
+        QApplication.processEvents()
+        assert "随便.wjkh" in dialog.error.text()
+        assert not dialog.box.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+        shot_over(window, dialog, "years-05-new-year-not-a-year-file")
+        dialog.reject()
+    state = answer_modal(NewYearDialog, act, timeout=30)
+    qtbot.mouseClick(window.start.new_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert window.session is None
+
+
+def format_total(total) -> str:
+    from core.common.messages import format_number
+    return format_number(total)
+
+
+def test_with_a_year_open_continuing_offers_that_year(qtbot, window, tmp_path):
+    from tests.ui.test_desktop_day import action
+    (tmp_path / "2022").mkdir()
+    last_year = build_year(tmp_path / "2022")
+    window.settings.setValue("folder", str(tmp_path))
+    assert window.open_dataset(last_year)
+
+    def act(dialog: NewYearDialog) -> None:
+        click(qtbot, dialog.continue_box)  # the open year is offered at once
+        assert dialog.previous is not None and dialog.previous_path.text() == str(last_year)
+        assert dialog.year.value() == 2023 and dialog.error.text() == ""
+        shot_over(window, dialog, "years-06-new-year-from-the-open-year")
+        qtbot.mouseClick(dialog.box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    state = answer_modal(NewYearDialog, act, timeout=30)
+    action(window, "新建年度…").trigger()
+    check_answered(state)
+    qtbot.waitUntil(lambda: window.session is not None and window.session.year_number == 2023)
+    assert window.session.file == last_year.parent / "2023年度考核.wjkh" and len(window.session.unit_ids) == 11
+    click_tab(qtbot, window, "年度总表")
+    qtbot.waitUntil(lambda: "上年等级" in window.workspace.year_view.model.headers, timeout=10000)
+    window.workspace.years.wait()
+
+
+def test_a_continued_year_opened_read_only_shows_last_year_too(qtbot, window, tmp_path):
+    from core.scoring.rule_library import find
+    from core.years.continuation import continue_year, read_previous
+    (tmp_path / "2022").mkdir()
+    last_year = build_year(tmp_path / "2022")
+    target = tmp_path / "2023.wjkh"
+    assert continue_year(read_previous(last_year), target, find("wujiang-2023"), "李四") == []
+    assert window.open_dataset(target, read_only=True) and window.session.read_only
+    click_tab(qtbot, window, "年度总表")
+    view = window.workspace.year_view
+    qtbot.waitUntil(lambda: "上年等级" in view.model.headers, timeout=10000)
+    expected = results_by_code(last_year)
+    column = view.model.headers.index("上年总分")
+    name = view.model.unit_name(0)
+    code = window.session.unit(window.session.unit_id(name)).credit_code
+    assert view.model.index(0, column).data() == format_total(expected[code][1])
+    window.workspace.years.wait()
