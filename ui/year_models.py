@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
@@ -92,6 +92,14 @@ class UnitListModel(QAbstractListModel):
 
 # ------------------------------------------------------------------ the year
 
+class _Row(NamedTuple):
+    result: Any  # the unit's result (core.scoring.engine.UnitResult)
+    unit_id: int | None
+    tied: bool  # its grade ties across a quota boundary
+    assessed_before: bool  # the last year has a unit of the same credit code
+    cells: list[tuple[str, Any]]  # each column's text and sort key
+
+
 class YearTableModel(QAbstractTableModel):
     """All units × clauses with totals, ranks, status and grade (sortable through a proxy); for a year
     continued from the last, that year's grade and total beside this year's (by credit code)."""
@@ -101,6 +109,8 @@ class YearTableModel(QAbstractTableModel):
         self.session = session
         self.previous: Mapping[str, UnitRecord] | None = None
         self._ids: dict[str, int] = {}
+        self._rows: dict[int, _Row] = {}  # by row, until the year or the columns change
+        self._rows_of: Any = None  # the year's result they were made from
         self._build_columns()
 
     def _build_columns(self) -> None:
@@ -131,6 +141,7 @@ class YearTableModel(QAbstractTableModel):
     def set_previous(self, records: Mapping[str, UnitRecord] | None) -> None:
         """The last year's results by credit code: two columns after the grade (None: none)."""
         first = 2 + len(self.clause_ids) + self.tail.index("grade") + 1
+        self._rows.clear()
         if (records is None) == (self.previous is None):
             self.previous = records
             if records is not None and self.rowCount():
@@ -149,6 +160,7 @@ class YearTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._rows.clear()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> int:
@@ -168,36 +180,21 @@ class YearTableModel(QAbstractTableModel):
     def unit_name(self, row: int) -> str:
         return self.session.result.units[row].name
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+    def _row(self, row: int) -> _Row:
+        """A row's cells (text and sort key each), worked out once per change of the year: a sort and a
+        paint ask a 200-unit table for its cells thousands of times."""
         result = self.session.result
-        u = result.units[index.row()]
-        col = index.column()
-        n_clauses = len(self.clause_ids)
+        if result is not self._rows_of:  # the year was scored again since
+            self._rows, self._rows_of = {}, result
+        cached = self._rows.get(row)
+        if cached is not None:
+            return cached
+        u = result.units[row]
         tied = any(u.name in t.units for t in result.ties)
-        if role == ID_ROLE:
-            return self._unit_id(u.name)
-        if 2 <= col < 2 + n_clauses:
-            c = u.clauses[col - 2]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return number(c.net) + ("*" if c.provisional else "")
-            if role == SORT_ROLE:
-                return float(c.net)
-            if role == Qt.ItemDataRole.BackgroundRole and c.provisional:
-                return PROVISIONAL_BRUSH
-            if role == Qt.ItemDataRole.ToolTipRole and c.provisional:
-                return translate("Models", "暂定：尚有运营单位数据未定稿，排名类条款得分可能变动")
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        key = self.tail[col - 2 - n_clauses] if col >= 2 else ""
-        unit = self.session.unit(cast(int, self._unit_id(u.name)))  # every listed unit is in the year
+        uid = self._unit_id(u.name)
+        unit = self.session.unit(cast(int, uid))  # every listed unit is in the year
         before = self.previous.get(unit.credit_code) if self.previous is not None else None
-        values = {
-            0: (str(u.rank), u.rank),
-            1: (u.name, u.name),
-        } if col < 2 else {col: {
+        tail = {
             "deductions": (number(u.deductions_total), float(u.deductions_total)),
             "total": (number(u.total), float(u.total)),
             "status": (status_text(u.status), u.status),
@@ -207,18 +204,42 @@ class YearTableModel(QAbstractTableModel):
             "previous_total": (number(before.total), float(before.total)) if before else ("—", -1.0),
             "final": (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"),
                       int(unit.facts_final)),
-            "flags": (self._flags(u, tied), self._flags(u, tied)),
-        }[key]}
-        if role == Qt.ItemDataRole.ToolTipRole and key.startswith("previous_") and not before:
-            return translate("Models", "上一年度没有统一社会信用代码相同的运营单位")
+            "flags": (self._flags(u, tied),) * 2,
+        }
+        cells = ([(str(u.rank), u.rank), (u.name, u.name)]
+                 + [(number(c.net) + ("*" if c.provisional else ""), float(c.net)) for c in u.clauses]
+                 + [tail[key] for key in self.tail])
+        made = self._rows[row] = _Row(u, uid, tied, before is not None, cells)
+        return made
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self._row(index.row())
+        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return values[col][0]
+            return r.cells[col][0]
         if role == SORT_ROLE:
-            return values[col][1]
-        if role == Qt.ItemDataRole.BackgroundRole and tied and key == "grade":
+            return r.cells[col][1]
+        if role == ID_ROLE:
+            return r.unit_id
+        n_clauses = len(self.clause_ids)
+        if 2 <= col < 2 + n_clauses:
+            provisional = r.result.clauses[col - 2].provisional
+            if role == Qt.ItemDataRole.BackgroundRole and provisional:
+                return PROVISIONAL_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole and provisional:
+                return translate("Models", "暂定：尚有运营单位数据未定稿，排名类条款得分可能变动")
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        key = self.tail[col - 2 - n_clauses] if col >= 2 else ""
+        if role == Qt.ItemDataRole.ToolTipRole and key.startswith("previous_") and not r.assessed_before:
+            return translate("Models", "上一年度没有统一社会信用代码相同的运营单位")
+        if role == Qt.ItemDataRole.BackgroundRole and r.tied and key == "grade":
             return TIE_BRUSH
-        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and u.status_reasons:
-            return "\n".join(r.text for r in u.status_reasons)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and r.result.status_reasons:
+            return "\n".join(reason.text for reason in r.result.status_reasons)
         if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or key in ("deductions", "total", "previous_total")):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
