@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,22 +43,11 @@ from PySide6.QtWidgets import (
 
 from core.common.messages import render
 from core.editing.session import Session
-from core.excel.check import CheckResult, check_read
-from core.excel.mapping import MappingQuestion, mapping_question, question_for
-from core.excel.partial import (
-    Correction,
-    LeftOutRow,
-    LeftOutSheet,
-    corrected,
-    file_changed_problem,
-    left_out_rows,
-    partial_refusal,
-    rows_left_out,
-    write_left_out,
-)
-from core.excel.problems import ProblemRow, problem_rows, write_problem_list
-from core.excel.read import SheetLayout, import_spec, read_workbook
-from core.people.tables import file_sha256
+from core.excel.mapping import MappingQuestion
+from core.excel.partial import Correction, LeftOutRow, LeftOutSheet, write_left_out
+from core.excel.preview import Preview, check_workbook
+from core.excel.problems import ProblemRow, write_problem_list
+from core.excel.read import import_spec
 from ui import faults
 from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
@@ -78,82 +66,12 @@ def year_level(kind: str) -> bool:
     return import_spec().kind(kind).scope == "year"
 
 
-# ------------------------------------------------------------------ the check, in the worker
-
-@dataclass
-class Preview:
-    path: Path
-    kind: str
-    unit_id: int | None
-    sha256: str | None  # of the bytes checked; None when the file could not be read
-    layouts: tuple[SheetLayout, ...]  # the sheets recognised (their cells are not kept: a big file is big)
-    checked: CheckResult
-    problems: list[ProblemRow]
-    mapping: dict[str, Any] | None  # the column mapping used, if any
-    remembered: bool  # that mapping was remembered from an earlier import of the same layout
-    question: MappingQuestion | None  # the layout needs a mapping: what to ask
-    remap: MappingQuestion | None  # for 修改列对应 on a recognised layout
-    seconds: float
-    corrections: tuple[Correction, ...] = ()  # the cells corrected before this check
-    left_out_sheets: tuple[LeftOutSheet, ...] = ()  # the rows with problems as the file holds them
-    left_out: tuple[LeftOutRow, ...] = ()
-    partly_importable: bool = False  # some rows have problems, the others can be imported alone
-    rows_left_out: int = 0  # the rows a partial import leaves out
-
-    @property
-    def importable(self) -> bool:
-        return self.checked.ok and self.sha256 is not None and bool(self.checked.records)
-
-    @property
-    def corrections_lost(self) -> bool:
-        """The file changed after the check the corrections were typed for."""
-        return any(p.message.code == "excel.file_changed" for p in self.checked.problems)
-
-
 def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mapping: dict | None,
               remembered: Mapping[str, dict], corrections: tuple[Correction, ...] = (),
               checked_sha256: str | None = None) -> Preview | None:
-    """Read and check a workbook (no dataset involved), with the cells the assessor corrected; None
-    when cancelled. Cancel is honoured between the steps (reading, checking, listing the problems).
-    checked_sha256: the file checked before (the corrections were typed for those bytes)."""
+    """core/excel/preview.check_workbook in the worker, the collector kept off its bulk data."""
     with kept_from_collector():
-        return _check(job, path, kind, unit_id, rules, mapping, remembered, corrections, checked_sha256)
-
-
-def _check(job: Job, path: Path, kind: str, unit_id: int | None, rules, mapping: dict | None,
-           remembered: Mapping[str, dict], corrections: tuple[Correction, ...],
-           checked_sha256: str | None) -> Preview | None:
-    started = time.perf_counter()
-    job.progress(0, 3, translate("ExcelImport", "正在读取工作簿…"))
-    sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
-    if checked_sha256 is not None and sha256 != checked_sha256:
-        changed = CheckResult(path.name, kind, (), (file_changed_problem(path.name),), (), 0, 0)
-        return Preview(path, kind, unit_id, sha256, (), changed, problem_rows(changed), mapping, False, None, None,
-                       time.perf_counter() - started)
-    read = read_workbook(path, kind, mapping=mapping)
-    if job.cancelled:
-        return None
-    question = mapping_question(path, read) if read.needs_mapping else None
-    used_remembered = False
-    if question is not None and not mapping and question.key in remembered:
-        again = read_workbook(path, kind, mapping=remembered[question.key])
-        if not again.needs_mapping:
-            read, mapping, question, used_remembered = again, dict(remembered[question.key]), None, True
-    if job.cancelled:
-        return None
-    job.progress(1, 3, translate("ExcelImport", "正在逐行检查…"))
-    fixed = corrected(read, corrections)
-    checked = check_read(fixed, rules)
-    if job.cancelled:
-        return None
-    job.progress(2, 3, translate("ExcelImport", "正在整理问题清单…"))
-    problems = problem_rows(checked, fixed)
-    sheets, left_out = left_out_rows(checked, read)  # as the unit's file holds them
-    remap = question_for(read.tables[0].layout, read.tables[0].grid, kind) if read.tables else None
-    return Preview(path, kind, unit_id, sha256, tuple(t.layout for t in read.tables), checked, problems, mapping,
-                   used_remembered, question, remap, time.perf_counter() - started, tuple(corrections), sheets,
-                   left_out, bool(checked.problems) and sha256 is not None and not partial_refusal(checked),
-                   len(rows_left_out(checked)))
+        return check_workbook(job, path, kind, unit_id, rules, mapping, remembered, corrections, checked_sha256)
 
 
 def export_problems_job(job: Job, rows: list[ProblemRow], path: Path, headers: list[str], title: str,

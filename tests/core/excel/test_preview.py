@@ -1,0 +1,51 @@
+"""The check of a workbook before it is imported, with no window and no year file: a real roster with
+one bad row read, checked and listed, its progress told in Chinese, a cancel honoured, a change of the
+file's bytes since the corrections were typed refused."""
+
+from core.excel.preview import check_workbook
+from tests.builders import RULES
+from tests.import_support import roster_file
+from tests.xlsx_builders import arrival, person_id
+
+
+class Job:
+    def __init__(self, cancel_after: int | None = None):
+        self.told: list[str] = []
+        self.cancel_after = cancel_after
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_after is not None and len(self.told) >= self.cancel_after
+
+    def progress(self, done: int, total: int, text: str = "") -> None:
+        self.told.append(text)
+
+
+def bad_id(i: int) -> str:
+    number = person_id(i)
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def test_a_roster_with_one_bad_row_is_partly_importable(tmp_path):
+    people = [arrival(i) for i in range(5)]
+    people[2] = arrival(2, 身份证号码=bad_id(2))
+    job = Job()
+    preview = check_workbook(job, roster_file(tmp_path, people), "arrivals", 1, RULES, None, {})
+    assert preview is not None and job.told == ["正在读取工作簿…", "正在逐行检查…", "正在整理问题清单…"]
+    assert len(preview.checked.records) == 4 and preview.rows_left_out == 1 and preview.partly_importable
+    assert [p.message.code for p in preview.checked.problems] == ["excel.id_check_digit"]
+    assert len(preview.problems) == 1 and preview.sha256 and not preview.importable
+
+
+def test_cancel_between_steps_returns_nothing(tmp_path):
+    path = roster_file(tmp_path, [arrival(i) for i in range(3)])
+    assert check_workbook(Job(cancel_after=1), path, "arrivals", 1, RULES, None, {}) is None
+
+
+def test_corrections_for_other_bytes_are_refused_as_a_changed_file(tmp_path):
+    path = roster_file(tmp_path, [arrival(i) for i in range(3)])
+    first = check_workbook(Job(), path, "arrivals", 1, RULES, None, {})
+    assert first is not None and first.importable
+    roster_file(tmp_path, [arrival(i) for i in range(4)])  # the unit sent the file again
+    again = check_workbook(Job(), path, "arrivals", 1, RULES, None, {}, corrections=(), checked_sha256=first.sha256)
+    assert again is not None and again.corrections_lost and not again.importable
