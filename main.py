@@ -45,7 +45,8 @@ def desktop(argv: list[str]) -> int:
 
     from ui.app import PaintWatch, create_app, data_folder, guard_input, install_fault_hook
     mark("qt")
-    from ui.main_window import MainWindow, ensure_demo
+    from core.store.demo import ensure_demo
+    from ui.main_window import MainWindow
     mark("ui")
 
     app = create_app(sys.argv[:1], input_guard=False)

@@ -55,7 +55,7 @@ def build(path: Path) -> None:
             bases=tuple(Base(f"基地{b}", "labour", dt.date(2022, 3, 1), {"agreement": True}, 40, 20) for b in range(3)),
             trips=tuple(Trip(dt.date(2022, 4, 1 + t), "贵阳", "offline", 6, {"filing": True, "photos": True},
                              ("好",) * 6) for t in range(3)),
-            evidence={c: {item: True for item in ids} for c, ids in items.items() if ids},
+            evidence={c: dict.fromkeys(ids, True) for c, ids in items.items() if ids},
             deliveries=tuple(Delivery(dt.date(2022, 5, 1 + d), f"企业{d}", 5) for d in range(5)),
             insured_workers=100))
     assert create_file(path, rules, "基准", year=Year(rules.year, rules.id, tuple(units))) == []

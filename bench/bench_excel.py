@@ -221,12 +221,11 @@ def main() -> int:
           f"{bare_mb:.0f} MB; {imported_mb / bare_mb:.1f}x)  target < {TARGET_MB} MB: "
           f"{'ok' if imported_mb < TARGET_MB else 'OVER TARGET'}")
     if args.profile or not ok:
-        with tempfile.TemporaryDirectory() as folder:
-            with empty_dataset(rules, Path(folder), 0) as ds:
-                profiler = cProfile.Profile()
-                profiler.enable()
-                import_into(ds, roster, monthly)
-                profiler.disable()
+        with tempfile.TemporaryDirectory() as folder, empty_dataset(rules, Path(folder), 0) as ds:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            import_into(ds, roster, monthly)
+            profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(20)
         print(out.getvalue())

@@ -45,10 +45,11 @@ def main() -> int:
 
     from PySide6.QtCore import QSettings, QStandardPaths
 
+    from core.store.demo import ensure_demo
     from tests.stall_meter import StallMeter
     from tests.xlsx_builders import cached_roster
     from ui.app import create_app
-    from ui.main_window import MainWindow, ensure_demo
+    from ui.main_window import MainWindow
     from ui.pdf_export import ExportDialog
     from ui.pdf_kinds import ALL_SHEETS
 

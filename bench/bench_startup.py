@@ -101,14 +101,14 @@ def switching(units: int = 200, rounds: int = 30) -> tuple[float, float]:
     from dataclasses import replace
 
     from PySide6.QtCore import QStandardPaths
-    from PySide6.QtWidgets import QApplication
 
     from core.common.credit_codes import USCC_ALPHABET, with_check_chars
     from core.scoring.facts import Year, load_year
     from core.scoring.rules import load_rule_set
     from core.store.dataset import create_file
+    from core.store.demo import DEMO_JSON
     from ui.app import create_app
-    from ui.main_window import DEMO_JSON, MainWindow
+    from ui.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
     rules = load_rule_set()

@@ -16,9 +16,9 @@ import hashlib
 import io
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from core.scoring.facts import parse_year
 from core.store import audit

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from core.common.credit_codes import USCC_ALPHABET, with_check_chars
 from core.common.messages import Msg
@@ -54,7 +55,7 @@ def credit_code(seed: str) -> str:
 
 
 def ticks(items: Iterable[str], value: bool = True) -> dict[str, bool]:
-    return {item: value for item in items}
+    return dict.fromkeys(items, value)
 
 
 def evidence(clauses: Iterable[str] | None = None, *, except_: Mapping[str, Iterable[str]] = {},

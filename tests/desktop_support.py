@@ -4,8 +4,8 @@ sees it, and answering a modal dialog without blocking the test (a modal exec() 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPainter

@@ -22,8 +22,9 @@ def main(width: int, height: int, shots: Path) -> dict:
     home = Path(tempfile.mkdtemp())
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "settings"))
+    from core.store.demo import ensure_demo
     from ui.app import create_app
-    from ui.main_window import MainWindow, ensure_demo
+    from ui.main_window import MainWindow
     app = create_app()
     window = MainWindow()
     window.quiet_problems = True

@@ -14,7 +14,7 @@ on it, since a shared machine's timing is not the program's.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 
@@ -36,7 +36,7 @@ class StallMeter:
         self._last = now
         self.ticks += 1
 
-    def __enter__(self) -> "StallMeter":
+    def __enter__(self) -> StallMeter:
         self.longest_ms, self.ticks = 0.0, 0
         self._last = time.perf_counter()
         self._timer.start()

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import openpyxl
 

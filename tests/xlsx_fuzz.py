@@ -19,10 +19,10 @@ import struct
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
 
@@ -100,7 +100,7 @@ def shared_strings(data: bytes) -> bytes:
                                         parts["docProps/core.xml"])
     texts: dict[bytes, int] = {}
 
-    def shared(found: "re.Match[bytes]") -> bytes:
+    def shared(found: re.Match[bytes]) -> bytes:
         index = texts.setdefault(found[2], len(texts))
         return b'<c r="%s" t="s"><v>%d</v></c>' % (found[1], index)
     parts[SHEET] = re.sub(rb'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>(.*?)</t></is></c>', shared, parts[SHEET])

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from core.common import os_errors
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.scoring.facts import load_year
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.years.continuation import Previous, continue_year
@@ -44,24 +43,9 @@ from ui.undo import UndoActions
 from ui.worker import Worker, progress_dialog
 from ui.workspace import Workspace
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_JSON = ROOT / "resources" / "demo" / "demo-2022.json"
 MAX_RECENT = 8
 
 DEMO_ASSESSOR = "演示考核人员"  # the demo year's only assessor; main.py passes the translated name
-
-
-def ensure_demo(folder: Path, assessor: str) -> Path:
-    """The demo year in the user's data folder, made from resources/demo on first use."""
-    target = folder / "2022年度考核（演示）.wjkh"
-    if not target.exists():
-        from core.scoring.rule_library import rule_set_for
-        rules = rule_set_for(DEMO_JSON, None)
-        year, problems = load_year(DEMO_JSON, rules)
-        if problems:
-            raise RuntimeError(problems[0].text())
-        create_file(target, rules, assessor, year=year)
-    return target
 
 
 class MainWindow(QMainWindow):

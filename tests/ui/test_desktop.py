@@ -189,7 +189,7 @@ def test_create_a_year_walk_a_unit_undo_redo_and_reopen(qtbot, window, tmp_path)
 
 
 def test_year_view_and_grades_on_the_demo(qtbot, window, tmp_path):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     path = ensure_demo(tmp_path, "演示考核人员")
     assert window.open_dataset(path)
     ws = window.workspace

@@ -21,13 +21,10 @@ from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractItemView,
     QApplication,
-    QCheckBox,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QMessageBox,
     QPushButton,
-    QSpinBox,
 )
 
 from core.scoring.assessment import BASES, TRIPS  # noqa: E402
@@ -124,8 +121,8 @@ def tick_every_box(qtbot, page) -> None:
 
 
 def test_an_assessors_day(qtbot, window, profile, tmp_path):
+    from core.store.demo import ensure_demo
     from ui.dialogs import UnitDialog
-    from ui.main_window import ensure_demo
     (tmp_path / "年度").mkdir()
     year_file = ensure_demo(tmp_path / "年度", "演示考核人员")
     step(window, 1, "start")

@@ -59,7 +59,7 @@ class DialogCloser:
 
 
 def test_every_menu_action_and_page_button_works(qtbot, window, tmp_path, monkeypatch):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     hooked = []
     monkeypatch.setattr(sys, "excepthook", lambda *info: hooked.append(info[1]))
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))

@@ -21,7 +21,7 @@ from ui.worker_dialog import BAD, GOOD, fault_sentence
 
 @pytest.fixture
 def dialog(qtbot, window, tmp_path):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     made = window.excel_actions.export_dialog("summary")
     qtbot.addWidget(made)

@@ -13,7 +13,7 @@ FACT = "individual_disputes_lost"
 
 
 def open_demo_page(window, tmp_path, page_id: str):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     ws = window.workspace
     ws.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == page_id))

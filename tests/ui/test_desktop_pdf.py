@@ -39,7 +39,7 @@ def profile(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def demo(window, tmp_path):
     """The demo year open in the window (13 units)."""
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     return window
 

@@ -30,7 +30,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "print"
 @pytest.fixture
 def demo(window, tmp_path):
     """The demo year open in the window (13 units), the third unit chosen."""
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     window.workspace.select_unit(window.session.unit_ids[2])
     return window

@@ -10,7 +10,7 @@ from core.scoring.assessment import BASES, NEGATIVE
 
 
 def test_each_pages_editors_are_built_once_and_show_the_chosen_units_values(qtbot, window, tmp_path):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     session, ws = window.session, window.workspace
     page = ws.clause_page

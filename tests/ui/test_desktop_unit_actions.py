@@ -91,7 +91,7 @@ def test_the_delete_button_asks_first_and_no_keeps_the_unit(qtbot, window, tmp_p
 
 
 def test_the_page_names_its_unit_and_the_list_keeps_it_selected_after_an_undone_removal(qtbot, window, tmp_path):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     ws = window.workspace
     second = window.session.unit_ids[1]
@@ -112,7 +112,7 @@ def test_the_page_names_its_unit_and_the_list_keeps_it_selected_after_an_undone_
 
 
 def test_clicking_the_people_tab_shows_the_people_view(qtbot, window, tmp_path):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     tabs = window.workspace.tabs
     bar = tabs.tabBar()
@@ -124,7 +124,7 @@ def test_clicking_the_people_tab_shows_the_people_view(qtbot, window, tmp_path):
 
 
 def test_the_grade_view_says_when_a_place_stays_free_after_a_promotion(qtbot, window, tmp_path):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     ws = window.workspace
     ws.tabs.setCurrentIndex(3)
@@ -138,7 +138,7 @@ def test_the_grade_view_says_when_a_place_stays_free_after_a_promotion(qtbot, wi
 
 def test_each_clause_page_shows_its_own_official_text(qtbot, window, tmp_path):
     """3.2's bonus heading once left the previous clause's text on the page."""
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     ws = window.workspace
     for index, page in enumerate(window.session.pages):

@@ -10,7 +10,7 @@ from core.scoring.assessment import DONE
 
 
 def open_demo(window, tmp_path):
-    from ui.main_window import ensure_demo
+    from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     return window.workspace
 

@@ -111,8 +111,9 @@ def test_backup_names_are_read_without_strptime(tmp_path):
 def test_the_other_tabs_are_built_when_first_shown(qtbot, tmp_path):
     from PySide6.QtCore import QSettings, QStandardPaths
 
+    from core.store.demo import ensure_demo
     from ui.app import create_app
-    from ui.main_window import MainWindow, ensure_demo
+    from ui.main_window import MainWindow
     QStandardPaths.setTestModeEnabled(True)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))

@@ -21,8 +21,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from core.store.dataset import create_file
 from tests.builders import RULES
 from tests.import_support import year_with_bases

@@ -7,8 +7,9 @@ import copy
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings

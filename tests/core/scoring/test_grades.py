@@ -19,7 +19,7 @@ def allocate(totals, status=None, quotas=None, promotions=(), rules=RULES):
     """allocate_grades for units named 单位00, 单位01, … with these totals (all qualified by default)."""
     names = NAMES[:len(totals)]
     totals_by_name = {n: F(t) for n, t in zip(names, totals)}
-    status_by_name = {n: QUALIFIED for n in names}
+    status_by_name = dict.fromkeys(names, QUALIFIED)
     status_by_name.update(status or {})
     year = make_year(quotas=quotas, promotions=promotions)
     grade_of, notes, quotas_, ties, rejected = allocate_grades(rules, year, totals_by_name, status_by_name)
@@ -86,7 +86,7 @@ def test_unqualified_units_get_e_and_take_no_place():
 
 
 def test_all_unqualified_all_e():
-    result = allocate(descending(10), status={n: UNQUALIFIED for n in NAMES[:10]})
+    result = allocate(descending(10), status=dict.fromkeys(NAMES[:10], UNQUALIFIED))
     assert result["grades"] == ["E"] * 10
     assert all(q.used == 0 for q in result["quotas"].values())
 

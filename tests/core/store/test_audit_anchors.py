@@ -63,7 +63,7 @@ def test_a_trail_cut_or_rewritten_after_the_sheet_was_signed_is_found(tmp_path, 
     cut_last_rows(cut, rows=(sqlite3.connect(cut).execute("SELECT count(*) FROM audit").fetchone()[0] - seq) + 3)
     result = run("verify-audit", str(cut), "--against", str(out))
     assert result.returncode == 1
-    assert f"评分表 sheet.pdf" in result.stdout and f"时已有 {seq} 条" in result.stdout
+    assert "评分表 sheet.pdf" in result.stdout and f"时已有 {seq} 条" in result.stdout
 
     rewritten = tmp_path / "rewritten.sqlite"
     rewritten.write_bytes(path.read_bytes())

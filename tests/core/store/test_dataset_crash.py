@@ -3,8 +3,6 @@
 After every kill the file must pass PRAGMA integrity_check, its audit chain must verify, and every
 edit the child reported as committed must be there (its audit row, and its data)."""
 
-import datetime as dt
-import os
 import random
 import signal
 import sqlite3
