@@ -142,11 +142,16 @@ def sections(rules: RuleSet, clauses: tuple[ClauseResult, ...]) -> tuple[Section
         for i in indices:
             r = clauses[i]
             points += r.points
-            bonus += r.bonus
-            deduction += r.deduction
             net += r.net
-        results.append(SectionResult(section.id, section.title, points, bonus, deduction, net))
+            if r.bonus:  # bonuses and deductions are mostly zero: leaving them out spares Fraction additions
+                bonus += r.bonus
+            if r.deduction:
+                deduction += r.deduction
+        results.append(_new_tuple(SectionResult, (section.id, section.title, points, bonus, deduction, net)))
     return tuple(results)
+
+
+_new_tuple = tuple.__new__  # what a NamedTuple's constructor calls, without its Python frame
 
 
 # ------------------------------------------------------------------ grades
@@ -244,10 +249,10 @@ class _Unscored(NamedTuple):
 def _unscored(rules: RuleSet, unit: Unit, clauses: tuple[ClauseResult, ...]) -> _Unscored:
     unit_sections = sections(rules, clauses)
     deductions = unit_deductions(rules, unit)
-    deductions_total = sum(d.points for d in deductions)
-    total = max(rules.negative.total_floor, sum(s.net for s in unit_sections) - deductions_total)
+    deductions_total = sum([d.points for d in deductions if d.points])
+    total = max(rules.negative.total_floor, sum([s.net for s in unit_sections]) - deductions_total)
     status, reasons = unit_status(rules, unit, total)
-    return _Unscored(clauses, unit_sections, deductions, deductions_total, total, status, reasons)
+    return _new_tuple(_Unscored, (clauses, unit_sections, deductions, deductions_total, total, status, reasons))
 
 
 class YearScorer:
