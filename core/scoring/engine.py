@@ -103,7 +103,7 @@ def unit_deductions(rules: RuleSet, unit: Unit) -> tuple[DeductionResult, ...]:
             raise ValueError(f"deduction {d.id!r} is made once but has no threshold")
         else:
             points = d.once if d.threshold.passes(count) else ZERO
-        results.append(DeductionResult(d.id, count, points, d.text))
+        results.append(_new_tuple(DeductionResult, (d.id, count, points, d.text)))
     return tuple(results)
 
 
@@ -249,8 +249,14 @@ class _Unscored(NamedTuple):
 def _unscored(rules: RuleSet, unit: Unit, clauses: tuple[ClauseResult, ...]) -> _Unscored:
     unit_sections = sections(rules, clauses)
     deductions = unit_deductions(rules, unit)
-    deductions_total = sum([d.points for d in deductions if d.points])
-    total = max(rules.negative.total_floor, sum([s.net for s in unit_sections]) - deductions_total)
+    deductions_total: Number = ZERO
+    for d in deductions:
+        if d.points:  # mostly zero: no Fraction arithmetic for them
+            deductions_total += d.points
+    net: Number = ZERO
+    for s in unit_sections:
+        net += s.net
+    total = max(rules.negative.total_floor, net - deductions_total if deductions_total else net)
     status, reasons = unit_status(rules, unit, total)
     return _new_tuple(_Unscored, (clauses, unit_sections, deductions, deductions_total, total, status, reasons))
 
