@@ -90,3 +90,19 @@ def test_the_desktop_without_a_graphical_session_says_so_instead_of_aborting():
                           env=env, timeout=60)
     assert done.returncode == 2
     assert "没有图形界面" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_rules_file_that_cannot_be_used_is_told_in_chinese_not_a_traceback(tmp_path):
+    year = write(tmp_path, minimal_year())
+    broken = tmp_path / "broken.toml"
+    text = (ROOT / "resources" / "rules" / "wujiang-2022.toml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("params = { per_item = 4,", "params = { per_item = -3,", 1), encoding="utf-8")
+    for wanted, expected in ((broken, "条款 1.1 › 参数“每项得分”：应为不小于 0 的数，现为 -3"),
+                             (tmp_path / "none.toml", "文件或文件夹不存在"),
+                             ("wujiang-2031", "找不到编号为“wujiang-2031”的考核细则")):
+        for command in ("score", "import-json"):
+            extra = ("--to", str(tmp_path / "x.wjkh")) if command == "import-json" else ()
+            done = run(command, str(year), *extra, "--rules", str(wanted))
+            assert done.returncode == 2 and expected in done.stderr, (wanted, done.stderr)
+            assert "Traceback" not in done.stderr and "Error" not in done.stderr
+    assert run("score", str(year), "--rules", "wujiang-2022").returncode == 0  # an id, as new-year takes it
