@@ -139,6 +139,8 @@ class Planner:
         self.prefix = 0
         self.c_mark_assessor = ""  # who the copy was handed to
         self.kept_out: set[tuple[str, Ident]] = set()  # records new in the copy that cannot come in
+        # coded values as the bureau words them: (table, column) -> code -> words (set by the plan)
+        self.coded: dict[tuple[str, str], Mapping[str, str]] = {}
 
     # ---- identities: the same record in both files
 

@@ -377,3 +377,11 @@ def test_the_command_line_lists_changes_and_conflicts_then_merges_by_choice(year
     assert verified.returncode == 0, verified.stdout
     assert "组长 合并了外业副本 a.wjkh（张三 的外业副本）：带入 2 项修改，冲突 1 处。" in verified.stdout
     assert "其中 2 项修改来自外业副本" in verified.stdout
+
+
+def test_coded_values_are_shown_in_the_bureaus_words(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.add_trip(who, u[0], dt.date(2022, 9, 1), "贵州遵义", "offline", 7))
+    dry = run("merge", str(year), str(a), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "方式 线下" in dry.stdout and "offline" not in dry.stdout
