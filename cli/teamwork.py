@@ -67,17 +67,28 @@ def _show(plan: MergePlan) -> None:
 
 def _choices(args: argparse.Namespace, plan: MergePlan) -> dict[int, str] | None:
     choices = {c.number: args.take_all for c in plan.conflicts} if args.take_all else {}
+    chosen_here: dict[int, str] = {}  # by --take: a number given again must say the same
     for item in args.take or ():
         number, _, side = item.partition("=")
         if not number.strip().isdigit() or side.strip() not in ("mine", "theirs"):
             _say(Msg.of("teamwork.bad_take", value=item), err=True)
             return None
-        choices[int(number)] = side.strip()
+        wanted, side = int(number), side.strip()
+        if wanted not in {c.number for c in plan.conflicts}:
+            _say(Msg.of("teamwork.take_unknown", number=wanted, count=len(plan.conflicts)), err=True)
+            return None
+        if wanted in chosen_here and chosen_here[wanted] != side:
+            _say(Msg.of("teamwork.take_twice", number=wanted), err=True)
+            return None
+        chosen_here[wanted] = choices[wanted] = side
     return choices
 
 
 def command_merge(args: argparse.Namespace) -> int:
     year, copy_path = Path(args.year), Path(args.copy)
+    if year.exists() and copy_path.exists() and year.resolve() == copy_path.resolve():
+        _say(Msg.of("teamwork.into_itself", file=year.name), err=True)
+        return EXIT_BAD_INPUT
     try:
         with Dataset.open(copy_path, read_only=True) as copy, Dataset.open(year, read_only=args.dry_run) as ds:
             if args.dry_run:

@@ -385,3 +385,18 @@ def test_coded_values_are_shown_in_the_bureaus_words(year):
     dry = run("merge", str(year), str(a), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "方式 线下" in dry.stdout and "offline" not in dry.stdout
+
+
+def test_the_command_line_refuses_choices_of_conflicts_that_are_not_there_or_contradict(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.update_unit(LEAD, ds.unit_ids()[0], insured_workers=66).ok
+    before = year.read_bytes()
+    for takes, said in ((["--take", "7=theirs"], "没有第 7 处冲突（共 1 处）"),
+                        (["--take", "1=theirs", "--take", "1=mine"], "第 1 处冲突既选了")):
+        done = run("merge", str(year), str(a), "--by", "组长", *takes, "--reason", "核对")
+        assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert year.read_bytes() == before
+    itself = run("merge", str(year), str(year), "--by", "组长")
+    assert itself.returncode == 2 and "不能把" in itself.stderr and "合并到它自己" in itself.stderr
