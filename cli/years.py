@@ -49,11 +49,16 @@ def chosen_rule_set(wanted: str | None, year: int | None) -> RuleSet | Msg:
 def command_new_year(args: argparse.Namespace) -> int:
     target = Path(args.to)
     assessor = args.assessor or "数据导入"
+    if not target.parent.is_dir():
+        return refuse(Msg.of("years.folder_missing", folder=str(target.parent), file=target.name))
     try:
         if args.previous is None:
             rules = chosen_rule_set(args.rules, args.year or max((r.year for r in known()), default=None))
             if isinstance(rules, Msg):
                 return refuse(rules)
+            if args.year is not None and rules.year != args.year:
+                return refuse(Msg.of("years.rules_of_other_year", year=args.year, rules_year=rules.year,
+                                     title=rules.title))
             problems = create_file(target, rules, assessor, args.role)
             if problems:
                 return refuse(problems[0].message)
@@ -63,6 +68,8 @@ def command_new_year(args: argparse.Namespace) -> int:
         rules = chosen_rule_set(args.rules, args.year or previous.year + 1)
         if isinstance(rules, Msg):
             return refuse(rules)
+        if args.year is not None and rules.year != args.year:  # --rules named a rule set of another year
+            return refuse(Msg.of("years.rules_of_other_year", year=args.year, rules_year=rules.year, title=rules.title))
         if rules.year <= previous.year:
             return refuse(Msg.of("years.not_later", year=rules.year, previous=previous.year))
         problems = continue_year(previous, target, rules, assessor, args.role)

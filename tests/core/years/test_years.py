@@ -249,3 +249,15 @@ def test_where_a_year_came_from_is_proved_by_its_audit_trail(last_year, tmp_path
     assert checked.returncode == 1
     named = "本年度所继续的上一年度数据文件的“上一年度数据文件位置”在程序外被改为 /别处/2022.wjkh"
     assert named in checked.stdout, checked.stdout
+
+
+def test_the_command_line_says_when_the_folder_is_missing_or_the_rules_are_of_another_year(last_year, tmp_path):
+    missing = run("new-year", "--to", str(tmp_path / "nodir" / "2023.wjkh"), "--from", str(last_year))
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == \
+        f"文件夹 {tmp_path / 'nodir'} 不存在，没有新建 2023.wjkh；请先建好文件夹或换一个位置。"
+    target = tmp_path / "2024.wjkh"
+    for extra in (("--from", str(last_year)), ()):
+        other = run("new-year", "--to", str(target), *extra, "--year", "2024", "--rules", "wujiang-2023")
+        assert other.returncode == 2 and "要新建的是 2024 年度" in other.stderr and "是 2023 年度的" in other.stderr
+        assert not target.exists()
