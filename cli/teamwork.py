@@ -66,7 +66,10 @@ def _show(plan: MergePlan) -> None:
 
 
 def _choices(args: argparse.Namespace, plan: MergePlan) -> dict[int, str] | None:
-    choices = {c.number: args.take_all for c in plan.conflicts} if args.take_all else {}
+    # --take-all theirs: the copy's side wherever it can be taken; a conflict that can only keep the year
+    # file's side (a record removed here, a unit signed here meanwhile …) keeps it
+    choices = {c.number: args.take_all if args.take_all == "mine" or c.can_take_theirs else "mine"
+               for c in plan.conflicts} if args.take_all else {}
     chosen_here: dict[int, str] = {}  # by --take: a number given again must say the same
     for item in args.take or ():
         number, _, side = item.partition("=")
@@ -148,7 +151,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--dry-run", action="store_true", help="只列出将带入的修改和冲突，不改动年度文件")
     merge.add_argument("--take", action="append", metavar="编号=mine|theirs",
                        help="第几处冲突保留哪一方：mine 年度文件，theirs 外业副本；可重复")
-    merge.add_argument("--take-all", choices=("mine", "theirs"), help="所有冲突都保留这一方")
+    merge.add_argument("--take-all", choices=("mine", "theirs"), help="所有冲突都选这一方（theirs：凡能采用外业副本的都采用，只能保留年度文件的保留）")
     merge.add_argument("--reason", help="处理冲突的理由（有冲突时必填，记入审计记录）")
     merge.add_argument("--by", help="合并人（年度文件中的考核人员）；只有一位考核人员时可省略")
     merge.set_defaults(run=command_merge)

@@ -400,3 +400,18 @@ def test_the_command_line_refuses_choices_of_conflicts_that_are_not_there_or_con
     assert year.read_bytes() == before
     itself = run("merge", str(year), str(year), "--by", "组长")
     assert itself.returncode == 2 and "不能把" in itself.stderr and "合并到它自己" in itself.stderr
+
+
+def test_take_all_theirs_keeps_the_year_files_side_only_where_the_copys_cannot_be_taken(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_delivery(who, ds.delivery_ids(u[2])[0], stars=1))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.remove_delivery(LEAD, ds.delivery_ids(ds.unit_ids()[2])[0]).ok
+        assert ds.update_unit(LEAD, ds.unit_ids()[0], insured_workers=66).ok
+        removed = len(ds.delivery_ids(ds.unit_ids()[2]))
+    done = run("merge", str(year), str(a), "--by", "组长", "--take-all", "theirs", "--reason", "以现场核对为准")
+    assert done.returncode == 0, done.stderr
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.unit(ds.unit_ids()[0]).insured_workers == 71  # the copy's side where it can be taken
+        assert len(ds.delivery_ids(ds.unit_ids()[2])) == removed  # the record removed in the office stays removed
