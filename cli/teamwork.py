@@ -151,7 +151,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--dry-run", action="store_true", help="只列出将带入的修改和冲突，不改动年度文件")
     merge.add_argument("--take", action="append", metavar="编号=mine|theirs",
                        help="第几处冲突保留哪一方：mine 年度文件，theirs 外业副本；可重复")
-    merge.add_argument("--take-all", choices=("mine", "theirs"), help="所有冲突都选这一方（theirs：凡能采用外业副本的都采用，只能保留年度文件的保留）")
+    merge.add_argument("--take-all", choices=("mine", "theirs"),
+                       help="所有冲突都选这一方（theirs：凡能采用外业副本的都采用，只能保留年度文件的保留）")
     merge.add_argument("--reason", help="处理冲突的理由（有冲突时必填，记入审计记录）")
     merge.add_argument("--by", help="合并人（年度文件中的考核人员）；只有一位考核人员时可省略")
     merge.set_defaults(run=command_merge)
