@@ -33,7 +33,7 @@ from core.common.messages import Msg, render
 from core.editing import field_work
 from core.editing.writes import Write
 from core.store.dataset import DatasetError, Edit
-from core.teamwork.plan import MergePlan, local_time
+from core.teamwork.plan import MergePlan, local_time, side_by
 from ui.worker import Job, Worker, progress_dialog
 from ui.writing import kept_from_collector
 
@@ -169,8 +169,8 @@ class ConflictsModel(QAbstractTableModel):
             conflict = self.plan.conflicts[row]
             what = render(conflict.what) + (render(Msg.of("teamwork.field_of", field=conflict.field))
                                             if conflict.field is not None else "")
-            sides = tuple(f"{_text(side.value)}\n{side.who or render(Msg.of('teamwork.someone'))}  "
-                          f"{local_time(side.when)}" for side in (conflict.mine, conflict.theirs))
+            sides = tuple(f"{_text(side.value)}\n{_text(side_by(side))}  {local_time(side.when) if side.when else ''}"
+                          .rstrip() for side in (conflict.mine, conflict.theirs))
             why = _text(conflict.why) if conflict.why is not None else ""
             note = f"\n{_text(conflict.note)}" if conflict.note is not None else ""
             self.rows[row] = (f"{conflict.number}. {what}{note}", *sides, why)
@@ -262,8 +262,11 @@ class MergeDialog(QDialog):
         self.conflicts.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((300, 190, 190, 110)):
             self.conflicts.setColumnWidth(column, width)
+        for row, conflict in enumerate(plan.conflicts):  # a note under it (a unit not handed over …): in full
+            if conflict.note is not None or conflict.why is not None:
+                self.conflicts.resizeRowToContents(row)
         if plan.conflicts:
-            layout.addWidget(QLabel(self.tr("两边都改过的同一项（请逐项选择保留哪一方）：")))
+            layout.addWidget(QLabel(self.tr("需要选择的冲突：两边都改过的同一项，或不能直接带入的修改（请逐项选择保留哪一方）：")))
             layout.addWidget(self.conflicts, 3)
             row_buttons = QHBoxLayout()
             self.all_mine = QPushButton(self.tr("全部保留年度文件的"))

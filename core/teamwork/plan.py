@@ -382,12 +382,20 @@ def change_words(change: tuple[Msg, Msg | None, Any, Any, Side]) -> Msg:
                   who=by.who or Msg.of("teamwork.someone"), when=local_time(by.when))
 
 
+def side_by(side: Side) -> Msg | str:
+    """Who set a side's value: the assessor, 未记名 when the trail names no one, or — when nothing set it
+    since the copy was made (a unit not handed over, changed only in the field) — 办公室未改动."""
+    if side.who:
+        return side.who
+    return Msg.of("teamwork.unchanged_here") if not side.when else Msg.of("teamwork.someone")
+
+
 def conflict_words(conflict: Conflict) -> list[Msg]:
     """A conflict as lines: what, the year file's side, the copy's side (or why it cannot be taken)."""
     lines = [Msg.of("teamwork.conflict_line", number=conflict.number, what=conflict.what,
                     field=_of_field(conflict.field))]
     for code, side in (("teamwork.conflict_mine", conflict.mine), ("teamwork.conflict_theirs", conflict.theirs)):
-        lines.append(Msg.of(code, value=side.value, who=side.who or Msg.of("teamwork.someone"),
+        lines.append(Msg.of(code, value=side.value, who=side_by(side),
                             when=local_time(side.when) if side.when else "—"))
     if conflict.why is not None:
         lines.append(Msg.of("teamwork.conflict_only_mine", why=conflict.why))

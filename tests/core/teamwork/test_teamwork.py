@@ -18,6 +18,7 @@ from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy, marks
 from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
+from core.teamwork.plan import conflict_words
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import imported, roster_file
@@ -287,6 +288,9 @@ def test_an_edit_of_a_unit_not_handed_over_with_the_copy_asks_the_lead(year):
     [conflict] = plan.conflicts
     assert conflict.can_take_theirs and render(conflict.note) == "这个单位不在交给张三的外业副本中；请确认是否带入"
     assert "吴江第4人力资源有限公司" in render(conflict.what)
+    # the year file's side was not changed since the copy: said so, not as a change by someone unnamed
+    mine_line = render(conflict_words(conflict)[1])
+    assert "办公室未改动" in mine_line and "未记名" not in mine_line
     assert merge(year, a, {1: "theirs"}, "组长电话确认过")[1].ok
     with Dataset.open(year, read_only=True) as ds:
         assert [ds.unit(u).insured_workers for u in ds.unit_ids()][::3] == [71, 72]
