@@ -19,7 +19,7 @@ from core.common.messages import Msg, render
 from core.scoring.engine import score_year
 from core.scoring.facts import load_year, year_to_json
 from core.scoring.report import ranking_table, year_result_json
-from core.scoring.rule_library import find, read_file, rule_set_for
+from core.scoring.rule_library import rule_set_for
 from core.scoring.rules import RuleSet
 from core.store import backup, files, recovery
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file
@@ -58,20 +58,15 @@ def print_result(rules: RuleSet, year, as_json: bool) -> None:
 
 def json_rule_set(path: Path, wanted: str | None) -> RuleSet | int:
     """--rules (a TOML file or a known rule set's id), else the rule set the JSON year names; when none can
-    be used, every reason is printed and the exit code returned."""
+    be used, why is printed and the exit code returned."""
     if not wanted:
         rules = rule_set_for(path, None)
         return rules if rules is not None else rule_set_not_found(path)
-    if Path(wanted).suffix.lower() == ".toml" or Path(wanted).exists():
-        rules, problems = read_file(Path(wanted))
-        for problem in problems:
-            print(say("years.rules_unreadable", file=wanted, problem=problem), file=sys.stderr)
-        return rules if rules is not None else EXIT_BAD_INPUT
-    found = find(wanted)
-    if found is None:
-        print(say("cli.rule_set_not_found", id=wanted), file=sys.stderr)
+    chosen = cli_years.chosen_rule_set(wanted, None)  # a TOML file or a known id, as new-year takes it
+    if isinstance(chosen, Msg):
+        print(render(chosen), file=sys.stderr)
         return EXIT_BAD_INPUT
-    return found
+    return chosen
 
 
 def rule_set_not_found(path: Path) -> int:

@@ -47,6 +47,19 @@ def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "_"
 
 
+def unit_chooser(session, unit_id: int | None) -> tuple[QHBoxLayout, QComboBox]:
+    """运营单位 and a list of the year's units, `unit_id` chosen: the row a document's dialog asks it in."""
+    row = QHBoxLayout()
+    row.addWidget(QLabel(QCoreApplication.translate("Dialogs", "运营单位")))
+    units = QComboBox()
+    for uid in session.unit_ids:
+        units.addItem(session.unit(uid).name, uid)
+    units.setCurrentIndex(max(0, units.findData(unit_id)))
+    units.setMinimumContentsLength(24)
+    row.addWidget(units, 1)
+    return row, units
+
+
 def error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet("color: #b00020;")

@@ -37,7 +37,7 @@ from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
 from core.scoring.assessment import DONE
 from ui import faults
-from ui.dialogs import safe_file_name
+from ui.dialogs import safe_file_name, unit_chooser
 from ui.pdf_keys import KeysDialog, key_files, preferred_key
 from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder
 from ui.worker import Job, Worker
@@ -99,14 +99,7 @@ class ExportDialog(WorkerDialog):
             self.kinds.addButton(button)
             self.kind_buttons[key] = button
             grid.addWidget(button)
-        unit_row = QHBoxLayout()
-        unit_row.addWidget(QLabel(self.tr("运营单位")))
-        self.unit = QComboBox()
-        for uid in session.unit_ids:
-            self.unit.addItem(session.unit(uid).name, uid)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(unit_id)))
-        self.unit.setMinimumContentsLength(24)
-        unit_row.addWidget(self.unit, 1)
+        unit_row, self.unit = unit_chooser(session, unit_id)
         grid.addLayout(unit_row)
         area.addWidget(box)
 

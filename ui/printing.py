@@ -54,7 +54,7 @@ from core.pdf.pages import PdfPages
 from core.pdf.sheets import RECORD, SHEET, SUMMARY
 from core.pdf.signing import quiet_libraries
 from core.store.dataset import Dataset
-from ui.dialogs import safe_file_name
+from ui.dialogs import safe_file_name, unit_chooser
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
@@ -377,14 +377,7 @@ class PrintDocumentsDialog(WorkerDialog):
                 file_row.addWidget(self.pdf_path, 1)
                 file_row.addWidget(self.pdf_browse)
                 rows.addLayout(file_row)
-        unit_row = QHBoxLayout()
-        unit_row.addWidget(QLabel(self.tr("运营单位")))
-        self.unit = QComboBox()
-        for uid in session.unit_ids:
-            self.unit.addItem(session.unit(uid).name, uid)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(unit_id)))
-        self.unit.setMinimumContentsLength(24)
-        unit_row.addWidget(self.unit, 1)
+        unit_row, self.unit = unit_chooser(session, unit_id)
         rows.addLayout(unit_row)
         layout.addWidget(box)
         self.full_ids = QCheckBox(self.tr("显示完整身份证号（默认只显示前6位和后4位；此选项不会被记住）"))
