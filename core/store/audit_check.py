@@ -152,6 +152,12 @@ class Namer:
     evidence_label: Callable[[str, str], str]  # (clause id, item id) -> label
     kind_label: Callable[[str], str]
     trips: dict[Any, Msg] = field(default_factory=dict)  # trip id -> the trip's words
+    codes: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)  # (table, column) -> code -> words
+
+    def value(self, value: Any, table: str, name: str) -> Any:
+        """A stored value as a message shows it, a code (offline, labour, hand …) in the bureau's words."""
+        words = self.codes.get((table, name))
+        return shown(words.get(value, value) if words is not None and isinstance(value, str) else value, table, name)
 
     def unit(self, unit_id: Any) -> str:
         return self.unit_names.get(unit_id, "") or "？"
@@ -211,9 +217,14 @@ FLAGS = frozenset({("units", "new_member"), ("units", "facts_final"), ("evidence
 
 
 def namer_for(rules: Any) -> Namer:
-    """A Namer with the rule set's words for evidence items and unit kinds."""
+    """A Namer with the rule set's words for evidence items, unit kinds, trip modes and base types."""
     labels = {(c.id, e.id): e.label for c in rules.clauses for e in (*c.evidence, *c.record_evidence)}
-    return Namer({}, lambda clause, item: labels.get((clause, item), item), lambda kind: rules.unit_kinds.get(kind, kind))
+    codes = {("trips", "mode"): rules.trip_modes, ("bases", "type"): rules.base_types,
+             **{(table, column): {code: _word(f"audit.code.{column}.{code}") for code in values}
+                for table, column, values in (("bases", "count_source", ("hand", "roster")),
+                                              ("units", "platform_source", ("hand", "platform")))}}
+    return Namer({}, lambda clause, item: labels.get((clause, item), item), lambda kind: rules.unit_kinds.get(kind, kind),
+                 codes=codes)
 
 
 def shown(value: Any, table: str = "", name: str = "") -> Any:
@@ -431,8 +442,8 @@ def compare(conn: sqlite3.Connection, replay: Replay, namer: Namer, source: str)
                 if name in row and name != blob and not _same(value, row[name]):
                     problems.append(_problem(source, table, rid, name, _word(
                         "audit.changed", record=namer.record(table, {**row, **want}),
-                        field=namer.field(table, name), live=shown(row[name], table, name),
-                        expected=shown(value, table, name))))
+                        field=namer.field(table, name), live=namer.value(row[name], table, name),
+                        expected=namer.value(value, table, name))))
         for rid, want in expected.items():
             if rid not in live:
                 problems.append(_problem(source, table, rid, "", _word("audit.removed", record=namer.record(table, want))))

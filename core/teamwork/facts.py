@@ -8,12 +8,12 @@ import dataclasses
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from core.store import audit, replay_edit
-from core.store.audit_check import BLOBS
+from core.store.audit_check import BLOBS, shown
 from core.store.dataset import Dataset
 
 MERGED = "merged"  # an audit row naming the copy rows a merged change came from
@@ -139,8 +139,8 @@ class Planner:
         self.prefix = 0
         self.c_mark_assessor = ""  # who the copy was handed to
         self.kept_out: set[tuple[str, Ident]] = set()  # records new in the copy that cannot come in
-        # coded values as the bureau words them: (table, column) -> code -> words (set by the plan)
-        self.coded: dict[tuple[str, str], Mapping[str, str]] = {}
+        # a stored value as the lead reads it (the plan sets the rule set's Namer.value)
+        self.shown: Callable[[Any, str, str], Any] = shown
 
     # ---- identities: the same record in both files
 

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.common.messages import Msg, render
+from core.common.messages import Msg
 from core.common.problems import Problem
 from core.store import audit, replay_edit
-from core.store.audit_check import BLOBS, KIND_TABLE, Namer, namer_for, shown
+from core.store.audit_check import BLOBS, KIND_TABLE, Namer, namer_for
 from core.store.dataset import Dataset
 from core.teamwork.facts import (
     NOT_EDITS,
@@ -184,11 +184,8 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 fact.state, fact.outside = "conflict", True
     _judge_imports(p, plan)
     rules = p.ds.rule_set()
-    p.coded = {("trips", "mode"): rules.trip_modes, ("bases", "type"): rules.base_types,
-               **{(table, column): {code: render(Msg.of(f"teamwork.code.{column}.{code}")) for code in codes}
-                  for table, column, codes in (("bases", "count_source", ("hand", "roster")),
-                                               ("units", "platform_source", ("hand", "platform")))}}
     namer = namer_for(rules)
+    p.shown = namer.value
     namer.unit_names.update(dict(p.y.execute("SELECT id, name FROM units")))
     for fact in plan.facts:
         if fact.state == "conflict":
@@ -304,17 +301,11 @@ UNTOLD = frozenset({"id", "position", "sha256", "size", "mime", "added_at", "sig
                     "content_sha256", "mapping", "replaced_rows"})
 
 
-def _shown(p: Planner, value: Any, table: str, name: str) -> Any:
-    """A stored value as the lead reads it: a code (线下, 劳务基地, 手工录入 …) in the bureau's words."""
-    words = p.coded.get((table, name))
-    return shown(words.get(value, value) if words is not None and isinstance(value, str) else value, table, name)
-
-
 def _shown_record(p: Planner, table: str, values: Mapping[str, Any] | None) -> Any:
     if values is None:
         return Msg.of("teamwork.value.absent")
     skip = UNTOLD | {BLOBS.get(table), *STAMPS.get(table, ()), *p.fk[table].keys()}
-    parts = [Msg.of("teamwork.value.pair", field=_field_words(table, k), value=_shown(p, v, table, k))
+    parts = [Msg.of("teamwork.value.pair", field=_field_words(table, k), value=p.shown(v, table, k))
              for k, v in values.items()
              if k not in skip and k in p.columns_of(table) and v not in (None, "")]
     return Msg.of("teamwork.value.record", parts=tuple(parts)) if parts else Msg.of("teamwork.value.present")
@@ -325,8 +316,8 @@ def _value(p: Planner, fact: Fact, side: str, mine: Mapping[str, Any] | None) ->
         if side == "mine":
             if mine is None:
                 return Msg.of("teamwork.value.absent")
-            return _shown(p, mine.get(fact.field), fact.table, fact.field)
-        return _shown(p, loads(fact.last.new), fact.table, fact.field)
+            return p.shown(mine.get(fact.field), fact.table, fact.field)
+        return p.shown(loads(fact.last.new), fact.table, fact.field)
     return _shown_record(p, fact.table, mine if side == "mine" else p.theirs_row(fact))
 
 
