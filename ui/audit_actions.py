@@ -8,18 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtWidgets import QMessageBox
 
 from core.common.messages import Msg, render
 from core.common.problems import Problem
-from core.store import backup, recovery
-from core.store.audit_check import Anchor, Report
-from core.store.dataset import Dataset, newest_proved_backup
 from core.store.files import DatasetError
-from ui.worker import Job, Worker, progress_dialog
 
 if TYPE_CHECKING:
+    from core.store import backup
+    from core.store.audit_check import Anchor, Report
+    from core.store.dataset import Dataset
     from ui.main_window import MainWindow
+    from ui.worker import Job, Worker
+
+# The check, the restore, the worker and Qt's message box are imported when first used: a year that
+# opens unchanged (nearly always) needs none of them.
 
 SHOWN_PROBLEMS = 12  # a longer list ends with "另有 N 处"
 
@@ -27,6 +29,7 @@ SHOWN_PROBLEMS = 12  # a longer list ends with "另有 N 处"
 def full_check(job: Job, copy: Dataset, anchors: Sequence[Anchor], path: Path) -> tuple[Report, backup.BackupInfo | None]:
     """The full check of a private copy of the year (Dataset.scratch_copy), in the worker's thread;
     when it finds a change, the newest backup that passes the full check too."""
+    from core.store.dataset import newest_proved_backup
     def progress(done: int, total: int) -> bool:
         job.progress(done, total)
         return not job.cancelled
@@ -65,10 +68,12 @@ class AuditActions(QObject):
     def changed_outside(self, ds: Dataset) -> Path | None:
         """Opening found the year changed outside the program: say so, offer the newest good backup.
         Returns the backup the assessor chose to restore, or None to go on with the file as it is."""
+        from core.store import recovery
         good = recovery.newest_trusted(ds.path)
         return self.offer_restore(ds.path, ds.audit_problems, good)
 
     def offer_restore(self, path: Path, problems: Sequence[Problem], good: backup.BackupInfo | None) -> Path | None:
+        from PySide6.QtWidgets import QMessageBox
         text = render(Msg.of("audit.open_changed", file=path.name))
         advice = (render(Msg.of("audit.open_restore", backup=good.name,
                                 time=good.taken_at.strftime("%Y-%m-%d %H:%M")))
@@ -91,6 +96,7 @@ class AuditActions(QObject):
     def restore_and_reopen(self, path: Path, chosen: Path) -> bool:
         """Close the year, put the backup in its place (the replaced file is kept beside the backups)
         and open it again."""
+        from core.store import recovery
         self.window.close_dataset()
         try:
             recovery.restore(path, chosen)
@@ -102,6 +108,7 @@ class AuditActions(QObject):
     # ---------------------------------------------------------------- 文件 → 核对数据文件…
 
     def check_now(self) -> None:
+        from ui.worker import Worker, progress_dialog
         session = self.window.session
         if session is None or self.worker is not None:
             return
@@ -132,6 +139,7 @@ class AuditActions(QObject):
             problems.insert(0, Problem(path.name, "audit", "", Msg.of("dataset.audit_broken", file=path.name,
                                                                       seq=report.broken)))
         if not problems:
+            from PySide6.QtWidgets import QMessageBox
             lines = [render(Msg.of("dataset.audit_intact", file=path.name, count=report.count, hash=report.head[:16]))]
             lines += [render(Msg.of("audit.anchor_ok" if r.later else "audit.anchor_same", source=r.anchor.source, seq=r.anchor.seq,
                                  later=r.later))

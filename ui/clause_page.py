@@ -6,29 +6,25 @@ in its own editor (ui/editors/); the points and the explanation from the engine,
 from __future__ import annotations
 
 import html
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QStyle,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -44,7 +40,7 @@ from ui.editors import EDITORS
 from ui.editors.base import EditorContext, FactsEditor, Pending, group, wrapped
 from ui.editors.records import RecordsEditor, TripsEditor
 from ui.models import PROGRESS_COLOURS, RecordModel, local_time, problems_text, progress_text
-from ui.rule_update import NewerRulesBanner
+from ui.rule_banner import NewerRulesBanner
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
@@ -459,6 +455,7 @@ class ClausePage(QWidget):
     # ---------------------------------------------------------------- attachments
 
     def _choose_attachment(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # the dialogs and the desktop services: when first used
         path, _ = QFileDialog.getOpenFileName(self, self.tr("添加照片或扫描件"), "",
                                               self.tr("图片或扫描件 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.pdf);;所有文件 (*)"))
         if path:
@@ -483,6 +480,7 @@ class ClausePage(QWidget):
             self.open_attachment(aid)
 
     def attachment_file(self, attachment_id: int) -> Path:
+        import tempfile
         folder = Path(tempfile.gettempdir()) / "leye-wujiang-attachments" / str(attachment_id)
         folder.mkdir(parents=True, exist_ok=True)
         return self.session.save_attachment_as(attachment_id, folder)
@@ -493,12 +491,14 @@ class ClausePage(QWidget):
         except Exception as exc:  # a damaged attachment or a full disk: say so, do not crash
             self.problems.emit([str(exc)])
             return
+        from PySide6.QtGui import QDesktopServices
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def _remove_selected_attachment(self) -> None:
         aid = self._selected_attachment()
         if aid is None:
             return
+        from PySide6.QtWidgets import QMessageBox
         answer = QMessageBox.question(self, self.tr("删除附件"), self.tr("确定删除所选附件吗？可用“撤销”恢复。"))
         if answer == QMessageBox.StandardButton.Yes:
             self._commit(self.session.remove_attachment(self.tr("删除附件"), self.unit_id, aid))
@@ -520,6 +520,7 @@ class ClausePage(QWidget):
                                                                 Qt.TransformationMode.SmoothTransformation)))
                     self._thumbnails[a.sha256] = icon
             if icon is None:
+                from PySide6.QtWidgets import QStyle  # its hundreds of names take 10 ms to make
                 icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
             item.setIcon(icon)
             self.attachments.addItem(item)

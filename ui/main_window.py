@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
@@ -16,32 +17,29 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
 
 from core.common import os_errors
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.store.dataset import Dataset, create_file
+from core.store.dataset import Dataset
 from core.store.files import DatasetError
-from core.years.continuation import Previous, continue_year
 from ui import faults
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
-from ui.dialogs import AssessorDialog, NewYearDialog, UnitDialog
 from ui.excel_actions import ExcelActions
-from ui.field_copies import FieldCopyActions
+from ui.field_copy_actions import FieldCopyActions
 from ui.models import problems_text
 from ui.pdf_actions import PdfActions
-from ui.start_page import StartPage
 from ui.undo import UndoActions
-from ui.worker import Worker, progress_dialog
 from ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from core.years.continuation import Previous
+    from ui.start_page import StartPage
+
+# The dialogs, the start page, the worker and Qt's message boxes and file dialogs are imported where
+# first used: opening a year on the first screen needs none of them (bench/bench_startup.py).
 
 MAX_RECENT = 8
 
@@ -93,6 +91,7 @@ class MainWindow(QMainWindow):
     @property
     def start(self) -> StartPage:
         if self._start is None:
+            from ui.start_page import StartPage
             self._start = StartPage()
             self._start.new_requested.connect(self.new_year)
             self._start.open_requested.connect(self.choose_and_open)
@@ -215,6 +214,7 @@ class MainWindow(QMainWindow):
         RuleSetsDialog(self.session.rules if self.session else None, self).exec()
 
     def new_year(self) -> None:
+        from ui.dialogs import NewYearDialog
         folder = Path(self.settings.value("folder", "") or Path.home())
         dialog = NewYearDialog(folder, str(self.settings.value("assessor", "") or ""), self,
                                self.session.file if self.session is not None else None)
@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
     def create_year(self, path: Path, rules, assessor: str, role: str = "", previous: Previous | None = None) -> bool:
         """Make the year's file, empty or continued from the last year's (its units as existing members);
         open it."""
+        from core.store.dataset import create_file
         try:
             problems = (self._continue_year(previous, path, rules, assessor, role) if previous is not None
                         else create_file(path, rules, assessor, role))
@@ -243,6 +244,8 @@ class MainWindow(QMainWindow):
     def _continue_year(self, previous: Previous, path: Path, rules, assessor: str, role: str) -> list:
         """continue_year off the window's thread (a 200-unit year takes about half a second), the window
         answering meanwhile; its problems, or its fault raised here."""
+        from core.years.continuation import continue_year
+        from ui.worker import Worker, progress_dialog
         worker = Worker(lambda _job: continue_year(previous, path, rules, assessor, role), parent=self)
         outcome: dict = {}
         worker.done.connect(lambda problems: outcome.update(problems=problems))
@@ -256,6 +259,7 @@ class MainWindow(QMainWindow):
         return outcome.get("problems", [])
 
     def choose_and_open(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
         folder = str(self.settings.value("folder", "") or Path.home())
         path, _ = QFileDialog.getOpenFileName(self, self.tr("打开年度数据文件"), folder, self.tr("年度数据文件 (*.wjkh *.sqlite)"))
         if path:
@@ -321,6 +325,7 @@ class MainWindow(QMainWindow):
 
     def offer_read_only(self, reason: str) -> bool:
         """Say why the year cannot be edited; True when the user chooses to open it read-only."""
+        from PySide6.QtWidgets import QMessageBox
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("不能修改该年度"), reason, QMessageBox.StandardButton.NoButton,
                           self)
         box.setInformativeText(self.tr("以只读方式打开后，可以查看、打印和导出，不能修改；看到的是打开那一刻的内容。"))
@@ -384,6 +389,7 @@ class MainWindow(QMainWindow):
     def ask_assessor(self, names: list[str], suggestion: str) -> tuple[str, str] | None:
         """(name, role) of who is working, asked in a dialog; None when cancelled. The desktop tests
         replace this to answer at once."""
+        from ui.dialogs import AssessorDialog
         dialog = AssessorDialog(names, suggestion, self)
         if dialog.exec() != AssessorDialog.DialogCode.Accepted:
             return None
@@ -523,6 +529,7 @@ class MainWindow(QMainWindow):
         return None if self.workspace is None else self.workspace.unit_id
 
     def add_unit(self, values: dict | None = None) -> bool:
+        from ui.dialogs import UnitDialog
         if self.session is None:
             return False
         dialog = UnitDialog(self.session.rules, None, self)
@@ -543,6 +550,7 @@ class MainWindow(QMainWindow):
             dialog.show_problems(problems_text(edit))
 
     def edit_unit(self) -> None:
+        from ui.dialogs import UnitDialog
         uid = self.current_unit_id()
         if uid is None:
             return
@@ -560,6 +568,7 @@ class MainWindow(QMainWindow):
             dialog.show_problems(problems_text(edit))
 
     def remove_unit(self, confirm: bool = True) -> bool:
+        from PySide6.QtWidgets import QMessageBox
         uid = self.current_unit_id()
         if uid is None:
             return False
@@ -607,6 +616,7 @@ class MainWindow(QMainWindow):
         self.show_problems(texts)
 
     def show_problems(self, texts: list[str]) -> None:
+        from PySide6.QtWidgets import QMessageBox
         if not texts:
             return
         self.last_problems = list(texts)

@@ -4,28 +4,37 @@ the year table, and a unit's results across the year files the program knows (co
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from core.years.history import Found, History, YearsContext
-from ui.worker import Worker
+if TYPE_CHECKING:
+    from core.years.history import Found, History, YearsContext
+    from ui.worker import Worker
 
 
 class YearsReader(QObject):
     """Reads the year the open one came from once, and each unit's history when first asked for; the
-    known files are the recent files at the time of asking."""
+    known files are the recent files at the time of asking. Where the open year stands (`context_of`,
+    a few queries of the year file) is found when first needed, after the year is on screen."""
     previous_read = Signal(object)  # Found
     history_read = Signal(str)  # the credit code whose history is now known
 
-    def __init__(self, context: YearsContext, known: Callable[[], list[str]], parent: QObject | None = None):
+    def __init__(self, context_of: Callable[[], YearsContext], known: Callable[[], list[str]],
+                 parent: QObject | None = None):
         super().__init__(parent)
-        self.context = context
+        self._context_of = context_of
         self.known = known
         self.previous: Found | None = None
         self.histories: dict[str, History] = {}
         self._asked: set[str] = set()
         self._workers: list[Worker] = []
+
+    @cached_property
+    def context(self) -> YearsContext:
+        return self._context_of()
 
     @property
     def continued(self) -> bool:
@@ -35,8 +44,8 @@ class YearsReader(QObject):
         if not self.continued or self.previous is not None or "" in self._asked:
             return
         self._asked.add("")
-        known = [Path(p) for p in self.known()]
-        self._start(lambda _job: self.context.previous(known), self._previous_done)
+        known, context = [Path(p) for p in self.known()], self.context  # found here, not in the worker
+        self._start(lambda _job: context.previous(known), self._previous_done)
 
     def history(self, credit_code: str) -> History | None:
         """The unit's history when it was read; otherwise None, and it is read now (history_read tells)."""
@@ -44,12 +53,13 @@ class YearsReader(QObject):
             return self.histories[credit_code]
         if credit_code not in self._asked:
             self._asked.add(credit_code)
-            known = [Path(p) for p in self.known()]
-            self._start(lambda _job: self.context.history(credit_code, known),
+            known, context = [Path(p) for p in self.known()], self.context  # found here, not in the worker
+            self._start(lambda _job: context.history(credit_code, known),
                         lambda history: self._history_done(credit_code, history))
         return None
 
     def _start(self, work: Callable, done: Callable) -> None:
+        from ui.worker import Worker
         worker = Worker(work, parent=self)
         worker.done.connect(done)
         worker.finished.connect(lambda: self._workers.remove(worker))

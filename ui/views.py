@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -24,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
-from core.years.history import Found
-from ui.dialogs import PromoteDialog
 from ui.models import ID_ROLE, SORT_ROLE, problems_text, status_text
 from ui.other_years import YearsReader
 from ui.year_models import GradeTableModel, OverviewModel, YearTableModel
+
+if TYPE_CHECKING:
+    from core.years.history import Found
 
 Report = Callable[[list[str]], None]
 
@@ -337,6 +337,7 @@ class GradeView(QWidget):
         order = list(self.session.rules.grades.order)
         choices = order[order.index(tie.upper):order.index(tie.lower)]
         if grade is None or reason is None:
+            from ui.dialogs import PromoteDialog  # the dialogs: imported when first used
             dialog = PromoteDialog(u.name, choices, self)
             if dialog.exec() != PromoteDialog.DialogCode.Accepted:
                 return False
@@ -347,6 +348,7 @@ class GradeView(QWidget):
             return False
         rejected = [render(m) for m in self.session.result.rejected_promotions]
         if rejected:
+            from PySide6.QtWidgets import QMessageBox
             QMessageBox.information(self, self.tr("上调未生效"), "\n".join(rejected))
         return True
 

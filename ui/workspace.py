@@ -173,7 +173,7 @@ class Workspace(QWidget):
         self.splitter.setSizes([230, 210, 920])
         self.tabs.addTab(self.splitter, self.tr("逐条考核"))
 
-        self.years = YearsReader(session.years(), window.recent_files, self)  # the other year files
+        self.years = YearsReader(session.years, window.recent_files, self)  # the other year files
         self.overview_tab = LazyTab(lambda: OverviewView(session, self.years))
         self.tabs.addTab(self.overview_tab, self.tr("单位概览"))
         self.year_tab = LazyTab(self._make_year_view)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush
 from core.common.messages import render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
-from core.years.history import UnitRecord
 from ui.models import (
     ID_ROLE,
     PROGRESS_COLOURS,
@@ -23,6 +22,9 @@ from ui.models import (
     status_text,
     translate,
 )
+
+if TYPE_CHECKING:
+    from core.years.history import UnitRecord
 
 NO_PARENT = QModelIndex()  # the default parent of a flat model's rows (made once, as a default argument is)
 

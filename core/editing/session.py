@@ -35,13 +35,12 @@ from core.store.dataset import Assessor, Dataset, Edit
 from core.store.people_edits import Assignment, ImportedSource
 from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice
 from core.store.signatures import Signature, UnitLock
-from core.years.continuation import origin_of
-from core.years.history import YearsContext, first_audit_hash
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
     from core.people.matching import MatchResult
     from core.people.platform import PlatformCheck
     from core.store.audit_check import Anchor
+    from core.years.history import YearsContext
 
 Listener = Callable[[frozenset[int] | None], None]
 
@@ -236,6 +235,8 @@ class Session:
     def years(self) -> YearsContext:
         """Where this year stands among the year files: its file, the last year's file it was continued
         from, and what names its own file and copies (core/years/history.py)."""
+        from core.years.continuation import origin_of  # the other years: read once the year is on screen
+        from core.years.history import YearsContext, first_audit_hash
         return YearsContext(Path(self.ds.path), origin_of(self.ds), (self.ds.year_number, first_audit_hash(self.ds)))
 
     # ---------------------------------------------------------------- the edit machinery

@@ -17,7 +17,6 @@ from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.common.places import profile_dir
 from core.scoring.rule_formats import CURRENT_FORMAT
-from core.scoring.rule_problems import told
 from core.scoring.rules import DEFAULT_RULE_SET, RULES_DIR, NewerRuleSetFormat, RuleSet, RuleSetError, parse_rule_set
 
 log = logging.getLogger(__name__)
@@ -94,6 +93,7 @@ def read_text(text: str, name: str) -> tuple[RuleSet | None, list[str]]:
     except NewerRuleSetFormat as exc:
         return None, [newer_format_sentence(exc.found, _title_in(text) or name)]
     except RuleSetError as exc:
+        from core.scoring.rule_problems import told  # its table of patterns: only for a faulty rule set
         return None, [p.text() for p in told(exc.problems)]
 
 

@@ -33,7 +33,8 @@ else:
 
 def _import_content(conn: sqlite3.Connection, import_id: int, kind: str) -> str:
     """What an import's audit row records of its people: the SHA-256 of its rows as stored."""
-    from core.store.audit_check import KIND_TABLE, content_sha256
+    from core.people.records import KIND_TABLE
+    from core.store.audit_check import content_sha256
     return content_sha256(conn, KIND_TABLE[kind], "import_id = ?", (import_id,))
 
 

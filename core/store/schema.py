@@ -426,7 +426,8 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     rows written before imports were recorded), which imports now record themselves, and the clause
     notes an older desktop wrote unaudited, so that from here on the file can be proved from the
     trail (core/store/audit_check.py)."""
-    from core.store.audit_check import KIND_TABLE, LEGACY, PEOPLE_TABLES, content_sha256
+    from core.people.records import KIND_TABLE, PEOPLE_TABLES
+    from core.store.audit_check import LEGACY, content_sha256
     attested: list[tuple[str, str, str | None, Any, Any, str]] = [
         ("attest", "imports", None, None, content_sha256(conn, KIND_TABLE[kind], "import_id = ?", (import_id,)),
          str(import_id))

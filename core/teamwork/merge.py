@@ -25,8 +25,9 @@ from typing import Any
 
 from core.common.messages import Msg, render
 from core.common.problems import Problem
+from core.people.records import KIND_TABLE
 from core.store import audit, replay_edit
-from core.store.audit_check import BLOBS, KIND_TABLE, content_sha256
+from core.store.audit_check import BLOBS, content_sha256
 from core.store.dataset import Dataset, Edit
 from core.teamwork.facts import MERGE, MERGED, RESOLVED, STAMPS, YEAR_LEVEL, Fact, Planner, loads
 from core.teamwork.plan import MergePlan, planned, unit_of

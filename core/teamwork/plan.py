@@ -12,8 +12,9 @@ from typing import Any
 
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.people.records import KIND_TABLE
 from core.store import audit, replay_edit
-from core.store.audit_check import BLOBS, KIND_TABLE, Namer, namer_for
+from core.store.audit_check import BLOBS, Namer, namer_for
 from core.store.dataset import Dataset
 from core.teamwork.facts import (
     NOT_EDITS,

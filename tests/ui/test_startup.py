@@ -95,6 +95,12 @@ def test_a_rule_set_text_is_parsed_once_and_a_bad_one_names_each_source():
             raise AssertionError("a wrong format must be refused")
 
 
+def test_the_tables_written_out_for_the_quick_check_of_opening_are_the_people_tables():
+    from core.people.records import PEOPLE_TABLES
+    from core.store.audit_check import NOT_REPLAYED
+    assert frozenset(PEOPLE_TABLES) | {"audit"} == NOT_REPLAYED
+
+
 def test_backup_names_are_read_without_strptime(tmp_path):
     import datetime as dt
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QStyledItemDelegate,
@@ -117,6 +116,7 @@ class RecordsEditor(FactsEditor):
         row = rows[0].row()
         if confirm:
             question = self.tr("确定删除第 {row} 行记录吗？可用“撤销”恢复。").format(row=row + 1)
+            from PySide6.QtWidgets import QMessageBox  # when first asked
             answer = QMessageBox.question(self, self.tr("删除记录"), question)
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -243,7 +243,9 @@ def fit_columns(view: QTableView, widest: int = 150) -> None:
             header.resizeSection(column, max(header.sectionSize(column), needed))
     # The last column (the verdict) takes what is left and ends in "…" (whole on hover) rather
     # than pushing the table sideways.
-    last = header.count() - 1
-    if last > 0 and 0 < view.viewport().width() < header.length():
-        rest = view.viewport().width() - sum(header.sectionSize(c) for c in range(last))
+    # The header spans the viewport (QTableView lays it out so); asking for the viewport itself would
+    # have Qt for Python make every widget class of QtWidgets to type it (10 ms, once, at start-up).
+    last, shown = header.count() - 1, header.width()
+    if last > 0 and 0 < shown < header.length():
+        rest = shown - sum(header.sectionSize(c) for c in range(last))
         header.resizeSection(last, max(80, rest))

@@ -1,0 +1,159 @@
+"""The 文件 menu's 制作外业副本… and 合并外业文件… (the dialogs, the copy and the merge are ui/field_copies.py
+and core/editing/field_work.py, imported when one of them is first used: the start does not need them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from core.common.messages import Msg, render
+from core.store.files import DatasetError
+
+if TYPE_CHECKING:
+    from core.store.dataset import Edit
+    from core.teamwork.plan import MergePlan
+    from ui.main_window import MainWindow
+
+
+class FieldCopyActions(QObject):
+    """The two actions of the 文件 menu; `window` is the main window."""
+
+    def __init__(self, window: MainWindow, menu: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.copy_action = window._action(menu, self.tr("制作外业副本…"), self.make_copy)
+        self.merge_action = window._action(menu, self.tr("合并外业文件…"), self.merge)
+
+    def update(self) -> None:
+        session = self.window.session
+        self.copy_action.setEnabled(session is not None)
+        self.merge_action.setEnabled(session is not None and not session.read_only)
+
+    def _folder(self) -> str:
+        session = self.window.session
+        return str(session.file.parent) if session is not None else ""
+
+    # ---------------------------------------------------------------- 制作外业副本…
+
+    def make_copy(self) -> None:
+        session = self.window.session
+        if session is None:
+            return
+        from PySide6.QtWidgets import QDialog, QFileDialog
+
+        from core.editing import field_work
+        from ui.field_copies import FieldCopyDialog, _wait
+        from ui.worker import Worker, progress_dialog
+        dialog = FieldCopyDialog(self.window, [a.name for a in session.assessors()],
+                                 [session.unit(uid).name for uid in session.unit_ids])
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        assessor, units = dialog.values()
+        suggested = Path(self._folder()) / f"{session.file.stem}-外业-{assessor}.wjkh"
+        target, _ = QFileDialog.getSaveFileName(self.window, self.tr("保存外业副本"), str(suggested),
+                                                self.tr("年度数据文件 (*.wjkh)"))
+        if not target:
+            return
+        path = Path(target) if target.endswith(".wjkh") else Path(target + ".wjkh")
+        try:
+            year = field_work.material(session)
+        except DatasetError as exc:
+            self.window.show_problems([render(exc.msg)])
+            return
+        worker = Worker(lambda job: field_work.make_copy(year, path, assessor, session.by, units), parent=self.window)
+        progress_dialog(self.window, self.tr("正在制作外业副本…"), worker)
+        outcome = _wait(worker)
+        if "error" in outcome:
+            self._fault(outcome["error"])
+            return
+        mark = outcome.get("done")
+        if mark is None:
+            return
+        scope = Msg.of("teamwork.whole_year") if mark.units is None else Msg.of("teamwork.some_units", units=mark.units)
+        self._inform(self.tr("外业副本已制作"), render(Msg.of(
+            "teamwork.copy_made", copy=path.name, assessor=mark.assessor, units=scope, seq=mark.base_seq)))
+
+    def _inform(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
+        box.exec()
+
+    def _fault(self, exc: BaseException) -> None:
+        if isinstance(exc, DatasetError):
+            self.window.show_problems([render(exc.msg)])
+        else:
+            self.window.handle_fault(exc)
+
+    # ---------------------------------------------------------------- 合并外业文件…
+
+    def merge(self) -> None:
+        session = self.window.session
+        if session is None or session.read_only:
+            return
+        from PySide6.QtWidgets import QDialog, QFileDialog
+
+        from core.editing import field_work
+        from ui.field_copies import MergeDialog, _wait
+        from ui.worker import Worker, progress_dialog
+        chosen, _ = QFileDialog.getOpenFileName(self.window, self.tr("选择外业副本"), self._folder(),
+                                                self.tr("年度数据文件 (*.wjkh)"))
+        if not chosen:
+            return
+        path = Path(chosen)
+        try:
+            year = field_work.material(session)
+        except DatasetError as exc:
+            self.window.show_problems([render(exc.msg)])
+            return
+        worker = Worker(lambda job: field_work.plan(year, path), parent=self.window)
+        progress_dialog(self.window, self.tr("正在比较外业副本与年度文件…"), worker)
+        outcome = _wait(worker)
+        if "error" in outcome:
+            self._fault(outcome["error"])
+            return
+        plan: MergePlan | None = outcome.get("done")
+        if plan is None:
+            return
+        if not plan.ok:
+            self.window.show_problems([render(plan.problems[0].message)])
+            return
+        if not plan.rows:
+            self._inform(self.tr("合并外业文件"), render(Msg.of(
+                "teamwork.nothing_new", copy=path.name, file=session.file.name)))
+            return
+        dialog = MergeDialog(self.window, plan)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.write_merge(path, dialog.choices(), dialog.reason.text().strip(), plan)
+
+    def write_merge(self, path: Path, choices: dict[int, str], reason: str, plan: MergePlan) -> Edit | None:
+        session = self.window.session
+        assert session is not None
+        from core.editing import field_work
+        from core.store.dataset import Edit
+        from ui.field_copies import _Relay, _run_merge, _wait
+        from ui.worker import Worker, progress_dialog
+        relay = _Relay()
+        write = field_work.merge_write(session, path, choices, reason, relay)
+        refusal = write.begin()
+        if refusal is not None:
+            self.window.show_problems([render(p.message) for p in refusal.problems])
+            return refusal
+        worker = Worker(_run_merge, write, relay, parent=self.window)
+        progress_dialog(self.window, self.tr("正在合并外业副本…"), worker, minimum_duration_ms=0)
+        outcome = _wait(worker)
+        if "error" in outcome:
+            write.abandon()
+            self._fault(outcome["error"])
+            return None
+        edit = write.finish(outcome.get("done") or outcome.get("cancelled") or Edit())
+        if not edit.ok:
+            self.window.show_problems([render(p.message) for p in edit.problems])
+            return edit
+        self._inform(self.tr("合并外业文件"), render(Msg.of(
+            "teamwork.merged", copy=path.name, file=session.file.name, changes=len(plan.changes),
+            conflicts=len(plan.conflicts))))
+        return edit
