@@ -21,7 +21,6 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core.common import tomlcache
-from ui.input_guard import install_input_guard
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "resources" / "i18n"
@@ -104,6 +103,7 @@ def guard_input(app: QApplication, *shown: QWidget) -> None:
     """The wheel and Ctrl+Z never change a fact by accident (ui/input_guard.py), from now on and for the
     widgets of `shown`, already on screen, too; once per application."""
     if getattr(app, "_leye_input_guard", None) is None:
+        from ui.input_guard import install_input_guard  # the desktop: once the year is on screen
         app._leye_input_guard = install_input_guard(app, shown)
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
-from ui.views import LazyTab
+from ui.lazy_tab import LazyTab
 
 # The dialogs and the people view are imported when first used: they bring the Excel reader and
 # writer and the matching, which the program's start does not need.

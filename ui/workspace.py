@@ -28,6 +28,7 @@ from core.common.messages import format_number
 from core.editing.session import Session
 from core.scoring.assessment import DONE, Page
 from ui.clause_page import ClausePage
+from ui.lazy_tab import LazyTab
 from ui.models import ID_ROLE, PROGRESS_COLOURS, progress_text
 from ui.other_years import YearsReader
 from ui.unit_filter import (
@@ -44,11 +45,11 @@ from ui.unit_filter import (
     SORT_TOTAL,
     UnitFilter,
 )
-from ui.views import GradeView, LazyTab, OverviewView, YearView
 from ui.year_models import UnitListModel
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.views import GradeView, OverviewView, YearView
 
 _DOTS: dict[tuple[int, int], QIcon] = {}
 
@@ -174,11 +175,11 @@ class Workspace(QWidget):
         self.tabs.addTab(self.splitter, self.tr("逐条考核"))
 
         self.years = YearsReader(session.years, window.recent_files, self)  # the other year files
-        self.overview_tab = LazyTab(lambda: OverviewView(session, self.years))
+        self.overview_tab = LazyTab(self._make_overview)
         self.tabs.addTab(self.overview_tab, self.tr("单位概览"))
         self.year_tab = LazyTab(self._make_year_view)
         self.tabs.addTab(self.year_tab, self.tr("年度总表"))
-        self.grade_tab = LazyTab(lambda: GradeView(session, window.show_problems))
+        self.grade_tab = LazyTab(self._make_grade_view)
         self.tabs.addTab(self.grade_tab, self.tr("等级评定"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._dirty = {1, 2, 3}
@@ -194,17 +195,28 @@ class Workspace(QWidget):
 
     @property
     def overview(self) -> OverviewView:
-        return cast(OverviewView, self.overview_tab.view())
+        return cast("OverviewView", self.overview_tab.view())
 
     @property
     def year_view(self) -> YearView:
-        return cast(YearView, self.year_tab.view())
+        return cast("YearView", self.year_tab.view())
 
     @property
     def grade_view(self) -> GradeView:
-        return cast(GradeView, self.grade_tab.view())
+        return cast("GradeView", self.grade_tab.view())
+
+    # The other tabs' views (ui/views.py) are imported when first shown: the year opens on the guided
+    # assessment.
+    def _make_overview(self) -> OverviewView:
+        from ui.views import OverviewView
+        return OverviewView(self.session, self.years)
+
+    def _make_grade_view(self) -> GradeView:
+        from ui.views import GradeView
+        return GradeView(self.session, self.window_.show_problems)
 
     def _make_year_view(self) -> YearView:
+        from ui.views import YearView
         view = YearView(self.session, self.window_.show_problems, self.years)
         view.open_unit.connect(self.show_unit)
         return view
