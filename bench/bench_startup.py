@@ -9,6 +9,9 @@
    first run of main.py creates the demo dataset, compiles the bytecode and fills the parse cache
    of the rule set and the messages (core/common/tomlcache.py), as a user's first start does; it is not
    measured.
+   Both report their phases too, and the bench prints where main.py's extra time goes: the
+   imports (core, PySide6 and ui against PySide6 alone), the application, and the window with the
+   year against the empty window.
 2. Switching between units and between clauses with a 200-unit year open. Target: under 20 ms.
 
     .venv/bin/python bench/bench_startup.py [--runs 7]
@@ -30,10 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BARE = """
 import time
 STARTED = time.monotonic()
+MARKS = [STARTED]
 import json
 import sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
+MARKS.append(time.monotonic())
 
 
 class Painted(QObject):
@@ -45,20 +50,25 @@ class Painted(QObject):
 
 
 def shown():
-    print(json.dumps({"started": STARTED, "painted": time.monotonic(), "cpu_ms": time.process_time() * 1000}),
-          flush=True)
+    MARKS.append(time.monotonic())
+    phases = {label: (MARKS[i + 1] - MARKS[i]) * 1000 for i, label in enumerate(("qt", "app", "window", "painted"))}
+    print(json.dumps({"started": STARTED, "painted": MARKS[-1], "cpu_ms": time.process_time() * 1000,
+                      "phases": phases}), flush=True)
     app.quit()
 
 
 app = QApplication(sys.argv)
+MARKS.append(time.monotonic())
 window = QMainWindow()
 window.resize(1366, 768)
 watch = Painted()
 window.installEventFilter(watch)
 window.show()
+MARKS.append(time.monotonic())
 app.exec()
 """
 PHASES = ("main", "core", "qt", "ui", "app", "window", "open", "painted")
+BARE_PHASES = ("main", "qt", "app", "window", "painted")
 
 
 def timed(args: list[str], env: dict) -> dict:
@@ -168,6 +178,19 @@ def main() -> None:
           + "   [main = interpreter start-up; core = core modules; qt = PySide6 and ui.app; ui = the other ui "
           "modules; app = QApplication; window = MainWindow; open = dataset, session and workspace; "
           "painted = until the year is on screen]")
+    bare_phases = {p: statistics.median(r["report"]["phases"][p] for r in bare_runs) for p in BARE_PHASES}
+    print("bare phases (median ms): " + ", ".join(f"{p} {v:.0f}" for p, v in bare_phases.items())
+          + "   [qt = importing PySide6; window = QMainWindow shown]")
+    # Side by side: the interpreter, the imports (core, PySide6 and ui against PySide6 alone), the
+    # application, and the window with its year against an empty window.
+    compared = {"interpreter": (phases["main"], bare_phases["main"]),
+                "imports": (phases["core"] + phases["qt"] + phases["ui"], bare_phases["qt"]),
+                "application": (phases["app"], bare_phases["app"]),
+                "window, year and paint": (phases["window"] + phases["open"] + phases["painted"],
+                                           bare_phases["window"] + bare_phases["painted"])}
+    print("main.py − bare by part (median ms): " + ", ".join(
+        f"{part} {ours_part:.0f} − {bare_part:.0f} = {ours_part - bare_part:+.0f}"
+        for part, (ours_part, bare_part) in compared.items()))
     print(f"shown: {json.dumps(our_runs[-1]['report']['shown'], ensure_ascii=False)}")
     unit, clause = switching()
     print(f"switching with 200 units, median: unit {unit * 1000:.1f} ms, clause {clause * 1000:.1f} ms "
@@ -176,6 +199,7 @@ def main() -> None:
                       "bare_cpu_ms": round(bare_cpu), "ours_cpu_ms": round(ours_cpu), "cpu_ratio": round(ours_cpu / bare_cpu, 2),
                       "bare_process_ms": round(bare_all), "ours_process_ms": round(ours_all),
                       "phases_ms": {p: round(v, 1) for p, v in phases.items()},
+                      "bare_phases_ms": {p: round(v, 1) for p, v in bare_phases.items()},
                       "unit_switch_ms": round(unit * 1000, 1), "clause_switch_ms": round(clause * 1000, 1)}))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +42,11 @@ def note_path(path: Path) -> Path:
 
 
 def machine_name() -> str:
+    """The computer's name. os.uname where there is one: the socket module (a few milliseconds to
+    import) only for this would slow every opening of a year."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename or "?"
+    import socket
     return socket.gethostname() or "?"
 
 
