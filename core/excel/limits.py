@@ -83,29 +83,102 @@ class LimitExceeded:
         return Msg.of(f"excel.limit_{self.what}", sheet=self.part, found=self.found, limit=self.limit)
 
 
+_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, RuntimeError,
+            NotImplementedError)
+
+
 def check_xlsx(path: Path) -> LimitExceeded | None:
     """The first limit the workbook at `path` exceeds, or None. Only the archive's directory and
     the worksheets' XML are read; a damaged archive is left to the reader to report."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            unpacked = sum(m.file_size for m in members)
-            if unpacked > MAX_UNPACKED_BYTES:
-                return LimitExceeded("unpacked", "", unpacked, MAX_UNPACKED_BYTES)
             names = _sheet_names(archive)
-            for m in members:
-                if m.file_size > RATIO_CHECKED_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-                    return LimitExceeded("ratio", _part_label(m.filename, names), m.file_size // max(m.compress_size, 1),
-                                         MAX_RATIO)
-            for m in members:
-                if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+            found = _check_archive(archive, names)
+            if found is not None:
+                return found
+            for m in archive.infolist():
+                if _is_worksheet(m.filename):
                     found = _check_sheet(_part_label(m.filename, names), _read_bounded(archive, m))
                     if found is not None:
                         return found
-    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, RuntimeError,
-            NotImplementedError):
+    except _DAMAGED:
         return None
     return None
+
+
+def _is_worksheet(member: str) -> bool:
+    return member.startswith("xl/worksheets/") and member.endswith(".xml")
+
+
+def _check_archive(archive: zipfile.ZipFile, names: dict[str, str]) -> LimitExceeded | None:
+    """The limits of the archive as a whole: what it unpacks to, and each member's packing ratio."""
+    members = archive.infolist()
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        return LimitExceeded("unpacked", "", unpacked, MAX_UNPACKED_BYTES)
+    for m in members:
+        if m.file_size > RATIO_CHECKED_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            return LimitExceeded("ratio", _part_label(m.filename, names), m.file_size // max(m.compress_size, 1),
+                                 MAX_RATIO)
+    return None
+
+
+class SheetLimits:
+    """check_xlsx a sheet at a time, so that a sheet can be read while the next one is checked: the
+    archive's own limits and every worksheet no sheet name leads to are checked on opening, each
+    named sheet by sheet_exceeds just before it is read. Whatever limit is found, the answer is
+    check_xlsx's (the first in the archive's order), so the sentence does not depend on the order of
+    reading. A damaged archive is left to the reader, as check_xlsx leaves it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.archive: zipfile.ZipFile | None = None
+        self.members: dict[str, zipfile.ZipInfo] = {}  # sheet name -> its worksheet, not yet checked
+        self.exceeded: LimitExceeded | None = None
+        try:
+            archive = self.archive = zipfile.ZipFile(path)
+            names = _sheet_names(archive)
+            found = _check_archive(archive, names)
+            sheets = {m.filename: m for m in archive.infolist() if _is_worksheet(m.filename)}
+            self.members = {names[f]: m for f, m in sheets.items() if f in names}
+            for f, m in sheets.items():
+                if found is None and f not in names:
+                    found = _check_sheet(_part_label(f, names), _read_bounded(archive, m))
+        except _DAMAGED:
+            self.close()
+            return
+        self._found(found)
+
+    def _found(self, found: LimitExceeded | None) -> None:
+        if found is not None:
+            self.exceeded = check_xlsx(self.path) or found
+            self.close()
+
+    def sheet_exceeds(self, sheet: str) -> LimitExceeded | None:
+        """The limit the workbook exceeds, once the sheet named `sheet` is checked too; None: it may be read."""
+        if self.exceeded is not None or self.archive is None:
+            return self.exceeded
+        member = self.members.pop(sheet, None)
+        try:
+            if member is not None:
+                self._found(_check_sheet(sheet, _read_bounded(self.archive, member)))
+            else:  # a sheet no worksheet was found for: every one left is checked before it is read
+                self.exceeded = check_xlsx(self.path)
+                self.close()
+        except _DAMAGED:
+            self.close()
+        return self.exceeded
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+    def __enter__(self) -> SheetLimits:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:

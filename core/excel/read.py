@@ -21,12 +21,14 @@ import codecs
 import datetime as dt
 import lzma
 import mmap
+import threading
 import re
 import tomllib
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,7 +39,7 @@ from core.common import os_errors
 from core.common.bulk import gc_paused
 from core.common.messages import Msg, render
 from core.common.problems import Problem
-from core.excel.limits import check_xlsx
+from core.excel.limits import SheetLimits, check_xlsx
 
 KINDS_PATH = Path(__file__).resolve().parents[2] / "resources" / "excel" / "import-kinds.toml"
 FIELD_TYPES = ("text", "id_number", "date", "month", "integer", "number", "choice")
@@ -299,23 +301,65 @@ class _Unreadable(Exception):
         self.msg = msg
 
 
-def _calamine_sheets(path: Path) -> list[tuple[str, list[list]]]:
+def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tuple[str, list[list]]]:
+    """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
+    parses, so a workbook of several sheets is read on two threads, each with the workbook open once, and
+    `limits` checks each sheet (in this thread) while the sheets before it are read."""
     import python_calamine as pc
+    password_error = getattr(pc, "PasswordError", ())
+    opened: list[Any] = []
+    lock = threading.Lock()
+
+    def open_workbook() -> Any:
+        try:
+            workbook = pc.CalamineWorkbook.from_path(str(path))
+        except password_error:  # e.g. a password-protected legacy .xls
+            raise _Unreadable(Msg.of("excel.encrypted")) from None
+        with lock:
+            opened.append(workbook)
+        return workbook
+
+    def allowed(name: str) -> None:
+        exceeded = limits.sheet_exceeds(name) if limits is not None else None
+        if exceeded is not None:
+            raise _Unreadable(exceeded.message())
+
+    own = threading.local()
+
+    def sheet(name: str) -> list[list]:
+        workbook = getattr(own, "workbook", None) or open_workbook()
+        own.workbook = workbook
+        try:
+            return _calamine_grid(workbook.get_sheet_by_name(name))
+        except password_error:
+            raise _Unreadable(Msg.of("excel.encrypted")) from None
+
     try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
-    except getattr(pc, "PasswordError", ()):  # e.g. a password-protected legacy .xls
-        raise _Unreadable(Msg.of("excel.encrypted")) from None
-    try:
+        workbook = open_workbook()
         metadata = getattr(workbook, "sheets_metadata", None)  # python-calamine 0.2 lacks it
         worksheet = getattr(getattr(pc, "SheetTypeEnum", None), "WorkSheet", None)
         names = ([m.name for m in metadata if m.typ == worksheet] if metadata is not None and worksheet is not None
                  else list(workbook.sheet_names))
-        return [(name, _calamine_grid(workbook.get_sheet_by_name(name))) for name in names]
-    except getattr(pc, "PasswordError", ()):
-        raise _Unreadable(Msg.of("excel.encrypted")) from None
+        if len(names) < 2:
+            own.workbook = workbook
+            for name in names:
+                allowed(name)
+            return [(name, sheet(name)) for name in names]
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="calamine") as pool:
+            read: list[Future[list[list]]] = []
+            try:
+                for name in names:
+                    allowed(name)
+                    read.append(pool.submit(sheet, name))
+                return [(name, grid.result()) for name, grid in zip(names, read)]
+            except BaseException:
+                for grid in read:
+                    grid.cancel()
+                raise
     finally:
-        if hasattr(workbook, "close"):
-            workbook.close()
+        for workbook in opened:
+            if hasattr(workbook, "close"):
+                workbook.close()
 
 
 def _calamine_grid(sheet: Any) -> list[list]:
@@ -358,20 +402,24 @@ def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
         raise _Unreadable(Msg.of("excel.wrong_type", found=Msg.of(f"excel.type_{kind}")))
     if kind == "xls" and path.suffix.lower() != ".xls":  # the reader goes by the name: it would speak of zip records
         raise _Unreadable(Msg.of("excel.xls_renamed", suffix=path.suffix or "（无）"))
-    if kind == "xlsx":  # before the reader: a workbook beyond the limits would exhaust the memory
-        exceeded = check_xlsx(path)
-        if exceeded is not None:
-            raise _Unreadable(exceeded.message())
     # The readers' own words (English, about zip records and XML) mean nothing to a user: whatever
     # they say, the workbook's content is damaged.
     unreadable = _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_content")))
     try:
-        return _calamine_sheets(path), "calamine"
+        if kind != "xlsx":
+            return _calamine_sheets(path), "calamine"
+        with SheetLimits(path) as limits:  # before the reader: a workbook beyond the limits would exhaust the memory
+            if limits.exceeded is not None:  # the archive itself, before the reader opens it
+                raise _Unreadable(limits.exceeded.message())
+            return _calamine_sheets(path, limits), "calamine"
     except _Unreadable:
         raise
     except Exception:  # noqa: BLE001 - any reader failure means an unreadable file
         if kind != "xlsx":
             raise unreadable from None
+        exceeded = check_xlsx(path)  # the sheets calamine did not come to are checked before openpyxl reads them
+        if exceeded is not None:
+            raise _Unreadable(exceeded.message()) from None
         try:
             return _openpyxl_sheets(path), "openpyxl"
         except Exception:  # noqa: BLE001
