@@ -21,8 +21,8 @@ import codecs
 import datetime as dt
 import lzma
 import mmap
-import threading
 import re
+import threading
 import tomllib
 import unicodedata
 import zipfile
@@ -351,7 +351,7 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tupl
                 for name in names:
                     allowed(name)
                     read.append(pool.submit(sheet, name))
-                return [(name, grid.result()) for name, grid in zip(names, read)]
+                return [(name, grid.result()) for name, grid in zip(names, read, strict=True)]
             except BaseException:
                 for grid in read:
                     grid.cancel()
