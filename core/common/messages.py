@@ -21,6 +21,7 @@ DEFAULT_LANGUAGE = "zh_CN"
 
 @dataclass(frozen=True)
 class Msg:
+    """A message of the catalogue (resources/messages/) by its code, with its parameters; render() words it."""
     code: str
     params: tuple[tuple[str, Any], ...] = ()
 

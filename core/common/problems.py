@@ -10,6 +10,7 @@ from core.common.messages import Msg, render
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem with the input: its source, where in it, the field, and what is wrong."""
     source: str  # file name or other origin
     location: str  # JSON path, or "sheet!row"
     field: str  # the key or column concerned ("" when the whole record is meant)

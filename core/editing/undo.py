@@ -20,6 +20,7 @@ Apply = Callable[[str | None], Edit]  # reason -> the outcome of one edit
 
 @dataclass
 class Step:
+    """One edit that can be undone: how to undo and redo it, and the units it changes."""
     label: str
     undo: Apply
     redo: Apply

@@ -39,6 +39,7 @@ class DeductionResult(NamedTuple):
 
 @dataclass(frozen=True)
 class StatusReason:
+    """Why a unit is unqualified (and whether it loses its standing as an operating unit): the veto and its text."""
     veto_id: str
     text: str
     revoked: bool
@@ -63,6 +64,7 @@ class UnitResult(NamedTuple):  # a NamedTuple: made 1,000 times per recompute, a
 
 @dataclass(frozen=True)
 class Quota:
+    """A grade's quota: its cap from the rule set's share, the count in force, and how many have it."""
     grade: str
     cap: int  # from the rule set's share of the number assessed
     count: int  # the count in force (the administrator's, never above the cap)
@@ -71,6 +73,7 @@ class Quota:
 
 @dataclass(frozen=True)
 class GradeTie:
+    """Units tied at a quota boundary: the grade they could not all get and the one they got."""
     upper: str  # the grade the tied units could not all get
     lower: str  # the grade they all got instead
     total: Fraction
@@ -79,6 +82,7 @@ class GradeTie:
 
 @dataclass(frozen=True)
 class YearResult:
+    """A year's scores: every unit's result, best first, the quotas, ties and refused promotions."""
     rule_set_id: str
     year: int
     units: tuple[UnitResult, ...]  # best total first

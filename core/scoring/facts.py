@@ -41,6 +41,7 @@ def _frozen(mapping: Mapping | None) -> Mapping:
 
 @dataclass(frozen=True)
 class Base:
+    """A unit's labour base or school cooperation base: its agreement, the people it brought and their evidence."""
     name: str
     type: str  # "labour" or "school"
     agreement_date: dt.date
@@ -60,6 +61,7 @@ COUNT_SOURCES = (COUNTS_BY_HAND, COUNTS_FROM_ROSTERS)
 
 @dataclass(frozen=True)
 class Trip:
+    """A unit's recruitment trip: when, where, how, the enterprises it took, its evidence and evaluations."""
     date: dt.date
     place: str
     mode: str  # "offline" or "online"
@@ -70,6 +72,7 @@ class Trip:
 
 @dataclass(frozen=True)
 class Delivery:
+    """A delivery of workers to an enterprise, with the enterprise's rating in stars."""
     date: dt.date
     enterprise: str
     stars: int
@@ -99,6 +102,7 @@ class Export:
 
 @dataclass(frozen=True)
 class Negative:
+    """A unit's negative facts: an incident, cancelled licences, credit grades, disputes lost and complaints."""
     major_incident: bool = False
     licences_cancelled: tuple[str, ...] = ()
     credit_grades: Mapping[str, str] = field(default_factory=lambda: EMPTY)
@@ -109,12 +113,14 @@ class Negative:
 
 @dataclass(frozen=True)
 class Management:
+    """The management points the bureau awarded a unit (None: not yet), and why."""
     awarded: Fraction | None = None
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class Unit:
+    """An operating unit's facts for the year, as scored."""
     name: str
     credit_code: str
     kinds: tuple[str, ...]
@@ -140,6 +146,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class Promotion:
+    """A unit's grade raised over a tie at a quota boundary, with the reason."""
     unit: str
     grade: str
     reason: str
@@ -147,6 +154,7 @@ class Promotion:
 
 @dataclass(frozen=True)
 class Year:
+    """An assessment year's facts: its units, the grade quotas in force and the promotions."""
     year: int
     rule_set: str
     units: tuple[Unit, ...]

@@ -82,6 +82,7 @@ class EvidenceNeed:
 
 @dataclass(frozen=True)
 class Kind:
+    """A kind of clause formula: its parameters and readings, the page it is entered on, and how it scores."""
     name: str
     # parameter -> its kind: "number", "text", "ids" (evidence ids of the clause), "record_id" (one of its
     # record_evidence ids), "threshold" (a number with its comparison), "curve" (one of CURVES), "bool"

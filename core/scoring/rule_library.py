@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class KnownRuleSet:
+    """A rule set the program knows: brought by the program, or imported or made by the user."""
     rules: RuleSet
     path: Path
     bundled: bool  # brought by the program (else imported or made by the user)

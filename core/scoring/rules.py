@@ -69,6 +69,7 @@ class NewerRuleSetFormat(RuleSetError):
 
 @dataclass(frozen=True)
 class EvidenceItem:
+    """A piece of evidence a clause asks for, ticked when seen."""
     id: str
     label: str
 
@@ -83,6 +84,7 @@ class ReadingChoice:
 
 @dataclass(frozen=True)
 class Reading:
+    """A reading of the rules (how a point of the text is applied): its value in force and the choices."""
     name: str
     value: Any
     description: str  # of the value in force
@@ -108,6 +110,7 @@ class Threshold:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the rule set, with its points and text."""
     id: str
     title: str
     points: Fraction
@@ -116,6 +119,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Clause:
+    """A clause of the rule set: its text, formula, parameters, readings and the evidence it asks for."""
     id: str
     section: str
     title: str
@@ -144,6 +148,7 @@ class Clause:
 
 @dataclass(frozen=True)
 class Deduction:
+    """A deduction of the negative section: the fact it counts and how much it takes off."""
     id: str
     fact: str
     text: str
@@ -154,6 +159,8 @@ class Deduction:
 
 @dataclass(frozen=True)
 class Veto:
+    """A veto of the negative section: the condition that rates a unit unqualified (and, when `revoked`, ends
+    its standing as an operating unit)."""
     id: str
     condition: str
     text: str
@@ -167,6 +174,7 @@ class Veto:
 
 @dataclass(frozen=True)
 class Negative:
+    """The negative section of the rule set: its deductions, vetoes and the floor of the total."""
     id: str
     title: str
     text: str
@@ -177,6 +185,7 @@ class Negative:
 
 @dataclass(frozen=True)
 class GradeRules:
+    """How the grades are given: their order, each grade's share of the units, and the readings."""
     text: str
     order: tuple[str, ...]
     quota_share: Mapping[str, Fraction]
@@ -186,6 +195,7 @@ class GradeRules:
 
 @dataclass(frozen=True)
 class RuleSet:
+    """A rule set (考核细则) as parsed: the year, its sections, clauses, negative section, grades and readings."""
     id: str
     title: str
     document: str

@@ -23,6 +23,7 @@ else:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A photo or scan kept in the year file, and what it is attached to (its bytes are read apart)."""
     id: int
     name: str
     mime: str

@@ -79,6 +79,7 @@ def value_json(value: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Entry:
+    """One row of the audit trail."""
     seq: int
     edit: int
     at: str

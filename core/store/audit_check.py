@@ -564,6 +564,7 @@ class Anchor:
 
 @dataclass(frozen=True)
 class AnchorResult:
+    """An anchor held against the live trail: the problem when the anchored row is gone or changed."""
     anchor: Anchor
     problem: Problem | None  # None: the trail still holds the anchored row
     later: int = 0  # rows added since the anchor

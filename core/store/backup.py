@@ -34,6 +34,7 @@ LABEL_DAMAGED = "damaged"
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """A backup file of a year file: when it was taken (from its name), why, and its size."""
     path: Path
     taken_at: dt.datetime  # local time, from the name
     label: str  # "" for a regular backup, else before-restore / damaged
@@ -156,6 +157,7 @@ ANCHORS_SUFFIX = "-anchors.txt"
 
 @dataclass(frozen=True)
 class AnchorLine:
+    """A backup's line in the anchors file: the audit head it copied, and its tables' digests."""
     taken_at: str  # local time, YYYY-mm-dd HH:MM:SS
     seq: int
     hash: str

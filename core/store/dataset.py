@@ -107,6 +107,7 @@ CANCEL_CHECK_STEPS = 10_000  # SQLite virtual-machine steps between two looks at
 
 @dataclass(frozen=True)
 class Assessor:
+    """An assessor recorded in the year file."""
     id: int
     name: str
     role: str

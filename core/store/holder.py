@@ -21,6 +21,7 @@ NOTE_SUFFIX = "-holder"
 
 @dataclass(frozen=True)
 class Holder:
+    """Who holds a year file open for writing: the assessor, the computer, since when, the process."""
     name: str  # the assessor working in the program ("" until the program knows)
     machine: str
     since: dt.datetime  # local time, with its offset

@@ -38,6 +38,7 @@ def normal_fingerprint(fingerprint: str) -> str:
 
 @dataclass(frozen=True)
 class Signature:
+    """A signature on a document of the year (a record, a score sheet or the summary)."""
     id: int
     unit_id: int | None
     document: str
@@ -51,6 +52,7 @@ class Signature:
 
 @dataclass(frozen=True)
 class KnownCertificate:
+    """A signing certificate the year file trusts, by its fingerprint."""
     fingerprint: str
     subject: str
     added_at: str
@@ -58,6 +60,7 @@ class KnownCertificate:
 
 @dataclass(frozen=True)
 class SheetVersion:
+    """A signed version of a unit's score sheet: when, with which certificate, and the PDF's hash."""
     unit_id: int
     version: int
     signed_at: str
@@ -67,6 +70,7 @@ class SheetVersion:
 
 @dataclass(frozen=True)
 class UnitLock:
+    """A unit locked by its signed score sheet: its facts cannot change until it is unlocked."""
     unit_id: int
     version: int
     locked_at: str
