@@ -27,6 +27,7 @@ from core.store.files import DatasetError
 from ui import faults
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
+from ui.backups import Backups
 from ui.excel_actions import ExcelActions
 from ui.field_copy_actions import FieldCopyActions
 from ui.models import problems_text
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.backup_timer = QTimer(self)
         self.backup_timer.setInterval(60_000)
         self.backup_timer.timeout.connect(self.backup_if_due)
+        # every backup is copied on another thread: the window and its edits go on meanwhile
+        self.backups = Backups(self, self._backed_up, lambda problem: self.show_problems([render(problem)]))
         # The backup of opening is taken once the year is on screen (core takes it before any write
         # anyway): after the first paint, or after this timer when nothing gets painted.
         self.finish_timer = QTimer(self)
@@ -348,8 +351,7 @@ class MainWindow(QMainWindow):
             self.finish_timer.start()
             return
         if self.session is not None:
-            for notice in self.session.finish_opening():
-                self.statusBar().showMessage(render(notice), 15000)
+            self.backups.start(self.session, opening=True)
             self.prepare_timer.start()
             if self.workspace is not None:  # the year it came from, ready before the year table is first shown
                 self.workspace.years.read_previous()
@@ -366,12 +368,12 @@ class MainWindow(QMainWindow):
         if self.session is None or self.session.busy is not None:  # the next tick, once the write is done
             return
         try:
-            made = self.session.backup_if_due()
-        except DatasetError as exc:  # a full disk or a removed folder: the data itself is safe, say so
+            self.backups.start(self.session)
+        except DatasetError as exc:  # a removed file: the data itself is safe, say so
             self.show_problems([render(exc.msg)])
-            return
-        if made is not None:
-            self.statusBar().showMessage(self.tr("已备份到 {name}").format(name=made.name), 5000)
+
+    def _backed_up(self, path: Path) -> None:
+        self.statusBar().showMessage(self.tr("已备份到 {name}").format(name=path.name), 5000)
 
     def _assessor_key(self, ds: Dataset) -> str:
         return self._assessor_key_of(Path(ds.path))
@@ -477,6 +479,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
+        self.backups.finish()
         try:  # the last edits backed up: the next opening finds the year as the newest backup notes it
             self.session.backup_if_edited()
         except DatasetError:
@@ -517,6 +520,7 @@ class MainWindow(QMainWindow):
         self.prepare_timer.stop()
         self._flush()
         self._save_layout()
+        self.backups.finish()
         if self.session is not None:
             self.session.close()
             self.session = None

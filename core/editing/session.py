@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the matching is loaded when first asked for: the first scre
     from core.people.matching import MatchResult
     from core.people.platform import PlatformCheck
     from core.store.audit_check import Anchor
+    from core.store.backup import BackupRun
     from core.years.history import YearsContext
 
 Listener = Callable[[frozenset[int] | None], None]
@@ -216,6 +217,13 @@ class Session:
 
     def backup_if_due(self) -> Path | None:
         return self.ds.backup_if_due()
+
+    def start_backup(self, *, opening: bool = False) -> BackupRun | None:
+        """The due backup (or the backup of opening), for another thread to copy while edits go on."""
+        return self.ds.start_backup(opening=opening)
+
+    def backup_finished(self, run: BackupRun) -> Msg | None:
+        return self.ds.backup_finished(run)
 
     def backup_if_edited(self) -> Path | None:
         return self.ds.backup_if_edited()

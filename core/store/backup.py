@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,14 +72,23 @@ def _free_name(folder: Path, stem: str, when: dt.datetime, label: str = "") -> P
     return folder / (f"{stem}-{stamp}{tail}.sqlite" if n == 1 else f"{stem}-{stamp}-{n}{tail}.sqlite")
 
 
-def copy_database(source: sqlite3.Connection, target: Path) -> None:
-    """A consistent, self-contained copy of an open database, written whole or not at all."""
+STEP_PAGES = 256  # copied per step on another thread: the owner's own statements wait at most one step
+
+
+def copy_database(source: sqlite3.Connection, target: Path, step_pages: int = -1) -> None:
+    """A consistent, self-contained copy of an open database, written whole or not at all. With
+    `step_pages` (on another thread than the source's owner) it copies that many pages at a time, so
+    the owner's statements go on between steps; what the owner commits meanwhile is in the copy too."""
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
     try:
         dest = sqlite3.connect(part, isolation_level=None)
         try:
-            source.backup(dest)
+            # The copy's own commit must not sync while it holds the source (the source would wait for
+            # the disk): it is synced below, before it takes its name, as durably as before.
+            dest.execute("PRAGMA journal_mode=OFF")
+            dest.execute("PRAGMA synchronous=OFF")
+            source.backup(dest, pages=step_pages, sleep=0.005)
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
@@ -91,7 +101,7 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
 
 
 def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEFAULT_KEEP,
-                label: str = "", now: dt.datetime | None = None) -> Path:
+                label: str = "", now: dt.datetime | None = None, step_pages: int = -1) -> Path:
     """Copy the open dataset into its backup folder, note its audit head among the anchors, and
     rotate; returns the new backup's path."""
     dataset = Path(dataset)
@@ -99,7 +109,7 @@ def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEF
     folder.mkdir(exist_ok=True)
     now = now or dt.datetime.now()
     target = _free_name(folder, dataset.stem, now, label)
-    copy_database(source, target)
+    copy_database(source, target, step_pages)
     try:
         record_anchor(dataset, target, now)
     except OSError:
@@ -107,6 +117,34 @@ def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEF
     if not label:
         rotate(dataset, keep)
     return target
+
+
+class BackupRun:
+    """A backup claimed by the dataset's owner and copied on another thread (the desktop's backups), in
+    steps so the owner's edits go on meanwhile. `run` copies (once); `error` is why it failed, if it did."""
+
+    def __init__(self, source: sqlite3.Connection, dataset: Path, keep: int, opening: bool):
+        self.opening = opening  # the backup of opening: no write may reach the file before it is copied
+        self.path: Path | None = None
+        self.error: Exception | None = None
+        self._source, self._dataset, self._keep = source, dataset, keep
+        self._done = threading.Event()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self) -> None:
+        self._done.wait()
+
+    def run(self) -> Path | None:
+        try:
+            self.path = make_backup(self._source, self._dataset, self._keep, step_pages=STEP_PAGES)
+        except (OSError, sqlite3.Error) as exc:
+            self.error = exc
+        finally:
+            self._done.set()
+        return self.path
 
 
 def list_backups(dataset: str | Path) -> list[BackupInfo]:

@@ -64,6 +64,7 @@ from core.scoring.facts import (
 from core.scoring.rules import RuleSet, parse_rule_set
 from core.store import audit, backup, holder
 from core.store.attachments import Attachments
+from core.store.backup import BackupRun
 from core.store.capture import Captures
 from core.store.edit import Edit, _Rejected, _Tx
 from core.store.fact_edits import FactEdits
@@ -152,6 +153,8 @@ class DatasetCore:
         self.notices: list[Msg] = []
         self._last_backup = time.monotonic()
         self._edited_since_backup = False  # a timer's backup_if_due copies only what a backup lacks
+        self._backup_run: BackupRun | None = None  # start_backup's, while another thread copies it
+        self.backups_by_owner = False  # defer_backup: edits leave the due backup to the owner's start_backup
         self._identity = self._stat_identity() if not read_only else None
         if self._identity is not None:
             _HELD[self._identity] = self
@@ -216,6 +219,7 @@ class DatasetCore:
                     ds.notices.append(Msg.of("audit.open_changed", file=path.name))
                 elif backups and defer_backup:
                     ds._backup_pending = True
+                    ds.backups_by_owner = True
                 elif backups:
                     try:
                         ds.backup()
@@ -244,6 +248,7 @@ class DatasetCore:
         return cls.open(path, **open_kwargs)
 
     def close(self) -> None:
+        self._wait_for_backup()
         if self._conn is not None:
             self._conn.close()
             self._conn = None  # type: ignore[assignment]
@@ -488,6 +493,7 @@ class DatasetCore:
 
     def backup(self, label: str = "") -> Path:
         """A consistent copy into the backup folder now (then rotation)."""
+        self._wait_for_backup()
         self._require_writable()
         try:
             target = backup.make_backup(self._conn, self.path, self.keep_backups, label=label)
@@ -517,15 +523,51 @@ class DatasetCore:
             return None
         return self.backup()
 
+    def start_backup(self, *, opening: bool = False) -> BackupRun | None:
+        """The due backup (with opening: the backup of opening, put off by defer_backup), claimed here
+        for its `run` to copy on another thread while this one goes on (always run it: close() waits
+        for it); None when none is due or one is being copied. Hand it back to backup_finished on this
+        thread. Meanwhile close() and backup() wait for it, and so does a write while it copies the
+        year as opened."""
+        if self._backup_run is not None and not self._backup_run.done:
+            return None
+        if opening:
+            if not self._backup_pending or self._conn is None or self.read_only:
+                return None
+            self._backup_pending = False
+        elif not self._backup_due():
+            return None
+        else:
+            self._require_writable()
+        self._backup_run = backup.BackupRun(self._conn, self.path, self.keep_backups, opening)
+        self._last_backup = time.monotonic()
+        self._edited_since_backup = False  # edits from now on are for the next backup
+        return self._backup_run
+
+    def backup_finished(self, run: BackupRun) -> Msg | None:
+        """What a backup copied on another thread means for the user: None when it is whole, else why not
+        (the edits it should have copied are then copied by the next one)."""
+        if self._backup_run is run:
+            self._backup_run = None
+        if run.error is None:
+            return None
+        self._edited_since_backup = True
+        return Msg.of("dataset.backup_failed", file=self.path.name, detail=str(run.error))
+
+    def _wait_for_backup(self, opening_only: bool = False) -> None:
+        run = self._backup_run
+        if run is not None and (run.opening or not opening_only):
+            run.wait()
+
+    def _backup_due(self) -> bool:
+        return (self.backup_interval is not None and not self.read_only and self._edited_since_backup
+                and time.monotonic() - self._last_backup >= self.backup_interval)
+
     def backup_if_due(self) -> Path | None:
         """Back up when the interval has passed since the last backup and something was edited since
         (called after every edit, and by the desktop's timer so the last edits of a quiet spell are
         copied too; an unchanged file is never copied again, which would rotate older backups out)."""
-        if self.backup_interval is None or self.read_only or not self._edited_since_backup:
-            return None
-        if time.monotonic() - self._last_backup < self.backup_interval:
-            return None
-        return self.backup()
+        return self.backup() if self._backup_due() else None
 
     # ---------------------------------------------------------------- the edit machinery
 
@@ -541,6 +583,7 @@ class DatasetCore:
             raise DatasetError(Msg.of("dataset.file_gone", file=self.path.name))
         if self._backup_pending:  # defer_backup: the copy of the year as opened comes before any write
             self.finish_opening()
+        self._wait_for_backup(opening_only=True)  # the same, copied on another thread
 
     def _fault(self, exc: sqlite3.Error) -> DatasetError:
         code = _sqlite_code(exc)
@@ -589,7 +632,8 @@ class DatasetCore:
         except BaseException:
             self._rollback()
             raise
-        self.backup_if_due()
+        if not self.backups_by_owner:
+            self.backup_if_due()
         return Edit(id=new_id)
 
     def cancel_when(self, cancelled: Callable[[], bool] | None) -> None:

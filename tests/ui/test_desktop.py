@@ -290,7 +290,10 @@ def test_the_backup_timer_copies_the_last_edits_of_a_quiet_spell(qtbot, window, 
     assert len(backup.list_backups(path)) == before
     uid, _ = add_two_units(window)  # edits inside the interval are not copied at once
     window.session.ds.backup_interval = 0  # the interval has passed
-    window.backup_if_due()
+    window.backup_if_due()  # copied on another thread while the window goes on
+    assert window.backups.copying
+    qtbot.waitUntil(lambda: not window.backups.copying, timeout=5000)
+    assert window.statusBar().currentMessage().startswith("已备份到 ")
     newest = backup.list_backups(path)[0]
     from core.store.dataset import Dataset
     with Dataset.open(newest.path, read_only=True) as copy:
