@@ -135,6 +135,7 @@ class SheetLimits:
         self.archive: zipfile.ZipFile | None = None
         self.members: dict[str, zipfile.ZipInfo] = {}  # sheet name -> its worksheet, not yet checked
         self.exceeded: LimitExceeded | None = None
+        self.kept: tuple[str, str, bytes] | None = None  # the sheet last checked, its worksheet and XML
         try:
             archive = self.archive = zipfile.ZipFile(path)
             names = _sheet_names(archive)
@@ -154,20 +155,30 @@ class SheetLimits:
             self.exceeded = check_xlsx(self.path) or found
             self.close()
 
-    def sheet_exceeds(self, sheet: str) -> LimitExceeded | None:
-        """The limit the workbook exceeds, once the sheet named `sheet` is checked too; None: it may be read."""
+    def sheet_exceeds(self, sheet: str, keep_from: int | None = None) -> LimitExceeded | None:
+        """The limit the workbook exceeds, once the sheet named `sheet` is checked too; None: it may be read.
+        keep_from: a sheet whose XML is that long or longer is kept for checked_xml."""
+        self.kept = None
         if self.exceeded is not None or self.archive is None:
             return self.exceeded
         member = self.members.pop(sheet, None)
         try:
             if member is not None:
-                self._found(_check_sheet(sheet, _read_bounded(self.archive, member)))
+                xml = _read_bounded(self.archive, member)
+                self._found(_check_sheet(sheet, xml))
+                if keep_from is not None and len(xml) >= keep_from and self.exceeded is None:
+                    self.kept = sheet, member.filename, xml
             else:  # a sheet no worksheet was found for: every one left is checked before it is read
                 self.exceeded = check_xlsx(self.path)
                 self.close()
         except _DAMAGED:
             self.close()
         return self.exceeded
+
+    def checked_xml(self, sheet: str) -> tuple[str, bytes] | None:
+        """The worksheet (archive member) and XML of `sheet`, kept by sheet_exceeds, once."""
+        kept, self.kept = self.kept, None
+        return (kept[1], kept[2]) if kept is not None and kept[0] == sheet else None
 
     def close(self) -> None:
         if self.archive is not None:

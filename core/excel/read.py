@@ -27,10 +27,10 @@ import tomllib
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -39,6 +39,7 @@ from core.common import os_errors
 from core.common.bulk import gc_paused
 from core.common.messages import Msg, render
 from core.common.problems import Problem
+from core.excel import pieces
 from core.excel.limits import SheetLimits, check_xlsx
 
 KINDS_PATH = Path(__file__).resolve().parents[2] / "resources" / "excel" / "import-kinds.toml"
@@ -303,11 +304,13 @@ class _Unreadable(Exception):
 
 def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tuple[str, list[list]]]:
     """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
-    parses, so a workbook of several sheets is read on two threads, each with the workbook open once, and
-    `limits` checks each sheet (in this thread) while the sheets before it are read."""
+    parses, so the sheets are read on two threads, each with the workbook open once, while `limits`
+    checks (in this thread) each sheet before it is read; a large sheet is read in pieces on both
+    (core/excel/pieces.py)."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
     opened: list[Any] = []
+    spare: list[Any] = []  # the workbook this thread opened, for the first reading thread
     lock = threading.Lock()
 
     def open_workbook() -> Any:
@@ -319,16 +322,19 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tupl
             opened.append(workbook)
         return workbook
 
-    def allowed(name: str) -> None:
-        exceeded = limits.sheet_exceeds(name) if limits is not None else None
+    def allowed(name: str, keep_from: int | None = None) -> None:
+        exceeded = limits.sheet_exceeds(name, keep_from) if limits is not None else None
         if exceeded is not None:
             raise _Unreadable(exceeded.message())
 
     own = threading.local()
 
     def sheet(name: str) -> list[list]:
-        workbook = getattr(own, "workbook", None) or open_workbook()
-        own.workbook = workbook
+        workbook = getattr(own, "workbook", None)
+        if workbook is None:
+            with lock:
+                workbook = spare.pop() if spare else None
+            own.workbook = workbook = workbook or open_workbook()
         try:
             return _calamine_grid(workbook.get_sheet_by_name(name))
         except password_error:
@@ -340,26 +346,41 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tupl
         worksheet = getattr(getattr(pc, "SheetTypeEnum", None), "WorkSheet", None)
         names = ([m.name for m in metadata if m.typ == worksheet] if metadata is not None and worksheet is not None
                  else list(workbook.sheet_names))
-        if len(names) < 2:
+        cut_from = pieces.CUT_FROM if limits is not None and pieces.cores() > 1 else None
+        if len(names) < 2 and cut_from is None:
             own.workbook = workbook
             for name in names:
                 allowed(name)
             return [(name, sheet(name)) for name in names]
+        spare.append(workbook)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="calamine") as pool:
-            read: list[Future[list[list]]] = []
+            read: list[Callable[[], list[list]]] = []
+            submitted: list[Future] = []
             try:
                 for name in names:
-                    allowed(name)
-                    read.append(pool.submit(sheet, name))
-                return [(name, grid.result()) for name, grid in zip(names, read, strict=True)]
+                    allowed(name, cut_from)
+                    kept = limits.checked_xml(name) if limits is not None else None
+                    joined = pieces.read_cut(pool.submit, path, *kept, name) if kept is not None else None
+                    del kept
+                    if joined is None:
+                        submitted.append(pool.submit(sheet, name))
+                        read.append(submitted[-1].result)
+                    else:  # pieces that do not join (or that the reader refuses): the sheet read whole
+                        read.append(partial(_or_whole, joined, sheet, name))
+                return [(name, grid()) for name, grid in zip(names, read, strict=True)]
             except BaseException:
-                for grid in read:
-                    grid.cancel()
+                for future in submitted:
+                    future.cancel()
                 raise
     finally:
         for workbook in opened:
             if hasattr(workbook, "close"):
                 workbook.close()
+
+
+def _or_whole(joined: Callable[[], list[list] | None], sheet: Callable[[str], list[list]], name: str) -> list[list]:
+    grid = joined()
+    return sheet(name) if grid is None else grid
 
 
 def _calamine_grid(sheet: Any) -> list[list]:

@@ -1,0 +1,146 @@
+"""A large worksheet is read in pieces on two threads (core/excel/pieces.py): the cells are exactly
+those of reading it whole, whatever the sheet holds, and a sheet that cannot be cut exactly is read
+whole. Here every sheet counts as large, so small real workbooks are cut."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from core.excel import pieces
+from core.excel import read as xlsx_read
+from core.excel.limits import SheetLimits
+from core.excel.read import read_workbook
+from tests.xlsx_builders import arrival, arrivals_rows, generate_monthly, generate_roster, write_workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.fixture
+def cut_every_sheet(monkeypatch):
+    """Every sheet is cut, on any machine; the pieces read are counted."""
+    monkeypatch.setattr(pieces, "CUT_FROM", 1)
+    monkeypatch.setattr(pieces, "cores", lambda: 2)
+    read = []
+    real = pieces.read_piece
+
+    def counted(book, sheet):
+        read.append(sheet)
+        return real(book, sheet)
+    monkeypatch.setattr(pieces, "read_piece", counted)
+    return read
+
+
+def cells(path: Path, cut: bool) -> list[tuple[str, list[list]]]:
+    if not cut:
+        return xlsx_read._calamine_sheets(path)  # no limits checked here: never cut
+    with SheetLimits(path) as limits:
+        return xlsx_read._calamine_sheets(path, limits)
+
+
+def edited(source: Path, target: Path, edit) -> Path:
+    """A copy of the workbook whose first sheet's XML is edit(xml)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, edit(data) if info.filename == SHEET else data)
+    return target
+
+
+def with_shared_strings(source: Path, target: Path) -> Path:
+    """A copy of the workbook with its text in a shared strings table, as Excel and WPS write it (openpyxl
+    writes each text into its cell)."""
+    table: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = table.setdefault(match[3], len(table))
+        return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], index)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>', shared, data)
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                                    b'Id="rIdStrings"/></Relationships>')
+            new.writestr(info.filename, data)
+        new.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                     + b"".join(b"<si><t>%s</t></si>" % text for text in table) + b"</sst>")
+    return target
+
+
+def test_a_roster_read_in_pieces_has_the_cells_of_the_whole(tmp_path, cut_every_sheet):
+    path = generate_roster(tmp_path / "roster.xlsx", 400)
+    assert cells(path, cut=True) == cells(path, cut=False)
+    assert cut_every_sheet == ["花名册", "花名册"]
+
+
+def test_shared_strings_dates_titles_gaps_and_ragged_rows(tmp_path, cut_every_sheet):
+    rows = arrivals_rows([arrival(i) for i in range(60)])
+    rows[40] = rows[40] + ["", "", "备注：后补材料"]  # a note far to the right, in the second half only
+    rows[20:23] = [[], [], []]  # blank lines inside the table
+    path = with_shared_strings(write_workbook(tmp_path / "inline.xlsx", {"花名册": rows, "第二页": rows[:30]},
+                                              title="“乐业吴江”就业协作联盟组织进吴人员花名册", title_rows=2),
+                               tmp_path / "roster.xlsx")
+    assert b't="s"' in zipfile.ZipFile(path).read(SHEET)
+    whole = cells(path, cut=False)
+    assert cells(path, cut=True) == whole
+    assert len(cut_every_sheet) == 4
+    grid = dict(whole)["花名册"]
+    assert len({len(row) for row in grid}) == 1 and grid[42][-1] == "备注：后补材料"
+    assert any(isinstance(v, dt.date) for v in grid[5])
+
+
+def test_a_sheet_starting_below_and_right_of_a1(tmp_path, cut_every_sheet):
+    path = write_workbook(tmp_path / "offset.xlsx", {"表": [[None] * 3 + [f"r{r}c{c}" for c in range(4)]
+                                                            for r in range(50)]})
+    path = edited(path, tmp_path / "lower.xlsx", lambda xml: re.sub(
+        rb'r="([A-Z]+)(\d+)"', lambda m: b'r="%s%d"' % (m[1], int(m[2]) + 7), re.sub(
+            rb'<row r="(\d+)"', lambda m: b'<row r="%d"' % (int(m[1]) + 7), xml)))
+    whole = cells(path, cut=False)
+    assert cells(path, cut=True) == whole and len(cut_every_sheet) == 2
+    assert dict(whole)["表"][7][:4] == ["", "", "", "r0c0"]
+
+
+def test_rows_without_numbers_are_not_cut(tmp_path, cut_every_sheet):
+    path = write_workbook(tmp_path / "roster.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(30)])})
+    bare = edited(path, tmp_path / "bare.xlsx", lambda xml: re.sub(rb'<row r="\d+"', b"<row", xml, count=5))
+    assert cells(bare, cut=True) == cells(bare, cut=False)
+    assert cut_every_sheet == []
+
+
+def test_rows_out_of_order_across_the_cut_are_read_whole(tmp_path, cut_every_sheet):
+    path = write_workbook(tmp_path / "roster.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(30)])})
+
+    def last_row_first(xml: bytes) -> bytes:
+        rows = re.findall(rb"<row .*?</row>", xml, re.S)
+        return xml.replace(rows[-1], b"").replace(rows[0], rows[-1] + rows[0])
+    shuffled = edited(path, tmp_path / "shuffled.xlsx", last_row_first)
+    whole = cells(shuffled, cut=False)
+    assert cells(shuffled, cut=True) == whole and len(cut_every_sheet) == 2  # cut, read, not joined
+    assert len(dict(whole)["花名册"]) == 31
+
+
+def test_a_piece_the_reader_refuses_leaves_the_sheet_to_be_read_whole(tmp_path, monkeypatch, cut_every_sheet):
+    def refuse(book, sheet):
+        raise RuntimeError("not this piece")
+    monkeypatch.setattr(pieces, "read_piece", refuse)
+    path = generate_monthly(tmp_path / "monthly.xlsx", 300)
+    assert cells(path, cut=True) == cells(path, cut=False)
+
+
+def test_the_import_reads_the_same_records_either_way(tmp_path, monkeypatch):
+    path = generate_roster(tmp_path / "roster.xlsx", 500)
+    whole = read_workbook(path, "arrivals")
+    monkeypatch.setattr(pieces, "CUT_FROM", 1)
+    monkeypatch.setattr(pieces, "cores", lambda: 2)
+    in_pieces = read_workbook(path, "arrivals")
+    assert in_pieces == whole and in_pieces.ok and in_pieces.tables[0].data_rows == 500
