@@ -22,7 +22,10 @@ Then, in the same run and R times each (best time reported):
             imports into a new, empty dataset (made untimed).
 It prints rows per second and the ratio of the pipeline and of the import to each bare parse,
 against the targets (at most 1.5 x bare parsing, and under 3 s). Wall-clock times; CPU times beside
-them, since a busy machine slows both alike. --profile adds a cProfile of one pipeline run.
+them, since a busy machine slows both alike. Then, from one more import, the time of each of its parts
+(reading, checking, inserting, the audit's hash of the rows, matching). The reading parses on two
+threads, so a machine whose second core is busy with other work reads slower than one whose core is
+free: run it a few times. --profile adds a cProfile of one import run.
 """
 
 from __future__ import annotations
@@ -149,6 +152,47 @@ def peak_rss_mb(what: str, roster: Path, monthly: Path) -> float:
     return int(lines[-1]) / 1024
 
 
+# The import's parts, timed in one more run by wrapping the functions that do them (wall time in the
+# thread that waits for each): what the import spends beyond parsing, part by part.
+PHASES = (("core.excel.limits", "_check_sheet", "read: limits checked (in the reading thread)"),
+          ("core.excel.pieces", "cut", "read: a large sheet cut into pieces"),
+          ("core.excel.read", "read_cells", "read: all of it (limits, parsing on two threads, cells)"),
+          ("core.excel.check", "check_read", "check: cells converted and checked, records made"),
+          ("core.people.tables", "insert_records", "insert: rows written (indexes included)"),
+          ("core.store.people_edits", "_import_content", "audit: SHA-256 of the rows as stored"),
+          ("core.people.tables", "match_stored", "match: from the records kept"))
+
+
+def print_phases(rules, roster: Path, monthly: Path) -> None:
+    import functools
+    import importlib
+    spent: dict[str, float] = {}
+    originals = []
+    for module_name, name, label in PHASES:
+        module = importlib.import_module(module_name)
+        original = getattr(module, name)
+        originals.append((module, name, original))
+
+        def wrapped(*args, _original=original, _label=label, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - started
+        setattr(module, name, functools.wraps(original)(wrapped))
+    try:
+        with tempfile.TemporaryDirectory() as folder, empty_dataset(rules, Path(folder), 0) as ds:
+            wall = timed(import_into, ds, roster, monthly)[0]
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+    print(f"the import's parts (one more run, {wall:.2f} s):")
+    for _, _, label in PHASES:
+        print(f"  {label:<58}{spent.get(label, 0.0):>6.2f} s")
+    named = sum(v for k, v in spent.items() if not k.startswith("read: ") or k.startswith("read: all"))
+    print(f"  {'the rest (file hashes, layouts, the edits, commits)':<58}{wall - named:>6.2f} s")
+
+
 def timed(fn, *args):
     gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
@@ -220,6 +264,8 @@ def main() -> int:
     print(f"peak resident memory of the import in a process of its own: {imported_mb:.0f} MB (the bare parse: "
           f"{bare_mb:.0f} MB; {imported_mb / bare_mb:.1f}x)  target < {TARGET_MB} MB: "
           f"{'ok' if imported_mb < TARGET_MB else 'OVER TARGET'}")
+    print()
+    print_phases(rules, roster, monthly)
     if args.profile or not ok:
         with tempfile.TemporaryDirectory() as folder, empty_dataset(rules, Path(folder), 0) as ds:
             profiler = cProfile.Profile()
