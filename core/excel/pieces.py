@@ -1,5 +1,5 @@
 """A large worksheet read as pieces on two threads: its rows cut into a few workbooks of their own
-(in memory, unpacked), each read by python-calamine while the others are, and the pieces' cells
+(unpacked, in a temporary folder), each read by python-calamine while the others are, and the pieces' cells
 joined back into the sheet's grid exactly as reading the sheet whole gives it.
 
 python-calamine lets go of the interpreter while it parses, but one sheet is one call: a roster of
@@ -12,11 +12,13 @@ not join that way, None says so and the sheet is read whole.
 
 from __future__ import annotations
 
-import io
 import os
+import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, wait
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 CUT_FROM = 16 << 20  # a sheet's XML of this size or more is read in pieces
@@ -33,9 +35,12 @@ def cores() -> int:
     return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
 
 
-def cut(path: str | os.PathLike, member: str, xml: bytes, pieces: int = PIECES) -> list[io.BytesIO] | None:
-    """The workbook at `path` as `pieces` workbooks (each an .xlsx in memory), each holding a part of the
-    rows of its worksheet `member`, whose XML is `xml`; None when the sheet cannot be cut exactly.
+def cut(path: str | os.PathLike, member: str, xml: bytes, folder: Path,
+        pieces: int = PIECES) -> Iterator[Path | None]:
+    """The workbook at `path` as `pieces` workbooks written into `folder` (unpacked: they are read at
+    once, from the disk's cache, without holding their bytes in memory), each holding a part of the rows
+    of its worksheet `member`, whose XML is `xml`: each yielded as soon as it is written, so that it is
+    read while the next one is made. A None, yielded last, says the sheet cannot be cut exactly.
 
     The reader numbers a row without a number after the row before it, and a cell without a place
     after the cell before it: so every row must name its number, and a piece begins with a row right
@@ -44,15 +49,14 @@ def cut(path: str | os.PathLike, member: str, xml: bytes, pieces: int = PIECES) 
     end = xml.rfind(_SHEET_DATA_END)
     head = xml.find(b"<worksheet")
     if start < 0 or end < start or not 0 <= head < start or xml.find(_SHEET_DATA, start + 1, end) >= 0:
-        return None
-    body = start + len(_SHEET_DATA)
-    if xml.count(_ROW, body, end) != xml.count(_NUMBERED_ROW, body, end):
-        return None
-    cuts = [body]
+        yield None
+        return
+    cuts = [start + len(_SHEET_DATA)]
     for k in range(1, pieces):
-        at = xml.find(_ROW_AFTER_ROW, body + (end - body) * k // pieces, end)
+        at = xml.find(_ROW_AFTER_ROW, cuts[0] + (end - cuts[0]) * k // pieces, end)
         if at < 0:
-            return None
+            yield None
+            return
         cuts.append(at + len(_ROW_END))
     cuts.append(end)
     opening = xml[:xml.find(b">", head) + 1] + _SHEET_DATA  # the declaration and <worksheet …> as written
@@ -61,9 +65,11 @@ def cut(path: str | os.PathLike, member: str, xml: bytes, pieces: int = PIECES) 
         parts = [(m.filename, archive.read(m)) for m in archive.infolist()
                  if m.filename.endswith((".xml", ".rels")) and not m.filename.startswith("xl/worksheets/")]
     rows = memoryview(xml)
-    books = []
-    for first, last in zip(cuts, cuts[1:], strict=False):
-        book = io.BytesIO()
+    for number, (first, last) in enumerate(zip(cuts, cuts[1:], strict=False), start=1):
+        if xml.count(_ROW, first, last) != xml.count(_NUMBERED_ROW, first, last):
+            yield None
+            return
+        book = folder / f"{number}.xlsx"
         with zipfile.ZipFile(book, "w", zipfile.ZIP_STORED) as piece:
             for name, data in parts:
                 piece.writestr(name, data)
@@ -71,15 +77,13 @@ def cut(path: str | os.PathLike, member: str, xml: bytes, pieces: int = PIECES) 
                 sheet.write(opening)
                 sheet.write(rows[first:last])
                 sheet.write(closing)
-        book.seek(0)
-        books.append(book)
-    return books
+        yield book
 
 
-def read_piece(book: io.BytesIO, sheet: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None, list[list]]:
+def read_piece(book: Path, sheet: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None, list[list]]:
     """One piece's used area (first and last cell, 0-based) and its rows, from the area's first row."""
     import python_calamine as pc
-    workbook = pc.CalamineWorkbook.from_filelike(book)
+    workbook = pc.CalamineWorkbook.from_path(str(book))
     try:
         found = workbook.get_sheet_by_name(sheet)
         start, end = found.start, found.end
@@ -113,18 +117,29 @@ def join(pieces: Sequence[tuple[tuple[int, int] | None, tuple[int, int] | None, 
 
 def read_cut(submit: Callable[..., Any], path: str | os.PathLike, member: str, xml: bytes,
              sheet: str) -> Callable[[], list[list] | None] | None:
-    """Cut the sheet and hand its pieces to `submit` (an executor's submit); a function waiting for the
-    joined grid (None: read the sheet whole), or None when the sheet is not cut."""
-    books = cut(path, member, xml)
-    if books is None:
+    """Cut the sheet and hand its pieces to `submit` (an executor's submit) as they are made; a function
+    waiting for the joined grid (None: read the sheet whole), or None when the sheet is not cut."""
+    folder = tempfile.TemporaryDirectory(prefix="leye-pieces-")
+    reads: list[Future] = []
+    exact = False
+    try:
+        for book in cut(path, member, xml, Path(folder.name)):
+            exact = book is not None
+            if book is not None:
+                reads.append(submit(read_piece, book, sheet))
+    except OSError:  # no room in the temporary folder, say: the sheet is read whole
+        exact = False
+    if not reads:
+        folder.cleanup()
         return None
-    reads = [submit(read_piece, book, sheet) for book in books]
-    del books
 
     def joined() -> list[list] | None:
         try:
             pieces = [r.result() for r in reads]
         except Exception:  # noqa: BLE001 - a piece the reader refuses: the sheet is read whole, which says why
             return None
-        return join(pieces)
+        finally:
+            wait(reads)
+            folder.cleanup()
+        return join(pieces) if exact else None
     return joined

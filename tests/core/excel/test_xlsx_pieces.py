@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -77,10 +78,14 @@ def with_shared_strings(source: Path, target: Path) -> Path:
     return target
 
 
-def test_a_roster_read_in_pieces_has_the_cells_of_the_whole(tmp_path, cut_every_sheet):
+def test_a_roster_read_in_pieces_has_the_cells_of_the_whole(tmp_path, monkeypatch, cut_every_sheet):
     path = generate_roster(tmp_path / "roster.xlsx", 400)
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     assert cells(path, cut=True) == cells(path, cut=False)
     assert cut_every_sheet == ["花名册", "花名册"]
+    assert list(temporary.iterdir()) == []  # the pieces' workbooks are gone
 
 
 def test_shared_strings_dates_titles_gaps_and_ragged_rows(tmp_path, cut_every_sheet):
@@ -115,6 +120,17 @@ def test_rows_without_numbers_are_not_cut(tmp_path, cut_every_sheet):
     bare = edited(path, tmp_path / "bare.xlsx", lambda xml: re.sub(rb'<row r="\d+"', b"<row", xml, count=5))
     assert cells(bare, cut=True) == cells(bare, cut=False)
     assert cut_every_sheet == []
+
+
+def test_rows_without_numbers_in_the_last_piece_leave_the_sheet_to_be_read_whole(tmp_path, cut_every_sheet):
+    path = write_workbook(tmp_path / "roster.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(30)])})
+
+    def last_rows_bare(xml: bytes) -> bytes:
+        tail = xml.rfind(b'<row r="29"')
+        return xml[:tail] + re.sub(rb'<row r="\d+"', b"<row", xml[tail:])
+    bare = edited(path, tmp_path / "bare.xlsx", last_rows_bare)
+    assert cells(bare, cut=True) == cells(bare, cut=False)
+    assert cut_every_sheet == ["花名册"]  # the first piece was read, the second never made
 
 
 def test_rows_out_of_order_across_the_cut_are_read_whole(tmp_path, cut_every_sheet):
