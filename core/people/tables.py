@@ -21,7 +21,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -122,8 +122,24 @@ def _insert(conn: sqlite3.Connection, kind: str, records: Sequence[Any], import_
         rows = [(unit_ids.get(r.unit), r.unit, str(Fraction(r.rating)), r.sheet, r.row) for r in records]
     else:
         raise ValueError(f"unknown import kind {kind!r}")
-    conn.executemany(sql, rows)
+    _insert_many(conn, sql, rows)
     return len(rows)
+
+
+ROWS_PER_INSERT = 50  # 50 rows of at most 12 parameters: within SQLite's oldest limit of 999 parameters
+
+
+def _insert_many(conn: sqlite3.Connection, sql: str, rows: Sequence[tuple]) -> None:
+    """conn.executemany(sql, rows) for an INSERT of one VALUES (…) group, ROWS_PER_INSERT rows to a
+    statement: the same rows in the same order (so with the same ids), in half the time, as most of the
+    time of a statement of one row goes to running it rather than to its row."""
+    head, values = sql.split(" VALUES ")
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    if whole:
+        batches = [tuple(chain.from_iterable(rows[i:i + ROWS_PER_INSERT])) for i in range(0, whole, ROWS_PER_INSERT)]
+        conn.executemany(f"{head} VALUES {', '.join([values] * ROWS_PER_INSERT)}", batches)
+    if whole < len(rows):
+        conn.executemany(sql, rows[whole:])
 
 
 def file_sha256(path: str | Path) -> str | None:
