@@ -155,7 +155,7 @@ def peak_rss_mb(what: str, roster: Path, monthly: Path) -> float:
 # The import's parts, timed in one more run by wrapping the functions that do them (wall time in the
 # thread that waits for each): what the import spends beyond parsing, part by part.
 PHASES = (("core.excel.limits", "_check_sheet", "read: limits checked (in the reading thread)"),
-          ("core.excel.pieces", "cut", "read: a large sheet cut into pieces"),
+          ("core.excel.pieces", "read_cut", "read: a large sheet cut into pieces (and handed over)"),
           ("core.excel.read", "read_cells", "read: all of it (limits, parsing on two threads, cells)"),
           ("core.excel.check", "check_read", "check: cells converted and checked, records made"),
           ("core.people.tables", "insert_records", "insert: rows written (indexes included)"),
