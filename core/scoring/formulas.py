@@ -70,7 +70,11 @@ def _explained(formula: Formula, clause: Clause, rules: RuleSet, unit: Unit) -> 
 def _result(clause: Clause, rules: RuleSet, unit: Unit, formula: Formula, explain: bool, points: Number,
             bonus: Number = ZERO, deduction: Number = ZERO, floor: Number | None = None,
             facts=(), missing=(), steps=()) -> ClauseResult:
-    net = points + bonus - deduction
+    net = points  # bonuses and deductions are mostly zero: no Fraction arithmetic for them
+    if bonus:
+        net += bonus
+    if deduction:
+        net -= deduction
     if floor is not None and net < floor:
         net = floor
     if explain:
@@ -536,9 +540,15 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
     elif threshold.ratio_passes(insured, arrivals):
         points = clause.points
     else:
-        short = (threshold.value - Fraction(insured, arrivals)) * 100
+        # the shortfall in percentage points over one denominator: whole points by integer division,
+        # without Fraction arithmetic (a recompute asks it for every unit short of the ratio)
+        wanted = threshold.value
+        numerator = (wanted.numerator * arrivals - wanted.denominator * insured) * 100
+        denominator = wanted.denominator * arrivals
         if rules.reading("insurance_shortfall") == "whole_points":
-            short = math.floor(short)
+            short = numerator // denominator
+        else:
+            short = Fraction(numerator, denominator)
         points = max(ZERO, clause.points - p["per_point_short"] * short)
     if not explain:
         return _result(clause, rules, unit, insurance, False, points)
