@@ -38,14 +38,16 @@ def desktop(argv: list[str]) -> int:
     def mark(label: str) -> None:
         marks.append((label, time.monotonic(), time.process_time()))
     # core before Qt: PySide6 reads the source of each module an import statement names after it is
-    # loaded (to look for `from __feature__`); the modules only core uses are spared that.
+    # loaded (to look for `from __feature__`); the modules only core uses are spared that. The audit
+    # check's module is the quick check of opening.
     import core.editing.session  # noqa: F401
+    import core.store.audit_check  # noqa: F401
+    from core.store.demo import ensure_demo
     mark("core")
     from PySide6.QtCore import QTimer  # Qt only when the desktop is wanted
 
     from ui.app import PaintWatch, create_app, data_folder, guard_input, install_fault_hook
     mark("qt")
-    from core.store.demo import ensure_demo
     from ui.main_window import MainWindow
     mark("ui")
 
