@@ -5,7 +5,6 @@ in its own editor (ui/editors/); the points and the explanation from the engine,
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -634,13 +633,19 @@ class ClausePage(QWidget):
                                         (self.tr("不合格或取消资格的原因"), reasons or [self.tr("无")], "#b00020")]))
 
 
+def _escaped(text: str) -> str:
+    """Text for an HTML element (what html.escape does there; the html package, with its table of
+    2,000 entity names, is not worth loading at start-up for this)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _html(sections: list[tuple[str, list[str], str]]) -> str:
     parts = []
     for title, lines, colour in sections:
         if not lines:
             continue
         style = f' style="color:{colour}"' if colour else ""
-        parts.append(f"<p{style}><b>{html.escape(title)}</b></p><ul{style}>")
-        parts += [f"<li>{html.escape(line)}</li>" for line in lines]
+        parts.append(f"<p{style}><b>{_escaped(title)}</b></p><ul{style}>")
+        parts += [f"<li>{_escaped(line)}</li>" for line in lines]
         parts.append("</ul>")
     return "".join(parts)
