@@ -15,6 +15,7 @@ points (it comes from the same code).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -200,62 +201,83 @@ def _trip_points(p, clause: Clause, counted: int, base_slots: int) -> tuple[Numb
     return points, bonus, base_used
 
 
+def _online_kept(p, clause: Clause, offline: int, online_deductions: list, base_slots: int) -> int:
+    """How many of the qualifying online trips (their deductions, fewest first, at most the number
+    allowed) to count for the most points: one is used only where it raises the clause's score;
+    offline trips that qualify always count (and so deduct)."""
+    kept = len(online_deductions)
+    while kept:
+        with_online = _trip_points(p, clause, offline + kept, base_slots)
+        without = _trip_points(p, clause, offline + kept - 1, base_slots)
+        if with_online[0] + with_online[1] - without[0] - without[1] > online_deductions[kept - 1]:
+            break
+        kept -= 1
+    return kept
+
+
 def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     p = clause.params
     poor = p["poor_verdict"]
     per_poor, trip_cap = p["deduction_per_poor"], p["deduction_cap_per_trip"]
     base_slots = int(p["base_trips"])
     floor = rules.reading("trip_clause_floor")
-    if explain:
-        reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
-    else:  # the same test as trip_reasons, without building its messages
+    online_max = min(rules.reading("online_trips_counted"), base_slots)
+    if not explain:  # the same as below in one pass, without building messages (1,000 units a recompute)
         in_period = rules.reading("trip_in_period")
         start, end, enough = rules.period_start, rules.period_end, clause.thresholds["min_enterprises"].passes
         required = rules.reading("trip_requires_evidence")
-        reasons = [not ((not in_period or start <= t.date <= end) and enough(t.enterprises)
-                        and all(map(t.evidence.get, required))) for t in unit.trips]
+        qualifying_offline = deduction = 0
+        qualifying_online: list[tuple[Number, dt.date]] = []
+        for t in unit.trips:
+            if ((in_period and not start <= t.date <= end) or not enough(t.enterprises)
+                    or not all(map(t.evidence.get, required))):
+                continue
+            cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as poor_count
+            if t.mode == "offline":
+                qualifying_offline += 1
+                deduction += cost
+            elif t.mode == "online":
+                qualifying_online.append((cost, t.date))
+        qualifying_online.sort()
+        online_costs = [cost for cost, _ in qualifying_online[:online_max]]
+        kept = _online_kept(p, clause, qualifying_offline, online_costs, base_slots)
+        points, bonus, _ = _trip_points(p, clause, qualifying_offline + kept, base_slots)
+        return _result(clause, rules, unit, trips, False, points, bonus, deduction + sum(online_costs[:kept]),
+                       floor=floor)
+    reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
     deductions = [min(t.evaluations.count(poor) * per_poor, trip_cap) for t in unit.trips]  # as poor_count
     offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
     online = [i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]]
     if len(online) > 1:
         online.sort(key=lambda i: (deductions[i], unit.trips[i].date))
-    online_max = min(rules.reading("online_trips_counted"), base_slots)
     online_used = online[:online_max]
-    # Placement for the most points: an online trip is used only where it raises the clause's
-    # score; offline trips that qualify always count (and so deduct).
-    while online_used:
-        with_online = _trip_points(p, clause, len(offline) + len(online_used), base_slots)
-        without = _trip_points(p, clause, len(offline) + len(online_used) - 1, base_slots)
-        gain = with_online[0] + with_online[1] - without[0] - without[1]
-        if gain > deductions[online_used[-1]]:
-            break
-        online_used = online_used[:-1]
+    online_used = online_used[:_online_kept(p, clause, len(offline), [deductions[i] for i in online_used],
+                                            base_slots)]
     counted = set(online_used) | set(offline)
     points, bonus, base_used = _trip_points(p, clause, len(counted), base_slots)
     deduction = sum(deductions[i] for i in counted)
-    facts, missing, steps = [], [], ()
-    if explain:
-        for i, trip in enumerate(unit.trips):
-            why = list(reasons[i])
-            if not why and i not in counted:  # a qualifying online trip left out
-                beyond = online.index(i) >= online_max
-                why.append(Msg.of("trips.online_beyond_limit" if beyond else "trips.online_no_gain",
-                                  limit=online_max))
-            facts.append(Msg.of("trips.trip", date=trip.date.isoformat(), place=trip.place,
-                                mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises,
-                                poor=poor_count(trip, poor), deduction=deductions[i] if i in counted else 0,
-                                verdict=_verdict(why)))
-            missing += [Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
-                               item=r.param("item")) for r in reasons[i] if r.code == "evidence.not_seen"]
-            # a counted trip's 差 verdicts (or their absence) rest on the enterprises' evaluation forms
-            forms = p.get("evaluations_evidence")
-            if forms and i in counted and not trip.evidence.get(forms, False):
-                missing.append(Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
-                                      item=_label(clause, forms)))
-        steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
-                        extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
-                        net=max(floor, points + bonus - deduction))]
-    return _result(clause, rules, unit, trips, explain, points, bonus, deduction, floor=floor,
+    facts, missing = [], []
+    for i, trip in enumerate(unit.trips):
+        why = list(reasons[i])
+        if not why and i not in counted:  # a qualifying online trip left out
+            beyond = online.index(i) >= online_max
+            why.append(Msg.of("trips.online_beyond_limit" if beyond else "trips.online_no_gain",
+                              limit=online_max))
+        facts.append(Msg.of("trips.trip", date=trip.date.isoformat(), place=trip.place,
+                            mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises,
+                            poor=poor_count(trip, poor), deduction=deductions[i] if i in counted else 0,
+                            verdict=_verdict(why)))
+        missing += [Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+                           item=r.param("item")) for r in reasons[i] if r.code == "evidence.not_seen"]
+        # a counted trip's 差 verdicts (or their absence) rest on the enterprises' evaluation forms
+        forms = p.get("evaluations_evidence")
+        if forms and i in counted and not trip.evidence.get(forms, False):
+            missing.append(Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+                                  item=_label(clause, forms)))
+    steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
+                    extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
+                    net=max(floor, points + bonus - deduction))]
+    return _result(clause, rules, unit, trips, True, points, bonus, deduction, floor=floor,
                    facts=facts, missing=missing, steps=steps)
 
 
