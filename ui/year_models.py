@@ -39,18 +39,35 @@ class UnitListModel(QAbstractListModel):
         self.session = session
         self._progress: dict[int, dict[str, str]] = {}
         self._texts: dict[int, str] = {}  # what each unit's entry says, until an edit changes it
+        self._shown: dict[int, tuple] = self._standings()
+
+    def _standings(self) -> dict[int, tuple]:
+        """What of each unit's result its entry shows or is sorted and filtered by."""
+        result = self.session.unit_result
+        return {uid: (r.total, r.grade, r.status) for uid in self.session.unit_ids
+                for r in (result(uid),)}
 
     def reload(self, units: frozenset[int] | None = None) -> None:
-        self._texts.clear()  # an edit of one unit can move every unit's grade
+        """After an edit of `units` (None: of the whole year), the entries that changed: the edited
+        units', and those whose total, grade or status the edit moved. Only they are announced, so the
+        list (and its sorting and filtering proxy) does not go over 1,000 units for one edit."""
         if units is None:
             self.beginResetModel()
+            self._texts.clear()
             self._progress.clear()
+            self._shown = self._standings()
             self.endResetModel()
             return
         for uid in units:
             self._progress.pop(uid, None)
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+        standings = self._standings()
+        rows = [row for row, uid in enumerate(self.session.unit_ids)
+                if uid in units or standings[uid] != self._shown.get(uid)]
+        self._shown = standings
+        for row in rows:
+            self._texts.pop(self.session.unit_ids[row], None)
+        for first, last in _runs(rows):
+            self.dataChanged.emit(self.index(first), self.index(last))
 
     def progress(self, uid: int) -> dict[str, str]:
         if uid not in self._progress:
@@ -90,6 +107,17 @@ class UnitListModel(QAbstractListModel):
         return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
             name=unit.name, total=number(result.total), grade=result.grade, done=done,
             count=len(self.session.rules.clauses), final=final)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 # ------------------------------------------------------------------ the year

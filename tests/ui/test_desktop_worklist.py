@@ -60,3 +60,37 @@ def test_next_to_do_walks_every_clause_not_done_and_then_says_so(qtbot, window, 
         next(a for a in window.nav_actions if a.text() == "下一个待办").trigger()
         QApplication.processEvents()
     assert seen == to_do
+
+
+def test_an_edit_redraws_the_entries_it_moved_and_the_order_follows(qtbot, window, tmp_path):
+    """An edit announces only the entries whose unit was edited or whose total, grade or status moved
+    (a 1,000-unit year is not gone over for each edit), and those show and sort by the new figures."""
+    from PySide6.QtWidgets import QSpinBox
+    ws = open_demo(window, tmp_path)
+    session = window.session
+    choose(ws.order_combo, "按总分")
+    model = ws.unit_model
+    shown = {u: model.data(model.index(model.row_of(u))) for u in session.unit_ids}  # every entry drawn once
+    announced: list[int] = []
+    model.dataChanged.connect(lambda first, last: announced.extend(range(first.row(), last.row() + 1)))
+    uid = listed(ws)[-1]  # the lowest total: raising its 4.2 moves it up
+    ws.select_unit(uid)
+    ws.go_page(next(i for i, p in enumerate(session.pages) if p.id == "4.2"))
+    before = {u: session.unit_result(u) for u in session.unit_ids}
+    spin = next(s for s in ws.clause_page.findChildren(QSpinBox) if s.isVisible() and s.suffix().strip() == "人")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "100000")
+    ws.clause_page.pending.flush()
+    assert session.unit(uid).insured_workers == 100000
+    moved = {u for u in session.unit_ids if u == uid or (session.unit_result(u).total, session.unit_result(u).grade,
+                                                         session.unit_result(u).status)
+             != (before[u].total, before[u].grade, before[u].status)}
+    assert {model.unit_id(r) for r in announced} == moved
+    assert len(moved) < len(session.unit_ids)
+    for u in session.unit_ids:
+        text = model.data(model.index(model.row_of(u)))
+        assert text == shown[u] or u in moved  # only the moved entries change
+        assert model._text(u) == text  # each shows its unit as it now stands
+    totals = [session.unit_result(u).total for u in listed(ws)]
+    assert totals == sorted(totals, reverse=True)
