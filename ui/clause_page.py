@@ -594,7 +594,9 @@ class ClausePage(QWidget):
         result = self.session.clause_result(self.unit_id, clause.id)
         state = self.session.progress(self.unit_id)[clause.id]
         self.progress_label.setText(progress_text(state))
-        self.progress_label.setStyleSheet(f"color: {PROGRESS_COLOURS[state].name()}; font-weight: bold;")
+        style = f"color: {PROGRESS_COLOURS[state].name()}; font-weight: bold;"
+        if self.progress_label.styleSheet() != style:  # setting it again lays out and repaints the whole window
+            self.progress_label.setStyleSheet(style)
         mark = self.tr("（暂定）") if result.provisional else ""
         self.points_label.setText(self.tr("{net} 分{mark}").format(net=format_number(result.net), mark=mark))
         parts = [self.tr("基础分 {points}").format(points=format_number(result.points))]

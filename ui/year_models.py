@@ -39,13 +39,11 @@ class UnitListModel(QAbstractListModel):
         self.session = session
         self._progress: dict[int, dict[str, str]] = {}
         self._texts: dict[int, str] = {}  # what each unit's entry says, until an edit changes it
-        self._shown: dict[int, tuple] = self._standings()
+        self._shown: dict[int, Any] = self._results()
 
-    def _standings(self) -> dict[int, tuple]:
-        """What of each unit's result its entry shows or is sorted and filtered by."""
+    def _results(self) -> dict[int, Any]:
         result = self.session.unit_result
-        return {uid: (r.total, r.grade, r.status) for uid in self.session.unit_ids
-                for r in (result(uid),)}
+        return {uid: result(uid) for uid in self.session.unit_ids}
 
     def reload(self, units: frozenset[int] | None = None) -> None:
         """After an edit of `units` (None: of the whole year), the entries that changed: the edited
@@ -55,15 +53,15 @@ class UnitListModel(QAbstractListModel):
             self.beginResetModel()
             self._texts.clear()
             self._progress.clear()
-            self._shown = self._standings()
+            self._shown = self._results()
             self.endResetModel()
             return
         for uid in units:
             self._progress.pop(uid, None)
-        standings = self._standings()
+        results, shown = self._results(), self._shown
         rows = [row for row, uid in enumerate(self.session.unit_ids)
-                if uid in units or standings[uid] != self._shown.get(uid)]
-        self._shown = standings
+                if uid in units or _moved(shown.get(uid), results[uid])]
+        self._shown = results
         for row in rows:
             self._texts.pop(self.session.unit_ids[row], None)
         for first, last in _runs(rows):
@@ -107,6 +105,13 @@ class UnitListModel(QAbstractListModel):
         return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
             name=unit.name, total=number(result.total), grade=result.grade, done=done,
             count=len(self.session.rules.clauses), final=final)
+
+
+def _moved(shown: Any, now: Any) -> bool:
+    """Whether a unit's entry shows or is sorted and filtered by other figures now (results kept by the
+    scoring for units an edit left alone are the same objects: no comparison for most)."""
+    return now is not shown and (shown is None or (now.total, now.grade, now.status)
+                                 != (shown.total, shown.grade, shown.status))
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
