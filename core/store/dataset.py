@@ -155,6 +155,8 @@ class DatasetCore:
         self._edited_since_backup = False  # a timer's backup_if_due copies only what a backup lacks
         self._backup_run: BackupRun | None = None  # start_backup's, while another thread copies it
         self.backups_by_owner = False  # defer_backup: edits leave the due backup to the owner's start_backup
+        # the units the last edit touched, as it left them, while no write has followed (total_changes)
+        self._entered_after_edit: tuple[int, dict[int, Unit]] = (-1, {})
         self._identity = self._stat_identity() if not read_only else None
         if self._identity is not None:
             _HELD[self._identity] = self
@@ -319,10 +321,14 @@ class DatasetCore:
 
     def unit(self, unit_id: int, *, as_entered: bool = False) -> Unit | None:
         """One unit's facts as scored (as year() has them), or as entered."""
-        found = self._read_units([unit_id])
-        if not found:
-            return None
-        return found[0][1] if as_entered else self.with_platform(self.counted((found[0][1],)))[0]
+        changes, units = self._entered_after_edit
+        entered = units.get(unit_id) if changes == self._conn.total_changes else None
+        if entered is None:  # read it: the desktop reads a unit just edited (to score it) without the queries
+            found = self._read_units([unit_id])
+            if not found:
+                return None
+            entered = found[0][1]
+        return entered if as_entered else self.with_platform(self.counted((entered,)))[0]
 
     def base_ids(self, unit_id: int) -> list[int]:
         return self._child_ids("bases", unit_id)
@@ -616,6 +622,7 @@ class DatasetCore:
                 raise _Rejected(*problems)
             conn.set_progress_handler(None, 0)  # a cancel (cancel_when) from here on comes too late: the edit stands
             conn.execute("COMMIT")
+            self._entered_after_edit = (conn.total_changes, tx.validated_units)
             self._edited_since_backup = True
             if tx.match_inputs_changed:  # the people's match is read again when next asked for
                 self._matched = None
@@ -680,6 +687,7 @@ class DatasetCore:
                 "rule_set": self.rule_set_id}
         touched = list(tx.touched_units)
         for uid, unit in self._read_units(touched) if touched else []:
+            tx.validated_units[uid] = unit
             _, found = parse_year({**head, "units": [unit_to_json(unit)]}, self._rules, source=self.path.name)
             index = self._unit_index(uid)
             problems += [replace(p, location=p.location.replace("$.units[0]", f"$.units[{index}]", 1)) for p in found]

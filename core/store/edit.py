@@ -82,6 +82,7 @@ class _Tx:
         self.ignore_locks = False  # only finalize/reopen set it (Dataset._refuse_if_locked)
         self.lock_checked: set[int] = set()
         self.match_inputs_changed = False  # see MATCH_INPUTS
+        self.validated_units: dict[int, Any] = {}  # the touched units as the edit leaves them (Dataset._validate)
 
     def touch(self, unit_id: int) -> None:
         self.ds._refuse_if_locked(self, unit_id)

@@ -466,3 +466,27 @@ dataset.create_file({str(target)!r}, load_rule_set(), "张三")
     alive.write_bytes(b"")
     assert create_file(target, RULES, "张三") == []
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, alive.name])
+
+
+def test_a_unit_just_edited_reads_as_stored_and_any_later_write_is_seen(tmp_path):
+    """The unit an edit leaves is read back without querying again (the desktop re-scores it at once),
+    but only while nothing has been written since: then it is read from the file as ever."""
+    from tests.dataset_support import rich_year
+    path = tmp_path / "y.sqlite"
+    assert create_file(path, RULES, "张三", year=rich_year(3)) == []
+
+    def stored(uid: int):
+        with Dataset.open(path, read_only=True) as other:
+            return other.unit(uid, as_entered=True), other.unit(uid)
+
+    with Dataset.open(path, backups=False) as ds:
+        first, second = ds.unit_ids()[:2]
+        assert ds.set_insured_workers(1, first, 42).ok
+        assert (ds.unit(first, as_entered=True), ds.unit(first)) == stored(first)
+        assert ds.unit(first).insured_workers == 42
+        assert ds.set_insured_workers(1, second, 7).ok  # another unit's edit: the first is read again
+        assert (ds.unit(first, as_entered=True), ds.unit(first)) == stored(first)
+        assert not ds.set_insured_workers(1, first, -1).ok  # refused and rolled back
+        assert ds.unit(first).insured_workers == 42
+        ds._conn.execute("UPDATE units SET insured_workers = 5 WHERE id = ?", (first,))  # no edit's write
+        assert ds.unit(first).insured_workers == 5
