@@ -118,7 +118,7 @@ class FieldCopyActions(QObject):
         if plan is None:
             return
         if not plan.ok:
-            self.window.show_problems([render(plan.problems[0].message)])
+            self.window.show_problems([render(plan.problems[0].message)], self.tr("不能合并"))
             return
         if not plan.rows:
             self._inform(self.tr("合并外业文件"), render(Msg.of(
@@ -140,7 +140,7 @@ class FieldCopyActions(QObject):
         write = field_work.merge_write(session, path, choices, reason, relay)
         refusal = write.begin()
         if refusal is not None:
-            self.window.show_problems([render(p.message) for p in refusal.problems])
+            self.window.show_problems([render(p.message) for p in refusal.problems], self.tr("不能合并"))
             return refusal
         worker = Worker(_run_merge, write, relay, parent=self.window)
         progress_dialog(self.window, self.tr("正在合并外业副本…"), worker, minimum_duration_ms=0)

@@ -619,14 +619,16 @@ class MainWindow(QMainWindow):
                 texts.append(render(again.msg) if isinstance(again, DatasetError) else str(again))
         self.show_problems(texts)
 
-    def show_problems(self, texts: list[str]) -> None:
+    def show_problems(self, texts: list[str], title: str = "") -> None:
+        """Say what went wrong in a box titled `title` (by default 未保存: an edit that was refused)."""
         from PySide6.QtWidgets import QMessageBox
         if not texts:
             return
         self.last_problems = list(texts)
+        self.last_problems_title = title or self.tr("未保存")
         self.statusBar().showMessage(texts[0], 15000)
         if not getattr(self, "quiet_problems", False):
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("未保存"), "\n".join(texts),
+            box = QMessageBox(QMessageBox.Icon.Warning, self.last_problems_title, "\n".join(texts),
                               QMessageBox.StandardButton.Ok, self)
             box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
             box.exec()

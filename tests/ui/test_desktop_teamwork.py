@@ -144,6 +144,7 @@ def test_a_copy_of_another_year_file_is_refused_in_one_sentence(window, tmp_path
     check_answered(state)
     assert window.last_problems == ["外业副本 别的年度文件的副本.wjkh 不是由年度文件 2022.wjkh 制作的"
                                     "（或该文件已恢复为制作副本之前的备份），不能合并。"]
+    assert window.last_problems_title == "不能合并"  # a refusal, not an edit that was not saved
 
 
 def test_a_long_merge_runs_beside_the_window_with_progress(window, tmp_path, capsys):
