@@ -402,15 +402,18 @@ def _is_blank(value: Any) -> bool:
 
 
 class _Checker:
-    def __init__(self, read: ReadResult, rules: RuleSet, today: dt.date):
-        self.read = read
-        self.source = read.source
+    """Checks the tables of one workbook, in order; the reading's own problems and notes come first
+    in the result (result)."""
+
+    def __init__(self, source: str, kind: str, rules: RuleSet, today: dt.date):
+        self.source = source
         self.spec = import_spec()
-        self.kind: KindSpec = self.spec.kind(read.kind)
-        self.cls = RECORD_CLASSES[read.kind]
+        self.kind: KindSpec = self.spec.kind(kind)
+        self.cls = RECORD_CLASSES[kind]
         self.conv = _Converters(self.spec, rules, today)
-        self.problems: list[Problem] = list(read.problems)
-        self.notes: list[Problem] = list(read.notes)
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+        self.checked: list[SheetTable] = []
         self.records: list = []
         self.rows_checked = 0
         self.rows_with_problems = 0
@@ -441,6 +444,7 @@ class _Checker:
     def table(self, table: SheetTable) -> None:
         """Check one sheet column by column: a fast pass converts the ordinary cells of a column
         in one comprehension and marks the rest (_SLOW) for the full converter, which explains."""
+        self.checked.append(table)
         layout = table.layout
         sheet = layout.sheet
         columns = layout.columns
@@ -584,23 +588,45 @@ class _Checker:
 
 def check_read(read: ReadResult, rules: RuleSet, *, today: dt.date | None = None) -> CheckResult:
     """Check every row of every recognised sheet of a read workbook."""
-    checker = _Checker(read, rules, today or dt.date.today())
+    checker = _Checker(read.source, read.kind, rules, today or dt.date.today())
     with gc_paused():
         for table in read.tables:
             checker.table(table)
+    return _result(read, checker)
+
+
+def _result(read: ReadResult, checker: _Checker) -> CheckResult:
+    problems = list(read.problems) + checker.problems
     if read.ok and read.tables and checker.rows_checked == 0:  # only blank lines, footers, headers
-        checker.problems.append(Problem(read.source, read.tables[0].sheet, "", Msg.of("excel.no_rows")))
-    return CheckResult(read.source, read.kind, tuple(checker.records), tuple(checker.problems),
-                       tuple(checker.notes), checker.rows_checked, checker.rows_with_problems, read.reader)
+        problems.append(Problem(read.source, read.tables[0].sheet, "", Msg.of("excel.no_rows")))
+    return CheckResult(read.source, read.kind, tuple(checker.records), tuple(problems),
+                       tuple(read.notes) + tuple(checker.notes), checker.rows_checked, checker.rows_with_problems,
+                       read.reader)
+
+
+def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,
+                   header_row: int | None = None, sheets: Sequence[str] | None = None,
+                   today: dt.date | None = None) -> tuple[ReadResult, CheckResult]:
+    """read_workbook and check_read of its result, the same two results, with each sheet checked as soon
+    as it is read while the next sheets are read (the reader lets go of the interpreter)."""
+    today = today or dt.date.today()
+    checker = _Checker(Path(path).name, kind, rules, today)
+    with gc_paused():
+        read = read_workbook(path, kind, mapping=mapping, header_row=header_row, sheets=sheets,
+                             each_table=checker.table)
+        head = len(checker.checked)
+        if head > len(read.tables) or any(a is not b for a, b in zip(read.tables, checker.checked, strict=False)):
+            checker, head = _Checker(read.source, kind, rules, today), 0  # read again, by another reader: anew
+        for table in read.tables[head:]:
+            checker.table(table)
+        return read, _result(read, checker)
 
 
 def check_workbook(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,
                    header_row: int | None = None, sheets: Sequence[str] | None = None,
                    today: dt.date | None = None) -> CheckResult:
     """Read and check a workbook: the records it holds and every problem found (the preview)."""
-    with gc_paused():
-        read = read_workbook(path, kind, mapping=mapping, header_row=header_row, sheets=sheets)
-        return check_read(read, rules, today=today)
+    return read_and_check(path, kind, rules, mapping=mapping, header_row=header_row, sheets=sheets, today=today)[1]
 
 
 def records_by_kind(results: Sequence[CheckResult]) -> Mapping[str, tuple]:

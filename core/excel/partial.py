@@ -20,6 +20,7 @@ from core.common.identifiers import mask_id_like
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.excel.check import CheckResult, _shown, check_read
+from core.excel.check import read_and_check as read_and_check_each_sheet
 from core.excel.problems import ProblemRow, _mask, problem_rows, split_location
 from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, read_workbook
 from core.scoring.rules import RuleSet
@@ -104,8 +105,10 @@ def file_changed_problem(source: str) -> Problem:
 def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,
                    corrections: Sequence[Correction] = (), today=None) -> tuple[ReadResult, CheckResult]:
     """Read a workbook, apply the assessor's corrections and check it: (what was read, the check)."""
+    if not corrections:  # each sheet checked as soon as it is read
+        return read_and_check_each_sheet(path, kind, rules, mapping=mapping, today=today)
     read = read_workbook(path, kind, mapping=mapping)
-    return read, check_read(corrected(read, corrections) if corrections else read, rules, today=today)
+    return read, check_read(corrected(read, corrections), rules, today=today)
 
 
 # ------------------------------------------------------------------ the rows left out

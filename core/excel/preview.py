@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.common.messages import Msg, render
-from core.excel.check import CheckResult, check_read
+from core.excel.check import CheckResult, check_read, read_and_check
 from core.excel.mapping import MappingQuestion, mapping_question, question_for
 from core.excel.partial import (
     Correction,
@@ -80,7 +80,11 @@ def check_workbook(job: Job, path: Path, kind: str, unit_id: int | None, rules, 
         changed = CheckResult(path.name, kind, (), (file_changed_problem(path.name),), (), 0, 0)
         return Preview(path, kind, unit_id, sha256, (), changed, problem_rows(changed), mapping, False, None, None,
                        time.perf_counter() - started)
-    read = read_workbook(path, kind, mapping=mapping)
+    early: CheckResult | None = None  # each sheet checked as soon as it is read, when nothing was corrected
+    if corrections:
+        read = read_workbook(path, kind, mapping=mapping)
+    else:
+        read, early = read_and_check(path, kind, rules, mapping=mapping)
     if job.cancelled:
         return None
     question = mapping_question(path, read) if read.needs_mapping else None
@@ -89,11 +93,12 @@ def check_workbook(job: Job, path: Path, kind: str, unit_id: int | None, rules, 
         again = read_workbook(path, kind, mapping=remembered[question.key])
         if not again.needs_mapping:
             read, mapping, question, used_remembered = again, dict(remembered[question.key]), None, True
+            early = None
     if job.cancelled:
         return None
     job.progress(1, 3, render(Msg.of("excel.progress_checking")))
     fixed = corrected(read, corrections)
-    checked = check_read(fixed, rules)
+    checked = early if early is not None and fixed is read else check_read(fixed, rules)
     if job.cancelled:
         return None
     job.progress(2, 3, render(Msg.of("excel.progress_listing")))

@@ -302,11 +302,13 @@ class _Unreadable(Exception):
         self.msg = msg
 
 
-def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tuple[str, list[list]]]:
+def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
+                     each: Callable[[str, list[list]], None] | None = None) -> list[tuple[str, list[list]]]:
     """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
     parses, so the sheets are read on two threads, each with the workbook open once, while `limits`
     checks (in this thread) each sheet before it is read; a large sheet is read in pieces on both
-    (core/excel/pieces.py)."""
+    (core/excel/pieces.py). `each` is given each sheet, in order, as soon as it is read (while the
+    next ones are), in this thread."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
     opened: list[Any] = []
@@ -367,7 +369,12 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tupl
                         read.append(submitted[-1].result)
                     else:  # pieces that do not join (or that the reader refuses): the sheet read whole
                         read.append(partial(_or_whole, joined, sheet, name))
-                return [(name, grid()) for name, grid in zip(names, read, strict=True)]
+                sheets = []
+                for name, grid in zip(names, read, strict=True):
+                    sheets.append((name, grid()))
+                    if each is not None:
+                        _given(each, *sheets[-1])
+                return sheets
             except BaseException:
                 for future in submitted:
                     future.cancel()
@@ -376,6 +383,18 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None) -> list[tupl
         for workbook in opened:
             if hasattr(workbook, "close"):
                 workbook.close()
+
+
+class _Fault(Exception):
+    """A fault of the code a sheet is given to (read_cells' `each`), carried past the handling of the
+    readers' own failures (which would take it for a damaged workbook) and raised as itself again."""
+
+
+def _given(each: Callable[[str, list[list]], None], name: str, grid: list[list]) -> None:
+    try:
+        each(name, grid)
+    except Exception as exc:
+        raise _Fault() from exc
 
 
 def _or_whole(joined: Callable[[], list[list] | None], sheet: Callable[[str], list[list]], name: str) -> list[list]:
@@ -406,8 +425,11 @@ def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list]]]:
         workbook.close()
 
 
-def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
-    """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable."""
+def read_cells(path: str | Path, each: Callable[[str, list[list]], None] | None = None,
+               ) -> tuple[list[tuple[str, list[list]]], str]:
+    """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable. `each` may be
+    given some of the sheets (name, grid) in order as soon as they are read, while the next ones are
+    read: a head start, no more (what is returned is what was read)."""
     path = Path(path)
     if not path.is_file():
         raise _Unreadable(Msg.of("excel.file_not_found", path=str(path)))
@@ -432,9 +454,12 @@ def read_cells(path: str | Path) -> tuple[list[tuple[str, list[list]]], str]:
         with SheetLimits(path) as limits:  # before the reader: a workbook beyond the limits would exhaust the memory
             if limits.exceeded is not None:  # the archive itself, before the reader opens it
                 raise _Unreadable(limits.exceeded.message())
-            return _calamine_sheets(path, limits), "calamine"
+            return _calamine_sheets(path, limits, each), "calamine"
     except _Unreadable:
         raise
+    except _Fault as fault:
+        assert fault.__cause__ is not None
+        raise fault.__cause__ from None
     except Exception:  # noqa: BLE001 - any reader failure means an unreadable file
         if kind != "xlsx":
             raise unreadable from None
@@ -544,12 +569,15 @@ def _is_blank_grid(grid: Sequence[list]) -> bool:
 # ------------------------------------------------------------------ the entry point
 
 def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None = None,
-                  header_row: int | None = None, sheets: Sequence[str] | None = None) -> ReadResult:
+                  header_row: int | None = None, sheets: Sequence[str] | None = None,
+                  each_table: Callable[[SheetTable], None] | None = None) -> ReadResult:
     """Read a workbook of the given import kind.
 
     mapping     field id -> header text as written (or 1-based column number); overrides recognition
     header_row  Excel row number of the header row, when the caller knows it
     sheets      read only these sheets (default: every worksheet)
+    each_table  given some of the recognised tables, in order, as soon as their sheets are read (while
+                the next ones are): the same objects as in the result's tables, if they are there
     """
     spec = import_spec()
     kind_spec = spec.kind(kind)
@@ -562,9 +590,20 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
                                                                  known=[spec.fields[f].label for f in kind_spec.fields])))
     if problems:
         return ReadResult(source, kind, problems=tuple(problems))
+    understood: dict[int, tuple[list[list], SheetLayout, list[tuple[int, str, str]], SheetTable | None]] = {}
+
+    def understand(name: str, grid: list[list]) -> None:  # each sheet's layout, once
+        if (sheets is not None and name not in sheets) or id(grid) in understood or _is_blank_grid(grid):
+            return
+        layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
+        table = SheetTable(layout, grid) if layout.recognised else None
+        understood[id(grid)] = grid, layout, duplicates, table
+        if table is not None and each_table is not None:
+            each_table(table)
+
     try:
         with gc_paused():
-            all_sheets, reader = read_cells(path)
+            all_sheets, reader = read_cells(path, understand if each_table is not None else None)
     except _Unreadable as exc:
         return ReadResult(source, kind, problems=(Problem(source, "", "", exc.msg),))
     if sheets is not None:
@@ -578,10 +617,15 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
         return ReadResult(source, kind, problems=tuple(problems), reader=reader)
     tables, layouts = [], []
     for name, grid in non_empty:
-        layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
+        found = understood.get(id(grid))
+        if found is None or found[0] is not grid:
+            layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
+            table = SheetTable(layout, grid) if layout.recognised else None
+        else:
+            _, layout, duplicates, table = found
         layouts.append(layout)
-        if layout.recognised:
-            tables.append(SheetTable(layout, grid))
+        if table is not None:
+            tables.append(table)
             for c, field_id, used in duplicates:
                 notes.append(Problem(source, f"{name}!{layout.header_row}", _text(grid[layout.header_row - 1][c])
                                      or column_letter(c),

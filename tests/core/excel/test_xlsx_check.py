@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from core.common.identifiers import id_check_char
 from core.common.messages import render
-from core.excel.check import check_workbook
-from core.excel.read import import_spec
+from core.excel.check import check_read, check_workbook, read_and_check
+from core.excel.read import import_spec, read_workbook
 from core.people.records import RECORD_CLASSES, ArrivalRecord, MonthlyReportRecord, frozen_records, record_fields
 from core.scoring.rules import load_rule_set
 from tests.xlsx_builders import arrival, arrivals_rows, generate_roster, person_id, valid_id, write_workbook
@@ -356,3 +356,35 @@ def test_any_cell_of_any_type_in_any_kind_never_crashes(tmp_path, values, kind):
     assert len(result.records) + result.rows_with_problems <= 2
     for p in result.problems + result.notes:
         render(p.message)
+
+
+def test_each_sheet_checked_as_it_is_read_gives_what_checking_after_reading_gives(tmp_path, monkeypatch):
+    from core.excel import pieces
+    bad = arrivals_rows([arrival(1), arrival(2, 身份证号码="123"), arrival(3, 首次参保日期="2022-02-30")])
+    path = write_workbook(tmp_path / "s.xlsx", {"一": bad, "填表说明": [["请如实填写"]], "空": [],
+                                                "二": arrivals_rows([arrival(1), arrival(4)]), "三": bad})
+    for cut in (False, True):  # each sheet whole, and in pieces
+        monkeypatch.setattr(pieces, "CUT_FROM", 1 if cut else pieces.CUT_FROM)
+        monkeypatch.setattr(pieces, "cores", lambda: 2)
+        read, checked = read_and_check(path, "arrivals", RULES, today=TODAY)
+        assert read == read_workbook(path, "arrivals")
+        assert checked == check_read(read_workbook(path, "arrivals"), RULES, today=TODAY)
+        assert {p.message.code for p in checked.problems} >= {"excel.duplicate_row", "excel.id_length"}
+        assert [n.message.code for n in checked.notes] == ["excel.sheet_skipped"]
+
+
+def test_the_tables_given_while_reading_are_those_read(tmp_path):
+    rows = arrivals_rows([arrival(1)])
+    path = write_workbook(tmp_path / "s.xlsx", {"一": rows, "二": arrivals_rows([arrival(2)]), "三": []})
+    given = []
+    read = read_workbook(path, "arrivals", each_table=given.append)
+    assert len(given) == 2 and all(a is b for a, b in zip(given, read.tables, strict=True))
+
+
+def test_a_fault_of_the_code_given_the_tables_is_not_taken_for_a_damaged_workbook(tmp_path):
+    path = write_workbook(tmp_path / "s.xlsx", {"一": arrivals_rows([arrival(1)]), "二": arrivals_rows([arrival(2)])})
+
+    def broken(table):
+        raise KeyError("a fault of the program")
+    with pytest.raises(KeyError):
+        read_workbook(path, "arrivals", each_table=broken)
