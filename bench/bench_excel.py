@@ -18,8 +18,9 @@ Then, in the same run and R times each (best time reported):
   import    the same into a year's dataset as the import-xlsx command does it: both files read,
             checked and written into the people tables (core.store.people_edits.import_workbook: two edits,
             each one transaction with its summary audit row, synced to disk), then the people
-            matched from what the dataset holds (Dataset.match, read back from SQLite). Each run
-            imports into a new, empty dataset (made untimed).
+            matched from what the dataset holds (Dataset.match: the records an import wrote are kept
+            by the import's id, SHA-256 and time, and only imports not kept are read back from
+            SQLite). Each run imports into a new, empty dataset (made untimed).
 It prints rows per second and the ratio of the pipeline and of the import to each bare parse,
 against the targets (at most 1.5 x bare parsing, and under 3 s). Wall-clock times; CPU times beside
 them, since a busy machine slows both alike. Then, from one more import, the time of each of its parts
