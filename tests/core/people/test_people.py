@@ -291,3 +291,23 @@ def test_the_match_of_records_kept_in_memory_equals_the_match_read_from_the_file
     assert edit.id == last.id
     assert [p.id_number for p in ds.match().unit(UNITS[1]).people] == [person_id(40)]
     assert ds.match() == match_stored(ds._conn, RULES, ds._read_units(None))
+
+
+def test_the_people_tables_keep_their_indexes_whether_built_after_the_rows_or_kept_while_adding(ds, tmp_path):
+    def indexes() -> list[tuple]:
+        return ds._conn.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
+                                "ORDER BY name").fetchall()
+
+    def uses_index(table: str) -> bool:
+        plan = ds._conn.execute(f"EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE id_number = ?", ("x",)).fetchall()
+        return any("USING INDEX" in row[-1] for row in plan)
+    before = indexes()
+    people = [arrival(i) for i in range(120)]
+    imported(ds, "arrivals", roster_file(tmp_path, people))  # into an empty table: indexes made after the rows
+    imported(ds, "monthly_reports", monthly_file(tmp_path, people[:100]))
+    imported(ds, "arrivals", roster_file(tmp_path, people[:7], "乙.xlsx"), unit=UNITS[1])  # a fuller table: kept
+    assert indexes() == before and uses_index("roster_entries") and uses_index("monthly_report_entries")
+    assert ds._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert [r[0] for r in ds._conn.execute("SELECT id_number FROM roster_entries WHERE id_number = ?",
+                                           (person_id(3),))] == [person_id(3)] * 2
+    assert [s.rows for s in ds.imports()] == [120, 100, 7] and ds.verify_audit() is None
