@@ -546,9 +546,9 @@ class ClausePage(QWidget):
             self.note_edit.blockSignals(False)
         self._load_attachments()
         self._show_lock()
-        if self.source_panel is not None:  # after the lock: it knows which of its buttons apply
-            self.source_panel.refresh()
-            self._fit_body()  # its text may have grown a line
+        # after the lock: it knows which of its buttons apply; a text that grew a line is fitted
+        if self.source_panel is not None and self.source_panel.refresh():
+            self._fit_body()
         if page.clause is None:
             self._show_negative()
         else:

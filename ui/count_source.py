@@ -13,6 +13,7 @@ them hides those buttons."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -34,6 +35,7 @@ class SourcePanel(QFrame):
     def __init__(self, session: Session, unit_id: int, page: Page, report: Report, parent: QWidget | None = None):
         super().__init__(parent)
         self.session, self.unit_id, self.page, self.report = session, unit_id, page, report
+        self._shown: tuple = ()  # its texts and what is visible, as last laid out
         self.setObjectName("sourcePanel")
         self.setStyleSheet("#sourcePanel { background: #eef4fb; border: 1px solid #9db9d8; border-radius: 4px; }")
         layout = QVBoxLayout(self)
@@ -65,15 +67,24 @@ class SourcePanel(QFrame):
         if actions is not None:
             actions.import_excel(self.import_kind)
 
-    def _laid_out(self) -> None:
-        """The text may have grown a line: lay out now, so the page's fit (ClausePage._fit_body) sees it."""
+    def _laid_out(self) -> bool:
+        """When what the panel shows changed (a text may have grown a line): lay out now, so the page's
+        fit (ClausePage._fit_body) sees it, and say so. Unchanged, nothing is laid out again: that goes
+        up to the window and repaints all of it, after every edit."""
+        shown = tuple((w.text() if isinstance(w, QLabel) else "", w.isVisibleTo(self))
+                      for w in cast("list[QWidget]", self.findChildren(QWidget)))
+        if shown == self._shown:
+            return False
+        self._shown = shown
         self.layout().activate()
         self.updateGeometry()
+        return True
 
     def editable(self) -> bool:
         return self.session.editable(self.unit_id)  # not read-only, not locked by a signed sheet
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
+        """Show the unit's source as it stands; True when the panel's layout changed."""
         raise NotImplementedError
 
 
@@ -91,7 +102,7 @@ class CountSourcePanel(SourcePanel):
         self.layout().addWidget(self.people_link)  # a line of its own: the page's column may be narrow
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         sources = list(self.session.count_sources(self.unit_id).values())
         rosters = sources.count(COUNTS_FROM_ROSTERS)
         if not sources:
@@ -122,7 +133,7 @@ class CountSourcePanel(SourcePanel):
         has_actions = self._actions() is not None
         self.import_button.setVisible(has_actions)
         self.people_link.setVisible(has_actions)
-        self._laid_out()
+        return self._laid_out()
 
     def switch(self, source: str) -> bool:
         label = self.tr("人数来源改为名单核对") if source == COUNTS_FROM_ROSTERS else self.tr("人数来源改为手工录入")
@@ -153,7 +164,7 @@ class PlatformSourcePanel(SourcePanel):
     def from_platform(self) -> bool:
         return self.session.platform_source(self.unit_id) == FIGURES_FROM_PLATFORM
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         platform = self.from_platform()
         self.source_label.setText(self.tr("数据来源：{source}").format(
             source=render(Msg.of(f"platform.source_{FIGURES_FROM_PLATFORM if platform else FIGURES_BY_HAND}"))))
@@ -178,7 +189,7 @@ class PlatformSourcePanel(SourcePanel):
         self.hand_button.setEnabled(editable and platform)
         self.import_button.setEnabled(editable)
         self.import_button.setVisible(self._actions() is not None)
-        self._laid_out()
+        return self._laid_out()
 
     def switch(self, source: str) -> bool:
         label = self.tr("3.1、3.2 改为按平台导出计分") if source == FIGURES_FROM_PLATFORM else self.tr("3.1、3.2 改为手工录入")
