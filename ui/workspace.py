@@ -321,18 +321,24 @@ class Workspace(QWidget):
         result = self.session.unit_result(self.unit_id)
         for row, page in enumerate(self.session.pages):
             item = self.navigator.item(row)
+            # an entry is set only when it changed: setting it again relays out the list (after every edit)
             if page.clause is None:
-                item.setText(self.tr("{id}、{title}　扣 {points}").format(
-                    id=page.id, title=page.title, points=format_number(result.deductions_total)))
-                item.setIcon(QIcon())
+                text = self.tr("{id}、{title}　扣 {points}").format(
+                    id=page.id, title=page.title, points=format_number(result.deductions_total))
+                if item.text() != text:
+                    item.setText(text)
+                if not item.icon().isNull():
+                    item.setIcon(QIcon())
                 continue
             c = result.clause(page.id)
             state = progress[page.id]
-            item.setText(self.tr("{id} {title}\n{net} 分{mark} · {state}").format(
+            text = self.tr("{id} {title}\n{net} 分{mark} · {state}").format(
                 id=page.id, title=page.title, net=format_number(c.net), mark="*" if c.provisional else "",
-                state=progress_text(state)))
-            item.setIcon(dot(PROGRESS_COLOURS[state]))
-            item.setToolTip(page.title)
+                state=progress_text(state))
+            if item.text() != text:
+                item.setText(text)
+                item.setIcon(dot(PROGRESS_COLOURS[state]))
+                item.setToolTip(page.title)
 
     # ---------------------------------------------------------------- changes
 
