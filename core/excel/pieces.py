@@ -17,7 +17,6 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, wait
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +88,10 @@ def read_piece(book: Path, sheet: str) -> tuple[tuple[int, int] | None, tuple[in
         start, end = found.start, found.end
         if start is None or end is None:
             return None, None, []
-        # iter_rows gives the rows above the area as empty ones first; row by row, other threads get in between
-        return start, end, list(islice(found.iter_rows(), start[0], None))
+        rows = found.iter_rows()
+        for _ in range(start[0]):  # iter_rows gives the rows above the area as empty ones first
+            next(rows)
+        return start, end, [row for row in rows]  # noqa: C416  (not list(): a loop lets other threads in between rows)
     finally:
         workbook.close()
 
