@@ -13,7 +13,9 @@ not join that way, None says so and the sheet is read whole.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, wait
@@ -22,6 +24,8 @@ from typing import Any
 
 CUT_FROM = 16 << 20  # a sheet's XML of this size or more is read in pieces
 PIECES = 2
+FOLDER_PREFIX = "leye-pieces-"
+STALE_AFTER_SECONDS = 600  # a pieces folder this old was left by an import that was killed
 
 _SHEET_DATA, _SHEET_DATA_END, _ROW, _NUMBERED_ROW = b"<sheetData>", b"</sheetData>", b"<row", b'<row r="'
 _ROW_END = b"</row>"
@@ -116,11 +120,24 @@ def join(pieces: Sequence[tuple[tuple[int, int] | None, tuple[int, int] | None, 
     return grid
 
 
+def remove_stale_folders() -> None:
+    """Pieces an import left in the temporary folder when it was killed (their rows name people, with
+    their ID numbers) are removed by the next cut; a folder in use is minutes younger."""
+    for old in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        try:
+            stale = time.time() - old.stat().st_mtime > STALE_AFTER_SECONDS
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def read_cut(submit: Callable[..., Any], path: str | os.PathLike, member: str, xml: bytes,
              sheet: str) -> Callable[[], list[list] | None] | None:
     """Cut the sheet and hand its pieces to `submit` (an executor's submit) as they are made; a function
     waiting for the joined grid (None: read the sheet whole), or None when the sheet is not cut."""
-    folder = tempfile.TemporaryDirectory(prefix="leye-pieces-")
+    remove_stale_folders()
+    folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX)
     reads: list[Future] = []
     exact = False
     try:

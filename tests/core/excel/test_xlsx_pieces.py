@@ -88,6 +88,24 @@ def test_a_roster_read_in_pieces_has_the_cells_of_the_whole(tmp_path, monkeypatc
     assert list(temporary.iterdir()) == []  # the pieces' workbooks are gone
 
 
+def test_pieces_a_killed_import_left_are_removed_by_the_next_cut(tmp_path, monkeypatch, cut_every_sheet):
+    import os
+    import time
+    path = generate_roster(tmp_path / "roster.xlsx", 50)
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    left = temporary / (pieces.FOLDER_PREFIX + "killed")
+    (left / "xl").mkdir(parents=True)
+    (left / "xl" / "sheet1.xml").write_text("<row>320500199001011234</row>")
+    hour_ago = time.time() - 3600
+    os.utime(left, (hour_ago, hour_ago))
+    busy = temporary / (pieces.FOLDER_PREFIX + "another-import-now")
+    busy.mkdir()
+    assert cells(path, cut=True) == cells(path, cut=False)
+    assert list(temporary.iterdir()) == [busy]  # the stale one is gone; one in use is left alone
+
+
 def test_shared_strings_dates_titles_gaps_and_ragged_rows(tmp_path, cut_every_sheet):
     rows = arrivals_rows([arrival(i) for i in range(60)])
     rows[40] = rows[40] + ["", "", "备注：后补材料"]  # a note far to the right, in the second half only
