@@ -45,14 +45,17 @@ class Backups(QObject):
 
         worker = Worker(_copy, run, parent=self)
         self._running = (session, run, worker)
-        worker.finished.connect(self._settle)
+        worker.finished.connect(self._settle)  # run() keeps any failure for backup_finished to tell
         worker.start()
         return True
 
     def finish(self) -> None:
-        """Wait for the backup copying now (closing the year), then settle it."""
+        """Wait for the backup copying now, however long it takes (closing the year: the copy needs
+        nothing from this thread), then settle it."""
         if self._running is not None:
-            self._running[2].wait()
+            _, run, worker = self._running
+            run.wait()
+            worker.wait()
             self._settle()
 
     def _settle(self) -> None:

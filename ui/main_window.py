@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self.backup_timer.setInterval(60_000)
         self.backup_timer.timeout.connect(self.backup_if_due)
         # every backup is copied on another thread: the window and its edits go on meanwhile
-        self.backups = Backups(self, self._backed_up, lambda problem: self.show_problems([render(problem)]))
+        self.backups = Backups(self, self._backed_up,
+                               lambda problem: self.show_problems([render(problem)], self.tr("备份未完成")))
         # The backup of opening is taken once the year is on screen (core takes it before any write
         # anyway): after the first paint, or after this timer when nothing gets painted.
         self.finish_timer = QTimer(self)
@@ -518,6 +519,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.prepare_timer.stop()
+        self.backup_timer.stop()  # no new backup while the one being copied is waited for
+        self.finish_timer.stop()
         self._flush()
         self._save_layout()
         self.backups.finish()

@@ -55,9 +55,10 @@ def remove_dead_parts(target: Path) -> None:
 
 
 def fsync_path(path: Path) -> None:
-    """Flush a file (or a directory entry list) to disk; directories cannot be opened on Windows."""
+    """Flush a file (or a directory entry list) to disk; directories cannot be opened on Windows. A file
+    is opened for writing: Windows flushes (FlushFileBuffers) only through a handle that may write."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY if os.path.isdir(path) else os.O_RDWR | getattr(os, "O_BINARY", 0))
     except OSError:
         return
     try:

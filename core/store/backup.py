@@ -140,7 +140,7 @@ class BackupRun:
     def run(self) -> Path | None:
         try:
             self.path = make_backup(self._source, self._dataset, self._keep, step_pages=STEP_PAGES)
-        except (OSError, sqlite3.Error) as exc:
+        except Exception as exc:  # noqa: BLE001 - on another thread: kept, told by backup_finished, never lost
             self.error = exc
         finally:
             self._done.set()

@@ -553,7 +553,7 @@ class DatasetCore:
     def backup_finished(self, run: BackupRun) -> Msg | None:
         """What a backup copied on another thread means for the user: None when it is whole, else why not
         (the edits it should have copied are then copied by the next one)."""
-        if self._backup_run is run:
+        if self._backup_run is run and run.done:
             self._backup_run = None
         if run.error is None:
             return None

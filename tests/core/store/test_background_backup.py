@@ -134,3 +134,39 @@ def test_closing_waits_for_the_backup_being_copied(dataset, slow_copy):
     copier.join()
     assert run.error is None and run.path is not None
     inspect(run.path)
+
+
+def test_a_backup_is_settled_only_once_copied_and_any_failure_of_it_is_told(dataset, monkeypatch):
+    ds = Dataset.open(dataset, defer_backup=True, backup_interval=0)
+    assert ds.finish_opening() == []
+    assert ds.set_insured_workers(1, ds.unit_ids()[0], 9).ok
+    run = ds.start_backup()
+    assert ds.backup_finished(run) is None  # asked too early (a wait that gave up): still the one copying
+    assert ds.start_backup() is None
+    monkeypatch.setattr(backup, "rotate", lambda *args: (_ for _ in ()).throw(ValueError("rotation")))
+    run.run()  # a failure of any kind on the copying thread is kept, not lost with the thread
+    problem = ds.backup_finished(run)
+    assert problem is not None and problem.code == "dataset.backup_failed"
+    monkeypatch.undo()
+    again = ds.start_backup()  # and the edits are copied by the next one
+    assert again is not None
+    again.run()
+    assert ds.backup_finished(again) is None
+    ds.close()
+
+
+def test_a_file_is_flushed_through_a_handle_that_may_write(tmp_path, monkeypatch):
+    """Windows flushes a file to disk only through a handle opened for writing."""
+    import os
+
+    from core.common.atomic import fsync_path
+    target = tmp_path / "copy.sqlite"
+    target.write_bytes(b"x")
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, flags, *rest: opened.append((Path(path), flags))
+                        or real_open(path, flags, *rest))
+    fsync_path(target)
+    fsync_path(tmp_path)
+    assert opened[0][0] == target and opened[0][1] & os.O_RDWR
+    assert opened[1][0] == tmp_path and not opened[1][1] & (os.O_RDWR | os.O_WRONLY)
