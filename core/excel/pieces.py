@@ -132,12 +132,37 @@ def remove_stale_folders() -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+class Cut:
+    """A sheet cut into pieces being read: `joined` waits for the joined grid (None: read the sheet
+    whole); `discard` gives up on it (reading failed elsewhere). Either removes the pieces' folder."""
+
+    def __init__(self, reads: list[Future], folder: tempfile.TemporaryDirectory, exact: bool):
+        self._reads, self._folder, self._exact = reads, folder, exact
+
+    def joined(self) -> list[list] | None:
+        try:
+            pieces = [r.result() for r in self._reads]
+        except Exception:  # noqa: BLE001 - a piece the reader refuses: the sheet is read whole, which says why
+            return None
+        finally:
+            wait(self._reads)
+            self._folder.cleanup()
+        return join(pieces) if self._exact else None
+
+    def discard(self) -> None:
+        for read in self._reads:
+            read.cancel()
+        wait(self._reads)
+        self._folder.cleanup()
+
+
 def read_cut(submit: Callable[..., Any], path: str | os.PathLike, member: str, xml: bytes,
-             sheet: str) -> Callable[[], list[list] | None] | None:
-    """Cut the sheet and hand its pieces to `submit` (an executor's submit) as they are made; a function
-    waiting for the joined grid (None: read the sheet whole), or None when the sheet is not cut."""
+             sheet: str) -> Cut | None:
+    """Cut the sheet and hand its pieces to `submit` (an executor's submit) as they are made; the cut
+    being read, or None when the sheet is not cut."""
     remove_stale_folders()
-    folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX)
+    # a piece a virus scanner still holds is left for remove_stale_folders rather than failing the read
+    folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX, ignore_cleanup_errors=True)
     reads: list[Future] = []
     exact = False
     try:
@@ -150,14 +175,4 @@ def read_cut(submit: Callable[..., Any], path: str | os.PathLike, member: str, x
     if not reads:
         folder.cleanup()
         return None
-
-    def joined() -> list[list] | None:
-        try:
-            pieces = [r.result() for r in reads]
-        except Exception:  # noqa: BLE001 - a piece the reader refuses: the sheet is read whole, which says why
-            return None
-        finally:
-            wait(reads)
-            folder.cleanup()
-        return join(pieces) if exact else None
-    return joined
+    return Cut(reads, folder, exact)

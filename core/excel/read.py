@@ -358,17 +358,19 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="calamine") as pool:
             read: list[Callable[[], list[list]]] = []
             submitted: list[Future] = []
+            cuts: list[pieces.Cut] = []
             try:
                 for name in names:
                     allowed(name, cut_from)
                     kept = limits.checked_xml(name) if limits is not None else None
-                    joined = pieces.read_cut(pool.submit, path, *kept, name) if kept is not None else None
+                    cut = pieces.read_cut(pool.submit, path, *kept, name) if kept is not None else None
                     del kept
-                    if joined is None:
+                    if cut is None:
                         submitted.append(pool.submit(sheet, name))
                         read.append(submitted[-1].result)
                     else:  # pieces that do not join (or that the reader refuses): the sheet read whole
-                        read.append(partial(_or_whole, joined, sheet, name))
+                        cuts.append(cut)
+                        read.append(partial(_or_whole, cut.joined, sheet, name))
                 sheets = []
                 for name, grid in zip(names, read, strict=True):
                     sheets.append((name, grid()))
@@ -378,6 +380,8 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
             except BaseException:
                 for future in submitted:
                     future.cancel()
+                for cut in cuts:  # their folders go now, not when collected
+                    cut.discard()
                 raise
     finally:
         for workbook in opened:

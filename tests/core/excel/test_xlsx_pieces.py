@@ -178,3 +178,21 @@ def test_the_import_reads_the_same_records_either_way(tmp_path, monkeypatch):
     monkeypatch.setattr(pieces, "cores", lambda: 2)
     in_pieces = read_workbook(path, "arrivals")
     assert in_pieces == whole and in_pieces.ok and in_pieces.tables[0].data_rows == 500
+
+
+def test_a_cut_sheet_leaves_nothing_behind_when_a_later_sheet_is_refused(tmp_path, monkeypatch, cut_every_sheet):
+    """The first sheet is cut and being read when the second is over the row limit: the refusal is
+    said, and the first sheet's pieces are gone at once (not when the collector finds their folder)."""
+    from core.excel import limits
+    from core.excel.read import read_workbook
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    header = ["姓名", "身份证号码", "性别", "联系电话", "基地名称", "用人单位", "到岗日期"]
+    path = write_workbook(tmp_path / "two.xlsx", {
+        "一": [header] + [[f"甲{i}", "", "男", "", "", "", ""] for i in range(10)],
+        "二": [header] + [[f"乙{i}", "", "男", "", "", "", ""] for i in range(60)]})
+    monkeypatch.setattr(limits, "MAX_ROWS", 30)
+    result = read_workbook(path, "arrivals")
+    assert result.problems  # the second sheet is refused, in Chinese, by its limit
+    assert list(temporary.iterdir()) == []
