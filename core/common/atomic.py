@@ -57,9 +57,14 @@ def remove_dead_parts(target: Path) -> None:
 def fsync_path(path: Path) -> None:
     """Flush a file (or a directory entry list) to disk; directories cannot be opened on Windows. A file
     is opened for writing: Windows flushes (FlushFileBuffers) only through a handle that may write."""
-    try:
-        fd = os.open(path, os.O_RDONLY if os.path.isdir(path) else os.O_RDWR | getattr(os, "O_BINARY", 0))
-    except OSError:
+    modes = [os.O_RDONLY] if os.path.isdir(path) else [os.O_RDWR | getattr(os, "O_BINARY", 0), os.O_RDONLY]
+    for mode in modes:  # a file we may not write is still flushed where the system allows it
+        try:
+            fd = os.open(path, mode)
+            break
+        except OSError:
+            continue
+    else:
         return
     try:
         os.fsync(fd)
