@@ -4,6 +4,7 @@ a damaged file's message offers). Below both the dataset (core/store/dataset.py)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -246,6 +247,10 @@ def _connect_rw(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         conn.close()
         raise _open_fault(path, exc) from None
+    # The file is this process's now, and its write-ahead index lives in this process's memory: the
+    # shared-memory file a read-only check (inspect) left beside it serves no one and would stay there.
+    with contextlib.suppress(OSError):  # e.g. another program still has it open: it is only a leftover
+        Path(f"{path}-shm").unlink(missing_ok=True)
     return conn
 
 

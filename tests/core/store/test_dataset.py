@@ -490,3 +490,23 @@ def test_a_unit_just_edited_reads_as_stored_and_any_later_write_is_seen(tmp_path
         assert ds.unit(first).insured_workers == 42
         ds._conn.execute("UPDATE units SET insured_workers = 5 WHERE id = ?", (first,))  # no edit's write
         assert ds.unit(first).insured_workers == 5
+
+
+def test_no_shared_memory_file_is_left_beside_a_year_file(tmp_path):
+    """A read-only look at a year file in write-ahead mode leaves a -shm file beside it; once the
+    program holds the file (its index in its own memory) that file serves no one and is removed."""
+    from core.store.files import inspect
+    from tests.dataset_support import rich_year
+    path = tmp_path / "y.wjkh"
+    assert create_file(path, RULES, "张三", year=rich_year(2)) == []
+    shm = Path(f"{path}-shm")
+    for _ in range(2):
+        with Dataset.open(path) as ds:
+            assert not shm.exists()
+            assert ds.set_insured_workers(1, ds.unit_ids()[0], 5).ok
+        inspect(path)  # as every opening first does
+        with Dataset.open(path, read_only=True):
+            pass
+    with Dataset.open(path):
+        assert not shm.exists()
+    assert not shm.exists() and not Path(f"{path}-wal").exists()
