@@ -102,7 +102,16 @@ def command_merge(args: argparse.Namespace) -> int:
                 _show(plan)
                 if not plan.rows:
                     _say(Msg.of("teamwork.nothing_new", copy=copy_path.name, file=year.name))
-                if plan.conflicts:
+                if plan.conflicts and (args.take or args.take_all):  # the choices given, checked and summed up
+                    choices = _choices(args, plan)
+                    if choices is None:
+                        return EXIT_BAD_INPUT
+                    left = [c.number for c in plan.conflicts if c.number not in choices]
+                    _say(Msg.of("teamwork.dry_run_choices_open" if left else "teamwork.dry_run_choices",
+                                theirs=sum(v == "theirs" for v in choices.values()),
+                                mine=sum(v == "mine" for v in choices.values()), open=len(left),
+                                numbers="、".join(map(str, left))))
+                elif plan.conflicts:
                     _say(Msg.of("teamwork.how_to_choose"))
                 _say(Msg.of("teamwork.dry_run"))
                 return 0

@@ -397,6 +397,12 @@ def test_the_command_line_refuses_choices_of_conflicts_that_are_not_there_or_con
     with Dataset.open(year, backups=False) as ds:
         assert ds.update_unit(LEAD, ds.unit_ids()[0], insured_workers=66).ok
     before = year.read_bytes()
+    tried = run("merge", str(year), str(a), "--dry-run", "--take", "1=theirs")  # a dry run sums the choices up
+    assert tried.returncode == 0, tried.stderr
+    assert "按所给的选择：1 处冲突采用外业副本，0 处保留年度文件，每处冲突都已选择。" in tried.stdout
+    assert "请对每处冲突选择" not in tried.stdout
+    wrong = run("merge", str(year), str(a), "--dry-run", "--take", "7=theirs")  # and checks them
+    assert wrong.returncode == 2 and "没有第 7 处冲突（共 1 处）" in wrong.stderr
     for takes, said in ((["--take", "7=theirs"], "没有第 7 处冲突（共 1 处）"),
                         (["--take", "1=theirs", "--take", "1=mine"], "第 1 处冲突既选了")):
         done = run("merge", str(year), str(a), "--by", "组长", *takes, "--reason", "核对")
