@@ -22,7 +22,7 @@ from core.scoring.report import ranking_table, year_result_json
 from core.scoring.rule_library import rule_set_for
 from core.scoring.rules import RuleSet
 from core.store import backup, files, recovery
-from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file
+from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, year_file_name_refusal
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect
 from core.years.continuation import origin_of
 
@@ -121,6 +121,10 @@ def command_import_json(args: argparse.Namespace) -> int:
     path, target = Path(args.year), Path(args.to)
     if not path.is_file():
         print(say("cli.file_not_found", path=str(path)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    refusal = year_file_name_refusal(target)
+    if refusal is not None:
+        print(render(refusal), file=sys.stderr)
         return EXIT_BAD_INPUT
     if target.exists():
         print(say("dataset.exists", file=target.name), file=sys.stderr)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from core.common.messages import Msg, render
-from core.store.dataset import Dataset
+from core.store.dataset import Dataset, year_file_name_refusal
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy, merged_edits, merges
@@ -36,6 +36,10 @@ def _acting(ds: Dataset, name: str | None) -> int | None:
 
 
 def command_field_copy(args: argparse.Namespace) -> int:
+    refusal = year_file_name_refusal(Path(args.to))
+    if refusal is not None:
+        _say(refusal, err=True)
+        return EXIT_BAD_INPUT
     units = None
     if args.units:
         units = [u.strip() for u in args.units.replace("，", ",").split(",") if u.strip()]

@@ -18,7 +18,7 @@ from core.common.messages import Msg, format_number, render
 from core.scoring.engine import YearResult
 from core.scoring.rule_library import known_rule_sets, read_file
 from core.scoring.rules import RuleSet
-from core.store.dataset import create_file
+from core.store.dataset import create_file, year_file_name_refusal
 from core.store.files import DatasetError
 from core.years.continuation import Origin, continue_year, read_previous
 from core.years.history import find_origin
@@ -49,6 +49,9 @@ def chosen_rule_set(wanted: str | None, year: int | None) -> RuleSet | Msg:
 def command_new_year(args: argparse.Namespace) -> int:
     target = Path(args.to)
     assessor = args.assessor or "数据导入"
+    refusal = year_file_name_refusal(target)
+    if refusal is not None:
+        return refuse(refusal)
     if not target.parent.is_dir():
         return refuse(Msg.of("years.folder_missing", folder=str(target.parent), file=target.name))
     try:

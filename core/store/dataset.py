@@ -103,6 +103,13 @@ if TYPE_CHECKING:
 # other programs own, still open when chosen by hand).
 YEAR_FILE_SUFFIX = ".wjkh"
 YEAR_FILE_SUFFIXES = (YEAR_FILE_SUFFIX, ".sqlite")
+
+
+def year_file_name_refusal(path: Path) -> Msg | None:
+    """Why a new year file may not take this name (the desktop lists only its year files' extensions)."""
+    if path.suffix.lower() in YEAR_FILE_SUFFIXES:
+        return None
+    return Msg.of("dataset.bad_suffix", file=path.name, suffix=YEAR_FILE_SUFFIX)
 CANCEL_CHECK_STEPS = 10_000  # SQLite virtual-machine steps between two looks at a cancel (well under 1 ms)
 
 

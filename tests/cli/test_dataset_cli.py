@@ -117,3 +117,18 @@ def test_a_dataset_open_elsewhere_is_read_as_last_saved_and_its_holder_named_on_
         result = run("restore", "--yes", str(target))
         assert result.returncode == 2
         assert f"正由 张三（电脑 {socket.gethostname()}，自 " in result.stderr and target.name in result.stderr, result.stderr
+
+
+def test_a_new_year_file_must_be_named_as_one(tmp_path):
+    """new-year, import-json and field-copy refuse a name the desktop would not list (x.txt), in one
+    sentence, and make nothing."""
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo-2022.json"
+    year = tmp_path / "2022.wjkh"
+    assert run("import-json", str(demo), "--to", str(year)).returncode == 0
+    said = "的扩展名应为 .wjkh（桌面程序只列出 .wjkh 和 .sqlite 文件）"
+    for args in (["new-year", "--to", str(tmp_path / "2023.txt"), "--from", str(year)],
+                 ["import-json", str(demo), "--to", str(tmp_path / "2022.txt")],
+                 ["field-copy", str(year), "--to", str(tmp_path / "外业.txt"), "--assessor", "李四"]):
+        done = run(*args)
+        assert done.returncode == 2 and said in done.stderr, (args, done.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["2022.wjkh"]
