@@ -364,6 +364,10 @@ class _Checker:
         period_end = self.get(data, "period_end", "", "date")
         if period_start and period_end and period_start > period_end:
             self.fail("period_end", "must not be before period_start")
+        year = data.get("year")
+        if (isinstance(year, int) and period_start and period_end and period_start <= period_end
+                and not period_start.year <= year <= period_end.year):
+            self.fail("year", "the year lies outside the assessment period")
         unit_kinds = self.get(data, "unit_kinds", "", "names")
         verdicts = self.get(data, "evaluation_verdicts", "", "texts")
         negative = self.negative(data.get("negative"), unit_kinds or {}, readings)

@@ -257,6 +257,7 @@ BREAKAGES = [
     ("missing parameter", edit(PARAMS_1_1, "params = { per_item = 4, bonus_per_item = 4 }"),
      "clauses[1.1].params.bonus_cap", "missing"),
     ("wrong type: year as text", edit("year = 2022", 'year = "2022"'), "year", "integer"),
+    ("year outside its period", edit("year = 2022", "year = 2021"), "year", "outside"),
     ("wrong type: clause points as text", edit('formula = "bases"\npoints = 12', 'formula = "bases"\npoints = "12"'),
      "clauses[1.1].points", "number"),
     ("wrong type: date as text", edit("period_start = 2022-01-01", 'period_start = "2022-01-01"'),
