@@ -145,7 +145,7 @@ def command_merge(args: argparse.Namespace) -> int:
         _say(Msg.of("teamwork.nothing_new", copy=copy_path.name, file=year.name))
         return 0
     _show(plan)
-    _say(Msg.of("teamwork.merged", copy=copy_path.name, file=year.name, changes=len(plan.changes),
+    _say(Msg.of("teamwork.merged", copy=copy_path.name, file=year.name, changes=plan.brought_in(choices),
                 conflicts=len(plan.conflicts)))
     return 0
 

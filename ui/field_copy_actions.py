@@ -154,6 +154,6 @@ class FieldCopyActions(QObject):
             self.window.show_problems([render(p.message) for p in edit.problems])
             return edit
         self._inform(self.tr("合并外业文件"), render(Msg.of(
-            "teamwork.merged", copy=path.name, file=session.file.name, changes=len(plan.changes),
+            "teamwork.merged", copy=path.name, file=session.file.name, changes=plan.brought_in(choices),
             conflicts=len(plan.conflicts))))
         return edit

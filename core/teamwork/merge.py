@@ -64,9 +64,9 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         return problem("teamwork.reason_needed")
     if not plan.rows:
         return plan, Edit()  # nothing new: merging the same copy again changes nothing
-    taken = {f.number for f in plan.facts if f.state == "conflict" and choices.get(f.number) == "theirs"}
+    taken = plan.taken_from_copy(choices)
     to_write = [f for f in plan.facts if f.state == "apply" or f.number in taken]
-    total = len(to_write)
+    total = plan.brought_in(choices)
 
     def apply(parts: replay_edit.Parts, whole: Any) -> None:
         mark = plan.mark

@@ -73,6 +73,15 @@ class MergePlan:
     def to_apply(self) -> list[Fact]:
         return [f for f in self.facts if f.state == "apply"]
 
+    def taken_from_copy(self, choices: Mapping[int, str]) -> set[int]:
+        """The conflicts (by number) these choices settle with the copy's side."""
+        return {f.number for f in self.facts if f.state == "conflict" and choices.get(f.number) == "theirs"}
+
+    def brought_in(self, choices: Mapping[int, str]) -> int:
+        """How many changes merging with these choices brings in, counted as the merge records it (and
+        verify-audit tells it): every change, and each conflict taken from the copy."""
+        return len(self.to_apply) + len(self.taken_from_copy(choices))
+
 def refusal(ds: Dataset, copy: Dataset, copy_name: str) -> tuple[list[Problem], CopyMark | None, int]:
     """Why this copy cannot be merged into this year file (one sentence), its mark, the common prefix."""
     y, c = replay_edit.connection(ds), replay_edit.connection(copy)

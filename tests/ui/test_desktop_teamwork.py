@@ -103,7 +103,8 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
     action(window, "合并外业文件…").trigger()
     for state in states:
         check_answered(state)
-    assert merged == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 2 项修改，处理冲突 1 处。"]
+    # the two changes and the conflict taken from the copy, as verify-audit counts them
+    assert merged == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 3 项修改，处理冲突 1 处。"]
     uid = session.unit_ids
     assert session.unit(uid[0]).insured_workers == 71 and session.unit(uid[1]).contact_person == "孙八"
     assert [a.name for a in session.attachments(uid[1])] == ["基地协议.pdf"]
