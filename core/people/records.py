@@ -14,6 +14,8 @@ from fractions import Fraction
 from itertools import repeat
 from typing import Any
 
+from core.people.table_names import KIND_TABLE, PEOPLE_TABLES  # noqa: F401  (their importers find them here too)
+
 Month = dt.date  # the first day of the month
 
 
@@ -135,10 +137,3 @@ def record_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclass_fields(cls) if f.name not in ("sheet", "row"))
 
 
-# Each import kind's table (resources/excel/import-kinds.toml), and the people tables they fill.
-KIND_TABLE = {
-    "arrivals": "roster_entries", "placements": "roster_entries", "monthly_reports": "monthly_report_entries",
-    "traineeship_list": "traineeship_list", "platform_deliveries": "platform_delivery_records",
-    "platform_ratings": "platform_ratings",
-}
-PEOPLE_TABLES = tuple(dict.fromkeys(KIND_TABLE.values()))

@@ -37,13 +37,11 @@ from typing import Any, Callable, Iterable, Mapping
 
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.people.table_names import KIND_TABLE, PEOPLE_TABLES
 from core.store import audit
 
 # Tables the trail does not replay record by record: the people (proved per import) and the trail.
-# The people tables written out (core/people/records.PEOPLE_TABLES): opening a year runs the quick check
-# and needs none of the people's record classes (tests/ui/test_startup.py checks the two agree).
-NOT_REPLAYED = frozenset({"roster_entries", "monthly_report_entries", "traineeship_list", "platform_delivery_records",
-                          "platform_ratings", "audit"})
+NOT_REPLAYED = frozenset(PEOPLE_TABLES) | {"audit"}
 # Who and when of an update that the edit path sets without an audit row of their own: they are the
 # update's own assessor and time.
 STAMPS = {"evidence_ticks": ("ticked_by", "ticked_at"), "conflict_assignments": ("assigned_by", "assigned_at")}
@@ -515,7 +513,6 @@ def check_people(conn: sqlite3.Connection, replay: Replay, source: str,
     """Each import's rows against the content hash its audit row recorded; rows of no import.
     `as_imported(import id, table, hash)` may give an import's rows as imported (from a backup), to
     name each person changed."""
-    from core.people.records import KIND_TABLE, PEOPLE_TABLES
     problems = []
     for import_id, kind, file_name, rows in conn.execute("SELECT id, kind, file_name, rows FROM imports ORDER BY id"):
         table = KIND_TABLE.get(kind)
