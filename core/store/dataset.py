@@ -43,6 +43,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Self
 
+from core.common import os_errors
 from core.common.atomic import fsync_path
 from core.common.messages import Msg
 from core.common.problems import Problem
@@ -511,7 +512,7 @@ class DatasetCore:
         try:
             target = backup.make_backup(self._conn, self.path, self.keep_backups, label=label)
         except (OSError, sqlite3.Error) as exc:
-            raise DatasetError(Msg.of("dataset.backup_failed", file=self.path.name, detail=str(exc))) from None
+            raise DatasetError(self._backup_failure(exc)) from None
         self._last_backup = time.monotonic()
         self._edited_since_backup = False
         return target
@@ -565,7 +566,11 @@ class DatasetCore:
         if run.error is None:
             return None
         self._edited_since_backup = True
-        return Msg.of("dataset.backup_failed", file=self.path.name, detail=str(run.error))
+        return self._backup_failure(run.error)
+
+    def _backup_failure(self, exc: BaseException) -> Msg:
+        """Why a backup failed, in the system's reasons as the bureau says them (磁盘已满 …)."""
+        return Msg.of("dataset.backup_failed", file=self.path.name, detail=os_errors.reason(exc))
 
     def _wait_for_backup(self, opening_only: bool = False) -> None:
         run = self._backup_run

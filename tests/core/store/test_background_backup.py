@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core.common.messages import render
 from core.scoring.rules import load_rule_set
 from core.store import backup
 from core.store.dataset import Dataset, create_file
@@ -116,6 +117,8 @@ def test_a_backup_that_fails_on_the_other_thread_is_told_and_taken_again(dataset
     run.run()
     problem = ds.backup_finished(run)
     assert problem is not None and problem.code == "dataset.backup_failed"
+    # the system's reason, in Chinese
+    assert render(problem) == "数据文件 2022年度.sqlite 的备份失败（同名文件已存在）。"
     again = ds.start_backup()  # the edits it should have copied are still to be copied
     assert again is not None
     folder.unlink()  # the folder's place is free again
