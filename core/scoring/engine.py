@@ -6,13 +6,14 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 from typing import NamedTuple
 
 from core.common.messages import Msg
 from core.scoring.facts import Unit, Year
-from core.scoring.formulas import ZERO, ClauseResult, people_memo
+from core.scoring.formulas import ZERO, ClauseResult, bound, exact_sum, people_memo
 from core.scoring.ranking import ranked_points, ranked_result, reranked
-from core.scoring.rules import RuleSet, Veto
+from core.scoring.rules import TESTS, RuleSet, Veto
 
 QUALIFIED, UNQUALIFIED, REVOKED = "qualified", "unqualified", "revoked"
 
@@ -111,7 +112,7 @@ def unit_deductions(rules: RuleSet, unit: Unit) -> tuple[DeductionResult, ...]:
     return tuple(results)
 
 
-def veto_applies(veto: Veto, unit: Unit, total: Fraction) -> bool:
+def veto_applies(veto: Veto, unit: Unit, total: Number) -> bool:
     negative = unit.negative
     if veto.condition == "flag":
         return bool(getattr(negative, veto.fact))
@@ -126,7 +127,7 @@ def veto_applies(veto: Veto, unit: Unit, total: Fraction) -> bool:
     raise ValueError(f"unknown veto condition {veto.condition!r}")
 
 
-def unit_status(rules: RuleSet, unit: Unit, total: Fraction) -> tuple[str, tuple[StatusReason, ...]]:
+def unit_status(rules: RuleSet, unit: Unit, total: Number) -> tuple[str, tuple[StatusReason, ...]]:
     reasons: tuple[StatusReason, ...] = ()
     for v in rules.negative.vetoes:
         if v.unqualified and veto_applies(v, unit, total):
@@ -250,19 +251,74 @@ class _Unscored(NamedTuple):
     status_reasons: tuple[StatusReason, ...]
 
 
-def _unscored(rules: RuleSet, unit: Unit, clauses: tuple[ClauseResult, ...]) -> _Unscored:
-    unit_sections = sections(rules, clauses)
-    deductions = unit_deductions(rules, unit)
-    deductions_total: Number = ZERO
-    for d in deductions:
-        if d.points:  # mostly zero: no Fraction arithmetic for them
-            deductions_total += d.points
-    net: Number = ZERO
-    for s in unit_sections:
-        net += s.net
-    total = max(rules.negative.total_floor, net - deductions_total if deductions_total else net)
-    status, reasons = unit_status(rules, unit, total)
-    return _new_tuple(_Unscored, (clauses, unit_sections, deductions, deductions_total, total, status, reasons))
+class _UnitPlan:
+    """What the rule set asks of each unit's clauses, deductions and vetoes, worked out once for a
+    scorer rather than once per unit: the same results as `sections`, `unit_deductions` and
+    `unit_status`, with the deductions of a count met before and the vetoes' reasons re-used."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.sections = tuple((s.id, s.title, indices) for s, indices in rules.clause_indices_by_section)
+        negative = rules.negative
+        self.total_floor = negative.total_floor
+        facts = tuple(d.fact for d in negative.deductions)
+        self.deduction_counts = (attrgetter(*facts) if len(facts) > 1
+                                 else (lambda n: tuple(getattr(n, f) for f in facts)))
+        self.deductions: dict[tuple, tuple[tuple[DeductionResult, ...], Number]] = {}
+        self.flags = tuple(v.fact for v in negative.vetoes
+                           if v.unqualified and v.condition == "flag" and v.fact is not None)
+        # a unit with no flag, licence cancelled or credit grade can meet only the vetoes on its total
+        total_vetoes = [v for v in negative.vetoes if v.unqualified and v.condition == "total_below"]
+        for v in total_vetoes:
+            if v.threshold is None:  # the rule-set loader refuses this; reaching it is a fault
+                raise ValueError(f"veto {v.id!r} tests the total but has no threshold")
+        self.total_vetoes = tuple((TESTS[v.threshold.test], v.threshold.value, StatusReason(v.id, v.text, v.revoked))
+                                  for v in total_vetoes if v.threshold is not None)
+
+    def unit_deductions(self, unit: Unit) -> tuple[tuple[DeductionResult, ...], Number]:
+        """The unit's deductions and their total; units with the same counts share them (immutable)."""
+        counts = self.deduction_counts(unit.negative)
+        known = self.deductions.get(counts)
+        if known is None:
+            deductions = unit_deductions(self.rules, unit)
+            known = self.deductions[counts] = (deductions, exact_sum([d.points for d in deductions if d.points]))
+        return known
+
+    def status(self, unit: Unit, total: Number) -> tuple[str, tuple[StatusReason, ...]]:
+        negative = unit.negative
+        if negative.licences_cancelled or negative.credit_grades:
+            return unit_status(self.rules, unit, total)
+        for flag in self.flags:
+            if getattr(negative, flag):
+                return unit_status(self.rules, unit, total)
+        reasons = tuple(reason for test, limit, reason in self.total_vetoes if test(total, limit))
+        if not reasons:
+            return QUALIFIED, reasons
+        return (REVOKED if any(r.revoked for r in reasons) else UNQUALIFIED), reasons
+
+    def unscored(self, unit: Unit, clauses: tuple[ClauseResult, ...]) -> _Unscored:
+        unit_sections = []
+        net: Number = ZERO
+        for section_id, title, indices in self.sections:
+            points: Number = ZERO
+            bonus: Number = ZERO
+            deduction: Number = ZERO
+            section_net: Number = ZERO
+            for i in indices:
+                r = clauses[i]
+                points += r[1]
+                section_net += r[4]
+                if r[2]:  # bonuses and deductions are mostly zero: leaving them out spares Fraction additions
+                    bonus += r[2]
+                if r[3]:
+                    deduction += r[3]
+            unit_sections.append(_new_tuple(SectionResult, (section_id, title, points, bonus, deduction, section_net)))
+            net += section_net
+        deductions, deductions_total = self.unit_deductions(unit)
+        total = max(self.total_floor, net - deductions_total if deductions_total else net)
+        status, reasons = self.status(unit, total)
+        return _new_tuple(_Unscored, (clauses, tuple(unit_sections), deductions, deductions_total, total, status,
+                                      reasons))
 
 
 class YearScorer:
@@ -284,6 +340,8 @@ class YearScorer:
         self._unscored: dict[str, _Unscored] = {}
         self._unit_results: dict[str, UnitResult] = {}
         self._positions: dict[str, int] = {}  # where each unit is in result.units
+        self._plan = _UnitPlan(rules)
+        self._formulas = tuple(bound(clause, rules) for clause in rules.clauses)  # without explanations
 
     def score(self, year: Year) -> YearResult:
         return self._run(self._score, year)
@@ -325,20 +383,19 @@ class YearScorer:
         units_by_name = {u.name: u for u in year.units}
         by_clause: list[list[ClauseResult]] = []
         self._ranked = []
-        for clause in rules.clauses:
+        for clause, formula in zip(rules.clauses, self._formulas, strict=True):
             if clause.kind.ranks:
-                measure = clause.kind.function
-                measures = {u.name: measure(clause, rules, u, False) for u in year.units}
+                measures = {u.name: formula(u) for u in year.units}
                 ranked = ranked_points(clause, rules, measures, provisional, units_by_name)
                 by_clause.append([ranked[u.name] for u in year.units])
                 self._ranked.append([measures, ranked, sum(1 for m in measures.values() if m.qualifies)])
             else:
-                formula = clause.kind.function
-                by_clause.append([formula(clause, rules, u, False) for u in year.units])
+                by_clause.append(list(map(formula, year.units)))
                 self._ranked.append(None)
         self._provisional = provisional
         self._units = units_by_name
-        self._unscored = {unit.name: _unscored(rules, unit, clauses)  # by clause -> by unit
+        unscored = self._plan.unscored
+        self._unscored = {unit.name: unscored(unit, clauses)  # by clause -> by unit
                           for unit, clauses in zip(year.units, zip(*by_clause), strict=True)}
         self._unit_results = {}
         return self._grade(year, provisional)
@@ -355,17 +412,15 @@ class YearScorer:
         clauses_of = {name: list(self._unscored[name].clauses) for name in edited}
         points_moved: set[str] = set()  # units not edited whose points moved with a ranking
         for i, clause in enumerate(rules.clauses):
-            state = self._ranked[i]
+            state, formula = self._ranked[i], self._formulas[i]
             if state is None:
-                formula = clause.kind.function
                 for name, unit in edited.items():
-                    clauses_of[name][i] = formula(clause, rules, unit, False)
+                    clauses_of[name][i] = formula(unit)
                 continue
             measures, results, among = state
-            measure = clause.kind.function
             moved = provisional != self._provisional
             for name, unit in edited.items():
-                m, old = measure(clause, rules, unit, False), measures[name]
+                m, old = formula(unit), measures[name]
                 moved = moved or m.value != old.value or m.qualifies != old.qualifies
                 measures[name] = m
             if not moved:  # every rank stays: only the edited units' results are made again
@@ -387,7 +442,7 @@ class YearScorer:
         for name, clauses in clauses_of.items():
             old = self._unscored[name]
             if name in edited or name in points_moved:
-                new = _unscored(rules, last[name], tuple(clauses))
+                new = self._plan.unscored(last[name], tuple(clauses))
                 regrade = regrade or new.total != old.total or new.status != old.status
             else:  # only a rank's "among" moved: the same points, sections and total
                 new = old._replace(clauses=tuple(clauses))

@@ -7,29 +7,48 @@ core/scoring/kinds.py says which function each formula uses.
 No number from the rules appears here: they all come from `clause.params`, `clause.points`
 and the readings.
 
-Every formula takes `explain`: with False it only computes the numbers and leaves a lazy
-explanation that re-runs the same formula with True when someone reads it. A recompute of a
-whole year therefore builds no message, while the explanation can never disagree with the
-points (it comes from the same code).
+Every formula takes `explain`: with False it only computes the numbers (as `bound`, at the end,
+does for a whole year) and leaves a lazy explanation that re-runs the same formula with True when
+someone reads it. A recompute of a whole year therefore builds no message; test_properties checks
+that the numbers of both ways agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Callable
 from contextvars import ContextVar
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.common.messages import Msg
 from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Trip, Unit
 
 if TYPE_CHECKING:  # the rule set's loader asks core/scoring/kinds.py, which names these functions
-    from core.scoring.rules import Clause, RuleSet
+    from core.scoring.rules import Clause, RuleSet, Threshold
 
 ZERO = 0  # points are ints where the rules allow, Fractions where they need them
 Number = int | Fraction
+
+
+def exact_sum(values: list[Number] | tuple[Number, ...]) -> Number:
+    """sum(values) exactly as adding them one by one gives it (an int unless some value is a Fraction), with
+    one Fraction made at the end instead of one per addition (Fraction arithmetic is slow Python)."""
+    whole = 0
+    numerator, denominator, fractional = 0, 1, False
+    for value in values:
+        if value.__class__ is int:
+            whole += value
+        else:
+            fractional = True
+            n, d = value.numerator, value.denominator
+            if d == denominator:
+                numerator += n
+            else:
+                numerator, denominator = numerator * d + n * denominator, denominator * d
+    return Fraction(numerator + whole * denominator, denominator) if fractional else whole
 
 
 class Explanation(NamedTuple):
@@ -68,22 +87,18 @@ def _explained(formula: Formula, clause: Clause, rules: RuleSet, unit: Unit) -> 
     return formula(clause, rules, unit, True).explanation
 
 
-def _result(clause: Clause, rules: RuleSet, unit: Unit, formula: Formula, explain: bool, points: Number,
-            bonus: Number = ZERO, deduction: Number = ZERO, floor: Number | None = None,
-            facts=(), missing=(), steps=()) -> ClauseResult:
-    net = points  # bonuses and deductions are mostly zero: no Fraction arithmetic for them
+def _result(clause: Clause, points: Number, bonus: Number = ZERO, deduction: Number = ZERO,
+            floor: Number | None = None, facts=(), missing=(), steps=()) -> ClauseResult:
+    """An explained result (the bound formulas below make their results without this)."""
+    net = points
     if bonus:
         net += bonus
     if deduction:
         net -= deduction
     if floor is not None and net < floor:
         net = floor
-    if explain:
-        why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps))
-    else:
-        why = (_explained, formula, clause, rules, unit)
-    # tuple.__new__ is what ClauseResult(...) calls, without its Python frame (7,000 per recompute)
-    return _new_tuple(ClauseResult, (clause.id, points, bonus, deduction, net, False, None, None, None, why))
+    why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps))
+    return ClauseResult(clause.id, points, bonus, deduction, net, False, None, None, None, why)
 
 
 _new_tuple = tuple.__new__
@@ -106,13 +121,6 @@ def _missing_items(clause: Clause, unit: Unit, wanted: tuple[str, ...] | None = 
     return [item for item in ids if not ticks.get(item, False)]
 
 
-def _all_ticked(clause: Clause, unit: Unit, wanted: tuple[str, ...] | None = None) -> bool:
-    ticks = unit.evidence.get(clause.id)
-    if not ticks:
-        return False
-    return all(map(ticks.get, clause.evidence_ids if wanted is None else wanted))  # a missing tick is None
-
-
 def _verdict(reasons: list[Msg]) -> Msg:
     return Msg.of("verdict.not_counted_because", reasons=reasons) if reasons else Msg.of("verdict.counted")
 
@@ -123,6 +131,7 @@ def test_words(test: str) -> Msg:
 
 
 TEST_NAMES = {">=": "at_least", ">": "above", "<=": "at_most", "<": "below"}
+COMPARISONS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}  # a threshold's test
 
 
 def _label(clause: Clause, item_id: str) -> str:
@@ -147,30 +156,22 @@ def base_reasons(clause: Clause, rules: RuleSet, base: Base) -> list[Msg]:
 
 
 def bases(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    if not explain:
+        return bound(clause, rules)(unit)
     p = clause.params
-    if not explain:  # the same test as base_reasons, without building its messages
-        in_period = rules.reading("base_agreement_in_period")
-        must_be_seen = rules.reading("base_agreement_must_be_seen")
-        start, end, items = rules.period_start, rules.period_end, clause.record_evidence_ids
-        counted = sum(1 for b in unit.bases
-                      if (not in_period or start <= b.agreement_date <= end)
-                      and (not must_be_seen or all(map(b.evidence.get, items))))
-        points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
-        return _result(clause, rules, unit, bases, False, points, bonus)
     facts, missing = [], []
     counted = 0
     for base in unit.bases:
         reasons = base_reasons(clause, rules, base)
         counted += not reasons
-        if explain:
-            facts.append(Msg.of("bases.base", name=base.name, kind=rules.base_types[base.type],
-                                date=base.agreement_date.isoformat(), verdict=_verdict(reasons)))
-            if any(r.code == "evidence.not_seen" for r in reasons):
-                missing.append(Msg.of("missing.record", record=base.name, item=clause.record_evidence[0].label))
+        facts.append(Msg.of("bases.base", name=base.name, kind=rules.base_types[base.type],
+                            date=base.agreement_date.isoformat(), verdict=_verdict(reasons)))
+        if any(r.code == "evidence.not_seen" for r in reasons):
+            missing.append(Msg.of("missing.record", record=base.name, item=clause.record_evidence[0].label))
     points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
     steps = [Msg.of("bases.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
-                    cap=clause.points, bonus_cap=p["bonus_cap"])] if explain else ()
-    return _result(clause, rules, unit, bases, explain, points, bonus, facts=facts, missing=missing, steps=steps)
+                    cap=clause.points, bonus_cap=p["bonus_cap"])]
+    return _result(clause, points, bonus, facts=facts, missing=missing, steps=steps)
 
 
 # ------------------------------------------------------------------ 1.2 trips
@@ -216,34 +217,14 @@ def _online_kept(p, clause: Clause, offline: int, online_deductions: list, base_
 
 
 def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    if not explain:
+        return bound(clause, rules)(unit)
     p = clause.params
     poor = p["poor_verdict"]
     per_poor, trip_cap = p["deduction_per_poor"], p["deduction_cap_per_trip"]
     base_slots = int(p["base_trips"])
     floor = rules.reading("trip_clause_floor")
     online_max = min(rules.reading("online_trips_counted"), base_slots)
-    if not explain:  # the same as below in one pass, without building messages (1,000 units a recompute)
-        in_period = rules.reading("trip_in_period")
-        start, end, enough = rules.period_start, rules.period_end, clause.thresholds["min_enterprises"].passes
-        required = rules.reading("trip_requires_evidence")
-        qualifying_offline = deduction = 0
-        qualifying_online: list[tuple[Number, dt.date]] = []
-        for t in unit.trips:
-            if ((in_period and not start <= t.date <= end) or not enough(t.enterprises)
-                    or not all(map(t.evidence.get, required))):
-                continue
-            cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as poor_count
-            if t.mode == "offline":
-                qualifying_offline += 1
-                deduction += cost
-            elif t.mode == "online":
-                qualifying_online.append((cost, t.date))
-        qualifying_online.sort()
-        online_costs = [cost for cost, _ in qualifying_online[:online_max]]
-        kept = _online_kept(p, clause, qualifying_offline, online_costs, base_slots)
-        points, bonus, _ = _trip_points(p, clause, qualifying_offline + kept, base_slots)
-        return _result(clause, rules, unit, trips, False, points, bonus, deduction + sum(online_costs[:kept]),
-                       floor=floor)
     reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
     deductions = [min(t.evaluations.count(poor) * per_poor, trip_cap) for t in unit.trips]  # as poor_count
     offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
@@ -277,7 +258,7 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
     steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
                     extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
                     net=max(floor, points + bonus - deduction))]
-    return _result(clause, rules, unit, trips, True, points, bonus, deduction, floor=floor,
+    return _result(clause, points, bonus, deduction, floor=floor,
                    facts=facts, missing=missing, steps=steps)
 
 
@@ -285,7 +266,7 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
 
 def all_evidence(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
     if not explain:
-        return _result(clause, rules, unit, all_evidence, False, clause.points if _all_ticked(clause, unit) else ZERO)
+        return bound(clause, rules)(unit)
     missing_ids = _missing_items(clause, unit)
     points = clause.points if not missing_ids else ZERO
     facts = [Msg.of("evidence.item", item=item.label,
@@ -294,7 +275,7 @@ def all_evidence(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = Tru
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in missing_ids]
     steps = [Msg.of("all_evidence.steps", ticked=len(clause.evidence) - len(missing_ids),
                     total=len(clause.evidence), points=points)]
-    return _result(clause, rules, unit, all_evidence, True, points, facts=facts, missing=missing, steps=steps)
+    return _result(clause, points, facts=facts, missing=missing, steps=steps)
 
 
 # ------------------------------------------------------------------ people (2.1, 2.2, 4.2)
@@ -348,16 +329,8 @@ def confirmed_people(rules: RuleSet, unit: Unit, explain: bool = True) -> People
     Arrivals count only when clause 2.1's arrivals evidence is all ticked, placements only when
     its placements evidence is, and the six-month figures only when clause 2.2's evidence is.
     """
-    memo = None if explain else people_memo.get()
-    if memo is None:
-        return _confirmed_people(rules, unit, explain)
-    people = memo.get(id(unit))
-    if people is None:
-        people = memo[id(unit)] = _confirmed_people(rules, unit, False)
-    return people
-
-
-def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
+    if not explain:
+        return _bound_people(rules)(unit)
     people_clause = rules.clause_entering("people")
     retention_clause = rules.clause_entering("retained")
     facts = []
@@ -366,10 +339,9 @@ def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
     all_bases = not (unit.new_member and rules.reading("new_member_bases_signed_in_period"))
     for base in unit.bases:
         eligible = all_bases or rules.in_period(base.agreement_date)  # as base_eligible_for_people
-        if explain:
-            facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type],
-                                people=base.people, retained=base.retained, source=count_source(base),
-                                verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
+        facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type],
+                            people=base.people, retained=base.retained, source=count_source(base),
+                            verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
         if eligible:
             sums[base.type][0] += base.people
             sums[base.type][1] += base.retained
@@ -377,24 +349,19 @@ def _confirmed_people(rules: RuleSet, unit: Unit, explain: bool) -> People:
     for kind, param in (("labour", "arrivals_evidence"), ("school", "placements_evidence")):
         if people_clause is None or not sums[kind][0]:
             unseen = []
-        elif explain:
-            unseen = _missing_items(people_clause, unit, people_clause.params[param])
         else:
-            unseen = [] if _all_ticked(people_clause, unit, people_clause.params[param]) else [param]
-        if explain and unseen and sums[kind][0]:
+            unseen = _missing_items(people_clause, unit, people_clause.params[param])
+        if unseen:
             missing[kind] += [Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
                                      item=_label(people_clause, i)) for i in unseen]
         groups[kind] = [0, 0] if unseen else sums[kind]
     if retention_clause is None:
         retained_unseen = []
-    elif explain:
-        retained_unseen = _missing_items(retention_clause, unit, retention_clause.params["retained_evidence"])
     else:
-        retained_unseen = [] if _all_ticked(retention_clause, unit, retention_clause.params["retained_evidence"]) \
-            else ["retained_evidence"]
+        retained_unseen = _missing_items(retention_clause, unit, retention_clause.params["retained_evidence"])
     if retained_unseen:
         retained = groups["labour"][1] + groups["school"][1]
-        if explain and retained:
+        if retained:
             missing["retained"] += [Msg.of("missing.retained", retained=retained, item=_label(retention_clause, i))
                                     for i in retained_unseen]
         groups["labour"] = [groups["labour"][0], 0]
@@ -415,12 +382,12 @@ class Measure(NamedTuple):
 
 
 def people_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
-    people = confirmed_people(rules, unit, explain)
+    if not explain:
+        return bound(clause, rules)(unit)
+    people = confirmed_people(rules, unit)
     n = people.total
     threshold = clause.thresholds["min_people"]
     qualifies = threshold.passes(n)
-    if not explain:
-        return Measure(n, qualifies)
     step = Msg.of("people.total", arrivals=people.arrivals, placements=people.placements, total=n,
                   test=test_words(threshold.test), minimum=threshold.value,
                   verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
@@ -428,13 +395,13 @@ def people_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = T
 
 
 def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
-    people = confirmed_people(rules, unit, explain)
+    if not explain:
+        return bound(clause, rules)(unit)
+    people = confirmed_people(rules, unit)
     n, s = people.total, people.retained
     threshold = clause.thresholds["min_ratio"]
     qualifies = n > 0 and threshold.ratio_passes(s, n)
     value = Fraction(s * s, n) if n else ZERO  # v = r × s
-    if not explain:
-        return Measure(value, qualifies)
     ratio = Fraction(s, n) if n else ZERO
     step = Msg.of("retention.value", retained=s, total=n, ratio=ratio * 100, test=test_words(threshold.test),
                   minimum=threshold.value * 100,
@@ -444,18 +411,16 @@ def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool 
 
 
 def rating_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
+    if not explain:
+        return bound(clause, rules)(unit)
     threshold = clause.thresholds["min_rating"]
     rating = unit.platform_rating
-    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
+    unseen = _missing_items(clause, unit)
     if rating is None or unseen:
-        if not explain:
-            return Measure(ZERO, False)
         missing = tuple(Msg.of("missing.item", item=_label(clause, i)) for i in unseen) if rating is not None else ()
         step = Msg.of("rating.none") if rating is None else Msg.of("rating.unseen", rating=rating)
         return Measure(ZERO, False, (), missing, (rating_source(unit), step))
     qualifies = threshold.passes(rating)
-    if not explain:
-        return Measure(rating, qualifies)
     step = Msg.of("rating.value", rating=rating, test=test_words(threshold.test), minimum=threshold.value,
                   verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
     return Measure(rating, qualifies, (), (), (rating_source(unit), step))
@@ -475,31 +440,30 @@ def rating_source(unit: Unit) -> Msg:
 # ------------------------------------------------------------------ 3.1 deliveries
 
 def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    if not explain:
+        return bound(clause, rules)(unit)
     p = clause.params
-    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
+    unseen = _missing_items(clause, unit)
     in_period_only = rules.reading("delivery_in_period")
     start, end, stars = rules.period_start, rules.period_end, clause.thresholds["min_stars"]
     counted, facts = 0, []
     for d in unit.deliveries:
         ok = not unseen and stars.passes(d.stars) and (not in_period_only or start <= d.date <= end)
         counted += ok
-        if explain:
-            reasons = []
-            if in_period_only and not rules.in_period(d.date):
-                reasons.append(Msg.of("deliveries.out_of_period"))
-            if not stars.passes(d.stars):
-                reasons.append(Msg.of("deliveries.low_stars", test=test_words(stars.test), minimum=stars.value))
-            if unseen:
-                reasons.append(Msg.of("evidence.not_seen", item=_label(clause, unseen[0])))
-            facts.append(Msg.of("deliveries.delivery", date=d.date.isoformat(), enterprise=d.enterprise,
-                                stars=d.stars, verdict=_verdict(reasons)))
+        reasons = []
+        if in_period_only and not rules.in_period(d.date):
+            reasons.append(Msg.of("deliveries.out_of_period"))
+        if not stars.passes(d.stars):
+            reasons.append(Msg.of("deliveries.low_stars", test=test_words(stars.test), minimum=stars.value))
+        if unseen:
+            reasons.append(Msg.of("evidence.not_seen", item=_label(clause, unseen[0])))
+        facts.append(Msg.of("deliveries.delivery", date=d.date.isoformat(), enterprise=d.enterprise,
+                            stars=d.stars, verdict=_verdict(reasons)))
     points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
-    if not explain:
-        return _result(clause, rules, unit, deliveries, False, points, bonus)
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] if unit.deliveries else []
     steps = [Msg.of("deliveries.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
                     cap=clause.points, bonus_cap=p["bonus_cap"])]
-    return _result(clause, rules, unit, deliveries, True, points, bonus, facts=[deliveries_source(unit), *facts],
+    return _result(clause, points, bonus, facts=[deliveries_source(unit), *facts],
                    missing=missing, steps=steps)
 
 
@@ -525,14 +489,14 @@ def management_suggestion(clause: Clause, unit: Unit) -> Number:
 
 
 def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    if not explain:
+        return bound(clause, rules)(unit)
     suggestion = management_suggestion(clause, unit)
     awarded, reason = unit.management.awarded, unit.management.reason.strip()
     if awarded is None or awarded == suggestion or not reason:
         points = suggestion
     else:
         points = awarded
-    if not explain:
-        return _result(clause, rules, unit, assessor_awarded, False, points)
     missing_ids = _missing_items(clause, unit)
     facts = [Msg.of("evidence.item", item=item.label,
                     verdict=Msg.of("verdict.not_seen" if item.id in missing_ids else "verdict.seen"))
@@ -544,16 +508,18 @@ def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit, explain: bool =
         step = Msg.of("management.awarded", points=awarded, suggestion=suggestion, reason=reason)
     else:
         step = Msg.of("management.no_reason", awarded=awarded, suggestion=suggestion)
-    return _result(clause, rules, unit, assessor_awarded, True, points, facts=facts, missing=missing, steps=[step])
+    return _result(clause, points, facts=facts, missing=missing, steps=[step])
 
 
 # ------------------------------------------------------------------ 4.2 insurance
 
 def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
+    if not explain:
+        return bound(clause, rules)(unit)
     p = clause.params
-    people = confirmed_people(rules, unit, explain)
+    people = confirmed_people(rules, unit)
     arrivals = people.arrivals
-    unseen = _missing_items(clause, unit) if explain else ([] if _all_ticked(clause, unit) else clause.evidence_ids)
+    unseen = _missing_items(clause, unit)
     insured = unit.insured_workers if not unseen else 0
     threshold = clause.thresholds["min_ratio"]
     short: Number = ZERO
@@ -562,8 +528,7 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
     elif threshold.ratio_passes(insured, arrivals):
         points = clause.points
     else:
-        # the shortfall in percentage points over one denominator: whole points by integer division,
-        # without Fraction arithmetic (a recompute asks it for every unit short of the ratio)
+        # the shortfall in percentage points over one denominator: whole points by integer division
         wanted = threshold.value
         numerator = (wanted.numerator * arrivals - wanted.denominator * insured) * 100
         denominator = wanted.denominator * arrivals
@@ -572,8 +537,6 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
         else:
             short = Fraction(numerator, denominator)
         points = max(ZERO, clause.points - p["per_point_short"] * short)
-    if not explain:
-        return _result(clause, rules, unit, insurance, False, points)
     facts = [Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals,
                     source=arrivals_source(rules, unit))]
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] + list(people.missing_arrivals)
@@ -584,5 +547,260 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
                         ratio=Fraction(insured, arrivals) * 100, test=test_words(threshold.test),
                         minimum=threshold.value * 100, short=short,
                         per_point=p["per_point_short"], points=points)]
-    return _result(clause, rules, unit, insurance, True, points, facts=facts, missing=missing, steps=steps)
+    return _result(clause, points, facts=facts, missing=missing, steps=steps)
 
+
+
+# ------------------------------------------------------------------ bound: the numbers only, for a recompute
+#
+# A recompute of the year runs each clause's formula for every unit without its explanation. `bound(clause,
+# rules)` gives that formula for one clause, with everything the rule set fixes (readings, parameters,
+# comparisons) looked up once instead of once per unit; its result carries the recipe of the explanation, which
+# runs the formula above. tests/core/scoring/test_properties.py checks that both give the same numbers.
+
+BoundFormula = Callable[[Unit], Any]
+
+
+def bound(clause: Clause, rules: RuleSet) -> BoundFormula:
+    """The clause's formula without its explanation, for any unit: a ClauseResult (a Measure for a ranking one)."""
+    return _BOUND[clause.kind.function](clause, rules)
+
+
+def _comparison(threshold: Threshold) -> tuple[Callable[[Any, Any], bool], Number]:
+    return COMPARISONS[threshold.test], threshold.value
+
+
+def _seen(clause: Clause, wanted: tuple[str, ...] | None = None) -> Callable[[Unit], bool]:
+    """Whether none of the items is unseen (`not _missing_items(clause, unit, wanted)`), as a function of the unit."""
+    clause_id, items = clause.id, clause.evidence_ids if wanted is None else wanted
+    if not items:
+        return lambda unit: True
+    if len(items) == 1:
+        item = items[0]
+        return lambda unit: bool((ticks := unit.evidence.get(clause_id)) and ticks.get(item))
+    return lambda unit: bool((ticks := unit.evidence.get(clause_id)) and all(map(ticks.get, items)))
+
+
+def _bound_bases(clause: Clause, rules: RuleSet) -> BoundFormula:
+    p = clause.params
+    in_period = rules.reading("base_agreement_in_period")
+    must_be_seen = rules.reading("base_agreement_must_be_seen")
+    start, end, items = rules.period_start, rules.period_end, clause.record_evidence_ids
+    per_item, cap, bonus_per_item, bonus_cap = p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"]
+    needed = math.ceil(cap / per_item) if per_item else 0  # as per_item_points
+    clause_id = clause.id
+
+    def score(unit: Unit) -> ClauseResult:
+        counted = 0
+        for b in unit.bases:  # the test of base_reasons
+            if (not in_period or start <= b.agreement_date <= end) and (not must_be_seen
+                                                                          or all(map(b.evidence.get, items))):
+                counted += 1
+        points = min(counted * per_item, cap)
+        bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)
+        return _new_tuple(ClauseResult, (clause_id, points, bonus, ZERO, points + bonus if bonus else points,
+                                         False, None, None, None, (_explained, bases, clause, rules, unit)))
+    return score
+
+
+def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
+    p = clause.params
+    poor, per_poor, trip_cap = p["poor_verdict"], p["deduction_per_poor"], p["deduction_cap_per_trip"]
+    base_slots = int(p["base_trips"])
+    floor = rules.reading("trip_clause_floor")
+    online_max = min(rules.reading("online_trips_counted"), base_slots)
+    in_period = rules.reading("trip_in_period")
+    start, end = rules.period_start, rules.period_end
+    enough, minimum = _comparison(clause.thresholds["min_enterprises"])
+    required = tuple(rules.reading("trip_requires_evidence"))
+    clause_id = clause.id
+
+    def score(unit: Unit) -> ClauseResult:
+        offline = 0
+        deduction: Number = ZERO
+        online: list[tuple[Number, dt.date]] = []
+        for t in unit.trips:  # the tests of trip_reasons
+            if ((in_period and not start <= t.date <= end) or not enough(t.enterprises, minimum)
+                    or not all(map(t.evidence.get, required))):
+                continue
+            cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as poor_count
+            if t.mode == "offline":
+                offline += 1
+                deduction += cost
+            elif t.mode == "online":
+                online.append((cost, t.date))
+        if online:
+            online.sort()
+            costs = [cost for cost, _ in online[:online_max]]
+            kept = _online_kept(p, clause, offline, costs, base_slots)
+            if kept:
+                deduction += sum(costs[:kept])
+        else:
+            kept = 0
+        points, bonus, _ = _trip_points(p, clause, offline + kept, base_slots)
+        net = points
+        if bonus:
+            net += bonus
+        if deduction:
+            net -= deduction
+        if net < floor:
+            net = floor
+        return _new_tuple(ClauseResult, (clause_id, points, bonus, deduction, net, False, None, None, None,
+                                         (_explained, trips, clause, rules, unit)))
+    return score
+
+
+def _bound_all_evidence(clause: Clause, rules: RuleSet) -> BoundFormula:
+    seen, points, clause_id = _seen(clause), clause.points, clause.id
+
+    def score(unit: Unit) -> ClauseResult:
+        p = points if seen(unit) else ZERO
+        return _new_tuple(ClauseResult, (clause_id, p, ZERO, ZERO, p, False, None, None, None,
+                                         (_explained, all_evidence, clause, rules, unit)))
+    return score
+
+
+def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
+    """confirmed_people(rules, unit, explain=False) as a function of the unit (kept in people_memo as it is)."""
+    people_clause, retention_clause = rules.clause_entering("people"), rules.clause_entering("retained")
+    new_members_in_period = rules.reading("new_member_bases_signed_in_period")
+    start, end = rules.period_start, rules.period_end
+    arrivals_seen = _seen(people_clause, people_clause.params["arrivals_evidence"]) if people_clause else None
+    placements_seen = _seen(people_clause, people_clause.params["placements_evidence"]) if people_clause else None
+    retained_seen = (_seen(retention_clause, retention_clause.params["retained_evidence"])
+                     if retention_clause else None)
+
+    def count(unit: Unit) -> People:
+        memo = people_memo.get()
+        if memo is not None:
+            people = memo.get(id(unit))
+            if people is not None:
+                return people
+        all_bases = not (unit.new_member and new_members_in_period)
+        sums = {"labour": [0, 0], "school": [0, 0]}
+        for base in unit.bases:
+            if all_bases or start <= base.agreement_date <= end:  # as base_eligible_for_people
+                counts = sums[base.type]
+                counts[0] += base.people
+                counts[1] += base.retained
+        arrivals, arrivals_retained = sums["labour"]
+        placements, placements_retained = sums["school"]
+        if arrivals and arrivals_seen is not None and not arrivals_seen(unit):
+            arrivals = arrivals_retained = 0
+        if placements and placements_seen is not None and not placements_seen(unit):
+            placements = placements_retained = 0
+        if retained_seen is not None and not retained_seen(unit):
+            arrivals_retained = placements_retained = 0
+        people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), ()))
+        if memo is not None:
+            memo[id(unit)] = people
+        return people
+    return count
+
+
+def _bound_people_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
+    people, (test, minimum) = _bound_people(rules), _comparison(clause.thresholds["min_people"])
+
+    def measure(unit: Unit) -> Measure:
+        counts = people(unit)
+        n = counts[0] + counts[2]
+        return _new_tuple(Measure, (n, test(n, minimum), (), (), ()))
+    return measure
+
+
+def _bound_retention_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
+    people, (test, minimum) = _bound_people(rules), _comparison(clause.thresholds["min_ratio"])
+    numerator, denominator = minimum.numerator, minimum.denominator
+
+    def measure(unit: Unit) -> Measure:
+        counts = people(unit)
+        n, s = counts[0] + counts[2], counts[1] + counts[3]
+        if not n:
+            return _new_tuple(Measure, (ZERO, False, (), (), ()))
+        # as Threshold.ratio_passes; v = r × s
+        return _new_tuple(Measure, (Fraction(s * s, n), test(s * denominator, numerator * n), (), (), ()))
+    return measure
+
+
+def _bound_rating_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
+    seen, (test, minimum) = _seen(clause), _comparison(clause.thresholds["min_rating"])
+
+    def measure(unit: Unit) -> Measure:
+        rating = unit.platform_rating
+        if rating is None or not seen(unit):
+            return _new_tuple(Measure, (ZERO, False, (), (), ()))
+        return _new_tuple(Measure, (rating, test(rating, minimum), (), (), ()))
+    return measure
+
+
+def _bound_deliveries(clause: Clause, rules: RuleSet) -> BoundFormula:
+    p = clause.params
+    seen = _seen(clause)
+    in_period_only = rules.reading("delivery_in_period")
+    start, end = rules.period_start, rules.period_end
+    enough, minimum = _comparison(clause.thresholds["min_stars"])
+    per_item, cap, bonus_per_item, bonus_cap = p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"]
+    needed = math.ceil(cap / per_item) if per_item else 0  # as per_item_points
+    clause_id = clause.id
+
+    def score(unit: Unit) -> ClauseResult:
+        counted = 0
+        if unit.deliveries and seen(unit):
+            for d in unit.deliveries:
+                if enough(d.stars, minimum) and (not in_period_only or start <= d.date <= end):
+                    counted += 1
+        points = min(counted * per_item, cap)
+        bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)
+        return _new_tuple(ClauseResult, (clause_id, points, bonus, ZERO, points + bonus if bonus else points,
+                                         False, None, None, None, (_explained, deliveries, clause, rules, unit)))
+    return score
+
+
+def _bound_assessor_awarded(clause: Clause, rules: RuleSet) -> BoundFormula:
+    clause_id, ids, full, per_ticked = clause.id, clause.evidence_ids, clause.points, clause.params["per_ticked_item"]
+
+    def score(unit: Unit) -> ClauseResult:
+        ticks = unit.evidence.get(clause_id)
+        ticked = sum(1 for item in ids if ticks.get(item, False)) if ticks else 0  # as management_suggestion
+        suggestion = full if ticked == len(ids) else min(ticked * per_ticked, full)
+        awarded = unit.management.awarded
+        if awarded is None or awarded == suggestion or not unit.management.reason.strip():
+            points = suggestion
+        else:
+            points = awarded
+        return _new_tuple(ClauseResult, (clause_id, points, ZERO, ZERO, points, False, None, None, None,
+                                         (_explained, assessor_awarded, clause, rules, unit)))
+    return score
+
+
+def _bound_insurance(clause: Clause, rules: RuleSet) -> BoundFormula:
+    people, seen = _bound_people(rules), _seen(clause)
+    test, wanted = _comparison(clause.thresholds["min_ratio"])
+    full, per_point = clause.points, clause.params["per_point_short"]
+    whole_points = rules.reading("insurance_shortfall") == "whole_points"
+    clause_id = clause.id
+
+    def score(unit: Unit) -> ClauseResult:
+        arrivals = people(unit)[0]
+        if arrivals == 0:
+            points = ZERO
+        else:
+            insured = unit.insured_workers if seen(unit) else 0
+            if test(insured * wanted.denominator, wanted.numerator * arrivals):  # as Threshold.ratio_passes
+                points = full
+            else:  # as insurance
+                numerator = (wanted.numerator * arrivals - wanted.denominator * insured) * 100
+                denominator = wanted.denominator * arrivals
+                short: Number = numerator // denominator if whole_points else Fraction(numerator, denominator)
+                points = max(ZERO, full - per_point * short)
+        return _new_tuple(ClauseResult, (clause_id, points, ZERO, ZERO, points, False, None, None, None,
+                                         (_explained, insurance, clause, rules, unit)))
+    return score
+
+
+_BOUND: dict[Callable[..., Any], Callable[[Clause, RuleSet], BoundFormula]] = {
+    bases: _bound_bases, trips: _bound_trips, all_evidence: _bound_all_evidence,
+    people_measure: _bound_people_measure, retention_measure: _bound_retention_measure,
+    rating_measure: _bound_rating_measure, deliveries: _bound_deliveries,
+    assessor_awarded: _bound_assessor_awarded, insurance: _bound_insurance,
+}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -21,6 +20,7 @@ from typing import Any
 
 from core.common import tomlcache
 from core.common.messages import Msg, render
+from core.scoring.formulas import COMPARISONS
 from core.scoring.kinds import CURVES, KINDS, RECORD_IDS, Kind, missing_dependencies
 from core.scoring.rule_formats import CURRENT_FORMAT, SUPPORTED_FORMATS, newer_format, upgraded
 
@@ -28,7 +28,7 @@ RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
 DEFAULT_RULE_SET = RULES_DIR / "wujiang-2022.toml"
 # Format 2 states every threshold with its comparison. Older formats (the rule sets stored in year
 # files made before) are read through core/scoring/rule_formats.py's migrations.
-TESTS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+TESTS = COMPARISONS
 
 GRADE_READINGS: dict[str, Any] = {
     "quota_rounding": ("floor", "round", "ceil"),
