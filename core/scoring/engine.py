@@ -161,16 +161,24 @@ _new_tuple = tuple.__new__  # what a NamedTuple's constructor calls, without its
 
 # ------------------------------------------------------------------ grades
 
-def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Fraction], status: dict[str, str]):
-    """Grades by total within quotas; returns (grade by unit, notes by unit, quotas, ties, rejected)."""
+def best_first(totals: dict[str, Number], statuses: dict[str, str]) -> list[str]:
+    """The units in the year's order: qualified ones first, then by total, best first, then by name."""
+    # floats order almost every pair quickly; equal floats fall back to the exact total
+    keyed = [(statuses[n] != QUALIFIED, -float(total), -total, n) for n, total in totals.items()]
+    keyed.sort()
+    return [key[3] for key in keyed]
+
+
+def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], status: dict[str, str],
+                    best: list[str] | None = None):
+    """Grades by total within quotas; returns (grade by unit, notes by unit, quotas, ties, rejected).
+    `best` is best_first(totals, status), when already known."""
     caps = rules.quota_caps(len(totals))
     counts = {g: min(cap, year.grade_quotas.get(g, cap)) for g, cap in caps.items()}
-    # floats order almost every pair quickly; equal floats fall back to the exact total
-    qualified = sorted((n for n in totals if status[n] == QUALIFIED),
-                       key=lambda n: (-float(totals[n]), -totals[n], n))
+    qualified = [n for n in (best_first(totals, status) if best is None else best) if status[n] == QUALIFIED]
     grade_of: dict[str, str] = {}
     notes: dict[str, list[Msg]] = {n: [] for n in totals}
-    tie_upper: dict[Fraction, str] = {}  # tied total -> the best grade the tie kept them from
+    tie_upper: dict[Number, str] = {}  # tied total -> the best grade the tie kept them from
     start = 0
     for grade in rules.grades.quota_share:
         group = qualified[start:start + counts[grade]]
@@ -218,18 +226,20 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Fraction], sta
     return grade_of, notes, quotas, tuple(ties), tuple(rejected)
 
 
-def competition_ranks(totals: dict[str, Fraction], statuses: dict[str, str] | None = None) -> dict[str, int]:
+def competition_ranks(totals: dict[str, Number], statuses: dict[str, str] | None = None,
+                      best: list[str] | None = None) -> dict[str, int]:
     """The year's 名次 by total (equal totals share the better place). Qualified units come first:
     a 不合格 or disqualified unit is placed after every qualified one, whatever its total, so it
-    never shares or takes a place of the A–D order."""
-    # floats order almost every pair quickly; equal floats fall back to the exact total
-    keys = {name: (statuses is not None and statuses[name] != QUALIFIED, -float(total), -total)
-            for name, total in totals.items()}
+    never shares or takes a place of the A–D order. `best` is best_first(totals, statuses), when known."""
+    if statuses is None:
+        statuses = dict.fromkeys(totals, QUALIFIED)
     place: dict[str, int] = {}
-    previous, first = None, 0
-    for i, name in enumerate(sorted(totals, key=keys.__getitem__)):
-        if keys[name] != previous:
-            previous, first = keys[name], i + 1
+    previous: tuple | None = None
+    first = 0
+    for i, name in enumerate(best_first(totals, statuses) if best is None else best):
+        key = (statuses[name] != QUALIFIED, totals[name])
+        if key != previous:
+            previous, first = key, i + 1
         place[name] = first
     return {n: place[n] for n in totals}
 
@@ -460,18 +470,17 @@ class YearScorer:
     def _unit_result(self, name: str, rank: int, grade: str, notes: tuple[Msg, ...]) -> UnitResult:
         kept = self._unit_results.get(name)
         if kept is None or kept.rank != rank or kept.grade != grade or kept.grade_notes != notes:
-            kept = self._unit_results[name] = UnitResult(name, *self._unscored[name], rank=rank, grade=grade,
-                                                         grade_notes=notes)
+            kept = self._unit_results[name] = _new_tuple(UnitResult, (name, *self._unscored[name], rank, grade, notes))
         return kept
 
     def _grade(self, year: Year, provisional: bool) -> YearResult:
         unscored = self._unscored
         totals = {name: p.total for name, p in unscored.items()}
         statuses = {name: p.status for name, p in unscored.items()}
-        grade_of, notes, quotas, ties, rejected = allocate_grades(self.rules, year, totals, statuses)
-        rank_of = competition_ranks(totals, statuses)
-        units = tuple(self._unit_result(name, rank_of[name], grade_of[name], tuple(notes[name]))
-                      for name in sorted(unscored, key=lambda n: (rank_of[n], n)))
+        order = best_first(totals, statuses)  # so also by place, then name
+        grade_of, notes, quotas, ties, rejected = allocate_grades(self.rules, year, totals, statuses, order)
+        rank_of = competition_ranks(totals, statuses, order)
+        units = tuple(self._unit_result(name, rank_of[name], grade_of[name], tuple(notes[name])) for name in order)
         self._positions = {u.name: i for i, u in enumerate(units)}
         any_ranked = any(s is not None for s in self._ranked)
         return YearResult(self.rules.id, year.year, units, quotas, ties, rejected, provisional and any_ranked)

@@ -50,11 +50,25 @@ def ranked_points(clause: Clause, rules: RuleSet, measures: dict[str, Measure], 
     among = len(qualifying)
     rank_of = ranks(qualifying, rules.reading("tie_rule"))
     results = {}
+    if units is None:
+        for name, m in measures.items():
+            rank = rank_of.get(name)
+            score = rank_points(clause, rank) if rank is not None else ZERO
+            results[name] = ranked_result(clause, rules, m, rank, among, score, provisional)
+        return results
+    # A recompute: every unit of the year, so ranked_result and rank_points are written out here
+    p = clause.params
+    clause_id, as_bonus, curve = clause.id, p["as_bonus"], CURVES[p["curve"]]
+    top, step, floor = p["top"], p["step"], p["floor"]
     for name, m in measures.items():
         rank = rank_of.get(name)
-        score = rank_points(clause, rank) if rank is not None else ZERO
-        results[name] = ranked_result(clause, rules, m, rank, among, score, provisional,
-                                      None if units is None else units[name])
+        if rank is None:
+            score, ranked_among = ZERO, None
+        else:
+            score, ranked_among = curve(top, step, floor, rank), among
+        results[name] = _new_tuple(ClauseResult, (
+            clause_id, ZERO if as_bonus else score, score if as_bonus else ZERO, ZERO, score, provisional, rank,
+            ranked_among, m[0], (_ranked_explained, clause, rules, units[name], rank, ranked_among, score)))
     return results
 
 
