@@ -85,7 +85,9 @@ class RuleSetDraft:
         for key in path:
             if isinstance(key, int):
                 entry = node[key] if isinstance(node, list) and 0 <= key < len(node) else None
-                label = entry.get("id") if parts and parts[-1] == "clauses" and isinstance(entry, dict) else key
+                # as the loader names them: clauses[2.1], sections[一]
+                named = bool(parts) and parts[-1] in ("clauses", "sections") and isinstance(entry, dict)
+                label = (entry.get("id") or key) if named and isinstance(entry, dict) else key
                 parts[-1] += f"[{label}]"
                 node = entry
             else:

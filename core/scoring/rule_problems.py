@@ -87,6 +87,11 @@ def word(code: str, fallback: str) -> str:
     return catalogue().get(code, fallback)
 
 
+def reading_name(name: str) -> str:
+    """A reading as the assessor knows it (并列名次的计法); one the program does not know, by its key."""
+    return word(f"ruleset.reading.{name}", name)
+
+
 def where(path: str) -> str:
     """A key path in the words of the form: clauses[2.1].params.step → 条款 2.1 › 参数“每降低一个名次减分”."""
     if path in ("", "(file)"):
@@ -101,11 +106,13 @@ def where(path: str) -> str:
             continue
         if index and name == "clauses":
             parts.append(render(Msg.of("ruleset.at.clause", id=index)))
+        elif index and name == "sections" and not index.isdigit():  # by its id (一 …); a position when it has none
+            parts.append(render(Msg.of("ruleset.at.section", id=index)))
         elif index and index.isdigit():
             parts.append(render(Msg.of("ruleset.at.nth", what=word(f"ruleset.key.{context}{name}", name),
                                        n=int(index) + 1)))
         elif context == "readings.":
-            parts.append(render(Msg.of("ruleset.at.reading", name=name)))
+            parts.append(render(Msg.of("ruleset.at.reading", name=reading_name(name))))
         elif context == "params.":
             parts.append(render(Msg.of("ruleset.at.parameter", name=word(f"ruleset.param.{name}", name))))
         elif context in ("quota_share.", "choices."):
@@ -124,6 +131,8 @@ def reason(message: str) -> tuple[str, bool]:
         found = pattern.match(message)
         if found:
             params: dict[str, object] = {k: _shown(v) for k, v in found.groupdict().items()}
+            if "name" in params:  # a reading's key
+                params["name"] = reading_name(found["name"])
             if code == "ruleset.reason.expected":
                 kind = _KINDS.get(found["kind"])
                 if kind is None:

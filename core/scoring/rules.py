@@ -22,6 +22,7 @@ from core.common import tomlcache
 from core.common.messages import Msg, render
 from core.scoring.formulas import COMPARISONS
 from core.scoring.kinds import CURVES, KINDS, RECORD_IDS, Kind, missing_dependencies
+from core.scoring.rule_consistency import inconsistencies
 from core.scoring.rule_formats import CURRENT_FORMAT, SUPPORTED_FORMATS, newer_format, upgraded
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
@@ -263,7 +264,8 @@ def load_rule_set(path: str | Path = DEFAULT_RULE_SET, *, stored: bool = False) 
 
 def parse_rule_set(text: str, source: str = "<rule set>", *, stored: bool = False) -> RuleSet:
     """The rule set of a text. Format 1 (thresholds without their comparison) is read only as the
-    rule set a year file stores (`stored`): a rule-set file to start a year with must state them."""
+    rule set a year file stores (`stored`): a rule-set file to start a year with must state them, and
+    its figures must agree with one another (core/scoring/rule_consistency.py)."""
     try:
         rules = _parse_rule_set(text)
     except RuleSetError as exc:
@@ -272,6 +274,10 @@ def parse_rule_set(text: str, source: str = "<rule set>", *, stored: bool = Fals
         raise RuleSetError(source, [("format", f"format {rules.format} states thresholds without their comparison; "
                                                f"a rule set file must be format {CURRENT_FORMAT} (only a year file "
                                                "keeps the older rule set it was scored with)")])
+    if not stored:  # a year file keeps the rule set it was made with, checked as it was then
+        problems = inconsistencies(rules)
+        if problems:
+            raise RuleSetError(source, problems)
     return rules
 
 
@@ -505,7 +511,10 @@ class _Checker:
         sections = []
         for i, entry in enumerate(entries):
             path = f"sections[{i}]"
-            values = (self.get(entry, "id", path, "text"), self.get(entry, "title", path, "text"),
+            section_id = self.get(entry, "id", path, "text")
+            if section_id:
+                path = f"sections[{section_id}]"  # named as the rules name it: 一 …
+            values = (section_id, self.get(entry, "title", path, "text"),
                       self.get(entry, "points", path, "number"), self.get(entry, "text", path, "text", ""))
             if None not in values:
                 sections.append(Section(*values))

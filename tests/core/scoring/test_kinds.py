@@ -108,7 +108,11 @@ def test_a_ranking_clause_made_a_base_point_clause_by_its_rule_set():
     """3.2 with as_bonus = false: the same rank's points, now base points instead of a bonus."""
     year, _ = load_year(DEMO, load_rule_set())
     assert year is not None
-    rules = parse_rule_set(TEXT.replace('curve = "linear", as_bonus = true', 'curve = "linear", as_bonus = false'))
+    text = TEXT.replace('curve = "linear", as_bonus = true', 'curve = "linear", as_bonus = false')
+    # its first place's 10 are now the clause's points, and so part of section 三's (20 + 10)
+    text = text.replace('formula = "rating_ranked"\npoints = 0', 'formula = "rating_ranked"\npoints = 10')
+    text = text.replace('title = "用工速递系统使用情况"\npoints = 20', 'title = "用工速递系统使用情况"\npoints = 30')
+    rules = parse_rule_set(text)
     as_bonus, as_points = score_year(load_rule_set(), year), score_year(rules, year)
     ranked = [u for u in as_bonus.units if u.clause("3.2").rank is not None]
     assert ranked
@@ -145,7 +149,10 @@ def test_dropping_a_clause_another_rests_on_is_refused_naming_both():
 
 
 def test_dropping_a_clause_nothing_rests_on_loads():
-    rules = parse_rule_set(_without_clause(TEXT, "4.2"))
+    # section 四 loses 4.2's 3 points with it (15 → 12): a section's points are its clauses'
+    text = _without_clause(TEXT, "4.2").replace('title = "组织管理情况"\npoints = 15',
+                                                'title = "组织管理情况"\npoints = 12')
+    rules = parse_rule_set(text)
     assert [c.id for c in rules.clauses] == ["1.1", "1.2", "1.3", "2.1", "2.2", "3.1", "3.2", "4.1", "4.3"]
 
 

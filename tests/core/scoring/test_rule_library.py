@@ -52,7 +52,7 @@ def test_key_paths_are_said_in_the_form_s_words():
     assert sentences == {
         "clauses[2.1].params.step": "条款 2.1 › 参数“每降低一个名次减分”：应为不小于 0 的数，现为 “x”",
         "negative.deductions[2].threshold": "负面影响 › 扣分项第 3 项 › 门槛：缺少门槛（一次性扣分须写明门槛）",
-        "readings.tie_rule.value": "解读“tie_rule” › 取值：应为 “competition”、“dense” 之一，现为 “random”",
+        "readings.tie_rule.value": "解读“并列名次的计法” › 取值：应为 “competition”、“dense” 之一，现为 “random”",
         "grades.quota_share.B": "等级 › 名额比例 › B级：比例不能超过 1（即 100%）",
     }
 
@@ -189,6 +189,34 @@ def test_a_new_year_s_draft_moves_the_year_and_is_checked_as_a_whole():
     rules, problems = draft.check()
     assert problems == [] and rules is not None and rules.year == 2024 and rules.sha256 == draft.sha256()
     assert rules.period_start.isoformat() == "2024-01-01" and rules.clauses == base.clauses
+
+
+def test_a_draft_whose_clause_points_leave_their_section_s_is_told_at_the_section():
+    """Raising 1.1 to 14 points in a draft: section 一's 25 no longer add up (12 → 14 of 25), said at 第一部分's
+    points, the field the editor marks; raising the section too makes the draft whole again."""
+    from core.scoring.rule_draft import RuleSetDraft
+    base = load_rule_set(RULES_DIR / "wujiang-2023.toml")
+    draft = RuleSetDraft.next_year(base, [])
+    draft.set(("document",), "吴人社就〔2024〕3号")
+    draft.set(("clauses", 0, "points"), 14)
+    problems = draft.check()[1]
+    assert [(p.path, p.text()) for p in problems] == [(
+        "sections[一].points", "第一部分 › 分值：为 25 分，而所属条款 1.1、1.2、1.3 的满分合计为 27 分；"
+                               "一个部分的分值须等于其各条款满分之和（加分、扣分不计在内）")]
+    assert draft.loader_path(("sections", 0, "points")) == "sections[一].points"
+    draft.set(("sections", 0, "points"), 27)
+    rules, problems = draft.check()
+    assert problems == [] and rules is not None and rules.sections[0].points == 27
+
+
+def test_an_imported_file_whose_quotas_share_out_more_than_every_unit_is_refused(tmp_path):
+    source = tmp_path / "quotas.toml"
+    source.write_text(TEXT_2023.replace('id = "wujiang-2023"', 'id = "wujiang-2023-q"')
+                      .replace("C = 0.35", "C = 0.70"), encoding="utf-8")
+    assert rule_library.import_file(source, profile(tmp_path)) == (None, [
+        "等级 › 名额比例：A级10%、B级25%、C级70%，合计 105%，超过全部参评单位（100%）；"
+        "各等级的名额分别按参评数量的比例计算，合计不能超过 100%"])
+    assert not rule_library.imported_dir(profile(tmp_path)).exists()
 
 
 def test_a_format_1_file_is_refused_for_a_new_year_in_words_the_user_can_act_on(tmp_path):

@@ -495,6 +495,14 @@ def set_reading(text: str, name: str, value: str) -> str:
     return new
 
 
+def set_section_points(text: str, section_id: str, points: Any) -> str:
+    """`text` with one section's points changed."""
+    new, count = re.subn(rf'(\[\[sections\]\]\nid = "{section_id}"\ntitle = "[^"]*"\npoints = )\S+',
+                         lambda m: m.group(1) + str(points), text)
+    assert count == 1, section_id
+    return new
+
+
 def set_param(text: str, clause_id: str, key: str, value: Any) -> str:
     """`text` with one number of one clause changed (key "points" for the clause's points)."""
     start = text.index(f'[[clauses]]\nid = "{clause_id}"')
@@ -526,7 +534,8 @@ SINGLE_CHANGES = [
     ("1.2 min_enterprises 4", lambda t: set_param(t, "1.2", "min_enterprises", 4), "甲", "1.2", 8 + 8 - 7 - 4),
     ("1.2 poor costs 2 each", lambda t: set_param(t, "1.2", "deduction_per_poor", 2), "甲", "1.2", 8 + 4 - 4 - 5),
     ("3.1 min_stars 5", lambda t: set_param(t, "3.1", "min_stars", 5), "甲", "3.1", 15),
-    ("3.1 clause points 25", lambda t: set_param(t, "3.1", "points", 25), "甲", "3.1", 25),
+    ("3.1 clause points 25", lambda t: set_section_points(set_param(t, "3.1", "points", 25), "三", 25), "甲", "3.1",
+     25),
     ("3.2 min rating 4.6", lambda t: set_param(t, "3.2", "min_rating", 4.6), "甲", "3.2", 0),
     ("3.2 rating at least 4.5 ranks 甲's 4.5", lambda t: set_reading(set_param(t, "3.2", "min_rating", 4.5),
                                                                      "rating_threshold", '"at_least"'), "甲", "3.2", 10),
@@ -609,8 +618,15 @@ def edited_rule_sets(draw) -> str:
         ("4.2", "min_ratio", draw(st.sampled_from(["0.3", "0.5", "0.6", "0.8"]))),
         ("4.2", "per_point_short", draw(st.sampled_from(["0.05", "0.08", "0.1", "0.25"]))),
     ]
+    # A valid rule set, as the rules define one: a ranking clause's points are its first place's, and a
+    # section's points the sum of its clauses' (1.1's drawn points and 2.1's and 2.2's tops move 一 and 二).
+    tops = {clause_id: value for clause_id, key, value in changes if key == "top"}
+    changes += [("2.1", "points", tops["2.1"]), ("2.2", "points", tops["2.2"])]
     for clause_id, key, value in changes:
         text = set_param(text, clause_id, key, fraction_text(value) if isinstance(value, Fraction) else value)
+    rules_points = {clause_id: value for clause_id, key, value in changes if key == "points"}
+    text = set_section_points(text, "一", rules_points["1.1"] + 8 + 5)
+    text = set_section_points(text, "二", rules_points["2.1"] + rules_points["2.2"])
     text = set_reading(text, "tie_rule", draw(st.sampled_from(['"competition"', '"dense"'])))
     text = set_reading(text, "rating_threshold", draw(st.sampled_from(['"above"', '"at_least"'])))
     for key in ("min_enterprises", "min_people", "min_stars"):  # any comparison the data may state

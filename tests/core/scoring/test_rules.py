@@ -12,6 +12,8 @@ import re
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.scoring.kinds import KINDS
 from core.scoring.rules import (
@@ -247,6 +249,10 @@ def test_quota_caps_follow_the_shares(rules):
 # ------------------------------------------------------------------ validation: one breakage each
 
 PARAMS_1_1 = "params = { per_item = 4, bonus_per_item = 4, bonus_cap = 12 }"
+CLAUSE_1_1 = 'formula = "bases"\npoints = 12'
+CLAUSE_3_2 = 'formula = "rating_ranked"\npoints = 0'
+SECTION_1 = 'title = "年度指标完成情况"\npoints = 25'
+SECTION_3 = 'title = "用工速递系统使用情况"\npoints = 20'
 POOR = 'poor_verdict = "差" }'
 MAJOR_CONDITION = 'id = "major_incident"\ncondition = "flag"'
 
@@ -344,6 +350,22 @@ BREAKAGES = [
     ("trip modes renamed", edit('trip_modes = { offline = "线下", online = "线上" }', 'trip_modes = { offline = "线下", boat = "船" }'),
      "trip_modes", "offline"),
     ("invalid TOML syntax", edit('id = "wujiang-2022"', 'id = "wujiang-2022'), "(file)", "TOML"),
+    # figures that disagree with one another (core/scoring/rule_consistency.py)
+    ("clause points above their section's", edit(CLAUSE_1_1, CLAUSE_1_1.replace("points = 12", "points = 13")),
+     "sections[一].points", "1.1、1.2、1.3 的满分合计为 26 分"),
+    ("section points above its clauses'", edit(SECTION_1, SECTION_1.replace("25", "30")), "sections[一].points",
+     "合计为 25 分"),
+    ("a section without clauses", edit("[[sections]]\nid = \"四\"", "[[sections]]\nid = \"六\"\ntitle = \"其他\"\n"
+                                       "points = 5\n\n[[sections]]\nid = \"四\""), "sections[六].points",
+     "没有条款"),
+    ("a ranking clause's first place above its points", edit("top = 25,", "top = 30,"), "clauses[2.1].points",
+     "30"),
+    ("a bonus ranking clause with points", edit(SECTION_3, SECTION_3.replace("20", "30"),
+                                                edit(CLAUSE_3_2, CLAUSE_3_2.replace("points = 0", "points = 10"))),
+     "clauses[3.2].points", "加分"),
+    ("a ranking floor above its first place", edit("top = 15, step = 1, floor = 5", "top = 15, step = 1, floor = 16"),
+     "clauses[2.2].params.floor", "16"),
+    ("quota shares above 100% together", edit("C = 0.30", "C = 0.80"), "grades.quota_share", "合计 110%"),
 ]
 
 
@@ -368,8 +390,58 @@ def test_quota_share_for_a_grade_not_in_order():
     assert {p for p, _ in problems} == {"grades.quota_share.X", "grades.quota_share"}
 
 
-def test_quota_share_of_exactly_1_is_allowed():
-    assert parse_rule_set(edit("C = 0.30", "C = 1")).grades.quota_share["C"] == 1
+QUOTAS = "quota_share = { A = 0.10, B = 0.20, C = 0.30 }"
+
+
+@pytest.mark.parametrize("shares", ["{ A = 1 }", "{ A = 0, B = 0, C = 1 }", "{ A = 0.10, B = 0.20, C = 0.70 }",
+                                    "{ A = 0.25, B = 0.35, C = 0.40 }"])
+def test_quota_shares_that_share_out_at_most_every_unit_are_allowed(shares):
+    """Each grade's quota is its own share of the units assessed (A级不超过10%、B级不超过20%、C级不超过30%, the
+    rest D or E: 60% in all): one grade may take every unit, and the shares may add up to exactly 100%."""
+    rules = parse_rule_set(edit(QUOTAS, f"quota_share = {shares}"))
+    assert sum(rules.grades.quota_share.values()) == 1
+    assert sum(rules.quota_caps(20).values()) == 20
+
+
+def test_quota_shares_adding_up_to_more_than_every_unit_are_refused_in_one_sentence():
+    problems = problems_of(edit("C = 0.30", "C = 1"))
+    assert problems == [("grades.quota_share", "A级10%、B级20%、C级100%，合计 130%，超过全部参评单位（100%）；"
+                                               "各等级的名额分别按参评数量的比例计算，合计不能超过 100%")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 100), min_size=1, max_size=3))
+def test_quota_shares_are_refused_exactly_when_they_add_up_to_more_than_100_percent(percents):
+    shares = ", ".join(f"{grade} = {percent / 100}" for grade, percent in zip("ABC", percents, strict=False))
+    text = edit(QUOTAS, f"quota_share = {{ {shares} }}")
+    if sum(percents) <= 100:
+        assert sum(parse_rule_set(text).quota_caps(100).values()) == sum(percents)
+    else:
+        assert paths_of(text) == {"grades.quota_share"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30), st.integers(0, 60))
+def test_a_section_is_refused_exactly_when_its_points_are_not_its_clauses_sum(p11, p12, p13, section):
+    text = edit(SECTION_1, f'title = "年度指标完成情况"\npoints = {section}')
+    text = edit(CLAUSE_1_1, f'formula = "bases"\npoints = {p11}', text)
+    text = edit('formula = "trips"\npoints = 8', f'formula = "trips"\npoints = {p12}', text)
+    text = edit('formula = "all_evidence"\npoints = 5', f'formula = "all_evidence"\npoints = {p13}', text)
+    if p11 + p12 + p13 == section:
+        assert parse_rule_set(text).sections[0].points == section
+    else:
+        problems = problems_of(text)
+        assert [path for path, _ in problems] == ["sections[一].points"]
+        assert f"为 {section} 分" in problems[0][1] and f"合计为 {p11 + p12 + p13} 分" in problems[0][1]
+
+
+def test_a_year_file_keeps_its_rule_set_even_when_its_figures_disagree():
+    """Checked as it was when the year was made: an older year whose rule set the checks added since would
+    refuse still opens and scores as it did."""
+    text = edit("C = 0.30", "C = 0.80")
+    assert parse_rule_set(text, stored=True).grades.quota_share["C"] == Fraction(4, 5)
+    with pytest.raises(RuleSetError):
+        parse_rule_set(text)
 
 
 def test_missing_readings_table_is_reported_at_its_path_and_at_every_user():
