@@ -21,6 +21,7 @@ from core.scoring.facts import load_year, year_to_json
 from core.scoring.report import ranking_table, year_result_json
 from core.scoring.rule_library import rule_set_for
 from core.scoring.rules import RuleSet
+from core.scoring.year_fit import year_misfit
 from core.store import backup, files, recovery
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, year_file_name_refusal
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect
@@ -75,6 +76,20 @@ def rule_set_not_found(path: Path) -> int:
     return EXIT_BAD_INPUT
 
 
+def misfit(path: Path, rules: RuleSet) -> int | None:
+    """When the JSON year was recorded for another year or under another rule set than `rules`: that, in one
+    sentence (not each fact the other rules would refuse), and the exit code."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None  # load_year names what is wrong with the file
+    why = year_misfit(path.name, document, rules)
+    if why is None:
+        return None
+    print(render(why), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def print_problems(path: Path, problems) -> int:
     print(say("cli.problems", source=path.name, count=len(problems)), file=sys.stderr)
     for problem in problems:
@@ -110,6 +125,9 @@ def command_score(args: argparse.Namespace) -> int:
     rules = json_rule_set(path, args.rules)
     if isinstance(rules, int):
         return rules
+    refused = misfit(path, rules)
+    if refused is not None:
+        return refused
     year, problems = load_year(path, rules)
     if problems:
         return print_problems(path, problems)
@@ -132,6 +150,9 @@ def command_import_json(args: argparse.Namespace) -> int:
     rules = json_rule_set(path, args.rules)
     if isinstance(rules, int):
         return rules
+    refused = misfit(path, rules)
+    if refused is not None:
+        return refused
     year, problems = load_year(path, rules)
     if not problems:
         try:

@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
         except DatasetError as exc:
             if not read_only and exc.read_only_possible:
                 return self.offer_read_only(render(exc.msg)) and self.open_dataset(path, read_only=True)
-            self.show_problems([render(exc.msg)])
+            self.show_problems([render(exc.msg)], self.tr("未能打开"))  # nothing was edited: not 未保存
             return False
         if ds.audit_problems:  # changed outside the program: said at once, the newest good backup offered
             chosen = self.audit_actions.changed_outside(ds)

@@ -25,16 +25,6 @@ def _percent(share: Fraction | int) -> str:
 def inconsistencies(rules: RuleSet) -> list[tuple[str, str]]:
     """Every disagreement among the rule set's figures, as (key path, Chinese reason)."""
     problems: list[tuple[str, str]] = []
-    for clause in rules.ranking_clauses:
-        p = clause.params
-        full = 0 if p["as_bonus"] else p["top"]
-        if clause.points != full:
-            code = "ruleset.reason.bonus_ranking_points" if p["as_bonus"] else "ruleset.reason.ranking_points"
-            problems.append((f"clauses[{clause.id}].points",
-                             _say(code, points=clause.points, top=p["top"])))
-        if p["floor"] > p["top"]:
-            problems.append((f"clauses[{clause.id}].params.floor",
-                             _say("ruleset.reason.floor_above_top", floor=p["floor"], top=p["top"])))
     for section in rules.sections:
         members = [c for c in rules.clauses if c.section == section.id]
         total = sum((c.points for c in members), Fraction(0))
@@ -45,6 +35,16 @@ def inconsistencies(rules: RuleSet) -> list[tuple[str, str]]:
             else:
                 reason = _say("ruleset.reason.section_without_clauses", points=section.points)
             problems.append((f"sections[{section.id}].points", reason))
+    for clause in rules.ranking_clauses:
+        p = clause.params
+        full = 0 if p["as_bonus"] else p["top"]
+        if clause.points != full:
+            code = "ruleset.reason.bonus_ranking_points" if p["as_bonus"] else "ruleset.reason.ranking_points"
+            problems.append((f"clauses[{clause.id}].points",
+                             _say(code, points=clause.points, top=p["top"])))
+        if p["floor"] > p["top"]:
+            problems.append((f"clauses[{clause.id}].params.floor",
+                             _say("ruleset.reason.floor_above_top", floor=p["floor"], top=p["top"])))
     shares = rules.grades.quota_share
     if sum(shares.values()) > 1:
         listed = "、".join(render(Msg.of("ruleset.at.quota_share", name=grade)) + _percent(share)

@@ -123,8 +123,15 @@ def where(path: str) -> str:
     return " › ".join(parts)
 
 
-def reason(message: str) -> tuple[str, bool]:
-    """The loader's reason in Chinese, and whether it was understood."""
+def _choice(reading: str, value: str) -> str:
+    """A reading's value as the file writes it, with its meaning when the program knows it:
+    “dense”（并列后名次连续（如 25、25、23.5））."""
+    meaning = catalogue().get(f"ruleset.value.{reading}.{value.strip().strip(chr(39) + chr(34))}")
+    return _shown(value) + (f"（{meaning}）" if meaning else "")
+
+
+def reason(message: str, path: str = "") -> tuple[str, bool]:
+    """The loader's reason in Chinese, and whether it was understood (`path`: the item it is about)."""
     if re.search(r"[\u4e00-\u9fff]", message) and not re.search(r"[A-Za-z]{3,}", message):
         return message, True  # the loader said it in the catalogue's words already
     for pattern, code in _REASONS:
@@ -141,10 +148,12 @@ def reason(message: str) -> tuple[str, bool]:
             if code in ("ruleset.reason.format", "ruleset.reason.newer_format", "ruleset.reason.old_format"):
                 params["supported"] = SUPPORTED_FORMATS[-1]
             if code == "ruleset.reason.one_of":
-                params["choices"] = "、".join(_shown(c) for c in found["choices"].split(", ") if c)
+                reading = re.fullmatch(r"readings\.(\w+)\.value", path)
+                params["choices"] = "、".join(_choice(reading[1], c) if reading else _shown(c)
+                                             for c in found["choices"].split(", ") if c)
             return render(Msg.of(code, **params)), True
     return render(Msg.of("ruleset.reason.other")), False
 
 
 def told(problems: list[tuple[str, str]]) -> list[RuleProblem]:
-    return [RuleProblem(path, where(path), *reason(message)) for path, message in problems]
+    return [RuleProblem(path, where(path), *reason(message, path)) for path, message in problems]

@@ -166,7 +166,7 @@ def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
     if stored is None or hashlib.sha256(stored[1].encode("utf-8")).hexdigest() != stored[0]:
         raise _corrupt(path, "所存考核细则缺失或被改动")
     try:
-        parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}", stored=True)
+        rules = parse_rule_set(stored[1], source=f"{path.name}:rule_sets/{rule_set_id}", stored=True)
     except NewerRuleSetFormat as exc:
         raise DatasetError(Msg.of("dataset.rule_set_newer_format", file=path.name, found=exc.found,
                                   supported=CURRENT_FORMAT)) from None
@@ -175,6 +175,9 @@ def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
         # what the parser found is for developers (the log); the user needs to know what to do
         log.warning("stored rule set %s of %s unreadable: %s: %s", rule_set_id, path.name, where, what)
         raise DatasetError(Msg.of("dataset.rule_set_unreadable", file=path.name)) from None
+    if rules.year != year:  # every date and figure would be checked against another year's rules
+        raise DatasetError(Msg.of("dataset.rule_set_other_year", file=path.name, year=year, title=rules.title,
+                                  rules_year=rules.year))
     return FileInfo(version, year, rule_set_id, stored[0])
 
 

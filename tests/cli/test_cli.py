@@ -106,3 +106,58 @@ def test_a_rules_file_that_cannot_be_used_is_told_in_chinese_not_a_traceback(tmp
             assert done.returncode == 2 and expected in done.stderr, (wanted, done.stderr)
             assert "Traceback" not in done.stderr and "Error" not in done.stderr
     assert run("score", str(year), "--rules", "wujiang-2022").returncode == 0  # an id, as new-year takes it
+
+
+DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
+TITLE_2022 = "2022年“乐业吴江”就业协作联盟运营单位绩效考核细则"
+TITLE_2023 = "2023年“乐业吴江”就业协作联盟运营单位绩效考核细则"
+
+
+def test_a_year_under_another_year_s_rules_is_refused_in_one_sentence(tmp_path):
+    """The 2022 demo under the 2023 rules: one sentence naming both years, never each of the 41 facts the
+    2023 rules would refuse with its JSON path; nothing is scored or made."""
+    said = (f"demo-2022.json 是 2022 年度的考核数据，而考核细则《{TITLE_2023}》是 2023 年度的，"
+            "二者的考核年度不一致；请选用 2022 年度的考核细则。")
+    target = tmp_path / "2022.wjkh"
+    for extra in ((), ("--to", str(target))):
+        done = run("import-json" if extra else "score", str(DEMO), *extra, "--rules", "wujiang-2023")
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", said + "\n")
+    assert not target.exists()
+    naming = json.loads(DEMO.read_text(encoding="utf-8"))
+    naming["rule_set"] = "wujiang-2023"  # a 2022 year naming the 2023 rules
+    done = run("score", str(write(tmp_path, naming, "demo-2022.json")))
+    assert (done.returncode, done.stderr) == (2, said + "\n")
+
+
+def test_a_year_under_another_rule_set_of_its_year_is_refused_in_one_sentence(tmp_path):
+    text = (ROOT / "resources" / "rules" / "wujiang-2022.toml").read_text(encoding="utf-8")
+    other = tmp_path / "经开区细则.toml"
+    other.write_text(text.replace('id = "wujiang-2022"', 'id = "wujiang-2022-jd"')
+                     .replace("2022年“乐业吴江”", "2022年吴江经开区“乐业吴江”"), encoding="utf-8")
+    done = run("score", str(DEMO), "--rules", str(other))
+    assert (done.returncode, done.stderr) == (2, f"demo-2022.json 是按《{TITLE_2022}》记录的考核数据，而所选的是"
+                                                 "《2022年吴江经开区“乐业吴江”就业协作联盟运营单位绩效考核细则》，"
+                                                 f"不是同一份细则；请选用《{TITLE_2022}》。\n")
+    unknown = json.loads(DEMO.read_text(encoding="utf-8"))
+    unknown["rule_set"] = "wujiang-2022-hz"
+    done = run("score", str(write(tmp_path, unknown)), "--rules", "wujiang-2022")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "本机也没有那份细则" in done.stderr
+    assert "$." not in done.stderr and "wujiang" not in done.stderr
+
+
+def test_a_year_file_whose_stored_rules_are_of_another_year_is_refused_in_one_sentence(tmp_path):
+    import sqlite3
+    path = tmp_path / "2023年度考核.wjkh"
+    assert run("import-json", str(DEMO), "--to", str(path)).returncode == 0
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE meta SET year = 2023")
+    conn.close()
+    before = path.read_bytes()
+    for command in ("score", "export-json"):
+        done = run(command, str(path))
+        assert (done.returncode, done.stdout) == (2, ""), command
+        assert done.stderr == (f"数据文件 2023年度考核.wjkh 的考核年度为 2023 年，而其中所存的考核细则《{TITLE_2022}》"
+                               "是 2022 年度的，二者不一致，不能打开，文件未作任何改动；"
+                               "请从备份恢复，或改用该年度正确的数据文件。\n")
+    assert path.read_bytes() == before

@@ -7,12 +7,13 @@ stores its SHA-256."""
 from __future__ import annotations
 
 import hashlib
+import re
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
 
 from core.scoring.rules import RULES_DIR, load_rule_set
 from core.store.dataset import Dataset, create_file
@@ -237,3 +238,77 @@ def test_an_evidence_item_removed_is_named_where_a_parameter_still_needs_it(qtbo
     retype(qtbot, ids, "annex2, monthly_reports")
     assert editor.problem_list.count() == 0 and editor.save_button.isEnabled()
     assert editor.draft.data["clauses"][3]["params"]["arrivals_evidence"] == ["annex2", "monthly_reports"]
+
+
+def test_a_rule_set_whose_figures_disagree_is_refused_item_by_item_in_the_bureau_s_words(qtbot, window, tmp_path,
+                                                                                          profile):
+    """A colleague's file where 1.1 was raised to 14 points without 第一部分, 2.1's first place to 30, the grade
+    quotas to 105 % together, and the tie reading mistyped: 导入细则文件… names each item by its part, clause
+    or Chinese name and says what is wrong; no key path or internal name reaches the screen; nothing is kept."""
+    bad = tmp_path / "同事改过的细则.toml"
+    bad.write_text(TEXT_2023.replace('id = "wujiang-2023"', 'id = "wujiang-2023-jd"')
+                   .replace('formula = "bases"\npoints = 12', 'formula = "bases"\npoints = 14')
+                   .replace("top = 25,", "top = 30,").replace("C = 0.35", "C = 0.70")
+                   .replace('value = "competition"', 'value = "random"'), encoding="utf-8")
+
+    def refuse(dialog: RuleSetsDialog) -> None:
+        files = answer_modal(QFileDialog, choose_file(bad))
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        check_answered(files)
+        lines = dialog.message.text().splitlines()
+        assert lines[0] == "未导入 同事改过的细则.toml：" and len(lines) == 2
+        assert lines[1] == ("解读“并列名次的计法” › 取值：应为 “competition”"
+                            "（并列取较优名次，其后名次顺延（如 25、25、22））、"
+                            "“dense”（并列后名次连续（如 25、25、23.5）） 之一，现为 “random”")
+        shot_over(window, dialog, "rule-sets-import-refused-reading")
+        bad.write_text(bad.read_text(encoding="utf-8").replace('value = "random"', 'value = "competition"'),
+                       encoding="utf-8")
+        files = answer_modal(QFileDialog, choose_file(bad))
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        check_answered(files)
+        lines = dialog.message.text().splitlines()
+        assert lines == [
+            "未导入 同事改过的细则.toml：",
+            "第一部分 › 分值：为 25 分，而所属条款 1.1、1.2、1.3 的满分合计为 27 分；"
+            "一个部分的分值须等于其各条款满分之和（加分、扣分不计在内）",
+            "条款 2.1 › 分值：为 25 分，而排名第一的单位得 30 分（参数“第一名得分”）；"
+            "排名条款的满分就是第一名的得分，两者须相同",
+            "等级 › 名额比例：A级10%、B级25%、C级70%，合计 105%，超过全部参评单位（100%）；"
+            "各等级的名额分别按参评数量的比例计算，合计不能超过 100%"]
+        for line in lines:  # no key path (clauses[1.1], sections[0]) and no English name of the file's keys
+            assert "[" not in line and not re.search(r"[A-Za-z_]{3,}", re.sub(r"“[^”]*”|\S+\.toml", "", line)), line
+        shot_over(window, dialog, "rule-sets-import-refused-figures")
+        assert dialog.list.count() == 2
+        dialog.accept()
+
+    state = answer_modal(RuleSetsDialog, refuse, timeout=60)
+    action(window, "考核细则管理…").trigger()
+    check_answered(state)
+    assert not (profile / "leye-wujiang" / "rules").exists()
+
+
+def test_opening_a_year_file_whose_stored_rules_are_of_another_year_says_so_in_one_sentence(window, tmp_path):
+    import sqlite3
+    path = tmp_path / "2024年度考核.wjkh"
+    create_file(path, load_rule_set(RULES_DIR / "wujiang-2023.toml"), "张三")
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE meta SET year = 2024")
+    conn.close()
+    before = path.read_bytes()
+    window.quiet_problems = False  # the box the user sees
+
+    def look(box: QMessageBox) -> None:
+        shot_over(window, box, "open-year-with-other-year-rules")
+        box.accept()
+
+    files, told = answer_modal(QFileDialog, choose_file(path)), answer_modal(QMessageBox, look, timeout=30)
+    action(window, "打开…").trigger()
+    check_answered(files)
+    check_answered(told)
+    assert window.last_problems_title == "未能打开"
+    assert window.last_problems == [
+        "数据文件 2024年度考核.wjkh 的考核年度为 2024 年，而其中所存的考核细则"
+        "《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》是 2023 年度的，二者不一致，不能打开，"
+        "文件未作任何改动；请从备份恢复，或改用该年度正确的数据文件。"]
+    assert window.session is None and path.read_bytes() == before

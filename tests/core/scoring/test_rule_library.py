@@ -52,7 +52,9 @@ def test_key_paths_are_said_in_the_form_s_words():
     assert sentences == {
         "clauses[2.1].params.step": "条款 2.1 › 参数“每降低一个名次减分”：应为不小于 0 的数，现为 “x”",
         "negative.deductions[2].threshold": "负面影响 › 扣分项第 3 项 › 门槛：缺少门槛（一次性扣分须写明门槛）",
-        "readings.tie_rule.value": "解读“并列名次的计法” › 取值：应为 “competition”、“dense” 之一，现为 “random”",
+        "readings.tie_rule.value": ("解读“并列名次的计法” › 取值：应为 “competition”"
+                                    "（并列取较优名次，其后名次顺延（如 25、25、22））、"
+                                    "“dense”（并列后名次连续（如 25、25、23.5）） 之一，现为 “random”"),
         "grades.quota_share.B": "等级 › 名额比例 › B级：比例不能超过 1（即 100%）",
     }
 
