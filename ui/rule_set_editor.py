@@ -362,7 +362,9 @@ class RuleSetEditor(QDialog):
             return
         target = self.problems[row].path
         for path, widget in self.fields.items():
-            if self.draft.loader_path(path) == target or target.startswith(self.draft.loader_path(path) + "."):
+            loader = self.draft.loader_path(path)
+            # the item itself, the field it is in, or the first field of it (等级 › 名额比例: the A级 share)
+            if loader == target or target.startswith(loader + ".") or loader.startswith(target + "."):
                 page = self.pages.indexOf(self._page_of(widget))
                 if page >= 0:
                     self.parts.setCurrentRow(page)

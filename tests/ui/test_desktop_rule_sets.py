@@ -312,3 +312,38 @@ def test_opening_a_year_file_whose_stored_rules_are_of_another_year_says_so_in_o
         "《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》是 2023 年度的，二者不一致，不能打开，"
         "文件未作任何改动；请从备份恢复，或改用该年度正确的数据文件。"]
     assert window.session is None and path.read_bytes() == before
+
+
+def test_a_draft_s_points_and_quotas_are_checked_against_their_section_and_every_unit(qtbot, window, tmp_path,
+                                                                                      profile):
+    """Typing 14 for 1.1's points in the 2024 draft: 第一部分's 25 is named and its field marked (Enter on the
+    problem shows it), typing 27 there makes the draft whole; C级 0.70 marks every share, 0.65 (100% in all) is
+    allowed."""
+    editor = RuleSetEditor(load_rule_set(RULES_DIR / "wujiang-2023.toml"), [])
+    qtbot.addWidget(editor)
+    editor.show()
+    retype(qtbot, field(editor, "document"), "吴人社就〔2024〕3号", chinese=True)
+    show_part(qtbot, editor, "1.1 建立劳务基地或政校合作基地")
+    retype(qtbot, field(editor, "clauses", 0, "points"), "14")
+    problems = [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())]
+    assert problems == ["第一部分 › 分值：为 25 分，而所属条款 1.1、1.2、1.3 的满分合计为 27 分；"
+                        "一个部分的分值须等于其各条款满分之和（加分、扣分不计在内）"]
+    section = field(editor, "sections", 0, "points")
+    assert section.styleSheet() and not editor.save_button.isEnabled()
+    rect = editor.problem_list.visualItemRect(editor.problem_list.item(0))
+    qtbot.mouseClick(editor.problem_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(editor.problem_list, Qt.Key.Key_Return)  # the problem activated: its field shown
+    assert editor.parts.currentItem().text() == "一、年度指标完成情况"
+    shot(editor, "rule-set-editor-section-points")
+    retype(qtbot, section, "27")
+    assert editor.problem_list.count() == 0 and not section.styleSheet() and editor.save_button.isEnabled()
+    show_part(qtbot, editor, "等级名额")
+    share_c = field(editor, "grades", "quota_share", "C")
+    retype(qtbot, share_c, "0.70")
+    assert [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())] == [
+        "等级 › 名额比例：A级10%、B级25%、C级70%，合计 105%，超过全部参评单位（100%）；"
+        "各等级的名额分别按参评数量的比例计算，合计不能超过 100%"]
+    assert all(field(editor, "grades", "quota_share", grade).styleSheet() for grade in "ABC")
+    shot(editor, "rule-set-editor-quota-total")
+    retype(qtbot, share_c, "0.65")  # 10% + 25% + 65%: every unit, allowed
+    assert editor.problem_list.count() == 0 and editor.save_button.isEnabled()
