@@ -122,7 +122,13 @@ class RuleSetsDialog(QDialog):
         layout.addWidget(self.year_label)
         splitter = QSplitter()
         self.list = QListWidget()
-        splitter.addWidget(self.list)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        self.unusable_label = error_label()  # the user's files that cannot be used, and why
+        left_layout.addWidget(self.unusable_label)
+        splitter.addWidget(left)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +176,12 @@ class RuleSetsDialog(QDialog):
         wanted = select_id if select_id in ids else (self.year_rules.id if self.year_rules and
                                                       self.year_rules.id in ids else None)
         self.list.setCurrentRow(ids.index(wanted) if wanted else 0)
+        unusable = rule_library.unusable_rule_sets()
+        self.unusable_label.setVisible(bool(unusable))
+        self.unusable_label.setText("\n".join(
+            [self.tr("以下细则文件在本机，但不能使用，未列出（新建年度时不可选用）：")]
+            + [f"{path.name}：{'；'.join(problems)}" for path, problems in unusable]) if unusable else "")
+        self.unusable_label.setToolTip(str(rule_library.imported_dir()))
         self._show_year()
 
     def _show_year(self) -> None:

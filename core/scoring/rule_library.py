@@ -53,6 +53,19 @@ def known_rule_sets(environ: Mapping[str, str] = os.environ) -> list[KnownRuleSe
     return found
 
 
+def unusable_rule_sets(environ: Mapping[str, str] = os.environ) -> list[tuple[Path, list[str]]]:
+    """The user's rule-set files the program cannot use (known_rule_sets leaves them out), each with
+    every problem in one Chinese sentence: a file imported before a check it fails was added, one
+    written by a newer program, one damaged since."""
+    folder = imported_dir(environ)
+    unusable = []
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+        rules, problems = read_file(path)
+        if rules is None:
+            unusable.append((path, problems))
+    return unusable
+
+
 def find(rule_set_id: str, *, bundled_only: bool = False) -> RuleSet | None:
     """The known rule set with this id, or None."""
     folders = (RULES_DIR,) if bundled_only else (RULES_DIR, imported_dir())

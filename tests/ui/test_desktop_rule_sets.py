@@ -347,3 +347,37 @@ def test_a_draft_s_points_and_quotas_are_checked_against_their_section_and_every
     shot(editor, "rule-set-editor-quota-total")
     retype(qtbot, share_c, "0.65")  # 10% + 25% + 65%: every unit, allowed
     assert editor.problem_list.count() == 0 and editor.save_button.isEnabled()
+
+
+def test_a_user_s_rule_set_the_program_cannot_use_is_named_with_why_not_left_out_unsaid(qtbot, window, profile):
+    """A rule set imported before its figures were checked (the grade quotas 105 % together) is no longer
+    offered; 考核细则管理 names the file under the list and says why, instead of it vanishing unsaid."""
+    kept = profile / "leye-wujiang" / "rules"
+    kept.mkdir(parents=True)
+    (kept / "wujiang-2023-jd.toml").write_text(
+        TEXT_2023.replace('id = "wujiang-2023"', 'id = "wujiang-2023-jd"').replace("C = 0.35", "C = 0.70"),
+        encoding="utf-8")
+
+    def look(dialog: RuleSetsDialog) -> None:
+        assert dialog.list.count() == 2  # the program's two; the user's file is not offered
+        assert dialog.unusable_label.isVisible()
+        assert dialog.unusable_label.text().splitlines() == [
+            "以下细则文件在本机，但不能使用，未列出（新建年度时不可选用）：",
+            "wujiang-2023-jd.toml：等级 › 名额比例：A级10%、B级25%、C级70%，合计 105%，超过全部参评单位（100%）；"
+            "各等级的名额分别按参评数量的比例计算，合计不能超过 100%"]
+        shot_over(window, dialog, "rule-sets-unusable-file")
+        dialog.accept()
+
+    state = answer_modal(RuleSetsDialog, look)
+    action(window, "考核细则管理…").trigger()
+    check_answered(state)
+
+
+def test_the_list_says_nothing_of_unusable_files_when_there_are_none(qtbot, window, profile):
+    def look(dialog: RuleSetsDialog) -> None:
+        assert not dialog.unusable_label.isVisible() and dialog.unusable_label.text() == ""
+        dialog.accept()
+
+    state = answer_modal(RuleSetsDialog, look)
+    action(window, "考核细则管理…").trigger()
+    check_answered(state)
