@@ -230,8 +230,15 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             if why_not:
                 return fail(why_not)
             sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
-            read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping or None)
-            remembered = None if mapping else remembered_mapping(ds, args.kind, unit_id)
+            edit, read = None, None
+            if args.yes and not args.skip_bad_rows and sha256 is not None:
+                # nothing to ask between the check and the import: the rows are written while the file is
+                # read, in one edit that a problem found rolls back (then edit is None, nothing written)
+                checked, edit = ds.read_and_import(by, args.kind, path, sha256=sha256, unit_id=unit_id,
+                                                   mapping=mapping or None, reason=args.reason)
+            else:
+                read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping or None)
+            remembered = None if mapping or edit is not None else remembered_mapping(ds, args.kind, unit_id)
             if remembered and any(p.message.code == "excel.layout_unrecognised" for p in checked.problems):
                 source, mapping = remembered
                 print(say("cli.mapping_remembered", file=source.file_name,
@@ -255,8 +262,9 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                 if sys.stdin.readline().strip().lower() not in ("y", "yes", "是"):
                     print(say("cli.import_cancelled"))
                     return 1
-            edit = ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping or None,
-                                    reason=args.reason, skip_bad_rows=bool(left_out))
+            if edit is None:
+                edit = ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping or None,
+                                        reason=args.reason, skip_bad_rows=bool(left_out))
             if not edit.ok:
                 return fail("\n".join(p.text() for p in edit.problems))
             source = next(s for s in ds.imports() if s.id == edit.id)
@@ -265,6 +273,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             if left_out:
                 print(say("cli.rows_left_out", rows=left_out, source=path.name))
                 if args.left_out:
+                    assert read is not None  # a partial import is asked for and read first
                     written = write_left_out(*left_out_rows(checked, read), args.left_out,
                                              title=say("cli.left_out_title", source=path.name, kind=kind.label,
                                                        rows=left_out),

@@ -606,14 +606,23 @@ def _result(read: ReadResult, checker: _Checker) -> CheckResult:
 
 def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,
                    header_row: int | None = None, sheets: Sequence[str] | None = None,
-                   today: dt.date | None = None) -> tuple[ReadResult, CheckResult]:
+                   today: dt.date | None = None,
+                   each_checked: Callable[[Sequence], None] | None = None) -> tuple[ReadResult, CheckResult]:
     """read_workbook and check_read of its result, the same two results, with each sheet checked as soon
-    as it is read while the next sheets are read (the reader lets go of the interpreter)."""
+    as it is read while the next sheets are read (the reader lets go of the interpreter).
+    each_checked: given the records of each sheet checked that way, in order, while no problem is found:
+    a head start, no more (what counts is the result's records)."""
     today = today or dt.date.today()
     checker = _Checker(Path(path).name, kind, rules, today)
+
+    def check(table: SheetTable) -> None:
+        before = len(checker.records)
+        checker.table(table)
+        if each_checked is not None and not checker.problems:
+            each_checked(checker.records[before:])
     with gc_paused():
         read = read_workbook(path, kind, mapping=mapping, header_row=header_row, sheets=sheets,
-                             each_table=checker.table)
+                             each_table=check)
         head = len(checker.checked)
         if head > len(read.tables) or any(a is not b for a, b in zip(read.tables, checker.checked, strict=False)):
             checker, head = _Checker(read.source, kind, rules, today), 0  # read again, by another reader: anew

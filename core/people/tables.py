@@ -64,27 +64,38 @@ def insert_records(conn: sqlite3.Connection, kind: str, records: Sequence[Any], 
     they name."""
     with gc_paused(), _indexes_built_after(conn, KIND_TABLE[kind], len(records)):
         # gc paused: a tuple per record, the collector would walk all of them again and again
-        return _insert(conn, kind, records, import_id, unit_id, unit_ids)
+        return insert_rows(conn, kind, records, import_id, unit_id, unit_ids)
 
 
 @contextmanager
 def _indexes_built_after(conn: sqlite3.Connection, table: str, adding: int) -> Iterator[None]:
-    """When the rows being added are at least as many as the table holds, its indexes are dropped
-    before and made again after (in the caller's transaction, from their own SQL, so the schema is the
-    same to the letter): building an index over the rows in one sort costs a third of keeping it in
-    order row by row. Into a fuller table the rows are added with the indexes kept."""
+    """The table's indexes dropped before the rows are added and made again after, when worth it (drop_indexes)."""
+    dropped = drop_indexes(conn, table, adding)
+    yield
+    make_indexes(conn, dropped)
+
+
+def drop_indexes(conn: sqlite3.Connection, table: str, adding: int) -> list[str]:
+    """When the rows about to be added are at least as many as the table holds, its indexes are dropped
+    (in the caller's transaction) and their own SQL returned, for make_indexes after the rows, so the
+    schema is the same to the letter: building an index over the rows in one sort costs a third of
+    keeping it in order row by row. Into a fuller table the rows are added with the indexes kept ([])."""
     held = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)", (adding + 1,)).fetchone()[0]
     indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
                            "AND sql IS NOT NULL ORDER BY rowid", (table,)).fetchall() if held <= adding else []
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
+    return [sql for _, sql in indexes]
+
+
+def make_indexes(conn: sqlite3.Connection, dropped: Sequence[str]) -> None:
+    for sql in dropped:
         conn.execute(sql)
 
 
-def _insert(conn: sqlite3.Connection, kind: str, records: Sequence[Any], import_id: int, unit_id: int | None,
-            unit_ids: Mapping[str, int]) -> int:
+def insert_rows(conn: sqlite3.Connection, kind: str, records: Sequence[Any], import_id: int, unit_id: int | None,
+                unit_ids: Mapping[str, int]) -> int:
+    """insert_records without the indexes' care, for a caller adding its records in parts (and the gc paused)."""
     imp, unit = _sql_int(import_id), _sql_int(unit_id)
     iso = _Iso()
     if kind == "arrivals":

@@ -53,11 +53,17 @@ def content_sha256(conn: sqlite3.Connection, table: str, where: str, params: Ite
     """SHA-256 of the rows `where` selects, as stored, in id order: each row a JSON array of its
     columns (made by SQLite; a column a foreign key clears with ON DELETE SET NULL is left out, as
     removing a unit changes it without an edit of the import), one row per line."""
+    return hashlib.sha256(content_text(conn, table, where, params)).hexdigest()
+
+
+def content_text(conn: sqlite3.Connection, table: str, where: str, params: Iterable[Any] = ()) -> bytes:
+    """What content_sha256 hashes (b"" for no rows). The text of rows selected in parts, in id order,
+    joined by a line feed, is the text of them all."""
     columns = _content_columns(conn, table)
     (text,) = conn.execute(f"SELECT CAST(group_concat(line, char(10)) AS BLOB) FROM "
                            f"(SELECT json_array({', '.join(columns)}) AS line FROM {table} WHERE {where} ORDER BY id)",
                            tuple(params)).fetchone()
-    return hashlib.sha256(text or b"").hexdigest()
+    return text or b""
 
 
 def facts_digest(conn: sqlite3.Connection) -> dict[str, str]:

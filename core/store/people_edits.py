@@ -46,18 +46,18 @@ def import_workbook(ds: Dataset, by: int | None, kind: str, path: str | Path, *,
                     mapping: ColumnMapping | None = None, header_row: int | None = None,
                     reason: str | None = None, today: dt.date | None = None) -> tuple[CheckResult, Edit | None]:
     """Check a workbook against the dataset's rule set and, when it has no problem, import it (one
-    edit). Returns the check (the preview) and the edit, or None when the check found problems: then
-    nothing was written."""
+    edit, its rows written while the workbook is read: Dataset.read_and_import). Returns the check (the
+    preview) and the edit, or None when the check found problems: then nothing was written."""
     from core.common.bulk import gc_paused
     from core.excel.check import check_workbook
     from core.people.tables import file_sha256
     sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
     with gc_paused():  # the records stay alive into the insert: no collector walking them meanwhile
-        checked = check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row, today=today)
-        if not checked.ok or sha256 is None:
-            return checked, None
-        return checked, ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
-                                         reason=reason)
+        if sha256 is None:
+            return check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row,
+                                  today=today), None
+        return ds.read_and_import(by, kind, path, sha256=sha256, unit_id=unit_id, mapping=mapping,
+                                  header_row=header_row, reason=reason, today=today)
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,17 @@ class Assignment:
     reason: str
     assigned_by: int | None
     assigned_at: str
+
+
+@dataclass
+class _Started:
+    """An import begun in its edit (PeopleEdits._start_import): its id, unit, summary so far, the sources
+    it replaced."""
+    id: int
+    unit_id: int | None
+    unit_name: str | None
+    summary: dict[str, Any]
+    replaced: list[tuple[int, str, str, int]]
 
 
 # Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match
@@ -118,9 +129,7 @@ class PeopleEdits(_Core):
         for each, why. corrections: the cells the assessor corrected before the check
         (core.excel.partial.Correction), one audit row each (file!row.column, old → new)."""
         from core.excel.partial import left_out_audit, partial_refusal
-        from core.excel.read import import_spec
-        from core.people.tables import KIND_TABLE, UNIT_KINDS, insert_records
-        kind = import_spec().kind(checked.kind)
+        from core.people.tables import UNIT_KINDS, insert_records
         written: dict[str, str] = {}
 
         def change(tx: _Tx) -> int:
@@ -129,46 +138,108 @@ class PeopleEdits(_Core):
                 raise _Rejected(*checked.problems)
             if checked.problems and partial_refusal(checked):
                 raise _Rejected(*partial_refusal(checked))
-            if kind.scope == "year" and unit_id is not None:
-                raise _Rejected(self._problem("dataset.import_year_list", field="unit", kind=kind.label))
-            unit_name = None
-            if kind.scope != "year":
-                if unit_id is None:
-                    raise _Rejected(self._problem("dataset.import_needs_unit", field="unit", kind=kind.label))
-                tx.require("units", unit_id)
-                unit_name = self._require_unit(unit_id)
+            started = self._start_import(tx, by, checked.kind, unit_id, checked.source, sha256, len(checked.records),
+                                         mapping)
             conn = self._conn
-            replaced = [(s.id, s.file_name, s.sha256, s.rows)
-                        for s in self.replaced_sources(kind.id, unit_id, checked.source, sha256)]
-            for old_id, *_ in replaced:
-                conn.execute(f"DELETE FROM {KIND_TABLE[kind.id]} WHERE import_id = ?", (old_id,))
-                conn.execute("DELETE FROM imports WHERE id = ?", (old_id,))
-            summary = {"kind": kind.id, "unit_id": unit_id, "file_name": checked.source, "sha256": sha256,
-                       "rows": len(checked.records), "replaced_rows": sum(r[3] for r in replaced),
-                       "mapping": audit.value_json(dict(mapping)) if mapping else "", "imported_at": tx.at,
-                       "imported_by": by}
-            import_id = conn.execute(
-                f"INSERT INTO imports ({', '.join(summary)}) VALUES ({', '.join('?' * len(summary))})",
-                list(summary.values())).lastrowid
-            assert import_id is not None  # an INSERT sets it
-            insert_records(conn, checked.kind, checked.records, import_id=import_id, unit_id=unit_id,
+            insert_records(conn, checked.kind, checked.records, import_id=started.id, unit_id=unit_id,
                            unit_ids=dict(conn.execute("SELECT name, id FROM units")))
             left_out = left_out_audit(checked)
             choice = {"left_out_rows": len(left_out), "left_out": left_out} if left_out else {}
             if corrections:
                 choice["corrected_cells"] = len(corrections)
-            tx.log_summary("import", "imports", str(import_id), {
-                **summary, "unit": unit_name, **choice, "content_sha256": _import_content(conn, import_id, kind.id),
-                "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in replaced]})
+            self._end_import(tx, started, choice, _import_content(conn, started.id, checked.kind))
             for c in corrections:
-                tx._log("correct", "imports", str(import_id), f"{checked.source}: {c.cell}", c.old, c.new)
-            if unit_id is not None:
-                tx.touch(unit_id)
-            return import_id
+                tx._log("correct", "imports", str(started.id), f"{checked.source}: {c.cell}", c.old, c.new)
+            return started.id
         edit = self._edit(by, reason, change)
-        if edit.id is not None and kind.id in UNIT_KINDS:  # the next match need not read back what was just written
+        if edit.id is not None and checked.kind in UNIT_KINDS:  # the next match need not read back what was written
             self._kept_records()[(edit.id, sha256, written["at"])] = checked.records
         return edit
+
+    def read_and_import(self, by: int | None, kind: str, path: str | Path, *, sha256: str,
+                        unit_id: int | None = None, mapping: ColumnMapping | None = None,
+                        header_row: int | None = None, reason: str | None = None,
+                        today: dt.date | None = None) -> tuple[CheckResult, Edit | None]:
+        """Read and check a workbook (core.excel.check.read_and_check) and import its records as
+        import_people does, in one go: each sheet's rows are written as soon as the sheet is checked,
+        on a thread of their own, while the next sheets are read (core/store/people_writer.py). Returns
+        the check and the edit, or None when the check found problems: then the edit is rolled back
+        and nothing was written. A refusal before reading (no unit, a locked unit) is the edit's, with
+        the check made anyway."""
+        from pathlib import Path
+
+        from core.excel.check import check_workbook, read_and_check
+        from core.people.tables import UNIT_KINDS
+        from core.store.people_writer import SheetRowsWriter
+        rules = self.rule_set()
+        found: dict[str, Any] = {}
+
+        def change(tx: _Tx) -> int:
+            found["at"] = tx.at
+            started = self._start_import(tx, by, kind, unit_id, Path(path).name, sha256, 0, mapping)
+            conn = self._conn
+            writer = SheetRowsWriter(conn, kind, started.id, unit_id, dict(conn.execute("SELECT name, id FROM units")))
+            try:
+                _, checked = read_and_check(path, kind, rules, mapping=mapping, header_row=header_row, today=today,
+                                            each_checked=writer.add)
+            finally:
+                writer.close()
+            found["checked"] = checked
+            if checked.problems:
+                raise _Rejected(*checked.problems)
+            content = writer.finish(checked.records)
+            conn.execute("UPDATE imports SET rows = ? WHERE id = ?", (len(checked.records), started.id))
+            started.summary["rows"] = len(checked.records)
+            self._end_import(tx, started, {}, content)
+            return started.id
+        edit = self._edit(by, reason, change)
+        checked = found.get("checked")
+        if checked is None:  # refused before reading
+            checked = check_workbook(path, kind, rules, mapping=mapping, header_row=header_row, today=today)
+        if not checked.ok:
+            return checked, None
+        if edit.id is not None and kind in UNIT_KINDS:  # the next match need not read back what was just written
+            self._kept_records()[(edit.id, sha256, found["at"])] = checked.records
+        return checked, edit
+
+    def _start_import(self, tx: _Tx, by: int | None, kind_id: str, unit_id: int | None, file_name: str,
+                      sha256: str, rows: int, mapping: Mapping[str, str | int] | None) -> _Started:
+        """An import's first steps in its edit: the unit checked, the sources it replaces taken out with
+        their rows, and its `imports` row written (its id is the rows' import_id)."""
+        from core.excel.read import import_spec
+        from core.people.tables import KIND_TABLE
+        kind = import_spec().kind(kind_id)
+        if kind.scope == "year" and unit_id is not None:
+            raise _Rejected(self._problem("dataset.import_year_list", field="unit", kind=kind.label))
+        unit_name = None
+        if kind.scope != "year":
+            if unit_id is None:
+                raise _Rejected(self._problem("dataset.import_needs_unit", field="unit", kind=kind.label))
+            tx.require("units", unit_id)
+            unit_name = self._require_unit(unit_id)
+        conn = self._conn
+        replaced = [(s.id, s.file_name, s.sha256, s.rows)
+                    for s in self.replaced_sources(kind.id, unit_id, file_name, sha256)]
+        for old_id, *_ in replaced:
+            conn.execute(f"DELETE FROM {KIND_TABLE[kind.id]} WHERE import_id = ?", (old_id,))
+            conn.execute("DELETE FROM imports WHERE id = ?", (old_id,))
+        summary = {"kind": kind.id, "unit_id": unit_id, "file_name": file_name, "sha256": sha256,
+                   "rows": rows, "replaced_rows": sum(r[3] for r in replaced),
+                   "mapping": audit.value_json(dict(mapping)) if mapping else "", "imported_at": tx.at,
+                   "imported_by": by}
+        import_id = conn.execute(
+            f"INSERT INTO imports ({', '.join(summary)}) VALUES ({', '.join('?' * len(summary))})",
+            list(summary.values())).lastrowid
+        assert import_id is not None  # an INSERT sets it
+        return _Started(import_id, unit_id, unit_name, summary, replaced)
+
+    def _end_import(self, tx: _Tx, started: _Started, choice: Mapping[str, Any], content_sha256: str) -> None:
+        """An import's summary audit row, once its rows are written."""
+        tx.log_summary("import", "imports", str(started.id), {
+            **started.summary, "unit": started.unit_name, **choice, "content_sha256": content_sha256,
+            "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in started.replaced]})
+        if started.unit_id is not None:
+            tx.touch(started.unit_id)
 
     def replaced_sources(self, kind: str, unit_id: int | None, file_name: str,
                          sha256: str) -> list[ImportedSource]:
