@@ -17,14 +17,16 @@ Then, in the same run and R times each (best time reported):
             of the roster against the reports (per-person verdicts with reasons, counts per base);
   import    the same into a year's dataset as the import-xlsx command does it: both files read,
             checked and written into the people tables (core.store.people_edits.import_workbook: two edits,
-            each one transaction with its summary audit row, synced to disk), then the people
+            each one transaction with its summary audit row, synced to disk; each sheet's rows, or each
+            part of a large sheet, written while the next are read), then the people
             matched from what the dataset holds (Dataset.match: the records an import wrote are kept
             by the import's id, SHA-256 and time, and only imports not kept are read back from
             SQLite). Each run imports into a new, empty dataset (made untimed).
 It prints rows per second and the ratio of the pipeline and of the import to each bare parse,
 against the targets (at most 1.5 x bare parsing, and under 3 s). Wall-clock times; CPU times beside
 them, since a busy machine slows both alike. Then, from one more import, the time of each of its parts
-(reading, checking, inserting, the audit's hash of the rows, matching). The reading parses on two
+(reading, checking, writing the rows with the audit's hash of them — on a thread of their own,
+while the next sheets are read — and matching). The reading parses on two
 threads, so a machine whose second core is busy with other work reads slower than one whose core is
 free: run it a few times. --profile adds a cProfile of one import run.
 """
@@ -157,12 +159,13 @@ def peak_rss_mb(what: str, roster: Path, monthly: Path) -> float:
 # thread that waits for each): what the import spends beyond parsing, part by part.
 PHASES = (("core.excel.limits", "_check_sheet", "read: limits checked (in the reading thread)"),
           ("core.excel.pieces", "read_cut", "read: a large sheet cut into pieces (and handed over)"),
-          ("core.excel.check", "_Checker.table", "check: cells converted and checked, records made"),
+          ("core.excel.check", "_Checker._part", "check: cells converted and checked, records made"),
+          ("core.store.people_writer", "SheetRowsWriter._write", "write: rows inserted, hashed (writing thread)"),
           ("core.excel.check", "read_and_check", "read and check (the parts above overlap the parsing)"),
-          ("core.people.tables", "insert_records", "insert: rows written (indexes included)"),
-          ("core.store.people_edits", "_import_content", "audit: SHA-256 of the rows as stored"),
+          ("core.store.people_writer", "SheetRowsWriter.close", "write: the rows left when the reading ends"),
+          ("core.store.people_writer", "SheetRowsWriter.finish", "write: indexes made again"),
           ("core.people.tables", "match_stored", "match: from the records kept"))
-WHOLE_PHASES = ("read and check", "insert", "audit", "match")  # what the rest is the rest of
+WHOLE_PHASES = ("read and check", "write: the rows left", "write: indexes", "match")  # what the rest is the rest of
 
 
 def print_phases(rules, roster: Path, monthly: Path) -> None:

@@ -46,6 +46,7 @@ from core.scoring.rules import RuleSet
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (after Excel's 1900-02-29, which never was)
 MAX_SERIAL = 2958465  # 9999-12-31
+PART_ROWS = 25_000  # a sheet's rows are checked this many at a time, each part's records handed on at once
 
 
 @dataclass(frozen=True)
@@ -441,27 +442,37 @@ class _Checker:
         return (blank_required and len(filled) <= 3
                 and any(isinstance(v, str) and any(w in v for w in self.spec.footer_words) for v in filled))
 
-    def table(self, table: SheetTable) -> None:
-        """Check one sheet column by column: a fast pass converts the ordinary cells of a column
-        in one comprehension and marks the rest (_SLOW) for the full converter, which explains."""
+    def table(self, table: SheetTable, each_part: Callable[[list], None] | None = None) -> None:
+        """Check one sheet, PART_ROWS rows at a time, each part column by column: a fast pass converts
+        the ordinary cells of a column in one comprehension and marks the rest (_SLOW) for the full
+        converter, which explains. The parts' records, problems and notes are the sheet's, in order:
+        each part's duplicates are looked for among the rows before it, as the next sheet's are.
+        each_part: given each part's records as soon as they are made."""
         self.checked.append(table)
         layout = table.layout
+        template = {f.name: f.default for f in dataclass_fields(self.cls) if f.default is not MISSING}
+        template["sheet"] = layout.sheet
+        if self.kind.month_from_sheet_name:  # a blank month cell falls back to the sheet's name
+            sheet_month = self.conv.sheet_month(layout.sheet)
+            if sheet_month is None and layout.column("month") is None:
+                self.notes.append(Problem(self.source, layout.sheet, "", Msg.of("excel.month_unknown")))
+            template["month"] = sheet_month
+        first = layout.header_row  # grid index of the first data row
+        rows = table.grid[first:]
+        for start in range(0, len(rows), PART_ROWS):
+            made = len(self.records)
+            self._part(layout, template, rows[start:start + PART_ROWS] if len(rows) > PART_ROWS else rows,
+                       first + start)
+            if each_part is not None:
+                each_part(self.records[made:])
+
+    def _part(self, layout: SheetLayout, template: dict[str, Any], rows: Sequence[list], first: int) -> None:
+        """Check rows of a sheet, the first of them at grid index `first` (its Excel row is first + 1)."""
         sheet = layout.sheet
         columns = layout.columns
         fields = self.spec.fields
         required = set(self.kind.required)
         headers = {c.field: c.header for c in columns}
-        template = {f.name: f.default for f in dataclass_fields(self.cls) if f.default is not MISSING}
-        template["sheet"] = sheet
-        if self.kind.month_from_sheet_name:  # a blank month cell falls back to the sheet's name
-            sheet_month = self.conv.sheet_month(sheet)
-            if sheet_month is None and layout.column("month") is None:
-                self.notes.append(Problem(self.source, sheet, "", Msg.of("excel.month_unknown")))
-            template["month"] = sheet_month
-        first = layout.header_row  # grid index of the first data row
-        rows = table.grid[first:]
-        if not rows:
-            return
         width = max(c.index for c in columns) + 1
         if any(len(r) < width for r in rows):
             rows = [r if len(r) >= width else list(r) + [""] * (width - len(r)) for r in rows]
@@ -610,16 +621,17 @@ def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: Colu
                    each_checked: Callable[[Sequence], None] | None = None) -> tuple[ReadResult, CheckResult]:
     """read_workbook and check_read of its result, the same two results, with each sheet checked as soon
     as it is read while the next sheets are read (the reader lets go of the interpreter).
-    each_checked: given the records of each sheet checked that way, in order, while no problem is found:
-    a head start, no more (what counts is the result's records)."""
+    each_checked: given the records of each sheet (or part of a sheet: _Checker.table) checked that way,
+    in order, while no problem is found: a head start, no more (what counts is the result's records)."""
     today = today or dt.date.today()
     checker = _Checker(Path(path).name, kind, rules, today)
 
-    def check(table: SheetTable) -> None:
-        before = len(checker.records)
-        checker.table(table)
+    def checked_part(records: list) -> None:
         if each_checked is not None and not checker.problems:
-            each_checked(checker.records[before:])
+            each_checked(records)
+
+    def check(table: SheetTable) -> None:
+        checker.table(table, checked_part)
     with gc_paused():
         read = read_workbook(path, kind, mapping=mapping, header_row=header_row, sheets=sheets,
                              each_table=check)

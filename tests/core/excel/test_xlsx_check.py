@@ -16,7 +16,15 @@ from core.excel.check import check_read, check_workbook, read_and_check
 from core.excel.read import import_spec, read_workbook
 from core.people.records import RECORD_CLASSES, ArrivalRecord, MonthlyReportRecord, frozen_records, record_fields
 from core.scoring.rules import load_rule_set
-from tests.xlsx_builders import arrival, arrivals_rows, generate_roster, person_id, valid_id, write_workbook
+from tests.xlsx_builders import (
+    ARRIVAL_HEADERS,
+    arrival,
+    arrivals_rows,
+    generate_roster,
+    person_id,
+    valid_id,
+    write_workbook,
+)
 
 RULES = load_rule_set()
 TODAY = dt.date(2023, 3, 1)
@@ -235,6 +243,35 @@ def test_month_column_and_sheet_without_month(tmp_path):
                      "monthly_reports")
     assert no_month.ok and no_month.records[0].month is None
     assert [n.message.code for n in no_month.notes] == ["excel.month_unknown"]
+
+
+def test_a_sheet_checked_in_parts_is_checked_as_whole(tmp_path, monkeypatch):
+    """Duplicates across the parts' edges (and the next sheet), bad cells, reversed dates, a 15-digit
+    ID number's note, skipped rows: the same records, problems and notes, in the same order."""
+    import core.excel.check as check_module
+    people = [arrival(i) for i in range(12)]
+    people[4] = arrival(1, 姓名="重复")  # a duplicate of a row in the part before
+    people[5] = arrival(5, 入职日期="2022年13月1日")
+    people[7] = arrival(7, 首次参保日期=dt.date(2022, 9, 1), 离职日期=dt.date(2022, 8, 1))
+    people[8] = arrival(1, 姓名="三重")  # the same person a third time
+    people[9] = arrival(9, 身份证号码=person_id(9)[:6] + person_id(9)[8:17])  # 15 digits: noted
+    rows = arrivals_rows(people, headers=(*ARRIVAL_HEADERS, "离职日期"))
+    rows[7:7] = [[], [None, "填表人：王五"]]
+    path = write_workbook(tmp_path / "p.xlsx", {"花名册": rows, "二": arrivals_rows([arrival(10), arrival(20)])})
+    whole = check(path)
+    parts = []
+    monkeypatch.setattr(check_module, "PART_ROWS", 3)
+    in_parts = read_and_check(path, "arrivals", RULES, each_checked=parts.append)[1]
+    assert [(p.location, p.message.code) for p in whole.problems] == [
+        ("花名册!6", "excel.duplicate_row"), ("花名册!7", "excel.bad_date"), ("花名册!11", "excel.dates_reversed"),
+        ("花名册!12", "excel.duplicate_row"), ("二!2", "excel.duplicate_row")]
+    assert [n.location for n in whole.notes] == ["花名册!13"] and len(whole.records) == 9
+    assert (in_parts.records, in_parts.problems, in_parts.notes, in_parts.rows_checked, in_parts.rows_with_problems) \
+        == (whole.records, whole.problems, whole.notes, whole.rows_checked, whole.rows_with_problems)
+    clean = write_workbook(tmp_path / "c.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(8)])})
+    parts.clear()
+    checked = read_and_check(clean, "arrivals", RULES, each_checked=parts.append)[1]
+    assert [len(p) for p in parts] == [3, 3, 2] and [r for p in parts for r in p] == list(checked.records)
 
 
 def test_blank_footer_header_and_pre_numbered_rows_are_skipped(tmp_path):
