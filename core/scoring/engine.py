@@ -193,10 +193,12 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], statu
     below = rules.reading("grade_below_quotas")
     for n in qualified[start:]:
         grade_of[n] = below
+    unqualified = rules.reading("unqualified_grade")
+    unqualified_note = Msg.of("grade.unqualified", grade=unqualified)  # one for all (immutable)
     for n in totals:
         if status[n] != QUALIFIED:
-            grade_of[n] = rules.reading("unqualified_grade")
-            notes[n].append(Msg.of("grade.unqualified", grade=grade_of[n]))
+            grade_of[n] = unqualified
+            notes[n].append(unqualified_note)
     ties = []
     for tied_total, upper in tie_upper.items():
         tied = tuple(n for n in qualified if totals[n] == tied_total)
