@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,6 +75,25 @@ def _paint_dot(colour: QColor, size: int) -> QIcon:
 
 
 
+class SteadyTabWidget(QTabWidget):
+    """A QTabWidget that repaints itself whole only when its layout moved. Qt's lays out its tab bar and pages
+    again, and repaints all of itself (nearly the whole window), on every layout request from any widget
+    inside it: after every edit, since a label on the clause page shows new points. When neither its size
+    nor its tab bar's changed, that would put everything back where it was: the request is only passed on
+    (a page's new minimum size still reaches the window), and the widgets that changed repaint themselves."""
+
+    _laid_out: tuple[QSize, QSize] | None = None
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            shape = (self.size(), self.tabBar().sizeHint())
+            if shape == self._laid_out:
+                self.updateGeometry()
+                return True
+            self._laid_out = shape
+        return super().event(e)
+
+
 class Workspace(QWidget):
     """Everything shown while a year is open."""
 
@@ -87,7 +106,7 @@ class Workspace(QWidget):
         self._dirty: set[int] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.tabs = QTabWidget()
+        self.tabs = SteadyTabWidget()
         layout.addWidget(self.tabs)
 
         # the guided assessment: units | clause navigator | clause page
