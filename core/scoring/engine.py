@@ -4,6 +4,7 @@ and grades. Pure: facts and rule set in, an immutable result out."""
 from __future__ import annotations
 
 import gc
+from bisect import insort
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import attrgetter
@@ -163,10 +164,14 @@ _new_tuple = tuple.__new__  # what a NamedTuple's constructor calls, without its
 
 def best_first(totals: dict[str, Number], statuses: dict[str, str]) -> list[str]:
     """The units in the year's order: qualified ones first, then by total, best first, then by name."""
-    # floats order almost every pair quickly; equal floats fall back to the exact total
-    keyed = [(statuses[n] != QUALIFIED, -float(total), -total, n) for n, total in totals.items()]
+    keyed = [_order_key(n, total, statuses[n]) for n, total in totals.items()]
     keyed.sort()
     return [key[3] for key in keyed]
+
+
+def _order_key(name: str, total: Number, status: str) -> tuple[bool, float, Number, str]:
+    # floats order almost every pair quickly; equal floats fall back to the exact total
+    return (status != QUALIFIED, -float(total), -total, name)
 
 
 def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], status: dict[str, str],
@@ -352,6 +357,8 @@ class YearScorer:
         self._unscored: dict[str, _Unscored] = {}
         self._unit_results: dict[str, UnitResult] = {}
         self._positions: dict[str, int] = {}  # where each unit is in result.units
+        self._order: list[tuple] = []  # every unit's _order_key, sorted: the order of result.units
+        self._order_keys: dict[str, tuple] = {}
         self._plan = _UnitPlan(rules)
         self._formulas = tuple(bound(clause, rules) for clause in rules.clauses)  # without explanations
 
@@ -410,6 +417,8 @@ class YearScorer:
         self._unscored = {unit.name: unscored(unit, clauses)  # by clause -> by unit
                           for unit, clauses in zip(year.units, zip(*by_clause), strict=True)}
         self._unit_results = {}
+        self._order_keys = {name: _order_key(name, p.total, p.status) for name, p in self._unscored.items()}
+        self._order = sorted(self._order_keys.values())
         return self._grade(year, provisional)
 
     def _rescore(self, year: Year) -> YearResult:
@@ -455,7 +464,11 @@ class YearScorer:
             old = self._unscored[name]
             if name in edited or name in points_moved:
                 new = self._plan.unscored(last[name], tuple(clauses))
-                regrade = regrade or new.total != old.total or new.status != old.status
+                if new.total != old.total or new.status != old.status:
+                    regrade = True  # the unit moves in the year's order: taken out and put back in its place
+                    self._order.remove(self._order_keys[name])
+                    self._order_keys[name] = key = _order_key(name, new.total, new.status)
+                    insort(self._order, key)
             else:  # only a rank's "among" moved: the same points, sections and total
                 new = old._replace(clauses=tuple(clauses))
             self._unscored[name] = new
@@ -479,7 +492,7 @@ class YearScorer:
         unscored = self._unscored
         totals = {name: p.total for name, p in unscored.items()}
         statuses = {name: p.status for name, p in unscored.items()}
-        order = best_first(totals, statuses)  # so also by place, then name
+        order = [key[3] for key in self._order]  # best_first(totals, statuses), so also by place, then name
         grade_of, notes, quotas, ties, rejected = allocate_grades(self.rules, year, totals, statuses, order)
         rank_of = competition_ranks(totals, statuses, order)
         units = tuple(self._unit_result(name, rank_of[name], grade_of[name], tuple(notes[name])) for name in order)
