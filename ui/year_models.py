@@ -42,8 +42,7 @@ class UnitListModel(QAbstractListModel):
         self._shown: dict[int, Any] = self._results()
 
     def _results(self) -> dict[int, Any]:
-        result = self.session.unit_result
-        return {uid: result(uid) for uid in self.session.unit_ids}
+        return dict(zip(self.session.unit_ids, self.session.unit_results(), strict=True))
 
     def reload(self, units: frozenset[int] | None = None) -> None:
         """After an edit of `units` (None: of the whole year), the entries that changed: the edited
@@ -59,8 +58,9 @@ class UnitListModel(QAbstractListModel):
         for uid in units:
             self._progress.pop(uid, None)
         results, shown = self._results(), self._shown
+        # the scoring keeps the result of a unit an edit left alone: the same object, so no comparison for most
         rows = [row for row, uid in enumerate(self.session.unit_ids)
-                if uid in units or _moved(shown.get(uid), results[uid])]
+                if uid in units or (results[uid] is not shown.get(uid) and _moved(shown.get(uid), results[uid]))]
         self._shown = results
         for row in rows:
             self._texts.pop(self.session.unit_ids[row], None)

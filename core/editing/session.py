@@ -114,6 +114,11 @@ class Session:
     def unit_result(self, unit_id: int) -> UnitResult:
         return self._results[self._units[unit_id].name]
 
+    def unit_results(self) -> list[UnitResult]:
+        """Every unit's result, in the order of unit_ids."""
+        results, units = self._results, self._units
+        return [results[units[uid].name] for uid in self.unit_ids]
+
     def clause_result(self, unit_id: int, clause_id: str) -> ClauseResult:
         return self.unit_result(unit_id).clause(clause_id)
 
