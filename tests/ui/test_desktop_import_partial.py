@@ -261,3 +261,21 @@ def test_a_file_changed_after_the_check_is_not_imported_with_the_corrections(qtb
     assert not dialog.choice.isVisible() and not dialog.import_good_rows(tmp_path / "x.xlsx")
     shot_over(window, dialog, "excel-import-file-changed")
     assert unchanged(window) == before
+
+
+def test_the_problems_have_the_room_and_an_empty_notes_box_is_not_shown(qtbot, year, tmp_path):  # noqa: F811
+    """Twelve bad rows at the dialog's usual size: at least seven are read without scrolling (five before), and
+    the box of notes is left out when it would only say that there are none."""
+    window = year
+    people = [arrival(i, 身份证号码=wrong_check_digit(i)) for i in range(12)]
+    dialog = checked_wizard(qtbot, window, roster_file(tmp_path, people))
+    dialog.resize(1120, 690)
+    QApplication.processEvents()
+    assert dialog.problems_model.rowCount() == 12
+    assert not dialog.notes_box.isVisible()
+    view = dialog.problems_view
+    shot_over(window, dialog, "excel-import-twelve-problems")
+    assert view.viewport().height() // view.verticalHeader().defaultSectionSize() >= 7
+    row = view.verticalHeader().defaultSectionSize()
+    assert dialog.columns_table.isVisible() and dialog.columns_table.height() >= 4 * row
+    dialog.close()
