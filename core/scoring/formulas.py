@@ -539,6 +539,8 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
         points = max(ZERO, clause.points - p["per_point_short"] * short)
     facts = [Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals,
                     source=arrivals_source(rules, unit))]
+    if arrivals and insured > arrivals:  # full points either way; a typed 200 for 20 must not pass unseen
+        facts.append(Msg.of("insurance.more_than_arrivals", insured=insured, arrivals=arrivals))
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] + list(people.missing_arrivals)
     if arrivals == 0:
         steps = [Msg.of("insurance.no_arrivals")]
