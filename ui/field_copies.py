@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -239,9 +240,12 @@ class MergeDialog(QDialog):
         self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.changes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.changes.verticalHeader().hide()
-        self.changes.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((330, 160, 160, 90)):
-            self.changes.setColumnWidth(column, width)
+        # the values take the room left; who and when are as wide as their words
+        stretch, fit = QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents
+        header = self.changes.horizontalHeader()
+        self.changes.setColumnWidth(0, 330)
+        for column, mode in ((1, stretch), (2, stretch), (3, fit), (4, fit)):
+            header.setSectionResizeMode(column, mode)
         layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：")))
         layout.addWidget(self.changes, 2)
         self.conflicts = QTableView()
@@ -252,9 +256,10 @@ class MergeDialog(QDialog):
         self.conflicts.verticalHeader().hide()
         self.conflicts.setWordWrap(True)
         self.conflicts.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)
-        self.conflicts.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((300, 190, 190, 110)):
-            self.conflicts.setColumnWidth(column, width)
+        header = self.conflicts.horizontalHeader()
+        self.conflicts.setColumnWidth(0, 300)
+        for column, mode in ((1, stretch), (2, stretch), (3, fit), (4, fit)):
+            header.setSectionResizeMode(column, mode)
         for row, conflict in enumerate(plan.conflicts):  # a note under it (a unit not handed over …): in full
             if conflict.note is not None or conflict.why is not None:
                 self.conflicts.resizeRowToContents(row)

@@ -151,6 +151,17 @@ def _word(code: str, **params: Any) -> Msg:
     return Msg.of(code, **params)
 
 
+# The columns Namer.record names a record by (beside its unit): a value shown next to that name
+# need not say them again.
+NAMED_BY: dict[str, tuple[str, ...]] = {
+    "units": ("name",), "bases": ("name",), "trips": ("date", "place"), "deliveries": ("date", "enterprise"),
+    "evidence_ticks": ("clause_id", "item"), "credit_grades": ("kind",), "cancelled_licences": ("kind",),
+    "unit_kinds": ("kind",), "licences": ("kind",), "grade_quotas": ("grade",), "grade_promotions": ("grade",),
+    "attachments": ("name",), "signatures": ("name",), "sheet_versions": ("version",),
+    "clause_notes": ("clause_id",), "imports": ("file_name",), "conflict_assignments": ("id_number",),
+    "assessors": ("name",)}
+
+
 @dataclass
 class Namer:
     """Turns (table, record, field) into the words of the messages: 单位“某某”, 参保人数."""

@@ -14,7 +14,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.people.records import KIND_TABLE
 from core.store import audit, replay_edit
-from core.store.audit_check import BLOBS, Namer, namer_for
+from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
 from core.store.dataset import Dataset
 from core.teamwork.facts import (
     NOT_EDITS,
@@ -312,12 +312,16 @@ UNTOLD = frozenset({"id", "position", "sha256", "size", "mime", "added_at", "sig
 
 
 def _shown_record(p: Planner, table: str, values: Mapping[str, Any] | None) -> Any:
+    """A record's values beside its name (which already says what NAMED_BY names it by): a lone value bare,
+    as a note's text; several, each after its field's name."""
     if values is None:
         return Msg.of("teamwork.value.absent")
-    skip = UNTOLD | {BLOBS.get(table), *STAMPS.get(table, ()), *p.fk[table].keys()}
-    parts = [Msg.of("teamwork.value.pair", field=_field_words(table, k), value=p.shown(v, table, k))
-             for k, v in values.items()
-             if k not in skip and k in p.columns_of(table) and v not in (None, "")]
+    skip = UNTOLD | {BLOBS.get(table), *STAMPS.get(table, ()), *p.fk[table].keys(), *NAMED_BY.get(table, ())}
+    told = [(k, p.shown(v, table, k)) for k, v in values.items()
+            if k not in skip and k in p.columns_of(table) and v not in (None, "")]
+    if len(told) == 1:
+        return told[0][1]
+    parts = [Msg.of("teamwork.value.pair", field=_field_words(table, k), value=v) for k, v in told]
     return Msg.of("teamwork.value.record", parts=tuple(parts)) if parts else Msg.of("teamwork.value.present")
 
 

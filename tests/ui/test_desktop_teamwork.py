@@ -81,12 +81,22 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
         assert copy.set_insured_workers(who, units[0], 71).ok
         assert copy.update_unit(who, units[1], contact_person="孙八").ok
         assert copy.add_attachment(who, b"scan", "基地协议.pdf", unit_id=units[1]).ok
+        assert copy.set_clause_note(who, units[1], "1.3", "现场核对台账，照片齐全").ok
     # the office, meanwhile, types the same fact otherwise
     assert session.set_insured_workers("修改投保人数", session.unit_ids[0], 66).ok
 
     def choose(dialog: MergeDialog) -> None:
         changes, conflicts = dialog.changes.model(), dialog.conflicts.model()
-        assert changes.rowCount() == 2 and conflicts.rowCount() == 1
+        assert changes.rowCount() == 3 and conflicts.rowCount() == 1
+        # the note's row: named with its clause, its value the note itself, read whole with the time
+        (note,) = [r for r in range(3) if text(changes, r, 0).endswith("第 1.3 条的备注")]
+        assert text(changes, note, 2) == "现场核对台账，照片齐全"
+        metrics = dialog.changes.fontMetrics()
+        for column in (2, 4):
+            assert metrics.horizontalAdvance(text(changes, note, column)) < dialog.changes.columnWidth(column)
+        for column in (1, 2):  # who and when under the conflict's values
+            for line in text(conflicts, 0, column).splitlines():
+                assert metrics.horizontalAdvance(line) < dialog.conflicts.columnWidth(column), line
         assert "参保人数" in text(conflicts, 0, 0)
         assert text(conflicts, 0, 1).startswith("66\n组长") and text(conflicts, 0, 2).startswith("71\n张三")
         assert not dialog.merge_button.isEnabled()
@@ -104,7 +114,7 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
     for state in states:
         check_answered(state)
     # the two changes and the conflict taken from the copy, as verify-audit counts them
-    assert merged == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 3 项修改，处理冲突 1 处。"]
+    assert merged == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 4 项修改，处理冲突 1 处。"]
     uid = session.unit_ids
     assert session.unit(uid[0]).insured_workers == 71 and session.unit(uid[1]).contact_person == "孙八"
     assert [a.name for a in session.attachments(uid[1])] == ["基地协议.pdf"]
