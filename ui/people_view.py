@@ -394,7 +394,11 @@ class PeopleView(QWidget):
         self.bases_note.setWordWrap(True)
         self.bases_note.setStyleSheet("color: #555;")
         bases_layout.addWidget(self.bases_note)
+        # room for a base's name (six characters) beside its three counts, at the smallest window too
+        metrics = self.fontMetrics()
+        bases_panel.setMinimumWidth(metrics.horizontalAdvance("贵州黄平劳务确认满六个月048/025（手工录入）") + 40)
         splitter.addWidget(bases_panel)
+        splitter.setCollapsible(1, False)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1040, 300])
@@ -549,7 +553,9 @@ class PeopleView(QWidget):
                 if m.people:
                     rows.append([m.base or self.tr("（未填写）"), str(m.people), str(m.retained), self.tr("不是本单位登记的基地")])
         for values in rows:
-            model.appendRow([QStandardItem(v) for v in values])
+            items = [QStandardItem(v) for v in values]
+            items[0].setToolTip(values[0])  # a long name is cut in the column
+            model.appendRow(items)
         self.bases_table.setModel(model)
         header = self.bases_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

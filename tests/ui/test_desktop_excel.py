@@ -18,7 +18,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QMessageBox, QPushButton, QScrollArea  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QScrollArea  # noqa: E402
 
 from core.common.identifiers import mask_id_number  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
@@ -580,3 +580,18 @@ def test_the_annex_2_export_tells_a_roster_nobody_on_which_was_confirmed_from_no
     dialog = window.excel_actions.export_dialog("annex")
     dialog.show()
     assert "3 人均未核对确认" in dialog.contents.text() and "尚未导入" not in dialog.contents.text()
+
+
+def test_the_bases_beside_the_people_are_named_legibly_in_the_smallest_window(qtbot, year):  # noqa: F811
+    """At 1024×768 (the smallest window) 各基地确认人数 once left its 基地 column some 15 pixels wide."""
+    window = year
+    window.resize(1024, 768)
+    window.excel_actions.show_people()
+    view = window.excel_actions.people_view()
+    QApplication.processEvents()
+    table = view.bases_table
+    assert table.model().rowCount() > 0
+    assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance("贵州黄平劳务")
+    name = table.model().index(0, 0)
+    assert table.model().data(name, Qt.ItemDataRole.ToolTipRole) == table.model().data(name)
+    shot(window, "people-view-1024")
