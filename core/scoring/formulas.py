@@ -539,8 +539,6 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
         points = max(ZERO, clause.points - p["per_point_short"] * short)
     facts = [Msg.of("insurance.facts", insured=unit.insured_workers, arrivals=arrivals,
                     source=arrivals_source(rules, unit))]
-    if arrivals and insured > arrivals:  # full points either way; a typed 200 for 20 must not pass unseen
-        facts.append(Msg.of("insurance.more_than_arrivals", insured=insured, arrivals=arrivals))
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] + list(people.missing_arrivals)
     if arrivals == 0:
         steps = [Msg.of("insurance.no_arrivals")]
@@ -549,6 +547,8 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
                         ratio=Fraction(insured, arrivals) * 100, test=test_words(threshold.test),
                         minimum=threshold.value * 100, short=short,
                         per_point=p["per_point_short"], points=points)]
+        if insured > arrivals:  # full points either way; a typed 200 for 20 must not pass unseen, nor be signed so
+            steps.append(Msg.of("insurance.more_than_arrivals", insured=insured, arrivals=arrivals))
     return _result(clause, points, facts=facts, missing=missing, steps=steps)
 
 

@@ -239,3 +239,17 @@ def test_a_record_lists_evidence_states_notes_and_attachments(demo, tmp_path):
     assert "基地协议扫描件.pdf" in text and digest[:32] in text and digest[32:] in text
     assert "2023-01-06" in text and "吴江区人社局三楼会议室" in text and "张丽娟" in text
     render_pages(out, "test-record-notes")
+
+
+def test_a_score_sheet_asks_for_more_insured_than_arrivals_to_be_checked(tmp_path):
+    """4.2 keeps its 3 points for 5,000 insured against the unit's confirmed arrivals, and the sheet to be
+    signed says beside them that the figure is to be checked."""
+    path = demo_dataset(tmp_path, "insured.sqlite")
+    with Dataset.open(path) as ds:
+        assert ds.set_insured_workers(1, ds.unit_id(UNIT), 5000).ok
+    out = tmp_path / "sheet.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    text = flat(text_of(out))
+    assert re.search(r"请核对：投保人数5000人多于确认的进吴务工人员\d+人", text), text
+    render_pages(out, "test-sheet-more-insured")
