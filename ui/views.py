@@ -23,14 +23,29 @@ from PySide6.QtWidgets import (
 
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
-from ui.models import ID_ROLE, SORT_ROLE, problems_text, status_text
+from core.years.standing import FINAL, NOT_STARTED, UNDER_WAY
+from ui.models import ID_ROLE, SORT_ROLE, problems_text
 from ui.other_years import YearsReader
-from ui.year_models import GradeTableModel, OverviewModel, YearTableModel
+from ui.year_models import GradeTableModel, OverviewModel, YearTableModel, stage_text, verdict_texts
 
 if TYPE_CHECKING:
-    from core.years.history import Found
+    from core.years.history import Found, UnitRecord, YearFile
 
 Report = Callable[[list[str]], None]
+
+
+def history_entry(file: YearFile, record: UnitRecord) -> Msg:
+    """One year of a unit's history: its grade and total, marked 暂定 while they may change; none before its
+    assessment started."""
+    if record.stage == NOT_STARTED:
+        return Msg.of("years.history_entry_not_started", year=file.year, file=file.path.name)
+    params = {"year": file.year, "grade": record.grade, "total": format_number(record.total),
+              "status": Msg.of(f"status.{record.status}"), "rank": record.rank, "count": file.assessed,
+              "file": file.path.name}
+    if not record.provisional:
+        return Msg.of("years.history_entry", **params)
+    stage = Msg.of("standing.others_open" if record.stage == FINAL else f"standing.{record.stage}")
+    return Msg.of("years.history_entry_provisional", stage=stage, **params)
 
 
 def table_view() -> QTableView:
@@ -99,11 +114,21 @@ class OverviewView(QWidget):
             if d.points:
                 lines.append(self.tr("负面影响扣 {points} 分（{count} 件/次）：{text}").format(
                     points=format_number(d.points), count=d.count, text=d.text))
-        lines.append(self.tr("总分 {total}　名次 {rank}/{count}　考核结果：{status}　等级：{grade}").format(
-            total=format_number(r.total), rank=r.rank, count=len(self.session.result.units),
-            status=status_text(r.status), grade=r.grade))
-        lines += [self.tr("原因：{text}").format(text=reason.text) for reason in r.status_reasons]
-        lines += [render(n) for n in r.grade_notes]
+        known = self.session.standing(uid)
+        if not known.started:
+            figures = self.tr("总分 {total}　考核进度：{stage}").format(total=format_number(r.total),
+                                                                 stage=stage_text(NOT_STARTED))
+            lines.append(figures + self.tr("（尚未录入本年度的任何考核情况），暂不评定名次、考核结果和等级。"))
+        else:
+            rank, status, grade = verdict_texts(r, known)
+            figures = self.tr("总分 {total}　名次 {rank}/{count}　考核结果：{status}　等级：{grade}").format(
+                total=format_number(r.total), rank=rank, count=len(self.session.result.units), status=status,
+                grade=grade)
+            lines.append(figures + self.tr("　考核进度：{stage}").format(stage=stage_text(known.stage)))
+            lines += [self.tr("原因：{text}").format(text=reason.text) for reason in r.status_reasons]
+            lines += [render(n) for n in r.grade_notes]
+        if known.stage == UNDER_WAY:
+            lines.append(self.tr("暂定：本单位数据尚未定稿，总分、名次、考核结果和等级可能变动。"))
         if any(c.provisional for c in r.clauses):
             lines.append(self.tr("* 暂定：尚有运营单位数据未定稿，排名类条款得分及等级可能变动。"))
         self.summary.setText("\n".join(lines))
@@ -119,9 +144,7 @@ class OverviewView(QWidget):
         if history is None:
             self.history.setText(self.tr("历年考核：正在读取…"))
             return
-        lines = [render(Msg.of("years.history_entry", year=f.year, grade=r.grade, total=format_number(r.total),
-                               status=Msg.of(f"status.{r.status}"), rank=r.rank, count=f.assessed, file=f.path.name))
-                 for f, r in history.entries]
+        lines = [render(history_entry(f, r)) for f, r in history.entries]
         lines += [render(notice) for notice in history.notices]
         self.history.setText(self.tr("历年考核：") + ("\n" + "\n".join(lines) if lines
                                                    else self.tr("程序所知的其他年度数据文件中没有该单位。")))

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 
-from core.common.messages import render
+from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
+from core.scoring.engine import QUALIFIED
+from core.years.standing import NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
     PROGRESS_COLOURS,
@@ -27,6 +29,29 @@ if TYPE_CHECKING:
     from core.years.history import UnitRecord
 
 NO_PARENT = QModelIndex()  # the default parent of a flat model's rows (made once, as a default argument is)
+NO_VERDICT = "—"  # a unit not assessed yet has no place, status or grade to show
+
+
+def stage_text(stage: str) -> str:
+    """未开始考核 / 考核进行中 / 已定稿: the words the pages, the tables and the history share."""
+    return render(Msg.of(f"standing.{stage}"))
+
+
+def provisional(text: str, known: Standing) -> str:
+    """`text` marked 暂定 when the result it states may still change."""
+    return f"{text}（{render(Msg.of('standing.provisional'))}）" if known.provisional else text
+
+
+def verdict_texts(result: Any, known: Standing) -> tuple[str, str, str]:
+    """The unit's place, status and grade as a table shows them: none before its assessment starts,
+    marked 暂定 while they may change."""
+    if not known.started:
+        return NO_VERDICT, stage_text(NOT_STARTED), NO_VERDICT
+    return str(result.rank), provisional(status_text(result.status), known), provisional(result.grade, known)
+
+
+def provisional_reason() -> str:
+    return translate("Models", "暂定：本单位数据尚未定稿，或尚有其他运营单位数据未定稿，排名类条款得分及等级可能变动")
 
 
 # ------------------------------------------------------------------ units
@@ -93,25 +118,58 @@ class UnitListModel(QAbstractListModel):
                 text = self._texts[uid] = self._text(uid)
             return text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.session.unit(uid).name
+            return self._tooltip(uid)
         return None
 
     def _text(self, uid: int) -> str:
         unit = self.session.unit(uid)
         result = self.session.unit_result(uid)
+        known = self.session.standing(uid)
         done = sum(1 for s in self.progress(uid).values() if s == DONE)
+        count = len(self.session.rules.clauses)
+        if not known.started:
+            return translate("Models", "{name}\n{stage} · {done}/{count} 条").format(
+                name=unit.name, stage=stage_text(NOT_STARTED), done=done, count=count)
         final = (translate("Models", " · 已签章") if self.session.locked(uid) else
                  translate("Models", " · 已定稿") if unit.facts_final else "")
-        return translate("Models", "{name}\n{total} 分 · {grade}级 · {done}/{count} 条{final}").format(
-            name=unit.name, total=number(result.total), grade=result.grade, done=done,
-            count=len(self.session.rules.clauses), final=final)
+        return translate("Models", "{name}\n{total} 分 · {grade} · {done}/{count} 条{final}").format(
+            name=unit.name, total=number(result.total), grade=self._grade(result, known), done=done,
+            count=count, final=final)
+
+    @staticmethod
+    def _grade(result: Any, known: Standing) -> str:
+        """E级（不合格）, B级（暂定）, E级（取消资格，暂定）: the grade with why it is E, and whether it may change."""
+        marks = [status_text(result.status)] if result.status != QUALIFIED else []
+        if known.provisional:
+            marks.append(render(Msg.of("standing.provisional")))
+        grade = translate("Models", "{grade}级").format(grade=result.grade)
+        return grade + (f"（{'，'.join(marks)}）" if marks else "")
+
+    def _tooltip(self, uid: int) -> str:
+        """The unit's name, and the full reasons behind what its entry says in brief."""
+        result = self.session.unit_result(uid)
+        known = self.session.standing(uid)
+        lines = [self.session.unit(uid).name]
+        if not known.started:
+            lines.append(translate("Models", "未开始考核：尚未录入本年度的任何考核情况，暂不评定名次、考核结果和等级"))
+            return "\n".join(lines)
+        lines.append(translate("Models", "考核结果：{status}").format(status=status_text(result.status)))
+        lines += [reason.text for reason in result.status_reasons]
+        lines += [render(note) for note in result.grade_notes]
+        if known.provisional:
+            lines.append(provisional_reason())
+        return "\n".join(lines)
 
 
 def _moved(shown: Any, now: Any) -> bool:
     """Whether a unit's entry shows or is sorted and filtered by other figures now (results kept by the
     scoring for units an edit left alone are the same objects: no comparison for most)."""
-    return now is not shown and (shown is None or (now.total, now.grade, now.status)
-                                 != (shown.total, shown.grade, shown.status))
+    return now is not shown and (shown is None or _figures(now) != _figures(shown))
+
+
+def _figures(result: Any) -> tuple:
+    """What a unit's entry shows of its result: total, grade, status, and whether ranking points are provisional."""
+    return result.total, result.grade, result.status, any(c.provisional for c in result.clauses)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -132,6 +190,7 @@ class _Row(NamedTuple):
     unit_id: int | None
     tied: bool  # its grade ties across a quota boundary
     assessed_before: bool  # the last year has a unit of the same credit code
+    known: Standing  # how far its assessment has got
     cells: list[tuple[str, Any]]  # each column's text and sort key
 
 
@@ -229,23 +288,37 @@ class YearTableModel(QAbstractTableModel):
         uid = self._unit_id(u.name)
         unit = self.session.unit(cast(int, uid))  # every listed unit is in the year
         before = self.previous.get(unit.credit_code) if self.previous is not None else None
+        known = self.session.standing(cast(int, uid))
+        rank, status, grade = verdict_texts(u, known)
+        # a unit not assessed yet sorts after every place, status and grade
+        unranked = len(result.units) + 1
         tail = {
             "deductions": (number(u.deductions_total), float(u.deductions_total)),
             "total": (number(u.total), float(u.total)),
-            "status": (status_text(u.status), u.status),
-            "grade": (u.grade, u.grade),
+            "status": (status, u.status if known.started else "~"),
+            "grade": (grade, u.grade if known.started else "~"),
             # a unit the last year did not assess sorts after every grade and total
-            "previous_grade": (before.grade, before.grade) if before else ("—", "~"),
+            "previous_grade": self._previous_grade(before),
             "previous_total": (number(before.total), float(before.total)) if before else ("—", -1.0),
             "final": (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"),
                       int(unit.facts_final)),
             "flags": (self._flags(u, tied),) * 2,
         }
-        cells = ([(str(u.rank), u.rank), (u.name, u.name)]
+        cells = ([(rank, u.rank if known.started else unranked), (u.name, u.name)]
                  + [(number(c.net) + ("*" if c.provisional else ""), float(c.net)) for c in u.clauses]
                  + [tail[key] for key in self.tail])
-        made = self._rows[row] = _Row(u, uid, tied, before is not None, cells)
+        made = self._rows[row] = _Row(u, uid, tied, before is not None, known, cells)
         return made
+
+    @staticmethod
+    def _previous_grade(before: UnitRecord | None) -> tuple[str, str]:
+        """The last year's grade as its file has it now: none for a unit it did not assess (or has not yet)."""
+        if before is None:
+            return "—", "~"
+        if before.stage == NOT_STARTED:
+            return stage_text(NOT_STARTED), "~"
+        return (f"{before.grade}（{render(Msg.of('standing.provisional'))}）" if before.provisional
+                else before.grade), before.grade
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -273,11 +346,20 @@ class YearTableModel(QAbstractTableModel):
             return translate("Models", "上一年度没有统一社会信用代码相同的运营单位")
         if role == Qt.ItemDataRole.BackgroundRole and r.tied and key == "grade":
             return TIE_BRUSH
-        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and r.result.status_reasons:
-            return "\n".join(reason.text for reason in r.result.status_reasons)
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "grade"):
+            return self._verdict_tip(r)
         if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or key in ("deductions", "total", "previous_total")):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    @staticmethod
+    def _verdict_tip(r: _Row) -> str | None:
+        if not r.known.started:
+            return translate("Models", "未开始考核：尚未录入本年度的任何考核情况，暂不评定名次、考核结果和等级")
+        lines = [reason.text for reason in r.result.status_reasons]
+        if r.known.provisional:
+            lines.append(provisional_reason())
+        return "\n".join(lines) or None
 
     @staticmethod
     def _flags(u, tied: bool) -> str:
@@ -350,6 +432,8 @@ class GradeTableModel(QAbstractTableModel):
         self.session = session
         self.headers = [translate("Models", "名次"), translate("Models", "运营单位"), translate("Models", "总分"),
                         translate("Models", "状态"), translate("Models", "等级"), translate("Models", "说明")]
+        self._verdicts: list[tuple[str, str, str]] = []
+        self._verdicts_of: Any = None  # the year's result they were made from
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -366,6 +450,15 @@ class GradeTableModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
+    def _verdict(self, row: int) -> tuple[str, str, str]:
+        """A row's place, status and grade texts, worked out once per change of the year."""
+        result = self.session.result
+        if result is not self._verdicts_of:
+            ids = {self.session.unit(uid).name: uid for uid in self.session.unit_ids}
+            self._verdicts = [verdict_texts(u, self.session.standing(ids[u.name])) for u in result.units]
+            self._verdicts_of = result
+        return self._verdicts[row]
+
     def tied(self, row: int) -> bool:
         name = self.session.result.units[row].name
         return any(name in t.units for t in self.session.result.ties)
@@ -377,8 +470,9 @@ class GradeTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return self.session.unit_id(u.name)
         if role == Qt.ItemDataRole.DisplayRole:
+            rank, status, grade = self._verdict(index.row())
             notes = "；".join(render(n) for n in u.grade_notes)
-            return [str(u.rank), u.name, number(u.total), status_text(u.status), u.grade, notes][index.column()]
+            return [rank, u.name, number(u.total), status, grade, notes][index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and self.tied(index.row()):
             return TIE_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:

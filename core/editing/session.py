@@ -35,6 +35,7 @@ from core.store.dataset import Assessor, Dataset, Edit
 from core.store.people_edits import Assignment, ImportedSource
 from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice
 from core.store.signatures import Signature, UnitLock
+from core.years.standing import Standing, standing
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
     from core.people.matching import MatchResult
@@ -128,6 +129,14 @@ class Session:
     def progress(self, unit_id: int) -> dict[str, str]:
         notes = {c: n for (uid, c), n in self._notes.items() if uid == unit_id}
         return unit_progress(self.rules, self._units[unit_id], notes)
+
+    def standing(self, unit_id: int) -> Standing:
+        """How far the unit's assessment has got and whether its result may still change."""
+        notes = self._notes
+        kept = getattr(self, "_noted", None)
+        if kept is None or kept[0] is not notes:  # the notes were read again since
+            kept = self._noted = (notes, {uid for (uid, _), note in notes.items() if note.strip()})
+        return standing(self.rules, self._units[unit_id], self.unit_result(unit_id), unit_id in kept[1])
 
     def base_ids(self, unit_id: int) -> list[int]:
         return self.ds.base_ids(unit_id)

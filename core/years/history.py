@@ -25,6 +25,7 @@ from core.scoring.engine import score_year
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import Origin, origin_of
+from core.years.standing import FINAL, standing
 
 MAX_CHAIN = 50  # years back through the origins (a loop of files stops at the first repeat anyway)
 
@@ -38,6 +39,8 @@ class UnitRecord:
     grade: str
     status: str
     rank: int
+    stage: str = FINAL  # how far the unit's assessment had got (core/years/standing.py)
+    provisional: bool = False  # its total, status and grade could still change
 
 
 @dataclass(frozen=True)
@@ -124,10 +127,16 @@ def read_year_file(path: Path) -> YearFile:
         year = ds.year()
         origin = origin_of(ds)
         trail = tuple(row[0] for row in ds._conn.execute("SELECT hash FROM audit ORDER BY seq"))
+        names = dict(ds._conn.execute("SELECT id, name FROM units"))
+        noted = {names[uid] for (uid, _), note in ds.clause_notes().items() if note.strip()}
     result = score_year(rules, year)
-    codes = {unit.name: unit.credit_code for unit in year.units}
-    records = {codes[u.name]: UnitRecord(u.name, codes[u.name], u.total, u.grade, u.status, u.rank)
-               for u in result.units}
+    units = {unit.name: unit for unit in year.units}
+    records = {}
+    for u in result.units:
+        unit = units[u.name]
+        known = standing(rules, unit, u, u.name in noted)
+        records[unit.credit_code] = UnitRecord(u.name, unit.credit_code, u.total, u.grade, u.status, u.rank,
+                                               known.stage, known.provisional)
     found = YearFile(path, year.year, rules.title, len(result.units), records, origin, trail)
     with _lock:
         _cache[path] = (state, found)

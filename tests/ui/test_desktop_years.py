@@ -68,11 +68,15 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
     model = view.model
     grade_col, total_col = model.headers.index("上年等级"), model.headers.index("上年总分")
     assert model.headers.index("等级") + 1 == grade_col
+    rank_col, status_col, this_grade_col = 0, model.headers.index("状态"), model.headers.index("等级")
     for row in range(model.rowCount()):
         code = session.unit(session.unit_id(model.unit_name(row))).credit_code
         grade, total = expected[code]
-        assert model.index(row, grade_col).data() == grade
+        # the last year has units whose data is not final: its grades may still change
+        assert model.index(row, grade_col).data() == f"{grade}（暂定）"
         assert model.index(row, total_col).data() == format_total(total)
+        # nothing assessed this year yet: no place, no verdict, no grade
+        assert [model.index(row, c).data() for c in (rank_col, status_col, this_grade_col)] == ["—", "未开始考核", "—"]
     assert f"上一年度（2022 年度，{last_year.name}）的等级和总分按统一社会信用代码对应显示。" in view.note.text()
     shot(window, "years-02-year-table-previous")
 
@@ -82,9 +86,24 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
     first = session.unit(window.workspace.unit_id)
     grade, total = expected[first.credit_code]
     qtbot.waitUntil(lambda: "正在读取" not in overview.history.text(), timeout=10000)
-    assert overview.history.text().startswith(f"历年考核：\n2022 年度　{grade} 级　{format_total(total)} 分（")
+    assert overview.history.text().startswith(
+        f"历年考核：\n2022 年度　{grade} 级（暂定）　{format_total(total)} 分（尚有单位未定稿，结果暂定：")
     assert last_year.name in overview.history.text()
+    assert "考核进度：未开始考核" in overview.summary.text()
+    assert "不合格" not in overview.summary.text() and "名次 " not in overview.summary.text()
     shot(window, "years-03-overview-history")
+
+    # the last year's file: this year is in its units' history as not started, not as a verdict
+    window.close_dataset()
+    assert window.open_dataset(last_year)
+    window.workspace.select_unit(window.session.unit_id(first.name))
+    click_tab(qtbot, window, "单位概览")
+    overview = window.workspace.overview
+    qtbot.waitUntil(lambda: "正在读取" not in overview.history.text(), timeout=10000)
+    assert overview.history.text() == f"历年考核：\n2023 年度　未开始考核（{target.name}）"
+    shot(window, "years-03b-last-year-history-of-a-new-year")
+    window.close_dataset()
+    assert window.open_dataset(target)
 
     # the last year moved away: said in one sentence, the year still works
     window.close_dataset()

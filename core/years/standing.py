@@ -1,0 +1,54 @@
+"""How far a unit's assessment has got, so that a result nobody has assessed yet is never shown as a verdict.
+
+A unit is NOT_STARTED while nothing of this year's assessment has been recorded for it: no count, trip,
+delivery, rating, management finding, insured workers, negative finding, evidence tick or note, and its
+data is not marked final. Its bases alone do not start it: a continued year brings every unit's bases
+across (their agreements still to be seen), and a base counts only once its agreement is ticked as seen.
+A unit is UNDER_WAY once something is recorded and until its data is marked final (signing a score
+sheet marks it so), then FINAL. Its result is provisional while it is not final or while a ranking
+clause is (other units' data not final yet): the total, status and grade may still change.
+
+The scores themselves are the engine's (core/scoring); this module only says how far they can be trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.scoring.assessment import has_ticks, negative_entered
+from core.scoring.engine import UnitResult
+from core.scoring.facts import Unit
+from core.scoring.kinds import FACTS
+from core.scoring.rules import RuleSet
+
+NOT_STARTED, UNDER_WAY, FINAL = "not_started", "under_way", "final"
+
+# What a continued year brings across for every unit (core/years/continuation.py): not a sign of assessment.
+CARRIED_FACTS = frozenset({"bases"})
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A unit's stage (NOT_STARTED, UNDER_WAY, FINAL) and whether its result may still change."""
+    stage: str
+    provisional: bool
+
+    @property
+    def started(self) -> bool:
+        return self.stage != NOT_STARTED
+
+
+def unit_stage(rules: RuleSet, unit: Unit, noted: bool = False) -> str:
+    """The unit's stage (see the module's text); `noted`: the assessor has written a note on one of its clauses."""
+    if unit.facts_final:
+        return FINAL
+    recorded = (any(present(unit) for fact, present in FACTS.items() if fact not in CARRIED_FACTS)
+                or negative_entered(unit)
+                or any(has_ticks(unit, clause) for clause in rules.clauses)
+                or noted)
+    return UNDER_WAY if recorded else NOT_STARTED
+
+
+def standing(rules: RuleSet, unit: Unit, result: UnitResult, noted: bool = False) -> Standing:
+    stage = unit_stage(rules, unit, noted)
+    return Standing(stage, stage != FINAL or any(c.provisional for c in result.clauses))
