@@ -328,13 +328,26 @@ class Workspace(QWidget):
         self.navigator.blockSignals(True)
         self.navigator.clear()
         for page in self.session.pages:
-            self.navigator.addItem(QListWidgetItem(page.id))
+            item = QListWidgetItem(self._page_title(page))
+            item.setToolTip(page.title)
+            self.navigator.addItem(item)
         self.navigator.setCurrentRow(self.page_index)
         self.navigator.blockSignals(False)
         self._update_navigator()
 
+    def _page_title(self, page: Page) -> str:
+        """A page's entry before a unit is chosen: its number and title (the points and progress are a unit's)."""
+        if page.clause is None:
+            return self.tr("{id}、{title}").format(id=page.id, title=page.title)
+        return self.tr("{id} {title}").format(id=page.id, title=page.title)
+
     def _update_navigator(self) -> None:
         if self.unit_id is None or self.unit_id not in self.session.unit_ids:
+            for row, page in enumerate(self.session.pages):
+                item = self.navigator.item(row)
+                if item.text() != self._page_title(page):
+                    item.setText(self._page_title(page))
+                    item.setIcon(QIcon())
             return
         progress = self.session.progress(self.unit_id)
         result = self.session.unit_result(self.unit_id)

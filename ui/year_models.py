@@ -12,7 +12,7 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
 from core.scoring.engine import QUALIFIED
-from core.years.standing import NOT_STARTED, Standing
+from core.years.standing import FINAL, NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
     PROGRESS_COLOURS,
@@ -38,8 +38,9 @@ def stage_text(stage: str) -> str:
 
 
 def provisional(text: str, known: Standing) -> str:
-    """`text` marked 暂定 when the result it states may still change."""
-    return f"{text}（{render(Msg.of('standing.provisional'))}）" if known.provisional else text
+    """`text` marked 暂定 while the unit's own data is not final. (A final unit's result that waits only on
+    other units' data through the ranking clauses carries the tables' * and their note instead.)"""
+    return f"{text}（{render(Msg.of('standing.provisional'))}）" if known.stage != FINAL else text
 
 
 def verdict_texts(result: Any, known: Standing) -> tuple[str, str, str]:
@@ -50,8 +51,11 @@ def verdict_texts(result: Any, known: Standing) -> tuple[str, str, str]:
     return str(result.rank), provisional(status_text(result.status), known), provisional(result.grade, known)
 
 
-def provisional_reason() -> str:
-    return translate("Models", "暂定：本单位数据尚未定稿，或尚有其他运营单位数据未定稿，排名类条款得分及等级可能变动")
+def provisional_reason(known: Standing) -> str:
+    """Why a result is marked 暂定: the unit's own data, or only the other units' (through the ranking clauses)."""
+    if known.stage != FINAL:
+        return translate("Models", "暂定：本单位数据尚未定稿，总分、名次、考核结果和等级可能变动")
+    return translate("Models", "暂定：尚有其他运营单位数据未定稿，排名类条款得分及等级可能变动")
 
 
 # ------------------------------------------------------------------ units
@@ -130,17 +134,20 @@ class UnitListModel(QAbstractListModel):
         if not known.started:
             return translate("Models", "{name}\n{stage} · {done}/{count} 条").format(
                 name=unit.name, stage=stage_text(NOT_STARTED), done=done, count=count)
-        final = (translate("Models", " · 已签章") if self.session.locked(uid) else
-                 translate("Models", " · 已定稿") if unit.facts_final else "")
-        return translate("Models", "{name}\n{total} 分 · {grade} · {done}/{count} 条{final}").format(
-            name=unit.name, total=number(result.total), grade=self._grade(result, known), done=done,
-            count=count, final=final)
+        final = (translate("Models", "已签章") if self.session.locked(uid) else
+                 translate("Models", "已定稿") if unit.facts_final else "")
+        # a final unit with every clause done needs no count (its tooltip has it): room for why it is E
+        parts = [translate("Models", "{total} 分").format(total=number(result.total)), self._grade(result, known)]
+        if done < count or not final:
+            parts.append(translate("Models", "{done}/{count} 条").format(done=done, count=count))
+        return unit.name + "\n" + " · ".join(parts + ([final] if final else []))
 
     @staticmethod
     def _grade(result: Any, known: Standing) -> str:
-        """E级（不合格）, B级（暂定）, E级（取消资格，暂定）: the grade with why it is E, and whether it may change."""
+        """E级（不合格）, B级（暂定）, E级（取消资格，暂定）: the grade with why it is E, and 暂定 while the
+        unit's data is not final (a final unit's entry says 已定稿 instead)."""
         marks = [status_text(result.status)] if result.status != QUALIFIED else []
-        if known.provisional:
+        if known.stage != FINAL:
             marks.append(render(Msg.of("standing.provisional")))
         grade = translate("Models", "{grade}级").format(grade=result.grade)
         return grade + (f"（{'，'.join(marks)}）" if marks else "")
@@ -153,23 +160,22 @@ class UnitListModel(QAbstractListModel):
         if not known.started:
             lines.append(translate("Models", "未开始考核：尚未录入本年度的任何考核情况，暂不评定名次、考核结果和等级"))
             return "\n".join(lines)
+        done = sum(1 for s in self.progress(uid).values() if s == DONE)
+        lines.append(translate("Models", "考核进度：{stage}，{done}/{count} 条已完成").format(
+            stage=stage_text(known.stage), done=done, count=len(self.session.rules.clauses)))
         lines.append(translate("Models", "考核结果：{status}").format(status=status_text(result.status)))
         lines += [reason.text for reason in result.status_reasons]
         lines += [render(note) for note in result.grade_notes]
         if known.provisional:
-            lines.append(provisional_reason())
+            lines.append(provisional_reason(known))
         return "\n".join(lines)
 
 
 def _moved(shown: Any, now: Any) -> bool:
     """Whether a unit's entry shows or is sorted and filtered by other figures now (results kept by the
     scoring for units an edit left alone are the same objects: no comparison for most)."""
-    return now is not shown and (shown is None or _figures(now) != _figures(shown))
-
-
-def _figures(result: Any) -> tuple:
-    """What a unit's entry shows of its result: total, grade, status, and whether ranking points are provisional."""
-    return result.total, result.grade, result.status, any(c.provisional for c in result.clauses)
+    return now is not shown and (shown is None or (now.total, now.grade, now.status)
+                                 != (shown.total, shown.grade, shown.status))
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -317,8 +323,7 @@ class YearTableModel(QAbstractTableModel):
             return "—", "~"
         if before.stage == NOT_STARTED:
             return stage_text(NOT_STARTED), "~"
-        return (f"{before.grade}（{render(Msg.of('standing.provisional'))}）" if before.provisional
-                else before.grade), before.grade
+        return provisional(before.grade, Standing(before.stage, before.provisional)), before.grade
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -358,7 +363,7 @@ class YearTableModel(QAbstractTableModel):
             return translate("Models", "未开始考核：尚未录入本年度的任何考核情况，暂不评定名次、考核结果和等级")
         lines = [reason.text for reason in r.result.status_reasons]
         if r.known.provisional:
-            lines.append(provisional_reason())
+            lines.append(provisional_reason(r.known))
         return "\n".join(lines) or None
 
     @staticmethod

@@ -9,6 +9,7 @@ import shutil
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
+from core.store.dataset import Dataset
 from tests.audit_tampers import build_year
 from tests.core.years.test_years import NEXT, results_by_code
 from tests.desktop_support import answer_modal, check_answered, shot_over
@@ -52,6 +53,9 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
     (tmp_path / "2022").mkdir()
     last_year = build_year(tmp_path / "2022")
     expected = results_by_code(last_year)
+    with Dataset.open(last_year, read_only=True) as ds:
+        final_last_year = {u.credit_code for u in ds.year().units if u.facts_final}
+    assert 0 < len(final_last_year) < len(expected)
     window.settings.setValue("folder", str(tmp_path))
 
     continue_through_the_dialog(qtbot, window, last_year, "years-01-new-year-continued")
@@ -72,8 +76,8 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
     for row in range(model.rowCount()):
         code = session.unit(session.unit_id(model.unit_name(row))).credit_code
         grade, total = expected[code]
-        # the last year has units whose data is not final: its grades may still change
-        assert model.index(row, grade_col).data() == f"{grade}（暂定）"
+        # a unit whose data the last year has not finalized: its grade there may still change
+        assert model.index(row, grade_col).data() == (grade if code in final_last_year else f"{grade}（暂定）")
         assert model.index(row, total_col).data() == format_total(total)
         # nothing assessed this year yet: no place, no verdict, no grade
         assert [model.index(row, c).data() for c in (rank_col, status_col, this_grade_col)] == ["—", "未开始考核", "—"]

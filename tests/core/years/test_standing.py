@@ -1,0 +1,61 @@
+"""How far a unit's assessment has got: not started while nothing of the year is recorded (bases a continued
+year brought across do not start it), under way once something is, final when its data is; and the year
+files read for the history carry it, so a new year is never read as everyone failed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from core.scoring.facts import Management, Negative
+from core.years.continuation import continue_year, read_previous
+from core.years.history import read_year_file
+from core.years.standing import FINAL, NOT_STARTED, UNDER_WAY, standing, unit_stage
+from tests.audit_tampers import build_year
+from tests.builders import RULES, base, make_unit, score, trip
+from tests.core.years.test_years import NEXT
+
+UNTICKED_BASES = (replace(base("基地1"), evidence={}), replace(base("基地2"), evidence={}))
+
+
+@pytest.mark.parametrize(("unit", "stage"), [
+    (make_unit(), NOT_STARTED),
+    (make_unit(bases=UNTICKED_BASES), NOT_STARTED),  # what a continued year brings across
+    (make_unit(bases=(base("基地1", seen=False),)), UNDER_WAY),  # an agreement looked at and not seen
+    (make_unit(bases=(base("基地1", people=3),)), UNDER_WAY),
+    (make_unit(trips=(trip(),)), UNDER_WAY),
+    (make_unit(insured_workers=12), UNDER_WAY),
+    (make_unit(management=Management(awarded=8)), UNDER_WAY),
+    (make_unit(negative=Negative(major_incident=True)), UNDER_WAY),
+    (make_unit(evidence={"1.3": {"plan": True}}), UNDER_WAY),
+    (make_unit(facts_final=True), FINAL),
+])
+def test_the_stage_follows_what_is_recorded(unit, stage):
+    assert unit_stage(RULES, unit) == stage
+
+
+def test_a_note_alone_starts_the_assessment():
+    assert unit_stage(RULES, make_unit(), noted=True) == UNDER_WAY
+
+
+def test_a_result_is_provisional_until_the_unit_and_the_rankings_are_final():
+    result = score(make_unit("甲", facts_final=True), make_unit("乙"))
+    first, second = result.unit("甲"), result.unit("乙")
+    assert standing(RULES, make_unit("乙"), second).provisional
+    # 甲 is final, but 乙 is not: the ranking clauses (and so 甲's grade) may still move
+    assert standing(RULES, make_unit("甲", facts_final=True), first).provisional
+    both = score(make_unit("甲", facts_final=True), make_unit("乙", facts_final=True))
+    assert not standing(RULES, make_unit("甲", facts_final=True), both.unit("甲")).provisional
+
+
+def test_a_continued_year_is_read_as_not_started_and_the_last_year_as_it_stands(tmp_path):
+    last_year = build_year(tmp_path)
+    target = tmp_path / "2023年度考核.wjkh"
+    assert continue_year(read_previous(last_year), target, NEXT, "李四", "考核组长") == []
+    new = read_year_file(target)
+    assert new.records and all(r.stage == NOT_STARTED and r.provisional for r in new.records.values())
+    old = read_year_file(last_year)
+    stages = {r.stage for r in old.records.values()}
+    assert FINAL in stages and stages <= {FINAL, UNDER_WAY}
+    assert all(r.provisional for r in old.records.values())  # a unit of 2022 is not final yet
