@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_dataset import ROSTER, UNITS, build, timed  # noqa: E402
 
-from core.scoring.rule_library import find  # noqa: E402
+from core.scoring.rules import load_rule_set  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from core.years import history  # noqa: E402
 from core.years.continuation import continue_year, read_previous  # noqa: E402
@@ -33,8 +33,7 @@ def main() -> None:
         path = folder / "2022.wjkh"
         build(path)
         print(f"built {UNITS} units, {ROSTER:,} roster entries: {path.stat().st_size / 1e6:.1f} MB")
-        rules = find("wujiang-2023")
-        assert rules is not None
+        rules = load_rule_set(ROOT / "docs" / "examples" / "wujiang-2023.toml")  # a 2023 rule set: the example
 
         def read() -> None:
             with Dataset.open(path, read_only=True) as ds:

@@ -45,3 +45,15 @@ def ds(tmp_path):
     with Dataset.create(tmp_path / "2022.sqlite", RULES, "张三", backups=False) as opened:
         assert opened.import_year(1, year_with_bases()).ok
         yield opened
+
+
+@pytest.fixture
+def example_2023_imported(tmp_path, monkeypatch):
+    """The example 2023 rule set (tests/example_rules.py) imported as a user imports a bureau's issued rules
+    (考核细则管理 → 导入细则文件), into a profile folder of the test's own: the program itself brings none."""
+    from core.scoring import rule_library
+    from tests.example_rules import EXAMPLE_2023
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "profile-config"))
+    added, problems = rule_library.import_file(EXAMPLE_2023)
+    assert problems == [] and added is not None
+    return added.rules

@@ -5,13 +5,14 @@ import re
 import tomllib
 from pathlib import Path
 
-from core.scoring.rules import RULES_DIR, load_rule_set
+from core.scoring.rules import load_rule_set
+from tests.example_rules import RULE_SET_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_reading_descriptions_have_no_internal_names():
-    for path in sorted(RULES_DIR.glob("*.toml")):  # every rule set the program brings
+    for path in RULE_SET_FILES:  # every rule set the program brings, and the example
         rules = load_rule_set(path)
         latin = {name: r.description for name, r in rules.readings.items()
                  if re.search(r"[A-Za-z_]{2,}", r.description)}

@@ -241,7 +241,8 @@ class NewYearDialog(QDialog):
         if problem:
             pass
         elif self.rules.count() == 0:
-            problem = self.tr("没有适用于 {year} 年度的考核细则。").format(year=self.year.value())
+            problem = self.tr("没有适用于 {year} 年度的考核细则：请先在“文件 → 考核细则管理…”中导入局里下发的细则文件，"
+                              "或以上一年度的细则为底稿制定新年度细则。").format(year=self.year.value())
         elif not self.assessor.text().strip():
             problem = self.tr("请填写考核人员姓名（记入审计记录）。")
         elif not self.path.text().strip():

@@ -170,7 +170,8 @@ class RuleSetsDialog(QDialog):
         for known in self.known:
             origin = self.tr("程序自带") if known.bundled else self.tr("已导入")
             item = QListWidgetItem(f"{known.rules.title}\n{known.rules.document} · {origin}")
-            item.setToolTip(str(known.path))
+            if not known.bundled:  # the program's own are named 程序自带: where it is installed is no concern of a user
+                item.setToolTip(str(known.path))
             self.list.addItem(item)
         ids = [k.rules.id for k in self.known]
         wanted = select_id if select_id in ids else (self.year_rules.id if self.year_rules and
@@ -209,7 +210,8 @@ class RuleSetsDialog(QDialog):
             "《{title}》 {document}　考核年度 {year}（{start} 至 {end}）　细则格式第 {format} 版\n"
             "细则校验值（SHA-256，用它建立的每个年度数据文件都存有此值）：{sha}\n文件：{path}").format(
             title=rules.title, document=rules.document, year=rules.year, start=rules.period_start.isoformat(),
-            end=rules.period_end.isoformat(), format=rules.format, sha=rules.sha256, path=str(known.path)))
+            end=rules.period_end.isoformat(), format=rules.format, sha=rules.sha256,
+            path=self.tr("程序自带") if known.bundled else str(known.path)))
         self.text_view.setHtml(official_text(rules))
         self.params_view.setHtml(parameters_and_readings(rules))
 

@@ -110,10 +110,10 @@ def test_a_rules_file_that_cannot_be_used_is_told_in_chinese_not_a_traceback(tmp
 
 DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
 TITLE_2022 = "2022年“乐业吴江”就业协作联盟运营单位绩效考核细则"
-TITLE_2023 = "2023年“乐业吴江”就业协作联盟运营单位绩效考核细则"
+TITLE_2023 = "2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）"
 
 
-def test_a_year_under_another_year_s_rules_is_refused_in_one_sentence(tmp_path):
+def test_a_year_under_another_year_s_rules_is_refused_in_one_sentence(tmp_path, example_2023_imported):
     """The 2022 demo under the 2023 rules: one sentence naming both years, never each of the 41 facts the
     2023 rules would refuse with its JSON path; nothing is scored or made."""
     said = (f"demo-2022.json 是 2022 年度的考核数据，而考核细则《{TITLE_2023}》是 2023 年度的，"

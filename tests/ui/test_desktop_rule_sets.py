@@ -1,6 +1,7 @@
 """考核细则管理 as the administrator uses it: the menu opens the list of known rule sets, one is read as
 its official text beside its parameters and readings with its SHA-256 and the open year's; a bad file is
-refused with every problem in Chinese, a good one imported; a new year's rule set is made from 2023 by
+refused with every problem in Chinese, a good one imported (the 2023 rules, the example standing in for a
+bureau's issued file: the program brings the 2022 rules alone); a new year's rule set is made from 2023 by
 typing into the form (checked as typed), saved as a file, and then offered by 新建年度, whose year file
 stores its SHA-256."""
 
@@ -18,13 +19,14 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
 from core.scoring.rules import RULES_DIR, load_rule_set
 from core.store.dataset import Dataset, create_file
 from tests.desktop_support import answer_modal, check_answered, shot_over
+from tests.example_rules import EXAMPLE_2023
 from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from ui.dialogs import NewYearDialog
 from ui.rule_set_editor import RuleSetEditor
 from ui.rule_sets_dialog import RuleSetsDialog
 
-TEXT_2023 = (RULES_DIR / "wujiang-2023.toml").read_text(encoding="utf-8")
+TEXT_2023 = EXAMPLE_2023.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -60,7 +62,7 @@ def show_part(qtbot, editor: RuleSetEditor, title: str) -> None:
 
 def test_manage_import_and_make_a_new_year_s_rule_set(qtbot, window, tmp_path, profile):
     year_file = tmp_path / "2023年度考核.wjkh"
-    rules_2023 = load_rule_set(RULES_DIR / "wujiang-2023.toml")
+    rules_2023 = load_rule_set(EXAMPLE_2023)
     create_file(year_file, rules_2023, "张三")
     assert window.open_dataset(year_file)
     bad = tmp_path / "同事发来的细则.toml"
@@ -68,8 +70,10 @@ def test_manage_import_and_make_a_new_year_s_rule_set(qtbot, window, tmp_path, p
                    .replace("step = 0.5", 'step = "半分"').replace("B = 0.25", "B = 1.25"), encoding="utf-8")
     good = tmp_path / "吴江经开区细则.toml"
     good.write_text(TEXT_2023.replace('id = "wujiang-2023"', 'id = "wujiang-2023-jd"')
-                    .replace('document = "吴人社就〔2023〕9号"', 'document = "吴经开人社〔2023〕2号"'),
+                    .replace('document = "非正式发文"', 'document = "吴经开人社〔2023〕2号"'),
                     encoding="utf-8")
+    bureau_2023 = tmp_path / "2023年度考核细则.toml"  # as the bureau hands its issued rules over
+    bureau_2023.write_bytes(EXAMPLE_2023.read_bytes())
     saved = tmp_path / "交给同事" / "2024细则.toml"
     saved.parent.mkdir()
 
@@ -116,10 +120,20 @@ def test_manage_import_and_make_a_new_year_s_rule_set(qtbot, window, tmp_path, p
 
     def manage(dialog: RuleSetsDialog) -> None:
         titles = [dialog.list.item(i).text().splitlines()[0] for i in range(dialog.list.count())]
-        assert titles == [load_rule_set().title, rules_2023.title]
-        assert dialog.list.currentRow() == 1  # the open year's rule set
+        assert titles == [load_rule_set().title]  # the issued 2022 rules: the program brings no other
+        assert "程序自带" in dialog.list.item(0).text() and dialog.list.item(0).toolTip() == ""
+        assert "文件：程序自带" in dialog.info.text() and str(RULES_DIR) not in dialog.info.text()
+        assert "没有与之完全一致的版本" in dialog.year_label.text()
+        shot_over(window, dialog, "rule-sets-dialog-bundled")
+        files = answer_modal(QFileDialog, choose_file(bureau_2023))
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        check_answered(files)
+        titles = [dialog.list.item(i).text().splitlines()[0] for i in range(dialog.list.count())]
+        assert titles == [load_rule_set().title, rules_2023.title] and "已导入" in dialog.list.item(1).text()
+        assert dialog.list.currentRow() == 1  # the one just imported, the open year's rule set
         assert rules_2023.sha256 in dialog.year_label.text() and "完全一致" in dialog.year_label.text()
         assert rules_2023.sha256 in dialog.info.text()
+        assert f"文件：{profile / 'leye-wujiang' / 'rules' / 'wujiang-2023.toml'}" in dialog.info.text()
         assert "就业创业政策宣传" in dialog.text_view.toPlainText()
         parameters = dialog.params_view.toPlainText()
         assert "每降低一个名次减分" in parameters and "不低于 60" in parameters
@@ -137,9 +151,10 @@ def test_manage_import_and_make_a_new_year_s_rule_set(qtbot, window, tmp_path, p
                     "条款 2.2 › 参数“每降低一个名次减分”：应为不小于 0 的数，现为 “半分”",
                     "等级 › 名额比例 › B级：比例不能超过 1（即 100%）"]
                 shot_over(window, dialog, "rule-sets-import-refused")
-        assert dialog.list.count() == 3 and "已导入" in dialog.list.item(2).text()
-        assert dialog.list.currentRow() == 2 and "吴经开人社〔2023〕2号" in dialog.info.text()
-        rect = dialog.list.visualItemRect(dialog.list.item(1))
+        ids = [known.rules.id for known in dialog.known]  # the user's by file name: -jd before .toml
+        assert ids == ["wujiang-2022", "wujiang-2023-jd", "wujiang-2023"] and "已导入" in dialog.list.item(1).text()
+        assert dialog.list.currentRow() == 1 and "吴经开人社〔2023〕2号" in dialog.info.text()
+        rect = dialog.list.visualItemRect(dialog.list.item(2))
         qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         editing = answer_modal(RuleSetEditor, edit_2024, timeout=60)
         qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
@@ -160,7 +175,7 @@ def test_manage_import_and_make_a_new_year_s_rule_set(qtbot, window, tmp_path, p
     assert made.readings["tie_rule"].value == "dense" and made.grades.quota_share["B"] == Fraction(1, 5)
     assert [e.label for e in made.clause("4.3").evidence][-1] == "就业政策宣传册发放登记"
     assert made.source_text.startswith(
-        "# 以《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》（吴人社就〔2023〕9号）为底稿")
+        "# 以《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）》（非正式发文）为底稿")
     kept = profile / "leye-wujiang" / "rules" / "wujiang-2024.toml"
     assert kept.read_bytes() == saved.read_bytes()
 
@@ -190,7 +205,7 @@ def test_the_dialog_without_a_year_open_and_a_rule_set_of_a_newer_format(qtbot, 
         assert dialog.year_label.text() == "当前没有打开的年度。"
         assert dialog.import_file(newer) is False
         assert dialog.message.text().splitlines()[1] == (
-            "考核细则《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》为第 3 版细则格式，"
+            "考核细则《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）》为第 3 版细则格式，"
             "本程序只能读取第 2 版及以前的格式，"
             "需要能读取第 3 版细则格式的新版程序。")
         dialog.reject()
@@ -204,7 +219,7 @@ def test_the_dialog_without_a_year_open_and_a_rule_set_of_a_newer_format(qtbot, 
 def test_opening_a_year_file_that_stores_a_newer_format_says_which_format_it_needs(window, tmp_path):
     import sqlite3
     path = tmp_path / "2030年度考核.wjkh"
-    create_file(path, load_rule_set(RULES_DIR / "wujiang-2023.toml"), "张三")
+    create_file(path, load_rule_set(EXAMPLE_2023), "张三")
     text = TEXT_2023.replace("format = 2", "format = 3", 1)
     conn = sqlite3.connect(path)
     with conn:  # as a newer program would have stored it: the text and its own SHA-256
@@ -220,7 +235,7 @@ def test_opening_a_year_file_that_stores_a_newer_format_says_which_format_it_nee
 
 def test_an_evidence_item_removed_is_named_where_a_parameter_still_needs_it(qtbot, window, tmp_path, profile):
     """Removing 附件1 from 2.1's evidence: the parameter naming it is marked, and fixed in its own field."""
-    editor = RuleSetEditor(load_rule_set(RULES_DIR / "wujiang-2023.toml"), [])
+    editor = RuleSetEditor(load_rule_set(EXAMPLE_2023), [])
     qtbot.addWidget(editor)
     editor.show()
     retype(qtbot, field(editor, "document"), "吴人社就〔2024〕3号", chinese=True)
@@ -278,7 +293,7 @@ def test_a_rule_set_whose_figures_disagree_is_refused_item_by_item_in_the_bureau
         for line in lines:  # no key path (clauses[1.1], sections[0]) and no English name of the file's keys
             assert "[" not in line and not re.search(r"[A-Za-z_]{3,}", re.sub(r"“[^”]*”|\S+\.toml", "", line)), line
         shot_over(window, dialog, "rule-sets-import-refused-figures")
-        assert dialog.list.count() == 2
+        assert dialog.list.count() == 1
         dialog.accept()
 
     state = answer_modal(RuleSetsDialog, refuse, timeout=60)
@@ -290,7 +305,7 @@ def test_a_rule_set_whose_figures_disagree_is_refused_item_by_item_in_the_bureau
 def test_opening_a_year_file_whose_stored_rules_are_of_another_year_says_so_in_one_sentence(window, tmp_path):
     import sqlite3
     path = tmp_path / "2024年度考核.wjkh"
-    create_file(path, load_rule_set(RULES_DIR / "wujiang-2023.toml"), "张三")
+    create_file(path, load_rule_set(EXAMPLE_2023), "张三")
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("UPDATE meta SET year = 2024")
@@ -309,7 +324,7 @@ def test_opening_a_year_file_whose_stored_rules_are_of_another_year_says_so_in_o
     assert window.last_problems_title == "未能打开"
     assert window.last_problems == [
         "数据文件 2024年度考核.wjkh 的考核年度为 2024 年，而其中所存的考核细则"
-        "《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》是 2023 年度的，二者不一致，不能打开，"
+        "《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）》是 2023 年度的，二者不一致，不能打开，"
         "文件未作任何改动；请从备份恢复，或改用该年度正确的数据文件。"]
     assert window.session is None and path.read_bytes() == before
 
@@ -319,7 +334,7 @@ def test_a_draft_s_points_and_quotas_are_checked_against_their_section_and_every
     """Typing 14 for 1.1's points in the 2024 draft: 第一部分's 25 is named and its field marked (Enter on the
     problem shows it), typing 27 there makes the draft whole; C级 0.70 marks every share, 0.65 (100% in all) is
     allowed."""
-    editor = RuleSetEditor(load_rule_set(RULES_DIR / "wujiang-2023.toml"), [])
+    editor = RuleSetEditor(load_rule_set(EXAMPLE_2023), [])
     qtbot.addWidget(editor)
     editor.show()
     retype(qtbot, field(editor, "document"), "吴人社就〔2024〕3号", chinese=True)
@@ -359,7 +374,7 @@ def test_a_user_s_rule_set_the_program_cannot_use_is_named_with_why_not_left_out
         encoding="utf-8")
 
     def look(dialog: RuleSetsDialog) -> None:
-        assert dialog.list.count() == 2  # the program's two; the user's file is not offered
+        assert dialog.list.count() == 1  # the program's own; the user's file is not offered
         assert dialog.unusable_label.isVisible()
         assert dialog.unusable_label.text().splitlines() == [
             "以下细则文件在本机，但不能使用，未列出（新建年度时不可选用）：",

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from core.scoring.assessment import pages
-from core.scoring.rules import RULES_DIR, load_rule_set
+from core.scoring.rules import load_rule_set
+from tests.example_rules import RULE_SET_FILES
 from ui.editors import EDITORS
 from ui.editors.base import FactsEditor
 
 EDITORS_DIR = Path(__file__).resolve().parents[2] / "ui" / "editors"
 
 
-@pytest.mark.parametrize("rule_set", sorted(RULES_DIR.glob("*.toml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("rule_set", RULE_SET_FILES, ids=lambda p: p.stem)
 def test_every_editor_kind_a_page_names_has_its_widget(rule_set):
     named = {kind for page in pages(load_rule_set(rule_set)) for kind in page.editors}
     assert named and named <= set(EDITORS)

@@ -1,6 +1,6 @@
 """Rule-set test cases as data: every tests/cases/<rule set id>/*.toml file holds cases of facts and the points
-each clause must score under that bundled rule set (docs/rule-sets.md, "Test cases"). One test per case: the
-facts go through the year file's own checks (parse_year) and the whole engine (score_year).
+each clause must score under that rule set, the program's or the example (docs/rule-sets.md, "Test cases").
+One test per case: the facts go through the year file's own checks (parse_year) and the whole engine (score_year).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from core.common import tomlcache
 from core.common.messages import Msg
 from core.scoring.engine import score_year
 from core.scoring.facts import FORMAT_NAME, FORMAT_VERSION, parse_year
-from core.scoring.rules import RULES_DIR, RuleSet, load_rule_set, parse_rule_set
+from core.scoring.rules import RuleSet, load_rule_set, parse_rule_set
 from tests.builders import credit_code
+from tests.example_rules import RULE_SET_FILES
 
 CASES_DIR = Path(__file__).resolve().parents[2] / "cases"
 CLAUSE_FIELDS = ("points", "bonus", "deduction", "net", "rank", "ranked_among", "value", "provisional")
@@ -27,8 +28,9 @@ CASE_KEYS = {"name", "readings", "units", "expect", "quotas"}
 
 
 def bundled_rule_sets() -> dict[str, RuleSet]:
+    """The program's rule sets and the example 2023 one, by id."""
     found = {}
-    for path in sorted(RULES_DIR.glob("*.toml")):
+    for path in RULE_SET_FILES:
         rules = load_rule_set(path)
         found[rules.id] = rules
     return found
@@ -196,7 +198,7 @@ def test_case(rule_set_id, case):
 
 
 def test_every_bundled_rule_set_s_cases_are_found():
-    """Each case directory names a bundled rule set (a typo would silently test nothing), and the 2022 rule set
+    """Each case directory names a known rule set (a typo would silently test nothing), and the 2022 rule set
     has cases for every clause."""
     assert {p.name for p in CASES_DIR.iterdir() if p.is_dir()} <= set(RULE_SETS)
     covered = set()

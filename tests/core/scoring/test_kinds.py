@@ -13,6 +13,7 @@ from core.scoring.engine import score_year
 from core.scoring.facts import load_year
 from core.scoring.kinds import CURVES, FACTS, KINDS, RANKING_PARAMS, RECORD_EVIDENCE
 from core.scoring.rules import DEFAULT_RULE_SET, RuleSetError, load_rule_set, parse_rule_set
+from tests.example_rules import RULE_SET_FILES
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -167,7 +168,7 @@ def readings_read_by_the_program() -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "resources" / "rules").glob("*.toml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", RULE_SET_FILES, ids=lambda p: p.name)
 def test_every_reading_of_a_bundled_rule_set_is_read(path):
     """A reading the scoring never reads would document a choice the rule set cannot change: the program's fixed
     choices are in docs/rule-sets.md instead. A reading that picks a threshold's comparison is read through it."""

@@ -15,12 +15,13 @@ from core.common.messages import render
 from core.scoring import rule_library
 from core.scoring.rule_formats import CURRENT_FORMAT
 from core.scoring.rule_problems import told
-from core.scoring.rules import DEFAULT_RULE_SET, RULES_DIR, load_rule_set, parse_rule_set
+from core.scoring.rules import DEFAULT_RULE_SET, load_rule_set, parse_rule_set
 from core.store.dataset import Dataset, DatasetError, create_file
 from tests.core.scoring.test_rules import BREAKAGES, problems_of
+from tests.example_rules import EXAMPLE_2023, RULE_SET_FILES
 
 TEXT_2022 = DEFAULT_RULE_SET.read_text(encoding="utf-8")
-TEXT_2023 = (RULES_DIR / "wujiang-2023.toml").read_text(encoding="utf-8")
+TEXT_2023 = EXAMPLE_2023.read_text(encoding="utf-8")
 
 
 def profile(tmp_path: Path) -> dict[str, str]:
@@ -62,28 +63,33 @@ def test_key_paths_are_said_in_the_form_s_words():
 def test_the_program_knows_its_own_rule_sets_then_the_user_s(tmp_path):
     env = profile(tmp_path)
     known = rule_library.known_rule_sets(env)
-    assert [(k.rules.id, k.bundled) for k in known] == [("wujiang-2022", True), ("wujiang-2023", True)]
+    assert [(k.rules.id, k.bundled) for k in known] == [("wujiang-2022", True)]  # the issued 2022 rules alone
+    bureau_s, problems = rule_library.import_file(EXAMPLE_2023, env)  # as a bureau's 2023 rules come in
+    assert problems == [] and bureau_s is not None and not bureau_s.bundled
+    assert [(k.rules.id, k.bundled) for k in rule_library.known_rule_sets(env)] == [
+        ("wujiang-2022", True), ("wujiang-2023", False)]
     colleague = tmp_path / "同事的细则.toml"
     colleague.write_text(TEXT_2023.replace('id = "wujiang-2023"', 'id = "wujiang-2023-b"'), encoding="utf-8")
     added, problems = rule_library.import_file(colleague, env)
     assert problems == [] and added is not None and not added.bundled
     assert added.path.parent == rule_library.imported_dir(env) and added.path.read_bytes() == colleague.read_bytes()
-    assert [k.rules.id for k in rule_library.known_rule_sets(env)] == ["wujiang-2022", "wujiang-2023", "wujiang-2023-b"]
-    assert rule_library.known_rule_sets(env)[-1].rules.sha256 == hashlib.sha256(colleague.read_bytes()).hexdigest()
+    assert [k.rules.id for k in rule_library.known_rule_sets(env)] == ["wujiang-2022", "wujiang-2023-b", "wujiang-2023"]
+    assert rule_library.known_rule_sets(env)[1].rules.sha256 == hashlib.sha256(colleague.read_bytes()).hexdigest()
     again, problems = rule_library.import_file(colleague, env)  # the same file twice: already known
     assert problems == [] and again is not None and again.path == added.path
-    assert len(list(rule_library.imported_dir(env).iterdir())) == 1
+    assert len(list(rule_library.imported_dir(env).iterdir())) == 2
 
 
 def test_an_id_is_one_text(tmp_path):
     env = profile(tmp_path)
+    assert rule_library.import_file(EXAMPLE_2023, env)[1] == []
     changed = tmp_path / "改过的2023细则.toml"
     changed.write_text(TEXT_2023.replace("每件扣4分", "每件扣3分"), encoding="utf-8")
     added, problems = rule_library.import_file(changed, env)
     assert added is None and problems == [
-        "细则编号“wujiang-2023”已由《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》使用，内容不同；"
+        "细则编号“wujiang-2023”已由《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）》使用，内容不同；"
         "年度数据文件按编号认细则，请在新细则中换一个编号。"]
-    assert not rule_library.imported_dir(env).exists()
+    assert [p.name for p in rule_library.imported_dir(env).iterdir()] == ["wujiang-2023.toml"]
 
 
 def test_a_bad_file_is_refused_with_every_problem_and_nothing_kept(tmp_path):
@@ -91,7 +97,7 @@ def test_a_bad_file_is_refused_with_every_problem_and_nothing_kept(tmp_path):
     bad = tmp_path / "有错的细则.toml"
     text = TEXT_2023.replace('id = "wujiang-2023"', 'id = "mine"')
     text = text.replace("per_ticked_item = 1.5", 'per_ticked_item = "x"')
-    bad.write_text(text.replace('document = "吴人社就〔2023〕9号"\n', ""), encoding="utf-8")
+    bad.write_text(text.replace('document = "非正式发文"\n', ""), encoding="utf-8")
     added, problems = rule_library.import_file(bad, env)
     assert added is None
     assert problems == ["条款 4.1 › 参数“每勾选一项建议分”：应为不小于 0 的数，现为 “x”", "文号：缺少此项"]
@@ -107,7 +113,7 @@ def test_a_rule_set_of_a_newer_format_is_refused_in_one_sentence(tmp_path):
     path.write_text(newer(TEXT_2023), encoding="utf-8")
     added, problems = rule_library.import_file(path, profile(tmp_path))
     assert added is None and problems == [
-        f"考核细则《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则》为第 {CURRENT_FORMAT + 1} 版细则格式，"
+        f"考核细则《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）》为第 {CURRENT_FORMAT + 1} 版细则格式，"
         f"本程序只能读取第 {CURRENT_FORMAT} 版及以前的格式，需要能读取第 {CURRENT_FORMAT + 1} 版细则格式的新版程序。"]
 
 
@@ -121,7 +127,7 @@ def store_rule_set_text(path: Path, text: str) -> None:
 
 def test_a_year_file_storing_a_newer_format_is_refused_untouched(tmp_path):
     path = tmp_path / "2023年度考核.wjkh"
-    create_file(path, load_rule_set(RULES_DIR / "wujiang-2023.toml"), "张三")
+    create_file(path, load_rule_set(EXAMPLE_2023), "张三")
     store_rule_set_text(path, newer(TEXT_2023))
     before = path.read_bytes()
     with pytest.raises(DatasetError) as info:
@@ -158,7 +164,7 @@ def test_format_1_is_migrated_to_the_comparisons_the_program_then_applied():
     assert old.grades.quota_test == "<="
 
 
-@pytest.mark.parametrize("path", sorted(RULES_DIR.glob("*.toml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", RULE_SET_FILES, ids=lambda p: p.name)
 def test_a_rule_set_written_back_is_the_same_rule_set(path):
     import dataclasses
     import tomllib
@@ -174,7 +180,7 @@ def test_a_rule_set_written_back_is_the_same_rule_set(path):
 
 def test_a_new_year_s_draft_moves_the_year_and_is_checked_as_a_whole():
     from core.scoring.rule_draft import RuleSetDraft
-    base = load_rule_set(RULES_DIR / "wujiang-2023.toml")
+    base = load_rule_set(EXAMPLE_2023)
     taken = [(k.rules.id, k.rules.title) for k in rule_library.known_rule_sets({"XDG_CONFIG_HOME": "/nonexistent"})]
     draft = RuleSetDraft.next_year(base, taken)
     assert (draft.data["id"], draft.data["year"], draft.data["title"][:5]) == ("wujiang-2024", 2024, "2024年")
@@ -197,7 +203,7 @@ def test_a_draft_whose_clause_points_leave_their_section_s_is_told_at_the_sectio
     """Raising 1.1 to 14 points in a draft: section 一's 25 no longer add up (12 → 14 of 25), said at 第一部分's
     points, the field the editor marks; raising the section too makes the draft whole again."""
     from core.scoring.rule_draft import RuleSetDraft
-    base = load_rule_set(RULES_DIR / "wujiang-2023.toml")
+    base = load_rule_set(EXAMPLE_2023)
     draft = RuleSetDraft.next_year(base, [])
     draft.set(("document",), "吴人社就〔2024〕3号")
     draft.set(("clauses", 0, "points"), 14)

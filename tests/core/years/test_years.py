@@ -12,7 +12,7 @@ import pytest
 
 from core.common.messages import render
 from core.scoring.engine import REVOKED, score_year
-from core.scoring.rules import RULES_DIR, load_rule_set, parse_rule_set
+from core.scoring.rules import load_rule_set, parse_rule_set
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import continue_year, origin_of, read_previous
@@ -20,6 +20,7 @@ from core.years.history import find_origin, first_audit_hash, unit_history
 from tests.audit_tampers import build_year, png
 from tests.builders import RULES
 from tests.dataset_support import run
+from tests.example_rules import EXAMPLE_2023
 
 
 def one_year_on(rules, year: int):
@@ -28,7 +29,7 @@ def one_year_on(rules, year: int):
     return parse_rule_set(text, source=f"<{year}>")
 
 
-NEXT = load_rule_set(RULES_DIR / "wujiang-2023.toml")  # the program's 2023 rule set
+NEXT = load_rule_set(EXAMPLE_2023)  # a 2023 rule set (the example: the program brings none)
 
 
 def results_by_code(path: Path) -> dict[str, tuple[str, object]]:
@@ -189,7 +190,17 @@ def test_continuing_refuses_an_existing_target_and_an_unreadable_last_year(last_
         read_previous(tmp_path / "没有这个文件.wjkh")
 
 
-def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(last_year, tmp_path):
+def test_the_command_line_has_no_2023_rules_until_the_bureau_s_are_imported(last_year, tmp_path):
+    target = tmp_path / "2023年度考核.wjkh"
+    refused = run("new-year", "--to", str(target), "--from", str(last_year), "--assessor", "李四")
+    assert refused.returncode == 2 and refused.stdout == "" and not target.exists()
+    assert refused.stderr.strip() == "没有适用于 2023 年度的考核细则；请用 --rules 指定细则编号或细则文件。"
+    made = run("new-year", "--to", str(target), "--from", str(last_year), "--rules", str(EXAMPLE_2023))
+    assert made.returncode == 0, made.stderr
+
+
+def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(last_year, tmp_path,
+                                                                               example_2023_imported):
     target = tmp_path / "2023年度考核.wjkh"
     refused = run("new-year", "--to", str(target), "--from", str(last_year), "--year", "2030", "--assessor", "李四")
     assert refused.returncode == 2 and refused.stdout == ""
@@ -251,7 +262,8 @@ def test_where_a_year_came_from_is_proved_by_its_audit_trail(last_year, tmp_path
     assert named in checked.stdout, checked.stdout
 
 
-def test_the_command_line_says_when_the_folder_is_missing_or_the_rules_are_of_another_year(last_year, tmp_path):
+def test_the_command_line_says_when_the_folder_is_missing_or_the_rules_are_of_another_year(last_year, tmp_path,
+                                                                                          example_2023_imported):
     missing = run("new-year", "--to", str(tmp_path / "nodir" / "2023.wjkh"), "--from", str(last_year))
     assert missing.returncode == 2
     assert missing.stderr.strip() == \
