@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.credit_codes import credit_code_problem
+from core.common.file_names import with_extension
 from core.common.messages import render
 from core.scoring.rule_library import known_rule_sets
 from core.scoring.rules import RuleSet
@@ -150,6 +151,7 @@ class NewYearDialog(QDialog):
         self.year.valueChanged.connect(self._year_changed)
         self.assessor.textChanged.connect(self._check)
         self.path.textChanged.connect(self._check)
+        self.path.editingFinished.connect(self._complete_path)
         self.rules.currentIndexChanged.connect(self._check)
         self.continue_box.toggled.connect(self._continue_toggled)
         self._year_changed()
@@ -221,7 +223,18 @@ class NewYearDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存年度数据文件"), self.path.text(),
                                               self.tr("年度数据文件 (*.wjkh)"))
         if path:
-            self.path.setText(path if path.lower().endswith(YEAR_FILE_SUFFIXES) else path + YEAR_FILE_SUFFIX)
+            self.path.setText(str(self.target(path)))
+
+    def target(self, text: str | None = None) -> Path:
+        """The year file the typed or chosen name makes: with .wjkh added, so 打开… lists it."""
+        return with_extension(Path((self.path.text() if text is None else text).strip()), YEAR_FILE_SUFFIX,
+                              YEAR_FILE_SUFFIXES)
+
+    def _complete_path(self) -> None:
+        """A typed name without the extension is shown with it once typing is done."""
+        typed = self.path.text().strip()
+        if typed and not Path(typed).is_dir() and str(self.target()) != self.path.text():
+            self.path.setText(str(self.target()))
 
     def _previous_check(self) -> str:
         if not self.continue_box.isChecked():
@@ -247,7 +260,9 @@ class NewYearDialog(QDialog):
             problem = self.tr("请填写考核人员姓名（记入审计记录）。")
         elif not self.path.text().strip():
             problem = self.tr("请选择保存位置。")
-        elif Path(self.path.text()).exists():
+        elif Path(self.path.text().strip()).is_dir() or self.target().is_dir():
+            problem = self.tr("所填的是文件夹，请在其后写上文件名。")
+        elif self.target().exists():
             problem = self.tr("文件已存在，不会覆盖；请换一个文件名。")
         self.error.setText(problem)
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
@@ -261,7 +276,7 @@ class NewYearDialog(QDialog):
         return next(r for r in self.rule_sets if r.id == self.rules.currentData())
 
     def values(self) -> tuple[RuleSet, str, str, Path]:
-        return self.rule_set(), self.assessor.text().strip(), self.role.text().strip(), Path(self.path.text().strip())
+        return self.rule_set(), self.assessor.text().strip(), self.role.text().strip(), self.target()
 
     def continued_from(self) -> Previous | None:
         """The last year to continue from, or None for an empty year."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.excel.write import ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
@@ -196,9 +197,7 @@ class ExcelExportDialog(WorkerDialog):
         if not text:
             self.show_status(self.tr("请选择保存位置。"), BAD)
             return None
-        target = Path(text)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_suffix(".xlsx")
+        target = with_extension(Path(text), ".xlsx")
         if not target.parent.is_dir():
             self.show_status(self.tr("文件夹不存在：{folder}").format(folder=target.parent), BAD)
             return None

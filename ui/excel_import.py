@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.file_names import with_extension
 from core.common.messages import render
 from core.editing.session import Session
 from core.excel.mapping import MappingQuestion
@@ -528,9 +529,7 @@ class ImportDialog(QDialog):
                 self.tr("Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"))
             if not chosen:
                 return None
-            path = Path(chosen)
-            if path.suffix.lower() not in (".xlsx", ".csv"):
-                path = path.with_suffix(".xlsx")
+            path = with_extension(Path(chosen), ".xlsx", (".csv",))
         headers = [self.problems_model.headers[i] for i in range(5)]
         title = self.tr("{file}（{kind}）检查发现的问题，共 {count} 处").format(file=p.path.name, kind=kind_label(p.kind),
                                                                     count=len(p.problems))
@@ -566,7 +565,7 @@ class ImportDialog(QDialog):
                 str(folder / self.tr("{name}-未导入的行.xlsx").format(name=p.path.stem)), self.tr("Excel 工作簿 (*.xlsx)"))
             if not chosen:
                 return False
-            path = Path(chosen).with_suffix(".xlsx")
+            path = with_extension(Path(chosen), ".xlsx")
         if not self._import(p, confirm, skip_bad_rows=True):
             return False
         title = self.tr("{file}（{kind}）未导入的 {rows} 行").format(file=p.path.name, kind=kind_label(p.kind),

@@ -43,7 +43,9 @@ class FieldCopyActions(QObject):
             return
         from PySide6.QtWidgets import QDialog, QFileDialog
 
+        from core.common.file_names import with_extension
         from core.editing import field_work
+        from core.store.dataset import YEAR_FILE_SUFFIX
         from ui.field_copies import FieldCopyDialog, _wait
         from ui.worker import Worker, progress_dialog
         dialog = FieldCopyDialog(self.window, [a.name for a in session.assessors()],
@@ -56,7 +58,7 @@ class FieldCopyActions(QObject):
                                                 self.tr("年度数据文件 (*.wjkh)"))
         if not target:
             return
-        path = Path(target) if target.endswith(".wjkh") else Path(target + ".wjkh")
+        path = with_extension(Path(target), YEAR_FILE_SUFFIX)
         try:
             year = field_work.material(session)
         except DatasetError as exc:

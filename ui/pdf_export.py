@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
@@ -296,6 +297,7 @@ class ExportDialog(WorkerDialog):
             return [Request(SHEET, self.session.unit(u).name,
                             target / self.sheet_name(u, safe_file_name(self.session.unit(u).name)))
                     for u in self.session.unit_ids], ""
+        target = with_extension(target, ".pdf")  # a name typed without it
         if not target.parent.is_dir():
             return [], self.tr("文件夹 {folder} 不存在。").format(folder=target.parent)
         unit = self.session.unit(uid).name if kind != SUMMARY and uid is not None else None
