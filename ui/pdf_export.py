@@ -225,10 +225,18 @@ class ExportDialog(WorkerDialog):
         return folder / self.sheet_name(uid, name)
 
     def sheet_name(self, uid: int | None, name: str) -> str:
+        lock = self.session.lock(uid) if uid is not None else None
+        if lock is not None and self.copies_signed():
+            return self.tr("{unit}-考核评分表-第{version}版（副本）.pdf").format(unit=name, version=lock.version)
         version = self.session.next_sheet_version(uid) if uid is not None else 1
         if self.sign.isChecked():
             return self.tr("{unit}-考核评分表-第{version}版.pdf").format(unit=name, version=version)
         return self.tr("{unit}-考核评分表-第{version}版（草稿）.pdf").format(unit=name, version=version)
+
+    def copies_signed(self) -> bool:
+        """A locked unit's sheet is written as a copy of its signed version: unsigned, and in a bulk export
+        even when signing (core/pdf/batch.py does not sign such a unit again)."""
+        return self.kind() == ALL_SHEETS or not self.sign.isChecked()
 
     def _update(self) -> None:
         kind, uid = self.kind(), self.unit_id()
@@ -248,10 +256,14 @@ class ExportDialog(WorkerDialog):
                                "此后修改须先解锁（重新开放）并填写理由。").format(unit=self.session.unit(uid).name,
                                                                  version=version)
                 colour = NEUTRAL
+            elif (lock := self.session.lock(uid)) is not None:
+                note = self.tr("本单位已签名定稿并锁定（第 {version} 版）："
+                               "不签名时导出的是该版本的副本（未签名）。").format(version=lock.version)
             else:
                 note = self.tr("不签名时导出的是草稿（第 {version} 版，未签名），不锁定数据。").format(version=version)
         elif kind == ALL_SHEETS and signing:
-            note = self.tr("签名即定稿：每家单位的考核评分表都定稿并锁定数据；可随时取消，已导出的保留。")
+            note = self.tr("签名即定稿：每家单位的考核评分表都定稿并锁定数据；已签名锁定的单位不再另签，"
+                           "导出其已签名版本的副本。可随时取消，已导出的保留。")
             colour = NEUTRAL
         if self.session.read_only:  # a signed sheet is recorded in the year (its version, its lock)
             note, colour = self.tr("本年度以只读方式打开，不能签名定稿；导出的是未签名的草稿。"), "#555"
@@ -352,6 +364,8 @@ class ExportDialog(WorkerDialog):
             if request.kind != SHEET or not request.unit:
                 continue
             uid = self.session.unit_id(request.unit)
+            if uid is not None and self.kind() == ALL_SHEETS and self.session.locked(uid):
+                continue  # signed already: not signed again
             open_pages = [page for page, state in self.session.progress(uid).items() if state != DONE] \
                 if uid is not None else []
             if open_pages:
@@ -406,6 +420,8 @@ class ExportDialog(WorkerDialog):
         parts = [self.tr("{pages} 页").format(pages=e.pages)]
         if e.version is not None:
             parts.append(self.tr("第 {version} 版").format(version=e.version))
+        if e.copy_of_signed:
+            parts.append(self.tr("已签名定稿版本的副本"))
         if e.signed:
             parts.append(self.tr("已签名"))
         if e.locked:

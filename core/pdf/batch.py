@@ -7,7 +7,9 @@ own connection while it renders (the desktop's export worker runs in another thr
 
 Documents are built from scratch copies of the dataset (core.store.dataset.Dataset.scratch_copy): one copy
 serves every unsigned document; each signed document gets a fresh copy, so it shows the dataset as
-the documents signed before it left it (their units finalized, the audit head after them). A signed
+the documents signed before it left it (their units finalized, the audit head after them). The score
+sheet of a unit a signed sheet locked already is not signed again: it is written as an unsigned copy of
+that version (core/pdf/export.py), so signing a whole year twice adds no versions. A signed
 document is written first and then `record_signed` applies it to the real dataset (a score sheet
 finalizes and locks its unit); if that is refused, the file is removed again. `cancelled()` is asked
 before each document: a run stops between documents, never inside one (a file is written under a
@@ -25,7 +27,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.pdf.export import Exported, Exporter
 from core.pdf.fonts import Fonts
-from core.pdf.sheets import Visit
+from core.pdf.sheets import SHEET, Visit
 from core.pdf.signing import KeySigner, SigningError
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
@@ -49,6 +51,15 @@ class Outcome:
     written: list[Written] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cancelled: bool = False
+
+
+def _signer_for(request: Request, ds: Dataset, signer: KeySigner | None) -> KeySigner | None:
+    """The key a document is signed with: none for the score sheet of a unit locked by one signed already
+    (its facts cannot have changed since: a copy of that version is written, not a new version)."""
+    if signer is None or request.kind != SHEET or request.unit is None:
+        return signer
+    unit_id = ds.unit_id(request.unit)
+    return None if unit_id is not None and ds.unit_lock(unit_id) is not None else signer
 
 
 def _problem(target: Path, code: str, **params) -> Problem:
@@ -79,8 +90,8 @@ def export_batch(requests: Sequence[Request], *, copy: Callable[[], Dataset], si
                 shared = copy()
             exporter = Exporter(shared, fonts=fonts)
             try:
-                done, problems = exporter.export(request.kind, request.unit, signer=signer, assessor=assessor,
-                                                 visit=visit)
+                done, problems = exporter.export(request.kind, request.unit, assessor=assessor, visit=visit,
+                                                 signer=_signer_for(request, shared, signer))
             except (DatasetError, SigningError) as exc:
                 done, problems = None, [Problem(request.target.name, "", "", exc.msg)]
             if problems or done is None:

@@ -9,7 +9,8 @@ A signed score sheet finalizes the unit: the dataset records the sheet's version
 the signed PDF and the certificate, marks the unit's facts final and locks them (edits are then
 refused until `Dataset.reopen_unit` with a reason). Every score sheet prints its version: the
 number of signed versions so far plus one, so after signing (or reopening) the next export
-carries a new number. Unsigned exports only read the dataset.
+carries a new number — but an unsigned sheet of a locked unit is a copy of the version it was
+signed as, marked so. Unsigned exports only read the dataset.
 
 Problems (an unknown unit, no Chinese font, an assessor that cannot be told) come back as values;
 faults of the dataset or the key raise DatasetError / SigningError.
@@ -66,6 +67,7 @@ class Exported:
     signed: bool = False
     fingerprint: str | None = None
     locked: bool = False  # the unit's facts are now locked (a signed score sheet)
+    copy_of_signed: bool = False  # an unsigned copy of the version the unit's locked sheet was signed as
 
 
 class Exporter:
@@ -258,8 +260,10 @@ class Exporter:
             by, who = self.assessor_for(assessor, signer)
             if who:
                 return None, who
-        version = self.ds.next_sheet_version(unit_id)
         lock = self.ds.unit_lock(unit_id)
+        # unsigned, a locked unit's sheet is a copy of the version it was signed as (its facts cannot have
+        # changed since); a draft or a signed sheet carries the next number
+        version = lock.version if signer is None and lock is not None else self.ds.next_sheet_version(unit_id)
         result = self.result()
         if signer is not None and not unit.facts_final:
             # Signing locks the facts, which makes them final: the signed sheet says so.
@@ -277,7 +281,8 @@ class Exporter:
                             draft=signer is None, lines=lines, fonts=fonts, electronic=self._electronic(signer),
                             locked_version=version if signer is not None else (lock.version if lock else None))
         if signer is None:
-            return Exported(SHEET, built.pdf, built.pages, unit.name, version), []
+            return Exported(SHEET, built.pdf, built.pages, unit.name, version,
+                            copy_of_signed=lock is not None), []
         pdf = self._sign(built, signer, fonts, t("pdf.reason.sheet", version=version))
         was_final = next(u for u in self.year().units if u.name == unit.name).facts_final
         edit = self.ds.finalize_unit(by, unit_id, version, signer.fingerprint, signer.info.subject,

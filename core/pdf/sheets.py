@@ -611,6 +611,13 @@ def onsite_record(rules: RuleSet, unit: Unit, unit_result: UnitResult, evidence:
 
 # ------------------------------------------------------------------ 2. 考核评分表
 
+def version_word(draft: bool, version: int, locked_version: int | None) -> str:
+    """第 n 版 when signed; an unsigned copy of the version a locked unit was signed as; else a draft."""
+    if not draft:
+        return "pdf.version"
+    return "pdf.version_copy" if version == locked_version else "pdf.version_draft"
+
+
 def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts, *, version: int, draft: bool,
                 lines: Sequence[SignLine], fonts: Fonts, electronic: ElectronicSignature | None = None,
                 locked_version: int | None = None) -> Built:
@@ -629,7 +636,7 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
         [(t("pdf.field.member"), t("pdf.member.new") if unit.new_member else t("pdf.member.existing")),
          (t("pdf.field.final"), state)],
         [(t("pdf.field.rule_set"), rule_set_text(rules)),
-         (t("pdf.field.version"), t("pdf.version_draft" if draft else "pdf.version", version=version))],
+         (t("pdf.field.version"), t(version_word(draft, version, locked_version), version=version))],
     ]))
     provisional_mark = t("pdf.provisional_mark")
     any_provisional = any(c.provisional for c in u.clauses)
