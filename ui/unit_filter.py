@@ -53,7 +53,8 @@ class UnitFilter(QSortFilterProxyModel):
                 SHOW_INCOMPLETE: INCOMPLETE in states,
                 SHOW_DONE: states == {DONE},
                 SHOW_FINAL: session.unit(uid).facts_final or session.locked(uid),
-                SHOW_FAILED: session.unit_result(uid).status != QUALIFIED}[self.show]
+                # a unit not assessed yet has no verdict, though it has no points either
+                SHOW_FAILED: session.unit_result(uid).status != QUALIFIED and session.standing(uid).started}[self.show]
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
         if self.order == SORT_FILE:

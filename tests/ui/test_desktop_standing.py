@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from tests.builders import RULES
 from tests.ui.test_desktop import add_two_units, click, shot
 from tests.ui.test_desktop_years import click_tab
+from ui.models import ID_ROLE
 
 
 def unit_row(ws, uid: int):
@@ -73,6 +74,13 @@ def test_a_year_before_and_after_its_units_are_assessed(qtbot, window, tmp_path)
     assert "考核结果：不合格" in tip and "运营单位考核总分低于60分" in tip and "本单位数据尚未定稿" in tip
     assert entry(ws, second).endswith("未开始考核 · 0/10 条")
     shot(window, "standing-02-under-way-and-not-started")
+    # 显示 不合格: the unit under way, not the one nobody has assessed yet
+    ws.show_combo.setFocus()
+    qtbot.keyClick(ws.show_combo, Qt.Key.Key_End)  # 不合格 is the last choice
+    assert ws.show_combo.currentText() == "不合格"
+    assert [ws.unit_proxy.index(r, 0).data(ID_ROLE) for r in range(ws.unit_proxy.rowCount())] == [first]
+    qtbot.keyClick(ws.show_combo, Qt.Key.Key_Home)
+    assert ws.unit_proxy.rowCount() == 2
 
     # the year table: places, statuses and grades only for the unit under way, marked 暂定
     click_tab(qtbot, window, "年度总表")
