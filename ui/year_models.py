@@ -476,10 +476,10 @@ class GradeTableModel(QAbstractTableModel):
             return self.session.unit_id(u.name)
         if role == Qt.ItemDataRole.DisplayRole:
             rank, status, grade = self._verdict(index.row())
-            notes = "；".join(render(n) for n in u.grade_notes)
+            notes = "；".join(render(n) for n in u.grade_notes) if rank != NO_VERDICT else ""
             return [rank, u.name, number(u.total), status, grade, notes][index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and self.tied(index.row()):
             return TIE_BRUSH
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5 and self._verdict(index.row())[0] != NO_VERDICT:
             return "\n".join(render(n) for n in u.grade_notes) or None
         return None

@@ -93,10 +93,11 @@ def test_a_year_before_and_after_its_units_are_assessed(qtbot, window, tmp_path)
     shot(window, "standing-03-year-table")
     click_tab(qtbot, window, "等级评定")
     grades = ws.grade_view.model
-    shown = {grades.index(r, 1).data(): [grades.index(r, c).data() for c in (0, 3, 4)]
+    shown = {grades.index(r, 1).data(): [grades.index(r, c).data() for c in (0, 3, 4, 5)]
              for r in range(grades.rowCount())}
-    assert shown[names[second]] == ["—", "未开始考核", "—"]
-    assert shown[names[first]][1:] == ["不合格（暂定）", "E（暂定）"]
+    assert shown[names[second]] == ["—", "未开始考核", "—", ""]
+    assert shown[names[first]][1:] == ["不合格（暂定）", "E（暂定）", "考核不合格，定为 E 级"]
+    shot(window, "standing-03b-grades")
 
     # both units' data marked final in the year table (selected, then the button): no longer provisional
     click_tab(qtbot, window, "年度总表")
