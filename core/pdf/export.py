@@ -49,6 +49,7 @@ from core.scoring.facts import Year
 from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset
 from core.store.signatures import Signature
+from core.years.standing import NOT_STARTED, unit_stage
 
 KINDS = (RECORD, SHEET, SUMMARY)
 
@@ -104,6 +105,13 @@ class Exporter:
         if self._result is None:
             self._result = score_year(self.rules, self.year())
         return self._result
+
+    def not_started(self) -> frozenset[str]:
+        """The names of the units nothing of the year is recorded for (core/years/standing.py)."""
+        names = dict(self.ds._conn.execute("SELECT id, name FROM units"))
+        noted = {names[uid] for (uid, _), note in self.ds.clause_notes().items() if note.strip()}
+        return frozenset(u.name for u in self.year().units
+                         if unit_stage(self.rules, u, u.name in noted) == NOT_STARTED)
 
     def changed(self) -> None:
         """Forget the scored year (after the dataset changed)."""
@@ -277,9 +285,11 @@ class Exporter:
         assessors = [people[i][0] for i in (tickers or list(people)) if i in people]
         lines = self.sign_lines(unit_id, SHEET, [("assessor", assessors), ("reviewer", [])])
         provisional = any(c.provisional for c in unit_result.clauses)
+        started = unit.name not in self.not_started()
         built = score_sheet(self.rules, result, unit, self.page(SHEET, unit.name, provisional), version=version,
                             draft=signer is None, lines=lines, fonts=fonts, electronic=self._electronic(signer),
-                            locked_version=version if signer is not None else (lock.version if lock else None))
+                            locked_version=version if signer is not None else (lock.version if lock else None),
+                            started=started)
         if signer is None:
             return Exported(SHEET, built.pdf, built.pages, unit.name, version,
                             copy_of_signed=lock is not None), []
@@ -302,7 +312,8 @@ class Exporter:
         people = [name for name, _ in self.assessor_titles().values()]
         lines = self.sign_lines(None, SUMMARY, [("assessor", people), ("reviewer", [])])
         page = self.page(SUMMARY, t("pdf.header.all_units", count=len(result.units)), result.provisional)
-        built = year_summary(self.rules, result, page, lines=lines, fonts=fonts, electronic=self._electronic(signer))
+        built = year_summary(self.rules, result, page, lines=lines, fonts=fonts, electronic=self._electronic(signer),
+                             not_started=self.not_started())
         pdf = built.pdf if signer is None else self._sign(built, signer, fonts, t("pdf.reason.summary"))
         if signer is not None:
             self._remember_certificate(signer)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any, Callable, Sequence
@@ -514,6 +515,9 @@ def size_text(size: int) -> str:
     return t("pdf.size_mb", size=format_number(size / 1024 / 1024, 1))
 
 
+NO_VERDICT = "—"  # the place, status or grade of a unit nothing of the year is recorded for
+
+
 def status_text(status: str) -> str:
     return t(f"status.{status}")
 
@@ -620,7 +624,9 @@ def version_word(draft: bool, version: int, locked_version: int | None) -> str:
 
 def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts, *, version: int, draft: bool,
                 lines: Sequence[SignLine], fonts: Fonts, electronic: ElectronicSignature | None = None,
-                locked_version: int | None = None) -> Built:
+                locked_version: int | None = None, started: bool = True) -> Built:
+    """`started`: something of the year is recorded for the unit (core/years/standing.py); before that the
+    sheet gives it no place, status or grade."""
     s = styles(fonts)
     decimals = rules.reading("ranking_display_decimals")
     u = result.unit(unit.name)
@@ -687,14 +693,16 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
     story += h(t("pdf.sheet.result"), s)
     heads = [t("pdf.col.sections_net"), t("pdf.col.deduction"), t("pdf.col.total"), t("pdf.col.status"),
              t("pdf.col.grade"), t("pdf.col.rank", count=len(result.units))]
-    values = [num(sums[3]), num(u.deductions_total), num(u.total), status_text(u.status), u.grade, str(u.rank)]
+    verdict = ([status_text(u.status), u.grade, str(u.rank)] if started
+               else [t("standing.not_started"), NO_VERDICT, NO_VERDICT])
+    values = [num(sums[3]), num(u.deductions_total), num(u.total), *verdict]
     big = ParagraphStyle("big", parent=s.cell_center, fontName=fonts.heading, fontSize=11, leading=14)
     story.append(Table([[p(h, s.head_cell) for h in heads], [p(v, big) for v in values]],
                        colWidths=[WIDTH / 6] * 6, style=grid_style(s)))
-    notes = []
-    for reason in u.status_reasons:
+    notes = [] if started else [t("pdf.sheet.not_started")]
+    for reason in u.status_reasons if started else ():
         notes.append(t("pdf.sheet.status_reason", status=status_text(u.status), reason=reason.text))
-    for note in u.grade_notes:
+    for note in u.grade_notes if started else ():
         notes.append(t("pdf.sheet.grade_note", note=render(note)))
     for msg in result.rejected_promotions:
         if msg.param("unit") == unit.name:
@@ -721,7 +729,8 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
 # ------------------------------------------------------------------ 3. 考核结果汇总表
 
 def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: Sequence[SignLine], fonts: Fonts,
-                 electronic: ElectronicSignature | None = None) -> Built:
+                 electronic: ElectronicSignature | None = None, not_started: Collection[str] = ()) -> Built:
+    """`not_started`: the names of the units nothing of the year is recorded for: no place, status or grade."""
     s = styles(fonts)
     decimals = rules.reading("ranking_display_decimals")
     num = lambda value: format_number(value, decimals)  # noqa: E731
@@ -749,13 +758,15 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
             flags.append(t("report.flag_tie"))
         if any(n.code == "grade.promoted" for n in u.grade_notes):
             flags.append(t("report.flag_promoted"))
-        row = [p(str(u.rank), tiny_c), p(u.name, tiny)]
+        started = u.name not in not_started
+        row = [p(str(u.rank) if started else NO_VERDICT, tiny_c), p(u.name, tiny)]
         row += [p(clause_cell(u.clause(cid), decimals), tiny_r) for cid in clause_ids]
         row += [p(num(u.deductions_total), tiny_r), p(num(u.total), tiny_r),
-                p(status_text(u.status), tiny_c if u.status == "qualified" else tiny_alert),
-                p(u.grade, tiny_c), p(" ".join(flags), tiny_c)]
+                p(status_text(u.status), tiny_c if u.status == "qualified" else tiny_alert) if started
+                else p(t("standing.not_started"), tiny_c),
+                p(u.grade if started else NO_VERDICT, tiny_c), p(" ".join(flags), tiny_c)]
         data.append(row)
-    fixed = [7 * mm, 0] + [8.2 * mm] * len(clause_ids) + [9 * mm, 11 * mm, 12 * mm, 8 * mm, 12 * mm]
+    fixed = [7 * mm, 0] + [8.2 * mm] * len(clause_ids) + [9 * mm, 11 * mm, 14.5 * mm, 8 * mm, 12 * mm]
     fixed[1] = WIDTH - sum(fixed)
     extra += [("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SECTION_SHADE]),
               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
@@ -766,11 +777,14 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
     story += h(t("pdf.summary.notes"), s)
     notes = []
     for u in result.units:
-        for reason in u.status_reasons:
+        for reason in u.status_reasons if u.name not in not_started else ():
             notes.append(t("report.status_reason", unit=u.name, status=status_text(u.status), reason=reason.text))
         for d in u.deductions:
             if d.points:
                 notes.append(t("report.deduction", unit=u.name, count=d.count, points=d.points, rule=d.text))
+    if not_started:
+        waiting = "、".join(u.name for u in result.units if u.name in not_started)
+        notes.append(t("pdf.summary.not_started", units=waiting))
     for note in notes or [t("pdf.summary.no_notes")]:
         story.append(Paragraph("·&nbsp;" + x(note), s.cell))
 
@@ -780,11 +794,14 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
     for q in result.quotas:
         quotas.append([p(q.grade, s.cell_center), p(str(q.cap), s.cell_center), p(str(q.count), s.cell_center),
                        p(str(q.used), s.cell_center)])
-    counts = {g: sum(1 for u in result.units if u.grade == g) for g in rules.grades.order}
+    counts = {g: sum(1 for u in result.units if u.grade == g and u.name not in not_started)
+              for g in rules.grades.order}
     story.append(Table(quotas, colWidths=[WIDTH / 4] * 4, repeatRows=1, style=grid_style(s)))
     story.append(Spacer(1, 2 * mm))
     story.append(p(t("pdf.summary.grade_counts", assessed=len(result.units),
-                     counts="；".join(t("pdf.summary.grade_count", grade=g, count=c) for g, c in counts.items())),
+                     counts="；".join([t("pdf.summary.grade_count", grade=g, count=c) for g, c in counts.items()]
+                                     + ([t("pdf.summary.not_started_count", count=len(not_started))]
+                                        if not_started else []))),
                    s.cell))
     lines_out = [t("report.tie", total=tie.total, upper=tie.upper, lower=tie.lower, units="、".join(tie.units))
                  for tie in result.ties]
