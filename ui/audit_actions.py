@@ -101,7 +101,7 @@ class AuditActions(QObject):
         try:
             recovery.restore(path, chosen)
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)])
+            self.window.show_problems([render(exc.msg)], self.tr("未能恢复备份"))
             return False
         return self.window.open_dataset(path)
 
@@ -115,11 +115,11 @@ class AuditActions(QObject):
         try:
             copy, anchors = session.check_material()
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)])
+            self.window.show_problems([render(exc.msg)], self.tr("未能核对"))
             return
         self.worker = Worker(full_check, copy, anchors, session.file, parent=self.window)
         self.worker.done.connect(self._checked)
-        self.worker.failed.connect(lambda exc: self.window.handle_fault(exc))
+        self.worker.failed.connect(lambda exc: self.window.handle_fault(exc, self.tr("未能核对")))
         self.worker.finished.connect(self._finished)
         progress_dialog(self.window, self.tr("正在核对数据文件…"), self.worker)
         self.worker.start()

@@ -78,7 +78,7 @@ class ClausePage(QWidget):
     previous_requested = Signal()
     next_requested = Signal()
     to_do_requested = Signal()
-    problems = Signal(list)  # texts of problems that stopped an edit
+    problems = Signal(list, str)  # texts of problems, and the box's title ("": 未保存, an edit was refused)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,7 +89,7 @@ class ClausePage(QWidget):
         # Thumbnails by content hash: a page with a few phone photos would otherwise read and scale
         # megabytes of image data at every switch between units or clauses.
         self._thumbnails: dict[str, QIcon] = {}
-        self.context = EditorContext(session, self.pending, self._commit, self.problems.emit)
+        self.context = EditorContext(session, self.pending, self._commit, self.report)
         self.editors: Editors | None = None  # the page's editors on screen
         self._editors: dict[tuple, Editors] = {}  # by page and unit shape (_editors_key)
         self._stash = QWidget(self)  # holds the editors not on screen, out of the page's boxes
@@ -350,7 +350,7 @@ class ClausePage(QWidget):
         editors = self._editors[key] = Editors(page, self._stash)
         if page.count_source or page.platform_source:
             panel = CountSourcePanel if page.count_source else PlatformSourcePanel
-            editors.source_panel = panel(self.session, self.unit_id, page, self.problems.emit)
+            editors.source_panel = panel(self.session, self.unit_id, page, self.report)
             editors.facts_layout.addWidget(editors.source_panel)
         if not page.editors:
             note = wrapped(self.tr("本条无需录入数量，按下方依据勾选计分。"), selectable=False)
@@ -422,9 +422,13 @@ class ClausePage(QWidget):
 
     # ---------------------------------------------------------------- commits
 
+    def report(self, texts: list[str], title: str = "") -> None:
+        """Problems for the window's box, titled `title` (left out: 未保存, an edit was refused)."""
+        self.problems.emit(texts, title)
+
     def _commit(self, edit) -> bool:
         if not edit.ok:
-            self.problems.emit(problems_text(edit))
+            self.problems.emit(problems_text(edit), "")
             self.refresh()
             return False
         return True
@@ -465,7 +469,7 @@ class ClausePage(QWidget):
             data = path.read_bytes()
         except OSError as exc:
             self.problems.emit([self.tr("无法读取文件 {name}：{detail}").format(
-                name=path.name, detail=faults.describe(exc))])
+                name=path.name, detail=faults.describe(exc))], self.tr("未能添加附件"))
             return False
         return self._commit(self.session.add_attachment(self.tr("添加附件"), self.unit_id, self.page.id, data, path.name))
 
@@ -488,7 +492,8 @@ class ClausePage(QWidget):
         try:
             path = self.attachment_file(attachment_id)
         except Exception as exc:  # a damaged attachment or a full disk: say so, do not crash
-            self.problems.emit([str(exc)])
+            self.problems.emit([self.tr("无法打开附件：{detail}").format(detail=faults.describe(exc))],
+                               self.tr("未能打开附件"))
             return
         from PySide6.QtGui import QDesktopServices
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -587,7 +592,8 @@ class ClausePage(QWidget):
     def _reopen(self) -> None:
         from ui.reopen import reopen_unit  # loaded when first asked: the page opens without it
         if self.unit_id is not None:
-            reopen_unit(self, self.session, self.unit_id, self.problems.emit)
+            reopen_unit(self, self.session, self.unit_id,
+                        lambda texts: self.problems.emit(texts, self.tr("未解锁")))
 
     def _show_points(self) -> None:
         clause = self.page.clause

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from core.common.credit_codes import credit_code_problem
 from core.common.file_names import with_extension
-from core.common.messages import render
+from core.common.messages import Msg, render
 from core.scoring.rule_library import known_rule_sets
 from core.scoring.rules import RuleSet
 from core.store.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
@@ -262,6 +262,8 @@ class NewYearDialog(QDialog):
             problem = self.tr("请选择保存位置。")
         elif Path(self.path.text().strip()).is_dir() or self.target().is_dir():
             problem = self.tr("所填的是文件夹，请在其后写上文件名。")
+        elif not self.target().parent.is_dir():
+            problem = render(Msg.of("years.folder_missing", folder=str(self.target().parent), file=self.target().name))
         elif self.target().exists():
             problem = self.tr("文件已存在，不会覆盖；请换一个文件名。")
         self.error.setText(problem)

@@ -62,13 +62,13 @@ class FieldCopyActions(QObject):
         try:
             year = field_work.material(session)
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)])
+            self.window.show_problems([render(exc.msg)], self.tr("未能制作外业副本"))
             return
         worker = Worker(lambda job: field_work.make_copy(year, path, assessor, session.by, units), parent=self.window)
         progress_dialog(self.window, self.tr("正在制作外业副本…"), worker)
         outcome = _wait(worker)
         if "error" in outcome:
-            self._fault(outcome["error"])
+            self._fault(outcome["error"], self.tr("未能制作外业副本"))
             return
         mark = outcome.get("done")
         if mark is None:
@@ -83,11 +83,11 @@ class FieldCopyActions(QObject):
         box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
         box.exec()
 
-    def _fault(self, exc: BaseException) -> None:
+    def _fault(self, exc: BaseException, title: str) -> None:
         if isinstance(exc, DatasetError):
-            self.window.show_problems([render(exc.msg)])
+            self.window.show_problems([render(exc.msg)], title)
         else:
-            self.window.handle_fault(exc)
+            self.window.handle_fault(exc, title)
 
     # ---------------------------------------------------------------- 合并外业文件…
 
@@ -108,13 +108,13 @@ class FieldCopyActions(QObject):
         try:
             year = field_work.material(session)
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)])
+            self.window.show_problems([render(exc.msg)], self.tr("不能合并"))
             return
         worker = Worker(lambda job: field_work.plan(year, path), parent=self.window)
         progress_dialog(self.window, self.tr("正在比较外业副本与年度文件…"), worker)
         outcome = _wait(worker)
         if "error" in outcome:
-            self._fault(outcome["error"])
+            self._fault(outcome["error"], self.tr("不能合并"))
             return
         plan: MergePlan | None = outcome.get("done")
         if plan is None:
@@ -149,11 +149,11 @@ class FieldCopyActions(QObject):
         outcome = _wait(worker)
         if "error" in outcome:
             write.abandon()
-            self._fault(outcome["error"])
+            self._fault(outcome["error"], self.tr("未能合并"))
             return None
         edit = write.finish(outcome.get("done") or outcome.get("cancelled") or Edit())
         if not edit.ok:
-            self.window.show_problems([render(p.message) for p in edit.problems])
+            self.window.show_problems([render(p.message) for p in edit.problems], self.tr("未能合并"))
             return edit
         self._inform(self.tr("合并外业文件"), render(Msg.of(
             "teamwork.merged", copy=path.name, file=session.file.name, changes=plan.brought_in(choices),

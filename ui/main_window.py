@@ -235,10 +235,10 @@ class MainWindow(QMainWindow):
             problems = (self._continue_year(previous, path, rules, assessor, role) if previous is not None
                         else create_file(path, rules, assessor, role))
         except DatasetError as exc:
-            self.show_problems([render(exc.msg)])
+            self.show_problems([render(exc.msg)], self.tr("未能新建年度"))
             return False
         if problems:
-            self.show_problems([p.text() for p in problems])
+            self.show_problems([p.text() for p in problems], self.tr("未能新建年度"))
             return False
         self.settings.setValue("assessor", assessor)
         self.settings.setValue(self._assessor_key_of(path), assessor)
@@ -371,7 +371,7 @@ class MainWindow(QMainWindow):
         try:
             self.backups.start(self.session)
         except DatasetError as exc:  # a removed file: the data itself is safe, say so
-            self.show_problems([render(exc.msg)])
+            self.show_problems([render(exc.msg)], self.tr("备份未完成"))
 
     def _backed_up(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("已备份到 {name}").format(name=path.name), 5000)
@@ -421,8 +421,8 @@ class MainWindow(QMainWindow):
         file and as the user's last; None when the file refused the name (the user is told)."""
         if ds.assessor_id(name) is None:
             edit = ds.add_assessor(by, name, role)
-            if not edit.ok:
-                self.show_problems(problems_text(edit))
+            if not edit.ok:  # the year is not opened under a name the file refuses
+                self.show_problems(problems_text(edit), self.tr("未能打开"))
                 return None
         self._remember_assessor(Path(ds.path), name)
         return ds.assessor_id(name)
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         name, role = answer
         edit = session.change_assessor(name, role)
         if not edit.ok:
-            self.show_problems(problems_text(edit))
+            self.show_problems(problems_text(edit), self.tr("未能更换考核人员"))
             return
         self._remember_assessor(session.file, name)
         self.status_file.setText(self.tr("{year}年度　{file}　考核人员：{name}").format(
@@ -606,10 +606,10 @@ class MainWindow(QMainWindow):
         self.undo.update()
         self.statusBar().showMessage(self.tr("已自动保存 {time}").format(time=time.strftime("%H:%M:%S")), 5000)
 
-    def handle_fault(self, exc: BaseException) -> None:
+    def handle_fault(self, exc: BaseException, title: str = "") -> None:
         """An edit that failed with a fault (disk full, file removed or turned read-only …) left the
         file as it was: say so, then show the file's state again so the screen does not keep the
-        value that was not saved."""
+        value that was not saved. Work that edits nothing (a check, a copy) gives its own `title`."""
         if isinstance(exc, DatasetError):
             texts = [render(exc.msg)]
         else:
@@ -620,10 +620,12 @@ class MainWindow(QMainWindow):
                 self.session.refresh(None)
             except Exception as again:  # the file itself is gone or unreadable: say that too
                 texts.append(render(again.msg) if isinstance(again, DatasetError) else str(again))
-        self.show_problems(texts)
+        self.show_problems(texts, title)
 
     def show_problems(self, texts: list[str], title: str = "") -> None:
-        """Say what went wrong in a box titled `title` (by default 未保存: an edit that was refused)."""
+        """Say what went wrong in a box titled `title`. Left out, it is 未保存, which only fits an edit that was
+        refused or failed: anything else (opening, a check, a copy, a hint about the selection) names itself
+        (tests/ui/test_desktop_box_titles.py holds every caller to that)."""
         from PySide6.QtWidgets import QMessageBox
         if not texts:
             return

@@ -79,7 +79,8 @@ class PdfActions(QObject):
         from ui.reopen import reopen_unit
         uid = self._unit()
         if uid is not None:
-            reopen_unit(self.window, self.window.session, uid, self.window.show_problems)
+            reopen_unit(self.window, self.window.session, uid,
+                        lambda texts: self.window.show_problems(texts, self.tr("未解锁")))
 
     def verify(self) -> None:
         from ui.pdf_verify import VerifyDialog, known_fingerprints

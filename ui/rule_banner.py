@@ -14,7 +14,7 @@ class NewerRulesBanner(QFrame):
     """Shown on a clause page whose clause has a newer reading in the program's rule set."""
 
     adopted = Signal()  # the year's rule set was changed: the year is opened again under it
-    problems = Signal(list)
+    problems = Signal(list, str)  # texts, and the box's title ("": 未保存, an edit was refused)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -48,6 +48,6 @@ class NewerRulesBanner(QFrame):
             return
         edit = self.session.adopt_program_rules(dialog.value())
         if not edit.ok:
-            self.problems.emit([p.text() for p in edit.problems])
+            self.problems.emit([p.text() for p in edit.problems], "")
             return
         self.adopted.emit()

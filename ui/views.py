@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,7 +31,10 @@ from ui.year_models import GradeTableModel, OverviewModel, YearTableModel, stage
 if TYPE_CHECKING:
     from core.years.history import Found, UnitRecord, YearFile
 
-Report = Callable[[list[str]], None]
+class Report(Protocol):
+    """Says problems in a box titled `title`; left out, 未保存 (an edit was refused): anything else names itself."""
+
+    def __call__(self, texts: list[str], title: str = "") -> None: ...
 
 
 def history_entry(file: YearFile, record: UnitRecord) -> Msg:
@@ -203,7 +206,7 @@ class YearView(QWidget):
     def mark_selected(self, final: bool) -> None:
         ids = self.selected_ids()
         if not ids:
-            self.report([self.tr("请先在表中选择运营单位（可按住 Ctrl 多选）。")])
+            self.report([self.tr("请先在表中选择运营单位（可按住 Ctrl 多选）。")], self.tr("未选择运营单位"))
             return
         label = self.tr("标记数据已定稿") if final else self.tr("取消定稿")
         edit = self.session.mark_final(label, ids, final)
@@ -324,13 +327,13 @@ class GradeView(QWidget):
     def promote_selected(self, grade: str | None = None, reason: str | None = None) -> bool:
         rows = self.view.selectionModel().selectedRows()
         if not rows:
-            self.report([self.tr("请先在表中选择一家并列单位。")])
+            self.report([self.tr("请先在表中选择一家并列单位。")], self.tr("不能上调"))
             return False
         row = rows[0].row()
         u = self.session.result.units[row]
         tie = next((t for t in self.session.result.ties if u.name in t.units), None)
         if tie is None:
-            self.report([self.tr("{unit} 不在跨名额边界的并列中，不能上调。").format(unit=u.name)])
+            self.report([self.tr("{unit} 不在跨名额边界的并列中，不能上调。").format(unit=u.name)], self.tr("不能上调"))
             return False
         order = list(self.session.rules.grades.order)
         choices = order[order.index(tie.upper):order.index(tie.lower)]

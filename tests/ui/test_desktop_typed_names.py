@@ -69,6 +69,9 @@ def test_a_new_year_s_name_is_completed_before_it_is_checked_and_a_folder_is_not
     qtbot.mouseClick(dialog.assessor, Qt.MouseButton.LeftButton)
     assert dialog.path.text() == str(tmp_path) and dialog.error.text() == "所填的是文件夹，请在其后写上文件名。"
     assert not dialog.box.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    retype(qtbot, dialog.path, str(tmp_path / "没有的文件夹" / "2022"))
+    assert dialog.error.text() == (f"文件夹 {tmp_path / '没有的文件夹'} 不存在，没有新建 2022.wjkh；"
+                                   "请先建好文件夹或换一个位置。")
 
 
 def test_the_pdf_and_excel_exports_add_their_extension_to_a_typed_name(qtbot, window, tmp_path):
