@@ -368,8 +368,7 @@ class MainWindow(QMainWindow):
             if self.session is not None:
                 # The year is set up: its facts, scores and pages live until it is closed. Out of the cyclic
                 # collector's reach, they are not gone over again by its full passes (30–70 ms for a
-                # 1,000-unit year: a dropped frame every hundred or so edits). What is garbage already goes first.
-                gc.collect()
+                # 1,000-unit year: a dropped frame every hundred or so edits).
                 gc.freeze()
 
     def backup_if_due(self) -> None:
@@ -494,7 +493,8 @@ class MainWindow(QMainWindow):
             pass  # the edits are saved in the year file; only the extra copy is missing
         self.session.close()
         self.session = None
-        gc.unfreeze()  # the closed year's objects: the collector's again, to be freed
+        gc.unfreeze()  # the closed year's objects are the collector's again: what is garbage is freed now,
+        gc.collect()  # not frozen again with the next year
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
         self.status_file.setText("")

@@ -3,8 +3,8 @@ page edits, the evidence and facts it needs, whether it ranks (and how a rank be
 as a bonus, and the other clauses it reads. The loader, the engine, the guided assessment, the store, the PDF and
 the desktop ask here and never compare a formula's name.
 
-A new formula is one more `Kind` in `KINDS` (with its function in core/scoring/formulas.py and its row in
-docs/rule-sets.md).
+A new formula is one more `Kind` in `KINDS` (with its function in core/scoring/formulas.py, its bound version
+there for a recompute, and its row in docs/rule-sets.md).
 """
 
 from __future__ import annotations
