@@ -95,6 +95,28 @@ def test_the_import_asks_first_unless_told_yes(dataset, tmp_path):
     assert result.returncode == 0 and rows_of(dataset, "roster_entries") == 3
 
 
+def test_told_yes_the_rows_are_written_while_the_file_is_read(dataset, tmp_path, monkeypatch):
+    from core.store.people_writer import SheetRowsWriter
+    handed = []
+    add = SheetRowsWriter.add
+    monkeypatch.setattr(SheetRowsWriter, "add",
+                        lambda self, records: (handed.append(len(records)), add(self, records)))
+    people = [arrival(i) for i in range(9)]
+    def sheet(chunk):
+        return [["姓名", "身份证号码", "用工单位", "劳务基地"]] + [
+            [p["姓名"], p["身份证号码"], p["用工单位"], p["劳务基地"]] for p in chunk]
+    two_months = write_workbook(tmp_path / "送工.xlsx",
+                                {"2022年3月": sheet(people[:4]), "2022年4月": sheet(people[4:])})
+    result = import_xlsx(dataset, "monthly_reports", two_months, "--unit", UNITS[0], "--yes")
+    assert result.returncode == 0, result.stderr
+    assert handed == [4, 5] and "已导入 送工.xlsx" in result.stdout and "9 条" in result.stdout
+    assert rows_of(dataset, "monthly_report_entries") == 9 and run("verify-audit", str(dataset)).returncode == 0
+    handed.clear()
+    asked = import_xlsx(dataset, "monthly_reports", two_months, "--unit", UNITS[0], stdin="y\n")
+    assert asked.returncode == 0 and handed == []  # asked first: read, then written
+    assert rows_of(dataset, "monthly_report_entries") == 9
+
+
 def test_an_unrecognised_layout_imports_with_a_column_mapping(dataset, tmp_path):
     rows = [["员工", "证件", "工作单位", "首次参保"], ["王芳", person_id(1), "某公司", dt.date(2022, 3, 1)]]
     path = write_workbook(tmp_path / "odd.xlsx", {"S": rows})
