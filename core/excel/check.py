@@ -117,6 +117,7 @@ class _Converters:
         self.spec = spec
         self.year = rules.year
         self.earliest = spec.earliest_date
+        self.period_end = rules.period_end
         self.latest = rules.period_end + dt.timedelta(days=spec.latest_after_period_days)
         self.today = today
 
@@ -518,6 +519,8 @@ class _Checker:
                         bad[i] = [(0, headers[b], Msg.of(
                             "excel.dates_reversed", first=fields[a].label, first_value=x.isoformat(),
                             last=fields[b].label, last_value=y.isoformat()))]
+        if self.kind.minimum_age is not None and "id_number" in by_field:
+            self._too_young(by_field, headers, bad, skipped)
         unique = self.kind.unique
         if unique and self._unique_fast(sheet, first, len(rows), unique, by_field, template, bad, skipped):
             unique = ()
@@ -562,6 +565,32 @@ class _Checker:
             else:  # the sheet, a month from the sheet's name, or a field without a column
                 record_columns.append(repeat(template.get(f.name)))
         self.records += frozen_records(self.cls, record_columns, n)
+
+    def _too_young(self, by_field: dict, headers: dict, bad: dict, skipped: set) -> None:
+        """A person under the kind's minimum age on the row's date (its first of age_on, else the period's last
+        day) is a problem at the ID number: a mistyped number, or someone the law forbids employing."""
+        years = self.kind.minimum_age
+        assert years is not None
+        limits: dict[dt.date, str] = {}
+
+        def born_after(day: dt.date) -> str:  # too young on `day` ⇔ the ID's yyyymmdd is after this
+            found = limits.get(day)
+            if found is None:
+                found = limits[day] = f"{day.year - years:04d}{day.month:02d}{day.day:02d}"
+            return found
+        ids, last = by_field["id_number"], self.conv.period_end
+        dates = [by_field[f] for f in self.kind.age_on if f in by_field]
+        lowest = born_after(min((min(filter(None, column), default=last) for column in dates), default=last))
+        if max(map(itemgetter(slice(6, 14)), filter(None, ids)), default="") <= lowest:
+            return  # nobody born late enough to be too young on any of the rows' days
+        for i in [i for i, number in enumerate(ids) if number and number[6:14] > lowest]:
+            on = next((column[i] for column in dates if column[i] is not None), last)
+            if ids[i][6:14] > born_after(on) and i not in bad and i not in skipped:
+                number = ids[i]
+                born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+                age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+                bad[i] = [(0, headers["id_number"], Msg.of(
+                    "excel.under_minimum_age", birth=born.isoformat(), on=on.isoformat(), age=age, minimum=years))]
 
     def _unique_fast(self, sheet: str, first: int, n: int, unique: Sequence[str], by_field: dict,
                      template: dict, bad: dict, skipped: set) -> bool:

@@ -79,6 +79,8 @@ class KindSpec:
     unique: tuple[str, ...]
     month_from_sheet_name: bool = False
     scope: str = "unit"  # one of KIND_SCOPES: what importing again replaces (see import-kinds.toml)
+    minimum_age: int | None = None  # a person younger on the first of `age_on` (else the period's end) is a problem
+    age_on: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -143,10 +145,10 @@ def import_spec(path: Path = KINDS_PATH) -> ImportSpec:
     for kind_id, spec in data["kinds"].items():
         kind = KindSpec(kind_id, tuple(spec["required"]), tuple(spec.get("optional", ())),
                         tuple(spec.get("unique", ())), bool(spec.get("month_from_sheet_name", False)),
-                        spec.get("scope", "unit"))
+                        spec.get("scope", "unit"), spec.get("minimum_age"), tuple(spec.get("age_on", ())))
         if kind.scope not in KIND_SCOPES:
             raise ValueError(f"{path.name}: kinds.{kind_id}.scope {kind.scope!r} is not one of {KIND_SCOPES}")
-        unknown = [f for f in kind.fields + kind.unique if f not in fields]
+        unknown = [f for f in kind.fields + kind.unique + kind.age_on if f not in fields]
         if unknown:
             raise ValueError(f"{path.name}: kinds.{kind_id} names unknown fields {unknown}")
         kinds[kind_id] = kind

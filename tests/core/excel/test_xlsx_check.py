@@ -425,3 +425,29 @@ def test_a_fault_of_the_code_given_the_tables_is_not_taken_for_a_damaged_workboo
         raise KeyError("a fault of the program")
     with pytest.raises(KeyError):
         read_workbook(path, "arrivals", each_table=broken)
+
+
+def test_someone_under_sixteen_on_the_day_is_a_problem_at_the_id_number(tmp_path):
+    """劳动法 第十五条: nobody under 16 may be employed. A roster row's age is taken on its 入职日期 (else its
+    首次参保日期); the day before the 16th birthday is too young, the birthday itself is not."""
+    rows = [["姓名", "身份证号码", "用工单位", "入职日期", "首次参保日期"],
+            ["甲", valid_id(1, dt.date(2010, 3, 1)), "某公司", dt.date(2022, 5, 1), dt.date(2022, 5, 1)],  # 12
+            ["乙", valid_id(2, dt.date(2006, 6, 2)), "某公司", dt.date(2022, 6, 1), dt.date(2022, 7, 1)],  # a day short
+            ["丙", valid_id(3, dt.date(2006, 6, 1)), "某公司", dt.date(2022, 6, 1), dt.date(2022, 6, 1)],  # 16 that day
+            ["丁", valid_id(4, dt.date(2006, 6, 2)), "某公司", None, dt.date(2022, 6, 2)],  # by 首次参保日期: 16
+            ["戊", valid_id(5, dt.date(1990, 1, 1)), "某公司", dt.date(2022, 6, 1), dt.date(2022, 6, 1)]]
+    result = check(write_workbook(tmp_path / "roster.xlsx", {"花名册": rows}))
+    problems = by_row(result)
+    assert {row: m.code for row, m in problems.items()} == {2: "excel.under_minimum_age", 3: "excel.under_minimum_age"}
+    assert render(problems[3]) == ("按身份证号码，此人生于 2006-06-02，到 2022-06-01 才 15 周岁，不满 16 周岁"
+                                   "（劳动法禁止招用未满十六周岁的未成年人）；请核对身份证号码")
+    assert [p.field for p in result.problems] == ["身份证号码", "身份证号码"]
+    assert sorted(r.name for r in result.records) == ["丁", "丙", "戊"]
+
+
+def test_a_monthly_report_without_a_date_takes_the_age_on_the_period_s_last_day(tmp_path):
+    rows = [["姓名", "身份证号码"], ["甲", valid_id(1, dt.date(2007, 1, 1))],
+            ["乙", valid_id(2, dt.date(2006, 12, 31))]]
+    result = check(write_workbook(tmp_path / "2022年5月.xlsx", {"2022年5月": rows}), "monthly_reports")
+    assert {row: m.code for row, m in by_row(result).items()} == {2: "excel.under_minimum_age"}
+    assert by_row(result)[2].param("on") == "2022-12-31"
