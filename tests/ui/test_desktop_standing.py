@@ -137,3 +137,23 @@ def test_the_unit_list_says_why_a_high_total_is_graded_e(qtbot, window, tmp_path
     tip = hover_tooltip(qtbot, ws.unit_list, unit_row(ws, lianchuang))
     assert "重大社会影响事件" in tip and "取消运营单位资格" in tip
     shot(window, "standing-04-demo-unit-list")
+
+
+def test_a_year_of_the_history_says_how_far_it_had_got():
+    from fractions import Fraction
+    from pathlib import Path
+
+    from core.common.messages import render
+    from core.years.history import UnitRecord, YearFile
+    from core.years.standing import FINAL, NOT_STARTED, UNDER_WAY
+    from ui.views import history_entry
+
+    def line(stage: str, provisional: bool) -> str:
+        record = UnitRecord("甲", "code", Fraction(41), "E", "unqualified", 3, stage, provisional)
+        return render(history_entry(YearFile(Path("/x/2023.wjkh"), 2023, "", 11, {"code": record}, None, ()), record))
+    assert line(NOT_STARTED, True) == "2023 年度　未开始考核（2023.wjkh）"
+    assert line(UNDER_WAY, True) == ("2023 年度　E 级（暂定）　41 分"
+                                     "（考核进行中，结果暂定：不合格，第 3 名/共 11 家；2023.wjkh）")
+    assert line(FINAL, True) == ("2023 年度　E 级（暂定）　41 分"
+                                 "（尚有单位未定稿，结果暂定：不合格，第 3 名/共 11 家；2023.wjkh）")
+    assert line(FINAL, False) == "2023 年度　E 级　41 分（不合格，第 3 名/共 11 家；2023.wjkh）"
