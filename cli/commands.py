@@ -14,6 +14,7 @@ from cli import pdf as cli_pdf
 from cli import teamwork as cli_teamwork
 from cli import words as cli_words
 from cli import years as cli_years
+from cli.launcher import command_name
 from cli.reading import open_read_only
 from core.common.messages import Msg, render
 from core.scoring.engine import score_year
@@ -317,7 +318,7 @@ def command_restore(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="main.py", description="乐业吴江 就业协作联盟运营单位绩效考核")
+    top = argparse.ArgumentParser(prog=command_name(), description="乐业吴江 就业协作联盟运营单位绩效考核")
     commands = top.add_subparsers(dest="command", required=True)
     score = commands.add_parser("score", help="计算并打印一个年度的考核结果")
     score.add_argument("year", nargs="?", default=str(DEMO_YEAR), help="年度数据（JSON 交换格式）；省略时用演示年度")

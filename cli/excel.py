@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.launcher import command_name
 from cli.reading import open_read_only  # the shared opener (prints the dataset's notices)
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
@@ -199,14 +200,17 @@ def unit_counts(result: MatchResult, unit: str) -> str:
                unconfirmed=len(found.unconfirmed()), conflicts=conflicts)
 
 
+def quote(word: str) -> str:
+    """A word of a command printed for the user to run: Chinese names as typed, quotes only where a shell needs them."""
+    import shlex
+    return word if re.fullmatch(r"[^\s'\"\\$`!*?;&|<>(){}#~]+", word) else shlex.quote(word)
+
+
 def skip_bad_rows_hint(args: argparse.Namespace, path: Path, rows: int) -> str:
     """The same command again, importing the good rows alone and saving the others for the unit."""
-    import shlex
     words = [args.kind, str(path), "--dataset", args.dataset] + (["--unit", args.unit] if args.unit else []) \
         + (["--mapping", args.mapping] if args.mapping else [])
-    def quote(word: str) -> str:  # Chinese names as typed; quotes only where a shell needs them
-        return word if re.fullmatch(r"[^\s'\"\\$`!*?;&|<>(){}#~]+", word) else shlex.quote(word)
-    return say("cli.skip_bad_rows_hint", rows=rows, command=" ".join(map(quote, words)),
+    return say("cli.skip_bad_rows_hint", rows=rows, command=" ".join(map(quote, words)), program=command_name(),
                left_out=quote(str(path.with_name(f"{path.stem}-未导入的行.xlsx"))))
 
 
@@ -287,11 +291,12 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                 unit = ds.unit(unit_id)
                 if args.kind in ("arrivals", "placements") and unit is not None and unit.bases \
                         and all(b.count_source == COUNTS_BY_HAND for b in unit.bases):
-                    print(say("cli.counts_still_by_hand", unit=args.unit, dataset=args.dataset))
+                    print(say("cli.counts_still_by_hand", unit=quote(args.unit), dataset=quote(args.dataset),
+                              program=command_name()))
             elif args.kind in ("platform_deliveries", "platform_ratings"):
                 print_platform(ds, None)
                 if all(u.platform_source == FIGURES_BY_HAND for u in ds.year(as_entered=True).units):
-                    print(say("cli.platform_still_by_hand", dataset=args.dataset))
+                    print(say("cli.platform_still_by_hand", dataset=quote(args.dataset), program=command_name()))
             else:
                 print(say("cli.year_counts", confirmed=sum(u.total for u in result.units),
                           unconfirmed=sum(len(u.unconfirmed()) for u in result.units),
@@ -327,7 +332,7 @@ def command_match(args: argparse.Namespace) -> int:
         if not units:
             return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
     if not any(u.people for u in result.units):
-        print(say("cli.no_people", file=Path(args.dataset).name))
+        print(say("cli.no_people", file=Path(args.dataset).name, program=command_name()))
         if platform is not None:
             platform.print(header=True)
         return 0
@@ -348,6 +353,8 @@ def command_match(args: argparse.Namespace) -> int:
                         else Msg.of("cli.conflict_assigned", unit=c.assigned_to))
             print("  " + masked(say("cli.conflict", name=c.name, id=c.id_number, claims=[claim.text for claim in c.claims],
                                     decision=decision), args.full_ids))
+        if any(c.assigned_to is None for c in conflicts):
+            print(say("cli.assign_hint", program=command_name(), dataset=quote(args.dataset)))
     for problem in result.problems:
         print("  " + masked(problem.text(), args.full_ids), file=sys.stderr)
     return 0

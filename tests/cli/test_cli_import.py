@@ -226,7 +226,7 @@ def test_skip_bad_rows_imports_the_good_rows_saves_the_rest_for_the_unit_and_exi
     roster = roster_file(tmp_path, people)
     refused = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--yes")
     assert refused.returncode == 2 and rows_of(dataset, "roster_entries") == 0
-    assert "如只导入其中无误的 4 行" in refused.stderr and "python main.py import-xlsx arrivals" in refused.stderr
+    assert "如只导入其中无误的 4 行" in refused.stderr and "./run.sh import-xlsx arrivals" in refused.stderr
     assert f"--unit {UNITS[0]} --skip-bad-rows --left-out" in refused.stderr
     assert import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--left-out", str(tmp_path / "x.xlsx"),
                        "--yes").returncode == 2  # the list goes with --skip-bad-rows only
