@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+from cli.launcher import command_name
 from core.store.dataset import create_file
 from tests.builders import RULES
 from tests.import_support import year_with_bases
@@ -112,7 +113,7 @@ def run_cases(names: list[str], tmp_path: Path) -> tuple[dict, dict]:
 def foreign_words(text: str, case: str) -> list[str]:
     """Latin words in the output that no Chinese sentence of the program holds (file names aside)."""
     text = re.sub(r"\S*\.(?:xlsx|wjkh)\b", " ", text)
-    text = re.sub(r"python main\.py .*", " ", text)  # the command line's hints name its commands
+    text = re.sub(re.escape(command_name()) + " .*", " ", text)  # the command line's hints name its commands
     text = re.sub(r"[A-Z]{1,3}\d+|\b[A-Z]{1,3}\b", " ", text)  # cells and columns (XFD1048576, AD)
     return sorted({w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ALLOWED_WORDS})
 
