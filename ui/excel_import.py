@@ -45,7 +45,7 @@ from core.common.file_names import with_extension
 from core.common.messages import render
 from core.editing.session import Session
 from core.excel.mapping import MappingQuestion
-from core.excel.partial import Correction, LeftOutRow, LeftOutSheet, write_left_out
+from core.excel.partial import Correction, LeftOutRow, LeftOutSheet, applied, write_left_out
 from core.excel.preview import Preview, check_workbook
 from core.excel.problems import ProblemRow, write_problem_list
 from core.excel.read import import_spec
@@ -620,8 +620,12 @@ class ImportDialog(QDialog):
         else:
             lines = [self.tr("已导入 {rows} 行{replaced}。可用“撤销”（Ctrl+Z）撤回本次导入。").format(
                 rows=good, replaced=replaced_text)]
-        if p.corrections:
-            lines.append(self.tr("在预览中更正的 {n} 个单元格已连同原值记入审计。").format(n=len(p.corrections)))
+        kept = applied(p.corrections, p.checked)
+        if kept:
+            lines.append(self.tr("在预览中更正的 {n} 个单元格已连同原值记入审计。").format(n=len(kept)))
+        if len(kept) < len(p.corrections):
+            lines.append(self.tr("另有 {n} 处更正所在的行仍有问题、未导入，这些更正未采用；"
+                                 "问题清单按文件原有内容列出。").format(n=len(p.corrections) - len(kept)))
         lines += self.result_lines(p)
         self._status("\n".join(lines), GOOD)
         self.import_button.setEnabled(False)

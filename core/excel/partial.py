@@ -49,6 +49,13 @@ class Correction:
         return f"{self.sheet}!{self.row}.{self.header}（{self.letter}）"
 
 
+def applied(corrections: Iterable[Correction], checked: CheckResult) -> tuple[Correction, ...]:
+    """The corrections that go in with an import: those of the rows it keeps (a row left out keeps
+    nothing of it, its corrections neither)."""
+    left_out = rows_left_out(checked)
+    return tuple(c for c in corrections if (c.sheet, c.row) not in left_out)
+
+
 def corrected(read: ReadResult, corrections: Iterable[Correction]) -> ReadResult:
     """The read workbook with the corrected cells replaced by the typed text (the other rows are
     shared, not copied). A correction outside a recognised sheet's data rows and columns is a fault."""
@@ -170,14 +177,24 @@ class LeftOutSheet:
     id_column: int | None
 
 
-def left_out_rows(checked: CheckResult, read: ReadResult) -> tuple[tuple[LeftOutSheet, ...], tuple[LeftOutRow, ...]]:
+def left_out_rows(checked: CheckResult, read: ReadResult, as_read: CheckResult | None = None,
+                  ) -> tuple[tuple[LeftOutSheet, ...], tuple[LeftOutRow, ...]]:
     """The sheets and rows a partial import leaves out, with their cells as read (before any
-    correction: what the unit's file holds)."""
+    correction: what the unit's file holds). `as_read` is the check of the file before the assessor's
+    corrections: a row left out is listed with the file's own problems, not those of a value typed
+    over it (which the unit never wrote)."""
     tables = {t.sheet: t for t in read.tables}
-    located: dict[tuple[str, int], list[ProblemRow]] = {}
+    found: dict[tuple[str, int], list[ProblemRow]] = {}
     for problem in problem_rows(checked, read):
         if problem.row is not None:
-            located.setdefault((problem.sheet, problem.row), []).append(problem)
+            found.setdefault((problem.sheet, problem.row), []).append(problem)
+    located = found
+    if as_read is not None:
+        own: dict[tuple[str, int], list[ProblemRow]] = {}
+        for problem in problem_rows(as_read, read):
+            if problem.row is not None and (problem.sheet, problem.row) in found:
+                own.setdefault((problem.sheet, problem.row), []).append(problem)
+        located = {key: own.get(key) or problems for key, problems in found.items()}
     sheets: dict[str, LeftOutSheet] = {}
     rows = []
     for (sheet, row), problems in located.items():

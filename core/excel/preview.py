@@ -103,7 +103,8 @@ def check_workbook(job: Job, path: Path, kind: str, unit_id: int | None, rules, 
         return None
     job.progress(2, 3, render(Msg.of("excel.progress_listing")))
     problems = problem_rows(checked, fixed)
-    sheets, left_out = left_out_rows(checked, read)  # as the unit's file holds them
+    as_read = check_read(read, rules) if fixed is not read and checked.problems else None
+    sheets, left_out = left_out_rows(checked, read, as_read)  # as the unit's file holds them
     remap = question_for(read.tables[0].layout, read.tables[0].grid, kind) if read.tables else None
     return Preview(path, kind, unit_id, sha256, tuple(t.layout for t in read.tables), checked, problems, mapping,
                    used_remembered, question, remap, time.perf_counter() - started, tuple(corrections), sheets,

@@ -128,7 +128,7 @@ class PeopleEdits(_Core):
         is good (core.excel.partial). The summary row then also says how many rows were left out and,
         for each, why. corrections: the cells the assessor corrected before the check
         (core.excel.partial.Correction), one audit row each (file!row.column, old → new)."""
-        from core.excel.partial import left_out_audit, partial_refusal
+        from core.excel.partial import applied, left_out_audit, partial_refusal
         from core.people.tables import UNIT_KINDS, insert_records
         written: dict[str, str] = {}
 
@@ -145,10 +145,11 @@ class PeopleEdits(_Core):
                            unit_ids=dict(conn.execute("SELECT name, id FROM units")))
             left_out = left_out_audit(checked)
             choice = {"left_out_rows": len(left_out), "left_out": left_out} if left_out else {}
-            if corrections:
-                choice["corrected_cells"] = len(corrections)
+            kept = applied(corrections, checked)
+            if kept:
+                choice["corrected_cells"] = len(kept)
             self._end_import(tx, started, choice, _import_content(conn, started.id, checked.kind))
-            for c in corrections:
+            for c in kept:
                 tx._log("correct", "imports", str(started.id), f"{checked.source}: {c.cell}", c.old, c.new)
             return started.id
         edit = self._edit(by, reason, change)

@@ -279,3 +279,41 @@ def test_the_problems_have_the_room_and_an_empty_notes_box_is_not_shown(qtbot, y
     row = view.verticalHeader().defaultSectionSize()
     assert dialog.columns_table.isVisible() and dialog.columns_table.height() >= 4 * row
     dialog.close()
+
+
+def test_a_row_left_out_after_a_wrong_correction_is_listed_with_the_file_s_own_problem(qtbot, year,  # noqa: F811
+                                                                                       tmp_path):
+    """The assessor types 12345 over the bad ID number, still wrong, then imports the good rows: the unit's
+    list gives the row as its file holds it with the file's own problem (the check digit), not the length of
+    a number the unit never wrote; the correction is neither applied nor audited, and the status says so."""
+    window = year
+    dialog = checked_wizard(qtbot, window, five_with_one_bad(tmp_path))
+    model, view, choice = dialog.problems_model, dialog.problems_view, dialog.choice
+    type_into_cell(qtbot, view, model.index(0, 3), "12345")
+    qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker.wait(60)
+    qtbot.waitUntil(lambda: not any(p.isVisible() for p in dialog.findChildren(QProgressDialog)))
+    assert model.rows[0].message.code == "excel.id_length"  # the assessor sees what the typed value lacks
+    listed = tmp_path / "交单位更正.xlsx"
+    state = answer_modal(QFileDialog, choose_file_to(listed))
+    qtbot.mouseClick(choice.partial_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert dialog.export_worker is not None and dialog.export_worker.wait(60)
+    ws = openpyxl.load_workbook(listed)["花名册"]
+    assert (ws["A4"].value, ws["E4"].value) == (BAD_ROW, mask_id_number(wrong_check_digit(2)))
+    assert "校验位错误" in ws["L4"].value and "12345" not in ws["L4"].value
+    assert audit(window, "correct") == []
+    summary = json.loads(audit(window, "import")[-1].new_value)
+    assert "corrected_cells" not in summary and summary["left_out_rows"] == 1
+    text = dialog.status.text()
+    assert "已连同原值记入审计" not in text
+    assert "另有 1 处更正所在的行仍有问题、未导入，这些更正未采用；问题清单按文件原有内容列出。" in text
+    shot_over(window, dialog, "excel-import-wrong-correction-left-out")
+    dialog.close()
+
+
+def choose_file_to(path):
+    def save_as(d: QFileDialog) -> None:
+        d.selectFile(str(path))
+        d.accept()
+    return save_as
