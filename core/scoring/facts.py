@@ -334,7 +334,7 @@ class _Reader:
                                     (unit.credit_code, seen_codes, "fact.duplicate_credit_code")):
                 if key in seen:
                     self.fail(f"$.units[{i}]", "name" if seen is seen_names else "credit_code", code,
-                              other=f"$.units[{seen[key]}]")
+                              other=units[seen[key]].name)  # the unit as the assessor knows it
                 seen.setdefault(key, i)
         quotas = data.get("grade_quotas", {})
         for grade in quotas:

@@ -128,6 +128,7 @@ def test_an_edit_the_year_refuses_is_still_titled_unsaved(qtbot, window, tmp_pat
         {"name": taken.name, "credit_code": taken.credit_code, "kinds": list(taken.kinds),
          "licence_numbers": dict(taken.licence_numbers), "new_member": False, "contact_person": ""}))
     assert title == "未保存" and "名称重复" in text, text
+    assert f"已有一家运营单位名为“{taken.name}”" in text and "$" not in text, text  # named, not by a data path
 
 
 def test_a_year_that_cannot_be_made_is_titled_not_made(qtbot, window, tmp_path):

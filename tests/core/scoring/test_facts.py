@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.common.credit_codes import with_check_chars
-from core.common.messages import catalogue
+from core.common.messages import catalogue, render
 from core.scoring.engine import score_year
 from core.scoring.facts import (
     Base,
@@ -412,7 +412,8 @@ def test_problem_parameters_say_what_is_wrong(rules):
     assert by_code["fact.retained_exceeds_people"].param("people") == 48
     assert by_code["fact.bad_verdict"].param("value") == "很差"
     assert by_code["fact.bad_verdict"].param("allowed") == ["好", "较好", "一般", "差"]
-    assert by_code["fact.duplicate_name"].param("other") == "$.units[0]"
+    assert by_code["fact.duplicate_name"].param("other") == doc["units"][0]["name"]  # by name, never a path
+    assert render(by_code["fact.duplicate_name"]) == f"运营单位名称重复：已有一家运营单位名为“{doc['units'][0]['name']}”"
     assert by_code["fact.rule_set_mismatch"].param("expected") == "wujiang-2022"
 
 
