@@ -46,13 +46,13 @@ class FactEdits(_Core):
                                          ("credit_code", code, "fact.duplicate_credit_code")):
             if value is None:
                 continue
-            other = self._conn.execute(f"SELECT id FROM units WHERE {column} = ? AND id IS NOT ?",
+            other = self._conn.execute(f"SELECT name FROM units WHERE {column} = ? AND id IS NOT ?",
                                        (value, unit_id)).fetchone()
             if other is not None:
                 index = self._unit_index(unit_id) if unit_id is not None else \
                     self._conn.execute("SELECT count(*) FROM units").fetchone()[0]
                 here = f"$.units[{index}]"
-                raise _Rejected(self._problem(code_name, here, column, other=f"$.units[{self._unit_index(other[0])}]"))
+                raise _Rejected(self._problem(code_name, here, column, other=other[0]))  # the unit by its name
 
     def add_unit(self, by: int, name: str, credit_code: str, kinds: Sequence[str], *, new_member: bool = False,
                  contact_person: str = "", licence_numbers: Mapping[str, str] | None = None,

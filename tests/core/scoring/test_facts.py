@@ -413,7 +413,8 @@ def test_problem_parameters_say_what_is_wrong(rules):
     assert by_code["fact.bad_verdict"].param("value") == "很差"
     assert by_code["fact.bad_verdict"].param("allowed") == ["好", "较好", "一般", "差"]
     assert by_code["fact.duplicate_name"].param("other") == doc["units"][0]["name"]  # by name, never a path
-    assert render(by_code["fact.duplicate_name"]) == f"运营单位名称重复：已有一家运营单位名为“{doc['units'][0]['name']}”"
+    name = doc["units"][0]["name"]
+    assert render(by_code["fact.duplicate_name"]) == f"运营单位名称重复：已有一家运营单位名为“{name}”"
     assert by_code["fact.rule_set_mismatch"].param("expected") == "wujiang-2022"
 
 
