@@ -27,6 +27,7 @@ from core.store import backup, files, recovery
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, year_file_name_refusal
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect
 from core.years.continuation import origin_of
+from core.years.standing import not_started_units, noted_units
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -49,13 +50,13 @@ def fail(exc: DatasetError) -> int:
     return EXIT_BAD_INPUT
 
 
-def print_result(rules: RuleSet, year, as_json: bool) -> None:
+def print_result(rules: RuleSet, year, as_json: bool, noted: frozenset[str] = frozenset()) -> None:
     result = score_year(rules, year)
     if as_json:
         json.dump(year_result_json(rules, result), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print(ranking_table(rules, result))
+        print(ranking_table(rules, result, not_started_units(rules, year.units, noted)))
 
 
 def json_rule_set(path: Path, wanted: str | None) -> RuleSet | int:
@@ -113,10 +114,10 @@ def command_score(args: argparse.Namespace) -> int:
         try:
             with open_read_only(path) as ds:
                 rules, year = ds.rule_set(), ds.year()
-                origin = origin_of(ds)
+                origin, noted = origin_of(ds), noted_units(ds)
         except DatasetError as exc:
             return fail(exc)
-        print_result(rules, year, args.json)
+        print_result(rules, year, args.json, noted)
         if not args.json:  # the grades of the year it was continued from, beside this year's
             siblings = sorted(path.resolve().parent.glob("*" + YEAR_FILE_SUFFIXES[0]))
             for line in cli_years.previous_lines(origin, score_year(rules, year),

@@ -495,17 +495,20 @@ def command_platform_source(args: argparse.Namespace) -> int:
 def command_export_summary(args: argparse.Namespace) -> int:
     from core.excel.write import summary_workbook
     from core.scoring.engine import score_year
+    from core.years.standing import not_started_units, noted_units
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
             unconfirmed = ds.match().unconfirmed_by_unit()
+            waiting = not_started_units(rules, year.units, noted_units(ds))
     except DatasetError as exc:
         return fail(render(exc.msg))
     out = Path(args.out)
     if not out.parent.is_dir():
         return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
     part = out.with_name(f".{out.name}.part")
-    summary_workbook(rules, score_year(rules, year), unconfirmed, part, show_full_id_numbers=args.full_ids)
+    summary_workbook(rules, score_year(rules, year), unconfirmed, part, show_full_id_numbers=args.full_ids,
+                     not_started=waiting)
     part.replace(out)  # whole or not at all
     print(say("cli.summary_written", path=str(out), units=len(year.units),
               unconfirmed=sum(len(people) for people in unconfirmed.values())))

@@ -210,9 +210,13 @@ class ExcelExportDialog(WorkerDialog):
         rules = self.session.rules
         if self.kind == SUMMARY:  # read here (the window's thread); written in the worker
             result, unconfirmed = self.session.result, self.session.match().unconfirmed_by_unit()
+            session = self.session
+            waiting = frozenset(session.unit(uid).name for uid in session.unit_ids
+                                if not session.standing(uid).started)
 
             def write(part: Path):
-                return summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=full)
+                return summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=full,
+                                        not_started=waiting)
         else:
             records, counts = self._inputs()
             annex, unit, year = self.annex_number(), self.session.unit(self.unit_id()).name, self.session.year.year

@@ -257,9 +257,10 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 def summary_workbook(rules: RuleSet, year_result: YearResult,
                      unconfirmed_by_unit: Mapping[str, Sequence[PersonVerdict]], path: str | Path, *,
-                     show_full_id_numbers: bool = False) -> Path:
+                     show_full_id_numbers: bool = False, not_started: frozenset[str] = frozenset()) -> Path:
     """All units × clauses, section subtotals, deductions, totals, ranks, status and grades on one
-    sheet, then one sheet per unit listing the people not confirmed and why."""
+    sheet, then one sheet per unit listing the people not confirmed and why. A unit in `not_started`
+    (nothing of the year recorded for it, core/years/standing.py) gets no place, status or grade."""
     decimals = rules.reading("ranking_display_decimals") if "ranking_display_decimals" in rules.readings else 2
     number_format = "0." + "#" * decimals if decimals else "0"
     wb = Workbook()
@@ -302,15 +303,18 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
     row = header + 1
     for unit in year_result.units:
         sections = {s.id: s for s in unit.sections}
+        waiting = unit.name in not_started
         remarks = [f"{t(f'status.{unit.status}')}：{reason.text}" for reason in unit.status_reasons]
         remarks += [render(note) for note in unit.grade_notes]
         if unit.name in tied and not any(n.code == "grade.tie" for n in unit.grade_notes):
             remarks.append(t("report.flag_tie"))
+        if waiting:
+            remarks = [t("pdf.sheet.not_started")]
         for c, (key, _text, _w) in enumerate(columns, start=1):
             fill = None
             fmt = None
             if key == "rank":
-                value = unit.rank
+                value = "—" if waiting else unit.rank
             elif key == "unit":
                 value = unit.name
             elif key.startswith("clause:"):
@@ -324,9 +328,9 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             elif key == "total":
                 value, fmt = _number(unit.total, decimals), number_format
             elif key == "status":
-                value = t(f"status.{unit.status}")
+                value = t("standing.not_started") if waiting else t(f"status.{unit.status}")
             elif key == "grade":
-                value = unit.grade
+                value = "—" if waiting else unit.grade
             else:
                 value = "；".join(remarks) or None
             _boxed(ws, row, c, value, align=LEFT if key in ("unit", "remarks") else CENTER, number_format=fmt)

@@ -49,7 +49,7 @@ from core.scoring.facts import Year
 from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset
 from core.store.signatures import Signature
-from core.years.standing import NOT_STARTED, unit_stage
+from core.years.standing import not_started_units, noted_units
 
 KINDS = (RECORD, SHEET, SUMMARY)
 
@@ -108,10 +108,7 @@ class Exporter:
 
     def not_started(self) -> frozenset[str]:
         """The names of the units nothing of the year is recorded for (core/years/standing.py)."""
-        names = dict(self.ds._conn.execute("SELECT id, name FROM units"))
-        noted = {names[uid] for (uid, _), note in self.ds.clause_notes().items() if note.strip()}
-        return frozenset(u.name for u in self.year().units
-                         if unit_stage(self.rules, u, u.name in noted) == NOT_STARTED)
+        return not_started_units(self.rules, self.year().units, noted_units(self.ds))
 
     def changed(self) -> None:
         """Forget the scored year (after the dataset changed)."""

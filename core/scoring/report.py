@@ -24,12 +24,17 @@ def pad(s: str, width: int, right: bool = False) -> str:
     return gap + s if right else s + gap
 
 
+NO_VERDICT = "—"  # the place or grade of a unit nobody has assessed yet
+
+
 def clause_cell(result: ClauseResult, decimals: int) -> str:
     mark = "*" if result.provisional else ""
     return format_number(result.net, decimals) + mark
 
 
-def ranking_table(rules: RuleSet, result: YearResult) -> str:
+def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset()) -> str:
+    """The year as a text table; the units in `not_started` (nothing of the year recorded for them,
+    core/years/standing.py) get no place, status or grade, and no reasons for a verdict."""
     decimals = rules.reading("ranking_display_decimals")
     tied = {name for tie in result.ties for name in tie.units}
     header = [text("report.rank"), text("report.unit")]
@@ -39,7 +44,8 @@ def ranking_table(rules: RuleSet, result: YearResult) -> str:
                text("report.flags")]
     rows = []
     for unit in result.units:
-        row = [str(unit.rank), unit.name]
+        waiting = unit.name in not_started
+        row = [NO_VERDICT if waiting else str(unit.rank), unit.name]
         for section, section_result in zip(rules.sections, unit.sections):
             row += [clause_cell(unit.clause(c.id), decimals) for c in rules.clauses if c.section == section.id]
             row.append(format_number(section_result.net, decimals))
@@ -49,7 +55,8 @@ def ranking_table(rules: RuleSet, result: YearResult) -> str:
         if any(n.code == "grade.promoted" for n in unit.grade_notes):
             flags.append(text("report.flag_promoted"))
         row += [format_number(unit.deductions_total, decimals), format_number(unit.total, decimals),
-                text(f"status.{unit.status}"), unit.grade, " ".join(flags)]
+                text("standing.not_started") if waiting else text(f"status.{unit.status}"),
+                NO_VERDICT if waiting else unit.grade, "" if waiting else " ".join(flags)]
         rows.append(row)
     widths = [max(display_width(r[i]) for r in [header] + rows) for i in range(len(header))]
     numeric = set(range(2, len(header) - 3))
@@ -60,7 +67,11 @@ def ranking_table(rules: RuleSet, result: YearResult) -> str:
     lines.append("")
     if result.provisional:
         lines.append(text("report.provisional"))
+    if not_started:
+        lines.append(text("report.not_started", units="、".join(u.name for u in result.units if u.name in not_started)))
     for unit in result.units:
+        if unit.name in not_started:
+            continue
         for reason in unit.status_reasons:
             lines.append(text("report.status_reason", unit=unit.name, status=text(f"status.{unit.status}"),
                               reason=reason.text))
