@@ -110,6 +110,10 @@ dates = st.dates(dt.date(2021, 6, 1), dt.date(2023, 6, 30))
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
 maybe_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
 counts = st.integers(0, 500)
+# A record's required facts may be not typed yet (None, ""): such a record never counts.
+record_dates = dates | st.none()
+record_text = text | st.just("")
+stars = st.none() | st.integers(0, 5)
 exact = st.builds(lambda n: Fraction(n, 100), st.integers(0, 500))  # two decimals: exact through JSON floats
 
 
@@ -123,12 +127,13 @@ def units(draw, index: int) -> Unit:
     bases = []
     for _ in range(draw(st.integers(0, 3))):
         people = draw(counts)
-        bases.append(Base(draw(text), draw(st.sampled_from(("labour", "school"))), draw(dates),
+        bases.append(Base(draw(record_text), draw(st.sampled_from(("labour", "school"))), draw(record_dates),
                           draw(ticks(BASE_EVIDENCE)), people, draw(st.integers(0, people)), draw(maybe_text)))
     trips = []
     for _ in range(draw(st.integers(0, 3))):
         enterprises = draw(st.integers(0, 8))
-        trips.append(Trip(draw(dates), draw(text), draw(st.sampled_from(("offline", "online"))), enterprises,
+        trips.append(Trip(draw(record_dates), draw(record_text), draw(st.sampled_from(("offline", "online"))),
+                          enterprises,
                           draw(ticks(TRIP_EVIDENCE)),
                           tuple(draw(st.lists(st.sampled_from(RULES.evaluation_verdicts), max_size=enterprises)))))
     evidence = {}
@@ -140,7 +145,7 @@ def units(draw, index: int) -> Unit:
         name=f"{draw(text)}#{index}", credit_code=credit_code(f"gen{index}-{draw(st.integers(0, 10**6))}"),
         kinds=kinds, new_member=draw(st.booleans()), facts_final=draw(st.booleans()), bases=tuple(bases),
         trips=tuple(trips), evidence=evidence,
-        deliveries=tuple(Delivery(draw(dates), draw(text), draw(st.integers(0, 5)))
+        deliveries=tuple(Delivery(draw(record_dates), draw(record_text), draw(stars))
                          for _ in range(draw(st.integers(0, 3)))),
         platform_rating=draw(st.none() | exact),
         management=Management(draw(st.none() | st.builds(lambda n: Fraction(n, 2), st.integers(0, 20))),

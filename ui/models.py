@@ -11,6 +11,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QDateTime, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from core.common.dates import parse_date
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED, Page, counted, record_verdicts
@@ -22,6 +23,7 @@ CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(key, label)] for a combo-box ed
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 NOT_COUNTED_BRUSH = QBrush(QColor(253, 226, 226))
+UNFILLED_BRUSH = QBrush(QColor(150, 150, 150))
 PROVISIONAL_BRUSH = QBrush(QColor(255, 244, 214))
 TIE_BRUSH = QBrush(QColor(255, 236, 204))
 PROGRESS_COLOURS = {NOT_STARTED: QColor(160, 160, 160), INCOMPLETE: QColor(230, 140, 20), DONE: QColor(40, 160, 70)}
@@ -226,9 +228,43 @@ class RecordModel(QAbstractTableModel):
             return False
         return True
 
+    def refuse(self, index: QModelIndex, sentence: str, value: str) -> None:
+        """A typed value that is not saved: one sentence naming the row, the column and the value (the
+        cell keeps what is stored)."""
+        field = self.header(self.columns[index.column()]).replace("\n", "")
+        self.report([sentence.replace("{row}", str(index.row() + 1)).replace("{field}", field)
+                     .replace("{value}", value)])
 
-def qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
+    def typed_date(self, index: QModelIndex, value: Any) -> tuple[bool, dt.date | None]:
+        """(valid, date) of a value typed into a date cell: a date, the text a person writes one in, or
+        nothing (the date is not typed yet); other text is refused, saying how a date is written."""
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return True, None
+            day = parse_date(text)
+            if day is None:
+                self.refuse(index, translate("Models", "第 {row} 行的{field}“{value}”不是有效日期，")
+                            + translate("Models", "可写作 2022-03-15、2022/3/15 或 2022年3月15日。"), text)
+                return False, None
+            return True, day
+        day = pydate(value)
+        return day is not None, day
+
+    @staticmethod
+    def unfilled_data(role: int, is_date: bool) -> Any:
+        """A required fact not typed yet: an empty editor, and 未填写 in grey in the cell."""
+        if role == Qt.ItemDataRole.EditRole:
+            return QDate() if is_date else ""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return translate("Models", "未填写")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return UNFILLED_BRUSH
+        return None
+
+
+def qdate(day: dt.date | None) -> QDate:
+    return QDate() if day is None else QDate(day.year, day.month, day.day)
 
 
 def pydate(value: Any) -> dt.date | None:
@@ -277,6 +313,8 @@ class BasesModel(RecordModel):
         rules = self.session.rules
         if column.startswith("evidence:"):
             return self.evidence_data(base, column, role)
+        if column in ("name", "agreement_date") and getattr(base, column) in (None, ""):
+            return self.unfilled_data(role, column == "agreement_date")
         if role == CHOICES_ROLE and column == "type":
             return list(rules.base_types.items())
         if role == CHOICES_ROLE and column == "count_source":
@@ -311,15 +349,13 @@ class BasesModel(RecordModel):
         if role != Qt.ItemDataRole.EditRole:
             return False
         if column == "agreement_date":
-            value = pydate(value)
-            if value is None:
+            valid, value = self.typed_date(index, value)
+            if not valid:
                 return False
         elif column in ("people", "retained"):
             value = int(value)
         elif column in ("name", "region"):
-            value = str(value).strip()
-            if column == "name" and not value:
-                return False
+            value = str(value).strip()  # a name cleared is not typed yet: the base does not count
         elif column == "count_source" and value not in COUNT_SOURCES:
             return False
         label = {"name": translate("Models", "修改基地名称"), "type": translate("Models", "修改基地类型"), "region": translate("Models", "修改基地地区"),
@@ -369,6 +405,8 @@ class TripsModel(RecordModel):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
                 return trip.evaluations.count(column.split(":", 1)[1])
             return None
+        if column in ("date", "place") and getattr(trip, column) in (None, ""):
+            return self.unfilled_data(role, column == "date")
         if role == CHOICES_ROLE and column == "mode":
             return list(rules.trip_modes.items())
         if role == Qt.ItemDataRole.DisplayRole:
@@ -399,15 +437,13 @@ class TripsModel(RecordModel):
             verdicts = [v for v in self.session.rules.evaluation_verdicts for _ in range(counts[v])]
             return self.finish(self.session.set_trip_evaluations(translate("Models", "修改企业评价表"), self.unit_id, trip_id, verdicts))
         if column == "date":
-            value = pydate(value)
-            if value is None:
+            valid, value = self.typed_date(index, value)
+            if not valid:
                 return False
         elif column == "enterprises":
             value = int(value)
         elif column == "place":
-            value = str(value).strip()
-            if not value:
-                return False
+            value = str(value).strip()  # cleared: not typed yet, the trip does not count
         label = {"date": translate("Models", "修改活动日期"), "place": translate("Models", "修改活动地点"), "mode": translate("Models", "修改活动方式"),
                  "enterprises": translate("Models", "修改带企业数")}[column]
         return self.finish(self.session.update_trip(label, self.unit_id, trip_id, **{column: value}))
@@ -443,6 +479,8 @@ class DeliveriesModel(RecordModel):
         if common is not None:
             return common
         d = self.records()[row]
+        if column in ("date", "enterprise", "stars") and getattr(d, column) in (None, ""):
+            return self.unfilled_data(role, column == "date")
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "date":
                 return d.date.isoformat()
@@ -451,19 +489,31 @@ class DeliveriesModel(RecordModel):
             return qdate(d.date) if column == "date" else getattr(d, column)
         return None
 
+    def typed_stars(self, index: QModelIndex, value: Any) -> tuple[bool, int | None]:
+        """(valid, stars) of a value typed into the stars cell: 0 to 5, or nothing (not typed yet);
+        anything else is refused with the reason."""
+        text = str(value).strip()
+        if not text:
+            return True, None
+        if text.isdigit() and int(text) <= 5:
+            return True, int(text)
+        self.refuse(index, translate("Models", "第 {row} 行的{field}“{value}”不对：企业评分是 0 至 5 的整数星数。"),
+                    text)
+        return False, None
+
     def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or self.unit_id is None or role != Qt.ItemDataRole.EditRole:
             return False
         column, did = self.columns[index.column()], self.ids[index.row()]
         if column == "date":
-            value = pydate(value)
-            if value is None:
+            valid, value = self.typed_date(index, value)
+            if not valid:
                 return False
         elif column == "stars":
-            value = int(value)
-        else:
-            value = str(value).strip()
-            if not value:
+            valid, value = self.typed_stars(index, value)
+            if not valid:
                 return False
+        else:
+            value = str(value).strip()  # cleared: not typed yet, the delivery does not count
         label = {"date": translate("Models", "修改输送日期"), "enterprise": translate("Models", "修改缺工企业"), "stars": translate("Models", "修改企业评分")}[column]
         return self.finish(self.session.update_delivery(label, self.unit_id, did, **{column: value}))

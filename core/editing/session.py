@@ -443,7 +443,8 @@ class Session:
 
     # ---------------------------------------------------------------- bases, trips, deliveries
 
-    def add_base(self, label: str, unit_id: int, name: str, type: str, agreement_date: dt.date, **values: Any) -> Edit:
+    def add_base(self, label: str, unit_id: int, name: str, type: str, agreement_date: dt.date | None,
+                 **values: Any) -> Edit:
         return self._added(label, lambda: self.ds.add_base(self.by, unit_id, name, type, agreement_date, **values),
                            lambda bid: self.ds.capture(base_id=bid),
                            lambda bid, r: self.ds.remove_base(self.by, bid, r), [unit_id])
@@ -459,7 +460,8 @@ class Session:
         return self._removed(label, self.ds.capture(base_id=base_id),
                              lambda r: self.ds.remove_base(self.by, base_id, r), [unit_id])
 
-    def add_trip(self, label: str, unit_id: int, date: dt.date, place: str, mode: str, enterprises: int) -> Edit:
+    def add_trip(self, label: str, unit_id: int, date: dt.date | None, place: str, mode: str,
+                 enterprises: int) -> Edit:
         return self._added(label, lambda: self.ds.add_trip(self.by, unit_id, date, place, mode, enterprises),
                            lambda tid: self.ds.capture(trip_id=tid),
                            lambda tid, r: self.ds.remove_trip(self.by, tid, r), [unit_id])
@@ -486,7 +488,8 @@ class Session:
                            lambda r: self.ds.set_trip_evaluations(self.by, trip_id, old, r), [unit_id],
                            merge_key=("evaluations", trip_id))
 
-    def add_delivery(self, label: str, unit_id: int, date: dt.date, enterprise: str, stars: int) -> Edit:
+    def add_delivery(self, label: str, unit_id: int, date: dt.date | None, enterprise: str,
+                     stars: int | None) -> Edit:
         return self._added(label, lambda: self.ds.add_delivery(self.by, unit_id, date, enterprise, stars),
                            lambda did: self.ds.capture(delivery_id=did),
                            lambda did, r: self.ds.remove_delivery(self.by, did, r), [unit_id])

@@ -45,7 +45,7 @@ from core.pdf.sheets import (
 )
 from core.pdf.signing import KeySigner
 from core.scoring.engine import YearResult, score_year
-from core.scoring.facts import Year
+from core.scoring.facts import Year, trip_label
 from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset
 from core.store.signatures import Signature
@@ -206,11 +206,11 @@ class Exporter:
             if records == BASES:
                 for base_id, base in zip(base_ids, unit.bases):
                     for item in clause.record_evidence:
-                        line(clause, item, base.name, base_id=base_id)
+                        line(clause, item, base.name or render(Msg.of("record.unnamed")), base_id=base_id)
             elif records == TRIPS:
                 for trip_id, trip in zip(trip_ids, unit.trips):
                     for item in clause.record_evidence:
-                        line(clause, item, f"{trip.date.isoformat()} {trip.place}", trip_id=trip_id)
+                        line(clause, item, trip_label(trip), trip_id=trip_id)
             for item in clause.evidence:
                 line(clause, item, "")
         return lines, tickers

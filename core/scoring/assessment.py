@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.common.messages import Msg, render
-from core.scoring.facts import Unit
+from core.scoring.facts import Base, Delivery, Trip, Unit, trip_label, unfilled
 from core.scoring.formulas import ClauseResult
 from core.scoring.kinds import (  # noqa: F401 (what a page edits: the desktop's editors are named so)
     BASES,
@@ -122,11 +122,12 @@ def required_evidence(rules: RuleSet, unit: Unit, clause: Clause) -> list[tuple[
     if kind.records == BASES:
         for base in unit.bases:
             for item in clause.record_evidence:
-                result.append((base.name, item, bool(base.evidence.get(item.id, False))))
+                name = base.name or render(Msg.of("record.unnamed"))
+                result.append((name, item, bool(base.evidence.get(item.id, False))))
     elif kind.records == TRIPS:
         for trip in unit.trips:
             for item in clause.record_evidence:
-                result.append((f"{trip.date.isoformat()} {trip.place}", item, bool(trip.evidence.get(item.id, False))))
+                result.append((trip_label(trip), item, bool(trip.evidence.get(item.id, False))))
     for need in kind.evidence:
         if need.when is None or FACTS[need.when](unit):
             for item_id in clause.evidence_ids if need.items is None else p[need.items]:
@@ -155,12 +156,24 @@ def has_ticks(unit: Unit, clause: Clause) -> bool:
     return False
 
 
+def unfilled_records(unit: Unit, clause: Clause) -> list[Base | Trip | Delivery]:
+    """The clause's bases, trips or deliveries whose required facts are not all typed yet."""
+    facts = clause.kind.facts
+    records: tuple[Base | Trip | Delivery, ...] = (
+        *(unit.bases if "bases" in facts else ()), *(unit.trips if "trips" in facts else ()),
+        *(unit.deliveries if "deliveries" in facts else ()))
+    return [record for record in records if unfilled(record)]
+
+
 def clause_progress(rules: RuleSet, unit: Unit, clause: Clause, note: str = "") -> str:
     """NOT_STARTED: nothing entered, ticked or noted for the clause. INCOMPLETE: something is, but an
-    evidence item the clause needs is not ticked as seen. DONE: every needed item is ticked (a note
-    alone marks a clause with nothing to record as done)."""
+    evidence item the clause needs is not ticked as seen, or one of its records lacks a fact it needs.
+    DONE: every needed item is ticked and every record filled in (a note alone marks a clause with
+    nothing to record as done)."""
     if not (has_facts(unit, clause) or has_ticks(unit, clause) or note.strip()):
         return NOT_STARTED
+    if unfilled_records(unit, clause):
+        return INCOMPLETE
     for _, _, seen in required_evidence(rules, unit, clause):
         if not seen:
             return INCOMPLETE

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from core.common.credit_codes import credit_code_problem
-from core.common.messages import Msg
+from core.common.messages import Msg, render
 from core.common.problems import Problem
 
 if TYPE_CHECKING:  # the rule set's loader knows the formulas, which read these facts
@@ -44,7 +44,7 @@ class Base:
     """A unit's labour base or school cooperation base: its agreement, the people it brought and their evidence."""
     name: str
     type: str  # "labour" or "school"
-    agreement_date: dt.date
+    agreement_date: dt.date | None  # None (and a name of ""): not typed yet, see unfilled()
     evidence: Ticks = field(default_factory=lambda: EMPTY)
     people: int = 0  # confirmed first-time arrivals (labour) or trainees/interns (school)
     retained: int = 0  # of those, still there after six months
@@ -62,7 +62,7 @@ COUNT_SOURCES = (COUNTS_BY_HAND, COUNTS_FROM_ROSTERS)
 @dataclass(frozen=True)
 class Trip:
     """A unit's recruitment trip: when, where, how, the enterprises it took, its evidence and evaluations."""
-    date: dt.date
+    date: dt.date | None  # None (and a place of ""): not typed yet, see unfilled()
     place: str
     mode: str  # "offline" or "online"
     enterprises: int
@@ -73,9 +73,27 @@ class Trip:
 @dataclass(frozen=True)
 class Delivery:
     """A delivery of workers to an enterprise, with the enterprise's rating in stars."""
-    date: dt.date
+    date: dt.date | None  # None, "" and None: not typed yet, see unfilled()
     enterprise: str
-    stars: int
+    stars: int | None
+
+
+# The facts a record needs before it can count. A record added on a clause page has none of them
+# until they are typed (no placeholder a score could be taken from); the formulas do not count it
+# and say which are missing.
+REQUIRED_FACTS: Mapping[type, tuple[str, ...]] = MappingProxyType({
+    Base: ("name", "agreement_date"), Trip: ("date", "place"), Delivery: ("date", "enterprise", "stars")})
+
+
+def unfilled(record: Base | Trip | Delivery) -> tuple[str, ...]:
+    """The required facts of a base, trip or delivery not typed yet (empty when it has them all)."""
+    return tuple(name for name in REQUIRED_FACTS[type(record)] if getattr(record, name) in (None, ""))
+
+
+def trip_label(trip: Trip) -> str:
+    """A trip as the assessor names it, by date and place (either not typed yet said so)."""
+    date = trip.date.isoformat() if trip.date else render(Msg.of("record.no_date"))
+    return f"{date} {trip.place or render(Msg.of('record.no_place'))}"
 
 
 # Where a unit's 3.1 deliveries and 3.2 composite rating come from: typed by hand, or the Labour
@@ -304,7 +322,9 @@ class _Reader:
     def fail(self, location: str, field_name: str, code: str, **params: Any) -> None:
         self.problems.append(Problem(self.source, location, field_name, Msg.of(code, **params)))
 
-    def date(self, text: str, location: str, field_name: str) -> dt.date:
+    def date(self, text: str | None, location: str, field_name: str) -> dt.date | None:
+        if text is None:  # not typed yet
+            return None
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
@@ -439,6 +459,10 @@ def _exact(number: int | float) -> Fraction:
 
 # ------------------------------------------------------------------ writing
 
+def _date_json(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
 def _number_json(value: Fraction) -> int | float:
     return int(value) if value.denominator == 1 else float(value)
 
@@ -465,13 +489,13 @@ def unit_to_json(unit: Unit) -> dict[str, Any]:
     data["new_member"] = unit.new_member
     data["facts_final"] = unit.facts_final
     data["bases"] = [{"name": b.name, "type": b.type, **({"region": b.region} if b.region else {}),
-                      "agreement_date": b.agreement_date.isoformat(), "evidence": dict(b.evidence),
+                      "agreement_date": _date_json(b.agreement_date), "evidence": dict(b.evidence),
                       "people": b.people, "retained": b.retained} for b in unit.bases]
-    data["trips"] = [{"date": t.date.isoformat(), "place": t.place, "mode": t.mode,
+    data["trips"] = [{"date": _date_json(t.date), "place": t.place, "mode": t.mode,
                       "enterprises": t.enterprises, "evidence": dict(t.evidence),
                       "evaluations": list(t.evaluations)} for t in unit.trips]
     data["evidence"] = {clause: dict(ticks) for clause, ticks in unit.evidence.items()}
-    data["deliveries"] = [{"date": d.date.isoformat(), "enterprise": d.enterprise, "stars": d.stars}
+    data["deliveries"] = [{"date": _date_json(d.date), "enterprise": d.enterprise, "stars": d.stars}
                           for d in unit.deliveries]
     data["platform_rating"] = None if unit.platform_rating is None else _number_json(unit.platform_rating)
     management: dict[str, Any] = {"awarded": None if unit.management.awarded is None

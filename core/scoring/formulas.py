@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.common.messages import Msg
-from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Trip, Unit
+from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Delivery, Trip, Unit, trip_label, unfilled
 
 if TYPE_CHECKING:  # the rule set's loader asks core/scoring/kinds.py, which names these functions
     from core.scoring.rules import Clause, RuleSet, Threshold
@@ -134,6 +134,20 @@ TEST_NAMES = {">=": "at_least", ">": "above", "<=": "at_most", "<": "below"}
 COMPARISONS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}  # a threshold's test
 
 
+
+
+def unfilled_reasons(record: Base | Trip | Delivery, table: str) -> list[Msg]:
+    """A record's required facts not typed yet, each a reason it does not count."""
+    return [Msg.of("record.unfilled", field=Msg.of(f"record.field.{table}.{name}")) for name in unfilled(record)]
+
+
+def _shown(value: Any, unfilled_code: str = "record.unfilled_value") -> Any:
+    """A record's fact for the explanation: a date as ISO text, one not typed yet in the words of the code."""
+    if value is None or value == "":
+        return Msg.of(unfilled_code)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _label(clause: Clause, item_id: str) -> str:
     for item in clause.evidence + clause.record_evidence:
         if item.id == item_id:
@@ -145,8 +159,9 @@ def _label(clause: Clause, item_id: str) -> str:
 
 def base_reasons(clause: Clause, rules: RuleSet, base: Base) -> list[Msg]:
     """Why one base does not score in 1.1 (empty when it does)."""
-    reasons = []
-    if rules.reading("base_agreement_in_period") and not rules.in_period(base.agreement_date):
+    reasons = unfilled_reasons(base, "bases")
+    if rules.reading("base_agreement_in_period") and base.agreement_date is not None \
+            and not rules.in_period(base.agreement_date):
         reasons.append(Msg.of("bases.out_of_period", date=base.agreement_date.isoformat()))
     if rules.reading("base_agreement_must_be_seen"):
         for item in clause.record_evidence:
@@ -164,10 +179,11 @@ def bases(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
     for base in unit.bases:
         reasons = base_reasons(clause, rules, base)
         counted += not reasons
-        facts.append(Msg.of("bases.base", name=base.name, kind=rules.base_types[base.type],
-                            date=base.agreement_date.isoformat(), verdict=_verdict(reasons)))
+        facts.append(Msg.of("bases.base", name=_shown(base.name, "record.unnamed"), kind=rules.base_types[base.type],
+                            date=_shown(base.agreement_date), verdict=_verdict(reasons)))
         if any(r.code == "evidence.not_seen" for r in reasons):
-            missing.append(Msg.of("missing.record", record=base.name, item=clause.record_evidence[0].label))
+            missing.append(Msg.of("missing.record", record=_shown(base.name, "record.unnamed"),
+                                  item=clause.record_evidence[0].label))
     points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
     steps = [Msg.of("bases.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
                     cap=clause.points, bonus_cap=p["bonus_cap"])]
@@ -182,8 +198,8 @@ def poor_count(trip: Trip, poor_verdict: str) -> int:
 
 def trip_reasons(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
     """Why a trip cannot count (empty when it qualifies)."""
-    reasons = []
-    if rules.reading("trip_in_period") and not rules.in_period(trip.date):
+    reasons = unfilled_reasons(trip, "trips")
+    if rules.reading("trip_in_period") and trip.date is not None and not rules.in_period(trip.date):
         reasons.append(Msg.of("trips.out_of_period"))
     enough = clause.thresholds["min_enterprises"]
     if not enough.passes(trip.enterprises):
@@ -244,16 +260,17 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
             beyond = online.index(i) >= online_max
             why.append(Msg.of("trips.online_beyond_limit" if beyond else "trips.online_no_gain",
                               limit=online_max))
-        facts.append(Msg.of("trips.trip", date=trip.date.isoformat(), place=trip.place,
+        facts.append(Msg.of("trips.trip", date=_shown(trip.date, "record.no_date"),
+                            place=_shown(trip.place, "record.no_place"),
                             mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises,
                             poor=poor_count(trip, poor), deduction=deductions[i] if i in counted else 0,
                             verdict=_verdict(why)))
-        missing += [Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+        missing += [Msg.of("missing.record", record=trip_label(trip),
                            item=r.param("item")) for r in reasons[i] if r.code == "evidence.not_seen"]
         # a counted trip's 差 verdicts (or their absence) rest on the enterprises' evaluation forms
         forms = p.get("evaluations_evidence")
         if forms and i in counted and not trip.evidence.get(forms, False):
-            missing.append(Msg.of("missing.record", record=f"{trip.date.isoformat()} {trip.place}",
+            missing.append(Msg.of("missing.record", record=trip_label(trip),
                                   item=_label(clause, forms)))
     steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
                     extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
@@ -315,7 +332,7 @@ def arrivals_source(rules: RuleSet, unit: Unit) -> Msg:
 
 def base_eligible_for_people(rules: RuleSet, unit: Unit, base: Base) -> bool:
     return not (unit.new_member and rules.reading("new_member_bases_signed_in_period")
-                and not rules.in_period(base.agreement_date))
+                and (base.agreement_date is None or not rules.in_period(base.agreement_date)))
 
 
 # Inside one recompute (engine.score_year) three clauses ask for each unit's people; the
@@ -338,8 +355,9 @@ def confirmed_people(rules: RuleSet, unit: Unit, explain: bool = True) -> People
     sums = {"labour": [0, 0], "school": [0, 0]}
     all_bases = not (unit.new_member and rules.reading("new_member_bases_signed_in_period"))
     for base in unit.bases:
-        eligible = all_bases or rules.in_period(base.agreement_date)  # as base_eligible_for_people
-        facts.append(Msg.of("people.base", name=base.name, kind=rules.base_types[base.type],
+        eligible = all_bases or (base.agreement_date is not None
+                                 and rules.in_period(base.agreement_date))  # as base_eligible_for_people
+        facts.append(Msg.of("people.base", name=_shown(base.name, "record.unnamed"), kind=rules.base_types[base.type],
                             people=base.people, retained=base.retained, source=count_source(base),
                             verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
         if eligible:
@@ -445,20 +463,22 @@ def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True)
     p = clause.params
     unseen = _missing_items(clause, unit)
     in_period_only = rules.reading("delivery_in_period")
-    start, end, stars = rules.period_start, rules.period_end, clause.thresholds["min_stars"]
+    stars = clause.thresholds["min_stars"]
     counted, facts = 0, []
     for d in unit.deliveries:
-        ok = not unseen and stars.passes(d.stars) and (not in_period_only or start <= d.date <= end)
-        counted += ok
-        reasons = []
-        if in_period_only and not rules.in_period(d.date):
+        reasons = unfilled_reasons(d, "deliveries")
+        if in_period_only and d.date is not None and not rules.in_period(d.date):
             reasons.append(Msg.of("deliveries.out_of_period"))
-        if not stars.passes(d.stars):
+        if d.stars is not None and not stars.passes(d.stars):
             reasons.append(Msg.of("deliveries.low_stars", test=test_words(stars.test), minimum=stars.value))
         if unseen:
             reasons.append(Msg.of("evidence.not_seen", item=_label(clause, unseen[0])))
-        facts.append(Msg.of("deliveries.delivery", date=d.date.isoformat(), enterprise=d.enterprise,
-                            stars=d.stars, verdict=_verdict(reasons)))
+        counted += not reasons
+        facts.append(Msg.of("deliveries.delivery" if d.stars is not None else "deliveries.delivery_unrated",
+                            date=_shown(d.date, "record.no_date"),
+                            enterprise=_shown(d.enterprise, "record.no_enterprise"),
+                            stars=d.stars,
+                            verdict=_verdict(reasons)))
     points, bonus = per_item_points(counted, p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"])
     missing = [Msg.of("missing.item", item=_label(clause, i)) for i in unseen] if unit.deliveries else []
     steps = [Msg.of("deliveries.steps", counted=counted, per_item=p["per_item"], points=points, bonus=bonus,
@@ -595,8 +615,9 @@ def _bound_bases(clause: Clause, rules: RuleSet) -> BoundFormula:
     def score(unit: Unit) -> ClauseResult:
         counted = 0
         for b in unit.bases:  # the test of base_reasons
-            if (not in_period or start <= b.agreement_date <= end) and (not must_be_seen
-                                                                          or all(map(b.evidence.get, items))):
+            day = b.agreement_date
+            if day is not None and b.name and (not in_period or start <= day <= end) \
+                    and (not must_be_seen or all(map(b.evidence.get, items))):
                 counted += 1
         points = min(counted * per_item, cap)
         bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)
@@ -622,8 +643,8 @@ def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
         deduction: Number = ZERO
         online: list[tuple[Number, dt.date]] = []
         for t in unit.trips:  # the tests of trip_reasons
-            if ((in_period and not start <= t.date <= end) or not enough(t.enterprises, minimum)
-                    or not all(map(t.evidence.get, required))):
+            if (t.date is None or not t.place or (in_period and not start <= t.date <= end)
+                    or not enough(t.enterprises, minimum) or not all(map(t.evidence.get, required))):
                 continue
             cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as poor_count
             if t.mode == "offline":
@@ -681,7 +702,8 @@ def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
         all_bases = not (unit.new_member and new_members_in_period)
         sums = {"labour": [0, 0], "school": [0, 0]}
         for base in unit.bases:
-            if all_bases or start <= base.agreement_date <= end:  # as base_eligible_for_people
+            day = base.agreement_date
+            if all_bases or (day is not None and start <= day <= end):  # as base_eligible_for_people
                 counts = sums[base.type]
                 counts[0] += base.people
                 counts[1] += base.retained
@@ -749,7 +771,9 @@ def _bound_deliveries(clause: Clause, rules: RuleSet) -> BoundFormula:
         counted = 0
         if unit.deliveries and seen(unit):
             for d in unit.deliveries:
-                if enough(d.stars, minimum) and (not in_period_only or start <= d.date <= end):
+                day, rating = d.date, d.stars
+                if day is not None and rating is not None and d.enterprise and enough(rating, minimum) \
+                        and (not in_period_only or start <= day <= end):
                     counted += 1
         points = min(counted * per_item, cap)
         bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)

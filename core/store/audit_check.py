@@ -187,12 +187,13 @@ class Namer:
         if table == "bases":
             return _word("audit.record.bases", unit=unit, name=get("name", ""))
         if table == "trips":
-            return _word("audit.record.trips", unit=unit, date=get("date", ""), place=get("place", ""))
+            return _word("audit.record.trips", unit=unit, date=get("date") or "", place=get("place") or "")
         if table == "trip_evaluations":
             trip = self.trips.get(get("trip_id")) or _word("audit.table.trips")
             return _word("audit.record.trip_evaluations", trip=trip, n=(get("position") or 0) + 1)
         if table == "deliveries":
-            return _word("audit.record.deliveries", unit=unit, date=get("date", ""), enterprise=get("enterprise", ""))
+            return _word("audit.record.deliveries", unit=unit, date=get("date") or "",
+                         enterprise=get("enterprise") or "")
         if table == "evidence_ticks":
             return _word("audit.record.evidence_ticks", unit=unit, clause=get("clause_id", ""),
                          item=self.evidence_label(get("clause_id", ""), get("item", "")))

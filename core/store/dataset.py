@@ -474,7 +474,9 @@ class DatasetCore:
                 else:
                     unit_ticks.setdefault(unit_id, {}).setdefault(clause_id, {})[item] = bool(seen)
         verdicts = {trip_id: tuple(r[1] for r in rows) for trip_id, rows in evaluations.items()}
-        date = dt.date.fromisoformat
+        def date(text: str | None) -> dt.date | None:  # NULL: not typed yet
+            return None if text is None else dt.date.fromisoformat(text)
+
         result = []
         platform_source = "platform_source" if self.schema_version >= 5 else "'hand'"  # as count_source above
         for row in conn.execute(

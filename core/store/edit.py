@@ -203,14 +203,14 @@ class _Tx:
         by, at = self.assessor_id, self.at
         for i, b in enumerate(unit.bases):
             base_id = self.insert("bases", {"unit_id": uid, "position": i, "name": b.name, "type": b.type,
-                                            "region": b.region, "agreement_date": b.agreement_date.isoformat(),
+                                            "region": b.region, "agreement_date": _db(b.agreement_date),
                                             "people": b.people, "retained": b.retained})
             for item, seen in b.evidence.items():
                 self.insert("evidence_ticks", {"unit_id": uid, "clause_id": self.ds._record_clause("bases"),
                                                "base_id": base_id, "item": item, "seen": int(seen),
                                                "ticked_by": by, "ticked_at": at})
         for i, t in enumerate(unit.trips):
-            trip_id = self.insert("trips", {"unit_id": uid, "position": i, "date": t.date.isoformat(),
+            trip_id = self.insert("trips", {"unit_id": uid, "position": i, "date": _db(t.date),
                                             "place": t.place, "mode": t.mode, "enterprises": t.enterprises})
             for item, seen in t.evidence.items():
                 self.insert("evidence_ticks", {"unit_id": uid, "clause_id": self.ds._record_clause("trips"),
@@ -223,7 +223,7 @@ class _Tx:
                 self.insert("evidence_ticks", {"unit_id": uid, "clause_id": clause_id, "item": item,
                                                "seen": int(seen), "ticked_by": by, "ticked_at": at})
         for i, d in enumerate(unit.deliveries):
-            self.insert("deliveries", {"unit_id": uid, "position": i, "date": d.date.isoformat(),
+            self.insert("deliveries", {"unit_id": uid, "position": i, "date": _db(d.date),
                                        "enterprise": d.enterprise, "stars": d.stars})
         self.insert("management", {"unit_id": uid, "awarded": _fraction_text(unit.management.awarded),
                                    "reason": unit.management.reason})

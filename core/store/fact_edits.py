@@ -158,7 +158,7 @@ class FactEdits(_Core):
             tx.touch(unit_id)
         return self._edit(by, reason, change)
 
-    def add_base(self, by: int, unit_id: int, name: str, type: str, agreement_date: dt.date, *,
+    def add_base(self, by: int, unit_id: int, name: str, type: str, agreement_date: dt.date | None, *,
                  people: int = 0, retained: int = 0, region: str = "", reason: str | None = None) -> Edit:
         return self._add_child(by, "bases", unit_id, {"name": name, "type": type, "region": region,
                                                       "agreement_date": agreement_date, "people": people,
@@ -170,7 +170,7 @@ class FactEdits(_Core):
     def remove_base(self, by: int, base_id: int, reason: str | None = None) -> Edit:
         return self._remove_child(by, "bases", base_id, reason)
 
-    def add_trip(self, by: int, unit_id: int, date: dt.date, place: str, mode: str, enterprises: int,
+    def add_trip(self, by: int, unit_id: int, date: dt.date | None, place: str, mode: str, enterprises: int,
                  reason: str | None = None) -> Edit:
         return self._add_child(by, "trips", unit_id, {"date": date, "place": place, "mode": mode,
                                                       "enterprises": enterprises}, reason)
@@ -190,7 +190,7 @@ class FactEdits(_Core):
             tx.touch(unit_id)
         return self._edit(by, reason, change)
 
-    def add_delivery(self, by: int, unit_id: int, date: dt.date, enterprise: str, stars: int,
+    def add_delivery(self, by: int, unit_id: int, date: dt.date | None, enterprise: str, stars: int | None,
                      reason: str | None = None) -> Edit:
         return self._add_child(by, "deliveries", unit_id, {"date": date, "enterprise": enterprise, "stars": stars},
                                reason)

@@ -466,11 +466,42 @@ def _migrate_6_to_7(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     return [("schema", "continued_from", None, None, "CREATE TABLE")]
 
 
+# Schema 8: a base's agreement date, a trip's date and a delivery's date and stars may be NULL: not typed
+# yet. A record added on a clause page starts without them and does not count until they are typed.
+SCHEMA_V8_UNFILLED = {"bases": ("agreement_date TEXT NOT NULL", "agreement_date TEXT"),
+                      "trips": ("date TEXT NOT NULL", "date TEXT"),
+                      "deliveries": ("date TEXT NOT NULL", "date TEXT", "stars INTEGER NOT NULL", "stars INTEGER")}
+
+
+def _migrate_7_to_8(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """The record columns lose NOT NULL. SQLite cannot alter a column; for dropping NOT NULL its manual
+    gives this way (ALTER TABLE, "making other kinds of table schema changes"): the tables' own text is
+    rewritten in place, their rows, ids and the ticks that refer to them stay as they are."""
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    changed: list[tuple[str, str, str | None, Any, Any]] = []
+    try:
+        for table, replacements in SCHEMA_V8_UNFILLED.items():
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               (table,)).fetchone()[0]
+            for old, new in zip(replacements[::2], replacements[1::2], strict=True):
+                if old not in sql:
+                    raise sqlite3.DatabaseError(f"unexpected schema of {table}: {sql}")
+                sql = sql.replace(old, new)
+                changed.append(("schema", table, new.split()[0], old, new))
+            conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (sql, table))
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    return changed
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
 # what it changed (action, table, field, old, new[, record id]) for the audit trail.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4, 4: _migrate_4_to_5,
-                                                               5: _migrate_5_to_6, 6: _migrate_6_to_7}
+                                                               5: _migrate_5_to_6, 6: _migrate_6_to_7,
+                                                               7: _migrate_7_to_8}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
 
 

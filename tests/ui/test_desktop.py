@@ -80,9 +80,11 @@ def walk_every_clause(qtbot, window, uid: int) -> None:
             for _ in range(4):
                 page.add_record(BASES)
             model = page.record_models[BASES]
-            set_cell(model, 0, "name", "贵州思南劳务协作基地")
+            for row, base in enumerate(("贵州思南劳务协作基地", "云南昭通劳务协作基地", "河南周口劳务协作基地",
+                                        "吴江中等专业学校")):  # a new base counts once named and dated
+                set_cell(model, row, "name", base)
+                set_cell(model, row, "agreement_date", QDate(2022, 4 + row, 22))
             set_cell(model, 3, "type", "school")
-            set_cell(model, 2, "agreement_date", QDate(2022, 4, 22))
             for row in range(4):
                 set_cell(model, row, "evidence:agreement", Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
         elif p.id == "1.2":
@@ -110,7 +112,10 @@ def walk_every_clause(qtbot, window, uid: int) -> None:
         elif p.id == "3.1":
             for _ in range(5):
                 page.add_record(DELIVERIES)
-            set_cell(page.record_models[DELIVERIES], 4, "stars", 3)
+            for row in range(5):  # a new delivery counts once its date, enterprise and stars are typed
+                set_cell(page.record_models[DELIVERIES], row, "date", QDate(2022, 5, 1 + row))
+                set_cell(page.record_models[DELIVERIES], row, "enterprise", f"吴江缺工企业{row + 1}")
+                set_cell(page.record_models[DELIVERIES], row, "stars", 3 if row == 4 else 5)
         elif p.id == "3.2":
             click(qtbot, page.value_widgets["has_rating"])
             page.value_widgets["platform_rating"].setValue(4.6)

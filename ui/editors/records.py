@@ -4,7 +4,7 @@ and remove records on the page where they are entered."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -103,7 +103,8 @@ class RecordsEditor(FactsEditor):
         raise NotImplementedError
 
     def add_record(self) -> None:
-        """A new record with placeholder values, its first cell open for typing."""
+        """A new record without the facts it needs (it counts once they are typed), its first cell open
+        for typing."""
         if self.commit(self.add()) and self.model.rowCount():
             index = self.model.index(self.model.rowCount() - 1, 0)
             self.view.setCurrentIndex(index)
@@ -134,9 +135,7 @@ class BasesEditor(RecordsEditor):
         return self.tr("删除所选基地")
 
     def add(self) -> Edit:
-        n = len(self.session.unit(self.unit_id).bases) + 1
-        return self.session.add_base(self.tr("添加基地"), self.unit_id, self.tr("新基地{n}").format(n=n), "labour",
-                                     self.session.rules.period_start)
+        return self.session.add_base(self.tr("添加基地"), self.unit_id, "", "labour", None)
 
     def remove(self, record_id: int) -> Edit:
         return self.session.remove_base(self.tr("删除基地"), self.unit_id, record_id)
@@ -153,8 +152,7 @@ class TripsEditor(RecordsEditor):
         return self.tr("删除所选活动")
 
     def add(self) -> Edit:
-        return self.session.add_trip(self.tr("添加赴外招聘"), self.unit_id, self.session.rules.period_start,
-                                     self.tr("待填写地点"), "offline", 0)
+        return self.session.add_trip(self.tr("添加赴外招聘"), self.unit_id, None, "", "offline", 0)
 
     def remove(self, record_id: int) -> Edit:
         return self.session.remove_trip(self.tr("删除赴外招聘"), self.unit_id, record_id)
@@ -220,8 +218,7 @@ class DeliveriesEditor(RecordsEditor):
         return self.tr("删除所选记录")
 
     def add(self) -> Edit:
-        return self.session.add_delivery(self.tr("添加输送记录"), self.unit_id, self.session.rules.period_start,
-                                         self.tr("待填写企业"), 5)
+        return self.session.add_delivery(self.tr("添加输送记录"), self.unit_id, None, "", None)
 
     def remove(self, record_id: int) -> Edit:
         return self.session.remove_delivery(self.tr("删除输送记录"), self.unit_id, record_id)
@@ -234,9 +231,16 @@ def fit_columns(view: QTableView, widest: int = 150) -> None:
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
     model = view.model()
+    rows = range(min(model.rowCount(), 50))
     for column in range(header.count() - 1):
         if header.sectionSize(column) > widest:
             header.resizeSection(column, widest)
+        # A cell still 未填写 (grey) is sized for what will be typed into it: the columns are fitted when
+        # rows come and go, not at every edit, and a date or name would otherwise end in "…".
+        if any(model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) is not None for row in rows):
+            is_date = isinstance(model.index(0, column).data(Qt.ItemDataRole.EditRole), QDate)
+            needed = view.fontMetrics().horizontalAdvance("2022-10-15") + 16 if is_date else widest
+            header.resizeSection(column, max(header.sectionSize(column), needed))
         choices = model.index(0, column).data(CHOICES_ROLE) if model.rowCount() else None
         if choices:
             needed = max(view.fontMetrics().horizontalAdvance(label) for _, label in choices) + 36
