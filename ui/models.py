@@ -28,7 +28,7 @@ PROVISIONAL_BRUSH = QBrush(QColor(255, 244, 214))
 TIE_BRUSH = QBrush(QColor(255, 236, 204))
 PROGRESS_COLOURS = {NOT_STARTED: QColor(160, 160, 160), INCOMPLETE: QColor(230, 140, 20), DONE: QColor(40, 160, 70)}
 
-Report = Callable[[list[str]], None]
+Report = Callable[..., None]  # (texts, title=""): the window's problem box, 未保存 by default
 
 
 # Module functions and models share one translation context; the literal context on each call is
@@ -233,7 +233,7 @@ class RecordModel(QAbstractTableModel):
         cell keeps what is stored)."""
         field = self.header(self.columns[index.column()]).replace("\n", "")
         self.report([sentence.replace("{row}", str(index.row() + 1)).replace("{field}", field)
-                     .replace("{value}", value)])
+                     .replace("{value}", value)], translate("Models", "未保存"))
 
     def typed_date(self, index: QModelIndex, value: Any) -> tuple[bool, dt.date | None]:
         """(valid, date) of a value typed into a date cell: a date, the text a person writes one in, or

@@ -98,8 +98,10 @@ def type_into_cell(qtbot, view, row: int, column: int, text: str, chinese: bool 
         editor.selectAll()
     if chinese:
         type_chinese(editor, text)
-    else:
+    elif text:
         qtbot.keyClicks(editor, text)
+    else:  # the cell emptied
+        qtbot.keyClick(editor, Qt.Key.Key_Backspace)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     QApplication.processEvents()
 

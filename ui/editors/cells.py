@@ -7,18 +7,17 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox, QStyledItemDelegate, QWidget
 
-from core.common.dates import parse_date
 from ui.models import CHOICES_ROLE
 
 
 class DateValidator(QValidator):
-    """Any way a person writes a date (core/common/dates.py) is accepted; half-typed text is allowed."""
+    """Only the characters a date is written with can be typed. Whether they write a date is for the
+    table to say when the cell is left (a date that is none, 2022/13/40, is refused with the reason):
+    text held back here would be dropped without a word when the editor closes."""
 
     def validate(self, text: str, pos: int):
-        if parse_date(text) is not None:
+        if len(text) <= 20 and all(c.isdigit() or c in " -/.年月日" for c in text):
             return QValidator.State.Acceptable, text, pos
-        if len(text) <= 12 and all(c.isdigit() or c in " -/.年月日" for c in text):
-            return QValidator.State.Intermediate, text, pos
         return QValidator.State.Invalid, text, pos
 
 
@@ -61,8 +60,9 @@ class ChoiceDelegate(QStyledItemDelegate):
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
         elif is_date_editor(editor):
-            day = parse_date(editor.text())
-            if day is not None:  # half-typed text leaves the stored date as it was
-                model.setData(index, QDate(day.year, day.month, day.day), Qt.ItemDataRole.EditRole)
+            # The model reads the text: a date is saved, nothing leaves the date not typed yet, and
+            # anything else is refused with a sentence saying how a date is written.
+            if editor.text().strip() != index.data(Qt.ItemDataRole.EditRole).toString("yyyy-MM-dd"):
+                model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
