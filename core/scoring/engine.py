@@ -11,8 +11,9 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from core.common.messages import Msg
+from core.scoring.bound_formulas import bound, people_memo
 from core.scoring.facts import Unit, Year
-from core.scoring.formulas import ZERO, ClauseResult, bound, exact_sum, people_memo
+from core.scoring.formulas import ZERO, ClauseResult, exact_sum
 from core.scoring.ranking import ranked_points, ranked_result, reranked
 from core.scoring.rules import TESTS, RuleSet, Veto
 

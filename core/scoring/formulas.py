@@ -7,10 +7,10 @@ core/scoring/kinds.py says which function each formula uses.
 No number from the rules appears here: they all come from `clause.params`, `clause.points`
 and the readings.
 
-Every formula takes `explain`: with False it only computes the numbers (as `bound`, at the end,
-does for a whole year) and leaves a lazy explanation that re-runs the same formula with True when
-someone reads it. A recompute of a whole year therefore builds no message; test_properties checks
-that the numbers of both ways agree.
+A recompute of a whole year runs their bound versions instead (core/scoring/bound_formulas.py): the
+numbers only, with a recipe for the explanation that runs the formula here when someone reads it. It
+therefore builds no message, and tests/core/scoring/test_properties.py checks that both give the same
+numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import datetime as dt
 import math
 import operator
 from collections.abc import Callable
-from contextvars import ContextVar
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -27,7 +26,7 @@ from core.common.messages import Msg
 from core.scoring.facts import COUNTS_BY_HAND, FIGURES_BY_HAND, Base, Delivery, Trip, Unit, trip_label, unfilled
 
 if TYPE_CHECKING:  # the rule set's loader asks core/scoring/kinds.py, which names these functions
-    from core.scoring.rules import Clause, RuleSet, Threshold
+    from core.scoring.rules import Clause, RuleSet
 
 ZERO = 0  # points are ints where the rules allow, Fractions where they need them
 Number = int | Fraction
@@ -71,7 +70,7 @@ class ClauseResult(NamedTuple):
     ranked_among: int | None = None
     value: Number | None = None  # the ranking value, for ranking clauses
     # The explanation, or the recipe for it, (function, *arguments): a recompute of the year
-    # leaves recipes, and reading `explanation` runs the formula again with explain=True.
+    # leaves recipes, and reading `explanation` runs the formula again.
     why: Explanation | tuple = Explanation()
 
     @property
@@ -83,13 +82,14 @@ class ClauseResult(NamedTuple):
 Formula = Callable[..., ClauseResult]
 
 
-def _explained(formula: Formula, clause: Clause, rules: RuleSet, unit: Unit) -> Explanation:
-    return formula(clause, rules, unit, True).explanation
+def explained(formula: Formula, clause: Clause, rules: RuleSet, unit: Unit) -> Explanation:
+    """The explanation of a bound formula's result (its recipe): the formula run again."""
+    return formula(clause, rules, unit).explanation
 
 
 def _result(clause: Clause, points: Number, bonus: Number = ZERO, deduction: Number = ZERO,
             floor: Number | None = None, facts=(), missing=(), steps=()) -> ClauseResult:
-    """An explained result (the bound formulas below make their results without this)."""
+    """An explained result (the bound formulas make theirs without this)."""
     net = points
     if bonus:
         net += bonus
@@ -170,9 +170,7 @@ def base_reasons(clause: Clause, rules: RuleSet, base: Base) -> list[Msg]:
     return reasons
 
 
-def bases(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
-    if not explain:
-        return bound(clause, rules)(unit)
+def bases(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     p = clause.params
     facts, missing = [], []
     counted = 0
@@ -232,9 +230,7 @@ def _online_kept(p, clause: Clause, offline: int, online_deductions: list, base_
     return kept
 
 
-def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
-    if not explain:
-        return bound(clause, rules)(unit)
+def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     p = clause.params
     poor = p["poor_verdict"]
     per_poor, trip_cap = p["deduction_per_poor"], p["deduction_cap_per_trip"]
@@ -281,9 +277,7 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> C
 
 # ------------------------------------------------------------------ 1.3, 4.3 all evidence
 
-def all_evidence(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
-    if not explain:
-        return bound(clause, rules)(unit)
+def all_evidence(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     missing_ids = _missing_items(clause, unit)
     points = clause.points if not missing_ids else ZERO
     facts = [Msg.of("evidence.item", item=item.label,
@@ -335,19 +329,12 @@ def base_eligible_for_people(rules: RuleSet, unit: Unit, base: Base) -> bool:
                 and (base.agreement_date is None or not rules.in_period(base.agreement_date)))
 
 
-# Inside one recompute (engine.score_year) three clauses ask for each unit's people; the
-# engine opens a memo for the run so they are computed once. Outside a run nothing is kept.
-people_memo: ContextVar[dict[int, People] | None] = ContextVar("people_memo", default=None)
-
-
-def confirmed_people(rules: RuleSet, unit: Unit, explain: bool = True) -> People:
+def confirmed_people(rules: RuleSet, unit: Unit) -> People:
     """The confirmed headcounts section 二 and clause 4.2 are computed from.
 
     Arrivals count only when clause 2.1's arrivals evidence is all ticked, placements only when
     its placements evidence is, and the six-month figures only when clause 2.2's evidence is.
     """
-    if not explain:
-        return _bound_people(rules)(unit)
     people_clause = rules.clause_entering("people")
     retention_clause = rules.clause_entering("retained")
     facts = []
@@ -399,9 +386,7 @@ class Measure(NamedTuple):
     steps: tuple[Msg, ...] = ()
 
 
-def people_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
-    if not explain:
-        return bound(clause, rules)(unit)
+def people_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
     people = confirmed_people(rules, unit)
     n = people.total
     threshold = clause.thresholds["min_people"]
@@ -412,9 +397,7 @@ def people_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = T
     return Measure(n, qualifies, people.facts, people.missing_arrivals + people.missing_placements, (step,))
 
 
-def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
-    if not explain:
-        return bound(clause, rules)(unit)
+def retention_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
     people = confirmed_people(rules, unit)
     n, s = people.total, people.retained
     threshold = clause.thresholds["min_ratio"]
@@ -428,9 +411,7 @@ def retention_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool 
     return Measure(value, qualifies, people.facts, missing, (step,))
 
 
-def rating_measure(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> Measure:
-    if not explain:
-        return bound(clause, rules)(unit)
+def rating_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
     threshold = clause.thresholds["min_rating"]
     rating = unit.platform_rating
     unseen = _missing_items(clause, unit)
@@ -457,9 +438,7 @@ def rating_source(unit: Unit) -> Msg:
 
 # ------------------------------------------------------------------ 3.1 deliveries
 
-def deliveries(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
-    if not explain:
-        return bound(clause, rules)(unit)
+def deliveries(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     p = clause.params
     unseen = _missing_items(clause, unit)
     in_period_only = rules.reading("delivery_in_period")
@@ -508,9 +487,7 @@ def management_suggestion(clause: Clause, unit: Unit) -> Number:
     return min(ticked * clause.params["per_ticked_item"], clause.points)
 
 
-def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
-    if not explain:
-        return bound(clause, rules)(unit)
+def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     suggestion = management_suggestion(clause, unit)
     awarded, reason = unit.management.awarded, unit.management.reason.strip()
     if awarded is None or awarded == suggestion or not reason:
@@ -533,9 +510,7 @@ def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit, explain: bool =
 
 # ------------------------------------------------------------------ 4.2 insurance
 
-def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) -> ClauseResult:
-    if not explain:
-        return bound(clause, rules)(unit)
+def insurance(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     p = clause.params
     people = confirmed_people(rules, unit)
     arrivals = people.arrivals
@@ -570,263 +545,3 @@ def insurance(clause: Clause, rules: RuleSet, unit: Unit, explain: bool = True) 
         if insured > arrivals:  # full points either way; a typed 200 for 20 must not pass unseen, nor be signed so
             steps.append(Msg.of("insurance.more_than_arrivals", insured=insured, arrivals=arrivals))
     return _result(clause, points, facts=facts, missing=missing, steps=steps)
-
-
-
-# ------------------------------------------------------------------ bound: the numbers only, for a recompute
-#
-# A recompute of the year runs each clause's formula for every unit without its explanation. `bound(clause,
-# rules)` gives that formula for one clause, with everything the rule set fixes (readings, parameters,
-# comparisons) looked up once instead of once per unit; its result carries the recipe of the explanation, which
-# runs the formula above. tests/core/scoring/test_properties.py checks that both give the same numbers.
-
-BoundFormula = Callable[[Unit], Any]
-
-
-def bound(clause: Clause, rules: RuleSet) -> BoundFormula:
-    """The clause's formula without its explanation, for any unit: a ClauseResult (a Measure for a ranking one)."""
-    return _BOUND[clause.kind.function](clause, rules)
-
-
-def _comparison(threshold: Threshold) -> tuple[Callable[[Any, Any], bool], Number]:
-    return COMPARISONS[threshold.test], threshold.value
-
-
-def _seen(clause: Clause, wanted: tuple[str, ...] | None = None) -> Callable[[Unit], bool]:
-    """Whether none of the items is unseen (`not _missing_items(clause, unit, wanted)`), as a function of the unit."""
-    clause_id, items = clause.id, clause.evidence_ids if wanted is None else wanted
-    if not items:
-        return lambda unit: True
-    if len(items) == 1:
-        item = items[0]
-        return lambda unit: bool((ticks := unit.evidence.get(clause_id)) and ticks.get(item))
-    return lambda unit: bool((ticks := unit.evidence.get(clause_id)) and all(map(ticks.get, items)))
-
-
-def _bound_bases(clause: Clause, rules: RuleSet) -> BoundFormula:
-    p = clause.params
-    in_period = rules.reading("base_agreement_in_period")
-    must_be_seen = rules.reading("base_agreement_must_be_seen")
-    start, end, items = rules.period_start, rules.period_end, clause.record_evidence_ids
-    per_item, cap, bonus_per_item, bonus_cap = p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"]
-    needed = math.ceil(cap / per_item) if per_item else 0  # as per_item_points
-    clause_id = clause.id
-
-    def score(unit: Unit) -> ClauseResult:
-        counted = 0
-        for b in unit.bases:  # the test of base_reasons
-            day = b.agreement_date
-            if day is not None and b.name and (not in_period or start <= day <= end) \
-                    and (not must_be_seen or all(map(b.evidence.get, items))):
-                counted += 1
-        points = min(counted * per_item, cap)
-        bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)
-        return _new_tuple(ClauseResult, (clause_id, points, bonus, ZERO, points + bonus if bonus else points,
-                                         False, None, None, None, (_explained, bases, clause, rules, unit)))
-    return score
-
-
-def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
-    p = clause.params
-    poor, per_poor, trip_cap = p["poor_verdict"], p["deduction_per_poor"], p["deduction_cap_per_trip"]
-    base_slots = int(p["base_trips"])
-    floor = rules.reading("trip_clause_floor")
-    online_max = min(rules.reading("online_trips_counted"), base_slots)
-    in_period = rules.reading("trip_in_period")
-    start, end = rules.period_start, rules.period_end
-    enough, minimum = _comparison(clause.thresholds["min_enterprises"])
-    required = tuple(rules.reading("trip_requires_evidence"))
-    clause_id = clause.id
-
-    def score(unit: Unit) -> ClauseResult:
-        offline = 0
-        deduction: Number = ZERO
-        online: list[tuple[Number, dt.date]] = []
-        for t in unit.trips:  # the tests of trip_reasons
-            if (t.date is None or not t.place or (in_period and not start <= t.date <= end)
-                    or not enough(t.enterprises, minimum) or not all(map(t.evidence.get, required))):
-                continue
-            cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as poor_count
-            if t.mode == "offline":
-                offline += 1
-                deduction += cost
-            elif t.mode == "online":
-                online.append((cost, t.date))
-        if online:
-            online.sort()
-            costs = [cost for cost, _ in online[:online_max]]
-            kept = _online_kept(p, clause, offline, costs, base_slots)
-            if kept:
-                deduction += sum(costs[:kept])
-        else:
-            kept = 0
-        points, bonus, _ = _trip_points(p, clause, offline + kept, base_slots)
-        net = points
-        if bonus:
-            net += bonus
-        if deduction:
-            net -= deduction
-        if net < floor:
-            net = floor
-        return _new_tuple(ClauseResult, (clause_id, points, bonus, deduction, net, False, None, None, None,
-                                         (_explained, trips, clause, rules, unit)))
-    return score
-
-
-def _bound_all_evidence(clause: Clause, rules: RuleSet) -> BoundFormula:
-    seen, points, clause_id = _seen(clause), clause.points, clause.id
-
-    def score(unit: Unit) -> ClauseResult:
-        p = points if seen(unit) else ZERO
-        return _new_tuple(ClauseResult, (clause_id, p, ZERO, ZERO, p, False, None, None, None,
-                                         (_explained, all_evidence, clause, rules, unit)))
-    return score
-
-
-def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
-    """confirmed_people(rules, unit, explain=False) as a function of the unit (kept in people_memo as it is)."""
-    people_clause, retention_clause = rules.clause_entering("people"), rules.clause_entering("retained")
-    new_members_in_period = rules.reading("new_member_bases_signed_in_period")
-    start, end = rules.period_start, rules.period_end
-    arrivals_seen = _seen(people_clause, people_clause.params["arrivals_evidence"]) if people_clause else None
-    placements_seen = _seen(people_clause, people_clause.params["placements_evidence"]) if people_clause else None
-    retained_seen = (_seen(retention_clause, retention_clause.params["retained_evidence"])
-                     if retention_clause else None)
-
-    def count(unit: Unit) -> People:
-        memo = people_memo.get()
-        if memo is not None:
-            people = memo.get(id(unit))
-            if people is not None:
-                return people
-        all_bases = not (unit.new_member and new_members_in_period)
-        sums = {"labour": [0, 0], "school": [0, 0]}
-        for base in unit.bases:
-            day = base.agreement_date
-            if all_bases or (day is not None and start <= day <= end):  # as base_eligible_for_people
-                counts = sums[base.type]
-                counts[0] += base.people
-                counts[1] += base.retained
-        arrivals, arrivals_retained = sums["labour"]
-        placements, placements_retained = sums["school"]
-        if arrivals and arrivals_seen is not None and not arrivals_seen(unit):
-            arrivals = arrivals_retained = 0
-        if placements and placements_seen is not None and not placements_seen(unit):
-            placements = placements_retained = 0
-        if retained_seen is not None and not retained_seen(unit):
-            arrivals_retained = placements_retained = 0
-        people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), ()))
-        if memo is not None:
-            memo[id(unit)] = people
-        return people
-    return count
-
-
-def _bound_people_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
-    people, (test, minimum) = _bound_people(rules), _comparison(clause.thresholds["min_people"])
-
-    def measure(unit: Unit) -> Measure:
-        counts = people(unit)
-        n = counts[0] + counts[2]
-        return _new_tuple(Measure, (n, test(n, minimum), (), (), ()))
-    return measure
-
-
-def _bound_retention_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
-    people, (test, minimum) = _bound_people(rules), _comparison(clause.thresholds["min_ratio"])
-    numerator, denominator = minimum.numerator, minimum.denominator
-
-    def measure(unit: Unit) -> Measure:
-        counts = people(unit)
-        n, s = counts[0] + counts[2], counts[1] + counts[3]
-        if not n:
-            return _new_tuple(Measure, (ZERO, False, (), (), ()))
-        # as Threshold.ratio_passes; v = r × s
-        return _new_tuple(Measure, (Fraction(s * s, n), test(s * denominator, numerator * n), (), (), ()))
-    return measure
-
-
-def _bound_rating_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
-    seen, (test, minimum) = _seen(clause), _comparison(clause.thresholds["min_rating"])
-
-    def measure(unit: Unit) -> Measure:
-        rating = unit.platform_rating
-        if rating is None or not seen(unit):
-            return _new_tuple(Measure, (ZERO, False, (), (), ()))
-        return _new_tuple(Measure, (rating, test(rating, minimum), (), (), ()))
-    return measure
-
-
-def _bound_deliveries(clause: Clause, rules: RuleSet) -> BoundFormula:
-    p = clause.params
-    seen = _seen(clause)
-    in_period_only = rules.reading("delivery_in_period")
-    start, end = rules.period_start, rules.period_end
-    enough, minimum = _comparison(clause.thresholds["min_stars"])
-    per_item, cap, bonus_per_item, bonus_cap = p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"]
-    needed = math.ceil(cap / per_item) if per_item else 0  # as per_item_points
-    clause_id = clause.id
-
-    def score(unit: Unit) -> ClauseResult:
-        counted = 0
-        if unit.deliveries and seen(unit):
-            for d in unit.deliveries:
-                day, rating = d.date, d.stars
-                if day is not None and rating is not None and d.enterprise and enough(rating, minimum) \
-                        and (not in_period_only or start <= day <= end):
-                    counted += 1
-        points = min(counted * per_item, cap)
-        bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)
-        return _new_tuple(ClauseResult, (clause_id, points, bonus, ZERO, points + bonus if bonus else points,
-                                         False, None, None, None, (_explained, deliveries, clause, rules, unit)))
-    return score
-
-
-def _bound_assessor_awarded(clause: Clause, rules: RuleSet) -> BoundFormula:
-    clause_id, ids, full, per_ticked = clause.id, clause.evidence_ids, clause.points, clause.params["per_ticked_item"]
-
-    def score(unit: Unit) -> ClauseResult:
-        ticks = unit.evidence.get(clause_id)
-        ticked = sum(1 for item in ids if ticks.get(item, False)) if ticks else 0  # as management_suggestion
-        suggestion = full if ticked == len(ids) else min(ticked * per_ticked, full)
-        awarded = unit.management.awarded
-        if awarded is None or awarded == suggestion or not unit.management.reason.strip():
-            points = suggestion
-        else:
-            points = awarded
-        return _new_tuple(ClauseResult, (clause_id, points, ZERO, ZERO, points, False, None, None, None,
-                                         (_explained, assessor_awarded, clause, rules, unit)))
-    return score
-
-
-def _bound_insurance(clause: Clause, rules: RuleSet) -> BoundFormula:
-    people, seen = _bound_people(rules), _seen(clause)
-    test, wanted = _comparison(clause.thresholds["min_ratio"])
-    full, per_point = clause.points, clause.params["per_point_short"]
-    whole_points = rules.reading("insurance_shortfall") == "whole_points"
-    clause_id = clause.id
-
-    def score(unit: Unit) -> ClauseResult:
-        arrivals = people(unit)[0]
-        if arrivals == 0:
-            points = ZERO
-        else:
-            insured = unit.insured_workers if seen(unit) else 0
-            if test(insured * wanted.denominator, wanted.numerator * arrivals):  # as Threshold.ratio_passes
-                points = full
-            else:  # as insurance
-                numerator = (wanted.numerator * arrivals - wanted.denominator * insured) * 100
-                denominator = wanted.denominator * arrivals
-                short: Number = numerator // denominator if whole_points else Fraction(numerator, denominator)
-                points = max(ZERO, full - per_point * short)
-        return _new_tuple(ClauseResult, (clause_id, points, ZERO, ZERO, points, False, None, None, None,
-                                         (_explained, insurance, clause, rules, unit)))
-    return score
-
-
-_BOUND: dict[Callable[..., Any], Callable[[Clause, RuleSet], BoundFormula]] = {
-    bases: _bound_bases, trips: _bound_trips, all_evidence: _bound_all_evidence,
-    people_measure: _bound_people_measure, retention_measure: _bound_retention_measure,
-    rating_measure: _bound_rating_measure, deliveries: _bound_deliveries,
-    assessor_awarded: _bound_assessor_awarded, insurance: _bound_insurance,
-}

@@ -4,7 +4,7 @@ as a bonus, and the other clauses it reads. The loader, the engine, the guided a
 the desktop ask here and never compare a formula's name.
 
 A new formula is one more `Kind` in `KINDS` (with its function in core/scoring/formulas.py, its bound version
-there for a recompute, and its row in docs/rule-sets.md).
+in core/scoring/bound_formulas.py, and its row in docs/rule-sets.md).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Kind:
     # reading -> the values it may take: a tuple of them, a type, or RECORD_IDS
     readings: Mapping[str, Any]
     page: PageSpec
-    # (clause, rules, unit, explain) -> a ClauseResult: the unit's points; for a ranking formula (`ranks`) a
+    # (clause, rules, unit) -> a ClauseResult: the unit's points; for a ranking formula (`ranks`) a
     # Measure: the unit's value to rank, turned into points across the units by core/scoring/ranking.py
     function: Callable[..., Any]
     ranks: bool = False

@@ -118,4 +118,4 @@ def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int 
 
 def _ranked_explained(clause: Clause, rules: RuleSet, unit: Unit, rank: int | None, among: int | None,
                       score: Number) -> Explanation:
-    return ranked_explanation(clause, clause.kind.function(clause, rules, unit, True), rank, among, score)
+    return ranked_explanation(clause, clause.kind.function(clause, rules, unit), rank, among, score)

@@ -290,17 +290,17 @@ def test_every_message_returned_has_a_text_and_renders(year):
 @SETTINGS
 @given(year=YEARS)
 def test_recompute_numbers_equal_the_explained_formulas(year):
-    """score_year runs each formula without building messages; running it with explain=True
-    (as reading an explanation does) must give exactly the same numbers."""
+    """score_year runs each formula's bound version (core/scoring/bound_formulas.py), which builds no
+    message; the formula itself (as reading an explanation runs it) must give exactly the same numbers."""
     from core.scoring.ranking import ranked_points
 
     result = score_year(RULES, year)
     units = {u.name: u for u in year.units}
     for clause in RULES.clauses:
         if not clause.kind.ranks:
-            explained = {n: clause.kind.function(clause, RULES, u, True) for n, u in units.items()}
+            explained = {n: clause.kind.function(clause, RULES, u) for n, u in units.items()}
         else:
-            measures = {n: clause.kind.function(clause, RULES, u, True) for n, u in units.items()}
+            measures = {n: clause.kind.function(clause, RULES, u) for n, u in units.items()}
             explained = ranked_points(clause, RULES, measures, result.provisional)
         for name, direct in explained.items():
             fast = result.unit(name).clause(clause.id)
