@@ -157,10 +157,15 @@ def list_backups(dataset: str | Path) -> list[BackupInfo]:
     found = []
     for path in folder.iterdir():
         match = pattern.match(path.name)
-        if match and path.is_file():
+        if match:
+            try:
+                size = path.stat().st_size
+            except OSError:  # removed meanwhile: the backup taken beside the work rotates old ones out
+                continue
+            if not path.is_file():
+                continue
             taken = _stamp_time(match.group(1))
-            found.append((taken, int(match.group(2) or 1), BackupInfo(path, taken, match.group(3) or "",
-                                                                   path.stat().st_size)))
+            found.append((taken, int(match.group(2) or 1), BackupInfo(path, taken, match.group(3) or "", size)))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [info for _, _, info in found]
 

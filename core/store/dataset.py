@@ -805,7 +805,7 @@ def newest_proved_backup(path: str | Path, cancelled: Callable[[], bool] = lambd
             with Dataset.open(info.path, read_only=True) as copy:
                 if copy.check_audit(anchors=[]).ok:
                     return info
-        except DatasetError:
+        except (DatasetError, OSError):  # unreadable, or rotated out by a backup taken meanwhile: not one to offer
             continue
     return None
 

@@ -148,3 +148,28 @@ def test_a_killed_backup_leaves_no_half_file(dataset):
     with Dataset.open(dataset):
         pass
     assert not stale.exists() and len(backup.list_backups(dataset)) == 1
+
+
+def test_a_backup_rotated_out_while_the_backups_are_listed_or_checked_is_passed_over(dataset, monkeypatch):
+    """A backup taken beside the work removes the oldest when it is done, perhaps while the full check lists
+    the backups or checks one to offer: the vanished file is passed over, never a fault of the check (the
+    desktop's 核对数据文件 once failed quietly so)."""
+    from core.store.dataset import newest_proved_backup
+    with Dataset.open(dataset):
+        pass
+    (kept,) = backup.list_backups(dataset)
+    ghost = kept.path.with_name(kept.path.name.replace(kept.path.stem[-6:], "000000"))  # matches, never existed
+    real_iterdir = Path.iterdir
+
+    real_is_file = Path.is_file
+
+    def iterdir(self):
+        yield from real_iterdir(self)
+        if self == kept.path.parent:
+            yield ghost  # listed, seen as a file, then gone before its size is read
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(Path, "is_file", lambda self: self == ghost or real_is_file(self))
+    assert [b.path for b in backup.list_backups(dataset)] == [kept.path]
+
+    monkeypatch.setattr(backup, "list_backups", lambda path: [backup.BackupInfo(ghost, kept.taken_at, "", 1), kept])
+    assert newest_proved_backup(dataset) == kept
