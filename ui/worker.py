@@ -137,7 +137,8 @@ class Worker(QObject):
         deadline = time.monotonic() + timeout
         while self.running and time.monotonic() < deadline:
             QCoreApplication.processEvents()
-            if self._thread is not None and self._thread.wait(10):
+            # the events just processed may have ended the work and deleted its thread (deleteLater)
+            if self.running and self._thread is not None and self._thread.wait(10):
                 QCoreApplication.processEvents()  # deliver the queued finished signal
         return not self.running
 
