@@ -64,9 +64,11 @@ class UnitFilter(QSortFilterProxyModel):
             return self.collator.compare(session.unit(a).name, session.unit(b).name) < 0
         if self.order == SORT_TOTAL:  # the best first
             return (-session.unit_result(a).total, left.row()) < (-session.unit_result(b).total, right.row())
-        if self.order == SORT_GRADE:
-            return ((session.unit_result(a).grade, -session.unit_result(a).total, left.row())
-                    < (session.unit_result(b).grade, -session.unit_result(b).total, right.row()))
+        if self.order == SORT_GRADE:  # a unit nobody has assessed yet has no grade: after every graded one
+            return ((not session.standing(a).started, session.unit_result(a).grade, -session.unit_result(a).total,
+                     left.row())
+                    < (not session.standing(b).started, session.unit_result(b).grade, -session.unit_result(b).total,
+                       right.row()))
         done_a = sum(1 for v in pa.values() if v == DONE)  # SORT_PROGRESS: the least done first
         done_b = sum(1 for v in pb.values() if v == DONE)
         return (done_a, left.row()) < (done_b, right.row())

@@ -157,3 +157,22 @@ def test_a_year_of_the_history_says_how_far_it_had_got():
     assert line(FINAL, True) == ("2023 年度　E 级（暂定）　41 分"
                                  "（尚有单位未定稿，结果暂定：不合格，第 3 名/共 11 家；2023.wjkh）")
     assert line(FINAL, False) == "2023 年度　E 级　41 分（不合格，第 3 名/共 11 家；2023.wjkh）"
+
+
+def test_sorted_by_grade_a_unit_nobody_has_assessed_comes_after_the_graded(qtbot, window, tmp_path):
+    """按等级 once put a unit not started among the E units, by its 0 points: it has no grade, so it comes last."""
+    assert window.create_year(tmp_path / "2022年度考核.wjkh", RULES, "张三", "考核组长")
+    ws = window.workspace
+    first, second = add_two_units(window)
+    click_unit(qtbot, ws, second)  # the second unit's assessment begins: one evidence box ticked
+    page_index = next(i for i, p in enumerate(window.session.pages) if p.clause_evidence)
+    item_rect = ws.navigator.visualItemRect(ws.navigator.item(page_index))
+    qtbot.mouseClick(ws.navigator.viewport(), Qt.MouseButton.LeftButton, pos=item_rect.center())
+    click(qtbot, next(iter(ws.clause_page.evidence_boxes.values())))
+    ws.clause_page.pending.flush()
+    ws.order_combo.setFocus()
+    while ws.order_combo.currentText() != "按等级":
+        qtbot.keyClick(ws.order_combo, Qt.Key.Key_Down)
+    order = [ws.unit_proxy.index(r, 0).data(ID_ROLE) for r in range(ws.unit_proxy.rowCount())]
+    assert order == [second, first]
+
