@@ -165,7 +165,7 @@ class RuleSetsDialog(QDialog):
         self.resize(1200, 720)
 
     def refresh(self, select_id: str | None = None) -> None:
-        self.known = rule_library.known_rule_sets()
+        self.known, unusable = rule_library.scan()
         self.list.clear()
         for known in self.known:
             origin = self.tr("程序自带") if known.bundled else self.tr("已导入")
@@ -177,7 +177,6 @@ class RuleSetsDialog(QDialog):
         wanted = select_id if select_id in ids else (self.year_rules.id if self.year_rules and
                                                       self.year_rules.id in ids else None)
         self.list.setCurrentRow(ids.index(wanted) if wanted else 0)
-        unusable = rule_library.unusable_rule_sets()
         self.unusable_label.setVisible(bool(unusable))
         self.unusable_label.setText("\n".join(
             [self.tr("以下细则文件在本机，但不能使用，未列出（新建年度时不可选用）：")]

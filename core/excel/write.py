@@ -44,6 +44,7 @@ from core.excel.annex_forms import (
 )
 from core.people.matching import BaseCount, PersonVerdict
 from core.scoring.engine import YearResult
+from core.scoring.report import NO_VERDICT
 from core.scoring.rules import RuleSet
 
 __all__ = ["ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
@@ -314,7 +315,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             fill = None
             fmt = None
             if key == "rank":
-                value = "—" if waiting else unit.rank
+                value = NO_VERDICT if waiting else unit.rank
             elif key == "unit":
                 value = unit.name
             elif key.startswith("clause:"):
@@ -330,7 +331,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             elif key == "status":
                 value = t("standing.not_started") if waiting else t(f"status.{unit.status}")
             elif key == "grade":
-                value = "—" if waiting else unit.grade
+                value = NO_VERDICT if waiting else unit.grade
             else:
                 value = "；".join(remarks) or None
             _boxed(ws, row, c, value, align=LEFT if key in ("unit", "remarks") else CENTER, number_format=fmt)

@@ -7,7 +7,6 @@ numbers."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from contextvars import ContextVar
 from fractions import Fraction
@@ -30,6 +29,7 @@ from core.scoring.formulas import (
     explained,
     insurance,
     people_measure,
+    per_item_points,
     rating_measure,
     retention_measure,
     trips,
@@ -73,7 +73,6 @@ def _bound_bases(clause: Clause, rules: RuleSet) -> BoundFormula:
     must_be_seen = rules.reading("base_agreement_must_be_seen")
     start, end, items = rules.period_start, rules.period_end, clause.record_evidence_ids
     per_item, cap, bonus_per_item, bonus_cap = p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"]
-    needed = math.ceil(cap / per_item) if per_item else 0  # as per_item_points
     clause_id = clause.id
 
     def score(unit: Unit) -> ClauseResult:
@@ -83,8 +82,7 @@ def _bound_bases(clause: Clause, rules: RuleSet) -> BoundFormula:
             if day is not None and b.name and (not in_period or start <= day <= end) \
                     and (not must_be_seen or all(map(b.evidence.get, items))):
                 counted += 1
-        points = min(counted * per_item, cap)
-        bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)
+        points, bonus = per_item_points(counted, per_item, cap, bonus_per_item, bonus_cap)
         return _new_tuple(ClauseResult, (clause_id, points, bonus, ZERO, points + bonus if bonus else points,
                                          False, None, None, None, (explained, bases, clause, rules, unit)))
     return score
@@ -228,7 +226,6 @@ def _bound_deliveries(clause: Clause, rules: RuleSet) -> BoundFormula:
     start, end = rules.period_start, rules.period_end
     enough, minimum = _comparison(clause.thresholds["min_stars"])
     per_item, cap, bonus_per_item, bonus_cap = p["per_item"], clause.points, p["bonus_per_item"], p["bonus_cap"]
-    needed = math.ceil(cap / per_item) if per_item else 0  # as per_item_points
     clause_id = clause.id
 
     def score(unit: Unit) -> ClauseResult:
@@ -239,8 +236,7 @@ def _bound_deliveries(clause: Clause, rules: RuleSet) -> BoundFormula:
                 if day is not None and rating is not None and d.enterprise and enough(rating, minimum) \
                         and (not in_period_only or start <= day <= end):
                     counted += 1
-        points = min(counted * per_item, cap)
-        bonus = min(max(0, counted - needed) * bonus_per_item, bonus_cap)
+        points, bonus = per_item_points(counted, per_item, cap, bonus_per_item, bonus_cap)
         return _new_tuple(ClauseResult, (clause_id, points, bonus, ZERO, points + bonus if bonus else points,
                                          False, None, None, None, (explained, deliveries, clause, rules, unit)))
     return score

@@ -139,25 +139,6 @@ def unit_status(rules: RuleSet, unit: Unit, total: Number) -> tuple[str, tuple[S
     return (UNQUALIFIED if reasons else QUALIFIED), reasons
 
 
-def sections(rules: RuleSet, clauses: tuple[ClauseResult, ...]) -> tuple[SectionResult, ...]:
-    results = []
-    for section, indices in rules.clause_indices_by_section:
-        points: Number = ZERO
-        bonus: Number = ZERO
-        deduction: Number = ZERO
-        net: Number = ZERO
-        for i in indices:
-            r = clauses[i]
-            points += r.points
-            net += r.net
-            if r.bonus:  # bonuses and deductions are mostly zero: leaving them out spares Fraction additions
-                bonus += r.bonus
-            if r.deduction:
-                deduction += r.deduction
-        results.append(_new_tuple(SectionResult, (section.id, section.title, points, bonus, deduction, net)))
-    return tuple(results)
-
-
 _new_tuple = tuple.__new__  # what a NamedTuple's constructor calls, without its Python frame
 
 
@@ -271,8 +252,8 @@ class _Unscored(NamedTuple):
 
 class _UnitPlan:
     """What the rule set asks of each unit's clauses, deductions and vetoes, worked out once for a
-    scorer rather than once per unit: the same results as `sections`, `unit_deductions` and
-    `unit_status`, with the deductions of a count met before and the vetoes' reasons re-used."""
+    scorer rather than once per unit: each section's sums of its clauses, and the same results as
+    `unit_deductions` and `unit_status`, with the deductions of a count met before and the vetoes' reasons re-used."""
 
     def __init__(self, rules: RuleSet):
         self.rules = rules

@@ -42,28 +42,28 @@ def _load(path: Path) -> RuleSet | None:
         return None
 
 
-def known_rule_sets(environ: Mapping[str, str] = os.environ) -> list[KnownRuleSet]:
-    """The program's rule sets, then the user's, each id once (the program's wins)."""
+def scan(environ: Mapping[str, str] = os.environ) -> tuple[list[KnownRuleSet], list[tuple[Path, list[str]]]]:
+    """Every rule-set file read once: the program's rule sets, then the user's, each id once (the
+    program's wins); and the user's files the program cannot use, each with every problem in one
+    Chinese sentence (a file imported before a check it fails was added, one written by a newer
+    program, one damaged since)."""
     found: list[KnownRuleSet] = []
+    unusable: list[tuple[Path, list[str]]] = []
     for bundled, folder in ((True, RULES_DIR), (False, imported_dir(environ))):
         for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-            rules = _load(path)
-            if rules is not None and all(k.rules.id != rules.id for k in found):
+            rules, problems = read_file(path)
+            if rules is None:
+                log.warning("rule set %s not loaded: %s", path, problems)
+                if not bundled:
+                    unusable.append((path, problems))
+            elif all(k.rules.id != rules.id for k in found):
                 found.append(KnownRuleSet(rules, path, bundled))
-    return found
+    return found, unusable
 
 
-def unusable_rule_sets(environ: Mapping[str, str] = os.environ) -> list[tuple[Path, list[str]]]:
-    """The user's rule-set files the program cannot use (known_rule_sets leaves them out), each with
-    every problem in one Chinese sentence: a file imported before a check it fails was added, one
-    written by a newer program, one damaged since."""
-    folder = imported_dir(environ)
-    unusable = []
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-        rules, problems = read_file(path)
-        if rules is None:
-            unusable.append((path, problems))
-    return unusable
+def known_rule_sets(environ: Mapping[str, str] = os.environ) -> list[KnownRuleSet]:
+    """The program's rule sets, then the user's, each id once (the program's wins)."""
+    return scan(environ)[0]
 
 
 def find(rule_set_id: str, *, bundled_only: bool = False) -> RuleSet | None:

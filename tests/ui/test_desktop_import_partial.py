@@ -22,6 +22,7 @@ from core.people.tables import file_sha256  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.import_support import roster_file  # noqa: E402
 from tests.ui.test_desktop import type_chinese  # noqa: E402
+from tests.ui.test_desktop_day import choose_file  # noqa: E402
 from tests.ui.test_desktop_excel import uid_of, unchanged, year  # noqa: E402,F401  (a fixture)
 from tests.xlsx_builders import arrival, person_id, person_name  # noqa: E402
 
@@ -75,6 +76,17 @@ def type_into_cell(qtbot, view, index, text: str) -> None:
     else:
         type_chinese(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+
+
+def correct_and_recheck(qtbot, dialog, text: str) -> None:
+    """The first problem's cell typed over, 重新检查 clicked, the check done and its progress dialog closed."""
+    type_into_cell(qtbot, dialog.problems_view, dialog.problems_model.index(0, 3), text)
+    qtbot.mouseClick(dialog.choice.recheck_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker.wait(60)
+    # on a busy machine the check outlasts the progress dialog's delay: once it closes, the focus goes back
+    # to the button that started the check, so the keyboard part starts after that
+    qtbot.waitUntil(lambda: not any(p.isVisible() for p in dialog.findChildren(QProgressDialog)))
     QApplication.processEvents()
 
 
@@ -225,13 +237,7 @@ def test_a_correction_still_wrong_stays_a_problem_and_a_withdrawn_one_needs_no_c
     window = year
     dialog = checked_wizard(qtbot, window, five_with_one_bad(tmp_path))
     model, view, choice = dialog.problems_model, dialog.problems_view, dialog.choice
-    type_into_cell(qtbot, view, model.index(0, 3), "12345")
-    qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)
-    assert dialog.worker.wait(60)
-    # on a busy machine the check outlasts the progress dialog's delay: once it closes, the focus goes back
-    # to the button that started the check, so the keyboard part starts after that
-    qtbot.waitUntil(lambda: not any(p.isVisible() for p in dialog.findChildren(QProgressDialog)))
-    QApplication.processEvents()
+    correct_and_recheck(qtbot, dialog, "12345")
     (row,) = model.rows
     assert row.message.code == "excel.id_length" and model.data(model.index(0, 3)) == "12345"
     assert not choice.recheck_button.isEnabled() and choice.partial_button.isEnabled()  # checked as corrected
@@ -288,14 +294,11 @@ def test_a_row_left_out_after_a_wrong_correction_is_listed_with_the_file_s_own_p
     a number the unit never wrote; the correction is neither applied nor audited, and the status says so."""
     window = year
     dialog = checked_wizard(qtbot, window, five_with_one_bad(tmp_path))
-    model, view, choice = dialog.problems_model, dialog.problems_view, dialog.choice
-    type_into_cell(qtbot, view, model.index(0, 3), "12345")
-    qtbot.mouseClick(choice.recheck_button, Qt.MouseButton.LeftButton)
-    assert dialog.worker.wait(60)
-    qtbot.waitUntil(lambda: not any(p.isVisible() for p in dialog.findChildren(QProgressDialog)))
+    model, choice = dialog.problems_model, dialog.choice
+    correct_and_recheck(qtbot, dialog, "12345")
     assert model.rows[0].message.code == "excel.id_length"  # the assessor sees what the typed value lacks
     listed = tmp_path / "交单位更正.xlsx"
-    state = answer_modal(QFileDialog, choose_file_to(listed))
+    state = answer_modal(QFileDialog, choose_file(listed))
     qtbot.mouseClick(choice.partial_button, Qt.MouseButton.LeftButton)
     check_answered(state)
     assert dialog.export_worker is not None and dialog.export_worker.wait(60)
@@ -310,10 +313,3 @@ def test_a_row_left_out_after_a_wrong_correction_is_listed_with_the_file_s_own_p
     assert "另有 1 处更正所在的行仍有问题、未导入，这些更正未采用；问题清单按文件原有内容列出。" in text
     shot_over(window, dialog, "excel-import-wrong-correction-left-out")
     dialog.close()
-
-
-def choose_file_to(path):
-    def save_as(d: QFileDialog) -> None:
-        d.selectFile(str(path))
-        d.accept()
-    return save_as
