@@ -52,11 +52,12 @@ def fail(exc: DatasetError) -> int:
 
 def print_result(rules: RuleSet, year, as_json: bool, noted: frozenset[str] = frozenset()) -> None:
     result = score_year(rules, year)
+    not_started = not_started_units(rules, year.units, noted)
     if as_json:
-        json.dump(year_result_json(rules, result), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(year_result_json(rules, result, not_started), sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print(ranking_table(rules, result, not_started_units(rules, year.units, noted)))
+        print(ranking_table(rules, result, not_started))
 
 
 def json_rule_set(path: Path, wanted: str | None) -> RuleSet | int:

@@ -110,7 +110,9 @@ def clause_json(rules: RuleSet, result: ClauseResult) -> dict[str, Any]:
     }
 
 
-def year_result_json(rules: RuleSet, result: YearResult) -> dict[str, Any]:
+def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The year's result as JSON; a unit in `not_started` (nothing of the year recorded for it) is marked
+    so, as the text table shows it without place, status or grade."""
     return {
         "rule_set": {"id": rules.id, "title": rules.title, "document": rules.document, "sha256": rules.sha256},
         "year": result.year,
@@ -120,7 +122,9 @@ def year_result_json(rules: RuleSet, result: YearResult) -> dict[str, Any]:
                  for t in result.ties],
         "rejected_promotions": [m.as_json() for m in result.rejected_promotions],
         "units": [{
-            "name": u.name, "rank": u.rank, "total": jsonable(u.total), "status": u.status,
+            "name": u.name, "not_started": u.name in not_started,
+            **({"standing_text": text("standing.not_started")} if u.name in not_started else {}),
+            "rank": u.rank, "total": jsonable(u.total), "status": u.status,
             "status_text": text(f"status.{u.status}"),
             "status_reasons": [{"id": r.veto_id, "text": r.text, "revoked": r.revoked} for r in u.status_reasons],
             "grade": u.grade, "grade_notes": [m.as_json() for m in u.grade_notes],

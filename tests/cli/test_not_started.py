@@ -48,3 +48,13 @@ def test_the_summary_workbook_gives_it_no_place_status_or_grade(tmp_path):
     status, grade = headers.index("状态"), headers.index("等级")
     assert (second[0], second[status], second[grade]) == ("—", "未开始考核", "—")
     assert rows["吴江甲人力资源有限公司"][grade] == "E"
+
+
+def test_score_as_json_marks_a_unit_nobody_assessed(tmp_path):
+    import json
+    done = run("score", str(year_with_one_unit_started(tmp_path)), "--json")
+    assert done.returncode == 0, done.stderr
+    units = {u["name"]: u for u in json.loads(done.stdout)["units"]}
+    second, first = units["吴江乙人力资源有限公司"], units["吴江甲人力资源有限公司"]
+    assert second["not_started"] is True and second["standing_text"] == "未开始考核"
+    assert first["not_started"] is False and "standing_text" not in first
