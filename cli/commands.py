@@ -27,7 +27,7 @@ from core.store import backup, files, recovery
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, year_file_name_refusal
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect
 from core.years.continuation import origin_of
-from core.years.standing import not_started_units, noted_units
+from core.years.standing import not_started_units
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -115,7 +115,7 @@ def command_score(args: argparse.Namespace) -> int:
         try:
             with open_read_only(path) as ds:
                 rules, year = ds.rule_set(), ds.year()
-                origin, noted = origin_of(ds), noted_units(ds)
+                origin, noted = origin_of(ds), ds.noted_unit_names()
         except DatasetError as exc:
             return fail(exc)
         print_result(rules, year, args.json, noted)

@@ -495,12 +495,12 @@ def command_platform_source(args: argparse.Namespace) -> int:
 def command_export_summary(args: argparse.Namespace) -> int:
     from core.excel.write import summary_workbook
     from core.scoring.engine import score_year
-    from core.years.standing import not_started_units, noted_units
+    from core.years.standing import not_started_units
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
             unconfirmed = ds.match().unconfirmed_by_unit()
-            waiting = not_started_units(rules, year.units, noted_units(ds))
+            waiting = not_started_units(rules, year.units, ds.noted_unit_names())
     except DatasetError as exc:
         return fail(render(exc.msg))
     out = Path(args.out)

@@ -49,7 +49,7 @@ from core.scoring.facts import Year, trip_label
 from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset
 from core.store.signatures import Signature
-from core.years.standing import not_started_units, noted_units
+from core.years.standing import not_started_units
 
 KINDS = (RECORD, SHEET, SUMMARY)
 
@@ -108,7 +108,7 @@ class Exporter:
 
     def not_started(self) -> frozenset[str]:
         """The names of the units nothing of the year is recorded for (core/years/standing.py)."""
-        return not_started_units(self.rules, self.year().units, noted_units(self.ds))
+        return not_started_units(self.rules, self.year().units, self.ds.noted_unit_names())
 
     def changed(self) -> None:
         """Forget the scored year (after the dataset changed)."""

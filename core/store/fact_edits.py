@@ -310,6 +310,12 @@ class FactEdits(_Core):
                                   () if unit_id is None else (unit_id,))
         return {(uid, clause_id): note for uid, clause_id, note in rows}
 
+    def noted_unit_names(self) -> frozenset[str]:
+        """The names of the units with a note on one of their clauses (a note is something of the year
+        recorded for the unit: core/years/standing.py)."""
+        return frozenset(name for name, note in self._conn.execute(
+            "SELECT u.name, n.note FROM clause_notes n JOIN units u ON u.id = n.unit_id") if note.strip())
+
     def set_clause_note(self, by: int, unit_id: int, clause_id: str, note: str,
                         reason: str | None = None) -> Edit:
         """Set (or with "" remove) the assessor's note on one clause of a unit."""

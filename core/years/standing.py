@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from core.scoring.assessment import has_ticks, negative_entered
 from core.scoring.engine import UnitResult
@@ -59,11 +58,3 @@ def standing(rules: RuleSet, unit: Unit, result: UnitResult, noted: bool = False
 def not_started_units(rules: RuleSet, units: Iterable[Unit], noted: Collection[str] = ()) -> frozenset[str]:
     """The names of the units nothing of the year is recorded for; `noted`: the names of units with a note."""
     return frozenset(u.name for u in units if unit_stage(rules, u, u.name in noted) == NOT_STARTED)
-
-
-def noted_units(ds: Any) -> frozenset[str]:
-    """The names of a year file's units with a note on one of their clauses (a Dataset; typed loosely so that
-    this module needs no storage)."""
-    names = dict(ds._conn.execute("SELECT id, name FROM units"))
-    return frozenset(names[uid] for (uid, _), note in ds.clause_notes().items() if note.strip())
-
