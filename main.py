@@ -123,9 +123,9 @@ def main(argv: list[str]) -> int:
         return desktop(argv)
     import cli
 
-    if len(argv) == 1 and argv[0] not in cli.COMMANDS and not argv[0].startswith("-"):
-        return desktop(argv)
-    return cli.main(argv)
+    if len(argv) == 1 and argv[0] not in cli.COMMANDS and not argv[0].startswith("-") and Path(argv[0]).exists():
+        return desktop(argv)  # a file of another name: the desktop says whether it is a year file
+    return cli.main(argv)  # a mistyped command is named as such
 
 
 if __name__ == "__main__":

@@ -320,12 +320,13 @@ def command_restore(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog=command_name(), description="乐业吴江 就业协作联盟运营单位绩效考核")
-    commands = top.add_subparsers(dest="command", required=True)
+    top = cli_words.Parser(prog=command_name(), description="乐业吴江 就业协作联盟运营单位绩效考核")
+    commands = top.add_subparsers(dest="command", required=True, parser_class=cli_words.Parser)
     score = commands.add_parser("score", help="计算并打印一个年度的考核结果")
-    score.add_argument("year", nargs="?", default=str(DEMO_YEAR), help="年度数据（JSON 交换格式）；省略时用演示年度")
+    score.add_argument("year", nargs="?", default=str(DEMO_YEAR),
+                       help="年度数据文件（.wjkh），或 JSON 交换格式的年度数据；省略时用演示年度")
     score.add_argument("--json", action="store_true", help="输出机器可读的 JSON（含每条的计分说明）")
-    score.add_argument("--rules", help="考核细则文件（TOML）；省略时按数据中的 rule_set 编号查找")
+    score.add_argument("--rules", help="考核细则文件（TOML）；省略时用数据中写明的考核细则（程序自带的或已导入的）")
     score.set_defaults(run=command_score)
 
     imp = commands.add_parser("import-json", help="由 JSON 交换格式创建年度数据文件（SQLite）")
@@ -333,7 +334,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--to", required=True, help="要创建的数据文件（.wjkh）；已存在时不覆盖")
     imp.add_argument("--assessor", help="导入人姓名（记入审计记录）；省略时记为“数据导入”")
     imp.add_argument("--role", default="", help="导入人角色")
-    imp.add_argument("--rules", help="考核细则文件（TOML）；省略时按数据中的 rule_set 编号查找")
+    imp.add_argument("--rules", help="考核细则文件（TOML）；省略时用数据中写明的考核细则（程序自带的或已导入的）")
     imp.set_defaults(run=command_import_json)
 
     exp = commands.add_parser("export-json", help="把年度数据文件导出为 JSON 交换格式")
@@ -374,8 +375,19 @@ WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", 
                   errno.EPERM: "cli.write_no_permission"}
 
 
+def unknown_command(word: str) -> str:
+    """One sentence for a first word that is no command (nor a file the desktop could open)."""
+    import difflib
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    return say("cli.unknown_command", word=word, help=f"{command_name()} --help",
+               suggestion=say("cli.did_you_mean", command=close[0]) if close else "")
+
+
 def main(argv: list[str]) -> int:
     cli_words.install()
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        print(unknown_command(argv[0]), file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = parser().parse_args(argv)
     try:
         return args.run(args)

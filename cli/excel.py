@@ -519,8 +519,9 @@ def command_export_summary(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     kinds = list(import_spec().kinds)
+    kinds_help = "文件类型，取下列之一：\n" + "\n".join(f"{k}　{render(Msg.of(f'kind.{k}'))}" for k in kinds)
     check = commands.add_parser("check-xlsx", help="检查运营单位报送的 Excel（导入前预览，列出每处问题）")
-    check.add_argument("kind", choices=kinds, help="文件类型：" + "、".join(kinds))
+    check.add_argument("kind", choices=kinds, metavar="KIND", help=kinds_help)
     check.add_argument("file", help="Excel 文件（.xlsx）")
     source = check.add_mutually_exclusive_group()
     source.add_argument("--dataset", help="按此年度数据文件中保存的考核细则检查（考核年度、日期范围）")
@@ -537,7 +538,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     annex.set_defaults(run=command_export_annex)
 
     imp = commands.add_parser("import-xlsx", help="把运营单位报送的 Excel 导入年度数据文件（先预览；有问题则不导入，或用 --skip-bad-rows 只导入无误的行）")
-    imp.add_argument("kind", choices=kinds, help="文件类型：" + "、".join(kinds))
+    imp.add_argument("kind", choices=kinds, metavar="KIND", help=kinds_help)
     imp.add_argument("file", help="Excel 文件（.xlsx）")
     imp.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     imp.add_argument("--unit", help="运营单位名称（花名册、每月送工信息必填；全区见习名单和平台导出不填）")

@@ -4,6 +4,9 @@ like through gettext, whose catalogue has no Chinese; these are the texts it ask
 from __future__ import annotations
 
 import argparse
+import re
+
+from core.scoring.report import display_width
 
 WORDS = {
     "usage: ": "用法：",
@@ -38,3 +41,46 @@ def install() -> None:
     """argparse looks its words up through these module globals at the moment it writes them."""
     argparse._ = chinese  # type: ignore[attr-defined]
     argparse.ngettext = chinese_n  # type: ignore[attr-defined]
+
+
+# an example in quotes, a run of ASCII (an option, a file type), spaces, one other character: each kept whole
+_TOKENS = re.compile(r'"[^"\n]{1,40}"|[!-~]+|\s+|.')
+_NO_LINE_START = set("、，。；：）」』”")
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines at most `width` columns wide (a Chinese character takes two), its own line breaks
+    kept; a line breaks between Chinese characters or at a space, never inside an option or a name."""
+    lines = []
+    for paragraph in text.splitlines() or [""]:
+        line, used = "", 0
+        for token in _TOKENS.findall(paragraph):
+            size = display_width(token)
+            if line and used + size > width and not token.isspace() and token not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            if not line and token.isspace():
+                continue
+            line, used = line + token, used + size
+        lines.append(line.rstrip())
+    return lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped by display width (textwrap counts a Chinese character as one column and
+    breaks a file type such as traineeship_list in two)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrapped(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrapped(text, width - len(indent)))
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help is wrapped by display width (every command's, as subparsers are made
+    of the same class)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
