@@ -12,7 +12,7 @@ from core.store.dataset import Dataset, year_file_name_refusal
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy, merged_edits, merges
-from core.teamwork.plan import MergePlan, change_words, conflict_words, local_time, plan_merge
+from core.teamwork.plan import MergePlan, change_words, conflict_words, held_words, local_time, plan_merge
 
 EXIT_BAD_INPUT = 2
 EXIT_CONFLICTS = 1
@@ -67,6 +67,10 @@ def _show(plan: MergePlan) -> None:
     for conflict in plan.conflicts:
         for n, line in enumerate(conflict_words(conflict)):
             print(("  " if n == 0 else "    ") + render(line))
+    if plan.held:
+        _say(Msg.of("teamwork.plan_held", count=len(plan.held)))
+        for change in plan.held:
+            _say(Msg.of("cli.indent", text=held_words(change)))
 
 
 def _choices(args: argparse.Namespace, plan: MergePlan) -> dict[int, str] | None:
@@ -147,6 +151,8 @@ def command_merge(args: argparse.Namespace) -> int:
     _show(plan)
     _say(Msg.of("teamwork.merged", copy=copy_path.name, file=year.name, changes=plan.brought_in(choices),
                 conflicts=len(plan.conflicts)))
+    if plan.held:
+        _say(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_cli")))
     return 0
 
 

@@ -106,26 +106,32 @@ class FieldCopyDialog(QDialog):
 
 
 class ChangesModel(QAbstractTableModel):
-    """The changes a merge brings in, each row's words made when it is first shown (a copy brings
-    thousands)."""
+    """The changes a merge brings in (or, `held`, those of units locked here that it cannot bring in now,
+    with why), each row's words made when it is first shown (a copy brings thousands)."""
 
-    def __init__(self, plan: MergePlan, parent: QObject):
+    def __init__(self, plan: MergePlan, parent: QObject, *, held: bool = False):
         super().__init__(parent)
         self.plan = plan
-        self.headers = [self.tr("内容"), self.tr("原来"), self.tr("外业副本改为"), self.tr("考核人员"), self.tr("时间")]
+        self.listed = plan.held if held else plan.changes
+        self.headers = [self.tr("内容"), self.tr("年度文件中") if held else self.tr("原来"), self.tr("外业副本改为"),
+                        self.tr("考核人员"), self.tr("时间")]
+        self.why = render(Msg.of("teamwork.why.locked_here")) if held else None
+        if self.why is not None:
+            self.headers.append(self.tr("不能带入的原因"))
         self.rows: dict[int, tuple[str, ...]] = {}
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.plan.changes)
+        return 0 if parent.isValid() else len(self.listed)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
     def _row(self, row: int) -> tuple[str, ...]:
         if row not in self.rows:
-            what, field, old, new, by = self.plan.changes[row]
+            what, field, old, new, by = self.listed[row]
             words = render(what) + (render(Msg.of("teamwork.field_of", field=field)) if field is not None else "")
-            self.rows[row] = (words, _text(old), _text(new), by.who, local_time(by.when))
+            self.rows[row] = (words, _text(old), _text(new), by.who, local_time(by.when)) + (
+                (self.why,) if self.why is not None else ())
         return self.rows[row]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -166,7 +172,8 @@ class ConflictsModel(QAbstractTableModel):
             sides = tuple(f"{_text(side.value)}\n{_text(side_by(side))}  {local_time(side.when) if side.when else ''}"
                           .rstrip() for side in (conflict.mine, conflict.theirs))
             why = _text(conflict.why) if conflict.why is not None else ""
-            note = f"\n{_text(conflict.note)}" if conflict.note is not None else ""
+            # why only the year file's side can be kept, or why a one-sided change still asks: under it, in full
+            note = "".join(f"\n{_text(said)}" for said in (conflict.why, conflict.note) if said is not None)
             self.rows[row] = (f"{conflict.number}. {what}{note}", *sides, why)
         return self.rows[row]
 
@@ -230,9 +237,12 @@ class MergeDialog(QDialog):
         layout = QVBoxLayout(self)
         mark = plan.mark
         assert mark is not None
-        head = QLabel(render(Msg.of("teamwork.plan_head", copy=plan.copy_name, assessor=mark.assessor,
-                                    made_at=local_time(mark.made_at), changes=len(plan.changes),
-                                    conflicts=len(plan.conflicts))))
+        said = render(Msg.of("teamwork.plan_head", copy=plan.copy_name, assessor=mark.assessor,
+                             made_at=local_time(mark.made_at), changes=len(plan.changes),
+                             conflicts=len(plan.conflicts)))
+        if plan.held:
+            said += render(Msg.of("teamwork.plan_held", count=len(plan.held)))
+        head = QLabel(said)
         head.setWordWrap(True)
         layout.addWidget(head)
         self.changes = QTableView()
@@ -248,6 +258,21 @@ class MergeDialog(QDialog):
             header.setSectionResizeMode(column, mode)
         layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：")))
         layout.addWidget(self.changes, 2)
+        self.held = QTableView()
+        self.held.setModel(ChangesModel(plan, self, held=True))
+        self.held.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.held.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.held.verticalHeader().hide()
+        self.held.setWordWrap(True)  # the reason in full, on two lines
+        self.held.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)
+        self.held.setColumnWidth(0, 300)
+        for column, mode in ((1, fit), (2, fit), (3, fit), (4, fit), (5, stretch)):
+            self.held.horizontalHeader().setSectionResizeMode(column, mode)
+        if plan.held:  # a unit signed here meanwhile: its changes wait in the copy for it to be reopened
+            layout.addWidget(QLabel(self.tr("所属单位已签章锁定、暂不能带入的修改（仍留在外业副本中，解锁后再次合并即可带入）：")))
+            layout.addWidget(self.held, 1)
+        else:
+            self.held.hide()
         self.conflicts = QTableView()
         self.choice_model = ConflictsModel(plan, self)
         self.choice_model.dataChanged.connect(lambda *_: self._update())

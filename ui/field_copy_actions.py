@@ -155,7 +155,9 @@ class FieldCopyActions(QObject):
         if not edit.ok:
             self.window.show_problems([render(p.message) for p in edit.problems], self.tr("未能合并"))
             return edit
-        self._inform(self.tr("合并外业文件"), render(Msg.of(
-            "teamwork.merged", copy=path.name, file=session.file.name, changes=plan.brought_in(choices),
-            conflicts=len(plan.conflicts))))
+        said = render(Msg.of("teamwork.merged", copy=path.name, file=session.file.name,
+                             changes=plan.brought_in(choices), conflicts=len(plan.conflicts)))
+        if plan.held:
+            said += "\n" + render(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_menu")))
+        self._inform(self.tr("合并外业文件"), said)
         return edit

@@ -6,7 +6,9 @@ folded into facts: a field of a record, or a whole record where the copy added o
 is compared three ways: as the copy found it (its first row's old value), as the copy has it now
 (theirs) and as the year file has it now (mine). Mine unchanged: the copy's change comes in. Mine
 already equal to theirs: nothing to do. Otherwise it is a conflict, shown with both values, who and
-when, for the lead to choose; nothing is overwritten unchosen.
+when, for the lead to choose; nothing is overwritten unchosen. A change of a unit signed and locked here
+meanwhile is held: neither brought in nor noted as merged, so that it comes in when the copy is merged
+again after the unit is reopened (a copy row is noted as merged only when taken or declined by the lead).
 
 Records the copy added get new ids in the year file; the merge notes, in its own audit rows, which
 copy row made which record and which copy rows it merged (by their hashes), so merging the same copy
@@ -62,8 +64,10 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         return problem("teamwork.theirs_impossible", number=bad[0])
     if plan.conflicts and not reason.strip():
         return problem("teamwork.reason_needed")
-    if not plan.rows:
-        return plan, Edit()  # nothing new: merging the same copy again changes nothing
+    if not plan.rows or all(f.state == "held" for f in plan.facts):
+        # nothing new, or only changes of units locked here: merging changes nothing (the held ones stay
+        # unmerged, to come in once their units are reopened)
+        return plan, Edit()
     taken = plan.taken_from_copy(choices)
     to_write = [f for f in plan.facts if f.state == "apply" or f.number in taken]
     total = plan.brought_in(choices)
@@ -74,7 +78,7 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         parts.log(whole, MERGE, "meta", "1", None, None, {
             "copy": copy_name, "mark": mark.hash, "assessor": mark.assessor, "made_at": mark.made_at,
             "copy_head": list(plan.head), "changes": total, "conflicts": len(plan.conflicts),
-            "theirs": sorted(taken)})
+            "theirs": sorted(taken), "held": len(plan.held)})
         for fact, conflict in zip([f for f in plan.facts if f.state == "conflict"], plan.conflicts, strict=True):
             parts.log(whole, RESOLVED, fact.table, _rid(planner, fact), fact.field, None, {
                 "number": conflict.number, "took": choices[conflict.number], "copy": copy_name,
@@ -88,9 +92,11 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
             _write(planner, parts, fact, copy_name)
             if progress is not None and (done % 50 == 0 or done == total) and progress(done, total) is False:
                 raise MergeCancelled()
+        # merged without a change here (the same already, or the lead kept the year file's side): noted, so
+        # that merging the copy again finds nothing new; a held change is not, and comes again
         kept = [r.hash for f in plan.facts if f.state == "same" or (f.state == "conflict" and f.number not in taken)
                 for r in f.rows]
-        if kept:  # merged without a change here: noted, so that merging the copy again finds nothing new
+        if kept:
             parts.log(whole, MERGED, "meta", "1", None, None, {"copy": copy_name, "rows": kept, "made": {}})
     edit = replay_edit.run(ds, by, reason.strip() or None, apply)
     return plan, edit

@@ -61,6 +61,9 @@ class MergePlan:
     facts: list[Fact] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     changes: list[tuple[Msg, Msg | None, Any, Any, Side]] = field(default_factory=list)  # what, field, old, new, by
+    # changes of a unit signed and locked here meanwhile: not brought in, not marked merged, so that
+    # merging the copy again once the unit is reopened brings them (what, field, here now, copy, by)
+    held: list[tuple[Msg, Msg | None, Any, Any, Side]] = field(default_factory=list)
     rows: int = 0  # copy rows not yet merged
     prefix: int = 0
     head: tuple[int, str] = (0, "")
@@ -189,7 +192,7 @@ def _judge(p: Planner, plan: MergePlan) -> None:
         if fact.state != "same" and table not in SIGNING_TABLES:
             unit = unit_of(p, fact, mine)
             if unit in locked and ("key", (("y", unit),)) not in lock_facts:
-                fact.state, fact.why = "conflict", "locked_here"
+                fact.state, fact.why = "held", "locked_here"
             elif fact.state == "apply" and handed is not None and names.get(unit) not in handed:
                 fact.state, fact.outside = "conflict", True
     _judge_imports(p, plan)
@@ -203,6 +206,8 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             plan.conflicts.append(_conflict(p, namer, fact))
         elif fact.state == "apply":
             plan.changes.append(_change(p, namer, fact))
+        elif fact.state == "held":
+            plan.held.append(_change(p, namer, fact))
 
 
 def _has(conn: sqlite3.Connection, table: str) -> bool:
@@ -385,6 +390,14 @@ def change_words(change: tuple[Msg, Msg | None, Any, Any, Side]) -> Msg:
     what, field_name, old, new, by = change
     return Msg.of("teamwork.change_line", what=what, field=_of_field(field_name), old=old, new=new,
                   who=by.who or Msg.of("teamwork.someone"), when=local_time(by.when))
+
+
+def held_words(change: tuple[Msg, Msg | None, Any, Any, Side]) -> Msg:
+    """A change of a unit locked here, with why it cannot come in now."""
+    what, field_name, here, new, by = change
+    return Msg.of("teamwork.held_line", what=what, field=_of_field(field_name), old=here, new=new,
+                  who=by.who or Msg.of("teamwork.someone"), when=local_time(by.when),
+                  why=Msg.of("teamwork.why.locked_here"))
 
 
 def side_by(side: Side) -> Msg | str:

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from core.store.dataset import Dataset, create_file
 from core.teamwork.field_copy import make_field_copy, marks
@@ -179,3 +179,79 @@ def test_a_long_merge_runs_beside_the_window_with_progress(window, tmp_path, cap
     with capsys.disabled():
         print(f"\nmerge of {len(plan.changes)} changes through the desktop: longest stall of the window "
               f"{meter.longest_ms:.0f} ms")
+
+
+def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_unit_is_reopened(
+        window, qtbot, tmp_path):
+    """The office signs a unit's score sheet (locking it) while 赵敏 changes it in the field: the merge says
+    why that change cannot come in and how many were left, and merging the copy again after unlocking the
+    unit brings it in; nothing is lost on the way."""
+    from ui.reopen import ReopenDialog
+    year = open_year(window, tmp_path)
+    session = window.session
+    signed, other = session.unit_ids[:2]
+    target = tmp_path / "外业-赵敏.wjkh"
+    make_field_copy(session.ds, target, "赵敏", session.by, [session.unit(signed).name, session.unit(other).name])
+    assert session.record_signed("sheet", signed, 1, "ef" * 32, "CN=组长", "01" * 32, "签章定稿").ok
+    assert session.locked(signed)
+    with Dataset.open(target, backups=False) as copy:
+        who = copy.assessor_id("赵敏")
+        assert copy.set_insured_workers(who, signed, 150).ok
+        assert copy.set_clause_note(who, other, "1.3", "赵敏：补看基地协议").ok
+    before = session.unit(signed).insured_workers
+
+    def look(dialog: MergeDialog) -> None:
+        assert dialog.conflicts.model().rowCount() == 0  # nothing to choose: the signed unit cannot take it now
+        assert dialog.changes.model().rowCount() == 1
+        held = dialog.held.model()
+        assert dialog.held.isVisible() and held.rowCount() == 1
+        assert "参保人数" in text(held, 0, 0) and text(held, 0, 2) == "150" and text(held, 0, 3) == "赵敏"
+        assert text(held, 0, 5) == "该单位已签章定稿并锁定，须先解锁才能采用外业副本的修改"
+        assert held.headerData(1, Qt.Orientation.Horizontal) == "年度文件中"
+        assert "另有 1 项修改所属单位已签章定稿并锁定，暂不能带入" in dialog.findChild(QLabel).text()
+        shot_over(window, dialog, "merge-dialog-held")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    states = [answer_modal(QFileDialog, choose_file(target)), answer_modal(MergeDialog, look),
+              answer_modal(QMessageBox, answer_box(window, "merge-done-held", "已把外业副本", said), timeout=60)]
+    action(window, "合并外业文件…").trigger()
+    for state in states:
+        check_answered(state)
+    assert said == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
+                    "另有 1 项修改没有带入：所属单位已签章定稿并锁定。这些修改仍留在外业副本中，用“签章 → "
+                    "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入。"]
+    assert session.unit(signed).insured_workers == before
+
+    # the unit reopened through 签章 → 解锁本单位（重新开放）…, the same copy merged again brings the change
+    window.workspace.select_unit(signed)
+
+    def unlock(dialog: ReopenDialog) -> None:
+        type_chinese(dialog.reason, "补录外业核实的参保人数")
+        dialog.ok.click()
+    state = answer_modal(ReopenDialog, unlock)
+    window.pdf_actions.menu.aboutToShow.emit()  # the 签章 menu opened: its actions follow the chosen unit
+    action(window, "解锁本单位（重新开放）…").trigger()
+    check_answered(state)
+    assert not session.locked(signed)
+
+    def take(dialog: MergeDialog) -> None:
+        changes = dialog.changes.model()
+        assert changes.rowCount() == 1 and dialog.held.model().rowCount() == 0 and not dialog.held.isVisible()
+        assert "参保人数" in text(changes, 0, 0) and text(changes, 0, 2) == "150"
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said.clear()
+    states = [answer_modal(QFileDialog, choose_file(target)), answer_modal(MergeDialog, take),
+              answer_modal(QMessageBox, answer_box(window, "merge-done-after-reopen", "已把外业副本", said),
+                           timeout=60)]
+    action(window, "合并外业文件…").trigger()
+    for state in states:
+        check_answered(state)
+    assert said == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。"]
+    assert session.unit(signed).insured_workers == 150
+    copy, anchors = session.check_material()
+    try:
+        assert copy.check_audit(anchors=anchors).ok
+    finally:
+        copy.close()

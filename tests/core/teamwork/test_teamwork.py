@@ -18,7 +18,7 @@ from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy, marks
 from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
-from core.teamwork.plan import conflict_words
+from core.teamwork.plan import conflict_words, held_words
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import imported, roster_file
@@ -274,9 +274,27 @@ def test_an_edit_of_a_unit_signed_in_the_office_meanwhile_waits_for_it_to_be_reo
     field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=72))
     with Dataset.open(year, backups=False) as ds:
         assert ds.finalize_unit(LEAD, ds.unit_ids()[0], 1, "ef" * 32, "CN=组长", "01" * 32).ok
-    plan, _ = merge(year, a)
-    [conflict] = plan.conflicts
-    assert not conflict.can_take_theirs and "签章定稿" in render(conflict.why)
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[1], insured_workers=73))
+    plan, edit = merge(year, a)
+    # no choice to make: the locked unit's change is held back, said why, and the other one comes in
+    assert edit.ok and not plan.conflicts and len(plan.changes) == 1
+    [held] = plan.held
+    assert render(held_words(held)).endswith("——该单位已签章定稿并锁定，须先解锁才能采用外业副本的修改")
+    with Dataset.open(year, read_only=True) as ds:
+        assert [ds.unit(u).insured_workers for u in ds.unit_ids()[:2]] == [50, 73]
+    again, edit = merge(year, a)  # still locked: still held, nothing written
+    assert edit.ok and len(again.held) == 1 and not again.changes and again.rows == 1
+    dry = run("merge", str(year), str(a), "--dry-run")  # the command line says so too
+    assert dry.returncode == 0 and "另有 1 项修改所属单位已签章定稿并锁定，暂不能带入" in dry.stdout
+    assert "暂不能带入：单位“吴江第1人力资源有限公司”的“参保人数”：年度文件中 50，外业副本改为 72" in dry.stdout
+    assert "没有尚未合并的修改" not in dry.stdout
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.reopen_unit(LEAD, ds.unit_ids()[0], "外业补录参保人数").ok
+    reopened, edit = merge(year, a)  # reopened: the held change comes in now
+    assert edit.ok and not reopened.held and len(reopened.changes) == 1 and not reopened.conflicts
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds.unit(ds.unit_ids()[0]).insured_workers == 72
+    assert merge(year, a)[0].rows == 0  # all merged now
 
 
 def test_an_edit_of_a_unit_not_handed_over_with_the_copy_asks_the_lead(year):
