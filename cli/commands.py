@@ -26,8 +26,8 @@ from core.scoring.year_fit import year_misfit
 from core.store import backup, files, recovery
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, year_file_name_refusal
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect
-from core.years.continuation import origin_of
-from core.years.standing import not_started_units
+from core.years.continuation import Origin, origin_of
+from core.years.standing import not_started_units, under_way_units
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -50,14 +50,23 @@ def fail(exc: DatasetError) -> int:
     return EXIT_BAD_INPUT
 
 
-def print_result(rules: RuleSet, year, as_json: bool, noted: frozenset[str] = frozenset()) -> None:
+def print_result(rules: RuleSet, year, as_json: bool, noted: frozenset[str] = frozenset(),
+                 previous: tuple[Origin | None, Path] | None = None) -> None:
+    """The year's table (or JSON); with `previous` (the year's origin and its file), each unit's grade beside
+    the year's it was continued from, after the table."""
     result = score_year(rules, year)
-    not_started = not_started_units(rules, year.units, noted)
+    not_started, under_way = not_started_units(rules, year.units, noted), under_way_units(rules, year.units, noted)
     if as_json:
-        json.dump(year_result_json(rules, result, not_started), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(year_result_json(rules, result, not_started, under_way), sys.stdout, ensure_ascii=False, indent=1)
         print()
-    else:
-        print(ranking_table(rules, result, not_started))
+        return
+    print(ranking_table(rules, result, not_started, under_way))
+    if previous is not None:
+        origin, path = previous
+        siblings = sorted(path.resolve().parent.glob("*" + YEAR_FILE_SUFFIXES[0]))
+        for line in cli_years.previous_lines(origin, result, {u.name: u.credit_code for u in year.units}, siblings,
+                                             not_started, under_way):
+            print(line)
 
 
 def json_rule_set(path: Path, wanted: str | None) -> RuleSet | int:
@@ -118,12 +127,7 @@ def command_score(args: argparse.Namespace) -> int:
                 origin, noted = origin_of(ds), ds.noted_unit_names()
         except DatasetError as exc:
             return fail(exc)
-        print_result(rules, year, args.json, noted)
-        if not args.json:  # the grades of the year it was continued from, beside this year's
-            siblings = sorted(path.resolve().parent.glob("*" + YEAR_FILE_SUFFIXES[0]))
-            for line in cli_years.previous_lines(origin, score_year(rules, year),
-                                                 {u.name: u.credit_code for u in year.units}, siblings):
-                print(line)
+        print_result(rules, year, args.json, noted, previous=(origin, path))
         return 0
     rules = json_rule_set(path, args.rules)
     if isinstance(rules, int):

@@ -495,12 +495,13 @@ def command_platform_source(args: argparse.Namespace) -> int:
 def command_export_summary(args: argparse.Namespace) -> int:
     from core.excel.write import summary_workbook
     from core.scoring.engine import score_year
-    from core.years.standing import not_started_units
+    from core.years.standing import not_started_units, under_way_units
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
             unconfirmed = ds.match().unconfirmed_by_unit()
-            waiting = not_started_units(rules, year.units, ds.noted_unit_names())
+            noted = ds.noted_unit_names()
+            waiting, open_units = not_started_units(rules, year.units, noted), under_way_units(rules, year.units, noted)
     except DatasetError as exc:
         return fail(render(exc.msg))
     out = Path(args.out)
@@ -508,7 +509,7 @@ def command_export_summary(args: argparse.Namespace) -> int:
         return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
     part = out.with_name(f".{out.name}.part")
     summary_workbook(rules, score_year(rules, year), unconfirmed, part, show_full_id_numbers=args.full_ids,
-                     not_started=waiting)
+                     not_started=waiting, under_way=open_units)
     part.replace(out)  # whole or not at all
     print(say("cli.summary_written", path=str(out), units=len(year.units),
               unconfirmed=sum(len(people) for people in unconfirmed.values())))

@@ -21,7 +21,8 @@ from core.scoring.rules import RuleSet
 from core.store.dataset import create_file, year_file_name_refusal
 from core.store.files import DatasetError
 from core.years.continuation import Origin, continue_year, read_previous
-from core.years.history import find_origin
+from core.years.history import UnitRecord, find_origin
+from core.years.standing import NOT_STARTED
 
 EXIT_BAD_INPUT = 2
 
@@ -95,10 +96,11 @@ def refuse(msg: Msg) -> int:
     return EXIT_BAD_INPUT
 
 
-def previous_lines(origin: Origin | None, result: YearResult, credit_codes: dict[str, str],
-                   known: list[Path]) -> list[str]:
+def previous_lines(origin: Origin | None, result: YearResult, credit_codes: dict[str, str], known: list[Path],
+                   not_started: frozenset[str] = frozenset(), under_way: frozenset[str] = frozenset()) -> list[str]:
     """What `score` prints after a continued year's table: each unit's grade and total of the year it
-    came from, matched by credit code (or why they cannot be shown)."""
+    came from, matched by credit code (or why they cannot be shown). As on the desktop, a unit not
+    assessed yet (in either year) has no grade, and one whose result may still change is marked 暂定."""
     if origin is None:
         return []
     found = find_origin(origin, known)
@@ -110,10 +112,23 @@ def previous_lines(origin: Origin | None, result: YearResult, credit_codes: dict
     lines.append(say("years.previous_heading", year=found.file.year, file=found.file.path.name))
     for unit in result.units:
         before = found.file.records.get(credit_codes[unit.name])
-        lines.append(say("years.previous_line", unit=unit.name, total=format_number(unit.total), grade=unit.grade,
-                         previous=say("years.previous_value", grade=before.grade, total=format_number(before.total))
-                         if before else say("years.previous_none")))
+        if unit.name in not_started:
+            current = say("standing.not_started")
+        else:
+            current = say("years.current_value_provisional" if unit.name in under_way else "years.current_value",
+                          total=format_number(unit.total), grade=unit.grade)
+        lines.append(say("years.previous_line", unit=unit.name, current=current, previous=previous_value(before)))
     return lines
+
+
+def previous_value(record: UnitRecord | None) -> str:
+    """A unit's grade and total in the year before as `score` shows it, as the desktop's history does."""
+    if record is None:
+        return say("years.previous_none")
+    if record.stage == NOT_STARTED:
+        return say("standing.not_started")
+    return say("years.previous_value_provisional" if record.provisional else "years.previous_value",
+               grade=record.grade, total=format_number(record.total))
 
 
 def register(commands: argparse._SubParsersAction) -> None:

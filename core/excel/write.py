@@ -44,7 +44,7 @@ from core.excel.annex_forms import (
 )
 from core.people.matching import BaseCount, PersonVerdict
 from core.scoring.engine import YearResult
-from core.scoring.report import NO_VERDICT
+from core.scoring.report import NO_VERDICT, results_title, verdict_cells
 from core.scoring.rules import RuleSet
 
 __all__ = ["ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
@@ -256,12 +256,20 @@ def _sheet_title(text: str, taken: set[str]) -> str:
     return title
 
 
+def joined(remarks: Sequence[str]) -> str | None:
+    """Remarks in one cell: each without its own full stop, apart by ；, the last ending in one."""
+    parts = [r.rstrip("。；; ") for r in remarks if r.strip()]
+    return "；".join(parts) + "。" if parts else None
+
+
 def summary_workbook(rules: RuleSet, year_result: YearResult,
                      unconfirmed_by_unit: Mapping[str, Sequence[PersonVerdict]], path: str | Path, *,
-                     show_full_id_numbers: bool = False, not_started: frozenset[str] = frozenset()) -> Path:
+                     show_full_id_numbers: bool = False, not_started: frozenset[str] = frozenset(),
+                     under_way: frozenset[str] = frozenset()) -> Path:
     """All units × clauses, section subtotals, deductions, totals, ranks, status and grades on one
     sheet, then one sheet per unit listing the people not confirmed and why. A unit in `not_started`
-    (nothing of the year recorded for it, core/years/standing.py) gets no place, status or grade."""
+    (nothing of the year recorded for it, core/years/standing.py) gets no place, status or grade; one in
+    `under_way` (its data not final) has its status and grade marked 暂定 and says why in 备注."""
     decimals = rules.reading("ranking_display_decimals") if "ranking_display_decimals" in rules.readings else 2
     number_format = "0." + "#" * decimals if decimals else "0"
     wb = Workbook()
@@ -277,7 +285,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
                 ("status", t("report.status"), 10), ("grade", t("report.grade"), 7),
                 ("remarks", t("summary.remarks"), 40)]
     width = len(columns)
-    _merged_line(ws, 1, 1, width, t("report.title", title=rules.title, year=year_result.year), size=16, bold=True,
+    _merged_line(ws, 1, 1, width, results_title(rules, year_result.year), size=16, bold=True,
                  align=CENTER, height=32)
     _merged_line(ws, 2, 1, width, t("report.rule_set", document=rules.document, id=rules.id, title=rules.title, sha=rules.sha256[:12]))
     # two header rows: the sections over their clauses, then the columns
@@ -309,8 +317,11 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         remarks += [render(note) for note in unit.grade_notes]
         if unit.name in tied and not any(n.code == "grade.tie" for n in unit.grade_notes):
             remarks.append(t("report.flag_tie"))
+        if unit.name in under_way:
+            remarks.insert(0, t("report.own_provisional"))
         if waiting:
             remarks = [t("pdf.sheet.not_started")]
+        status, grade = verdict_cells(unit, not_started, under_way)
         for c, (key, _text, _w) in enumerate(columns, start=1):
             fill = None
             fmt = None
@@ -329,11 +340,11 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             elif key == "total":
                 value, fmt = _number(unit.total, decimals), number_format
             elif key == "status":
-                value = t("standing.not_started") if waiting else t(f"status.{unit.status}")
+                value = status
             elif key == "grade":
-                value = NO_VERDICT if waiting else unit.grade
+                value = grade
             else:
-                value = "；".join(remarks) or None
+                value = joined(remarks)
             _boxed(ws, row, c, value, align=LEFT if key in ("unit", "remarks") else CENTER, number_format=fmt)
             if fill is not None:
                 ws.cell(row=row, column=c).fill = fill

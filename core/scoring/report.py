@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -27,14 +28,41 @@ def pad(s: str, width: int, right: bool = False) -> str:
 NO_VERDICT = "—"  # the place or grade of a unit nobody has assessed yet
 
 
+def provisional(verdict: str) -> str:
+    """A status or grade marked 暂定, as the desktop marks a unit's own while its data is not final."""
+    return f"{verdict}（{text('standing.provisional')}）"
+
+
+def verdict_cells(unit, not_started: frozenset[str], under_way: frozenset[str]) -> tuple[str, str]:
+    """The unit's status and grade as every output shows them: none before its assessment starts, marked
+    暂定 while its own data is not final."""
+    if unit.name in not_started:
+        return text("standing.not_started"), NO_VERDICT
+    status = text(f"status.{unit.status}")
+    return (provisional(status), provisional(unit.grade)) if unit.name in under_way else (status, unit.grade)
+
+
+def results_title(rules: RuleSet, year: int) -> str:
+    """The title of a year's results from its rule set's: 2022年度“乐业吴江”…绩效考核结果 from
+    2022年“乐业吴江”…绩效考核细则 (a rules' name — 细则, 办法 — is no results' name)."""
+    subject = re.sub(r"^\s*\d{4}\s*年度?", "", rules.title)
+    match = re.search(r"(实施细则|细则|办法|方案|规定)", subject)
+    if match is None:
+        return text("report.title_other", year=year, title=rules.title)
+    return text("report.title", year=year, subject=subject[:match.start()],
+                tail=subject[match.end():].strip())
+
+
 def clause_cell(result: ClauseResult, decimals: int) -> str:
     mark = "*" if result.provisional else ""
     return format_number(result.net, decimals) + mark
 
 
-def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset()) -> str:
+def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset(),
+                  under_way: frozenset[str] = frozenset()) -> str:
     """The year as a text table; the units in `not_started` (nothing of the year recorded for them,
-    core/years/standing.py) get no place, status or grade, and no reasons for a verdict."""
+    core/years/standing.py) get no place, status or grade, and no reasons for a verdict; those in
+    `under_way` (begun, their data not final) have their status and grade marked 暂定."""
     decimals = rules.reading("ranking_display_decimals")
     tied = {name for tie in result.ties for name in tie.units}
     header = [text("report.rank"), text("report.unit")]
@@ -55,18 +83,19 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
         if any(n.code == "grade.promoted" for n in unit.grade_notes):
             flags.append(text("report.flag_promoted"))
         row += [format_number(unit.deductions_total, decimals), format_number(unit.total, decimals),
-                text("standing.not_started") if waiting else text(f"status.{unit.status}"),
-                NO_VERDICT if waiting else unit.grade, "" if waiting else " ".join(flags)]
+                *verdict_cells(unit, not_started, under_way), "" if waiting else " ".join(flags)]
         rows.append(row)
     widths = [max(display_width(r[i]) for r in [header] + rows) for i in range(len(header))]
     numeric = set(range(2, len(header) - 3))
-    lines = [text("report.title", title=rules.title, year=result.year),
+    lines = [results_title(rules, result.year),
              text("report.rule_set", document=rules.document, id=rules.id, title=rules.title, sha=rules.sha256[:12]), ""]
     for r in [header] + rows:
         lines.append("  ".join(pad(cell, widths[i], right=i in numeric or i == 0) for i, cell in enumerate(r)).rstrip())
     lines.append("")
     if result.provisional:
         lines.append(text("report.provisional"))
+    if under_way:
+        lines.append(text("report.under_way", units="、".join(u.name for u in result.units if u.name in under_way)))
     if not_started:
         lines.append(text("report.not_started", units="、".join(u.name for u in result.units if u.name in not_started)))
     for unit in result.units:
@@ -110,9 +139,11 @@ def clause_json(rules: RuleSet, result: ClauseResult) -> dict[str, Any]:
     }
 
 
-def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset()) -> dict[str, Any]:
+def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset(),
+                     under_way: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The year's result as JSON; a unit in `not_started` (nothing of the year recorded for it) is marked
-    so, as the text table shows it without place, status or grade."""
+    so, as the text table shows it without place, status or grade; one in `under_way` (its data not final)
+    is marked provisional, as the table marks its status and grade 暂定."""
     return {
         "rule_set": {"id": rules.id, "title": rules.title, "document": rules.document, "sha256": rules.sha256},
         "year": result.year,
@@ -122,7 +153,8 @@ def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[
                  for t in result.ties],
         "rejected_promotions": [m.as_json() for m in result.rejected_promotions],
         "units": [{
-            "name": u.name, "not_started": u.name in not_started,
+            "name": u.name, "not_started": u.name in not_started, "data_final": not (u.name in not_started
+                                                                                      or u.name in under_way),
             **({"standing_text": text("standing.not_started")} if u.name in not_started else {}),
             "rank": u.rank, "total": jsonable(u.total), "status": u.status,
             "status_text": text(f"status.{u.status}"),

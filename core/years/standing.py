@@ -55,6 +55,11 @@ def standing(rules: RuleSet, unit: Unit, result: UnitResult, noted: bool = False
     return Standing(stage, stage != FINAL or any(c.provisional for c in result.clauses))
 
 
+def under_way_units(rules: RuleSet, units: Iterable[Unit], noted: Collection[str] = ()) -> frozenset[str]:
+    """The names of the units begun but not final: their own total, place, status and grade are 暂定."""
+    return frozenset(u.name for u in units if unit_stage(rules, u, u.name in noted) == UNDER_WAY)
+
+
 def not_started_units(rules: RuleSet, units: Iterable[Unit], noted: Collection[str] = ()) -> frozenset[str]:
     """The names of the units nothing of the year is recorded for; `noted`: the names of units with a note."""
     return frozenset(u.name for u in units if unit_stage(rules, u, u.name in noted) == NOT_STARTED)

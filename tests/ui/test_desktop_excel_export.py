@@ -89,3 +89,21 @@ def test_a_failure_is_worded_as_one_chinese_sentence(window):
     log = Path(internal.split("详情已记入 ")[1].split("，请把该文件")[0])
     assert log.name == faults.LOG_NAME and "KeyError: 'rank'" in log.read_text(encoding="utf-8")
     assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_the_summary_workbook_marks_status_and_grade_as_the_year_table_does(qtbot, window, dialog, tmp_path):
+    """A unit whose own data is not final is 合格（暂定） / D（暂定） in both, not plain in the workbook."""
+    from tests.ui.test_desktop_years import click_tab
+    target = tmp_path / "汇总.xlsx"
+    export_to(qtbot, dialog, target)
+    dialog.close()
+    click_tab(qtbot, window, "年度总表")
+    model = window.workspace.year_view.model
+    cols = [model.headers.index("状态"), model.headers.index("等级")]
+    on_screen = {model.unit_name(r): [model.index(r, c).data() for c in cols] for r in range(model.rowCount())}
+    assert any(status.endswith("（暂定）") for status, _grade in on_screen.values())  # the demo has such units
+    sheet = load_workbook(target).worksheets[0]
+    headers = [c.value for c in sheet[3]]
+    in_book = {r[1]: [r[headers.index("状态")], r[headers.index("等级")]]
+               for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] in on_screen}
+    assert in_book == on_screen

@@ -229,7 +229,9 @@ def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(l
     for unit in units:
         grade, total = expected[unit.credit_code]
         line = next(x for x in scored.stdout.splitlines() if x.startswith(f"  {unit.name}："))
-        assert line.endswith(f"上一年度 {grade} 级 {render_total(total)} 分"), line
+        # 2022 still has units not final: its grades may change, marked 暂定 as the desktop's history marks them
+        assert line.endswith(f"上一年度 {grade} 级（暂定） {render_total(total)} 分"), line
+        assert "：本年度 未开始考核；" in line, line
     last_year.unlink()
     scored = run("score", str(target))
     assert scored.returncode == 0 and "该文件已不在原处" in scored.stdout
