@@ -23,32 +23,19 @@ from PySide6.QtWidgets import (
 
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
-from core.years.standing import FINAL, NOT_STARTED, UNDER_WAY
+from core.years.standing import NOT_STARTED, UNDER_WAY
 from ui.models import ID_ROLE, SORT_ROLE, problems_text
 from ui.other_years import YearsReader
 from ui.year_models import GradeTableModel, OverviewModel, YearTableModel, stage_text, verdict_texts
 
 if TYPE_CHECKING:
-    from core.years.history import Found, UnitRecord, YearFile
+    from core.years.history import Found
+
 
 class Report(Protocol):
     """Says problems in a box titled `title`; left out, 未保存 (an edit was refused): anything else names itself."""
 
     def __call__(self, texts: list[str], title: str = "") -> None: ...
-
-
-def history_entry(file: YearFile, record: UnitRecord) -> Msg:
-    """One year of a unit's history: its grade and total, marked 暂定 while they may change; none before its
-    assessment started."""
-    if record.stage == NOT_STARTED:
-        return Msg.of("years.history_entry_not_started", year=file.year, file=file.path.name)
-    params = {"year": file.year, "grade": record.grade, "total": format_number(record.total),
-              "status": Msg.of(f"status.{record.status}"), "rank": record.rank, "count": file.assessed,
-              "file": file.path.name}
-    if not record.provisional:
-        return Msg.of("years.history_entry", **params)
-    stage = Msg.of("standing.others_open" if record.stage == FINAL else f"standing.{record.stage}")
-    return Msg.of("years.history_entry_provisional", stage=stage, **params)
 
 
 def table_view() -> QTableView:
@@ -147,8 +134,8 @@ class OverviewView(QWidget):
         if history is None:
             self.history.setText(self.tr("历年考核：正在读取…"))
             return
-        lines = [render(history_entry(f, r)) for f, r in history.entries]
-        lines += [render(notice) for notice in history.notices]
+        from core.years.history import history_lines
+        lines = [render(line) for line in history_lines(history)]
         self.history.setText(self.tr("历年考核：") + ("\n" + "\n".join(lines) if lines
                                                    else self.tr("程序所知的其他年度数据文件中没有该单位。")))
 

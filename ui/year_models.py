@@ -323,7 +323,9 @@ class YearTableModel(QAbstractTableModel):
             return "—", "~"
         if before.stage == NOT_STARTED:
             return stage_text(NOT_STARTED), "~"
-        return provisional(before.grade, Standing(before.stage, before.provisional)), before.grade
+        # no * column for the last year: a grade that may still change for any reason is 暂定, as its history says
+        mark = f"（{render(Msg.of('standing.provisional'))}）" if before.provisional else ""
+        return before.grade + mark, before.grade
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

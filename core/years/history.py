@@ -16,16 +16,16 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from core.common.messages import Msg
+from core.common.messages import Msg, format_number
 from core.scoring.engine import score_year
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import Origin, origin_of
-from core.years.standing import FINAL, standing
+from core.years.standing import FINAL, NOT_STARTED, standing
 
 MAX_CHAIN = 50  # years back through the origins (a loop of files stops at the first repeat anyway)
 
@@ -75,9 +75,13 @@ class Found:
 
 @dataclass(frozen=True)
 class History:
-    """A unit's results in the other years (newest first), and what could not be read."""
+    """A unit's results in the other years (newest first, one file a year: the file this year was continued
+    from for its year, else the first known), the files of the same years in other places, and what could
+    not be read."""
     entries: tuple[tuple[YearFile, UnitRecord], ...]
     notices: tuple[Msg, ...]
+    continued_from: Path | None = None  # the file the open year was continued from, when found
+    elsewhere: Mapping[int, tuple[tuple[YearFile, UnitRecord], ...]] = field(default_factory=dict)  # by year
 
 
 @dataclass(frozen=True)
@@ -207,9 +211,55 @@ def unit_history(credit_code: str, current: Path, origin: Origin | None, known: 
         if file.lineage not in lineages and file.year != this_year:  # another file of this year is no history
             lineages.add(file.lineage)
             others.append(file)
-    entries = [(f, f.records[credit_code]) for f in (*chain, *others) if credit_code in f.records]
-    entries.sort(key=lambda entry: -entry[0].year)
-    return History(tuple(entries), tuple(notices))
+    # one file a year: the chain's, else the first known (the most recently opened); the others of that
+    # year are files of the same year made elsewhere, not years of their own
+    shown: dict[int, tuple[YearFile, UnitRecord]] = {}
+    elsewhere: dict[int, list[tuple[YearFile, UnitRecord]]] = {}
+    for file in (*chain, *others):
+        if credit_code not in file.records:
+            continue
+        if file.year in shown:
+            elsewhere.setdefault(file.year, []).append((file, file.records[credit_code]))
+        else:
+            shown[file.year] = (file, file.records[credit_code])
+    entries = sorted(shown.values(), key=lambda entry: -entry[0].year)
+    return History(tuple(entries), tuple(notices), chain[0].path if chain else None,
+                   {year: tuple(files) for year, files in elsewhere.items()})
+
+
+def history_entry(file: YearFile, record: UnitRecord, where: str | None = None) -> Msg:
+    """One year of a unit's history: the year, then its result (history_result)."""
+    return Msg.of("years.history_entry", year=file.year, result=history_result(file, record, where))
+
+
+def history_result(file: YearFile, record: UnitRecord, where: str | None = None) -> Msg:
+    """A unit's result in a year file: its grade and total, marked 暂定 while they may change; none before its
+    assessment started. `where`: how the file is named (its name unless told: a full path tells it apart)."""
+    where = file.path.name if where is None else where
+    if record.stage == NOT_STARTED:
+        return Msg.of("years.history_result_not_started", file=where)
+    params = {"grade": record.grade, "total": format_number(record.total), "status": Msg.of(f"status.{record.status}"),
+              "rank": record.rank, "count": file.assessed, "file": where}
+    if not record.provisional:
+        return Msg.of("years.history_result", **params)
+    stage = Msg.of("standing.others_open" if record.stage == FINAL else f"standing.{record.stage}")
+    return Msg.of("years.history_result_provisional", stage=stage, **params)
+
+
+def history_lines(history: History) -> list[Msg]:
+    """The unit's history as lines: each year once, the year this one was continued from said so, the files of
+    the same year in other places under it with their folders (all of that year's files then named by path)."""
+    lines = []
+    for file, record in history.entries:
+        others = history.elsewhere.get(file.year, ())
+        entry = history_entry(file, record, str(file.path) if others else None)
+        lines.append(Msg.of("years.history_continued_from", entry=entry) if file.path == history.continued_from
+                     else entry)
+        if others:
+            lines.append(Msg.of("years.history_elsewhere", year=file.year, count=len(others)))
+            lines += [Msg.of("years.history_elsewhere_entry", entry=history_result(f, r, str(f.path)))
+                      for f, r in others]
+    return lines + list(history.notices)
 
 
 def first_audit_hash(ds: Dataset) -> str:

@@ -144,9 +144,8 @@ def test_a_year_of_the_history_says_how_far_it_had_got():
     from pathlib import Path
 
     from core.common.messages import render
-    from core.years.history import UnitRecord, YearFile
+    from core.years.history import UnitRecord, YearFile, history_entry
     from core.years.standing import FINAL, NOT_STARTED, UNDER_WAY
-    from ui.views import history_entry
 
     def line(stage: str, provisional: bool) -> str:
         record = UnitRecord("甲", "code", Fraction(41), "E", "unqualified", 3, stage, provisional)

@@ -80,8 +80,9 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
     for row in range(model.rowCount()):
         code = session.unit(session.unit_id(model.unit_name(row))).credit_code
         grade, total = expected[code]
-        # a unit whose data the last year has not finalized: its grade there may still change
-        assert model.index(row, grade_col).data() == (grade if code in final_last_year else f"{grade}（暂定）")
+        # the last year has units not final: every grade there may still change (a final unit's through the
+        # ranking clauses), 暂定 as its history and `score` say
+        assert model.index(row, grade_col).data() == f"{grade}（暂定）"
         assert model.index(row, total_col).data() == format_total(total)
         # nothing assessed this year yet: no place, no verdict, no grade
         assert [model.index(row, c).data() for c in (rank_col, status_col, this_grade_col)] == ["—", "未开始考核", "—"]
@@ -207,4 +208,40 @@ def test_a_continued_year_opened_read_only_shows_last_year_too(qtbot, window, tm
     name = view.model.unit_name(0)
     code = window.session.unit(window.session.unit_id(name)).credit_code
     assert view.model.index(0, column).data() == format_total(expected[code][1])
+    window.workspace.years.wait()
+
+
+def test_the_history_lists_a_year_once_and_tells_its_files_in_other_places_apart(qtbot, window, tmp_path):
+    """Three 2022 files of the same name, made separately in three folders, all opened once: 历年考核 shows
+    2022 once — the file this year was continued from, said so, with its folder — and the other two under
+    其他位置的同一年度文件 with theirs (they once read as three identical lines)."""
+    from core.scoring.rule_library import find
+    from core.years.continuation import continue_year, read_previous
+    from tests.cli.test_year_words import demo_year
+    made = []
+    for folder in ("甲科室", "乙科室", "丙科室"):
+        (tmp_path / folder).mkdir()
+        made.append(demo_year(tmp_path / folder))
+    assert len({path.name for path in made}) == 1
+    origin = made[1]
+    target = tmp_path / "2023年度考核.wjkh"
+    assert continue_year(read_previous(origin), target, find(NEXT.id), "李四") == []
+    for path in made:  # each opened once: among the recent files, the year files the program knows
+        assert window.open_dataset(path)
+        window.close_dataset()
+    assert window.open_dataset(target)
+    click_tab(qtbot, window, "单位概览")
+    overview = window.workspace.overview
+    qtbot.waitUntil(lambda: "正在读取" not in overview.history.text(), timeout=10000)
+    lines = overview.history.text().splitlines()
+    assert lines[0] == "历年考核："
+    assert [line for line in lines if line.startswith("2022 年度")] == [lines[1]]
+    assert f"；{origin}）" in lines[1] and lines[1].endswith("——本年度由此文件继续"), lines
+    assert lines[2] == "　其他位置的同一年度文件（2022 年度，另 2 个，不是上一行的文件）："
+    assert [line.rsplit("；", 1)[-1] for line in lines[3:5]] == [f"{made[2]}）", f"{made[0]}）"]
+    # under the heading, without a year of their own
+    assert all(line.startswith("　　") and " 级" in line and "年度" not in line.split("；")[0]
+               for line in lines[3:5]), lines
+    assert len(lines) == 5
+    shot(window, "years-07-history-same-year-elsewhere")
     window.workspace.years.wait()
