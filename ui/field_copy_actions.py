@@ -12,6 +12,8 @@ from core.common.messages import Msg, render
 from core.store.files import DatasetError
 
 if TYPE_CHECKING:
+    from core.editing.field_work import WayBack
+    from core.editing.session import Session
     from core.store.dataset import Edit
     from core.teamwork.plan import MergePlan
     from ui.main_window import MainWindow
@@ -25,6 +27,7 @@ class FieldCopyActions(QObject):
         self.window = window
         self.copy_action = window._action(menu, self.tr("制作外业副本…"), self.make_copy)
         self.merge_action = window._action(menu, self.tr("合并外业文件…"), self.merge)
+        self.last_merge: tuple[Session, Path, WayBack] | None = None  # the session's last merge: its way back
 
     def update(self) -> None:
         session = self.window.session
@@ -139,7 +142,8 @@ class FieldCopyActions(QObject):
         from ui.field_copies import _Relay, _run_merge, _wait
         from ui.worker import Worker, progress_dialog
         relay = _Relay()
-        write = field_work.merge_write(session, path, choices, reason, relay)
+        way_back = field_work.WayBack()
+        write = field_work.merge_write(session, path, choices, reason, relay, way_back)
         refusal = write.begin()
         if refusal is not None:
             self.window.show_problems([render(p.message) for p in refusal.problems], self.tr("不能合并"))
@@ -159,5 +163,57 @@ class FieldCopyActions(QObject):
                              changes=plan.brought_in(choices), conflicts=len(plan.conflicts)))
         if plan.held:
             said += "\n" + render(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_menu")))
-        self._inform(self.tr("合并外业文件"), said)
+        self.last_merge = (session, path, way_back)
+        self.window.undo.update()
+        if not way_back.exact(session):  # nothing was written (only held changes): nothing to undo
+            self._inform(self.tr("合并外业文件"), said)
+            return edit
+        assert way_back.backup is not None
+        said += "\n" + render(Msg.of("teamwork.merged_backup", backup=way_back.backup.name))
+        from PySide6.QtWidgets import QMessageBox
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("合并外业文件"), said, QMessageBox.StandardButton.Ok,
+                          self.window)
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
+        undo = box.addButton(self.tr("撤销这次合并"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+        if box.clickedButton() is undo:
+            self.undo_merge(confirm=False)
         return edit
+
+    # ---------------------------------------------------------------- 编辑 → 撤销 合并外业副本
+
+    def way_back(self) -> tuple[str, Any] | None:
+        """The undo of the open year's last merge, while nothing was edited since: its label and action."""
+        if self.last_merge is None or self.last_merge[0] is not self.window.session:
+            return None
+        session, _, way_back = self.last_merge
+        if session.busy is not None or not way_back.exact(session):
+            return None
+        return render(Msg.of("teamwork.undo_label")), self.undo_merge
+
+    def undo_merge(self, confirm: bool = True) -> bool:
+        """Put the backup taken just before the last merge in the year's place (the merged file is kept
+        beside the backups) and open the year again: exactly the year before the merge."""
+        found = self.way_back()
+        if found is None or self.last_merge is None:
+            return False
+        session, copy, way_back = self.last_merge
+        assert way_back.backup is not None
+        backup, year = way_back.backup, session.file
+        if confirm:
+            from PySide6.QtWidgets import QMessageBox
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("撤销合并外业副本"), render(Msg.of(
+                "teamwork.confirm_undo_merge", copy=copy.name, backup=backup.name, file=year.name)),
+                QMessageBox.StandardButton.NoButton, self.window)
+            go = box.addButton(self.tr("撤销合并"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not go:
+                return False
+        self.last_merge = None
+        if not self.window.audit_actions.restore_and_reopen(year, backup):
+            return False
+        self._inform(self.tr("撤销合并外业副本"), render(Msg.of(
+            "teamwork.merge_undone", copy=copy.name, file=year.name, backup=backup.name)))
+        return True

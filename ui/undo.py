@@ -29,6 +29,9 @@ class UndoActions(QObject):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.undo_action.triggered.connect(self.undo)
         self.redo_action.triggered.connect(self.redo)
+        # a way back that is no step of the history (a merge, undone by the backup taken before it): its
+        # label and how to take it, offered while the history has nothing to undo
+        self.way_back: Callable[[], tuple[str, Callable[[], None]] | None] = lambda: None
         self.update()
 
     def set_session(self, session: Session | None) -> None:
@@ -37,7 +40,12 @@ class UndoActions(QObject):
 
     def undo(self) -> None:
         self.before()
-        if self.session is None or not self.session.history.can_undo:
+        if self.session is None:
+            return
+        if not self.session.history.can_undo:
+            found = self.way_back()
+            if found is not None:
+                found[1]()
             return
         write = self.session.undo_write(self.tr("撤销"))
         if write is not None:
@@ -64,7 +72,9 @@ class UndoActions(QObject):
         history = None if self.session is None else self.session.history
         can_undo = bool(history and history.can_undo)
         can_redo = bool(history and history.can_redo)
-        self.undo_action.setEnabled(can_undo)
+        way_back = None if history is None or can_undo else self.way_back()
+        self.undo_action.setEnabled(can_undo or way_back is not None)
         self.redo_action.setEnabled(can_redo)
-        self.undo_action.setText(self.tr("撤销 {label}").format(label=history.undo_label) if can_undo else self.tr("撤销"))
+        label = history.undo_label if history is not None and can_undo else way_back[0] if way_back else ""
+        self.undo_action.setText(self.tr("撤销 {label}").format(label=label) if label else self.tr("撤销"))
         self.redo_action.setText(self.tr("重做 {label}").format(label=history.redo_label) if can_redo else self.tr("重做"))

@@ -4,6 +4,7 @@ the slow parts on another thread (core/teamwork holds the logic; this only ties 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,13 +44,31 @@ def plan(year: Dataset, copy_path: Path) -> MergePlan:
         year.close()
 
 
+@dataclass
+class WayBack:
+    """The way back from a merge: the backup of the year taken just before it, and the year's audit head
+    the merge left. Restoring the backup undoes the merge exactly while that head still stands (nothing
+    edited since)."""
+    backup: Path | None = None
+    before: tuple[int, str] | None = None
+    after: tuple[int, str] | None = None
+
+    def exact(self, session: Session) -> bool:
+        """Whether restoring the backup now gives back the year exactly as it was before the merge."""
+        return (self.backup is not None and self.after is not None and self.after != self.before
+                and session.ds.audit_head() == self.after and self.backup.exists())
+
+
 def merge_write(session: Session, copy_path: Path, choices: Mapping[int, str], reason: str,
-                progress: Progress | None = None) -> Write:
+                progress: Progress | None = None, way_back: WayBack | None = None) -> Write:
     """The merge as a slow write of the session (core/editing/writes.py): a backup of the year first,
     then one transaction. It is not a step of the undo history (the backup taken before it is the way
-    back), and the history is cleared: its steps may name values the merge replaced."""
+    back, noted in `way_back`), and the history is cleared: its steps may name values the merge replaced."""
+    way_back = way_back if way_back is not None else WayBack()
+
     def write() -> Edit:
-        session.ds.backup()
+        way_back.backup = session.ds.backup()
+        way_back.before = session.ds.audit_head()
         try:
             with Dataset.open(copy_path, read_only=True) as copy:
                 return merge_copy(session.ds, copy, copy_path.name, session.by, choices=choices, reason=reason,
@@ -59,6 +78,7 @@ def merge_write(session: Session, copy_path: Path, choices: Mapping[int, str], r
 
     def settle(edit: Edit) -> None:
         if edit.ok:
+            way_back.after = session.ds.audit_head()
             session.history.clear()
             session.refresh(None)
     return Write(session, copy_path.name, write, settle, session._read_ahead, slow=True)

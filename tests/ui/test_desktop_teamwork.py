@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
+from core.store.backup import backup_dir
 from core.store.dataset import Dataset, create_file
 from core.teamwork.field_copy import make_field_copy, marks
 from tests.builders import RULES
@@ -114,7 +115,8 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
     for state in states:
         check_answered(state)
     # the two changes and the conflict taken from the copy, as verify-audit counts them
-    assert merged == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 4 项修改，处理冲突 1 处。"]
+    assert merged[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 4 项修改，处理冲突 1 处。\n"
+                                "合并前的年度文件已备份为 ")
     uid = session.unit_ids
     assert session.unit(uid[0]).insured_workers == 71 and session.unit(uid[1]).contact_person == "孙八"
     assert [a.name for a in session.attachments(uid[1])] == ["基地协议.pdf"]
@@ -218,9 +220,9 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
     action(window, "合并外业文件…").trigger()
     for state in states:
         check_answered(state)
-    assert said == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
-                    "另有 1 项修改没有带入：所属单位已签章定稿并锁定。这些修改仍留在外业副本中，用“签章 → "
-                    "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入。"]
+    assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
+                              "另有 1 项修改没有带入：所属单位已签章定稿并锁定。这些修改仍留在外业副本中，用“签章 → "
+                              "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入。\n合并前的年度文件已备份为 ")
     assert session.unit(signed).insured_workers == before
 
     # the unit reopened through 签章 → 解锁本单位（重新开放）…, the same copy merged again brings the change
@@ -248,10 +250,85 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
     action(window, "合并外业文件…").trigger()
     for state in states:
         check_answered(state)
-    assert said == [f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。"]
+    assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
+                              "合并前的年度文件已备份为 ")
     assert session.unit(signed).insured_workers == 150
     copy, anchors = session.check_material()
     try:
         assert copy.check_audit(anchors=anchors).ok
     finally:
         copy.close()
+
+
+def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):
+    """Straight after 合并, 编辑 → 撤销 合并外业副本 puts the year back exactly as it was before the merge (the
+    backup the result names), and the copy's changes can be merged again; once something is edited after
+    the merge, 撤销 undoes that edit, never the merge."""
+    year = open_year(window, tmp_path)
+    session = window.session
+    first, second = session.unit_ids[:2]
+    target = tmp_path / "外业-王芳.wjkh"
+    make_field_copy(session.ds, target, "王芳", session.by, None)
+    with Dataset.open(target, backups=False) as copy:
+        who = copy.assessor_id("王芳")
+        assert copy.set_insured_workers(who, first, 66).ok
+        assert copy.set_clause_note(who, second, "1.3", "王芳：台账齐全").ok
+    before = session.ds.audit_head()
+    insured = session.unit(first).insured_workers
+    undo = window.undo.undo_action
+    assert not undo.isEnabled()
+
+    said: list[str] = []
+
+    def keep(box: QMessageBox) -> None:
+        said.append(box.text())
+        assert sorted(b.text() for b in box.buttons()) == sorted(["撤销这次合并", "确定"])
+        shot_over(window, box, "merge-done-backup")
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    states = [answer_modal(QFileDialog, choose_file(target)),
+              answer_modal(MergeDialog, lambda d: qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton)),
+              answer_modal(QMessageBox, keep, timeout=60)]
+    action(window, "合并外业文件…").trigger()
+    for state in states:
+        check_answered(state)
+    named = [b.name for b in backup_dir(year).iterdir() if b.name in said[0]]
+    assert len(named) == 1, said  # the backup taken before merging, named by its file name
+    assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 2 项修改，处理冲突 0 处。\n"
+                              f"合并前的年度文件已备份为 {named[0]}。")
+    assert "“编辑 → 撤销 合并外业副本”" in said[0]
+    assert session.unit(first).insured_workers == 66
+    assert undo.isEnabled() and undo.text() == "撤销 合并外业副本"
+
+    def confirm(box: QMessageBox) -> None:
+        assert box.text().startswith(f"撤销合并外业副本 {target.name}：用合并前的备份 {named[0]} 恢复 {year.name}")
+        shot_over(window, box, "merge-undo-confirm")
+        [go] = [b for b in box.buttons() if b.text() == "撤销合并"]
+        go.click()
+
+    done: list[str] = []
+    states = [answer_modal(QMessageBox, confirm),
+              answer_modal(QMessageBox, answer_box(window, "merge-undone", "已撤销合并外业副本", done), timeout=30)]
+    undo.trigger()
+    for state in states:
+        check_answered(state)
+    session = window.session  # the year opened again, as it was before the merge
+    assert session is not None and session.file == year
+    assert session.ds.audit_head() == before and session.unit(first).insured_workers == insured
+    assert not window.undo.undo_action.isEnabled()
+    window.grab().save(str(Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "merge-undone.png"))
+
+    # merged again, then an edit: 撤销 undoes the edit, and the merge stays
+    states = [answer_modal(QFileDialog, choose_file(target)),
+              answer_modal(MergeDialog, lambda d: qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton)),
+              answer_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Ok).click(), timeout=60)]
+    action(window, "合并外业文件…").trigger()
+    for state in states:
+        check_answered(state)
+    assert session.unit(first).insured_workers == 66
+    assert session.set_insured_workers("修改参保人数", first, 67).ok
+    window.edited()
+    assert window.undo.undo_action.text() != "撤销 合并外业副本"
+    window.undo.undo_action.trigger()
+    assert session.unit(first).insured_workers == 66  # the edit undone; the merge kept
+    assert not window.undo.undo_action.isEnabled()  # the trail moved on since the merge: no way back by 撤销
