@@ -88,6 +88,9 @@ def command_new_year(args: argparse.Namespace) -> int:
               file=str(target), units=len(previous.units)))
     for left in previous.left_out:
         print(say("years.continued_left_out", name=left.name, reason=render(left.reason)))
+    warning = previous.not_final_warning()
+    if warning is not None:
+        print(render(warning))
     return 0
 
 

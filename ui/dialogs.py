@@ -61,6 +61,9 @@ def unit_chooser(session, unit_id: int | None) -> tuple[QHBoxLayout, QComboBox]:
     return row, units
 
 
+WARNING_COLOUR = "#b45f06"  # a warning that does not stop the dialog
+
+
 def error_label() -> QLabel:
     label = QLabel()
     label.setStyleSheet("color: #b00020;")
@@ -121,6 +124,10 @@ class NewYearDialog(QDialog):
         previous_row.addWidget(self.choose_previous)
         self.previous_note = QLabel()
         self.previous_note.setWordWrap(True)
+        self.previous_warning = QLabel()  # the last year not final: its results stay 暂定 in the new year's history
+        self.previous_warning.setWordWrap(True)
+        self.previous_warning.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.previous_warning.setVisible(False)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(max((r.year for r in self.rule_sets), default=2022))
@@ -137,6 +144,7 @@ class NewYearDialog(QDialog):
         form.addRow(self.continue_box)
         form.addRow(self.tr("上一年度文件"), previous_row)
         form.addRow("", self.previous_note)
+        form.addRow("", self.previous_warning)
         form.addRow(self.tr("考核年度"), self.year)
         form.addRow(self.tr("考核细则"), self.rules)
         form.addRow(self.tr("考核人员姓名"), self.assessor)
@@ -169,6 +177,7 @@ class NewYearDialog(QDialog):
     def _continue_toggled(self, on: bool) -> None:
         for widget in (self.previous_path, self.choose_previous, self.previous_note):
             widget.setEnabled(on)
+        self.previous_warning.setVisible(on and bool(self.previous_warning.text()))
         if on and self.open_year is not None and not self.previous_path.text():
             self.read_previous(self.open_year)
         self._check()
@@ -184,6 +193,7 @@ class NewYearDialog(QDialog):
         if self.reader is not None:
             self.reader.stop()
         self.previous, self.previous_problem = None, ""
+        self._warn(None)
         self.previous_path.setText(str(path))
         self.continue_box.setChecked(True)
         if self.open_year is not None and path.resolve() == self.open_year.resolve():
@@ -210,14 +220,20 @@ class NewYearDialog(QDialog):
         lines += [self.tr("不带入：{name}——{reason}").format(name=left.name, reason=render(left.reason))
                   for left in previous.left_out]
         self.previous_note.setText("\n".join(lines))
+        self._warn(previous.not_final_warning())
         self.year.setValue(previous.year + 1)
         # the note's lines shown whole, once the layout has taken the new text in
         QTimer.singleShot(0, lambda: self.resize(self.width(), max(self.height(), self.sizeHint().height())))
+
+    def _warn(self, warning: Msg | None) -> None:
+        self.previous_warning.setText("" if warning is None else render(warning))
+        self.previous_warning.setVisible(warning is not None and self.continue_box.isChecked())
 
     def _previous_failed(self, exc: BaseException) -> None:
         self.previous_problem = render(exc.msg) if isinstance(exc, DatasetError) else \
             self.tr("无法读取所选的文件：{file}").format(file=Path(self.previous_path.text()).name)
         self.previous_note.setText("")
+        self._warn(None)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存年度数据文件"), self.path.text(),

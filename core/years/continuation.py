@@ -31,8 +31,10 @@ from core.scoring.rules import RuleSet
 from core.store import backup, holder
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
+from core.years.standing import FINAL, unit_stage
 
 ORIGIN_TABLE = "continued_from"
+NAMES_SHOWN = 5  # units named in the warning about a year not final; the count says how many more
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,19 @@ class Previous:
     units: tuple[Unit, ...]
     left_out: tuple[LeftOut, ...]
     origin: Origin
+    not_final: tuple[str, ...] = ()  # its units whose data is not final: that year's results are still 暂定
 
     @property
     def year(self) -> int:
         return self.origin.year
+
+    def not_final_warning(self) -> Msg | None:
+        """What continuing from a year not final means for the new year's history, or None when it is final."""
+        if not self.not_final:
+            return None
+        shown = "、".join(self.not_final[:NAMES_SHOWN])
+        units = shown if len(self.not_final) <= NAMES_SHOWN else render(Msg.of("years.names_and_more", names=shown))
+        return Msg.of("years.previous_not_final", year=self.year, count=len(self.not_final), units=units)
 
 
 def file_sha256(path: Path) -> str:
@@ -96,7 +107,9 @@ def read_previous(path: Path) -> Previous:
         year = ds.year()
         entered = ds.year(as_entered=True).units
         seq, digest = ds.audit_head()
+        noted = ds.noted_unit_names()
     result = score_year(rules, year)
+    not_final = tuple(u.name for u in year.units if unit_stage(rules, u, u.name in noted) != FINAL)
     revoked = {u.name for u in result.units if u.status == REVOKED}
     units, left_out = [], []
     for unit in entered:
@@ -106,7 +119,7 @@ def read_previous(path: Path) -> Previous:
             units.append(carried_unit(unit))
     origin = Origin(year=year.year, rule_set_id=rules.id, path=str(path), file_sha256=file_sha256(path),
                     audit_seq=seq, audit_hash=digest, units=len(units), continued_at="")
-    return Previous(path, tuple(units), tuple(left_out), origin)
+    return Previous(path, tuple(units), tuple(left_out), origin, not_final)
 
 
 def origin_of(ds: Dataset) -> Origin | None:

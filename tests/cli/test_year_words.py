@@ -109,3 +109,27 @@ def test_the_summary_workbook_marks_it_names_results_and_its_remarks_read_as_one
     assert any("；" in t for t in texts)
     assert not any(mark in t for t in texts for mark in ("。；", "；；", "。。")), texts
     assert all(t.endswith("。") for t in texts), texts
+
+
+def test_new_year_from_a_year_not_final_says_its_results_stay_provisional(last_year):
+    not_final = [name for name, stage in stages(last_year).items() if stage != FINAL]
+    assert 0 < len(not_final) < len(stages(last_year))
+    target = last_year.with_name("2023年度考核.wjkh")
+    done = run_process("new-year", "--to", str(target), "--from", str(last_year), "--rules", str(EXAMPLE_2023),
+                       "--assessor", "李四")
+    assert done.returncode == 0, done.stderr
+    warning = done.stdout.splitlines()[-1]
+    assert warning.startswith(f"注意：2022 年度尚有 {len(not_final)} 家运营单位数据未定稿（"), done.stdout
+    assert "该年度的名次、考核结果和等级仍为暂定" in warning and "“历年考核”" in warning
+    named = warning.split("（", 1)[1].split("）", 1)[0]
+    assert named == "、".join(not_final[:5]) + (" 等" if len(not_final) > 5 else "")
+
+    # a year all final: nothing to warn of
+    with Dataset.open(last_year) as ds:
+        for uid in ds.unit_ids():
+            assert ds.mark_final(1, uid).ok
+    final_next = last_year.with_name("2023年度考核-2.wjkh")
+    done = run_process("new-year", "--to", str(final_next), "--from", str(last_year), "--rules", str(EXAMPLE_2023),
+                       "--assessor", "李四")
+    assert done.returncode == 0, done.stderr
+    assert "未定稿" not in done.stdout and "注意" not in done.stdout

@@ -42,6 +42,12 @@ def continue_through_the_dialog(qtbot, window, previous, screenshot: str | None 
         assert dialog.year.value() == 2023 and dialog.rules.currentData() == NEXT.id
         assert dialog.previous_note.text().startswith("2022 年度的 11 家运营单位将作为原有成员带入")
         assert dialog.previous_note.text().count("不带入：") == 2
+        # the last year has units not final: said before the assessor confirms, not found later in the history
+        with Dataset.open(previous, read_only=True) as ds:
+            not_final = sum(1 for u in ds.year().units if not u.facts_final)
+        assert dialog.previous_warning.isVisible()
+        assert dialog.previous_warning.text().startswith(f"注意：2022 年度尚有 {not_final} 家运营单位数据未定稿（")
+        assert "新年度的“历年考核”和“上年等级”将显示为暂定" in dialog.previous_warning.text()
         type_chinese(dialog.assessor, "李四")
         ok = dialog.box.button(QDialogButtonBox.StandardButton.Ok)
         assert ok.isEnabled(), dialog.error.text()
