@@ -1,11 +1,14 @@
 """Backups of a dataset: consistent copies through SQLite's backup API, rotated, listed, restored.
 
 Backups live beside the dataset in `<stem>.backups/`, one file per copy named
-`<stem>-YYYYmmdd-HHMMSS.sqlite` (a `-2`, `-3` … suffix when two are taken in the same second).
+`<stem>-YYYYmmdd-HHMMSS.wjkh` (a `-2`, `-3` … suffix when two are taken in the same second).
+A backup is a whole year file a user may open, so it carries the dataset's own year-file suffix
+(`.wjkh`; `.sqlite` for a year kept as `.sqlite`); backups taken before they did are all `.sqlite`
+and are listed, rotated and restored as well.
 A copy is written to a `.part` file, made self-contained (rollback journal, no WAL), synced and
 only then renamed, so a crash never leaves a half backup that looks whole. Rotation keeps the
 newest N plain backups. Restoring first keeps a copy of the file it replaces
-(`…-before-restore.sqlite`, or `…-damaged.sqlite` when it cannot be read), which rotation never
+(`…-before-restore.wjkh`, or `…-damaged.wjkh` when it cannot be read), which rotation never
 removes.
 """
 
@@ -18,6 +21,7 @@ import re
 import sqlite3
 import threading
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +55,20 @@ def backup_dir(dataset: str | Path) -> Path:
     return dataset.with_name(dataset.stem + SUFFIX)
 
 
+# A backup's suffix is its dataset's (a year file's own, core/store/dataset.py YEAR_FILE_SUFFIXES, not
+# imported: the dataset imports this module); the first is what a dataset of another name gets.
+BACKUP_SUFFIXES = (".wjkh", ".sqlite")
+
+
+def backup_suffix(dataset: Path) -> str:
+    suffix = dataset.suffix.lower()
+    return suffix if suffix in BACKUP_SUFFIXES else BACKUP_SUFFIXES[0]
+
+
 def _pattern(stem: str) -> re.Pattern:
-    return re.compile(rf"^{re.escape(stem)}-(\d{{8}}-\d{{6}})(?:-(\d+))?(?:-({LABEL_BEFORE_RESTORE}|{LABEL_DAMAGED}))?\.sqlite$")
+    suffixes = "|".join(re.escape(s) for s in BACKUP_SUFFIXES)
+    return re.compile(rf"^{re.escape(stem)}-(\d{{8}}-\d{{6}})(?:-(\d+))?(?:-({LABEL_BEFORE_RESTORE}|{LABEL_DAMAGED}))?"
+                      rf"(?:{suffixes})$", re.IGNORECASE)
 
 
 def _stamp_time(stamp: str) -> dt.datetime:
@@ -62,14 +78,16 @@ def _stamp_time(stamp: str) -> dt.datetime:
                        int(stamp[13:15]))
 
 
-def _free_name(folder: Path, stem: str, when: dt.datetime, label: str = "") -> Path:
-    """A new name that sorts after every backup of the same second (so rotation keeps it)."""
+def _free_name(folder: Path, dataset: Path, when: dt.datetime, label: str = "") -> Path:
+    """A new name for a backup of `dataset` that sorts after every backup of the same second (so rotation keeps
+    it), with the dataset's year-file suffix."""
+    stem, suffix = dataset.stem, backup_suffix(dataset)
     stamp = when.strftime("%Y%m%d-%H%M%S")
     tail = f"-{label}" if label else ""
     pattern = _pattern(stem)
     taken = [int(m.group(2) or 1) for p in folder.iterdir() if (m := pattern.match(p.name)) and m.group(1) == stamp]
     n = max(taken, default=0) + 1
-    return folder / (f"{stem}-{stamp}{tail}.sqlite" if n == 1 else f"{stem}-{stamp}-{n}{tail}.sqlite")
+    return folder / (f"{stem}-{stamp}{tail}{suffix}" if n == 1 else f"{stem}-{stamp}-{n}{tail}{suffix}")
 
 
 STEP_PAGES = 256  # copied per step on another thread: the owner's own statements wait at most one step
@@ -108,7 +126,7 @@ def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEF
     folder = backup_dir(dataset)
     folder.mkdir(exist_ok=True)
     now = now or dt.datetime.now()
-    target = _free_name(folder, dataset.stem, now, label)
+    target = _free_name(folder, dataset, now, label)
     copy_database(source, target, step_pages)
     try:
         record_anchor(dataset, target, now)
@@ -173,8 +191,9 @@ def list_backups(dataset: str | Path) -> list[BackupInfo]:
 def rotate(dataset: str | Path, keep: int) -> list[Path]:
     """Remove all but the newest `keep` regular backups; returns what was removed."""
     folder = backup_dir(dataset)
-    for stale in folder.glob(f"{Path(dataset).stem}-*.sqlite.part*"):  # left by a killed process (with SQLite's log)
-        stale.unlink(missing_ok=True)
+    for suffix in BACKUP_SUFFIXES:
+        for stale in folder.glob(f"{glob_escape(Path(dataset).stem)}-*{suffix}.part*"):  # left by a killed process
+            stale.unlink(missing_ok=True)  # (with SQLite's log)
     restoring_name(Path(dataset)).unlink(missing_ok=True)  # a killed restore's copy (the dataset is open: none runs)
     regular = [b for b in list_backups(dataset) if not b.label]
     removed = []

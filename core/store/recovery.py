@@ -68,14 +68,14 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
         except DatasetError:
             readable = False
         if readable:
-            kept = backups._free_name(folder, dataset.stem, now, LABEL_BEFORE_RESTORE)
+            kept = backups._free_name(folder, dataset, now, LABEL_BEFORE_RESTORE)
             source = sqlite3.connect(f"file:{dataset}?mode=ro", uri=True, isolation_level=None)
             try:
                 backups.copy_database(source, kept)
             finally:
                 source.close()
         else:
-            kept = backups._free_name(folder, dataset.stem, now, LABEL_DAMAGED)
+            kept = backups._free_name(folder, dataset, now, LABEL_DAMAGED)
             shutil.copyfile(dataset, kept)
             if wal.exists():
                 shutil.copyfile(wal, Path(f"{kept}-wal"))

@@ -285,6 +285,21 @@ def test_attachment_thumbnail_and_export(qtbot, window, tmp_path):
     assert page.attachments.count() == 1
 
 
+def test_the_status_bar_names_a_backup_of_a_year_file_as_a_year_file(qtbot, window, tmp_path):
+    """A backup is a year file the assessor may open: 已备份到 2022年度考核-….wjkh, not ….sqlite."""
+    from core.store import backup
+    path = tmp_path / "2022年度考核.wjkh"
+    assert window.create_year(path, RULES, "赵六")
+    add_two_units(window)
+    window.session.ds.backup_interval = 0
+    window.backup_if_due()
+    qtbot.waitUntil(lambda: not window.backups.copying, timeout=5000)
+    newest = backup.list_backups(path)[0]
+    assert window.statusBar().currentMessage() == f"已备份到 {newest.name}"
+    assert newest.name.startswith("2022年度考核-") and newest.name.endswith(".wjkh")
+    shot(window, "backup-status-bar-year-file")
+
+
 def test_the_backup_timer_copies_the_last_edits_of_a_quiet_spell(qtbot, window, tmp_path):
     from core.store import backup
     path = tmp_path / "y.sqlite"
