@@ -49,7 +49,7 @@ from core.scoring.facts import Year, trip_label
 from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset
 from core.store.signatures import Signature
-from core.years.standing import not_started_units
+from core.years.standing import not_started_units, under_way_units
 
 KINDS = (RECORD, SHEET, SUMMARY)
 
@@ -109,6 +109,10 @@ class Exporter:
     def not_started(self) -> frozenset[str]:
         """The names of the units nothing of the year is recorded for (core/years/standing.py)."""
         return not_started_units(self.rules, self.year().units, self.ds.noted_unit_names())
+
+    def under_way(self) -> frozenset[str]:
+        """The names of the units begun whose data is not final (core/years/standing.py)."""
+        return under_way_units(self.rules, self.year().units, self.ds.noted_unit_names())
 
     def changed(self) -> None:
         """Forget the scored year (after the dataset changed)."""
@@ -310,7 +314,7 @@ class Exporter:
         lines = self.sign_lines(None, SUMMARY, [("assessor", people), ("reviewer", [])])
         page = self.page(SUMMARY, t("pdf.header.all_units", count=len(result.units)), result.provisional)
         built = year_summary(self.rules, result, page, lines=lines, fonts=fonts, electronic=self._electronic(signer),
-                             not_started=self.not_started())
+                             not_started=self.not_started(), under_way=self.under_way())
         pdf = built.pdf if signer is None else self._sign(built, signer, fonts, t("pdf.reason.summary"))
         if signer is not None:
             self._remember_certificate(signer)

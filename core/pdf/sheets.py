@@ -729,8 +729,10 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
 # ------------------------------------------------------------------ 3. 考核结果汇总表
 
 def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: Sequence[SignLine], fonts: Fonts,
-                 electronic: ElectronicSignature | None = None, not_started: Collection[str] = ()) -> Built:
-    """`not_started`: the names of the units nothing of the year is recorded for: no place, status or grade."""
+                 electronic: ElectronicSignature | None = None, not_started: Collection[str] = (),
+                 under_way: Collection[str] = ()) -> Built:
+    """`not_started`: the names of the units nothing of the year is recorded for: no place, status or grade;
+    `under_way`: those begun whose data is not final: their status and grade marked 暂定, as everywhere."""
     s = styles(fonts)
     decimals = rules.reading("ranking_display_decimals")
     num = lambda value: format_number(value, decimals)  # noqa: E731
@@ -761,12 +763,14 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
         started = u.name not in not_started
         row = [p(str(u.rank) if started else NO_VERDICT, tiny_c), p(u.name, tiny)]
         row += [p(clause_cell(u.clause(cid), decimals), tiny_r) for cid in clause_ids]
+        # （暂定） on a line of its own: the narrow columns would break it inside
+        mark = "<br/>" + x(f"（{t('standing.provisional')}）") if u.name in under_way else ""
         row += [p(num(u.deductions_total), tiny_r), p(num(u.total), tiny_r),
-                p(status_text(u.status), tiny_c if u.status == "qualified" else tiny_alert) if started
-                else p(t("standing.not_started"), tiny_c),
-                p(u.grade if started else NO_VERDICT, tiny_c), p(" ".join(flags), tiny_c)]
+                Paragraph(x(status_text(u.status)) + mark, tiny_c if u.status == "qualified" else tiny_alert)
+                if started else p(t("standing.not_started"), tiny_c),
+                Paragraph(x(u.grade) + mark, tiny_c) if started else p(NO_VERDICT, tiny_c), p(" ".join(flags), tiny_c)]
         data.append(row)
-    fixed = [7 * mm, 0] + [8.2 * mm] * len(clause_ids) + [9 * mm, 11 * mm, 14.5 * mm, 8 * mm, 12 * mm]
+    fixed = [7 * mm, 0] + [8.2 * mm] * len(clause_ids) + [9 * mm, 11 * mm, 14.5 * mm, 10.5 * mm, 12 * mm]
     fixed[1] = WIDTH - sum(fixed)
     extra += [("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SECTION_SHADE]),
               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]

@@ -133,3 +133,18 @@ def test_new_year_from_a_year_not_final_says_its_results_stay_provisional(last_y
                        "--assessor", "李四")
     assert done.returncode == 0, done.stderr
     assert "未定稿" not in done.stdout and "注意" not in done.stdout
+
+
+def test_the_summary_pdf_marks_the_status_and_grade_of_a_unit_not_final(last_year, tmp_path):
+    import subprocess
+    out = tmp_path / "汇总表.pdf"
+    done = run_process("export-pdf", "summary", "--dataset", str(last_year), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    open_units = [name for name, stage in stages(last_year).items() if stage == UNDER_WAY]
+    assert text.count("（暂定）") == 2 * len(open_units)  # its status and its grade, nobody else's
+    lines = text.splitlines()
+    for name in open_units:  # under its row's name, before the next row's
+        row = next(i for i, line in enumerate(lines) if name[:6] in line)
+        after = next(i for i in range(row + 1, len(lines)) if "有限" in lines[i])
+        assert "".join(lines[row:after]).count("（暂定）") == 2, lines[row:after]
