@@ -112,7 +112,7 @@ def previous_lines(origin: Origin | None, result: YearResult, credit_codes: dict
         lines.append(render(found.notice))
     if found.file is None:
         return lines
-    lines.append(say("years.previous_heading", year=found.file.year, file=found.file.path.name))
+    lines.append(say("years.previous_heading", year=found.file.year, file=str(found.file.path)))  # by its folder too
     for unit in result.units:
         before = found.file.records.get(credit_codes[unit.name])
         if unit.name in not_started:

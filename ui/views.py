@@ -217,7 +217,7 @@ class YearView(QWidget):
             elif found.notice is not None:
                 notes.append(render(found.notice))
             if found is not None and found.file is not None:
-                notes.append(render(Msg.of("years.previous_summary", year=found.file.year, file=found.file.path.name)))
+                notes.append(render(Msg.of("years.previous_summary", year=found.file.year, file=str(found.file.path))))
         self.note.setText("\n".join(notes))
 
 

@@ -92,7 +92,7 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
         assert model.index(row, total_col).data() == format_total(total)
         # nothing assessed this year yet: no place, no verdict, no grade
         assert [model.index(row, c).data() for c in (rank_col, status_col, this_grade_col)] == ["—", "未开始考核", "—"]
-    assert f"上一年度（2022 年度，{last_year.name}）的等级和总分按统一社会信用代码对应显示。" in view.note.text()
+    assert f"上一年度（2022 年度，{last_year}）的等级和总分按统一社会信用代码对应显示。" in view.note.text()
     shot(window, "years-02-year-table-previous")
 
     # 单位概览: the unit's history across the year files

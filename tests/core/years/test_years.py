@@ -225,7 +225,7 @@ def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(l
     with Dataset.open(target, read_only=True) as ds:
         assert ds.rule_set_id == "wujiang-2023"
         units = ds.year().units
-    assert f"与上一年度（2022 年度，{last_year.name}）比较（按统一社会信用代码对应）：" in scored.stdout
+    assert f"与上一年度（2022 年度，{last_year}）比较（按统一社会信用代码对应）：" in scored.stdout
     for unit in units:
         grade, total = expected[unit.credit_code]
         line = next(x for x in scored.stdout.splitlines() if x.startswith(f"  {unit.name}："))
