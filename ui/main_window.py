@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 
 from core.common import os_errors
 from core.common.messages import Msg, render
@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1366, 768)
         self._update_actions()
+        # quitting without closing the window (the system ending the session) ends the year as closing does
+        QApplication.instance().aboutToQuit.connect(self._end)
 
     @property
     def start(self) -> StartPage:
@@ -488,10 +490,7 @@ class MainWindow(QMainWindow):
         self.workspace.deleteLater()
         self.workspace = None
         self.backups.finish()
-        try:  # the last edits backed up: the next opening finds the year as the newest backup notes it
-            self.session.backup_if_edited()
-        except DatasetError:
-            pass  # the edits are saved in the year file; only the extra copy is missing
+        self._back_up_last_edits()
         self.session.close()
         self.session = None
         gc.unfreeze()  # the closed year's objects are the collector's again: what is garbage is freed now,
@@ -501,6 +500,16 @@ class MainWindow(QMainWindow):
         self.status_file.setText("")
         self._refresh_recent()
         self._update_actions()
+
+    def _back_up_last_edits(self) -> None:
+        """Closing the year (关闭年度, the window, 退出): the edits since the last backup copied, so that the
+        next opening finds the year exactly as the newest backup notes it and tells a change made outside
+        the program meanwhile."""
+        assert self.session is not None
+        try:
+            self.session.backup_if_edited()
+        except DatasetError:
+            pass  # the edits are saved in the year file; only the extra copy is missing
 
     @staticmethod
     def _position_key(path: Path) -> str:
@@ -527,17 +536,25 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.session.busy is not None:  # its progress dialog ends it or cancels it
             event.ignore()
             return
+        self._end()
+        event.accept()
+
+    def _end(self) -> None:
+        """The program ends (the window closed, 退出, or the application told to quit): the last edits
+        saved and backed up, the year closed."""
         self.prepare_timer.stop()
         self.backup_timer.stop()  # no new backup while the one being copied is waited for
         self.finish_timer.stop()
+        if self.session is not None and self.session.busy is not None:
+            return  # a write still runs on another thread: the year cannot be closed under it
         self._flush()
         self._save_layout()
         self.backups.finish()
         if self.session is not None:
+            self._back_up_last_edits()
             self.session.close()
             self.session = None
         self.settings.sync()
-        event.accept()
 
     # ---------------------------------------------------------------- units
 

@@ -1,0 +1,109 @@
+"""The desktop and the year's backups: however the window is closed, the last edits are backed up, so a
+change made outside the program before the next opening is told at once; restoring a backup says which
+of the assessor's own edits it undoes and where the current file is kept; 文件 → 恢复备份… lists the
+backups with what was done before each and restores one with the same care."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from core.store import backup  # noqa: E402
+from core.store.dataset import Dataset  # noqa: E402
+from tests.audit_tampers import build_year, copy_year  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory) -> Path:
+    return build_year(tmp_path_factory.mktemp("year"))
+
+
+def new_window(qtbot, tmp_path):
+    """Another main window, as the program started again (the `window` fixture's settings)."""
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from ui.main_window import MainWindow
+    w = MainWindow()
+    w.quiet_problems = True
+    w.ask_assessor = lambda names, suggestion: (suggestion or names[0], "")
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def press(name: str):
+    def act(box: QMessageBox) -> None:
+        next(b for b in box.buttons() if b.text() == name).click()
+    return act
+
+
+def type_insured_workers(qtbot, window, unit_id: int, text: str, *, tab: bool = True) -> None:
+    """4.2 of the unit, its 投保人数 typed over as an assessor does."""
+    workspace = window.workspace
+    workspace.select_unit(unit_id)
+    workspace.go_page([p.id for p in window.session.pages].index("4.2"))
+    spin = workspace.clause_page.value_widgets["insured_workers"]
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    if tab:
+        qtbot.keyClick(spin, Qt.Key.Key_Tab)
+
+
+def change_outside(path: Path, unit_id: int, value: int) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE units SET insured_workers = ? WHERE id = ?", (value, unit_id))
+    conn.commit()
+    conn.close()
+
+
+def wait_opened(qtbot, window) -> None:
+    """The backup of opening copied (it is taken once the year is on screen)."""
+    window._finish_opening()
+    qtbot.waitUntil(lambda: not window.backups.copying, timeout=10000)
+
+
+@pytest.mark.parametrize("how", ["window", "quit"])
+def test_closing_the_window_backs_up_the_last_edits_and_a_later_outside_change_is_told(qtbot, window, year,
+                                                                                     tmp_path, how):
+    path = copy_year(year, tmp_path)
+    assert window.open_dataset(path)
+    wait_opened(qtbot, window)
+    first, other = window.session.unit_ids[:2]
+    type_insured_workers(qtbot, window, first, "66", tab=False)  # still in the box when the window closes
+    if how == "window":
+        window.close()  # the window's ×
+    else:
+        quit_action = next(a for a in window.findChildren(QAction) if a.text() == "退出")
+        quit_action.trigger()  # 文件 → 退出 (Ctrl+Q)
+    assert window.session is None
+    newest = backup.list_backups(path)[0]
+    with Dataset.open(newest.path, read_only=True) as copy:
+        assert copy.unit(first).insured_workers == 66  # the last edit is in the newest backup
+
+    change_outside(path, other, 999)
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["text"], seen["details"] = box.text(), box.detailedText()
+        press("仍然打开")(box)
+
+    again = new_window(qtbot, tmp_path)
+    state = answer_modal(QMessageBox, look)
+    assert again.open_dataset(path)
+    check_answered(state)
+    assert seen["text"] == f"年度数据文件 {path.name} 在本程序之外被改动过，其中的数据不可信。"
+    assert "运营单位在程序外被改动" in seen["details"]
