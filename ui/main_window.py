@@ -93,7 +93,9 @@ class MainWindow(QMainWindow):
             self.resize(1366, 768)
         self._update_actions()
         # quitting without closing the window (the system ending the session) ends the year as closing does
-        QApplication.instance().aboutToQuit.connect(self._end)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._end)
 
     @property
     def start(self) -> StartPage:
