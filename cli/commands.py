@@ -4,6 +4,7 @@ restore, adopt-rules): plain Python, no Qt."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import errno
 import json
 import sys
@@ -283,6 +284,16 @@ def backup_state(info: backup.BackupInfo) -> str:
     return say("dataset.backup_good")
 
 
+def restore_notice(path: Path, chosen: Path, now: dt.datetime) -> list[Msg]:
+    """What restoring `chosen` over the year file undoes and where the file is kept; nothing when the
+    year file cannot be read (a damaged file is kept whole all the same)."""
+    try:
+        with Dataset.open(path, read_only=True) as ds:
+            return ds.restore_notice(chosen, recovery.kept_name(path, now))
+    except DatasetError:
+        return []
+
+
 def command_restore(args: argparse.Namespace) -> int:
     path = Path(args.dataset)
     backups = backup.list_backups(path)
@@ -307,6 +318,9 @@ def command_restore(args: argparse.Namespace) -> int:
         inspect(chosen.path)
     except DatasetError as exc:
         return fail(exc)
+    now = dt.datetime.now()
+    for line in restore_notice(path, chosen.path, now):  # the edits it undoes, where the file is kept
+        print(render(line))
     if not args.yes:
         print(say("dataset.confirm_restore", backup=chosen.name, file=path.name), end="", flush=True)
         answer = sys.stdin.readline().strip().lower()
@@ -314,7 +328,7 @@ def command_restore(args: argparse.Namespace) -> int:
             print(say("dataset.restore_cancelled"))
             return 1
     try:
-        kept = recovery.restore(path, chosen.path)
+        kept = recovery.restore(path, chosen.path, now)
     except DatasetError as exc:
         return fail(exc)
     print(say("dataset.restored", backup=chosen.name, file=path.name))

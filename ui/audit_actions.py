@@ -4,8 +4,11 @@ when opening finds one, one plain sentence and the newest good backup offered fo
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject
 
@@ -43,6 +46,19 @@ def full_check(job: Job, copy: Dataset, anchors: Sequence[Anchor], path: Path) -
     return report, newest_proved_backup(path, lambda: job.cancelled)
 
 
+@dataclass(frozen=True)
+class Restore:
+    """A backup chosen for restoring, and the time the question named the replaced file's copy by."""
+    backup: Path
+    at: dt.datetime
+
+
+def restore_lines(ds: Dataset, chosen: Restore) -> list[str]:
+    """What restoring `chosen` over the open year undoes and where the current file is kept, as lines."""
+    from core.store import recovery
+    return [render(m) for m in ds.restore_notice(chosen.backup, recovery.kept_name(ds.path, chosen.at))]
+
+
 def problem_lines(problems: Sequence[Problem]) -> list[str]:
     lines = [render(p.message) for p in problems[:SHOWN_PROBLEMS]]
     if len(problems) > SHOWN_PROBLEMS:
@@ -65,45 +81,69 @@ class AuditActions(QObject):
 
     # ---------------------------------------------------------------- when a year opens
 
-    def changed_outside(self, ds: Dataset) -> Path | None:
+    def changed_outside(self, ds: Dataset) -> Restore | None:
         """Opening found the year changed outside the program: say so, offer the newest good backup.
         Returns the backup the assessor chose to restore, or None to go on with the file as it is."""
         from core.store import recovery
         good = recovery.newest_trusted(ds.path)
-        return self.offer_restore(ds.path, ds.audit_problems, good)
+        return self.offer_restore(ds, ds.audit_problems, good)
 
-    def offer_restore(self, path: Path, problems: Sequence[Problem], good: backup.BackupInfo | None) -> Path | None:
+    def offer_restore(self, ds: Dataset, problems: Sequence[Problem], good: backup.BackupInfo | None) -> Restore | None:
+        """Say what changed outside the program and offer the good backup, saying which of the year's own
+        edits restoring it would undo and where the current file is kept; going on is the default."""
         from PySide6.QtWidgets import QMessageBox
+        path = ds.path
         text = render(Msg.of("audit.open_changed", file=path.name))
-        advice = (render(Msg.of("audit.open_restore", backup=good.name,
-                                time=good.taken_at.strftime("%Y-%m-%d %H:%M")))
-                  if good else render(Msg.of("audit.open_no_backup")))
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件在程序外被改动"), text,
                           QMessageBox.StandardButton.NoButton,
                           self.window)
         lines = problem_lines(problems)
         first = lines[0] + ("\n" + render(Msg.of("audit.open_see_details", count=len(problems) - 1))
                             if len(problems) > 1 else "")
+        if good is not None:
+            chosen = Restore(good.path, dt.datetime.now())
+            *undone, kept = restore_lines(ds, chosen)
+            advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name,
+                                               time=good.taken_at.strftime("%Y-%m-%d %H:%M"))),
+                                *undone, "", kept])
+        else:
+            advice = render(Msg.of("audit.open_no_backup"))
         box.setInformativeText(f"{first}\n\n{advice}")
         box.setDetailedText("\n".join(lines))
         restore = box.addButton(self.tr("恢复该备份"), QMessageBox.ButtonRole.AcceptRole) if good else None
         keep = box.addButton(self.tr("仍然打开") if good else self.tr("确定"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(restore or keep)
+        box.setDefaultButton(keep)  # Enter keeps the file as it is: restoring undoes edits, it must be chosen
+        box.setEscapeButton(keep)
         self.window.last_problems = [text, *problem_lines(problems)]
         box.exec()
-        return good.path if good is not None and box.clickedButton() is restore else None
+        return chosen if good is not None and box.clickedButton() is restore else None
 
-    def restore_and_reopen(self, path: Path, chosen: Path) -> bool:
+    def restore_and_reopen(self, path: Path, chosen: Path, at: dt.datetime | None = None, *,
+                           tell: bool = False) -> bool:
         """Close the year, put the backup in its place (the replaced file is kept beside the backups)
-        and open it again."""
+        and open it again; with `tell`, then say where the replaced file was kept."""
         from core.store import recovery
-        self.window.close_dataset()
+        self.window.close_dataset(back_up=False)  # the file it replaces is kept whole instead
         try:
-            recovery.restore(path, chosen)
+            kept = recovery.restore(path, chosen, at)
         except DatasetError as exc:
             self.window.show_problems([render(exc.msg)], self.tr("未能恢复备份"))
             return False
-        return self.window.open_dataset(path)
+        opened = self.window.open_dataset(path)
+        if tell:
+            self.said_restored(path, chosen, kept)
+        return opened
+
+    def said_restored(self, path: Path, chosen: Path, kept: Path | None) -> None:
+        from PySide6.QtWidgets import QMessageBox
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("已恢复备份"),
+                          render(Msg.of("backup.restored", backup=chosen.name, file=path.name)),
+                          QMessageBox.StandardButton.Ok, self.window)
+        if kept is not None:
+            box.setInformativeText(render(Msg.of("backup.restored_kept", kept=kept.name, folder=kept.parent.name)))
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
+        self.window.statusBar().showMessage(box.text(), 30000)
+        box.exec()
 
     # ---------------------------------------------------------------- 文件 → 核对数据文件…
 
@@ -151,6 +191,6 @@ class AuditActions(QObject):
             box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
             box.exec()
             return
-        chosen = self.offer_restore(path, problems, good)
+        chosen = self.offer_restore(session.ds, problems, good)
         if chosen is not None:
-            self.restore_and_reopen(path, chosen)
+            self.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)

@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
             chosen = self.audit_actions.changed_outside(ds)
             if chosen is not None:
                 ds.close()
-                return self.audit_actions.restore_and_reopen(path, chosen)
+                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
         assessor_id = self._viewer(ds) if read_only else self._choose_assessor(ds, assessor)
         if assessor_id is None:
             ds.close()
@@ -478,7 +478,9 @@ class MainWindow(QMainWindow):
         self.workspace.go_page(index)
         self.statusBar().showMessage(self.tr("本年度已改按新版细则计分，更换已记入审计记录。"), 15000)
 
-    def close_dataset(self) -> None:
+    def close_dataset(self, back_up: bool = True) -> None:
+        """Close the year, its last edits backed up (unless `back_up` is False: a restore keeps the file whole
+        before replacing it)."""
         if self.session is None:
             return
         self._flush()
@@ -492,7 +494,8 @@ class MainWindow(QMainWindow):
         self.workspace.deleteLater()
         self.workspace = None
         self.backups.finish()
-        self._back_up_last_edits()
+        if back_up:
+            self._back_up_last_edits()
         self.session.close()
         self.session = None
         gc.unfreeze()  # the closed year's objects are the collector's again: what is garbage is freed now,

@@ -421,6 +421,12 @@ class DatasetCore:
         return [Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at),
                        trail=trail if trail.is_file() else None, facts=line.facts)]
 
+    def restore_notice(self, chosen: Path, kept: Path) -> list[Msg]:
+        """What restoring the backup `chosen` over this year would undo, and that the current file is kept
+        as `kept` (core/store/backup_story.py)."""
+        from core.store.backup_story import restore_notice
+        return restore_notice(self._conn, chosen, self.rule_set(), kept)
+
     def audit_head(self) -> tuple[int, str]:
         seq, _, digest = audit.head(self._conn)
         return seq, digest

@@ -47,6 +47,14 @@ def newest_trusted(dataset: str | Path) -> BackupInfo | None:
     return None
 
 
+def kept_name(dataset: str | Path, now: dt.datetime) -> Path:
+    """Where a restore at `now` keeps the file it replaces (so the question before it can name it)."""
+    dataset = Path(dataset)
+    folder = backup_dir(dataset)
+    folder.mkdir(exist_ok=True)
+    return backups._free_name(folder, dataset, now, LABEL_BEFORE_RESTORE)
+
+
 def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = None) -> Path | None:
     """Replace the dataset by a backup. The backup is checked first; the dataset must not be open
     anywhere. The replaced file is kept in the backup folder; returns where (None if there was none).

@@ -132,3 +132,27 @@ def test_a_new_year_file_must_be_named_as_one(tmp_path):
         done = run(*args)
         assert done.returncode == 2 and said in done.stderr, (args, done.stderr)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["2022.wjkh"]
+
+
+def test_restore_says_which_edits_it_undoes_and_where_the_file_is_kept(tmp_path):
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo-2022.json"
+    year = tmp_path / "2022.wjkh"
+    assert run("import-json", str(demo), "--to", str(year)).returncode == 0
+    from core.store import backup
+    with Dataset.open(year) as ds:  # the backup of opening, then two edits after it
+        taken = backup.list_backups(year)[0]
+        unit = ds.unit_ids()[1]
+        name = ds.unit(unit).name
+        assert ds.update_unit(1, unit, insured_workers=41).ok
+        assert ds.update_unit(1, unit, insured_workers=77).ok
+    asked = run("restore", "--backup", taken.name, str(year), stdin="n\n")
+    assert asked.returncode == 1, asked.stderr
+    assert "恢复该备份将撤销其后所做的 2 次修改" in asked.stdout
+    assert f"单位“{name}”的“参保人数”改为 77" in asked.stdout.splitlines()[1]  # the latest first
+    assert "当前文件会另存为 2022-" in asked.stdout and "-before-restore.wjkh" in asked.stdout
+    done = run("restore", "--yes", "--backup", taken.name, str(year))
+    assert done.returncode == 0, done.stderr
+    kept = next(b for b in backup.list_backups(year) if b.label == backup.LABEL_BEFORE_RESTORE)
+    assert f"当前文件会另存为 {kept.name}" in done.stdout and kept.name in done.stdout.splitlines()[-1]
+    with Dataset.open(kept.path, read_only=True) as copy:
+        assert copy.unit(unit).insured_workers == 77

@@ -41,17 +41,19 @@ def test_opening_a_cut_year_says_so_and_restores_the_newest_good_backup(window, 
     def look(box: QMessageBox) -> None:
         seen["text"], seen["advice"], seen["details"] = box.text(), box.informativeText(), box.detailedText()
         shot_over(window, box, "audit-changed-outside")
+        seen["told"] = answer_modal(QMessageBox, lambda told: seen.update(kept=told.informativeText()) or told.accept())
         press("恢复该备份")(box)
 
     state = answer_modal(QMessageBox, look)
     assert window.open_dataset(path)
     check_answered(state)
+    check_answered(seen["told"])
     assert seen["text"] == f"年度数据文件 {path.name} 在本程序之外被改动过，其中的数据不可信。"
     assert "建议恢复最近的完好备份" in seen["advice"] and "审计记录被截短" in seen["details"]
     assert window.session is not None and window.session.ds.audit_head() == head  # the restored year is open
     assert window.session.ds.audit_problems == []
     kept = [b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE]
-    assert kept  # the changed file is kept beside the backups
+    assert kept and kept[0].name in seen["kept"]  # the changed file is kept beside the backups, and said so
 
 
 def test_going_on_with_a_changed_year_takes_no_backup_over_the_good_ones(window, qtbot, year, tmp_path):

@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
@@ -50,8 +50,9 @@ def press(name: str):
     return act
 
 
-def type_insured_workers(qtbot, window, unit_id: int, text: str, *, tab: bool = True) -> None:
-    """4.2 of the unit, its 投保人数 typed over as an assessor does."""
+def type_insured_workers(qtbot, window, unit_id: int, text: str, *, pause: bool = True) -> None:
+    """4.2 of the unit, its 投保人数 typed over as an assessor does; with `pause`, the assessor then pauses
+    (a typed value is saved after a short pause)."""
     workspace = window.workspace
     workspace.select_unit(unit_id)
     workspace.go_page([p.id for p in window.session.pages].index("4.2"))
@@ -59,8 +60,8 @@ def type_insured_workers(qtbot, window, unit_id: int, text: str, *, tab: bool = 
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, text)
-    if tab:
-        qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    if pause:
+        qtbot.waitUntil(lambda: window.session.unit(unit_id).insured_workers == int(text), timeout=5000)
 
 
 def change_outside(path: Path, unit_id: int, value: int) -> None:
@@ -83,7 +84,7 @@ def test_closing_the_window_backs_up_the_last_edits_and_a_later_outside_change_i
     assert window.open_dataset(path)
     wait_opened(qtbot, window)
     first, other = window.session.unit_ids[:2]
-    type_insured_workers(qtbot, window, first, "66", tab=False)  # still in the box when the window closes
+    type_insured_workers(qtbot, window, first, "66", pause=False)  # still in the box when the window closes
     if how == "window":
         window.close()  # the window's ×
     else:
@@ -107,3 +108,42 @@ def test_closing_the_window_backs_up_the_last_edits_and_a_later_outside_change_i
     check_answered(state)
     assert seen["text"] == f"年度数据文件 {path.name} 在本程序之外被改动过，其中的数据不可信。"
     assert "运营单位在程序外被改动" in seen["details"]
+
+
+def test_restoring_after_an_outside_change_says_which_own_edits_it_undoes_and_where_the_file_is_kept(
+        qtbot, window, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    with Dataset.open(path, read_only=True) as ds:
+        first, other = ds.unit_ids()[:2]
+        name = ds.unit(other).name
+    change_outside(path, first, 999)
+    state = answer_modal(QMessageBox, press("仍然打开"))
+    assert window.open_dataset(path)
+    check_answered(state)
+    type_insured_workers(qtbot, window, other, "77")
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["advice"] = box.informativeText()
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "backup-restore-after-outside-change")
+        seen["told"] = answer_modal(QMessageBox, lambda told: seen.update(
+            restored=told.text(), kept=told.informativeText()) or shot_over(window, told, "backup-restored-kept")
+            and told.accept())
+        press("恢复该备份")(box)
+
+    state = answer_modal(QMessageBox, look, timeout=30)
+    window.audit_actions.check_action.trigger()
+    qtbot.waitUntil(lambda: state["seen"] or state["timed_out"], timeout=30000)
+    check_answered(state)
+    qtbot.waitUntil(lambda: seen["told"]["seen"] or seen["told"]["timed_out"], timeout=30000)
+    check_answered(seen["told"])
+    assert seen["default"] == "仍然打开"  # Enter does not undo the assessor's edits
+    assert "恢复该备份将撤销其后所做的 1 次修改" in seen["advice"]
+    assert f"单位“{name}”的“参保人数”改为 77" in seen["advice"]
+    kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE)
+    assert f"当前文件会另存为 {kept.name}" in seen["advice"]
+    assert kept.name in seen["kept"] and "已用备份" in seen["restored"]
+    assert window.session.unit(other).insured_workers != 77  # undone, as said
+    with Dataset.open(kept.path, read_only=True) as copy:
+        assert copy.unit(other).insured_workers == 77  # and kept where said

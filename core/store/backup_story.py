@@ -1,0 +1,154 @@
+"""What the audit trail says about a backup, in the bureau's words: the edit done just before it was
+taken, and the edits a restore of it would undo (made in the year file after the backup's trail ends)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.common.messages import Msg
+from core.store import audit
+from core.store.audit_check import Namer, first_difference, namer_for, read_only_uri
+
+SHOWN_EDITS = 3  # the latest edits a restore would undo, named one by one
+
+
+@dataclass(frozen=True)
+class Undone:
+    """The edits of the year file a restore of a backup would undo: how many, and the latest named."""
+    count: int
+    latest: tuple[Msg, ...]  # newest first, each with its time
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+
+
+def _namer(conn: sqlite3.Connection, rules: Any) -> Namer:
+    namer = namer_for(rules)
+    namer.unit_names = dict(conn.execute("SELECT id, name FROM units"))
+    return namer
+
+
+def _local_time(at: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
+
+
+def _record(conn: sqlite3.Connection, namer: Namer, table: str, record_id: str) -> Msg:
+    """The record as the messages name it, from its row in the file when it is still there."""
+    keys = audit.KEYS.get(table, ("id",))
+    values = record_id.split("/") if len(keys) > 1 else [record_id]
+    where = dict(zip(keys, values, strict=False))
+    row: dict[str, Any] = {k: int(v) if v.isdigit() else v for k, v in where.items()}
+    try:
+        cursor = conn.execute(f"SELECT * FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in where)}",
+                              list(row.values()))
+        found = cursor.fetchone()
+        if found is not None:
+            row = dict(zip([d[0] for d in cursor.description], found, strict=True))
+    except sqlite3.Error:  # a table of another version: named by its key alone
+        pass
+    return namer.record(table, row)
+
+
+def describe_edit(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg:
+    """One edit (the trail's rows sharing its edit number: action, table, record, field, new value, at)
+    as one line: its time and what it did, its first change named."""
+    action, table, record_id, field, new_value, at = rows[0]
+    if action == "update" and field:
+        try:
+            value: Any = json.loads(new_value) if new_value is not None else None
+        except ValueError:
+            value = new_value
+        what = Msg.of("backup.edit.update", record=_record(conn, namer, table, record_id),
+                      field=namer.field(table, field), value=namer.value(value, table, field))
+    elif action == "import":
+        try:
+            file_name = json.loads(new_value or "{}").get("file_name", "")
+        except (ValueError, AttributeError):
+            file_name = ""
+        what = Msg.of("backup.edit.import", file=file_name)
+    elif action in ("insert", "delete"):
+        what = Msg.of(f"backup.edit.{action}", record=_record(conn, namer, table, record_id))
+    elif action in ("migrate", "create"):
+        what = Msg.of(f"backup.edit.{action}")
+    else:
+        what = Msg.of("backup.edit.other", table=Msg.of(f"audit.table.{table}"))
+    if len(rows) > 1:
+        what = Msg.of("backup.edit.more", first=what, count=len(rows))
+    return Msg.of("backup.edit.line", time=_local_time(at), what=what)
+
+
+_ROWS = "SELECT action, table_name, record_id, field, new_value, at, edit FROM audit"
+
+
+def _edits(conn: sqlite3.Connection, after: int, limit: int) -> list[list[tuple]]:
+    """The newest `limit` edits whose rows come after row `after`, newest first, each its rows in order."""
+    numbers = [r[0] for r in conn.execute(
+        "SELECT DISTINCT edit FROM audit WHERE seq > ? ORDER BY edit DESC LIMIT ?", (after, limit))]
+    edits = []
+    for number in numbers:
+        rows = conn.execute(f"{_ROWS} WHERE edit = ? AND seq > ? ORDER BY seq", (number, after)).fetchall()
+        edits.append([r[:6] for r in rows])
+    return edits
+
+
+def last_edit(backup: Path, rules: Any) -> Msg | None:
+    """What was done just before the backup was taken (its trail's last edit), read from the backup itself."""
+    try:
+        conn = _connect(backup)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT edit, seq FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        rows = conn.execute(f"{_ROWS} WHERE edit = ? ORDER BY seq", (row[0],)).fetchall()
+        return describe_edit(conn, _namer(conn, rules), [r[:6] for r in rows])
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def undone_by(dataset: sqlite3.Connection, backup: Path, rules: Any, shown: int = SHOWN_EDITS) -> Undone | None:
+    """The edits of the year file (its open connection) that restoring `backup` would undo: those after
+    the last row the two trails share. None when the backup cannot be read."""
+    try:
+        conn = _connect(backup)
+    except sqlite3.Error:
+        return None
+    try:
+        (theirs,) = conn.execute("SELECT count(*) FROM audit").fetchone()
+        (mine,) = dataset.execute("SELECT count(*) FROM audit").fetchone()
+        differs = first_difference(dataset, conn, min(mine, theirs))
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    shared = min(mine, theirs) if differs is None else differs - 1
+    (count,) = dataset.execute("SELECT count(DISTINCT edit) FROM audit WHERE seq > ?", (shared,)).fetchone()
+    namer = _namer(dataset, rules)
+    return Undone(count, tuple(describe_edit(dataset, namer, rows) for rows in _edits(dataset, shared, shown)))
+
+
+def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: Path) -> list[Msg]:
+    """What to say before restoring `backup` over the year file (its open connection): the edits it would
+    undo (how many, the latest named) and where the current file is kept (`kept`, recovery.kept_name)."""
+    undone = undone_by(dataset, backup, rules)
+    if undone is None:
+        lines = [Msg.of("backup.undoes_unknown")]
+    elif undone.count == 0:
+        lines = [Msg.of("backup.undoes_none")]
+    else:
+        lines = [Msg.of("backup.undoes", count=undone.count), *undone.latest]
+        if undone.count > len(undone.latest):
+            lines.append(Msg.of("backup.undoes_more", count=undone.count - len(undone.latest)))
+    return [*lines, Msg.of("backup.kept_before", kept=kept.name, folder=kept.parent.name)]
