@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
@@ -43,6 +44,29 @@ from ui.rule_banner import NewerRulesBanner
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
+
+
+def focusable(holder: QWidget) -> list[QWidget]:
+    """The widgets inside `holder` that Tab stops at, in the order they were made (a box's own line edit,
+    which stands in for it, and the insides of tables are left to their box)."""
+    found = []
+    for widget in holder.findChildren(QWidget):
+        parent = widget.parentWidget()
+        if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or (parent is not None and parent.focusProxy() is widget):
+            continue
+        if any(isinstance(a, QAbstractItemView) for a in ancestors(widget, holder)):
+            continue
+        found.append(widget)
+    return found
+
+
+def ancestors(widget: QWidget, up_to: QWidget) -> list[QWidget]:
+    out = []
+    widget = widget.parentWidget()
+    while widget is not None and widget is not up_to:
+        out.append(widget)
+        widget = widget.parentWidget()
+    return out
 
 class Editors:
     """The facts and evidence editors of one page for units of one shape, built once and kept: switching
@@ -139,7 +163,7 @@ class ClausePage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("clauseSplitter")
         self.splitter.setChildrenCollapsible(False)
-        scroll = QScrollArea()
+        self._body = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
@@ -166,6 +190,7 @@ class ClausePage(QWidget):
         self.note_edit = QPlainTextEdit()
         self.note_edit.setPlaceholderText(self.tr("现场核查情况、需补交的材料等（自动保存）"))
         self.note_edit.setFixedHeight(64)
+        self.note_edit.setTabChangesFocus(True)  # Tab goes on to the next box, as everywhere else on the page
         self.note_edit.textChanged.connect(self._note_changed)
         layout.addWidget(self.note_edit)
         self.body_layout.addWidget(box)
@@ -188,6 +213,8 @@ class ClausePage(QWidget):
         open_button.clicked.connect(self._open_selected_attachment)
         self.remove_attachment_button = QPushButton(self.tr("删除"))
         self.remove_attachment_button.clicked.connect(self._remove_selected_attachment)
+        self._attachment_widgets = [self.attachments, self.add_attachment_button, open_button,
+                                    self.remove_attachment_button]
         for b in (self.add_attachment_button, open_button, self.remove_attachment_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -197,7 +224,7 @@ class ClausePage(QWidget):
         scroll.setWidget(body)
         self.splitter.addWidget(scroll)
 
-        side = QWidget()
+        self._side = side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 0, 0, 0)
         self.points_label = QLabel()
@@ -344,6 +371,15 @@ class ClausePage(QWidget):
         editors.facts.show()
         editors.evidence.show()
         self.evidence_group.setVisible(bool(self.page.clause_evidence or self.page.record_evidence))
+        self._order_tabs(editors)
+
+    def _order_tabs(self, editors: Editors) -> None:
+        """Tab goes down the page as it reads: the facts, the evidence, the note, the attachments, then the
+        score beside them. (The editors are built elsewhere and moved in, which would put them last.)"""
+        chain = ([self._body] + focusable(editors.facts) + focusable(editors.evidence) + [self.note_edit]
+                 + self._attachment_widgets + focusable(self._side))
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _build_editors(self, page: Page, key: tuple) -> Editors:
         """The editors of `page` for self.unit_id's shape, built in the stash (the caller shows them)."""

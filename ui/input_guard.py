@@ -1,6 +1,8 @@
-"""Keeps facts from changing by accident: the mouse wheel never turns a number box or a drop-down
-the assessor has not clicked into (it scrolls the page instead), and Ctrl+Z / Ctrl+Y undo and
-redo the year's last edit wherever the focus is, not the text inside one box."""
+"""Keeps facts from changing by accident: the mouse wheel never turns a number box or a drop-down,
+even one the assessor has just typed into (it scrolls the page instead: scrolling on with the pointer
+over the box once turned a typed 105 into 103, saved at once); the keyboard's arrows and the box's own
+buttons still do. Ctrl+Z / Ctrl+Y undo and redo the year's last edit wherever the focus is, not the
+text inside one box."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ class InputGuard(QObject):
             return False
         if kind == QEvent.Type.Wheel and isinstance(watched, QWidget):
             box = wheel_target(watched)
-            if box is None or box.hasFocus() or box.isAncestorOf(QApplication.focusWidget()):
+            if box is None:  # (a drop-down's open list is a scroll area of its own: its wheel scrolls it)
                 return False
             area = scroll_area_of(box)
             if area is not None:  # the page scrolls as if the box were not there

@@ -1,7 +1,7 @@
 """The wheel and Ctrl+Z as a person uses them on the demo's 五 page at 1366×768: scrolling over a
-number box the assessor has not clicked into scrolls the page and changes no fact (three notches
-once turned 非集体劳动争议败诉 from 0 to 3 and the unit from 合格 to 不合格); Ctrl+Z inside a number
-box undoes the year's last edit."""
+number box scrolls the page and changes no fact, whether or not the assessor has clicked into it (three
+notches once turned 非集体劳动争议败诉 from 0 to 3 and the unit from 合格 to 不合格; scrolling on after
+typing once turned 105 into 103); Ctrl+Z inside a number box undoes the year's last edit."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def wheel(widget, notches: int) -> None:
         QApplication.sendEvent(widget, event)
 
 
-def test_the_wheel_over_an_unfocused_number_box_scrolls_the_page_and_changes_nothing(qtbot, window, tmp_path):
+def test_the_wheel_over_a_number_box_scrolls_the_page_and_changes_nothing(qtbot, window, tmp_path):
     page = open_demo_page(window, tmp_path, "五")
     box = page.value_widgets[FACT]
     before_value, before_total = box.value(), window.session.result.units[0].total
@@ -44,10 +44,15 @@ def test_the_wheel_over_an_unfocused_number_box_scrolls_the_page_and_changes_not
     assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus and not box.hasFocus()
     assert not window.session.history.can_undo  # nothing was saved
 
-    qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)  # clicked into: now the wheel is meant
-    assert box.hasFocus()
+    qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)  # clicked into and typed: scrolling on with the
+    assert box.hasFocus()                                          # pointer over it still changes nothing
+    wheel(box.lineEdit(), 2)
     wheel(box, 2)
-    assert box.value() == before_value + 2
+    page.pending.flush()
+    assert box.value() == before_value and not window.session.history.can_undo
+    qtbot.keyClick(box, Qt.Key.Key_Up)  # the keyboard's arrows still turn it
+    page.pending.flush()
+    assert box.value() == before_value + 1
 
 
 def test_ctrl_z_inside_a_number_box_undoes_the_years_last_edit(qtbot, window, tmp_path):
