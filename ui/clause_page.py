@@ -6,6 +6,7 @@ in its own editor (ui/editors/); the points and the explanation from the engine,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
@@ -49,8 +50,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 def focusable(holder: QWidget) -> list[QWidget]:
     """The widgets inside `holder` that Tab stops at, in the order they were made (a box's own line edit,
     which stands in for it, and the insides of tables are left to their box)."""
-    found = []
-    for widget in holder.findChildren(QWidget):
+    found: list[QWidget] = []
+    for widget in cast(list[QWidget], holder.findChildren(QWidget)):
         parent = widget.parentWidget()
         if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or (parent is not None and parent.focusProxy() is widget):
             continue
@@ -61,7 +62,7 @@ def focusable(holder: QWidget) -> list[QWidget]:
 
 
 def ancestors(widget: QWidget, up_to: QWidget) -> list[QWidget]:
-    out = []
+    out: list[QWidget] = []
     widget = widget.parentWidget()
     while widget is not None and widget is not up_to:
         out.append(widget)

@@ -222,7 +222,8 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
         check_answered(state)
     assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
                               "另有 1 项修改没有带入：所属单位已签章定稿并锁定。这些修改仍留在外业副本中，用“签章 → "
-                              "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入。\n合并前的年度文件已备份为 ")
+                              "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入。\n"
+                              "合并前的年度文件已备份为 ")
     assert session.unit(signed).insured_workers == before
 
     # the unit reopened through 签章 → 解锁本单位（重新开放）…, the same copy merged again brings the change
