@@ -367,8 +367,12 @@ def command_assign(args: argparse.Namespace) -> int:
             if why_not:
                 return fail(why_not)
             edit = ds.assign_person(by, args.id_number, unit_id, args.reason)
-            if not edit.ok:
-                return fail("\n".join(render(p.message) for p in edit.problems))
+            if not edit.ok:  # the number as typed, in full: masked, it would look like the next one in the list
+                text = masked("\n".join(render(p.message) for p in edit.problems))
+                if len(args.id_number) > 10:
+                    text = text.replace(mask_id_number(args.id_number), args.id_number)
+                print(text, file=sys.stderr)
+                return EXIT_BAD_INPUT
     except DatasetError as exc:
         return fail(render(exc.msg))
     print(masked(say("cli.unassigned", id=args.id_number) if unit_id is None

@@ -167,6 +167,10 @@ def test_match_assign_count_source_and_the_scores(dataset, tmp_path):
 
     refused = run("assign", person_id(30), "--unit", UNITS[2], "--reason", "丙", "--dataset", str(dataset))
     assert refused.returncode == 2 and "没有申报此人" in refused.stderr
+    nobody = person_id(31)[:-4] + ("0000" if not person_id(31).endswith("0000") else "1111")
+    unknown = run("assign", nobody, "--unit", UNITS[1], "--reason", "乙", "--dataset", str(dataset))
+    # the number as typed, in full: masked it would read like the listed one next to it
+    assert unknown.returncode == 2 and f"没有运营单位申报身份证号为 {nobody} 的人员" in unknown.stderr
     done = run("assign", person_id(30), "--unit", UNITS[1], "--reason", "社保记录由乙单位办理", "--dataset", str(dataset))
     assert done.returncode == 0, done.stderr
     listing = run("match", "--dataset", str(dataset), "--unit", UNITS[1])
