@@ -244,10 +244,40 @@ def command_verify_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rules_to_adopt(given: str) -> tuple[RuleSet | None, str]:
+    """The rule set `--rules` names: a rule-set file, or one known to the program by its title or 文号;
+    else the one sentence why not."""
+    from core.scoring import rule_library
+    path = Path(given)
+    if path.is_file():
+        rules, problems = rule_library.read_file(path)
+        return rules, "\n".join(problems)
+    found = rule_library.named(given)
+    if len(found) == 1:
+        return found[0].rules, ""
+    if found:
+        return None, say("rules.adopt_ambiguous", name=given, found=[
+            Msg.of("rules.named", title=k.rules.title, document=k.rules.document) for k in found])
+    return None, say("rules.adopt_unknown", name=given)
+
+
 def command_adopt_rules(args: argparse.Namespace) -> int:
-    """The program's newer rule set of the year's id becomes the year's (audited, with the reason)."""
-    from core.store.rule_updates import adopt_program_rule_set, newer_readings
+    """Another rule set of the year becomes the year's (audited, with the reason): the program's newer
+    one of the year's id, or (--rules) a revision the bureau issued. What changes is shown first."""
+    from core.scoring.rule_changes import rule_changes
+    from core.store.rule_updates import (
+        adopt_rule_set,
+        adoptable,
+        newer_program_rule_set,
+        newer_readings,
+        rule_set_named,
+    )
     path = Path(args.dataset)
+    wanted: RuleSet | None = None
+    if args.rules:
+        wanted, refusal = _rules_to_adopt(args.rules)
+        if wanted is None:
+            return fail_text(refusal)
     try:
         with Dataset.open(path) as ds:
             by = ds.assessor_id(args.assessor) if args.assessor else None
@@ -258,16 +288,32 @@ def command_adopt_rules(args: argparse.Namespace) -> int:
             if by is None:
                 return fail_text(say("pdf.assessor_needed"))
             old = ds.rule_set()
-            added = newer_readings(old, ds.program_rule_set())
-            edit = adopt_program_rule_set(ds, by, args.reason)
+            target = wanted if args.rules else newer_program_rule_set(ds)
+            problem = adoptable(ds, target)
+            if problem is not None:
+                return fail_text(render(problem.message))
+            assert target is not None
+            if not (args.reason or "").strip():
+                return fail_text(say("rules.adopt_reason_required"))
+            added = newer_readings(old, target)
+            print(say("rules.changes.heading", old=rule_set_named(old), new=rule_set_named(target)))
+            print(rule_changes(ds.year(), old, target).text())
+            if not args.yes:
+                print(say("rules.adopt_confirm"), end="", flush=True)
+                if sys.stdin.readline().strip().lower() not in ("y", "yes", "是"):
+                    print(say("rules.adopt_cancelled"))
+                    return 1
+            edit = adopt_rule_set(ds, by, args.reason, target)
             if not edit.ok:
                 return fail_text(" ".join(render(p.message) for p in edit.problems))
             new = ds.rule_set()
     except DatasetError as exc:
         return fail(exc)
-    names = sorted({r.name for readings in added.values() for r in readings})
-    print(say("rules.adopted", file=path.name, old=old.sha256[:12], new=new.sha256[:12],
-              readings="、".join(names) or "—"))
+    print(say("rules.adopted", file=path.name, rules=rule_set_named(new), old=old.sha256[:12], new=new.sha256[:12]))
+    from core.scoring.rule_problems import reading_name
+    names = sorted({reading_name(r.name) for readings in added.values() for r in readings})
+    if names:
+        print(say("rules.adopted_readings", readings="、".join(names)))
     return 0
 
 
@@ -372,9 +418,12 @@ def parser() -> argparse.ArgumentParser:
     res.add_argument("--backup", help="要恢复的备份文件名；省略时用最近的完好备份")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     res.set_defaults(run=command_restore)
-    ado = commands.add_parser("adopt-rules", help="本年度改按程序自带的新版考核细则计分（须填写理由，记入审计）")
+    ado = commands.add_parser("adopt-rules", help="本年度改按另一版本的本年度考核细则计分：程序自带的新版，"
+                                               "或局里印发的修订细则（须填写理由，记入审计）")
     ado.add_argument("--dataset", required=True, help="年度数据文件")
     ado.add_argument("--reason", required=True, help="更换细则的理由")
+    ado.add_argument("--rules", help="改用的细则：细则文件的位置，或已导入细则的标题或文号；省略时用程序自带的新版细则")
+    ado.add_argument("--yes", action="store_true", help="列出变化后不再询问，直接更换")
     ado.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     ado.set_defaults(run=command_adopt_rules)
     cli_years.register(commands)

@@ -46,7 +46,7 @@ class NewerRulesBanner(QFrame):
         dialog = AdoptRulesDialog(self.session, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        edit = self.session.adopt_program_rules(dialog.value())
+        edit = self.session.adopt_rules(dialog.value())
         if not edit.ok:
             self.problems.emit([p.text() for p in edit.problems], "")
             return

@@ -33,7 +33,7 @@ from core.store.attachments import Attachment
 from core.store.capture import Snapshot
 from core.store.dataset import Assessor, Dataset, Edit
 from core.store.people_edits import Assignment, ImportedSource
-from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice
+from core.store.rule_updates import adopt_rule_set, newer_reading_notice
 from core.store.signatures import Signature, UnitLock
 from core.years.standing import Standing, standing
 
@@ -583,14 +583,16 @@ class Session:
         """What the clause's page says when the program's rule set brings a reading the year's predates."""
         return newer_reading_notice(self.rules, self.program_rules, clause_id)
 
-    def adopt_program_rules(self, reason: str) -> Edit:
-        """Make the program's rule set the year's (audited, with the reason; core.store.rule_updates). Not
-        undoable: going back is another change of the year's rule set. The year is scored again."""
+    def adopt_rules(self, reason: str, rules: RuleSet | None = None) -> Edit:
+        """Make `rules` (by default the program's newer rule set of the year's id) the year's (audited, with
+        the reason; core.store.rule_updates). Not undoable: going back is another change of the year's
+        rule set. The year is scored again."""
         if self.busy is not None:
             return self.busy_edit()
-        edit = adopt_program_rule_set(self.ds, self.by, reason)
+        edit = adopt_rule_set(self.ds, self.by, reason, rules)
         if edit.ok:
             self.rules = self.ds.rule_set()
+            self.program_rules = self.ds.program_rule_set()
             self.pages = pages(self.rules)
             self.refresh(None)
         return edit

@@ -77,6 +77,14 @@ def find(rule_set_id: str, *, bundled_only: bool = False) -> RuleSet | None:
     return None
 
 
+def named(name: str, environ: Mapping[str, str] = os.environ) -> list[KnownRuleSet]:
+    """The known rule sets a user's words name: by title, by 文号, or by both as the program shows them."""
+    wanted = name.strip()
+    return [k for k in known_rule_sets(environ)
+            if wanted in (k.rules.title, k.rules.document, f"{k.rules.title}（{k.rules.document}）",
+                          f"《{k.rules.title}》（{k.rules.document}）", k.rules.id)]
+
+
 def rule_set_for(year_file: Path, rules_file: str | None) -> RuleSet | None:
     """The rule set a JSON year file is scored by: the given file, else the known one it names, else the default."""
     if rules_file:

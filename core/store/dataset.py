@@ -731,18 +731,25 @@ class DatasetCore:
         return problems
 
     def replace_rule_set(self, by: int | None, rules: RuleSet, reason: str) -> Edit:
-        """Make `rules` (same id) the year's rule set, in one audited edit: the old and the new text and
-        SHA-256 are kept in the audit trail, so each result stays provable under the law it was scored
+        """Make `rules` (a rule set of the year) the year's rule set, in one audited edit: the old and the
+        new text and SHA-256 are kept in the audit trail (a rule set of another id is stored beside the
+        one it replaces, and the year names it), so each result stays provable under the law it was scored
         with. Only core.store.rule_updates calls it, after its checks (reason given, no signed sheet, facts valid)."""
         def change(tx: _Tx) -> None:
-            if rules.id != self.rule_set_id:
-                raise _Rejected(self._problem("rules.adopt_other_id", id=rules.id, year_id=self.rule_set_id))
-            tx.update("rule_sets", {"id": self.rule_set_id},
-                      {"sha256": rules.sha256, "text": rules.source_text, "stored_at": tx.at}, quiet=("stored_at",))
+            if rules.year != self.year_number:
+                raise _Rejected(self._problem("rules.adopt_other_year", title=rules.title,
+                                              year=rules.year, year_of_file=self.year_number))
+            row = {"sha256": rules.sha256, "text": rules.source_text, "stored_at": tx.at}
+            if tx.conn.execute("SELECT 1 FROM rule_sets WHERE id = ?", (rules.id,)).fetchone():
+                tx.update("rule_sets", {"id": rules.id}, row, quiet=("stored_at",))
+            else:
+                tx.insert("rule_sets", {"id": rules.id, **row})
+            tx.update("meta", {"id": 1}, {"rule_set_id": rules.id})
             tx.match_inputs_changed = True  # the matching reads the rule set's readings
         edit = self._edit(by, reason, change)
         if edit.ok:
             self._rules = rules
+            self.rule_set_id = rules.id
         return edit
 
 

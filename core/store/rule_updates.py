@@ -1,5 +1,6 @@
 """A year's stored rule set beside the program's newer one of the same id: which readings the year's
-rule set predates, and adopting the newer rule set as an audited change of the year.
+rule set predates, and adopting another rule set of the year (the program's newer one, or a revision
+the bureau issued) as an audited change of the year.
 
 A year file keeps the rule set it was created with (its law): later versions of the program's rule
 sets never change a past result by themselves. When the program's copy brings a reading the stored
@@ -50,18 +51,48 @@ def newer_reading_notice(stored: RuleSet, program: RuleSet | None, clause_id: st
                   stored=kept or [Msg.of("rules.stored_as_is")])
 
 
-def adopt_program_rule_set(ds: Dataset, by: int | None, reason: str) -> Edit:
-    """Make the program's rule set of the year's id the year's rule set. Refused, with nothing written,
-    without a reason, when there is no different rule set to adopt, while a unit's score sheet is
-    signed (its facts are locked: reopen it first), or when a fact of the year is not valid under the
-    newer rule set."""
+def rule_set_named(rules: RuleSet) -> Msg:
+    """A rule set as a user knows it: its title and 文号 (never its internal id)."""
+    return Msg.of("rules.named", title=rules.title, document=rules.document)
+
+
+def newer_program_rule_set(ds: Dataset) -> RuleSet | None:
+    """The program's rule set of the year's id when it differs from the stored one and was not issued
+    before it (a revision the bureau issued and the year adopted is newer than the program's copy)."""
+    program, stored = ds.program_rule_set(), ds.rule_set()
+    if program is None or program.sha256 == stored.sha256 or program.issued < stored.issued:
+        return None
+    return program
+
+
+def adoptable(ds: Dataset, rules: RuleSet | None) -> Problem | None:
+    """Why `rules` cannot become the year's rule set (None: it can): none given, one of another year, or
+    the very rule set the year already stores."""
+    stored = ds.rule_set()
+    if rules is None:
+        return Problem(ds.path.name, "$", "", Msg.of("rules.adopt_nothing_newer", stored=rule_set_named(stored)))
+    if rules.year != ds.year_number:
+        return Problem(ds.path.name, "$", "rules", Msg.of(
+            "rules.adopt_other_year", title=rules.title, year=rules.year, year_of_file=ds.year_number))
+    if rules.sha256 == stored.sha256:
+        return Problem(ds.path.name, "$", "rules", Msg.of("rules.adopt_same", stored=rule_set_named(stored)))
+    return None
+
+
+def adopt_rule_set(ds: Dataset, by: int | None, reason: str, rules: RuleSet | None = None) -> Edit:
+    """Make `rules` (by default the program's rule set of the year's id: a newer version it brings) the
+    year's rule set; a revised rule set of the same year the bureau issued may have another id. Refused,
+    with nothing written, for a rule set of another year or the one already stored, without a reason,
+    while a unit's score sheet is signed (its facts are locked: reopen it first), or when a fact of the
+    year is not valid under the new rule set."""
     def refused(code: str, field: str = "", **params) -> Edit:
         return Edit(problems=(Problem(ds.path.name, "$", field, Msg.of(code, **params)),))
 
-    program = ds.program_rule_set()
-    stored = ds.rule_set()
-    if program is None or program.sha256 == stored.sha256:
-        return refused("rules.adopt_nothing_newer", id=stored.id)
+    rules = rules or newer_program_rule_set(ds)
+    problem = adoptable(ds, rules)
+    if problem is not None:
+        return Edit(problems=(problem,))
+    assert rules is not None
     if not (reason or "").strip():
         return refused("rules.adopt_reason_required", field="reason")
     units = ds.year(as_entered=True).units  # in the order of unit_ids
@@ -69,8 +100,9 @@ def adopt_program_rule_set(ds: Dataset, by: int | None, reason: str) -> Edit:
         if ds.schema_version >= 3 else []
     if locked:
         return refused("rules.adopt_units_locked", units="、".join(locked))
-    year = ds.year(as_entered=True)
-    _, problems = parse_year(year_to_json(year), program, source=ds.path.name)
+    document = year_to_json(ds.year(as_entered=True))
+    document["rule_set"] = rules.id
+    _, problems = parse_year(document, rules, source=ds.path.name)
     if problems:
         return Edit(problems=tuple(problems))
-    return ds.replace_rule_set(by, program, reason.strip())
+    return ds.replace_rule_set(by, rules, reason.strip())

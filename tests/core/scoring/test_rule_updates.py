@@ -17,7 +17,7 @@ from core.scoring.engine import score_year
 from core.scoring.facts import load_year, parse_year
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, create_file
-from core.store.rule_updates import adopt_program_rule_set, newer_reading_notice, newer_readings
+from core.store.rule_updates import adopt_rule_set, newer_reading_notice, newer_readings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DEMO_JSON = Path(__file__).resolve().parents[3] / "resources" / "demo" / "demo-2022.json"
@@ -84,11 +84,11 @@ def test_a_year_file_keeps_its_result_and_is_told_of_the_newer_reading(old_year,
 
 def test_adopting_needs_a_reason_and_no_signed_sheet(old_year, old_rules):
     with Dataset.open(old_year) as ds:
-        edit = adopt_program_rule_set(ds, 1, "  ")
+        edit = adopt_rule_set(ds, 1, "  ")
         assert [p.message.code for p in edit.problems] == ["rules.adopt_reason_required"]
         uid = ds.unit_id(AT_FOUR)
         assert ds.finalize_unit(1, uid, 1, "ab" * 32, "CN=张三", "cd" * 32).ok  # a signed sheet locks the unit
-        edit = adopt_program_rule_set(ds, 1, "采用新读法")
+        edit = adopt_rule_set(ds, 1, "采用新读法")
         assert [p.message.code for p in edit.problems] == ["rules.adopt_units_locked"]
         assert AT_FOUR in render(edit.problems[0].message)
         assert ds.rule_set().sha256 == old_rules.sha256
@@ -99,7 +99,7 @@ def test_adopting_is_one_audited_edit_and_the_year_scores_under_the_new_rules(ol
     with Dataset.open(old_year) as ds:
         before = score_year(ds.rule_set(), ds.year())
         head = ds.audit_head()[0]
-        edit = adopt_program_rule_set(ds, 1, "按民法典第1259条，“以下”包括本数")
+        edit = adopt_rule_set(ds, 1, "按民法典第1259条，“以下”包括本数")
         assert edit.ok, edit.problems
         assert ds.rule_set().sha256 == program.sha256
         rows = [e for e in ds.audit_entries("rule_sets") if e.seq > head]
@@ -112,7 +112,7 @@ def test_adopting_is_one_audited_edit_and_the_year_scores_under_the_new_rules(ol
         assert ds.verify_audit() is None
         assert ds.check_audit().problems == []  # the trail replayed gives back the new rule set
         after = score_year(ds.rule_set(), ds.year())
-        assert adopt_program_rule_set(ds, 1, "再次").problems[0].message.code == "rules.adopt_nothing_newer"
+        assert adopt_rule_set(ds, 1, "再次").problems[0].message.code == "rules.adopt_nothing_newer"
     changed = {u.name for u in after.units
                if [c.net for c in u.clauses] != [c.net for c in before.unit(u.name).clauses]}
     assert changed == {AT_FOUR}  # only the unit at exactly 4.00 loses its 3.2 bonus
@@ -130,7 +130,7 @@ def test_the_session_adopts_and_scores_again(old_year):
         uid = session.unit_id(AT_FOUR)
         assert session.newer_reading_notice("3.2") is not None
         assert session.clause_result(uid, "3.2").bonus == 1
-        assert session.adopt_program_rules("采用新读法").ok
+        assert session.adopt_rules("采用新读法").ok
         assert heard == [None]
         assert session.clause_result(uid, "3.2").bonus == 0
         assert session.rules.reading("rating_threshold") == "above"
@@ -138,9 +138,9 @@ def test_the_session_adopts_and_scores_again(old_year):
 
 
 def test_the_command_line_adopts_with_a_reason(old_year, capsys):
-    assert cli.main(["adopt-rules", "--dataset", str(old_year), "--reason", "采用新读法"]) == 0
+    assert cli.main(["adopt-rules", "--dataset", str(old_year), "--reason", "采用新读法", "--yes"]) == 0
     out = capsys.readouterr().out
-    assert "rating_threshold" in out and "审计" in out
+    assert "综合评分门槛的读法" in out and "rating_threshold" not in out and "审计" in out
     assert cli.main(["adopt-rules", "--dataset", str(old_year), "--reason", "再次"]) == 2
     assert "无需更换" in capsys.readouterr().err
 

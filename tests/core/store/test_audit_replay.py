@@ -152,14 +152,14 @@ def test_adopting_the_program_s_newer_rule_set_is_proved(tmp_path):
 
     from core.scoring.rules import load_rule_set
     from core.store.dataset import Dataset, create_file
-    from core.store.rule_updates import adopt_program_rule_set
+    from core.store.rule_updates import adopt_rule_set
     from tests.core.scoring.test_rule_updates import demo_as_made_before
     old = load_rule_set(Path(__file__).resolve().parents[2] / "fixtures" / "wujiang-2022-format1.toml", stored=True)
     path = tmp_path / "2022.wjkh"
     assert create_file(path, old, "张三", year=demo_as_made_before(old)) == []
     with Dataset.open(path) as ds:
         proved(ds)
-        assert adopt_program_rule_set(ds, 1, "采用新版细则").ok
+        assert adopt_rule_set(ds, 1, "采用新版细则").ok
         proved(ds)
         ds.backup()
     with Dataset.open(path, backups=False) as ds:

@@ -1,0 +1,102 @@
+"""What changing a year's rule set for another changes: the clauses whose points or parameters differ, the
+parts of the rules beside them that differ, and each unit's total and grade before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from core.common.messages import Msg, render
+from core.scoring.engine import score_year
+from core.scoring.facts import Year
+from core.scoring.rule_problems import word
+from core.scoring.rules import Clause, RuleSet
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    name: str
+    total_before: Fraction
+    total_after: Fraction
+    grade_before: str
+    grade_after: str
+
+
+@dataclass(frozen=True)
+class RuleChanges:
+    """The differences between the year's rule set and the one that would replace it."""
+    clauses: tuple[Msg, ...]  # one line per clause that scores differently
+    others: tuple[Msg, ...]  # sections, negative impact, grades, readings that differ
+    units: tuple[UnitChange, ...]  # only the units whose total or grade changes
+    unit_count: int
+
+    def lines(self) -> list[Msg]:
+        """The changes as lines to show before the change is confirmed."""
+        lines = [Msg.of("rules.changes.clauses_heading")] + list(self.clauses or [Msg.of("rules.changes.none")])
+        lines += self.others
+        lines.append(Msg.of("rules.changes.units_heading", changed=len(self.units), count=self.unit_count))
+        lines += [Msg.of("rules.changes.unit", name=u.name, before=u.total_before, after=u.total_after,
+                         grade_before=_grade(u.grade_before), grade_after=_grade(u.grade_after))
+                  for u in self.units]
+        return lines
+
+    def text(self) -> str:
+        return "\n".join(render(line) for line in self.lines())
+
+
+def _grade(grade: str) -> Msg:
+    return Msg.of("rules.changes.grade", grade=grade) if grade else Msg.of("rules.changes.no_grade")
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, tuple):
+        return "、".join(map(str, value))
+    return "—" if value is None else value
+
+
+def _clause_change(old: Clause | None, new: Clause | None) -> Msg | None:
+    if old is None or new is None:
+        clause = new or old
+        assert clause is not None
+        return Msg.of("rules.changes.clause_added" if old is None else "rules.changes.clause_removed",
+                      id=clause.id, title=clause.title, points=clause.points)
+    parts = []
+    if old.points != new.points:
+        parts.append(Msg.of("rules.changes.value", name=word("ruleset.key.points", "points"),
+                            before=old.points, after=new.points))
+    for name in dict.fromkeys([*old.params, *new.params]):
+        before, after = old.params.get(name), new.params.get(name)
+        tests = (old.thresholds.get(name), new.thresholds.get(name))
+        if before != after or (tests[0] and tests[1] and tests[0].test != tests[1].test):
+            parts.append(Msg.of("rules.changes.value", name=word(f"ruleset.param.{name}", name),
+                                before=_shown(before), after=_shown(after)))
+    if old.formula != new.formula or old.readings != new.readings or old.evidence != new.evidence \
+            or old.record_evidence != new.record_evidence:
+        parts.append(Msg.of("rules.changes.method"))
+    if not parts and old.text != new.text:
+        parts.append(Msg.of("rules.changes.wording"))
+    return Msg.of("rules.changes.clause", id=new.id, title=new.title, changes=parts) if parts else None
+
+
+def rule_changes(year: Year, old: RuleSet, new: RuleSet) -> RuleChanges:
+    """What replacing `old` by `new` changes for this year (its facts as scored under `old`)."""
+    old_clauses = {c.id: c for c in old.clauses}
+    new_clauses = {c.id: c for c in new.clauses}
+    clauses = tuple(m for cid in dict.fromkeys([*old_clauses, *new_clauses])
+                    if (m := _clause_change(old_clauses.get(cid), new_clauses.get(cid))) is not None)
+    others = []
+    if [(s.id, s.points) for s in old.sections] != [(s.id, s.points) for s in new.sections]:
+        others.append(Msg.of("rules.changes.part", part=word("ruleset.key.sections", "sections")))
+    if old.negative != new.negative:
+        others.append(Msg.of("rules.changes.part", part=word("ruleset.key.negative", "negative")))
+    if old.grades != new.grades:
+        others.append(Msg.of("rules.changes.part", part=word("ruleset.key.grades", "grades")))
+    if old.readings != new.readings:
+        others.append(Msg.of("rules.changes.part", part=word("ruleset.key.readings", "readings")))
+    before = {u.name: u for u in score_year(old, year).units}
+    after = {u.name: u for u in score_year(new, replace(year, rule_set=new.id)).units}
+    units = tuple(UnitChange(u.name, before[u.name].total, after[u.name].total, before[u.name].grade,
+                             after[u.name].grade)
+                  for u in year.units
+                  if (before[u.name].total, before[u.name].grade) != (after[u.name].total, after[u.name].grade))
+    return RuleChanges(clauses, tuple(others), units, len(year.units))
