@@ -25,6 +25,7 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
+from core.store.rule_updates import rule_set_named
 from ui import faults
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
@@ -221,7 +222,12 @@ class MainWindow(QMainWindow):
 
     def manage_rule_sets(self) -> None:
         from ui.rule_sets_dialog import RuleSetsDialog  # built only when asked for
-        RuleSetsDialog(self.session.rules if self.session else None, self).exec()
+        dialog = RuleSetsDialog(None, self, self.session)
+        changed: list[bool] = []
+        dialog.adopted.connect(lambda: changed.append(True))
+        dialog.exec()
+        if changed:  # the year is opened again under its new rules once the dialog is closed
+            self.reopen_after_rule_set_change()
 
     def new_year(self) -> None:
         from ui.dialogs import NewYearDialog
@@ -476,7 +482,8 @@ class MainWindow(QMainWindow):
             self.workspace.select_unit(unit_id)
         index = next((i for i, page in enumerate(self.session.pages) if page.id == page_id), 0)
         self.workspace.go_page(index)
-        self.statusBar().showMessage(self.tr("本年度已改按新版细则计分，更换已记入审计记录。"), 15000)
+        self.statusBar().showMessage(self.tr("本年度已改按{rules}计分，更换已记入审计记录。").format(
+            rules=render(rule_set_named(self.session.rules))), 15000)
 
     def close_dataset(self, back_up: bool = True) -> None:
         """Close the year, its last edits backed up (unless `back_up` is False: a restore keeps the file whole

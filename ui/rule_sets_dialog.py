@@ -1,13 +1,14 @@
 """考核细则管理: the rule sets this computer knows (the program's and the user's), one shown as its
-official text beside its parameters and readings with its SHA-256; importing a rule-set file, and making
-a new year's rule set from one (ui/rule_set_editor.py)."""
+official text beside its parameters and readings with its SHA-256; importing a rule-set file, making
+a new year's rule set from one (ui/rule_set_editor.py), and changing the open year's rule set to a
+revision of its year (ui/rule_update.py)."""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -22,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.messages import format_number
+from core.common.messages import format_number, render
+from core.editing.session import Session
 from core.scoring import rule_library
 from core.scoring.rule_library import KnownRuleSet
 from core.scoring.rule_problems import word
 from core.scoring.rules import RuleSet
+from core.store.rule_updates import rule_set_named
 from ui.dialogs import error_label
 
 TESTS_SAID = {">=": QCoreApplication.translate("RuleSetsDialog", "不低于"),
@@ -108,12 +111,16 @@ def parameters_and_readings(rules: RuleSet) -> str:
 
 
 class RuleSetsDialog(QDialog):
-    """The known rule sets; `year_rules` is the rule set the open year file stores, if a year is open."""
+    """The known rule sets; `year_rules` is the rule set the open year file stores, if a year is open;
+    with the open year's `session`, a revision of the year's rules can become the year's."""
+    adopted = Signal()  # the open year's rule set was changed: the window opens the year again under it
 
-    def __init__(self, year_rules: RuleSet | None = None, parent: QWidget | None = None):
+    def __init__(self, year_rules: RuleSet | None = None, parent: QWidget | None = None,
+                 session: Session | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("考核细则管理"))
-        self.year_rules = year_rules
+        self.session = session
+        self.year_rules = session.rules if session is not None else year_rules
         self.known: list[KnownRuleSet] = []
         layout = QVBoxLayout(self)
         self.year_label = QLabel()
@@ -151,14 +158,23 @@ class RuleSetsDialog(QDialog):
         row = QHBoxLayout()
         self.import_button = QPushButton(self.tr("导入细则文件…"))
         self.make_button = QPushButton(self.tr("以此为底稿制定新年度细则…"))
+        self.adopt_button = QPushButton(self.tr("本年度改用此细则…"))
+        self.adopt_file_button = QPushButton(self.tr("本年度改用细则文件…"))
         close = QPushButton(self.tr("关闭"))
         row.addWidget(self.import_button)
         row.addWidget(self.make_button)
+        row.addWidget(self.adopt_button)
+        row.addWidget(self.adopt_file_button)
+        for button in (self.adopt_button, self.adopt_file_button):
+            button.setVisible(session is not None)
+        self.adopt_file_button.setEnabled(session is not None and not session.read_only)
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
         self.import_button.clicked.connect(lambda _checked=False: self.choose_and_import())
         self.make_button.clicked.connect(lambda _checked=False: self.make_new())
+        self.adopt_button.clicked.connect(lambda _checked=False: self.adopt_selected())
+        self.adopt_file_button.clicked.connect(lambda _checked=False: self.choose_and_adopt())
         close.clicked.connect(self.accept)
         self.list.currentRowChanged.connect(self._show)
         self.refresh()
@@ -202,6 +218,7 @@ class RuleSetsDialog(QDialog):
     def _show(self, _row: int) -> None:
         known = self.current()
         self.make_button.setEnabled(known is not None)
+        self.adopt_button.setEnabled(known is not None and self._adoptable(known.rules))
         if known is None:
             return
         rules = known.rules
@@ -225,12 +242,69 @@ class RuleSetsDialog(QDialog):
     def import_file(self, path: Path) -> bool:
         added, problems = rule_library.import_file(path)
         if added is None:
-            self.message.setStyleSheet("color: #b00020;")
-            self.message.setText(self.tr("未导入 {file}：").format(file=path.name) + "\n" + "\n".join(problems))
+            read, _ = rule_library.read_file(path)
+            if read is not None and self._adoptable(read):  # a revision of the open year under the same id
+                problems = [*problems, self.tr("这份细则是本年度的细则，如要让本年度改按它计分，"
+                                               "请点“本年度改用细则文件…”选用这个文件。")]
+            self._say(self.tr("未导入 {file}：").format(file=path.name) + "\n" + "\n".join(problems), ok=False)
             return False
-        self.message.setStyleSheet("color: #1b5e20;")
-        self.message.setText(self.tr("已导入《{title}》，新建年度时可选用。").format(title=added.rules.title))
+        said = self.tr("已导入《{title}》，新建年度时可选用。").format(title=added.rules.title)
+        if self._adoptable(added.rules):
+            said += self.tr("它是本年度的细则，也可点“本年度改用此细则…”让本年度改按它计分。")
+        self._say(said, ok=True)
         self.refresh(added.rules.id)
+        return True
+
+    # ------------------------------------------------------------------ the open year's rule set
+
+    def _adoptable(self, rules: RuleSet) -> bool:
+        """A rule set of the open year other than the one it stores, in a year open for writing."""
+        session = self.session
+        return (session is not None and not session.read_only and rules.year == session.year_number
+                and rules.sha256 != session.rules.sha256)
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.message.setStyleSheet("color: #1b5e20;" if ok else "color: #b00020;")
+        self.message.setText(text)
+
+    def adopt_selected(self) -> bool:
+        known = self.current()
+        return known is not None and self.adopt(known.rules)
+
+    def choose_and_adopt(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择本年度改用的考核细则文件"), str(Path.home()),
+                                              self.tr("考核细则文件 (*.toml)"))
+        if path:
+            self.adopt_file(Path(path))
+
+    def adopt_file(self, path: Path) -> bool:
+        rules, problems = rule_library.read_file(path)
+        if rules is None:
+            self._say(self.tr("不能选用 {file}：").format(file=path.name) + "\n" + "\n".join(problems), ok=False)
+            return False
+        return self.adopt(rules)
+
+    def adopt(self, rules: RuleSet) -> bool:
+        """Change the open year's rule set to `rules` after showing what changes and asking the reason."""
+        from ui.rule_update import adopt_rules  # its dialog is built only when asked for
+        session = self.session
+        if session is None:
+            return False
+        problem = session.rules_refusal(rules)
+        if problem is not None:
+            self._say(render(problem.message), ok=False)
+            return False
+        problems = adopt_rules(session, self, rules)
+        if problems is None:
+            return False
+        if problems:
+            self._say("\n".join(p.text() for p in problems), ok=False)
+            return False
+        self.year_rules = session.rules
+        self._say(self.tr("本年度已改按{rules}计分，全部运营单位已重新计分，更换及理由已记入审计记录。").format(
+            rules=render(rule_set_named(session.rules))), ok=True)
+        self.refresh(session.rules.id)
+        self.adopted.emit()
         return True
 
     def make_new(self) -> None:

@@ -33,7 +33,7 @@ from core.store.attachments import Attachment
 from core.store.capture import Snapshot
 from core.store.dataset import Assessor, Dataset, Edit
 from core.store.people_edits import Assignment, ImportedSource
-from core.store.rule_updates import adopt_rule_set, newer_reading_notice
+from core.store.rule_updates import adopt_rule_set, adoptable, newer_reading_notice
 from core.store.signatures import Signature, UnitLock
 from core.years.standing import Standing, standing
 
@@ -582,6 +582,10 @@ class Session:
     def newer_reading_notice(self, clause_id: str) -> Msg | None:
         """What the clause's page says when the program's rule set brings a reading the year's predates."""
         return newer_reading_notice(self.rules, self.program_rules, clause_id)
+
+    def rules_refusal(self, rules: RuleSet) -> Problem | None:
+        """Why `rules` cannot become the year's rule set (another year's, or the one it stores), if so."""
+        return adoptable(self.ds, rules)
 
     def adopt_rules(self, reason: str, rules: RuleSet | None = None) -> Edit:
         """Make `rules` (by default the program's newer rule set of the year's id) the year's (audited, with

@@ -9,6 +9,7 @@ from fractions import Fraction
 from core.common.messages import Msg, render
 from core.scoring.engine import score_year
 from core.scoring.facts import Year
+from core.scoring.formulas import test_words
 from core.scoring.rule_problems import word
 from core.scoring.rules import Clause, RuleSet
 
@@ -48,9 +49,17 @@ def _grade(grade: str) -> Msg:
     return Msg.of("rules.changes.grade", grade=grade) if grade else Msg.of("rules.changes.no_grade")
 
 
-def _shown(value: object) -> object:
+def _shown(clause: Clause, name: str) -> object:
+    """A parameter as the rules say it: a threshold with its comparison, evidence by its label."""
+    value = clause.params.get(name)
+    threshold = clause.thresholds.get(name)
+    if threshold is not None:
+        return Msg.of("rules.changes.threshold", test=test_words(threshold.test), value=threshold.value)
+    labels = {e.id: e.label for e in (*clause.evidence, *clause.record_evidence)}
     if isinstance(value, tuple):
-        return "、".join(map(str, value))
+        return "、".join(labels.get(v, str(v)) for v in value)
+    if isinstance(value, str):
+        return labels.get(value, value)
     return "—" if value is None else value
 
 
@@ -65,14 +74,16 @@ def _clause_change(old: Clause | None, new: Clause | None) -> Msg | None:
         parts.append(Msg.of("rules.changes.value", name=word("ruleset.key.points", "points"),
                             before=old.points, after=new.points))
     for name in dict.fromkeys([*old.params, *new.params]):
-        before, after = old.params.get(name), new.params.get(name)
-        tests = (old.thresholds.get(name), new.thresholds.get(name))
-        if before != after or (tests[0] and tests[1] and tests[0].test != tests[1].test):
+        before, after = _shown(old, name), _shown(new, name)
+        if before != after:
             parts.append(Msg.of("rules.changes.value", name=word(f"ruleset.param.{name}", name),
-                                before=_shown(before), after=_shown(after)))
-    if old.formula != new.formula or old.readings != new.readings or old.evidence != new.evidence \
-            or old.record_evidence != new.record_evidence:
-        parts.append(Msg.of("rules.changes.method"))
+                                before=before, after=after))
+    for changed, code in ((old.formula != new.formula, "rules.changes.formula"),
+                          (old.readings != new.readings, "rules.changes.readings"),
+                          ((old.evidence, old.record_evidence) != (new.evidence, new.record_evidence),
+                           "rules.changes.evidence")):
+        if changed:
+            parts.append(Msg.of(code))
     if not parts and old.text != new.text:
         parts.append(Msg.of("rules.changes.wording"))
     return Msg.of("rules.changes.clause", id=new.id, title=new.title, changes=parts) if parts else None

@@ -140,7 +140,8 @@ def add(rules: RuleSet, environ: Mapping[str, str] = os.environ) -> tuple[KnownR
         if known.rules.id == rules.id:
             if known.rules.sha256 == rules.sha256:
                 return known, []
-            return None, [render(Msg.of("ruleset.id_taken", id=rules.id, title=known.rules.title))]
+            return None, [render(Msg.of("ruleset.id_taken", title=known.rules.title,
+                                                          document=known.rules.document))]
     target = imported_dir(environ) / _file_name(rules.id)
     while target.exists():  # a file of that name holding another id (or one not loadable): never replaced
         target = target.with_name(f"{target.stem}_.toml")

@@ -87,8 +87,9 @@ def test_an_id_is_one_text(tmp_path):
     changed.write_text(TEXT_2023.replace("每件扣4分", "每件扣3分"), encoding="utf-8")
     added, problems = rule_library.import_file(changed, env)
     assert added is None and problems == [
-        "细则编号“wujiang-2023”已由《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）》使用，内容不同；"
-        "年度数据文件按编号认细则，请在新细则中换一个编号。"]
+        "这份细则的编号与本机的《2023年“乐业吴江”就业协作联盟运营单位绩效考核细则（示例）》（非正式发文）"
+        "相同，内容却不同；"
+        "年度数据文件按编号认细则，两者不能在本机并存，请在新细则中换一个编号。"]
     assert [p.name for p in rule_library.imported_dir(env).iterdir()] == ["wujiang-2023.toml"]
 
 
