@@ -4,7 +4,7 @@ stored rule set predates); adopting it (ui/rule_update.py) is imported when firs
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from core.common.messages import render
 from core.editing.session import Session
@@ -42,12 +42,9 @@ class NewerRulesBanner(QFrame):
         self.show()
 
     def adopt(self) -> None:
-        from ui.rule_update import AdoptRulesDialog
-        dialog = AdoptRulesDialog(self.session, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        edit = self.session.adopt_rules(dialog.value())
-        if not edit.ok:
-            self.problems.emit([p.text() for p in edit.problems], "")
-            return
-        self.adopted.emit()
+        from ui.rule_update import adopt_rules
+        problems = adopt_rules(self.session, self)
+        if problems:
+            self.problems.emit([p.text() for p in problems], "")
+        elif problems is not None:
+            self.adopted.emit()
