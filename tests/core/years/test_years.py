@@ -275,3 +275,23 @@ def test_the_command_line_says_when_the_folder_is_missing_or_the_rules_are_of_an
         other = run("new-year", "--to", str(target), *extra, "--year", "2024", "--rules", "wujiang-2023")
         assert other.returncode == 2 and "要新建的是 2024 年度" in other.stderr and "是 2023 年度的" in other.stderr
         assert not target.exists()
+
+
+def test_files_of_one_year_made_apart_are_one_year_with_the_others_elsewhere(tmp_path):
+    """No year continued from: the first known file of a year stands for it, the others are listed under it."""
+    from core.years.history import history_lines
+    from tests.cli.test_year_words import demo_year
+    made = []
+    for folder in ("甲", "乙"):
+        (tmp_path / folder).mkdir()
+        made.append(demo_year(tmp_path / folder))
+    current = tmp_path / "2023.wjkh"
+    assert continue_year(read_previous(made[0]), current, NEXT, "李四") == []
+    with Dataset.open(made[0], read_only=True) as ds:
+        code = ds.year().units[0].credit_code
+    history = unit_history(code, current, None, [made[1], made[0]], None)  # 乙 opened last: it stands first
+    assert [f.path for f, _ in history.entries] == [made[1]] and history.continued_from is None
+    assert [f.path for f, _ in history.elsewhere[2022]] == [made[0]]
+    lines = [render(line) for line in history_lines(history)]
+    assert len(lines) == 3 and str(made[1]) in lines[0] and "由此文件继续" not in lines[0]
+    assert lines[1].startswith("　其他位置的同一年度文件（2022 年度，另 1 个") and str(made[0]) in lines[2]
