@@ -153,8 +153,12 @@ class ClausePage(QWidget):
         self.lock_label.setStyleSheet("color: #6b4a00; font-weight: bold;")
         self.reopen_button = QPushButton(self.tr("解锁（重新开放）…"))
         self.reopen_button.clicked.connect(self._reopen)
+        # a field copy's unit not handed over: looked at only, until the assessor chooses to change it
+        self.outside_button = QPushButton(self.tr("仍要修改本单位…"))
+        self.outside_button.clicked.connect(self._change_outside)
         banner.addWidget(self.lock_label, 1)
         banner.addWidget(self.reopen_button)
+        banner.addWidget(self.outside_button)
         self.lock_banner.hide()
         outer.addWidget(self.lock_banner)
         self.rules_banner = NewerRulesBanner(self.session)  # a reading the year's rule set predates
@@ -605,9 +609,15 @@ class ClausePage(QWidget):
         elif lock is not None:
             self.lock_label.setText(self.tr("已签章定稿（第 {version} 版，{time}），本单位数据只读；修改须先解锁。").format(
                 version=lock.version, time=local_time(lock.locked_at)))
+        elif self.session.outside_copy(self.unit_id):
+            self.lock_label.setText(self.tr("本单位不在交给{assessor}的外业副本中，只供查看；"
+                                            "如确需修改，点“仍要修改本单位…”。").format(
+                assessor=self.session.field_copy.assessor if self.session.field_copy else ""))
         read_only = not self.session.editable(self.unit_id)
         self.lock_banner.setVisible(read_only)
-        self.reopen_button.setVisible(not self.session.read_only)
+        self.reopen_button.setVisible(lock is not None and not self.session.read_only)
+        self.outside_button.setVisible(lock is None and not self.session.read_only
+                                       and self.session.outside_copy(self.unit_id))
         # 3.1/3.2 scored from the platform's exports: the page shows the platform's figures, read-only
         # (the typed ones stay stored underneath, unused); the source panel's own buttons stay its own.
         panel = self.source_panel
@@ -631,6 +641,12 @@ class ClausePage(QWidget):
         if self.unit_id is not None:
             reopen_unit(self, self.session, self.unit_id,
                         lambda texts: self.problems.emit(texts, self.tr("未解锁")))
+
+    def _change_outside(self) -> None:
+        """Asked once per unit: a change here comes back to the office for the lead to confirm."""
+        from ui.field_copy_banner import ask_change_outside  # only a field copy needs it
+        if self.unit_id is not None and ask_change_outside(self, self.session, self.unit_id):
+            self.session.change_outside_copy(self.unit_id)
 
     def _show_points(self) -> None:
         clause = self.page.clause

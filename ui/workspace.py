@@ -106,6 +106,11 @@ class Workspace(QWidget):
         self._dirty: set[int] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        self.copy_banner: QWidget | None = None
+        if session.field_copy is not None:  # a field copy: to whom, which units (only a copy needs the module)
+            from ui.field_copy_banner import FieldCopyBanner
+            self.copy_banner = FieldCopyBanner(session, self)
+            layout.addWidget(self.copy_banner)
         self.tabs = SteadyTabWidget()
         layout.addWidget(self.tabs)
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.common.messages import Msg, render
 from core.editing.session import Session
@@ -123,6 +123,12 @@ class UnitListModel(QAbstractListModel):
             return text
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(uid)
+        handed = self.session.field_copy
+        if handed is not None and handed.units is not None:  # a field copy: its units bold, the others grey
+            if role == Qt.ItemDataRole.FontRole and handed.handed_over(uid):
+                return _bold()
+            if role == Qt.ItemDataRole.ForegroundRole and not handed.handed_over(uid):
+                return QColor("#7a7a7a")
         return None
 
     def _text(self, uid: int) -> str:
@@ -157,6 +163,9 @@ class UnitListModel(QAbstractListModel):
         result = self.session.unit_result(uid)
         known = self.session.standing(uid)
         lines = [self.session.unit(uid).name]
+        handed = self.session.field_copy
+        if handed is not None and self.session.outside_copy(uid):
+            lines.append(render(Msg.of("teamwork.not_handed", assessor=handed.assessor)))
         if not known.started:
             lines.append(translate("Models", "未开始考核：尚未录入本年度的任何考核情况，暂不评定名次、考核结果和等级"))
             return "\n".join(lines)
@@ -169,6 +178,12 @@ class UnitListModel(QAbstractListModel):
         if known.provisional:
             lines.append(provisional_reason(known))
         return "\n".join(lines)
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def _moved(shown: Any, now: Any) -> bool:

@@ -35,6 +35,7 @@ from core.store.dataset import Assessor, Dataset, Edit
 from core.store.people_edits import Assignment, ImportedSource
 from core.store.rule_updates import adopt_rule_set, adoptable, newer_reading_notice
 from core.store.signatures import Signature, UnitLock
+from core.teamwork.handed import Handed, handed_of
 from core.years.standing import Standing, standing
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
@@ -57,6 +58,7 @@ class Session:
         self.history = History()
         self.listeners: list[Listener] = []
         self.busy: str | None = None  # the label of an edit being written on another thread (Write)
+        self.field_copy: Handed | None = handed_of(ds)  # a field copy: to whom, which units
         self._load()
 
     # ---------------------------------------------------------------- reading
@@ -166,8 +168,21 @@ class Session:
         return self.ds.read_only
 
     def editable(self, unit_id: int | None) -> bool:
-        """Can the unit's facts be changed here: not opened read-only, not locked by a signed sheet."""
-        return not self.read_only and (unit_id is None or unit_id not in self._locks)
+        """Can the unit's facts be changed here: not opened read-only, not locked by a signed sheet, and in
+        a field copy handed over with it (or chosen to change anyway, core/teamwork/handed.py)."""
+        if self.read_only or unit_id is None:
+            return not self.read_only
+        return unit_id not in self._locks and (self.field_copy is None or self.field_copy.covers(unit_id))
+
+    def outside_copy(self, unit_id: int | None) -> bool:
+        """A unit of a field copy not handed over with it, not chosen to change anyway (looked at only)."""
+        return unit_id is not None and self.field_copy is not None and not self.field_copy.covers(unit_id)
+
+    def change_outside_copy(self, unit_id: int) -> None:
+        """The assessor chose to change a unit not handed over with the field copy (asked once)."""
+        if self.field_copy is not None:
+            self.field_copy.chosen.add(unit_id)
+            self.refresh(frozenset([unit_id]))
 
     def signatures(self, unit_id: int | None) -> list[Signature]:
         """The handwritten signatures stored for a unit's documents (None: for the year summary)."""

@@ -333,3 +333,68 @@ def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(win
     window.undo.undo_action.trigger()
     assert session.unit(first).insured_workers == 66  # the edit undone; the merge kept
     assert not window.undo.undo_action.isEnabled()  # the trail moved on since the merge: no way back by 撤销
+
+
+def test_an_opened_field_copy_says_so_marks_its_units_and_asks_once_before_another_unit_is_changed(
+        window, qtbot, tmp_path):
+    """王芳's copy opens with a banner naming her and her units, which the unit list shows bold; a unit not
+    handed to her is only looked at until she chooses, once, to change it anyway."""
+    from ui.field_copy_banner import FieldCopyBanner
+    open_year(window, tmp_path)
+    session = window.session
+    other, mine, also_mine = session.unit_ids[:3]
+    names = [session.unit(uid).name for uid in (other, mine, also_mine)]
+    target = tmp_path / "外业-王芳.wjkh"
+    make_field_copy(session.ds, target, "王芳", session.by, names[1:])
+    window.close_dataset()
+    assert window.open_dataset(target)
+    workspace, session = window.workspace, window.session
+    banner = workspace.findChild(FieldCopyBanner)
+    assert banner is not None and banner.isVisible()
+    assert banner.label.text() == (f"外业副本：交给王芳的单位（单位列表中以粗体标出）：{names[1]}、{names[2]}。"
+                                   "在此所做的修改合并回办公室的年度文件后生效；其他单位只供查看。")
+    units = workspace.unit_list.model()
+    bold = {units.data(units.index(row, 0), Qt.ItemDataRole.DisplayRole).split("\n")[0]:
+            bool(units.data(units.index(row, 0), Qt.ItemDataRole.FontRole)
+                 and units.data(units.index(row, 0), Qt.ItemDataRole.FontRole).bold())
+            for row in range(units.rowCount())}
+    assert [n for n, b in bold.items() if b] == names[1:]
+    tip = units.data(units.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines()[:2] == [names[0], "不在交给王芳的外业副本中，只供查看"]
+    window.grab().save(str(Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "field-copy-open.png"))
+
+    page = workspace.clause_page
+    workspace.select_unit(mine)  # hers: open to change, nothing in the way
+    assert not page.lock_banner.isVisible() and not page.note_edit.isReadOnly()
+    workspace.select_unit(other)
+    assert page.lock_banner.isVisible() and page.note_edit.isReadOnly() and not page.reopen_button.isVisible()
+    assert page.lock_label.text() == "本单位不在交给王芳的外业副本中，只供查看；如确需修改，点“仍要修改本单位…”。"
+    window.grab().save(str(Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "field-copy-other.png"))
+
+    asked: list[str] = []
+
+    def answer(choice: str):
+        def act(box: QMessageBox) -> None:
+            asked.append(box.text())
+            shot_over(window, box, "field-copy-ask-outside")
+            [button] = [b for b in box.buttons() if b.text() == choice]
+            button.click()
+        return act
+
+    state = answer_modal(QMessageBox, answer("不修改"))
+    qtbot.mouseClick(page.outside_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert asked == [f"“{names[0]}”不在交给王芳的外业副本中。在这里修改它，合并回办公室时须由办公室逐项确认是否带入。"
+                     "仍要修改这个单位吗？"]
+    assert page.note_edit.isReadOnly() and session.outside_copy(other)
+    state = answer_modal(QMessageBox, answer("仍要修改"))
+    qtbot.mouseClick(page.outside_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert not page.lock_banner.isVisible() and not page.note_edit.isReadOnly()
+    page.note_edit.setFocus()
+    type_chinese(page.note_edit, "王芳：办公室电话嘱托顺带核对")
+    page.pending.flush()
+    assert session.note(other, page.page.id) == "王芳：办公室电话嘱托顺带核对"
+    workspace.select_unit(mine)
+    workspace.select_unit(other)  # asked once: still open to change, no question again
+    assert not page.lock_banner.isVisible() and not page.note_edit.isReadOnly() and len(asked) == 2
