@@ -594,10 +594,20 @@ class MainWindow(QMainWindow):
                 return False
             dialog.show_problems(problems_text(edit))
 
+    def may_change(self, uid: int) -> bool:
+        """A unit of a field copy not handed over with it is changed only if the assessor says so (once)."""
+        if self.session is None or not self.session.outside_copy(uid):
+            return True
+        from ui.field_copy_banner import ask_change_outside  # only a field copy needs it
+        if not ask_change_outside(self, self.session, uid):
+            return False
+        self.session.change_outside_copy(uid)
+        return True
+
     def edit_unit(self) -> None:
         from ui.dialogs import UnitDialog
         uid = self.current_unit_id()
-        if uid is None:
+        if uid is None or not self.may_change(uid):
             return
         unit = self.session.unit(uid)
         dialog = UnitDialog(self.session.rules, unit, self)
@@ -615,7 +625,7 @@ class MainWindow(QMainWindow):
     def remove_unit(self, confirm: bool = True) -> bool:
         from PySide6.QtWidgets import QMessageBox
         uid = self.current_unit_id()
-        if uid is None:
+        if uid is None or not self.may_change(uid):
             return False
         name = self.session.unit(uid).name
         if confirm:
@@ -633,7 +643,7 @@ class MainWindow(QMainWindow):
 
     def mark_current_final(self, final: bool) -> None:
         uid = self.current_unit_id()
-        if uid is not None:
+        if uid is not None and self.may_change(uid):
             edit = self.session.mark_final(self.tr("标记数据已定稿") if final else self.tr("取消定稿"), [uid], final)
             if not edit.ok:
                 self.show_problems(problems_text(edit))

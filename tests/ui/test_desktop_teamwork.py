@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
 from core.store.backup import backup_dir
 from core.store.dataset import Dataset, create_file
@@ -398,3 +398,12 @@ def test_an_opened_field_copy_says_so_marks_its_units_and_asks_once_before_anoth
     workspace.select_unit(mine)
     workspace.select_unit(other)  # asked once: still open to change, no question again
     assert not page.lock_banner.isVisible() and not page.note_edit.isReadOnly() and len(asked) == 2
+
+    # the unit list's 编辑 on another unit not handed over asks too; 不修改 opens nothing
+    fourth = session.unit_ids[3]
+    workspace.select_unit(fourth)
+    [edit_button] = [b for b in workspace.findChildren(QPushButton) if b.text() == "编辑"]
+    state = answer_modal(QMessageBox, answer("不修改"))
+    qtbot.mouseClick(edit_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert len(asked) == 3 and session.unit(fourth).name in asked[-1] and session.outside_copy(fourth)
