@@ -78,7 +78,7 @@ def _clause_change(old: Clause | None, new: Clause | None) -> Msg | None:
         if before != after:
             parts.append(Msg.of("rules.changes.value", name=word(f"ruleset.param.{name}", name),
                                 before=before, after=after))
-    for changed, code in ((old.formula != new.formula, "rules.changes.formula"),
+    for changed, code in ((old.kind is not new.kind, "rules.changes.formula"),
                           (old.readings != new.readings, "rules.changes.readings"),
                           ((old.evidence, old.record_evidence) != (new.evidence, new.record_evidence),
                            "rules.changes.evidence")):

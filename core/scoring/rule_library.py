@@ -116,7 +116,7 @@ def read_text(text: str, name: str) -> tuple[RuleSet | None, list[str]]:
         return None, [newer_format_sentence(exc.found, _title_in(text) or name)]
     except RuleSetError as exc:
         from core.scoring.rule_problems import told  # its table of patterns: only for a faulty rule set
-        return None, [p.text() for p in told(exc.problems)]
+        return None, [p.text() for p in told(exc.problems, text)]
 
 
 def read_file(path: Path) -> tuple[RuleSet | None, list[str]]:

@@ -74,6 +74,49 @@ _KINDS = {"a non-empty string": "text", "a finite number ≥ 0": "number", "an i
           "a non-empty table of strings": "names", "str": "text", "int": "integer"}
 
 
+# tomllib's reasons for a text that is no rule-set file at all, and what each means to the one who wrote it
+_TOML_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), code) for pattern, code in (
+    (r"^Invalid value", "ruleset.toml.invalid_value"),
+    (r"^Expected '=' after a key", "ruleset.toml.missing_equals"),
+    (r"^Illegal character '\\n'", "ruleset.toml.unterminated_line"),  # a text's quote left open at the line's end
+    (r"^(Unterminated string|Expected \"'\"|Expected '\"')", "ruleset.toml.unterminated_string"),
+    (r"^Unclosed array", "ruleset.toml.unclosed_array"),
+    (r"^Unclosed inline table", "ruleset.toml.unclosed_table"),
+    (r"^Expected '\]\]?' at the end of", "ruleset.toml.unclosed_header"),
+    (r"^(Cannot overwrite|Cannot declare|Cannot redefine|Cannot mutate|Duplicate inline table key)",
+     "ruleset.toml.twice"),
+    (r"^Expected newline or end of document after a statement", "ruleset.toml.trailing"),
+    (r"^Invalid initial character for a key part", "ruleset.toml.bad_key"),
+    (r"^(Invalid date or datetime)", "ruleset.toml.bad_date"),
+    (r"^(Unescaped '\\'|Escaped character|Invalid hex value)", "ruleset.toml.backslash"),
+    (r"^(Illegal character|Found invalid character)", "ruleset.toml.bad_character"),
+))
+_TOML_AT = re.compile(r"^not valid TOML: (?P<why>.*?) \((?:at line (?P<line>\d+), column (?P<column>\d+)|"
+                      r"at end of document)\)$")
+
+
+def toml_reason(message: str, text: str) -> str | None:
+    """A syntax error of the file in the words of one who writes it: where (the line, and its text), and
+    what was expected there when the parser says it. None: not a syntax error this module reads."""
+    found = _TOML_AT.match(message)
+    if found is None:
+        return None
+    code = next((code for pattern, code in _TOML_REASONS if pattern.match(found["why"])), "")
+    what = render(Msg.of(code)) if code else ""
+    if found["line"] is None:
+        return render(Msg.of("ruleset.toml.at_end", what=what or render(Msg.of("ruleset.toml.unfinished"))))
+    line = int(found["line"])
+    lines = text.splitlines()
+    said = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    above = next((n for n in range(line - 2, -1, -1) if lines[n].strip()), None) if line <= len(lines) else None
+    if code == "ruleset.toml.invalid_value" and said.startswith("[") and above is not None:
+        # a heading where a value was due: the item above it was left open (`key = [` and nothing more)
+        what = render(Msg.of("ruleset.toml.unfinished_above", line=above + 1, text=lines[above].strip()))
+    return render(Msg.of("ruleset.toml.at", line=line, column=int(found["column"]),
+                         what=what or render(Msg.of("ruleset.toml.unknown")),
+                         text=render(Msg.of("ruleset.toml.line_text", text=said)) if said else ""))
+
+
 def _shown(value: str) -> str:
     """A value as the file holds it, quoted as Chinese quotes text ('x' → “x”)."""
     value = value.strip()
@@ -155,5 +198,10 @@ def reason(message: str, path: str = "") -> tuple[str, bool]:
     return render(Msg.of("ruleset.reason.other")), False
 
 
-def told(problems: list[tuple[str, str]]) -> list[RuleProblem]:
-    return [RuleProblem(path, where(path), *reason(message, path)) for path, message in problems]
+def told(problems: list[tuple[str, str]], text: str = "") -> list[RuleProblem]:
+    """Each problem named by its item and told in Chinese (`text`: the file's, to quote a faulty line)."""
+    told = []
+    for path, message in problems:
+        syntax = toml_reason(message, text)
+        told.append(RuleProblem(path, where(path), *((syntax, True) if syntax else reason(message, path))))
+    return told

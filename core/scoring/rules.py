@@ -364,7 +364,12 @@ class _Checker:
                 self.fail(key, "unknown key")
         readings = self.readings(data.get("readings"))
         sections = self.sections(data.get("sections"))
-        section_ids = {s.id for s in sections}
+        entries = data.get("sections")
+        # a section the file names is its clauses' section even when another of its items is faulty
+        # (that item is the one problem told; its clauses are not blamed for it)
+        section_ids = {s.id for s in sections} | {e["id"] for e in entries if isinstance(e, dict)
+                                                  and isinstance(e.get("id"), str) and e["id"].strip()} \
+            if isinstance(entries, list) else set()
         clauses = self.clauses(data.get("clauses"), section_ids, readings)
         period_start = self.get(data, "period_start", "", "date")
         period_end = self.get(data, "period_end", "", "date")

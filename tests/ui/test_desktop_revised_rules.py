@@ -139,3 +139,29 @@ def test_an_imported_revision_with_its_own_id_is_adopted_from_the_list(qtbot, wi
     check_answered(state)
     QApplication.processEvents()
     assert window.session.rules.document == REVISED_DOCUMENT
+
+
+def test_a_broken_rule_file_is_refused_with_one_problem_per_fault(qtbot, window, tmp_path, year_file):
+    text = revised_text("wujiang-2022-rev")
+    bad_value = write(tmp_path, "分值写成汉字.toml", text.replace("points = 25", 'points = "二十五"', 1))
+    heading = text.index("[[clauses]]", text.index('id = "1.1"'))
+    left_open = write(tmp_path, "少了括号.toml", text[:heading] + "oops = [\n\n" + text[heading:])
+    line = text[:heading].count("\n") + 1
+    assert window.open_dataset(year_file)
+
+    def manage(dialog: RuleSetsDialog) -> None:
+        for chosen, said in (
+                (bad_value, ["未导入 分值写成汉字.toml：", "第一部分 › 分值：应为不小于 0 的数，现为 “二十五”"]),
+                (left_open, ["未导入 少了括号.toml：",
+                             f"文件：第 {line + 2} 行第 3 列不符合细则文件的写法：上面第 {line} 行“oops = [”没有写完："
+                             "列表“[”缺少收尾的“]”，或缺少值（该行为：[[clauses]]）"])):
+            files = answer_modal(QFileDialog, choose_file(chosen))
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+            check_answered(files)
+            assert dialog.message.text().splitlines() == said
+            shot_over(window, dialog, f"rule-import-refused-{chosen.stem}")
+        dialog.accept()
+
+    state = answer_modal(RuleSetsDialog, manage, timeout=60)
+    action(window, "考核细则管理…").trigger()
+    check_answered(state)

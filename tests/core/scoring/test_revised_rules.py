@@ -139,3 +139,39 @@ def test_the_year_exported_after_adopting_names_the_rule_set_it_is_scored_by(yea
     out = tmp_path / "year.json"
     assert cli.main(["export-json", str(year_file), "--out", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["rule_set"] == "wujiang-2022-rev"
+
+
+def broken(text: str, *changes: tuple[str, str]) -> str:
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_a_bad_section_value_is_one_problem_its_clauses_not_blamed(tmp_path):
+    # section 一's points and clause 2.1's, as a clerk typing the figure in words would
+    text = DEFAULT_RULE_SET.read_text(encoding="utf-8").replace("points = 25", 'points = "二十五"')
+    rules, problems = rule_library.read_file(write(tmp_path, "细则.toml", text))
+    assert rules is None and problems == ["第一部分 › 分值：应为不小于 0 的数，现为 “二十五”",
+                                          "条款 2.1 › 分值：应为不小于 0 的数，现为 “二十五”"]
+
+
+def test_a_syntax_error_says_what_was_expected_and_quotes_the_line(tmp_path):
+    text = DEFAULT_RULE_SET.read_text(encoding="utf-8")
+    heading = text.index("[[clauses]]", text.index('id = "1.1"'))  # the heading of 1.2
+    left_open = text[:heading] + "oops = [\n\n" + text[heading:]  # an item left open before 1.2
+    line = text[:heading].count("\n") + 1
+    rules, problems = rule_library.read_file(write(tmp_path, "少了括号.toml", left_open))
+    assert rules is None and problems == [
+        f"文件：第 {line + 2} 行第 3 列不符合细则文件的写法：上面第 {line} 行“oops = [”没有写完："
+        "列表“[”缺少收尾的“]”，或缺少值（该行为：[[clauses]]）"]
+    no_equals = broken(text, ('title = "组织赴外招聘"', 'title "组织赴外招聘"'))
+    line = no_equals[:no_equals.index('title "组织赴外招聘"')].count("\n") + 1
+    _, problems = rule_library.read_file(write(tmp_path, "少了等号.toml", no_equals))
+    assert problems == [f"文件：第 {line} 行第 7 列不符合细则文件的写法：缺少等号：每一项都写成“名称 = 值”"
+                        "（该行为：title \"组织赴外招聘\"）"]
+    no_quote = broken(text, ('document = "吴人社就〔2022〕15号"', 'document = "吴人社就〔2022〕15号'))
+    line = no_quote[:no_quote.index('document = "吴人社就')].count("\n") + 1
+    _, problems = rule_library.read_file(write(tmp_path, "少了引号.toml", no_quote))
+    assert problems == [f"文件：第 {line} 行第 26 列不符合细则文件的写法：这一行的文字缺少收尾的引号"
+                        "（该行为：document = \"吴人社就〔2022〕15号）"]

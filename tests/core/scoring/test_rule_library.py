@@ -103,7 +103,8 @@ def test_a_bad_file_is_refused_with_every_problem_and_nothing_kept(tmp_path):
     assert added is None
     assert problems == ["条款 4.1 › 参数“每勾选一项建议分”：应为不小于 0 的数，现为 “x”", "文号：缺少此项"]
     for content, sentence in ((b"\xff\xfe", "有错的细则.toml 不是 UTF-8 编码的文本文件，不是考核细则文件。"),
-                              (b'id = "x"\nyear = = 1', "文件：第 2 行第 8 列不符合细则文件的写法")):
+                              (b'id = "x"\nyear = = 1', "文件：第 2 行第 8 列不符合细则文件的写法：这里应是一项的值："
+                               "文字须用英文双引号括起，数字、日期直接写（该行为：year = = 1）")):
         bad.write_bytes(content)
         assert rule_library.import_file(bad, env) == (None, [sentence])
     assert not rule_library.imported_dir(env).exists()
