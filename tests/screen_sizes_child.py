@@ -42,6 +42,8 @@ def main(width: int, height: int, shots: Path) -> dict:
         for kind, view in ws.clause_page.record_views.items():
             if view.isVisible() and view.horizontalScrollBar().maximum() > 0:
                 sideways.append(f"{page.id} {kind}")
+        if ws.clause_page._body.horizontalScrollBar().maximum() > 0:  # the page itself wider than its room
+            sideways.append(f"{page.id} page")
         window.grab().save(str(shots / f"page-{index:02d}.png"))
     main_tabs = next(t for t in window.findChildren(QTabWidget) if t.count() and t.tabText(0) == "逐条考核")
     for i in range(main_tabs.count()):

@@ -38,7 +38,8 @@ from core.scoring.assessment import NEGATIVE, TRIPS, Page, page_readings, sectio
 from ui import faults
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
 from ui.editors import EDITORS
-from ui.editors.base import EditorContext, FactsEditor, Pending, group, wrapped
+from ui.editors.base import EditorContext, FactsEditor, Pending, WrappingCheckBox, group, wrapped
+from ui.editors.flow import FlowLayout
 from ui.editors.records import RecordsEditor, TripsEditor
 from ui.models import PROGRESS_COLOURS, RecordModel, local_time, problems_text, progress_text
 from ui.rule_banner import NewerRulesBanner
@@ -211,7 +212,7 @@ class ClausePage(QWidget):
         self.attachments.setFixedHeight(150)
         self.attachments.itemDoubleClicked.connect(lambda item: self.open_attachment(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.attachments)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in a narrow window
         self.add_attachment_button = QPushButton(self.tr("添加照片或扫描件…"))
         self.add_attachment_button.clicked.connect(self._choose_attachment)
         open_button = QPushButton(self.tr("打开"))
@@ -222,7 +223,6 @@ class ClausePage(QWidget):
                                     self.remove_attachment_button]
         for b in (self.add_attachment_button, open_button, self.remove_attachment_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.body_layout.addWidget(box)
         self.body_layout.addStretch(1)
@@ -451,7 +451,7 @@ class ClausePage(QWidget):
     def _build_evidence(self, editors: Editors) -> None:
         page = editors.page
         for item in page.clause_evidence:
-            box = QCheckBox(item.label)
+            box = WrappingCheckBox(item.label)
             box.toggled.connect(lambda on, item=item.id: self._commit(self.session.tick(
                 self.tr("勾选依据"), self.unit_id, self.page.clause.id, item, on)))
             editors.evidence_boxes[item.id] = box

@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import Page
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
 from core.scoring.kinds import DELIVERIES
+from ui.editors.flow import FlowLayout
 from ui.models import problems_text
 
 Report = Callable[[list[str]], None]
@@ -50,7 +51,7 @@ class SourcePanel(QFrame):
         self.detail_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.source_label)
         layout.addWidget(self.detail_label)
-        self.buttons = QHBoxLayout()
+        self.buttons = FlowLayout()  # wraps in a narrow window
         layout.addLayout(self.buttons)
 
     def _button(self, text: str, slot) -> QPushButton:
@@ -96,7 +97,6 @@ class CountSourcePanel(SourcePanel):
         self.roster_button = self._button(self.tr("全部按名单核对"), lambda: self.switch(COUNTS_FROM_ROSTERS))
         self.hand_button = self._button(self.tr("全部改为手工录入"), lambda: self.switch(COUNTS_BY_HAND))
         self.import_button = self._button(self.tr("导入 Excel…"), self._import)
-        self.buttons.addStretch(1)
         self.people_link = QLabel(self.tr('<a href="people">查看每人核对结果（人员核对）→</a>'))
         self.people_link.linkActivated.connect(lambda _: self._people())
         self.layout().addWidget(self.people_link)  # a line of its own: the page's column may be narrow
@@ -158,7 +158,6 @@ class PlatformSourcePanel(SourcePanel):
         self.platform_button = self._button(self.tr("按用工速递系统导出计分"), lambda: self.switch(FIGURES_FROM_PLATFORM))
         self.hand_button = self._button(self.tr("改为手工录入"), lambda: self.switch(FIGURES_BY_HAND))
         self.import_button = self._button(self.tr("导入 Excel…"), self._import)
-        self.buttons.addStretch(1)
         self.refresh()
 
     def from_platform(self) -> bool:

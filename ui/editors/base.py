@@ -7,8 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGroupBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.editing.session import Session
 from core.scoring.assessment import Page
@@ -117,6 +127,68 @@ def wrapped(text: str = "", selectable: bool = True) -> QLabel:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
+
+
+class WrappingCheckBox(QCheckBox):
+    """A check box whose text wraps to the width it is given, as a label's does: the evidence to tick is
+    named in full (附件3 促成进吴实习、见习学员人数确认表…), and a check box that cannot wrap would widen
+    the clause page past a 1024-pixel window, clipping the rules' text beside it."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def _indicator(self) -> tuple[int, int]:
+        """The indicator's width and the gap after it, as the style draws a check box."""
+        style = self.style()
+        return (style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self),
+                style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, self))
+
+    def _text_rect(self, width: int) -> QRect:
+        indicator, gap = self._indicator()
+        return self.fontMetrics().boundingRect(QRect(0, 0, max(1, width - indicator - gap - 2), 100000),
+                                               int(Qt.TextFlag.TextWordWrap), self.text())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        indicator, _ = self._indicator()
+        return max(indicator, self._text_rect(width).height()) + 4
+
+    def sizeHint(self) -> QSize:
+        indicator, gap = self._indicator()
+        line = self.fontMetrics().horizontalAdvance(self.text())
+        return QSize(indicator + gap + line + 4, self.heightForWidth(indicator + gap + line + 4))
+
+    def minimumSizeHint(self) -> QSize:
+        indicator, gap = self._indicator()
+        return QSize(indicator + gap + self.fontMetrics().horizontalAdvance("一" * 6), 0)  # six characters a line
+
+    def hitButton(self, pos) -> bool:
+        return self.rect().contains(pos)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        indicator, gap = self._indicator()
+        text_height = self._text_rect(self.width()).height()
+        # (PySide's type stubs leave out QStyleOption.rect)
+        option.rect = QRect(0, max(0, (self.fontMetrics().height() - indicator) // 2) + 2, indicator,  # type: ignore[attr-defined]
+                            indicator)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, option, painter, self)
+        text = QRect(indicator + gap, 2, self.width() - indicator - gap, text_height)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(text, int(Qt.TextFlag.TextWordWrap), self.text())
+        if self.hasFocus():
+            focus = QStyleOptionButton()
+            focus.initFrom(self)
+            focus.rect = text.adjusted(-1, 0, 1, 0)  # type: ignore[attr-defined]
+            self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus, painter, self)
+        painter.end()
 
 
 def plain_layout(widget: QWidget) -> QVBoxLayout:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from core.scoring.assessment import Page
@@ -22,6 +23,7 @@ from core.scoring.facts import Unit
 from core.store.dataset import Edit
 from ui.editors.base import EditorContext, FactsEditor, group, plain_layout, wrapped
 from ui.editors.cells import ChoiceDelegate
+from ui.editors.flow import FlowLayout
 from ui.models import CHOICES_ROLE, BasesModel, DeliveriesModel, RecordModel, TripsModel
 
 
@@ -63,7 +65,7 @@ class RecordsEditor(FactsEditor):
             row.addWidget(remove)
             row.addStretch(1)
             layout.addLayout(row)
-        hint = QLabel(self.tr("双击单元格修改；红底的记录不计分，原因见“计分情况”列。"))
+        hint = wrapped(self.tr("双击单元格修改；红底的记录不计分，原因见“计分情况”列。"), selectable=False)
         hint.setToolTip(self.tr("勾选框表示该记录的依据已查验原件；未查验的记录不计分。"))
         hint.setStyleSheet("color: #555;")
         layout.addWidget(hint)
@@ -166,16 +168,19 @@ class TripsEditor(RecordsEditor):
         for column in columns:
             view.setColumnHidden(model.columns.index(column), True)
         box, box_layout = group(self.tr("所选活动的企业评价表（附件6）份数"))
-        row = QHBoxLayout()
+        row = FlowLayout(spacing=12)  # the four on one line, or two and two in a narrow window
         spins: dict[str, QSpinBox] = {}
         for column in columns:
             spin = QSpinBox()
             spin.setRange(0, 1000)
             spin.setEnabled(False)
-            row.addWidget(QLabel(self.tr("评价“{verdict}”").format(verdict=column.split(":", 1)[1])))
-            row.addWidget(spin)
+            pair = QWidget()
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(QLabel(self.tr("评价“{verdict}”").format(verdict=column.split(":", 1)[1])))
+            pair_layout.addWidget(spin)
+            row.addWidget(pair)
             spins[column] = spin
-        row.addStretch(1)
         box_layout.addLayout(row)
         note = wrapped(self.tr("先在上表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
         note.setStyleSheet("color: #555;")
