@@ -212,7 +212,7 @@ def command_verify_audit(args: argparse.Namespace) -> int:
             notes = []
             if args.against:
                 from core.pdf.anchors import read_against
-                against = read_against(Path(args.against), ds.year_number, ds.rule_set_id)
+                against = read_against(Path(args.against), ds.year_number, ds.rule_set_ids())
                 if against.refusal is not None:
                     print(render(against.refusal), file=sys.stderr)
                     return 1 if against.refusal.code == "audit.against_modified" else EXIT_BAD_INPUT

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,9 @@ class Against:
     notes: tuple[Msg, ...] = ()
 
 
-def read_against(path: Path, year: int, rule_set_id: str) -> Against:
-    """The anchor a signed sheet or a backup of the year (`year`, `rule_set_id`) holds."""
+def read_against(path: Path, year: int, rule_set_ids: Collection[str]) -> Against:
+    """The anchor a signed sheet or a backup of the year (`year`, scored by one of `rule_set_ids`: the
+    year's rule set now or one it was scored by before a revision was adopted) holds."""
     try:
         with open(path, "rb") as f:
             start = f.read(16)
@@ -41,7 +43,7 @@ def read_against(path: Path, year: int, rule_set_id: str) -> Against:
         return Against(refusal=Msg.of("cli.file_not_found", path=str(path)))
     if start.startswith(b"%PDF"):
         return _of_sheet(path)
-    return _of_backup(path, year, rule_set_id)
+    return _of_backup(path, year, rule_set_ids)
 
 
 def _of_sheet(path: Path) -> Against:
@@ -81,13 +83,13 @@ def _keyword_anchor(data: bytes) -> tuple[int, str] | None:
     return None if found is None else (int(found.group(1)), found.group(2))
 
 
-def _of_backup(path: Path, year: int, rule_set_id: str) -> Against:
+def _of_backup(path: Path, year: int, rule_set_ids: Collection[str]) -> Against:
     from core.store.files import DatasetError, inspect, ro_uri
     try:
         info = inspect(path)
     except DatasetError as exc:
         return Against(refusal=exc.msg)
-    if (info.year, info.rule_set_id) != (year, rule_set_id):
+    if info.year != year or info.rule_set_id not in rule_set_ids:
         return Against(refusal=Msg.of("audit.against_not_backup", file=path.name))
     conn = sqlite3.connect(ro_uri(path), uri=True, isolation_level=None)
     try:

@@ -302,6 +302,10 @@ class DatasetCore:
         """The rule set stored in the dataset: the one its year is assessed under."""
         return self._rules
 
+    def rule_set_ids(self) -> list[str]:
+        """The ids of the rule sets the year was scored by: its own now, and any it replaced."""
+        return [row[0] for row in self._conn.execute("SELECT id FROM rule_sets ORDER BY rowid")]
+
     def program_rule_set(self) -> RuleSet | None:
         """The program's own rule set of the same id (to show beside the stored one when they differ)."""
         return program_rule_set(self.rule_set_id)

@@ -21,7 +21,8 @@ from core.store.dataset import Dataset, Edit
 def newer_readings(stored: RuleSet, program: RuleSet | None) -> dict[str, tuple[Reading, ...]]:
     """Clause id -> the readings the program's rule set of the same id shows beside that clause and the
     stored rule set does not define (empty when there is no newer rule set)."""
-    if program is None or program.id != stored.id or program.sha256 == stored.sha256:
+    if program is None or program.id != stored.id or program.sha256 == stored.sha256 \
+            or program.issued < stored.issued:  # the year adopted a revision issued after the program's copy
         return {}
     found = {}
     for clause in program.clauses:

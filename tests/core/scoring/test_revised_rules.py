@@ -175,3 +175,16 @@ def test_a_syntax_error_says_what_was_expected_and_quotes_the_line(tmp_path):
     _, problems = rule_library.read_file(write(tmp_path, "少了引号.toml", no_quote))
     assert problems == [f"文件：第 {line} 行第 26 列不符合细则文件的写法：这一行的文字缺少收尾的引号"
                         "（该行为：document = \"吴人社就〔2022〕15号）"]
+
+
+def test_a_copy_made_before_the_revision_still_anchors_the_year_s_trail(year_file, tmp_path, capsys):
+    import shutil
+    before = tmp_path / "交局里前的副本.wjkh"
+    shutil.copy(year_file, before)
+    revised = write(tmp_path, "rev.toml", revised_text("wujiang-2022-rev"))
+    args = ["adopt-rules", "--dataset", str(year_file), "--reason", "修订", "--rules", str(revised), "--yes"]
+    assert cli.main(args) == 0
+    capsys.readouterr()
+    assert cli.main(["verify-audit", str(year_file), "--against", str(before)]) == 0
+    out = capsys.readouterr().out
+    assert f"与备份 {before.name}" in out and "一致" in out
