@@ -79,7 +79,7 @@ class PeopleModel(ListModel):
 
     def text(self, p: PersonVerdict, col: int) -> str:
         if col == 0:
-            return translate("PeopleView", "确认") if p.confirmed else translate("PeopleView", "不确认")
+            return translate("PeopleView", "确认") if p.confirmed else translate("PeopleView", "未确认")
         if col == 1:
             return p.name
         if col == 2:
@@ -363,7 +363,7 @@ class PeopleView(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("显示")))
         self.filter = QComboBox()
-        for key, text in ((ALL, self.tr("全部")), (UNCONFIRMED, self.tr("不确认的")), (CONFIRMED, self.tr("确认的")),
+        for key, text in ((ALL, self.tr("全部")), (UNCONFIRMED, self.tr("未确认的")), (CONFIRMED, self.tr("确认的")),
                           (RETAINED, self.tr("满六个月的"))):
             self.filter.addItem(text, key)
         self.filter.currentIndexChanged.connect(lambda _: self._filter_changed())
@@ -528,7 +528,7 @@ class PeopleView(QWidget):
             self.counts.setText(self.tr("本单位尚未导入花名册（附件2、附件4）。"))
         else:
             self.counts.setText(self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习（实习）{p} 人（满六个月 {pr}）；"
-                                        "不确认 {u} 人；待确认归属 {c} 人").format(
+                                        "未确认 {u} 人；待确认归属 {c} 人").format(
                 a=found.arrivals, ar=found.arrivals_retained, p=found.placements, pr=found.placements_retained,
                 u=len(found.unconfirmed()),
                 c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None)))

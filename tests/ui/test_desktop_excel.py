@@ -311,7 +311,7 @@ def test_a_conflict_assigned_in_the_people_view_changes_both_units_counts(qtbot,
     ws.select_unit(uid_of(window, 0))
     window.excel_actions.show_people()
     view = window.excel_actions.people_view()
-    assert "待确认归属 3 人" in view.counts.text() and "不确认 3 人" in view.counts.text()
+    assert "待确认归属 3 人" in view.counts.text() and "未确认 3 人" in view.counts.text()
     view.filter.setCurrentIndex(view.filter.findData("unconfirmed"))
     assert view.people_proxy.rowCount() == 3
     reason = view.people_proxy.data(view.people_proxy.index(0, 9))
