@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from core.common.messages import Msg, render
-from core.scoring.engine import score_year
+from core.scoring.engine import QUALIFIED, UnitResult, score_year
 from core.scoring.facts import Year
 from core.scoring.formulas import test_words
 from core.scoring.rule_problems import word
@@ -21,6 +21,8 @@ class UnitChange:
     total_after: Fraction
     grade_before: str
     grade_after: str
+    status_before: str = QUALIFIED
+    status_after: str = QUALIFIED
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class RuleChanges:
         lines += self.others
         lines.append(Msg.of("rules.changes.units_heading", changed=len(self.units), count=self.unit_count))
         lines += [Msg.of("rules.changes.unit", name=u.name, before=u.total_before, after=u.total_after,
-                         grade_before=_grade(u.grade_before), grade_after=_grade(u.grade_after))
+                         grade_before=_grade(u.grade_before, u.status_before),
+                         grade_after=_grade(u.grade_after, u.status_after))
                   for u in self.units]
         return lines
 
@@ -45,8 +48,9 @@ class RuleChanges:
         return "\n".join(render(line) for line in self.lines())
 
 
-def _grade(grade: str) -> Msg:
-    return Msg.of("rules.changes.grade", grade=grade) if grade else Msg.of("rules.changes.no_grade")
+def _grade(grade: str, status: str) -> Msg:
+    graded = Msg.of("rules.changes.grade", grade=grade) if grade else Msg.of("rules.changes.no_grade")
+    return graded if status == QUALIFIED else Msg.of(f"rules.changes.{status}", grade=graded)
 
 
 def _shown(clause: Clause, name: str) -> object:
@@ -106,8 +110,10 @@ def rule_changes(year: Year, old: RuleSet, new: RuleSet) -> RuleChanges:
         others.append(Msg.of("rules.changes.part", part=word("ruleset.key.readings", "readings")))
     before = {u.name: u for u in score_year(old, year).units}
     after = {u.name: u for u in score_year(new, replace(year, rule_set=new.id)).units}
-    units = tuple(UnitChange(u.name, before[u.name].total, after[u.name].total, before[u.name].grade,
-                             after[u.name].grade)
-                  for u in year.units
-                  if (before[u.name].total, before[u.name].grade) != (after[u.name].total, after[u.name].grade))
+    def seen(result: UnitResult) -> tuple[Fraction, str, str]:
+        return result.total, result.grade, result.status
+
+    pairs = [(before[u.name], after[u.name]) for u in year.units]
+    units = tuple(UnitChange(was.name, was.total, now.total, was.grade, now.grade, was.status, now.status)
+                  for was, now in pairs if seen(was) != seen(now))
     return RuleChanges(clauses, tuple(others), units, len(year.units))

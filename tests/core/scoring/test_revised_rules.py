@@ -52,6 +52,12 @@ def year_file(tmp_path, monkeypatch):
     return path
 
 
+def said(unit) -> str:
+    """A unit's total and grade as the change is shown: 116.5 分 E 级（不合格）."""
+    status = {"qualified": "", "unqualified": "（不合格）", "revoked": "（取消资格）"}[unit.status]
+    return f"{format_number(unit.total)} 分 {unit.grade} 级{status}"
+
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -85,11 +91,10 @@ def test_a_revised_rule_file_of_the_year_is_adopted_after_showing_what_changes(
         assert any(v == text or isinstance(v, dict) and v.get("text") == text for v in values)  # the new law kept
         assert ds.verify_audit() is None and ds.check_audit().problems == []
     changed = [u for u in after.units if u.total != before.unit(u.name).total]
-    assert changed
+    assert {u.status for u in changed} == {"qualified", "unqualified", "revoked"}
     for unit in changed:  # every unit whose total changed is shown with its total and grade before → after
         old = before.unit(unit.name)
-        shown = (f"{unit.name}：{format_number(old.total)} 分 {old.grade} 级 → "
-                 f"{format_number(unit.total)} 分 {unit.grade} 级")
+        shown = f"{unit.name}：{said(old)} → {said(unit)}"
         assert shown in out
 
 
