@@ -52,7 +52,7 @@ from core.pdf.annex import annex_pdf
 from core.pdf.export import Exporter
 from core.pdf.pages import PdfPages
 from core.pdf.sheets import RECORD, SHEET, SUMMARY
-from core.pdf.signing import quiet_libraries
+from core.pdf.signing import carries_signature, quiet_libraries
 from core.store.dataset import Dataset
 from ui.dialogs import safe_file_name, unit_chooser
 from ui.worker import Job, Worker
@@ -84,6 +84,7 @@ class Printable:
     pdf: bytes = field(repr=False)
     sizes: list[tuple[float, float]]  # each page's width and height in points
     previews: list[QImage] = field(default_factory=list, repr=False)
+    source: Path | None = None  # the PDF file printed as it is
 
 
 class PrintFailed(Exception):
@@ -104,11 +105,12 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
             if job.cancelled:
                 break
             job.progress(index, len(wanted), want.unit or Path(want.path).name)
-            if want.kind == PDF_FILE:
-                pdf, problem = read_pdf_file(Path(want.path))
+            source = Path(want.path) if want.kind == PDF_FILE else None
+            if source is not None:
+                pdf, problem = read_pdf_file(source)
                 if problem is not None:
                     return printables, [problem]
-                title = Path(want.path).stem
+                title = source.stem
             else:
                 if exporter is None:
                     copy = job.call_in_main(session.scratch_copy)
@@ -120,7 +122,7 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
             pages = PdfPages(pdf)
             try:
                 sizes = [pages.size(n) for n in range(len(pages))]
-                printables.append(Printable(f"{title} {want.unit}" if want.unit else title, pdf, sizes))
+                printables.append(Printable(f"{title} {want.unit}" if want.unit else title, pdf, sizes, source=source))
             finally:
                 pages.close()
         if preview and not job.cancelled:
@@ -303,10 +305,41 @@ def make_printer(printables: Sequence[Printable]) -> QPrinter:
     return printer
 
 
-def suggest_file(printer: QPrinter, folder: Path) -> None:
-    """With no printer installed Qt's dialog offers only 打印到文件（PDF）: suggest a file, not a folder."""
+def printout_name(folder: Path, title: str) -> Path:
+    """A file for 打印到文件 that does not exist yet: 「…-打印件.pdf」, numbered when that is taken (Qt
+    would otherwise suggest the document's own name, which for a PDF file printed as it is is the file)."""
+    stem = QCoreApplication.translate("Printing", "{title}-打印件").format(title=safe_file_name(title))
+    candidate, number = folder / f"{stem}.pdf", 1
+    while candidate.exists():
+        number += 1
+        candidate = folder / f"{stem}（{number}）.pdf"
+    return candidate
+
+
+def suggest_file(printer: QPrinter, printables: Sequence[Printable], folder: Path) -> None:
+    """With no printer installed Qt's dialog offers only 打印到文件（PDF）: suggest a new file (beside the
+    PDF file printed, else in the year file's folder), never the document's own name."""
     if not QPrinterInfo.availablePrinters():
-        printer.setOutputFileName(str(folder / f"{safe_file_name(printer.docName())}.pdf"))
+        source = printables[0].source if len(printables) == 1 else None
+        where = source.parent if source is not None else folder
+        printer.setOutputFileName(str(printout_name(where, source.stem if source else printer.docName())))
+
+
+def refused_output(printer: QPrinter, printables: Sequence[Printable]) -> Msg | None:
+    """Why printing to the file chosen would destroy a document: it is the PDF file being printed, or a
+    signed PDF (writing over it removes the signature); None when the file may be written."""
+    name = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
+    if not name:
+        return None
+    target = Path(name)
+    if not target.exists():
+        return None
+    for printable in printables:
+        if printable.source is not None and printable.source.exists() and target.samefile(printable.source):
+            return Msg.of("print.output_is_source", file=target.name)
+    if carries_signature(target):
+        return Msg.of("print.output_is_signed", file=target.name)
+    return None
 
 
 def paint_previews(printer: QPrinter, printables: Sequence[Printable]) -> None:
@@ -497,7 +530,7 @@ class PrintDocumentsDialog(WorkerDialog):
         pages = sum(len(p.sizes) for p in printables)
         self.show_status(self.tr("共 {pages} 页。").format(pages=pages), NEUTRAL)
         self.printer = make_printer(printables)
-        suggest_file(self.printer, self.session.file.parent)
+        suggest_file(self.printer, printables, self.session.file.parent)
         # once the worker has finished and its progress dialog has closed
         QTimer.singleShot(0, self.open_preview if preview else self.open_print_dialog)
 
@@ -538,6 +571,12 @@ class PrintDocumentsDialog(WorkerDialog):
             self._print_from_preview = True
 
     def run_print(self) -> Worker | None:
+        if self.printer is None:
+            return None
+        refusal = refused_output(self.printer, self.printables)
+        if refusal is not None:
+            self.show_status(render(refusal), BAD)
+            return None
         return self.run(print_job, self.printer, self.printables, label=self.tr("正在打印…"),
                         status=self.tr("正在打印…"), done=self._printed, cancelled=self._print_cancelled)
 

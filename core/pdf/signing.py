@@ -508,6 +508,21 @@ def verify_pdf(data: bytes, *, name: str = "", known: Callable[[str], bool] | No
     return Verification(name, tuple(checks))
 
 
+def carries_signature(path: Path) -> bool:
+    """Whether the file is a PDF with an electronic signature in it (a file that cannot be read or parsed
+    counts as signed when it holds a signature's byte range: writing over it must not be risked)."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    try:
+        return bool(list(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures))
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, OSError):
+        return b"/ByteRange" in data
+
+
 def verification_lines(v: Verification, dataset: str | None = None) -> list[str]:
     """The verification as the command line and the verify dialog show it."""
     lines = []
