@@ -1,6 +1,7 @@
 """What the window says about changes made to a year file outside the program (core/store/audit_check.py):
-when opening finds one, one plain sentence and the newest good backup offered for restoring; and
-文件 → 核对数据文件…, the full proof of the open year in the background, with the same offer."""
+when opening finds one, one plain sentence and the newest good backup offered for restoring; 文件 → 核对数据文件…,
+the full proof of the open year in the background, with the same offer; and 文件 → 恢复备份…. Every restore says
+first which of the year's own edits it undoes and where the current file is kept."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.common.problems import Problem
 from core.store.files import DatasetError
 
 if TYPE_CHECKING:
+    from core.editing.session import Session
     from core.store import backup
     from core.store.audit_check import Anchor, Report
     from core.store.dataset import Dataset
@@ -53,10 +55,10 @@ class Restore:
     at: dt.datetime
 
 
-def restore_lines(ds: Dataset, chosen: Restore) -> list[str]:
+def restore_lines(year: Dataset | Session, path: Path, chosen: Restore) -> list[str]:
     """What restoring `chosen` over the open year undoes and where the current file is kept, as lines."""
     from core.store import recovery
-    return [render(m) for m in ds.restore_notice(chosen.backup, recovery.kept_name(ds.path, chosen.at))]
+    return [render(m) for m in year.restore_notice(chosen.backup, recovery.kept_name(path, chosen.at))]
 
 
 def problem_lines(problems: Sequence[Problem]) -> list[str]:
@@ -73,11 +75,13 @@ class AuditActions(QObject):
         super().__init__(window)
         self.window = window
         self.check_action = window._action(menu, self.tr("核对数据文件…"), self.check_now)
+        self.restore_action = window._action(menu, self.tr("恢复备份…"), self.choose_backup)
         self.worker: Worker | None = None
         self.last_report: Report | None = None
 
     def update(self) -> None:
         self.check_action.setEnabled(self.window.session is not None)
+        self.restore_action.setEnabled(self.window.session is not None and not self.window.session.read_only)
 
     # ---------------------------------------------------------------- when a year opens
 
@@ -86,13 +90,13 @@ class AuditActions(QObject):
         Returns the backup the assessor chose to restore, or None to go on with the file as it is."""
         from core.store import recovery
         good = recovery.newest_trusted(ds.path)
-        return self.offer_restore(ds, ds.audit_problems, good)
+        return self.offer_restore(ds, ds.path, ds.audit_problems, good)
 
-    def offer_restore(self, ds: Dataset, problems: Sequence[Problem], good: backup.BackupInfo | None) -> Restore | None:
+    def offer_restore(self, year: Dataset | Session, path: Path, problems: Sequence[Problem],
+                      good: backup.BackupInfo | None) -> Restore | None:
         """Say what changed outside the program and offer the good backup, saying which of the year's own
         edits restoring it would undo and where the current file is kept; going on is the default."""
         from PySide6.QtWidgets import QMessageBox
-        path = ds.path
         text = render(Msg.of("audit.open_changed", file=path.name))
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件在程序外被改动"), text,
                           QMessageBox.StandardButton.NoButton,
@@ -102,7 +106,7 @@ class AuditActions(QObject):
                             if len(problems) > 1 else "")
         if good is not None:
             chosen = Restore(good.path, dt.datetime.now())
-            *undone, kept = restore_lines(ds, chosen)
+            *undone, kept = restore_lines(year, path, chosen)
             advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name,
                                                time=good.taken_at.strftime("%Y-%m-%d %H:%M"))),
                                 *undone, "", kept])
@@ -144,6 +148,38 @@ class AuditActions(QObject):
         box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
         self.window.statusBar().showMessage(box.text(), 30000)
         box.exec()
+
+    # ---------------------------------------------------------------- 文件 → 恢复备份…
+
+    def choose_backup(self) -> None:
+        """The year's backups listed; the one chosen restored once the assessor has read what it undoes
+        and where the current file is kept, and confirmed (going back is the default)."""
+        from PySide6.QtWidgets import QDialog, QMessageBox
+
+        from ui.restore_dialog import RestoreDialog
+        session = self.window.session
+        if session is None or session.read_only:
+            return
+        if session.busy is not None:
+            self.window.show_problems([render(session.busy_edit().problems[0].message)], self.tr("未能恢复备份"))
+            return
+        self.window._flush()  # what was just typed is saved: it is among the edits a restore undoes
+        dialog = RestoreDialog(session, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return
+        chosen, path = dialog.chosen, session.file
+        question = self.tr("用备份 {backup} 替换年度数据文件 {file}？").format(backup=chosen.name, file=path.name)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("恢复备份"), question, QMessageBox.StandardButton.NoButton,
+                          self.window)
+        *undone, kept = dialog.lines()
+        box.setInformativeText("\n".join([*undone, "", kept]))
+        restore = box.addButton(self.tr("恢复"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        if box.clickedButton() is restore:
+            self.restore_and_reopen(path, chosen, dialog.at, tell=True)
 
     # ---------------------------------------------------------------- 文件 → 核对数据文件…
 
@@ -191,6 +227,6 @@ class AuditActions(QObject):
             box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
             box.exec()
             return
-        chosen = self.offer_restore(session.ds, problems, good)
+        chosen = self.offer_restore(session, path, problems, good)
         if chosen is not None:
             self.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)

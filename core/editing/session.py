@@ -251,6 +251,10 @@ class Session:
         """The due backup (or the backup of opening), for another thread to copy while edits go on."""
         return self.ds.start_backup(opening=opening)
 
+    def restore_notice(self, chosen: Path, kept: Path) -> list[Msg]:
+        """What restoring the backup `chosen` over the year would undo, and that the file is kept as `kept`."""
+        return self.ds.restore_notice(chosen, kept)
+
     def backup_finished(self, run: BackupRun) -> Msg | None:
         return self.ds.backup_finished(run)
 

@@ -6,10 +6,11 @@ A backup is a whole year file a user may open, so it carries the dataset's own y
 (`.wjkh`; `.sqlite` for a year kept as `.sqlite`); backups taken before they did are all `.sqlite`
 and are listed, rotated and restored as well.
 A copy is written to a `.part` file, made self-contained (rollback journal, no WAL), synced and
-only then renamed, so a crash never leaves a half backup that looks whole. Rotation keeps the
-newest N plain backups. Restoring first keeps a copy of the file it replaces
-(`…-before-restore.wjkh`, or `…-damaged.wjkh` when it cannot be read), which rotation never
-removes.
+only then renamed, so a crash never leaves a half backup that looks whole. Rotation keeps a history
+a bureau can go back to with the disk use bounded: the newest N backups, the first and the last of each
+day of the last two weeks, and the last one before each of the newest imports, merges and changes of
+rules (`rotate`). Restoring first keeps a copy of the file it replaces (`…-before-restore.wjkh`, or
+`…-damaged.wjkh` when it cannot be read); rotation keeps the newest of those.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEF
     except OSError:
         pass  # the copy is whole; only its note among the anchors is missing (the next backup writes one)
     if not label:
-        rotate(dataset, keep)
+        rotate(dataset, keep, trail=target)
     return target
 
 
@@ -188,19 +189,75 @@ def list_backups(dataset: str | Path) -> list[BackupInfo]:
     return [info for _, _, info in found]
 
 
-def rotate(dataset: str | Path, keep: int) -> list[Path]:
-    """Remove all but the newest `keep` regular backups; returns what was removed."""
-    folder = backup_dir(dataset)
-    for suffix in BACKUP_SUFFIXES:
-        for stale in folder.glob(f"{glob_escape(Path(dataset).stem)}-*{suffix}.part*"):  # left by a killed process
-            stale.unlink(missing_ok=True)  # (with SQLite's log)
-    restoring_name(Path(dataset)).unlink(missing_ok=True)  # a killed restore's copy (the dataset is open: none runs)
-    regular = [b for b in list_backups(dataset) if not b.label]
+# What rotation keeps (beside the newest `keep`): a history a bureau can go back to, bounded — at most
+# keep + 2 × DAYS_KEPT + BIG_STEPS_KEPT regular backups and LABELLED_KEPT copies kept by restores.
+DAYS_KEPT = 14  # the first and the last backup of each day of the last two weeks: "as it was Tuesday morning"
+BIG_STEPS_KEPT = 20  # the last backup before each of the newest imports, merges and changes of rules
+LABELLED_KEPT = 10  # files replaced by a restore (before-restore, damaged): the newest
+# An edit that changes much at once: the year as it was just before it is worth keeping longer.
+BIG_STEP_SQL = ("SELECT min(seq) FROM audit WHERE seq > ? AND (action IN ('import', 'merge', 'migrate') "
+                "OR table_name = 'rule_sets') GROUP BY edit ORDER BY 1 DESC LIMIT ?")
+
+
+def rotate(dataset: str | Path, keep: int, today: dt.date | None = None, trail: Path | None = None) -> list[Path]:
+    """Remove the regular backups rotation no longer keeps (the newest `keep`, the first and the last of
+    each of the last DAYS_KEPT days, the last before each of the BIG_STEPS_KEPT newest imports, merges and
+    changes of rules) and all but the newest LABELLED_KEPT files replaced by a restore; returns what was
+    removed. The year's big steps are read from `trail` (the backup just taken: the open year file itself is
+    locked by its owner)."""
+    dataset = Path(dataset)
+    clear_leftovers(dataset)
+    found = list_backups(dataset)
+    regular = [b for b in found if not b.label]
+    kept = set(regular[:max(keep, 1)])
+    if len(regular) > len(kept):
+        since = (today or dt.date.today()) - dt.timedelta(days=DAYS_KEPT - 1)
+        days: dict[dt.date, list[BackupInfo]] = {}
+        for info in regular:
+            if info.taken_at.date() >= since:
+                days.setdefault(info.taken_at.date(), []).append(info)
+        for of_day in days.values():  # newest first
+            kept.update((of_day[0], of_day[-1]))
+        kept |= _before_big_steps(dataset, trail or dataset, regular)
     removed = []
-    for info in regular[max(keep, 1):]:
+    for info in [b for b in regular if b not in kept] + [b for b in found if b.label][LABELLED_KEPT:]:
         info.path.unlink(missing_ok=True)
         removed.append(info.path)
     return removed
+
+
+def clear_leftovers(dataset: Path) -> None:
+    """Remove what a killed backup or restore left beside the dataset (it is open: none of them runs)."""
+    for suffix in BACKUP_SUFFIXES:
+        for stale in backup_dir(dataset).glob(f"{glob_escape(dataset.stem)}-*{suffix}.part*"):
+            stale.unlink(missing_ok=True)  # (with SQLite's log)
+    restoring_name(dataset).unlink(missing_ok=True)
+
+
+def _before_big_steps(dataset: Path, trail: Path, regular: list[BackupInfo]) -> set[BackupInfo]:
+    """The newest backup taken before each of the year's newest big steps (read from the trail of the file
+    `trail`), by the trail head each backup noted among the anchors."""
+    heads = {line.name: line.seq for line in anchor_lines(dataset)}
+    with_heads = [(heads[b.name], b) for b in regular if b.name in heads]  # newest first
+    if not with_heads:
+        return set()
+    try:
+        conn = sqlite3.connect(f"file:{trail}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return set()
+    try:  # the steps no backup was taken before (the year's creation) need no place among those kept
+        steps = [row[0] for row in conn.execute(BIG_STEP_SQL, (min(seq for seq, _ in with_heads), BIG_STEPS_KEPT))]
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+    kept = set()
+    for step in steps:
+        before = max(((seq, b) for seq, b in with_heads if seq < step), key=lambda t: (t[0], t[1].taken_at),
+                     default=None)
+        if before is not None:
+            kept.add(before[1])
+    return kept
 
 
 def restoring_name(dataset: Path) -> Path:

@@ -22,6 +22,7 @@ class Undone:
     """The edits of the year file a restore of a backup would undo: how many, and the latest named."""
     count: int
     latest: tuple[Msg, ...]  # newest first, each with its time
+    big: tuple[Msg, ...] = ()  # the imports and merges among the older ones, newest first
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -61,7 +62,12 @@ def _record(conn: sqlite3.Connection, namer: Namer, table: str, record_id: str) 
 def describe_edit(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg:
     """One edit (the trail's rows sharing its edit number: action, table, record, field, new value, at)
     as one line: its time and what it did, its first change named."""
-    action, table, record_id, field, new_value, at = rows[0]
+    return Msg.of("backup.edit.line", time=_local_time(rows[0][5]), what=edit_words(conn, namer, rows))
+
+
+def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg:
+    """What one edit did, its first change named (and how many changes it made, when more than one)."""
+    action, table, record_id, field, new_value, _ = rows[0][:6]
     if action == "update" and field:
         try:
             value: Any = json.loads(new_value) if new_value is not None else None
@@ -77,13 +83,13 @@ def describe_edit(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> 
         what = Msg.of("backup.edit.import", file=file_name)
     elif action in ("insert", "delete"):
         what = Msg.of(f"backup.edit.{action}", record=_record(conn, namer, table, record_id))
-    elif action in ("migrate", "create"):
-        what = Msg.of(f"backup.edit.{action}")
+    elif action in ("migrate", "schema", "create"):
+        what = Msg.of("backup.edit.create" if action == "create" else "backup.edit.migrate")
     else:
         what = Msg.of("backup.edit.other", table=Msg.of(f"audit.table.{table}"))
     if len(rows) > 1:
         what = Msg.of("backup.edit.more", first=what, count=len(rows))
-    return Msg.of("backup.edit.line", time=_local_time(at), what=what)
+    return what
 
 
 _ROWS = "SELECT action, table_name, record_id, field, new_value, at, edit FROM audit"
@@ -96,12 +102,13 @@ def _edits(conn: sqlite3.Connection, after: int, limit: int) -> list[list[tuple]
     edits = []
     for number in numbers:
         rows = conn.execute(f"{_ROWS} WHERE edit = ? AND seq > ? ORDER BY seq", (number, after)).fetchall()
-        edits.append([r[:6] for r in rows])
+        edits.append([(*r[:6], number) for r in rows])
     return edits
 
 
 def last_edit(backup: Path, rules: Any) -> Msg | None:
-    """What was done just before the backup was taken (its trail's last edit), read from the backup itself."""
+    """What was done just before the backup was taken (its trail's last edit, without its time), read from
+    the backup itself."""
     try:
         conn = _connect(backup)
     except sqlite3.Error:
@@ -111,7 +118,7 @@ def last_edit(backup: Path, rules: Any) -> Msg | None:
         if row is None:
             return None
         rows = conn.execute(f"{_ROWS} WHERE edit = ? ORDER BY seq", (row[0],)).fetchall()
-        return describe_edit(conn, _namer(conn, rules), [r[:6] for r in rows])
+        return edit_words(conn, _namer(conn, rules), [r[:6] for r in rows])
     except sqlite3.Error:
         return None
     finally:
@@ -136,7 +143,22 @@ def undone_by(dataset: sqlite3.Connection, backup: Path, rules: Any, shown: int 
     shared = min(mine, theirs) if differs is None else differs - 1
     (count,) = dataset.execute("SELECT count(DISTINCT edit) FROM audit WHERE seq > ?", (shared,)).fetchone()
     namer = _namer(dataset, rules)
-    return Undone(count, tuple(describe_edit(dataset, namer, rows) for rows in _edits(dataset, shared, shown)))
+    latest = _edits(dataset, shared, shown)
+    older = [r[0] for r in dataset.execute(
+        "SELECT DISTINCT edit FROM audit WHERE seq > ? AND edit < ? AND action IN ('import', 'merge') "
+        "ORDER BY edit DESC LIMIT ?", (shared, min((_edit_of(rows) for rows in latest), default=0), shown))]
+    big = [dataset.execute(f"{_ROWS} WHERE edit = ? AND seq > ? ORDER BY seq", (n, shared)).fetchall() for n in older]
+    return Undone(count, tuple(describe_edit(dataset, namer, rows) for rows in latest),
+                  tuple(describe_edit(dataset, namer, [r[:6] for r in _big_first(rows)]) for rows in big))
+
+
+def _edit_of(rows: list[tuple]) -> int:
+    return rows[0][6]
+
+
+def _big_first(rows: list[tuple]) -> list[tuple]:
+    """An edit's rows with its import or merge row first (the one its line names)."""
+    return sorted(rows, key=lambda r: r[0] not in ("import", "merge"))
 
 
 def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: Path) -> list[Msg]:
@@ -151,4 +173,6 @@ def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: 
         lines = [Msg.of("backup.undoes", count=undone.count), *undone.latest]
         if undone.count > len(undone.latest):
             lines.append(Msg.of("backup.undoes_more", count=undone.count - len(undone.latest)))
+        if undone.big:
+            lines += [Msg.of("backup.undoes_big"), *undone.big]
     return [*lines, Msg.of("backup.kept_before", kept=kept.name, folder=kept.parent.name)]

@@ -148,6 +148,7 @@ class DatasetCore:
         def _record_clause(self, records: str) -> str: ...  # core/store/fact_edits.py
 
     _backup_pending = False  # defer_backup: the backup of opening is still to be taken
+    as_newest_backup = False  # opening found the year exactly as its newest backup holds it
     audit_problems: list[Problem] = []  # what the checks of opening found changed outside the program
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, keep_backups: int,
@@ -227,6 +228,9 @@ class DatasetCore:
                 ds.audit_problems = ds.quick_audit_check()
                 if ds.audit_problems:  # told to the user; no backup of opening would push the good ones out
                     ds.notices.append(Msg.of("audit.open_changed", file=path.name))
+                elif backups and ds.as_newest_backup:  # no copy to take: what killed ones left goes
+                    backup.clear_leftovers(path)
+                    ds.backups_by_owner = defer_backup
                 elif backups and defer_backup:
                     ds._backup_pending = True
                     ds.backups_by_owner = True
@@ -411,7 +415,12 @@ class DatasetCore:
         edited since that backup, every table against the digest it noted."""
         from core.store.audit_check import quick_check
         anchors = self.newest_anchors()
-        return quick_check(self._conn, self.path.name, anchors[0] if anchors else None)
+        problems = quick_check(self._conn, self.path.name, anchors[0] if anchors else None)
+        # the newest backup is still there and holds the year exactly (its trail head and every table's
+        # digest): opening needs no copy of its own, which would only push older backups out
+        self.as_newest_backup = (not problems and bool(anchors) and anchors[0].trail is not None
+                                 and bool(anchors[0].facts) and (anchors[0].seq, anchors[0].hash) == self.audit_head())
+        return problems
 
     def newest_anchors(self) -> list[Anchor]:
         """The newest backup's audit head, as an anchor (none when the year has no backup)."""

@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths, Qt  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
@@ -147,3 +147,61 @@ def test_restoring_after_an_outside_change_says_which_own_edits_it_undoes_and_wh
     assert window.session.unit(other).insured_workers != 77  # undone, as said
     with Dataset.open(kept.path, read_only=True) as copy:
         assert copy.unit(other).insured_workers == 77  # and kept where said
+
+
+def test_restore_a_backup_from_the_file_menu(qtbot, window, year, tmp_path):
+    from ui.restore_dialog import RestoreDialog
+    path = copy_year(year, tmp_path)
+    assert window.open_dataset(path)
+    wait_opened(qtbot, window)
+    first = window.session.unit_ids[0]
+    name = window.session.unit(first).name
+    type_insured_workers(qtbot, window, first, "66")
+    found = backup.list_backups(path)
+    oldest = found[-1]  # taken when the year was first opened, before the import and the 参保人数 edits
+    seen = {}
+
+    def told(box: QMessageBox) -> None:
+        seen["restored"], seen["kept"] = box.text(), box.informativeText()
+        box.accept()
+
+    def confirm(box: QMessageBox) -> None:
+        seen["question"], seen["undone"] = box.text(), box.informativeText()
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "backup-restore-confirm")
+        seen["told"] = answer_modal(QMessageBox, told)
+        press("恢复")(box)
+
+    def choose(dialog: RestoreDialog) -> None:
+        table = dialog.table
+        seen["rows"] = [(table.item(r, 0).text(), table.item(r, 1).text(), table.item(r, 2).text())
+                        for r in range(table.rowCount())]
+        row = next(r for r, info in enumerate(dialog.backups) if info.name == oldest.name)
+        rect = table.visualItemRect(table.item(row, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        seen["notice"] = dialog.notice.text()
+        seen["enter_closes"] = not dialog.restore_button.isDefault()
+        shot_over(window, dialog, "backup-restore-dialog")
+        seen["confirm"] = answer_modal(QMessageBox, confirm)
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+
+    state = answer_modal(RestoreDialog, choose)
+    restore_action = next(a for a in window.findChildren(QAction) if a.text() == "恢复备份…")
+    restore_action.trigger()
+    check_answered(state)
+    check_answered(seen["confirm"])
+    check_answered(seen["told"])
+    assert [r[2] for r in seen["rows"]] == [b.name for b in found]  # every backup, newest first
+    newest = seen["rows"][0]
+    assert newest[0] == found[0].taken_at.strftime("%Y-%m-%d %H:%M:%S")
+    assert f"单位“{name}”的“参保人数”改为" in newest[1]  # what was done just before it
+    assert seen["enter_closes"]
+    assert "恢复该备份将撤销其后所做的" in seen["notice"] and f"单位“{name}”的“参保人数”改为 66" in seen["notice"]
+    # an import it undoes is named, however long ago
+    assert "较早的修改中包括：\n\u3000· " in seen["notice"] and "导入名单“附件2花名册.xlsx”" in seen["notice"]
+    assert seen["default"] == "取消" and seen["undone"] == seen["notice"]
+    kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE)
+    assert kept.name in seen["notice"] and kept.name in seen["kept"] and oldest.name in seen["restored"]
+    assert window.session is not None and window.session.unit(first).insured_workers != 66
+    with Dataset.open(kept.path, read_only=True) as copy:
+        assert copy.unit(first).insured_workers == 66

@@ -44,7 +44,7 @@ def test_backups_at_intervals_while_open_are_rotated(dataset):
             assert ds.update_unit(1, unit, insured_workers=n).ok
         newest_seen = ds._conn.execute("SELECT insured_workers FROM units WHERE id = ?", (unit,)).fetchone()[0]
     backups = backup.list_backups(dataset)
-    assert len(backups) == 3  # keep the last N
+    assert len(backups) == 4  # the last N, and the first of the day (rotate keeps it for two weeks)
     assert [b.taken_at for b in backups] == sorted((b.taken_at for b in backups), reverse=True)
     with Dataset.open(backups[0].path, read_only=True) as newest:  # the newest holds the last edit
         assert newest.year().units[0].insured_workers == newest_seen == 5

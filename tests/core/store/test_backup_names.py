@@ -15,13 +15,15 @@ from tests.dataset_support import rich_year
 
 
 def year_with_an_old_backup(tmp_path) -> tuple[Path, Path]:
-    """A .wjkh year and a backup of it named as backups were named before (.sqlite), a day older."""
+    """A .wjkh year and a backup of it named as backups were named before (.sqlite), older than the days
+    rotation keeps one of each."""
     path = tmp_path / "2022年度考核.wjkh"
     assert create_file(path, load_rule_set(), "张三", year=rich_year(3)) == []
     with Dataset.open(path) as ds:
         assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=111).ok
     taken = backup.list_backups(path)[0].path  # the backup of opening: 111 not in it yet
-    old = taken.with_name(f"{path.stem}-{(dt.datetime.now() - dt.timedelta(days=1)):%Y%m%d-%H%M%S}.sqlite")
+    when = dt.datetime.now() - dt.timedelta(days=backup.DAYS_KEPT + 1)
+    old = taken.with_name(f"{path.stem}-{when:%Y%m%d-%H%M%S}.sqlite")
     shutil.copyfile(taken, old)
     taken.unlink()
     return path, old
@@ -54,7 +56,8 @@ def test_rotation_counts_old_and_new_backups_alike(tmp_path):
         for n in range(3):
             assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=n).ok
     found = backup.list_backups(path)
-    assert len(found) == 2 and all(b.path.suffix == ".wjkh" for b in found) and not old.exists()
+    assert len(found) == 3 and all(b.path.suffix == ".wjkh" for b in found) and not old.exists()  # the newest 2,
+    # and the first of today
 
 
 def test_a_year_kept_as_sqlite_keeps_sqlite_backups(tmp_path):

@@ -1,0 +1,89 @@
+"""The backups a year keeps: a history a bureau can go back to — the newest ones, the first and last of each
+day of the last two weeks, the one before each import — with the disk use bounded; a command that changes
+nothing takes no copy of a year its newest backup already holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+from core.store import backup
+from core.store.dataset import Dataset, create_file
+from tests.builders import RULES
+from tests.dataset_support import run
+from tests.import_support import UNITS, roster_file, year_with_bases
+from tests.xlsx_builders import arrival
+
+
+def imports_in(path: Path) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM imports").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_morning_of_command_line_imports_keeps_the_year_as_it_was_before_the_first(tmp_path):
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    people = [arrival(i) for i in range(4)]
+    for n in range(14):
+        roster = roster_file(tmp_path, people[:1 + n % 4], f"名单{n}.xlsx")
+        done = run("import-xlsx", "arrivals", str(roster), "--dataset", str(path), "--unit", UNITS[n % 2], "--yes")
+        assert done.returncode == 0, done.stderr
+        assert run("verify-audit", str(path)).returncode == 0
+    found = backup.list_backups(path)
+    assert len(found) == 14  # one before each import: the copy of opening of a year that was changed since
+    first = found[-1]
+    assert imports_in(first.path) == 0  # the year as it was before the first import is still there
+    listing = run("restore", str(path), "--list")
+    assert first.name in listing.stdout
+    restored = run("restore", str(path), "--backup", first.name, "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert imports_in(path) == 0
+
+
+def test_opening_a_year_its_newest_backup_holds_takes_no_copy(tmp_path):
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    with Dataset.open(path) as ds:
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=5).ok
+    with Dataset.open(path):
+        pass  # copies the edit: the newest backup was taken before it
+    names = [b.name for b in backup.list_backups(path)]
+    for _ in range(5):
+        with Dataset.open(path):
+            pass  # nothing changed since: nothing copied, nothing older rotated out
+    assert [b.name for b in backup.list_backups(path)] == names and len(names) == 2
+
+
+def test_rotation_keeps_the_first_and_last_of_each_recent_day_and_bounds_the_rest(tmp_path):
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    with Dataset.open(path):
+        pass
+    source = backup.list_backups(path)[0].path
+    folder = source.parent
+    today = dt.date(2026, 12, 6)
+    made = []
+    for days_ago in range(30):  # three backups a day for thirty days: 09:00, 12:00, 17:00
+        day = today - dt.timedelta(days=days_ago)
+        for hour in (9, 12, 17):
+            name = f"{path.stem}-{day:%Y%m%d}-{hour:02d}0000.wjkh"
+            shutil.copyfile(source, folder / name)
+            made.append(name)
+    source.unlink()
+    for n in range(3):  # files a restore replaced: only the newest are kept
+        shutil.copyfile(folder / made[-1], folder / f"{path.stem}-{today - dt.timedelta(days=40 + n):%Y%m%d}-080000"
+                                                     f"-before-restore.wjkh")
+    backup.rotate(path, keep=10, today=today)
+    kept = {b.name for b in backup.list_backups(path) if not b.label}
+    for days_ago in range(backup.DAYS_KEPT):
+        day = today - dt.timedelta(days=days_ago)
+        assert {f"{path.stem}-{day:%Y%m%d}-090000.wjkh", f"{path.stem}-{day:%Y%m%d}-170000.wjkh"} <= kept, day
+    older = set(made[backup.DAYS_KEPT * 3:])
+    assert not kept & older  # older than two weeks, before no import: gone
+    assert len(kept) <= 10 + 2 * backup.DAYS_KEPT
+    assert len([b for b in backup.list_backups(path) if b.label]) == 3 <= backup.LABELLED_KEPT

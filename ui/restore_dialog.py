@@ -1,0 +1,97 @@
+"""文件 → 恢复备份…: the open year's backups, newest first, each with its time and what was done just
+before it (from its audit trail), and for the one chosen what restoring it would undo and where the
+current file would be kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from core.common.messages import render
+from core.store import backup, recovery
+from core.store.backup_story import last_edit
+
+if TYPE_CHECKING:
+    from core.editing.session import Session
+
+class RestoreDialog(QDialog):
+    """Lists the backups; accepted, `chosen` is the backup to restore and `at` the time the replaced
+    file's copy is named by (the text said that name)."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("恢复备份"))
+        self.session = session
+        self.backups = backup.list_backups(session.file)
+        self.chosen: Path | None = None
+        self.at = dt.datetime.now()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("{file} 的备份（最新的在前）。选择一份，下方说明恢复它会撤销哪些修改。").format(
+            file=session.file.name)))
+        self.table = QTableWidget(len(self.backups), 3)
+        self.table.setHorizontalHeaderLabels([self.tr("备份时间"), self.tr("备份前最后的操作"), self.tr("备份文件")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        rules = session.rules
+        for row, info in enumerate(self.backups):
+            done = last_edit(info.path, rules)
+            what = render(done) if done is not None else self.tr("（无法读取）")
+            if info.label == backup.LABEL_BEFORE_RESTORE:
+                what = self.tr("恢复前另存的文件　{what}").format(what=what)
+            elif info.label:
+                what = self.tr("恢复前另存的损坏文件　{what}").format(what=what)
+            for column, text in enumerate((info.taken_at.strftime("%Y-%m-%d %H:%M:%S"), what, info.name)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.notice)
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton(self.tr("恢复所选备份…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        close = buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setDefault(True)  # Enter closes: a restore undoes edits, it must be chosen
+        self.restore_button.setAutoDefault(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.restore_button.setEnabled(False)
+        self.notice.setText(self.tr("没有备份。") if not self.backups else self.tr("请选择一份备份。"))
+        self.resize(900, 520)
+
+    def lines(self) -> list[str]:
+        """What restoring the selected backup undoes and where the current file is kept."""
+        assert self.chosen is not None
+        kept = recovery.kept_name(self.session.file, self.at)
+        return [render(m) for m in self.session.restore_notice(self.chosen, kept)]
+
+    def _selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.chosen = self.backups[rows[0].row()].path if rows else None
+        self.restore_button.setEnabled(self.chosen is not None)
+        if self.chosen is not None:
+            self.at = dt.datetime.now()
+            *undone, kept = self.lines()
+            self.notice.setText("\n".join([*undone, "", kept]))
