@@ -139,6 +139,7 @@ class Planner:
         self.prefix = 0
         self.c_mark_assessor = ""  # who the copy was handed to
         self.kept_out: set[tuple[str, Ident]] = set()  # records new in the copy that cannot come in
+        self.copy_hashes: set[str] | None = None  # the copy's own trail rows since the files parted (when asked)
         # a stored value as the lead reads it (the plan sets the rule set's Namer.value)
         self.shown: Callable[[Any, str, str], Any] = shown
 

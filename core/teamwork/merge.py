@@ -94,10 +94,12 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
                 raise MergeCancelled()
         # merged without a change here (the same already, or the lead kept the year file's side): noted, so
         # that merging the copy again finds nothing new; a held change is not, and comes again
-        kept = [r.hash for f in plan.facts if f.state == "same" or (f.state == "conflict" and f.number not in taken)
-                for r in f.rows]
-        if kept:
-            parts.log(whole, MERGED, "meta", "1", None, None, {"copy": copy_name, "rows": kept, "made": {}})
+        # each on its record and field: the year file's value there now stands for the copy's edits too, so a
+        # later copy that changed it otherwise meets them as a conflict (plan._touched_here)
+        for fact in plan.facts:
+            if fact.state == "same" or (fact.state == "conflict" and fact.number not in taken):
+                parts.log(whole, MERGED, fact.table, _rid(planner, fact) or fact.rows[0].record_id, fact.field, None,
+                          {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": {}, "kept": True})
     edit = replay_edit.run(ds, by, reason.strip() or None, apply)
     return plan, edit
 
@@ -269,4 +271,5 @@ def merges(ds: Dataset) -> list[MergeRecord]:
 def merged_edits(ds: Dataset) -> int:
     """How many changes of the year came from field copies (each names its copy rows)."""
     conn = replay_edit.connection(ds)
-    return conn.execute("SELECT count(*) FROM audit WHERE action = ? AND table_name <> 'meta'", (MERGED,)).fetchone()[0]
+    return conn.execute("SELECT count(*) FROM audit WHERE action = ? AND table_name <> 'meta' "
+                        "AND json_extract(new_value, '$.kept') IS NULL", (MERGED,)).fetchone()[0]

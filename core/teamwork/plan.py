@@ -17,6 +17,7 @@ from core.store import audit, replay_edit
 from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
 from core.store.dataset import Dataset
 from core.teamwork.facts import (
+    MERGED,
     NOT_EDITS,
     NOT_MERGED_TABLES,
     SIGNING_TABLES,
@@ -170,7 +171,8 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 fact.state, fact.why = ("same", "") if theirs == base else ("conflict", "deleted_here")
             else:
                 now = audit.value_json(mine[fact.field])
-                fact.state = "same" if now == theirs else "apply" if now == base else "conflict"
+                fact.state = ("same" if now == theirs else
+                              "apply" if now == base and not _touched_here(p, fact) else "conflict")
         else:
             base_row = p.comparable(table, _base_row(fact), copy_side=True)
             their_row = p.comparable(table, p.theirs_row(fact), copy_side=True)
@@ -208,6 +210,30 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             plan.changes.append(_change(p, namer, fact))
         elif fact.state == "held":
             plan.held.append(_change(p, namer, fact))
+
+
+def _touched_here(p: Planner, fact: Fact) -> bool:
+    """Whether the year file set this field since the copy was made, even back to the value the copy found
+    (an edit and its undo, or another copy's edits that ended where they began): the copy's change then
+    meets a choice made here. What merging this copy (or one it was copied from) wrote is not such a choice."""
+    key = p.y_key(fact.table, fact.ident) or {}
+    keys = audit.KEYS.get(fact.table)
+    rid = str(key.get("id", "")) if keys is None else "/".join(str(key.get(k, "")) for k in keys)
+    last = p.y.execute("SELECT action, edit, new_value FROM audit WHERE table_name = ? AND record_id = ? AND seq > ? "
+                       "AND field = ? ORDER BY seq DESC LIMIT 1", (fact.table, rid, p.prefix, fact.field)).fetchone()
+    if last is None:
+        return False
+    action, edit, value = last
+    if action != MERGED:
+        merged = p.y.execute("SELECT new_value FROM audit WHERE edit = ? AND action = ? AND table_name = ? "
+                             "AND record_id = ? AND (field = ? OR field IS NULL)",
+                             (edit, MERGED, fact.table, rid, fact.field)).fetchone()
+        if merged is None:
+            return True  # set here by hand
+        value = merged[0]
+    if p.copy_hashes is None:
+        p.copy_hashes = {h for (h,) in p.c.execute("SELECT hash FROM audit WHERE seq > ?", (p.prefix,))}
+    return not set((loads(value) or {}).get("rows") or ()) <= p.copy_hashes
 
 
 def _has(conn: sqlite3.Connection, table: str) -> bool:

@@ -444,3 +444,29 @@ def test_take_all_theirs_keeps_the_year_files_side_only_where_the_copys_cannot_b
     with Dataset.open(year, backups=False) as ds:
         assert ds.unit(ds.unit_ids()[0]).insured_workers == 71  # the copy's side where it can be taken
         assert len(ds.delivery_ids(ds.unit_ids()[2])) == removed  # the record removed in the office stays removed
+
+
+def test_a_value_set_back_in_one_copy_meets_another_copys_change_as_a_conflict(year):
+    """张三 changes 参保人数 and sets it back; 李四 changes it: after 张三's copy is merged, 李四's change is
+    a choice for the lead, not brought in silently over 张三's last word. The same for the office's own
+    change set back."""
+    a, b = copy_for(year, "a.wjkh", "张三"), copy_for(year, "b.wjkh", "李四")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=72))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=50))
+    field_edit(b, "李四", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=73))
+    plan, edit = merge(year, a)
+    assert edit.ok and not plan.changes and not plan.conflicts
+    plan, edit = merge(year, b)
+    assert not edit.ok and not plan.changes
+    [conflict] = plan.conflicts
+    assert (conflict.mine.value, conflict.theirs.value) == (50, 73) and conflict.can_take_theirs
+    assert merge(year, b, {1: "mine"}, "以张三最后核实的为准")[1].ok
+    c = copy_for(year, "c.wjkh", "王五")
+    field_edit(c, "王五", lambda ds, who, u: ds.update_unit(who, u[1], insured_workers=74))
+    with Dataset.open(year, backups=False) as ds:
+        uid = ds.unit_ids()[1]
+        before = ds.unit(uid).insured_workers
+        assert ds.update_unit(LEAD, uid, insured_workers=before + 10).ok
+        assert ds.update_unit(LEAD, uid, insured_workers=before).ok
+    plan, _ = merge(year, c)
+    assert not plan.changes and [(x.mine.value, x.theirs.value) for x in plan.conflicts] == [(before, 74)]
