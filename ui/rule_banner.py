@@ -14,7 +14,7 @@ class NewerRulesBanner(QFrame):
     """Shown on a clause page whose clause has a newer reading in the program's rule set."""
 
     adopted = Signal()  # the year's rule set was changed: the year is opened again under it
-    problems = Signal(list, str)  # texts, and the box's title ("": 未保存, an edit was refused)
+    problems = Signal(list, str)  # texts, and the box's title
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -45,6 +45,6 @@ class NewerRulesBanner(QFrame):
         from ui.rule_update import adopt_rules
         problems = adopt_rules(self.session, self)
         if problems:
-            self.problems.emit([p.text() for p in problems], "")
+            self.problems.emit([p.text() for p in problems], self.tr("未能更换细则"))
         elif problems is not None:
             self.adopted.emit()
