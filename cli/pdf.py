@@ -1,6 +1,7 @@
 """The PDF documents and their signatures on the command line. Registered by cli/commands.py.
 
-    python main.py export-pdf record|sheet|summary --dataset YEAR.sqlite [--unit NAME] --out FILE.pdf [--sign KEY.p12]
+    python main.py export-pdf record|sheet|summary --dataset YEAR.sqlite [--unit NAME] --out FILE.pdf
+        [--sign KEY.p12 [--yes]]
     python main.py verify FILE.pdf [--dataset YEAR.sqlite]
     python main.py make-key OUT.p12 --name NAME [--organisation ORG]
     python main.py import-key SOURCE.p12 [--to FOLDER]
@@ -69,6 +70,16 @@ def password(confirm: bool = False) -> str | None:
     return value or None
 
 
+def confirmed(question: str) -> bool:
+    """A yes from the terminal; no terminal (a script) is a no: it must say --yes."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", "是")
+    except (EOFError, KeyboardInterrupt):
+        return False
+
+
 def command_export_pdf(args: argparse.Namespace) -> int:
     quiet_libraries()
     from core.common.atomic import write_atomically
@@ -94,12 +105,18 @@ def command_export_pdf(args: argparse.Namespace) -> int:
             for notice in ds.notices:
                 print(render(notice), file=sys.stderr)
             exporter = Exporter(ds, font=args.font)
+            if signer is not None and args.kind == "sheet" and not args.yes:
+                provisional = exporter.provisional_on_signing(args.unit)
+                if provisional is not None:
+                    print(render(provisional.message()), file=sys.stderr)
+                    if not confirmed(say("pdf.sign_provisional_ask")):
+                        return fail(say("pdf.sign_provisional_refused"))
             done, problems = exporter.export(args.kind, args.unit, signer=signer, assessor=args.assessor, visit=visit)
-            for notice in exporter.notices:
-                print(render(notice.message), file=sys.stderr)
+            for font_notice in exporter.notices:
+                print(render(font_notice.message), file=sys.stderr)
     except (DatasetError, SigningError) as exc:
         return fail(render(exc.msg))
-    if problems:
+    if problems or done is None:
         return fail(" ".join(render(p.message) for p in problems))
     try:
         write_atomically(out, done.pdf)
@@ -110,6 +127,10 @@ def command_export_pdf(args: argparse.Namespace) -> int:
         details.append(say("pdf.version", version=done.version))
     if done.signed:
         details.append(say("pdf.done_signed", fingerprint=done.fingerprint))
+    if done.copy_of_signed:
+        details.append(say("pdf.done_copy"))
+        if signer is not None:
+            print(say("pdf.sign_locked_copy", unit=done.unit, version=done.version), file=sys.stderr)
     if done.locked:
         details.append(say("pdf.done_locked"))
     print(say("pdf.done", file=str(out), details="，".join(details)))
@@ -254,6 +275,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", required=True, help="输出的 PDF 文件")
     exp.add_argument("--sign", metavar="KEY.p12", help=f"用此密钥文件加电子签名（密码从环境变量 {PASSWORD_ENV} 读取或询问）；"
                                                        "签名的考核评分表即定稿并锁定该单位数据")
+    exp.add_argument("--yes", action="store_true",
+                     help="签名的考核评分表为暂定（尚有其他单位数据未定稿，排名类条款得分及等级可能变动）时"
+                          "不再询问，仍然签名")
     exp.add_argument("--assessor", help="签名定稿记在哪位考核人员名下；省略时按证书姓名")
     exp.add_argument("--font", help="中文 TrueType 字体文件（.ttf/.ttc）；省略时自动查找")
     exp.add_argument("--date", help="现场核查日期（record）")

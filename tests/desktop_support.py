@@ -67,6 +67,31 @@ def answer_modal(kind: type, act: Callable[[QWidget], None], timeout: float = 10
     return state
 
 
+def keep_answering(kind: type, act: Callable[[QWidget], None], timeout: float = 60.0) -> dict:
+    """answer_modal for every modal dialog of this type that opens until stop_answering(state) or the
+    timeout (a question that may be followed by another, e.g. before signing); state["seen"] counts them."""
+    state: dict = {"seen": 0, "timed_out": False}
+    deadline = time.monotonic() + timeout
+    answered: list[QWidget] = []
+
+    def poll() -> None:
+        if state.get("stop") or time.monotonic() > deadline:
+            return
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget.isVisible() and widget not in answered:
+            answered.append(widget)
+            state["seen"] += 1
+            try:
+                act(widget)
+            except BaseException as exc:  # a failed check inside a modal: close it, fail the test after
+                state["error"] = exc
+                widget.reject() if hasattr(widget, "reject") else widget.close()
+        QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
 def stop_answering(state: dict) -> None:
     """A dialog that may or may not have been asked: stop waiting for it, so the poll cannot close a
     later dialog when its time is up."""

@@ -34,6 +34,7 @@ from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
 from core.pdf.batch import Outcome, Request, Written, export_batch
+from core.pdf.provisional import ProvisionalSheet, provisional_when_signed
 from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
 from core.scoring.assessment import DONE
@@ -225,18 +226,15 @@ class ExportDialog(WorkerDialog):
         return folder / self.sheet_name(uid, name)
 
     def sheet_name(self, uid: int | None, name: str) -> str:
+        """A locked unit's sheet is a copy of its signed version, signed or not (core/pdf/export.py does not
+        sign such a unit again); another's is the next version, a draft unless signed."""
         lock = self.session.lock(uid) if uid is not None else None
-        if lock is not None and self.copies_signed():
+        if lock is not None:
             return self.tr("{unit}-考核评分表-第{version}版（副本）.pdf").format(unit=name, version=lock.version)
         version = self.session.next_sheet_version(uid) if uid is not None else 1
         if self.sign.isChecked():
             return self.tr("{unit}-考核评分表-第{version}版.pdf").format(unit=name, version=version)
         return self.tr("{unit}-考核评分表-第{version}版（草稿）.pdf").format(unit=name, version=version)
-
-    def copies_signed(self) -> bool:
-        """A locked unit's sheet is written as a copy of its signed version: unsigned, and in a bulk export
-        even when signing (core/pdf/batch.py does not sign such a unit again)."""
-        return self.kind() == ALL_SHEETS or not self.sign.isChecked()
 
     def _update(self) -> None:
         kind, uid = self.kind(), self.unit_id()
@@ -251,14 +249,14 @@ class ExportDialog(WorkerDialog):
         note, colour = self.tr("签名后的文件如被改动，校验时会显示“已被修改”。"), "#555"
         if kind == SHEET and uid is not None:
             version = self.session.next_sheet_version(uid)
-            if signing:
+            if (lock := self.session.lock(uid)) is not None:
+                note = self.tr("本单位已签名定稿并锁定（第 {version} 版）：导出的是该版本的副本（未签名），不再签名；"
+                               "如需重新签名，请先解锁（重新开放）。").format(version=lock.version)
+            elif signing:
                 note = self.tr("签名即定稿：“{unit}”的考核评分表为第 {version} 版，本单位数据随即锁定；"
                                "此后修改须先解锁（重新开放）并填写理由。").format(unit=self.session.unit(uid).name,
                                                                  version=version)
                 colour = NEUTRAL
-            elif (lock := self.session.lock(uid)) is not None:
-                note = self.tr("本单位已签名定稿并锁定（第 {version} 版）："
-                               "不签名时导出的是该版本的副本（未签名）。").format(version=lock.version)
             else:
                 note = self.tr("不签名时导出的是草稿（第 {version} 版，未签名），不锁定数据。").format(version=version)
         elif kind == ALL_SHEETS and signing:
@@ -344,6 +342,10 @@ class ExportDialog(WorkerDialog):
             unfinished = self._unfinished(requests)
             if unfinished and confirm and not self._confirm_unfinished(unfinished):
                 return None
+            provisional = self._provisional(requests)
+            if provisional and confirm and not self._confirm_provisional(provisional):
+                self.show_status(self.tr("已取消：未签名，未导出。"), NEUTRAL)
+                return None
         self.settings.setValue(FOLDER_SETTING, str(requests[0].target.parent if self.kind() != ALL_SHEETS
                                                    else Path(self.path.text().strip()).parent))
         self.outcome = None
@@ -364,13 +366,47 @@ class ExportDialog(WorkerDialog):
             if request.kind != SHEET or not request.unit:
                 continue
             uid = self.session.unit_id(request.unit)
-            if uid is not None and self.kind() == ALL_SHEETS and self.session.locked(uid):
+            if uid is not None and self.session.locked(uid):
                 continue  # signed already: not signed again
             open_pages = [page for page, state in self.session.progress(uid).items() if state != DONE] \
                 if uid is not None else []
             if open_pages:
                 lines.append(self.tr("{unit}：{pages}").format(unit=request.unit, pages="、".join(open_pages)))
         return lines
+
+    def _provisional(self, requests) -> list[ProvisionalSheet]:
+        """The score sheets about to be signed whose ranking points would still be 暂定 when signed, in
+        the order they are signed (each one signed makes its unit final for those after it)."""
+        session = self.session
+        signed = [r.unit for r in requests if r.kind == SHEET and r.unit
+                  and (uid := session.unit_id(r.unit)) is not None and not session.locked(uid)]
+        final = {session.unit(uid).name: session.unit(uid).facts_final for uid in session.unit_ids}
+
+        def clauses(name: str) -> list[str]:
+            uid = session.unit_id(name)
+            return [c.clause_id for c in session.unit_result(uid).clauses if c.provisional] if uid is not None else []
+        return provisional_when_signed(signed, final, clauses)
+
+    def _confirm_provisional(self, sheets: list[ProvisionalSheet]) -> bool:
+        """The assessor confirms signing sheets whose ranking points and grade may still move (default: 取消)."""
+        if len(sheets) == 1:
+            text = render(sheets[0].message())
+        else:
+            names = [s.unit for s in sheets[:10]] + ([self.tr("……共 {n} 家单位").format(n=len(sheets))]
+                                                      if len(sheets) > 10 else [])
+            waiting = list(dict.fromkeys(w for s in sheets for w in s.waiting_for))
+            text = self.tr("以下 {n} 家单位的考核评分表签名时，尚有运营单位数据未定稿（{waiting}），排名类条款"
+                           "（{clauses}）得分及等级仍为暂定，签名的评分表将带“暂定”水印，日后可能变动：\n\n{names}").format(
+                n=len(sheets), waiting="、".join(waiting[:5]) + (self.tr("等 {n} 家").format(n=len(waiting))
+                                                                if len(waiting) > 5 else ""),
+                clauses="、".join(dict.fromkeys(c for s in sheets for c in s.clauses)), names="\n".join(names))
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("排名类条款得分暂定"),
+                          text + "\n\n" + render(Msg.of("pdf.sign_provisional_ask")),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("仍然签名"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("取消"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _confirm_unfinished(self, lines: list[str]) -> bool:
         shown = lines[:10] + ([self.tr("……共 {n} 家单位").format(n=len(lines))] if len(lines) > 10 else [])

@@ -27,7 +27,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.pdf.export import Exported, Exporter
 from core.pdf.fonts import Fonts
-from core.pdf.sheets import SHEET, Visit
+from core.pdf.sheets import Visit
 from core.pdf.signing import KeySigner, SigningError
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
@@ -51,15 +51,6 @@ class Outcome:
     written: list[Written] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cancelled: bool = False
-
-
-def _signer_for(request: Request, ds: Dataset, signer: KeySigner | None) -> KeySigner | None:
-    """The key a document is signed with: none for the score sheet of a unit locked by one signed already
-    (its facts cannot have changed since: a copy of that version is written, not a new version)."""
-    if signer is None or request.kind != SHEET or request.unit is None:
-        return signer
-    unit_id = ds.unit_id(request.unit)
-    return None if unit_id is not None and ds.unit_lock(unit_id) is not None else signer
 
 
 def _problem(target: Path, code: str, **params) -> Problem:
@@ -91,7 +82,7 @@ def export_batch(requests: Sequence[Request], *, copy: Callable[[], Dataset], si
             exporter = Exporter(shared, fonts=fonts)
             try:
                 done, problems = exporter.export(request.kind, request.unit, assessor=assessor, visit=visit,
-                                                 signer=_signer_for(request, shared, signer))
+                                                 signer=signer)
             except (DatasetError, SigningError) as exc:
                 done, problems = None, [Problem(request.target.name, "", "", exc.msg)]
             if problems or done is None:

@@ -9,8 +9,9 @@ A signed score sheet finalizes the unit: the dataset records the sheet's version
 the signed PDF and the certificate, marks the unit's facts final and locks them (edits are then
 refused until `Dataset.reopen_unit` with a reason). Every score sheet prints its version: the
 number of signed versions so far plus one, so after signing (or reopening) the next export
-carries a new number — but an unsigned sheet of a locked unit is a copy of the version it was
-signed as, marked so. Unsigned exports only read the dataset.
+carries a new number — but the sheet of a locked unit is a copy of the version it was signed as,
+marked so and unsigned even when a key is given (its facts cannot have changed since: signing it
+again needs reopening first). Unsigned exports only read the dataset.
 
 Problems (an unknown unit, no Chinese font, an assessor that cannot be told) come back as values;
 faults of the dataset or the key raise DatasetError / SigningError.
@@ -26,6 +27,7 @@ from typing import Callable, Sequence
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.pdf.fonts import Fonts, cjk_fonts
+from core.pdf.provisional import ProvisionalSheet, provisional_when_signed
 from core.pdf.sheets import (
     RECORD,
     SHEET,
@@ -259,17 +261,20 @@ class Exporter:
 
     def sheet(self, unit_name: str | None, *, signer: KeySigner | None = None,
               assessor: str | None = None) -> tuple[Exported | None, list[Problem]]:
-        """考核评分表 of one unit. Signed, it finalizes the unit (see the module's text)."""
+        """考核评分表 of one unit. Signed, it finalizes the unit; a locked unit's is a copy of its signed
+        version, never signed again (see the module's text)."""
         fonts, problems = self.fonts()
         unit_id, unit, unit_problems = self._unit(unit_name)
         if problems or unit_problems:
             return None, problems + unit_problems
+        lock = self.ds.unit_lock(unit_id)
+        if lock is not None:
+            signer = None
         by = None
         if signer is not None:
             by, who = self.assessor_for(assessor, signer)
             if who:
                 return None, who
-        lock = self.ds.unit_lock(unit_id)
         # unsigned, a locked unit's sheet is a copy of the version it was signed as (its facts cannot have
         # changed since); a draft or a signed sheet carries the next number
         version = lock.version if signer is None and lock is not None else self.ds.next_sheet_version(unit_id)
@@ -303,6 +308,18 @@ class Exporter:
         if not was_final:
             self.changed()
         return Exported(SHEET, pdf, built.pages, unit.name, version, True, signer.fingerprint, True), []
+
+    def provisional_on_signing(self, unit_name: str | None) -> ProvisionalSheet | None:
+        """Why the unit's sheet signed now would be 暂定 (other units not final), or None: it would not,
+        the unit is locked (not signed again) or unknown."""
+        unit_id = self.ds.unit_id(unit_name) if unit_name else None
+        if unit_name is None or unit_id is None or self.ds.unit_lock(unit_id) is not None:
+            return None
+        result = self.result()
+        found = provisional_when_signed(
+            [unit_name], {u.name: u.facts_final for u in self.year().units},
+            lambda name: [c.clause_id for c in result.unit(name).clauses if c.provisional])
+        return found[0] if found else None
 
     def summary(self, *, signer: KeySigner | None = None) -> tuple[Exported | None, list[Problem]]:
         """考核结果汇总表 of the year."""

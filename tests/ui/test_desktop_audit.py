@@ -124,7 +124,7 @@ def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_he
     create_key(key, "张三", "密码-2022")
     sheet = tmp_path / "sheet.pdf"
     done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(sheet), "--sign", str(key),
-               env={"LEYE_SIGN_PASSWORD": "密码-2022", "XDG_CONFIG_HOME": str(tmp_path / "config")})
+               "--yes", env={"LEYE_SIGN_PASSWORD": "密码-2022", "XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert done.returncode == 0, done.stderr
     assert window.open_dataset(path)
     seen = {}

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from core.scoring.assessment import BASES, TRIPS  # noqa: E402
 from tests.builders import credit_code  # noqa: E402
-from tests.desktop_support import answer_modal, check_answered, shot_over, stop_answering  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
 from tests.ui.test_desktop import SHOTS, click, expected_points, type_chinese  # noqa: E402
 from tests.xlsx_builders import LABOUR_BASES, arrival, arrivals_rows, write_workbook  # noqa: E402
 
@@ -254,11 +254,11 @@ def test_an_assessors_day(qtbot, window, profile, tmp_path):
         dialog._path_edited = True
         dialog.password.setFocus()
         qtbot.keyClicks(dialog.password, PASSWORD)
-        warned = answer_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click()
-                              if box.button(QMessageBox.StandardButton.Yes) else box.accept(), timeout=3)
+        warned = keep_answering(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click()
+                                if box.button(QMessageBox.StandardButton.Yes) else box.accept())
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: sheet.is_file() and "已签名" in dialog.status.text(), timeout=120000)
-        stop_answering(warned)  # asked only when clauses still lack evidence
+        stop_answering(warned)  # asked only when clauses still lack evidence or other units are not final
         shot_over(window, dialog, "day/41-signed")
         dialog.reject()
     state = answer_modal(ExportDialog, export, timeout=180)

@@ -93,7 +93,7 @@ def test_a_signed_sheet_verifies_and_a_flipped_byte_is_reported_as_modified(tmp_
     path = demo_dataset(tmp_path)
     out = tmp_path / "sheet.pdf"
     done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(out), "--sign", str(key),
-               env=ENV)
+               "--yes", env=ENV)
     assert done.returncode == 0, done.stderr
     fingerprint = signing.key_info(key, PASSWORD).fingerprint
     assert fingerprint in done.stdout

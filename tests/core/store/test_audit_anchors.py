@@ -32,7 +32,7 @@ def signed_sheet(path: Path, out: Path, key: Path) -> tuple[int, str]:
     with Dataset.open(path, read_only=True) as ds:
         head = ds.audit_head()
     done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(out), "--sign", str(key),
-               env=ENV)
+               "--yes", env=ENV)
     assert done.returncode == 0, done.stderr
     return head
 
