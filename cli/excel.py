@@ -400,7 +400,8 @@ def command_count_source(args: argparse.Namespace) -> int:
         return fail(render(exc.msg))
     for base in unit.bases:
         if args.base in (None, base.name):
-            print(say("cli.base_counts", base=base.name, people=base.people, retained=base.retained,
+            print(say("cli.base_counts_typed" if base.count_source == "hand" else "cli.base_counts", base=base.name,
+                      people=base.people, retained=base.retained,
                       source=Msg.of(f"people.source_{base.count_source}")))
     return 0
 

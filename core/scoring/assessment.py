@@ -195,7 +195,7 @@ def negative_entered(unit: Unit) -> bool:
 
 # ------------------------------------------------------------------ per-record verdicts
 
-RECORD_FACTS = ("bases.base", "trips.trip", "deliveries.delivery", "people.base")
+RECORD_FACTS = ("bases.base", "trips.trip", "deliveries.delivery", "people.base", "people.base_typed")
 
 
 def record_verdicts(result: ClauseResult) -> list[Msg]:

@@ -344,7 +344,9 @@ def confirmed_people(rules: RuleSet, unit: Unit) -> People:
     for base in unit.bases:
         eligible = all_bases or (base.agreement_date is not None
                                  and rules.in_period(base.agreement_date))  # as base_eligible_for_people
-        facts.append(Msg.of("people.base", name=_shown(base.name, "record.unnamed"), kind=rules.base_types[base.type],
+        # only a count matched from the rosters is 确认 (confirmed); a typed one is the unit's own figure
+        facts.append(Msg.of("people.base_typed" if base.count_source == "hand" else "people.base",
+                            name=_shown(base.name, "record.unnamed"), kind=rules.base_types[base.type],
                             people=base.people, retained=base.retained, source=count_source(base),
                             verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
         if eligible:

@@ -209,8 +209,9 @@ def test_the_count_source_switches_the_scores_of_2_1_2_2_and_4_2(ds, tmp_path):
 
     by_hand = {c: clause(ds, UNITS[0], c) for c in ("2.1", "2.2", "4.2")}
     assert by_hand["2.1"].value == 60 and by_hand["2.1"].net > 0  # the typed 60 people qualify
-    facts = [f for f in by_hand["2.1"].explanation.facts if f.code == "people.base"]
+    facts = [f for f in by_hand["2.1"].explanation.facts if f.code == "people.base_typed"]
     assert {f.param("source").code for f in facts} == {"people.source_hand"}
+    assert "确认" not in render(facts[0])  # a typed count is the unit's own figure: only rosters confirm people
     (insurance,) = [f for f in by_hand["4.2"].explanation.facts if f.code == "insurance.facts"]
     assert insurance.param("arrivals") == 60 and insurance.param("source").code == "people.source_hand"
 
