@@ -501,9 +501,8 @@ class MainWindow(QMainWindow):
         self.workspace.deleteLater()
         self.workspace = None
         self.backups.finish()
-        if back_up:
-            self._back_up_last_edits()
-        self.session.close()
+        self.session.close(back_up)  # the last edits backed up: the next opening finds the year as the newest
+        # backup notes it and tells a change made outside the program meanwhile
         self.session = None
         gc.unfreeze()  # the closed year's objects are the collector's again: what is garbage is freed now,
         gc.collect()  # not frozen again with the next year
@@ -512,16 +511,6 @@ class MainWindow(QMainWindow):
         self.status_file.setText("")
         self._refresh_recent()
         self._update_actions()
-
-    def _back_up_last_edits(self) -> None:
-        """Closing the year (关闭年度, the window, 退出): the edits since the last backup copied, so that the
-        next opening finds the year exactly as the newest backup notes it and tells a change made outside
-        the program meanwhile."""
-        assert self.session is not None
-        try:
-            self.session.backup_if_edited()
-        except DatasetError:
-            pass  # the edits are saved in the year file; only the extra copy is missing
 
     @staticmethod
     def _position_key(path: Path) -> str:
@@ -563,8 +552,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.backups.finish()
         if self.session is not None:
-            self._back_up_last_edits()
-            self.session.close()
+            self.session.close()  # its last edits backed up, as 关闭年度 does
             self.session = None
         self.settings.sync()
 

@@ -258,9 +258,6 @@ class Session:
     def backup_finished(self, run: BackupRun) -> Msg | None:
         return self.ds.backup_finished(run)
 
-    def backup_if_edited(self) -> Path | None:
-        return self.ds.backup_if_edited()
-
     def scratch_copy(self) -> Dataset:
         """A private copy of the year in memory for work in another thread (made in this one)."""
         return self.ds.scratch_copy()
@@ -270,8 +267,9 @@ class Session:
         backup's audit head to hold it against."""
         return self.ds.scratch_copy(), self.ds.newest_anchors()
 
-    def close(self) -> None:
-        self.ds.close()
+    def close(self, back_up: bool = True) -> None:
+        """Close the year, its last edits backed up unless `back_up` is False (a restore keeps it whole)."""
+        self.ds.close(back_up)
 
     def years(self) -> YearsContext:
         """Where this year stands among the year files: its file, the last year's file it was continued

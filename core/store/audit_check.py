@@ -19,9 +19,10 @@ every backup and in every score sheet, printed and inside the signed bytes. The 
 still contain that row with that hash: otherwise it was cut or rewritten since.
 
 `quick_check` is the part that runs when a year is opened: the triggers, the last row's link, the
-row count and the newest anchor and, when nothing was edited since that backup, every table against
-the digest the backup noted (`facts_digest`; the people tables left to the full check) — a few
-milliseconds, whatever the size of the year.
+row count and the newest anchor and every table no edit since that backup touched (all of them when
+nothing was edited since) against the digest the backup noted (`facts_digest`; the people tables left to
+the full check) — a few milliseconds, whatever the size of the year. A change made outside the program
+to a table edited since the newest backup is left to the full check (核对数据文件, verify-audit).
 """
 
 from __future__ import annotations
@@ -626,7 +627,8 @@ def first_difference_with(conn: sqlite3.Connection, other: Path, upto: int) -> i
 
 
 def quick_check(conn: sqlite3.Connection, source: str, anchor: Anchor | None) -> list[Problem]:
-    """What opening runs: the triggers, the last row's link and the count, the newest anchor."""
+    """What opening runs: the triggers, the last row's link and the count, the newest anchor and, against
+    the digest it noted, every table no edit since touched."""
     problems = check_triggers(conn, source)
     _, _, tail = check_chain_tail(conn, source)
     problems += tail
@@ -634,9 +636,33 @@ def quick_check(conn: sqlite3.Connection, source: str, anchor: Anchor | None) ->
         result = check_anchor(conn, anchor, source)
         if result.problem is not None:
             problems.append(result.problem)
-        elif result.later == 0 and anchor.facts:  # nothing edited since the anchor: every table as it was
-            found = facts_digest(conn)
-            problems += [_problem(source, table, "", "", _word("audit.table_changed", table=_word(f"audit.table.{table}"),
-                                                               source=anchor.source))
-                         for table, digest in anchor.facts.items() if found.get(table, digest) != digest]
+        elif anchor.facts:  # every table no edit since the anchor touched is as it was then
+            touched = tables_touched_since(conn, anchor.seq) if result.later else set()
+            if touched is not None:
+                found = facts_digest(conn)
+                problems += [_problem(source, table, "", "", _word(
+                    "audit.table_changed", table=_word(f"audit.table.{table}"), source=anchor.source))
+                    for table, digest in anchor.facts.items()
+                    if table not in touched and found.get(table, digest) != digest]
     return problems
+
+
+def tables_touched_since(conn: sqlite3.Connection, seq: int) -> set[str] | None:
+    """The tables the trail's rows after `seq` may have changed: those they name and, through the foreign
+    keys, the tables under those they delete from (a deleted unit takes its records along; an import
+    replaces older ones). None when a migration ran since (it may change any table)."""
+    rows = conn.execute("SELECT DISTINCT action, table_name FROM audit WHERE seq > ?", (seq,)).fetchall()
+    if any(action in ("migrate", "schema", "attest") for action, _ in rows):
+        return None
+    children: dict[str, set[str]] = {}
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"):
+        for key in conn.execute(f"PRAGMA foreign_key_list({table})"):
+            children.setdefault(key[2], set()).add(table)
+    touched = {table for _, table in rows}
+    waiting = [table for action, table in rows if action in ("delete", "import")]
+    while waiting:
+        for child in children.get(waiting.pop(), ()):
+            if child not in touched:
+                touched.add(child)
+                waiting.append(child)
+    return touched

@@ -261,9 +261,17 @@ class DatasetCore:
         assert not problems, problems
         return cls.open(path, **open_kwargs)
 
-    def close(self) -> None:
+    def close(self, back_up: bool = True) -> None:
+        """Close the year, its edits since the last backup backed up first (so the next opening finds it
+        exactly as the newest backup notes it, and tells a change made outside the program meanwhile)
+        unless `back_up` is False (a restore is about to keep the whole file instead)."""
         self._wait_for_backup()
         if self._conn is not None:
+            try:
+                if back_up:
+                    self.backup_if_edited()
+            except DatasetError:
+                pass  # the edits are saved in the year file; only the extra copy is missing
             self._conn.close()
             self._conn = None  # type: ignore[assignment]
             if self._identity is not None and _HELD.get(self._identity) is self:
@@ -411,8 +419,8 @@ class DatasetCore:
 
     def quick_audit_check(self) -> list[Problem]:
         """What opening checks (milliseconds whatever the year's size): the append-only triggers, the
-        last audit row's link and the row count, the newest backup's anchor and, when nothing was
-        edited since that backup, every table against the digest it noted."""
+        last audit row's link and the row count, the newest backup's anchor and every table no edit
+        since that backup touched against the digest it noted."""
         from core.store.audit_check import quick_check
         anchors = self.newest_anchors()
         problems = quick_check(self._conn, self.path.name, anchors[0] if anchors else None)
@@ -552,8 +560,8 @@ class DatasetCore:
         return []
 
     def backup_if_edited(self) -> Path | None:
-        """Back up now when something was edited since the last backup (the desktop, closing a year:
-        the next opening then finds the year exactly as the newest backup notes it)."""
+        """Back up now when something was edited since the last backup (closing a year: the next opening
+        then finds the year exactly as the newest backup notes it)."""
         if self.backup_interval is None or self.read_only or self.scratch or not self._edited_since_backup:
             return None
         return self.backup()

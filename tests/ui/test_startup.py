@@ -183,9 +183,11 @@ def test_the_first_write_takes_the_deferred_backup_first(tmp_path):
     before = ds.unit(uid).insured_workers
     assert ds.set_insured_workers(1, uid, before + 1).ok
     ds.close()
-    [taken] = backup.list_backups(path)
+    closed, taken = backup.list_backups(path)
     with Dataset.open(taken.path, read_only=True) as copy:  # the year as it was opened
         assert copy.unit(uid).insured_workers == before
+    with Dataset.open(closed.path, read_only=True) as copy:  # and as it was closed
+        assert copy.unit(uid).insured_workers == before + 1
 
 
 def test_a_deferred_backup_that_fails_is_told_and_the_year_stays_usable(tmp_path):

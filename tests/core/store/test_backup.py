@@ -54,7 +54,8 @@ def test_no_backup_when_the_interval_has_not_passed(dataset):
     with Dataset.open(dataset, backup_interval=3600) as ds:
         assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=9).ok
         assert ds.backup_if_due() is None
-    assert len(backup.list_backups(dataset)) == 1  # the one taken on open
+        assert len(backup.list_backups(dataset)) == 1  # the one taken on open
+    assert len(backup.list_backups(dataset)) == 2  # and the edit's, as the year was closed
 
 
 def test_a_timer_copies_only_edits_no_backup_holds_yet(dataset):
@@ -75,7 +76,7 @@ def test_a_timer_copies_only_edits_no_backup_holds_yet(dataset):
 def test_restore_replaces_the_dataset_and_keeps_the_replaced_file(dataset):
     with Dataset.open(dataset) as ds:
         assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=1234).ok
-    first = backup.list_backups(dataset)[0]  # taken before the edit
+    first = backup.list_backups(dataset)[-1]  # taken before the edit (the newest, as it was closed, holds it)
     kept = recovery.restore(dataset, first.path)
     assert kept is not None and kept.name.endswith("-before-restore.sqlite")
     with Dataset.open(dataset, read_only=True) as ds:

@@ -35,7 +35,7 @@ def test_a_morning_of_command_line_imports_keeps_the_year_as_it_was_before_the_f
         assert done.returncode == 0, done.stderr
         assert run("verify-audit", str(path)).returncode == 0
     found = backup.list_backups(path)
-    assert len(found) == 14  # one before each import: the copy of opening of a year that was changed since
+    assert len(found) == 15  # the year as first opened, and as each command left it: nothing else
     first = found[-1]
     assert imports_in(first.path) == 0  # the year as it was before the first import is still there
     listing = run("restore", str(path), "--list")
@@ -87,3 +87,42 @@ def test_rotation_keeps_the_first_and_last_of_each_recent_day_and_bounds_the_res
     assert not kept & older  # older than two weeks, before no import: gone
     assert len(kept) <= 10 + 2 * backup.DAYS_KEPT
     assert len([b for b in backup.list_backups(path) if b.label]) == 3 <= backup.LABELLED_KEPT
+
+
+def test_a_change_made_outside_between_two_commands_is_told_by_the_second(tmp_path):
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    people = [arrival(i) for i in range(3)]
+    done = run("import-xlsx", "arrivals", str(roster_file(tmp_path, people)), "--dataset", str(path),
+               "--unit", UNITS[0], "--yes")
+    assert done.returncode == 0, done.stderr
+    assert imports_in(backup.list_backups(path)[0].path) == 1  # the command's own edit is backed up as it ends
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE units SET insured_workers = 999 WHERE name = ?", (UNITS[1],))
+    conn.commit()
+    conn.close()
+    again = run("import-xlsx", "arrivals", str(roster_file(tmp_path, people[:2], "更正.xlsx")), "--dataset", str(path),
+                "--unit", UNITS[0], "--yes")
+    assert f"年度数据文件 {path.name} 在本程序之外被改动过" in again.stderr, again.stderr
+
+
+def test_after_a_crash_a_change_outside_to_a_table_not_edited_since_the_backup_is_still_told(tmp_path):
+    """The program killed before it could back up its last edits (here: the year's units edited with no
+    backup as it closed), then a base renamed outside: opening still tells it (the units edited since
+    the backup are left to the full check)."""
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    with Dataset.open(path):
+        pass  # the backup of opening
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=12).ok
+    with Dataset.open(path) as ds:
+        assert ds.audit_problems == []  # nothing changed outside: no false alarm
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=13).ok
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE bases SET name = '外改基地' WHERE id = (SELECT min(id) FROM bases)")
+    conn.commit()
+    conn.close()
+    with Dataset.open(path) as ds:
+        assert [p.location for p in ds.audit_problems] == ["bases"], ds.audit_problems

@@ -21,7 +21,7 @@ def year_with_an_old_backup(tmp_path) -> tuple[Path, Path]:
     assert create_file(path, load_rule_set(), "张三", year=rich_year(3)) == []
     with Dataset.open(path) as ds:
         assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=111).ok
-    taken = backup.list_backups(path)[0].path  # the backup of opening: 111 not in it yet
+    taken = backup.list_backups(path)[-1].path  # the backup of opening: 111 not in it yet
     when = dt.datetime.now() - dt.timedelta(days=backup.DAYS_KEPT + 1)
     old = taken.with_name(f"{path.stem}-{when:%Y%m%d-%H%M%S}.sqlite")
     shutil.copyfile(taken, old)
@@ -32,7 +32,7 @@ def year_with_an_old_backup(tmp_path) -> tuple[Path, Path]:
 def test_new_backups_of_a_year_file_are_year_files_and_old_ones_are_still_found(tmp_path):
     path, old = year_with_an_old_backup(tmp_path)
     with Dataset.open(path):
-        pass  # the backup of opening, holding 111
+        pass  # the year as the newest backup (taken as it was closed, holding 111) holds it: no copy
     found = backup.list_backups(path)
     assert [b.path.suffix for b in found] == [".wjkh", ".sqlite"] and found[1].path == old
     with Dataset.open(found[0].path, read_only=True) as copy:  # opens as the year file it is
