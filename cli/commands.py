@@ -24,8 +24,9 @@ from core.scoring.report import ranking_table, year_result_json
 from core.scoring.rule_library import rule_set_for
 from core.scoring.rules import RuleSet
 from core.scoring.year_fit import year_misfit
-from core.store import backup, files, recovery
-from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, year_file_name_refusal
+from core.store import backup, recovery
+from core.store.backup_story import last_edit
+from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, newest_proved_backup, year_file_name_refusal
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect
 from core.years.continuation import Origin, origin_of
 from core.years.standing import not_started_units, under_way_units
@@ -330,6 +331,15 @@ def backup_state(info: backup.BackupInfo) -> str:
     return say("dataset.backup_good")
 
 
+def year_rules(path: Path) -> RuleSet | None:
+    """The year's rules (to name what was done before each backup), or None when it cannot be read."""
+    try:
+        with Dataset.open(path, read_only=True) as ds:
+            return ds.rule_set()
+    except DatasetError:
+        return None
+
+
 def restore_notice(path: Path, chosen: Path, now: dt.datetime) -> list[Msg]:
     """What restoring `chosen` over the year file undoes and where the file is kept; nothing when the
     year file cannot be read (a damaged file is kept whole all the same)."""
@@ -346,9 +356,14 @@ def command_restore(args: argparse.Namespace) -> int:
     if args.list:
         if not backups:
             print(say("dataset.no_backups", file=path.name))
+        rules = year_rules(path)
         for info in backups:
-            print(say("dataset.backup_line", name=info.name, time=info.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
-                      size=max(1, round(info.size / 1024)), state=backup_state(info)))
+            line = say("dataset.backup_line", name=info.name, time=info.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
+                       size=max(1, round(info.size / 1024)), state=backup_state(info))
+            done = last_edit(info.path, rules) if rules is not None else None
+            if info.label:
+                line += say(f"backup.kind.{info.label}")
+            print(line + (say("backup.done_before", what=render(done)) if done is not None else ""))
         return 0
     if args.backup:
         chosen = next((b for b in backups if b.name == Path(args.backup).name), None)
@@ -356,7 +371,7 @@ def command_restore(args: argparse.Namespace) -> int:
             print(say("dataset.backup_not_found", name=args.backup), file=sys.stderr)
             return EXIT_BAD_INPUT
     else:
-        chosen = files.newest_good(path)
+        chosen = newest_proved_backup(path)  # its own trail proves its facts: no change made outside is brought back
         if chosen is None:
             print(say("dataset.no_good_backup", file=path.name), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -365,8 +380,8 @@ def command_restore(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         return fail(exc)
     now = dt.datetime.now()
-    for line in restore_notice(path, chosen.path, now):  # the edits it undoes, where the file is kept
-        print(render(line))
+    for said in restore_notice(path, chosen.path, now):  # the edits it undoes, where the file is kept
+        print(render(said))
     if not args.yes:
         print(say("dataset.confirm_restore", backup=chosen.name, file=path.name), end="", flush=True)
         answer = sys.stdin.readline().strip().lower()

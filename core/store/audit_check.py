@@ -252,6 +252,8 @@ def shown(value: Any, table: str = "", name: str = "") -> Any:
         return _word("audit.value.empty")
     if (table, name) in FLAGS and value in (0, 1):
         return _word("audit.value.yes" if value else "audit.value.no")
+    if isinstance(value, Msg):  # a code in the bureau's words (Namer.value)
+        return value
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 

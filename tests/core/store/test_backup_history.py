@@ -126,3 +126,20 @@ def test_after_a_crash_a_change_outside_to_a_table_not_edited_since_the_backup_i
     conn.close()
     with Dataset.open(path) as ds:
         assert [p.location for p in ds.audit_problems] == ["bases"], ds.audit_problems
+
+
+def test_restore_offers_first_the_newest_backup_whose_own_trail_proves_it(tmp_path):
+    """A backup taken after a change made outside the program went unnoticed holds that change: restore
+    on the command line does not offer it."""
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    with Dataset.open(path) as ds:
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=12).ok
+    proved = backup.list_backups(path)[0]  # as the year was closed
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE units SET insured_workers = 999 WHERE name = ?", (UNITS[1],))
+    conn.commit()
+    tampered = backup.make_backup(conn, path, now=dt.datetime.now() + dt.timedelta(seconds=5))
+    conn.close()
+    asked = run("restore", str(path), stdin="n\n")
+    assert f"将用备份 {proved.name} 替换" in asked.stdout and tampered.name not in asked.stdout, asked.stdout
