@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLay
 
 from core.common.messages import Msg, render
 from core.editing.session import Session
+from core.people.platform import closest_unit
 from core.scoring.assessment import Page
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
 from core.scoring.kinds import DELIVERIES
@@ -180,6 +181,16 @@ class PlatformSourcePanel(SourcePanel):
             rating = self.tr("无") if mine.rating is None else f"{float(mine.rating):.2f}"
             what = self.tr("已导入 {file}（{at}）：本单位综合评分 {rating}。").format(
                 file=export.file_name, at=export.local_time, rating=rating)
+        unmatched = found.unmatched_deliveries if self.deliveries_page else found.unmatched_ratings
+        if export is not None and unmatched:
+            what += self.tr("该导出另有 {n} 条记录的运营单位名称不是本年度的运营单位，不计入任何单位。").format(
+                n=unmatched)
+            unit_names = [self.session.unit(uid).name for uid in self.session.unit_ids]
+            mine_maybe = [f"“{name}”（{count} 条）" for name, count in found.names_of_no_unit(self.import_kind)
+                          if closest_unit(name, unit_names) == mine.unit]
+            if mine_maybe:
+                what += self.tr("其中{names}可能是本单位，请核对名称，改正平台导出后重新导入。").format(
+                    names="、".join(mine_maybe))
         how = (self.tr("本条按平台导出计分，页面上的数据只读；手工录入的数据保留未用。") if platform else
                self.tr("本条按手工录入计分。"))
         self.detail_label.setText(how + what)

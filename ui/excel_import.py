@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +44,15 @@ from PySide6.QtWidgets import (
 
 from core.common.file_names import with_extension
 from core.common.messages import render
+from core.common.problems import Problem
 from core.editing.session import Session
 from core.excel.mapping import MappingQuestion
 from core.excel.partial import Correction, LeftOutRow, LeftOutSheet, applied, write_left_out
 from core.excel.preview import Preview, check_workbook
 from core.excel.problems import ProblemRow, write_problem_list
 from core.excel.read import import_spec
+from core.people.import_notes import YearNotes, year_notes
+from core.scoring.facts import Base
 from ui import faults
 from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
@@ -57,7 +61,7 @@ from ui.worker import Job, Worker, progress_dialog
 from ui.writing import kept_from_collector, write_now
 
 FOLDER_SETTING = "excel/folder"
-GOOD, BAD, NEUTRAL = "#1b7f3b", "#b00020", "#555"
+GOOD, BAD, NEUTRAL, HEED = "#1b7f3b", "#b00020", "#555", "#a35200"
 
 translate = QCoreApplication.translate
 
@@ -67,12 +71,34 @@ def year_level(kind: str) -> bool:
     return import_spec().kind(kind).scope == "year"
 
 
+@dataclass(frozen=True)
+class YearInHand:
+    """What the notes before importing compare a file with: the year's unit names and, for a unit's
+    file, that unit's registered bases (plain values: the check runs in a worker)."""
+    unit_names: tuple[str, ...]
+    bases: tuple[Base, ...] | None
+
+
+@dataclass(frozen=True)
+class Checked:
+    preview: Preview
+    year_notes: YearNotes
+
+
 def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mapping: dict | None,
               remembered: Mapping[str, dict], corrections: tuple[Correction, ...] = (),
-              checked_sha256: str | None = None) -> Preview | None:
-    """core/excel/preview.check_workbook in the worker, the collector kept off its bulk data."""
+              checked_sha256: str | None = None, year: YearInHand | None = None) -> Checked | None:
+    """core/excel/preview.check_workbook in the worker, the collector kept off its bulk data; then the notes
+    on the rows that would count for nothing in the year as it stands (core/people/import_notes.py)."""
     with kept_from_collector():
-        return check_workbook(job, path, kind, unit_id, rules, mapping, remembered, corrections, checked_sha256)
+        preview = check_workbook(job, path, kind, unit_id, rules, mapping, remembered, corrections, checked_sha256)
+        if preview is None:
+            return None
+        notes = YearNotes()
+        if year is not None and preview.checked.records:
+            notes = year_notes(kind, preview.checked.records, preview.layouts, preview.checked.source,
+                               year.unit_names, year.bases)
+        return Checked(preview, notes)
 
 
 def export_problems_job(job: Job, rows: list[ProblemRow], path: Path, headers: list[str], title: str,
@@ -102,6 +128,7 @@ class ImportDialog(QDialog):
         self.export_worker: Worker | None = None  # the problem list being written
         self.progress = None
         self.preview: Preview | None = None
+        self.year_notes = YearNotes()  # the preview's rows that would count for nothing
         self.mapping: dict[str, Any] | None = None  # chosen in the mapping dialog for this file
         self.asked_key: str | None = None  # the layout the mapping was chosen for (remembered when it works)
         self.imported_id: int | None = None
@@ -221,7 +248,8 @@ class ImportDialog(QDialog):
         kind = self.chosen_kind()
         self.preview = None
         self.worker = Worker(check_job, path, kind, self.chosen_unit(), self.session.rules, self.mapping,
-                             remembered_mappings(self.settings, kind), parent=self)
+                             remembered_mappings(self.settings, kind), year=self.year_in_hand(self.chosen_unit()),
+                             parent=self)
         self.worker.done.connect(self._checked)
         self.worker.cancelled.connect(self._check_cancelled)
         self.worker.failed.connect(self._check_failed)
@@ -230,6 +258,11 @@ class ImportDialog(QDialog):
         self._choose_status(self.tr("正在检查…"), NEUTRAL)
         self.worker.start()
         return self.worker
+
+    def year_in_hand(self, unit_id: int | None) -> YearInHand:
+        session = self.session
+        return YearInHand(tuple(session.unit(uid).name for uid in session.unit_ids),
+                          None if unit_id is None else session.unit(unit_id).bases)
 
     def _choose_status(self, text: str, colour: str) -> None:
         self.choose_status.setText(text)
@@ -255,7 +288,8 @@ class ImportDialog(QDialog):
         self._choose_status(self.tr("检查时出错，未写入任何数据：{detail}").format(detail=faults.describe(exc)),
                             BAD)
 
-    def _checked(self, preview: Preview) -> None:
+    def _checked(self, checked: Checked) -> None:
+        preview = checked.preview
         self._end_progress()
         self.check_button.setEnabled(True)
         self._choose_status("", NEUTRAL)
@@ -267,7 +301,7 @@ class ImportDialog(QDialog):
         if self.asked_key is not None and self.mapping and preview.layouts:
             remember_mapping(self.settings, self.asked_key, self.mapping)
             self.asked_key = None
-        self.show_preview(preview)
+        self.show_preview(preview, checked.year_notes)
 
     def ask_mapping(self, question: MappingQuestion, preset: Mapping[str, Any] | None = None) -> bool:
         """Open the mapping dialog; True when a new check with the mapping chosen has started."""
@@ -322,6 +356,14 @@ class ImportDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(columns_box, 5)
         top.addWidget(self.notes_box, 4)
+        # rows that import without a problem but would count for nothing: read before importing
+        self.heed_box = QGroupBox(self.tr("导入前请核对（这些行可以导入，但导入后不计分）"))
+        self.heed_box.setStyleSheet(f"QGroupBox {{ color: {HEED}; font-weight: bold; }}")
+        self.heed = QListWidget()
+        self.heed.setWordWrap(True)
+        self.heed.setStyleSheet("font-weight: normal;")
+        self.heed.setMaximumHeight((self.fontMetrics().height() + 8) * 5 + 4)
+        QVBoxLayout(self.heed_box).addWidget(self.heed)
         problems_box = QGroupBox(self.tr("问题（点击表头排序）"))
         self.problems_model = ProblemsModel(self)
         self.problems_view = ProblemsView()
@@ -368,6 +410,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
         layout.addLayout(top, 1)
+        layout.addWidget(self.heed_box)
         layout.addWidget(problems_box, 4)
         layout.addWidget(self.choice)
         layout.addWidget(self.status)
@@ -377,8 +420,14 @@ class ImportDialog(QDialog):
     def back(self) -> None:
         self.stack.setCurrentIndex(0)
 
-    def show_preview(self, p: Preview) -> None:
+    def _note_text(self, note: Problem) -> str:
+        where = note.location.replace("!", self.tr(" 第 ")) + (self.tr(" 行") if "!" in note.location else "")
+        column = f" {note.field}" if note.field else ""
+        return f"{where}{column}：{render(note.message)}"
+
+    def show_preview(self, p: Preview, year_notes: YearNotes | None = None) -> None:
         self.preview = p
+        self.year_notes = year_notes or YearNotes()
         self.imported_id = None
         self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                            | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -393,9 +442,11 @@ class ImportDialog(QDialog):
         self._fill_columns(p)
         self.notes.clear()
         for note in checked.notes:
-            where = note.location.replace("!", self.tr(" 第 ")) + (self.tr(" 行") if "!" in note.location else "")
-            column = f" {note.field}" if note.field else ""
-            self.notes.addItem(f"{where}{column}：{render(note.message)}")
+            self.notes.addItem(self._note_text(note))
+        self.heed.clear()
+        for note in self.year_notes.notes:
+            self.heed.addItem(self._note_text(note))
+        self.heed_box.setVisible(bool(self.year_notes.notes))
         for c in p.corrections:
             self.notes.addItem(self.tr("{sheet} 第 {row} 行 {column}（{letter}）：已由“{old}”更正为“{new}”（导入时记入审计）")
                                .format(sheet=c.sheet, row=c.row, column=c.header, letter=c.letter, old=c.old, new=c.new))
@@ -425,13 +476,17 @@ class ImportDialog(QDialog):
             self._status(self.tr("文件中没有可导入的行，未写入任何数据。"), BAD)
         else:
             text = self.tr("检查通过：{rows} 行均无问题，可以导入。").format(rows=len(checked.records))
+            heed = self.year_notes.summary
+            if heed is not None:
+                text = self.tr("检查未发现错误，{rows} 行均可导入；{heed}。").format(rows=len(checked.records),
+                                                                          heed=render(heed))
             replaced = self.session.replaced_sources(p.kind, p.unit_id, checked.source, p.sha256)
             if replaced:
                 text += "\n" + self.tr("再次导入：将替换已导入的 {rows} 行（{sources}）。").format(
                     rows=sum(s.rows for s in replaced), sources="；".join(
                         self.tr("{file}，{time} 导入").format(file=s.file_name, time=local_time(s.imported_at))
                         for s in replaced))
-            self._status(text, GOOD)
+            self._status(text, GOOD if heed is None else HEED)
         self.import_button.setEnabled(p.importable)
         self.import_button.setText(self.tr("导入"))
         self.close_button.setText(self.tr("关闭"))
@@ -481,7 +536,7 @@ class ImportDialog(QDialog):
             return None
         corrections = tuple(self.problems_model.corrections.values())
         self.worker = Worker(check_job, p.path, p.kind, p.unit_id, self.session.rules, p.mapping, {}, corrections,
-                             p.sha256, parent=self)
+                             p.sha256, year=self.year_in_hand(p.unit_id), parent=self)
         self.worker.done.connect(self._checked)
         self.worker.cancelled.connect(lambda _: self._status(self.tr("已取消重新检查，未写入任何数据。"), NEUTRAL))
         self.worker.failed.connect(lambda exc: self._status(self.tr("检查时出错，未写入任何数据：{detail}").format(
@@ -627,6 +682,9 @@ class ImportDialog(QDialog):
             lines.append(self.tr("另有 {n} 处更正所在的行仍有问题、未导入，这些更正未采用；"
                                  "问题清单按文件原有内容列出。").format(n=len(p.corrections) - len(kept)))
         lines += self.result_lines(p)
+        if self.year_notes.rows:
+            lines.append(self.tr("注意：“导入前请核对”所列的 {rows} 行已导入，但不计分；"
+                                 "请核对名称，改正文件后重新导入。").format(rows=self.year_notes.rows))
         self._status("\n".join(lines), GOOD)
         self.import_button.setEnabled(False)
         self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -11,12 +11,15 @@ or else after NFKC and without spaces, as the platform may write （） as () or
 when read, not by the id stored at import, keeps the link right when a unit is added after the import
 or removed and brought back by undo; a unit renamed in the dataset no longer has the platform's name,
 and its records are then reported. A record naming no unit of the year counts for none and is
-reported as a problem (a value), never dropped silently.
+reported as a problem (a value), never dropped silently; before an export is imported, its rows naming
+no unit are noted one by one, with the unit each most likely means (rows_naming_no_unit).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass, replace
@@ -81,6 +84,11 @@ class PlatformCheck:
     @property
     def linked_deliveries(self) -> int:
         return sum(len(u.deliveries) for u in self.units.values())
+
+    def names_of_no_unit(self, kind: str) -> list[tuple[str, int]]:
+        """Each name in the export of `kind` that is no unit of the year, with its number of records."""
+        return [(p.message.param("unit"), p.message.param("count")) for p in self.problems
+                if p.message.code == "platform.unknown_unit" and p.message.param("kind").code == f"kind.{kind}"]
 
     @property
     def imported(self) -> bool:
@@ -179,10 +187,69 @@ def check(stored: StoredPlatform, unit_names: Sequence[str]) -> PlatformCheck:
                          sum(len(r) for (k, _), r in unknown.items() if k == RATINGS_KIND))
 
 
+# ------------------------------------------------------------------ before importing: rows naming no unit
+
+# What a unit's name says besides the words every company has: a bracketed remark, the city, the legal form
+# and the line of business (苏州黎里禾源劳务派遣有限公司 → 黎里禾源).
+_REMARK = re.compile(r"[（(][^（）()]*[）)]")
+_CITY = re.compile(r"^(?:江苏省?)?(?:苏州市?)?(?:吴江区?)?")
+_COMMON = re.compile(r"(?:人力资源服务|人力资源|劳务派遣|劳务服务|人才服务|服务)?"
+                     r"(?:有限责任公司|股份有限公司|有限公司|公司)?$")
+
+
+def _distinctive(name: str) -> str:
+    core = _REMARK.sub("", unit_key(name))
+    core = _COMMON.sub("", _CITY.sub("", core, count=1), count=1)
+    return core or unit_key(name)
+
+
+def closest_unit(written: str, unit_names: Sequence[str]) -> str | None:
+    """The unit of the year a name no unit has most likely means: the one whose distinctive part (the name
+    without city, legal form and line of business) is the name's, contains it or is contained in it, else is
+    alike in at least 60 % of its characters; None when no unit comes that close or two do equally."""
+    wanted = _distinctive(written)
+    if not wanted:
+        return None
+    scored = []
+    for name in unit_names:
+        own = _distinctive(name)
+        if not own:
+            continue
+        score = 2.0 if own == wanted else 1.5 if own in wanted or wanted in own else \
+            difflib.SequenceMatcher(None, own, wanted).ratio()
+        if score >= 0.6:
+            scored.append((score, name))
+    scored.sort(key=lambda s: -s[0])
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def rows_naming_no_unit(records: Sequence, unit_names: Sequence[str], source: str,
+                        headers: Mapping[str, str]) -> tuple[Problem, ...]:
+    """A note for each checked row of a platform export (core.people.records DeliveryRecord or RatingRecord)
+    whose unit name is no unit of the year, as check() would link it: the row, the name as written and the
+    unit it most likely means, under the unit column's header of its sheet (headers). Such a row imports but
+    counts for no unit, so the assessor is told before."""
+    resolve = _resolver(unit_names)
+    notes = []
+    for record in records:
+        if resolve(record.unit) is not None:
+            continue
+        closest = closest_unit(record.unit, unit_names)
+        msg = (Msg.of("platform.row_names_no_unit_closest", unit=record.unit, closest=closest) if closest else
+               Msg.of("platform.row_names_no_unit", unit=record.unit))
+        notes.append(Problem(source, f"{record.sheet}!{record.row}", headers.get(record.sheet, ""), msg))
+    return tuple(notes)
+
+
 def apply_platform(unit: Unit, found: PlatformCheck) -> Unit:
     """The unit with the platform's deliveries (3.1) and composite rating (3.2) in place of the typed
     ones, and the exports they come from (the explanation names them). Period, stars and evidence
     are the engine's to judge, as for typed deliveries."""
     mine = found.unit(unit.name)
+    deliveries_export = found.deliveries_export
+    if deliveries_export is not None and found.unmatched_deliveries:
+        deliveries_export = replace(deliveries_export, rows_naming_no_unit=found.unmatched_deliveries)
     return replace(unit, platform_source=FIGURES_FROM_PLATFORM, deliveries=mine.deliveries, platform_rating=mine.rating,
-                   deliveries_export=found.deliveries_export, rating_export=found.ratings_export)
+                   deliveries_export=deliveries_export, rating_export=found.ratings_export)

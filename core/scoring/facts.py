@@ -108,6 +108,7 @@ class Export:
     """An imported file some of a unit's figures were taken from (the dataset fills it in)."""
     file_name: str
     imported_at: str  # ISO 8601 with its UTC offset, as the dataset stores it
+    rows_naming_no_unit: int = 0  # its rows whose unit name is no unit of the year: they count for none
 
     @property
     def local_time(self) -> str:

@@ -476,6 +476,9 @@ def deliveries_source(unit: Unit) -> Msg:
     export = unit.deliveries_export
     if export is None:
         return Msg.of("deliveries.source_platform_none")
+    if export.rows_naming_no_unit:
+        return Msg.of("deliveries.source_platform_unmatched", count=len(unit.deliveries), file=export.file_name,
+                      at=export.local_time, unmatched=export.rows_naming_no_unit)
     return Msg.of("deliveries.source_platform", count=len(unit.deliveries), file=export.file_name,
                   at=export.local_time)
 
