@@ -15,18 +15,46 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.people.platform import closest_unit
 from core.scoring.assessment import Page
+from core.scoring.engine import QUALIFIED, UnitResult
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
 from core.scoring.kinds import DELIVERIES
 from ui.editors.flow import FlowLayout
-from ui.models import problems_text
+from ui.models import number, problems_text, status_text
 
 Report = Callable[[list[str]], None]
+translate = QCoreApplication.translate
+
+
+def source_change_confirmed(parent: QWidget, session: Session, unit_id: int, absent: str, after: UnitResult,
+                            clause_ids: list[str], switch_text: str) -> bool:
+    """Ask before a source is chosen that holds nothing of the unit: what is absent, what the clauses and
+    the unit's total and grade will become, and the way to do it right (import first). True: switch."""
+    now = session.unit_result(unit_id)
+
+    def standing(result: UnitResult) -> str:
+        text = translate("CountSource", "{total} 分、{grade}级").format(total=number(result.total), grade=result.grade)
+        return text if result.status == QUALIFIED else text + translate("CountSource", "（{status}）").format(
+            status=status_text(result.status))
+    changes = [translate("CountSource", "{clause} 由 {before} 分变为 {after} 分").format(
+        clause=c, before=number(now.clause(c).net), after=number(after.clause(c).net)) for c in clause_ids
+        if now.clause(c).net != after.clause(c).net]  # unchanged clauses would only hide the others
+    box = QMessageBox(QMessageBox.Icon.Warning, translate("CountSource", "数据来源中没有本单位的数据"),
+                      translate("CountSource", "{absent}\n\n现在改过去，{changes}本单位总分由 {before} 变为 {after}，"
+                                "缺少数据的条款将显示“依据不全”。\n\n仍要现在改吗？（可用“撤销”改回）").format(
+                          absent=absent, changes="".join(c + "；" for c in changes), before=standing(now),
+                          after=standing(after)),
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText(switch_text)
+    box.button(QMessageBox.StandardButton.No).setText(translate("CountSource", "暂不更改"))
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 class SourcePanel(QFrame):
@@ -124,6 +152,9 @@ class CountSourcePanel(SourcePanel):
             parts.append(self.tr("手工录入的人数仅在只有纸质材料时使用。"))
         parts.append(self.tr("本单位已导入花名册 {n} 份。").format(n=len(imported)) if imported
                      else self.tr("本单位尚未导入花名册。"))
+        if rosters and not imported:
+            parts.append(self.tr("按名单核对的基地因此都按 0 人计，本条“依据不全”："
+                                 "请先导入本单位的花名册，或改回手工录入。"))
         if self.page.base_columns:
             parts.append(self.tr("也可在下表“人数来源”列逐个基地切换。"))
         self.detail_label.setText("".join(parts))
@@ -137,6 +168,13 @@ class CountSourcePanel(SourcePanel):
         return self._laid_out()
 
     def switch(self, source: str) -> bool:
+        absent = self.tr("本单位尚未导入花名册：改为名单核对，各基地的人数都按 0 人计。")
+        if (source == COUNTS_FROM_ROSTERS and not self.session.rosters_imported(self.unit_id)
+                and not source_change_confirmed(
+                    self, self.session, self.unit_id, absent,
+                    self.session.result_with_source(self.unit_id, count_source=COUNTS_FROM_ROSTERS),
+                    [p.id for p in self.session.pages if p.count_source], self.tr("仍改为名单核对"))):
+            return False
         label = self.tr("人数来源改为名单核对") if source == COUNTS_FROM_ROSTERS else self.tr("人数来源改为手工录入")
         edit = self.session.set_count_source(label, self.unit_id, source)
         if not edit.ok:
@@ -160,6 +198,23 @@ class PlatformSourcePanel(SourcePanel):
         self.hand_button = self._button(self.tr("改为手工录入"), lambda: self.switch(FIGURES_BY_HAND))
         self.import_button = self._button(self.tr("导入 Excel…"), self._import)
         self.refresh()
+
+    def _platform_absent(self) -> str:
+        """What the platform's exports lack of the unit ("" when both hold something of it)."""
+        found = self.session.platform()
+        mine = found.unit(self.session.unit(self.unit_id).name)
+        lacking = []
+        if found.deliveries_export is None:
+            lacking.append(self.tr("尚未导入用工速递系统的输送记录导出（3.1 按 0 条计）"))
+        elif not mine.deliveries:
+            lacking.append(self.tr("已导入的输送记录导出 {file} 中没有本单位的记录（3.1 按 0 条计）").format(
+                file=found.deliveries_export.file_name))
+        if found.ratings_export is None:
+            lacking.append(self.tr("尚未导入用工速递系统的综合评分导出（3.2 无评分）"))
+        elif mine.rating is None:
+            lacking.append(self.tr("已导入的综合评分导出 {file} 中没有本单位的评分（3.2 无评分）").format(
+                file=found.ratings_export.file_name))
+        return "；".join(lacking) + "。" if lacking else ""
 
     def from_platform(self) -> bool:
         return self.session.platform_source(self.unit_id) == FIGURES_FROM_PLATFORM
@@ -193,6 +248,11 @@ class PlatformSourcePanel(SourcePanel):
                     names="、".join(mine_maybe))
         how = (self.tr("本条按平台导出计分，页面上的数据只读；手工录入的数据保留未用。") if platform else
                self.tr("本条按手工录入计分。"))
+        has_figures = bool(mine.deliveries) if self.deliveries_page else mine.rating is not None
+        if platform and not has_figures:
+            what += self.tr("平台导出中没有本单位的{kind}，本条“依据不全”："
+                            "请导入含本单位数据的导出，或改回手工录入。").format(
+                kind=self.tr("输送记录") if self.deliveries_page else self.tr("综合评分"))
         self.detail_label.setText(how + what)
         editable = self.editable()
         self.platform_button.setEnabled(editable and not platform)
@@ -202,6 +262,13 @@ class PlatformSourcePanel(SourcePanel):
         return self._laid_out()
 
     def switch(self, source: str) -> bool:
+        if source == FIGURES_FROM_PLATFORM:
+            absent = self._platform_absent()
+            if absent and not source_change_confirmed(
+                    self, self.session, self.unit_id, absent,
+                    self.session.result_with_source(self.unit_id, platform_source=FIGURES_FROM_PLATFORM),
+                    [p.id for p in self.session.pages if p.platform_source], self.tr("仍改为按平台导出计分")):
+                return False
         label = self.tr("3.1、3.2 改为按平台导出计分") if source == FIGURES_FROM_PLATFORM else self.tr("3.1、3.2 改为手工录入")
         edit = self.session.set_platform_source(label, self.unit_id, source)
         if not edit.ok:

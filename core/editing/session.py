@@ -86,6 +86,7 @@ class Session:
             scorer = self._scorer = YearScorer(self.rules)
         self.result: YearResult = scorer.score(self.year) if whole else scorer.rescore(self.year)
         self._results = {u.name: u for u in self.result.units}
+        self._rostered: set[int | None] | None = None  # read again when asked (an import may have changed it)
 
     def _reload_units(self, unit_ids: Iterable[int]) -> None:
         for uid in unit_ids:
@@ -130,7 +131,13 @@ class Session:
 
     def progress(self, unit_id: int) -> dict[str, str]:
         notes = {c: n for (uid, c), n in self._notes.items() if uid == unit_id}
-        return unit_progress(self.rules, self._units[unit_id], notes)
+        return unit_progress(self.rules, self._units[unit_id], notes, not self.rosters_imported(unit_id))
+
+    def rosters_imported(self, unit_id: int) -> bool:
+        """Has a roster (arrivals or placements) of the unit been imported? Kept until the year is read again."""
+        if self._rostered is None:
+            self._rostered = {s.unit_id for s in self.ds.imports() if s.kind in ("arrivals", "placements")}
+        return unit_id in self._rostered
 
     def standing(self, unit_id: int) -> Standing:
         """How far the unit's assessment has got and whether its result may still change."""
@@ -714,6 +721,20 @@ class Session:
                            for s in sorted({old.get(b) for b in ids if b in old})))
         return self._apply(label, lambda r: self.ds.set_count_source(self.by, unit_id, source, base_ids, r), back,
                            [unit_id])
+
+    def result_with_source(self, unit_id: int, *, count_source: str | None = None,
+                           platform_source: str | None = None) -> UnitResult:
+        """The unit's result were every base's count source, or its 3.1/3.2 source, the one given: what
+        switching would do, told before switching (nothing is written; the other units as they stand)."""
+        unit = self.ds.unit(unit_id, as_entered=True)
+        assert unit is not None
+        if count_source is not None:
+            unit = replace(unit, bases=tuple(replace(b, count_source=count_source) for b in unit.bases))
+        if platform_source is not None:
+            unit = replace(unit, platform_source=platform_source)
+        unit = self.ds.with_platform(self.ds.counted((unit,)))[0]
+        units = tuple(unit if uid == unit_id else self._units[uid] for uid in self.unit_ids)
+        return YearScorer(self.rules).score(replace(self.year, units=units)).unit(unit.name)
 
     # ---------------------------------------------------------------- the platform's statistics (3.1, 3.2)
 

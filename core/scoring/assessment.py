@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.common.messages import Msg, render
-from core.scoring.facts import Base, Delivery, Trip, Unit, trip_label, unfilled
+from core.scoring.facts import (
+    COUNTS_FROM_ROSTERS,
+    FIGURES_FROM_PLATFORM,
+    Base,
+    Delivery,
+    Trip,
+    Unit,
+    trip_label,
+    unfilled,
+)
 from core.scoring.formulas import ClauseResult
 from core.scoring.kinds import (  # noqa: F401 (what a page edits: the desktop's editors are named so)
     BASES,
@@ -165,14 +174,30 @@ def unfilled_records(unit: Unit, clause: Clause) -> list[Base | Trip | Delivery]
     return [record for record in records if unfilled(record)]
 
 
-def clause_progress(rules: RuleSet, unit: Unit, clause: Clause, note: str = "") -> str:
+def source_absent(unit: Unit, clause: Clause, rosters_missing: bool = False) -> bool:
+    """Does the clause count figures from a source that is not there: people counts from the rosters of a
+    unit with no roster imported (rosters_missing), or 3.1's deliveries or 3.2's rating from the platform's
+    exports that hold none of the unit's? Its figures are then zero for want of the source, not found zero."""
+    spec = clause.kind.page
+    if spec.count_source:
+        return rosters_missing and any(b.count_source == COUNTS_FROM_ROSTERS for b in unit.bases)
+    if spec.platform_source and unit.platform_source == FIGURES_FROM_PLATFORM:
+        if DELIVERIES in spec.editors:
+            return not unit.deliveries
+        if PLATFORM_RATING in spec.editors:
+            return unit.platform_rating is None
+    return False
+
+
+def clause_progress(rules: RuleSet, unit: Unit, clause: Clause, note: str = "", rosters_missing: bool = False) -> str:
     """NOT_STARTED: nothing entered, ticked or noted for the clause. INCOMPLETE: something is, but an
-    evidence item the clause needs is not ticked as seen, or one of its records lacks a fact it needs.
-    DONE: every needed item is ticked and every record filled in (a note alone marks a clause with
-    nothing to record as done)."""
+    evidence item the clause needs is not ticked as seen, one of its records lacks a fact it needs, or its
+    figures come from a source that is not there (source_absent; rosters_missing: the unit has no roster
+    imported). DONE: every needed item is ticked and every record filled in (a note alone marks a clause
+    with nothing to record as done)."""
     if not (has_facts(unit, clause) or has_ticks(unit, clause) or note.strip()):
         return NOT_STARTED
-    if unfilled_records(unit, clause):
+    if unfilled_records(unit, clause) or source_absent(unit, clause, rosters_missing):
         return INCOMPLETE
     for _, _, seen in required_evidence(rules, unit, clause):
         if not seen:
@@ -180,10 +205,11 @@ def clause_progress(rules: RuleSet, unit: Unit, clause: Clause, note: str = "") 
     return DONE
 
 
-def unit_progress(rules: RuleSet, unit: Unit, notes: dict[str, str] | None = None) -> dict[str, str]:
-    """Every clause's progress for one unit, {clause id: state}."""
+def unit_progress(rules: RuleSet, unit: Unit, notes: dict[str, str] | None = None,
+                  rosters_missing: bool = False) -> dict[str, str]:
+    """Every clause's progress for one unit, {clause id: state} (rosters_missing: no roster of it imported)."""
     notes = notes or {}
-    return {c.id: clause_progress(rules, unit, c, notes.get(c.id, "")) for c in rules.clauses}
+    return {c.id: clause_progress(rules, unit, c, notes.get(c.id, ""), rosters_missing) for c in rules.clauses}
 
 
 def negative_entered(unit: Unit) -> bool:

@@ -1,6 +1,8 @@
 """Where a clause's figures come from, as the assessor meets it in the desktop (pytest-qt, offscreen): rows of
 a platform export or a roster that would count for nothing are named in the import preview before importing,
-and the 3.1 page says how many platform rows name no unit. Every workbook is a real .xlsx written and read
+and the 3.1 page says how many platform rows name no unit; choosing a source that holds nothing of the unit
+(名单核对 without a roster, the platform without the unit's records) asks first, saying what the scores become,
+and leaves the clauses 依据不全. Every workbook is a real .xlsx written and read
 back; screenshots go to artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -10,10 +12,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from core.common.messages import format_number as number  # noqa: E402
 from core.common.messages import render  # noqa: E402
-from core.scoring.facts import Delivery  # noqa: E402
+from core.scoring.assessment import DONE, INCOMPLETE  # noqa: E402
+from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM, Delivery  # noqa: E402
 from tests.core.people.test_platform import deliveries_file  # noqa: E402
-from tests.desktop_support import shot_over  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.import_support import UNITS  # noqa: E402
 from tests.ui import test_desktop_excel  # noqa: E402
 from tests.ui.test_desktop import shot  # noqa: E402
@@ -58,7 +66,8 @@ def test_platform_rows_naming_no_unit_are_listed_before_importing_and_counted_on
     dialog.close()
 
     page = go_page(window, 0, "3.1")
-    page.source_panel.platform_button.click()
+    text = asked_and_answered(window, page.source_panel.platform_button, QMessageBox.StandardButton.Yes)
+    assert "尚未导入用工速递系统的综合评分导出（3.2 无评分）" in text and "输送记录" not in text  # 3.1 has its rows
     page = window.workspace.clause_page
     detail = page.source_panel.detail_label.text()
     assert "本单位输送记录 3 条" in detail
@@ -70,3 +79,85 @@ def test_platform_rows_naming_no_unit_are_listed_before_importing_and_counted_on
     go_page(window, 1, "3.1")  # another unit: the count, but no name like its own
     detail = window.workspace.clause_page.source_panel.detail_label.text()
     assert "另有 2 条记录" in detail and "可能是本单位" not in detail
+
+
+# ------------------------------------------------------------------ a source that holds nothing of the unit
+
+def asked_and_answered(window, button, answer, shot_name: str | None = None) -> str:
+    """Click the panel's button with the mouse and answer the question it asks; the question's text."""
+    asked: dict = {}
+
+    def act(box) -> None:
+        asked["text"] = box.text()
+        if shot_name:
+            shot_over(window, box, shot_name)
+        box.button(answer).click()
+    state = answer_modal(QMessageBox, act)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    return asked["text"]
+
+
+def test_counts_from_rosters_without_a_roster_are_asked_first_and_leave_the_clauses_incomplete(qtbot, year):
+    window = year
+    session = window.session
+    uid = uid_of(window, 0)
+    before = session.unit_result(uid)
+    assert session.progress(uid)["2.1"] == DONE and before.clause("2.1").net > 0
+    page = go_page(window, 0, "2.1")
+    assert "本单位尚未导入花名册" in page.source_panel.detail_label.text()
+    text = asked_and_answered(window, page.source_panel.roster_button, QMessageBox.StandardButton.No,
+                              "count-source-roster-without-roster-asked")
+    assert "本单位尚未导入花名册：改为名单核对，各基地的人数都按 0 人计。" in text
+    after = session.result_with_source(uid, count_source=COUNTS_FROM_ROSTERS)
+    assert f"2.1 由 {number(before.clause('2.1').net)} 分变为 0 分" in text
+    assert f"本单位总分由 {number(before.total)} 分、{before.grade}级" in text
+    assert f"变为 {number(after.total)} 分" in text
+    assert set(session.count_sources(uid).values()) == {COUNTS_BY_HAND}  # declined: nothing changed
+    assert session.unit_result(uid).total == before.total
+
+    page = window.workspace.clause_page
+    asked_and_answered(window, page.source_panel.roster_button, QMessageBox.StandardButton.Yes)
+    assert set(session.count_sources(uid).values()) == {COUNTS_FROM_ROSTERS}
+    assert session.unit_result(uid).total == after.total < before.total  # as the question said
+    progress = session.progress(uid)
+    assert progress["2.1"] == progress["2.2"] == progress["4.2"] == INCOMPLETE
+    page = window.workspace.clause_page
+    assert page.progress_label.text() == "依据不全"
+    assert "按名单核对的基地因此都按 0 人计，本条“依据不全”" in page.source_panel.detail_label.text()
+    shot(window, "clause-page-2-1-roster-source-without-roster")
+    window.undo.undo()
+    assert session.progress(uid)["2.1"] == DONE
+
+
+def test_3_1_from_the_platform_without_the_units_records_is_asked_first_and_incomplete(qtbot, year, tmp_path):
+    window = year
+    session = window.session
+    uid = uid_of(window, 0)
+    for clause_id in ("3.1", "3.2"):
+        assert session.tick("依据", uid, clause_id, "platform_stats", True).ok
+    for d in range(1, 5):
+        assert session.add_delivery("添加输送记录", uid, dt.date(2022, 4, d), f"手工录入企业{d}", 5).ok
+    others = [(UNITS[1], Delivery(dt.date(2022, 3, d), f"缺工企业{d}", 5)) for d in range(1, 4)]
+    dialog = checked_dialog(window, deliveries_file(tmp_path, others), "platform_deliveries")
+    assert dialog.import_(confirm=False)
+    dialog.close()
+    before = session.unit_result(uid)
+    assert session.progress(uid)["3.1"] == DONE and before.clause("3.1").net == 20
+    page = go_page(window, 0, "3.1")
+    text = asked_and_answered(window, page.source_panel.platform_button, QMessageBox.StandardButton.No,
+                              "platform-source-without-records-asked")
+    assert "已导入的输送记录导出 用工速递输送记录.xlsx 中没有本单位的记录（3.1 按 0 条计）" in text
+    assert "尚未导入用工速递系统的综合评分导出（3.2 无评分）" in text
+    assert "3.1 由 20 分变为 0 分" in text and f"本单位总分由 {number(before.total)} 分" in text
+    assert session.platform_source(uid) == FIGURES_BY_HAND and session.unit_result(uid).total == before.total
+
+    page = window.workspace.clause_page
+    asked_and_answered(window, page.source_panel.platform_button, QMessageBox.StandardButton.Yes)
+    assert session.platform_source(uid) == FIGURES_FROM_PLATFORM
+    assert session.unit_result(uid).clause("3.1").net == 0
+    assert session.progress(uid)["3.1"] == INCOMPLETE
+    page = window.workspace.clause_page
+    assert page.progress_label.text() == "依据不全"
+    assert "平台导出中没有本单位的输送记录，本条“依据不全”" in page.source_panel.detail_label.text()
+    shot(window, "clause-page-3-1-platform-without-records")

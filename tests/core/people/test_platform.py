@@ -124,12 +124,14 @@ def test_the_explanation_names_the_export_or_says_typed(ds, tmp_path):
     assert ds.set_platform_source(1, uid, "platform").ok
     unit = score_year(RULES, ds.year()).unit(A)
     source = unit.clause("3.1").explanation.facts[0]
-    assert source.code == "deliveries.source_platform_unmatched"  # the export has 2 rows of a unit the year has not
+    assert source.code == "deliveries.source_platform_unmatched"  # 2 rows of a unit the year has not
     assert source.param("file") == "用工速递输送记录.xlsx" and source.param("count") == len(A_DELIVERIES)
     at = {s.kind: dt.datetime.fromisoformat(s.imported_at).astimezone().strftime("%Y-%m-%d %H:%M")
           for s in ds.imports()}
-    assert render(source) == (f"输送记录 8 条，取自用工速递系统导出 用工速递输送记录.xlsx（{at['platform_deliveries']} 导入）；"
-                              "该导出另有 2 条记录的运营单位名称不是本年度的运营单位，不计入任何单位，请核对其中有无本单位的记录")
+    imported = at['platform_deliveries']
+    assert render(source) == (f"输送记录 8 条，取自用工速递系统导出 用工速递输送记录.xlsx（{imported} 导入）；"
+                              "该导出另有 2 条记录的运营单位名称不是本年度的运营单位，"
+                              "不计入任何单位，请核对其中有无本单位的记录")
     # each platform delivery still gets its verdict: out of the year, too few stars
     assert {"deliveries.out_of_period", "deliveries.low_stars"} <= codes(unit.clause("3.1"))
     steps = [render(m) for m in unit.clause("3.2").explanation.steps]
@@ -386,8 +388,9 @@ def test_the_command_line_imports_reports_and_switches(year_file, tmp_path):
     assert score.returncode == 0
     unit = next(u for u in json.loads(score.stdout)["units"] if u["name"] == A)
     clause = next(c for c in unit["clauses"] if c["id"] == "3.1")
-    assert clause["net"] == 24 and any(f["code"] == "deliveries.source_platform_unmatched" and f["params"]["unmatched"] == 1
-                                       for f in clause["explanation"]["facts"])
+    assert clause["net"] == 24 and any(
+        f["code"] == "deliveries.source_platform_unmatched" and f["params"]["unmatched"] == 1
+        for f in clause["explanation"]["facts"])
 
     match = run("match", "--dataset", str(year_file), "--unit", A)
     assert match.returncode == 0 and f"{A}（3.1、3.2 按用工速递系统导出计分）" in match.stdout
