@@ -22,10 +22,11 @@ from core.scoring.assessment import DONE, INCOMPLETE  # noqa: E402
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM, Delivery  # noqa: E402
 from tests.core.people.test_platform import deliveries_file  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
-from tests.import_support import UNITS  # noqa: E402
+from tests.import_support import UNITS, roster_file  # noqa: E402
 from tests.ui import test_desktop_excel  # noqa: E402
 from tests.ui.test_desktop import shot  # noqa: E402
 from tests.ui.test_desktop_excel import go_page, uid_of  # noqa: E402
+from tests.xlsx_builders import arrival  # noqa: E402
 
 year = test_desktop_excel.year  # the fixture: three units with bases, open in the window
 
@@ -161,3 +162,27 @@ def test_3_1_from_the_platform_without_the_units_records_is_asked_first_and_inco
     assert page.progress_label.text() == "依据不全"
     assert "平台导出中没有本单位的输送记录，本条“依据不全”" in page.source_panel.detail_label.text()
     shot(window, "clause-page-3-1-platform-without-records")
+
+
+# ------------------------------------------------------------------ roster rows naming an unregistered base
+
+def test_roster_rows_naming_an_unregistered_base_are_noted_before_importing(qtbot, year, tmp_path):
+    window = year
+    people = [arrival(i) for i in range(5)]
+    people += [arrival(i, 劳务基地="四川仪陇县劳务基地") for i in range(5, 8)]  # registered as none of the unit's
+    people += [arrival(8, 劳务基地=" 铜仁 劳务基地")]  # a registered base, spaces aside: counts, no note
+    dialog = checked_dialog(window, roster_file(tmp_path, people), "arrivals", unit=0)
+    assert dialog.preview.importable and not dialog.preview.problems
+    assert dialog.heed_box.isVisible()
+    notes = [dialog.heed.item(i).text() for i in range(dialog.heed.count())]
+    assert notes == ["花名册 第 8 行 劳务基地：基地“四川仪陇县劳务基地”不是该单位登记的劳务基地：3 行（第 8、9、10 行）"
+                     "导入后不计入任何基地的人数，直到在本单位登记该基地或改正基地名称"], notes
+    status = dialog.status.text()
+    assert "9 行均可导入" in status and "其中 3 行所填基地不是该单位登记的基地，导入后不计入基地人数" in status
+    shot_over(window, dialog, "import-preview-roster-unregistered-base")
+    assert dialog.import_(confirm=False)
+    assert "“导入前请核对”所列的 3 行已导入，但不计分" in dialog.status.text()
+    dialog.close()
+
+    other = checked_dialog(window, roster_file(tmp_path, people[:5], "第二份.xlsx"), "arrivals", unit=1)
+    assert not other.heed_box.isVisible() and other.status.text().startswith("检查通过：5 行均无问题")
