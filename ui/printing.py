@@ -326,8 +326,9 @@ def suggest_file(printer: QPrinter, printables: Sequence[Printable], folder: Pat
 
 
 def refused_output(printer: QPrinter, printables: Sequence[Printable]) -> Msg | None:
-    """Why printing to the file chosen would destroy a document: it is the PDF file being printed, or a
-    signed PDF (writing over it removes the signature); None when the file may be written."""
+    """Why printing to the file chosen would destroy a document: it is the PDF file being printed, a
+    signed PDF (writing over it removes the signature) or no PDF at all (a year file, a workbook); None
+    when the file may be written (it does not exist, or is an earlier unsigned printout)."""
     name = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
     if not name:
         return None
@@ -337,9 +338,19 @@ def refused_output(printer: QPrinter, printables: Sequence[Printable]) -> Msg | 
     for printable in printables:
         if printable.source is not None and printable.source.exists() and target.samefile(printable.source):
             return Msg.of("print.output_is_source", file=target.name)
+    if not is_pdf_file(target):
+        return Msg.of("print.output_not_pdf", file=target.name)
     if carries_signature(target):
         return Msg.of("print.output_is_signed", file=target.name)
     return None
+
+
+def is_pdf_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(5) == b"%PDF-"
+    except OSError:
+        return False
 
 
 def paint_previews(printer: QPrinter, printables: Sequence[Printable]) -> None:

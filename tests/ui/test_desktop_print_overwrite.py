@@ -140,3 +140,19 @@ def test_printing_a_document_onto_a_signed_pdf_is_refused(qtbot, window, signed_
     assert chooser.status.text() == ("未打印：输出文件 评分表-签名.pdf 是已签名的 PDF，覆盖它会毁掉其电子签名，"
                                      "请另选输出文件名。")
     assert sha256(signed) == original
+
+
+def test_printing_onto_the_year_file_is_refused(qtbot, window, signed_beside_the_year):
+    """The year file typed as the output file (Qt asks 覆盖吗, 是): refused, the year file untouched."""
+    year = window.session.file
+    original = sha256(year)
+
+    def onto_the_year(dialog: QPrintDialog) -> None:
+        dialog.findChild(QLineEdit, "filename").setText(str(year))
+        answer_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        press_print(dialog)
+
+    chooser = print_file_through_the_menu(qtbot, window, signed_beside_the_year, onto_the_year)
+    assert chooser.status.text() == (f"未打印：输出文件 {year.name} 已存在且不是 PDF 文件，打印到它会覆盖其内容，"
+                                     "请另选输出文件名。")
+    assert sha256(year) == original
