@@ -78,6 +78,21 @@ def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None
         print("  " + masked(problem.text(), full_ids), file=sys.stderr)
 
 
+def print_year_notes(ds: Dataset, args: argparse.Namespace, checked: CheckResult, read: Any,
+                     unit_id: int | None) -> None:
+    """The rows that import without a problem but count for nothing as the year stands
+    (core/people/import_notes.py)."""
+    from core.people.import_notes import year_notes
+    unit = ds.unit(unit_id, as_entered=True) if unit_id is not None else None
+    found = year_notes(args.kind, checked.records, [t.layout for t in read.tables] if read is not None else (),
+                       checked.source, [u.name for u in ds.year(as_entered=True).units],
+                       unit.bases if unit is not None else None)
+    for note in found.notes:
+        print("  " + masked(note.text(), args.full_ids), file=sys.stderr)
+    if found.rows:
+        print(say("cli.rows_counting_for_nothing", rows=found.rows), file=sys.stderr)
+
+
 def command_export_annex(args: argparse.Namespace) -> int:
     try:
         with open_read_only(Path(args.dataset)) as ds:
@@ -249,6 +264,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                           mapping="，".join(f"{render(Msg.of(f'field.{f}'))}={c}" for f, c in mapping.items())))
                 read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping)
             print_check(path, checked, args.full_ids)
+            print_year_notes(ds, args, checked, read, unit_id)
             if sha256 is None or (checked.problems and not args.skip_bad_rows):
                 hint = "\n" + skip_bad_rows_hint(args, path, len(checked.records)) \
                     if sha256 is not None and checked.problems and not partial_refusal(checked) else ""
@@ -396,6 +412,8 @@ def command_count_source(args: argparse.Namespace) -> int:
             if not edit.ok:
                 return fail("\n".join(render(p.message) for p in edit.problems))
             unit = ds.unit(unit_id)
+            if args.source == "roster" and not any(s.kind in ("arrivals", "placements") for s in ds.imports(unit_id)):
+                print(say("cli.counts_without_roster", unit=args.unit), file=sys.stderr)
     except DatasetError as exc:
         return fail(render(exc.msg))
     for base in unit.bases:
@@ -492,6 +510,12 @@ def command_platform_source(args: argparse.Namespace) -> int:
             if not edit.ok:
                 return fail("\n".join(render(p.message) for p in edit.problems))
             print_platform(ds, [args.unit])
+            mine = ds.platform().unit(args.unit)
+            for clause, kind, absent in (("3.1", "platform_deliveries", not mine.deliveries),
+                                         ("3.2", "platform_ratings", mine.rating is None)):
+                if args.source == "platform" and absent:
+                    print(say("cli.platform_without_records", unit=args.unit, clause=clause,
+                              what=Msg.of(f"kind.{kind}")), file=sys.stderr)
     except DatasetError as exc:
         return fail(render(exc.msg))
     return 0

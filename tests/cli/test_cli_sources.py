@@ -1,0 +1,53 @@
+"""The command line tells what the desktop asks about: rows of a platform export naming no unit and roster rows
+naming an unregistered base, when the file is imported; counts switched to 名单核对 without a roster and 3.1/3.2
+switched to the platform without the unit's records. Real .xlsx files and year files, the program run as a user
+runs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.scoring.facts import Delivery
+from core.store.dataset import Dataset
+from tests.builders import RULES
+from tests.core.people.test_platform import deliveries_file
+from tests.dataset_support import run
+from tests.import_support import UNITS, roster_file, year_with_bases
+from tests.xlsx_builders import arrival
+
+
+def year_file(tmp_path):
+    path = tmp_path / "2022.wjkh"
+    with Dataset.create(path, RULES, "张三", backups=False) as created:
+        assert created.import_year(1, year_with_bases()).ok
+    return path
+
+
+def test_imports_say_which_rows_will_count_for_nothing(tmp_path):
+    year = year_file(tmp_path)
+    rows = [(UNITS[0], Delivery(dt.date(2022, 3, 1), "缺工企业", 5)),
+            ("吴江甲人力资源有限公司（原甲劳务）", Delivery(dt.date(2022, 3, 2), "缺工企业", 5))]
+    result = run("import-xlsx", "platform_deliveries", str(deliveries_file(tmp_path, rows)), "--dataset", str(year),
+                 "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "“吴江甲人力资源有限公司（原甲劳务）”不是本年度的运营单位" in result.stderr
+    assert "可能是“吴江甲人力资源有限公司”" in result.stderr and "注意：以上 1 行导入后不计分" in result.stderr
+
+    people = [arrival(i) for i in range(3)] + [arrival(i, 劳务基地="四川仪陇县劳务基地") for i in range(3, 5)]
+    result = run("import-xlsx", "arrivals", str(roster_file(tmp_path, people)), "--unit", UNITS[0],
+                 "--dataset", str(year), "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "基地“四川仪陇县劳务基地”不是该单位登记的劳务基地：2 行（第 6、7 行）" in result.stderr
+    assert "注意：以上 2 行导入后不计分" in result.stderr
+
+
+def test_switching_to_a_source_without_the_units_data_says_so(tmp_path):
+    year = year_file(tmp_path)
+    result = run("count-source", "roster", "--unit", UNITS[1], "--dataset", str(year), "--reason", "改为名单核对")
+    assert result.returncode == 0, result.stderr
+    assert f"注意：{UNITS[1]} 尚未导入花名册，按名单核对的基地人数都按 0 人计，条款2.1、2.2、4.2 依据不全" \
+        in result.stderr
+    result = run("platform-source", "platform", "--unit", UNITS[1], "--dataset", str(year), "--reason", "按平台")
+    assert result.returncode == 0, result.stderr
+    assert f"注意：用工速递系统输送记录导出中没有 {UNITS[1]} 的数据，条款3.1 按 0 计、依据不全" in result.stderr
+    assert f"注意：用工速递系统综合评分导出中没有 {UNITS[1]} 的数据，条款3.2 按 0 计、依据不全" in result.stderr
