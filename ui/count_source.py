@@ -15,46 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.people.platform import closest_unit
 from core.scoring.assessment import Page
-from core.scoring.engine import QUALIFIED, UnitResult
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
 from core.scoring.kinds import DELIVERIES
 from ui.editors.flow import FlowLayout
-from ui.models import number, problems_text, status_text
+from ui.models import problems_text
+from ui.source_question import roster_source_confirmed, source_change_confirmed
 
 Report = Callable[[list[str]], None]
-translate = QCoreApplication.translate
-
-
-def source_change_confirmed(parent: QWidget, session: Session, unit_id: int, absent: str, after: UnitResult,
-                            clause_ids: list[str], switch_text: str) -> bool:
-    """Ask before a source is chosen that holds nothing of the unit: what is absent, what the clauses and
-    the unit's total and grade will become, and the way to do it right (import first). True: switch."""
-    now = session.unit_result(unit_id)
-
-    def standing(result: UnitResult) -> str:
-        text = translate("CountSource", "{total} 分、{grade}级").format(total=number(result.total), grade=result.grade)
-        return text if result.status == QUALIFIED else text + translate("CountSource", "（{status}）").format(
-            status=status_text(result.status))
-    changes = [translate("CountSource", "{clause} 由 {before} 分变为 {after} 分").format(
-        clause=c, before=number(now.clause(c).net), after=number(after.clause(c).net)) for c in clause_ids
-        if now.clause(c).net != after.clause(c).net]  # unchanged clauses would only hide the others
-    box = QMessageBox(QMessageBox.Icon.Warning, translate("CountSource", "数据来源中没有本单位的数据"),
-                      translate("CountSource", "{absent}\n\n现在改过去，{changes}本单位总分由 {before} 变为 {after}，"
-                                "缺少数据的条款将显示“依据不全”。\n\n仍要现在改吗？（可用“撤销”改回）").format(
-                          absent=absent, changes="".join(c + "；" for c in changes), before=standing(now),
-                          after=standing(after)),
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.button(QMessageBox.StandardButton.Yes).setText(switch_text)
-    box.button(QMessageBox.StandardButton.No).setText(translate("CountSource", "暂不更改"))
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 class SourcePanel(QFrame):
@@ -168,12 +141,7 @@ class CountSourcePanel(SourcePanel):
         return self._laid_out()
 
     def switch(self, source: str) -> bool:
-        absent = self.tr("本单位尚未导入花名册：改为名单核对，各基地的人数都按 0 人计。")
-        if (source == COUNTS_FROM_ROSTERS and not self.session.rosters_imported(self.unit_id)
-                and not source_change_confirmed(
-                    self, self.session, self.unit_id, absent,
-                    self.session.result_with_source(self.unit_id, count_source=COUNTS_FROM_ROSTERS),
-                    [p.id for p in self.session.pages if p.count_source], self.tr("仍改为名单核对"))):
+        if source == COUNTS_FROM_ROSTERS and not roster_source_confirmed(self, self.session, self.unit_id):
             return False
         label = self.tr("人数来源改为名单核对") if source == COUNTS_FROM_ROSTERS else self.tr("人数来源改为手工录入")
         edit = self.session.set_count_source(label, self.unit_id, source)

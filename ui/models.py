@@ -6,7 +6,8 @@ the session."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QDateTime, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -276,8 +277,18 @@ def pydate(value: Any) -> dt.date | None:
 
 
 class BasesModel(RecordModel):
+    # asked before a base's count source becomes 名单核对 (the editor asks the assessor); False: not switched
+    ask_roster_source: Callable[[int], bool] | None = None
+
     def make_columns(self) -> list[str]:
         return list(self.page.base_columns) + ["verdict"]
+
+    def count_source_chosen(self, index: QModelIndex, base_id: int, value: Any) -> bool:
+        """A known source, and 名单核对 for a base not already so only when ask_roster_source agrees."""
+        if value not in COUNT_SOURCES:
+            return False
+        switching = value == COUNTS_FROM_ROSTERS and self.records()[index.row()].count_source != COUNTS_FROM_ROSTERS
+        return not switching or self.ask_roster_source is None or self.ask_roster_source(base_id)
 
     def record_ids(self) -> list[int]:
         return self.session.base_ids(self.unit_id)
@@ -356,7 +367,7 @@ class BasesModel(RecordModel):
             value = int(value)
         elif column in ("name", "region"):
             value = str(value).strip()  # a name cleared is not typed yet: the base does not count
-        elif column == "count_source" and value not in COUNT_SOURCES:
+        elif column == "count_source" and not self.count_source_chosen(index, base_id, value):
             return False
         label = {"name": translate("Models", "修改基地名称"), "type": translate("Models", "修改基地类型"), "region": translate("Models", "修改基地地区"),
                  "count_source": translate("Models", "修改人数来源"),

@@ -723,13 +723,16 @@ class Session:
                            [unit_id])
 
     def result_with_source(self, unit_id: int, *, count_source: str | None = None,
-                           platform_source: str | None = None) -> UnitResult:
-        """The unit's result were every base's count source, or its 3.1/3.2 source, the one given: what
-        switching would do, told before switching (nothing is written; the other units as they stand)."""
+                           base_ids: Sequence[int] | None = None, platform_source: str | None = None) -> UnitResult:
+        """The unit's result were the count source of its bases (all, or base_ids), or its 3.1/3.2 source, the
+        one given: what switching would do, told before switching (nothing is written; the other units as they
+        stand)."""
         unit = self.ds.unit(unit_id, as_entered=True)
         assert unit is not None
         if count_source is not None:
-            unit = replace(unit, bases=tuple(replace(b, count_source=count_source) for b in unit.bases))
+            chosen = set(self.ds.base_ids(unit_id) if base_ids is None else base_ids)
+            unit = replace(unit, bases=tuple(replace(b, count_source=count_source) if bid in chosen else b
+                                             for bid, b in zip(self.ds.base_ids(unit_id), unit.bases, strict=True)))
         if platform_source is not None:
             unit = replace(unit, platform_source=platform_source)
         unit = self.ds.with_platform(self.ds.counted((unit,)))[0]

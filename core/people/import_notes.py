@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from core.common.messages import Msg
 from core.common.problems import Problem
-from core.excel.read import SheetLayout
 from core.people.matching import rows_naming_unregistered_bases
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND, rows_naming_no_unit
 from core.scoring.facts import Base
 
 ROSTER_KINDS = ("arrivals", "placements")
+
+
+class SheetLayout(Protocol):
+    """A sheet as core.excel.read recognised it (core.excel reads people's records: not imported here)."""
+    @property
+    def sheet(self) -> str: ...
+
+    def column(self, field_id: str) -> Any: ...
 
 
 @dataclass(frozen=True)

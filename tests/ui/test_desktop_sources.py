@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QComboBox, QMessageBox, QTableView  # noqa: E402
 
 from core.common.messages import format_number as number  # noqa: E402
 from core.common.messages import render  # noqa: E402
@@ -186,3 +186,40 @@ def test_roster_rows_naming_an_unregistered_base_are_noted_before_importing(qtbo
 
     other = checked_dialog(window, roster_file(tmp_path, people[:5], "第二份.xlsx"), "arrivals", unit=1)
     assert not other.heed_box.isVisible() and other.status.text().startswith("检查通过：5 行均无问题")
+
+
+def test_one_base_switched_to_rosters_in_the_table_without_a_roster_is_asked_first(qtbot, year):
+    window = year
+    session = window.session
+    uid = uid_of(window, 0)
+    before = session.unit_result(uid)
+    page = go_page(window, 0, "2.1")
+    model = page.record_models["bases"]
+    view = next(v for v in page.findChildren(QTableView) if v.model() is model)
+    column = model.columns.index("count_source")
+
+    def choose_rosters(answer) -> str:
+        asked: dict = {}
+
+        def act(box) -> None:
+            asked["text"] = box.text()
+            box.button(answer).click()
+        state = answer_modal(QMessageBox, act)
+        index = model.index(0, column)  # the base with the hand-typed 60 people
+        view.setCurrentIndex(index)
+        view.edit(index)
+        combo = next(c for c in view.findChildren(QComboBox) if c.isVisible())
+        QTest.keyClick(combo, Qt.Key.Key_Up)  # 名单核对, the first choice
+        assert combo.currentData() == COUNTS_FROM_ROSTERS
+        QTest.keyClick(combo, Qt.Key.Key_Return)  # the table commits the choice once the key is handled
+        qtbot.waitUntil(lambda: state["seen"] or state["timed_out"], timeout=10_000)
+        check_answered(state)
+        return asked["text"]
+
+    text = choose_rosters(QMessageBox.StandardButton.No)
+    assert "本单位尚未导入花名册：改为名单核对，该基地的人数按 0 人计。" in text and "2.1 由" in text
+    assert list(session.count_sources(uid).values())[0] == COUNTS_BY_HAND
+    assert session.unit_result(uid).total == before.total
+    choose_rosters(QMessageBox.StandardButton.Yes)
+    assert list(session.count_sources(uid).values())[0] == COUNTS_FROM_ROSTERS
+    assert session.progress(uid)["2.1"] == INCOMPLETE

@@ -4,6 +4,8 @@ and remove records on the page where they are entered."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +27,7 @@ from ui.editors.base import EditorContext, FactsEditor, group, plain_layout, wra
 from ui.editors.cells import ChoiceDelegate
 from ui.editors.flow import FlowLayout
 from ui.models import CHOICES_ROLE, BasesModel, DeliveriesModel, RecordModel, TripsModel
+from ui.source_question import roster_source_confirmed
 
 
 class RecordsEditor(FactsEditor):
@@ -129,6 +132,11 @@ class RecordsEditor(FactsEditor):
 class BasesEditor(RecordsEditor):
     model_class = BasesModel
     widest = 100
+
+    def __init__(self, context: EditorContext, page: Page, unit_id: int):
+        super().__init__(context, page, unit_id)
+        cast(BasesModel, self.model).ask_roster_source = lambda base_id: roster_source_confirmed(
+            self, self.session, self.unit_id, [base_id])
 
     def add_text(self) -> str:
         return self.tr("添加基地")
