@@ -175,4 +175,5 @@ def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: 
             lines.append(Msg.of("backup.undoes_more", count=undone.count - len(undone.latest)))
         if undone.big:
             lines += [Msg.of("backup.undoes_big"), *undone.big]
-    return [*lines, Msg.of("backup.kept_before", kept=kept.name, folder=kept.parent.name)]
+    kept_words = "backup.kept_before" if undone is None or undone.count else "backup.kept_before_plain"
+    return [*lines, Msg.of(kept_words, kept=kept.name, folder=kept.parent.name)]
