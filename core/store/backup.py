@@ -120,9 +120,10 @@ def copy_database(source: sqlite3.Connection, target: Path, step_pages: int = -1
 
 
 def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEFAULT_KEEP,
-                label: str = "", now: dt.datetime | None = None, step_pages: int = -1) -> Path:
-    """Copy the open dataset into its backup folder, note its audit head among the anchors, and
-    rotate; returns the new backup's path."""
+                label: str = "", now: dt.datetime | None = None, step_pages: int = -1, note: bool = True) -> Path:
+    """Copy the open dataset into its backup folder, note its audit head among the anchors (unless `note`
+    is False: a year found changed outside the program, whose copy must not become what the next opening
+    checks it against), and rotate; returns the new backup's path."""
     dataset = Path(dataset)
     folder = backup_dir(dataset)
     folder.mkdir(exist_ok=True)
@@ -130,7 +131,8 @@ def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEF
     target = _free_name(folder, dataset, now, label)
     copy_database(source, target, step_pages)
     try:
-        record_anchor(dataset, target, now)
+        if note:
+            record_anchor(dataset, target, now)
     except OSError:
         pass  # the copy is whole; only its note among the anchors is missing (the next backup writes one)
     if not label:
@@ -142,11 +144,11 @@ class BackupRun:
     """A backup claimed by the dataset's owner and copied on another thread (the desktop's backups), in
     steps so the owner's edits go on meanwhile. `run` copies (once); `error` is why it failed, if it did."""
 
-    def __init__(self, source: sqlite3.Connection, dataset: Path, keep: int, opening: bool):
+    def __init__(self, source: sqlite3.Connection, dataset: Path, keep: int, opening: bool, note: bool = True):
         self.opening = opening  # the backup of opening: no write may reach the file before it is copied
         self.path: Path | None = None
         self.error: Exception | None = None
-        self._source, self._dataset, self._keep = source, dataset, keep
+        self._source, self._dataset, self._keep, self._note = source, dataset, keep, note
         self._done = threading.Event()
 
     @property
@@ -158,7 +160,7 @@ class BackupRun:
 
     def run(self) -> Path | None:
         try:
-            self.path = make_backup(self._source, self._dataset, self._keep, step_pages=STEP_PAGES)
+            self.path = make_backup(self._source, self._dataset, self._keep, step_pages=STEP_PAGES, note=self._note)
         except Exception as exc:  # noqa: BLE001 - on another thread: kept, told by backup_finished, never lost
             self.error = exc
         finally:

@@ -539,7 +539,8 @@ class DatasetCore:
         self._wait_for_backup()
         self._require_writable()
         try:
-            target = backup.make_backup(self._conn, self.path, self.keep_backups, label=label)
+            target = backup.make_backup(self._conn, self.path, self.keep_backups, label=label,
+                                        note=not self.audit_problems)
         except (OSError, sqlite3.Error) as exc:
             raise DatasetError(self._backup_failure(exc)) from None
         self._last_backup = time.monotonic()
@@ -582,7 +583,8 @@ class DatasetCore:
             return None
         else:
             self._require_writable()
-        self._backup_run = backup.BackupRun(self._conn, self.path, self.keep_backups, opening)
+        self._backup_run = backup.BackupRun(self._conn, self.path, self.keep_backups, opening,
+                                            note=not self.audit_problems)
         self._last_backup = time.monotonic()
         self._edited_since_backup = False  # edits from now on are for the next backup
         return self._backup_run

@@ -25,12 +25,13 @@ from core.store.files import DatasetError, inspect, is_locked, locked_error, ro_
 
 
 def newest_trusted(dataset: str | Path) -> BackupInfo | None:
-    """The newest regular backup that passes the checks of opening, its own audit trail included
-    (the append-only triggers, the last row's link): what to offer when the year was changed
-    outside the program."""
+    """The newest regular backup noted among the anchors that passes the checks of opening, its own audit
+    trail included (the append-only triggers, the last row's link): what to offer when the year was
+    changed outside the program."""
     from core.store.audit_check import quick_check
+    noted = {line.name for line in backups.anchor_lines(dataset)}
     for info in list_backups(dataset):
-        if info.label:
+        if info.label or (noted and info.name not in noted):  # not noted: copied from a year changed outside
             continue
         try:
             inspect(info.path)

@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from core.store import backup
+from core.store import backup, recovery
 from core.store.dataset import Dataset, create_file
 from tests.builders import RULES
 from tests.dataset_support import run
@@ -143,3 +143,25 @@ def test_restore_offers_first_the_newest_backup_whose_own_trail_proves_it(tmp_pa
     conn.close()
     asked = run("restore", str(path), stdin="n\n")
     assert f"将用备份 {proved.name} 替换" in asked.stdout and tampered.name not in asked.stdout, asked.stdout
+
+
+def test_a_year_opened_changed_outside_is_told_again_after_it_was_edited_and_closed(tmp_path):
+    """Going on with a changed year, editing it and closing it backs its edits up, but that copy (which
+    holds the change) is not what the next opening checks the year against."""
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=year_with_bases()) == []
+    with Dataset.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE bases SET name = '外改基地' WHERE id = (SELECT min(id) FROM bases)")
+    conn.commit()
+    conn.close()
+    with Dataset.open(path) as ds:
+        assert [p.location for p in ds.audit_problems] == ["bases"]
+        assert ds.update_unit(1, ds.unit_ids()[0], insured_workers=12).ok
+    newest = backup.list_backups(path)[0]
+    assert imports_in(newest.path) == 0 and newest.name not in {line.name for line in backup.anchor_lines(path)}
+    with Dataset.open(path) as ds:
+        assert [p.location for p in ds.audit_problems] == ["bases"]  # told again
+    offered = recovery.newest_trusted(path)
+    assert offered is not None and offered.name != newest.name  # and the copy holding the change not offered
