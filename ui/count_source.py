@@ -19,13 +19,11 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLay
 
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.people.platform import closest_unit
 from core.scoring.assessment import Page
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
 from core.scoring.kinds import DELIVERIES
 from ui.editors.flow import FlowLayout
 from ui.models import problems_text
-from ui.source_question import roster_source_confirmed, source_change_confirmed
 
 Report = Callable[[list[str]], None]
 
@@ -141,6 +139,7 @@ class CountSourcePanel(SourcePanel):
         return self._laid_out()
 
     def switch(self, source: str) -> bool:
+        from ui.source_question import roster_source_confirmed  # only when switching: not at start-up
         if source == COUNTS_FROM_ROSTERS and not roster_source_confirmed(self, self.session, self.unit_id):
             return False
         label = self.tr("人数来源改为名单核对") if source == COUNTS_FROM_ROSTERS else self.tr("人数来源改为手工录入")
@@ -208,6 +207,7 @@ class PlatformSourcePanel(SourcePanel):
         if export is not None and unmatched:
             what += self.tr("该导出另有 {n} 条记录的运营单位名称不是本年度的运营单位，不计入任何单位。").format(
                 n=unmatched)
+            from core.people.platform import closest_unit  # here only: its name matching is not needed to start
             unit_names = [self.session.unit(uid).name for uid in self.session.unit_ids]
             mine_maybe = [f"“{name}”（{count} 条）" for name, count in found.names_of_no_unit(self.import_kind)
                           if closest_unit(name, unit_names) == mine.unit]
@@ -232,6 +232,7 @@ class PlatformSourcePanel(SourcePanel):
     def switch(self, source: str) -> bool:
         if source == FIGURES_FROM_PLATFORM:
             absent = self._platform_absent()
+            from ui.source_question import source_change_confirmed  # only when switching
             if absent and not source_change_confirmed(
                     self, self.session, self.unit_id, absent,
                     self.session.result_with_source(self.unit_id, platform_source=FIGURES_FROM_PLATFORM),

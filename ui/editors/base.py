@@ -8,17 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QGroupBox,
-    QLabel,
-    QSizePolicy,
-    QStyle,
-    QStyleOptionButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.editing.session import Session
 from core.scoring.assessment import Page
@@ -142,6 +132,7 @@ class WrappingCheckBox(QCheckBox):
 
     def _indicator(self) -> tuple[int, int]:
         """The indicator's width and the gap after it, as the style draws a check box."""
+        from PySide6.QtWidgets import QStyle  # here, not at start-up: PySide makes its hundreds of names at once
         style = self.style()
         return (style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self),
                 style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, self))
@@ -171,6 +162,8 @@ class WrappingCheckBox(QCheckBox):
         return self.rect().contains(pos)
 
     def paintEvent(self, event) -> None:
+        from PySide6.QtGui import QPainter
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
         painter = QPainter(self)
         option = QStyleOptionButton()
         self.initStyleOption(option)

@@ -27,7 +27,6 @@ from ui.editors.base import EditorContext, FactsEditor, group, plain_layout, wra
 from ui.editors.cells import ChoiceDelegate
 from ui.editors.flow import FlowLayout
 from ui.models import CHOICES_ROLE, BasesModel, DeliveriesModel, RecordModel, TripsModel
-from ui.source_question import roster_source_confirmed
 
 
 class RecordsEditor(FactsEditor):
@@ -135,6 +134,7 @@ class BasesEditor(RecordsEditor):
 
     def __init__(self, context: EditorContext, page: Page, unit_id: int):
         super().__init__(context, page, unit_id)
+        from ui.source_question import roster_source_confirmed  # its message box classes: not at start-up
         cast(BasesModel, self.model).ask_roster_source = lambda base_id: roster_source_confirmed(
             self, self.session, self.unit_id, [base_id])
 
