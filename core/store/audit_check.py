@@ -165,7 +165,7 @@ NAMED_BY: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class Namer:
-    """Turns (table, record, field) into the words of the messages: 单位“某某”, 参保人数."""
+    """Turns (table, record, field) into the words of the messages: 单位“某某”, 投保人数."""
     unit_names: dict[int, str]
     evidence_label: Callable[[str, str], str]  # (clause id, item id) -> label
     kind_label: Callable[[str], str]

@@ -148,7 +148,7 @@ def test_restore_says_which_edits_it_undoes_and_where_the_file_is_kept(tmp_path)
     asked = run("restore", "--backup", taken.name, str(year), stdin="n\n")
     assert asked.returncode == 1, asked.stderr
     assert "恢复该备份将撤销其后所做的 2 次修改" in asked.stdout
-    assert f"单位“{name}”的“参保人数”改为 77" in asked.stdout.splitlines()[1]  # the latest first
+    assert f"单位“{name}”的“投保人数”改为 77" in asked.stdout.splitlines()[1]  # the latest first
     assert "当前文件会另存为 2022-" in asked.stdout and "-before-restore.wjkh" in asked.stdout
     done = run("restore", "--yes", "--backup", taken.name, str(year))
     assert done.returncode == 0, done.stderr

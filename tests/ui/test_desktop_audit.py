@@ -91,7 +91,7 @@ def test_the_full_check_from_the_menu_names_a_changed_fact(window, qtbot, year, 
     qtbot.waitUntil(lambda: state["seen"] or state["timed_out"], timeout=180_000)
     assert state["seen"], f"no box; the window said: {window.last_problems}"
     check_answered(state)
-    assert f"单位“{name}”的“参保人数”在程序外被改为 99999" in seen["details"]
+    assert f"单位“{name}”的“投保人数”在程序外被改为 99999" in seen["details"]
     opening, before = backup.list_backups(path)[:2]  # the backup of opening copied the change along
     assert before.name in seen["advice"] and opening.name not in seen["advice"]
 

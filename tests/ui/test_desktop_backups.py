@@ -140,7 +140,7 @@ def test_restoring_after_an_outside_change_says_which_own_edits_it_undoes_and_wh
     check_answered(seen["told"])
     assert seen["default"] == "仍然打开"  # Enter does not undo the assessor's edits
     assert "恢复该备份将撤销其后所做的 1 次修改" in seen["advice"]
-    assert f"单位“{name}”的“参保人数”改为 77" in seen["advice"]
+    assert f"单位“{name}”的“投保人数”改为 77" in seen["advice"]
     kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE)
     assert f"当前文件会另存为 {kept.name}" in seen["advice"]
     assert kept.name in seen["kept"] and "已用备份" in seen["restored"]
@@ -194,9 +194,9 @@ def test_restore_a_backup_from_the_file_menu(qtbot, window, year, tmp_path):
     assert [r[2] for r in seen["rows"]] == [b.name for b in found]  # every backup, newest first
     newest = seen["rows"][0]
     assert newest[0] == found[0].taken_at.strftime("%Y-%m-%d %H:%M:%S")
-    assert f"单位“{name}”的“参保人数”改为" in newest[1]  # what was done just before it
+    assert f"单位“{name}”的“投保人数”改为" in newest[1]  # what was done just before it
     assert seen["enter_closes"]
-    assert "恢复该备份将撤销其后所做的" in seen["notice"] and f"单位“{name}”的“参保人数”改为 66" in seen["notice"]
+    assert "恢复该备份将撤销其后所做的" in seen["notice"] and f"单位“{name}”的“投保人数”改为 66" in seen["notice"]
     # an import it undoes is named, however long ago
     assert "较早的修改中包括：\n\u3000· " in seen["notice"] and "导入名单“附件2花名册.xlsx”" in seen["notice"]
     assert seen["default"] == "取消" and seen["undone"] == seen["notice"]

@@ -98,7 +98,7 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
         for column in (1, 2):  # who and when under the conflict's values
             for line in text(conflicts, 0, column).splitlines():
                 assert metrics.horizontalAdvance(line) < dialog.conflicts.columnWidth(column), line
-        assert "参保人数" in text(conflicts, 0, 0)
+        assert "投保人数" in text(conflicts, 0, 0)
         assert text(conflicts, 0, 1).startswith("66\n组长") and text(conflicts, 0, 2).startswith("71\n张三")
         assert not dialog.merge_button.isEnabled()
         tick_cell(qtbot, dialog.conflicts, 0, 4)  # 采用外业副本的
@@ -207,7 +207,7 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
         assert dialog.changes.model().rowCount() == 1
         held = dialog.held.model()
         assert dialog.held.isVisible() and held.rowCount() == 1
-        assert "参保人数" in text(held, 0, 0) and text(held, 0, 2) == "150" and text(held, 0, 3) == "赵敏"
+        assert "投保人数" in text(held, 0, 0) and text(held, 0, 2) == "150" and text(held, 0, 3) == "赵敏"
         assert text(held, 0, 5) == "该单位已签章定稿并锁定，须先解锁才能采用外业副本的修改"
         assert held.headerData(1, Qt.Orientation.Horizontal) == "年度文件中"
         assert "另有 1 项修改所属单位已签章定稿并锁定，暂不能带入" in dialog.findChild(QLabel).text()
@@ -241,7 +241,7 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
     def take(dialog: MergeDialog) -> None:
         changes = dialog.changes.model()
         assert changes.rowCount() == 1 and dialog.held.model().rowCount() == 0 and not dialog.held.isVisible()
-        assert "参保人数" in text(changes, 0, 0) and text(changes, 0, 2) == "150"
+        assert "投保人数" in text(changes, 0, 0) and text(changes, 0, 2) == "150"
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 
     said.clear()

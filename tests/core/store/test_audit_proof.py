@@ -73,10 +73,10 @@ def test_the_sentences_name_the_unit_and_the_field(copy):
     with Dataset.open(copy, read_only=True) as ds:
         name = ds.year().units[0].name
     assert [render(p.message) for p in problems] == [
-        f"单位“{name}”的“参保人数”在程序外被改为 99999（审计记录为 259）。"]
+        f"单位“{name}”的“投保人数”在程序外被改为 99999（审计记录为 259）。"]
     result = run("verify-audit", str(copy))
     assert result.returncode == 1
-    assert f"单位“{name}”的“参保人数”在程序外被改为 99999" in result.stdout
+    assert f"单位“{name}”的“投保人数”在程序外被改为 99999" in result.stdout
 
 
 def test_a_cut_trail_is_named_against_the_backup(copy):

@@ -111,7 +111,7 @@ def test_restore_command_lists_asks_and_restores(dataset):
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()
     assert len(lines) == 2 and all("完好" in line for line in lines)
-    assert "备份前：单位“" in lines[0] and "的“参保人数”改为 777" in lines[0]  # what was done before each
+    assert "备份前：单位“" in lines[0] and "的“投保人数”改为 777" in lines[0]  # what was done before each
     oldest = lines[-1].split()[0]
     before = hashlib.sha256(dataset.read_bytes()).hexdigest()
     cancelled = run("restore", str(dataset), "--backup", oldest, stdin="n\n")

@@ -142,7 +142,7 @@ def test_the_same_fact_edited_on_both_sides_is_a_conflict_the_lead_chooses_with_
     [conflict] = plan.conflicts
     mine, theirs = conflict.mine, conflict.theirs
     assert (mine.value, mine.who, theirs.value, theirs.who) == (66, "组长", 71, "张三")
-    assert (render(conflict.what), render(conflict.field)) == ("单位“吴江第1人力资源有限公司”", "参保人数")
+    assert (render(conflict.what), render(conflict.field)) == ("单位“吴江第1人力资源有限公司”", "投保人数")
     with Dataset.open(year, backups=False) as ds:
         assert ds.audit_head() == before  # nothing written
     assert merge(year, a, {1: "theirs"})[1].problems[0].message.code == "teamwork.reason_needed"
@@ -286,7 +286,7 @@ def test_an_edit_of_a_unit_signed_in_the_office_meanwhile_waits_for_it_to_be_reo
     assert edit.ok and len(again.held) == 1 and not again.changes and again.rows == 1
     dry = run("merge", str(year), str(a), "--dry-run")  # the command line says so too
     assert dry.returncode == 0 and "另有 1 项修改所属单位已签章定稿并锁定，暂不能带入" in dry.stdout
-    assert "暂不能带入：单位“吴江第1人力资源有限公司”的“参保人数”：年度文件中 50，外业副本改为 72" in dry.stdout
+    assert "暂不能带入：单位“吴江第1人力资源有限公司”的“投保人数”：年度文件中 50，外业副本改为 72" in dry.stdout
     assert "没有尚未合并的修改" not in dry.stdout
     with Dataset.open(year, backups=False) as ds:
         assert ds.reopen_unit(LEAD, ds.unit_ids()[0], "外业补录参保人数").ok
@@ -382,7 +382,7 @@ def test_the_command_line_lists_changes_and_conflicts_then_merges_by_choice(year
         assert ds.update_unit(LEAD, ds.unit_ids()[0], insured_workers=66).ok
     dry = run("merge", str(year), str(a), "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "第 1 处冲突：单位“吴江第1人力资源有限公司”的“参保人数”" in dry.stdout
+    assert "第 1 处冲突：单位“吴江第1人力资源有限公司”的“投保人数”" in dry.stdout
     assert "年度文件：66（组长" in dry.stdout and "外业副本：71（张三" in dry.stdout
     assert "单位“吴江第2人力资源有限公司”的“联系人”：王芳 → 孙八（张三" in dry.stdout
     assert "试运行" in dry.stdout
