@@ -1,9 +1,9 @@
 """A new year on the command line, empty or continued from the last year's file, and the previous year's
 grades beside this year's. Registered by cli/commands.py.
 
-    python main.py new-year --to 2023年度考核.wjkh --from 2022年度考核.wjkh [--rules ID|FILE.toml]
+    python main.py new-year --to 2023年度考核.wjkh --from 2022年度考核.wjkh [--rules 名称|文号|FILE.toml]
                             [--assessor 张三 --role 角色]
-    python main.py new-year --to 2023年度考核.wjkh --year 2023 [--rules ID|FILE.toml] [--assessor 张三]
+    python main.py new-year --to 2023年度考核.wjkh --year 2023 [--rules 名称|文号|FILE.toml] [--assessor 张三]
 
 Failures print one sentence on stderr and exit 2.
 """
@@ -41,7 +41,7 @@ def chosen_rule_set(wanted: str | None, year: int | None) -> RuleSet | Msg:
     if wanted and Path(wanted).suffix.lower() == ".toml":
         rules, problems = read_file(Path(wanted))
         return rules if rules is not None else Msg.of("years.rules_unreadable", file=wanted, problem=problems[0])
-    candidates = [r for r in known() if (r.id == wanted if wanted else r.year == year)]
+    candidates = [r for r in known() if (wanted in (r.id, r.title, r.document) if wanted else r.year == year)]
     if not candidates:
         return Msg.of("cli.rule_set_not_found", id=wanted) if wanted else Msg.of("years.no_rule_set", year=year)
     return max(candidates, key=lambda r: r.issued)
@@ -86,6 +86,7 @@ def command_new_year(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(say("years.continued", year=previous.year, previous=previous.path.name, new_year=rules.year,
               file=str(target), units=len(previous.units)))
+    print(say("years.rules_used", title=rules.title, document=rules.document or "—"))
     for left in previous.left_out:
         print(say("years.continued_left_out", name=left.name, reason=render(left.reason)))
     warning = previous.not_final_warning()
@@ -142,7 +143,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                           "人数、外出招聘、佐证核验、得分、签名和名单不带入")
     new.add_argument("--year", type=int,
                      help="考核年度；省略时为上一年度的下一年（无 --from 时为程序自带细则的最新年度）")
-    new.add_argument("--rules", help="考核细则：编号或细则文件（TOML）；省略时用程序自带的该年度细则")
+    new.add_argument("--rules", help="考核细则：细则名称、文号或细则文件（TOML）；省略时用该年度发布最晚的细则"
+                                            "（程序自带的和经考核细则管理导入的之中）")
     new.add_argument("--assessor", help="创建人姓名（记入审计记录）；省略时记为“数据导入”")
     new.add_argument("--role", default="", help="创建人角色")
     new.set_defaults(run=command_new_year)

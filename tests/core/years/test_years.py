@@ -194,7 +194,7 @@ def test_the_command_line_has_no_2023_rules_until_the_bureau_s_are_imported(last
     target = tmp_path / "2023年度考核.wjkh"
     refused = run("new-year", "--to", str(target), "--from", str(last_year), "--assessor", "李四")
     assert refused.returncode == 2 and refused.stdout == "" and not target.exists()
-    assert refused.stderr.strip() == "没有适用于 2023 年度的考核细则；请用 --rules 指定细则编号或细则文件。"
+    assert refused.stderr.strip() == "没有适用于 2023 年度的考核细则；请用 --rules 指定细则名称、文号或细则文件。"
     made = run("new-year", "--to", str(target), "--from", str(last_year), "--rules", str(EXAMPLE_2023))
     assert made.returncode == 0, made.stderr
 
@@ -204,8 +204,8 @@ def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(l
     target = tmp_path / "2023年度考核.wjkh"
     refused = run("new-year", "--to", str(target), "--from", str(last_year), "--year", "2030", "--assessor", "李四")
     assert refused.returncode == 2 and refused.stdout == ""
-    assert refused.stderr.strip() == "没有适用于 2030 年度的考核细则；请用 --rules 指定细则编号或细则文件。"
-    same = run("new-year", "--to", str(target), "--from", str(last_year), "--rules", RULES.id)
+    assert refused.stderr.strip() == "没有适用于 2030 年度的考核细则；请用 --rules 指定细则名称、文号或细则文件。"
+    same = run("new-year", "--to", str(target), "--from", str(last_year), "--rules", RULES.document)  # by its 文号
     assert same.returncode == 2 and "应晚于上一年度" in same.stderr and not target.exists()
     made = run("new-year", "--to", str(target), "--from", str(last_year), "--assessor", "李四", "--role", "考核组长")
     assert made.returncode == 0, made.stderr
@@ -214,7 +214,8 @@ def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(l
                                "11 家运营单位作为原有成员带入")
     assert [line for line in lines if line.startswith("未带入：")] == [
         f"未带入：{left.name}——上一年度被取消资格，不再是联盟成员" for left in read_previous(last_year).left_out]
-    assert len(lines) == 4 and lines[3].startswith("注意：2022 年度尚有 ")  # the demo is not final
+    assert lines[1] == f"新年度按考核细则《{NEXT.title}》（{NEXT.document}）考核。"  # the rules used, named
+    assert len(lines) == 5 and lines[4].startswith("注意：2022 年度尚有 ")  # the demo is not final
     verified = run("verify-audit", str(target))
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
