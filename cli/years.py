@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.common.messages import Msg, format_number, render
 from core.scoring.engine import YearResult
-from core.scoring.rule_library import known_rule_sets, read_file
+from core.scoring.rule_library import known_rule_sets, named, read_file
 from core.scoring.rules import RuleSet
 from core.store.dataset import create_file, year_file_name_refusal
 from core.store.files import DatasetError
@@ -41,7 +41,7 @@ def chosen_rule_set(wanted: str | None, year: int | None) -> RuleSet | Msg:
     if wanted and Path(wanted).suffix.lower() == ".toml":
         rules, problems = read_file(Path(wanted))
         return rules if rules is not None else Msg.of("years.rules_unreadable", file=wanted, problem=problems[0])
-    candidates = [r for r in known() if (wanted in (r.id, r.title, r.document) if wanted else r.year == year)]
+    candidates = [k.rules for k in named(wanted)] if wanted else [r for r in known() if r.year == year]
     if not candidates:
         return Msg.of("cli.rule_set_not_found", id=wanted) if wanted else Msg.of("years.no_rule_set", year=year)
     return max(candidates, key=lambda r: r.issued)

@@ -370,13 +370,15 @@ class ClausePage(QWidget):
             if editors.source_panel is not None:
                 editors.source_panel.unit_id = self.unit_id
         self.editors = editors
-        if editors.facts.parentWidget() is not self.facts_box:
+        moved_in = editors.facts.parentWidget() is not self.facts_box
+        if moved_in:
             self.facts_layout_outer.addWidget(editors.facts)
             self.evidence_layout_outer.addWidget(editors.evidence)
         editors.facts.show()
         editors.evidence.show()
         self.evidence_group.setVisible(bool(self.page.clause_evidence or self.page.record_evidence))
-        self._order_tabs(editors)
+        if moved_in:  # the same editors kept for another unit keep their place in the order
+            self._order_tabs(editors)
 
     def _order_tabs(self, editors: Editors) -> None:
         """Tab goes down the page as it reads: the facts, the evidence, the note, the attachments, then the

@@ -8,7 +8,6 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.messages import render
-from core.store import backup, recovery
+from core.store import backup
 from core.store.backup_story import last_edit
+from ui.editors.base import wrapped
 
 if TYPE_CHECKING:
     from core.editing.session import Session
@@ -64,9 +64,7 @@ class RestoreDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice = wrapped()
         layout.addWidget(self.notice)
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton(self.tr("恢复所选备份…"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -83,9 +81,9 @@ class RestoreDialog(QDialog):
 
     def lines(self) -> list[str]:
         """What restoring the selected backup undoes and where the current file is kept."""
+        from ui.audit_actions import Restore, restore_lines
         assert self.chosen is not None
-        kept = recovery.kept_name(self.session.file, self.at)
-        return [render(m) for m in self.session.restore_notice(self.chosen, kept)]
+        return restore_lines(self.session, self.session.file, Restore(self.chosen, self.at))
 
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

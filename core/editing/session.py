@@ -730,9 +730,10 @@ class Session:
         unit = self.ds.unit(unit_id, as_entered=True)
         assert unit is not None
         if count_source is not None:
-            chosen = set(self.ds.base_ids(unit_id) if base_ids is None else base_ids)
+            ids = self.ds.base_ids(unit_id)
+            chosen = set(ids if base_ids is None else base_ids)
             unit = replace(unit, bases=tuple(replace(b, count_source=count_source) if bid in chosen else b
-                                             for bid, b in zip(self.ds.base_ids(unit_id), unit.bases, strict=True)))
+                                             for bid, b in zip(ids, unit.bases, strict=True)))
         if platform_source is not None:
             unit = replace(unit, platform_source=platform_source)
         unit = self.ds.with_platform(self.ds.counted((unit,)))[0]

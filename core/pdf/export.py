@@ -51,7 +51,7 @@ from core.scoring.facts import Year, trip_label
 from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset
 from core.store.signatures import Signature
-from core.years.standing import not_started_units, under_way_units
+from core.years.standing import NOT_STARTED, not_started_units, under_way_units, unit_stage
 
 KINDS = (RECORD, SHEET, SUMMARY)
 
@@ -291,7 +291,7 @@ class Exporter:
         assessors = [people[i][0] for i in (tickers or list(people)) if i in people]
         lines = self.sign_lines(unit_id, SHEET, [("assessor", assessors), ("reviewer", [])])
         provisional = any(c.provisional for c in unit_result.clauses)
-        started = unit.name not in self.not_started()
+        started = unit_stage(self.rules, unit, unit.name in self.ds.noted_unit_names()) != NOT_STARTED
         built = score_sheet(self.rules, result, unit, self.page(SHEET, unit.name, provisional), version=version,
                             draft=signer is None, lines=lines, fonts=fonts, electronic=self._electronic(signer),
                             locked_version=version if signer is not None else (lock.version if lock else None),

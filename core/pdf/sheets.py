@@ -54,7 +54,7 @@ from core.pdf.fonts import Fonts
 from core.scoring.assessment import reading_text
 from core.scoring.engine import UnitResult, YearResult
 from core.scoring.facts import Unit
-from core.scoring.report import clause_cell
+from core.scoring.report import NO_VERDICT, clause_cell
 from core.scoring.rules import RuleSet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -515,7 +515,6 @@ def size_text(size: int) -> str:
     return t("pdf.size_mb", size=format_number(size / 1024 / 1024, 1))
 
 
-NO_VERDICT = "—"  # the place, status or grade of a unit nothing of the year is recorded for
 
 
 def status_text(status: str) -> str:

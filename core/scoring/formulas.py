@@ -101,7 +101,6 @@ def _result(clause: Clause, points: Number, bonus: Number = ZERO, deduction: Num
     return ClauseResult(clause.id, points, bonus, deduction, net, False, None, None, None, why)
 
 
-_new_tuple = tuple.__new__
 
 
 def per_item_points(count: int, per_item: Number, cap: Number, bonus_per_item: Number,

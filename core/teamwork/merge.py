@@ -32,7 +32,7 @@ from core.store import audit, replay_edit
 from core.store.audit_check import BLOBS, content_sha256
 from core.store.dataset import Dataset, Edit
 from core.teamwork.facts import MERGE, MERGED, RESOLVED, STAMPS, YEAR_LEVEL, Fact, Planner, loads
-from core.teamwork.plan import MergePlan, planned, unit_of
+from core.teamwork.plan import MergePlan, planned, record_id_of, unit_of
 
 
 class MergeCancelled(Exception):
@@ -80,7 +80,7 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
             "copy_head": list(plan.head), "changes": total, "conflicts": len(plan.conflicts),
             "theirs": sorted(taken), "held": len(plan.held)})
         for fact, conflict in zip([f for f in plan.facts if f.state == "conflict"], plan.conflicts, strict=True):
-            parts.log(whole, RESOLVED, fact.table, _rid(planner, fact), fact.field, None, {
+            parts.log(whole, RESOLVED, fact.table, record_id_of(planner, fact), fact.field, None, {
                 "number": conflict.number, "took": choices[conflict.number], "copy": copy_name,
                 "theirs": _jsonable(conflict.theirs.value), "their_by": conflict.theirs.who,
                 "their_at": conflict.theirs.when, "mine": _jsonable(conflict.mine.value)})
@@ -98,22 +98,14 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         # later copy that changed it otherwise meets them as a conflict (plan._touched_here)
         for fact in plan.facts:
             if fact.state == "same" or (fact.state == "conflict" and fact.number not in taken):
-                parts.log(whole, MERGED, fact.table, _rid(planner, fact) or fact.rows[0].record_id, fact.field, None,
-                          {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": {}, "kept": True})
+                parts.log(whole, MERGED, fact.table, record_id_of(planner, fact) or fact.rows[0].record_id, fact.field,
+                          None, {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": {}, "kept": True})
     edit = replay_edit.run(ds, by, reason.strip() or None, apply)
     return plan, edit
 
 
 def _jsonable(value: Any) -> Any:
     return render(value) if isinstance(value, Msg) else value
-
-
-def _rid(p: Planner, fact: Fact) -> str:
-    key = p.y_key(fact.table, fact.ident) or {}
-    keys = audit.KEYS.get(fact.table)
-    if keys is None:
-        return str(key.get("id", ""))
-    return "/".join(str(key.get(k, "")) for k in keys)
 
 
 def _assessor(p: Planner, parts: replay_edit.Parts, copy_assessor: int | None, at: str) -> int | None:
@@ -178,7 +170,7 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
         tx.touch(unit)
     if table in YEAR_LEVEL:
         tx.year_level = True
-    parts.log(tx, MERGED, table, _rid(p, fact) or str(made.get(fact.rows[0].hash, "")), fact.field, None,
+    parts.log(tx, MERGED, table, record_id_of(p, fact) or str(made.get(fact.rows[0].hash, "")), fact.field, None,
               {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": made})
 
 

@@ -212,13 +212,20 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             plan.held.append(_change(p, namer, fact))
 
 
+def record_id_of(p: Planner, fact: Fact) -> str:
+    """The audit's record id of the year file's row a fact is of ("" parts where the row has none)."""
+    key = p.y_key(fact.table, fact.ident) or {}
+    keys = audit.KEYS.get(fact.table)
+    if keys is None:
+        return str(key.get("id", ""))
+    return "/".join(str(key.get(k, "")) for k in keys)
+
+
 def _touched_here(p: Planner, fact: Fact) -> bool:
     """Whether the year file set this field since the copy was made, even back to the value the copy found
     (an edit and its undo, or another copy's edits that ended where they began): the copy's change then
     meets a choice made here. What merging this copy (or one it was copied from) wrote is not such a choice."""
-    key = p.y_key(fact.table, fact.ident) or {}
-    keys = audit.KEYS.get(fact.table)
-    rid = str(key.get("id", "")) if keys is None else "/".join(str(key.get(k, "")) for k in keys)
+    rid = record_id_of(p, fact)
     last = p.y.execute("SELECT action, edit, new_value FROM audit WHERE table_name = ? AND record_id = ? AND seq > ? "
                        "AND field = ? ORDER BY seq DESC LIMIT 1", (fact.table, rid, p.prefix, fact.field)).fetchone()
     if last is None:

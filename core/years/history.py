@@ -131,8 +131,7 @@ def read_year_file(path: Path) -> YearFile:
         year = ds.year()
         origin = origin_of(ds)
         trail = tuple(row[0] for row in ds._conn.execute("SELECT hash FROM audit ORDER BY seq"))
-        names = dict(ds._conn.execute("SELECT id, name FROM units"))
-        noted = {names[uid] for (uid, _), note in ds.clause_notes().items() if note.strip()}
+        noted = ds.noted_unit_names()
     result = score_year(rules, year)
     units = {unit.name: unit for unit in year.units}
     records = {}

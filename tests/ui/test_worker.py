@@ -3,8 +3,6 @@ events the wait lets through; the wait then says it ended instead of touching th
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from ui.worker import Worker
@@ -15,7 +13,8 @@ def test_waiting_for_work_that_ends_while_the_wait_lets_events_through(qtbot, mo
     worker = Worker(lambda job: 42)
     worker.done.connect(ended.append)
     worker.start()
-    time.sleep(0.2)  # the work is over: its thread's end waits in the event queue
+    assert worker._thread is not None and worker._thread.wait(10_000)  # the work is over (however busy the
+    # machine): its thread's end waits in the event queue
     process = QCoreApplication.processEvents
 
     def events_and_deferred_deletes(*args):  # as a nested event loop may deliver them
