@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.messages import render
-from core.store import backup
+from core.store import backup, recovery
 from core.store.backup_story import last_edit
 from ui.editors.base import wrapped
 
@@ -81,9 +81,9 @@ class RestoreDialog(QDialog):
 
     def lines(self) -> list[str]:
         """What restoring the selected backup undoes and where the current file is kept."""
-        from ui.audit_actions import Restore, restore_lines
-        assert self.chosen is not None
-        return restore_lines(self.session, self.session.file, Restore(self.chosen, self.at))
+        assert self.chosen is not None  # as ui.audit_actions.restore_lines, which imports this module
+        kept = recovery.kept_name(self.session.file, self.at)
+        return [render(m) for m in self.session.restore_notice(self.chosen, kept)]
 
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
