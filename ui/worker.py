@@ -80,6 +80,8 @@ class Worker(QObject):
     done = Signal(object)  # the function's result
     failed = Signal(object)  # the exception it raised
     cancelled = Signal(object)  # its result, after cancel()
+    ending = Signal()  # before any of the three above: a progress dialog closes first, so it never covers
+    # a box that the outcome's own handler opens (the dialog would otherwise show itself over it)
     finished = Signal()  # after any of the three above
     _call = Signal(object)
 
@@ -123,12 +125,10 @@ class Worker(QObject):
             return
         self.running = False
         kind, value = self._outcome or ("failed", RuntimeError("worker ended without an outcome"))
-        if kind == "failed":
-            self.failed.emit(value)
-        elif self.job.cancelled:
-            self.cancelled.emit(value)
-        else:
-            self.done.emit(value)
+        if kind == "done" and self.job.cancelled:
+            kind = "cancelled"
+        self.ending.emit()
+        {"failed": self.failed, "cancelled": self.cancelled, "done": self.done}[kind].emit(value)
         self.finished.emit()
         self._thread.deleteLater()
 
@@ -149,7 +149,7 @@ class Worker(QObject):
 
 def progress_dialog(parent: QWidget, label: str, worker: Worker, minimum_duration_ms: int = 300) -> QProgressDialog:
     """A window-modal progress dialog driven by the worker; its 取消 button cancels the work, and the
-    dialog closes when the work ends."""
+    dialog closes when the work ends, before the outcome is handed on."""
     dialog = QProgressDialog(label, QCoreApplication.translate("Worker", "取消"), 0, 0, parent)
     dialog.setWindowTitle(QCoreApplication.translate("Worker", "请稍候"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -171,6 +171,6 @@ def progress_dialog(parent: QWidget, label: str, worker: Worker, minimum_duratio
 
     worker.progressed.connect(progressed)
     dialog.canceled.connect(cancel)
-    worker.finished.connect(dialog.close)
+    worker.ending.connect(dialog.close)
     worker.finished.connect(dialog.deleteLater)
     return dialog
