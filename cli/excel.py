@@ -31,7 +31,7 @@ from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
 from core.people.matching import MatchResult, PersonVerdict
 from core.scoring.rules import load_rule_set
-from core.store.dataset import Dataset
+from core.store.dataset import Dataset, Edit
 from core.store.files import DatasetError
 
 EXIT_BAD_INPUT = 2
@@ -146,6 +146,13 @@ def open_for_edit(path: Path) -> Dataset:
     for notice in ds.notices:
         print(render(notice), file=sys.stderr)
     return ds
+
+
+def tell_final_withdrawn(ds: Dataset, edit: Edit) -> None:
+    """Say which units' 定稿 the edit withdrew (their data changed), as the desktop does."""
+    told = ds.final_withdrawn(edit)
+    if told is not None:
+        print(render(told))
 
 
 def assessor_for(ds: Dataset, name: str | None) -> tuple[int | None, str | None]:
@@ -290,6 +297,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             source = next(s for s in ds.imports() if s.id == edit.id)
             print(say("cli.imported", source=path.name, kind=kind.label, rows=source.rows,
                       replaced=source.replaced_rows))
+            tell_final_withdrawn(ds, edit)
             if left_out:
                 print(say("cli.rows_left_out", rows=left_out, source=path.name))
                 if args.left_out:
@@ -389,10 +397,13 @@ def command_assign(args: argparse.Namespace) -> int:
                     text = text.replace(mask_id_number(args.id_number), args.id_number)
                 print(text, file=sys.stderr)
                 return EXIT_BAD_INPUT
+            told = ds.final_withdrawn(edit)
     except DatasetError as exc:
         return fail(render(exc.msg))
     print(masked(say("cli.unassigned", id=args.id_number) if unit_id is None
                  else say("cli.assigned", id=args.id_number, unit=args.unit)))
+    if told is not None:
+        print(render(told))
     return 0
 
 
@@ -411,6 +422,7 @@ def command_count_source(args: argparse.Namespace) -> int:
             edit = ds.set_count_source(by, unit_id, args.source, base_ids, reason=args.reason)
             if not edit.ok:
                 return fail("\n".join(render(p.message) for p in edit.problems))
+            tell_final_withdrawn(ds, edit)
             unit = ds.unit(unit_id)
             if args.source == "roster" and not any(s.kind in ("arrivals", "placements") for s in ds.imports(unit_id)):
                 print(say("cli.counts_without_roster", unit=args.unit), file=sys.stderr)
@@ -509,6 +521,7 @@ def command_platform_source(args: argparse.Namespace) -> int:
             edit = ds.set_platform_source(by, unit_id, args.source, reason=args.reason)
             if not edit.ok:
                 return fail("\n".join(render(p.message) for p in edit.problems))
+            tell_final_withdrawn(ds, edit)
             print_platform(ds, [args.unit])
             mine = ds.platform().unit(args.unit)
             for clause, kind, absent in (("3.1", "platform_deliveries", not mine.deliveries),

@@ -134,6 +134,7 @@ def command_merge(args: argparse.Namespace) -> int:
             if choices is None:
                 return EXIT_BAD_INPUT
             plan, edit = merge_copy(ds, copy, copy_path.name, by, choices=choices, reason=args.reason or "")
+            withdrawn = ds.final_withdrawn(edit)
     except DatasetError as exc:
         _say(exc.msg, err=True)
         return EXIT_BAD_INPUT
@@ -153,6 +154,8 @@ def command_merge(args: argparse.Namespace) -> int:
                 conflicts=len(plan.conflicts)))
     if plan.held:
         _say(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_cli")))
+    if withdrawn is not None:
+        _say(withdrawn)
     return 0
 
 

@@ -55,6 +55,7 @@ def build_year(folder: Path) -> Path:
         assert ds.finalize_unit(1, third, 1, "ab" * 32, "张三", "cd" * 32).ok
         for n in range(EDITS_AT_THE_END):
             assert ds.update_unit(1, first, insured_workers=200 + n, reason=f"第{n}次核对").ok
+        assert ds.mark_final(1, first, reason="核对完毕").ok  # the changes withdrew its 定稿
         ds.backup()
     return path
 

@@ -604,7 +604,7 @@ class ClausePage(QWidget):
 
     def _show_lock(self) -> None:
         """Locked by a signed score sheet: a banner, and nothing on the page can be changed (core refuses
-        the edits anyway; the page does not invite them)."""
+        the edits anyway; the page does not invite them). Marked 定稿: a banner saying a change withdraws it."""
         lock = self.session.lock(self.unit_id)
         if self.session.read_only:
             self.lock_label.setText(self.tr("本年度以只读方式打开：可以查看和导出，不能修改。"))
@@ -616,7 +616,10 @@ class ClausePage(QWidget):
                                             "如确需修改，点“仍要修改本单位…”。").format(
                 assessor=self.session.field_copy.assessor if self.session.field_copy else ""))
         read_only = not self.session.editable(self.unit_id)
-        self.lock_banner.setVisible(read_only)
+        final = not read_only and self.unit_id is not None and self.session.unit(self.unit_id).facts_final
+        if final:  # told before the first change, not asked at it: the change itself is the answer (undo takes it back)
+            self.lock_label.setText(self.tr("本单位数据已定稿。修改其中任何一项都会同时取消定稿（撤销修改即恢复定稿）。"))
+        self.lock_banner.setVisible(read_only or final)
         self.reopen_button.setVisible(lock is not None and not self.session.read_only)
         self.outside_button.setVisible(lock is None and not self.session.read_only
                                        and self.session.outside_copy(self.unit_id))

@@ -640,7 +640,13 @@ class MainWindow(QMainWindow):
 
     def edited(self) -> None:
         self.undo.update()
-        self.statusBar().showMessage(self.tr("已自动保存 {time}").format(time=time.strftime("%H:%M:%S")), 5000)
+        saved = self.tr("已自动保存 {time}").format(time=time.strftime("%H:%M:%S"))
+        withdrawn = self.session.take_final_withdrawn() if self.session is not None else None
+        if withdrawn is not None:  # said longer: the year's ranking is 暂定 again
+            self.statusBar().showMessage(self.tr("{saved}。{withdrawn}撤销这次修改即恢复定稿。").format(
+                saved=saved, withdrawn=render(withdrawn)), 15000)
+            return
+        self.statusBar().showMessage(saved, 5000)
 
     def handle_fault(self, exc: BaseException, title: str = "") -> None:
         """An edit that failed with a fault (disk full, file removed or turned read-only …) left the

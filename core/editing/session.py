@@ -57,6 +57,8 @@ class Session:
         self.pages: tuple[Page, ...] = pages(self.rules)
         self.history = History()
         self.listeners: list[Listener] = []
+        self.unfinalized: tuple[int, ...] = ()  # the units whose 定稿 the last edit withdrew (their data changed);
+        # the window says so once and sets it back to ()
         self.busy: str | None = None  # the label of an edit being written on another thread (Write)
         self.field_copy: Handed | None = handed_of(ds)  # a field copy: to whom, which units
         self._load()
@@ -298,9 +300,30 @@ class Session:
 
         def settle(edit: Edit) -> None:
             if edit.ok:
-                self.history.push(Step(label, undo, redo or do, touched, merge_key, slow=slow))
+                back = self._final_back(undo, edit.unfinalized)
+                self.history.push(Step(label, back, redo or do, touched, merge_key, slow=slow))
+                self.unfinalized = edit.unfinalized
                 self.refresh(touched)
         return Write(self, label, lambda: do(None), settle, self._read_ahead if slow else None, slow=slow)
+
+    def take_final_withdrawn(self) -> Msg | None:
+        """What the last edit did to 定稿, told once: the units whose 定稿 it withdrew (their data changed)."""
+        withdrawn, self.unfinalized = self.unfinalized, ()
+        return self.final_withdrawn(Edit(unfinalized=withdrawn))
+
+    def final_withdrawn(self, edit: Edit) -> Msg | None:
+        """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none)."""
+        return self.ds.final_withdrawn(edit)
+
+    def _final_back(self, undo: Apply, unfinalized: tuple[int, ...]) -> Apply:
+        """The undo of an edit that withdrew units' 定稿 (their data changed) marks them 定稿 again."""
+        if not unfinalized:
+            return undo
+
+        def apply(reason: str | None) -> Edit:
+            with self.ds.final_restored(unfinalized):
+                return undo(reason)
+        return apply
 
     def _read_ahead(self) -> None:
         """After a slow write, on its thread: what the window reads next and the write made slow to read
@@ -338,6 +361,7 @@ class Session:
 
         def settle(edit: Edit) -> None:
             self.history.redone(step, edit)
+            self.unfinalized = edit.unfinalized
             self.refresh(step.units)
         return Write(self, text or step.label, lambda: step.redo(text), settle,
                      self._read_ahead if step.slow else None, slow=step.slow, step=step)

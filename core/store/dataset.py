@@ -31,12 +31,13 @@ connecting and creations left behind are in files.py, the schema, creating and m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -164,6 +165,7 @@ class DatasetCore:
         self._edited_since_backup = False  # a timer's backup_if_due copies only what a backup lacks
         self._backup_run: BackupRun | None = None  # start_backup's, while another thread copies it
         self.backups_by_owner = False  # defer_backup: edits leave the due backup to the owner's start_backup
+        self._final_back: frozenset[int] = frozenset()  # final_restored: units an undo marks 定稿 again
         # the units the last edit touched, as it left them, while no write has followed (total_changes)
         self._entered_after_edit: tuple[int, dict[int, Unit]] = (-1, {})
         self._identity = self._stat_identity() if not read_only else None
@@ -660,6 +662,8 @@ class DatasetCore:
                                                         (assessor_id,)).fetchone() is None:
                 raise _Rejected(self._problem("dataset.unknown_assessor", id=assessor_id))
             new_id = change(tx)
+            if not tx.final_settled:
+                self._settle_final(tx, tx.touched_units - tx.final_written)
             problems = self._validate(tx)
             if problems:
                 raise _Rejected(*problems)
@@ -684,7 +688,43 @@ class DatasetCore:
             raise
         if not self.backups_by_owner:
             self.backup_if_due()
-        return Edit(id=new_id)
+        return Edit(id=new_id, unfinalized=tuple(tx.unfinalized))
+
+    def _settle_final(self, tx: _Tx, unit_ids: Iterable[int]) -> None:
+        """A unit marked 定稿 whose data an edit changes is 定稿 no more, in the same edit (audited with it):
+        its ranked figures and its grade may have moved. The edit that sets facts_final itself keeps what it
+        sets; an undo puts back the 定稿 its edit withdrew (final_restored)."""
+        back = self._final_back
+        for uid in sorted(unit_ids):
+            row = self._conn.execute("SELECT facts_final FROM units WHERE id = ?", (uid,)).fetchone()
+            if row is None:  # removed by the edit
+                continue
+            if uid in back:
+                if not row[0]:
+                    tx.update("units", {"id": uid}, {"facts_final": 1})
+            elif row[0]:
+                tx.update("units", {"id": uid}, {"facts_final": 0})
+                tx.unfinalized.append(uid)
+
+    def final_among(self, unit_ids: Iterable[int]) -> list[int]:
+        """Those of the units marked 定稿."""
+        return [uid for uid in sorted(unit_ids) if (self._conn.execute(
+            "SELECT facts_final FROM units WHERE id = ?", (uid,)).fetchone() or (0,))[0]]
+
+    def final_withdrawn(self, edit: Edit) -> Msg | None:
+        """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none)."""
+        names = [row[0] for uid in edit.unfinalized
+                 for row in self._conn.execute("SELECT name FROM units WHERE id = ?", (uid,))]
+        return Msg.of("dataset.final_withdrawn", units="、".join(f"“{n}”" for n in names)) if names else None
+
+    @contextlib.contextmanager
+    def final_restored(self, unit_ids: Iterable[int]) -> Iterator[None]:
+        """Within: an edit touching these units marks them 定稿 again (the undo of an edit that withdrew it)."""
+        self._final_back = frozenset(unit_ids)
+        try:
+            yield
+        finally:
+            self._final_back = frozenset()
 
     def cancel_when(self, cancelled: Callable[[], bool] | None) -> None:
         """Until the next edit ends, a statement stops once `cancelled()` says yes (the edit then fails and

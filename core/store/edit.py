@@ -26,6 +26,7 @@ class Edit:
     (then nothing was written)."""
     id: int | None = None
     problems: tuple[Problem, ...] = ()
+    unfinalized: tuple[int, ...] = ()  # units whose 定稿 the edit withdrew: their data changed (Dataset._settle_final)
 
     @property
     def ok(self) -> bool:
@@ -83,6 +84,9 @@ class _Tx:
         self.lock_checked: set[int] = set()
         self.match_inputs_changed = False  # see MATCH_INPUTS
         self.validated_units: dict[int, Any] = {}  # the touched units as the edit leaves them (Dataset._validate)
+        self.final_written: set[int] = set()  # units whose facts_final the edit itself sets (kept as set)
+        self.unfinalized: list[int] = []  # units whose 定稿 the edit withdrew (Dataset._settle_final)
+        self.final_settled = False  # the withdrawal is done already (a merge does it in a part of its own)
 
     def touch(self, unit_id: int) -> None:
         self.ds._refuse_if_locked(self, unit_id)
@@ -123,6 +127,8 @@ class _Tx:
         shown = {k: v for k, v in values.items() if k not in hide}
         rowid = cursor.lastrowid
         assert rowid is not None  # an INSERT sets it
+        if table == "units" and "facts_final" in values:
+            self.final_written.add(rowid)
         self._log("insert", table, self._record_id(table, values, rowid), None, None, shown)
         return rowid
 
@@ -137,6 +143,8 @@ class _Tx:
         names, rows = self._select(table, key, ", ".join(changes))
         if not rows:
             raise _Rejected(self.ds._problem("dataset.no_record", table=table, id="/".join(map(str, key.values()))))
+        if table == "units" and "facts_final" in changes:
+            self.final_written.add(key.get("id", -1))
         old = dict(zip(names, rows[0], strict=True))
         changed = {k: v for k, v in changes.items() if old[k] != v or type(old[k]) is not type(v)}
         if not set(changed) - set(quiet):  # who/when alone is no change: it would go unaudited

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from core.common.problems import Problem
 from core.store import audit
 from core.store.dataset import Dataset
-from core.store.edit import Edit, _Rejected, _Tx
+from core.store.edit import Edit, _Rejected, _Tx, now_text
 
 T = TypeVar("T")
 
@@ -56,8 +56,15 @@ def run(ds: Dataset, by: int | None, reason: str | None, apply: Callable[[Parts,
         apply(parts, whole)
         for tx in parts.parts:
             whole.touched_units |= tx.touched_units
+            whole.final_written |= tx.final_written
             whole.year_level = whole.year_level or tx.year_level
             whole.match_inputs_changed = whole.match_inputs_changed or tx.match_inputs_changed
+        changed = whole.touched_units - whole.final_written
+        if ds.final_among(changed):  # 定稿 withdrawn in a part of the merge's own (Dataset._settle_final)
+            settle = parts.part(by, now_text(), reason)
+            ds._settle_final(settle, changed)
+            whole.unfinalized = settle.unfinalized
+        whole.final_settled = True
         return None
     try:
         edit = ds._edit(by, reason, change)

@@ -51,3 +51,18 @@ def test_switching_to_a_source_without_the_units_data_says_so(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"注意：用工速递系统输送记录导出中没有 {UNITS[1]} 的数据，条款3.1 按 0 计、依据不全" in result.stderr
     assert f"注意：用工速递系统综合评分导出中没有 {UNITS[1]} 的数据，条款3.2 按 0 计、依据不全" in result.stderr
+
+
+def test_a_command_that_changes_a_final_units_data_says_its_final_was_withdrawn(tmp_path):
+    year = year_file(tmp_path)
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.mark_final(1, ds.unit_id(UNITS[0])).ok
+    people = [arrival(i) for i in range(3)]
+    result = run("import-xlsx", "arrivals", str(roster_file(tmp_path, people)), "--unit", UNITS[0],
+                 "--dataset", str(year), "--yes")
+    assert result.returncode == 0, result.stderr
+    assert f"“{UNITS[0]}”的数据已改动，已取消其定稿。" in result.stdout
+    with Dataset.open(year, read_only=True) as ds:
+        assert not ds.unit(ds.unit_id(UNITS[0])).facts_final
+    result = run("count-source", "roster", "--unit", UNITS[0], "--dataset", str(year), "--reason", "改为名单核对")
+    assert result.returncode == 0 and "定稿" not in result.stdout  # no longer 定稿: nothing more to say

@@ -194,7 +194,8 @@ def test_restore_a_backup_from_the_file_menu(qtbot, window, year, tmp_path):
     assert [r[2] for r in seen["rows"]] == [b.name for b in found]  # every backup, newest first
     newest = seen["rows"][0]
     assert newest[0] == found[0].taken_at.strftime("%Y-%m-%d %H:%M:%S")
-    assert f"单位“{name}”的“投保人数”改为" in newest[1]  # what was done just before it
+    assert f"单位“{name}”的“数据已定稿”改为 是" in newest[1]  # what was done just before it (the year's
+    # last edits changed its 投保人数, which withdrew its 定稿; it was marked 定稿 again after them)
     assert seen["enter_closes"]
     assert "恢复该备份将撤销其后所做的" in seen["notice"] and f"单位“{name}”的“投保人数”改为 66" in seen["notice"]
     # an import it undoes is named, however long ago

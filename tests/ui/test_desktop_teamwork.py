@@ -5,6 +5,7 @@ chosen and its reason typed, and a copy of another year file refused in one sent
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
@@ -22,8 +23,11 @@ from ui.field_copies import FieldCopyDialog, MergeDialog
 
 
 def open_year(window, tmp_path: Path) -> Path:
+    """A year in the field: no unit's data 定稿 yet (a change merged into a 定稿 unit: tests/core/teamwork)."""
     path = tmp_path / "2022.wjkh"
-    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    rich = rich_year(4)
+    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich)
     assert window.open_dataset(path)
     return path
 
@@ -251,8 +255,10 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
     action(window, "合并外业文件…").trigger()
     for state in states:
         check_answered(state)
+    # signing had marked the unit 定稿 (reopening leaves that): the change brought in withdraws it, said so
     assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
-                              "合并前的年度文件已备份为 ")
+                              f"“{session.unit(signed).name}”的数据已改动，已取消其定稿。\n合并前的年度文件已备份为 ")
+    assert not session.unit(signed).facts_final
     assert session.unit(signed).insured_workers == 150
     copy, anchors = session.check_material()
     try:

@@ -177,3 +177,20 @@ def test_changing_the_assessor_adds_a_new_name_audited_and_reuses_a_known_one(se
     refused = session.change_assessor("  ", "")
     assert not refused.ok and session.by == 1
     assert session.ds.verify_audit() is None
+
+
+def test_a_change_to_a_unit_marked_final_withdraws_it_and_its_undo_marks_it_again(session):
+    """定稿 means the data is settled: changing it withdraws 定稿 in the same edit; undoing the change, however
+    many keystrokes it merged, makes the unit 定稿 again; redo withdraws it again."""
+    uid = session.unit_ids[0]
+    assert session.unit(uid).facts_final
+    first = session.set_insured_workers("投保人数", uid, 7)
+    assert first.unfinalized == (uid,) and not session.unit(uid).facts_final
+    assert session.set_insured_workers("投保人数", uid, 71).unfinalized == ()  # the same typing: one step
+    assert len(session.history.steps) == 1
+    session.undo()
+    assert session.unit(uid).facts_final and session.unit(uid).insured_workers != 71
+    session.redo()
+    assert not session.unit(uid).facts_final and session.unit(uid).insured_workers == 71
+    trail = [e for e in session.ds.audit_entries("units", str(uid)) if e.field == "facts_final"]
+    assert [(e.old_value, e.new_value) for e in trail] == [("1", "0"), ("0", "1"), ("1", "0")]

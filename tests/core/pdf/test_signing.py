@@ -203,7 +203,8 @@ def test_signing_a_sheet_locks_the_unit_until_it_is_reopened_with_a_reason(tmp_p
         assert unit in edit.problems[0].text() and "解锁（重新开放）" in edit.problems[0].text()
         assert ds.unit(unit_id).insured_workers != 999
         other = ds.unit_id(UNIT)
-        assert ds.set_insured_workers(1, other, 120).ok  # other units stay editable
+        assert ds.set_insured_workers(1, other, 120).unfinalized == (other,)  # other units stay editable (the
+        assert ds.mark_final(1, other).ok  # change withdrew its 定稿: marked again, its sheet's signing asks nothing)
         assert ds.add_signature(1, "sheet", "reviewer", "李四", squiggle(), unit_id=unit_id, title="复核人").ok
         no_reason = ds.reopen_unit(1, unit_id, "  ")
         assert [p.message.code for p in no_reason.problems] == ["dataset.reopen_reason_required"]

@@ -173,8 +173,10 @@ def test_each_edit_is_one_transaction_with_its_audit_rows(rich):
         edit = ds.update_unit(li, unit, insured_workers=77, contact_person="赵六", reason="按保险公司回执更正")
         assert edit.ok
         rows = ds.audit_entries()[before:]
-        assert {r.field for r in rows} == {"insured_workers", "contact_person"}
-        assert len({r.edit for r in rows}) == 1
+        # the unit was 定稿: its data changed, so the same edit withdrew that (one more audited field)
+        assert {r.field for r in rows} == {"insured_workers", "contact_person", "facts_final"}
+        assert edit.unfinalized == (unit,) and not ds.unit(unit).facts_final
+        assert len({r.edit for r in rows}) == 1 and {r.reason for r in rows} == {"按保险公司回执更正"}
         row = next(r for r in rows if r.field == "insured_workers")
         assert (row.assessor_id, row.table_name, row.record_id, row.old_value, row.new_value, row.reason) == (
             li, "units", str(unit), "50", "77", "按保险公司回执更正")
@@ -225,7 +227,8 @@ def test_the_edit_api_covers_what_the_desktop_does(rich):
         assert ds.set_insured_workers(by, unit, 60).ok
         assert ds.set_platform_rating(by, unit, 4.25).ok
         assert ds.mark_final(by, unit).ok
-        assert ds.update_base(by, base, name="四川达州劳务基地").ok
+        assert ds.update_base(by, base, name="四川达州劳务基地").unfinalized == (unit,)  # a change: 定稿 no more
+        assert ds.mark_final(by, unit).ok
         got = ds.unit(unit)
         assert got.new_member and got.facts_final and got.contact_person == "钱七"
         assert got.bases[0].name == "四川达州劳务基地" and got.bases[0].evidence == {"agreement": True}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,48 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 @pytest.fixture
 def year(tmp_path) -> Path:
+    """A year in the field: no unit's data 定稿 yet (what a change does to 定稿 is tested on its own below)."""
+    path = tmp_path / "2022.wjkh"
+    rich = rich_year(4)
+    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich)
+    return path
+
+
+def test_a_change_merged_into_a_unit_marked_final_withdraws_its_final_in_the_merge(tmp_path):
+    """定稿 in the office, changed in the field: the merge brings the change in and, in the same edit, the
+    unit is 定稿 no more (audited as the merge's own row); a unit the copy did not change stays 定稿."""
     path = tmp_path / "2022.wjkh"
     assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
-    return path
+    with Dataset.open(path, read_only=True) as ds:
+        u = ds.unit_ids()
+        assert [ds.unit(x).facts_final for x in u] == [True, False, True, True]
+    a = copy_for(path, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    with Dataset.open(a, read_only=True) as ds:  # the copy's own change withdrew it there too
+        assert not ds.unit(ds.unit_ids()[0]).facts_final
+    with Dataset.open(path, backups=False) as ds:  # the office: unit 3 changed and marked 定稿 again
+        third = ds.unit_ids()[2]
+        assert ds.update_unit(LEAD, third, contact_person="周敏").unfinalized == (third,)
+        assert ds.mark_final(LEAD, third).ok
+    plan, edit = merge(path, a)
+    assert edit.ok and not plan.conflicts
+    with Dataset.open(path, read_only=True) as ds:
+        u = ds.unit_ids()
+        assert ds.unit(u[0]).insured_workers == 71
+        assert [ds.unit(x).facts_final for x in u] == [False, False, True, True]
+        [row] = [e for e in ds.audit_entries("units", str(u[0])) if e.field == "facts_final" and e.action == "update"]
+        assert (row.old_value, row.new_value, row.assessor_id) == ("1", "0", ds.assessor_id("张三"))
+    # 定稿 in the office only after the copy was made: the merge withdraws it itself, as the lead's
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[1], insured_workers=72))
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.mark_final(LEAD, ds.unit_ids()[1]).ok
+    plan, edit = merge(path, a, reason="外业核实")
+    assert edit.ok and len(plan.changes) == 1 and edit.unfinalized == (u[1],)
+    with Dataset.open(path, read_only=True) as ds:
+        assert not ds.unit(u[1]).facts_final and ds.unit(u[1]).insured_workers == 72
+        row = [e for e in ds.audit_entries("units", str(u[1])) if e.field == "facts_final"][-1]
+        assert (row.old_value, row.new_value, row.assessor_id, row.reason) == ("1", "0", LEAD, "外业核实")
 
 
 def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:

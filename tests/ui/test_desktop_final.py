@@ -1,0 +1,49 @@
+"""A unit whose data is marked 定稿, changed in the desktop: the page says beforehand that a change withdraws
+定稿; typing a value saves it and withdraws 定稿 in the same edit, which the status bar and the unit list say;
+编辑 → 撤销 puts back the value and the 定稿."""
+
+from __future__ import annotations
+
+from core.store.demo import ensure_demo
+from tests.ui.test_desktop import shot
+from tests.ui.test_desktop_backups import type_insured_workers
+
+
+def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot, window, tmp_path):
+    path = ensure_demo(tmp_path, "演示考核人员")
+    assert window.open_dataset(path)
+    session, workspace = window.session, window.workspace
+    uid = session.unit_ids[0]
+    assert session.unit(uid).facts_final
+    model = workspace.unit_model
+    listed = lambda: model.data(model.index(model.row_of(uid)))  # noqa: E731
+    assert "已定稿" in listed()
+    before = session.unit(uid).insured_workers
+
+    workspace.select_unit(uid)
+    workspace.go_page([p.id for p in session.pages].index("4.2"))
+    page = workspace.clause_page
+    qtbot.waitUntil(page.lock_banner.isVisible)  # said before anything is typed, nothing read-only
+    assert page.lock_label.text() == "本单位数据已定稿。修改其中任何一项都会同时取消定稿（撤销修改即恢复定稿）。"
+    spin = page.value_widgets["insured_workers"]
+    assert not spin.isReadOnly()
+    shot(window, "final-01-banner-before-a-change")
+
+    type_insured_workers(qtbot, window, uid, "321")
+    assert not session.unit(uid).facts_final
+    message = window.statusBar().currentMessage()
+    told = f"。“{session.unit(uid).name}”的数据已改动，已取消其定稿。撤销这次修改即恢复定稿。"
+    assert message.endswith(told), message
+    assert "已定稿" not in listed()
+    qtbot.waitUntil(lambda: not page.lock_banner.isVisible())
+    entries = [e for e in session.ds.audit_entries("units", str(uid)) if e.field in ("insured_workers", "facts_final")]
+    assert len({e.edit for e in entries[-2:]}) == 1  # the change and the withdrawal: one audited edit
+    shot(window, "final-02-after-the-change")
+
+    window.undo.undo_action.trigger()
+    qtbot.waitUntil(lambda: session.unit(uid).facts_final, timeout=5000)
+    assert session.unit(uid).insured_workers == before and "已定稿" in listed()
+    qtbot.waitUntil(page.lock_banner.isVisible)
+    window.undo.redo_action.trigger()
+    qtbot.waitUntil(lambda: not session.unit(uid).facts_final, timeout=5000)
+    assert session.unit(uid).insured_workers == 321
