@@ -618,7 +618,7 @@ class ClausePage(QWidget):
         read_only = not self.session.editable(self.unit_id)
         final = not read_only and self.unit_id is not None and self.session.unit(self.unit_id).facts_final
         if final:  # told before the first change, not asked at it: the change itself is the answer (undo takes it back)
-            self.lock_label.setText(self.tr("本单位数据已定稿。修改其中任何一项都会同时取消定稿（撤销修改即恢复定稿）。"))
+            self.lock_label.setText(self.tr("本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；备注和附件不影响定稿。"))
         self.lock_banner.setVisible(read_only or final)
         self.reopen_button.setVisible(lock is not None and not self.session.read_only)
         self.outside_button.setVisible(lock is None and not self.session.read_only

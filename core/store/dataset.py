@@ -663,7 +663,7 @@ class DatasetCore:
                 raise _Rejected(self._problem("dataset.unknown_assessor", id=assessor_id))
             new_id = change(tx)
             if not tx.final_settled:
-                self._settle_final(tx, tx.touched_units - tx.final_written)
+                self._settle_final(tx, tx.data_units - tx.final_written)
             problems = self._validate(tx)
             if problems:
                 raise _Rejected(*problems)

@@ -84,13 +84,18 @@ class _Tx:
         self.lock_checked: set[int] = set()
         self.match_inputs_changed = False  # see MATCH_INPUTS
         self.validated_units: dict[int, Any] = {}  # the touched units as the edit leaves them (Dataset._validate)
+        self.data_units: set[int] = set()  # the touched units whose data (not only a remark) the edit changes
         self.final_written: set[int] = set()  # units whose facts_final the edit itself sets (kept as set)
         self.unfinalized: list[int] = []  # units whose 定稿 the edit withdrew (Dataset._settle_final)
         self.final_settled = False  # the withdrawal is done already (a merge does it in a part of its own)
 
-    def touch(self, unit_id: int) -> None:
+    def touch(self, unit_id: int, *, remark: bool = False) -> None:
+        """The edit changes the unit (checked against its lock, validated); a `remark` (a clause's note) is
+        not its data, so it leaves the unit's 定稿 as it is (Dataset._settle_final)."""
         self.ds._refuse_if_locked(self, unit_id)
         self.touched_units.add(unit_id)
+        if not remark:
+            self.data_units.add(unit_id)
 
     def require(self, table: str, record_id: int) -> None:
         if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone() is None:

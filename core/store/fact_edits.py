@@ -333,7 +333,7 @@ class FactEdits(_Core):
                 tx.update("clause_notes", key, {"note": note})
             else:
                 tx.insert("clause_notes", {**key, "note": note})
-            tx.touch(unit_id)
+            tx.touch(unit_id, remark=True)
         return self._edit(by, reason, change)
     def promotions(self) -> list[tuple[int, int, str, str]]:
         """The grade promotions as (id, unit id, grade, reason), in order."""

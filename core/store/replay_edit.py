@@ -56,10 +56,11 @@ def run(ds: Dataset, by: int | None, reason: str | None, apply: Callable[[Parts,
         apply(parts, whole)
         for tx in parts.parts:
             whole.touched_units |= tx.touched_units
+            whole.data_units |= tx.data_units
             whole.final_written |= tx.final_written
             whole.year_level = whole.year_level or tx.year_level
             whole.match_inputs_changed = whole.match_inputs_changed or tx.match_inputs_changed
-        changed = whole.touched_units - whole.final_written
+        changed = whole.data_units - whole.final_written
         if ds.final_among(changed):  # 定稿 withdrawn in a part of the merge's own (Dataset._settle_final)
             settle = parts.part(by, now_text(), reason)
             ds._settle_final(settle, changed)

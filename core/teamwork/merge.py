@@ -44,6 +44,9 @@ class MergeCancelled(Exception):
 Progress = Callable[[int, int], bool]
 
 
+REMARKS = frozenset({"clause_notes", "attachments", "signatures"})  # not a unit's data: its 定稿 stays
+
+
 def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, choices: Mapping[int, str] | None = None,
                reason: str = "", progress: Progress | None = None) -> tuple[MergePlan, Edit]:
     """Merge `copy` into `ds` in one transaction. Every conflict needs a choice (number -> "mine" or
@@ -167,7 +170,7 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
                 tx.update(table, p.y_key(table, fact.ident) or {}, changes, quiet=STAMPS.get(table, ()))
     unit = unit_of(p, fact, p.mine_row(fact) or mine)
     if unit is not None and p.y.execute("SELECT 1 FROM units WHERE id = ?", (unit,)).fetchone():
-        tx.touch(unit)
+        tx.touch(unit, remark=table in REMARKS)
     if table in YEAR_LEVEL:
         tx.year_level = True
     parts.log(tx, MERGED, table, record_id_of(p, fact) or str(made.get(fact.rows[0].hash, "")), fact.field, None,

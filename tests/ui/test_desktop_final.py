@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from core.store.demo import ensure_demo
-from tests.ui.test_desktop import shot
+from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_backups import type_insured_workers
 
 
@@ -24,10 +24,16 @@ def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot
     workspace.go_page([p.id for p in session.pages].index("4.2"))
     page = workspace.clause_page
     qtbot.waitUntil(page.lock_banner.isVisible)  # said before anything is typed, nothing read-only
-    assert page.lock_label.text() == "本单位数据已定稿。修改其中任何一项都会同时取消定稿（撤销修改即恢复定稿）。"
+    told = "本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；备注和附件不影响定稿。"
+    assert page.lock_label.text() == told
     spin = page.value_widgets["insured_workers"]
     assert not spin.isReadOnly()
     shot(window, "final-01-banner-before-a-change")
+
+    page.note_edit.setFocus()  # a note is a remark, not the unit's data: 定稿 stays
+    type_chinese(page.note_edit, "保险公司回执原件已查验")
+    qtbot.waitUntil(lambda: session.note(uid, "4.2") == "保险公司回执原件已查验", timeout=5000)
+    assert session.unit(uid).facts_final and page.lock_banner.isVisible()
 
     type_insured_workers(qtbot, window, uid, "321")
     assert not session.unit(uid).facts_final
@@ -43,6 +49,7 @@ def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot
     window.undo.undo_action.trigger()
     qtbot.waitUntil(lambda: session.unit(uid).facts_final, timeout=5000)
     assert session.unit(uid).insured_workers == before and "已定稿" in listed()
+    assert session.note(uid, "4.2") == "保险公司回执原件已查验"  # the step undone was the count's alone
     qtbot.waitUntil(page.lock_banner.isVisible)
     window.undo.redo_action.trigger()
     qtbot.waitUntil(lambda: not session.unit(uid).facts_final, timeout=5000)

@@ -194,3 +194,13 @@ def test_a_change_to_a_unit_marked_final_withdraws_it_and_its_undo_marks_it_agai
     assert not session.unit(uid).facts_final and session.unit(uid).insured_workers == 71
     trail = [e for e in session.ds.audit_entries("units", str(uid)) if e.field == "facts_final"]
     assert [(e.old_value, e.new_value) for e in trail] == [("1", "0"), ("0", "1"), ("1", "0")]
+
+
+def test_a_note_or_an_attachment_leaves_a_units_final_as_it_is(session):
+    """Remarks and supporting files are not the data that was settled: 定稿 stays; a tick is data."""
+    uid = session.unit_ids[0]
+    assert session.unit(uid).facts_final
+    assert session.set_note("备注", uid, "4.2", "回执原件已查验").unfinalized == ()
+    assert session.ds.add_attachment(1, b"photo", "现场.jpg", unit_id=uid, clause_id="4.2").unfinalized == ()
+    assert session.unit(uid).facts_final and session.ds.unit(uid).facts_final
+    assert session.tick("勾选", uid, "1.3", "annual_plan", False).unfinalized == (uid,)
