@@ -402,8 +402,8 @@ def parser() -> argparse.ArgumentParser:
     top = cli_words.Parser(prog=command_name(), description="乐业吴江 就业协作联盟运营单位绩效考核")
     commands = top.add_subparsers(dest="command", required=True, parser_class=cli_words.Parser)
     score = commands.add_parser("score", help="计算并打印一个年度的考核结果")
-    score.add_argument("year", nargs="?", default=str(DEMO_YEAR),
-                       help="年度数据文件（.wjkh），或 JSON 交换格式的年度数据；省略时用演示年度")
+    cli_words.year_file_argument(score, "year", "年度数据文件（.wjkh），或 JSON 交换格式的年度数据；省略时用演示年度",
+                                 default=str(DEMO_YEAR))
     score.add_argument("--json", action="store_true", help="输出机器可读的 JSON（含每条的计分说明）")
     score.add_argument("--rules", help="考核细则文件（TOML）；省略时用数据中写明的考核细则（程序自带的或已导入的）")
     score.set_defaults(run=command_score)
@@ -417,18 +417,18 @@ def parser() -> argparse.ArgumentParser:
     imp.set_defaults(run=command_import_json)
 
     exp = commands.add_parser("export-json", help="把年度数据文件导出为 JSON 交换格式")
-    exp.add_argument("dataset", help="年度数据文件（.wjkh）")
+    cli_words.year_file_argument(exp, "dataset", "年度数据文件（.wjkh）")
     exp.add_argument("--out", help="输出文件；省略时写到标准输出")
     exp.set_defaults(run=command_export_json)
 
     ver = commands.add_parser("verify-audit", help="核对数据文件：审计记录能否证明其中的每项数据，是否在程序外被改动")
-    ver.add_argument("dataset", help="年度数据文件（.wjkh）")
+    cli_words.year_file_argument(ver, "dataset", "年度数据文件（.wjkh）")
     ver.add_argument("--against", metavar="FILE",
                      help="再与一份签名的评分表（PDF）或一份备份核对：审计记录此后是否被截短或改写")
     ver.set_defaults(run=command_verify_audit)
 
     res = commands.add_parser("restore", help="列出或恢复数据文件的备份")
-    res.add_argument("dataset", help="年度数据文件（.wjkh）")
+    cli_words.year_file_argument(res, "dataset", "年度数据文件（.wjkh）")
     res.add_argument("--list", action="store_true", help="只列出备份")
     res.add_argument("--backup", help="要恢复的备份文件名；省略时用最近的完好备份")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli import words as cli_words
 from core.common.messages import Msg, render
 from core.store.dataset import Dataset, year_file_name_refusal
 from core.store.files import DatasetError
@@ -161,14 +162,14 @@ def command_merge(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     copy = commands.add_parser("field-copy", help="制作外业副本：把年度文件（全部或部分单位）交给一位考核人员带到现场")
-    copy.add_argument("year", help="年度数据文件（.wjkh）")
+    cli_words.year_file_argument(copy, "year", "年度数据文件（.wjkh）")
     copy.add_argument("--to", required=True, help="外业副本文件（.wjkh）；已存在时不覆盖")
     copy.add_argument("--assessor", required=True, help="领取副本的考核人员姓名")
     copy.add_argument("--units", help="交给他的单位名称，逗号分隔；省略时为全部单位")
     copy.add_argument("--by", help="制作人（年度文件中的考核人员）；只有一位考核人员时可省略")
     copy.set_defaults(run=command_field_copy)
     merge = commands.add_parser("merge", help="把外业副本合并回年度文件：列出带入的修改和每处冲突")
-    merge.add_argument("year", help="年度数据文件（.wjkh）")
+    cli_words.year_file_argument(merge, "year", "年度数据文件（.wjkh）")
     merge.add_argument("copy", help="外业副本（.wjkh）")
     merge.add_argument("--dry-run", action="store_true", help="只列出将带入的修改和冲突，不改动年度文件")
     merge.add_argument("--take", action="append", metavar="编号=mine|theirs",
@@ -176,7 +177,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--take-all", choices=("mine", "theirs"),
                        help="所有冲突都选这一方（theirs：凡能采用外业副本的都采用，只能保留年度文件的保留）")
     merge.add_argument("--reason", help="处理冲突的理由（有冲突时必填，记入审计记录）")
-    merge.add_argument("--by", help="合并人（年度文件中的考核人员）；只有一位考核人员时可省略")
+    merge.add_argument("--by", "--assessor", dest="by",
+                       help="合并人（年度文件中的考核人员）；只有一位考核人员时可省略")
     merge.set_defaults(run=command_merge)
 
 

@@ -77,6 +77,16 @@ class HelpFormatter(argparse.HelpFormatter):
         return "\n".join(indent + line for line in wrapped(text, width - len(indent)))
 
 
+YEAR_OPTION = "year_file_option_for_"  # the dest of --dataset beside a command's positional year file
+
+
+def year_file_argument(parser: argparse.ArgumentParser, dest: str, help: str, **kwargs) -> None:
+    """The year file of a command that takes it as an argument of its own, taken as --dataset too, as the
+    other commands take it (Parser.parse_known_args settles which was given)."""
+    parser.add_argument(dest, nargs="?", help=f"{help}；也可写作 --dataset 文件", **kwargs)
+    parser.add_argument("--dataset", dest=YEAR_OPTION + dest, metavar="DATASET", help=argparse.SUPPRESS)
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose help is wrapped by display width (every command's, as subparsers are made
     of the same class)."""
@@ -84,3 +94,17 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        namespace, extras = super().parse_known_args(args, namespace)
+        for key in [k for k in vars(namespace) if k.startswith(YEAR_OPTION)]:
+            dest, option = key[len(YEAR_OPTION):], getattr(namespace, key)
+            delattr(namespace, key)
+            given, default = getattr(namespace, dest, None), self.get_default(dest)
+            if option is not None:
+                if given not in (None, default, option):
+                    self.error(f"年度数据文件给了两个（{given} 和 --dataset {option}），请只给一个")
+                setattr(namespace, dest, option)
+            elif given is None:
+                self.error("缺少年度数据文件（.wjkh）：写在命令中，或用 --dataset 文件")
+        return namespace, extras

@@ -43,3 +43,29 @@ def test_help_is_wrapped_by_display_width_and_never_inside_an_ascii_word():
     assert "traineeship_list" in "\n".join(lines) and not any(line.startswith("、") for line in lines)
     assert wrapped("一\n二 三", 10) == ["一", "二 三"]
     assert wrapped('如 "姓名=员工名,身份证号=3"（列）', 12) == ["如", '"姓名=员工名,身份证号=3"', "（列）"]
+
+
+def test_every_command_takes_the_year_file_as_dataset_and_the_one_acting_as_assessor(tmp_path):
+    """The year file is --dataset for most commands and an argument of its own for a few (score, export-json,
+    verify-audit, restore, field-copy, merge): those take --dataset as well; merge takes --assessor as --by."""
+    from core.store.dataset import Dataset, create_file
+    from tests.builders import RULES
+    from tests.dataset_support import rich_year
+    year = tmp_path / "2022.wjkh"
+    assert not create_file(year, RULES, "组长", role="考核组长", year=rich_year(2))
+    assert run("verify-audit", "--dataset", str(year)).returncode == 0
+    assert run("restore", "--list", "--dataset", str(year)).returncode == 0
+    copy = tmp_path / "外业.wjkh"
+    made = run("field-copy", "--dataset", str(year), "--to", str(copy), "--assessor", "张三")
+    assert made.returncode == 0, made.stderr
+    with Dataset.open(copy, backups=False) as ds:
+        assert ds.update_unit(ds.assessor_id("张三"), ds.unit_ids()[0], insured_workers=61).ok
+    merged = run("merge", str(copy), "--dataset", str(year), "--assessor", "组长")
+    assert merged.returncode == 0 and "带入 2 项修改" in merged.stdout, merged.stderr  # the count and 定稿 withdrawn
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds.unit(ds.unit_ids()[0]).insured_workers == 61
+    twice = run("merge", str(year), str(copy), "--dataset", str(tmp_path / "另一个.wjkh"))
+    assert twice.returncode == 2 and "年度数据文件给了两个" in twice.stderr
+    none = run("restore", "--list")
+    assert none.returncode == 2 and "缺少年度数据文件（.wjkh）：写在命令中，或用 --dataset 文件" in none.stderr
+    assert "--dataset" not in run("restore", "--help").stdout.split("选项")[1]  # one way shown in the options
