@@ -259,9 +259,7 @@ class RuleSetsDialog(QDialog):
 
     def _adoptable(self, rules: RuleSet) -> bool:
         """A rule set of the open year other than the one it stores, in a year open for writing."""
-        session = self.session
-        return (session is not None and not session.read_only and rules.year == session.year_number
-                and rules.sha256 != session.rules.sha256)
+        return self.session is not None and self.session.may_adopt(rules)
 
     def _say(self, text: str, ok: bool) -> None:
         self.message.setStyleSheet("color: #1b5e20;" if ok else "color: #b00020;")

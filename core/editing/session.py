@@ -635,6 +635,10 @@ class Session:
         """Why `rules` cannot become the year's rule set (another year's, or the one it stores), if so."""
         return adoptable(self.ds, rules)
 
+    def may_adopt(self, rules: RuleSet) -> bool:
+        """Can `rules` become the year's rule set here: the year is open for writing and nothing refuses it."""
+        return not self.read_only and self.rules_refusal(rules) is None
+
     def adopt_rules(self, reason: str, rules: RuleSet | None = None) -> Edit:
         """Make `rules` (by default the program's newer rule set of the year's id) the year's (audited, with
         the reason; core.store.rule_updates). Not undoable: going back is another change of the year's

@@ -137,6 +137,17 @@ def test_the_session_adopts_and_scores_again(old_year):
         assert session.newer_reading_notice("3.2") is None
 
 
+def test_the_session_says_which_rule_sets_the_year_may_adopt(old_year, old_rules):
+    from tests.example_rules import EXAMPLE_2023
+    program, other_year = load_rule_set(), load_rule_set(EXAMPLE_2023)
+    with Dataset.open(old_year) as ds:
+        session = Session(ds, 1)
+        assert session.may_adopt(program)  # the same year's, other than the one stored
+        assert not session.may_adopt(old_rules) and not session.may_adopt(other_year)
+    with Dataset.open(old_year, read_only=True) as ds:
+        assert not Session(ds, 1).may_adopt(program)  # nothing changes in a year opened read-only
+
+
 def test_the_command_line_adopts_with_a_reason(old_year, capsys):
     assert cli.main(["adopt-rules", "--dataset", str(old_year), "--reason", "采用新读法", "--yes"]) == 0
     out = capsys.readouterr().out
