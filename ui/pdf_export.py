@@ -34,7 +34,7 @@ from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
 from core.pdf.batch import Outcome, Request, Written, export_batch
-from core.pdf.provisional import ProvisionalSheet, provisional_when_signed
+from core.pdf.provisional import ProvisionalSheet
 from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
 from core.scoring.assessment import DONE
@@ -375,48 +375,42 @@ class ExportDialog(WorkerDialog):
         return lines
 
     def _provisional(self, requests) -> list[ProvisionalSheet]:
-        """The score sheets about to be signed whose ranking points would still be 暂定 when signed, in
-        the order they are signed (each one signed makes its unit final for those after it)."""
-        session = self.session
-        signed = [r.unit for r in requests if r.kind == SHEET and r.unit
-                  and (uid := session.unit_id(r.unit)) is not None and not session.locked(uid)]
-        final = {session.unit(uid).name: session.unit(uid).facts_final for uid in session.unit_ids}
-
-        def clauses(name: str) -> list[str]:
-            uid = session.unit_id(name)
-            return [c.clause_id for c in session.unit_result(uid).clauses if c.provisional] if uid is not None else []
-        return provisional_when_signed(signed, final, clauses)
+        """The score sheets about to be signed whose ranking points would still be 暂定 when signed."""
+        return self.session.provisional_on_signing([r.unit for r in requests if r.kind == SHEET and r.unit])
 
     def _confirm_provisional(self, sheets: list[ProvisionalSheet]) -> bool:
         """The assessor confirms signing sheets whose ranking points and grade may still move (default: 取消)."""
         if len(sheets) == 1:
             text = render(sheets[0].message())
         else:
-            names = [s.unit for s in sheets[:10]] + ([self.tr("……共 {n} 家单位").format(n=len(sheets))]
-                                                      if len(sheets) > 10 else [])
             waiting = list(dict.fromkeys(w for s in sheets for w in s.waiting_for))
             text = self.tr("以下 {n} 家单位的考核评分表签名时，尚有运营单位数据未定稿（{waiting}），排名类条款"
                            "（{clauses}）得分及等级仍为暂定，签名的评分表将带“暂定”水印，日后可能变动：\n\n{names}").format(
                 n=len(sheets), waiting="、".join(waiting[:5]) + (self.tr("等 {n} 家").format(n=len(waiting))
                                                                 if len(waiting) > 5 else ""),
-                clauses="、".join(dict.fromkeys(c for s in sheets for c in s.clauses)), names="\n".join(names))
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("排名类条款得分暂定"),
-                          text + "\n\n" + render(Msg.of("pdf.sign_provisional_ask")),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("仍然签名"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("取消"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Yes
+                clauses="、".join(dict.fromkeys(c for s in sheets for c in s.clauses)),
+                names=self._first_units([s.unit for s in sheets]))
+        ask = render(Msg.of("pdf.sign_provisional_ask"))
+        return self._sign_anyway(self.tr("排名类条款得分暂定"), f"{text}\n\n{ask}", QMessageBox.StandardButton.Cancel,
+                                 self.tr("取消"))
 
     def _confirm_unfinished(self, lines: list[str]) -> bool:
-        shown = lines[:10] + ([self.tr("……共 {n} 家单位").format(n=len(lines))] if len(lines) > 10 else [])
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("尚有条款未完成"),
-                          self.tr("以下单位仍有条款未开始或依据不全，签名后其数据即锁定：\n\n{lines}\n\n仍要签名吗？")
-                          .format(lines="\n".join(shown)),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        return self._sign_anyway(
+            self.tr("尚有条款未完成"),
+            self.tr("以下单位仍有条款未开始或依据不全，签名后其数据即锁定：\n\n{lines}\n\n仍要签名吗？").format(
+                lines=self._first_units(lines)),
+            QMessageBox.StandardButton.No, self.tr("返回"))
+
+    def _first_units(self, lines: list[str]) -> str:
+        """The first ten units' lines, then how many there are in all."""
+        return "\n".join(lines[:10] + ([self.tr("……共 {n} 家单位").format(n=len(lines))] if len(lines) > 10 else []))
+
+    def _sign_anyway(self, title: str, text: str, back: QMessageBox.StandardButton, back_label: str) -> bool:
+        """The assessor confirms signing despite what `text` says; `back` (the default) signs nothing."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Yes | back, self)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("仍然签名"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("返回"))
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(back).setText(back_label)
+        box.setDefaultButton(back)
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def _confirm_overwrite(self, existing: list[Path]) -> bool:

@@ -24,6 +24,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.editing.undo import Apply, History, Step, chain
 from core.editing.writes import Write
+from core.pdf.provisional import ProvisionalSheet, provisional_on_signing
 from core.scoring.assessment import Page, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
@@ -148,6 +149,11 @@ class Session:
         if kept is None or kept[0] is not notes:  # the notes were read again since
             kept = self._noted = (notes, {uid for (uid, _), note in notes.items() if note.strip()})
         return standing(self.rules, self._units[unit_id], self.unit_result(unit_id), unit_id in kept[1])
+
+    def provisional_on_signing(self, names: Sequence[str]) -> list[ProvisionalSheet]:
+        """The score sheets of `names` about to be signed, in that order, that would still be 暂定 when signed."""
+        return provisional_on_signing(names, self.year, self.result,
+                                      lambda name: (uid := self.unit_id(name)) is not None and self.locked(uid))
 
     def base_ids(self, unit_id: int) -> list[int]:
         return self.ds.base_ids(unit_id)

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.pdf.fonts import Fonts, cjk_fonts
-from core.pdf.provisional import ProvisionalSheet, provisional_when_signed
+from core.pdf.provisional import ProvisionalSheet, provisional_on_signing
 from core.pdf.sheets import (
     RECORD,
     SHEET,
@@ -312,14 +312,14 @@ class Exporter:
     def provisional_on_signing(self, unit_name: str | None) -> ProvisionalSheet | None:
         """Why the unit's sheet signed now would be 暂定 (other units not final), or None: it would not,
         the unit is locked (not signed again) or unknown."""
-        unit_id = self.ds.unit_id(unit_name) if unit_name else None
-        if unit_name is None or unit_id is None or self.ds.unit_lock(unit_id) is not None:
+        if unit_name is None:
             return None
-        result = self.result()
-        found = provisional_when_signed(
-            [unit_name], {u.name: u.facts_final for u in self.year().units},
-            lambda name: [c.clause_id for c in result.unit(name).clauses if c.provisional])
+        found = provisional_on_signing([unit_name], self.year(), self.result(), self._locked)
         return found[0] if found else None
+
+    def _locked(self, unit_name: str) -> bool:
+        unit_id = self.ds.unit_id(unit_name)
+        return unit_id is not None and self.ds.unit_lock(unit_id) is not None
 
     def summary(self, *, signer: KeySigner | None = None) -> tuple[Exported | None, list[Problem]]:
         """考核结果汇总表 of the year."""

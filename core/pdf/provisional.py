@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from core.common.messages import Msg
+from core.scoring.engine import YearResult
+from core.scoring.facts import Year
 
 NAMES_SHOWN = 5  # other units named in the sentence; the rest are counted
 
@@ -44,3 +46,14 @@ def provisional_when_signed(signed: Sequence[str], final: Mapping[str, bool],
         if waiting and clauses:
             found.append(ProvisionalSheet(name, clauses, waiting))
     return found
+
+
+def provisional_on_signing(names: Sequence[str], year: Year, result: YearResult,
+                           locked: Callable[[str], bool]) -> list[ProvisionalSheet]:
+    """The score sheets of the units `names`, about to be signed in that order, whose ranking points would
+    still be provisional (`result`: the year scored now); a unit not of the year, or whose sheet is signed
+    already (`locked`: it is not signed again), is left out."""
+    known = {u.name for u in year.units}
+    signed = [name for name in names if name in known and not locked(name)]
+    return provisional_when_signed(signed, {u.name: u.facts_final for u in year.units},
+                                   lambda name: [c.clause_id for c in result.unit(name).clauses if c.provisional])
