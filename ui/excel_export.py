@@ -32,7 +32,6 @@ from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.excel.write import ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
-from core.years.standing import NOT_STARTED, UNDER_WAY
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
@@ -211,10 +210,7 @@ class ExcelExportDialog(WorkerDialog):
         rules = self.session.rules
         if self.kind == SUMMARY:  # read here (the window's thread); written in the worker
             result, unconfirmed = self.session.result, self.session.match().unconfirmed_by_unit()
-            session = self.session
-            stages = {session.unit(uid).name: session.standing(uid).stage for uid in session.unit_ids}
-            waiting = frozenset(name for name, stage in stages.items() if stage == NOT_STARTED)
-            open_units = frozenset(name for name, stage in stages.items() if stage == UNDER_WAY)
+            waiting, open_units = self.session.not_started_and_under_way()
 
             def write(part: Path):
                 return summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=full,

@@ -37,7 +37,7 @@ from core.store.people_edits import Assignment, ImportedSource
 from core.store.rule_updates import adopt_rule_set, adoptable, newer_reading_notice
 from core.store.signatures import Signature, UnitLock
 from core.teamwork.handed import Handed, handed_of
-from core.years.standing import Standing, standing
+from core.years.standing import Standing, not_started_units, standing, under_way_units
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
     from core.people.matching import MatchResult
@@ -142,13 +142,22 @@ class Session:
             self._rostered = {s.unit_id for s in self.ds.imports() if s.kind in ("arrivals", "placements")}
         return unit_id in self._rostered
 
+    def _noted(self) -> set[int]:
+        """The units with a note on one of their clauses (a note starts a unit's assessment)."""
+        notes = self._notes
+        kept = getattr(self, "_noted_of", None)
+        if kept is None or kept[0] is not notes:  # the notes were read again since
+            kept = self._noted_of = (notes, {uid for (uid, _), note in notes.items() if note.strip()})
+        return kept[1]
+
     def standing(self, unit_id: int) -> Standing:
         """How far the unit's assessment has got and whether its result may still change."""
-        notes = self._notes
-        kept = getattr(self, "_noted", None)
-        if kept is None or kept[0] is not notes:  # the notes were read again since
-            kept = self._noted = (notes, {uid for (uid, _), note in notes.items() if note.strip()})
-        return standing(self.rules, self._units[unit_id], self.unit_result(unit_id), unit_id in kept[1])
+        return standing(self.rules, self._units[unit_id], self.unit_result(unit_id), unit_id in self._noted())
+
+    def not_started_and_under_way(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The names of the units nothing of the year is recorded for, and of those begun but not final."""
+        noted, units = {self._units[uid].name for uid in self._noted() if uid in self._units}, self.year.units
+        return not_started_units(self.rules, units, noted), under_way_units(self.rules, units, noted)
 
     def provisional_on_signing(self, names: Sequence[str]) -> list[ProvisionalSheet]:
         """The score sheets of `names` about to be signed, in that order, that would still be 暂定 when signed."""

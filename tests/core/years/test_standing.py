@@ -59,3 +59,24 @@ def test_a_continued_year_is_read_as_not_started_and_the_last_year_as_it_stands(
     stages = {r.stage for r in old.records.values()}
     assert FINAL in stages and stages <= {FINAL, UNDER_WAY}
     assert all(r.provisional for r in old.records.values())  # a unit of 2022 is not final yet
+
+
+def test_the_session_names_the_units_not_started_and_under_way_as_their_stages_and_the_exporter_do(tmp_path):
+    from core.editing.session import Session
+    from core.pdf.export import Exporter
+    from core.store.dataset import Dataset
+    target = tmp_path / "2023年度考核.wjkh"
+    assert continue_year(read_previous(build_year(tmp_path)), target, NEXT, "李四", "考核组长") == []
+    with Dataset.open(target, backups=False) as ds:
+        session = Session(ds, 1)
+        noted, counted, final = session.unit_ids[:3]
+        assert session.set_note("备注", noted, "1.1", "协议原件已核对").ok  # a note alone starts it
+        assert session.set_insured_workers("投保", counted, 12).ok
+        assert session.mark_final("定稿", [final]).ok
+        waiting, under_way = session.not_started_and_under_way()
+        name = {uid: session.unit(uid).name for uid in session.unit_ids}
+        assert under_way == {name[noted], name[counted]}
+        assert waiting == {name[uid] for uid in session.unit_ids[3:]}
+        assert all(session.standing(uid).stage == NOT_STARTED for uid in session.unit_ids if name[uid] in waiting)
+        exporter = Exporter(ds)
+        assert (exporter.not_started(), exporter.under_way()) == (waiting, under_way)
