@@ -21,8 +21,7 @@ from core.scoring.rules import RuleSet
 from core.store.dataset import create_file, year_file_name_refusal
 from core.store.files import DatasetError
 from core.years.continuation import Origin, continue_year, read_previous
-from core.years.history import UnitRecord, find_origin
-from core.years.standing import NOT_STARTED
+from core.years.history import find_origin, previous_result
 
 EXIT_BAD_INPUT = 2
 
@@ -121,18 +120,8 @@ def previous_lines(origin: Origin | None, result: YearResult, credit_codes: dict
         else:
             current = say("years.current_value_provisional" if unit.name in under_way else "years.current_value",
                           total=format_number(unit.total), grade=unit.grade)
-        lines.append(say("years.previous_line", unit=unit.name, current=current, previous=previous_value(before)))
+        lines.append(say("years.previous_line", unit=unit.name, current=current, previous=previous_result(before)))
     return lines
-
-
-def previous_value(record: UnitRecord | None) -> str:
-    """A unit's grade and total in the year before as `score` shows it, as the desktop's history does."""
-    if record is None:
-        return say("years.previous_none")
-    if record.stage == NOT_STARTED:
-        return say("standing.not_started")
-    return say("years.previous_value_provisional" if record.provisional else "years.previous_value",
-               grade=record.grade, total=format_number(record.total))
 
 
 def register(commands: argparse._SubParsersAction) -> None:

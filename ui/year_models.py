@@ -12,6 +12,7 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
 from core.scoring.engine import QUALIFIED
+from core.years.history import previous_result
 from core.years.standing import FINAL, NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
@@ -336,11 +337,7 @@ class YearTableModel(QAbstractTableModel):
         """The last year's grade as its file has it now: none for a unit it did not assess (or has not yet)."""
         if before is None:
             return "—", "~"
-        if before.stage == NOT_STARTED:
-            return stage_text(NOT_STARTED), "~"
-        # no * column for the last year: a grade that may still change for any reason is 暂定, as its history says
-        mark = f"（{render(Msg.of('standing.provisional'))}）" if before.provisional else ""
-        return before.grade + mark, before.grade
+        return render(previous_result(before, total=False)), "~" if before.stage == NOT_STARTED else before.grade
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

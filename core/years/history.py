@@ -245,6 +245,21 @@ def history_result(file: YearFile, record: UnitRecord, where: str | None = None)
     return Msg.of("years.history_result_provisional", stage=stage, **params)
 
 
+def previous_result(record: UnitRecord | None, *, total: bool = True) -> Msg:
+    """A unit's grade (with its total unless told not to) in the year before, as the year's table and `score`
+    show it: none for a unit that year did not have, 未开始考核 before its assessment started, and marked 暂定
+    while it may still change for any reason, as its history says."""
+    if record is None:
+        return Msg.of("years.previous_none")
+    if record.stage == NOT_STARTED:
+        return Msg.of("standing.not_started")
+    if not total:
+        return Msg.of("years.previous_grade_provisional" if record.provisional else "years.previous_grade",
+                      grade=record.grade)
+    return Msg.of("years.previous_value_provisional" if record.provisional else "years.previous_value",
+                  grade=record.grade, total=format_number(record.total))
+
+
 def history_lines(history: History) -> list[Msg]:
     """The unit's history as lines: each year once, the year this one was continued from said so, the files of
     the same year in other places under it with their folders (all of that year's files then named by path)."""

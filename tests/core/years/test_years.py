@@ -296,3 +296,17 @@ def test_files_of_one_year_made_apart_are_one_year_with_the_others_elsewhere(tmp
     lines = [render(line) for line in history_lines(history)]
     assert len(lines) == 3 and str(made[1]) in lines[0] and "由此文件继续" not in lines[0]
     assert lines[1].startswith("　其他位置的同一年度文件（2022 年度，另 1 个") and str(made[0]) in lines[2]
+
+
+def test_the_last_year_s_result_is_worded_once_for_the_table_and_the_command_line():
+    from fractions import Fraction
+
+    from core.years.history import UnitRecord, previous_result
+    from core.years.standing import NOT_STARTED, UNDER_WAY
+    final = UnitRecord("甲", "91320509MA1X0000A1", Fraction(157, 2), "B", "qualified", 3)
+    open_ = UnitRecord("甲", "91320509MA1X0000A1", Fraction(157, 2), "B", "qualified", 3, UNDER_WAY, True)
+    waiting = UnitRecord("甲", "91320509MA1X0000A1", Fraction(0), "E", "qualified", 9, NOT_STARTED, True)
+    assert [render(previous_result(r)) for r in (final, open_, waiting, None)] == [
+        "B 级 78.5 分", "B 级（暂定） 78.5 分", "未开始考核", "未参加考核"]
+    grades = [render(previous_result(r, total=False)) for r in (final, open_, waiting)]
+    assert grades == ["B", "B（暂定）", "未开始考核"]
