@@ -25,6 +25,7 @@ from core.scoring.formulas import (
     all_evidence,
     assessor_awarded,
     bases,
+    clause_net,
     deliveries,
     explained,
     insurance,
@@ -123,14 +124,8 @@ def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
         else:
             kept = 0
         points, bonus, _ = _trip_points(p, clause, offline + kept, base_slots)
-        net = points
-        if bonus:
-            net += bonus
-        if deduction:
-            net -= deduction
-        if net < floor:
-            net = floor
-        return _new_tuple(ClauseResult, (clause_id, points, bonus, deduction, net, False, None, None, None,
+        return _new_tuple(ClauseResult, (clause_id, points, bonus, deduction,
+                                         clause_net(points, bonus, deduction, floor), False, None, None, None,
                                          (explained, trips, clause, rules, unit)))
     return score
 

@@ -87,9 +87,9 @@ def explained(formula: Formula, clause: Clause, rules: RuleSet, unit: Unit) -> E
     return formula(clause, rules, unit).explanation
 
 
-def _result(clause: Clause, points: Number, bonus: Number = ZERO, deduction: Number = ZERO,
-            floor: Number | None = None, facts=(), missing=(), steps=()) -> ClauseResult:
-    """An explained result (the bound formulas make theirs without this)."""
+def clause_net(points: Number, bonus: Number = ZERO, deduction: Number = ZERO,
+               floor: Number | None = None) -> Number:
+    """points + bonus - deduction, never below the clause's floor (adding a zero is skipped: Fraction is slow)."""
     net = points
     if bonus:
         net += bonus
@@ -97,6 +97,13 @@ def _result(clause: Clause, points: Number, bonus: Number = ZERO, deduction: Num
         net -= deduction
     if floor is not None and net < floor:
         net = floor
+    return net
+
+
+def _result(clause: Clause, points: Number, bonus: Number = ZERO, deduction: Number = ZERO,
+            floor: Number | None = None, facts=(), missing=(), steps=()) -> ClauseResult:
+    """An explained result (the bound formulas make theirs without this)."""
+    net = clause_net(points, bonus, deduction, floor)
     why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps))
     return ClauseResult(clause.id, points, bonus, deduction, net, False, None, None, None, why)
 
@@ -269,7 +276,7 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
                                   item=_label(clause, forms)))
     steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
                     extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
-                    net=max(floor, points + bonus - deduction))]
+                    net=clause_net(points, bonus, deduction, floor))]
     return _result(clause, points, bonus, deduction, floor=floor,
                    facts=facts, missing=missing, steps=steps)
 
