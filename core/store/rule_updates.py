@@ -18,11 +18,18 @@ from core.scoring.rules import Reading, RuleSet
 from core.store.dataset import Dataset, Edit
 
 
+def is_newer_program_rule_set(program: RuleSet | None, stored: RuleSet) -> bool:
+    """Whether the program's rule set is a newer version of the stored one: the same id, other content,
+    and not issued before it (a revision the bureau issued and the year adopted is newer than the
+    program's copy)."""
+    return program is not None and program.id == stored.id and program.sha256 != stored.sha256 \
+        and program.issued >= stored.issued
+
+
 def newer_readings(stored: RuleSet, program: RuleSet | None) -> dict[str, tuple[Reading, ...]]:
     """Clause id -> the readings the program's rule set of the same id shows beside that clause and the
     stored rule set does not define (empty when there is no newer rule set)."""
-    if program is None or program.id != stored.id or program.sha256 == stored.sha256 \
-            or program.issued < stored.issued:  # the year adopted a revision issued after the program's copy
+    if program is None or not is_newer_program_rule_set(program, stored):
         return {}
     found = {}
     for clause in program.clauses:
@@ -58,12 +65,9 @@ def rule_set_named(rules: RuleSet) -> Msg:
 
 
 def newer_program_rule_set(ds: Dataset) -> RuleSet | None:
-    """The program's rule set of the year's id when it differs from the stored one and was not issued
-    before it (a revision the bureau issued and the year adopted is newer than the program's copy)."""
-    program, stored = ds.program_rule_set(), ds.rule_set()
-    if program is None or program.sha256 == stored.sha256 or program.issued < stored.issued:
-        return None
-    return program
+    """The program's rule set of the year's id when it is newer than the stored one."""
+    program = ds.program_rule_set()
+    return program if is_newer_program_rule_set(program, ds.rule_set()) else None
 
 
 def adoptable(ds: Dataset, rules: RuleSet | None) -> Problem | None:
