@@ -77,7 +77,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
         except DatasetError:
             readable = False
         if readable:
-            kept = backups._free_name(folder, dataset, now, LABEL_BEFORE_RESTORE)
+            kept = kept_name(dataset, now)
             source = sqlite3.connect(f"file:{dataset}?mode=ro", uri=True, isolation_level=None)
             try:
                 backups.copy_database(source, kept)
