@@ -92,18 +92,18 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
     return what
 
 
-_ROWS = "SELECT action, table_name, record_id, field, new_value, at, edit FROM audit"
+def _edit_rows(conn: sqlite3.Connection, edit: int, after: int = 0) -> list[tuple]:
+    """The rows of one edit after row `after` (seq counts from 1), in order: action, table_name,
+    record_id, field, new_value, at, edit."""
+    return conn.execute("SELECT action, table_name, record_id, field, new_value, at, edit FROM audit "
+                        "WHERE edit = ? AND seq > ? ORDER BY seq", (edit, after)).fetchall()
 
 
 def _edits(conn: sqlite3.Connection, after: int, limit: int) -> list[list[tuple]]:
     """The newest `limit` edits whose rows come after row `after`, newest first, each its rows in order."""
     numbers = [r[0] for r in conn.execute(
         "SELECT DISTINCT edit FROM audit WHERE seq > ? ORDER BY edit DESC LIMIT ?", (after, limit))]
-    edits = []
-    for number in numbers:
-        rows = conn.execute(f"{_ROWS} WHERE edit = ? AND seq > ? ORDER BY seq", (number, after)).fetchall()
-        edits.append([(*r[:6], number) for r in rows])
-    return edits
+    return [_edit_rows(conn, number, after) for number in numbers]
 
 
 def last_edit(backup: Path, rules: Any) -> Msg | None:
@@ -117,8 +117,7 @@ def last_edit(backup: Path, rules: Any) -> Msg | None:
         row = conn.execute("SELECT edit, seq FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         if row is None:
             return None
-        rows = conn.execute(f"{_ROWS} WHERE edit = ? ORDER BY seq", (row[0],)).fetchall()
-        return edit_words(conn, _namer(conn, rules), [r[:6] for r in rows])
+        return edit_words(conn, _namer(conn, rules), [r[:6] for r in _edit_rows(conn, row[0])])
     except sqlite3.Error:
         return None
     finally:
@@ -147,7 +146,7 @@ def undone_by(dataset: sqlite3.Connection, backup: Path, rules: Any, shown: int 
     older = [r[0] for r in dataset.execute(
         "SELECT DISTINCT edit FROM audit WHERE seq > ? AND edit < ? AND action IN ('import', 'merge') "
         "ORDER BY edit DESC LIMIT ?", (shared, min((_edit_of(rows) for rows in latest), default=0), shown))]
-    big = [dataset.execute(f"{_ROWS} WHERE edit = ? AND seq > ? ORDER BY seq", (n, shared)).fetchall() for n in older]
+    big = [_edit_rows(dataset, n, shared) for n in older]
     return Undone(count, tuple(describe_edit(dataset, namer, rows) for rows in latest),
                   tuple(describe_edit(dataset, namer, [r[:6] for r in _big_first(rows)]) for rows in big))
 
