@@ -3,12 +3,13 @@ the slow parts on another thread (core/teamwork holds the logic; this only ties 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.common.messages import Msg
+from core.common.progress import Progress
 from core.editing.writes import Write
 from core.store.dataset import Dataset, DatasetError, Edit
 from core.teamwork.field_copy import CopyMark, make_field_copy
@@ -17,8 +18,6 @@ from core.teamwork.plan import MergePlan, plan_merge
 
 if TYPE_CHECKING:
     from core.editing.session import Session
-
-Progress = Callable[[int, int], bool]
 
 
 def material(session: Session) -> Dataset:

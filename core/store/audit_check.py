@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.common.progress import Progress
 from core.people.table_names import KIND_TABLE, PEOPLE_TABLES
 from core.store import audit
 
@@ -405,7 +406,7 @@ def check_chain_tail(conn: sqlite3.Connection, source: str) -> tuple[int, str, l
 
 
 def full_check(conn: sqlite3.Connection, reference: Reference, namer: Namer, source: str,
-               progress: Callable[[int, int], bool] | None = None,
+               progress: Progress | None = None,
                as_imported: PeopleAsImported | None = None) -> Report:
     """Every check: the chain row by row, the schema, the replay of every audited table against the
     live one, every import's people and every blob against the hashes the trail recorded. `progress`

@@ -48,6 +48,7 @@ from core.common import os_errors
 from core.common.atomic import fsync_path
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.common.progress import Progress
 from core.scoring import rule_library
 from core.scoring.facts import (
     FORMAT_NAME,
@@ -391,7 +392,7 @@ class DatasetCore:
         """The seq of the first broken audit row, or None when the trail is intact."""
         return audit.verify(self._conn)
 
-    def check_audit(self, progress: Callable[[int, int], bool] | None = None,
+    def check_audit(self, progress: Progress | None = None,
                     anchors: Sequence[Anchor] | None = None) -> AuditReport:
         """The full proof (core/store/audit_check.py): the chain, the schema, the trail replayed against
         every table, the people and blobs against their recorded hashes, and the trail against the

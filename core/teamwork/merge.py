@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from core.common.messages import Msg, render
 from core.common.problems import Problem
+from core.common.progress import Progress
 from core.people.records import KIND_TABLE
 from core.store import audit, replay_edit
 from core.store.audit_check import BLOBS, content_sha256
@@ -40,9 +41,6 @@ class MergeCancelled(Exception):
 
 
 # ------------------------------------------------------------------ merging
-
-Progress = Callable[[int, int], bool]
-
 
 REMARKS = frozenset({"clause_notes", "attachments", "signatures"})  # not a unit's data: its 定稿 stays
 
