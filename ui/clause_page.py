@@ -650,8 +650,8 @@ class ClausePage(QWidget):
     def _change_outside(self) -> None:
         """Asked once per unit: a change here comes back to the office for the lead to confirm."""
         from ui.field_copy_banner import ask_change_outside  # only a field copy needs it
-        if self.unit_id is not None and ask_change_outside(self.window(), self.session, self.unit_id):
-            self.session.change_outside_copy(self.unit_id)
+        if self.unit_id is not None:
+            ask_change_outside(self.window(), self.session, self.unit_id)
 
     def _show_points(self) -> None:
         clause = self.page.clause

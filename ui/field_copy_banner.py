@@ -35,7 +35,8 @@ class FieldCopyBanner(QFrame):
 
 
 def ask_change_outside(parent: QWidget, session: Session, unit_id: int) -> bool:
-    """Whether the assessor wants to change a unit not handed over with the copy (asked once per unit)."""
+    """Whether the assessor wants to change a unit not handed over with the copy (asked once per unit: a
+    yes is kept in the session, and the change comes back to the office for the lead to confirm)."""
     handed = session.field_copy
     assert handed is not None
     title = QCoreApplication.translate("FieldCopyBanner", "修改不在外业副本中的单位")
@@ -46,4 +47,7 @@ def ask_change_outside(parent: QWidget, session: Session, unit_id: int) -> bool:
     keep = box.addButton(QCoreApplication.translate("FieldCopyBanner", "不修改"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.exec()
-    return box.clickedButton() is change
+    if box.clickedButton() is not change:
+        return False
+    session.change_outside_copy(unit_id)
+    return True

@@ -587,10 +587,7 @@ class MainWindow(QMainWindow):
         if self.session is None or not self.session.outside_copy(uid):
             return True
         from ui.field_copy_banner import ask_change_outside  # only a field copy needs it
-        if not ask_change_outside(self, self.session, uid):
-            return False
-        self.session.change_outside_copy(uid)
-        return True
+        return ask_change_outside(self, self.session, uid)
 
     def edit_unit(self) -> None:
         from ui.dialogs import UnitDialog
