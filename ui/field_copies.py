@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEventLoop, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEventLoop,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -245,46 +253,22 @@ class MergeDialog(QDialog):
         head = QLabel(said)
         head.setWordWrap(True)
         layout.addWidget(head)
-        self.changes = QTableView()
-        self.changes.setModel(ChangesModel(plan, self))
-        self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.changes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.changes.verticalHeader().hide()
         # the values take the room left; who and when are as wide as their words
         stretch, fit = QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents
-        header = self.changes.horizontalHeader()
-        self.changes.setColumnWidth(0, 330)
-        for column, mode in ((1, stretch), (2, stretch), (3, fit), (4, fit)):
-            header.setSectionResizeMode(column, mode)
+        self.changes = self._table(ChangesModel(plan, self), 330, (stretch, stretch, fit, fit))
         layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：")))
         layout.addWidget(self.changes, 2)
-        self.held = QTableView()
-        self.held.setModel(ChangesModel(plan, self, held=True))
-        self.held.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.held.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.held.verticalHeader().hide()
-        self.held.setWordWrap(True)  # the reason in full, on two lines
-        self.held.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)
-        self.held.setColumnWidth(0, 300)
-        for column, mode in ((1, fit), (2, fit), (3, fit), (4, fit), (5, stretch)):
-            self.held.horizontalHeader().setSectionResizeMode(column, mode)
+        self.held = self._table(ChangesModel(plan, self, held=True), 300, (fit, fit, fit, fit, stretch),
+                                two_lines=True)  # the reason in full
         if plan.held:  # a unit signed here meanwhile: its changes wait in the copy for it to be reopened
             layout.addWidget(QLabel(self.tr("所属单位已签章锁定、暂不能带入的修改（仍留在外业副本中，解锁后再次合并即可带入）：")))
             layout.addWidget(self.held, 1)
         else:
             self.held.hide()
-        self.conflicts = QTableView()
         self.choice_model = ConflictsModel(plan, self)
         self.choice_model.dataChanged.connect(lambda *_: self._update())
-        self.conflicts.setModel(self.choice_model)
-        self.conflicts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.conflicts.verticalHeader().hide()
-        self.conflicts.setWordWrap(True)
-        self.conflicts.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)
-        header = self.conflicts.horizontalHeader()
-        self.conflicts.setColumnWidth(0, 300)
-        for column, mode in ((1, stretch), (2, stretch), (3, fit), (4, fit)):
-            header.setSectionResizeMode(column, mode)
+        self.conflicts = self._table(self.choice_model, 300, (stretch, stretch, fit, fit), select_rows=False,
+                                     two_lines=True)
         for row, conflict in enumerate(plan.conflicts):  # a note under it (a unit not handed over …): in full
             if conflict.note is not None or conflict.why is not None:
                 self.conflicts.resizeRowToContents(row)
@@ -316,6 +300,24 @@ class MergeDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update()
+
+    def _table(self, model: QAbstractItemModel, first_width: int, modes: Sequence[QHeaderView.ResizeMode], *,
+               select_rows: bool = True, two_lines: bool = False) -> QTableView:
+        """A table of the plan nothing is typed into: its first column `first_width` wide, the next ones
+        sized by `modes`; two_lines: rows two lines high, their text wrapped."""
+        table = QTableView()
+        table.setModel(model)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        if select_rows:
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().hide()
+        if two_lines:
+            table.setWordWrap(True)
+            table.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)
+        table.setColumnWidth(0, first_width)
+        for column, mode in enumerate(modes, start=1):
+            table.horizontalHeader().setSectionResizeMode(column, mode)
+        return table
 
     def _choose_all(self, side: str) -> None:
         self.choice_model.choose_all(side)
