@@ -86,6 +86,7 @@ class Exporter:
         self._now = now or (lambda: dt.datetime.now().astimezone())
         self._year: Year | None = None
         self._result: YearResult | None = None
+        self._stages: tuple[frozenset[str], frozenset[str]] | None = None  # not started, under way
         self._assessors = None
 
     # ---------------------------------------------------------------- shared
@@ -108,17 +109,24 @@ class Exporter:
             self._result = score_year(self.rules, self.year())
         return self._result
 
+    def _unit_stages(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The names of the units not started and of those under way, worked out once per state of the year."""
+        if self._stages is None:
+            units, noted = self.year().units, self.ds.noted_unit_names()
+            self._stages = not_started_units(self.rules, units, noted), under_way_units(self.rules, units, noted)
+        return self._stages
+
     def not_started(self) -> frozenset[str]:
         """The names of the units nothing of the year is recorded for (core/years/standing.py)."""
-        return not_started_units(self.rules, self.year().units, self.ds.noted_unit_names())
+        return self._unit_stages()[0]
 
     def under_way(self) -> frozenset[str]:
         """The names of the units begun whose data is not final (core/years/standing.py)."""
-        return under_way_units(self.rules, self.year().units, self.ds.noted_unit_names())
+        return self._unit_stages()[1]
 
     def changed(self) -> None:
-        """Forget the scored year (after the dataset changed)."""
-        self._year = self._result = None
+        """Forget the scored year and its units' stages (after the dataset changed)."""
+        self._year = self._result = self._stages = None
 
     def page(self, kind: str, unit: str, watermark: bool) -> PageFacts:
         seq, digest = self.ds.audit_head()

@@ -80,3 +80,10 @@ def test_the_session_names_the_units_not_started_and_under_way_as_their_stages_a
         assert all(session.standing(uid).stage == NOT_STARTED for uid in session.unit_ids if name[uid] in waiting)
         exporter = Exporter(ds)
         assert (exporter.not_started(), exporter.under_way()) == (waiting, under_way)
+        # the exporter works its units' stages out once per state of the year: a change it is told of counts
+        begun = session.unit_ids[3]
+        assert session.set_note("备注", begun, "1.1", "已电话联系").ok
+        exporter.changed()
+        waiting, under_way = session.not_started_and_under_way()
+        assert name[begun] in under_way and name[begun] not in waiting
+        assert (exporter.not_started(), exporter.under_way()) == (waiting, under_way)
