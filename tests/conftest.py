@@ -4,12 +4,14 @@ files share: `window` (the desktop) and `ds` (a dataset for the import tests).""
 
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 
-_profile = tempfile.mkdtemp(prefix="leye-test-profile-")
-os.environ["XDG_CONFIG_HOME"] = os.path.join(_profile, "config")
-os.environ["XDG_CACHE_HOME"] = os.path.join(_profile, "cache")
+from tests.profile_support import cache_environ, profile_environ, use_profile
+
+_profile = Path(tempfile.mkdtemp(prefix="leye-test-profile-"))
+os.environ.update({**profile_environ(_profile / "config"), **cache_environ(_profile / "cache")})
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def example_2023_imported(tmp_path, monkeypatch):
     (考核细则管理 → 导入细则文件), into a profile folder of the test's own: the program itself brings none."""
     from core.scoring import rule_library
     from tests.example_rules import EXAMPLE_2023
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "profile-config"))
+    use_profile(monkeypatch, tmp_path / "profile-config")
     added, problems = rule_library.import_file(EXAMPLE_2023)
     assert problems == [] and added is not None
     return added.rules

@@ -17,6 +17,7 @@ from core.store import backup  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from tests.audit_tampers import TAMPERS, build_year, copy_year  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.profile_support import profile_environ, use_profile  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -120,13 +121,13 @@ def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_he
     from tests.core.pdf.test_pdf import UNIT, demo_dataset, run
     from tests.ui.test_desktop_pdf import drop
     from ui.pdf_verify import VerifyDialog
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    use_profile(monkeypatch, tmp_path / "config")
     path = demo_dataset(tmp_path)
     key = tmp_path / "张三.p12"
     create_key(key, "张三", "密码-2022")
     sheet = tmp_path / "sheet.pdf"
     done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(sheet), "--sign", str(key),
-               "--yes", env={"LEYE_SIGN_PASSWORD": "密码-2022", "XDG_CONFIG_HOME": str(tmp_path / "config")})
+               "--yes", env={"LEYE_SIGN_PASSWORD": "密码-2022", **profile_environ(tmp_path / "config")})
     assert done.returncode == 0, done.stderr
     assert window.open_dataset(path)
     seen = {}

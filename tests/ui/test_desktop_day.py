@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 from core.scoring.assessment import BASES, TRIPS  # noqa: E402
 from tests.builders import credit_code  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
+from tests.profile_support import use_profile  # noqa: E402
 from tests.ui.test_desktop import SHOTS, click, expected_points, type_chinese  # noqa: E402
 from tests.xlsx_builders import LABOUR_BASES, arrival, arrivals_rows, write_workbook  # noqa: E402
 
@@ -40,9 +41,7 @@ DAY = SHOTS / "day"
 
 @pytest.fixture
 def profile(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("APPDATA", str(tmp_path / "config"))
-    return tmp_path / "config"
+    return use_profile(monkeypatch, tmp_path / "config")
 
 
 def step(window, n: int, name: str) -> None:

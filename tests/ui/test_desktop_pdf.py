@@ -23,6 +23,7 @@ from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
 from core.store.signatures import normal_fingerprint  # noqa: E402
 from tests.core.pdf.test_signing import flip_inside_signed_range  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
+from tests.profile_support import use_profile  # noqa: E402
 from tests.ui.test_desktop import shot, type_chinese  # noqa: E402
 
 PASSWORD = "desk-pass-2022"  # ASCII: typed with keyClicks
@@ -31,9 +32,7 @@ PASSWORD = "desk-pass-2022"  # ASCII: typed with keyClicks
 @pytest.fixture
 def profile(tmp_path, monkeypatch) -> Path:
     """The user's profile and cache folders (keys live there) inside the test's folder."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("APPDATA", str(tmp_path / "config"))
-    return tmp_path / "config"
+    return use_profile(monkeypatch, tmp_path / "config")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from core.store.dataset import create_file
 from tests.core.scoring.test_revised_rules import REVISED_DOCUMENT, REVISED_TITLE, revised_text
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.example_rules import EXAMPLE_2023
+from tests.profile_support import use_profile
 from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from ui.rule_sets_dialog import RuleSetsDialog
@@ -29,8 +30,7 @@ REASON = "局里印发修订细则（吴人社就〔2022〕21号），1.1 改为
 
 @pytest.fixture
 def year_file(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "profile"))  # the imported rule sets of this test
-    monkeypatch.setenv("APPDATA", str(tmp_path / "profile"))
+    use_profile(monkeypatch, tmp_path / "profile")  # the imported rule sets of this test
     rules = load_rule_set()
     year, problems = load_year(DEMO_JSON, rules)
     assert not problems

@@ -20,6 +20,7 @@ from core.scoring.rules import RULES_DIR, load_rule_set
 from core.store.dataset import Dataset, create_file
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.example_rules import EXAMPLE_2023
+from tests.profile_support import use_profile
 from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from ui.dialogs import NewYearDialog
@@ -32,9 +33,7 @@ TEXT_2023 = EXAMPLE_2023.read_text(encoding="utf-8")
 @pytest.fixture
 def profile(tmp_path, monkeypatch) -> Path:
     """The user's profile folder of this test alone (imported rule sets are kept there)."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "profile"))
-    monkeypatch.setenv("APPDATA", str(tmp_path / "profile"))
-    return tmp_path / "profile"
+    return use_profile(monkeypatch, tmp_path / "profile")
 
 
 def retype(qtbot, line: QLineEdit, text: str, chinese: bool = False) -> None:

@@ -19,6 +19,7 @@ from core.pdf.signing import SigningError, create_key, load_signer, verify_pdf
 from core.store.dataset import Dataset, create_file
 from core.store.files import SCHEMA_VERSION
 from tests.core.pdf.test_pdf import DEMO, RULES, UNIT, demo_dataset, flat, ink, render_pages, run, text_of
+from tests.profile_support import profile_environ
 
 PASSWORD = "正确的密码-2022"
 ENV = {"LEYE_SIGN_PASSWORD": PASSWORD}
@@ -103,7 +104,7 @@ def test_a_signed_sheet_verifies_and_a_flipped_byte_is_reported_as_modified(tmp_
     pages = render_pages(out, "test-signed-sheet")
     assert all(ink(png) > 0.005 for png in pages)
 
-    profile = {"XDG_CONFIG_HOME": str(tmp_path / "profile")}
+    profile = profile_environ(tmp_path / "profile")
     untrusted = run("verify", str(out), "--dataset", str(path), env=profile)
     assert untrusted.returncode == 3 and "签名人未经确认" in untrusted.stdout  # intact, but nobody trusted 张三 here
     assert run("trust", "add", str(out), "--yes", env=profile).returncode == 0
@@ -152,7 +153,7 @@ def test_verify_says_whether_the_dataset_knows_the_certificate(tmp_path, key):
     done = run("export-pdf", "record", "--dataset", str(known_year), "--unit", UNIT, "--out", str(out),
                "--sign", str(key), env=ENV)
     assert done.returncode == 0, done.stderr
-    profile = {"XDG_CONFIG_HOME": str(tmp_path / "profile")}
+    profile = profile_environ(tmp_path / "profile")
     assert run("trust", "add", str(out), "--yes", env=profile).returncode == 0
     assert run("verify", str(out), "--dataset", str(known_year), env=profile).returncode == 0
     unknown = run("verify", str(out), "--dataset", str(other_year), env=profile)

@@ -13,9 +13,10 @@ import pytest
 
 from core.pdf.export import Exporter
 from core.pdf.signing import create_key, key_certificate, load_signer, verify_pdf
-from core.pdf.trust import add_trusted, trusted, trusted_certificates
+from core.pdf.trust import add_trusted, trust_dir, trusted, trusted_certificates
 from core.store.dataset import Dataset
 from tests.core.pdf.test_pdf import demo_dataset, run
+from tests.profile_support import profile_environ
 
 PASSWORD = "正确的密码-2022"
 ENV = {"LEYE_SIGN_PASSWORD": PASSWORD}
@@ -23,7 +24,7 @@ ENV = {"LEYE_SIGN_PASSWORD": PASSWORD}
 
 @pytest.fixture
 def profile(tmp_path) -> dict:
-    return {"XDG_CONFIG_HOME": str(tmp_path / "profile")}
+    return profile_environ(tmp_path / "profile")
 
 
 def signed_summary(tmp_path: Path, key: Path, name: str) -> Path:
@@ -122,7 +123,7 @@ def test_the_trust_list_from_the_command_line_and_ones_own_key(tmp_path, profile
     assert made.returncode == 0, made.stderr
     listed = run("trust", "list", env=profile)
     assert "李四" in listed.stdout and "签名人证书" in listed.stdout  # one's own key is trusted here
-    [item] = trusted(Path(profile["XDG_CONFIG_HOME"]) / "leye-wujiang" / "trusted")
+    [item] = trusted(trust_dir(profile))
     refused = run("trust", "add", str(tmp_path / "我.p12"), env=profile)  # a key file holds no certificate to read
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
     removed = run("trust", "remove", item.fingerprint, env=profile)

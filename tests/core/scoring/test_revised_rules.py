@@ -18,6 +18,7 @@ from core.scoring.engine import score_year
 from core.scoring.facts import load_year
 from core.scoring.rules import DEFAULT_RULE_SET, load_rule_set
 from core.store.dataset import Dataset, create_file
+from tests.profile_support import use_profile
 
 DEMO_JSON = Path(__file__).resolve().parents[3] / "resources" / "demo" / "demo-2022.json"
 REVISED_TITLE = "2022年“乐业吴江”就业协作联盟运营单位绩效考核细则（修订）"
@@ -43,7 +44,7 @@ def revised_text(rule_set_id: str = "wujiang-2022", year: int = 2022) -> str:
 
 @pytest.fixture
 def year_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "profile"))  # the imported rule sets of this test only
+    use_profile(monkeypatch, tmp_path / "profile")  # the imported rule sets of this test only
     rules = load_rule_set()
     year, problems = load_year(DEMO_JSON, rules)
     assert not problems

@@ -19,13 +19,14 @@ from core.scoring.rules import DEFAULT_RULE_SET, load_rule_set, parse_rule_set
 from core.store.dataset import Dataset, DatasetError, create_file
 from tests.core.scoring.test_rules import BREAKAGES, problems_of
 from tests.example_rules import EXAMPLE_2023, RULE_SET_FILES
+from tests.profile_support import profile_environ
 
 TEXT_2022 = DEFAULT_RULE_SET.read_text(encoding="utf-8")
 TEXT_2023 = EXAMPLE_2023.read_text(encoding="utf-8")
 
 
 def profile(tmp_path: Path) -> dict[str, str]:
-    return {"XDG_CONFIG_HOME": str(tmp_path / "config"), "APPDATA": str(tmp_path / "config")}
+    return profile_environ(tmp_path / "config")
 
 
 def newer(text: str) -> str:
