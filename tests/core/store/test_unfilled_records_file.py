@@ -32,7 +32,7 @@ def test_a_schema_7_file_opens_and_takes_records_not_filled_in(tmp_path):
     with Dataset.open(path, read_only=True) as ds:  # a private copy migrated in memory
         assert ds.schema_version == SCHEMA_VERSION and ds.year() == year
     with Dataset.open(path) as ds:
-        assert ds.schema_version == SCHEMA_VERSION == 8
+        assert ds.schema_version == SCHEMA_VERSION > 7  # migrated to the current schema, through 7→8 (below)
         assert ds.year() == year
         uid = ds.unit_ids()[0]
         assert ds.add_base(1, uid, "", "labour", None).ok
