@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from core.common.file_names import with_extension
 from core.common.messages import render
-from core.common.problems import Problem
+from core.common.problems import Problem, place_words
 from core.editing.session import Session
 from core.excel.mapping import MappingQuestion
 from core.excel.partial import Correction, LeftOutRow, LeftOutSheet, applied, write_left_out
@@ -421,9 +421,8 @@ class ImportDialog(QDialog):
         self.stack.setCurrentIndex(0)
 
     def _note_text(self, note: Problem) -> str:
-        where = note.location.replace("!", self.tr(" 第 ")) + (self.tr(" 行") if "!" in note.location else "")
-        column = f" {note.field}" if note.field else ""
-        return f"{where}{column}：{render(note.message)}"
+        where = place_words(note.location, note.field) or note.location
+        return f"{where}：{render(note.message)}"
 
     def show_preview(self, p: Preview, year_notes: YearNotes | None = None) -> None:
         self.preview = p
@@ -448,8 +447,8 @@ class ImportDialog(QDialog):
             self.heed.addItem(self._note_text(note))
         self.heed_box.setVisible(bool(self.year_notes.notes))
         for c in p.corrections:
-            self.notes.addItem(self.tr("{sheet} 第 {row} 行 {column}（{letter}）：已由“{old}”更正为“{new}”（导入时记入审计）")
-                               .format(sheet=c.sheet, row=c.row, column=c.header, letter=c.letter, old=c.old, new=c.new))
+            self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）")
+                               .format(cell=c.cell, old=c.old, new=c.new))
         self.notes_box.setVisible(bool(checked.notes or p.corrections))
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.problems_model.set_rows(p.problems, p.corrections)

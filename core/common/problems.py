@@ -17,6 +17,10 @@ class Problem:
     message: Msg
 
     def text(self) -> str:
+        words = place_words(self.location, self.field)
+        if words is not None:  # a spreadsheet's row, in the words of the sheet it is on
+            said = f"{words}：{render(self.message)}"
+            return f"{self.source}：{said}" if self.source else said
         if not self.field:
             where = self.location or ""
         elif self.field.isidentifier():
@@ -29,3 +33,14 @@ class Problem:
     def as_json(self) -> dict[str, Any]:
         return {"source": self.source, "location": self.location, "field": self.field,
                 "message": self.message.as_json()}
+
+
+def place_words(location: str, field: str = "") -> str | None:
+    """A spreadsheet location "sheet!row", with its column's header, in a bureau's words
+    (花名册 第 5 行“身份证号码”); None for a location of another kind (a path in a JSON document)."""
+    sheet, bang, row = location.rpartition("!")
+    if not (bang and row.isdigit()):
+        return None
+    if field:
+        return render(Msg.of("problem.place_cell", sheet=sheet, row=int(row), field=field))
+    return render(Msg.of("problem.place_row", sheet=sheet, row=int(row)))

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Sequence
 from core.common.atomic import write_atomically
 from core.common.identifiers import mask_id_like
 from core.common.messages import Msg, render
-from core.common.problems import Problem
+from core.common.problems import Problem, place_words
 from core.excel.check import CheckResult, _shown, check_read
 from core.excel.check import read_and_check as read_and_check_each_sheet
 from core.excel.problems import ProblemRow, _mask, problem_rows, split_location
@@ -45,8 +45,9 @@ class Correction:
 
     @property
     def cell(self) -> str:
-        """Where, as the audit trail and the problem texts name a cell: 花名册!5.身份证号码（D）."""
-        return f"{self.sheet}!{self.row}.{self.header}（{self.letter}）"
+        """Where, as the audit trail and the problem texts name a cell: 花名册 第 5 行“身份证号码”（D 列）."""
+        return render(Msg.of("problem.place_column", place=place_words(f"{self.sheet}!{self.row}", self.header),
+                             letter=self.letter))
 
 
 def applied(corrections: Iterable[Correction], checked: CheckResult) -> tuple[Correction, ...]:

@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Mapping, Sequence
 
 from core.common.messages import Msg
-from core.common.problems import Problem
+from core.common.problems import Problem, place_words
 from core.scoring.facts import FIGURES_FROM_PLATFORM, Delivery, Export, Unit
 
 DELIVERIES_KIND, RATINGS_KIND = "platform_deliveries", "platform_ratings"
@@ -145,7 +145,7 @@ def _resolver(unit_names: Sequence[str]):
 
 
 def _rows_text(records: Sequence[PlatformRecord]) -> str:
-    shown = "、".join(r.place for r in records[:ROWS_QUOTED])
+    shown = "、".join(place_words(r.place) or r.place for r in records[:ROWS_QUOTED])
     return shown + ("等" if len(records) > ROWS_QUOTED else "")
 
 

@@ -69,8 +69,8 @@ def test_a_roster_with_problems_is_refused_and_the_dataset_unchanged(dataset, tm
     assert result.returncode == 2
     assert "2 行有问题" in result.stdout
     lines = result.stderr.splitlines()
-    assert any("花名册!5.身份证号码" in line and "校验位错误" in line for line in lines), result.stderr
-    assert any("花名册!6.首次参保日期" in line and "不是有效日期" in line for line in lines), result.stderr
+    assert any("花名册 第 5 行“身份证号码”" in line and "校验位错误" in line for line in lines), result.stderr
+    assert any("花名册 第 6 行“首次参保日期”" in line and "不是有效日期" in line for line in lines), result.stderr
     assert "未导入，数据文件未改动" in result.stderr
     assert rows_of(dataset, "roster_entries") == 0 and rows_of(dataset, "imports") == 0
     assert export(dataset) == before
@@ -244,7 +244,7 @@ def test_skip_bad_rows_imports_the_good_rows_saves_the_rest_for_the_unit_and_exi
                          stdin="y\n")
     assert result.returncode == 3, result.stderr
     assert "：4 条，替换原有 0 条。" in result.stdout and "未导入 附件2花名册.xlsx 中有问题的 1 行" in result.stdout
-    assert "花名册!5.身份证号码" in result.stderr and "校验位错误" in result.stderr
+    assert "花名册 第 5 行“身份证号码”" in result.stderr and "校验位错误" in result.stderr
     conn = sqlite3.connect(dataset)
     try:
         assert [r[0] for r in conn.execute("SELECT sheet_row FROM roster_entries ORDER BY id")] == [3, 4, 6, 7]

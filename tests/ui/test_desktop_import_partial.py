@@ -183,7 +183,7 @@ def test_a_bad_cell_corrected_in_the_preview_is_checked_again_and_the_correction
     assert p.checked.ok and len(p.checked.records) == 5 and model.rowCount() == 0
     assert "无问题 5 行，有问题 0 行" in dialog.summary.text() and "检查通过" in dialog.status.text()
     notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
-    assert f"花名册 第 {BAD_ROW} 行 身份证号码（D）：已由“{wrong_check_digit(2)}”更正为“{person_id(2)}”（导入时记入审计）" in notes
+    assert f"花名册 第 {BAD_ROW} 行“身份证号码”（D 列）：已由“{wrong_check_digit(2)}”更正为“{person_id(2)}”（导入时记入审计）" in notes
     assert not choice.isVisible() and dialog.import_button.isEnabled()
     shot_over(window, dialog, "excel-import-rechecked")
 
@@ -191,7 +191,7 @@ def test_a_bad_cell_corrected_in_the_preview_is_checked_again_and_the_correction
     assert stored_rows(window) == [(r, person_name(i), person_id(i)) for r, i in zip(range(3, 8), range(5))]
     assert "已连同原值记入审计" in dialog.status.text()
     (entry,) = audit(window, "correct")
-    assert entry.field == f"{path.name}: 花名册!{BAD_ROW}.身份证号码（D）" and entry.record_id == str(dialog.imported_id)
+    assert entry.field == f"{path.name}: 花名册 第 {BAD_ROW} 行“身份证号码”（D 列）" and entry.record_id == str(dialog.imported_id)
     assert (json.loads(entry.old_value), json.loads(entry.new_value)) == (wrong_check_digit(2), person_id(2))
     summary = json.loads(audit(window, "import")[-1].new_value)
     assert summary["corrected_cells"] == 1 and summary["sha256"] == file_sha256(path) and "left_out" not in summary
@@ -230,7 +230,8 @@ def test_correct_everything_first_opens_each_bad_cell_and_a_chinese_name_is_type
     assert window.session.ds._conn.execute(
         "SELECT first_insured_date FROM roster_entries WHERE sheet_row = 6").fetchone()[0] == "2022-12-01"
     assert [(e.field.split(": ")[1], json.loads(e.old_value), json.loads(e.new_value)) for e in audit(window, "correct")] \
-        == [("花名册!4.姓名（B）", "", "欧阳娜"), ("花名册!6.首次参保日期（H）", "2022年13月1日", "2022-12-01")]
+        == [("花名册 第 4 行“姓名”（B 列）", "", "欧阳娜"),
+            ("花名册 第 6 行“首次参保日期”（H 列）", "2022年13月1日", "2022-12-01")]
 
 
 def test_a_correction_still_wrong_stays_a_problem_and_a_withdrawn_one_needs_no_check(qtbot, year, tmp_path):

@@ -55,9 +55,9 @@ def test_platform_rows_naming_no_unit_are_listed_before_importing_and_counted_on
     assert dialog.heed_box.isVisible()
     notes = [dialog.heed.item(i).text() for i in range(dialog.heed.count())]
     assert len(notes) == 2, notes
-    assert notes[0].startswith("输送记录 第 6 行 运营单位：“吴江甲人力资源有限公司（原甲劳务）”不是本年度的运营单位")
+    assert notes[0].startswith("输送记录 第 6 行“运营单位”：“吴江甲人力资源有限公司（原甲劳务）”不是本年度的运营单位")
     assert "可能是“吴江甲人力资源有限公司”" in notes[0]
-    assert notes[1].startswith("输送记录 第 7 行 运营单位：“吴江某某人力资源有限公司”") and "可能是" not in notes[1]
+    assert notes[1].startswith("输送记录 第 7 行“运营单位”：“吴江某某人力资源有限公司”") and "可能是" not in notes[1]
     status = dialog.status.text()
     assert "5 行均可导入" in status and "其中 2 行的运营单位名称不是本年度的运营单位，导入后不计入任何单位" in status
     assert "检查通过" not in status
@@ -175,7 +175,7 @@ def test_roster_rows_naming_an_unregistered_base_are_noted_before_importing(qtbo
     assert dialog.preview.importable and not dialog.preview.problems
     assert dialog.heed_box.isVisible()
     notes = [dialog.heed.item(i).text() for i in range(dialog.heed.count())]
-    assert notes == ["花名册 第 8 行 劳务基地：基地“四川仪陇县劳务基地”不是该单位登记的劳务基地：3 行（第 8、9、10 行）"
+    assert notes == ["花名册 第 8 行“劳务基地”：基地“四川仪陇县劳务基地”不是该单位登记的劳务基地：3 行（第 8、9、10 行）"
                      "导入后不计入任何基地的人数，直到在本单位登记该基地或改正基地名称"], notes
     status = dialog.status.text()
     assert "9 行均可导入" in status and "其中 3 行所填基地不是该单位登记的基地，导入后不计入基地人数" in status

@@ -127,7 +127,7 @@ def test_a_corrected_cell_is_checked_again_stored_and_audited_old_to_new(ds, tmp
     assert edit.ok, edit.problems
     assert [r["id_number"] for r in stored(ds, "roster_entries")] == [person_id(i) for i in range(5)]
     (entry,) = [e for e in ds.audit_entries("imports") if e.action == "correct"]
-    assert entry.record_id == str(edit.id) and entry.field == f"{path.name}: 花名册!{BAD_ROW}.身份证号码（D）"
+    assert entry.record_id == str(edit.id) and entry.field == f"{path.name}: 花名册 第 {BAD_ROW} 行“身份证号码”（D 列）"
     assert (json.loads(entry.old_value), json.loads(entry.new_value)) == (wrong_check_digit(2), person_id(2))
     assert import_summary(ds)["corrected_cells"] == 1 and "left_out" not in import_summary(ds)
     # provable: the file's cell at that place is the old value, the stored row holds the new one

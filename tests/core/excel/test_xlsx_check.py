@@ -119,7 +119,7 @@ def test_problems_name_sheet_row_and_column_header(tmp_path):
                         others={"员工姓名": "张三", "企业名称": "甲", "参保日期": dt.date(2022, 5, 1)})
     (problem,) = result.problems
     assert (problem.source, problem.location, problem.field) == ("one.xlsx", "名单!2", "公民身份号码")
-    assert problem.text().startswith("one.xlsx: 名单!2.公民身份号码: 身份证号码校验位错误")
+    assert problem.text().startswith("one.xlsx：名单 第 2 行“公民身份号码”：身份证号码校验位错误")
 
 
 # ------------------------------------------------------------------ dates

@@ -187,7 +187,7 @@ def test_records_naming_no_unit_are_reported_and_count_for_none(ds, tmp_path):
     first_stranger = 3 + len(platform_rows())
     assert problems == [("用工速递输送记录.xlsx", f"输送记录!{first_stranger}", "platform.unknown_unit", STRANGER, 2),
                         ("用工速递综合评分.xlsx", "综合评分!5", "platform.unknown_unit", STRANGER, 1)]
-    assert f"输送记录!{first_stranger}、输送记录!{first_stranger + 1}" in found.problems[0].text()
+    assert f"输送记录 第 {first_stranger} 行、输送记录 第 {first_stranger + 1} 行" in found.problems[0].text()
     # the year gets the unit the platform named: its records count for it from then on
     assert ds.add_unit(1, STRANGER, credit_code("platform-stranger"), ["hr_service"]).ok
     added = ds.unit_id(STRANGER)
@@ -379,7 +379,7 @@ def test_the_command_line_imports_reports_and_switches(year_file, tmp_path):
     assert "platform-source platform" in result.stdout  # the hint: every unit still scores typed figures
 
     result = run("platform", "--dataset", str(year_file))
-    assert result.returncode == 1 and f"平台导出.xlsx: 输送记录!{3 + len(platform_rows())}" in result.stderr
+    assert result.returncode == 1 and f"平台导出.xlsx：输送记录 第 {3 + len(platform_rows())} 行" in result.stderr
 
     result = run("platform-source", "platform", "--unit", A, "--dataset", str(year_file), "--reason", "已核对平台导出")
     assert result.returncode == 0, result.stderr
