@@ -641,6 +641,11 @@ class ImportDialog(QDialog):
     def _import(self, p: Preview, confirm: bool, skip_bad_rows: bool) -> bool:
         if self.imported_id is not None:
             return False
+        if p.unit_id is not None and self.session.outside_copy(p.unit_id):  # asked as a change on its page is
+            from ui.field_copy_banner import ask_change_outside  # only a field copy needs it
+            if not ask_change_outside(self, self.session, p.unit_id):
+                self._status(self.tr("未导入：该单位不在交给您的外业副本中。"), NEUTRAL)
+                return False
         replaced = self.session.replaced_sources(p.kind, p.unit_id, p.checked.source, p.sha256)
         if replaced and confirm and not self._confirm_replace(replaced):
             return False
@@ -674,6 +679,9 @@ class ImportDialog(QDialog):
         else:
             lines = [self.tr("已导入 {rows} 行{replaced}。可用“撤销”（Ctrl+Z）撤回本次导入。").format(
                 rows=good, replaced=replaced_text)]
+        withdrawn = self.session.final_withdrawn(edit)
+        if withdrawn is not None:
+            lines.append(render(withdrawn))
         kept = applied(p.corrections, p.checked)
         if kept:
             lines.append(self.tr("在预览中更正的 {n} 个单元格已连同原值记入审计。").format(n=len(kept)))

@@ -413,3 +413,53 @@ def test_an_opened_field_copy_says_so_marks_its_units_and_asks_once_before_anoth
     qtbot.mouseClick(edit_button, Qt.MouseButton.LeftButton)
     check_answered(state)
     assert len(asked) == 3 and session.unit(fourth).name in asked[-1] and session.outside_copy(fourth)
+
+
+def test_importing_a_roster_into_a_unit_not_handed_over_asks_as_changing_it_does(window, qtbot, tmp_path):
+    """数据 → 导入 Excel into a unit of the year that was not handed over with the field copy: asked first, as a
+    change on its page is; 不修改 imports nothing, 仍要修改 imports it (and the unit is then open to change)."""
+    from tests.import_support import roster_file
+    from tests.xlsx_builders import arrival
+    open_year(window, tmp_path)
+    session = window.session
+    other, mine = session.unit_ids[:2]
+    target = tmp_path / "外业-王芳.wjkh"
+    make_field_copy(session.ds, target, "王芳", session.by, [session.unit(mine).name])
+    window.close_dataset()
+    assert window.open_dataset(target)
+    session = window.session
+    roster = roster_file(tmp_path, [arrival(i) for i in range(3)])
+    asked: list[str] = []
+
+    def answer(choice: str):
+        def act(box: QMessageBox) -> None:
+            asked.append(box.text())
+            next(b for b in box.buttons() if b.text() == choice).click()
+        return act
+
+    def checked_wizard():
+        dialog = window.excel_actions.import_dialog("arrivals")
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.set_file(roster, "arrivals", other)
+        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+        assert dialog.worker is not None and dialog.worker.wait(60)
+        assert dialog.preview is not None and dialog.import_button.isEnabled()
+        return dialog
+
+    dialog = checked_wizard()
+    state = answer_modal(QMessageBox, answer("不修改"))
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert asked and "不在交给王芳的外业副本中" in asked[0]
+    assert dialog.status.text() == "未导入：该单位不在交给您的外业副本中。" and not session.ds.imports(other)
+    shot_over(window, dialog, "field-copy-import-outside-declined")
+    dialog.reject()
+
+    dialog = checked_wizard()
+    state = answer_modal(QMessageBox, answer("仍要修改"))
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert [s.rows for s in session.ds.imports(other)] == [3] and not session.outside_copy(other)
+    assert dialog.status.text().startswith("已导入 3 行。")
+    dialog.reject()
