@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -127,7 +128,6 @@ class NewYearDialog(QDialog):
         self.previous_warning = QLabel()  # the last year not final: its results stay 暂定 in the new year's history
         self.previous_warning.setWordWrap(True)
         self.previous_warning.setStyleSheet(f"color: {WARNING_COLOUR};")
-        self.previous_warning.setVisible(False)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(max((r.year for r in self.rule_sets), default=2022))
@@ -145,6 +145,7 @@ class NewYearDialog(QDialog):
         form.addRow(self.tr("上一年度文件"), previous_row)
         form.addRow("", self.previous_note)
         form.addRow("", self.previous_warning)
+        self.form = form
         form.addRow(self.tr("考核年度"), self.year)
         form.addRow(self.tr("考核细则"), self.rules)
         form.addRow(self.tr("考核人员姓名"), self.assessor)
@@ -177,7 +178,7 @@ class NewYearDialog(QDialog):
     def _continue_toggled(self, on: bool) -> None:
         for widget in (self.previous_path, self.choose_previous, self.previous_note):
             widget.setEnabled(on)
-        self.previous_warning.setVisible(on and bool(self.previous_warning.text()))
+        self._show_notes()
         if on and self.open_year is not None and not self.previous_path.text():
             self.read_previous(self.open_year)
         self._check()
@@ -205,6 +206,7 @@ class NewYearDialog(QDialog):
             self._check()
             return
         self.previous_note.setText(self.tr("正在读取上一年度的数据文件…"))
+        self._show_notes()
         self.reader = Worker(lambda _job, chosen: read_previous(chosen), path, parent=self)
         self.reader.done.connect(self._previous_read)
         self.reader.failed.connect(self._previous_failed)
@@ -220,19 +222,45 @@ class NewYearDialog(QDialog):
         lines += [self.tr("不带入：{name}——{reason}").format(name=left.name, reason=render(left.reason))
                   for left in previous.left_out]
         self.previous_note.setText("\n".join(lines))
+        self._show_notes()
         self._warn(previous.not_final_warning())
         self.year.setValue(previous.year + 1)
         # the note's lines shown whole, once the layout has taken the new text in
-        QTimer.singleShot(0, lambda: self.resize(self.width(), max(self.height(), self.sizeHint().height())))
+
+    def _fit(self) -> None:
+        """The notes as tall as their lines at their width (the form gives a wrapped label the height of a
+        narrower width, which left gaps under them), and the dialog as tall as its rows."""
+        self._fit_notes()
+        self.layout().activate()  # the hint from the notes' new heights
+        self.resize(self.width(), self.sizeHint().height())
+
+    def _fit_notes(self) -> None:
+        for label in (self.previous_note, self.previous_warning):
+            height = label.heightForWidth(label.width()) if label.text() else 0
+            if height > 0 and label.height() != height:
+                label.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # a wider or narrower dialog wraps the notes anew
+        super().resizeEvent(event)
+        self._fit_notes()
+
+    def _show_notes(self) -> None:
+        """The rows of the notes on the last year take room only when they say something (an empty row
+        left a gap in the form)."""
+        self.form.setRowVisible(self.previous_note, bool(self.previous_note.text()))
+        self.form.setRowVisible(self.previous_warning,
+                                bool(self.previous_warning.text()) and self.continue_box.isChecked())
+        QTimer.singleShot(0, self._fit)
 
     def _warn(self, warning: Msg | None) -> None:
         self.previous_warning.setText("" if warning is None else render(warning))
-        self.previous_warning.setVisible(warning is not None and self.continue_box.isChecked())
+        self._show_notes()
 
     def _previous_failed(self, exc: BaseException) -> None:
         self.previous_problem = render(exc.msg) if isinstance(exc, DatasetError) else \
             self.tr("无法读取所选的文件：{file}").format(file=Path(self.previous_path.text()).name)
         self.previous_note.setText("")
+        self._show_notes()
         self._warn(None)
 
     def _browse(self) -> None:

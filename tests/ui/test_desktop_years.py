@@ -186,6 +186,9 @@ def test_with_a_year_open_continuing_offers_that_year(qtbot, window, tmp_path):
         click(qtbot, dialog.continue_box)  # the open year is offered at once
         assert dialog.previous is not None and dialog.previous_path.text() == str(last_year)
         assert dialog.year.value() == 2023 and dialog.error.text() == ""
+        qtbot.wait(50)  # the dialog fits its rows once the notes are laid out
+        note, warning = dialog.previous_note, dialog.previous_warning
+        assert warning.geometry().top() - note.geometry().bottom() < 20  # no gap under the wrapped note
         shot_over(window, dialog, "years-06-new-year-from-the-open-year")
         qtbot.mouseClick(dialog.box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     state = answer_modal(NewYearDialog, act, timeout=30)
