@@ -50,11 +50,15 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 
 def focusable(holder: QWidget) -> list[QWidget]:
     """The widgets inside `holder` that Tab stops at, in the order they were made (a box's own line edit,
-    which stands in for it, and the insides of tables are left to their box)."""
+    which stands in for it, the insides of tables, and a drop-down's list, a window of its own, are left
+    to their box)."""
     found: list[QWidget] = []
+    window = holder.window()
     for widget in cast(list[QWidget], holder.findChildren(QWidget)):
         parent = widget.parentWidget()
         if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or (parent is not None and parent.focusProxy() is widget):
+            continue
+        if widget.window() is not window:
             continue
         if any(isinstance(a, QAbstractItemView) for a in ancestors(widget, holder)):
             continue

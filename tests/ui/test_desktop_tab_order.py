@@ -34,3 +34,18 @@ def test_tab_goes_down_the_page_facts_first_and_out_of_the_note(qtbot, window, t
     assert "\t" not in page.note_edit.toPlainText()
     page.pending.flush()
     assert not window.session.history.can_undo  # going through the page saved nothing
+
+
+def test_every_clause_page_orders_its_tabs_within_the_window(qtbot, window, tmp_path, qtlog):
+    """A drop-down's list is a window of its own: it is no Tab stop of the page (ordering it made Qt say
+    "setTabOrder: 'first' and 'second' must be in the same window" on every page with a drop-down)."""
+    from core.store.demo import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    workspace = window.workspace
+    for uid in window.session.unit_ids[:3]:
+        workspace.select_unit(uid)
+        for index in range(len(window.session.pages)):
+            workspace.go_page(index)
+            QApplication.processEvents()
+    said = [m.message for m in qtlog.records if "setTabOrder" in m.message]
+    assert not said, said
