@@ -357,12 +357,16 @@ def command_restore(args: argparse.Namespace) -> int:
         if not backups:
             print(say("dataset.no_backups", file=path.name))
         rules = year_rules(path)
+        chosen = newest_proved_backup(path) if backups else None  # 完好 is the file's own check; this one's
+        # trail proves its facts too
         for info in backups:
             line = say("dataset.backup_line", name=info.name, time=info.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
                        size=max(1, round(info.size / 1024)), state=backup_state(info))
             done = last_edit(info.path, rules) if rules is not None else None
             if info.label:
                 line += say(f"backup.kind.{info.label}")
+            if chosen is not None and info.path == chosen.path:
+                line += say("backup.default_choice")
             print(line + (say("backup.done_before", what=render(done)) if done is not None else ""))
         return 0
     if args.backup:

@@ -663,7 +663,7 @@ class DatasetCore:
                                                         (assessor_id,)).fetchone() is None:
                 raise _Rejected(self._problem("dataset.unknown_assessor", id=assessor_id))
             new_id = change(tx)
-            if not tx.final_settled:
+            if not tx.final_settled and tx.rows_logged:  # an edit that changed nothing leaves 定稿 as it is
                 self._settle_final(tx, tx.data_units - tx.final_written)
             problems = self._validate(tx)
             if problems:

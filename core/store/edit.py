@@ -84,6 +84,7 @@ class _Tx:
         self.lock_checked: set[int] = set()
         self.match_inputs_changed = False  # see MATCH_INPUTS
         self.validated_units: dict[int, Any] = {}  # the touched units as the edit leaves them (Dataset._validate)
+        self.rows_logged = 0  # audit rows written so far: none, nothing changed (and 定稿 stays)
         self.data_units: set[int] = set()  # the touched units whose data (not only a remark) the edit changes
         self.final_written: set[int] = set()  # units whose facts_final the edit itself sets (kept as set)
         self.unfinalized: list[int] = []  # units whose 定稿 the edit withdrew (Dataset._settle_final)
@@ -111,6 +112,7 @@ class _Tx:
 
     def _log(self, action: str, table: str, record_id: str, field: str | None = None, old: Any = None,
              new: Any = None) -> None:
+        self.rows_logged += 1
         if table in MATCH_INPUTS and not (action == "update" and table in ("units", "bases")
                                           and field not in ("name", "type")):
             self.match_inputs_changed = True

@@ -203,4 +203,13 @@ def test_a_note_or_an_attachment_leaves_a_units_final_as_it_is(session):
     assert session.set_note("备注", uid, "4.2", "回执原件已查验").unfinalized == ()
     assert session.ds.add_attachment(1, b"photo", "现场.jpg", unit_id=uid, clause_id="4.2").unfinalized == ()
     assert session.unit(uid).facts_final and session.ds.unit(uid).facts_final
-    assert session.tick("勾选", uid, "1.3", "annual_plan", False).unfinalized == (uid,)
+    seen = session.ds.evidence_tick(uid, "1.3", "annual_plan")
+    flipped = not (seen is not None and seen["seen"])
+    assert session.tick("勾选", uid, "1.3", "annual_plan", flipped).unfinalized == (uid,)
+
+
+def test_an_edit_that_changes_nothing_leaves_final_as_it_is(session):
+    uid = session.unit_ids[0]
+    same = session.unit(uid).insured_workers
+    assert session.ds.update_unit(1, uid, insured_workers=same).unfinalized == ()
+    assert session.ds.update_unit(1, uid, insured_workers=same + 1).unfinalized == (uid,)  # a change does
