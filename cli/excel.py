@@ -30,12 +30,14 @@ from core.excel.partial import left_out_rows, partial_refusal, read_and_check, r
 from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
 from core.people.matching import MatchResult, PersonVerdict
+from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, Edit
 from core.store.files import DatasetError
 
 EXIT_BAD_INPUT = 2
 EXIT_ROWS_LEFT_OUT = 3  # import-xlsx --skip-bad-rows: the rows without problems imported, the others left out
+PLATFORM_CLAUSES = {DELIVERIES_KIND: "3.1", RATINGS_KIND: "3.2"}  # the clauses the platform's figures score
 
 
 def say(code: str, **params) -> str:
@@ -523,12 +525,9 @@ def command_platform_source(args: argparse.Namespace) -> int:
                 return fail("\n".join(render(p.message) for p in edit.problems))
             tell_final_withdrawn(ds, edit)
             print_platform(ds, [args.unit])
-            mine = ds.platform().unit(args.unit)
-            for clause, kind, absent in (("3.1", "platform_deliveries", not mine.deliveries),
-                                         ("3.2", "platform_ratings", mine.rating is None)):
-                if args.source == "platform" and absent:
-                    print(say("cli.platform_without_records", unit=args.unit, clause=clause,
-                              what=Msg.of(f"kind.{kind}")), file=sys.stderr)
+            for kind, _ in ds.platform().lacking(args.unit) if args.source == "platform" else ():
+                print(say("cli.platform_without_records", unit=args.unit, clause=PLATFORM_CLAUSES[kind],
+                          what=Msg.of(f"kind.{kind}")), file=sys.stderr)
     except DatasetError as exc:
         return fail(render(exc.msg))
     return 0

@@ -168,19 +168,19 @@ class PlatformSourcePanel(SourcePanel):
 
     def _platform_absent(self) -> str:
         """What the platform's exports lack of the unit ("" when both hold something of it)."""
-        found = self.session.platform()
-        mine = found.unit(self.session.unit(self.unit_id).name)
+        from core.people.platform import DELIVERIES_KIND  # here only, as closest_unit below
         lacking = []
-        if found.deliveries_export is None:
-            lacking.append(self.tr("尚未导入用工速递系统的输送记录导出（3.1 按 0 条计）"))
-        elif not mine.deliveries:
-            lacking.append(self.tr("已导入的输送记录导出 {file} 中没有本单位的记录（3.1 按 0 条计）").format(
-                file=found.deliveries_export.file_name))
-        if found.ratings_export is None:
-            lacking.append(self.tr("尚未导入用工速递系统的综合评分导出（3.2 无评分）"))
-        elif mine.rating is None:
-            lacking.append(self.tr("已导入的综合评分导出 {file} 中没有本单位的评分（3.2 无评分）").format(
-                file=found.ratings_export.file_name))
+        for kind, export in self.session.platform().lacking(self.session.unit(self.unit_id).name):
+            deliveries = kind == DELIVERIES_KIND
+            if export is None:
+                lacking.append(self.tr("尚未导入用工速递系统的输送记录导出（3.1 按 0 条计）") if deliveries else
+                               self.tr("尚未导入用工速递系统的综合评分导出（3.2 无评分）"))
+            elif deliveries:
+                lacking.append(self.tr("已导入的输送记录导出 {file} 中没有本单位的记录（3.1 按 0 条计）").format(
+                    file=export.file_name))
+            else:
+                lacking.append(self.tr("已导入的综合评分导出 {file} 中没有本单位的评分（3.2 无评分）").format(
+                    file=export.file_name))
         return "；".join(lacking) + "。" if lacking else ""
 
     def from_platform(self) -> bool:

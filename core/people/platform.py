@@ -94,6 +94,14 @@ class PlatformCheck:
     def imported(self) -> bool:
         return self.deliveries_export is not None or self.ratings_export is not None
 
+    def lacking(self, name: str) -> tuple[tuple[str, Export | None], ...]:
+        """The kinds (DELIVERIES_KIND, then RATINGS_KIND) of which the platform's exports hold nothing of the
+        unit, each with its export (None: none of that kind imported yet): 3.1 counts no delivery, 3.2 no rating."""
+        mine = self.unit(name)
+        return tuple((kind, export) for kind, export, absent in (
+            (DELIVERIES_KIND, self.deliveries_export, not mine.deliveries),
+            (RATINGS_KIND, self.ratings_export, mine.rating is None)) if absent)
+
 
 def unit_key(name: str) -> str:
     """A unit's name as compared when the exact name is not found: NFKC, without any white space."""

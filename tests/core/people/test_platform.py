@@ -196,6 +196,16 @@ def test_records_naming_no_unit_are_reported_and_count_for_none(ds, tmp_path):
     assert ds.unit(added).platform_rating == F(49, 10)
 
 
+def test_what_the_exports_hold_nothing_of_is_said_per_unit_and_kind(ds, tmp_path):
+    from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
+    assert ds.platform().lacking(A) == ((DELIVERIES_KIND, None), (RATINGS_KIND, None))  # nothing imported yet
+    prepare(ds, tmp_path)
+    found = ds.platform()
+    assert found.lacking(A) == () and found.lacking(B) == ()
+    assert found.lacking(C) == ((DELIVERIES_KIND, found.deliveries_export),)  # rated, but no delivery of its own
+    assert found.deliveries_export is not None and found.deliveries_export.file_name == "用工速递输送记录.xlsx"
+
+
 def test_names_are_compared_without_spaces_and_full_width_forms(ds, tmp_path):
     spaced = A[:3] + " " + A[3:]
     rows = [(spaced, Delivery(dt.date(2022, 3, 1), "缺工企业", 5)), (B, Delivery(dt.date(2022, 3, 2), "缺工企业", 5))]
