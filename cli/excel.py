@@ -31,6 +31,7 @@ from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
 from core.people.matching import MatchResult, PersonVerdict
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
+from core.people.table_names import ROSTER_KINDS
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, Edit
 from core.store.files import DatasetError
@@ -315,7 +316,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             if unit_id is not None:
                 print(unit_counts(result, args.unit))
                 unit = ds.unit(unit_id)
-                if args.kind in ("arrivals", "placements") and unit is not None and unit.bases \
+                if args.kind in ROSTER_KINDS and unit is not None and unit.bases \
                         and all(b.count_source == COUNTS_BY_HAND for b in unit.bases):
                     print(say("cli.counts_still_by_hand", unit=quote(args.unit), dataset=quote(args.dataset),
                               program=command_name()))
@@ -426,7 +427,7 @@ def command_count_source(args: argparse.Namespace) -> int:
                 return fail("\n".join(render(p.message) for p in edit.problems))
             tell_final_withdrawn(ds, edit)
             unit = ds.unit(unit_id)
-            if args.source == "roster" and not any(s.kind in ("arrivals", "placements") for s in ds.imports(unit_id)):
+            if args.source == "roster" and unit_id not in ds.rostered_units():
                 print(say("cli.counts_without_roster", unit=args.unit), file=sys.stderr)
     except DatasetError as exc:
         return fail(render(exc.msg))

@@ -114,7 +114,7 @@ class CountSourcePanel(SourcePanel):
                 roster=rosters, hand=len(sources) - rosters))
         else:
             self.source_label.setText(self.tr("人数来源：手工录入"))
-        imported = [s for s in self.session.imports(self.unit_id) if s.kind in ("arrivals", "placements")]
+        imported = [s for s in self.session.imports(self.unit_id) if s.roster]
         parts = []
         if rosters:
             parts.append(self.tr("按名单核对的基地，人数由导入的花名册与每月送工信息、全区见习名单核对得出，"

@@ -139,7 +139,7 @@ class Session:
     def rosters_imported(self, unit_id: int) -> bool:
         """Has a roster (arrivals or placements) of the unit been imported? Kept until the year is read again."""
         if self._rostered is None:
-            self._rostered = {s.unit_id for s in self.ds.imports() if s.kind in ("arrivals", "placements")}
+            self._rostered = self.ds.rostered_units()
         return unit_id in self._rostered
 
     def _noted(self) -> set[int]:

@@ -12,9 +12,8 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.people.matching import rows_naming_unregistered_bases
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND, rows_naming_no_unit
+from core.people.table_names import ROSTER_KINDS
 from core.scoring.facts import Base
-
-ROSTER_KINDS = ("arrivals", "placements")
 
 
 class SheetLayout(Protocol):

@@ -10,3 +10,4 @@ KIND_TABLE = {
     "platform_ratings": "platform_ratings",
 }
 PEOPLE_TABLES = tuple(dict.fromkeys(KIND_TABLE.values()))
+ROSTER_KINDS = ("arrivals", "placements")  # a unit's rosters: its bases' people are counted from them

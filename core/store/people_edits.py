@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.people.table_names import ROSTER_KINDS
 from core.scoring.facts import Unit
 from core.store import audit
 from core.store.edit import Edit, _Rejected, _Tx
@@ -73,6 +74,11 @@ class ImportedSource:
     mapping: str
     imported_at: str
     imported_by: int | None
+
+    @property
+    def roster(self) -> bool:
+        """A unit's roster (arrivals or placements): its bases' people are counted from it."""
+        return self.kind in ROSTER_KINDS
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,10 @@ class PeopleEdits(_Core):
     def imports(self, unit_id: int | None = None) -> list[ImportedSource]:
         """The imported sources (of one unit, or all), oldest first."""
         return self._imports(*((" WHERE unit_id = ?", [unit_id]) if unit_id is not None else ("", [])))
+
+    def rostered_units(self) -> set[int | None]:
+        """The units a roster has been imported for."""
+        return {s.unit_id for s in self.imports() if s.roster}
 
     def _imports(self, where: str, params: Sequence[Any]) -> list[ImportedSource]:
         return [ImportedSource(*row) for row in self._conn.execute(

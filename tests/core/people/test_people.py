@@ -128,6 +128,18 @@ def test_arrivals_are_confirmed_from_the_stored_roster_and_reports(ds, tmp_path)
     assert (found[person_id(1)].record.sheet, found[person_id(1)].record.row) == ("花名册", 4)
 
 
+def test_the_units_a_roster_was_imported_for_are_known_to_the_file_and_the_session(ds, tmp_path):
+    from core.editing.session import Session
+    first, second = ds.unit_id(UNITS[0]), ds.unit_id(UNITS[1])
+    imported(ds, "monthly_reports", monthly_file(tmp_path, [arrival(0)]), unit=UNITS[1])  # not a roster
+    assert ds.rostered_units() == set()
+    imported(ds, "arrivals", roster_file(tmp_path, [arrival(0)]))
+    assert ds.rostered_units() == {first}
+    assert [s.roster for s in ds.imports()] == [False, True]
+    session = Session(ds, 1)
+    assert session.rosters_imported(first) and not session.rosters_imported(second)
+
+
 def test_trainees_need_the_district_list_and_interns_a_first_internship_in_the_year(ds, tmp_path):
     rows = [placement(20), placement(21), placement(22, "实习", 见习月数=""),
             placement(23, "实习", 开始日期=dt.date(2021, 6, 1))]
