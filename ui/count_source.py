@@ -17,7 +17,7 @@ from typing import cast
 
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from core.common.messages import Msg, render
+from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.scoring.assessment import Page
 from core.scoring.facts import COUNTS_BY_HAND, COUNTS_FROM_ROSTERS, FIGURES_BY_HAND, FIGURES_FROM_PLATFORM
@@ -200,7 +200,7 @@ class PlatformSourcePanel(SourcePanel):
             what = self.tr("已导入 {file}（{at}）：本单位输送记录 {n} 条。").format(
                 file=export.file_name, at=export.local_time, n=len(mine.deliveries))
         else:
-            rating = self.tr("无") if mine.rating is None else f"{float(mine.rating):.2f}"
+            rating = self.tr("无") if mine.rating is None else format_number(mine.rating)  # as the explanation has it
             what = self.tr("已导入 {file}（{at}）：本单位综合评分 {rating}。").format(
                 file=export.file_name, at=export.local_time, rating=rating)
         unmatched = found.unmatched_deliveries if self.deliveries_page else found.unmatched_ratings

@@ -516,6 +516,7 @@ def test_the_platform_exports_imported_through_the_wizard_score_3_1_and_3_2_read
 
     page = go_page(window, 0, "3.2")
     assert page.value_widgets["platform_rating"].value() == 4.6 and page.value_widgets["platform_rating"].isReadOnly()
+    assert "本单位综合评分 4.6。" in page.source_panel.detail_label.text()  # as the explanation writes it (not 4.60)
     assert not page.value_widgets["has_rating"].isEnabled()
     assert page.points_label.text() == expected_points(window, UNITS[0], "3.2")
     window.undo.undo()  # back to the typed figures
