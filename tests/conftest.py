@@ -50,6 +50,23 @@ def ds(tmp_path):
 
 
 @pytest.fixture
+def demo_year_file(tmp_path, monkeypatch):
+    """The demonstration year in a year file of the test's own (张三 its assessor), and the user's profile
+    the test's own too: the rule sets it imports or adopts stay there."""
+    from core.scoring.facts import load_year
+    from core.scoring.rules import load_rule_set
+    from core.store.dataset import create_file
+    from tests.dataset_support import DEMO
+    use_profile(monkeypatch, tmp_path / "profile")
+    rules = load_rule_set()
+    year, problems = load_year(DEMO, rules)
+    assert not problems
+    path = tmp_path / "2022年度考核.wjkh"
+    assert not create_file(path, rules, "张三", year=year)
+    return path
+
+
+@pytest.fixture
 def example_2023_imported(tmp_path, monkeypatch):
     """The example 2023 rule set (tests/example_rules.py) imported as a user imports a bureau's issued rules
     (考核细则管理 → 导入细则文件), into a profile folder of the test's own: the program itself brings none."""

@@ -8,35 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
-from core.scoring.facts import load_year
 from core.scoring.rules import load_rule_set
-from core.store.dataset import create_file
 from tests.core.scoring.test_revised_rules import REVISED_DOCUMENT, REVISED_TITLE, revised_text
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.example_rules import EXAMPLE_2023
-from tests.profile_support import use_profile
 from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from ui.rule_sets_dialog import RuleSetsDialog
 from ui.rule_update import AdoptRulesDialog
 
-DEMO_JSON = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo-2022.json"
 REASON = "局里印发修订细则（吴人社就〔2022〕21号），1.1 改为每个基地 3 分"
-
-
-@pytest.fixture
-def year_file(tmp_path, monkeypatch) -> Path:
-    use_profile(monkeypatch, tmp_path / "profile")  # the imported rule sets of this test
-    rules = load_rule_set()
-    year, problems = load_year(DEMO_JSON, rules)
-    assert not problems
-    path = tmp_path / "2022年度考核.wjkh"
-    create_file(path, rules, "张三", year=year)
-    return path
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -55,10 +39,10 @@ def click_and_answer(qtbot, button, chosen: Path | None, answer) -> None:
     check_answered(adopting)
 
 
-def test_the_year_adopts_the_bureau_s_revision_from_its_file(qtbot, window, tmp_path, year_file):
+def test_the_year_adopts_the_bureau_s_revision_from_its_file(qtbot, window, tmp_path, demo_year_file):
     revised = write(tmp_path, "吴人社就〔2022〕21号 修订细则.toml", revised_text())  # the same id as the year's
     other_year = write(tmp_path, "2023细则.toml", EXAMPLE_2023.read_text(encoding="utf-8"))
-    assert window.open_dataset(year_file)
+    assert window.open_dataset(demo_year_file)
     totals = {u.name: u.total for u in window.session.result.units}
 
     def adopt(dialog: AdoptRulesDialog) -> None:
@@ -109,9 +93,9 @@ def test_the_year_adopts_the_bureau_s_revision_from_its_file(qtbot, window, tmp_
     shot(window, "rule-revision-year-reopened")
 
 
-def test_an_imported_revision_with_its_own_id_is_adopted_from_the_list(qtbot, window, tmp_path, year_file):
+def test_an_imported_revision_with_its_own_id_is_adopted_from_the_list(qtbot, window, tmp_path, demo_year_file):
     revised = write(tmp_path, "修订细则.toml", revised_text("wujiang-2022-rev"))
-    assert window.open_dataset(year_file)
+    assert window.open_dataset(demo_year_file)
 
     def decline(dialog: AdoptRulesDialog) -> None:
         assert "加分上限 12 → 9" in dialog.changes.toPlainText()
@@ -141,13 +125,13 @@ def test_an_imported_revision_with_its_own_id_is_adopted_from_the_list(qtbot, wi
     assert window.session.rules.document == REVISED_DOCUMENT
 
 
-def test_a_broken_rule_file_is_refused_with_one_problem_per_fault(qtbot, window, tmp_path, year_file):
+def test_a_broken_rule_file_is_refused_with_one_problem_per_fault(qtbot, window, tmp_path, demo_year_file):
     text = revised_text("wujiang-2022-rev")
     bad_value = write(tmp_path, "分值写成汉字.toml", text.replace("points = 25", 'points = "二十五"', 1))
     heading = text.index("[[clauses]]", text.index('id = "1.1"'))
     left_open = write(tmp_path, "少了括号.toml", text[:heading] + "oops = [\n\n" + text[heading:])
     line = text[:heading].count("\n") + 1
-    assert window.open_dataset(year_file)
+    assert window.open_dataset(demo_year_file)
 
     def manage(dialog: RuleSetsDialog) -> None:
         for chosen, said in (

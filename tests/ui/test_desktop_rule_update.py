@@ -13,11 +13,11 @@ from core.scoring.facts import load_year
 from core.scoring.rules import load_rule_set
 from core.store.dataset import create_file
 from tests.core.scoring.test_rule_updates import demo_as_made_before
+from tests.dataset_support import DEMO
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.ui.test_desktop import shot, type_chinese
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-DEMO_JSON = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo-2022.json"
 AT_FOUR = "苏州八坼新程人力资源有限公司"  # composite rating exactly 4.0
 
 
@@ -26,7 +26,7 @@ def year_file(tmp_path: Path, rules_path: Path | None = None) -> Path:
     if rules_path:
         year = demo_as_made_before(rules)
     else:
-        year, problems = load_year(DEMO_JSON, rules)
+        year, problems = load_year(DEMO, rules)
         assert not problems
     path = tmp_path / "2022年度.wjkh"
     create_file(path, rules, "张三", year=year)

@@ -15,12 +15,9 @@ import cli
 from core.common.messages import format_number
 from core.scoring import rule_library
 from core.scoring.engine import score_year
-from core.scoring.facts import load_year
-from core.scoring.rules import DEFAULT_RULE_SET, load_rule_set
-from core.store.dataset import Dataset, create_file
-from tests.profile_support import use_profile
+from core.scoring.rules import DEFAULT_RULE_SET
+from core.store.dataset import Dataset
 
-DEMO_JSON = Path(__file__).resolve().parents[3] / "resources" / "demo" / "demo-2022.json"
 REVISED_TITLE = "2022年“乐业吴江”就业协作联盟运营单位绩效考核细则（修订）"
 REVISED_DOCUMENT = "吴人社就〔2022〕21号"
 
@@ -42,17 +39,6 @@ def revised_text(rule_set_id: str = "wujiang-2022", year: int = 2022) -> str:
     return text
 
 
-@pytest.fixture
-def year_file(tmp_path, monkeypatch):
-    use_profile(monkeypatch, tmp_path / "profile")  # the imported rule sets of this test only
-    rules = load_rule_set()
-    year, problems = load_year(DEMO_JSON, rules)
-    assert not problems
-    path = tmp_path / "2022.wjkh"
-    create_file(path, rules, "张三", year=year)
-    return path
-
-
 def said(unit) -> str:
     """A unit's total and grade as the change is shown: 116.5 分 E 级（不合格）."""
     status = {"qualified": "", "unqualified": "（不合格）", "revoked": "（取消资格）"}[unit.status]
@@ -67,20 +53,20 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 @pytest.mark.parametrize("rule_set_id", ["wujiang-2022", "wujiang-2022-rev"])
 def test_a_revised_rule_file_of_the_year_is_adopted_after_showing_what_changes(
-        year_file, tmp_path, monkeypatch, capsys, rule_set_id):
+        demo_year_file, tmp_path, monkeypatch, capsys, rule_set_id):
     revised = write(tmp_path, "修订细则.toml", revised_text(rule_set_id))
-    with Dataset.open(year_file) as ds:
+    with Dataset.open(demo_year_file) as ds:
         before = score_year(ds.rule_set(), ds.year())
         head = ds.audit_head()[0]
     monkeypatch.setattr("sys.stdin", io.StringIO("是\n"))
     reason = "局里印发修订细则（吴人社就〔2022〕21号）"
-    assert cli.main(["adopt-rules", "--dataset", str(year_file), "--reason", reason, "--rules", str(revised)]) == 0
+    assert cli.main(["adopt-rules", "--dataset", str(demo_year_file), "--reason", reason, "--rules", str(revised)]) == 0
     out = capsys.readouterr().out
     assert "1.1 建立劳务基地或政校合作基地：每项得分 4 → 3、每项加分 4 → 3、加分上限 12 → 9" in out
     assert "1.2" not in out  # only the clauses scored differently
     assert f"《{REVISED_TITLE}》（{REVISED_DOCUMENT}）" in out and "审计" in out
     assert "wujiang" not in out  # no internal id
-    with Dataset.open(year_file) as ds:
+    with Dataset.open(demo_year_file) as ds:
         rules = ds.rule_set()
         assert (rules.title, rules.document, rules.clause("1.1").params["per_item"]) == (REVISED_TITLE,
                                                                                           REVISED_DOCUMENT, 3)
@@ -99,51 +85,51 @@ def test_a_revised_rule_file_of_the_year_is_adopted_after_showing_what_changes(
         assert shown in out
 
 
-def test_a_revised_rule_set_imported_into_the_program_is_named_by_its_document(year_file, tmp_path, capsys):
+def test_a_revised_rule_set_imported_into_the_program_is_named_by_its_document(demo_year_file, tmp_path, capsys):
     kept, problems = rule_library.import_file(write(tmp_path, "rev.toml", revised_text("wujiang-2022-rev")))
     assert kept is not None, problems
-    args = ["adopt-rules", "--dataset", str(year_file), "--reason", "修订", "--rules", REVISED_DOCUMENT, "--yes"]
+    args = ["adopt-rules", "--dataset", str(demo_year_file), "--reason", "修订", "--rules", REVISED_DOCUMENT, "--yes"]
     assert cli.main(args) == 0
     assert REVISED_TITLE in capsys.readouterr().out
-    with Dataset.open(year_file) as ds:
+    with Dataset.open(demo_year_file) as ds:
         assert ds.rule_set().document == REVISED_DOCUMENT
     # the program's own 2022 rules were issued before the revision: nothing newer to adopt by default
-    assert cli.main(["adopt-rules", "--dataset", str(year_file), "--reason", "再次", "--yes"]) == 2
+    assert cli.main(["adopt-rules", "--dataset", str(demo_year_file), "--reason", "再次", "--yes"]) == 2
     err = capsys.readouterr().err
     assert f"《{REVISED_TITLE}》（{REVISED_DOCUMENT}）" in err and "无需更换" in err and "wujiang" not in err
 
 
-def test_a_rule_set_of_another_year_is_refused_in_one_sentence(year_file, tmp_path, capsys):
+def test_a_rule_set_of_another_year_is_refused_in_one_sentence(demo_year_file, tmp_path, capsys):
     other = write(tmp_path, "2023.toml", revised_text("wujiang-2023", year=2023))
-    with Dataset.open(year_file) as ds:
+    with Dataset.open(demo_year_file) as ds:
         sha, head = ds.rule_set().sha256, ds.audit_head()
-    args = ["adopt-rules", "--dataset", str(year_file), "--reason", "误选", "--rules", str(other), "--yes"]
+    args = ["adopt-rules", "--dataset", str(demo_year_file), "--reason", "误选", "--rules", str(other), "--yes"]
     assert cli.main(args) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip() == (f"《{REVISED_TITLE}》是 2023 年度的细则，本数据文件是 2022 年度的，"
                                     "不能用它更换本年度的细则。")
-    with Dataset.open(year_file) as ds:
+    with Dataset.open(demo_year_file) as ds:
         assert (ds.rule_set().sha256, ds.audit_head()) == (sha, head)
 
 
-def test_declining_the_change_leaves_the_year_as_it_was(year_file, tmp_path, monkeypatch, capsys):
+def test_declining_the_change_leaves_the_year_as_it_was(demo_year_file, tmp_path, monkeypatch, capsys):
     revised = write(tmp_path, "rev.toml", revised_text("wujiang-2022-rev"))
-    with Dataset.open(year_file) as ds:
+    with Dataset.open(demo_year_file) as ds:
         head = ds.audit_head()
     monkeypatch.setattr("sys.stdin", io.StringIO("否\n"))
-    assert cli.main(["adopt-rules", "--dataset", str(year_file), "--reason", "修订", "--rules", str(revised)]) == 1
+    assert cli.main(["adopt-rules", "--dataset", str(demo_year_file), "--reason", "修订", "--rules", str(revised)]) == 1
     assert "未更换" in capsys.readouterr().out
-    with Dataset.open(year_file) as ds:
+    with Dataset.open(demo_year_file) as ds:
         assert ds.audit_head() == head and ds.rule_set().document == "吴人社就〔2022〕15号"
 
 
-def test_the_year_exported_after_adopting_names_the_rule_set_it_is_scored_by(year_file, tmp_path):
+def test_the_year_exported_after_adopting_names_the_rule_set_it_is_scored_by(demo_year_file, tmp_path):
     revised = write(tmp_path, "rev.toml", revised_text("wujiang-2022-rev"))
-    args = ["adopt-rules", "--dataset", str(year_file), "--reason", "修订", "--rules", str(revised), "--yes"]
+    args = ["adopt-rules", "--dataset", str(demo_year_file), "--reason", "修订", "--rules", str(revised), "--yes"]
     assert cli.main(args) == 0
     out = tmp_path / "year.json"
-    assert cli.main(["export-json", str(year_file), "--out", str(out)]) == 0
+    assert cli.main(["export-json", str(demo_year_file), "--out", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["rule_set"] == "wujiang-2022-rev"
 
 
@@ -183,14 +169,14 @@ def test_a_syntax_error_says_what_was_expected_and_quotes_the_line(tmp_path):
                         "（该行为：document = \"吴人社就〔2022〕15号）"]
 
 
-def test_a_copy_made_before_the_revision_still_anchors_the_year_s_trail(year_file, tmp_path, capsys):
+def test_a_copy_made_before_the_revision_still_anchors_the_year_s_trail(demo_year_file, tmp_path, capsys):
     import shutil
     before = tmp_path / "交局里前的副本.wjkh"
-    shutil.copy(year_file, before)
+    shutil.copy(demo_year_file, before)
     revised = write(tmp_path, "rev.toml", revised_text("wujiang-2022-rev"))
-    args = ["adopt-rules", "--dataset", str(year_file), "--reason", "修订", "--rules", str(revised), "--yes"]
+    args = ["adopt-rules", "--dataset", str(demo_year_file), "--reason", "修订", "--rules", str(revised), "--yes"]
     assert cli.main(args) == 0
     capsys.readouterr()
-    assert cli.main(["verify-audit", str(year_file), "--against", str(before)]) == 0
+    assert cli.main(["verify-audit", str(demo_year_file), "--against", str(before)]) == 0
     out = capsys.readouterr().out
     assert f"与备份 {before.name}" in out and "一致" in out

@@ -18,9 +18,9 @@ from core.scoring.facts import load_year, parse_year
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, create_file
 from core.store.rule_updates import adopt_rule_set, newer_reading_notice, newer_readings
+from tests.dataset_support import DEMO
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-DEMO_JSON = Path(__file__).resolve().parents[3] / "resources" / "demo" / "demo-2022.json"
 AT_FOUR = "苏州八坼新程人力资源有限公司"  # the demo unit whose composite rating is exactly 4.0
 
 
@@ -33,7 +33,7 @@ def old_rules():
 def demo_as_made_before(old_rules):
     """The demo year as a file made under the old rule set holds it: without the trips' evaluation-form
     ticks, evidence that rule set does not know."""
-    data = json.loads(DEMO_JSON.read_text(encoding="utf-8"))
+    data = json.loads(DEMO.read_text(encoding="utf-8"))
     for unit in data["units"]:
         for trip in unit.get("trips", []):
             trip.get("evidence", {}).pop("evaluations", None)
@@ -159,7 +159,7 @@ def test_the_command_line_adopts_with_a_reason(old_year, capsys):
 def test_the_score_sheet_prints_the_reading_in_force_and_the_other(tmp_path):
     import subprocess
     rules = load_rule_set()
-    year, _ = load_year(DEMO_JSON, rules)
+    year, _ = load_year(DEMO, rules)
     path = tmp_path / "2022.wjkh"
     create_file(path, rules, "张三", year=year)
     out = tmp_path / "sheet.pdf"
