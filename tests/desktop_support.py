@@ -1,5 +1,6 @@
 """Helpers the desktop tests share: a dialog drawn over the window for a screenshot as the assessor
-sees it, and answering a modal dialog without blocking the test (a modal exec() waits for a user)."""
+sees it, answering a modal dialog without blocking the test (a modal exec() waits for a user), ticking a
+table's check box, a record added to a new unit, and a field copy merged through the menu."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from tests.builders import credit_code
 from tests.ui.test_desktop import SHOTS
+from tests.ui.test_desktop_input_guard import open_demo_page
 
 
 def shot_over(window, dialog, name: str) -> Path:
@@ -103,3 +106,47 @@ def check_answered(state: dict) -> None:
     if "error" in state:
         raise state["error"]
     assert state["seen"] and not state["timed_out"], state
+
+
+def tick_cell(qtbot, view, row: int, column: int) -> None:
+    """Click a cell's check box, on its indicator, as a person does."""
+    rect = view.visualRect(view.model().index(row, column))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
+    QApplication.processEvents()
+
+
+NEW_UNIT = "吴江新录入人力资源有限公司"
+
+
+def new_unit_record(qtbot, window, tmp_path, page_id: str, add: str, table: str):
+    """On the page of clause `page_id`, for a unit NEW_UNIT just added to the demonstration year, a record
+    added with the page's button `add`, nothing of it typed: the page, the unit's id, and the model and
+    view of the record table `table`."""
+    from tests.ui.test_desktop_day import button  # that module imports this one
+    page = open_demo_page(window, tmp_path, page_id)
+    assert window.add_unit({"name": NEW_UNIT, "credit_code": credit_code("new-records"), "kinds": ["hr_service"],
+                            "new_member": False, "contact_person": "王芳", "licence_numbers": {}})
+    uid = window.session.unit_id(NEW_UNIT)
+    window.workspace.select_unit(uid)
+    window.workspace.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == page_id))
+    QApplication.processEvents()
+    qtbot.mouseClick(button(page, add), Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    return page, uid, page.record_models[table], page.record_views[table]
+
+
+def merge_through_menu(window, copy: Path, box: Callable[..., None] | None,
+                       dialog: Callable[..., None] | None = None, timeout: float = 60.0) -> None:
+    """文件 → 合并外业文件… on the field copy `copy`: the file chosen, the merge dialog answered by `dialog`
+    (None: no merge dialog is expected), then the box with the outcome answered by `box` (None: none is
+    expected) within `timeout` seconds."""
+    from tests.ui.test_desktop_day import action, choose_file  # that module imports this one
+    from ui.field_copies import MergeDialog
+    states = [answer_modal(QFileDialog, choose_file(copy))]
+    if dialog is not None:
+        states.append(answer_modal(MergeDialog, dialog))
+    if box is not None:
+        states.append(answer_modal(QMessageBox, box, timeout=timeout))
+    action(window, "合并外业文件…").trigger()
+    for state in states:
+        check_answered(state)

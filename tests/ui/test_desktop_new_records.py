@@ -4,46 +4,19 @@ still to be filled in and the clause is not 已完成."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
-
 from core.scoring.assessment import BASES, DELIVERIES, DONE, INCOMPLETE, TRIPS
-from tests.builders import credit_code
+from tests.desktop_support import NEW_UNIT, new_unit_record, tick_cell
 from tests.ui.test_desktop import click, expected_points, shot
-from tests.ui.test_desktop_day import button, type_into_cell
-from tests.ui.test_desktop_input_guard import open_demo_page
-
-NEW_UNIT = "吴江新录入人力资源有限公司"
-
-
-def new_unit_page(window, tmp_path, page_id: str):
-    """The page of a clause for a unit just added to the demonstration year (nothing entered yet)."""
-    page = open_demo_page(window, tmp_path, page_id)
-    assert window.add_unit({"name": NEW_UNIT, "credit_code": credit_code("new-records"), "kinds": ["hr_service"],
-                            "new_member": False, "contact_person": "王芳", "licence_numbers": {}})
-    uid = window.session.unit_id(NEW_UNIT)
-    window.workspace.select_unit(uid)
-    window.workspace.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == page_id))
-    QApplication.processEvents()
-    return page, uid
+from tests.ui.test_desktop_day import type_into_cell
 
 
 def row_texts(model, row: int) -> dict[str, str]:
     return {column: model.index(row, i).data() for i, column in enumerate(model.columns)}
 
 
-def tick_cell(qtbot, view, row: int, column: int) -> None:
-    rect = view.visualRect(view.model().index(row, column))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
-    QApplication.processEvents()
-
-
 def test_a_new_base_counts_only_once_its_name_and_agreement_date_are_typed(qtbot, window, tmp_path):
-    page, uid = new_unit_page(window, tmp_path, "1.1")
+    page, uid, model, view = new_unit_record(qtbot, window, tmp_path, "1.1", "添加基地", BASES)
     session = window.session
-    qtbot.mouseClick(button(page, "添加基地"), Qt.MouseButton.LeftButton)
-    QApplication.processEvents()
-    model, view = page.record_models[BASES], page.record_views[BASES]
     base = session.unit(uid).bases[0]
     assert (base.name, base.agreement_date) == ("", None)
     shown = row_texts(model, 0)
@@ -74,11 +47,8 @@ def test_a_new_base_counts_only_once_its_name_and_agreement_date_are_typed(qtbot
 
 
 def test_a_new_delivery_has_no_date_enterprise_or_stars_and_counts_once_they_are_typed(qtbot, window, tmp_path):
-    page, uid = new_unit_page(window, tmp_path, "3.1")
+    page, uid, model, view = new_unit_record(qtbot, window, tmp_path, "3.1", "添加输送记录", DELIVERIES)
     session = window.session
-    qtbot.mouseClick(button(page, "添加输送记录"), Qt.MouseButton.LeftButton)
-    QApplication.processEvents()
-    model, view = page.record_models[DELIVERIES], page.record_views[DELIVERIES]
     delivery = session.unit(uid).deliveries[0]
     assert (delivery.date, delivery.enterprise, delivery.stars) == (None, "", None)
     assert [row_texts(model, 0)[c] for c in ("date", "enterprise", "stars")] == ["未填写"] * 3
@@ -105,11 +75,8 @@ def test_a_new_delivery_has_no_date_enterprise_or_stars_and_counts_once_they_are
 
 
 def test_a_new_trip_has_no_date_or_place_until_typed(qtbot, window, tmp_path):
-    page, uid = new_unit_page(window, tmp_path, "1.2")
+    page, uid, model, _ = new_unit_record(qtbot, window, tmp_path, "1.2", "添加赴外招聘", TRIPS)
     session = window.session
-    qtbot.mouseClick(button(page, "添加赴外招聘"), Qt.MouseButton.LeftButton)
-    QApplication.processEvents()
-    model = page.record_models[TRIPS]
     trip = session.unit(uid).trips[0]
     assert (trip.date, trip.place) == (None, "")
     assert row_texts(model, 0)["date"] == "未填写" and row_texts(model, 0)["place"] == "未填写"

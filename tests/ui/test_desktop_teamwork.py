@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
 from core.store.backup import backup_dir
@@ -16,7 +16,7 @@ from core.store.dataset import Dataset, create_file
 from core.teamwork.field_copy import make_field_copy, marks
 from tests.builders import RULES
 from tests.dataset_support import rich_year
-from tests.desktop_support import answer_modal, check_answered, shot_over
+from tests.desktop_support import answer_modal, check_answered, merge_through_menu, shot_over, tick_cell
 from tests.ui.test_desktop import type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from ui.field_copies import FieldCopyDialog, MergeDialog
@@ -34,12 +34,6 @@ def open_year(window, tmp_path: Path) -> Path:
 
 def text(model, row: int, column: int) -> str:
     return model.data(model.index(row, column))
-
-
-def tick_cell(qtbot, view, row: int, column: int) -> None:
-    """Click a cell's check box, on its indicator, as a person does."""
-    rect = view.visualRect(view.model().index(row, column))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
 
 
 def answer_box(window, name: str, expected: str, seen: list[str]):
@@ -113,11 +107,7 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 
     merged: list[str] = []
-    states = [answer_modal(QFileDialog, choose_file(target)), answer_modal(MergeDialog, choose),
-              answer_modal(QMessageBox, answer_box(window, "merge-done", "已把外业副本", merged), timeout=60)]
-    action(window, "合并外业文件…").trigger()
-    for state in states:
-        check_answered(state)
+    merge_through_menu(window, target, answer_box(window, "merge-done", "已把外业副本", merged), choose)
     # the two changes and the conflict taken from the copy, as verify-audit counts them
     assert merged[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 4 项修改，处理冲突 1 处。\n"
                                 "合并前的年度文件已备份为 ")
@@ -134,11 +124,7 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
 
     # merging it again: nothing new, said so
     again: list[str] = []
-    states = [answer_modal(QFileDialog, choose_file(target)),
-              answer_modal(QMessageBox, answer_box(window, "merge-nothing-new", "没有尚未合并的修改", again))]
-    action(window, "合并外业文件…").trigger()
-    for state in states:
-        check_answered(state)
+    merge_through_menu(window, target, answer_box(window, "merge-nothing-new", "没有尚未合并的修改", again))
 
 
 def marks_base(copy: Path) -> int:
@@ -156,9 +142,7 @@ def test_a_copy_of_another_year_file_is_refused_in_one_sentence(window, tmp_path
     assert not create_file(other, RULES, "王五", year=rich_year(2))
     with Dataset.open(other, backups=False) as ds:
         make_field_copy(ds, tmp_path / "别的年度文件的副本.wjkh", "王五", 1)
-    state = answer_modal(QFileDialog, choose_file(tmp_path / "别的年度文件的副本.wjkh"))
-    action(window, "合并外业文件…").trigger()
-    check_answered(state)
+    merge_through_menu(window, tmp_path / "别的年度文件的副本.wjkh", None)
     assert window.last_problems == ["外业副本 别的年度文件的副本.wjkh 不是由年度文件 2022.wjkh 制作的"
                                     "（或该文件已恢复为制作副本之前的备份），不能合并。"]
     assert window.last_problems_title == "不能合并"  # a refusal, not an edit that was not saved
@@ -219,11 +203,7 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 
     said: list[str] = []
-    states = [answer_modal(QFileDialog, choose_file(target)), answer_modal(MergeDialog, look),
-              answer_modal(QMessageBox, answer_box(window, "merge-done-held", "已把外业副本", said), timeout=60)]
-    action(window, "合并外业文件…").trigger()
-    for state in states:
-        check_answered(state)
+    merge_through_menu(window, target, answer_box(window, "merge-done-held", "已把外业副本", said), look)
     assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
                               "另有 1 项修改没有带入：所属单位已签章定稿并锁定。这些修改仍留在外业副本中，用“签章 → "
                               "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入。\n"
@@ -249,12 +229,7 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 
     said.clear()
-    states = [answer_modal(QFileDialog, choose_file(target)), answer_modal(MergeDialog, take),
-              answer_modal(QMessageBox, answer_box(window, "merge-done-after-reopen", "已把外业副本", said),
-                           timeout=60)]
-    action(window, "合并外业文件…").trigger()
-    for state in states:
-        check_answered(state)
+    merge_through_menu(window, target, answer_box(window, "merge-done-after-reopen", "已把外业副本", said), take)
     # signing had marked the unit 定稿 (reopening leaves that): the change brought in withdraws it, said so
     assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
                               f"“{session.unit(signed).name}”的数据已改动，已取消其定稿。\n合并前的年度文件已备份为 ")
@@ -293,12 +268,7 @@ def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(win
         shot_over(window, box, "merge-done-backup")
         box.button(QMessageBox.StandardButton.Ok).click()
 
-    states = [answer_modal(QFileDialog, choose_file(target)),
-              answer_modal(MergeDialog, lambda d: qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton)),
-              answer_modal(QMessageBox, keep, timeout=60)]
-    action(window, "合并外业文件…").trigger()
-    for state in states:
-        check_answered(state)
+    merge_through_menu(window, target, keep, lambda d: qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton))
     named = [b.name for b in backup_dir(year).iterdir() if b.name in said[0]]
     assert len(named) == 1, said  # the backup taken before merging, named by its file name
     assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 2 项修改，处理冲突 0 处。\n"
@@ -326,12 +296,8 @@ def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(win
     window.grab().save(str(Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "merge-undone.png"))
 
     # merged again, then an edit: 撤销 undoes the edit, and the merge stays
-    states = [answer_modal(QFileDialog, choose_file(target)),
-              answer_modal(MergeDialog, lambda d: qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton)),
-              answer_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Ok).click(), timeout=60)]
-    action(window, "合并外业文件…").trigger()
-    for state in states:
-        check_answered(state)
+    merge_through_menu(window, target, lambda box: box.button(QMessageBox.StandardButton.Ok).click(),
+                       lambda d: qtbot.mouseClick(d.merge_button, Qt.MouseButton.LeftButton))
     assert session.unit(first).insured_workers == 66
     assert session.set_insured_workers("修改参保人数", first, 67).ok
     window.edited()

@@ -5,21 +5,17 @@ a date not typed yet."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from core.scoring.assessment import BASES, DELIVERIES
-from tests.desktop_support import answer_modal, check_answered
+from tests.desktop_support import answer_modal, check_answered, new_unit_record
 from tests.ui.test_desktop import shot
-from tests.ui.test_desktop_day import button, type_into_cell
-from tests.ui.test_desktop_new_records import new_unit_page
+from tests.ui.test_desktop_day import type_into_cell
 
 
 def test_a_date_that_is_none_is_refused_with_the_ways_a_date_is_written_and_nothing_is_saved(qtbot, window, tmp_path):
-    page, uid = new_unit_page(window, tmp_path, "1.1")
+    page, uid, model, view = new_unit_record(qtbot, window, tmp_path, "1.1", "添加基地", BASES)
     session = window.session
-    qtbot.mouseClick(button(page, "添加基地"), Qt.MouseButton.LeftButton)
-    model, view = page.record_models[BASES], page.record_views[BASES]
     date_column = model.columns.index("agreement_date")
     type_into_cell(qtbot, view, 0, date_column, "2022-10-15")
     assert session.unit(uid).bases[0].agreement_date.isoformat() == "2022-10-15"
@@ -51,10 +47,8 @@ def test_a_date_that_is_none_is_refused_with_the_ways_a_date_is_written_and_noth
 
 
 def test_stars_out_of_range_are_refused_and_a_cleared_date_is_no_longer_typed(qtbot, window, tmp_path):
-    page, uid = new_unit_page(window, tmp_path, "3.1")
+    page, uid, model, view = new_unit_record(qtbot, window, tmp_path, "3.1", "添加输送记录", DELIVERIES)
     session = window.session
-    qtbot.mouseClick(button(page, "添加输送记录"), Qt.MouseButton.LeftButton)
-    model, view = page.record_models[DELIVERIES], page.record_views[DELIVERIES]
     stars = model.columns.index("stars")
     type_into_cell(qtbot, view, 0, stars, "9")
     assert window.last_problems == ["第 1 行的企业评分（星）“9”不对：企业评分是 0 至 5 的整数星数。"]
