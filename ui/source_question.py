@@ -32,9 +32,10 @@ def source_change_confirmed(parent: QWidget, session: Session, unit_id: int, abs
         if now.clause(c).net != after.clause(c).net]  # unchanged clauses would only hide the others
     box = QMessageBox(QMessageBox.Icon.Warning, translate("CountSource", "数据来源中没有本单位的数据"),
                       translate("CountSource", "{absent}\n\n现在改过去，{changes}本单位总分由 {before} 变为 {after}，"
-                                "缺少数据的条款将显示“依据不全”。\n\n仍要现在改吗？（可用“撤销”改回）").format(
+                                "缺少数据的条款将显示“依据不全”。{final}\n\n仍要现在改吗？（可用“撤销”改回）").format(
                           absent=absent, changes="".join(c + "；" for c in changes), before=standing(now),
-                          after=standing(after)),
+                          after=standing(after), final=translate("CountSource", "本单位数据已定稿，改后将取消定稿。")
+                          if session.unit(unit_id).facts_final else ""),
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.button(QMessageBox.StandardButton.Yes).setText(switch_text)
     box.button(QMessageBox.StandardButton.No).setText(translate("CountSource", "暂不更改"))

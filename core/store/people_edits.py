@@ -61,6 +61,16 @@ def import_workbook(ds: Dataset, by: int | None, kind: str, path: str | Path, *,
                                   header_row=header_row, reason=reason, today=today)
 
 
+# The units a list of the whole year is scored into (the platform's exports into those scored from the
+# platform; the district's traineeship list into those counting bases from rosters): importing it again,
+# or taking it out, changes their data.
+COUNTED_FROM = {
+    "platform_deliveries": "SELECT id FROM units WHERE platform_source = 'platform'",
+    "platform_ratings": "SELECT id FROM units WHERE platform_source = 'platform'",
+    "traineeship_list": "SELECT DISTINCT unit_id FROM bases WHERE count_source = 'roster'",
+}
+
+
 @dataclass(frozen=True)
 class ImportedSource:
     """One imported workbook (Dataset.imports)."""
@@ -245,8 +255,7 @@ class PeopleEdits(_Core):
         tx.log_summary("import", "imports", str(started.id), {
             **started.summary, "unit": started.unit_name, **choice, "content_sha256": content_sha256,
             "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in started.replaced]})
-        if started.unit_id is not None:
-            tx.touch(started.unit_id)
+        self._counted_from(tx, started.summary["kind"], started.unit_id)
 
     def replaced_sources(self, kind: str, unit_id: int | None, file_name: str,
                          sha256: str) -> list[ImportedSource]:
@@ -260,6 +269,20 @@ class PeopleEdits(_Core):
             where, params = where + " AND (file_name = ? OR sha256 = ?)", params + [file_name, sha256]
         return self._imports(where, params)
 
+    def _counted_from(self, tx: _Tx, kind: str, unit_id: int | None) -> None:
+        """A unit's own list changes that unit's data; a list of the whole year changes the data of the units
+        scored from it (COUNTED_FROM), so each of them not signed and locked is 定稿 no more
+        (Dataset._settle_final)."""
+        if unit_id is not None:
+            tx.touch(unit_id)
+            return
+        query = COUNTED_FROM.get(kind)
+        if query is None:
+            return
+        locked = ({u for u, in self._conn.execute("SELECT unit_id FROM unit_locks")}
+                  if self.schema_version >= 3 else set())
+        tx.data_units.update(u for u, in self._conn.execute(query) if u not in locked)
+
     def remove_import(self, by: int | None, import_id: int, reason: str | None = None) -> Edit:
         """Take an imported source out with all its rows (one summary audit row)."""
         from core.people.tables import KIND_TABLE
@@ -270,8 +293,7 @@ class PeopleEdits(_Core):
             if found is None:
                 raise _Rejected(self._problem("dataset.no_record", table="imports", id=import_id))
             kind, unit_id, file_name, sha256, rows = found
-            if unit_id is not None:
-                tx.touch(unit_id)
+            self._counted_from(tx, kind, unit_id)
             self._conn.execute(f"DELETE FROM {KIND_TABLE[kind]} WHERE import_id = ?", (import_id,))
             self._conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
             tx.log_summary("delete", "imports", str(import_id), {"kind": kind, "unit_id": unit_id,
@@ -352,8 +374,7 @@ class PeopleEdits(_Core):
                 if found is None:
                     raise _Rejected(self._problem("dataset.no_record", table="imports", id=import_id))
                 kind, unit_id, file_name, sha256, rows = found
-                if unit_id is not None:
-                    tx.touch(unit_id)
+                self._counted_from(tx, kind, unit_id)
                 conn.execute(f"DELETE FROM {KIND_TABLE[kind]} WHERE import_id = ?", (import_id,))
                 conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
                 tx.log_summary("delete", "imports", str(import_id), {"kind": kind, "unit_id": unit_id,
@@ -362,7 +383,7 @@ class PeopleEdits(_Core):
             for snapshot in snapshots:
                 if snapshot.unit_id is not None:
                     tx.require("units", snapshot.unit_id)
-                    tx.touch(snapshot.unit_id)
+                self._counted_from(tx, snapshot.source["kind"], snapshot.unit_id)
                 restore_import(conn, snapshot)
                 tx.log_summary("insert", "imports", str(snapshot.import_id), _restored_import(conn, snapshot))
         return self._edit(by, reason, change)

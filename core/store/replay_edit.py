@@ -64,9 +64,13 @@ def run(ds: Dataset, by: int | None, reason: str | None, apply: Callable[[Parts,
         if ds.final_among(changed):  # 定稿 withdrawn in a part of the merge's own (Dataset._settle_final)
             settle = parts.part(by, now_text(), reason)
             ds._settle_final(settle, changed)
-            whole.unfinalized = settle.unfinalized
         whole.final_settled = True
+        # told as withdrawn: every unit 定稿 before and not after, whether the parts brought in a copy's own
+        # withdrawal or the merge withdrew it
+        still = set(ds.final_among(final_before))
+        whole.unfinalized = [u for u in final_before if u not in still]
         return None
+    final_before = ds.final_among(ds.unit_ids())
     try:
         edit = ds._edit(by, reason, change)
     except BaseException:

@@ -103,6 +103,7 @@ def test_counts_from_rosters_without_a_roster_are_asked_first_and_leave_the_clau
     window = year
     session = window.session
     uid = uid_of(window, 0)
+    assert session.unit(uid).facts_final or session.mark_final("标记数据已定稿", [uid]).ok
     before = session.unit_result(uid)
     assert session.progress(uid)["2.1"] == DONE and before.clause("2.1").net > 0
     page = go_page(window, 0, "2.1")
@@ -110,6 +111,7 @@ def test_counts_from_rosters_without_a_roster_are_asked_first_and_leave_the_clau
     text = asked_and_answered(window, page.source_panel.roster_button, QMessageBox.StandardButton.No,
                               "count-source-roster-without-roster-asked")
     assert "本单位尚未导入花名册：改为名单核对，各基地的人数都按 0 人计。" in text
+    assert "本单位数据已定稿，改后将取消定稿。" in text  # marked 定稿 below, before the page was shown
     after = session.result_with_source(uid, count_source=COUNTS_FROM_ROSTERS)
     assert f"2.1 由 {number(before.clause('2.1').net)} 分变为 0 分" in text
     assert f"本单位总分由 {number(before.total)} 分、{before.grade}级" in text

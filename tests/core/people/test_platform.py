@@ -325,6 +325,28 @@ def test_a_new_export_imported_through_the_session_rescores_and_its_undo_brings_
     assert session.unit(uid).deliveries_export.file_name == "用工速递输送记录.xlsx"
 
 
+def test_a_new_export_withdraws_the_final_of_the_units_scored_from_it_and_its_undo_brings_it_back(ds, tmp_path):
+    """定稿 units scored from the platform: a new export changes their data (定稿 withdrawn, said by the edit);
+    a unit scored from typed figures, or signed and locked, keeps its 定稿; undoing the import marks them 定稿
+    again."""
+    prepare(ds, tmp_path)
+    session = Session(ds, 1)
+    a, b, c = (session.unit_id(n) for n in (A, B, C))
+    for uid in (a, c):
+        assert session.set_platform_source("按平台导出计分", uid, "platform").ok
+    assert ds.finalize_unit(1, c, 1, "ab" * 32, "张三", "cd" * 32).ok  # signed: locked and 定稿
+    session.refresh(None)
+    assert session.mark_final("定稿", [a, b]).ok
+    path = ratings_file(tmp_path, [(A, 4.1), (B, 4.9)], "十二月综合评分.xlsx")
+    checked = check_workbook(path, "platform_ratings", session.rules)
+    edit = session.import_people("导入 十二月综合评分.xlsx", checked, file_sha256(path), None)
+    assert edit.ok and edit.unfinalized == (a,)
+    assert [session.unit(u).facts_final for u in (a, b, c)] == [False, True, True]
+    assert render(session.final_withdrawn(edit)) == f"“{A}”的数据已改动，已取消其定稿。"
+    assert session.undo("撤销")[1].ok
+    assert [session.unit(u).facts_final for u in (a, b, c)] == [True, True, True]
+
+
 def test_typing_a_rating_on_a_unit_scoring_the_platform_is_undone_to_the_typed_one(ds, tmp_path):
     prepare(ds, tmp_path)
     session = Session(ds, 1)

@@ -60,6 +60,7 @@ def test_a_change_merged_into_a_unit_marked_final_withdraws_its_final_in_the_mer
     assert edit.ok and not plan.conflicts
     with Dataset.open(path, read_only=True) as ds:
         u = ds.unit_ids()
+        assert edit.unfinalized == (u[0],)  # the copy's own withdrawal came in: told as the merge's
         assert ds.unit(u[0]).insured_workers == 71
         assert [ds.unit(x).facts_final for x in u] == [False, False, True, True]
         [row] = [e for e in ds.audit_entries("units", str(u[0])) if e.field == "facts_final" and e.action == "update"]
