@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,17 @@ def open_for_edit(path: Path) -> Dataset:
     for notice in ds.notices:
         print(render(notice), file=sys.stderr)
     return ds
+
+
+def source_word(words: dict[str, str]) -> Callable[[str], str]:
+    """A source as an office user names it (or by its short English name), for argparse."""
+    def read(value: str) -> str:
+        if value in words:
+            return words[value]
+        if value in words.values():
+            return value
+        raise argparse.ArgumentTypeError(f"没有“{value}”这种来源，可写：{' 或 '.join(words)}")
+    return read
 
 
 def tell_final_withdrawn(ds: Dataset, edit: Edit) -> None:
@@ -614,8 +626,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     asg.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     asg.set_defaults(run=command_assign)
 
-    src = commands.add_parser("count-source", help="选择基地人数来源：roster 按导入的花名册核对，hand 手工录入（仅有纸质材料时）")
-    src.add_argument("source", choices=("roster", "hand"), help="roster 或 hand")
+    src = commands.add_parser("count-source", help="选择基地人数来源：名单核对（roster）按导入的花名册核对，"
+                                                   "手工录入（hand）仅有纸质材料时")
+    src.add_argument("source", type=source_word({"名单核对": "roster", "手工录入": "hand"}), metavar="来源",
+                     help="名单核对 或 手工录入（也可写 roster 或 hand）")
     src.add_argument("--unit", required=True, help="运营单位名称")
     src.add_argument("--base", help="只设此基地；省略时设该单位全部基地")
     src.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
@@ -629,8 +643,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     plat.set_defaults(run=command_platform)
 
     psrc = commands.add_parser("platform-source",
-                               help="选择条款3.1、3.2 的数据来源：platform 按导入的用工速递系统导出，hand 手工录入")
-    psrc.add_argument("source", choices=("platform", "hand"), help="platform 或 hand")
+                               help="选择条款3.1、3.2 的数据来源：用工速递（platform）按导入的用工速递系统导出，"
+                                    "手工录入（hand）")
+    psrc.add_argument("source", type=source_word({"用工速递": "platform", "手工录入": "hand"}), metavar="来源",
+                      help="用工速递 或 手工录入（也可写 platform 或 hand）")
     psrc.add_argument("--unit", required=True, help="运营单位名称")
     psrc.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     psrc.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")

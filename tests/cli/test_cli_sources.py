@@ -66,3 +66,14 @@ def test_a_command_that_changes_a_final_units_data_says_its_final_was_withdrawn(
         assert not ds.unit(ds.unit_id(UNITS[0])).facts_final
     result = run("count-source", "roster", "--unit", UNITS[0], "--dataset", str(year), "--reason", "改为名单核对")
     assert result.returncode == 0 and "定稿" not in result.stdout  # no longer 定稿: nothing more to say
+
+
+def test_sources_are_named_as_an_office_names_them(tmp_path):
+    year = year_file(tmp_path)
+    done = run("count-source", "手工录入", "--unit", UNITS[1], "--dataset", str(year), "--reason", "纸质材料")
+    assert done.returncode == 0, done.stderr
+    done = run("platform-source", "用工速递", "--unit", UNITS[1], "--dataset", str(year), "--reason", "按平台")
+    assert done.returncode == 0 and "按用工速递系统导出计分" in done.stdout, done.stdout + done.stderr
+    wrong = run("count-source", "名单", "--unit", UNITS[1], "--dataset", str(year))
+    assert wrong.returncode == 2 and "没有“名单”这种来源，可写：名单核对 或 手工录入" in wrong.stderr
+    assert "roster" not in wrong.stderr.split("错误：")[1]

@@ -69,7 +69,7 @@ def test_signing_a_provisional_sheet_is_confirmed_first_and_a_locked_one_is_not_
     seen = sign_through_the_menu(qtbot, window, out, cancel_with_enter)
     assert seen["title"] == "排名类条款得分暂定"
     assert seen["text"] == (
-        f"「{name}」签名后，排名类条款（2.1、2.2、3.2）得分及等级仍为暂定：尚有 1 家运营单位数据未定稿"
+        f"“{name}”签名后，排名类条款（2.1、2.2、3.2）得分及等级仍为暂定：尚有 1 家运营单位数据未定稿"
         f"（{WAITING}），签名的考核评分表将带“暂定”水印，日后这些单位定稿时得分和等级可能变动。\n\n"
         "仍要签名暂定的考核评分表吗？")
     assert seen["status"] == "已取消：未签名，未导出。"

@@ -39,7 +39,7 @@ def test_a_provisional_sheet_is_signed_only_when_told_to_sign_anyway(tmp_path, k
     refused = sign(path, tmp_path / "暂定.pdf", key)
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.splitlines() == [
-        f"「{UNIT}」签名后，排名类条款（2.1、2.2、3.2）得分及等级仍为暂定：尚有 1 家运营单位数据未定稿（{WAITING}），"
+        f"“{UNIT}”签名后，排名类条款（2.1、2.2、3.2）得分及等级仍为暂定：尚有 1 家运营单位数据未定稿（{WAITING}），"
         "签名的考核评分表将带“暂定”水印，日后这些单位定稿时得分和等级可能变动。",
         "未签名，未导出：如确需签名暂定的考核评分表，请加 --yes 后重试。"]
     assert not (tmp_path / "暂定.pdf").exists() and versions(path) == []
@@ -61,7 +61,7 @@ def test_a_locked_unit_is_not_signed_again_as_a_new_version(tmp_path, key):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"已导出 {again}（共 2 页，第 1 版，已签名定稿版本的副本，未签名）。"
     assert done.stderr.splitlines() == [
-        f"「{UNIT}」已签名定稿并锁定（第 1 版），数据未变，不再签名：导出的是该版本的副本；"
+        f"“{UNIT}”已签名定稿并锁定（第 1 版），数据未变，不再签名：导出的是该版本的副本；"
         "如需重新签名，请先用 reopen 解锁（重新开放）并填写理由。"]
     assert versions(path) == [1]
     assert not verify_pdf(again.read_bytes()).signatures
