@@ -315,8 +315,9 @@ class Session:
 
         def settle(edit: Edit) -> None:
             if edit.ok:
-                back = self._final_back(undo, edit.unfinalized)
-                self.history.push(Step(label, back, redo or do, touched, merge_key, slow=slow))
+                if edit.rows:  # an edit that changed nothing (the same value again) is no step to undo
+                    back = self._final_back(undo, edit.unfinalized)
+                    self.history.push(Step(label, back, redo or do, touched, merge_key, slow=slow))
                 self.unfinalized = edit.unfinalized
                 self.refresh(touched)
         return Write(self, label, lambda: do(None), settle, self._read_ahead if slow else None, slow=slow)

@@ -10,7 +10,7 @@ those ids stay valid.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Hashable
 
 from core.store.dataset import Edit
@@ -111,13 +111,16 @@ def _union(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int]
 
 
 def chain(*edits: Callable[[], Edit]) -> Edit:
-    """Run edits in order, stopping at the first that fails; the last outcome."""
-    edit = Edit()
+    """Run edits in order, stopping at the first that fails; the last outcome, with the audit rows and the
+    withdrawn 定稿 of them all."""
+    edit, rows, unfinalized = Edit(), 0, dict[int, None]()
     for run in edits:
         edit = run()
         if not edit.ok:
             return edit
-    return edit
+        rows += edit.rows
+        unfinalized.update(dict.fromkeys(edit.unfinalized))
+    return replace(edit, rows=rows, unfinalized=tuple(unfinalized))
 
 
 def noop(_: Any = None) -> Edit:

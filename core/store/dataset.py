@@ -689,7 +689,7 @@ class DatasetCore:
             raise
         if not self.backups_by_owner:
             self.backup_if_due()
-        return Edit(id=new_id, unfinalized=tuple(tx.unfinalized))
+        return Edit(id=new_id, unfinalized=tuple(tx.unfinalized), rows=tx.rows_logged)
 
     def _settle_final(self, tx: _Tx, unit_ids: Iterable[int]) -> None:
         """A unit marked 定稿 whose data an edit changes is 定稿 no more, in the same edit (audited with it):

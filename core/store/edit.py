@@ -27,6 +27,7 @@ class Edit:
     id: int | None = None
     problems: tuple[Problem, ...] = ()
     unfinalized: tuple[int, ...] = ()  # units whose 定稿 the edit withdrew: their data changed (Dataset._settle_final)
+    rows: int = 0  # the audit rows it wrote: none, it changed nothing (and is no step to undo)
 
     @property
     def ok(self) -> bool:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from core.store.demo import ensure_demo
 from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_backups import type_insured_workers
@@ -54,3 +56,25 @@ def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot
     window.undo.redo_action.trigger()
     qtbot.waitUntil(lambda: not session.unit(uid).facts_final, timeout=5000)
     assert session.unit(uid).insured_workers == 321
+
+
+def test_one_undo_takes_back_a_base_just_added_and_brings_final_back(qtbot, window, tmp_path):
+    """添加基地 opens the new base's name for typing; 撤销 at once (Ctrl+Z) takes the base back and marks the
+    unit 定稿 again: the name closed unchanged is no step of its own (it once was: 撤销 did nothing visible)."""
+    from PySide6.QtWidgets import QPushButton
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    session, workspace = window.session, window.workspace
+    uid = session.unit_ids[1]
+    assert session.unit(uid).facts_final
+    bases = len(session.unit(uid).bases)
+    workspace.select_unit(uid)
+    workspace.go_page([p.id for p in session.pages].index("1.1"))
+    page = workspace.clause_page
+    add = next(b for b in page.facts_box.findChildren(QPushButton) if b.text() == "添加基地")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(session.unit(uid).bases) == bases + 1, timeout=5000)
+    assert not session.unit(uid).facts_final
+    window.undo.undo_action.trigger()
+    qtbot.waitUntil(lambda: len(session.unit(uid).bases) == bases, timeout=5000)
+    assert session.unit(uid).facts_final and not window.undo.undo_action.text().endswith("添加基地")
+    assert "修改基地名称" not in window.undo.redo_action.text()

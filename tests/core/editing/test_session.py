@@ -44,8 +44,10 @@ def test_every_edit_is_undone_and_redone_exactly(session):
     bid = session.base_ids(uid)[0]
     tid = session.trip_ids(uid)[0]
     did = session.delivery_ids(uid)[0]
+    plan_seen = session.ds.evidence_tick(uid, "1.3", "annual_plan")
+    flipped = not (plan_seen is not None and plan_seen["seen"])  # a change (the same tick again is no step)
     edits = [
-        lambda: session.tick("勾选", uid, "1.3", "annual_plan", False),
+        lambda: session.tick("勾选", uid, "1.3", "annual_plan", flipped),
         lambda: session.tick_base("协议", uid, bid, "agreement", False),
         lambda: session.tick_trip("备案", uid, tid, "filing", None),
         lambda: session.update_unit("名称", uid, name="吴江新名称人力资源有限公司"),
@@ -213,3 +215,17 @@ def test_an_edit_that_changes_nothing_leaves_final_as_it_is(session):
     same = session.unit(uid).insured_workers
     assert session.ds.update_unit(1, uid, insured_workers=same).unfinalized == ()
     assert session.ds.update_unit(1, uid, insured_workers=same + 1).unfinalized == (uid,)  # a change does
+
+
+def test_an_edit_that_changes_nothing_is_no_step_to_undo(session):
+    """The same value saved again (an editor closed unchanged, a count retyped) writes nothing and leaves
+    the undo history as it was: 撤销 takes back the last real change."""
+    uid = session.unit_ids[0]
+    assert session.set_insured_workers("投保人数", uid, 77).ok
+    assert len(session.history.steps) == 1
+    bid = session.base_ids(uid)[0]
+    same = session.ds.row("bases", bid)["name"]
+    edit = session.update_base("修改基地名称", uid, bid, name=same)
+    assert edit.ok and edit.rows == 0 and len(session.history.steps) == 1
+    assert session.history.steps[-1].label == "投保人数"
+
