@@ -42,11 +42,20 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     return tomlcache.loads((MESSAGES_DIR / f"{language}.toml").read_bytes().decode("utf-8"))  # as tomllib.load
 
 
+def rounded(value: int | float | Fraction, decimals: int = 2) -> Fraction:
+    """四舍五入 to `decimals` places, exactly (a half goes away from zero), as a bureau rounds by hand:
+    42.025 is 42.03 (a float's binary value, or rounding half to even, would give 42.02)."""
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    scale = 10 ** decimals
+    whole = int(abs(exact) * scale + Fraction(1, 2))
+    return Fraction(whole if exact >= 0 else -whole, scale)
+
+
 def format_number(value: Any, decimals: int = 2) -> str:
-    """Points and ratios as an assessor writes them: 12, 23.5, 2.64 (never 12.00)."""
+    """Points and ratios as an assessor writes them: 12, 23.5, 2.64 (never 12.00), rounded 四舍五入."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
         return str(value)
-    text = f"{float(value):.{decimals}f}".rstrip("0").rstrip(".")
+    text = f"{float(rounded(value, decimals)):.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.common.atomic import write_atomically
-from core.common.messages import Msg, render
+from core.common.messages import Msg, render, rounded
 from core.excel.annex_forms import (
     ANNEX6_INFO,
     ANNEX6_ITEMS,
@@ -242,7 +242,7 @@ def _annex6(ws, rules, unit, year):
 def _number(value: Fraction | None, decimals: int) -> float | int | None:
     if value is None:
         return None
-    value = round(Fraction(value), decimals)
+    value = rounded(value, decimals)  # 四舍五入, as the sheets and the desktop show it
     return int(value) if value.denominator == 1 else float(value)
 
 
