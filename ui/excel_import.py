@@ -57,6 +57,7 @@ from ui import faults
 from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
 from ui.models import local_time, problems_text
+from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker, progress_dialog
 from ui.writing import kept_from_collector, write_now
 
@@ -138,7 +139,7 @@ class ImportDialog(QDialog):
         self.stack.addWidget(self._preview_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
-        self.resize(1120, 690)
+        resize_within_screen(self, 1120, 690)
 
     # ---------------------------------------------------------------- step 1
 

@@ -40,6 +40,7 @@ from core.common.messages import Msg, render
 from core.editing.writes import Write
 from core.store.dataset import Edit
 from core.teamwork.plan import MergePlan, local_time, side_by
+from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker
 from ui.writing import kept_from_collector
 
@@ -241,7 +242,7 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(self.tr("合并外业文件"))
-        self.resize(980, 620)
+        resize_within_screen(self, 980, 620)
         layout = QVBoxLayout(self)
         mark = plan.mark
         assert mark is not None

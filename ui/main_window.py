@@ -34,6 +34,7 @@ from ui.excel_actions import ExcelActions
 from ui.field_copy_actions import FieldCopyActions
 from ui.models import problems_text
 from ui.pdf_actions import PdfActions
+from ui.screen_fit import resize_within_screen
 from ui.undo import UndoActions
 from ui.workspace import Workspace
 
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1366, 768)
+            resize_within_screen(self, 1366, 768)
         self._update_actions()
         # quitting without closing the window (the system ending the session) ends the year as closing does
         app = QApplication.instance()

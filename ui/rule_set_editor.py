@@ -38,6 +38,7 @@ from core.scoring.rule_draft import ItemPath, RuleSetDraft
 from core.scoring.rule_library import KnownRuleSet
 from core.scoring.rule_problems import RuleProblem, word
 from core.scoring.rules import GRADE_READINGS, RuleSet
+from ui.screen_fit import resize_within_screen
 
 TESTS = (">=", ">", "<=", "<")
 BAD = "background: #fde7ea; border: 1px solid #b00020;"
@@ -131,7 +132,7 @@ class RuleSetEditor(QDialog):
         self.save_button.clicked.connect(lambda _checked=False: self.choose_and_save())
         cancel.clicked.connect(self.reject)
         self.recheck()
-        self.resize(1100, 760)
+        resize_within_screen(self, 1100, 760)
 
     # ------------------------------------------------------------------ the pages
 

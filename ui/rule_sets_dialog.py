@@ -31,6 +31,7 @@ from core.scoring.rule_problems import word
 from core.scoring.rules import RuleSet
 from core.store.rule_updates import rule_set_named
 from ui.dialogs import error_label
+from ui.screen_fit import resize_within_screen
 
 TESTS_SAID = {">=": QCoreApplication.translate("RuleSetsDialog", "不低于"),
               ">": QCoreApplication.translate("RuleSetsDialog", "高于"),
@@ -178,7 +179,7 @@ class RuleSetsDialog(QDialog):
         close.clicked.connect(self.accept)
         self.list.currentRowChanged.connect(self._show)
         self.refresh()
-        self.resize(1200, 720)
+        resize_within_screen(self, 1200, 720)
 
     def refresh(self, select_id: str | None = None) -> None:
         self.known, unusable = rule_library.scan()
