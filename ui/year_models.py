@@ -12,7 +12,6 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
 from core.scoring.engine import QUALIFIED
-from core.years.history import previous_result
 from core.years.standing import FINAL, NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
@@ -337,6 +336,7 @@ class YearTableModel(QAbstractTableModel):
         """The last year's grade as its file has it now: none for a unit it did not assess (or has not yet)."""
         if before is None:
             return "—", "~"
+        from core.years.history import previous_result  # with last year's records: none at start-up
         return render(previous_result(before, total=False)), "~" if before.stage == NOT_STARTED else before.grade
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -24,7 +24,6 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.editing.undo import Apply, History, Step, chain
 from core.editing.writes import Write
-from core.pdf.provisional import ProvisionalSheet, provisional_on_signing
 from core.scoring.assessment import Page, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
@@ -40,6 +39,7 @@ from core.teamwork.handed import Handed, handed_of
 from core.years.standing import Standing, not_started_units, standing, under_way_units
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
+    from core.pdf.provisional import ProvisionalSheet
     from core.people.matching import MatchResult
     from core.people.platform import PlatformCheck
     from core.store.audit_check import Anchor
@@ -161,6 +161,7 @@ class Session:
 
     def provisional_on_signing(self, names: Sequence[str]) -> list[ProvisionalSheet]:
         """The score sheets of `names` about to be signed, in that order, that would still be 暂定 when signed."""
+        from core.pdf.provisional import provisional_on_signing  # when signing: not needed to start
         return provisional_on_signing(names, self.year, self.result,
                                       lambda name: (uid := self.unit_id(name)) is not None and self.locked(uid))
 

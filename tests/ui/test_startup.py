@@ -23,7 +23,8 @@ HEAVY = ("jsonschema", "openpyxl", "reportlab", "pyhanko", "python_calamine", "s
          "core.pdf.export", "core.pdf.sheets", "core.pdf.signing", "core.people.matching")
 # The parts of the desktop the first screen does not need, imported when first used.
 DEFERRED = ("ui.dialogs", "ui.views", "ui.field_copies", "ui.start_page", "ui.rule_update", "core.teamwork.plan",
-            "core.people.records", "core.scoring.rule_problems", "socket")
+            "core.people.records", "core.scoring.rule_problems", "socket", "core.years.history",
+            "core.years.continuation", "core.pdf.provisional")
 
 
 def desktop_env(home: Path) -> dict:
