@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -134,7 +135,19 @@ class ClausePage(QWidget):
         self.unit_label = QLabel()  # which unit the page shows: never left to the list's selection
         self.unit_label.setTextFormat(Qt.TextFormat.PlainText)
         self.unit_label.setStyleSheet("color: #1f4e79; font-weight: bold;")
-        outer.addWidget(self.unit_label)
+        # 定稿 told on the unit's own line: its text comes and goes without moving the page (a banner shown
+        # and hidden laid the whole page out again at the first change of a 定稿 unit)
+        self.final_label = QLabel()
+        self.final_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.final_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.final_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)  # on a narrow
+        # screen the end is cut, never the words 已定稿
+        self.final_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        unit_row = QHBoxLayout()
+        unit_row.setSpacing(24)
+        unit_row.addWidget(self.unit_label)
+        unit_row.addWidget(self.final_label, 1)
+        outer.addLayout(unit_row)
         head = QHBoxLayout()
         self.title_label = QLabel()
         font = self.title_label.font()
@@ -621,9 +634,13 @@ class ClausePage(QWidget):
                 assessor=self.session.field_copy.assessor if self.session.field_copy else ""))
         read_only = not self.session.editable(self.unit_id)
         final = not read_only and self.unit_id is not None and self.session.unit(self.unit_id).facts_final
-        if final:  # told before the first change, not asked at it: the change itself is the answer (undo takes it back)
-            self.lock_label.setText(self.tr("本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；备注和附件不影响定稿。"))
-        self.lock_banner.setVisible(read_only or final)
+        # told before the first change, not asked at it: the change itself is the answer (undo takes it back)
+        text = self.tr("已定稿：修改事实或依据查验将同时取消定稿（撤销即恢复）") if final else ""
+        if self.final_label.text() != text:
+            self.final_label.setText(text)
+            self.final_label.setToolTip(self.tr("本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；"
+                                                "备注和附件不影响定稿。") if final else "")
+        self.lock_banner.setVisible(read_only)
         self.reopen_button.setVisible(lock is not None and not self.session.read_only)
         self.outside_button.setVisible(lock is None and not self.session.read_only
                                        and self.session.outside_copy(self.unit_id))

@@ -25,9 +25,10 @@ def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot
     workspace.select_unit(uid)
     workspace.go_page([p.id for p in session.pages].index("4.2"))
     page = workspace.clause_page
-    qtbot.waitUntil(page.lock_banner.isVisible)  # said before anything is typed, nothing read-only
-    told = "本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；备注和附件不影响定稿。"
-    assert page.lock_label.text() == told
+    qtbot.waitUntil(lambda: page.final_label.text() != "")  # said before anything is typed, nothing read-only
+    assert page.final_label.text() == "已定稿：修改事实或依据查验将同时取消定稿（撤销即恢复）"
+    assert page.final_label.toolTip() == ("本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；"
+                                          "备注和附件不影响定稿。") and not page.lock_banner.isVisible()
     spin = page.value_widgets["insured_workers"]
     assert not spin.isReadOnly()
     shot(window, "final-01-banner-before-a-change")
@@ -35,7 +36,7 @@ def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot
     page.note_edit.setFocus()  # a note is a remark, not the unit's data: 定稿 stays
     type_chinese(page.note_edit, "保险公司回执原件已查验")
     qtbot.waitUntil(lambda: session.note(uid, "4.2") == "保险公司回执原件已查验", timeout=5000)
-    assert session.unit(uid).facts_final and page.lock_banner.isVisible()
+    assert session.unit(uid).facts_final and page.final_label.text()
 
     type_insured_workers(qtbot, window, uid, "321")
     assert not session.unit(uid).facts_final
@@ -43,7 +44,7 @@ def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot
     told = f"。“{session.unit(uid).name}”的数据已改动，已取消其定稿。撤销这次修改即恢复定稿。"
     assert message.endswith(told), message
     assert "已定稿" not in listed()
-    qtbot.waitUntil(lambda: not page.lock_banner.isVisible())
+    qtbot.waitUntil(lambda: page.final_label.text() == "")
     entries = [e for e in session.ds.audit_entries("units", str(uid)) if e.field in ("insured_workers", "facts_final")]
     assert len({e.edit for e in entries[-2:]}) == 1  # the change and the withdrawal: one audited edit
     shot(window, "final-02-after-the-change")
@@ -52,7 +53,7 @@ def test_typing_into_a_final_unit_withdraws_its_final_and_undo_restores_it(qtbot
     qtbot.waitUntil(lambda: session.unit(uid).facts_final, timeout=5000)
     assert session.unit(uid).insured_workers == before and "已定稿" in listed()
     assert session.note(uid, "4.2") == "保险公司回执原件已查验"  # the step undone was the count's alone
-    qtbot.waitUntil(page.lock_banner.isVisible)
+    qtbot.waitUntil(lambda: page.final_label.text() != "")
     window.undo.redo_action.trigger()
     qtbot.waitUntil(lambda: not session.unit(uid).facts_final, timeout=5000)
     assert session.unit(uid).insured_workers == 321

@@ -257,10 +257,10 @@ def test_a_signed_sheet_from_the_app_verifies_and_locks_the_unit_until_reopened(
     reopen_through_the_banner(qtbot, page, "单位补交了基地协议原件，需重新核查")
     assert not session.locked(uid) and not page.reopen_button.isVisible()
     # still 定稿 (signing marked it): the banner says a change withdraws that, and nothing is read-only
-    assert page.lock_banner.isVisible() and page.lock_label.text().startswith("本单位数据已定稿。修改事实或依据查验")
+    assert not page.lock_banner.isVisible() and page.final_label.text().startswith("已定稿：修改事实或依据查验")
     assert all(b.isEnabled() for b in page.evidence_boxes.values()) and not page.note_edit.isReadOnly()
     assert session.set_insured_workers("修改投保人数", uid, 120).unfinalized == (uid,)
-    assert not session.unit(uid).facts_final and not page.lock_banner.isVisible()
+    assert not session.unit(uid).facts_final and page.final_label.text() == ""
     reopened = [e for e in session.ds.audit_entries("unit_locks") if e.action == "delete"]
     assert reopened and reopened[-1].reason == "单位补交了基地协议原件，需重新核查"
     again = export_dialog(window, "sheet", tmp_path / "x.pdf", sign=False)
