@@ -402,6 +402,29 @@ def command_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_mark_final(args: argparse.Namespace) -> int:
+    """Mark a unit's data 定稿 (or withdraw it), as the desktop's 单位 menu does."""
+    try:
+        with cli_excel.open_for_edit(Path(args.dataset)) as ds:
+            unit_id, by, why_not = cli_excel.unit_and_assessor(ds, args)
+            if why_not:
+                print(why_not, file=sys.stderr)
+                return EXIT_BAD_INPUT
+            assert unit_id is not None and by is not None  # --unit is required; found, or why_not said why
+            final, unit = not args.withdraw, ds.unit(unit_id)
+            if unit is not None and unit.facts_final == final:
+                print(say("cli.final_already" if final else "cli.final_not", unit=args.unit))
+                return 0
+            edit = ds.mark_final(by, unit_id, final, args.reason)
+            if not edit.ok:
+                print("\n".join(render(p.message) for p in edit.problems), file=sys.stderr)
+                return EXIT_BAD_INPUT
+    except DatasetError as exc:
+        return fail(exc)
+    print(say("cli.final_marked" if final else "cli.final_withdrawn", unit=args.unit))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = cli_words.Parser(prog=command_name(), description="乐业吴江 就业协作联盟运营单位绩效考核")
     commands = top.add_subparsers(dest="command", required=True, parser_class=cli_words.Parser)
@@ -445,6 +468,13 @@ def parser() -> argparse.ArgumentParser:
     ado.add_argument("--yes", action="store_true", help="列出变化后不再询问，直接更换")
     ado.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     ado.set_defaults(run=command_adopt_rules)
+    fin = commands.add_parser("mark-final", help="标记运营单位数据已定稿（或用 --withdraw 取消定稿），记入审计")
+    fin.add_argument("--unit", required=True, help="运营单位名称")
+    fin.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
+    fin.add_argument("--withdraw", action="store_true", help="取消定稿")
+    fin.add_argument("--assessor", help="操作人（年度文件中的考核人员）；只有一位考核人员时可省略")
+    fin.add_argument("--reason", help="理由（记入审计记录）")
+    fin.set_defaults(run=command_mark_final)
     cli_years.register(commands)
     cli_excel.register(commands)
     cli_pdf.register(commands)
@@ -452,7 +482,8 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules") + cli_years.COMMANDS
+COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules", "mark-final")
+            + cli_years.COMMANDS
             + cli_excel.COMMANDS + cli_pdf.COMMANDS + cli_teamwork.COMMANDS)
 
 

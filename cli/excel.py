@@ -167,7 +167,7 @@ def tell_final_withdrawn(ds: Dataset, edit: Edit) -> None:
     """Say which units' 定稿 the edit withdrew (their data changed), as the desktop does."""
     told = ds.final_withdrawn(edit)
     if told is not None:
-        print(render(told))
+        print(render(told) + say("cli.final_again", command=command_name()))
 
 
 def assessor_for(ds: Dataset, name: str | None) -> tuple[int | None, str | None]:

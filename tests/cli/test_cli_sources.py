@@ -61,11 +61,19 @@ def test_a_command_that_changes_a_final_units_data_says_its_final_was_withdrawn(
     result = run("import-xlsx", "arrivals", str(roster_file(tmp_path, people)), "--unit", UNITS[0],
                  "--dataset", str(year), "--yes")
     assert result.returncode == 0, result.stderr
-    assert f"“{UNITS[0]}”的数据已改动，已取消其定稿。" in result.stdout
+    told = f"“{UNITS[0]}”的数据已改动，已取消其定稿。核对无误后，可用 ./run.sh mark-final 重新标记定稿。"
+    assert told in result.stdout
     with Dataset.open(year, read_only=True) as ds:
         assert not ds.unit(ds.unit_id(UNITS[0])).facts_final
     result = run("count-source", "roster", "--unit", UNITS[0], "--dataset", str(year), "--reason", "改为名单核对")
     assert result.returncode == 0 and "定稿" not in result.stdout  # no longer 定稿: nothing more to say
+    marked = run("mark-final", "--unit", UNITS[0], "--dataset", str(year), "--reason", "核对完毕")
+    assert marked.returncode == 0 and f"已标记“{UNITS[0]}”的数据已定稿（记入审计）。" in marked.stdout
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds.unit(ds.unit_id(UNITS[0])).facts_final
+        assert [e.reason for e in ds.audit_entries("units") if e.field == "facts_final"][-1] == "核对完毕"
+    again = run("mark-final", "--unit", UNITS[0], "--dataset", str(year))
+    assert again.returncode == 0 and "已是定稿，未改动" in again.stdout
 
 
 def test_sources_are_named_as_an_office_names_them(tmp_path):
