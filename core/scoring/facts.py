@@ -400,7 +400,9 @@ class _Reader:
                     self.fail(f"{here}.evaluations[{j}]", "", "fact.bad_verdict", value=verdict,
                               allowed=list(self.rules.evaluation_verdicts))
             if len(evaluations) > t["enterprises"]:
-                self.fail(here, "evaluations", "fact.more_evaluations_than_enterprises",
+                self.fail(here, "evaluations", "fact.more_evaluations_than_enterprises",  # which trip, by its name
+                          trip=f"{t.get('date') or render(Msg.of('record.no_date'))} "
+                               f"{t.get('place') or render(Msg.of('record.no_place'))}",
                           evaluations=len(evaluations), enterprises=t["enterprises"])
             trips.append(Trip(self.date(t["date"], here, "date"), t["place"], t["mode"], t["enterprises"],
                               self.ticks(t.get("evidence", {}), self.trip_evidence, f"{here}.evidence"),
