@@ -628,9 +628,12 @@ class MainWindow(QMainWindow):
         return edit.ok
 
     def mark_current_final(self, final: bool) -> None:
-        uid = self.current_unit_id()
-        if uid is not None and self.may_change(uid):
-            edit = self.session.mark_final(self.tr("标记数据已定稿") if final else self.tr("取消定稿"), [uid], final)
+        uid, session = self.current_unit_id(), self.session
+        if uid is not None and session is not None and self.may_change(uid):
+            from ui.final_question import final_confirmed  # asked only when marking
+            if final and not final_confirmed(self, session, [uid]):
+                return
+            edit = session.mark_final(self.tr("标记数据已定稿") if final else self.tr("取消定稿"), [uid], final)
             if not edit.ok:
                 self.show_problems(problems_text(edit))
 

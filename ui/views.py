@@ -195,6 +195,9 @@ class YearView(QWidget):
         if not ids:
             self.report([self.tr("请先在表中选择运营单位（可按住 Ctrl 多选）。")], self.tr("未选择运营单位"))
             return
+        from ui.final_question import final_confirmed  # asked only when marking
+        if final and not final_confirmed(self, self.session, ids):
+            return
         label = self.tr("标记数据已定稿") if final else self.tr("取消定稿")
         edit = self.session.mark_final(label, ids, final)
         if not edit.ok:

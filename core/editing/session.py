@@ -24,7 +24,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.editing.undo import Apply, History, Step, chain
 from core.editing.writes import Write
-from core.scoring.assessment import Page, pages, unit_progress
+from core.scoring.assessment import DONE, Page, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
@@ -135,6 +135,17 @@ class Session:
     def progress(self, unit_id: int) -> dict[str, str]:
         notes = {c: n for (uid, c), n in self._notes.items() if uid == unit_id}
         return unit_progress(self.rules, self._units[unit_id], notes, not self.rosters_imported(unit_id))
+
+    def not_done(self, unit_ids: Sequence[int]) -> list[tuple[str, int, int]]:
+        """Of these units, those with clauses not 已完成 (未开始 or 依据不全), as (name, clauses done, clauses):
+        what marking their data 定稿 would settle before the assessment is through."""
+        found = []
+        for uid in unit_ids:
+            states = list(self.progress(uid).values())
+            done = sum(state == DONE for state in states)
+            if done < len(states):
+                found.append((self._units[uid].name, done, len(states)))
+        return found
 
     def rosters_imported(self, unit_id: int) -> bool:
         """Has a roster (arrivals or placements) of the unit been imported? Kept until the year is read again."""

@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from core.common.messages import format_number  # noqa: E402
 from core.scoring.assessment import BASES, DELIVERIES, DONE, TRIPS  # noqa: E402
@@ -212,7 +212,10 @@ def test_year_view_and_grades_on_the_demo(qtbot, window, tmp_path):
     # sort by total, then mark every unit final: nothing provisional any more
     year.view.sortByColumn(year.model.headers.index("总分"), Qt.SortOrder.DescendingOrder)
     year.view.selectAll()
+    from tests.desktop_support import answer_modal, check_answered  # the demo's 八坼 is 7/10: asked first
+    state = answer_modal(QMessageBox, lambda box: next(b for b in box.buttons() if b.text() == "仍标记定稿").click())
     year.mark_selected(True)
+    check_answered(state)
     assert not window.session.result.provisional
     window.undo.undo()
     assert window.session.result.provisional

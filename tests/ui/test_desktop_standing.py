@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 
 from tests.builders import RULES
+from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.ui.test_desktop import add_two_units, click, shot
 from tests.ui.test_desktop_years import click_tab
 from ui.models import ID_ROLE
@@ -102,7 +103,21 @@ def test_a_year_before_and_after_its_units_are_assessed(qtbot, window, tmp_path)
     # both units' data marked final in the year table (selected, then the button): no longer provisional
     click_tab(qtbot, window, "年度总表")
     ws.year_view.view.selectAll()
+    asked: list[str] = []
+
+    def mark_anyway(box: QMessageBox) -> None:  # nothing of theirs is 已完成: asked first, 取消 the default
+        asked.append(box.text())
+        assert box.defaultButton().text() == "取消"
+        shot_over(window, box, "standing-03c-final-asked")
+        next(b for b in box.buttons() if b.text() == "仍标记定稿").click()
+    state = answer_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Cancel).click())
     qtbot.mouseClick(ws.year_view.final_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert not any(window.session.unit(uid).facts_final for uid in window.session.unit_ids)  # 取消: unchanged
+    state = answer_modal(QMessageBox, mark_anyway)
+    qtbot.mouseClick(ws.year_view.final_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert asked and all(f"{names[n]}（已完成 0/10 条）" in asked[0] for n in (first, second))
     rows = {model.unit_name(r): [model.index(r, c).data() for c in cols] for r in range(model.rowCount())}
     assert rows[names[first]][1:] == ["不合格", "E"] and rows[names[second]][1:] == ["不合格", "E"]
     click_tab(qtbot, window, "逐条考核")
