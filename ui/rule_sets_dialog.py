@@ -234,11 +234,15 @@ class RuleSetsDialog(QDialog):
 
     # ------------------------------------------------------------------ import and make
 
+    def _chosen_file(self, title: str) -> Path | None:
+        """A rule-set file the assessor picks (None: cancelled)."""
+        path, _ = QFileDialog.getOpenFileName(self, title, str(Path.home()), self.tr("考核细则文件 (*.toml)"))
+        return Path(path) if path else None
+
     def choose_and_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入考核细则文件"), str(Path.home()),
-                                              self.tr("考核细则文件 (*.toml)"))
-        if path:
-            self.import_file(Path(path))
+        path = self._chosen_file(self.tr("导入考核细则文件"))
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> bool:
         added, problems = rule_library.import_file(path)
@@ -271,10 +275,9 @@ class RuleSetsDialog(QDialog):
         return known is not None and self.adopt(known.rules)
 
     def choose_and_adopt(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择本年度改用的考核细则文件"), str(Path.home()),
-                                              self.tr("考核细则文件 (*.toml)"))
-        if path:
-            self.adopt_file(Path(path))
+        path = self._chosen_file(self.tr("选择本年度改用的考核细则文件"))
+        if path is not None:
+            self.adopt_file(path)
 
     def adopt_file(self, path: Path) -> bool:
         rules, problems = rule_library.read_file(path)
