@@ -137,9 +137,12 @@ class ChangesModel(QAbstractTableModel):
 
     def _row(self, row: int) -> tuple[str, ...]:
         if row not in self.rows:
-            what, field, old, new, by = self.listed[row]
+            what, field, old, new, by, told = self.listed[row]
             words = render(what) + (render(Msg.of("teamwork.field_of", field=field)) if field is not None else "")
-            self.rows[row] = (words, _text(old), _text(new), by.who, local_time(by.when)) + (
+            values = (_text(old), _text(new))
+            if told is not None and self.why is None:  # said whole, across the value columns (MergeDialog)
+                words, values = render(told), ("", "")
+            self.rows[row] = (words, *values, by.who, local_time(by.when)) + (
                 (self.why,) if self.why is not None else ())
         return self.rows[row]
 
@@ -259,6 +262,9 @@ class MergeDialog(QDialog):
         self.changes = self._table(ChangesModel(plan, self), 330, (stretch, stretch, fit, fit))
         layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：")))
         layout.addWidget(self.changes, 2)
+        for row, change in enumerate(plan.changes):  # a 定稿 withdrawn or marked: one sentence, not a value's change
+            if change.told is not None:
+                self.changes.setSpan(row, 0, 1, 3)
         self.held = self._table(ChangesModel(plan, self, held=True), 300, (fit, fit, fit, fit, stretch),
                                 two_lines=True)  # the reason in full
         if plan.held:  # a unit signed here meanwhile: its changes wait in the copy for it to be reopened

@@ -8,7 +8,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.common.messages import Msg
 from core.common.problems import Problem
@@ -41,6 +41,18 @@ class Side:
     when: str
 
 
+class Change(NamedTuple):
+    """A change the copy brings in (or one held): the record, its field (None: the whole record), the value
+    here and the copy's, who made it and when; `told`, when it is no plain field change (a unit's 定稿
+    marked or withdrawn in the copy), says it whole in the bureau's words."""
+    what: Msg
+    field: Msg | None
+    old: Any
+    new: Any
+    by: Side
+    told: Msg | None = None
+
+
 @dataclass(frozen=True)
 class Conflict:
     number: int
@@ -61,10 +73,10 @@ class MergePlan:
     problems: list[Problem]
     facts: list[Fact] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    changes: list[tuple[Msg, Msg | None, Any, Any, Side]] = field(default_factory=list)  # what, field, old, new, by
+    changes: list[Change] = field(default_factory=list)
     # changes of a unit signed and locked here meanwhile: not brought in, not marked merged, so that
-    # merging the copy again once the unit is reopened brings them (what, field, here now, copy, by)
-    held: list[tuple[Msg, Msg | None, Any, Any, Side]] = field(default_factory=list)
+    # merging the copy again once the unit is reopened brings them (old: the value here now)
+    held: list[Change] = field(default_factory=list)
     rows: int = 0  # copy rows not yet merged
     prefix: int = 0
     head: tuple[int, str] = (0, "")
@@ -402,11 +414,24 @@ def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
                     Msg.of("teamwork.why.outside", assessor=p.c_mark_assessor) if fact.outside else None)
 
 
-def _change(p: Planner, namer: Namer, fact: Fact) -> tuple[Msg, Msg | None, Any, Any, Side]:
+def _change(p: Planner, namer: Namer, fact: Fact) -> Change:
     mine = p.mine_row(fact)
     by = Side(None, _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
-    return (_record_words(p, namer, fact, mine), _field_words(fact.table, fact.field) if fact.field else None,
-            _value(p, fact, "mine", mine), _value(p, fact, "theirs", mine), by)
+    what = _record_words(p, namer, fact, mine)
+    return Change(what, _field_words(fact.table, fact.field) if fact.field else None,
+                  _value(p, fact, "mine", mine), _value(p, fact, "theirs", mine), by, _final_told(p, fact, what))
+
+
+def _final_told(p: Planner, fact: Fact, what: Msg) -> Msg | None:
+    """A unit's 定稿 the copy marked or withdrew, as what it is: mostly the copy's change of the unit's data
+    withdrew it there (in the same edit), and the merge withdraws it here too."""
+    if fact.table != "units" or fact.field != "facts_final":
+        return None
+    if loads(fact.last.new):
+        return Msg.of("teamwork.final_marked_in_copy", what=what)
+    with_data = p.c.execute("SELECT 1 FROM audit WHERE edit = ? AND NOT (table_name = 'units' AND field IS "
+                            "'facts_final') LIMIT 1", (fact.last.edit,)).fetchone()
+    return Msg.of("teamwork.final_withdrawn_by_copy" if with_data else "teamwork.final_withdrawn_in_copy", what=what)
 
 
 
@@ -419,15 +444,17 @@ def local_time(at: str) -> str:
         return at
 
 
-def change_words(change: tuple[Msg, Msg | None, Any, Any, Side]) -> Msg:
-    what, field_name, old, new, by = change
-    return Msg.of("teamwork.change_line", what=what, field=_of_field(field_name), old=old, new=new,
-                  who=by.who or Msg.of("teamwork.someone"), when=local_time(by.when))
+def change_words(change: Change) -> Msg:
+    what, field_name, old, new, by, told = change
+    who, when = by.who or Msg.of("teamwork.someone"), local_time(by.when)
+    if told is not None:
+        return Msg.of("teamwork.told_line", told=told, who=who, when=when)
+    return Msg.of("teamwork.change_line", what=what, field=_of_field(field_name), old=old, new=new, who=who, when=when)
 
 
-def held_words(change: tuple[Msg, Msg | None, Any, Any, Side]) -> Msg:
+def held_words(change: Change) -> Msg:
     """A change of a unit locked here, with why it cannot come in now."""
-    what, field_name, here, new, by = change
+    what, field_name, here, new, by, _ = change
     return Msg.of("teamwork.held_line", what=what, field=_of_field(field_name), old=here, new=new,
                   who=by.who or Msg.of("teamwork.someone"), when=local_time(by.when),
                   why=Msg.of("teamwork.why.locked_here"))

@@ -242,6 +242,40 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
         copy.close()
 
 
+def test_the_merge_dialog_tells_a_final_withdrawn_in_the_field_in_words(window, qtbot, tmp_path):
+    """A unit 定稿 in the office whose data 孙琳 changed in the field (which withdrew its 定稿 there): the
+    merge dialog says so in one sentence across the value columns, not as 数据已定稿 是 → 否."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    assert window.open_dataset(path)
+    session = window.session
+    first = session.unit_ids[0]
+    assert session.unit(first).facts_final
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.set_insured_workers(copy.assessor_id("孙琳"), first, 71).unfinalized == (first,)
+
+    def look(dialog: MergeDialog) -> None:
+        changes = dialog.changes.model()
+        assert changes.rowCount() == 2
+        rows = [[text(changes, r, c) for c in range(5)] for r in range(2)]
+        assert rows[0][:3] == [f"单位“{session.unit(first).name}”的“投保人数”", "50", "71"]
+        assert rows[1][0] == (f"单位“{session.unit(first).name}”：外业副本修改了该单位的数据，同时取消了其定稿；"
+                              "合并后年度文件中也将取消其定稿")
+        assert rows[1][1:] == ["", "", "孙琳", rows[0][4]]
+        assert dialog.changes.columnSpan(1, 0) == 3 and dialog.changes.columnSpan(0, 0) == 1
+        assert dialog.changes.visualRect(changes.index(1, 0)).width() >= dialog.fontMetrics().horizontalAdvance(
+            rows[1][0])  # read whole
+        shot_over(window, dialog, "merge-dialog-final-withdrawn")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-final", "已把外业副本", said), look)
+    assert f"“{session.unit(first).name}”的数据已改动，已取消其定稿。" in said[0]
+    assert not session.unit(first).facts_final
+
+
 def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):
     """Straight after 合并, 编辑 → 撤销 合并外业副本 puts the year back exactly as it was before the merge (the
     backup the result names), and the copy's changes can be merged again; once something is edited after

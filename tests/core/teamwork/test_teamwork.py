@@ -19,7 +19,7 @@ from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy, marks
 from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
-from core.teamwork.plan import conflict_words, held_words
+from core.teamwork.plan import change_words, conflict_words, held_words, plan_merge
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import imported, roster_file
@@ -75,6 +75,35 @@ def test_a_change_merged_into_a_unit_marked_final_withdraws_its_final_in_the_mer
         assert not ds.unit(u[1]).facts_final and ds.unit(u[1]).insured_workers == 72
         row = [e for e in ds.audit_entries("units", str(u[1])) if e.field == "facts_final"][-1]
         assert (row.old_value, row.new_value, row.assessor_id, row.reason) == ("1", "0", LEAD, "外业核实")
+
+
+def test_the_copys_own_withdrawal_of_final_is_told_as_such_before_the_merge(tmp_path):
+    """定稿 in the office, the unit's data changed in the field (which withdrew its 定稿 in the copy): the
+    preview, the command line's and the desktop's, tells the withdrawal as what it is, not as a field
+    going 是 → 否; a 定稿 the field assessor withdrew or marked by hand is told in words too."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    a = copy_for(path, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    field_edit(a, "张三", lambda ds, who, u: ds.mark_final(who, u[1]))
+    field_edit(a, "张三", lambda ds, who, u: ds.mark_final(who, u[2], final=False))
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    lines = [render(change_words(c)) for c in plan.changes]
+    assert len(lines) == 4 and not any("数据已定稿" in line for line in lines), lines
+    assert lines[1].startswith("单位“吴江第1人力资源有限公司”：外业副本修改了该单位的数据，同时取消了其定稿；"
+                               "合并后年度文件中也将取消其定稿（张三，")
+    assert lines[2].startswith("单位“吴江第2人力资源有限公司”：外业副本中把该单位的数据标记为已定稿；"
+                               "合并后年度文件中也将标记定稿（张三，")
+    assert lines[3].startswith("单位“吴江第3人力资源有限公司”：外业副本中取消了该单位的定稿；"
+                               "合并后年度文件中也将取消其定稿（张三，")
+    dry = run("merge", str(path), str(a), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "外业副本修改了该单位的数据，同时取消了其定稿" in dry.stdout and "数据已定稿" not in dry.stdout
+    plan, edit = merge(path, a)
+    assert edit.ok and edit.unfinalized == (1, 3)
+    with Dataset.open(path, read_only=True) as ds:
+        assert [ds.unit(x).facts_final for x in ds.unit_ids()] == [False, True, False, True]
 
 
 def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:
