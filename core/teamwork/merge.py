@@ -76,6 +76,10 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
     def apply(parts: replay_edit.Parts, whole: Any) -> None:
         mark = plan.mark
         assert mark is not None
+        # a unit 定稿 here and marked 定稿 again in the copy after the copy's own changes of it: its data comes in
+        # vouched for on the copy's side, so the merge keeps its 定稿 (the copy's marking is noted merged below)
+        remarked = (f for f in plan.facts if f.state == "same" and (f.table, f.field) == ("units", "facts_final"))
+        whole.final_written |= {planner.y_id("units", f.ident) for f in remarked if loads(f.last.new)} - {None}
         parts.log(whole, MERGE, "meta", "1", None, None, {
             "copy": copy_name, "mark": mark.hash, "assessor": mark.assessor, "made_at": mark.made_at,
             "copy_head": list(plan.head), "changes": total, "conflicts": len(plan.conflicts),

@@ -106,6 +106,39 @@ def test_the_copys_own_withdrawal_of_final_is_told_as_such_before_the_merge(tmp_
         assert [ds.unit(x).facts_final for x in ds.unit_ids()] == [False, True, False, True]
 
 
+@pytest.mark.parametrize("side", ["theirs", "mine"])
+def test_a_unit_both_sides_changed_and_marked_final_again_ends_final_whichever_side_is_taken(tmp_path, side):
+    """The office and 张三 each changed unit 3's insured workers (each change withdrew its 定稿) and each
+    marked it 定稿 again: the conflict's side taken was marked 定稿 after its change, so the unit ends 定稿;
+    the trail proves it (the copy's withdrawal and marking are noted merged). A unit the copy changed and
+    marked 定稿 again while the office left it alone stays 定稿 as well."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    a = copy_for(path, "a.wjkh", "张三")
+
+    def in_the_field(ds, who, u):
+        for uid, value in ((u[2], 75), (u[3], 80)):
+            assert ds.update_unit(who, uid, insured_workers=value).unfinalized == (uid,)
+            assert ds.mark_final(who, uid).ok
+    field_edit(a, "张三", in_the_field)
+    with Dataset.open(path, backups=False) as ds:
+        third = ds.unit_ids()[2]
+        assert ds.update_unit(LEAD, third, insured_workers=76).unfinalized == (third,)
+        assert ds.mark_final(LEAD, third).ok
+    plan, edit = merge(path, a, {1: side}, "两边都已核对")
+    assert edit.ok and [render(c.field) for c in plan.conflicts] == ["投保人数"]
+    assert edit.unfinalized == ()
+    with Dataset.open(path, read_only=True) as ds:
+        u = ds.unit_ids()
+        assert [ds.unit(x).facts_final for x in u] == [True, False, True, True]
+        assert ds.unit(u[2]).insured_workers == (75 if side == "theirs" else 76)
+        assert ds.unit(u[3]).insured_workers == 80
+        [noted] = [json.loads(e.new_value) for e in ds.audit_entries("units", str(u[2]))
+                   if e.action == "merged" and e.field == "facts_final"]
+        assert len(noted["rows"]) == 2 and noted["kept"]  # the copy's withdrawal and its marking again
+        assert ds.check_audit().ok
+
+
 def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:
     target = year.parent / name
     with Dataset.open(year, backups=False) as ds:
