@@ -83,6 +83,10 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
         what = Msg.of("backup.edit.import", file=file_name)
     elif action in ("insert", "delete"):
         what = Msg.of(f"backup.edit.{action}", record=_record(conn, namer, table, record_id))
+    elif action == "merge" and table == "meta":  # a merge of a field copy: one step, however many edits it wrote
+        told = _json(new_value)
+        return Msg.of("backup.edit.merge", copy=told.get("copy", ""), assessor=told.get("assessor", ""),
+                      changes=told.get("changes", 0))
     elif action in ("migrate", "schema", "create"):
         what = Msg.of("backup.edit.create" if action == "create" else "backup.edit.migrate")
     else:
@@ -92,18 +96,40 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
     return what
 
 
+def _json(text: str | None) -> dict[str, Any]:
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _merge_spans(conn: sqlite3.Connection, after: int) -> dict[int, int]:
+    """Each edit after row `after` that a merge of a field copy wrote -> the merge's last edit, which holds
+    its own row (core/teamwork/merge.py: each field edit it brings in is an edit of its own). A merge
+    written before its row came last is not known here: its edits stay steps of their own."""
+    spans: dict[int, int] = {}
+    for edit, value in conn.execute("SELECT edit, new_value FROM audit WHERE seq > ? AND action = 'merge' "
+                                    "AND table_name = 'meta'", (after,)):
+        first = _json(value).get("edits_from")
+        if isinstance(first, int):
+            spans.update(dict.fromkeys(range(first, edit + 1), edit))
+    return spans
+
+
+def _step_rows(conn: sqlite3.Connection, step: int, spans: dict[int, int], after: int) -> list[tuple]:
+    """The rows of one step (an edit, or all the edits of a merge) after row `after`, its merge row first."""
+    edits = [edit for edit, last in spans.items() if last == step] or [step]
+    return _big_first(conn.execute("SELECT action, table_name, record_id, field, new_value, at, edit FROM audit "
+                                   "WHERE edit BETWEEN ? AND ? AND seq > ? ORDER BY seq",
+                                   (min(edits), max(edits), after)).fetchall())
+
+
 def _edit_rows(conn: sqlite3.Connection, edit: int, after: int = 0) -> list[tuple]:
     """The rows of one edit after row `after` (seq counts from 1), in order: action, table_name,
     record_id, field, new_value, at, edit."""
     return conn.execute("SELECT action, table_name, record_id, field, new_value, at, edit FROM audit "
                         "WHERE edit = ? AND seq > ? ORDER BY seq", (edit, after)).fetchall()
-
-
-def _edits(conn: sqlite3.Connection, after: int, limit: int) -> list[list[tuple]]:
-    """The newest `limit` edits whose rows come after row `after`, newest first, each its rows in order."""
-    numbers = [r[0] for r in conn.execute(
-        "SELECT DISTINCT edit FROM audit WHERE seq > ? ORDER BY edit DESC LIMIT ?", (after, limit))]
-    return [_edit_rows(conn, number, after) for number in numbers]
 
 
 def last_edit(backup: Path, rules: Any) -> Msg | None:
@@ -117,7 +143,7 @@ def last_edit(backup: Path, rules: Any) -> Msg | None:
         row = conn.execute("SELECT edit, seq FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         if row is None:
             return None
-        return edit_words(conn, _namer(conn, rules), [r[:6] for r in _edit_rows(conn, row[0])])
+        return edit_words(conn, _namer(conn, rules), [r[:6] for r in _big_first(_edit_rows(conn, row[0]))])
     except sqlite3.Error:
         return None
     finally:
@@ -140,19 +166,18 @@ def undone_by(dataset: sqlite3.Connection, backup: Path, rules: Any, shown: int 
     finally:
         conn.close()
     shared = min(mine, theirs) if differs is None else differs - 1
-    (count,) = dataset.execute("SELECT count(DISTINCT edit) FROM audit WHERE seq > ?", (shared,)).fetchone()
+    spans = _merge_spans(dataset, shared)
+    edits = [r[0] for r in dataset.execute("SELECT DISTINCT edit FROM audit WHERE seq > ? ORDER BY edit DESC",
+                                           (shared,))]
+    steps = list(dict.fromkeys(spans.get(edit, edit) for edit in edits))  # a merge is one step
     namer = _namer(dataset, rules)
-    latest = _edits(dataset, shared, shown)
+    latest = [_step_rows(dataset, step, spans, shared) for step in steps[:shown]]
     older = [r[0] for r in dataset.execute(
         "SELECT DISTINCT edit FROM audit WHERE seq > ? AND edit < ? AND action IN ('import', 'merge') "
-        "ORDER BY edit DESC LIMIT ?", (shared, min((_edit_of(rows) for rows in latest), default=0), shown))]
-    big = [_edit_rows(dataset, n, shared) for n in older]
-    return Undone(count, tuple(describe_edit(dataset, namer, rows) for rows in latest),
-                  tuple(describe_edit(dataset, namer, [r[:6] for r in _big_first(rows)]) for rows in big))
-
-
-def _edit_of(rows: list[tuple]) -> int:
-    return rows[0][6]
+        "ORDER BY edit DESC LIMIT ?", (shared, min((r[6] for rows in latest for r in rows), default=0), shown))]
+    big = [_step_rows(dataset, n, spans, shared) for n in older]
+    return Undone(len(steps), tuple(describe_edit(dataset, namer, rows) for rows in latest),
+                  tuple(describe_edit(dataset, namer, [r[:6] for r in rows]) for rows in big))
 
 
 def _big_first(rows: list[tuple]) -> list[tuple]:

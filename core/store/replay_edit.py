@@ -33,6 +33,8 @@ class Parts:
         self.ds = ds
         self.whole = whole
         self.parts: list[_Tx] = []
+        self.first_edit = ds._audit.edit  # the whole's own: the replay's edits run from it to its last
+        self.closing: list[tuple[str, str, str, Any]] = []  # log_last's rows
 
     def part(self, assessor_id: int | None, at: str, reason: str | None) -> _Tx:
         self.ds._audit.begin_edit()
@@ -45,6 +47,11 @@ class Parts:
     def log(self, tx: _Tx, action: str, table: str, record_id: str, field: str | None, old: Any, new: Any) -> None:
         """An audit row of the replay's own (where an edit came from, a conflict's choice)."""
         tx._log(action, table, record_id, field, old, new)
+
+    def log_last(self, action: str, table: str, record_id: str, new: Any) -> None:
+        """An audit row of the whole replay written after all of it (the settling of 定稿 included), so that
+        its last edit holds it: a backup taken after the replay names the replay by it (core/store/backup_story)."""
+        self.closing.append((action, table, record_id, new))
 
 
 def run(ds: Dataset, by: int | None, reason: str | None, apply: Callable[[Parts, _Tx], Any]) -> Edit:
@@ -65,6 +72,8 @@ def run(ds: Dataset, by: int | None, reason: str | None, apply: Callable[[Parts,
             settle = parts.part(by, now_text(), reason)
             ds._settle_final(settle, changed)
         whole.final_settled = True
+        for action, table, record_id, new in parts.closing:
+            whole._log(action, table, record_id, None, None, new)
         # told as withdrawn: every unit 定稿 before and not after, whether the parts brought in a copy's own
         # withdrawal or the merge withdrew it
         still = set(ds.final_among(final_before))

@@ -80,10 +80,11 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         # vouched for on the copy's side, so the merge keeps its 定稿 (the copy's marking is noted merged below)
         remarked = (f for f in plan.facts if f.state == "same" and (f.table, f.field) == ("units", "facts_final"))
         whole.final_written |= {planner.y_id("units", f.ident) for f in remarked if loads(f.last.new)} - {None}
-        parts.log(whole, MERGE, "meta", "1", None, None, {
+        # the merge's own row, last of all its rows (its edits run from `edits_from` to the one holding it)
+        parts.log_last(MERGE, "meta", "1", {
             "copy": copy_name, "mark": mark.hash, "assessor": mark.assessor, "made_at": mark.made_at,
             "copy_head": list(plan.head), "changes": total, "conflicts": len(plan.conflicts),
-            "theirs": sorted(taken), "held": len(plan.held)})
+            "theirs": sorted(taken), "held": len(plan.held), "edits_from": parts.first_edit})
         for fact, conflict in zip([f for f in plan.facts if f.state == "conflict"], plan.conflicts, strict=True):
             parts.log(whole, RESOLVED, fact.table, record_id_of(planner, fact), fact.field, None, {
                 "number": conflict.number, "took": choices[conflict.number], "copy": copy_name,

@@ -106,6 +106,36 @@ def test_the_copys_own_withdrawal_of_final_is_told_as_such_before_the_merge(tmp_
         assert [ds.unit(x).facts_final for x in ds.unit_ids()] == [False, True, False, True]
 
 
+def test_a_backup_after_a_merge_names_the_merge_and_restoring_one_before_it_undoes_it_as_one_step(tmp_path):
+    """The merge wrote the copy's change and, last, the withdrawal of the unit's 定稿, each an edit of its own:
+    `restore --list` names what was done before the backup as the merge, and restoring the backup taken
+    before the merge says it undoes one step, the merge."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    a = copy_for(path, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[1], contact_person="孙八"))
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.mark_final(LEAD, ds.unit_ids()[1]).ok  # 定稿 here after the copy was made: the merge withdraws it
+    with Dataset.open(path):
+        pass  # the backup of opening: the year before the merge
+    done = run("merge", str(path), str(a))
+    assert done.returncode == 0 and "已取消其定稿" in done.stdout, done.stdout + done.stderr
+    with Dataset.open(path):
+        pass  # the backup of opening: the year after the merge
+    listing = run("restore", str(path), "--list")
+    assert listing.returncode == 0, listing.stderr
+    after, before = listing.stdout.splitlines()[:2]
+    assert after.endswith("备份前：合并外业副本 a.wjkh（张三 的外业副本，带入 3 项修改）"), after
+    assert "备份前：单位“吴江第2人力资源有限公司”的“数据已定稿”改为 是" in before
+    oldest = before.split()[0]
+    asked = run("restore", str(path), "--backup", oldest, stdin="n\n")
+    assert asked.returncode == 1, asked.stderr
+    lines = asked.stdout.splitlines()
+    assert "恢复该备份将撤销其后所做的 1 次修改" in lines[0], lines
+    assert lines[1].endswith("合并外业副本 a.wjkh（张三 的外业副本，带入 3 项修改）"), lines
+
+
 @pytest.mark.parametrize("side", ["theirs", "mine"])
 def test_a_unit_both_sides_changed_and_marked_final_again_ends_final_whichever_side_is_taken(tmp_path, side):
     """The office and 张三 each changed unit 3's insured workers (each change withdrew its 定稿) and each
