@@ -18,6 +18,7 @@ from cli import years as cli_years
 from cli.launcher import command_name
 from cli.reading import open_read_only
 from core.common.messages import Msg, render
+from core.scoring.assessment import clauses_done
 from core.scoring.engine import score_year
 from core.scoring.facts import load_year, year_to_json
 from core.scoring.report import ranking_table, year_result_json
@@ -33,6 +34,7 @@ from core.years.standing import not_started_units, under_way_units
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
+EXIT_UNFINISHED = 1  # mark-final: clauses not 已完成, and --even-unfinished not given
 
 
 def say(code: str, **params) -> str:
@@ -415,6 +417,12 @@ def command_mark_final(args: argparse.Namespace) -> int:
             if unit is not None and unit.facts_final == final:
                 print(say("cli.final_already" if final else "cli.final_not", unit=args.unit))
                 return 0
+            if final and unit is not None and not args.even_unfinished:  # the desktop asks (ui/final_question.py)
+                notes = {clause: note for (_, clause), note in ds.clause_notes(unit_id).items()}
+                done, total = clauses_done(ds.rule_set(), unit, notes, unit_id not in ds.rostered_units())
+                if done < total:
+                    print(say("cli.final_unfinished", unit=args.unit, done=done, total=total), file=sys.stderr)
+                    return EXIT_UNFINISHED
             edit = ds.mark_final(by, unit_id, final, args.reason)
             if not edit.ok:
                 print("\n".join(render(p.message) for p in edit.problems), file=sys.stderr)
@@ -474,6 +482,8 @@ def parser() -> argparse.ArgumentParser:
     fin.add_argument("--withdraw", action="store_true", help="取消定稿")
     fin.add_argument("--assessor", help="操作人（年度文件中的考核人员）；只有一位考核人员时可省略")
     fin.add_argument("--reason", help="理由（记入审计记录）")
+    fin.add_argument("--even-unfinished", action="store_true",
+                     help="尚有条款未开始或依据不全时仍标记定稿（否则不标记，并列出已完成几条）")
     fin.set_defaults(run=command_mark_final)
     cli_years.register(commands)
     cli_excel.register(commands)

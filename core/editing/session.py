@@ -24,7 +24,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.editing.undo import Apply, History, Step, chain
 from core.editing.writes import Write
-from core.scoring.assessment import DONE, Page, pages, unit_progress
+from core.scoring.assessment import Page, clauses_done, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
@@ -141,10 +141,10 @@ class Session:
         what marking their data 定稿 would settle before the assessment is through."""
         found = []
         for uid in unit_ids:
-            states = list(self.progress(uid).values())
-            done = sum(state == DONE for state in states)
-            if done < len(states):
-                found.append((self._units[uid].name, done, len(states)))
+            notes = {c: n for (u, c), n in self._notes.items() if u == uid}
+            done, total = clauses_done(self.rules, self._units[uid], notes, not self.rosters_imported(uid))
+            if done < total:
+                found.append((self._units[uid].name, done, total))
         return found
 
     def rosters_imported(self, unit_id: int) -> bool:

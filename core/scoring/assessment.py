@@ -212,6 +212,14 @@ def unit_progress(rules: RuleSet, unit: Unit, notes: dict[str, str] | None = Non
     return {c.id: clause_progress(rules, unit, c, notes.get(c.id, ""), rosters_missing) for c in rules.clauses}
 
 
+def clauses_done(rules: RuleSet, unit: Unit, notes: dict[str, str] | None = None,
+                 rosters_missing: bool = False) -> tuple[int, int]:
+    """How many of the unit's clauses are 已完成, of how many: fewer, and marking its data 定稿 settles it
+    before its assessment is through (未开始 or 依据不全 clauses)."""
+    states = unit_progress(rules, unit, notes, rosters_missing).values()
+    return sum(state == DONE for state in states), len(states)
+
+
 def negative_entered(unit: Unit) -> bool:
     """Has any negative finding been recorded for the unit?"""
     n = unit.negative

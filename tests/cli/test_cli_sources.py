@@ -10,8 +10,9 @@ import datetime as dt
 from core.scoring.facts import Delivery
 from core.store.dataset import Dataset
 from tests.builders import RULES
+from tests.cli_support import run_process
 from tests.core.people.test_platform import deliveries_file
-from tests.dataset_support import run
+from tests.dataset_support import DEMO, run
 from tests.import_support import UNITS, roster_file, year_with_bases
 from tests.xlsx_builders import arrival
 
@@ -67,13 +68,38 @@ def test_a_command_that_changes_a_final_units_data_says_its_final_was_withdrawn(
         assert not ds.unit(ds.unit_id(UNITS[0])).facts_final
     result = run("count-source", "roster", "--unit", UNITS[0], "--dataset", str(year), "--reason", "改为名单核对")
     assert result.returncode == 0 and "定稿" not in result.stdout  # no longer 定稿: nothing more to say
-    marked = run("mark-final", "--unit", UNITS[0], "--dataset", str(year), "--reason", "核对完毕")
+    marked = run("mark-final", "--unit", UNITS[0], "--dataset", str(year), "--reason", "核对完毕",
+                 "--even-unfinished")  # its clauses are not all 已完成
     assert marked.returncode == 0 and f"已标记“{UNITS[0]}”的数据已定稿（记入审计）。" in marked.stdout
     with Dataset.open(year, read_only=True) as ds:
         assert ds.unit(ds.unit_id(UNITS[0])).facts_final
         assert [e.reason for e in ds.audit_entries("units") if e.field == "facts_final"][-1] == "核对完毕"
     again = run("mark-final", "--unit", UNITS[0], "--dataset", str(year))
     assert again.returncode == 0 and "已是定稿，未改动" in again.stdout
+
+
+def test_marking_final_a_unit_whose_clauses_are_not_all_done_needs_saying_so(tmp_path):
+    """As the desktop asks first, the command line refuses in one sentence naming the unit and how far it is,
+    and marks it only when told --even-unfinished; a unit whose clauses are all 已完成 is marked at once."""
+    year = tmp_path / "2022.wjkh"
+    assert run("import-json", str(DEMO), "--to", str(year)).returncode == 0
+    through, unfinished = "苏州松陵众信人力资源有限公司", "苏州八坼新程人力资源有限公司"
+    assert run("mark-final", "--unit", through, "--dataset", str(year), "--withdraw").returncode == 0
+    marked = run("mark-final", "--unit", through, "--dataset", str(year))
+    assert marked.returncode == 0 and f"已标记“{through}”的数据已定稿（记入审计）。" in marked.stdout, marked.stderr
+    with Dataset.open(year, read_only=True) as ds:
+        head = ds.audit_head()
+    refused = run_process("mark-final", "--unit", unfinished, "--dataset", str(year))
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert refused.stderr == (f"“{unfinished}”尚有条款未开始或依据不全（已完成 7/10 条），没有标记定稿；"
+                              "核实无误、仍要标记的，请加上 --even-unfinished。\n")
+    assert refused.stdout == ""
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds.audit_head() == head and not ds.unit(ds.unit_id(unfinished)).facts_final
+    anyway = run("mark-final", "--unit", unfinished, "--dataset", str(year), "--even-unfinished", "--reason", "同意")
+    assert anyway.returncode == 0 and f"已标记“{unfinished}”的数据已定稿（记入审计）。" in anyway.stdout
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds.unit(ds.unit_id(unfinished)).facts_final
 
 
 def test_sources_are_named_as_an_office_names_them(tmp_path):
