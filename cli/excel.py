@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.launcher import command_name
-from cli.reading import open_read_only  # the shared opener (prints the dataset's notices)
+from cli.reading import final_withdrawn, open_read_only, tell_final_withdrawn
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.excel.check import CheckResult, check_workbook
@@ -34,7 +34,7 @@ from core.people.matching import MatchResult, PersonVerdict
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
 from core.people.table_names import ROSTER_KINDS
 from core.scoring.rules import load_rule_set
-from core.store.dataset import Dataset, Edit
+from core.store.dataset import Dataset
 from core.store.files import DatasetError
 
 EXIT_BAD_INPUT = 2
@@ -161,13 +161,6 @@ def source_word(words: dict[str, str]) -> Callable[[str], str]:
             return value
         raise argparse.ArgumentTypeError(f"没有“{value}”这种来源，可写：{' 或 '.join(words)}")
     return read
-
-
-def tell_final_withdrawn(ds: Dataset, edit: Edit) -> None:
-    """Say which units' 定稿 the edit withdrew (their data changed), as the desktop does."""
-    told = ds.final_withdrawn(edit)
-    if told is not None:
-        print(render(told) + say("cli.final_again", command=command_name()))
 
 
 def assessor_for(ds: Dataset, name: str | None) -> tuple[int | None, str | None]:
@@ -412,13 +405,13 @@ def command_assign(args: argparse.Namespace) -> int:
                     text = text.replace(mask_id_number(args.id_number), args.id_number)
                 print(text, file=sys.stderr)
                 return EXIT_BAD_INPUT
-            told = ds.final_withdrawn(edit)
+            told = final_withdrawn(ds, edit)
     except DatasetError as exc:
         return fail(render(exc.msg))
     print(masked(say("cli.unassigned", id=args.id_number) if unit_id is None
                  else say("cli.assigned", id=args.id_number, unit=args.unit)))
     if told is not None:
-        print(render(told))
+        print(told)
     return 0
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cli import words as cli_words
+from cli.reading import final_withdrawn
 from core.common.messages import Msg, render
 from core.store.dataset import Dataset, year_file_name_refusal
 from core.store.files import DatasetError
@@ -135,7 +136,7 @@ def command_merge(args: argparse.Namespace) -> int:
             if choices is None:
                 return EXIT_BAD_INPUT
             plan, edit = merge_copy(ds, copy, copy_path.name, by, choices=choices, reason=args.reason or "")
-            withdrawn = ds.final_withdrawn(edit)
+            withdrawn = final_withdrawn(ds, edit)
     except DatasetError as exc:
         _say(exc.msg, err=True)
         return EXIT_BAD_INPUT
@@ -156,7 +157,7 @@ def command_merge(args: argparse.Namespace) -> int:
     if plan.held:
         _say(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_cli")))
     if withdrawn is not None:
-        _say(withdrawn)
+        print(withdrawn)
     return 0
 
 

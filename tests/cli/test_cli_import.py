@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.common.identifiers import mask_id_number
-from core.store.dataset import create_file
+from core.store.dataset import Dataset, create_file
 from tests.builders import RULES
 from tests.dataset_support import run
 from tests.import_support import UNITS, district_file, monthly_file, roster_file, year_with_bases
@@ -171,8 +171,13 @@ def test_match_assign_count_source_and_the_scores(dataset, tmp_path):
     unknown = run("assign", nobody, "--unit", UNITS[1], "--reason", "乙", "--dataset", str(dataset))
     # the number as typed, in full: masked it would read like the listed one next to it
     assert unknown.returncode == 2 and f"没有运营单位申报身份证号为 {nobody} 的人员" in unknown.stderr
+    with Dataset.open(dataset, backups=False) as ds:
+        assert ds.mark_final(1, ds.unit_id(UNITS[1])).ok
     done = run("assign", person_id(30), "--unit", UNITS[1], "--reason", "社保记录由乙单位办理", "--dataset", str(dataset))
     assert done.returncode == 0, done.stderr
+    # told after the assignment's own line, as every command tells it
+    told = f"“{UNITS[1]}”的数据已改动，已取消其定稿。核对无误后，可用 ./run.sh mark-final 重新标记定稿。"
+    assert done.stdout.splitlines()[1:] == [told], done.stdout
     listing = run("match", "--dataset", str(dataset), "--unit", UNITS[1])
     assert "确认进吴 1 人" in listing.stdout and f"已确认归属 {UNITS[1]}" in listing.stdout
 

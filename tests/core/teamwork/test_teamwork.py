@@ -120,7 +120,10 @@ def test_a_backup_after_a_merge_names_the_merge_and_restoring_one_before_it_undo
     with Dataset.open(path):
         pass  # the backup of opening: the year before the merge
     done = run("merge", str(path), str(a))
-    assert done.returncode == 0 and "已取消其定稿" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        "“吴江第1人力资源有限公司”、“吴江第2人力资源有限公司”的数据已改动，已取消其定稿。"
+        "核对无误后，可用 ./run.sh mark-final 重新标记定稿。")
     with Dataset.open(path):
         pass  # the backup of opening: the year after the merge
     listing = run("restore", str(path), "--list")
