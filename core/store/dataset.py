@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -696,27 +697,29 @@ class DatasetCore:
         its ranked figures and its grade may have moved. The edit that sets facts_final itself keeps what it
         sets; an undo puts back the 定稿 its edit withdrew (final_restored)."""
         back = self._final_back
-        for uid in sorted(unit_ids):
-            row = self._conn.execute("SELECT facts_final FROM units WHERE id = ?", (uid,)).fetchone()
-            if row is None:  # removed by the edit
-                continue
+        final = self._units_column("facts_final", unit_ids)
+        for uid in sorted(final):  # a unit the edit removed is not there
             if uid in back:
-                if not row[0]:
+                if not final[uid]:
                     tx.update("units", {"id": uid}, {"facts_final": 1})
-            elif row[0]:
+            elif final[uid]:
                 tx.update("units", {"id": uid}, {"facts_final": 0})
                 tx.unfinalized.append(uid)
 
+    def _units_column(self, column: str, unit_ids: Iterable[int]) -> dict[int, Any]:
+        """{unit id: its `column`} of those of the units still there, in one query."""
+        return dict(self._conn.execute(f"SELECT id, {column} FROM units WHERE id IN "
+                                       "(SELECT value FROM json_each(?))", (json.dumps(list(unit_ids)),)))
+
     def final_among(self, unit_ids: Iterable[int]) -> list[int]:
         """Those of the units marked 定稿."""
-        return [uid for uid in sorted(unit_ids) if (self._conn.execute(
-            "SELECT facts_final FROM units WHERE id = ?", (uid,)).fetchone() or (0,))[0]]
+        return sorted(uid for uid, final in self._units_column("facts_final", unit_ids).items() if final)
 
     def final_withdrawn(self, edit: Edit) -> Msg | None:
         """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none)."""
-        names = [row[0] for uid in edit.unfinalized
-                 for row in self._conn.execute("SELECT name FROM units WHERE id = ?", (uid,))]
-        return Msg.of("dataset.final_withdrawn", units="、".join(f"“{n}”" for n in names)) if names else None
+        names = self._units_column("name", edit.unfinalized)
+        told = [names[uid] for uid in edit.unfinalized if uid in names]
+        return Msg.of("dataset.final_withdrawn", units="、".join(f"“{n}”" for n in told)) if told else None
 
     @contextlib.contextmanager
     def final_restored(self, unit_ids: Iterable[int]) -> Iterator[None]:

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -162,6 +163,28 @@ def test_foreign_keys_are_on_and_people_tables_are_indexed_by_id_number(rich):
 
 
 # ------------------------------------------------------------------ edits
+
+def test_which_units_are_final_is_read_in_one_query_however_many_units_are_asked_about(rich):
+    with Dataset.open(rich) as ds:
+        units = ds.unit_ids()
+        asked: list[str] = []
+        ds._conn.set_trace_callback(asked.append)
+        try:
+            final = ds.final_among(units)
+        finally:
+            ds._conn.set_trace_callback(None)
+        assert final == [u for u in units if ds.unit(u).facts_final] and len(final) > 1
+        assert len([q for q in asked if "FROM units" in q]) == 1, asked
+        withdrawn = ds.update_unit(1, final[0], insured_workers=99)
+        asked.clear()
+        ds._conn.set_trace_callback(asked.append)
+        try:
+            told = ds.final_withdrawn(replace(withdrawn, unfinalized=tuple(final)))
+        finally:
+            ds._conn.set_trace_callback(None)
+        assert len([q for q in asked if "FROM units" in q]) == 1, asked
+        assert render(told) == "、".join(f"“{ds.unit(u).name}”" for u in final) + "的数据已改动，已取消其定稿。"
+
 
 def test_each_edit_is_one_transaction_with_its_audit_rows(rich):
     with Dataset.open(rich) as ds:
