@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 from core.store.dataset import DatasetError, Edit
 
 if TYPE_CHECKING:
-    from core.editing.session import Session
+    from core.editing.session_base import SessionBase
 
 
 class Write:
-    def __init__(self, session: Session, label: str, write: Callable[[], Edit], settle: Callable[[Edit], None],
+    def __init__(self, session: SessionBase, label: str, write: Callable[[], Edit], settle: Callable[[Edit], None],
                  prepare: Callable[[], object] | None = None, *, slow: bool = False, step: Any = None):
         self.session = session
         self.label = label

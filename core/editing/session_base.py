@@ -1,0 +1,411 @@
+"""The session's ground: the open year as read and scored, the year file and who works on it, and the
+machinery that makes every edit an undoable step (the edits themselves: core/editing/session.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.common.messages import Msg
+from core.common.problems import Problem
+from core.editing.undo import Apply, History, Step
+from core.editing.writes import Write
+from core.scoring.assessment import Page, clauses_done, pages, unit_progress
+from core.scoring.engine import UnitResult, YearResult, YearScorer
+from core.scoring.facts import Unit, Year
+from core.scoring.formulas import ClauseResult
+from core.scoring.rules import RuleSet
+from core.store.attachments import Attachment
+from core.store.capture import Snapshot
+from core.store.dataset import Assessor, Dataset, Edit
+from core.store.signatures import Signature, UnitLock
+from core.teamwork.handed import Handed, handed_of
+from core.years.standing import Standing, not_started_units, standing, under_way_units
+
+if TYPE_CHECKING:  # loaded when first asked for: the first screen does not need them
+    from core.pdf.provisional import ProvisionalSheet
+    from core.store.audit_check import Anchor
+    from core.store.backup import BackupRun
+    from core.years.history import YearsContext
+
+Listener = Callable[[frozenset[int] | None], None]
+
+
+class SessionBase:
+    """The open year as read and scored for one assessor, and the making of each edit into a step to undo."""
+
+    def __init__(self, ds: Dataset, assessor_id: int):
+        self.ds = ds
+        self.by = assessor_id
+        self.rules: RuleSet = ds.rule_set()
+        self.program_rules: RuleSet | None = ds.program_rule_set()  # the program's copy of the same id
+        self.pages: tuple[Page, ...] = pages(self.rules)
+        self.history = History()
+        self.listeners: list[Listener] = []
+        self.unfinalized: tuple[int, ...] = ()  # the units whose 定稿 the last edit withdrew (their data changed);
+        # the window says so once and sets it back to ()
+        self.busy: str | None = None  # the label of an edit being written on another thread (Write)
+        self.field_copy: Handed | None = handed_of(ds)  # a field copy: to whom, which units
+        self._load()
+
+    # ---------------------------------------------------------------- reading
+
+    def _load(self) -> None:
+        self.unit_ids: list[int] = self.ds.unit_ids()
+        self.year: Year = self.ds.year()
+        self._units: dict[int, Unit] = dict(zip(self.unit_ids, self.year.units, strict=False))
+        self._notes: dict[tuple[int, str], str] = self.ds.clause_notes()
+        self._locks: dict[int, UnitLock] = {}
+        for uid in self.unit_ids:
+            self._read_lock(uid)
+        self._score(whole=True)
+
+    def _read_lock(self, unit_id: int) -> None:
+        lock = self.ds.unit_lock(unit_id) if self.ds.schema_version >= 3 else None
+        if lock is None:
+            self._locks.pop(unit_id, None)
+        else:
+            self._locks[unit_id] = lock
+
+    def _score(self, whole: bool = False) -> None:
+        scorer = getattr(self, "_scorer", None)
+        if scorer is None or scorer.rules is not self.rules:  # a first score, or the year adopted other rules
+            scorer = self._scorer = YearScorer(self.rules)
+        self.result: YearResult = scorer.score(self.year) if whole else scorer.rescore(self.year)
+        self._results = {u.name: u for u in self.result.units}
+        self._rostered: set[int | None] | None = None  # read again when asked (an import may have changed it)
+
+    def _reload_units(self, unit_ids: Iterable[int]) -> None:
+        for uid in unit_ids:
+            unit = self.ds.unit(uid)
+            if unit is None:  # removed meanwhile: read everything
+                self._load()
+                return
+            self._units[uid] = unit
+            self._notes = {k: v for k, v in self._notes.items() if k[0] != uid}
+            self._notes.update(self.ds.clause_notes(uid))
+            self._read_lock(uid)
+        self.year = replace(self.year, units=tuple(self._units[u] for u in self.unit_ids))
+        self._score()
+
+    def refresh(self, units: frozenset[int] | None) -> None:
+        if units is None:
+            self._load()
+        else:
+            self._reload_units(units)
+        for listener in list(self.listeners):
+            listener(units)
+
+    def unit(self, unit_id: int) -> Unit:
+        return self._units[unit_id]
+
+    def unit_id(self, name: str) -> int | None:
+        return next((uid for uid, u in self._units.items() if u.name == name), None)
+
+    def unit_result(self, unit_id: int) -> UnitResult:
+        return self._results[self._units[unit_id].name]
+
+    def unit_results(self) -> list[UnitResult]:
+        """Every unit's result, in the order of unit_ids."""
+        results, units = self._results, self._units
+        return [results[units[uid].name] for uid in self.unit_ids]
+
+    def clause_result(self, unit_id: int, clause_id: str) -> ClauseResult:
+        return self.unit_result(unit_id).clause(clause_id)
+
+    def note(self, unit_id: int, clause_id: str) -> str:
+        return self._notes.get((unit_id, clause_id), "")
+
+    def progress(self, unit_id: int) -> dict[str, str]:
+        notes = {c: n for (uid, c), n in self._notes.items() if uid == unit_id}
+        return unit_progress(self.rules, self._units[unit_id], notes, not self.rosters_imported(unit_id))
+
+    def not_done(self, unit_ids: Sequence[int]) -> list[tuple[str, int, int]]:
+        """Of these units, those with clauses not 已完成 (未开始 or 依据不全), as (name, clauses done, clauses):
+        what marking their data 定稿 would settle before the assessment is through."""
+        found = []
+        for uid in unit_ids:
+            notes = {c: n for (u, c), n in self._notes.items() if u == uid}
+            done, total = clauses_done(self.rules, self._units[uid], notes, not self.rosters_imported(uid))
+            if done < total:
+                found.append((self._units[uid].name, done, total))
+        return found
+
+    def rosters_imported(self, unit_id: int) -> bool:
+        """Has a roster (arrivals or placements) of the unit been imported? Kept until the year is read again."""
+        if self._rostered is None:
+            self._rostered = self.ds.rostered_units()
+        return unit_id in self._rostered
+
+    def _noted(self) -> set[int]:
+        """The units with a note on one of their clauses (a note starts a unit's assessment)."""
+        notes = self._notes
+        kept = getattr(self, "_noted_of", None)
+        if kept is None or kept[0] is not notes:  # the notes were read again since
+            kept = self._noted_of = (notes, {uid for (uid, _), note in notes.items() if note.strip()})
+        return kept[1]
+
+    def standing(self, unit_id: int) -> Standing:
+        """How far the unit's assessment has got and whether its result may still change."""
+        return standing(self.rules, self._units[unit_id], self.unit_result(unit_id), unit_id in self._noted())
+
+    def not_started_and_under_way(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The names of the units nothing of the year is recorded for, and of those begun but not final."""
+        noted, units = {self._units[uid].name for uid in self._noted() if uid in self._units}, self.year.units
+        return not_started_units(self.rules, units, noted), under_way_units(self.rules, units, noted)
+
+    def provisional_on_signing(self, names: Sequence[str]) -> list[ProvisionalSheet]:
+        """The score sheets of `names` about to be signed, in that order, that would still be 暂定 when signed."""
+        from core.pdf.provisional import provisional_on_signing  # when signing: not needed to start
+        return provisional_on_signing(names, self.year, self.result,
+                                      lambda name: (uid := self.unit_id(name)) is not None and self.locked(uid))
+
+    def base_ids(self, unit_id: int) -> list[int]:
+        return self.ds.base_ids(unit_id)
+
+    def trip_ids(self, unit_id: int) -> list[int]:
+        return self.ds.trip_ids(unit_id)
+
+    def delivery_ids(self, unit_id: int) -> list[int]:
+        return self.ds.delivery_ids(unit_id)
+
+    def attachments(self, unit_id: int, clause_id: str | None = None) -> list[Attachment]:
+        return [a for a in self.ds.attachments(unit_id) if clause_id is None or a.clause_id == clause_id]
+
+    def promotions(self) -> list[tuple[int, int, str, str]]:
+        return self.ds.promotions()
+
+    def lock(self, unit_id: int) -> UnitLock | None:
+        """The lock a signed score sheet put on the unit (its version), or None: the facts can be edited."""
+        return self._locks.get(unit_id)
+
+    def locked(self, unit_id: int) -> bool:
+        return unit_id in self._locks
+
+    @property
+    def read_only(self) -> bool:
+        """The year was opened read-only (held elsewhere, or where it cannot be written)."""
+        return self.ds.read_only
+
+    def editable(self, unit_id: int | None) -> bool:
+        """Can the unit's facts be changed here: not opened read-only, not locked by a signed sheet, and in
+        a field copy handed over with it (or chosen to change anyway, core/teamwork/handed.py)."""
+        if self.read_only or unit_id is None:
+            return not self.read_only
+        return unit_id not in self._locks and (self.field_copy is None or self.field_copy.covers(unit_id))
+
+    def outside_copy(self, unit_id: int | None) -> bool:
+        """A unit of a field copy not handed over with it, not chosen to change anyway (looked at only)."""
+        return unit_id is not None and self.field_copy is not None and not self.field_copy.covers(unit_id)
+
+    def change_outside_copy(self, unit_id: int) -> None:
+        """The assessor chose to change a unit not handed over with the field copy (asked once)."""
+        if self.field_copy is not None:
+            self.field_copy.chosen.add(unit_id)
+            self.refresh(frozenset([unit_id]))
+
+    def signatures(self, unit_id: int | None) -> list[Signature]:
+        """The handwritten signatures stored for a unit's documents (None: for the year summary)."""
+        return self.ds.signatures(unit_id) if self.ds.schema_version >= 3 else []
+
+    def attachment_data(self, attachment_id: int) -> bytes:
+        return self.ds.attachment_data(attachment_id)
+
+    def save_attachment_as(self, attachment_id: int, target: str | Path) -> Path:
+        """Write an attachment out byte-identical; a folder gets the attachment's own name."""
+        return self.ds.export_attachment(attachment_id, target)
+
+    def next_sheet_version(self, unit_id: int) -> int:
+        return self.ds.next_sheet_version(unit_id)
+
+    def known_fingerprints(self) -> frozenset[str] | None:
+        """The fingerprints of the certificates this year's signed documents were signed with (None: a
+        year file from before signing)."""
+        if self.ds.schema_version < 3:
+            return None
+        return frozenset(c.fingerprint for c in self.ds.certificates())
+
+    def trail_holds(self, seq: int, digest: str) -> tuple[bool, Msg]:
+        """Does the audit trail still hold the head a document was made at?"""
+        return self.ds.anchor_verdict(seq, digest)
+
+    # ---------------------------------------------------------------- the year file and who works on it
+
+    @property
+    def file(self) -> Path:
+        return Path(self.ds.path)
+
+    @property
+    def year_number(self) -> int:
+        return self.ds.year_number
+
+    def assessors(self) -> list[Assessor]:
+        return self.ds.assessors()
+
+    @property
+    def assessor(self) -> Assessor | None:
+        """Who is working now (None only in a file without assessors, opened read-only)."""
+        return next((a for a in self.ds.assessors() if a.id == self.by), None)
+
+    def change_assessor(self, name: str, role: str) -> Edit:
+        """From now on `name` works on the year: added to the file (audited under who worked so far)
+        when new, and named to whoever else tries to open the file."""
+        found = self.ds.assessor_id(name)
+        if found is None:
+            edit = self.ds.add_assessor(self.by, name, role)
+            if not edit.ok or edit.id is None:
+                return edit
+            found = edit.id
+        self.by = found
+        self.ds.set_holder_name(name)
+        return Edit(found)
+
+    def finish_opening(self) -> list[Msg]:
+        """The backup of opening, taken once the window shows the year; its notices."""
+        return self.ds.finish_opening()
+
+    def backup_if_due(self) -> Path | None:
+        return self.ds.backup_if_due()
+
+    def start_backup(self, *, opening: bool = False) -> BackupRun | None:
+        """The due backup (or the backup of opening), for another thread to copy while edits go on."""
+        return self.ds.start_backup(opening=opening)
+
+    def restore_notice(self, chosen: Path, kept: Path) -> list[Msg]:
+        """What restoring the backup `chosen` over the year would undo, and that the file is kept as `kept`."""
+        return self.ds.restore_notice(chosen, kept)
+
+    def backup_finished(self, run: BackupRun) -> Msg | None:
+        return self.ds.backup_finished(run)
+
+    def scratch_copy(self) -> Dataset:
+        """A private copy of the year in memory for work in another thread (made in this one)."""
+        return self.ds.scratch_copy()
+
+    def check_material(self) -> tuple[Dataset, list[Anchor]]:
+        """What a full check of the year file works on in another thread: a private copy, and the newest
+        backup's audit head to hold it against."""
+        return self.ds.scratch_copy(), self.ds.newest_anchors()
+
+    def close(self, back_up: bool = True) -> None:
+        """Close the year, its last edits backed up unless `back_up` is False (a restore keeps it whole)."""
+        self.ds.close(back_up)
+
+    def years(self) -> YearsContext:
+        """Where this year stands among the year files: its file, the last year's file it was continued
+        from, and what names its own file and copies (core/years/history.py)."""
+        from core.years.continuation import origin_of  # the other years: read once the year is on screen
+        from core.years.history import YearsContext, first_audit_hash
+        return YearsContext(Path(self.ds.path), origin_of(self.ds), (self.ds.year_number, first_audit_hash(self.ds)))
+
+    # ---------------------------------------------------------------- the edit machinery
+
+    def _apply(self, label: str, do: Apply, undo: Apply, units: Iterable[int] | None,
+               merge_key: Any = None, redo: Apply | None = None) -> Edit:
+        return self._step_write(label, do, undo, units, merge_key, redo).now()
+
+    def _step_write(self, label: str, do: Apply, undo: Apply, units: Iterable[int] | None,
+                    merge_key: Any = None, redo: Apply | None = None, slow: bool = False) -> Write:
+        """An edit that becomes a step of the undo history once written (core.editing.writes)."""
+        touched = None if units is None else frozenset(units)
+
+        def settle(edit: Edit) -> None:
+            if edit.ok:
+                if edit.rows:  # an edit that changed nothing (the same value again) is no step to undo
+                    back = self._final_back(undo, edit.unfinalized)
+                    self.history.push(Step(label, back, redo or do, touched, merge_key, slow=slow))
+                self.unfinalized = edit.unfinalized
+                self.refresh(touched)
+        return Write(self, label, lambda: do(None), settle, self._read_ahead if slow else None, slow=slow)
+
+    def take_final_withdrawn(self) -> Msg | None:
+        """What the last edit did to 定稿, told once: the units whose 定稿 it withdrew (their data changed)."""
+        withdrawn, self.unfinalized = self.unfinalized, ()
+        return self.final_withdrawn(Edit(unfinalized=withdrawn))
+
+    def final_withdrawn(self, edit: Edit) -> Msg | None:
+        """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none)."""
+        return self.ds.final_withdrawn(edit)
+
+    def _final_back(self, undo: Apply, unfinalized: tuple[int, ...]) -> Apply:
+        """The undo of an edit that withdrew units' 定稿 (their data changed) marks them 定稿 again."""
+        if not unfinalized:
+            return undo
+
+        def apply(reason: str | None) -> Edit:
+            with self.ds.final_restored(unfinalized):
+                return undo(reason)
+        return apply
+
+    def _read_ahead(self) -> None:
+        """After a slow write, on its thread: what the window reads next and the write made slow to read
+        (the people's match, the year as scored), so that reading it there takes no time."""
+        self.ds.match()
+        self.ds.year()
+
+    def undo(self, reason: str | None = None) -> tuple[Step | None, Edit]:
+        write = self.undo_write(reason)
+        return (None, Edit()) if write is None else (write.step, write.now())
+
+    def redo(self, reason: str | None = None) -> tuple[Step | None, Edit]:
+        write = self.redo_write(reason)
+        return (None, Edit()) if write is None else (write.step, write.now())
+
+    def undo_write(self, reason: str | None = None) -> Write | None:
+        """The undo of the last step, to run now or on another thread (Write.slow: it takes a while);
+        None when there is nothing to undo. On failure (e.g. the unit is now locked) nothing moves."""
+        if not self.history.can_undo:
+            return None
+        step = self.history.steps[self.history.position - 1]
+        text = reason and f"{reason}：{step.label}"
+
+        def settle(edit: Edit) -> None:
+            self.history.undone(step, edit)
+            self.refresh(step.units)
+        return Write(self, text or step.label, lambda: step.undo(text), settle,
+                     self._read_ahead if step.slow else None, slow=step.slow, step=step)
+
+    def redo_write(self, reason: str | None = None) -> Write | None:
+        if not self.history.can_redo:
+            return None
+        step = self.history.steps[self.history.position]
+        text = reason and f"{reason}：{step.label}"
+
+        def settle(edit: Edit) -> None:
+            self.history.redone(step, edit)
+            self.unfinalized = edit.unfinalized
+            self.refresh(step.units)
+        return Write(self, text or step.label, lambda: step.redo(text), settle,
+                     self._read_ahead if step.slow else None, slow=step.slow, step=step)
+
+    def busy_edit(self) -> Edit:
+        """The refusal of an edit while another is being written (Write)."""
+        return Edit(problems=(self.problem("session.busy", label=self.busy or ""),))
+
+    def problem(self, code: str, **params: Any) -> Problem:
+        return Problem(self.ds.path.name, "", "", Msg.of(code, **params))
+
+    def _added(self, label: str, add: Callable[[], Edit], capture: Callable[[int], Snapshot],
+               remove: Callable[[int, str | None], Edit], units: Iterable[int] | None) -> Edit:
+        """An edit that makes a record: undo captures and removes it, redo restores it (same id)."""
+        made: dict[str, Any] = {}
+
+        def do(_: str | None) -> Edit:
+            edit = add()
+            if edit.ok:
+                made["id"] = edit.id
+            return edit
+
+        def undo(reason: str | None) -> Edit:
+            made["snapshot"] = capture(made["id"])
+            return remove(made["id"], reason)
+
+        def redo(reason: str | None) -> Edit:
+            return self.ds.restore(self.by, made["snapshot"], reason)
+        return self._apply(label, do, undo, units, redo=redo)
+
+    def _removed(self, label: str, snapshot: Snapshot, remove: Callable[[str | None], Edit],
+                 units: Iterable[int] | None) -> Edit:
+        return self._apply(label, remove, lambda reason: self.ds.restore(self.by, snapshot, reason), units)
