@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from core.common.area_codes import area_codes
-from core.common.bulk import gc_paused
+from core.common.bulk import gc_paused, quick_handoffs
 from core.common.dates import DATE_DIGITS, DATE_TEXT, parse_date
 from core.common.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.common.messages import Msg
@@ -661,7 +661,7 @@ def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: Colu
 
     def check(table: SheetTable) -> None:
         checker.table(table, checked_part)
-    with gc_paused():
+    with gc_paused(), quick_handoffs():
         read = read_workbook(path, kind, mapping=mapping, header_row=header_row, sheets=sheets,
                              each_table=check)
         head = len(checker.checked)
