@@ -416,6 +416,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
         self.checked: list[SheetTable] = []
+        self.rows_done: dict[int, int] = {}  # by id of a table checked: the grid index its rows are checked to
         self.records: list = []
         self.rows_checked = 0
         self.rows_with_problems = 0
@@ -444,22 +445,25 @@ class _Checker:
                 and any(isinstance(v, str) and any(w in v for w in self.spec.footer_words) for v in filled))
 
     def table(self, table: SheetTable, each_part: Callable[[list], None] | None = None) -> None:
-        """Check one sheet, PART_ROWS rows at a time, each part column by column: a fast pass converts
-        the ordinary cells of a column in one comprehension and marks the rest (_SLOW) for the full
-        converter, which explains. The parts' records, problems and notes are the sheet's, in order:
-        each part's duplicates are looked for among the rows before it, as the next sheet's are.
+        """Check one sheet's rows not yet checked, PART_ROWS rows at a time, each part column by column: a
+        fast pass converts the ordinary cells of a column in one comprehension and marks the rest (_SLOW)
+        for the full converter, which explains. The parts' records, problems and notes are the sheet's, in
+        order: each part's duplicates are looked for among the rows before it, as the next sheet's are. A
+        table given again (its grid grown since: a large sheet read in pieces) has the rows added checked.
         each_part: given each part's records as soon as they are made."""
-        self.checked.append(table)
         layout = table.layout
         template = {f.name: f.default for f in dataclass_fields(self.cls) if f.default is not MISSING}
         template["sheet"] = layout.sheet
         if self.kind.month_from_sheet_name:  # a blank month cell falls back to the sheet's name
-            sheet_month = self.conv.sheet_month(layout.sheet)
-            if sheet_month is None and layout.column("month") is None:
+            template["month"] = self.conv.sheet_month(layout.sheet)
+        first = self.rows_done.get(id(table))  # grid index of the first row not yet checked
+        if first is None:
+            self.checked.append(table)
+            first = layout.header_row
+            if self.kind.month_from_sheet_name and template["month"] is None and layout.column("month") is None:
                 self.notes.append(Problem(self.source, layout.sheet, "", Msg.of("excel.month_unknown")))
-            template["month"] = sheet_month
-        first = layout.header_row  # grid index of the first data row
         rows = table.grid[first:]
+        self.rows_done[id(table)] = first + len(rows)
         for start in range(0, len(rows), PART_ROWS):
             made = len(self.records)
             self._part(layout, template, rows[start:start + PART_ROWS] if len(rows) > PART_ROWS else rows,

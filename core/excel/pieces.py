@@ -17,13 +17,13 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, wait
 from pathlib import Path
 from typing import Any
 
 CUT_FROM = 16 << 20  # a sheet's XML of this size or more is read in pieces
-PIECES = 2
+PIECES = 4  # read two at a time: the rows of the first are checked while the last are still parsed
 FOLDER_PREFIX = "leye-pieces-"
 STALE_AFTER_SECONDS = 600  # a pieces folder this old was left by an import that was killed
 
@@ -100,24 +100,37 @@ def read_piece(book: Path, sheet: str) -> tuple[tuple[int, int] | None, tuple[in
         workbook.close()
 
 
-def join(pieces: Sequence[tuple[tuple[int, int] | None, tuple[int, int] | None, list[list]]]) -> list[list] | None:
-    """The sheet's cells from A1, as one read gives them (every row as wide as the widest, empty cells
-    ''), from its pieces in order; None when their areas are out of order or overlap."""
-    used = [p for p in pieces if p[0] is not None and p[1] is not None]
-    if not used:
-        return []
-    rows_in_order = all(a[1][0] < b[0][0] for a, b in zip(used, used[1:], strict=False))  # type: ignore[index]
-    if not rows_in_order:
-        return None
-    width = max(end[1] for _, end, _ in used) + 1  # type: ignore[index]
-    grid: list[list] = []
-    for (first_row, first_column), _, rows in used:  # type: ignore[misc]
-        grid.extend([""] * width for _ in range(first_row - len(grid)))
+class _Joined:
+    """A sheet's grid joined from its pieces one at a time, in order: after each, the rows so far are those
+    of the sheet read whole, every row as wide as the widest piece so far (earlier rows are widened in
+    place when a wider piece comes)."""
+
+    def __init__(self) -> None:
+        self.grid: list[list] = []
+        self._width = 0
+        self._last_row = -1
+
+    def add(self, piece: tuple[tuple[int, int] | None, tuple[int, int] | None, list[list]]) -> bool:
+        """Join the next piece (its used area's first and last cell, 0-based, and its rows); False when
+        its rows are not all below those joined (it cannot be joined)."""
+        start, end, rows = piece
+        if start is None or end is None:
+            return True
+        if start[0] <= self._last_row:
+            return False
+        self._last_row = end[0]
+        grid, first_column = self.grid, start[1]
+        if end[1] + 1 > self._width:
+            self._width = end[1] + 1
+            for row in grid:
+                row.extend([""] * (self._width - len(row)))
+        width = self._width
+        grid.extend([""] * width for _ in range(start[0] - len(grid)))
         for row in rows:
             if first_column or len(row) != width:
                 row = [""] * first_column + row + [""] * (width - first_column - len(row))
             grid.append(row)
-    return grid
+        return True
 
 
 def remove_stale_folders() -> None:
@@ -133,21 +146,31 @@ def remove_stale_folders() -> None:
 
 
 class Cut:
-    """A sheet cut into pieces being read: `joined` waits for the joined grid (None: read the sheet
+    """A sheet cut into pieces being read: `grown` gives its grid as the pieces come (None: read the sheet
     whole); `discard` gives up on it (reading failed elsewhere). Either removes the pieces' folder."""
 
     def __init__(self, reads: list[Future], folder: tempfile.TemporaryDirectory, exact: bool):
         self._reads, self._folder, self._exact = reads, folder, exact
 
-    def joined(self) -> list[list] | None:
+    def grown(self) -> Iterator[tuple[list[list], bool] | None]:
+        """The sheet's grid after each piece is read and joined, in order, and whether it is whole: the same
+        list, grown (rows of the pieces read so far, as reading the sheet whole gives them, except that a
+        wider piece to come widens them in place). None instead, and no more, when a piece is refused or the
+        pieces do not join: the sheet is to be read whole."""
+        joined = _Joined()
         try:
-            pieces = [r.result() for r in self._reads]
-        except Exception:  # noqa: BLE001 - a piece the reader refuses: the sheet is read whole, which says why
-            return None
+            for number, read in enumerate(self._reads, start=1):
+                try:
+                    piece = read.result()
+                except Exception:  # noqa: BLE001 - a piece the reader refuses: the sheet is read whole, which says why
+                    yield None
+                    return
+                if not self._exact or not joined.add(piece):
+                    yield None
+                    return
+                yield joined.grid, number == len(self._reads)
         finally:
-            wait(self._reads)
-            self._folder.cleanup()
-        return join(pieces) if self._exact else None
+            self.discard()
 
     def discard(self) -> None:
         for read in self._reads:

@@ -305,7 +305,7 @@ class _Unreadable(Exception):
 
 
 def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
-                     each: Callable[[str, list[list]], None] | None = None) -> list[tuple[str, list[list]]]:
+                     each: Callable[[str, list[list], bool], None] | None = None) -> list[tuple[str, list[list]]]:
     """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
     parses, so the sheets are read on two threads, each with the workbook open once, while `limits`
     checks (in this thread) each sheet before it is read; a large sheet is read in pieces on both
@@ -358,7 +358,7 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
             return [(name, sheet(name)) for name in names]
         spare.append(workbook)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="calamine") as pool:
-            read: list[Callable[[], list[list]]] = []
+            read: list[Callable[[], Iterator[tuple[list[list], bool]]]] = []
             submitted: list[Future] = []
             cuts: list[pieces.Cut] = []
             try:
@@ -369,15 +369,16 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                     del kept
                     if cut is None:
                         submitted.append(pool.submit(sheet, name))
-                        read.append(submitted[-1].result)
+                        read.append(partial(_read_whole, submitted[-1].result))
                     else:  # pieces that do not join (or that the reader refuses): the sheet read whole
                         cuts.append(cut)
-                        read.append(partial(_or_whole, cut.joined, sheet, name))
+                        read.append(partial(_grown_or_whole, cut, sheet, name))
                 sheets = []
-                for name, grid in zip(names, read, strict=True):
-                    sheets.append((name, grid()))
-                    if each is not None:
-                        _given(each, *sheets[-1])
+                for name, steps in zip(names, read, strict=True):
+                    for grid, whole in steps():
+                        if each is not None:
+                            _given(each, name, grid, whole)
+                    sheets.append((name, grid))
                 return sheets
             except BaseException:
                 for future in submitted:
@@ -396,16 +397,26 @@ class _Fault(Exception):
     readers' own failures (which would take it for a damaged workbook) and raised as itself again."""
 
 
-def _given(each: Callable[[str, list[list]], None], name: str, grid: list[list]) -> None:
+def _given(each: Callable[[str, list[list], bool], None], name: str, grid: list[list], whole: bool) -> None:
     try:
-        each(name, grid)
+        each(name, grid, whole)
     except Exception as exc:
         raise _Fault() from exc
 
 
-def _or_whole(joined: Callable[[], list[list] | None], sheet: Callable[[str], list[list]], name: str) -> list[list]:
-    grid = joined()
-    return sheet(name) if grid is None else grid
+def _read_whole(result: Callable[[], list[list]]) -> Iterator[tuple[list[list], bool]]:
+    yield result(), True
+
+
+def _grown_or_whole(cut: pieces.Cut, sheet: Callable[[str], list[list]],
+                    name: str) -> Iterator[tuple[list[list], bool]]:
+    """A cut sheet's grid as its pieces come, and whether it is whole; the sheet read whole instead when
+    its pieces do not join."""
+    for grown in cut.grown():
+        if grown is None:
+            yield sheet(name), True
+            return
+        yield grown
 
 
 def _calamine_grid(sheet: Any) -> list[list]:
@@ -431,11 +442,12 @@ def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list]]]:
         workbook.close()
 
 
-def read_cells(path: str | Path, each: Callable[[str, list[list]], None] | None = None,
+def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] | None = None,
                ) -> tuple[list[tuple[str, list[list]]], str]:
     """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable. `each` may be
-    given some of the sheets (name, grid) in order as soon as they are read, while the next ones are
-    read: a head start, no more (what is returned is what was read)."""
+    given some of the sheets (name, grid, whole) in order as soon as they are read, while the next ones
+    are read; a large sheet read in pieces as soon as its first are (whole False), then again, the same
+    grid grown, as the others come: a head start, no more (what is returned is what was read)."""
     path = Path(path)
     if not path.is_file():
         raise _Unreadable(Msg.of("excel.file_not_found", path=str(path)))
@@ -597,10 +609,21 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
     if problems:
         return ReadResult(source, kind, problems=tuple(problems))
     understood: dict[int, tuple[list[list], SheetLayout, list[tuple[int, str, str]], SheetTable | None]] = {}
+    scan = header_row or spec.header_scan_rows
+    growing: set[int] = set()  # grids understood before they were whole (a large sheet read in pieces)
 
-    def understand(name: str, grid: list[list]) -> None:  # each sheet's layout, once
-        if (sheets is not None and name not in sheets) or id(grid) in understood or _is_blank_grid(grid):
+    def understand(name: str, grid: list[list], whole: bool) -> None:  # each sheet's layout, once
+        if sheets is not None and name not in sheets:
             return
+        found = understood.get(id(grid))
+        if found is not None:  # the sheet's grid grown since: its table again, for the rows added
+            if found[3] is not None and each_table is not None:
+                each_table(found[3])
+            return
+        if (not whole and len(grid) < scan) or _is_blank_grid(grid):  # the header may be in rows still to come
+            return
+        if not whole:
+            growing.add(id(grid))
         layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
         table = SheetTable(layout, grid) if layout.recognised else None
         understood[id(grid)] = grid, layout, duplicates, table
@@ -624,6 +647,9 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
     tables, layouts = [], []
     for name, grid in non_empty:
         found = understood.get(id(grid))
+        if (found is not None and found[0] is grid and id(grid) in growing  # understood from its first rows:
+                and recognise_layout(name, grid, kind_spec, spec, mapping, header_row) != found[1:3]):  # not whole?
+            found = None
         if found is None or found[0] is not grid:
             layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
             table = SheetTable(layout, grid) if layout.recognised else None
@@ -637,7 +663,6 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
                                      or column_letter(c),
                                      Msg.of("excel.duplicate_column", field=spec.fields[field_id].label,
                                             used=layout.column(field_id).header or column_letter(used))))
-    scan = header_row or spec.header_scan_rows
     for layout in layouts:
         if layout.recognised:
             continue

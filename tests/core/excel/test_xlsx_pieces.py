@@ -84,7 +84,7 @@ def test_a_roster_read_in_pieces_has_the_cells_of_the_whole(tmp_path, monkeypatc
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     assert cells(path, cut=True) == cells(path, cut=False)
-    assert cut_every_sheet == ["花名册", "花名册"]
+    assert cut_every_sheet == ["花名册"] * pieces.PIECES
     assert list(temporary.iterdir()) == []  # the pieces' workbooks are gone
 
 
@@ -116,7 +116,7 @@ def test_shared_strings_dates_titles_gaps_and_ragged_rows(tmp_path, cut_every_sh
     assert b't="s"' in zipfile.ZipFile(path).read(SHEET)
     whole = cells(path, cut=False)
     assert cells(path, cut=True) == whole
-    assert len(cut_every_sheet) == 4
+    assert len(cut_every_sheet) == 2 * pieces.PIECES
     grid = dict(whole)["花名册"]
     assert len({len(row) for row in grid}) == 1 and grid[42][-1] == "备注：后补材料"
     assert any(isinstance(v, dt.date) for v in grid[5])
@@ -129,7 +129,7 @@ def test_a_sheet_starting_below_and_right_of_a1(tmp_path, cut_every_sheet):
         rb'r="([A-Z]+)(\d+)"', lambda m: b'r="%s%d"' % (m[1], int(m[2]) + 7), re.sub(
             rb'<row r="(\d+)"', lambda m: b'<row r="%d"' % (int(m[1]) + 7), xml)))
     whole = cells(path, cut=False)
-    assert cells(path, cut=True) == whole and len(cut_every_sheet) == 2
+    assert cells(path, cut=True) == whole and len(cut_every_sheet) == pieces.PIECES
     assert dict(whole)["表"][7][:4] == ["", "", "", "r0c0"]
 
 
@@ -148,7 +148,7 @@ def test_rows_without_numbers_in_the_last_piece_leave_the_sheet_to_be_read_whole
         return xml[:tail] + re.sub(rb'<row r="\d+"', b"<row", xml[tail:])
     bare = edited(path, tmp_path / "bare.xlsx", last_rows_bare)
     assert cells(bare, cut=True) == cells(bare, cut=False)
-    assert cut_every_sheet == ["花名册"]  # the first piece was read, the second never made
+    assert cut_every_sheet == ["花名册"] * (pieces.PIECES - 1)  # the first pieces were read, the last never made
 
 
 def test_rows_out_of_order_across_the_cut_are_read_whole(tmp_path, cut_every_sheet):
@@ -159,7 +159,7 @@ def test_rows_out_of_order_across_the_cut_are_read_whole(tmp_path, cut_every_she
         return xml.replace(rows[-1], b"").replace(rows[0], rows[-1] + rows[0])
     shuffled = edited(path, tmp_path / "shuffled.xlsx", last_row_first)
     whole = cells(shuffled, cut=False)
-    assert cells(shuffled, cut=True) == whole and len(cut_every_sheet) == 2  # cut, read, not joined
+    assert cells(shuffled, cut=True) == whole and len(cut_every_sheet) == pieces.PIECES  # cut, read, not joined
     assert len(dict(whole)["花名册"]) == 31
 
 
@@ -196,3 +196,52 @@ def test_a_cut_sheet_leaves_nothing_behind_when_a_later_sheet_is_refused(tmp_pat
     result = read_workbook(path, "arrivals")
     assert result.problems  # the second sheet is refused, in Chinese, by its limit
     assert list(temporary.iterdir()) == []
+
+
+def roster_of_three_hundred(tmp_path: Path) -> Path:
+    """300 people with a bad ID number in a middle piece, a person of the first piece again in the last,
+    and a note to the right of the table in the last piece only (it is wider than the others)."""
+    people = [arrival(i) for i in range(300)]
+    people[160] = arrival(160, 身份证号码="123")
+    people[250] = dict(people[10])
+    rows = arrivals_rows(people)
+    rows[280] = rows[280] + ["", "", "备注：后补材料"]
+    return write_workbook(tmp_path / "roster.xlsx", {"花名册": rows}, title="“乐业吴江”就业协作联盟组织进吴人员花名册",
+                          title_rows=2)
+
+
+def test_a_large_sheet_is_checked_as_its_pieces_come_and_as_if_read_whole(tmp_path, monkeypatch):
+    from core.excel.check import check_workbook, read_and_check
+    from tests.builders import RULES
+    today = dt.date(2023, 3, 1)
+    path = roster_of_three_hundred(tmp_path)
+    whole = read_workbook(path, "arrivals"), check_workbook(path, "arrivals", RULES, today=today)  # not cut
+    monkeypatch.setattr(pieces, "CUT_FROM", 1)
+    monkeypatch.setattr(pieces, "cores", lambda: 2)
+    given: list[tuple[int, int]] = []
+    read = read_workbook(path, "arrivals", each_table=lambda table: given.append((id(table), len(table.grid))))
+    assert read == whole[0]
+    assert len(given) == pieces.PIECES and len({table for table, _ in given}) == 1  # one table, given as it grew
+    assert given[0][1] < given[-1][1] == len(read.tables[0].grid)
+    assert read_and_check(path, "arrivals", RULES, today=today) == whole
+    assert {p.message.code for p in whole[1].problems} == {"excel.duplicate_row", "excel.id_length"}
+
+
+def test_a_sheet_whose_last_piece_does_not_join_is_checked_as_read_whole(tmp_path, monkeypatch, cut_every_sheet):
+    from core.excel.check import check_workbook, read_and_check
+    from tests.builders import RULES
+    path = write_workbook(tmp_path / "roster.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(120)])})
+
+    def a_first_row_moved_last(xml: bytes) -> bytes:  # the first pieces join; the last reaches back above them
+        rows = re.findall(rb"<row .*?</row>", xml, re.S)
+        return xml.replace(rows[5], b"").replace(rows[-1], rows[-1] + rows[5])
+    shuffled = edited(path, tmp_path / "shuffled.xlsx", a_first_row_moved_last)
+    monkeypatch.setattr(pieces, "cores", lambda: 1)  # read whole
+    whole = read_workbook(shuffled, "arrivals"), check_workbook(shuffled, "arrivals", RULES)
+    assert cut_every_sheet == []
+    monkeypatch.setattr(pieces, "cores", lambda: 2)
+    given: list[int] = []
+    read = read_workbook(shuffled, "arrivals", each_table=lambda table: given.append(id(table)))
+    assert read == whole[0] and len(set(given)) == 2  # the first pieces' table, then the sheet's read whole
+    assert read_and_check(shuffled, "arrivals", RULES) == whole
+    assert cut_every_sheet == ["花名册"] * pieces.PIECES * 2

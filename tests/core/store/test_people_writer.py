@@ -131,3 +131,24 @@ def test_records_other_than_those_written_replace_them(ds, tmp_path):
         assert digest == content_sha256(conn, "monthly_report_entries", "import_id = ?", (import_id,))
     finally:
         conn.execute("ROLLBACK")
+
+
+def test_a_large_roster_is_written_as_its_pieces_come_as_importing_the_finished_check(ds, tmp_path, monkeypatch):
+    from core.excel import pieces
+    from tests.xlsx_builders import arrivals_rows
+    path = write_workbook(tmp_path / "花名册.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(200)])})
+    handed = []
+    add = SheetRowsWriter.add
+    monkeypatch.setattr(SheetRowsWriter, "add", lambda self, records: (handed.append(len(records)), add(self, records)))
+    monkeypatch.setattr(pieces, "CUT_FROM", 1)
+    monkeypatch.setattr(pieces, "cores", lambda: 2)
+    checked, edit = import_workbook(ds, 1, "arrivals", path, unit_id=ds.unit_id(UNITS[0]))
+    assert edit is not None and edit.ok
+    assert len(handed) == pieces.PIECES and sum(handed) == 200  # written piece by piece
+    monkeypatch.undo()
+    with other_dataset(tmp_path) as other:
+        again = check_workbook(path, "arrivals", RULES)
+        assert other.import_people(1, again, sha256=file_sha256(path), unit_id=other.unit_id(UNITS[0])).ok
+        assert stored(ds, "roster_entries") == stored(other, "roster_entries")
+        assert import_audit(ds)[0]["content_sha256"] == import_audit(other)[0]["content_sha256"]
+    assert ds.verify_audit() is None and ds.check_audit().ok
