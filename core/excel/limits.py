@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import lzma
 import re
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -128,10 +129,12 @@ class SheetLimits:
     archive's own limits and every worksheet no sheet name leads to are checked on opening, each
     named sheet by sheet_exceeds just before it is read. Whatever limit is found, the answer is
     check_xlsx's (the first in the archive's order), so the sentence does not depend on the order of
-    reading. A damaged archive is left to the reader, as check_xlsx leaves it."""
+    reading. A damaged archive is left to the reader, as check_xlsx leaves it. Sheets may be checked
+    from several threads (one at a time)."""
 
     def __init__(self, path: Path):
         self.path = path
+        self._lock = threading.Lock()
         self.archive: zipfile.ZipFile | None = None
         self.members: dict[str, zipfile.ZipInfo] = {}  # sheet name -> its worksheet, not yet checked
         self.exceeded: LimitExceeded | None = None
@@ -155,10 +158,21 @@ class SheetLimits:
             self.exceeded = check_xlsx(self.path) or found
             self.close()
 
+    def unpacked_size(self, sheet: str) -> int | None:
+        """The length of the sheet's XML as its archive's directory declares it (None: not known)."""
+        with self._lock:
+            member = self.members.get(sheet)
+            return None if member is None else member.file_size
+
     def sheet_exceeds(self, sheet: str, keep_from: int | None = None) -> LimitExceeded | None:
         """The limit the workbook exceeds, once the sheet named `sheet` is checked too; None: it may be read.
         keep_from: a sheet whose XML is that long or longer is kept for checked_xml."""
-        self.kept = None
+        with self._lock:
+            return self._sheet_exceeds(sheet, keep_from)
+
+    def _sheet_exceeds(self, sheet: str, keep_from: int | None) -> LimitExceeded | None:
+        if keep_from is not None:  # a sheet checked without keeping leaves the one kept (another thread's) alone
+            self.kept = None
         if self.exceeded is not None or self.archive is None:
             return self.exceeded
         member = self.members.pop(sheet, None)
@@ -177,7 +191,8 @@ class SheetLimits:
 
     def checked_xml(self, sheet: str) -> tuple[str, bytes] | None:
         """The worksheet (archive member) and XML of `sheet`, kept by sheet_exceeds, once."""
-        kept, self.kept = self.kept, None
+        with self._lock:
+            kept, self.kept = self.kept, None
         return (kept[1], kept[2]) if kept is not None and kept[0] == sheet else None
 
     def close(self) -> None:

@@ -344,6 +344,10 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
         except password_error:
             raise _Unreadable(Msg.of("excel.encrypted")) from None
 
+    def allowed_sheet(name: str) -> list[list]:
+        allowed(name)  # nothing once the sheet is checked
+        return sheet(name)
+
     try:
         workbook = open_workbook()
         metadata = getattr(workbook, "sheets_metadata", None)  # python-calamine 0.2 lacks it
@@ -363,12 +367,16 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
             cuts: list[pieces.Cut] = []
             try:
                 for name in names:
-                    allowed(name, cut_from)
-                    kept = limits.checked_xml(name) if limits is not None else None
-                    cut = pieces.read_cut(pool.submit, path, *kept, name) if kept is not None else None
-                    del kept
+                    size = limits.unpacked_size(name) if limits is not None else None
+                    if cut_from is None or size is None or size >= cut_from:
+                        allowed(name, cut_from)
+                        kept = limits.checked_xml(name) if limits is not None else None
+                        cut = pieces.read_cut(pool.submit, path, *kept, name) if kept is not None else None
+                        del kept
+                    else:  # too small to cut: checked by the thread reading it, while this one checks the rows
+                        cut = None
                     if cut is None:
-                        submitted.append(pool.submit(sheet, name))
+                        submitted.append(pool.submit(allowed_sheet, name))
                         read.append(partial(_read_whole, submitted[-1].result))
                     else:  # pieces that do not join (or that the reader refuses): the sheet read whole
                         cuts.append(cut)

@@ -157,3 +157,34 @@ def test_a_tall_narrow_sheet_passes_and_one_far_column_in_it_is_still_refused(tm
         for first in (False, True):
             found = check_xlsx(sheet(far, first))
             assert found is not None and found.what == "sparse" and found.found >= width * 150_000
+
+
+def test_a_far_cell_in_a_later_sheet_is_refused_before_it_is_read_while_the_earlier_ones_are(tmp_path):
+    """Sheets too small to cut are checked by the threads reading them, each just before reading it."""
+    sheets = {f"{month}月": arrivals_rows([arrival(i) for i in range(5)]) for month in range(3, 8)}
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    path = with_sheet_xml(write_workbook(tmp_path / "months.xlsx", sheets), tmp_path / "far.xlsx",
+                          lambda xml: xml.replace(b"</sheetData>", far), member="xl/worksheets/sheet4.xml")
+    done = read_in_child(path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    [problem] = json.loads(done.stdout)
+    assert "6月" in problem and "17179869184" in problem.replace(",", "")
+
+
+def test_small_sheets_are_checked_by_the_threads_reading_them(tmp_path, monkeypatch):
+    import threading
+
+    from core.excel import pieces
+    from core.excel.read import read_workbook
+    monkeypatch.setattr(pieces, "cores", lambda: 2)  # as on any machine with a second core
+    checked_on = []
+    check_sheet = xlsx_limits._check_sheet
+
+    def watched(part, xml):
+        checked_on.append((part, threading.current_thread().name.split("_")[0]))
+        return check_sheet(part, xml)
+    monkeypatch.setattr(xlsx_limits, "_check_sheet", watched)
+    sheets = {f"{month}月": arrivals_rows([arrival(i + 10 * month) for i in range(5)]) for month in range(3, 6)}
+    result = read_workbook(write_workbook(tmp_path / "months.xlsx", sheets), "arrivals")
+    assert result.ok and len(result.tables) == 3
+    assert sorted(checked_on) == [("3月", "calamine"), ("4月", "calamine"), ("5月", "calamine")]
