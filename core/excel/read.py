@@ -307,10 +307,11 @@ class _Unreadable(Exception):
 def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                      each: Callable[[str, list[list], bool], None] | None = None) -> list[tuple[str, list[list]]]:
     """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
-    parses, so the sheets are read on two threads, each with the workbook open once, while `limits`
-    checks (in this thread) each sheet before it is read; a large sheet is read in pieces on both
-    (core/excel/pieces.py). `each` is given each sheet, in order, as soon as it is read (while the
-    next ones are), in this thread."""
+    parses, so the sheets are read on two threads, each with the workbook open once, each sheet checked
+    by `limits` just before it is read (by the thread reading it; a sheet large enough to be cut, by this
+    thread before it is cut); a large sheet is read in pieces on both (core/excel/pieces.py). `each` is
+    given each sheet, in order, as soon as it is read (a cut sheet as its pieces come) while the next
+    ones are, in this thread."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
     opened: list[Any] = []
