@@ -14,7 +14,15 @@ from core.store.dataset import Dataset, year_file_name_refusal
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy, merged_edits, merges
-from core.teamwork.plan import MergePlan, change_words, conflict_words, held_words, local_time, plan_merge
+from core.teamwork.plan import (
+    MergePlan,
+    change_words,
+    conflict_words,
+    held_words,
+    local_time,
+    plan_merge,
+    withdrawal_words,
+)
 
 EXIT_BAD_INPUT = 2
 EXIT_CONFLICTS = 1
@@ -66,6 +74,8 @@ def _show(plan: MergePlan) -> None:
                 changes=len(plan.changes), conflicts=len(plan.conflicts)))
     for change in plan.changes:
         _say(Msg.of("cli.indent", text=change_words(change)))
+    for withdrawal in plan.withdrawals:
+        _say(Msg.of("cli.indent", text=withdrawal_words(withdrawal)))
     for conflict in plan.conflicts:
         for n, line in enumerate(conflict_words(conflict)):
             print(("  " if n == 0 else "    ") + render(line))

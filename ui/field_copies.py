@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, render
 from core.editing.writes import Write
 from core.store.dataset import Edit
-from core.teamwork.plan import MergePlan, local_time, side_by
+from core.teamwork.plan import MergePlan, local_time, side_by, withdrawal_words
 from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker
 from ui.writing import kept_from_collector
@@ -265,6 +265,11 @@ class MergeDialog(QDialog):
         for row, change in enumerate(plan.changes):  # a 定稿 withdrawn or marked: one sentence, not a value's change
             if change.told is not None:
                 self.changes.setSpan(row, 0, 1, 3)
+        # a 定稿 marked here that merging withdraws (the copy changed the unit's data): said before merging, whole
+        self.withdrawals = QLabel("\n".join(render(withdrawal_words(w)) for w in plan.withdrawals))
+        self.withdrawals.setWordWrap(True)
+        layout.addWidget(self.withdrawals)
+        self.withdrawals.setVisible(bool(plan.withdrawals))
         self.held = self._table(ChangesModel(plan, self, held=True), 300, (fit, fit, fit, fit, stretch),
                                 two_lines=True)  # the reason in full
         if plan.held:  # a unit signed here meanwhile: its changes wait in the copy for it to be reopened

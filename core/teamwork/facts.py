@@ -29,6 +29,7 @@ STAMPS = {"evidence_ticks": ("ticked_by", "ticked_at"), "conflict_assignments": 
 SIGNING_TABLES = frozenset({"signatures", "sheet_versions", "certificates", "unit_locks"})
 TICK_KEY = ("unit_id", "clause_id", "base_id", "trip_id", "item")
 YEAR_LEVEL = frozenset({"units", "unit_kinds", "grade_quotas", "grade_promotions"})
+REMARKS = frozenset({"clause_notes", "attachments", "signatures"})  # not a unit's data: its 定稿 stays
 
 Ident = tuple
 

@@ -32,7 +32,7 @@ from core.people.records import KIND_TABLE
 from core.store import audit, replay_edit
 from core.store.audit_check import BLOBS, content_sha256
 from core.store.dataset import Dataset, Edit
-from core.teamwork.facts import MERGE, MERGED, RESOLVED, STAMPS, YEAR_LEVEL, Fact, Planner, loads
+from core.teamwork.facts import MERGE, MERGED, REMARKS, RESOLVED, STAMPS, YEAR_LEVEL, Fact, Planner, loads
 from core.teamwork.plan import MergePlan, planned, record_id_of, unit_of
 
 
@@ -41,8 +41,6 @@ class MergeCancelled(Exception):
 
 
 # ------------------------------------------------------------------ merging
-
-REMARKS = frozenset({"clause_notes", "attachments", "signatures"})  # not a unit's data: its 定稿 stays
 
 
 def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, choices: Mapping[int, str] | None = None,

@@ -20,6 +20,7 @@ from core.teamwork.facts import (
     MERGED,
     NOT_EDITS,
     NOT_MERGED_TABLES,
+    REMARKS,
     SIGNING_TABLES,
     STAMPS,
     Fact,
@@ -53,6 +54,13 @@ class Change(NamedTuple):
     told: Msg | None = None
 
 
+class FinalWithdrawal(NamedTuple):
+    """A unit 定稿 in the year file whose data the copy changed where it was not 定稿 (so nothing was
+    withdrawn there): bringing the change in withdraws the 定稿 marked here, by whom and when."""
+    what: Msg
+    marked: Side
+
+
 @dataclass(frozen=True)
 class Conflict:
     number: int
@@ -77,6 +85,9 @@ class MergePlan:
     # changes of a unit signed and locked here meanwhile: not brought in, not marked merged, so that
     # merging the copy again once the unit is reopened brings them (old: the value here now)
     held: list[Change] = field(default_factory=list)
+    # units whose 定稿 here the merge itself withdraws as it brings their changes in (the copy's own
+    # withdrawals are told among the changes)
+    withdrawals: list[FinalWithdrawal] = field(default_factory=list)
     rows: int = 0  # copy rows not yet merged
     prefix: int = 0
     head: tuple[int, str] = (0, "")
@@ -222,6 +233,7 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             plan.changes.append(_change(p, namer, fact))
         elif fact.state == "held":
             plan.held.append(_change(p, namer, fact))
+    plan.withdrawals = _withdrawn_by_merge(p, plan, namer)
 
 
 def record_id_of(p: Planner, fact: Fact) -> str:
@@ -434,6 +446,30 @@ def _final_told(p: Planner, fact: Fact, what: Msg) -> Msg | None:
     return Msg.of("teamwork.final_withdrawn_by_copy" if with_data else "teamwork.final_withdrawn_in_copy", what=what)
 
 
+def _withdrawn_by_merge(p: Planner, plan: MergePlan, namer: Namer) -> list[FinalWithdrawal]:
+    """The units 定稿 here whose data the changes brought in change (not only a note or an attachment) while
+    the copy sets no 定稿 of theirs: merging withdraws their 定稿, as merge_copy's edit does (replay_edit.run)."""
+    changed: set[int | None] = set()
+    kept: set[int | None] = set()  # removed by the copy, or their 定稿 set by it (withdrawn or marked again)
+    for fact in plan.facts:
+        if (fact.table, fact.field) == ("units", "facts_final"):
+            if fact.state == "apply" or (fact.state == "same" and loads(fact.last.new)):
+                kept.add(p.y_id("units", fact.ident))
+        elif fact.state == "apply" and fact.table not in REMARKS:
+            changed.add(unit_of(p, fact, p.mine_row(fact)))
+            if fact.table == "units" and fact.field is None and p.theirs_row(fact) is None:
+                kept.add(p.y_id("units", fact.ident))
+    final = p.ds.final_among(u for u in changed - kept if u is not None)
+    names = {i: n for n, i in p.y_assessors.items()}
+    withdrawals = []
+    for uid in final:
+        # marked by hand (an update of facts_final), or 定稿 since the unit was entered
+        at, by = p.y.execute("SELECT at, assessor_id FROM audit WHERE table_name = 'units' AND record_id = ? AND "
+                             "(field = 'facts_final' OR (field IS NULL AND action IN ('insert', 'import'))) "
+                             "ORDER BY seq DESC LIMIT 1", (str(uid),)).fetchone() or ("", None)
+        withdrawals.append(FinalWithdrawal(namer.record("units", {"id": uid}), Side(None, _who(names, by), at)))
+    return withdrawals
+
 
 def local_time(at: str) -> str:
     """A trail's UTC time as the assessor reads it: local, to the minute."""
@@ -450,6 +486,13 @@ def change_words(change: Change) -> Msg:
     if told is not None:
         return Msg.of("teamwork.told_line", told=told, who=who, when=when)
     return Msg.of("teamwork.change_line", what=what, field=_of_field(field_name), old=old, new=new, who=who, when=when)
+
+
+def withdrawal_words(withdrawal: FinalWithdrawal) -> Msg:
+    """A 定稿 here the merge withdraws, and that it can be marked again once the data is checked."""
+    marked = withdrawal.marked
+    return Msg.of("teamwork.final_withdrawn_by_merge", what=withdrawal.what,
+                  who=marked.who or Msg.of("teamwork.someone"), when=local_time(marked.when) if marked.when else "—")
 
 
 def held_words(change: Change) -> Msg:

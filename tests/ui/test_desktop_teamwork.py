@@ -276,6 +276,38 @@ def test_the_merge_dialog_tells_a_final_withdrawn_in_the_field_in_words(window, 
     assert not session.unit(first).facts_final
 
 
+def test_the_merge_dialog_tells_a_final_the_merge_itself_withdraws(window, qtbot, tmp_path):
+    """Two units marked 定稿 in the office after the copy was handed out: one whose data 孙琳 changed in the
+    field is told, whole, under the changes, to lose its 定稿 in the merge (who marked it, when, and that it
+    can be marked again); the other, given only a note there, is not told and keeps its 定稿."""
+    path = open_year(window, tmp_path)
+    session = window.session
+    first, second = session.unit_ids[:2]
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    assert session.mark_final("标记数据已定稿", [first, second], True).ok
+    with Dataset.open(target, backups=False) as copy:
+        who = copy.assessor_id("孙琳")
+        assert copy.set_insured_workers(who, first, 71).ok and copy.set_clause_note(who, second, "4.3", "月报缺三月").ok
+    name = session.unit(first).name
+
+    def look(dialog: MergeDialog) -> None:
+        assert dialog.changes.model().rowCount() == 2
+        told = dialog.withdrawals.text()
+        assert told.startswith(f"单位“{name}”：办公室在年度文件中已标记定稿（组长，") and told.endswith(
+            "），外业副本修改了该单位的数据；合并带入这些修改后将取消其定稿，核对数据后可重新标记定稿"), told
+        assert session.unit(second).name not in told and dialog.withdrawals.isVisible()
+        assert dialog.withdrawals.heightForWidth(dialog.withdrawals.width()) <= dialog.withdrawals.height()  # whole
+        shot_over(window, dialog, "merge-dialog-final-withdrawn-by-merge")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-final-by-merge", "已把外业副本", said), look)
+    assert f"“{name}”的数据已改动，已取消其定稿。" in said[0]
+    assert not session.unit(first).facts_final and session.unit(second).facts_final
+    assert path.exists()
+
+
 def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):
     """Straight after 合并, 编辑 → 撤销 合并外业副本 puts the year back exactly as it was before the merge (the
     backup the result names), and the copy's changes can be merged again; once something is edited after

@@ -19,7 +19,7 @@ from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy, marks
 from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
-from core.teamwork.plan import change_words, conflict_words, held_words, plan_merge
+from core.teamwork.plan import change_words, conflict_words, held_words, local_time, plan_merge, withdrawal_words
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import imported, roster_file
@@ -170,6 +170,42 @@ def test_a_unit_both_sides_changed_and_marked_final_again_ends_final_whichever_s
                    if e.action == "merged" and e.field == "facts_final"]
         assert len(noted["rows"]) == 2 and noted["kept"]  # the copy's withdrawal and its marking again
         assert ds.check_audit().ok
+
+
+def test_a_final_the_merge_itself_withdraws_is_told_before_the_merge(tmp_path):
+    """Units not 定稿 when the copy was made and marked 定稿 in the office since: one whose data was changed
+    in the field (nothing withdrawn in the copy, where it was not 定稿) is told, before merging, to lose its
+    定稿 in the merge, with who marked it here and when; one given only a note and an attachment in the field
+    keeps its 定稿 and is not told."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    with Dataset.open(path, backups=False) as ds:
+        u = ds.unit_ids()
+        assert ds.mark_final(LEAD, u[3], final=False).ok
+        assert [ds.unit(x).facts_final for x in u] == [True, False, True, False]
+    a = copy_for(path, "a.wjkh", "张三")
+    with Dataset.open(path, backups=False) as ds:  # 定稿 in the office after the copy was handed out
+        assert ds.mark_final(LEAD, u[1]).ok and ds.mark_final(LEAD, u[3]).ok
+        marked_at = ds.audit_entries("units", str(u[1]))[-1].at
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[1], insured_workers=72))
+    field_edit(a, "张三", lambda ds, who, u: ds.set_clause_note(who, u[3], "4.3", "月报缺三月"))
+    field_edit(a, "张三", lambda ds, who, u: ds.add_attachment(who, PNG, "现场.png", unit_id=u[3]))
+    with Dataset.open(a, read_only=True) as copy:
+        assert [copy.unit(x).facts_final for x in u] == [True, False, True, False]
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    assert len(plan.changes) == 3 and not any(c.told for c in plan.changes)
+    told = [render(withdrawal_words(w)) for w in plan.withdrawals]
+    assert told == ["单位“吴江第2人力资源有限公司”：办公室在年度文件中已标记定稿（组长，"
+                    f"{local_time(marked_at)}），外业副本修改了该单位的数据；合并带入这些修改后将取消其定稿，"
+                    "核对数据后可重新标记定稿"]
+    dry = run("merge", str(path), str(a), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"  {told[0]}\n" in dry.stdout and "吴江第4人力资源有限公司”：办公室" not in dry.stdout
+    plan, edit = merge(path, a)
+    assert edit.ok and edit.unfinalized == (u[1],)  # as told, no more, no less
+    with Dataset.open(path, read_only=True) as ds:
+        assert [ds.unit(x).facts_final for x in u] == [True, False, True, True]
 
 
 def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:
