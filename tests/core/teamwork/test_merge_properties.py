@@ -1,5 +1,6 @@
 """Property: any interleaving of edits made on two field copies, merged back, gives the year the same
-facts as the same edits made one after the other in one file, whenever the copies edit different facts."""
+facts as the same edits made one after the other in one file, whenever the copies edit different facts;
+and the merge preview names exactly the units whose 定稿 the merge withdraws."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from core.scoring.facts import year_to_json
 from core.store.dataset import Dataset, create_file
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy
-from core.teamwork.plan import plan_merge
+from core.common.messages import render
+from core.teamwork.plan import change_words, plan_merge, withdrawal_words
 from tests.builders import RULES
 from tests.dataset_support import rich_year
 
@@ -167,3 +169,29 @@ def test_every_conflict_taken_from_one_side_equals_that_side_made_last(a_edits, 
                     assert edit.ok, edit.problems
             assert state(ds) == expected
             assert ds.check_audit().ok
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(ops, max_size=16))
+def test_the_preview_names_exactly_the_units_whose_final_the_merge_withdraws(edits):
+    """Every unit marked 定稿 in the office after the copy was made (one was not 定稿 then), whatever the
+    field changed: the units the preview says lose their 定稿 — the copy's own withdrawals and those the
+    merge makes — are those the merge withdraws, no more, no less."""
+    with tempfile.TemporaryDirectory() as folder:
+        year, field = Path(folder) / "2022.wjkh", Path(folder) / "a.wjkh"
+        assert not create_file(year, RULES, "组长", year=rich_year(UNITS))
+        with Dataset.open(year, backups=False) as ds:
+            make_field_copy(ds, field, "张三", 1)
+            for unit in ds.unit_ids():
+                assert ds.mark_final(1, unit).ok
+        with Dataset.open(field, backups=False) as copy:
+            for op in edits:
+                apply(copy, copy.assessor_id("张三"), op)
+        with Dataset.open(year, backups=False) as ds, Dataset.open(field, read_only=True) as copy:
+            plan = plan_merge(ds, copy, field.name)
+            lines = [render(change_words(c)) for c in plan.changes if c.told is not None]
+            lines += [render(withdrawal_words(w)) for w in plan.withdrawals]
+            told = {line.split("”")[0].removeprefix("单位“") for line in lines if "取消其定稿" in line}
+            plan, edit = merge_copy(ds, copy, field.name, 1)
+            assert edit.ok and not plan.conflicts, edit.problems
+            assert told == {ds.unit(u).name for u in edit.unfinalized}, lines
