@@ -14,11 +14,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.common.messages import render
 from core.scoring.facts import year_to_json
 from core.store.dataset import Dataset, create_file
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy
-from core.common.messages import render
 from core.teamwork.plan import change_words, plan_merge, withdrawal_words
 from tests.builders import RULES
 from tests.dataset_support import rich_year
