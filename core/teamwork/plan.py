@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from core.common.messages import Msg
@@ -71,6 +71,7 @@ class Conflict:
     can_take_theirs: bool
     why: Msg | None  # why the copy's side cannot be taken
     note: Msg | None = None  # why a change only one side made still asks the lead (a unit not handed over)
+    final: Msg | None = None  # taking the copy's side withdraws the unit's 定稿 marked here (who, when)
 
 
 @dataclass
@@ -233,7 +234,7 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             plan.changes.append(_change(p, namer, fact))
         elif fact.state == "held":
             plan.held.append(_change(p, namer, fact))
-    plan.withdrawals = _withdrawn_by_merge(p, plan, namer)
+    _finals_told(p, plan, namer)
 
 
 def record_id_of(p: Planner, fact: Fact) -> str:
@@ -446,29 +447,42 @@ def _final_told(p: Planner, fact: Fact, what: Msg) -> Msg | None:
     return Msg.of("teamwork.final_withdrawn_by_copy" if with_data else "teamwork.final_withdrawn_in_copy", what=what)
 
 
-def _withdrawn_by_merge(p: Planner, plan: MergePlan, namer: Namer) -> list[FinalWithdrawal]:
+def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
     """The units 定稿 here whose data the changes brought in change (not only a note or an attachment) while
-    the copy sets no 定稿 of theirs: merging withdraws their 定稿, as merge_copy's edit does (replay_edit.run)."""
-    changed: set[int | None] = set()
+    the copy sets no 定稿 of theirs: merging withdraws their 定稿, as merge_copy's edit does (replay_edit.run).
+    A conflict of such a unit's data otherwise left 定稿 says that taking the copy's side withdraws it."""
+    changed: dict[int | None, str] = {}  # unit: "apply" (withdrawn), or "conflict" (withdrawn if taken)
     kept: set[int | None] = set()  # removed by the copy, or their 定稿 set by it (withdrawn or marked again)
     for fact in plan.facts:
         if (fact.table, fact.field) == ("units", "facts_final"):
             if fact.state == "apply" or (fact.state == "same" and loads(fact.last.new)):
                 kept.add(p.y_id("units", fact.ident))
-        elif fact.state == "apply" and fact.table not in REMARKS:
-            changed.add(unit_of(p, fact, p.mine_row(fact)))
+        elif fact.state in ("apply", "conflict") and fact.table not in REMARKS:
+            unit = unit_of(p, fact, p.mine_row(fact))
+            if changed.get(unit) != "apply":
+                changed[unit] = fact.state
             if fact.table == "units" and fact.field is None and p.theirs_row(fact) is None:
                 kept.add(p.y_id("units", fact.ident))
-    final = p.ds.final_among(u for u in changed - kept if u is not None)
+    final = set(p.ds.final_among(u for u in changed.keys() - kept if u is not None))
     names = {i: n for n, i in p.y_assessors.items()}
-    withdrawals = []
-    for uid in final:
-        # marked by hand (an update of facts_final), or 定稿 since the unit was entered
-        at, by = p.y.execute("SELECT at, assessor_id FROM audit WHERE table_name = 'units' AND record_id = ? AND "
-                             "(field = 'facts_final' OR (field IS NULL AND action IN ('insert', 'import'))) "
-                             "ORDER BY seq DESC LIMIT 1", (str(uid),)).fetchone() or ("", None)
-        withdrawals.append(FinalWithdrawal(namer.record("units", {"id": uid}), Side(None, _who(names, by), at)))
-    return withdrawals
+    plan.withdrawals = [FinalWithdrawal(namer.record("units", {"id": uid}), _marked_final(p, uid, names))
+                        for uid in sorted(final) if changed[uid] == "apply"]
+    for n, (fact, conflict) in enumerate(zip([f for f in plan.facts if f.state == "conflict"], plan.conflicts,
+                                             strict=True)):
+        unit = unit_of(p, fact, p.mine_row(fact)) if fact.table not in REMARKS else None
+        if unit in final and changed[unit] == "conflict":
+            marked = _marked_final(p, unit, names)
+            plan.conflicts[n] = replace(conflict, final=Msg.of(
+                "teamwork.final_withdrawn_if_taken", who=marked.who or Msg.of("teamwork.someone"),
+                when=local_time(marked.when) if marked.when else "—"))
+
+
+def _marked_final(p: Planner, uid: int, names: Mapping[int, str]) -> Side:
+    """Who marked a unit 定稿 here and when: by hand (an update of facts_final), or as it was entered."""
+    at, by = p.y.execute("SELECT at, assessor_id FROM audit WHERE table_name = 'units' AND record_id = ? AND "
+                         "(field = 'facts_final' OR (field IS NULL AND action IN ('insert', 'import'))) "
+                         "ORDER BY seq DESC LIMIT 1", (str(uid),)).fetchone() or ("", None)
+    return Side(None, _who(names, by), at)
 
 
 def local_time(at: str) -> str:
@@ -520,8 +534,7 @@ def conflict_words(conflict: Conflict) -> list[Msg]:
                             when=local_time(side.when) if side.when else "—"))
     if conflict.why is not None:
         lines.append(Msg.of("teamwork.conflict_only_mine", why=conflict.why))
-    if conflict.note is not None:
-        lines.append(conflict.note)
+    lines += [said for said in (conflict.note, conflict.final) if said is not None]
     return lines
 
 

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
 from core.store.backup import backup_dir
@@ -306,6 +306,40 @@ def test_the_merge_dialog_tells_a_final_the_merge_itself_withdraws(window, qtbot
     assert f"“{name}”的数据已改动，已取消其定稿。" in said[0]
     assert not session.unit(first).facts_final and session.unit(second).facts_final
     assert path.exists()
+
+
+def test_a_conflict_whose_copy_side_withdraws_a_final_says_so_in_the_merge_dialog(window, qtbot, tmp_path):
+    """The office changed a unit's 投保人数 and marked it 定稿 after the copy was handed out; 孙琳 changed
+    the same 投保人数 in the field: the conflict says, whole under it, that taking the copy's side withdraws
+    the 定稿; taken, the unit is 定稿 no more."""
+    open_year(window, tmp_path)
+    session = window.session
+    first = session.unit_ids[0]
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    assert session.set_insured_workers("修改投保人数", first, 60).ok
+    assert session.mark_final("标记数据已定稿", [first], True).ok
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.set_insured_workers(copy.assessor_id("孙琳"), first, 71).ok
+
+    def look(dialog: MergeDialog) -> None:
+        assert dialog.changes.model().rowCount() == 0 and not dialog.withdrawals.isVisible()
+        said = text(dialog.choice_model, 0, 0)
+        assert said.startswith(f"1. 单位“{session.unit(first).name}”的“投保人数”\n该单位在年度文件中已标记定稿（组长，")
+        assert said.endswith("）：采用外业副本的一方将取消其定稿，核对数据后可重新标记定稿")
+        cell = dialog.conflicts.visualRect(dialog.choice_model.index(0, 0))
+        needed = dialog.fontMetrics().boundingRect(QRect(0, 0, cell.width() - 8, 10**4),
+                                                   Qt.TextFlag.TextWordWrap, said).height()
+        assert cell.height() >= needed, (cell.height(), needed)  # read whole
+        tick_cell(qtbot, dialog.conflicts, 0, 4)  # 采用外业副本的
+        type_chinese(dialog.reason, "以现场核对为准")
+        shot_over(window, dialog, "merge-dialog-conflict-withdraws-final")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-conflict-final", "已把外业副本", said), look)
+    assert f"“{session.unit(first).name}”的数据已改动，已取消其定稿。" in said[0]
+    assert not session.unit(first).facts_final and session.unit(first).insured_workers == 71
 
 
 def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):

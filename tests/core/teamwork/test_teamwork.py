@@ -208,6 +208,37 @@ def test_a_final_the_merge_itself_withdraws_is_told_before_the_merge(tmp_path):
         assert [ds.unit(x).facts_final for x in u] == [True, False, True, True]
 
 
+def test_a_conflict_whose_copy_side_withdraws_a_final_says_so_before_the_choice(tmp_path):
+    """A unit changed and then marked 定稿 in the office after the copy was made, the same fact changed in the
+    field: the conflict says that taking the copy's side withdraws its 定稿 (who marked it, when); taken, it
+    is withdrawn, kept, the unit stays 定稿; the unit is not told among the changes' withdrawals."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    a = copy_for(path, "a.wjkh", "张三")
+    with Dataset.open(path, backups=False) as ds:
+        u = ds.unit_ids()
+        assert ds.update_unit(LEAD, u[1], insured_workers=60).ok and ds.mark_final(LEAD, u[1]).ok
+        marked_at = ds.audit_entries("units", str(u[1]))[-1].at
+    field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[1], insured_workers=72))
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    assert not plan.changes and not plan.withdrawals and len(plan.conflicts) == 1
+    lines = [render(line) for line in conflict_words(plan.conflicts[0])]
+    assert lines[0] == "第 1 处冲突：单位“吴江第2人力资源有限公司”的“投保人数”"
+    assert lines[-1] == (f"该单位在年度文件中已标记定稿（组长，{local_time(marked_at)}）："
+                         "采用外业副本的一方将取消其定稿，核对数据后可重新标记定稿")
+    dry = run("merge", str(path), str(a), "--dry-run")
+    assert f"    {lines[-1]}\n" in dry.stdout, dry.stdout
+    kept = tmp_path / "kept.wjkh"
+    shutil.copy(path, kept)
+    plan, edit = merge(path, a, choices={1: "theirs"}, reason="以现场为准")
+    assert edit.ok and edit.unfinalized == (u[1],)
+    plan, edit = merge(kept, a, choices={1: "mine"}, reason="以办公室为准")
+    assert edit.ok and edit.unfinalized == ()
+    with Dataset.open(kept, read_only=True) as ds:
+        assert ds.unit(u[1]).facts_final and ds.unit(u[1]).insured_workers == 60
+
+
 def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:
     target = year.parent / name
     with Dataset.open(year, backups=False) as ds:
