@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -267,10 +269,18 @@ class MergeDialog(QDialog):
             if change.told is not None:
                 self.changes.setSpan(row, 0, 1, 3)
         # a 定稿 marked here that merging withdraws (the copy changed the unit's data): said before merging, whole
+        # (many units: their sentences scroll, at most six lines high, rather than push the dialog off the screen)
         self.withdrawals = QLabel("\n".join(render(withdrawal_words(w)) for w in plan.withdrawals))
         self.withdrawals.setWordWrap(True)
-        layout.addWidget(self.withdrawals)
-        self.withdrawals.setVisible(bool(plan.withdrawals))
+        self.withdrawals.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.withdrawals_area = QScrollArea()
+        self.withdrawals_area.setWidget(self.withdrawals)
+        self.withdrawals_area.setWidgetResizable(True)
+        self.withdrawals_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.withdrawals_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.withdrawals_area.setMaximumHeight(6 * self.fontMetrics().lineSpacing() + 4)
+        layout.addWidget(self.withdrawals_area)
+        self.withdrawals_area.setVisible(bool(plan.withdrawals))
         self.held = self._table(ChangesModel(plan, self, held=True), 300, (fit, fit, fit, fit, stretch),
                                 two_lines=True)  # the reason in full
         if plan.held:  # a unit signed here meanwhile: its changes wait in the copy for it to be reopened

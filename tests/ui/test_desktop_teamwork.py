@@ -297,7 +297,9 @@ def test_the_merge_dialog_tells_a_final_the_merge_itself_withdraws(window, qtbot
         assert told.startswith(f"单位“{name}”：办公室在年度文件中已标记定稿（组长，") and told.endswith(
             "），外业副本修改了该单位的数据；合并带入这些修改后将取消其定稿，核对数据后可重新标记定稿"), told
         assert session.unit(second).name not in told and dialog.withdrawals.isVisible()
-        assert dialog.withdrawals.heightForWidth(dialog.withdrawals.width()) <= dialog.withdrawals.height()  # whole
+        room = dialog.withdrawals_area.viewport()
+        assert dialog.withdrawals.heightForWidth(room.width()) <= room.height()  # read whole, not scrolled
+        assert not dialog.withdrawals_area.verticalScrollBar().isVisible()
         shot_over(window, dialog, "merge-dialog-final-withdrawn-by-merge")
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 
@@ -306,6 +308,35 @@ def test_the_merge_dialog_tells_a_final_the_merge_itself_withdraws(window, qtbot
     assert f"“{name}”的数据已改动，已取消其定稿。" in said[0]
     assert not session.unit(first).facts_final and session.unit(second).facts_final
     assert path.exists()
+
+
+def test_many_finals_the_merge_withdraws_scroll_within_the_merge_dialog(window, qtbot, tmp_path):
+    """Ten units marked 定稿 in the office after the copy was handed out, each changed in the field: their ten
+    sentences scroll under the changes, six lines high, and the dialog stays within the screen."""
+    path = tmp_path / "2022.wjkh"
+    rich = rich_year(10)
+    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich)
+    assert window.open_dataset(path)
+    session = window.session
+    units = session.unit_ids
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    assert session.mark_final("标记数据已定稿", units, True).ok
+    with Dataset.open(target, backups=False) as copy:
+        for n, uid in enumerate(units):
+            assert copy.set_insured_workers(copy.assessor_id("孙琳"), uid, 70 + n).ok
+
+    def look(dialog: MergeDialog) -> None:
+        assert len(dialog.withdrawals.text().split("\n")) == 10
+        assert dialog.withdrawals_area.verticalScrollBar().isVisible()
+        assert dialog.withdrawals_area.height() <= 6 * dialog.fontMetrics().lineSpacing() + 4
+        assert dialog.frameGeometry().height() <= dialog.screen().availableGeometry().height()
+        shot_over(window, dialog, "merge-dialog-many-finals-withdrawn")
+        dialog.reject()
+
+    merge_through_menu(window, target, None, look)
+    assert all(session.unit(uid).facts_final for uid in units)  # not merged: nothing withdrawn
 
 
 def test_a_conflict_whose_copy_side_withdraws_a_final_says_so_in_the_merge_dialog(window, qtbot, tmp_path):
