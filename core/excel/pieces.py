@@ -159,13 +159,16 @@ class Cut:
         pieces do not join: the sheet is to be read whole."""
         joined = _Joined()
         try:
+            if not self._exact:  # pieces not read yet are not read at all
+                yield None
+                return
             for number, read in enumerate(self._reads, start=1):
                 try:
                     piece = read.result()
                 except Exception:  # noqa: BLE001 - a piece the reader refuses: the sheet is read whole, which says why
                     yield None
                     return
-                if not self._exact or not joined.add(piece):
+                if not joined.add(piece):
                     yield None
                     return
                 yield joined.grid, number == len(self._reads)

