@@ -25,6 +25,8 @@ def final_withdrawn(ds: Dataset, edit: Edit) -> str | None:
     told = ds.final_withdrawn(edit)
     if told is None:
         return None
+    if edit.same_people:  # nothing withdrawn: nothing to mark again
+        return render(told)
     return render(told) + render(Msg.of("cli.final_again", command=command_name()))
 
 

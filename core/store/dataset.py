@@ -690,7 +690,7 @@ class DatasetCore:
             raise
         if not self.backups_by_owner:
             self.backup_if_due()
-        return Edit(id=new_id, unfinalized=tuple(tx.unfinalized), rows=tx.rows_logged)
+        return Edit(id=new_id, unfinalized=tuple(tx.unfinalized), rows=tx.rows_logged, same_people=tx.same_people)
 
     def _settle_final(self, tx: _Tx, unit_ids: Iterable[int]) -> None:
         """A unit marked 定稿 whose data an edit changes is 定稿 no more, in the same edit (audited with it):
@@ -716,7 +716,10 @@ class DatasetCore:
         return sorted(uid for uid, final in self._units_column("facts_final", unit_ids).items() if final)
 
     def final_withdrawn(self, edit: Edit) -> Msg | None:
-        """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none)."""
+        """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none); of an import of the
+        same people as those it replaced, that 定稿 stays."""
+        if edit.same_people:
+            return Msg.of("dataset.final_kept_same_people")
         names = self._units_column("name", edit.unfinalized)
         told = [names[uid] for uid in edit.unfinalized if uid in names]
         return Msg.of("dataset.final_withdrawn", units="、".join(f"“{n}”" for n in told)) if told else None

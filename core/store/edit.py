@@ -28,6 +28,7 @@ class Edit:
     problems: tuple[Problem, ...] = ()
     unfinalized: tuple[int, ...] = ()  # units whose 定稿 the edit withdrew: their data changed (Dataset._settle_final)
     rows: int = 0  # the audit rows it wrote: none, it changed nothing (and is no step to undo)
+    same_people: bool = False  # an import whose people are those of the sources it replaced (定稿 kept)
 
     @property
     def ok(self) -> bool:
@@ -90,6 +91,7 @@ class _Tx:
         self.final_written: set[int] = set()  # units whose facts_final the edit itself sets (kept as set)
         self.unfinalized: list[int] = []  # units whose 定稿 the edit withdrew (Dataset._settle_final)
         self.final_settled = False  # the withdrawal is done already (a merge does it in a part of its own)
+        self.same_people = False  # an import replaced sources by the same people (Edit.same_people)
 
     def touch(self, unit_id: int, *, remark: bool = False) -> None:
         """The edit changes the unit (checked against its lock, validated); a `remark` (a clause's note) is

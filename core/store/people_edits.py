@@ -6,6 +6,7 @@ and import_workbook, which checks a workbook (core/excel) and imports its record
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,21 @@ def _import_content(conn: sqlite3.Connection, import_id: int, kind: str) -> str:
     from core.people.records import KIND_TABLE
     from core.store.audit_check import content_sha256
     return content_sha256(conn, KIND_TABLE[kind], "import_id = ?", (import_id,))
+
+
+def _people_digest(conn: sqlite3.Connection, kind: str, import_ids: Sequence[int]) -> str:
+    """SHA-256 of the people of these imports as stored, in id order, but for the keys tying them to their
+    import (id, import_id): what two imports of the same people have alike."""
+    import hashlib
+
+    from core.people.records import KIND_TABLE
+    table = KIND_TABLE[kind]
+    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in ("id", "import_id")]
+    (text,) = conn.execute(f"SELECT CAST(group_concat(line, char(10)) AS BLOB) FROM "
+                           f"(SELECT json_array({', '.join(columns)}) AS line FROM {table} "
+                           "WHERE import_id IN (SELECT value FROM json_each(?)) ORDER BY id)",
+                           (json.dumps(list(import_ids)),)).fetchone()
+    return hashlib.sha256(text or b"").hexdigest()
 
 
 def _restored_import(conn: sqlite3.Connection, snapshot: ImportSnapshot) -> dict[str, Any]:
@@ -111,6 +127,7 @@ class _Started:
     unit_name: str | None
     summary: dict[str, Any]
     replaced: list[tuple[int, str, str, int]]
+    replaced_people: str | None  # _people_digest of the replaced sources, when a 定稿 hangs on whether they change
 
 
 # Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match
@@ -237,6 +254,8 @@ class PeopleEdits(_Core):
         conn = self._conn
         replaced = [(s.id, s.file_name, s.sha256, s.rows)
                     for s in self.replaced_sources(kind.id, unit_id, file_name, sha256)]
+        replaced_people = (_people_digest(conn, kind.id, [r[0] for r in replaced])
+                           if replaced and self._final_hangs_on(kind.id, unit_id) else None)
         for old_id, *_ in replaced:
             conn.execute(f"DELETE FROM {KIND_TABLE[kind.id]} WHERE import_id = ?", (old_id,))
             conn.execute("DELETE FROM imports WHERE id = ?", (old_id,))
@@ -248,14 +267,26 @@ class PeopleEdits(_Core):
             f"INSERT INTO imports ({', '.join(summary)}) VALUES ({', '.join('?' * len(summary))})",
             list(summary.values())).lastrowid
         assert import_id is not None  # an INSERT sets it
-        return _Started(import_id, unit_id, unit_name, summary, replaced)
+        return _Started(import_id, unit_id, unit_name, summary, replaced, replaced_people)
 
     def _end_import(self, tx: _Tx, started: _Started, choice: Mapping[str, Any], content_sha256: str) -> None:
         """An import's summary audit row, once its rows are written."""
         tx.log_summary("import", "imports", str(started.id), {
             **started.summary, "unit": started.unit_name, **choice, "content_sha256": content_sha256,
             "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in started.replaced]})
-        self._counted_from(tx, started.summary["kind"], started.unit_id)
+        kind = started.summary["kind"]
+        if started.replaced_people is not None \
+                and started.replaced_people == _people_digest(self._conn, kind, [started.id]):
+            tx.same_people = True  # the same people as before: no unit's data changed, 定稿 stays
+            return
+        self._counted_from(tx, kind, started.unit_id)
+
+    def _final_hangs_on(self, kind: str, unit_id: int | None) -> bool:
+        """Whether a unit marked 定稿 would be so no more when a list of this kind (of this unit) changed."""
+        if unit_id is not None:
+            return bool(self.final_among([unit_id]))
+        query = COUNTED_FROM.get(kind)
+        return query is not None and bool(self.final_among(u for u, in self._conn.execute(query)))
 
     def replaced_sources(self, kind: str, unit_id: int | None, file_name: str,
                          sha256: str) -> list[ImportedSource]:
@@ -368,13 +399,21 @@ class PeopleEdits(_Core):
 
         def change(tx: _Tx) -> None:
             conn = self._conn
+            changed: list[tuple[str, int | None]] = []  # the lists taken out and put back: whose data they change
+            put_back = {(s.source["kind"], s.unit_id) for s in snapshots}
+            removed = [conn.execute("SELECT kind, unit_id FROM imports WHERE id = ?", (i,)).fetchone() for i in remove]
+            # the undo (or redo) of an import of the same people as those it replaced changes no unit's data
+            same_list = next(iter(put_back)) if len(put_back) == 1 and {tuple(r) for r in removed if r} == put_back \
+                else None
+            people_before = (_people_digest(conn, same_list[0], list(remove))
+                             if same_list and self._final_hangs_on(*same_list) else None)
             for import_id in remove:
                 found = conn.execute("SELECT kind, unit_id, file_name, sha256, rows FROM imports WHERE id = ?",
                                      (import_id,)).fetchone()
                 if found is None:
                     raise _Rejected(self._problem("dataset.no_record", table="imports", id=import_id))
                 kind, unit_id, file_name, sha256, rows = found
-                self._counted_from(tx, kind, unit_id)
+                changed.append((kind, unit_id))
                 conn.execute(f"DELETE FROM {KIND_TABLE[kind]} WHERE import_id = ?", (import_id,))
                 conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
                 tx.log_summary("delete", "imports", str(import_id), {"kind": kind, "unit_id": unit_id,
@@ -383,9 +422,15 @@ class PeopleEdits(_Core):
             for snapshot in snapshots:
                 if snapshot.unit_id is not None:
                     tx.require("units", snapshot.unit_id)
-                self._counted_from(tx, snapshot.source["kind"], snapshot.unit_id)
+                changed.append((snapshot.source["kind"], snapshot.unit_id))
                 restore_import(conn, snapshot)
                 tx.log_summary("insert", "imports", str(snapshot.import_id), _restored_import(conn, snapshot))
+            if people_before is not None and people_before == _people_digest(
+                    conn, snapshots[0].source["kind"], [s.import_id for s in snapshots]):
+                tx.same_people = True
+                return
+            for kind, unit_id in changed:
+                self._counted_from(tx, kind, unit_id)
         return self._edit(by, reason, change)
 
     def set_count_source(self, by: int | None, unit_id: int, source: str,

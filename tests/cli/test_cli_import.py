@@ -271,3 +271,21 @@ def test_skip_bad_rows_still_refuses_a_file_it_cannot_read_row_by_row(dataset, t
     result = import_xlsx(dataset, "arrivals", all_bad, "--unit", UNITS[0], "--skip-bad-rows", "--yes")
     assert result.returncode == 2 and "1 行都有问题，没有可导入的行" in result.stderr
     assert rows_of(dataset, "imports") == 0
+
+
+def test_importing_the_same_roster_again_keeps_final(dataset, tmp_path):
+    roster = roster_file(tmp_path, [arrival(i) for i in range(6)])
+    assert import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--yes").returncode == 0
+    marked = run("mark-final", "--unit", UNITS[0], "--dataset", str(dataset), "--even-unfinished")
+    assert marked.returncode == 0, marked.stderr
+    again = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--yes")
+    assert again.returncode == 0, again.stderr
+    assert "替换原有 6 条" in again.stdout and "与上次导入的内容相同，数据未改动，定稿保持不变。" in again.stdout
+    assert "取消其定稿" not in again.stdout
+    with Dataset.open(dataset, backups=False) as ds:
+        assert ds.unit(ds.unit_id(UNITS[0])).facts_final
+    changed = import_xlsx(dataset, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(7)]),
+                          "--unit", UNITS[0], "--yes")
+    assert changed.returncode == 0, changed.stderr
+    assert f"“{UNITS[0]}”的数据已改动，已取消其定稿。" in changed.stdout and "内容相同" not in changed.stdout
+    assert run("verify-audit", str(dataset)).returncode == 0

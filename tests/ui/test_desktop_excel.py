@@ -236,6 +236,19 @@ def test_an_unrecognised_layout_is_mapped_once_and_recognised_the_next_time(qtbo
 
 # ------------------------------------------------------------------ importing again, undo
 
+def test_importing_the_same_roster_again_says_so_and_keeps_final(qtbot, year, tmp_path):
+    window = year
+    unit = uid_of(window, 0)
+    roster = roster_file(tmp_path, [arrival(i) for i in range(5)], "花名册.xlsx")
+    import_through_wizard(window, roster, "arrivals").close()
+    assert window.session.mark_final("定稿", [unit], True).ok
+    dialog = import_through_wizard(window, roster, "arrivals")
+    assert "替换了原有的 5 行" in dialog.status.text()
+    assert "与上次导入的内容相同，数据未改动，定稿保持不变。" in dialog.status.text()
+    assert "取消其定稿" not in dialog.status.text() and window.session.unit(unit).facts_final
+    shot(dialog, "import-same-roster-again")
+
+
 def test_importing_a_roster_again_replaces_it_after_asking_and_undo_brings_the_first_back(qtbot, year, tmp_path):
     window = year
     unit = uid_of(window, 0)

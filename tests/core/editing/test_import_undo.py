@@ -18,7 +18,7 @@ from core.excel.read import read_workbook
 from core.excel.write import annex_inputs
 from core.people.tables import file_sha256
 from tests.builders import RULES
-from tests.import_support import UNITS, contents, monthly_file, roster_file
+from tests.import_support import UNITS, contents, district_file, monthly_file, roster_file
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
 
 HEADERS = ("工作表", "行", "列", "单元格内容", "问题")
@@ -218,3 +218,43 @@ def test_an_unrecognised_layout_asks_about_its_header_row_with_a_sample_of_each_
     path = write_workbook(tmp_path / "名单2.xlsx", {"名单": rows})
     question = mapping_question(path, read_workbook(path, "arrivals"))
     assert question.found == {"name": "姓名"} and question.choices[1].sample == "人员0"
+
+
+def session_write(session: Session, kind: str, path, unit: str | None = UNITS[0]):
+    """An import as the desktop makes it (Session.import_people_write, its edit run at once)."""
+    checked = check_workbook(path, kind, session.rules)
+    assert checked.ok, [p.text() for p in checked.problems]
+    unit_id = None if unit is None else session.unit_id(unit)
+    edit = session.import_people_write(f"导入 {path.name}", checked, file_sha256(path), unit_id).now()
+    assert edit.ok, edit.problems
+    return edit
+
+
+def test_importing_the_same_people_again_keeps_final_and_other_people_withdraw_it(ds, tmp_path):
+    from core.common.messages import render
+    session = Session(ds, 1)
+    uid = session.unit_id(UNITS[0])
+    roster = roster_file(tmp_path, [arrival(i) for i in range(5)])
+    session_write(session, "arrivals", roster)
+    assert session.mark_final("定稿", [uid], True).ok
+    again = session_write(session, "arrivals", roster)
+    assert again.unfinalized == () and again.same_people and session.unit(uid).facts_final
+    assert ds.imports()[0].replaced_rows == 5  # replaced all the same, audited as an import
+    assert render(session.final_withdrawn(again)) == "与上次导入的内容相同，数据未改动，定稿保持不变。"
+    assert session.undo("撤销")[1].unfinalized == () and session.unit(uid).facts_final
+    assert session.redo("重做")[1].unfinalized == () and session.unit(uid).facts_final
+
+    other = session_write(session, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(1, 6)]))
+    assert other.unfinalized == (uid,) and not other.same_people and not session.unit(uid).facts_final
+    assert session.undo("撤销")[1].ok and session.unit(uid).facts_final  # the undo marks it again
+
+    # a list of the whole year: the same again changes no unit scored from it, another list does
+    assert session.set_count_source("名单核对", uid, "roster").ok
+    listed = district_file(tmp_path, [(1, 7), (2, 6)])
+    session_write(session, "traineeship_list", listed, None)
+    assert session.mark_final("定稿", [uid], True).ok and session.unit(uid).facts_final
+    assert session_write(session, "traineeship_list", listed, None).unfinalized == ()
+    assert session.unit(uid).facts_final
+    changed = session_write(session, "traineeship_list", district_file(tmp_path, [(1, 7), (2, 5)]), None)
+    assert changed.unfinalized == (uid,) and not session.unit(uid).facts_final
+    assert ds.verify_audit() is None
