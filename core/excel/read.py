@@ -297,11 +297,20 @@ def sniff(path: Path) -> str:
 # ------------------------------------------------------------------ reading cells
 
 class _Unreadable(Exception):
-    """The workbook could not be read; carries the Problem message."""
+    """The workbook could not be read; carries the Problem message (and the sheet it is about, if one)."""
 
-    def __init__(self, msg: Msg):
+    def __init__(self, msg: Msg, sheet: str = ""):
         super().__init__(msg.code)
-        self.msg = msg
+        self.msg, self.sheet = msg, sheet
+
+
+class _SheetFailed(Exception):
+    """The cell reader failed on the sheet named; `ill_formed`: its XML is not well-formed, which no reader
+    reads (the cause is the reader's own exception)."""
+
+    def __init__(self, sheet: str, ill_formed: bool):
+        super().__init__(sheet)
+        self.sheet, self.ill_formed = sheet, ill_formed
 
 
 def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
@@ -314,6 +323,7 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
     ones are, in this thread."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
+    ill_formed_error = getattr(pc, "XmlError", ())  # the sheet's XML is not well-formed
     opened: list[Any] = []
     spare: list[Any] = []  # the workbook this thread opened, for the first reading thread
     lock = threading.Lock()
@@ -344,6 +354,8 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
             return _calamine_grid(workbook.get_sheet_by_name(name))
         except password_error:
             raise _Unreadable(Msg.of("excel.encrypted")) from None
+        except Exception as exc:
+            raise _SheetFailed(name, isinstance(exc, ill_formed_error)) from exc
 
     def allowed_sheet(name: str) -> list[list]:
         allowed(name)  # nothing once the sheet is checked
@@ -487,8 +499,12 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
     except _Fault as fault:
         assert fault.__cause__ is not None
         raise fault.__cause__ from None
-    except Exception:  # noqa: BLE001 - any reader failure means an unreadable file
-        if kind != "xlsx":
+    except Exception as exc:  # noqa: BLE001 - any reader failure means an unreadable file
+        failed = exc if isinstance(exc, _SheetFailed) else None
+        if failed is not None:  # the sheet the reader failed on is named
+            unreadable = _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_sheet",
+                                                                             sheet=failed.sheet)), failed.sheet)
+        if kind != "xlsx" or (failed is not None and failed.ill_formed):  # nor would openpyxl read it
             raise unreadable from None
         exceeded = check_xlsx(path)  # the sheets calamine did not come to are checked before openpyxl reads them
         if exceeded is not None:
@@ -643,7 +659,7 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
         with gc_paused():
             all_sheets, reader = read_cells(path, understand if each_table is not None else None)
     except _Unreadable as exc:
-        return ReadResult(source, kind, problems=(Problem(source, "", "", exc.msg),))
+        return ReadResult(source, kind, problems=(Problem(source, exc.sheet, "", exc.msg),))
     if sheets is not None:
         missing_sheets = [s for s in sheets if s not in {name for name, _ in all_sheets}]
         for name in missing_sheets:

@@ -89,6 +89,39 @@ def test_a_workbook_with_a_damaged_sheet_is_corrupted(tmp_path):
     assert codes(result) == ["excel.corrupted"]
 
 
+def damaged_month(tmp_path: Path, damage) -> Path:
+    """Monthly reports of three months whose second month's sheet XML is damage(xml)."""
+    from tests.xlsx_builders import MONTHLY_HEADERS
+    rows = [list(MONTHLY_HEADERS)] + [[1, "张三", person_id(1), "吴江某厂", "基地", dt.date(2022, 3, 2), "13900000000"]]
+    good = write_workbook(tmp_path / "good.xlsx", {f"2022年{m}月": rows for m in (3, 4, 5)})
+    path = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, damage(data) if item.filename == "xl/worksheets/sheet2.xml" else data)
+    return path
+
+
+def test_a_sheet_whose_xml_stops_midway_is_named_without_a_second_reading(tmp_path, monkeypatch):
+    """XML that is not well-formed is read by no reader: the sheet is named at once, not after openpyxl
+    has read the whole workbook again to fail the same way (ten seconds for a 100,000-row roster)."""
+    path = damaged_month(tmp_path, lambda xml: xml[: len(xml) // 2])
+    tried = []
+    monkeypatch.setattr(xlsx_read, "_openpyxl_sheets", lambda path: tried.append(path) or [])
+    result = read_workbook(path, "monthly_reports")
+    [problem] = result.problems
+    assert problem.message.code == "excel.corrupted" and problem.location == "2022年4月" and tried == []
+    assert "工作表“2022年4月”的内容残缺或格式不对" in render(problem.message)
+
+
+def test_a_sheet_with_cells_no_reader_places_is_named_after_openpyxl_tried_too(tmp_path):
+    path = damaged_month(tmp_path, lambda xml: xml.replace(b"</sheetData>", b'<row r="zz"><c r="??"><v>1</v></c></row>'
+                                                                            b"</sheetData>"))
+    [problem] = read_workbook(path, "monthly_reports").problems
+    assert problem.message.code == "excel.corrupted" and problem.location == "2022年4月"
+    assert "工作表“2022年4月”" in render(problem.message)
+
+
 def test_a_real_encrypted_workbook(tmp_path):
     path = FIXTURES / "encrypted-roster.xlsx"
     assert sniff(path) == "encrypted"
