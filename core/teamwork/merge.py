@@ -32,8 +32,10 @@ from core.people.records import KIND_TABLE
 from core.store import audit, replay_edit
 from core.store.audit_check import BLOBS, content_sha256
 from core.store.dataset import Dataset, Edit
+from core.store.edit import now_text
 from core.teamwork.facts import MERGE, MERGED, REMARKS, RESOLVED, STAMPS, YEAR_LEVEL, Fact, Planner, loads
 from core.teamwork.plan import MergePlan, planned, record_id_of, unit_of
+from core.teamwork.vouched import final_from_copy, not_vouched, unit_data
 
 
 class MergeCancelled(Exception):
@@ -70,6 +72,8 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
     taken = plan.taken_from_copy(choices)
     to_write = [f for f in plan.facts if f.state == "apply" or f.number in taken]
     total = plan.brought_in(choices)
+    from_copy = final_from_copy(plan.facts, planner, taken)
+    final_here = {uid: unit_data(ds, uid) for uid in ds.final_among(from_copy)}
 
     def apply(parts: replay_edit.Parts, whole: Any) -> None:
         mark = plan.mark
@@ -96,6 +100,13 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
             _write(planner, parts, fact, copy_name)
             if progress is not None and (done % 50 == 0 or done == total) and progress(done, total) is False:
                 raise MergeCancelled()
+        # the copy's 定稿 holds only for the copy's data: a unit ending with data of the year file's (a side kept
+        # in a conflict, an edit made here) is 定稿 no more, unless it is the year file's own 定稿 data
+        unvouched = not_vouched(ds, copy, from_copy, final_here)
+        if unvouched:
+            settle = parts.part(by, now_text(), reason.strip() or None)
+            for uid in unvouched:
+                settle.update("units", {"id": uid}, {"facts_final": 0})
         # merged without a change here (the same already, or the lead kept the year file's side): noted, so
         # that merging the copy again finds nothing new; a held change is not, and comes again
         # each on its record and field: the year file's value there now stands for the copy's edits too, so a

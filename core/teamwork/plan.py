@@ -32,6 +32,7 @@ from core.teamwork.facts import (
     trail_rows,
 )
 from core.teamwork.field_copy import CopyMark, marks
+from core.teamwork.vouched import unit_data
 
 
 @dataclass(frozen=True)
@@ -421,10 +422,22 @@ def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
     y_names = {i: n for n, i in p.y_assessors.items()}
     why = Msg.of(f"teamwork.why.{fact.why}") if fact.why else None
     theirs = Side(_value(p, fact, "theirs", mine), _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
-    return Conflict(fact.number, _record_words(p, namer, fact, mine),
-                    _field_words(fact.table, fact.field) if fact.field else None,
-                    _mine_side(p, fact, mine, y_names), theirs, not fact.why, why,
+    what, mine_side = _record_words(p, namer, fact, mine), _mine_side(p, fact, mine, y_names)
+    field_name = _field_words(fact.table, fact.field) if fact.field else None
+    if _is_final(fact):  # whether the unit's data is 定稿: told as such, not as a field going 否 / 是
+        what, field_name = Msg.of("teamwork.final_what", what=what), None
+        theirs = replace(theirs, value=_final_word(loads(fact.last.new)))
+        mine_side = replace(mine_side, value=_final_word(mine is not None and mine.get("facts_final")))
+    return Conflict(fact.number, what, field_name, mine_side, theirs, not fact.why, why,
                     Msg.of("teamwork.why.outside", assessor=p.c_mark_assessor) if fact.outside else None)
+
+
+def _is_final(fact: Fact) -> bool:
+    return (fact.table, fact.field) == ("units", "facts_final")
+
+
+def _final_word(final: Any) -> Msg:
+    return Msg.of("teamwork.final_yes" if final else "teamwork.final_no")
 
 
 def _change(p: Planner, namer: Namer, fact: Fact) -> Change:
@@ -438,10 +451,12 @@ def _change(p: Planner, namer: Namer, fact: Fact) -> Change:
 def _final_told(p: Planner, fact: Fact, what: Msg) -> Msg | None:
     """A unit's 定稿 the copy marked or withdrew, as what it is: mostly the copy's change of the unit's data
     withdrew it there (in the same edit), and the merge withdraws it here too."""
-    if fact.table != "units" or fact.field != "facts_final":
+    if not _is_final(fact):
         return None
     if loads(fact.last.new):
-        return Msg.of("teamwork.final_marked_in_copy", what=what)
+        uid = p.y_id("units", fact.ident)
+        same = uid is not None and unit_data(p.ds, uid) == unit_data(p.copy, int(fact.rows[0].record_id))
+        return Msg.of("teamwork.final_marked_in_copy" if same else "teamwork.final_marked_in_copy_if", what=what)
     with_data = p.c.execute("SELECT 1 FROM audit WHERE edit = ? AND NOT (table_name = 'units' AND field IS "
                             "'facts_final') LIMIT 1", (fact.last.edit,)).fetchone()
     return Msg.of("teamwork.final_withdrawn_by_copy" if with_data else "teamwork.final_withdrawn_in_copy", what=what)
@@ -467,9 +482,16 @@ def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
     names = {i: n for n, i in p.y_assessors.items()}
     plan.withdrawals = [FinalWithdrawal(namer.record("units", {"id": uid}), _marked_final(p, uid, names))
                         for uid in sorted(final) if changed[uid] == "apply"]
-    for n, (fact, conflict) in enumerate(zip([f for f in plan.facts if f.state == "conflict"], plan.conflicts,
-                                             strict=True)):
+    in_conflict = [f for f in plan.facts if f.state == "conflict"]
+    for n, (fact, conflict) in enumerate(zip(in_conflict, plan.conflicts, strict=True)):
         unit = unit_of(p, fact, p.mine_row(fact)) if fact.table not in REMARKS else None
+        if _is_final(fact) and loads(fact.last.new):  # the copy's 定稿 holds only for the copy's data (merge_copy)
+            numbers = [f.number for f in in_conflict if f.table not in REMARKS and not _is_final(f)
+                       and unit_of(p, f, p.mine_row(f)) == unit]
+            plan.conflicts[n] = replace(conflict, final=Msg.of(
+                "teamwork.final_of_copy_data" if numbers else "teamwork.final_of_copy_data_only",
+                numbers="、".join(map(str, numbers))))
+            continue
         if unit in final and changed[unit] == "conflict":
             marked = _marked_final(p, unit, names)
             plan.conflicts[n] = replace(conflict, final=Msg.of(

@@ -373,6 +373,46 @@ def test_a_conflict_whose_copy_side_withdraws_a_final_says_so_in_the_merge_dialo
     assert not session.unit(first).facts_final and session.unit(first).insured_workers == 71
 
 
+def test_a_final_taken_from_the_copy_over_a_figure_kept_from_the_office_ends_withdrawn(window, qtbot, tmp_path):
+    """A unit 定稿 when handed out; 孙琳 changed its 投保人数 and marked it 定稿 again, the office changed the same
+    figure (withdrawing its 定稿) and did not mark it again. The dialog tells the 定稿 conflict in words and that
+    the copy's 定稿 holds only for the copy's data; keeping the office's figure and ticking the copy's 定稿
+    ends with the office's figure and the unit NOT 定稿 (core/teamwork/vouched)."""
+    open_year(window, tmp_path)
+    session = window.session
+    first = session.unit_ids[0]
+    assert session.mark_final("标记数据已定稿", [first], True).ok
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    with Dataset.open(target, backups=False) as copy:
+        who = copy.assessor_id("孙琳")
+        assert copy.set_insured_workers(who, first, 70).ok and copy.mark_final(who, first).ok
+    assert session.set_insured_workers("修改投保人数", first, 65).ok
+    assert not session.unit(first).facts_final
+
+    def look(dialog: MergeDialog) -> None:
+        model = dialog.choice_model
+        assert model.rowCount() == 2
+        said = text(model, 1, 0)
+        assert said == (f"2. 单位“{session.unit(first).name}”的数据是否定稿\n"
+                        "外业副本的定稿只对外业副本的数据有效：第 1 处冲突保留年度文件的一方，或年度文件在制作副本后另改过该单位的数据，合并后该单位都不是定稿，"
+                        "核对数据后可重新标记定稿"), said
+        assert text(model, 1, 1).startswith("未定稿\n组长") and text(model, 1, 2).startswith("已定稿\n孙琳")
+        cell = dialog.conflicts.visualRect(model.index(1, 0))
+        needed = dialog.fontMetrics().boundingRect(QRect(0, 0, cell.width() - 6, 10**4),
+                                                   Qt.TextFlag.TextWordWrap, said).height()
+        assert cell.height() >= needed, (cell.height(), needed)  # read whole
+        tick_cell(qtbot, dialog.conflicts, 0, 3)  # 保留年度文件的 figure
+        tick_cell(qtbot, dialog.conflicts, 1, 4)  # 采用外业副本的 定稿
+        type_chinese(dialog.reason, "人数以办公室为准")
+        shot_over(window, dialog, "merge-dialog-final-of-copy-data")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-final-of-copy-data", "已把外业副本", said), look)
+    assert session.unit(first).insured_workers == 65 and not session.unit(first).facts_final
+
+
 def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):
     """Straight after 合并, 编辑 → 撤销 合并外业副本 puts the year back exactly as it was before the merge (the
     backup the result names), and the copy's changes can be merged again; once something is edited after

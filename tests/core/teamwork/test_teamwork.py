@@ -673,3 +673,52 @@ def test_a_value_set_back_in_one_copy_meets_another_copys_change_as_a_conflict(y
         assert ds.update_unit(LEAD, uid, insured_workers=before).ok
     plan, _ = merge(year, c)
     assert not plan.changes and [(x.mine.value, x.theirs.value) for x in plan.conflicts] == [(before, 74)]
+
+
+def test_the_copys_final_holds_only_for_the_copys_data(tmp_path):
+    """The rule: a merge leaves a unit 定稿 only when its data (facts and rosters) ends as a side that is 定稿
+    over it had it: the copy's data where the copy marked it 定稿, or the year file's own data as it was before
+    the merge where it was 定稿 here. Otherwise the merge withdraws the 定稿 it would carry in, in its own edit
+    (audited, the lead's). So: unit 1, 定稿 when the copy was made, changed on both sides (the office did not
+    mark it again, the field did): keeping the office's figure and taking the copy's 定稿 ends NOT 定稿; taking
+    both of the copy's sides ends 定稿. Unit 2, not 定稿 anywhere, changed and marked 定稿 in the field while the
+    office changed another of its facts: the copy's 定稿 comes in with no conflict, yet ends NOT 定稿."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    a = copy_for(path, "a.wjkh", "张三")
+
+    def in_the_field(ds, who, u):
+        assert ds.update_unit(who, u[0], insured_workers=70).unfinalized == (u[0],)
+        assert ds.mark_final(who, u[0]).ok
+        assert ds.update_unit(who, u[1], insured_workers=80).ok and ds.mark_final(who, u[1]).ok
+    field_edit(a, "张三", in_the_field)
+    with Dataset.open(path, backups=False) as ds:
+        u = ds.unit_ids()
+        assert ds.update_unit(LEAD, u[0], insured_workers=65).unfinalized == (u[0],)
+        assert ds.update_unit(LEAD, u[1], contact_person="周敏").ok
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    assert [render(c.field) if c.field else None for c in plan.conflicts] == ["投保人数", None]
+    lines = [render(line) for line in conflict_words(plan.conflicts[1])]
+    assert lines[0] == "第 2 处冲突：单位“吴江第1人力资源有限公司”的数据是否定稿", lines
+    assert lines[1].startswith("年度文件：未定稿（组长，") and lines[2].startswith("外业副本：已定稿（张三，"), lines
+    assert lines[-1] == ("外业副本的定稿只对外业副本的数据有效：第 1 处冲突保留年度文件的一方，或年度文件在制作副本后"
+                         "另改过该单位的数据，合并后该单位都不是定稿，核对数据后可重新标记定稿"), lines
+    dry = run("merge", str(path), str(a), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "数据已定稿" not in dry.stdout and f"    {lines[-1]}\n" in dry.stdout, dry.stdout
+    both = tmp_path / "both.wjkh"
+    shutil.copy(path, both)
+    plan, edit = merge(path, a, {1: "mine", 2: "theirs"}, "人数以办公室为准")
+    assert edit.ok
+    with Dataset.open(path, read_only=True) as ds:
+        assert ds.unit(u[0]).insured_workers == 65 and not ds.unit(u[0]).facts_final
+        assert ds.unit(u[1]).insured_workers == 80 and ds.unit(u[1]).contact_person == "周敏"
+        assert not ds.unit(u[1]).facts_final
+        for uid in u[:2]:
+            row = [e for e in ds.audit_entries("units", str(uid)) if e.field == "facts_final"][-1]
+            assert (row.old_value, row.new_value, row.assessor_id, row.reason) == ("1", "0", LEAD, "人数以办公室为准")
+    plan, edit = merge(both, a, {1: "theirs", 2: "theirs"}, "以现场为准")
+    assert edit.ok
+    with Dataset.open(both, read_only=True) as ds:
+        assert ds.unit(u[0]).insured_workers == 70 and ds.unit(u[0]).facts_final
