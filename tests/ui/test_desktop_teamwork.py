@@ -395,7 +395,8 @@ def test_a_final_taken_from_the_copy_over_a_figure_kept_from_the_office_ends_wit
         assert model.rowCount() == 2
         said = text(model, 1, 0)
         assert said == (f"2. 单位“{session.unit(first).name}”的数据是否定稿\n"
-                        "外业副本的定稿只对外业副本的数据有效：第 1 处冲突保留年度文件的一方，或年度文件在制作副本后另改过该单位的数据，合并后该单位都不是定稿，"
+                        "外业副本的定稿只对外业副本的数据有效：第 1 处冲突保留年度文件的一方，"
+                        "或年度文件在制作副本后另改过该单位的数据，合并后该单位都不是定稿，"
                         "核对数据后可重新标记定稿"), said
         assert text(model, 1, 1).startswith("未定稿\n组长") and text(model, 1, 2).startswith("已定稿\n孙琳")
         cell = dialog.conflicts.visualRect(model.index(1, 0))
