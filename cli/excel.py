@@ -27,7 +27,7 @@ from cli.reading import final_withdrawn, open_read_only, tell_final_withdrawn
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.excel.check import CheckResult, check_workbook
-from core.excel.partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, write_left_out
+from core.excel.partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, unlocated, write_left_out
 from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
 from core.people.matching import MatchResult, PersonVerdict
@@ -74,8 +74,10 @@ def command_check_xlsx(args: argparse.Namespace) -> int:
 def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None:
     """The preview of an import: rows checked, then every note and every problem by sheet, row and column
     (ID numbers masked unless `full_ids`: the row and column say where to look)."""
-    print(say("cli.xlsx_checked", source=path.name, kind=Msg.of(f"kind.{result.kind}"), rows=result.rows_checked,
-              bad=result.rows_with_problems, records=len(result.records)))
+    whole = len(unlocated(result))  # problems of the file or a sheet: nothing of it can be imported
+    code = "cli.xlsx_checked" if not whole else "cli.xlsx_refused" if result.rows_checked else "cli.xlsx_not_read"
+    print(say(code, source=path.name, kind=Msg.of(f"kind.{result.kind}"), rows=result.rows_checked,
+              bad=result.rows_with_problems, records=len(result.records), count=whole))
     for note in result.notes:
         print("  " + masked(note.text(), full_ids))
     for problem in result.problems:

@@ -59,6 +59,14 @@ def format_number(value: Any, decimals: int = 2) -> str:
     return "0" if text == "-0" else text
 
 
+def count_words(count: int, measure: str = "个") -> str:
+    """A large count as a bureau says it, to one decimal in 万 or 亿: 500 个, 3000 万个, 171.8 亿个."""
+    for size, word in ((10 ** 8, "亿"), (10 ** 4, "万")):
+        if count >= size:
+            return f"{format_number(Fraction(count, size), 1)} {word}{measure}"
+    return f"{count} {measure}"
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, Fraction):
         return int(value) if value.denominator == 1 else round(float(value), 6)

@@ -28,7 +28,8 @@ class Problem:
         else:  # clause ids such as 2.1 contain dots
             where = f'{self.location}["{self.field}"]'
 
-        return f"{self.source}: {where}: {render(self.message)}" if where else f"{self.source}: {render(self.message)}"
+        # the full-width colon of every other line a user reads
+        return f"{self.source}：{where}：{render(self.message)}" if where else f"{self.source}：{render(self.message)}"
 
     def as_json(self) -> dict[str, Any]:
         return {"source": self.source, "location": self.location, "field": self.field,

@@ -25,7 +25,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.common.messages import Msg
+from core.common.messages import Msg, count_words
 
 MAX_UNPACKED_BYTES = 1 << 30
 MAX_RATIO = 200
@@ -81,6 +81,9 @@ class LimitExceeded:
         """One sentence naming the limit, the sheet and the figures."""
         if self.what == "unpacked":
             return Msg.of("excel.limit_unpacked", found=self.found >> 20, limit=self.limit >> 20)  # in MB
+        if self.what in ("cells", "sparse"):  # counts in the billions: read in 万 and 亿
+            return Msg.of(f"excel.limit_{self.what}", sheet=self.part, found=count_words(self.found),
+                          limit=count_words(self.limit))
         return Msg.of(f"excel.limit_{self.what}", sheet=self.part, found=self.found, limit=self.limit)
 
 

@@ -69,3 +69,20 @@ def test_export_annex_as_a_printable_pdf(tmp_path):
     result = run("export-annex", "5", "--dataset", str(dataset), "--unit", unit, "--out",
                  str(tmp_path / "no-such-folder" / "a.pdf"))
     assert result.returncode == 2 and "no-such-folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_xlsx_of_a_sheet_too_far_flung_says_nothing_was_read_and_counts_in_wan_and_yi(tmp_path):
+    from tests.core.excel.test_xlsx_limits import with_sheet_xml
+    sheets = {"2022年8月": arrivals_rows([arrival(i) for i in range(3)]),
+              "2022年9月": arrivals_rows([arrival(i) for i in range(3, 6)])}
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    path = with_sheet_xml(write_workbook(tmp_path / "two.xlsx", sheets), tmp_path / "far.xlsx",
+                          lambda xml: xml.replace(b"</sheetData>", far), member="xl/worksheets/sheet2.xml")
+    result = run("check-xlsx", "arrivals", str(path))
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0] == ("far.xlsx（组织进吴人员花名册（附件2））：未读取任何数据行："
+                                             "有 1 处问题涉及整个文件或整张工作表（见下），改正后才能检查和导入")
+    assert "检查 0 行" not in result.stdout
+    assert result.stderr.splitlines()[0] == ("  far.xlsx：工作表“2022年9月”从第一个到最后一个单元格跨约 171.8 亿个"
+                                             "单元格（上限 3000 万个），多半是远处的单元格误填了内容；"
+                                             "请删除多余的行和列，另存后再导入")

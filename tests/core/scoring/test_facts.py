@@ -387,7 +387,7 @@ def test_every_problem_renders_as_text_and_json(rules, name, mutate, expected):
     for problem in problems:
         assert problem.message.code in catalogue()
         text = problem.text()
-        assert text.startswith(f"year.json: {problem.location}")
+        assert text.startswith(f"year.json：{problem.location}")
         assert not re.search(r"\{[a-z_]+\}", text), text
         json.dumps(problem.as_json(), ensure_ascii=False)
 
@@ -536,7 +536,7 @@ def test_file_that_is_not_utf8(tmp_path, rules):
     assert year is None
     assert [(p.source, p.location, p.field, p.message.code) for p in problems] == \
         [("gbk.json", "$", "", "json.not_utf8")]
-    assert problems[0].text() == "gbk.json: $: 文件不是 UTF-8 编码的 JSON 文本"
+    assert problems[0].text() == "gbk.json：$：文件不是 UTF-8 编码的 JSON 文本"
 
 
 def test_file_with_schema_problems_names_the_file(tmp_path, rules):
