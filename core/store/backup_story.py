@@ -175,14 +175,17 @@ def undone_by(dataset: sqlite3.Connection, backup: Path, rules: Any, shown: int 
     older = [r[0] for r in dataset.execute(
         "SELECT DISTINCT edit FROM audit WHERE seq > ? AND edit < ? AND action IN ('import', 'merge') "
         "ORDER BY edit DESC LIMIT ?", (shared, min((r[6] for rows in latest for r in rows), default=0), shown))]
-    big = [_step_rows(dataset, n, spans, shared) for n in older]
+    named = {r[6] for rows in latest for r in rows}
+    big = [_step_rows(dataset, n, spans, shared)  # an import a merge brought in: the merge, once
+           for n in dict.fromkeys(spans.get(n, n) for n in older) if n not in named]
     return Undone(len(steps), tuple(describe_edit(dataset, namer, rows) for rows in latest),
                   tuple(describe_edit(dataset, namer, [r[:6] for r in rows]) for rows in big))
 
 
 def _big_first(rows: list[tuple]) -> list[tuple]:
-    """An edit's rows with its import or merge row first (the one its line names)."""
-    return sorted(rows, key=lambda r: r[0] not in ("import", "merge"))
+    """An edit's rows with its merge row first, else its import row (the one its line names, with its time): a
+    merge that brought a roster in is named as the merge."""
+    return sorted(rows, key=lambda r: ("merge", "import").index(r[0]) if r[0] in ("merge", "import") else 2)
 
 
 def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: Path) -> list[Msg]:

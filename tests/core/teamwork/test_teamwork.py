@@ -722,3 +722,30 @@ def test_the_copys_final_holds_only_for_the_copys_data(tmp_path):
     assert edit.ok
     with Dataset.open(both, read_only=True) as ds:
         assert ds.unit(u[0]).insured_workers == 70 and ds.unit(u[0]).facts_final
+
+
+def test_restoring_the_backup_before_a_merge_that_brought_a_roster_names_the_merge(tmp_path):
+    """The copy imported a roster and was merged: restoring the backup taken before the merge names the step
+    it undoes as the merge (with the merge's time), not as the roster the merge brought in."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    a = copy_for(path, "a.wjkh", "张三")
+    roster = roster_file(tmp_path, [arrival(i, 劳务基地="贵州铜仁劳务基地") for i in range(5)])
+    with Dataset.open(a, backups=False) as ds:
+        imported(ds, "arrivals", roster, unit="吴江第1人力资源有限公司")
+    with Dataset.open(path):
+        pass  # the backup of opening: the year before the merge
+    done = run("merge", str(path), str(a))
+    assert done.returncode == 0, done.stderr
+    with Dataset.open(path, read_only=True) as ds:
+        [(merged_at, brought)] = [(m.at, m.changes) for m in merges(ds)]
+    listing = run("restore", str(path), "--list")
+    assert listing.returncode == 0, listing.stderr
+    [before] = [line for line in listing.stdout.splitlines() if "备份前：合并" not in line][:1]
+    asked = run("restore", str(path), "--backup", before.split()[0], stdin="n\n")
+    assert asked.returncode == 1, asked.stderr
+    lines = asked.stdout.splitlines()
+    assert "恢复该备份将撤销其后所做的 1 次修改" in lines[0], (listing.stdout, lines)
+    merge_line = f"{local_time(merged_at)}　合并外业副本 a.wjkh（张三 的外业副本，带入 {brought} 项修改）"
+    assert lines[1].endswith(merge_line), lines
+    assert not any(roster.name in line for line in lines), lines
