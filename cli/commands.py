@@ -419,9 +419,10 @@ def command_mark_final(args: argparse.Namespace) -> int:
                 return 0
             if final and unit is not None and not args.even_unfinished:  # the desktop asks (ui/final_question.py)
                 notes = {clause: note for (_, clause), note in ds.clause_notes(unit_id).items()}
-                done, total = clauses_done(ds.rule_set(), unit, notes, unit_id not in ds.rostered_units())
-                if done < total:
-                    print(say("cli.final_unfinished", unit=args.unit, done=done, total=total), file=sys.stderr)
+                progress = clauses_done(ds.rule_set(), unit, notes, unit_id not in ds.rostered_units())
+                if progress.done < progress.total:
+                    print(say("cli.final_unfinished", unit=args.unit, done=progress.done, total=progress.total,
+                              which=progress.not_done()), file=sys.stderr)
                     return EXIT_UNFINISHED
             edit = ds.mark_final(by, unit_id, final, args.reason)
             if not edit.ok:

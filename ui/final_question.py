@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from core.common.messages import render
 from core.editing.session import Session
 
 translate = QCoreApplication.translate
@@ -19,8 +20,9 @@ def final_confirmed(parent: QWidget, session: Session, unit_ids: Sequence[int]) 
     unfinished = session.not_done(unit_ids)
     if not unfinished:
         return True
-    lines = [translate("FinalQuestion", "{name}（已完成 {done}/{total} 条）").format(name=name, done=done, total=total)
-             for name, done, total in unfinished[:SHOWN]]
+    lines = [translate("FinalQuestion", "{name}（已完成 {done}/{total} 条）\n　　{which}").format(
+        name=name, done=progress.done, total=progress.total, which=render(progress.not_done()))
+        for name, progress in unfinished[:SHOWN]]
     if len(unfinished) > SHOWN:
         lines.append(translate("FinalQuestion", "……共 {count} 家单位").format(count=len(unfinished)))
     box = QMessageBox(QMessageBox.Icon.Question, translate("FinalQuestion", "尚有条款未完成"),
@@ -30,4 +32,5 @@ def final_confirmed(parent: QWidget, session: Session, unit_ids: Sequence[int]) 
     box.button(QMessageBox.StandardButton.Yes).setText(translate("FinalQuestion", "仍标记定稿"))
     box.button(QMessageBox.StandardButton.Cancel).setText(translate("FinalQuestion", "取消"))
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 30em; }")  # a line of clause numbers unbroken
     return box.exec() == QMessageBox.StandardButton.Yes

@@ -12,7 +12,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.editing.undo import Apply, History, Step
 from core.editing.writes import Write
-from core.scoring.assessment import Page, clauses_done, pages, unit_progress
+from core.scoring.assessment import ClausesDone, Page, clauses_done, pages, unit_progress
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
@@ -122,15 +122,15 @@ class SessionBase:
         notes = {c: n for (uid, c), n in self._notes.items() if uid == unit_id}
         return unit_progress(self.rules, self._units[unit_id], notes, not self.rosters_imported(unit_id))
 
-    def not_done(self, unit_ids: Sequence[int]) -> list[tuple[str, int, int]]:
-        """Of these units, those with clauses not 已完成 (未开始 or 依据不全), as (name, clauses done, clauses):
+    def not_done(self, unit_ids: Sequence[int]) -> list[tuple[str, ClausesDone]]:
+        """Of these units, those with clauses not 已完成 (未开始 or 依据不全), as (name, how far it is):
         what marking their data 定稿 would settle before the assessment is through."""
         found = []
         for uid in unit_ids:
             notes = {c: n for (u, c), n in self._notes.items() if u == uid}
-            done, total = clauses_done(self.rules, self._units[uid], notes, not self.rosters_imported(uid))
-            if done < total:
-                found.append((self._units[uid].name, done, total))
+            progress = clauses_done(self.rules, self._units[uid], notes, not self.rosters_imported(uid))
+            if progress.done < progress.total:
+                found.append((self._units[uid].name, progress))
         return found
 
     def rosters_imported(self, unit_id: int) -> bool:

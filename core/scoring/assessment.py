@@ -212,12 +212,31 @@ def unit_progress(rules: RuleSet, unit: Unit, notes: dict[str, str] | None = Non
     return {c.id: clause_progress(rules, unit, c, notes.get(c.id, ""), rosters_missing) for c in rules.clauses}
 
 
+@dataclass(frozen=True)
+class ClausesDone:
+    """How far a unit's assessment is: its clauses 已完成 of how many, and which are 未开始 or 依据不全."""
+    done: int
+    total: int
+    not_started: tuple[str, ...]
+    incomplete: tuple[str, ...]
+
+    def not_done(self) -> Msg:
+        """The clauses not 已完成, by state (未开始：2.2、3.1；依据不全：1.3)."""
+        if self.not_started and self.incomplete:
+            return Msg.of("progress.not_done_both", not_started=self.not_started, incomplete=self.incomplete)
+        if self.not_started:
+            return Msg.of("progress.not_done_not_started", not_started=self.not_started)
+        return Msg.of("progress.not_done_incomplete", incomplete=self.incomplete)
+
+
 def clauses_done(rules: RuleSet, unit: Unit, notes: dict[str, str] | None = None,
-                 rosters_missing: bool = False) -> tuple[int, int]:
-    """How many of the unit's clauses are 已完成, of how many: fewer, and marking its data 定稿 settles it
-    before its assessment is through (未开始 or 依据不全 clauses)."""
-    states = unit_progress(rules, unit, notes, rosters_missing).values()
-    return sum(state == DONE for state in states), len(states)
+                 rosters_missing: bool = False) -> ClausesDone:
+    """How many of the unit's clauses are 已完成, of how many, and which are not: fewer, and marking its
+    data 定稿 settles it before its assessment is through (未开始 or 依据不全 clauses)."""
+    states = unit_progress(rules, unit, notes, rosters_missing)
+    return ClausesDone(sum(state == DONE for state in states.values()), len(states),
+                       tuple(c for c, state in states.items() if state == NOT_STARTED),
+                       tuple(c for c, state in states.items() if state == INCOMPLETE))
 
 
 def negative_entered(unit: Unit) -> bool:

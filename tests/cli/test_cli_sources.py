@@ -91,7 +91,8 @@ def test_marking_final_a_unit_whose_clauses_are_not_all_done_needs_saying_so(tmp
         head = ds.audit_head()
     refused = run_process("mark-final", "--unit", unfinished, "--dataset", str(year))
     assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert refused.stderr == (f"“{unfinished}”尚有条款未开始或依据不全（已完成 7/10 条），没有标记定稿；"
+    assert refused.stderr == (f"“{unfinished}”尚有条款未开始或依据不全（已完成 7/10 条；依据不全：1.2、1.3、4.1），"
+                              "没有标记定稿；"
                               "核实无误、仍要标记的，请加上 --even-unfinished。\n")
     assert refused.stdout == ""
     with Dataset.open(year, read_only=True) as ds:

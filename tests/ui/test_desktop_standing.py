@@ -117,7 +117,7 @@ def test_a_year_before_and_after_its_units_are_assessed(qtbot, window, tmp_path)
     state = answer_modal(QMessageBox, mark_anyway)
     qtbot.mouseClick(ws.year_view.final_button, Qt.MouseButton.LeftButton)
     check_answered(state)
-    assert asked and all(f"{names[n]}（已完成 0/10 条）" in asked[0] for n in (first, second))
+    assert asked and all(f"{names[n]}（已完成 0/10 条）\n　　未开始：1.1、1.2、" in asked[0] for n in (first, second))
     rows = {model.unit_name(r): [model.index(r, c).data() for c in cols] for r in range(model.rowCount())}
     assert rows[names[first]][1:] == ["不合格", "E"] and rows[names[second]][1:] == ["不合格", "E"]
     click_tab(qtbot, window, "逐条考核")
