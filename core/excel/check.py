@@ -651,11 +651,13 @@ def _result(read: ReadResult, checker: _Checker) -> CheckResult:
 def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,
                    header_row: int | None = None, sheets: Sequence[str] | None = None,
                    today: dt.date | None = None,
-                   each_checked: Callable[[Sequence], None] | None = None) -> tuple[ReadResult, CheckResult]:
+                   each_checked: Callable[[Sequence], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> tuple[ReadResult, CheckResult]:
     """read_workbook and check_read of its result, the same two results, with each sheet checked as soon
     as it is read while the next sheets are read (the reader lets go of the interpreter).
     each_checked: given the records of each sheet (or part of a sheet: _Checker.table) checked that way,
-    in order, while no problem is found: a head start, no more (what counts is the result's records)."""
+    in order, while no problem is found: a head start, no more (what counts is the result's records).
+    cancelled: asked as read_workbook asks it: ReadCancelled when it says so."""
     today = today or dt.date.today()
     checker = _Checker(Path(path).name, kind, rules, today)
 
@@ -667,7 +669,7 @@ def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: Colu
         checker.table(table, checked_part)
     with gc_paused(), quick_handoffs():
         read = read_workbook(path, kind, mapping=mapping, header_row=header_row, sheets=sheets,
-                             each_table=check)
+                             each_table=check, cancelled=cancelled)
         head = len(checker.checked)
         if head > len(read.tables) or any(a is not b for a, b in zip(read.tables, checker.checked, strict=False)):
             checker, head = _Checker(read.source, kind, rules, today), 0  # read again, by another reader: anew

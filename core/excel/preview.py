@@ -25,7 +25,7 @@ from core.excel.partial import (
     rows_left_out,
 )
 from core.excel.problems import ProblemRow, problem_rows
-from core.excel.read import SheetLayout, read_workbook
+from core.excel.read import ReadCancelled, SheetLayout, read_workbook
 from core.people.tables import file_sha256
 
 
@@ -71,7 +71,8 @@ def check_workbook(job: Job, path: Path, kind: str, unit_id: int | None, rules, 
                    remembered: Mapping[str, dict], corrections: tuple[Correction, ...] = (),
                    checked_sha256: str | None = None) -> Preview | None:
     """Read and check a workbook (no dataset involved), with the cells the assessor corrected; None
-    when cancelled. Cancel is honoured between the steps (reading, checking, listing the problems).
+    when cancelled. Cancel is honoured between the steps (reading, checking, listing the problems) and,
+    while reading, between sheets and pieces of a large sheet.
     checked_sha256: the file checked before (the corrections were typed for those bytes)."""
     started = time.perf_counter()
     job.progress(0, 3, render(Msg.of("excel.progress_reading")))
@@ -81,16 +82,22 @@ def check_workbook(job: Job, path: Path, kind: str, unit_id: int | None, rules, 
         return Preview(path, kind, unit_id, sha256, (), changed, problem_rows(changed), mapping, False, None, None,
                        time.perf_counter() - started)
     early: CheckResult | None = None  # each sheet checked as soon as it is read, when nothing was corrected
-    if corrections:
-        read = read_workbook(path, kind, mapping=mapping)
-    else:
-        read, early = read_and_check(path, kind, rules, mapping=mapping)
+    try:
+        if corrections:
+            read = read_workbook(path, kind, mapping=mapping, cancelled=lambda: job.cancelled)
+        else:
+            read, early = read_and_check(path, kind, rules, mapping=mapping, cancelled=lambda: job.cancelled)
+    except ReadCancelled:
+        return None
     if job.cancelled:
         return None
     question = mapping_question(path, read) if read.needs_mapping else None
     used_remembered = False
     if question is not None and not mapping and question.key in remembered:
-        again = read_workbook(path, kind, mapping=remembered[question.key])
+        try:
+            again = read_workbook(path, kind, mapping=remembered[question.key], cancelled=lambda: job.cancelled)
+        except ReadCancelled:
+            return None
         if not again.needs_mapping:
             read, mapping, question, used_remembered = again, dict(remembered[question.key]), None, True
             early = None

@@ -304,6 +304,10 @@ class _Unreadable(Exception):
         self.msg, self.sheet = msg, sheet
 
 
+class ReadCancelled(Exception):
+    """Reading was given up because the caller's `cancelled` said so (nothing read is kept)."""
+
+
 class _SheetFailed(Exception):
     """The cell reader failed on the sheet named; `ill_formed`: its XML is not well-formed, which no reader
     reads (the cause is the reader's own exception)."""
@@ -314,13 +318,15 @@ class _SheetFailed(Exception):
 
 
 def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
-                     each: Callable[[str, list[list], bool], None] | None = None) -> list[tuple[str, list[list]]]:
+                     each: Callable[[str, list[list], bool], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> list[tuple[str, list[list]]]:
     """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
     parses, so the sheets are read on two threads, each with the workbook open once, each sheet checked
     by `limits` just before it is read (by the thread reading it; a sheet large enough to be cut, by this
     thread before it is cut); a large sheet is read in pieces on both (core/excel/pieces.py). `each` is
     given each sheet, in order, as soon as it is read (a cut sheet as its pieces come) while the next
-    ones are, in this thread."""
+    ones are, in this thread. `cancelled` is asked before each sheet (each piece of a cut one) is awaited:
+    ReadCancelled when it says so."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
     ill_formed_error = getattr(pc, "XmlError", ())  # the sheet's XML is not well-formed
@@ -396,9 +402,11 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                         read.append(partial(_grown_or_whole, cut, sheet, name))
                 sheets = []
                 for name, steps in zip(names, read, strict=True):
+                    _stop_if(cancelled)
                     for grid, whole in steps():
                         if each is not None:
                             _given(each, name, grid, whole)
+                        _stop_if(cancelled)
                     sheets.append((name, grid))
                 return sheets
             except BaseException:
@@ -416,6 +424,11 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
 class _Fault(Exception):
     """A fault of the code a sheet is given to (read_cells' `each`), carried past the handling of the
     readers' own failures (which would take it for a damaged workbook) and raised as itself again."""
+
+
+def _stop_if(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ReadCancelled()
 
 
 def _given(each: Callable[[str, list[list], bool], None], name: str, grid: list[list], whole: bool) -> None:
@@ -448,13 +461,17 @@ def _calamine_grid(sheet: Any) -> list[list]:
     return [row for row in sheet.iter_rows()]  # noqa: C416  (not list(): a loop lets other threads in between rows)
 
 
-def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list]]]:
+def _openpyxl_sheets(path: Path, cancelled: Callable[[], bool] | None = None) -> list[tuple[str, list[list]]]:
     import openpyxl
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheets = []
         for ws in workbook.worksheets:
-            grid = [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+            grid = []
+            for number, row in enumerate(ws.iter_rows(values_only=True)):
+                if number % 1000 == 0:  # this reader is slow: a 100,000-row sheet takes ten seconds
+                    _stop_if(cancelled)
+                grid.append(["" if v is None else v for v in row])
             while grid and all(v == "" for v in grid[-1]):
                 grid.pop()
             sheets.append((ws.title, grid))
@@ -464,8 +481,9 @@ def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list]]]:
 
 
 def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] | None = None,
-               ) -> tuple[list[tuple[str, list[list]]], str]:
-    """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable. `each` may be
+               cancelled: Callable[[], bool] | None = None) -> tuple[list[tuple[str, list[list]]], str]:
+    """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable, or ReadCancelled
+    when `cancelled` (asked between sheets, pieces of a sheet, or a thousand rows) says so. `each` may be
     given some of the sheets (name, grid, whole) in order as soon as they are read, while the next ones
     are read; a large sheet read in pieces as soon as its first are (whole False), then again, the same
     grid grown, as the others come: a head start, no more (what is returned is what was read)."""
@@ -489,12 +507,12 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
     unreadable = _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_content")))
     try:
         if kind != "xlsx":
-            return _calamine_sheets(path), "calamine"
+            return _calamine_sheets(path, cancelled=cancelled), "calamine"
         with SheetLimits(path) as limits:  # before the reader: a workbook beyond the limits would exhaust the memory
             if limits.exceeded is not None:  # the archive itself, before the reader opens it
                 raise _Unreadable(limits.exceeded.message())
-            return _calamine_sheets(path, limits, each), "calamine"
-    except _Unreadable:
+            return _calamine_sheets(path, limits, each, cancelled), "calamine"
+    except (_Unreadable, ReadCancelled):
         raise
     except _Fault as fault:
         assert fault.__cause__ is not None
@@ -510,7 +528,9 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         if exceeded is not None:
             raise _Unreadable(exceeded.message()) from None
         try:
-            return _openpyxl_sheets(path), "openpyxl"
+            return _openpyxl_sheets(path, cancelled), "openpyxl"
+        except ReadCancelled:
+            raise
         except Exception:  # noqa: BLE001
             raise unreadable from None
 
@@ -613,14 +633,19 @@ def _is_blank_grid(grid: Sequence[list]) -> bool:
 
 def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None = None,
                   header_row: int | None = None, sheets: Sequence[str] | None = None,
-                  each_table: Callable[[SheetTable], None] | None = None) -> ReadResult:
+                  each_table: Callable[[SheetTable], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> ReadResult:
     """Read a workbook of the given import kind.
 
     mapping     field id -> header text as written (or 1-based column number); overrides recognition
     header_row  Excel row number of the header row, when the caller knows it
     sheets      read only these sheets (default: every worksheet)
     each_table  given some of the recognised tables, in order, as soon as their sheets are read (while
-                the next ones are): the same objects as in the result's tables, if they are there
+                the next ones are): the same objects as in the result's tables, if they are there; a large
+                sheet read in pieces is given as soon as its first pieces are, and again each time its grid
+                has grown
+    cancelled   asked between sheets (and pieces, and a thousand rows of the slow reader): ReadCancelled
+                when it says so
     """
     spec = import_spec()
     kind_spec = spec.kind(kind)
@@ -657,7 +682,7 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
 
     try:
         with gc_paused():
-            all_sheets, reader = read_cells(path, understand if each_table is not None else None)
+            all_sheets, reader = read_cells(path, understand if each_table is not None else None, cancelled)
     except _Unreadable as exc:
         return ReadResult(source, kind, problems=(Problem(source, exc.sheet, "", exc.msg),))
     if sheets is not None:

@@ -49,3 +49,31 @@ def test_corrections_for_other_bytes_are_refused_as_a_changed_file(tmp_path):
     roster_file(tmp_path, [arrival(i) for i in range(4)])  # the unit sent the file again
     again = check_workbook(Job(), path, "arrivals", 1, RULES, None, {}, corrections=(), checked_sha256=first.sha256)
     assert again is not None and again.corrections_lost and not again.importable
+
+
+def test_a_check_cancelled_while_the_workbook_is_read_gives_up_there(tmp_path, monkeypatch):
+    """取消 is heard between the sheets being read, not only once the whole workbook is read."""
+    import datetime as dt
+
+    from core.excel.preview import check_workbook
+    from tests.builders import RULES
+    from tests.xlsx_builders import MONTHLY_HEADERS, person_id, write_workbook
+    rows = [list(MONTHLY_HEADERS)] + [[1, "张三", person_id(1), "吴江某厂", "基地", dt.date(2022, 3, 2), "13900000000"]]
+    path = write_workbook(tmp_path / "送工.xlsx", {f"2022年{m}月": rows for m in range(1, 13)})
+
+    class Job:
+        asked = 0
+
+        @property
+        def cancelled(self) -> bool:
+            self.asked += 1
+            return self.asked > 2  # 取消 pressed while the first sheets are read
+
+        def progress(self, done, total, text=""):
+            pass
+    import core.excel.read as xlsx_read
+    read = []
+    grid = xlsx_read._calamine_grid
+    monkeypatch.setattr(xlsx_read, "_calamine_grid", lambda sheet: read.append(1) or grid(sheet))
+    assert check_workbook(Job(), path, "monthly_reports", None, RULES, None, {}) is None
+    assert len(read) < 12  # it stopped reading there (the sheets already begun by the reading threads aside)

@@ -246,3 +246,29 @@ def test_a_sheet_whose_last_piece_does_not_join_is_checked_as_read_whole(tmp_pat
     assert read == whole[0] and len(set(given)) == 2  # the first pieces' table, then the sheet's read whole
     assert read_and_check(shuffled, "arrivals", RULES) == whole
     assert cut_every_sheet == ["花名册"] * pieces.PIECES * 2
+
+
+def test_reading_is_given_up_between_pieces_when_cancelled_and_leaves_nothing_behind(tmp_path, monkeypatch,
+                                                                                      cut_every_sheet):
+    from core.excel.read import ReadCancelled
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    path = generate_roster(tmp_path / "roster.xlsx", 400)
+    given = []
+    with pytest.raises(ReadCancelled):
+        read_workbook(path, "arrivals", each_table=given.append, cancelled=lambda: len(given) >= 1)
+    assert len(given) == 1  # the first piece's rows were given; the cancel was heard before the next
+    assert list(temporary.iterdir()) == []
+
+
+def test_the_slow_reader_hears_a_cancel_too(tmp_path, monkeypatch):
+    from core.excel.read import ReadCancelled
+
+    def fail(path, limits=None, each=None, cancelled=None):
+        raise RuntimeError("calamine cannot read this file")
+    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    path = generate_roster(tmp_path / "roster.xlsx", 50)
+    with pytest.raises(ReadCancelled):
+        read_workbook(path, "arrivals", cancelled=lambda: True)
+    assert read_workbook(path, "arrivals", cancelled=lambda: False).reader == "openpyxl"

@@ -162,7 +162,7 @@ def test_headers_without_rows(tmp_path):
 
 
 def test_openpyxl_reads_what_calamine_cannot(tmp_path, monkeypatch):
-    def fail(path, limits=None, each=None):
+    def fail(path, limits=None, each=None, cancelled=None):
         raise RuntimeError("calamine cannot read this file")
     monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
     result = read_workbook(roster(tmp_path), "arrivals")
