@@ -81,6 +81,8 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
         except (ValueError, AttributeError):
             file_name = ""
         what = Msg.of("backup.edit.import", file=file_name)
+    elif action == "insert" and _year_import(rows):  # core.store.fact_edits.import_year: the year's units at once
+        return Msg.of("backup.edit.year_import", units=sum(r[1] == "units" for r in rows), count=len(rows))
     elif action in ("insert", "delete"):
         what = Msg.of(f"backup.edit.{action}", record=_record(conn, namer, table, record_id))
     elif action == "merge" and table == "meta":  # a merge of a field copy: one step, however many edits it wrote
@@ -94,6 +96,12 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
     if len(rows) > 1:
         what = Msg.of("backup.edit.more", first=what, count=len(rows))
     return what
+
+
+def _year_import(rows: list[tuple]) -> bool:
+    """Whether an edit's rows are those of a year's facts imported whole (a year file made from a JSON file or
+    from the year before): inserts only, of more than one unit; adding a unit inserts one."""
+    return all(r[0] == "insert" for r in rows) and sum(r[1] == "units" for r in rows) > 1
 
 
 def _json(text: str | None) -> dict[str, Any]:

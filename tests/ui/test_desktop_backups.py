@@ -192,6 +192,8 @@ def test_restore_a_backup_from_the_file_menu(qtbot, window, year, tmp_path):
     check_answered(seen["confirm"])
     check_answered(seen["told"])
     assert [r[2] for r in seen["rows"]] == [b.name for b in found]  # every backup, newest first
+    # the oldest: the year as made from its JSON file, told as such (not as one unit added)
+    assert seen["rows"][-1][1].startswith(f"导入年度数据（{len(window.session.unit_ids)} 家单位，共 ")
     newest = seen["rows"][0]
     assert newest[0] == found[0].taken_at.strftime("%Y-%m-%d %H:%M:%S")
     assert f"单位“{name}”的“数据已定稿”改为 是" in newest[1]  # what was done just before it (the year's
