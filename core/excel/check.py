@@ -652,12 +652,13 @@ def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: Colu
                    header_row: int | None = None, sheets: Sequence[str] | None = None,
                    today: dt.date | None = None,
                    each_checked: Callable[[Sequence], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> tuple[ReadResult, CheckResult]:
+                   cancelled: Callable[[], bool] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> tuple[ReadResult, CheckResult]:
     """read_workbook and check_read of its result, the same two results, with each sheet checked as soon
     as it is read while the next sheets are read (the reader lets go of the interpreter).
     each_checked: given the records of each sheet (or part of a sheet: _Checker.table) checked that way,
     in order, while no problem is found: a head start, no more (what counts is the result's records).
-    cancelled: asked as read_workbook asks it: ReadCancelled when it says so."""
+    cancelled, progress: asked and told as read_workbook asks and tells them."""
     today = today or dt.date.today()
     checker = _Checker(Path(path).name, kind, rules, today)
 
@@ -669,7 +670,7 @@ def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: Colu
         checker.table(table, checked_part)
     with gc_paused(), quick_handoffs():
         read = read_workbook(path, kind, mapping=mapping, header_row=header_row, sheets=sheets,
-                             each_table=check, cancelled=cancelled)
+                             each_table=check, cancelled=cancelled, progress=progress)
         head = len(checker.checked)
         if head > len(read.tables) or any(a is not b for a, b in zip(read.tables, checker.checked, strict=False)):
             checker, head = _Checker(read.source, kind, rules, today), 0  # read again, by another reader: anew

@@ -152,6 +152,10 @@ class Cut:
     def __init__(self, reads: list[Future], folder: tempfile.TemporaryDirectory, exact: bool):
         self._reads, self._folder, self._exact = reads, folder, exact
 
+    @property
+    def pieces(self) -> int:
+        return len(self._reads)
+
     def grown(self) -> Iterator[tuple[list[list], bool] | None]:
         """The sheet's grid after each piece is read and joined, in order, and whether it is whole: the same
         list, grown (rows of the pieces read so far, as reading the sheet whole gives them, except that a

@@ -75,7 +75,11 @@ def check_workbook(job: Job, path: Path, kind: str, unit_id: int | None, rules, 
     while reading, between sheets and pieces of a large sheet.
     checked_sha256: the file checked before (the corrections were typed for those bytes)."""
     started = time.perf_counter()
-    job.progress(0, 3, render(Msg.of("excel.progress_reading")))
+    reading = render(Msg.of("excel.progress_reading"))
+    job.progress(0, 3, reading)
+
+    def read_so_far(done: int, total: int) -> None:  # reading is the first of three steps
+        job.progress(done, 3 * total, reading)
     sha256 = file_sha256(path)  # before reading: the bytes checked are the bytes recorded
     if checked_sha256 is not None and sha256 != checked_sha256:
         changed = CheckResult(path.name, kind, (), (file_changed_problem(path.name),), (), 0, 0)
@@ -84,9 +88,10 @@ def check_workbook(job: Job, path: Path, kind: str, unit_id: int | None, rules, 
     early: CheckResult | None = None  # each sheet checked as soon as it is read, when nothing was corrected
     try:
         if corrections:
-            read = read_workbook(path, kind, mapping=mapping, cancelled=lambda: job.cancelled)
+            read = read_workbook(path, kind, mapping=mapping, cancelled=lambda: job.cancelled, progress=read_so_far)
         else:
-            read, early = read_and_check(path, kind, rules, mapping=mapping, cancelled=lambda: job.cancelled)
+            read, early = read_and_check(path, kind, rules, mapping=mapping, cancelled=lambda: job.cancelled,
+                                         progress=read_so_far)
     except ReadCancelled:
         return None
     if job.cancelled:

@@ -319,14 +319,15 @@ class _SheetFailed(Exception):
 
 def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                      each: Callable[[str, list[list], bool], None] | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> list[tuple[str, list[list]]]:
+                     cancelled: Callable[[], bool] | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> list[tuple[str, list[list]]]:
     """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
     parses, so the sheets are read on two threads, each with the workbook open once, each sheet checked
     by `limits` just before it is read (by the thread reading it; a sheet large enough to be cut, by this
     thread before it is cut); a large sheet is read in pieces on both (core/excel/pieces.py). `each` is
     given each sheet, in order, as soon as it is read (a cut sheet as its pieces come) while the next
     ones are, in this thread. `cancelled` is asked before each sheet (each piece of a cut one) is awaited:
-    ReadCancelled when it says so."""
+    ReadCancelled when it says so; `progress` is told (done, total) as each is read."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
     ill_formed_error = getattr(pc, "XmlError", ())  # the sheet's XML is not well-formed
@@ -401,9 +402,13 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                         cuts.append(cut)
                         read.append(partial(_grown_or_whole, cut, sheet, name))
                 sheets = []
+                steps_done, steps_in_all = 0, len(read) + sum(cut.pieces - 1 for cut in cuts)
                 for name, steps in zip(names, read, strict=True):
                     _stop_if(cancelled)
                     for grid, whole in steps():
+                        steps_done += 1
+                        if progress is not None:
+                            progress(min(steps_done, steps_in_all), steps_in_all)
                         if each is not None:
                             _given(each, name, grid, whole)
                         _stop_if(cancelled)
@@ -481,9 +486,11 @@ def _openpyxl_sheets(path: Path, cancelled: Callable[[], bool] | None = None) ->
 
 
 def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] | None = None,
-               cancelled: Callable[[], bool] | None = None) -> tuple[list[tuple[str, list[list]]], str]:
+               cancelled: Callable[[], bool] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> tuple[list[tuple[str, list[list]]], str]:
     """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable, or ReadCancelled
-    when `cancelled` (asked between sheets, pieces of a sheet, or a thousand rows) says so. `each` may be
+    when `cancelled` (asked between sheets, pieces of a sheet, or a thousand rows) says so; `progress`
+    is told (done, total) as sheets and pieces are read. `each` may be
     given some of the sheets (name, grid, whole) in order as soon as they are read, while the next ones
     are read; a large sheet read in pieces as soon as its first are (whole False), then again, the same
     grid grown, as the others come: a head start, no more (what is returned is what was read)."""
@@ -511,7 +518,7 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         with SheetLimits(path) as limits:  # before the reader: a workbook beyond the limits would exhaust the memory
             if limits.exceeded is not None:  # the archive itself, before the reader opens it
                 raise _Unreadable(limits.exceeded.message())
-            return _calamine_sheets(path, limits, each, cancelled), "calamine"
+            return _calamine_sheets(path, limits, each, cancelled, progress), "calamine"
     except (_Unreadable, ReadCancelled):
         raise
     except _Fault as fault:
@@ -634,7 +641,8 @@ def _is_blank_grid(grid: Sequence[list]) -> bool:
 def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None = None,
                   header_row: int | None = None, sheets: Sequence[str] | None = None,
                   each_table: Callable[[SheetTable], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> ReadResult:
+                  cancelled: Callable[[], bool] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> ReadResult:
     """Read a workbook of the given import kind.
 
     mapping     field id -> header text as written (or 1-based column number); overrides recognition
@@ -646,6 +654,7 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
                 has grown
     cancelled   asked between sheets (and pieces, and a thousand rows of the slow reader): ReadCancelled
                 when it says so
+    progress    told (done, total) as the sheets (and pieces) are read
     """
     spec = import_spec()
     kind_spec = spec.kind(kind)
@@ -682,7 +691,8 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
 
     try:
         with gc_paused():
-            all_sheets, reader = read_cells(path, understand if each_table is not None else None, cancelled)
+            all_sheets, reader = read_cells(path, understand if each_table is not None else None, cancelled,
+                                            progress)
     except _Unreadable as exc:
         return ReadResult(source, kind, problems=(Problem(source, exc.sheet, "", exc.msg),))
     if sheets is not None:

@@ -272,3 +272,14 @@ def test_the_slow_reader_hears_a_cancel_too(tmp_path, monkeypatch):
     with pytest.raises(ReadCancelled):
         read_workbook(path, "arrivals", cancelled=lambda: True)
     assert read_workbook(path, "arrivals", cancelled=lambda: False).reader == "openpyxl"
+
+
+def test_reading_tells_its_progress_sheet_by_sheet_and_piece_by_piece(tmp_path, monkeypatch, cut_every_sheet):
+    told: list[tuple[int, int]] = []
+    read_workbook(generate_roster(tmp_path / "roster.xlsx", 400), "arrivals", progress=lambda *p: told.append(p))
+    assert told == [(k, pieces.PIECES) for k in range(1, pieces.PIECES + 1)]
+    monkeypatch.setattr(pieces, "CUT_FROM", 1 << 30)  # the months' sheets whole
+    told.clear()
+    monthly = generate_monthly(tmp_path / "monthly.xlsx", 120)
+    read_workbook(monthly, "monthly_reports", progress=lambda *p: told.append(p))
+    assert told == [(k, 12) for k in range(1, 13)]
