@@ -31,7 +31,8 @@ def test_a_roster_with_one_bad_row_is_partly_importable(tmp_path):
     people[2] = arrival(2, 身份证号码=bad_id(2))
     job = Job()
     preview = check_workbook(job, roster_file(tmp_path, people), "arrivals", 1, RULES, None, {})
-    assert preview is not None and list(dict.fromkeys(job.told)) == ["正在读取工作簿…", "正在逐行检查…", "正在整理问题清单…"]
+    assert preview is not None
+    assert list(dict.fromkeys(job.told)) == ["正在读取工作簿…", "正在逐行检查…", "正在整理问题清单…"]
     assert len(preview.checked.records) == 4 and preview.rows_left_out == 1 and preview.partly_importable
     assert [p.message.code for p in preview.checked.problems] == ["excel.id_check_digit"]
     assert len(preview.problems) == 1 and preview.sha256 and not preview.importable
