@@ -238,8 +238,11 @@ FLAGS = frozenset({("units", "new_member"), ("units", "facts_final"), ("evidence
 
 def namer_for(rules: Any) -> Namer:
     """A Namer with the rule set's words for evidence items, unit kinds, trip modes and base types."""
+    from core.excel.read import import_spec
     labels = {(c.id, e.id): e.label for c in rules.clauses for e in (*c.evidence, *c.record_evidence)}
+    kinds = import_spec().kinds
     codes = {("trips", "mode"): rules.trip_modes, ("bases", "type"): rules.base_types,
+             ("imports", "kind"): {kind: spec.label for kind, spec in kinds.items()},
              **{(table, column): {code: _word(f"audit.code.{column}.{code}") for code in values}
                 for table, column, values in (("bases", "count_source", ("hand", "roster")),
                                               ("units", "platform_source", ("hand", "platform")))}}

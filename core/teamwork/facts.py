@@ -139,6 +139,7 @@ class Planner:
         self.c_assessors: dict[int, str] = dict(self.c.execute("SELECT id, name FROM assessors").fetchall())
         self.prefix = 0
         self.c_mark_assessor = ""  # who the copy was handed to
+        self.replaced: dict[str, list[Ident | None]] = {}  # a copy's import row -> the sources it replaced
         self.kept_out: set[tuple[str, Ident]] = set()  # records new in the copy that cannot come in
         self.copy_hashes: set[str] | None = None  # the copy's own trail rows since the files parted (when asked)
         # a stored value as the lead reads it (the plan sets the rule set's Namer.value)
@@ -188,6 +189,9 @@ class Planner:
             return ("key", tuple(self.parent_ident(self.fk[table][k], v) if k in self.fk[table]
                                  else (int(v) if k == "position" else v) for k, v in zip(keys, parts, strict=True)))
         cid = int(row.record_id)
+        if row.action == "import":  # the sources it replaced, known before its own id (maybe one of theirs) is
+            summary = loads(row.new) or {}
+            self.replaced[row.hash] = [self.parent_ident(table, r["id"]) for r in summary.get("replaced") or ()]
         if row.action in ("insert", "import"):
             ident: Ident = ("new", row.hash)
             self.current[table][cid] = ident
@@ -195,6 +199,10 @@ class Planner:
             ident = self.current[table].get(cid, ("y", cid))
         self.copy_id[(table, ident)] = cid
         return ident
+
+    def replaced_here(self, fact: Fact) -> set[int]:
+        """The year file's ids of the sources a copy's import replaced there."""
+        return {i for i in (self.y_id("imports", r) for r in self.replaced.get(fact.rows[0].hash, ())) if i is not None}
 
     def y_id(self, table: str, ident: Ident | None) -> int | None:
         """The record's id in the year file, or None when it has none (yet)."""

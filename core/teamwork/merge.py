@@ -212,7 +212,7 @@ def _write_import(p: Planner, tx: Any, fact: Fact, mine: Mapping[str, Any] | Non
     kind = theirs["kind"]
     table = KIND_TABLE[kind]
     unit = p.to_y("imports", "unit_id", theirs["unit_id"])
-    gone = {p.y_id("imports", p.parent_ident("imports", r["id"])) for r in summary.get("replaced") or ()}
+    gone = p.replaced_here(fact)
     gone |= {s.id for s in p.ds.replaced_sources(kind, unit, theirs["file_name"], theirs["sha256"])}
     replaced = []
     for old_id in sorted(i for i in gone if i is not None):

@@ -345,7 +345,7 @@ def _judge_imports(p: Planner, plan: MergePlan) -> None:
             continue
         summary = loads(fact.rows[0].new) or {}
         unit = p.to_y("imports", "unit_id", summary.get("unit_id"))
-        gone = {p.y_id("imports", p.parent_ident("imports", r["id"])) for r in summary.get("replaced") or ()}
+        gone = p.replaced_here(fact)
         here = {s.id for s in p.ds.replaced_sources(summary.get("kind", ""), unit, summary.get("file_name", ""),
                                                     summary.get("sha256", ""))}
         if here - gone:
@@ -445,7 +445,24 @@ def _change(p: Planner, namer: Namer, fact: Fact) -> Change:
     by = Side(None, _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
     what = _record_words(p, namer, fact, mine)
     return Change(what, _field_words(fact.table, fact.field) if fact.field else None,
-                  _value(p, fact, "mine", mine), _value(p, fact, "theirs", mine), by, _final_told(p, fact, what))
+                  _value(p, fact, "mine", mine), _value(p, fact, "theirs", mine), by,
+                  _final_told(p, fact, what) or _import_told(p, fact, mine))
+
+
+def _import_told(p: Planner, fact: Fact, mine: Mapping[str, Any] | None) -> Msg | None:
+    """A roster the copy imported, as what it is: the list's kind in the bureau's words, its unit, file, rows."""
+    theirs = p.theirs_row(fact)
+    if fact.table != "imports" or mine is not None or theirs is None:
+        return None
+    unit = p.to_y("imports", "unit_id", theirs.get("unit_id"))
+    name = p.y.execute("SELECT name FROM units WHERE id = ?", (unit,)).fetchone() if unit is not None else None
+    gone = p.replaced_here(fact) | {s.id for s in p.ds.replaced_sources(theirs["kind"], unit, theirs["file_name"],
+                                                                      theirs["sha256"])}
+    replaced = p.y.execute(f"SELECT count(*) FROM imports WHERE id IN ({','.join('?' * len(gone))})",
+                           sorted(gone)).fetchone()[0] if gone else 0
+    return Msg.of("teamwork.import_told" if name else "teamwork.import_told_year", unit=name[0] if name else "",
+                  kind=p.shown(theirs["kind"], "imports", "kind"), file=theirs["file_name"], rows=theirs["rows"],
+                  replaces=Msg.of("teamwork.import_replaces", count=replaced) if replaced else "")
 
 
 def _final_told(p: Planner, fact: Fact, what: Msg) -> Msg | None:

@@ -749,3 +749,28 @@ def test_restoring_the_backup_before_a_merge_that_brought_a_roster_names_the_mer
     merge_line = f"{local_time(merged_at)}　合并外业副本 a.wjkh（张三 的外业副本，带入 {brought} 项修改）"
     assert lines[1].endswith(merge_line), lines
     assert not any(roster.name in line for line in lines), lines
+
+
+def test_a_roster_the_copy_imported_is_told_by_its_unit_and_the_lists_name(tmp_path):
+    """The merge preview tells a roster the copy imported by its unit, its file, the list's kind in the
+    bureau's words and its rows (never the kind's internal name), and how many lists here it replaces; a list
+    imported before the copy was made and replaced by the copy's (which took its freed id there) is replaced
+    here too, with no conflict."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    unit = "吴江第1人力资源有限公司"
+    with Dataset.open(path, backups=False) as ds:  # the list the copy's replaces, imported before it was made
+        imported(ds, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(3)], "办公室.xlsx"), unit=unit)
+    a = copy_for(path, "a.wjkh", "张三")
+    roster = roster_file(tmp_path, [arrival(i, 劳务基地="贵州铜仁劳务基地") for i in range(5)])
+    with Dataset.open(a, backups=False) as ds:
+        imported(ds, "arrivals", roster, unit=unit)
+    dry = run("merge", str(path), str(a), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "arrivals" not in dry.stdout, dry.stdout
+    assert (f"单位“{unit}”：外业副本导入的名单“{roster.name}”（组织进吴人员花名册（附件2），5 行），"
+            "替换年度文件中的 1 份同类名单（组长，") in dry.stdout, dry.stdout
+    plan, edit = merge(path, a)  # the list it replaced, imported before the copy was made, is no conflict
+    assert edit.ok and not plan.conflicts
+    with Dataset.open(path, read_only=True) as ds:
+        assert [(s.file_name, s.rows) for s in ds.imports(ds.unit_id(unit))] == [(roster.name, 5)]
