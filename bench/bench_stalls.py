@@ -11,7 +11,7 @@ ticks is the longest stall. Measured, offscreen, on the demo year open in the ma
   undo    that import undone (编辑 → 撤销)
   pdf     every unit's score sheet exported into a folder (签章 → 导出 PDF, all units; its worker)
   backup  a backup of the year file, as the 60-second timer takes it (copied on another thread)
-  merge   a field copy with 600 edits merged back (文件 → 合并外业文件…, its worker)
+  merge   a field copy with 600 edits merged back (文件 → 合并外业副本…, its worker)
 Baseline from the same run: the longest stall of the idle window over the same kind of wait (the
 machine's own scheduling noise). Target: no stall over 100 ms. It also prints the peak resident
 memory of the process at the end (the year with the 50,000 people and everything above).
@@ -137,7 +137,7 @@ def main() -> int:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # started from a shell: its own
 
-    # a field copy with 600 edits merged back (合并外业文件): compared and written on another thread
+    # a field copy with 600 edits merged back (合并外业副本): compared and written on another thread
     year_path = session.ds.path
     window.close_dataset()
     copy = copy_with_edits(year_path, 600)

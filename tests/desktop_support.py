@@ -137,7 +137,7 @@ def new_unit_record(qtbot, window, tmp_path, page_id: str, add: str, table: str)
 
 def merge_through_menu(window, copy: Path, box: Callable[..., None] | None,
                        dialog: Callable[..., None] | None = None, timeout: float = 60.0) -> None:
-    """文件 → 合并外业文件… on the field copy `copy`: the file chosen, the merge dialog answered by `dialog`
+    """文件 → 合并外业副本… on the field copy `copy`: the file chosen, the merge dialog answered by `dialog`
     (None: no merge dialog is expected), then the box with the outcome answered by `box` (None: none is
     expected) within `timeout` seconds."""
     from tests.ui.test_desktop_day import action, choose_file  # that module imports this one
@@ -147,6 +147,6 @@ def merge_through_menu(window, copy: Path, box: Callable[..., None] | None,
         states.append(answer_modal(MergeDialog, dialog))
     if box is not None:
         states.append(answer_modal(QMessageBox, box, timeout=timeout))
-    action(window, "合并外业文件…").trigger()
+    action(window, "合并外业副本…").trigger()
     for state in states:
         check_answered(state)

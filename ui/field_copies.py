@@ -1,4 +1,4 @@
-"""文件 → 制作外业副本… and 文件 → 合并外业文件…: a field copy of the open year for an assessor (the units
+"""文件 → 制作外业副本… and 文件 → 合并外业副本…: a field copy of the open year for an assessor (the units
 he takes), and a field copy brought back into the year, each conflict shown side by side for the lead to
 choose, with the reason. The copy, the comparison and the merge run on another thread with progress
 (core/editing/field_work.py). The menu's two actions are ui/field_copy_actions.py, which imports this
@@ -60,7 +60,7 @@ class FieldCopyDialog(QDialog):
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("外业副本是本年度数据的一份完整副本，交给考核人员带到现场修改；回到办公室后用"
-                               "“文件 → 合并外业文件…”合并回来，两边都改过的同一项会列出来由您选择。"))
+                               "“文件 → 合并外业副本…”合并回来，两边都改过的同一项会列出来由您选择。"))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -247,7 +247,7 @@ class MergeDialog(QDialog):
     def __init__(self, parent: QWidget, plan: MergePlan):
         super().__init__(parent)
         self.plan = plan
-        self.setWindowTitle(self.tr("合并外业文件"))
+        self.setWindowTitle(self.tr("合并外业副本"))
         resize_within_screen(self, 980, 620)
         layout = QVBoxLayout(self)
         mark = plan.mark

@@ -1,4 +1,4 @@
-"""The 文件 menu's 制作外业副本… and 合并外业文件… (the dialogs, the copy and the merge are ui/field_copies.py
+"""The 文件 menu's 制作外业副本… and 合并外业副本… (the dialogs, the copy and the merge are ui/field_copies.py
 and core/editing/field_work.py, imported when one of them is first used: the start does not need them)."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class FieldCopyActions(QObject):
         super().__init__(window)
         self.window = window
         self.copy_action = window._action(menu, self.tr("制作外业副本…"), self.make_copy)
-        self.merge_action = window._action(menu, self.tr("合并外业文件…"), self.merge)
+        self.merge_action = window._action(menu, self.tr("合并外业副本…"), self.merge)
         self.last_merge: tuple[Session, Path, WayBack] | None = None  # the session's last merge: its way back
 
     def update(self) -> None:
@@ -92,7 +92,7 @@ class FieldCopyActions(QObject):
         else:
             self.window.handle_fault(exc, title)
 
-    # ---------------------------------------------------------------- 合并外业文件…
+    # ---------------------------------------------------------------- 合并外业副本…
 
     def merge(self) -> None:
         session = self.window.session
@@ -126,7 +126,7 @@ class FieldCopyActions(QObject):
             self.window.show_problems([render(plan.problems[0].message)], self.tr("不能合并"))
             return
         if not plan.rows:
-            self._inform(self.tr("合并外业文件"), render(Msg.of(
+            self._inform(self.tr("合并外业副本"), render(Msg.of(
                 "teamwork.nothing_new", copy=path.name, file=session.file.name)))
             return
         dialog = MergeDialog(self.window, plan)
@@ -169,12 +169,12 @@ class FieldCopyActions(QObject):
         self.last_merge = (session, path, way_back)
         self.window.undo.update()
         if not way_back.exact(session):  # nothing was written (only held changes): nothing to undo
-            self._inform(self.tr("合并外业文件"), said)
+            self._inform(self.tr("合并外业副本"), said)
             return edit
         assert way_back.backup is not None
         said += "\n" + render(Msg.of("teamwork.merged_backup", backup=way_back.backup.name))
         from PySide6.QtWidgets import QMessageBox
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("合并外业文件"), said, QMessageBox.StandardButton.Ok,
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("合并外业副本"), said, QMessageBox.StandardButton.Ok,
                           self.window)
         box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
         undo = box.addButton(self.tr("撤销这次合并"), QMessageBox.ButtonRole.DestructiveRole)

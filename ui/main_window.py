@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.audit_actions = AuditActions(self, file_menu)  # 核对数据文件…: changes made outside the program
         self._action(file_menu, self.tr("考核细则管理…"), self.manage_rule_sets)
         file_menu.addSeparator()
-        self.field_copies = FieldCopyActions(self, file_menu)  # 制作外业副本… and 合并外业文件…
+        self.field_copies = FieldCopyActions(self, file_menu)  # 制作外业副本… and 合并外业副本…
         self.undo.way_back = self.field_copies.way_back  # 编辑 → 撤销 a merge, while nothing was edited since
         file_menu.addSeparator()
         # ui/printing.py (Qt's print support and PDFium) is imported when first used

@@ -1,4 +1,4 @@
-"""The desktop's 文件 → 制作外业副本… and 文件 → 合并外业文件…, driven through their real buttons: a copy of
+"""The desktop's 文件 → 制作外业副本… and 文件 → 合并外业副本…, driven through their real buttons: a copy of
 two units for 张三, his edits in the field, an office edit of the same fact, the merge with the conflict
 chosen and its reason typed, and a copy of another year file refused in one sentence."""
 
@@ -17,8 +17,10 @@ from core.teamwork.field_copy import make_field_copy, marks
 from tests.builders import RULES
 from tests.dataset_support import rich_year
 from tests.desktop_support import answer_modal, check_answered, merge_through_menu, shot_over, tick_cell
+from tests.import_support import imported, roster_file
 from tests.ui.test_desktop import type_chinese
 from tests.ui.test_desktop_day import action, choose_file
+from tests.xlsx_builders import arrival
 from ui.field_copies import FieldCopyDialog, MergeDialog
 
 
@@ -412,6 +414,32 @@ def test_a_final_taken_from_the_copy_over_a_figure_kept_from_the_office_ends_wit
     said: list[str] = []
     merge_through_menu(window, target, answer_box(window, "merge-done-final-of-copy-data", "已把外业副本", said), look)
     assert session.unit(first).insured_workers == 65 and not session.unit(first).facts_final
+
+
+def test_the_merge_dialog_tells_a_roster_the_copy_imported_by_its_unit_and_the_lists_name(window, qtbot, tmp_path):
+    """孙琳 imported a unit's 花名册 into her copy: the merge dialog tells it, across the row, by the unit, the
+    file, the list's kind in the bureau's words and its rows; merged, the unit has that list."""
+    open_year(window, tmp_path)
+    session = window.session
+    first = session.unit_ids[0]
+    name = session.unit(first).name
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    roster = roster_file(tmp_path, [arrival(i, 劳务基地="贵州铜仁劳务基地") for i in range(5)])
+    with Dataset.open(target, backups=False) as copy:
+        imported(copy, "arrivals", roster, unit=name)
+
+    def look(dialog: MergeDialog) -> None:
+        changes = dialog.changes.model()
+        assert changes.rowCount() == 1
+        said = text(changes, 0, 0)
+        assert said == f"单位“{name}”：外业副本导入的名单“{roster.name}”（组织进吴人员花名册（附件2），5 行）", said
+        shot_over(window, dialog, "merge-dialog-roster")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-roster", "已把外业副本", said), look)
+    assert [(s.file_name, s.rows) for s in session.ds.imports(first)] == [(roster.name, 5)]
 
 
 def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):
