@@ -440,6 +440,26 @@ def test_the_merge_dialog_tells_a_roster_the_copy_imported_by_its_unit_and_the_l
     said: list[str] = []
     merge_through_menu(window, target, answer_box(window, "merge-done-roster", "已把外业副本", said), look)
     assert [(s.file_name, s.rows) for s in session.ds.imports(first)] == [(roster.name, 5)]
+    # 文件 → 恢复备份…, a backup before the merge chosen: the step it undoes is named as the merge, not its roster
+    from ui.restore_dialog import RestoreDialog
+    seen: dict[str, str] = {}
+
+    def choose(dialog: RestoreDialog) -> None:
+        table = dialog.table
+        row = next(r for r in range(table.rowCount()) if "合并外业副本" not in table.item(r, 1).text())
+        rect = table.visualItemRect(table.item(row, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        seen["notice"] = dialog.notice.text()
+        notice = dialog.notice
+        qtbot.waitUntil(lambda: notice.height() >= notice.heightForWidth(notice.width()))  # read whole
+        shot_over(window, dialog, "restore-dialog-before-merge")
+        dialog.reject()
+
+    state = answer_modal(RestoreDialog, choose)
+    action(window, "恢复备份…").trigger()
+    check_answered(state)
+    assert "“外业-孙琳.wjkh”" not in seen["notice"] and "合并外业副本 外业-孙琳.wjkh（孙琳 的外业副本" in seen["notice"]
+    assert roster.name not in seen["notice"], seen["notice"]
 
 
 def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):
