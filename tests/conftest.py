@@ -35,6 +35,17 @@ def window(qtbot, tmp_path):
     qtbot.waitExposed(w)
     yield w
     w.close()
+    close_stray_dialogs()
+
+
+def close_stray_dialogs() -> None:
+    """Dialogs a test left open are closed: one left modal would sit over the next test's window, whose
+    expected question then never becomes the active modal dialog (a wait of minutes, then a failure
+    elsewhere)."""
+    from PySide6.QtWidgets import QApplication, QDialog
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
 
 
 @pytest.fixture

@@ -85,6 +85,9 @@ def test_the_full_check_from_the_menu_names_a_changed_fact(window, qtbot, year, 
 
     # The box once waited under the progress dialog, which showed itself over it when its delay ran out (the
     # worker now closes the dialog before handing on the outcome); the long waits only spare a loaded machine.
+    from PySide6.QtWidgets import QApplication
+    stray = QApplication.activeModalWidget()
+    assert stray is None, f"a dialog left open by an earlier test sits over the window: {stray!r}"
     state = answer_modal(QMessageBox, look, timeout=180)
     window.audit_actions.check_action.trigger()
     qtbot.waitUntil(lambda: window.audit_actions.worker is None, timeout=180_000)
