@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -268,6 +269,15 @@ class MergeDialog(QDialog):
         for row, change in enumerate(plan.changes):  # a 定稿 withdrawn or marked: one sentence, not a value's change
             if change.told is not None:
                 self.changes.setSpan(row, 0, 1, 3)
+        # what changed, in full: a line too long for its column (a long unit and base name, then the field) is
+        # wrapped onto a second rather than cut before the field it names
+        self.changes.setWordWrap(True)
+        room = self.changes.columnWidth(0) - 2 * self.changes.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin) - 8
+        metrics, changes_model = self.changes.fontMetrics(), self.changes.model()
+        for row, change in enumerate(plan.changes):
+            if change.told is None and metrics.horizontalAdvance(str(changes_model.index(row, 0).data())) > room:
+                self.changes.resizeRowToContents(row)
         # a 定稿 marked here that merging withdraws (the copy changed the unit's data): said before merging, whole
         # (many units: their sentences scroll, at most six lines high, rather than push the dialog off the screen)
         self.withdrawals = QLabel("\n".join(render(withdrawal_words(w)) for w in plan.withdrawals))

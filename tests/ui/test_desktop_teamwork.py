@@ -649,3 +649,32 @@ def test_importing_a_roster_into_a_unit_not_handed_over_asks_as_changing_it_does
     assert [s.rows for s in session.ds.imports(other)] == [3] and not session.outside_copy(other)
     assert dialog.status.text().startswith("已导入 3 行。")
     dialog.reject()
+
+
+def test_a_change_too_long_for_its_column_is_wrapped_in_the_merge_dialog_not_cut(window, qtbot, tmp_path):
+    """A long unit and base name then the field: the line is wrapped onto a second rather than cut before the
+    field it names (单位“…”的基地“安…)."""
+    open_year(window, tmp_path)
+    session = window.session
+    first = session.unit_ids[0]
+    long_name = "苏州市吴江区芦墟镇远帆人力资源服务有限公司汾湖高新区分公司"
+    assert session.ds.update_unit(session.by, first, name=long_name).ok
+    base = session.ds.base_ids(first)[0]
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.update_base(copy.assessor_id("孙琳"), base, name="安徽省阜阳市临泉县劳务协作基地").ok
+        assert copy.update_unit(copy.assessor_id("孙琳"), first, contact_person="孙八").ok
+
+    def look(dialog: MergeDialog) -> None:
+        changes, table = dialog.changes.model(), dialog.changes
+        rows = [text(changes, r, 0) for r in range(changes.rowCount())]
+        width, line = table.columnWidth(0), table.fontMetrics().lineSpacing()
+        long_rows = [r for r, said in enumerate(rows) if table.fontMetrics().horizontalAdvance(said) > width]
+        assert "的基地" in rows[long_rows[0]]  # the unit's and the base's names leave no room for the field
+        assert all(table.rowHeight(r) >= 2 * line for r in long_rows)  # so wrapped onto two lines
+        assert all(table.rowHeight(r) < 2 * line for r in range(len(rows)) if r not in long_rows)
+        shot_over(window, dialog, "merge-dialog-long-change-wrapped")
+        dialog.reject()
+
+    merge_through_menu(window, target, None, look)
