@@ -111,6 +111,16 @@ class FactSteps(SessionBase):
 
     # ---------------------------------------------------------------- bases, trips, deliveries
 
+    def _row_updated(self, label: str, unit_id: int, table: str, kind: str, row_id: int,
+                     update: Callable[..., Edit], changes: dict[str, Any]) -> Edit:
+        """Some fields of one of a unit's rows (a base, a trip, a delivery) changed by `update`
+        (Dataset.update_base …); undo sets them back as they were, and typing on in the same fields merges."""
+        row = self.ds.row(table, row_id) or {}
+        old = {k: row.get(k) for k in changes}
+        return self._apply(label, lambda r: update(self.by, row_id, r, **changes),
+                           lambda r: update(self.by, row_id, r, **old), [unit_id],
+                           merge_key=(kind, row_id, tuple(sorted(changes))))
+
     def add_base(self, label: str, unit_id: int, name: str, type: str, agreement_date: dt.date | None,
                  **values: Any) -> Edit:
         return self._added(label, lambda: self.ds.add_base(self.by, unit_id, name, type, agreement_date, **values),
@@ -118,11 +128,7 @@ class FactSteps(SessionBase):
                            lambda bid, r: self.ds.remove_base(self.by, bid, r), [unit_id])
 
     def update_base(self, label: str, unit_id: int, base_id: int, **changes: Any) -> Edit:
-        row = self.ds.row("bases", base_id) or {}
-        old = {k: row.get(k) for k in changes}
-        return self._apply(label, lambda r: self.ds.update_base(self.by, base_id, r, **changes),
-                           lambda r: self.ds.update_base(self.by, base_id, r, **old), [unit_id],
-                           merge_key=("base", base_id, tuple(sorted(changes))))
+        return self._row_updated(label, unit_id, "bases", "base", base_id, self.ds.update_base, changes)
 
     def remove_base(self, label: str, unit_id: int, base_id: int) -> Edit:
         return self._removed(label, self.ds.capture(base_id=base_id),
@@ -135,11 +141,7 @@ class FactSteps(SessionBase):
                            lambda tid, r: self.ds.remove_trip(self.by, tid, r), [unit_id])
 
     def update_trip(self, label: str, unit_id: int, trip_id: int, **changes: Any) -> Edit:
-        row = self.ds.row("trips", trip_id) or {}
-        old = {k: row.get(k) for k in changes}
-        return self._apply(label, lambda r: self.ds.update_trip(self.by, trip_id, r, **changes),
-                           lambda r: self.ds.update_trip(self.by, trip_id, r, **old), [unit_id],
-                           merge_key=("trip", trip_id, tuple(sorted(changes))))
+        return self._row_updated(label, unit_id, "trips", "trip", trip_id, self.ds.update_trip, changes)
 
     def remove_trip(self, label: str, unit_id: int, trip_id: int) -> Edit:
         return self._removed(label, self.ds.capture(trip_id=trip_id),
@@ -163,11 +165,8 @@ class FactSteps(SessionBase):
                            lambda did, r: self.ds.remove_delivery(self.by, did, r), [unit_id])
 
     def update_delivery(self, label: str, unit_id: int, delivery_id: int, **changes: Any) -> Edit:
-        row = self.ds.row("deliveries", delivery_id) or {}
-        old = {k: row.get(k) for k in changes}
-        return self._apply(label, lambda r: self.ds.update_delivery(self.by, delivery_id, r, **changes),
-                           lambda r: self.ds.update_delivery(self.by, delivery_id, r, **old), [unit_id],
-                           merge_key=("delivery", delivery_id, tuple(sorted(changes))))
+        return self._row_updated(label, unit_id, "deliveries", "delivery", delivery_id, self.ds.update_delivery,
+                                 changes)
 
     def remove_delivery(self, label: str, unit_id: int, delivery_id: int) -> Edit:
         return self._removed(label, self.ds.capture(delivery_id=delivery_id),
