@@ -1,12 +1,15 @@
 """Benchmark: import, check and match a 100,000-row arrivals roster against 100,000 monthly-report rows.
 
-    .venv/bin/python bench/bench_excel.py [--rows N] [--runs R] [--fresh] [--profile]
+    .venv/bin/python bench/bench_excel.py [--rows N] [--runs R] [--fresh] [--profile] [--style both|openpyxl|excel]
 
 First (untimed) it writes the two workbooks with openpyxl, as a unit would hand them in: the
 roster (附件2 layout: merged title, unit line, header on row 3, ten columns, dates as date cells,
 ID numbers as text) and the monthly delivery reports (one sheet per month, seven columns); the
-reports cover all but the first 1% of the roster's people. They are kept in the temp directory
-and reused (--fresh writes them again): openpyxl needs about a minute for them.
+reports cover all but the first 1% of the roster's people. openpyxl writes each text inside its cell;
+Excel and WPS, which units use, keep the texts in one shared-strings table instead, so each pair is
+measured twice: as openpyxl wrote it and rewritten as Excel saves it (tests/xlsx_builders.py:
+with_shared_strings). They are kept in the temp directory and reused (--fresh writes them again):
+openpyxl needs about a minute for them.
 
 Then, in the same run and R times each (best time reported):
   bare      python-calamine (the reader the import uses) opening both files and turning every
@@ -58,7 +61,7 @@ from core.scoring.facts import Base, Unit, Year  # noqa: E402
 from core.scoring.rules import load_rule_set  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from core.store.people_edits import import_workbook  # noqa: E402
-from tests.xlsx_builders import LABOUR_BASES, generate_monthly, generate_roster  # noqa: E402
+from tests.xlsx_builders import LABOUR_BASES, generate_monthly, generate_roster, with_shared_strings  # noqa: E402
 
 UNIT = "吴江人力资源服务有限公司"
 
@@ -66,9 +69,13 @@ TARGET_RATIO = 1.5
 TARGET_MB = 500
 TARGET_SECONDS = 3.0
 FILES_VERSION = 1  # bump when the generators change
+STYLES = {"openpyxl": "written as openpyxl writes (each text inside its cell)",
+          "excel": "saved as Excel and WPS save (texts in a shared-strings table)"}
 
 
-def files(rows: int, fresh: bool) -> tuple[Path, Path]:
+def files(rows: int, fresh: bool) -> dict[str, tuple[Path, Path]]:
+    """The roster and the monthly reports in each style of writing them: as openpyxl's write-only mode
+    does (each text inside its cell) and as Excel and WPS save them (the texts in a shared-strings table)."""
     folder = Path(tempfile.gettempdir()) / f"leye-bench-excel-v{FILES_VERSION}-{rows}"
     folder.mkdir(exist_ok=True)
     roster, monthly = folder / "roster.xlsx", folder / "monthly.xlsx"
@@ -79,7 +86,12 @@ def files(rows: int, fresh: bool) -> tuple[Path, Path]:
     if fresh or not monthly.exists():
         print(f"writing {monthly} ({rows:,} rows) …", flush=True)
         generate_monthly(monthly, rows, first=offset)
-    return roster, monthly
+    saved = {}
+    for path in (roster, monthly):
+        saved[path] = folder / f"{path.stem}-shared-strings.xlsx"
+        if fresh or not saved[path].exists():
+            with_shared_strings(path, saved[path])
+    return {"openpyxl": (roster, monthly), "excel": (saved[roster], saved[monthly])}
 
 
 def bare_parse(paths: tuple[Path, ...]) -> int:
@@ -214,14 +226,28 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--style", choices=("both", *STYLES), default="both",
+                        help="the workbooks as openpyxl writes them, as Excel saves them, or both")
     args = parser.parse_args()
     rules = load_rule_set()
-    roster, monthly = files(args.rows, args.fresh)
-    paths = (roster, monthly)
+    styles = files(args.rows, args.fresh)
+    print(f"python {platform.python_version()} · python-calamine {metadata.version('python-calamine')} · "
+          f"openpyxl {metadata.version('openpyxl')} · {platform.machine()} · best of {args.runs}")
+    for style, (roster, monthly) in styles.items():
+        if args.style in ("both", style):
+            print()
+            print(f"== the workbooks {STYLES[style]} ==")
+            measure(rules, roster, monthly, args.runs, args.profile)
+    return 0
 
+
+def measure(rules, roster: Path, monthly: Path, runs: int, profile: bool) -> None:
+    """The bare parse, the pipeline and the import of these two workbooks, `runs` times each, interleaved;
+    the ratios against the targets, the peak memory, the import's parts."""
+    paths = (roster, monthly)
     bare, bare_paused, piped, imported = [], [], [], []
     with tempfile.TemporaryDirectory() as folder:
-        for run in range(args.runs):  # interleaved, so a busy spell hurts all alike
+        for run in range(runs):  # interleaved, so a busy spell hurts all alike
             bare.append(timed(bare_parse, paths)[:2])
             bare_paused.append(timed(bare_parse_gc_paused, paths)[:2])
             wall, cpu, (arrivals, reports, result) = timed(pipeline, rules, roster, monthly)
@@ -239,8 +265,6 @@ def main() -> int:
     best = {name: min(runs) for name, runs in (("bare", bare), ("bare_paused", bare_paused), ("pipeline", piped),
                                                ("import", imported))}
 
-    print(f"python {platform.python_version()} · python-calamine {metadata.version('python-calamine')} · "
-          f"openpyxl {metadata.version('openpyxl')} · {platform.machine()} · best of {args.runs}")
     print(f"files: roster {roster.stat().st_size / 1e6:.1f} MB ({arrivals.rows_checked:,} people), "
           f"monthly reports {monthly.stat().st_size / 1e6:.1f} MB ({reports.rows_checked:,} rows in "
           f"{len({r.sheet for r in reports.records})} sheets)")
@@ -274,7 +298,7 @@ def main() -> int:
           f"{'ok' if imported_mb < TARGET_MB else 'OVER TARGET'}")
     print()
     print_phases(rules, roster, monthly)
-    if args.profile or not ok:
+    if profile or not ok:
         with tempfile.TemporaryDirectory() as folder, empty_dataset(rules, Path(folder), 0) as ds:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -283,7 +307,6 @@ def main() -> int:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(20)
         print(out.getvalue())
-    return 0
 
 
 if __name__ == "__main__":

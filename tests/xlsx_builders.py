@@ -6,10 +6,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import random
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import openpyxl
 
@@ -132,3 +136,31 @@ def cached_roster(n: int, *, seed: int = 1) -> Path:
         generate_roster(part, n, seed=seed)
         os.replace(part, path)  # whole or not at all, also with two test runs at once
     return path
+
+
+
+def with_shared_strings(source: Path, target: Path) -> Path:
+    """A copy of the workbook openpyxl wrote at `source` (each text inside its cell, its characters as
+    numeric references) with its texts in one shared-strings table in UTF-8, each cell naming its entry,
+    as Excel and WPS save a workbook. The cells are the same."""
+    table: dict[str, int] = {}
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        index = table.setdefault(html.unescape(match[3].decode("utf-8")), len(table))
+        return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], index)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>', shared, data)
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                                    b'Id="rIdStrings"/></Relationships>')
+            new.writestr(info.filename, data)
+        new.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                     + "".join(f"<si><t>{xml_escape(text)}</t></si>" for text in table) + "</sst>")
+    return target

@@ -16,7 +16,14 @@ from core.excel import pieces
 from core.excel import read as xlsx_read
 from core.excel.limits import SheetLimits
 from core.excel.read import read_workbook
-from tests.xlsx_builders import arrival, arrivals_rows, generate_monthly, generate_roster, write_workbook
+from tests.xlsx_builders import (
+    arrival,
+    arrivals_rows,
+    generate_monthly,
+    generate_roster,
+    with_shared_strings,
+    write_workbook,
+)
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -49,32 +56,6 @@ def edited(source: Path, target: Path, edit) -> Path:
         for info in old.infolist():
             data = old.read(info)
             new.writestr(info.filename, edit(data) if info.filename == SHEET else data)
-    return target
-
-
-def with_shared_strings(source: Path, target: Path) -> Path:
-    """A copy of the workbook with its text in a shared strings table, as Excel and WPS write it (openpyxl
-    writes each text into its cell)."""
-    table: dict[bytes, int] = {}
-
-    def shared(match: re.Match) -> bytes:
-        index = table.setdefault(match[3], len(table))
-        return b'<c %st="s"%s><v>%d</v></c>' % (match[1], match[2], index)
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            data = old.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>', shared, data)
-            elif info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
-                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
-                                    b'Id="rIdStrings"/></Relationships>')
-            new.writestr(info.filename, data)
-        new.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                     + b"".join(b"<si><t>%s</t></si>" % text for text in table) + b"</sst>")
     return target
 
 
