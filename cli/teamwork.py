@@ -8,17 +8,18 @@ import sys
 from pathlib import Path
 
 from cli import words as cli_words
-from cli.reading import final_withdrawn
+from cli.launcher import command_name
 from core.common.messages import Msg, render
-from core.store.dataset import Dataset, year_file_name_refusal
+from core.store.dataset import Dataset, Edit, year_file_name_refusal
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy
-from core.teamwork.merge import merge_copy, merged_edits, merges
+from core.teamwork.merge import finals_told, merge_copy, merged_edits, merges
 from core.teamwork.plan import (
     MergePlan,
     change_words,
     conflict_words,
     held_words,
+    kept_words,
     local_time,
     plan_merge,
     withdrawal_words,
@@ -76,6 +77,8 @@ def _show(plan: MergePlan) -> None:
         _say(Msg.of("cli.indent", text=change_words(change)))
     for withdrawal in plan.withdrawals:
         _say(Msg.of("cli.indent", text=withdrawal_words(withdrawal)))
+    for kept in plan.finals_kept:
+        _say(Msg.of("cli.indent", text=kept_words(kept)))
     for conflict in plan.conflicts:
         for n, line in enumerate(conflict_words(conflict)):
             print(("  " if n == 0 else "    ") + render(line))
@@ -146,7 +149,7 @@ def command_merge(args: argparse.Namespace) -> int:
             if choices is None:
                 return EXIT_BAD_INPUT
             plan, edit = merge_copy(ds, copy, copy_path.name, by, choices=choices, reason=args.reason or "")
-            withdrawn = final_withdrawn(ds, edit)
+            finals = _finals_said(ds, edit)
     except DatasetError as exc:
         _say(exc.msg, err=True)
         return EXIT_BAD_INPUT
@@ -166,9 +169,17 @@ def command_merge(args: argparse.Namespace) -> int:
                 conflicts=len(plan.conflicts)))
     if plan.held:
         _say(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_cli")))
-    if withdrawn is not None:
-        print(withdrawn)
+    for said in finals:
+        print(said)
     return 0
+
+
+def _finals_said(ds: Dataset, edit: Edit) -> list[str]:
+    """The lines telling what the merge did to 定稿: the 定稿 withdrawn, with how to mark it again, then those kept."""
+    withdrawn, kept = finals_told(ds, edit)
+    lines = ["".join(map(render, withdrawn)) + render(Msg.of("cli.final_again", command=command_name()))] \
+        if withdrawn else []
+    return lines + [render(k) for k in kept]
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, render
 from core.editing.writes import Write
 from core.store.dataset import Edit
-from core.teamwork.plan import MergePlan, local_time, side_by, withdrawal_words
+from core.teamwork.plan import MergePlan, kept_words, local_time, side_by, withdrawal_words
 from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker
 from ui.writing import kept_from_collector
@@ -280,7 +280,9 @@ class MergeDialog(QDialog):
                 self.changes.resizeRowToContents(row)
         # a 定稿 marked here that merging withdraws (the copy changed the unit's data): said before merging, whole
         # (many units: their sentences scroll, at most six lines high, rather than push the dialog off the screen)
-        self.withdrawals = QLabel("\n".join(render(withdrawal_words(w)) for w in plan.withdrawals))
+        # and a 定稿 that stays though the copy imported the unit's list again (the same people), in an import's words
+        self.withdrawals = QLabel("\n".join([*(render(withdrawal_words(w)) for w in plan.withdrawals),
+                                             *(render(kept_words(k)) for k in plan.finals_kept)]))
         self.withdrawals.setWordWrap(True)
         self.withdrawals.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.withdrawals_area = QScrollArea()
@@ -290,7 +292,7 @@ class MergeDialog(QDialog):
         self.withdrawals_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.withdrawals_area.setMaximumHeight(6 * self.fontMetrics().lineSpacing() + 4)
         layout.addWidget(self.withdrawals_area)
-        self.withdrawals_area.setVisible(bool(plan.withdrawals))
+        self.withdrawals_area.setVisible(bool(plan.withdrawals or plan.finals_kept))
         self.held = self._table(ChangesModel(plan, self, held=True), 300, (fit, fit, fit, fit, stretch),
                                 two_lines=True)  # the reason in full
         if plan.held:  # a unit signed here meanwhile: its changes wait in the copy for it to be reopened

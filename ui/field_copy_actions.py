@@ -163,9 +163,8 @@ class FieldCopyActions(QObject):
                              changes=plan.brought_in(choices), conflicts=len(plan.conflicts)))
         if plan.held:
             said += "\n" + render(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_menu")))
-        withdrawn = session.final_withdrawn(edit)
-        if withdrawn is not None:
-            said += "\n" + render(withdrawn)
+        for told in field_work.merge_finals(session, edit):
+            said += "\n" + render(told)
         self.last_merge = (session, path, way_back)
         self.window.undo.update()
         if not way_back.exact(session):  # nothing was written (only held changes): nothing to undo

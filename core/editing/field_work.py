@@ -13,7 +13,7 @@ from core.common.progress import Progress
 from core.editing.writes import Write
 from core.store.dataset import Dataset, DatasetError, Edit
 from core.teamwork.field_copy import CopyMark, make_field_copy
-from core.teamwork.merge import MergeCancelled, merge_copy
+from core.teamwork.merge import MergeCancelled, finals_told, merge_copy
 from core.teamwork.plan import MergePlan, plan_merge
 
 if TYPE_CHECKING:
@@ -81,3 +81,9 @@ def merge_write(session: Session, copy_path: Path, choices: Mapping[int, str], r
             session.history.clear()
             session.refresh(None)
     return Write(session, copy_path.name, write, settle, session._read_ahead, slow=True)
+
+
+def merge_finals(session: Session, edit: Edit) -> list[Msg]:
+    """What a merge did to 定稿, told after it (core.teamwork.merge.finals_told): the 定稿 withdrawn, then kept."""
+    withdrawn, kept = finals_told(session.ds, edit)
+    return withdrawn + kept

@@ -29,6 +29,7 @@ class Edit:
     unfinalized: tuple[int, ...] = ()  # units whose 定稿 the edit withdrew: their data changed (Dataset._settle_final)
     rows: int = 0  # the audit rows it wrote: none, it changed nothing (and is no step to undo)
     same_people: bool = False  # an import whose people are those of the sources it replaced (定稿 kept)
+    final_kept: tuple[int, ...] = ()  # a merge's units 定稿 whose lists came again with the same people (kept)
 
     @property
     def ok(self) -> bool:

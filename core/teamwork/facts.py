@@ -61,6 +61,7 @@ class Fact:
     why: str = ""  # a conflict whose copy side cannot be taken: deleted_here, parent_gone, locked_here, duplicate
     number: int = 0  # a conflict's number, as the lead chooses by it
     outside: bool = False  # a change of a unit not handed over with the copy: the lead decides whether it comes
+    same_people: bool = False  # a list imported again with the people of those it replaces: no change of data
 
     @property
     def first(self) -> int:

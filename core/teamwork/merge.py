@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.common.messages import Msg, render
@@ -34,8 +34,8 @@ from core.store.audit_check import BLOBS, content_sha256
 from core.store.dataset import Dataset, Edit
 from core.store.edit import now_text
 from core.teamwork.facts import MERGE, MERGED, REMARKS, RESOLVED, STAMPS, YEAR_LEVEL, Fact, Planner, loads
-from core.teamwork.plan import MergePlan, planned, record_id_of, unit_of
-from core.teamwork.vouched import final_from_copy, not_vouched, unit_data
+from core.teamwork.plan import FinalKept, MergePlan, kept_words, planned, record_id_of, unit_of
+from core.teamwork.vouched import final_from_copy, not_vouched, replaced_here, unit_data
 
 
 class MergeCancelled(Exception):
@@ -116,7 +116,19 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
                 parts.log(whole, MERGED, fact.table, record_id_of(planner, fact) or fact.rows[0].record_id, fact.field,
                           None, {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": {}, "kept": True})
     edit = replay_edit.run(ds, by, reason.strip() or None, apply)
+    if edit.ok:  # lists imported again with the same people: the units still 定稿 are told so
+        edit = replace(edit, final_kept=tuple(ds.final_among(k.unit for k in plan.finals_kept)))
     return plan, edit
+
+
+def finals_told(ds: Dataset, edit: Edit) -> tuple[list[Msg], list[Msg]]:
+    """What a merge did to 定稿, told after it: the 定稿 it withdrew, and the 定稿 it kept though the copy imported the
+    units' lists again (in the words a plain import of the same people uses). Asked while the year is open."""
+    withdrawn = ds.final_withdrawn(edit)
+    names = dict(replay_edit.connection(ds).execute("SELECT id, name FROM units"))
+    kept = [kept_words(FinalKept(uid, Msg.of("audit.record.units", name=names[uid])))
+            for uid in edit.final_kept if uid in names]
+    return ([withdrawn] if withdrawn is not None else []), kept
 
 
 def _jsonable(value: Any) -> Any:
@@ -182,7 +194,7 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
                 tx.update(table, p.y_key(table, fact.ident) or {}, changes, quiet=STAMPS.get(table, ()))
     unit = unit_of(p, fact, p.mine_row(fact) or mine)
     if unit is not None and p.y.execute("SELECT 1 FROM units WHERE id = ?", (unit,)).fetchone():
-        tx.touch(unit, remark=table in REMARKS)
+        tx.touch(unit, remark=table in REMARKS or fact.same_people)
     if table in YEAR_LEVEL:
         tx.year_level = True
     parts.log(tx, MERGED, table, record_id_of(p, fact) or str(made.get(fact.rows[0].hash, "")), fact.field, None,
@@ -212,8 +224,7 @@ def _write_import(p: Planner, tx: Any, fact: Fact, mine: Mapping[str, Any] | Non
     kind = theirs["kind"]
     table = KIND_TABLE[kind]
     unit = p.to_y("imports", "unit_id", theirs["unit_id"])
-    gone = p.replaced_here(fact)
-    gone |= {s.id for s in p.ds.replaced_sources(kind, unit, theirs["file_name"], theirs["sha256"])}
+    gone = replaced_here(p, fact)
     replaced = []
     for old_id in sorted(i for i in gone if i is not None):
         found = conn.execute("SELECT file_name, sha256, rows FROM imports WHERE id = ?", (old_id,)).fetchone()

@@ -32,7 +32,7 @@ from core.teamwork.facts import (
     trail_rows,
 )
 from core.teamwork.field_copy import CopyMark, marks
-from core.teamwork.vouched import unit_data
+from core.teamwork.vouched import replaced_here, same_people, unit_data
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,13 @@ class Change(NamedTuple):
     new: Any
     by: Side
     told: Msg | None = None
+
+
+class FinalKept(NamedTuple):
+    """A unit 定稿 here whose list the copy imported again with the same people: its data does not change, its
+    定稿 stays (as when the same people are imported again here)."""
+    unit: int
+    what: Msg
 
 
 class FinalWithdrawal(NamedTuple):
@@ -90,6 +97,8 @@ class MergePlan:
     # units whose 定稿 here the merge itself withdraws as it brings their changes in (the copy's own
     # withdrawals are told among the changes)
     withdrawals: list[FinalWithdrawal] = field(default_factory=list)
+    # units 定稿 here whose lists the copy imported again with the same people: told that their 定稿 stays
+    finals_kept: list[FinalKept] = field(default_factory=list)
     rows: int = 0  # copy rows not yet merged
     prefix: int = 0
     head: tuple[int, str] = (0, "")
@@ -456,8 +465,7 @@ def _import_told(p: Planner, fact: Fact, mine: Mapping[str, Any] | None) -> Msg 
         return None
     unit = p.to_y("imports", "unit_id", theirs.get("unit_id"))
     name = p.y.execute("SELECT name FROM units WHERE id = ?", (unit,)).fetchone() if unit is not None else None
-    gone = p.replaced_here(fact) | {s.id for s in p.ds.replaced_sources(theirs["kind"], unit, theirs["file_name"],
-                                                                      theirs["sha256"])}
+    gone = replaced_here(p, fact)
     replaced = p.y.execute(f"SELECT count(*) FROM imports WHERE id IN ({','.join('?' * len(gone))})",
                            sorted(gone)).fetchone()[0] if gone else 0
     return Msg.of("teamwork.import_told" if name else "teamwork.import_told_year", unit=name[0] if name else "",
@@ -485,12 +493,17 @@ def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
     A conflict of such a unit's data otherwise left 定稿 says that taking the copy's side withdraws it."""
     changed: dict[int | None, str] = {}  # unit: "apply" (withdrawn), or "conflict" (withdrawn if taken)
     kept: set[int | None] = set()  # removed by the copy, or their 定稿 set by it (withdrawn or marked again)
+    again: set[int | None] = set()  # their lists imported again with the same people
     for fact in plan.facts:
         if (fact.table, fact.field) == ("units", "facts_final"):
             if fact.state == "apply" or (fact.state == "same" and loads(fact.last.new)):
                 kept.add(p.y_id("units", fact.ident))
         elif fact.state in ("apply", "conflict") and fact.table not in REMARKS:
             unit = unit_of(p, fact, p.mine_row(fact))
+            if fact.state == "apply" and same_people(p, fact, unit):
+                fact.same_people = True
+                again.add(unit)
+                continue
             if changed.get(unit) != "apply":
                 changed[unit] = fact.state
             if fact.table == "units" and fact.field is None and p.theirs_row(fact) is None:
@@ -499,6 +512,8 @@ def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
     names = {i: n for n, i in p.y_assessors.items()}
     plan.withdrawals = [FinalWithdrawal(namer.record("units", {"id": uid}), _marked_final(p, uid, names))
                         for uid in sorted(final) if changed[uid] == "apply"]
+    plan.finals_kept = [FinalKept(uid, namer.record("units", {"id": uid})) for uid in sorted(
+        u for u in again - kept if u is not None and changed.get(u) != "apply")]
     in_conflict = [f for f in plan.facts if f.state == "conflict"]
     for n, (fact, conflict) in enumerate(zip(in_conflict, plan.conflicts, strict=True)):
         unit = unit_of(p, fact, p.mine_row(fact)) if fact.table not in REMARKS else None
@@ -546,6 +561,11 @@ def withdrawal_words(withdrawal: FinalWithdrawal) -> Msg:
     marked = withdrawal.marked
     return Msg.of("teamwork.final_withdrawn_by_merge", what=withdrawal.what,
                   who=marked.who or Msg.of("teamwork.someone"), when=local_time(marked.when) if marked.when else "—")
+
+
+def kept_words(kept: FinalKept) -> Msg:
+    """A 定稿 here the merge keeps though the copy imported the unit's list again: in a plain import's words."""
+    return Msg.of("teamwork.final_kept_same_people", what=kept.what, said=Msg.of("dataset.final_kept_same_people"))
 
 
 def held_words(change: Change) -> Msg:

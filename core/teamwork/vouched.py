@@ -1,12 +1,15 @@
 """Which side's 定稿 a unit's data ends a merge under: a 定稿 holds only for the data it was marked over, so a
 unit whose merged data is neither the field copy's (marked 定稿 there) nor the year file's as it was (定稿
-here) is 定稿 no more."""
+here) is 定稿 no more; and a list the copy imported again with the same people changes no unit's data."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from itertools import zip_longest
 from typing import Any
 
+from core.people.records import KIND_TABLE
 from core.scoring.facts import unit_to_json
 from core.store.dataset import Dataset
 from core.teamwork.facts import Fact, Planner, loads
@@ -42,3 +45,40 @@ def not_vouched(ds: Dataset, copy: Dataset, units: dict[int, int], before: dict[
     the copy's nor the year file's own 定稿 data from before the merge (`before`: units 定稿 here then)."""
     return [uid for uid in ds.final_among(units)
             if unit_data(ds, uid) not in (unit_data(copy, units[uid]), before.get(uid))]
+
+
+def replaced_here(p: Planner, fact: Fact) -> set[int]:
+    """The year file's lists a list the copy imported replaces here: those it replaced there, and those of its
+    kind (and unit) here it replaces as an import of it here would."""
+    theirs = p.theirs_row(fact) or {}
+    unit = p.to_y("imports", "unit_id", theirs.get("unit_id"))
+    return p.replaced_here(fact) | {s.id for s in p.ds.replaced_sources(
+        theirs.get("kind", ""), unit, theirs.get("file_name", ""), theirs.get("sha256", ""))}
+
+
+def same_people(p: Planner, fact: Fact, unit: int | None) -> bool:
+    """Whether a list the copy imported for a unit 定稿 here brings exactly the people of the lists it replaces
+    here: then, as when the same people are imported again here (PeopleEdits._end_import), the unit's data does
+    not change and its 定稿 stays."""
+    theirs = p.theirs_row(fact)
+    if fact.table != "imports" or fact.rows[0].action != "import" or theirs is None or unit is None \
+            or not p.ds.final_among([unit]):
+        return False
+    gone = sorted(replaced_here(p, fact))
+    if not gone:
+        return False
+    table = KIND_TABLE[theirs["kind"]]
+    columns = [c for c in p.columns_of(table) if c not in ("id", "import_id")]
+    keys = [c for c in columns if c in p.fk[table]]
+    select = f"SELECT {', '.join(columns)} FROM {table} WHERE import_id IN (SELECT value FROM json_each(?)) ORDER BY id"
+    here = p.y.execute(select, (json.dumps(gone),))
+    there = p.c.execute(select, (json.dumps([theirs["id"]]),))
+    for mine, copied in zip_longest(here, there):
+        if mine is None or copied is None:
+            return False
+        row = dict(zip(columns, copied, strict=True))
+        for key in keys:  # the copy's links (its unit, a base) as the year file's ids
+            row[key] = p.to_y(table, key, row[key])
+        if mine != tuple(row.values()):
+            return False
+    return True

@@ -462,6 +462,39 @@ def test_the_merge_dialog_tells_a_roster_the_copy_imported_by_its_unit_and_the_l
     assert roster.name not in seen["notice"], seen["notice"]
 
 
+def test_a_merge_whose_copy_imported_the_same_roster_again_keeps_final_and_says_so(window, qtbot, tmp_path):
+    """A unit 定稿 over its imported 花名册; 孙琳 imported the same 花名册 again in her copy. The merge dialog says,
+    under the changes, in the words of a plain import of the same people, that the unit's 定稿 stays; merged, the
+    outcome says it again and the unit is still 定稿."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    roster = roster_file(tmp_path, [arrival(i) for i in range(5)])
+    with Dataset.open(path, backups=False) as ds:
+        first = ds.unit_ids()[0]
+        name = ds.unit(first).name
+        imported(ds, "arrivals", roster, unit=name)
+        assert ds.mark_final(1, first).ok
+    assert window.open_dataset(path)
+    session = window.session
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    with Dataset.open(target, backups=False) as copy:
+        imported(copy, "arrivals", roster, unit=name)
+    kept = f"单位“{name}”：与上次导入的内容相同，数据未改动，定稿保持不变。"
+
+    def look(dialog: MergeDialog) -> None:
+        assert dialog.changes.model().rowCount() == 1
+        assert dialog.withdrawals.text() == kept and dialog.withdrawals.isVisible()
+        shot_over(window, dialog, "merge-dialog-final-kept-same-people")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-final-kept", "已把外业副本", said), look)
+    assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {path.name}：带入 1 项修改，处理冲突 0 处。\n{kept}\n"
+                              "合并前的年度文件已备份为 "), said
+    assert session.unit(first).facts_final
+
+
 def test_a_merge_is_undone_whole_by_edit_undo_while_nothing_was_edited_since(window, qtbot, tmp_path):
     """Straight after 合并, 编辑 → 撤销 合并外业副本 puts the year back exactly as it was before the merge (the
     backup the result names), and the copy's changes can be merged again; once something is edited after

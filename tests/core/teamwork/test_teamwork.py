@@ -19,7 +19,15 @@ from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import make_field_copy, marks
 from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
-from core.teamwork.plan import change_words, conflict_words, held_words, local_time, plan_merge, withdrawal_words
+from core.teamwork.plan import (
+    change_words,
+    conflict_words,
+    held_words,
+    kept_words,
+    local_time,
+    plan_merge,
+    withdrawal_words,
+)
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import imported, roster_file
@@ -774,3 +782,53 @@ def test_a_roster_the_copy_imported_is_told_by_its_unit_and_the_lists_name(tmp_p
     assert edit.ok and not plan.conflicts
     with Dataset.open(path, read_only=True) as ds:
         assert [(s.file_name, s.rows) for s in ds.imports(ds.unit_id(unit))] == [(roster.name, 5)]
+
+
+def test_a_merge_whose_copy_imported_the_same_roster_again_keeps_final_as_a_plain_import_does(tmp_path):
+    """A unit 定稿 with its roster imported; in the field the same roster is imported again (the copy says, as
+    a plain import does, that the data did not change and 定稿 stays). Merging that copy keeps the unit 定稿 and
+    says so before and after in the plain import's words; a copy importing a roster of other people withdraws
+    it, as a plain import does."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    unit = "吴江第1人力资源有限公司"
+    roster = roster_file(tmp_path, [arrival(i) for i in range(5)])
+    with Dataset.open(path, backups=False) as ds:
+        imported(ds, "arrivals", roster, unit=unit)
+        uid = ds.unit_id(unit)
+        assert ds.mark_final(LEAD, uid).ok
+    a = copy_for(path, "a.wjkh", "张三")
+    b = copy_for(path, "b.wjkh", "李四")
+    kept = "与上次导入的内容相同，数据未改动，定稿保持不变。"
+    with Dataset.open(a, backups=False) as ds:
+        _, again = imported(ds, "arrivals", roster, unit=unit)
+        assert render(ds.final_withdrawn(again)) == kept and ds.unit(uid).facts_final
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    assert len(plan.changes) == 1 and not plan.withdrawals and not plan.conflicts
+    told = [render(kept_words(k)) for k in plan.finals_kept]
+    assert told == [f"单位“{unit}”：{kept}"]
+    dry = run("merge", str(path), str(a), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"  {told[0]}\n" in dry.stdout and "取消其定稿" not in dry.stdout, dry.stdout
+    through_core = tmp_path / "core.wjkh"
+    shutil.copy(path, through_core)
+    done = run("merge", str(path), str(a))
+    assert done.returncode == 0, done.stderr
+    assert f"\n{told[0]}\n" in done.stdout and "取消" not in done.stdout, done.stdout
+    with Dataset.open(path, read_only=True) as ds:
+        assert ds.unit(uid).facts_final and [s.rows for s in ds.imports(uid)] == [5]
+        merged_at = merges(ds)[0].at
+        assert not [e for e in ds.audit_entries("units", str(uid)) if e.field == "facts_final" and e.at >= merged_at]
+    plan, edit = merge(through_core, a)  # the core's edit names the unit kept 定稿, none withdrawn
+    assert edit.ok and edit.final_kept == (uid,) and edit.unfinalized == ()
+    # a roster of other people imported in the field: the merge withdraws 定稿, as a plain import does
+    with Dataset.open(b, backups=False) as ds:
+        _, other = imported(ds, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(1, 6)], "其他.xlsx"),
+                            unit=unit)
+        assert other.unfinalized == (uid,)
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(b, read_only=True) as copy:
+        plan = plan_merge(ds, copy, b.name)
+    assert not plan.finals_kept and any("同时取消了其定稿" in render(change_words(c)) for c in plan.changes)
+    plan, edit = merge(path, b)
+    assert edit.ok and edit.unfinalized == (uid,) and not edit.final_kept
