@@ -30,6 +30,7 @@ class Edit:
     rows: int = 0  # the audit rows it wrote: none, it changed nothing (and is no step to undo)
     same_people: bool = False  # an import whose people are those of the sources it replaced (定稿 kept)
     final_kept: tuple[int, ...] = ()  # a merge's units 定稿 whose lists came again with the same people (kept)
+    final_dropped: tuple[int, ...] = ()  # a merge's units not 定稿 before whose copy's 定稿 it did not keep
 
     @property
     def ok(self) -> bool:

@@ -74,6 +74,7 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
     total = plan.brought_in(choices)
     from_copy = final_from_copy(plan.facts, planner, taken)
     final_here = {uid: unit_data(ds, uid) for uid in ds.final_among(from_copy)}
+    dropped: list[int] = []  # units not 定稿 here before whose 定稿 the merge brings in from the copy and withdraws
 
     def apply(parts: replay_edit.Parts, whole: Any) -> None:
         mark = plan.mark
@@ -103,6 +104,7 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         # the copy's 定稿 holds only for the copy's data: a unit ending with data of the year file's (a side kept
         # in a conflict, an edit made here) is 定稿 no more, unless it is the year file's own 定稿 data
         unvouched = not_vouched(ds, copy, from_copy, final_here)
+        dropped.extend(uid for uid in unvouched if uid not in final_here)  # withdrawn here: told as the year's
         if unvouched:
             settle = parts.part(by, now_text(), reason.strip() or None)
             for uid in unvouched:
@@ -117,18 +119,23 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
                           None, {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": {}, "kept": True})
     edit = replay_edit.run(ds, by, reason.strip() or None, apply)
     if edit.ok:  # lists imported again with the same people: the units still 定稿 are told so
-        edit = replace(edit, final_kept=tuple(ds.final_among(k.unit for k in plan.finals_kept)))
+        edit = replace(edit, final_kept=tuple(ds.final_among(k.unit for k in plan.finals_kept)),
+                       final_dropped=tuple(dropped))
     return plan, edit
 
 
 def finals_told(ds: Dataset, edit: Edit) -> tuple[list[Msg], list[Msg]]:
-    """What a merge did to 定稿, told after it: the 定稿 it withdrew, and the 定稿 it kept though the copy imported the
-    units' lists again (in the words a plain import of the same people uses). Asked while the year is open."""
-    withdrawn = ds.final_withdrawn(edit)
+    """What a merge did to 定稿, told after it: the 定稿 it withdrew (the year file's, and the copy's it brought in
+    over data that is not the copy's), and the 定稿 it kept though the copy imported the units' lists again (in
+    the words a plain import of the same people uses). Asked while the year is open."""
     names = dict(replay_edit.connection(ds).execute("SELECT id, name FROM units"))
+    withdrawn = [said for said in [ds.final_withdrawn(edit)] if said is not None]
+    dropped = [names[uid] for uid in edit.final_dropped if uid in names]
+    if dropped:
+        withdrawn.append(Msg.of("teamwork.copy_final_dropped", units="、".join(f"“{n}”" for n in dropped)))
     kept = [kept_words(FinalKept(uid, Msg.of("audit.record.units", name=names[uid])))
             for uid in edit.final_kept if uid in names]
-    return ([withdrawn] if withdrawn is not None else []), kept
+    return withdrawn, kept
 
 
 def _jsonable(value: Any) -> Any:

@@ -379,7 +379,8 @@ def test_a_final_taken_from_the_copy_over_a_figure_kept_from_the_office_ends_wit
     """A unit 定稿 when handed out; 孙琳 changed its 投保人数 and marked it 定稿 again, the office changed the same
     figure (withdrawing its 定稿) and did not mark it again. The dialog tells the 定稿 conflict in words and that
     the copy's 定稿 holds only for the copy's data; keeping the office's figure and ticking the copy's 定稿
-    ends with the office's figure and the unit NOT 定稿 (core/teamwork/vouched)."""
+    ends with the office's figure and the unit NOT 定稿 (core/teamwork/vouched), which the message after the
+    merge says."""
     open_year(window, tmp_path)
     session = window.session
     first = session.unit_ids[0]
@@ -414,6 +415,9 @@ def test_a_final_taken_from_the_copy_over_a_figure_kept_from_the_office_ends_wit
     said: list[str] = []
     merge_through_menu(window, target, answer_box(window, "merge-done-final-of-copy-data", "已把外业副本", said), look)
     assert session.unit(first).insured_workers == 65 and not session.unit(first).facts_final
+    # the message after the merge names it too (it was not 定稿 here before the merge: the copy's 定稿 was dropped)
+    assert (f"处理冲突 2 处。\n“{session.unit(first).name}”在外业副本中标记了定稿，但合并后的数据与外业副本的不同"
+            "（外业副本的定稿只对外业副本的数据有效），已取消其定稿。\n合并前的年度文件已备份为 ") in said[0], said
 
 
 def test_the_merge_dialog_tells_a_roster_the_copy_imported_by_its_unit_and_the_lists_name(window, qtbot, tmp_path):

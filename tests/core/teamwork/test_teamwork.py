@@ -832,3 +832,37 @@ def test_a_merge_whose_copy_imported_the_same_roster_again_keeps_final_as_a_plai
     assert not plan.finals_kept and any("同时取消了其定稿" in render(change_words(c)) for c in plan.changes)
     plan, edit = merge(path, b)
     assert edit.ok and edit.unfinalized == (uid,) and not edit.final_kept
+
+
+def test_the_merges_message_names_every_unit_whose_final_it_withdrew_the_copys_too(tmp_path):
+    """Unit 2, not 定稿 in the year file, changed and marked 定稿 in the field while the office changed another of
+    its facts: the merge brings the copy's 定稿 in and withdraws it (its data is not the copy's). Unit 3, 定稿 here,
+    changed in the field: its 定稿 is withdrawn. The command line's message after the merge names both, each in
+    its words, with how to mark them again, as the audit trail records both withdrawals."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    a = copy_for(path, "a.wjkh", "张三")
+
+    def in_the_field(ds, who, u):
+        assert ds.update_unit(who, u[1], insured_workers=80).ok and ds.mark_final(who, u[1]).ok
+        assert ds.update_unit(who, u[2], insured_workers=90).unfinalized == (u[2],)
+    field_edit(a, "张三", in_the_field)
+    with Dataset.open(path, backups=False) as ds:
+        u = ds.unit_ids()
+        assert ds.update_unit(LEAD, u[1], contact_person="周敏").ok
+        assert [ds.unit(x).facts_final for x in u] == [True, False, True, True]
+    through_core = tmp_path / "core.wjkh"
+    shutil.copy(path, through_core)
+    plan, edit = merge(through_core, a)
+    assert edit.ok and not plan.conflicts and edit.unfinalized == (u[2],) and edit.final_dropped == (u[1],)
+    done = run("merge", str(path), str(a))
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last == ("“吴江第3人力资源有限公司”的数据已改动，已取消其定稿。"
+                    "“吴江第2人力资源有限公司”在外业副本中标记了定稿，但合并后的数据与外业副本的不同（外业副本的定稿只对外业副本的数据有效），已取消其定稿。"
+                    "核对无误后，可用 ./run.sh mark-final 重新标记定稿。"), done.stdout
+    with Dataset.open(path, read_only=True) as ds:
+        assert [ds.unit(x).facts_final for x in u] == [True, False, False, True]
+        for uid in u[1:3]:  # the trail says the same
+            assert [(e.old_value, e.new_value) for e in ds.audit_entries("units", str(uid))
+                    if e.field == "facts_final" and e.action == "update"][-1] == ("1", "0")
