@@ -36,7 +36,8 @@ def cell_key(sheet: str, row: int | None, letter: str) -> tuple[str, int | None,
 
 
 class ProblemsModel(ListModel):
-    """Every problem: sheet, row, column, the value as written, the message (rendered when shown).
+    """Every problem: sheet, row, column, the value as written, the message (rendered when shown, the ID
+    numbers it quotes masked unless `full_ids`).
     Sorted by the list itself (ListModel): a big file can have tens of thousands of problems. The value
     of a problem's cell can be edited: the correction is kept in `corrections` (by sheet, row and
     column) and shown in blue with the file's value until the check is run again."""
@@ -46,6 +47,7 @@ class ProblemsModel(ListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._texts: dict[int, str] = {}  # id(row) -> rendered message
+        self.full_ids = False  # the messages' ID numbers in full (else masked, as the exported list has them)
         self.corrections: dict[tuple, Correction] = {}
         self.headers = [translate("ExcelImport", "工作表"), translate("ExcelImport", "行"),
                         translate("ExcelImport", "列"), translate("ExcelImport", "单元格内容"),
@@ -63,8 +65,17 @@ class ProblemsModel(ListModel):
     def text(self, row: ProblemRow) -> str:
         found = self._texts.get(id(row))
         if found is None:
-            found = self._texts[id(row)] = row.text
+            found = self._texts[id(row)] = row.text if self.full_ids else row.masked_text
         return found
+
+    def set_full_ids(self, full: bool) -> None:
+        """Show the ID numbers the messages quote in full, or masked; the cells' values stay as written."""
+        if full == self.full_ids:
+            return
+        self.full_ids = full
+        self._texts = {}
+        if self.items:
+            self.dataChanged.emit(self.index(0, 4), self.index(len(self.items) - 1, 4))
 
     def correctable(self, row: int) -> bool:
         r = self.items[row]

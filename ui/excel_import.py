@@ -391,8 +391,10 @@ class ImportDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.full_ids = QCheckBox(self.tr("问题清单显示完整身份证号"))
-        self.full_ids.setToolTip(self.tr("身份证号码属于个人敏感信息。默认只显示前6位和后4位，已足以凭行号找到有问题的单元格；"
+        self.full_ids.setToolTip(self.tr("身份证号码属于个人敏感信息。默认在上表的“问题”列和导出的问题清单中只显示前6位和后4位，"
+                                         "已足以凭行号找到有问题的单元格（“单元格内容”列照文件原样显示，以便更正）；"
                                          "仅当运营单位必须核对完整号码时才勾选。"))
+        self.full_ids.toggled.connect(self._full_ids_toggled)
         self.export_button = QPushButton(self.tr("导出问题清单…"))
         self.export_button.clicked.connect(lambda: self.export_problems())
         self.back_button = QPushButton(self.tr("◀ 换一个文件"))
@@ -420,6 +422,12 @@ class ImportDialog(QDialog):
 
     def back(self) -> None:
         self.stack.setCurrentIndex(0)
+
+    def _full_ids_toggled(self, full: bool) -> None:
+        self.problems_model.set_full_ids(full)
+        header = self.problems_view.horizontalHeader()
+        if header.sortIndicatorSection() == 4:  # sorted by the problem's words: by the words now shown
+            self.problems_model.sort(4, header.sortIndicatorOrder())
 
     def _note_text(self, note: Problem) -> str:
         where = place_words(note.location, note.field) or note.location
@@ -452,10 +460,10 @@ class ImportDialog(QDialog):
                                .format(cell=c.cell, old=c.old, new=c.new))
         self.notes_box.setVisible(bool(checked.notes or p.corrections))
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.full_ids.setChecked(False)  # every preview starts masked
         self.problems_model.set_rows(p.problems, p.corrections)
         self.export_button.setEnabled(bool(p.problems))
         self.full_ids.setEnabled(bool(p.problems))
-        self.full_ids.setChecked(False)
         self.mapping_button.setEnabled(p.question is not None or p.remap is not None)
         self.mapping_button.setText(self.tr("指定列对应…") if p.question is not None else self.tr("修改列对应…"))
         if p.question is not None:

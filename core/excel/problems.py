@@ -1,9 +1,10 @@
 """The problems of a checked workbook as a list a unit can work through: sheet, row, column, the
 cell's value as written and the message; written to .xlsx or .csv so the unit can correct its file.
 
-The preview on screen shows every value as written. An exported list masks ID numbers like every
-export (first 6 and last 4 characters shown) unless the caller asks for full numbers: the cell of an
-ID-number column and the numbers quoted in its message.
+An exported list masks ID numbers like every export (first 6 and last 4 characters shown) unless the
+caller asks for full numbers: the cell of an ID-number column and the numbers quoted in its message. The
+preview on screen masks the numbers its messages quote the same way (masked_text) unless asked, and shows
+the cell's value as written: it is the value the assessor corrects in place.
 """
 
 from __future__ import annotations
@@ -42,12 +43,20 @@ class ProblemRow:
     def column_text(self) -> str:
         return f"{self.column}（{self.letter}）" if self.column and self.letter else self.column or self.letter
 
+    @property
+    def masked_text(self) -> str:
+        """The message with the ID numbers it quotes masked, as the exported list words it."""
+        return render(self._masked_message())
+
     def masked(self) -> "ProblemRow":
         """The row with every ID number masked, whichever column it was typed in (full-width digits,
         spaces inside and wrong check digits included)."""
-        params = tuple((name, _mask(value, self.id_column)) for name, value in self.message.params)
         return replace(self, value=_mask(self.value, self.id_column), sheet=_mask(self.sheet), column=_mask(self.column),
-                       message=Msg(self.message.code, params))
+                       message=self._masked_message())
+
+    def _masked_message(self) -> Msg:
+        params = tuple((name, _mask(value, self.id_column)) for name, value in self.message.params)
+        return Msg(self.message.code, params)
 
 
 def _mask(value: Any, id_column: bool = False) -> Any:

@@ -176,6 +176,50 @@ def test_a_bad_file_shows_every_problem_and_nothing_is_written(qtbot, year, tmp_
     assert unchanged(window) == before  # the dataset, audit trail included, exactly as it was
 
 
+def test_the_problem_texts_on_screen_mask_id_numbers_unless_the_box_is_ticked(qtbot, year, tmp_path):
+    """An assessor's laptop on site: with 问题清单显示完整身份证号 unticked (as every preview opens) the problem texts
+    on screen show ID numbers as the exported list does (first 6 and last 4); the sheet, row and column are named
+    exactly and the cell's value stays as written, to be corrected in place. Ticking the box (a real click) shows
+    the texts in full; a new check starts unticked and masked again."""
+    window = year
+    path = write_workbook(tmp_path / "附件2-有问题.xlsx", {"花名册": arrivals_rows(bad_people())},
+                          title="组织进吴人员花名册", title_rows=1)
+    dialog = window.excel_actions.import_dialog("arrivals")
+    dialog.show()
+    dialog.set_file(path, "arrivals", uid_of(window, 0))
+    assert dialog.check().wait(60)
+    model = dialog.problems_model
+    wrong_digit = bad_people()[1]["身份证号码"]
+    duplicate = person_id(0)
+
+    def shown() -> list[list[str]]:
+        return [[model.data(model.index(r, c)) for c in range(5)] for r in range(model.rowCount())]
+    rows = shown()
+    assert not dialog.full_ids.isChecked()
+    assert rows[0][:4] == ["花名册", "4", "身份证号码（D）", wrong_digit]  # named exactly, the value as written
+    assert rows[0][4].startswith(f"身份证号码校验位错误：{mask_id_number(wrong_digit)}（"), rows[0][4]
+    assert rows[5][:3] == ["花名册", "9", "身份证号码（D）"] and mask_id_number(duplicate) in rows[5][4], rows[5][4]
+    texts = "\n".join(r[4] for r in rows)
+    assert wrong_digit not in texts and duplicate not in texts and person_id(6)[:17] not in texts, texts
+    tooltip = model.data(model.index(0, 4), Qt.ItemDataRole.ToolTipRole)
+    assert wrong_digit not in tooltip
+    shot_over(window, dialog, "excel-preview-problems-masked")
+    # the exported list, as before: masked the same way
+    assert dialog.export_problems(tmp_path / "问题清单.xlsx").wait(60)
+    sheet = openpyxl.load_workbook(tmp_path / "问题清单.xlsx").active
+    exported = [row[4] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert exported == [r[4] for r in rows]
+
+    qtbot.mouseClick(dialog.full_ids, Qt.MouseButton.LeftButton)
+    assert dialog.full_ids.isChecked()
+    rows = shown()
+    assert rows[0][4].startswith(f"身份证号码校验位错误：{wrong_digit}（") and duplicate in rows[5][4], rows
+    shot_over(window, dialog, "excel-preview-problems-full-ids")
+    assert dialog.recheck().wait(60)
+    qtbot.waitUntil(lambda: not dialog.full_ids.isChecked())
+    assert wrong_digit not in "\n".join(r[4] for r in shown())
+
+
 # ------------------------------------------------------------------ an unrecognised layout
 
 ODD_HEADERS = ("编号", "员工名", "证件", "工作单位", "参保起始", "来源地")
