@@ -60,9 +60,10 @@ def same_people(p: Planner, fact: Fact, unit: int | None) -> bool:
     """Whether a list the copy imported for a unit 定稿 here brings exactly the people of the lists it replaces
     here: then, as when the same people are imported again here (PeopleEdits._end_import), the unit's data does
     not change and its 定稿 stays."""
+    if fact.table != "imports" or fact.rows[0].action != "import" or unit is None or not p.ds.final_among([unit]):
+        return False
     theirs = p.theirs_row(fact)
-    if fact.table != "imports" or fact.rows[0].action != "import" or theirs is None or unit is None \
-            or not p.ds.final_among([unit]):
+    if theirs is None:
         return False
     gone = sorted(replaced_here(p, fact))
     if not gone:
