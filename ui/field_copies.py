@@ -275,8 +275,10 @@ class MergeDialog(QDialog):
         room = self.changes.columnWidth(0) - 2 * self.changes.style().pixelMetric(
             QStyle.PixelMetric.PM_FocusFrameHMargin) - 8
         metrics, changes_model = self.changes.fontMetrics(), self.changes.model()
+        spanned = room + self.changes.columnWidth(1) + self.changes.columnWidth(2)  # a sentence across the values
         for row, change in enumerate(plan.changes):
-            if change.told is None and metrics.horizontalAdvance(str(changes_model.index(row, 0).data())) > room:
+            if metrics.horizontalAdvance(str(changes_model.index(row, 0).data())) > (
+                    room if change.told is None else spanned):
                 self.changes.resizeRowToContents(row)
         # a 定稿 marked here that merging withdraws (the copy changed the unit's data): said before merging, whole
         # (many units: their sentences scroll, at most six lines high, rather than push the dialog off the screen)

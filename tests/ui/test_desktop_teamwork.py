@@ -487,7 +487,14 @@ def test_a_merge_whose_copy_imported_the_same_roster_again_keeps_final_and_says_
     kept = f"单位“{name}”：与上次导入的内容相同，数据未改动，定稿保持不变。"
 
     def look(dialog: MergeDialog) -> None:
-        assert dialog.changes.model().rowCount() == 1
+        changes = dialog.changes.model()
+        assert changes.rowCount() == 1
+        said = text(changes, 0, 0)
+        assert said.endswith("，替换年度文件中的 1 份同类名单"), said
+        cell = dialog.changes.visualRect(changes.index(0, 0))  # across the value columns, wrapped, read whole
+        needed = dialog.fontMetrics().boundingRect(QRect(0, 0, cell.width() - 6, 10**4), Qt.TextFlag.TextWordWrap,
+                                                   said).height()
+        assert cell.height() >= needed, (cell.height(), needed)
         assert dialog.withdrawals.text() == kept and dialog.withdrawals.isVisible()
         shot_over(window, dialog, "merge-dialog-final-kept-same-people")
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
