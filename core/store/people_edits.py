@@ -307,12 +307,17 @@ class PeopleEdits(_Core):
         if unit_id is not None:
             tx.touch(unit_id)
             return
+        tx.data_units.update(self.units_counted_from(kind))
+
+    def units_counted_from(self, kind: str) -> set[int]:
+        """The units whose data a list of the whole year of this kind is part of (COUNTED_FROM), but those
+        signed and locked."""
         query = COUNTED_FROM.get(kind)
         if query is None:
-            return
+            return set()
         locked = ({u for u, in self._conn.execute("SELECT unit_id FROM unit_locks")}
                   if self.schema_version >= 3 else set())
-        tx.data_units.update(u for u, in self._conn.execute(query) if u not in locked)
+        return {u for u, in self._conn.execute(query) if u not in locked}
 
     def remove_import(self, by: int | None, import_id: int, reason: str | None = None) -> Edit:
         """Take an imported source out with all its rows (one summary audit row)."""

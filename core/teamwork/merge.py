@@ -202,6 +202,8 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
     unit = unit_of(p, fact, p.mine_row(fact) or mine)
     if unit is not None and p.y.execute("SELECT 1 FROM units WHERE id = ?", (unit,)).fetchone():
         tx.touch(unit, remark=table in REMARKS or fact.same_people)
+    elif unit is None and table == "imports" and not fact.same_people:  # a list of the whole year: as imported here
+        tx.data_units |= p.ds.units_counted_from((p.theirs_row(fact) or mine or {}).get("kind", ""))
     if table in YEAR_LEVEL:
         tx.year_level = True
     parts.log(tx, MERGED, table, record_id_of(p, fact) or str(made.get(fact.rows[0].hash, "")), fact.field, None,

@@ -32,7 +32,7 @@ from core.teamwork.facts import (
     trail_rows,
 )
 from core.teamwork.field_copy import CopyMark, marks
-from core.teamwork.vouched import replaced_here, same_people, unit_data
+from core.teamwork.vouched import replaced_here, same_people, unit_data, units_of
 
 
 @dataclass(frozen=True)
@@ -500,12 +500,14 @@ def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
                 kept.add(p.y_id("units", fact.ident))
         elif fact.state in ("apply", "conflict") and fact.table not in REMARKS:
             unit = unit_of(p, fact, p.mine_row(fact))
-            if fact.state == "apply" and same_people(p, fact, unit):
+            units = units_of(p, fact, unit)
+            if fact.state == "apply" and same_people(p, fact, units):
                 fact.same_people = True
-                again.add(unit)
+                again |= units
                 continue
-            if changed.get(unit) != "apply":
-                changed[unit] = fact.state
+            for each in units or [unit]:
+                if changed.get(each) != "apply":
+                    changed[each] = fact.state
             if fact.table == "units" and fact.field is None and p.theirs_row(fact) is None:
                 kept.add(p.y_id("units", fact.ident))
     final = set(p.ds.final_among(u for u in changed.keys() - kept if u is not None))

@@ -56,11 +56,23 @@ def replaced_here(p: Planner, fact: Fact) -> set[int]:
         theirs.get("kind", ""), unit, theirs.get("file_name", ""), theirs.get("sha256", ""))}
 
 
-def same_people(p: Planner, fact: Fact, unit: int | None) -> bool:
-    """Whether a list the copy imported for a unit 定稿 here brings exactly the people of the lists it replaces
-    here: then, as when the same people are imported again here (PeopleEdits._end_import), the unit's data does
-    not change and its 定稿 stays."""
-    if fact.table != "imports" or fact.rows[0].action != "import" or unit is None or not p.ds.final_among([unit]):
+def units_of(p: Planner, fact: Fact, unit: int | None) -> set[int]:
+    """The units whose data a fact of the copy is part of, here: its unit's; for a list of the whole year (an
+    import or its removal), the units scored from it, as an import here changes (PeopleEdits._counted_from)."""
+    if unit is not None:
+        return {unit}
+    if fact.table != "imports":
+        return set()
+    kind = (p.theirs_row(fact) or p.mine_row(fact) or loads(fact.rows[0].new) or loads(fact.rows[0].old) or {}).get(
+        "kind")
+    return p.ds.units_counted_from(kind) if kind else set()
+
+
+def same_people(p: Planner, fact: Fact, units: set[int]) -> bool:
+    """Whether a list the copy imported, whose data units here (`units_of`) are 定稿, brings exactly the people of
+    the lists it replaces here: then, as when the same people are imported again here
+    (PeopleEdits._end_import), no unit's data changes and their 定稿 stays."""
+    if fact.table != "imports" or fact.rows[0].action != "import" or not p.ds.final_among(units):
         return False
     theirs = p.theirs_row(fact)
     if theirs is None:

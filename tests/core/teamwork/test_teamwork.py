@@ -30,7 +30,7 @@ from core.teamwork.plan import (
 )
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
-from tests.import_support import imported, roster_file
+from tests.import_support import district_file, imported, roster_file
 from tests.xlsx_builders import arrival
 
 LEAD = 1
@@ -866,3 +866,44 @@ def test_the_merges_message_names_every_unit_whose_final_it_withdrew_the_copys_t
         for uid in u[1:3]:  # the trail says the same
             assert [(e.old_value, e.new_value) for e in ds.audit_entries("units", str(uid))
                     if e.field == "facts_final" and e.action == "update"][-1] == ("1", "0")
+
+
+def test_a_list_of_the_whole_year_merged_withdraws_or_keeps_final_as_importing_it_here_does(tmp_path):
+    """A unit whose trainees are counted from the district's list, marked 定稿 in the office after two copies were
+    handed out. One copy imported the same list again: merged, the unit stays 定稿, said as a plain import says
+    it. The other imported a list of other people: the preview tells the unit's 定稿 withdrawn by the merge (who
+    marked it, when), and the merge withdraws it, as importing that list here would."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    listed = district_file(tmp_path, [(1, 7), (2, 6)])
+    with Dataset.open(path, backups=False) as ds:
+        uid = ds.unit_ids()[0]
+        assert ds.set_count_source(LEAD, uid, "roster").ok
+        imported(ds, "traineeship_list", listed, unit=None)
+    a = copy_for(path, "a.wjkh", "张三")
+    b = copy_for(path, "b.wjkh", "李四")
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.mark_final(LEAD, uid).ok
+        name = ds.unit(uid).name
+    with Dataset.open(a, backups=False) as ds:
+        imported(ds, "traineeship_list", listed, unit=None)
+    with Dataset.open(b, backups=False) as ds:
+        imported(ds, "traineeship_list", district_file(tmp_path, [(3, 7), (4, 6)], "新名单.xlsx"), unit=None)
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    assert not plan.withdrawals
+    assert [render(kept_words(k)) for k in plan.finals_kept] == [
+        f"单位“{name}”：与上次导入的内容相同，数据未改动，定稿保持不变。"]
+    with_a = tmp_path / "with-a.wjkh"
+    shutil.copy(path, with_a)
+    plan, edit = merge(with_a, a)
+    assert edit.ok and edit.unfinalized == () and edit.final_kept == (uid,)
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(b, read_only=True) as copy:
+        plan = plan_merge(ds, copy, b.name)
+    assert not plan.finals_kept
+    assert [render(withdrawal_words(w)).split("（")[0] for w in plan.withdrawals] == [
+        f"单位“{name}”：办公室在年度文件中已标记定稿"]
+    plan, edit = merge(path, b)
+    assert edit.ok and edit.unfinalized == (uid,)
+    with Dataset.open(path, read_only=True) as ds:
+        assert not ds.unit(uid).facts_final
