@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from cli import excel as cli_excel
+from cli import grades as cli_grades
 from cli import pdf as cli_pdf
 from cli import teamwork as cli_teamwork
 from cli import words as cli_words
@@ -486,6 +487,7 @@ def parser() -> argparse.ArgumentParser:
     fin.add_argument("--even-unfinished", action="store_true",
                      help="尚有条款未开始或依据不全时仍标记定稿（否则不标记，并列出已完成几条）")
     fin.set_defaults(run=command_mark_final)
+    cli_grades.register(commands)
     cli_years.register(commands)
     cli_excel.register(commands)
     cli_pdf.register(commands)
@@ -494,7 +496,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules", "mark-final")
-            + cli_years.COMMANDS
+            + cli_grades.COMMANDS + cli_years.COMMANDS
             + cli_excel.COMMANDS + cli_pdf.COMMANDS + cli_teamwork.COMMANDS)
 
 

@@ -437,9 +437,11 @@ class AssessorDialog(QDialog):
 
 
 class PromoteDialog(QDialog):
-    """Promote a unit tied across a quota boundary, with the reason (audited, printed on the result)."""
+    """Raise a unit's grade — within its tie at a quota boundary, or into a place a grade left free — with
+    the reason (audited, printed on the result); says which units of a higher total the move passes over."""
 
-    def __init__(self, unit_name: str, grades: list[str], parent: QWidget | None = None):
+    def __init__(self, unit_name: str, grades: list[str], parent: QWidget | None = None,
+                 passed_over: dict[str, list[str]] | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("上调等级"))
         form = QFormLayout(self)
@@ -448,6 +450,18 @@ class PromoteDialog(QDialog):
         for g in grades:
             self.grade.addItem(self.tr("{grade}级").format(grade=g), g)
         form.addRow(self.tr("上调为"), self.grade)
+        self.passed_over = QLabel()
+        self.passed_over.setWordWrap(True)
+        self.passed_over.setStyleSheet("color: #a15c00;")
+        form.addRow(self.passed_over)
+
+        def show_passed_over() -> None:
+            names = (passed_over or {}).get(self.grade.currentData(), [])
+            self.passed_over.setText(self.tr("注意：总分更高的 {units} 的等级低于所选等级，调入后仍在其下。").format(
+                units="、".join(names)) if names else "")
+            self.passed_over.setVisible(bool(names))
+        self.grade.currentIndexChanged.connect(lambda _=0: show_passed_over())
+        show_passed_over()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("必填：上调的理由（如考核工作小组会议决定）"))
         form.addRow(self.tr("理由"), self.reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
 
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
+from core.scoring.engine import QUALIFIED
 from core.years.standing import NOT_STARTED, UNDER_WAY
 from ui.models import ID_ROLE, SORT_ROLE, problems_text
 from ui.other_years import YearsReader
 from ui.year_models import GradeTableModel, OverviewModel, YearTableModel, stage_text, verdict_texts
 
 if TYPE_CHECKING:
+    from core.scoring.engine import YearResult
     from core.years.history import Found
 
 
@@ -247,7 +250,7 @@ class GradeView(QWidget):
         self.quota_note.setWordWrap(True)
         self.quota_form.addRow(self.quota_note)
         top.addWidget(quota_box, 1)
-        tie_box = QGroupBox(self.tr("跨名额边界的并列与上调"))
+        tie_box = QGroupBox(self.tr("并列、上调与空余名额"))
         tie_layout = QVBoxLayout(tie_box)
         self.ties = QLabel()
         self.ties.setWordWrap(True)
@@ -258,7 +261,7 @@ class GradeView(QWidget):
         self.promotions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         tie_layout.addWidget(self.promotions)
         buttons = QHBoxLayout()
-        self.promote_button = QPushButton(self.tr("上调所选并列单位…"))
+        self.promote_button = QPushButton(self.tr("上调所选单位…"))
         self.promote_button.clicked.connect(lambda _checked=False: self.promote_selected())
         remove = QPushButton(self.tr("撤回所选上调"))
         remove.clicked.connect(self.remove_selected_promotion)
@@ -287,16 +290,23 @@ class GradeView(QWidget):
             spin.setRange(0, caps[quota.grade])
             spin.setValue(quota.count)
             spin.blockSignals(False)
+        moved = [(u, note) for u in result.units for note in u.grade_notes
+                 if note.code == "grade.moved_into_free_place"]
         self.quota_note.setText("\n".join(
             self.tr("{grade}级：上限 {cap} 家（参评 {assessed} 家 × {share}%），已用 {used} 家").format(
                 grade=q.grade, cap=q.cap, assessed=len(result.units),
                 share=format_number(self.session.rules.grades.quota_share[q.grade] * 100), used=q.used)
-            + (self.tr("，尚余 {free} 个名额未用（上调或并列后留出，不自动递补）").format(free=q.count - q.used)
-               if q.used < q.count else "")
+            + "".join(self.tr("（其中 {units} 由考核人员调入）").format(units="、".join(names))
+                      for names in [[u.name for u, note in moved if u.grade == q.grade]] if names)
+            + (self.tr("，尚余 {free} 个名额未用（不自动递补；可选中合格单位，点“上调所选单位…”调入）").format(
+                free=q.count - q.used) if q.used < q.count else "")
             for q in result.quotas))
         lines = [self.tr("总分 {total} 的 {units} 并列，跨越 {upper}/{lower} 名额边界，均暂定为 {lower} 级，可填写理由后上调。")
                  .format(total=format_number(t.total), units="、".join(t.units), upper=t.upper, lower=t.lower)
                  for t in result.ties]
+        lines += [self.tr("{unit}（总分 {total}）由考核人员调入 {grade} 级空余名额，理由：{reason}").format(
+                  unit=u.name, total=format_number(u.total), grade=u.grade, reason=note.param("reason"))
+                  for u, note in moved]
         lines += [render(m) for m in result.rejected_promotions]
         self.ties.setText("\n".join(lines) or self.tr("没有跨越名额边界的并列。"))
         self.promotions.clear()
@@ -317,19 +327,29 @@ class GradeView(QWidget):
     def promote_selected(self, grade: str | None = None, reason: str | None = None) -> bool:
         rows = self.view.selectionModel().selectedRows()
         if not rows:
-            self.report([self.tr("请先在表中选择一家并列单位。")], self.tr("不能上调"))
+            self.report([self.tr("请先在表中选择一家运营单位。")], self.tr("不能上调"))
             return False
-        row = rows[0].row()
-        u = self.session.result.units[row]
-        tie = next((t for t in self.session.result.ties if u.name in t.units), None)
-        if tie is None:
-            self.report([self.tr("{unit} 不在跨名额边界的并列中，不能上调。").format(unit=u.name)], self.tr("不能上调"))
+        result = self.session.result
+        u = result.units[rows[0].row()]
+        if u.status != QUALIFIED:
+            self.report([self.tr("{unit} 考核不合格，定为 {grade} 级，不能上调。").format(unit=u.name, grade=u.grade)],
+                        self.tr("不能上调"))
             return False
-        order = list(self.session.rules.grades.order)
-        choices = order[order.index(tie.upper):order.index(tie.lower)]
+        choices = promotion_choices(self.session.rules.grades.order, result, u.name)
+        if u.grade == self.session.rules.grades.order[0]:
+            self.report([self.tr("{unit} 已为 {grade} 级，无需上调。").format(unit=u.name, grade=u.grade)],
+                        self.tr("不能上调"))
+            return False
+        if not choices:
+            self.report([self.tr("{unit} 为 {grade} 级，其上各级名额均已用满，没有可调入的空余名额，不能上调。").format(
+                unit=u.name, grade=u.grade)], self.tr("不能上调"))
+            return False
         if grade is None or reason is None:
             from ui.dialogs import PromoteDialog  # the dialogs: imported when first used
-            dialog = PromoteDialog(u.name, choices, self)
+            passed_over = {g: [o.name for o in result.units if o.status == QUALIFIED and o.total > u.total
+                               and self.session.rules.grades.order.index(o.grade)
+                               > self.session.rules.grades.order.index(g)] for g in choices}
+            dialog = PromoteDialog(u.name, choices, self, passed_over)
             if dialog.exec() != PromoteDialog.DialogCode.Accepted:
                 return False
             grade, reason = dialog.values()
@@ -350,3 +370,13 @@ class GradeView(QWidget):
         edit = self.session.remove_promotion(self.tr("撤回上调"), item.data(Qt.ItemDataRole.UserRole))
         if not edit.ok:
             self.report(problems_text(edit))
+
+
+def promotion_choices(order: Sequence[str], result: YearResult, unit: str) -> list[str]:
+    """The grades a qualified unit may be raised to: within its tie at a quota boundary, and any better
+    grade with a free place (rules-2022.md 六: the administrator moves a unit; nothing is filled by itself)."""
+    current = result.unit(unit).grade
+    tie = next((t for t in result.ties if unit in t.units), None)
+    free = {q.grade for q in result.quotas if q.used < q.count}
+    return [g for g in order[:order.index(current)]
+            if g in free or (tie is not None and order.index(tie.upper) <= order.index(g))]

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
-from core.scoring.engine import QUALIFIED
+from core.scoring.engine import PROMOTION_NOTES, QUALIFIED
 from core.years.standing import FINAL, NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
@@ -385,7 +385,7 @@ class YearTableModel(QAbstractTableModel):
         flags = []
         if tied:
             flags.append(translate("Models", "并列待定"))
-        if any(n.code == "grade.promoted" for n in u.grade_notes):
+        if any(n.code in PROMOTION_NOTES for n in u.grade_notes):
             flags.append(translate("Models", "已上调"))
         return " ".join(flags)
 

@@ -52,7 +52,7 @@ from reportlab.platypus import (
 from core.common.messages import Msg, format_number, render
 from core.pdf.fonts import Fonts
 from core.scoring.assessment import reading_text
-from core.scoring.engine import UnitResult, YearResult
+from core.scoring.engine import PROMOTION_NOTES, UnitResult, YearResult
 from core.scoring.facts import Unit
 from core.scoring.report import NO_VERDICT, clause_cell
 from core.scoring.rules import RuleSet
@@ -757,7 +757,7 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
         flags = []
         if u.name in tied:
             flags.append(t("report.flag_tie"))
-        if any(n.code == "grade.promoted" for n in u.grade_notes):
+        if any(n.code in PROMOTION_NOTES for n in u.grade_notes):
             flags.append(t("report.flag_promoted"))
         started = u.name not in not_started
         row = [p(str(u.rank) if started else NO_VERDICT, tiny_c), p(u.name, tiny)]
@@ -810,7 +810,7 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
                  for tie in result.ties]
     for u in result.units:
         for note in u.grade_notes:
-            if note.code == "grade.promoted":
+            if note.code in PROMOTION_NOTES:
                 lines_out.append(t("pdf.summary.promoted", unit=u.name, note=render(note)))
     lines_out += [render(m) for m in result.rejected_promotions]
     for line in lines_out or [t("pdf.summary.no_ties")]:

@@ -144,6 +144,9 @@ _new_tuple = tuple.__new__  # what a NamedTuple's constructor calls, without its
 
 # ------------------------------------------------------------------ grades
 
+# The notes of a grade the assessor raised: within a tie at a quota boundary, or into a place a grade left free.
+PROMOTION_NOTES = frozenset({"grade.promoted", "grade.moved_into_free_place"})
+
 def best_first(totals: dict[str, Number], statuses: dict[str, str]) -> list[str]:
     """The units in the year's order: qualified ones first, then by total, best first, then by name."""
     keyed = [_order_key(n, total, statuses[n]) for n, total in totals.items()]
@@ -196,13 +199,16 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], statu
     rejected = []
     order = rules.grades.order
     for promotion in year.grade_promotions:
+        # A tied unit may be raised within its tie; any qualified unit may be moved up into a place a grade
+        # has left free (rules-2022.md 六: "unless the administrator moves them"). Nothing fills a place by itself.
         tie = next((t for t in ties if promotion.unit in t.units), None)
         current = grade_of.get(promotion.unit)
         wanted = promotion.grade
         used = sum(1 for g in grade_of.values() if g == wanted)
-        if (tie is None or wanted not in counts
-                or not order.index(tie.upper) <= order.index(wanted) <= order.index(tie.lower)):
-            rejected.append(Msg.of("grade.promotion_not_tied", unit=promotion.unit, grade=wanted))
+        if status.get(promotion.unit) != QUALIFIED:
+            rejected.append(Msg.of("grade.promotion_unqualified", unit=promotion.unit, grade=wanted))
+        elif wanted not in counts:
+            rejected.append(Msg.of("grade.promotion_no_quota", unit=promotion.unit, grade=wanted))
         elif order.index(current) <= order.index(wanted):
             rejected.append(Msg.of("grade.promotion_already", unit=promotion.unit, grade=current))
         elif used >= counts[wanted]:
@@ -210,7 +216,9 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], statu
                                    count=counts[wanted]))
         else:
             grade_of[promotion.unit] = wanted
-            notes[promotion.unit].append(Msg.of("grade.promoted", grade=wanted, reason=promotion.reason))
+            within_tie = tie is not None and order.index(tie.upper) <= order.index(wanted)
+            notes[promotion.unit].append(Msg.of("grade.promoted" if within_tie else "grade.moved_into_free_place",
+                                                grade=wanted, reason=promotion.reason))
     quotas = tuple(Quota(g, caps[g], counts[g], sum(1 for x in grade_of.values() if x == g)) for g in caps)
     return grade_of, notes, quotas, tuple(ties), tuple(rejected)
 

@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from core.common.messages import Msg, format_number, jsonable, render
-from core.scoring.engine import YearResult
+from core.scoring.engine import PROMOTION_NOTES, YearResult
 from core.scoring.formulas import ClauseResult
 from core.scoring.rules import RuleSet
 
@@ -80,7 +80,7 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
         flags = []
         if unit.name in tied:
             flags.append(text("report.flag_tie"))
-        if any(n.code == "grade.promoted" for n in unit.grade_notes):
+        if any(n.code in PROMOTION_NOTES for n in unit.grade_notes):
             flags.append(text("report.flag_promoted"))
         row += [format_number(unit.deductions_total, decimals), format_number(unit.total, decimals),
                 *verdict_cells(unit, not_started, under_way), "" if waiting else " ".join(flags)]
@@ -114,7 +114,7 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
         lines.append(text("report.tie", total=tie.total, upper=tie.upper, lower=tie.lower, units="、".join(tie.units)))
     for unit in result.units:
         for note in unit.grade_notes:
-            if note.code == "grade.promoted":
+            if note.code in PROMOTION_NOTES:
                 lines.append(f"{unit.name}：{render(note)}")
     for msg in result.rejected_promotions:
         lines.append(render(msg))

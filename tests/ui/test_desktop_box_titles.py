@@ -1,5 +1,5 @@
 """A problem box is titled by what was being done: 未保存 only where an edit was refused or failed; opening a
-file that is no year (未能打开), a grade raise the ties do not allow (不能上调), a hint about the selection, a check
+file that is no year (未能打开), a grade raise the rules do not allow (不能上调), a hint about the selection, a check
 or a copy each name themselves. Every way the desktop raises the box is walked in the code, and the ones a user
 meets most are raised through the real menus and buttons, the box looked at as shown."""
 
@@ -98,21 +98,20 @@ def test_opening_what_is_not_a_year_file_is_titled_not_opened(qtbot, window, tmp
     assert window.session is None
 
 
-def test_a_raise_the_ties_do_not_allow_and_a_missing_selection_are_not_titled_unsaved(qtbot, window, tmp_path):
+def test_a_raise_the_rules_do_not_allow_and_a_missing_selection_are_not_titled_unsaved(qtbot, window, tmp_path):
     from core.store.demo import ensure_demo
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     ws = window.workspace
     ws.tabs.setCurrentIndex(next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "等级评定"))
     grades = ws.grade_view
-    tied = {name for tie in window.session.result.ties for name in tie.units}
-    row = next(r for r, u in enumerate(window.session.result.units) if u.name not in tied)
+    row = next(r for r, u in enumerate(window.session.result.units) if u.grade == "E")
     grades.view.selectRow(row)
     name = window.session.result.units[row].name
     title, text = box_title(qtbot, window, lambda: qtbot.mouseClick(grades.promote_button, Qt.MouseButton.LeftButton))
-    assert (title, text) == ("不能上调", f"{name} 不在跨名额边界的并列中，不能上调。")
+    assert (title, text) == ("不能上调", f"{name} 考核不合格，定为 E 级，不能上调。")
     grades.view.clearSelection()
     title, text = box_title(qtbot, window, lambda: qtbot.mouseClick(grades.promote_button, Qt.MouseButton.LeftButton))
-    assert (title, text) == ("不能上调", "请先在表中选择一家并列单位。")
+    assert (title, text) == ("不能上调", "请先在表中选择一家运营单位。")
     ws.tabs.setCurrentIndex(next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "年度总表"))
     year_view = ws.year_view
     year_view.view.clearSelection()

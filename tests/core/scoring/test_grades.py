@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from core.scoring.engine import QUALIFIED, REVOKED, UNQUALIFIED, allocate_grades
+from core.scoring.engine import PROMOTION_NOTES, QUALIFIED, REVOKED, UNQUALIFIED, allocate_grades
 from core.scoring.facts import Negative, Promotion
 from tests.builders import RULES, make_year, score, strong_unit
 
@@ -150,14 +150,57 @@ def test_valid_promotion_is_accepted_with_a_note():
     assert result["quotas"]["A"].used == 1
 
 
-def test_promotion_of_an_untied_unit_is_rejected():
+def test_an_untied_unit_cannot_be_moved_into_a_full_grade():
     result = allocate(TIED_AB, promotions=[Promotion(NAMES[2], "B", "理由")])
     assert result["grades"] == allocate(TIED_AB)["grades"]
-    assert result["rejected"] == ["grade.promotion_not_tied"]
-    assert "grade.promoted" not in result["notes"][NAMES[2]]
+    assert result["rejected"] == ["grade.promotion_quota_full"]
+    assert "grade.moved_into_free_place" not in result["notes"][NAMES[2]]
     untied_year = allocate(descending(10), promotions=[Promotion(NAMES[1], "A", "理由")])
-    assert untied_year["rejected"] == ["grade.promotion_not_tied"]
+    assert untied_year["rejected"] == ["grade.promotion_quota_full"]
     assert untied_year["grades"][1] == "B"
+
+
+# 10 assessed (A 1, B 2, C 3); the B/C tie at 80 puts both in C, which then holds 80, 80, 75.
+TIED_BC = [95, 90, 80, 80, 75, 70, 65, 64, 63, 62]
+
+
+def test_a_place_freed_by_a_tie_promotion_is_filled_only_by_the_administrator():
+    """rules-2022.md 六: qualified units below the C quota get D unless the administrator moves them."""
+    raised = [Promotion(NAMES[2], "B", "并列复核")]
+    result = allocate(TIED_BC, promotions=raised)
+    assert result["grades"][:6] == ["A", "B", "B", "C", "C", "D"]
+    assert result["quotas"]["C"].used == 2  # not filled by itself
+    moved = allocate(TIED_BC, promotions=raised + [Promotion(NAMES[5], "C", "考核工作小组会议决定")])
+    assert moved["grades"][:7] == ["A", "B", "B", "C", "C", "C", "D"]
+    assert moved["rejected"] == []
+    assert moved["notes"][NAMES[5]] == ["grade.moved_into_free_place"]
+    assert moved["quotas"]["C"].used == moved["quotas"]["C"].count == 3
+
+
+def test_any_qualified_unit_may_be_moved_into_a_free_place_but_no_further():
+    # 5 assessed: A 0, B 1, C 1; the B/C tie at 90 cannot fit C, so both fall to D and B and C stay empty
+    result = allocate([90, 90, 80, 75, 70], promotions=[Promotion(NAMES[3], "B", "理由"),
+                                                         Promotion(NAMES[4], "B", "理由")])
+    assert result["grades"] == ["D", "D", "D", "B", "D"]
+    assert result["rejected"] == ["grade.promotion_quota_full"]
+
+
+def test_a_move_needs_a_qualified_unit_and_a_grade_with_a_quota():
+    raised = [Promotion(NAMES[2], "B", "并列复核")]
+    result = allocate(TIED_BC, status={NAMES[6]: UNQUALIFIED},
+                      promotions=raised + [Promotion(NAMES[6], "C", "理由"), Promotion(NAMES[7], "D", "理由")])
+    assert result["grades"][6] == "E"
+    assert result["rejected"] == ["grade.promotion_unqualified", "grade.promotion_no_quota"]
+    assert result["quotas"]["C"].used == 2
+    no_quota = allocate(TIED_BC, promotions=[Promotion(NAMES[7], "E", "理由")])
+    assert no_quota["rejected"] == ["grade.promotion_no_quota"]
+
+
+def test_a_move_recorded_while_its_grade_is_full_takes_no_place():
+    # the move comes first: C is full then, and the later tie promotion does not revive it
+    result = allocate(TIED_BC, promotions=[Promotion(NAMES[5], "C", "理由"), Promotion(NAMES[2], "B", "并列复核")])
+    assert result["grades"][5] == "D"
+    assert result["rejected"] == ["grade.promotion_quota_full"]
 
 
 def test_promotion_into_a_full_grade_is_rejected():
@@ -176,9 +219,9 @@ def test_promotion_into_remaining_room_of_a_partly_filled_grade():
     assert result["quotas"]["C"].used == 3
 
 
-def test_promotion_to_a_grade_other_than_the_tie_upper_is_rejected():
+def test_promotion_to_a_worse_grade_is_rejected():
     result = allocate(TIED_AB, promotions=[Promotion(NAMES[0], "C", "理由")])
-    assert result["rejected"] == ["grade.promotion_not_tied"]
+    assert result["rejected"] == ["grade.promotion_already"]
     assert result["grades"][0] == "B"
 
 
@@ -186,7 +229,7 @@ def test_promotion_into_a_quota_the_administrator_reduced_is_rejected():
     # A's cap is 1 but the administrator set 0: the A/B tie cannot arise (A holds no one), so no promotion.
     result = allocate(TIED_AB, quotas={"A": 0}, promotions=[Promotion(NAMES[0], "A", "理由")])
     assert result["grades"][:2] == ["B", "B"]
-    assert result["rejected"] == ["grade.promotion_not_tied"]
+    assert result["rejected"] == ["grade.promotion_quota_full"]
 
 
 # ------------------------------------------------------------------ through score_year
@@ -227,11 +270,11 @@ def test_score_year_grades_tie_and_unqualified():
 
 def test_score_year_reports_rejected_promotions():
     units = [unit_with_total(NAMES[i], t) for i, t in enumerate([90, 90, 80, 75, 70])]
-    result = score(*units, promotions=[Promotion(NAMES[2], "B", "理由"), Promotion(NAMES[0], "A", "理由")])
-    # 5 assessed: A 0, B 1, C 1. 单位02 is tied with no one; A has no place, so no A/B tie exists.
-    assert [m.code for m in result.rejected_promotions] == ["grade.promotion_not_tied", "grade.promotion_not_tied"]
+    result = score(*units, promotions=[Promotion(NAMES[4], "E", "理由"), Promotion(NAMES[0], "A", "理由")])
+    # 5 assessed: A 0, B 1, C 1. E has no quota to move into; A has no place.
+    assert [m.code for m in result.rejected_promotions] == ["grade.promotion_no_quota", "grade.promotion_quota_full"]
     assert result.unit(NAMES[0]).grade == result.unit(NAMES[1]).grade
-    assert all("grade.promoted" not in [m.code for m in u.grade_notes] for u in result.units)
+    assert all(not {m.code for m in u.grade_notes} & PROMOTION_NOTES for u in result.units)
 
 
 # ------------------------------------------------------------------ ties resolved below the next grade
