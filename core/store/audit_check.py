@@ -33,6 +33,7 @@ import re
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -159,7 +160,7 @@ NAMED_BY: dict[str, tuple[str, ...]] = {
     "units": ("name",), "bases": ("name",), "trips": ("date", "place"), "deliveries": ("date", "enterprise"),
     "evidence_ticks": ("clause_id", "item"), "credit_grades": ("kind",), "cancelled_licences": ("kind",),
     "unit_kinds": ("kind",), "licences": ("kind",), "grade_quotas": ("grade",), "grade_promotions": ("grade",),
-    "attachments": ("name",), "signatures": ("name",), "sheet_versions": ("version",),
+    "attachments": ("name", "clause_id"), "signatures": ("name", "document", "role"), "sheet_versions": ("version",),
     "clause_notes": ("clause_id",), "imports": ("file_name",), "conflict_assignments": ("id_number",),
     "assessors": ("name",)}
 
@@ -172,14 +173,52 @@ class Namer:
     kind_label: Callable[[str], str]
     trips: dict[Any, Msg] = field(default_factory=dict)  # trip id -> the trip's words
     codes: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)  # (table, column) -> code -> words
+    bases: dict[Any, str] = field(default_factory=dict)  # base id -> its name
+    trip_labels: dict[Any, str] = field(default_factory=dict)  # trip id -> its date and place
+    management_clause: tuple[str, str] = ("", "")  # the clause the management record is the award of: id, title
+
+    def learn(self, conn: sqlite3.Connection) -> Namer:
+        """The names of the units, bases and trips a file holds, to name the records hanging on them (a name
+        already known stays: what is learnt first is believed first)."""
+        for unit_id, name in conn.execute("SELECT id, name FROM units"):
+            self.unit_names.setdefault(unit_id, name)
+        for base_id, name in conn.execute("SELECT id, name FROM bases"):
+            self.bases.setdefault(base_id, name)
+        for trip_id, unit_id, date, place in conn.execute("SELECT id, unit_id, date, place FROM trips"):
+            self.learn_trip({"id": trip_id, "unit_id": unit_id, "date": date, "place": place})
+        return self
+
+    def learn_trip(self, trip: Mapping[str, Any]) -> None:
+        trip_id = trip.get("id")
+        self.trips.setdefault(trip_id, self.record("trips", trip))
+        self.trip_labels.setdefault(trip_id, f"{trip.get('date') or ''} {trip.get('place') or ''}".strip())
 
     def value(self, value: Any, table: str, name: str) -> Any:
         """A stored value as a message shows it, a code (offline, labour, hand …) in the bureau's words."""
         words = self.codes.get((table, name))
+        if (table, name) in EXACT and isinstance(value, str):
+            try:
+                return Fraction(value)  # "15/2" as the points it is: 7.5
+            except (ValueError, ZeroDivisionError):
+                return value
         return shown(words.get(value, value) if words is not None and isinstance(value, str) else value, table, name)
 
     def unit(self, unit_id: Any) -> str:
         return self.unit_names.get(unit_id, "") or "？"
+
+    def _where(self, get: Callable[..., Any]) -> Msg | None:
+        """Where a tick or an attachment belongs: its unit, clause, and base or trip (None: the year's own)."""
+        if get("unit_id") is None:
+            return None
+        clause = get("clause_id")
+        at: Msg | str = ""
+        if get("base_id") is not None:
+            at = _word("audit.where.base", base=self.bases.get(get("base_id")) or "？")
+        elif get("trip_id") is not None:
+            at = _word("audit.where.trip", trip=self.trip_labels.get(get("trip_id")) or "？")
+        if clause:
+            return _word("audit.where.clause", unit=self.unit(get("unit_id")), clause=clause, at=at)
+        return _word("audit.where.unit", unit=self.unit(get("unit_id")), at=at)
 
     def record(self, table: str, row: Mapping[str, Any]) -> Msg:
         get = row.get
@@ -197,7 +236,7 @@ class Namer:
             return _word("audit.record.deliveries", unit=unit, date=get("date") or "",
                          enterprise=get("enterprise") or "")
         if table == "evidence_ticks":
-            return _word("audit.record.evidence_ticks", unit=unit, clause=get("clause_id", ""),
+            return _word("audit.record.evidence_ticks", where=self._where(get) or "",
                          item=self.evidence_label(get("clause_id", ""), get("item", "")))
         if table in ("credit_grades", "cancelled_licences", "unit_kinds", "licences"):
             return _word(f"audit.record.{table}", unit=unit, kind=self.kind_label(get("kind", "")))
@@ -206,9 +245,19 @@ class Namer:
         if table == "grade_promotions":
             return _word("audit.record.grade_promotions", unit=unit, grade=get("grade", ""))
         if table == "attachments":
-            return _word("audit.record.attachments", name=get("name", ""))
+            where = self._where(get)
+            if where is None:
+                return _word("audit.record.attachments", name=get("name", ""))
+            return _word("audit.record.attachments_of", where=where, name=get("name", ""))
         if table == "signatures":
-            return _word("audit.record.signatures", name=get("name", ""))
+            document, role = get("document"), get("role")
+            if document is None or role is None:  # known only in part (a record the trail gave in part)
+                return _word("audit.record.signatures", name=get("name", ""))
+            words = {"document": self.value(document, table, "document"), "role": self.value(role, table, "role"),
+                     "name": get("name", "")}
+            if get("unit_id") is None:
+                return _word("audit.record.signatures_on", **words)
+            return _word("audit.record.signatures_of", unit=unit, **words)
         if table == "certificates":
             return _word("audit.record.certificates", fingerprint=str(get("fingerprint", ""))[:16])
         if table == "sheet_versions":
@@ -222,13 +271,25 @@ class Namer:
             return _word("audit.record.conflict_assignments", id=mask_id_number(str(get("id_number", ""))))
         if table == "assessors":
             return _word("audit.record.assessors", name=get("name", ""))
-        if table in ("management", "negatives", "unit_locks"):
+        if table == "management":
+            clause, title = self.management_clause
+            if clause:
+                return _word("audit.record.management_clause", unit=unit, clause=clause, title=title)
+            return _word("audit.record.management", unit=unit)
+        if table in ("negatives", "unit_locks"):
             return _word(f"audit.record.{table}", unit=unit)
         return _word(f"audit.record.{table}")
 
     @staticmethod
     def field(table: str, name: str) -> Msg:
         return _word(f"audit.field.{table}.{name}")
+
+
+# Columns holding an exact number as text ("15/2"): shown as the number.
+EXACT = frozenset({("management", "awarded"), ("units", "platform_rating")})
+# The codes of the handwritten signatures' columns, in the words the documents and the signature pad use.
+SIGNATURE_CODES = {("signatures", "document"): ("record", "sheet", "summary"),
+                   ("signatures", "role"): ("assessor", "representative", "reviewer")}
 
 
 # Yes/no columns (CHECK … IN (0, 1)): shown as 是 / 否.
@@ -245,14 +306,17 @@ def namer_for(rules: Any) -> Namer:
              ("imports", "kind"): {kind: spec.label for kind, spec in kinds.items()},
              **{(table, column): {code: _word(f"audit.code.{column}.{code}") for code in values}
                 for table, column, values in (("bases", "count_source", ("hand", "roster")),
-                                              ("units", "platform_source", ("hand", "platform")))}}
+                                              ("units", "platform_source", ("hand", "platform")))},
+             **{key: {code: _word(f"audit.code.{key[1]}.{code}") for code in values}
+                for key, values in SIGNATURE_CODES.items()}}
+    management = next(((c.id, c.title) for c in rules.clauses if "management" in c.kind.facts), ("", ""))
     return Namer({}, lambda clause, item: labels.get((clause, item), item), lambda kind: rules.unit_kinds.get(kind, kind),
-                 codes=codes)
+                 codes=codes, management_clause=management)
 
 
 def shown(value: Any, table: str = "", name: str = "") -> Any:
     """A stored value as a message shows it."""
-    if value is None:
+    if value is None or value == "":  # a text not filled in reads as one left empty
         return _word("audit.value.empty")
     if (table, name) in FLAGS and value in (0, 1):
         return _word("audit.value.yes" if value else "audit.value.no")
@@ -444,13 +508,11 @@ def compare(conn: sqlite3.Connection, replay: Replay, namer: Namer, source: str)
     """The replayed tables against the live ones: records added, removed, fields changed; blobs and
     the stored rule set against their hashes."""
     problems: list[Problem] = []
-    live_units = {uid: name for uid, name in conn.execute("SELECT id, name FROM units")}
-    for uid, name in live_units.items():
-        namer.unit_names.setdefault(uid, name)
-    names = ("id", "unit_id", "date", "place")
-    for trip in [*replay.tables.get("trips", {}).values(),
-                 *(dict(zip(names, r)) for r in conn.execute("SELECT id, unit_id, date, place FROM trips"))]:
-        namer.trips.setdefault(trip.get("id"), namer.record("trips", trip))
+    for trip in replay.tables.get("trips", {}).values():
+        namer.learn_trip(trip)
+    for base in replay.tables.get("bases", {}).values():
+        namer.bases.setdefault(base.get("id"), base.get("name") or "")
+    namer.learn(conn)  # what the trail does not name, as the file holds it
     for table, expected in replay.tables.items():
         blob = BLOBS.get(table)
         names = [c[0] for c in replay.reference.columns[table] if c[0] != blob]

@@ -30,9 +30,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _namer(conn: sqlite3.Connection, rules: Any) -> Namer:
-    namer = namer_for(rules)
-    namer.unit_names = dict(conn.execute("SELECT id, name FROM units"))
-    return namer
+    return namer_for(rules).learn(conn)
 
 
 def _local_time(at: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.store import audit, replay_edit
-from core.store.audit_check import BLOBS, shown
+from core.store.audit_check import BLOBS, Namer, shown
 from core.store.dataset import Dataset
 
 MERGED = "merged"  # an audit row naming the copy rows a merged change came from
@@ -145,6 +145,7 @@ class Planner:
         self.copy_hashes: set[str] | None = None  # the copy's own trail rows since the files parted (when asked)
         # a stored value as the lead reads it (the plan sets the rule set's Namer.value)
         self.shown: Callable[[Any, str, str], Any] = shown
+        self.copy_namer: Namer | None = None  # names the copy's records (the plan sets it)
 
     # ---- identities: the same record in both files
 

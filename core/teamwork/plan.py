@@ -233,9 +233,10 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 fact.state, fact.outside = "conflict", True
     _judge_imports(p, plan)
     rules = p.ds.rule_set()
-    namer = namer_for(rules)
+    namer = namer_for(rules).learn(p.y)
+    # the copy's records by the copy's ids: its own first, then the year file's (a record the copy removed)
+    p.copy_namer = namer_for(rules).learn(p.c).learn(p.y)
     p.shown = namer.value
-    namer.unit_names.update(dict(p.y.execute("SELECT id, name FROM units")))
     for fact in plan.facts:
         if fact.state == "conflict":
             fact.number = len(plan.conflicts) + 1
@@ -368,11 +369,12 @@ def _who(names: Mapping[int, str], assessor: int | None) -> str:
 
 
 def _record_words(p: Planner, namer: Namer, fact: Fact, mine: Mapping[str, Any] | None) -> Msg:
-    row = dict(mine or {})
-    if not row:
-        theirs = p.theirs_row(fact) or _base_row(fact) or {}
-        row = {k: p.to_y(fact.table, k, v) for k, v in theirs.items()}
-    return namer.record(fact.table, row)
+    """The record as the year file names it, or, when the year file has it not (new in the copy, or removed
+    here), as the copy does: the unit, base or trip it hangs on by the copy's ids."""
+    if mine:
+        return namer.record(fact.table, mine)
+    theirs = p.theirs_row(fact) or _base_row(fact) or {}
+    return (p.copy_namer or namer).record(fact.table, theirs)
 
 
 def _field_words(table: str, name: str) -> Msg:
@@ -381,7 +383,7 @@ def _field_words(table: str, name: str) -> Msg:
 
 # Columns a record is not told by: its links, order, stamps, and what only identifies a file's bytes.
 UNTOLD = frozenset({"id", "position", "sha256", "size", "mime", "added_at", "signed_at", "imported_at",
-                    "content_sha256", "mapping", "replaced_rows"})
+                    "content_sha256", "mapping", "replaced_rows", "pdf_sha256", "fingerprint", "locked_at"})
 
 
 def _shown_record(p: Planner, table: str, values: Mapping[str, Any] | None) -> Any:

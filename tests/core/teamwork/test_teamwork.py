@@ -435,7 +435,8 @@ def test_records_both_sides_added_and_the_same_tick_agree_or_conflict(year):
     assert merge(year, a)[1].ok
     plan, edit = merge(year, b)  # the same tick seen on both sides agrees; seen and not seen is a conflict
     [conflict] = plan.conflicts
-    assert "佐证材料" in render(conflict.what) and conflict.theirs.who == "李四" and conflict.mine.who == "张三"
+    assert render(conflict.what) == "单位“吴江第2人力资源有限公司”第 1.3 条的依据“事前报备申请（备案表）齐全”"
+    assert conflict.theirs.who == "李四" and conflict.mine.who == "张三"
     assert merge(year, b, {1: "mine"}, "以张三核对的为准")[1].ok
     with Dataset.open(year, read_only=True) as ds:
         unit = ds.unit(ds.unit_ids()[1])
