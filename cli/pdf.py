@@ -137,6 +137,17 @@ def command_export_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def sheet_figures_verdict(ds: Dataset, data: bytes) -> Msg | None:
+    """Whether a score sheet the year signed (these bytes) still shows the unit's figures (None: not known)."""
+    import hashlib
+
+    from core.scoring.engine import score_year
+    from core.store.sheet_figures import signed_sheet_verdict
+    rules = ds.rule_set()
+    decimals = rules.reading("ranking_display_decimals") if "ranking_display_decimals" in rules.readings else 2
+    return signed_sheet_verdict(ds, hashlib.sha256(data).hexdigest(), score_year(rules, ds.year()), decimals)
+
+
 def command_verify(args: argparse.Namespace) -> int:
     quiet_libraries()
     path = Path(args.file)
@@ -144,11 +155,12 @@ def command_verify(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError:
         return fail(say("cli.file_not_found", path=str(path)))
-    check = None
+    check, figures = None, None
     if args.dataset:
         try:
             with Dataset.open(Path(args.dataset), read_only=True) as ds:
                 known = {c.fingerprint for c in ds.certificates()}
+                figures = sheet_figures_verdict(ds, data)
         except DatasetError as exc:
             return fail(render(exc.msg))
         from core.store.signatures import normal_fingerprint
@@ -159,6 +171,8 @@ def command_verify(args: argparse.Namespace) -> int:
     dataset = Path(args.dataset).name if args.dataset else None
     for line in verification_lines(result, dataset):
         print(line)
+    if figures is not None and result.intact:
+        print(render(figures))
     if not result.intact:
         return fail(say("pdf.verify_failed_modified", file=path.name), EXIT_NOT_VERIFIED)
     if result.known is False:

@@ -626,8 +626,9 @@ class ClausePage(QWidget):
         if self.session.read_only:
             self.lock_label.setText(self.tr("本年度以只读方式打开：可以查看和导出，不能修改。"))
         elif lock is not None:
+            stale = self.session.signed_sheet_change(self.unit_id) if self.unit_id is not None else None
             self.lock_label.setText(self.tr("已签章定稿（第 {version} 版，{time}），本单位数据只读；修改须先解锁。").format(
-                version=lock.version, time=local_time(lock.locked_at)))
+                version=lock.version, time=local_time(lock.locked_at)) + ("\n" + render(stale) if stale else ""))
         elif self.session.outside_copy(self.unit_id):
             self.lock_label.setText(self.tr("本单位不在交给{assessor}的外业副本中，只供查看；"
                                             "如确需修改，点“仍要修改本单位…”。").format(

@@ -27,6 +27,7 @@ NOT_COUNTED_BRUSH = QBrush(QColor(253, 226, 226))
 UNFILLED_BRUSH = QBrush(QColor(150, 150, 150))
 PROVISIONAL_BRUSH = QBrush(QColor(255, 244, 214))
 TIE_BRUSH = QBrush(QColor(255, 236, 204))
+STALE_BRUSH = QBrush(QColor(176, 0, 32))  # the text of a signed sheet no longer the unit's figures
 PROGRESS_COLOURS = {NOT_STARTED: QColor(160, 160, 160), INCOMPLETE: QColor(230, 140, 20), DONE: QColor(40, 160, 70)}
 
 Report = Callable[..., None]  # (texts, title=""): the window's problem box, 未保存 by default

@@ -89,8 +89,11 @@ class PdfActions(QObject):
         def trail(seq: int, digest: str) -> tuple[bool, str]:
             holds, msg = session.trail_holds(seq, digest)
             return holds, render(msg)
+        def figures(sha256: str) -> tuple[bool, str] | None:
+            said = session.signed_sheet_verdict(sha256)
+            return None if said is None else (said.code == "sheet.figures_same", render(said))
         VerifyDialog(known_fingerprints(session), session.file.name if session else None, self.window,
-                     trail=trail if session else None).exec()
+                     trail=trail if session else None, figures=figures if session else None).exec()
 
     def keys(self) -> None:
         from ui.pdf_keys import KeysDialog

@@ -4,6 +4,7 @@ certificate, and whether the open year's audit trail still holds the head the do
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def verify_job(job: Job, paths: list[Path], known: frozenset[str] | None) -> int
             job.produce((path, Verification(path.name, (), (
                 Problem(path.name, "", "", Msg.of("cli.file_not_found", path=str(path))),))))
             continue
-        job.produce((path, verify_pdf(data, name=path.name, known=check, trusted=trusted), keyword_anchor(data)))
+        job.produce((path, verify_pdf(data, name=path.name, known=check, trusted=trusted), keyword_anchor(data),
+                     hashlib.sha256(data).hexdigest()))
     return len(paths)
 
 
@@ -61,15 +63,18 @@ def pdf_paths(urls: list[QUrl]) -> list[Path]:
 class VerifyDialog(WorkerDialog):
     """Drop signed PDFs here (or choose them): for each, 完好 or 已被修改, the signer, the signing time,
     the certificate's fingerprint, whether the open year knows the certificate, and whether the open
-    year's audit trail still holds the head the document was made at (`trail(row, hash)` answers)."""
+    year's audit trail still holds the head the document was made at (`trail(row, hash)` answers), and whether
+    a score sheet the year signed still shows the unit's figures (`figures(sha256)` answers: (good, sentence))."""
 
     def __init__(self, known: frozenset[str] | None = None, dataset: str | None = None, parent: QWidget | None = None,
-                 trail: Callable[[int, str], tuple[bool, str]] | None = None):
+                 trail: Callable[[int, str], tuple[bool, str]] | None = None,
+                 figures: Callable[[str], tuple[bool, str] | None] | None = None):
         super().__init__(parent)
         self.failing = self.tr("校验失败")
         self.known = known
         self.dataset = dataset
         self.trail = trail
+        self.figures = figures
         self.results: dict[Path, Verification] = {}
         self.setWindowTitle(self.tr("校验 PDF 签名"))
         self.setAcceptDrops(True)
@@ -145,7 +150,8 @@ class VerifyDialog(WorkerDialog):
     def tell_failure(self, text: str) -> None:
         QMessageBox.warning(self, self.tr("校验失败"), text)
 
-    def show_result(self, path: Path, v: Verification, anchor: tuple[int, str] | None = None) -> None:
+    def show_result(self, path: Path, v: Verification, anchor: tuple[int, str] | None = None,
+                    sha256: str | None = None) -> None:
         self.results[path] = v
         card = QFrame()
         card.setFrameShape(QFrame.Shape.StyledPanel)
@@ -223,6 +229,13 @@ class VerifyDialog(WorkerDialog):
                 row.setStyleSheet(f"color: {GOOD if holds else BAD};")
                 row.setObjectName("trail")
                 form.addRow(self.tr("审计记录"), row)
+            figures = self.figures(sha256) if n == len(v.signatures) and v.intact and self.figures and sha256 else None
+            if figures is not None:
+                agree, text = figures
+                row = self._wrapped(text)
+                row.setStyleSheet(f"color: {GOOD if agree else BAD};")
+                row.setObjectName("figures")
+                form.addRow(self.tr("得分"), row)
             card_layout.addLayout(form)
             if s.intact and not s.trusted and s.fingerprint:
                 button = QPushButton(self.tr("信任此签名人的证书…"))

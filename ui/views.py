@@ -120,6 +120,9 @@ class OverviewView(QWidget):
             lines.append(figures + self.tr("　考核进度：{stage}").format(stage=stage_text(known.stage)))
             lines += [self.tr("原因：{text}").format(text=reason.text) for reason in r.status_reasons]
             lines += [render(n) for n in r.grade_notes]
+        stale = self.session.signed_sheet_change(uid)
+        if stale is not None:
+            lines.append(render(stale))
         if known.stage == UNDER_WAY:
             lines.append(self.tr("暂定：本单位数据尚未定稿，总分、名次、考核结果和等级可能变动。"))
         if any(c.provisional for c in r.clauses):

@@ -18,6 +18,7 @@ from ui.models import (
     PROGRESS_COLOURS,
     PROVISIONAL_BRUSH,
     SORT_ROLE,
+    STALE_BRUSH,
     TIE_BRUSH,
     number,
     progress_text,
@@ -323,7 +324,7 @@ class YearTableModel(QAbstractTableModel):
             "previous_total": (number(before.total), float(before.total)) if before else ("—", -1.0),
             "final": (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"),
                       int(unit.facts_final)),
-            "flags": (self._flags(u, tied),) * 2,
+            "flags": (self._flags(u, tied, cast(int, uid)),) * 2,
         }
         cells = ([(rank, u.rank if known.started else unranked), (u.name, u.name)]
                  + [(number(c.net) + ("*" if c.provisional else ""), float(c.net)) for c in u.clauses]
@@ -367,6 +368,10 @@ class YearTableModel(QAbstractTableModel):
             return TIE_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "grade"):
             return self._verdict_tip(r)
+        if key == "flags" and role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+            stale = self.session.signed_sheet_change(cast(int, r.unit_id))
+            if stale is not None:
+                return render(stale) if role == Qt.ItemDataRole.ToolTipRole else STALE_BRUSH
         if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or key in ("deductions", "total", "previous_total")):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -380,13 +385,18 @@ class YearTableModel(QAbstractTableModel):
             lines.append(provisional_reason(r.known))
         return "\n".join(lines) or None
 
-    @staticmethod
-    def _flags(u, tied: bool) -> str:
+    def _flags(self, u, tied: bool, unit_id: int) -> str:
         flags = []
         if tied:
             flags.append(translate("Models", "并列待定"))
         if any(n.code in PROMOTION_NOTES for n in u.grade_notes):
             flags.append(translate("Models", "已上调"))
+        stale = self.session.signed_sheet_change(unit_id)
+        if stale is not None:
+            flags.append(translate("Models", "签名后得分已变动（第 {version} 版签名时 {old}，现为 {new}），"
+                                             "须解锁后签署第 {next} 版").format(
+                version=stale.param("version"), old=stale.param("old"), new=stale.param("new"),
+                next=stale.param("next")))
         return " ".join(flags)
 
 

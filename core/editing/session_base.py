@@ -20,6 +20,7 @@ from core.scoring.rules import RuleSet
 from core.store.attachments import Attachment
 from core.store.capture import Snapshot
 from core.store.dataset import Assessor, Dataset, Edit
+from core.store.sheet_figures import SignedFigures, figures_changed, signed_sheet_verdict
 from core.store.signatures import Signature, UnitLock
 from core.teamwork.handed import Handed, handed_of
 from core.years.standing import Standing, not_started_units, standing, under_way_units
@@ -58,16 +59,22 @@ class SessionBase:
         self._units: dict[int, Unit] = dict(zip(self.unit_ids, self.year.units, strict=False))
         self._notes: dict[tuple[int, str], str] = self.ds.clause_notes()
         self._locks: dict[int, UnitLock] = {}
+        self._signed: dict[int, SignedFigures] = {}  # what each locked unit's signed sheet said
         for uid in self.unit_ids:
             self._read_lock(uid)
         self._score(whole=True)
 
     def _read_lock(self, unit_id: int) -> None:
         lock = self.ds.unit_lock(unit_id) if self.ds.schema_version >= 3 else None
+        figures = None if lock is None else self.ds.signed_figures(unit_id, lock.version)
         if lock is None:
             self._locks.pop(unit_id, None)
         else:
             self._locks[unit_id] = lock
+        if figures is None:
+            self._signed.pop(unit_id, None)
+        else:
+            self._signed[unit_id] = figures
 
     def _score(self, whole: bool = False) -> None:
         scorer = getattr(self, "_scorer", None)
@@ -183,6 +190,22 @@ class SessionBase:
 
     def locked(self, unit_id: int) -> bool:
         return unit_id in self._locks
+
+    def signed_sheet_verdict(self, pdf_sha256: str) -> Msg | None:
+        """Whether a signed score sheet (its bytes' SHA-256) still shows the unit's figures (None: not known)."""
+        return signed_sheet_verdict(self.ds, pdf_sha256, self.result, self._decimals())
+
+    def _decimals(self) -> int:
+        return (self.rules.reading("ranking_display_decimals")
+                if "ranking_display_decimals" in self.rules.readings else 2)
+
+    def signed_sheet_change(self, unit_id: int) -> Msg | None:
+        """A locked unit whose figures are no longer its signed sheet's (another unit's change moved a ranking
+        clause): the sentence saying so, the way forward included; None when they agree or are not known."""
+        signed = self._signed.get(unit_id)
+        if signed is None:
+            return None
+        return figures_changed(signed, self.unit_result(unit_id), self._locks[unit_id].version + 1, self._decimals())
 
     @property
     def read_only(self) -> bool:

@@ -50,6 +50,7 @@ from core.scoring.engine import YearResult, score_year
 from core.scoring.facts import Year, trip_label
 from core.scoring.kinds import BASES, TRIPS
 from core.store.dataset import Dataset
+from core.store.sheet_figures import figures_of
 from core.store.signatures import Signature
 from core.years.standing import NOT_STARTED, not_started_units, under_way_units, unit_stage
 
@@ -310,7 +311,8 @@ class Exporter:
         pdf = self._sign(built, signer, fonts, t("pdf.reason.sheet", version=version))
         was_final = next(u for u in self.year().units if u.name == unit.name).facts_final
         edit = self.ds.finalize_unit(by, unit_id, version, signer.fingerprint, signer.info.subject,
-                                     hashlib.sha256(pdf).hexdigest(), reason=t("pdf.reason.sheet", version=version))
+                                     hashlib.sha256(pdf).hexdigest(), reason=t("pdf.reason.sheet", version=version),
+                                     figures=figures_of(unit_result))
         if not edit.ok:
             return None, list(edit.problems)
         if not was_final:

@@ -130,13 +130,17 @@ class _Tx:
         """One audit row standing for a bulk write (an import: its people are not audited one by one)."""
         self._log(action, table, record_id, None, values if old else None, None if old else values)
 
-    def insert(self, table: str, values: Mapping[str, Any], hidden: Iterable[str] = ()) -> int:
+    def insert(self, table: str, values: Mapping[str, Any], hidden: Iterable[str] = (),
+               attested: Mapping[str, Any] | None = None) -> int:
+        """Insert one record and audit it; `attested` is said beside its fields in the audit row only (what the
+        record stands for that no column holds, e.g. a signed sheet's figures; replaying the trail skips it)."""
         columns = list(values)
         cursor = self.conn.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [values[c] for c in columns])
         hide = set(hidden)
         shown = {k: v for k, v in values.items() if k not in hide}
+        shown.update(attested or {})
         rowid = cursor.lastrowid
         assert rowid is not None  # an INSERT sets it
         if table == "units" and "facts_final" in values:

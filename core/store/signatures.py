@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.store.edit import Edit, _Rejected, _Tx, now_text
+from core.store.sheet_figures import FIGURES_KEY, SignedFigures, read_signed_figures
 
 if TYPE_CHECKING:
     from core.store.dataset import DatasetCore as _Core
@@ -162,15 +164,20 @@ class SignaturesAndLocks(_Core):
             "SELECT unit_id, version, signed_at, fingerprint, pdf_sha256 FROM sheet_versions WHERE unit_id = ? "
             "ORDER BY version", (unit_id,))]
 
+    def signed_figures(self, unit_id: int, version: int) -> SignedFigures | None:
+        """What the unit's signed sheet `version` said (None: not recorded with it)."""
+        return read_signed_figures(self, unit_id, version)
+
     def next_sheet_version(self, unit_id: int) -> int:
         """The version number the unit's next score sheet carries (1 + the signed versions so far)."""
         return self._conn.execute("SELECT coalesce(max(version), 0) + 1 FROM sheet_versions WHERE unit_id = ?",
                                   (unit_id,)).fetchone()[0]
 
     def finalize_unit(self, by: int | None, unit_id: int, version: int, fingerprint: str, subject: str,
-                      pdf_sha256: str, reason: str | None = None) -> Edit:
+                      pdf_sha256: str, reason: str | None = None, figures: Mapping[str, Any] | None = None) -> Edit:
         """Record a signed score sheet as `version` and lock the unit's facts (a locked unit's facts are
-        final, so facts_final is set too); the certificate becomes known to the year. One edit."""
+        final, so facts_final is set too); the certificate becomes known to the year. One edit. `figures`
+        (core/store/sheet_figures.py) are what the sheet says, kept in the audit row of its version."""
         fingerprint = normal_fingerprint(fingerprint)
 
         def change(tx: _Tx) -> int:
@@ -181,7 +188,8 @@ class SignaturesAndLocks(_Core):
                 raise _Rejected(self._problem("dataset.sheet_version_taken", version=version, expected=expected))
             at = now_text()
             new_id = tx.insert("sheet_versions", {"unit_id": unit_id, "version": version, "signed_at": at,
-                                                  "fingerprint": fingerprint, "pdf_sha256": pdf_sha256})
+                                                  "fingerprint": fingerprint, "pdf_sha256": pdf_sha256},
+                               attested={FIGURES_KEY: dict(figures)} if figures else None)
             tx.update("units", {"id": unit_id}, {"facts_final": 1})
             if self.unit_lock(unit_id) is None:
                 tx.insert("unit_locks", {"unit_id": unit_id, "version": version, "locked_at": at})

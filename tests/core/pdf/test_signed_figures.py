@@ -1,0 +1,88 @@
+"""A score sheet signed while its ranking clauses were 暂定 goes out of date when another unit's facts move its
+points: the year says so where the assessor looks — `verify --dataset` on the real signed PDF, the session's
+line for the unit — naming the signed and the current total and the way forward (a new version)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.common.messages import format_number, render
+from core.editing.session import Session
+from core.pdf.signing import create_key
+from core.scoring.engine import score_year
+from core.store.dataset import Dataset
+from tests.core.pdf.test_pdf import UNIT, demo_dataset, flat, run, text_of
+
+PASSWORD = "得分-2022"
+ENV = {"LEYE_SIGN_PASSWORD": PASSWORD}
+WAITING = "苏州八坼新程人力资源有限公司"  # the demo's one unit whose data is not final
+
+
+@pytest.fixture(scope="module")
+def key(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("keys") / "陈考核.p12"
+    create_key(path, "陈考核", PASSWORD)
+    return path
+
+
+def total_of(path: Path, unit: str) -> str:
+    with Dataset.open(path, read_only=True) as ds:
+        return format_number(score_year(ds.rule_set(), ds.year()).unit(unit).total)
+
+
+def raise_waiting_units_people(path: Path) -> None:
+    """The tester's change: 八坼's first base from 48 to 210 people (its data is not locked)."""
+    with Dataset.open(path) as ds:
+        uid = ds.unit_id(WAITING)
+        assert uid is not None
+        base = ds.base_ids(uid)[0]
+        assert ds.update_base(1, base, people=210).ok
+
+
+def test_a_provisional_signed_sheet_moved_by_another_unit_is_said_stale_with_both_totals(tmp_path, key):
+    path = demo_dataset(tmp_path)
+    sheet = tmp_path / "芦墟第1版.pdf"
+    signed = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(sheet),
+                 "--sign", str(key), "--yes", env=ENV)
+    assert signed.returncode == 0, signed.stderr
+    before = total_of(path, UNIT)
+    assert before in flat(text_of(sheet))
+    checked = run("verify", str(sheet), "--dataset", str(path))
+    assert f"评分表所列得分与本年度数据现在的得分一致（总分 {before}）。" in checked.stdout
+
+    raise_waiting_units_people(path)
+    after = total_of(path, UNIT)
+    assert after != before, "the change moves 芦墟's 2.1 ranking points"
+    checked = run("verify", str(sheet), "--dataset", str(path))
+    assert checked.returncode == 3, checked.stderr  # intact (this test's profile does not trust the key)
+    stale = [line for line in checked.stdout.splitlines() if line.startswith("签名后得分已变动")]
+    assert len(stale) == 1, checked.stdout
+    assert stale[0].startswith(f"签名后得分已变动：第 1 版评分表签名时总分 {before}，现为 {after}（2.1 由 ")
+    assert stale[0].endswith("。请解锁本单位后签署新版评分表（第 2 版）。")
+
+    with Dataset.open(path, read_only=True) as ds:
+        session = Session(ds, 1)
+        uid = session.unit_id(UNIT)
+        assert uid is not None and session.locked(uid)
+        assert render(session.signed_sheet_change(uid)) == stale[0]
+        # every other locked or unlocked unit says nothing
+        assert [session.unit(u).name for u in session.unit_ids if session.signed_sheet_change(u)] == [UNIT]
+
+
+def test_a_signed_sheet_whose_figures_still_hold_says_nothing_and_an_earlier_version_names_the_later(
+        tmp_path, key):
+    path = demo_dataset(tmp_path)
+    first = tmp_path / "第1版.pdf"
+    assert run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(first),
+               "--sign", str(key), "--yes", env=ENV).returncode == 0
+    with Dataset.open(path, read_only=True) as ds:
+        session = Session(ds, 1)
+        assert session.signed_sheet_change(session.unit_id(UNIT)) is None
+    assert run("reopen", "--dataset", str(path), "--unit", UNIT, "--reason", "复核").returncode == 0
+    second = tmp_path / "第2版.pdf"
+    assert run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(second),
+               "--sign", str(key), "--yes", env=ENV).returncode == 0
+    said = run("verify", str(first), "--dataset", str(path)).stdout
+    assert f"这是“{UNIT}”第 1 版评分表，此后已签署第 2 版，以第 2 版为准。" in said

@@ -1,0 +1,96 @@
+"""A score sheet signed 暂定 and then moved by another unit's change (pytest-qt, offscreen): the people of the
+unit waited for typed into its base table, and the signed unit's page banner, the year table's 提示 and the
+签章 → 校验 PDF 签名 card on the real signed PDF each say the sheet's total then and now and to sign a new
+version."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from core.scoring.assessment import BASES
+from tests.core.pdf.test_pdf import UNIT, demo_dataset, run
+from tests.desktop_support import answer_modal, check_answered, shot_over
+from tests.profile_support import profile_environ, use_profile
+from tests.ui.test_desktop import shot
+from tests.ui.test_desktop_day import type_into_cell
+from tests.ui.test_desktop_pdf import drop
+
+WAITING = "苏州八坼新程人力资源有限公司"  # the demo's one unit whose data is not final
+PASSWORD = "得分-2022"
+
+
+def test_a_sheet_signed_provisional_and_moved_since_is_said_stale_where_the_assessor_looks(
+        window, qtbot, tmp_path, monkeypatch):
+    from core.pdf.signing import create_key
+    from ui.pdf_verify import VerifyDialog
+    use_profile(monkeypatch, tmp_path / "config")
+    path = demo_dataset(tmp_path)
+    key = tmp_path / "陈考核.p12"
+    create_key(key, "陈考核", PASSWORD)
+    sheet = tmp_path / "芦墟第1版.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(sheet), "--sign", str(key),
+               "--yes", env={"LEYE_SIGN_PASSWORD": PASSWORD, **profile_environ(tmp_path / "config")})
+    assert done.returncode == 0, done.stderr
+    assert window.open_dataset(path)
+    session, ws = window.session, window.workspace
+    signed_uid = session.unit_id(UNIT)
+    before = session.unit_result(signed_uid).total
+
+    # 八坼's first base: 210 people typed in, as the tester did
+    waiting = session.unit_id(WAITING)
+    ws.select_unit(waiting)
+    ws.go_page(next(i for i, p in enumerate(session.pages) if p.id == "2.1"))
+    QApplication.processEvents()
+    page = ws.clause_page
+    model, view = page.record_models[BASES], page.record_views[BASES]
+    type_into_cell(qtbot, view, 0, model.columns.index("people"), "210")
+    assert session.unit(waiting).bases[0].people == 210
+    after = session.unit_result(signed_uid).total
+    assert after != before
+    old, new = f"{float(before):g}", f"{float(after):g}"
+
+    # the signed unit's page
+    ws.select_unit(signed_uid)
+    ws.go_page(next(i for i, p in enumerate(session.pages) if p.id == "2.1"))
+    QApplication.processEvents()
+    banner = ws.clause_page.lock_label.text()
+    assert banner.startswith("已签章定稿（第 1 版，")
+    assert f"签名后得分已变动：第 1 版评分表签名时总分 {old}，现为 {new}（2.1 由 " in banner
+    assert banner.endswith("请解锁本单位后签署新版评分表（第 2 版）。")
+    shot(window, "signed-sheet-stale-page")
+
+    # the year table's 提示
+    tabs = ws.tabs
+    bar = tabs.tabBar()
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "年度总表")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    QApplication.processEvents()
+    year = ws.year_view
+    table = year.view.model()
+    flags = next(c for c in range(table.columnCount())
+                 if table.headerData(c, Qt.Orientation.Horizontal) == "提示")
+    row = next(r for r in range(table.rowCount()) if table.index(r, 1).data() == UNIT)
+    assert table.index(row, flags).data() == f"签名后得分已变动（第 1 版签名时 {old}，现为 {new}），须解锁后签署第 2 版"
+    assert table.index(row, flags).data(Qt.ItemDataRole.ToolTipRole) == banner.split("\n", 1)[1]
+    others = [table.index(r, flags).data() or "" for r in range(table.rowCount()) if r != row]
+    assert not any("签名后得分已变动" in text for text in others)
+    year.view.scrollTo(table.index(row, flags))
+    shot(window, "signed-sheet-stale-year-table")
+
+    # 签章 → 校验 PDF 签名 on the signed PDF
+    seen: dict = {}
+
+    def look(dialog: VerifyDialog) -> None:
+        assert drop(dialog, [sheet]) and dialog.worker.wait(60)
+        qtbot.waitUntil(lambda: bool(dialog.cards_widget.findChildren(type(dialog.drop), "figures")), timeout=30_000)
+        seen["figures"] = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), "figures")]
+        shot_over(window, dialog, "signed-sheet-stale-verify")
+        dialog.accept()
+
+    state = answer_modal(VerifyDialog, look, timeout=90)
+    window.pdf_actions.verify()
+    check_answered(state)
+    (text,) = seen["figures"]
+    assert text.startswith(f"签名后得分已变动：第 1 版评分表签名时总分 {old}，现为 {new}（2.1 由 ")
+    assert text == banner.split("\n", 1)[1]
