@@ -28,6 +28,17 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+LET_GO_STEP = 2000
+
+
+def let_go(items: list) -> None:
+    """Empty a large list a slice at a time, from the end. Freeing a few hundred thousand objects at once
+    (the rows and records of a roster whose reading failed) is one call that holds the interpreter, and
+    with it the window's thread, for a tenth of a second or more; between slices another thread may run."""
+    while items:
+        del items[-LET_GO_STEP:]
+
+
 HANDOFF_SECONDS = 0.0005
 _handoffs_lock = threading.Lock()
 _handoffs = {"running": 0, "interval_before": 0.0}  # the blocks running now; the interval before the first

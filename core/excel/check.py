@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from core.common.area_codes import area_codes
-from core.common.bulk import gc_paused, quick_handoffs
+from core.common.bulk import gc_paused, let_go, quick_handoffs
 from core.common.dates import DATE_DIGITS, DATE_TEXT, parse_date
 from core.common.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.common.messages import Msg
@@ -424,6 +424,17 @@ class _Checker:
         self.seen_tables: list[tuple[str, dict[Any, int]]] = []  # from sheets checked the fast way
         self.synonyms = set(self.spec.synonym_field)
 
+
+    def let_go(self, kept: Sequence[SheetTable]) -> None:
+        """Free the records made, and the rows of the sheets checked but not `kept` (the tables read in the
+        end), a slice at a time (core.common.bulk.let_go): when this check is given up."""
+        let_go(self.records)
+        still_read = {id(table) for table in kept}
+        for table in self.checked:
+            if id(table) not in still_read and isinstance(table.grid, list):
+                let_go(table.grid)
+        self.seen.clear()
+        self.seen_tables.clear()
     def problem(self, sheet: str, row: int, header: str, msg: Msg) -> None:
         self.problems.append(Problem(self.source, f"{sheet}!{row}", header, msg))
 
@@ -673,7 +684,8 @@ def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: Colu
                              each_table=check, cancelled=cancelled, progress=progress)
         head = len(checker.checked)
         if head > len(read.tables) or any(a is not b for a, b in zip(read.tables, checker.checked, strict=False)):
-            checker, head = _Checker(read.source, kind, rules, today), 0  # read again, by another reader: anew
+            checker.let_go(read.tables)  # what was checked of a reading that failed or another reader made again
+            checker, head = _Checker(read.source, kind, rules, today), 0  # anew
         for table in read.tables[head:]:
             checker.table(table)
         return read, _result(read, checker)

@@ -24,6 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from core.common.bulk import let_go
+
 CUT_FROM = 16 << 20  # a sheet's XML of this size or more is read in pieces
 PIECES = 4  # read two at a time: the rows of the first are checked while the last are still parsed
 FOLDER_PREFIX = "leye-pieces-"
@@ -107,7 +109,14 @@ def read_piece(book: Path, sheet: str, proved: Callable[[], bool] | None = None
         rows = found.iter_rows()
         for _ in range(start[0]):  # iter_rows gives the rows above the area as empty ones first
             next(rows)
-        return start, end, [row for row in rows]  # noqa: C416  (not list(): a loop lets other threads in between rows)
+        got: list[list] = []
+        try:
+            for row in rows:  # not list(): a loop lets other threads in between rows
+                got.append(row)
+        except BaseException:  # the rows converted so far, let go of a slice at a time
+            let_go(got)
+            raise
+        return start, end, got
     finally:
         workbook.close()
 
@@ -179,12 +188,11 @@ class Cut:
                 yield None
                 return
             for number, read in enumerate(self._reads, start=1):
-                try:
-                    piece = read.result()
-                except Exception:  # noqa: BLE001 - a piece the reader refuses: the sheet is read whole, which says why
-                    yield None
-                    return
-                if not joined.add(piece):
+                # A piece the reader refuses: the sheet is read whole, which says why. Its failure is asked
+                # for, not raised through here: this frame and the failure would keep each other alive.
+                piece = read.result() if read.exception() is None else None
+                if piece is None or not joined.add(piece):
+                    let_go(joined.grid)  # given up: freed a slice at a time, not all at once
                     yield None
                     return
                 yield joined.grid, number == len(self._reads)

@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import Any
 
 from core.common import os_errors
-from core.common.bulk import gc_paused
+from core.common.bulk import gc_paused, let_go
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.excel import pieces
@@ -471,18 +471,22 @@ def _calamine_grid(sheet: Any) -> list[list]:
 def _openpyxl_sheets(path: Path, cancelled: Callable[[], bool] | None = None) -> list[tuple[str, list[list]]]:
     import openpyxl
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheets: list[tuple[str, list[list]]] = []
     try:
-        sheets = []
         for ws in workbook.worksheets:
-            grid = []
+            grid: list[list] = []
+            sheets.append((ws.title, grid))
             for number, row in enumerate(ws.iter_rows(values_only=True)):
                 if number % 1000 == 0:  # this reader is slow: a 100,000-row sheet takes ten seconds
                     _stop_if(cancelled)
                 grid.append(["" if v is None else v for v in row])
             while grid and all(v == "" for v in grid[-1]):
                 grid.pop()
-            sheets.append((ws.title, grid))
         return sheets
+    except BaseException:  # the rows read so far are let go of a slice at a time, not all at once later
+        for _, grid in sheets:
+            let_go(grid)
+        raise
     finally:
         workbook.close()
 
@@ -512,8 +516,8 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
     if kind == "xls" and path.suffix.lower() != ".xls":  # the reader goes by the name: it would speak of zip records
         raise _Unreadable(Msg.of("excel.xls_renamed", suffix=path.suffix or "（无）"))
     # The readers' own words (English, about zip records and XML) mean nothing to a user: whatever
-    # they say, the workbook's content is damaged.
-    unreadable = _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_content")))
+    # they say, the workbook's content is damaged. No local here holds an exception raised through this
+    # frame: the frame and the exception would keep each other, and the rows read, for the collector.
     try:
         if kind != "xlsx":
             return _calamine_sheets(path, cancelled=cancelled), "calamine"
@@ -527,21 +531,27 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         assert fault.__cause__ is not None
         raise fault.__cause__ from None
     except Exception as exc:  # noqa: BLE001 - any reader failure means an unreadable file
-        failed = exc if isinstance(exc, _SheetFailed) else None
-        if failed is not None:  # the sheet the reader failed on is named
-            unreadable = _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_sheet",
-                                                                             sheet=failed.sheet)), failed.sheet)
-        if kind != "xlsx" or (failed is not None and failed.ill_formed):  # nor would openpyxl read it
-            raise unreadable from None
-        exceeded = check_xlsx(path)  # the sheets calamine did not come to are checked before openpyxl reads them
-        if exceeded is not None:
-            raise _Unreadable(exceeded.message()) from None
-        try:
-            return _openpyxl_sheets(path, cancelled), "openpyxl"
-        except ReadCancelled:
-            raise
-        except Exception:  # noqa: BLE001
-            raise unreadable from None
+        failed_sheet = exc.sheet if isinstance(exc, _SheetFailed) else None  # named in the sentence
+        ill_formed = isinstance(exc, _SheetFailed) and exc.ill_formed
+    if kind != "xlsx" or ill_formed:  # nor would openpyxl read it
+        raise _damaged(failed_sheet)
+    exceeded = check_xlsx(path)  # the sheets calamine did not come to are checked before openpyxl reads them
+    if exceeded is not None:
+        raise _Unreadable(exceeded.message())
+    try:
+        return _openpyxl_sheets(path, cancelled), "openpyxl"
+    except ReadCancelled:
+        raise
+    except Exception:  # noqa: BLE001 - raised below, outside this block: its rows are not kept by the sentence
+        pass
+    raise _damaged(failed_sheet)
+
+
+def _damaged(sheet: str | None) -> _Unreadable:
+    """The workbook's content is damaged, in the sheet named if the reader named one."""
+    if sheet is None:
+        return _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_content")))
+    return _Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_sheet", sheet=sheet)), sheet)
 
 
 # ------------------------------------------------------------------ recognising the layout

@@ -64,3 +64,20 @@ def test_a_workbook_is_read_and_checked_with_quick_handoffs(tmp_path, monkeypatc
     assert checked.ok and len(checked.records) == 1
     assert seen == ["entered"]
     assert sys.getswitchinterval() != bulk.HANDOFF_SECONDS
+
+
+def test_let_go_empties_a_list_in_place_a_slice_at_a_time(monkeypatch):
+    monkeypatch.setattr(bulk, "LET_GO_STEP", 3)
+    rows = [[n] for n in range(10)]
+    same = rows
+    lengths = []
+
+    class Watched(list):
+        def __delitem__(self, index):
+            lengths.append(len(self))
+            super().__delitem__(index)
+    watched = Watched(rows)
+    bulk.let_go(watched)
+    bulk.let_go(rows)
+    assert watched == [] and rows == [] and same is rows
+    assert lengths == [10, 7, 4, 1]

@@ -332,3 +332,24 @@ def test_a_piece_the_quick_proof_cannot_clear_leaves_a_sheet_within_the_limits_r
     path = far_cell_in_row(generate_roster(tmp_path / "roster.xlsx", 400), tmp_path / "wide.xlsx", 300, b"AA")
     assert cells(path, cut=True) == cells(path, cut=False)
     assert len(proofs["unproved"]) == 1 and proofs["checked"] == ["花名册"]  # checked in full, then read whole
+
+
+def test_a_reading_that_fails_leaves_no_rows_to_the_collector(tmp_path, cut_every_sheet):
+    """A sheet whose XML breaks off in its last piece: the rows of the pieces read before it are freed as
+    the reading gives up (a slice at a time), not kept in reference cycles of frames and failures for the
+    cyclic collector, whose pass over a hundred thousand rows would stop the window's thread."""
+    import gc
+
+    def broken(xml: bytes) -> bytes:
+        return xml[:xml.find(b"<c ", len(xml) * 4 // 5) + 10] + b"</row></sheetData></worksheet>"
+    path = edited(generate_roster(tmp_path / "roster.xlsx", 400), tmp_path / "broken.xlsx", broken)
+    gc.collect()
+    gc.disable()
+    try:
+        read = read_workbook(path, "arrivals")
+        left = gc.collect()
+    finally:
+        gc.enable()
+    assert [p.message.code for p in read.problems] == ["excel.corrupted"]
+    assert len(cut_every_sheet) == pieces.PIECES
+    assert left < 40  # the 300 rows of the first three pieces are not among them
