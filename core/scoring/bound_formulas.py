@@ -20,7 +20,6 @@ from core.scoring.formulas import (
     Measure,
     Number,
     People,
-    _online_kept,
     _trip_points,
     all_evidence,
     assessor_awarded,
@@ -31,6 +30,7 @@ from core.scoring.formulas import (
     insurance,
     people_measure,
     per_item_points,
+    place_trips,
     rating_measure,
     retention_measure,
     trips,
@@ -102,28 +102,24 @@ def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
     clause_id = clause.id
 
     def score(unit: Unit) -> ClauseResult:
-        offline = 0
-        deduction: Number = ZERO
+        offline: list[tuple[Number, dt.date]] = []
         online: list[tuple[Number, dt.date]] = []
         for t in unit.trips:  # the tests of trip_reasons
             if (t.date is None or not t.place or (in_period and not start <= t.date <= end)
                     or not enough(t.enterprises, minimum) or not all(map(t.evidence.get, required))):
                 continue
-            cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as poor_count
+            cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as trip_deductions
             if t.mode == "offline":
-                offline += 1
-                deduction += cost
+                offline.append((cost, t.date))
             elif t.mode == "online":
                 online.append((cost, t.date))
-        if online:
-            online.sort()
-            costs = [cost for cost, _ in online[:online_max]]
-            kept = _online_kept(p, clause, offline, costs, base_slots)
-            if kept:
-                deduction += sum(costs[:kept])
-        else:
-            kept = 0
-        points, bonus, _ = _trip_points(p, clause, offline + kept, base_slots)
+        offline.sort()
+        online.sort()
+        offline_costs = [cost for cost, _ in offline]
+        online_costs = [cost for cost, _ in online[:online_max]]
+        offline_kept, online_kept = place_trips(p, clause, floor, offline_costs, online_costs, base_slots)
+        deduction: Number = sum(offline_costs[:offline_kept]) + sum(online_costs[:online_kept])
+        points, bonus, _ = _trip_points(p, clause, offline_kept + online_kept, base_slots)
         return _new_tuple(ClauseResult, (clause_id, points, bonus, deduction,
                                          clause_net(points, bonus, deduction, floor), False, None, None, None,
                                          (explained, trips, clause, rules, unit)))

@@ -222,46 +222,70 @@ def _trip_points(p, clause: Clause, counted: int, base_slots: int) -> tuple[Numb
     return points, bonus, base_used
 
 
-def _online_kept(p, clause: Clause, offline: int, online_deductions: list, base_slots: int) -> int:
-    """How many of the qualifying online trips (their deductions, fewest first, at most the number
-    allowed) to count for the most points: one is used only where it raises the clause's score;
-    offline trips that qualify always count (and so deduct)."""
-    kept = len(online_deductions)
-    while kept:
-        with_online = _trip_points(p, clause, offline + kept, base_slots)
-        without = _trip_points(p, clause, offline + kept - 1, base_slots)
-        if with_online[0] + with_online[1] - without[0] - without[1] > online_deductions[kept - 1]:
-            break
-        kept -= 1
-    return kept
+def place_trips(p, clause: Clause, floor: Number | None, offline_costs: list, online_costs: list,
+                base_slots: int) -> tuple[int, int]:
+    """How many of the qualifying offline and online trips to count (each list their deductions, fewest
+    first; the online ones at most as many as may count): the most points for the unit, deductions
+    included; of placements earning as much, the one deducting least, then the one counting most. A trip
+    is so left out only where counting it would cost at least what it adds (rules-2022.md 1.2)."""
+    best_key: tuple | None = None
+    best = (0, 0)
+    online_deducted = 0
+    for online in range(len(online_costs) + 1):
+        if online:
+            online_deducted += online_costs[online - 1]
+        deducted = online_deducted
+        for offline in range(len(offline_costs) + 1):
+            if offline:
+                deducted += offline_costs[offline - 1]
+            points, bonus, _ = _trip_points(p, clause, online + offline, base_slots)
+            key = (clause_net(points, bonus, deducted, floor), -deducted, online + offline)
+            if best_key is None or key > best_key:
+                best_key, best = key, (offline, online)
+    return best
+
+
+def trip_deductions(p, unit: Unit) -> list[Number]:
+    """Each trip's deduction for its 差 evaluations, were it counted (at most the cap a trip)."""
+    poor, per_poor, trip_cap = p["poor_verdict"], p["deduction_per_poor"], p["deduction_cap_per_trip"]
+    return [min(t.evaluations.count(poor) * per_poor, trip_cap) for t in unit.trips]  # as poor_count
+
+
+def _cheapest_first(indices: list[int], deductions: list[Number], unit: Unit) -> list[int]:
+    return sorted(indices, key=lambda i: (deductions[i], unit.trips[i].date, i))
 
 
 def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     p = clause.params
     poor = p["poor_verdict"]
-    per_poor, trip_cap = p["deduction_per_poor"], p["deduction_cap_per_trip"]
     base_slots = int(p["base_trips"])
     floor = rules.reading("trip_clause_floor")
     online_max = min(rules.reading("online_trips_counted"), base_slots)
     reasons = [trip_reasons(clause, rules, t) for t in unit.trips]
-    deductions = [min(t.evaluations.count(poor) * per_poor, trip_cap) for t in unit.trips]  # as poor_count
-    offline = [i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]]
-    online = [i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]]
-    if len(online) > 1:
-        online.sort(key=lambda i: (deductions[i], unit.trips[i].date))
-    online_used = online[:online_max]
-    online_used = online_used[:_online_kept(p, clause, len(offline), [deductions[i] for i in online_used],
-                                            base_slots)]
-    counted = set(online_used) | set(offline)
+    deductions = trip_deductions(p, unit)
+    offline = _cheapest_first([i for i, t in enumerate(unit.trips) if t.mode == "offline" and not reasons[i]],
+                              deductions, unit)
+    online = _cheapest_first([i for i, t in enumerate(unit.trips) if t.mode == "online" and not reasons[i]],
+                             deductions, unit)
+    offline_kept, online_kept = place_trips(p, clause, floor, [deductions[i] for i in offline],
+                                            [deductions[i] for i in online[:online_max]], base_slots)
+    counted = set(offline[:offline_kept]) | set(online[:online_kept])
     points, bonus, base_used = _trip_points(p, clause, len(counted), base_slots)
-    deduction = sum(deductions[i] for i in counted)
+    deduction = exact_sum([deductions[i] for i in counted])
+    more_points, more_bonus, _ = _trip_points(p, clause, len(counted) + 1, base_slots)
+    gain = more_points + more_bonus - points - bonus  # what one more trip would add
     facts, missing = [], []
+    left_out = 0
     for i, trip in enumerate(unit.trips):
         why = list(reasons[i])
-        if not why and i not in counted:  # a qualifying online trip left out
-            beyond = online.index(i) >= online_max
-            why.append(Msg.of("trips.online_beyond_limit" if beyond else "trips.online_no_gain",
-                              limit=online_max))
+        if not why and i not in counted:  # a qualifying trip left out
+            left_out += 1
+            if i in online and online.index(i) >= online_max:
+                why.append(Msg.of("trips.online_beyond_limit", limit=online_max))
+            elif gain:
+                why.append(Msg.of("trips.no_gain", gain=gain, deduction=deductions[i]))
+            else:
+                why.append(Msg.of("trips.nothing_to_add", deduction=deductions[i]))
         facts.append(Msg.of("trips.trip", date=_shown(trip.date, "record.no_date"),
                             place=_shown(trip.place, "record.no_place"),
                             mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises,
@@ -277,6 +301,8 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
                     extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
                     net=clause_net(points, bonus, deduction, floor))]
+    if left_out:
+        steps.append(Msg.of("trips.left_out", count=left_out))
     return _result(clause, points, bonus, deduction, floor=floor,
                    facts=facts, missing=missing, steps=steps)
 

@@ -148,6 +148,18 @@ def codes_in(values: Any) -> set[str]:
     return found
 
 
+def messages_in(values: Any) -> list[Msg]:
+    """Every message among the values, each followed by the messages in its parameters (a trip's verdict …)."""
+    found = []
+    for value in values:
+        if isinstance(value, Msg):
+            found.append(value)
+            found += messages_in(v for _, v in value.params)
+        elif isinstance(value, (list, tuple)):
+            found += messages_in(value)
+    return found
+
+
 # ------------------------------------------------------------------ the test
 
 @pytest.mark.parametrize(("rule_set_id", "case"), all_cases())
@@ -183,7 +195,7 @@ def test_case(rule_set_id, case):
                     assert sorted(m.code for m in why.missing) == sorted(value), f"{unit_name} {key} missing"
                 elif field == "params":  # {code = {param = value}}: the first message of that code says so
                     for code, params in value.items():
-                        message = next(m for m in (*why.facts, *why.missing, *why.steps) if m.code == code)
+                        message = next(m for m in messages_in((why.facts, why.missing, why.steps)) if m.code == code)
                         for name, wanted_param in params.items():
                             got = message.param(name)
                             got = got.code if isinstance(got, Msg) else got  # a message in a message: its code

@@ -130,8 +130,10 @@ def test_12_poor_verdicts_cap_bonus(rules, result):
     trips = [(f, v) for u in result.units for f, v, _ in record_verdicts(u.clause("1.2"), "trips.trip")]
     counted = [f for f, v in trips if v.code == "verdict.counted"]
     assert any(0 < f.param("deduction") < cap for f in counted), "a counted trip with a few 差"
-    assert any(f.param("poor") * per_poor > cap and f.param("deduction") == cap for f in counted), \
-        "a trip with 6+ 差, deduction capped"
+    left_out = [(f, r) for f, v in trips if v.code != "verdict.counted" for r in v.param("reasons")]
+    assert any(f.param("poor") * per_poor > cap and r.code == "trips.no_gain" and r.param("deduction") == cap
+               for f, r in left_out), "a trip with 6+ 差 would cost only the cap, more than it adds: left out"
+    assert any(r.code == "trips.nothing_to_add" for _, r in left_out), "a trip beyond both caps left out for its 差"
     assert any(f.param("poor") and f.param("deduction") == 0 for f, v in trips if v.code != "verdict.counted"), \
         "a trip that does not count does not deduct either"
     bonuses = [u.clause("1.2").bonus for u in result.units]

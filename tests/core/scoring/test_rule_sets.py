@@ -12,6 +12,7 @@ agrees with the oracle.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import operator
 import re
@@ -205,8 +206,6 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         ok = [t for t in u.get("trips", []) if passes(c["1.2"], "min_enterprises", t["enterprises"])
               and (not reading("trip_in_period") or in_period(t["date"]))
               and all(t["evidence"].get(item, False) for item in reading("trip_requires_evidence"))]
-        online = sorted((t for t in ok if t["mode"] == "online"), key=lambda t: (poor(t), t["date"]))
-        offline = [t for t in ok if t["mode"] == "offline"]
 
         def net_with(counted):
             in_base = min(len(counted), p["base_trips"])
@@ -215,9 +214,10 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
             deduction = sum((min(poor(t) * p["deduction_per_poor"], p["deduction_cap_per_trip"]) for t in counted),
                             Fraction(0))
             return points + bonus - deduction
-        # most points: try every number of online trips allowed (fewest 差 first); ties take fewer
-        limit = min(reading("online_trips_counted"), int(p["base_trips"]), len(online))
-        best = max(net_with(offline + online[:k]) for k in range(limit + 1))
+        # most points: every choice of the trips to count, with no more online ones than allowed
+        limit = min(reading("online_trips_counted"), int(p["base_trips"]))
+        best = max(net_with(chosen) for size in range(len(ok) + 1) for chosen in itertools.combinations(ok, size)
+                   if sum(t["mode"] == "online" for t in chosen) <= limit)
         nets["1.2"] = max(Fraction(reading("trip_clause_floor")), best)
         # 1.3, 4.3
         for clause_id in ("1.3", "4.3"):
@@ -410,29 +410,30 @@ def test_grades_follow_the_quota_shares_and_rounding(rules):
 # Hand-computed from tests/fixtures/rules-other.toml (see the comments for the working).
 OTHER_NETS = {
     #       1.1  1.2 1.3 2.1 2.2            3.1 3.2 4.1 4.2                 4.3
-    "甲": [21, 4, 4, 30, Fraction(23, 2), 19, 8, 6, Fraction(13, 5), 3],
+    "甲": [21, 7, 4, 30, Fraction(23, 2), 19, 8, 6, Fraction(13, 5), 3],
     "乙": [10, 0, 0, 28, 12, 16, 8, 7, Fraction(7, 5), 3],
     "丙": [15, 6, 4, 26, 0, 8, 4, 7, 3, 3],
     "丁": [5, 0, 4, 24, 0, 12, 0, 7, 0, 3],
     "戊": [5, 0, 4, 30, 0, 4, 6, 7, 3, 3],
 }
 # 甲 1.1: 5 bases in 2023 (unseen agreements count: base_agreement_must_be_seen = false) → 15 + (5−3)×3 = 21.
-# 甲 1.2: all 6 trips qualify (≥3 firms, filing ticked); online_trips_counted = 2, but for the most points
-#         only the clean online trip is used: 5 trips → 3 base slots × 3 = 9, 2 extra × 2 = 4 (cap 4);
-#         the second online trip would add nothing (bonus capped) and cost 1 差 × 2 = 2.
-#         Poor forms of the counted trips 2,5,0,4,0 × 2, each capped at 3 → 9; 9 + 4 − 9 = 4.
+# 甲 1.2: 6 trips qualify (≥3 firms, filing ticked; online_trips_counted = 2), placed for the most points:
+#         the two online trips (差 0 and 1 × 2 = 2) and the clean offline one fill the 3 base slots: 9 − 2 = 7;
+#         each of the three offline trips with 差 (2, 5, 4 × 2, capped at 3) would add 2 and cost 3: left out.
 # 2.1 (dense, min 30, top 30, step 2, floor 6): 甲 90, 戊 90, 乙 70, 丙 60, 丁 55 → 30, 30, 28, 26, 24.
 # 2.2 (min 60%, top 12, step 0.5): 乙 49/70 → 34.3, 甲 55/90 → 33.6 → 12, 11.5; 丙, 丁, 戊 at 50% or below → 0.
 # 3.1: ≥3 stars: 甲 7 → 16 + 3; 丙 2 → 8; 丁 3 → 12.  3.2 (dense, ≥3.5): 4.5, 4.5, 4.0, 3.8 → 8, 8, 6, 4.
 # 4.1: 甲 4 of 5 items × 1.5 = 6.  4.2 (60%, whole points × 0.1): 甲 34/75 = 45.3% → 14 points short → 2.6;
 #      乙 20/60 (new member's old base counts) = 33.3% → 26 short → 1.4; 丙 30/60 = 50% → 10 short → 3.
-OTHER_TOTALS = {"甲": Fraction(1021, 10), "乙": Fraction(427, 5), "丙": 76, "丁": 55, "戊": 62}
+OTHER_TOTALS = {"甲": Fraction(1051, 10), "乙": Fraction(427, 5), "丙": 76, "丁": 55, "戊": 62}
 OTHER_DEDUCTIONS = {"甲": 7, "乙": 0, "丙": 0, "丁": 0, "戊": 0}  # 1 individual case × 3 + complaints ≥ 3 → 4
 OTHER_STATUS = {"甲": QUALIFIED, "乙": QUALIFIED, "丙": UNQUALIFIED, "丁": QUALIFIED, "戊": QUALIFIED}
 OTHER_GRADES = {"甲": "A", "乙": "B", "戊": "C", "丁": "D", "丙": "E"}  # ceil(0.2 × 5) = 1 of each
 
 # 3.2 under 2022 (rating above 4): 甲, 乙 4.5 → 10, 10; 丙 3.8 and 戊 exactly 4.0 take no place.
-TOTALS_2022 = {"甲": 103 + Fraction(197, 75), "乙": 65, "丙": 75, "丁": Fraction(113, 2), "戊": 68}
+# 1.2 under 2022: 甲's clean online trip and its offline one with 2 差 fill the base slots, 8 − 2 = 6; the
+# offline one with 5 差 would add 4 and cost 5: left out.
+TOTALS_2022 = {"甲": 104 + Fraction(197, 75), "乙": 65, "丙": 75, "丁": Fraction(113, 2), "戊": 68}
 STATUS_2022 = {"甲": QUALIFIED, "乙": QUALIFIED, "丙": UNQUALIFIED, "丁": UNQUALIFIED, "戊": QUALIFIED}
 GRADES_2022 = {"甲": "B", "戊": "C", "乙": "D", "丙": "E", "丁": "E"}  # floor: A 0, B 1, C 1
 
@@ -524,15 +525,18 @@ SINGLE_CHANGES = [
     ("tie_rule dense gives 25, 25, 23.5", lambda t: set_reading(t, "tie_rule", '"dense"'), "丙", "2.1",
      Fraction(47, 2)),
     ("unseen agreements count", lambda t: set_reading(t, "base_agreement_must_be_seen", "false"), "甲", "1.1", 20),
-    ("no online trip counts", lambda t: set_reading(t, "online_trips_counted", "0"), "甲", "1.2", 1),
+    ("no online trip counts", lambda t: set_reading(t, "online_trips_counted", "0"), "甲", "1.2",
+     4 - 2),  # the 4 − 5 trip left out
     ("whole-point insurance shortfall", lambda t: set_reading(t, "insurance_shortfall", '"whole_points"'), "甲", "4.2",
      Fraction(268, 100)),
     ("old bases of new members count", lambda t: set_reading(t, "new_member_bases_signed_in_period", "false"),
      "乙", "2.1", 22),
     ("1.1 per base 6", lambda t: set_param(t, "1.1", "per_item", 6), "甲", "1.1", 12 + 2 * 4),
     ("1.1 bonus cap 2", lambda t: set_param(t, "1.1", "bonus_cap", 2), "甲", "1.1", 12 + 2),
-    ("1.2 min_enterprises 4", lambda t: set_param(t, "1.2", "min_enterprises", 4), "甲", "1.2", 8 + 8 - 7 - 4),
-    ("1.2 poor costs 2 each", lambda t: set_param(t, "1.2", "deduction_per_poor", 2), "甲", "1.2", 8 + 4 - 4 - 5),
+    ("1.2 min_enterprises 4", lambda t: set_param(t, "1.2", "min_enterprises", 4), "甲", "1.2",
+     8 - 2),  # the 4 − 4 trip left out
+    ("1.2 poor costs 2 each", lambda t: set_param(t, "1.2", "deduction_per_poor", 2), "甲", "1.2",
+     4),  # the 4 − 4 trip left out
     ("3.1 min_stars 5", lambda t: set_param(t, "3.1", "min_stars", 5), "甲", "3.1", 15),
     ("3.1 clause points 25", lambda t: set_section_points(set_param(t, "3.1", "points", 25), "三", 25), "甲", "3.1",
      25),

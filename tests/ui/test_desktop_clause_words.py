@@ -1,0 +1,47 @@
+"""What a clause page says about the facts it counts, driven as the assessor drives it: 1.2 places the trips
+for the most points and says which trip it leaves out and why."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from tests.desktop_support import tick_cell
+from tests.ui.test_desktop import shot
+from tests.ui.test_desktop_input_guard import open_demo_page
+from tests.ui.test_desktop_standing import click_unit, unit_row
+
+LUXU = "苏州芦墟远帆人力资源服务有限公司"
+
+
+def open_unit_page(qtbot, window, tmp_path, unit: str, page_id: str):
+    """The demo year's page `page_id` for `unit`, the unit chosen with a click in the unit list."""
+    page = open_demo_page(window, tmp_path, page_id)
+    ws = window.workspace
+    uid = window.session.unit_id(unit)
+    ws.unit_list.scrollTo(unit_row(ws, uid))
+    click_unit(qtbot, ws, uid)
+    QApplication.processEvents()
+    return page, uid
+
+
+def explanation(page) -> str:
+    return page.explanation.toPlainText()
+
+
+def test_a_trip_that_adds_nothing_is_left_out_rather_than_deducted(qtbot, window, tmp_path):
+    page, uid = open_unit_page(qtbot, window, tmp_path, LUXU, "1.2")
+    assert page.points_label.text() == "16 分"  # four clean trips fill the base places and the bonus cap
+    text = explanation(page)
+    assert "计分活动 4 次" in text and "差评扣 0 分，本项得 16 分" in text
+    assert "2022-02-20 安徽省阜阳市太和县人力资源市场（线下，带企业 10 家，差评 2 份，扣 0 分）：不计入" \
+           "（基础名额和加分均已满，计入不再加分，只会扣差评 2 分，按对单位最有利的方式不计入）" in text
+    assert "另有 1 次活动符合计分条件但不计入" in text
+    shot(window, "clause-1.2-trip-left-out")
+    # the filing form of a clean trip unticked: that trip no longer counts, so the 差 trip is needed and deducts
+    model, view = page.record_models["trips"], page.record_views["trips"]
+    tick_cell(qtbot, view, 1, model.columns.index("evidence:filing"))
+    qtbot.waitUntil(lambda: page.points_label.text() == "14 分")
+    text = explanation(page)
+    assert "差评 2 份，扣 2 分）：计入" in text and "另有" not in text
+    assert window.session.result.unit(LUXU).clause("1.2").net == 14
+    shot(window, "clause-1.2-trip-needed")
