@@ -544,6 +544,7 @@ def command_platform_source(args: argparse.Namespace) -> int:
 def command_export_summary(args: argparse.Namespace) -> int:
     from core.excel.write import summary_workbook
     from core.scoring.engine import score_year
+    from core.scoring.report import headcounts_held_back
     from core.years.standing import not_started_units, under_way_units
     try:
         with open_read_only(Path(args.dataset)) as ds:
@@ -557,11 +558,13 @@ def command_export_summary(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
     part = out.with_name(f".{out.name}.part")
-    summary_workbook(rules, score_year(rules, year), unconfirmed, part, show_full_id_numbers=args.full_ids,
+    result = score_year(rules, year)
+    summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=args.full_ids,
                      not_started=waiting, under_way=open_units)
     part.replace(out)  # whole or not at all
+    held = sum(headcounts_held_back(rules, unit)[1] for unit in result.units)
     print(say("cli.summary_written", path=str(out), units=len(year.units),
-              unconfirmed=sum(len(people) for people in unconfirmed.values())))
+              unconfirmed=sum(len(people) for people in unconfirmed.values()) + held))
     if args.full_ids:
         print(say("cli.full_ids_warning"), file=sys.stderr)
     return 0

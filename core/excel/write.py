@@ -44,7 +44,7 @@ from core.excel.annex_forms import (
 )
 from core.people.matching import BaseCount, PersonVerdict
 from core.scoring.engine import YearResult
-from core.scoring.report import NO_VERDICT, results_title, verdict_cells
+from core.scoring.report import NO_VERDICT, headcounts_held_back, results_title, verdict_cells
 from core.scoring.rules import RuleSet
 
 __all__ = ["ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
@@ -380,9 +380,14 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         width = len(person_columns)
         _merged_line(sheet, 1, 1, width, t("summary.unconfirmed_title", unit=unit.name, year=year_result.year),
                      size=14, bold=True, align=CENTER, height=28)
-        _merged_line(sheet, 2, 1, width, t("summary.unconfirmed_count", count=len(people)))
+        # people counted on paper (or matched) whose confirming evidence is not seen are unconfirmed too
+        held, held_count = headcounts_held_back(rules, unit)
+        _merged_line(sheet, 2, 1, width, t("summary.unconfirmed_count", count=len(people) + held_count))
         end = _table(sheet, 3, person_columns, people, blank_rows=0, show_full=show_full_id_numbers)
-        if not people:
+        if not people and not held:
             _merged_line(sheet, end, 1, width, t("summary.none"))
+        for line in held:
+            _merged_line(sheet, end, 1, width, render(line))
+            end += 1
         _page_setup(sheet, "3:3", landscape=True)
     return _save(wb, path)

@@ -258,4 +258,4 @@ def record_verdicts(result: ClauseResult) -> list[Msg]:
 
 
 def counted(verdict: Msg) -> bool:
-    return verdict.code == "verdict.counted"
+    return verdict.code in ("verdict.counted", "people.base_counted")

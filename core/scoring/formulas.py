@@ -369,22 +369,17 @@ def confirmed_people(rules: RuleSet, unit: Unit) -> People:
     """
     people_clause = rules.clause_entering("people")
     retention_clause = rules.clause_entering("retained")
-    facts = []
     missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
     sums = {"labour": [0, 0], "school": [0, 0]}
     all_bases = not (unit.new_member and rules.reading("new_member_bases_signed_in_period"))
-    for base in unit.bases:
-        eligible = all_bases or (base.agreement_date is not None
-                                 and rules.in_period(base.agreement_date))  # as base_eligible_for_people
-        # only a count matched from the rosters is 确认 (confirmed); a typed one is the unit's own figure
-        facts.append(Msg.of("people.base_typed" if base.count_source == "hand" else "people.base",
-                            name=_shown(base.name, "record.unnamed"), kind=rules.base_types[base.type],
-                            people=base.people, retained=base.retained, source=count_source(base),
-                            verdict=Msg.of("verdict.counted" if eligible else "people.base_not_this_year")))
-        if eligible:
+    eligible = [all_bases or (base.agreement_date is not None and rules.in_period(base.agreement_date))
+                for base in unit.bases]  # as base_eligible_for_people
+    for base, counts in zip(unit.bases, eligible, strict=True):
+        if counts:
             sums[base.type][0] += base.people
             sums[base.type][1] += base.retained
     groups = {}
+    unseen_by_kind: dict[str, list[str]] = {}
     for kind, param in (("labour", "arrivals_evidence"), ("school", "placements_evidence")):
         if people_clause is None or not sums[kind][0]:
             unseen = []
@@ -393,7 +388,23 @@ def confirmed_people(rules: RuleSet, unit: Unit) -> People:
         if unseen:
             missing[kind] += [Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
                                      item=_label(people_clause, i)) for i in unseen]
+        unseen_by_kind[kind] = unseen
         groups[kind] = [0, 0] if unseen else sums[kind]
+    facts = []
+    for base, counts in zip(unit.bases, eligible, strict=True):
+        unseen = unseen_by_kind[base.type]
+        if not counts:
+            verdict = Msg.of("people.base_not_this_year")
+        elif unseen and base.people and people_clause is not None:  # waiting for the evidence confirming them
+            verdict = Msg.of("people.base_unconfirmed", people=base.people,
+                             items=[_label(people_clause, i) for i in unseen])
+        else:
+            verdict = Msg.of("people.base_counted", people=base.people)
+        # only a count matched from the rosters is 确认 (confirmed); a typed one is the unit's own figure
+        facts.append(Msg.of("people.base_typed" if base.count_source == "hand" else "people.base",
+                            name=_shown(base.name, "record.unnamed"), kind=rules.base_types[base.type],
+                            people=base.people, retained=base.retained, source=count_source(base),
+                            verdict=verdict))
     if retention_clause is None:
         retained_unseen = []
     else:

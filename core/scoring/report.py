@@ -42,6 +42,16 @@ def verdict_cells(unit, not_started: frozenset[str], under_way: frozenset[str]) 
     return (provisional(status), provisional(unit.grade)) if unit.name in under_way else (status, unit.grade)
 
 
+def headcounts_held_back(rules: RuleSet, unit) -> tuple[tuple[Msg, ...], int]:
+    """The unit's people its bases brought that section 二 does not count while the evidence confirming them is
+    not seen (2.1's lines 某基地输送的 12 人未确认：缺少…), and how many people that is (each kind of base once)."""
+    clause = rules.clause_entering("people")
+    if clause is None:
+        return (), 0
+    held = tuple(m for m in unit.clause(clause.id).explanation.missing if m.code == "missing.people")
+    return held, sum({m.param("kind"): m.param("people") for m in held}.values())
+
+
 def results_title(rules: RuleSet, year: int) -> str:
     """The title of a year's results from its rule set's: 2022年度“乐业吴江”…绩效考核结果 from
     2022年“乐业吴江”…绩效考核细则 (a rules' name — 细则, 办法 — is no results' name)."""

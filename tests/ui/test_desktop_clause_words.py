@@ -1,8 +1,9 @@
 """What a clause page says about the facts it counts, driven as the assessor drives it: 1.2 places the trips
-for the most points and says which trip it leaves out and why."""
+for the most points and says which trip it leaves out and why; 2.1 says how many of a base's people it counts."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.desktop_support import tick_cell
@@ -45,3 +46,22 @@ def test_a_trip_that_adds_nothing_is_left_out_rather_than_deducted(qtbot, window
     assert "差评 2 份，扣 2 分）：计入" in text and "另有" not in text
     assert window.session.result.unit(LUXU).clause("1.2").net == 14
     shot(window, "clause-1.2-trip-needed")
+
+
+PINGWANG = "吴江平望运河人才服务有限公司"
+SCHOOL_LINE = "河南商丘职业技术学院政校合作基地（政校合作基地）：12 人，其中满六个月 8 人（人数为手工录入），"
+
+
+def test_a_base_whose_people_wait_for_their_evidence_says_it_counts_none(qtbot, window, tmp_path):
+    page, uid = open_unit_page(qtbot, window, tmp_path, PINGWANG, "2.1")
+    text = explanation(page)
+    assert SCHOOL_LINE + "未确认（缺少与区人资中心核准的全区就业见习名单核对一致），计入 0 人" in text
+    assert "河南虞城劳务协作基地（劳务基地）：58 人，其中满六个月 30 人（人数为手工录入），计入 58 人" in text
+    model = page.record_models["bases"]
+    verdicts = [model.index(row, model.columns.index("verdict")).data() for row in range(model.rowCount())]
+    assert "未确认（缺少与区人资中心核准的全区就业见习名单核对一致），计入 0 人" in verdicts
+    shot(window, "clause-2.1-base-unconfirmed")
+    qtbot.mouseClick(page.evidence_boxes["district_list"], Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, page.evidence_boxes["district_list"].height() // 2))
+    qtbot.waitUntil(lambda: SCHOOL_LINE + "计入 12 人" in explanation(page))
+    assert window.session.result.unit(PINGWANG).clause("2.1").value == 112

@@ -164,6 +164,20 @@ def test_the_summary_workbook(tmp_path):
     assert openpyxl.load_workbook(full)["未确认-甲单位"]["C4"].value == arrival_record(2).id_number
 
 
+def test_the_summary_counts_people_held_back_for_unseen_evidence(tmp_path):
+    """Counts typed from paper have no list of people; held back for want of the district traineeship list
+    check, they are unconfirmed all the same, and the unit's sheet says how many and why."""
+    school = base("商丘职业技术学院政校合作基地", type="school", people=12, retained=8)
+    unit = make_unit("丁单位", bases=(base("砀山劳务基地", people=58, retained=30), school),
+                     evidence=evidence(except_={"2.1": ["district_list"]}))
+    path = summary_workbook(RULES, score(unit), {}, tmp_path / "summary.xlsx")
+    people = openpyxl.load_workbook(path)["未确认-丁单位"]
+    text = sheet_text(people)
+    assert people["A2"].value.startswith("共 12 人未确认")
+    assert "政校合作基地输送的 12 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in text
+    assert "无未确认人员" not in text
+
+
 def render_status(status):
     return render_code(f"status.{status}")
 
