@@ -217,7 +217,7 @@ class NewYearDialog(QDialog):
     def _previous_read(self, previous: Previous) -> None:
         self.previous = previous
         lines = [self.tr("{year} 年度的 {count} 家运营单位将作为原有成员带入：统一社会信用代码、单位类型、许可证、"
-                         "联系人、基地及签约日期；上一年度的人数、外出招聘、佐证核验、得分、签名和名单不带入。").format(
+                         "联系人、基地及签约日期；上一年度的人数、赴外招聘、依据查验、得分、签名和名单不带入。").format(
             year=previous.year, count=len(previous.units))]
         lines += [self.tr("不带入：{name}——{reason}").format(name=left.name, reason=render(left.reason))
                   for left in previous.left_out]

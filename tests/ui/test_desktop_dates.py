@@ -105,7 +105,7 @@ def test_the_trips_table_fits_1366_and_the_evaluations_of_the_chosen_trip_are_ed
     QApplication.processEvents()
     assert model.records()[row].evaluations.count("差") == stored + 3 and poor.value() == stored + 3
     trip = model.records()[row]
-    named = f"外出招聘“{trip.date.isoformat()} {trip.place}”的评价表"  # which trip: the table has several
+    named = f"赴外招聘“{trip.date.isoformat()} {trip.place}”的评价表"  # which trip: the table has several
     assert any("多于带队企业数" in t and named in t for t in window.last_problems), window.last_problems
     other = (row + 1) % model.rowCount()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(other, 1)).center())
