@@ -248,6 +248,8 @@ def import_key(source: str | Path, key_dir: str | Path, password: str) -> KeyInf
 
 # ------------------------------------------------------------------ the stamp's font
 
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S %z"  # a signing time as the stamp prints it and verifying tells it
+SIGNING_TIME = "\x00signing time\x00"  # where the stamp's text takes the signature's own time
 STAMP_ASCII = "".join(chr(c) for c in range(32, 127))
 
 
@@ -345,9 +347,9 @@ class KeySigner:
         from pyhanko.sign import fields, signers
         from pyhanko.stamp import TextStampStyle
 
-        now = dt.datetime.now().astimezone()
-        text = t("pdf.stamp", name=self.info.name, time=now.strftime("%Y-%m-%d %H:%M:%S %z"),
-                 fingerprint=self.fingerprint[:23])
+        # The stamp prints pyHanko's own signing time (%(ts)s), the moment the signature carries and verifying
+        # shows: a time taken here would be another, a second off at times.
+        text = t("pdf.stamp", name=self.info.name, time=SIGNING_TIME, fingerprint=self.fingerprint[:23])
         labels = t("pdf.stamp", name=self.info.name, time="", fingerprint="")
         font_file = self._stamp_font(fonts.heading_file, labels)
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -356,7 +358,8 @@ class KeySigner:
             fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=page, box=rect))
         else:
             fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME))
-        style = TextStampStyle(stamp_text=text.replace("%", "%%"), border_width=0,
+        style = TextStampStyle(stamp_text=text.replace("%", "%%").replace(SIGNING_TIME, "%(ts)s"), border_width=0,
+                               timestamp_format=TIME_FORMAT,
                                text_box_style=TextBoxStyle(font=_stamp_font_factory(font_file),
                                                            font_size=9, leading=13))
         meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, reason=reason or None,
@@ -539,7 +542,7 @@ def verification_lines(v: Verification, dataset: str | None = None) -> list[str]
                  t("pdf.verify_sig_appended") if s.intact else t("pdf.verify_sig_broken"))
         lines.append(t("pdf.verify_signature", n=i, state=state))
         lines.append(t("pdf.verify_signer", signer=s.subject))
-        when = s.signed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") if s.signed_at else "—"
+        when = s.signed_at.astimezone().strftime(TIME_FORMAT) if s.signed_at else "—"
         lines.append(t("pdf.verify_time", time=when))
         lines.append(t("pdf.verify_fingerprint", fingerprint=s.fingerprint))
         if s.trusted is not None:

@@ -125,6 +125,32 @@ def test_a_signed_sheet_verifies_and_a_flipped_byte_is_reported_as_modified(tmp_
     assert "已被改动" in checked.stdout and len(checked.stderr.strip().splitlines()) == 1
 
 
+def test_the_stamp_prints_the_moment_the_signature_carries_and_verify_tells(tmp_path, key, monkeypatch):
+    """One signing time: the visible stamp on the sheet says the same second as the signature itself (what verify
+    and the desktop's card tell), even when the signing takes a while after the sheet was prepared."""
+    import datetime as dt
+
+    from pyhanko.sign.signers import pdf_signer
+
+    class Later(dt.datetime):  # the signature's clock runs 2.5 s behind the start of the signing
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime.now(tz) + dt.timedelta(seconds=2.5)
+
+    monkeypatch.setattr(pdf_signer, "datetime", Later)
+    path = demo_dataset(tmp_path)
+    out = tmp_path / "sheet.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(out), "--sign", str(key),
+               "--yes", env=ENV)
+    assert done.returncode == 0, done.stderr
+    [stamped] = re.findall(r"签名时间：(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4})", text_of(out))
+    [check] = verify_pdf(out.read_bytes(), name=out.name).signatures
+    assert check.signed_at is not None
+    assert stamped == check.signed_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+    verified = run("verify", str(out), "--dataset", str(path))
+    assert f"签名时间：{stamped}" in verified.stdout, verified.stdout
+
+
 def test_an_update_appended_after_signing_is_reported_as_modified(tmp_path, key):
     from pyhanko.pdf_utils.generic import pdf_string
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
