@@ -166,8 +166,8 @@ def command_verify(args: argparse.Namespace) -> int:
         from core.store.signatures import normal_fingerprint
         check = lambda fp: normal_fingerprint(fp) in known  # noqa: E731
     result = verify_pdf(data, name=path.name, known=check, trusted=trusted_certificates())
-    if result.problems:
-        return fail(render(result.problems[0].message))
+    if result.problems:  # a signature shown but no longer holding is a modified file; the others cannot be read
+        return fail(render(result.problems[0].message), EXIT_NOT_VERIFIED if result.signature_lost else EXIT_BAD_INPUT)
     dataset = Path(args.dataset).name if args.dataset else None
     for line in verification_lines(result, dataset):
         print(line)

@@ -169,7 +169,10 @@ class VerifyDialog(WorkerDialog):
         big.setBold(True)
         verdict.setFont(big)
         verdict.setWordWrap(True)
-        if v.problems:
+        if v.signature_lost:
+            verdict.setText(self.tr("签名已失效：不可作为正式文件使用"))
+            colour = BAD
+        elif v.problems:
             verdict.setText(self.tr("无法校验"))
             colour = NEUTRAL
         elif v.intact and v.trusted:

@@ -416,6 +416,11 @@ class Verification:
     problems: tuple[Problem, ...] = ()
 
     @property
+    def signature_lost(self) -> bool:
+        """The document shows an electronic signature that no longer holds (saved again after signing)."""
+        return any(p.message.code == "pdf.verify_signature_lost" for p in self.problems)
+
+    @property
     def intact(self) -> bool:
         """Every signature intact, the last one covering the entire file."""
         if self.problems or not self.signatures:
@@ -477,7 +482,8 @@ def verify_pdf(data: bytes, *, name: str = "", known: Callable[[str], bool] | No
     except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, OSError):
         return Verification(name, (), (problem("pdf.verify_unreadable"),))
     if not embedded:
-        return Verification(name, (), (problem("pdf.verify_unsigned"),))
+        lost = _shows_signature(reader) or b"/ByteRange" in data
+        return Verification(name, (), (problem("pdf.verify_signature_lost" if lost else "pdf.verify_unsigned"),))
     checks = []
     for sig in embedded:
         try:
@@ -509,6 +515,29 @@ def verify_pdf(data: bytes, *, name: str = "", known: Callable[[str], bool] | No
             known=None if known is None or not fingerprint else bool(known(fingerprint)),
             reason=reason, location=location, trusted=is_trusted, authority=authority))
     return Verification(name, tuple(checks))
+
+
+def _shows_signature(reader) -> bool:
+    """Whether a page still holds a signature's widget (the visible stamp) though the document's form no longer
+    names it as a signature: the file was saved again by another program (the signature no longer holds)."""
+    try:
+        pages, seen = [reader.root["/Pages"]], set()
+        while pages:
+            node = pages.pop().get_object()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if "/Kids" in node:
+                pages.extend(node["/Kids"])
+                continue
+            for annotation in node.get("/Annots") or ():
+                widget = annotation.get_object()
+                field = widget.get("/Parent").get_object() if "/Parent" in widget else widget
+                if widget.get("/FT", field.get("/FT")) == "/Sig" or widget.get("/T", field.get("/T")) == FIELD_NAME:
+                    return True
+    except Exception:  # noqa: BLE001 - a damaged page tree: nothing more to be said of a stamp
+        return False
+    return False
 
 
 def carries_signature(path: Path) -> bool:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton 
 from core.pdf.export import Exporter  # noqa: E402
 from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
 from core.store.signatures import normal_fingerprint  # noqa: E402
-from tests.core.pdf.test_signing import flip_inside_signed_range  # noqa: E402
+from tests.core.pdf.test_signing import flip_inside_signed_range, rewritten_by_another_program  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
 from tests.profile_support import use_profile  # noqa: E402
 from tests.ui.test_desktop import shot, type_chinese  # noqa: E402
@@ -297,7 +297,7 @@ def signed_summary(window, tmp_path: Path, qtbot) -> Path:
 
 
 def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, profile, tmp_path):
-    from ui.pdf_verify import VerifyDialog, known_fingerprints
+    from ui.pdf_verify import BAD, VerifyDialog, known_fingerprints
     window = demo
     make_key(qtbot, window, "李四")
     signed = signed_summary(window, tmp_path, qtbot)
@@ -326,6 +326,18 @@ def test_the_verify_dialog_tells_an_intact_pdf_from_a_modified_one(qtbot, demo, 
     verdicts = [label.text() for label in dialog.findChildren(type(dialog.drop), "verdict")]
     assert verdicts[0].startswith("已被修改") and verdicts[1].startswith("完好")
     shot_over(window, dialog, "verify-dialog-modified")
+
+    # saved again whole by another program: the stamp still shows, the signature no longer holds
+    rewritten = rewritten_by_another_program(signed, tmp_path / "汇总表-重新保存.pdf")
+    dialog.clear()
+    assert drop(dialog, [rewritten])
+    assert dialog.worker.wait(60) and dialog.results[rewritten].signature_lost
+    [verdict] = dialog.findChildren(type(dialog.drop), "verdict")
+    assert verdict.text() == "签名已失效：不可作为正式文件使用"
+    assert BAD in verdict.styleSheet()  # red, as a modified file
+    texts = " ".join(label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop)))
+    assert "汇总表-重新保存.pdf 上显示有电子签名，但这个签名已经失效" in texts
+    shot_over(window, dialog, "verify-dialog-rewritten")
 
     # without a year open: intact, and the certificate is not checked
     alone = VerifyDialog(None, None, window)

@@ -151,6 +151,40 @@ def test_the_stamp_prints_the_moment_the_signature_carries_and_verify_tells(tmp_
     assert f"签名时间：{stamped}" in verified.stdout, verified.stdout
 
 
+def rewritten_by_another_program(signed: Path, out: Path) -> Path:
+    """The signed document saved again whole by another PDF program (pypdf): the pages and their visible
+    signature stamp come along, the signature no longer holds."""
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter()
+    for page in PdfReader(signed).pages:
+        writer.add_page(page)
+    with out.open("wb") as f:
+        writer.write(f)
+    return out
+
+
+def test_a_signed_sheet_saved_again_by_another_program_is_told_as_a_signature_no_longer_valid(tmp_path, key):
+    path = demo_dataset(tmp_path)
+    signed = tmp_path / "sheet.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(signed), "--sign",
+               str(key), "--yes", env=ENV)
+    assert done.returncode == 0, done.stderr
+    rewritten = rewritten_by_another_program(signed, tmp_path / "重新保存.pdf")
+    assert "电子签名：张三" in text_of(rewritten)  # the page still shows the stamp
+    result = verify_pdf(rewritten.read_bytes(), name=rewritten.name)
+    assert result.signature_lost and not result.intact
+    checked = run("verify", str(rewritten), "--dataset", str(path))
+    assert checked.returncode == 1  # as for a modified file
+    assert checked.stderr.strip() == ("重新保存.pdf 上显示有电子签名，但这个签名已经失效：签名后文件被改动或被其他软件"
+                                      "重新保存过，不可作为正式文件使用。")
+    against = run("verify-audit", str(path), "--against", str(rewritten))
+    assert against.returncode == 2 and "签名已经失效" in against.stdout + against.stderr
+    unsigned = tmp_path / "unsigned.pdf"  # a sheet never signed is still just that
+    assert run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(unsigned)).returncode == 0
+    plain = run("verify", str(rewritten_by_another_program(unsigned, tmp_path / "unsigned-again.pdf")))
+    assert plain.returncode == 2 and plain.stderr.strip() == "unsigned-again.pdf 没有电子签名。"
+
+
 def test_an_update_appended_after_signing_is_reported_as_modified(tmp_path, key):
     from pyhanko.pdf_utils.generic import pdf_string
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
