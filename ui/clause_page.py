@@ -694,14 +694,20 @@ class ClausePage(QWidget):
             parts.append(self.tr("第 {rank} 名（共 {among} 家达标）").format(rank=result.rank, among=result.ranked_among))
         self.breakdown_label.setText("　".join(parts))
         e = result.explanation  # built here: only for the page on screen
+        warnings = []
         if e.missing:
-            self.warning_label.setText(self.tr("以下依据未勾选，相应事实不计分：\n") + "\n".join(f"• {render(m)}" for m in e.missing))
+            warnings.append(self.tr("以下依据未勾选，相应事实不计分：\n") + "\n".join(f"• {render(m)}" for m in e.missing))
+        if e.notes:  # each says itself what it does to the score
+            warnings.append(self.tr("请注意：\n") + "\n".join(f"• {render(m)}" for m in e.notes))
+        if warnings:
+            self.warning_label.setText("\n".join(warnings))
             self.warning_label.show()
         else:
             self.warning_label.hide()
         sections = [(self.tr("计分过程"), [render(m) for m in e.steps], ""),
                     (self.tr("事实"), [render(m) for m in e.facts], ""),
-                    (self.tr("缺少的依据（相应事实不计分）"), [render(m) for m in e.missing], "#b00020")]
+                    (self.tr("缺少的依据（相应事实不计分）"), [render(m) for m in e.missing], "#b00020"),
+                    (self.tr("请注意"), [render(m) for m in e.notes], "#b00020")]
         self.explanation.setHtml(_html(sections))
 
     def _show_negative(self) -> None:

@@ -502,7 +502,7 @@ def kinds_text(rules: RuleSet, unit: Unit) -> str:
 
 def explanation_text(result, provisional_mark: str) -> str:
     e = result.explanation
-    parts = [render(m) for m in e.steps] + [render(m) for m in e.missing]
+    parts = [render(m) for m in e.steps] + [render(m) for m in e.missing] + [render(m) for m in e.notes]
     text = "；".join(parts)
     return text + (provisional_mark if result.provisional else "")
 

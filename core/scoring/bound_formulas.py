@@ -99,6 +99,7 @@ def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
     start, end = rules.period_start, rules.period_end
     enough, minimum = _comparison(clause.thresholds["min_enterprises"])
     required = tuple(rules.reading("trip_requires_evidence"))
+    forms = p.get("evaluations_evidence")
     clause_id = clause.id
 
     def score(unit: Unit) -> ClauseResult:
@@ -108,7 +109,8 @@ def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
             if (t.date is None or not t.place or (in_period and not start <= t.date <= end)
                     or not enough(t.enterprises, minimum) or not all(map(t.evidence.get, required))):
                 continue
-            cost = min(t.evaluations.count(poor) * per_poor, trip_cap)  # as trip_deductions
+            # as trip_deductions: no 差 deducted while the evaluation forms are not seen
+            cost = min(t.evaluations.count(poor) * per_poor, trip_cap) if not forms or t.evidence.get(forms) else ZERO
             if t.mode == "offline":
                 offline.append((cost, t.date))
             elif t.mode == "online":
@@ -181,7 +183,7 @@ def _bound_people_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
     def measure(unit: Unit) -> Measure:
         counts = people(unit)
         n = counts[0] + counts[2]
-        return _new_tuple(Measure, (n, test(n, minimum), (), (), ()))
+        return _new_tuple(Measure, (n, test(n, minimum), (), (), (), ()))
     return measure
 
 
@@ -193,9 +195,9 @@ def _bound_retention_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
         counts = people(unit)
         n, s = counts[0] + counts[2], counts[1] + counts[3]
         if not n:
-            return _new_tuple(Measure, (ZERO, False, (), (), ()))
+            return _new_tuple(Measure, (ZERO, False, (), (), (), ()))
         # as Threshold.ratio_passes; v = r × s
-        return _new_tuple(Measure, (Fraction(s * s, n), test(s * denominator, numerator * n), (), (), ()))
+        return _new_tuple(Measure, (Fraction(s * s, n), test(s * denominator, numerator * n), (), (), (), ()))
     return measure
 
 
@@ -205,8 +207,8 @@ def _bound_rating_measure(clause: Clause, rules: RuleSet) -> BoundFormula:
     def measure(unit: Unit) -> Measure:
         rating = unit.platform_rating
         if rating is None or not seen(unit):
-            return _new_tuple(Measure, (ZERO, False, (), (), ()))
-        return _new_tuple(Measure, (rating, test(rating, minimum), (), (), ()))
+            return _new_tuple(Measure, (ZERO, False, (), (), (), ()))
+        return _new_tuple(Measure, (rating, test(rating, minimum), (), (), (), ()))
     return measure
 
 

@@ -56,6 +56,9 @@ class Explanation(NamedTuple):
     missing: tuple[Msg, ...] = ()  # evidence not ticked, and what it cost
     readings: tuple[str, ...] = ()  # names of the readings applied
     steps: tuple[Msg, ...] = ()  # how the points follow from the facts
+    # what the assessor should see before relying on the points that is not evidence costing them: each note
+    # says what it does to the score (an evaluation form not seen, a score awaiting its reason …)
+    notes: tuple[Msg, ...] = ()
 
 
 class ClauseResult(NamedTuple):
@@ -101,10 +104,10 @@ def clause_net(points: Number, bonus: Number = ZERO, deduction: Number = ZERO,
 
 
 def _result(clause: Clause, points: Number, bonus: Number = ZERO, deduction: Number = ZERO,
-            floor: Number | None = None, facts=(), missing=(), steps=()) -> ClauseResult:
+            floor: Number | None = None, facts=(), missing=(), steps=(), notes=()) -> ClauseResult:
     """An explained result (the bound formulas make theirs without this)."""
     net = clause_net(points, bonus, deduction, floor)
-    why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps))
+    why = Explanation(tuple(facts), tuple(missing), clause.readings, tuple(steps), tuple(notes))
     return ClauseResult(clause.id, points, bonus, deduction, net, False, None, None, None, why)
 
 
@@ -246,9 +249,12 @@ def place_trips(p, clause: Clause, floor: Number | None, offline_costs: list, on
 
 
 def trip_deductions(p, unit: Unit) -> list[Number]:
-    """Each trip's deduction for its 差 evaluations, were it counted (at most the cap a trip)."""
+    """Each trip's deduction for its 差 evaluations, were it counted (at most the cap a trip): none while the
+    enterprises' evaluation forms (附件6) are not seen, as an unseen form cannot prove a 差 (rules-2022.md 1.2)."""
     poor, per_poor, trip_cap = p["poor_verdict"], p["deduction_per_poor"], p["deduction_cap_per_trip"]
-    return [min(t.evaluations.count(poor) * per_poor, trip_cap) for t in unit.trips]  # as poor_count
+    forms = p.get("evaluations_evidence")
+    return [min(t.evaluations.count(poor) * per_poor, trip_cap)  # as poor_count
+            if not forms or t.evidence.get(forms, False) else ZERO for t in unit.trips]
 
 
 def _cheapest_first(indices: list[int], deductions: list[Number], unit: Unit) -> list[int]:
@@ -274,7 +280,7 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     deduction = exact_sum([deductions[i] for i in counted])
     more_points, more_bonus, _ = _trip_points(p, clause, len(counted) + 1, base_slots)
     gain = more_points + more_bonus - points - bonus  # what one more trip would add
-    facts, missing = [], []
+    facts, missing, notes = [], [], []
     left_out = 0
     for i, trip in enumerate(unit.trips):
         why = list(reasons[i])
@@ -293,18 +299,19 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
                             verdict=_verdict(why)))
         missing += [Msg.of("missing.record", record=trip_label(trip),
                            item=r.param("item")) for r in reasons[i] if r.code == "evidence.not_seen"]
-        # a counted trip's 差 verdicts (or their absence) rest on the enterprises' evaluation forms
+        # a counted trip's 差 verdicts rest on the enterprises' evaluation forms: unseen, the trip counts
+        # and its 差 wait for them
         forms = p.get("evaluations_evidence")
         if forms and i in counted and not trip.evidence.get(forms, False):
-            missing.append(Msg.of("missing.record", record=trip_label(trip),
-                                  item=_label(clause, forms)))
+            notes.append(Msg.of("trips.forms_unseen_poor" if poor_count(trip, poor) else "trips.forms_unseen",
+                                record=trip_label(trip), item=_label(clause, forms), poor=poor_count(trip, poor)))
     steps = [Msg.of("trips.steps", counted=len(counted), base_used=base_used, points=points,
                     extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
                     net=clause_net(points, bonus, deduction, floor))]
     if left_out:
         steps.append(Msg.of("trips.left_out", count=left_out))
     return _result(clause, points, bonus, deduction, floor=floor,
-                   facts=facts, missing=missing, steps=steps)
+                   facts=facts, missing=missing, steps=steps, notes=notes)
 
 
 # ------------------------------------------------------------------ 1.3, 4.3 all evidence
@@ -429,6 +436,7 @@ class Measure(NamedTuple):
     facts: tuple[Msg, ...] = ()
     missing: tuple[Msg, ...] = ()
     steps: tuple[Msg, ...] = ()
+    notes: tuple[Msg, ...] = ()
 
 
 def people_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:

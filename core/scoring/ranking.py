@@ -113,7 +113,7 @@ def ranked_explanation(clause: Clause, m: Measure, rank: int | None, among: int 
     p = clause.params
     last = (Msg.of("ranking.rank", rank=rank, among=among, top=p["top"], step=p["step"], floor=p["floor"],
                    points=score) if rank is not None else Msg.of("ranking.not_ranked"))
-    return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,))
+    return Explanation(m.facts, m.missing, clause.readings, m.steps + (last,), m.notes)
 
 
 def _ranked_explained(clause: Clause, rules: RuleSet, unit: Unit, rank: int | None, among: int | None,

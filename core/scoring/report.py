@@ -140,7 +140,7 @@ def clause_json(rules: RuleSet, result: ClauseResult) -> dict[str, Any]:
         "value": None if result.value is None else jsonable(result.value),
         "explanation": {
             "facts": [m.as_json() for m in e.facts], "missing": [m.as_json() for m in e.missing],
-            "steps": [m.as_json() for m in e.steps],
+            "steps": [m.as_json() for m in e.steps], "notes": [m.as_json() for m in e.notes],
             "readings": [{"name": n, "value": rules.readings[n].value, "description": rules.readings[n].description,
                           **({"choices": {c.value: c.description for c in rules.readings[n].choices}}
                              if rules.readings[n].choices else {})}

@@ -65,3 +65,19 @@ def test_a_base_whose_people_wait_for_their_evidence_says_it_counts_none(qtbot, 
                      pos=QPoint(8, page.evidence_boxes["district_list"].height() // 2))
     qtbot.waitUntil(lambda: SCHOOL_LINE + "计入 12 人" in explanation(page))
     assert window.session.result.unit(PINGWANG).clause("2.1").value == 112
+
+
+BACHAI = "苏州八坼新程人力资源有限公司"
+
+
+def test_an_unseen_evaluation_form_is_noted_not_said_to_cost_the_trip(qtbot, window, tmp_path):
+    page, uid = open_unit_page(qtbot, window, tmp_path, BACHAI, "1.2")
+    assert "缺少依据：2022-08-13" in page.warning_label.text()  # its filing form not seen: the trip does not count
+    model, view = page.record_models["trips"], page.record_views["trips"]
+    tick_cell(qtbot, view, 2, model.columns.index("evidence:filing"))
+    qtbot.waitUntil(lambda: page.points_label.text() == "8 分")
+    warning = page.warning_label.text()
+    assert page.warning_label.isVisible() and "相应事实不计分" not in warning
+    assert warning.startswith("请注意：") and "企业评价表（附件6）未查验：不影响活动计入；差评须凭评价表扣分" in warning
+    assert "缺少的依据" not in explanation(page)
+    shot(window, "clause-1.2-forms-unseen")

@@ -188,14 +188,17 @@ def test_case(rule_set_id, case):
             for field, value in wanted.items():
                 why = clause.explanation
                 if field == "codes":  # message codes the explanation must carry
-                    assert set(value) <= codes_in((why.facts, why.missing, why.steps)), f"{unit_name} {key}"
+                    assert set(value) <= codes_in((why.facts, why.missing, why.steps, why.notes)), \
+                        f"{unit_name} {key}"
                 elif field == "no_codes":
-                    assert not set(value) & codes_in((why.facts, why.missing, why.steps)), f"{unit_name} {key}"
+                    assert not set(value) & codes_in((why.facts, why.missing, why.steps, why.notes)), \
+                        f"{unit_name} {key}"
                 elif field == "missing":  # exactly these things missing (their codes)
                     assert sorted(m.code for m in why.missing) == sorted(value), f"{unit_name} {key} missing"
                 elif field == "params":  # {code = {param = value}}: the first message of that code says so
                     for code, params in value.items():
-                        message = next(m for m in messages_in((why.facts, why.missing, why.steps)) if m.code == code)
+                        said = messages_in((why.facts, why.missing, why.steps, why.notes))
+                        message = next(m for m in said if m.code == code)
                         for name, wanted_param in params.items():
                             got = message.param(name)
                             got = got.code if isinstance(got, Msg) else got  # a message in a message: its code

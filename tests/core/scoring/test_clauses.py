@@ -50,15 +50,20 @@ def step(result, code):
 # ====================================================================== 1.2 trips
 
 
-def test_1_2_counted_trip_without_its_evaluation_forms_seen_scores_but_lacks_evidence():
-    """The 差 count comes from the enterprises' forms (附件6): unseen, the deduction stands as entered
-    and the clause names the forms as missing for that trip (and only for counted trips)."""
+def test_1_2_counted_trip_without_its_evaluation_forms_seen_counts_and_its_poor_wait_for_them():
+    """The 差 count comes from the enterprises' forms (附件6): unseen, the trip counts, nothing is deducted for
+    its 差 until the forms are seen, and the clause notes the forms for that trip (and only for counted trips),
+    not as evidence whose facts score nothing."""
     unseen = trip(enterprises=6, poor=2, forms_seen=False, place="遵义")
     result = one(make_unit(trips=(trip(), unseen, trip(enterprises=3, forms_seen=False, place="毕节"))), "1.2")
-    assert_numbers(result, 8, 0, 2)
-    missing = [m for m in result.explanation.missing if m.code == "missing.record"]
-    assert [(m.param("item"), m.param("record").split()[1]) for m in missing] == [("企业评价表（附件6）", "遵义")]
-    assert one(make_unit(trips=(trip(), trip(poor=2))), "1.2").explanation.missing == ()
+    assert_numbers(result, 8, 0, 0)
+    assert result.explanation.missing == ()
+    (note,) = result.explanation.notes
+    assert (note.code, note.param("item"), note.param("record").split()[1], note.param("poor")) \
+        == ("trips.forms_unseen_poor", "企业评价表（附件6）", "遵义", 2)
+    seen = one(make_unit(trips=(trip(), trip(enterprises=6, poor=2, place="遵义"))), "1.2")
+    assert_numbers(seen, 8, 0, 2)
+    assert seen.explanation.missing == () and seen.explanation.notes == ()
 
 
 # ====================================================================== 2.1 people brought

@@ -79,6 +79,7 @@ def base(name, kind, date, people, retained, seen=True):
 
 
 def trip(date, mode, enterprises, evaluations, filing=True, photos=True):
+    """A trip; its enterprises' evaluation forms (附件6) seen where the rule set has them (year_doc)."""
     return {"date": date, "place": "贵州省铜仁市", "mode": mode, "enterprises": enterprises,
             "evidence": {"filing": filing, "photos": photos}, "evaluations": evaluations}
 
@@ -132,6 +133,10 @@ def year_doc(rules: RuleSet) -> dict[str, Any]:
         "bases": [base("T1", "labour", f"{y}-04-04", 90, 45)], "evidence": evidence(), "platform_rating": 4.0,
         "insured_workers": 45, "deliveries": [delivery(f"{y}-05-01", 4)],
     }
+    forms = rules.clause("1.2").params.get("evaluations_evidence")
+    for unit in (jia, yi, bing, ding, wu):
+        for t in unit.get("trips", []) if forms else ():
+            t["evidence"][forms] = True
     return {"format": "leye-wujiang-year", "format_version": 1, "year": y, "rule_set": rules.id,
             "units": [jia, yi, bing, ding, wu]}
 
@@ -201,8 +206,9 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         # 1.2
         p = c["1.2"].params
 
-        def poor(t):
-            return t.get("evaluations", []).count(p["poor_verdict"])
+        def poor(t, p=p):  # an unseen evaluation form proves no 差
+            forms = p.get("evaluations_evidence")
+            return t.get("evaluations", []).count(p["poor_verdict"]) if not forms or t["evidence"].get(forms) else 0
         ok = [t for t in u.get("trips", []) if passes(c["1.2"], "min_enterprises", t["enterprises"])
               and (not reading("trip_in_period") or in_period(t["date"]))
               and all(t["evidence"].get(item, False) for item in reading("trip_requires_evidence"))]

@@ -113,9 +113,15 @@ def test_adopting_is_one_audited_edit_and_the_year_scores_under_the_new_rules(ol
         assert ds.check_audit().problems == []  # the trail replayed gives back the new rule set
         after = score_year(ds.rule_set(), ds.year())
         assert adopt_rule_set(ds, 1, "再次").problems[0].message.code == "rules.adopt_nothing_newer"
-    changed = {u.name for u in after.units
-               if [c.net for c in u.clauses] != [c.net for c in before.unit(u.name).clauses]}
-    assert changed == {AT_FOUR}  # only the unit at exactly 4.00 loses its 3.2 bonus
+    changed = {(u.name, c.clause_id) for u in after.units
+               for c, was in zip(u.clauses, before.unit(u.name).clauses, strict=True) if c.net != was.net}
+    assert (AT_FOUR, "3.2") in changed  # the unit at exactly 4.00 loses its 3.2 bonus
+    # and the 差 of trips whose evaluation forms (附件6) the old rule set did not know wait for the forms
+    waiting = changed - {(AT_FOUR, "3.2")}
+    assert waiting and {clause_id for _, clause_id in waiting} == {"1.2"}
+    for name, _ in waiting:
+        assert after.unit(name).clause("1.2").deduction == 0 < before.unit(name).clause("1.2").deduction
+        assert "trips.forms_unseen_poor" in {m.code for m in after.unit(name).clause("1.2").explanation.notes}
     assert after.unit(AT_FOUR).clause("3.2").rank is None
     assert after.unit(AT_FOUR).total == before.unit(AT_FOUR).total - 1
     with Dataset.open(old_year) as ds:  # the file now holds the new rule set: nothing to tell
