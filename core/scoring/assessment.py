@@ -191,13 +191,16 @@ def source_absent(unit: Unit, clause: Clause, rosters_missing: bool = False) -> 
 
 def clause_progress(rules: RuleSet, unit: Unit, clause: Clause, note: str = "", rosters_missing: bool = False) -> str:
     """NOT_STARTED: nothing entered, ticked or noted for the clause. INCOMPLETE: something is, but an
-    evidence item the clause needs is not ticked as seen, one of its records lacks a fact it needs, or its
+    evidence item the clause needs is not ticked as seen, one of its records lacks a fact it needs, something
+    typed waits for more before it applies (4.1's award without its reason), or its
     figures come from a source that is not there (source_absent; rosters_missing: the unit has no roster
     imported). DONE: every needed item is ticked and every record filled in (a note alone marks a clause
     with nothing to record as done)."""
     if not (has_facts(unit, clause) or has_ticks(unit, clause) or note.strip()):
         return NOT_STARTED
     if unfilled_records(unit, clause) or source_absent(unit, clause, rosters_missing):
+        return INCOMPLETE
+    if clause.kind.awaiting is not None and clause.kind.awaiting(clause, unit):
         return INCOMPLETE
     for _, _, seen in required_evidence(rules, unit, clause):
         if not seen:

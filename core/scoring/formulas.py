@@ -543,6 +543,14 @@ def management_suggestion(clause: Clause, unit: Unit) -> Number:
     return min(ticked * clause.params["per_ticked_item"], clause.points)
 
 
+def award_awaiting_reason(clause: Clause, unit: Unit) -> bool:
+    """Has the assessor typed a score other than the suggestion without the reason it needs? It is then not
+    applied (the suggestion is) until the reason is given, and the clause is not done."""
+    awarded = unit.management.awarded
+    return awarded is not None and not unit.management.reason.strip() \
+        and awarded != management_suggestion(clause, unit)
+
+
 def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     suggestion = management_suggestion(clause, unit)
     awarded, reason = unit.management.awarded, unit.management.reason.strip()
@@ -561,7 +569,9 @@ def assessor_awarded(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult
         step = Msg.of("management.awarded", points=awarded, suggestion=suggestion, reason=reason)
     else:
         step = Msg.of("management.no_reason", awarded=awarded, suggestion=suggestion)
-    return _result(clause, points, facts=facts, missing=missing, steps=[step])
+    notes = [Msg.of("management.reason_needed", awarded=awarded, suggestion=suggestion)] \
+        if award_awaiting_reason(clause, unit) else []
+    return _result(clause, points, facts=facts, missing=missing, steps=[step], notes=notes)
 
 
 # ------------------------------------------------------------------ 4.2 insurance

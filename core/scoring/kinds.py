@@ -103,6 +103,9 @@ class Kind:
     needs_evidence: bool = False  # the rule set must give it at least one evidence item
     needs_record_evidence: bool = False  # … at least one record_evidence item
     reads: tuple[str, ...] = ()  # kinds whose clause's evidence decides its figures: the rule set must have them
+    # (clause, unit) -> whether something the assessor typed waits for more before it applies (4.1's award
+    # without its reason): the clause is then not done
+    awaiting: Callable[[Clause, Unit], bool] | None = None
 
 
 _PEOPLE_READINGS = {"new_member_bases_signed_in_period": bool, **RANKING_READINGS}
@@ -159,7 +162,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("assessor_awarded",  # 4.1: the assessor's award, suggested from the items ticked
          params={"per_ticked_item": "number"}, readings={},
          page=PageSpec(editors=(MANAGEMENT,)),
-         function=formulas.assessor_awarded, facts=("management",), needs_evidence=True),
+         function=formulas.assessor_awarded, facts=("management",), needs_evidence=True,
+         awaiting=formulas.award_awaiting_reason),
     Kind("insurance",  # 4.2: insured workers over the confirmed arrivals (2.1's evidence confirms them)
          params={"min_ratio": "threshold", "per_point_short": "number"},
          readings={"insurance_shortfall": ("continuous", "whole_points"), "new_member_bases_signed_in_period": bool},

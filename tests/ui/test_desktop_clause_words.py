@@ -1,5 +1,6 @@
 """What a clause page says about the facts it counts, driven as the assessor drives it: 1.2 places the trips
-for the most points and says which trip it leaves out and why; 2.1 says how many of a base's people it counts."""
+for the most points and says which trip it leaves out and why, and that an unseen evaluation form leaves the trip
+counting; 2.1 says how many of a base's people it counts; 4.1 says at once that a typed score needs its reason."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.desktop_support import tick_cell
-from tests.ui.test_desktop import shot
+from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_input_guard import open_demo_page
 from tests.ui.test_desktop_standing import click_unit, unit_row
 
@@ -81,3 +82,32 @@ def test_an_unseen_evaluation_form_is_noted_not_said_to_cost_the_trip(qtbot, win
     assert warning.startswith("请注意：") and "企业评价表（附件6）未查验：不影响活动计入；差评须凭评价表扣分" in warning
     assert "缺少的依据" not in explanation(page)
     shot(window, "clause-1.2-forms-unseen")
+
+
+BEISHE = "苏州北厍恒源人力资源有限公司"
+
+
+def test_a_typed_score_without_its_reason_is_told_at_once_and_the_clause_is_not_done(qtbot, window, tmp_path):
+    page, uid = open_unit_page(qtbot, window, tmp_path, BEISHE, "4.1")
+    widgets = page.value_widgets
+    assert page.points_label.text() == "10 分" and page.progress_label.text() == "已完成"
+    use = widgets["use_suggestion"]
+    qtbot.mouseClick(use, Qt.MouseButton.LeftButton, pos=QPoint(8, use.height() // 2))  # 采用建议分 off
+    spin = widgets["awarded"]
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "8")
+    page.pending.flush()
+    qtbot.waitUntil(lambda: "须填写理由" in page.warning_label.text())
+    sentence = "评定分 8 分与建议分 10 分不同，须填写理由；填写理由前不采用，本条按建议分 10 分计。"
+    assert page.warning_label.isVisible() and sentence in page.warning_label.text()
+    assert "相应事实不计分" not in page.warning_label.text()
+    assert page.points_label.text() == "10 分" and page.progress_label.text() == "依据不全"
+    shot(window, "clause-4.1-reason-needed")
+    reason = widgets["award_reason"]
+    reason.setFocus()
+    type_chinese(reason, "务工人员食宿安排未落实")
+    page.pending.flush()
+    qtbot.waitUntil(lambda: page.points_label.text() == "8 分")
+    assert page.progress_label.text() == "已完成" and page.warning_label.isHidden()
+    assert window.session.result.unit(BEISHE).clause("4.1").net == 8

@@ -107,6 +107,15 @@ def test_facts_without_evidence_count_as_started():
     assert clause_progress(RULES, make_unit(management=Management(reason="x")), RULES.clause("4.1")) == INCOMPLETE
 
 
+def test_an_award_awaiting_its_reason_keeps_4_1_from_done():
+    clause, ticked = RULES.clause("4.1"), evidence(["4.1"])  # every item seen: the suggestion is 10
+    assert clause_progress(RULES, make_unit(evidence=ticked), clause) == DONE
+    assert clause_progress(RULES, make_unit(evidence=ticked, management=Management(8)), clause) == INCOMPLETE
+    assert clause_progress(RULES, make_unit(evidence=ticked, management=Management(8, "  ")), clause) == INCOMPLETE
+    assert clause_progress(RULES, make_unit(evidence=ticked, management=Management(8, "食宿未落实")), clause) == DONE
+    assert clause_progress(RULES, make_unit(evidence=ticked, management=Management(10)), clause) == DONE
+
+
 def test_a_note_alone_marks_a_clause_with_nothing_to_record_done():
     assert clause_progress(RULES, make_unit(), RULES.clause("3.1"), note="本年度无输送") == DONE
     assert clause_progress(RULES, make_unit(), RULES.clause("1.3"), note="缺年度计划") == INCOMPLETE
