@@ -20,6 +20,7 @@ from cli.launcher import command_name
 from cli.reading import open_read_only
 from core.common.messages import Msg, render
 from core.scoring.assessment import clauses_done
+from core.scoring.credit import year_off_scale
 from core.scoring.engine import score_year
 from core.scoring.facts import load_year, year_to_json
 from core.scoring.report import ranking_table, year_result_json
@@ -130,9 +131,12 @@ def command_score(args: argparse.Namespace) -> int:
             with open_read_only(path) as ds:
                 rules, year = ds.rule_set(), ds.year()
                 origin, noted = origin_of(ds), ds.noted_unit_names()
+                program = ds.program_rule_set()
         except DatasetError as exc:
             return fail(exc)
         print_result(rules, year, args.json, noted, previous=(origin, path))
+        for msg in [] if args.json else year_off_scale(rules, year.units, program):
+            print(render(msg))
         return 0
     rules = json_rule_set(path, args.rules)
     if isinstance(rules, int):
@@ -224,6 +228,7 @@ def command_verify_audit(args: argparse.Namespace) -> int:
                 notes = list(against.notes)
             report = ds.check_audit(anchors=anchors)
             merged = cli_teamwork.merge_lines(ds)
+            off_scale = year_off_scale(ds.rule_set(), ds.year().units, ds.program_rule_set())
     except DatasetError as exc:
         return fail(exc)
     for note in notes:
@@ -240,6 +245,8 @@ def command_verify_audit(args: argparse.Namespace) -> int:
                       seq=result.anchor.seq, later=result.later))
         elif result.first_difference is not None:
             print("  " + say("audit.anchor_first_difference", seq=result.first_difference))
+    for msg in off_scale:  # a fact the trail proves but the rules' credit scales do not know
+        print(render(msg))
     if not report.ok:
         return 1
     print(say("dataset.audit_intact", file=path.name, count=report.count, hash=report.head))

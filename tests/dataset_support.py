@@ -152,7 +152,8 @@ def units(draw, index: int) -> Unit:
                               draw(maybe_text)),
         insured_workers=draw(counts),
         negative=Negative(draw(st.booleans()), tuple(draw(st.lists(st.sampled_from(kinds), unique=True))),
-                          draw(st.dictionaries(st.sampled_from(kinds), st.sampled_from(RULES.credit_grades))),
+                          {k: draw(st.sampled_from(RULES.credit_scale(k)))  # each kind's own scale
+                           for k in draw(st.lists(st.sampled_from(kinds), unique=True))},
                           draw(st.integers(0, 3)), draw(st.integers(0, 3)), draw(st.integers(0, 9))),
         licence_numbers=draw(st.dictionaries(st.sampled_from(kinds), text)),
         contact_person=draw(maybe_text))

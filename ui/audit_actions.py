@@ -220,6 +220,7 @@ class AuditActions(QObject):
             lines += [render(Msg.of("audit.anchor_ok" if r.later else "audit.anchor_same", source=r.anchor.source, seq=r.anchor.seq,
                                  later=r.later))
                       for r in report.anchors]
+            lines += [render(m) for uid in session.unit_ids for m in session.credit_off_scale(uid)]
             box = QMessageBox(QMessageBox.Icon.Information, self.tr("核对数据文件"), lines[0],
                               QMessageBox.StandardButton.Ok,
                               self.window)

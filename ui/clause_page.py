@@ -718,7 +718,9 @@ class ClausePage(QWidget):
         status = {"qualified": self.tr("合格"), "unqualified": self.tr("不合格"), "revoked": self.tr("取消资格")}[result.status]
         self.breakdown_label.setText(self.tr("总分 {total}　考核结果：{status}").format(
             total=format_number(result.total), status=status))
-        self.warning_label.hide()
+        off_scale = self.session.credit_off_scale(self.unit_id) if self.unit_id is not None else []
+        self.warning_label.setText("\n".join(render(m) for m in off_scale))
+        self.warning_label.setVisible(bool(off_scale))
         deductions = [self.tr("{text}（{count} 件/次）：扣 {points} 分").format(text=d.text, count=d.count,
                                                                         points=format_number(d.points))
                       for d in result.deductions if d.points]

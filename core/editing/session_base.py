@@ -13,6 +13,7 @@ from core.common.problems import Problem
 from core.editing.undo import Apply, History, Step
 from core.editing.writes import Write
 from core.scoring.assessment import ClausesDone, Page, clauses_done, pages, unit_progress
+from core.scoring.credit import off_scale
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
@@ -190,6 +191,10 @@ class SessionBase:
 
     def locked(self, unit_id: int) -> bool:
         return unit_id in self._locks
+
+    def credit_off_scale(self, unit_id: int) -> list[Msg]:
+        """The unit's credit grades off their licence kind's scale, one sentence each (core/scoring/credit.py)."""
+        return off_scale(self.rules, self._units[unit_id], self.program_rules)
 
     def signed_sheet_verdict(self, pdf_sha256: str) -> Msg | None:
         """Whether a signed score sheet (its bytes' SHA-256) still shows the unit's figures (None: not known)."""

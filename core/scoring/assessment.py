@@ -82,10 +82,11 @@ def _page(rules: RuleSet, clause: Clause) -> Page:
 
 
 def page_readings(rules: RuleSet, page: Page) -> tuple[tuple[str, str], ...]:
-    """(name, description) of every reading that applies on the page (the clause's and its
-    section's grade readings are not clause readings)."""
+    """(name, description) of every reading that applies on the page (the clause's, or on the 五 page the
+    negative section's; the grade readings are not clause readings)."""
     if page.clause is None:
-        return ()
+        names = rules.negative.readings if page.id == rules.negative.id else ()
+        return tuple((name, reading_text(rules, name)) for name in names)
     return tuple((name, reading_text(rules, name)) for name in page.clause.readings)
 
 

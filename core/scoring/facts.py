@@ -425,9 +425,9 @@ class _Reader:
         for kind, grade in negative_data.get("credit_grades", {}).items():
             if kind not in kinds:
                 self.fail(f"{location}.negative.credit_grades", kind, "fact.licence_not_held", kind=kind)
-            if grade not in self.rules.credit_grades:
+            if grade not in self.rules.credit_scale(kind):
                 self.fail(f"{location}.negative.credit_grades", kind, "fact.bad_credit_grade", value=grade,
-                          allowed=list(self.rules.credit_grades))
+                          allowed=list(self.rules.credit_scale(kind)))
         negative = Negative(
             major_incident=negative_data.get("major_incident", False),
             licences_cancelled=tuple(negative_data.get("licences_cancelled", [])),

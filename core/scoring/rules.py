@@ -40,6 +40,7 @@ GRADE_READINGS: dict[str, Any] = {
 VETO_CONDITIONS = {"flag": ("fact",), "licence_cancelled": (), "credit_grade": ("kind", "grades"),
                    "total_below": ("threshold",)}
 NEGATIVE_FLAGS = ("major_incident",)
+CREDIT_SCALES = "credit_scales"  # the reading naming each licence kind's credit grades
 NEGATIVE_COUNTS = ("collective_disputes_lost", "individual_disputes_lost", "complaints")
 
 
@@ -182,6 +183,7 @@ class Negative:
     total_floor: Fraction
     deductions: tuple[Deduction, ...]
     vetoes: tuple[Veto, ...]
+    readings: tuple[str, ...] = ()  # shown on the 五 page
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,12 @@ class RuleSet:
 
     def reading(self, name: str) -> Any:
         return self.readings[name].value
+
+    def credit_scale(self, kind: str) -> tuple[str, ...]:
+        """The credit grades a licence of this kind can be given: the reading `credit_scales` names each kind's
+        scale (a labour-dispatch agency's labour-security credit has no D); without it, `credit_grades`."""
+        scales = self.reading("credit_scales") if CREDIT_SCALES in self.readings else {}
+        return tuple(scales[kind]) if kind in scales else self.credit_grades
 
     def clause_entering(self, fact: str) -> Clause | None:
         """The first clause whose page enters this fact of a unit (kinds.FACTS: "people", "retained",
@@ -396,6 +404,7 @@ class _Checker:
             trip_modes=self.get(data, "trip_modes", "", "names"), evaluation_verdicts=verdicts,
             credit_grades=self.get(data, "credit_grades", "", "texts"),
         )
+        self.check_credit_scales(readings, unit_kinds or {}, values["credit_grades"] or [], negative)
         modes = values["trip_modes"] or {}
         if values["trip_modes"] is not None and set(modes) != {"offline", "online"}:
             self.fail("trip_modes", "must name exactly the modes offline and online")
@@ -414,6 +423,28 @@ class _Checker:
             readings=MappingProxyType(readings), source_text=text,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), format=self.format,
         )
+
+    def check_credit_scales(self, readings: dict[str, Reading], unit_kinds: Mapping[str, str],
+                            grades: list[str], negative: Negative | None) -> None:
+        """The reading `credit_scales`: each licence kind's grades, drawn from `credit_grades`; and a veto on
+        a credit grade names only grades of its kind's scale."""
+        path = f"readings.{CREDIT_SCALES}.value"
+        scales = readings.get(CREDIT_SCALES)
+        value = scales.value if scales is not None else {}
+        if not isinstance(value, dict):
+            self.fail(path, "expected a table: licence kind -> its credit grades")
+            value = {}
+        for kind, scale in value.items():
+            if kind not in unit_kinds:
+                self.fail(f"{path}.{kind}", f"unknown unit kind {kind!r}")
+            if not isinstance(scale, list) or not scale or any(g not in grades for g in scale):
+                self.fail(f"{path}.{kind}", f"expected a list of grades from credit_grades {grades}")
+        for veto in negative.vetoes if negative is not None else ():
+            if veto.condition == "credit_grade" and veto.kind in value and isinstance(value[veto.kind], list):
+                for grade in veto.grades:
+                    if grade not in value[veto.kind]:
+                        self.fail(f"negative.vetoes[{veto.id}].grades",
+                                  f"{grade!r} is not on the {veto.kind} credit scale {value[veto.kind]}")
 
     def readings(self, table: Any) -> dict[str, Reading]:
         if not isinstance(table, dict):
@@ -693,9 +724,13 @@ class _Checker:
             vetoes.append(Veto(self.get(entry, "id", here, "text"), condition, self.get(entry, "text", here, "text"),
                                self.get(entry, "unqualified", here, "bool"), self.get(entry, "revoked", here, "bool"),
                                **extra))
+        negative_readings = tuple(self.get(table, "readings", path, "texts", []) or ())
+        for name in negative_readings:
+            if name not in readings:
+                self.fail(f"{path}.readings", f"names reading {name!r}, which [readings] does not define")
         return Negative(self.get(table, "id", path, "text"), self.get(table, "title", path, "text"),
                         self.get(table, "text", path, "text"), self.get(table, "total_floor", path, "number"),
-                        tuple(deductions), tuple(vetoes))
+                        tuple(deductions), tuple(vetoes), negative_readings)
 
     def grades(self, table: Any, readings: dict[str, Reading]) -> GradeRules | None:
         path = "grades"

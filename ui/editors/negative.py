@@ -3,19 +3,25 @@ disputes and complaints; its rows follow the unit's licence kinds."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QSpinBox
 
 from core.scoring.assessment import Page
+from core.scoring.credit import scales_of
 from core.scoring.facts import Unit
 from ui.editors.base import EditorContext, FactsEditor
 
 COUNTED = ("collective_disputes_lost", "individual_disputes_lost", "complaints")
+OFF_SCALE_ROLE = Qt.ItemDataRole.UserRole + 1  # an item showing a stored grade off the kind's scale
 
 
 class NegativeEditor(FactsEditor):
     def __init__(self, context: EditorContext, page: Page, unit_id: int):
         super().__init__(context, page, unit_id)
         rules = self.session.rules
+        # each kind's own scale (a labour-dispatch agency's labour-security credit has no D); a year whose stored
+        # rules predate the scales is offered the program's, so a grade off the scale cannot be chosen
+        scales = scales_of(rules, self.session.program_rules)
         kinds = self.session.unit(unit_id).kinds  # the page keeps one editor per set of kinds
         self.cancelled: dict[str, QCheckBox] = {}
         self.credit: dict[str, QComboBox] = {}
@@ -34,7 +40,7 @@ class NegativeEditor(FactsEditor):
             form.addRow(cancelled)
             grade = QComboBox()
             grade.addItem(self.tr("未评定"), "")
-            for g in rules.credit_grades:
+            for g in scales.credit_scale(kind):
                 grade.addItem(self.tr("{grade}级").format(grade=g), g)
             grade.currentIndexChanged.connect(lambda _=0: self._commit_credit_grades())
             self.value_widgets[f"credit:{kind}"] = self.credit[kind] = grade
@@ -68,4 +74,17 @@ class NegativeEditor(FactsEditor):
             self._set(f"cancelled:{kind}", "setChecked", kind in n.licences_cancelled)
             combo = self.credit.get(kind)
             if combo is not None:
-                self._set(f"credit:{kind}", "setCurrentIndex", max(0, combo.findData(n.credit_grades.get(kind, ""))))
+                self._show_grade(combo, f"credit:{kind}", n.credit_grades.get(kind, ""))
+
+    def _show_grade(self, combo: QComboBox, key: str, grade: str) -> None:
+        """The stored grade; one off the kind's scale (from before the scales) shown as recorded, said so, and
+        gone from the list once another is chosen."""
+        combo.blockSignals(True)
+        for index in reversed(range(combo.count())):
+            if combo.itemData(index, OFF_SCALE_ROLE) and combo.itemData(index) != grade:
+                combo.removeItem(index)
+        if grade and combo.findData(grade) < 0:
+            combo.addItem(self.tr("{grade}级（不在评价等级中）").format(grade=grade), grade)
+            combo.setItemData(combo.count() - 1, True, OFF_SCALE_ROLE)
+        combo.blockSignals(False)
+        self._set(key, "setCurrentIndex", max(0, combo.findData(grade)))

@@ -679,7 +679,8 @@ def valid_units(draw, n: int) -> dict[str, Any]:
         "platform_rating": rating, "management": {"awarded": awarded}, "insured_workers": draw(st.integers(0, 300)),
         "negative": {"major_incident": draw(st.booleans()),
                      "licences_cancelled": draw(st.lists(st.sampled_from(kinds), unique=True)),
-                     "credit_grades": draw(st.dictionaries(st.sampled_from(kinds), st.sampled_from("ABCD"))),
+                     "credit_grades": {k: draw(st.sampled_from(RULES.credit_scale(k)))  # each kind's own scale
+                                       for k in draw(st.lists(st.sampled_from(kinds), unique=True))},
                      "collective_disputes_lost": draw(st.integers(0, 3)),
                      "individual_disputes_lost": draw(st.integers(0, 3)), "complaints": draw(st.integers(0, 9))},
     }

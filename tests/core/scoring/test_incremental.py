@@ -114,7 +114,8 @@ def edit_once(s: Session, data) -> None:
         s.set_negatives("负面", uid, complaints=data.draw(st.integers(0, 7)),
                         major_incident=data.draw(st.integers(0, 9).map(lambda n: n == 0)),
                         credit_grades={k: g for k in unit.kinds
-                                       if (g := pick(data, [None, None, "A", "D"], "credit")) is not None})
+                                       if (g := pick(data, [None, None, "A", RULES.credit_scale(k)[-1]], "credit"))
+                                       is not None})
     elif kind == "final":
         s.mark_final("确认", [uid], not unit.facts_final)
     elif kind == "new_member":

@@ -91,7 +91,7 @@ def random_unit(rng: random.Random):
     negative = Negative(
         major_incident=rare(),
         licences_cancelled=tuple(k for k in kinds if rare()),
-        credit_grades={k: g for k in kinds if (g := rng.choice([None] * 6 + ["A", "B", "C", "D"])) is not None},
+        credit_grades={k: g for k in kinds if (g := rng.choice([None] * 6 + list(RULES.credit_scale(k)))) is not None},
         collective_disputes_lost=rng.choice([0] * 8 + [1, 2]),
         individual_disputes_lost=rng.choice([0] * 6 + [1, 2]),
         complaints=rng.randint(0, 7),

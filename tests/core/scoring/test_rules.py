@@ -183,6 +183,7 @@ DOCUMENTED_READINGS = {
     "quota_rounding": ("floor", ["grades"]),
     "unqualified_grade": ("E", ["grades"]),
     "grade_below_quotas": ("D", ["grades"]),
+    "credit_scales": ({"hr_service": ["A", "B", "C", "D"], "labour_dispatch": ["A", "B", "C"]}, ["五"]),
 }
 
 
@@ -195,12 +196,13 @@ def test_documented_reading_exists_with_value_and_description(rules, name):
     assert reading.value == value and type(reading.value) is type(value)
     assert reading.description.strip()
     for where in shown_beside:
-        names = rules.grades.readings if where == "grades" else rules.clause(where).readings
+        names = (rules.grades.readings if where == "grades" else rules.negative.readings if where == "五"
+                 else rules.clause(where).readings)
         assert name in names, f"reading {name} not shown beside {where}"
 
 
 def test_every_reading_named_by_a_clause_or_the_grades_is_defined(rules):
-    named = {n for c in rules.clauses for n in c.readings} | set(rules.grades.readings)
+    named = {n for c in rules.clauses for n in c.readings} | set(rules.grades.readings) | set(rules.negative.readings)
     assert named <= set(rules.readings)
     for formula, kind in KINDS.items():
         for name in kind.readings:
@@ -216,8 +218,8 @@ def test_readings_table_of_the_docs_matches_the_rule_set(rules):
     assert documented == set(rules.readings) == set(DOCUMENTED_READINGS)
 
 
-def test_every_defined_reading_is_shown_beside_some_clause_or_the_grades(rules):
-    named = {n for c in rules.clauses for n in c.readings} | set(rules.grades.readings)
+def test_every_defined_reading_is_shown_beside_some_clause_the_grades_or_the_negative_items(rules):
+    named = {n for c in rules.clauses for n in c.readings} | set(rules.grades.readings) | set(rules.negative.readings)
     assert set(rules.readings) <= named
 
 
