@@ -170,7 +170,7 @@ def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
             placements = placements_retained = 0
         if retained_seen is not None and not retained_seen(unit):
             arrivals_retained = placements_retained = 0
-        people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), ()))
+        people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), (), ()))
         if memo is not None:
             memo[id(unit)] = people
         return people

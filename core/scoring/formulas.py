@@ -339,6 +339,7 @@ class People(NamedTuple):  # made once per unit per recompute: a NamedTuple is c
     missing_arrivals: tuple[Msg, ...] = ()  # evidence that would confirm the arrivals
     missing_placements: tuple[Msg, ...] = ()
     missing_retained: tuple[Msg, ...] = ()
+    notes: tuple[Msg, ...] = ()  # bases counted whose agreement 1.1 has not seen
 
     @property
     def total(self) -> int:
@@ -424,7 +425,20 @@ def confirmed_people(rules: RuleSet, unit: Unit) -> People:
         groups["labour"] = [groups["labour"][0], 0]
         groups["school"] = [groups["school"][0], 0]
     return People(groups["labour"][0], groups["labour"][1], groups["school"][0], groups["school"][1],
-                  tuple(facts), tuple(missing["labour"]), tuple(missing["school"]), tuple(missing["retained"]))
+                  tuple(facts), tuple(missing["labour"]), tuple(missing["school"]), tuple(missing["retained"]),
+                  agreements_unseen(rules, unit, eligible))
+
+
+def agreements_unseen(rules: RuleSet, unit: Unit, eligible: list[bool]) -> tuple[Msg, ...]:
+    """A note for each base whose people section 二 counts though 1.1 has not seen its agreement (rules-2022.md
+    fixes that reading for 1.1 alone): the clause's result may hang on it."""
+    bases_clause = rules.record_clause("bases")
+    if bases_clause is None or not rules.reading("base_agreement_must_be_seen"):
+        return ()
+    return tuple(Msg.of("people.agreement_unseen", name=_shown(base.name, "record.unnamed"), item=item.label,
+                        clause=bases_clause.id, people=base.people)
+                 for base, counts in zip(unit.bases, eligible, strict=True) if counts and base.people
+                 for item in bases_clause.record_evidence if not base.evidence.get(item.id, False))
 
 
 # ------------------------------------------------------------------ ranking clauses (2.1, 2.2, 3.2)
@@ -447,7 +461,8 @@ def people_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
     step = Msg.of("people.total", arrivals=people.arrivals, placements=people.placements, total=n,
                   test=test_words(threshold.test), minimum=threshold.value,
                   verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
-    return Measure(n, qualifies, people.facts, people.missing_arrivals + people.missing_placements, (step,))
+    return Measure(n, qualifies, people.facts, people.missing_arrivals + people.missing_placements, (step,),
+                   people.notes)
 
 
 def retention_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
@@ -461,7 +476,7 @@ def retention_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
                   minimum=threshold.value * 100,
                   value=value, verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
     missing = people.missing_arrivals + people.missing_placements + people.missing_retained
-    return Measure(value, qualifies, people.facts, missing, (step,))
+    return Measure(value, qualifies, people.facts, missing, (step,), people.notes)
 
 
 def rating_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:

@@ -1,6 +1,7 @@
 """What a clause page says about the facts it counts, driven as the assessor drives it: 1.2 places the trips
 for the most points and says which trip it leaves out and why, and that an unseen evaluation form leaves the trip
-counting; 2.1 says how many of a base's people it counts; 4.1 says at once that a typed score needs its reason."""
+counting; 2.1 says how many of a base's people it counts, and 2.1/2.2 name a base whose agreement 1.1 has not seen;
+4.1 says at once that a typed score needs its reason."""
 
 from __future__ import annotations
 
@@ -111,3 +112,28 @@ def test_a_typed_score_without_its_reason_is_told_at_once_and_the_clause_is_not_
     qtbot.waitUntil(lambda: page.points_label.text() == "8 分")
     assert page.progress_label.text() == "已完成" and page.warning_label.isHidden()
     assert window.session.result.unit(BEISHE).clause("4.1").net == 8
+
+
+XICHONG_NOTE = ("四川西充劳务协作基地 的基地协议（已签订，逐个基地查验）尚未查验（第 1.1 条列为缺少依据）："
+                "本条仍计入其 12 人")
+
+
+def test_a_base_whose_agreement_is_unseen_is_named_in_2_1_and_2_2(qtbot, window, tmp_path):
+    page, uid = open_unit_page(qtbot, window, tmp_path, BEISHE, "2.1")
+    assert page.warning_label.isVisible() and XICHONG_NOTE in page.warning_label.text()
+    assert XICHONG_NOTE in explanation(page) and page.points_label.text().startswith("10 分")  # the score stands
+    shot(window, "clause-2.1-agreement-unseen")
+    ws = window.workspace
+    ws.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == "2.2"))
+    QApplication.processEvents()
+    assert XICHONG_NOTE in ws.clause_page.warning_label.text()
+    # the agreement ticked on 1.1: the note goes
+    ws.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == "1.1"))
+    QApplication.processEvents()
+    model, view = ws.clause_page.record_models["bases"], ws.clause_page.record_views["bases"]
+    row = next(r for r in range(model.rowCount())
+               if model.index(r, model.columns.index("name")).data() == "四川西充劳务协作基地")
+    tick_cell(qtbot, view, row, model.columns.index("evidence:agreement"))
+    ws.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == "2.1"))
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: XICHONG_NOTE not in explanation(ws.clause_page))
