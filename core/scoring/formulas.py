@@ -281,17 +281,17 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
     more_points, more_bonus, _ = _trip_points(p, clause, len(counted) + 1, base_slots)
     gain = more_points + more_bonus - points - bonus  # what one more trip would add
     facts, missing, notes = [], [], []
-    left_out = 0
+    left_out = []
     for i, trip in enumerate(unit.trips):
         why = list(reasons[i])
         if not why and i not in counted:  # a qualifying trip left out
-            left_out += 1
             if i in online and online.index(i) >= online_max:
                 why.append(Msg.of("trips.online_beyond_limit", limit=online_max))
             elif gain:
                 why.append(Msg.of("trips.no_gain", gain=gain, deduction=deductions[i]))
             else:
                 why.append(Msg.of("trips.nothing_to_add", deduction=deductions[i]))
+            left_out.append(Msg.of("trips.left_out_trip", record=trip_label(trip), reason=why[0]))
         facts.append(Msg.of("trips.trip", date=_shown(trip.date, "record.no_date"),
                             place=_shown(trip.place, "record.no_place"),
                             mode=rules.trip_modes[trip.mode], enterprises=trip.enterprises,
@@ -309,7 +309,7 @@ def trips(clause: Clause, rules: RuleSet, unit: Unit) -> ClauseResult:
                     extra=len(counted) - base_used, bonus=bonus, deduction=deduction,
                     net=clause_net(points, bonus, deduction, floor))]
     if left_out:
-        steps.append(Msg.of("trips.left_out", count=left_out))
+        steps.append(Msg.of("trips.left_out", count=len(left_out), trips=left_out))
     return _result(clause, points, bonus, deduction, floor=floor,
                    facts=facts, missing=missing, steps=steps, notes=notes)
 
