@@ -44,16 +44,15 @@ PIECE_BYTES = 1 << 20  # the XML is searched a piece at a time: one search holds
 # search over a 30 MB sheet would stop the window's thread a tenth of a second); between pieces it is let go
 
 
-def _pieces(xml: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """xml[start:end] cut into pieces of about PIECE_BYTES, each cut just before a '<': every pattern searched
+def _pieces(xml: bytes) -> list[tuple[int, int]]:
+    """The XML cut into pieces of about PIECE_BYTES, each cut just before a '<': every pattern searched
     here lies inside one tag (none holds a '<'), so it lies whole in one piece."""
-    end = len(xml) if end is None else end
-    cuts = []
-    while start < end:
-        cut = xml.find(b"<", start + PIECE_BYTES, end)
-        cut = end if cut < 0 else cut
-        cuts.append((start, cut))
-        start = cut
+    cuts, start = [], 0
+    while start < len(xml):
+        end = xml.find(b"<", start + PIECE_BYTES)
+        end = len(xml) if end < 0 else end
+        cuts.append((start, end))
+        start = end
     return cuts
 
 
@@ -62,9 +61,8 @@ def _count(xml: bytes, tag: bytes) -> int:
     return sum(xml.count(tag, start, end) for start, end in _pieces(xml))
 
 
-def _found(pattern: re.Pattern[bytes], xml: bytes, start: int = 0, end: int | None = None) -> bool:
-    """Whether the pattern occurs in xml[start:end], which starts and ends just before a '<' (or at an end)."""
-    return any(pattern.search(xml, first, last) for first, last in _pieces(xml, start, end))
+def _found(pattern: re.Pattern[bytes], xml: bytes) -> bool:
+    return any(pattern.search(xml, start, end) for start, end in _pieces(xml))
 
 
 def _all_found(pattern: re.Pattern[bytes], xml: bytes) -> set[bytes]:
@@ -143,9 +141,7 @@ class SheetLimits:
         self.archive: zipfile.ZipFile | None = None
         self.members: dict[str, zipfile.ZipInfo] = {}  # sheet name -> its worksheet, not yet checked
         self.exceeded: LimitExceeded | None = None
-        self.kept: tuple[str, str, bytes, re.Pattern[bytes] | None] | None = None  # the sheet last kept, its
-        # worksheet, XML, and the pattern proving it within the limits when it was not checked
-        self.unproved: dict[str, zipfile.ZipInfo] = {}  # sheets kept to be proved by the pieces read
+        self.kept: tuple[str, str, bytes] | None = None  # the sheet last checked, its worksheet and XML
         try:
             archive = self.archive = zipfile.ZipFile(path)
             names = _sheet_names(archive)
@@ -173,9 +169,7 @@ class SheetLimits:
 
     def sheet_exceeds(self, sheet: str, keep_from: int | None = None) -> LimitExceeded | None:
         """The limit the workbook exceeds, once the sheet named `sheet` is checked too; None: it may be read.
-        keep_from: a sheet whose XML is that long or longer is kept for checked_xml; when one search can
-        prove it within the limits (quick_proof), it is left to be proved a range at a time by the threads
-        reading its pieces, and checked here in full if it is to be read whole after all (asked again)."""
+        keep_from: a sheet whose XML is that long or longer is kept for checked_xml."""
         with self._lock:
             return self._sheet_exceeds(sheet, keep_from)
 
@@ -184,18 +178,13 @@ class SheetLimits:
             self.kept = None
         if self.exceeded is not None or self.archive is None:
             return self.exceeded
-        member = self.members.pop(sheet, None) or self.unproved.pop(sheet, None)
+        member = self.members.pop(sheet, None)
         try:
             if member is not None:
                 xml = _read_bounded(self.archive, member)
-                if keep_from is not None and len(xml) >= keep_from:
-                    proof = quick_proof(xml)
-                    if proof is not None:
-                        self.kept, self.unproved[sheet] = (sheet, member.filename, xml, proof), member
-                        return None
                 self._found(_check_sheet(sheet, xml))
                 if keep_from is not None and len(xml) >= keep_from and self.exceeded is None:
-                    self.kept = sheet, member.filename, xml, None
+                    self.kept = sheet, member.filename, xml
             else:  # a sheet no worksheet was found for: every one left is checked before it is read
                 self.exceeded = check_xlsx(self.path)
                 self.close()
@@ -203,12 +192,11 @@ class SheetLimits:
             self.close()
         return self.exceeded
 
-    def checked_xml(self, sheet: str) -> tuple[str, bytes, re.Pattern[bytes] | None] | None:
-        """The worksheet (archive member) and XML of `sheet`, kept by sheet_exceeds, once; with the pattern that
-        proves it within the limits range by range (proves_between) when it is not checked yet, else None."""
+    def checked_xml(self, sheet: str) -> tuple[str, bytes] | None:
+        """The worksheet (archive member) and XML of `sheet`, kept by sheet_exceeds, once."""
         with self._lock:
             kept, self.kept = self.kept, None
-        return (kept[1], kept[2], kept[3]) if kept is not None and kept[0] == sheet else None
+        return (kept[1], kept[2]) if kept is not None and kept[0] == sheet else None
 
     def close(self) -> None:
         if self.archive is not None:
@@ -268,9 +256,12 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
     rows = _count(xml, b"<row")  # rows without a number are numbered one after another
     if rows > MAX_ROWS:
         return LimitExceeded("rows", part, rows, MAX_ROWS)
-    lead, digits, beyond = _highest_named(xml, rows)
-    small_block = _small_block_pattern((lead + 1) * 10 ** (digits - 1) - 1, beyond)
-    if small_block is not None and not _found(small_block, xml):
+    last = xml.rfind(b'<row r="')
+    number = re.match(rb"\d+", xml[last + 8:last + 20]) if last >= 0 else None
+    top = str(max(int(number[0]) if number else 0, rows, 1))
+    digits, lead = len(top), int(top[0])
+    beyond = rb"\d{%d,}" % (digits + 1) + (rb"|[%d-9]\d{%d}" % (lead + 1, digits - 1) if lead < 9 else b"")
+    if _small_block_proved(xml, (lead + 1) * 10 ** (digits - 1) - 1, beyond):
         return None
     if _found(re.compile(rb' r="(?:[A-Z]{3,}|[A-Z]{0,2}(?:%s)")' % beyond), xml):
         widest = max((_column_number(r) for r in _all_found(_THREE_LETTERS, xml)), default=0)
@@ -296,46 +287,19 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
     return None
 
 
-def _highest_named(xml: bytes, rows: int) -> tuple[int, int, bytes]:
-    """The last row's number (or the count of rows, if higher) as its leading digit and its number of digits,
-    and a pattern matching any row number above the numbers of that many digits led by that digit."""
-    last = xml.rfind(b'<row r="')
-    number = re.match(rb"\d+", xml[last + 8:last + 20]) if last >= 0 else None
-    top = str(max(int(number[0]) if number else 0, rows, 1))
-    digits, lead = len(top), int(top[0])
-    beyond = rb"\d{%d,}" % (digits + 1) + (rb"|[%d-9]\d{%d}" % (lead + 1, digits - 1) if lead < 9 else b"")
-    return lead, digits, beyond
-
-
-def _small_block_pattern(highest: int, beyond: bytes) -> re.Pattern[bytes] | None:
-    """A pattern whose absence proves the sheet's block within SPARSE_FROM cells, so that no limit can be
-    exceeded and its cells need no count: it matches a row beyond `highest` (`beyond` matches the numbers
-    above it) or a column wider than SPARSE_FROM // highest. None: no search can prove it. The usual roster
-    (a few columns, rows in order) is proved by one search; any other sheet is left to the full check."""
+def _small_block_proved(xml: bytes, highest: int, beyond: bytes) -> bool:
+    """Whether one search proves the sheet's block within SPARSE_FROM cells, so that no limit can be
+    exceeded and its cells need no count: no row beyond `highest` (`beyond` matches the numbers above
+    it) and no column wider than SPARSE_FROM // highest is named. The usual roster (a few columns,
+    rows in order) is proved here; any other sheet is left to the full check."""
     narrow = min(SPARSE_FROM // highest, 26) if highest <= MAX_ROWS else 0
     if narrow < 1:
-        return None
+        return False
     too_wide = rb"[%c-Z]|" % (64 + narrow + 1) if narrow < 26 else b""
     # A letter in the allowed range is taken possessively: after it only a second letter or a far row can follow
     allowed = rb"[A-%c]" % (64 + narrow)
-    return re.compile(rb' r="(?:%s%s?+(?:[A-Z]|(?:%s)"))' % (too_wide, allowed, beyond))
-
-
-def quick_proof(xml: bytes) -> re.Pattern[bytes] | None:
-    """The pattern whose absence from the whole of a sheet's XML proves the sheet within every limit, as
-    _check_sheet would find it; None when the sheet needs the full check. Searched a range at a time
-    (proves_between), the sheet is proved once every range is."""
-    rows = _count(xml, b"<row")
-    if rows > MAX_ROWS:
-        return None
-    lead, digits, beyond = _highest_named(xml, rows)
-    return _small_block_pattern((lead + 1) * 10 ** (digits - 1) - 1, beyond)
-
-
-def proves_between(proof: re.Pattern[bytes], xml: bytes, start: int, end: int) -> bool:
-    """Whether xml[start:end] (starting and ending just before a '<', or at an end) holds nothing that
-    stops `proof` proving the sheet within the limits."""
-    return not _found(proof, xml, start, end)
+    pattern = re.compile(rb' r="(?:%s%s?+(?:[A-Z]|(?:%s)"))' % (too_wide, allowed, beyond))
+    return not _found(pattern, xml)
 
 
 def _exact_highest_row(xml: bytes) -> int:

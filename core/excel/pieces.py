@@ -13,14 +13,12 @@ not join that way, None says so and the sheet is read whole.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, wait
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +41,11 @@ def cores() -> int:
 
 
 def cut(path: str | os.PathLike, member: str, xml: bytes, folder: Path,
-        pieces: int = PIECES) -> Iterator[tuple[Path, int, int] | None]:
+        pieces: int = PIECES) -> Iterator[Path | None]:
     """The workbook at `path` as `pieces` workbooks written into `folder` (unpacked: they are read at
     once, from the disk's cache, without holding their bytes in memory), each holding a part of the rows
-    of its worksheet `member`, whose XML is `xml`: each yielded, with where its rows lie in `xml`, as soon
-    as it is written, so that it is read while the next one is made. A None, yielded last, says the sheet
-    cannot be cut exactly.
+    of its worksheet `member`, whose XML is `xml`: each yielded as soon as it is written, so that it is
+    read while the next one is made. A None, yielded last, says the sheet cannot be cut exactly.
 
     The reader numbers a row without a number after the row before it, and a cell without a place
     after the cell before it: so every row must name its number, and a piece begins with a row right
@@ -85,21 +82,12 @@ def cut(path: str | os.PathLike, member: str, xml: bytes, folder: Path,
                 sheet.write(opening)
                 sheet.write(rows[first:last])
                 sheet.write(closing)
-        yield book, first, last
+        yield book
 
 
-class Unproved(Exception):
-    """A piece whose rows do not prove the sheet within the limits (core.excel.limits.proves_between): not
-    read; the sheet is checked in full and read whole."""
-
-
-def read_piece(book: Path, sheet: str, proved: Callable[[], bool] | None = None
-               ) -> tuple[tuple[int, int] | None, tuple[int, int] | None, list[list]]:
-    """One piece's used area (first and last cell, 0-based) and its rows, from the area's first row; once
-    `proved` says its rows keep the sheet within the limits (Unproved if not)."""
+def read_piece(book: Path, sheet: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None, list[list]]:
+    """One piece's used area (first and last cell, 0-based) and its rows, from the area's first row."""
     import python_calamine as pc
-    if proved is not None and not proved():
-        raise Unproved()
     workbook = pc.CalamineWorkbook.from_path(str(book))
     try:
         found = workbook.get_sheet_by_name(sheet)
@@ -206,32 +194,20 @@ class Cut:
         self._folder.cleanup()
 
 
-def read_cut(submit: Callable[..., Any], path: str | os.PathLike, member: str, xml: bytes, sheet: str,
-             proof: re.Pattern[bytes] | None = None) -> Cut | None:
+def read_cut(submit: Callable[..., Any], path: str | os.PathLike, member: str, xml: bytes,
+             sheet: str) -> Cut | None:
     """Cut the sheet and hand its pieces to `submit` (an executor's submit) as they are made; the cut
-    being read, or None when the sheet is not cut. `proof`: the sheet is not checked against the limits
-    yet; the thread reading a piece proves it with this pattern (core.excel.limits.proves_between) over the
-    piece's rows just before reading them, and what lies outside the rows is proved here: the sheet's
-    cells are only read where they are proved within the limits (a piece not proved is not read: the
-    sheet is to be read whole, checked in full first)."""
-    from core.excel.limits import proves_between
+    being read, or None when the sheet is not cut."""
     remove_stale_folders()
     # a piece a virus scanner still holds is left for remove_stale_folders rather than failing the read
     folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX, ignore_cleanup_errors=True)
     reads: list[Future] = []
     exact = False
     try:
-        covered = []
-        for made in cut(path, member, xml, Path(folder.name)):
-            exact = made is not None
-            if made is not None:
-                book, first, last = made
-                covered.append((first, last))
-                proved = None if proof is None else partial(proves_between, proof, xml, first, last)
-                reads.append(submit(read_piece, book, sheet, proved))
-        if exact and proof is not None:  # the head and tail of the XML, around the rows cut
-            exact = (proves_between(proof, xml, 0, covered[0][0])
-                     and proves_between(proof, xml, covered[-1][1], len(xml)))
+        for book in cut(path, member, xml, Path(folder.name)):
+            exact = book is not None
+            if book is not None:
+                reads.append(submit(read_piece, book, sheet))
     except OSError:  # no room in the temporary folder, say: the sheet is read whole
         exact = False
     if not reads:

@@ -365,7 +365,7 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
             raise _SheetFailed(name, isinstance(exc, ill_formed_error)) from exc
 
     def allowed_sheet(name: str) -> list[list]:
-        allowed(name)  # nothing once the sheet is checked; a cut sheet left unproved is checked in full
+        allowed(name)  # nothing once the sheet is checked
         return sheet(name)
 
     try:
@@ -389,10 +389,9 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                 for name in names:
                     size = limits.unpacked_size(name) if limits is not None else None
                     if cut_from is None or size is None or size >= cut_from:
-                        allowed(name, cut_from)  # a sheet to be cut may be left to its pieces to prove
+                        allowed(name, cut_from)
                         kept = limits.checked_xml(name) if limits is not None else None
-                        cut = pieces.read_cut(pool.submit, path, kept[0], kept[1], name, kept[2]) \
-                            if kept is not None else None
+                        cut = pieces.read_cut(pool.submit, path, *kept, name) if kept is not None else None
                         del kept
                     else:  # too small to cut: checked by the thread reading it, while this one checks the rows
                         cut = None
@@ -401,7 +400,7 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                         read.append(partial(_read_whole, submitted[-1].result))
                     else:  # pieces that do not join (or that the reader refuses): the sheet read whole
                         cuts.append(cut)
-                        read.append(partial(_grown_or_whole, cut, allowed_sheet, name))
+                        read.append(partial(_grown_or_whole, cut, sheet, name))
                 sheets = []
                 steps_done, steps_in_all = 0, len(read) + sum(cut.pieces - 1 for cut in cuts)
                 for name, steps in zip(names, read, strict=True):
@@ -450,9 +449,8 @@ def _read_whole(result: Callable[[], list[list]]) -> Iterator[tuple[list[list], 
 
 def _grown_or_whole(cut: pieces.Cut, sheet: Callable[[str], list[list]],
                     name: str) -> Iterator[tuple[list[list], bool]]:
-    """A cut sheet's grid as its pieces come, and whether it is whole; the sheet read whole instead (by
-    `sheet`, which checks it against the limits in full if its pieces did not prove it) when its pieces do
-    not join or one of them does not prove it within the limits."""
+    """A cut sheet's grid as its pieces come, and whether it is whole; the sheet read whole instead when
+    its pieces do not join."""
     for grown in cut.grown():
         if grown is None:
             yield sheet(name), True

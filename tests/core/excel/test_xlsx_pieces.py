@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 
@@ -37,9 +36,9 @@ def cut_every_sheet(monkeypatch):
     read = []
     real = pieces.read_piece
 
-    def counted(book, sheet, *proved):
+    def counted(book, sheet):
         read.append(sheet)
-        return real(book, sheet, *proved)
+        return real(book, sheet)
     monkeypatch.setattr(pieces, "read_piece", counted)
     return read
 
@@ -147,7 +146,7 @@ def test_rows_out_of_order_across_the_cut_are_read_whole(tmp_path, cut_every_she
 
 
 def test_a_piece_the_reader_refuses_leaves_the_sheet_to_be_read_whole(tmp_path, monkeypatch, cut_every_sheet):
-    def refuse(book, sheet, *proved):
+    def refuse(book, sheet):
         raise RuntimeError("not this piece")
     monkeypatch.setattr(pieces, "read_piece", refuse)
     path = generate_monthly(tmp_path / "monthly.xlsx", 300)
@@ -265,73 +264,6 @@ def test_reading_tells_its_progress_sheet_by_sheet_and_piece_by_piece(tmp_path, 
     monthly = generate_monthly(tmp_path / "monthly.xlsx", 120)
     read_workbook(monthly, "monthly_reports", progress=lambda *p: told.append(p))
     assert told == [(k, 12) for k in range(1, 13)]
-
-
-@pytest.fixture
-def proofs(monkeypatch):
-    """The limits' full check of each sheet, and each range proved (with the thread proving it), recorded;
-    and each piece not proved (so not read)."""
-    from core.excel import limits
-    seen: dict[str, list] = {"checked": [], "proved": [], "unproved": []}
-    check_sheet, proves_between, read_piece = limits._check_sheet, limits.proves_between, pieces.read_piece
-
-    def checked(part, xml):
-        seen["checked"].append(part)
-        return check_sheet(part, xml)
-
-    def proved(proof, xml, start, end):
-        seen["proved"].append(threading.current_thread().name.split("_")[0])
-        return proves_between(proof, xml, start, end)
-
-    def read(book, sheet, *proved):
-        try:
-            return read_piece(book, sheet, *proved)
-        except pieces.Unproved:
-            seen["unproved"].append(book.name)
-            raise
-    monkeypatch.setattr(limits, "_check_sheet", checked)
-    monkeypatch.setattr(limits, "proves_between", proved)
-    monkeypatch.setattr(pieces, "read_piece", read)
-    return seen
-
-
-def test_a_cut_sheet_is_proved_within_the_limits_by_the_threads_reading_its_pieces(tmp_path, cut_every_sheet, proofs):
-    path = generate_roster(tmp_path / "roster.xlsx", 400)
-    assert cells(path, cut=True) == cells(path, cut=False)
-    assert proofs["checked"] == []  # never checked whole: each piece proved by the thread about to read it
-    assert sorted(proofs["proved"]) == ["MainThread"] * 2 + ["calamine"] * pieces.PIECES  # and head and tail here
-    assert proofs["unproved"] == []
-
-
-def far_cell_in_row(source: Path, target: Path, row: int, column: bytes) -> Path:
-    """A copy of the workbook with one more cell, in `column` of row `row`, its last."""
-    def edit(xml: bytes) -> bytes:
-        at = xml.find(b'<row r="%d"' % row)
-        end = xml.find(b"</row>", at)
-        return xml[:end] + b'<c r="%s%d"><v>1</v></c>' % (column, row) + xml[end:]
-    return edited(source, target, edit)
-
-
-def test_a_piece_holding_a_cell_far_right_is_not_read_and_the_sheet_is_refused_as_if_read_whole(
-        tmp_path, cut_every_sheet, proofs):
-    """The row in the middle reaching column XFD makes the sheet a block of 6.5 million cells, almost all
-    empty: the piece holding it is not proved, so never read; the sheet is checked in full and refused
-    with the sentence of the check of the whole workbook."""
-    from core.excel.limits import check_xlsx
-    path = far_cell_in_row(generate_roster(tmp_path / "roster.xlsx", 400), tmp_path / "far.xlsx", 200, b"XFD")
-    expected = check_xlsx(path)
-    assert expected is not None and expected.what == "sparse"
-    proofs["checked"].clear()
-    read = read_workbook(path, "arrivals")
-    assert [p.message for p in read.problems] == [expected.message()]
-    assert proofs["unproved"] == ["2.xlsx"] and set(proofs["checked"]) == {"花名册"}  # checked in full once refused
-
-
-def test_a_piece_the_quick_proof_cannot_clear_leaves_a_sheet_within_the_limits_read_whole(
-        tmp_path, cut_every_sheet, proofs):
-    path = far_cell_in_row(generate_roster(tmp_path / "roster.xlsx", 400), tmp_path / "wide.xlsx", 300, b"AA")
-    assert cells(path, cut=True) == cells(path, cut=False)
-    assert len(proofs["unproved"]) == 1 and proofs["checked"] == ["花名册"]  # checked in full, then read whole
 
 
 def test_a_reading_that_fails_leaves_no_rows_to_the_collector(tmp_path, cut_every_sheet):
