@@ -106,7 +106,8 @@ def synthetic_unit(rng: random.Random, rules: RuleSet, n: int) -> Unit:
 
     credit = {}
     if rng.random() < 0.05:
-        credit[rng.choice(kinds)] = rng.choice(rules.credit_grades)
+        kind = rng.choice(kinds)
+        credit[kind] = rng.choice(rules.credit_scale(kind))  # the grades the kind's scale has
     negative = Negative(
         major_incident=rng.random() < 0.005,
         licences_cancelled=(rng.choice(kinds),) if rng.random() < 0.005 else (),
