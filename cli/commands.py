@@ -418,8 +418,7 @@ def command_mark_final(args: argparse.Namespace) -> int:
         with cli_excel.open_for_edit(Path(args.dataset)) as ds:
             unit_id, by, why_not = cli_excel.unit_and_assessor(ds, args)
             if why_not:
-                print(why_not, file=sys.stderr)
-                return EXIT_BAD_INPUT
+                return fail_text(why_not)
             assert unit_id is not None and by is not None  # --unit is required; found, or why_not said why
             final, unit = not args.withdraw, ds.unit(unit_id)
             if unit is not None and unit.facts_final == final:

@@ -9,17 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from cli import excel as cli_excel
-from core.common.messages import Msg, render
+from cli.excel import fail, say
+from core.common.messages import render
 from core.scoring.engine import PROMOTION_NOTES, score_year
 from core.scoring.facts import Promotion
 from core.store.files import DatasetError
 
-EXIT_BAD_INPUT = 2
 EXIT_NOT_APPLIED = 1  # the quotas or the unit's status keep the raise from taking effect: nothing recorded
-
-
-def say(code: str, **params) -> str:
-    return render(Msg.of(code, **params))
 
 
 def command_promote(args: argparse.Namespace) -> int:
@@ -27,8 +23,7 @@ def command_promote(args: argparse.Namespace) -> int:
         with cli_excel.open_for_edit(Path(args.dataset)) as ds:
             unit_id, by, why_not = cli_excel.unit_and_assessor(ds, args)
             if why_not:
-                print(why_not, file=sys.stderr)
-                return EXIT_BAD_INPUT
+                return fail(why_not)
             assert unit_id is not None and by is not None  # --unit is required; found, or why_not said why
             if args.withdraw:
                 mine = [pid for pid, uid, _, _ in ds.promotions() if uid == unit_id]
@@ -38,12 +33,10 @@ def command_promote(args: argparse.Namespace) -> int:
                 for pid in mine:
                     edit = ds.remove_promotion(by, pid, args.reason)
                     if not edit.ok:
-                        print("\n".join(render(p.message) for p in edit.problems), file=sys.stderr)
-                        return EXIT_BAD_INPUT
+                        return fail("\n".join(render(p.message) for p in edit.problems))
             else:
                 if not args.grade or not args.reason:
-                    print(say("cli.promotion_needs", unit=args.unit), file=sys.stderr)
-                    return EXIT_BAD_INPUT
+                    return fail(say("cli.promotion_needs", unit=args.unit))
                 grade, year = args.grade.strip().upper().removesuffix("级"), ds.year()
                 before = {render(m) for m in score_year(ds.rule_set(), year).rejected_promotions}
                 asked = Promotion(args.unit, grade, args.reason)
@@ -55,12 +48,10 @@ def command_promote(args: argparse.Namespace) -> int:
                     return EXIT_NOT_APPLIED
                 edit = ds.add_promotion(by, unit_id, grade, args.reason.strip())
                 if not edit.ok:
-                    print("\n".join(render(p.message) for p in edit.problems), file=sys.stderr)
-                    return EXIT_BAD_INPUT
+                    return fail("\n".join(render(p.message) for p in edit.problems))
             result = score_year(ds.rule_set(), ds.year())
     except DatasetError as exc:
-        print(render(exc.msg), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return fail(render(exc.msg))
     unit = result.unit(args.unit)
     if args.withdraw:
         print(say("cli.promotion_withdrawn", unit=args.unit, grade=unit.grade))

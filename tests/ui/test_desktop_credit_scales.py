@@ -5,14 +5,10 @@ the drop-down replaces it (D cannot be chosen again)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.scoring.facts import load_year
-from core.store.dataset import create_file
-from tests.core.scoring.test_credit_scales import DEMO, DISPATCH, SENTENCE, rules_before_the_scales
+from tests.core.scoring.test_credit_scales import DISPATCH, SENTENCE, year_file_holding_d
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.ui.test_desktop import shot
 
@@ -42,13 +38,7 @@ def test_a_dispatch_agency_is_offered_a_b_c_only(qtbot, window, tmp_path):
 
 def test_a_d_recorded_before_the_scales_is_said_on_the_page_and_in_the_file_check_and_replaced(
         qtbot, window, tmp_path):
-    old = rules_before_the_scales()
-    year, problems = load_year(DEMO, old)
-    assert not problems
-    units = tuple(replace(u, negative=replace(u.negative, credit_grades={"labour_dispatch": "D"}))
-                  if u.name == DISPATCH else u for u in year.units)
-    path = tmp_path / "2022.wjkh"
-    assert create_file(path, old, "陈考核", "考核组长", replace(year, units=units)) == []
+    path = year_file_holding_d(tmp_path / "2022.wjkh")
     assert window.open_dataset(path)
     session = window.session
     uid = session.unit_id(DISPATCH)

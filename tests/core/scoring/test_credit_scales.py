@@ -36,6 +36,18 @@ def rules_before_the_scales():
     return old
 
 
+def year_file_holding_d(path: Path) -> Path:
+    """The demo year written under the rules before the scales, its dispatch agency's credit recorded as D."""
+    from core.scoring.facts import load_year
+    old = rules_before_the_scales()
+    year, problems = load_year(DEMO, old)
+    assert not problems
+    units = tuple(replace(u, negative=replace(u.negative, credit_grades={"labour_dispatch": "D"}))
+                  if u.name == DISPATCH else u for u in year.units)
+    assert create_file(path, old, "陈考核", "考核组长", replace(year, units=units)) == []
+    return path
+
+
 def test_the_scales_are_rule_data_each_kind_its_own():
     assert RULES.credit_scale("labour_dispatch") == ("A", "B", "C")
     assert RULES.credit_scale("hr_service") == ("A", "B", "C", "D")
@@ -66,14 +78,7 @@ def test_d_for_a_dispatch_agency_is_refused_by_the_exchange_format_check(tmp_pat
 
 
 def test_a_year_file_holding_d_for_a_dispatch_agency_is_told_by_the_file_check_and_score(tmp_path):
-    from core.scoring.facts import load_year
-    old = rules_before_the_scales()
-    year, problems = load_year(DEMO, old)
-    assert not problems
-    units = tuple(replace(u, negative=replace(u.negative, credit_grades={"labour_dispatch": "D"}))
-                  if u.name == DISPATCH else u for u in year.units)
-    path = tmp_path / "2022.wjkh"
-    assert create_file(path, old, "陈考核", "考核组长", replace(year, units=units)) == []
+    path = year_file_holding_d(tmp_path / "2022.wjkh")
     with Dataset.open(path, read_only=True) as ds:
         unit = next(u for u in ds.year().units if u.name == DISPATCH)
         assert [render(m) for m in off_scale(ds.rule_set(), unit, ds.program_rule_set())] == [SENTENCE]
@@ -82,5 +87,5 @@ def test_a_year_file_holding_d_for_a_dispatch_agency_is_told_by_the_file_check_a
     scored = run("score", str(path))
     assert scored.returncode == 0 and scored.stdout.splitlines()[-1] == SENTENCE
     # an HR-service agency's D is on its scale: nothing said of it
-    hr = replace(units[0], kinds=("hr_service",), negative=Negative(credit_grades={"hr_service": "D"}))
+    hr = replace(unit, kinds=("hr_service",), negative=Negative(credit_grades={"hr_service": "D"}))
     assert off_scale(RULES, hr) == []
