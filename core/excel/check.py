@@ -424,7 +424,6 @@ class _Checker:
         self.seen_tables: list[tuple[str, dict[Any, int]]] = []  # from sheets checked the fast way
         self.synonyms = set(self.spec.synonym_field)
 
-
     def let_go(self, kept: Sequence[SheetTable]) -> None:
         """Free the records made, and the rows of the sheets checked but not `kept` (the tables read in the
         end), a slice at a time (core.common.bulk.let_go): when this check is given up."""
@@ -435,6 +434,7 @@ class _Checker:
                 let_go(table.grid)
         self.seen.clear()
         self.seen_tables.clear()
+
     def problem(self, sheet: str, row: int, header: str, msg: Msg) -> None:
         self.problems.append(Problem(self.source, f"{sheet}!{row}", header, msg))
 
