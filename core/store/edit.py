@@ -94,6 +94,7 @@ class _Tx:
         self.unfinalized: list[int] = []  # units whose 定稿 the edit withdrew (Dataset._settle_final)
         self.final_settled = False  # the withdrawal is done already (a merge does it in a part of its own)
         self.same_people = False  # an import replaced sources by the same people (Edit.same_people)
+        self._last_ids: dict[str, int] = {}  # fresh_id: the highest id each table has had, as far as this edit knows
 
     def touch(self, unit_id: int, *, remark: bool = False) -> None:
         """The edit changes the unit (checked against its lock, validated); a `remark` (a clause's note) is
@@ -130,10 +131,26 @@ class _Tx:
         """One audit row standing for a bulk write (an import: its people are not audited one by one)."""
         self._log(action, table, record_id, None, values if old else None, None if old else values)
 
+    def fresh_id(self, table: str) -> int:
+        """An id the table has never had. SQLite gives a new row the last row's id + 1, so a record added after
+        the last one was deleted would take the deleted one's id, and a field copy's change of the deleted record
+        would then be merged into the new one (core/teamwork); the trail knows every id a table has had."""
+        last = self._last_ids.get(table)
+        if last is None:
+            (stored,) = self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()
+            (audited,) = self.conn.execute("SELECT max(CAST(record_id AS INTEGER)) FROM audit WHERE table_name = ?",
+                                           (table,)).fetchone()
+            last = max(stored or 0, audited or 0)
+        self._last_ids[table] = last + 1
+        return last + 1
+
     def insert(self, table: str, values: Mapping[str, Any], hidden: Iterable[str] = (),
                attested: Mapping[str, Any] | None = None) -> int:
         """Insert one record and audit it; `attested` is said beside its fields in the audit row only (what the
-        record stands for that no column holds, e.g. a signed sheet's figures; replaying the trail skips it)."""
+        record stands for that no column holds, e.g. a signed sheet's figures; replaying the trail skips it). A
+        record known by its id (not by KEYS) and given none gets one its table never had (fresh_id)."""
+        if "id" not in values and table not in KEYS:
+            values = {"id": self.fresh_id(table), **values}
         columns = list(values)
         cursor = self.conn.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",

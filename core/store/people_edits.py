@@ -263,10 +263,9 @@ class PeopleEdits(_Core):
                    "rows": rows, "replaced_rows": sum(r[3] for r in replaced),
                    "mapping": audit.value_json(dict(mapping)) if mapping else "", "imported_at": tx.at,
                    "imported_by": by}
-        import_id = conn.execute(
-            f"INSERT INTO imports ({', '.join(summary)}) VALUES ({', '.join('?' * len(summary))})",
-            list(summary.values())).lastrowid
-        assert import_id is not None  # an INSERT sets it
+        import_id = tx.fresh_id("imports")
+        conn.execute(f"INSERT INTO imports (id, {', '.join(summary)}) VALUES (?, {', '.join('?' * len(summary))})",
+                     [import_id, *summary.values()])
         return _Started(import_id, unit_id, unit_name, summary, replaced, replaced_people)
 
     def _end_import(self, tx: _Tx, started: _Started, choice: Mapping[str, Any], content_sha256: str) -> None:

@@ -62,6 +62,7 @@ class Fact:
     number: int = 0  # a conflict's number, as the lead chooses by it
     outside: bool = False  # a change of a unit not handed over with the copy: the lead decides whether it comes
     same_people: bool = False  # a list imported again with the people of those it replaces: no change of data
+    rivals: tuple[int, ...] = ()  # an import in conflict: the lists this file imported since that it replaces
 
     @property
     def first(self) -> int:

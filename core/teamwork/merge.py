@@ -244,8 +244,9 @@ def _write_import(p: Planner, tx: Any, fact: Fact, mine: Mapping[str, Any] | Non
         replaced.append({"id": old_id, "file_name": found[0], "sha256": found[1], "rows": found[2]})
     values = {k: p.to_y("imports", k, v) for k, v in theirs.items() if k != "id"}
     values["replaced_rows"] = sum(r["rows"] for r in replaced)
-    import_id = conn.execute(f"INSERT INTO imports ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                             list(values.values())).lastrowid or 0
+    import_id = tx.fresh_id("imports")
+    conn.execute(f"INSERT INTO imports (id, {', '.join(values)}) VALUES (?, {', '.join('?' * len(values))})",
+                 [import_id, *values.values()])
     columns = [c for c in p.columns_of(table) if c != "id"]
     people = p.c.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE import_id = ? ORDER BY id",
                          (theirs["id"],)).fetchall()

@@ -360,6 +360,7 @@ def _judge_imports(p: Planner, plan: MergePlan) -> None:
                                                     summary.get("sha256", ""))}
         if here - gone:
             fact.state = "conflict"
+            fact.rivals = tuple(sorted(here - gone))
 
 
 # ------------------------------------------------------------------ showing facts
@@ -435,12 +436,30 @@ def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
     theirs = Side(_value(p, fact, "theirs", mine), _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
     what, mine_side = _record_words(p, namer, fact, mine), _mine_side(p, fact, mine, y_names)
     field_name = _field_words(fact.table, fact.field) if fact.field else None
+    if fact.rivals:
+        mine_side = _rivals_side(p, fact, y_names)
     if _is_final(fact):  # whether the unit's data is 定稿: told as such, not as a field going 否 / 是
         what, field_name = Msg.of("teamwork.final_what", what=what), None
         theirs = replace(theirs, value=_final_word(loads(fact.last.new)))
         mine_side = replace(mine_side, value=_final_word(mine is not None and mine.get("facts_final")))
     return Conflict(fact.number, what, field_name, mine_side, theirs, not fact.why, why,
                     Msg.of("teamwork.why.outside", assessor=p.c_mark_assessor) if fact.outside else None)
+
+
+def _rivals_side(p: Planner, fact: Fact, names: Mapping[int, str]) -> Side:
+    """An import in conflict, the year file's side: the lists of its kind this file imported since the copy was
+    made, which the copy's list would replace (each by its file's name, kind and rows), by whom and when."""
+    cursor = p.y.execute(f"SELECT * FROM imports WHERE id IN ({', '.join('?' * len(fact.rivals))}) ORDER BY id",
+                         fact.rivals)
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, found, strict=True)) for found in cursor.fetchall()]
+    if not rows:
+        return Side(Msg.of("teamwork.value.absent"), "", "")
+    lists = tuple(Msg.of("teamwork.value.list_here", file=row["file_name"], list=_shown_record(p, "imports", row))
+                  for row in rows)
+    latest = max(rows, key=lambda row: row["imported_at"] or "")
+    return Side(Msg.of("teamwork.value.record", parts=lists), _who(names, latest["imported_by"]),
+                latest["imported_at"] or "")
 
 
 def _is_final(fact: Fact) -> bool:
@@ -527,6 +546,14 @@ def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
             plan.conflicts[n] = replace(conflict, final=Msg.of(
                 "teamwork.final_of_copy_data" if numbers else "teamwork.final_of_copy_data_only",
                 numbers="、".join(map(str, numbers))))
+            continue
+        if unit is None and fact.rivals:  # a list of the whole year: the units 定稿 here that are counted from it
+            counted = sorted(u for u in units_of(p, fact, None) if u in final and changed.get(u) == "conflict")
+            if counted:
+                plan.conflicts[n] = replace(conflict, final=Msg.of("teamwork.finals_withdrawn_if_taken", units=tuple(
+                    Msg.of("teamwork.final_marked_by", what=namer.record("units", {"id": uid}),
+                           who=(marked := _marked_final(p, uid, names)).who or Msg.of("teamwork.someone"),
+                           when=local_time(marked.when) if marked.when else "—") for uid in counted)))
             continue
         if unit in final and changed[unit] == "conflict":
             marked = _marked_final(p, unit, names)

@@ -823,15 +823,18 @@ def test_a_merge_whose_copy_imported_the_same_roster_again_keeps_final_as_a_plai
         assert not [e for e in ds.audit_entries("units", str(uid)) if e.field == "facts_final" and e.at >= merged_at]
     plan, edit = merge(through_core, a)  # the core's edit names the unit kept 定稿, none withdrawn
     assert edit.ok and edit.final_kept == (uid,) and edit.unfinalized == ()
-    # a roster of other people imported in the field: the merge withdraws 定稿, as a plain import does
+    # a roster of other people imported in the field: the merge withdraws 定稿, as a plain import does. The year
+    # file holds copy a's roster now, imported after copy b was made: two rosters of the unit, the lead chooses
     with Dataset.open(b, backups=False) as ds:
         _, other = imported(ds, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(1, 6)], "其他.xlsx"),
                             unit=unit)
         assert other.unfinalized == (uid,)
     with Dataset.open(path, read_only=True) as ds, Dataset.open(b, read_only=True) as copy:
         plan = plan_merge(ds, copy, b.name)
-    assert not plan.finals_kept and any("同时取消了其定稿" in render(change_words(c)) for c in plan.changes)
-    plan, edit = merge(path, b)
+    [conflict] = plan.conflicts
+    assert not plan.finals_kept and "导入的名单" in render(conflict.what)
+    assert any("同时取消了其定稿" in render(change_words(c)) for c in plan.changes)
+    plan, edit = merge(path, b, choices={1: "theirs"}, reason="以李四带回的花名册为准")
     assert edit.ok and edit.unfinalized == (uid,) and not edit.final_kept
 
 
@@ -908,3 +911,76 @@ def test_a_list_of_the_whole_year_merged_withdraws_or_keeps_final_as_importing_i
     assert edit.ok and edit.unfinalized == (uid,)
     with Dataset.open(path, read_only=True) as ds:
         assert not ds.unit(uid).facts_final
+
+
+def test_a_record_added_after_the_last_one_was_removed_never_takes_its_id_so_no_change_lands_on_it(year):
+    """The office removed a unit's last base and signed a new one; the field had meanwhile typed the removed base's
+    people. SQLite would give the new base the removed one's id, and the merge would offer the field's count as a
+    change of the new base. Every record gets an id its table never had: the field's change is a conflict with
+    the removal, which keeps the office's side, and the new base is untouched."""
+    with Dataset.open(year, read_only=True) as ds:
+        last, unit = ds._conn.execute("SELECT id, unit_id FROM bases ORDER BY id DESC LIMIT 1").fetchone()
+        removed = ds._conn.execute("SELECT name FROM bases WHERE id = ?", (last,)).fetchone()[0]
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_base(who, last, people=77))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.remove_base(LEAD, last, reason="录入有误").ok
+        assert ds.add_base(LEAD, unit, "新签劳务基地", "labour", dt.date(2022, 5, 1)).ok
+        new = ds._conn.execute("SELECT id FROM bases WHERE name = '新签劳务基地'").fetchone()[0]
+    assert new == last + 1
+    plan, edit = merge(year, a, reason="办公室已删除该基地")
+    [conflict] = plan.conflicts
+    words = [render(line) for line in conflict_words(conflict)]
+    assert f"的基地“{removed}”的“人数”" in words[0] and words[-1].endswith("这条记录在办公室已被删除"), words
+    assert not conflict.can_take_theirs and not plan.changes
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds._conn.execute("SELECT name, people FROM bases WHERE id = ?", (new,)).fetchone() == ("新签劳务基地", 0)
+        assert ds._conn.execute("SELECT 1 FROM bases WHERE id = ?", (last,)).fetchone() is None
+        assert ds.check_audit().ok
+
+
+def test_a_list_of_the_whole_year_imported_in_the_office_and_in_the_field_is_a_conflict_that_says_what_it_withdraws(
+        tmp_path):
+    """After the copy was made, the office imported a district list (file 名单.xlsx) and marked the unit counted from
+    it 定稿; the field imported another list of the same name. Before, the office's import took the id of the list
+    it replaced, the merge took it for the one the copy replaced, and the copy's list replaced the office's without
+    a question. Now it is a conflict: the year file's side names the office's list, who imported it and when, and
+    taking the copy's side is said to withdraw the unit's 定稿 (who marked it); keeping the office's keeps both."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长", role="考核组长", year=rich_year(4))
+    with Dataset.open(path, backups=False) as ds:
+        uid = ds.unit_ids()[0]
+        assert ds.set_count_source(LEAD, uid, "roster").ok
+        imported(ds, "traineeship_list", district_file(tmp_path, [(1, 7), (2, 6)]), unit=None)
+        name = ds.unit(uid).name
+    a = copy_for(path, "a.wjkh", "张三")
+    office, field = tmp_path / "office", tmp_path / "field"
+    office.mkdir()
+    field.mkdir()
+    with Dataset.open(path, backups=False) as ds:
+        imported(ds, "traineeship_list", district_file(office, [(5, 7), (6, 6)], "名单.xlsx"), unit=None)
+        assert ds.mark_final(LEAD, uid).ok
+        [here] = ds.imports(None)
+    with Dataset.open(a, backups=False) as ds:
+        imported(ds, "traineeship_list", district_file(field, [(3, 7), (4, 6), (7, 8)], "名单.xlsx"), unit=None)
+    with Dataset.open(path, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    assert not plan.changes and not plan.withdrawals
+    [conflict] = plan.conflicts
+    words = [render(line) for line in conflict_words(conflict)]
+    assert words[0] == "第 1 处冲突：导入的名单“名单.xlsx”", words
+    assert words[1] == ("年度文件：名单“名单.xlsx”：名单种类 区人资中心核准的全区就业见习名单、行数 2"
+                        f"（组长，{local_time(here.imported_at)}）")
+    assert words[2].startswith("外业副本：名单种类 区人资中心核准的全区就业见习名单、行数 3（")
+    assert words[3].startswith(f"这份全年名单计入以下单位的人数，它们在年度文件中已标记定稿：单位“{name}”（组长，")
+    assert words[3].endswith("采用外业副本的一方将取消其定稿，核对数据后可重新标记定稿")
+    kept = tmp_path / "kept.wjkh"
+    shutil.copy(path, kept)
+    plan, edit = merge(kept, a, choices={1: "mine"}, reason="以办公室核对的名单为准")
+    assert edit.ok and edit.unfinalized == ()
+    with Dataset.open(kept, read_only=True) as ds:
+        assert ds.unit(uid).facts_final and [(s.id, s.rows) for s in ds.imports(None)] == [(here.id, 2)]
+    plan, edit = merge(path, a, choices={1: "theirs"}, reason="以外业核对的名单为准")
+    assert edit.ok and edit.unfinalized == (uid,)
+    with Dataset.open(path, read_only=True) as ds:
+        assert not ds.unit(uid).facts_final and [s.rows for s in ds.imports(None)] == [3]
