@@ -6,6 +6,7 @@ rule-set file to hand to colleagues and kept among this computer's rule sets."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,37 @@ def reading_values(name: str) -> tuple[Any, ...] | None:
     return None
 
 
+class ChosenItems(QWidget):
+    """Items chosen by their names, one box each: evidence items a parameter or reading lists by id, or the
+    credit grades a kind of unit has. An id written that no item has is a box of its own, ticked, for the check
+    to name and the user to untick."""
+
+    def __init__(self, changed: Callable[[list[str]], None]):
+        super().__init__()
+        self._changed = changed
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+
+    def show_items(self, pool: list[tuple[str, str]], chosen: list[str]) -> None:
+        for box in self.boxes.values():
+            self._layout.removeWidget(box)
+            box.deleteLater()
+        self.boxes = {}
+        known = [key for key, _ in pool]
+        unknown = [(key, self.tr("（本条款没有的依据，请取消勾选）")) for key in chosen if key not in known]
+        for key, name in pool + unknown:
+            box = QCheckBox(name or self.tr("（未填写名称的依据）"))
+            box.setChecked(key in chosen)
+            box.toggled.connect(lambda _checked: self._changed(self.chosen()))
+            self._layout.addWidget(box)
+            self.boxes[key] = box
+
+    def chosen(self) -> list[str]:
+        return [key for key, box in self.boxes.items() if box.isChecked()]
+
+
 class RuleSetEditor(QDialog):
     def __init__(self, base: RuleSet, taken: list[tuple[str, str]], parent: QWidget | None = None):
         super().__init__(parent)
@@ -97,6 +129,8 @@ class RuleSetEditor(QDialog):
         self.saved_path: Path | None = None
         self.fields: dict[ItemPath, QWidget] = {}  # every field by the item it edits
         self.evidence_tables: dict[tuple[int, str], QTableWidget] = {}
+        # fields choosing evidence items by name, by the clause whose items they offer, and what they edit
+        self.evidence_choices: list[tuple[int, ItemPath, QWidget]] = []
         self.problems: list[RuleProblem] = []
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("以《{title}》为底稿，修改数字、条款原文、依据、解读和等级名额；"
@@ -177,9 +211,9 @@ class RuleSetEditor(QDialog):
                     self._field(form, path, "number", label)
                 elif name == "curve":
                     self._field(form, path, "curve", label)
-                elif isinstance(value, list):  # evidence ids the parameter names, 、-separated
-                    self._field(form, path, "ids", label)
-                elif isinstance(value, str):  # the 差 verdict, the evaluation forms' evidence id
+                elif isinstance(value, list) or value in dict(self._evidence_pool(i)):  # evidence items, by name
+                    self._evidence_choice(form, i, path, label)
+                elif isinstance(value, str):  # the 差 verdict
                     self._field(form, path, "text", label)
             for key in ("evidence", "record_evidence"):
                 if key in clause:
@@ -237,8 +271,8 @@ class RuleSetEditor(QDialog):
         return widget
 
     def _evidence(self, form: QFormLayout, clause: int, key: str) -> None:
-        table = QTableWidget(0, 2)
-        table.setHorizontalHeaderLabels([self.tr("编号"), self.tr("名称")])
+        table = QTableWidget(0, 1)  # an item's id is made when it is added (RuleSetDraft.add_evidence): never shown
+        table.setHorizontalHeaderLabels([self.tr("名称")])
         table.horizontalHeader().setStretchLastSection(True)
         table.verticalHeader().setVisible(False)
         table.setMinimumHeight(150)
@@ -267,13 +301,58 @@ class RuleSetEditor(QDialog):
         items = self.draft.get(("clauses", clause, key))
         table.setRowCount(len(items))
         for row, entry in enumerate(items):
-            for column, name in enumerate(("id", "label")):
-                table.setItem(row, column, QTableWidgetItem(str(entry.get(name, ""))))
+            table.setItem(row, 0, QTableWidgetItem(str(entry.get("label", ""))))
         table.blockSignals(False)
+        self._refresh_choices(clause)
 
     def _evidence_edited(self, clause: int, key: str, item: QTableWidgetItem) -> None:
-        name = ("id", "label")[item.column()]
-        self.edit(("clauses", clause, key, item.row(), name), item.text().strip())
+        self.edit(("clauses", clause, key, item.row(), "label"), item.text().strip())
+        self._refresh_choices(clause)
+
+    def _evidence_pool(self, clause: int) -> list[tuple[str, str]]:
+        """A clause's evidence items (its own, then those checked per record), as (id, name)."""
+        entry = self.draft.data["clauses"][clause]
+        return [(str(item.get("id", "")), str(item.get("label", ""))) for key in ("evidence", "record_evidence")
+                for item in entry.get(key, []) if isinstance(item, dict)]
+
+    def _evidence_choice(self, form: QFormLayout, clause: int, path: ItemPath, label: str) -> None:
+        """A field naming evidence items of the clause: boxes to tick (a list) or a list to choose one from."""
+        widget: QWidget
+        if isinstance(self.draft.get(path), list):
+            widget = ChosenItems(lambda chosen: self.edit(path, chosen))
+        else:
+            combo = QComboBox()
+            combo.currentIndexChanged.connect(lambda _i: self._chosen_one(path, combo))
+            widget = combo
+        form.addRow(label, widget)
+        self.fields[path] = widget
+        self.evidence_choices.append((clause, path, widget))
+        self._refresh_choices(clause)
+
+    def _chosen_one(self, path: ItemPath, combo: QComboBox) -> None:
+        if combo.currentData() is not None:  # not the line saying the item is missing
+            self.edit(path, combo.currentData())
+
+    def _refresh_choices(self, clause: int) -> None:
+        """The evidence items offered where they are chosen by name, after the clause's items changed."""
+        pool = self._evidence_pool(clause)
+        for owner, path, widget in self.evidence_choices:
+            if owner != clause:
+                continue
+            value = self.draft.get(path)
+            if isinstance(widget, ChosenItems):
+                widget.show_items(pool, list(value) if isinstance(value, list) else [])
+            elif isinstance(widget, QComboBox):
+                widget.blockSignals(True)
+                widget.clear()
+                for key, name in pool:
+                    widget.addItem(name or self.tr("（未填写名称的依据）"), key)
+                found = widget.findData(value)
+                if found < 0:  # an id no item has: shown as missing, for the check to name
+                    widget.addItem(self.tr("（没有这项依据）"), None)
+                    found = widget.count() - 1
+                widget.setCurrentIndex(found)
+                widget.blockSignals(False)
 
     def add_evidence(self, clause: int, key: str) -> None:
         row = self.draft.add_evidence(clause, key)
@@ -320,17 +399,47 @@ class RuleSetEditor(QDialog):
             line = QLineEdit(str(value))
             line.textChanged.connect(lambda text, p=path: self.edit(p, typed_number(text)))
             widget = line
-        else:  # a list of evidence ids (which per-trip items a trip needs)
+        elif isinstance(value, list) and (clause := self._clause_offering(value)) is not None:
+            # evidence items (which per-trip items a trip needs), of the clause that has them
+            self._evidence_choice(form, clause, path, title)
+            self._reading_notes(form, name, entry, choices)
+            return
+        elif isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):
+            # the credit grades each kind of unit has
+            widget = QWidget()
+            rows = QFormLayout(widget)
+            rows.setContentsMargins(0, 0, 0, 0)
+            grades = [str(g) for g in self.draft.data.get("credit_grades", [])]
+            kinds = self.draft.data.get("unit_kinds", {})
+            for kind, chosen in value.items():
+                boxes = ChosenItems(self._edits((*path, kind)))
+                boxes.show_items([(g, self.tr("{grade}级").format(grade=g)) for g in grades], [str(c) for c in chosen])
+                rows.addRow(str(kinds.get(kind, kind)), boxes)
+                self.fields[(*path, kind)] = boxes
+        else:
             line = QLineEdit(shown(value))
             line.textChanged.connect(lambda text, p=path: self.edit(p, typed_ids(text)))
             widget = line
         form.addRow(title, widget)
         self.fields[path] = widget
+        self._reading_notes(form, name, entry, choices)
+
+    def _reading_notes(self, form: QFormLayout, name: str, entry: dict[str, Any], choices: Any) -> None:
         if "description" in entry:
             self._field(form, ("readings", name, "description"), "long", self.tr("说明"))
         for choice in entry.get("choices", {}) if isinstance(choices, dict) else ():
             self._field(form, ("readings", name, "choices", choice, "description"), "long",
                         self.tr("读法“{choice}”的说明").format(choice=choice))
+
+    def _edits(self, path: ItemPath) -> Callable[[list[str]], None]:
+        return lambda chosen: self.edit(path, chosen)
+
+    def _clause_offering(self, ids: list[Any]) -> int | None:
+        """The clause whose evidence items include every one of these ids (or the first that has any)."""
+        clauses = range(len(self.draft.data.get("clauses", [])))
+        pools = [(i, dict(self._evidence_pool(i))) for i in clauses]
+        return next((i for i, pool in pools if ids and all(x in pool for x in ids)),
+                    next((i for i, pool in pools if any(x in pool for x in ids)), None))
 
     # ------------------------------------------------------------------ checking and saving
 

@@ -76,7 +76,20 @@ class RuleSetDraft:
         return len(items) - 1
 
     def remove_evidence(self, clause: int, key: str, row: int) -> None:
-        del self.data["clauses"][clause][key][row]
+        """Remove an evidence item, and its id from the clause's parameters and the readings that list it (an
+        item is named by its id only inside the file: removing it means nothing needs it any more). A parameter
+        naming that one item alone keeps it, for the check to say the item is missing."""
+        entry = self.data["clauses"][clause]
+        gone = entry[key].pop(row)
+        item = gone.get("id") if isinstance(gone, dict) else None
+        if item is None or any(isinstance(e, dict) and e.get("id") == item
+                               for k in ("evidence", "record_evidence") for e in entry.get(k, [])):
+            return
+        lists = [entry.get("params", {})] + [r for r in self.data.get("readings", {}).values() if isinstance(r, dict)]
+        for holder in lists:
+            for name, value in holder.items():
+                if isinstance(value, list) and item in value:
+                    holder[name] = [v for v in value if v != item]
 
     def loader_path(self, path: ItemPath) -> str:
         """The item's key path as the loader names it (clauses[2.1].params.top), to match its problems."""

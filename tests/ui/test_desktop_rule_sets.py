@@ -13,8 +13,16 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTableWidget,
+    QWidget,
+)
 
 from core.scoring.rules import RULES_DIR, load_rule_set
 from core.store.dataset import Dataset, create_file
@@ -99,12 +107,12 @@ def test_manage_import_and_make_a_new_year_s_rule_set(qtbot, window, tmp_path, p
                               and b.isVisible()), Qt.MouseButton.LeftButton)
         assert table.rowCount() == 4
         table.setFocus()
-        table.setCurrentCell(3, 1)
+        table.setCurrentCell(3, 0)
         qtbot.keyClick(table, Qt.Key.Key_F2)
         cell = next(w for w in table.findChildren(QLineEdit) if w.isVisible())  # the cell's editor F2 opened
         type_chinese(cell, "就业政策宣传册发放登记")
         qtbot.keyClick(cell, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: table.item(3, 1).text() != "")
+        qtbot.waitUntil(lambda: table.item(3, 0).text() != "")
         assert editor.draft.data["clauses"][9]["evidence"][3] == {"id": "item4", "label": "就业政策宣传册发放登记"}
         show_part(qtbot, editor, "等级名额")
         retype(qtbot, field(editor, "grades", "quota_share", "B"), "0.2")
@@ -232,26 +240,58 @@ def test_opening_a_year_file_that_stores_a_newer_format_says_which_format_it_nee
     assert window.session is None and path.read_bytes() == before
 
 
-def test_an_evidence_item_removed_is_named_where_a_parameter_still_needs_it(qtbot, window, tmp_path, profile):
-    """Removing 附件1 from 2.1's evidence: the parameter naming it is marked, and fixed in its own field."""
+def test_an_evidence_item_removed_is_no_longer_asked_for_and_no_internal_name_is_ever_shown(qtbot, window, tmp_path,
+                                                                                             profile):
+    """Every field of the editor names evidence items, units' kinds and credit grades in words, never by the ids
+    inside the file. Removing 附件1 from 2.1's evidence: the parameters that asked for it do not any more; the one
+    naming the evaluation forms of 1.2, its item removed, says the item is missing and offers the others."""
     editor = RuleSetEditor(load_rule_set(EXAMPLE_2023), [])
     qtbot.addWidget(editor)
     editor.show()
     retype(qtbot, field(editor, "document"), "吴人社就〔2024〕3号", chinese=True)
     show_part(qtbot, editor, "2.1 组织进吴人数与促成见习（实习）人数总和")
     table = editor.evidence_tables[(3, "evidence")]
-    table.setCurrentCell(0, 1)
+    table.setCurrentCell(0, 0)
     remove = next(b for b in editor.findChildren(type(editor.save_button))
                   if b.text() == "删除所选依据" and b.isVisible())
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
     assert table.rowCount() == 5
-    problems = [editor.problem_list.item(i).text() for i in range(editor.problem_list.count())]
-    assert problems == ["条款 2.1 › 参数“确认进吴人员的依据”：“annex1”不是本条款的依据"]
-    ids = field(editor, "clauses", 3, "params", "arrivals_evidence")
-    assert ids.text() == "annex1、annex2、monthly_reports" and ids.styleSheet()
-    retype(qtbot, ids, "annex2, monthly_reports")
     assert editor.problem_list.count() == 0 and editor.save_button.isEnabled()
     assert editor.draft.data["clauses"][3]["params"]["arrivals_evidence"] == ["annex2", "monthly_reports"]
+    chosen = editor.fields[("clauses", 3, "params", "arrivals_evidence")]
+    assert [(b.text(), b.isChecked()) for b in chosen.boxes.values()][:2] == [
+        ("附件2 组织进吴人员花名册（用人单位盖章）", True), ("与每月送工信息核对一致", True)]
+    qtbot.waitUntil(chosen.boxes["monthly_reports"].isVisible)
+    box = chosen.boxes["monthly_reports"]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # unticked by a click
+    assert editor.draft.data["clauses"][3]["params"]["arrivals_evidence"] == ["annex2"]
+    # 1.2's evaluation forms removed: the parameter naming them is marked, and set again from a list of names
+    show_part(qtbot, editor, "1.2 组织赴外招聘")
+    forms = editor.evidence_tables[(1, "record_evidence")]
+    forms.setCurrentCell(1, 0)
+    qtbot.mouseClick(next(b for b in editor.findChildren(type(editor.save_button))
+                          if b.text() == "删除所选依据" and b.isVisible()), Qt.MouseButton.LeftButton)
+    which = editor.fields[("clauses", 1, "params", "evaluations_evidence")]
+    assert which.currentText() == "（没有这项依据）" and which.styleSheet()
+    assert [forms.horizontalHeaderItem(c).text() for c in range(forms.columnCount())] == ["名称"]
+    assert [which.itemText(i) for i in range(which.count())] == ["赴外招聘备案表", "活动影像资料", "（没有这项依据）"]
+    which.setCurrentIndex(1)
+    assert editor.draft.data["clauses"][1]["params"]["evaluations_evidence"] == "photos"
+    assert editor.problem_list.count() == 0
+    shown_texts = []
+    for widget in editor.findChildren(QWidget):
+        for getter in ("text", "currentText", "placeholderText", "toPlainText"):
+            if hasattr(widget, getter) and not isinstance(widget, QPlainTextEdit):
+                shown_texts.append(getattr(widget, getter)())
+        if isinstance(widget, QTableWidget):
+            shown_texts += [widget.item(r, c).text() for r in range(widget.rowCount())
+                            for c in range(widget.columnCount()) if widget.item(r, c)]
+            shown_texts += [widget.horizontalHeaderItem(c).text() for c in range(widget.columnCount())]
+        if isinstance(widget, QComboBox):
+            shown_texts += [widget.itemText(i) for i in range(widget.count())]
+    inside = {e["id"] for c in editor.draft.data["clauses"] for k in ("evidence", "record_evidence")
+              for e in c.get(k, [])} | set(editor.draft.data["readings"]) | {"hr_service", "labour_dispatch"}
+    assert not [t for t in shown_texts if isinstance(t, str) and any(i in t for i in inside)], shown_texts
 
 
 def test_a_rule_set_whose_figures_disagree_is_refused_item_by_item_in_the_bureau_s_words(qtbot, window, tmp_path,
