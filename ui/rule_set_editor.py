@@ -132,6 +132,7 @@ class RuleSetEditor(QDialog):
         # fields choosing evidence items by name, by the clause whose items they offer, and what they edit
         self.evidence_choices: list[tuple[int, ItemPath, QWidget]] = []
         self.problems: list[RuleProblem] = []
+        self.notes: list[RuleProblem] = []
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("以《{title}》为底稿，修改数字、条款原文、依据、解读和等级名额；"
                                "每处修改立即校验。").format(title=base.title))
@@ -449,9 +450,12 @@ class RuleSetEditor(QDialog):
 
     def recheck(self) -> None:
         rules, self.problems = self.draft.check()
+        self.notes = self.draft.old_numbers()  # told, never in the way of saving
         self.problem_list.clear()
         for problem in self.problems:
             self.problem_list.addItem(problem.text())
+        for note in self.notes:
+            self.problem_list.addItem(self.tr("请核对：{note}").format(note=note.text()))
         bad = {p.path for p in self.problems}
         for path, widget in self.fields.items():
             loader = self.draft.loader_path(path)
@@ -463,14 +467,17 @@ class RuleSetEditor(QDialog):
         if rules is None:
             self.status.setText(self.tr("有 {n} 处问题，改正后才能保存。").format(n=len(self.problems)))
         else:
+            notes = (self.tr("。另有 {n} 处文字请核对（见上表），不影响保存。").format(n=len(self.notes))
+                     if self.notes else "")
             self.status.setText(self.tr("校验通过。保存后的细则校验值（SHA-256，用它建立的年度数据文件都存有此值）：{sha}").format(
-                sha=rules.sha256))
+                sha=rules.sha256) + notes)
 
     def _go_to_problem(self) -> None:
         row = self.problem_list.currentRow()
-        if not 0 <= row < len(self.problems):
+        told = self.problems + self.notes
+        if not 0 <= row < len(told):
             return
-        target = self.problems[row].path
+        target = told[row].path
         for path, widget in self.fields.items():
             loader = self.draft.loader_path(path)
             # the item itself, the field it is in, or the first field of it (等级 › 名额比例: the A级 share)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.common.messages import Msg, render
-from core.scoring.rule_problems import RuleProblem, told, where
+from core.scoring.rule_problems import RuleProblem, told, where, word
 from core.scoring.rule_writer import dumps
 from core.scoring.rules import RuleSet, RuleSetError, parse_rule_set
 
@@ -28,6 +28,24 @@ def _shift_year(day: Any, years: int) -> Any:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def _number(value: Any) -> float | None:
+    """A figure of the rules: a number, or a threshold's value."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _figure(number: float) -> str:
+    return f"{number:g}"
+
+
+def _says(text: str, number: float) -> bool:
+    """Whether a text writes this number (50 in 不低于50人, 1.5 in 减1.5分, 0.5 as 50%), not as part of another."""
+    written = [_figure(number)] + ([f"{number * 100:g}%", f"{number * 100:g}％"] if 0 < number < 1 else [])
+    return any(re.search(rf"(?<![\d.]){re.escape(w)}(?![\d.]|$)" if not w.endswith(("%", "％"))
+                         else rf"(?<![\d.]){re.escape(w)}", text + " ") for w in written)
 
 
 class RuleSetDraft:
@@ -124,19 +142,49 @@ class RuleSetDraft:
         return hashlib.sha256(self.text().encode("utf-8")).hexdigest()
 
     def check(self) -> tuple[RuleSet | None, list[RuleProblem]]:
-        """The rule set the draft makes, or every problem with it (as a file would be checked)."""
+        """The rule set the draft makes, or every problem with it (as a file would be checked, and the identity:
+        an id another rule set has, the base's 文号), all of them at once."""
+        problems = []
+        if self.data.get("id") in self.taken:
+            problems.append(RuleProblem("id", where("id"), render(Msg.of("ruleset.reason.id_taken",
+                                                                         title=self.taken[self.data["id"]])), True))
+        if self.data.get("document") == self.base.document:
+            problems.append(RuleProblem("document", where("document"), render(Msg.of("ruleset.reason.same_document")),
+                                        True))
         try:
             rules = parse_rule_set(self.text(), source=str(self.data.get("id") or ""))
         except RuleSetError as exc:
-            return None, told(exc.problems)
-        problems = []
-        if rules.id in self.taken:
-            problems.append(RuleProblem("id", where("id"), render(Msg.of("ruleset.reason.id_taken",
-                                                                         title=self.taken[rules.id])), True))
-        if rules.document == self.base.document:
-            problems.append(RuleProblem("document", where("document"), render(Msg.of("ruleset.reason.same_document")),
-                                        True))
+            return None, problems + told(exc.problems)
         return (None, problems) if problems else (rules, [])
+
+    def old_numbers(self) -> list[RuleProblem]:
+        """Where a clause's official text (or the description of a reading it applies) still says a number of the
+        base that the draft changed (the points, a parameter) and not the new one: for the assessor to rewrite the
+        text, which the program never does. Told, not refused: a text may say a number for another reason."""
+        source = tomllib.loads(self.base.source_text)
+        base = {c.get("id"): c for c in source.get("clauses", []) if isinstance(c, dict)}
+        readings, base_readings = self.data.get("readings", {}), source.get("readings", {})
+        notes = []
+        for clause in self.data.get("clauses", []):
+            was = base.get(clause.get("id"))
+            if not isinstance(clause, dict) or was is None:
+                continue
+            changed = [("points", word("ruleset.key.points", "分值"), was.get("points"), clause.get("points"))]
+            changed += [(name, word(f"ruleset.param.{name}", name), was.get("params", {}).get(name), value)
+                        for name, value in clause.get("params", {}).items()]
+            texts = [(f"clauses[{clause.get('id')}].text", clause.get("text", ""), was.get("text"))]
+            texts += [(f"readings.{name}.description", readings[name].get("description", ""),
+                       base_readings.get(name, {}).get("description"))
+                      for name in clause.get("readings", []) if isinstance(readings.get(name), dict)]
+            for _key, label, old, new in changed:
+                old, new = _number(old), _number(new)
+                if old is None or new is None or old == new:
+                    continue
+                for path, text, text_was in texts:  # a text not rewritten since, or not saying the new figure
+                    if isinstance(text, str) and _says(text, old) and (text == text_was or not _says(text, new)):
+                        notes.append(RuleProblem(path, where(path), render(Msg.of(
+                            "ruleset.note.old_number", item=label, old=_figure(old), new=_figure(new))), True))
+        return notes
 
     def copy(self) -> RuleSetDraft:
         return RuleSetDraft(self.base, copy.deepcopy(self.data), self.taken.items())
