@@ -86,9 +86,10 @@ def count_columns(rules: RuleSet) -> list[FormColumn]:
             FormColumn("form.col.base", 26, lambda b: b.base or t("form.base_unknown")),
             FormColumn("form.col.base_type", 14, lambda b: rules.base_types.get(b.type, b.type)),
             FormColumn("form.col.people", 12, lambda b: b.people),
-            FormColumn("form.col.retained", 20, lambda b: b.retained),
+            # wide enough for 其中参保（见习、实习） on one line: a line never starts with its closing bracket
+            FormColumn("form.col.retained", 24, lambda b: b.retained),
             FormColumn("form.col.ratio", 12, lambda b: (b.retained / b.people) if b.people else None),
-            FormColumn("form.col.remarks", 16)]
+            FormColumn("form.col.remarks", 12)]
 
 
 def columns(annex: int, rules: RuleSet, show_full: bool = False) -> list[FormColumn]:

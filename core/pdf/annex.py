@@ -106,6 +106,9 @@ def annex_pdf(annex: int, rules: RuleSet, unit: str, *, fonts: Fonts, year: int 
     return Built(out.getvalue(), doc.page)
 
 
+DATE_PARTS = frozenset({"年", "月", "日"})
+
+
 class FormLine(Flowable):
     """A closing line such as '经办人（签字）：　　　　联系电话：　　　　': each run of blanks (U+3000) is a
     line to write on, as wide as the blanks; the line wraps between its fields, never inside one."""
@@ -124,13 +127,19 @@ class FormLine(Flowable):
         return stringWidth(field[0], self.font, self.size) + field[1] + (self.gap if field[1] else 0)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.lines, current, used = [], [], 0.0
+        groups: list[list[tuple[str, float]]] = []  # a date's 年, 月 and 日 stay with it: 日期：　年　月　日
         for field in self.fields:
-            w = self._width(field)
+            if groups and field[0] in DATE_PARTS:
+                groups[-1].append(field)
+            else:
+                groups.append([field])
+        self.lines, current, used = [], [], 0.0
+        for group in groups:
+            w = sum(self._width(field) for field in group)
             if current and used + w > available_width:
                 self.lines.append(current)
                 current, used = [], 0.0
-            current.append(field)
+            current += group
             used += w
         if current:
             self.lines.append(current)

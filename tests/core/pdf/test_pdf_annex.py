@@ -56,6 +56,9 @@ def test_every_annex_prints_as_its_official_form(tmp_path, fonts, annex):
     assert f"运营单位（盖章）：{UNIT}" in flat and "考核年度：2022年" in flat
     assert "序号" in flat and "第1页共1页" in flat and "{" not in text
     assert "盖章" in flat.split("序号", 1)[1]  # the stamp line below the table
+    # the date to write in is never cut between its 年, 月 and 日 (it was on annex 5: 日期：__ / 年 __ 月 __ 日)
+    dates = [line for line in text.splitlines() if "日期：" in line]
+    assert dates and all(re.search(r"日期：\s+年\s+月\s+日\s*$", line) for line in dates), dates
     # the Excel form of the same annex has the same headers, in the same order
     ws = openpyxl.load_workbook(annex_form(annex, tmp_path / f"a{annex}.xlsx", RULES, UNIT, year=2022)).active
     header = next(r for r in range(1, 12) if ws.cell(row=r, column=1).value == "序号")
