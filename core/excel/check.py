@@ -78,6 +78,10 @@ class _Blank(Exception):
 
 _SLOW = object()  # a cell the fast pass leaves to the full converter
 
+# What two rows with the same key are, by the fields the key is made of (import-kinds.toml: unique).
+DUPLICATE_WHAT = {("id_number",): "excel.duplicate.id_number",
+                  ("id_number", "month"): "excel.duplicate.id_number_month", ("unit",): "excel.duplicate.unit"}
+
 
 class _Noted(str):
     """An ID number that comes with a note (a 15-digit number converted to 18)."""
@@ -552,7 +556,9 @@ class _Checker:
                     continue
                 shown = [self._key_text(f, v) for f, v in zip(unique, (key,) if len(unique) == 1 else key)]
                 bad[i] = [(0, headers.get(unique[0], ""), Msg.of("excel.duplicate_row", sheet=earlier[0],
-                                                                   row=earlier[1], key=shown))]
+                                                                   row=earlier[1], key=shown,
+                                                                   what=Msg.of(DUPLICATE_WHAT.get(
+                                                                       tuple(unique), "excel.duplicate.row"))))]
         self.rows_checked += len(rows) - len(skipped)
         self.rows_with_problems += len(bad)
         for i in sorted(bad):

@@ -127,7 +127,7 @@ def test_problems_name_sheet_row_and_column_header(tmp_path):
 @pytest.mark.parametrize("value", [
     dt.date(2022, 3, 1), dt.datetime(2022, 3, 1, 8, 30), 44621, 44621.5, 20220301, "2022.3.1", "2022年3月1日",
     "2022-03-01", "2022/3/1", "2022/03/01", "20220301", "2022-03-01 08:30:00", " 2022 年 3 月 1 日 ",
-    "２０２２年３月１日", "2022-3-1T00:00",
+    "２０２２年３月１日", "2022-3-1T00:00", "2022年3月1号",
 ])
 def test_every_date_form(tmp_path, value):
     result = one_column(tmp_path, "首次参保日期", [value])
@@ -196,7 +196,7 @@ def test_platform_exports(tmp_path):
     deliveries = [["运营单位", "企业名称", "完成日期", "企业评分"],
                   ["甲", "某公司", "2022-05-01", "★★★★"], ["甲", "某公司", dt.date(2022, 6, 1), 5.0],
                   ["乙", "某公司", dt.date(2022, 6, 1), "4星"], ["乙", "某公司", dt.date(2022, 6, 1), 6]]
-    ratings = [["运营单位", "综合评分"], ["甲", 4.5], ["乙", "3.8分"], ["甲", 4.1]]
+    ratings = [["运营单位", "综合评分"], ["甲", 4.5], ["乙", "3.8分"], ["甲", 4.1], ["平均", None, 4.1]]
     path = write_workbook(tmp_path / "platform.xlsx", {"输送记录": deliveries, "综合评分": ratings})
     d = check(path, "platform_deliveries")
     assert [r.stars for r in d.records] == [4, 5, 4]
@@ -204,7 +204,8 @@ def test_platform_exports(tmp_path):
     assert [n.message.code for n in d.notes] == ["excel.sheet_skipped"]
     r = check(path, "platform_ratings")
     assert [(x.unit, x.rating) for x in r.records] == [("甲", Fraction(9, 2)), ("乙", Fraction(19, 5))]
-    assert [p.message.code for p in r.problems] == ["excel.duplicate_row"]
+    assert [p.message.code for p in r.problems] == ["excel.duplicate_row"]  # the 平均 line below is no unit
+    assert render(r.problems[0].message).endswith("：同一运营单位在本文件中出现两次")
 
 
 # ------------------------------------------------------------------ duplicates and skipped rows
@@ -215,6 +216,7 @@ def test_the_same_person_twice_names_both_rows(tmp_path):
     (problem,) = result.problems
     assert problem.location == "花名册!4" and problem.message.code == "excel.duplicate_row"
     assert (problem.message.param("sheet"), problem.message.param("row")) == ("花名册", 2)
+    assert render(problem.message).endswith("：同一人员在本文件中出现两次")
     assert [r.row for r in result.records] == [2, 3]
 
 
@@ -230,6 +232,7 @@ def test_monthly_reports_repeat_people_across_months_but_not_within_one(tmp_path
     result = check(path, "monthly_reports")
     assert [r.month for r in result.records] == [dt.date(2022, 3, 1)] * 2 + [dt.date(2022, 4, 1)] * 2
     assert [(p.location, p.message.code) for p in result.problems] == [("4月!4", "excel.duplicate_row")]
+    assert render(result.problems[0].message).endswith("：同一人员的同一月份在本文件中出现两次")
     assert isinstance(result.records[0], MonthlyReportRecord)
 
 
