@@ -257,6 +257,8 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
         return fail(say("dataset.import_needs_unit", kind=kind.label))
     if args.left_out and not args.skip_bad_rows:
         return fail(say("cli.left_out_needs_skip"))
+    if args.alongside and kind.scope != "unit":
+        return fail(say("cli.alongside_only_rosters", kind=kind.label))
     mapping, bad = parse_mapping(args.mapping or "", args.kind)
     if bad:
         return fail("\n".join(bad))
@@ -271,7 +273,8 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                 # nothing to ask between the check and the import: the rows are written while the file is
                 # read, in one edit that a problem found rolls back (then edit is None, nothing written)
                 checked, edit = ds.read_and_import(by, args.kind, path, sha256=sha256, unit_id=unit_id,
-                                                   mapping=mapping or None, reason=args.reason)
+                                                   mapping=mapping or None, reason=args.reason,
+                                                   alongside=args.alongside)
             else:
                 read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping or None)
             remembered = None if mapping or edit is not None else remembered_mapping(ds, args.kind, unit_id)
@@ -290,7 +293,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             if refusal:
                 return fail(say("cli.partial_refused", source=path.name, reasons=[p.message for p in refusal]))
             left_out = len(rows_left_out(checked))
-            replaced = ds.replaced_sources(args.kind, unit_id, checked.source, sha256)
+            replaced = ds.replaced_sources(args.kind, unit_id, checked.source, sha256, alongside=args.alongside)
             if not args.yes:
                 print(say("cli.confirm_import" if not left_out else "cli.confirm_partial_import",
                           rows=len(checked.records), bad=left_out, source=path.name,
@@ -301,7 +304,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                     return 1
             if edit is None:
                 edit = ds.import_people(by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping or None,
-                                        reason=args.reason, skip_bad_rows=bool(left_out))
+                                        reason=args.reason, skip_bad_rows=bool(left_out), alongside=args.alongside)
             if not edit.ok:
                 return fail("\n".join(p.text() for p in edit.problems))
             source = next(s for s in ds.imports() if s.id == edit.id)
@@ -597,6 +600,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--unit", help="运营单位名称（花名册、每月送工信息必填；全区见习名单和平台导出不填）")
     imp.add_argument("--mapping", help="表头认不出时指定列：字段=列，逗号分隔，如 \"姓名=员工名,身份证号=3\"（列可写表头文字或列号）")
     imp.add_argument("--yes", action="store_true", help="不再询问，预览无问题即导入")
+    imp.add_argument("--alongside", action="store_true",
+                     help="另一家用人单位盖章的花名册：与本单位已导入的花名册一并保留（只替换同名或内容相同的文件）；"
+                          "不加此项时，再次导入同一单位的花名册会替换上次导入的")
     imp.add_argument("--skip-bad-rows", action="store_true",
                      help="只导入无误的行：有问题的行不导入（记入审计），其余各行全部导入或全部不导入；"
                           "整个文件或工作表的问题（如表头无法识别）仍不导入。有行未导入时退出码为 3")

@@ -207,7 +207,7 @@ class ImportDialog(QDialog):
         self.unit.setVisible(not whole_year)
         self.unit_label.setVisible(not whole_year)
         self.scope_hint.setText(self.tr("全年度的名单，不属于某个运营单位；再次导入会替换上次导入的名单。") if whole_year else
-                                self.tr("导入到所选运营单位；再次导入同一单位的花名册会替换上次导入的。")
+                                self.tr("导入到所选运营单位；再次导入同一单位的花名册会替换上次导入的（另一家用人单位盖章的花名册可选择一并保留）。")
                                 if import_spec().kind(self.chosen_kind()).scope == "unit" else
                                 self.tr("每月送工信息可分多个文件导入；再次导入同名（或内容相同）的文件会替换它。"))
 
@@ -655,9 +655,18 @@ class ImportDialog(QDialog):
             if not ask_change_outside(self, self.session, p.unit_id):
                 self._status(self.tr("未导入：该单位不在交给您的外业副本中。"), NEUTRAL)
                 return False
+        assert p.sha256 is not None  # an importable preview's file was read
         replaced = self.session.replaced_sources(p.kind, p.unit_id, p.checked.source, p.sha256)
-        if replaced and confirm and not self._confirm_replace(replaced):
-            return False
+        alongside = False
+        if replaced and confirm:
+            # a unit's roster: another employer's may be kept beside those imported (not the same file again)
+            beside = (self.session.replaced_sources(p.kind, p.unit_id, p.checked.source, p.sha256, alongside=True)
+                      if import_spec().kind(p.kind).scope == "unit" else replaced)
+            choice = self._confirm_replace(replaced, offer_beside=len(beside) < len(replaced))
+            if choice is None:
+                return False
+            if choice == "beside":
+                alongside, replaced = True, beside
         good, left_out = len(p.checked.records), p.rows_left_out if skip_bad_rows else 0
         label = (self.tr("导入{kind}中无误的 {rows} 行（{file}，{bad} 行有问题未导入）").format(
             kind=kind_label(p.kind), rows=good, file=p.path.name, bad=left_out) if left_out else
@@ -666,7 +675,8 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.choice.partial_button.setEnabled(False)
         write = self.session.import_people_write(label, p.checked, p.sha256, p.unit_id, p.mapping,
-                                                 skip_bad_rows=skip_bad_rows, corrections=p.corrections)
+                                                 skip_bad_rows=skip_bad_rows, corrections=p.corrections,
+                                                 alongside=alongside)
         started = time.perf_counter()
         edit = write_now(self, write, self.tr("正在写入 {rows} 行（{file}）…").format(rows=good, file=p.path.name))
         self.import_seconds = time.perf_counter() - started
@@ -723,18 +733,26 @@ class ImportDialog(QDialog):
             lines.append(self.tr("该单位的基地人数仍为手工录入；要按名单核对计分，请在 2.1 页把人数来源改为“名单核对”。"))
         return lines
 
-    def _confirm_replace(self, replaced) -> bool:
+    def _confirm_replace(self, replaced, offer_beside: bool = False) -> str | None:
+        """Asked before an import replaces lists imported before: "replace", "beside" (a unit's roster kept
+        beside its others: another employer's, offered when that replaces less), or None (cancelled)."""
         rows = sum(s.rows for s in replaced)
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换已导入的数据"),
-                          self.tr("已导入过同一来源：将删除已导入的 {rows} 行（{files}），换成本文件的 {new} 行。确定导入吗？"
-                                  "\n可用“撤销”（Ctrl+Z）恢复原来的数据。").format(
-                              rows=rows, files="、".join(s.file_name for s in replaced),
-                              new=len(self.preview.checked.records)),
+        text = self.tr("已导入过同一来源：将删除已导入的 {rows} 行（{files}），换成本文件的 {new} 行。确定导入吗？"
+                       "\n可用“撤销”（Ctrl+Z）恢复原来的数据。").format(
+            rows=rows, files="、".join(s.file_name for s in replaced), new=len(self.preview.checked.records))
+        if offer_beside:
+            text += "\n" + self.tr("如本文件是另一家用人单位盖章的花名册，请选“一并保留并导入”：已导入的花名册不删除，"
+                                   "两份花名册中的人员都计入（同一人只计一次）。")
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换已导入的数据"), text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("替换并导入"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
+        beside = box.addButton(self.tr("一并保留并导入"), QMessageBox.ButtonRole.AcceptRole) if offer_beside else None
         self.replace_box = box
-        return box.exec() == QMessageBox.StandardButton.Yes
+        answer = box.exec()
+        if beside is not None and box.clickedButton() is beside:
+            return "beside"
+        return "replace" if answer == QMessageBox.StandardButton.Yes else None
 
     def reject(self) -> None:
         for worker in (self.worker, self.export_worker):

@@ -39,31 +39,34 @@ class PeopleSteps(SessionBase):
     def assignments(self) -> list[Assignment]:
         return self.ds.assignments()
 
-    def replaced_sources(self, kind: str, unit_id: int | None, file_name: str, sha256: str) -> list[ImportedSource]:
-        return self.ds.replaced_sources(kind, unit_id, file_name, sha256)
+    def replaced_sources(self, kind: str, unit_id: int | None, file_name: str, sha256: str, *,
+                         alongside: bool = False) -> list[ImportedSource]:
+        return self.ds.replaced_sources(kind, unit_id, file_name, sha256, alongside=alongside)
 
     def import_people(self, label: str, checked: Any, sha256: str, unit_id: int | None,
                       mapping: Mapping[str, str | int] | None = None, *, skip_bad_rows: bool = False,
-                      corrections: Sequence[Any] = ()) -> Edit:
+                      corrections: Sequence[Any] = (), alongside: bool = False) -> Edit:
         """Import a checked workbook (core.excel.check.CheckResult without problems, or with
         skip_bad_rows its rows without problems; corrections: core.excel.partial, see
         Dataset.import_people). Undo takes it out and puts back, exactly, the sources it replaced;
         redo puts it back with its original id."""
         return self.import_people_write(label, checked, sha256, unit_id, mapping, skip_bad_rows=skip_bad_rows,
-                                        corrections=corrections).now()
+                                        corrections=corrections, alongside=alongside).now()
 
     def import_people_write(self, label: str, checked: Any, sha256: str, unit_id: int | None,
                             mapping: Mapping[str, str | int] | None = None, *, skip_bad_rows: bool = False,
-                            corrections: Sequence[Any] = ()) -> Write:
+                            corrections: Sequence[Any] = (), alongside: bool = False) -> Write:
         """import_people as a slow Write (core.editing.writes): the desktop runs it on another thread."""
         made: dict[str, Any] = {}
 
         def do(reason: str | None) -> Edit:
             # the sources it replaces, captured with all their rows for the undo (on the writing thread)
             made["replaced"] = [self.ds.capture_import(s.id)
-                                for s in self.ds.replaced_sources(checked.kind, unit_id, checked.source, sha256)]
+                                for s in self.ds.replaced_sources(checked.kind, unit_id, checked.source, sha256,
+                                                                  alongside=alongside)]
             edit = self.ds.import_people(self.by, checked, sha256=sha256, unit_id=unit_id, mapping=mapping,
-                                         reason=reason, skip_bad_rows=skip_bad_rows, corrections=corrections)
+                                         reason=reason, skip_bad_rows=skip_bad_rows, corrections=corrections,
+                                         alongside=alongside)
             if edit.ok:
                 made["id"] = edit.id
             return edit

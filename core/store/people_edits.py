@@ -61,10 +61,12 @@ def _restored_import(conn: sqlite3.Connection, snapshot: ImportSnapshot) -> dict
 
 def import_workbook(ds: Dataset, by: int | None, kind: str, path: str | Path, *, unit_id: int | None = None,
                     mapping: ColumnMapping | None = None, header_row: int | None = None,
-                    reason: str | None = None, today: dt.date | None = None) -> tuple[CheckResult, Edit | None]:
+                    reason: str | None = None, today: dt.date | None = None,
+                    alongside: bool = False) -> tuple[CheckResult, Edit | None]:
     """Check a workbook against the dataset's rule set and, when it has no problem, import it (one
     edit, its rows written while the workbook is read: Dataset.read_and_import). Returns the check (the
-    preview) and the edit, or None when the check found problems: then nothing was written."""
+    preview) and the edit, or None when the check found problems: then nothing was written.
+    alongside: see replaced_sources."""
     from core.common.bulk import gc_paused
     from core.excel.check import check_workbook
     from core.people.tables import file_sha256
@@ -74,7 +76,7 @@ def import_workbook(ds: Dataset, by: int | None, kind: str, path: str | Path, *,
             return check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row,
                                   today=today), None
         return ds.read_and_import(by, kind, path, sha256=sha256, unit_id=unit_id, mapping=mapping,
-                                  header_row=header_row, reason=reason, today=today)
+                                  header_row=header_row, reason=reason, today=today, alongside=alongside)
 
 
 # The units a list of the whole year is scored into (the platform's exports into those scored from the
@@ -128,6 +130,7 @@ class _Started:
     summary: dict[str, Any]
     replaced: list[tuple[int, str, str, int]]
     replaced_people: str | None  # _people_digest of the replaced sources, when a 定稿 hangs on whether they change
+    alongside: bool = False  # kept beside the unit's other lists of its kind (replaced_sources)
 
 
 # Tables the people's match reads (Dataset.match): an edit writing one of them drops the kept match
@@ -146,7 +149,8 @@ class PeopleEdits(_Core):
 
     def import_people(self, by: int | None, checked: CheckResult, *, sha256: str, unit_id: int | None = None,
                       mapping: Mapping[str, str | int] | None = None, reason: str | None = None,
-                      skip_bad_rows: bool = False, corrections: Sequence[Correction] = ()) -> Edit:
+                      skip_bad_rows: bool = False, corrections: Sequence[Correction] = (),
+                      alongside: bool = False) -> Edit:
         """Import the records of a checked workbook (core.excel.check) as one source, in one edit: all
         its rows or none. Refused, with nothing written, when the check found any problem, when the kind
         needs a unit and none is given (or one is given for a list of the whole year), or when the unit
@@ -160,7 +164,8 @@ class PeopleEdits(_Core):
         none) and leave the rows with problems out; refused when a problem belongs to no row or no row
         is good (core.excel.partial). The summary row then also says how many rows were left out and,
         for each, why. corrections: the cells the assessor corrected before the check
-        (core.excel.partial.Correction), one audit row each (file!row.column, old → new)."""
+        (core.excel.partial.Correction), one audit row each (file!row.column, old → new). alongside: the
+        unit's other lists of the kind stay (replaced_sources)."""
         from core.excel.partial import applied, left_out_audit, partial_refusal
         from core.people.tables import UNIT_KINDS, insert_records
         written: dict[str, str] = {}
@@ -172,7 +177,7 @@ class PeopleEdits(_Core):
             if checked.problems and partial_refusal(checked):
                 raise _Rejected(*partial_refusal(checked))
             started = self._start_import(tx, by, checked.kind, unit_id, checked.source, sha256, len(checked.records),
-                                         mapping)
+                                         mapping, alongside)
             conn = self._conn
             insert_records(conn, checked.kind, checked.records, import_id=started.id, unit_id=unit_id,
                            unit_ids=dict(conn.execute("SELECT name, id FROM units")))
@@ -193,7 +198,7 @@ class PeopleEdits(_Core):
     def read_and_import(self, by: int | None, kind: str, path: str | Path, *, sha256: str,
                         unit_id: int | None = None, mapping: ColumnMapping | None = None,
                         header_row: int | None = None, reason: str | None = None,
-                        today: dt.date | None = None) -> tuple[CheckResult, Edit | None]:
+                        today: dt.date | None = None, alongside: bool = False) -> tuple[CheckResult, Edit | None]:
         """Read and check a workbook (core.excel.check.read_and_check) and import its records as
         import_people does, in one go: each sheet's rows are written as soon as the sheet is checked,
         on a thread of their own, while the next sheets are read (core/store/people_writer.py). Returns
@@ -210,7 +215,7 @@ class PeopleEdits(_Core):
 
         def change(tx: _Tx) -> int:
             found["at"] = tx.at
-            started = self._start_import(tx, by, kind, unit_id, Path(path).name, sha256, 0, mapping)
+            started = self._start_import(tx, by, kind, unit_id, Path(path).name, sha256, 0, mapping, alongside)
             conn = self._conn
             writer = SheetRowsWriter(conn, kind, started.id, unit_id, dict(conn.execute("SELECT name, id FROM units")))
             try:
@@ -237,7 +242,8 @@ class PeopleEdits(_Core):
         return checked, edit
 
     def _start_import(self, tx: _Tx, by: int | None, kind_id: str, unit_id: int | None, file_name: str,
-                      sha256: str, rows: int, mapping: Mapping[str, str | int] | None) -> _Started:
+                      sha256: str, rows: int, mapping: Mapping[str, str | int] | None,
+                      alongside: bool = False) -> _Started:
         """An import's first steps in its edit: the unit checked, the sources it replaces taken out with
         their rows, and its `imports` row written (its id is the rows' import_id)."""
         from core.excel.read import import_spec
@@ -253,7 +259,7 @@ class PeopleEdits(_Core):
             unit_name = self._require_unit(unit_id)
         conn = self._conn
         replaced = [(s.id, s.file_name, s.sha256, s.rows)
-                    for s in self.replaced_sources(kind.id, unit_id, file_name, sha256)]
+                    for s in self.replaced_sources(kind.id, unit_id, file_name, sha256, alongside=alongside)]
         replaced_people = (_people_digest(conn, kind.id, [r[0] for r in replaced])
                            if replaced and self._final_hangs_on(kind.id, unit_id) else None)
         for old_id, *_ in replaced:
@@ -266,12 +272,13 @@ class PeopleEdits(_Core):
         import_id = tx.fresh_id("imports")
         conn.execute(f"INSERT INTO imports (id, {', '.join(summary)}) VALUES (?, {', '.join('?' * len(summary))})",
                      [import_id, *summary.values()])
-        return _Started(import_id, unit_id, unit_name, summary, replaced, replaced_people)
+        return _Started(import_id, unit_id, unit_name, summary, replaced, replaced_people, alongside)
 
     def _end_import(self, tx: _Tx, started: _Started, choice: Mapping[str, Any], content_sha256: str) -> None:
         """An import's summary audit row, once its rows are written."""
+        kept = {"alongside": True} if started.alongside else {}
         tx.log_summary("import", "imports", str(started.id), {
-            **started.summary, "unit": started.unit_name, **choice, "content_sha256": content_sha256,
+            **started.summary, "unit": started.unit_name, **kept, **choice, "content_sha256": content_sha256,
             "replaced": [{"id": i, "file_name": f, "sha256": s, "rows": n} for i, f, s, n in started.replaced]})
         kind = started.summary["kind"]
         if started.replaced_people is not None \
@@ -288,14 +295,16 @@ class PeopleEdits(_Core):
         return query is not None and bool(self.final_among(u for u, in self._conn.execute(query)))
 
     def replaced_sources(self, kind: str, unit_id: int | None, file_name: str,
-                         sha256: str) -> list[ImportedSource]:
-        """The imported sources an import of this file would replace (see import_people)."""
+                         sha256: str, *, alongside: bool = False) -> list[ImportedSource]:
+        """The imported sources an import of this file would replace (see import_people). alongside: a unit's
+        list kept beside the unit's other lists of its kind (a roster stamped by another employer) replaces only
+        the same file imported before (same name, or the same bytes), as a file of monthly reports does."""
         from core.excel.read import import_spec
         scope = import_spec().kind(kind).scope
         where, params = " WHERE kind = ?", list[Any]([kind])
         if scope != "year":
             where, params = where + " AND unit_id IS ?", params + [unit_id]
-        if scope == "file":
+        if scope == "file" or (scope == "unit" and alongside):
             where, params = where + " AND (file_name = ? OR sha256 = ?)", params + [file_name, sha256]
         return self._imports(where, params)
 

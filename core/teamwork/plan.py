@@ -357,7 +357,8 @@ def _judge_imports(p: Planner, plan: MergePlan) -> None:
         unit = p.to_y("imports", "unit_id", summary.get("unit_id"))
         gone = p.replaced_here(fact)
         here = {s.id for s in p.ds.replaced_sources(summary.get("kind", ""), unit, summary.get("file_name", ""),
-                                                    summary.get("sha256", ""))}
+                                                    summary.get("sha256", ""),
+                                                    alongside=bool(summary.get("alongside")))}
         if here - gone:
             fact.state = "conflict"
             fact.rivals = tuple(sorted(here - gone))

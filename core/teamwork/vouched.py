@@ -52,8 +52,9 @@ def replaced_here(p: Planner, fact: Fact) -> set[int]:
     kind (and unit) here it replaces as an import of it here would."""
     theirs = p.theirs_row(fact) or {}
     unit = p.to_y("imports", "unit_id", theirs.get("unit_id"))
+    alongside = bool((loads(fact.rows[0].new) or {}).get("alongside"))
     return p.replaced_here(fact) | {s.id for s in p.ds.replaced_sources(
-        theirs.get("kind", ""), unit, theirs.get("file_name", ""), theirs.get("sha256", ""))}
+        theirs.get("kind", ""), unit, theirs.get("file_name", ""), theirs.get("sha256", ""), alongside=alongside)}
 
 
 def units_of(p: Planner, fact: Fact, unit: int | None) -> set[int]:

@@ -290,3 +290,22 @@ def test_importing_the_same_roster_again_keeps_final(dataset, tmp_path):
     assert changed.returncode == 0, changed.stderr
     assert f"“{UNITS[0]}”的数据已改动，已取消其定稿。" in changed.stdout and "内容相同" not in changed.stdout
     assert run("verify-audit", str(dataset)).returncode == 0
+
+
+def test_a_second_employers_roster_is_kept_beside_the_first_when_asked(dataset, tmp_path):
+    """import-xlsx asks before replacing the unit's roster; with --alongside another employer's roster is kept beside
+    it (the question says it replaces nothing), as with --yes; --alongside for a list of the whole year is refused."""
+    first = roster_file(tmp_path, [arrival(i) for i in range(3)], "甲公司.xlsx")
+    second = roster_file(tmp_path, [arrival(i) for i in range(3, 5)], "乙公司.xlsx")
+    assert import_xlsx(dataset, "arrivals", first, "--unit", UNITS[0], "--yes").returncode == 0
+    asked = import_xlsx(dataset, "arrivals", second, "--unit", UNITS[0], stdin="n\n")
+    assert "甲公司.xlsx" in asked.stdout and asked.returncode == 1  # without --alongside: it would replace 甲公司's
+    asked = import_xlsx(dataset, "arrivals", second, "--unit", UNITS[0], "--alongside", stdin="y\n")
+    assert asked.returncode == 0, asked.stderr
+    assert "甲公司.xlsx" not in asked.stdout.split("确认导入")[-1] and rows_of(dataset, "roster_entries") == 5
+    again = import_xlsx(dataset, "arrivals", second, "--unit", UNITS[0], "--alongside", "--yes")
+    assert again.returncode == 0 and rows_of(dataset, "roster_entries") == 5  # the same file: replaced by itself
+    refused = import_xlsx(dataset, "traineeship_list", district_file(tmp_path, [(1, 7)]), "--alongside")
+    assert refused.returncode == 2 and refused.stderr.strip() == (
+        "--alongside 只用于运营单位的花名册，区人资中心核准的全区就业见习名单不适用"), refused.stderr
+    assert run("verify-audit", str(dataset)).returncode == 0

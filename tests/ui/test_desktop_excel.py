@@ -349,6 +349,49 @@ def test_importing_a_roster_again_replaces_it_after_asking_and_undo_brings_the_f
     assert stored() == sorted(person_id(i) for i in range(10, 17)) and view.imports_model.rowCount() == 1
 
 
+def test_another_employers_roster_is_kept_beside_the_first_when_the_assessor_says_so(qtbot, year, tmp_path):
+    """A unit hands in a roster per employer. Importing the second, the question offers 一并保留并导入 beside
+    替换并导入 and 取消; chosen, both rosters stay, both count, and undo takes the second out alone. The same file
+    imported again is not offered it: it can only replace itself."""
+    window = year
+    unit = uid_of(window, 0)
+    import_through_wizard(window, roster_file(tmp_path, [arrival(i) for i in range(5)], "甲公司.xlsx"),
+                          "arrivals").close()
+    dialog = window.excel_actions.import_dialog("arrivals")
+    dialog.show()
+    dialog.set_file(roster_file(tmp_path, [arrival(i) for i in range(10, 13)], "乙公司.xlsx"), "arrivals", unit)
+    assert dialog.check().wait(60)
+    asked = {}
+
+    def beside(box: QMessageBox) -> None:
+        asked["text"], asked["buttons"] = box.text(), [b.text() for b in box.buttons()]
+        shot(box, "import-roster-beside-question")
+        next(b for b in box.buttons() if b.text() == "一并保留并导入").click()
+
+    answer_modal(QMessageBox, beside)
+    assert dialog.import_()
+    assert sorted(asked["buttons"]) == sorted(["替换并导入", "取消", "一并保留并导入"])
+    assert "另一家用人单位盖章的花名册" in asked["text"]
+    assert [(s.file_name, s.rows) for s in window.session.imports(unit)] == [("甲公司.xlsx", 5), ("乙公司.xlsx", 3)]
+    assert "替换了原有" not in dialog.status.text()
+    dialog.close()
+    window.undo.undo()
+    assert [s.file_name for s in window.session.imports(unit)] == ["甲公司.xlsx"]
+    again = window.excel_actions.import_dialog("arrivals")
+    again.show()
+    again.set_file(roster_file(tmp_path, [arrival(i) for i in range(2)], "甲公司.xlsx"), "arrivals", unit)
+    assert again.check().wait(60)
+
+    def replace(box: QMessageBox) -> None:
+        asked["again"] = [b.text() for b in box.buttons()]
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    answer_modal(QMessageBox, replace)
+    assert again.import_()
+    assert sorted(asked["again"]) == sorted(["替换并导入", "取消"])
+    assert [(s.file_name, s.rows) for s in window.session.imports(unit)] == [("甲公司.xlsx", 2)]
+
+
 # ------------------------------------------------------------------ 人员核对: a conflict
 
 def test_a_conflict_assigned_in_the_people_view_changes_both_units_counts(qtbot, year, tmp_path):

@@ -19,6 +19,7 @@ from tests.dataset_support import rich_year
 from tests.import_support import (
     UNITS,
     district_file,
+    import_audit,
     imported,
     monthly_file,
     placement,
@@ -325,3 +326,43 @@ def test_the_people_tables_keep_their_indexes_whether_built_after_the_rows_or_ke
     assert [r[0] for r in ds._conn.execute("SELECT id_number FROM roster_entries WHERE id_number = ?",
                                            (person_id(3),))] == [person_id(3)] * 2
     assert [s.rows for s in ds.imports()] == [120, 100, 7] and ds.verify_audit() is None
+
+
+def test_a_roster_stamped_by_another_employer_is_kept_beside_the_first_and_both_count(ds, tmp_path):
+    """A unit hands in one roster (附件2) per employer, each stamped by it. Imported alongside, the second keeps the
+    first; both rosters' people count, a person on both counts once; importing the first again (its corrected
+    file, the same name) replaces it alone, and undoing the second import through the desktop's session leaves
+    the first. Without alongside, importing a roster replaces every roster of the unit, as before."""
+    from core.editing.session import Session
+    first = roster_file(tmp_path, [arrival(i) for i in range(4)], "甲公司花名册.xlsx")
+    second = roster_file(tmp_path, [arrival(i) for i in range(3, 7)], "乙公司花名册.xlsx")
+    imported(ds, "monthly_reports", monthly_file(tmp_path, [arrival(i) for i in range(7)]))
+    imported(ds, "arrivals", first)
+    unit_id = ds.unit_id(UNITS[0])
+
+    def rosters():
+        return [s for s in ds.imports(unit_id) if s.kind == "arrivals"]
+    assert [s.file_name for s in ds.replaced_sources("arrivals", unit_id, second.name, "x")] == [first.name]
+    assert ds.replaced_sources("arrivals", unit_id, second.name, "x", alongside=True) == []
+    _, edit = imported(ds, "arrivals", second, alongside=True)
+    assert [s.file_name for s in rosters()] == [first.name, second.name]
+    assert import_audit(ds)[-1]["alongside"] is True and import_audit(ds)[-1]["replaced"] == []
+    unit = ds.match().unit(UNITS[0])
+    assert unit.arrivals == 7  # person 3 is on both rosters: once
+    assert [codes_of(v) for v in unit.people if v.id_number == person_id(3)] == [[], ["match.duplicate_in_unit"]]
+    corrected = roster_file(tmp_path, [arrival(i) for i in range(2)], "甲公司花名册.xlsx")
+    imported(ds, "arrivals", corrected, alongside=True)
+    assert [(s.file_name, s.rows) for s in rosters()] == [(second.name, 4), (first.name, 2)]
+    assert ds.match().unit(UNITS[0]).arrivals == 6
+    session = Session(ds, 1)
+    third = roster_file(tmp_path, [arrival(9)], "丙公司花名册.xlsx")
+    from core.excel.check import check_workbook
+    from core.people.tables import file_sha256
+    checked = check_workbook(third, "arrivals", ds.rule_set())
+    assert session.import_people("导入丙公司花名册", checked, file_sha256(third), unit_id, alongside=True).ok
+    assert len(rosters()) == 3
+    session.undo("撤销")
+    assert [s.file_name for s in rosters()] == [second.name, first.name]
+    imported(ds, "arrivals", third)  # not alongside: the unit's roster is this one now
+    assert [s.file_name for s in rosters()] == [third.name]
+    assert ds.check_audit().ok

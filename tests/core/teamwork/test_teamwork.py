@@ -984,3 +984,19 @@ def test_a_list_of_the_whole_year_imported_in_the_office_and_in_the_field_is_a_c
     assert edit.ok and edit.unfinalized == (uid,)
     with Dataset.open(path, read_only=True) as ds:
         assert not ds.unit(uid).facts_final and [s.rows for s in ds.imports(None)] == [3]
+
+
+def test_a_roster_the_field_kept_beside_the_units_first_comes_in_beside_it_too(year, tmp_path):
+    """The office imported the unit's first roster; the field imported another employer's roster alongside it.
+    Merged, the year file has both, as the field had: the copy's roster replaces nothing here."""
+    unit = "吴江第1人力资源有限公司"
+    with Dataset.open(year, backups=False) as ds:
+        imported(ds, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(3)], "甲公司.xlsx"), unit=unit)
+    a = copy_for(year, "a.wjkh", "张三")
+    with Dataset.open(a, backups=False) as ds:
+        imported(ds, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(5, 9)], "乙公司.xlsx"), unit=unit,
+                 alongside=True)
+    plan, edit = merge(year, a)
+    assert edit.ok and not plan.conflicts and len(plan.changes) == 1
+    with Dataset.open(year, read_only=True) as ds:
+        assert [(s.file_name, s.rows) for s in ds.imports(ds.unit_id(unit))] == [("甲公司.xlsx", 3), ("乙公司.xlsx", 4)]
