@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.identifiers import mask_id_like
 from core.excel.partial import Correction, correction_for
 from core.excel.problems import ProblemRow
 from ui.models import ListModel
@@ -69,13 +70,14 @@ class ProblemsModel(ListModel):
         return found
 
     def set_full_ids(self, full: bool) -> None:
-        """Show the ID numbers the messages quote in full, or masked; the cells' values stay as written."""
+        """Show the ID numbers the cells hold and the messages quote in full, or masked (a cell being
+        corrected is edited as written)."""
         if full == self.full_ids:
             return
         self.full_ids = full
         self._texts = {}
         if self.items:
-            self.dataChanged.emit(self.index(0, 4), self.index(len(self.items) - 1, 4))
+            self.dataChanged.emit(self.index(0, VALUE_COLUMN), self.index(len(self.items) - 1, 4))
 
     def correctable(self, row: int) -> bool:
         r = self.items[row]
@@ -84,6 +86,9 @@ class ProblemsModel(ListModel):
     def first_correctable(self) -> QModelIndex:
         row = next((i for i in range(len(self.items)) if self.correctable(i)), None)
         return QModelIndex() if row is None else self.index(row, VALUE_COLUMN)
+
+    def corrected_at(self, r: ProblemRow) -> bool:
+        return cell_key(r.sheet, r.row, r.letter) in self.corrections
 
     def shown_value(self, r: ProblemRow) -> str:
         found = self.corrections.get(cell_key(r.sheet, r.row, r.letter))
@@ -106,14 +111,19 @@ class ProblemsModel(ListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 4:
                 return self.text(r)
+            if col == VALUE_COLUMN and role == Qt.ItemDataRole.DisplayRole and not self.full_ids:
+                return mask_id_like(self.shown_value(r)) if self.corrected_at(r) else r.masked_value
             return [r.sheet, "" if r.row is None else str(r.row), r.column_text, self.shown_value(r)][col]
         correction = self.corrections.get(cell_key(r.sheet, r.row, r.letter)) if col == VALUE_COLUMN else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if correction is not None:
+                shown = (lambda v: v) if self.full_ids else mask_id_like
                 return translate("ExcelImport", "文件中原为：{old}\n已更正为：{new}（导入时记入审计）").format(
-                    old=correction.old or translate("ExcelImport", "（空）"), new=correction.new or translate("ExcelImport", "（空）"))
+                    old=shown(correction.old) or translate("ExcelImport", "（空）"),
+                    new=shown(correction.new) or translate("ExcelImport", "（空）"))
             if col == VALUE_COLUMN and self.correctable(index.row()):
-                return translate("ExcelImport", "{value}\n双击或按 F2 可直接更正，改完点“重新检查”。").format(value=r.value)
+                return translate("ExcelImport", "{value}\n双击或按 F2 可直接更正，改完点“重新检查”。").format(
+                    value=r.value if self.full_ids else r.masked_value)
             return self.data(index)
         if role == Qt.ItemDataRole.ForegroundRole and correction is not None:
             return CORRECTED

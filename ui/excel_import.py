@@ -391,8 +391,8 @@ class ImportDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.full_ids = QCheckBox(self.tr("问题清单显示完整身份证号"))
-        self.full_ids.setToolTip(self.tr("身份证号码属于个人敏感信息。默认在上表的“问题”列和导出的问题清单中只显示前6位和后4位，"
-                                         "已足以凭行号找到有问题的单元格（“单元格内容”列照文件原样显示，以便更正）；"
+        self.full_ids.setToolTip(self.tr("身份证号码属于个人敏感信息。默认在上表和导出的问题清单中只显示前6位和后4位，"
+                                         "已足以凭行号找到有问题的单元格（在“单元格内容”列更正时按文件原样显示完整内容）；"
                                          "仅当运营单位必须核对完整号码时才勾选。"))
         self.full_ids.toggled.connect(self._full_ids_toggled)
         self.export_button = QPushButton(self.tr("导出问题清单…"))

@@ -3,8 +3,8 @@ cell's value as written and the message; written to .xlsx or .csv so the unit ca
 
 An exported list masks ID numbers like every export (first 6 and last 4 characters shown) unless the
 caller asks for full numbers: the cell of an ID-number column and the numbers quoted in its message. The
-preview on screen masks the numbers its messages quote the same way (masked_text) unless asked, and shows
-the cell's value as written: it is the value the assessor corrects in place.
+preview on screen masks the numbers its messages quote and its cells hold the same way (masked_text,
+masked_value) unless asked; a cell corrected in place is edited as written.
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ class ProblemRow:
     @property
     def column_text(self) -> str:
         return f"{self.column}（{self.letter}）" if self.column and self.letter else self.column or self.letter
+
+    @property
+    def masked_value(self) -> str:
+        """The cell's value with the ID numbers in it masked (the preview shows it so until asked)."""
+        return _mask(self.value, self.id_column)
 
     @property
     def masked_text(self) -> str:

@@ -18,7 +18,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QScrollArea  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QScrollArea  # noqa: E402
 
 from core.common.identifiers import mask_id_number  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
@@ -153,7 +153,8 @@ def test_a_bad_file_shows_every_problem_and_nothing_is_written(qtbot, year, tmp_
     assert model.rowCount() == len(p.problems) == 7
     shown = [[model.data(model.index(r, c)) for c in range(5)] for r in range(model.rowCount())]
     assert shown[1][:4] == ["花名册", "5", "首次参保日期（H）", "2022年13月1日"] and "不是有效日期" in shown[1][4]
-    assert shown[0][3] == person_id(1)[:17] + shown[0][3][17]  # the value as written, on screen
+    written = model.data(model.index(0, 3), Qt.ItemDataRole.EditRole)
+    assert written == person_id(1)[:17] + written[17] and shown[0][3] == mask_id_number(written)  # masked on screen
     assert "读取 8 行：无问题 1 行，有问题 7 行" in dialog.summary.text()
     assert not dialog.import_button.isEnabled() and not dialog.import_()
     assert "未写入任何数据" in dialog.status.text()
@@ -178,9 +179,9 @@ def test_a_bad_file_shows_every_problem_and_nothing_is_written(qtbot, year, tmp_
 
 def test_the_problem_texts_on_screen_mask_id_numbers_unless_the_box_is_ticked(qtbot, year, tmp_path):
     """An assessor's laptop on site: with 问题清单显示完整身份证号 unticked (as every preview opens) the problem texts
-    on screen show ID numbers as the exported list does (first 6 and last 4); the sheet, row and column are named
-    exactly and the cell's value stays as written, to be corrected in place. Ticking the box (a real click) shows
-    the texts in full; a new check starts unticked and masked again."""
+    and the cells' contents on screen show ID numbers as the exported list does (first 6 and last 4); the sheet, row
+    and column are named exactly, and a cell opened to be corrected in place holds its value as written. Ticking the
+    box (a real click) shows the texts and cells in full; a new check starts unticked and masked again."""
     window = year
     path = write_workbook(tmp_path / "附件2-有问题.xlsx", {"花名册": arrivals_rows(bad_people())},
                           title="组织进吴人员花名册", title_rows=1)
@@ -196,13 +197,20 @@ def test_the_problem_texts_on_screen_mask_id_numbers_unless_the_box_is_ticked(qt
         return [[model.data(model.index(r, c)) for c in range(5)] for r in range(model.rowCount())]
     rows = shown()
     assert not dialog.full_ids.isChecked()
-    assert rows[0][:4] == ["花名册", "4", "身份证号码（D）", wrong_digit]  # named exactly, the value as written
+    assert rows[0][:4] == ["花名册", "4", "身份证号码（D）", mask_id_number(wrong_digit)]  # named exactly, masked
+    assert model.data(model.index(0, 3), Qt.ItemDataRole.EditRole) == wrong_digit  # corrected as written
+    view = dialog.problems_view
+    view.setCurrentIndex(model.index(0, 3))
+    qtbot.keyClick(view, Qt.Key.Key_F2)  # the cell's editor, as the assessor opens it
+    editor = next(w for w in view.findChildren(QLineEdit) if w.isVisible())
+    assert editor.text() == wrong_digit
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert rows[0][4].startswith(f"身份证号码校验位错误：{mask_id_number(wrong_digit)}（"), rows[0][4]
     assert rows[5][:3] == ["花名册", "9", "身份证号码（D）"] and mask_id_number(duplicate) in rows[5][4], rows[5][4]
-    texts = "\n".join(r[4] for r in rows)
+    texts = "\n".join(r[3] + r[4] for r in rows)
     assert wrong_digit not in texts and duplicate not in texts and person_id(6)[:17] not in texts, texts
-    tooltip = model.data(model.index(0, 4), Qt.ItemDataRole.ToolTipRole)
-    assert wrong_digit not in tooltip
+    for column in (3, 4):
+        assert wrong_digit not in model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole)
     shot_over(window, dialog, "excel-preview-problems-masked")
     # the exported list, as before: masked the same way
     assert dialog.export_problems(tmp_path / "问题清单.xlsx").wait(60)
@@ -214,6 +222,7 @@ def test_the_problem_texts_on_screen_mask_id_numbers_unless_the_box_is_ticked(qt
     assert dialog.full_ids.isChecked()
     rows = shown()
     assert rows[0][4].startswith(f"身份证号码校验位错误：{wrong_digit}（") and duplicate in rows[5][4], rows
+    assert rows[0][3] == wrong_digit
     shot_over(window, dialog, "excel-preview-problems-full-ids")
     assert dialog.recheck().wait(60)
     qtbot.waitUntil(lambda: not dialog.full_ids.isChecked())

@@ -164,13 +164,16 @@ def test_a_bad_cell_corrected_in_the_preview_is_checked_again_and_the_correction
     view, model = dialog.problems_view, dialog.problems_model
     (problem,) = model.rows
     index = model.index(0, 3)
-    assert model.data(index) == wrong_check_digit(2) and model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert model.data(index, Qt.ItemDataRole.EditRole) == wrong_check_digit(2)  # as written, to be corrected
+    assert model.data(index) == mask_id_number(wrong_check_digit(2)) and model.flags(index) & Qt.ItemFlag.ItemIsEditable
     assert not model.flags(model.index(0, 4)) & Qt.ItemFlag.ItemIsEditable  # the problem itself is not typed over
 
     type_into_cell(qtbot, view, index, person_id(2))
-    assert model.data(index) == person_id(2)
+    assert model.data(index, Qt.ItemDataRole.EditRole) == person_id(2)
+    assert model.data(index) == mask_id_number(person_id(2))  # on screen masked, as every ID number
     assert model.data(index, Qt.ItemDataRole.ForegroundRole) is not None  # marked as corrected
-    assert wrong_check_digit(2) in model.data(index, Qt.ItemDataRole.ToolTipRole)  # the file's value kept
+    tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert mask_id_number(wrong_check_digit(2)) in tip and wrong_check_digit(2) not in tip  # the file's value kept
     choice = dialog.choice
     assert choice.recheck_button.isEnabled() and not choice.partial_button.isEnabled()
     assert not dialog.import_button.isEnabled() and "请点“重新检查”" in dialog.status.text()
