@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import json
 import sys
 from pathlib import Path
 
 from cli import excel as cli_excel
 from cli import grades as cli_grades
+from cli import output as cli_output
 from cli import pdf as cli_pdf
 from cli import teamwork as cli_teamwork
 from cli import words as cli_words
 from cli import years as cli_years
 from cli.launcher import command_name
 from cli.reading import open_read_only
+from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.scoring.assessment import clauses_done
 from core.scoring.credit import year_off_scale
@@ -197,12 +198,7 @@ def command_export_json(args: argparse.Namespace) -> int:
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if args.out:
         out = Path(args.out)
-        part = out.with_name(f".{out.name}.part")
-        try:
-            part.write_text(text, encoding="utf-8")
-            part.replace(out)
-        finally:
-            part.unlink(missing_ok=True)
+        write_atomically(out, text.encode("utf-8"))
         print(say("dataset.exported", file=str(out)), file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -506,11 +502,6 @@ COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "
             + cli_excel.COMMANDS + cli_pdf.COMMANDS + cli_teamwork.COMMANDS)
 
 
-WRITE_REFUSALS = {errno.ENOSPC: "cli.write_disk_full", getattr(errno, "EDQUOT", errno.ENOSPC): "cli.write_disk_full",
-                  errno.EROFS: "cli.write_read_only_mount", errno.EACCES: "cli.write_no_permission",
-                  errno.EPERM: "cli.write_no_permission"}
-
-
 def unknown_command(word: str) -> str:
     """One sentence for a first word that is no command (nor a file the desktop could open)."""
     import difflib
@@ -525,12 +516,12 @@ def main(argv: list[str]) -> int:
         print(unknown_command(argv[0]), file=sys.stderr)
         return EXIT_BAD_INPUT
     args = parser().parse_args(argv)
+    refused = cli_output.refusal(args)  # a folder, or a missing folder, named as the output: before any work
+    if refused is not None:
+        print(render(refused), file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return args.run(args)
-    except OSError as exc:  # an output file on a full disk, a read-only mount or a folder one may not write
-        reason = WRITE_REFUSALS.get(exc.errno or 0)
-        target = exc.filename or getattr(args, "out", None)  # a failing close names no file
-        if reason is None or not target:
-            raise
-        print(say("cli.cannot_write", folder=str(Path(target).parent), reason=say(reason)), file=sys.stderr)
+    except OSError as exc:  # the output on a full disk, a read-only mount or a folder that takes no new file
+        print(render(cli_output.write_failed(args, exc)), file=sys.stderr)
         return EXIT_BAD_INPUT

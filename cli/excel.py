@@ -127,11 +127,7 @@ def command_export_annex(args: argparse.Namespace) -> int:
         built = annex_pdf(args.annex, rules, unit.name, fonts=fonts, year=year.year, counts=counts, records=records,
                           show_full_id_numbers=args.full_ids)
         written = Path(args.out)
-        try:
-            write_atomically(written, built.pdf)
-        except OSError as exc:
-            print(say("pdf.write_failed", file=str(written), detail=exc.strerror or str(exc)), file=sys.stderr)
-            return EXIT_BAD_INPUT
+        write_atomically(written, built.pdf)  # a refusal of the system: one sentence in cli/output.py
     else:
         written = annex_form(args.annex, args.out, rules, unit.name, year=year.year, counts=counts, records=records,
                              show_full_id_numbers=args.full_ids)
@@ -557,14 +553,10 @@ def command_export_summary(args: argparse.Namespace) -> int:
             waiting, open_units = not_started_units(rules, year.units, noted), under_way_units(rules, year.units, noted)
     except DatasetError as exc:
         return fail(render(exc.msg))
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
-    part = out.with_name(f".{out.name}.part")
+    out = Path(args.out)  # a folder, or a missing folder, is refused before (cli/output.py)
     result = score_year(rules, year)
-    summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=args.full_ids,
-                     not_started=waiting, under_way=open_units)
-    part.replace(out)  # whole or not at all
+    summary_workbook(rules, result, unconfirmed, out, show_full_id_numbers=args.full_ids,
+                     not_started=waiting, under_way=open_units)  # whole or not at all
     held = sum(headcounts_held_back(rules, unit)[1] for unit in result.units)
     print(say("cli.summary_written", path=str(out), units=len(year.units),
               unconfirmed=sum(len(people) for people in unconfirmed.values()) + held))

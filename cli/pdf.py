@@ -85,9 +85,7 @@ def command_export_pdf(args: argparse.Namespace) -> int:
     from core.common.atomic import write_atomically
     from core.pdf.export import Exporter
     from core.pdf.sheets import Visit
-    path, out = Path(args.dataset), Path(args.out)
-    if not out.parent.is_dir():
-        return fail(say("pdf.out_folder_missing", folder=str(out.parent)))
+    path, out = Path(args.dataset), Path(args.out)  # a folder, or a missing folder, is refused before (cli/output.py)
     signer = None
     if args.sign:
         secret = password()
@@ -118,10 +116,7 @@ def command_export_pdf(args: argparse.Namespace) -> int:
         return fail(render(exc.msg))
     if problems or done is None:
         return fail(" ".join(render(p.message) for p in problems))
-    try:
-        write_atomically(out, done.pdf)
-    except OSError as exc:
-        return fail(say("pdf.write_failed", file=str(out), detail=exc.strerror or str(exc)))
+    write_atomically(out, done.pdf)  # a refusal of the system: one sentence in cli/output.py
     details = [say("pdf.done_pages", pages=done.pages)]
     if done.version is not None:
         details.append(say("pdf.version", version=done.version))

@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common import os_errors
 from core.common.atomic import write_atomically
+from core.common.messages import render
 from core.scoring import rule_library
 from core.scoring.kinds import CURVES, KINDS
 from core.scoring.rule_draft import ItemPath, RuleSetDraft
@@ -510,7 +512,7 @@ class RuleSetEditor(QDialog):
             write_atomically(path, rules.source_text.encode("utf-8"))
         except OSError as exc:
             self.status.setText(self.tr("保存到 {path} 失败（{detail}），未作任何改动。").format(
-                path=str(path), detail=exc.strerror or type(exc).__name__))
+                path=str(path), detail=render(os_errors.reason(exc))))
             return False
         kept, refused = rule_library.add(rules)
         if kept is None:

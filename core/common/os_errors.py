@@ -4,6 +4,7 @@ is English on most Linux desktops (UOS, Kylin) and must not reach a user's scree
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 from core.common.messages import Msg
 
@@ -31,3 +32,35 @@ def reason(exc: BaseException) -> Msg:
         if exc.errno:
             return Msg.of("os.other", number=exc.errno)
     return Msg.of("os.unknown")
+
+
+def write_refusal(target: Path, exc: BaseException | None = None, *, folder: bool = False) -> Msg | None:
+    """Why a file (a folder when `folder`) cannot be written at `target`, one sentence naming it. Before
+    trying (no `exc`): what can be seen, that the name is a folder (a file), or its folder is missing;
+    None when nothing is seen. After the system refused (`exc`): always a sentence, never its English."""
+    seen = _seen(target, folder)
+    if seen is None and exc is None:
+        return None
+    return Msg.of("os.write_refused", file=str(target), reason=seen or _write_reason(exc))
+
+
+def _seen(target: Path, folder: bool) -> Msg | None:
+    if folder:
+        return Msg.of("os.is_a_file") if target.exists() and not target.is_dir() else None
+    if target.is_dir():
+        return Msg.of("os.is_a_folder")
+    parent = target.parent
+    if not parent.exists():
+        return Msg.of("os.folder_missing", folder=str(parent))
+    if not parent.is_dir():
+        return Msg.of("os.folder_is_file", folder=str(parent))
+    return None
+
+
+def _write_reason(exc: BaseException | None) -> Msg:
+    if isinstance(exc, OSError) and not getattr(exc, "winerror", None):
+        if exc.errno == errno.ENOENT:  # the folder is there but takes no new file (e.g. a system folder)
+            return Msg.of("os.cannot_create")
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return Msg.of("os.no_write_permission")
+    return reason(exc or OSError())

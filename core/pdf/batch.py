@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from core.common import os_errors
 from core.common.atomic import write_atomically
 from core.common.messages import Msg
 from core.common.problems import Problem
@@ -93,7 +94,7 @@ def export_batch(requests: Sequence[Request], *, copy: Callable[[], Dataset], si
                 write_atomically(request.target, done.pdf)
             except OSError as exc:
                 outcome.problems.append(_problem(request.target, "pdf.write_failed", file=str(request.target),
-                                                 detail=exc.strerror or str(exc)))
+                                                 detail=os_errors.reason(exc)))
                 break
             if done.signed and record_signed is not None:
                 refused = record_signed(done)

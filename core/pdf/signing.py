@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.common import os_errors
 from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.common.places import APP_DIR_NAME, cache_dir, profile_dir
@@ -141,7 +142,7 @@ def create_key(path: str | Path, name: str, password: str, *, organisation: str 
     except FileExistsError:
         raise SigningError(Msg.of("pdf.key_exists", file=str(path))) from None
     except OSError as exc:
-        raise SigningError(Msg.of("pdf.key_write_failed", file=str(path), detail=exc.strerror or str(exc))) from None
+        raise SigningError(Msg.of("pdf.key_write_failed", file=str(path), detail=os_errors.reason(exc))) from None
     return key_info(path, password)
 
 
@@ -152,7 +153,7 @@ def _load(path: Path, password: str):
     except FileNotFoundError:
         raise SigningError(Msg.of("pdf.key_not_found", file=str(path))) from None
     except OSError as exc:
-        raise SigningError(Msg.of("pdf.key_unreadable", file=str(path), detail=exc.strerror or str(exc))) from None
+        raise SigningError(Msg.of("pdf.key_unreadable", file=str(path), detail=os_errors.reason(exc))) from None
     try:
         loaded = SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password.encode("utf-8"))
     except (ValueError, TypeError):
@@ -242,7 +243,7 @@ def import_key(source: str | Path, key_dir: str | Path, password: str) -> KeyInf
     except FileExistsError:
         raise SigningError(Msg.of("pdf.key_exists", file=str(target))) from None
     except OSError as exc:
-        raise SigningError(Msg.of("pdf.key_write_failed", file=str(target), detail=exc.strerror or str(exc))) from None
+        raise SigningError(Msg.of("pdf.key_write_failed", file=str(target), detail=os_errors.reason(exc))) from None
     return key_info(target, password)
 
 

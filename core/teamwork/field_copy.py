@@ -14,7 +14,7 @@ from core.common.messages import Msg
 from core.store import backup, replay_edit
 from core.store.dataset import Dataset
 from core.store.edit import now_text
-from core.store.files import DatasetError
+from core.store.files import DatasetError, _open_fault
 
 MARK = "field_copy"  # the audit action of a copy's mark (a row of the year's own, table meta)
 
@@ -99,8 +99,8 @@ def make_field_copy(ds: Dataset, target: str | Path, assessor: str, by: int,
                 raise DatasetError(Msg.of("dataset.exists", file=target.name)) from None
             os.replace(part, target)
         backup.fsync_path(target.parent)
-    except sqlite3.Error as exc:
-        raise DatasetError(Msg.of("dataset.write_failed", file=target.name, detail=str(exc))) from None
+    except sqlite3.Error as exc:  # a folder that takes no new file, a full disk: in the catalogue's words
+        raise _open_fault(target, exc) from None
     finally:
         for leftover in (part, Path(f"{part}-wal"), Path(f"{part}-shm"), Path(f"{part}-journal")):
             leftover.unlink(missing_ok=True)

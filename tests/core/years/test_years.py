@@ -270,7 +270,7 @@ def test_the_command_line_says_when_the_folder_is_missing_or_the_rules_are_of_an
     missing = run("new-year", "--to", str(tmp_path / "nodir" / "2023.wjkh"), "--from", str(last_year))
     assert missing.returncode == 2
     assert missing.stderr.strip() == \
-        f"文件夹 {tmp_path / 'nodir'} 不存在，没有新建 2023.wjkh；请先建好文件夹或换一个位置。"
+        f"无法写入 {tmp_path / 'nodir' / '2023.wjkh'}：文件夹 {tmp_path / 'nodir'} 不存在；没有生成文件。"
     target = tmp_path / "2024.wjkh"
     for extra in (("--from", str(last_year)), ()):
         other = run("new-year", "--to", str(target), *extra, "--year", "2024", "--rules", "wujiang-2023")
