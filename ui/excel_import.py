@@ -754,7 +754,33 @@ class ImportDialog(QDialog):
             return "beside"
         return "replace" if answer == QMessageBox.StandardButton.Yes else None
 
+    def corrections_not_imported(self) -> int:
+        """How many cells were corrected in the preview and not imported: closing would lose them."""
+        if self.preview is None or self.imported_id is not None:
+            return 0
+        return len(self.problems_model.corrections)
+
+    def _discard_corrections(self, count: int) -> bool:
+        """Asked before closing loses typed corrections; keeping on correcting is the default answer."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("放弃更正"),
+                          self.tr("预览中有 {count} 处更正尚未导入，关闭即丢失。\n确定放弃更正并关闭吗？")
+                          .format(count=count),
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        discard = box.button(QMessageBox.StandardButton.Discard)
+        keep = box.button(QMessageBox.StandardButton.Cancel)
+        discard.setText(self.tr("放弃更正"))
+        keep.setText(self.tr("继续更正"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(keep)
+        self.discard_box = box
+        return box.exec() == QMessageBox.StandardButton.Discard
+
     def reject(self) -> None:
+        """关闭, Escape and the window's close button: corrections typed and not imported are not thrown
+        away without asking."""
+        count = self.corrections_not_imported()
+        if count and not self._discard_corrections(count):
+            return
         for worker in (self.worker, self.export_worker):
             if worker is not None and worker.running:
                 worker.stop()
