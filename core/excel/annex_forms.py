@@ -37,6 +37,11 @@ class FormColumn:
     header: str  # message code of the header text
     width: float  # characters
     value: Callable[[Any], Any] | None = None  # from one record; None: left blank
+    text: bool = False  # typed as text (Excel's 文本 format): an ID number keeps its 18 digits
+    choices: tuple[str, ...] = ()  # message codes of the only words the column takes (a drop-down list)
+
+
+PLACEMENT_TYPES = ("form.placement_trainee", "form.placement_intern")  # 见习, 实习: words the importer reads
 
 
 def _person(record: Any) -> Any:
@@ -52,7 +57,7 @@ def arrival_columns(show_full: bool) -> list[FormColumn]:
         FormColumn(SEQ, 6),
         FormColumn("form.col.name", 10, lambda p: _person(p).name),
         FormColumn("form.col.gender", 6, lambda p: _person(p).gender or None),
-        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full)),
+        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full), text=True),
         FormColumn("form.col.labour_base", 16, _base),
         FormColumn("form.col.employer", 24, lambda p: _person(p).employer),
         FormColumn("form.col.arrival_date", 12, lambda p: _person(p).arrival_date),
@@ -68,9 +73,10 @@ def placement_columns(show_full: bool) -> list[FormColumn]:
         FormColumn(SEQ, 6),
         FormColumn("form.col.name", 10, lambda p: _person(p).name),
         FormColumn("form.col.gender", 6, lambda p: _person(p).gender or None),
-        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full)),
+        FormColumn("form.col.id_number", 22, lambda p: shown_id(_person(p).id_number, show_full), text=True),
         FormColumn("form.col.school", 18, _base),
-        FormColumn("form.col.placement_type", 9, lambda p: t(f"form.placement_{_person(p).placement_type}")),
+        FormColumn("form.col.placement_type", 9, lambda p: t(f"form.placement_{_person(p).placement_type}"),
+                   choices=PLACEMENT_TYPES),
         FormColumn("form.col.employer", 24, lambda p: _person(p).employer),
         FormColumn("form.col.start_date", 12, lambda p: _person(p).start_date),
         FormColumn("form.col.end_date", 12, lambda p: _person(p).end_date),

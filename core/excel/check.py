@@ -90,6 +90,8 @@ class _Noted(str):
 
 _MONTH_TEXT_YEAR = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?\s*")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+# An ID number as this program's exports show it (first 6 and last 4 kept): copied from an exported form
+_MASKED = re.compile(r"[0-9]{6}\*{5,}[0-9]{3}[0-9X]")
 _INTEGER_TEXT = re.compile(r"\s*([+-]?\d+)(?:\.0+)?\s*(?:个月|个|月|星级|星|分|人|次)?\s*")
 _NUMBER_TEXT = re.compile(r"\s*([+-]?\d+(?:\.\d+)?)\s*分?\s*")
 
@@ -209,6 +211,8 @@ class _Converters:
         raise _Bad(Msg.of("excel.id_characters", value=_shown(value)))
 
     def _id_slow(self, value: Any, number: str) -> str:
+        if _MASKED.fullmatch(number):
+            raise _Bad(Msg.of("excel.id_masked", value=_shown(value)))
         if _SCIENTIFIC.fullmatch(number):
             raise _Bad(Msg.of("excel.id_scientific", value=_shown(value)))
         check = check_id_number(number, self.today)

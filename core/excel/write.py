@@ -25,6 +25,7 @@ from typing import Any, Mapping, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.common.atomic import write_atomically
@@ -57,6 +58,7 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 PROVISIONAL_FILL = PatternFill("solid", fgColor="FFF2CC")
 DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"  # Excel's 文本
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -126,11 +128,32 @@ def _table(ws: Worksheet, row: int, columns: Sequence[FormColumn], records: Sequ
         r = header_row + 1 + i
         record = records[i] if i < len(records) else None
         for c, value in enumerate(row_values(columns, record, i, show_full), start=1):
-            fmt = DATE_FORMAT if isinstance(value, dt.date) else None
+            fmt = TEXT_FORMAT if columns[c - 1].text else DATE_FORMAT if isinstance(value, dt.date) else None
             _boxed(ws, r, c, value, align=LEFT if isinstance(value, str) and len(value) > 8 else CENTER,
                    number_format=fmt)
         ws.row_dimensions[r].height = 20
+    _typing_aids(ws, columns, header_row + 1, header_row + rows)
     return header_row + 1 + rows
+
+
+def _typing_aids(ws: Worksheet, columns: Sequence[FormColumn], first: int, last: int) -> None:
+    """What keeps a unit's clerk from the mistakes the importer refuses: a text column is 文本 in its rows
+    and as the column's own format (rows the clerk adds keep it), so an ID number typed stays 18 digits;
+    a column of choices offers them as a drop-down list and takes no other word."""
+    for c, column in enumerate(columns, start=1):
+        letter = get_column_letter(c)
+        if column.text:
+            ws.column_dimensions[letter].number_format = TEXT_FORMAT
+        if column.choices and last >= first:
+            words = [t(code) for code in column.choices]
+            listed = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True,
+                                    showErrorMessage=True, showInputMessage=True,
+                                    errorTitle=t("form.choice_error_title", header=t(column.header)),
+                                    error=t("form.choice_error", header=t(column.header), words="、".join(words)),
+                                    promptTitle=t(column.header),
+                                    prompt=t("form.choice_prompt", words="、".join(words)))
+            listed.add(f"{letter}{first}:{letter}{last}")
+            ws.add_data_validation(listed)
 
 
 def _footer(ws: Worksheet, row: int, width: int, lines: Sequence[str]) -> int:

@@ -309,3 +309,26 @@ def test_a_second_employers_roster_is_kept_beside_the_first_when_asked(dataset, 
     assert refused.returncode == 2 and refused.stderr.strip() == (
         "--alongside 只用于运营单位的花名册，区人资中心核准的全区就业见习名单不适用"), refused.stderr
     assert run("verify-audit", str(dataset)).returncode == 0
+
+
+def test_an_annex_2_exported_masked_and_handed_back_is_refused_saying_how_to_export_it_whole(dataset, tmp_path):
+    """The unit stamps the 附件2 the program exported (masked ID numbers) and hands it back: each row says
+    its number was copied from this program's export and how to export the form with the full numbers."""
+    people = [arrival(i) for i in range(4)]
+    assert import_xlsx(dataset, "arrivals", roster_file(tmp_path, people), "--unit", UNITS[0], "--yes").returncode == 0
+    assert import_xlsx(dataset, "monthly_reports", monthly_file(tmp_path, people), "--unit", UNITS[0],
+                       "--yes").returncode == 0
+    masked, whole = tmp_path / "附件2-盖章.xlsx", tmp_path / "附件2-完整.xlsx"
+    for out, extra in ((masked, ()), (whole, ("--full-ids",))):
+        done = run("export-annex", "2", "--dataset", str(dataset), "--unit", UNITS[0], "--out", str(out), *extra)
+        assert done.returncode == 0, done.stderr
+    sheet = load_workbook(masked).active
+    assert sheet["D5"].value == mask_id_number(person_id(0)) and sheet["D5"].number_format == "@"
+    refused = import_xlsx(dataset, "arrivals", masked, "--unit", UNITS[0], "--yes")
+    assert refused.returncode == 2
+    lines = [line for line in refused.stderr.splitlines() if "中间几位是星号" in line]
+    assert len(lines) == 4, refused.stderr
+    assert all("--full-ids" in line and "显示完整身份证号" in line for line in lines)
+    assert "格式不正确" not in refused.stderr
+    again = import_xlsx(dataset, "arrivals", whole, "--unit", UNITS[0], "--yes")
+    assert again.returncode == 0, again.stderr

@@ -16,7 +16,7 @@ from core.people.matching import UnitSubmission, match
 from core.scoring.rules import load_rule_set
 from tests.builders import base, evidence, make_unit, score
 from tests.core.people.test_matching import arrival_record, listed, placement, report
-from tests.xlsx_builders import arrival, arrivals_rows, write_workbook
+from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
 
 RULES = load_rule_set()
 ROOT = Path(__file__).resolve().parents[3]
@@ -88,7 +88,7 @@ def test_annex_2_shows_full_numbers_only_when_asked_and_reads_back(tmp_path):
                        r.insured_months, r.gender, r.phone)
     assert [strip(r) for r in back.records] == [strip(r) for r in records]
     masked = check_workbook(annex_form(2, tmp_path / "m.xlsx", RULES, "甲", records=records), "arrivals", RULES)
-    assert {p.message.code for p in masked.problems} == {"excel.id_characters"}  # a masked form is no source
+    assert {p.message.code for p in masked.problems} == {"excel.id_masked"}  # a masked form is no source
 
 
 def test_annex_4_from_verdicts_reads_back(tmp_path):
@@ -99,6 +99,87 @@ def test_annex_4_from_verdicts_reads_back(tmp_path):
     assert back.ok, [p.text() for p in back.problems]
     assert [(r.id_number, r.placement_type, r.start_date, r.placement_months) for r in back.records] == [
         (r.id_number, r.placement_type, r.start_date, r.placement_months) for r in records]
+
+
+def data_rows(ws, header: int) -> range:
+    """The ruled rows under the header row, down to the first row of the closing lines."""
+    last = header
+    while ws.cell(row=last + 1, column=1).border.left.style == "thin":
+        last += 1
+    return range(header + 1, last + 1)
+
+
+def column_of(ws, header: int, title: str) -> str:
+    return next(c.column_letter for c in ws[header] if c.value == title)
+
+
+@pytest.mark.parametrize("annex, records", [(2, []), (4, []), (2, [arrival_record(i) for i in range(3)]),
+                                            (4, [placement(1), placement(2, kind="intern")])])
+def test_the_id_number_column_of_the_rosters_is_text_in_every_row(tmp_path, annex, records):
+    """The forms a unit fills in: an ID number typed into them stays text (Excel's 文本, '@'), in the ruled
+    rows and in rows the clerk adds (the column's own format); the other columns keep theirs."""
+    ws = openpyxl.load_workbook(annex_form(annex, tmp_path / "a.xlsx", RULES, "甲", records=records)).active
+    header = header_row(ws, "序号")
+    ids = column_of(ws, header, "身份证号码")
+    rows = data_rows(ws, header)
+    assert len(rows) == (len(records) or 15)
+    assert [ws[f"{ids}{r}"].number_format for r in rows] == ["@"] * len(rows)
+    assert ws.column_dimensions[ids].number_format == "@"
+    assert ws[f"{ids}{header}"].value == "身份证号码"
+    for other in ("姓名", "开始日期" if annex == 4 else "首次参保日期"):
+        assert ws.column_dimensions[column_of(ws, header, other)].number_format == "General", other
+
+
+@pytest.mark.parametrize("records", [[], [placement(1), placement(2, kind="intern")]])
+def test_annex_4_offers_its_types_as_a_list_of_the_words_the_importer_reads(tmp_path, records):
+    ws = openpyxl.load_workbook(annex_form(4, tmp_path / "a4.xlsx", RULES, "甲", records=records)).active
+    header = header_row(ws, "序号")
+    kind = column_of(ws, header, "类型")
+    rows = data_rows(ws, header)
+    (listed_,) = ws.data_validations.dataValidation
+    assert listed_.type == "list" and listed_.formula1 == '"见习,实习"'
+    assert str(listed_.sqref) == f"{kind}{rows[0]}:{kind}{rows[-1]}"
+    assert listed_.showErrorMessage and listed_.allow_blank and "见习、实习" in listed_.error
+    choices = import_spec().fields["placement_type"].choices
+    assert "见习" in choices["trainee"] and "实习" in choices["intern"]
+    form2 = openpyxl.load_workbook(annex_form(2, tmp_path / "a2.xlsx", RULES, "甲")).active
+    assert not form2.data_validations.dataValidation
+
+
+def test_a_blank_annex_4_filled_in_as_a_clerk_does_reads_back(tmp_path):
+    path = annex_form(4, tmp_path / "a4.xlsx", RULES, "甲")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    header = header_row(ws, "序号")
+    at = {c.value: c.column for c in ws[header]}
+    for i, kind in enumerate(("见习", "实习")):
+        row = header + 1 + i
+        for title, value in (("姓名", f"学员{i}"), ("身份证号码", person_id(i)),
+                             ("院校（政校合作基地）", "铜仁职业技术学院"),
+                             ("类型", kind), ("用人单位", "某公司"), ("开始日期", dt.datetime(2022, 3, 1)),
+                             ("见习（实习）月数", 7)):
+            ws.cell(row=row, column=at[title], value=value)
+    wb.save(path)
+    back = check_workbook(path, "placements", RULES)
+    assert back.ok, [p.text() for p in back.problems]
+    assert [(r.id_number, r.placement_type) for r in back.records] == [(person_id(0), "trainee"),
+                                                                       (person_id(1), "intern")]
+
+
+def test_a_masked_form_sent_back_says_where_its_numbers_came_from_and_how_to_export_them_whole(tmp_path):
+    records = [arrival_record(i) for i in range(3)]
+    back = check_workbook(annex_form(2, tmp_path / "m.xlsx", RULES, "甲", records=records), "arrivals", RULES)
+    assert [p.message.code for p in back.problems] == ["excel.id_masked"] * 3
+    text = back.problems[0].text()
+    assert records[0].id_number[:6] + "********" + records[0].id_number[-4:] in text
+    assert "从本程序导出的表格中照抄" in text and "--full-ids" in text and "“显示完整身份证号”" in text
+    # the words it quotes are those of the export dialog and of the command line
+    assert 'self.tr("显示完整身份证号")' in (ROOT / "ui" / "excel_export.py").read_text(encoding="utf-8")
+    assert '"--full-ids"' in (ROOT / "cli" / "excel.py").read_text(encoding="utf-8")
+    # a wrong number that merely holds a star is not taken for a masked one
+    starred = arrival(0, 身份证号码="32050919950517*01X")
+    other = write_workbook(tmp_path / "o.xlsx", {"花名册": arrivals_rows([starred])})
+    assert [p.message.code for p in check_workbook(other, "arrivals", RULES).problems] == ["excel.id_characters"]
 
 
 def test_annex_5_counts_per_base_with_a_total(tmp_path):
