@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.scoring.engine import QUALIFIED
+from core.scoring.report import tie_text
 from core.years.standing import NOT_STARTED, UNDER_WAY
 from ui.models import ID_ROLE, SORT_ROLE, problems_text
 from ui.other_years import YearsReader
@@ -304,9 +305,7 @@ class GradeView(QWidget):
             + (self.tr("，尚余 {free} 个名额未用（不自动递补；可选中合格单位，点“上调所选单位…”调入）").format(
                 free=q.count - q.used) if q.used < q.count else "")
             for q in result.quotas))
-        lines = [self.tr("总分 {total} 的 {units} 并列，跨越 {upper}/{lower} 名额边界，均暂定为 {lower} 级，可填写理由后上调。")
-                 .format(total=format_number(t.total), units="、".join(t.units), upper=t.upper, lower=t.lower)
-                 for t in result.ties]
+        lines = [tie_text(t) for t in result.ties]  # pending, or what was decided: as every output says it
         lines += [self.tr("{unit}（总分 {total}）由考核人员调入 {grade} 级空余名额，理由：{reason}").format(
                   unit=u.name, total=format_number(u.total), grade=u.grade, reason=note.param("reason"))
                   for u, note in moved]

@@ -388,7 +388,8 @@ class YearTableModel(QAbstractTableModel):
     def _flags(self, u, tied: bool, unit_id: int) -> str:
         flags = []
         if tied:
-            flags.append(translate("Models", "并列待定"))
+            settled = any(t.settled for t in self.session.result.ties if u.name in t.units)
+            flags.append(translate("Models", "并列已定") if settled else translate("Models", "并列待定"))
         if any(n.code in PROMOTION_NOTES for n in u.grade_notes):
             flags.append(translate("Models", "已上调"))
         stale = self.session.signed_sheet_change(unit_id)

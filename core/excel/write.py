@@ -45,7 +45,14 @@ from core.excel.annex_forms import (
 )
 from core.people.matching import BaseCount, PersonVerdict
 from core.scoring.engine import YearResult
-from core.scoring.report import NO_VERDICT, headcounts_held_back, results_title, verdict_cells
+from core.scoring.report import (
+    NO_VERDICT,
+    grade_decision_lines,
+    headcounts_held_back,
+    results_title,
+    tie_flag,
+    verdict_cells,
+)
 from core.scoring.rules import RuleSet
 
 __all__ = ["ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
@@ -331,15 +338,15 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             _boxed(ws, top, c, text, header=True)
             ws.merge_cells(start_row=top, start_column=c, end_row=header, end_column=c)
     ws.row_dimensions[header].height = 48
-    tied = {name for tie in year_result.ties for name in tie.units}
     row = header + 1
     for unit in year_result.units:
         sections = {s.id: s for s in unit.sections}
         waiting = unit.name in not_started
         remarks = [f"{t(f'status.{unit.status}')}：{reason.text}" for reason in unit.status_reasons]
         remarks += [render(note) for note in unit.grade_notes]
-        if unit.name in tied and not any(n.code == "grade.tie" for n in unit.grade_notes):
-            remarks.append(t("report.flag_tie"))
+        flag = tie_flag(year_result, unit.name)
+        if flag is not None and not any(n.code.startswith("grade.tie") for n in unit.grade_notes):
+            remarks.append(flag)
         if unit.name in under_way:
             remarks.insert(0, t("report.own_provisional"))
         if waiting:
@@ -355,7 +362,12 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             elif key.startswith("clause:"):
                 result = unit.clause(key.split(":", 1)[1])
                 value, fmt = _number(result.net, decimals), number_format
-                fill = PROVISIONAL_FILL if result.provisional else None
+                if result.provisional:  # shaded, and marked * as the PDF and the command line mark it:
+                    # the shading is lost on a black-and-white printout; the mark is in the number's format,
+                    # so the cell stays a number
+                    fill = PROVISIONAL_FILL
+                    fmt = ("0" if isinstance(value, int) else number_format) + '"*"'
+
             elif key.startswith("section:"):
                 value, fmt = _number(sections[key.split(":", 1)[1]].net, decimals), number_format
             elif key == "deductions":
@@ -377,9 +389,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         notes.append(t("summary.provisional"))
     quotas = "；".join(t("report.quota", grade=q.grade, count=q.count, cap=q.cap, used=q.used) for q in year_result.quotas)
     notes.append(t("report.quotas", assessed=len(year_result.units), quotas=quotas))
-    for tie in year_result.ties:
-        notes.append(t("report.tie", total=tie.total, upper=tie.upper, lower=tie.lower, units="、".join(tie.units)))
-    notes += [render(m) for m in year_result.rejected_promotions]
+    notes += grade_decision_lines(year_result)
     row += 1
     for text in notes:
         _merged_line(ws, row, 1, width, text)

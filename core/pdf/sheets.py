@@ -54,7 +54,7 @@ from core.pdf.fonts import Fonts
 from core.scoring.assessment import reading_text
 from core.scoring.engine import PROMOTION_NOTES, UnitResult, YearResult
 from core.scoring.facts import Unit
-from core.scoring.report import NO_VERDICT, clause_cell
+from core.scoring.report import NO_VERDICT, clause_cell, grade_decision_lines, tie_flag
 from core.scoring.rules import RuleSet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -751,12 +751,9 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
               + [t("report.deductions"), t("report.total"), t("report.status"), t("report.grade"),
                  t("report.flags")])
     data: list[list[Any]] = [[p(h, tiny_h) for h in header]]
-    tied = {name for tie in result.ties for name in tie.units}
     extra: list[tuple] = []
     for u in result.units:
-        flags = []
-        if u.name in tied:
-            flags.append(t("report.flag_tie"))
+        flags = [flag] if (flag := tie_flag(result, u.name)) else []
         if any(n.code in PROMOTION_NOTES for n in u.grade_notes):
             flags.append(t("report.flag_promoted"))
         started = u.name not in not_started
@@ -806,13 +803,7 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
                                      + ([t("pdf.summary.not_started_count", count=len(not_started))]
                                         if not_started else []))),
                    s.cell))
-    lines_out = [t("report.tie", total=tie.total, upper=tie.upper, lower=tie.lower, units="、".join(tie.units))
-                 for tie in result.ties]
-    for u in result.units:
-        for note in u.grade_notes:
-            if note.code in PROMOTION_NOTES:
-                lines_out.append(t("pdf.summary.promoted", unit=u.name, note=render(note)))
-    lines_out += [render(m) for m in result.rejected_promotions]
+    lines_out = grade_decision_lines(result)
     for line in lines_out or [t("pdf.summary.no_ties")]:
         story.append(Paragraph("·&nbsp;" + x(line), s.cell))
 

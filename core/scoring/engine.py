@@ -81,6 +81,19 @@ class GradeTie:
     lower: str  # the grade they all got instead
     total: Fraction
     units: tuple[str, ...]
+    # what the administrator decided: (unit, grade, reason) of each tied unit raised within the tie
+    raised: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def settled(self) -> bool:
+        """Whether the administrator has decided the tie by raising one of its units."""
+        return bool(self.raised)
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """The tied units left at the lower grade."""
+        raised = {unit for unit, _grade, _reason in self.raised}
+        return tuple(n for n in self.units if n not in raised)
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,7 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], statu
             notes[n].append(Msg.of("grade.tie", upper=upper, lower=lower, total=tied_total, count=len(tied)))
     rejected = []
     order = rules.grades.order
+    raised_in: dict[Number, list[tuple[str, str, str]]] = {}  # tied total -> the units raised within that tie
     for promotion in year.grade_promotions:
         # A tied unit may be raised within its tie; any qualified unit may be moved up into a place a grade
         # has left free (rules-2022.md 六: "unless the administrator moves them"). Nothing fills a place by itself.
@@ -219,8 +233,25 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], statu
             within_tie = tie is not None and order.index(tie.upper) <= order.index(wanted)
             notes[promotion.unit].append(Msg.of("grade.promoted" if within_tie else "grade.moved_into_free_place",
                                                 grade=wanted, reason=promotion.reason))
+            if within_tie and tie is not None:
+                raised_in.setdefault(tie.total, []).append((promotion.unit, wanted, promotion.reason))
+    if raised_in:
+        ties = [_settled(t, tuple(raised_in[t.total]), notes) if t.total in raised_in else t for t in ties]
     quotas = tuple(Quota(g, caps[g], counts[g], sum(1 for x in grade_of.values() if x == g)) for g in caps)
     return grade_of, notes, quotas, tuple(ties), tuple(rejected)
+
+
+def _settled(tie: GradeTie, raised: tuple[tuple[str, str, str], ...], notes: dict[str, list[Msg]]) -> GradeTie:
+    """The tie as the administrator decided it; each tied unit's note says so instead of 'all at the lower grade'."""
+    tie = GradeTie(tie.upper, tie.lower, tie.total, tie.units, raised)
+    decided = tuple(Msg.of("grade.tie_raised", unit=unit, grade=grade) for unit, grade, _reason in raised)
+    for n in tie.units:
+        settled = (Msg.of("grade.tie_settled", upper=tie.upper, lower=tie.lower, total=tie.total, count=len(tie.units))
+                   if n in {unit for unit, _g, _r in raised} else
+                   Msg.of("grade.tie_settled_kept", upper=tie.upper, lower=tie.lower, total=tie.total,
+                          count=len(tie.units), decided=decided))
+        notes[n] = [settled if m.code == "grade.tie" else m for m in notes[n]]
+    return tie
 
 
 def competition_ranks(totals: dict[str, Number], statuses: dict[str, str] | None = None,

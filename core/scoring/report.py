@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from core.common.messages import Msg, format_number, jsonable, render
-from core.scoring.engine import PROMOTION_NOTES, YearResult
+from core.scoring.engine import PROMOTION_NOTES, GradeTie, YearResult
 from core.scoring.formulas import ClauseResult
 from core.scoring.rules import RuleSet
 
@@ -63,6 +63,42 @@ def results_title(rules: RuleSet, year: int) -> str:
                 tail=subject[match.end():].strip())
 
 
+def tie_flag(result: YearResult, name: str) -> str | None:
+    """The flag of a unit tied at a quota boundary: 并列待定 until the administrator decides the tie, then 并列已定."""
+    tie = next((t for t in result.ties if name in t.units), None)
+    if tie is None:
+        return None
+    return text("report.flag_tie_settled" if tie.settled else "report.flag_tie")
+
+
+def tie_text(tie: GradeTie) -> str:
+    """One line on a tie at a quota boundary: pending (all at the lower grade until the administrator raises
+    one), or what the administrator decided, who was raised to which grade and why."""
+    units = "、".join(tie.units)
+    if not tie.settled:
+        return text("report.tie", total=tie.total, upper=tie.upper, lower=tie.lower, units=units)
+    decided = "；".join(text("report.tie_raised", unit=unit, grade=grade, reason=reason.rstrip("。；; "))
+                       for unit, grade, reason in tie.raised)
+    if not tie.kept:
+        return text("report.tie_settled_all", total=tie.total, upper=tie.upper, lower=tie.lower, units=units,
+                    decided=decided)
+    return text("report.tie_settled", total=tie.total, upper=tie.upper, lower=tie.lower, units=units,
+                decided=decided, kept="、".join(tie.kept))
+
+
+def grade_decision_lines(result: YearResult) -> list[str]:
+    """The year's lines on grades beyond the plain order, as every output lists them: each boundary tie and
+    how it stands, each unit the administrator moved into a free place (a raise within a tie is told on the
+    tie's line), and each promotion the quotas refused."""
+    lines = [tie_text(tie) for tie in result.ties]
+    for unit in result.units:
+        for note in unit.grade_notes:
+            if note.code == "grade.moved_into_free_place":
+                lines.append(text("report.grade_note", unit=unit.name, note=render(note)))
+    lines += [render(m) for m in result.rejected_promotions]
+    return lines
+
+
 def clause_cell(result: ClauseResult, decimals: int) -> str:
     mark = "*" if result.provisional else ""
     return format_number(result.net, decimals) + mark
@@ -74,7 +110,6 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
     core/years/standing.py) get no place, status or grade, and no reasons for a verdict; those in
     `under_way` (begun, their data not final) have their status and grade marked 暂定."""
     decimals = rules.reading("ranking_display_decimals")
-    tied = {name for tie in result.ties for name in tie.units}
     header = [text("report.rank"), text("report.unit")]
     for section in rules.sections:
         header += [c.id for c in rules.clauses if c.section == section.id] + [section.id]
@@ -87,9 +122,7 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
         for section, section_result in zip(rules.sections, unit.sections):
             row += [clause_cell(unit.clause(c.id), decimals) for c in rules.clauses if c.section == section.id]
             row.append(format_number(section_result.net, decimals))
-        flags = []
-        if unit.name in tied:
-            flags.append(text("report.flag_tie"))
+        flags = [flag] if (flag := tie_flag(result, unit.name)) else []
         if any(n.code in PROMOTION_NOTES for n in unit.grade_notes):
             flags.append(text("report.flag_promoted"))
         row += [format_number(unit.deductions_total, decimals), format_number(unit.total, decimals),
@@ -120,14 +153,7 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
     quotas = "；".join(text("report.quota", grade=q.grade, count=q.count, cap=q.cap, used=q.used)
                       for q in result.quotas)
     lines.append(text("report.quotas", assessed=len(result.units), quotas=quotas))
-    for tie in result.ties:
-        lines.append(text("report.tie", total=tie.total, upper=tie.upper, lower=tie.lower, units="、".join(tie.units)))
-    for unit in result.units:
-        for note in unit.grade_notes:
-            if note.code in PROMOTION_NOTES:
-                lines.append(f"{unit.name}：{render(note)}")
-    for msg in result.rejected_promotions:
-        lines.append(render(msg))
+    lines += grade_decision_lines(result)
     return "\n".join(lines)
 
 
@@ -159,7 +185,9 @@ def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[
         "year": result.year,
         "provisional": result.provisional,
         "quotas": [{"grade": q.grade, "cap": q.cap, "count": q.count, "used": q.used} for q in result.quotas],
-        "ties": [{"upper": t.upper, "lower": t.lower, "total": jsonable(t.total), "units": list(t.units)}
+        "ties": [{"upper": t.upper, "lower": t.lower, "total": jsonable(t.total), "units": list(t.units),
+                  "settled": t.settled, "raised": [{"unit": u, "grade": g, "reason": r} for u, g, r in t.raised],
+                  "text": tie_text(t)}
                  for t in result.ties],
         "rejected_promotions": [m.as_json() for m in result.rejected_promotions],
         "units": [{

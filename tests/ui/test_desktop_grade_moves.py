@@ -117,3 +117,39 @@ def test_moving_a_unit_over_a_better_total_says_so_before_it_is_done(qtbot, wind
     check_answered(state)
     assert seen["warning"] == f"注意：总分更高的 {NEXT} 的等级低于所选等级，调入后仍在其下。"
     assert window.session.result.unit("苏州横扇启航人力资源有限公司").grade == "D"
+
+
+def test_the_page_says_the_tie_was_settled_and_how_until_the_promotion_is_withdrawn(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QPushButton
+    zhenze, lili = "苏州震泽聚才人力资源服务有限公司", "苏州黎里禾源劳务派遣有限公司"
+    grades = open_grades(qtbot, window, tmp_path)  # the demo records 震泽聚才's promotion within the tie
+
+    def notes(name: str) -> str:  # the 说明 column
+        row = next(r for r, u in enumerate(grades.session.result.units) if u.name == name)
+        return grades.model.index(row, 5).data()
+
+    def flags(name: str) -> str:  # the year table's 提示 column
+        from ui.year_models import YearTableModel
+        model = YearTableModel(grades.session)
+        row = next(r for r, u in enumerate(grades.session.result.units) if u.name == name)
+        return model.index(row, model.headers.index("提示")).data()
+
+    text = grades.ties.text()
+    assert text.startswith(f"并列已定：总分 97.5 的 {zhenze}、{lili} 跨越 B/C 名额边界，"
+                           f"考核人员已将 {zhenze} 上调为 B 级（理由：")
+    assert text.split("\n")[0].endswith(f"，{lili} 仍为 C 级。") and "暂定为" not in text
+    tie = "总分 97.5 有 2 家并列，跨越 B/C 名额边界，"
+    assert notes(zhenze).startswith(tie + "由考核人员定夺；考核人员上调为 B 级，理由：")
+    assert notes(lili) == tie + f"考核人员已将 {zhenze} 上调为 B 级，本单位仍为 C 级"
+    assert flags(zhenze) == "并列已定 已上调" and flags(lili) == "并列已定"
+    shot(window, "grade-tie-settled")
+
+    grades.promotions.setCurrentRow(0)
+    withdraw = next(b for b in grades.findChildren(QPushButton) if b.text() == "撤回所选上调")
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert grades.session.result.unit(zhenze).grade == "C"
+    assert grades.ties.text().startswith(f"并列提示：总分 97.5 的 {zhenze}、{lili} 跨越 B/C 名额边界，均暂定为 C 级")
+    assert notes(zhenze) == notes(lili) == tie + "均定为 C 级，可填写理由上调"
+    assert flags(zhenze) == flags(lili) == "并列待定"
+    shot(window, "grade-tie-pending")

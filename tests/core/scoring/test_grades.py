@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from core.common.messages import render
 from core.scoring.engine import PROMOTION_NOTES, QUALIFIED, REVOKED, UNQUALIFIED, allocate_grades
 from core.scoring.facts import Negative, Promotion
 from tests.builders import RULES, make_year, score, strong_unit
@@ -145,9 +146,29 @@ TIED_AB = [90, 90, 80, 70, 65, 64, 63, 62, 61, 60]
 def test_valid_promotion_is_accepted_with_a_note():
     result = allocate(TIED_AB, promotions=[Promotion(NAMES[1], "A", "上年度表现突出")])
     assert result["grades"][:2] == ["B", "A"]
-    assert result["notes"][NAMES[1]] == ["grade.tie", "grade.promoted"]
+    assert result["notes"][NAMES[1]] == ["grade.tie_settled", "grade.promoted"]
     assert result["rejected"] == []
     assert result["quotas"]["A"].used == 1
+
+
+def test_a_promotion_within_a_tie_settles_it_and_each_tied_unit_says_what_was_decided():
+    pending = allocate(TIED_AB)
+    [tie] = pending["ties"]
+    assert not tie.settled and tie.raised == () and tie.kept == (NAMES[0], NAMES[1])
+    result = allocate(TIED_AB, promotions=[Promotion(NAMES[1], "A", "上年度表现突出")])
+    [tie] = result["ties"]
+    assert tie.settled and tie.raised == ((NAMES[1], "A", "上年度表现突出"),) and tie.kept == (NAMES[0],)
+    assert result["notes"][NAMES[0]] == ["grade.tie_settled_kept"]
+    names = NAMES[:len(TIED_AB)]
+    _g, notes, _q, _t, _r = allocate_grades(RULES, make_year(promotions=[Promotion(NAMES[1], "A", "理由")]),
+                                            {n: F(t) for n, t in zip(names, TIED_AB, strict=True)},
+                                            dict.fromkeys(names, QUALIFIED))
+    assert render(notes[NAMES[0]][0]) == (f"总分 90 有 2 家并列，跨越 A/B 名额边界，"
+                                          f"考核人员已将 {NAMES[1]} 上调为 A 级，本单位仍为 B 级")
+    assert render(notes[NAMES[1]][0]) == "总分 90 有 2 家并列，跨越 A/B 名额边界，由考核人员定夺"
+    # a move into a free place outside any tie settles nothing
+    moved = allocate(TIED_AB, quotas={"B": 1}, promotions=[Promotion(NAMES[2], "B", "理由")])
+    assert all(not t.settled for t in moved["ties"])
 
 
 def test_an_untied_unit_cannot_be_moved_into_a_full_grade():
