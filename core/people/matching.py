@@ -10,6 +10,8 @@ Pure functions: records in, an immutable result out.
 - Still there after six months: the roster's insured months (or first-insured to leaving date);
   for trainees and interns the months of traineeship/internship (the district list's figures
   first, then the roster's; or start to end date).
+- A person found by ID number in the monthly reports (or on the district list) under another name still
+  counts (the ID number is the key), with a note on that person asking the assessor to check the name.
 - A person claimed by two units counts for neither until the assessor assigns them (reading
   `conflicting_claims_count_for_none`); `assignments` (ID number -> unit) records that decision.
 - When the caller passes a unit's bases (core.scoring.facts.Base), a person must name one of them (of
@@ -165,6 +167,38 @@ def _base_key(name: str) -> str:
     return "".join(name.split())
 
 
+def _name_key(name: str) -> str:
+    return "".join(name.split())  # "王 芳" and "王芳" are one name typed two ways
+
+
+class _OtherNames:
+    """Tells when a person of a roster is found, by ID number, under another name in a second list (the unit's
+    monthly reports, the district's traineeship list): one of the two was typed wrong, and the assessor should
+    look. The ID number is the key (rules-2022.md 2.1), so the person still counts; only a note is made.
+    Names are compared only for a person found in both, and a list's rows grouped by ID number only when a
+    name first differs (rarely), so matching 100,000 people costs one string comparison each."""
+
+    def __init__(self, rows: Sequence[MonthlyReportRecord] | Sequence[TraineeListRecord], code: str,
+                 one_row_each: bool):
+        self.rows, self.code = rows, code
+        self.by_id: dict[str, list] | None = None if not one_row_each else {}
+
+    def note(self, roster_name: str, found: MonthlyReportRecord | TraineeListRecord) -> Msg | None:
+        """A note when no row of the list with this ID number has the roster's name (spaces aside)."""
+        key = _name_key(roster_name)
+        if _name_key(found.name) == key:
+            return None
+        if self.by_id is None:
+            self.by_id = {}
+            for row in self.rows:
+                self.by_id.setdefault(row.id_number, []).append(row)
+        rows = self.by_id.get(found.id_number) or [found]
+        if any(_name_key(row.name) == key for row in rows):
+            return None  # some row names the person as the roster does
+        return Msg.of(self.code, other="”“".join(dict.fromkeys(row.name for row in rows)), name=roster_name,
+                      sheet=rows[0].sheet, row=rows[0].row)
+
+
 def _retention_months(rules: RuleSet) -> int:
     """Clause 2.2's "still there after six months", from the rule set."""
     return int(rules.clause_entering("retained").params["retention_months"])
@@ -283,8 +317,10 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
     start, end = rules.period_start, rules.period_end
     period = dict(start=start.isoformat(), end=end.isoformat())
     district: dict[str, TraineeListRecord] = {}
-    for entry in traineeship_list:
+    district_rows = list(traineeship_list)
+    for entry in district_rows:
         district.setdefault(entry.id_number, entry)
+    district_names = _OtherNames(district_rows, "match.name_differs_district_list", len(district) == len(district_rows))
 
     claims = _claims(subs)
     problems = []
@@ -337,7 +373,9 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
     with gc_paused():
         for sub in subs:
             unit = sub.unit
-            monthly_ids = {r.id_number for r in sub.monthly_reports}
+            monthly = {r.id_number: r for r in sub.monthly_reports}  # a row of each person reported
+            monthly_names = _OtherNames(sub.monthly_reports, "match.name_differs_monthly_report",
+                                        len(monthly) == len(sub.monthly_reports))
             bases = _Bases(sub.bases)
             resolve, resolved_base = bases.resolve, bases.cache
             counts: dict[tuple[str, str], list[int]] = {(b.name, b.type): [0, 0] for b in (sub.bases or ())}
@@ -351,8 +389,11 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                     reasons, notes = conflict_reasons(id_number, unit) if conflict_of else ([], ())
                     if isinstance(r, ArrivalRecord):
                         kind, base_type = ARRIVAL, "labour"
-                        if id_number not in monthly_ids:
+                        reported = monthly.get(id_number)
+                        if reported is None:
                             reasons.append(not_in_reports)
+                        elif reported.name != r.name and (other := monthly_names.note(r.name, reported)):
+                            notes = notes + (other,)
                         insured = r.first_insured_date
                         if insured is None:
                             reasons.append(insured_missing)
@@ -368,10 +409,13 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                             listed = district.get(id_number)
                             if listed is None:
                                 reasons.append(not_on_list)
-                            elif listed.placement_months is not None:
-                                months = listed.placement_months
-                            elif listed.start_date is not None and listed.end_date is not None:
-                                months = months_between(listed.start_date, listed.end_date)
+                            else:
+                                if listed.name != r.name and (other := district_names.note(r.name, listed)):
+                                    notes = notes + (other,)
+                                if listed.placement_months is not None:
+                                    months = listed.placement_months
+                                elif listed.start_date is not None and listed.end_date is not None:
+                                    months = months_between(listed.start_date, listed.end_date)
                         elif r.start_date is None:
                             reasons.append(start_missing)
                         elif not (start <= r.start_date <= end):

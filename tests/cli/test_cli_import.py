@@ -332,3 +332,21 @@ def test_an_annex_2_exported_masked_and_handed_back_is_refused_saying_how_to_exp
     assert "格式不正确" not in refused.stderr
     again = import_xlsx(dataset, "arrivals", whole, "--unit", UNITS[0], "--yes")
     assert again.returncode == 0, again.stderr
+
+
+def test_a_person_the_monthly_report_names_otherwise_counts_and_match_says_so(dataset, tmp_path):
+    people = [arrival(i) for i in range(3)]
+    assert import_xlsx(dataset, "arrivals", roster_file(tmp_path, people), "--unit", UNITS[0], "--yes").returncode == 0
+    renamed = [dict(p) for p in people]
+    renamed[1]["姓名"] = "汪芳"  # the same ID number under another name
+    done = import_xlsx(dataset, "monthly_reports", monthly_file(tmp_path, renamed), "--unit", UNITS[0], "--yes")
+    assert done.returncode == 0 and "确认进吴 3 人" in done.stdout
+    listing = run("match", "--dataset", str(dataset), "--unit", UNITS[0])
+    assert listing.returncode == 0, listing.stderr
+    lines = [line for line in listing.stdout.splitlines() if line.strip().startswith("✓")]
+    assert len(lines) == 3
+    assert lines[1].startswith(f"  ✓ {people[1]['姓名']} {mask_id_number(person_id(1))}")
+    assert lines[1].endswith("：计入，满 7 个月，计入稳定人数；"
+                             "每月送工信息中此身份证号码的姓名为“汪芳”（2022年3月 第 3 行），"
+                             f"与花名册的“{people[1]['姓名']}”不同，请核对")
+    assert "请核对" not in lines[0] + lines[2]

@@ -705,3 +705,28 @@ def test_the_bases_beside_the_people_are_named_legibly_in_the_smallest_window(qt
     name = table.model().index(0, 0)
     assert table.model().data(name, Qt.ItemDataRole.ToolTipRole) == table.model().data(name)
     shot(window, "people-view-1024")
+
+
+def test_the_people_view_notes_a_person_the_monthly_report_names_otherwise(qtbot, year, tmp_path):
+    window = year
+    people = [arrival(i) for i in range(4)]
+    renamed = [dict(p) for p in people]
+    renamed[2]["姓名"] = "汪芳"  # the same ID number under another name
+    import_through_wizard(window, roster_file(tmp_path, people), "arrivals", 0).close()
+    import_through_wizard(window, monthly_file(tmp_path, renamed), "monthly_reports", 0).close()
+    window.workspace.select_unit(uid_of(window, 0))
+    window.excel_actions.show_people()
+    view = window.excel_actions.people_view()
+    assert "确认进吴 4 人" in view.counts.text()
+    view.search.setFocus()
+    type_chinese(view.search, people[2]["姓名"])
+    assert view.people_proxy.rowCount() == 1
+    assert view.people_proxy.data(view.people_proxy.index(0, 0)) == "确认"
+    assert view.people_proxy.data(view.people_proxy.index(0, 9)) == (
+        f"每月送工信息中此身份证号码的姓名为“汪芳”（2022年3月 第 4 行），与花名册的“{people[2]['姓名']}”不同，请核对")
+    tip = view.people_proxy.data(view.people_proxy.index(0, 9), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("每月送工信息中此身份证号码的姓名为“汪芳”") and tip.endswith("请核对")  # the whole note
+    shot(window, "people-view-name-differs")
+    view.search.clear()
+    others = [view.people_proxy.data(view.people_proxy.index(r, 9)) for r in range(view.people_proxy.rowCount())]
+    assert len(others) == 4 and sum("请核对" in (o or "") for o in others) == 1

@@ -72,6 +72,31 @@ def test_an_arrival_missing_from_the_monthly_reports_is_not_confirmed():
     assert "不在该单位的每月送工信息中" in render(unit.people[1].verdict)
 
 
+def test_a_person_reported_under_another_name_counts_with_a_note_on_that_person():
+    roster = [arrival_record(1, name="李娜"), arrival_record(2, name="王 芳"), arrival_record(3, name="张伟")]
+    reports = [report(1, name="汪芳", row=5), report(1, name="汪芳", row=9, sheet="2022年4月"),
+               report(2, name="王芳"),  # the same name typed with a space: no note
+               report(3, name="张玮"), report(3, name="张伟", sheet="2022年4月")]  # one month names them right
+    li, wang, zhang = one(match(RULES, [UnitSubmission("甲", roster, (), reports)])).people
+    assert li.confirmed and li.retained and li.reasons == ()  # the ID number is the key (rules-2022.md 2.1)
+    assert [render(n) for n in li.notes] == [
+        "每月送工信息中此身份证号码的姓名为“汪芳”（2022年3月 第 5 行），与花名册的“李娜”不同，请核对"]
+    assert wang.notes == () and zhang.notes == ()
+    two = one(match(RULES, [UnitSubmission("甲", [arrival_record(1, name="李娜")], (),
+                                           [report(1, name="汪芳"), report(1, name="王娜", sheet="2022年4月")])]))
+    assert render(two.people[0].notes[0]).startswith(
+        "每月送工信息中此身份证号码的姓名为“汪芳”“王娜”（2022年3月 第 3 行）")
+
+
+def test_a_trainee_listed_by_the_district_under_another_name_counts_with_a_note():
+    result = match(RULES, [UnitSubmission("甲", (), [placement(1, name="孙丽"), placement(2)])],
+                   traineeship_list=[listed(1, name="孙莉", row=8), listed(2)])
+    renamed, same = one(result).people
+    assert renamed.confirmed and same.confirmed and same.notes == ()
+    assert [render(n) for n in renamed.notes] == [
+        "全区就业见习名单中此身份证号码的姓名为“孙莉”（名单 第 8 行），与单位申报名单中的“孙丽”不同，请核对"]
+
+
 def test_only_the_units_own_reports_count():
     result = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), ()),
                            UnitSubmission("乙", (), (), [report(1)])])
