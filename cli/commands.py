@@ -17,7 +17,7 @@ from cli import teamwork as cli_teamwork
 from cli import words as cli_words
 from cli import years as cli_years
 from cli.launcher import command_name
-from cli.reading import open_read_only
+from cli.reading import add_open_anyway, open_for_edit, open_read_only
 from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.scoring.assessment import clauses_done
@@ -286,7 +286,7 @@ def command_adopt_rules(args: argparse.Namespace) -> int:
         if wanted is None:
             return fail_text(refusal)
     try:
-        with Dataset.open(path) as ds:
+        with open_for_edit(path, args.open_anyway) as ds:
             by = ds.assessor_id(args.assessor) if args.assessor else None
             if args.assessor and by is None:
                 return fail_text(say("pdf.assessor_unknown", name=args.assessor))
@@ -411,7 +411,7 @@ def command_restore(args: argparse.Namespace) -> int:
 def command_mark_final(args: argparse.Namespace) -> int:
     """Mark a unit's data 定稿 (or withdraw it), as the desktop's 单位 menu does."""
     try:
-        with cli_excel.open_for_edit(Path(args.dataset)) as ds:
+        with open_for_edit(Path(args.dataset), args.open_anyway) as ds:
             unit_id, by, why_not = cli_excel.unit_and_assessor(ds, args)
             if why_not:
                 return fail_text(why_not)
@@ -479,6 +479,7 @@ def parser() -> argparse.ArgumentParser:
     ado.add_argument("--rules", help="改用的细则：细则文件的位置，或已导入细则的标题或文号；省略时用程序自带的新版细则")
     ado.add_argument("--yes", action="store_true", help="列出变化后不再询问，直接更换")
     ado.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    add_open_anyway(ado)
     ado.set_defaults(run=command_adopt_rules)
     fin = commands.add_parser("mark-final", help="标记运营单位数据已定稿（或用 --withdraw 取消定稿），记入审计")
     fin.add_argument("--unit", required=True, help="运营单位名称")
@@ -488,6 +489,7 @@ def parser() -> argparse.ArgumentParser:
     fin.add_argument("--reason", help="理由（记入审计记录）")
     fin.add_argument("--even-unfinished", action="store_true",
                      help="尚有条款未开始或依据不全时仍标记定稿（否则不标记，并列出已完成几条）")
+    add_open_anyway(fin)
     fin.set_defaults(run=command_mark_final)
     cli_grades.register(commands)
     cli_years.register(commands)

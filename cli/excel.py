@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.launcher import command_name
-from cli.reading import final_withdrawn, open_read_only, tell_final_withdrawn
+from cli.reading import add_open_anyway, final_withdrawn, open_for_edit, open_read_only, tell_final_withdrawn
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.excel.check import CheckResult, check_workbook
@@ -142,12 +142,11 @@ def fail(text: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def open_for_edit(path: Path) -> Dataset:
-    """The dataset opened read-write (migrated and backed up as opening does); notices go to stderr."""
-    ds = Dataset.open(path)
-    for notice in ds.notices:
-        print(render(notice), file=sys.stderr)
-    return ds
+def fail_year(exc: DatasetError) -> int:
+    """A fault with the year file, said as it is: it names files (a backup's name and time look like
+    digits an ID number masking would hide), never a person."""
+    print(render(exc.msg), file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def source_word(words: dict[str, str]) -> Callable[[str], str]:
@@ -259,7 +258,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
     if bad:
         return fail("\n".join(bad))
     try:
-        with open_for_edit(Path(args.dataset)) as ds:
+        with open_for_edit(Path(args.dataset), args.open_anyway) as ds:
             unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
@@ -335,7 +334,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                           unconfirmed=sum(len(u.unconfirmed()) for u in result.units),
                           conflicts=sum(1 for c in result.conflicts if c.assigned_to is None)))
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     return EXIT_ROWS_LEFT_OUT if left_out else 0
 
 
@@ -358,7 +357,7 @@ def command_match(args: argparse.Namespace) -> int:
             result = ds.match()
             platform = platform_report(ds, [args.unit] if args.unit else None)
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     units = result.units
     if args.unit:
         units = tuple(u for u in units if u.unit == args.unit)
@@ -395,7 +394,7 @@ def command_match(args: argparse.Namespace) -> int:
 
 def command_assign(args: argparse.Namespace) -> int:
     try:
-        with open_for_edit(Path(args.dataset)) as ds:
+        with open_for_edit(Path(args.dataset), args.open_anyway) as ds:
             unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
@@ -408,7 +407,7 @@ def command_assign(args: argparse.Namespace) -> int:
                 return EXIT_BAD_INPUT
             told = final_withdrawn(ds, edit)
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     print(masked(say("cli.unassigned", id=args.id_number) if unit_id is None
                  else say("cli.assigned", id=args.id_number, unit=args.unit)))
     if told is not None:
@@ -418,7 +417,7 @@ def command_assign(args: argparse.Namespace) -> int:
 
 def command_count_source(args: argparse.Namespace) -> int:
     try:
-        with open_for_edit(Path(args.dataset)) as ds:
+        with open_for_edit(Path(args.dataset), args.open_anyway) as ds:
             unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
@@ -436,7 +435,7 @@ def command_count_source(args: argparse.Namespace) -> int:
             if args.source == "roster" and unit_id not in ds.rostered_units():
                 print(say("cli.counts_without_roster", unit=args.unit), file=sys.stderr)
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     for base in unit.bases:
         if args.base in (None, base.name):
             print(say("cli.base_counts_typed" if base.count_source == "hand" else "cli.base_counts", base=base.name,
@@ -517,13 +516,13 @@ def command_platform(args: argparse.Namespace) -> int:
                 print(say("cli.no_platform", file=Path(args.dataset).name))
             report = print_platform(ds, [args.unit] if args.unit else None)
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     return 1 if report.found.problems else 0
 
 
 def command_platform_source(args: argparse.Namespace) -> int:
     try:
-        with open_for_edit(Path(args.dataset)) as ds:
+        with open_for_edit(Path(args.dataset), args.open_anyway) as ds:
             unit_id, by, why_not = unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
@@ -536,7 +535,7 @@ def command_platform_source(args: argparse.Namespace) -> int:
                 print(say("cli.platform_without_records", unit=args.unit, clause=PLATFORM_CLAUSES[kind],
                           what=Msg.of(f"kind.{kind}")), file=sys.stderr)
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     return 0
 
 
@@ -552,7 +551,7 @@ def command_export_summary(args: argparse.Namespace) -> int:
             noted = ds.noted_unit_names()
             waiting, open_units = not_started_units(rules, year.units, noted), under_way_units(rules, year.units, noted)
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     out = Path(args.out)  # a folder, or a missing folder, is refused before (cli/output.py)
     result = score_year(rules, year)
     summary_workbook(rules, result, unconfirmed, out, show_full_id_numbers=args.full_ids,
@@ -604,6 +603,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--reason", help="记入审计的说明")
     imp.add_argument("--full-ids", action="store_true",
                      help="问题和未导入的行清单中显示完整身份证号（默认只显示前6位和后4位）")
+    add_open_anyway(imp)
     imp.set_defaults(run=command_import_xlsx)
 
     mat = commands.add_parser("match", help="列出每人是否确认及原因，以及多家单位申报的人员")
@@ -620,6 +620,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     asg.add_argument("--reason", required=True, help="理由（记入数据文件和审计）")
     asg.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     asg.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    add_open_anyway(asg)
     asg.set_defaults(run=command_assign)
 
     src = commands.add_parser("count-source", help="选择基地人数来源：名单核对（roster）按导入的花名册核对，"
@@ -631,6 +632,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     src.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     src.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     src.add_argument("--reason", help="记入审计的说明")
+    add_open_anyway(src)
     src.set_defaults(run=command_count_source)
 
     plat = commands.add_parser("platform", help="列出用工速递系统导出中各单位的输送记录和综合评分（条款3.1、3.2），以及单位名称不符的记录")
@@ -647,6 +649,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     psrc.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     psrc.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
     psrc.add_argument("--reason", help="记入审计的说明")
+    add_open_anyway(psrc)
     psrc.set_defaults(run=command_platform_source)
 
     summ = commands.add_parser("export-summary", help="导出年度汇总表（Excel）：各单位各条款得分、总分、名次、等级，各单位未确认人员")

@@ -9,7 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from cli import excel as cli_excel
-from cli.excel import fail, say
+from cli.excel import fail, fail_year, say
+from cli.reading import add_open_anyway, open_for_edit
 from core.common.messages import render
 from core.scoring.engine import PROMOTION_NOTES, score_year
 from core.scoring.facts import Promotion
@@ -20,7 +21,7 @@ EXIT_NOT_APPLIED = 1  # the quotas or the unit's status keep the raise from taki
 
 def command_promote(args: argparse.Namespace) -> int:
     try:
-        with cli_excel.open_for_edit(Path(args.dataset)) as ds:
+        with open_for_edit(Path(args.dataset), args.open_anyway) as ds:
             unit_id, by, why_not = cli_excel.unit_and_assessor(ds, args)
             if why_not:
                 return fail(why_not)
@@ -51,7 +52,7 @@ def command_promote(args: argparse.Namespace) -> int:
                     return fail("\n".join(render(p.message) for p in edit.problems))
             result = score_year(ds.rule_set(), ds.year())
     except DatasetError as exc:
-        return fail(render(exc.msg))
+        return fail_year(exc)
     unit = result.unit(args.unit)
     if args.withdraw:
         print(say("cli.promotion_withdrawn", unit=args.unit, grade=unit.grade))
@@ -70,6 +71,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     pro.add_argument("--reason", help="理由（如考核工作小组会议决定；上调时必填，记入审计记录并印在考核结果上）")
     pro.add_argument("--withdraw", action="store_true", help="撤回该单位的上调")
     pro.add_argument("--assessor", help="操作人（年度文件中的考核人员）；只有一位考核人员时可省略")
+    add_open_anyway(pro)
     pro.set_defaults(run=command_promote)
 
 

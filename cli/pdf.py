@@ -20,6 +20,7 @@ import os
 import sys
 from pathlib import Path
 
+from cli.reading import add_open_anyway, open_for_edit, open_read_only
 from core.common.messages import Msg, render
 from core.pdf.signing import (
     SigningError,
@@ -99,9 +100,8 @@ def command_export_pdf(args: argparse.Namespace) -> int:
                   tuple(n.strip() for n in (args.assessors or "").replace("，", ",").split(",") if n.strip()),
                   args.representative or "")
     try:
-        with Dataset.open(path, read_only=signer is None) as ds:
-            for notice in ds.notices:
-                print(render(notice), file=sys.stderr)
+        # signing records the signed sheet in the year: an edit, refused on a year changed outside the program
+        with open_read_only(path) if signer is None else open_for_edit(path, args.open_anyway) as ds:
             exporter = Exporter(ds, font=args.font)
             if signer is not None and args.kind == "sheet" and not args.yes:
                 provisional = exporter.provisional_on_signing(args.unit)
@@ -254,7 +254,7 @@ def command_trust(args: argparse.Namespace) -> int:
 
 def command_reopen(args: argparse.Namespace) -> int:
     try:
-        with Dataset.open(Path(args.dataset)) as ds:
+        with open_for_edit(Path(args.dataset), args.open_anyway) as ds:
             unit_id = ds.unit_id(args.unit)
             if unit_id is None:
                 return fail(say("cli.no_unit", file=Path(args.dataset).name, unit=args.unit))
@@ -293,6 +293,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--place", help="现场核查地点（record）")
     exp.add_argument("--assessors", help="参加核查的考核人员，逗号分隔（record）")
     exp.add_argument("--representative", help="运营单位代表（record）；省略时用联系人")
+    add_open_anyway(exp)
     exp.set_defaults(run=command_export_pdf)
 
     ver = commands.add_parser("verify", help="校验 PDF 的电子签名：是否完好、签名人、时间、证书指纹")
@@ -322,4 +323,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     reo.add_argument("--unit", required=True, help="运营单位名称")
     reo.add_argument("--reason", required=True, help="解除锁定的理由")
     reo.add_argument("--assessor", help="操作的考核人员；数据文件只有一位考核人员时可省略")
+    add_open_anyway(reo)
     reo.set_defaults(run=command_reopen)

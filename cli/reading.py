@@ -1,14 +1,21 @@
 """A year file opened from the command line: the dataset's notices (e.g. a changed rule set) go to stderr;
-and what a command's edit did beyond its own change, told after it (a unit's 定稿 withdrawn)."""
+a year changed outside the program is edited only when the user says so, as the desktop asks; and what a
+command's edit did beyond its own change, told after it (a unit's 定稿 withdrawn)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from cli.launcher import command_name
 from core.common.messages import Msg, render
+from core.store import recovery
 from core.store.dataset import Dataset, Edit
+from core.store.files import DatasetError
+
+OPEN_ANYWAY = "--open-anyway"
 
 
 def open_read_only(path: Path) -> Dataset:
@@ -17,6 +24,38 @@ def open_read_only(path: Path) -> Dataset:
     for notice in ds.notices:
         print(render(notice), file=sys.stderr)
     return ds
+
+
+def add_open_anyway(parser: argparse.ArgumentParser) -> None:
+    """The option of an editing command that goes on with a year file changed outside the program, as the
+    desktop's 仍然打开 does."""
+    parser.add_argument(OPEN_ANYWAY, action="store_true",
+                        help="数据文件在本程序之外被改动过时仍修改该文件（同桌面程序的“仍然打开”）；"
+                             "不加时不作修改，并建议恢复最近的完好备份")
+
+
+def open_for_edit(path: Path, open_anyway: bool = False, **open_kwargs: Any) -> Dataset:
+    """The dataset opened read-write (migrated and backed up as opening does); notices go to stderr.
+    When opening finds the year changed outside the program, nothing is written and DatasetError says so,
+    naming the good backup `restore` would bring back and the option that goes on with the file anyway
+    (`open_anyway`: the desktop's 仍然打开, which then edits it)."""
+    ds = Dataset.open(path, **open_kwargs)
+    if ds.audit_problems and not open_anyway:
+        ds.close(back_up=False)  # nothing was edited: no backup, none of the good ones pushed out
+        raise DatasetError(changed_outside_refusal(path))
+    for notice in ds.notices:
+        print(render(notice), file=sys.stderr)
+    return ds
+
+
+def changed_outside_refusal(path: Path) -> Msg:
+    """Why the edit was refused, with the backup the desktop offers on opening such a year (the newest the
+    anchors note that passes the checks: a backup taken after a change outside was accepted is not one)."""
+    good = recovery.newest_trusted(path)
+    if good is None:
+        return Msg.of("cli.changed_outside_no_backup", file=path.name, option=OPEN_ANYWAY)
+    return Msg.of("cli.changed_outside_refused", file=path.name, program=command_name(), path=str(path),
+                  backup=good.name, time=good.taken_at.strftime("%Y-%m-%d %H:%M"), option=OPEN_ANYWAY)
 
 
 def final_withdrawn(ds: Dataset, edit: Edit) -> str | None:

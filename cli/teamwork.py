@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cli import words as cli_words
 from cli.launcher import command_name
+from cli.reading import add_open_anyway, open_for_edit
 from core.common.messages import Msg, render
 from core.store.dataset import Dataset, Edit, year_file_name_refusal
 from core.store.files import DatasetError
@@ -55,7 +56,7 @@ def command_field_copy(args: argparse.Namespace) -> int:
     if args.units:
         units = [u.strip() for u in args.units.replace("，", ",").split(",") if u.strip()]
     try:
-        with Dataset.open(Path(args.year)) as ds:
+        with open_for_edit(Path(args.year), args.open_anyway) as ds:
             by = _acting(ds, args.by)
             if by is None:
                 return EXIT_BAD_INPUT
@@ -116,7 +117,8 @@ def command_merge(args: argparse.Namespace) -> int:
         _say(Msg.of("teamwork.into_itself", file=year.name), err=True)
         return EXIT_BAD_INPUT
     try:
-        with Dataset.open(copy_path, read_only=True) as copy, Dataset.open(year, read_only=args.dry_run) as ds:
+        with Dataset.open(copy_path, read_only=True) as copy, (
+                Dataset.open(year, read_only=True) if args.dry_run else open_for_edit(year, args.open_anyway)) as ds:
             if args.dry_run:
                 plan = plan_merge(ds, copy, copy_path.name)
                 if not plan.ok:
@@ -189,6 +191,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     copy.add_argument("--assessor", required=True, help="领取副本的考核人员姓名")
     copy.add_argument("--units", help="交给他的单位名称，逗号分隔；省略时为全部单位")
     copy.add_argument("--by", help="制作人（年度文件中的考核人员）；只有一位考核人员时可省略")
+    add_open_anyway(copy)
     copy.set_defaults(run=command_field_copy)
     merge = commands.add_parser("merge", help="把外业副本合并回年度文件：列出带入的修改和每处冲突")
     cli_words.year_file_argument(merge, "year", "年度数据文件（.wjkh）")
@@ -201,6 +204,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     merge.add_argument("--reason", help="处理冲突的理由（有冲突时必填，记入审计记录）")
     merge.add_argument("--by", "--assessor", dest="by",
                        help="合并人（年度文件中的考核人员）；只有一位考核人员时可省略")
+    add_open_anyway(merge)
     merge.set_defaults(run=command_merge)
 
 
