@@ -134,6 +134,14 @@ def program_rule_set(rule_set_id: str) -> RuleSet | None:
 
 # ------------------------------------------------------------------ the dataset
 
+# What went wrong in SQLite's words turned into the bureau's (its own text is English): by primary result code.
+SQLITE_FAULTS = {sqlite3.SQLITE_IOERR: "dataset.fault.io", sqlite3.SQLITE_CORRUPT: "dataset.fault.corrupt",
+                 sqlite3.SQLITE_NOTADB: "dataset.fault.corrupt", sqlite3.SQLITE_CANTOPEN: "dataset.fault.cant_open",
+                 sqlite3.SQLITE_PERM: "dataset.fault.permission", sqlite3.SQLITE_AUTH: "dataset.fault.permission",
+                 sqlite3.SQLITE_PROTOCOL: "dataset.fault.io", sqlite3.SQLITE_NOLFS: "dataset.fault.too_large",
+                 sqlite3.SQLITE_TOOBIG: "dataset.fault.too_large"}
+
+
 class DatasetCore:
     """An open dataset's core: opening and closing, reading the facts, backups and the edit
     transaction. Dataset (below) adds the edits by subject."""
@@ -647,7 +655,8 @@ class DatasetCore:
             return DatasetError(Msg.of("dataset.read_only", file=name))
         if _is_busy(exc):
             return DatasetError(Msg.of("dataset.locked", file=name))
-        return DatasetError(Msg.of("dataset.write_failed", file=name, detail=str(exc)))
+        return DatasetError(Msg.of("dataset.write_failed", file=name,
+                                   detail=Msg.of(SQLITE_FAULTS.get(code or 0, "dataset.fault.other"))))
 
     def _edit(self, assessor_id: int | None, reason: str | None, change: Callable[[_Tx], int | None]) -> Edit:
         """Run one user edit as one transaction, audit rows included; validate before committing."""

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -394,6 +395,21 @@ def test_disk_full_leaves_the_dataset_as_it_was(rich):
         assert ds.verify_audit() is None
     with Dataset.open(rich, read_only=True) as ds:
         assert ds.verify_audit() is None and ds.attachments() == []
+
+
+@pytest.mark.parametrize("code", [sqlite3.SQLITE_IOERR | (3 << 8), sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB,
+                                  sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_TOOBIG,
+                                  sqlite3.SQLITE_CONSTRAINT | (8 << 8), sqlite3.SQLITE_ERROR])
+def test_a_failed_write_is_told_in_chinese_whatever_sqlite_said(rich, code):
+    """SQLite's own text is English (disk I/O error, UNIQUE constraint failed: …): a write that fails is told
+    with the file's name and the reason in words, never SQLite's."""
+    fault = sqlite3.OperationalError("disk I/O error while writing table units")
+    fault.sqlite_errorcode = code
+    with Dataset.open(rich) as ds:
+        told = str(ds._fault(fault))
+    assert told.startswith(f"写入数据文件 {rich.name} 失败（")
+    assert told.endswith("本次修改未保存，数据保持修改前的状态。")
+    assert not re.search(r"[A-Za-z]{2,}", told.replace(rich.name, "")), told
 
 
 def test_a_file_removed_under_an_open_dataset_is_not_written(rich, tmp_path):
