@@ -30,7 +30,8 @@ AFTER_PERIOD = dt.date(2023, 1, 1)
 # Clause-level evidence ids per clause, from the rule set (not hard-coded).
 CLAUSE_EVIDENCE: dict[str, tuple[str, ...]] = {c.id: c.evidence_ids for c in RULES.clauses}
 ARRIVALS_EVIDENCE = RULES.clause("2.1").params["arrivals_evidence"]
-PLACEMENTS_EVIDENCE = RULES.clause("2.1").params["placements_evidence"]
+TRAINEES_EVIDENCE = RULES.clause("2.1").params["trainees_evidence"]
+INTERNS_EVIDENCE = RULES.clause("2.1").params["interns_evidence"]
 
 
 def rules_with(old: str, new: str, rules: RuleSet = RULES) -> RuleSet:

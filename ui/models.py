@@ -277,6 +277,11 @@ def pydate(value: Any) -> dt.date | None:
     return None
 
 
+# A base's people columns (read-only when matched from the rosters), and the trainees among them (a school base's)
+SPLIT_COLUMNS = ("trainees", "trainees_retained")
+COUNT_COLUMNS = ("people", "retained", *SPLIT_COLUMNS)
+
+
 class BasesModel(RecordModel):
     # asked before a base's count source becomes 名单核对 (the editor asks the assessor); False: not switched
     ask_roster_source: Callable[[int], bool] | None = None
@@ -302,17 +307,46 @@ class BasesModel(RecordModel):
             return self.evidence_label(column).split("（")[0] + translate("Models", "\n（已查验）")
         return {"name": translate("Models", "基地名称"), "type": translate("Models", "类型"), "region": translate("Models", "地区"), "agreement_date": translate("Models", "协议签订\n日期"),
                 "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况"),
-                "count_source": translate("Models", "人数来源")}[column]
+                "count_source": translate("Models", "人数来源"), "trainees": translate("Models", "其中见习\n人数"),
+                "trainees_retained": translate("Models", "其中见习\n满六个月人数")}[column]
 
     def editable(self, column: str) -> bool:
         return column in self.page.base_editable
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
-        # Counts matched from the rosters are the program's, not typed: read-only in the table.
-        if self.columns[index.column()] in ("people", "retained") and self.records()[index.row()].count_source == COUNTS_FROM_ROSTERS:
+        column, base = self.columns[index.column()], self.records()[index.row()]
+        # Counts matched from the rosters are the program's, not typed: read-only in the table; only a school
+        # base has trainees (见习) and interns (实习) among its people.
+        if column in COUNT_COLUMNS and base.count_source == COUNTS_FROM_ROSTERS \
+                or column in SPLIT_COLUMNS and base.type != "school":
             flags &= ~Qt.ItemFlag.ItemIsEditable
         return flags
+
+    @staticmethod
+    def split_value(base, column: str) -> int:
+        """A school base's trainees (or retained trainees) as scored: when not told apart, all of them."""
+        trainees, retained = base.effective_trainees()
+        return trainees if column == "trainees" else retained
+
+    def split_data(self, base, column: str, role: int) -> Any:
+        """The cell of 其中见习人数 / 其中见习满六个月人数: blank for a labour base; 未区分 in grey while a school
+        base's split is not typed (all its people are then checked as trainees)."""
+        if base.type != "school":
+            return None
+        if getattr(base, column) is None and base.count_source != COUNTS_FROM_ROSTERS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return translate("Models", "未区分")
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return UNFILLED_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return translate("Models", "未填写其中见习人数：全部按就业见习核对（须与区人资中心核准的全区就业见习名单"
+                                           "核对一致）。填写后，其余岗位实习学员只须附件3、附件4即可计入。")
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self.split_value(base, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -331,9 +365,11 @@ class BasesModel(RecordModel):
             return list(rules.base_types.items())
         if role == CHOICES_ROLE and column == "count_source":
             return list(count_source_labels().items())
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("people", "retained", "count_source") \
+        if role == Qt.ItemDataRole.ToolTipRole and column in (*COUNT_COLUMNS, "count_source") \
                 and base.count_source == COUNTS_FROM_ROSTERS:
             return translate("Models", "按导入的名单核对得出，不能手工修改；每人的核对结果见“人员核对”")
+        if column in SPLIT_COLUMNS:
+            return self.split_data(base, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "type":
                 return rules.base_types.get(base.type, base.type)
@@ -366,6 +402,11 @@ class BasesModel(RecordModel):
                 return False
         elif column in ("people", "retained"):
             value = int(value)
+        elif column in SPLIT_COLUMNS:
+            value = int(value)
+            base = self.records()[index.row()]
+            if getattr(base, column) is None and value == self.split_value(base, column):
+                return False  # the editor left as it opened: the split stays not typed
         elif column in ("name", "region"):
             value = str(value).strip()  # a name cleared is not typed yet: the base does not count
         elif column == "count_source" and not self.count_source_chosen(index, base_id, value):
@@ -373,7 +414,8 @@ class BasesModel(RecordModel):
         label = {"name": translate("Models", "修改基地名称"), "type": translate("Models", "修改基地类型"), "region": translate("Models", "修改基地地区"),
                  "count_source": translate("Models", "修改人数来源"),
                  "agreement_date": translate("Models", "修改协议日期"), "people": translate("Models", "修改进吴人数"),
-                 "retained": translate("Models", "修改满六个月人数")}[column]
+                 "retained": translate("Models", "修改满六个月人数"), "trainees": translate("Models", "修改其中见习人数"),
+                 "trainees_retained": translate("Models", "修改其中见习满六个月人数")}[column]
         return self.finish(self.session.update_base(label, self.unit_id, base_id, **{column: value}))
 
 

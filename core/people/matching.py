@@ -102,6 +102,8 @@ class BaseCount:
     type: str  # "labour" or "school"
     people: int
     retained: int
+    trainees: int = 0  # of people (and of retained), the trainees (TRAINEE); the rest of a school base are interns
+    trainees_retained: int = 0
 
 
 @dataclass(frozen=True)
@@ -378,7 +380,8 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                                         len(monthly) == len(sub.monthly_reports))
             bases = _Bases(sub.bases)
             resolve, resolved_base = bases.resolve, bases.cache
-            counts: dict[tuple[str, str], list[int]] = {(b.name, b.type): [0, 0] for b in (sub.bases or ())}
+            # per base: people, retained, and of those the trainees and the retained trainees
+            counts: dict[tuple[str, str], list[int]] = {(b.name, b.type): [0, 0, 0, 0] for b in (sub.bases or ())}
             seen: dict[str, str] = {}
             people = []
             tallies = {ARRIVAL: [0, 0], TRAINEE: [0, 0], INTERN: [0, 0]}
@@ -447,16 +450,20 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                         tally = tallies[kind]
                         count = counts.get((base, base_type))
                         if count is None:
-                            count = counts[(base, base_type)] = [0, 0]
+                            count = counts[(base, base_type)] = [0, 0, 0, 0]
                         tally[0] += 1
                         count[0] += 1
+                        if kind == TRAINEE:
+                            count[2] += 1
                         if retained:
                             tally[1] += 1
                             count[1] += 1
+                            if kind == TRAINEE:
+                                count[3] += 1
             people = frozen_records(PersonVerdict, list(zip(*people)), len(people))
             units.append(UnitMatch(
                 unit, tuple(people),
-                tuple(BaseCount(name, base_type, n, s) for (name, base_type), (n, s) in counts.items()),
+                tuple(BaseCount(name, base_type, n, s, tn, ts) for (name, base_type), (n, s, tn, ts) in counts.items()),
                 tallies[ARRIVAL][0], tallies[ARRIVAL][1],
                 tallies[TRAINEE][0] + tallies[INTERN][0], tallies[TRAINEE][1] + tallies[INTERN][1]))
     return MatchResult(tuple(units), tuple(conflicts), tuple(problems), needed)
@@ -464,6 +471,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
 
 def apply_counts(unit: Unit, unit_match: UnitMatch, *, roster_bases_only: bool = False) -> Unit:
     """The unit with the matched counts in place of the hand-entered Base.people / Base.retained
+    (and of a school base the trainees among them, the people judged TRAINEE; the rest are interns)
     of every base the match counted (bases the match does not know keep their figures); those
     bases say so (count_source). roster_bases_only: only the bases whose count_source already is
     the rosters (the assessor's choice, stored in the dataset) take the matched counts."""
@@ -474,6 +482,9 @@ def apply_counts(unit: Unit, unit_match: UnitMatch, *, roster_bases_only: bool =
         if found is None or (roster_bases_only and base.count_source != COUNTS_FROM_ROSTERS):
             bases.append(base)
         else:
+            school = base.type == "school"
             bases.append(dataclasses.replace(base, people=found.people, retained=found.retained,
+                                             trainees=found.trainees if school else None,
+                                             trainees_retained=found.trainees_retained if school else None,
                                              count_source=COUNTS_FROM_ROSTERS))
     return dataclasses.replace(unit, bases=tuple(bases))

@@ -31,8 +31,10 @@ from core.scoring.formulas import (
     people_measure,
     per_item_points,
     place_trips,
+    placements_evidence,
     rating_measure,
     retention_measure,
+    school_groups,
     trips,
 )
 
@@ -144,7 +146,8 @@ def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
     new_members_in_period = rules.reading("new_member_bases_signed_in_period")
     start, end = rules.period_start, rules.period_end
     arrivals_seen = _seen(people_clause, people_clause.params["arrivals_evidence"]) if people_clause else None
-    placements_seen = _seen(people_clause, people_clause.params["placements_evidence"]) if people_clause else None
+    school_seen = {group: _seen(people_clause, items) for group, items in placements_evidence(people_clause).items()} \
+        if people_clause else None
     retained_seen = (_seen(retention_clause, retention_clause.params["retained_evidence"])
                      if retention_clause else None)
 
@@ -155,19 +158,28 @@ def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
             if people is not None:
                 return people
         all_bases = not (unit.new_member and new_members_in_period)
-        sums = {"labour": [0, 0], "school": [0, 0]}
+        sums = {"labour": [0, 0], "trainees": [0, 0], "interns": [0, 0], "placements": [0, 0]}
         for base in unit.bases:
             day = base.agreement_date
             if all_bases or (day is not None and start <= day <= end):  # as base_eligible_for_people
-                counts = sums[base.type]
-                counts[0] += base.people
-                counts[1] += base.retained
+                if base.type != "school":
+                    counts = sums[base.type]
+                    counts[0] += base.people
+                    counts[1] += base.retained
+                    continue
+                for group, people_, retained_ in school_groups(base):
+                    counts = sums[group]
+                    counts[0] += people_
+                    counts[1] += retained_
         arrivals, arrivals_retained = sums["labour"]
-        placements, placements_retained = sums["school"]
         if arrivals and arrivals_seen is not None and not arrivals_seen(unit):
             arrivals = arrivals_retained = 0
-        if placements and placements_seen is not None and not placements_seen(unit):
-            placements = placements_retained = 0
+        placements = placements_retained = 0
+        for group in ("trainees", "interns", "placements"):
+            n, s = sums[group]
+            if n and (school_seen is None or school_seen[group](unit)):
+                placements += n
+                placements_retained += s
         if retained_seen is not None and not retained_seen(unit):
             arrivals_retained = placements_retained = 0
         people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), (), ()))

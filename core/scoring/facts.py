@@ -53,6 +53,20 @@ class Base:
     # from the rosters imported into the dataset, core/people/tables.py). Not part of the exchange format,
     # which carries the counts themselves.
     count_source: str = "hand"
+    # Of a school base's people (and of its retained), how many are trainees (就业见习, confirmed only on the
+    # district's traineeship list); the rest are interns (岗位实习). None: not told apart (a year file or an
+    # exchange file from before the split), and all of them then need the evidence of both (effective_trainees).
+    trainees: int | None = None
+    trainees_retained: int | None = None
+
+    def effective_trainees(self) -> tuple[int, int]:
+        """(trainees, trainees retained) as scored: a split not given counts every person (and every retained)
+        as a trainee, so that an older year keeps its scores; the retained trainees not given are as many of the
+        retained as there are trainees."""
+        trainees = self.people if self.trainees is None else min(self.trainees, self.people)
+        retained = min(self.retained, trainees) if self.trainees_retained is None \
+            else min(self.trainees_retained, self.retained)
+        return trainees, retained
 
 
 COUNTS_BY_HAND, COUNTS_FROM_ROSTERS = "hand", "roster"
@@ -388,9 +402,16 @@ class _Reader:
             people, retained = b.get("people", 0), b.get("retained", 0)
             if retained > people:
                 self.fail(here, "retained", "fact.retained_exceeds_people", retained=retained, people=people)
+            trainees, trainees_retained = b.get("trainees"), b.get("trainees_retained")
+            if trainees is not None and trainees > people:
+                self.fail(here, "trainees", "fact.trainees_exceed_people", trainees=trainees, people=people)
+            if trainees_retained is not None and trainees_retained > retained:
+                self.fail(here, "trainees_retained", "fact.trainees_exceed_retained",
+                          trainees=trainees_retained, retained=retained)
             bases.append(Base(b["name"], b["type"], self.date(b["agreement_date"], here, "agreement_date"),
                               self.ticks(b.get("evidence", {}), self.base_evidence, f"{here}.evidence"),
-                              people, retained, b.get("region", "")))
+                              people, retained, b.get("region", ""), trainees=trainees,
+                              trainees_retained=trainees_retained))
         trips = []
         for i, t in enumerate(data.get("trips", [])):
             here = f"{location}.trips[{i}]"
@@ -493,7 +514,10 @@ def unit_to_json(unit: Unit) -> dict[str, Any]:
     data["facts_final"] = unit.facts_final
     data["bases"] = [{"name": b.name, "type": b.type, **({"region": b.region} if b.region else {}),
                       "agreement_date": _date_json(b.agreement_date), "evidence": dict(b.evidence),
-                      "people": b.people, "retained": b.retained} for b in unit.bases]
+                      "people": b.people, "retained": b.retained,
+                      **({"trainees": b.trainees} if b.trainees is not None else {}),
+                      **({"trainees_retained": b.trainees_retained} if b.trainees_retained is not None else {})}
+                     for b in unit.bases]
     data["trips"] = [{"date": _date_json(t.date), "place": t.place, "mode": t.mode,
                       "enterprises": t.enterprises, "evidence": dict(t.evidence),
                       "evaluations": list(t.evaluations)} for t in unit.trips]

@@ -369,64 +369,120 @@ def base_eligible_for_people(rules: RuleSet, unit: Unit, base: Base) -> bool:
                 and (base.agreement_date is None or not rules.in_period(base.agreement_date)))
 
 
+def school_groups(base: Base) -> tuple[tuple[str, int, int], ...]:
+    """A school base's people as they need their evidence: ("trainees", people, retained) and ("interns", …) when
+    the base tells them apart, else one ("placements", …) group needing the evidence of both (Base.trainees)."""
+    if base.trainees is None:
+        return (("placements", base.people, base.retained),)
+    trainees, trainees_retained = base.effective_trainees()
+    return (("trainees", trainees, trainees_retained),
+            ("interns", base.people - trainees, base.retained - trainees_retained))
+
+
+def placements_evidence(clause: Clause) -> dict[str, tuple[str, ...]]:
+    """The 2.1 evidence each group of school people needs: trainees theirs, interns theirs, people not told
+    apart both (in the clause's order)."""
+    trainees, interns = clause.params["trainees_evidence"], clause.params["interns_evidence"]
+    both = set(trainees) | set(interns)
+    return {"trainees": tuple(trainees), "interns": tuple(interns),
+            "placements": tuple(i for i in clause.evidence_ids if i in both)}
+
+
 def confirmed_people(rules: RuleSet, unit: Unit) -> People:
     """The confirmed headcounts section 二 and clause 4.2 are computed from.
 
-    Arrivals count only when clause 2.1's arrivals evidence is all ticked, placements only when
-    its placements evidence is, and the six-month figures only when clause 2.2's evidence is.
+    Arrivals count only when clause 2.1's arrivals evidence is all ticked; of the school bases' people, the
+    trainees only when the trainees' evidence is (附件3, 附件4 and the district's traineeship list), the interns
+    when theirs is (附件3, 附件4), people not told apart only when both are; and the six-month figures only
+    when clause 2.2's evidence is.
     """
     people_clause = rules.clause_entering("people")
     retention_clause = rules.clause_entering("retained")
-    missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
-    sums = {"labour": [0, 0], "school": [0, 0]}
     all_bases = not (unit.new_member and rules.reading("new_member_bases_signed_in_period"))
     eligible = [all_bases or (base.agreement_date is not None and rules.in_period(base.agreement_date))
                 for base in unit.bases]  # as base_eligible_for_people
+    # group -> [people, retained] of the eligible bases: labour arrivals, school trainees, interns, not told apart
+    sums = {"labour": [0, 0], "trainees": [0, 0], "interns": [0, 0], "placements": [0, 0]}
     for base, counts in zip(unit.bases, eligible, strict=True):
-        if counts:
-            sums[base.type][0] += base.people
-            sums[base.type][1] += base.retained
-    groups = {}
-    unseen_by_kind: dict[str, list[str]] = {}
-    for kind, param in (("labour", "arrivals_evidence"), ("school", "placements_evidence")):
-        if people_clause is None or not sums[kind][0]:
-            unseen = []
-        else:
-            unseen = _missing_items(people_clause, unit, people_clause.params[param])
-        if unseen:
-            missing[kind] += [Msg.of("missing.people", kind=rules.base_types[kind], people=sums[kind][0],
-                                     item=_label(people_clause, i)) for i in unseen]
-        unseen_by_kind[kind] = unseen
-        groups[kind] = [0, 0] if unseen else sums[kind]
-    facts = []
-    for base, counts in zip(unit.bases, eligible, strict=True):
-        unseen = unseen_by_kind[base.type]
         if not counts:
-            verdict = Msg.of("people.base_not_this_year")
-        elif unseen and base.people and people_clause is not None:  # waiting for the evidence confirming them
-            verdict = Msg.of("people.base_unconfirmed", people=base.people,
-                             items=[_label(people_clause, i) for i in unseen])
-        else:
-            verdict = Msg.of("people.base_counted", people=base.people)
-        # only a count matched from the rosters is 确认 (confirmed); a typed one is the unit's own figure
-        facts.append(Msg.of("people.base_typed" if base.count_source == "hand" else "people.base",
-                            name=_shown(base.name, "record.unnamed"), kind=rules.base_types[base.type],
-                            people=base.people, retained=base.retained, source=count_source(base),
-                            verdict=verdict))
+            continue
+        groups_of = school_groups(base) if base.type == "school" else (("labour", base.people, base.retained),)
+        for group, people, retained in groups_of:
+            sums[group][0] += people
+            sums[group][1] += retained
+    wanted = {"labour": tuple(people_clause.params["arrivals_evidence"]), **placements_evidence(people_clause)} \
+        if people_clause is not None else {}
+    unseen = {group: _missing_items(people_clause, unit, wanted[group]) if people_clause is not None and sums[group][0]
+              else [] for group in sums}
+    school = rules.base_types.get("school", "school")
+    missing_codes = {"labour": ("missing.people", rules.base_types.get("labour", "labour")),
+                     "placements": ("missing.people", school),
+                     "trainees": ("missing.trainees", school), "interns": ("missing.interns", school)}
+    missing: dict[str, list[Msg]] = {"labour": [], "school": [], "retained": []}
+    for group, items in unseen.items():
+        code, kind = missing_codes[group]
+        missing["labour" if group == "labour" else "school"] += [
+            Msg.of(code, kind=kind, people=sums[group][0], item=_label(people_clause, i)) for i in items]
+    counted = {group: [0, 0] if unseen[group] else sums[group] for group in sums}
+    interns_need = wanted.get("interns", ())
+    facts = [_base_fact(rules, people_clause, base, counts, unseen, interns_need)
+             for base, counts in zip(unit.bases, eligible, strict=True)]
     if retention_clause is None:
         retained_unseen = []
     else:
         retained_unseen = _missing_items(retention_clause, unit, retention_clause.params["retained_evidence"])
     if retained_unseen:
-        retained = groups["labour"][1] + groups["school"][1]
+        retained = sum(c[1] for c in counted.values())
         if retained:
             missing["retained"] += [Msg.of("missing.retained", retained=retained, item=_label(retention_clause, i))
                                     for i in retained_unseen]
-        groups["labour"] = [groups["labour"][0], 0]
-        groups["school"] = [groups["school"][0], 0]
-    return People(groups["labour"][0], groups["labour"][1], groups["school"][0], groups["school"][1],
-                  tuple(facts), tuple(missing["labour"]), tuple(missing["school"]), tuple(missing["retained"]),
-                  agreements_unseen(rules, unit, eligible))
+        counted = {group: [c[0], 0] for group, c in counted.items()}
+    placements = [counted[g] for g in ("trainees", "interns", "placements")]
+    return People(counted["labour"][0], counted["labour"][1], sum(c[0] for c in placements),
+                  sum(c[1] for c in placements), tuple(facts), tuple(missing["labour"]), tuple(missing["school"]),
+                  tuple(missing["retained"]), agreements_unseen(rules, unit, eligible))
+
+
+def _base_fact(rules: RuleSet, people_clause: Clause | None, base: Base, counts: bool,
+               unseen: dict[str, list[str]], interns_need: tuple[str, ...]) -> Msg:
+    """A base's line of the explanation: its people (a school base's trainees and interns, when told apart), where
+    they come from, and how many count."""
+    def items(group: str) -> list[str]:
+        assert people_clause is not None  # a group has unseen items only when the rule set has the clause
+        return [_label(people_clause, i) for i in unseen[group]]
+
+    groups = school_groups(base) if base.type == "school" else (("labour", base.people, base.retained),)
+    waiting = {group: people for group, people, _ in groups if people and unseen[group]}
+    if not counts:
+        verdict = Msg.of("people.base_not_this_year")
+    elif not waiting:
+        verdict = Msg.of("people.base_counted", people=base.people)
+    elif len(groups) == 1:  # waiting for the evidence confirming them all
+        # people not told apart, waiting only for what interns do not need: the split would let the interns count
+        unsplit = groups[0][0] == "placements" and not set(unseen["placements"]) & set(interns_need)
+        verdict = Msg.of("people.base_unsplit_unconfirmed" if unsplit else "people.base_unconfirmed",
+                         people=base.people, items=items(groups[0][0]))
+    else:
+        (_, trainees, _), (_, interns, _) = groups
+        if len(waiting) == 2:
+            verdict = Msg.of("people.split_unconfirmed", trainees=trainees, interns=interns,
+                             trainee_items=items("trainees"), intern_items=items("interns"))
+        elif "trainees" in waiting:
+            verdict = Msg.of("people.split_trainees_unconfirmed", trainees=trainees, interns=interns,
+                             items=items("trainees"))
+        else:
+            verdict = Msg.of("people.split_interns_unconfirmed", trainees=trainees, interns=interns,
+                             items=items("interns"))
+    name, kind, source = _shown(base.name, "record.unnamed"), rules.base_types[base.type], count_source(base)
+    typed = "_typed" if base.count_source == "hand" else ""
+    if len(groups) == 2:
+        (_, trainees, trainees_retained), (_, interns, interns_retained) = groups
+        return Msg.of(f"people.base_split{typed}", name=name, kind=kind, people=base.people, trainees=trainees,
+                      interns=interns, retained=base.retained, trainees_retained=trainees_retained,
+                      interns_retained=interns_retained, source=source, verdict=verdict)
+    # only a count matched from the rosters is 确认 (confirmed); a typed one is the unit's own figure
+    return Msg.of(f"people.base{typed}", name=name, kind=kind, people=base.people, retained=base.retained,
+                  source=source, verdict=verdict)
 
 
 def agreements_unseen(rules: RuleSet, unit: Unit, eligible: list[bool]) -> tuple[Msg, ...]:

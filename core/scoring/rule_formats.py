@@ -54,10 +54,25 @@ def _bare_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# Before trainees and interns were told apart, 2.1 named one list of evidence for all the school bases' people
+# (placements_evidence); each group needed all of it, which is what both lists say for such a rule set.
+SPLIT_PARAMS = {"placements_evidence": ("trainees_evidence", "interns_evidence")}
+
+
+def _split_parameters(params: dict[str, Any]) -> None:
+    for old, new in SPLIT_PARAMS.items():
+        if old in params and not any(key in params for key in new):
+            value = params.pop(old)
+            for key in new:
+                params[key] = copy.deepcopy(value)
+
+
 def _add_parameters(data: dict[str, Any]) -> None:
     for clause in data.get("clauses") or ():
         if not isinstance(clause, dict) or not isinstance(clause.get("params", {}), dict):
             continue
+        if "params" in clause:
+            _split_parameters(clause["params"])
         kind = KINDS.get(clause.get("formula"))  # type: ignore[arg-type]
         if kind is not None and kind.defaults:  # parameters added to its formula after rule sets were stored
             params = clause.setdefault("params", {})

@@ -484,8 +484,9 @@ class DatasetCore:
         licences = grouped(f"SELECT unit_id, kind, number FROM licences{where} ORDER BY rowid")
         # count_source came with schema 4; create_file writes older test files through this object too
         source = "count_source" if self.schema_version >= 4 else "'hand'"
-        base_rows = grouped(f"SELECT unit_id, id, name, type, agreement_date, people, retained, region, {source} "
-                            f"FROM bases{where} ORDER BY unit_id, position, id")
+        split = "trainees, trainees_retained" if self.schema_version >= 9 else "NULL, NULL"  # schema 9: the split
+        base_rows = grouped(f"SELECT unit_id, id, name, type, agreement_date, people, retained, region, {source}, "
+                            f"{split} FROM bases{where} ORDER BY unit_id, position, id")
         trip_rows = grouped(f"SELECT unit_id, id, date, place, mode, enterprises FROM trips{where} "
                             "ORDER BY unit_id, position, id")
         delivery_rows = grouped(f"SELECT unit_id, date, enterprise, stars FROM deliveries{where} "
@@ -528,7 +529,7 @@ class DatasetCore:
                 name=name, credit_code=code, kinds=tuple(r[1] for r in kinds.get(uid, ())),
                 new_member=bool(new_member), facts_final=bool(final),
                 bases=tuple(Base(b[2], b[3], date(b[4]), MappingProxyType(base_ticks.get(b[1], {})), b[5], b[6], b[7],
-                                 b[8]) for b in base_rows.get(uid, ())),
+                                 b[8], b[9], b[10]) for b in base_rows.get(uid, ())),
                 trips=tuple(Trip(date(t[2]), t[3], t[4], t[5], MappingProxyType(trip_ticks.get(t[1], {})),
                                  verdicts.get(t[1], ())) for t in trip_rows.get(uid, ())),
                 evidence=MappingProxyType({c: MappingProxyType(items) for c, items in unit_ticks.get(uid, {}).items()}),

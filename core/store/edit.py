@@ -245,7 +245,10 @@ class _Tx:
         for i, b in enumerate(unit.bases):
             base_id = self.insert("bases", {"unit_id": uid, "position": i, "name": b.name, "type": b.type,
                                             "region": b.region, "agreement_date": _db(b.agreement_date),
-                                            "people": b.people, "retained": b.retained})
+                                            "people": b.people, "retained": b.retained,
+                                            **({"trainees": b.trainees} if b.trainees is not None else {}),
+                                            **({"trainees_retained": b.trainees_retained}
+                                               if b.trainees_retained is not None else {})})
             for item, seen in b.evidence.items():
                 self.insert("evidence_ticks", {"unit_id": uid, "clause_id": self.ds._record_clause("bases"),
                                                "base_id": base_id, "item": item, "seen": int(seen),

@@ -20,7 +20,8 @@ else:
 
 UNIT_FIELDS = ("name", "credit_code", "new_member", "facts_final", "contact_person", "platform_rating",
                "insured_workers")
-BASE_FIELDS = ("name", "type", "region", "agreement_date", "people", "retained", "count_source")
+BASE_FIELDS = ("name", "type", "region", "agreement_date", "people", "retained", "count_source", "trainees",
+               "trainees_retained")
 TRIP_FIELDS = ("date", "place", "mode", "enterprises")
 DELIVERY_FIELDS = ("date", "enterprise", "stars")
 

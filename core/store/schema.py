@@ -496,12 +496,27 @@ def _migrate_7_to_8(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     return changed
 
 
+# Schema 9: of a school base's people and retained, how many are trainees (就业见习; the rest are interns, 岗位实习),
+# since only trainees need the district's traineeship list (2.1). NULL: not told apart, as every base of an older
+# file: all its people then need the evidence of both, which is how they were scored before (Base.effective_trainees).
+SCHEMA_V9_TRAINEES = ("ALTER TABLE bases ADD COLUMN trainees INTEGER CHECK (trainees >= 0)",
+                      "ALTER TABLE bases ADD COLUMN trainees_retained INTEGER CHECK (trainees_retained >= 0)")
+
+
+def _migrate_8_to_9(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """Each base's trainees among its people and retained: columns without a value, so every base of an older
+    file keeps its people counted as they were (not told apart) until the assessor types the split."""
+    for statement in SCHEMA_V9_TRAINEES:
+        conn.execute(statement)
+    return [("schema", "bases", column, None, "INTEGER") for column in ("trainees", "trainees_retained")]
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
 # what it changed (action, table, field, old, new[, record id]) for the audit trail.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4, 4: _migrate_4_to_5,
                                                                5: _migrate_5_to_6, 6: _migrate_6_to_7,
-                                                               7: _migrate_7_to_8}
+                                                               7: _migrate_7_to_8, 8: _migrate_8_to_9}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
 
 

@@ -32,8 +32,8 @@ def test_one_page_per_clause_in_order_then_the_negative_page():
     assert "evidence:agreement" in by_id["1.1"].base_editable
     assert by_id["1.2"].editors == (TRIPS,) and [e.id for e in by_id["1.2"].record_evidence] == ["filing", "evaluations", "photos"]
     assert by_id["1.3"].editors == () and len(by_id["1.3"].clause_evidence) == 3
-    assert by_id["2.1"].base_editable == ("people", "count_source") and not by_id["2.1"].records_added_here
-    assert by_id["2.2"].base_editable == ("retained", "count_source")
+    assert by_id["2.1"].base_editable == ("people", "trainees", "count_source") and not by_id["2.1"].records_added_here
+    assert by_id["2.2"].base_editable == ("retained", "trainees_retained", "count_source")
     assert [p.id for p in pages(RULES) if p.count_source] == ["2.1", "2.2", "4.2"]
     assert [p.id for p in pages(RULES) if p.platform_source] == ["3.1", "3.2"]
     assert by_id["3.1"].editors == (DELIVERIES,)

@@ -230,19 +230,31 @@ def oracle(rules: RuleSet, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
             all_seen = all(ticked(u, clause_id, e.id) for e in c[clause_id].evidence)
             nets[clause_id] = c[clause_id].points if all_seen else Fraction(0)
         # people for 2.1, 2.2, 4.2
-        sums = {"labour": [0, 0], "school": [0, 0]}
+        sums = {"labour": [0, 0], "trainees": [0, 0], "interns": [0, 0], "unsplit": [0, 0]}
         for b in u.get("bases", []):
             if u["new_member"] and reading("new_member_bases_signed_in_period") and not in_period(b["agreement_date"]):
                 continue
-            sums[b["type"]][0] += b.get("people", 0)
-            sums[b["type"]][1] += b.get("retained", 0)
-        arrivals_ok = all(ticked(u, "2.1", i) for i in c["2.1"].params["arrivals_evidence"])
-        placements_ok = all(ticked(u, "2.1", i) for i in c["2.1"].params["placements_evidence"])
+            people_, retained_ = b.get("people", 0), b.get("retained", 0)
+            if b["type"] == "labour":
+                groups = [("labour", people_, retained_)]
+            elif "trainees" not in b:
+                groups = [("unsplit", people_, retained_)]
+            else:
+                t_people = b["trainees"]
+                t_retained = b.get("trainees_retained", min(retained_, t_people))
+                groups = [("trainees", t_people, t_retained), ("interns", people_ - t_people, retained_ - t_retained)]
+            for group, n, s in groups:
+                sums[group][0] += n
+                sums[group][1] += s
+        params = c["2.1"].params
+        needs = {"labour": params["arrivals_evidence"], "trainees": params["trainees_evidence"],
+                 "interns": params["interns_evidence"],
+                 "unsplit": [*params["trainees_evidence"], *params["interns_evidence"]]}
+        ok = {group: all(ticked(u, "2.1", i) for i in items) for group, items in needs.items()}
         retained_ok = all(ticked(u, "2.2", i) for i in c["2.2"].params["retained_evidence"])
-        arrivals = sums["labour"][0] if arrivals_ok else 0
-        total = arrivals + (sums["school"][0] if placements_ok else 0)
-        retained = ((sums["labour"][1] if arrivals_ok else 0) + (sums["school"][1] if placements_ok else 0)
-                    if retained_ok else 0)
+        arrivals = sums["labour"][0] if ok["labour"] else 0
+        total = sum(sums[g][0] for g in sums if ok[g])
+        retained = sum(sums[g][1] for g in sums if ok[g]) if retained_ok else 0
         people[u["name"]] = (arrivals, total, retained)
         # 3.1
         p = c["3.1"].params
