@@ -44,12 +44,17 @@ def verdict_cells(unit, not_started: frozenset[str], under_way: frozenset[str]) 
 
 def headcounts_held_back(rules: RuleSet, unit) -> tuple[tuple[Msg, ...], int]:
     """The unit's people its bases brought that section 二 does not count while the evidence confirming them is
-    not seen (2.1's lines 某基地输送的 12 人未确认：缺少…), and how many people that is (each kind of base once)."""
+    not seen (2.1's lines 某基地输送的 12 人未确认：缺少…, 政校合作基地的见习 12 人未确认：缺少…), and how many people
+    that is (each group once: a kind of base's people, the school bases' trainees, their interns)."""
     clause = rules.clause_entering("people")
     if clause is None:
         return (), 0
-    held = tuple(m for m in unit.clause(clause.id).explanation.missing if m.code == "missing.people")
-    return held, sum({m.param("kind"): m.param("people") for m in held}.values())
+    held = tuple(m for m in unit.clause(clause.id).explanation.missing if m.code in HELD_CODES)
+    return held, sum({(m.code, m.param("kind")): m.param("people") for m in held}.values())
+
+
+# 2.1's lines of people not counted: a kind of base's people, or a school base's trainees or interns
+HELD_CODES = ("missing.people", "missing.trainees", "missing.interns")
 
 
 def results_title(rules: RuleSet, year: int) -> str:

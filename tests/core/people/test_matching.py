@@ -296,3 +296,23 @@ def test_from_real_workbooks(tmp_path):
     assert [p.months for p in unit.people] == [3, 4, 5, 6]
     assert (unit.arrivals, unit.arrivals_retained) == (3, 0)  # the one with six months is not in the reports
     assert unit.unconfirmed()[0].record.row == 7
+
+
+def test_matched_counts_tell_a_school_bases_trainees_from_its_interns():
+    school = base("铜仁职业技术学院", "school", people=50)
+    unit = make_unit("甲", bases=(base("铜仁劳务基地"), school),
+                     evidence=evidence(["2.1", "2.2"], except_={"2.1": ["district_list"]}))
+    records = [placement(i) for i in range(1, 4)]  # trainees: 1 and 2 on the district list, 3 not
+    records += [placement(i, kind=INTERN) for i in range(4, 9)]  # five interns, one of them four months only
+    records[-1] = placement(8, kind=INTERN, placement_months=4)
+    result = match(RULES, [UnitSubmission("甲", (), records, bases=unit.bases)],
+                   traineeship_list=[listed(1), listed(2)])
+    found = one(result).base("铜仁职业技术学院")
+    assert (found.people, found.retained, found.trainees, found.trainees_retained) == (7, 6, 2, 2)
+    updated = apply_counts(unit, one(result))
+    counted = updated.bases[1]
+    assert (counted.people, counted.retained, counted.trainees, counted.trainees_retained, counted.count_source) == (
+        7, 6, 2, 2, "roster")
+    assert updated.bases[0].trainees is None  # a labour base has no trainees
+    # the district list not ticked: the five interns count, the two trainees wait for it
+    assert score(updated).unit("甲").clause("2.1").value == 5

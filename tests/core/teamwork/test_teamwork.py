@@ -366,6 +366,23 @@ def test_the_same_fact_edited_on_both_sides_is_a_conflict_the_lead_chooses_with_
         assert json.loads(resolved.new_value)["took"] == "theirs"
 
 
+def test_the_trainees_typed_in_the_field_come_in_and_the_same_split_typed_twice_is_a_conflict(year):
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.update_base(who, ds.base_ids(u[0])[1], trainees=7))
+    field_edit(a, "张三", lambda ds, who, u: ds.update_base(who, ds.base_ids(u[1])[1], trainees=5))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.update_base(LEAD, ds.base_ids(ds.unit_ids()[1])[1], trainees=4).ok
+    plan, edit = merge(year, a)
+    [conflict] = plan.conflicts
+    assert (conflict.mine.value, conflict.theirs.value, render(conflict.field)) == (4, 5, "其中见习人数")
+    plan, edit = merge(year, a, {1: "theirs"}, "张三现场核对了见习名单")
+    assert edit.ok
+    with Dataset.open(year, read_only=True) as ds:
+        u = ds.unit_ids()
+        assert [ds.unit(uid).bases[1].trainees for uid in u[:3]] == [7, 5, None]
+        assert ds.check_audit().ok
+
+
 def test_keeping_the_year_files_value_writes_nothing_over_it_and_the_copy_merges_no_more(year):
     a = copy_for(year, "a.wjkh", "张三")
     field_edit(a, "张三", lambda ds, who, u: ds.update_unit(who, u[0], insured_workers=71))
