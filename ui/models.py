@@ -335,13 +335,16 @@ class BasesModel(RecordModel):
         if base.type != "school":
             return None
         if getattr(base, column) is None and base.count_source != COUNTS_FROM_ROSTERS:
-            if role == Qt.ItemDataRole.DisplayRole:
+            unsplit = base.trainees is None  # the retained trainees not typed of a split base: as many as can be
+            if role == Qt.ItemDataRole.DisplayRole and unsplit:
                 return translate("Models", "未区分")
             if role == Qt.ItemDataRole.ForegroundRole:
                 return UNFILLED_BRUSH
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == Qt.ItemDataRole.ToolTipRole and unsplit:
                 return translate("Models", "未填写其中见习人数：全部按就业见习核对（须与区人资中心核准的全区就业见习名单"
                                            "核对一致）。填写后，其余岗位实习学员只须附件3、附件4即可计入。")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return translate("Models", "未填写：按满六个月人数与其中见习人数中较小者计")
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self.split_value(base, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -407,6 +410,13 @@ class BasesModel(RecordModel):
             base = self.records()[index.row()]
             if getattr(base, column) is None and value == self.split_value(base, column):
                 return False  # the editor left as it opened: the split stays not typed
+            total = base.people if column == "trainees" else base.retained
+            if value > total:
+                sentence = (translate("Models", "第 {row} 行的{field}“{value}”不对：不能多于该基地的人数 {total}。")
+                            if column == "trainees" else
+                            translate("Models", "第 {row} 行的{field}“{value}”不对：不能多于该基地满六个月的人数 {total}。"))
+                self.refuse(index, sentence.replace("{total}", str(total)), str(value))
+                return False
         elif column in ("name", "region"):
             value = str(value).strip()  # a name cleared is not typed yet: the base does not count
         elif column == "count_source" and not self.count_source_chosen(index, base_id, value):
