@@ -438,9 +438,15 @@ def command_count_source(args: argparse.Namespace) -> int:
         return fail_year(exc)
     for base in unit.bases:
         if args.base in (None, base.name):
-            print(say("cli.base_counts_typed" if base.count_source == "hand" else "cli.base_counts", base=base.name,
-                      people=base.people, retained=base.retained,
-                      source=Msg.of(f"people.source_{base.count_source}")))
+            code = "cli.base_counts_typed" if base.count_source == "hand" else "cli.base_counts"
+            split: dict[str, int] = {}
+            if base.type == "school" and base.trainees is not None:  # a school base telling trainees from interns
+                trainees, trainees_retained = base.effective_trainees()
+                code += "_split"
+                split = {"trainees": trainees, "interns": base.people - trainees,
+                         "trainees_retained": trainees_retained, "interns_retained": base.retained - trainees_retained}
+            print(say(code, base=base.name, people=base.people, retained=base.retained,
+                      source=Msg.of(f"people.source_{base.count_source}"), **split))
     return 0
 
 

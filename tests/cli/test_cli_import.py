@@ -350,3 +350,29 @@ def test_a_person_the_monthly_report_names_otherwise_counts_and_match_says_so(da
                              "每月送工信息中此身份证号码的姓名为“汪芳”（2022年3月 第 3 行），"
                              f"与花名册的“{people[1]['姓名']}”不同，请核对")
     assert "请核对" not in lines[0] + lines[2]
+
+
+def test_matched_placements_tell_trainees_from_interns_on_the_command_line_and_in_the_score(dataset, tmp_path):
+    from tests.import_support import district_file, placement, placements_file
+    rows = [placement(i) for i in range(4)] + [placement(i, "实习") for i in range(4, 10)]
+    assert import_xlsx(dataset, "placements", placements_file(tmp_path, rows), "--unit", UNITS[0],
+                       "--yes").returncode == 0
+    assert import_xlsx(dataset, "traineeship_list", district_file(tmp_path, [(0, 7), (1, 7), (2, 7)]),
+                       "--yes").returncode == 0  # trainee 3 is not on the district's list
+    with Dataset.open(dataset) as ds:  # 附件3 and 附件4 seen, the district list not yet
+        unit = ds.unit_ids()[0]
+        for item in ("annex3", "annex4"):
+            assert ds.tick_evidence(1, unit, "2.1", item).ok
+    switched = run("count-source", "roster", "--unit", UNITS[0], "--dataset", str(dataset))
+    assert switched.returncode == 0, switched.stderr
+    assert ("铜仁职业技术学院：确认 5 人（见习 2 人、实习 3 人），其中满六个月 5 人（见习 2 人、实习 3 人）"
+            "（人数按导入的花名册核对）") in switched.stdout
+    assert "周口职业技术学院：确认 4 人（见习 1 人、实习 3 人）" in switched.stdout
+    result = run("score", str(dataset), "--json")
+    assert result.returncode == 0, result.stderr
+    unit = next(u for u in json.loads(result.stdout)["units"] if u["name"] == UNITS[0])
+    clause = next(c for c in unit["clauses"] if c["id"] == "2.1")
+    said = json.dumps(clause, ensure_ascii=False)
+    assert "见习 2 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 3 人计入" in said
+    assert "政校合作基地的见习 3 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in said
+    assert clause["value"] == 6  # the six interns; the labour bases' 60 wait for 附件1, 附件2 and the reports
