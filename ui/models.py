@@ -307,7 +307,8 @@ class BasesModel(RecordModel):
             return self.evidence_label(column).split("（")[0] + translate("Models", "\n（已查验）")
         return {"name": translate("Models", "基地名称"), "type": translate("Models", "类型"), "region": translate("Models", "地区"), "agreement_date": translate("Models", "协议签订\n日期"),
                 "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况"),
-                "count_source": translate("Models", "人数来源"), "trainees": translate("Models", "其中见习\n人数"),
+                "count_source": translate("Models", "人数来源"),
+                "trainees": translate("Models", "其中见习\n人数"),
                 "trainees_retained": translate("Models", "其中见习\n满六个月人数")}[column]
 
     def editable(self, column: str) -> bool:
@@ -341,8 +342,9 @@ class BasesModel(RecordModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return UNFILLED_BRUSH
             if role == Qt.ItemDataRole.ToolTipRole and unsplit:
-                return translate("Models", "未填写其中见习人数：全部按就业见习核对（须与区人资中心核准的全区就业见习名单"
-                                           "核对一致）。填写后，其余岗位实习学员只须附件3、附件4即可计入。")
+                return translate("Models", "未填写其中见习人数：全部按就业见习核对（须与区人资中心"
+                                           "核准的全区就业见习名单核对一致）。填写后，其余岗位实习"
+                                           "学员只须附件3、附件4即可计入。")
             if role == Qt.ItemDataRole.ToolTipRole:
                 return translate("Models", "未填写：按满六个月人数与其中见习人数中较小者计")
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -412,9 +414,10 @@ class BasesModel(RecordModel):
                 return False  # the editor left as it opened: the split stays not typed
             total = base.people if column == "trainees" else base.retained
             if value > total:
-                sentence = (translate("Models", "第 {row} 行的{field}“{value}”不对：不能多于该基地的人数 {total}。")
-                            if column == "trainees" else
-                            translate("Models", "第 {row} 行的{field}“{value}”不对：不能多于该基地满六个月的人数 {total}。"))
+                sentence = (translate("Models", "第 {row} 行的{field}“{value}”不对：不能多于该基地的人数 "
+                                                "{total}。") if column == "trainees" else
+                            translate("Models", "第 {row} 行的{field}“{value}”不对：不能多于该基地满六个月的"
+                                                "人数 {total}。"))
                 self.refuse(index, sentence.replace("{total}", str(total)), str(value))
                 return False
         elif column in ("name", "region"):
@@ -424,7 +427,8 @@ class BasesModel(RecordModel):
         label = {"name": translate("Models", "修改基地名称"), "type": translate("Models", "修改基地类型"), "region": translate("Models", "修改基地地区"),
                  "count_source": translate("Models", "修改人数来源"),
                  "agreement_date": translate("Models", "修改协议日期"), "people": translate("Models", "修改进吴人数"),
-                 "retained": translate("Models", "修改满六个月人数"), "trainees": translate("Models", "修改其中见习人数"),
+                 "retained": translate("Models", "修改满六个月人数"),
+                 "trainees": translate("Models", "修改其中见习人数"),
                  "trainees_retained": translate("Models", "修改其中见习满六个月人数")}[column]
         return self.finish(self.session.update_base(label, self.unit_id, base_id, **{column: value}))
 

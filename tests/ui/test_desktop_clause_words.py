@@ -89,8 +89,9 @@ def test_the_interns_typed_apart_count_without_the_district_list_and_undo_takes_
     qtbot.waitUntil(lambda: "见习 7 人未确认" in explanation(page))
     assert session.unit(uid).bases[row].trainees == 7
     text = explanation(page)
-    assert ("河南商丘职业技术学院政校合作基地（政校合作基地）：12 人（见习 7 人、实习 5 人），其中满六个月 8 人（见习 7 人、"
-            "实习 1 人）（人数为手工录入），见习 7 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 5 人计入") in text
+    assert ("河南商丘职业技术学院政校合作基地（政校合作基地）：12 人（见习 7 人、实习 5 人），"
+            "其中满六个月 8 人（见习 7 人、实习 1 人）（人数为手工录入），"
+            "见习 7 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 5 人计入") in text
     assert "政校合作基地的见习 7 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in text
     assert session.result.unit(PINGWANG).clause("2.1").value == 105  # the 5 interns count
     assert model.index(row, column).data() == 7
@@ -109,7 +110,7 @@ def test_the_interns_typed_apart_count_without_the_district_list_and_undo_takes_
     qtbot.waitUntil(lambda: "其中满六个月 8 人（见习 4 人、实习 4 人）" in explanation(page))
     assert session.unit(uid).bases[row].trainees_retained == 4
     type_into_cell(qtbot, view22, row, retained_column, "9")
-    assert window.last_problems == ["第 %d 行的其中见习满六个月人数“9”不对：不能多于该基地满六个月的人数 8。" % (row + 1)]
+    assert window.last_problems == [f"第 {row + 1} 行的其中见习满六个月人数“9”不对：不能多于该基地满六个月的人数 8。"]
     window.undo.undo_action.trigger()
     qtbot.waitUntil(lambda: session.unit(uid).bases[row].trainees_retained is None)
     window.workspace.go_page(next(i for i, p in enumerate(session.pages) if p.id == "2.1"))
@@ -118,7 +119,7 @@ def test_the_interns_typed_apart_count_without_the_district_list_and_undo_takes_
 
     window.statusBar().clearMessage()
     type_into_cell(qtbot, view, row, column, "30")  # more than the base's 12
-    sentence = "第 %d 行的其中见习人数“30”不对：不能多于该基地的人数 12。" % (row + 1)
+    sentence = f"第 {row + 1} 行的其中见习人数“30”不对：不能多于该基地的人数 12。"
     assert window.last_problems == [sentence] and window.statusBar().currentMessage() == sentence
     assert session.unit(uid).bases[row].trainees == 7
 

@@ -53,9 +53,11 @@ def test_the_district_list_unseen_the_explanation_says_how_many_of_each_count():
     assert result.value == 48
     why = result.explanation
     lines = [render(m) for m in why.facts]
-    assert lines[1] == ("西部职院（政校合作基地）：20 人（见习 12 人、实习 8 人），其中满六个月 10 人（见习 6 人、实习 4 人）"
-                        "（人数为手工录入），见习 12 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 8 人计入")
-    assert [render(m) for m in why.missing] == ["政校合作基地的见习 12 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致"]
+    assert lines[1] == ("西部职院（政校合作基地）：20 人（见习 12 人、实习 8 人），"
+                        "其中满六个月 10 人（见习 6 人、实习 4 人）（人数为手工录入），"
+                        "见习 12 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 8 人计入")
+    assert [render(m) for m in why.missing] == [
+        "政校合作基地的见习 12 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致"]
     assert render(why.steps[0]).startswith("确认进吴参保 40 人 + 见习（实习）8 人 = 48 人")
 
 
@@ -108,7 +110,8 @@ def test_a_rule_set_stored_before_the_split_reads_as_both_groups_needing_all_of_
     assert RULES.source_text.count(SPLIT_PARAMS) == 1
     old = parse_rule_set(RULES.source_text.replace(SPLIT_PARAMS, OLD_PARAMS), stored=True)
     params = old.clause("2.1").params
-    assert tuple(params["trainees_evidence"]) == tuple(params["interns_evidence"]) == ("annex3", "annex4", "district_list")
+    assert tuple(params["trainees_evidence"]) == tuple(params["interns_evidence"]) == (
+        "annex3", "annex4", "district_list")
     assert "placements_evidence" not in params
     unit = unit_with(school(), "district_list")
     assert confirmed_people(old, unit).placements == 0  # as that year was scored: it keeps its result
