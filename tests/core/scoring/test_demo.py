@@ -194,6 +194,20 @@ def test_22_exact_half_below_half_floor_and_a_different_leader(rules, year, resu
     assert leader_21.name != leader.name
 
 
+def test_21_school_bases_with_and_without_their_trainees_told_apart(rules, year):
+    """Bases that tell trainees from interns (one of interns only), and one that does not, waiting for the
+    district's traineeship list: all its people wait with it, as before the split."""
+    school = [(unit, b) for unit in year.units for b in unit.bases if b.type == "school" and b.people]
+    split = [b for _, b in school if b.trainees is not None]
+    assert any(b.trainees and b.trainees < b.people for b in split) and any(b.trainees == 0 for b in split)
+    waiting = [(unit, b) for unit, b in school if b.trainees is None
+               and not unit.evidence.get("2.1", {}).get("district_list", False)]
+    assert waiting
+    for unit, _ in waiting:
+        verdicts = {m.param("verdict").code for m in confirmed_people(rules, unit).facts}
+        assert "people.base_unsplit_unconfirmed" in verdicts
+
+
 # ------------------------------------------------------------------ 三
 
 def test_31_low_stars_out_of_period_bonus_and_cap(rules, result):
