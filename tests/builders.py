@@ -96,8 +96,10 @@ def make_unit(name: str = "单位", **overrides: Any) -> Unit:
 
 
 def base(name: str = "基地", type: str = "labour", date: dt.date = IN_PERIOD, *, seen: bool = True,
-         people: int = 0, retained: int = 0) -> Base:
-    return Base(name, type, date, {"agreement": seen}, people, retained)
+         people: int = 0, retained: int = 0, trainees: int | None = None,
+         trainees_retained: int | None = None) -> Base:
+    return Base(name, type, date, {"agreement": seen}, people, retained, trainees=trainees,
+                trainees_retained=trainees_retained)
 
 
 def bases(n: int, **kwargs: Any) -> tuple[Base, ...]:

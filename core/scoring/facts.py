@@ -65,7 +65,7 @@ class Base:
         retained as there are trainees."""
         trainees = self.people if self.trainees is None else min(self.trainees, self.people)
         retained = min(self.retained, trainees) if self.trainees_retained is None \
-            else min(self.trainees_retained, self.retained)
+            else min(self.trainees_retained, self.retained, trainees)
         return trainees, retained
 
 
@@ -405,9 +405,16 @@ class _Reader:
             trainees, trainees_retained = b.get("trainees"), b.get("trainees_retained")
             if trainees is not None and trainees > people:
                 self.fail(here, "trainees", "fact.trainees_exceed_people", trainees=trainees, people=people)
-            if trainees_retained is not None and trainees_retained > retained:
+            elif trainees_retained is not None and trainees_retained > retained:
                 self.fail(here, "trainees_retained", "fact.trainees_exceed_retained",
                           trainees=trainees_retained, retained=retained)
+            elif trainees_retained is not None and trainees is not None and trainees_retained > trainees:
+                self.fail(here, "trainees_retained", "fact.trainees_retained_exceed_trainees",
+                          retained=trainees_retained, trainees=trainees)
+            elif trainees_retained is not None and trainees is not None \
+                    and retained - trainees_retained > people - trainees:
+                self.fail(here, "trainees_retained", "fact.interns_retained_exceed_interns",
+                          retained=retained - trainees_retained, interns=people - trainees)
             bases.append(Base(b["name"], b["type"], self.date(b["agreement_date"], here, "agreement_date"),
                               self.ticks(b.get("evidence", {}), self.base_evidence, f"{here}.evidence"),
                               people, retained, b.get("region", ""), trainees=trainees,

@@ -30,8 +30,13 @@ MOSTLY_TRUE = st.integers(0, 3).map(bool)
 @st.composite
 def bases_(draw, date=dates, seen=st.booleans()):
     people = draw(st.integers(0, 120))
+    retained = draw(st.integers(0, people))
+    # a school base's trainees among its people and retained, or not told apart (None)
+    trainees = draw(st.none() | st.integers(0, people))
+    trainees_retained = None if trainees is None else draw(st.none() | st.integers(0, min(trainees, retained)))
     return base(draw(st.sampled_from(["甲", "乙", "丙"])), draw(st.sampled_from(["labour", "school"])), draw(date),
-                seen=draw(seen), people=people, retained=draw(st.integers(0, people)))
+                seen=draw(seen), people=people, retained=retained, trainees=trainees,
+                trainees_retained=trainees_retained)
 
 
 @st.composite

@@ -83,6 +83,16 @@ def test_the_split_is_an_audited_edit_and_the_interns_then_count(tmp_path):
         refused = ds.update_base(1, school, trainees_retained=11)
         assert [render(p.message) for p in refused.problems] == [
             "其中见习满六个月人数 11 不能多于该基地满六个月的总人数 10"]
+        refused = ds.update_base(1, school, trainees_retained=3)  # 7 of the 8 interns retained: fine
+        assert refused.ok
+        refused = ds.update_base(1, school, trainees=5)  # then 7 retained of 15 interns, 3 of 5 trainees: fine
+        assert refused.ok
+        refused = ds.update_base(1, school, trainees=2)  # 3 retained trainees of 2
+        assert [render(p.message) for p in refused.problems] == ["其中见习满六个月人数 3 不能多于其中见习人数 2"]
+        refused = ds.update_base(1, school, trainees=15)  # 7 retained interns of 5
+        assert [render(p.message) for p in refused.problems] == [
+            "实习满六个月人数 7（满六个月人数减其中见习满六个月人数）不能多于实习人数 5（人数减其中见习人数）"]
+        assert ds.update_base(1, school, trainees=12, trainees_retained=6).ok
         refused = ds.update_base(1, school, people=10)  # fewer people than the trainees typed
         assert [p.message.code for p in refused.problems] == ["fact.trainees_exceed_people"]
         assert ds.unit(unit).bases[1].trainees == 12  # nothing written
