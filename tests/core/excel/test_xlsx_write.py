@@ -259,6 +259,24 @@ def test_the_summary_counts_people_held_back_for_unseen_evidence(tmp_path):
     assert "无未确认人员" not in text
 
 
+def test_the_summary_counts_only_the_trainees_held_back_when_the_interns_are_told_apart(tmp_path):
+    """A school base telling its 7 trainees from its 5 interns: without the district list the trainees are held
+    back, the interns count; with 附件4 unseen too, both are, each counted once."""
+    school = base("商丘职业技术学院政校合作基地", type="school", people=12, retained=8, trainees=7)
+    unit = make_unit("丁单位", bases=(base("砀山劳务基地", people=58, retained=30), school),
+                     evidence=evidence(except_={"2.1": ["district_list"]}))
+    sheet = openpyxl.load_workbook(summary_workbook(RULES, score(unit), {}, tmp_path / "a.xlsx"))["未确认-丁单位"]
+    text = sheet_text(sheet)
+    assert sheet["A2"].value.startswith("共 7 人未确认")
+    assert "政校合作基地的见习 7 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in text
+    assert "实习" not in text.replace("实习、见习", "")
+    unit = make_unit("丁单位", bases=unit.bases, evidence=evidence(except_={"2.1": ["district_list", "annex4"]}))
+    sheet = openpyxl.load_workbook(summary_workbook(RULES, score(unit), {}, tmp_path / "b.xlsx"))["未确认-丁单位"]
+    text = sheet_text(sheet)
+    assert sheet["A2"].value.startswith("共 12 人未确认")
+    assert "政校合作基地的实习 5 人未确认：缺少附件4 促成进吴实习、见习学员花名册（用人单位盖章）" in text
+
+
 def render_status(status):
     return render_code(f"status.{status}")
 
