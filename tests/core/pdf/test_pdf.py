@@ -253,3 +253,21 @@ def test_a_score_sheet_asks_for_more_insured_than_arrivals_to_be_checked(tmp_pat
     text = flat(text_of(out))
     assert re.search(r"请核对：投保人数5000人多于确认的进吴务工人员\d+人", text), text
     render_pages(out, "test-sheet-more-insured")
+
+
+def test_a_score_sheet_says_how_many_trainees_and_interns_of_a_school_base_count(tmp_path):
+    """平望运河's school base waits for the district traineeship list; its 7 trainees typed apart, the sheet counts
+    the 5 interns and says the trainees wait."""
+    path = demo_dataset(tmp_path, "interns.sqlite")
+    unit = "吴江平望运河人才服务有限公司"
+    with Dataset.open(path) as ds:
+        uid = ds.unit_id(unit)
+        school = next(bid for bid, b in zip(ds.base_ids(uid), ds.unit(uid).bases, strict=True) if b.type == "school")
+        assert ds.update_base(1, school, trainees=7).ok
+    out = tmp_path / "sheet.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", unit, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    text = flat(text_of(out))
+    assert "确认进吴参保100人+见习（实习）5人=105人" in text  # the interns
+    assert "政校合作基地的见习7人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in text
+    render_pages(out, "test-sheet-interns")
