@@ -527,9 +527,11 @@ class PeopleView(QWidget):
         if found is None or not found.people:
             self.counts.setText(self.tr("本单位尚未导入花名册（附件2、附件4）。"))
         else:
-            self.counts.setText(self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习（实习）{p} 人（满六个月 {pr}）；"
+            trainees = sum(b.trainees for b in found.bases)
+            self.counts.setText(self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习 {t} 人、实习 {i} 人（满六个月 {pr}）；"
                                         "未确认 {u} 人；待确认归属 {c} 人").format(
-                a=found.arrivals, ar=found.arrivals_retained, p=found.placements, pr=found.placements_retained,
+                a=found.arrivals, ar=found.arrivals_retained, t=trainees, i=found.placements - trainees,
+                pr=found.placements_retained,
                 u=len(found.unconfirmed()),
                 c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None)))
         self.import_button.setEnabled(bool(session.unit_ids) and not session.read_only)
@@ -539,22 +541,33 @@ class PeopleView(QWidget):
         from PySide6.QtGui import QStandardItem, QStandardItemModel
         model = QStandardItemModel(self.bases_table)
         model.setHorizontalHeaderLabels([self.tr("基地"), self.tr("确认"), self.tr("满六个月"), self.tr("计分所用人数")])
-        rows = []
+        rows: list[tuple[list[str], str]] = []  # the cells, and the tooltip of the counts
+
+        def split(m) -> str:  # a school base's matched trainees and interns (the pane is narrow: a tooltip)
+            if m is None or m.type != "school" or not m.people:
+                return ""
+            return self.tr("其中见习 {t} 人、实习 {i} 人；满六个月见习 {tr} 人、实习 {ir} 人").format(
+                t=m.trainees, i=m.people - m.trainees, tr=m.trainees_retained, ir=m.retained - m.trainees_retained)
+
         if self.unit_id is not None:
             unit = self.session.unit(self.unit_id)
             matched = {(b.base, b.type): b for b in (found.bases if found is not None else ())}
             labels = count_source_labels()
             for base in unit.bases:
                 m = matched.pop((base.name, base.type), None)
-                rows.append([base.name, "" if m is None else str(m.people), "" if m is None else str(m.retained),
-                             self.tr("{people}/{retained}（{source}）").format(
-                                 people=base.people, retained=base.retained, source=labels[base.count_source])])
+                rows.append(([base.name, "" if m is None else str(m.people), "" if m is None else str(m.retained),
+                              self.tr("{people}/{retained}（{source}）").format(
+                                  people=base.people, retained=base.retained, source=labels[base.count_source])],
+                             split(m)))
             for m in matched.values():  # names on the rosters that are no base of the unit's
                 if m.people:
-                    rows.append([m.base or self.tr("（未填写）"), str(m.people), str(m.retained), self.tr("不是本单位登记的基地")])
-        for values in rows:
+                    rows.append(([m.base or self.tr("（未填写）"), str(m.people), str(m.retained),
+                                  self.tr("不是本单位登记的基地")], split(m)))
+        for values, tip in rows:
             items = [QStandardItem(v) for v in values]
             items[0].setToolTip(values[0])  # a long name is cut in the column
+            for item in items[1:3]:
+                item.setToolTip(tip)
             model.appendRow(items)
         self.bases_table.setModel(model)
         header = self.bases_table.horizontalHeader()

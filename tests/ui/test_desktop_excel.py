@@ -730,3 +730,32 @@ def test_the_people_view_notes_a_person_the_monthly_report_names_otherwise(qtbot
     view.search.clear()
     others = [view.people_proxy.data(view.people_proxy.index(r, 9)) for r in range(view.people_proxy.rowCount())]
     assert len(others) == 4 and sum("请核对" in (o or "") for o in others) == 1
+
+
+def test_a_school_bases_matched_trainees_are_shown_beside_its_people(qtbot, year, tmp_path):
+    """The placements roster imported (three trainees on the district list, four interns) and its counts taken from
+    the rosters: 人员核对 says how many of the unit's and of a school base's people are trainees."""
+    from tests.import_support import district_file, placement, placements_file
+    window = year
+    rows = [placement(i) for i in (0, 2, 4)] + [placement(i, "实习") for i in (6, 8, 10, 12)]  # one school
+    import_through_wizard(window, placements_file(tmp_path, rows), "placements").close()
+    import_through_wizard(window, district_file(tmp_path, [(0, 7), (2, 7), (4, 7)]), "traineeship_list",
+                          unit=None).close()
+    window.workspace.select_unit(uid_of(window, 0))
+    window.excel_actions.show_people()
+    view = window.excel_actions.people_view()
+    QApplication.processEvents()
+    model = view.bases_table.model()
+    found = {model.index(r, 0).data(): r for r in range(model.rowCount())}
+    row = found["铜仁职业技术学院"]
+    assert (model.index(row, 1).data(), model.index(row, 2).data()) == ("7", "7")
+    assert model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole) == (
+        "其中见习 3 人、实习 4 人；满六个月见习 3 人、实习 4 人")
+    assert not model.index(found["周口职业技术学院"], 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "见习 3 人、实习 4 人" in view.counts.text()
+    shot(window, "people-view-trainees")
+    session = window.session
+    uid = uid_of(window, 0)
+    assert session.set_count_source("名单核对", uid, "roster").ok
+    school = next(b for b in session.unit(uid).bases if b.name == "铜仁职业技术学院")
+    assert (school.people, school.trainees, school.count_source) == (7, 3, "roster")
