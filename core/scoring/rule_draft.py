@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.common.messages import Msg, render
+from core.scoring.rule_formats import split_parameters
 from core.scoring.rule_problems import RuleProblem, told, where, word
 from core.scoring.rule_writer import dumps
 from core.scoring.rules import RuleSet, RuleSetError, parse_rule_set
@@ -60,6 +61,7 @@ class RuleSetDraft:
     def next_year(cls, base: RuleSet, taken: Iterable[tuple[str, str]] = ()) -> RuleSetDraft:
         """The base rule set moved to the following year: year, period, issue date, id and title."""
         data = tomllib.loads(base.source_text)
+        split_parameters(data)  # a base stored before trainees and interns were told apart
         year = base.year + 1
         data["year"] = year
         for key in ("period_start", "period_end", "issued"):

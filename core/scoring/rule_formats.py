@@ -67,12 +67,19 @@ def _split_parameters(params: dict[str, Any]) -> None:
                 params[key] = copy.deepcopy(value)
 
 
+def split_parameters(data: dict[str, Any]) -> None:
+    """Each parameter of one list for what is now told apart, in place, as the lists that tell it apart (a rule set
+    made from an older one names them as the program now does)."""
+    for clause in data.get("clauses") or ():
+        if isinstance(clause, dict) and isinstance(clause.get("params"), dict):
+            _split_parameters(clause["params"])
+
+
 def _add_parameters(data: dict[str, Any]) -> None:
+    split_parameters(data)
     for clause in data.get("clauses") or ():
         if not isinstance(clause, dict) or not isinstance(clause.get("params", {}), dict):
             continue
-        if "params" in clause:
-            _split_parameters(clause["params"])
         kind = KINDS.get(clause.get("formula"))  # type: ignore[arg-type]
         if kind is not None and kind.defaults:  # parameters added to its formula after rule sets were stored
             params = clause.setdefault("params", {})

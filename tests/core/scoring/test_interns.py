@@ -116,3 +116,18 @@ def test_a_rule_set_stored_before_the_split_reads_as_both_groups_needing_all_of_
     unit = unit_with(school(), "district_list")
     assert confirmed_people(old, unit).placements == 0  # as that year was scored: it keeps its result
     assert score_year(old, Year(2022, old.id, (unit,))).unit("甲").clause("2.1").value == 40
+
+
+def test_a_new_years_rule_set_made_from_one_stored_before_the_split_names_both_lists():
+    from core.scoring.rule_draft import RuleSetDraft
+    old = parse_rule_set(RULES.source_text.replace(SPLIT_PARAMS, OLD_PARAMS), stored=True)
+    draft = RuleSetDraft.next_year(old, [])
+    params = next(c for c in draft.data["clauses"] if c["id"] == "2.1")["params"]
+    assert "placements_evidence" not in params
+    assert params["trainees_evidence"] == params["interns_evidence"] == ["annex3", "annex4", "district_list"]
+    draft.set(("document",), "吴人社就〔2023〕3号")
+    draft.set(("clauses", 3, "params", "interns_evidence"), ["annex3", "annex4"])
+    rules, problems = draft.check()
+    assert problems == [] and rules is not None
+    assert tuple(rules.clause("2.1").params["interns_evidence"]) == ("annex3", "annex4")
+    assert "interns_evidence = [" in draft.text() and "placements_evidence" not in draft.text()
