@@ -309,7 +309,7 @@ class BasesModel(RecordModel):
                 "people": translate("Models", "确认进吴人数"), "retained": translate("Models", "满六个月人数"), "verdict": translate("Models", "计分情况"),
                 "count_source": translate("Models", "人数来源"),
                 "trainees": translate("Models", "其中见习\n人数"),
-                "trainees_retained": translate("Models", "其中见习\n满六个月人数")}[column]
+                "trainees_retained": translate("Models", "其中见习\n满六个月")}[column]
 
     def editable(self, column: str) -> bool:
         return column in self.page.base_editable

@@ -252,7 +252,8 @@ def negative_entered(unit: Unit) -> bool:
 
 # ------------------------------------------------------------------ per-record verdicts
 
-RECORD_FACTS = ("bases.base", "trips.trip", "deliveries.delivery", "people.base", "people.base_typed")
+RECORD_FACTS = ("bases.base", "trips.trip", "deliveries.delivery", "people.base", "people.base_typed",
+                "people.base_split", "people.base_split_typed")
 
 
 def record_verdicts(result: ClauseResult) -> list[Msg]:
@@ -262,4 +263,7 @@ def record_verdicts(result: ClauseResult) -> list[Msg]:
 
 
 def counted(verdict: Msg) -> bool:
-    return verdict.code in ("verdict.counted", "people.base_counted")
+    """Whether the record counts: wholly, or a school base whose interns count while its trainees wait (or the
+    other way round; its verdict says which)."""
+    return verdict.code in ("verdict.counted", "people.base_counted", "people.split_trainees_unconfirmed",
+                            "people.split_interns_unconfirmed")

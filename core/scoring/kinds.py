@@ -36,9 +36,9 @@ FACTS: dict[str, Callable[[Unit], bool]] = {
     "people": lambda u: any(b.people for b in u.bases),
     "labour_people": lambda u: any(b.people for b in u.bases if b.type == "labour"),
     "school_people": lambda u: any(b.people for b in u.bases if b.type == "school"),
-    # a school base's trainees (its people when not told apart, Base.effective_trainees) and interns
+    # a school base's trainees and interns; people not told apart need the evidence of both (Base.trainees)
     "school_trainees": lambda u: any(b.effective_trainees()[0] for b in u.bases if b.type == "school"),
-    "school_interns": lambda u: any(b.people - b.effective_trainees()[0] for b in u.bases if b.type == "school"),
+    "school_interns": lambda u: any(b.people - (b.trainees or 0) for b in u.bases if b.type == "school"),
     "retained": lambda u: any(b.retained for b in u.bases),
     "deliveries": lambda u: bool(u.deliveries),
     "platform_rating": lambda u: u.platform_rating is not None,

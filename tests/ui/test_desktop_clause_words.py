@@ -95,6 +95,10 @@ def test_the_interns_typed_apart_count_without_the_district_list_and_undo_takes_
     assert "政校合作基地的见习 7 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in text
     assert session.result.unit(PINGWANG).clause("2.1").value == 105  # the 5 interns count
     assert model.index(row, column).data() == 7
+    verdict = model.index(row, model.columns.index("verdict")).data()
+    assert verdict == "见习 7 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 5 人计入"
+    assert model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is None  # partly counted: not red
+    view.clearSelection()
     shot(window, "clause-2.1-split-typed")
     shot(view, "clause-2.1-split-typed-table")
     shot(page.explanation, "clause-2.1-split-typed-explanation")
@@ -104,13 +108,13 @@ def test_the_interns_typed_apart_count_without_the_district_list_and_undo_takes_
     QApplication.processEvents()
     model22, view22 = page.record_models["bases"], page.record_views["bases"]
     retained_column = model22.columns.index("trainees_retained")
-    assert model22.headerData(retained_column, Qt.Orientation.Horizontal) == "其中见习\n满六个月人数"
+    assert model22.headerData(retained_column, Qt.Orientation.Horizontal) == "其中见习\n满六个月"
     assert model22.index(row, retained_column).data() == 7
     type_into_cell(qtbot, view22, row, retained_column, "4")
     qtbot.waitUntil(lambda: "其中满六个月 8 人（见习 4 人、实习 4 人）" in explanation(page))
     assert session.unit(uid).bases[row].trainees_retained == 4
     type_into_cell(qtbot, view22, row, retained_column, "9")
-    assert window.last_problems == [f"第 {row + 1} 行的其中见习满六个月人数“9”不对：不能多于该基地满六个月的人数 8。"]
+    assert window.last_problems == [f"第 {row + 1} 行的其中见习满六个月“9”不对：不能多于该基地满六个月的人数 8。"]
     window.undo.undo_action.trigger()
     qtbot.waitUntil(lambda: session.unit(uid).bases[row].trainees_retained is None)
     window.workspace.go_page(next(i for i, p in enumerate(session.pages) if p.id == "2.1"))

@@ -49,6 +49,7 @@ class RecordsEditor(FactsEditor):
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(80)  # the verdict, stretched, is never narrower (fit_columns leaves it 80)
         header.setStretchLastSection(True)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         row_height = view.verticalHeader().defaultSectionSize()
@@ -240,7 +241,7 @@ class DeliveriesEditor(RecordsEditor):
 def fit_columns(view: QTableView, widest: int = 150) -> None:
     """Columns fit their contents (headers wrap onto two lines) but none wider than `widest`, so the
     evidence checkboxes and the verdict stay in view; a drop-down column is never narrower than its
-    longest choice."""
+    longest choice where it is edited."""
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
     model = view.model()
@@ -250,12 +251,17 @@ def fit_columns(view: QTableView, widest: int = 150) -> None:
             header.resizeSection(column, widest)
         # A cell still 未填写 (grey) is sized for what will be typed into it: the columns are fitted when
         # rows come and go, not at every edit, and a date or name would otherwise end in "…".
-        if any(model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) is not None for row in rows):
+        grey = [row for row in rows if model.index(row, column).data(Qt.ItemDataRole.ForegroundRole) is not None]
+        if grey:
             is_date = isinstance(model.index(0, column).data(Qt.ItemDataRole.EditRole), QDate)
-            needed = view.fontMetrics().horizontalAdvance("2022-10-15") + 16 if is_date else widest
+            # a count not typed yet (其中见习人数 未区分) is typed as a few digits
+            is_count = isinstance(model.index(grey[0], column).data(Qt.ItemDataRole.EditRole), int)
+            needed = view.fontMetrics().horizontalAdvance("2022-10-15") + 16 if is_date else \
+                view.fontMetrics().horizontalAdvance("未区分") + 16 if is_count else widest
             header.resizeSection(column, max(header.sectionSize(column), needed))
         choices = model.index(0, column).data(CHOICES_ROLE) if model.rowCount() else None
-        if choices:
+        # a drop-down only where the column is edited (2.1 shows the type it does not edit)
+        if choices and model.flags(model.index(0, column)) & Qt.ItemFlag.ItemIsEditable:
             needed = max(view.fontMetrics().horizontalAdvance(label) for _, label in choices) + 36
             header.resizeSection(column, max(header.sectionSize(column), needed))
     # The last column (the verdict) takes what is left and ends in "…" (whole on hover) rather
