@@ -431,7 +431,7 @@ class ImportDialog(QDialog):
 
     def _note_text(self, note: Problem) -> str:
         where = place_words(note.location, note.field) or note.location
-        return f"{where}：{render(note.message)}"
+        return f"{where}：{render(note.message)}" if where else render(note.message)
 
     def show_preview(self, p: Preview, year_notes: YearNotes | None = None) -> None:
         self.preview = p

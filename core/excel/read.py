@@ -320,14 +320,16 @@ class _SheetFailed(Exception):
 def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                      each: Callable[[str, list[list], bool], None] | None = None,
                      cancelled: Callable[[], bool] | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> list[tuple[str, list[list]]]:
-    """Every worksheet's cells, read by python-calamine. The reader lets go of the interpreter while it
-    parses, so the sheets are read on two threads, each with the workbook open once, each sheet checked
-    by `limits` just before it is read (by the thread reading it; a sheet large enough to be cut, by this
-    thread before it is cut); a large sheet is read in pieces on both (core/excel/pieces.py). `each` is
-    given each sheet, in order, as soon as it is read (a cut sheet as its pieces come) while the next
-    ones are, in this thread. `cancelled` is asked before each sheet (each piece of a cut one) is awaited:
-    ReadCancelled when it says so; `progress` is told (done, total) as each is read."""
+                     progress: Callable[[int, int], None] | None = None,
+                     hidden: list[str] | None = None) -> list[tuple[str, list[list]]]:
+    """Every visible worksheet's cells, read by python-calamine (the names of the hidden and very hidden ones, which
+    the unit's clerk does not see in Excel, are added to `hidden`, unread). The reader lets go of the interpreter
+    while it parses, so the sheets are read on two threads, each with the workbook open once, each sheet checked by
+    `limits` just before it is read (by the thread reading it; a sheet large enough to be cut, by this thread before
+    it is cut); a large sheet is read in pieces on both (core/excel/pieces.py). `each` is given each sheet, in
+    order, as soon as it is read (a cut sheet as its pieces come) while the next ones are, in this thread.
+    `cancelled` is asked before each sheet (each piece of a cut one) is awaited: ReadCancelled when it says so;
+    `progress` is told (done, total) as each is read."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
     ill_formed_error = getattr(pc, "XmlError", ())  # the sheet's XML is not well-formed
@@ -372,8 +374,14 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
         workbook = open_workbook()
         metadata = getattr(workbook, "sheets_metadata", None)  # python-calamine 0.2 lacks it
         worksheet = getattr(getattr(pc, "SheetTypeEnum", None), "WorkSheet", None)
-        names = ([m.name for m in metadata if m.typ == worksheet] if metadata is not None and worksheet is not None
-                 else list(workbook.sheet_names))
+        visible = getattr(getattr(pc, "SheetVisibleEnum", None), "Visible", None)
+        if metadata is not None and worksheet is not None:
+            worksheets = [m for m in metadata if m.typ == worksheet]
+            names = [m.name for m in worksheets if visible is None or m.visible == visible]
+            if hidden is not None:
+                hidden += [m.name for m in worksheets if visible is not None and m.visible != visible]
+        else:
+            names = list(workbook.sheet_names)
         cut_from = pieces.CUT_FROM if limits is not None and pieces.cores() > 1 else None
         if len(names) < 2 and cut_from is None:
             own.workbook = workbook
@@ -466,12 +474,18 @@ def _calamine_grid(sheet: Any) -> list[list]:
     return [row for row in sheet.iter_rows()]  # noqa: C416  (not list(): a loop lets other threads in between rows)
 
 
-def _openpyxl_sheets(path: Path, cancelled: Callable[[], bool] | None = None) -> list[tuple[str, list[list]]]:
+def _openpyxl_sheets(path: Path, cancelled: Callable[[], bool] | None = None,
+                     hidden: list[str] | None = None) -> list[tuple[str, list[list]]]:
+    """Every visible worksheet's cells, read by openpyxl (the hidden ones' names added to `hidden`, unread)."""
     import openpyxl
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     sheets: list[tuple[str, list[list]]] = []
     try:
         for ws in workbook.worksheets:
+            if ws.sheet_state != "visible":  # "hidden" or "veryHidden"
+                if hidden is not None:
+                    hidden.append(ws.title)
+                continue
             grid: list[list] = []
             sheets.append((ws.title, grid))
             for number, row in enumerate(ws.iter_rows(values_only=True)):
@@ -491,13 +505,15 @@ def _openpyxl_sheets(path: Path, cancelled: Callable[[], bool] | None = None) ->
 
 def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] | None = None,
                cancelled: Callable[[], bool] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> tuple[list[tuple[str, list[list]]], str]:
-    """Every worksheet's cells as (name, grid) plus the reader used. Raises _Unreadable, or ReadCancelled
-    when `cancelled` (asked between sheets, pieces of a sheet, or a thousand rows) says so; `progress`
-    is told (done, total) as sheets and pieces are read. `each` may be
-    given some of the sheets (name, grid, whole) in order as soon as they are read, while the next ones
-    are read; a large sheet read in pieces as soon as its first are (whole False), then again, the same
-    grid grown, as the others come: a head start, no more (what is returned is what was read)."""
+               progress: Callable[[int, int], None] | None = None,
+               hidden: list[str] | None = None) -> tuple[list[tuple[str, list[list]]], str]:
+    """Every visible worksheet's cells as (name, grid) plus the reader used; the names of the hidden worksheets (not
+    read: the unit's clerk does not see them in Excel) are added to `hidden`. Raises _Unreadable, or ReadCancelled
+    when `cancelled` (asked between sheets, pieces of a sheet, or a thousand rows) says so; `progress` is told
+    (done, total) as sheets and pieces are read. `each` may be given some of the sheets (name, grid, whole) in order
+    as soon as they are read, while the next ones are read; a large sheet read in pieces as soon as its first are
+    (whole False), then again, the same grid grown, as the others come: a head start, no more (what is returned is
+    what was read)."""
     path = Path(path)
     if not path.is_file():
         raise _Unreadable(Msg.of("excel.file_not_found", path=str(path)))
@@ -518,11 +534,11 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
     # frame: the frame and the exception would keep each other, and the rows read, for the collector.
     try:
         if kind != "xlsx":
-            return _calamine_sheets(path, cancelled=cancelled), "calamine"
+            return _calamine_sheets(path, cancelled=cancelled, hidden=hidden), "calamine"
         with SheetLimits(path) as limits:  # before the reader: a workbook beyond the limits would exhaust the memory
             if limits.exceeded is not None:  # the archive itself, before the reader opens it
                 raise _Unreadable(limits.exceeded.message())
-            return _calamine_sheets(path, limits, each, cancelled, progress), "calamine"
+            return _calamine_sheets(path, limits, each, cancelled, progress, hidden), "calamine"
     except (_Unreadable, ReadCancelled):
         raise
     except _Fault as fault:
@@ -536,8 +552,10 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
     exceeded = check_xlsx(path)  # the sheets calamine did not come to are checked before openpyxl reads them
     if exceeded is not None:
         raise _Unreadable(exceeded.message())
+    if hidden is not None:
+        hidden.clear()  # what calamine found before it failed: openpyxl says again
     try:
-        return _openpyxl_sheets(path, cancelled), "openpyxl"
+        return _openpyxl_sheets(path, cancelled, hidden), "openpyxl"
     except ReadCancelled:
         raise
     except Exception:  # noqa: BLE001 - raised below, outside this block: its rows are not kept by the sentence
@@ -699,21 +717,26 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
         if table is not None and each_table is not None:
             each_table(table)
 
+    hidden: list[str] = []
     try:
         with gc_paused():
             all_sheets, reader = read_cells(path, understand if each_table is not None else None, cancelled,
-                                            progress)
+                                            progress, hidden)
     except _Unreadable as exc:
         return ReadResult(source, kind, problems=(Problem(source, exc.sheet, "", exc.msg),))
+    # a hidden sheet is not what the unit's clerk sees and hands in (a last year's list, a draft): not read,
+    # and said, so the assessor can have it unhidden when its people belong to the file
+    notes += [Problem(source, "", "", Msg.of("excel.sheet_hidden", sheet=name))
+              for name in hidden if sheets is None or name in sheets]
     if sheets is not None:
-        missing_sheets = [s for s in sheets if s not in {name for name, _ in all_sheets}]
+        missing_sheets = [s for s in sheets if s not in {name for name, _ in all_sheets} and s not in hidden]
         for name in missing_sheets:
             problems.append(Problem(source, name, "", Msg.of("excel.sheet_not_found")))
         all_sheets = [(name, grid) for name, grid in all_sheets if name in sheets]
     non_empty = [(name, grid) for name, grid in all_sheets if not _is_blank_grid(grid)]
     if not non_empty:
         problems.append(Problem(source, "", "", Msg.of("excel.empty")))
-        return ReadResult(source, kind, problems=tuple(problems), reader=reader)
+        return ReadResult(source, kind, problems=tuple(problems), notes=tuple(notes), reader=reader)
     tables, layouts = [], []
     for name, grid in non_empty:
         found = understood.get(id(grid))

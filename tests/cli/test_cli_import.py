@@ -15,7 +15,7 @@ from core.store.dataset import Dataset, create_file
 from tests.builders import RULES
 from tests.dataset_support import run
 from tests.import_support import UNITS, district_file, monthly_file, roster_file, year_with_bases
-from tests.xlsx_builders import arrival, person_id, write_workbook
+from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
 
 
 @pytest.fixture
@@ -376,3 +376,29 @@ def test_matched_placements_tell_trainees_from_interns_on_the_command_line_and_i
     assert "见习 2 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 3 人计入" in said
     assert "政校合作基地的见习 3 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in said
     assert clause["value"] == 6  # the six interns; the labour bases' 60 wait for 附件1, 附件2 and the reports
+
+
+def test_a_hidden_sheet_is_neither_imported_nor_sent_back_to_the_unit_and_the_check_says_so(dataset, tmp_path):
+    people = [arrival(i) for i in range(4)]
+    people[3]["身份证号码"] = person_id(3)[:17] + ("0" if person_id(3)[17] != "0" else "1")
+    hidden = [arrival(i) for i in range(20, 22)]  # 2022 dates: they would count in 2.1
+    hidden[1]["首次参保日期"] = "2022.13.1"
+    roster = write_workbook(tmp_path / "花名册.xlsx", {"花名册": arrivals_rows(people), "草稿": arrivals_rows(hidden)})
+    wb = load_workbook(roster)
+    wb["草稿"].sheet_state = "hidden"
+    wb.save(roster)
+    said = "花名册.xlsx：工作表“草稿”在 Excel 中是隐藏的，未读取；如其中的人员也要导入，请在 Excel 中取消隐藏后重新检查"
+    checked = run("check-xlsx", "arrivals", str(roster))
+    assert checked.returncode == 2 and said in checked.stdout
+    assert "检查 4 行，其中 1 行有问题" in checked.stdout and "草稿 第" not in checked.stdout + checked.stderr
+    left = tmp_path / "left.xlsx"
+    result = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--yes", "--skip-bad-rows",
+                         "--left-out", str(left))
+    assert result.returncode == 3, result.stderr
+    assert said in result.stdout and "：3 条，替换原有 0 条。" in result.stdout
+    conn = sqlite3.connect(dataset)
+    try:
+        assert {r[0] for r in conn.execute("SELECT sheet FROM roster_entries")} == {"花名册"}
+    finally:
+        conn.close()
+    assert load_workbook(left).sheetnames == ["花名册"]

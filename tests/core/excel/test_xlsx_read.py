@@ -289,3 +289,50 @@ def test_normalise_header():
     assert normalise_header("见习（实习）月数") == "见习(实习)月数"
     assert normalise_header("ＩＤ") == "id"
     assert normalise_header(5) == ""
+
+
+def hidden_sheet_roster(tmp_path, state="hidden"):
+    """A roster of three with a second sheet the clerk hid (last year's list, with a 2022 date in it)."""
+    import openpyxl
+    path = write_workbook(tmp_path / "hidden.xlsx", {
+        "花名册": arrivals_rows([arrival(i) for i in range(3)]),
+        "2021年": arrivals_rows([arrival(i) for i in range(10, 12)])})
+    wb = openpyxl.load_workbook(path)
+    wb["2021年"].sheet_state = state
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_not_read_and_a_note_names_it(tmp_path, state):
+    result = read_workbook(hidden_sheet_roster(tmp_path, state), "arrivals")
+    assert result.ok and result.reader == "calamine"
+    assert [t.sheet for t in result.tables] == ["花名册"] and [layout.sheet for layout in result.layouts] == ["花名册"]
+    assert [n.text() for n in result.notes] == [
+        "hidden.xlsx：工作表“2021年”在 Excel 中是隐藏的，未读取；如其中的人员也要导入，请在 Excel 中取消隐藏后重新检查"]
+
+
+def test_openpyxl_leaves_a_hidden_sheet_unread_too(tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("calamine cannot read this file")
+    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    result = read_workbook(hidden_sheet_roster(tmp_path), "arrivals")
+    assert result.ok and result.reader == "openpyxl"
+    assert [t.sheet for t in result.tables] == ["花名册"]
+    assert [(n.message.code, n.message.param("sheet")) for n in result.notes] == [("excel.sheet_hidden", "2021年")]
+
+
+def test_a_hidden_sheet_asked_for_by_name_is_said_hidden_not_missing(tmp_path):
+    result = read_workbook(hidden_sheet_roster(tmp_path), "arrivals", sheets=["花名册", "2021年"])
+    assert result.ok and [t.sheet for t in result.tables] == ["花名册"]
+    assert [n.message.code for n in result.notes] == ["excel.sheet_hidden"]
+
+
+def test_a_workbook_whose_only_rows_are_on_a_hidden_sheet_is_empty_and_says_where_they_are(tmp_path):
+    import openpyxl
+    path = write_workbook(tmp_path / "hidden.xlsx", {"Sheet1": [], "名单": arrivals_rows([arrival(1)])})
+    wb = openpyxl.load_workbook(path)
+    wb["名单"].sheet_state = "hidden"
+    wb.save(path)
+    result = read_workbook(path, "arrivals")
+    assert codes(result) == ["excel.empty"] and [n.message.code for n in result.notes] == ["excel.sheet_hidden"]
