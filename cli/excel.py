@@ -26,10 +26,11 @@ from cli.launcher import command_name
 from cli.reading import add_open_anyway, final_withdrawn, open_for_edit, open_read_only, tell_final_withdrawn
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
-from core.excel.check import CheckResult, check_workbook
+from core.excel.check import CheckResult
 from core.excel.partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, unlocated, write_left_out
 from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
+from core.people.import_notes import YearNotes
 from core.people.matching import MatchResult, PersonVerdict
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
 from core.people.table_names import ROSTER_KINDS
@@ -57,17 +58,30 @@ def command_check_xlsx(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(say("cli.file_not_found", path=str(path)), file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.unit and import_spec().kind(args.kind).scope == "year":
+        return fail(say("dataset.import_year_list", kind=import_spec().kind(args.kind).label))
+    unit_names: list[str] = []
+    bases = None
     if args.dataset:
         try:
             with open_read_only(Path(args.dataset)) as ds:
                 rules = ds.rule_set()
+                units = ds.year(as_entered=True).units
         except DatasetError as exc:
             print(render(exc.msg), file=sys.stderr)
             return EXIT_BAD_INPUT
+        unit_names = [u.name for u in units]
+        if args.unit:
+            unit = next((u for u in units if u.name == args.unit), None)
+            if unit is None:
+                return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
+            bases = unit.bases
     else:
         rules = load_rule_set(args.rules) if args.rules else load_rule_set()
-    result = check_workbook(path, args.kind, rules)
+    read, result = read_and_check(path, args.kind, rules)
     print_check(path, result, args.full_ids)
+    if args.dataset or args.unit:
+        print_notes(args, result, read, unit_names, bases)
     return EXIT_BAD_INPUT if result.problems else 0
 
 
@@ -85,18 +99,25 @@ def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None
 
 
 def print_year_notes(ds: Dataset, args: argparse.Namespace, checked: CheckResult, read: Any,
-                     unit_id: int | None) -> None:
-    """The rows that import without a problem but count for nothing as the year stands
-    (core/people/import_notes.py)."""
-    from core.people.import_notes import year_notes
+                     unit_id: int | None) -> YearNotes:
+    """The rows that import without a problem but count for nothing as the year stands, and the forms
+    naming another unit than the one imported into (core/people/import_notes.py); what was said."""
     unit = ds.unit(unit_id, as_entered=True) if unit_id is not None else None
-    found = year_notes(args.kind, checked.records, [t.layout for t in read.tables] if read is not None else (),
-                       checked.source, [u.name for u in ds.year(as_entered=True).units],
+    return print_notes(args, checked, read, [u.name for u in ds.year(as_entered=True).units],
                        unit.bases if unit is not None else None)
-    for note in found.notes:
+
+
+def print_notes(args: argparse.Namespace, checked: CheckResult, read: Any, unit_names: list[str],
+                bases: Any) -> YearNotes:
+    """print_year_notes with the year's unit names and the unit's bases (None: not known) in hand."""
+    from core.people.import_notes import year_notes
+    found = year_notes(args.kind, checked.records, [t.layout for t in read.tables] if read is not None else (),
+                       checked.source, unit_names, bases, args.unit, checked.unit_lines)
+    for note in found.other_unit + found.notes:
         print("  " + masked(note.text(), args.full_ids), file=sys.stderr)
     if found.rows:
         print(say("cli.rows_counting_for_nothing", rows=found.rows), file=sys.stderr)
+    return found
 
 
 def command_export_annex(args: argparse.Namespace) -> int:
@@ -269,7 +290,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                 # read, in one edit that a problem found rolls back (then edit is None, nothing written)
                 checked, edit = ds.read_and_import(by, args.kind, path, sha256=sha256, unit_id=unit_id,
                                                    mapping=mapping or None, reason=args.reason,
-                                                   alongside=args.alongside)
+                                                   alongside=args.alongside, other_unit=args.other_unit)
             else:
                 read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping or None)
             remembered = None if mapping or edit is not None else remembered_mapping(ds, args.kind, unit_id)
@@ -279,7 +300,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                           mapping="，".join(f"{render(Msg.of(f'field.{f}'))}={c}" for f, c in mapping.items())))
                 read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping)
             print_check(path, checked, args.full_ids)
-            print_year_notes(ds, args, checked, read, unit_id)
+            noted = print_year_notes(ds, args, checked, read, unit_id)
             if sha256 is None or (checked.problems and not args.skip_bad_rows):
                 hint = "\n" + skip_bad_rows_hint(args, path, len(checked.records)) \
                     if sha256 is not None and checked.problems and not partial_refusal(checked) else ""
@@ -287,6 +308,8 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             refusal = partial_refusal(checked) if checked.problems else []
             if refusal:
                 return fail(say("cli.partial_refused", source=path.name, reasons=[p.message for p in refusal]))
+            if noted.other_unit and not args.other_unit:  # nothing written: read_and_import refused it too
+                return fail(say("cli.other_unit_refused", source=path.name, unit=args.unit))
             left_out = len(rows_left_out(checked))
             replaced = ds.replaced_sources(args.kind, unit_id, checked.source, sha256, alongside=args.alongside)
             if not args.yes:
@@ -579,6 +602,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     source = check.add_mutually_exclusive_group()
     source.add_argument("--dataset", help="按此年度数据文件中保存的考核细则检查（考核年度、日期范围）")
     source.add_argument("--rules", help="考核细则文件（TOML）；省略时用程序自带的细则")
+    check.add_argument("--unit", help="将导入到的运营单位：同时核对表中写明的运营单位；"
+                                      "与 --dataset 同用时还列出导入后不计分的行（如所填基地不是该单位登记的基地）")
     check.add_argument("--full-ids", action="store_true", help="问题中显示完整身份证号（默认只显示前6位和后4位）")
     check.set_defaults(run=command_check_xlsx)
     annex = commands.add_parser("export-annex", help="导出附件1–6 表格（Excel，A4 打印）")
@@ -600,6 +625,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--alongside", action="store_true",
                      help="另一家用人单位盖章的花名册：与本单位已导入的花名册一并保留（只替换同名或内容相同的文件）；"
                           "不加此项时，再次导入同一单位的花名册会替换上次导入的")
+    imp.add_argument("--other-unit", action="store_true",
+                     help="表中写明的运营单位（如“运营单位（盖章）：…”）与 --unit 不同时，经核对仍导入到 --unit")
     imp.add_argument("--skip-bad-rows", action="store_true",
                      help="只导入无误的行：有问题的行不导入（记入审计），其余各行全部导入或全部不导入；"
                           "整个文件或工作表的问题（如表头无法识别）仍不导入。有行未导入时退出码为 3")

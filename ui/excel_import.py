@@ -75,9 +75,10 @@ def year_level(kind: str) -> bool:
 @dataclass(frozen=True)
 class YearInHand:
     """What the notes before importing compare a file with: the year's unit names and, for a unit's
-    file, that unit's registered bases (plain values: the check runs in a worker)."""
+    file, that unit's name and registered bases (plain values: the check runs in a worker)."""
     unit_names: tuple[str, ...]
     bases: tuple[Base, ...] | None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mappi
         notes = YearNotes()
         if year is not None and preview.checked.records:
             notes = year_notes(kind, preview.checked.records, preview.layouts, preview.checked.source,
-                               year.unit_names, year.bases)
+                               year.unit_names, year.bases, year.unit, preview.checked.unit_lines)
         return Checked(preview, notes)
 
 
@@ -263,7 +264,8 @@ class ImportDialog(QDialog):
     def year_in_hand(self, unit_id: int | None) -> YearInHand:
         session = self.session
         return YearInHand(tuple(session.unit(uid).name for uid in session.unit_ids),
-                          None if unit_id is None else session.unit(unit_id).bases)
+                          None if unit_id is None else session.unit(unit_id).bases,
+                          None if unit_id is None else session.unit(unit_id).name)
 
     def _choose_status(self, text: str, colour: str) -> None:
         self.choose_status.setText(text)
@@ -452,9 +454,11 @@ class ImportDialog(QDialog):
         for note in checked.notes:
             self.notes.addItem(self._note_text(note))
         self.heed.clear()
-        for note in self.year_notes.notes:
+        for note in self.year_notes.other_unit + self.year_notes.notes:
             self.heed.addItem(self._note_text(note))
-        self.heed_box.setVisible(bool(self.year_notes.notes))
+        self.heed_box.setTitle(self.tr("导入前请核对") if self.year_notes.other_unit
+                               else self.tr("导入前请核对（这些行可以导入，但导入后不计分）"))
+        self.heed_box.setVisible(bool(self.year_notes.notes or self.year_notes.other_unit))
         for c in p.corrections:
             self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）")
                                .format(cell=c.cell, old=c.old, new=c.new))
@@ -488,6 +492,13 @@ class ImportDialog(QDialog):
             if heed is not None:
                 text = self.tr("检查未发现错误，{rows} 行均可导入；{heed}。").format(rows=len(checked.records),
                                                                           heed=render(heed))
+            other = self.year_notes.other_unit
+            if other:
+                chosen = other[0].message.param("chosen")
+                text = self.tr("检查未发现错误，但表中写明的运营单位不是所选的“{unit}”（见上方“导入前请核对”）；"
+                               "点“导入”时会请您确认。").format(unit=chosen)
+                text += "" if heed is None else "\n" + render(heed) + "。"
+                heed = heed or other[0].message
             replaced = self.session.replaced_sources(p.kind, p.unit_id, checked.source, p.sha256)
             if replaced:
                 text += "\n" + self.tr("再次导入：将替换已导入的 {rows} 行（{sources}）。").format(
@@ -656,6 +667,9 @@ class ImportDialog(QDialog):
                 self._status(self.tr("未导入：该单位不在交给您的外业副本中。"), NEUTRAL)
                 return False
         assert p.sha256 is not None  # an importable preview's file was read
+        if self.year_notes.other_unit and confirm and not self._confirm_other_unit(p):
+            self._status(self.tr("未导入：可点“◀ 换一个文件”改选文件或运营单位后重新检查。"), NEUTRAL)
+            return False
         replaced = self.session.replaced_sources(p.kind, p.unit_id, p.checked.source, p.sha256)
         alongside = False
         if replaced and confirm:
@@ -732,6 +746,19 @@ class ImportDialog(QDialog):
         if "roster" not in self.session.count_sources(p.unit_id).values():
             lines.append(self.tr("该单位的基地人数仍为手工录入；要按名单核对计分，请在 2.1 页把人数来源改为“名单核对”。"))
         return lines
+
+    def _confirm_other_unit(self, p: Preview) -> bool:
+        """The form names another unit than the one chosen: import into the chosen one all the same?"""
+        unit = self.year_notes.other_unit[0].message.param("chosen")
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("表中写明的运营单位与所选单位不同"),
+                          "\n".join(self._note_text(n) for n in self.year_notes.other_unit) + "\n\n"
+                          + self.tr("仍要导入到“{unit}”吗？").format(unit=unit),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("仍导入到所选单位"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.other_unit_box = box
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _confirm_replace(self, replaced, offer_beside: bool = False) -> str | None:
         """Asked before an import replaces lists imported before: "replace", "beside" (a unit's roster kept

@@ -37,6 +37,7 @@ from core.excel.read import (
     ReadResult,
     SheetLayout,
     SheetTable,
+    UnitLine,
     import_spec,
     normalise_header,
     read_workbook,
@@ -59,6 +60,7 @@ class CheckResult:
     rows_checked: int
     rows_with_problems: int
     reader: str = ""
+    unit_lines: tuple[UnitLine, ...] = ()  # the unit each form names above its header (core/excel/read.py)
 
     @property
     def ok(self) -> bool:
@@ -666,7 +668,7 @@ def _result(read: ReadResult, checker: _Checker) -> CheckResult:
         problems.append(Problem(read.source, read.tables[0].sheet, "", Msg.of("excel.no_rows")))
     return CheckResult(read.source, read.kind, tuple(checker.records), tuple(problems),
                        tuple(read.notes) + tuple(checker.notes), checker.rows_checked, checker.rows_with_problems,
-                       read.reader)
+                       read.reader, read.unit_lines)
 
 
 def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,

@@ -100,6 +100,7 @@ class ImportSpec:
     earliest_date: dt.date
     latest_after_period_days: int
     synonym_field: Mapping[str, str]  # normalised header -> field id (first field listing it)
+    unit_line_words: tuple[str, ...] = ()  # a cell above the header starting with one of these names the unit
 
     def kind(self, kind_id: str) -> KindSpec:
         try:
@@ -155,7 +156,8 @@ def import_spec(path: Path = KINDS_PATH) -> ImportSpec:
     layout, bounds = data["layout"], data["bounds"]
     return ImportSpec(MappingProxyType(fields), MappingProxyType(kinds), int(layout["header_scan_rows"]),
                       tuple(layout["footer_words"]), bounds["earliest_date"],
-                      int(bounds["latest_after_period_days"]), MappingProxyType(synonym_field))
+                      int(bounds["latest_after_period_days"]), MappingProxyType(synonym_field),
+                      tuple(layout.get("unit_line_words", ())))
 
 
 # ------------------------------------------------------------------ results
@@ -223,6 +225,14 @@ class SheetTable:
 
 
 @dataclass(frozen=True)
+class UnitLine:
+    """The unit a form names above its header (the annex forms' "运营单位（盖章）：…"), as written."""
+    sheet: str
+    cell: str  # e.g. "A3"
+    written: str
+
+
+@dataclass(frozen=True)
 class ReadResult:
     source: str
     kind: str
@@ -231,6 +241,7 @@ class ReadResult:
     problems: tuple[Problem, ...] = ()
     notes: tuple[Problem, ...] = ()  # worth showing, but nothing is wrong
     reader: str = ""  # "calamine" or "openpyxl"
+    unit_lines: tuple[UnitLine, ...] = ()  # of the recognised sheets of a unit's kind
 
     @property
     def ok(self) -> bool:
@@ -660,6 +671,29 @@ def recognise_layout(sheet: str, grid: Sequence[list], kind: KindSpec, spec: Imp
     return SheetLayout(sheet, recognised_row, headers, columns, missing), duplicates
 
 
+# after the word: 名称 or a note in brackets ("（盖章）"), a colon, the name; what follows the name in the same
+# cell (a wide gap, "（盖章）", the year) is not part of it
+_UNIT_LINE_REST = re.compile(r"\s*(?:名称)?\s*(?:[(（\[【][^)）\]】]*[)）\]】])?\s*(?:名称)?\s*[:：](.*)", re.DOTALL)
+_UNIT_LINE_END = re.compile(r"\s{2,}|[(（\[【]\s*盖章\s*[)）\]】]|考核年度")
+
+
+def unit_line(table: SheetTable, words: Sequence[str]) -> UnitLine | None:
+    """The unit the sheet's form names on a row above its header ("运营单位（盖章）：…"), when filled in."""
+    for r in range(max(0, table.layout.header_row - 1)):
+        for c, value in enumerate(table.grid[r]):
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            word = next((w for w in words if text.startswith(w)), None)
+            found = _UNIT_LINE_REST.fullmatch(text, len(word)) if word is not None else None
+            if found is None:
+                continue
+            written = _UNIT_LINE_END.split(found[1].strip(), maxsplit=1)[0].strip()
+            if written.strip("_＿ 　"):  # a blank form's line names nothing
+                return UnitLine(table.sheet, f"{column_letter(c)}{r + 1}", written)
+    return None
+
+
 def _is_blank_grid(grid: Sequence[list]) -> bool:
     return all(v == "" or v is None for row in grid for v in row)
 
@@ -766,4 +800,6 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
         (problems if not tables else notes).append(Problem(source, layout.sheet, "", msg))
     if tables and not any(t.data_rows for t in tables):
         problems.append(Problem(source, tables[0].sheet, "", Msg.of("excel.no_rows")))
-    return ReadResult(source, kind, tuple(tables), tuple(layouts), tuple(problems), tuple(notes), reader)
+    lines = () if kind_spec.scope == "year" else tuple(
+        line for t in tables if (line := unit_line(t, spec.unit_line_words)) is not None)
+    return ReadResult(source, kind, tuple(tables), tuple(layouts), tuple(problems), tuple(notes), reader, lines)

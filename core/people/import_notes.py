@@ -1,9 +1,12 @@
 """What a checked workbook means for the year before it is imported: rows that import without a problem
 but will count for nothing as the year stands (a platform row naming no unit of the year, a roster row
-naming a base its unit has not registered), as notes the assessor reads before importing."""
+naming a base its unit has not registered, or none when the unit has several), as notes the assessor reads
+before importing; and a form whose unit line names another unit than the one imported into, which the
+assessor must confirm before importing."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,11 +27,25 @@ class SheetLayout(Protocol):
     def column(self, field_id: str) -> Any: ...
 
 
+class UnitLine(Protocol):
+    """The unit a form names above its header, as core.excel.read found it."""
+    @property
+    def sheet(self) -> str: ...
+
+    @property
+    def cell(self) -> str: ...
+
+    @property
+    def written(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class YearNotes:
-    """The notes, and how many rows of the file they say will count for nothing."""
+    """The notes, how many rows of the file they say will count for nothing, and the forms naming another unit
+    than the one imported into (the assessor says yes before such a file is imported)."""
     notes: tuple[Problem, ...] = ()
     rows: int = 0
+    other_unit: tuple[Problem, ...] = ()
 
     @property
     def summary(self) -> Msg | None:
@@ -47,14 +64,31 @@ def _headers(layouts: Sequence[SheetLayout], field: str) -> dict[str, str]:
     return {layout.sheet: column.header for layout in layouts if (column := layout.column(field)) is not None}
 
 
+def same_unit_name(a: str, b: str) -> bool:
+    """Two ways of writing a unit's name are the same name: full-width or half-width, spaces anywhere."""
+    def key(name: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    return key(a) == key(b)
+
+
+def other_unit_notes(unit_lines: Sequence[UnitLine], unit: str, source: str) -> tuple[Problem, ...]:
+    """A sentence for each form whose unit line names another unit than `unit`, the one imported into."""
+    return tuple(Problem(source, "", "", Msg.of("import_notes.other_unit", sheet=line.sheet, cell=line.cell,
+                                                written=line.written, chosen=unit))
+                 for line in unit_lines if not same_unit_name(line.written, unit))
+
+
 def year_notes(kind: str, records: Sequence, layouts: Sequence[SheetLayout], source: str,
-               unit_names: Sequence[str], bases: Sequence[Base] | None) -> YearNotes:
+               unit_names: Sequence[str], bases: Sequence[Base] | None, unit: str | None = None,
+               unit_lines: Sequence[UnitLine] = ()) -> YearNotes:
     """The notes for the checked records of a workbook of `kind` (core.people.records), the year's unit
-    names in hand and, for a unit's roster, that unit's registered bases (None: not a unit's file)."""
+    names in hand and, for a unit's roster, that unit's registered bases (None: not a unit's file); `unit`,
+    the unit imported into, is compared with the unit each form names (`unit_lines`)."""
+    other = other_unit_notes(unit_lines, unit, source) if unit is not None else ()
     if kind in (DELIVERIES_KIND, RATINGS_KIND):
         notes = rows_naming_no_unit(records, unit_names, source, _headers(layouts, "unit"))
-        return YearNotes(notes, len(notes))
+        return YearNotes(notes, len(notes), other)
     if kind in ROSTER_KINDS and bases is not None:
         notes = rows_naming_unregistered_bases(records, bases, source, _headers(layouts, "base"))
-        return YearNotes(notes, sum(n.message.param("count") for n in notes))
-    return YearNotes()
+        return YearNotes(notes, sum(n.message.param("count") for n in notes), other)
+    return YearNotes(other_unit=other)

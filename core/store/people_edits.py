@@ -62,11 +62,12 @@ def _restored_import(conn: sqlite3.Connection, snapshot: ImportSnapshot) -> dict
 def import_workbook(ds: Dataset, by: int | None, kind: str, path: str | Path, *, unit_id: int | None = None,
                     mapping: ColumnMapping | None = None, header_row: int | None = None,
                     reason: str | None = None, today: dt.date | None = None,
-                    alongside: bool = False) -> tuple[CheckResult, Edit | None]:
+                    alongside: bool = False, other_unit: bool = False) -> tuple[CheckResult, Edit | None]:
     """Check a workbook against the dataset's rule set and, when it has no problem, import it (one
     edit, its rows written while the workbook is read: Dataset.read_and_import). Returns the check (the
     preview) and the edit, or None when the check found problems: then nothing was written.
-    alongside: see replaced_sources."""
+    alongside: see replaced_sources. A form naming another unit is refused unless `other_unit`
+    (Dataset.read_and_import)."""
     from core.common.bulk import gc_paused
     from core.excel.check import check_workbook
     from core.people.tables import file_sha256
@@ -76,7 +77,8 @@ def import_workbook(ds: Dataset, by: int | None, kind: str, path: str | Path, *,
             return check_workbook(path, kind, ds.rule_set(), mapping=mapping, header_row=header_row,
                                   today=today), None
         return ds.read_and_import(by, kind, path, sha256=sha256, unit_id=unit_id, mapping=mapping,
-                                  header_row=header_row, reason=reason, today=today, alongside=alongside)
+                                  header_row=header_row, reason=reason, today=today, alongside=alongside,
+                                  other_unit=other_unit)
 
 
 # The units a list of the whole year is scored into (the platform's exports into those scored from the
@@ -198,16 +200,19 @@ class PeopleEdits(_Core):
     def read_and_import(self, by: int | None, kind: str, path: str | Path, *, sha256: str,
                         unit_id: int | None = None, mapping: ColumnMapping | None = None,
                         header_row: int | None = None, reason: str | None = None,
-                        today: dt.date | None = None, alongside: bool = False) -> tuple[CheckResult, Edit | None]:
+                        today: dt.date | None = None, alongside: bool = False,
+                        other_unit: bool = False) -> tuple[CheckResult, Edit | None]:
         """Read and check a workbook (core.excel.check.read_and_check) and import its records as
         import_people does, in one go: each sheet's rows are written as soon as the sheet is checked,
         on a thread of their own, while the next sheets are read (core/store/people_writer.py). Returns
         the check and the edit, or None when the check found problems: then the edit is rolled back
         and nothing was written. A refusal before reading (no unit, a locked unit) is the edit's, with
-        the check made anyway."""
+        the check made anyway; so is a form naming another unit than the one imported into above its header
+        (core/people/import_notes.py), unless `other_unit` says the assessor has accepted it."""
         from pathlib import Path
 
         from core.excel.check import check_workbook, read_and_check
+        from core.people.import_notes import other_unit_notes
         from core.people.tables import UNIT_KINDS
         from core.store.people_writer import SheetRowsWriter
         rules = self.rule_set()
@@ -226,6 +231,10 @@ class PeopleEdits(_Core):
             found["checked"] = checked
             if checked.problems:
                 raise _Rejected(*checked.problems)
+            naming_another = () if other_unit or started.unit_name is None else other_unit_notes(
+                checked.unit_lines, started.unit_name, checked.source)
+            if naming_another:
+                raise _Rejected(*naming_another)
             content = writer.finish(checked.records)
             conn.execute("UPDATE imports SET rows = ? WHERE id = ?", (len(checked.records), started.id))
             started.summary["rows"] = len(checked.records)

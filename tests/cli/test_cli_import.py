@@ -402,3 +402,36 @@ def test_a_hidden_sheet_is_neither_imported_nor_sent_back_to_the_unit_and_the_ch
     finally:
         conn.close()
     assert load_workbook(left).sheetnames == ["花名册"]
+
+
+def form_of_unit(tmp_path, unit_line: str, name: str = "附件2.xlsx"):
+    """A roster on the program's own form layout: its title, the unit line in A3, then the header."""
+    rows = [["附件2"], ["“乐业吴江”就业协作联盟组织进吴人员花名册"], [unit_line, "", "", "", "", "考核年度：2022年"]]
+    return write_workbook(tmp_path / name, {"附件2 人员花名册": rows + arrivals_rows([arrival(i) for i in range(3)])})
+
+
+def test_a_form_naming_another_unit_is_said_and_refused_unless_told_to_go_on(dataset, tmp_path):
+    form = form_of_unit(tmp_path, f"运营单位（盖章）：{UNITS[1]}")
+    said = (f"附件2.xlsx：工作表“附件2 人员花名册”的 A3 单元格写明运营单位为“{UNITS[1]}”，而本次是导入到“{UNITS[0]}”："
+            "请核对是否选错了文件或运营单位")
+    checked = run("check-xlsx", "arrivals", str(form), "--dataset", str(dataset), "--unit", UNITS[0])
+    assert checked.returncode == 0 and said in checked.stderr and "其中 0 行有问题" in checked.stdout
+    assert said not in run("check-xlsx", "arrivals", str(form), "--unit", UNITS[1]).stderr
+    for extra in (["--yes"], ["--yes", "--skip-bad-rows"], []):
+        refused = import_xlsx(dataset, "arrivals", form, "--unit", UNITS[0], *extra, stdin="y\n")
+        assert refused.returncode == 2 and said in refused.stderr, (extra, refused.stdout, refused.stderr)
+        assert f"如确认导入到“{UNITS[0]}”，请加 --other-unit 重新运行" in refused.stderr
+        assert rows_of(dataset, "roster_entries") == 0 and rows_of(dataset, "imports") == 0
+    assert import_xlsx(dataset, "arrivals", form, "--unit", UNITS[1], "--yes").returncode == 0  # its own unit
+    result = import_xlsx(dataset, "arrivals", form, "--unit", UNITS[0], "--yes", "--other-unit")
+    assert result.returncode == 0 and said in result.stderr and "：3 条，替换原有 0 条。" in result.stdout
+    assert rows_of(dataset, "roster_entries") == 6
+    assert run("verify-audit", str(dataset)).returncode == 0
+
+
+@pytest.mark.parametrize("line", [f"运营单位（盖章）： {UNITS[0]}　", f"运营单位(盖章):{UNITS[0]}",
+                                  f"运营单位名称：{UNITS[0]}（盖章）", "运营单位（盖章）：",
+                                  "运营单位（盖章）：________"])
+def test_a_form_naming_the_chosen_unit_however_written_or_naming_none_imports(dataset, tmp_path, line):
+    result = import_xlsx(dataset, "arrivals", form_of_unit(tmp_path, line), "--unit", UNITS[0], "--yes")
+    assert result.returncode == 0 and "写明运营单位" not in result.stderr, result.stderr

@@ -1,5 +1,6 @@
 """What the import wizard tells the assessor about a workbook before importing it (pytest-qt, offscreen),
-driven by clicks on its buttons: a sheet hidden in Excel is named and left unread. Every workbook is a
+driven by clicks on its buttons: a sheet hidden in Excel is named and left unread; a form naming another
+unit than the one chosen is asked about before importing. Every workbook is a
 real .xlsx written with openpyxl; screenshots go to artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import openpyxl  # noqa: E402
+import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from tests.desktop_support import shot_over  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
+from tests.import_support import UNITS  # noqa: E402
 from tests.ui import test_desktop_excel  # noqa: E402
 from tests.ui.test_desktop_excel import uid_of  # noqa: E402
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook  # noqa: E402
@@ -48,4 +52,57 @@ def test_a_hidden_sheet_is_named_in_the_preview_and_its_rows_neither_counted_nor
     assert notes == ["工作表“2021年”在 Excel 中是隐藏的，未读取；如其中的人员也要导入，请在 Excel 中取消隐藏后重新检查"]
     assert dialog.choice.partial_button.text().startswith("只导入无误的 4 行")
     shot_over(window, dialog, "import-preview-hidden-sheet")
+    dialog.close()
+
+
+def form_of_unit(tmp_path, unit_line: str, name: str = "附件2.xlsx"):
+    """A roster on the program's own form layout: its title, then the unit line in A3, then the header."""
+    rows = [["“乐业吴江”就业协作联盟组织进吴人员花名册"], [unit_line, "", "", "", "", "考核年度：2022年"]]
+    return write_workbook(tmp_path / name, {"附件2 人员花名册": rows + arrivals_rows([arrival(i) for i in range(3)])},
+                          title="附件2", title_rows=1, merge_title=False)
+
+
+def test_a_form_naming_another_unit_is_asked_about_before_importing_and_refused_unless_confirmed(qtbot, year,
+                                                                                                 tmp_path):
+    window = year
+    path = form_of_unit(tmp_path, f"运营单位（盖章）：{UNITS[1]}")
+    dialog = checked_by_click(qtbot, window, path)
+    assert dialog.preview.importable and not dialog.preview.problems
+    said = (f"工作表“附件2 人员花名册”的 A3 单元格写明运营单位为“{UNITS[1]}”，而本次是导入到“{UNITS[0]}”："
+            "请核对是否选错了文件或运营单位")
+    assert dialog.heed_box.isVisible() and dialog.heed_box.title() == "导入前请核对"
+    assert [dialog.heed.item(i).text() for i in range(dialog.heed.count())] == [said]
+    assert "表中写明的运营单位不是所选的" in dialog.status.text() and "检查通过" not in dialog.status.text()
+    shot_over(window, dialog, "import-preview-form-of-another-unit")
+
+    def look_and_cancel(box):
+        assert said in box.text() and f"仍要导入到“{UNITS[0]}”吗？" in box.text()
+        shot_over(window, box, "import-question-form-of-another-unit")
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+    state = answer_modal(QMessageBox, look_and_cancel)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert dialog.imported_id is None and not window.session.imports()
+    assert dialog.status.text().startswith("未导入")
+
+    state = answer_modal(QMessageBox, lambda box: qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes),
+                                                                   Qt.MouseButton.LeftButton))
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert dialog.imported_id is not None and "已导入 3 行" in dialog.status.text()
+    assert [s.rows for s in window.session.imports()] == [3]
+    dialog.close()
+
+
+@pytest.mark.parametrize("line", [f"运营单位（盖章）：　{UNITS[0]} ", f"运营单位(盖章):{UNITS[0].replace('（', '(')}",
+                                  "运营单位（盖章）：", "运营单位（盖章）：______"])
+def test_a_form_naming_the_chosen_unit_however_spaced_or_none_imports_without_a_question(qtbot, year, tmp_path, line):
+    window = year
+    dialog = checked_by_click(qtbot, window, form_of_unit(tmp_path, line))
+    assert not dialog.year_notes.other_unit and not dialog.heed_box.isVisible()
+    assert dialog.status.text().startswith("检查通过：3 行均无问题")
+    asked = keep_answering(QMessageBox, lambda box: box.reject(), timeout=20)  # a question would be closed: no
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    stop_answering(asked)
+    assert asked["seen"] == 0 and dialog.imported_id is not None
     dialog.close()

@@ -336,3 +336,13 @@ def test_a_workbook_whose_only_rows_are_on_a_hidden_sheet_is_empty_and_says_wher
     wb.save(path)
     result = read_workbook(path, "arrivals")
     assert codes(result) == ["excel.empty"] and [n.message.code for n in result.notes] == ["excel.sheet_hidden"]
+
+
+def test_the_unit_a_form_names_above_its_header_is_read_as_written(tmp_path):
+    rows = [["附件2"], ["运营单位（盖章）：吴江 乙人力资源有限公司（盖章）", "", "", "", "", "考核年度：2022年"]]
+    path = write_workbook(tmp_path / "form.xlsx", {"附件2": rows + arrivals_rows([arrival(1)]),
+                                                   "续": arrivals_rows([arrival(2)])})
+    result = read_workbook(path, "arrivals")
+    assert [(u.sheet, u.cell, u.written) for u in result.unit_lines] == [("附件2", "A2", "吴江 乙人力资源有限公司")]
+    footer = arrivals_rows([arrival(1)]) + [["运营单位（盖章）：吴江乙人力资源有限公司"]]  # a signature line below
+    assert read_workbook(write_workbook(tmp_path / "f.xlsx", {"S": footer}), "arrivals").unit_lines == ()
