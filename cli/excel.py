@@ -26,7 +26,7 @@ from cli.launcher import command_name
 from cli.reading import add_open_anyway, final_withdrawn, open_for_edit, open_read_only, tell_final_withdrawn
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
-from core.excel.check import CheckResult
+from core.excel.check import CheckResult, check_workbook
 from core.excel.partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, unlocated, write_left_out
 from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
@@ -78,10 +78,10 @@ def command_check_xlsx(args: argparse.Namespace) -> int:
             bases = unit.bases
     else:
         rules = load_rule_set(args.rules) if args.rules else load_rule_set()
-    read, result = read_and_check(path, args.kind, rules)
+    result = check_workbook(path, args.kind, rules)
     print_check(path, result, args.full_ids)
     if args.dataset or args.unit:
-        print_notes(args, result, read, unit_names, bases)
+        print_notes(args, result, unit_names, bases)
     return EXIT_BAD_INPUT if result.problems else 0
 
 
@@ -98,21 +98,19 @@ def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None
         print("  " + masked(problem.text(), full_ids), file=sys.stderr)
 
 
-def print_year_notes(ds: Dataset, args: argparse.Namespace, checked: CheckResult, read: Any,
-                     unit_id: int | None) -> YearNotes:
+def print_year_notes(ds: Dataset, args: argparse.Namespace, checked: CheckResult, unit_id: int | None) -> YearNotes:
     """The rows that import without a problem but count for nothing as the year stands, and the forms
     naming another unit than the one imported into (core/people/import_notes.py); what was said."""
     unit = ds.unit(unit_id, as_entered=True) if unit_id is not None else None
-    return print_notes(args, checked, read, [u.name for u in ds.year(as_entered=True).units],
+    return print_notes(args, checked, [u.name for u in ds.year(as_entered=True).units],
                        unit.bases if unit is not None else None)
 
 
-def print_notes(args: argparse.Namespace, checked: CheckResult, read: Any, unit_names: list[str],
-                bases: Any) -> YearNotes:
+def print_notes(args: argparse.Namespace, checked: CheckResult, unit_names: list[str], bases: Any) -> YearNotes:
     """print_year_notes with the year's unit names and the unit's bases (None: not known) in hand."""
     from core.people.import_notes import year_notes
-    found = year_notes(args.kind, checked.records, [t.layout for t in read.tables] if read is not None else (),
-                       checked.source, unit_names, bases, args.unit, checked.unit_lines)
+    found = year_notes(args.kind, checked.records, checked.layouts, checked.source, unit_names, bases, args.unit,
+                       checked.unit_lines)
     for note in found.other_unit + found.notes:
         print("  " + masked(note.text(), args.full_ids), file=sys.stderr)
     if found.rows:
@@ -300,7 +298,7 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
                           mapping="，".join(f"{render(Msg.of(f'field.{f}'))}={c}" for f, c in mapping.items())))
                 read, checked = read_and_check(path, args.kind, ds.rule_set(), mapping=mapping)
             print_check(path, checked, args.full_ids)
-            noted = print_year_notes(ds, args, checked, read, unit_id)
+            noted = print_year_notes(ds, args, checked, unit_id)
             if sha256 is None or (checked.problems and not args.skip_bad_rows):
                 hint = "\n" + skip_bad_rows_hint(args, path, len(checked.records)) \
                     if sha256 is not None and checked.problems and not partial_refusal(checked) else ""

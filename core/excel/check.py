@@ -61,6 +61,7 @@ class CheckResult:
     rows_with_problems: int
     reader: str = ""
     unit_lines: tuple[UnitLine, ...] = ()  # the unit each form names above its header (core/excel/read.py)
+    layouts: tuple[SheetLayout, ...] = ()  # how each sheet was understood (its columns, no cells)
 
     @property
     def ok(self) -> bool:
@@ -668,7 +669,7 @@ def _result(read: ReadResult, checker: _Checker) -> CheckResult:
         problems.append(Problem(read.source, read.tables[0].sheet, "", Msg.of("excel.no_rows")))
     return CheckResult(read.source, read.kind, tuple(checker.records), tuple(problems),
                        tuple(read.notes) + tuple(checker.notes), checker.rows_checked, checker.rows_with_problems,
-                       read.reader, read.unit_lines)
+                       read.reader, read.unit_lines, read.layouts)
 
 
 def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,

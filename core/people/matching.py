@@ -287,22 +287,25 @@ def rows_naming_unregistered_bases(records: Sequence[ArrivalRecord | PlacementRe
                                    source: str, headers: Mapping[str, str], rows_quoted: int = 10
                                    ) -> tuple[Problem, ...]:
     """A note per base name, as written in a checked roster, that is none of the unit's registered bases of
-    its type (an arrival names a labour base, a trainee or intern a school base): how many rows, which
+    its type (an arrival names a labour base, a trainee or intern a school base), and one for the rows naming
+    no base when the unit has not exactly one base of their type (_Bases.resolve): how many rows, which
     (the first `rows_quoted`), at the first of them under the base column's header of its sheet (headers).
-    Those people import but count under no base until
-    the base is registered or the name corrected, so the assessor is told before importing."""
+    Those people import but count under no base until the base is registered or the name corrected or
+    filled in, so the assessor is told before importing."""
     resolver = _Bases(bases)
     found: dict[tuple[str, str], list[ArrivalRecord | PlacementRecord]] = {}
     for r in records:
         base_type = "labour" if isinstance(r, ArrivalRecord) else "school"
-        if r.base and resolver.resolve(r.base, base_type)[1] is not None:
+        if resolver.resolve(r.base, base_type)[1] is not None:
             found.setdefault((r.base, base_type), []).append(r)
     notes = []
     for (base, base_type), rows in found.items():
         shown = "、".join(str(r.row) for r in rows[:rows_quoted]) + ("等" if len(rows) > rows_quoted else "")
-        notes.append(Problem(source, f"{rows[0].sheet}!{rows[0].row}", headers.get(rows[0].sheet, ""), Msg.of(
-            "match.rows_base_unregistered", base=base, type=Msg.of(f"match.base_type_{base_type}"),
-            count=len(rows), rows=shown)))
+        type_label = Msg.of(f"match.base_type_{base_type}")
+        msg = (Msg.of("match.rows_base_unregistered", base=base, type=type_label, count=len(rows), rows=shown)
+               if base else Msg.of("match.rows_base_missing", type=type_label, count=len(rows), rows=shown,
+                                   bases=len(resolver.by_type.get(base_type, {}))))
+        notes.append(Problem(source, f"{rows[0].sheet}!{rows[0].row}", headers.get(rows[0].sheet, ""), msg))
     return tuple(notes)
 
 

@@ -435,3 +435,23 @@ def test_a_form_naming_another_unit_is_said_and_refused_unless_told_to_go_on(dat
 def test_a_form_naming_the_chosen_unit_however_written_or_naming_none_imports(dataset, tmp_path, line):
     result = import_xlsx(dataset, "arrivals", form_of_unit(tmp_path, line), "--unit", UNITS[0], "--yes")
     assert result.returncode == 0 and "写明运营单位" not in result.stderr, result.stderr
+
+
+def test_rows_that_will_count_under_no_base_are_told_by_the_check_and_the_import_one_line_each(dataset, tmp_path):
+    people = [arrival(i) for i in range(5)]
+    people[1]["劳务基地"] = ""  # the unit has three labour bases: which one?
+    people[2]["劳务基地"] = "浙江某某基地"
+    people[3]["劳务基地"] = "铜仁劳务基地 "  # a registered one, a space aside: counts
+    roster = roster_file(tmp_path, people)
+    blank = ("附件2花名册.xlsx：花名册 第 4 行“劳务基地”：未填写基地，而该单位登记的劳务基地有 3 个：1 行（第 4 行）"
+             "导入后不计入任何基地的人数，直到补填基地名称")
+    unknown = ("附件2花名册.xlsx：花名册 第 5 行“劳务基地”：基地“浙江某某基地”不是该单位登记的劳务基地：1 行（第 5 行）"
+               "导入后不计入任何基地的人数，直到在本单位登记该基地或改正基地名称")
+    checked = run("check-xlsx", "arrivals", str(roster), "--dataset", str(dataset), "--unit", UNITS[0])
+    assert checked.returncode == 0 and "其中 0 行有问题" in checked.stdout
+    assert checked.stderr.splitlines() == ["  " + blank, "  " + unknown,
+                                           "注意：以上 2 行导入后不计分，请核对或补填名称"]
+    assert "未填写基地" not in run("check-xlsx", "arrivals", str(roster), "--dataset", str(dataset)).stderr
+    result = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--yes")
+    assert result.returncode == 0 and blank in result.stderr and unknown in result.stderr
+    assert "注意：以上 2 行导入后不计分" in result.stderr

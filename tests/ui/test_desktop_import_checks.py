@@ -1,6 +1,7 @@
 """What the import wizard tells the assessor about a workbook before importing it (pytest-qt, offscreen),
 driven by clicks on its buttons: a sheet hidden in Excel is named and left unread; a form naming another
-unit than the one chosen is asked about before importing. Every workbook is a
+unit than the one chosen is asked about before importing; rows that will count under no base (a base the unit
+has not registered, none where it has several) are listed. Every workbook is a
 real .xlsx written with openpyxl; screenshots go to artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
+from core.common.messages import render  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
-from tests.import_support import UNITS  # noqa: E402
+from tests.import_support import UNITS, roster_file  # noqa: E402
 from tests.ui import test_desktop_excel  # noqa: E402
 from tests.ui.test_desktop_excel import uid_of  # noqa: E402
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook  # noqa: E402
@@ -105,4 +107,28 @@ def test_a_form_naming_the_chosen_unit_however_spaced_or_none_imports_without_a_
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     stop_answering(asked)
     assert asked["seen"] == 0 and dialog.imported_id is not None
+    dialog.close()
+
+
+def test_a_row_naming_no_base_where_the_unit_has_several_is_listed_before_importing(qtbot, year, tmp_path):
+    window = year
+    people = [arrival(i) for i in range(5)]
+    people[1]["劳务基地"] = ""  # the unit has three labour bases: which one?
+    people[2]["劳务基地"] = "浙江某某基地"
+    dialog = checked_by_click(qtbot, window, roster_file(tmp_path, people))
+    assert dialog.preview.importable and not dialog.preview.problems
+    assert dialog.heed_box.isVisible() and dialog.heed_box.title() == "导入前请核对（这些行可以导入，但导入后不计分）"
+    assert [dialog.heed.item(i).text() for i in range(dialog.heed.count())] == [
+        "花名册 第 4 行“劳务基地”：未填写基地，而该单位登记的劳务基地有 3 个：1 行（第 4 行）"
+        "导入后不计入任何基地的人数，直到补填基地名称",
+        "花名册 第 5 行“劳务基地”：基地“浙江某某基地”不是该单位登记的劳务基地：1 行（第 5 行）"
+        "导入后不计入任何基地的人数，直到在本单位登记该基地或改正基地名称"]
+    assert "其中 2 行未填基地或所填基地不是该单位登记的基地，导入后不计入基地人数" in dialog.status.text()
+    shot_over(window, dialog, "import-preview-roster-blank-base")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "“导入前请核对”所列的 2 行已导入，但不计分" in dialog.status.text()
+    unit = next(u for u in window.session.match().units if u.unit == UNITS[0])
+    verdicts = {p.record.row: render(p.verdict) for p in unit.people}
+    assert "未填写基地，而该单位登记的劳务基地有 3 个" in verdicts[4]  # as 人员核对 says after importing
+    assert "基地“浙江某某基地”不是该单位登记的劳务基地" in verdicts[5] and "基地" not in verdicts[3]
     dialog.close()

@@ -1,0 +1,41 @@
+"""The notes read before importing a roster (core/people/import_notes.py): rows that will count under no
+base, for a base name the unit has not registered and for a blank base where the unit has several."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.people.import_notes import year_notes
+from core.people.records import ArrivalRecord, PlacementRecord
+from tests.builders import base
+from tests.xlsx_builders import person_id
+
+
+def arrival_row(row: int, base_name: str) -> ArrivalRecord:
+    return ArrivalRecord("花名册", row, f"人员{row}", person_id(row), "某公司", dt.date(2022, 3, 1), base_name)
+
+
+def texts(notes) -> list[str]:
+    return [n.text() for n in notes.notes]
+
+
+def test_a_blank_base_is_noted_when_the_unit_has_several_of_its_type_and_counted_in_the_rows():
+    bases = [base("铜仁劳务基地"), base("昭通劳务基地"), base("铜仁职业技术学院", type="school")]
+    rows = [arrival_row(5, "铜仁劳务基地"), arrival_row(6, ""), arrival_row(7, "浙江某某基地"), arrival_row(8, "")]
+    found = year_notes("arrivals", rows, [], "花名册.xlsx", [], bases)
+    assert texts(found) == [
+        "花名册.xlsx：花名册 第 6 行：未填写基地，而该单位登记的劳务基地有 2 个：2 行（第 6、8 行）"
+        "导入后不计入任何基地的人数，直到补填基地名称",
+        "花名册.xlsx：花名册 第 7 行：基地“浙江某某基地”不是该单位登记的劳务基地：1 行（第 7 行）"
+        "导入后不计入任何基地的人数，直到在本单位登记该基地或改正基地名称"]
+    assert found.rows == 3
+
+
+def test_a_blank_base_is_fine_when_the_unit_has_one_base_of_its_type():
+    bases = [base("铜仁劳务基地"), base("铜仁职业技术学院", type="school"), base("周口职业技术学院", type="school")]
+    assert year_notes("arrivals", [arrival_row(5, ""), arrival_row(6, " 铜仁 劳务基地")], [], "f.xlsx", [],
+                      bases).notes == ()
+    trainee = PlacementRecord("学员", 4, "学员甲", person_id(1), "某公司", "trainee", start_date=dt.date(2022, 3, 1))
+    found = year_notes("placements", [trainee], [], "f.xlsx", [], bases)
+    assert texts(found) == ["f.xlsx：学员 第 4 行：未填写基地，而该单位登记的政校合作基地有 2 个：1 行（第 4 行）"
+                            "导入后不计入任何基地的人数，直到补填基地名称"]
