@@ -171,14 +171,14 @@ class RuleSetDraft:
             was = base.get(clause.get("id"))
             if not isinstance(clause, dict) or was is None:
                 continue
-            changed = [("points", word("ruleset.key.points", "分值"), was.get("points"), clause.get("points"))]
-            changed += [(name, word(f"ruleset.param.{name}", name), was.get("params", {}).get(name), value)
+            changed = [(word("ruleset.key.points", "分值"), was.get("points"), clause.get("points"))]
+            changed += [(word(f"ruleset.param.{name}", name), was.get("params", {}).get(name), value)
                         for name, value in clause.get("params", {}).items()]
             texts = [(f"clauses[{clause.get('id')}].text", clause.get("text", ""), was.get("text"))]
             texts += [(f"readings.{name}.description", readings[name].get("description", ""),
                        base_readings.get(name, {}).get("description"))
                       for name in clause.get("readings", []) if isinstance(readings.get(name), dict)]
-            for _key, label, old, new in changed:
+            for label, old, new in changed:
                 old, new = _number(old), _number(new)
                 if old is None or new is None or old == new:
                     continue

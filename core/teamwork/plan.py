@@ -553,14 +553,17 @@ def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
             if counted:
                 plan.conflicts[n] = replace(conflict, final=Msg.of("teamwork.finals_withdrawn_if_taken", units=tuple(
                     Msg.of("teamwork.final_marked_by", what=namer.record("units", {"id": uid}),
-                           who=(marked := _marked_final(p, uid, names)).who or Msg.of("teamwork.someone"),
-                           when=local_time(marked.when) if marked.when else "—") for uid in counted)))
+                           **_marked_words(p, uid, names)) for uid in counted)))
             continue
         if unit in final and changed[unit] == "conflict":
-            marked = _marked_final(p, unit, names)
-            plan.conflicts[n] = replace(conflict, final=Msg.of(
-                "teamwork.final_withdrawn_if_taken", who=marked.who or Msg.of("teamwork.someone"),
-                when=local_time(marked.when) if marked.when else "—"))
+            plan.conflicts[n] = replace(conflict, final=Msg.of("teamwork.final_withdrawn_if_taken",
+                                                               **_marked_words(p, unit, names)))
+
+
+def _marked_words(p: Planner, uid: int, names: Mapping[int, str]) -> dict[str, Any]:
+    """Who marked a unit 定稿 here and when, as a message's who and when."""
+    marked = _marked_final(p, uid, names)
+    return {"who": marked.who or Msg.of("teamwork.someone"), "when": local_time(marked.when) if marked.when else "—"}
 
 
 def _marked_final(p: Planner, uid: int, names: Mapping[int, str]) -> Side:
