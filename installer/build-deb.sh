@@ -270,6 +270,11 @@ byte_compile() {
   in_chroot "$py" -E -s -m compileall -q -j 1 --invalidation-mode unchecked-hash \
     -s "/leye/$arch/root" -p / "/leye/$arch/root/opt/leye-wujiang" > "$build/$arch/compileall.log" 2>&1 ||
     { grep -v '^Listing' "$build/$arch/compileall.log" | tail -20; say "byte-compiling failed"; exit 1; }
+  # The generated methods of core's dataclasses (core/common/method_cache.py), written as a first start
+  # writes them beside the bytecode: a user cannot write into the installed folder.
+  in_chroot "$py" -E -s -c 'import sys; sys.path.insert(0, sys.argv[1]); import core.editing.session, core.store.audit_check, core.store.demo' \
+    "/leye/$arch/root/opt/leye-wujiang/app" && compgen -G "$opt/app/core/__pycache__/generated-methods.*" >/dev/null ||
+    { say "compiling the dataclasses' methods failed"; exit 1; }
 }
 
 check_elves() {
