@@ -20,8 +20,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from core.common import tomlcache
-
 ROOT = Path(__file__).resolve().parent.parent
 I18N_DIR = ROOT / "resources" / "i18n"
 ICONS_DIR = ROOT / "resources" / "icons"
@@ -29,6 +27,25 @@ APP_NAME = "leye-wujiang"  # folder and settings name; never shown
 # Families tried in order: Windows' YaHei, then the WenQuanYi font the installer brings on Linux.
 FONT_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Zen Hei", "Noto Sans CJK SC",
                  "Source Han Sans SC", "SimHei", "sans-serif"]
+
+
+def spare_the_feature_scan() -> None:
+    """PySide6 reads the source of every module an import statement names after Qt is loaded, looking
+    for `from __feature__ import …` (snake_case, true_property) to decide how lookups from that module
+    behave: some 70 files read at start-up (~13 ms). The program uses no such feature (a test checks
+    it), so each module is entered as that reading would enter it: those loaded before Qt as not using
+    Qt, the program's own ui modules as using it without a feature. Another PySide6 reads as before."""
+    table = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
+    if not isinstance(table, dict):
+        return
+    for name in list(sys.modules):  # -1: "ignore this module", what the reading finds in a module without Qt
+        table.setdefault(name, 0 if name == "__main__" else -1)
+    for path in Path(__file__).resolve().parent.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        table[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = 0  # 0: uses Qt, no feature
+
+
+spare_the_feature_scan()
 
 
 def install_translators(app: QApplication, locale: QLocale | None = None, folder: Path = I18N_DIR) -> list[QTranslator]:
@@ -93,6 +110,7 @@ def create_app(argv: list[str] | None = None, input_guard: bool = True) -> QAppl
             font.setPointSizeF(10)
         app.setFont(font)
         # Rule sets and messages are parsed once per user, not at every start (core/common/tomlcache.py).
+        from core.common import tomlcache  # here: named after Qt, the module would be read (spare_the_feature_scan)
         tomlcache.set_folder(Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation))
                              / "parsed")
         app._leye_ready = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -284,3 +285,34 @@ def test_the_input_guard_installed_after_the_first_paint_covers_the_boxes_alread
         assert [box.focusPolicy() for box in boxes] == [Qt.FocusPolicy.StrongFocus] * 2
     finally:
         app.removeEventFilter(guard)
+
+
+def test_no_module_of_the_program_asks_pyside_for_a_feature():
+    # ui/app.py enters every module into PySide6's feature table unread, as not selecting a feature:
+    # true only while no module says `from __feature__ import …`
+    sources = [p for folder in ("core", "ui", "cli") for p in (ROOT / folder).rglob("*.py")] + [ROOT / "main.py"]
+    asking = re.compile(r"^\s*(from __feature__ import|import __feature__)", re.MULTILINE)
+    assert [p for p in sources if asking.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_the_desktop_modules_are_imported_without_pyside_reading_their_sources():
+    script = textwrap.dedent("""
+        import sys
+        import core.editing.session
+        from PySide6.QtCore import QTimer
+        import shibokensupport.feature as feature
+        read = []
+        original = feature._mod_uses_pyside
+        feature._mod_uses_pyside = lambda module: read.append(module.__name__) or original(module)
+        from ui.app import create_app
+        before = set(sys.modules)
+        read.clear()
+        from ui.main_window import MainWindow
+        print(sorted(name for name in read if name in before or name.startswith("ui")), len(read))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 0, done.stderr
+    ours, everything = done.stdout.split("] ")
+    assert ours == "["  # none loaded before, and none of the desktop's, was read
+    assert int(everything) <= 15  # only modules first imported by the desktop (before: 69)
