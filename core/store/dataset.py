@@ -142,6 +142,22 @@ SQLITE_FAULTS = {sqlite3.SQLITE_IOERR: "dataset.fault.io", sqlite3.SQLITE_CORRUP
                  sqlite3.SQLITE_TOOBIG: "dataset.fault.too_large"}
 
 
+_TICK_COLUMNS = "unit_id, clause_id, base_id, trip_id, item, seen, id"
+_FEW_UNITS = 200  # read through the indexes up to so many units (5 parameters each, well under SQLite's limit)
+
+
+def _ticks_of(units: int) -> str:
+    """The evidence ticks of `units` units, in the order they were made, through the three partial indexes
+    (a unit's, its bases', its trips'): no index has unit_id alone, and a plain `WHERE unit_id IN` reads
+    the whole table (1.7 ms a unit in a 1,000-unit year, on every edit). Its parameters: the unit ids 5 times."""
+    units_in = f"unit_id IN ({','.join('?' * units)})"
+    return (f"SELECT {_TICK_COLUMNS} FROM evidence_ticks WHERE {units_in} AND base_id IS NULL AND trip_id IS NULL "
+            f"UNION ALL SELECT {_TICK_COLUMNS} FROM evidence_ticks "
+            f"WHERE base_id IN (SELECT id FROM bases WHERE {units_in}) AND {units_in} "
+            f"UNION ALL SELECT {_TICK_COLUMNS} FROM evidence_ticks "
+            f"WHERE trip_id IN (SELECT id FROM trips WHERE {units_in}) AND {units_in} ORDER BY id")
+
+
 class DatasetCore:
     """An open dataset's core: opening and closing, reading the facts, backups and the edit
     transaction. Dataset (below) adds the edits by subject."""
@@ -474,10 +490,10 @@ class DatasetCore:
             where, params = f" WHERE unit_id IN ({','.join('?' * len(unit_ids))})", tuple(unit_ids)
         unit_where = where.replace("unit_id", "id")
 
-        def grouped(sql: str, key_index: int = 0) -> dict[Any, list[tuple]]:
+        def grouped(sql: str, args: tuple = params) -> dict[Any, list[tuple]]:
             groups: dict[Any, list[tuple]] = {}
-            for row in conn.execute(sql, params):
-                groups.setdefault(row[key_index], []).append(row)
+            for row in conn.execute(sql, args):
+                groups.setdefault(row[0], []).append(row)
             return groups
 
         kinds = grouped(f"SELECT unit_id, kind FROM unit_kinds{where} ORDER BY unit_id, position")
@@ -491,8 +507,10 @@ class DatasetCore:
                             "ORDER BY unit_id, position, id")
         delivery_rows = grouped(f"SELECT unit_id, date, enterprise, stars FROM deliveries{where} "
                                 "ORDER BY unit_id, position, id")
-        ticks = grouped(f"SELECT unit_id, clause_id, base_id, trip_id, item, seen FROM evidence_ticks{where} "
-                        "ORDER BY id")
+        if unit_ids is None or len(unit_ids) > _FEW_UNITS:  # a scan of the table: cheaper than many lookups
+            ticks = grouped(f"SELECT {_TICK_COLUMNS} FROM evidence_ticks{where} ORDER BY id")
+        else:
+            ticks = grouped(_ticks_of(len(unit_ids)), params * 5)
         evaluations = grouped(f"SELECT e.trip_id, e.verdict FROM trip_evaluations e JOIN trips t ON t.id = e.trip_id"
                               f"{where.replace('unit_id', 't.unit_id')} ORDER BY e.trip_id, e.position")
         management = {r[0]: r for r in conn.execute(f"SELECT unit_id, awarded, reason FROM management{where}", params)}
@@ -506,7 +524,7 @@ class DatasetCore:
         trip_ticks: dict[int, dict[str, bool]] = {}
         unit_ticks: dict[int, dict[str, dict[str, bool]]] = {}
         for unit_id, rows in ticks.items():
-            for _, clause_id, base_id, trip_id, item, seen in rows:
+            for _, clause_id, base_id, trip_id, item, seen, _ in rows:
                 if base_id is not None:
                     base_ticks.setdefault(base_id, {})[item] = bool(seen)
                 elif trip_id is not None:
