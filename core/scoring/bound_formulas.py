@@ -175,14 +175,17 @@ def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
         if arrivals and arrivals_seen is not None and not arrivals_seen(unit):
             arrivals = arrivals_retained = 0
         placements = placements_retained = 0
-        for group in ("trainees", "interns", "placements"):
+        told = {"trainees": 0, "interns": 0, "placements": 0}  # the placements counted, by group
+        for group in told:
             n, s = sums[group]
             if n and (school_seen is None or school_seen[group](unit)):
                 placements += n
                 placements_retained += s
+                told[group] = n
         if retained_seen is not None and not retained_seen(unit):
             arrivals_retained = placements_retained = 0
-        people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), (), ()))
+        people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), (), (),
+                                     told["trainees"], told["interns"]))
         if memo is not None:
             memo[id(unit)] = people
         return people

@@ -340,6 +340,8 @@ class People(NamedTuple):  # made once per unit per recompute: a NamedTuple is c
     missing_placements: tuple[Msg, ...] = ()
     missing_retained: tuple[Msg, ...] = ()
     notes: tuple[Msg, ...] = ()  # bases counted whose agreement 1.1 has not seen
+    trainees: int = 0  # of the placements, those of school bases telling trainees and interns apart
+    interns: int = 0
 
     @property
     def total(self) -> int:
@@ -440,7 +442,8 @@ def confirmed_people(rules: RuleSet, unit: Unit) -> People:
     placements = [counted[g] for g in ("trainees", "interns", "placements")]
     return People(counted["labour"][0], counted["labour"][1], sum(c[0] for c in placements),
                   sum(c[1] for c in placements), tuple(facts), tuple(missing["labour"]), tuple(missing["school"]),
-                  tuple(missing["retained"]), agreements_unseen(rules, unit, eligible))
+                  tuple(missing["retained"]), agreements_unseen(rules, unit, eligible), counted["trainees"][0],
+                  counted["interns"][0])
 
 
 def _base_fact(rules: RuleSet, people_clause: Clause | None, base: Base, counts: bool,
@@ -514,7 +517,12 @@ def people_measure(clause: Clause, rules: RuleSet, unit: Unit) -> Measure:
     n = people.total
     threshold = clause.thresholds["min_people"]
     qualifies = threshold.passes(n)
-    step = Msg.of("people.total", arrivals=people.arrivals, placements=people.placements, total=n,
+    told_apart = people.trainees + people.interns
+    # the placements as trainees and interns when the bases counted tell them apart, the rest 未区分
+    code = "people.total" if not told_apart else \
+        "people.total_split" if told_apart == people.placements else "people.total_mixed"
+    step = Msg.of(code, arrivals=people.arrivals, placements=people.placements, trainees=people.trainees,
+                  interns=people.interns, unsplit=people.placements - told_apart, total=n,
                   test=test_words(threshold.test), minimum=threshold.value,
                   verdict=Msg.of("verdict.pass" if qualifies else "verdict.below"))
     return Measure(n, qualifies, people.facts, people.missing_arrivals + people.missing_placements, (step,),

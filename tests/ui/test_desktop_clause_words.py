@@ -93,6 +93,7 @@ def test_the_interns_typed_apart_count_without_the_district_list_and_undo_takes_
             "其中满六个月 8 人（见习 7 人、实习 1 人）（人数为手工录入），"
             "见习 7 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 5 人计入") in text
     assert "政校合作基地的见习 7 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in text
+    assert "确认进吴参保 100 人 + 见习（实习）5 人（见习 0 人、实习 5 人）= 105 人" in text
     assert session.result.unit(PINGWANG).clause("2.1").value == 105  # the 5 interns count
     assert model.index(row, column).data() == 7
     verdict = model.index(row, model.columns.index("verdict")).data()
@@ -131,6 +132,26 @@ def test_the_interns_typed_apart_count_without_the_district_list_and_undo_takes_
     qtbot.waitUntil(lambda: session.unit(uid).bases[row].trainees is None)
     assert session.result.unit(PINGWANG).clause("2.1").value == 100
     assert model.index(row, column).data() == "未区分"
+
+
+def test_the_total_line_counts_the_trainees_and_interns_of_a_base_telling_them_apart(qtbot, window, tmp_path):
+    from tests.ui.test_desktop_day import type_into_cell
+    page, uid = open_unit_page(qtbot, window, tmp_path, PINGWANG, "2.1")
+    session = window.session
+    qtbot.mouseClick(page.evidence_boxes["district_list"], Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, page.evidence_boxes["district_list"].height() // 2))
+    qtbot.waitUntil(lambda: SCHOOL_LINE + "计入 12 人" in explanation(page))
+    assert "确认进吴参保 100 人 + 见习（实习）12 人 = 112 人" in explanation(page)  # not told apart: as before
+    model, view = page.record_models["bases"], page.record_views["bases"]
+    row = next(r for r, b in enumerate(session.unit(uid).bases) if b.type == "school")
+    type_into_cell(qtbot, view, row, model.columns.index("trainees"), "7")
+    qtbot.waitUntil(lambda: session.unit(uid).bases[row].trainees == 7)
+    qtbot.waitUntil(lambda: "见习（实习）12 人（见习 7 人、实习 5 人）" in explanation(page))
+    assert ("确认进吴参保 100 人 + 见习（实习）12 人（见习 7 人、实习 5 人）= 112 人，须不低于 50 人：达到"
+            in explanation(page))
+    view.clearSelection()
+    shot(window, "clause-2.1-total-split")
+    shot(page.explanation, "clause-2.1-total-split-explanation")
 
 
 BACHAI = "苏州八坼新程人力资源有限公司"

@@ -268,6 +268,6 @@ def test_a_score_sheet_says_how_many_trainees_and_interns_of_a_school_base_count
     done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", unit, "--out", str(out))
     assert done.returncode == 0, done.stderr
     text = flat(text_of(out))
-    assert "确认进吴参保100人+见习（实习）5人=105人" in text  # the interns
+    assert "确认进吴参保100人+见习（实习）5人（见习0人、实习5人）=105人" in text  # the interns
     assert "政校合作基地的见习7人未确认：缺少与区人资中心核准的全区就业见习名单核对一致" in text
     render_pages(out, "test-sheet-interns")

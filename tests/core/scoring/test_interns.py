@@ -10,6 +10,7 @@ from fractions import Fraction
 import pytest
 
 from core.common.messages import render
+from core.scoring.bound_formulas import _bound_people
 from core.scoring.engine import score_year
 from core.scoring.facts import Base, Year
 from core.scoring.formulas import confirmed_people
@@ -58,7 +59,26 @@ def test_the_district_list_unseen_the_explanation_says_how_many_of_each_count():
                         "见习 12 人未确认（缺少与区人资中心核准的全区就业见习名单核对一致），实习 8 人计入")
     assert [render(m) for m in why.missing] == [
         "政校合作基地的见习 12 人未确认：缺少与区人资中心核准的全区就业见习名单核对一致"]
-    assert render(why.steps[0]).startswith("确认进吴参保 40 人 + 见习（实习）8 人 = 48 人")
+    assert render(why.steps[0]).startswith("确认进吴参保 40 人 + 见习（实习）8 人（见习 0 人、实习 8 人）= 48 人")
+
+
+@pytest.mark.parametrize(("bases", "unticked", "total"), [
+    ((school(),), (), "确认进吴参保 40 人 + 见习（实习）20 人（见习 12 人、实习 8 人）= 60 人，须不低于 50 人"),
+    ((school(trainees=None, trainees_retained=None),), (), "确认进吴参保 40 人 + 见习（实习）20 人 = 60 人"),
+    ((school(), dataclasses.replace(school(trainees=None, trainees_retained=None), name="苏州职院", people=3,
+                                    retained=1)), (),
+     "确认进吴参保 40 人 + 见习（实习）23 人（见习 12 人、实习 8 人、未区分 3 人）= 63 人"),
+    # the base not told apart waits for the district list, the split one counts its interns
+    ((school(), dataclasses.replace(school(trainees=None, trainees_retained=None), name="苏州职院", people=3,
+                                    retained=1)), ("district_list",),
+     "确认进吴参保 40 人 + 见习（实习）8 人（见习 0 人、实习 8 人）= 48 人"),
+])
+def test_the_total_line_says_how_many_trainees_and_interns_count_where_a_base_tells_them_apart(
+        bases, unticked, total):
+    labour = Base("劳务基地", "labour", IN_PERIOD, {"agreement": True}, 40, 20)
+    unit = make_unit("甲", bases=(labour, *bases), evidence=untick(evidence(["2.1", "2.2"]), "2.1", *unticked))
+    result = score_year(RULES, Year(2022, RULES.id, (unit,))).unit("甲").clause("2.1")
+    assert render(result.explanation.steps[0]).startswith(total)
 
 
 def test_a_base_not_told_apart_needs_everything_and_says_typing_the_split_helps():
@@ -93,6 +113,8 @@ def test_the_fast_scoring_agrees_with_the_explained_one(unticked, split):
     for unit in units:
         people = confirmed_people(RULES, unit)
         assert fast.unit(unit.name).clause("2.1").value == people.total
+        counted = _bound_people(RULES)(unit)
+        assert (counted.trainees, counted.interns) == (people.trainees, people.interns)
         for clause_id in ("2.1", "2.2", "4.2"):
             assert fast.unit(unit.name).clause(clause_id).explanation is not None
     people = confirmed_people(RULES, units[0])
