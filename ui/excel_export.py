@@ -1,5 +1,6 @@
 """Excel out from the desktop: one of the six annex forms for a unit (forms 2 and 4 with the unit's
-confirmed people, form 5 with its counts as scored), or the year's summary workbook for the bureau.
+confirmed people, form 3 with its school bases, form 5 with its counts as scored), or the year's summary
+workbook for the bureau.
 
 ID numbers are masked (first 6 and last 4 shown) unless the assessor ticks 显示完整身份证号, whose
 text says why it matters; the tick starts unticked in every dialog and is never remembered. What the
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.excel.write import ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
+from core.excel.write import ANNEX_BASES, ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
 from ui.dialogs import safe_file_name
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
@@ -159,6 +160,9 @@ class ExcelExportDialog(WorkerDialog):
                                "导出空白表供手工填写。").format(n=listed)
             else:
                 text = self.tr("该单位尚未导入花名册，导出空白表供手工填写。")
+        elif self.annex_number() in ANNEX_BASES:
+            count = len(self._inputs()[0]) if self.unit_id() is not None else 0
+            text = render(Msg.of("annex.3.contents", count=count) if count else Msg.of("annex.3.contents_blank"))
         elif self.annex_number() == 5:
             text = self.tr("按基地列出计分所用的人数（名单核对或手工录入）。")
         else:

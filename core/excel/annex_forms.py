@@ -15,11 +15,13 @@ from typing import Any, Callable, Sequence
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.people.matching import BaseCount, PersonVerdict, UnitMatch
-from core.scoring.facts import Unit
+from core.scoring.facts import Base, Unit
 from core.scoring.rules import RuleSet
 
 ANNEXES = (1, 2, 3, 4, 5, 6)
 ANNEX_PEOPLE = {2: ("arrival",), 4: ("trainee", "intern")}  # the forms that list people, and whom
+ANNEX_BASES = {3: "school"}  # the forms with a row per base of a type, filled from its counts
+RECORD_FORMS = frozenset({*ANNEX_PEOPLE, *ANNEX_BASES})  # the forms whose rows are records (not 附件5's counts)
 LANDSCAPE = frozenset({2, 4})  # the rosters are too wide for portrait A4
 SEQ = "form.col.seq"
 
@@ -86,6 +88,14 @@ def placement_columns(show_full: bool) -> list[FormColumn]:
     ]
 
 
+def told_apart(base: Base) -> tuple[int, int] | tuple[None, None]:
+    """A school base's (trainees, interns) as typed or matched; (None, None) when it does not tell them apart."""
+    if base.trainees is None:
+        return None, None
+    trainees = base.effective_trainees()[0]
+    return trainees, base.people - trainees
+
+
 def count_columns(rules: RuleSet) -> list[FormColumn]:
     """附件5: one row per base (core.people.matching.BaseCount)."""
     return [FormColumn(SEQ, 6),
@@ -107,9 +117,13 @@ def columns(annex: int, rules: RuleSet, show_full: bool = False) -> list[FormCol
     if annex == 2:
         return arrival_columns(show_full)
     if annex == 3:
-        return [FormColumn(SEQ, 6), FormColumn("form.col.employer", 28), FormColumn("form.col.school", 22),
-                FormColumn("form.col.trainees", 10), FormColumn("form.col.interns", 10),
-                FormColumn("form.col.retained_placements", 16), FormColumn("form.col.remarks", 14)]
+        # a row per school base (core.scoring.facts.Base); the employer is the one who stamps, left to fill in
+        return [FormColumn(SEQ, 6), FormColumn("form.col.employer", 28),
+                FormColumn("form.col.school", 22, lambda b: b.name or None),
+                FormColumn("form.col.trainees", 10, lambda b: told_apart(b)[0]),
+                FormColumn("form.col.interns", 10, lambda b: told_apart(b)[1]),
+                FormColumn("form.col.retained_placements", 16, lambda b: b.retained),
+                FormColumn("form.col.remarks", 14)]
     if annex == 4:
         return placement_columns(show_full)
     if annex == 5:
@@ -160,10 +174,15 @@ ANNEX6_ITEMS = tuple(f"annex6.item.{i}" for i in ("organisation", "publicity", "
                                                    "overall"))
 
 
-def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[list[PersonVerdict], list[BaseCount]]:
+def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[list[Any], list[BaseCount]]:
     """What form `annex` of one unit is filled from: forms 2 and 4 list the confirmed people of the
-    imported rosters (arrivals; trainees and interns), form 5 the counts per base as scored (matched
-    from the rosters or typed, per base). Without imported rosters forms 2 and 4 stay blank."""
+    imported rosters (arrivals; trainees and interns), form 3 the school bases with their trainees and
+    interns where the base tells them apart, form 5 the counts per base as scored (matched from the
+    rosters or typed, per base). Without imported rosters forms 2 and 4 stay blank, without a school
+    base form 3."""
+    counts = [BaseCount(b.name, b.type, b.people, b.retained) for b in unit.bases]
+    if annex in ANNEX_BASES:
+        return [b for b in unit.bases if b.type == ANNEX_BASES[annex]], counts
     wanted = ANNEX_PEOPLE.get(annex, ())
     people = [p for p in (unit_match.people if unit_match is not None else ()) if p.confirmed and p.kind in wanted]
-    return people, [BaseCount(b.name, b.type, b.people, b.retained) for b in unit.bases]
+    return people, counts

@@ -33,8 +33,10 @@ from core.common.messages import Msg, render, rounded
 from core.excel.annex_forms import (
     ANNEX6_INFO,
     ANNEX6_ITEMS,
+    ANNEX_BASES,
     ANNEX_PEOPLE,
     LANDSCAPE,
+    RECORD_FORMS,
     FormColumn,
     annex_inputs,
     closing_lines,
@@ -55,7 +57,7 @@ from core.scoring.report import (
 )
 from core.scoring.rules import RuleSet
 
-__all__ = ["ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
+__all__ = ["ANNEX_BASES", "ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
 
 FONT_NAME = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -194,7 +196,8 @@ def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year:
                show_full_id_numbers: bool = False, blank_rows: int = 15) -> Path:
     """Write annex form `annex` (1–6) for `unit`.
 
-    records  附件2: ArrivalRecord or PersonVerdict (arrivals); 附件4: PlacementRecord or PersonVerdict
+    records  附件2: ArrivalRecord or PersonVerdict (arrivals); 附件4: PlacementRecord or PersonVerdict;
+             附件3: the school bases (core.scoring.facts.Base)
     counts   附件5: the matched counts per base (core.people.matching.BaseCount)
     Forms without records get `blank_rows` empty ruled rows for hand filling.
     """
@@ -204,13 +207,14 @@ def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year:
     if annex == 6:
         _annex6(ws, rules, unit, year)
     else:
-        _records_form(ws, annex, rules, unit, year, records=list(records) if annex in ANNEX_PEOPLE else [],
+        _records_form(ws, annex, rules, unit, year, records=list(records) if annex in RECORD_FORMS else [],
                       counts=list(counts) if annex == 5 else [], show_full=show_full_id_numbers, blank_rows=blank_rows)
     return _save(wb, path)
 
 
 def _records_form(ws, annex, rules, unit, year, *, records, counts, show_full, blank_rows):
-    """Forms 1–5: a table of people (2, 4), of counts per base (5), or ruled rows to fill in (1, 3)."""
+    """Forms 1–5: a table of people (2, 4), of school bases (3), of counts per base (5), or ruled rows to fill in
+    (1, and 3 without a school base)."""
     form_columns = columns(annex, rules, show_full)
     width = len(form_columns)
     header = _form_head(ws, annex, width, rules, unit, year)

@@ -3,8 +3,8 @@ score sheets (core/pdf/sheets.py): A4, the rosters (附件2, 附件4) landscape,
 
 Each form reads like its Excel version (core/excel/write.py) from the same definition
 (core/excel/annex_forms.py): 附件N, the title, the unit and the year, the table with its header row
-repeated on every page (the people, the counts per base with their 合计, or ruled rows to fill in by
-hand), the confirmation and signature/stamp lines, and 第 X 页 共 Y 页 at the foot of every page.
+repeated on every page (the people, the school bases, the counts per base with their 合计, or ruled rows
+to fill in by hand), the confirmation and signature/stamp lines, and 第 X 页 共 Y 页 at the foot of every page.
 Blank rows are tall enough to write in. ID numbers are masked unless the caller asks otherwise.
 
     built = annex_pdf(2, rules, "苏州…有限公司", year=2022, records=people, fonts=fonts)
@@ -30,8 +30,8 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, S
 from core.excel.annex_forms import (
     ANNEX6_INFO,
     ANNEX6_ITEMS,
-    ANNEX_PEOPLE,
     LANDSCAPE,
+    RECORD_FORMS,
     SEQ,
     closing_lines,
     columns,
@@ -87,7 +87,7 @@ def annex_pdf(annex: int, rules: RuleSet, unit: str, *, fonts: Fonts, year: int 
     if annex == 6:
         story.append(_evaluation_grid(rules, s, width))
     else:
-        story.append(_records_table(annex, rules, s, width, list(records) if annex in ANNEX_PEOPLE else [],
+        story.append(_records_table(annex, rules, s, width, list(records) if annex in RECORD_FORMS else [],
                                     list(counts) if annex == 5 else [], show_full_id_numbers, blank_rows))
     story.append(Spacer(1, 4 * mm))
     for text in closing_lines(annex, rules, year):

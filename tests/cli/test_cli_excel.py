@@ -86,3 +86,41 @@ def test_check_xlsx_of_a_sheet_too_far_flung_says_nothing_was_read_and_counts_in
     assert result.stderr.splitlines()[0] == ("  far.xlsx：工作表“2022年9月”从第一个到最后一个单元格跨约 171.8 亿个"
                                              "单元格（上限 3000 万个），多半是远处的单元格误填了内容；"
                                              "请删除多余的行和列，另存后再导入")
+
+
+def test_annex_3_lists_the_school_bases_with_their_trainees_and_interns_where_told_apart(tmp_path):
+    from core.store.dataset import Dataset
+    dataset = tmp_path / "2022.sqlite"
+    assert run("import-json", str(DEMO), "--to", str(dataset), "--assessor", "张三").returncode == 0
+    unit, school = "吴江平望运河人才服务有限公司", "河南商丘职业技术学院政校合作基地"
+
+    def rows(out: Path) -> list[tuple]:
+        sheet = load_workbook(out).active
+        header = next(r for r in range(1, 12) if sheet.cell(row=r, column=1).value == "序号")
+        assert [sheet.cell(row=header, column=c).value for c in range(3, 7)] == [
+            "院校（政校合作基地）", "见习人数", "实习人数", "其中见习（实习）满六个月人数"]
+        return [row for row in sheet.iter_rows(min_row=header + 1, max_col=7, values_only=True)
+                if isinstance(row[0], int)]
+
+    out = tmp_path / "before.xlsx"
+    assert run("export-annex", "3", "--dataset", str(dataset), "--unit", unit, "--out", str(out)).returncode == 0
+    assert rows(out) == [(1, None, school, None, None, 8, None)]  # not told apart: left blank
+    with Dataset.open(dataset) as ds:
+        uid = ds.unit_id(unit)
+        base = next(bid for bid, b in zip(ds.base_ids(uid), ds.unit(uid).bases, strict=True) if b.type == "school")
+        assert ds.update_base(1, base, trainees=7).ok
+    out = tmp_path / "附件3.xlsx"
+    assert run("export-annex", "3", "--dataset", str(dataset), "--unit", unit, "--out", str(out)).returncode == 0
+    assert rows(out) == [(1, None, school, 7, 5, 8, None)]
+    pdf = tmp_path / "附件3.pdf"
+    result = run("export-annex", "3", "--dataset", str(dataset), "--unit", unit, "--out", str(pdf))
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "河南商丘职业技术学院政" in text
+    assert ["1", "7", "5", "8"] in [line.split() for line in text.splitlines()], text
+    # a unit without a school base: ruled rows to fill in, as before
+    other = tmp_path / "other.xlsx"
+    assert run("export-annex", "3", "--dataset", str(dataset), "--unit", "苏州黎里禾源劳务派遣有限公司", "--out",
+               str(other)).returncode == 0
+    sheet = load_workbook(other).active
+    assert [c for row in sheet.iter_rows(min_row=5, max_col=7, values_only=True) for c in row[1:] if c] == []

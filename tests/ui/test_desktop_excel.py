@@ -26,7 +26,15 @@ from tests.builders import RULES  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
 from tests.import_support import UNITS, contents, monthly_file, roster_file, year_with_bases  # noqa: E402
 from tests.ui.test_desktop import expected_points, set_cell, shot, type_chinese  # noqa: E402
-from tests.xlsx_builders import arrival, arrivals_rows, cached_roster, person_id, person_name, write_workbook  # noqa: E402
+from tests.xlsx_builders import (  # noqa: E402
+    SCHOOL_BASES,
+    arrival,
+    arrivals_rows,
+    cached_roster,
+    person_id,
+    person_name,
+    write_workbook,
+)
 
 
 @pytest.fixture
@@ -690,6 +698,22 @@ def test_the_annex_2_export_tells_a_roster_nobody_on_which_was_confirmed_from_no
     dialog = window.excel_actions.export_dialog("annex")
     dialog.show()
     assert "3 人均未核对确认" in dialog.contents.text() and "尚未导入" not in dialog.contents.text()
+
+
+def test_the_annex_3_export_says_it_lists_the_school_bases_and_writes_them(qtbot, year, tmp_path):
+    window = year
+    dialog = window.excel_actions.export_dialog("annex")
+    dialog.show()
+    dialog.annex.setCurrentIndex(dialog.annex.findData(3))
+    assert dialog.contents.text().startswith("列出该单位的 2 个政校合作基地及其见习、实习人数")
+    assert "未区分见习、实习的基地，见习、实习两栏留空" in dialog.contents.text()
+    dialog.path.setText(str(tmp_path / "附件3.xlsx"))
+    shot_over(window, dialog, "excel-export-annex-3")
+    assert dialog.export().wait(60)
+    sheet = openpyxl.load_workbook(dialog.written).active
+    rows = [row[:6] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert rows == [(1, None, SCHOOL_BASES[0], None, None, 0), (2, None, SCHOOL_BASES[1], None, None, 0)]
+    dialog.close()
 
 
 def test_the_bases_beside_the_people_are_named_legibly_in_the_smallest_window(qtbot, year):  # noqa: F811
