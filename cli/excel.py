@@ -80,9 +80,9 @@ def command_check_xlsx(args: argparse.Namespace) -> int:
         rules = load_rule_set(args.rules) if args.rules else load_rule_set()
     result = check_workbook(path, args.kind, rules)
     print_check(path, result, args.full_ids)
-    if args.dataset or args.unit:
-        print_notes(args, result, unit_names, bases)
-    return EXIT_BAD_INPUT if result.problems else 0
+    # a form whose unit line names another unit than --unit is refused as import-xlsx refuses it (said above)
+    other_unit = bool((args.dataset or args.unit) and print_notes(args, result, unit_names, bases).other_unit)
+    return EXIT_BAD_INPUT if result.problems or other_unit else 0
 
 
 def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None:

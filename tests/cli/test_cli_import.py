@@ -415,8 +415,10 @@ def test_a_form_naming_another_unit_is_said_and_refused_unless_told_to_go_on(dat
     said = (f"附件2.xlsx：工作表“附件2 人员花名册”的 A3 单元格写明运营单位为“{UNITS[1]}”，而本次是导入到“{UNITS[0]}”："
             "请核对是否选错了文件或运营单位")
     checked = run("check-xlsx", "arrivals", str(form), "--dataset", str(dataset), "--unit", UNITS[0])
-    assert checked.returncode == 0 and said in checked.stderr and "其中 0 行有问题" in checked.stdout
-    assert said not in run("check-xlsx", "arrivals", str(form), "--unit", UNITS[1]).stderr
+    assert checked.returncode == 2 and said in checked.stderr and "其中 0 行有问题" in checked.stdout
+    assert run("check-xlsx", "arrivals", str(form), "--unit", UNITS[0]).returncode == 2  # without the dataset too
+    own = run("check-xlsx", "arrivals", str(form), "--unit", UNITS[1])
+    assert own.returncode == 0 and said not in own.stderr
     for extra in (["--yes"], ["--yes", "--skip-bad-rows"], []):
         refused = import_xlsx(dataset, "arrivals", form, "--unit", UNITS[0], *extra, stdin="y\n")
         assert refused.returncode == 2 and said in refused.stderr, (extra, refused.stdout, refused.stderr)
