@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.file_names import with_extension
-from core.common.messages import render
+from core.common.messages import Msg, render
 from core.common.problems import Problem, place_words
 from core.editing.session import Session
 from core.excel.mapping import MappingQuestion
@@ -463,6 +463,12 @@ class ImportDialog(QDialog):
             self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）")
                                .format(cell=c.cell, old=c.old, new=c.new))
         self.notes_box.setVisible(bool(checked.notes or p.corrections))
+        # a sheet hidden in Excel is not read: said on the status line too, not only among the notes
+        hidden = [n.message.param("sheet") for n in checked.notes if n.message.code == "excel.sheet_hidden"]
+        self.notes_box.setTitle(render(Msg.of("import_wizard.notes_hidden")) if hidden
+                                else self.tr("已自动转换或提示（不影响导入）"))
+        unread = "" if not hidden or not p.layouts else "\n" + render(
+            Msg.of("import_wizard.sheets_hidden", count=len(hidden), sheets=tuple(f"“{h}”" for h in hidden)))
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.full_ids.setChecked(False)  # every preview starts masked
         self.problems_model.set_rows(p.problems, p.corrections)
@@ -480,14 +486,16 @@ class ImportDialog(QDialog):
         elif p.partly_importable:
             self._status(self.tr("发现 {count} 处问题（{rows} 行），尚未写入任何数据。可只导入无误的 {good} 行，有问题的行"
                                  "另存为问题清单交运营单位更正；或在上表中更正后重新检查，全部无误后导入。").format(
-                count=len(p.problems), rows=p.rows_left_out, good=len(checked.records)), BAD)
+                count=len(p.problems), rows=p.rows_left_out, good=len(checked.records)) + unread, BAD)
         elif p.problems:
             self._status(self.tr("发现 {count} 处问题（{rows} 行），未写入任何数据。请导出问题清单交运营单位更正后重新报送，"
-                                 "再导入更正后的文件。").format(count=len(p.problems), rows=checked.rows_with_problems), BAD)
+                                 "再导入更正后的文件。").format(count=len(p.problems), rows=checked.rows_with_problems)
+                         + unread, BAD)
         elif not p.importable:
-            self._status(self.tr("文件中没有可导入的行，未写入任何数据。"), BAD)
+            self._status(self.tr("文件中没有可导入的行，未写入任何数据。") + unread, BAD)
         else:
-            text = self.tr("检查通过：{rows} 行均无问题，可以导入。").format(rows=len(checked.records))
+            text = self.tr("检查通过：{rows} 行均无问题，可以导入。").format(rows=len(checked.records)) if not hidden \
+                else render(Msg.of("import_wizard.read_rows_pass", rows=len(checked.records)))
             heed = self.year_notes.summary
             if heed is not None:
                 text = self.tr("检查未发现错误，{rows} 行均可导入；{heed}。").format(rows=len(checked.records),
@@ -505,7 +513,7 @@ class ImportDialog(QDialog):
                     rows=sum(s.rows for s in replaced), sources="；".join(
                         self.tr("{file}，{time} 导入").format(file=s.file_name, time=local_time(s.imported_at))
                         for s in replaced))
-            self._status(text, GOOD if heed is None else HEED)
+            self._status(text + unread, GOOD if heed is None and not hidden else HEED)
         self.import_button.setEnabled(p.importable)
         self.import_button.setText(self.tr("导入"))
         self.close_button.setText(self.tr("关闭"))

@@ -1,7 +1,7 @@
 """What the import wizard tells the assessor about a workbook before importing it (pytest-qt, offscreen),
-driven by clicks on its buttons: a sheet hidden in Excel is named and left unread; a form naming another
-unit than the one chosen is asked about before importing; rows that will count under no base (a base the unit
-has not registered, none where it has several) are listed. Every workbook is a
+driven by clicks on its buttons: a sheet hidden in Excel is named and left unread, on the status line too; a form
+naming another unit than the one chosen is asked about before importing; rows that will count under no base (a
+base the unit has not registered, none where it has several) are listed. Every workbook is a
 real .xlsx written with openpyxl; screenshots go to artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -53,8 +53,35 @@ def test_a_hidden_sheet_is_named_in_the_preview_and_its_rows_neither_counted_nor
     notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
     assert notes == ["工作表“2021年”在 Excel 中是隐藏的，未读取；如其中的人员也要导入，请在 Excel 中取消隐藏后重新检查"]
     assert dialog.choice.partial_button.text().startswith("只导入无误的 4 行")
+    unread = "注意：1 个工作表在 Excel 中是隐藏的，未读取（“2021年”），其中的人员不会导入"
+    assert unread in dialog.status.text() and dialog.notes_box.title() == "提示（隐藏的工作表未读取）"
     shot_over(window, dialog, "import-preview-hidden-sheet")
     dialog.close()
+
+
+def test_a_file_passing_the_check_with_hidden_sheets_says_on_its_status_line_they_were_not_read(qtbot, year,
+                                                                                               tmp_path):
+    window = year
+    sheets = {"花名册": arrivals_rows([arrival(i) for i in range(4)]),
+              "2021年": arrivals_rows([arrival(i) for i in range(30, 33)]),
+              "备用": arrivals_rows([arrival(i) for i in range(40, 42)])}
+    path = write_workbook(tmp_path / "花名册.xlsx", sheets)
+    wb = openpyxl.load_workbook(path)
+    wb["2021年"].sheet_state = "hidden"
+    wb["备用"].sheet_state = "veryHidden"
+    wb.save(path)
+    dialog = checked_by_click(qtbot, window, path)
+    assert dialog.preview.importable and not dialog.preview.problems
+    status = dialog.status.text()
+    assert status.startswith("已读取的 4 行均无问题，可以导入。") and "检查通过" not in status
+    assert "注意：2 个工作表在 Excel 中是隐藏的，未读取（“2021年”、“备用”），其中的人员不会导入" in status
+    assert "#a35200" in dialog.status.styleSheet()  # told in the colour of what to heed, not the green of a pass
+    assert dialog.notes_box.title() == "提示（隐藏的工作表未读取）"
+    shot_over(window, dialog, "import-preview-hidden-sheets-passing")
+    dialog.close()
+    clean = checked_by_click(qtbot, window, write_workbook(tmp_path / "干净.xlsx", {"花名册": sheets["花名册"]}))
+    assert clean.status.text() == "检查通过：4 行均无问题，可以导入。"
+    clean.close()
 
 
 def form_of_unit(tmp_path, unit_line: str, name: str = "附件2.xlsx"):
