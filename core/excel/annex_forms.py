@@ -39,7 +39,7 @@ class FormColumn:
     header: str  # message code of the header text
     width: float  # characters
     value: Callable[[Any], Any] | None = None  # from one record; None: left blank
-    text: bool = False  # typed as text (Excel's 文本 format): an ID number keeps its 18 digits
+    text: bool = False  # typed as text (Excel's 文本 format): an ID number keeps its 18 digits, a phone its 0
     choices: tuple[str, ...] = ()  # message codes of the only words the column takes (a drop-down list)
 
 
@@ -48,6 +48,11 @@ PLACEMENT_TYPES = ("form.placement_trainee", "form.placement_intern")  # 见习,
 
 def _person(record: Any) -> Any:
     return record.record if isinstance(record, PersonVerdict) else record
+
+
+def _phone(phone: Any) -> str | None:
+    """A phone number as text (Excel's 文本): no scientific notation for a long one, a landline keeps its 0."""
+    return str(phone) if phone not in (None, "") else None
 
 
 def _base(record: Any) -> str | None:
@@ -65,7 +70,7 @@ def arrival_columns(show_full: bool) -> list[FormColumn]:
         FormColumn("form.col.arrival_date", 12, lambda p: _person(p).arrival_date),
         FormColumn("form.col.first_insured_date", 12, lambda p: _person(p).first_insured_date),
         FormColumn("form.col.insured_months", 9, lambda p: _person(p).insured_months),
-        FormColumn("form.col.phone", 14, lambda p: _person(p).phone or None),
+        FormColumn("form.col.phone", 14, lambda p: _phone(_person(p).phone), text=True),
         FormColumn("form.col.remarks", 12),
     ]
 
@@ -83,7 +88,7 @@ def placement_columns(show_full: bool) -> list[FormColumn]:
         FormColumn("form.col.start_date", 12, lambda p: _person(p).start_date),
         FormColumn("form.col.end_date", 12, lambda p: _person(p).end_date),
         FormColumn("form.col.placement_months", 10, lambda p: _person(p).placement_months),
-        FormColumn("form.col.phone", 14, lambda p: _person(p).phone or None),
+        FormColumn("form.col.phone", 14, lambda p: _phone(_person(p).phone), text=True),
         FormColumn("form.col.remarks", 12),
     ]
 

@@ -242,8 +242,8 @@ def _annex6(ws, rules, unit, year):
     for code in ANNEX6_INFO:
         _boxed(ws, row, 1, t(code), header=True)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        for c in range(3, width + 1):
-            _boxed(ws, row, c, None)
+        for c in range(3, width + 1):  # text (文本): a contact's phone typed in keeps its digits and its 0
+            _boxed(ws, row, c, None, number_format=TEXT_FORMAT)
         ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=width)
         ws.row_dimensions[row].height = 24
         row += 1

@@ -303,3 +303,29 @@ def test_every_message_code_of_the_excel_modules_is_in_the_catalogue():
     used |= {"match.first_insured_out_of_period", "match.internship_out_of_period", "form.placement_trainee",
              "form.placement_intern"}
     assert sorted(used - known) == []
+
+
+@pytest.mark.parametrize("annex", [2, 4])
+def test_the_phone_column_is_text_so_a_long_number_or_a_landlines_0_stays_as_typed(tmp_path, annex):
+    phones = ["13812345678", "051263001234", ""]
+    made = arrival_record if annex == 2 else placement
+    records = [made(i, phone=phone) for i, phone in enumerate(phones)]
+    for given, name in ((records, "filled"), ((), "blank")):
+        ws = openpyxl.load_workbook(annex_form(annex, tmp_path / f"a{annex}-{name}.xlsx", RULES, "甲",
+                                               records=given)).active
+        header = header_row(ws, "序号")
+        headers = [ws.cell(row=header, column=c).value for c in range(1, ws.max_column + 1)]
+        column = headers.index("联系电话") + 1
+        cells = [ws.cell(row=header + 1 + i, column=column) for i in range(3)]
+        assert all(c.number_format == "@" for c in cells), [c.number_format for c in cells]
+        letter = openpyxl.utils.get_column_letter(column)
+        assert ws.column_dimensions[letter].number_format == "@"  # the rows a clerk adds keep it
+        if given:
+            assert [c.value for c in cells] == ["13812345678", "051263001234", None]
+            assert all(c.data_type == "s" for c in cells[:2])
+
+
+def test_annex_6_takes_the_enterprise_contacts_phone_as_text(tmp_path):
+    ws = openpyxl.load_workbook(annex_form(6, tmp_path / "a6.xlsx", RULES, "甲")).active
+    row = next(r for r in range(1, 12) if ws.cell(row=r, column=1).value == "企业联系人及电话")
+    assert ws.cell(row=row, column=3).number_format == "@"
