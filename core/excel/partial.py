@@ -11,6 +11,7 @@ unit gets, and applies the assessor's corrections to the cells read before check
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -22,7 +23,7 @@ from core.common.problems import Problem, place_words
 from core.excel.check import CheckResult, _shown, check_read
 from core.excel.check import read_and_check as read_and_check_each_sheet
 from core.excel.problems import ProblemRow, _mask, problem_rows, split_location
-from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, read_workbook
+from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, import_spec, read_workbook
 from core.scoring.rules import RuleSet
 
 # ------------------------------------------------------------------ corrections typed in the preview
@@ -161,21 +162,23 @@ def _masked(problem: Problem) -> Msg:
 
 @dataclass(frozen=True)
 class LeftOutRow:
-    """A row left out, for the unit's list: the cells of its sheet's header columns as written, and
-    its problems (located, with the values as written)."""
+    """A row left out, for the unit's list: the cells of its sheet's header columns as read (a date a
+    date, a number a number, a text as written; '' when blank), and its problems (located, with the
+    values as written)."""
     sheet: str
     row: int
-    cells: tuple[str, ...]
+    cells: tuple[Any, ...]
     problems: tuple[ProblemRow, ...]
 
 
 @dataclass(frozen=True)
 class LeftOutSheet:
-    """The header cells of a sheet with rows left out (0-based column, text as written) and where
-    its ID numbers are."""
+    """The header cells of a sheet with rows left out (0-based column, text as written), where its
+    ID numbers are and which of its columns hold months (a date there is shown as its month)."""
     sheet: str
     headers: tuple[tuple[int, str], ...]
     id_column: int | None
+    month_columns: tuple[int, ...] = ()
 
 
 def left_out_rows(checked: CheckResult, read: ReadResult, as_read: CheckResult | None = None,
@@ -204,20 +207,23 @@ def left_out_rows(checked: CheckResult, read: ReadResult, as_read: CheckResult |
             continue
         if sheet not in sheets:
             id_column = table.layout.column("id_number")
-            sheets[sheet] = LeftOutSheet(sheet, table.layout.headers, None if id_column is None else id_column.index)
+            fields = import_spec().fields
+            months = tuple(c.index for c in table.layout.columns if fields[c.field].type == "month")
+            sheets[sheet] = LeftOutSheet(sheet, table.layout.headers, None if id_column is None else id_column.index,
+                                         months)
         cells = table.grid[row - 1] if 0 < row <= len(table.grid) else []
-        shown = tuple("" if i >= len(cells) or cells[i] in ("", None) else _shown(cells[i])
-                      for i, _ in sheets[sheet].headers)
-        rows.append(LeftOutRow(sheet, row, shown, tuple(problems)))
+        kept = tuple("" if i >= len(cells) or cells[i] is None else cells[i] for i, _ in sheets[sheet].headers)
+        rows.append(LeftOutRow(sheet, row, kept, tuple(problems)))
     return tuple(sheets.values()), tuple(rows)
 
 
 def write_left_out(sheets: Sequence[LeftOutSheet], rows: Sequence[LeftOutRow], path: str | Path, *, title: str,
                    show_full_id_numbers: bool = False, cancelled: Callable[[], bool] | None = None) -> Path | None:
     """The rows left out as an .xlsx for the unit: one sheet per sheet of its file with the original
-    row number, the row's cells under the file's own headers (the cells with a problem filled red)
-    and the problems; ID numbers masked (first 6, last 4) unless asked. Written whole or not at all;
-    None when `cancelled()` said so before the file was put in place."""
+    row number, the row's cells under the file's own headers as the file held them (a date a date
+    cell, a number a number, a text 文本; the cells with a problem filled red) and the problems; ID
+    numbers masked (first 6, last 4) unless asked. Written whole or not at all; None when
+    `cancelled()` said so before the file was put in place."""
     path = Path(path)
     written = write_atomically(path, lambda part: _write_left_out(part, sheets, rows, title, show_full_id_numbers),
                                cancelled=cancelled)
@@ -247,10 +253,10 @@ def _write_left_out(path: Path, sheets: Sequence[LeftOutSheet], rows: Sequence[L
             r += 1
             ws.cell(row=r, column=1, value=row.row)
             for (index, _), value in zip(sheet.headers, row.cells):
-                if not full_ids:
-                    value = _mask(value, index == sheet.id_column)
+                value, number_format = _as_written(value, index == sheet.id_column, index in sheet.month_columns,
+                                                   full_ids)
                 cell = ws.cell(row=r, column=positions[index], value=value)
-                cell.number_format = "@"  # as written: an ID number stays text
+                cell.number_format = number_format
             problems = row.problems if full_ids else tuple(p.masked() for p in row.problems)
             for p in problems:
                 index = column_index(p.letter) if p.letter else None
@@ -264,3 +270,38 @@ def _write_left_out(path: Path, sheets: Sequence[LeftOutSheet], rows: Sequence[L
         ws.column_dimensions[get_column_letter(len(headers))].width = 60
         ws.freeze_panes = "B4"
     wb.save(path)
+
+
+TEXT_FORMAT = "@"  # Excel's 文本: what the unit types over it stays text (an ID number keeps its 18 digits)
+DATE_FORMAT = "yyyy-mm-dd"
+MONTH_FORMAT = "yyyy-mm"
+DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+
+
+def _as_written(value: Any, id_column: bool, month_column: bool, full_ids: bool) -> tuple[Any, str]:
+    """A cell of a row left out as the unit's file held it, and its number format: a date as a date, a
+    number as a number, a text as text; an ID number (and anything shaped like one) as text, masked
+    unless asked, so the list hands back nothing the unit's file did not hold but the masks."""
+    if value == "" or value is None:
+        return None, TEXT_FORMAT
+    if id_column or isinstance(value, str):
+        text = value if isinstance(value, str) else _shown(value)
+        return (text if full_ids else _mask(text, id_column)), TEXT_FORMAT
+    if isinstance(value, bool):
+        return value, "General"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value, MONTH_FORMAT if month_column else DATE_FORMAT
+        return value, DATE_TIME_FORMAT
+    if isinstance(value, dt.date):
+        return value, MONTH_FORMAT if month_column else DATE_FORMAT
+    if isinstance(value, dt.time):  # a time alone; 0 is a date cell holding Excel's day 0 (1900-01-00)
+        return value, DATE_FORMAT if value == dt.time() else "hh:mm:ss"
+    if isinstance(value, dt.timedelta):
+        return value, "[h]:mm:ss"
+    if isinstance(value, (int, float)):
+        text = _shown(value)
+        if not full_ids and _mask(text) != text:  # an ID number typed as a number in another column
+            return _mask(text), TEXT_FORMAT
+        return value, "General"
+    return _shown(value), TEXT_FORMAT

@@ -7,6 +7,7 @@ such an import out as it does a whole one."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import openpyxl
@@ -167,6 +168,70 @@ def test_the_list_for_the_unit_holds_the_rows_own_cells_and_masks_id_numbers(tmp
     assert ws["B4"].fill.fgColor.rgb != ws["E4"].fill.fgColor.rgb  # only the bad cell is marked
     full = write_left_out(sheets, rows, tmp_path / "完整.xlsx", title="t", show_full_id_numbers=True)
     assert openpyxl.load_workbook(full)["花名册"]["E4"].value == wrong_check_digit(2)
+
+
+def test_the_rows_left_out_keep_their_dates_and_numbers_and_come_back_as_the_unit_wrote_them(ds, tmp_path):
+    """A date cell goes back to the unit as a date (with a date format), a number as a number, a text as
+    text: the unit corrects the list and hands it back, and the program reads the same values again."""
+    people = [arrival(i) for i in range(5)]
+    people[2] = arrival(2, 身份证号码=wrong_check_digit(2), 首次参保日期=dt.datetime(2022, 3, 3, 0, 0))
+    people[4] = arrival(4, 参保月数=700, 联系电话=13900000004, 姓名="王" + "长" * 70)  # a phone typed as a number
+    path = roster_file(tmp_path, people)
+    read = read_workbook(path, "arrivals")
+    checked = check_read(read, RULES)
+    edit = ds.import_people(1, checked, sha256=file_sha256(path), unit_id=ds.unit_id(UNITS[0]), skip_bad_rows=True)
+    assert edit.ok, edit.problems
+    out = write_left_out(*left_out_rows(checked, read), tmp_path / "未导入.xlsx", title="未导入的 2 行")
+
+    ws = openpyxl.load_workbook(out)["花名册"]
+    assert [ws[f"A{r}"].value for r in (4, 5)] == [5, 7]
+    for r, person in ((4, people[2]), (5, people[4])):
+        for letter, header in (("H", "入职日期"), ("I", "首次参保日期")):
+            cell = ws[f"{letter}{r}"]
+            assert cell.is_date and cell.value == dt.datetime.combine(person[header], dt.time()), cell.coordinate
+            assert cell.number_format == "yyyy-mm-dd"
+        assert ws[f"J{r}"].data_type == "n" and ws[f"J{r}"].value == person["参保月数"]
+        assert ws[f"J{r}"].number_format == "General"
+        assert ws[f"E{r}"].data_type == "s" and ws[f"E{r}"].number_format == "@"  # an ID number stays text
+        assert ws[f"C{r}"].value == person["姓名"]  # a long name whole, not cut short
+    assert ws["K4"].value == people[2]["联系电话"] and ws["K4"].number_format == "@"
+    assert ws["K5"].value == 13900000004 and ws["K5"].data_type == "n"
+
+    back = read_workbook(out, "arrivals")  # the program's own reader: the cells the unit's file held
+    assert back.ok, [p.text() for p in back.problems]
+    (table,), (first,) = back.tables, read.tables
+    id_column = first.layout.column("id_number").index
+    for r, original in ((4, 5), (5, 7)):
+        again, before = table.grid[r - 1][1:11], first.grid[original - 1][:10]
+        assert [v for i, v in enumerate(again) if i != id_column] == [v for i, v in enumerate(before) if i != id_column]
+
+    ws["E4"] = person_id(2)  # the unit corrects the list (the masked ID numbers typed in full) and hands it back
+    ws["E5"] = person_id(4)
+    ws["J5"] = 7
+    ws.parent.save(out)
+    fixed = check_workbook(out, "arrivals", RULES)
+    assert fixed.ok, [p.text() for p in fixed.problems]
+    assert [(r.id_number, r.first_insured_date, r.insured_months) for r in fixed.records] == [
+        (person_id(2), dt.date(2022, 3, 3), people[2]["参保月数"]), (person_id(4), people[4]["首次参保日期"], 7)]
+    again = ds.import_people(1, fixed, sha256=file_sha256(out), unit_id=ds.unit_id(UNITS[0]), alongside=True)
+    assert again.ok, again.problems
+    assert sorted(r["id_number"] for r in stored(ds, "roster_entries")) == sorted(person_id(i) for i in range(5))
+    proved(ds)
+
+
+def test_a_month_left_out_goes_back_as_a_month_and_reads_back_as_the_same_month(tmp_path):
+    rows = [["序号", "姓名", "身份证号码", "月份"], [1, "王伟", person_id(1), dt.date(2022, 3, 1)],
+            [2, "李娜", wrong_check_digit(2), dt.date(2022, 4, 1)]]
+    path = write_workbook(tmp_path / "送工信息.xlsx", {"送工": rows})
+    read = read_workbook(path, "monthly_reports")
+    checked = check_read(read, RULES)
+    out = write_left_out(*left_out_rows(checked, read), tmp_path / "未导入.xlsx", title="t", show_full_id_numbers=True)
+    ws = openpyxl.load_workbook(out)["送工"]
+    assert ws["E4"].is_date and ws["E4"].value == dt.datetime(2022, 4, 1) and ws["E4"].number_format == "yyyy-mm"
+    ws["D4"] = person_id(2)
+    ws.parent.save(out)
+    fixed = check_workbook(out, "monthly_reports", RULES)
+    assert fixed.ok and [(r.id_number, r.month) for r in fixed.records] == [(person_id(2), dt.date(2022, 4, 1))]
 
 
 def test_undo_takes_a_partial_import_out_and_redo_puts_it_back(ds, tmp_path):
