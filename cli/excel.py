@@ -369,7 +369,13 @@ def person_line(p: PersonVerdict, full_ids: bool) -> str:
     return say("cli.person", mark="✓" if p.confirmed else "✗", name=p.name,
                id=p.id_number if full_ids else mask_id_number(p.id_number), kind=Msg.of(f"match.kind_{p.kind}"),
                base=p.base or "—", sheet=p.record.sheet, row=p.record.row, verdict=verdict,
-               notes="".join("；" + render(n) for n in p.notes))
+               notes="".join("；" + render(n) for n in p.notes), remarks=remarks_words(p.record.remarks))
+
+
+def remarks_words(remarks: str) -> str:
+    """The roster's 备注 of a person at the end of its line (its own lines joined), or nothing."""
+    text = " ".join(line.strip() for line in remarks.splitlines() if line.strip())
+    return say("cli.person_remarks", remarks=text) if text else ""
 
 
 def command_match(args: argparse.Namespace) -> int:

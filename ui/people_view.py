@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.identifiers import mask_id_number
+from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.people.matching import Conflict, PersonVerdict
@@ -41,6 +41,7 @@ from ui.writing import write_now
 
 Report = Callable[[list[str]], None]
 ALL, UNCONFIRMED, CONFIRMED, RETAINED = "all", "unconfirmed", "confirmed", "retained"
+REMARKS = 9  # the people's column of the roster's 备注 (the reasons come after it, taking the rest of the width)
 ASSIGNED_BRUSH = QBrush(QColor(226, 240, 226))
 
 
@@ -51,7 +52,8 @@ def shown_id(number: str, full: bool) -> str:
 # ------------------------------------------------------------------ models
 
 class PeopleModel(ListModel):
-    """One unit's people: the verdict, who, where they came from, months, still there, why not."""
+    """One unit's people: the verdict, who, where they came from, months, still there, the roster's own
+    备注 for the person (on one line; whole in the tooltip), why not."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -60,7 +62,8 @@ class PeopleModel(ListModel):
                         translate("PeopleView", "身份证号码"), translate("PeopleView", "类别"),
                         translate("PeopleView", "基地"), translate("PeopleView", "用工单位"),
                         translate("PeopleView", "名单中的位置"), translate("PeopleView", "月数"),
-                        translate("PeopleView", "满六个月"), translate("PeopleView", "原因或说明")]
+                        translate("PeopleView", "满六个月"), translate("PeopleView", "花名册备注"),
+                        translate("PeopleView", "原因或说明")]
 
     @property
     def people(self) -> list[PersonVerdict]:
@@ -69,7 +72,7 @@ class PeopleModel(ListModel):
     def set_full_ids(self, full: bool) -> None:
         self.full_ids = full
         if self.items:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self.items) - 1, 2))
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self.items) - 1, len(self.headers) - 1))
 
     @staticmethod
     def why(p: PersonVerdict) -> str:
@@ -96,7 +99,15 @@ class PeopleModel(ListModel):
             return "" if p.months is None else str(p.months)
         if col == 8:
             return "" if not p.confirmed else translate("PeopleView", "是") if p.retained else translate("PeopleView", "否")
+        if col == REMARKS:
+            return self.remarks(p)
         return self.why(p)
+
+    def remarks(self, p: PersonVerdict, whole: bool = False) -> str:
+        """The roster's 备注 as written (an ID number in it masked unless the full numbers are shown); its
+        lines joined on one line unless `whole`."""
+        text = p.record.remarks if self.full_ids else mask_id_like(p.record.remarks)
+        return text if whole else " ".join(line.strip() for line in text.splitlines() if line.strip())
 
     def sort_key(self, p: PersonVerdict, column: int) -> Any:
         if column == 0:
@@ -115,6 +126,8 @@ class PeopleModel(ListModel):
         if not index.isValid():
             return None
         p, col = self.items[index.row()], index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and col == REMARKS:
+            return self.remarks(p, whole=True)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.text(p, col)
         if role == Qt.ItemDataRole.BackgroundRole and not p.confirmed:
@@ -381,7 +394,7 @@ class PeopleView(QWidget):
         self.people_proxy = PeopleFilter(self)
         self.people_view = _table(self.people_model, self.people_proxy)
         header = self.people_view.horizontalHeader()
-        for column, width in enumerate((50, 64, 164, 92, 96, 116, 96, 40, 64)):  # the reason takes the rest
+        for column, width in enumerate((50, 64, 164, 92, 96, 116, 96, 40, 64, 90)):  # the reason takes the rest
             header.resizeSection(column, width)
         splitter.addWidget(self.people_view)
         bases_panel = QWidget()

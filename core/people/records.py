@@ -34,6 +34,7 @@ class ArrivalRecord:
     arrival_date: dt.date | None = None
     insured_months: int | None = None
     leave_date: dt.date | None = None
+    remarks: str = ""  # the roster's 备注, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class PlacementRecord:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     placement_months: int | None = None
+    remarks: str = ""  # the roster's 备注, as written
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,17 +100,17 @@ def insert_rows(conn: sqlite3.Connection, kind: str, records: Sequence[Any], imp
     iso = _Iso()
     if kind == "arrivals":
         sql = (f"INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, gender, phone, base_name, "
-               f"employer, arrival_date, first_insured_date, months_enrolled, leave_date, sheet, sheet_row) "
-               f"VALUES ({unit}, {imp}, 'arrival', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               f"employer, arrival_date, first_insured_date, months_enrolled, leave_date, sheet, sheet_row, remarks) "
+               f"VALUES ({unit}, {imp}, 'arrival', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         rows: Any = [(r.name, r.id_number, r.gender, r.phone, r.base, r.employer, iso[r.arrival_date],
-                      iso[r.first_insured_date], r.insured_months, iso[r.leave_date], r.sheet, r.row)
+                      iso[r.first_insured_date], r.insured_months, iso[r.leave_date], r.sheet, r.row, r.remarks)
                      for r in records]
     elif kind == "placements":
         sql = (f"INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, gender, phone, base_name, "
-               f"employer, start_date, end_date, months_enrolled, sheet, sheet_row) "
-               f"VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               f"employer, start_date, end_date, months_enrolled, sheet, sheet_row, remarks) "
+               f"VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         rows = [(r.placement_type, r.name, r.id_number, r.gender, r.phone, r.base, r.employer, iso[r.start_date],
-                 iso[r.end_date], r.placement_months, r.sheet, r.row) for r in records]
+                 iso[r.end_date], r.placement_months, r.sheet, r.row, r.remarks) for r in records]
     elif kind == "monthly_reports":
         sql = (f"INSERT INTO monthly_report_entries (unit_id, import_id, month, name, id_number, employer, "
                f"base_name, arrival_date, phone, sheet, sheet_row) VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -253,10 +253,11 @@ def _records(cls: type, rows: list[tuple], converters: Mapping[int, dict]) -> li
 # table and row filter, and the columns holding dates (as text) or months ("YYYY-MM").
 _READ = {
     "arrivals": ("sheet, sheet_row, name, id_number, employer, first_insured_date, base_name, gender, phone, "
-                 "arrival_date, months_enrolled, leave_date", "roster_entries", "kind = 'arrival'",
+                 "arrival_date, months_enrolled, leave_date, remarks", "roster_entries", "kind = 'arrival'",
                  ArrivalRecord, (5, 9, 11), ()),
     "placements": ("sheet, sheet_row, name, id_number, employer, kind, base_name, gender, phone, start_date, end_date, "
-                   "months_enrolled", "roster_entries", "kind IN ('trainee', 'intern')", PlacementRecord, (9, 10), ()),
+                   "months_enrolled, remarks", "roster_entries", "kind IN ('trainee', 'intern')", PlacementRecord,
+                   (9, 10), ()),
     "monthly_reports": ("sheet, sheet_row, name, id_number, month, employer, base_name, arrival_date, phone",
                         "monthly_report_entries", "1", MonthlyReportRecord, (7,), (4,)),
 }

@@ -59,12 +59,23 @@ def content_sha256(conn: sqlite3.Connection, table: str, where: str, params: Ite
     return hashlib.sha256(content_text(conn, table, where, params)).hexdigest()
 
 
+# Columns a people table gained after the trail began to hold its imports' content hashes (schema 6), with the
+# value they hold in every older row: a row's line leaves them out while they hold it, so the hash of an
+# import written before them is the hash of its rows now.
+LATER_COLUMNS: dict[str, dict[str, str]] = {"roster_entries": {"remarks": "''"}}
+
+
 def content_text(conn: sqlite3.Connection, table: str, where: str, params: Iterable[Any] = ()) -> bytes:
     """What content_sha256 hashes (b"" for no rows). The text of rows selected in parts, in id order,
     joined by a line feed, is the text of them all."""
     columns = _content_columns(conn, table)
+    line = f"json_array({', '.join(columns)})"
+    later = {c: v for c, v in LATER_COLUMNS.get(table, {}).items() if c in columns}
+    if later:
+        held = " AND ".join(f"{c} IS {v}" for c, v in later.items())
+        line = f"CASE WHEN {held} THEN json_array({', '.join(c for c in columns if c not in later)}) ELSE {line} END"
     (text,) = conn.execute(f"SELECT CAST(group_concat(line, char(10)) AS BLOB) FROM "
-                           f"(SELECT json_array({', '.join(columns)}) AS line FROM {table} WHERE {where} ORDER BY id)",
+                           f"(SELECT {line} AS line FROM {table} WHERE {where} ORDER BY id)",
                            tuple(params)).fetchone()
     return text or b""
 

@@ -511,12 +511,25 @@ def _migrate_8_to_9(conn: sqlite3.Connection) -> list[tuple[str, str, str | None
     return [("schema", "bases", column, None, "INTEGER") for column in ("trainees", "trainees_retained")]
 
 
+# Schema 10: a roster row's 备注 as the unit wrote it (附件2, 附件4), free text; '' where the roster had none, as
+# every row of an older file. An import's content hash leaves it out while it is '' (audit_check.LATER_COLUMNS),
+# so the hashes the trail holds of older imports still prove their rows.
+SCHEMA_V10_REMARKS = "ALTER TABLE roster_entries ADD COLUMN remarks TEXT NOT NULL DEFAULT ''"
+
+
+def _migrate_9_to_10(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """The rosters' 备注: a column with an empty default, so the people of an older file stay as they were."""
+    conn.execute(SCHEMA_V10_REMARKS)
+    return [("schema", "roster_entries", "remarks", None, "TEXT NOT NULL DEFAULT ''")]
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
 # what it changed (action, table, field, old, new[, record id]) for the audit trail.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4, 4: _migrate_4_to_5,
                                                                5: _migrate_5_to_6, 6: _migrate_6_to_7,
-                                                               7: _migrate_7_to_8, 8: _migrate_8_to_9}
+                                                               7: _migrate_7_to_8, 8: _migrate_8_to_9,
+                                                               9: _migrate_9_to_10}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
 
 

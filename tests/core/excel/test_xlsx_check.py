@@ -74,7 +74,7 @@ def test_a_clean_roster_gives_typed_records(tmp_path):
 
 
 def test_frozen_records_equal_ordinary_construction():
-    rows = [("S", 2, "张三", person_id(1), "甲", None, "", "", "", None, None, None)]
+    rows = [("S", 2, "张三", person_id(1), "甲", None, "", "", "", None, None, None, "已离职")]
     made = frozen_records(ArrivalRecord, list(zip(*rows)), 1)
     assert made == [ArrivalRecord(*rows[0])] and hash(made[0]) == hash(ArrivalRecord(*rows[0]))
 
