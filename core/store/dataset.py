@@ -202,6 +202,9 @@ class DatasetCore:
         text = conn.execute("SELECT text FROM rule_sets WHERE id = ?", (self.rule_set_id,)).fetchone()[0]
         self._rules = parse_rule_set(text, source=f"{path.name}:rule_sets/{self.rule_set_id}", stored=True)
         self._audit = audit.Writer(conn)
+        # the write-ahead log this connection writes (SQLite made it on the reads above): which file it is,
+        # so that closing a year moved meanwhile removes that log and no other file come to bear its name
+        self._wal_identity = _identity(Path(f"{path}-wal")) if self._identity is not None else None
 
     # ---------------------------------------------------------------- opening and closing
 
@@ -300,11 +303,41 @@ class DatasetCore:
                     self.backup_if_edited()
             except DatasetError:
                 pass  # the edits are saved in the year file; only the extra copy is missing
+            moved = self._moved()
+            folded = moved and self._fold_in_log()
             self._conn.close()
             self._conn = None  # type: ignore[assignment]
+            if folded:
+                self._remove_log_left_behind()
             if self._identity is not None and _HELD.get(self._identity) is self:
                 del _HELD[self._identity]
                 holder.remove(self.path)
+
+    def _moved(self) -> bool:
+        """The year file this connection holds is no longer at its name (moved, renamed or deleted meanwhile)."""
+        return (not self.read_only and not self.scratch and self._identity is not None
+                and self._stat_identity() != self._identity)
+
+    def _fold_in_log(self) -> bool:
+        """The write-ahead log's committed edits written into the year file wherever it is now, and the log
+        emptied: SQLite skips this on closing a file no longer at its name (its log is found by the name), so
+        the edits would stay in a -wal beside the old name, missing from the user's file. Whether done."""
+        try:
+            busy, _pages, _done = self._conn.execute("PRAGMA main.wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error as exc:
+            log.warning("the log of %s, moved while open, could not be written into it: %s", self.path.name, exc)
+            return False
+        return not busy
+
+    def _remove_log_left_behind(self) -> None:
+        """The log the connection wrote, emptied into the moved year file, removed from beside the old name
+        (only that file, and only empty: a log of another file now bearing the name is not ours)."""
+        wal = Path(f"{self.path}-wal")
+        try:
+            if self._wal_identity is not None and _identity(wal) == self._wal_identity and wal.stat().st_size == 0:
+                wal.unlink()
+        except OSError as exc:
+            log.warning("the emptied log beside %s could not be removed: %s", self.path.name, exc)
 
     def set_holder_name(self, name: str) -> None:
         """Who is working, as others are told when they try to open the file (the desktop asks
