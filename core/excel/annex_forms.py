@@ -128,7 +128,7 @@ def columns(annex: int, rules: RuleSet, show_full: bool = False) -> list[FormCol
                 FormColumn("form.col.trainees", 10, lambda b: told_apart(b)[0]),
                 FormColumn("form.col.interns", 10, lambda b: told_apart(b)[1]),
                 FormColumn("form.col.retained_placements", 16, lambda b: b.retained),
-                FormColumn("form.col.remarks", 14)]
+                FormColumn("form.col.remarks", 14, not_told_apart)]
     if annex == 4:
         return placement_columns(show_full)
     if annex == 5:
@@ -177,6 +177,12 @@ def closing_lines(annex: int, rules: RuleSet, year: int | None) -> list[str]:
 ANNEX6_INFO = ("form.trip_name", "form.trip_place_date", "form.enterprise", "form.enterprise_contact")
 ANNEX6_ITEMS = tuple(f"annex6.item.{i}" for i in ("organisation", "publicity", "job_seekers", "quality", "service",
                                                    "overall"))
+
+
+def not_told_apart(base: Base) -> str | None:
+    """附件3's 备注 of a school base whose people are not told apart: how many there are in all (the
+    form has no column for it, and the six-month figure beside it would otherwise stand alone)."""
+    return t("form.school_not_told_apart", people=base.people) if base.trainees is None and base.people else None
 
 
 def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[list[Any], list[BaseCount]]:

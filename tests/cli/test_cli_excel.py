@@ -104,7 +104,8 @@ def test_annex_3_lists_the_school_bases_with_their_trainees_and_interns_where_to
 
     out = tmp_path / "before.xlsx"
     assert run("export-annex", "3", "--dataset", str(dataset), "--unit", unit, "--out", str(out)).returncode == 0
-    assert rows(out) == [(1, None, school, None, None, 8, None)]  # not told apart: left blank
+    # not told apart: left blank, and the 备注 says how many there are in all
+    assert rows(out) == [(1, None, school, None, None, 8, "共 12 人，见习、实习未区分")]
     with Dataset.open(dataset) as ds:
         uid = ds.unit_id(unit)
         base = next(bid for bid, b in zip(ds.base_ids(uid), ds.unit(uid).bases, strict=True) if b.type == "school")
