@@ -33,6 +33,7 @@ from core.excel.write import annex_form, annex_inputs
 from core.people.import_notes import YearNotes
 from core.people.matching import MatchResult, PersonVerdict
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
+from core.people.records import on_one_line
 from core.people.table_names import ROSTER_KINDS
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset
@@ -374,7 +375,7 @@ def person_line(p: PersonVerdict, full_ids: bool) -> str:
 
 def remarks_words(remarks: str) -> str:
     """The roster's 备注 of a person at the end of its line (its own lines joined), or nothing."""
-    text = " ".join(line.strip() for line in remarks.splitlines() if line.strip())
+    text = on_one_line(remarks)
     return say("cli.person_remarks", remarks=text) if text else ""
 
 

@@ -464,7 +464,7 @@ class ImportDialog(QDialog):
                                .format(cell=c.cell, old=c.old, new=c.new))
         self.notes_box.setVisible(bool(checked.notes or p.corrections))
         # a sheet hidden in Excel is not read: said on the status line too, not only among the notes
-        hidden = [n.message.param("sheet") for n in checked.notes if n.message.code == "excel.sheet_hidden"]
+        hidden = checked.hidden_sheets
         self.notes_box.setTitle(render(Msg.of("import_wizard.notes_hidden")) if hidden
                                 else self.tr("已自动转换或提示（不影响导入）"))
         unread = "" if not hidden or not p.layouts else "\n" + render(

@@ -34,6 +34,7 @@ from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.people.matching import Conflict, PersonVerdict
+from core.people.records import on_one_line
 from ui.excel_import import kind_label
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.views import table_view
@@ -107,7 +108,7 @@ class PeopleModel(ListModel):
         """The roster's 备注 as written (an ID number in it masked unless the full numbers are shown); its
         lines joined on one line unless `whole`."""
         text = p.record.remarks if self.full_ids else mask_id_like(p.record.remarks)
-        return text if whole else " ".join(line.strip() for line in text.splitlines() if line.strip())
+        return text if whole else on_one_line(text)
 
     def sort_key(self, p: PersonVerdict, column: int) -> Any:
         if column == 0:

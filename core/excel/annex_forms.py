@@ -16,6 +16,7 @@ from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.people.matching import BaseCount, PersonVerdict, UnitMatch
 from core.scoring.facts import Base, Unit
+from core.scoring.formulas import school_groups
 from core.scoring.rules import RuleSet
 
 ANNEXES = (1, 2, 3, 4, 5, 6)
@@ -94,11 +95,10 @@ def placement_columns(show_full: bool) -> list[FormColumn]:
 
 
 def told_apart(base: Base) -> tuple[int, int] | tuple[None, None]:
-    """A school base's (trainees, interns) as typed or matched; (None, None) when it does not tell them apart."""
-    if base.trainees is None:
-        return None, None
-    trainees = base.effective_trainees()[0]
-    return trainees, base.people - trainees
+    """A school base's (trainees, interns) as 2.1 counts them (core.scoring.formulas.school_groups); (None,
+    None) when it does not tell them apart."""
+    groups = school_groups(base)
+    return (None, None) if len(groups) == 1 else (groups[0][1], groups[1][1])
 
 
 def count_columns(rules: RuleSet) -> list[FormColumn]:
@@ -182,7 +182,7 @@ ANNEX6_ITEMS = tuple(f"annex6.item.{i}" for i in ("organisation", "publicity", "
 def not_told_apart(base: Base) -> str | None:
     """附件3's 备注 of a school base whose people are not told apart: how many there are in all (the
     form has no column for it, and the six-month figure beside it would otherwise stand alone)."""
-    return t("form.school_not_told_apart", people=base.people) if base.trainees is None and base.people else None
+    return t("form.school_not_told_apart", people=base.people) if told_apart(base)[0] is None and base.people else None
 
 
 def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[list[Any], list[BaseCount]]:

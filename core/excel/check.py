@@ -67,6 +67,11 @@ class CheckResult:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def hidden_sheets(self) -> tuple[str, ...]:
+        """The sheets hidden in Excel, which were not read (core/excel/read.py notes each)."""
+        return tuple(n.message.param("sheet") for n in self.notes if n.message.code == "excel.sheet_hidden")
+
 
 # ------------------------------------------------------------------ converting one cell
 

@@ -19,6 +19,11 @@ from core.people.table_names import KIND_TABLE, PEOPLE_TABLES  # noqa: F401  (th
 Month = dt.date  # the first day of the month
 
 
+def on_one_line(text: str) -> str:
+    """A cell's text of several lines (a roster's 备注) on one line: its lines, stripped, joined by a space."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class ArrivalRecord:
     """One person of an arrivals roster (附件2 组织进吴人员花名册)."""
