@@ -74,8 +74,8 @@ def install_translators(app: QApplication, locale: QLocale | None = None, folder
 
 def create_app(argv: list[str] | None = None, input_guard: bool = True) -> QApplication:
     """The application, made once. `input_guard=False` leaves the input guard to `guard_input`: the
-    desktop installs it once the first screen is painted, so that the thousands of events of the
-    start-up never cross into Python."""
+    desktop installs it once the first screen is painted, so that the events of the start-up never
+    cross into Python."""
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

@@ -6,8 +6,10 @@ typing once turned 105 into 103); Ctrl+Z inside a number box undoes the year's l
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+
+from ui.input_guard import scroll_area_of
 
 FACT = "individual_disputes_lost"
 
@@ -21,33 +23,42 @@ def open_demo_page(window, tmp_path, page_id: str):
     return ws.clause_page
 
 
-def wheel(widget, notches: int) -> None:
-    """Real wheel events at the widget's middle, delivered by Qt as the mouse would."""
-    centre = QPointF(widget.width() / 2, widget.height() / 2)
+def wheel(widget, notches: int, at: QPoint | None = None) -> None:
+    """Real wheel events over the widget (its middle, or the point `at` in it), entering as the window
+    system's do: at its window, which hands each to the widget under the pointer."""
+    top = widget.window()
+    point = widget.mapTo(top, at if at is not None else QPoint(widget.width() // 2, widget.height() // 2))
+    assert top.childAt(point) is widget  # on screen and not covered: what the pointer is over
     for _ in range(abs(notches)):
-        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0),
-                            QPoint(0, 120 if notches > 0 else -120), Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
-        QApplication.sendEvent(widget, event)
+        QTest.wheelEvent(top.windowHandle(), QPointF(point), QPoint(0, 120 if notches > 0 else -120))
 
 
 def test_the_wheel_over_a_number_box_scrolls_the_page_and_changes_nothing(qtbot, window, tmp_path):
     page = open_demo_page(window, tmp_path, "五")
     box = page.value_widgets[FACT]
+    bar = scroll_area_of(box).verticalScrollBar()
+    assert bar.maximum() > 0  # the page can scroll at 1366×768
     before_value, before_total = box.value(), window.session.result.units[0].total
     assert not box.hasFocus()
-    wheel(box.lineEdit(), 3)  # the line edit is what lies under the mouse
-    wheel(box, 3)
+    for target, at in ((box.lineEdit(), None), (box, QPoint(box.width() - 6, box.height() // 4))):  # the text; the ▲
+        for notches in (3, -3):
+            bar.setValue(bar.maximum() // 2)
+            QApplication.processEvents()
+            middle = bar.value()
+            wheel(target, notches, at)
+            assert (bar.value() < middle) if notches > 0 else (bar.value() > middle)  # the page scrolled
     page.pending.flush()
     assert box.value() == before_value
     assert window.session.result.units[0].total == before_total
-    assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus and not box.hasFocus()
+    assert not box.hasFocus()
     assert not window.session.history.can_undo  # nothing was saved
 
+    bar.setValue(bar.maximum() // 2)
+    QApplication.processEvents()
     qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)  # clicked into and typed: scrolling on with the
     assert box.hasFocus()                                          # pointer over it still changes nothing
     wheel(box.lineEdit(), 2)
-    wheel(box, 2)
+    wheel(box.lineEdit(), -1)
     page.pending.flush()
     assert box.value() == before_value and not window.session.history.can_undo
     qtbot.keyClick(box, Qt.Key.Key_Up)  # the keyboard's arrows still turn it

@@ -263,30 +263,6 @@ def test_a_window_opening_a_year_builds_the_start_page_only_when_nothing_is_open
     failing.close()
 
 
-def test_the_input_guard_installed_after_the_first_paint_covers_the_boxes_already_shown(qtbot):
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QVBoxLayout, QWidget
-
-    from ui.app import create_app
-    from ui.input_guard import install_input_guard
-    app = create_app()
-    shown = QWidget()
-    qtbot.addWidget(shown)
-    layout = QVBoxLayout(shown)
-    boxes = [QComboBox(), QDoubleSpinBox()]
-    for box in boxes:
-        layout.addWidget(box)
-    shown.show()
-    QApplication.processEvents()
-    for box in boxes:  # as they were polished before any guard existed
-        box.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
-    guard = install_input_guard(app, (shown,))
-    try:
-        assert [box.focusPolicy() for box in boxes] == [Qt.FocusPolicy.StrongFocus] * 2
-    finally:
-        app.removeEventFilter(guard)
-
-
 def test_no_module_of_the_program_asks_pyside_for_a_feature():
     # ui/app.py enters every module into PySide6's feature table unread, as not selecting a feature:
     # true only while no module says `from __feature__ import …`
