@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.editing.session import Session
@@ -109,8 +109,43 @@ def group(title: str) -> tuple[QGroupBox, QVBoxLayout]:
     return box, layout
 
 
+LAYOUT_CHANGES = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange)
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label that remembers its height at each width until its text or font changes. Qt
+    lays the whole text out again at each asking (twice for selectable text: at the width asked, then
+    back at its own), and one switch of unit or clause asks a page's labels over and over (about 2 ms
+    of a switch, with the same for the evidence boxes below)."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self._heights: dict[int, int] = {}
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        if text != self.text():
+            self._heights.clear()
+            super().setText(text)
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            if len(self._heights) > 32:  # widths a resized window went through
+                self._heights.clear()
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event) -> None:
+        if event.type() in LAYOUT_CHANGES:
+            self._heights.clear()
+        super().changeEvent(event)
+
+
 def wrapped(text: str = "", selectable: bool = True) -> QLabel:
-    label = QLabel(text)
+    label = WrappedLabel(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if selectable:
@@ -126,6 +161,7 @@ class WrappingCheckBox(QCheckBox):
 
     def __init__(self, text: str):
         super().__init__(text)
+        self._rects: dict[tuple[int, str], QRect] = {}
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -138,9 +174,22 @@ class WrappingCheckBox(QCheckBox):
                 style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, self))
 
     def _text_rect(self, width: int) -> QRect:
-        indicator, gap = self._indicator()
-        return self.fontMetrics().boundingRect(QRect(0, 0, max(1, width - indicator - gap - 2), 100000),
-                                               int(Qt.TextFlag.TextWordWrap), self.text())
+        """Where the wrapped text goes at this width: laid out once per width and text (a switch of clause
+        asks each box several times), again after a change of font or style."""
+        key = (width, self.text())
+        rect = self._rects.get(key)
+        if rect is None:
+            if len(self._rects) > 32:
+                self._rects.clear()
+            indicator, gap = self._indicator()
+            rect = self._rects[key] = self.fontMetrics().boundingRect(
+                QRect(0, 0, max(1, width - indicator - gap - 2), 100000), int(Qt.TextFlag.TextWordWrap), self.text())
+        return rect
+
+    def changeEvent(self, event) -> None:
+        if event.type() in LAYOUT_CHANGES:
+            self._rects.clear()
+        super().changeEvent(event)
 
     def hasHeightForWidth(self) -> bool:
         return True
