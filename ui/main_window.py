@@ -365,6 +365,10 @@ class MainWindow(QMainWindow):
             self.finish_timer.start()
             return
         if self.session is not None:
+            # The opened year lives until it is closed: set aside from the cyclic collector now, as the
+            # start of the program does, or a full pass over it stops the window 30–90 ms while the
+            # other pages are still being built (it is frozen again once they are).
+            gc.freeze()
             self.backups.start(self.session, opening=True)
             self.prepare_timer.start()
             if self.workspace is not None:  # the year it came from, ready before the year table is first shown
