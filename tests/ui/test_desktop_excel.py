@@ -706,7 +706,7 @@ def test_the_annex_3_export_says_it_lists_the_school_bases_and_writes_them(qtbot
     dialog.show()
     dialog.annex.setCurrentIndex(dialog.annex.findData(3))
     assert dialog.contents.text().startswith("列出该单位的 2 个政校合作基地及其见习、实习人数")
-    assert "未区分见习、实习的基地，见习、实习两栏留空" in dialog.contents.text()
+    assert "未区分见习、实习的基地，见习、实习两栏留空，备注写明共多少人" in dialog.contents.text()
     dialog.path.setText(str(tmp_path / "附件3.xlsx"))
     shot_over(window, dialog, "excel-export-annex-3")
     assert dialog.export().wait(60)
