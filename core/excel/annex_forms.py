@@ -56,6 +56,11 @@ def _phone(phone: Any) -> str | None:
     return str(phone) if phone not in (None, "") else None
 
 
+def _remarks(record: Any) -> str | None:
+    """The person's 备注 as the unit's roster wrote it (an ID number in it is masked like the column's)."""
+    return _person(record).remarks or None
+
+
 def _base(record: Any) -> str | None:
     return record.base or None
 
@@ -72,7 +77,7 @@ def arrival_columns(show_full: bool) -> list[FormColumn]:
         FormColumn("form.col.first_insured_date", 12, lambda p: _person(p).first_insured_date),
         FormColumn("form.col.insured_months", 9, lambda p: _person(p).insured_months),
         FormColumn("form.col.phone", 14, lambda p: _phone(_person(p).phone), text=True),
-        FormColumn("form.col.remarks", 12),
+        FormColumn("form.col.remarks", 12, _remarks),
     ]
 
 
@@ -90,7 +95,7 @@ def placement_columns(show_full: bool) -> list[FormColumn]:
         FormColumn("form.col.end_date", 12, lambda p: _person(p).end_date),
         FormColumn("form.col.placement_months", 10, lambda p: _person(p).placement_months),
         FormColumn("form.col.phone", 14, lambda p: _phone(_person(p).phone), text=True),
-        FormColumn("form.col.remarks", 12),
+        FormColumn("form.col.remarks", 12, _remarks),
     ]
 
 

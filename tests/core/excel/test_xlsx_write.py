@@ -329,3 +329,22 @@ def test_annex_6_takes_the_enterprise_contacts_phone_as_text(tmp_path):
     ws = openpyxl.load_workbook(annex_form(6, tmp_path / "a6.xlsx", RULES, "甲")).active
     row = next(r for r in range(1, 12) if ws.cell(row=r, column=1).value == "企业联系人及电话")
     assert ws.cell(row=row, column=3).number_format == "@"
+
+
+@pytest.mark.parametrize("annex, make, kind", [(2, arrival_record, "arrivals"), (4, placement, "placements")])
+def test_the_rosters_remarks_go_into_the_forms_备注_and_read_back(tmp_path, annex, make, kind):
+    """附件2 and 附件4 carry each person's 备注 as the unit's roster wrote it; an ID number written in a
+    remark is masked as the ID column is, unless the full numbers are asked for."""
+    import dataclasses
+    someone = person_id(77)
+    remarks = ["已离职，待补离职证明", "", f"与 {someone} 同一基地"]
+    records = [dataclasses.replace(make(i + 1), remarks=text) for i, text in enumerate(remarks)]
+    masked = openpyxl.load_workbook(annex_form(annex, tmp_path / "m.xlsx", RULES, "甲", records=records)).active
+    header = header_row(masked, "序号")
+    column = column_of(masked, header, "备注")
+    shown = [masked[f"{column}{header + 1 + i}"].value for i in range(3)]
+    assert shown == ["已离职，待补离职证明", None, f"与 {someone[:6]}********{someone[-4:]} 同一基地"]
+    whole = annex_form(annex, tmp_path / "w.xlsx", RULES, "甲", records=records, show_full_id_numbers=True)
+    back = check_workbook(whole, kind, RULES)
+    assert back.ok, [p.text() for p in back.problems]
+    assert [r.remarks for r in back.records] == remarks
