@@ -63,3 +63,38 @@ def test_a_wrapping_check_box_grows_with_its_text_and_font(qtbot):
     box.setFont(QFont(box.font().family(), 30))
     assert box.heightForWidth(400) > one_line  # and for the new font
     assert isinstance(box, QCheckBox)
+
+
+def test_a_flowing_row_remembers_its_height_only_until_qt_lays_it_out_again(qtbot):
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+
+    from ui.editors.flow import FlowLayout
+    create_app()
+    page = QWidget()
+    qtbot.addWidget(page)
+    column = QVBoxLayout(page)
+    row = FlowLayout()
+    buttons = [QPushButton(text) for text in ("全部按名单核对", "全部改为手工录入", "导入 Excel…", "查看核对结果")]
+    for button in buttons:
+        row.addWidget(button)
+    column.addLayout(row)
+    page.resize(260, 300)
+    page.show()
+    QApplication.processEvents()
+
+    def fresh(width: int) -> int:  # worked out anew, nothing remembered
+        return row._place(QRect(0, 0, width, 0), move=False)
+
+    tall = row.heightForWidth(200)
+    assert tall == fresh(200) and tall > row.heightForWidth(2000) == fresh(2000)
+    for button in buttons[1:]:
+        button.hide()
+    page.layout().activate()
+    assert row.heightForWidth(200) == fresh(200) < tall  # one button left: one line
+    buttons[0].setText("全部按名单核对" * 6)
+    page.layout().activate()
+    QApplication.processEvents()
+    assert row.heightForWidth(200) == fresh(200)
+    row.addWidget(QPushButton("新的按钮"))
+    assert row.heightForWidth(200) == fresh(200)

@@ -162,16 +162,20 @@ class WrappingCheckBox(QCheckBox):
     def __init__(self, text: str):
         super().__init__(text)
         self._rects: dict[tuple[int, str], QRect] = {}
+        self._metrics: tuple[int, int] | None = None
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
     def _indicator(self) -> tuple[int, int]:
-        """The indicator's width and the gap after it, as the style draws a check box."""
-        from PySide6.QtWidgets import QStyle  # here, not at start-up: PySide makes its hundreds of names at once
-        style = self.style()
-        return (style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self),
-                style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, self))
+        """The indicator's width and the gap after it, as the style draws a check box (asked of the style
+        once, again after a change of style)."""
+        if self._metrics is None:
+            from PySide6.QtWidgets import QStyle  # here, not at start-up: PySide makes its hundreds of names at once
+            style = self.style()
+            self._metrics = (style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self),
+                             style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, self))
+        return self._metrics
 
     def _text_rect(self, width: int) -> QRect:
         """Where the wrapped text goes at this width: laid out once per width and text (a switch of clause
@@ -189,6 +193,7 @@ class WrappingCheckBox(QCheckBox):
     def changeEvent(self, event) -> None:
         if event.type() in LAYOUT_CHANGES:
             self._rects.clear()
+            self._metrics = None
         super().changeEvent(event)
 
     def hasHeightForWidth(self) -> bool:
