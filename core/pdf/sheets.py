@@ -43,7 +43,6 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -51,6 +50,7 @@ from reportlab.platypus import (
 
 from core.common.messages import Msg, format_number, render
 from core.pdf.fonts import Fonts
+from core.pdf.kinsoku import ChineseParagraph
 from core.scoring.assessment import reading_text
 from core.scoring.engine import PROMOTION_NOTES, UnitResult, YearResult
 from core.scoring.facts import Unit
@@ -225,8 +225,8 @@ def styles(fonts: Fonts) -> Styles:
     )
 
 
-def p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(x(text), style)
+def p(text: str, style: ParagraphStyle) -> ChineseParagraph:
+    return ChineseParagraph(x(text), style)
 
 
 def h(text: str, s: Styles) -> list:
@@ -310,9 +310,9 @@ def draw_header(canv: rl_canvas.Canvas, page: PageFacts, s: Styles) -> None:
     canv.setFont(s.fonts.body, 8.5)
     canv.drawString(MARGIN_X, top - 21, t("pdf.header.year", year=page.year))
     # The unit's name may be long: it wraps (right-aligned) in the space beside the title.
-    unit = Paragraph(x(t("pdf.header.unit", unit=page.unit)),
-                     ParagraphStyle("hdr", fontName=s.fonts.body, fontSize=8.5, leading=10.5, alignment=TA_RIGHT,
-                                    wordWrap="CJK"))
+    unit = p(t("pdf.header.unit", unit=page.unit),
+             ParagraphStyle("hdr", fontName=s.fonts.body, fontSize=8.5, leading=10.5, alignment=TA_RIGHT,
+                            wordWrap="CJK"))
     width = WIDTH * 0.62
     _, height = unit.wrap(width, 30)
     unit.drawOn(canv, PAGE_WIDTH - MARGIN_X - width, top - 2 - height)
@@ -556,7 +556,7 @@ def onsite_record(rules: RuleSet, unit: Unit, unit_result: UnitResult, evidence:
             facts = [render(m) for m in e.facts] or [render(m) for m in e.steps if not m.code.startswith("ranking.")]
             block.append(p(t("pdf.record.facts"), s.cell_bold))
             for fact in facts or [t("pdf.record.no_facts")]:
-                block.append(Paragraph("·&nbsp;" + x(fact), s.cell))
+                block.append(ChineseParagraph("·&nbsp;" + x(fact), s.cell))
             rows = by_clause.get(clause.id, [])
             if rows:
                 data = [[p(t("pdf.col.evidence"), s.head_cell), p(t("pdf.col.subject"), s.head_cell),
@@ -586,7 +586,7 @@ def onsite_record(rules: RuleSet, unit: Unit, unit_result: UnitResult, evidence:
         t("pdf.negative.credit", grades=grades),
         t("pdf.negative.cancelled", kinds=cancelled),
     ]
-    story += [Paragraph("·&nbsp;" + x(line), s.cell) for line in negatives]
+    story += [ChineseParagraph("·&nbsp;" + x(line), s.cell) for line in negatives]
 
     story += h(t("pdf.record.attachments"), s)
     if attachments:
@@ -596,7 +596,7 @@ def onsite_record(rules: RuleSet, unit: Unit, unit_result: UnitResult, evidence:
             data.append([p(str(i), s.cell_center), p(a.name, s.cell), p(a.clause_id or "—", s.cell_center),
                          p(a.description or "—", s.cell),
                          p(size_text(a.size), s.cell_right),
-                         Paragraph(x(a.sha256[:32]) + "<br/>" + x(a.sha256[32:]), s.cell_small)])
+                         ChineseParagraph(x(a.sha256[:32]) + "<br/>" + x(a.sha256[32:]), s.cell_small)])
         widths = [9 * mm, 42 * mm, 12 * mm, 45 * mm, 17 * mm]
         widths.append(WIDTH - sum(widths))
         story.append(Table(data, colWidths=widths, repeatRows=1, style=grid_style(s)))
@@ -707,7 +707,7 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
         if msg.param("unit") == unit.name:
             notes.append(t("pdf.sheet.grade_note", note=render(msg)))
     for note in notes:
-        story.append(Paragraph("·&nbsp;" + x(note), s.cell))
+        story.append(ChineseParagraph("·&nbsp;" + x(note), s.cell))
 
     story += h(t("pdf.sheet.readings"), s)
     applied: dict[str, list[str]] = {}
@@ -717,8 +717,8 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
     for name in rules.grades.readings:
         applied.setdefault(name, []).append(t("pdf.grades"))
     for name, where in applied.items():
-        story.append(Paragraph(x(t("pdf.reading", clauses="、".join(where), description=reading_text(rules, name, " "))),
-                               s.small))
+        reading = t("pdf.reading", clauses="、".join(where), description=reading_text(rules, name, " "))
+        story.append(p(reading, s.small))
 
     story += signature_block(s, t("pdf.sheet.signatures"), lines, electronic)
     return build(story, page, fonts, author="、".join(line.name for line in lines if line.role == "assessor"),
@@ -762,9 +762,10 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
         # （暂定） on a line of its own: the narrow columns would break it inside
         mark = "<br/>" + x(f"（{t('standing.provisional')}）") if u.name in under_way else ""
         row += [p(num(u.deductions_total), tiny_r), p(num(u.total), tiny_r),
-                Paragraph(x(status_text(u.status)) + mark, tiny_c if u.status == "qualified" else tiny_alert)
+                ChineseParagraph(x(status_text(u.status)) + mark, tiny_c if u.status == "qualified" else tiny_alert)
                 if started else p(t("standing.not_started"), tiny_c),
-                Paragraph(x(u.grade) + mark, tiny_c) if started else p(NO_VERDICT, tiny_c), p(" ".join(flags), tiny_c)]
+                ChineseParagraph(x(u.grade) + mark, tiny_c) if started else p(NO_VERDICT, tiny_c),
+                p(" ".join(flags), tiny_c)]
         data.append(row)
     fixed = [7 * mm, 0] + [8.2 * mm] * len(clause_ids) + [9 * mm, 11 * mm, 14.5 * mm, 10.5 * mm, 12 * mm]
     fixed[1] = WIDTH - sum(fixed)
@@ -786,7 +787,7 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
         waiting = "、".join(u.name for u in result.units if u.name in not_started)
         notes.append(t("pdf.summary.not_started", units=waiting))
     for note in notes or [t("pdf.summary.no_notes")]:
-        story.append(Paragraph("·&nbsp;" + x(note), s.cell))
+        story.append(ChineseParagraph("·&nbsp;" + x(note), s.cell))
 
     story += h(t("pdf.summary.quotas"), s)
     quotas = [[p(h, s.head_cell) for h in (t("pdf.col.grade"), t("pdf.col.quota_cap"), t("pdf.col.quota_count"),
@@ -805,7 +806,7 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
                    s.cell))
     lines_out = grade_decision_lines(result)
     for line in lines_out or [t("pdf.summary.no_ties")]:
-        story.append(Paragraph("·&nbsp;" + x(line), s.cell))
+        story.append(ChineseParagraph("·&nbsp;" + x(line), s.cell))
 
     story += signature_block(s, t("pdf.summary.signatures"), lines, electronic)
     return build(story, page, fonts, author="、".join(line.name for line in lines if line.role == "assessor"),
