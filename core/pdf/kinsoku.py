@@ -4,9 +4,11 @@ A line never starts with closing punctuation (，。、；：！？）》” …
 and a run of Latin letters or digits (2022, 15-1×(1-1)) stays on one line when it fits on one.
 
 Every paragraph of the PDFs is a `ChineseParagraph` (core/pdf/sheets.py's `p`): reportlab's Paragraph, whose
-CJK wrapping (style wordWrap="CJK") cuts between any two characters and only hangs a few closing marks into the
-margin, with its line breaks chosen by `line_ends` instead. The break moves earlier, taking the character before
-the mark to the next line with it, so a line never runs past its column:
+CJK wrapping (style wordWrap="CJK") cuts between any two characters and hangs only some closing marks, with its
+line breaks chosen by `line_ends` instead. A full-width closing mark whose inked left half still fits ends the line
+set half-width (行尾挤压, as Word and WPS compress punctuation at a line's end; its blank right half runs past the
+line, never its ink); otherwise the break moves earlier, taking the character before the mark to the next line
+with it, so nothing is printed past the column:
 
     转正后换岗（        →    转正后换岗
     见补充说明）             （见补充说
@@ -31,6 +33,8 @@ CANNOT_START = frozenset("，。、；：！？）》」』】〕〉〗〙］｝
 CANNOT_END = frozenset("（《「『【〔〈〖〘［｛〝“‘([{")
 # never broken on either side: the no-break spaces and joiners
 GLUE = frozenset("\u00a0\u202f\u2060\ufeff")
+# full-width closing marks, inked in their left half: at the end of a line they may be set half-width
+HALF_AT_END = frozenset("，。、；：！？）》」』】〕〉〗〙］｝")
 UNSPLIT = frozenset("—…‥")  # 破折号 —— and 省略号 …… are never cut in two
 FORCED = "\n"  # a line break written into the text (<br/>)
 
@@ -66,12 +70,20 @@ def _break_before(text: str, start: int, limit: int) -> int:
     return limit
 
 
+def _ends_half_width(text: str, start: int, at: int, room_left: float, width: float) -> bool:
+    """Whether text[at], which does not fit on the line from `start` (room_left is left for it), still ends that
+    line set half-width: a full-width closing mark whose left half fits, and that the next line may start after."""
+    after = at + 1
+    return (at > start and text[at] in HALF_AT_END and width / 2 <= room_left + _FUZZ
+            and (after == len(text) or text[after] == FORCED or may_break(text, after)))
+
+
 def line_ends(text: str, widths: Sequence[float], max_widths: Sequence[float]) -> list[int]:
     """Where each line of `text` ends (exclusive indices), filling each line as full as the rules allow.
 
     `widths` are the characters' widths; line n is at most max_widths[n] wide (the last width for the lines
-    after). A "\\n" ends its line. Spaces at the end of a line may run past it (they print nothing); a single
-    character wider than the line gets a line of its own."""
+    after). A "\\n" ends its line. Spaces at the end of a line may run past it (they print nothing), as may the
+    blank half of a closing mark (`_ends_half_width`); a character wider than the line gets a line of its own."""
     ends: list[int] = []
     start, n = 0, len(text)
     while start < n:
@@ -81,7 +93,8 @@ def line_ends(text: str, widths: Sequence[float], max_widths: Sequence[float]) -
             used += widths[i]
             i += 1
         if i < n and text[i] != FORCED:
-            i = _break_before(text, start, i)
+            half = _ends_half_width(text, start, i, room - used, widths[i])
+            i = i + 1 if half else _break_before(text, start, i)
         elif i < n:
             i += 1  # the forced break belongs to the line it ends
         ends.append(i)
@@ -89,11 +102,15 @@ def line_ends(text: str, widths: Sequence[float], max_widths: Sequence[float]) -
     return ends
 
 
-def _printed(text: str, start: int, end: int) -> int:
-    """The end of the line text[start:end] without the blanks (and forced break) it ends with."""
+def _printed(text: str, widths: Sequence[float], start: int, end: int, room: float) -> float:
+    """The width the line text[start:end] is aligned by: without the blanks (and forced break) it ends with, and
+    with a closing mark that ends it past its width counted half-width."""
     while end > start and (_blank(text[end - 1]) or text[end - 1] == FORCED):
         end -= 1
-    return end
+    width = sum(widths[start:end])
+    if end - start > 1 and width > room + _FUZZ and text[end - 1] in HALF_AT_END:
+        width -= widths[end - 1] / 2
+    return width
 
 
 def _room(max_widths: Sequence[float], line: int) -> float:
@@ -128,8 +145,10 @@ class ChineseParagraph(Paragraph):
         widths = [cjkU(ch, f, "utf8").width for ch in text]
         lines, start = [], 0
         for n, end in enumerate(line_ends(text, widths, max_widths)):
-            shown = _printed(text, start, end)
-            lines.append((_room(max_widths, n) - sum(widths[start:shown]), [text[start:shown]]))
+            room, shown = _room(max_widths, n), end
+            while shown > start and _blank(text[shown - 1]):
+                shown -= 1
+            lines.append((room - _printed(text, widths, start, end, room), [text[start:shown]]))
             start = end
         return f.clone(kind=0, lines=lines, ascent=f.fontSize, descent=-0.2 * f.fontSize)
 
@@ -152,7 +171,7 @@ class ChineseParagraph(Paragraph):
         for n, end in enumerate(line_ends(chars, widths, max_widths)):
             room = _room(max_widths, n)
             used = sum(widths[start:end])
-            extra = room - sum(widths[start:_printed(chars, start, end)])
+            extra = room - _printed(chars, widths, start, end, room)
             lines.append(makeCJKParaLine(glyphs[start:end], room, used, extra, chars[end - 1] == FORCED,
                                          calc_bounds))
             start = end
