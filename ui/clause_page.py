@@ -335,6 +335,8 @@ class ClausePage(QWidget):
         self.previous_button.setEnabled(self.session.pages.index(page) > 0)
         self.next_button.setEnabled(self.session.pages.index(page) < len(self.session.pages) - 1)
         self.refresh()
+        if changed_page:  # another clause starts at its rules' text; another unit keeps the place on the same one
+            self._body.verticalScrollBar().setValue(0)
 
     def _fit_body(self) -> None:
         """The scroll area's content is at least as tall as its rebuilt layout needs (QScrollArea

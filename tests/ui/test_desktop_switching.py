@@ -48,3 +48,31 @@ def test_each_pages_editors_are_built_once_and_show_the_chosen_units_values(qtbo
         assert [model.index(r, model.columns.index("name")).data() for r in range(model.rowCount())] == \
             [b.name for b in session.unit(uid).bases]
         assert page.unit_label.text().endswith(session.unit(uid).name)
+
+
+def test_another_clause_opens_at_its_rules_text_and_another_unit_keeps_the_place(qtbot, window, tmp_path):
+    """Scrolled down to the evidence of 1.2, clicking 1.3 in the clause list shows 1.3 from its 细则原文 (an
+    assessor would otherwise miss the rules' text); choosing another unit on the same clause keeps the place."""
+    from PySide6.QtCore import Qt
+
+    from core.store.demo import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    session, ws = window.session, window.workspace
+    bar = ws.clause_page._body.verticalScrollBar()
+    pages = [p.id for p in session.pages]
+    ws.go_page(pages.index("1.2"))
+    QApplication.processEvents()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    item = ws.navigator.item(pages.index("1.3"))
+    qtbot.mouseClick(ws.navigator.viewport(), Qt.MouseButton.LeftButton, pos=ws.navigator.visualItemRect(item).center())
+    QApplication.processEvents()
+    assert ws.clause_page.page.id == "1.3" and bar.value() == 0
+
+    QApplication.processEvents()
+    bar.setValue(bar.maximum() // 2)
+    kept = bar.value()
+    assert kept > 0
+    ws.select_unit(session.unit_ids[1])
+    QApplication.processEvents()
+    assert bar.value() == kept
