@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import unicodedata
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -140,9 +142,33 @@ def _table(ws: Worksheet, row: int, columns: Sequence[FormColumn], records: Sequ
             fmt = TEXT_FORMAT if columns[c - 1].text else DATE_FORMAT if isinstance(value, dt.date) else None
             _boxed(ws, r, c, value, align=LEFT if isinstance(value, str) and len(value) > 8 else CENTER,
                    number_format=fmt)
-        ws.row_dimensions[r].height = 20
+        ws.row_dimensions[r].height = row_height(columns, ws, r)
     _typing_aids(ws, columns, header_row + 1, header_row + rows)
     return header_row + 1 + rows
+
+
+ROW_HEIGHT = 20  # points: one line of 10-point text in its box
+LINE_HEIGHT = 13.5  # points a further wrapped line adds
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a text wraps to in a column `width` characters wide (Excel's unit, the width of a
+    digit): a Chinese character takes two, and a line feed starts a new line."""
+    room = max(1.0, width - 1)  # the cell's margins
+    lines = 0
+    for part in text.split("\n"):
+        used = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in part)
+        lines += max(1, math.ceil(used / room))
+    return lines
+
+
+def row_height(columns: Sequence[FormColumn], ws: Worksheet, row: int) -> float:
+    """A record row tall enough for its longest wrapped text (a roster's 备注, a long employer's name), so
+    that Excel and WPS show it whole rather than its first line (rows of a set height do not grow by
+    themselves when opened)."""
+    lines = max((text_lines(cell.value, column.width) for column, cell in zip(columns, ws[row], strict=False)
+                 if isinstance(cell.value, str)), default=1)
+    return ROW_HEIGHT + (lines - 1) * LINE_HEIGHT
 
 
 def _typing_aids(ws: Worksheet, columns: Sequence[FormColumn], first: int, last: int) -> None:

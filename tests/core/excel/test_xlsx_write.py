@@ -348,3 +348,23 @@ def test_the_rosters_remarks_go_into_the_forms_备注_and_read_back(tmp_path, an
     back = check_workbook(whole, kind, RULES)
     assert back.ok, [p.text() for p in back.problems]
     assert [r.remarks for r in back.records] == remarks
+
+
+def test_a_row_is_as_tall_as_its_longest_wrapped_text(tmp_path):
+    """Excel and WPS keep a row at the height the file sets: a roster's long 备注 or a long employer's name in a
+    row of one line's height shows only its first line. Each record row is set tall enough for its texts."""
+    import dataclasses
+
+    from core.excel.write import LINE_HEIGHT, ROW_HEIGHT, text_lines
+    remark = "转正后换岗（见补充说明），2022年12月起在吴江分公司"
+    records = [dataclasses.replace(arrival_record(1), remarks=""), dataclasses.replace(arrival_record(2), remarks=remark),
+               dataclasses.replace(arrival_record(3), remarks="离职\n待补证明\n已电话核实")]
+    ws = openpyxl.load_workbook(annex_form(2, tmp_path / "a2.xlsx", RULES, "甲", records=records)).active
+    header = header_row(ws, "序号")
+    heights = [ws.row_dimensions[header + 1 + i].height for i in range(3)]
+    assert heights[0] == ROW_HEIGHT
+    width = ws.column_dimensions[column_of(ws, header, "备注")].width
+    assert text_lines(remark, width) >= 4  # 26 Chinese characters, about five to a line of a 12-wide column
+    assert heights[1] == ROW_HEIGHT + (text_lines(remark, width) - 1) * LINE_HEIGHT
+    assert heights[2] == ROW_HEIGHT + 2 * LINE_HEIGHT  # three written lines
+    assert text_lines("12345", 12) == 1 and text_lines("", 12) == 1
