@@ -357,8 +357,8 @@ def test_a_row_is_as_tall_as_its_longest_wrapped_text(tmp_path):
 
     from core.excel.write import LINE_HEIGHT, ROW_HEIGHT, text_lines
     remark = "转正后换岗（见补充说明），2022年12月起在吴江分公司"
-    records = [dataclasses.replace(arrival_record(1), remarks=""), dataclasses.replace(arrival_record(2), remarks=remark),
-               dataclasses.replace(arrival_record(3), remarks="离职\n待补证明\n已电话核实")]
+    remarks = ["", remark, "离职\n待补证明\n已电话核实"]
+    records = [dataclasses.replace(arrival_record(i + 1), remarks=text) for i, text in enumerate(remarks)]
     ws = openpyxl.load_workbook(annex_form(2, tmp_path / "a2.xlsx", RULES, "甲", records=records)).active
     header = header_row(ws, "序号")
     heights = [ws.row_dimensions[header + 1 + i].height for i in range(3)]
