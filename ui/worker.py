@@ -172,5 +172,7 @@ def progress_dialog(parent: QWidget, label: str, worker: Worker, minimum_duratio
     worker.progressed.connect(progressed)
     dialog.canceled.connect(cancel)
     worker.ending.connect(dialog.close)
-    worker.finished.connect(dialog.deleteLater)
+    # Gone at once, not when the outcome has been handled: the outcome may open a box, and a dialog merely
+    # closed can still show itself over it (a progress arriving late, or its own timer on a slow machine).
+    worker.ending.connect(dialog.deleteLater)
     return dialog
