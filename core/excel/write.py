@@ -138,11 +138,12 @@ def _table(ws: Worksheet, row: int, columns: Sequence[FormColumn], records: Sequ
     for i in range(rows):
         r = header_row + 1 + i
         record = records[i] if i < len(records) else None
-        for c, value in enumerate(row_values(columns, record, i, show_full), start=1):
+        values = row_values(columns, record, i, show_full)
+        for c, value in enumerate(values, start=1):
             fmt = TEXT_FORMAT if columns[c - 1].text else DATE_FORMAT if isinstance(value, dt.date) else None
             _boxed(ws, r, c, value, align=LEFT if isinstance(value, str) and len(value) > 8 else CENTER,
                    number_format=fmt)
-        ws.row_dimensions[r].height = row_height(columns, ws, r)
+        ws.row_dimensions[r].height = row_height(columns, values)
     _typing_aids(ws, columns, header_row + 1, header_row + rows)
     return header_row + 1 + rows
 
@@ -162,12 +163,12 @@ def text_lines(text: str, width: float) -> int:
     return lines
 
 
-def row_height(columns: Sequence[FormColumn], ws: Worksheet, row: int) -> float:
+def row_height(columns: Sequence[FormColumn], values: Sequence[Any]) -> float:
     """A record row tall enough for its longest wrapped text (a roster's 备注, a long employer's name), so
     that Excel and WPS show it whole rather than its first line (rows of a set height do not grow by
     themselves when opened)."""
-    lines = max((text_lines(cell.value, column.width) for column, cell in zip(columns, ws[row], strict=False)
-                 if isinstance(cell.value, str)), default=1)
+    lines = max((text_lines(value, column.width) for column, value in zip(columns, values, strict=True)
+                 if isinstance(value, str)), default=1)
     return ROW_HEIGHT + (lines - 1) * LINE_HEIGHT
 
 
