@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -48,6 +49,27 @@ def spare_the_feature_scan() -> None:
 spare_the_feature_scan()
 
 
+def prefer_chinese_formats(environ: dict[str, str] | None = None) -> None:
+    """On Linux Qt writes the dates and sizes of its dialogs in the locale the environment names (LC_ALL,
+    LC_TIME, LC_MESSAGES, LANG). A machine left at C or POSIX, as a bare install is, would show
+    "7 Dec 2026" and "0 bytes" beside the Chinese words; such a machine is given Chinese for those two
+    (Qt reads the names; the C library's own locale is not changed when zh_CN is not installed).
+    Called before the QApplication is made: Qt reads the environment once."""
+    env = os.environ if environ is None else environ
+    if sys.platform in ("win32", "darwin"):  # Qt asks the system there, not the environment
+        return
+
+    def unset(value: str) -> bool:
+        return value.split(".")[0] in ("", "C", "POSIX")
+    if env.get("LC_ALL"):
+        if not unset(env["LC_ALL"]):
+            return
+        env.setdefault("LC_CTYPE", env.pop("LC_ALL"))  # keeps its character set
+    for name in ("LC_TIME", "LC_MESSAGES"):
+        if unset(env.get(name) or env.get("LANG", "")):
+            env[name] = "zh_CN.UTF-8"
+
+
 def install_translators(app: QApplication, locale: QLocale | None = None, folder: Path = I18N_DIR) -> list[QTranslator]:
     """The program's texts are written in Simplified Chinese. When resources/i18n/ holds a catalogue
     for the system's language (leye_en.qm …) it is installed with Qt's own texts for that language;
@@ -62,6 +84,9 @@ def install_translators(app: QApplication, locale: QLocale | None = None, folder
         installed.append(own)
     else:
         qt_locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+        # Qt's dialogs write sizes, dates and file types in the default locale, which on a machine
+        # set to C or English would be English beside the Chinese of the translated words
+        QLocale.setDefault(qt_locale)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase", "qt"):
         translator = QTranslator(app)
@@ -69,6 +94,10 @@ def install_translators(app: QApplication, locale: QLocale | None = None, folder
             app.installTranslator(translator)
             installed.append(translator)
             break
+    extra = QTranslator(app)  # what Qt's own catalogue leaves in English (resources/i18n/qt_extra_*.ts)
+    if extra.load(qt_locale, "qt_extra", "_", str(folder)):
+        app.installTranslator(extra)
+        installed.append(extra)
     return installed
 
 
@@ -78,6 +107,7 @@ def create_app(argv: list[str] | None = None, input_guard: bool = True) -> QAppl
     cross into Python."""
     app = QApplication.instance()
     if app is None:
+        prefer_chinese_formats()
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         QCoreApplication.setOrganizationName(APP_NAME)
         QCoreApplication.setApplicationName(APP_NAME)

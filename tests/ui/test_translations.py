@@ -103,3 +103,57 @@ def test_qt_own_dialogs_speak_chinese(qtbot):
     buttons = {b.text() for box in dialog.findChildren(QDialogButtonBox) for b in box.buttons()}
     assert "取消" in buttons and "Cancel" not in buttons, buttons
     dialog.close()
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"LANG": "C.UTF-8"}, {"LANG": "C.UTF-8", "LC_TIME": "zh_CN.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}),
+    ({}, {"LC_TIME": "zh_CN.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}),
+    ({"LC_ALL": "POSIX"}, {"LC_CTYPE": "POSIX", "LC_TIME": "zh_CN.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}),
+    ({"LANG": "zh_CN.UTF-8", "LC_TIME": "C"}, {"LANG": "zh_CN.UTF-8", "LC_TIME": "zh_CN.UTF-8"}),
+    ({"LANG": "zh_CN.UTF-8"}, {"LANG": "zh_CN.UTF-8"}),
+    ({"LANG": "en_GB.UTF-8"}, {"LANG": "en_GB.UTF-8"}),
+    ({"LC_ALL": "en_GB.UTF-8", "LANG": "C"}, {"LC_ALL": "en_GB.UTF-8", "LANG": "C"}),
+])
+def test_a_machine_left_at_c_gets_chinese_dates_and_sizes_and_no_other(environ, expected):
+    from ui.app import prefer_chinese_formats
+    prefer_chinese_formats(environ)
+    assert environ == expected
+
+
+FILE_DIALOG_COLUMNS = """
+import sys
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QFileSystemModel
+from ui.app import create_app
+app = create_app(["test"])
+model = QFileSystemModel()
+root = model.setRootPath(sys.argv[1])
+while model.rowCount(root) < 2 or not model.data(model.index(1, 2, root)):
+    app.processEvents()
+for row in range(model.rowCount(root)):
+    print("|".join(model.data(model.index(row, column, root)) for column in range(4)))
+"""
+
+
+def test_the_file_dialog_names_types_sizes_and_dates_in_chinese_on_a_machine_left_at_c(tmp_path):
+    """Its 类型 column said "Folder" (a text Qt's Chinese catalogue lacks), its 体积 "0 bytes" and its
+    修改日期 "7 Dec 2026" on a machine whose locale is C, as a bare install's is."""
+    folder = tmp_path / "年度"
+    (folder / "子文件夹").mkdir(parents=True)
+    (folder / "2022年度.wjkh").write_bytes(b"")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))} | {"LANG": "C.UTF-8"}
+    done = subprocess.run([sys.executable, "-c", FILE_DIALOG_COLUMNS, str(folder)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    rows = sorted(line.split("|") for line in done.stdout.splitlines())
+    assert len(rows) == 2, done.stdout + done.stderr
+    (file_name, size, file_type, date), (folder_name, _, folder_type, _) = rows
+    assert (file_name, folder_name, folder_type) == ("2022年度.wjkh", "子文件夹", "文件夹"), rows
+    assert size == "0 字节" and file_type == "空文档", rows
+    assert re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}", date), rows
+
+
+def test_the_catalogue_of_qt_texts_is_compiled_from_its_source(tmp_path):
+    source = ROOT / "resources" / "i18n" / "qt_extra_zh_CN.ts"
+    subprocess.run([str(BIN / "pyside6-lrelease"), str(source), "-qm", str(tmp_path / "made.qm")],
+                   capture_output=True, check=True)
+    assert (tmp_path / "made.qm").read_bytes() == source.with_suffix(".qm").read_bytes()
