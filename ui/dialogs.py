@@ -49,6 +49,17 @@ def safe_file_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "_"
 
 
+def follow_choice(path: QLineEdit, chosen_by_hand: bool, previous_default: str, default: Path) -> None:
+    """The 保存为 field of an export once another document is chosen: the new document's own name, in
+    the folder the assessor chose if they chose one. A name they gave the file themselves is kept."""
+    if not chosen_by_hand:
+        path.setText(str(default))
+        return
+    current = Path(path.text().strip())
+    if current.name == previous_default:
+        path.setText(str(current.parent / default.name))
+
+
 def unit_chooser(session, unit_id: int | None) -> tuple[QHBoxLayout, QComboBox]:
     """运营单位 and a list of the year's units, `unit_id` chosen: the row a document's dialog asks it in."""
     row = QHBoxLayout()

@@ -33,7 +33,7 @@ from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.excel.write import ANNEX_BASES, ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
-from ui.dialogs import safe_file_name
+from ui.dialogs import follow_choice, safe_file_name
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
@@ -84,6 +84,7 @@ class ExcelExportDialog(WorkerDialog):
         self.path = QLineEdit()
         self.path.textEdited.connect(lambda _: setattr(self, "_path_edited", True))
         self._path_edited = False
+        self._default_name = ""
         browse = QPushButton(self.tr("浏览…"))
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
@@ -142,8 +143,11 @@ class ExcelExportDialog(WorkerDialog):
         return folder / f"{safe_file_name(sheet)}-{unit}-{year}.xlsx"
 
     def _choice_changed(self) -> None:
-        if not self._path_edited:
-            self.path.setText(str(self.default_target()))
+        default = self.default_target()
+        follow_choice(self.path, self._path_edited, self._default_name, default)
+        self._default_name = default.name
+        if not self.running:  # a line saying what was exported named the form chosen before
+            self.show_status("", NEUTRAL)
         people = self.lists_people()
         self.full_ids.setEnabled(people)
         self.full_ids_why.setEnabled(people)

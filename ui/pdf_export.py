@@ -39,7 +39,7 @@ from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
 from core.scoring.assessment import DONE
 from ui import faults
-from ui.dialogs import safe_file_name, unit_chooser
+from ui.dialogs import follow_choice, safe_file_name, unit_chooser
 from ui.pdf_keys import KeysDialog, key_files, preferred_key
 from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder
 from ui.worker import Job, Worker
@@ -84,6 +84,7 @@ class ExportDialog(WorkerDialog):
         self.requested: list[Request] = []
         self._signers: dict[str, KeySigner] = {}
         self._path_edited = False
+        self._default_name = ""
         self.setWindowTitle(self.tr("导出 PDF"))
         layout = QVBoxLayout(self)
         self.form_area = QWidget()
@@ -267,8 +268,11 @@ class ExportDialog(WorkerDialog):
             note, colour = self.tr("本年度以只读方式打开，不能签名定稿；导出的是未签名的草稿。"), "#555"
         self.sign_note.setText(note)
         self.sign_note.setStyleSheet(f"color: {colour};")
-        if not self._path_edited:
-            self.path.setText(str(self.default_target()))
+        default = self.default_target()
+        follow_choice(self.path, self._path_edited, self._default_name, default)
+        self._default_name = default.name
+        if not self.running:  # a line saying what was exported named the document chosen before
+            self.show_status("", "#555")
 
     def browse(self) -> None:
         current = self.path.text().strip() or str(self.default_target())

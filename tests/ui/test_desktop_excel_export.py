@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from core.common.messages import Msg, render
 from core.store.files import DatasetError
 from tests.desktop_support import shot_over
+from tests.ui.test_desktop import type_chinese
 from ui import faults
 from ui.worker_dialog import BAD, GOOD, fault_sentence
 
@@ -107,3 +108,36 @@ def test_the_summary_workbook_marks_status_and_grade_as_the_year_table_does(qtbo
     in_book = {r[1]: [r[headers.index("状态")], r[headers.index("等级")]]
                for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] in on_screen}
     assert in_book == on_screen
+
+
+def test_another_form_keeps_the_folder_chosen_gets_its_own_name_and_the_old_line_goes(qtbot, window, tmp_path):
+    """The 保存为 field kept the name of the form chosen before (附件2's name for 附件4: the next export
+    would have replaced the first), and 已导出 still named the file written for the other form."""
+    from core.store.demo import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    dialog = window.excel_actions.export_dialog("annex")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    folder = tmp_path / "交给单位"
+    folder.mkdir()
+    first = folder / Path(dialog.path.text()).name
+    assert first.name.startswith("附件2")
+    dialog.path.selectAll()
+    type_chinese(dialog.path, str(first))  # typed: the assessor's own folder, the form's own name
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert first.exists() and dialog.status.text().startswith("已导出")
+
+    dialog.annex.setFocus()
+    qtbot.keyClick(dialog.annex, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.annex, Qt.Key.Key_Down)  # 附件2 → 附件3 → 附件4
+    assert dialog.annex_number() == 4
+    chosen = Path(dialog.path.text())
+    assert chosen.parent == folder and chosen.name == dialog.default_target().name and chosen.name.startswith("附件4")
+    assert dialog.status.text() == ""
+
+    dialog.path.selectAll()
+    type_chinese(dialog.path, str(folder / "给吴江人力的表.xlsx"))  # a name of the assessor's own is kept
+    dialog.unit.setFocus()
+    qtbot.keyClick(dialog.unit, Qt.Key.Key_Down)
+    assert dialog.path.text() == str(folder / "给吴江人力的表.xlsx")

@@ -18,6 +18,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QU
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton  # noqa: E402
 
+from core.pdf.sheets import RECORD, SHEET  # noqa: E402
 from core.pdf.export import Exporter  # noqa: E402
 from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
 from core.store.signatures import normal_fingerprint  # noqa: E402
@@ -496,3 +497,26 @@ def test_the_export_dialog_says_what_is_missing_instead_of_exporting(qtbot, wind
     assert dialog.export() is None and "尚无签名密钥" in dialog.status.text()
     dialog.sign.setChecked(False)
     assert dialog.export().wait(60) and (tmp_path / "汇总.pdf").is_file(), dialog.status.text()
+
+
+def test_another_document_keeps_the_folder_chosen_and_the_old_line_goes(qtbot, demo, tmp_path):
+    """After a score sheet was exported to a folder of the assessor's choosing, choosing the on-site record
+    gives the record's own name in that folder, and 已导出 no longer names the sheet."""
+    from ui.pdf_export import ExportDialog
+    dialog = ExportDialog(demo.session, demo.current_unit_id(), SHEET, demo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    folder = tmp_path / "送审"
+    folder.mkdir()
+    sheet = folder / Path(dialog.path.text()).name
+    dialog.path.selectAll()
+    type_chinese(dialog.path, str(sheet))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120_000)
+    assert sheet.exists() and "已导出" in dialog.status.text()
+
+    qtbot.mouseClick(dialog.kind_buttons[RECORD], Qt.MouseButton.LeftButton, pos=QPoint(8, 10))  # on its circle
+    chosen = Path(dialog.path.text())
+    assert chosen.parent == folder and chosen.name == dialog.default_target().name
+    assert chosen.name.endswith("现场核查记录.pdf")
+    assert dialog.status.text() == ""
