@@ -18,8 +18,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QU
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QPushButton  # noqa: E402
 
-from core.pdf.sheets import RECORD, SHEET  # noqa: E402
 from core.pdf.export import Exporter  # noqa: E402
+from core.pdf.sheets import RECORD, SHEET  # noqa: E402
 from core.pdf.signing import key_info, load_signer, verify_pdf  # noqa: E402
 from core.store.signatures import normal_fingerprint  # noqa: E402
 from tests.core.pdf.test_signing import flip_inside_signed_range, rewritten_by_another_program  # noqa: E402
