@@ -265,6 +265,9 @@ class ClausePage(QWidget):
         side_layout.addWidget(self.warning_label)
         side_layout.addWidget(QLabel(self.tr("计分说明")))
         side_layout.addWidget(self.explanation, 1)
+        em = side.fontMetrics().horizontalAdvance("分")
+        side.setMinimumWidth(14 * em)  # the explanation a few words a line, not one, in a 1024-pixel window
+        self.explanation.document().setIndentWidth(1.5 * em)  # its lists' bullets, not 40 pixels in
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 7)  # the facts get the room; the explanation wraps
         self.splitter.setStretchFactor(1, 3)

@@ -156,8 +156,10 @@ class Workspace(QWidget):
         self.order_combo.setToolTip(self.tr("单位列表的排序"))
         self.order_combo.currentIndexChanged.connect(
             lambda _=0: self._keep_selection(lambda: self.unit_proxy.set_order(self.order_combo.currentData())))
-        worklist.addWidget(self.show_combo, 1)
-        worklist.addWidget(self.order_combo, 1)
+        for combo in (self.show_combo, self.order_combo):  # narrower than their longest choice in a small window
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(4)
+            worklist.addWidget(combo, 1)
         units_layout.addLayout(worklist)
         self.unit_proxy.sort(0)
         units_layout.addWidget(self.unit_list, 1)

@@ -50,3 +50,17 @@ def test_the_smallest_window_cuts_no_page_off(tmp_path):
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert [s for s in report["sideways"] if s.endswith(" page")] == []
     assert report["fits"], report
+
+
+def test_the_score_explanation_keeps_room_for_words_in_the_smallest_window(qtbot, window, tmp_path):
+    """At 1024 pixels the 计分说明 column was some 125 pixels wide, its lists indented 40 pixels: a word or
+    two a line. It keeps room for a phrase (14 characters), its bullets a character and a half in."""
+    from core.store.demo import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    window.resize(1024, 768)
+    page = window.workspace.clause_page
+    em = page.explanation.fontMetrics().horizontalAdvance("分")
+    qtbot.waitUntil(lambda: page.explanation.isVisible() and window.width() == 1024)
+    assert page.explanation.width() >= 13 * em, (page.explanation.width(), em)
+    assert page.explanation.document().indentWidth() <= 2 * em
+    assert page.explanation.toPlainText().strip()
