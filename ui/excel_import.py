@@ -47,14 +47,14 @@ from core.common.messages import Msg, render
 from core.common.problems import Problem, place_words
 from core.editing.session import Session
 from core.excel.mapping import MappingQuestion
-from core.excel.partial import Correction, LeftOutRow, LeftOutSheet, applied, write_left_out
+from core.excel.partial import Correction, LeftOutRow, LeftOutSheet, applied, renamed_base, write_left_out
 from core.excel.preview import Preview, check_workbook
 from core.excel.problems import ProblemRow, write_problem_list
 from core.excel.read import import_spec
 from core.people.import_notes import YearNotes, year_notes
 from core.scoring.facts import Base
 from ui import faults
-from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice
+from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice, cell_key
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
 from ui.models import local_time, problems_text
 from ui.screen_fit import resize_within_screen
@@ -366,7 +366,24 @@ class ImportDialog(QDialog):
         self.heed.setWordWrap(True)
         self.heed.setStyleSheet("font-weight: normal;")
         self.heed.setMaximumHeight((self.fontMetrics().height() + 8) * 5 + 4)
-        QVBoxLayout(self.heed_box).addWidget(self.heed)
+        heed_layout = QVBoxLayout(self.heed_box)
+        heed_layout.addWidget(self.heed)
+        # a base written otherwise than the unit registered it: corrected here for all its rows at once
+        self.rename_row = QWidget()
+        self.rename_row.setStyleSheet("font-weight: normal;")
+        rename = QHBoxLayout(self.rename_row)
+        rename.setContentsMargins(0, 0, 0, 0)
+        self.rename_written = QComboBox()
+        self.rename_written.currentIndexChanged.connect(lambda _: self._fill_registered())
+        self.rename_to = QComboBox()
+        self.rename_button = QPushButton(self.tr("更正并重新检查"))
+        self.rename_button.clicked.connect(lambda: self.rename_base())
+        rename.addWidget(QLabel(self.tr("更正基地名称：")))
+        rename.addWidget(self.rename_written, 1)
+        rename.addWidget(QLabel(self.tr("改为")))
+        rename.addWidget(self.rename_to, 1)
+        rename.addWidget(self.rename_button)
+        heed_layout.addWidget(self.rename_row)
         problems_box = QGroupBox(self.tr("问题（点击表头排序）"))
         self.problems_model = ProblemsModel(self)
         self.problems_view = ProblemsView()
@@ -459,6 +476,7 @@ class ImportDialog(QDialog):
         self.heed_box.setTitle(self.tr("导入前请核对") if self.year_notes.other_unit
                                else self.tr("导入前请核对（这些行可以导入，但导入后不计分）"))
         self.heed_box.setVisible(bool(self.year_notes.notes or self.year_notes.other_unit))
+        self._fill_renamable(p)
         for c in p.corrections:
             self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）")
                                .format(cell=c.cell, old=c.old, new=c.new))
@@ -519,6 +537,46 @@ class ImportDialog(QDialog):
         self.close_button.setText(self.tr("关闭"))
         self._show_choice()
         self.stack.setCurrentIndex(1)
+
+    # ---------------------------------------------------------------- base names: 更正基地名称
+
+    def _fill_renamable(self, p: Preview) -> None:
+        """The base names (or none) on rows that would count under no base, each with the unit's registered
+        bases of its type to choose from; rows in a sheet with a base column only (else nothing to correct)."""
+        self.rename_written.blockSignals(True)
+        self.rename_written.clear()
+        for _, written, base_type in self.year_notes.renamable:
+            rows = len(renamed_base(p.checked.records, p.layouts, written, base_type, ""))
+            if rows and self._registered(base_type):
+                label = self.tr("“{base}”（{rows} 行）").format(base=written, rows=rows) if written else \
+                    self.tr("未填写基地（{rows} 行）").format(rows=rows)
+                self.rename_written.addItem(label, (written, base_type))
+        self.rename_written.blockSignals(False)
+        self.rename_row.setVisible(self.rename_written.count() > 0)
+        self._fill_registered()
+
+    def _registered(self, base_type: str) -> list[str]:
+        p = self.preview
+        if p is None or p.unit_id is None:
+            return []
+        return [b.name for b in self.session.unit(p.unit_id).bases if b.type == base_type and b.name]
+
+    def _fill_registered(self) -> None:
+        self.rename_to.clear()
+        chosen = self.rename_written.currentData()
+        if chosen is not None:
+            self.rename_to.addItems(self._registered(chosen[1]))
+        self.rename_button.setEnabled(self.rename_to.count() > 0)
+
+    def rename_base(self) -> Worker | None:
+        """The rows naming the chosen base name (or none) get the registered base chosen, as corrections of
+        their cells (shown among the notes, recorded in the audit trail at import); then checked again."""
+        p, chosen, name = self.preview, self.rename_written.currentData(), self.rename_to.currentText()
+        if p is None or chosen is None or not name:
+            return None
+        for fix in renamed_base(p.checked.records, p.layouts, chosen[0], chosen[1], name):
+            self.problems_model.corrections[cell_key(fix.sheet, fix.row, fix.letter)] = fix
+        return self.recheck()
 
     # ---------------------------------------------------------------- rows with problems: the choice
 

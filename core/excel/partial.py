@@ -88,6 +88,19 @@ def corrected(read: ReadResult, corrections: Iterable[Correction]) -> ReadResult
     return replace(read, tables=tuple(tables))
 
 
+def renamed_base(records: Iterable[Any], layouts: Iterable[Any], written: str, base_type: str,
+                 name: str) -> tuple[Correction, ...]:
+    """The corrections giving every checked row that names the base `written` ("" for none), for a base of
+    `base_type` (core.people.matching.base_type_of), the base `name` instead, in its sheet's base column:
+    a roster's way of writing a base corrected to the name the unit registered, at once for all its rows.
+    A sheet without a base column has no cell to correct."""
+    from core.people.matching import base_type_of  # the people's rules (core.people imports this package)
+    columns = {layout.sheet: column for layout in layouts if (column := layout.column("base")) is not None}
+    return tuple(Correction(r.sheet, r.row, column.index, column.header, r.base, name)
+                 for r in records if r.base == written and base_type_of(r) == base_type
+                 and (column := columns.get(r.sheet)) is not None)
+
+
 def correction_for(problem: ProblemRow, typed: str, earlier: Correction | None = None) -> Correction | None:
     """The correction of a problem's cell to the text typed; None when the text is what the file
     holds (nothing corrected). `earlier` is the cell's correction so far: its old value stays the file's."""

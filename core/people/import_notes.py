@@ -56,6 +56,13 @@ class YearNotes:
                       rows=self.rows)
 
     @property
+    def renamable(self) -> tuple[tuple[Problem, str, str], ...]:
+        """The notes on rows naming a base the unit has not registered, or none: (the note, the base as the
+        rows write it, "" for none, and its type), for the assessor to give those rows a registered base."""
+        return tuple((n, n.message.param("base"), n.message.param("base_type")) for n in self.notes
+                     if n.message.code in ("match.rows_base_unregistered", "match.rows_base_missing"))
+
+    @property
     def kind(self) -> str:
         return "platform" if self.notes and self.notes[0].message.code.startswith("platform.") else "roster"
 

@@ -283,6 +283,11 @@ class _Bases:
         return name, None
 
 
+def base_type_of(record: ArrivalRecord | PlacementRecord) -> str:
+    """The type of base a roster's person counts under: an arrival a labour base, a trainee or intern a school base."""
+    return "labour" if isinstance(record, ArrivalRecord) else "school"
+
+
 def rows_naming_unregistered_bases(records: Sequence[ArrivalRecord | PlacementRecord], bases: Sequence[Base],
                                    source: str, headers: Mapping[str, str], rows_quoted: int = 10
                                    ) -> tuple[Problem, ...]:
@@ -295,16 +300,17 @@ def rows_naming_unregistered_bases(records: Sequence[ArrivalRecord | PlacementRe
     resolver = _Bases(bases)
     found: dict[tuple[str, str], list[ArrivalRecord | PlacementRecord]] = {}
     for r in records:
-        base_type = "labour" if isinstance(r, ArrivalRecord) else "school"
+        base_type = base_type_of(r)
         if resolver.resolve(r.base, base_type)[1] is not None:
             found.setdefault((r.base, base_type), []).append(r)
     notes = []
     for (base, base_type), rows in found.items():
         shown = "、".join(str(r.row) for r in rows[:rows_quoted]) + ("等" if len(rows) > rows_quoted else "")
         type_label = Msg.of(f"match.base_type_{base_type}")
-        msg = (Msg.of("match.rows_base_unregistered", base=base, type=type_label, count=len(rows), rows=shown)
+        msg = (Msg.of("match.rows_base_unregistered", base=base, type=type_label, count=len(rows), rows=shown,
+                      base_type=base_type)
                if base else Msg.of("match.rows_base_missing", type=type_label, count=len(rows), rows=shown,
-                                   bases=len(resolver.by_type.get(base_type, {}))))
+                                   bases=len(resolver.by_type.get(base_type, {})), base="", base_type=base_type))
         notes.append(Problem(source, f"{rows[0].sheet}!{rows[0].row}", headers.get(rows[0].sheet, ""), msg))
     return tuple(notes)
 

@@ -159,3 +159,40 @@ def test_a_row_naming_no_base_where_the_unit_has_several_is_listed_before_import
     assert "未填写基地，而该单位登记的劳务基地有 3 个" in verdicts[4]  # as 人员核对 says after importing
     assert "基地“浙江某某基地”不是该单位登记的劳务基地" in verdicts[5] and "基地" not in verdicts[3]
     dialog.close()
+
+
+def test_a_base_name_written_otherwise_is_corrected_for_all_its_rows_in_the_preview(qtbot, year, tmp_path):
+    """The unit wrote “浙江某某基地” on two rows for a base it registered under another name: the assessor
+    picks the registered name under 导入前请核对, clicks 更正并重新检查, and those rows import counted
+    under that base, the corrections listed and recorded as any corrected cell is."""
+    window = year
+    people = [arrival(i) for i in range(6)]
+    people[1]["劳务基地"] = ""
+    people[2]["劳务基地"] = people[4]["劳务基地"] = "浙江某某基地"
+    dialog = checked_by_click(qtbot, window, roster_file(tmp_path, people))
+    assert dialog.rename_row.isVisible()
+    offered = [dialog.rename_written.itemText(i) for i in range(dialog.rename_written.count())]
+    assert offered == ["未填写基地（1 行）", "“浙江某某基地”（2 行）"]
+    dialog.rename_written.setCurrentIndex(1)
+    registered = [dialog.rename_to.itemText(i) for i in range(dialog.rename_to.count())]
+    assert len(registered) == 3 and "浙江某某基地" not in registered
+    dialog.rename_to.setCurrentIndex(2)
+    chosen = registered[2]
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None and dialog.worker.wait(60)
+    qtbot.waitUntil(lambda: dialog.preview is not None and len(dialog.preview.corrections) == 2, timeout=10_000)
+    assert [dialog.heed.item(i).text() for i in range(dialog.heed.count())] == [
+        "花名册 第 4 行“劳务基地”：未填写基地，而该单位登记的劳务基地有 3 个：1 行（第 4 行）"
+        "导入后不计入任何基地的人数，直到补填基地名称"]
+    notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
+    assert notes == [f"花名册 第 {row} 行“劳务基地”（E 列）：已由“浙江某某基地”更正为“{chosen}”（导入时记入审计）"
+                     for row in (5, 7)]
+    shot_over(window, dialog, "import-preview-base-renamed")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.imported_id is not None
+    unit = next(u for u in window.session.match().units if u.unit == UNITS[0])
+    bases = {p.record.row: p.record.base for p in unit.people}
+    assert bases[5] == bases[7] == chosen
+    verdicts = {p.record.row: render(p.verdict) for p in unit.people}
+    assert "基地" not in verdicts[5] and "基地" not in verdicts[7] and "未填写基地" in verdicts[4]
+    dialog.close()

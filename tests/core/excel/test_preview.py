@@ -78,3 +78,33 @@ def test_a_check_cancelled_while_the_workbook_is_read_gives_up_there(tmp_path, m
     monkeypatch.setattr(xlsx_read, "_calamine_grid", lambda sheet: read.append(1) or grid(sheet))
     assert check_workbook(Job(), path, "monthly_reports", None, RULES, None, {}) is None
     assert len(read) < 12  # it stopped reading there (the sheets already begun by the reading threads aside)
+
+
+def test_a_base_name_the_unit_did_not_register_is_corrected_for_all_its_rows_and_checked_again(tmp_path):
+    """“思南基地” on two rows and none on a third: one choice gives each the registered name, as
+    corrections of the cells (old → new, recorded at import), and the check again finds nothing to say."""
+    from core.excel.partial import renamed_base
+    from core.people.import_notes import year_notes
+    from tests.builders import base
+    registered = [base("贵州省思南县劳务协作基地"), base("河南省郸城县劳务协作基地")]
+    people = [arrival(0, 劳务基地="思南基地"), arrival(1, 劳务基地="河南省郸城县劳务协作基地"),
+              arrival(2, 劳务基地="思南基地"), arrival(3, 劳务基地="")]
+    path = roster_file(tmp_path, people)
+    first = check_workbook(Job(), path, "arrivals", 1, RULES, None, {})
+    assert first is not None and first.importable
+
+    def notes(preview):
+        return year_notes("arrivals", preview.checked.records, preview.layouts, preview.checked.source, [], registered)
+    found = notes(first).renamable
+    assert [(written, base_type) for _, written, base_type in found] == [("思南基地", "labour"), ("", "labour")]
+    fixes = (renamed_base(first.checked.records, first.layouts, "思南基地", "labour", "贵州省思南县劳务协作基地")
+             + renamed_base(first.checked.records, first.layouts, "", "labour", "河南省郸城县劳务协作基地"))
+    assert [(c.sheet, c.row, c.letter, c.header, c.old, c.new) for c in fixes] == [
+        ("花名册", 3, "E", "劳务基地", "思南基地", "贵州省思南县劳务协作基地"),
+        ("花名册", 5, "E", "劳务基地", "思南基地", "贵州省思南县劳务协作基地"),
+        ("花名册", 6, "E", "劳务基地", "", "河南省郸城县劳务协作基地")]
+    again = check_workbook(Job(), path, "arrivals", 1, RULES, None, {}, corrections=fixes, checked_sha256=first.sha256)
+    assert again is not None and again.importable and again.corrections == fixes
+    assert [r.base for r in again.checked.records] == ["贵州省思南县劳务协作基地", "河南省郸城县劳务协作基地",
+                                                      "贵州省思南县劳务协作基地", "河南省郸城县劳务协作基地"]
+    assert notes(again).notes == ()
