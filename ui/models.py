@@ -22,6 +22,9 @@ from core.scoring.facts import COUNT_SOURCES, COUNTS_BY_HAND, COUNTS_FROM_ROSTER
 SORT_ROLE = Qt.ItemDataRole.UserRole
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(key, label)] for a combo-box editor
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+# what a view asks of every cell it sizes or paints, and the record tables never answer
+UNANSWERED_ROLES = frozenset({Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.SizeHintRole})
+_UNKNOWN = object()
 
 NOT_COUNTED_BRUSH = QBrush(QColor(253, 226, 226))
 UNFILLED_BRUSH = QBrush(QColor(150, 150, 150))
@@ -121,6 +124,7 @@ class RecordModel(QAbstractTableModel):
         self.columns: list[str] = []
         self.ids: list[int] = []
         self._verdicts: list[Msg] | None = None
+        self._cells: dict[tuple[int, int, int], Any] = {}
 
     def set_context(self, uid: int | None, page: Page | None) -> None:
         self.beginResetModel()
@@ -128,6 +132,7 @@ class RecordModel(QAbstractTableModel):
         self.columns = self.make_columns() if page is not None else []
         self.ids = self.record_ids() if uid is not None else []
         self._verdicts = None
+        self._cells = {}
         self.endResetModel()
 
     def reload(self) -> None:
@@ -140,10 +145,26 @@ class RecordModel(QAbstractTableModel):
         if ids != self.ids or columns != self.columns:
             return self.set_context(self.unit_id, self.page)
         self._verdicts = None
+        self._cells = {}
         if ids and columns:
             self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(columns) - 1))
 
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A cell's data for a role, remembered until the rows are set or reloaded (set_context, reload: the
+        only ways they change). A view asks every cell for some eight roles each time it fits its columns,
+        and again as it paints them; three of them the tables never answer."""
+        if role in UNANSWERED_ROLES or not index.isValid():
+            return None
+        key = (index.row(), index.column(), role)
+        found = self._cells.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._cells[key] = self.cell_data(index, role)
+        return found
+
     # subclasses
+    def cell_data(self, index: QModelIndex, role: int) -> Any:
+        raise NotImplementedError
+
     def make_columns(self) -> list[str]:
         raise NotImplementedError
 
@@ -353,9 +374,7 @@ class BasesModel(RecordModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+    def cell_data(self, index: QModelIndex, role: int) -> Any:
         row, column = index.row(), self.columns[index.column()]
         common = self.common_data(row, column, role)
         if common is not None:
@@ -458,9 +477,7 @@ class TripsModel(RecordModel):
     def editable(self, column: str) -> bool:
         return column != "verdict"
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+    def cell_data(self, index: QModelIndex, role: int) -> Any:
         row, column = index.row(), self.columns[index.column()]
         common = self.common_data(row, column, role)
         if common is not None:
@@ -539,9 +556,7 @@ class DeliveriesModel(RecordModel):
     def editable(self, column: str) -> bool:
         return column != "verdict" and not self.from_platform()
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+    def cell_data(self, index: QModelIndex, role: int) -> Any:
         row, column = index.row(), self.columns[index.column()]
         common = self.common_data(row, column, role)
         if common is not None:
