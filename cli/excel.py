@@ -103,16 +103,22 @@ def print_year_notes(ds: Dataset, args: argparse.Namespace, checked: CheckResult
     """The rows that import without a problem but count for nothing as the year stands, and the forms
     naming another unit than the one imported into (core/people/import_notes.py); what was said."""
     unit = ds.unit(unit_id, as_entered=True) if unit_id is not None else None
+    roster_names = None
+    if unit is not None and args.kind == "monthly_reports":
+        matched = next((u for u in ds.match().units if u.unit == unit.name), None)
+        roster_names = {p.record.id_number: p.record.name for p in (matched.people if matched else ())}
     return print_notes(args, checked, [u.name for u in ds.year(as_entered=True).units],
-                       unit.bases if unit is not None else None)
+                       unit.bases if unit is not None else None, roster_names)
 
 
-def print_notes(args: argparse.Namespace, checked: CheckResult, unit_names: list[str], bases: Any) -> YearNotes:
-    """print_year_notes with the year's unit names and the unit's bases (None: not known) in hand."""
+def print_notes(args: argparse.Namespace, checked: CheckResult, unit_names: list[str], bases: Any,
+                roster_names: dict[str, str] | None = None) -> YearNotes:
+    """print_year_notes with the year's unit names, the unit's bases (None: not known) and, for its monthly
+    reports, its rosters' names of each ID number in hand."""
     from core.people.import_notes import year_notes
     found = year_notes(args.kind, checked.records, checked.layouts, checked.source, unit_names, bases, args.unit,
-                       checked.unit_lines)
-    for note in found.other_unit + found.notes:
+                       checked.unit_lines, roster_names)
+    for note in found.all:
         print("  " + masked(note.text(), args.full_ids), file=sys.stderr)
     if found.rows:
         print(say("cli.rows_counting_for_nothing", rows=found.rows), file=sys.stderr)

@@ -79,6 +79,7 @@ class YearInHand:
     unit_names: tuple[str, ...]
     bases: tuple[Base, ...] | None
     unit: str | None = None
+    roster_names: dict[str, str] | None = None  # for a unit's monthly reports: its rosters' name of each ID number
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def check_job(job: Job, path: Path, kind: str, unit_id: int | None, rules, mappi
         notes = YearNotes()
         if year is not None and preview.checked.records:
             notes = year_notes(kind, preview.checked.records, preview.layouts, preview.checked.source,
-                               year.unit_names, year.bases, year.unit, preview.checked.unit_lines)
+                               year.unit_names, year.bases, year.unit, preview.checked.unit_lines, year.roster_names)
         return Checked(preview, notes)
 
 
@@ -250,7 +251,7 @@ class ImportDialog(QDialog):
         kind = self.chosen_kind()
         self.preview = None
         self.worker = Worker(check_job, path, kind, self.chosen_unit(), self.session.rules, self.mapping,
-                             remembered_mappings(self.settings, kind), year=self.year_in_hand(self.chosen_unit()),
+                             remembered_mappings(self.settings, kind), year=self.year_in_hand(self.chosen_unit(), kind),
                              parent=self)
         self.worker.done.connect(self._checked)
         self.worker.cancelled.connect(self._check_cancelled)
@@ -261,11 +262,15 @@ class ImportDialog(QDialog):
         self.worker.start()
         return self.worker
 
-    def year_in_hand(self, unit_id: int | None) -> YearInHand:
+    def year_in_hand(self, unit_id: int | None, kind: str) -> YearInHand:
         session = self.session
+        unit = None if unit_id is None else session.unit(unit_id)
+        roster_names = None
+        if unit is not None and kind == "monthly_reports":  # read here: the dataset's connection is this thread's
+            matched = next((u for u in session.match().units if u.unit == unit.name), None)
+            roster_names = {p.record.id_number: p.record.name for p in (matched.people if matched else ())}
         return YearInHand(tuple(session.unit(uid).name for uid in session.unit_ids),
-                          None if unit_id is None else session.unit(unit_id).bases,
-                          None if unit_id is None else session.unit(unit_id).name)
+                          None if unit is None else unit.bases, None if unit is None else unit.name, roster_names)
 
     def _choose_status(self, text: str, colour: str) -> None:
         self.choose_status.setText(text)
@@ -471,11 +476,11 @@ class ImportDialog(QDialog):
         for note in checked.notes:
             self.notes.addItem(self._note_text(note))
         self.heed.clear()
-        for note in self.year_notes.other_unit + self.year_notes.notes:
+        for note in self.year_notes.all:
             self.heed.addItem(self._note_text(note))
-        self.heed_box.setTitle(self.tr("导入前请核对") if self.year_notes.other_unit
+        self.heed_box.setTitle(self.tr("导入前请核对") if self.year_notes.other_unit or self.year_notes.other_names
                                else self.tr("导入前请核对（这些行可以导入，但导入后不计分）"))
-        self.heed_box.setVisible(bool(self.year_notes.notes or self.year_notes.other_unit))
+        self.heed_box.setVisible(bool(self.year_notes.all))
         self._fill_renamable(p)
         for c in p.corrections:
             self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）")
@@ -621,7 +626,7 @@ class ImportDialog(QDialog):
             return None
         corrections = tuple(self.problems_model.corrections.values())
         self.worker = Worker(check_job, p.path, p.kind, p.unit_id, self.session.rules, p.mapping, {}, corrections,
-                             p.sha256, year=self.year_in_hand(p.unit_id), parent=self)
+                             p.sha256, year=self.year_in_hand(p.unit_id, p.kind), parent=self)
         self.worker.done.connect(self._checked)
         self.worker.cancelled.connect(lambda _: self._status(self.tr("已取消重新检查，未写入任何数据。"), NEUTRAL))
         self.worker.failed.connect(lambda exc: self._status(self.tr("检查时出错，未写入任何数据：{detail}").format(

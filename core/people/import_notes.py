@@ -7,13 +7,13 @@ assessor must confirm before importing."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from core.common.messages import Msg
 from core.common.problems import Problem
-from core.people.matching import rows_naming_unregistered_bases
+from core.people.matching import name_key, rows_naming_unregistered_bases
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND, rows_naming_no_unit
 from core.people.table_names import ROSTER_KINDS
 from core.scoring.facts import Base
@@ -46,12 +46,18 @@ class YearNotes:
     notes: tuple[Problem, ...] = ()
     rows: int = 0
     other_unit: tuple[Problem, ...] = ()
+    other_names: tuple[Problem, ...] = ()  # rows whose ID number the unit's roster gives another name: they count
+
+    @property
+    def all(self) -> tuple[Problem, ...]:
+        """Every note, in the order the preview lists them."""
+        return self.other_unit + self.notes + self.other_names
 
     @property
     def summary(self) -> Msg | None:
         """One sentence for the preview's verdict, None when every row counts."""
         if not self.rows:
-            return None
+            return Msg.of("import_notes.names_differ", rows=len(self.other_names)) if self.other_names else None
         return Msg.of("import_notes.platform_rows" if self.kind == "platform" else "import_notes.roster_rows",
                       rows=self.rows)
 
@@ -85,13 +91,31 @@ def other_unit_notes(unit_lines: Sequence[UnitLine], unit: str, source: str) -> 
                  for line in unit_lines if not same_unit_name(line.written, unit))
 
 
+def rows_naming_another_person(records: Sequence[Any], roster_names: Mapping[str, str], source: str,
+                               headers: Mapping[str, str]) -> tuple[Problem, ...]:
+    """A note for each row of a unit's monthly reports whose ID number the unit's roster gives another name
+    (spaces aside): one of the two was typed wrong. The person counts all the same: the ID number is the
+    key (rules-2022.md 2.1), as 人员核对 says after importing."""
+    notes = []
+    for r in records:
+        named = roster_names.get(r.id_number)
+        if named is not None and name_key(named) != name_key(r.name):
+            notes.append(Problem(source, f"{r.sheet}!{r.row}", headers.get(r.sheet, ""),
+                                 Msg.of("import_notes.name_differs", name=r.name, roster_name=named)))
+    return tuple(notes)
+
+
 def year_notes(kind: str, records: Sequence, layouts: Sequence[SheetLayout], source: str,
                unit_names: Sequence[str], bases: Sequence[Base] | None, unit: str | None = None,
-               unit_lines: Sequence[UnitLine] = ()) -> YearNotes:
+               unit_lines: Sequence[UnitLine] = (), roster_names: Mapping[str, str] | None = None) -> YearNotes:
     """The notes for the checked records of a workbook of `kind` (core.people.records), the year's unit
     names in hand and, for a unit's roster, that unit's registered bases (None: not a unit's file); `unit`,
-    the unit imported into, is compared with the unit each form names (`unit_lines`)."""
+    the unit imported into, is compared with the unit each form names (`unit_lines`); a unit's monthly
+    reports, with the names its rosters give each ID number (`roster_names`)."""
     other = other_unit_notes(unit_lines, unit, source) if unit is not None else ()
+    if kind == "monthly_reports" and roster_names:
+        return YearNotes(other_unit=other, other_names=rows_naming_another_person(
+            records, roster_names, source, _headers(layouts, "name")))
     if kind in (DELIVERIES_KIND, RATINGS_KIND):
         notes = rows_naming_no_unit(records, unit_names, source, _headers(layouts, "unit"))
         return YearNotes(notes, len(notes), other)

@@ -169,7 +169,7 @@ def _base_key(name: str) -> str:
     return "".join(name.split())
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     return "".join(name.split())  # "王 芳" and "王芳" are one name typed two ways
 
 
@@ -187,15 +187,15 @@ class _OtherNames:
 
     def note(self, roster_name: str, found: MonthlyReportRecord | TraineeListRecord) -> Msg | None:
         """A note when no row of the list with this ID number has the roster's name (spaces aside)."""
-        key = _name_key(roster_name)
-        if _name_key(found.name) == key:
+        key = name_key(roster_name)
+        if name_key(found.name) == key:
             return None
         if self.by_id is None:
             self.by_id = {}
             for row in self.rows:
                 self.by_id.setdefault(row.id_number, []).append(row)
         rows = self.by_id.get(found.id_number) or [found]
-        if any(_name_key(row.name) == key for row in rows):
+        if any(name_key(row.name) == key for row in rows):
             return None  # some row names the person as the roster does
         return Msg.of(self.code, other="”“".join(dict.fromkeys(row.name for row in rows)), name=roster_name,
                       sheet=rows[0].sheet, row=rows[0].row)

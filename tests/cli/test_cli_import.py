@@ -341,6 +341,8 @@ def test_a_person_the_monthly_report_names_otherwise_counts_and_match_says_so(da
     renamed[1]["姓名"] = "汪芳"  # the same ID number under another name
     done = import_xlsx(dataset, "monthly_reports", monthly_file(tmp_path, renamed), "--unit", UNITS[0], "--yes")
     assert done.returncode == 0 and "确认进吴 3 人" in done.stdout
+    assert (f"2022年3月 第 3 行“姓名”：姓名为“汪芳”，而花名册中此身份证号码的姓名为“{people[1]['姓名']}”："
+            "请核对哪一处填错（仍按身份证号码计入）") in done.stderr  # said at the import already
     listing = run("match", "--dataset", str(dataset), "--unit", UNITS[0])
     assert listing.returncode == 0, listing.stderr
     lines = [line for line in listing.stdout.splitlines() if line.strip().startswith("✓")]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from core.common.messages import render  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
-from tests.import_support import UNITS, roster_file  # noqa: E402
+from tests.import_support import UNITS, monthly_file, roster_file  # noqa: E402
 from tests.ui import test_desktop_excel  # noqa: E402
 from tests.ui.test_desktop_excel import uid_of  # noqa: E402
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook  # noqa: E402
@@ -195,4 +195,25 @@ def test_a_base_name_written_otherwise_is_corrected_for_all_its_rows_in_the_prev
     assert bases[5] == bases[7] == chosen
     verdicts = {p.record.row: render(p.verdict) for p in unit.people}
     assert "基地" not in verdicts[5] and "基地" not in verdicts[7] and "未填写基地" in verdicts[4]
+    dialog.close()
+
+
+def test_a_monthly_report_naming_a_roster_person_otherwise_is_listed_before_importing(qtbot, year, tmp_path):
+    """The same ID number under 李某 on the roster and 汪芳 in the monthly report: one of the two was typed
+    wrong. 人员核对 said so only after importing; the preview says it first (the person still counts)."""
+    window = year
+    people = [arrival(i) for i in range(4)]
+    roster = checked_by_click(qtbot, window, roster_file(tmp_path, people))
+    qtbot.mouseClick(roster.import_button, Qt.MouseButton.LeftButton)
+    assert roster.imported_id is not None
+    roster.close()
+    reported = [dict(p) for p in people]
+    reported[2]["姓名"] = "汪芳"
+    dialog = checked_by_click(qtbot, window, monthly_file(tmp_path, reported), kind="monthly_reports")
+    assert dialog.preview.importable and dialog.heed_box.isVisible() and dialog.heed_box.title() == "导入前请核对"
+    assert [dialog.heed.item(i).text() for i in range(dialog.heed.count())] == [
+        f"2022年3月 第 4 行“姓名”：姓名为“汪芳”，而花名册中此身份证号码的姓名为“{people[2]['姓名']}”："
+        "请核对哪一处填错（仍按身份证号码计入）"]
+    assert "其中 1 行的姓名与花名册中同一身份证号码的姓名不同" in dialog.status.text()
+    shot_over(window, dialog, "import-preview-monthly-name-differs")
     dialog.close()

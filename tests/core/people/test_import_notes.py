@@ -39,3 +39,20 @@ def test_a_blank_base_is_fine_when_the_unit_has_one_base_of_its_type():
     found = year_notes("placements", [trainee], [], "f.xlsx", [], bases)
     assert texts(found) == ["f.xlsx：学员 第 4 行：未填写基地，而该单位登记的政校合作基地有 2 个：1 行（第 4 行）"
                             "导入后不计入任何基地的人数，直到补填基地名称"]
+
+
+def test_a_monthly_report_naming_someone_on_the_roster_otherwise_is_noted_and_still_counts():
+    from core.people.records import MonthlyReportRecord
+    month = dt.date(2022, 3, 1)
+    rows = [MonthlyReportRecord("2022年3月", 2, "李娜", person_id(1), month),
+            MonthlyReportRecord("2022年3月", 3, "汪芳", person_id(2), month),
+            MonthlyReportRecord("2022年3月", 4, "王 芳", person_id(3), month),  # spaces aside, the same name
+            MonthlyReportRecord("2022年3月", 5, "赵六", person_id(9), month)]  # not on the roster: nothing to say
+    roster = {person_id(1): "李娜", person_id(2): "李娜", person_id(3): "王芳"}
+    found = year_notes("monthly_reports", rows, [], "送工.xlsx", [], None, roster_names=roster)
+    assert [n.text() for n in found.other_names] == [
+        "送工.xlsx：2022年3月 第 3 行：姓名为“汪芳”，而花名册中此身份证号码的姓名为“李娜”："
+        "请核对哪一处填错（仍按身份证号码计入）"]
+    assert found.rows == 0 and found.notes == () and found.all == found.other_names
+    assert found.summary is not None and found.summary.param("rows") == 1
+    assert year_notes("monthly_reports", rows, [], "送工.xlsx", [], None).all == ()  # no roster in hand
