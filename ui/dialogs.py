@@ -56,8 +56,22 @@ def follow_choice(path: QLineEdit, chosen_by_hand: bool, previous_default: str, 
         path.setText(str(default))
         return
     current = Path(path.text().strip())
-    if current.name == previous_default:
+    # a file's name is no folder's (全部单位的评分表 go into a folder) nor another kind of file's
+    if current.name == previous_default or Path(previous_default).suffix != default.suffix:
         path.setText(str(current.parent / default.name))
+
+
+def chosen_target(typed: str, default: Path, folder: bool = False) -> Path:
+    """Where an export goes, from what the assessor typed in its 保存为: ~ is their home folder; a name
+    alone goes into the default's folder (not wherever the program happens to run); a folder, one that
+    exists or one written with a separator at its end, gets the default's name inside it. `folder`: the
+    export is a folder of files, and what was typed is that folder."""
+    path = Path(typed).expanduser()
+    if not path.is_absolute():
+        path = default.parent / path
+    if not folder and (typed.endswith(("/", "\\")) or path.is_dir()):
+        path = path / default.name
+    return path
 
 
 def unit_chooser(session, unit_id: int | None) -> tuple[QHBoxLayout, QComboBox]:

@@ -33,7 +33,7 @@ from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.excel.write import ANNEX_BASES, ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
-from ui.dialogs import follow_choice, safe_file_name
+from ui.dialogs import chosen_target, follow_choice, safe_file_name
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
@@ -205,7 +205,8 @@ class ExcelExportDialog(WorkerDialog):
         if not text:
             self.show_status(self.tr("请选择保存位置。"), BAD)
             return None
-        target = with_extension(Path(text), ".xlsx")
+        target = with_extension(chosen_target(text, self.default_target()), ".xlsx")
+        self.path.setText(str(target))  # where it goes, whole
         if not target.parent.is_dir():
             self.show_status(self.tr("文件夹不存在：{folder}").format(folder=target.parent), BAD)
             return None

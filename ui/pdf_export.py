@@ -39,7 +39,7 @@ from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
 from core.scoring.assessment import DONE
 from ui import faults
-from ui.dialogs import follow_choice, safe_file_name, unit_chooser
+from ui.dialogs import chosen_target, follow_choice, safe_file_name, unit_chooser
 from ui.pdf_keys import KeysDialog, key_files, preferred_key
 from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder
 from ui.worker import Job, Worker
@@ -299,7 +299,10 @@ class ExportDialog(WorkerDialog):
         text = self.path.text().strip()
         if not text:
             return [], self.tr("请选择保存位置。")
-        target = Path(text)
+        target = chosen_target(text, self.default_target(), folder=kind == ALL_SHEETS)
+        if kind != ALL_SHEETS:
+            target = with_extension(target, ".pdf")  # a name typed without it
+        self.path.setText(str(target))  # where it goes, whole
         if kind in (RECORD, SHEET, ALL_SHEETS) and not self.session.unit_ids:
             return [], self.tr("请先添加运营单位。")
         if kind == ALL_SHEETS:
@@ -311,7 +314,6 @@ class ExportDialog(WorkerDialog):
             return [Request(SHEET, self.session.unit(u).name,
                             target / self.sheet_name(u, safe_file_name(self.session.unit(u).name)))
                     for u in self.session.unit_ids], ""
-        target = with_extension(target, ".pdf")  # a name typed without it
         if not target.parent.is_dir():
             return [], self.tr("文件夹 {folder} 不存在。").format(folder=target.parent)
         unit = self.session.unit(uid).name if kind != SUMMARY and uid is not None else None

@@ -141,3 +141,36 @@ def test_another_form_keeps_the_folder_chosen_gets_its_own_name_and_the_old_line
     dialog.unit.setFocus()
     qtbot.keyClick(dialog.unit, Qt.Key.Key_Down)
     assert dialog.path.text() == str(folder / "给吴江人力的表.xlsx")
+
+
+def test_a_name_alone_or_a_folder_typed_saves_where_the_dialog_said(qtbot, window, tmp_path, monkeypatch):
+    """A name typed alone went into the program's working folder, unseen, and a folder typed became a file
+    beside it (交给单位/ → 交给单位.xlsx)."""
+    from core.store.demo import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    elsewhere = tmp_path / "程序所在"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    dialog = window.excel_actions.export_dialog("annex")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    default = Path(dialog.path.text())
+    dialog.path.selectAll()
+    type_chinese(dialog.path, "只写名字")
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert (default.parent / "只写名字.xlsx").exists() and not list(elsewhere.iterdir())
+    assert dialog.path.text() == str(default.parent / "只写名字.xlsx")
+    assert str(default.parent / "只写名字.xlsx") in dialog.status.text()
+
+    folder = tmp_path / "交给单位"
+    folder.mkdir()
+    for typed in (str(folder) + "/", str(folder)):
+        dialog.path.selectAll()
+        type_chinese(dialog.path, typed)
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+        assert dialog.path.text() == str(folder / default.name)
+        assert [p.name for p in folder.iterdir()] == [default.name]
+        (folder / default.name).unlink()  # the next one need not ask to replace it
+    assert not (tmp_path / "交给单位.xlsx").exists()

@@ -520,3 +520,19 @@ def test_another_document_keeps_the_folder_chosen_and_the_old_line_goes(qtbot, d
     assert chosen.parent == folder and chosen.name == dialog.default_target().name
     assert chosen.name.endswith("现场核查记录.pdf")
     assert dialog.status.text() == ""
+
+
+def test_a_file_name_typed_is_not_taken_for_the_folder_of_all_the_sheets(qtbot, demo, tmp_path):
+    """A score sheet's name typed, then 全部单位的考核评分表 chosen: the 13 sheets went into a folder named
+    评分表.pdf. The folder chosen is kept, with the folder's own name."""
+    from ui.pdf_export import ExportDialog
+    from ui.pdf_kinds import ALL_SHEETS
+    dialog = ExportDialog(demo.session, demo.current_unit_id(), SHEET, demo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.path.selectAll()
+    type_chinese(dialog.path, str(tmp_path / "评分表.pdf"))
+    qtbot.mouseClick(dialog.kind_buttons[ALL_SHEETS], Qt.MouseButton.LeftButton, pos=QPoint(8, 10))
+    assert dialog.kind() == ALL_SHEETS
+    assert Path(dialog.path.text()) == tmp_path / dialog.default_target().name
+    assert not dialog.path.text().endswith(".pdf")
