@@ -1,7 +1,8 @@
 """Where the printed documents break a line of Chinese text: as Word and WPS do (禁则, GB/T 15834).
 
 A line never starts with closing punctuation (，。、；：！？）》” …) nor ends with opening punctuation (（《“ …),
-and a run of Latin letters or digits (2022, 15-1×(1-1)) stays on one line when it fits on one.
+a run of Latin letters or digits (2022, 15-1×(1-1)) stays on one line when it fits on one, and a number keeps
+the unit or measure word written after it (50 人, 0.08 分, 2022年, 75%) on its line.
 
 Every paragraph of the PDFs is a `ChineseParagraph` (core/pdf/sheets.py's `p`): reportlab's Paragraph, whose
 CJK wrapping (style wordWrap="CJK") cuts between any two characters and hangs only some closing marks, with its
@@ -35,6 +36,8 @@ CANNOT_END = frozenset("（《「『【〔〈〖〘［｛〝“‘([{")
 GLUE = frozenset("\u00a0\u202f\u2060\ufeff")
 # full-width closing marks, inked in their left half: at the end of a line they may be set half-width
 HALF_AT_END = frozenset("，。、；：！？）》」』】〕〉〗〙］｝")
+# units and measure words: never the first character of a line after a number (50 人, 13 家, 3 分, 12月)
+UNITS = frozenset("人个名位户家所处份件项条次批场张本页版号年月日天周时分秒元角万亿倍岁星%％‰℃°")
 UNSPLIT = frozenset("—…‥")  # 破折号 —— and 省略号 …… are never cut in two
 FORCED = "\n"  # a line break written into the text (<br/>)
 
@@ -50,12 +53,30 @@ def _latin(ch: str) -> bool:
     return ord(ch) < 0x2E80 and not unicodedata.category(ch).startswith(("Z", "C"))
 
 
+def _digit(ch: str) -> bool:
+    return unicodedata.category(ch) == "Nd"
+
+
+def _number_and_unit(text: str, at: int) -> bool:
+    """Whether text[at] is inside a number and the unit after it, at one of the spaces between them or at the unit
+    (the 50 and the 人 of 50 人)."""
+    before, after = at - 1, at
+    while after < len(text) and _blank(text[after]):
+        after += 1
+    while before >= 0 and _blank(text[before]):
+        before -= 1
+    return before >= 0 and after < len(text) and _digit(text[before]) and text[after] in UNITS
+
+
 def may_break(text: str, at: int, *, keep_words: bool = True) -> bool:
-    """Whether a line may end before text[at] (0 < at < len(text))."""
+    """Whether a line may end before text[at] (0 < at < len(text)); with `keep_words` False (a line too narrow
+    for any other break) words, numbers and their units may be cut."""
     before, after = text[at - 1], text[at]
     if after in CANNOT_START or before in CANNOT_END or before in GLUE or after in GLUE:
         return False
     if before == after and before in UNSPLIT:
+        return False
+    if keep_words and _number_and_unit(text, at):
         return False
     return not (keep_words and _latin(before) and _latin(after))
 

@@ -82,8 +82,9 @@ def test_the_roster_remark_that_broke_badly_keeps_its_punctuation_with_its_words
     path = tmp_path / "roster.pdf"
     path.write_bytes(built.pdf)
     lines = [line.text for line in cell(printed_lines(path), remark)]
-    # it printed 转正后换岗（ / 见补充说明） / ，2022年12 / …; now the brackets go to the next line with a character
-    assert lines[:3] == ["转正后换岗", "（见补充说", "明），2022"], lines
+    # it printed 转正后换岗（ / 见补充说明） / ，2022年12 / …; now the brackets go to the next line with a character,
+    # and the year with its 年
+    assert lines[:4] == ["转正后换岗", "（见补充说", "明），", "2022年12月"], lines
     assert "".join(lines) == remark  # the same text, broken elsewhere
     render_pages(path, "test-kinsoku-roster")
 
@@ -177,3 +178,41 @@ def test_every_paragraph_the_pdfs_print_breaks_its_lines_by_the_rule():
         if path.name != "kinsoku.py":
             assert not {name for module, name in imported if (module or "").startswith("reportlab")
                         and name in ("Paragraph", "XPreformatted", "Preformatted")}, path.name
+
+
+def split_from_their_units(lines: list[Line]) -> list[tuple[str, str]]:
+    """Pairs of a line that ends with a number and the line printed under it that starts with a unit."""
+    units = set("人个家次分元月年%％")
+    split = []
+    for line in lines:
+        if not line.text.strip() or not line.text.strip()[-1].isdigit():
+            continue
+        below = [f for f in lines if f.page == line.page and abs(f.x - line.x) < 0.5 and 0 < f.y - line.y < 20]
+        if below and (nxt := min(below, key=lambda f: f.y).text.strip()) and nxt[0] in units:
+            split.append((line.text, nxt))
+    return split
+
+
+def test_a_number_and_its_unit_are_printed_on_one_line(tmp_path):
+    """The demo year's score sheets printed '…须不低于 50' above '人：达到门槛…' and '…× 0.08' above '分，得 3 分'."""
+    with Dataset.open(demo_dataset(tmp_path), read_only=True) as ds:
+        exporter = Exporter(ds)
+        built = [exporter.sheet(u.name) for u in ds.year().units]
+    checked = 0
+    for i, (done, problems) in enumerate(built):
+        assert done is not None and not problems
+        path = tmp_path / f"sheet{i}.pdf"
+        path.write_bytes(done.pdf)
+        lines = printed_lines(path)
+        assert not split_from_their_units(lines), split_from_their_units(lines)
+        checked += sum(1 for line in lines if re.search(r"\d ?[人家分]", line.text))
+    assert checked > 100  # numbers with units were printed (and none of them apart)
+    render_pages(tmp_path / "sheet8.pdf", "test-kinsoku-units")
+
+
+def test_a_number_keeps_the_unit_written_after_it():
+    assert lines_of("须不低于 50 人：达到门槛", 5) == ["须不低于 ", "50 人：达", "到门槛"]
+    assert lines_of("差 0 个百分点 × 0.08 分，得 3 分", 6.5) == ["差 0 个百分点 ", "× 0.08 分，得 ", "3 分"]
+    assert lines_of("于2023年1月返回", 3.5) == ["于", "2023年", "1月返回"]
+    assert lines_of("共 13 家单位", 2.5) == ["共 ", "13 家", "单位"]
+    assert lines_of("甲 12 分乙", 1.5) == ["甲 ", "12 ", "分", "乙"]  # a line too narrow for both: cut
