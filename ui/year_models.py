@@ -12,6 +12,7 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
 from core.scoring.engine import PROMOTION_NOTES, QUALIFIED
+from core.scoring.report import full_marks_cell
 from core.years.standing import FINAL, NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
@@ -442,7 +443,7 @@ class OverviewModel(QAbstractTableModel):
                     rank=c.rank, among=c.ranked_among))
             if c.provisional:
                 remark.append(translate("Models", "暂定"))
-            return [clause.id, clause.title, number(clause.points), number(c.points), number(c.bonus),
+            return [clause.id, clause.title, full_marks_cell(clause), number(c.points), number(c.bonus),
                     number(c.deduction), number(c.net) + ("*" if c.provisional else ""), progress_text(state),
                     "，".join(remark)][col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 7:

@@ -54,7 +54,7 @@ from core.pdf.kinsoku import ChineseParagraph
 from core.scoring.assessment import reading_text
 from core.scoring.engine import PROMOTION_NOTES, UnitResult, YearResult
 from core.scoring.facts import Unit
-from core.scoring.report import NO_VERDICT, clause_cell, grade_decision_lines, tie_flag
+from core.scoring.report import NO_VERDICT, clause_cell, full_marks_cell, grade_decision_lines, tie_flag
 from core.scoring.rules import RuleSet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -658,7 +658,7 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
             r = u.clause(clause.id)
             net = clause_cell(r, decimals)
             data.append([p(clause.id, s.cell_center), p(clause.title, s.cell),
-                         p(num(clause.points) if clause.points else "—", s.cell_right),
+                         p(full_marks_cell(clause, decimals), s.cell_right),
                          p(num(r.points), s.cell_right), p(num(r.bonus), s.cell_right),
                          p(num(r.deduction), s.cell_right),
                          p(net, s.cell_right_alert if r.provisional else s.cell_right),

@@ -9,7 +9,7 @@ from typing import Any
 from core.common.messages import Msg, format_number, jsonable, render
 from core.scoring.engine import PROMOTION_NOTES, GradeTie, YearResult
 from core.scoring.formulas import ClauseResult
-from core.scoring.rules import RuleSet
+from core.scoring.rules import Clause, RuleSet
 
 
 def text(code: str, **params: Any) -> str:
@@ -102,6 +102,15 @@ def grade_decision_lines(result: YearResult) -> list[str]:
                 lines.append(text("report.grade_note", unit=unit.name, note=render(note)))
     lines += [render(m) for m in result.rejected_promotions]
     return lines
+
+
+NO_FULL_MARKS = "—"  # a clause that scores only as a bonus (3.2) or only takes points off: it has no full marks
+
+
+def full_marks_cell(clause: Clause, decimals: int = 2) -> str:
+    """A clause's 满分 as every output shows it: its points, or a dash for a clause without (3.2, 加分项) — 0 would
+    read as a clause worth nothing."""
+    return format_number(clause.points, decimals) if clause.points else NO_FULL_MARKS
 
 
 def clause_cell(result: ClauseResult, decimals: int) -> str:
