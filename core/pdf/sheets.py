@@ -717,7 +717,7 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
     for name in rules.grades.readings:
         applied.setdefault(name, []).append(t("pdf.grades"))
     for name, where in applied.items():
-        reading = t("pdf.reading", clauses="、".join(where), description=reading_text(rules, name, " "))
+        reading = t("pdf.reading", clauses="、".join(where), description=reading_text(rules, name, ""))
         story.append(p(reading, s.small))
 
     story += signature_block(s, t("pdf.sheet.signatures"), lines, electronic)

@@ -199,7 +199,7 @@ def test_a_typed_score_without_its_reason_is_told_at_once_and_the_clause_is_not_
     assert window.session.result.unit(BEISHE).clause("4.1").net == 8
 
 
-XICHONG_NOTE = ("四川西充劳务协作基地 的基地协议（已签订，逐个基地查验）尚未查验（第 1.1 条列为缺少依据）："
+XICHONG_NOTE = ("四川西充劳务协作基地的基地协议（已签订，逐个基地查验）尚未查验（第 1.1 条列为缺少依据）："
                 "本条仍计入其 12 人")
 
 

@@ -1,0 +1,58 @@
+"""The words of the demo year's 考核评分表 as the desktop says them, read back from the real PDFs with pdftotext: no
+space printed inside Chinese where the text has none, and a formula's minus sign the true one (U+2212)."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from core.common.messages import Msg, render
+from core.pdf.export import Exporter
+from core.store.dataset import Dataset
+from tests.core.pdf.test_pdf import demo_dataset, render_pages
+
+BASHE = "苏州八坼新程人力资源有限公司"  # a trip's 备案表 not seen (1.2)
+BEISHE = "苏州北厍恒源人力资源有限公司"  # a base's agreement not seen (1.1, 2.1, 2.2)
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("sheets")
+    made = {}
+    with Dataset.open(demo_dataset(folder), read_only=True) as ds:
+        exporter = Exporter(ds)
+        for unit in (BASHE, BEISHE, "苏州松陵众信人力资源有限公司"):
+            done, problems = exporter.sheet(unit)
+            assert done is not None and not problems
+            made[unit] = folder / f"{unit}.pdf"
+            made[unit].write_bytes(done.pdf)
+    return made
+
+
+def running_text(pdf: Path) -> str:
+    """The sheet's text with its line ends taken out (a paragraph's lines joined as they were before it wrapped)."""
+    raw = subprocess.run(["pdftotext", "-nodiag", "-raw", str(pdf), "-"], check=True, capture_output=True,
+                         text=True, encoding="utf-8").stdout
+    return raw.replace("\n", "")
+
+
+def test_a_name_and_the_words_after_it_are_printed_without_a_space(sheets):
+    """'…凯里市人力资源市场 的赴外招聘备案表', '四川西充劳务协作基地 的基地协议': the catalogue set a space between a
+    name and its 的; and the readings joined their chosen and other reading with one ('…本数）。 另一读法')."""
+    bashe, beishe = running_text(sheets[BASHE]), running_text(sheets[BEISHE])
+    assert "2022-08-13 贵州省黔东南州凯里市人力资源市场的赴外招聘备案表" in bashe
+    assert beishe.count("四川西充劳务协作基地的基地协议") == 3  # 1.1's missing evidence, and the notes of 2.1, 2.2
+    for text in (bashe, beishe):
+        assert not re.search(r"[\u4e00-\u9fff] 的", text)
+        assert "“以下”包括本数）。另一读法（未采用）：综合评分达到4分" in text
+    render_pages(sheets[BASHE], "sheet-words-bashe")
+
+
+def test_the_explanations_naming_a_base_or_a_trip_set_no_space_before_its_的():
+    """A value is set off by spaces when it is a number or Latin (稳定 82 人); a name binds to its 的."""
+    for code, name in (("missing.record", "record"), ("trips.forms_unseen", "record"),
+                       ("trips.forms_unseen_poor", "record"), ("people.agreement_unseen", "name")):
+        text = render(Msg.of(code, **{name: "四川西充劳务协作基地", "item": "基地协议", "poor": 2, "clause": "1.1",
+                                      "people": 12}))
+        assert "四川西充劳务协作基地的基地协议" in text, text
