@@ -9,6 +9,11 @@ Search order (the first usable font of each kind wins):
 3. the system's: Windows SimSun, SimHei, FangSong, KaiTi, Microsoft YaHei; Linux WenQuanYi Zen
    Hei / Micro Hei, AR PL UMing / UKai; then anything `fc-list :lang=zh` names.
 
+A character the Chinese face has no glyph for (WenQuanYi Zen Hei has no U+2212 minus sign, which the
+formulas of the explanations use) is set in a symbol face that has one, as the screen's text does
+(`glyph_fallback`: DejaVu Sans or Liberation Sans on Linux, Arial or Segoe UI on Windows, else what
+fontconfig names); with none on the machine, it is printed as its nearest plain equivalent (a hyphen).
+
 Only TrueType outlines can be embedded by reportlab: OpenType/CFF fonts (Noto CJK, Source Han)
 fail to register and are skipped. When nothing usable is found, `cjk_fonts` returns a problem
 naming what to install. Problems are values; nothing here raises for a missing font.
@@ -47,6 +52,17 @@ LINUX_FONTS = (
     ("/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc", 0, HEI),
 )
 INSTALL_HINT_LINUX = "sudo apt-get install fonts-wqy-zenhei"
+# Faces for the few signs a Chinese face may lack (− U+2212 …), first found first tried.
+SYMBOL_FONTS_WINDOWS = ("arial.ttf", "segoeui.ttf", "calibri.ttf")
+SYMBOL_FONTS_LINUX = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",  # Fedora
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",  # Arch
+)
+# What a sign no face on the machine has is printed as: its nearest plain equivalent.
+PLAIN_EQUIVALENTS = {"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " "}
 
 
 @dataclass(frozen=True)
@@ -173,6 +189,86 @@ def register(font: FontFile) -> str | None:
         return None
     _REGISTERED[font.key] = name
     return name
+
+
+_GLYPHS: dict[str, frozenset[int] | dict[int, int]] = {}  # reportlab name -> the characters it has glyphs for
+
+
+def _has_glyph(font_name: str, ch: str) -> bool:
+    glyphs = _GLYPHS.get(font_name)
+    if glyphs is None:
+        from reportlab.pdfbase import pdfmetrics
+        face = getattr(pdfmetrics.getFont(font_name), "face", None)
+        glyphs = _GLYPHS[font_name] = face.charToGlyph if face is not None else frozenset(range(256))
+    return ord(ch) in glyphs
+
+
+def _symbol_files(environ: Mapping[str, str] = os.environ) -> list[FontFile]:
+    files = [FontFile(folder / name, 0, OTHER, "system") for folder in system_font_dirs(environ)
+             for name in SYMBOL_FONTS_WINDOWS]
+    files += [FontFile(Path(name), 0, OTHER, "system") for name in SYMBOL_FONTS_LINUX]
+    return [f for f in files if f.path.is_file()]
+
+
+def _fontconfig_symbol_file(ch: str) -> FontFile | None:
+    """The TrueType font fontconfig picks for a character, as the screen's text would find it."""
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        out = subprocess.run(["fc-match", "--format=%{file}", f":charset={ord(ch):x}"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return FontFile(Path(out), 0, OTHER, "system") if out.lower().endswith(".ttf") else None
+
+
+_FALLBACK: dict[str, str | None] = {}  # a character -> the registered face that has it (None: no face has it)
+
+
+def _register_symbols(font: FontFile) -> str | None:
+    """Register a face for signs (no Chinese asked of it), once per process."""
+    if font.key in _REGISTERED:
+        return _REGISTERED[font.key]
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    name = f"SYM{len(_REGISTERED)}-{font.path.stem}"
+    try:
+        pdfmetrics.registerFont(TTFont(name, str(font.path)))
+    except Exception:  # reportlab raises TTFError, struct errors … for fonts it cannot embed
+        _REGISTERED[font.key] = None
+        return None
+    _REGISTERED[font.key] = name
+    return name
+
+
+def fallback_face(ch: str) -> str | None:
+    """The registered face the character is set in where the Chinese face lacks it; None when no face has it."""
+    if ch not in _FALLBACK:
+        found = None
+        for font in [*_symbol_files(), *filter(None, [_fontconfig_symbol_file(ch)])]:
+            name = _register_symbols(font)
+            if name is not None and _has_glyph(name, ch):
+                found = name
+                break
+        _FALLBACK[ch] = found
+    return _FALLBACK[ch]
+
+
+def glyph_fallback(markup: str, font_name: str) -> str:
+    """A paragraph's markup (reportlab's) with every character `font_name` has no glyph for set in a face that has
+    one (`<font face=…>`), or, where no face on the machine has it, written as its plain equivalent: 25 − 1.5 prints
+    its minus sign, never an empty box. (Tags, attributes and entities are ASCII, which every face has.)"""
+    if markup.isascii():
+        return markup
+    out = []
+    for ch in markup:
+        if ord(ch) < 128 or _has_glyph(font_name, ch):
+            out.append(ch)
+        elif (face := fallback_face(ch)) is not None:
+            out.append(f'<font face="{face}">{ch}</font>')
+        else:
+            out.append(PLAIN_EQUIVALENTS.get(ch, ch))
+    return "".join(out)
 
 
 def no_font_problem() -> Problem:

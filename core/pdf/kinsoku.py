@@ -26,6 +26,8 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
+from core.pdf.fonts import glyph_fallback
+
 # never the first character of a line: closing brackets and quotes, the pause and stop marks, 间隔号-like
 # continuations, units written after a number
 CANNOT_START = frozenset("，。、；：！？）》」』】〕〉〗〙］｝〞”’…‥％‰℃°·～"
@@ -140,7 +142,14 @@ def _room(max_widths: Sequence[float], line: int) -> float:
 
 class ChineseParagraph(Paragraph):
     """A reportlab Paragraph whose CJK wrapping breaks its lines by `line_ends` (the lines are otherwise built
-    and drawn as reportlab's own CJK wrapping builds them: one run of text, or runs of mixed fonts and <br/>)."""
+    and drawn as reportlab's own CJK wrapping builds them: one run of text, or runs of mixed fonts and <br/>), and
+    whose signs its face lacks are set in one that has them (core/pdf/fonts.py's `glyph_fallback`)."""
+
+    def __init__(self, text: Any, style: Any, *args: Any, **kwargs: Any):
+        # reportlab makes the parts of a split paragraph with their fragments, and no text
+        if isinstance(text, str) and style is not None:
+            text = glyph_fallback(text, style.fontName)
+        super().__init__(text, style, *args, **kwargs)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802 (reportlab's name)
         # as reportlab's breakLinesCJK: the bullet's width comes off the first line (in the list it was given)

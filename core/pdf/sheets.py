@@ -49,7 +49,7 @@ from reportlab.platypus import (
 )
 
 from core.common.messages import Msg, format_number, render
-from core.pdf.fonts import Fonts
+from core.pdf.fonts import PLAIN_EQUIVALENTS, Fonts
 from core.pdf.kinsoku import ChineseParagraph
 from core.scoring.assessment import reading_text
 from core.scoring.engine import PROMOTION_NOTES, UnitResult, YearResult
@@ -76,12 +76,12 @@ RECORD, SHEET, SUMMARY = "record", "sheet", "summary"
 
 
 def t(code: str, **params: Any) -> str:
-    return plain(render(Msg.of(code, **params)))
+    return render(Msg.of(code, **params))
 
 
-# Characters some CJK fonts lack (WenQuanYi Zen Hei has no U+2212 minus), printed as their
-# nearest plain equivalent rather than as an empty box.
-SUBSTITUTES = str.maketrans({"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " "})
+# Text drawn straight on the canvas (headers, footers, signature lines) has no paragraph to set a sign its
+# face lacks in another face (core/pdf/fonts.py's glyph_fallback): such signs are drawn as their plain equivalent.
+SUBSTITUTES = str.maketrans(PLAIN_EQUIVALENTS)
 
 
 def plain(text: str) -> str:
@@ -89,8 +89,8 @@ def plain(text: str) -> str:
 
 
 def x(text: str) -> str:
-    """Plain text made safe for a reportlab Paragraph."""
-    return escape(plain(text)).replace("\n", "<br/>")
+    """Text made safe for a reportlab Paragraph (no-break spaces as spaces the line may break at)."""
+    return escape(str(text).replace("\u00a0", " ")).replace("\n", "<br/>")
 
 
 # ------------------------------------------------------------------ values the documents are made of
@@ -306,9 +306,9 @@ def draw_header(canv: rl_canvas.Canvas, page: PageFacts, s: Styles) -> None:
     canv.saveState()
     top = PAGE_HEIGHT - 10 * mm
     canv.setFont(s.fonts.heading, 10.5)
-    canv.drawString(MARGIN_X, top - 10, page.title)
+    canv.drawString(MARGIN_X, top - 10, plain(page.title))
     canv.setFont(s.fonts.body, 8.5)
-    canv.drawString(MARGIN_X, top - 21, t("pdf.header.year", year=page.year))
+    canv.drawString(MARGIN_X, top - 21, plain(t("pdf.header.year", year=page.year)))
     # The unit's name may be long: it wraps (right-aligned) in the space beside the title.
     unit = p(t("pdf.header.unit", unit=page.unit),
              ParagraphStyle("hdr", fontName=s.fonts.body, fontSize=8.5, leading=10.5, alignment=TA_RIGHT,
@@ -346,9 +346,9 @@ def draw_watermark(canv: rl_canvas.Canvas, text: str, fonts: Fonts) -> None:
     canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
     canv.rotate(40)
     canv.setFont(fonts.heading, 150)
-    canv.drawCentredString(0, -50, text)
+    canv.drawCentredString(0, -50, plain(text))
     canv.setFont(fonts.heading, 22)
-    canv.drawCentredString(0, -100, t("pdf.watermark_note"))
+    canv.drawCentredString(0, -100, plain(t("pdf.watermark_note")))
     canv.restoreState()
 
 
@@ -426,7 +426,7 @@ class SignatureRow(Flowable):
         label = t(f"pdf.role.{line.role}")
         baseline = 6 * mm
         c.setFont(s.fonts.heading, 9)
-        c.drawString(0, baseline + 2, label + "：")
+        c.drawString(0, baseline + 2, plain(label + "："))
         x0 = max(c.stringWidth(label + "：", s.fonts.heading, 9) + 4, 40 * mm)  # the lines of a block align
         c.setStrokeColor(colors.black)
         c.setLineWidth(0.6)
@@ -439,10 +439,10 @@ class SignatureRow(Flowable):
         c.setFont(s.fonts.body, 8.5)
         who = (t("pdf.sign.name_title", name=line.name, title=line.title) if line.name and line.title
                else t("pdf.sign.name", name=line.name or "　" * 6))
-        c.drawString(right, baseline + 10, who)
+        c.drawString(right, baseline + 10, plain(who))
         when = (t("pdf.sign.signed_at", time=display_time(line.signature.signed_at)) if line.signature
                 else t("pdf.sign.date_blank"))
-        c.drawString(right, baseline - 1, when)
+        c.drawString(right, baseline - 1, plain(when))
 
 
 class SignatureField(Flowable):
@@ -461,7 +461,7 @@ class SignatureField(Flowable):
         c = self.canv
         c.saveState()
         c.setFont(self.s.fonts.heading, 8.5)
-        c.drawString(0, self.height + 3, t("pdf.esign.box"))
+        c.drawString(0, self.height + 3, plain(t("pdf.esign.box")))
         c.setStrokeColor(MUTED)
         c.setDash(2, 2)
         c.setLineWidth(0.5)

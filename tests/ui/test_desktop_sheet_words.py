@@ -95,3 +95,38 @@ def test_a_bonus_only_clause_has_no_full_marks_on_the_screen_nor_on_the_sheet(qt
     assert full_marks_printed(pdf, "平台综合评分加分") == shown["3.2"]
     assert full_marks_printed(pdf, "进吴人员稳定情况") == shown["2.2"] == "15"
     render_pages(pdf, "sheet-words")
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-nodiag", "-raw", str(pdf), "-"], check=True, capture_output=True,
+                          text=True, encoding="utf-8").stdout
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("unit, page_id, said", [
+    # the ranking's formula, with its minus signs: the sheet printed 25 - 1.5 × (2 - 1) with hyphens
+    ("苏州松陵众信人力资源有限公司", "2.1",
+     "在 11 家达标单位中排第 2 名：25 \u2212 1.5 × (2 \u2212 1)，最低 5，得 23.5 分"),
+    # a trip's evidence not seen: both said …人力资源市场 的赴外招聘备案表
+    ("苏州八坼新程人力资源有限公司", "1.2", "缺少依据：2022-08-13 贵州省黔东南州凯里市人力资源市场的赴外招聘备案表"),
+])
+def test_the_clause_page_and_the_sheet_explain_a_clause_in_the_same_words(qtbot, window, tmp_path, unit, page_id,
+                                                                          said):
+    from tests.ui.test_desktop_clause_words import explanation, open_unit_page
+    page, _ = open_unit_page(qtbot, window, tmp_path, unit, page_id)
+    on_screen = explanation(page)
+    assert said in on_screen, on_screen
+    shot(window, f"sheet-words-clause-{page_id}")
+
+    done, problems = Exporter(window.session.ds).sheet(unit)
+    assert done is not None and not problems
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(done.pdf)
+    printed = pdf_text(pdf)
+    assert flat(said) in flat(printed), printed  # as on the screen, the line breaks aside
+    if "\u2212" in said:
+        assert "-" not in re.sub(r"\d{4}-\d{2}-\d{2}", "", printed.split("计分说明")[1].split("一至四项合计")[0])
+        render_pages(pdf, "sheet-words-minus")

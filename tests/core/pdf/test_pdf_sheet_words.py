@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.common.messages import Msg, render
+from core.pdf import fonts
 from core.pdf.export import Exporter
 from core.store.dataset import Dataset
 from tests.core.pdf.test_pdf import demo_dataset, render_pages
@@ -56,3 +57,28 @@ def test_the_explanations_naming_a_base_or_a_trip_set_no_space_before_its_的():
         text = render(Msg.of(code, **{name: "四川西充劳务协作基地", "item": "基地协议", "poor": 2, "clause": "1.1",
                                       "people": 12}))
         assert "四川西充劳务协作基地的基地协议" in text, text
+
+
+def test_a_formula_prints_its_true_minus_sign_in_a_face_that_has_it(sheets):
+    """WenQuanYi Zen Hei has no U+2212: the sheet printed the ranking's 25 − 1.5 × (2 − 1) as 25 - 1.5 × (2 - 1);
+    the minus is now set in a symbol face (embedded, as the Chinese one) and reads back as U+2212."""
+    pdf = sheets["苏州松陵众信人力资源有限公司"]
+    text = running_text(pdf)
+    assert "25 \u2212 1.5 × (2 \u2212 1)，最低 5，得 23.5 分" in text
+    assert "15 \u2212 1 × (3 \u2212 1)" in text and "10 \u2212 1 × (2 \u2212 1)" in text
+    assert not re.search(r"\d -", text)
+    out = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    assert all(row[-5] == "yes" and row[-4] == "yes" for row in rows), rows  # every face embedded, as a subset
+    render_pages(pdf, "sheet-words-minus-core")
+
+
+def test_a_sign_no_face_on_the_machine_has_is_printed_as_its_plain_equivalent(monkeypatch):
+    found, problems = fonts.cjk_fonts()
+    assert found is not None, problems
+    assert fonts.glyph_fallback("25 \u2212 1.5 × (2 \u2212 1)", found.body).count("<font face=") == 2
+    monkeypatch.setattr(fonts, "_FALLBACK", {})
+    monkeypatch.setattr(fonts, "_symbol_files", lambda environ=None: [])
+    monkeypatch.setattr(fonts, "_fontconfig_symbol_file", lambda ch: None)
+    assert fonts.glyph_fallback("25 \u2212 1.5 × (2 \u2212 1)", found.body) == "25 - 1.5 × (2 - 1)"
+    assert fonts.glyph_fallback("稳定 82 人", found.body) == "稳定 82 人"  # what the face has stays as it is
