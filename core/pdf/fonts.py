@@ -260,15 +260,10 @@ def glyph_fallback(markup: str, font_name: str) -> str:
     its minus sign, never an empty box. (Tags, attributes and entities are ASCII, which every face has.)"""
     if markup.isascii():
         return markup
-    out = []
-    for ch in markup:
-        if ord(ch) < 128 or _has_glyph(font_name, ch):
-            out.append(ch)
-        elif (face := fallback_face(ch)) is not None:
-            out.append(f'<font face="{face}">{ch}</font>')
-        else:
-            out.append(PLAIN_EQUIVALENTS.get(ch, ch))
-    return "".join(out)
+    for ch in {ch for ch in set(markup) if ord(ch) >= 128 and not _has_glyph(font_name, ch)}:
+        face = fallback_face(ch)
+        markup = markup.replace(ch, f'<font face="{face}">{ch}</font>' if face else PLAIN_EQUIVALENTS.get(ch, ch))
+    return markup
 
 
 def no_font_problem() -> Problem:
