@@ -32,6 +32,9 @@ from core.pdf.fonts import glyph_fallback
 # continuations, units written after a number
 CANNOT_START = frozenset("，。、；：！？）》」』】〕〉〗〙］｝〞”’…‥％‰℃°·～"
                          ",.;:!?)]}%")
+# never the first character of a line: the signs of a formula, which end the line a formula breaks at (数学式转行,
+# as GB/T 15835 and the publishers' rules break it: after the sign, not repeated on the next line)
+OPERATORS = frozenset("\u2212×÷=+＝＋≈≠≤≥")
 # never the last character of a line: opening brackets and quotes
 CANNOT_END = frozenset("（《「『【〔〈〖〘［｛〝“‘([{")
 # never broken on either side: the no-break spaces and joiners
@@ -75,6 +78,8 @@ def may_break(text: str, at: int, *, keep_words: bool = True) -> bool:
     for any other break) words, numbers and their units may be cut."""
     before, after = text[at - 1], text[at]
     if after in CANNOT_START or before in CANNOT_END or before in GLUE or after in GLUE:
+        return False
+    if keep_words and (_blank(after) or after in OPERATORS):  # a line ends with its blanks, a formula with its sign
         return False
     if before == after and before in UNSPLIT:
         return False

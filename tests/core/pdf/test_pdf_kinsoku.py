@@ -194,7 +194,8 @@ def split_from_their_units(lines: list[Line]) -> list[tuple[str, str]]:
 
 
 def test_a_number_and_its_unit_are_printed_on_one_line(tmp_path):
-    """The demo year's score sheets printed '…须不低于 50' above '人：达到门槛…' and '…× 0.08' above '分，得 3 分'."""
+    """The demo year's score sheets printed '…须不低于 50' above '人：达到门槛…' and '…× 0.08' above '分，得 3 分';
+    and '…得 5 分；… 15' above '- 1 × (11 - 1)，最低 5…'."""
     with Dataset.open(demo_dataset(tmp_path), read_only=True) as ds:
         exporter = Exporter(ds)
         built = [exporter.sheet(u.name) for u in ds.year().units]
@@ -205,6 +206,8 @@ def test_a_number_and_its_unit_are_printed_on_one_line(tmp_path):
         path.write_bytes(done.pdf)
         lines = printed_lines(path)
         assert not split_from_their_units(lines), split_from_their_units(lines)
+        # and a formula's sign ends its line (the sheet printed a line starting '− 1)，最低 5，得 14.5 分')
+        assert not [line.text for line in lines if line.text.strip()[:1] in "\u2212×÷=+-"]
         checked += sum(1 for line in lines if re.search(r"\d ?[人家分]", line.text))
     assert checked > 100  # numbers with units were printed (and none of them apart)
     render_pages(tmp_path / "sheet8.pdf", "test-kinsoku-units")
@@ -212,7 +215,16 @@ def test_a_number_and_its_unit_are_printed_on_one_line(tmp_path):
 
 def test_a_number_keeps_the_unit_written_after_it():
     assert lines_of("须不低于 50 人：达到门槛", 5) == ["须不低于 ", "50 人：达", "到门槛"]
-    assert lines_of("差 0 个百分点 × 0.08 分，得 3 分", 6.5) == ["差 0 个百分点 ", "× 0.08 分，得 ", "3 分"]
+    assert lines_of("差 0 个百分点 × 0.08 分，得 3 分", 6.5) == ["差 0 个百分", "点 × 0.08 分，", "得 3 分"]
     assert lines_of("于2023年1月返回", 3.5) == ["于", "2023年", "1月返回"]
     assert lines_of("共 13 家单位", 2.5) == ["共 ", "13 家", "单位"]
     assert lines_of("甲 12 分乙", 1.5) == ["甲 ", "12 ", "分", "乙"]  # a line too narrow for both: cut
+
+
+def test_a_formula_breaks_after_its_signs():
+    """The sheet printed 排第 8 名：25 − 1.5 × (8 / − 1)：a line started with the minus sign (and could with ×)."""
+    formula = "名：25 \u2212 1.5 × (8 \u2212 1)，最低 5"
+    assert lines_of(formula, 4) == ["名：25 \u2212 ", "1.5 × ", "(8 \u2212 1)，", "最低 5"]
+    assert lines_of(formula, 6) == ["名：25 \u2212 ", "1.5 × (8 \u2212 ", "1)，最低 5"]
+    assert lines_of("比例 × 人数", 2) == ["比", "例 × ", "人数"]
+    assert lines_of("参保 78 人 + 见习", 4) == ["参保 ", "78 人 + ", "见习"]
