@@ -214,6 +214,7 @@ class ExcelExportDialog(WorkerDialog):
             self.show_status(self.tr("请先添加运营单位。"), BAD)
             return None
         if target.exists() and confirm and not self._confirm_overwrite(target):
+            self.show_status(self.tr("未导出：{file} 已存在，保留原文件。").format(file=target.name), NEUTRAL)
             return None
         full = self.full_ids.isChecked() and self.lists_people()
         rules = self.session.rules

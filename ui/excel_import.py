@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.file_names import with_extension
+from core.common.identifiers import mask_id_like
 from core.common.messages import Msg, render
 from core.common.problems import Problem, place_words
 from core.editing.session import Session
@@ -381,6 +382,8 @@ class ImportDialog(QDialog):
         self.rename_written = QComboBox()
         self.rename_written.currentIndexChanged.connect(lambda _: self._fill_registered())
         self.rename_to = QComboBox()
+        self.rename_to.setPlaceholderText(self.tr("请选择该单位登记的基地"))
+        self.rename_to.currentIndexChanged.connect(lambda _: self._rename_chosen())
         self.rename_button = QPushButton(self.tr("更正并重新检查"))
         self.rename_button.clicked.connect(lambda: self.rename_base())
         rename.addWidget(QLabel(self.tr("更正基地名称：")))
@@ -447,8 +450,21 @@ class ImportDialog(QDialog):
     def back(self) -> None:
         self.stack.setCurrentIndex(0)
 
+    def _add_correction_notes(self, p: Preview, full: bool) -> None:
+        """The cells corrected before this check, under the notes: ID numbers masked as in the problems table
+        unless 问题清单显示完整身份证号 is ticked."""
+        shown = (lambda text: text) if full else mask_id_like
+        for c in p.corrections:
+            self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）").format(
+                cell=c.cell, old=shown(c.old) or self.tr("（空）"), new=shown(c.new) or self.tr("（空）")))
+
     def _full_ids_toggled(self, full: bool) -> None:
         self.problems_model.set_full_ids(full)
+        p = self.preview
+        if p is not None and p.corrections:
+            for _ in p.corrections:  # the corrections' lines are the last ones
+                self.notes.takeItem(self.notes.count() - 1)
+            self._add_correction_notes(p, full)
         header = self.problems_view.horizontalHeader()
         if header.sortIndicatorSection() == 4:  # sorted by the problem's words: by the words now shown
             self.problems_model.sort(4, header.sortIndicatorOrder())
@@ -482,9 +498,7 @@ class ImportDialog(QDialog):
                                else self.tr("导入前请核对（这些行可以导入，但导入后不计分）"))
         self.heed_box.setVisible(bool(self.year_notes.all))
         self._fill_renamable(p)
-        for c in p.corrections:
-            self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）")
-                               .format(cell=c.cell, old=c.old, new=c.new))
+        self._add_correction_notes(p, full=False)
         self.notes_box.setVisible(bool(checked.notes or p.corrections))
         # a sheet hidden in Excel is not read: said on the status line too, not only among the notes
         hidden = checked.hidden_sheets
@@ -567,11 +581,19 @@ class ImportDialog(QDialog):
         return [b.name for b in self.session.unit(p.unit_id).bases if b.type == base_type and b.name]
 
     def _fill_registered(self) -> None:
+        """The unit's registered bases of the type chosen; the one whose name holds what the rows wrote is
+        chosen first when there is exactly one, else none (the assessor picks: a wrong base is worse than none)."""
         self.rename_to.clear()
         chosen = self.rename_written.currentData()
-        if chosen is not None:
-            self.rename_to.addItems(self._registered(chosen[1]))
-        self.rename_button.setEnabled(self.rename_to.count() > 0)
+        names = self._registered(chosen[1]) if chosen is not None else []
+        self.rename_to.addItems(names)
+        written = chosen[0] if chosen is not None else ""
+        holding = [i for i, name in enumerate(names) if written and written in name]
+        self.rename_to.setCurrentIndex(holding[0] if len(holding) == 1 else -1)
+        self._rename_chosen()
+
+    def _rename_chosen(self) -> None:
+        self.rename_button.setEnabled(self.rename_to.currentIndex() >= 0)
 
     def rename_base(self) -> Worker | None:
         """The rows naming the chosen base name (or none) get the registered base chosen, as corrections of

@@ -292,7 +292,11 @@ class MainWindow(QMainWindow):
         return False
 
     def _open_dataset(self, path: Path, assessor: str | None, read_only: bool) -> bool:
-        self.close_dataset()
+        """Open `path` in place of the year open now, which stays open (its undo history too) until the new
+        one is opened and its assessor chosen: a file that is no year, or a question answered 取消, changes
+        nothing. The same file is closed first (it is held while open)."""
+        if self.session is not None and self.session.file.resolve() == path.resolve():
+            self.close_dataset()
         try:
             ds = Dataset.open(path, defer_backup=True, read_only=read_only)
         except DatasetError as exc:
@@ -304,11 +308,13 @@ class MainWindow(QMainWindow):
             chosen = self.audit_actions.changed_outside(ds)
             if chosen is not None:
                 ds.close()
+                self.close_dataset()  # the year open until now, backed up as any year closed
                 return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
         assessor_id = self._viewer(ds) if read_only else self._choose_assessor(ds, assessor)
         if assessor_id is None:
             ds.close()
             return False
+        self.close_dataset()  # the year open until now
         self.session = Session(ds, assessor_id)
         self.workspace = Workspace(self, self.session)
         self.stack.addWidget(self.workspace)

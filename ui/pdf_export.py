@@ -343,6 +343,7 @@ class ExportDialog(WorkerDialog):
             return None
         existing = [r.target for r in requests if r.target.exists()]
         if existing and confirm and not self._confirm_overwrite(existing):
+            self.show_status(self.tr("未导出：已有同名文件，保留原文件。"), NEUTRAL)
             return None
         if signer is not None or self.sign.isChecked():
             unfinished = self._unfinished(requests)

@@ -97,6 +97,15 @@ def test_opening_what_is_not_a_year_file_is_titled_not_opened(qtbot, window, tmp
     assert title == "未能打开" and "截断" in text, text
     assert window.session is None
 
+    # with a year open, a file that is no year leaves that year open, its edits undoable
+    assert window.open_dataset(year)
+    uid = window.session.unit_ids[0]
+    assert window.session.set_note("备注", uid, "1.1", "现场看过原件").ok
+    title, text = box_title(qtbot, window, open_it(fake))
+    assert title == "未能打开" and text.startswith("假的.wjkh 不是本程序的年度数据文件"), text
+    assert window.session is not None and window.session.file == year and window.workspace.isVisible()
+    assert window.session.history.can_undo and window.session.note(uid, "1.1") == "现场看过原件"
+
 
 def test_a_raise_the_rules_do_not_allow_and_a_missing_selection_are_not_titled_unsaved(qtbot, window, tmp_path):
     from core.store.demo import ensure_demo

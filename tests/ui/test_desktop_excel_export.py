@@ -174,3 +174,17 @@ def test_a_name_alone_or_a_folder_typed_saves_where_the_dialog_said(qtbot, windo
         assert [p.name for p in folder.iterdir()] == [default.name]
         (folder / default.name).unlink()  # the next one need not ask to replace it
     assert not (tmp_path / "交给单位.xlsx").exists()
+
+
+def test_a_replace_answered_no_says_nothing_was_exported(qtbot, dialog, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.desktop_support import answer_modal, check_answered
+    target = tmp_path / "汇总.xlsx"
+    export_to(qtbot, dialog, target)
+    written = target.read_bytes()
+    state = answer_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.No).click())
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert not dialog.running and dialog.status.text() == "未导出：汇总.xlsx 已存在，保留原文件。"
+    assert target.read_bytes() == written

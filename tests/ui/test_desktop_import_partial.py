@@ -186,7 +186,13 @@ def test_a_bad_cell_corrected_in_the_preview_is_checked_again_and_the_correction
     assert p.checked.ok and len(p.checked.records) == 5 and model.rowCount() == 0
     assert "无问题 5 行，有问题 0 行" in dialog.summary.text() and "检查通过" in dialog.status.text()
     notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
+    # masked as the problems table has them (the full numbers only with 问题清单显示完整身份证号)
+    assert (f"花名册 第 {BAD_ROW} 行“身份证号码”（D 列）：已由“{mask_id_number(wrong_check_digit(2))}”更正为"
+            f"“{mask_id_number(person_id(2))}”（导入时记入审计）") in notes
+    dialog.full_ids.setChecked(True)
+    notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
     assert f"花名册 第 {BAD_ROW} 行“身份证号码”（D 列）：已由“{wrong_check_digit(2)}”更正为“{person_id(2)}”（导入时记入审计）" in notes
+    dialog.full_ids.setChecked(False)
     assert not choice.isVisible() and dialog.import_button.isEnabled()
     shot_over(window, dialog, "excel-import-rechecked")
 
