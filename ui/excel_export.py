@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.editing.session import Session
+from core.excel.annex_forms import blank_reason
 from core.excel.write import ANNEX_BASES, ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
 from ui.dialogs import chosen_target, follow_choice, safe_file_name
 from ui.worker import Job, Worker
@@ -153,32 +154,25 @@ class ExcelExportDialog(WorkerDialog):
         self.full_ids_why.setEnabled(people)
         if self.kind == SUMMARY:
             text = self.tr("全部运营单位各条款得分、小计、扣分、总分、名次、考核结果与等级；另为每家单位列出未确认的人员及原因。")
+        elif self.unit_id() is None:  # no unit yet: 导出 asks for one
+            text = self.tr("导出空白表供手工填写（已填好单位和年度）。")
+        elif (reason := self._blank_reason()) is not None:  # the same words 打印 shows (core/excel/annex_forms.py)
+            text = render(Msg.of("annex.blank.export", reason=render(reason)))
         elif self.annex_number() in ANNEX_PEOPLE:
-            uid = self.unit_id()
-            count = len(self._inputs()[0]) if uid is not None else 0
-            listed = self._listed_people() if uid is not None else 0
-            if count:
-                text = self.tr("列出该单位核对确认的 {n} 人（来自导入的花名册）。").format(n=count)
-            elif listed:  # a roster is there, but nobody on it was confirmed
-                text = self.tr("该单位导入的花名册中 {n} 人均未核对确认（原因见“人员核对”），表中不列出；"
-                               "导出空白表供手工填写。").format(n=listed)
-            else:
-                text = self.tr("该单位尚未导入花名册，导出空白表供手工填写。")
+            text = self.tr("列出该单位核对确认的 {n} 人（来自导入的花名册）。").format(n=len(self._inputs()[0]))
         elif self.annex_number() in ANNEX_BASES:
-            count = len(self._inputs()[0]) if self.unit_id() is not None else 0
-            text = render(Msg.of("annex.3.contents", count=count) if count else Msg.of("annex.3.contents_blank"))
+            text = render(Msg.of("annex.3.contents", count=len(self._inputs()[0])))
         elif self.annex_number() == 5:
             text = self.tr("按基地列出计分所用的人数（名单核对或手工录入）。")
         else:
             text = self.tr("导出空白表供手工填写（已填好单位和年度）。")
         self.contents.setText(text)
 
-    def _listed_people(self) -> int:
-        """People of this form's kinds on the unit's imported rosters, confirmed or not."""
+    def _blank_reason(self) -> Msg | None:
+        """Why the chosen form of the chosen unit comes out blank (None: it lists something)."""
         unit = self.session.unit(self.unit_id())
         matched = next((u for u in self.session.match().units if u.unit == unit.name), None)
-        wanted = ANNEX_PEOPLE.get(self.annex_number(), ())
-        return sum(1 for p in (matched.people if matched is not None else ()) if p.kind in wanted)
+        return blank_reason(self.annex_number(), unit, matched)
 
     def _inputs(self):
         uid = self.unit_id()

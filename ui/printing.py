@@ -7,7 +7,10 @@ memory (core/pdf/export.py, core/pdf/annex.py) and its pages are drawn by PDFium
 onto Qt's printer, A4 and edge to edge (the PDF's own margins are the printout's), at the printer's
 resolution up to 600 dpi, in bands of 128 rows: a page never needs its 140 MB at once, and each
 drawing call is short (Qt's and PDFium's bindings keep Python's lock while they draw, so a long call
-would stall the window's thread). Qt's print dialog
+would stall the window's thread). 打印到文件 (Qt's PDF printer) is the exception: a PDF file is read
+at any zoom, and a reader scales each picture on its own, so where two bands met it lost rows; its pages
+are drawn each as one picture put together from the bands, and its title is mended afterwards
+(core/pdf/printout.py). An annex form that will print blank says why first. Qt's print dialog
 chooses the printer, the pages (e.g. 1-3,5) and the copies; copies are made by the printer when its
 driver can, else drawn again (collated or not, last page first when asked).
 
@@ -47,14 +50,15 @@ from core.common import os_errors
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
-from core.excel.annex_forms import ANNEX_PEOPLE, annex_inputs
+from core.excel.annex_forms import ANNEX_PEOPLE, annex_inputs, blank_reason
 from core.pdf.annex import annex_pdf
 from core.pdf.export import Exporter
-from core.pdf.pages import PdfPages
+from core.pdf.pages import PdfPages, page_pixels
+from core.pdf.printout import mend_info
 from core.pdf.sheets import RECORD, SHEET, SUMMARY
 from core.pdf.signing import carries_signature, quiet_libraries
 from core.store.dataset import Dataset
-from ui.dialogs import safe_file_name, unit_chooser
+from ui.dialogs import WARNING_COLOUR, safe_file_name, unit_chooser
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
@@ -250,6 +254,25 @@ def print_dpi(printer: QPrinter) -> float:
     return resolution / math.ceil(resolution / MAX_PRINT_DPI)
 
 
+def whole_page(job: Job, pages: PdfPages, number: int, dpi: float) -> QImage | None:
+    """The page as one picture, put together from its bands (each PDFium call stays short); None when
+    cancelled. A PDF file gets its pages so: a reader shows it at any zoom, and where one picture meets
+    the next it scales each on its own, so a band's last rows went missing at their seam (at 80 dpi the
+    foot of a form's row number 15, the middle stroke of 日)."""
+    width, height = page_pixels(*pages.size(number), dpi)
+    # 32-bit RGB: the format Qt's PDF writer takes fastest (its one call on the page keeps Python's lock)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    try:
+        for band in pages.bands(number, dpi, BAND_ROWS):
+            if job.cancelled:
+                return None
+            painter.drawImage(0, band.top, band_image(band))
+    finally:
+        painter.end()
+    return image
+
+
 def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> int:
     """Draw the chosen pages on the printer (in a worker: Qt allows painting on a QPrinter in another
     thread); returns the number of pages sent. A cancel stops between bands and aborts the job."""
@@ -263,6 +286,7 @@ def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> i
             "Printing", "无法开始打印：打印机“{name}”不可用，请检查打印机或另选一台。").format(
             name=printer.printerName() or printer.outputFileName()))
     dpi = print_dpi(printer)
+    to_file = printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
     opened: dict[int, PdfPages] = {}
     sent = 0
     try:
@@ -277,12 +301,17 @@ def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> i
             if position and not printer.newPage():
                 raise PrintFailed(QCoreApplication.translate("Printing", "打印中断：打印机不再接收页面。"))
             target = page_target(printer, printables[which].sizes[page])
-            for band in opened[which].bands(page, dpi, BAND_ROWS):
-                if job.cancelled:
-                    break
-                scale = target.width() / band.width
-                painter.drawImage(QRectF(target.x(), target.y() + band.top * scale, target.width(),
-                                         band.height * scale), band_image(band))
+            if to_file:
+                image = whole_page(job, opened[which], page, dpi)
+                if image is not None:
+                    painter.drawImage(target, image)
+            else:
+                for band in opened[which].bands(page, dpi, BAND_ROWS):
+                    if job.cancelled:
+                        break
+                    scale = target.width() / band.width
+                    painter.drawImage(QRectF(target.x(), target.y() + band.top * scale, target.width(),
+                                             band.height * scale), band_image(band))
             sent += 1
         job.progress(len(sequence), len(sequence), "")
     finally:
@@ -290,6 +319,8 @@ def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> i
             pages.close()
         if painter.isActive():
             painter.end()
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        mend_info(Path(printer.outputFileName()), printer.docName())  # Qt's own title is unreadable
     return sent
 
 
@@ -447,6 +478,7 @@ class PrintDocumentsDialog(WorkerDialog):
         self.kind_buttons[SHEET if session.unit_ids else SUMMARY].setChecked(True)
         self.kinds.buttonToggled.connect(lambda *_: self._update())
         self.annex.currentIndexChanged.connect(lambda _: self._update())
+        self.unit.currentIndexChanged.connect(lambda _: self._update())
         self._update()
         self.resize(620, self.sizeHint().height())
 
@@ -480,7 +512,23 @@ class PrintDocumentsDialog(WorkerDialog):
                  SUMMARY: self.tr("全部运营单位的得分、名次、考核结果与等级。"),
                  ALL_SHEETS: self.tr("每家单位的考核评分表依次打印（共 {n} 家）；可在打印对话框中选择页码范围。").format(
                      n=len(self.session.unit_ids))}
-        self.note.setText(notes[kind])
+        reason = self.blank_reason() if kind == ANNEX else None
+        if reason is None:
+            self.note.setText(notes[kind])
+            self.note.setStyleSheet(f"color: {NEUTRAL};")
+        else:  # the form prints as its ruled blank rows: say why before the assessor prints it
+            self.note.setText(render(Msg.of("annex.blank.print", reason=render(reason))))
+            self.note.setStyleSheet(f"color: {WARNING_COLOUR};")
+
+    def blank_reason(self) -> Msg | None:
+        """Why the chosen annex form of the chosen unit prints blank, in the words the Excel export uses
+        (core/excel/annex_forms.py); None when it lists something or there is no unit."""
+        uid = self.unit.currentData()
+        if uid is None or uid not in self.session.unit_ids:
+            return None
+        unit = self.session.unit(uid)
+        matched = next((u for u in self.session.match().units if u.unit == unit.name), None)
+        return blank_reason(self.annex.currentData(), unit, matched)
 
     def browse_pdf(self) -> None:
         folder = str(Path(self.pdf_path.text()).parent) if self.pdf_path.text() else str(self.session.file.parent)
@@ -539,7 +587,12 @@ class PrintDocumentsDialog(WorkerDialog):
             return
         self.printables = printables
         pages = sum(len(p.sizes) for p in printables)
-        self.show_status(self.tr("共 {pages} 页。").format(pages=pages), NEUTRAL)
+        reason = self.blank_reason() if self.kind() == ANNEX else None
+        if reason is None:
+            self.show_status(self.tr("共 {pages} 页。").format(pages=pages), NEUTRAL)
+        else:  # said again while Qt's print dialog is open over this one
+            self.show_status(self.tr("共 {pages} 页（空白表）。").format(pages=pages) + render(reason) + "。",
+                             WARNING_COLOUR)
         self.printer = make_printer(printables)
         suggest_file(self.printer, printables, self.session.file.parent)
         # once the worker has finished and its progress dialog has closed

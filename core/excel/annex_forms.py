@@ -202,3 +202,20 @@ def annex_inputs(annex: int, unit: Unit, unit_match: UnitMatch | None) -> tuple[
     wanted = ANNEX_PEOPLE.get(annex, ())
     people = [p for p in (unit_match.people if unit_match is not None else ()) if p.confirmed and p.kind in wanted]
     return people, counts
+
+
+def blank_reason(annex: int, unit: Unit, unit_match: UnitMatch | None) -> Msg | None:
+    """Why form `annex` of the unit has none of its rows filled in (the form is then its ruled blank rows,
+    to fill in by hand), as the clause of a sentence; None when it lists something, or for forms 1 and 6,
+    which are always filled in by hand. Both the Excel export and 打印 tell the assessor this."""
+    records, counts = annex_inputs(annex, unit, unit_match)
+    if annex in ANNEX_PEOPLE and not records:
+        wanted = ANNEX_PEOPLE[annex]
+        listed = sum(1 for p in (unit_match.people if unit_match is not None else ()) if p.kind in wanted)
+        # a roster is there, but nobody of the form's kinds on it was confirmed; or no roster at all
+        return Msg.of("annex.blank.none_confirmed", n=listed) if listed else Msg.of("annex.blank.no_roster")
+    if annex in ANNEX_BASES and not records:
+        return Msg.of("annex.blank.no_school_bases")
+    if annex == 5 and not counts:
+        return Msg.of("annex.blank.no_bases")
+    return None

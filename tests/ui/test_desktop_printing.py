@@ -381,3 +381,71 @@ def test_a_file_that_is_no_pdf_is_named_not_printed(tmp_path):
     assert pdf == b"" and render(problem.message) == "文件 评分表.pdf 不是可以打印的 PDF 文件（可能已损坏），未打印。"
     pdf, problem = read_pdf_file(tmp_path / "没有.pdf")
     assert pdf == b"" and render(problem.message).startswith("无法读取文件 没有.pdf：")
+
+
+def test_a_blank_annex_form_says_why_and_its_printout_is_whole_with_its_title(qtbot, demo, tmp_path):
+    """附件2 of a unit with no confirmed people prints blank: the chooser says why (in the words of the
+    Excel export) before and while printing, and it still prints. The PDF printed to file has each page as
+    one picture (where two pictures met, a reader lost rows: row 15's number came out cut at 80 dpi), and
+    its title reads without error (Qt's writer left it unclosed and wrote 服's 0x0D byte raw)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QPainter
+
+    from core.common.messages import Msg, render
+    from tests.ui.test_desktop import SHOTS
+    unit = demo.session.unit(demo.current_unit_id()).name
+    assert "服" in unit  # U+670D: the byte 0x0D Qt wrote raw into the title
+    printed = tmp_path / "blank-annex2.pdf"
+    seen: dict = {}
+
+    def in_print_dialog(dialog: QPrintDialog) -> None:
+        seen["status"] = seen["chooser"].status.text()  # what the chooser says while Qt's dialog is open
+        under, over = seen["chooser"].grab(), dialog.grab()  # Qt's dialog opens over the chooser's middle
+        painter = QPainter(under)
+        painter.drawPixmap((under.width() - over.width()) // 2, (under.height() - over.height()) // 2, over)
+        painter.end()
+        assert under.save(str(SHOTS / "print-blank-annex-while-printing.png"))
+        print_to_file(printed, shot="print-blank-annex-dialog", window=demo)(dialog)
+
+    def choose(chooser: PrintDocumentsDialog) -> None:
+        seen["chooser"] = chooser
+        assert "请注意" not in chooser.note.text()  # the score sheet: nothing to warn of
+        radio = chooser.kind_buttons["annex"]  # clicked on its circle (the button is as wide as the box)
+        qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(8, radio.height() // 2))
+        assert chooser.annex.currentData() == 2
+        seen["note"] = chooser.note.text()
+        shot_over(demo, chooser, "print-blank-annex")
+        chooser.annex.setCurrentIndex(chooser.annex.findData(5))  # the counts per base: not blank
+        seen["note5"] = chooser.note.text()
+        chooser.annex.setCurrentIndex(chooser.annex.findData(2))
+        qtbot.mouseClick(chooser.print_button, Qt.MouseButton.LeftButton)
+        seen["print"] = run_modal(QPrintDialog, in_print_dialog)
+
+    state = run_modal(PrintDocumentsDialog, choose)
+    closer = QTimer()
+    closer.setInterval(20)
+    closer.timeout.connect(lambda: seen.get("chooser") and seen["chooser"].pages_sent is not None
+                           and seen["chooser"].reject())
+    closer.start()
+    action(demo, "打印…").trigger()
+    closer.stop()
+    check_answered(state)
+    check_answered(seen["print"])
+    # 1. why it is blank, in the Excel export's words, before printing and while the print dialog is open
+    reason = render(Msg.of("annex.blank.no_roster"))
+    assert seen["note"] == render(Msg.of("annex.blank.print", reason=reason))
+    assert seen["note"].startswith("请注意：该单位尚未导入花名册") and "空白表" in seen["note"]
+    assert "请注意" not in seen["note5"]
+    assert "空白表" in seen["status"] and reason in seen["status"]
+    assert seen["chooser"].pages_sent == pages_of(printed) == 1  # printed all the same
+    # 2. one picture a page (not 39 bands of 128 rows), at 600 dpi
+    images = subprocess.run(["pdfimages", "-list", str(printed)], check=True, capture_output=True,
+                            text=True).stdout.splitlines()[2:]
+    assert len(images) == 1 and images[0].split()[12:14] == ["600", "600"], images
+    picture(printed, 1, "printed-blank-annex2", dpi=80)
+    # 3. the title, read without a complaint
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True)
+    assert info.returncode == 0 and info.stderr == "", info.stderr[:300]
+    assert re.search(r"^Title:\s+(.*)$", info.stdout, re.M)[1] == f"附件2 人员花名册 {unit}"
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True)
+    assert text.returncode == 0 and text.stderr == "", text.stderr[:300]
