@@ -211,9 +211,12 @@ def blank_reason(annex: int, unit: Unit, unit_match: UnitMatch | None) -> Msg | 
     records, counts = annex_inputs(annex, unit, unit_match)
     if annex in ANNEX_PEOPLE and not records:
         wanted = ANNEX_PEOPLE[annex]
-        listed = sum(1 for p in (unit_match.people if unit_match is not None else ()) if p.kind in wanted)
-        # a roster is there, but nobody of the form's kinds on it was confirmed; or no roster at all
-        return Msg.of("annex.blank.none_confirmed", n=listed) if listed else Msg.of("annex.blank.no_roster")
+        people = unit_match.people if unit_match is not None else ()
+        listed = sum(1 for p in people if p.kind in wanted)
+        if listed:  # a roster is there, but nobody of the form's kinds on it was confirmed
+            return Msg.of("annex.blank.none_confirmed", n=listed)
+        # rosters of the other kind only (arrivals, not trainees), or none at all
+        return Msg.of("annex.blank.none_of_kind" if people else "annex.blank.no_roster")
     if annex in ANNEX_BASES and not records:
         return Msg.of("annex.blank.no_school_bases")
     if annex == 5 and not counts:

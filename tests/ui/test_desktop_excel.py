@@ -698,6 +698,8 @@ def test_the_annex_2_export_tells_a_roster_nobody_on_which_was_confirmed_from_no
     dialog = window.excel_actions.export_dialog("annex")
     dialog.show()
     assert "3 人均未核对确认" in dialog.contents.text() and "尚未导入" not in dialog.contents.text()
+    assert dialog.contents.text().endswith("，导出空白表供手工填写（已填好单位和年度）。")
+    shot_over(window, dialog, "excel-export-annex-2-none-confirmed")
 
 
 def test_the_annex_3_export_says_it_lists_the_school_bases_and_writes_them(qtbot, year, tmp_path):

@@ -102,3 +102,26 @@ def test_annex_6_offers_the_rule_sets_verdicts_to_tick(tmp_path, fonts):
     lines = [" ".join(line.split()) for line in pdf_text(path).splitlines()]
     assert "序号 评价项目 " + " ".join(RULES.evaluation_verdicts) in lines
     assert any(line.startswith("6 总体评价") and line.count("□") == len(RULES.evaluation_verdicts) for line in lines)
+
+
+def test_why_a_form_comes_out_blank_is_one_reason_for_export_and_print():
+    """core.excel.annex_forms.blank_reason: the words the Excel export and 打印 both show."""
+    from core.common.messages import render
+    from core.excel.annex_forms import blank_reason
+    from core.people.matching import UnitSubmission, match
+    from tests.builders import base, make_unit
+    from tests.core.people.test_matching import report
+    unit = make_unit("甲", bases=(base("甘肃通渭劳务协作基地", people=3),))
+    assert render(blank_reason(2, unit, None)) == "该单位尚未导入花名册，表中没有可列出的人员"
+    assert render(blank_reason(4, unit, None)) == "该单位尚未导入花名册，表中没有可列出的人员"
+    assert render(blank_reason(3, unit, None)) == "该单位没有政校合作基地"
+    assert blank_reason(5, unit, None) is None  # the counts per base
+    assert render(blank_reason(5, make_unit("乙"), None)) == "该单位没有登记任何基地"
+    assert blank_reason(1, unit, None) is None and blank_reason(6, unit, None) is None  # filled in by hand
+    # three on the roster, none in the monthly reports: nobody confirmed, and the form says how many
+    nobody = match(RULES, [UnitSubmission("甲", [arrival_record(i) for i in range(3)], (), [])]).unit("甲")
+    assert render(blank_reason(2, unit, nobody)) == \
+        "该单位导入的花名册中 3 人均未核对确认（原因见“人员核对”），表中不列出"
+    assert render(blank_reason(4, unit, nobody)) == "该单位导入的花名册中没有本表所列类别的人员"  # no trainees on it
+    one = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), [report(1)])]).unit("甲")
+    assert blank_reason(2, unit, one) is None
