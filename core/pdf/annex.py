@@ -46,7 +46,7 @@ from core.scoring.rules import RuleSet
 MARGIN_X = 13 * mm  # as the Excel forms' print setup (0.5 inch), so both print alike
 MARGIN_TOP = 15 * mm
 MARGIN_BOTTOM = 16 * mm  # room for 第 X 页 共 Y 页
-BLANK_ROW = 8 * mm  # a ruled row to write in
+BLANK_ROW = 7.5 * mm  # a ruled row to write in: 15 of them leave room on landscape A4 for a unit name on two lines
 
 
 def page_size(annex: int) -> tuple[float, float]:
@@ -90,8 +90,9 @@ def annex_pdf(annex: int, rules: RuleSet, unit: str, *, fonts: Fonts, year: int 
         story.append(_records_table(annex, rules, s, width, list(records) if annex in RECORD_FORMS else [],
                                     list(counts) if annex == 5 else [], show_full_id_numbers, blank_rows))
     story.append(Spacer(1, 4 * mm))
-    for text in closing_lines(annex, rules, year):
-        story += [FormLine(text, fonts.body, 10.5), Spacer(1, 2 * mm)]
+    for n, text in enumerate(closing_lines(annex, rules, year)):
+        # a space between the lines only: one after the last that no longer fit made an empty second page
+        story += ([Spacer(1, 2 * mm)] if n else []) + [FormLine(text, fonts.body, 10.5)]
 
     out = io.BytesIO()
     name = t(f"annex.{annex}.sheet")

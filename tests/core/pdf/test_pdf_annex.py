@@ -125,3 +125,25 @@ def test_why_a_form_comes_out_blank_is_one_reason_for_export_and_print():
     assert render(blank_reason(4, unit, nobody)) == "该单位导入的花名册中没有本表所列类别的人员"  # no trainees on it
     one = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), [report(1)])]).unit("甲")
     assert blank_reason(2, unit, one) is None
+
+
+@pytest.mark.parametrize("annex", [1, 2, 3, 4, 5])
+def test_every_ruled_row_of_a_blank_form_is_whole_on_its_page_above_the_footer(tmp_path, fonts, annex):
+    """Read back with pdftotext -bbox-layout: each of the 15 row numbers inside the page's margins and
+    above 第 1 页 共 1 页 (a long unit name wraps its line and pushes the table down)."""
+    import html
+    long_name = "苏州市吴江区震泽镇聚才人力资源服务有限公司第二分公司（劳务派遣与职业介绍）"
+    path = write(tmp_path, f"blank{annex}.pdf", annex_pdf(annex, RULES, long_name, fonts=fonts, year=2022).pdf)
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], check=True, capture_output=True,
+                            text=True).stdout
+    assert layout.count("<page ") == 1  # the blank form is one sheet of paper
+    width, height = map(float, re.search(r'<page width="([\d.]+)" height="([\d.]+)"', layout).groups())
+    words = [(float(x0), float(y0), float(x1), float(y1), html.unescape(text)) for x0, y0, x1, y1, text in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+                        layout)]
+    footer = min(y0 for x0, y0, x1, y1, text in words if text == "第")
+    numbers = {text: (x0, y0, x1, y1) for x0, y0, x1, y1, text in words if text.isdigit() and x0 < 80}
+    assert sorted(numbers, key=int) == [str(n) for n in range(1, 16)], sorted(numbers)
+    for text, (x0, y0, x1, y1) in numbers.items():
+        assert x0 >= 13 * 72 / 25.4 - 1 and x1 <= width and y0 >= 15 * 72 / 25.4, text  # the margins
+        assert y1 <= height - 16 * 72 / 25.4 and y1 < footer, (text, y1, footer)
