@@ -7,10 +7,9 @@ memory (core/pdf/export.py, core/pdf/annex.py) and its pages are drawn by PDFium
 onto Qt's printer, A4 and edge to edge (the PDF's own margins are the printout's), at the printer's
 resolution up to 600 dpi, in bands of 128 rows: a page never needs its 140 MB at once, and each
 drawing call is short (Qt's and PDFium's bindings keep Python's lock while they draw, so a long call
-would stall the window's thread). 打印到文件 (Qt's PDF printer) is the exception: a PDF file is read
-at any zoom, and a reader scales each picture on its own, so where two bands met it lost rows; its pages
-are drawn each as one picture put together from the bands, and its title is mended afterwards
-(core/pdf/printout.py). An annex form that will print blank says why first. Qt's print dialog
+would stall the window's thread). 打印到文件 (Qt's PDF printer) draws nothing: the chosen pages are
+copied from the documents' own PDFs (core/pdf/printout.py), their text still text. An annex form that
+will print blank says why first. Qt's print dialog
 chooses the printer, the pages (e.g. 1-3,5) and the copies; copies are made by the printer when its
 driver can, else drawn again (collated or not, last page first when asked).
 
@@ -47,14 +46,15 @@ from PySide6.QtWidgets import (
 )
 
 from core.common import os_errors
+from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
 from core.excel.annex_forms import ANNEX_PEOPLE, annex_inputs, blank_reason
 from core.pdf.annex import annex_pdf
 from core.pdf.export import Exporter
-from core.pdf.pages import PdfPages, page_pixels
-from core.pdf.printout import mend_info
+from core.pdf.pages import PdfPages
+from core.pdf.printout import chosen_pages
 from core.pdf.sheets import RECORD, SHEET, SUMMARY
 from core.pdf.signing import carries_signature, quiet_libraries
 from core.store.dataset import Dataset
@@ -64,6 +64,9 @@ from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
 ANNEX, ALL_SHEETS, PDF_FILE = "annex", "all_sheets", "pdf_file"
 MAX_PRINT_DPI = 600  # an office laser printer's; a finer device gets 600-dpi pixels, each drawn 2 × 2 …
+# 打印到文件 copies the documents' pages; the tests turn it off to see, through Qt's PDF printer, what a
+# printer on paper is sent
+COPY_TO_FILE = True
 BAND_ROWS = 128  # rows of pixels drawn at a time (2.5 MB at 600 dpi): each drawing call is short
 PREVIEW_DPI = 150
 PREVIEW_BUDGET = 300 * 1024 * 1024  # bytes of pictures a preview keeps; a longer document is previewed coarser
@@ -254,27 +257,6 @@ def print_dpi(printer: QPrinter) -> float:
     return resolution / math.ceil(resolution / MAX_PRINT_DPI)
 
 
-def whole_page(job: Job, pages: PdfPages, number: int, dpi: float) -> QImage | None:
-    """The page as one picture, put together from its bands (each PDFium call stays short); None when
-    cancelled. A PDF file gets its pages so: a reader shows it at any zoom, and where one picture meets
-    the next it scales each on its own, so a band's last rows went missing at their seam (at 80 dpi the
-    foot of a form's row number 15, the middle stroke of 日). The price: the page's 140 MB at once, and
-    one drawing call of about a second (Qt's PDF writer compresses the picture while it keeps Python's
-    lock), so the progress dialog answers once a page while printing to a file."""
-    width, height = page_pixels(*pages.size(number), dpi)
-    # 32-bit RGB: the format Qt's PDF writer takes fastest (its one call on the page keeps Python's lock)
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    painter = QPainter(image)
-    try:
-        for band in pages.bands(number, dpi, BAND_ROWS):
-            if job.cancelled:
-                return None
-            painter.drawImage(0, band.top, band_image(band))
-    finally:
-        painter.end()
-    return image
-
-
 def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> int:
     """Draw the chosen pages on the printer (in a worker: Qt allows painting on a QPrinter in another
     thread); returns the number of pages sent. A cancel stops between bands and aborts the job."""
@@ -283,12 +265,14 @@ def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> i
     painter = QPainter()
     if not sequence:
         return 0
+    if COPY_TO_FILE and printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        return print_to_file(job, printables, [index[number - 1] for number in sequence],
+                             Path(printer.outputFileName()))
     if not painter.begin(printer):
         raise PrintFailed(QCoreApplication.translate(
             "Printing", "无法开始打印：打印机“{name}”不可用，请检查打印机或另选一台。").format(
             name=printer.printerName() or printer.outputFileName()))
     dpi = print_dpi(printer)
-    to_file = printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
     opened: dict[int, PdfPages] = {}
     sent = 0
     try:
@@ -303,17 +287,12 @@ def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> i
             if position and not printer.newPage():
                 raise PrintFailed(QCoreApplication.translate("Printing", "打印中断：打印机不再接收页面。"))
             target = page_target(printer, printables[which].sizes[page])
-            if to_file:
-                image = whole_page(job, opened[which], page, dpi)
-                if image is not None:
-                    painter.drawImage(target, image)
-            else:
-                for band in opened[which].bands(page, dpi, BAND_ROWS):
-                    if job.cancelled:
-                        break
-                    scale = target.width() / band.width
-                    painter.drawImage(QRectF(target.x(), target.y() + band.top * scale, target.width(),
-                                             band.height * scale), band_image(band))
+            for band in opened[which].bands(page, dpi, BAND_ROWS):
+                if job.cancelled:
+                    break
+                scale = target.width() / band.width
+                painter.drawImage(QRectF(target.x(), target.y() + band.top * scale, target.width(),
+                                         band.height * scale), band_image(band))
             sent += 1
         job.progress(len(sequence), len(sequence), "")
     finally:
@@ -321,9 +300,19 @@ def print_job(job: Job, printer: QPrinter, printables: Sequence[Printable]) -> i
             pages.close()
         if painter.isActive():
             painter.end()
-    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
-        mend_info(Path(printer.outputFileName()), printer.docName())  # Qt's own title is unreadable
     return sent
+
+
+def print_to_file(job: Job, printables: Sequence[Printable], pages: list[tuple[int, int]], target: Path) -> int:
+    """打印到文件: the chosen pages copied from the documents' PDFs (core/pdf/printout.py), written whole or
+    not at all; the number of pages written."""
+    job.progress(0, 1, page_text(1, len(pages)))
+    data = chosen_pages([p.pdf for p in printables], pages)
+    if job.cancelled:
+        return 0
+    write_atomically(target, data)
+    job.progress(1, 1, "")
+    return len(pages)
 
 
 def make_printer(printables: Sequence[Printable]) -> QPrinter:
