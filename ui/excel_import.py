@@ -564,9 +564,11 @@ class ImportDialog(QDialog):
         bases of its type to choose from; rows in a sheet with a base column only (else nothing to correct)."""
         self.rename_written.blockSignals(True)
         self.rename_written.clear()
-        for _, written, base_type in self.year_notes.renamable:
-            rows = len(renamed_base(p.checked.records, p.layouts, written, base_type, ""))
-            if rows and self._registered(base_type):
+        # the notes count the rows: a pass over a large file's records here would stop the window
+        correctable = any(layout.column("base") is not None for layout in p.layouts)
+        for note, written, base_type in self.year_notes.renamable:
+            rows = note.message.param("count")
+            if correctable and rows and self._registered(base_type):
                 label = self.tr("“{base}”（{rows} 行）").format(base=written, rows=rows) if written else \
                     self.tr("未填写基地（{rows} 行）").format(rows=rows)
                 self.rename_written.addItem(label, (written, base_type))

@@ -162,6 +162,18 @@ def qt_ctrl():
 
 # ------------------------------------------------------------------ the pages, without windows
 
+def run_until_sent(window, seen: dict, text: str) -> None:
+    """Trigger the menu action `text`; the chooser it opens (seen["chooser"]) is closed once it has sent
+    its pages."""
+    closer = QTimer()
+    closer.setInterval(20)
+    closer.timeout.connect(lambda: seen.get("chooser") and seen["chooser"].pages_sent is not None
+                           and seen["chooser"].reject())
+    closer.start()
+    action(window, text).trigger()
+    closer.stop()
+
+
 def test_page_ranges_copies_and_order():
     assert page_sequence(4, None, 1, True, False) == [1, 2, 3, 4]
     assert page_sequence(5, {2, 3, 5}, 1, True, False) == [2, 3, 5]
@@ -331,13 +343,7 @@ def test_printing_from_the_preview_and_cancelling_a_long_print(qtbot, demo, tmp_
         seen["preview"] = run_modal(QPrintPreviewDialog, press_print)
 
     state = run_modal(PrintDocumentsDialog, choose)
-    closer = QTimer()
-    closer.setInterval(20)
-    closer.timeout.connect(lambda: seen.get("chooser") and seen["chooser"].pages_sent is not None
-                           and seen["chooser"].reject())
-    closer.start()
-    action(demo, "打印预览…").trigger()
-    closer.stop()
+    run_until_sent(demo, seen, "打印预览…")
     for answered in (state, seen["preview"], seen["save"]):
         check_answered(answered)
     reference = exported(demo, "summary", tmp_path)
@@ -366,7 +372,8 @@ def test_printing_from_the_preview_and_cancelling_a_long_print(qtbot, demo, tmp_
     canceller.setInterval(5)
     canceller.timeout.connect(cancel_when_printing)
     canceller.start()
-    closer.timeout.disconnect()
+    closer = QTimer()
+    closer.setInterval(20)
     closer.timeout.connect(lambda: seen.get("chooser") and "已取消打印" in seen["chooser"].status.text()
                            and seen["chooser"].reject())
     closer.start()
@@ -432,13 +439,7 @@ def test_a_blank_annex_form_says_why_and_its_printout_is_whole_with_its_title(qt
         seen["print"] = run_modal(QPrintDialog, in_print_dialog)
 
     state = run_modal(PrintDocumentsDialog, choose)
-    closer = QTimer()
-    closer.setInterval(20)
-    closer.timeout.connect(lambda: seen.get("chooser") and seen["chooser"].pages_sent is not None
-                           and seen["chooser"].reject())
-    closer.start()
-    action(demo, "打印…").trigger()
-    closer.stop()
+    run_until_sent(demo, seen, "打印…")
     check_answered(state)
     check_answered(seen["print"])
     # 1. why it is blank, in the Excel export's words, before printing and while the print dialog is open
