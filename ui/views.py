@@ -169,8 +169,10 @@ class YearView(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.view.horizontalHeader()
+        # the units' names whole (in a narrow window "苏州…" on every row told no unit from another: the
+        # table scrolls sideways instead); the last column takes what room is left
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.view.doubleClicked.connect(lambda index: self.open_unit.emit(index.data(ID_ROLE)))
         layout.addWidget(self.view, 1)
         row = QHBoxLayout()

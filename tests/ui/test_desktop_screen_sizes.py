@@ -64,3 +64,16 @@ def test_the_score_explanation_keeps_room_for_words_in_the_smallest_window(qtbot
     assert page.explanation.width() >= 13 * em, (page.explanation.width(), em)
     assert page.explanation.document().indentWidth() <= 2 * em
     assert page.explanation.toPlainText().strip()
+
+
+def test_the_year_table_shows_the_units_names_whole_in_the_smallest_window(qtbot, window, tmp_path):
+    """At 1024 pixels the 年度总表's 运营单位 column was what the other columns left: "苏州…" on every row."""
+    from core.store.demo import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    window.resize(1024, 768)
+    ws = window.workspace
+    ws.tabs.setCurrentIndex(next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "年度总表"))
+    view = ws.year_view.view
+    qtbot.waitUntil(lambda: view.isVisible() and window.width() == 1024)
+    longest = max((u.name for u in window.session.result.units), key=view.fontMetrics().horizontalAdvance)
+    assert view.horizontalHeader().sectionSize(1) >= view.fontMetrics().horizontalAdvance(longest)
