@@ -225,35 +225,49 @@ class ImportsModel(ListModel):
         super().__init__(parent)
         self.assessors: dict[int, str] = {}
         self.units: dict[int, str] = {}
+        self.corrected: dict[int, list[tuple[str, str, str]]] = {}  # by import: (where, the file's, imported)
         self.headers = [translate("PeopleView", "文件"), translate("PeopleView", "类型"), translate("PeopleView", "属于"),
                         translate("PeopleView", "行数"), translate("PeopleView", "替换的行数"),
-                        translate("PeopleView", "导入时间"), translate("PeopleView", "导入人")]
+                        translate("PeopleView", "导入时间"), translate("PeopleView", "导入人"),
+                        translate("PeopleView", "预览中更正")]
 
     @property
     def sources(self) -> list:
         return self.items
 
-    def set_sources(self, sources, assessors: dict[int, str], units: dict[int, str]) -> None:
-        self.assessors, self.units = assessors, units
+    def set_sources(self, sources, assessors: dict[int, str], units: dict[int, str],
+                    corrected: dict[int, list[tuple[str, str, str]]] | None = None) -> None:
+        self.assessors, self.units, self.corrected = assessors, units, corrected or {}
         self.set_items(sources)
 
     def text(self, s, col: int) -> str:
+        cells = len(self.corrected.get(s.id, ()))
         return [s.file_name, kind_label(s.kind),
                 translate("PeopleView", "全年度名单") if s.unit_id is None else self.units.get(s.unit_id, ""),
                 str(s.rows), str(s.replaced_rows), local_time(s.imported_at),
-                self.assessors.get(s.imported_by, "")][col]
+                self.assessors.get(s.imported_by, ""),
+                translate("PeopleView", "{n} 个单元格").format(n=cells) if cells else ""][col]
+
+    def corrections_text(self, s) -> str:
+        """Each cell corrected before the import, as the audit trail keeps it (ID numbers masked)."""
+        empty = translate("PeopleView", "（空）")
+        return "\n".join(translate("PeopleView", "{cell}：“{old}”→“{new}”").format(
+            cell=cell, old=mask_id_like(old) or empty, new=mask_id_like(new) or empty)
+            for cell, old, new in self.corrected.get(s.id, ()))
 
     def sort_key(self, s, column: int) -> Any:
-        numbers = {3: s.rows, 4: s.replaced_rows, 5: s.imported_at}
+        numbers = {3: s.rows, 4: s.replaced_rows, 5: s.imported_at, 7: len(self.corrected.get(s.id, ()))}
         return numbers[column] if column in numbers else self.text(s, column)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         s, col = self.items[index.row()], index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and col == 7:
+            return self.corrections_text(s) or None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.text(s, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4, 7):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -536,7 +550,7 @@ class PeopleView(QWidget):
         assessors = {a.id: a.name for a in session.assessors()}
         units = {uid: session.unit(uid).name for uid in session.unit_ids}
         sources = [s for s in session.imports() if s.unit_id is None or s.unit_id == self.unit_id]
-        self.imports_model.set_sources(sources, assessors, units)
+        self.imports_model.set_sources(sources, assessors, units, session.corrected_cells([s.id for s in sources]))
         self.tabs.setTabText(2, self.tr("导入记录（{n}）").format(n=len(sources)))
         if found is None or not found.people:
             self.counts.setText(self.tr("本单位尚未导入花名册（附件2、附件4）。"))

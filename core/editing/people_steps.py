@@ -36,6 +36,9 @@ class PeopleSteps(SessionBase):
     def imports(self, unit_id: int | None = None) -> list[ImportedSource]:
         return self.ds.imports(unit_id)
 
+    def corrected_cells(self, import_ids: Sequence[int]) -> dict[int, list[tuple[str, str, str]]]:
+        return self.ds.corrected_cells(import_ids)
+
     def assignments(self) -> list[Assignment]:
         return self.ds.assignments()
 

@@ -358,6 +358,17 @@ class PeopleEdits(_Core):
         """The imported sources (of one unit, or all), oldest first."""
         return self._imports(*((" WHERE unit_id = ?", [unit_id]) if unit_id is not None else ("", [])))
 
+    def corrected_cells(self, import_ids: Sequence[int]) -> dict[int, list[tuple[str, str, str]]]:
+        """The cells corrected in the preview before each of these imports, as its audit rows record them:
+        (where, the file's value, the value imported), in the order corrected."""
+        found: dict[int, list[tuple[str, str, str]]] = {}
+        for record_id, field, old, new in self._conn.execute(
+                "SELECT record_id, field, old_value, new_value FROM audit WHERE table_name = 'imports' "
+                f"AND action = 'correct' AND record_id IN ({', '.join('?' * len(import_ids))}) ORDER BY seq",
+                [str(i) for i in import_ids]):
+            found.setdefault(int(record_id), []).append((field.split(": ", 1)[-1], json.loads(old), json.loads(new)))
+        return found
+
     def rostered_units(self) -> set[int | None]:
         """The units a roster has been imported for."""
         return {s.unit_id for s in self.imports() if s.roster}

@@ -676,11 +676,11 @@ def test_the_imports_list_sorts_row_counts_as_numbers(qtbot):
     from collections import namedtuple
 
     from ui.people_view import ImportsModel
-    Source = namedtuple("Source", "file_name kind unit_id rows replaced_rows imported_at imported_by")
+    Source = namedtuple("Source", "id file_name kind unit_id rows replaced_rows imported_at imported_by")
     model = ImportsModel()
-    model.set_sources([Source("甲.xlsx", "arrivals", 1, 10, 0, "2022-03-02T09:00:00", 1),
-                       Source("乙.xlsx", "arrivals", 1, 9, 0, "2022-03-01T09:00:00", 1),
-                       Source("丙.xlsx", "monthly_reports", 1, 100, 0, "2022-03-03T09:00:00", 1)], {1: "张三"}, {1: "甲公司"})
+    model.set_sources([Source(1, "甲.xlsx", "arrivals", 1, 10, 0, "2022-03-02T09:00:00", 1),
+                       Source(2, "乙.xlsx", "arrivals", 1, 9, 0, "2022-03-01T09:00:00", 1),
+                       Source(3, "丙.xlsx", "monthly_reports", 1, 100, 0, "2022-03-03T09:00:00", 1)], {1: "张三"}, {1: "甲公司"})
     model.sort(3)
     assert [model.data(model.index(r, 3)) for r in range(3)] == ["9", "10", "100"]
     model.sort(5, Qt.SortOrder.DescendingOrder)

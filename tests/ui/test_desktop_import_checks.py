@@ -201,6 +201,20 @@ def test_a_base_name_written_otherwise_is_corrected_for_all_its_rows_in_the_prev
     verdicts = {p.record.row: render(p.verdict) for p in unit.people}
     assert "基地" not in verdicts[5] and "基地" not in verdicts[7] and "未填写基地" in verdicts[4]
     dialog.close()
+    # after the dialog is gone, 人员核对's 导入记录 still tells what was corrected before the import
+    view = window.excel_actions.people_view()
+    view.refresh()
+    imports = view.imports_model
+    row = next(r for r in range(imports.rowCount()) if imports.data(imports.index(r, 0)) == "附件2花名册.xlsx")
+    assert imports.data(imports.index(row, 7)) == "2 个单元格"
+    assert imports.data(imports.index(row, 7), Qt.ItemDataRole.ToolTipRole) == "\n".join(
+        f"花名册 第 {r} 行“劳务基地”（E 列）：“浙江某某基地”→“{chosen}”" for r in (5, 7))
+    ws = window.workspace
+    ws.tabs.setCurrentIndex(next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "人员核对"))
+    view.tabs.setCurrentIndex(2)
+    from tests.ui.test_desktop import SHOTS
+    qtbot.waitUntil(view.isVisible)
+    window.grab().save(str(SHOTS / "people-imports-corrected.png"))
 
 
 def test_a_monthly_report_naming_a_roster_person_otherwise_is_listed_before_importing(qtbot, year, tmp_path):
