@@ -120,6 +120,8 @@ def year_notes(kind: str, records: Sequence, layouts: Sequence[SheetLayout], sou
         notes = rows_naming_no_unit(records, unit_names, source, _headers(layouts, "unit"))
         return YearNotes(notes, len(notes), other)
     if kind in ROSTER_KINDS and bases is not None:
-        notes = rows_naming_unregistered_bases(records, bases, source, _headers(layouts, "base"))
+        notes = rows_naming_unregistered_bases(
+            records, bases, source, _headers(layouts, "base"),
+            sheets_without_base={layout.sheet for layout in layouts if layout.column("base") is None})
         return YearNotes(notes, sum(n.message.param("count") for n in notes), other)
     return YearNotes(other_unit=other)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Collection, Iterable, Mapping, Sequence
 
 from core.common.bulk import gc_paused
 from core.common.messages import Msg
@@ -289,28 +289,35 @@ def base_type_of(record: ArrivalRecord | PlacementRecord) -> str:
 
 
 def rows_naming_unregistered_bases(records: Sequence[ArrivalRecord | PlacementRecord], bases: Sequence[Base],
-                                   source: str, headers: Mapping[str, str], rows_quoted: int = 10
-                                   ) -> tuple[Problem, ...]:
+                                   source: str, headers: Mapping[str, str], rows_quoted: int = 10,
+                                   sheets_without_base: Collection[str] = ()) -> tuple[Problem, ...]:
     """A note per base name, as written in a checked roster, that is none of the unit's registered bases of
     its type (an arrival names a labour base, a trainee or intern a school base), and one for the rows naming
     no base when the unit has not exactly one base of their type (_Bases.resolve): how many rows, which
     (the first `rows_quoted`), at the first of them under the base column's header of its sheet (headers).
     Those people import but count under no base until the base is registered or the name corrected or
-    filled in, so the assessor is told before importing."""
+    filled in, so the assessor is told before importing. Rows of a sheet without a base column
+    (`sheets_without_base`) are told apart: no cell of theirs names a base to correct."""
     resolver = _Bases(bases)
-    found: dict[tuple[str, str], list[ArrivalRecord | PlacementRecord]] = {}
+    found: dict[tuple[str, str, bool], list[ArrivalRecord | PlacementRecord]] = {}
     for r in records:
         base_type = base_type_of(r)
         if resolver.resolve(r.base, base_type)[1] is not None:
-            found.setdefault((r.base, base_type), []).append(r)
+            found.setdefault((r.base, base_type, not r.base and r.sheet in sheets_without_base), []).append(r)
     notes = []
-    for (base, base_type), rows in found.items():
+    for (base, base_type, no_column), rows in found.items():
         shown = "、".join(str(r.row) for r in rows[:rows_quoted]) + ("等" if len(rows) > rows_quoted else "")
         type_label = Msg.of(f"match.base_type_{base_type}")
-        msg = (Msg.of("match.rows_base_unregistered", base=base, type=type_label, count=len(rows), rows=shown,
-                      base_type=base_type)
-               if base else Msg.of("match.rows_base_missing", type=type_label, count=len(rows), rows=shown,
-                                   bases=len(resolver.by_type.get(base_type, {})), base="", base_type=base_type))
+        registered = len(resolver.by_type.get(base_type, {}))
+        if no_column:
+            msg = Msg.of("match.rows_base_no_column", sheet=rows[0].sheet, type=type_label, count=len(rows),
+                         rows=shown, bases=registered)
+        elif base:
+            msg = Msg.of("match.rows_base_unregistered", base=base, type=type_label, count=len(rows), rows=shown,
+                         base_type=base_type)
+        else:
+            msg = Msg.of("match.rows_base_missing", type=type_label, count=len(rows), rows=shown, bases=registered,
+                         base="", base_type=base_type)
         notes.append(Problem(source, f"{rows[0].sheet}!{rows[0].row}", headers.get(rows[0].sheet, ""), msg))
     return tuple(notes)
 

@@ -56,3 +56,22 @@ def test_a_monthly_report_naming_someone_on_the_roster_otherwise_is_noted_and_st
     assert found.rows == 0 and found.notes == () and found.all == found.other_names
     assert found.summary is not None and found.summary.param("rows") == 1
     assert year_notes("monthly_reports", rows, [], "送工.xlsx", [], None).all == ()  # no roster in hand
+
+
+class SheetWithout:
+    """A sheet's layout as core.excel.read recognised it, with no base column."""
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+
+    def column(self, field_id: str):
+        return None
+
+
+def test_rows_of_a_sheet_without_a_base_column_are_told_so_and_not_offered_for_correcting():
+    bases = [base("铜仁劳务基地"), base("昭通劳务基地")]
+    found = year_notes("arrivals", [arrival_row(5, ""), arrival_row(6, "")], [SheetWithout("花名册")], "f.xlsx", [],
+                       bases)
+    assert texts(found) == ["f.xlsx：花名册 第 5 行：工作表“花名册”中没有基地一列，而该单位登记的劳务基地有 2 个："
+                            "2 行（第 5、6 行）导入后不计入任何基地的人数；请在导入时指定基地所在的列（修改列对应），"
+                            "或请运营单位补上基地一列后重新报送"]
+    assert found.rows == 2 and found.renamable == ()
