@@ -196,8 +196,9 @@ class Workspace(QWidget):
         self.clause_page.problems.connect(window.show_problems)
         self.clause_page.rules_banner.adopted.connect(window.reopen_after_rule_set_change)
         self.splitter.addWidget(self.clause_page)
-        self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([230, 210, 920])
+        self.splitter.setStretchFactor(0, 1)  # a narrower window narrows the unit list a little too
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([270, 210, 880])  # a unit's second line (分 · 等级（不合格） · 9/10 条 · 已定稿) whole
         self.tabs.addTab(self.splitter, self.tr("逐条考核"))
 
         self.years = YearsReader(session.years, window.recent_files, self)  # the other year files
