@@ -103,10 +103,7 @@ def print_year_notes(ds: Dataset, args: argparse.Namespace, checked: CheckResult
     """The rows that import without a problem but count for nothing as the year stands, and the forms
     naming another unit than the one imported into (core/people/import_notes.py); what was said."""
     unit = ds.unit(unit_id, as_entered=True) if unit_id is not None else None
-    roster_names = None
-    if unit is not None and args.kind == "monthly_reports":
-        matched = next((u for u in ds.match().units if u.unit == unit.name), None)
-        roster_names = {p.record.id_number: p.record.name for p in (matched.people if matched else ())}
+    roster_names = ds.match().roster_names(unit.name) if unit is not None and args.kind == "monthly_reports" else None
     return print_notes(args, checked, [u.name for u in ds.year(as_entered=True).units],
                        unit.bases if unit is not None else None, roster_names)
 

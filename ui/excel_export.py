@@ -170,15 +170,14 @@ class ExcelExportDialog(WorkerDialog):
 
     def _blank_reason(self) -> Msg | None:
         """Why the chosen form of the chosen unit comes out blank (None: it lists something)."""
-        unit = self.session.unit(self.unit_id())
-        matched = next((u for u in self.session.match().units if u.unit == unit.name), None)
-        return blank_reason(self.annex_number(), unit, matched)
+        uid = self.unit_id()
+        if uid is None:
+            return None
+        return blank_reason(self.annex_number(), self.session.unit(uid), self.session.unit_match(uid))
 
     def _inputs(self):
         uid = self.unit_id()
-        unit = self.session.unit(uid)
-        matched = next((u for u in self.session.match().units if u.unit == unit.name), None)
-        return annex_inputs(self.annex_number(), unit, matched)
+        return annex_inputs(self.annex_number(), self.session.unit(uid), self.session.unit_match(uid))
 
     def browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path.text() or str(self.default_target()),

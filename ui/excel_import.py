@@ -266,10 +266,9 @@ class ImportDialog(QDialog):
     def year_in_hand(self, unit_id: int | None, kind: str) -> YearInHand:
         session = self.session
         unit = None if unit_id is None else session.unit(unit_id)
-        roster_names = None
-        if unit is not None and kind == "monthly_reports":  # read here: the dataset's connection is this thread's
-            matched = next((u for u in session.match().units if u.unit == unit.name), None)
-            roster_names = {p.record.id_number: p.record.name for p in (matched.people if matched else ())}
+        # read here: the dataset's connection is this thread's
+        roster_names = session.match().roster_names(unit.name) if unit is not None and kind == "monthly_reports" \
+            else None
         return YearInHand(tuple(session.unit(uid).name for uid in session.unit_ids),
                           None if unit is None else unit.bases, None if unit is None else unit.name, roster_names)
 
@@ -832,7 +831,7 @@ class ImportDialog(QDialog):
         if p.unit_id is None or p.kind not in ("arrivals", "placements", "monthly_reports"):
             return []
         name = self.session.unit(p.unit_id).name
-        found = next((u for u in self.session.match().units if u.unit == name), None)
+        found = self.session.unit_match(p.unit_id)
         if found is None:
             return []
         lines = [self.tr("{unit}：确认进吴 {arrivals} 人、见习（实习）{placements} 人，未确认 {unconfirmed} 人（详见“人员核对”）。")

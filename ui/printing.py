@@ -517,9 +517,7 @@ class PrintDocumentsDialog(WorkerDialog):
         uid = self.unit.currentData()
         if uid is None or uid not in self.session.unit_ids:
             return None
-        unit = self.session.unit(uid)
-        matched = next((u for u in self.session.match().units if u.unit == unit.name), None)
-        return blank_reason(self.annex.currentData(), unit, matched)
+        return blank_reason(self.annex.currentData(), self.session.unit(uid), self.session.unit_match(uid))
 
     def browse_pdf(self) -> None:
         folder = str(Path(self.pdf_path.text()).parent) if self.pdf_path.text() else str(self.session.file.parent)
@@ -540,8 +538,7 @@ class PrintDocumentsDialog(WorkerDialog):
         if kind != ANNEX:
             return [Wanted(kind, unit.name)]
         annex = self.annex.currentData()
-        matched = next((u for u in self.session.match().units if u.unit == unit.name), None) \
-            if annex in ANNEX_PEOPLE else None
+        matched = self.session.unit_match(self.unit.currentData()) if annex in ANNEX_PEOPLE else None
         records, counts = annex_inputs(annex, unit, matched)
         return [Wanted(ANNEX, unit.name, annex, self.full_ids.isChecked() and annex in ANNEX_PEOPLE,
                        tuple(records), tuple(counts), self.session.year.year)]

@@ -15,7 +15,7 @@ from core.store.dataset import Edit
 from core.store.people_edits import Assignment, ImportedSource
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
-    from core.people.matching import MatchResult
+    from core.people.matching import MatchResult, UnitMatch
     from core.people.platform import PlatformCheck
 
 
@@ -32,6 +32,10 @@ class PeopleSteps(SessionBase):
         """Every unit's people, confirmed or not and why, and the conflicts (kept by the dataset
         until an edit changes them)."""
         return self.ds.match()
+
+    def unit_match(self, unit_id: int) -> UnitMatch | None:
+        """The unit's people as matched (None: nothing imported names them)."""
+        return self.match().find(self.unit(unit_id).name)
 
     def imports(self, unit_id: int | None = None) -> list[ImportedSource]:
         return self.ds.imports(unit_id)

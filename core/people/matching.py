@@ -153,6 +153,15 @@ class MatchResult:
     def unit(self, name: str) -> UnitMatch:
         return next(u for u in self.units if u.unit == name)
 
+    def find(self, name: str) -> UnitMatch | None:
+        """The unit's people, None when no roster or report names them (a unit without imports)."""
+        return next((u for u in self.units if u.unit == name), None)
+
+    def roster_names(self, name: str) -> dict[str, str]:
+        """The name the unit's rosters give each ID number: what its monthly reports are compared with."""
+        found = self.find(name)
+        return {p.record.id_number: p.record.name for p in (found.people if found is not None else ())}
+
     def unconfirmed_by_unit(self) -> dict[str, tuple[PersonVerdict, ...]]:
         return {u.unit: u.unconfirmed() for u in self.units}
 
