@@ -63,6 +63,9 @@ class Fact:
     outside: bool = False  # a change of a unit not handed over with the copy: the lead decides whether it comes
     same_people: bool = False  # a list imported again with the people of those it replaces: no change of data
     rivals: tuple[int, ...] = ()  # an import in conflict: the lists this file imported since that it replaces
+    # a field the copy changed of a record removed here that is known by what it is of (a tick, a note): taking
+    # the copy's side makes the record again, as the copy has it
+    restores: bool = False
 
     @property
     def first(self) -> int:
@@ -225,7 +228,7 @@ class Planner:
     def y_key(self, table: str, ident: Ident) -> dict[str, Any] | None:
         """The record's key in the year file (its columns and values), or None when a part is missing."""
         if table == "evidence_ticks":
-            where = self._natural(table, TICK_KEY, ident[1])
+            where = self.natural_key(table, TICK_KEY, ident[1])
             if where is None:
                 return None
             found = self.y.execute("SELECT id FROM evidence_ticks WHERE " + " AND ".join(f"{k} IS ?" for k in where),
@@ -233,11 +236,11 @@ class Planner:
             return None if found is None else {"id": found[0]}
         keys = audit.KEYS.get(table)
         if keys is not None:
-            return self._natural(table, keys, ident[1])
+            return self.natural_key(table, keys, ident[1])
         yid = self.y_id(table, ident)
         return None if yid is None else {"id": yid}
 
-    def _natural(self, table: str, keys: Iterable[str], values: Iterable[Any]) -> dict[str, Any] | None:
+    def natural_key(self, table: str, keys: Iterable[str], values: Iterable[Any]) -> dict[str, Any] | None:
         where: dict[str, Any] = {}
         for k, v in zip(keys, values, strict=True):
             if k in self.fk[table]:

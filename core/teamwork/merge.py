@@ -163,9 +163,11 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
     table = fact.table
     mine = p.mine_row(fact)
     made: dict[str, int] = {}
-    if fact.field is not None:
+    if fact.field is not None and mine is None and fact.restores:
+        made = _insert(p, tx, fact, p.theirs_row(fact) or {}, copy_name)
+    elif fact.field is not None:
         key = p.y_key(table, fact.ident)
-        if key is None:
+        if key is None or mine is None:
             replay_edit.reject(Problem(copy_name, "$", "", Msg.of("teamwork.record_gone")))
             return
         changes = {fact.field: p.to_y(table, fact.field, loads(last.new))}
@@ -179,19 +181,7 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
             if mine is not None:
                 tx.delete(table, p.y_key(table, fact.ident) or {})
         elif mine is None:
-            values = {k: p.to_y(table, k, v) for k, v in theirs.items()}
-            if any(values[k] is None and theirs[k] is not None for k in p.fk[table] if k in values):
-                replay_edit.reject(Problem(copy_name, "$", "", Msg.of("teamwork.parent_not_taken")))
-            if audit.KEYS.get(table) is None:
-                values.pop("id", None)
-            blob = BLOBS.get(table)
-            if blob:
-                values[blob] = sqlite3.Binary(values[blob])
-            new_id = tx.insert(table, values, hidden=(blob,) if blob else ())
-            if audit.KEYS.get(table) is None:
-                made[fact.rows[0].hash] = new_id
-                if fact.ident[0] == "new":
-                    p.new_ids[fact.ident[1]] = new_id
+            made = _insert(p, tx, fact, theirs, copy_name)
         else:
             skip = {"id", BLOBS.get(table), *STAMPS.get(table, ())}
             changes = {k: p.to_y(table, k, v) for k, v in theirs.items() if k not in skip}
@@ -208,6 +198,25 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
         tx.year_level = True
     parts.log(tx, MERGED, table, record_id_of(p, fact) or str(made.get(fact.rows[0].hash, "")), fact.field, None,
               {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": made})
+
+
+def _insert(p: Planner, tx: Any, fact: Fact, theirs: Mapping[str, Any], copy_name: str) -> dict[str, int]:
+    """The copy's record made here (its links as this file's ids); a record known by a number gets a new one."""
+    table = fact.table
+    values = {k: p.to_y(table, k, v) for k, v in theirs.items()}
+    if any(values[k] is None and theirs[k] is not None for k in p.fk[table] if k in values):
+        replay_edit.reject(Problem(copy_name, "$", "", Msg.of("teamwork.parent_not_taken")))
+    if audit.KEYS.get(table) is None:
+        values.pop("id", None)
+    blob = BLOBS.get(table)
+    if blob:
+        values[blob] = sqlite3.Binary(values[blob])
+    new_id = tx.insert(table, values, hidden=(blob,) if blob else ())
+    if audit.KEYS.get(table) is not None:
+        return {}
+    if fact.ident[0] == "new":
+        p.new_ids[fact.ident[1]] = new_id
+    return {fact.rows[0].hash: new_id}
 
 
 def _stamps(table: str, tx: Any) -> dict[str, Any]:

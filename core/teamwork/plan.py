@@ -23,6 +23,7 @@ from core.teamwork.facts import (
     REMARKS,
     SIGNING_TABLES,
     STAMPS,
+    TICK_KEY,
     Fact,
     Ident,
     Planner,
@@ -202,7 +203,9 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 theirs = audit.value_json(p.to_y(table, fact.field, loads(theirs)))
                 base = audit.value_json(p.to_y(table, fact.field, loads(base)))
             if mine is None:
-                fact.state, fact.why = ("same", "") if theirs == base else ("conflict", "deleted_here")
+                fact.state = "same" if theirs == base else "conflict"
+                fact.restores = fact.state == "conflict" and _restorable(p, fact)
+                fact.why = "deleted_here" if fact.state == "conflict" and not fact.restores else ""
             else:
                 now = audit.value_json(mine[fact.field])
                 fact.state = ("same" if now == theirs else
@@ -317,6 +320,15 @@ def _cannot_add(p: Planner, fact: Fact) -> str:
     return ""
 
 
+def _restorable(p: Planner, fact: Fact) -> bool:
+    """Whether a record removed here can be made again from the copy: it is known by what it is of (a tick by
+    its unit, clause and item; a note by its unit and clause), all of which are still here, and the copy has it."""
+    if fact.ident[0] not in ("tick", "key") or p.theirs_row(fact) is None:
+        return False
+    keys = TICK_KEY if fact.table == "evidence_ticks" else audit.KEYS.get(fact.table)
+    return keys is not None and p.natural_key(fact.table, keys, fact.ident[1]) is not None
+
+
 def _children_added_here(p: Planner, table: str, mine: Mapping[str, Any], inserted_here: set) -> bool:
     """Records the year file added under a record the copy removed (removing it would take them along)."""
     for child, column in p.cascade.get(table, ()):
@@ -418,6 +430,8 @@ def _mine_side(p: Planner, fact: Fact, mine: Mapping[str, Any] | None, names: Ma
     rid = str(key.get("id", "")) if keys is None else "/".join(str(key.get(k, "")) for k in keys)
     if not key and fact.ident[0] == "y":  # removed here: its removal names it by the id both files gave it
         rid = str(fact.ident[1])
+    elif not key and fact.table == "evidence_ticks" and fact.rows[0].action == "update":  # the id both files gave it
+        rid = fact.rows[0].record_id
     sql = "SELECT at, assessor_id FROM audit WHERE table_name = ? AND record_id = ? AND seq > ?"
     params: list[Any] = [fact.table, rid, p.prefix]
     if fact.field is not None:
@@ -443,8 +457,9 @@ def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
         what, field_name = Msg.of("teamwork.final_what", what=what), None
         theirs = replace(theirs, value=_final_word(loads(fact.last.new)))
         mine_side = replace(mine_side, value=_final_word(mine is not None and mine.get("facts_final")))
-    return Conflict(fact.number, what, field_name, mine_side, theirs, not fact.why, why,
-                    Msg.of("teamwork.why.outside", assessor=p.c_mark_assessor) if fact.outside else None)
+    note = (Msg.of("teamwork.why.outside", assessor=p.c_mark_assessor) if fact.outside else
+            Msg.of("teamwork.why.restores") if fact.restores else None)
+    return Conflict(fact.number, what, field_name, mine_side, theirs, not fact.why, why, note)
 
 
 def _rivals_side(p: Planner, fact: Fact, names: Mapping[int, str]) -> Side:

@@ -722,3 +722,32 @@ def test_a_change_too_long_for_its_column_is_wrapped_in_the_merge_dialog_not_cut
         dialog.reject()
 
     merge_through_menu(window, target, None, look)
+
+
+def test_a_tick_the_office_withdrew_and_the_field_set_comes_back_when_the_copys_side_is_taken(window, qtbot, tmp_path):
+    """The office withdrew a tick of 1.3 after the copy was handed out; 孙琳 ticked it seen in the field: the
+    conflict says the record was removed in the office and that the copy's side makes it again; taken, the
+    tick is back as 孙琳 set it."""
+    open_year(window, tmp_path)
+    session = window.session
+    first = session.unit_ids[0]
+    assert session.tick("勾选依据", first, "1.3", "annual_plan", False).ok
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    assert session.tick("撤回勾选", first, "1.3", "annual_plan", None).ok
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.tick_evidence(copy.assessor_id("孙琳"), first, "1.3", "annual_plan", True).ok
+
+    def look(dialog: MergeDialog) -> None:
+        said = text(dialog.choice_model, 0, 0)
+        assert said.endswith("这一项在办公室已被清除；采用外业副本的一方将按副本重新填上"), said
+        assert text(dialog.conflicts.model(), 0, 1).startswith("（无）\n组长")
+        tick_cell(qtbot, dialog.conflicts, 0, 4)  # 采用外业副本的
+        assert dialog.choices() == {1: "theirs"}
+        type_chinese(dialog.reason, "现场已见年度计划")
+        shot_over(window, dialog, "merge-dialog-tick-made-again")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-tick-made-again", "已把外业副本", said), look)
+    assert session.unit(first).evidence["1.3"]["annual_plan"] is True

@@ -247,6 +247,34 @@ def test_a_conflict_whose_copy_side_withdraws_a_final_says_so_before_the_choice(
         assert ds.unit(u[1]).facts_final and ds.unit(u[1]).insured_workers == 60
 
 
+@pytest.mark.parametrize("side", ["mine", "theirs"])
+def test_a_tick_withdrawn_in_the_office_and_set_in_the_field_comes_back_or_stays_withdrawn_as_chosen(year, side):
+    # the same as the tick withdrawn then set in one file, or set then withdrawn: a tick is known by its unit,
+    # clause and item, so setting it again makes it again
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.tick_evidence(LEAD, ds.unit_ids()[1], "1.3", "annual_plan", False).ok
+        assert ds.set_clause_note(LEAD, ds.unit_ids()[1], "1.3", "计划未盖章").ok
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.tick_evidence(who, u[1], "1.3", "annual_plan", True))
+    field_edit(a, "张三", lambda ds, who, u: ds.set_clause_note(who, u[1], "1.3", "计划已补盖章"))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.tick_evidence(LEAD, ds.unit_ids()[1], "1.3", "annual_plan", None).ok
+        assert ds.set_clause_note(LEAD, ds.unit_ids()[1], "1.3", "").ok
+    plan, _ = merge(year, a)
+    assert len(plan.conflicts) == 2 and all(c.can_take_theirs and c.why is None for c in plan.conflicts)
+    tick = next(c for c in plan.conflicts if "依据" in render(c.what))
+    assert render(tick.mine.value) == "（无）" and tick.mine.who == "组长" and tick.theirs.who == "张三"
+    assert render(tick.note) == "这一项在办公室已被清除；采用外业副本的一方将按副本重新填上"
+    plan, edit = merge(year, a, {1: side, 2: side}, "以现场核对为准" if side == "theirs" else "办公室已撤回")
+    assert edit.ok, edit.problems
+    with Dataset.open(year, read_only=True) as ds:
+        unit = ds.unit(ds.unit_ids()[1])
+        assert unit.evidence.get("1.3", {}).get("annual_plan") is (True if side == "theirs" else None)
+        assert ds.clause_notes().get((ds.unit_ids()[1], "1.3"), "") == ("计划已补盖章" if side == "theirs" else "")
+        assert ds.check_audit().ok
+    assert merge(year, a)[0].rows == 0  # merged: nothing new the next time
+
+
 def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:
     target = year.parent / name
     with Dataset.open(year, backups=False) as ds:
