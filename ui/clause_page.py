@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -42,6 +41,7 @@ from ui.editors import EDITORS
 from ui.editors.base import EditorContext, FactsEditor, Pending, WrappingCheckBox, group, wrapped
 from ui.editors.flow import FlowLayout
 from ui.editors.records import RecordsEditor, TripsEditor
+from ui.fitting_label import FittingLabel
 from ui.models import PROGRESS_COLOURS, RecordModel, local_time, problems_text, progress_text
 from ui.rule_banner import NewerRulesBanner
 
@@ -137,12 +137,10 @@ class ClausePage(QWidget):
         self.unit_label.setStyleSheet("color: #1f4e79; font-weight: bold;")
         # 定稿 told on the unit's own line: its text comes and goes without moving the page (a banner shown
         # and hidden laid the whole page out again at the first change of a 定稿 unit)
-        self.final_label = QLabel()
+        self.final_label = FittingLabel()  # on a narrow screen a shorter wording, never a cut one
         self.final_label.setTextFormat(Qt.TextFormat.PlainText)
         self.final_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
-        self.final_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)  # on a narrow
-        # screen the end is cut, never the words 已定稿
-        self.final_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.final_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         unit_row = QHBoxLayout()
         unit_row.setSpacing(24)
         unit_row.addWidget(self.unit_label)
@@ -641,9 +639,11 @@ class ClausePage(QWidget):
         read_only = not self.session.editable(self.unit_id)
         final = not read_only and self.unit_id is not None and self.session.unit(self.unit_id).facts_final
         # told before the first change, not asked at it: the change itself is the answer (undo takes it back)
-        text = self.tr("已定稿：修改事实或依据查验将同时取消定稿（撤销即恢复）") if final else ""
-        if self.final_label.text() != text:
-            self.final_label.setText(text)
+        wordings = (self.tr("已定稿：修改事实或依据查验将同时取消定稿（撤销即恢复）"),
+                    self.tr("已定稿：修改将取消定稿（撤销即恢复）"), self.tr("已定稿：修改将取消定稿"),
+                    self.tr("已定稿")) if final else ("",)
+        if self.final_label.wordings != wordings:
+            self.final_label.set_wordings(wordings)
             self.final_label.setToolTip(self.tr("本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；"
                                                 "备注和附件不影响定稿。") if final else "")
         self.lock_banner.setVisible(read_only)

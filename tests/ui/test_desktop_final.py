@@ -79,3 +79,26 @@ def test_one_undo_takes_back_a_base_just_added_and_brings_final_back(qtbot, wind
     qtbot.waitUntil(lambda: len(session.unit(uid).bases) == bases, timeout=5000)
     assert session.unit(uid).facts_final and not window.undo.undo_action.text().endswith("添加基地")
     assert "修改基地名称" not in window.undo.redo_action.text()
+
+
+def test_the_final_line_is_shortened_to_fit_a_narrow_window_never_cut(qtbot, window, tmp_path):
+    """At 1024 pixels the line read "…将同时取消定": a shorter wording that fits is shown instead, the whole
+    in its tip."""
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    session, workspace = window.session, window.workspace
+    workspace.select_unit(session.unit_ids[0])
+    page = workspace.clause_page
+    label = page.final_label
+    shown = {}
+    for width in (1366, 1024):
+        window.resize(width, 768)
+        qtbot.waitUntil(lambda: label.text() != "" and label.width() > 0)
+        qtbot.wait(50)
+        shown[width] = label.text()
+        assert label.text().startswith("已定稿")
+        room = label.contentsRect().width()
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= room, (width, label.text())
+        assert label.toolTip().startswith("本单位数据已定稿。修改事实或依据查验会同时取消定稿")
+    shot(window, "final-line-1024")
+    assert shown[1366] == "已定稿：修改事实或依据查验将同时取消定稿（撤销即恢复）"
+    assert shown[1024] != shown[1366] and "取消定稿" in shown[1024], shown
