@@ -123,6 +123,8 @@ def create_app(argv: list[str] | None = None, input_guard: bool = True) -> QAppl
             icon.addFile(str(ICONS_DIR / f"app-{size}.png"))
         app.setWindowIcon(icon)
         app._leye_input_guard = None
+        from ui.file_dialogs import fit_file_dialogs
+        fit_file_dialogs()
         if input_guard:
             guard_input(app)
         QGuiApplication.setDesktopFileName("leye-wujiang")  # the menu entry the Linux package installs

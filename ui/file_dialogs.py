@@ -1,0 +1,84 @@
+"""Qt's own file dialog (where the system lends none) made readable: wide enough for its columns, sizes in KB and MB."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QHeaderView, QTreeView, QWidget
+
+SIZE_COLUMN = 1
+# the widest a column's cells say, in the words the dialog uses (its header beside them is measured too)
+SAMPLES = {1: "999.9 MB", 2: "Microsoft Excel 工作表", 3: "2026/12/31 23:59"}
+LEAST_SIZE = (860, 520)  # the dialog's own default, about 520 pixels wide, cut every column but the name
+
+
+def file_size_text(size: int) -> str:
+    """A file's size as Chinese programs show it: 字节 under a kilobyte, then KB, MB, GB (of 1,024)."""
+    if size < 1024:
+        return f"{size} 字节"
+    value = float(size)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1024
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "KB" else f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+class SizesInKilobytes(QIdentityProxyModel):
+    """The file system model as it is, but its size column in KB and MB (Qt says KiB and MiB)."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.column() == SIZE_COLUMN and role == Qt.ItemDataRole.DisplayRole:
+            source = self.sourceModel()
+            found = self.mapToSource(index)
+            if isinstance(source, QFileSystemModel) and not source.isDir(found):
+                return file_size_text(source.size(found))
+        return super().data(index, role)
+
+
+def fit(dialog: QFileDialog) -> None:
+    """Once per dialog: its size and columns, and its sizes' unit. A system's own dialog is left to the system."""
+    if dialog.property("leyeFitted") or dialog.findChild(QTreeView) is None:  # done, or the system's own
+        return
+    dialog.setProperty("leyeFitted", True)
+    if dialog.proxyModel() is None:
+        dialog.setProxyModel(SizesInKilobytes(dialog))
+    screen = dialog.screen().availableGeometry()
+    width = min(max(dialog.width(), LEAST_SIZE[0]), int(screen.width() * 0.9))
+    height = min(max(dialog.height(), LEAST_SIZE[1]), int(screen.height() * 0.9))
+    if (width, height) != (dialog.width(), dialog.height()):
+        dialog.resize(width, height)
+        dialog.move(screen.center() - dialog.rect().center())
+    tree: Any = dialog.findChild(QTreeView)
+    header = tree.header()
+    metrics = tree.fontMetrics()
+    room = 0
+    for column, sample in SAMPLES.items():
+        title = str(tree.model().headerData(column, Qt.Orientation.Horizontal) or "")
+        wide = max(metrics.horizontalAdvance(sample), header.fontMetrics().horizontalAdvance(title)) + 24
+        header.resizeSection(column, wide)
+        room += wide
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(0, max(200, tree.viewport().width() - room))
+
+
+class FileDialogFitter(QObject):
+    """Fits each of Qt's file dialogs as it first takes the focus: the program opens them in some twenty places,
+    mostly through QFileDialog's static functions, which give no chance to fit them before they are shown."""
+
+    def __init__(self, app: QApplication):
+        super().__init__(app)
+        app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, now: QWidget | None) -> None:
+        window = now.window() if now is not None else None
+        if isinstance(window, QFileDialog):
+            fit(window)
+
+
+def fit_file_dialogs() -> None:
+    """From now on each of Qt's file dialogs is fitted as it opens (kept alive by the application, its parent)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        FileDialogFitter(app)
