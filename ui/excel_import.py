@@ -358,7 +358,15 @@ class ImportDialog(QDialog):
         self.notes_box = QGroupBox(self.tr("已自动转换或提示（不影响导入）"))
         self.notes = QListWidget()
         self.notes.setWordWrap(True)
-        QVBoxLayout(self.notes_box).addWidget(self.notes)
+        self.notes.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        notes_layout = QVBoxLayout(self.notes_box)
+        notes_layout.addWidget(self.notes)
+        # a correction chosen by mistake (a base name corrected to the wrong base) is taken back alone
+        self.withdraw_button = QPushButton(self.tr("撤回所选更正"))
+        self.withdraw_button.setToolTip(self.tr("在上面选中一条或几条“已由……更正为……”，撤回后按原文件内容重新检查"))
+        self.withdraw_button.clicked.connect(lambda: self.withdraw_corrections())
+        self.notes.itemSelectionChanged.connect(self._withdrawable)
+        notes_layout.addWidget(self.withdraw_button, 0, Qt.AlignmentFlag.AlignRight)
         # the recognised columns in four lines under their header (more scroll): the problems need the height
         self.columns_table.setMaximumHeight((self.fontMetrics().height() + 8) * 5 + 4)
         top = QHBoxLayout()
@@ -456,6 +464,27 @@ class ImportDialog(QDialog):
         for c in p.corrections:
             self.notes.addItem(self.tr("{cell}：已由“{old}”更正为“{new}”（导入时记入审计）").format(
                 cell=c.cell, old=shown(c.old) or self.tr("（空）"), new=shown(c.new) or self.tr("（空）")))
+            added = self.notes.item(self.notes.count() - 1)
+            added.setData(Qt.ItemDataRole.UserRole, cell_key(c.sheet, c.row, c.letter))
+        self._withdrawable()
+
+    def _withdrawable(self) -> None:
+        p = self.preview
+        has = p is not None and bool(p.corrections) and self.imported_id is None
+        self.withdraw_button.setVisible(has)
+        self.withdraw_button.setEnabled(has and any(item.data(Qt.ItemDataRole.UserRole) is not None
+                                                    for item in self.notes.selectedItems()))
+
+    def withdraw_corrections(self) -> Worker | None:
+        """The corrections selected among the notes are taken back (the cells read as the file has them), the
+        others kept; then checked again."""
+        keys = [item.data(Qt.ItemDataRole.UserRole) for item in self.notes.selectedItems()]
+        keys = [tuple(k) for k in keys if k is not None]
+        if not keys:
+            return None
+        for key in keys:
+            self.problems_model.corrections.pop(key, None)
+        return self.recheck()
 
     def _full_ids_toggled(self, full: bool) -> None:
         self.problems_model.set_full_ids(full)
@@ -799,6 +828,7 @@ class ImportDialog(QDialog):
             self._show_choice()
             return False
         self.imported_id = edit.id
+        self._withdrawable()  # imported: the corrections are in the year now, taken back with the import only
         replaced_text = self.tr("，替换了原有的 {n} 行").format(n=sum(s.rows for s in replaced)) if replaced else ""
         if left_out:
             lines = [self.tr("已导入无误的 {rows} 行{replaced}；有问题的 {bad} 行未导入（已记入审计）。"

@@ -217,6 +217,50 @@ def test_a_base_name_written_otherwise_is_corrected_for_all_its_rows_in_the_prev
     window.grab().save(str(SHOTS / "people-imports-corrected.png"))
 
 
+def test_one_base_name_correction_chosen_by_mistake_is_taken_back_alone(qtbot, year, tmp_path):
+    """Two names corrected, the second to the wrong base: the assessor selects its lines among the notes and
+    clicks 撤回所选更正; those rows are checked again as the file has them, the other correction stays."""
+    window = year
+    people = [arrival(i) for i in range(6)]
+    people[2]["劳务基地"] = people[4]["劳务基地"] = "浙江某某基地"
+    people[5]["劳务基地"] = "周口"
+    dialog = checked_by_click(qtbot, window, roster_file(tmp_path, people))
+    assert not dialog.withdraw_button.isVisible()  # nothing corrected yet
+
+    def correct(written: int, to: int, corrections: int) -> None:
+        dialog.rename_written.setCurrentIndex(written)
+        if to >= 0:
+            dialog.rename_to.setCurrentIndex(to)
+        qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.preview is not None and len(dialog.preview.corrections) == corrections,
+                        timeout=20_000)
+    correct(1, -1, 1)  # 周口: the registered base holding the name, offered first
+    zhoukou = dialog.preview.corrections[0].new
+    correct(0, 0, 3)  # 浙江某某基地 to the first registered base: a mistake
+    notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
+    wrong = [i for i, text in enumerate(notes) if "已由“浙江某某基地”更正为" in text]
+    assert len(wrong) == 2 and dialog.withdraw_button.isVisible() and not dialog.withdraw_button.isEnabled()
+    for i in wrong:  # selected by clicks, the second with Ctrl held
+        rect = dialog.notes.visualItemRect(dialog.notes.item(i))
+        qtbot.mouseClick(dialog.notes.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ControlModifier if i != wrong[0] else Qt.KeyboardModifier.NoModifier,
+                         rect.center())
+    assert dialog.withdraw_button.isEnabled()
+    shot_over(window, dialog, "import-preview-correction-withdrawn-before")
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.preview is not None and len(dialog.preview.corrections) == 1, timeout=20_000)
+    assert [c.new for c in dialog.preview.corrections] == [zhoukou]
+    offered = [dialog.rename_written.itemText(i) for i in range(dialog.rename_written.count())]
+    assert offered == ["“浙江某某基地”（2 行）"]  # to be corrected again, or imported as they are
+    shot_over(window, dialog, "import-preview-correction-withdrawn")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.imported_id is not None and not dialog.withdraw_button.isVisible()
+    unit = next(u for u in window.session.match().units if u.unit == UNITS[0])
+    bases = {p.record.row: p.record.base for p in unit.people}
+    assert bases[5] == bases[7] == "浙江某某基地" and bases[8] == zhoukou
+    dialog.close()
+
+
 def test_a_monthly_report_naming_a_roster_person_otherwise_is_listed_before_importing(qtbot, year, tmp_path):
     """The same ID number under 李某 on the roster and 汪芳 in the monthly report: one of the two was typed
     wrong. 人员核对 said so only after importing; the preview says it first (the person still counts)."""
