@@ -36,6 +36,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from core.common.bulk import quick_handoffs
+
 
 class Job:
     """What the work function sees: progress, cancel, partial results, calls into the window's thread."""
@@ -108,7 +110,10 @@ class Worker(QObject):
 
     def _body(self) -> None:
         try:
-            self._outcome = ("done", self._fn(self.job, *self._args, **self._kwargs))
+            # the window's thread takes the interpreter back within half a millisecond, not 5: painting a view
+            # asks Python for each cell, and each asking waited out the whole interval while this ran
+            with quick_handoffs():
+                self._outcome = ("done", self._fn(self.job, *self._args, **self._kwargs))
         except BaseException as exc:  # handed to the window's thread as a value: a worker never crashes the program
             self._outcome = ("failed", exc)
 
