@@ -57,6 +57,8 @@ class ExcelActions(QObject):
     def _attach(self) -> None:
         workspace = self.window.workspace
         self.update()
+        if workspace is None:  # the year closed: nothing of it kept alive from here
+            self.workspace = self.people_tab = None
         if workspace is None or workspace is self.workspace:
             return
         self.workspace = workspace

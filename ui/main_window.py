@@ -508,9 +508,9 @@ class MainWindow(QMainWindow):
         self.prepare_timer.stop()
         if self.workspace is not None:
             self.workspace.years.stop()  # reading other year files: not into a workspace that is gone
-        self.stack.removeWidget(self.workspace)
-        self.workspace.deleteLater()
-        self.workspace = None
+        closed, self.workspace = self.workspace, None  # gone before the page changes: what follows it lets go
+        self.stack.removeWidget(closed)
+        closed.deleteLater()
         self.backups.finish()
         self.session.close(back_up)  # the last edits backed up: the next opening finds the year as the newest
         # backup notes it and tells a change made outside the program meanwhile
