@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.credit_codes import credit_code_problem
+from core.common.document_titles import document_title
 from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.scoring.rule_library import known_rule_sets
@@ -95,6 +98,33 @@ def error_label() -> QLabel:
     label.setStyleSheet("color: #b00020;")
     label.setWordWrap(True)
     return label
+
+
+def replace_question(parent: QWidget, target: Path, new_title: str | None = None) -> bool:
+    """Whether to replace `target`, asked with what it holds (the title in its properties) and when it was
+    saved: the same document exported before, or another one (a name typed for one unit kept for another)."""
+    held = document_title(target)
+    try:
+        saved = time.strftime("%Y/%m/%d %H:%M", time.localtime(target.stat().st_mtime))
+    except OSError:
+        saved = ""
+    tr = QCoreApplication.translate
+    if held is not None and held == new_title:
+        text = tr("Replace", "{file} 已存在，是这份表格上次导出的文件（{time}）。要替换吗？")
+    elif held is not None and new_title is not None:
+        text = tr("Replace", "{file} 已存在，其中是另一份文件：“{title}”（{time}）。替换后它就没有了。要替换吗？")
+    elif held is not None:
+        text = tr("Replace", "{file} 已存在，其中是“{title}”（{time}）。要替换吗？")
+    else:
+        text = tr("Replace", "{file} 已存在（{time} 保存）。要替换吗？")
+    box = QMessageBox(QMessageBox.Icon.Question, tr("Replace", "替换文件"),
+                      text.format(file=target.name, title=held, time=saved),
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText(tr("Replace", "替换"))
+    box.button(QMessageBox.StandardButton.No).setText(tr("Replace", "取消"))
+    if held is not None and new_title is not None and held != new_title:
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 class ReasonDialog(QDialog):

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,9 +31,16 @@ from PySide6.QtWidgets import (
 from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.excel.annex_forms import blank_reason
-from core.excel.write import ANNEX_BASES, ANNEX_PEOPLE, annex_form, annex_inputs, summary_workbook
-from ui.dialogs import chosen_target, follow_choice, safe_file_name
+from core.excel.annex_forms import annex_title, blank_reason
+from core.excel.write import (
+    ANNEX_BASES,
+    ANNEX_PEOPLE,
+    annex_form,
+    annex_inputs,
+    summary_title,
+    summary_workbook,
+)
+from ui.dialogs import chosen_target, follow_choice, replace_question, safe_file_name
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, NEUTRAL, WorkerDialog
 
@@ -240,8 +246,7 @@ class ExcelExportDialog(WorkerDialog):
         self.show_status(self.tr("已导出 {path}{masked}").format(path=target, masked=masked), GOOD)
 
     def _confirm_overwrite(self, target: Path) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换文件"), self.tr("{file} 已存在，要替换吗？").format(
-            file=target.name), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("替换"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
-        return box.exec() == QMessageBox.StandardButton.Yes
+        year, unit_id = self.session.year.year, self.unit_id()
+        title = summary_title(year) if self.kind == SUMMARY or unit_id is None else annex_title(
+            self.annex_number(), self.session.unit(unit_id).name, year)
+        return replace_question(self, target, title)

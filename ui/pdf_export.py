@@ -39,7 +39,7 @@ from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
 from core.scoring.assessment import DONE
 from ui import faults
-from ui.dialogs import chosen_target, follow_choice, safe_file_name, unit_chooser
+from ui.dialogs import chosen_target, follow_choice, replace_question, safe_file_name, unit_chooser
 from ui.pdf_keys import KeysDialog, key_files, preferred_key
 from ui.pdf_kinds import ALL_SHEETS  # every unit's score sheet, into a folder
 from ui.worker import Job, Worker
@@ -421,8 +421,9 @@ class ExportDialog(WorkerDialog):
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def _confirm_overwrite(self, existing: list[Path]) -> bool:
-        text = (self.tr("{file} 已存在，要替换吗？").format(file=existing[0].name) if len(existing) == 1 else
-                self.tr("文件夹中已有 {n} 个同名文件，要全部替换吗？").format(n=len(existing)))
+        if len(existing) == 1:
+            return replace_question(self, existing[0])
+        text = self.tr("文件夹中已有 {n} 个同名文件，要全部替换吗？").format(n=len(existing))
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换文件"), text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("替换"))

@@ -31,6 +31,12 @@ def t(code: str, **params: Any) -> str:
     return render(Msg.of(code, **params))
 
 
+def annex_title(annex: int, unit: str, year: int) -> str:
+    """The title in an annex form's properties, its workbook's and its PDF's: the form, the unit and the year
+    (said when the file is about to be replaced)."""
+    return f"{t(f'annex.{annex}.sheet')} {unit} {year}"
+
+
 def shown_id(id_number: str, show_full: bool) -> str:
     return id_number if show_full else mask_id_number(id_number)
 

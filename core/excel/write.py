@@ -41,6 +41,7 @@ from core.excel.annex_forms import (
     RECORD_FORMS,
     FormColumn,
     annex_inputs,
+    annex_title,
     closing_lines,
     columns,
     count_totals,
@@ -218,6 +219,10 @@ def _save(wb: Workbook, path: str | Path) -> Path:
 
 # ------------------------------------------------------------------ the six annexes (core/excel/annex_forms.py)
 
+def summary_title(year: int) -> str:
+    return f"{t('summary.sheet')} {year}"
+
+
 def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year: int | None = None,
                records: Sequence[Any] = (), counts: Sequence[BaseCount] = (),
                show_full_id_numbers: bool = False, blank_rows: int = 15) -> Path:
@@ -231,6 +236,7 @@ def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year:
     if annex not in range(1, 7):
         raise ValueError(f"there is no annex {annex}; the rules have annexes 1–6")
     wb, ws = _new_sheet(f"annex.{annex}.sheet")
+    wb.properties.title = annex_title(annex, unit, year or rules.year)  # said when the file is about to be replaced
     if annex == 6:
         _annex6(ws, rules, unit, year)
     else:
@@ -334,6 +340,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
     decimals = rules.reading("ranking_display_decimals") if "ranking_display_decimals" in rules.readings else 2
     number_format = "0." + "#" * decimals if decimals else "0"
     wb = Workbook()
+    wb.properties.title = summary_title(year_result.year)
     ws = wb.active
     ws.title = t("summary.sheet")
     taken = {ws.title.lower()}

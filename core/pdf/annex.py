@@ -33,6 +33,7 @@ from core.excel.annex_forms import (
     LANDSCAPE,
     RECORD_FORMS,
     SEQ,
+    annex_title,
     closing_lines,
     columns,
     count_totals,
@@ -95,9 +96,8 @@ def annex_pdf(annex: int, rules: RuleSet, unit: str, *, fonts: Fonts, year: int 
         story += ([Spacer(1, 2 * mm)] if n else []) + [FormLine(text, fonts.body, 10.5)]
 
     out = io.BytesIO()
-    name = t(f"annex.{annex}.sheet")
     doc = BaseDocTemplate(out, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-                          bottomMargin=MARGIN_BOTTOM, title=f"{name} {unit} {year or rules.year}",
+                          bottomMargin=MARGIN_BOTTOM, title=annex_title(annex, unit, year or rules.year),
                           subject=unit, creator="乐业吴江 考核系统")
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, width, size[1] - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

@@ -188,3 +188,51 @@ def test_a_replace_answered_no_says_nothing_was_exported(qtbot, dialog, tmp_path
     check_answered(state)
     assert not dialog.running and dialog.status.text() == "未导出：汇总.xlsx 已存在，保留原文件。"
     assert target.read_bytes() == written
+
+
+def test_the_replace_question_says_whose_form_the_file_holds(qtbot, window, tmp_path):
+    """A name typed for one unit's 附件2, kept when another unit is chosen: the question said only that the
+    file existed. It now says the file holds the first unit's form, and 取消 is the default; the same form
+    exported again is said to be its last export."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.store.demo import ensure_demo
+    from tests.desktop_support import answer_modal, check_answered
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    dialog = window.excel_actions.export_dialog("annex")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    target = tmp_path / "给单位的花名册.xlsx"
+    dialog.path.selectAll()
+    type_chinese(dialog.path, str(target))
+    first = dialog.unit.currentText()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    written = target.read_bytes()
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton, no_by_default: bool):
+        def act(box: QMessageBox) -> None:
+            asked.append(box.text())
+            assert (box.defaultButton() is box.button(QMessageBox.StandardButton.No)) == no_by_default
+            shot_over(window, box, f"excel-export-replace-{len(asked)}")
+            box.button(button).click()
+        return act
+
+    state = answer_modal(QMessageBox, answer(QMessageBox.StandardButton.No, False))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)  # the same unit's form again
+    check_answered(state)
+    last_time = r"（\d{4}/\d\d/\d\d \d\d:\d\d）"
+    said = rf"给单位的花名册\.xlsx 已存在，是这份表格上次导出的文件{last_time}。要替换吗？"
+    assert re.fullmatch(said, asked[-1]), asked
+
+    dialog.unit.setFocus()
+    qtbot.keyClick(dialog.unit, Qt.Key.Key_Down)  # another unit: the typed name is kept
+    assert dialog.path.text() == str(target) and dialog.unit.currentText() != first
+    state = answer_modal(QMessageBox, answer(QMessageBox.StandardButton.No, True))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert asked[-1].startswith(f"给单位的花名册.xlsx 已存在，其中是另一份文件：“附件2 人员花名册 {first} 2022”（")
+    assert asked[-1].endswith("）。替换后它就没有了。要替换吗？")
+    assert dialog.status.text() == "未导出：给单位的花名册.xlsx 已存在，保留原文件。"
+    assert target.read_bytes() == written
