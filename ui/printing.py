@@ -92,6 +92,7 @@ class Printable:
     sizes: list[tuple[float, float]]  # each page's width and height in points
     previews: list[QImage] = field(default_factory=list, repr=False)
     source: Path | None = None  # the PDF file printed as it is
+    kind: str = ""  # what kind of document it is (考核评分表, 附件2 人员花名册 …), its unit left out
 
 
 class PrintFailed(Exception):
@@ -129,7 +130,8 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
             pages = PdfPages(pdf)
             try:
                 sizes = [pages.size(n) for n in range(len(pages))]
-                printables.append(Printable(f"{title} {want.unit}" if want.unit else title, pdf, sizes, source=source))
+                printables.append(Printable(f"{title} {want.unit}" if want.unit else title, pdf, sizes, source=source,
+                                            kind=title))
             finally:
                 pages.close()
         if preview and not job.cancelled:
@@ -307,7 +309,7 @@ def print_to_file(job: Job, printables: Sequence[Printable], pages: list[tuple[i
     """打印到文件: the chosen pages copied from the documents' PDFs (core/pdf/printout.py), written whole or
     not at all; the number of pages written."""
     job.progress(0, 1, page_text(1, len(pages)))
-    data = chosen_pages([p.pdf for p in printables], pages)
+    data = chosen_pages([p.pdf for p in printables], pages, job_title(printables))
     if job.cancelled:
         return 0
     write_atomically(target, data)
@@ -322,9 +324,19 @@ def make_printer(printables: Sequence[Printable]) -> QPrinter:
     printer.setPageOrientation(QPageLayout.Orientation.Landscape if first[0] > first[1]
                                else QPageLayout.Orientation.Portrait)
     printer.setFullPage(True)  # the PDF's pages carry their own margins
-    printer.setDocName(printables[0].title if len(printables) == 1 else QCoreApplication.translate(
-        "Printing", "考核评分表（{n} 家单位）").format(n=len(printables)))
+    printer.setDocName(job_title(printables))
     return printer
+
+
+def job_title(printables: Sequence[Printable]) -> str:
+    """What the printer's queue and a file printed to call the job: the document's own title, or the count."""
+    if len(printables) == 1:
+        return printables[0].title
+    kinds = {p.kind for p in printables}
+    if len(kinds) == 1 and all(p.source is None for p in printables):
+        kind = kinds.pop()
+        return QCoreApplication.translate("Printing", "{kind}（{n} 家单位）").format(kind=kind, n=len(printables))
+    return QCoreApplication.translate("Printing", "打印件（{n} 份文件）").format(n=len(printables))
 
 
 def printout_name(folder: Path, title: str) -> Path:

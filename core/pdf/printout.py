@@ -13,10 +13,13 @@ from collections.abc import Sequence
 
 import pypdfium2 as pdfium
 
+PROGRAM = "乐业吴江 考核系统"  # as the documents themselves name their maker
 
-def chosen_pages(pdfs: Sequence[bytes], pages: Sequence[tuple[int, int]]) -> bytes:
-    """One PDF of `pages`, (document, page) pairs counted from 0, in the order given (repeated for copies).
-    One document chosen whole, once and in order is its own bytes: its title (and any signature) kept."""
+
+def chosen_pages(pdfs: Sequence[bytes], pages: Sequence[tuple[int, int]], title: str = "") -> bytes:
+    """One PDF of `pages`, (document, page) pairs counted from 0, in the order given (repeated for copies),
+    titled `title` (a reader shows it). One document chosen whole, once and in order is its own bytes: its
+    title (and any signature) kept."""
     opened = [pdfium.PdfDocument(pdf) for pdf in pdfs]
     try:
         if len(pdfs) == 1 and list(pages) == [(0, n) for n in range(len(opened[0]))]:
@@ -27,9 +30,25 @@ def chosen_pages(pdfs: Sequence[bytes], pages: Sequence[tuple[int, int]]) -> byt
                 out.import_pages(opened[document], [page], index=at)
             buffer = io.BytesIO()
             out.save(buffer)
-            return buffer.getvalue()
+            return titled(buffer.getvalue(), title) if title else buffer.getvalue()
         finally:
             out.close()
     finally:
         for document in opened:
             document.close()
+
+
+def titled(pdf: bytes, title: str) -> bytes:
+    """The PDF with `title` in its document information, added as an update at its end (PDFium copies pages,
+    not the information of the documents they come from)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer.set_info(writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Title"): generic.TextStringObject(title),
+        generic.NameObject("/Creator"): generic.TextStringObject(PROGRAM),
+        generic.NameObject("/Producer"): generic.TextStringObject(PROGRAM)})))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -461,3 +461,18 @@ def test_a_blank_annex_form_says_why_and_its_printout_is_whole_with_its_title(qt
     text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True)
     assert text.returncode == 0 and text.stderr == "", text.stderr[:300]
     assert unit in text.stdout and "15" in text.stdout.split()  # the last ruled row's number, whole
+
+
+def test_a_print_job_is_named_by_its_document_or_its_kind_and_count(tmp_path):
+    """The printer's queue and a file printed to called every job of several documents 考核评分表, annex
+    forms and chosen PDF files too."""
+    from ui.printing import Printable, job_title
+
+    def made(kind: str, unit: str, source=None) -> Printable:
+        return Printable(f"{kind} {unit}", b"", [], source=source, kind=kind)
+    assert job_title([made("考核评分表", "甲")]) == "考核评分表 甲"
+    assert job_title([made("考核评分表", "甲"), made("考核评分表", "乙")]) == "考核评分表（2 家单位）"
+    assert job_title([made("附件2 人员花名册", "甲"), made("附件2 人员花名册", "乙"),
+                      made("附件2 人员花名册", "丙")]) == "附件2 人员花名册（3 家单位）"
+    assert job_title([made("考核评分表", "甲"), made("附件2 人员花名册", "甲")]) == "打印件（2 份文件）"
+    assert job_title([made("a", "", tmp_path / "a.pdf"), made("b", "", tmp_path / "b.pdf")]) == "打印件（2 份文件）"

@@ -2,6 +2,7 @@
 whole is its own file, title and all; pages chosen from several documents, some twice, come in the order
 asked, still text, and the file reads without a complaint."""
 
+import re
 import subprocess
 
 from core.pdf.annex import annex_pdf
@@ -40,3 +41,19 @@ def test_pages_of_several_documents_come_in_the_order_asked_as_text_and_read_cle
     assert all(UNIT in page for page in pages)
     images = subprocess.run(["pdfimages", "-list", str(made)], capture_output=True, text=True, check=True)
     assert images.stdout.splitlines()[2:] == []  # drawn as the documents are, not as pictures of them
+
+
+def test_pages_chosen_from_documents_carry_the_title_given(tmp_path):
+    """PDFium copies pages, not the documents' information: a file printed from several documents had no
+    title for a reader to show. The title given is added, read back cleanly; a whole document keeps its own."""
+    two, five = annex(2), annex(5)
+    made = tmp_path / "printed.pdf"
+    made.write_bytes(chosen_pages([two, five], [(0, 0), (1, 0)], "附件表格（2 份文件）"))
+    read = info(made)
+    assert read.returncode == 0 and read.stderr == "", read.stderr
+    assert re.search(r"^Title:\s+附件表格（2 份文件）$", read.stdout, re.M), read.stdout
+    assert re.search(r"^Creator:\s+乐业吴江 考核系统$", read.stdout, re.M), read.stdout
+    assert "Pages:           2" in read.stdout
+    whole = tmp_path / "whole.pdf"
+    whole.write_bytes(chosen_pages([two], [(0, 0)], "别的标题"))
+    assert re.search(rf"^Title:\s+附件2 人员花名册 {UNIT} 2022$", info(whole).stdout, re.M)
