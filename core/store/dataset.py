@@ -75,6 +75,7 @@ from core.store.fact_edits import FactEdits
 from core.store.files import (
     _HELD,
     SCHEMA_VERSION,
+    Checked,
     DatasetError,
     _check_header,
     _connect_rw,
@@ -87,6 +88,7 @@ from core.store.files import (
     _read_info,
     _remove_dead_creations,
     _sqlite_code,
+    file_state,
     inspect,
     locked_error,
 )
@@ -212,13 +214,14 @@ class DatasetCore:
     def open(cls, path: str | Path, *, read_only: bool = False, backups: bool = True,
              keep_backups: int = backup.DEFAULT_KEEP,
              backup_interval: float | None = backup.DEFAULT_INTERVAL_SECONDS,
-             defer_backup: bool = False, holder_name: str = "") -> Self:
+             defer_backup: bool = False, holder_name: str = "", checked: Checked | None = None) -> Self:
         """Open a dataset after checking it. Read-write (the default) takes the file for this
         process (holder_name: who is working, for the note others are shown), migrates an older
         schema (after a backup) and backs up. read_only reads a private copy in memory as of
         opening and never writes, locks or creates anything beside the file; an older schema is
         migrated in that copy. defer_backup (the desktop): the backup waits for finish_opening(),
-        or at the latest the first write."""
+        or at the latest the first write. checked (core.store.files.check_ahead, just before): the checks
+        it ran are not run again while the file is as it was then."""
         path = Path(path)
         if read_only:
             conn = _private_copy(path)
@@ -242,7 +245,8 @@ class DatasetCore:
             refusal = why_not_writable(path)
             if refusal is not None:
                 raise DatasetError(refusal)
-            info = inspect(path)
+            fresh = checked is not None and checked.state != () and checked.state == file_state(path)
+            info = checked.info if checked is not None and fresh else inspect(path)
             conn = _connect_rw(path)
             try:
                 version = conn.execute("SELECT schema_version FROM meta WHERE id = 1").fetchone()[0]

@@ -355,6 +355,31 @@ def test_corruption_offers_the_newest_good_backup(tmp_path, rich):
     assert caught.value.good_backup == newest.path and newest.name in str(caught.value)
 
 
+def test_checked_ahead_on_another_thread_a_file_is_opened_without_checking_it_again(rich, monkeypatch):
+    """The desktop checks a large year on another thread (its integrity check held the window a few tenths of
+    a second): opening it then runs the checks again only when the file changed meanwhile; a damaged file's
+    check says what opening says."""
+    import core.store.dataset as dataset_module
+    from core.store.files import check_ahead
+    checked = check_ahead(rich)
+    inspected: list[Path] = []
+    real = dataset_module.inspect
+    monkeypatch.setattr(dataset_module, "inspect", lambda path: inspected.append(path) or real(path))
+    with Dataset.open(rich, checked=checked) as ds:
+        assert ds.unit_ids() and inspected == []
+    checked = check_ahead(rich)
+    stat = rich.stat()
+    os.utime(rich, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # written meanwhile
+    with Dataset.open(rich, checked=checked):
+        assert inspected == [rich]
+    scribble(rich)
+    with pytest.raises(DatasetError) as ahead:
+        check_ahead(rich)
+    with pytest.raises(DatasetError) as opening:
+        Dataset.open(rich)
+    assert ahead.value.code == opening.value.code == "dataset.corrupt" and str(ahead.value) == str(opening.value)
+
+
 def test_a_file_open_in_another_process_is_refused(rich):
     before = digest(rich)
     with Dataset.open(rich):
