@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         self.finish_timer.timeout.connect(self._finish_opening)
         # Then, while the window is idle, the other clause pages' editors are built one at a time, so
         # that going to a page the first time only shows it.
+        self.collect_timer = QTimer(self)  # what a closed year leaves, collected after its pages are deleted
+        self.collect_timer.setSingleShot(True)
+        self.collect_timer.setInterval(0)
+        self.collect_timer.timeout.connect(self._collect_closed)
         self.prepare_timer = QTimer(self)
         self.prepare_timer.setInterval(0)
         self.prepare_timer.timeout.connect(self._prepare_next_page)
@@ -557,13 +561,20 @@ class MainWindow(QMainWindow):
         self.session.close(back_up)  # the last edits backed up: the next opening finds the year as the newest
         # backup notes it and tells a change made outside the program meanwhile
         self.session = None
-        gc.unfreeze()  # the closed year's objects are the collector's again: what is garbage is freed now,
-        gc.collect()  # not frozen again with the next year
+        # The closed year's objects are the collector's again, and freed once its pages are deleted (at the
+        # event loop's next turn): collected then, not now, when its pages still held it and the next opening
+        # froze it again, kept until another year was closed.
+        self.collect_timer.start()
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
         self.status_file.setText("")
         self._refresh_recent()
         self._update_actions()
+
+    @staticmethod
+    def _collect_closed() -> None:
+        gc.unfreeze()
+        gc.collect()
 
     @staticmethod
     def _position_key(path: Path) -> str:

@@ -1,14 +1,11 @@
-"""Closing a year lets go of it: its session, file, facts, scores and pages are garbage once it is closed, freed by
-the collector's next pass, not kept in memory until another year is opened (the 数据 menu kept the closed
-year's pages, and through them the year)."""
+"""Closing a year lets go of it: its session, file, facts, scores and pages are freed once its pages are deleted,
+not kept in memory until another year is opened (the 数据 menu kept the closed year's pages, and through them
+the year) or closed (the next opening froze it with the new year, out of the collector's reach)."""
 
 from __future__ import annotations
 
 import gc
 import weakref
-
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
 
 from core.store.demo import ensure_demo
 
@@ -23,7 +20,19 @@ def test_a_closed_year_is_let_go_of(window, qtbot, tmp_path):
     kept = [weakref.ref(x) for x in (session, session.ds, session.result, session.year, window.workspace)]
     del session
     window.close_dataset()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # the pages' deleteLater
-    gc.collect()  # the collector's next pass (closing unfroze the year): nothing holds it any more
+    qtbot.waitUntil(lambda: not window.collect_timer.isActive())  # the event loop's next turn: pages deleted
     alive = [type(ref()).__name__ for ref in kept if ref() is not None]
     assert not alive, alive
+
+
+def test_a_year_closed_as_another_opens_is_freed_not_frozen_with_the_next(window, qtbot, tmp_path):
+    """Its pages, deleted at the event loop's next turn, still held it when closing collected: the next opening
+    then froze it with the new year, in memory until another year was closed."""
+    year = ensure_demo(tmp_path, "演示考核人员")
+    assert window.open_dataset(year)
+    settled = lambda: not window.finish_timer.isActive() and not window.prepare_timer.isActive()  # noqa: E731
+    qtbot.waitUntil(settled, timeout=20000)
+    old = weakref.ref(window.session)
+    assert window.open_dataset(year)  # the same file again: closed, then opened
+    qtbot.waitUntil(settled, timeout=20000)  # the new year set up and frozen
+    assert gc.get_freeze_count() > 0 and old() is None
