@@ -108,20 +108,20 @@ def replace_question(parent: QWidget, target: Path, new_title: str | None = None
         saved = time.strftime("%Y/%m/%d %H:%M", time.localtime(target.stat().st_mtime))
     except OSError:
         saved = ""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if held is not None and held == new_title:
-        text = tr("Replace", "{file} 已存在，是这份表格上次导出的文件（{time}）。要替换吗？")
+        text = translate("Replace", "{file} 已存在，是这份表格上次导出的文件（{time}）。要替换吗？")
     elif held is not None and new_title is not None:
-        text = tr("Replace", "{file} 已存在，其中是另一份文件：“{title}”（{time}）。替换后它就没有了。要替换吗？")
+        text = translate("Replace", "{file} 已存在，其中是另一份文件：“{title}”（{time}）。替换后它就没有了。要替换吗？")
     elif held is not None:
-        text = tr("Replace", "{file} 已存在，其中是“{title}”（{time}）。要替换吗？")
+        text = translate("Replace", "{file} 已存在，其中是“{title}”（{time}）。要替换吗？")
     else:
-        text = tr("Replace", "{file} 已存在（{time} 保存）。要替换吗？")
-    box = QMessageBox(QMessageBox.Icon.Question, tr("Replace", "替换文件"),
+        text = translate("Replace", "{file} 已存在（{time} 保存）。要替换吗？")
+    box = QMessageBox(QMessageBox.Icon.Question, translate("Replace", "替换文件"),
                       text.format(file=target.name, title=held, time=saved),
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.button(QMessageBox.StandardButton.Yes).setText(tr("Replace", "替换"))
-    box.button(QMessageBox.StandardButton.No).setText(tr("Replace", "取消"))
+    box.button(QMessageBox.StandardButton.Yes).setText(translate("Replace", "替换"))
+    box.button(QMessageBox.StandardButton.No).setText(translate("Replace", "取消"))
     if held is not None and new_title is not None and held != new_title:
         box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
