@@ -112,7 +112,8 @@ def replace_question(parent: QWidget, target: Path, new_title: str | None = None
     if held is not None and held == new_title:
         text = translate("Replace", "{file} 已存在，是这份表格上次导出的文件（{time}）。要替换吗？")
     elif held is not None and new_title is not None:
-        text = translate("Replace", "{file} 已存在，其中是另一份文件：“{title}”（{time}）。替换后它就没有了。要替换吗？")
+        text = translate("Replace",
+                         "{file} 已存在，其中是另一份文件：“{title}”（{time}）。替换后它就没有了。要替换吗？")
     elif held is not None:
         text = translate("Replace", "{file} 已存在，其中是“{title}”（{time}）。要替换吗？")
     else:
