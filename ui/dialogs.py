@@ -116,14 +116,15 @@ def replace_question(parent: QWidget, target: Path, new_title: str | None = None
                          "{file} 已存在，其中是另一份文件：“{title}”（{time}）。替换后它就没有了。要替换吗？")
     elif held is not None:
         text = translate("Replace", "{file} 已存在，其中是“{title}”（{time}）。要替换吗？")
-    else:
-        text = translate("Replace", "{file} 已存在（{time} 保存）。要替换吗？")
+    else:  # a file not of this program's exports (a unit's own roster?), or of an older one
+        text = translate("Replace",
+                         "{file} 已存在（{time} 保存），无法确认其中是这份表格。替换后原文件就没有了。要替换吗？")
     box = QMessageBox(QMessageBox.Icon.Question, translate("Replace", "替换文件"),
                       text.format(file=target.name, title=held, time=saved),
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.button(QMessageBox.StandardButton.Yes).setText(translate("Replace", "替换"))
     box.button(QMessageBox.StandardButton.No).setText(translate("Replace", "取消"))
-    if held is not None and new_title is not None and held != new_title:
+    if held is None or held != new_title:  # only the same document's last export is replaced on Enter
         box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
 

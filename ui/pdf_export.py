@@ -34,6 +34,7 @@ from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
 from core.pdf.batch import Outcome, Request, Written, export_batch
+from core.pdf.export import export_title
 from core.pdf.provisional import ProvisionalSheet
 from core.pdf.sheets import RECORD, SHEET, SUMMARY, Visit
 from core.pdf.signing import KeySigner, load_signer, quiet_libraries
@@ -341,7 +342,7 @@ class ExportDialog(WorkerDialog):
         if problem:
             self.show_status(problem, BAD)
             return None
-        existing = [r.target for r in requests if r.target.exists()]
+        existing = [r for r in requests if r.target.exists()]
         if existing and confirm and not self._confirm_overwrite(existing):
             self.show_status(self.tr("未导出：已有同名文件，保留原文件。"), NEUTRAL)
             return None
@@ -420,9 +421,11 @@ class ExportDialog(WorkerDialog):
         box.setDefaultButton(back)
         return box.exec() == QMessageBox.StandardButton.Yes
 
-    def _confirm_overwrite(self, existing: list[Path]) -> bool:
+    def _confirm_overwrite(self, existing: list[Request]) -> bool:
         if len(existing) == 1:
-            return replace_question(self, existing[0])
+            request = existing[0]
+            return replace_question(self, request.target, export_title(
+                request.kind, request.unit, len(self.session.unit_ids), self.session.year.year))
         text = self.tr("文件夹中已有 {n} 个同名文件，要全部替换吗？").format(n=len(existing))
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("替换文件"), text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)

@@ -41,6 +41,7 @@ from core.pdf.sheets import (
     SignLine,
     Visit,
     display_time,
+    document_title,
     onsite_record,
     score_sheet,
     year_summary,
@@ -72,6 +73,12 @@ class Exported:
     fingerprint: str | None = None
     locked: bool = False  # the unit's facts are now locked (a signed score sheet)
     copy_of_signed: bool = False  # an unsigned copy of the version the unit's locked sheet was signed as
+
+
+def export_title(kind: str, unit: str | None, units: int, year: int) -> str:
+    """The title an export of `kind` (of `unit`; the summary of `units` units) carries in its properties."""
+    shown = t("pdf.header.all_units", count=units) if kind == SUMMARY else unit or ""
+    return document_title(t(f"pdf.title.{kind}"), shown, year)
 
 
 class Exporter:

@@ -236,3 +236,30 @@ def test_the_replace_question_says_whose_form_the_file_holds(qtbot, window, tmp_
     assert asked[-1].endswith("）。替换后它就没有了。要替换吗？")
     assert dialog.status.text() == "未导出：给单位的花名册.xlsx 已存在，保留原文件。"
     assert target.read_bytes() == written
+
+
+def test_a_file_the_program_did_not_write_is_kept_on_enter(qtbot, dialog, tmp_path):
+    """A unit's own roster under the name typed: the question could not say what it held and 替换 answered
+    Enter (found by a tester: the unit's original was gone)."""
+    from openpyxl import Workbook
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.desktop_support import answer_modal, check_answered
+    target = tmp_path / "单位报送花名册.xlsx"
+    theirs = Workbook()
+    theirs.active["A1"] = "单位自己的花名册"
+    theirs.save(target)
+    before = target.read_bytes()
+    asked: list[str] = []
+
+    def answer(box: QMessageBox) -> None:
+        asked.append(box.text())
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    state = answer_modal(QMessageBox, answer)
+    dialog.path.setText(str(target))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert re.fullmatch(r"单位报送花名册\.xlsx 已存在（\d{4}/\d\d/\d\d \d\d:\d\d 保存），无法确认其中是这份表格。"
+                        r"替换后原文件就没有了。要替换吗？", asked[0]), asked
+    assert target.read_bytes() == before and dialog.status.text() == "未导出：单位报送花名册.xlsx 已存在，保留原文件。"

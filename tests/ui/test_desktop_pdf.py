@@ -536,3 +536,47 @@ def test_a_file_name_typed_is_not_taken_for_the_folder_of_all_the_sheets(qtbot, 
     assert dialog.kind() == ALL_SHEETS
     assert Path(dialog.path.text()) == tmp_path / dialog.default_target().name
     assert not dialog.path.text().endswith(".pdf")
+
+
+def test_replacing_another_units_score_sheet_asks_with_cancel_the_default(qtbot, demo, tmp_path):
+    """The PDF export's replace question gave no hint and 替换 the default: Enter replaced another unit's
+    (perhaps signed) score sheet. It names what the file holds; only the same document's last export is
+    replaced on Enter."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.desktop_support import answer_modal, check_answered
+    from ui.pdf_export import ExportDialog
+    dialog = ExportDialog(demo.session, demo.current_unit_id(), SHEET, demo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    target = tmp_path / "评分表.pdf"
+    dialog.path.selectAll()
+    type_chinese(dialog.path, str(target))
+    first = demo.session.unit(demo.current_unit_id()).name
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120_000)
+    written = target.read_bytes()
+    asked: list[tuple[str, bool]] = []
+
+    def answer(box: QMessageBox) -> None:
+        asked.append((box.text(), box.defaultButton() is box.button(QMessageBox.StandardButton.No)))
+        shot_over(demo, box, f"pdf-export-replace-{len(asked)}")
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # as a hurried assessor answers
+
+    state = answer_modal(QMessageBox, answer)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)  # the same sheet again: Enter replaces it
+    check_answered(state)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120_000)
+    assert asked[-1][0].startswith("评分表.pdf 已存在，是这份表格上次导出的文件（") and not asked[-1][1]
+    assert "已导出" in dialog.status.text()
+    written = target.read_bytes()
+
+    dialog.unit.setFocus()
+    qtbot.keyClick(dialog.unit, Qt.Key.Key_Down)  # another unit, the name typed kept
+    assert dialog.path.text() == str(target)
+    state = answer_modal(QMessageBox, answer)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert asked[-1][0].startswith(f"评分表.pdf 已存在，其中是另一份文件：“考核评分表 {first} 2022”（"), asked
+    assert asked[-1][1] and target.read_bytes() == written  # Enter kept it
+    assert dialog.status.text() == "未导出：已有同名文件，保留原文件。"
