@@ -568,6 +568,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
         self.status_file.setText("")
+        self.statusBar().clearMessage()  # said of the year closed (撤销这次修改… could no longer be followed)
         self._refresh_recent()
         self._update_actions()
 

@@ -36,3 +36,16 @@ def test_a_year_closed_as_another_opens_is_freed_not_frozen_with_the_next(window
     assert window.open_dataset(year)  # the same file again: closed, then opened
     qtbot.waitUntil(settled, timeout=20000)  # the new year set up and frozen
     assert gc.get_freeze_count() > 0 and old() is None
+
+
+def test_the_status_bar_says_nothing_of_a_closed_year(window, qtbot, tmp_path):
+    """After 关闭年度 the bar still said “…的数据已改动，已取消其定稿。撤销这次修改即恢复定稿。” of the year
+    closed, under the start page (found by a tester)."""
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    session = window.session
+    uid = session.unit_ids[0]
+    assert session.unit(uid).facts_final
+    assert session.set_insured_workers("修改投保人数", uid, 70).ok
+    assert "撤销这次修改即恢复定稿" in window.statusBar().currentMessage()
+    window.close_dataset()
+    assert window.statusBar().currentMessage() == ""
