@@ -640,7 +640,9 @@ class ClausePage(QWidget):
         final = not read_only and self.unit_id is not None and self.session.unit(self.unit_id).facts_final
         # told before the first change, not asked at it: the change itself is the answer (undo takes it back)
         wordings = (self.tr("已定稿：修改事实或依据查验将同时取消定稿（撤销即恢复）"),
-                    self.tr("已定稿：修改将取消定稿（撤销即恢复）"), self.tr("已定稿：修改将取消定稿"),
+                    # never only 修改: a note or attachment leaves 定稿 as it is (the tip says so)
+                    self.tr("已定稿：修改事实或依据将取消定稿（撤销即恢复）"),
+                    self.tr("已定稿：修改事实或依据将取消定稿"),
                     self.tr("已定稿")) if final else ("",)
         if self.final_label.wordings != wordings:
             self.final_label.set_wordings(wordings)
