@@ -530,8 +530,10 @@ class ImportDialog(QDialog):
         self.notes_box.setVisible(bool(checked.notes or p.corrections))
         # a sheet hidden in Excel is not read: said on the status line too, not only among the notes
         hidden = checked.hidden_sheets
-        self.notes_box.setTitle(render(Msg.of("import_wizard.notes_hidden")) if hidden
-                                else self.tr("已自动转换或提示（不影响导入）"))
+        self.notes_box.setTitle(render(Msg.of("import_wizard.notes_hidden")) if hidden else
+                                # the assessor's own corrections are no automatic conversion: said as such
+                                self.tr("提示和您的更正（选中更正可撤回）") if p.corrections else
+                                self.tr("已自动转换或提示（不影响导入）"))
         unread = "" if not hidden or not p.layouts else "\n" + render(
             Msg.of("import_wizard.sheets_hidden", count=len(hidden), sheets=tuple(f"“{h}”" for h in hidden)))
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -240,6 +240,7 @@ def test_one_base_name_correction_chosen_by_mistake_is_taken_back_alone(qtbot, y
     notes = [dialog.notes.item(i).text() for i in range(dialog.notes.count())]
     wrong = [i for i, text in enumerate(notes) if "已由“浙江某某基地”更正为" in text]
     assert len(wrong) == 2 and dialog.withdraw_button.isVisible() and not dialog.withdraw_button.isEnabled()
+    assert dialog.notes_box.title() == "提示和您的更正（选中更正可撤回）"  # not 已自动转换: the assessor's own
     for i in wrong:  # selected by clicks, the second with Ctrl held
         rect = dialog.notes.visualItemRect(dialog.notes.item(i))
         qtbot.mouseClick(dialog.notes.viewport(), Qt.MouseButton.LeftButton,
