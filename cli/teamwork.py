@@ -167,8 +167,7 @@ def command_merge(args: argparse.Namespace) -> int:
         _say(Msg.of("teamwork.nothing_new", copy=copy_path.name, file=year.name))
         return 0
     _show(plan)
-    _say(Msg.of("teamwork.merged", copy=copy_path.name, file=year.name, changes=plan.brought_in(choices),
-                conflicts=len(plan.conflicts)))
+    _say(plan.merged_words(copy_path.name, year.name, choices))
     if plan.held:
         _say(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_cli")))
     for said in finals:

@@ -159,8 +159,7 @@ class FieldCopyActions(QObject):
         if not edit.ok:
             self.window.show_problems([render(p.message) for p in edit.problems], self.tr("未能合并"))
             return edit
-        said = render(Msg.of("teamwork.merged", copy=path.name, file=session.file.name,
-                             changes=plan.brought_in(choices), conflicts=len(plan.conflicts)))
+        said = render(plan.merged_words(path.name, session.file.name, choices))
         if plan.held:
             said += "\n" + render(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_menu")))
         for told in field_work.merge_finals(session, edit):

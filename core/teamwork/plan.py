@@ -121,6 +121,16 @@ class MergePlan:
         verify-audit tells it): every change, and each conflict taken from the copy."""
         return len(self.to_apply) + len(self.taken_from_copy(choices))
 
+    def merged_words(self, copy: str, file: str, choices: Mapping[int, str]) -> Msg:
+        """What a merge with these choices did, in the preview's terms: the changes it counted, and the
+        conflicts taken from the copy among those brought in (the two counts differed without a word)."""
+        taken = len(self.taken_from_copy(choices))
+        if taken:
+            return Msg.of("teamwork.merged_taken", copy=copy, file=file, changes=self.brought_in(choices),
+                          taken=taken, conflicts=len(self.conflicts))
+        return Msg.of("teamwork.merged", copy=copy, file=file, changes=self.brought_in(choices),
+                      conflicts=len(self.conflicts))
+
 def refusal(ds: Dataset, copy: Dataset, copy_name: str) -> tuple[list[Problem], CopyMark | None, int]:
     """Why this copy cannot be merged into this year file (one sentence), its mark, the common prefix."""
     y, c = replay_edit.connection(ds), replay_edit.connection(copy)
@@ -395,6 +405,17 @@ def _field_words(table: str, name: str) -> Msg:
     return Namer.field(table, name)
 
 
+# Records that are their one field: a clause's note is told as 第 1.3 条的备注, not 第 1.3 条的备注的“备注”.
+NAMED_BY_THEIR_FIELD = frozenset({("clause_notes", "note")})
+
+
+def _told_field(fact: Fact) -> Msg | None:
+    """The field a fact is of, in the bureau's words; None for a whole record or one named by its field."""
+    if fact.field is None or (fact.table, fact.field) in NAMED_BY_THEIR_FIELD:
+        return None
+    return _field_words(fact.table, fact.field)
+
+
 # Columns a record is not told by: its links, order, stamps, and what only identifies a file's bytes.
 UNTOLD = frozenset({"id", "position", "sha256", "size", "mime", "added_at", "signed_at", "imported_at",
                     "content_sha256", "mapping", "replaced_rows", "pdf_sha256", "fingerprint", "locked_at"})
@@ -450,7 +471,7 @@ def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
     why = Msg.of(f"teamwork.why.{fact.why}") if fact.why else None
     theirs = Side(_value(p, fact, "theirs", mine), _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
     what, mine_side = _record_words(p, namer, fact, mine), _mine_side(p, fact, mine, y_names)
-    field_name = _field_words(fact.table, fact.field) if fact.field else None
+    field_name = _told_field(fact)
     if fact.rivals:
         mine_side = _rivals_side(p, fact, y_names)
     if _is_final(fact):  # whether the unit's data is 定稿: told as such, not as a field going 否 / 是
@@ -490,7 +511,7 @@ def _change(p: Planner, namer: Namer, fact: Fact) -> Change:
     mine = p.mine_row(fact)
     by = Side(None, _who(p.c_assessors, fact.last.assessor_id), fact.last.at)
     what = _record_words(p, namer, fact, mine)
-    return Change(what, _field_words(fact.table, fact.field) if fact.field else None,
+    return Change(what, _told_field(fact),
                   _value(p, fact, "mine", mine), _value(p, fact, "theirs", mine), by,
                   _final_told(p, fact, what) or _import_told(p, fact, mine))
 

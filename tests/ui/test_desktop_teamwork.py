@@ -111,7 +111,8 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
     merged: list[str] = []
     merge_through_menu(window, target, answer_box(window, "merge-done", "已把外业副本", merged), choose)
     # the two changes and the conflict taken from the copy, as verify-audit counts them
-    assert merged[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 4 项修改，处理冲突 1 处。\n"
+    assert merged[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}："
+                                "带入 4 项修改（含 1 处冲突采用外业副本的），处理冲突 1 处。\n"
                                 "合并前的年度文件已备份为 ")
     uid = session.unit_ids
     assert session.unit(uid[0]).insured_workers == 71 and session.unit(uid[1]).contact_person == "孙八"

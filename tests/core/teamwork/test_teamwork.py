@@ -263,6 +263,10 @@ def test_a_tick_withdrawn_in_the_office_and_set_in_the_field_comes_back_or_stays
     plan, _ = merge(year, a)
     assert len(plan.conflicts) == 2 and all(c.can_take_theirs and c.why is None for c in plan.conflicts)
     tick = next(c for c in plan.conflicts if "依据" in render(c.what))
+    note = next(c for c in plan.conflicts if c is not tick)
+    # told as the note it is, not 第 1.3 条的备注的“备注” (found by a tester)
+    assert render(note.what).endswith("第 1.3 条的备注") and note.field is None
+    assert [render(line) for line in conflict_words(note)][0].endswith("第 1.3 条的备注")
     assert render(tick.mine.value) == "（无）" and tick.mine.who == "组长" and tick.theirs.who == "张三"
     assert render(tick.note) == "这一项在办公室已被清除；采用外业副本的一方将按副本重新填上"
     plan, edit = merge(year, a, {1: side, 2: side}, "以现场核对为准" if side == "theirs" else "办公室已撤回")
@@ -650,7 +654,8 @@ def test_the_command_line_lists_changes_and_conflicts_then_merges_by_choice(year
     done = run("merge", str(year), str(a), "--take", "1=theirs", "--reason", "现场核实")
     assert done.returncode == 0, done.stderr
     # the change and the conflict taken from the copy, as verify-audit counts them below
-    assert "已把外业副本 a.wjkh 合并到 2022.wjkh：带入 2 项修改，处理冲突 1 处。" in done.stdout
+    said = "已把外业副本 a.wjkh 合并到 2022.wjkh：带入 2 项修改（含 1 处冲突采用外业副本的），处理冲突 1 处。"
+    assert said in done.stdout
     again = run("merge", str(year), str(a), "--by", "组长")
     assert again.returncode == 0 and "没有尚未合并的修改" in again.stdout
     verified = run("verify-audit", str(year))
