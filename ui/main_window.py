@@ -221,8 +221,11 @@ class MainWindow(QMainWindow):
         if self._start is not None:
             self._start.set_recent(paths)
         self.recent_menu.clear()
-        for path in paths:
-            action = self.recent_menu.addAction(Path(path).name)
+        self.recent_menu.setToolTipsVisible(True)
+        names = [Path(path).name for path in paths]
+        for path, name in zip(paths, names, strict=True):
+            # years of one name in several folders (each year's demo, a copy for the field) told apart
+            action = self.recent_menu.addAction(f"{name}　—　{Path(path).parent}" if names.count(name) > 1 else name)
             action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_dataset(Path(p)))
         self.recent_menu.setEnabled(bool(paths))

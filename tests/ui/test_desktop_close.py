@@ -49,3 +49,4 @@ def test_the_status_bar_says_nothing_of_a_closed_year(window, qtbot, tmp_path):
     assert "撤销这次修改即恢复定稿" in window.statusBar().currentMessage()
     window.close_dataset()
     assert window.statusBar().currentMessage() == ""
+
