@@ -1,4 +1,5 @@
-"""Qt's own file dialog (where the system lends none) made readable: wide enough for its columns, sizes in KB and MB."""
+"""Qt's own file dialog (where the system lends none) made readable: wide enough for its columns, sizes in KB
+and MB, the program's own files called 年度数据文件."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import Any
 from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QHeaderView, QTreeView, QWidget
 
-SIZE_COLUMN = 1
+SIZE_COLUMN, TYPE_COLUMN = 1, 2
+# the program's own files by the bureau's name for them, not the system's (SQLite3 数据库)
+OWN_TYPES = {".wjkh": "年度数据文件", ".sqlite": "年度数据文件"}
 # the widest a column's cells say, in the words the dialog uses (its header beside them is measured too)
 SAMPLES = {1: "999.9 MB", 2: "Microsoft Excel 工作表", 3: "2026/12/31 23:59"}
-LEAST_SIZE = (860, 520)  # the dialog's own default, about 520 pixels wide, cut every column but the name
+LEAST_SIZE = (980, 560)  # the dialog's own default, about 520 pixels wide, cut every column but the name
 
 
 def file_size_text(size: int) -> str:
@@ -25,15 +28,20 @@ def file_size_text(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-class SizesInKilobytes(QIdentityProxyModel):
-    """The file system model as it is, but its size column in KB and MB (Qt says KiB and MiB)."""
+class BureauColumns(QIdentityProxyModel):
+    """The file system model as it is, but sizes in KB and MB (Qt says KiB and MiB) and the program's own
+    files' type as 年度数据文件."""
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.column() == SIZE_COLUMN and role == Qt.ItemDataRole.DisplayRole:
+        if index.column() in (SIZE_COLUMN, TYPE_COLUMN) and role == Qt.ItemDataRole.DisplayRole:
             source = self.sourceModel()
             found = self.mapToSource(index)
             if isinstance(source, QFileSystemModel) and not source.isDir(found):
-                return file_size_text(source.size(found))
+                if index.column() == SIZE_COLUMN:
+                    return file_size_text(source.size(found))
+                own = OWN_TYPES.get("." + source.fileInfo(found).suffix().lower())
+                if own is not None:
+                    return own
         return super().data(index, role)
 
 
@@ -43,7 +51,7 @@ def fit(dialog: QFileDialog) -> None:
         return
     dialog.setProperty("leyeFitted", True)
     if dialog.proxyModel() is None:
-        dialog.setProxyModel(SizesInKilobytes(dialog))
+        dialog.setProxyModel(BureauColumns(dialog))
     screen = dialog.screen().availableGeometry()
     width = min(max(dialog.width(), LEAST_SIZE[0]), int(screen.width() * 0.9))
     height = min(max(dialog.height(), LEAST_SIZE[1]), int(screen.height() * 0.9))

@@ -48,6 +48,7 @@ def test_the_open_dialog_shows_every_column_whole_and_sizes_in_kb(window, qtbot,
     check_answered(state)
     rows = seen["rows"]
     assert rows["上一年度.sqlite"][1] == "612 KB", rows
+    assert rows["上一年度.sqlite"][2] == "年度数据文件", rows  # not the system's SQLite3 数据库
     assert rows["子文件夹"][1] in ("", None) and rows["子文件夹"][2] == "文件夹", rows
     assert seen["name_width"] >= 200
     assert QApplication.activeModalWidget() is None
