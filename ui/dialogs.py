@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.credit_codes import credit_code_problem
-from core.common.document_titles import document_title
+from core.common.document_titles import read_title
 from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.scoring.rule_library import known_rule_sets
@@ -103,7 +103,7 @@ def error_label() -> QLabel:
 def replace_question(parent: QWidget, target: Path, new_title: str | None = None) -> bool:
     """Whether to replace `target`, asked with what it holds (the title in its properties) and when it was
     saved: the same document exported before, or another one (a name typed for one unit kept for another)."""
-    held = document_title(target)
+    held = read_title(target)
     try:
         saved = time.strftime("%Y/%m/%d %H:%M", time.localtime(target.stat().st_mtime))
     except OSError:

@@ -247,6 +247,6 @@ class ExcelExportDialog(WorkerDialog):
 
     def _confirm_overwrite(self, target: Path) -> bool:
         year, unit_id = self.session.year.year, self.unit_id()
-        title = summary_title(year) if self.kind == SUMMARY or unit_id is None else annex_title(
-            self.annex_number(), self.session.unit(unit_id).name, year)
+        title = summary_title(year) if unit_id is None or self.kind == SUMMARY else annex_title(
+            self.annex_number(), self.session.unit(unit_id).name, year)  # (an annex has its unit by now)
         return replace_question(self, target, title)

@@ -480,7 +480,7 @@ class ImportDialog(QDialog):
         others kept; then checked again."""
         keys = [item.data(Qt.ItemDataRole.UserRole) for item in self.notes.selectedItems()]
         keys = [tuple(k) for k in keys if k is not None]
-        if not keys:
+        if not keys or (self.worker is not None and self.worker.running):  # a check under way: nothing taken back
             return None
         for key in keys:
             self.problems_model.corrections.pop(key, None)

@@ -8,11 +8,11 @@ from typing import Any
 from PySide6.QtCore import QIdentityProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QHeaderView, QTreeView, QWidget
 
-SIZE_COLUMN, TYPE_COLUMN = 1, 2
+SIZE_COLUMN, TYPE_COLUMN, DATE_COLUMN = 1, 2, 3
 # the program's own files by the bureau's name for them, not the system's (SQLite3 数据库)
 OWN_TYPES = {".wjkh": "年度数据文件", ".sqlite": "年度数据文件"}
 # the widest a column's cells say, in the words the dialog uses (its header beside them is measured too)
-SAMPLES = {1: "999.9 MB", 2: "Microsoft Excel 工作表", 3: "2026/12/31 23:59"}
+SAMPLES = {SIZE_COLUMN: "999.9 MB", TYPE_COLUMN: "Microsoft Excel 工作表", DATE_COLUMN: "2026/12/31 23:59"}
 LEAST_SIZE = (980, 560)  # the dialog's own default, about 520 pixels wide, cut every column but the name
 
 

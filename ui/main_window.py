@@ -470,10 +470,10 @@ class MainWindow(QMainWindow):
         worker.deleteLater()
         if "error" in outcome:
             raise outcome["error"]  # type: ignore[misc]  # a DatasetError is told as the opening tells it
-        if "cancelled" in outcome:
-            return False, None
         found = outcome.get("done")
-        return True, found if isinstance(found, Checked) else None
+        if "cancelled" in outcome or not isinstance(found, Checked):  # 取消, or the loop ended by the program quitting
+            return False, None
+        return True, found
 
     def _choose_assessor(self, ds: Dataset, wanted: str | None) -> int | None:
         """Who is working is asked once per year file, never taken from the computer's login: a
@@ -558,16 +558,18 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.years.stop()  # reading other year files: not into a workspace that is gone
         closed, self.workspace = self.workspace, None  # gone before the page changes: what follows it lets go
-        self.stack.removeWidget(closed)
-        closed.deleteLater()
+        if closed is not None:
+            self.stack.removeWidget(closed)
+            # the closed year collected once its pages are deleted (a nested event loop, e.g. a large year's
+            # check as it is opened again, runs timers but puts deletions off: a timer alone collected too early)
+            closed.destroyed.connect(self.collect_timer.start)
+            closed.deleteLater()
         self.backups.finish()
         self.session.close(back_up)  # the last edits backed up: the next opening finds the year as the newest
         # backup notes it and tells a change made outside the program meanwhile
         self.session = None
-        # The closed year's objects are the collector's again, and freed once its pages are deleted (at the
-        # event loop's next turn): collected then, not now, when its pages still held it and the next opening
-        # froze it again, kept until another year was closed.
-        self.collect_timer.start()
+        # The closed year's objects are the collector's again once its pages are deleted (collect_timer): not
+        # now, when its pages still held it and the next opening froze it again, kept until another year closed.
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(self.tr("乐业吴江运营单位绩效考核"))
         self.status_file.setText("")

@@ -12,7 +12,7 @@ _XLSX_TITLE = re.compile(rb"<dc:title\b[^>]*>(.*?)</dc:title>", re.DOTALL)
 _MOST_PROPERTIES = 1 << 20  # a core-properties part is a few hundred bytes; more is no workbook of ours
 
 
-def document_title(path: str | Path) -> str | None:
+def read_title(path: str | Path) -> str | None:
     """The title the file's properties give (None: none, unreadable, or another kind of file)."""
     path = Path(path)
     suffix = path.suffix.lower()

@@ -40,7 +40,7 @@ from core.excel.annex_forms import (
     row_values,
 )
 from core.pdf.fonts import Fonts
-from core.pdf.sheets import SHADE, Built, PagedCanvas, grid_style, p, plain, styles, t
+from core.pdf.sheets import PROGRAM, SHADE, Built, PagedCanvas, grid_style, p, plain, styles, t
 from core.people.matching import BaseCount
 from core.scoring.rules import RuleSet
 
@@ -98,7 +98,7 @@ def annex_pdf(annex: int, rules: RuleSet, unit: str, *, fonts: Fonts, year: int 
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                           bottomMargin=MARGIN_BOTTOM, title=annex_title(annex, unit, year or rules.year),
-                          subject=unit, creator="乐业吴江 考核系统")
+                          subject=unit, creator=PROGRAM)
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, width, size[1] - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("form", frames=[frame], pagesize=size)])

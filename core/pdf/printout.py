@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pypdfium2 as pdfium
 
-PROGRAM = "乐业吴江 考核系统"  # as the documents themselves name their maker
+from core.pdf.sheets import PROGRAM
 
 
 def chosen_pages(pdfs: Sequence[bytes], pages: Sequence[tuple[int, int]], title: str = "") -> bytes:

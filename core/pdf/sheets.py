@@ -352,6 +352,9 @@ def draw_watermark(canv: rl_canvas.Canvas, text: str, fonts: Fonts) -> None:
     canv.restoreState()
 
 
+PROGRAM = "乐业吴江 考核系统"  # the maker named in every document's properties
+
+
 def document_title(title: str, unit: str, year: int) -> str:
     """The title in a document's properties (a reader shows it; the replace question names a file by it)."""
     return f"{title} {unit} {year}"
@@ -362,7 +365,7 @@ def build(story: list, page: PageFacts, fonts: Fonts, *, author: str = "", subje
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                           bottomMargin=MARGIN_BOTTOM, title=document_title(page.title, page.unit, page.year),
-                          author=author, subject=subject, creator="乐业吴江 考核系统", keywords=[page.anchor])
+                          author=author, subject=subject, creator=PROGRAM, keywords=[page.anchor])
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=lambda c, d: draw_header(c, page, s))])

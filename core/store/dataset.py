@@ -220,8 +220,8 @@ class DatasetCore:
         schema (after a backup) and backs up. read_only reads a private copy in memory as of
         opening and never writes, locks or creates anything beside the file; an older schema is
         migrated in that copy. defer_backup (the desktop): the backup waits for finish_opening(),
-        or at the latest the first write. checked (core.store.files.check_ahead, just before): the checks
-        it ran are not run again while the file is as it was then."""
+        or at the latest the first write. checked (core.store.files.check_ahead, just before; read-write
+        opening only): the checks it ran are not run again while the file is as it was then."""
         path = Path(path)
         if read_only:
             conn = _private_copy(path)

@@ -164,7 +164,11 @@ def _write(p: Planner, parts: replay_edit.Parts, fact: Fact, copy_name: str) -> 
     mine = p.mine_row(fact)
     made: dict[str, int] = {}
     if fact.field is not None and mine is None and fact.restores:
-        made = _insert(p, tx, fact, p.theirs_row(fact) or {}, copy_name)
+        theirs = p.theirs_row(fact)
+        if theirs is None:
+            replay_edit.reject(Problem(copy_name, "$", "", Msg.of("teamwork.record_gone")))
+            return
+        made = _insert(p, tx, fact, theirs, copy_name)
     elif fact.field is not None:
         key = p.y_key(table, fact.ident)
         if key is None or mine is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -214,7 +214,7 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 base = audit.value_json(p.to_y(table, fact.field, loads(base)))
             if mine is None:
                 fact.state = "same" if theirs == base else "conflict"
-                fact.restores = fact.state == "conflict" and _restorable(p, fact)
+                fact.restores = fact.state == "conflict" and _restorable(p, fact, plan.facts)
                 fact.why = "deleted_here" if fact.state == "conflict" and not fact.restores else ""
             else:
                 now = audit.value_json(mine[fact.field])
@@ -330,10 +330,18 @@ def _cannot_add(p: Planner, fact: Fact) -> str:
     return ""
 
 
-def _restorable(p: Planner, fact: Fact) -> bool:
-    """Whether a record removed here can be made again from the copy: it is known by what it is of (a tick by
-    its unit, clause and item; a note by its unit and clause), all of which are still here, and the copy has it."""
-    if fact.ident[0] not in ("tick", "key") or p.theirs_row(fact) is None:
+# Records known by what they are of (a tick by its unit, clause and item; a note by its unit and clause): one
+# cleared in the office and set in the field is made again from the copy when the lead takes the copy's side.
+RESTORABLE = frozenset({"evidence_ticks", "clause_notes"})
+
+
+def _restorable(p: Planner, fact: Fact, facts: Sequence[Fact]) -> bool:
+    """Whether a record removed here can be made again from the copy: a tick or a note whose unit (and base or
+    trip) is still here, that the copy has, and of which the copy changed this field only (the copy's record
+    is then the record as it was with this change: nothing the lead keeps otherwise comes in with it)."""
+    if fact.table not in RESTORABLE or fact.ident[0] not in ("tick", "key") or p.theirs_row(fact) is None:
+        return False
+    if any(f is not fact and (f.table, f.ident) == (fact.table, fact.ident) for f in facts):
         return False
     keys = TICK_KEY if fact.table == "evidence_ticks" else audit.KEYS.get(fact.table)
     return keys is not None and p.natural_key(fact.table, keys, fact.ident[1]) is not None

@@ -279,6 +279,20 @@ def test_a_tick_withdrawn_in_the_office_and_set_in_the_field_comes_back_or_stays
     assert merge(year, a)[0].rows == 0  # merged: nothing new the next time
 
 
+def test_a_tick_cleared_in_the_office_whose_seen_and_note_the_field_both_changed_can_only_stay_cleared(year):
+    """Made again from the copy, the tick would bring both of the copy's fields whichever the lead chose for
+    each: a record the copy changed in more than one field stays as the office left it."""
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.tick_evidence(LEAD, ds.unit_ids()[1], "1.3", "annual_plan", False, note="未见原件").ok
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.tick_evidence(who, u[1], "1.3", "annual_plan", True, note="已补交"))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.tick_evidence(LEAD, ds.unit_ids()[1], "1.3", "annual_plan", None).ok
+    plan, _ = merge(year, a)
+    assert len(plan.conflicts) == 2 and not any(c.can_take_theirs for c in plan.conflicts)
+    assert {render(c.why) for c in plan.conflicts} == {"这条记录在办公室已被删除"}
+
+
 def copy_for(year: Path, name: str, assessor: str, units=None) -> Path:
     target = year.parent / name
     with Dataset.open(year, backups=False) as ds:
