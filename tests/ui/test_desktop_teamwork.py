@@ -151,7 +151,7 @@ def test_a_copy_of_another_year_file_is_refused_in_one_sentence(window, tmp_path
     assert window.last_problems_title == "不能合并"  # a refusal, not an edit that was not saved
 
 
-def test_a_long_merge_runs_beside_the_window_with_progress(window, tmp_path, capsys):
+def test_a_long_merge_runs_beside_the_window_with_progress(window, qtbot, tmp_path, capsys):
     """600 field edits: the comparison and the merge run on another thread; the window's longest stall
     is printed (a shared machine's timing is not asserted)."""
     from core.editing import field_work
@@ -161,6 +161,7 @@ def test_a_long_merge_runs_beside_the_window_with_progress(window, tmp_path, cap
     window.close_dataset()
     copy = copy_with_edits(year, 600)
     assert window.open_dataset(year)
+    qtbot.wait(300)  # the window's events flow before the lead merges (the closed year's pages go, it is collected)
     actions = window.field_copies
     seen: list[str] = []
     plan = field_work.plan(field_work.material(window.session), copy)  # in the desktop, on a worker too
