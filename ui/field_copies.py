@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
-    QEventLoop,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -44,7 +43,7 @@ from core.editing.writes import Write
 from core.store.dataset import Edit
 from core.teamwork.plan import MergePlan, kept_words, local_time, side_by, withdrawal_words
 from ui.screen_fit import resize_within_screen
-from ui.worker import Job, Worker
+from ui.worker import Job
 from ui.writing import kept_from_collector
 
 
@@ -366,20 +365,6 @@ class MergeDialog(QDialog):
         complete = len(self.choices()) == len(self.plan.conflicts)
         reasoned = not self.plan.conflicts or bool(self.reason.text().strip())
         self.merge_button.setEnabled(complete and reasoned)
-
-
-def _wait(worker: Worker) -> dict[str, Any]:
-    """Run the worker to its end while the window's events flow; its outcome."""
-    outcome: dict[str, Any] = {}
-    worker.done.connect(lambda result: outcome.setdefault("done", result))
-    worker.cancelled.connect(lambda result: outcome.setdefault("cancelled", result))
-    worker.failed.connect(lambda exc: outcome.setdefault("error", exc))
-    loop = QEventLoop()
-    worker.finished.connect(loop.quit)
-    worker.start()
-    loop.exec()
-    worker.deleteLater()
-    return outcome
 
 
 class _Relay:

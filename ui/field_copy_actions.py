@@ -49,8 +49,8 @@ class FieldCopyActions(QObject):
         from core.common.file_names import with_extension
         from core.editing import field_work
         from core.store.dataset import YEAR_FILE_SUFFIX
-        from ui.field_copies import FieldCopyDialog, _wait
-        from ui.worker import Worker, progress_dialog
+        from ui.field_copies import FieldCopyDialog
+        from ui.worker import Worker, progress_dialog, run_to_end
         dialog = FieldCopyDialog(self.window, [a.name for a in session.assessors()],
                                  [session.unit(uid).name for uid in session.unit_ids])
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -69,7 +69,7 @@ class FieldCopyActions(QObject):
             return
         worker = Worker(lambda job: field_work.make_copy(year, path, assessor, session.by, units), parent=self.window)
         progress_dialog(self.window, self.tr("正在制作外业副本…"), worker)
-        outcome = _wait(worker)
+        outcome = run_to_end(worker)
         if "error" in outcome:
             self._fault(outcome["error"], self.tr("未能制作外业副本"))
             return
@@ -101,8 +101,8 @@ class FieldCopyActions(QObject):
         from PySide6.QtWidgets import QDialog, QFileDialog
 
         from core.editing import field_work
-        from ui.field_copies import MergeDialog, _wait
-        from ui.worker import Worker, progress_dialog
+        from ui.field_copies import MergeDialog
+        from ui.worker import Worker, progress_dialog, run_to_end
         chosen, _ = QFileDialog.getOpenFileName(self.window, self.tr("选择外业副本"), self._folder(),
                                                 self.tr("年度数据文件 (*.wjkh)"))
         if not chosen:
@@ -115,7 +115,7 @@ class FieldCopyActions(QObject):
             return
         worker = Worker(lambda job: field_work.plan(year, path), parent=self.window)
         progress_dialog(self.window, self.tr("正在比较外业副本与年度文件…"), worker)
-        outcome = _wait(worker)
+        outcome = run_to_end(worker)
         if "error" in outcome:
             self._fault(outcome["error"], self.tr("不能合并"))
             return
@@ -139,8 +139,8 @@ class FieldCopyActions(QObject):
         assert session is not None
         from core.editing import field_work
         from core.store.dataset import Edit
-        from ui.field_copies import _Relay, _run_merge, _wait
-        from ui.worker import Worker, progress_dialog
+        from ui.field_copies import _Relay, _run_merge
+        from ui.worker import Worker, progress_dialog, run_to_end
         relay = _Relay()
         way_back = field_work.WayBack()
         write = field_work.merge_write(session, path, choices, reason, relay, way_back)
@@ -150,7 +150,7 @@ class FieldCopyActions(QObject):
             return refusal
         worker = Worker(_run_merge, write, relay, parent=self.window)
         progress_dialog(self.window, self.tr("正在合并外业副本…"), worker, minimum_duration_ms=0)
-        outcome = _wait(worker)
+        outcome = run_to_end(worker)
         if "error" in outcome:
             write.abandon()
             self._fault(outcome["error"], self.tr("未能合并"))

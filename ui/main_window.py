@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
-    QEventLoop,
     QSettings,
     Qt,
     QTimer,
@@ -452,22 +451,15 @@ class MainWindow(QMainWindow):
             return True, None  # the opening says why
         if not large:
             return True, None
-        from ui.worker import Job, Worker, progress_dialog
+        from ui.worker import Job, Worker, progress_dialog, run_to_end
+
         def check(job: Job) -> Checked:
             job.progress(0, 0, "")  # the dialog shows at once (a busy bar): the year's pages take no input meanwhile
             return check_ahead(path)
         worker = Worker(check, parent=self)
         label = self.tr("正在打开 {file}，检查文件是否完好…").format(file=path.name)
         progress_dialog(self, label, worker, minimum_duration_ms=0)
-        outcome: dict[str, object] = {}
-        worker.done.connect(lambda result: outcome.setdefault("done", result))
-        worker.cancelled.connect(lambda result: outcome.setdefault("cancelled", True))
-        worker.failed.connect(lambda exc: outcome.setdefault("error", exc))
-        loop = QEventLoop()
-        worker.finished.connect(loop.quit)
-        worker.start()
-        loop.exec()
-        worker.deleteLater()
+        outcome = run_to_end(worker)
         if "error" in outcome:
             raise outcome["error"]  # type: ignore[misc]  # a DatasetError is told as the opening tells it
         found = outcome.get("done")

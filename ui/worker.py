@@ -33,7 +33,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from core.common.bulk import quick_handoffs
@@ -150,6 +150,22 @@ class Worker(QObject):
     def stop(self, timeout: float = 60.0) -> bool:
         self.cancel()
         return self.wait(timeout)
+
+
+def run_to_end(worker: Worker) -> dict[str, Any]:
+    """Run the worker to its end while the window's events flow (a progress dialog keeps the pages from
+    input); its outcome: "done", "cancelled" (each with the result) or "error" (the exception). Empty when
+    the loop was ended otherwise (the program quitting)."""
+    outcome: dict[str, Any] = {}
+    worker.done.connect(lambda result: outcome.setdefault("done", result))
+    worker.cancelled.connect(lambda result: outcome.setdefault("cancelled", result))
+    worker.failed.connect(lambda exc: outcome.setdefault("error", exc))
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    worker.start()
+    loop.exec()
+    worker.deleteLater()
+    return outcome
 
 
 def progress_dialog(parent: QWidget, label: str, worker: Worker, minimum_duration_ms: int = 300) -> QProgressDialog:
