@@ -305,10 +305,13 @@ class MainWindow(QMainWindow):
         """Open `path` in place of the year open now, which stays open (its undo history too) until the new
         one is opened and its assessor chosen: a file that is no year, or a question answered 取消, changes
         nothing. The same file is closed first (it is held while open)."""
-        if self.session is not None and self.session.file.resolve() == path.resolve():
+        reopening = self.session is not None and self.session.file.resolve() == path.resolve()
+        if reopening:
             self.close_dataset()
         try:
-            going_on, checked = (True, None) if read_only else self._check_aside(path)
+            # the year just open was checked as it opened, and held since: not checked aside again (a 取消
+            # there would leave it closed)
+            going_on, checked = (True, None) if read_only or reopening else self._check_aside(path)
             if not going_on:  # 取消 while it was checked
                 self.statusBar().showMessage(self.tr("已取消打开 {file}。").format(file=path.name), 8000)
                 return False
