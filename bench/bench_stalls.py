@@ -46,7 +46,7 @@ def main() -> int:
     import pstats
     profile = cProfile.Profile() if args.profile else None
 
-    from PySide6.QtCore import QSettings, QStandardPaths
+    from PySide6.QtCore import QEventLoop, QSettings, QStandardPaths, QTimer
     from PySide6.QtWidgets import QMessageBox
 
     from core.editing import field_work
@@ -144,7 +144,9 @@ def main() -> int:
     with StallMeter() as meter:  # closing the year with the 50,000 people (its last backup included)
         meter.wait_ms(50)
         window.close_dataset()
-        meter.wait_ms(100)
+        turn = QEventLoop()  # the desktop's own loop turning: the closed pages are deleted, the year collected
+        QTimer.singleShot(300, turn.quit)
+        turn.exec()
     figures["close"] = meter.longest_ms
     copy = copy_with_edits(year_path, 600)
     with StallMeter() as meter:  # opening it again, up to the year on screen (its check of the file included)
