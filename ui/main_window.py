@@ -555,8 +555,8 @@ class MainWindow(QMainWindow):
         closed, self.workspace = self.workspace, None  # gone before the page changes: what follows it lets go
         if closed is not None:
             self.stack.removeWidget(closed)
-            # the closed year collected once its pages are deleted (a nested event loop, e.g. a large year's
-            # check as it is opened again, runs timers but puts deletions off: a timer alone collected too early)
+            # the closed year collected once its pages are deleted (a nested event loop after closing, e.g. a
+            # restore's, runs timers but puts deletions off: a timer alone collected too early)
             closed.destroyed.connect(self.collect_timer.start)
             closed.deleteLater()
         self.backups.finish()

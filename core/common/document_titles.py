@@ -12,6 +12,12 @@ _XLSX_TITLE = re.compile(rb"<dc:title\b[^>]*>(.*?)</dc:title>", re.DOTALL)
 _MOST_PROPERTIES = 1 << 20  # a core-properties part is a few hundred bytes; more is no workbook of ours
 
 
+def title_of(*parts: object) -> str:
+    """A document's title as the program writes it into its properties: its parts (the form, the unit, the
+    year) in order, those left empty left out. read_title reads it back."""
+    return " ".join(str(part) for part in parts if part not in ("", None))
+
+
 def read_title(path: str | Path) -> str | None:
     """The title the file's properties give (None: none, unreadable, or another kind of file)."""
     path = Path(path)

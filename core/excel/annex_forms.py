@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from core.common.document_titles import title_of
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.people.matching import BaseCount, PersonVerdict, UnitMatch
@@ -34,7 +35,7 @@ def t(code: str, **params: Any) -> str:
 def annex_title(annex: int, unit: str, year: int) -> str:
     """The title in an annex form's properties, its workbook's and its PDF's: the form, the unit and the year
     (said when the file is about to be replaced)."""
-    return f"{t(f'annex.{annex}.sheet')} {unit} {year}"
+    return title_of(t(f"annex.{annex}.sheet"), unit, year)
 
 
 def shown_id(id_number: str, show_full: bool) -> str:

@@ -31,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.common.atomic import write_atomically
+from core.common.document_titles import title_of
 from core.common.messages import Msg, render, rounded
 from core.excel.annex_forms import (
     ANNEX6_INFO,
@@ -220,7 +221,7 @@ def _save(wb: Workbook, path: str | Path) -> Path:
 # ------------------------------------------------------------------ the six annexes (core/excel/annex_forms.py)
 
 def summary_title(year: int) -> str:
-    return f"{t('summary.sheet')} {year}"
+    return title_of(t("summary.sheet"), year)
 
 
 def annex_form(annex: int, path: str | Path, rules: RuleSet, unit: str, *, year: int | None = None,

@@ -24,6 +24,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
+from core.common.document_titles import title_of
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.pdf.fonts import Fonts, cjk_fonts
@@ -41,7 +42,6 @@ from core.pdf.sheets import (
     SignLine,
     Visit,
     display_time,
-    document_title,
     onsite_record,
     score_sheet,
     year_summary,
@@ -78,7 +78,7 @@ class Exported:
 def export_title(kind: str, unit: str | None, units: int, year: int) -> str:
     """The title an export of `kind` (of `unit`; the summary of `units` units) carries in its properties."""
     shown = t("pdf.header.all_units", count=units) if kind == SUMMARY else unit or ""
-    return document_title(t(f"pdf.title.{kind}"), shown, year)
+    return title_of(t(f"pdf.title.{kind}"), shown, year)
 
 
 class Exporter:

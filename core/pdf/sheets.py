@@ -48,6 +48,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.common.document_titles import title_of
 from core.common.messages import Msg, format_number, render
 from core.pdf.fonts import PLAIN_EQUIVALENTS, Fonts
 from core.pdf.kinsoku import ChineseParagraph
@@ -355,16 +356,11 @@ def draw_watermark(canv: rl_canvas.Canvas, text: str, fonts: Fonts) -> None:
 PROGRAM = "乐业吴江 考核系统"  # the maker named in every document's properties
 
 
-def document_title(title: str, unit: str, year: int) -> str:
-    """The title in a document's properties (a reader shows it; the replace question names a file by it)."""
-    return f"{title} {unit} {year}"
-
-
 def build(story: list, page: PageFacts, fonts: Fonts, *, author: str = "", subject: str = "") -> Built:
     s = styles(fonts)
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-                          bottomMargin=MARGIN_BOTTOM, title=document_title(page.title, page.unit, page.year),
+                          bottomMargin=MARGIN_BOTTOM, title=title_of(page.title, page.unit, page.year),
                           author=author, subject=subject, creator=PROGRAM, keywords=[page.anchor])
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
