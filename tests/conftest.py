@@ -3,6 +3,7 @@ certificates, caches) in a folder of their own, never the developer's. And the f
 files share: `window` (the desktop) and `ds` (a dataset for the import tests)."""
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,16 @@ from tests.profile_support import cache_environ, profile_environ, use_profile
 
 _profile = Path(tempfile.mkdtemp(prefix="leye-test-profile-"))
 os.environ.update({**profile_environ(_profile / "config"), **cache_environ(_profile / "cache")})
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_poll_outlives_its_test():
+    """A test's waits for a dialog (tests/desktop_support.py) end with it, so none answers or rejects a
+    later test's dialog."""
+    yield
+    support = sys.modules.get("tests.desktop_support")  # loaded only by the desktop tests: no Qt for the rest
+    if support is not None:
+        support.stop_all_answering()
 
 
 @pytest.fixture

@@ -39,12 +39,25 @@ def shot_over(window, dialog, name: str) -> Path:
     return path
 
 
+# Every poll a test starts, stopped when the test ends (tests/conftest.py): one left running acted on the next
+# tests' dialogs, and at its timeout rejected whatever dialog was open then, e.g. a later test's box.
+_running_polls: list[dict] = []
+
+
+def stop_all_answering() -> None:
+    """Stop every poll started so far (the end of a test)."""
+    for state in _running_polls:
+        stop_answering(state)
+    _running_polls.clear()
+
+
 def answer_modal(kind: type, act: Callable[[QWidget], None], timeout: float = 10.0) -> dict:
     """Call act(dialog) once a modal dialog of this type is open (poll the event loop until then).
     Any other modal dialog still open at the timeout is rejected, so a test fails instead of hanging.
     Returns a record: {"seen": bool, "timed_out": bool, and "error" when act raised}; check_answered
     raises that error in the test."""
     state = {"seen": False, "timed_out": False}
+    _running_polls.append(state)
     deadline = time.monotonic() + timeout
 
     def poll() -> None:
@@ -63,7 +76,8 @@ def answer_modal(kind: type, act: Callable[[QWidget], None], timeout: float = 10
             QTimer.singleShot(20, poll)
             return
         state["timed_out"] = True
-        if widget is not None:
+        if widget is not None:  # named in the failure: the dialog that sat where this one was expected
+            state["on_top"] = f"{type(widget).__name__} “{widget.windowTitle()}”"
             widget.reject() if hasattr(widget, "reject") else widget.close()
 
     QTimer.singleShot(0, poll)
@@ -74,6 +88,7 @@ def keep_answering(kind: type, act: Callable[[QWidget], None], timeout: float = 
     """answer_modal for every modal dialog of this type that opens until stop_answering(state) or the
     timeout (a question that may be followed by another, e.g. before signing); state["seen"] counts them."""
     state: dict = {"seen": 0, "timed_out": False}
+    _running_polls.append(state)
     deadline = time.monotonic() + timeout
     answered: list[QWidget] = []
 

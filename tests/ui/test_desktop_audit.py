@@ -93,7 +93,7 @@ def test_the_full_check_from_the_menu_names_a_changed_fact(window, qtbot, year, 
     qtbot.waitUntil(lambda: window.audit_actions.worker is None, timeout=180_000)
     # a check that failed says so only in the status bar here (quiet_problems): name it if no box came
     qtbot.waitUntil(lambda: state["seen"] or state["timed_out"], timeout=180_000)
-    assert state["seen"], f"no box; the window said: {window.last_problems}"
+    assert state["seen"], f"no box; the window said: {window.last_problems}; the wait: {state}"
     check_answered(state)
     assert f"单位“{name}”的“投保人数”在程序外被改为 99999" in seen["details"]
     opening, before = backup.list_backups(path)[:2]  # the backup of opening copied the change along

@@ -180,11 +180,7 @@ def reopen_through_the_banner(qtbot, page, reason: str) -> None:
     from ui.reopen import ReopenDialog
     seen = {}
 
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ReopenDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dialog: ReopenDialog) -> None:
         seen["ok_before"] = dialog.ok.isEnabled()
         dialog.reason.setFocus()
         type_chinese(dialog.reason, reason)
@@ -192,8 +188,9 @@ def reopen_through_the_banner(qtbot, page, reason: str) -> None:
         shot_over(page.window(), dialog, "reopen-dialog")
         dialog.ok.click()
 
-    QTimer.singleShot(0, answer)
+    state = answer_modal(ReopenDialog, answer)
     page.reopen_button.click()
+    check_answered(state)
     assert seen == {"ok_before": False, "ok_after": True}
 
 
