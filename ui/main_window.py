@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
 from core.common import os_errors
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.store.dataset import Dataset
+from core.store.dataset import Dataset, ReadOnlyCopy, read_only_copy_ahead
 from core.store.files import Checked, DatasetError, check_ahead
 from core.store.rule_updates import rule_set_named
 from ui import faults
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
         try:
             # the year just open was checked as it opened, and held since: not checked aside again (a 取消
             # there would leave it closed)
-            going_on, checked = (True, None) if read_only or reopening else self._check_aside(path)
+            going_on, checked = (True, None) if reopening else self._check_aside(path, read_only)
             if not going_on:  # 取消 while it was checked
                 self.statusBar().showMessage(self.tr("已取消打开 {file}。").format(file=path.name), 8000)
                 return False
@@ -443,11 +443,12 @@ class MainWindow(QMainWindow):
             return None
         return dialog.value(), dialog.role()
 
-    def _check_aside(self, path: Path) -> tuple[bool, Checked | None]:
+    def _check_aside(self, path: Path, read_only: bool = False) -> tuple[bool, Checked | ReadOnlyCopy | None]:
         """A large year's checks (its integrity check: a few tenths of a second for tens of megabytes) run on
         another thread while the window answers, behind a progress dialog that keeps the year's pages from
         input; a small one's are left to the opening. (whether to go on: not if 取消 was pressed, what was
-        checked: None when nothing). Raises the DatasetError the checks found."""
+        checked, for Dataset.open: None when nothing; read-only, the private copy made and checked).
+        Raises the DatasetError the checks found."""
         try:
             large = path.stat().st_size >= CHECK_ASIDE_BYTES
         except OSError:
@@ -456,19 +457,20 @@ class MainWindow(QMainWindow):
             return True, None
         from ui.worker import Job, Worker, progress_dialog, run_to_end
 
-        def check(job: Job) -> Checked:
+        def check(job: Job) -> Checked | ReadOnlyCopy | None:
             job.progress(0, 0, "")  # the dialog shows at once (a busy bar): the year's pages take no input meanwhile
-            return check_ahead(path)
+            return read_only_copy_ahead(path) if read_only else check_ahead(path)
         worker = Worker(check, parent=self)
         label = self.tr("正在打开 {file}，检查文件是否完好…").format(file=path.name)
         progress_dialog(self, label, worker, minimum_duration_ms=0)
         outcome = run_to_end(worker)
         if "error" in outcome:
             raise outcome["error"]  # type: ignore[misc]  # a DatasetError is told as the opening tells it
-        found = outcome.get("done")
-        if "cancelled" in outcome or not isinstance(found, Checked):  # 取消, or the loop ended by the program quitting
+        if "cancelled" in outcome or "done" not in outcome:  # 取消, or the loop ended by the program quitting
+            if isinstance(outcome.get("cancelled"), ReadOnlyCopy):
+                outcome["cancelled"].close()  # made all the same
             return False, None
-        return True, found
+        return True, outcome["done"]
 
     def _choose_assessor(self, ds: Dataset, wanted: str | None) -> int | None:
         """Who is working is asked once per year file, never taken from the computer's login: a

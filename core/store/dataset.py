@@ -77,6 +77,7 @@ from core.store.files import (
     SCHEMA_VERSION,
     Checked,
     DatasetError,
+    FileInfo,
     _check_header,
     _connect_rw,
     _corrupt,
@@ -160,6 +161,44 @@ def _ticks_of(units: int) -> str:
             f"WHERE trip_id IN (SELECT id FROM trips WHERE {units_in}) AND {units_in} ORDER BY id")
 
 
+
+@dataclass(frozen=True)
+class ReadOnlyCopy:
+    """A read-only opening's private copy in memory (read_only_copy) and what its checks found."""
+    conn: sqlite3.Connection
+    info: FileInfo
+
+    def close(self) -> None:  # not opened after all
+        self.conn.close()
+
+
+def read_only_copy_ahead(path: Path) -> ReadOnlyCopy | None:
+    """read_only_copy made on another thread for the opening's: a large year's checks hold no window. None
+    when the year is open in this process: the opening copies it from the connection that holds it, on
+    that connection's thread."""
+    return None if _held_here(path) else read_only_copy(path, any_thread=True)
+
+
+def read_only_copy(path: Path, *, any_thread: bool = False) -> ReadOnlyCopy:
+    """A read-only opening's private copy of the file in memory, checked (the integrity check included)
+    and, from an older schema, migrated in the copy. any_thread: usable on another thread than this one.
+    Raises DatasetError."""
+    conn = _private_copy(path, any_thread=any_thread)
+    try:
+        info = _read_info(conn, path)
+        if info.schema_version < SCHEMA_VERSION:
+            _migrate(conn, path, info.schema_version, make_backup=None)
+    except sqlite3.Error as exc:
+        conn.close()
+        if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
+            raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
+        raise _corrupt(path, str(exc)) from None
+    except BaseException:
+        conn.close()
+        raise
+    return ReadOnlyCopy(conn, info)
+
+
 class DatasetCore:
     """An open dataset's core: opening and closing, reading the facts, backups and the edit
     transaction. Dataset (below) adds the edits by subject."""
@@ -214,26 +253,24 @@ class DatasetCore:
     def open(cls, path: str | Path, *, read_only: bool = False, backups: bool = True,
              keep_backups: int = backup.DEFAULT_KEEP,
              backup_interval: float | None = backup.DEFAULT_INTERVAL_SECONDS,
-             defer_backup: bool = False, holder_name: str = "", checked: Checked | None = None) -> Self:
+             defer_backup: bool = False, holder_name: str = "",
+             checked: Checked | ReadOnlyCopy | None = None) -> Self:
         """Open a dataset after checking it. Read-write (the default) takes the file for this
         process (holder_name: who is working, for the note others are shown), migrates an older
         schema (after a backup) and backs up. read_only reads a private copy in memory as of
         opening and never writes, locks or creates anything beside the file; an older schema is
         migrated in that copy. defer_backup (the desktop): the backup waits for finish_opening(),
-        or at the latest the first write. checked (core.store.files.check_ahead, just before; read-write
-        opening only): the checks it ran are not run again while the file is as it was then."""
+        or at the latest the first write. checked, just before: read-write, core.store.files.check_ahead, whose
+        checks are not run again while the file is as it was then; read-only, read_only_copy_ahead, whose
+        private copy the dataset takes over."""
         path = Path(path)
         if read_only:
-            conn = _private_copy(path)
+            copy = checked if isinstance(checked, ReadOnlyCopy) else read_only_copy(path)
+            conn, info = copy.conn, copy.info
             try:
-                info = _read_info(conn, path)
-                if info.schema_version < SCHEMA_VERSION:
-                    _migrate(conn, path, info.schema_version, make_backup=None)
                 ds = cls(path, conn, read_only=True, keep_backups=keep_backups, backup_interval=None)
             except sqlite3.Error as exc:
                 conn.close()
-                if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
-                    raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
                 raise _corrupt(path, str(exc)) from None
             except BaseException:
                 conn.close()
@@ -245,8 +282,9 @@ class DatasetCore:
             refusal = why_not_writable(path)
             if refusal is not None:
                 raise DatasetError(refusal)
-            fresh = checked is not None and checked.state != () and checked.state == file_state(path)
-            info = checked.info if checked is not None and fresh else inspect(path)
+            ahead = checked if isinstance(checked, Checked) else None
+            fresh = ahead is not None and ahead.state != () and ahead.state == file_state(path)
+            info = ahead.info if ahead is not None and fresh else inspect(path)
             conn = _connect_rw(path)
             try:
                 version = conn.execute("SELECT schema_version FROM meta WHERE id = 1").fetchone()[0]

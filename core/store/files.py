@@ -285,12 +285,15 @@ def _connect_rw(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _private_copy(path: Path) -> sqlite3.Connection:
+def _private_copy(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
     """An in-memory copy of the file as of now, read without locking it or writing beside it; in
-    this process, from the connection that holds it (reading the file would drop its lock)."""
+    this process, from the connection that holds it (reading the file would drop its lock), on that
+    connection's thread. any_thread: the copy may be used on another thread than it is made on."""
     identity = _identity(path)
     owner = _HELD.get(identity) if identity is not None else None
     if owner is not None and owner._conn is not None:
+        if any_thread:
+            raise RuntimeError("a year open in this process is copied on its connection's thread")
         memory = sqlite3.connect(":memory:", isolation_level=None)
         owner._conn.backup(memory)
         return memory
@@ -304,7 +307,7 @@ def _private_copy(path: Path) -> sqlite3.Connection:
     except OSError:
         raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
     try:
-        return snapshot.connect_image(image)  # SQLite keeps its own copy; this one goes now
+        return snapshot.connect_image(image, check_same_thread=not any_thread)  # SQLite keeps its own copy
     except sqlite3.Error:
         raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
 
