@@ -142,6 +142,7 @@ def main() -> int:
 
     # a field copy with 600 edits merged back (合并外业副本): compared and written on another thread
     year_path = session.ds.path
+    del session, dialog, export, worker  # held here, not by the desktop: the closed year would stay alive
     with StallMeter() as meter:  # closing the year with the 50,000 people (its last backup included)
         meter.wait_ms(50)
         window.close_dataset()

@@ -100,6 +100,7 @@ class ExcelActions(QObject):
         dialog = self.import_dialog(kind)
         if dialog is not None:
             dialog.exec()
+            dialog.deleteLater()  # with every row it read and checked (the window's child until deleted)
 
     def export_dialog(self, kind: str):
         from ui.excel_export import ExcelExportDialog
@@ -111,3 +112,4 @@ class ExcelActions(QObject):
         dialog = self.export_dialog(kind)
         if dialog is not None:
             dialog.exec()
+            dialog.deleteLater()

@@ -8,7 +8,7 @@ import gc
 import hashlib
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import (
     QByteArray,
@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget
 
 from core.common import os_errors
 from core.common.messages import Msg, render
@@ -555,6 +555,12 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.years.stop()  # reading other year files: not into a workspace that is gone
         closed, self.workspace = self.workspace, None  # gone before the page changes: what follows it lets go
+        # The dialogs opened on the year and closed again stay the window's children until deleted, and held
+        # it (the import wizard with every row it checked): deleted with its pages.
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        for dialog in cast("list[QDialog]", self.findChildren(QDialog, options=direct)):
+            if not dialog.isVisible():
+                dialog.deleteLater()
         if closed is not None:
             self.stack.removeWidget(closed)
             # the closed year collected once its pages are deleted (a nested event loop after closing, e.g. a

@@ -77,3 +77,24 @@ def test_a_nested_event_loop_after_closing_does_not_collect_before_the_pages_go(
         assert old() is None
     finally:
         gc.enable()
+
+
+def test_the_dialogs_a_year_was_worked_in_do_not_keep_it_after_closing(window, qtbot, tmp_path):
+    """A dialog opened from a menu and closed was kept as the window's child, and with it the year it was
+    opened on (the import wizard with every row it checked): the closed year stayed in memory for good."""
+    from PySide6.QtWidgets import QDialog
+
+    from tests.desktop_support import answer_modal, check_answered
+    from tests.ui.test_desktop_day import action
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    old = weakref.ref(window.session)
+    opened = []
+    for text in ("导入 Excel…", "导出考核评分表（PDF）…", "管理手写签名…"):
+        state = answer_modal(QDialog, lambda dialog: opened.append(type(dialog).__name__) or dialog.reject())
+        action(window, text).trigger()
+        check_answered(state)
+    from ui.excel_import import ImportDialog
+    qtbot.waitUntil(lambda: not window.findChildren(ImportDialog), timeout=5000)  # the wizard goes at once
+    window.close_dataset()
+    qtbot.waitUntil(lambda: old() is None, timeout=5000)
+    assert len(opened) == 3
