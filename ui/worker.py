@@ -132,8 +132,12 @@ class Worker(QObject):
         kind, value = self._outcome or ("failed", RuntimeError("worker ended without an outcome"))
         if kind == "done" and self.job.cancelled:
             kind = "cancelled"
+        # What the work was given and made goes with it: the worker and its job refer to each other, a cycle
+        # only a full collection would free, and what the window kept of it is frozen (ui.writing)
+        self._outcome = self._args = self._kwargs = None  # type: ignore[assignment]  # it runs once
         self.ending.emit()
         {"failed": self.failed, "cancelled": self.cancelled, "done": self.done}[kind].emit(value)
+        del value
         self.finished.emit()
         self._thread.deleteLater()
 

@@ -320,6 +320,7 @@ class SessionBase:
     def close(self, back_up: bool = True) -> None:
         """Close the year, its last edits backed up unless `back_up` is False (a restore keeps it whole)."""
         self.ds.close(back_up)
+        self.history = History()  # the steps to undo (an import's rows among them) go now, as the year's caches do
 
     def years(self) -> YearsContext:
         """Where this year stands among the year files: its file, the last year's file it was continued

@@ -354,6 +354,9 @@ class DatasetCore:
             if self._identity is not None and _HELD.get(self._identity) is self:
                 del _HELD[self._identity]
                 holder.remove(self.path)
+        # what it kept of the people (their match, each import's records) goes now, not when whatever still
+        # holds the closed dataset in a reference cycle is collected: a pass over every object (ui.main_window)
+        self._matched = self._kept = None
 
     def _moved(self) -> bool:
         """The year file this connection holds is no longer at its name (moved, renamed or deleted meanwhile)."""
