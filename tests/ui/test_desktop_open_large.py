@@ -28,12 +28,12 @@ def slow_check(monkeypatch, ran: list) -> None:
     monkeypatch.setattr(main_window, "CHECK_ASIDE_BYTES", 0)  # the demo year stands for a large one
 
 
-def watching(window, seen: list) -> QTimer:
+def watching(window, seen: list, picture: str = "open-large-year-checking") -> QTimer:
     """Ticks on the window's thread, noting the progress dialogs shown (the first one pictured)."""
     def tick() -> None:
         shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
         if shown and not any(seen):
-            shot_over(window, shown[0], "open-large-year-checking")
+            shot_over(window, shown[0], picture)
         seen.append(tuple(w.labelText() for w in shown))
     timer = QTimer()
     timer.setInterval(10)
@@ -102,7 +102,7 @@ def test_a_large_year_held_elsewhere_is_copied_and_checked_beside_the_window_for
     monkeypatch.setattr(main_window, "CHECK_ASIDE_BYTES", 0)  # the demo year stands for a large one
     with hold(year, "李四"):
         seen: list[tuple] = []
-        timer = watching(window, seen)
+        timer = watching(window, seen, "open-large-year-read-only-checking")
         state = answer_modal(QMessageBox, lambda box: click_button(qtbot, box, "只读打开"))
         assert window.open_dataset(year)
         check_answered(state)
