@@ -168,8 +168,9 @@ def main() -> int:
     merged = len(plan.changes)
 
     merge_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    del session, plan, edit  # held here, not by the desktop
     window.close_dataset()
-    turn = QEventLoop()  # its closing done (the pages deleted, the year collected): measured above
+    turn = QEventLoop()  # its closing done (the pages deleted, the year collected) before the opening is timed
     QTimer.singleShot(300, turn.quit)
     turn.exec()
     with StallMeter() as meter:  # opened read-only: its private copy made and checked (as the offer leads to)

@@ -18,13 +18,13 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QProgressDialog, QStackedWidget
 
 from core.common import os_errors
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.store.dataset import Dataset, ReadOnlyCopy, read_only_copy_ahead
-from core.store.files import Checked, DatasetError, check_ahead
+from core.store.dataset import Dataset, ReadOnlyCopy, read_only_copy
+from core.store.files import Checked, DatasetError, check_ahead, open_here
 from core.store.rule_updates import rule_set_named
 from ui import faults
 from ui.app import PaintWatch
@@ -311,11 +311,14 @@ class MainWindow(QMainWindow):
         try:
             # the year just open was checked as it opened, and held since: not checked aside again (a 取消
             # there would leave it closed)
-            going_on, checked = (True, None) if reopening else self._check_aside(path, read_only)
+            going_on, ahead = (True, None) if reopening else self._check_aside(path, read_only)
             if not going_on:  # 取消 while it was checked
                 self.statusBar().showMessage(self.tr("已取消打开 {file}。").format(file=path.name), 8000)
                 return False
-            ds = Dataset.open(path, defer_backup=True, read_only=read_only, checked=checked)
+            if read_only:
+                ds = Dataset.open(path, read_only=True, copy=ahead if isinstance(ahead, ReadOnlyCopy) else None)
+            else:
+                ds = Dataset.open(path, defer_backup=True, checked=ahead if isinstance(ahead, Checked) else None)
         except DatasetError as exc:
             if not read_only and exc.read_only_possible:
                 return self.offer_read_only(render(exc.msg)) and self.open_dataset(path, read_only=True)
@@ -446,20 +449,21 @@ class MainWindow(QMainWindow):
     def _check_aside(self, path: Path, read_only: bool = False) -> tuple[bool, Checked | ReadOnlyCopy | None]:
         """A large year's checks (its integrity check: a few tenths of a second for tens of megabytes) run on
         another thread while the window answers, behind a progress dialog that keeps the year's pages from
-        input; a small one's are left to the opening. (whether to go on: not if 取消 was pressed, what was
-        checked, for Dataset.open: None when nothing; read-only, the private copy made and checked).
+        input; a small one's are left to the opening. Returns (go_on, ahead): go_on False after 取消; ahead
+        for Dataset.open, a Checked (read-write), a ReadOnlyCopy (read-only) or None (left to the opening).
         Raises the DatasetError the checks found."""
         try:
             large = path.stat().st_size >= CHECK_ASIDE_BYTES
         except OSError:
             return True, None  # the opening says why
-        if not large:
+        # a year open in another of the program's windows is copied from its connection, on this thread
+        if not large or (read_only and open_here(path)):
             return True, None
         from ui.worker import Job, Worker, progress_dialog, run_to_end
 
         def check(job: Job) -> Checked | ReadOnlyCopy | None:
             job.progress(0, 0, "")  # the dialog shows at once (a busy bar): the year's pages take no input meanwhile
-            return read_only_copy_ahead(path) if read_only else check_ahead(path)
+            return read_only_copy(path, any_thread=True) if read_only else check_ahead(path)
         worker = Worker(check, parent=self)
         label = self.tr("正在打开 {file}，检查文件是否完好…").format(file=path.name)
         progress_dialog(self, label, worker, minimum_duration_ms=0)
@@ -556,11 +560,13 @@ class MainWindow(QMainWindow):
             self.workspace.years.stop()  # reading other year files: not into a workspace that is gone
         closed, self.workspace = self.workspace, None  # gone before the page changes: what follows it lets go
         # The dialogs opened on the year and closed again stay the window's children until deleted, and held
-        # it (the import wizard with every row it checked): deleted with its pages.
+        # it (the PDF export's, the signatures'): deleted with its pages. Not a progress dialog: hidden for its
+        # first moments, its work (a full check) still running and reporting to it.
         direct = Qt.FindChildOption.FindDirectChildrenOnly
         for dialog in cast("list[QDialog]", self.findChildren(QDialog, options=direct)):
-            if not dialog.isVisible():
+            if not dialog.isVisible() and not isinstance(dialog, QProgressDialog):
                 dialog.deleteLater()
+        self.field_copies.last_merge = None  # the closed year's way back from its last merge
         if closed is not None:
             self.stack.removeWidget(closed)
             # the closed year collected once its pages are deleted (a nested event loop after closing, e.g. a

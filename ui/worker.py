@@ -132,9 +132,10 @@ class Worker(QObject):
         kind, value = self._outcome or ("failed", RuntimeError("worker ended without an outcome"))
         if kind == "done" and self.job.cancelled:
             kind = "cancelled"
-        # What the work was given and made goes with it: the worker and its job refer to each other, a cycle
-        # only a full collection would free, and what the window kept of it is frozen (ui.writing)
-        self._outcome = self._args = self._kwargs = None  # type: ignore[assignment]  # it runs once
+        # What the work was given and made goes now (it runs once): the worker and its job refer to each
+        # other, a cycle only a full collection frees, and objects set aside by gc.freeze (ui.writing) are
+        # not collected before the year closes
+        self._fn = self._outcome = self._args = self._kwargs = None  # type: ignore[assignment]
         self.ending.emit()
         {"failed": self.failed, "cancelled": self.cancelled, "done": self.done}[kind].emit(value)
         del value

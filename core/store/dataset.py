@@ -103,6 +103,7 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from core.people.matching import MatchResult
     from core.people.platform import PlatformCheck
+    from core.people.tables import KeptRecords
     from core.store.audit_check import Anchor
     from core.store.audit_check import Report as AuditReport
 
@@ -161,7 +162,6 @@ def _ticks_of(units: int) -> str:
             f"WHERE trip_id IN (SELECT id FROM trips WHERE {units_in}) AND {units_in} ORDER BY id")
 
 
-
 @dataclass(frozen=True)
 class ReadOnlyCopy:
     """A read-only opening's private copy in memory (read_only_copy) and what its checks found."""
@@ -172,17 +172,11 @@ class ReadOnlyCopy:
         self.conn.close()
 
 
-def read_only_copy_ahead(path: Path) -> ReadOnlyCopy | None:
-    """read_only_copy made on another thread for the opening's: a large year's checks hold no window. None
-    when the year is open in this process: the opening copies it from the connection that holds it, on
-    that connection's thread."""
-    return None if _held_here(path) else read_only_copy(path, any_thread=True)
-
-
 def read_only_copy(path: Path, *, any_thread: bool = False) -> ReadOnlyCopy:
     """A read-only opening's private copy of the file in memory, checked (the integrity check included)
-    and, from an older schema, migrated in the copy. any_thread: usable on another thread than this one.
-    Raises DatasetError."""
+    and, from an older schema, migrated in the copy. Raises DatasetError. any_thread: made on a worker's
+    thread for Dataset.open on the window's (a large year's checks then hold no window); not for a year
+    open in this program (core.store.files.open_here), which is copied from the connection holding it."""
     conn = _private_copy(path, any_thread=any_thread)
     try:
         info = _read_info(conn, path)
@@ -205,6 +199,7 @@ class DatasetCore:
 
     if TYPE_CHECKING:  # what the core asks of its parts (core/store/people_edits.py)
         _matched: MatchResult | None
+        _kept: KeptRecords | None
         _platform: PlatformCheck | None
 
         def counted(self, units: Sequence[Unit]) -> tuple[Unit, ...]: ...
@@ -253,20 +248,22 @@ class DatasetCore:
     def open(cls, path: str | Path, *, read_only: bool = False, backups: bool = True,
              keep_backups: int = backup.DEFAULT_KEEP,
              backup_interval: float | None = backup.DEFAULT_INTERVAL_SECONDS,
-             defer_backup: bool = False, holder_name: str = "",
-             checked: Checked | ReadOnlyCopy | None = None) -> Self:
+             defer_backup: bool = False, holder_name: str = "", checked: Checked | None = None,
+             copy: ReadOnlyCopy | None = None) -> Self:
         """Open a dataset after checking it. Read-write (the default) takes the file for this
         process (holder_name: who is working, for the note others are shown), migrates an older
         schema (after a backup) and backs up. read_only reads a private copy in memory as of
         opening and never writes, locks or creates anything beside the file; an older schema is
         migrated in that copy. defer_backup (the desktop): the backup waits for finish_opening(),
-        or at the latest the first write. checked, just before: read-write, core.store.files.check_ahead, whose
-        checks are not run again while the file is as it was then; read-only, read_only_copy_ahead, whose
-        private copy the dataset takes over."""
+        or at the latest the first write. checked (core.store.files.check_ahead, just before; read-write
+        opening only): the checks it ran are not run again while the file is as it was then. copy
+        (read_only_copy, just before; read-only opening only): the private copy the dataset takes over."""
         path = Path(path)
         if read_only:
-            copy = checked if isinstance(checked, ReadOnlyCopy) else read_only_copy(path)
-            conn, info = copy.conn, copy.info
+            if checked is not None:
+                raise TypeError("a read-only opening makes its own checks: pass its copy")
+            made = copy if copy is not None else read_only_copy(path)
+            conn, info = made.conn, made.info
             try:
                 ds = cls(path, conn, read_only=True, keep_backups=keep_backups, backup_interval=None)
             except sqlite3.Error as exc:
@@ -282,9 +279,10 @@ class DatasetCore:
             refusal = why_not_writable(path)
             if refusal is not None:
                 raise DatasetError(refusal)
-            ahead = checked if isinstance(checked, Checked) else None
-            fresh = ahead is not None and ahead.state != () and ahead.state == file_state(path)
-            info = ahead.info if ahead is not None and fresh else inspect(path)
+            if copy is not None:
+                raise TypeError("a read-write opening reads the file itself, not a copy")
+            fresh = checked is not None and checked.state != () and checked.state == file_state(path)
+            info = checked.info if checked is not None and fresh else inspect(path)
             conn = _connect_rw(path)
             try:
                 version = conn.execute("SELECT schema_version FROM meta WHERE id = 1").fetchone()[0]
@@ -354,9 +352,10 @@ class DatasetCore:
             if self._identity is not None and _HELD.get(self._identity) is self:
                 del _HELD[self._identity]
                 holder.remove(self.path)
-        # what it kept of the people (their match, each import's records) goes now, not when whatever still
-        # holds the closed dataset in a reference cycle is collected: a pass over every object (ui.main_window)
-        self._matched = self._kept = None
+        # what it kept of the people (their match, each import's records, the platform's records) goes now,
+        # not when whatever still holds the closed dataset in a reference cycle is collected: a pass over
+        # every object (ui.main_window)
+        self._matched = self._kept = self._platform = None
 
     def _moved(self) -> bool:
         """The year file this connection holds is no longer at its name (moved, renamed or deleted meanwhile)."""

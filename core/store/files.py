@@ -101,6 +101,11 @@ def _held_here(path: Path) -> bool:
     return identity is not None and identity in _HELD
 
 
+def open_here(path: str | Path) -> bool:
+    """Is the year open for editing in this program (another of its windows)?"""
+    return _held_here(Path(path))
+
+
 def locked_error(path: Path) -> DatasetError:
     """The file is held by another window or program: who, on which computer, since when, when its
     note says so."""
@@ -287,13 +292,14 @@ def _connect_rw(path: Path) -> sqlite3.Connection:
 
 def _private_copy(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
     """An in-memory copy of the file as of now, read without locking it or writing beside it; in
-    this process, from the connection that holds it (reading the file would drop its lock), on that
-    connection's thread. any_thread: the copy may be used on another thread than it is made on."""
+    this process, from the connection that holds it (reading the file would drop its lock). any_thread:
+    made on a worker's thread for use on the window's (a year open in this program is not: its
+    connection is the window's)."""
     identity = _identity(path)
     owner = _HELD.get(identity) if identity is not None else None
     if owner is not None and owner._conn is not None:
         if any_thread:
-            raise RuntimeError("a year open in this process is copied on its connection's thread")
+            raise RuntimeError("a year open in this program is copied on the window's thread")
         memory = sqlite3.connect(":memory:", isolation_level=None)
         owner._conn.backup(memory)
         return memory

@@ -111,7 +111,8 @@ def test_what_an_import_kept_goes_as_the_year_closes_without_a_collection(window
     from tests.xlsx_builders import cached_roster
     assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
     dialog = import_through_wizard(window, cached_roster(300), "arrivals")
-    kept = {"checked rows": weakref.ref(dialog.preview), "match": weakref.ref(window.session.ds.match())}
+    kept = {"checked rows": weakref.ref(dialog.preview), "match": weakref.ref(window.session.ds.match()),
+            "its step to undo": weakref.ref(window.session.history.steps[-1])}
     dialog.close()
     dialog.deleteLater()
     del dialog
@@ -126,3 +127,22 @@ def test_what_an_import_kept_goes_as_the_year_closes_without_a_collection(window
         assert [name for name, ref in kept.items() if ref() is not None] == []
     finally:
         gc.enable()
+
+
+def test_closing_during_a_full_check_leaves_its_progress_dialog_to_it(window, qtbot, tmp_path, monkeypatch):
+    """A progress dialog is hidden for its first moments: closing the year then deleted it with the closed
+    dialogs, and the check's next progress reached a deleted dialog (程序内部错误)."""
+    import time
+
+    import ui.audit_actions as audit_actions
+    real = audit_actions.full_check
+
+    def slow_check(job, *args):
+        time.sleep(0.3)  # the year is closed meanwhile
+        job.progress(1, 2)  # as a large year's check reports its way
+        return real(job, *args)
+    monkeypatch.setattr(audit_actions, "full_check", slow_check)
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    window.audit_actions.check_action.trigger()
+    window.close_dataset()
+    qtbot.waitUntil(lambda: window.audit_actions.worker is None, timeout=30000)  # reported to its dialog, ended

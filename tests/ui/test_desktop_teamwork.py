@@ -129,6 +129,14 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
     again: list[str] = []
     merge_through_menu(window, target, answer_box(window, "merge-nothing-new", "没有尚未合并的修改", again))
 
+    # closed, the year is let go of: the merge's way back (编辑 → 撤销 a merge) held it for as long as the
+    # program ran
+    import weakref
+    closed = weakref.ref(session)
+    del session
+    window.close_dataset()
+    qtbot.waitUntil(lambda: closed() is None, timeout=5000)
+
 
 def marks_base(copy: Path) -> int:
     conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
