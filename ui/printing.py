@@ -50,7 +50,7 @@ from core.common.atomic import write_atomically
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
-from core.excel.annex_forms import ANNEX_PEOPLE, annex_inputs, blank_reason
+from core.excel.annex_forms import ANNEX_PEOPLE, annex_inputs, annex_title, blank_reason
 from core.pdf.annex import annex_pdf
 from core.pdf.export import Exporter
 from core.pdf.pages import PdfPages
@@ -118,7 +118,7 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
                 pdf, problem = read_pdf_file(source)
                 if problem is not None:
                     return printables, [problem]
-                title = source.stem
+                kind = title = source.stem
             else:
                 if exporter is None:
                     copy = job.call_in_main(session.scratch_copy)
@@ -126,12 +126,11 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
                 built, problems = build_document(exporter, want)
                 if problems or built is None:
                     return printables, problems
-                pdf, title = built
+                pdf, kind, title = built
             pages = PdfPages(pdf)
             try:
                 sizes = [pages.size(n) for n in range(len(pages))]
-                printables.append(Printable(f"{title} {want.unit}" if want.unit else title, pdf, sizes, source=source,
-                                            kind=title))
+                printables.append(Printable(title, pdf, sizes, source=source, kind=kind))
             finally:
                 pages.close()
         if preview and not job.cancelled:
@@ -143,19 +142,21 @@ def prepare_job(job: Job, session: Session, wanted: Sequence[Wanted], preview: b
     return printables, []
 
 
-def build_document(exporter: Exporter, want: Wanted) -> tuple[tuple[bytes, str] | None, list]:
-    """The program's document as PDF bytes and its title, or the problems that stopped it."""
+def build_document(exporter: Exporter, want: Wanted) -> tuple[tuple[bytes, str, str] | None, list]:
+    """The program's document as PDF bytes, its kind (考核评分表, 附件2 人员花名册 …) and the title it carries
+    (the kind, the unit and the year), or the problems that stopped it."""
     if want.kind == ANNEX:
         fonts, problems = exporter.fonts()
         if problems:
             return None, problems
         built = annex_pdf(want.annex, exporter.rules, want.unit or "", fonts=fonts, year=want.year,
                           records=want.records, counts=want.counts, show_full_id_numbers=want.show_full_id_numbers)
-        return (built.pdf, render(Msg.of(f"annex.{want.annex}.sheet"))), []
+        return (built.pdf, render(Msg.of(f"annex.{want.annex}.sheet")),
+                annex_title(want.annex, want.unit or "", want.year or exporter.rules.year)), []
     done, problems = exporter.export(want.kind, want.unit)
     if problems or done is None:
         return None, problems
-    return (done.pdf, render(Msg.of(f"pdf.title.{want.kind}"))), []
+    return (done.pdf, render(Msg.of(f"pdf.title.{want.kind}")), exporter.title(want.kind, want.unit)), []
 
 
 def read_pdf_file(path: Path) -> tuple[bytes, Problem | None]:

@@ -136,6 +136,10 @@ class Exporter:
         """Forget the scored year and its units' stages (after the dataset changed)."""
         self._year = self._result = self._stages = None
 
+    def title(self, kind: str, unit: str | None) -> str:
+        """The title the export of `kind` (of `unit`) carries in its properties: its form, unit and year."""
+        return export_title(kind, unit, len(self.result().units), self.rules.year)
+
     def page(self, kind: str, unit: str, watermark: bool) -> PageFacts:
         seq, digest = self.ds.audit_head()
         return PageFacts(t(f"pdf.title.{kind}"), unit, self.rules.year, self._now(), digest,

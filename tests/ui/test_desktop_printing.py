@@ -476,3 +476,26 @@ def test_a_print_job_is_named_by_its_document_or_its_kind_and_count(tmp_path):
                       made("附件2 人员花名册", "丙")]) == "附件2 人员花名册（3 家单位）"
     assert job_title([made("考核评分表", "甲"), made("附件2 人员花名册", "甲")]) == "打印件（2 份文件）"
     assert job_title([made("a", "", tmp_path / "a.pdf"), made("b", "", tmp_path / "b.pdf")]) == "打印件（2 份文件）"
+
+
+def test_a_printout_of_some_pages_carries_its_document_s_own_title(tmp_path):
+    """Some pages of one document printed to a file were titled by the form and the unit alone; the
+    whole document, copied as it is, keeps its own title with the year: both now read the same."""
+    from core.common.document_titles import read_title
+    from core.pdf.printout import chosen_pages
+    from core.pdf.sheets import SHEET, SUMMARY
+    from core.store.dataset import Dataset
+    from tests.core.pdf.test_pdf import UNIT, demo_dataset
+    from ui.printing import ANNEX, Printable, Wanted, build_document, job_title
+
+    with Dataset.open(demo_dataset(tmp_path), backups=False) as ds:
+        exporter = Exporter(ds)
+        for want in (Wanted(SHEET, UNIT), Wanted(SUMMARY), Wanted(ANNEX, UNIT, annex=5, year=2022)):
+            built, problems = build_document(exporter, want)
+            assert not problems and built is not None
+            pdf, kind, title = built
+            whole, part = tmp_path / "whole.pdf", tmp_path / "part.pdf"
+            whole.write_bytes(pdf)
+            part.write_bytes(chosen_pages([pdf], [(0, 0)], job_title([Printable(title, pdf, [], kind=kind)])))
+            assert read_title(part) == read_title(whole) == title, (kind, read_title(part), read_title(whole))
+            assert title.endswith(" 2022") and (want.unit is None or want.unit in title)
