@@ -31,6 +31,8 @@ class FieldCopyActions(QObject):
 
     def update(self) -> None:
         session = self.window.session
+        if self.last_merge is not None and self.last_merge[0] is not session:  # its year closed: let go of it
+            self.last_merge = None
         self.copy_action.setEnabled(session is not None)
         self.merge_action.setEnabled(session is not None and not session.read_only)
 

@@ -566,7 +566,6 @@ class MainWindow(QMainWindow):
         for dialog in cast("list[QDialog]", self.findChildren(QDialog, options=direct)):
             if not dialog.isVisible() and not isinstance(dialog, QProgressDialog):
                 dialog.deleteLater()
-        self.field_copies.last_merge = None  # the closed year's way back from its last merge
         if closed is not None:
             self.stack.removeWidget(closed)
             # the closed year collected once its pages are deleted (a nested event loop after closing, e.g. a

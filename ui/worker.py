@@ -138,7 +138,6 @@ class Worker(QObject):
         self._fn = self._outcome = self._args = self._kwargs = None  # type: ignore[assignment]
         self.ending.emit()
         {"failed": self.failed, "cancelled": self.cancelled, "done": self.done}[kind].emit(value)
-        del value
         self.finished.emit()
         self._thread.deleteLater()
 

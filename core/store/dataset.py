@@ -81,7 +81,6 @@ from core.store.files import (
     _check_header,
     _connect_rw,
     _corrupt,
-    _held_here,
     _identity,
     _is_busy,
     _open_fault,
@@ -92,6 +91,7 @@ from core.store.files import (
     file_state,
     inspect,
     locked_error,
+    open_here,
 )
 from core.store.people_edits import PeopleEdits
 from core.store.schema import _create_schema, _migrate, reference_schema
@@ -273,7 +273,7 @@ class DatasetCore:
                 conn.close()
                 raise
         else:
-            if _held_here(path):
+            if open_here(path):
                 raise locked_error(path)
             _check_header(path)
             refusal = why_not_writable(path)

@@ -96,14 +96,10 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _held_here(path: Path) -> bool:
-    identity = _identity(path)
-    return identity is not None and identity in _HELD
-
-
 def open_here(path: str | Path) -> bool:
     """Is the year open for editing in this program (another of its windows)?"""
-    return _held_here(Path(path))
+    identity = _identity(Path(path))
+    return identity is not None and identity in _HELD
 
 
 def locked_error(path: Path) -> DatasetError:
@@ -189,7 +185,7 @@ def _read_info(conn: sqlite3.Connection, path: Path) -> FileInfo:
 def inspect(path: str | Path) -> FileInfo:
     """Run every check that opening runs, read-only; raises DatasetError with the first problem."""
     path = Path(path)
-    if _held_here(path):
+    if open_here(path):
         raise locked_error(path)
     _check_header(path)
     try:
@@ -223,8 +219,8 @@ def file_state(path: Path) -> tuple:
         except OSError:
             return None
         return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-    log = of(Path(f"{path}-wal"))
-    return of(path), log if log is not None and log[2] else None  # an empty log (reading leaves one) is none
+    wal = of(Path(f"{path}-wal"))
+    return of(path), wal if wal is not None and wal[2] else None  # an empty log (reading leaves one) is none
 
 
 def check_ahead(path: str | Path) -> Checked:
@@ -238,7 +234,7 @@ def check_ahead(path: str | Path) -> Checked:
 
 def is_locked(path: str | Path) -> bool:
     """Is the dataset open (locked) in another connection or process?"""
-    if _held_here(Path(path)):
+    if open_here(path):
         return True
     try:
         conn = sqlite3.connect(ro_uri(Path(path)), uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)

@@ -5,8 +5,8 @@ with both values, who set them and when. Reads both files, writes nothing."""
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -204,6 +204,7 @@ def _judge(p: Planner, plan: MergePlan) -> None:
     names = dict(p.y.execute("SELECT id, name FROM units").fetchall())
     inserted_here = {(t, r) for t, r in p.y.execute(
         "SELECT table_name, record_id FROM audit WHERE seq > ? AND action IN ('insert', 'import')", (plan.prefix,))}
+    changed = Counter((f.table, f.ident) for f in plan.facts)  # how many of each record's fields the copy changed
     for fact in plan.facts:
         table = fact.table
         mine = p.mine_row(fact)
@@ -214,7 +215,8 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 base = audit.value_json(p.to_y(table, fact.field, loads(base)))
             if mine is None:
                 fact.state = "same" if theirs == base else "conflict"
-                fact.restores = fact.state == "conflict" and _restorable(p, fact, plan.facts)
+                fact.restores = (fact.state == "conflict" and changed[(table, fact.ident)] == 1
+                                 and _restorable(p, fact))
                 fact.why = "deleted_here" if fact.state == "conflict" and not fact.restores else ""
             else:
                 now = audit.value_json(mine[fact.field])
@@ -335,13 +337,11 @@ def _cannot_add(p: Planner, fact: Fact) -> str:
 RESTORABLE = frozenset({"evidence_ticks", "clause_notes"})
 
 
-def _restorable(p: Planner, fact: Fact, facts: Sequence[Fact]) -> bool:
+def _restorable(p: Planner, fact: Fact) -> bool:
     """Whether a record removed here can be made again from the copy: a tick or a note whose unit (and base or
-    trip) is still here, that the copy has, and of which the copy changed this field only (the copy's record
-    is then the record as it was with this change: nothing the lead keeps otherwise comes in with it)."""
+    trip) is still here and that the copy has. Asked only of a record whose one field the copy changed (the
+    copy's record is then the record as it was with this change: nothing the lead keeps otherwise comes in)."""
     if fact.table not in RESTORABLE or fact.ident[0] not in ("tick", "key") or p.theirs_row(fact) is None:
-        return False
-    if any(f is not fact and (f.table, f.ident) == (fact.table, fact.ident) for f in facts):
         return False
     keys = TICK_KEY if fact.table == "evidence_ticks" else audit.KEYS.get(fact.table)
     return keys is not None and p.natural_key(fact.table, keys, fact.ident[1]) is not None
