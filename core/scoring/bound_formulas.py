@@ -6,7 +6,6 @@ numbers."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
 from fractions import Fraction
@@ -104,9 +103,12 @@ def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
     forms = p.get("evaluations_evidence")
     clause_id = clause.id
 
+    # The placement depends only on the qualifying trips' costs: units share a few patterns of them
+    placed: dict[tuple, tuple[Number, Number, Number, Number]] = {}
+
     def score(unit: Unit) -> ClauseResult:
-        offline: list[tuple[Number, dt.date]] = []
-        online: list[tuple[Number, dt.date]] = []
+        offline: list[Number] = []
+        online: list[Number] = []
         for t in unit.trips:  # the tests of trip_reasons
             if (t.date is None or not t.place or (in_period and not start <= t.date <= end)
                     or not enough(t.enterprises, minimum) or not all(map(t.evidence.get, required))):
@@ -114,18 +116,23 @@ def _bound_trips(clause: Clause, rules: RuleSet) -> BoundFormula:
             # as trip_deductions: no 差 deducted while the evaluation forms are not seen
             cost = min(t.evaluations.count(poor) * per_poor, trip_cap) if not forms or t.evidence.get(forms) else ZERO
             if t.mode == "offline":
-                offline.append((cost, t.date))
+                offline.append(cost)
             elif t.mode == "online":
-                online.append((cost, t.date))
+                online.append(cost)
+        # as trips: the cheapest first (the trips' dates, which break ties there, leave the costs the same)
         offline.sort()
         online.sort()
-        offline_costs = [cost for cost, _ in offline]
-        online_costs = [cost for cost, _ in online[:online_max]]
-        offline_kept, online_kept = place_trips(p, clause, floor, offline_costs, online_costs, base_slots)
-        deduction: Number = sum(offline_costs[:offline_kept]) + sum(online_costs[:online_kept])
-        points, bonus, _ = _trip_points(p, clause, offline_kept + online_kept, base_slots)
-        return _new_tuple(ClauseResult, (clause_id, points, bonus, deduction,
-                                         clause_net(points, bonus, deduction, floor), False, None, None, None,
+        key = (*offline, None, *online[:online_max])
+        known = placed.get(key)
+        if known is None:
+            online_costs = online[:online_max]
+            offline_kept, online_kept = place_trips(p, clause, floor, offline, online_costs, base_slots)
+            deduction: Number = sum(offline[:offline_kept]) + sum(online_costs[:online_kept])
+            points, bonus, _ = _trip_points(p, clause, offline_kept + online_kept, base_slots)
+            known = (points, bonus, deduction, clause_net(points, bonus, deduction, floor))
+            if len(placed) < 4096:  # a bound on what a rule set's life keeps; patterns are few
+                placed[key] = known
+        return _new_tuple(ClauseResult, (clause_id, *known, False, None, None, None,
                                          (explained, trips, clause, rules, unit)))
     return score
 
@@ -158,34 +165,38 @@ def _bound_people(rules: RuleSet) -> Callable[[Unit], People]:
             if people is not None:
                 return people
         all_bases = not (unit.new_member and new_members_in_period)
-        sums = {"labour": [0, 0], "trainees": [0, 0], "interns": [0, 0], "placements": [0, 0]}
+        arrivals = arrivals_retained = 0
+        groups: dict[str, list[int]] | None = None  # the school people by group: [people, retained]
         for base in unit.bases:
             day = base.agreement_date
             if all_bases or (day is not None and start <= day <= end):  # as base_eligible_for_people
-                if base.type != "school":
-                    counts = sums[base.type]
-                    counts[0] += base.people
-                    counts[1] += base.retained
+                if base.type == "labour":
+                    arrivals += base.people
+                    arrivals_retained += base.retained
                     continue
-                for group, people_, retained_ in school_groups(base):
-                    counts = sums[group]
+                if groups is None:
+                    groups = {"trainees": [0, 0], "interns": [0, 0], "placements": [0, 0]}
+                for group, people_, retained_ in (school_groups(base) if base.type == "school"
+                                                  else ((base.type, base.people, base.retained),)):
+                    counts = groups[group]
                     counts[0] += people_
                     counts[1] += retained_
-        arrivals, arrivals_retained = sums["labour"]
         if arrivals and arrivals_seen is not None and not arrivals_seen(unit):
             arrivals = arrivals_retained = 0
-        placements = placements_retained = 0
-        told = {"trainees": 0, "interns": 0, "placements": 0}  # the placements counted, by group
-        for group in told:
-            n, s = sums[group]
-            if n and (school_seen is None or school_seen[group](unit)):
-                placements += n
-                placements_retained += s
-                told[group] = n
+        placements = placements_retained = trainees = interns = 0
+        if groups is not None:
+            for group, (n, s) in groups.items():
+                if n and (school_seen is None or school_seen[group](unit)):
+                    placements += n
+                    placements_retained += s
+                    if group == "trainees":
+                        trainees = n
+                    elif group == "interns":
+                        interns = n
         if retained_seen is not None and not retained_seen(unit):
             arrivals_retained = placements_retained = 0
         people = _new_tuple(People, (arrivals, arrivals_retained, placements, placements_retained, (), (), (), (), (),
-                                     told["trainees"], told["interns"]))
+                                     trainees, interns))
         if memo is not None:
             memo[id(unit)] = people
         return people

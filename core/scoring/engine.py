@@ -329,7 +329,7 @@ class _UnitPlan:
         for flag in self.flags:
             if getattr(negative, flag):
                 return unit_status(self.rules, unit, total)
-        reasons = tuple(reason for test, limit, reason in self.total_vetoes if test(total, limit))
+        reasons = tuple([reason for test, limit, reason in self.total_vetoes if test(total, limit)])
         if not reasons:
             return QUALIFIED, reasons
         return (REVOKED if any(r.revoked for r in reasons) else UNQUALIFIED), reasons

@@ -52,7 +52,13 @@ RECORD_IDS = "record_ids"
 
 def linear_curve(top: Number, step: Number, floor: Number, rank: int) -> Number:
     """The rank's points: top for the first, `step` less for each place after, never below `floor`."""
-    return max(floor, top - step * (rank - 1))
+    # Compared in whole numbers first: most units of a large year are ranked down to the floor, and making
+    # a Fraction for each of them is slow. max(floor, v) is floor exactly when v <= floor.
+    d = top.denominator * step.denominator * floor.denominator
+    if (top.numerator * (d // top.denominator) - step.numerator * (d // step.denominator) * (rank - 1)
+            <= floor.numerator * (d // floor.denominator)):
+        return floor
+    return top - step * (rank - 1)
 
 
 # How a ranking clause turns a rank into points (its `curve` parameter).

@@ -8,6 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.scoring.engine import score_year
 from core.scoring.facts import load_year
@@ -185,3 +187,14 @@ def test_a_rule_set_stored_with_the_retired_readings_still_loads():
     assert {"trip_placement", "rank_only_qualifying", "grade_boundary_tie"} <= set(stored.readings)
     assert "trip_placement" in stored.clause("1.2").readings
     assert not {"trip_placement", "rank_only_qualifying"} & set(load_rule_set().readings)
+
+
+_numbers = st.one_of(st.integers(-30, 30), st.fractions(min_value=-30, max_value=30, max_denominator=12))
+
+
+@given(top=_numbers, step=_numbers, floor=_numbers, rank=st.integers(1, 2000))
+@settings(max_examples=400, deadline=None)
+def test_the_linear_curve_is_top_less_a_step_a_place_never_below_the_floor(top, step, floor, rank):
+    # the curve compares in whole numbers before making a Fraction: the value and its type stay the plain formula's
+    points, plain = CURVES["linear"](top, step, floor, rank), max(floor, top - step * (rank - 1))
+    assert points == plain and type(points) is type(plain)
