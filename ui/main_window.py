@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
 
         def check(job: Job) -> Checked | ReadOnlyCopy | None:
             job.progress(0, 0, "")  # the dialog shows at once (a busy bar): the year's pages take no input meanwhile
-            return read_only_copy(path, any_thread=True) if read_only else check_ahead(path)
+            return read_only_copy(path, elsewhere=True) if read_only else check_ahead(path)
         worker = Worker(check, parent=self)
         label = self.tr("正在打开 {file}，检查文件是否完好…").format(file=path.name)
         progress_dialog(self, label, worker, minimum_duration_ms=0)

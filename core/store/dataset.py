@@ -66,7 +66,7 @@ from core.scoring.facts import (
     unit_to_json,
 )
 from core.scoring.rules import RuleSet, parse_rule_set
-from core.store import audit, backup, holder
+from core.store import audit, backup, holder, snapshot
 from core.store.attachments import Attachments
 from core.store.backup import BackupRun
 from core.store.capture import Captures
@@ -164,24 +164,37 @@ def _ticks_of(units: int) -> str:
 
 @dataclass(frozen=True)
 class ReadOnlyCopy:
-    """A read-only opening's private copy in memory (read_only_copy) and what its checks found."""
-    conn: sqlite3.Connection
+    """A read-only opening's private copy in memory (read_only_copy) and what its checks found: its
+    connection, or for a copy made on another thread, its image, connected to by the thread opening it."""
+    conn: sqlite3.Connection | None
     info: FileInfo
+    image: bytes | None = None
+
+    def connect(self) -> sqlite3.Connection:
+        """The copy's connection, on this thread."""
+        if self.conn is not None:
+            return self.conn
+        assert self.image is not None
+        return snapshot.connect_image(self.image)
 
     def close(self) -> None:  # not opened after all
-        self.conn.close()
+        if self.conn is not None:
+            self.conn.close()
 
 
-def read_only_copy(path: Path, *, any_thread: bool = False) -> ReadOnlyCopy:
+def read_only_copy(path: Path, *, elsewhere: bool = False) -> ReadOnlyCopy:
     """A read-only opening's private copy of the file in memory, checked (the integrity check included)
-    and, from an older schema, migrated in the copy. Raises DatasetError. any_thread: made on a worker's
-    thread for Dataset.open on the window's (a large year's checks then hold no window); not for a year
-    open in this program (core.store.files.open_here), which is copied from the connection holding it."""
-    conn = _private_copy(path, any_thread=any_thread)
+    and, from an older schema, migrated in the copy. Raises DatasetError. elsewhere: made on a worker's
+    thread for Dataset.open on the window's (a large year's checks then hold no window), handed over as
+    the copy's image, since a connection serves the thread that made it alone; not for a year open in
+    this program (core.store.files.open_here), which is copied from the connection holding it."""
+    conn = _private_copy(path, elsewhere=elsewhere)
     try:
         info = _read_info(conn, path)
         if info.schema_version < SCHEMA_VERSION:
             _migrate(conn, path, info.schema_version, make_backup=None)
+        # handed over as bytes made here: serializing takes longer than connecting to them (30 ms / 11 MB)
+        image = conn.serialize() if elsewhere else None
     except sqlite3.Error as exc:
         conn.close()
         if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
@@ -190,6 +203,9 @@ def read_only_copy(path: Path, *, any_thread: bool = False) -> ReadOnlyCopy:
     except BaseException:
         conn.close()
         raise
+    if image is not None:
+        conn.close()
+        return ReadOnlyCopy(None, info, image)
     return ReadOnlyCopy(conn, info)
 
 
@@ -263,7 +279,11 @@ class DatasetCore:
             if checked is not None:
                 raise TypeError("a read-only opening makes its own checks: pass its copy")
             made = copy if copy is not None else read_only_copy(path)
-            conn, info = made.conn, made.info
+            try:
+                conn = made.connect()
+            except sqlite3.Error as exc:
+                raise _corrupt(path, str(exc)) from None
+            info = made.info
             try:
                 ds = cls(path, conn, read_only=True, keep_backups=keep_backups, backup_interval=None)
             except sqlite3.Error as exc:

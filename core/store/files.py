@@ -286,15 +286,14 @@ def _connect_rw(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _private_copy(path: Path, *, any_thread: bool = False) -> sqlite3.Connection:
+def _private_copy(path: Path, *, elsewhere: bool = False) -> sqlite3.Connection:
     """An in-memory copy of the file as of now, read without locking it or writing beside it; in
-    this process, from the connection that holds it (reading the file would drop its lock). any_thread:
-    made on a worker's thread for use on the window's (a year open in this program is not: its
-    connection is the window's)."""
+    this process, from the connection that holds it (reading the file would drop its lock). elsewhere:
+    made on a worker's thread (a year open in this program is not: its connection is the window's)."""
     identity = _identity(path)
     owner = _HELD.get(identity) if identity is not None else None
     if owner is not None and owner._conn is not None:
-        if any_thread:
+        if elsewhere:
             raise RuntimeError("a year open in this program is copied on the window's thread")
         memory = sqlite3.connect(":memory:", isolation_level=None)
         owner._conn.backup(memory)
@@ -309,7 +308,7 @@ def _private_copy(path: Path, *, any_thread: bool = False) -> sqlite3.Connection
     except OSError:
         raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
     try:
-        return snapshot.connect_image(image, check_same_thread=not any_thread)  # SQLite keeps its own copy
+        return snapshot.connect_image(image)  # SQLite keeps its own copy
     except sqlite3.Error:
         raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
 

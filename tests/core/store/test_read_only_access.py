@@ -302,3 +302,30 @@ def test_a_torn_last_transaction_in_the_log_is_left_out(tmp_path):
     torn[-100] ^= 0xFF  # the last frame's page no longer matches its checksum
     assert rows(snapshot.apply_wal(bytearray(main), bytes(torn))) == [1, 2]
     assert rows(snapshot.apply_wal(bytearray(main), log[:-10])) == [1, 2]  # cut short
+
+
+def test_a_copy_made_on_a_worker_is_read_on_the_opening_thread_alone(year):
+    """The desktop makes a large year's read-only copy on a worker's thread; the dataset opened from it reads
+    through a connection of the window's thread, as every other opening's, and refuses any other thread."""
+    import sqlite3
+    import threading
+
+    from core.store.dataset import read_only_copy
+    made: list = []
+    worker = threading.Thread(target=lambda: made.append(read_only_copy(year, elsewhere=True)))
+    worker.start()
+    worker.join()
+    with Dataset.open(year, read_only=True, copy=made[0]) as ds:
+        assert len(ds.year().units) == len(rich_year().units)  # the copy's year, whole
+        refused: list[BaseException] = []
+
+        def read_elsewhere() -> None:
+            try:
+                ds.year()
+            except sqlite3.ProgrammingError as exc:
+                refused.append(exc)
+        other = threading.Thread(target=read_elsewhere)
+        other.start()
+        other.join()
+        assert len(refused) == 1
+    assert made[0].conn is None  # the worker's connection served it alone and was closed there
