@@ -52,9 +52,9 @@ def main() -> int:
 
     from core.editing import field_work
     from core.store.demo import ensure_demo
-    from tests.core.teamwork.test_merge_crash import copy_with_edits
     from tests.desktop_support import answer_modal, check_answered
     from tests.stall_meter import StallMeter
+    from tests.teamwork_support import copy_with_edits
     from tests.xlsx_builders import cached_roster
     from ui.app import create_app
     from ui.main_window import MainWindow

@@ -27,7 +27,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from core.common.messages import Msg
 from core.common.problems import Problem
@@ -183,12 +183,22 @@ def register(font: FontFile) -> str | None:
         ttf = TTFont(name, str(font.path), subfontIndex=font.index)
         if not all(ord(c) in ttf.face.charToGlyph for c in "考核评分表第页"):
             raise ValueError("no Chinese glyphs")
+        _out_of_collectors_sight(ttf)
         pdfmetrics.registerFont(ttf)
     except Exception:  # reportlab raises TTFError, struct errors … for fonts it cannot embed
         _REGISTERED[font.key] = None
         return None
     _REGISTERED[font.key] = name
     return name
+
+
+def _out_of_collectors_sight(ttf: Any) -> None:
+    """The face's map of each glyph to its characters, a list each (some 40,000 for a Chinese face), made
+    tuples: reportlab only reads them once the face is read (a glyph it adds later gets a list of its own).
+    A registered face lives as long as the program, and the cyclic collector would go over every list at each
+    of its full passes (a third of what it goes over when a year closes); tuples of numbers it sets aside."""
+    face = ttf.face
+    face.glyphToChar = {glyph: tuple(chars) for glyph, chars in face.glyphToChar.items()}
 
 
 _GLYPHS: dict[str, frozenset[int] | dict[int, int]] = {}  # reportlab name -> the characters it has glyphs for
@@ -233,7 +243,9 @@ def _register_symbols(font: FontFile) -> str | None:
     from reportlab.pdfbase.ttfonts import TTFont
     name = f"SYM{len(_REGISTERED)}-{font.path.stem}"
     try:
-        pdfmetrics.registerFont(TTFont(name, str(font.path)))
+        ttf = TTFont(name, str(font.path))
+        _out_of_collectors_sight(ttf)
+        pdfmetrics.registerFont(ttf)
     except Exception:  # reportlab raises TTFError, struct errors … for fonts it cannot embed
         _REGISTERED[font.key] = None
         return None

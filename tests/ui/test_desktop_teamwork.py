@@ -163,8 +163,8 @@ def test_a_long_merge_runs_beside_the_window_with_progress(window, qtbot, tmp_pa
     """600 field edits: the comparison and the merge run on another thread; the window's longest stall
     is printed (a shared machine's timing is not asserted)."""
     from core.editing import field_work
-    from tests.core.teamwork.test_merge_crash import copy_with_edits
     from tests.stall_meter import StallMeter
+    from tests.teamwork_support import copy_with_edits
     year = open_year(window, tmp_path)
     window.close_dataset()
     copy = copy_with_edits(year, 600)

@@ -91,6 +91,22 @@ def test_a_cjk_truetype_font_is_found_and_registered():
     assert fonts.heading_file.style == pdf_fonts.HEI  # WenQuanYi Zen Hei is a hei face
 
 
+def test_a_registered_face_leaves_the_collector_nothing_to_go_over_in_its_glyph_map():
+    """A Chinese face, registered once for the program's life, maps some 40,000 glyphs to their characters; the
+    cyclic collector's full passes (a year's closing makes one) would go over every entry were each a list."""
+    import gc
+
+    from reportlab.pdfbase import pdfmetrics
+    fonts, problems = pdf_fonts.cjk_fonts()
+    assert fonts is not None, problems
+    face = pdfmetrics.getFont(pdf_fonts.register(fonts.body_file)).face
+    gc.collect()  # tuples of numbers are set aside at a collection
+    assert len(face.glyphToChar) > 20_000
+    assert not any(gc.is_tracked(chars) for chars in face.glyphToChar.values())
+    assert not gc.is_tracked(face.glyphToChar)
+    assert face.glyphToChar[face.charToGlyph[ord("考")]] == (ord("考"),)
+
+
 def test_no_font_is_a_problem_naming_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_fonts, "LINUX_FONTS", ())
     monkeypatch.setattr(pdf_fonts, "RESOURCES_FONTS", tmp_path / "fonts")

@@ -1,6 +1,5 @@
 """A merge killed with SIGKILL midway leaves the year file as it was: the merge is one transaction."""
 
-import datetime as dt
 import random
 import signal
 import sqlite3
@@ -11,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from core.store.dataset import Dataset, create_file
-from core.teamwork.field_copy import make_field_copy
 from tests.builders import RULES
 from tests.dataset_support import rich_year
+from tests.teamwork_support import copy_with_edits
 
 CHILD = Path(__file__).resolve().parents[2] / "merge_crash_child.py"
 
@@ -27,21 +26,6 @@ def everything(path: Path) -> dict[str, list]:
         return {n: conn.execute(f"SELECT * FROM {n} ORDER BY rowid").fetchall() for n in names}
     finally:
         conn.close()
-
-
-def copy_with_edits(year: Path, edits: int) -> Path:
-    copy = year.parent / "外业.wjkh"
-    with Dataset.open(year, backups=False) as ds:
-        make_field_copy(ds, copy, "张三", 1)
-    with Dataset.open(copy, backups=False) as ds:
-        who, units = ds.assessor_id("张三"), ds.unit_ids()
-        for n in range(edits):
-            unit = units[n % len(units)]
-            if n % 3 == 2:
-                assert ds.set_insured_workers(who, unit, 100 + n).ok
-            else:
-                assert ds.add_delivery(who, unit, dt.date(2022, 6, 1 + n % 28), f"现场企业{n}", 4 + n % 2).ok
-    return copy
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
