@@ -19,6 +19,7 @@ from core.store.files import DatasetError
 from tests.dataset_support import hold, rich_year
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.ui.test_desktop import shot
+from ui.editors.base import COMMIT_DELAY_MS
 from ui.main_window import MainWindow
 from ui.pdf_export import ExportDialog
 
@@ -85,6 +86,15 @@ def test_a_second_window_is_told_who_holds_the_year_and_opens_it_read_only(qtbot
     spins[0].setFocus()
     qtbot.keyClick(spins[0], Qt.Key.Key_Up)  # a person trying: the box does not move
     assert spins[0].value() == value
+    # Return in a read-only number box: Qt tells its value again; nothing is saved, and no box says why not
+    boxes: list[str] = []
+    state = answer_modal(QMessageBox, lambda box: (boxes.append(box.text()), box.reject()),
+                         timeout=COMMIT_DELAY_MS / 1000 + 0.3)
+    qtbot.mouseClick(spins[0].lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(spins[0], Qt.Key.Key_Return)
+    qtbot.wait(COMMIT_DELAY_MS + 600)  # past the typing pause and the watch
+    assert not boxes and state["timed_out"], boxes
+    assert spins[0].value() == value and not page.pending
     assert page.note_edit.isReadOnly() and not page.add_attachment_button.isEnabled()
     shot(second, "read-only-window")
 

@@ -89,8 +89,10 @@ class FactsEditor(QWidget):
         return self.context.commit(edit)
 
     def put(self, key: str, job: Callable[[], object]) -> None:
-        """Save after the typing pause (one edit for 105, not three)."""
-        self.context.pending.put(key, job)
+        """Save after the typing pause (one edit for 105, not three). Nothing is saved for a unit that cannot be
+        changed here: its boxes are read-only, yet a number box tells its value again at each Return."""
+        if self.session.editable(self.unit_id):
+            self.context.pending.put(key, job)
 
     def _set(self, key: str, setter: str, value: Any) -> None:
         """Show a value without saving it again, unless the assessor is typing into that very box."""
