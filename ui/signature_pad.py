@@ -290,6 +290,8 @@ class SignatureDialog(QDialog):
         self.role.currentIndexChanged.connect(self._role_changed)
         self.pad.changed.connect(self._check)
         self.name.textChanged.connect(self._check)
+        self.name.textEdited.connect(self._name_typed)
+        self._filled_title = ""  # the title this dialog filled in for the name it filled in (none typed)
         self._document_changed()
         self.resize(720, 520)
 
@@ -310,15 +312,24 @@ class SignatureDialog(QDialog):
         role = self.role.currentData()
         if role == "assessor":
             self.name.setText(self.assessor_name())
-            title = self.session.assessor.role if self.session.assessor else ""
-            self.title.setText(title)
+            self._filled_title = self.session.assessor.role if self.session.assessor else ""
         elif role == "representative" and self.unit_id is not None:
             self.name.setText(self.session.unit(self.unit_id).contact_person)
-            self.title.clear()
+            self._filled_title = ""
         else:
             self.name.clear()
-            self.title.clear()
+            self._filled_title = ""
+        self.title.setText(self._filled_title)
         self._check()
+
+    def _name_typed(self, text: str) -> None:
+        """A title filled in belongs to the name filled in with it: another name typed takes the title the year
+        records for that assessor, else none (a title typed by the assessor stays)."""
+        if self.title.text() != self._filled_title:
+            return
+        recorded = {a.name: a.role for a in self.session.assessors()} if self.role.currentData() == "assessor" else {}
+        self._filled_title = recorded.get(text.strip(), "")
+        self.title.setText(self._filled_title)
 
     def _check(self) -> None:
         problem = ""

@@ -99,6 +99,42 @@ def export_dialog(window, kind: str, target: Path, sign: bool):
 
 # ------------------------------------------------------------------ the signature pad
 
+def test_the_title_filled_in_for_the_assessor_does_not_follow_another_name_typed(qtbot, window, tmp_path):
+    """The pad fills in the working assessor's name and the title the year records for them; typing another
+    signer's name over it takes that person's recorded title, or none, never the first one's; a title the
+    assessor typed stays."""
+    from core.scoring.rules import load_rule_set
+    from core.store.dataset import Dataset, create_file
+    from tests.dataset_support import rich_year
+    from ui.signature_pad import SignatureDialog
+    year = tmp_path / "2022.wjkh"
+    assert create_file(year, load_rule_set(), "组长王", "考核组长", rich_year()) == []
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.add_assessor(1, "李四", "考核组员").ok
+    window.ask_assessor = lambda names, suggestion: ("组长王", "")
+    assert window.open_dataset(year)
+    dialog = SignatureDialog(window.session, window.current_unit_id(), "sheet", window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert (dialog.name.text(), dialog.title.text()) == ("组长王", "考核组长")
+
+    def retype(widget, text: str) -> None:  # the name selected and typed over, in Chinese
+        widget.setFocus()
+        widget.selectAll()
+        type_chinese(widget, text)
+    retype(dialog.name, "王建国")
+    assert (dialog.name.text(), dialog.title.text()) == ("王建国", "")
+    retype(dialog.name, "李四")
+    assert dialog.title.text() == "考核组员"
+    retype(dialog.name, "组长王")
+    assert dialog.title.text() == "考核组长"
+    retype(dialog.title, "副组长")
+    retype(dialog.name, "王建国")
+    assert (dialog.name.text(), dialog.title.text()) == ("王建国", "副组长")
+    shot_over(window, dialog, "signature-pad-another-signer")
+    dialog.reject()
+
+
 def test_a_signature_drawn_on_the_pad_is_stored_undoable_and_drawn_into_the_pdf(qtbot, demo, tmp_path):
     from ui.signature_pad import SignatureDialog, SignaturesDialog
     window = demo
