@@ -26,6 +26,7 @@ from core.editing.session import Session
 from core.store.dataset import Dataset, ReadOnlyCopy, read_only_copy
 from core.store.files import Checked, DatasetError, check_ahead, open_here
 from core.store.rule_updates import rule_set_named
+from core.teamwork.handed import handed_of
 from ui import faults
 from ui.app import PaintWatch
 from ui.audit_actions import AuditActions
@@ -488,7 +489,10 @@ class MainWindow(QMainWindow):
         elif not name and len(names) == 1 and names[0] in (DEMO_ASSESSOR, self.tr_app(DEMO_ASSESSOR)):
             name = names[0]
         elif not name:
-            answer = self.ask_assessor(names, str(self.settings.value("assessor", "") or ""))
+            # a field copy suggests the assessor it was handed to, not whoever used this computer last
+            copy = handed_of(ds)
+            last = str(self.settings.value("assessor", "") or "")
+            answer = self.ask_assessor(names, copy.assessor if copy is not None and copy.assessor in names else last)
             if answer is None:
                 return None
             name, role = answer

@@ -593,8 +593,11 @@ def test_an_opened_field_copy_says_so_marks_its_units_and_asks_once_before_anoth
     target = tmp_path / "外业-王芳.wjkh"
     make_field_copy(session.ds, target, "王芳", session.by, names[1:])
     window.close_dataset()
+    suggested: list[str] = []  # who is working: the copy's own assessor is suggested, not the last one (组长)
+    window.ask_assessor = lambda names, suggestion: (suggested.append(suggestion), (suggestion, ""))[1]
     assert window.open_dataset(target)
     workspace, session = window.workspace, window.session
+    assert suggested == ["王芳"] and session.assessor.name == "王芳"
     banner = workspace.findChild(FieldCopyBanner)
     assert banner is not None and banner.isVisible()
     assert banner.label.text() == (f"外业副本：交给王芳的单位（单位列表中以粗体标出）：{names[1]}、{names[2]}。"
