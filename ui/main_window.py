@@ -134,6 +134,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("文件(&F)"))
         self._action(file_menu, self.tr("新建年度…"), self.new_year, QKeySequence.StandardKey.New)
         self._action(file_menu, self.tr("打开…"), self.choose_and_open, QKeySequence.StandardKey.Open)
+        # a past year, or one only to be looked at: nothing in it can be changed by a slip, nor is it taken from others
+        self._action(file_menu, self.tr("只读打开…"), lambda: self.choose_and_open(read_only=True))
         self.recent_menu = file_menu.addMenu(self.tr("最近打开"))
         self.assessor_action = self._action(file_menu, self.tr("切换考核人员…"), self.change_assessor)
         self.close_action = self._action(file_menu, self.tr("关闭年度"), self.close_dataset)
@@ -286,12 +288,13 @@ class MainWindow(QMainWindow):
             raise outcome["fault"]
         return outcome.get("problems", [])
 
-    def choose_and_open(self) -> None:
+    def choose_and_open(self, read_only: bool = False) -> None:
         from PySide6.QtWidgets import QFileDialog
         folder = str(self.settings.value("folder", "") or Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开年度数据文件"), folder, self.tr("年度数据文件 (*.wjkh *.sqlite)"))
+        title = self.tr("只读打开年度数据文件") if read_only else self.tr("打开年度数据文件")
+        path, _ = QFileDialog.getOpenFileName(self, title, folder, self.tr("年度数据文件 (*.wjkh *.sqlite)"))
         if path:
-            self.open_dataset(Path(path))
+            self.open_dataset(Path(path), read_only=read_only)
 
     def open_dataset(self, path: Path, assessor: str | None = None, read_only: bool = False) -> bool:
         """Open a year for editing; when it cannot be edited here and now (held by someone else, a

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QMessageBox
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QFileDialog, QMessageBox
 
 from core.scoring.rules import load_rule_set
 from core.store.dataset import create_file
@@ -163,3 +163,26 @@ def test_a_year_in_a_read_only_folder_is_offered_read_only(qtbot, window, year, 
     assert window.session.read_only and len(window.session.unit_ids) == 6
     window.close_dataset()
     assert sorted(p.name for p in unwritable_folder.iterdir()) == before
+
+
+def test_any_year_can_be_opened_read_only_from_the_file_menu(qtbot, window, year):
+    """文件 → 只读打开…: last year looked at without a slip changing it. Nothing is written beside it (no
+    holder's note, no backup), another window can still open it for editing, and its boxes take no input."""
+    from tests.ui.test_desktop_day import action, choose_file
+    before = sorted(p.name for p in year.parent.iterdir())
+    chooser = answer_modal(QFileDialog, choose_file(year))
+    action(window, "只读打开…").trigger()
+    check_answered(chooser)
+    qtbot.waitUntil(lambda: window.session is not None)
+    session = window.session
+    assert session.read_only and "（只读）" in window.windowTitle() and "只读" in window.status_file.text()
+    page = window.workspace.clause_page
+    assert page.lock_banner.isVisible() and "只读方式打开" in page.lock_label.text()
+    qtbot.wait(300)  # the opening's settling (a read-write opening takes its backup then)
+    assert sorted(p.name for p in year.parent.iterdir()) == before
+    second = another_window(qtbot)
+    second.ask_assessor = lambda names, suggestion: ("张三", "")
+    assert second.open_dataset(year) and not second.session.read_only  # not taken from anyone
+    shot(window, "read-only-from-the-menu")
+    second.close_dataset()
+    window.close_dataset()
