@@ -187,6 +187,7 @@ class Namer:
     bases: dict[Any, str] = field(default_factory=dict)  # base id -> its name
     trip_labels: dict[Any, str] = field(default_factory=dict)  # trip id -> its date and place
     management_clause: tuple[str, str] = ("", "")  # the clause the management record is the award of: id, title
+    sections: Mapping[str, str] = field(default_factory=dict)  # a page that is no clause (五): id -> title
 
     def learn(self, conn: sqlite3.Connection) -> Namer:
         """The names of the units, bases and trips a file holds, to name the records hanging on them (a name
@@ -274,7 +275,10 @@ class Namer:
         if table == "sheet_versions":
             return _word("audit.record.sheet_versions", unit=unit, version=get("version", ""))
         if table == "clause_notes":
-            return _word("audit.record.clause_notes", unit=unit, clause=get("clause_id", ""))
+            clause = get("clause_id", "")
+            if clause in self.sections:  # 五 is a section of the rules, not a 条
+                return _word("audit.record.section_notes", unit=unit, section=clause, title=self.sections[clause])
+            return _word("audit.record.clause_notes", unit=unit, clause=clause)
         if table == "imports":
             return _word("audit.record.imports", file=get("file_name", ""))
         if table == "conflict_assignments":
@@ -308,6 +312,10 @@ FLAGS = frozenset({("units", "new_member"), ("units", "facts_final"), ("evidence
                    ("negatives", "major_incident")})
 
 
+# Records that are their one field: a clause's note is told as 第 1.3 条的备注, not 第 1.3 条的备注的“备注”.
+NAMED_BY_THEIR_FIELD = frozenset({("clause_notes", "note")})
+
+
 def namer_for(rules: Any) -> Namer:
     """A Namer with the rule set's words for evidence items, unit kinds, trip modes and base types."""
     from core.excel.read import import_spec
@@ -322,7 +330,7 @@ def namer_for(rules: Any) -> Namer:
                 for key, values in SIGNATURE_CODES.items()}}
     management = next(((c.id, c.title) for c in rules.clauses if "management" in c.kind.facts), ("", ""))
     return Namer({}, lambda clause, item: labels.get((clause, item), item), lambda kind: rules.unit_kinds.get(kind, kind),
-                 codes=codes, management_clause=management)
+                 codes=codes, management_clause=management, sections={rules.negative.id: rules.negative.title})
 
 
 def shown(value: Any, table: str = "", name: str = "") -> Any:
@@ -538,10 +546,11 @@ def compare(conn: sqlite3.Connection, replay: Replay, namer: Namer, source: str)
                 continue
             for name, value in want.items():
                 if name in row and name != blob and not _same(value, row[name]):
+                    told = {"record": namer.record(table, {**row, **want}), "live": namer.value(row[name], table, name),
+                            "expected": namer.value(value, table, name)}
                     problems.append(_problem(source, table, rid, name, _word(
-                        "audit.changed", record=namer.record(table, {**row, **want}),
-                        field=namer.field(table, name), live=namer.value(row[name], table, name),
-                        expected=namer.value(value, table, name))))
+                        "audit.changed_record", **told) if (table, name) in NAMED_BY_THEIR_FIELD else _word(
+                        "audit.changed", field=namer.field(table, name), **told)))
         for rid, want in expected.items():
             if rid not in live:
                 problems.append(_problem(source, table, rid, "", _word("audit.removed", record=namer.record(table, want))))

@@ -14,7 +14,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.people.records import KIND_TABLE
 from core.store import audit, replay_edit
-from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
+from core.store.audit_check import BLOBS, NAMED_BY, NAMED_BY_THEIR_FIELD, Namer, namer_for
 from core.store.dataset import Dataset
 from core.teamwork.facts import (
     MERGED,
@@ -411,10 +411,6 @@ def _record_words(p: Planner, namer: Namer, fact: Fact, mine: Mapping[str, Any] 
 
 def _field_words(table: str, name: str) -> Msg:
     return Namer.field(table, name)
-
-
-# Records that are their one field: a clause's note is told as 第 1.3 条的备注, not 第 1.3 条的备注的“备注”.
-NAMED_BY_THEIR_FIELD = frozenset({("clause_notes", "note")})
 
 
 def _told_field(fact: Fact) -> Msg | None:

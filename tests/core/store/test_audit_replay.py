@@ -164,3 +164,26 @@ def test_adopting_the_program_s_newer_rule_set_is_proved(tmp_path):
         ds.backup()
     with Dataset.open(path, backups=False) as ds:
         assert ds.audit_problems == []
+
+
+def test_a_note_changed_outside_the_program_is_named_as_the_note_of_its_clause_or_section(tmp_path):
+    """A note is its one field: told as 第 1.3 条的备注, not …的备注的“备注”; the note of 五 (a section of the
+    rules, not a 条) as “五、负面影响”的备注 (a tester read 第 五 条的备注)."""
+    import sqlite3
+
+    from core.store.dataset import Dataset, create_file
+    from tests.builders import RULES
+    from tests.dataset_support import rich_year
+    path = tmp_path / "2022.wjkh"
+    assert create_file(path, RULES, "张三", year=rich_year(2)) == []
+    with Dataset.open(path, backups=False) as ds:
+        uid, unit = ds.unit_ids()[0], ds.unit(ds.unit_ids()[0]).name
+        assert ds.set_clause_note(1, uid, "1.3", "台账缺三月").ok
+        assert ds.set_clause_note(1, uid, "五", "远帆投诉6次").ok
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE clause_notes SET note = note || '（改）'")
+    conn.close()
+    with Dataset.open(path, read_only=True) as ds:
+        said = sorted(render(p.message) for p in ds.check_audit().problems)
+    assert said == [f"单位“{unit}”“五、负面影响”的备注在程序外被改为 远帆投诉6次（改）（审计记录为 远帆投诉6次）。",
+                    f"单位“{unit}”第 1.3 条的备注在程序外被改为 台账缺三月（改）（审计记录为 台账缺三月）。"], said

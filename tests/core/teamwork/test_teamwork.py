@@ -381,6 +381,9 @@ def test_one_unit_different_clauses_merge_without_a_conflict(year):
     assert not merge(year, a)[0].conflicts
     plan, edit = merge(year, b)
     assert edit.ok and not plan.conflicts
+    # each figure told in the words of the page it is typed on (a tester read 被投诉次数 beside the page's words)
+    assert any("负面情形的“评价周期内被投诉（次）”" in render(change_words(c)) for c in plan.changes), \
+        [render(change_words(c)) for c in plan.changes]
     with Dataset.open(year, read_only=True) as ds:
         unit = ds.unit(ds.unit_ids()[0])
         assert unit.evidence["4.3"]["monthly_reports"] is False
