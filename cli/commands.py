@@ -524,6 +524,8 @@ def main(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     try:
         return args.run(args)
+    except BrokenPipeError:  # the output piped into `head` and the like, which stopped reading: not a refusal
+        raise
     except OSError as exc:  # the output on a full disk, a read-only mount or a folder that takes no new file
         print(render(cli_output.write_failed(args, exc)), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -136,3 +136,18 @@ def test_an_export_into_a_folder_that_takes_no_new_file(command, year):
     out = Path("/proc") / f"结果{SUFFIX[command]}"
     text = one_chinese_sentence(run(*command_line(command, year, out)), out)
     assert "不能新建文件" in text
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(year):
+    """`score YEAR | head -2`: the reader closes the pipe after two lines. The command stops without a word and
+    with exit code 0 — a closed pipe is no refusal of the system to write (错误代码 32), as a tester was told."""
+    import subprocess
+    import sys
+    command = [sys.executable, str(ROOT / "main.py"), "score", str(year), "--json"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.read(200)  # what `head` reads before it stops
+    child.stdout.close()
+    with child.stderr:
+        error = child.stderr.read().decode("utf-8")
+    assert child.wait(60) == 0 and error == "", error
