@@ -111,7 +111,7 @@ def test_restore_command_lists_asks_and_restores(dataset):
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()
     assert len(lines) == 2 and all("完好" in line for line in lines)
-    assert "备份前：单位“" in lines[0] and "的“投保人数”改为 777" in lines[0]  # what was done before each
+    assert "备份前最后的操作：单位“" in lines[0] and "的“投保人数”改为 777" in lines[0]  # what was done before each
     # the newest its own trail proves is the one restored without --backup: said beside it alone
     assert "审计记录可证明其数据，不指定 --backup 时恢复此备份" in lines[0] and "不指定" not in lines[1]
     oldest = lines[-1].split()[0]

@@ -137,8 +137,8 @@ def test_a_backup_after_a_merge_names_the_merge_and_restoring_one_before_it_undo
     listing = run("restore", str(path), "--list")
     assert listing.returncode == 0, listing.stderr
     after, before = listing.stdout.splitlines()[:2]
-    assert after.endswith("备份前：合并外业副本 a.wjkh（张三 的外业副本，带入 3 项修改）"), after
-    assert "备份前：单位“吴江第2人力资源有限公司”的“数据已定稿”改为 是" in before
+    assert after.endswith("备份前最后的操作：合并外业副本 a.wjkh（张三 的外业副本，带入 3 项修改）"), after
+    assert "备份前最后的操作：单位“吴江第2人力资源有限公司”的“数据已定稿”改为 是" in before
     oldest = before.split()[0]
     asked = run("restore", str(path), "--backup", oldest, stdin="n\n")
     assert asked.returncode == 1, asked.stderr
@@ -817,7 +817,7 @@ def test_restoring_the_backup_before_a_merge_that_brought_a_roster_names_the_mer
         [(merged_at, brought)] = [(m.at, m.changes) for m in merges(ds)]
     listing = run("restore", str(path), "--list")
     assert listing.returncode == 0, listing.stderr
-    [before] = [line for line in listing.stdout.splitlines() if "备份前：合并" not in line][:1]
+    [before] = [line for line in listing.stdout.splitlines() if "备份前最后的操作：合并" not in line][:1]
     asked = run("restore", str(path), "--backup", before.split()[0], stdin="n\n")
     assert asked.returncode == 1, asked.stderr
     lines = asked.stdout.splitlines()
