@@ -80,6 +80,8 @@ def _show(plan: MergePlan) -> None:
         _say(Msg.of("cli.indent", text=withdrawal_words(withdrawal)))
     for kept in plan.finals_kept:
         _say(Msg.of("cli.indent", text=kept_words(kept)))
+    for twin in plan.twins:
+        _say(Msg.of("cli.indent", text=twin))
     for conflict in plan.conflicts:
         for n, line in enumerate(conflict_words(conflict)):
             print(("  " if n == 0 else "    ") + render(line))

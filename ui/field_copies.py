@@ -282,8 +282,10 @@ class MergeDialog(QDialog):
         # a 定稿 marked here that merging withdraws (the copy changed the unit's data): said before merging, whole
         # (many units: their sentences scroll, at most six lines high, rather than push the dialog off the screen)
         # and a 定稿 that stays though the copy imported the unit's list again (the same people), in an import's words
+        # and a record the copy adds that the year file holds alike (one activity entered in two copies)
         self.withdrawals = QLabel("\n".join([*(render(withdrawal_words(w)) for w in plan.withdrawals),
-                                             *(render(kept_words(k)) for k in plan.finals_kept)]))
+                                             *(render(kept_words(k)) for k in plan.finals_kept),
+                                             *(render(twin) for twin in plan.twins)]))
         self.withdrawals.setWordWrap(True)
         self.withdrawals.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.withdrawals_area = QScrollArea()
@@ -293,7 +295,7 @@ class MergeDialog(QDialog):
         self.withdrawals_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.withdrawals_area.setMaximumHeight(6 * self.fontMetrics().lineSpacing() + 4)
         layout.addWidget(self.withdrawals_area)
-        self.withdrawals_area.setVisible(bool(plan.withdrawals or plan.finals_kept))
+        self.withdrawals_area.setVisible(bool(plan.withdrawals or plan.finals_kept or plan.twins))
         self.held = self._table(ChangesModel(plan, self, held=True), 300, (fit, fit, fit, fit, stretch),
                                 two_lines=True)  # the reason in full
         if plan.held:  # a unit signed here meanwhile: its changes wait in the copy for it to be reopened

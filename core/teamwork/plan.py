@@ -100,6 +100,9 @@ class MergePlan:
     withdrawals: list[FinalWithdrawal] = field(default_factory=list)
     # units 定稿 here whose lists the copy imported again with the same people: told that their 定稿 stays
     finals_kept: list[FinalKept] = field(default_factory=list)
+    # records the copy adds that the year file already holds as they are (a trip both field assessors entered):
+    # told, as one activity entered twice would score twice; brought in all the same (it may be another visit)
+    twins: list[Msg] = field(default_factory=list)
     rows: int = 0  # copy rows not yet merged
     prefix: int = 0
     head: tuple[int, str] = (0, "")
@@ -258,9 +261,34 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             plan.conflicts.append(_conflict(p, namer, fact))
         elif fact.state == "apply":
             plan.changes.append(_change(p, namer, fact))
+            if _has_twin_here(p, fact):
+                plan.twins.append(Msg.of("teamwork.twin_added", what=_record_words(p, namer, fact, None)))
         elif fact.state == "held":
             plan.held.append(_change(p, namer, fact))
     _finals_told(p, plan, namer)
+
+
+# Records an activity is entered as, which two field assessors may both enter: told when the year file holds one alike.
+TWINNED = frozenset({"trips", "deliveries", "bases"})
+
+
+def _has_twin_here(p: Planner, fact: Fact) -> bool:
+    """Whether a record the copy adds is already in the year file as it is (its unit and every fact the same,
+    its place in the list aside)."""
+    if fact.table not in TWINNED or fact.field is not None or p.mine_row(fact) is not None:
+        return False
+    theirs = p.comparable(fact.table, p.theirs_row(fact), copy_side=True)
+    if theirs is None or theirs.get("unit_id") is None:
+        return False
+    theirs.pop("position", None)
+    cursor = p.y.execute(f"SELECT * FROM {fact.table} WHERE unit_id = ?", (loads(theirs["unit_id"]),))
+    names = [d[0] for d in cursor.description]
+    for values in cursor.fetchall():
+        mine = p.comparable(fact.table, dict(zip(names, values, strict=True)), copy_side=False) or {}
+        mine.pop("position", None)
+        if mine == theirs:
+            return True
+    return False
 
 
 def record_id_of(p: Planner, fact: Fact) -> str:

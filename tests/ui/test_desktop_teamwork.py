@@ -764,3 +764,33 @@ def test_a_tick_the_office_withdrew_and_the_field_set_comes_back_when_the_copys_
     said: list[str] = []
     merge_through_menu(window, target, answer_box(window, "merge-done-tick-made-again", "已把外业副本", said), look)
     assert session.unit(first).evidence["1.3"]["annual_plan"] is True
+
+
+def test_the_merge_dialog_tells_a_trip_the_year_already_holds_alike(window, qtbot, tmp_path):
+    """孙琳 enters in her copy a trip the year already holds (entered in the office): the dialog says, under the
+    changes, that the year holds one alike and it may be one activity entered twice (it would score twice under
+    1.2); it comes in all the same."""
+    import datetime as dt
+    path = open_year(window, tmp_path)
+    session = window.session
+    uid = session.unit_ids[0]
+    trip = (dt.date(2022, 9, 15), "贵州思南县", "offline", 6)
+    assert session.ds.add_trip(session.by, uid, *trip).ok
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    window.close_dataset()
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.add_trip(copy.assessor_id("孙琳"), uid, *trip).ok
+    assert window.open_dataset(path)
+    name = window.session.unit(uid).name
+
+    def look(dialog: MergeDialog) -> None:
+        assert dialog.withdrawals_area.isVisible()
+        assert dialog.withdrawals.text() == (f"单位“{name}”的赴外招聘“2022-09-15 贵州思南县”：年度文件中已有完全相同的"
+                                             "一条，可能是同一次活动录入了两次；如是，请在合并后删除其中一条")
+        shot_over(window, dialog, "merge-dialog-twin-trip")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-twin", "已把外业副本", said), look)
+    assert [t.place for t in window.session.unit(uid).trips].count("贵州思南县") == 2

@@ -1067,3 +1067,29 @@ def test_a_roster_the_field_kept_beside_the_units_first_comes_in_beside_it_too(y
     assert edit.ok and not plan.conflicts and len(plan.changes) == 1
     with Dataset.open(year, read_only=True) as ds:
         assert [(s.file_name, s.rows) for s in ds.imports(ds.unit_id(unit))] == [("甲公司.xlsx", 3), ("乙公司.xlsx", 4)]
+
+
+def test_the_same_trip_entered_in_two_copies_is_told_as_likely_entered_twice(year):
+    """张三 and 李四 both enter the trip to 贵州思南县 on 2022-09-15 in their copies. The second merge says the year
+    already holds it alike (it would score twice under 1.2), in the plan the lead reads before merging and on the
+    command line; it still comes in (it may be a second visit). A trip alike in all but its place is not told."""
+    a, b = copy_for(year, "a.wjkh", "张三"), copy_for(year, "b.wjkh", "李四")
+    trip = (dt.date(2022, 9, 15), "贵州思南县", "offline", 6)
+    field_edit(a, "张三", lambda ds, who, u: ds.add_trip(who, u[1], *trip))
+    field_edit(b, "李四", lambda ds, who, u: ds.add_trip(who, u[1], *trip))
+    field_edit(b, "李四", lambda ds, who, u: ds.add_trip(who, u[1], dt.date(2022, 9, 15), "贵州印江县", "offline", 6))
+    first, edit = merge(year, a)
+    assert edit.ok and first.twins == []
+    dry = run("merge", str(year), str(b), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    with Dataset.open(year, read_only=True) as ds, Dataset.open(b, read_only=True) as copy:
+        unit = ds.unit(ds.unit_ids()[1]).name
+        twins = [render(t) for t in plan_merge(ds, copy, b.name).twins]
+    assert twins == [f"单位“{unit}”的赴外招聘“2022-09-15 贵州思南县”：年度文件中已有完全相同的一条，"
+                     "可能是同一次活动录入了两次；如是，请在合并后删除其中一条"], twins
+    assert twins[0] in dry.stdout and "贵州印江县”：年度文件中已有" not in dry.stdout
+    second, edit = merge(year, b)
+    assert edit.ok
+    with Dataset.open(year, read_only=True) as ds:
+        places = [t.place for t in ds.unit(ds.unit_ids()[1]).trips]
+    assert places.count("贵州思南县") == 2 and "贵州印江县" in places
