@@ -65,7 +65,7 @@ def command_field_copy(args: argparse.Namespace) -> int:
         _say(exc.msg, err=True)
         return EXIT_BAD_INPUT
     scope = Msg.of("teamwork.whole_year") if mark.units is None else Msg.of("teamwork.some_units", units=mark.units)
-    _say(Msg.of("teamwork.copy_made", copy=args.to, assessor=mark.assessor, units=scope, seq=mark.base_seq))
+    _say(Msg.of("teamwork.copy_made", copy=args.to, assessor=mark.assessor, units=scope))
     return 0
 
 

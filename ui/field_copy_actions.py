@@ -80,7 +80,7 @@ class FieldCopyActions(QObject):
             return
         scope = Msg.of("teamwork.whole_year") if mark.units is None else Msg.of("teamwork.some_units", units=mark.units)
         self._inform(self.tr("外业副本已制作"), render(Msg.of(
-            "teamwork.copy_made", copy=path.name, assessor=mark.assessor, units=scope, seq=mark.base_seq)))
+            "teamwork.copy_made", copy=path.name, assessor=mark.assessor, units=scope)))
 
     def _inform(self, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
