@@ -38,7 +38,7 @@ from core.years.standing import not_started_units, under_way_units
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
 EXIT_UNFINISHED = 1  # mark-final: clauses not 已完成, and --even-unfinished not given
-EXIT_NOT_VOUCHED = 3  # verify-audit --against: the trail holds, but the sheet cannot vouch for it (its signer unconfirmed)
+EXIT_NOT_VOUCHED = 3  # verify-audit --against: the trail holds, but the sheet's signer is unconfirmed
 
 
 def say(code: str, **params) -> str:

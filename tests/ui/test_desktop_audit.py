@@ -182,8 +182,8 @@ def test_a_sheet_forged_under_the_leader_s_name_gets_no_green_audit_line_and_tru
     create_key(forger, "张三", password, organisation="吴江区人社局")
     fake_fingerprint = key_info(forger, password).fingerprint
     fake = tmp_path / "fake.pdf"
-    done = run("export-pdf", "sheet", "--dataset", str(copy), "--unit", "苏州横扇启航人力资源有限公司", "--out", str(fake),
-               "--sign", str(forger), "--yes", env=env)
+    done = run("export-pdf", "sheet", "--dataset", str(copy), "--unit", "苏州横扇启航人力资源有限公司",
+               "--out", str(fake), "--sign", str(forger), "--yes", env=env)
     assert done.returncode == 0, done.stderr
     assert window.open_dataset(path)
     seen: dict = {}
@@ -220,7 +220,7 @@ def test_a_sheet_forged_under_the_leader_s_name_gets_no_green_audit_line_and_tru
     assert "fake.pdf 的签名证书不在本机信任的证书中" in fake_text
     assert "本年度数据文件中没有签署过这份评分表（第 1 版）的记录" in fake_text
     box = seen["box"]
-    assert (f"注意：本机已经信任、本年度数据文件也登记了另一张以“张三”为名的证书，不是这一张。那一张的证书指纹（SHA-256）：\n"
-            f"{own.fingerprint}\n") in box
+    assert ("注意：本机已经信任、本年度数据文件也登记了另一张以“张三”为名的证书，不是这一张。"
+            f"那一张的证书指纹（SHA-256）：\n{own.fingerprint}\n") in box
     assert fake_fingerprint in box and seen["default_cancel"]
     assert [t.fingerprint for t in trusted()] == [own.fingerprint]  # 取消: the forger is not trusted

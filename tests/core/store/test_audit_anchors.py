@@ -16,8 +16,8 @@ from core.store import backup, recovery
 from core.store.dataset import Dataset
 from core.store.signatures import normal_fingerprint
 from tests.audit_tampers import cut_last_rows, rechain, trigger_sql
-from tests.profile_support import use_profile
 from tests.core.pdf.test_pdf import UNIT, demo_dataset, flat, render_pages, run, text_of
+from tests.profile_support import use_profile
 
 PASSWORD = "正确的密码-2022"
 ENV = {"LEYE_SIGN_PASSWORD": PASSWORD}
