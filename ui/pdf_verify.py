@@ -27,7 +27,7 @@ from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
 from core.pdf.anchors import keyword_anchor, signer_doubts
-from core.pdf.signing import SigningError, Verification, quiet_libraries, verify_pdf
+from core.pdf.signing import SigningError, Verification, quiet_libraries, signer_identity, verify_pdf
 from core.pdf.trust import add_trusted, certificates_in, same_name_others, trusted, trusted_certificates
 from core.store.signatures import normal_fingerprint
 from ui.worker import Job, Worker
@@ -225,11 +225,9 @@ class VerifyDialog(WorkerDialog):
             if s.known is False:
                 known.setStyleSheet(f"color: {BAD};")
             form.addRow(self.tr("证书已登记"), known)
-            trust = self._wrapped(
-                self.tr("可信（证书由本机信任的颁发机构“{authority}”签发）").format(authority=s.authority)
-                if s.trusted and s.authority
-                else self.tr("可信（本机信任此证书）") if s.trusted
-                else self.tr("未经确认（本机未信任此证书）"))
+            identity = signer_identity(s)  # the command line's words (core/pdf/signing.py)
+            trust = self._wrapped(render(identity) if identity is not None else "—")
+            trust.setObjectName("identity")
             if not s.trusted:
                 trust.setStyleSheet(f"color: {WARN};")
             form.addRow(self.tr("签名人身份"), trust)
