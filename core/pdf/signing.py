@@ -565,7 +565,9 @@ def signer_identity(s: SignatureCheck) -> Msg | None:
     if s.trusted is None:
         return None
     if s.trusted:
-        return Msg.of("pdf.identity_trusted_by", authority=s.authority) if s.authority else Msg.of("pdf.identity_trusted")
+        if s.authority:
+            return Msg.of("pdf.identity_trusted_by", authority=s.authority)
+        return Msg.of("pdf.identity_trusted")
     return Msg.of("pdf.identity_untrusted" if s.intact else "pdf.identity_untrusted_broken", signer=s.signer)
 
 
