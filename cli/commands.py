@@ -38,6 +38,7 @@ from core.years.standing import not_started_units, under_way_units
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
 EXIT_UNFINISHED = 1  # mark-final: clauses not 已完成, and --even-unfinished not given
+EXIT_NOT_VOUCHED = 3  # verify-audit --against: the trail holds, but the sheet's signer is unconfirmed
 
 
 def say(code: str, **params) -> str:
@@ -208,20 +209,30 @@ def command_export_json(args: argparse.Namespace) -> int:
 def command_verify_audit(args: argparse.Namespace) -> int:
     """The full proof of a year file (core/store/audit_check.py), against the newest backup's anchor and,
     with --against, a signed score sheet or a backup. Exit 0: nothing changed outside the program;
-    1: changes found (each named); 2: a file that cannot be read."""
+    1: changes found (each named); 2: a file that cannot be read; 3: the trail holds, but the sheet it was
+    checked against cannot vouch for it (its signer not registered in the year or not trusted here, or
+    a sheet the year has no record of signing: each named)."""
     path = Path(args.dataset)
+    doubts: tuple[Msg, ...] = ()
     try:
         with open_read_only(path) as ds:
             anchors = ds.newest_anchors()
             notes = []
             if args.against:
                 from core.pdf.anchors import read_against
-                against = read_against(Path(args.against), ds.year_number, ds.rule_set_ids())
+                from core.pdf.trust import trusted_certificates
+                from core.store.signatures import normal_fingerprint
+                registered = {c.fingerprint for c in ds.certificates()}
+                against = read_against(Path(args.against), ds.year_number, ds.rule_set_ids(),
+                                       known=lambda fp: normal_fingerprint(fp) in registered,
+                                       trusted=trusted_certificates(),
+                                       signed_sheet=lambda sha256: ds.signed_sheet(sha256) is not None)
                 if against.refusal is not None:
                     print(render(against.refusal), file=sys.stderr)
                     return 1 if against.refusal.code == "audit.against_modified" else EXIT_BAD_INPUT
                 anchors.append(against.anchor)
                 notes = list(against.notes)
+                doubts = against.doubts
             report = ds.check_audit(anchors=anchors)
             merged = cli_teamwork.merge_lines(ds)
             off_scale = year_off_scale(ds.rule_set(), ds.year().units, ds.program_rule_set())
@@ -241,6 +252,8 @@ def command_verify_audit(args: argparse.Namespace) -> int:
                       seq=result.anchor.seq, later=result.later))
         elif result.first_difference is not None:
             print("  " + say("audit.anchor_first_difference", seq=result.first_difference))
+    for doubt in doubts:  # beside the comparison: an intact signature by an unconfirmed signer proves nothing
+        print("  " + render(doubt))
     for msg in off_scale:  # a fact the trail proves but the rules' credit scales do not know
         print(render(msg))
     if not report.ok:
@@ -248,6 +261,9 @@ def command_verify_audit(args: argparse.Namespace) -> int:
     print(say("dataset.audit_intact", file=path.name, count=report.count, hash=report.head))
     for line in merged:
         print(render(line))
+    if doubts:
+        print(say("audit.against_not_vouched", file=Path(args.against).name), file=sys.stderr)
+        return EXIT_NOT_VOUCHED
     return 0
 
 

@@ -34,7 +34,15 @@ from core.pdf.signing import (
     verification_lines,
     verify_pdf,
 )
-from core.pdf.trust import add_trusted, certificates_in, remove_trusted, trust_own_key, trusted, trusted_certificates
+from core.pdf.trust import (
+    add_trusted,
+    certificates_in,
+    remove_trusted,
+    same_name_others,
+    trust_own_key,
+    trusted,
+    trusted_certificates,
+)
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 
@@ -234,6 +242,10 @@ def command_trust(args: argparse.Namespace) -> int:
         certs = certificates_in(path)
     except SigningError as exc:
         return fail(render(exc.msg))
+    already = trusted()
+    warnings = [render(m) for cert in certs for m in same_name_others(cert, already)]
+    for line in warnings:  # another certificate under the same name is trusted here: this one may be a forger's
+        print(line, file=sys.stderr)
     if not args.yes:
         print(say("trust.confirm"))
         for cert in certs:

@@ -93,7 +93,9 @@ class PdfActions(QObject):
             said = session.signed_sheet_verdict(sha256)
             return None if said is None else (said.code == "sheet.figures_same", render(said))
         VerifyDialog(known_fingerprints(session), session.file.name if session else None, self.window,
-                     trail=trail if session else None, figures=figures if session else None).exec()
+                     trail=trail if session else None, figures=figures if session else None,
+                     signed=session.signed_sheet if session else None,
+                     registered=session.registered_certificates() if session else ()).exec()
 
     def keys(self) -> None:
         from ui.pdf_keys import KeysDialog

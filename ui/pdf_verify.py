@@ -5,7 +5,7 @@ certificate, and whether the open year's audit trail still holds the head the do
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
-from core.pdf.anchors import keyword_anchor
-from core.pdf.signing import SigningError, Verification, quiet_libraries, verify_pdf
-from core.pdf.trust import add_trusted, certificates_in, trusted_certificates
+from core.pdf.anchors import keyword_anchor, signer_doubts
+from core.pdf.signing import SigningError, Verification, quiet_libraries, signer_identity, verify_pdf
+from core.pdf.trust import add_trusted, certificates_in, same_name_others, trusted, trusted_certificates
 from core.store.signatures import normal_fingerprint
 from ui.worker import Job, Worker
 from ui.worker_dialog import BAD, GOOD, WorkerDialog
@@ -64,17 +64,24 @@ class VerifyDialog(WorkerDialog):
     """Drop signed PDFs here (or choose them): for each, 完好 or 已被修改, the signer, the signing time,
     the certificate's fingerprint, whether the open year knows the certificate, and whether the open
     year's audit trail still holds the head the document was made at (`trail(row, hash)` answers), and whether
-    a score sheet the year signed still shows the unit's figures (`figures(sha256)` answers: (good, sentence))."""
+    a score sheet the year signed still shows the unit's figures (`figures(sha256)` answers: (good, sentence)).
+    The audit line is never an all-clear for a sheet whose signer the year did not register or this computer
+    does not trust, or one the year has no record of signing (`signed(sha256)` answers): it says so
+    (core/pdf/anchors.py signer_doubts, as `verify-audit --against` does). Trusting a signer warns of another
+    certificate under the same name already trusted here or registered in the year (`registered`)."""
 
     def __init__(self, known: frozenset[str] | None = None, dataset: str | None = None, parent: QWidget | None = None,
                  trail: Callable[[int, str], tuple[bool, str]] | None = None,
-                 figures: Callable[[str], tuple[bool, str] | None] | None = None):
+                 figures: Callable[[str], tuple[bool, str] | None] | None = None,
+                 signed: Callable[[str], bool] | None = None, registered: Sequence[tuple[str, str]] = ()):
         super().__init__(parent)
         self.failing = self.tr("校验失败")
         self.known = known
         self.dataset = dataset
         self.trail = trail
         self.figures = figures
+        self.signed = signed
+        self.registered = list(registered)
         self.results: dict[Path, Verification] = {}
         self.setWindowTitle(self.tr("校验 PDF 签名"))
         self.setAcceptDrops(True)
@@ -218,18 +225,17 @@ class VerifyDialog(WorkerDialog):
             if s.known is False:
                 known.setStyleSheet(f"color: {BAD};")
             form.addRow(self.tr("证书已登记"), known)
-            trust = self._wrapped(
-                self.tr("可信（证书由本机信任的颁发机构“{authority}”签发）").format(authority=s.authority)
-                if s.trusted and s.authority
-                else self.tr("可信（本机信任此证书）") if s.trusted
-                else self.tr("未经确认（本机未信任此证书）"))
+            identity = signer_identity(s)  # the command line's words (core/pdf/signing.py)
+            trust = self._wrapped(render(identity) if identity is not None else "—")
+            trust.setObjectName("identity")
             if not s.trusted:
                 trust.setStyleSheet(f"color: {WARN};")
             form.addRow(self.tr("签名人身份"), trust)
             if n == len(v.signatures) and anchor is not None and self.trail is not None and v.intact:
                 holds, text = self.trail(*anchor)  # the head the sheet was made at, inside its signed bytes
-                row = self._wrapped(text)
-                row.setStyleSheet(f"color: {GOOD if holds else BAD};")
+                doubts = signer_doubts(v, sha256 or "", self.signed if sha256 else None)
+                row = self._wrapped("\n".join([text] + [render(d) for d in doubts]))
+                row.setStyleSheet(f"color: {GOOD if holds and not doubts else BAD};")
                 row.setObjectName("trail")
                 form.addRow(self.tr("审计记录"), row)
             figures = self.figures(sha256) if n == len(v.signatures) and v.intact and self.figures and sha256 else None
@@ -254,11 +260,16 @@ class VerifyDialog(WorkerDialog):
         except (SigningError, IndexError, OSError):
             return False
         s = self.results[path].signatures[index]
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("信任签名人"),
+        others = same_name_others(cert, trusted(), self.registered)
+        warning = "".join("\n\n" + render(m) for m in others)
+        box = QMessageBox(QMessageBox.Icon.Warning if others else QMessageBox.Icon.Question, self.tr("信任签名人"),
                           self.tr("请先与签名人本人核对证书指纹，确认无误后再信任。\n\n签名人：{signer}\n证书指纹（SHA-256）：\n{fp}\n\n"
                                   "信任后，此证书签名的文件在本机显示为“签名人可信”。").format(
-                              signer=s.subject, fp=s.fingerprint),
+                              signer=s.subject, fp=s.fingerprint) + warning,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("trust_box")
+        if others:  # Return must not trust a certificate that may be a forger's
+            box.setDefaultButton(QMessageBox.StandardButton.No)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("信任"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("取消"))
         if box.exec() != QMessageBox.StandardButton.Yes:

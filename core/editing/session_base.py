@@ -255,6 +255,14 @@ class SessionBase:
             return None
         return frozenset(c.fingerprint for c in self.ds.certificates())
 
+    def registered_certificates(self) -> list[tuple[str, str]]:
+        """(fingerprint, subject) of the certificates this year's signed documents were signed with."""
+        return [] if self.ds.schema_version < 3 else [(c.fingerprint, c.subject) for c in self.ds.certificates()]
+
+    def signed_sheet(self, pdf_sha256: str) -> bool:
+        """Did this year sign a score sheet with exactly these bytes (their SHA-256)?"""
+        return self.ds.schema_version >= 3 and self.ds.signed_sheet(pdf_sha256) is not None
+
     def trail_holds(self, seq: int, digest: str) -> tuple[bool, Msg]:
         """Does the audit trail still hold the head a document was made at?"""
         return self.ds.anchor_verdict(seq, digest)

@@ -3,21 +3,26 @@ a backup to check the trail against (`verify-audit --against FILE`, core/store/a
 
 A document carries the head it was made at in its keywords (ANCHOR_KEYWORD of core/pdf/sheets.py), inside
 the bytes its signature covers: read only from a sheet whose signatures are intact (an unsigned one
-is read with a warning — anyone can write one). A backup carries its own trail: its head is the
+is read with a warning — anyone can write one). An intact signature vouches for nothing by itself —
+anyone can make a key under the leader's name — so a sheet signed by a certificate the year did not
+register or this computer does not trust, or one the year has no record of signing, is named as such
+beside the comparison (`signer_doubts`), never given as an all-clear. A backup carries its own trail: its head is the
 anchor, after its own chain is checked and it is seen to be a backup of the same year.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.common.messages import Msg
+from core.common.messages import Msg, render
+from core.pdf.signing import Verification
 from core.store import audit
 from core.store.audit_check import Anchor
 
@@ -27,29 +32,65 @@ _KEYWORD = re.compile(r"leye-audit-head (\d+) ([0-9a-f]{64})")
 @dataclass(frozen=True)
 class Against:
     """What a file offers to check a trail against: the anchor, or why it cannot serve (`refusal`);
-    `notes` are said beside the verdict (an unsigned sheet)."""
+    `notes` are said beside the verdict (an unsigned sheet); `doubts` say why the sheet's signature cannot
+    vouch for the trail (signer_doubts): with any, the comparison is no all-clear."""
     anchor: Anchor | None = None
     refusal: Msg | None = None
     notes: tuple[Msg, ...] = ()
+    doubts: tuple[Msg, ...] = ()
 
 
-def read_against(path: Path, year: int, rule_set_ids: Collection[str]) -> Against:
+_SHEET_REASON = re.compile(re.escape(render(Msg.of("pdf.reason.sheet", version="@@"))).replace("@@", r"(\d+)"))
+
+
+def sheet_version_signed(reason: str) -> int | None:
+    """The version a score sheet's signature says it finalised (its reason, pdf.reason.sheet), or None for
+    another document (a record, the summary)."""
+    found = _SHEET_REASON.fullmatch(reason.strip())
+    return None if found is None else int(found.group(1))
+
+
+def signer_doubts(checked: Verification, pdf_sha256: str,
+                  signed_sheet: Callable[[str], bool] | None = None) -> tuple[Msg, ...]:
+    """Why an intact signed document cannot vouch for the year (one sentence each): a signer whose certificate
+    the year did not register (checked with `known`), or whom this computer does not trust (checked with
+    `trusted`); a score sheet the year has no record of signing (`signed_sheet(sha256)`, when given). The
+    command line's `verify-audit --against` and the desktop's verify card say the same."""
+    doubts: list[Msg] = []
+    for s in checked.signatures:
+        if s.known is False:
+            doubts.append(Msg.of("audit.doubt_unregistered", file=checked.file, signer=s.subject,
+                                 fingerprint=s.fingerprint))
+        if s.trusted is False:
+            doubts.append(Msg.of("audit.doubt_untrusted", file=checked.file, signer=s.subject,
+                                 fingerprint=s.fingerprint))
+    version = sheet_version_signed(checked.signatures[-1].reason) if checked.signatures else None
+    if signed_sheet is not None and version is not None and not signed_sheet(pdf_sha256):
+        doubts.append(Msg.of("audit.doubt_not_signed_here", file=checked.file, version=version))
+    return tuple(doubts)
+
+
+def read_against(path: Path, year: int, rule_set_ids: Collection[str], *, known: Callable[[str], bool] | None = None,
+                 trusted: Sequence | None = None, signed_sheet: Callable[[str], bool] | None = None) -> Against:
     """The anchor a signed sheet or a backup of the year (`year`, scored by one of `rule_set_ids`: the
-    year's rule set now or one it was scored by before a revision was adopted) holds."""
+    year's rule set now or one it was scored by before a revision was adopted) holds. A sheet's signer is
+    checked with `known` (the year's registered certificates), `trusted` (this computer's) and
+    `signed_sheet` (the year recorded signing these bytes): what fails is in the Against's doubts."""
     try:
         with open(path, "rb") as f:
             start = f.read(16)
     except OSError:
         return Against(refusal=Msg.of("cli.file_not_found", path=str(path)))
     if start.startswith(b"%PDF"):
-        return _of_sheet(path)
+        return _of_sheet(path, known, trusted, signed_sheet)
     return _of_backup(path, year, rule_set_ids)
 
 
-def _of_sheet(path: Path) -> Against:
+def _of_sheet(path: Path, known: Callable[[str], bool] | None, trusted: Sequence | None,
+              signed_sheet: Callable[[str], bool] | None) -> Against:
     from core.pdf.signing import verify_pdf
     data = path.read_bytes()
-    checked = verify_pdf(data, name=path.name)
+    checked = verify_pdf(data, name=path.name, known=known, trusted=trusted)
     unsigned = any(p.message.code == "pdf.verify_unsigned" for p in checked.problems)
     if checked.problems and not unsigned:
         return Against(refusal=checked.problems[0].message)
@@ -64,7 +105,9 @@ def _of_sheet(path: Path) -> Against:
                        notes=(Msg.of("audit.against_unsigned", file=path.name),))
     signed_at = checked.signatures[0].signed_at
     when = signed_at.astimezone().strftime("%Y-%m-%d %H:%M") if signed_at else "—"
-    return Against(Anchor(seq, digest, Msg.of("audit.source.sheet", file=path.name, time=when)))
+    doubts = signer_doubts(checked, hashlib.sha256(data).hexdigest(), signed_sheet)
+    source = Msg.of("audit.source.doubtful_sheet" if doubts else "audit.source.sheet", file=path.name, time=when)
+    return Against(Anchor(seq, digest, source), doubts=doubts)
 
 
 def keyword_anchor(data: bytes) -> tuple[int, str] | None:

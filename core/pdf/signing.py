@@ -556,6 +556,21 @@ def carries_signature(path: Path) -> bool:
         return b"/ByteRange" in data
 
 
+def signer_identity(s: SignatureCheck) -> Msg | None:
+    """Whether this computer trusts the signer, the one answer the command line and the verify dialog give (None:
+    trust not asked). It follows the certificate, intact document or not — an altered sheet signed with a trusted
+    key is still that signer's certificate — and a broken signature is no occasion to invite trusting one. Trust
+    is the user's own (core/pdf/trust.py): run under another user's profile, the same file's signer can be
+    unconfirmed there."""
+    if s.trusted is None:
+        return None
+    if s.trusted:
+        if s.authority:
+            return Msg.of("pdf.identity_trusted_by", authority=s.authority)
+        return Msg.of("pdf.identity_trusted")
+    return Msg.of("pdf.identity_untrusted" if s.intact else "pdf.identity_untrusted_broken", signer=s.signer)
+
+
 def verification_lines(v: Verification, dataset: str | None = None) -> list[str]:
     """The verification as the command line and the verify dialog show it."""
     lines = []
@@ -575,9 +590,9 @@ def verification_lines(v: Verification, dataset: str | None = None) -> list[str]
         when = s.signed_at.astimezone().strftime(TIME_FORMAT) if s.signed_at else "—"
         lines.append(t("pdf.verify_time", time=when))
         lines.append(t("pdf.verify_fingerprint", fingerprint=s.fingerprint))
-        if s.trusted is not None:
-            lines.append(t("pdf.verify_trusted_by", authority=s.authority) if s.trusted and s.authority else
-                         t("pdf.verify_trusted") if s.trusted else t("pdf.verify_untrusted", signer=s.signer))
+        identity = signer_identity(s)
+        if identity is not None:
+            lines.append(t("pdf.verify_identity", identity=identity))
         if s.reason:
             lines.append(t("pdf.verify_reason", reason=s.reason))
         if s.known is None:

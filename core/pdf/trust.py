@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping, Sequence
 
 from core.common.messages import Msg
 from core.pdf.signing import SigningError, certificate_subject, colon_hex, is_authority, key_certificate, profile_dir
@@ -96,6 +96,29 @@ def add_trusted(cert, folder: Path | None = None) -> Trusted:
             os.fsync(f.fileno())
         os.replace(part, target)
     return _trusted(cert, target)
+
+
+def _name(subject: str) -> str:
+    """The person's name of a subject as shown (张三（吴江区人社局） -> 张三)."""
+    return subject.split("（", 1)[0].strip()
+
+
+def same_name_others(cert, trusted_now: Sequence[Trusted], registered: Iterable[tuple[str, str]] = ()) -> list[Msg]:
+    """Before trusting `cert`: each other certificate under the same signer's name this computer already
+    trusts or the year registered (`registered`: (fingerprint, subject) pairs), one sentence with its
+    fingerprint — anyone can make a key under a leader's name, and the second one may be a forger's."""
+    name = cert.subject.native.get("common_name", "")
+    mine = colon_hex(cert.sha256)
+    where: dict[str, set[str]] = {}
+    for t in trusted_now:
+        if t.fingerprint != mine and not t.authority and _name(t.subject) == name:
+            where.setdefault(t.fingerprint, set()).add("trusted")
+    for fingerprint, subject in registered:
+        if colon_hex(fingerprint) != mine and _name(subject) == name:
+            where.setdefault(colon_hex(fingerprint), set()).add("registered")
+    return [Msg.of("trust.same_name_other", signer=name, other=other,
+                   where=Msg.of("trust.where_" + ("both" if len(places) == 2 else next(iter(places)))))
+            for other, places in where.items()]
 
 
 def trust_own_key(key: Path, password: str, folder: Path | None = None) -> Trusted:

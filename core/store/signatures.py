@@ -164,6 +164,12 @@ class SignaturesAndLocks(_Core):
             "SELECT unit_id, version, signed_at, fingerprint, pdf_sha256 FROM sheet_versions WHERE unit_id = ? "
             "ORDER BY version", (unit_id,))]
 
+    def signed_sheet(self, pdf_sha256: str) -> SheetVersion | None:
+        """The signed sheet version the year recorded with exactly these bytes (their SHA-256), or None."""
+        row = self._conn.execute("SELECT unit_id, version, signed_at, fingerprint, pdf_sha256 FROM sheet_versions "
+                                 "WHERE pdf_sha256 = ? ORDER BY id DESC LIMIT 1", (pdf_sha256.lower(),)).fetchone()
+        return None if row is None else SheetVersion(*row)
+
     def signed_figures(self, unit_id: int, version: int) -> SignedFigures | None:
         """What the unit's signed sheet `version` said (None: not recorded with it)."""
         return read_signed_figures(self, unit_id, version)

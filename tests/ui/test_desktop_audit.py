@@ -149,3 +149,78 @@ def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_he
     with Dataset.open(path, read_only=True) as ds:  # the verdict for a head the trail does not hold
         holds, msg = ds.anchor_verdict(ds.audit_head()[0] + 5, "0" * 64)
     assert not holds and msg.code == "audit.anchor_cut"
+
+
+def test_a_sheet_forged_under_the_leader_s_name_gets_no_green_audit_line_and_trusting_it_warns(window, qtbot, tmp_path,
+                                                                                              monkeypatch):
+    """Someone else's key under the signer's own name signs a unit's sheet from a copy of the year: the card's
+    audit line is not green and names the certificate the year did not register, the one this computer does
+    not trust and the sheet the year never signed; 信任此签名人的证书… shows both fingerprints (the one trusted
+    here and registered in the year, and this one) with 取消 the default. The year's own sheet stays green."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from core.pdf.signing import create_key, key_info
+    from core.pdf.trust import trust_own_key, trusted
+    from tests.core.pdf.test_pdf import UNIT, demo_dataset, run
+    from tests.ui.test_desktop_pdf import drop
+    from ui.pdf_verify import BAD, GOOD, VerifyDialog
+    use_profile(monkeypatch, tmp_path / "config")
+    password = "密码-2022"
+    env = {"LEYE_SIGN_PASSWORD": password, **profile_environ(tmp_path / "config")}
+    path = demo_dataset(tmp_path)
+    key = tmp_path / "张三.p12"
+    create_key(key, "张三", password, organisation="吴江区人社局")
+    own = trust_own_key(key, password)
+    genuine = tmp_path / "sheet.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(genuine), "--sign",
+               str(key), "--yes", env=env)
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(path.read_bytes())
+    forger = tmp_path / "elsewhere" / "张三.p12"
+    create_key(forger, "张三", password, organisation="吴江区人社局")
+    fake_fingerprint = key_info(forger, password).fingerprint
+    fake = tmp_path / "fake.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(copy), "--unit", "苏州横扇启航人力资源有限公司",
+               "--out", str(fake), "--sign", str(forger), "--yes", env=env)
+    assert done.returncode == 0, done.stderr
+    assert window.open_dataset(path)
+    seen: dict = {}
+
+    def answer_trust(box: QMessageBox) -> None:
+        seen["box"] = box.text()
+        seen["default_cancel"] = box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+        shot_over(window, box, "verify-dialog-forged-trust-box")
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+
+    def look(dialog: VerifyDialog) -> None:
+        dialog.resize(1000, 740)
+        assert drop(dialog, [genuine, fake]) and dialog.worker.wait(60)
+        qtbot.waitUntil(lambda: len(dialog.cards_widget.findChildren(QLabel, "trail")) == 2, timeout=10000)
+        seen["trail"] = [(label.text(), label.styleSheet())
+                         for label in dialog.cards_widget.findChildren(QLabel, "trail")]
+        qtbot.wait(300)  # the cards' wrapped lines laid out at the new size
+        dialog.scroll_area.verticalScrollBar().setValue(dialog.scroll_area.verticalScrollBar().maximum())
+        shot_over(window, dialog, "verify-dialog-forged-sheet")
+        buttons = [b for b in dialog.findChildren(QPushButton) if b.text() == "信任此签名人的证书…"]
+        assert len(buttons) == 1  # the forger's card alone offers it
+        state = answer_modal(QMessageBox, answer_trust, timeout=30)
+        qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+        check_answered(state)
+        dialog.accept()
+
+    state = answer_modal(VerifyDialog, look, timeout=120)
+    window.pdf_actions.verify()
+    check_answered(state)
+    (good_text, good_style), (fake_text, fake_style) = seen["trail"]
+    assert GOOD in good_style and "签名" not in good_text  # the year's own sheet: the all-clear, alone
+    assert BAD in fake_style and GOOD not in fake_style
+    assert "fake.pdf 的签名证书不是本年度数据文件登记的证书" in fake_text
+    assert "fake.pdf 的签名证书不在本机信任的证书中" in fake_text
+    assert "本年度数据文件中没有签署过这份评分表（第 1 版）的记录" in fake_text
+    box = seen["box"]
+    assert ("注意：本机已经信任、本年度数据文件也登记了另一张以“张三”为名的证书，不是这一张。"
+            f"那一张的证书指纹（SHA-256）：\n{own.fingerprint}\n") in box
+    assert fake_fingerprint in box and seen["default_cancel"]
+    assert [t.fingerprint for t in trusted()] == [own.fingerprint]  # 取消: the forger is not trusted

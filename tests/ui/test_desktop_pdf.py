@@ -412,6 +412,46 @@ def test_a_stranger_s_signature_is_unconfirmed_until_the_assessor_trusts_it(qtbo
     shot_over(window, dialog, "verify-dialog-trusted")
 
 
+def test_an_altered_sheet_s_signer_is_told_alike_by_the_command_line_and_the_verify_dialog(qtbot, demo, profile,
+                                                                                          tmp_path):
+    """One byte flipped in a sheet signed with a key trusted here, and in one signed with a stranger's key: the
+    command line's 签名人身份 and the dialog's are the same words (core/pdf/signing.py signer_identity) —
+    可信 for the trusted certificate though the document is altered, 未经确认 for the stranger's with no
+    invitation to trust a broken signature's certificate (the dialog offers no button for it either)."""
+    from core.pdf.signing import create_key
+    from core.pdf.trust import trust_own_key
+    from tests.cli_support import run
+    from ui.pdf_verify import VerifyDialog, known_fingerprints
+    window = demo
+    own, stranger = tmp_path / "own.p12", tmp_path / "stranger.p12"
+    create_key(own, "张三", PASSWORD, organisation="吴江区人社局")
+    trust_own_key(own, PASSWORD)
+    create_key(stranger, "张三", PASSWORD, organisation="吴江区人社局")  # made elsewhere: not trusted here
+    flipped = []
+    for key in (own, stranger):
+        done, _ = Exporter(window.session.ds).summary(signer=load_signer(key, PASSWORD))
+        path = tmp_path / f"{key.stem}-flip.pdf"
+        path.write_bytes(flip_inside_signed_range(done.pdf))
+        flipped.append(path)
+    year = window.session.ds.path
+    said = []
+    for path in flipped:
+        result = run("verify", str(path), "--dataset", str(year))
+        assert result.returncode == 1 and "已被改动" in result.stdout, result.stdout + result.stderr
+        said += [line.split("：", 1)[1] for line in result.stdout.splitlines() if "签名人身份" in line]
+    assert said == ["可信（本机信任此证书）", "未经确认（本机未信任此证书）"]
+
+    dialog = VerifyDialog(known_fingerprints(window.session), year.name, window)
+    dialog.show()
+    assert drop(dialog, flipped) and dialog.worker.wait(60)
+    qtbot.waitUntil(lambda: len(dialog.results) == 2, timeout=10000)
+    shown = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), "identity")]
+    assert shown == said
+    assert not [b for b in dialog.findChildren(QPushButton) if b.text() == "信任此签名人的证书…"]
+    qtbot.wait(300)  # the cards' two-line fingerprints laid out
+    shot_over(window, dialog, "verify-dialog-altered-identity")
+
+
 # ------------------------------------------------------------------ bulk export in a worker
 
 def press_cancel(dialog) -> None:

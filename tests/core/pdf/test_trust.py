@@ -15,6 +15,7 @@ from core.pdf.export import Exporter
 from core.pdf.signing import create_key, key_certificate, load_signer, verify_pdf
 from core.pdf.trust import add_trusted, trust_dir, trusted, trusted_certificates
 from core.store.dataset import Dataset
+from tests import cli_support
 from tests.core.pdf.test_pdf import demo_dataset, run
 from tests.profile_support import profile_environ
 
@@ -83,6 +84,12 @@ def test_a_forged_zhang_san_is_told_from_the_trusted_one(tmp_path, profile):
     assert good.returncode == 0 and "签名人可信" in good.stdout
     assert bad.returncode == 3 and "签名人未经确认" in bad.stdout and "未经确认" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+    # trusting the forger's certificate from its file names the one under the same name trusted already
+    real_fingerprint = trusted(trust_dir(profile))[0].fingerprint
+    asked = cli_support.run("trust", "add", str(fake), env=profile, stdin="n\n")
+    assert asked.returncode != 0 and len(trusted(trust_dir(profile))) == 1
+    assert "本机已经信任另一张以“张三”为名的证书，不是这一张" in asked.stderr and real_fingerprint in asked.stderr
 
 
 def test_a_second_signature_by_an_unknown_key_is_named(tmp_path):

@@ -11,10 +11,13 @@ import pytest
 
 from core.pdf.anchors import read_against
 from core.pdf.signing import create_key
+from core.pdf.trust import trust_own_key, trusted_certificates
 from core.store import backup, recovery
 from core.store.dataset import Dataset
+from core.store.signatures import normal_fingerprint
 from tests.audit_tampers import cut_last_rows, rechain, trigger_sql
 from tests.core.pdf.test_pdf import UNIT, demo_dataset, flat, render_pages, run, text_of
+from tests.profile_support import use_profile
 
 PASSWORD = "正确的密码-2022"
 ENV = {"LEYE_SIGN_PASSWORD": PASSWORD}
@@ -37,7 +40,8 @@ def signed_sheet(path: Path, out: Path, key: Path) -> tuple[int, str]:
     return head
 
 
-def test_a_signed_sheet_prints_and_carries_the_audit_head(tmp_path, key):
+def test_a_signed_sheet_prints_and_carries_the_audit_head(tmp_path, key, monkeypatch):
+    use_profile(monkeypatch, tmp_path / "profile")
     path = demo_dataset(tmp_path)
     out = tmp_path / "sheet.pdf"
     seq, digest = signed_sheet(path, out, key)
@@ -47,9 +51,62 @@ def test_a_signed_sheet_prints_and_carries_the_audit_head(tmp_path, key):
     against = read_against(out, 2022, "wujiang-2022")
     assert against.refusal is None and (against.anchor.seq, against.anchor.hash) == (seq, digest)
 
+    unconfirmed = run("verify-audit", str(path), "--against", str(out))  # a signer this computer does not trust
+    assert unconfirmed.returncode == 3, unconfirmed.stdout + unconfirmed.stderr
+    assert "sheet.pdf 的签名证书不在本机信任的证书中" in unconfirmed.stdout
+    trust_own_key(key, PASSWORD)  # as making or importing the key on this computer does
     later = run("verify-audit", str(path), "--against", str(out))  # signing finalized the unit: rows added since
     assert later.returncode == 0, later.stdout + later.stderr
     assert f"审计记录第 {seq} 条的校验值相同" in later.stdout and "评分表 sheet.pdf" in later.stdout
+    assert "未经确认" not in later.stdout + later.stderr
+
+
+OTHER_UNIT = "苏州横扇启航人力资源有限公司"
+
+
+def test_a_sheet_forged_under_the_signer_s_name_from_a_copy_of_the_year_is_no_all_clear(tmp_path, key, monkeypatch):
+    """Someone else's key under the leader's own name and organisation signs a unit's sheet from a copy of the
+    year: its head is the year's, its signature intact. The comparison names the certificate the year did
+    not register and this computer does not trust, and the sheet the year never signed; exit 3."""
+    use_profile(monkeypatch, tmp_path / "profile")
+    trust_own_key(key, PASSWORD)
+    path = demo_dataset(tmp_path)
+    genuine = tmp_path / "sheet.pdf"
+    signed_sheet(path, genuine, key)
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(path.read_bytes())
+    forger = tmp_path / "elsewhere" / "张三.p12"
+    create_key(forger, "张三", PASSWORD, organisation="吴江区人社局")  # made on another computer: not trusted here
+    fake = tmp_path / "fake.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(copy), "--unit", OTHER_UNIT, "--out", str(fake), "--sign",
+               str(forger), "--yes", env=ENV)
+    assert done.returncode == 0, done.stderr
+
+    result = run("verify-audit", str(path), "--against", str(fake))
+    said = result.stdout + result.stderr
+    assert result.returncode == 3, said
+    assert "与签名人未经确认的评分表 fake.pdf" in result.stdout  # the comparison itself names it
+    assert "fake.pdf 的签名证书不是本年度数据文件登记的证书" in result.stdout
+    assert "fake.pdf 的签名证书不在本机信任的证书中" in result.stdout
+    assert "本年度数据文件中没有签署过这份评分表（第 1 版）的记录" in result.stdout
+    assert "fake.pdf 不能证明审计记录未被改动" in result.stderr
+    checked = run("verify", str(fake), "--dataset", str(path))  # as verify says of the same file
+    assert checked.returncode == 1 and "不是数据文件" in checked.stdout + checked.stderr
+
+    # the year's own sheet, by the trusted and registered key, is the all-clear it was
+    good = run("verify-audit", str(path), "--against", str(genuine))
+    assert good.returncode == 0, good.stdout + good.stderr
+    with Dataset.open(path, read_only=True) as ds:
+        registered = {c.fingerprint for c in ds.certificates()}
+        against = read_against(fake, 2022, ds.rule_set_ids(), known=lambda fp: normal_fingerprint(fp) in registered,
+                               trusted=trusted_certificates(),
+                               signed_sheet=lambda sha: ds.signed_sheet(sha) is not None)
+        assert [m.code for m in against.doubts] == ["audit.doubt_unregistered", "audit.doubt_untrusted",
+                                                   "audit.doubt_not_signed_here"]
+        kept = read_against(genuine, 2022, ds.rule_set_ids(), known=lambda fp: normal_fingerprint(fp) in registered,
+                            trusted=trusted_certificates(),
+                            signed_sheet=lambda sha: ds.signed_sheet(sha) is not None)
+        assert kept.refusal is None and kept.doubts == ()
 
 
 def test_a_trail_cut_or_rewritten_after_the_sheet_was_signed_is_found(tmp_path, key):
