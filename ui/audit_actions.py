@@ -1,7 +1,8 @@
 """What the window says about changes made to a year file outside the program (core/store/audit_check.py):
-when opening finds one, one plain sentence and the newest good backup offered for restoring; 文件 → 核对数据文件…,
-the full proof of the open year in the background, with the same offer; and 文件 → 恢复备份…. Every restore says
-first which of the year's own edits it undoes and where the current file is kept."""
+when opening finds one, or finds the file damaged, one plain sentence and the newest good backup offered for
+restoring; 文件 → 核对数据文件…, the full proof of the open year in the background, with the same offer; and
+文件 → 恢复备份…. Every restore says first which of the year's own edits it undoes and where the current file
+is kept."""
 
 from __future__ import annotations
 
@@ -92,6 +93,37 @@ class AuditActions(QObject):
         good = recovery.newest_trusted(ds.path)
         return self.offer_restore(ds, ds.path, ds.audit_problems, good)
 
+    def damaged(self, path: Path, exc: DatasetError) -> Restore | None:
+        """Opening found the year file damaged (it cannot be opened at all): say so and offer its newest good
+        backup, the damaged file kept beside the backups; cancelling is the default. Returns the backup the
+        assessor chose to restore, or None (nothing was changed)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from core.store import backup, recovery
+        text = render(Msg.of("audit.open_damaged", file=path.name, detail=exc.msg.param("detail")))
+        good = recovery.newest_trusted(path) or next(
+            (b for b in backup.list_backups(path) if b.path == exc.good_backup), None)
+        if good is None:
+            self.window.show_problems([text, render(Msg.of("audit.open_no_backup"))], self.tr("未能打开"))
+            return None
+        chosen = Restore(good.path, dt.datetime.now())
+        kept = recovery.kept_name(path, chosen.at, damaged=True)
+        time = good.taken_at.strftime("%Y-%m-%d %H:%M")
+        advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name, time=time)),
+                            render(Msg.of("audit.damaged_undoes", time=time)), "",
+                            render(Msg.of("audit.damaged_kept", kept=kept.name, folder=kept.parent.name))])
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件已损坏"), text,
+                          QMessageBox.StandardButton.NoButton, self.window)
+        box.setInformativeText(advice)
+        restore = box.addButton(self.tr("恢复该备份"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # Enter changes nothing: a restore must be chosen
+        box.setEscapeButton(cancel)
+        self.window.last_problems = [text, advice]
+        self.window.statusBar().showMessage(text, 15000)
+        box.exec()
+        return chosen if box.clickedButton() is restore else None
+
     def offer_restore(self, year: Dataset | Session, path: Path, problems: Sequence[Problem],
                       good: backup.BackupInfo | None) -> Restore | None:
         """Say what changed outside the program and offer the good backup, saying which of the year's own
@@ -144,7 +176,10 @@ class AuditActions(QObject):
                           render(Msg.of("backup.restored", backup=chosen.name, file=path.name)),
                           QMessageBox.StandardButton.Ok, self.window)
         if kept is not None:
-            box.setInformativeText(render(Msg.of("backup.restored_kept", kept=kept.name, folder=kept.parent.name)))
+            from core.store import backup
+            words = "backup.restored_kept_damaged" if kept.stem.endswith("-" + backup.LABEL_DAMAGED) else \
+                "backup.restored_kept"
+            box.setInformativeText(render(Msg.of(words, kept=kept.name, folder=kept.parent.name)))
         box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
         self.window.statusBar().showMessage(box.text(), 30000)
         box.exec()

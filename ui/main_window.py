@@ -326,6 +326,12 @@ class MainWindow(QMainWindow):
         except DatasetError as exc:
             if not read_only and exc.read_only_possible:
                 return self.offer_read_only(render(exc.msg)) and self.open_dataset(path, read_only=True)
+            if exc.code == "dataset.corrupt":  # the newest good backup offered, restored from here
+                chosen = self.audit_actions.damaged(path, exc)
+                if chosen is None:
+                    return False
+                self.close_dataset()  # the year open until now, backed up as any year closed
+                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
             self.show_problems([render(exc.msg)], self.tr("未能打开"))  # nothing was edited: not 未保存
             return False
         if ds.audit_problems:  # changed outside the program: said at once, the newest good backup offered

@@ -48,12 +48,13 @@ def newest_trusted(dataset: str | Path) -> BackupInfo | None:
     return None
 
 
-def kept_name(dataset: str | Path, now: dt.datetime) -> Path:
-    """Where a restore at `now` keeps the file it replaces (so the question before it can name it)."""
+def kept_name(dataset: str | Path, now: dt.datetime, damaged: bool = False) -> Path:
+    """Where a restore at `now` keeps the file it replaces (so the question before it can name it); with
+    `damaged`, where it keeps a file that cannot be read (as restore() names it)."""
     dataset = Path(dataset)
     folder = backup_dir(dataset)
     folder.mkdir(exist_ok=True)
-    return backups._free_name(folder, dataset, now, LABEL_BEFORE_RESTORE)
+    return backups._free_name(folder, dataset, now, LABEL_DAMAGED if damaged else LABEL_BEFORE_RESTORE)
 
 
 def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = None) -> Path | None:
@@ -84,7 +85,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
             finally:
                 source.close()
         else:
-            kept = backups._free_name(folder, dataset, now, LABEL_DAMAGED)
+            kept = kept_name(dataset, now, damaged=True)
             shutil.copyfile(dataset, kept)
             if wal.exists():
                 shutil.copyfile(wal, Path(f"{kept}-wal"))

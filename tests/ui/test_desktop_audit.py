@@ -57,6 +57,59 @@ def test_opening_a_cut_year_says_so_and_restores_the_newest_good_backup(window, 
     assert kept and kept[0].name in seen["kept"]  # the changed file is kept beside the backups, and said so
 
 
+def truncate(path: Path) -> None:
+    """The year file cut short, as a copy broken off half way leaves it."""
+    with open(path, "r+b") as f:
+        f.truncate(path.stat().st_size - 4096)
+
+
+def test_opening_a_damaged_year_offers_its_newest_good_backup_and_restores_it_from_the_desktop(
+        window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    with Dataset.open(path, read_only=True) as ds:
+        head = ds.audit_head()
+    truncate(path)
+    damaged = path.read_bytes()
+    newest = backup.list_backups(path)[0]
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["title"], seen["text"], seen["advice"] = box.windowTitle(), box.text(), box.informativeText()
+        seen["buttons"] = sorted(b.text() for b in box.buttons())
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "damaged-year-offer")
+        seen["told"] = answer_modal(QMessageBox, lambda told: seen.update(
+            restored=told.text(), kept=told.informativeText()) or shot_over(window, told, "damaged-year-restored")
+            and told.accept())
+        press("恢复该备份")(box)
+
+    state = answer_modal(QMessageBox, look)
+    assert window.open_dataset(path)
+    check_answered(state)
+    check_answered(seen["told"])
+    assert seen["title"] == "数据文件已损坏"
+    assert seen["text"] == f"数据文件 {path.name} 已损坏（文件被截断），不能打开，未作任何改动。"
+    assert seen["buttons"] == ["取消", "恢复该备份"] and seen["default"] == "取消"
+    assert f"建议恢复最近的完好备份 {newest.name}" in seen["advice"]
+    kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_DAMAGED)
+    assert f"损坏的文件会另存为 {kept.name}" in seen["advice"]
+    assert "命令" not in seen["text"] + seen["advice"] + seen["kept"]  # the desktop names no command
+    assert window.session is not None and window.session.ds.audit_head() == head  # the backup is the open year
+    assert kept.path.read_bytes() == damaged  # the damaged file kept whole, where the box said
+    assert seen["kept"] == f"损坏的文件已另存为 {kept.name}（在备份文件夹“{kept.path.parent.name}”中）。"
+
+
+def test_cancelling_the_offer_for_a_damaged_year_changes_nothing(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    truncate(path)
+    damaged, before = path.read_bytes(), backup.list_backups(path)
+    state = answer_modal(QMessageBox, press("取消"))
+    assert not window.open_dataset(path)
+    check_answered(state)
+    assert window.session is None and path.read_bytes() == damaged
+    assert backup.list_backups(path) == before
+
+
 def test_going_on_with_a_changed_year_takes_no_backup_over_the_good_ones(window, qtbot, year, tmp_path):
     path = copy_year(year, tmp_path)
     TAMPERS["triggers_dropped"].apply(path)
