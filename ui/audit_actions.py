@@ -82,7 +82,8 @@ class AuditActions(QObject):
 
     def update(self) -> None:
         self.check_action.setEnabled(self.window.session is not None)
-        self.restore_action.setEnabled(self.window.session is not None and not self.window.session.read_only)
+        # with no year open, a year file is chosen first (one too damaged to open among them)
+        self.restore_action.setEnabled(self.window.session is None or not self.window.session.read_only)
 
     # ---------------------------------------------------------------- when a year opens
 
@@ -100,6 +101,7 @@ class AuditActions(QObject):
         from PySide6.QtWidgets import QMessageBox
 
         from core.store import backup, recovery
+        from core.store.backup_story import damaged_restore_notice
         text = render(Msg.of("audit.open_damaged", file=path.name, detail=exc.msg.param("detail")))
         good = recovery.newest_trusted(path) or next(
             (b for b in backup.list_backups(path) if b.path == exc.good_backup), None)
@@ -107,11 +109,10 @@ class AuditActions(QObject):
             self.window.show_problems([text, render(Msg.of("audit.open_no_backup"))], self.tr("未能打开"))
             return None
         chosen = Restore(good.path, dt.datetime.now())
-        kept = recovery.kept_name(path, chosen.at, damaged=True)
-        time = good.taken_at.strftime("%Y-%m-%d %H:%M")
-        advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name, time=time)),
-                            render(Msg.of("audit.damaged_undoes", time=time)), "",
-                            render(Msg.of("audit.damaged_kept", kept=kept.name, folder=kept.parent.name))])
+        undone, kept = (render(m) for m in damaged_restore_notice(path, good.path,
+                                                                  recovery.kept_name(path, chosen.at, damaged=True)))
+        advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name,
+                                           time=good.taken_at.strftime("%Y-%m-%d %H:%M"))), undone, "", kept])
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件已损坏"), text,
                           QMessageBox.StandardButton.NoButton, self.window)
         box.setInformativeText(advice)
@@ -188,21 +189,62 @@ class AuditActions(QObject):
 
     def choose_backup(self) -> None:
         """The year's backups listed; the one chosen restored once the assessor has read what it undoes
-        and where the current file is kept, and confirmed (going back is the default)."""
-        from PySide6.QtWidgets import QDialog, QMessageBox
-
+        and where the current file is kept, and confirmed (going back is the default). With no year open,
+        the year file is chosen first: one that cannot be opened, damaged, is restored from here."""
         from ui.restore_dialog import RestoreDialog
         session = self.window.session
-        if session is None or session.read_only:
+        if session is None:
+            self.choose_year_and_backup()
+            return
+        if session.read_only:
             return
         if session.busy is not None:
             self.window.show_problems([render(session.busy_edit().problems[0].message)], self.tr("未能恢复备份"))
             return
         self.window._flush()  # what was just typed is saved: it is among the edits a restore undoes
-        dialog = RestoreDialog(session, self.window)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+        path = session.file
+        chosen = self._ask(RestoreDialog(path, session.rules, session.restore_notice, parent=self.window), path)
+        if chosen is not None:
+            self.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
+
+    def choose_year_and_backup(self) -> None:
+        """No year open: which year file (a damaged one too), then which of its backups."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from core.store import recovery
+        from core.store.backup_story import damaged_restore_notice
+        from core.store.dataset import Dataset
+        from ui.restore_dialog import RestoreDialog
+        folder = str(self.window.settings.value("folder", "") or Path.home())
+        name, _ = QFileDialog.getOpenFileName(self.window, self.tr("选择要恢复的年度数据文件"), folder,
+                                              self.tr("年度数据文件 (*.wjkh *.sqlite)"))
+        if not name:
             return
-        chosen, path = dialog.chosen, session.file
+        path = Path(name)
+        try:
+            year = Dataset.open(path, read_only=True)  # a private copy: the file itself is not held
+        except DatasetError as exc:
+            if exc.code != "dataset.corrupt":
+                self.window.show_problems([render(exc.msg)], self.tr("未能恢复备份"))
+                return
+            dialog = RestoreDialog(path, recovery.backup_rules(path),
+                                   lambda chosen, kept: damaged_restore_notice(path, chosen, kept),
+                                   damaged=True, parent=self.window)
+            chosen = self._ask(dialog, path)
+        else:
+            try:
+                chosen = self._ask(RestoreDialog(path, year.rule_set(), year.restore_notice, parent=self.window), path)
+            finally:
+                year.close()
+        if chosen is not None:
+            self.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
+
+    def _ask(self, dialog, path: Path) -> Restore | None:
+        """The backup chosen in the RestoreDialog `dialog`, once restoring it over `path` is confirmed."""
+        from PySide6.QtWidgets import QDialog, QMessageBox
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return None
+        chosen = dialog.chosen
         question = self.tr("用备份 {backup} 替换年度数据文件 {file}？").format(backup=chosen.name, file=path.name)
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("恢复备份"), question, QMessageBox.StandardButton.NoButton,
                           self.window)
@@ -213,8 +255,7 @@ class AuditActions(QObject):
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.exec()
-        if box.clickedButton() is restore:
-            self.restore_and_reopen(path, chosen, dialog.at, tell=True)
+        return Restore(chosen, dialog.at) if box.clickedButton() is restore else None
 
     # ---------------------------------------------------------------- 文件 → 核对数据文件…
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.common.atomic import fsync_path
 from core.store import backup as backups
@@ -21,7 +22,10 @@ from core.store.backup import (
     list_backups,
     restoring_name,
 )
-from core.store.files import DatasetError, inspect, is_locked, locked_error, ro_uri
+from core.store.files import DatasetError, inspect, is_locked, locked_error, newest_good, ro_uri
+
+if TYPE_CHECKING:
+    from core.scoring.rules import RuleSet
 
 
 def newest_trusted(dataset: str | Path) -> BackupInfo | None:
@@ -46,6 +50,20 @@ def newest_trusted(dataset: str | Path) -> BackupInfo | None:
         finally:
             conn.close()
     return None
+
+
+def backup_rules(dataset: str | Path) -> RuleSet | None:
+    """The rule set of the year's newest backup that opens, for naming what was done before each backup when
+    the year file itself cannot be read; None when no backup opens."""
+    from core.store.dataset import Dataset
+    good = newest_good(dataset)
+    if good is None:
+        return None
+    try:
+        with Dataset.open(good.path, read_only=True) as ds:
+            return ds.rule_set()
+    except DatasetError:
+        return None
 
 
 def kept_name(dataset: str | Path, now: dt.datetime, damaged: bool = False) -> Path:

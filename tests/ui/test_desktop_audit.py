@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: E402
 
 from core.store import backup  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
@@ -108,6 +108,90 @@ def test_cancelling_the_offer_for_a_damaged_year_changes_nothing(window, qtbot, 
     check_answered(state)
     assert window.session is None and path.read_bytes() == damaged
     assert backup.list_backups(path) == before
+
+
+def test_with_no_year_open_the_file_menu_restores_a_damaged_year_from_the_backup_chosen(window, qtbot, year, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    from ui.restore_dialog import RestoreDialog
+    path = copy_year(year, tmp_path)
+    truncate(path)
+    damaged = path.read_bytes()
+    found = backup.list_backups(path)
+    wanted = found[1]  # not the newest: the assessor chooses
+    with Dataset.open(wanted.path, read_only=True) as ds:
+        head = ds.audit_head()
+    restore_action = action(window, "恢复备份…")
+    assert window.session is None and restore_action.isEnabled()
+    seen = {}
+
+    def confirm(box: QMessageBox) -> None:
+        seen["question"], seen["undone"] = box.text(), box.informativeText()
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "damaged-year-menu-confirm")
+        seen["told"] = answer_modal(QMessageBox, lambda told: seen.update(kept=told.informativeText()) or told.accept())
+        press("恢复")(box)
+
+    def choose(dialog: RestoreDialog) -> None:
+        table = dialog.table
+        seen["heading"] = dialog.findChildren(QLabel)[0].text()
+        seen["rows"] = [table.item(r, 2).text() for r in range(table.rowCount())]
+        seen["done"] = table.item(1, 1).text()
+        row = next(r for r, info in enumerate(dialog.backups) if info.name == wanted.name)
+        rect = table.visualItemRect(table.item(row, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        seen["notice"] = dialog.notice.text()
+        shot_over(window, dialog, "damaged-year-menu-dialog")
+        seen["confirm"] = answer_modal(QMessageBox, confirm)
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+
+    states = [answer_modal(QFileDialog, choose_file(path)), answer_modal(RestoreDialog, choose)]
+    restore_action.trigger()
+    for state in states:
+        check_answered(state)
+    check_answered(seen["confirm"])
+    check_answered(seen["told"])
+    assert seen["heading"] == f"{path.name} 已损坏，不能打开。以下是它的备份（最新的在前），选择一份用来恢复。"
+    assert seen["rows"] == [b.name for b in found]
+    assert seen["done"] and seen["done"] != "（无法读取）"  # what was done before each backup, named from the backups
+    kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_DAMAGED)
+    assert f"损坏的文件会另存为 {kept.name}" in seen["notice"] and seen["undone"] == seen["notice"]
+    assert wanted.taken_at.strftime("%Y-%m-%d %H:%M") in seen["notice"]
+    assert seen["question"] == f"用备份 {wanted.name} 替换年度数据文件 {path.name}？" and seen["default"] == "取消"
+    assert window.session is not None and window.session.ds.audit_head() == head  # the backup chosen is open
+    assert kept.path.read_bytes() == damaged and kept.name in seen["kept"]
+
+
+def test_with_no_year_open_the_file_menu_lists_a_readable_years_backups_with_what_a_restore_undoes(
+        window, qtbot, year, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    from ui.restore_dialog import RestoreDialog
+    path = copy_year(year, tmp_path)
+    whole = path.read_bytes()
+    oldest = backup.list_backups(path)[-1]
+    seen = {}
+
+    def choose(dialog: RestoreDialog) -> None:
+        seen["heading"] = dialog.findChildren(QLabel)[0].text()
+        table = dialog.table
+        rect = table.visualItemRect(table.item(len(dialog.backups) - 1, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        seen["chosen"], seen["notice"] = dialog.chosen, dialog.notice.text()
+        dialog.reject()  # 关闭
+
+    states = [answer_modal(QFileDialog, choose_file(path)), answer_modal(RestoreDialog, choose)]
+    action(window, "恢复备份…").trigger()
+    for state in states:
+        check_answered(state)
+    assert seen["heading"].startswith(f"{path.name} 的备份（最新的在前）")
+    assert seen["chosen"] == oldest.path and "恢复该备份将撤销其后所做的" in seen["notice"]
+    assert "当前文件会另存为" in seen["notice"]
+    assert window.session is None and path.read_bytes() == whole  # closed: nothing opened, nothing changed
 
 
 def test_going_on_with_a_changed_year_takes_no_backup_over_the_good_ones(window, qtbot, year, tmp_path):
