@@ -241,21 +241,83 @@ class AuditActions(QObject):
 
     def _ask(self, dialog, path: Path) -> Restore | None:
         """The backup chosen in the RestoreDialog `dialog`, once restoring it over `path` is confirmed."""
-        from PySide6.QtWidgets import QDialog, QMessageBox
+        from PySide6.QtWidgets import QDialog
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
             return None
         chosen = dialog.chosen
+        return Restore(chosen, dialog.at) if self.confirm(path, chosen, dialog.lines()) else None
+
+    def confirm(self, path: Path, chosen: Path, lines: list[str]) -> bool:
+        """Ask before restoring `chosen` over `path`, saying `lines` (what it undoes, then where the current
+        file is kept); going back is the default."""
+        from PySide6.QtWidgets import QMessageBox
         question = self.tr("用备份 {backup} 替换年度数据文件 {file}？").format(backup=chosen.name, file=path.name)
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("恢复备份"), question, QMessageBox.StandardButton.NoButton,
                           self.window)
-        *undone, kept = dialog.lines()
-        box.setInformativeText("\n".join([*undone, "", kept]))
+        if lines:
+            *undone, kept = lines
+            box.setInformativeText("\n".join([*undone, "", kept]) if undone else kept)
         restore = box.addButton(self.tr("恢复"), QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.exec()
-        return Restore(chosen, dialog.at) if box.clickedButton() is restore else None
+        return box.clickedButton() is restore
+
+    # ---------------------------------------------------------------- a backup chosen with 打开…
+
+    def opened_backup(self, path: Path, year: Path, info: backup.BackupInfo) -> str | None:
+        """文件 → 打开… found `path` to be a backup of the year file `year`: say so, and offer to view it read-only
+        (the default) or to restore the year from it. Returns "view", "restore", or None (取消)."""
+        from PySide6.QtWidgets import QMessageBox
+        text = render(Msg.of("backup.is_backup", file=path.name, year=year.name,
+                             time=info.taken_at.strftime("%Y-%m-%d %H:%M")))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("这是备份"), text, QMessageBox.StandardButton.NoButton,
+                          self.window)
+        box.setInformativeText(render(Msg.of("backup.is_backup_choices", year=year.name)))
+        view = box.addButton(self.tr("只读查看"), QMessageBox.ButtonRole.AcceptRole)
+        restore = box.addButton(self.tr("用它恢复 {year}…").format(year=year.name), QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(view)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "view" if clicked is view else "restore" if clicked is restore else None
+
+    def restore_from_backup(self, year: Path, chosen: Path) -> bool:
+        """Restore the year file `year` from its backup `chosen` once the assessor has read what it undoes and
+        confirmed; the year is open afterwards. True when restored and open."""
+        at = dt.datetime.now()
+        session = self.window.session
+        open_now = session is not None and session.file.resolve() == year.resolve()
+        if session is not None and open_now:
+            if session.busy is not None:
+                self.window.show_problems([render(session.busy_edit().problems[0].message)], self.tr("未能恢复备份"))
+                return False
+            self.window._flush()  # what was just typed is saved: it is among the edits a restore undoes
+            lines = restore_lines(session, year, Restore(chosen, at))
+        else:
+            lines = self._closed_year_notice(year, chosen, at)
+        if not self.confirm(year, chosen, lines):
+            return False
+        if not open_now:
+            self.window.close_dataset()  # the year open until now, backed up as any year closed
+        return self.restore_and_reopen(year, chosen, at, tell=True)
+
+    @staticmethod
+    def _closed_year_notice(year: Path, chosen: Path, at: dt.datetime) -> list[str]:
+        """What restoring `chosen` over the year file `year`, not open here, undoes and where the file is kept."""
+        from core.store import recovery
+        from core.store.backup_story import damaged_restore_notice
+        from core.store.dataset import Dataset
+        try:
+            with Dataset.open(year, read_only=True) as ds:
+                return [render(m) for m in ds.restore_notice(chosen, recovery.kept_name(year, at))]
+        except DatasetError as exc:
+            if exc.code == "dataset.corrupt":
+                kept = recovery.kept_name(year, at, damaged=True)
+                return [render(m) for m in damaged_restore_notice(year, chosen, kept)]
+            return []  # no year file there (the restore puts it back), or one the restore says it cannot replace
 
     # ---------------------------------------------------------------- 文件 → 核对数据文件…
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QProgr
 from core.common import os_errors
 from core.common.messages import Msg, render
 from core.editing.session import Session
+from core.store.backup import backup_of
 from core.store.dataset import Dataset, ReadOnlyCopy, read_only_copy
 from core.store.files import Checked, DatasetError, check_ahead, open_here
 from core.store.rule_updates import rule_set_named
@@ -298,7 +299,17 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, path: Path, assessor: str | None = None, read_only: bool = False) -> bool:
         """Open a year for editing; when it cannot be edited here and now (held by someone else, a
-        read-only file, folder or disk, a full disk) say why and offer to open it read-only."""
+        read-only file, folder or disk, a full disk) say why and offer to open it read-only. A backup of a year
+        is never edited: it is viewed read-only, or the year restored from it."""
+        if not read_only and (of := backup_of(path)) is not None:
+            answer = self.audit_actions.opened_backup(path, *of)
+            if answer == "restore":
+                return self.audit_actions.restore_from_backup(of[0], path)
+            read_only = answer == "view"
+            if not read_only:  # 取消
+                if self.session is None:
+                    self.stack.setCurrentWidget(self.start)
+                return False
         if self._open_dataset(path, assessor, read_only):
             return True
         if self.session is None:  # nothing open: the start page, with the recent files
@@ -359,7 +370,14 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self.settings.setValue("folder", str(path.parent))
         name = next(a.name for a in ds.assessors() if a.id == assessor_id)
-        if read_only:
+        if read_only and (of := backup_of(path)) is not None:  # a backup: said whose, and when it was taken
+            year_file, info = of
+            self.setWindowTitle(self.tr("{file}（{year_file} 的备份，只读）— 乐业吴江运营单位绩效考核").format(
+                file=path.name, year_file=year_file.name))
+            said = self.tr("{year}年度　这是 {year_file} 的备份（{time}）：只读查看，不能修改")
+            self.status_file.setText(said.format(year=ds.year_number, year_file=year_file.name,
+                                                 time=info.taken_at.strftime("%Y-%m-%d %H:%M")))
+        elif read_only:
             self.setWindowTitle(self.tr("{file}（只读）— 乐业吴江运营单位绩效考核").format(file=path.name))
             self.status_file.setText(self.tr("{year}年度　{file}　只读：{time} 打开时的内容，不能修改").format(
                 year=ds.year_number, file=path.name, time=time.strftime("%H:%M")))
