@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.store.files import DatasetError
+from ui import faults
 
 if TYPE_CHECKING:
     from core.editing.session import Session
@@ -164,7 +165,7 @@ class AuditActions(QObject):
         try:
             kept = recovery.restore(path, chosen, at)
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)], self.tr("未能恢复备份"))
+            self.window.show_problems([faults.said(exc.msg)], self.tr("未能恢复备份"))
             return False
         opened = self.window.open_dataset(path)
         if tell:
@@ -225,7 +226,7 @@ class AuditActions(QObject):
             year = Dataset.open(path, read_only=True)  # a private copy: the file itself is not held
         except DatasetError as exc:
             if exc.code != "dataset.corrupt":
-                self.window.show_problems([render(exc.msg)], self.tr("未能恢复备份"))
+                self.window.show_problems([faults.said(exc.msg)], self.tr("未能恢复备份"))
                 return
             dialog = RestoreDialog(path, recovery.backup_rules(path),
                                    lambda chosen, kept: damaged_restore_notice(path, chosen, kept),
@@ -329,7 +330,7 @@ class AuditActions(QObject):
         try:
             copy, anchors = session.check_material()
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)], self.tr("未能核对"))
+            self.window.show_problems([faults.said(exc.msg)], self.tr("未能核对"))
             return
         self.worker = Worker(full_check, copy, anchors, session.file, parent=self.window)
         self.worker.done.connect(self._checked)

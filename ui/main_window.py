@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
             problems = (self._continue_year(previous, path, rules, assessor, role) if previous is not None
                         else create_file(path, rules, assessor, role))
         except DatasetError as exc:
-            self.show_problems([render(exc.msg)], self.tr("未能新建年度"))
+            self.show_problems([faults.said(exc.msg)], self.tr("未能新建年度"))
             return False
         if problems:
             self.show_problems([p.text() for p in problems], self.tr("未能新建年度"))
@@ -336,14 +336,14 @@ class MainWindow(QMainWindow):
                 ds = Dataset.open(path, defer_backup=True, checked=ahead if isinstance(ahead, Checked) else None)
         except DatasetError as exc:
             if not read_only and exc.read_only_possible:
-                return self.offer_read_only(render(exc.msg)) and self.open_dataset(path, read_only=True)
+                return self.offer_read_only(faults.said(exc.msg)) and self.open_dataset(path, read_only=True)
             if exc.code == "dataset.corrupt":  # the newest good backup offered, restored from here
                 chosen = self.audit_actions.damaged(path, exc)
                 if chosen is None:
                     return False
                 self.close_dataset()  # the year open until now, backed up as any year closed
                 return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
-            self.show_problems([render(exc.msg)], self.tr("未能打开"))  # nothing was edited: not 未保存
+            self.show_problems([faults.said(exc.msg)], self.tr("未能打开"))  # nothing was edited: not 未保存
             return False
         if ds.audit_problems:  # changed outside the program: said at once, the newest good backup offered
             chosen = self.audit_actions.changed_outside(ds)
@@ -447,7 +447,7 @@ class MainWindow(QMainWindow):
         try:
             self.backups.start(self.session)
         except DatasetError as exc:  # a removed file: the data itself is safe, say so
-            self.show_problems([render(exc.msg)], self.tr("备份未完成"))
+            self.show_problems([faults.said(exc.msg)], self.tr("备份未完成"))
 
     def _backed_up(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("已备份到 {name}").format(name=path.name), 5000)
@@ -762,7 +762,7 @@ class MainWindow(QMainWindow):
         file as it was: say so, then show the file's state again so the screen does not keep the
         value that was not saved. Work that edits nothing (a check, a copy) gives its own `title`."""
         if isinstance(exc, DatasetError):
-            texts = [render(exc.msg)]
+            texts = [faults.said(exc.msg)]
         else:
             texts = [render(Msg.of("os.edit_not_saved", reason=render(os_errors.reason(exc))))
                      if isinstance(exc, OSError) else faults.sentence(exc)]
@@ -770,7 +770,7 @@ class MainWindow(QMainWindow):
             try:
                 self.session.refresh(None)
             except Exception as again:  # the file itself is gone or unreadable: say that too
-                texts.append(render(again.msg) if isinstance(again, DatasetError) else str(again))
+                texts.append(faults.said(again.msg) if isinstance(again, DatasetError) else str(again))
         self.show_problems(texts, title)
 
     def show_problems(self, texts: list[str], title: str = "") -> None:

@@ -286,3 +286,18 @@ def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_he
     with Dataset.open(path, read_only=True) as ds:  # the verdict for a head the trail does not hold
         holds, msg = ds.anchor_verdict(ds.audit_head()[0] + 5, "0" * 64)
     assert not holds and msg.code == "audit.anchor_cut"
+
+
+def test_a_damaged_file_met_elsewhere_on_the_desktop_is_said_with_the_menu_to_restore_it_never_a_command(
+        window, qtbot, year, tmp_path):
+    from tests.desktop_support import merge_through_menu
+    path = copy_year(year, tmp_path)
+    assert window.open_dataset(path)
+    folder = tmp_path / "外业"
+    folder.mkdir()
+    copy = copy_year(year, folder)  # a file with good backups beside it, damaged
+    truncate(copy)
+    merge_through_menu(window, copy, None)
+    said = window.last_problems[0]
+    assert said.startswith(f"数据文件 {copy.name} 已损坏（文件被截断），未作任何改动；最近的完好备份是 ")
+    assert "“文件 → 恢复备份…”" in said and "命令" not in said
