@@ -157,9 +157,10 @@ class AuditActions(QObject):
         return chosen if good is not None and box.clickedButton() is restore else None
 
     def restore_and_reopen(self, path: Path, chosen: Path, at: dt.datetime | None = None, *,
-                           tell: bool = False) -> bool:
+                           tell: bool = False, read_only: bool = False) -> bool:
         """Close the year, put the backup in its place (the replaced file is kept beside the backups)
-        and open it again; with `tell`, then say where the replaced file was kept."""
+        and open it again (`read_only`: as it was asked to be opened); with `tell`, then say where the
+        replaced file was kept."""
         from core.store import recovery
         self.window.close_dataset(back_up=False)  # the file it replaces is kept whole instead
         try:
@@ -167,7 +168,7 @@ class AuditActions(QObject):
         except DatasetError as exc:
             self.window.show_problems([faults.said(exc.msg)], self.tr("未能恢复备份"))
             return False
-        opened = self.window.open_dataset(path)
+        opened = self.window.open_dataset(path, read_only=read_only)
         if tell:
             self.said_restored(path, chosen, kept)
         return opened

@@ -342,7 +342,8 @@ class MainWindow(QMainWindow):
                 if chosen is None:
                     return False
                 self.close_dataset()  # the year open until now, backed up as any year closed
-                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
+                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True,
+                                                             read_only=read_only)
             self.show_problems([faults.said(exc.msg)], self.tr("未能打开"))  # nothing was edited: not 未保存
             return False
         if ds.audit_problems:  # changed outside the program: said at once, the newest good backup offered
@@ -350,7 +351,8 @@ class MainWindow(QMainWindow):
             if chosen is not None:
                 ds.close()
                 self.close_dataset()  # the year open until now, backed up as any year closed
-                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
+                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True,
+                                                             read_only=read_only)
         assessor_id = self._viewer(ds) if read_only else self._choose_assessor(ds, assessor)
         if assessor_id is None:
             ds.close()

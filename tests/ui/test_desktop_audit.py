@@ -99,6 +99,28 @@ def test_opening_a_damaged_year_offers_its_newest_good_backup_and_restores_it_fr
     assert seen["kept"] == f"损坏的文件已另存为 {kept.name}（在备份文件夹“{kept.path.parent.name}”中）。"
 
 
+def test_a_damaged_year_chosen_with_read_only_open_is_restored_and_shown_read_only(window, qtbot, year, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    path = copy_year(year, tmp_path)
+    truncate(path)
+    seen = {}
+
+    def offer(box: QMessageBox) -> None:
+        seen["told"] = answer_modal(QMessageBox, lambda told: told.accept())
+        press("恢复该备份")(box)
+
+    states = [answer_modal(QFileDialog, choose_file(path)), answer_modal(QMessageBox, offer)]
+    action(window, "只读打开…").trigger()
+    for state in states:
+        check_answered(state)
+    check_answered(seen["told"])
+    assert window.session is not None and window.session.file == path
+    assert window.session.read_only  # opened as it was asked to be
+    assert [b for b in backup.list_backups(path) if b.label == backup.LABEL_DAMAGED]
+
+
 def test_cancelling_the_offer_for_a_damaged_year_changes_nothing(window, qtbot, year, tmp_path):
     path = copy_year(year, tmp_path)
     truncate(path)
