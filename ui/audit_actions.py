@@ -1,7 +1,8 @@
 """What the window says about changes made to a year file outside the program (core/store/audit_check.py):
-when opening finds one, one plain sentence and the newest good backup offered for restoring; 文件 → 核对数据文件…,
-the full proof of the open year in the background, with the same offer; and 文件 → 恢复备份…. Every restore says
-first which of the year's own edits it undoes and where the current file is kept."""
+when opening finds one, or finds the file damaged, one plain sentence and the newest good backup offered for
+restoring; 文件 → 核对数据文件…, the full proof of the open year in the background, with the same offer; and
+文件 → 恢复备份…. Every restore says first which of the year's own edits it undoes and where the current file
+is kept."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.store.files import DatasetError
+from ui import faults
 
 if TYPE_CHECKING:
     from core.editing.session import Session
@@ -81,7 +83,8 @@ class AuditActions(QObject):
 
     def update(self) -> None:
         self.check_action.setEnabled(self.window.session is not None)
-        self.restore_action.setEnabled(self.window.session is not None and not self.window.session.read_only)
+        # with no year open, a year file is chosen first (one too damaged to open among them)
+        self.restore_action.setEnabled(self.window.session is None or not self.window.session.read_only)
 
     # ---------------------------------------------------------------- when a year opens
 
@@ -91,6 +94,37 @@ class AuditActions(QObject):
         from core.store import recovery
         good = recovery.newest_trusted(ds.path)
         return self.offer_restore(ds, ds.path, ds.audit_problems, good)
+
+    def damaged(self, path: Path, exc: DatasetError) -> Restore | None:
+        """Opening found the year file damaged (it cannot be opened at all): say so and offer its newest good
+        backup, the damaged file kept beside the backups; cancelling is the default. Returns the backup the
+        assessor chose to restore, or None (nothing was changed)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from core.store import backup, recovery
+        from core.store.backup_story import damaged_restore_notice
+        text = render(Msg.of("audit.open_damaged", file=path.name, detail=exc.msg.param("detail")))
+        good = recovery.newest_trusted(path) or next(
+            (b for b in backup.list_backups(path) if b.path == exc.good_backup), None)
+        if good is None:
+            self.window.show_problems([text, render(Msg.of("audit.open_no_backup"))], self.tr("未能打开"))
+            return None
+        chosen = Restore(good.path, dt.datetime.now())
+        undone, kept = (render(m) for m in damaged_restore_notice(path, good.path,
+                                                                  recovery.kept_name(path, chosen.at, damaged=True)))
+        advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name,
+                                           time=good.taken_at.strftime("%Y-%m-%d %H:%M"))), undone, "", kept])
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件已损坏"), text,
+                          QMessageBox.StandardButton.NoButton, self.window)
+        box.setInformativeText(advice)
+        restore = box.addButton(self.tr("恢复该备份"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # Enter changes nothing: a restore must be chosen
+        box.setEscapeButton(cancel)
+        self.window.last_problems = [text, advice]
+        self.window.statusBar().showMessage(text, 15000)
+        box.exec()
+        return chosen if box.clickedButton() is restore else None
 
     def offer_restore(self, year: Dataset | Session, path: Path, problems: Sequence[Problem],
                       good: backup.BackupInfo | None) -> Restore | None:
@@ -123,17 +157,18 @@ class AuditActions(QObject):
         return chosen if good is not None and box.clickedButton() is restore else None
 
     def restore_and_reopen(self, path: Path, chosen: Path, at: dt.datetime | None = None, *,
-                           tell: bool = False) -> bool:
+                           tell: bool = False, read_only: bool = False) -> bool:
         """Close the year, put the backup in its place (the replaced file is kept beside the backups)
-        and open it again; with `tell`, then say where the replaced file was kept."""
+        and open it again (`read_only`: as it was asked to be opened); with `tell`, then say where the
+        replaced file was kept."""
         from core.store import recovery
         self.window.close_dataset(back_up=False)  # the file it replaces is kept whole instead
         try:
             kept = recovery.restore(path, chosen, at)
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)], self.tr("未能恢复备份"))
+            self.window.show_problems([faults.said(exc.msg)], self.tr("未能恢复备份"))
             return False
-        opened = self.window.open_dataset(path)
+        opened = self.window.open_dataset(path, read_only=read_only)
         if tell:
             self.said_restored(path, chosen, kept)
         return opened
@@ -144,7 +179,10 @@ class AuditActions(QObject):
                           render(Msg.of("backup.restored", backup=chosen.name, file=path.name)),
                           QMessageBox.StandardButton.Ok, self.window)
         if kept is not None:
-            box.setInformativeText(render(Msg.of("backup.restored_kept", kept=kept.name, folder=kept.parent.name)))
+            from core.store import backup
+            words = "backup.restored_kept_damaged" if kept.stem.endswith("-" + backup.LABEL_DAMAGED) else \
+                "backup.restored_kept"
+            box.setInformativeText(render(Msg.of(words, kept=kept.name, folder=kept.parent.name)))
         box.button(QMessageBox.StandardButton.Ok).setText(self.tr("确定"))
         self.window.statusBar().showMessage(box.text(), 30000)
         box.exec()
@@ -153,33 +191,135 @@ class AuditActions(QObject):
 
     def choose_backup(self) -> None:
         """The year's backups listed; the one chosen restored once the assessor has read what it undoes
-        and where the current file is kept, and confirmed (going back is the default)."""
-        from PySide6.QtWidgets import QDialog, QMessageBox
-
+        and where the current file is kept, and confirmed (going back is the default). With no year open,
+        the year file is chosen first: one that cannot be opened, damaged, is restored from here."""
         from ui.restore_dialog import RestoreDialog
         session = self.window.session
-        if session is None or session.read_only:
+        if session is None:
+            self.choose_year_and_backup()
+            return
+        if session.read_only:
             return
         if session.busy is not None:
             self.window.show_problems([render(session.busy_edit().problems[0].message)], self.tr("未能恢复备份"))
             return
         self.window._flush()  # what was just typed is saved: it is among the edits a restore undoes
-        dialog = RestoreDialog(session, self.window)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+        path = session.file
+        chosen = self._ask(RestoreDialog(path, session.rules, session.restore_notice, parent=self.window), path)
+        if chosen is not None:
+            self.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
+
+    def choose_year_and_backup(self) -> None:
+        """No year open: which year file (a damaged one too), then which of its backups."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from core.store import recovery
+        from core.store.backup_story import damaged_restore_notice
+        from core.store.dataset import Dataset
+        from ui.restore_dialog import RestoreDialog
+        folder = str(self.window.settings.value("folder", "") or Path.home())
+        name, _ = QFileDialog.getOpenFileName(self.window, self.tr("选择要恢复的年度数据文件"), folder,
+                                              self.tr("年度数据文件 (*.wjkh *.sqlite)"))
+        if not name:
             return
-        chosen, path = dialog.chosen, session.file
+        path = Path(name)
+        try:
+            year = Dataset.open(path, read_only=True)  # a private copy: the file itself is not held
+        except DatasetError as exc:
+            if exc.code != "dataset.corrupt":
+                self.window.show_problems([faults.said(exc.msg)], self.tr("未能恢复备份"))
+                return
+            dialog = RestoreDialog(path, recovery.backup_rules(path),
+                                   lambda chosen, kept: damaged_restore_notice(path, chosen, kept),
+                                   damaged=True, parent=self.window)
+            chosen = self._ask(dialog, path)
+        else:
+            try:
+                chosen = self._ask(RestoreDialog(path, year.rule_set(), year.restore_notice, parent=self.window), path)
+            finally:
+                year.close()
+        if chosen is not None:
+            self.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
+
+    def _ask(self, dialog, path: Path) -> Restore | None:
+        """The backup chosen in the RestoreDialog `dialog`, once restoring it over `path` is confirmed."""
+        from PySide6.QtWidgets import QDialog
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return None
+        chosen = dialog.chosen
+        return Restore(chosen, dialog.at) if self.confirm(path, chosen, dialog.lines()) else None
+
+    def confirm(self, path: Path, chosen: Path, lines: list[str]) -> bool:
+        """Ask before restoring `chosen` over `path`, saying `lines` (what it undoes, then where the current
+        file is kept); going back is the default."""
+        from PySide6.QtWidgets import QMessageBox
         question = self.tr("用备份 {backup} 替换年度数据文件 {file}？").format(backup=chosen.name, file=path.name)
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("恢复备份"), question, QMessageBox.StandardButton.NoButton,
                           self.window)
-        *undone, kept = dialog.lines()
-        box.setInformativeText("\n".join([*undone, "", kept]))
+        if lines:
+            *undone, kept = lines
+            box.setInformativeText("\n".join([*undone, "", kept]) if undone else kept)
         restore = box.addButton(self.tr("恢复"), QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.exec()
-        if box.clickedButton() is restore:
-            self.restore_and_reopen(path, chosen, dialog.at, tell=True)
+        return box.clickedButton() is restore
+
+    # ---------------------------------------------------------------- a backup chosen with 打开…
+
+    def opened_backup(self, path: Path, year: Path, info: backup.BackupInfo) -> str | None:
+        """文件 → 打开… found `path` to be a backup of the year file `year`: say so, and offer to view it read-only
+        (the default) or to restore the year from it. Returns "view", "restore", or None (取消)."""
+        from PySide6.QtWidgets import QMessageBox
+        text = render(Msg.of("backup.is_backup", file=path.name, year=year.name,
+                             time=info.taken_at.strftime("%Y-%m-%d %H:%M")))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("这是备份"), text, QMessageBox.StandardButton.NoButton,
+                          self.window)
+        box.setInformativeText(render(Msg.of("backup.is_backup_choices", year=year.name)))
+        view = box.addButton(self.tr("只读查看"), QMessageBox.ButtonRole.AcceptRole)
+        restore = box.addButton(self.tr("用它恢复 {year}…").format(year=year.name), QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(view)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "view" if clicked is view else "restore" if clicked is restore else None
+
+    def restore_from_backup(self, year: Path, chosen: Path) -> bool:
+        """Restore the year file `year` from its backup `chosen` once the assessor has read what it undoes and
+        confirmed; the year is open afterwards. True when restored and open."""
+        at = dt.datetime.now()
+        session = self.window.session
+        open_now = session is not None and session.file.resolve() == year.resolve()
+        if session is not None and open_now:
+            if session.busy is not None:
+                self.window.show_problems([render(session.busy_edit().problems[0].message)], self.tr("未能恢复备份"))
+                return False
+            self.window._flush()  # what was just typed is saved: it is among the edits a restore undoes
+            lines = restore_lines(session, year, Restore(chosen, at))
+        else:
+            lines = self._closed_year_notice(year, chosen, at)
+        if not self.confirm(year, chosen, lines):
+            return False
+        if not open_now:
+            self.window.close_dataset()  # the year open until now, backed up as any year closed
+        return self.restore_and_reopen(year, chosen, at, tell=True)
+
+    @staticmethod
+    def _closed_year_notice(year: Path, chosen: Path, at: dt.datetime) -> list[str]:
+        """What restoring `chosen` over the year file `year`, not open here, undoes and where the file is kept."""
+        from core.store import recovery
+        from core.store.backup_story import damaged_restore_notice
+        from core.store.dataset import Dataset
+        try:
+            with Dataset.open(year, read_only=True) as ds:
+                return [render(m) for m in ds.restore_notice(chosen, recovery.kept_name(year, at))]
+        except DatasetError as exc:
+            if exc.code == "dataset.corrupt":
+                kept = recovery.kept_name(year, at, damaged=True)
+                return [render(m) for m in damaged_restore_notice(year, chosen, kept)]
+            return []  # no year file there (the restore puts it back), or one the restore says it cannot replace
 
     # ---------------------------------------------------------------- 文件 → 核对数据文件…
 
@@ -191,7 +331,7 @@ class AuditActions(QObject):
         try:
             copy, anchors = session.check_material()
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)], self.tr("未能核对"))
+            self.window.show_problems([faults.said(exc.msg)], self.tr("未能核对"))
             return
         self.worker = Worker(full_check, copy, anchors, session.file, parent=self.window)
         self.worker.done.connect(self._checked)

@@ -35,6 +35,7 @@ from core.scoring.rules import RuleSet
 from core.store.dataset import YEAR_FILE_SUFFIX, YEAR_FILE_SUFFIXES
 from core.store.files import DatasetError
 from core.years.continuation import Previous, read_previous
+from ui import faults
 from ui.worker import Worker
 
 
@@ -314,7 +315,7 @@ class NewYearDialog(QDialog):
         self._show_notes()
 
     def _previous_failed(self, exc: BaseException) -> None:
-        self.previous_problem = render(exc.msg) if isinstance(exc, DatasetError) else \
+        self.previous_problem = faults.said(exc.msg) if isinstance(exc, DatasetError) else \
             self.tr("无法读取所选的文件：{file}").format(file=Path(self.previous_path.text()).name)
         self.previous_note.setText("")
         self._show_notes()

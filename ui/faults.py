@@ -1,14 +1,18 @@
 """Faults the program did not expect (a bug): their details kept in a log in the user's data folder for
 whoever maintains the program, and one Chinese sentence for the user that names that file instead of
-showing an English exception."""
+showing an English exception; and core's messages about a file as the desktop words them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
+
+if TYPE_CHECKING:
+    from core.common.messages import Msg
 
 LOG_NAME = "故障记录.txt"
 LOG_LIMIT = 1_000_000  # bytes: the oldest half goes when the log grows past it
@@ -46,7 +50,18 @@ def describe(exc: BaseException) -> str:
     from core.common.messages import Msg, render
     msg = getattr(exc, "msg", None)
     if isinstance(msg, Msg):
-        return render(msg)
+        return said(msg)
     if isinstance(exc, OSError):
         return render(os_errors.reason(exc))
     return sentence(exc).rstrip("。")
+
+
+def said(msg: Msg) -> str:
+    """Core's message as the desktop says it: a damaged file's advice names the desktop's way to restore its
+    backup (文件 → 恢复备份…), never the command line's."""
+    from core.common.messages import Msg, render
+    advice = dict(msg.params).get("advice") if msg.code == "dataset.corrupt" else None
+    if isinstance(advice, Msg) and advice.code == "dataset.advice_backup":
+        desktop = Msg.of("dataset.advice_backup_desktop", **dict(advice.params))
+        msg = Msg(msg.code, tuple((name, desktop if name == "advice" else value) for name, value in msg.params))
+    return render(msg)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 
 from core.common.messages import Msg, render
 from core.store.files import DatasetError
+from ui import faults
 
 if TYPE_CHECKING:
     from core.editing.field_work import WayBack
@@ -67,7 +68,7 @@ class FieldCopyActions(QObject):
         try:
             year = field_work.material(session)
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)], self.tr("未能制作外业副本"))
+            self.window.show_problems([faults.said(exc.msg)], self.tr("未能制作外业副本"))
             return
         worker = Worker(lambda job: field_work.make_copy(year, path, assessor, session.by, units), parent=self.window)
         progress_dialog(self.window, self.tr("正在制作外业副本…"), worker)
@@ -90,7 +91,7 @@ class FieldCopyActions(QObject):
 
     def _fault(self, exc: BaseException, title: str) -> None:
         if isinstance(exc, DatasetError):
-            self.window.show_problems([render(exc.msg)], title)
+            self.window.show_problems([faults.said(exc.msg)], title)
         else:
             self.window.handle_fault(exc, title)
 
@@ -113,7 +114,7 @@ class FieldCopyActions(QObject):
         try:
             year = field_work.material(session)
         except DatasetError as exc:
-            self.window.show_problems([render(exc.msg)], self.tr("不能合并"))
+            self.window.show_problems([faults.said(exc.msg)], self.tr("不能合并"))
             return
         worker = Worker(lambda job: field_work.plan(year, path), parent=self.window)
         progress_dialog(self.window, self.tr("正在比较外业副本与年度文件…"), worker)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QProgr
 from core.common import os_errors
 from core.common.messages import Msg, render
 from core.editing.session import Session
+from core.store.backup import backup_of
 from core.store.dataset import Dataset, ReadOnlyCopy, read_only_copy
 from core.store.files import Checked, DatasetError, check_ahead, open_here
 from core.store.rule_updates import rule_set_named
@@ -261,7 +262,7 @@ class MainWindow(QMainWindow):
             problems = (self._continue_year(previous, path, rules, assessor, role) if previous is not None
                         else create_file(path, rules, assessor, role))
         except DatasetError as exc:
-            self.show_problems([render(exc.msg)], self.tr("未能新建年度"))
+            self.show_problems([faults.said(exc.msg)], self.tr("未能新建年度"))
             return False
         if problems:
             self.show_problems([p.text() for p in problems], self.tr("未能新建年度"))
@@ -298,7 +299,17 @@ class MainWindow(QMainWindow):
 
     def open_dataset(self, path: Path, assessor: str | None = None, read_only: bool = False) -> bool:
         """Open a year for editing; when it cannot be edited here and now (held by someone else, a
-        read-only file, folder or disk, a full disk) say why and offer to open it read-only."""
+        read-only file, folder or disk, a full disk) say why and offer to open it read-only. A backup of a year
+        is never edited: it is viewed read-only, or the year restored from it."""
+        if not read_only and (of := backup_of(path)) is not None:
+            answer = self.audit_actions.opened_backup(path, *of)
+            if answer == "restore":
+                return self.audit_actions.restore_from_backup(of[0], path)
+            read_only = answer == "view"
+            if not read_only:  # 取消
+                if self.session is None:
+                    self.stack.setCurrentWidget(self.start)
+                return False
         if self._open_dataset(path, assessor, read_only):
             return True
         if self.session is None:  # nothing open: the start page, with the recent files
@@ -325,15 +336,23 @@ class MainWindow(QMainWindow):
                 ds = Dataset.open(path, defer_backup=True, checked=ahead if isinstance(ahead, Checked) else None)
         except DatasetError as exc:
             if not read_only and exc.read_only_possible:
-                return self.offer_read_only(render(exc.msg)) and self.open_dataset(path, read_only=True)
-            self.show_problems([render(exc.msg)], self.tr("未能打开"))  # nothing was edited: not 未保存
+                return self.offer_read_only(faults.said(exc.msg)) and self.open_dataset(path, read_only=True)
+            if exc.code == "dataset.corrupt":  # the newest good backup offered, restored from here
+                chosen = self.audit_actions.damaged(path, exc)
+                if chosen is None:
+                    return False
+                self.close_dataset()  # the year open until now, backed up as any year closed
+                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True,
+                                                             read_only=read_only)
+            self.show_problems([faults.said(exc.msg)], self.tr("未能打开"))  # nothing was edited: not 未保存
             return False
         if ds.audit_problems:  # changed outside the program: said at once, the newest good backup offered
             chosen = self.audit_actions.changed_outside(ds)
             if chosen is not None:
                 ds.close()
                 self.close_dataset()  # the year open until now, backed up as any year closed
-                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True)
+                return self.audit_actions.restore_and_reopen(path, chosen.backup, chosen.at, tell=True,
+                                                             read_only=read_only)
         assessor_id = self._viewer(ds) if read_only else self._choose_assessor(ds, assessor)
         if assessor_id is None:
             ds.close()
@@ -353,7 +372,14 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self.settings.setValue("folder", str(path.parent))
         name = next(a.name for a in ds.assessors() if a.id == assessor_id)
-        if read_only:
+        if read_only and (of := backup_of(path)) is not None:  # a backup: said whose, and when it was taken
+            year_file, info = of
+            self.setWindowTitle(self.tr("{file}（{year_file} 的备份，只读）— 乐业吴江运营单位绩效考核").format(
+                file=path.name, year_file=year_file.name))
+            said = self.tr("{year}年度　这是 {year_file} 的备份（{time}）：只读查看，不能修改")
+            self.status_file.setText(said.format(year=ds.year_number, year_file=year_file.name,
+                                                 time=info.taken_at.strftime("%Y-%m-%d %H:%M")))
+        elif read_only:
             self.setWindowTitle(self.tr("{file}（只读）— 乐业吴江运营单位绩效考核").format(file=path.name))
             self.status_file.setText(self.tr("{year}年度　{file}　只读：{time} 打开时的内容，不能修改").format(
                 year=ds.year_number, file=path.name, time=time.strftime("%H:%M")))
@@ -423,7 +449,7 @@ class MainWindow(QMainWindow):
         try:
             self.backups.start(self.session)
         except DatasetError as exc:  # a removed file: the data itself is safe, say so
-            self.show_problems([render(exc.msg)], self.tr("备份未完成"))
+            self.show_problems([faults.said(exc.msg)], self.tr("备份未完成"))
 
     def _backed_up(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("已备份到 {name}").format(name=path.name), 5000)
@@ -738,7 +764,7 @@ class MainWindow(QMainWindow):
         file as it was: say so, then show the file's state again so the screen does not keep the
         value that was not saved. Work that edits nothing (a check, a copy) gives its own `title`."""
         if isinstance(exc, DatasetError):
-            texts = [render(exc.msg)]
+            texts = [faults.said(exc.msg)]
         else:
             texts = [render(Msg.of("os.edit_not_saved", reason=render(os_errors.reason(exc))))
                      if isinstance(exc, OSError) else faults.sentence(exc)]
@@ -746,7 +772,7 @@ class MainWindow(QMainWindow):
             try:
                 self.session.refresh(None)
             except Exception as again:  # the file itself is gone or unreadable: say that too
-                texts.append(render(again.msg) if isinstance(again, DatasetError) else str(again))
+                texts.append(faults.said(again.msg) if isinstance(again, DatasetError) else str(again))
         self.show_problems(texts, title)
 
     def show_problems(self, texts: list[str], title: str = "") -> None:

@@ -1,12 +1,13 @@
-"""文件 → 恢复备份…: the open year's backups, newest first, each with its time and what was done just
-before it (from its audit trail), and for the one chosen what restoring it would undo and where the
-current file would be kept."""
+"""文件 → 恢复备份…: a year's backups (the open year's, or those of a year file chosen while none is open, a
+damaged one among them), newest first, each with its time and what was done just before it (from its audit
+trail), and for the one chosen what restoring it would undo and where the current file would be kept."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,37 +20,43 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.common.messages import render
+from core.common.messages import Msg, render
 from core.store import backup, recovery
 from core.store.backup_story import last_edit
 from ui.editors.base import wrapped
 
-if TYPE_CHECKING:
-    from core.editing.session import Session
+Notice = Callable[[Path, Path], list[Msg]]  # (backup chosen, where the current file is kept) -> what to say
+
 
 class RestoreDialog(QDialog):
-    """Lists the backups; accepted, `chosen` is the backup to restore and `at` the time the replaced
-    file's copy is named by (the text said that name)."""
+    """Lists the backups of the year file `path`; accepted, `chosen` is the backup to restore and `at` the time
+    the replaced file's copy is named by (the text said that name). `rules` name what was done before each
+    backup (None: not named); `notice` says what restoring one undoes; `damaged`: the year file cannot be
+    read (it is kept as a damaged file)."""
 
-    def __init__(self, session: Session, parent=None):
+    def __init__(self, path: Path, rules: Any, notice: Notice, damaged: bool = False, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("恢复备份"))
-        self.session = session
-        self.backups = backup.list_backups(session.file)
+        self.path, self.notice_of, self.damaged = path, notice, damaged
+        self.backups = backup.list_backups(path)
         self.chosen: Path | None = None
         self.at = dt.datetime.now()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("{file} 的备份（最新的在前）。选择一份，下方说明恢复它会撤销哪些修改。").format(
-            file=session.file.name)))
+        if damaged:
+            heading = self.tr("{file} 已损坏，不能打开。以下是它的备份（最新的在前），选择一份用来恢复。")
+        else:
+            heading = self.tr("{file} 的备份（最新的在前）。选择一份，下方说明恢复它会撤销哪些修改。")
+        title = QLabel(heading.format(file=path.name))
+        title.setWordWrap(True)
+        layout.addWidget(title)
         self.table = QTableWidget(len(self.backups), 3)
         self.table.setHorizontalHeaderLabels([self.tr("备份时间"), self.tr("备份前最后的操作"), self.tr("备份文件")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        rules = session.rules
         for row, info in enumerate(self.backups):
-            done = last_edit(info.path, rules)
+            done = last_edit(info.path, rules) if rules is not None else None
             what = render(done) if done is not None else self.tr("（无法读取）")
             if info.label == backup.LABEL_BEFORE_RESTORE:
                 what = self.tr("恢复前另存的文件　{what}").format(what=what)
@@ -82,8 +89,8 @@ class RestoreDialog(QDialog):
     def lines(self) -> list[str]:
         """What restoring the selected backup undoes and where the current file is kept."""
         assert self.chosen is not None  # as ui.audit_actions.restore_lines, which imports this module
-        kept = recovery.kept_name(self.session.file, self.at)
-        return [render(m) for m in self.session.restore_notice(self.chosen, kept)]
+        kept = recovery.kept_name(self.path, self.at, damaged=self.damaged)
+        return [render(m) for m in self.notice_of(self.chosen, kept)]
 
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -191,6 +191,27 @@ def list_backups(dataset: str | Path) -> list[BackupInfo]:
     return [info for _, _, info in found]
 
 
+def backup_of(path: str | Path) -> tuple[Path, BackupInfo] | None:
+    """The year file that `path` is a backup of, told by its place and name (`<stem>.backups/<stem>-YYYYmmdd-
+    HHMMSS….wjkh`), with what its name says; None for any other file. The year file is the one beside the
+    backups folder (a `.wjkh` or `.sqlite`, whichever is there; when neither is, the backup's own kind)."""
+    path = Path(path)
+    folder = path.parent
+    if not folder.name.lower().endswith(SUFFIX) or len(folder.name) == len(SUFFIX):
+        return None
+    stem = folder.name[:-len(SUFFIX)]
+    match = _pattern(stem).match(path.name)
+    if match is None:
+        return None
+    beside = [folder.parent / (stem + suffix) for suffix in BACKUP_SUFFIXES]
+    year = next((p for p in beside if p.is_file()), folder.parent / (stem + backup_suffix(path)))
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    return year, BackupInfo(path, _stamp_time(match.group(1)), match.group(3) or "", size)
+
+
 # What rotation keeps (beside the newest `keep`): a history a bureau can go back to, bounded — at most
 # keep + 2 × DAYS_KEPT + BIG_STEPS_KEPT regular backups and LABELLED_KEPT copies kept by restores.
 DAYS_KEPT = 14  # the first and the last backup of each day of the last two weeks: "as it was Tuesday morning"

@@ -13,6 +13,7 @@ from typing import Any
 from core.common.messages import Msg
 from core.store import audit
 from core.store.audit_check import Namer, first_difference, namer_for, read_only_uri
+from core.store.backup import list_backups
 
 SHOWN_EDITS = 3  # the latest edits a restore would undo, named one by one
 
@@ -210,3 +211,13 @@ def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: 
             lines += [Msg.of("backup.undoes_big"), *undone.big]
     kept_words = "backup.kept_before" if undone is None or undone.count else "backup.kept_before_plain"
     return [*lines, Msg.of(kept_words, kept=kept.name, folder=kept.parent.name)]
+
+
+def damaged_restore_notice(dataset: Path, backup: Path, kept: Path) -> list[Msg]:
+    """What to say before restoring `backup` over a year file that cannot be read: which edits it undoes cannot
+    be told (those after the backup's time are not in it), and where the damaged file is kept (`kept`,
+    recovery.kept_name(..., damaged=True))."""
+    taken = next((b.taken_at for b in list_backups(dataset) if b.path == backup), None)
+    time = taken.strftime("%Y-%m-%d %H:%M") if taken is not None else backup.name
+    return [Msg.of("audit.damaged_undoes", time=time), Msg.of("audit.damaged_kept", kept=kept.name,
+                                                              folder=kept.parent.name)]

@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.common.atomic import fsync_path
 from core.store import backup as backups
@@ -21,7 +22,10 @@ from core.store.backup import (
     list_backups,
     restoring_name,
 )
-from core.store.files import DatasetError, inspect, is_locked, locked_error, ro_uri
+from core.store.files import DatasetError, inspect, is_locked, locked_error, newest_good, ro_uri
+
+if TYPE_CHECKING:
+    from core.scoring.rules import RuleSet
 
 
 def newest_trusted(dataset: str | Path) -> BackupInfo | None:
@@ -48,12 +52,27 @@ def newest_trusted(dataset: str | Path) -> BackupInfo | None:
     return None
 
 
-def kept_name(dataset: str | Path, now: dt.datetime) -> Path:
-    """Where a restore at `now` keeps the file it replaces (so the question before it can name it)."""
+def backup_rules(dataset: str | Path) -> RuleSet | None:
+    """The rule set of the year's newest backup that opens, for naming what was done before each backup when
+    the year file itself cannot be read; None when no backup opens."""
+    from core.store.dataset import Dataset
+    good = newest_good(dataset)
+    if good is None:
+        return None
+    try:
+        with Dataset.open(good.path, read_only=True) as ds:
+            return ds.rule_set()
+    except DatasetError:
+        return None
+
+
+def kept_name(dataset: str | Path, now: dt.datetime, damaged: bool = False) -> Path:
+    """Where a restore at `now` keeps the file it replaces (so the question before it can name it); with
+    `damaged`, where it keeps a file that cannot be read (as restore() names it)."""
     dataset = Path(dataset)
     folder = backup_dir(dataset)
     folder.mkdir(exist_ok=True)
-    return backups._free_name(folder, dataset, now, LABEL_BEFORE_RESTORE)
+    return backups._free_name(folder, dataset, now, LABEL_DAMAGED if damaged else LABEL_BEFORE_RESTORE)
 
 
 def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = None) -> Path | None:
@@ -84,7 +103,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
             finally:
                 source.close()
         else:
-            kept = backups._free_name(folder, dataset, now, LABEL_DAMAGED)
+            kept = kept_name(dataset, now, damaged=True)
             shutil.copyfile(dataset, kept)
             if wal.exists():
                 shutil.copyfile(wal, Path(f"{kept}-wal"))

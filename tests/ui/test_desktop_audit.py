@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QLabel, QMessageBox  # noqa: E402
 
 from core.store import backup  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
@@ -55,6 +55,165 @@ def test_opening_a_cut_year_says_so_and_restores_the_newest_good_backup(window, 
     assert window.session.ds.audit_problems == []
     kept = [b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE]
     assert kept and kept[0].name in seen["kept"]  # the changed file is kept beside the backups, and said so
+
+
+def truncate(path: Path) -> None:
+    """The year file cut short, as a copy broken off half way leaves it."""
+    with open(path, "r+b") as f:
+        f.truncate(path.stat().st_size - 4096)
+
+
+def test_opening_a_damaged_year_offers_its_newest_good_backup_and_restores_it_from_the_desktop(
+        window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    with Dataset.open(path, read_only=True) as ds:
+        head = ds.audit_head()
+    truncate(path)
+    damaged = path.read_bytes()
+    newest = backup.list_backups(path)[0]
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["title"], seen["text"], seen["advice"] = box.windowTitle(), box.text(), box.informativeText()
+        seen["buttons"] = sorted(b.text() for b in box.buttons())
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "damaged-year-offer")
+        seen["told"] = answer_modal(QMessageBox, lambda told: seen.update(
+            restored=told.text(), kept=told.informativeText()) or shot_over(window, told, "damaged-year-restored")
+            and told.accept())
+        press("恢复该备份")(box)
+
+    state = answer_modal(QMessageBox, look)
+    assert window.open_dataset(path)
+    check_answered(state)
+    check_answered(seen["told"])
+    assert seen["title"] == "数据文件已损坏"
+    assert seen["text"] == f"数据文件 {path.name} 已损坏（文件被截断），不能打开，未作任何改动。"
+    assert seen["buttons"] == ["取消", "恢复该备份"] and seen["default"] == "取消"
+    assert f"建议恢复最近的完好备份 {newest.name}" in seen["advice"]
+    kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_DAMAGED)
+    assert f"损坏的文件会另存为 {kept.name}" in seen["advice"]
+    assert "命令" not in seen["text"] + seen["advice"] + seen["kept"]  # the desktop names no command
+    assert window.session is not None and window.session.ds.audit_head() == head  # the backup is the open year
+    assert kept.path.read_bytes() == damaged  # the damaged file kept whole, where the box said
+    assert seen["kept"] == f"损坏的文件已另存为 {kept.name}（在备份文件夹“{kept.path.parent.name}”中）。"
+
+
+def test_a_damaged_year_chosen_with_read_only_open_is_restored_and_shown_read_only(window, qtbot, year, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    path = copy_year(year, tmp_path)
+    truncate(path)
+    seen = {}
+
+    def offer(box: QMessageBox) -> None:
+        seen["told"] = answer_modal(QMessageBox, lambda told: told.accept())
+        press("恢复该备份")(box)
+
+    states = [answer_modal(QFileDialog, choose_file(path)), answer_modal(QMessageBox, offer)]
+    action(window, "只读打开…").trigger()
+    for state in states:
+        check_answered(state)
+    check_answered(seen["told"])
+    assert window.session is not None and window.session.file == path
+    assert window.session.read_only  # opened as it was asked to be
+    assert [b for b in backup.list_backups(path) if b.label == backup.LABEL_DAMAGED]
+
+
+def test_cancelling_the_offer_for_a_damaged_year_changes_nothing(window, qtbot, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    truncate(path)
+    damaged, before = path.read_bytes(), backup.list_backups(path)
+    state = answer_modal(QMessageBox, press("取消"))
+    assert not window.open_dataset(path)
+    check_answered(state)
+    assert window.session is None and path.read_bytes() == damaged
+    assert backup.list_backups(path) == before
+
+
+def test_with_no_year_open_the_file_menu_restores_a_damaged_year_from_the_backup_chosen(window, qtbot, year, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    from ui.restore_dialog import RestoreDialog
+    path = copy_year(year, tmp_path)
+    truncate(path)
+    damaged = path.read_bytes()
+    found = backup.list_backups(path)
+    wanted = found[1]  # not the newest: the assessor chooses
+    with Dataset.open(wanted.path, read_only=True) as ds:
+        head = ds.audit_head()
+    restore_action = action(window, "恢复备份…")
+    assert window.session is None and restore_action.isEnabled()
+    seen = {}
+
+    def confirm(box: QMessageBox) -> None:
+        seen["question"], seen["undone"] = box.text(), box.informativeText()
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "damaged-year-menu-confirm")
+        seen["told"] = answer_modal(QMessageBox, lambda told: seen.update(kept=told.informativeText()) or told.accept())
+        press("恢复")(box)
+
+    def choose(dialog: RestoreDialog) -> None:
+        table = dialog.table
+        seen["heading"] = dialog.findChildren(QLabel)[0].text()
+        seen["rows"] = [table.item(r, 2).text() for r in range(table.rowCount())]
+        seen["done"] = table.item(1, 1).text()
+        row = next(r for r, info in enumerate(dialog.backups) if info.name == wanted.name)
+        rect = table.visualItemRect(table.item(row, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        seen["notice"] = dialog.notice.text()
+        shot_over(window, dialog, "damaged-year-menu-dialog")
+        seen["confirm"] = answer_modal(QMessageBox, confirm)
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+
+    states = [answer_modal(QFileDialog, choose_file(path)), answer_modal(RestoreDialog, choose)]
+    restore_action.trigger()
+    for state in states:
+        check_answered(state)
+    check_answered(seen["confirm"])
+    check_answered(seen["told"])
+    assert seen["heading"] == f"{path.name} 已损坏，不能打开。以下是它的备份（最新的在前），选择一份用来恢复。"
+    assert seen["rows"] == [b.name for b in found]
+    assert seen["done"] and seen["done"] != "（无法读取）"  # what was done before each backup, named from the backups
+    kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_DAMAGED)
+    assert f"损坏的文件会另存为 {kept.name}" in seen["notice"] and seen["undone"] == seen["notice"]
+    assert wanted.taken_at.strftime("%Y-%m-%d %H:%M") in seen["notice"]
+    assert seen["question"] == f"用备份 {wanted.name} 替换年度数据文件 {path.name}？" and seen["default"] == "取消"
+    assert window.session is not None and window.session.ds.audit_head() == head  # the backup chosen is open
+    assert kept.path.read_bytes() == damaged and kept.name in seen["kept"]
+
+
+def test_with_no_year_open_the_file_menu_lists_a_readable_years_backups_with_what_a_restore_undoes(
+        window, qtbot, year, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    from ui.restore_dialog import RestoreDialog
+    path = copy_year(year, tmp_path)
+    whole = path.read_bytes()
+    oldest = backup.list_backups(path)[-1]
+    seen = {}
+
+    def choose(dialog: RestoreDialog) -> None:
+        seen["heading"] = dialog.findChildren(QLabel)[0].text()
+        table = dialog.table
+        rect = table.visualItemRect(table.item(len(dialog.backups) - 1, 1))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        seen["chosen"], seen["notice"] = dialog.chosen, dialog.notice.text()
+        dialog.reject()  # 关闭
+
+    states = [answer_modal(QFileDialog, choose_file(path)), answer_modal(RestoreDialog, choose)]
+    action(window, "恢复备份…").trigger()
+    for state in states:
+        check_answered(state)
+    assert seen["heading"].startswith(f"{path.name} 的备份（最新的在前）")
+    assert seen["chosen"] == oldest.path and "恢复该备份将撤销其后所做的" in seen["notice"]
+    assert "当前文件会另存为" in seen["notice"]
+    assert window.session is None and path.read_bytes() == whole  # closed: nothing opened, nothing changed
 
 
 def test_going_on_with_a_changed_year_takes_no_backup_over_the_good_ones(window, qtbot, year, tmp_path):
@@ -224,3 +383,18 @@ def test_a_sheet_forged_under_the_leader_s_name_gets_no_green_audit_line_and_tru
             f"那一张的证书指纹（SHA-256）：\n{own.fingerprint}\n") in box
     assert fake_fingerprint in box and seen["default_cancel"]
     assert [t.fingerprint for t in trusted()] == [own.fingerprint]  # 取消: the forger is not trusted
+
+
+def test_a_damaged_file_met_elsewhere_on_the_desktop_is_said_with_the_menu_to_restore_it_never_a_command(
+        window, qtbot, year, tmp_path):
+    from tests.desktop_support import merge_through_menu
+    path = copy_year(year, tmp_path)
+    assert window.open_dataset(path)
+    folder = tmp_path / "外业"
+    folder.mkdir()
+    copy = copy_year(year, folder)  # a file with good backups beside it, damaged
+    truncate(copy)
+    merge_through_menu(window, copy, None)
+    said = window.last_problems[0]
+    assert said.startswith(f"数据文件 {copy.name} 已损坏（文件被截断），未作任何改动；最近的完好备份是 ")
+    assert "“文件 → 恢复备份…”" in said and "命令" not in said

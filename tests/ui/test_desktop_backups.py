@@ -208,3 +208,74 @@ def test_restore_a_backup_from_the_file_menu(qtbot, window, year, tmp_path):
     assert window.session is not None and window.session.unit(first).insured_workers != 66
     with Dataset.open(kept.path, read_only=True) as copy:
         assert copy.unit(first).insured_workers == 66
+
+
+def open_through_menu(window, path: Path, box) -> dict:
+    """文件 → 打开… on `path`, the box that follows answered by `box`."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    states = [answer_modal(QFileDialog, choose_file(path)), answer_modal(QMessageBox, box)]
+    action(window, "打开…").trigger()
+    for state in states:
+        check_answered(state)
+    return states[1]
+
+
+def test_opening_a_backup_says_whose_it_is_and_shows_it_read_only_never_editing_it(qtbot, window, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    taken = backup.list_backups(path)[-1]
+    before = taken.path.read_bytes()
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["title"], seen["text"], seen["choices"] = box.windowTitle(), box.text(), box.informativeText()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "backup-opened-offer")
+        press("只读查看")(box)
+
+    open_through_menu(window, taken.path, look)
+    time = taken.taken_at.strftime("%Y-%m-%d %H:%M")
+    assert seen["title"] == "这是备份"
+    assert seen["text"] == f"{taken.name} 是年度数据文件 {path.name} 的备份（{time}），备份不能直接修改。"
+    assert sorted(seen["buttons"]) == sorted(["只读查看", f"用它恢复 {path.name}…", "取消"])
+    assert seen["default"] == "只读查看"
+    assert window.session is not None and window.session.read_only and window.session.file == taken.path
+    assert window.status_file.text().endswith(f"这是 {path.name} 的备份（{time}）：只读查看，不能修改")
+    window.close_dataset()
+    assert taken.path.read_bytes() == before  # the backup itself untouched
+    assert not [p for p in taken.path.parent.iterdir() if p.is_dir()]  # and no backups of the backup
+
+
+def test_a_backup_opened_with_the_menu_restores_its_year_after_saying_what_that_undoes(qtbot, window, year, tmp_path):
+    path = copy_year(year, tmp_path)
+    assert window.open_dataset(path)
+    wait_opened(qtbot, window)
+    first = window.session.unit_ids[0]
+    type_insured_workers(qtbot, window, first, "66")
+    oldest = backup.list_backups(path)[-1]
+    with Dataset.open(oldest.path, read_only=True) as ds:
+        head = ds.audit_head()
+    seen = {}
+
+    def confirm(box: QMessageBox) -> None:
+        seen["question"], seen["undone"] = box.text(), box.informativeText()
+        shot_over(window, box, "backup-opened-restore-confirm")
+        seen["told"] = answer_modal(QMessageBox, lambda told: seen.update(kept=told.informativeText()) or told.accept())
+        press("恢复")(box)
+
+    def offer(box: QMessageBox) -> None:
+        seen["confirm"] = answer_modal(QMessageBox, confirm)
+        press(f"用它恢复 {path.name}…")(box)
+
+    open_through_menu(window, oldest.path, offer)
+    check_answered(seen["confirm"])
+    check_answered(seen["told"])
+    assert seen["question"] == f"用备份 {oldest.name} 替换年度数据文件 {path.name}？"
+    assert "恢复该备份将撤销其后所做的" in seen["undone"] and "“投保人数”改为 66" in seen["undone"]
+    kept = next(b for b in backup.list_backups(path) if b.label == backup.LABEL_BEFORE_RESTORE)
+    assert kept.name in seen["undone"] and kept.name in seen["kept"]
+    assert window.session is not None and window.session.file == path and not window.session.read_only
+    assert window.session.ds.audit_head() == head  # the year is the backup's now
+    assert window.session.unit(first).insured_workers != 66

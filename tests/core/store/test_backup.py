@@ -177,3 +177,18 @@ def test_a_backup_rotated_out_while_the_backups_are_listed_or_checked_is_passed_
 
     monkeypatch.setattr(backup, "list_backups", lambda path: [backup.BackupInfo(ghost, kept.taken_at, "", 1), kept])
     assert newest_proved_backup(dataset) == kept
+
+
+def test_a_backup_is_told_by_its_place_and_name_with_the_year_file_it_belongs_to(dataset):
+    with Dataset.open(dataset):
+        pass
+    info = backup.list_backups(dataset)[0]
+    year, found = backup.backup_of(info.path)
+    assert year == dataset and found == info
+    assert backup.backup_of(dataset) is None  # the year file itself
+    other = info.path.parent / "另一年度-20261207-121602.sqlite"  # in the folder, but not this year's name
+    other.write_bytes(info.path.read_bytes())
+    assert backup.backup_of(other) is None
+    moved = dataset.parent / info.name  # a backup's name outside a backups folder
+    moved.write_bytes(info.path.read_bytes())
+    assert backup.backup_of(moved) is None
