@@ -31,6 +31,7 @@ class CopyMark:
     base_seq: int  # the year's trail stood at this row when the copy was made
     base_hash: str
     file_name: str
+    year_file: str = ""  # the name of the year file it was made from
 
 
 def marks(conn: sqlite3.Connection) -> list[CopyMark]:
@@ -46,7 +47,8 @@ def marks(conn: sqlite3.Connection) -> list[CopyMark]:
         units = data.get("units")
         found.append(CopyMark(seq, digest, str(data.get("assessor", "")), tuple(units) if units is not None else None,
                               str(data.get("made_at", "")), str(data.get("made_by", "")), int(data.get("base_seq", 0)),
-                              str(data.get("base_hash", "")), str(data.get("file_name", ""))))
+                              str(data.get("base_hash", "")), str(data.get("file_name", "")),
+                              str(data.get("year_file", ""))))
     return found
 
 
