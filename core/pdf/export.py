@@ -57,7 +57,7 @@ from core.store import replay_edit
 from core.store.dataset import Dataset
 from core.store.sheet_figures import figures_of
 from core.store.signatures import Signature
-from core.teamwork.field_copy import CopyMark, marks
+from core.teamwork.field_copy import CopyMark, marks, sheet_signing_refused
 from core.teamwork.origin import COPY_KEYWORD
 from core.years.standing import NOT_STARTED, not_started_units, under_way_units, unit_stage
 
@@ -165,11 +165,9 @@ class Exporter:
     def signing_refused(self, kind: str) -> Msg | None:
         """Why a document of `kind` cannot be signed here: a score sheet is signed (and its unit locked) by
         the office in the year file, never in a field copy; None when it can."""
-        mark = self.copy_mark()
-        if kind != SHEET or mark is None:
+        if kind != SHEET or self.copy_mark() is None:
             return None
-        first = marks(replay_edit.connection(self.ds))[0]  # a copy of a copy: the year file is the first one's
-        return Msg.of("pdf.sign_in_field_copy", copy=self.ds.path.name, year=first.year_file or "")
+        return sheet_signing_refused(replay_edit.connection(self.ds), self.ds.path.name)
 
     def _problem(self, code: str, **params) -> Problem:
         return Problem(self.ds.path.name, "", "", Msg.of(code, **params))

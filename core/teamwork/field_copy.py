@@ -52,6 +52,15 @@ def marks(conn: sqlite3.Connection) -> list[CopyMark]:
     return found
 
 
+def sheet_signing_refused(conn: sqlite3.Connection, file_name: str) -> Msg | None:
+    """Why a score sheet cannot be signed in this file: it is a field copy, and the office signs a unit's
+    sheet (which locks the unit) in the year file once the copy is merged back; None when it is no copy."""
+    found = marks(conn)
+    if not found:
+        return None  # a copy of a copy names the year file in its first mark
+    return Msg.of("pdf.sign_in_field_copy", copy=file_name, year=found[0].year_file or "")
+
+
 def make_field_copy(ds: Dataset, target: str | Path, assessor: str, by: int,
                     units: Sequence[str] | None = None) -> CopyMark:
     """Write a field copy of the open year to `target` (never replacing a file): the whole year as it is
