@@ -221,12 +221,13 @@ def command_verify_audit(args: argparse.Namespace) -> int:
                     print(render(against.refusal), file=sys.stderr)
                     return 1 if against.refusal.code == "audit.against_modified" else EXIT_BAD_INPUT
                 from core.teamwork.origin import copy_origin
-                made_in = copy_origin(ds, against.anchor.seq, against.anchor.hash, against.copy) \
-                    if against.anchor.trail is None else None
+                anchor = against.anchor
+                assert anchor is not None  # no refusal: an anchor
+                made_in = copy_origin(ds, anchor.seq, anchor.hash, against.copy) if anchor.trail is None else None
                 if made_in is not None:  # the copy's head, not the year's: said so, and the year checked alone
                     notes = [made_in.message(Path(args.against).name, path.name)]
                 else:
-                    anchors.append(against.anchor)
+                    anchors.append(anchor)
                     notes = list(against.notes)
             report = ds.check_audit(anchors=anchors)
             merged = cli_teamwork.merge_lines(ds)

@@ -4,8 +4,8 @@ a backup to check the trail against (`verify-audit --against FILE`, core/store/a
 A document carries the head it was made at in its keywords (ANCHOR_KEYWORD of core/pdf/sheets.py), inside
 the bytes its signature covers: read only from a sheet whose signatures are intact (an unsigned one
 is read with a warning — anyone can write one). A document made in a field copy carries the copy's mark
-there too: its head is the copy's, not the year's (core/teamwork/origin.py). A backup carries its own trail: its head is the
-anchor, after its own chain is checked and it is seen to be a backup of the same year.
+there too: its head is the copy's, not the year's (core/teamwork/origin.py). A backup carries its own
+trail: its head is the anchor, after its own chain is checked and it is seen to be a backup of the same year.
 """
 
 from __future__ import annotations

@@ -60,8 +60,8 @@ def test_a_field_copy_offers_no_signing_of_a_score_sheet_and_says_why(window, qt
     check_answered(state)
     enabled, checked, note = seen["sheet"]
     assert not enabled and not checked
-    assert note == ("外业-王芳.wjkh 是外业副本，考核评分表不能在外业副本中签名定稿：请先把外业副本合并回年度文件 2022.wjkh，"
-                    "再在年度文件中签名。这里导出的是未签名的草稿。")
+    assert note == ("外业-王芳.wjkh 是外业副本，考核评分表不能在外业副本中签名定稿："
+                    "请先把外业副本合并回年度文件 2022.wjkh，再在年度文件中签名。这里导出的是未签名的草稿。")
     assert seen["record"] and seen["again"] == (False, False)
 
 
@@ -92,5 +92,6 @@ def test_the_verify_card_says_a_document_signed_in_a_field_copy_comes_from_it(wi
     next(a for a in window.pdf_actions.menu.actions() if a.text() == "校验 PDF 签名…").trigger()
     check_answered(state)
     ((text, style),) = seen["trail"]
-    assert text.startswith("现场核查记录.pdf 是在外业副本 外业-王芳.wjkh（交给王芳，") and "已合并回年度文件）中生成的" in text
+    assert text.startswith("现场核查记录.pdf 是在外业副本 外业-王芳.wjkh（交给王芳，")
+    assert "已合并回年度文件）中生成的" in text
     assert text.endswith("不能与年度文件 2022.wjkh 的审计记录核对。") and NEUTRAL in style and "被改写" not in text
