@@ -230,9 +230,16 @@ def command_verify_audit(args: argparse.Namespace) -> int:
                 if against.refusal is not None:
                     print(render(against.refusal), file=sys.stderr)
                     return 1 if against.refusal.code == "audit.against_modified" else EXIT_BAD_INPUT
-                anchors.append(against.anchor)
-                notes = list(against.notes)
-                doubts = against.doubts
+                from core.teamwork.origin import copy_origin
+                anchor = against.anchor
+                assert anchor is not None  # no refusal: an anchor
+                made_in = copy_origin(ds, anchor.seq, anchor.hash, against.copy) if anchor.trail is None else None
+                if made_in is not None:  # the copy's head, not the year's: said so, and the year checked alone
+                    notes = [made_in.message(Path(args.against).name, path.name)]
+                else:
+                    anchors.append(anchor)
+                    notes = list(against.notes)
+                doubts = against.doubts  # the signer's, wherever the head comes from
             report = ds.check_audit(anchors=anchors)
             merged = cli_teamwork.merge_lines(ds)
             off_scale = year_off_scale(ds.rule_set(), ds.year().units, ds.program_rule_set())

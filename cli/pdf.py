@@ -96,21 +96,21 @@ def command_export_pdf(args: argparse.Namespace) -> int:
     from core.pdf.sheets import Visit
     path, out = Path(args.dataset), Path(args.out)  # a folder, or a missing folder, is refused before (cli/output.py)
     signer = None
-    if args.sign:
-        secret = password()
-        if secret is None:
-            return fail(say("pdf.password_missing", env=PASSWORD_ENV))
-        try:
-            signer = load_signer(args.sign, secret)
-        except SigningError as exc:
-            return fail(render(exc.msg))
     visit = Visit(args.date or "", args.place or "",
                   tuple(n.strip() for n in (args.assessors or "").replace("，", ",").split(",") if n.strip()),
                   args.representative or "")
     try:
         # signing records the signed sheet in the year: an edit, refused on a year changed outside the program
-        with open_read_only(path) if signer is None else open_for_edit(path, args.open_anyway) as ds:
+        with open_read_only(path) if not args.sign else open_for_edit(path, args.open_anyway) as ds:
             exporter = Exporter(ds, font=args.font)
+            if args.sign:
+                refused = exporter.signing_refused(args.kind)  # a field copy: said before the password is asked
+                if refused is not None:
+                    return fail(render(refused))
+                secret = password()
+                if secret is None:
+                    return fail(say("pdf.password_missing", env=PASSWORD_ENV))
+                signer = load_signer(args.sign, secret)
             if signer is not None and args.kind == "sheet" and not args.yes:
                 provisional = exporter.provisional_on_signing(args.unit)
                 if provisional is not None:

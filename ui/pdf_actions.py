@@ -83,12 +83,14 @@ class PdfActions(QObject):
                         lambda texts: self.window.show_problems(texts, self.tr("未解锁")))
 
     def verify(self) -> None:
+        from core.pdf.anchors import DocumentHead
         from ui.pdf_verify import VerifyDialog, known_fingerprints
         session = self.window.session
 
-        def trail(seq: int, digest: str) -> tuple[bool, str]:
-            holds, msg = session.trail_holds(seq, digest)
+        def trail(head: DocumentHead, document: str) -> tuple[bool | None, str]:
+            holds, msg = session.trail_holds(head.seq, head.hash, head.copy, document)
             return holds, render(msg)
+
         def figures(sha256: str) -> tuple[bool, str] | None:
             said = session.signed_sheet_verdict(sha256)
             return None if said is None else (said.code == "sheet.figures_same", render(said))

@@ -242,6 +242,14 @@ class ExportDialog(WorkerDialog):
         kind, uid = self.kind(), self.unit_id()
         self.unit.setEnabled(kind in (RECORD, SHEET))
         self.visit_box.setVisible(kind == RECORD)
+        # a score sheet is signed by the office in the year file, never in a field copy (core says why)
+        in_copy = self.session.sheet_signing_refused() if kind in (SHEET, ALL_SHEETS) else None
+        if not self.session.read_only:
+            self.sign.setEnabled(in_copy is None)
+        if in_copy is not None and self.sign.isChecked():
+            self.sign.blockSignals(True)
+            self.sign.setChecked(False)
+            self.sign.blockSignals(False)
         signing = self.sign.isChecked()
         self.key.setEnabled(signing)
         self.password.setEnabled(signing and self.key.currentData() not in self._signers)
@@ -267,6 +275,8 @@ class ExportDialog(WorkerDialog):
             colour = NEUTRAL
         if self.session.read_only:  # a signed sheet is recorded in the year (its version, its lock)
             note, colour = self.tr("本年度以只读方式打开，不能签名定稿；导出的是未签名的草稿。"), "#555"
+        elif in_copy is not None and not (kind == SHEET and uid is not None and self.session.lock(uid) is not None):
+            note, colour = render(in_copy) + self.tr("这里导出的是未签名的草稿。"), NEUTRAL
         self.sign_note.setText(note)
         self.sign_note.setStyleSheet(f"color: {colour};")
         default = self.default_target()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.editing.session import Session
-from core.pdf.anchors import keyword_anchor, signer_doubts
+from core.pdf.anchors import DocumentHead, keyword_anchor, signer_doubts
 from core.pdf.signing import SigningError, Verification, quiet_libraries, signer_identity, verify_pdf
 from core.pdf.trust import add_trusted, certificates_in, same_name_others, trusted, trusted_certificates
 from core.store.signatures import normal_fingerprint
@@ -63,15 +63,16 @@ def pdf_paths(urls: list[QUrl]) -> list[Path]:
 class VerifyDialog(WorkerDialog):
     """Drop signed PDFs here (or choose them): for each, 完好 or 已被修改, the signer, the signing time,
     the certificate's fingerprint, whether the open year knows the certificate, and whether the open
-    year's audit trail still holds the head the document was made at (`trail(row, hash)` answers), and whether
-    a score sheet the year signed still shows the unit's figures (`figures(sha256)` answers: (good, sentence)).
+    year's audit trail still holds the head the document was made at (`trail(head, file name)` answers: yes, no,
+    or None for a document made in a field copy, whose head is the copy's), and whether a score sheet the year
+    signed still shows the unit's figures (`figures(sha256)` answers: (good, sentence)).
     The audit line is never an all-clear for a sheet whose signer the year did not register or this computer
     does not trust, or one the year has no record of signing (`signed(sha256)` answers): it says so
     (core/pdf/anchors.py signer_doubts, as `verify-audit --against` does). Trusting a signer warns of another
     certificate under the same name already trusted here or registered in the year (`registered`)."""
 
     def __init__(self, known: frozenset[str] | None = None, dataset: str | None = None, parent: QWidget | None = None,
-                 trail: Callable[[int, str], tuple[bool, str]] | None = None,
+                 trail: Callable[[DocumentHead, str], tuple[bool | None, str]] | None = None,
                  figures: Callable[[str], tuple[bool, str] | None] | None = None,
                  signed: Callable[[str], bool] | None = None, registered: Sequence[tuple[str, str]] = ()):
         super().__init__(parent)
@@ -157,7 +158,7 @@ class VerifyDialog(WorkerDialog):
     def tell_failure(self, text: str) -> None:
         QMessageBox.warning(self, self.tr("校验失败"), text)
 
-    def show_result(self, path: Path, v: Verification, anchor: tuple[int, str] | None = None,
+    def show_result(self, path: Path, v: Verification, anchor: DocumentHead | None = None,
                     sha256: str | None = None) -> None:
         self.results[path] = v
         card = QFrame()
@@ -232,10 +233,11 @@ class VerifyDialog(WorkerDialog):
                 trust.setStyleSheet(f"color: {WARN};")
             form.addRow(self.tr("签名人身份"), trust)
             if n == len(v.signatures) and anchor is not None and self.trail is not None and v.intact:
-                holds, text = self.trail(*anchor)  # the head the sheet was made at, inside its signed bytes
+                # the head the sheet was made at, inside its signed bytes (None: a field copy's, not the year's)
+                holds, text = self.trail(anchor, path.name)
                 doubts = signer_doubts(v, sha256 or "", self.signed if sha256 else None)
                 row = self._wrapped("\n".join([text] + [render(d) for d in doubts]))
-                row.setStyleSheet(f"color: {GOOD if holds and not doubts else BAD};")
+                row.setStyleSheet(f"color: {BAD if doubts else NEUTRAL if holds is None else GOOD if holds else BAD};")
                 row.setObjectName("trail")
                 form.addRow(self.tr("审计记录"), row)
             figures = self.figures(sha256) if n == len(v.signatures) and v.intact and self.figures and sha256 else None

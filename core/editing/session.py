@@ -19,8 +19,10 @@ from core.editing.fact_steps import FactSteps
 from core.editing.people_steps import PeopleSteps
 from core.scoring.assessment import pages
 from core.scoring.rules import RuleSet
+from core.store import replay_edit
 from core.store.dataset import Edit
 from core.store.rule_updates import adopt_rule_set, adoptable, newer_reading_notice
+from core.teamwork.field_copy import sheet_signing_refused
 
 
 class Session(FactSteps, PeopleSteps):
@@ -48,6 +50,9 @@ class Session(FactSteps, PeopleSteps):
         certificate known to the year. Not undoable: the signed file exists."""
         if self.busy is not None:
             return self.busy_edit()
+        refused = self.sheet_signing_refused() if kind == "sheet" else None
+        if refused is not None:
+            return Edit(problems=(Problem(self.file.name, "", "", refused),))
         if kind == "sheet":
             edit = self.ds.finalize_unit(self.by, unit_id, version, fingerprint, subject, pdf_sha256, reason)
         elif self.ds.known_certificate(fingerprint) is None:
@@ -57,6 +62,12 @@ class Session(FactSteps, PeopleSteps):
         if edit.ok:  # the unit's facts became final; the year is re-scored (its ranking clauses may settle)
             self.refresh(frozenset([unit_id]) if kind == "sheet" else frozenset())
         return edit
+
+    def sheet_signing_refused(self) -> Msg | None:
+        """Why no score sheet is signed here (a field copy: signed in the year file after the merge), or None."""
+        if self.field_copy is None:
+            return None
+        return sheet_signing_refused(replay_edit.connection(self.ds), self.file.name)
 
     def reopen(self, unit_id: int, reason: str) -> Edit:
         """Unlock a unit whose score sheet was signed; the reason is required and audited. Not undoable

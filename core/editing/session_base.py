@@ -24,6 +24,7 @@ from core.store.dataset import Assessor, Dataset, Edit
 from core.store.sheet_figures import SignedFigures, figures_changed, signed_sheet_verdict
 from core.store.signatures import Signature, UnitLock
 from core.teamwork.handed import Handed, handed_of
+from core.teamwork.origin import CarriedCopy, copy_origin
 from core.years.standing import Standing, not_started_units, standing, under_way_units
 
 if TYPE_CHECKING:  # loaded when first asked for: the first screen does not need them
@@ -263,8 +264,13 @@ class SessionBase:
         """Did this year sign a score sheet with exactly these bytes (their SHA-256)?"""
         return self.ds.schema_version >= 3 and self.ds.signed_sheet(pdf_sha256) is not None
 
-    def trail_holds(self, seq: int, digest: str) -> tuple[bool, Msg]:
-        """Does the audit trail still hold the head a document was made at?"""
+    def trail_holds(self, seq: int, digest: str, copy: CarriedCopy | None = None,
+                    document: str = "") -> tuple[bool | None, Msg]:
+        """Does the audit trail still hold the head a document was made at? None: the document (named
+        `document`) was made in a field copy (`copy`: the mark it carries), whose trail is not the year's."""
+        made_in = copy_origin(self.ds, seq, digest, copy)
+        if made_in is not None:
+            return None, made_in.message(document, self.file.name)
         return self.ds.anchor_verdict(seq, digest)
 
     # ---------------------------------------------------------------- the year file and who works on it

@@ -6,8 +6,10 @@ the bytes its signature covers: read only from a sheet whose signatures are inta
 is read with a warning — anyone can write one). An intact signature vouches for nothing by itself —
 anyone can make a key under the leader's name — so a sheet signed by a certificate the year did not
 register or this computer does not trust, or one the year has no record of signing, is named as such
-beside the comparison (`signer_doubts`), never given as an all-clear. A backup carries its own trail: its head is the
-anchor, after its own chain is checked and it is seen to be a backup of the same year.
+beside the comparison (`signer_doubts`), never given as an all-clear. A document made in a field copy
+carries the copy's mark there too: its head is the copy's, not the year's (core/teamwork/origin.py). A
+backup carries its own trail: its head is the anchor, after its own chain is checked and it is seen to be
+a backup of the same year.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
@@ -25,6 +28,7 @@ from core.common.messages import Msg, render
 from core.pdf.signing import Verification
 from core.store import audit
 from core.store.audit_check import Anchor
+from core.teamwork.origin import COPY_KEYWORD, CarriedCopy
 
 _KEYWORD = re.compile(r"leye-audit-head (\d+) ([0-9a-f]{64})")
 
@@ -38,6 +42,15 @@ class Against:
     refusal: Msg | None = None
     notes: tuple[Msg, ...] = ()
     doubts: tuple[Msg, ...] = ()
+    copy: CarriedCopy | None = None  # a document made in a field copy: the copy's mark it carries
+
+
+@dataclass(frozen=True)
+class DocumentHead:
+    """The audit head a document was made at (row, hash), and the field copy's mark when made in one."""
+    seq: int
+    hash: str
+    copy: CarriedCopy | None = None
 
 
 _SHEET_REASON = re.compile(re.escape(render(Msg.of("pdf.reason.sheet", version="@@"))).replace("@@", r"(\d+)"))
@@ -99,23 +112,24 @@ def _of_sheet(path: Path, known: Callable[[str], bool] | None, trusted: Sequence
     found = _keyword_anchor(data)
     if found is None:
         return Against(refusal=Msg.of("audit.against_no_anchor", file=path.name))
-    seq, digest = found
+    seq, digest, copy = found.seq, found.hash, found.copy
     if unsigned:
         return Against(Anchor(seq, digest, Msg.of("audit.source.unsigned_sheet", file=path.name)),
-                       notes=(Msg.of("audit.against_unsigned", file=path.name),))
+                       notes=(Msg.of("audit.against_unsigned", file=path.name),), copy=copy)
     signed_at = checked.signatures[0].signed_at
     when = signed_at.astimezone().strftime("%Y-%m-%d %H:%M") if signed_at else "—"
     doubts = signer_doubts(checked, hashlib.sha256(data).hexdigest(), signed_sheet)
     source = Msg.of("audit.source.doubtful_sheet" if doubts else "audit.source.sheet", file=path.name, time=when)
-    return Against(Anchor(seq, digest, source), doubts=doubts)
+    return Against(Anchor(seq, digest, source), doubts=doubts, copy=copy)
 
 
-def keyword_anchor(data: bytes) -> tuple[int, str] | None:
-    """The audit head (row, hash) a PDF of the program carries in its keywords, or None."""
+def keyword_anchor(data: bytes) -> DocumentHead | None:
+    """The audit head a PDF of the program carries in its keywords (with the field copy's mark when made
+    in one), or None."""
     return _keyword_anchor(data)
 
 
-def _keyword_anchor(data: bytes) -> tuple[int, str] | None:
+def _keyword_anchor(data: bytes) -> DocumentHead | None:
     from pyhanko.pdf_utils.reader import PdfFileReader
     try:
         info = PdfFileReader(io.BytesIO(data), strict=False).trailer["/Info"]
@@ -123,7 +137,23 @@ def _keyword_anchor(data: bytes) -> tuple[int, str] | None:
     except Exception:  # noqa: BLE001 - a PDF without readable metadata carries no anchor
         return None
     found = _KEYWORD.search(keywords)
-    return None if found is None else (int(found.group(1)), found.group(2))
+    if found is None:
+        return None
+    return DocumentHead(int(found.group(1)), found.group(2), _carried_copy(keywords))
+
+
+def _carried_copy(keywords: str) -> CarriedCopy | None:
+    """The field copy's mark after COPY_KEYWORD (JSON), or None: not made in a field copy, or unreadable."""
+    at = keywords.find(COPY_KEYWORD + " ")
+    if at < 0:
+        return None
+    try:
+        data, _ = json.JSONDecoder().raw_decode(keywords, at + len(COPY_KEYWORD) + 1)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("mark"), str):
+        return None
+    return CarriedCopy(data["mark"], str(data.get("file", "")), str(data.get("assessor", "")))
 
 
 def _of_backup(path: Path, year: int, rule_set_ids: Collection[str]) -> Against:

@@ -11,7 +11,9 @@ refused until `Dataset.reopen_unit` with a reason). Every score sheet prints its
 number of signed versions so far plus one, so after signing (or reopening) the next export
 carries a new number — but the sheet of a locked unit is a copy of the version it was signed as,
 marked so and unsigned even when a key is given (its facts cannot have changed since: signing it
-again needs reopening first). Unsigned exports only read the dataset.
+again needs reopening first). Unsigned exports only read the dataset. A score sheet is never signed in a
+field copy (the office signs it in the year file, after merging the copy back); a document made in a
+field copy carries the copy's mark in its keywords, beside the audit head (core/pdf/anchors.py).
 
 Problems (an unknown unit, no Chinese font, an assessor that cannot be told) come back as values;
 faults of the dataset or the key raise DatasetError / SigningError.
@@ -21,8 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Callable, Literal, Sequence
 
 from core.common.document_titles import title_of
 from core.common.messages import Msg, render
@@ -50,9 +53,12 @@ from core.pdf.signing import KeySigner
 from core.scoring.engine import YearResult, score_year
 from core.scoring.facts import Year, trip_label
 from core.scoring.kinds import BASES, TRIPS
+from core.store import replay_edit
 from core.store.dataset import Dataset
 from core.store.sheet_figures import figures_of
 from core.store.signatures import Signature
+from core.teamwork.field_copy import CopyMark, marks, sheet_signing_refused
+from core.teamwork.origin import COPY_KEYWORD
 from core.years.standing import NOT_STARTED, not_started_units, under_way_units, unit_stage
 
 KINDS = (RECORD, SHEET, SUMMARY)
@@ -96,6 +102,7 @@ class Exporter:
         self._result: YearResult | None = None
         self._stages: tuple[frozenset[str], frozenset[str]] | None = None  # not started, under way
         self._assessors = None
+        self._copy_mark: CopyMark | Literal[False] | None = None  # False: read, not a field copy
 
     # ---------------------------------------------------------------- shared
 
@@ -142,8 +149,25 @@ class Exporter:
 
     def page(self, kind: str, unit: str, watermark: bool) -> PageFacts:
         seq, digest = self.ds.audit_head()
+        mark = self.copy_mark()
+        carried = "" if mark is None else COPY_KEYWORD + " " + json.dumps(
+            {"mark": mark.hash, "file": mark.file_name, "assessor": mark.assessor}, ensure_ascii=False)
         return PageFacts(t(f"pdf.title.{kind}"), unit, self.rules.year, self._now(), digest,
-                         self.rules.sha256[:12], t("pdf.watermark") if watermark else "", seq)
+                         self.rules.sha256[:12], t("pdf.watermark") if watermark else "", seq, carried)
+
+    def copy_mark(self) -> CopyMark | None:
+        """The field copy's newest mark when the dataset is a field copy (read once), else None."""
+        if self._copy_mark is None:
+            found = marks(replay_edit.connection(self.ds))
+            self._copy_mark = found[-1] if found else False
+        return self._copy_mark or None
+
+    def signing_refused(self, kind: str) -> Msg | None:
+        """Why a document of `kind` cannot be signed here: a score sheet is signed (and its unit locked) by
+        the office in the year file, never in a field copy; None when it can."""
+        if kind != SHEET or self.copy_mark() is None:
+            return None
+        return sheet_signing_refused(replay_edit.connection(self.ds), self.ds.path.name)
 
     def _problem(self, code: str, **params) -> Problem:
         return Problem(self.ds.path.name, "", "", Msg.of(code, **params))
@@ -290,6 +314,9 @@ class Exporter:
         lock = self.ds.unit_lock(unit_id)
         if lock is not None:
             signer = None
+        refused = self.signing_refused(SHEET) if signer is not None else None
+        if refused is not None:
+            return None, [Problem(self.ds.path.name, "", "", refused)]
         by = None
         if signer is not None:
             by, who = self.assessor_for(assessor, signer)

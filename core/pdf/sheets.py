@@ -107,11 +107,17 @@ class PageFacts:
     rule_set_hash: str  # short SHA-256 of the rule set
     watermark: str = ""  # drawn across every page when not empty (暂定)
     audit_seq: int = 0  # the number of the audit trail's last row
+    field_copy: str = ""  # made in a field copy: its mark, as the keyword core/pdf/anchors.py reads back
 
     @property
     def anchor(self) -> str:
         """The audit head as the document carries it in its metadata (core/pdf/anchors.py reads it back)."""
         return f"{ANCHOR_KEYWORD} {self.audit_seq} {self.audit_hash}"
+
+    @property
+    def keywords(self) -> list[str]:
+        """The document's keywords: the audit head, and the field copy's mark when made in one."""
+        return [self.anchor, self.field_copy] if self.field_copy else [self.anchor]
 
 
 @dataclass(frozen=True)
@@ -361,7 +367,7 @@ def build(story: list, page: PageFacts, fonts: Fonts, *, author: str = "", subje
     out = io.BytesIO()
     doc = BaseDocTemplate(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                           bottomMargin=MARGIN_BOTTOM, title=title_of(page.title, page.unit, page.year),
-                          author=author, subject=subject, creator=PROGRAM, keywords=[page.anchor])
+                          author=author, subject=subject, creator=PROGRAM, keywords=page.keywords)
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=lambda c, d: draw_header(c, page, s))])

@@ -31,6 +31,7 @@ class CopyMark:
     base_seq: int  # the year's trail stood at this row when the copy was made
     base_hash: str
     file_name: str
+    year_file: str = ""  # the name of the year file it was made from
 
 
 def marks(conn: sqlite3.Connection) -> list[CopyMark]:
@@ -46,8 +47,18 @@ def marks(conn: sqlite3.Connection) -> list[CopyMark]:
         units = data.get("units")
         found.append(CopyMark(seq, digest, str(data.get("assessor", "")), tuple(units) if units is not None else None,
                               str(data.get("made_at", "")), str(data.get("made_by", "")), int(data.get("base_seq", 0)),
-                              str(data.get("base_hash", "")), str(data.get("file_name", ""))))
+                              str(data.get("base_hash", "")), str(data.get("file_name", "")),
+                              str(data.get("year_file", ""))))
     return found
+
+
+def sheet_signing_refused(conn: sqlite3.Connection, file_name: str) -> Msg | None:
+    """Why a score sheet cannot be signed in this file: it is a field copy, and the office signs a unit's
+    sheet (which locks the unit) in the year file once the copy is merged back; None when it is no copy."""
+    found = marks(conn)
+    if not found:
+        return None  # a copy of a copy names the year file in its first mark
+    return Msg.of("pdf.sign_in_field_copy", copy=file_name, year=found[0].year_file or "")
 
 
 def make_field_copy(ds: Dataset, target: str | Path, assessor: str, by: int,
