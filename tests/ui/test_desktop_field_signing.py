@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from core.pdf.export import Exporter  # noqa: E402
 from core.pdf.sheets import RECORD, SHEET  # noqa: E402
 from core.pdf.signing import create_key, load_signer  # noqa: E402
+from core.pdf.trust import trust_own_key
 from core.store.dataset import Dataset, create_file  # noqa: E402
 from core.teamwork.field_copy import make_field_copy  # noqa: E402
 from core.teamwork.merge import merge_copy  # noqa: E402
@@ -70,6 +71,7 @@ def test_the_verify_card_says_a_document_signed_in_a_field_copy_comes_from_it(wi
     path, copy, unit = year_and_copy(tmp_path)
     key = tmp_path / "王芳.p12"
     create_key(key, "王芳", "密码-2022")
+    trust_own_key(key, "密码-2022")  # her key, trusted here: the card doubts nothing of the signer
     sheet = tmp_path / "现场核查记录.pdf"  # signed on site, in the copy
     with Dataset.open(copy, backups=False) as ds:
         done, problems = Exporter(ds).record(unit, signer=load_signer(key, "密码-2022"))

@@ -96,7 +96,12 @@ def test_a_score_sheet_is_not_signed_in_a_field_copy_and_the_merge_leaves_no_hal
         assert ds.unit_lock(uid).version == 1 and ds.unit(uid).facts_final
 
 
-def test_a_document_made_in_a_field_copy_is_said_to_come_from_it_not_to_prove_the_year_rewritten(tmp_path, key):
+def test_a_document_made_in_a_field_copy_is_said_to_come_from_it_not_to_prove_the_year_rewritten(tmp_path, key,
+                                                                                                  monkeypatch):
+    from core.pdf.trust import trust_own_key
+    from tests.profile_support import use_profile
+    use_profile(monkeypatch, tmp_path / "profile")
+    trust_own_key(key, PASSWORD)  # the signer is trusted here: nothing is doubted of the signature itself
     year, copy = year_and_copy(tmp_path)
     draft = tmp_path / "draft.pdf"
     assert run("export-pdf", "sheet", "--dataset", str(copy), "--unit", UNIT, "--out", str(draft)).returncode == 0
