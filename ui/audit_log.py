@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.messages import Msg, render
-from core.excel.changes import COLUMNS, cells, changes_workbook
-from core.store.audit_log import Change, line, pages_of
+from core.excel.changes import COLUMNS, changes_workbook
+from core.store.audit_log import Change, cells, line, pages_of
 from ui.dialogs import safe_file_name
 from ui.screen_fit import resize_within_screen
 
@@ -174,7 +174,7 @@ class ChangesDialog(QDialog):
         return "　".join([*chosen, count])
 
     def default_target(self) -> Path:
-        folder = Path(self.session.ds.path).parent
+        folder = Path(self.session.file).parent
         parts = [render(Msg.of("auditlog.title", year=self.session.year_number))]
         parts += [box.currentText() for box in (self.unit_box, self.page_box) if box.currentData()]
         return folder / f"{safe_file_name(' '.join(parts))}.xlsx"
@@ -188,7 +188,8 @@ class ChangesDialog(QDialog):
         target = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = changes_workbook(self.shown(), target, year=self.session.year_number, scope=self.scope_words())
+            rows = [cells(c) for c in reversed(self.shown())]  # newest first, as shown
+            written = changes_workbook(rows, target, year=self.session.year_number, scope=self.scope_words())
         except OSError as exc:
             from core.common.os_errors import write_refusal
             QApplication.restoreOverrideCursor()

@@ -1,19 +1,16 @@
-"""Excel out: the year's changes (修改记录, core/store/audit_log.py) as one sheet, newest first."""
+"""Excel out: the year's changes (修改记录, their cells from core/store/audit_log.py) as one sheet, newest first."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, NamedStyle
 from openpyxl.utils import get_column_letter
 
 from core.common.document_titles import title_of
-from core.common.messages import Msg, render
 from core.excel.write import BORDER, CENTER, FONT_NAME, HEADER_FILL, LEFT, _merged_line, _save, t
-from core.store.audit_log import Change
 
 # (column's message, width): the columns of the view and the sheet, in order
 COLUMNS: tuple[tuple[str, float], ...] = (
@@ -22,21 +19,9 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("auditlog.column.new", 18), ("auditlog.column.reason", 30))
 
 
-def cells(change: Change) -> tuple[str, ...]:
-    """A change's cells, as the view's columns show them."""
-    return (change.when, _text(change.who_words), change.unit, change.page_words, _text(change.what),
-            _text(change.old), _text(change.new), _text(change.reason_words))
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, Msg):
-        return render(value)
-    return "" if value is None else str(value)
-
-
-def changes_workbook(changes: Sequence[Change], path: str | Path, *, year: int, scope: str = "") -> Path:
-    """The changes (oldest first as read; the sheet lists the newest first) with a title line and what they are
-    of (`scope`: the filters, in words); written whole or not at all."""
+def changes_workbook(rows: Sequence[Sequence[str]], path: str | Path, *, year: int, scope: str = "") -> Path:
+    """The changes' cells (audit_log.cells: COLUMNS' texts), in the order given, under a title line and what they
+    are of (`scope`: the filters, in words); written whole or not at all."""
     wb = Workbook()
     title = t("auditlog.title", year=year)
     wb.properties.title = title_of(title)
@@ -44,7 +29,7 @@ def changes_workbook(changes: Sequence[Change], path: str | Path, *, year: int, 
     ws.title = t("auditlog.sheet")
     width = len(COLUMNS)
     _merged_line(ws, 1, 1, width, title, size=16, bold=True, align=CENTER, height=32)
-    _merged_line(ws, 2, 1, width, scope or t("auditlog.count", count=len(changes)))
+    _merged_line(ws, 2, 1, width, scope or t("auditlog.count", count=len(rows)))
     font, bold = Font(name=FONT_NAME, size=10), Font(name=FONT_NAME, size=10, bold=True)
     for column, (code, column_width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(column)].width = column_width
@@ -52,8 +37,8 @@ def changes_workbook(changes: Sequence[Change], path: str | Path, *, year: int, 
         cell.font, cell.border, cell.alignment, cell.fill = bold, BORDER, CENTER, HEADER_FILL
     plain = NamedStyle(name="changes", font=font, border=BORDER, alignment=LEFT)  # one style for every cell: fast
     wb.add_named_style(plain)
-    for row, change in enumerate(reversed(changes), start=4):
-        for column, value in enumerate(cells(change), start=1):
+    for row, values in enumerate(rows, start=4):
+        for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
             cell.style = "changes"
             if value.startswith("="):  # a typed text, never a formula

@@ -96,6 +96,18 @@ def line(change: Change) -> Msg:
     return Msg.of("auditlog.line", **where, old=_blank(change.old), new=_blank(change.new))
 
 
+def cells(change: Change) -> tuple[str, ...]:
+    """A change's texts in the columns the desktop's view and the Excel sheet show (core/excel/changes.COLUMNS)."""
+    return (change.when, _text(change.who_words), change.unit, change.page_words, _text(change.what),
+            _text(change.old), _text(change.new), _text(change.reason_words))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Msg):
+        return render(value)
+    return "" if value is None else str(value)
+
+
 def _blank(value: Any) -> Any:
     return "—" if value == "" else value
 
