@@ -165,6 +165,8 @@ class MainWindow(QMainWindow):
             self._action(unit_menu, self.tr("标记本单位数据已定稿"), lambda: self.mark_current_final(True)),
             self._action(unit_menu, self.tr("取消本单位定稿"), lambda: self.mark_current_final(False)),
         ]
+        self.unit_changes_action = self._action(unit_menu, self.tr("本单位修改记录…"),
+                                                lambda: self.show_changes(self.current_unit_id()))
         nav_menu = bar.addMenu(self.tr("考核(&A)"))
         self.nav_actions = [
             self._action(nav_menu, self.tr("上一条"), lambda: self._go(-1), QKeySequence("Alt+Left")),
@@ -206,7 +208,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         open_ = self.session is not None
-        for action in self.nav_actions + self.print_actions + [self.close_action, self.changes_action]:
+        readable = [self.close_action, self.changes_action, self.unit_changes_action]  # a year read only too
+        for action in self.nav_actions + self.print_actions + readable:
             action.setEnabled(open_)
         for action in self.unit_actions + [self.assessor_action]:
             action.setEnabled(open_ and not self.session.read_only)

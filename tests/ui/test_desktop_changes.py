@@ -146,6 +146,11 @@ def test_a_clause_pages_button_opens_its_units_changes_on_it(window, qtbot, year
     check_answered(state)
     assert seen["filters"] == (uid, "五", None)
     assert [(r[5], r[6]) for r in seen["rows"]] == [("2", "6"), ("3", "2"), ("0", "3")]
+    state = answer_modal(ChangesDialog, look)  # 单位 → 本单位修改记录…: every clause of the unit chosen
+    action(window, "本单位修改记录…").trigger()
+    check_answered(state)
+    assert seen["filters"] == (uid, None, None)
+    assert len(seen["rows"]) == 3 and seen["rows"][0][5:7] == ["2", "6"]  # its facts came in with the year's
 
 
 def test_a_long_trail_opens_at_once_in_a_model(window, qtbot, tmp_path):
@@ -165,6 +170,14 @@ def test_a_long_trail_opens_at_once_in_a_model(window, qtbot, tmp_path):
         dialog.view.scrollToBottom()
         seen["oldest"] = rows(dialog)[-1] if seen["count"] < 2000 else None
         seen["widgets"] = len(dialog.findChildren(QWidget))
+        many = dialog.all_changes * 16  # some 16,000 rows: shown and scrolled through without a wait
+        began = time.monotonic()
+        dialog.model.set_changes(many)
+        dialog.view.scrollToBottom()
+        dialog.view.viewport().repaint()
+        dialog.view.scrollToTop()
+        dialog.view.viewport().repaint()
+        seen["many"] = (dialog.model.rowCount(), time.monotonic() - began)
         dialog.reject()
 
     started = time.monotonic()
@@ -175,3 +188,4 @@ def test_a_long_trail_opens_at_once_in_a_model(window, qtbot, tmp_path):
     assert seen["opened"] - started < 3.0
     assert seen["widgets"] < 60  # QWidget children: the dialog's own few, not one per row
     assert seen["oldest"][4].startswith("导入年度数据")
+    assert seen["many"][0] > 15000 and seen["many"][1] < 0.5, seen["many"]
