@@ -357,7 +357,7 @@ class _Reader:
         """A record added or removed, by its values beside its name (which already says what NAMED_BY names it by)."""
         skip = UNTOLD | {BLOBS.get(table), *NAMED_BY.get(table, ())}
         told = [(k, self._value(v, table, k)) for k, v in values.items()
-                if k not in skip and not k.endswith("_id") and v not in (None, "")]
+                if k not in skip and not k.endswith(("_id", "_by")) and v not in (None, "")]  # links: ids
         if len(told) == 1:
             return told[0][1]
         parts = tuple(Msg.of("teamwork.value.pair", field=Namer.field(table, k), value=v) for k, v in told)

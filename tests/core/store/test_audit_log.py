@@ -52,8 +52,11 @@ def test_edits_through_the_session_are_told_in_the_words_of_the_pages(year):
         assert s.update_base("人数", uid, bid, people=99).ok
         assert s.add_trip("加活动", uid, dt.date(2022, 5, 5), "昆明", "online", 6).ok
         assert s.remove_base("删基地", uid, bid).ok
+        assert s.add_attachment("附件", uid, "1.1", b"\x89PNG fake", "协议.png").ok
         changes = changes_of(ds)[before:]
         told = [render(line(c)) for c in changes]
+    assert told[7].split("　")[4] == f"添加单位“{name}”第 1.1 条的附件“协议.png”"  # not who added it, by number
+    changes, told = changes[:7], told[:7]
     assert len(changes) == 7 and all(c.who == "组长王" for c in changes)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", c.when) for c in changes)
     assert {c.unit for c in changes} == {name}
