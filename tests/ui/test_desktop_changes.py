@@ -189,3 +189,35 @@ def test_a_long_trail_opens_at_once_in_a_model(window, qtbot, tmp_path):
     assert seen["widgets"] < 60  # QWidget children: the dialog's own few, not one per row
     assert seen["oldest"][4].startswith("导入年度数据")
     assert seen["many"][0] > 15000 and seen["many"][1] < 0.5, seen["many"]
+
+
+def test_a_year_opened_read_only_shows_its_changes(window, qtbot, year):
+    """A year another window holds opens read-only: its changes can still be read, from the menu and the page."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.test_desktop_read_only import another_window, click_button
+    assert window.open_dataset(year)
+    second = another_window(qtbot)
+    state = answer_modal(QMessageBox, lambda box: click_button(qtbot, box, "只读打开"))
+    assert second.open_dataset(year)
+    check_answered(state)
+    assert second.session.read_only
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        seen["rows"] = rows(dialog)
+        dialog.reject()
+
+    state = answer_modal(ChangesDialog, look)
+    action(second, "修改记录…").trigger()
+    check_answered(state)
+    assert [(r[5], r[6]) for r in seen["rows"] if r[3] == "五 负面影响"] == [("2", "6"), ("3", "2"), ("0", "3")]
+    uid = second.session.unit_ids[0]
+    second.workspace.select_unit(uid)
+    second.workspace.go_page(next(i for i, p in enumerate(second.session.pages) if p.id == "五"))
+    button = second.workspace.clause_page.changes_button
+    assert button.isEnabled() and button.isVisible()
+    state = answer_modal(ChangesDialog, look)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert len(seen["rows"]) == 3
