@@ -10,26 +10,27 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.excel.changes import COLUMNS, changes_workbook
 from core.store.audit_log import Change, cells, line, pages_of
 from ui.dialogs import safe_file_name
+from ui.excel_export import write_job
 from ui.screen_fit import resize_within_screen
+from ui.worker import Worker
+from ui.worker_dialog import GOOD, NEUTRAL, WorkerDialog
 
 if TYPE_CHECKING:
     from core.editing.session import Session
@@ -79,13 +80,15 @@ class ChangesModel(QAbstractTableModel):
         return None
 
 
-class ChangesDialog(QDialog):
+class ChangesDialog(WorkerDialog):
     """The year's changes, with filters and 导出 Excel…; opened on a unit and a clause, or on every change."""
 
     def __init__(self, session: Session, parent: QWidget | None = None, *, unit: int | None = None,
                  page: str | None = None) -> None:
         super().__init__(parent)
+        self.failing = self.tr("导出失败")
         self.session = session
+        self.written: Path | None = None
         self.setWindowTitle(self.tr("修改记录"))
         self.all_changes: list[Change] = session.changes()  # one pass over the trail; the filters choose among them
         layout = QVBoxLayout(self)
@@ -127,7 +130,8 @@ class ChangesDialog(QDialog):
         self.view.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_detail(current))
         bottom = QHBoxLayout()
         self.count_label = QLabel()
-        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.count_label)
+        bottom.addWidget(self.status, 1)
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.clicked.connect(lambda _checked=False: self.export())
         bottom.addWidget(self.export_button)
@@ -163,6 +167,7 @@ class ChangesDialog(QDialog):
         shown = self.shown()
         self.model.set_changes(shown)
         self.detail.setText("")
+        self.status.setText("")
         said = Msg.of("auditlog.count", count=len(shown)) if shown else Msg.of("auditlog.none")
         self.count_label.setText(render(said))
         self.export_button.setEnabled(bool(shown))
@@ -179,26 +184,32 @@ class ChangesDialog(QDialog):
         parts += [box.currentText() for box in (self.unit_box, self.page_box) if box.currentData()]
         return folder / f"{safe_file_name(' '.join(parts))}.xlsx"
 
-    def export(self) -> Path | None:
-        """导出 Excel…: the changes shown, newest first, into a workbook the assessor names."""
+    def export(self) -> Worker | None:
+        """导出 Excel…: the changes shown, newest first, into a workbook the assessor names; written in a worker (a
+        long trail takes seconds) into a temporary file put in place whole."""
+        if self.running:
+            return None
         chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出修改记录"), str(self.default_target()),
                                                 self.tr("Excel 工作簿 (*.xlsx)"))
         if not chosen:
             return None
-        target = Path(chosen) if chosen.lower().endswith(".xlsx") else Path(chosen + ".xlsx")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            rows = [cells(c) for c in reversed(self.shown())]  # newest first, as shown
-            written = changes_workbook(rows, target, year=self.session.year_number, scope=self.scope_words())
-        except OSError as exc:
-            from core.common.os_errors import write_refusal
-            QApplication.restoreOverrideCursor()
-            said = write_refusal(target, exc)
-            QMessageBox.warning(self, self.tr("未导出"), render(said) if said is not None else str(target))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.count_label.setText(self.tr("已导出到 {name}。").format(name=written.name))
-        return written
+        target = with_extension(Path(chosen), ".xlsx")
+        rows = [cells(c) for c in reversed(self.shown())]  # newest first, as shown; read here, written there
+        year, scope = self.session.year_number, self.scope_words()
+        self.written = None
+
+        def write(part: Path) -> Path:
+            return changes_workbook(rows, part, year=year, scope=scope)
+        return self.run(write_job, write, target, label=self.tr("正在导出修改记录…"), status=self.tr("正在导出…"),
+                        done=self._done, cancelled=lambda _: self.show_status(self.tr("已取消，未写入文件。"), NEUTRAL))
+
+    def set_busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy and self.model.rowCount() > 0)
+
+    def _done(self, target: Path | None) -> None:
+        self.written = target
+        if target is not None:
+            self.show_status(self.tr("已导出到 {name}。").format(name=target.name), GOOD)
 
 
 def open_changes(parent: QWidget, session: Session, *, unit: int | None = None, page: str | None = None) -> None:
