@@ -45,7 +45,7 @@ def test_the_lines_of_a_unit_and_a_clause(year):
     done = run("audit-log", str(year), "--unit", name, "--clause", "五")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [*expected, "共 2 条修改记录。"]
-    assert "组长王" in expected[0] and expected[0].endswith("“被投诉次数”：0 → 3")
+    assert "组长王" in expected[0] and expected[0].endswith("“评价周期内被投诉（次）”：0 → 3")
     assert expected[1].split("　")[1].startswith("张三（外业副本 张三.wjkh，组长王 ")
     assert expected[1].endswith("：3 → 2　理由：现场核实")
     every = run("audit-log", str(year))

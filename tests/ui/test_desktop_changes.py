@@ -110,10 +110,10 @@ def test_the_menu_shows_who_changed_what_newest_first_filters_and_exports(window
     assert [r[1].split("（")[0] for r in five] == ["李四", "张三", "组长王"]  # newest first
     assert [(r[5], r[6]) for r in five] == [("2", "6"), ("3", "2"), ("0", "3")]
     assert five[1][1].startswith("张三（外业副本 张三.wjkh，组长王 ") and five[1][1].endswith(" 合并）")
-    assert five[1][4] == f"单位“{name}”的负面情形的“被投诉次数”" and five[1][3] == "五 负面影响"
+    assert five[1][4] == f"单位“{name}”的负面情形的“评价周期内被投诉（次）”" and five[1][3] == "五 负面影响"
     assert five[1][7] == "张三现场核实投诉2次为准"
     assert seen["detail"].startswith(five[1][0] + "　张三（外业副本 张三.wjkh，组长王 ")
-    assert seen["detail"].endswith("“被投诉次数”：3 → 2　理由：张三现场核实投诉2次为准")
+    assert seen["detail"].endswith("“评价周期内被投诉（次）”：3 → 2　理由：张三现场核实投诉2次为准")
     assert five[0][7] == "李四核实12345热线6次（合并时的理由：以热线为准）"
     assert all(len(r[0]) == 19 for r in five)  # to the second
     assert seen["said"] == "已导出到 修改记录.xlsx。"

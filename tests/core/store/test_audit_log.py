@@ -61,7 +61,7 @@ def test_edits_through_the_session_are_told_in_the_words_of_the_pages(year):
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", c.when) for c in changes)
     assert {c.unit for c in changes} == {name}
     assert [c.page for c in changes] == ["五", "1.3", "1.1", "2.1", "1.2", "1.1", "1.1"]  # the base goes with its tick
-    assert told[0].endswith(f"五 负面影响　单位“{name}”的负面情形的“被投诉次数”：0 → 3")
+    assert told[0].endswith(f"五 负面影响　单位“{name}”的负面情形的“评价周期内被投诉（次）”：0 → 3")
     assert "1.3 " in told[1] and "依据“" in told[1]
     assert told[1].endswith("的“已查验”：否 → 是" if seen else "的“已查验”：是 → 否")
     assert "的“协议签订日期”：" in told[2] and told[2].endswith("→ 2022-07-07")
@@ -99,7 +99,7 @@ def test_a_merged_field_copy_names_whose_copy_it_was_who_merged_it_and_both_reas
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", when)
     assert told[1].split("　", 1)[1] == (
         f"张三（外业副本 张三.wjkh，组长王 {when} 合并）　{name}　五 负面影响　"
-        f"单位“{name}”的负面情形的“被投诉次数”：3 → 2　理由：张三现场核实投诉2次为准")
+        f"单位“{name}”的负面情形的“评价周期内被投诉（次）”：3 → 2　理由：张三现场核实投诉2次为准")
     assert told[2].endswith("理由：李四核实12345热线6次（合并时的理由：以热线记录为准）")
 
 
