@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from cli import audit_log as cli_audit_log
 from cli import excel as cli_excel
 from cli import grades as cli_grades
 from cli import output as cli_output
@@ -519,12 +520,13 @@ def parser() -> argparse.ArgumentParser:
     cli_excel.register(commands)
     cli_pdf.register(commands)
     cli_teamwork.register(commands)
+    cli_audit_log.register(commands)
     return top
 
 
 COMMANDS = (("score", "import-json", "export-json", "verify-audit", "restore", "adopt-rules", "mark-final")
             + cli_grades.COMMANDS + cli_years.COMMANDS
-            + cli_excel.COMMANDS + cli_pdf.COMMANDS + cli_teamwork.COMMANDS)
+            + cli_excel.COMMANDS + cli_pdf.COMMANDS + cli_teamwork.COMMANDS + cli_audit_log.COMMANDS)
 
 
 def unknown_command(word: str) -> str:

@@ -34,6 +34,7 @@ OUTPUTS = {
     "import-key": Output("to", folder=True),
     "field-copy": Output("to"),
     "new-year": Output("to"),
+    "audit-log": Output("out"),
 }
 OUTPUT_DESTS = ("out", "to", "left_out")
 

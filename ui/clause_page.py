@@ -109,6 +109,7 @@ class ClausePage(QWidget):
     previous_requested = Signal()
     next_requested = Signal()
     to_do_requested = Signal()
+    changes_requested = Signal(int, str)  # 本条修改记录…: the unit's changes on this page
     problems = Signal(list, str)  # texts of problems, and the box's title ("": 未保存, an edit was refused)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
@@ -283,9 +284,17 @@ class ClausePage(QWidget):
         self.to_do_button = QPushButton(self.tr("下一个待办"))
         self.to_do_button.setToolTip(self.tr("跳到下一个未完成的条款，本单位之后依次是列表中的其他单位（Ctrl+J）"))
         self.to_do_button.clicked.connect(lambda _checked=False: self.to_do_requested.emit())
+        self.changes_button = QPushButton(self.tr("本条修改记录…"))
+        self.changes_button.setToolTip(self.tr("谁在何时改了本单位本条的哪一项，原值、新值和理由"))
+        self.changes_button.clicked.connect(self._show_changes)
+        nav.addWidget(self.changes_button)
         nav.addWidget(self.to_do_button)
         nav.addWidget(self.next_button)
         outer.addLayout(nav)
+
+    def _show_changes(self, _checked: bool = False) -> None:
+        if self.unit_id is not None and self.page is not None:
+            self.changes_requested.emit(self.unit_id, self.page.id)
 
     def _go_previous(self) -> None:
         self.pending.flush()

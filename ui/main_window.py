@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu(self.tr("编辑(&E)"))
         edit_menu.addAction(self.undo.undo_action)
         edit_menu.addAction(self.undo.redo_action)
+        edit_menu.addSeparator()
+        self.changes_action = self._action(edit_menu, self.tr("修改记录…"), self.show_changes)
         unit_menu = bar.addMenu(self.tr("单位(&U)"))
         self.unit_actions = [
             self._action(unit_menu, self.tr("添加运营单位…"), self.add_unit, QKeySequence("Ctrl+Shift+N")),
@@ -164,6 +166,8 @@ class MainWindow(QMainWindow):
             self._action(unit_menu, self.tr("标记本单位数据已定稿"), lambda: self.mark_current_final(True)),
             self._action(unit_menu, self.tr("取消本单位定稿"), lambda: self.mark_current_final(False)),
         ]
+        self.unit_changes_action = self._action(unit_menu, self.tr("本单位修改记录…"),
+                                                lambda: self.show_changes(self.current_unit_id()))
         nav_menu = bar.addMenu(self.tr("考核(&A)"))
         self.nav_actions = [
             self._action(nav_menu, self.tr("上一条"), lambda: self._go(-1), QKeySequence("Alt+Left")),
@@ -181,6 +185,15 @@ class MainWindow(QMainWindow):
         from ui.printing import open_print
         open_print(self, preview)
 
+    def show_changes(self, unit: int | None = None, page: str | None = None) -> None:
+        """编辑 → 修改记录… (every change of the year), or a clause page's 本条修改记录… (its unit's, on it)."""
+        if self.session is None:
+            return
+        if self.workspace is not None:
+            self.workspace.clause_page.pending.flush()  # what is still being typed is a change too
+        from ui.audit_log import open_changes
+        open_changes(self, self.session, unit=unit, page=page)
+
     def _go(self, step: int) -> None:
         if self.workspace:
             self.workspace.clause_page.pending.flush()
@@ -196,7 +209,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         open_ = self.session is not None
-        for action in self.nav_actions + self.print_actions + [self.close_action]:
+        readable = [self.close_action, self.changes_action, self.unit_changes_action]  # a year read only too
+        for action in self.nav_actions + self.print_actions + readable:
             action.setEnabled(open_)
         for action in self.unit_actions + [self.assessor_action]:
             action.setEnabled(open_ and not self.session.read_only)

@@ -193,6 +193,7 @@ class Workspace(QWidget):
         self.clause_page.previous_requested.connect(lambda: self.go_page(self.page_index - 1))
         self.clause_page.next_requested.connect(lambda: self.go_page(self.page_index + 1))
         self.clause_page.to_do_requested.connect(window._next_to_do)
+        self.clause_page.changes_requested.connect(lambda unit, page: window.show_changes(unit, page))
         self.clause_page.problems.connect(window.show_problems)
         self.clause_page.rules_banner.adopted.connect(window.reopen_after_rule_set_change)
         self.splitter.addWidget(self.clause_page)

@@ -19,6 +19,7 @@ from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
 from core.scoring.rules import RuleSet
 from core.store.attachments import Attachment
+from core.store.audit_log import Change, changes_of
 from core.store.capture import Snapshot
 from core.store.dataset import Assessor, Dataset, Edit
 from core.store.sheet_figures import SignedFigures, figures_changed, signed_sheet_verdict
@@ -314,6 +315,10 @@ class SessionBase:
     def start_backup(self, *, opening: bool = False) -> BackupRun | None:
         """The due backup (or the backup of opening), for another thread to copy while edits go on."""
         return self.ds.start_backup(opening=opening)
+
+    def changes(self, *, unit: int | None = None, page: str | None = None, who: str | None = None) -> list[Change]:
+        """The year's changes as its trail records them (core/store/audit_log.py), oldest first, filtered."""
+        return changes_of(self.ds, unit=unit, page=page, who=who)
 
     def restore_notice(self, chosen: Path, kept: Path) -> list[Msg]:
         """What restoring the backup `chosen` over the year would undo, and that the file is kept as `kept`."""

@@ -45,13 +45,14 @@ def command_line(command: str, year: Path, out: Path) -> list[str]:
         "import-key": [str(year.parent / "key.p12"), "--to", str(out)],
         "field-copy": [str(year), "--assessor", "李四", "--to", str(out)],
         "new-year": ["--to", str(out)],
+        "audit-log": [str(year), "--out", str(out)],
     }
     return [command, *lines[command]]
 
 
 SUFFIX = {"import-json": ".wjkh", "export-json": ".json", "export-annex": ".xlsx", "import-xlsx": ".xlsx",
           "export-summary": ".xlsx", "export-pdf": ".pdf", "make-key": ".p12", "import-key": "",
-          "field-copy": ".wjkh", "new-year": ".wjkh"}
+          "field-copy": ".wjkh", "new-year": ".wjkh", "audit-log": ".xlsx"}
 
 
 def subcommands() -> dict:

@@ -1,0 +1,224 @@
+"""编辑 → 修改记录… and a clause page's 本条修改记录…: who changed what and when, newest first, with the field
+copies merged named; filtered by unit, clause and assessor; 导出 Excel… read back; a long trail in a model."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from openpyxl import load_workbook  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QFileDialog, QWidget  # noqa: E402
+
+from core.store.dataset import Dataset, create_file  # noqa: E402
+from core.teamwork.field_copy import make_field_copy  # noqa: E402
+from core.teamwork.merge import merge_copy  # noqa: E402
+from tests.builders import RULES  # noqa: E402
+from tests.dataset_support import rich_year  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.teamwork_support import copy_with_edits  # noqa: E402
+from tests.ui.test_desktop import SHOTS  # noqa: E402
+from ui.audit_log import ChangesDialog  # noqa: E402
+
+LEAD = 1
+HEAD = ["时间", "考核人员", "单位", "条款", "修改内容", "原值", "新值", "理由"]
+
+
+def action(window, text: str) -> QAction:
+    found = [a for a in window.findChildren(QAction) if a.text().replace("&", "") == text]
+    assert len(found) == 1, text
+    return found[0]
+
+
+def choose_file(path: Path):
+    def act(dialog: QFileDialog) -> None:
+        dialog.selectFile(str(path))
+        dialog.accept()
+    return act
+
+
+@pytest.fixture
+def year(tmp_path) -> Path:
+    """The tester's year: 组长王 set 3 complaints, 张三's field copy said 2, 李四's 6 (merged on a conflict)."""
+    path = tmp_path / "2022.wjkh"
+    rich = rich_year(4)
+    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
+    assert not create_file(path, RULES, "组长王", role="考核组长", year=rich)
+    with Dataset.open(path, backups=False) as ds:
+        assert ds.set_negatives(LEAD, ds.unit_ids()[0], complaints=3).ok
+        make_field_copy(ds, tmp_path / "张三.wjkh", "张三", LEAD)
+        make_field_copy(ds, tmp_path / "李四.wjkh", "李四", LEAD)
+    for name, count, why in (("张三", 2, "张三现场核实投诉2次为准"), ("李四", 6, "李四核实12345热线6次")):
+        with Dataset.open(tmp_path / f"{name}.wjkh", backups=False) as ds:
+            assert ds.set_negatives(ds.assessor_id(name), ds.unit_ids()[0], complaints=count, reason=why).ok
+    for name, choices in (("张三", None), ("李四", {1: "theirs"})):
+        with Dataset.open(path, backups=False) as ds, Dataset.open(tmp_path / f"{name}.wjkh", read_only=True) as c:
+            why = "以热线为准" if choices else ""
+            assert merge_copy(ds, c, f"{name}.wjkh", LEAD, choices=choices, reason=why)[1].ok
+    return path
+
+
+def rows(dialog: ChangesDialog) -> list[list[str]]:
+    model = dialog.view.model()
+    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def test_the_menu_shows_who_changed_what_newest_first_filters_and_exports(window, qtbot, year, tmp_path):
+    assert window.open_dataset(year)
+    session = window.session
+    uid = session.unit_ids[0]
+    name = session.unit(uid).name
+    assert session.set_insured_workers("投保", uid, 77).ok  # an edit of the window's, after the merges
+    target = tmp_path / "导出" / "修改记录.xlsx"
+    target.parent.mkdir()
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        header = dialog.view.model()
+        seen["head"] = [header.headerData(c, Qt.Orientation.Horizontal) for c in range(header.columnCount())]
+        seen["all"] = rows(dialog)
+        dialog.unit_box.setCurrentIndex(dialog.unit_box.findText(name))
+        dialog.page_box.setCurrentIndex(dialog.page_box.findData("五"))
+        seen["five"] = rows(dialog)
+        dialog.view.selectRow(1)
+        seen["detail"] = dialog.detail.text()
+        seen["shot"] = shot_over(window, dialog, "changes-unit-five")
+        seen["chooser"] = answer_modal(QFileDialog, choose_file(target))
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
+        seen["said"] = dialog.status.text()
+        dialog.who_box.setCurrentIndex(dialog.who_box.findText("张三"))
+        seen["zhang"] = rows(dialog)
+        dialog.reject()
+
+    state = answer_modal(ChangesDialog, look)
+    action(window, "修改记录…").trigger()
+    check_answered(state)
+    check_answered(seen["chooser"])
+    assert seen["head"] == HEAD
+    newest = seen["all"][0]
+    assert newest[1:3] == ["组长王", name] and newest[3].startswith("4.2 ") and newest[4].endswith("的“投保人数”")
+    assert newest[6] == "77"
+    five = seen["five"]
+    assert [r[1].split("（")[0] for r in five] == ["李四", "张三", "组长王"]  # newest first
+    assert [(r[5], r[6]) for r in five] == [("2", "6"), ("3", "2"), ("0", "3")]
+    assert five[1][1].startswith("张三（外业副本 张三.wjkh，组长王 ") and five[1][1].endswith(" 合并）")
+    assert five[1][4] == f"单位“{name}”的负面情形的“评价周期内被投诉（次）”" and five[1][3] == "五 负面影响"
+    assert five[1][7] == "张三现场核实投诉2次为准"
+    assert seen["detail"].startswith(five[1][0] + "　张三（外业副本 张三.wjkh，组长王 ")
+    assert seen["detail"].endswith("“评价周期内被投诉（次）”：3 → 2　理由：张三现场核实投诉2次为准")
+    assert five[0][7] == "李四核实12345热线6次（合并时的理由：以热线为准）"
+    assert all(len(r[0]) == 19 for r in five)  # to the second
+    assert seen["said"] == "已导出到 修改记录.xlsx。"
+    assert seen["zhang"] and all(r[1].startswith("张三（") for r in seen["zhang"])
+    sheet = load_workbook(target).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+    assert values[0] == HEAD
+    assert [[v or "" for v in row] for row in values[1:]] == five
+    assert sheet["A1"].value == "2022 年度修改记录" and name in sheet["A2"].value
+
+
+def test_a_clause_pages_button_opens_its_units_changes_on_it(window, qtbot, year):
+    assert window.open_dataset(year)
+    workspace = window.workspace
+    uid = window.session.unit_ids[0]
+    workspace.select_unit(uid)
+    workspace.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == "五"))
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        seen["filters"] = (dialog.unit_box.currentData(), dialog.page_box.currentData(), dialog.who_box.currentData())
+        seen["rows"] = rows(dialog)
+        dialog.reject()
+
+    state = answer_modal(ChangesDialog, look)
+    button = workspace.clause_page.changes_button
+    assert button.isVisible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert button.window().grab().save(str(SHOTS / "changes-clause-button.png"))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert seen["filters"] == (uid, "五", None)
+    assert [(r[5], r[6]) for r in seen["rows"]] == [("2", "6"), ("3", "2"), ("0", "3")]
+    state = answer_modal(ChangesDialog, look)  # 单位 → 本单位修改记录…: every clause of the unit chosen
+    action(window, "本单位修改记录…").trigger()
+    check_answered(state)
+    assert seen["filters"] == (uid, None, None)
+    assert len(seen["rows"]) == 3 and seen["rows"][0][5:7] == ["2", "6"]  # its facts came in with the year's
+
+
+def test_a_long_trail_opens_at_once_in_a_model(window, qtbot, tmp_path):
+    """A year whose field copy brought in a thousand changes and more: the view is one model, the window opens
+    it at once and scrolls to the oldest without making a widget per row."""
+    path = tmp_path / "2022.wjkh"
+    assert not create_file(path, RULES, "组长王", role="考核组长", year=rich_year(4))
+    copy = copy_with_edits(path, 1500)
+    with Dataset.open(path, backups=False) as ds, Dataset.open(copy, read_only=True) as c:
+        assert merge_copy(ds, c, copy.name, LEAD)[1].ok
+    assert window.open_dataset(path)
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        seen["opened"] = time.monotonic()
+        seen["count"] = dialog.view.model().rowCount()
+        dialog.view.scrollToBottom()
+        seen["oldest"] = rows(dialog)[-1] if seen["count"] < 2000 else None
+        seen["widgets"] = len(dialog.findChildren(QWidget))
+        many = dialog.all_changes * 16  # some 16,000 rows: shown and scrolled through without a wait
+        began = time.monotonic()
+        dialog.model.set_changes(many)
+        dialog.view.scrollToBottom()
+        dialog.view.viewport().repaint()
+        dialog.view.scrollToTop()
+        dialog.view.viewport().repaint()
+        seen["many"] = (dialog.model.rowCount(), time.monotonic() - began)
+        dialog.reject()
+
+    started = time.monotonic()
+    state = answer_modal(ChangesDialog, look)
+    action(window, "修改记录…").trigger()
+    check_answered(state)
+    assert seen["count"] > 1000
+    assert seen["opened"] - started < 3.0
+    assert seen["widgets"] < 60  # QWidget children: the dialog's own few, not one per row
+    assert seen["oldest"][4].startswith("导入年度数据")
+    assert seen["many"][0] > 15000 and seen["many"][1] < 0.5, seen["many"]
+
+
+def test_a_year_opened_read_only_shows_its_changes(window, qtbot, year):
+    """A year another window holds opens read-only: its changes can still be read, from the menu and the page."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.test_desktop_read_only import another_window, click_button
+    assert window.open_dataset(year)
+    second = another_window(qtbot)
+    state = answer_modal(QMessageBox, lambda box: click_button(qtbot, box, "只读打开"))
+    assert second.open_dataset(year)
+    check_answered(state)
+    assert second.session.read_only
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        seen["rows"] = rows(dialog)
+        dialog.reject()
+
+    state = answer_modal(ChangesDialog, look)
+    action(second, "修改记录…").trigger()
+    check_answered(state)
+    assert [(r[5], r[6]) for r in seen["rows"] if r[3] == "五 负面影响"] == [("2", "6"), ("3", "2"), ("0", "3")]
+    uid = second.session.unit_ids[0]
+    second.workspace.select_unit(uid)
+    second.workspace.go_page(next(i for i, p in enumerate(second.session.pages) if p.id == "五"))
+    button = second.workspace.clause_page.changes_button
+    assert button.isEnabled() and button.isVisible()
+    state = answer_modal(ChangesDialog, look)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert len(seen["rows"]) == 3

@@ -1,0 +1,221 @@
+"""编辑 → 修改记录… and a clause page's 本条修改记录…: who changed what and when, newest first, filtered by unit,
+clause and assessor, and exported to Excel (the changes are core/store/audit_log.py's; the sheet core/excel's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.common.file_names import with_extension
+from core.common.messages import Msg, render
+from core.excel.changes import COLUMNS, changes_workbook
+from core.store.audit_log import Change, cells, line, pages_of
+from ui.dialogs import safe_file_name
+from ui.excel_export import write_job
+from ui.screen_fit import resize_within_screen
+from ui.worker import Worker
+from ui.worker_dialog import GOOD, NEUTRAL, WorkerDialog
+
+if TYPE_CHECKING:
+    from core.editing.session import Session
+
+ALL = None  # a filter's first choice: every unit, clause or assessor
+VIEW_WIDTHS = (10.5, 13, 10, 8, 20, 5, 8)  # the columns' widths in characters; the reason takes the rest
+
+
+class ChangesModel(QAbstractTableModel):
+    """The changes, newest first; a row's texts are made when the view first asks for them (a long trail is read
+    once and shown without a widget, or a rendered message, per row)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.changes: list[Change] = []  # newest first
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._headers = [render(Msg.of(code)) for code, _ in COLUMNS]
+
+    def set_changes(self, changes: Sequence[Change]) -> None:
+        self.beginResetModel()
+        self.changes = list(reversed(changes))
+        self._texts = {}
+        self.endResetModel()
+
+    def texts(self, row: int) -> tuple[str, ...]:
+        found = self._texts.get(row)
+        if found is None:
+            found = self._texts[row] = cells(self.changes[row])
+        return found
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.changes)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.texts(index.row())[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+
+class ChangesDialog(WorkerDialog):
+    """The year's changes, with filters and 导出 Excel…; opened on a unit and a clause, or on every change."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None, *, unit: int | None = None,
+                 page: str | None = None) -> None:
+        super().__init__(parent)
+        self.failing = self.tr("导出失败")
+        self.session = session
+        self.written: Path | None = None
+        self.setWindowTitle(self.tr("修改记录"))
+        self.all_changes: list[Change] = session.changes()  # one pass over the trail; the filters choose among them
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.unit_box = QComboBox()
+        self.unit_box.addItem(self.tr("全部单位"), ALL)
+        for uid in session.unit_ids:
+            self.unit_box.addItem(session.unit(uid).name, uid)
+        self.page_box = QComboBox()
+        self.page_box.addItem(self.tr("全部条款"), ALL)
+        for page_id, title in pages_of(session.rules):
+            self.page_box.addItem(render(Msg.of("auditlog.page", id=page_id, title=title)), page_id)
+        self.who_box = QComboBox()
+        self.who_box.addItem(self.tr("全部考核人员"), ALL)
+        for name in sorted({c.who for c in self.all_changes if c.who}):
+            self.who_box.addItem(name, name)
+        for label, box in ((self.tr("单位："), self.unit_box), (self.tr("条款："), self.page_box),
+                           (self.tr("考核人员："), self.who_box)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(box, 1)
+        layout.addLayout(filters)
+        self.model = ChangesModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        em = self.fontMetrics().horizontalAdvance("国")
+        for column, width in enumerate(VIEW_WIDTHS):
+            header.resizeSection(column, int(width * em))
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view, 1)
+        self.detail = QLabel()  # the chosen change whole, as a line: a long name or reason is cut in its cell
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.detail)
+        self.view.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_detail(current))
+        bottom = QHBoxLayout()
+        self.count_label = QLabel()
+        bottom.addWidget(self.count_label)
+        bottom.addWidget(self.status, 1)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.clicked.connect(lambda _checked=False: self.export())
+        bottom.addWidget(self.export_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        close.rejected.connect(self.reject)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        self._choose(self.unit_box, unit)
+        self._choose(self.page_box, page)
+        for box in (self.unit_box, self.page_box, self.who_box):
+            box.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.refresh()
+        resize_within_screen(self, 1200, 640)
+
+    def _show_detail(self, current: QModelIndex) -> None:
+        row = current.row()
+        self.detail.setText(render(line(self.model.changes[row])) if 0 <= row < self.model.rowCount() else "")
+
+    @staticmethod
+    def _choose(box: QComboBox, value: Any) -> None:
+        found = box.findData(value)
+        if value is not None and found >= 0:
+            box.setCurrentIndex(found)
+
+    def shown(self) -> list[Change]:
+        """The changes the filters choose, oldest first."""
+        unit, page, who = self.unit_box.currentData(), self.page_box.currentData(), self.who_box.currentData()
+        return [c for c in self.all_changes if (unit is None or c.unit_id == unit)
+                and (page is None or c.page == page) and (who is None or c.who == who)]
+
+    def refresh(self) -> None:
+        shown = self.shown()
+        self.model.set_changes(shown)
+        self.detail.setText("")
+        self.status.setText("")
+        said = Msg.of("auditlog.count", count=len(shown)) if shown else Msg.of("auditlog.none")
+        self.count_label.setText(render(said))
+        self.export_button.setEnabled(bool(shown))
+
+    def scope_words(self) -> str:
+        """What the shown changes are of, in words, for the sheet's second line."""
+        chosen = [box.currentText() for box in (self.unit_box, self.page_box, self.who_box) if box.currentData()]
+        count = render(Msg.of("auditlog.count", count=self.model.rowCount()))
+        return "　".join([*chosen, count])
+
+    def default_target(self) -> Path:
+        folder = Path(self.session.file).parent
+        parts = [render(Msg.of("auditlog.title", year=self.session.year_number))]
+        parts += [box.currentText() for box in (self.unit_box, self.page_box) if box.currentData()]
+        return folder / f"{safe_file_name(' '.join(parts))}.xlsx"
+
+    def export(self) -> Worker | None:
+        """导出 Excel…: the changes shown, newest first, into a workbook the assessor names; written in a worker (a
+        long trail takes seconds) into a temporary file put in place whole."""
+        if self.running:
+            return None
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("导出修改记录"), str(self.default_target()),
+                                                self.tr("Excel 工作簿 (*.xlsx)"))
+        if not chosen:
+            return None
+        target = with_extension(Path(chosen), ".xlsx")
+        rows = [cells(c) for c in reversed(self.shown())]  # newest first, as shown; read here, written there
+        year, scope = self.session.year_number, self.scope_words()
+        self.written = None
+
+        def write(part: Path) -> Path:
+            return changes_workbook(rows, part, year=year, scope=scope)
+        return self.run(write_job, write, target, label=self.tr("正在导出修改记录…"), status=self.tr("正在导出…"),
+                        done=self._done, cancelled=lambda _: self.show_status(self.tr("已取消，未写入文件。"), NEUTRAL))
+
+    def set_busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy and self.model.rowCount() > 0)
+
+    def _done(self, target: Path | None) -> None:
+        self.written = target
+        if target is not None:
+            self.show_status(self.tr("已导出到 {name}。").format(name=target.name), GOOD)
+
+
+def open_changes(parent: QWidget, session: Session, *, unit: int | None = None, page: str | None = None) -> None:
+    """Show the changes (of a unit and a clause, when given) until the assessor closes them."""
+    dialog = ChangesDialog(session, parent, unit=unit, page=page)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
