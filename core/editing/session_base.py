@@ -25,11 +25,11 @@ from core.store.dataset import Assessor, Dataset, Edit
 from core.store.sheet_figures import SignedFigures, figures_changed, signed_sheet_verdict
 from core.store.signatures import Signature, UnitLock
 from core.teamwork.handed import Handed, handed_of
-from core.teamwork.origin import CarriedCopy, copy_origin
 from core.years.standing import Standing, not_started_units, standing, under_way_units
 
 if TYPE_CHECKING:  # loaded when first asked for: the first screen does not need them
     from core.pdf.provisional import ProvisionalSheet
+    from core.teamwork.origin import CarriedCopy
     from core.store.audit_check import Anchor
     from core.store.backup import BackupRun
     from core.years.history import YearsContext
@@ -269,6 +269,7 @@ class SessionBase:
                     document: str = "") -> tuple[bool | None, Msg]:
         """Does the audit trail still hold the head a document was made at? None: the document (named
         `document`) was made in a field copy (`copy`: the mark it carries), whose trail is not the year's."""
+        from core.teamwork.origin import copy_origin  # the merge's words: loaded when a document is checked
         made_in = copy_origin(self.ds, seq, digest, copy)
         if made_in is not None:
             return None, made_in.message(document, self.file.name)

@@ -199,7 +199,7 @@ def read_only_copy(path: Path, *, elsewhere: bool = False) -> ReadOnlyCopy:
         conn.close()
         if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
             raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
-        raise _corrupt(path, str(exc)) from None
+        raise _corrupt(path, exc) from None
     except BaseException:
         conn.close()
         raise
@@ -282,13 +282,13 @@ class DatasetCore:
             try:
                 conn = made.connect()
             except sqlite3.Error as exc:
-                raise _corrupt(path, str(exc)) from None
+                raise _corrupt(path, exc) from None
             info = made.info
             try:
                 ds = cls(path, conn, read_only=True, keep_backups=keep_backups, backup_interval=None)
             except sqlite3.Error as exc:
                 conn.close()
-                raise _corrupt(path, str(exc)) from None
+                raise _corrupt(path, exc) from None
             except BaseException:
                 conn.close()
                 raise

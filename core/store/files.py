@@ -114,7 +114,13 @@ def locked_error(path: Path) -> DatasetError:
     return DatasetError(Msg.of("dataset.locked_on", file=path.name, machine=note.machine, since=note.since_text()))
 
 
-def _corrupt(path: Path, detail: str) -> DatasetError:
+UNREADABLE = "文件内容无法读取"  # what a damaged file's SQLite error means to the bureau (its own words are English)
+
+
+def _corrupt(path: Path, detail: str | BaseException) -> DatasetError:
+    if isinstance(detail, BaseException):  # SQLite's English kept for whoever maintains the program, not shown
+        log.warning("%s is damaged: %s", path, detail)
+        detail = UNREADABLE
     good = newest_good(path)
     advice = (Msg.of("dataset.advice_backup", backup=good.name) if good else Msg.of("dataset.advice_no_backup"))
     return DatasetError(Msg.of("dataset.corrupt", file=path.name, detail=detail, advice=advice),
@@ -199,7 +205,7 @@ def inspect(path: str | Path) -> FileInfo:
             raise locked_error(path) from None
         if _sqlite_code(exc) == sqlite3.SQLITE_NOTADB:
             raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
-        raise _corrupt(path, str(exc)) from None
+        raise _corrupt(path, exc) from None
     finally:
         conn.close()
 
