@@ -29,9 +29,9 @@ from core.years.standing import Standing, not_started_units, standing, under_way
 
 if TYPE_CHECKING:  # loaded when first asked for: the first screen does not need them
     from core.pdf.provisional import ProvisionalSheet
-    from core.teamwork.origin import CarriedCopy
     from core.store.audit_check import Anchor
     from core.store.backup import BackupRun
+    from core.teamwork.origin import CarriedCopy
     from core.years.history import YearsContext
 
 Listener = Callable[[frozenset[int] | None], None]
