@@ -25,3 +25,35 @@ def copy_with_edits(year: Path, edits: int) -> Path:
             else:
                 assert ds.add_delivery(who, unit, dt.date(2022, 6, 1 + n % 28), f"现场企业{n}", 4 + n % 2).ok
     return copy
+
+
+def year_in_the_field(path: Path) -> Path:
+    """A 4-unit year of 组长王 (考核组长) whose units' data is not 定稿 yet, as a year is while copies are out."""
+    from dataclasses import replace
+
+    from core.store.dataset import create_file
+    from tests.builders import RULES
+    from tests.dataset_support import rich_year
+    rich = rich_year(4)
+    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
+    assert not create_file(path, RULES, "组长王", role="考核组长", year=rich)
+    return path
+
+
+def complaints_three_ways(year: Path, merge_reason: str) -> int:
+    """The first unit's complaints: 组长王 set 3 in the office; 张三's copy said 2 (merged plainly), 李四's 6, merged
+    on a conflict the lead settled with the copy's side and `merge_reason`. Returns the unit's id."""
+    from core.teamwork.merge import merge_copy
+    folder = year.parent
+    with Dataset.open(year, backups=False) as ds:
+        uid = ds.unit_ids()[0]
+        assert ds.set_negatives(1, uid, complaints=3).ok
+        make_field_copy(ds, folder / "张三.wjkh", "张三", 1)
+        make_field_copy(ds, folder / "李四.wjkh", "李四", 1)
+    for name, count, why in (("张三", 2, "张三现场核实投诉2次为准"), ("李四", 6, "李四核实12345热线6次")):
+        with Dataset.open(folder / f"{name}.wjkh", backups=False) as ds:
+            assert ds.set_negatives(ds.assessor_id(name), ds.unit_ids()[0], complaints=count, reason=why).ok
+    for name, choices in (("张三", None), ("李四", {1: "theirs"})):
+        with Dataset.open(year, backups=False) as ds, Dataset.open(folder / f"{name}.wjkh", read_only=True) as c:
+            assert merge_copy(ds, c, f"{name}.wjkh", 1, choices=choices, reason=merge_reason if choices else "")[1].ok
+    return uid

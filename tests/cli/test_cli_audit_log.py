@@ -3,7 +3,6 @@ assessor when asked; --out writes the same rows to Excel; a unit or clause the f
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,22 +10,18 @@ from openpyxl import load_workbook
 
 from core.common.messages import render
 from core.store.audit_log import changes_of, line
-from core.store.dataset import Dataset, create_file
+from core.store.dataset import Dataset
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy
-from tests.builders import RULES
 from tests.cli_support import run
-from tests.dataset_support import rich_year
+from tests.teamwork_support import year_in_the_field
 
 LEAD = 1
 
 
 @pytest.fixture
 def year(tmp_path) -> Path:
-    path = tmp_path / "2022.wjkh"
-    rich = rich_year(4)
-    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
-    assert not create_file(path, RULES, "组长王", role="考核组长", year=rich)
+    path = year_in_the_field(tmp_path / "2022.wjkh")
     with Dataset.open(path, backups=False) as ds:
         assert ds.set_negatives(LEAD, ds.unit_ids()[0], complaints=3).ok
         make_field_copy(ds, tmp_path / "张三.wjkh", "张三", LEAD)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,54 +13,27 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from openpyxl import load_workbook  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QWidget  # noqa: E402
 
 from core.store.dataset import Dataset, create_file  # noqa: E402
-from core.teamwork.field_copy import make_field_copy  # noqa: E402
 from core.teamwork.merge import merge_copy  # noqa: E402
 from tests.builders import RULES  # noqa: E402
 from tests.dataset_support import rich_year  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
-from tests.teamwork_support import copy_with_edits  # noqa: E402
+from tests.teamwork_support import complaints_three_ways, copy_with_edits, year_in_the_field  # noqa: E402
 from tests.ui.test_desktop import SHOTS  # noqa: E402
+from tests.ui.test_desktop_day import action, choose_file  # noqa: E402
 from ui.audit_log import ChangesDialog  # noqa: E402
 
 LEAD = 1
 HEAD = ["时间", "考核人员", "单位", "条款", "修改内容", "原值", "新值", "理由"]
 
 
-def action(window, text: str) -> QAction:
-    found = [a for a in window.findChildren(QAction) if a.text().replace("&", "") == text]
-    assert len(found) == 1, text
-    return found[0]
-
-
-def choose_file(path: Path):
-    def act(dialog: QFileDialog) -> None:
-        dialog.selectFile(str(path))
-        dialog.accept()
-    return act
-
-
 @pytest.fixture
 def year(tmp_path) -> Path:
     """The tester's year: 组长王 set 3 complaints, 张三's field copy said 2, 李四's 6 (merged on a conflict)."""
-    path = tmp_path / "2022.wjkh"
-    rich = rich_year(4)
-    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
-    assert not create_file(path, RULES, "组长王", role="考核组长", year=rich)
-    with Dataset.open(path, backups=False) as ds:
-        assert ds.set_negatives(LEAD, ds.unit_ids()[0], complaints=3).ok
-        make_field_copy(ds, tmp_path / "张三.wjkh", "张三", LEAD)
-        make_field_copy(ds, tmp_path / "李四.wjkh", "李四", LEAD)
-    for name, count, why in (("张三", 2, "张三现场核实投诉2次为准"), ("李四", 6, "李四核实12345热线6次")):
-        with Dataset.open(tmp_path / f"{name}.wjkh", backups=False) as ds:
-            assert ds.set_negatives(ds.assessor_id(name), ds.unit_ids()[0], complaints=count, reason=why).ok
-    for name, choices in (("张三", None), ("李四", {1: "theirs"})):
-        with Dataset.open(path, backups=False) as ds, Dataset.open(tmp_path / f"{name}.wjkh", read_only=True) as c:
-            why = "以热线为准" if choices else ""
-            assert merge_copy(ds, c, f"{name}.wjkh", LEAD, choices=choices, reason=why)[1].ok
+    path = year_in_the_field(tmp_path / "2022.wjkh")
+    complaints_three_ways(path, "以热线为准")
     return path
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,23 +13,17 @@ import pytest
 from core.common.messages import render
 from core.editing.session import Session
 from core.store.audit_log import changes_of, line
-from core.store.dataset import Dataset, create_file
+from core.store.dataset import Dataset
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy
-from tests.builders import RULES
-from tests.dataset_support import rich_year
-from tests.teamwork_support import copy_with_edits
+from tests.teamwork_support import complaints_three_ways, copy_with_edits, year_in_the_field
 
 LEAD = 1
 
 
 @pytest.fixture
 def year(tmp_path) -> Path:
-    path = tmp_path / "2022.wjkh"
-    rich = rich_year(4)
-    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
-    assert not create_file(path, RULES, "组长王", role="考核组长", year=rich)
-    return path
+    return year_in_the_field(tmp_path / "2022.wjkh")
 
 
 def lines(ds: Dataset, **filters) -> list[str]:
@@ -74,19 +67,7 @@ def test_edits_through_the_session_are_told_in_the_words_of_the_pages(year):
 
 def test_a_merged_field_copy_names_whose_copy_it_was_who_merged_it_and_both_reasons(year):
     """The tester's 芦墟远帆: 组长王 0→3; 张三's copy 3→2 merged; 李四's copy 2→6 merged on a conflict."""
-    folder = year.parent
-    with Dataset.open(year, backups=False) as ds:
-        uid = ds.unit_ids()[0]
-        assert Session(ds, LEAD).set_negatives("负面", uid, complaints=3).ok
-        make_field_copy(ds, folder / "张三.wjkh", "张三", LEAD)
-        make_field_copy(ds, folder / "李四.wjkh", "李四", LEAD)
-    for name, count, why in (("张三", 2, "张三现场核实投诉2次为准"), ("李四", 6, "李四核实12345热线6次")):
-        with Dataset.open(folder / f"{name}.wjkh", backups=False) as ds:
-            assert ds.set_negatives(ds.assessor_id(name), ds.unit_ids()[0], complaints=count, reason=why).ok
-    for name, choices in (("张三", None), ("李四", {1: "theirs"})):
-        with Dataset.open(year, backups=False) as ds, Dataset.open(folder / f"{name}.wjkh", read_only=True) as c:
-            why = "以热线记录为准" if choices else ""
-            assert merge_copy(ds, c, f"{name}.wjkh", LEAD, choices=choices, reason=why)[1].ok
+    uid = complaints_three_ways(year, "以热线记录为准")
     with Dataset.open(year, read_only=True) as ds:
         complaints = changes_of(ds, unit=uid, page="五")
         name = ds.unit(uid).name
