@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 GENESIS = "0" * 64
 # Key columns of the tables whose records have no `id`: a row's record_id is their values joined by "/".
@@ -59,6 +60,23 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 
 # One encoder for every row (json.dumps with options makes a new one per call: most of a check's time).
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_row(conn: sqlite3.Connection, table: str, record_id: str) -> dict[str, Any]:
+    """The record an audit row names (its table and record id), as its row in the file when it is still there,
+    else its key's values alone (a record removed since, or a table of another version)."""
+    keys = KEYS.get(table, ("id",))
+    values = record_id.split("/") if len(keys) > 1 else [record_id]
+    row: dict[str, Any] = {k: int(v) if v.isdigit() else v for k, v in zip(keys, values, strict=False)}
+    try:
+        cursor = conn.execute(f"SELECT * FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in row)}",
+                              list(row.values()))
+        found = cursor.fetchone()
+        if found is not None:
+            row = dict(zip([d[0] for d in cursor.description], found, strict=True))
+    except sqlite3.Error:
+        pass
+    return row
 
 
 def canonical(row: dict[str, Any]) -> str:

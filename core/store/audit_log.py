@@ -318,18 +318,7 @@ class _Reader:
         return found
 
     def _from_file(self, table: str, record_id: str) -> dict[str, Any]:
-        keys = audit.KEYS.get(table, ("id",))
-        values = record_id.split("/") if len(keys) > 1 else [record_id]
-        row: dict[str, Any] = {k: int(v) if v.isdigit() else v for k, v in zip(keys, values, strict=False)}
-        try:
-            cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in row)}",
-                                       list(row.values()))
-            there = cursor.fetchone()
-            if there is not None:
-                row = dict(zip([d[0] for d in cursor.description], there, strict=True))
-        except sqlite3.Error:  # a table of another version: known by its key alone
-            pass
-        return row
+        return audit.record_row(self.conn, table, record_id)
 
     def _remember(self, r: tuple) -> None:
         _, _, _, _, action, table, record_id, field_name, _, new, _ = r

@@ -43,19 +43,7 @@ def _local_time(at: str) -> str:
 
 def _record(conn: sqlite3.Connection, namer: Namer, table: str, record_id: str) -> Msg:
     """The record as the messages name it, from its row in the file when it is still there."""
-    keys = audit.KEYS.get(table, ("id",))
-    values = record_id.split("/") if len(keys) > 1 else [record_id]
-    where = dict(zip(keys, values, strict=False))
-    row: dict[str, Any] = {k: int(v) if v.isdigit() else v for k, v in where.items()}
-    try:
-        cursor = conn.execute(f"SELECT * FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in where)}",
-                              list(row.values()))
-        found = cursor.fetchone()
-        if found is not None:
-            row = dict(zip([d[0] for d in cursor.description], found, strict=True))
-    except sqlite3.Error:  # a table of another version: named by its key alone
-        pass
-    return namer.record(table, row)
+    return namer.record(table, audit.record_row(conn, table, record_id))
 
 
 def describe_edit(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg:
