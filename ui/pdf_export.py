@@ -187,6 +187,17 @@ class ExportDialog(WorkerDialog):
         self._update()
         self.resize(760, self.sizeHint().height())
 
+    def _fit_note(self) -> None:
+        """The note as tall as its lines at the dialog's width (a warning of a field copy out adds lines), and
+        the dialog grown to show it whole."""
+        width = self.sign_note.width() if self.isVisible() else 760 - 80
+        height = self.sign_note.heightForWidth(width)
+        if height > 0 and self.sign_note.minimumHeight() != height:
+            self.sign_note.setMinimumHeight(height)
+            self.layout().activate()
+            if self.isVisible() and self.height() < self.sizeHint().height():
+                self.resize(self.width(), self.sizeHint().height())
+
     # ---------------------------------------------------------------- state
 
     def kind(self) -> str:
@@ -285,6 +296,7 @@ class ExportDialog(WorkerDialog):
             note, colour = render(in_copy) + self.tr("这里导出的是未签名的草稿。"), NEUTRAL
         self.sign_note.setText(note)
         self.sign_note.setStyleSheet(f"color: {colour};")
+        self._fit_note()
         default = self.default_target()
         follow_choice(self.path, self._path_edited, self._default_name, default)
         self._default_name = default.name

@@ -139,8 +139,8 @@ def test_a_new_year_from_a_year_with_copies_out_says_so(tmp_path):
     warning = read_previous(year).copies_out_warning()
     assert warning is not None
     said = render(warning)
-    assert said.startswith("注意：2022 年度有 1 份外业副本尚未合并回来（王五的外业副本 ww.wjkh（")
-    assert said.endswith("）；副本中的修改还不在 y.wjkh 中，新年度带入的单位信息不含这些修改。")
+    assert said.startswith("注意：2022 年度有 1 份外业副本尚未合并回来：王五的外业副本 ww.wjkh（")
+    assert said.endswith(" 制作）；副本中的修改还不在 y.wjkh 中，新年度带入的单位信息不含这些修改。")
     new = run("new-year", "--to", str(tmp_path / "2023.wjkh"), "--from", str(year), "--rules", str(EXAMPLE_2023))
     assert new.returncode == 0, new.stderr
     assert said in new.stdout.splitlines()
