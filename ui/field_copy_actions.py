@@ -116,7 +116,8 @@ class FieldCopyActions(QObject):
         from core.teamwork.field_copy import copy_out_words
         out = session.copies_out()
         if not out:
-            self._inform(self.tr("尚未合并的外业副本"), render(Msg.of("teamwork.no_copies_out", file=session.file.name)))
+            said = Msg.of("teamwork.no_copies_out", file=session.file.name)
+            self._inform(self.tr("尚未合并的外业副本"), render(said))
             return
         lines = [render(Msg.of("teamwork.copies_out_head", file=session.file.name, count=len(out)))]
         lines += [render(copy_out_words(c)) for c in out]

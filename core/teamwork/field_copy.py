@@ -69,8 +69,9 @@ class CopyOut:
 
 
 def copies_made(conn: sqlite3.Connection) -> list[CopyOut]:
-    """The field copies made from this file, oldest first. In a field copy, those made from it only: the rows of the
-    year it was copied from stay in its trail before its own mark. A file made before copies were recorded knows none."""
+    """The field copies made from this file, oldest first. In a field copy, those made from it only: the rows of
+    the year it was copied from stay in its trail before its own mark. A file made before copies were recorded
+    knows none."""
     found = marks(conn)
     after = found[-1].seq if found else 0
     made = []
@@ -126,7 +127,8 @@ def signing_with_copies_out(conn: sqlite3.Connection, units: Sequence[str] | Non
 def record_copy_made(ds: Dataset, by: int, mark: CopyMark) -> Edit:
     """The making of a field copy kept in this file's trail (to whom, which units, the copy's name, when, by
     whom), as one audited edit, so that the copy counts as out until a merge of it is recorded here."""
-    value = {"mark": mark.hash, "assessor": mark.assessor, "units": list(mark.units) if mark.units is not None else None,
+    units = list(mark.units) if mark.units is not None else None
+    value = {"mark": mark.hash, "assessor": mark.assessor, "units": units,
              "made_at": mark.made_at, "made_by": mark.made_by, "file_name": mark.file_name}
     return replay_edit.mark(ds, by, HANDED_OUT, "1", value)
 

@@ -100,9 +100,9 @@ def test_copies_made_from_a_copy_are_its_own_and_an_old_year_knows_none(tmp_path
 
 def test_a_copy_the_year_cannot_keep_is_taken_back(tmp_path):
     year = demo_dataset(tmp_path, "y.wjkh")
-    with Dataset.open(year, read_only=True) as ds:  # the year cannot write the row: no copy is handed out
-        with pytest.raises(DatasetError):
-            make_field_copy(ds, tmp_path / "ww.wjkh", "王五", 1)
+    # the year cannot write the row: no copy is handed out
+    with Dataset.open(year, read_only=True) as ds, pytest.raises(DatasetError):
+        make_field_copy(ds, tmp_path / "ww.wjkh", "王五", 1)
     assert not (tmp_path / "ww.wjkh").exists()
     assert out_of(year) == []
 
