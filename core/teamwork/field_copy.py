@@ -103,9 +103,17 @@ def copies_out(conn: sqlite3.Connection) -> list[CopyOut]:
     return [c for c in copies_made(conn) if c.mark not in merged]
 
 
+def local_time(at: str) -> str:
+    """A trail's UTC time as the assessor reads it: local, to the minute."""
+    import datetime as dt
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
+
+
 def copy_out_words(copy: CopyOut) -> Msg:
     """One copy still out, as a line of a listing: whose, which file, made when by whom, which units."""
-    from core.teamwork.plan import local_time
     return Msg.of("teamwork.copy_out_line", assessor=copy.assessor, copy=copy.file_name,
                   made_at=local_time(copy.made_at), made_by=copy.made_by or Msg.of("teamwork.someone"),
                   units=Msg.of("teamwork.whole_year") if copy.units is None else "、".join(copy.units))
@@ -117,7 +125,6 @@ def signing_with_copies_out(conn: sqlite3.Connection, units: Sequence[str] | Non
     out = [c for c in copies_out(conn) if units is None or any(c.covers(u) for u in units)]
     if not out:
         return None
-    from core.teamwork.plan import local_time
     copies = "、".join(render(Msg.of("teamwork.copy_out_named", assessor=c.assessor, copy=c.file_name,
                                      made_at=local_time(c.made_at))) for c in out)
     code = "teamwork.sign_copy_out_unit" if units is not None and len(units) == 1 else "teamwork.sign_copy_out"

@@ -31,7 +31,7 @@ from core.scoring.rules import RuleSet
 from core.store import backup, holder, replay_edit
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
-from core.teamwork.field_copy import CopyOut, copies_out
+from core.teamwork.field_copy import CopyOut, copies_out, local_time
 from core.years.standing import FINAL, unit_stage
 
 ORIGIN_TABLE = "continued_from"
@@ -89,7 +89,6 @@ class Previous:
         """What continuing from a year whose field copies have not come back means, or None when none is out."""
         if not self.copies_out:
             return None
-        from core.teamwork.plan import local_time
         copies = "、".join(render(Msg.of("teamwork.copy_out_named", assessor=c.assessor, copy=c.file_name,
                                          made_at=local_time(c.made_at))) for c in self.copies_out)
         return Msg.of("years.previous_copies_out", year=self.year, count=len(self.copies_out), copies=copies,
