@@ -145,3 +145,21 @@ def test_a_new_year_from_a_year_with_copies_out_says_so(tmp_path):
     assert new.returncode == 0, new.stderr
     assert said in new.stdout.splitlines()
     assert read_previous(demo_dataset(tmp_path, "old.wjkh")).copies_out_warning() is None
+
+
+def test_the_year_s_change_log_and_backups_tell_the_copy_made_in_words(tmp_path):
+    from core.store.audit_log import changes_of, line
+    from core.store.audit_check import namer_for
+    from core.store.backup_story import edit_words
+    year = demo_dataset(tmp_path, "y.wjkh")
+    made = run("field-copy", str(year), "--to", str(tmp_path / "ww.wjkh"), "--assessor", "王五", "--units", OTHER,
+               "--by", "张三")
+    assert made.returncode == 0, made.stderr
+    with Dataset.open(year, read_only=True) as ds:
+        told = [render(line(c)) for c in changes_of(ds)]
+        conn = ds._conn
+        rows = conn.execute("SELECT action, table_name, record_id, field, new_value, at FROM audit "
+                            "WHERE seq = (SELECT max(seq) FROM audit)").fetchall()
+        story = render(edit_words(conn, namer_for(ds.rule_set()), rows))
+    assert told[-1].split("　")[1:] == ["张三", "—", "—", f"制作外业副本 ww.wjkh（交给 王五，{OTHER}）"]
+    assert story == f"制作外业副本 ww.wjkh（交给 王五，{OTHER}）"
