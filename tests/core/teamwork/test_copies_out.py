@@ -148,8 +148,8 @@ def test_a_new_year_from_a_year_with_copies_out_says_so(tmp_path):
 
 
 def test_the_year_s_change_log_and_backups_tell_the_copy_made_in_words(tmp_path):
-    from core.store.audit_log import changes_of, line
     from core.store.audit_check import namer_for
+    from core.store.audit_log import changes_of, line
     from core.store.backup_story import edit_words
     year = demo_dataset(tmp_path, "y.wjkh")
     made = run("field-copy", str(year), "--to", str(tmp_path / "ww.wjkh"), "--assessor", "王五", "--units", OTHER,
