@@ -162,3 +162,24 @@ def test_a_new_year_from_a_year_with_a_copy_out_says_so_in_the_dialog(window, qt
     lines = seen[0].splitlines()
     assert lines[-1].startswith("注意：2022 年度有 1 份外业副本尚未合并回来：王五的外业副本 外业-王五.wjkh（")
     assert lines[-1].endswith(" 制作）；副本中的修改还不在 2022.wjkh 中，新年度带入的单位信息不含这些修改。")
+
+
+def test_a_copy_made_from_a_year_opened_read_only_is_made_and_said_to_be_unknown_to_it(window, qtbot, tmp_path):
+    path = open_year(window, tmp_path)
+    window.close_dataset()
+    assert window.open_dataset(path, read_only=True) and window.session.read_only
+    target = tmp_path / "外业.wjkh"
+    seen: list[str] = []
+
+    def fill(dialog: FieldCopyDialog) -> None:
+        type_chinese(dialog.assessor.lineEdit(), "王五")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    states = [answer_modal(FieldCopyDialog, fill), answer_modal(QFileDialog, choose_file(target)),
+              answer_modal(QMessageBox, box_says(window, "copies-out-read-only", seen))]
+    action(window, "制作外业副本…").trigger()
+    for state in states:
+        check_answered(state)
+    assert target.exists()
+    assert seen[0].splitlines()[-1] == ("副本未记入年度文件 2022.wjkh（年度文件以只读方式打开），"
+                                        "不会列在“尚未合并的外业副本”中。")
+    assert window.session.copies_out() == []
