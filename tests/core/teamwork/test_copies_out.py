@@ -94,6 +94,14 @@ def test_copies_made_from_a_copy_are_its_own_and_an_old_year_knows_none(tmp_path
         make_field_copy(ds, tmp_path / "ww2.wjkh", "赵六", ds.assessor_id("王五"), [OTHER])
     assert [c.assessor for c in out_of(tmp_path / "ww.wjkh")] == ["赵六"]
     assert [c.assessor for c in out_of(year)] == ["王五"]
+    # 王五's copy, with the row of the copy made from it, merged back: that row brings nothing, the copy is in
+    with Dataset.open(year, backups=False) as ds, Dataset.open(tmp_path / "ww.wjkh", read_only=True) as copy:
+        plan = plan_merge(ds, copy, "ww.wjkh")
+        assert plan.ok and plan.facts == [] and not plan.conflicts
+    field_edit(tmp_path / "ww.wjkh", OTHER, 55)
+    with Dataset.open(year, backups=False) as ds, Dataset.open(tmp_path / "ww.wjkh", read_only=True) as copy:
+        assert merge_copy(ds, copy, "ww.wjkh", 1)[1].ok
+    assert out_of(year) == []
     listed = run("field-copies", str(demo_dataset(tmp_path, "old.wjkh")))
     assert listed.returncode == 0 and listed.stdout.strip() == "old.wjkh 没有尚未合并回来的外业副本。"
 
