@@ -87,7 +87,7 @@ def test_a_copy_made_is_listed_warned_of_when_signing_and_gone_once_merged(windo
     session = window.session
     covered, other = (session.unit(uid).name for uid in session.unit_ids[:2])
     assert listed(window, "copies-out-none") == "2022.wjkh 没有尚未合并回来的外业副本。"
-    target = tmp_path / "王五的外业副本.wjkh"
+    target = tmp_path / "2022-外业-王五.wjkh"  # the name the dialog suggests (chosen as typed, or kept)
     make_copy(window, qtbot, target, (0,))
     assert [(c.assessor, c.units, c.file_name, c.made_by) for c in session.copies_out()] == [
         ("王五", (covered,), target.name, "组长")]
@@ -130,7 +130,7 @@ def test_an_edit_before_a_copy_is_made_can_still_be_undone(window, qtbot, tmp_pa
     uid = session.unit_ids[0]
     before = session.unit(uid).insured_workers
     assert session.set_insured_workers("修改投保人数", uid, 123).ok
-    make_copy(window, qtbot, tmp_path / "外业.wjkh", (1,))
+    make_copy(window, qtbot, tmp_path / "2022-外业-王五.wjkh", (1,))
     assert len(session.copies_out()) == 1
     assert session.history.can_undo
     window.undo.undo_action.trigger()
@@ -141,7 +141,7 @@ def test_an_edit_before_a_copy_is_made_can_still_be_undone(window, qtbot, tmp_pa
 @pytest.mark.usefixtures("example_2023_imported")
 def test_a_new_year_from_a_year_with_a_copy_out_says_so_in_the_dialog(window, qtbot, tmp_path):
     year = open_year(window, tmp_path)
-    make_copy(window, qtbot, tmp_path / "外业-王五.wjkh", (0, 1))
+    make_copy(window, qtbot, tmp_path / "2022-外业-王五.wjkh", (0, 1))
     window.close_dataset()
     window.settings.setValue("folder", str(tmp_path))
     seen: list[str] = []
@@ -160,7 +160,7 @@ def test_a_new_year_from_a_year_with_a_copy_out_says_so_in_the_dialog(window, qt
     qtbot.mouseClick(window.start.new_button, Qt.MouseButton.LeftButton)
     check_answered(state)
     lines = seen[0].splitlines()
-    assert lines[-1].startswith("注意：2022 年度有 1 份外业副本尚未合并回来：王五的外业副本 外业-王五.wjkh（")
+    assert lines[-1].startswith("注意：2022 年度有 1 份外业副本尚未合并回来：王五的外业副本 2022-外业-王五.wjkh（")
     assert lines[-1].endswith(" 制作）；副本中的修改还不在 2022.wjkh 中，新年度带入的单位信息不含这些修改。")
 
 
@@ -168,7 +168,7 @@ def test_a_copy_made_from_a_year_opened_read_only_is_made_and_said_to_be_unknown
     path = open_year(window, tmp_path)
     window.close_dataset()
     assert window.open_dataset(path, read_only=True) and window.session.read_only
-    target = tmp_path / "外业.wjkh"
+    target = tmp_path / "2022-外业-王五.wjkh"
     seen: list[str] = []
 
     def fill(dialog: FieldCopyDialog) -> None:
