@@ -9,11 +9,12 @@ from pathlib import Path
 
 from cli import words as cli_words
 from cli.launcher import command_name
-from cli.reading import add_open_anyway, open_for_edit
+from cli.reading import add_open_anyway, open_for_edit, open_read_only
 from core.common.messages import Msg, render
+from core.store import replay_edit
 from core.store.dataset import Dataset, Edit, year_file_name_refusal
 from core.store.files import DatasetError
-from core.teamwork.field_copy import make_field_copy
+from core.teamwork.field_copy import copies_out, copy_out_words, make_field_copy
 from core.teamwork.merge import finals_told, merge_copy, merged_edits, merges
 from core.teamwork.plan import (
     MergePlan,
@@ -207,9 +208,12 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="合并人（年度文件中的考核人员）；只有一位考核人员时可省略")
     add_open_anyway(merge)
     merge.set_defaults(run=command_merge)
+    out = commands.add_parser("field-copies", help="列出从年度文件制作、尚未合并回来的外业副本")
+    cli_words.year_file_argument(out, "year", "年度数据文件（.wjkh）")
+    out.set_defaults(run=command_field_copies)
 
 
-COMMANDS = ("field-copy", "merge")
+COMMANDS = ("field-copy", "merge", "field-copies")
 
 
 def merge_lines(ds: Dataset) -> list[Msg]:
@@ -218,4 +222,26 @@ def merge_lines(ds: Dataset) -> list[Msg]:
                     assessor=m.assessor, changes=m.changes, conflicts=m.conflicts) for m in merges(ds)]
     if lines:
         lines.append(Msg.of("teamwork.merged_total", count=merged_edits(ds)))
-    return lines
+    return lines + copies_out_lines(ds)
+
+
+def copies_out_lines(ds: Dataset, none_said: bool = False) -> list[Msg]:
+    """The field copies made from the year that have not been merged back: a heading and a line each (nothing,
+    or with `none_said` one sentence, when there is none)."""
+    out = copies_out(replay_edit.connection(ds))
+    if not out:
+        return [Msg.of("teamwork.no_copies_out", file=ds.path.name)] if none_said else []
+    return [Msg.of("teamwork.copies_out_head", file=ds.path.name, count=len(out)),
+            *(Msg.of("cli.indent", text=copy_out_words(c)) for c in out)]
+
+
+def command_field_copies(args: argparse.Namespace) -> int:
+    try:
+        with open_read_only(Path(args.year)) as ds:
+            lines = copies_out_lines(ds, none_said=True)
+    except DatasetError as exc:
+        _say(exc.msg, err=True)
+        return EXIT_BAD_INPUT
+    for line in lines:
+        _say(line)
+    return 0

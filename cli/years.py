@@ -88,8 +88,7 @@ def command_new_year(args: argparse.Namespace) -> int:
     print(say("years.rules_used", title=rules.title, document=rules.document or "—"))
     for left in previous.left_out:
         print(say("years.continued_left_out", name=left.name, reason=render(left.reason)))
-    warning = previous.not_final_warning()
-    if warning is not None:
+    for warning in previous.warnings():
         print(render(warning))
     return 0
 

@@ -281,7 +281,7 @@ class NewYearDialog(QDialog):
                   for left in previous.left_out]
         self.previous_note.setText("\n".join(lines))
         self._show_notes()
-        self._warn(previous.not_final_warning())
+        self._warn(*previous.warnings())
         self.year.setValue(previous.year + 1)
         # the note's lines shown whole, once the layout has taken the new text in
 
@@ -310,8 +310,8 @@ class NewYearDialog(QDialog):
                                 bool(self.previous_warning.text()) and self.continue_box.isChecked())
         QTimer.singleShot(0, self._fit)
 
-    def _warn(self, warning: Msg | None) -> None:
-        self.previous_warning.setText("" if warning is None else render(warning))
+    def _warn(self, *warnings: Msg | None) -> None:
+        self.previous_warning.setText("\n".join(render(w) for w in warnings if w is not None))
         self._show_notes()
 
     def _previous_failed(self, exc: BaseException) -> None:

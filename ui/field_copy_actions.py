@@ -28,6 +28,7 @@ class FieldCopyActions(QObject):
         self.window = window
         self.copy_action = window._action(menu, self.tr("制作外业副本…"), self.make_copy)
         self.merge_action = window._action(menu, self.tr("合并外业副本…"), self.merge)
+        self.out_action = window._action(menu, self.tr("尚未合并的外业副本…"), self.show_out)
         self.last_merge: tuple[Session, Path, WayBack] | None = None  # the session's last merge: its way back
 
     def update(self) -> None:
@@ -36,6 +37,7 @@ class FieldCopyActions(QObject):
             self.last_merge = None
         self.copy_action.setEnabled(session is not None)
         self.merge_action.setEnabled(session is not None and not session.read_only)
+        self.out_action.setEnabled(session is not None)
 
     def _folder(self) -> str:
         session = self.window.session
@@ -79,9 +81,18 @@ class FieldCopyActions(QObject):
         mark = outcome.get("done")
         if mark is None:
             return
-        scope = Msg.of("teamwork.whole_year") if mark.units is None else Msg.of("teamwork.some_units", units=mark.units)
-        self._inform(self.tr("外业副本已制作"), render(Msg.of(
-            "teamwork.copy_made", copy=path.name, assessor=mark.assessor, units=scope)))
+        said = [Msg.of("teamwork.copy_made", copy=path.name, assessor=mark.assessor, units=Msg.of(
+            "teamwork.whole_year") if mark.units is None else Msg.of("teamwork.some_units", units=mark.units))]
+        if session.read_only:  # the year cannot keep it: said, the copy stays (it was asked for)
+            said.append(Msg.of("teamwork.copy_not_recorded", file=session.file.name,
+                               problem=Msg.of("teamwork.read_only_year")))
+        else:
+            kept = session.record_field_copy(mark)
+            if not kept.ok:  # a copy the year does not know of is not handed out: taken back
+                path.unlink(missing_ok=True)
+                self.window.show_problems([render(p.message) for p in kept.problems], self.tr("未能制作外业副本"))
+                return
+        self._inform(self.tr("外业副本已制作"), "\n".join(render(m) for m in said))
 
     def _inform(self, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -94,6 +105,24 @@ class FieldCopyActions(QObject):
             self.window.show_problems([faults.said(exc.msg)], title)
         else:
             self.window.handle_fault(exc, title)
+
+    # ---------------------------------------------------------------- 尚未合并的外业副本…
+
+    def show_out(self) -> None:
+        """The field copies made from the year that have not been merged back: whose, which file, when, which units."""
+        session = self.window.session
+        if session is None:
+            return
+        from core.teamwork.field_copy import copy_out_words
+        out = session.copies_out()
+        if not out:
+            said = Msg.of("teamwork.no_copies_out", file=session.file.name)
+            self._inform(self.tr("尚未合并的外业副本"), render(said))
+            return
+        lines = [render(Msg.of("teamwork.copies_out_head", file=session.file.name, count=len(out)))]
+        lines += [render(copy_out_words(c)) for c in out]
+        lines.append(render(Msg.of("teamwork.copies_out_how")))
+        self._inform(self.tr("尚未合并的外业副本"), "\n".join(lines))
 
     # ---------------------------------------------------------------- 合并外业副本…
 

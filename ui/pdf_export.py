@@ -187,6 +187,17 @@ class ExportDialog(WorkerDialog):
         self._update()
         self.resize(760, self.sizeHint().height())
 
+    def _fit_note(self) -> None:
+        """The note as tall as its lines at the dialog's width (a warning of a field copy out adds lines), and
+        the dialog grown to show it whole."""
+        width = self.sign_note.width() if self.isVisible() else 760 - 80
+        height = self.sign_note.heightForWidth(width)
+        if height > 0 and self.sign_note.minimumHeight() != height:
+            self.sign_note.setMinimumHeight(height)
+            self.layout().activate()
+            if self.isVisible() and self.height() < self.sizeHint().height():
+                self.resize(self.width(), self.sizeHint().height())
+
     # ---------------------------------------------------------------- state
 
     def kind(self) -> str:
@@ -267,18 +278,25 @@ class ExportDialog(WorkerDialog):
                                "此后修改须先解锁（重新开放）并填写理由。").format(unit=self.session.unit(uid).name,
                                                                  version=version)
                 colour = NEUTRAL
+                out = self.session.signing_with_copies_out([uid])  # a warning, not a refusal
+                if out is not None:
+                    note += "\n" + render(out)
             else:
                 note = self.tr("不签名时导出的是草稿（第 {version} 版，未签名），不锁定数据。").format(version=version)
         elif kind == ALL_SHEETS and signing:
             note = self.tr("签名即定稿：每家单位的考核评分表都定稿并锁定数据；已签名锁定的单位不再另签，"
                            "导出其已签名版本的副本。可随时取消，已导出的保留。")
             colour = NEUTRAL
+            out = self.session.signing_with_copies_out(None)
+            if out is not None:
+                note += "\n" + render(out)
         if self.session.read_only:  # a signed sheet is recorded in the year (its version, its lock)
             note, colour = self.tr("本年度以只读方式打开，不能签名定稿；导出的是未签名的草稿。"), "#555"
         elif in_copy is not None and not (kind == SHEET and uid is not None and self.session.lock(uid) is not None):
             note, colour = render(in_copy) + self.tr("这里导出的是未签名的草稿。"), NEUTRAL
         self.sign_note.setText(note)
         self.sign_note.setStyleSheet(f"color: {colour};")
+        self._fit_note()
         default = self.default_target()
         follow_choice(self.path, self._path_edited, self._default_name, default)
         self._default_name = default.name

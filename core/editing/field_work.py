@@ -27,9 +27,10 @@ def material(session: Session) -> Dataset:
 
 
 def make_copy(year: Dataset, target: Path, assessor: str, by: int, units: Sequence[str] | None) -> CopyMark:
-    """The field copy written from `material` (closed after); any thread."""
+    """The field copy written from `material` (closed after); any thread. The year itself keeps it on the
+    session's thread after (Session.record_field_copy)."""
     try:
-        return make_field_copy(year, target, assessor, by, units)
+        return make_field_copy(year, target, assessor, by, units, record=False)
     finally:
         year.close()
 

@@ -22,7 +22,14 @@ from core.scoring.rules import RuleSet
 from core.store import replay_edit
 from core.store.dataset import Edit
 from core.store.rule_updates import adopt_rule_set, adoptable, newer_reading_notice
-from core.teamwork.field_copy import sheet_signing_refused
+from core.teamwork.field_copy import (
+    CopyMark,
+    CopyOut,
+    copies_out,
+    record_copy_made,
+    sheet_signing_refused,
+    signing_with_copies_out,
+)
 
 
 class Session(FactSteps, PeopleSteps):
@@ -62,6 +69,22 @@ class Session(FactSteps, PeopleSteps):
         if edit.ok:  # the unit's facts became final; the year is re-scored (its ranking clauses may settle)
             self.refresh(frozenset([unit_id]) if kind == "sheet" else frozenset())
         return edit
+
+    def record_field_copy(self, mark: CopyMark) -> Edit:
+        """A field copy made from this year (on a private copy of it, core/editing/field_work.py) kept in its
+        trail, so that it counts as out until merged back. Not undoable: the copy exists."""
+        if self.busy is not None:
+            return self.busy_edit()
+        return record_copy_made(self.ds, self.by, mark)
+
+    def copies_out(self) -> list[CopyOut]:
+        """The field copies made from this year that have not been merged back, oldest first."""
+        return copies_out(replay_edit.connection(self.ds))
+
+    def signing_with_copies_out(self, unit_ids: list[int] | None) -> Msg | None:
+        """What signing these units' sheets (None: every unit) means while a field copy covering one is out."""
+        names = None if unit_ids is None else [self.unit(uid).name for uid in unit_ids]
+        return signing_with_copies_out(replay_edit.connection(self.ds), names)
 
     def sheet_signing_refused(self) -> Msg | None:
         """Why no score sheet is signed here (a field copy: signed in the year file after the merge), or None."""

@@ -57,7 +57,7 @@ from core.store import replay_edit
 from core.store.dataset import Dataset
 from core.store.sheet_figures import figures_of
 from core.store.signatures import Signature
-from core.teamwork.field_copy import CopyMark, marks, sheet_signing_refused
+from core.teamwork.field_copy import CopyMark, marks, sheet_signing_refused, signing_with_copies_out
 from core.teamwork.origin import COPY_KEYWORD
 from core.years.standing import NOT_STARTED, not_started_units, under_way_units, unit_stage
 
@@ -364,6 +364,13 @@ class Exporter:
             return None
         found = provisional_on_signing([unit_name], self.year(), self.result(), self._locked)
         return found[0] if found else None
+
+    def copies_out_on_signing(self, unit_name: str | None) -> Msg | None:
+        """What signing the unit's sheet means while a field copy covering it has not been merged back (its
+        changes of the unit will not come in), or None: none is out, or the unit is locked (not signed again)."""
+        if unit_name is None or self._locked(unit_name):
+            return None
+        return signing_with_copies_out(replay_edit.connection(self.ds), [unit_name])
 
     def _locked(self, unit_name: str) -> bool:
         unit_id = self.ds.unit_id(unit_name)

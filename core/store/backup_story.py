@@ -76,6 +76,8 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
         told = _json(new_value)
         return Msg.of("backup.edit.merge", copy=told.get("copy", ""), assessor=told.get("assessor", ""),
                       changes=told.get("changes", 0))
+    elif action == "field_copy_out" and table == "meta":  # a field copy made from the year
+        what = copy_out_edit(_json(new_value))
     elif action in ("migrate", "schema", "create"):
         what = Msg.of("backup.edit.create" if action == "create" else "backup.edit.migrate")
     else:
@@ -83,6 +85,14 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
     if len(rows) > 1:
         what = Msg.of("backup.edit.more", first=what, count=len(rows))
     return what
+
+
+def copy_out_edit(told: dict[str, Any]) -> Msg:
+    """A field copy's making as the year's trail keeps it (core/teamwork/field_copy.py), in a line of its own."""
+    units = told.get("units")
+    scope = Msg.of("teamwork.whole_year") if not isinstance(units, list) else "、".join(map(str, units))
+    return Msg.of("backup.edit.field_copy_out", copy=told.get("file_name", ""), assessor=told.get("assessor", ""),
+                  units=scope)
 
 
 def _year_import(rows: list[tuple]) -> bool:

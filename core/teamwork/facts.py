@@ -20,7 +20,8 @@ MERGED = "merged"  # an audit row naming the copy rows a merged change came from
 MERGE = "merge"  # the audit row of one merge: which copy, by whom, how much
 RESOLVED = "resolve"  # the lead's choice on a conflict, with the reason
 # Rows that are not edits of facts: marks, merges, migrations, the year's creation.
-NOT_EDITS = frozenset({"field_copy", MERGED, MERGE, RESOLVED, "migrate", "schema", "attest", "create", "correct"})
+NOT_EDITS = frozenset({"field_copy", "field_copy_out", MERGED, MERGE, RESOLVED, "migrate", "schema", "attest", "create",
+                       "correct"})
 # The year's own records; assessors come across by name (core/teamwork adds those new here).
 NOT_MERGED_TABLES = frozenset({"meta", "rule_sets", "audit", "assessors"})
 # Who and when of a record the edit path stamps itself; never a fact of their own.

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.common.messages import Msg
+from core.common.messages import Msg, render
 from core.store import backup, replay_edit
-from core.store.dataset import Dataset
+from core.store.dataset import Dataset, Edit
 from core.store.edit import now_text
 from core.store.files import DatasetError, _open_fault
 
 MARK = "field_copy"  # the audit action of a copy's mark (a row of the year's own, table meta)
+HANDED_OUT = "field_copy_out"  # the audit action of the row the year file keeps of a copy made from it
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,93 @@ def marks(conn: sqlite3.Connection) -> list[CopyMark]:
     return found
 
 
+@dataclass(frozen=True)
+class CopyOut:
+    """A field copy made from this file, as its trail recorded the making; `mark` is the copy's own mark's hash,
+    which a merge of the copy records (core/teamwork/merge.py)."""
+    mark: str
+    assessor: str
+    units: tuple[str, ...] | None  # None: the whole year
+    made_at: str
+    made_by: str
+    file_name: str
+
+    def covers(self, unit: str) -> bool:
+        return self.units is None or unit in self.units
+
+
+def copies_made(conn: sqlite3.Connection) -> list[CopyOut]:
+    """The field copies made from this file, oldest first. In a field copy, those made from it only: the rows of
+    the year it was copied from stay in its trail before its own mark. A file made before copies were recorded
+    knows none."""
+    found = marks(conn)
+    after = found[-1].seq if found else 0
+    made = []
+    for (value,) in conn.execute("SELECT new_value FROM audit WHERE table_name = 'meta' AND record_id = '1' "
+                                 "AND action = ? AND seq > ? ORDER BY seq", (HANDED_OUT, after)):
+        try:
+            data = json.loads(value or "{}")
+        except ValueError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        units = data.get("units")
+        made.append(CopyOut(str(data.get("mark", "")), str(data.get("assessor", "")),
+                            tuple(units) if isinstance(units, list) else None, str(data.get("made_at", "")),
+                            str(data.get("made_by", "")), str(data.get("file_name", ""))))
+    return made
+
+
+def copies_out(conn: sqlite3.Connection) -> list[CopyOut]:
+    """The field copies made from this file that no merge of theirs has come back into it yet, oldest first."""
+    merged = set()
+    for (value,) in conn.execute("SELECT new_value FROM audit WHERE table_name = 'meta' AND action = 'merge'"):
+        try:
+            data = json.loads(value or "{}")
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            merged.add(str(data.get("mark", "")))
+    return [c for c in copies_made(conn) if c.mark not in merged]
+
+
+def local_time(at: str) -> str:
+    """A trail's UTC time as the assessor reads it: local, to the minute."""
+    import datetime as dt
+    try:
+        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
+
+
+def copy_out_words(copy: CopyOut) -> Msg:
+    """One copy still out, as a line of a listing: whose, which file, made when by whom, which units."""
+    return Msg.of("teamwork.copy_out_line", assessor=copy.assessor, copy=copy.file_name,
+                  made_at=local_time(copy.made_at), made_by=copy.made_by or Msg.of("teamwork.someone"),
+                  units=Msg.of("teamwork.whole_year") if copy.units is None else "、".join(copy.units))
+
+
+def signing_with_copies_out(conn: sqlite3.Connection, units: Sequence[str] | None) -> Msg | None:
+    """What signing (定稿) these units' score sheets means while a field copy covering one of them is out (None:
+    every unit), or None when none is: the copy's changes of a signed unit will not come in when it is merged."""
+    out = [c for c in copies_out(conn) if units is None or any(c.covers(u) for u in units)]
+    if not out:
+        return None
+    copies = "、".join(render(Msg.of("teamwork.copy_out_named", assessor=c.assessor, copy=c.file_name,
+                                     made_at=local_time(c.made_at))) for c in out)
+    code = "teamwork.sign_copy_out_unit" if units is not None and len(units) == 1 else "teamwork.sign_copy_out"
+    return Msg.of(code, copies=copies)
+
+
+def record_copy_made(ds: Dataset, by: int, mark: CopyMark) -> Edit:
+    """The making of a field copy kept in this file's trail (to whom, which units, the copy's name, when, by
+    whom), as one audited edit, so that the copy counts as out until a merge of it is recorded here."""
+    units = list(mark.units) if mark.units is not None else None
+    value = {"mark": mark.hash, "assessor": mark.assessor, "units": units,
+             "made_at": mark.made_at, "made_by": mark.made_by, "file_name": mark.file_name}
+    return replay_edit.mark(ds, by, HANDED_OUT, "1", value)
+
+
 def sheet_signing_refused(conn: sqlite3.Connection, file_name: str) -> Msg | None:
     """Why a score sheet cannot be signed in this file: it is a field copy, and the office signs a unit's
     sheet (which locks the unit) in the year file once the copy is merged back; None when it is no copy."""
@@ -62,11 +150,13 @@ def sheet_signing_refused(conn: sqlite3.Connection, file_name: str) -> Msg | Non
 
 
 def make_field_copy(ds: Dataset, target: str | Path, assessor: str, by: int,
-                    units: Sequence[str] | None = None) -> CopyMark:
+                    units: Sequence[str] | None = None, record: bool = True) -> CopyMark:
     """Write a field copy of the open year to `target` (never replacing a file): the whole year as it is
     saved now, the assessor added to it when new, and its mark (assessor, units, when, by whom, the
     year's audit head). Every unit is kept so that rankings score as in the office; `units` names the
-    ones the assessor takes. The copy appears whole or not at all."""
+    ones the assessor takes. The copy appears whole or not at all. With `record`, the making is kept in `ds`'s
+    trail too (record_copy_made); the copy is taken back when that cannot be written. Without it (`ds` is a
+    private copy of the open year) the caller records it in the year (core/editing/field_work.py)."""
     target = Path(target)
     if target.exists():
         raise DatasetError(Msg.of("dataset.exists", file=target.name))
@@ -117,6 +207,16 @@ def make_field_copy(ds: Dataset, target: str | Path, assessor: str, by: int,
             leftover.unlink(missing_ok=True)
     check = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
     try:
-        return marks(check)[-1]
+        made = marks(check)[-1]
     finally:
         check.close()
+    if record:
+        try:
+            kept = record_copy_made(ds, by, made)
+        except BaseException:  # a copy the year does not know of is not handed out: taken back
+            target.unlink(missing_ok=True)
+            raise
+        if not kept.ok:
+            target.unlink(missing_ok=True)
+            raise DatasetError(kept.problems[0].message)
+    return made

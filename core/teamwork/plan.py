@@ -32,7 +32,7 @@ from core.teamwork.facts import (
     loads,
     trail_rows,
 )
-from core.teamwork.field_copy import CopyMark, marks
+from core.teamwork.field_copy import CopyMark, local_time, marks
 from core.teamwork.vouched import replaced_here, same_people, unit_data, units_of
 
 
@@ -640,15 +640,6 @@ def _marked_final(p: Planner, uid: int, names: Mapping[int, str]) -> Side:
                          "(field = 'facts_final' OR (field IS NULL AND action IN ('insert', 'import'))) "
                          "ORDER BY seq DESC LIMIT 1", (str(uid),)).fetchone() or ("", None)
     return Side(None, _who(names, by), at)
-
-
-def local_time(at: str) -> str:
-    """A trail's UTC time as the assessor reads it: local, to the minute."""
-    import datetime as dt
-    try:
-        return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return at
 
 
 def change_words(change: Change) -> Msg:

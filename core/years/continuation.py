@@ -28,9 +28,10 @@ from core.common.problems import Problem
 from core.scoring.engine import REVOKED, score_year
 from core.scoring.facts import Base, Unit
 from core.scoring.rules import RuleSet
-from core.store import backup, holder
+from core.store import backup, holder, replay_edit
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
+from core.teamwork.field_copy import CopyOut, copies_out, local_time
 from core.years.standing import FINAL, unit_stage
 
 ORIGIN_TABLE = "continued_from"
@@ -69,6 +70,7 @@ class Previous:
     left_out: tuple[LeftOut, ...]
     origin: Origin
     not_final: tuple[str, ...] = ()  # its units whose data is not final: that year's results are still 暂定
+    copies_out: tuple[CopyOut, ...] = ()  # field copies made from it not merged back: their changes are not in it
 
     @property
     def year(self) -> int:
@@ -81,6 +83,20 @@ class Previous:
         shown = "、".join(self.not_final[:NAMES_SHOWN])
         units = shown if len(self.not_final) <= NAMES_SHOWN else render(Msg.of("years.names_and_more", names=shown))
         return Msg.of("years.previous_not_final", year=self.year, count=len(self.not_final), units=units)
+
+
+    def copies_out_warning(self) -> Msg | None:
+        """What continuing from a year whose field copies have not come back means, or None when none is out."""
+        if not self.copies_out:
+            return None
+        copies = "、".join(render(Msg.of("teamwork.copy_out_named", assessor=c.assessor, copy=c.file_name,
+                                         made_at=local_time(c.made_at))) for c in self.copies_out)
+        return Msg.of("years.previous_copies_out", year=self.year, count=len(self.copies_out), copies=copies,
+                      file=self.path.name)
+
+    def warnings(self) -> list[Msg]:
+        """What the new year's maker is told of the year continued from: its data not final, its copies out."""
+        return [w for w in (self.not_final_warning(), self.copies_out_warning()) if w is not None]
 
 
 def file_sha256(path: Path) -> str:
@@ -108,6 +124,7 @@ def read_previous(path: Path) -> Previous:
         entered = ds.year(as_entered=True).units
         seq, digest = ds.audit_head()
         noted = ds.noted_unit_names()
+        out = tuple(copies_out(replay_edit.connection(ds)))
     result = score_year(rules, year)
     not_final = tuple(u.name for u in year.units if unit_stage(rules, u, u.name in noted) != FINAL)
     revoked = {u.name for u in result.units if u.status == REVOKED}
@@ -119,7 +136,7 @@ def read_previous(path: Path) -> Previous:
             units.append(carried_unit(unit))
     origin = Origin(year=year.year, rule_set_id=rules.id, path=str(path), file_sha256=file_sha256(path),
                     audit_seq=seq, audit_hash=digest, units=len(units), continued_at="")
-    return Previous(path, tuple(units), tuple(left_out), origin, not_final)
+    return Previous(path, tuple(units), tuple(left_out), origin, not_final, out)
 
 
 def origin_of(ds: Dataset) -> Origin | None:

@@ -326,7 +326,10 @@ def test_a_field_copy_is_the_year_in_the_same_format_marked_with_who_takes_it(ye
         assert ds.check_audit().ok
         mark = marks(ds._conn)[-1]
         assert (mark.assessor, mark.units, mark.made_by) == ("张三", ("吴江第1人力资源有限公司",), "组长")
-        assert mark.base_seq == original.audit_head()[0]
+        # the year's trail stood there; its next row keeps the copy made (core/teamwork/field_copy.copies_out)
+        assert mark.base_seq == original.audit_head()[0] - 1
+        assert original._conn.execute("SELECT action FROM audit WHERE seq = ?", (original.audit_head()[0],)
+                                      ).fetchone() == ("field_copy_out",)
         assert ds.assessor_id("张三") is not None
     with Dataset.open(year, backups=False) as ds:
         with pytest.raises(DatasetError) as refused:
