@@ -110,10 +110,10 @@ class AuditActions(QObject):
             self.window.show_problems([text, render(Msg.of("audit.open_no_backup"))], self.tr("未能打开"))
             return None
         chosen = Restore(good.path, dt.datetime.now())
-        undone, kept = (render(m) for m in damaged_restore_notice(path, good.path,
-                                                                  recovery.kept_name(path, chosen.at, damaged=True)))
+        *undone, kept = (render(m) for m in damaged_restore_notice(path, good.path,
+                                                                   recovery.kept_name(path, chosen.at, damaged=True)))
         advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name,
-                                           time=good.taken_at.strftime("%Y-%m-%d %H:%M"))), undone, "", kept])
+                                           time=good.taken_at.strftime("%Y-%m-%d %H:%M"))), *undone, "", kept])
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件已损坏"), text,
                           QMessageBox.StandardButton.NoButton, self.window)
         box.setInformativeText(advice)
