@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cli import words as cli_words
 from cli.launcher import command_name
-from cli.reading import add_open_anyway, open_for_edit
+from cli.reading import add_open_anyway, open_for_edit, open_to_copy
 from core.common.messages import Msg, render
 from core.store.dataset import Dataset, Edit, year_file_name_refusal
 from core.store.files import DatasetError
@@ -56,7 +56,7 @@ def command_field_copy(args: argparse.Namespace) -> int:
     if args.units:
         units = [u.strip() for u in args.units.replace("，", ",").split(",") if u.strip()]
     try:
-        with open_for_edit(Path(args.year), args.open_anyway) as ds:
+        with open_to_copy(Path(args.year), args.open_anyway) as ds:  # the year itself is not written
             by = _acting(ds, args.by)
             if by is None:
                 return EXIT_BAD_INPUT
