@@ -196,7 +196,8 @@ def outside_warning(year: Path, backup: Path) -> list[Msg]:
     return [Msg.of("backup.outside_more", count=len(found), change=change)]
 
 
-def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: Path, year: Path | None = None) -> list[Msg]:
+def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: Path,
+                   year: Path | None = None) -> list[Msg]:
     """What to say before restoring `backup` over the year file (its open connection; `year`, its path): a
     change made outside the program the backup holds, the edits it would undo (how many, the latest named)
     and where the current file is kept (`kept`, recovery.kept_name)."""
@@ -222,5 +223,5 @@ def damaged_restore_notice(dataset: Path, backup: Path, kept: Path) -> list[Msg]
     recovery.kept_name(..., damaged=True))."""
     taken = next((b.taken_at for b in list_backups(dataset) if b.path == backup), None)
     time = taken.strftime("%Y-%m-%d %H:%M") if taken is not None else backup.name
-    return [*outside_warning(dataset, backup), Msg.of("audit.damaged_undoes", time=time), Msg.of("audit.damaged_kept", kept=kept.name,
-                                                              folder=kept.parent.name)]
+    return [*outside_warning(dataset, backup), Msg.of("audit.damaged_undoes", time=time),
+            Msg.of("audit.damaged_kept", kept=kept.name, folder=kept.parent.name)]

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.common.atomic import fsync_path
+from core.common.messages import Msg
+from core.common.problems import Problem
 from core.store import backup as backups
 from core.store.backup import (
     LABEL_BEFORE_RESTORE,
@@ -22,8 +24,6 @@ from core.store.backup import (
     list_backups,
     restoring_name,
 )
-from core.common.messages import Msg
-from core.common.problems import Problem
 from core.store.files import DatasetError, inspect, is_locked, locked_error, newest_good, ro_uri
 
 if TYPE_CHECKING:
