@@ -13,12 +13,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox  # noqa: E402
 
 from core.store import backup, recovery  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from tests.audit_tampers import build_year, copy_year  # noqa: E402
-from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +110,21 @@ def test_a_kept_aside_file_changed_outside_is_marked_warned_and_still_told_once_
     assert "运营单位在程序外被改动" in seen["reopened_details"]
     assert window.session is not None and window.session.ds.audit_problems
     assert seen["restored"] == f"已用备份 {kept.name} 恢复数据文件 {path.name}。"
+
+
+def test_with_no_year_open_restoring_a_year_held_elsewhere_is_refused_before_its_backups_are_listed(
+        qtbot, window, year, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import action, choose_file
+    path = copy_year(year, tmp_path)
+    with Dataset.open(path, holder_name="组长王"):  # another window holds it
+        state = answer_modal(QFileDialog, choose_file(path))
+        listed = keep_answering(QDialog, lambda dialog: dialog.reject(), timeout=20)  # any list or question
+        action(window, "恢复备份…").trigger()
+        stop_answering(listed)
+        check_answered(state)
+        assert listed["seen"] == 0 and QApplication.activeModalWidget() is None  # no list of backups, no question
+        assert window.session is None and window.last_problems_title == "未能恢复备份"
+        assert window.last_problems[0].startswith(f"数据文件 {path.name} 正由 组长王（电脑 ")
+    assert [b for b in backup.list_backups(path) if b.label] == []  # nothing kept aside: nothing restored
