@@ -1,6 +1,7 @@
 """文件 → 恢复备份…: a year's backups (the open year's, or those of a year file chosen while none is open, a
 damaged one among them), newest first, each with its time and what was done just before it (from its audit
-trail), and for the one chosen what restoring it would undo and where the current file would be kept."""
+trail; a file kept aside by a restore, or a backup of a year found changed, marked when it holds a change made
+outside the program), and for the one chosen what restoring it would undo and where the current file would be kept."""
 
 from __future__ import annotations
 
