@@ -30,9 +30,9 @@ from core.scoring.rule_library import rule_set_for
 from core.scoring.rules import RuleSet
 from core.scoring.year_fit import year_misfit
 from core.store import backup, recovery
-from core.store.backup_story import last_edit
+from core.store.backup_story import last_edit, outside_warning
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, newest_proved_backup, year_file_name_refusal
-from core.store.files import SQLITE_MAGIC, DatasetError, inspect
+from core.store.files import SQLITE_MAGIC, DatasetError, inspect, is_locked, locked_error
 from core.years.continuation import Origin, origin_of
 from core.years.standing import not_started_units, under_way_units
 
@@ -353,12 +353,14 @@ def fail_text(text: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def backup_state(info: backup.BackupInfo) -> str:
+def backup_state(info: backup.BackupInfo, changed: bool = False) -> str:
+    """完好, 不可用 with why, or (`changed`: the checks of opening find a change made outside the program in it)
+    有程序外的改动."""
     try:
         inspect(info.path)
     except DatasetError as exc:
         return say("dataset.backup_bad", problem=render(exc.msg))
-    return say("dataset.backup_good")
+    return say("dataset.backup_changed" if changed else "dataset.backup_good")
 
 
 def year_rules(path: Path) -> RuleSet | None:
@@ -372,12 +374,13 @@ def year_rules(path: Path) -> RuleSet | None:
 
 def restore_notice(path: Path, chosen: Path, now: dt.datetime) -> list[Msg]:
     """What restoring `chosen` over the year file undoes and where the file is kept; nothing when the
-    year file cannot be read (a damaged file is kept whole all the same)."""
+    year file cannot be read (a damaged file is kept whole all the same) but a change made outside the program
+    that `chosen` holds."""
     try:
         with Dataset.open(path, read_only=True) as ds:
             return ds.restore_notice(chosen, recovery.kept_name(path, now))
     except DatasetError:
-        return []
+        return outside_warning(path, chosen)
 
 
 def command_restore(args: argparse.Namespace) -> int:
@@ -389,9 +392,10 @@ def command_restore(args: argparse.Namespace) -> int:
         rules = year_rules(path)
         chosen = newest_proved_backup(path) if backups else None  # 完好 is the file's own check; this one's
         # trail proves its facts too
+        changed = recovery.outside_changes(path, backups)
         for info in backups:
             line = say("dataset.backup_line", name=info.name, time=info.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
-                       size=max(1, round(info.size / 1024)), state=backup_state(info))
+                       size=max(1, round(info.size / 1024)), state=backup_state(info, info.path in changed))
             done = last_edit(info.path, rules) if rules is not None else None
             if info.label:
                 line += say(f"backup.kind.{info.label}")
@@ -413,6 +417,8 @@ def command_restore(args: argparse.Namespace) -> int:
         inspect(chosen.path)
     except DatasetError as exc:
         return fail(exc)
+    if path.exists() and is_locked(path):  # refused before anything is said of what it would do
+        return fail(locked_error(path))
     now = dt.datetime.now()
     for said in restore_notice(path, chosen.path, now):  # the edits it undoes, where the file is kept
         print(render(said))

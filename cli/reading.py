@@ -48,6 +48,29 @@ def open_for_edit(path: Path, open_anyway: bool = False, **open_kwargs: Any) -> 
     return ds
 
 
+def open_to_copy(path: Path, open_anyway: bool = False) -> Dataset:
+    """The dataset opened read-only to copy from (a field copy writes nothing to the year, so a year another
+    program holds may be copied as last saved), with open_for_edit's refusal of a year changed outside the
+    program: a copy would carry the change into the field. A year of an older schema is opened for editing, as
+    before, so that it is migrated in the file itself: the copy's mark names a point of the year's own trail."""
+    from core.store.dataset import read_only_copy
+    from core.store.files import SCHEMA_VERSION
+    made = read_only_copy(path)
+    if made.info.schema_version < SCHEMA_VERSION:
+        made.close()
+        return open_for_edit(path, open_anyway)
+    ds = Dataset.open(path, read_only=True, copy=made)
+    problems = ds.quick_audit_check()
+    if problems and not open_anyway:
+        ds.close()
+        raise DatasetError(changed_outside_refusal(path))
+    if problems:
+        print(render(Msg.of("audit.open_changed", file=path.name)), file=sys.stderr)
+    for notice in ds.notices:
+        print(render(notice), file=sys.stderr)
+    return ds
+
+
 def changed_outside_refusal(path: Path) -> Msg:
     """Why the edit was refused, with the backup the desktop offers on opening such a year (the newest the
     anchors note that passes the checks: a backup taken after a change outside was accepted is not one)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cli import words as cli_words
 from cli.launcher import command_name
-from cli.reading import add_open_anyway, open_for_edit, open_read_only
+from cli.reading import add_open_anyway, open_for_edit, open_read_only, open_to_copy
 from core.common.messages import Msg, render
 from core.store import replay_edit
 from core.store.dataset import Dataset, Edit, year_file_name_refusal
@@ -56,17 +56,29 @@ def command_field_copy(args: argparse.Namespace) -> int:
     units = None
     if args.units:
         units = [u.strip() for u in args.units.replace("，", ",").split(",") if u.strip()]
+    path, unrecorded = Path(args.year), None
     try:
-        with open_for_edit(Path(args.year), args.open_anyway) as ds:
+        try:  # the year keeps the copy made (its copies not merged back are listed) when it can be written
+            ds = open_for_edit(path, args.open_anyway)
+        except DatasetError as exc:
+            if not exc.read_only_possible:
+                raise
+            # held by another program (or not writable here): copied as last saved, which writes nothing to it
+            ds, unrecorded = open_to_copy(path, args.open_anyway), exc.msg  # why the year cannot keep it
+        with ds:
             by = _acting(ds, args.by)
             if by is None:
                 return EXIT_BAD_INPUT
-            mark = make_field_copy(ds, Path(args.to), args.assessor, by, units)
+            mark = make_field_copy(ds, Path(args.to), args.assessor, by, units, record=unrecorded is None)
     except DatasetError as exc:
         _say(exc.msg, err=True)
         return EXIT_BAD_INPUT
     scope = Msg.of("teamwork.whole_year") if mark.units is None else Msg.of("teamwork.some_units", units=mark.units)
     _say(Msg.of("teamwork.copy_made", copy=args.to, assessor=mark.assessor, units=scope))
+    if unrecorded is not None:
+        _say(unrecorded, err=True)
+        _say(Msg.of("teamwork.copy_not_recorded", file=path.name, problem=Msg.of("teamwork.year_not_writable")),
+             err=True)
     return 0
 
 

@@ -110,10 +110,10 @@ class AuditActions(QObject):
             self.window.show_problems([text, render(Msg.of("audit.open_no_backup"))], self.tr("未能打开"))
             return None
         chosen = Restore(good.path, dt.datetime.now())
-        undone, kept = (render(m) for m in damaged_restore_notice(path, good.path,
-                                                                  recovery.kept_name(path, chosen.at, damaged=True)))
+        *undone, kept = (render(m) for m in damaged_restore_notice(path, good.path,
+                                                                   recovery.kept_name(path, chosen.at, damaged=True)))
         advice = "\n".join([render(Msg.of("audit.open_restore", backup=good.name,
-                                           time=good.taken_at.strftime("%Y-%m-%d %H:%M"))), undone, "", kept])
+                                           time=good.taken_at.strftime("%Y-%m-%d %H:%M"))), *undone, "", kept])
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("数据文件已损坏"), text,
                           QMessageBox.StandardButton.NoButton, self.window)
         box.setInformativeText(advice)
@@ -216,6 +216,7 @@ class AuditActions(QObject):
         from core.store import recovery
         from core.store.backup_story import damaged_restore_notice
         from core.store.dataset import Dataset
+        from core.store.files import is_locked, locked_error
         from ui.restore_dialog import RestoreDialog
         folder = str(self.window.settings.value("folder", "") or Path.home())
         name, _ = QFileDialog.getOpenFileName(self.window, self.tr("选择要恢复的年度数据文件"), folder,
@@ -223,6 +224,9 @@ class AuditActions(QObject):
         if not name:
             return
         path = Path(name)
+        if path.exists() and is_locked(path):  # said at once, before its backups and what a restore undoes
+            self.window.show_problems([faults.said(locked_error(path).msg)], self.tr("未能恢复备份"))
+            return
         try:
             year = Dataset.open(path, read_only=True)  # a private copy: the file itself is not held
         except DatasetError as exc:
@@ -299,6 +303,10 @@ class AuditActions(QObject):
             self.window._flush()  # what was just typed is saved: it is among the edits a restore undoes
             lines = restore_lines(session, year, Restore(chosen, at))
         else:
+            from core.store.files import is_locked, locked_error
+            if year.exists() and is_locked(year):  # held elsewhere: said before what a restore would undo
+                self.window.show_problems([faults.said(locked_error(year).msg)], self.tr("未能恢复备份"))
+                return False
             lines = self._closed_year_notice(year, chosen, at)
         if not self.confirm(year, chosen, lines):
             return False

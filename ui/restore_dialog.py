@@ -1,6 +1,7 @@
 """文件 → 恢复备份…: a year's backups (the open year's, or those of a year file chosen while none is open, a
 damaged one among them), newest first, each with its time and what was done just before it (from its audit
-trail), and for the one chosen what restoring it would undo and where the current file would be kept."""
+trail; a file kept aside by a restore, or a backup of a year found changed, marked when it holds a change made
+outside the program), and for the one chosen what restoring it would undo and where the current file would be kept."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,6 +27,7 @@ from core.store import backup, recovery
 from core.store.backup_story import last_edit
 from ui.editors.base import wrapped
 
+CHANGED_COLOUR = QColor("#a0281e")  # a backup holding a change made outside the program
 Notice = Callable[[Path, Path], list[Msg]]  # (backup chosen, where the current file is kept) -> what to say
 
 
@@ -55,16 +58,23 @@ class RestoreDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        changed = recovery.outside_changes(path, self.backups)  # the files kept aside, the unnoted backups
         for row, info in enumerate(self.backups):
             done = last_edit(info.path, rules) if rules is not None else None
             what = render(done) if done is not None else self.tr("（无法读取）")
-            if info.label == backup.LABEL_BEFORE_RESTORE:
-                what = self.tr("恢复前另存的文件　{what}").format(what=what)
-            elif info.label:
-                what = self.tr("恢复前另存的损坏文件　{what}").format(what=what)
+            kind = self.tr("恢复前另存的文件") if info.label == backup.LABEL_BEFORE_RESTORE else \
+                self.tr("恢复前另存的损坏文件") if info.label else ""
+            found = changed.get(info.path)
+            if found:
+                mark = render(Msg.of("backup.outside_mark"))
+                kind = self.tr("{kind}（{mark}）").format(kind=kind, mark=mark) if kind else mark
+            if kind:
+                what = self.tr("{kind}　{what}").format(kind=kind, what=what)
             for column, text in enumerate((info.taken_at.strftime("%Y-%m-%d %H:%M:%S"), what, info.name)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip("\n".join([text, *(render(p.message) for p in found or ())]))
+                if found:
+                    item.setForeground(CHANGED_COLOUR)
                 self.table.setItem(row, column, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

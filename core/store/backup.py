@@ -72,6 +72,14 @@ def _pattern(stem: str) -> re.Pattern:
                       rf"(?:{suffixes})$", re.IGNORECASE)
 
 
+def name_order(name: str) -> tuple[str, int] | None:
+    """The second (YYYYmmdd-HHMMSS) and the number within it (1 for none) of a backup's name; None for a
+    name of no backup."""
+    match = re.match(rf"^.*-(\d{{8}}-\d{{6}})(?:-(\d+))?(?:-({LABEL_BEFORE_RESTORE}|{LABEL_DAMAGED}))?"
+                     rf"(?:{'|'.join(re.escape(s) for s in BACKUP_SUFFIXES)})$", name, re.IGNORECASE)
+    return (match.group(1), int(match.group(2) or 1)) if match else None
+
+
 def _stamp_time(stamp: str) -> dt.datetime:
     """YYYYmmdd-HHMMSS (digits, as the name pattern ensures). Not strptime: its first call costs
     more than opening a year (it loads the locale machinery)."""
@@ -338,10 +346,16 @@ def record_anchor(dataset: Path, copy: Path, now: dt.datetime, restored: str = "
     found = trail_head(copy, with_facts=True)
     if found is None:
         return
-    path = anchors_path(dataset)
-    facts = json.dumps(found[2], sort_keys=True, separators=(",", ":"))
-    line = f"{now.strftime('%Y-%m-%d %H:%M:%S')}\t{found[0]}\t{found[1]}\t{restored or copy.name}\t{facts}\n"
-    with open(path, "a", encoding="utf-8") as f:
+    note_again(dataset, AnchorLine("", found[0], found[1], restored or copy.name, found[2]), now)
+
+
+def note_again(dataset: Path, anchor: AnchorLine, now: dt.datetime) -> None:
+    """Append `anchor` as noted at `now`: after restoring a file its own trail does not vouch for (changed
+    outside the program), the anchor it was found wanting against stays the newest, so that opening the year
+    tells the change as it tells any."""
+    facts = json.dumps(anchor.facts, sort_keys=True, separators=(",", ":"))
+    line = f"{now.strftime('%Y-%m-%d %H:%M:%S')}\t{anchor.seq}\t{anchor.hash}\t{anchor.name}\t{facts}\n"
+    with open(anchors_path(dataset), "a", encoding="utf-8") as f:
         f.write(line)
         f.flush()
         os.fsync(f.fileno())

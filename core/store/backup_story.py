@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.common.messages import Msg
+from core.common.messages import Msg, render
 from core.store import audit
 from core.store.audit_check import Namer, first_difference, namer_for, read_only_uri
 from core.store.backup import list_backups
@@ -193,9 +193,25 @@ def _big_first(rows: list[tuple]) -> list[tuple]:
     return sorted(rows, key=lambda r: ("merge", "import").index(r[0]) if r[0] in ("merge", "import") else 2)
 
 
-def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: Path) -> list[Msg]:
-    """What to say before restoring `backup` over the year file (its open connection): the edits it would
-    undo (how many, the latest named) and where the current file is kept (`kept`, recovery.kept_name)."""
+def outside_warning(year: Path, backup: Path) -> list[Msg]:
+    """The sentence to say first before restoring `backup` over the year file `year` when the backup holds a
+    change made outside the program (core.store.recovery.changes_in), naming it; nothing otherwise."""
+    from core.store.recovery import changes_in
+    found = changes_in(year, backup)
+    if not found:
+        return []
+    change = render(found[0].message).rstrip("。")
+    if len(found) == 1:
+        return [Msg.of("backup.outside", change=change)]
+    return [Msg.of("backup.outside_more", count=len(found), change=change)]
+
+
+def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: Path,
+                   year: Path | None = None) -> list[Msg]:
+    """What to say before restoring `backup` over the year file (its open connection; `year`, its path): a
+    change made outside the program the backup holds, the edits it would undo (how many, the latest named)
+    and where the current file is kept (`kept`, recovery.kept_name)."""
+    warning = outside_warning(year, backup) if year is not None else []
     undone = undone_by(dataset, backup, rules)
     if undone is None:
         lines = [Msg.of("backup.undoes_unknown")]
@@ -208,7 +224,7 @@ def restore_notice(dataset: sqlite3.Connection, backup: Path, rules: Any, kept: 
         if undone.big:
             lines += [Msg.of("backup.undoes_big"), *undone.big]
     kept_words = "backup.kept_before" if undone is None or undone.count else "backup.kept_before_plain"
-    return [*lines, Msg.of(kept_words, kept=kept.name, folder=kept.parent.name)]
+    return [*warning, *lines, Msg.of(kept_words, kept=kept.name, folder=kept.parent.name)]
 
 
 def damaged_restore_notice(dataset: Path, backup: Path, kept: Path) -> list[Msg]:
@@ -217,5 +233,5 @@ def damaged_restore_notice(dataset: Path, backup: Path, kept: Path) -> list[Msg]
     recovery.kept_name(..., damaged=True))."""
     taken = next((b.taken_at for b in list_backups(dataset) if b.path == backup), None)
     time = taken.strftime("%Y-%m-%d %H:%M") if taken is not None else backup.name
-    return [Msg.of("audit.damaged_undoes", time=time), Msg.of("audit.damaged_kept", kept=kept.name,
-                                                              folder=kept.parent.name)]
+    return [*outside_warning(dataset, backup), Msg.of("audit.damaged_undoes", time=time),
+            Msg.of("audit.damaged_kept", kept=kept.name, folder=kept.parent.name)]

@@ -571,7 +571,7 @@ class DatasetCore:
         """What restoring the backup `chosen` over this year would undo, and that the current file is kept
         as `kept` (core/store/backup_story.py)."""
         from core.store.backup_story import restore_notice
-        return restore_notice(self._conn, chosen, self.rule_set(), kept)
+        return restore_notice(self._conn, chosen, self.rule_set(), kept, year=self.path)
 
     def audit_head(self) -> tuple[int, str]:
         seq, _, digest = audit.head(self._conn)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.common.atomic import fsync_path
+from core.common.messages import Msg
+from core.common.problems import Problem
 from core.store import backup as backups
 from core.store.backup import (
     LABEL_BEFORE_RESTORE,
@@ -52,6 +54,69 @@ def newest_trusted(dataset: str | Path) -> BackupInfo | None:
     return None
 
 
+def reference_anchor(lines: list[backups.AnchorLine], info: BackupInfo) -> backups.AnchorLine | None:
+    """What the trail of the backup `info` answers to among the anchors `lines` (oldest first): its own line when
+    it was noted (a regular backup of a year found intact), else the newest line noted before it was taken —
+    what opening checked the year against at that time (a file kept aside by a restore, a backup of a year
+    found changed outside the program). None when there is none."""
+    if not info.label:
+        own = next((line for line in reversed(lines) if line.name == info.name), None)
+        if own is not None:
+            return own
+    stamp = info.taken_at.strftime("%Y-%m-%d %H:%M:%S")
+    return next((line for line in reversed(lines) if line.taken_at < stamp
+                 or (line.taken_at == stamp and _taken_before(line.name, info.name))), None)
+
+
+def _taken_before(noted: str, name: str) -> bool:
+    """Whether the backup named `noted` was taken before the backup `name` of the same second (their names'
+    numbers: `-2`, `-3` … in the order taken). The line a restore writes carries the second of the file it
+    kept aside just before but names the backup restored: one of an earlier second is not before it."""
+    a, b = backups.name_order(noted), backups.name_order(name)
+    return a is not None and b is not None and a[0] == b[0] and a[1] < b[1]
+
+
+def outside_changes(dataset: str | Path, found: list[BackupInfo] | None = None) -> dict[Path, list[Problem]]:
+    """The backups of `dataset` (among `found`; all when None) in which the checks of opening find changes made
+    outside the program, with those changes, in a few milliseconds each: the files a restore kept aside and the
+    backups no anchor notes (taken of a year found changed), each against the anchor it answers to
+    (reference_anchor). A noted backup is its own anchor and is not read; a file that cannot be read, or has
+    no anchor to answer to, shows none."""
+    lines = backups.anchor_lines(dataset)
+    changed = {}
+    for info in list_backups(dataset) if found is None else found:
+        wanting = _wanting(lines, info)
+        if wanting is not None:
+            changed[info.path] = wanting[1]
+    return changed
+
+
+def _wanting(lines: list[backups.AnchorLine], info: BackupInfo) -> tuple[backups.AnchorLine, list[Problem]] | None:
+    """The anchor the backup `info` answers to and the changes outside the program found against it; None
+    when it shows none."""
+    line = reference_anchor(lines, info)
+    if line is None or (line.name == info.name and not info.label):
+        return None
+    problems = _checked_against(info, line)
+    return (line, problems) if problems else None
+
+
+def _checked_against(info: BackupInfo, line: backups.AnchorLine) -> list[Problem]:
+    from core.store.audit_check import Anchor, quick_check
+    try:
+        conn = sqlite3.connect(ro_uri(info.path), uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return []
+    try:
+        anchor = Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at),
+                        facts=line.facts)
+        return quick_check(conn, info.name, anchor)
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
 def backup_rules(dataset: str | Path) -> RuleSet | None:
     """The rule set of the year's newest backup that opens, for naming what was done before each backup when
     the year file itself cannot be read; None when no backup opens."""
@@ -82,6 +147,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     dataset, backup = Path(dataset), Path(backup)
     inspect(backup)  # raises with the backup's own problem
     now = now or dt.datetime.now()
+    wanting = _found_wanting(dataset, backup)  # what opening will say once it is the year file
     kept = None
     wal = Path(f"{dataset}-wal")
     shm = Path(f"{dataset}-shm")
@@ -121,10 +187,29 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     # before the file arrives: a kill in between leaves the old file, whose trail holds this head too;
     # when the note cannot be written, the next backup notes the head again
     with contextlib.suppress(OSError):
-        backups.record_anchor(dataset, part, now, restored=backup.name)
+        if wanting is None:
+            backups.record_anchor(dataset, part, now, restored=backup.name)
+        else:  # changed outside the program: opening the year must say so, as it did before the restore
+            backups.note_again(dataset, wanting[0], now)
     os.replace(part, dataset)
     fsync_path(dataset.parent)
     return kept
+
+
+def changes_in(dataset: str | Path, backup: str | Path) -> list[Problem]:
+    """The changes made outside the program found in the backup `backup` of `dataset` (outside_changes); none
+    for a file that is no backup of this year."""
+    found = _found_wanting(Path(dataset), Path(backup))
+    return found[1] if found is not None else []
+
+
+def _found_wanting(dataset: Path, backup: Path) -> tuple[backups.AnchorLine, list[Problem]] | None:
+    """The anchor a backup of `dataset` was found changed outside the program against and what was found, or
+    None when it shows no such change (or is no backup of this year)."""
+    found = backups.backup_of(backup)
+    if found is None or found[0].resolve() != dataset.resolve():
+        return None
+    return _wanting(backups.anchor_lines(dataset), found[1])
 
 
 def _fold_write_ahead_log(dataset: Path) -> None:
