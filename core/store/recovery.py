@@ -120,15 +120,22 @@ def _checked_against(info: BackupInfo, line: backups.AnchorLine) -> list[Problem
 def backup_rules(dataset: str | Path) -> RuleSet | None:
     """The rule set of the year's newest backup that opens, for naming what was done before each backup when
     the year file itself cannot be read; None when no backup opens."""
-    from core.store.dataset import Dataset
+    from core.scoring.rules import RuleSetError, parse_rule_set
     good = newest_good(dataset)
     if good is None:
         return None
-    try:
-        with Dataset.open(good.path, read_only=True) as ds:
-            return ds.rule_set()
-    except DatasetError:
+    try:  # read as a year file reads its own (core/store/dataset.py), without opening it as a year
+        conn = sqlite3.connect(ro_uri(good.path), uri=True, isolation_level=None)
+    except sqlite3.Error:
         return None
+    try:
+        rule_set_id = conn.execute("SELECT rule_set_id FROM meta WHERE id = 1").fetchone()[0]
+        text = conn.execute("SELECT text FROM rule_sets WHERE id = ?", (rule_set_id,)).fetchone()[0]
+        return parse_rule_set(text, source=f"{good.path.name}:rule_sets/{rule_set_id}", stored=True)
+    except (sqlite3.Error, TypeError, RuleSetError):
+        return None
+    finally:
+        conn.close()
 
 
 def kept_name(dataset: str | Path, now: dt.datetime, damaged: bool = False) -> Path:
