@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from core.store.dataset import Dataset, create_file
 from tests.builders import RULES
 from tests.dataset_support import rich_year
-from tests.desktop_support import answer_modal, check_answered, merge_through_menu, shot_over
+from tests.desktop_support import answer_modal, assert_trail_proves, check_answered, merge_through_menu, shot_over
 from tests.ui.test_desktop import click, type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from ui.dialogs import NewYearDialog
@@ -117,11 +117,7 @@ def test_a_copy_made_is_listed_warned_of_when_signing_and_gone_once_merged(windo
     assert listed(window, "copies-out-after") == "2022.wjkh 没有尚未合并回来的外业副本。"
     window.workspace.select_unit(session.unit_id(covered))
     assert "外业副本" not in sign_note(window, qtbot, SHEET)
-    copy, anchors = session.check_material()
-    try:
-        assert copy.check_audit(anchors=anchors).ok
-    finally:
-        copy.close()
+    assert_trail_proves(session)
 
 
 def test_an_edit_before_a_copy_is_made_can_still_be_undone(window, qtbot, tmp_path):

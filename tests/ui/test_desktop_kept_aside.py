@@ -19,6 +19,7 @@ from core.store import backup, recovery  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from tests.audit_tampers import build_year, copy_year  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, keep_answering, shot_over, stop_answering  # noqa: E402
+from tests.ui.test_desktop_audit import press  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +27,6 @@ def year(tmp_path_factory) -> Path:
     return build_year(tmp_path_factory.mktemp("year"))
 
 
-def press(name: str):
-    def act(box: QMessageBox) -> None:
-        next(b for b in box.buttons() if b.text() == name).click()
-    return act
 
 
 def kept_aside(year: Path, tmp_path: Path) -> tuple[Path, backup.BackupInfo, str]:

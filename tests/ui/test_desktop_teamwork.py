@@ -15,7 +15,14 @@ from core.store.dataset import Dataset, create_file
 from core.teamwork.field_copy import make_field_copy
 from tests.builders import RULES
 from tests.dataset_support import rich_year
-from tests.desktop_support import answer_modal, check_answered, merge_through_menu, shot_over, tick_cell
+from tests.desktop_support import (
+    answer_modal,
+    assert_trail_proves,
+    check_answered,
+    merge_through_menu,
+    shot_over,
+    tick_cell,
+)
 from tests.import_support import imported, roster_file
 from tests.ui.test_desktop import type_chinese
 from tests.ui.test_desktop_day import action, choose_file
@@ -117,11 +124,7 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
     assert session.unit(uid[0]).insured_workers == 71 and session.unit(uid[1]).contact_person == "孙八"
     assert [a.name for a in session.attachments(uid[1])] == ["基地协议.pdf"]
     assert not session.history.can_undo  # the merge's way back is the backup taken before it
-    copy, anchors = session.check_material()
-    try:
-        assert copy.check_audit(anchors=anchors).ok
-    finally:
-        copy.close()
+    assert_trail_proves(session)
     window.grab().save(str(Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "merged-year.png"))
 
     # merging it again: nothing new, said so
@@ -238,11 +241,7 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
                               f"“{session.unit(signed).name}”的数据已改动，已取消其定稿。\n合并前的年度文件已备份为 ")
     assert not session.unit(signed).facts_final
     assert session.unit(signed).insured_workers == 150
-    copy, anchors = session.check_material()
-    try:
-        assert copy.check_audit(anchors=anchors).ok
-    finally:
-        copy.close()
+    assert_trail_proves(session)
 
 
 def test_the_merge_dialog_tells_a_final_withdrawn_in_the_field_in_words(window, qtbot, tmp_path):
