@@ -4,32 +4,21 @@ covered unit's score sheet warns in one sentence (and still signs), and 新建�
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from core.store.dataset import Dataset, create_file
-from tests.builders import RULES
-from tests.dataset_support import rich_year
+from core.store.dataset import Dataset
 from tests.desktop_support import answer_modal, assert_trail_proves, check_answered, merge_through_menu, shot_over
 from tests.ui.test_desktop import click, type_chinese
 from tests.ui.test_desktop_day import action, choose_file
+from tests.ui.test_desktop_teamwork import open_year
 from ui.dialogs import NewYearDialog
 from ui.field_copies import FieldCopyDialog
 from ui.pdf_export import ExportDialog
 from ui.pdf_kinds import ALL_SHEETS, SHEET
-
-
-def open_year(window, tmp_path: Path) -> Path:
-    path = tmp_path / "2022.wjkh"
-    rich = rich_year(4)
-    rich = replace(rich, units=tuple(replace(u, facts_final=False) for u in rich.units))
-    assert not create_file(path, RULES, "组长", role="考核组长", year=rich)
-    assert window.open_dataset(path)
-    return path
 
 
 def box_says(window, name: str, seen: list[str]):
