@@ -4,7 +4,9 @@ and compiles it at every start, about half the time of importing core/.
 
 `install` makes the `dataclasses` and `collections` modules look each text up here before compiling
 it. An entry is named by the whole text it was compiled from, and the file by the interpreter's
-version, so a changed class simply finds no entry and is compiled as before. The file lives beside
+version, so a changed class simply finds no entry and is compiled as before. Each entry is kept
+marshalled until a class asks for it: the file holds the methods of every class any run has made
+(the tests' too), and unmarshalling them all took most of this module's time at each start. The file lives beside
 core's bytecode (`core/__pycache__`) and is written, like the bytecode, only where that folder can be
 written; a missing, damaged or unwritable file costs only the compiling.
 """
@@ -25,7 +27,8 @@ CACHE_FILE = (Path(__file__).resolve().parent.parent / "__pycache__"
               / f"generated-methods.{sys.implementation.cache_tag}.marshal")
 _MOST_KEPT = 4000  # entries no longer asked for are dropped once the file would hold more than this
 
-_codes: dict[str, CodeType] = {}  # "exec:" or "eval:" + the text -> its code
+_stored: dict[str, bytes] = {}  # "exec:" or "eval:" + the text -> its code, marshalled
+_codes: dict[str, CodeType] = {}  # the entries asked for in this run
 _used: set[str] = set()
 _added = False
 
@@ -37,8 +40,15 @@ def load(path: Path) -> None:
     except (OSError, ValueError, EOFError, TypeError):
         return
     if isinstance(loaded, dict):
-        _codes.update((key, code) for key, code in loaded.items()
-                      if isinstance(key, str) and isinstance(code, CodeType))
+        _stored.update((key, code) for key, code in loaded.items() if isinstance(key, str) and isinstance(code, bytes))
+
+
+def _unmarshalled(key: str) -> CodeType | None:
+    try:
+        code = marshal.loads(_stored[key])
+    except (KeyError, ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) else None
 
 
 def compiled(text: str, mode: str) -> CodeType:
@@ -46,10 +56,12 @@ def compiled(text: str, mode: str) -> CodeType:
     module has a __future__ import, so none of ours may reach the compiler (dont_inherit)."""
     global _added
     key = f"{mode}:{text}"
-    code = _codes.get(key)
+    code = _codes.get(key) or _unmarshalled(key)
     if code is None:
-        code = _codes[key] = compile(text, "<string>", mode, dont_inherit=True)
+        code = compile(text, "<string>", mode, dont_inherit=True)
+        _stored[key] = marshal.dumps(code)
         _added = True
+    _codes[key] = code
     _used.add(key)
     return code
 
@@ -70,7 +82,7 @@ def save(path: Path) -> None:
     """Write the entries back when this run compiled any (atomically: several runs may end at once)."""
     if not _added or sys.dont_write_bytecode:
         return
-    kept = _codes if len(_codes) <= _MOST_KEPT else {key: _codes[key] for key in _used}
+    kept = _stored if len(_stored) <= _MOST_KEPT else {key: _stored[key] for key in _used}
     try:
         from core.common.atomic import write_atomically
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ import json, sys
 from pathlib import Path
 sys.dont_write_bytecode = False
 from core.common import method_cache
+method_cache._stored.clear()
 method_cache._codes.clear()
 method_cache._used.clear()
 method_cache._added = False
@@ -41,6 +42,7 @@ described = {
     "annotation": inspect.signature(Point.__init__).parameters["x"].annotation is int,
     "pair": repr(Pair("a")),
     "pair_fields": list(Pair._fields),
+    "unmarshalled": sorted(method_cache._codes) == sorted(method_cache._used),
 }
 try:
     Point(1).x = 5
@@ -67,7 +69,7 @@ def test_the_second_run_makes_the_same_classes_without_compiling(tmp_path: Path)
     assert {**second, "compiled": True} == first
     assert second == {"compiled": False, "repr": "Point(x=1, y=2)", "ordered": True, "equal": True, "frozen": True,
                       "annotation": True, "pair": "Pair(left='a', right=1.5)", "pair_fields": ["left", "right"],
-                      "refused": True}
+                      "unmarshalled": True, "refused": True}
 
 
 def test_the_methods_carry_none_of_the_cache_modules_compiler_flags(tmp_path: Path) -> None:
@@ -87,3 +89,20 @@ def test_the_program_keeps_the_file_beside_cores_bytecode() -> None:
     from core.common import method_cache
     assert method_cache.CACHE_FILE.parent == ROOT / "core" / "__pycache__"
     assert sys.implementation.cache_tag in method_cache.CACHE_FILE.name
+
+
+def test_entries_no_class_asks_for_stay_marshalled_and_a_damaged_one_is_compiled_again(tmp_path: Path) -> None:
+    import marshal
+    cache = tmp_path / "methods.marshal"
+    first = made_with(cache)
+    entries = marshal.loads(cache.read_bytes())
+    assert entries and all(isinstance(v, bytes) for v in entries.values())
+    entries["exec:never asked for"] = b"\x00not code"  # were it unmarshalled, the run would pass it over
+    cache.write_bytes(marshal.dumps(entries))
+    assert made_with(cache) == {**first, "compiled": False}
+    damaged = dict(entries)
+    init = next(key for key in damaged if "__init__(self" in key and "_type_x" in key)
+    damaged[init] = b"\x00not code"
+    cache.write_bytes(marshal.dumps(damaged))
+    assert made_with(cache) == first  # compiled again (and written back whole)
+    assert isinstance(marshal.loads(marshal.loads(cache.read_bytes())[init]), type(compile("", "", "exec")))
