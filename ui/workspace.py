@@ -3,10 +3,10 @@ tabs of a unit's overview, the year table and the grades."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,6 +94,27 @@ class SteadyTabWidget(QTabWidget):
         return super().event(e)
 
 
+# The unit list and the clause list: a changed entry repaints only itself, for each entry keeps its number
+# of lines when its text changes (a unit's points, a clause's progress). QListView itself forgets every
+# entry's size on any change of data, and lays out and repaints the whole list: 2–6 ms for one edit.
+# Whoever changes the entries' number of lines lays the list out again (doItemsLayout).
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SteadyListView(QListView):
+    """The unit list: every entry is two lines."""
+
+    def dataChanged(self, topLeft: Index, bottomRight: Index, roles: Sequence[int] = ()) -> None:
+        QAbstractItemView.dataChanged(self, topLeft, bottomRight, roles)
+
+
+class SteadyListWidget(QListWidget):
+    """The clause list: a clause's entry is one line (its title), or two once a unit is chosen; 五's is one."""
+
+    def dataChanged(self, topLeft: Index, bottomRight: Index, roles: Sequence[int] = ()) -> None:
+        QAbstractItemView.dataChanged(self, topLeft, bottomRight, roles)
+
+
 class Workspace(QWidget):
     """Everything shown while a year is open."""
 
@@ -129,7 +150,7 @@ class Workspace(QWidget):
         self.unit_model = UnitListModel(session, self)
         self.unit_proxy = UnitFilter(self)
         self.unit_proxy.setSourceModel(self.unit_model)
-        self.unit_list = QListView()
+        self.unit_list = SteadyListView()
         self.unit_list.setModel(self.unit_proxy)
         self.unit_list.setAlternatingRowColors(True)
         self.unit_list.setSpacing(1)
@@ -177,7 +198,8 @@ class Workspace(QWidget):
         nav_layout = QVBoxLayout(nav_panel)
         nav_layout.setContentsMargins(0, 0, 0, 0)
         nav_layout.addWidget(QLabel(self.tr("条款")))
-        self.navigator = QListWidget()
+        self.navigator = SteadyListWidget()
+        self._navigator_with_unit = False  # the entries are titles until a unit is chosen
         self.navigator.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigator.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.navigator.currentRowChanged.connect(self._page_clicked)
@@ -342,6 +364,7 @@ class Workspace(QWidget):
             self.navigator.addItem(item)
         self.navigator.setCurrentRow(self.page_index)
         self.navigator.blockSignals(False)
+        self._navigator_with_unit = False  # the entries are titles again
         self._update_navigator()
 
     def _page_title(self, page: Page) -> str:
@@ -351,6 +374,13 @@ class Workspace(QWidget):
         return self.tr("{id} {title}").format(id=page.id, title=page.title)
 
     def _update_navigator(self) -> None:
+        with_unit = self.unit_id is not None and self.unit_id in self.session.unit_ids
+        self._set_navigator_entries()
+        if with_unit != self._navigator_with_unit:  # a clause's entry is one line, or two with a unit's points
+            self._navigator_with_unit = with_unit
+            self.navigator.doItemsLayout()
+
+    def _set_navigator_entries(self) -> None:
         if self.unit_id is None or self.unit_id not in self.session.unit_ids:
             for row, page in enumerate(self.session.pages):
                 item = self.navigator.item(row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QSpinBox
 
+from core.common.messages import format_number
 from core.scoring.assessment import BASES, NEGATIVE
 
 
@@ -76,3 +77,52 @@ def test_another_clause_opens_at_its_rules_text_and_another_unit_keeps_the_place
     ws.select_unit(session.unit_ids[1])
     QApplication.processEvents()
     assert bar.value() == kept
+
+
+def test_an_edit_repaints_only_the_entries_it_changed_in_the_clause_list_and_the_unit_list(qtbot, window, tmp_path):
+    """A typed figure changes one clause's entry and the unit's: those two entries are repainted with the new
+    points, not the whole of both lists (Qt would lay out and repaint each list whole: 2–6 ms an edit)."""
+    from PySide6.QtCore import QEvent, QObject, QRect
+
+    from core.store.demo import ensure_demo
+    assert window.open_dataset(ensure_demo(tmp_path, "演示考核人员"))
+    session, ws = window.session, window.workspace
+    qtbot.waitUntil(lambda: not window.prepare_timer.isActive() and not window.finish_timer.isActive(), timeout=20_000)
+    uid = session.unit_ids[2]
+    ws.select_unit(uid)
+    row = next(i for i, p in enumerate(session.pages) if p.id == "4.2")
+    ws.go_page(row)
+    qtbot.wait(50)
+
+    painted: dict[str, QRect] = {}
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                name = "navigator" if watched is ws.navigator.viewport() else "units"
+                painted[name] = painted.get(name, QRect()).united(event.region().boundingRect())
+            return False
+    paints = Paints()
+    for view in (ws.navigator, ws.unit_list):
+        view.viewport().installEventFilter(paints)
+    before = ws.navigator.item(row).text()
+    model = ws.unit_list.model()
+    texts = [model.index(r, 0).data() for r in range(model.rowCount())]
+    box = next(b for b in ws.clause_page.findChildren(QSpinBox) if b.isVisible() and b.suffix().strip() == "人")
+    box.setValue(0 if box.value() else 50)
+    ws.clause_page.pending.flush()
+    qtbot.wait(50)
+
+    entry = ws.navigator.item(row)
+    assert entry.text() != before and entry.text().startswith("4.2 ")
+    result = session.clause_result(uid, "4.2")
+    assert f"{format_number(result.net)} 分" in entry.text()
+    assert ws.navigator.visualItemRect(entry).contains(painted["navigator"])
+    assert f"{format_number(session.unit_result(uid).total)} 分" in ws.unit_list.currentIndex().data()
+    changed = QRect()  # the edited unit's entry, and those whose grade or place the edit moved
+    for r, text in enumerate(texts):
+        if model.index(r, 0).data() != text:
+            changed = changed.united(ws.unit_list.visualRect(model.index(r, 0)))
+    assert changed.contains(ws.unit_list.visualRect(ws.unit_list.currentIndex()))
+    assert changed.contains(painted["units"])
+    assert changed.height() < ws.unit_list.viewport().height() // 2
