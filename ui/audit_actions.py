@@ -311,12 +311,15 @@ class AuditActions(QObject):
         folder = Path(str(self.window.settings.value("folder", "") or Path.home()))
         year = found.year if found.year is not None else ""
         title = render(Msg.of("backup.choose_year_to_restore", backup=found.info.name, year=year))
-        chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(folder / found.year_name) if found.year_name
-                                                else str(folder), self.tr("年度数据文件 (*.wjkh *.sqlite)"),
-                                                options=QFileDialog.Option.DontConfirmOverwrite)
-        if not chosen:
+        dialog = QFileDialog(self.window, title, str(folder / found.year_name) if found.year_name else str(folder),
+                             self.tr("年度数据文件 (*.wjkh *.sqlite)"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)  # the year file may be gone: the restore puts it back
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite)  # the restore's own question says what it replaces
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, self.tr("选择"))
+        dialog.setDefaultSuffix("wjkh")
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return None
-        path = Path(chosen)
+        path = Path(dialog.selectedFiles()[0])
         refusal = other_year(path, found.info.path)
         if refusal is not None:
             self.window.show_problems([render(refusal)], self.tr("未能恢复备份"))
