@@ -504,7 +504,8 @@ def parser() -> argparse.ArgumentParser:
     res = commands.add_parser("restore", help="列出或恢复数据文件的备份")
     cli_words.year_file_argument(res, "dataset", "年度数据文件（.wjkh）")
     res.add_argument("--list", action="store_true", help="只列出备份")
-    res.add_argument("--backup", help="要恢复的备份文件名（备份文件夹中的），或另存在别处的备份文件；省略时用最近的完好备份")
+    res.add_argument("--backup",
+                     help="要恢复的备份文件名（备份文件夹中的），或另存在别处的备份文件；省略时用最近的完好备份")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     res.set_defaults(run=command_restore)
     ado = commands.add_parser("adopt-rules", help="本年度改按另一版本的本年度考核细则计分：程序自带的新版，"

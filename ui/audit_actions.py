@@ -273,8 +273,8 @@ class AuditActions(QObject):
     # ---------------------------------------------------------------- a backup chosen with 打开…
 
     def opened_backup(self, path: Path, found: backup.FoundBackup) -> str | None:
-        """文件 → 打开… found `path` to be a backup of a year file (in its backups folder, or elsewhere by its own mark):
-        say so, and offer to view it read-only (the default) or to restore the year from it. Returns "view",
+        """文件 → 打开… found `path` to be a backup of a year file (in its backups folder, or elsewhere by its own
+        mark): say so, and offer to view it read-only (the default) or to restore the year from it. Returns "view",
         "restore", or None (取消)."""
         from PySide6.QtWidgets import QMessageBox
 

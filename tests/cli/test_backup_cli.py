@@ -43,7 +43,8 @@ def test_the_commands_that_write_refuse_a_backup_saying_whose_it_is_and_how_to_r
     said_inside = (f"{taken.name} 是2022年度数据文件 {path.name} 的备份（{time}），备份不能直接修改，本次未作任何修改；"
                    f"要用它恢复该年度，请在桌面程序中打开 {path.name}，选 文件 → 恢复备份…，"
                    f"或运行 {program} restore {path} --backup {taken.name}。")
-    said_elsewhere = (f"{taken.name} 是2022年度数据文件 {path.name} 的备份（{time}），备份不能直接修改，本次未作任何修改；"
+    said_elsewhere = (f"{taken.name} 是2022年度数据文件 {path.name} 的备份（{time}），"
+                      "备份不能直接修改，本次未作任何修改；"
                       f"要用它恢复该年度，请在桌面程序中用 文件 → 打开… 选这份备份，再选“用它恢复”，"
                       f"或运行 {program} restore 年度数据文件 --backup {copied}。")
     for where, said in ((taken.path, said_inside), (copied, said_elsewhere)):

@@ -304,7 +304,8 @@ def test_a_backup_copied_out_of_its_folder_opened_with_the_menu_is_still_told_a_
     time = backup.read_mark(copied).strftime("%Y-%m-%d %H:%M")
     assert time == taken.taken_at.strftime("%Y-%m-%d %H:%M")
     assert seen["title"] == "这是备份"
-    assert seen["text"] == (f"{copied.name} 是2022年度数据文件 {path.name} 的备份（{time}），它不在该年度的备份文件夹中；"
+    assert seen["text"] == (f"{copied.name} 是2022年度数据文件 {path.name} 的备份（{time}），"
+                            "它不在该年度的备份文件夹中；"
                             "备份不能直接修改。")
     assert "只读查看：" in seen["choices"] and "用它恢复：选择要恢复的年度数据文件" in seen["choices"]
     assert sorted(seen["buttons"]) == sorted(["只读查看", "用它恢复…", "取消"])
