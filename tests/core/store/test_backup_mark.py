@@ -100,3 +100,13 @@ def test_a_backup_of_one_year_does_not_restore_another(dataset, tmp_path):
     assert render(raised.value.msg) == (f"备份 {taken.name} 是2022年度的，不能用来恢复2023年度的数据文件 {later.name}，"
                                         "未作任何改动。")
     assert later.read_bytes() == before
+
+
+def test_a_field_copy_made_from_a_backup_viewed_read_only_is_no_backup(dataset, tmp_path):
+    from core.teamwork.field_copy import make_field_copy
+    taken = edited_with_a_backup(dataset)
+    field = tmp_path / "李四.wjkh"
+    with Dataset.open(taken.path, read_only=True) as ds:
+        make_field_copy(ds, field, "李四", 1, record=False)
+    assert backup.read_mark(taken.path) is not None  # the backup keeps its mark
+    assert backup.found_backup(field) is None and user_version(field) == 0
