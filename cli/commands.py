@@ -403,8 +403,13 @@ def command_restore(args: argparse.Namespace) -> int:
                 line += say("backup.default_choice")
             print(line + (say("backup.done_before", what=render(done)) if done is not None else ""))
         return 0
+    refusal = recovery.backup_refusal(path, command_name())
+    if refusal is not None:  # a backup named as the year file: restored over, it would be lost
+        return fail(DatasetError(refusal))
     if args.backup:
         chosen = next((b for b in backups if b.name == Path(args.backup).name), None)
+        if chosen is None and (found := backup.found_backup(args.backup)) is not None:
+            chosen = found.info  # a backup kept elsewhere (copied to a USB stick, the desktop), told by its mark
         if chosen is None:
             print(say("dataset.backup_not_found", name=args.backup), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -499,7 +504,8 @@ def parser() -> argparse.ArgumentParser:
     res = commands.add_parser("restore", help="列出或恢复数据文件的备份")
     cli_words.year_file_argument(res, "dataset", "年度数据文件（.wjkh）")
     res.add_argument("--list", action="store_true", help="只列出备份")
-    res.add_argument("--backup", help="要恢复的备份文件名；省略时用最近的完好备份")
+    res.add_argument("--backup",
+                     help="要恢复的备份文件名（备份文件夹中的），或另存在别处的备份文件；省略时用最近的完好备份")
     res.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     res.set_defaults(run=command_restore)
     ado = commands.add_parser("adopt-rules", help="本年度改按另一版本的本年度考核细则计分：程序自带的新版，"

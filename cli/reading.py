@@ -38,7 +38,11 @@ def open_for_edit(path: Path, open_anyway: bool = False, **open_kwargs: Any) -> 
     """The dataset opened read-write (migrated and backed up as opening does); notices go to stderr.
     When opening finds the year changed outside the program, nothing is written and DatasetError says so,
     naming the good backup `restore` would bring back and the option that goes on with the file anyway
-    (`open_anyway`: the desktop's 仍然打开, which then edits it)."""
+    (`open_anyway`: the desktop's 仍然打开, which then edits it). A backup is never opened for editing:
+    DatasetError says whose it is and how to restore the year from it."""
+    refusal = recovery.backup_refusal(path, command_name())
+    if refusal is not None:
+        raise DatasetError(refusal)
     ds = Dataset.open(path, **open_kwargs)
     if ds.audit_problems and not open_anyway:
         ds.close(back_up=False)  # nothing was edited: no backup, none of the good ones pushed out

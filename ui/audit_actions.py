@@ -272,23 +272,59 @@ class AuditActions(QObject):
 
     # ---------------------------------------------------------------- a backup chosen with 打开…
 
-    def opened_backup(self, path: Path, year: Path, info: backup.BackupInfo) -> str | None:
-        """文件 → 打开… found `path` to be a backup of the year file `year`: say so, and offer to view it read-only
-        (the default) or to restore the year from it. Returns "view", "restore", or None (取消)."""
+    def opened_backup(self, path: Path, found: backup.FoundBackup) -> str | None:
+        """文件 → 打开… found `path` to be a backup of a year file (in its backups folder, or elsewhere by its own
+        mark): say so, and offer to view it read-only (the default) or to restore the year from it. Returns "view",
+        "restore", or None (取消)."""
         from PySide6.QtWidgets import QMessageBox
-        text = render(Msg.of("backup.is_backup", file=path.name, year=year.name,
-                             time=info.taken_at.strftime("%Y-%m-%d %H:%M")))
+
+        from core.store.recovery import whose
+        time = found.info.taken_at.strftime("%Y-%m-%d %H:%M")
+        if found.year_file is not None:
+            year = found.year_file.name
+            text = render(Msg.of("backup.is_backup", file=path.name, year=year, time=time))
+            choices = render(Msg.of("backup.is_backup_choices", year=year))
+            restore_words = self.tr("用它恢复 {year}…").format(year=year)
+        else:
+            text = render(Msg.of("backup.is_backup_elsewhere", file=path.name, whose=whose(found), time=time))
+            choices = render(Msg.of("backup.is_backup_elsewhere_choices"))
+            restore_words = self.tr("用它恢复…")
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("这是备份"), text, QMessageBox.StandardButton.NoButton,
                           self.window)
-        box.setInformativeText(render(Msg.of("backup.is_backup_choices", year=year.name)))
+        box.setInformativeText(choices)
         view = box.addButton(self.tr("只读查看"), QMessageBox.ButtonRole.AcceptRole)
-        restore = box.addButton(self.tr("用它恢复 {year}…").format(year=year.name), QMessageBox.ButtonRole.ActionRole)
+        restore = box.addButton(restore_words, QMessageBox.ButtonRole.ActionRole)
         cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(view)
         box.setEscapeButton(cancel)
         box.exec()
         clicked = box.clickedButton()
         return "view" if clicked is view else "restore" if clicked is restore else None
+
+    def year_to_restore(self, found: backup.FoundBackup) -> Path | None:
+        """The year file to restore from a backup found outside its backups folder, chosen by the assessor (it may
+        be gone: the restore puts it back), offered by the name the backup gives it in the last folder used; a year
+        file of another year is refused, said why. None when none is chosen."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from core.store.recovery import other_year
+        folder = Path(str(self.window.settings.value("folder", "") or Path.home()))
+        year = found.year if found.year is not None else ""
+        title = render(Msg.of("backup.choose_year_to_restore", backup=found.info.name, year=year))
+        dialog = QFileDialog(self.window, title, str(folder / found.year_name) if found.year_name else str(folder),
+                             self.tr("年度数据文件 (*.wjkh *.sqlite)"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)  # the year file may be gone: the restore puts it back
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite)  # the restore's own question says what it replaces
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, self.tr("选择"))
+        dialog.setDefaultSuffix("wjkh")
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        path = Path(dialog.selectedFiles()[0])
+        refusal = other_year(path, found.info.path)
+        if refusal is not None:
+            self.window.show_problems([render(refusal)], self.tr("未能恢复备份"))
+            return None
+        return path
 
     def restore_from_backup(self, year: Path, chosen: Path) -> bool:
         """Restore the year file `year` from its backup `chosen` once the assessor has read what it undoes and

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMainWindow, QProgr
 from core.common import os_errors
 from core.common.messages import Msg, render
 from core.editing.session import Session
-from core.store.backup import backup_of
+from core.store.backup import found_backup
 from core.store.dataset import Dataset, ReadOnlyCopy, read_only_copy
 from core.store.files import Checked, DatasetError, check_ahead, open_here
 from core.store.rule_updates import rule_set_named
@@ -315,10 +315,12 @@ class MainWindow(QMainWindow):
         """Open a year for editing; when it cannot be edited here and now (held by someone else, a
         read-only file, folder or disk, a full disk) say why and offer to open it read-only. A backup of a year
         is never edited: it is viewed read-only, or the year restored from it."""
-        if not read_only and (of := backup_of(path)) is not None:
-            answer = self.audit_actions.opened_backup(path, *of)
+        if not read_only and (found := found_backup(path)) is not None:  # in its backups folder, or marked
+            answer = self.audit_actions.opened_backup(path, found)
             if answer == "restore":
-                return self.audit_actions.restore_from_backup(of[0], path)
+                year = found.year_file or self.audit_actions.year_to_restore(found)
+                if year is not None:
+                    return self.audit_actions.restore_from_backup(year, path)
             read_only = answer == "view"
             if not read_only:  # 取消
                 if self.session is None:
@@ -386,13 +388,13 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self.settings.setValue("folder", str(path.parent))
         name = next(a.name for a in ds.assessors() if a.id == assessor_id)
-        if read_only and (of := backup_of(path)) is not None:  # a backup: said whose, and when it was taken
-            year_file, info = of
+        if read_only and (found := found_backup(path)) is not None:  # a backup: said whose, and when it was taken
+            year_file = found.year_name or self.tr("{year}年度数据文件").format(year=ds.year_number)
             self.setWindowTitle(self.tr("{file}（{year_file} 的备份，只读）— 乐业吴江运营单位绩效考核").format(
-                file=path.name, year_file=year_file.name))
+                file=path.name, year_file=year_file))
             said = self.tr("{year}年度　这是 {year_file} 的备份（{time}）：只读查看，不能修改")
-            self.status_file.setText(said.format(year=ds.year_number, year_file=year_file.name,
-                                                 time=info.taken_at.strftime("%Y-%m-%d %H:%M")))
+            self.status_file.setText(said.format(year=ds.year_number, year_file=year_file,
+                                                 time=found.info.taken_at.strftime("%Y-%m-%d %H:%M")))
         elif read_only:
             self.setWindowTitle(self.tr("{file}（只读）— 乐业吴江运营单位绩效考核").format(file=path.name))
             self.status_file.setText(self.tr("{year}年度　{file}　只读：{time} 打开时的内容，不能修改").format(

@@ -11,6 +11,10 @@ a bureau can go back to with the disk use bounded: the newest N backups, the fir
 day of the last two weeks, and the last one before each of the newest imports, merges and changes of
 rules (`rotate`). Restoring first keeps a copy of the file it replaces (`…-before-restore.wjkh`, or
 `…-damaged.wjkh` when it cannot be read); rotation keeps the newest of those.
+A backup says itself that it is one, wherever it is copied: its SQLite header's user version (which no table,
+no audit row and no check of the year reads) holds a mark and the minute it was taken, set in the copy only;
+a restore clears it in the file it puts in place. Backups taken before they were marked are told by their
+place in the backups folder alone.
 """
 
 from __future__ import annotations
@@ -99,13 +103,62 @@ def _free_name(folder: Path, dataset: Path, when: dt.datetime, label: str = "") 
     return folder / (f"{stem}-{stamp}{tail}{suffix}" if n == 1 else f"{stem}-{stamp}-{n}{tail}{suffix}")
 
 
+# ------------------------------------------------------------------ a backup's own mark
+
+MARK_TAG = 0x57  # the top byte of the user version of a backup; the minutes since MARK_EPOCH below it
+MARK_EPOCH = dt.datetime(2020, 1, 1)
+MARK_MINUTES = 0xFFFFFF
+SQLITE_HEADER = b"SQLite format 3\x00"
+# core/store/files.py APPLICATION_ID, not imported: that module imports this one
+OUR_APPLICATION_ID = 0x4C59574A
+
+
+def mark_value(taken_at: dt.datetime) -> int:
+    """The user version that marks a copy as a backup taken at `taken_at` (local time, to the minute)."""
+    minutes = int((taken_at - MARK_EPOCH).total_seconds() // 60)
+    return MARK_TAG << 24 | max(0, min(minutes, MARK_MINUTES))
+
+
+def read_mark(path: str | Path) -> dt.datetime | None:
+    """When the backup `path` was taken, as its own mark says (read from the file's header, without opening it
+    as a database); None for a file that carries no mark: a year file, a backup taken before backups were
+    marked, any other file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except OSError:
+        return None
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        return None
+    if int.from_bytes(head[68:72], "big") != OUR_APPLICATION_ID:
+        return None
+    value = int.from_bytes(head[60:64], "big")
+    if value >> 24 != MARK_TAG:
+        return None
+    return MARK_EPOCH + dt.timedelta(minutes=value & MARK_MINUTES)
+
+
+def clear_mark(path: Path) -> None:
+    """Remove a backup's mark from `path` (the copy a restore is about to put in place of the year file): the
+    year file it becomes is no backup. A file without a mark is left as it is, byte for byte."""
+    if read_mark(path) is None:
+        return
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA user_version = 0")
+    finally:
+        conn.close()
+
+
 STEP_PAGES = 256  # copied per step on another thread: the owner's own statements wait at most one step
 
 
-def copy_database(source: sqlite3.Connection, target: Path, step_pages: int = -1) -> None:
+def copy_database(source: sqlite3.Connection, target: Path, step_pages: int = -1,
+                  mark: dt.datetime | None = None) -> None:
     """A consistent, self-contained copy of an open database, written whole or not at all. With
     `step_pages` (on another thread than the source's owner) it copies that many pages at a time, so
-    the owner's statements go on between steps; what the owner commits meanwhile is in the copy too."""
+    the owner's statements go on between steps; what the owner commits meanwhile is in the copy too.
+    With `mark`, the copy is marked as a backup taken then (mark_value), before it takes its name."""
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
     try:
@@ -117,6 +170,8 @@ def copy_database(source: sqlite3.Connection, target: Path, step_pages: int = -1
             dest.execute("PRAGMA synchronous=OFF")
             source.backup(dest, pages=step_pages, sleep=0.005)
             dest.execute("PRAGMA journal_mode=DELETE")
+            if mark is not None:
+                dest.execute(f"PRAGMA user_version = {mark_value(mark)}")
         finally:
             dest.close()
         fsync_path(part)
@@ -137,7 +192,7 @@ def make_backup(source: sqlite3.Connection, dataset: str | Path, keep: int = DEF
     folder.mkdir(exist_ok=True)
     now = now or dt.datetime.now()
     target = _free_name(folder, dataset, now, label)
-    copy_database(source, target, step_pages)
+    copy_database(source, target, step_pages, mark=now)
     try:
         if note:
             record_anchor(dataset, target, now)
@@ -218,6 +273,60 @@ def backup_of(path: str | Path) -> tuple[Path, BackupInfo] | None:
     except OSError:
         size = 0
     return year, BackupInfo(path, _stamp_time(match.group(1)), match.group(3) or "", size)
+
+
+@dataclass(frozen=True)
+class FoundBackup:
+    """A file found to be a backup of a year file: by its place in the year's backups folder, or by its own mark
+    wherever it lies (a copy on a USB stick, on the desktop)."""
+    info: BackupInfo
+    year_file: Path | None  # the year file beside its backups folder; None for a backup lying elsewhere
+    year_name: str  # the year file's name: beside the folder, or as the backup's own name gives it ("" if renamed)
+    year: int | None  # the year it holds (its own meta row); None when it cannot be read
+
+    @property
+    def in_folder(self) -> bool:
+        return self.year_file is not None
+
+
+def found_backup(path: str | Path) -> FoundBackup | None:
+    """Whether `path` is a backup of a year file, and of which: told by its place and name (backup_of), else by the
+    mark it carries (read_mark); None for a year file and any other file. A backup taken before backups were
+    marked and copied out of its folder is not told."""
+    path = Path(path)
+    of = backup_of(path)
+    taken = read_mark(path) if of is None else None
+    if of is None and taken is None:
+        return None
+    year = year_in(path)
+    if of is not None:
+        return FoundBackup(of[1], of[0], of[0].name, year)
+    assert taken is not None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    suffixes = "|".join(re.escape(s) for s in BACKUP_SUFFIXES)
+    match = re.match(rf"^(.+)-\d{{8}}-\d{{6}}(?:-\d+)?(?:-({LABEL_BEFORE_RESTORE}|{LABEL_DAMAGED}))?({suffixes})$",
+                     path.name, re.IGNORECASE)
+    year_name = match.group(1) + match.group(3).lower() if match else ""
+    label = (match.group(2) or "").lower() if match else ""
+    return FoundBackup(BackupInfo(path, taken, label, size), None, year_name, year)
+
+
+def year_in(path: Path) -> int | None:
+    """The year a year file (or a backup of one) holds, from its meta row, read-only; None when unreadable."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT year FROM meta WHERE id = 1").fetchone()
+        return int(row[0]) if row is not None else None
+    except (sqlite3.Error, TypeError, ValueError):
+        return None
+    finally:
+        conn.close()
 
 
 # What rotation keeps (beside the newest `keep`): a history a bureau can go back to, bounded — at most

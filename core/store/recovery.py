@@ -153,6 +153,9 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     Raises DatasetError (nothing changed) when the backup is not good or the dataset is in use."""
     dataset, backup = Path(dataset), Path(backup)
     inspect(backup)  # raises with the backup's own problem
+    refusal = other_year(dataset, backup)
+    if refusal is not None:
+        raise DatasetError(refusal)
     now = now or dt.datetime.now()
     wanting = _found_wanting(dataset, backup)  # what opening will say once it is the year file
     kept = None
@@ -172,7 +175,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
             kept = kept_name(dataset, now)
             source = sqlite3.connect(f"file:{dataset}?mode=ro", uri=True, isolation_level=None)
             try:
-                backups.copy_database(source, kept)
+                backups.copy_database(source, kept, mark=now)  # a copy of the year, told as a backup wherever it goes
             finally:
                 source.close()
         else:
@@ -186,6 +189,7 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     part = restoring_name(dataset)
     part.unlink(missing_ok=True)  # left by a killed restore
     shutil.copyfile(backup, part)
+    backups.clear_mark(part)  # the year file it becomes is no backup
     fsync_path(part)
     # The old write-ahead log must go before the new file arrives: applied to another file it would
     # corrupt it. It was folded into the file above, so a kill from here on leaves the old state whole.
@@ -201,6 +205,41 @@ def restore(dataset: str | Path, backup: str | Path, now: dt.datetime | None = N
     os.replace(part, dataset)
     fsync_path(dataset.parent)
     return kept
+
+
+def whose(found: backups.FoundBackup) -> Msg:
+    """The year file a backup belongs to, in words: its year and name as far as they are known."""
+    if found.year is not None and found.year_name:
+        return Msg.of("backup.whose_named", year=str(found.year), name=found.year_name)
+    if found.year is not None:
+        return Msg.of("backup.whose_year", year=str(found.year))
+    if found.year_name:
+        return Msg.of("backup.whose_file", name=found.year_name)
+    return Msg.of("backup.whose_unknown")
+
+
+def backup_refusal(path: Path, program: str) -> Msg | None:
+    """Why a command that writes to a year file does not write to `path`: it is a backup (found_backup), said with
+    the year it belongs to and how to restore the year from it (`program` the command line's name); None for a
+    file that is no backup."""
+    found = backups.found_backup(path)
+    if found is None:
+        return None
+    time = found.info.taken_at.strftime("%Y-%m-%d %H:%M")
+    if found.year_file is not None:
+        return Msg.of("cli.backup_refused", file=path.name, whose=whose(found), time=time,
+                      year_file=found.year_file.name, program=program, year_path=str(found.year_file))
+    return Msg.of("cli.backup_elsewhere_refused", file=path.name, whose=whose(found), time=time, program=program,
+                  path=str(path))
+
+
+def other_year(dataset: Path, backup: Path) -> Msg | None:
+    """Why `backup` cannot be restored over the year file `dataset`: it holds another year (a backup chosen from
+    elsewhere, e.g. copied to a USB stick, for a year file chosen by hand); None when it may be."""
+    held, wanted = backups.year_in(backup), backups.year_in(dataset) if dataset.exists() else None
+    if held is None or wanted is None or held == wanted:
+        return None
+    return Msg.of("backup.other_year", backup=backup.name, held=held, file=dataset.name, year=wanted)
 
 
 def changes_in(dataset: str | Path, backup: str | Path) -> list[Problem]:

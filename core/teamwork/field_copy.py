@@ -174,6 +174,7 @@ def make_field_copy(ds: Dataset, target: str | Path, assessor: str, by: int,
         conn = sqlite3.connect(part, isolation_level=None)
         try:
             source.backup(conn)
+            conn.execute("PRAGMA user_version = 0")  # made from a backup viewed read-only: a field copy, no backup
             conn.execute("PRAGMA foreign_keys=ON")
             copy = replay_edit.adopt_connection(target, conn)
             seq, digest = copy.audit_head()

@@ -21,6 +21,7 @@ from core.store import backup  # noqa: E402
 from core.store.dataset import Dataset  # noqa: E402
 from tests.audit_tampers import build_year, copy_year  # noqa: E402
 from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.ui.test_desktop import shot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -279,3 +280,87 @@ def test_a_backup_opened_with_the_menu_restores_its_year_after_saying_what_that_
     assert window.session is not None and window.session.file == path and not window.session.read_only
     assert window.session.ds.audit_head() == head  # the year is the backup's now
     assert window.session.unit(first).insured_workers != 66
+
+
+def test_a_backup_copied_out_of_its_folder_opened_with_the_menu_is_still_told_a_backup(qtbot, window, year, tmp_path):
+    (tmp_path / "单位").mkdir()
+    path = copy_year(year, tmp_path / "单位")
+    taken = backup.list_backups(path)[-1]
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    copied = usb / taken.name
+    copied.write_bytes(taken.path.read_bytes())
+    before = copied.read_bytes()
+    seen = {}
+
+    def look(box: QMessageBox) -> None:
+        seen["title"], seen["text"], seen["choices"] = box.windowTitle(), box.text(), box.informativeText()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        seen["default"] = box.defaultButton().text()
+        shot_over(window, box, "backup-elsewhere-opened-offer")
+        press("只读查看")(box)
+
+    open_through_menu(window, copied, look)
+    time = backup.read_mark(copied).strftime("%Y-%m-%d %H:%M")
+    assert time == taken.taken_at.strftime("%Y-%m-%d %H:%M")
+    assert seen["title"] == "这是备份"
+    assert seen["text"] == (f"{copied.name} 是2022年度数据文件 {path.name} 的备份（{time}），"
+                            "它不在该年度的备份文件夹中；"
+                            "备份不能直接修改。")
+    assert "只读查看：" in seen["choices"] and "用它恢复：选择要恢复的年度数据文件" in seen["choices"]
+    assert sorted(seen["buttons"]) == sorted(["只读查看", "用它恢复…", "取消"])
+    assert seen["default"] == "只读查看"
+    assert window.session is not None and window.session.read_only and window.session.file == copied
+    assert window.status_file.text() == f"2022年度　这是 {path.name} 的备份（{time}）：只读查看，不能修改"
+    shot(window, "backup-elsewhere-read-only")
+    window.close_dataset()
+    assert copied.read_bytes() == before  # the backup itself untouched
+    assert sorted(p.name for p in usb.iterdir()) == [copied.name]  # no backups of the backup beside it
+
+
+def test_a_backup_kept_elsewhere_restores_the_year_file_the_assessor_chooses(qtbot, window, year, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_desktop_day import choose_file
+    (tmp_path / "单位").mkdir()
+    path = copy_year(year, tmp_path / "单位")
+    oldest = backup.list_backups(path)[-1]
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    copied = usb / "交接备份.wjkh"  # renamed on the way: only its own mark says it is a backup
+    copied.write_bytes(oldest.path.read_bytes())
+    with Dataset.open(copied, read_only=True) as ds:
+        head = ds.audit_head()
+    with Dataset.open(path, read_only=True) as ds:
+        assert ds.audit_head() != head  # the year went on after the backup
+    seen = {}
+
+    def confirm(box: QMessageBox) -> None:
+        seen["question"], seen["undone"] = box.text(), box.informativeText()
+        shot_over(window, box, "backup-elsewhere-restore-confirm")
+        seen["told"] = answer_modal(QMessageBox, lambda told: told.accept())
+        press("恢复")(box)
+
+    def pick(dialog: QFileDialog) -> None:
+        seen["chooser"] = dialog.windowTitle()
+        seen["confirm"] = answer_modal(QMessageBox, confirm)
+        dialog.selectFile(str(path))
+        shot_over(window, dialog, "backup-elsewhere-choose-year")
+        choose_file(path)(dialog)
+
+    def offer(box: QMessageBox) -> None:
+        seen["text"] = box.text()
+        seen["pick"] = answer_modal(QFileDialog, pick)
+        press("用它恢复…")(box)
+
+    open_through_menu(window, copied, offer)
+    for state in ("pick", "confirm", "told"):
+        check_answered(seen[state])
+    assert seen["text"].startswith(f"{copied.name} 是2022年度数据文件的备份（")
+    assert seen["chooser"] == f"选择要用备份 {copied.name} 恢复的2022年度数据文件"
+    assert seen["question"] == f"用备份 {copied.name} 替换年度数据文件 {path.name}？"
+    assert "恢复该备份将撤销其后所做的" in seen["undone"]
+    assert window.session is not None and window.session.file == path and not window.session.read_only
+    assert window.session.ds.audit_head() == head and window.session.ds.audit_problems == []
+    assert backup.found_backup(path) is None  # the year it became is a year, not a backup
+    assert any(b.label == backup.LABEL_BEFORE_RESTORE for b in backup.list_backups(path))
