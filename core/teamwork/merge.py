@@ -68,7 +68,7 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         return problem("teamwork.theirs_impossible", number=bad[0])
     if plan.conflicts and not reason.strip():
         return problem("teamwork.reason_needed")
-    if (not plan.rows or all(f.state == "held" for f in plan.facts)) and not _still_out(ds, plan):
+    if (not plan.rows or all(f.state == "held" for f in plan.facts)) and not still_out(ds, plan):
         # nothing new, or only changes of units locked here, of a copy the year already counts as merged back (or
         # never knew as made from it): merging changes nothing (the held ones stay unmerged, to come in once their
         # units are reopened). A copy still out is recorded merged back below, with what was held back: the lead has
@@ -134,7 +134,7 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
     return plan, edit
 
 
-def _still_out(ds: Dataset, plan: MergePlan) -> bool:
+def still_out(ds: Dataset, plan: MergePlan) -> bool:
     """Whether the year lists this copy as made from it and not merged back yet."""
     return plan.mark is not None and any(c.mark == plan.mark.hash for c in copies_out(replay_edit.connection(ds)))
 
