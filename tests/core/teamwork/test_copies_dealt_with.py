@@ -19,6 +19,7 @@ from tests.teamwork_support import year_in_the_field
 LEAD = 1
 FIRST = "吴江第1人力资源有限公司"
 SECOND = "吴江第2人力资源有限公司"
+DEALT = "中没有尚未合并的修改；2022.wjkh 已把它记为合并回来，不再列为尚未合并。"
 
 
 def out_of(path: Path) -> list:
@@ -77,14 +78,15 @@ def test_a_copy_whose_every_change_was_held_back_is_merged_back_with_what_was_he
     assert held.startswith(f"暂不能带入：单位“{FIRST}”的“投保人数”") and "外业副本改为 88" in held
     checked = run("verify-audit", str(year))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "合并了外业副本 张三.wjkh（张三 的外业副本）：带入 0 项修改，冲突 0 处，1 项所属单位已签章定稿并锁定未带入：" \
-        in checked.stdout
+    assert ("合并了外业副本 张三.wjkh（张三 的外业副本）：带入 0 项修改，冲突 0 处，"
+            "1 项所属单位已签章定稿并锁定未带入：") in checked.stdout
     assert f"  {held}" in checked.stdout.splitlines()
     with Dataset.open(year, read_only=True) as ds:
         from core.store.audit_log import changes_of, line
         told = [render(line(c)) for c in changes_of(ds)]
         assert ds.check_audit().ok
-    assert told[-1].endswith("合并外业副本 张三.wjkh（张三 的外业副本，带入 0 项修改，1 项所属单位已签章定稿并锁定未带入）")
+    assert told[-1].endswith(
+        "合并外业副本 张三.wjkh（张三 的外业副本，带入 0 项修改，1 项所属单位已签章定稿并锁定未带入）")
 
     # merged again while still locked: nothing written; reopened, the held change comes in
     with Dataset.open(year, backups=False) as ds, Dataset.open(copy, read_only=True) as theirs:
@@ -104,7 +106,7 @@ def test_a_copy_handed_back_unchanged_is_merged_back_once(tmp_path):
         make_field_copy(ds, copy, "李四", LEAD, [SECOND])
     merged = run("merge", str(year), str(copy), "--by", "组长王")
     assert merged.returncode == 0, merged.stderr
-    assert merged.stdout.strip() == "外业副本 李四.wjkh 中没有尚未合并的修改；2022.wjkh 已把它记为合并回来，不再列为尚未合并。"
+    assert merged.stdout.strip() == f"外业副本 李四.wjkh {DEALT}"
     assert out_of(year) == []
     again = run("merge", str(year), str(copy), "--by", "组长王")  # already in: nothing written again
     assert again.stdout.strip() == "外业副本 李四.wjkh 中没有尚未合并的修改，2022.wjkh 没有改动。"
@@ -129,8 +131,10 @@ def test_a_copy_of_a_copy_merged_straight_brings_the_middle_copy_in_and_says_wha
     assert still.file_name == middle.name and [c.file_name for c in still.carried] == [child.name]
     listed = run("field-copies", str(year)).stdout.strip().splitlines()
     assert listed[0] == "2022.wjkh 有 1 份外业副本尚未合并回来："
-    assert listed[1].startswith(f"  王五：{middle.name}（") and "以前的修改已随赵六的外业副本 赵六.wjkh（由这份副本制作）于 " in listed[1]
-    assert listed[1].endswith("合并回来；此后在这份副本中所做的修改尚未带入，交回后合并即可（已带入的不会重复），合并后即不再列出。")
+    assert listed[1].startswith(f"  王五：{middle.name}（")
+    assert "以前的修改已随赵六的外业副本 赵六.wjkh（由这份副本制作）于 " in listed[1]
+    assert listed[1].endswith("合并回来；此后在这份副本中所做的修改尚未带入，交回后合并即可（已带入的不会重复），"
+                              "合并后即不再列出。")
     assert render(copy_out_words(still)) == listed[1].strip()
 
     # 王五's copy merged: only its change since comes in (no conflict with what it carried), and it is in
@@ -153,7 +157,7 @@ def test_a_middle_copy_holding_nothing_beyond_its_child_is_dealt_with_when_merge
     assert [c.file_name for c in out_of(year)] == [middle.name]
     merged = run("merge", str(year), str(middle), "--by", "组长王")
     assert merged.returncode == 0, merged.stderr
-    assert merged.stdout.strip() == "外业副本 王五.wjkh 中没有尚未合并的修改；2022.wjkh 已把它记为合并回来，不再列为尚未合并。"
+    assert merged.stdout.strip() == f"外业副本 王五.wjkh {DEALT}"
     assert out_of(year) == []
     with Dataset.open(year, read_only=True) as ds:
         assert ds.check_audit().ok
