@@ -178,8 +178,9 @@ def command_merge(args: argparse.Namespace) -> int:
         for problem in edit.problems:
             _say(problem.message, err=True)
         return EXIT_CONFLICTS if codes & {"teamwork.choices_missing", "teamwork.reason_needed"} else EXIT_BAD_INPUT
-    if not plan.rows:
-        _say(Msg.of("teamwork.nothing_new", copy=copy_path.name, file=year.name))
+    if not plan.rows:  # a copy still out returned unchanged is recorded merged back all the same
+        _say(Msg.of("teamwork.nothing_new_dealt" if edit.rows else "teamwork.nothing_new", copy=copy_path.name,
+                    file=year.name))
         return 0
     _show(plan)
     _say(plan.merged_words(copy_path.name, year.name, choices))
@@ -230,8 +231,12 @@ COMMANDS = ("field-copy", "merge", "field-copies")
 
 def merge_lines(ds: Dataset) -> list[Msg]:
     """What verify-audit adds about field copies: each merge, and how many changes came from copies."""
-    lines = [Msg.of("teamwork.merge_record", at=local_time(m.at), by=m.by or Msg.of("teamwork.someone"), copy=m.copy,
-                    assessor=m.assessor, changes=m.changes, conflicts=m.conflicts) for m in merges(ds)]
+    lines = []
+    for m in merges(ds):
+        lines.append(Msg.of("teamwork.merge_record_held" if m.held else "teamwork.merge_record", at=local_time(m.at),
+                            by=m.by or Msg.of("teamwork.someone"), copy=m.copy, assessor=m.assessor,
+                            changes=m.changes, conflicts=m.conflicts, held=len(m.held)))
+        lines += [Msg.of("cli.indent", text=held) for held in m.held]
     if lines:
         lines.append(Msg.of("teamwork.merged_total", count=merged_edits(ds)))
     return lines + copies_out_lines(ds)

@@ -158,6 +158,9 @@ class FieldCopyActions(QObject):
             self.window.show_problems([render(plan.problems[0].message)], self.tr("不能合并"))
             return
         if not plan.rows:
+            if field_work.copy_still_out(session, plan):  # handed back unchanged: recorded merged back, not asked
+                self.write_merge(path, {}, "", plan)
+                return
             self._inform(self.tr("合并外业副本"), render(Msg.of(
                 "teamwork.nothing_new", copy=path.name, file=session.file.name)))
             return
@@ -191,7 +194,8 @@ class FieldCopyActions(QObject):
         if not edit.ok:
             self.window.show_problems([render(p.message) for p in edit.problems], self.tr("未能合并"))
             return edit
-        said = render(plan.merged_words(path.name, session.file.name, choices))
+        said = render(plan.merged_words(path.name, session.file.name, choices) if plan.rows else Msg.of(
+            "teamwork.nothing_new_dealt", copy=path.name, file=session.file.name))
         if plan.held:
             said += "\n" + render(Msg.of("teamwork.held", count=len(plan.held), how=Msg.of("teamwork.held_how_menu")))
         for told in field_work.merge_finals(session, edit):

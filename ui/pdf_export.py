@@ -382,6 +382,10 @@ class ExportDialog(WorkerDialog):
             if provisional and confirm and not self._confirm_provisional(provisional):
                 self.show_status(self.tr("已取消：未签名，未导出。"), NEUTRAL)
                 return None
+            out = self._copies_out(requests)
+            if out is not None and confirm and not self._confirm_copies_out(out):
+                self.show_status(self.tr("已取消：未签名，未导出。"), NEUTRAL)
+                return None
         self.settings.setValue(FOLDER_SETTING, str(requests[0].target.parent if self.kind() != ALL_SHEETS
                                                    else Path(self.path.text().strip()).parent))
         self.outcome = None
@@ -429,6 +433,24 @@ class ExportDialog(WorkerDialog):
         ask = render(Msg.of("pdf.sign_provisional_ask"))
         return self._sign_anyway(self.tr("排名类条款得分暂定"), f"{text}\n\n{ask}", QMessageBox.StandardButton.Cancel,
                                  self.tr("取消"))
+
+    def _copies_out(self, requests) -> Msg | None:
+        """What signing these score sheets means while a field copy covering one of their units is out (a unit
+        signed already is not signed again), or None."""
+        units = [uid for r in requests if r.kind == SHEET and r.unit
+                 and (uid := self.session.unit_id(r.unit)) is not None and not self.session.locked(uid)]
+        return self.session.signing_with_copies_out(units) if units else None
+
+    def _confirm_copies_out(self, out: Msg) -> bool:
+        """The assessor decides whether to sign while a field copy covering the unit is out (default: 取消)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("外业副本尚未合并"),
+                          f"{render(out)}\n\n{render(Msg.of('pdf.sign_copy_out_ask'))}",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("继续签名"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("取消"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _confirm_unfinished(self, lines: list[str]) -> bool:
         return self._sign_anyway(

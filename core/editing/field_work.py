@@ -13,7 +13,7 @@ from core.common.progress import Progress
 from core.editing.writes import Write
 from core.store.dataset import Dataset, DatasetError, Edit
 from core.teamwork.field_copy import CopyMark, make_field_copy
-from core.teamwork.merge import MergeCancelled, finals_told, merge_copy
+from core.teamwork.merge import MergeCancelled, finals_told, merge_copy, still_out
 from core.teamwork.plan import MergePlan, plan_merge
 
 if TYPE_CHECKING:
@@ -42,6 +42,12 @@ def plan(year: Dataset, copy_path: Path) -> MergePlan:
             return plan_merge(year, copy, copy_path.name)
     finally:
         year.close()
+
+
+def copy_still_out(session: Session, plan: MergePlan) -> bool:
+    """Whether the year lists the planned copy as not merged back: merging it records it merged back, even when it
+    brings nothing new (handed back unchanged)."""
+    return still_out(session.ds, plan)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from core.common.messages import Msg, render
 from core.scoring import kinds
 from core.store import audit
 from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
-from core.store.backup_story import copy_out_edit
+from core.store.backup_story import copy_out_edit, merge_edit
 
 # Rows that keep the trail's books, not a change a person made to the year's facts: the format's updates, a copy's
 # mark, the rows a merge notes which copy rows it took, the checksums a migration recorded, a roster's corrected cells
@@ -214,9 +214,7 @@ class _Reader:
             if action == "merge":
                 told = _loads(new)
                 told = told if isinstance(told, dict) else {}
-                yield self._change(r, None, None, Msg.of(
-                    "backup.edit.merge", copy=told.get("copy", ""), assessor=told.get("assessor", ""),
-                    changes=told.get("changes", 0)), "", "")
+                yield self._change(r, None, None, merge_edit(told), "", "")
                 continue
             if action == "field_copy_out":  # a field copy made from the year (core/teamwork/field_copy.py)
                 told = _loads(new)

@@ -74,8 +74,7 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
         what = Msg.of(f"backup.edit.{action}", record=_record(conn, namer, table, record_id))
     elif action == "merge" and table == "meta":  # a merge of a field copy: one step, however many edits it wrote
         told = _json(new_value)
-        return Msg.of("backup.edit.merge", copy=told.get("copy", ""), assessor=told.get("assessor", ""),
-                      changes=told.get("changes", 0))
+        return merge_edit(told)
     elif action == "field_copy_out" and table == "meta":  # a field copy made from the year
         what = copy_out_edit(_json(new_value))
     elif action in ("migrate", "schema", "create"):
@@ -85,6 +84,15 @@ def edit_words(conn: sqlite3.Connection, namer: Namer, rows: list[tuple]) -> Msg
     if len(rows) > 1:
         what = Msg.of("backup.edit.more", first=what, count=len(rows))
     return what
+
+
+def merge_edit(told: dict[str, Any]) -> Msg:
+    """A merge of a field copy as one step: which copy, whose, how many changes it brought, and how many it held
+    back (a unit signed and locked in the year)."""
+    said = {"copy": told.get("copy", ""), "assessor": told.get("assessor", ""), "changes": told.get("changes", 0)}
+    if told.get("held"):
+        return Msg.of("backup.edit.merge_held", held=told.get("held"), **said)
+    return Msg.of("backup.edit.merge", **said)
 
 
 def copy_out_edit(told: dict[str, Any]) -> Msg:

@@ -62,6 +62,7 @@ class Fact:
     why: str = ""  # a conflict whose copy side cannot be taken: deleted_here, parent_gone, locked_here, duplicate
     number: int = 0  # a conflict's number, as the lead chooses by it
     outside: bool = False  # a change of a unit not handed over with the copy: the lead decides whether it comes
+    outside_of: str = ""  # the assessor whose copy the unit was not handed over with (a copy of a copy: either)
     same_people: bool = False  # a list imported again with the people of those it replaces: no change of data
     rivals: tuple[int, ...] = ()  # an import in conflict: the lists this file imported since that it replaces
     # a field the copy changed of a record removed here that is known by what it is of (a tick, a note): taking

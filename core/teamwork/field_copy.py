@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.common.messages import Msg, render
@@ -54,6 +54,16 @@ def marks(conn: sqlite3.Connection) -> list[CopyMark]:
 
 
 @dataclass(frozen=True)
+class CarriedIn:
+    """A copy made from a copy still out, merged here straight: it brought the changes made in the copy still
+    out until it was made from it (`until`); the copy still out may hold changes of after."""
+    file_name: str
+    assessor: str
+    until: str
+    merged_at: str
+
+
+@dataclass(frozen=True)
 class CopyOut:
     """A field copy made from this file, as its trail recorded the making; `mark` is the copy's own mark's hash,
     which a merge of the copy records (core/teamwork/merge.py)."""
@@ -63,6 +73,7 @@ class CopyOut:
     made_at: str
     made_by: str
     file_name: str
+    carried: tuple[CarriedIn, ...] = ()  # copies made from it merged here, which brought its changes until then
 
     def covers(self, unit: str) -> bool:
         return self.units is None or unit in self.units
@@ -91,16 +102,24 @@ def copies_made(conn: sqlite3.Connection) -> list[CopyOut]:
 
 
 def copies_out(conn: sqlite3.Connection) -> list[CopyOut]:
-    """The field copies made from this file that no merge of theirs has come back into it yet, oldest first."""
+    """The field copies made from this file that no merge of theirs has come back into it yet, oldest first; each
+    with the copies made from it that were merged here straight (their merge brought its changes until then)."""
     merged = set()
-    for (value,) in conn.execute("SELECT new_value FROM audit WHERE table_name = 'meta' AND action = 'merge'"):
+    carried: dict[str, list[CarriedIn]] = {}
+    for value, at in conn.execute("SELECT new_value, at FROM audit WHERE table_name = 'meta' AND action = 'merge' "
+                                  "ORDER BY seq"):
         try:
             data = json.loads(value or "{}")
         except ValueError:
             continue
-        if isinstance(data, dict):
-            merged.add(str(data.get("mark", "")))
-    return [c for c in copies_made(conn) if c.mark not in merged]
+        if not isinstance(data, dict):
+            continue
+        merged.add(str(data.get("mark", "")))
+        for link in data.get("through") or ():  # core/teamwork/merge.py: [the mark, its changes carried until]
+            if isinstance(link, list) and len(link) == 2:
+                carried.setdefault(str(link[0]), []).append(CarriedIn(
+                    str(data.get("copy", "")), str(data.get("assessor", "")), str(link[1]), str(at)))
+    return [replace(c, carried=tuple(carried.get(c.mark, ()))) for c in copies_made(conn) if c.mark not in merged]
 
 
 def local_time(at: str) -> str:
@@ -113,10 +132,16 @@ def local_time(at: str) -> str:
 
 
 def copy_out_words(copy: CopyOut) -> Msg:
-    """One copy still out, as a line of a listing: whose, which file, made when by whom, which units."""
-    return Msg.of("teamwork.copy_out_line", assessor=copy.assessor, copy=copy.file_name,
+    """One copy still out, as a line of a listing: whose, which file, made when by whom, which units; and, when a
+    copy made from it was merged here, that its changes until then are in and what it may still hold."""
+    line = Msg.of("teamwork.copy_out_line", assessor=copy.assessor, copy=copy.file_name,
                   made_at=local_time(copy.made_at), made_by=copy.made_by or Msg.of("teamwork.someone"),
                   units=Msg.of("teamwork.whole_year") if copy.units is None else "、".join(copy.units))
+    if not copy.carried:
+        return line
+    last = max(copy.carried, key=lambda c: c.until)
+    return Msg.of("teamwork.copy_out_carried", line=line, until=local_time(last.until), assessor=last.assessor,
+                  copy=last.file_name, merged_at=local_time(last.merged_at))
 
 
 def signing_with_copies_out(conn: sqlite3.Connection, units: Sequence[str] | None) -> Msg | None:

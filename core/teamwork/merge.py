@@ -9,6 +9,8 @@ already equal to theirs: nothing to do. Otherwise it is a conflict, shown with b
 when, for the lead to choose; nothing is overwritten unchosen. A change of a unit signed and locked here
 meanwhile is held: neither brought in nor noted as merged, so that it comes in when the copy is merged
 again after the unit is reopened (a copy row is noted as merged only when taken or declined by the lead).
+The copy itself counts as merged back all the same, its merge row naming what was held back: the lead has dealt
+with every change of it, even when all were held and nothing came in.
 
 Records the copy added get new ids in the year file; the merge notes, in its own audit rows, which
 copy row made which record and which copy rows it merged (by their hashes), so merging the same copy
@@ -34,7 +36,8 @@ from core.store.audit_check import BLOBS, content_sha256
 from core.store.dataset import Dataset, Edit
 from core.store.edit import now_text
 from core.teamwork.facts import MERGE, MERGED, REMARKS, RESOLVED, STAMPS, YEAR_LEVEL, Fact, Planner, loads
-from core.teamwork.plan import FinalKept, MergePlan, kept_words, planned, record_id_of, unit_of
+from core.teamwork.field_copy import copies_out, marks
+from core.teamwork.plan import FinalKept, MergePlan, held_words, kept_words, planned, record_id_of, unit_of
 from core.teamwork.vouched import final_from_copy, not_vouched, replaced_here, unit_data
 
 
@@ -65,9 +68,11 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         return problem("teamwork.theirs_impossible", number=bad[0])
     if plan.conflicts and not reason.strip():
         return problem("teamwork.reason_needed")
-    if not plan.rows or all(f.state == "held" for f in plan.facts):
-        # nothing new, or only changes of units locked here: merging changes nothing (the held ones stay
-        # unmerged, to come in once their units are reopened)
+    if (not plan.rows or all(f.state == "held" for f in plan.facts)) and not still_out(ds, plan):
+        # nothing new, or only changes of units locked here, of a copy the year already counts as merged back (or
+        # never knew as made from it): merging changes nothing (the held ones stay unmerged, to come in once their
+        # units are reopened). A copy still out is recorded merged back below, with what was held back: the lead has
+        # dealt with every change of it
         return plan, Edit()
     taken = plan.taken_from_copy(choices)
     to_write = [f for f in plan.facts if f.state == "apply" or f.number in taken]
@@ -75,6 +80,10 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
     from_copy = final_from_copy(plan.facts, planner, taken)
     final_here = {uid: unit_data(ds, uid) for uid in ds.final_among(from_copy)}
     dropped: list[int] = []  # units not 定稿 here before whose 定稿 the merge brings in from the copy and withdraws
+    # a copy of a copy: the copies it was made through, each with when the next was made from it (their changes
+    # until then came in with this one; core/teamwork/field_copy.copies_out tells it of a copy still out)
+    chain = marks(replay_edit.connection(copy))
+    through = [[m.hash, chain[n + 1].made_at] for n, m in enumerate(chain[:-1])]
 
     def apply(parts: replay_edit.Parts, whole: Any) -> None:
         mark = plan.mark
@@ -87,7 +96,8 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         parts.log_last(MERGE, "meta", "1", {
             "copy": copy_name, "mark": mark.hash, "assessor": mark.assessor, "made_at": mark.made_at,
             "copy_head": list(plan.head), "changes": total, "conflicts": len(plan.conflicts),
-            "theirs": sorted(taken), "held": len(plan.held), "edits_from": parts.first_edit})
+            "theirs": sorted(taken), "held": len(plan.held), "edits_from": parts.first_edit,
+            "held_changes": [render(held_words(c)) for c in plan.held], "through": through})
         for fact, conflict in zip([f for f in plan.facts if f.state == "conflict"], plan.conflicts, strict=True):
             parts.log(whole, RESOLVED, fact.table, record_id_of(planner, fact), fact.field, None, {
                 "number": conflict.number, "took": choices[conflict.number], "copy": copy_name,
@@ -122,6 +132,11 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         edit = replace(edit, final_kept=tuple(ds.final_among(k.unit for k in plan.finals_kept)),
                        final_dropped=tuple(dropped))
     return plan, edit
+
+
+def still_out(ds: Dataset, plan: MergePlan) -> bool:
+    """Whether the year lists this copy as made from it and not merged back yet."""
+    return plan.mark is not None and any(c.mark == plan.mark.hash for c in copies_out(replay_edit.connection(ds)))
 
 
 def finals_told(ds: Dataset, edit: Edit) -> tuple[list[Msg], list[Msg]]:
@@ -294,6 +309,7 @@ class MergeRecord:
     assessor: str
     changes: int
     conflicts: int
+    held: tuple[str, ...] = ()  # the changes it held back (a unit signed and locked here), in words
 
 
 def merges(ds: Dataset) -> list[MergeRecord]:
@@ -305,7 +321,8 @@ def merges(ds: Dataset) -> list[MergeRecord]:
                                       "'meta' ORDER BY seq", (MERGE,)):
         data = json.loads(value or "{}")
         found.append(MergeRecord(at, names.get(by, ""), str(data.get("copy", "")), str(data.get("assessor", "")),
-                                 int(data.get("changes", 0)), int(data.get("conflicts", 0))))
+                                 int(data.get("changes", 0)), int(data.get("conflicts", 0)),
+                                 tuple(str(h) for h in data.get("held_changes") or ())))
     return found
 
 

@@ -203,7 +203,7 @@ def _base_row(fact: Fact) -> dict[str, Any] | None:
 def _judge(p: Planner, plan: MergePlan) -> None:
     locked = {uid for (uid,) in p.y.execute("SELECT unit_id FROM unit_locks")} if _has(p.y, "unit_locks") else set()
     lock_facts = {f.ident for f in plan.facts if f.table == "unit_locks"}
-    handed = set(plan.mark.units) if plan.mark is not None and plan.mark.units is not None else None
+    chain = marks(p.c)  # a copy of a copy: a row was made under the mark in force then (the copy it was made in)
     names = dict(p.y.execute("SELECT id, name FROM units").fetchall())
     inserted_here = {(t, r) for t, r in p.y.execute(
         "SELECT table_name, record_id FROM audit WHERE seq > ? AND action IN ('insert', 'import')", (plan.prefix,))}
@@ -247,8 +247,8 @@ def _judge(p: Planner, plan: MergePlan) -> None:
             unit = unit_of(p, fact, mine)
             if unit in locked and ("key", (("y", unit),)) not in lock_facts:
                 fact.state, fact.why = "held", "locked_here"
-            elif fact.state == "apply" and handed is not None and names.get(unit) not in handed:
-                fact.state, fact.outside = "conflict", True
+            elif fact.state == "apply" and (outside := _outside_of(chain, fact, names.get(unit))) is not None:
+                fact.state, fact.outside, fact.outside_of = "conflict", True, outside.assessor
     _judge_imports(p, plan)
     rules = p.ds.rule_set()
     namer = namer_for(rules).learn(p.y)
@@ -266,6 +266,18 @@ def _judge(p: Planner, plan: MergePlan) -> None:
         elif fact.state == "held":
             plan.held.append(_change(p, namer, fact))
     _finals_told(p, plan, namer)
+
+
+def _outside_of(chain: list[CopyMark], fact: Fact, unit: str | None) -> CopyMark | None:
+    """The copy's mark a row of this fact was made under that did not hand the unit over, or None: each row is
+    weighed against the copy it was made in (a copy of a copy carries its parent's rows, made under the
+    parent's mark)."""
+    for row in fact.rows:
+        in_force = [m for m in chain if m.seq < row.seq]
+        mark = in_force[-1] if in_force else (chain[-1] if chain else None)
+        if mark is not None and mark.units is not None and unit not in mark.units:
+            return mark
+    return None
 
 
 # Records an activity is entered as, which two field assessors may both enter: told when the year file holds one alike.
@@ -510,7 +522,7 @@ def _conflict(p: Planner, namer: Namer, fact: Fact) -> Conflict:
         what, field_name = Msg.of("teamwork.final_what", what=what), None
         theirs = replace(theirs, value=_final_word(loads(fact.last.new)))
         mine_side = replace(mine_side, value=_final_word(mine is not None and mine.get("facts_final")))
-    note = (Msg.of("teamwork.why.outside", assessor=p.c_mark_assessor) if fact.outside else
+    note = (Msg.of("teamwork.why.outside", assessor=fact.outside_of or p.c_mark_assessor) if fact.outside else
             Msg.of("teamwork.why.restores") if fact.restores else None)
     return Conflict(fact.number, what, field_name, mine_side, theirs, not fact.why, why, note)
 

@@ -212,7 +212,8 @@ def test_a_field_change_of_a_unit_signed_meanwhile_waits_in_the_copy_until_the_u
     merge_through_menu(window, target, answer_box(window, "merge-done-held", "已把外业副本", said), look)
     assert said[0].startswith(f"已把外业副本 {target.name} 合并到 {year.name}：带入 1 项修改，处理冲突 0 处。\n"
                               "另有 1 项修改没有带入：所属单位已签章定稿并锁定。这些修改仍留在外业副本中，用“签章 → "
-                              "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入。\n"
+                              "解锁本单位（重新开放）…”解锁该单位后再次合并这份外业副本即可带入；这份外业副本已记为合并回来"
+                              "（没有带入的修改记在合并记录中），不再列为尚未合并。\n"
                               "合并前的年度文件已备份为 ")
     assert session.unit(signed).insured_workers == before
 
