@@ -86,6 +86,10 @@ class SessionBase:
         self.result: YearResult = scorer.score(self.year) if whole else scorer.rescore(self.year)
         self._results = {u.name: u for u in self.result.units}
         self._rostered: set[int | None] | None = None  # read again when asked (an import may have changed it)
+        # each unit's progress, worked out once per change: the clause page, the clause list and the
+        # unit list each ask for the edited unit's after an edit (progress reads facts, notes and rosters,
+        # all read again before this scoring)
+        self._progress: dict[int, dict[str, str]] = {}
 
     def _reload_units(self, unit_ids: Iterable[int]) -> None:
         for uid in unit_ids:
@@ -129,8 +133,13 @@ class SessionBase:
         return self._notes.get((unit_id, clause_id), "")
 
     def progress(self, unit_id: int) -> dict[str, str]:
-        notes = {c: n for (uid, c), n in self._notes.items() if uid == unit_id}
-        return unit_progress(self.rules, self._units[unit_id], notes, not self.rosters_imported(unit_id))
+        """Each clause's progress for the unit (clause id -> state); shared by its askers, not to be changed."""
+        known = self._progress.get(unit_id)
+        if known is None:
+            notes = {c: n for (uid, c), n in self._notes.items() if uid == unit_id}
+            known = self._progress[unit_id] = unit_progress(self.rules, self._units[unit_id], notes,
+                                                            not self.rosters_imported(unit_id))
+        return known
 
     def not_done(self, unit_ids: Sequence[int]) -> list[tuple[str, ClausesDone]]:
         """Of these units, those with clauses not 已完成 (未开始 or 依据不全), as (name, how far it is):

@@ -274,6 +274,9 @@ def competition_ranks(totals: dict[str, Number], statuses: dict[str, str] | None
 
 # ------------------------------------------------------------------ the year
 
+_name = attrgetter("name")
+
+
 def score_year(rules: RuleSet, year: Year) -> YearResult:
     return YearScorer(rules).score(year)
 
@@ -391,8 +394,8 @@ class YearScorer:
         objects as last time (a reloaded unit is a new object). Any other change scores it whole."""
         last = self._year
         if (last is None or year.year != last.year or year.grade_quotas != last.grade_quotas
-                or year.grade_promotions != last.grade_promotions or len(year.units) != len(last.units)
-                or any(u.name != v.name for u, v in zip(year.units, last.units, strict=True))):
+                or year.grade_promotions != last.grade_promotions
+                or list(map(_name, year.units)) != list(map(_name, last.units))):
             return self.score(year)
         return self._run(self._rescore, year)
 
