@@ -96,23 +96,26 @@ class SteadyTabWidget(QTabWidget):
 
 # The unit list and the clause list: a changed entry repaints only itself, for each entry keeps its number
 # of lines when its text changes (a unit's points, a clause's progress). QListView itself forgets every
-# entry's size on any change of data, and lays out and repaints the whole list: 2–6 ms for one edit.
-# Whoever changes the entries' number of lines lays the list out again (doItemsLayout).
+# entry's size on any change of data, and lays out and repaints the whole list: 2–6 ms for one edit, yet
+# quicker than repainting entry by entry when every entry changes (another unit chosen).
 Index = QModelIndex | QPersistentModelIndex
 
 
 class SteadyListView(QListView):
-    """The unit list: every entry is two lines."""
+    """The unit list: every entry is two lines (the model announces many changed entries as one range)."""
 
     def dataChanged(self, topLeft: Index, bottomRight: Index, roles: Sequence[int] = ()) -> None:
         QAbstractItemView.dataChanged(self, topLeft, bottomRight, roles)
 
 
 class SteadyListWidget(QListWidget):
-    """The clause list: a clause's entry is one line (its title), or two once a unit is chosen; 五's is one."""
+    """The clause list: a clause's entry is one line (its title), or two once a unit is chosen; 五's is one.
+    `steady` while one entry changes with its number of lines kept (Workspace._set_navigator_entries)."""
+
+    steady = False
 
     def dataChanged(self, topLeft: Index, bottomRight: Index, roles: Sequence[int] = ()) -> None:
-        QAbstractItemView.dataChanged(self, topLeft, bottomRight, roles)
+        (QAbstractItemView if self.steady else QListView).dataChanged(self, topLeft, bottomRight, roles)
 
 
 class Workspace(QWidget):
@@ -375,41 +378,40 @@ class Workspace(QWidget):
 
     def _update_navigator(self) -> None:
         with_unit = self.unit_id is not None and self.unit_id in self.session.unit_ids
-        self._set_navigator_entries()
+        if self.unit_id is not None and with_unit:
+            entries = self._navigator_entries(self.unit_id)
+        else:
+            entries = [(self._page_title(page), None) for page in self.session.pages]
+        changed = [(self.navigator.item(row), entry) for row, entry in enumerate(entries)
+                   if self.navigator.item(row).text() != entry[0]]
+        # an entry is set only when it changed: setting it again relays out the list (after every edit)
+        self.navigator.steady = len(changed) == 1 and with_unit == self._navigator_with_unit
+        try:
+            for item, (text, state) in changed:
+                item.setText(text)
+                item.setIcon(QIcon() if state is None else dot(PROGRESS_COLOURS[state]))
+        finally:
+            self.navigator.steady = False
         if with_unit != self._navigator_with_unit:  # a clause's entry is one line, or two with a unit's points
             self._navigator_with_unit = with_unit
             self.navigator.doItemsLayout()
 
-    def _set_navigator_entries(self) -> None:
-        if self.unit_id is None or self.unit_id not in self.session.unit_ids:
-            for row, page in enumerate(self.session.pages):
-                item = self.navigator.item(row)
-                if item.text() != self._page_title(page):
-                    item.setText(self._page_title(page))
-                    item.setIcon(QIcon())
-            return
-        progress = self.session.progress(self.unit_id)
-        result = self.session.unit_result(self.unit_id)
-        for row, page in enumerate(self.session.pages):
-            item = self.navigator.item(row)
-            # an entry is set only when it changed: setting it again relays out the list (after every edit)
+    def _navigator_entries(self, uid: int) -> list[tuple[str, str | None]]:
+        """Each page's entry for the unit: its text, and its clause's progress (五 has none)."""
+        progress = self.session.progress(uid)
+        result = self.session.unit_result(uid)
+        entries: list[tuple[str, str | None]] = []
+        for page in self.session.pages:
             if page.clause is None:
-                text = self.tr("{id}、{title}　扣 {points}").format(
-                    id=page.id, title=page.title, points=format_number(result.deductions_total))
-                if item.text() != text:
-                    item.setText(text)
-                if not item.icon().isNull():
-                    item.setIcon(QIcon())
+                entries.append((self.tr("{id}、{title}　扣 {points}").format(
+                    id=page.id, title=page.title, points=format_number(result.deductions_total)), None))
                 continue
             c = result.clause(page.id)
             state = progress[page.id]
-            text = self.tr("{id} {title}\n{net} 分{mark} · {state}").format(
+            entries.append((self.tr("{id} {title}\n{net} 分{mark} · {state}").format(
                 id=page.id, title=page.title, net=format_number(c.net), mark="*" if c.provisional else "",
-                state=progress_text(state))
-            if item.text() != text:
-                item.setText(text)
-                item.setIcon(dot(PROGRESS_COLOURS[state]))
-                item.setToolTip(page.title)
+                state=progress_text(state)), state))
+        return entries
 
     # ---------------------------------------------------------------- changes
 

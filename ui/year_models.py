@@ -95,7 +95,10 @@ class UnitListModel(QAbstractListModel):
         self._shown = results
         for row in rows:
             self._texts.pop(self.session.unit_ids[row], None)
-        for first, last in _runs(rows):
+        runs = _runs(rows)
+        if len(runs) > 2:  # one range: the list repaints once, not entry by entry (ui/workspace.SteadyListView)
+            runs = [(runs[0][0], runs[-1][1])]
+        for first, last in runs:
             self.dataChanged.emit(self.index(first), self.index(last))
 
     def progress(self, uid: int) -> dict[str, str]:
