@@ -8,8 +8,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QToolTip
 
 from core.store.dataset import Dataset
 from tests.audit_tampers import build_year
@@ -20,6 +21,18 @@ from tests.ui.test_desktop_day import choose_file
 from ui.dialogs import NewYearDialog
 
 pytestmark = pytest.mark.usefixtures("example_2023_imported")
+
+
+def hover_tooltip(qtbot, view, index, name: str) -> str:
+    """The tooltip Qt shows when the pointer rests on the cell (a real help event on the table), grabbed."""
+    pos = view.visualRect(index).center()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
+    label = next(w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible())
+    shot(label, name)
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
 
 
 def click_tab(qtbot, window, text: str) -> None:
@@ -103,6 +116,11 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
         assert [model.index(row, c).data() for c in (rank_col, status_col, this_grade_col)] == ["—", "未开始考核", "—"]
     assert f"上一年度（2022 年度，{last_year}）的等级和总分按统一社会信用代码对应显示。" in view.note.text()
     shot(window, "years-02-year-table-previous")
+    # the pointer resting on 七都's plain E says why it is not 暂定
+    row = next(r for r in range(model.rowCount()) if model.unit_name(r) == "苏州七都太湖汇才人力资源有限公司")
+    cell = view.proxy.mapFromSource(model.index(row, grade_col))
+    assert hover_tooltip(qtbot, view.view, cell, "years-02b-settled-e-tip") == (
+        "上一年度不合格，已定稿：无论尚未定稿的其他运营单位数据如何变动，均为 E 级，不是暂定（总分和名次仍可能变动）")
 
     # 单位概览: the unit's history across the year files
     click_tab(qtbot, window, "单位概览")
