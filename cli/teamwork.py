@@ -14,7 +14,7 @@ from core.common.messages import Msg, render
 from core.store import replay_edit
 from core.store.dataset import Dataset, Edit, year_file_name_refusal
 from core.store.files import DatasetError
-from core.teamwork.field_copy import copies_out, copy_out_words, make_field_copy
+from core.teamwork.field_copy import copies_out, copy_out_words, local_time, make_field_copy
 from core.teamwork.merge import finals_told, merge_copy, merged_edits, merges
 from core.teamwork.plan import (
     MergePlan,
@@ -22,7 +22,6 @@ from core.teamwork.plan import (
     conflict_words,
     held_words,
     kept_words,
-    local_time,
     plan_merge,
     withdrawal_words,
 )

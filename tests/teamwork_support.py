@@ -57,3 +57,16 @@ def complaints_three_ways(year: Path, merge_reason: str) -> int:
         with Dataset.open(year, backups=False) as ds, Dataset.open(folder / f"{name}.wjkh", read_only=True) as c:
             assert merge_copy(ds, c, f"{name}.wjkh", 1, choices=choices, reason=merge_reason if choices else "")[1].ok
     return uid
+
+
+def edited_at(path: Path, unit_id: int, field: str) -> str:
+    """When the unit's `field` was last changed in the year file at `path`, as the 修改记录 view says an edit's
+    time: local, to the second."""
+    with Dataset.open(path, read_only=True) as ds:
+        at = [e.at for e in ds.audit_entries("units", str(unit_id)) if e.field == field][-1]
+    return to_the_second(at)
+
+
+def to_the_second(at: str) -> str:
+    """A trail's time as the 修改记录 view says it: local, to the second."""
+    return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, render
 from core.editing.writes import Write
 from core.store.dataset import Edit
-from core.teamwork.plan import MergePlan, kept_words, local_time, side_by, withdrawal_words
+from core.teamwork.field_copy import edit_time, local_time
+from core.teamwork.plan import MergePlan, kept_words, side_by, withdrawal_words
 from ui.screen_fit import resize_within_screen
 from ui.worker import Job
 from ui.writing import kept_from_collector
@@ -144,7 +145,7 @@ class ChangesModel(QAbstractTableModel):
             values = (_text(old), _text(new))
             if told is not None and self.why is None:  # said whole, across the value columns (MergeDialog)
                 words, values = render(told), ("", "")
-            self.rows[row] = (words, *values, by.who, local_time(by.when)) + (
+            self.rows[row] = (words, *values, by.who, edit_time(by.when)) + (
                 (self.why,) if self.why is not None else ())
         return self.rows[row]
 
@@ -183,7 +184,7 @@ class ConflictsModel(QAbstractTableModel):
             conflict = self.plan.conflicts[row]
             what = render(conflict.what) + (render(Msg.of("teamwork.field_of", field=conflict.field))
                                             if conflict.field is not None else "")
-            sides = tuple(f"{_text(side.value)}\n{_text(side_by(side))}  {local_time(side.when) if side.when else ''}"
+            sides = tuple(f"{_text(side.value)}\n{_text(side_by(side))}  {edit_time(side.when) if side.when else ''}"
                           .rstrip() for side in (conflict.mine, conflict.theirs))
             why = _text(conflict.why) if conflict.why is not None else ""
             # why only the year file's side can be kept, or why a one-sided change still asks: under it, in full

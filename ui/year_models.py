@@ -216,6 +216,7 @@ class _Row(NamedTuple):
     unit_id: int | None
     tied: bool  # its grade ties across a quota boundary
     assessed_before: bool  # the last year has a unit of the same credit code
+    before_note: str | None  # why the last year's grade is 暂定, or is not though that year's results are
     known: Standing  # how far its assessment has got
     cells: list[tuple[str, Any]]  # each column's text and sort key
 
@@ -333,7 +334,7 @@ class YearTableModel(QAbstractTableModel):
         cells = ([(rank, u.rank if known.started else unranked), (u.name, u.name)]
                  + [(number(c.net) + ("*" if c.provisional else ""), float(c.net)) for c in u.clauses]
                  + [tail[key] for key in self.tail])
-        made = self._rows[row] = _Row(u, uid, tied, before is not None, known, cells)
+        made = self._rows[row] = _Row(u, uid, tied, before is not None, self._previous_note(before), known, cells)
         return made
 
     @staticmethod
@@ -343,6 +344,14 @@ class YearTableModel(QAbstractTableModel):
             return "—", "~"
         from core.years.history import previous_result  # with last year's records: none at start-up
         return render(previous_result(before, total=False)), "~" if before.stage == NOT_STARTED else before.grade
+
+    @staticmethod
+    def _previous_note(before: UnitRecord | None) -> str | None:
+        if before is None:
+            return None
+        from core.years.history import previous_grade_note  # with last year's records: none at start-up
+        note = previous_grade_note(before)
+        return None if note is None else render(note)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -368,6 +377,8 @@ class YearTableModel(QAbstractTableModel):
         key = self.tail[col - 2 - n_clauses] if col >= 2 else ""
         if role == Qt.ItemDataRole.ToolTipRole and key.startswith("previous_") and not r.assessed_before:
             return translate("Models", "上一年度没有统一社会信用代码相同的运营单位")
+        if role == Qt.ItemDataRole.ToolTipRole and key == "previous_grade":
+            return r.before_note
         if role == Qt.ItemDataRole.BackgroundRole and r.tied and key == "grade":
             return TIE_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and key in ("status", "grade"):

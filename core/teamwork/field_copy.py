@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.common.messages import Msg, render
 from core.store import backup, replay_edit
+from core.store.audit_log import local_time as to_the_second
 from core.store.dataset import Dataset, Edit
 from core.store.edit import now_text
 from core.store.files import DatasetError, _open_fault
@@ -123,12 +124,19 @@ def copies_out(conn: sqlite3.Connection) -> list[CopyOut]:
 
 
 def local_time(at: str) -> str:
-    """A trail's UTC time as the assessor reads it: local, to the minute."""
+    """A trail's UTC time as the assessor reads it: local, to the minute (when a copy was made or merged; an
+    edit's own time, as a merge compares them, is edit_time's, to the second as the 修改记录 view has it)."""
     import datetime as dt
     try:
         return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return at
+
+
+def edit_time(at: str) -> str:
+    """When an edit was made, as the 修改记录 view says it (local, to the second): what a merge shows of each side's
+    change, so that two edits of one minute are told apart."""
+    return to_the_second(at)
 
 
 def copy_out_words(copy: CopyOut) -> Msg:

@@ -11,7 +11,7 @@ from core.common.messages import Msg
 from core.store import replay_edit
 from core.store.dataset import Dataset
 from core.teamwork.facts import MERGE, MERGED
-from core.teamwork.plan import local_time
+from core.teamwork.field_copy import local_time
 
 # A document made in a field copy carries, beside its audit head, this word and the copy's mark as JSON
 # (in its keywords, inside the bytes a signature covers: core/pdf/sheets.py writes, core/pdf/anchors.py reads).

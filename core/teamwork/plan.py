@@ -32,7 +32,7 @@ from core.teamwork.facts import (
     loads,
     trail_rows,
 )
-from core.teamwork.field_copy import CopyMark, local_time, marks
+from core.teamwork.field_copy import CopyMark, edit_time, marks
 from core.teamwork.vouched import replaced_here, same_people, unit_data, units_of
 
 
@@ -643,7 +643,7 @@ def _finals_told(p: Planner, plan: MergePlan, namer: Namer) -> None:
 def _marked_words(p: Planner, uid: int, names: Mapping[int, str]) -> dict[str, Any]:
     """Who marked a unit 定稿 here and when, as a message's who and when."""
     marked = _marked_final(p, uid, names)
-    return {"who": marked.who or Msg.of("teamwork.someone"), "when": local_time(marked.when) if marked.when else "—"}
+    return {"who": marked.who or Msg.of("teamwork.someone"), "when": edit_time(marked.when) if marked.when else "—"}
 
 
 def _marked_final(p: Planner, uid: int, names: Mapping[int, str]) -> Side:
@@ -656,7 +656,7 @@ def _marked_final(p: Planner, uid: int, names: Mapping[int, str]) -> Side:
 
 def change_words(change: Change) -> Msg:
     what, field_name, old, new, by, told = change
-    who, when = by.who or Msg.of("teamwork.someone"), local_time(by.when)
+    who, when = by.who or Msg.of("teamwork.someone"), edit_time(by.when)
     if told is not None:
         return Msg.of("teamwork.told_line", told=told, who=who, when=when)
     return Msg.of("teamwork.change_line", what=what, field=_of_field(field_name), old=old, new=new, who=who, when=when)
@@ -666,7 +666,7 @@ def withdrawal_words(withdrawal: FinalWithdrawal) -> Msg:
     """A 定稿 here the merge withdraws, and that it can be marked again once the data is checked."""
     marked = withdrawal.marked
     return Msg.of("teamwork.final_withdrawn_by_merge", what=withdrawal.what,
-                  who=marked.who or Msg.of("teamwork.someone"), when=local_time(marked.when) if marked.when else "—")
+                  who=marked.who or Msg.of("teamwork.someone"), when=edit_time(marked.when) if marked.when else "—")
 
 
 def kept_words(kept: FinalKept) -> Msg:
@@ -678,7 +678,7 @@ def held_words(change: Change) -> Msg:
     """A change of a unit locked here, with why it cannot come in now."""
     what, field_name, here, new, by, _ = change
     return Msg.of("teamwork.held_line", what=what, field=_of_field(field_name), old=here, new=new,
-                  who=by.who or Msg.of("teamwork.someone"), when=local_time(by.when),
+                  who=by.who or Msg.of("teamwork.someone"), when=edit_time(by.when),
                   why=Msg.of("teamwork.why.locked_here"))
 
 
@@ -696,7 +696,7 @@ def conflict_words(conflict: Conflict) -> list[Msg]:
                     field=_of_field(conflict.field))]
     for code, side in (("teamwork.conflict_mine", conflict.mine), ("teamwork.conflict_theirs", conflict.theirs)):
         lines.append(Msg.of(code, value=side.value, who=side_by(side),
-                            when=local_time(side.when) if side.when else "—"))
+                            when=edit_time(side.when) if side.when else "—"))
     if conflict.why is not None:
         lines.append(Msg.of("teamwork.conflict_only_mine", why=conflict.why))
     lines += [said for said in (conflict.note, conflict.final) if said is not None]

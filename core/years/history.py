@@ -25,7 +25,7 @@ from core.scoring.engine import score_year
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import Origin, origin_of
-from core.years.standing import FINAL, NOT_STARTED, standing
+from core.years.standing import FINAL, NOT_STARTED, e_settled, standing
 
 MAX_CHAIN = 50  # years back through the origins (a loop of files stops at the first repeat anyway)
 
@@ -41,6 +41,12 @@ class UnitRecord:
     rank: int
     stage: str = FINAL  # how far the unit's assessment had got (core/years/standing.py)
     provisional: bool = False  # its total, status and grade could still change
+    e_settled: bool = False  # provisional, but its E cannot change: final and 不合格 whatever the others do
+
+    @property
+    def grade_provisional(self) -> bool:
+        """Could its grade still change?"""
+        return self.provisional and not self.e_settled
 
 
 @dataclass(frozen=True)
@@ -138,8 +144,9 @@ def read_year_file(path: Path) -> YearFile:
     for u in result.units:
         unit = units[u.name]
         known = standing(rules, unit, u, u.name in noted)
+        settled = known.provisional and e_settled(rules, unit, u, known.stage)
         records[unit.credit_code] = UnitRecord(u.name, unit.credit_code, u.total, u.grade, u.status, u.rank,
-                                               known.stage, known.provisional)
+                                               known.stage, known.provisional, settled)
     found = YearFile(path, year.year, rules.title, len(result.units), records, origin, trail)
     with _lock:
         _cache[path] = (state, found)
@@ -241,6 +248,8 @@ def history_result(file: YearFile, record: UnitRecord, where: str | None = None)
               "rank": record.rank, "count": file.assessed, "file": where}
     if not record.provisional:
         return Msg.of("years.history_result", **params)
+    if record.e_settled:
+        return Msg.of("years.history_result_e_settled", **params)
     stage = Msg.of("standing.others_open" if record.stage == FINAL else f"standing.{record.stage}")
     return Msg.of("years.history_result_provisional", stage=stage, **params)
 
@@ -248,16 +257,29 @@ def history_result(file: YearFile, record: UnitRecord, where: str | None = None)
 def previous_result(record: UnitRecord | None, *, total: bool = True) -> Msg:
     """A unit's grade (with its total unless told not to) in the year before, as the year's table and `score`
     show it: none for a unit that year did not have, 未开始考核 before its assessment started, and marked 暂定
-    while it may still change for any reason, as its history says."""
+    while it may still change for any reason, as its history says — but an E that cannot change (a final unit
+    不合格 whatever the others do) is plain, its total still 暂定."""
     if record is None:
         return Msg.of("years.previous_none")
     if record.stage == NOT_STARTED:
         return Msg.of("standing.not_started")
     if not total:
-        return Msg.of("years.previous_grade_provisional" if record.provisional else "years.previous_grade",
+        return Msg.of("years.previous_grade_provisional" if record.grade_provisional else "years.previous_grade",
                       grade=record.grade)
-    return Msg.of("years.previous_value_provisional" if record.provisional else "years.previous_value",
-                  grade=record.grade, total=format_number(record.total))
+    code = ("years.previous_value_e_settled" if record.e_settled else
+            "years.previous_value_provisional" if record.provisional else "years.previous_value")
+    return Msg.of(code, grade=record.grade, total=format_number(record.total))
+
+
+def previous_grade_note(record: UnitRecord | None) -> Msg | None:
+    """Why the year before's grade is marked 暂定, or why it is not though that year's results are; None when
+    there is nothing to say (no grade, or a final one)."""
+    if record is None or record.stage == NOT_STARTED or not record.provisional:
+        return None
+    if record.e_settled:
+        return Msg.of("years.previous_e_settled", status=Msg.of(f"status.{record.status}"))
+    return Msg.of("years.previous_grade_why", stage=Msg.of(
+        "standing.others_open" if record.stage == FINAL else f"standing.{record.stage}"))
 
 
 def history_lines(history: History) -> list[Msg]:

@@ -6,7 +6,9 @@ data is not marked final. Its bases alone do not start it: a continued year brin
 across (their agreements still to be seen), and a base counts only once its agreement is ticked as seen.
 A unit is UNDER_WAY once something is recorded and until its data is marked final (signing a score
 sheet marks it so), then FINAL. Its result is provisional while it is not final or while a ranking
-clause is (other units' data not final yet): the total, status and grade may still change.
+clause is (other units' data not final yet): the total, status and grade may still change. A final unit
+that is 不合格 or 取消资格 whatever the ranking clauses could still give it has its E for certain, though
+its total and place may still move (e_settled).
 
 The scores themselves are the engine's (core/scoring); this module only says how far they can be trusted.
 """
@@ -17,9 +19,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from core.scoring.assessment import has_ticks, negative_entered
-from core.scoring.engine import UnitResult
+from core.scoring.engine import QUALIFIED, UnitResult, unit_status
 from core.scoring.facts import Unit
+from core.scoring.formulas import ZERO
 from core.scoring.kinds import FACTS
+from core.scoring.ranking import rank_points
 from core.scoring.rules import RuleSet
 
 NOT_STARTED, UNDER_WAY, FINAL = "not_started", "under_way", "final"
@@ -53,6 +57,25 @@ def unit_stage(rules: RuleSet, unit: Unit, noted: bool = False) -> str:
 def standing(rules: RuleSet, unit: Unit, result: UnitResult, noted: bool = False) -> Standing:
     stage = unit_stage(rules, unit, noted)
     return Standing(stage, stage != FINAL or any(c.provisional for c in result.clauses))
+
+
+def e_settled(rules: RuleSet, unit: Unit, result: UnitResult, stage: str) -> bool:
+    """Is the unit's E certain though its result is provisional? So when its own data is final and it is still
+    不合格 (or 取消资格) at the most its provisional ranking clauses could give it: each at the first place's
+    points (a unit whose own figure does not qualify for a ranking stays at 0 whatever the others do). Its
+    vetoes on its own data stand; a veto on the total is met at that highest total only if it is met at any
+    lower one; and an unqualified unit takes no A–D place, whatever the administrator raises."""
+    if stage != FINAL or result.status == QUALIFIED:
+        return False
+    rise = ZERO
+    for c in result.clauses:
+        if not c.provisional or c.rank is None:
+            continue
+        clause = rules.clause(c.clause_id)
+        if not clause.kind.ranks:  # only a ranking clause waits on the others; anything else: not known
+            return False
+        rise += max(ZERO, rank_points(clause, 1) - c.net, clause.params["floor"] - c.net)
+    return unit_status(rules, unit, result.total + rise)[0] != QUALIFIED
 
 
 def under_way_units(rules: RuleSet, units: Iterable[Unit], noted: Collection[str] = ()) -> frozenset[str]:

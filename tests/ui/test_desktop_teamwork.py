@@ -24,6 +24,7 @@ from tests.desktop_support import (
     tick_cell,
 )
 from tests.import_support import imported, roster_file
+from tests.teamwork_support import edited_at
 from tests.ui.test_desktop import type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from tests.xlsx_builders import arrival
@@ -91,6 +92,7 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
         assert copy.set_clause_note(who, units[1], "1.3", "现场核对台账，照片齐全").ok
     # the office, meanwhile, types the same fact otherwise
     assert session.set_insured_workers("修改投保人数", session.unit_ids[0], 66).ok
+    uid = session.unit_ids
 
     def choose(dialog: MergeDialog) -> None:
         changes, conflicts = dialog.changes.model(), dialog.conflicts.model()
@@ -105,7 +107,11 @@ def test_a_field_copy_made_edited_and_merged_back_through_the_menus(window, qtbo
             for line in text(conflicts, 0, column).splitlines():
                 assert metrics.horizontalAdvance(line) < dialog.conflicts.columnWidth(column), line
         assert "投保人数" in text(conflicts, 0, 0)
-        assert text(conflicts, 0, 1).startswith("66\n组长") and text(conflicts, 0, 2).startswith("71\n张三")
+        # who and when each side changed it, to the second as 修改记录 says an edit's time
+        mine, theirs = edited_at(year, uid[0], "insured_workers"), edited_at(target, units[0], "insured_workers")
+        assert text(conflicts, 0, 1) == f"66\n组长  {mine}" and text(conflicts, 0, 2) == f"71\n张三  {theirs}"
+        (contact,) = [r for r in range(3) if text(changes, r, 0).endswith("的“联系人”")]
+        assert text(changes, contact, 4) == edited_at(target, units[1], "contact_person")
         assert not dialog.merge_button.isEnabled()
         tick_cell(qtbot, dialog.conflicts, 0, 4)  # 采用外业副本的
         assert dialog.choices() == {1: "theirs"} and not dialog.merge_button.isEnabled()  # no reason yet

@@ -8,18 +8,31 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QToolTip
 
 from core.store.dataset import Dataset
 from tests.audit_tampers import build_year
-from tests.core.years.test_years import NEXT, results_by_code
+from tests.core.years.test_years import NEXT, SETTLED_E, results_by_code
 from tests.desktop_support import answer_modal, check_answered, shot_over
 from tests.ui.test_desktop import click, shot, type_chinese
 from tests.ui.test_desktop_day import choose_file
 from ui.dialogs import NewYearDialog
 
 pytestmark = pytest.mark.usefixtures("example_2023_imported")
+
+
+def hover_tooltip(qtbot, view, index, name: str) -> str:
+    """The tooltip Qt shows when the pointer rests on the cell (a real help event on the table), grabbed."""
+    pos = view.visualRect(index).center()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
+    label = next(w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible())
+    shot(label, name)
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
 
 
 def click_tab(qtbot, window, text: str) -> None:
@@ -47,7 +60,8 @@ def continue_through_the_dialog(qtbot, window, previous, screenshot: str | None 
             not_final = sum(1 for u in ds.year().units if not u.facts_final)
         assert dialog.previous_warning.isVisible()
         assert dialog.previous_warning.text().startswith(f"注意：2022 年度尚有 {not_final} 家运营单位数据未定稿（")
-        assert "新年度的“历年考核”和“上年等级”将显示为暂定" in dialog.previous_warning.text()
+        assert "新年度的“历年考核”和“上年等级”将显示为暂定（已定稿且不合格或取消资格的单位除外：其 E 级不会再变）" in \
+            dialog.previous_warning.text()
         type_chinese(dialog.assessor, "李四")
         ok = dialog.box.button(QDialogButtonBox.StandardButton.Ok)
         assert ok.isEnabled(), dialog.error.text()
@@ -87,13 +101,26 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
         code = session.unit(session.unit_id(model.unit_name(row))).credit_code
         grade, total = expected[code]
         # the last year has units not final: every grade there may still change (a final unit's through the
-        # ranking clauses), 暂定 as its history and `score` say
-        assert model.index(row, grade_col).data() == f"{grade}（暂定）"
+        # ranking clauses), 暂定 as its history and `score` say — but a final unit 不合格 whatever the others do
+        # is E for certain, said so when the pointer rests on it
+        tip = model.index(row, grade_col).data(Qt.ItemDataRole.ToolTipRole)
+        if model.unit_name(row) in SETTLED_E:
+            assert model.index(row, grade_col).data() == "E" and grade == "E"
+            assert tip.startswith("上一年度不合格，已定稿：无论尚未定稿的其他运营单位数据如何变动，均为 E 级，"
+                                  "不是暂定"), tip
+        else:
+            assert model.index(row, grade_col).data() == f"{grade}（暂定）"
+            assert tip.startswith("暂定："), tip
         assert model.index(row, total_col).data() == format_total(total)
         # nothing assessed this year yet: no place, no verdict, no grade
         assert [model.index(row, c).data() for c in (rank_col, status_col, this_grade_col)] == ["—", "未开始考核", "—"]
     assert f"上一年度（2022 年度，{last_year}）的等级和总分按统一社会信用代码对应显示。" in view.note.text()
     shot(window, "years-02-year-table-previous")
+    # the pointer resting on 七都's plain E says why it is not 暂定
+    row = next(r for r in range(model.rowCount()) if model.unit_name(r) == "苏州七都太湖汇才人力资源有限公司")
+    cell = view.proxy.mapFromSource(model.index(row, grade_col))
+    assert hover_tooltip(qtbot, view.view, cell, "years-02b-settled-e-tip") == (
+        "上一年度不合格，已定稿：无论尚未定稿的其他运营单位数据如何变动，均为 E 级，不是暂定（总分和名次仍可能变动）")
 
     # 单位概览: the unit's history across the year files
     click_tab(qtbot, window, "单位概览")
@@ -107,6 +134,16 @@ def test_a_new_year_continued_from_last_year_through_the_dialog(qtbot, window, t
     assert "考核进度：未开始考核" in overview.summary.text()
     assert "不合格" not in overview.summary.text() and "名次 " not in overview.summary.text()
     shot(window, "years-03-overview-history")
+    # a unit whose 2022 E is certain: its history says so, with only its total and place still 暂定
+    settled = window.session.unit_id("苏州七都太湖汇才人力资源有限公司")
+    window.workspace.select_unit(settled)
+    qtbot.waitUntil(lambda: "正在读取" not in overview.history.text()
+                    and "E 级" in overview.history.text(), timeout=10000)
+    assert overview.history.text().startswith(
+        "历年考核：\n2022 年度　E 级　41 分（不合格，无论其他单位数据如何变动均为 E 级；"
+        "尚有单位未定稿，总分和名次暂定：第 13 名/共 13 家；"), overview.history.text()
+    assert "E 级（暂定）" not in overview.history.text()
+    shot(window, "years-03c-overview-history-settled-e")
 
     # the last year's file: this year is in its units' history as not started, not as a verdict
     window.close_dataset()

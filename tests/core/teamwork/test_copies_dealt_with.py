@@ -14,7 +14,7 @@ from core.store.dataset import Dataset
 from core.teamwork.field_copy import copies_out, copy_out_words, make_field_copy
 from core.teamwork.merge import merge_copy
 from tests.dataset_support import run
-from tests.teamwork_support import year_in_the_field
+from tests.teamwork_support import edited_at, year_in_the_field
 
 LEAD = 1
 FIRST = "吴江第1人力资源有限公司"
@@ -76,6 +76,10 @@ def test_a_copy_whose_every_change_was_held_back_is_merged_back_with_what_was_he
     assert row["changes"] == 0 and row["held"] == 1
     [held] = row["held_changes"]
     assert held.startswith(f"暂不能带入：单位“{FIRST}”的“投保人数”") and "外业副本改为 88" in held
+    with Dataset.open(copy, read_only=True) as theirs:
+        first = theirs.unit_id(FIRST)
+    assert first is not None  # when 张三 changed it, to the second as 修改记录 says it
+    assert f"外业副本改为 88（张三，{edited_at(copy, first, 'insured_workers')}）——" in held, held
     checked = run("verify-audit", str(year))
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert ("合并了外业副本 张三.wjkh（张三 的外业副本）：带入 0 项修改，冲突 0 处，"

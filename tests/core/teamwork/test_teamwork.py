@@ -17,20 +17,20 @@ from core.scoring.facts import year_to_json
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
-from core.teamwork.field_copy import make_field_copy, marks
+from core.teamwork.field_copy import local_time, make_field_copy, marks
 from core.teamwork.merge import MergeCancelled, merge_copy, merged_edits, merges
 from core.teamwork.plan import (
     change_words,
     conflict_words,
     held_words,
     kept_words,
-    local_time,
     plan_merge,
     withdrawal_words,
 )
 from tests.builders import RULES
 from tests.dataset_support import rich_year, run
 from tests.import_support import district_file, imported, roster_file
+from tests.teamwork_support import edited_at, to_the_second
 from tests.xlsx_builders import arrival
 
 LEAD = 1
@@ -205,7 +205,7 @@ def test_a_final_the_merge_itself_withdraws_is_told_before_the_merge(tmp_path):
     assert len(plan.changes) == 3 and not any(c.told for c in plan.changes)
     told = [render(withdrawal_words(w)) for w in plan.withdrawals]
     assert told == ["单位“吴江第2人力资源有限公司”：办公室在年度文件中已标记定稿（组长，"
-                    f"{local_time(marked_at)}），外业副本修改了该单位的数据；合并带入这些修改后将取消其定稿，"
+                    f"{to_the_second(marked_at)}），外业副本修改了该单位的数据；合并带入这些修改后将取消其定稿，"
                     "核对数据后可重新标记定稿"]
     dry = run("merge", str(path), str(a), "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -233,7 +233,7 @@ def test_a_conflict_whose_copy_side_withdraws_a_final_says_so_before_the_choice(
     assert not plan.changes and not plan.withdrawals and len(plan.conflicts) == 1
     lines = [render(line) for line in conflict_words(plan.conflicts[0])]
     assert lines[0] == "第 1 处冲突：单位“吴江第2人力资源有限公司”的“投保人数”"
-    assert lines[-1] == (f"该单位在年度文件中已标记定稿（组长，{local_time(marked_at)}）："
+    assert lines[-1] == (f"该单位在年度文件中已标记定稿（组长，{to_the_second(marked_at)}）："
                          "采用外业副本的一方将取消其定稿，核对数据后可重新标记定稿")
     dry = run("merge", str(path), str(a), "--dry-run")
     assert f"    {lines[-1]}\n" in dry.stdout, dry.stdout
@@ -664,8 +664,15 @@ def test_the_command_line_lists_changes_and_conflicts_then_merges_by_choice(year
     dry = run("merge", str(year), str(a), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "第 1 处冲突：单位“吴江第1人力资源有限公司”的“投保人数”" in dry.stdout
-    assert "年度文件：66（组长" in dry.stdout and "外业副本：71（张三" in dry.stdout
-    assert "单位“吴江第2人力资源有限公司”的“联系人”：王芳 → 孙八（张三" in dry.stdout
+    # each side's time to the second, as 修改记录 (audit-log) says it: two edits of one minute told apart
+    with Dataset.open(a, read_only=True) as copy:
+        units = copy.unit_ids()
+    mine, theirs = edited_at(year, units[0], "insured_workers"), edited_at(a, units[0], "insured_workers")
+    assert f"年度文件：66（组长，{mine}）" in dry.stdout and f"外业副本：71（张三，{theirs}）" in dry.stdout, dry.stdout
+    assert (f"单位“吴江第2人力资源有限公司”的“联系人”：王芳 → 孙八（张三，{edited_at(a, units[1], 'contact_person')}）"
+            in dry.stdout), dry.stdout
+    logged = run("audit-log", str(year))
+    assert logged.returncode == 0 and mine in logged.stdout, logged.stdout
     assert "试运行" in dry.stdout
     unchosen = run("merge", str(year), str(a))
     assert unchosen.returncode == 1 and "--take 编号=mine" in unchosen.stderr
@@ -1040,7 +1047,7 @@ def test_a_list_of_the_whole_year_imported_in_the_office_and_in_the_field_is_a_c
     words = [render(line) for line in conflict_words(conflict)]
     assert words[0] == "第 1 处冲突：导入的名单“名单.xlsx”", words
     assert words[1] == ("年度文件：名单“名单.xlsx”：名单种类 区人资中心核准的全区就业见习名单、行数 2"
-                        f"（组长，{local_time(here.imported_at)}）")
+                        f"（组长，{to_the_second(here.imported_at)}）")
     assert words[2].startswith("外业副本：名单种类 区人资中心核准的全区就业见习名单、行数 3（")
     assert words[3].startswith(f"这份全年名单计入以下单位的人数，它们在年度文件中已标记定稿：单位“{name}”（组长，")
     assert words[3].endswith("采用外业副本的一方将取消其定稿，核对数据后可重新标记定稿")

@@ -87,3 +87,57 @@ def test_the_session_names_the_units_not_started_and_under_way_as_their_stages_a
         waiting, under_way = session.not_started_and_under_way()
         assert name[begun] in under_way and name[begun] not in waiting
         assert (exporter.not_started(), exporter.under_way()) == (waiting, under_way)
+
+
+BEICHE, BACHI = "苏州北厍恒源人力资源有限公司", "苏州八坼新程人力资源有限公司"
+VETOED = {"吴江盛泽锦程劳务派遣有限公司": "不合格", "吴江开发区联创人力资源有限公司": "取消资格",
+          "苏州桃源金梭人力资源有限公司": "取消资格"}
+BELOW_60 = "苏州七都太湖汇才人力资源有限公司"  # 41 points; 2.2 at its first place's 15 would still leave it at 51
+
+
+def test_a_final_unit_s_e_is_certain_while_the_rankings_are_provisional_unless_they_could_lift_it(tmp_path):
+    from core.common.messages import render
+    from core.store.dataset import Dataset
+    from core.years.history import previous_grade_note, previous_result
+    last_year = build_year(tmp_path)
+    with Dataset.open(last_year) as ds:
+        # 61 points, last of the rankings: five complaints take it to 56, under 60, but the first places of
+        # 2.1 and 2.2 would bring it back over 60 — its E may still move
+        beiche = ds.unit_id(BEICHE)
+        assert beiche is not None and ds.set_negatives(1, beiche, complaints=5).ok
+        assert ds.mark_final(1, beiche, reason="核对完毕").ok
+        # a major incident is its own data, but that data is not final: its E may still move too
+        bachi = ds.unit_id(BACHI)
+        assert bachi is not None and ds.set_negatives(1, bachi, major_incident=True).ok
+    records = {r.name: r for r in read_year_file(last_year).records.values()}
+    assert all(r.provisional for r in records.values())  # 八坼 is not final: every ranking waits on it
+
+    for name, status in {**VETOED, BELOW_60: "不合格"}.items():
+        record = records[name]
+        assert record.stage == FINAL and record.grade == "E" and record.e_settled and not record.grade_provisional
+        assert render(previous_result(record, total=False)) == "E"
+        # the total and place may still move through the ranking clauses: only they stay 暂定
+        assert render(previous_result(record)).endswith(" 分（总分暂定）") and "E（暂定）" not in render(
+            previous_result(record))
+        assert render(previous_grade_note(record)) == (
+            f"上一年度{status}，已定稿：无论尚未定稿的其他运营单位数据如何变动，均为 E 级，"
+            "不是暂定（总分和名次仍可能变动）")
+    assert float(records[BELOW_60].total) == 41
+
+    for name, stage in ((BEICHE, FINAL), (BACHI, UNDER_WAY)):
+        record = records[name]
+        assert (record.stage, record.status, record.grade) == (stage, "unqualified" if name == BEICHE else "revoked",
+                                                               "E")
+        assert not record.e_settled and record.grade_provisional
+        assert render(previous_result(record, total=False)) == "E（暂定）"
+        assert render(previous_result(record)) == f"E 级（暂定） {render_total(record.total)} 分"
+    assert float(records[BEICHE].total) == 56
+    assert render(previous_grade_note(records[BEICHE])) == "暂定：尚有单位未定稿，上一年度的等级可能变动"
+    assert render(previous_grade_note(records[BACHI])) == "暂定：考核进行中，上一年度的等级可能变动"
+    # a qualified unit's grade waits on the others as before
+    assert render(previous_result(records["苏州松陵众信人力资源有限公司"], total=False)) == "A（暂定）"
+
+
+def render_total(total) -> str:
+    from core.common.messages import format_number
+    return format_number(total)

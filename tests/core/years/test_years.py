@@ -29,7 +29,11 @@ def one_year_on(rules, year: int):
     return parse_rule_set(text, source=f"<{year}>")
 
 
-NEXT = load_rule_set(EXAMPLE_2023)  # a 2023 rule set (the example: the program brings none)
+NEXT = load_rule_set(EXAMPLE_2023)
+# the units of the demo's 2022 still in 2023 whose E is certain though 2022 has a unit not final: a veto on
+# their own final data, or 41 points that the ranking clauses' first places would take only to 51
+SETTLED_E = frozenset({"吴江盛泽锦程劳务派遣有限公司",
+                       "苏州七都太湖汇才人力资源有限公司"})  # a 2023 rule set (the example: the program brings none)
 
 
 def results_by_code(path: Path) -> dict[str, tuple[str, object]]:
@@ -230,8 +234,12 @@ def test_the_command_line_continues_a_year_and_score_shows_the_previous_grades(l
     for unit in units:
         grade, total = expected[unit.credit_code]
         line = next(x for x in scored.stdout.splitlines() if x.startswith(f"  {unit.name}："))
-        # 2022 still has units not final: its grades may change, marked 暂定 as the desktop's history marks them
-        assert line.endswith(f"上一年度 {grade} 级（暂定） {render_total(total)} 分"), line
+        # 2022 still has units not final: its grades may change, marked 暂定 as the desktop's history marks them —
+        # but not the E of a final unit 不合格 whatever the others do (a veto, or under 60 out of their reach)
+        if unit.name in SETTLED_E:
+            assert line.endswith(f"上一年度 E 级 {render_total(total)} 分（总分暂定）"), line
+        else:
+            assert line.endswith(f"上一年度 {grade} 级（暂定） {render_total(total)} 分"), line
         assert "：本年度 未开始考核；" in line, line
     last_year.unlink()
     scored = run("score", str(target))
