@@ -134,7 +134,7 @@ class ChangesDialog(WorkerDialog):
         self.reading_bar = QProgressBar()
         self.reading_bar.setRange(0, 0)
         self.reading_bar.setTextVisible(False)
-        self.reading_bar.setMaximumWidth(int(30 * em))
+        self.reading_bar.setFixedWidth(int(24 * em))
         waiting_layout.addWidget(self.reading_bar, 0, Qt.AlignmentFlag.AlignHCenter)
         waiting_layout.addStretch(2)
         self.pages.addWidget(waiting)

@@ -4,6 +4,7 @@ copies merged named; filtered by unit, clause and assessor; 导出 Excel… read
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from openpyxl import load_workbook  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QFileDialog, QWidget  # noqa: E402
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QWidget  # noqa: E402
 
 from core.store.dataset import Dataset, create_file  # noqa: E402
 from core.teamwork.merge import merge_copy  # noqa: E402
@@ -198,3 +199,90 @@ def test_a_year_opened_read_only_shows_its_changes(window, qtbot, year):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     check_answered(state)
     assert len(seen["rows"]) == 3
+
+
+def held_reading(monkeypatch, session) -> threading.Event:
+    """The view's reading of the trail, held at its first report of progress (its copy of the year begun) until
+    the returned event is set; asked to stop meanwhile, it answers as the reading answers (it stops)."""
+    go = threading.Event()
+    real = session.changes_aside
+
+    def aside():
+        read = real()
+
+        def held(progress):
+            def report(done: int, total: int) -> bool:
+                while not go.wait(0.01):
+                    if progress(done, total) is False:
+                        return False
+                return progress(done, total)
+            return read(report)
+        return held
+    monkeypatch.setattr(session, "changes_aside", aside, raising=False)  # raising: the reading before it was aside
+    return go
+
+
+def test_the_view_opens_and_answers_before_its_rows_are_read(window, qtbot, year, monkeypatch):
+    """修改记录… opens at once saying it is reading, its filters answer meanwhile, and the rows come in filtered."""
+    assert window.open_dataset(year)
+    session = window.session
+    name = session.unit(session.unit_ids[0]).name
+    go = held_reading(monkeypatch, session)
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        seen["rows while read"] = dialog.view.model().rowCount()
+        seen["reading"] = (dialog.reading, dialog.reading_label.isVisible(), dialog.reading_label.text(),
+                           dialog.view.isVisible(), dialog.export_button.isEnabled())
+        seen["shot reading"] = shot_over(window, dialog, "changes-reading")
+        dialog.unit_box.setFocus()
+        qtbot.keyClick(dialog.unit_box, Qt.Key.Key_Down)  # the filters answer while the trail is read
+        seen["chosen"] = dialog.unit_box.currentText()
+        seen["still reading"] = dialog.reading
+        go.set()
+        seen["rows"] = rows(dialog)
+        seen["filled"] = (dialog.reading, dialog.reading_label.isVisible(), dialog.view.isVisible(),
+                          dialog.export_button.isEnabled(), dialog.count_label.text())
+        seen["shot filled"] = shot_over(window, dialog, "changes-filled")
+        dialog.who_box.setCurrentIndex(dialog.who_box.findText("张三"))
+        seen["zhang"] = rows(dialog)
+        dialog.reject()
+
+    state = answer_modal(ChangesDialog, look)
+    action(window, "修改记录…").trigger()
+    check_answered(state)
+    assert seen["rows while read"] == 0
+    assert seen["reading"] == (True, True, "正在读取修改记录…", False, False)
+    assert seen["chosen"] == name and seen["still reading"]
+    assert seen["rows"] and {r[2] for r in seen["rows"]} == {name}
+    assert seen["filled"] == (False, False, True, True, f"共 {len(seen['rows'])} 条修改记录。")
+    assert seen["zhang"] and all(r[1].startswith("张三（") and r[2] == name for r in seen["zhang"])
+
+
+def test_closing_the_view_while_it_reads_stops_the_reading(window, qtbot, year, monkeypatch):
+    """关闭 while the trail is read: the reading stops (no thread left, no failure told) and the year goes on."""
+    assert window.open_dataset(year)
+    session = window.session
+    go = held_reading(monkeypatch, session)
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        reader = dialog.reader
+        seen["reading"] = reader is not None and reader.running
+        for signal in ("done", "cancelled", "failed", "finished"):
+            getattr(reader, signal).connect(lambda *_args, signal=signal: seen.setdefault("signals", []).append(signal))
+        box = dialog.findChild(QDialogButtonBox)
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
+        seen["closed"] = (dialog.isVisible(), reader.running, dialog.reading_label.text())
+
+    state = answer_modal(ChangesDialog, look)
+    action(window, "修改记录…").trigger()
+    check_answered(state)
+    assert seen["reading"]
+    # stopped: neither read to the end nor failed, and its thread ended (the worker's finished follows the thread's)
+    assert seen["signals"] == ["cancelled", "finished"]
+    assert seen["closed"] == (False, False, "正在读取修改记录…")
+    assert not go.is_set()
+    uid = session.unit_ids[0]
+    assert session.set_insured_workers("投保", uid, 55).ok  # the year goes on, as written as before
+    assert session.unit(uid).insured_workers == 55
