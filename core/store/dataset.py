@@ -175,7 +175,7 @@ class ReadOnlyCopy:
         if self.conn is not None:
             return self.conn
         assert self.image is not None
-        return snapshot.connect_image(self.image, check_same_thread=False)
+        return snapshot.connect_image(self.image)
 
     def close(self) -> None:  # not opened after all
         if self.conn is not None:

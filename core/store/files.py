@@ -295,15 +295,13 @@ def _connect_rw(path: Path) -> sqlite3.Connection:
 def _private_copy(path: Path, *, elsewhere: bool = False) -> sqlite3.Connection:
     """An in-memory copy of the file as of now, read without locking it or writing beside it; in
     this process, from the connection that holds it (reading the file would drop its lock). elsewhere:
-    made on a worker's thread (a year open in this program is not: its connection is the window's). Like
-    the read-write connection, it is used by one thread at a time, not always the one that made it (the
-    change history is copied from it on a worker's thread, core/store/audit_log.py)."""
+    made on a worker's thread (a year open in this program is not: its connection is the window's)."""
     identity = _identity(path)
     owner = _HELD.get(identity) if identity is not None else None
     if owner is not None and owner._conn is not None:
         if elsewhere:
             raise RuntimeError("a year open in this program is copied on the window's thread")
-        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        memory = sqlite3.connect(":memory:", isolation_level=None)
         owner._conn.backup(memory)
         return memory
     _check_header(path)
@@ -316,7 +314,7 @@ def _private_copy(path: Path, *, elsewhere: bool = False) -> sqlite3.Connection:
     except OSError:
         raise DatasetError(Msg.of("dataset.cannot_open", file=path.name)) from None
     try:
-        return snapshot.connect_image(image, check_same_thread=False)  # SQLite keeps its own copy
+        return snapshot.connect_image(image)  # SQLite keeps its own copy
     except sqlite3.Error:
         raise DatasetError(Msg.of("dataset.not_dataset", file=path.name)) from None
 
