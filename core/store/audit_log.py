@@ -13,8 +13,8 @@ from core.common.messages import Msg, render
 from core.common.progress import Progress
 from core.scoring import kinds
 from core.store import audit
-from core.store.backup import STEP_PAGES
 from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
+from core.store.backup import STEP_PAGES
 from core.store.backup_story import copy_out_edit, merge_edit
 
 # Rows that keep the trail's books, not a change a person made to the year's facts: the format's updates, a copy's
@@ -174,7 +174,8 @@ def changes_aside(ds: Dataset) -> Callable[[Progress], list[Change] | None]:
     would hold for seconds): made on the thread that owns the year, the reading it returns copies the year into
     memory a few pages at a time (the owner's statements go on between them, and what it commits meanwhile is
     in the copy, as a backup copied aside) and reads every change there, oldest first (a year opened read-only,
-    a private copy in memory already, is copied again at once, here). Its progress is told in permille; None when progress answered False (stop) — the copy goes at once, the year is untouched."""
+    a private copy in memory already, is copied again at once, here). Its progress is told in permille; None
+    when progress answered False (stop): the copy goes at once, the year is untouched."""
     from core.store import replay_edit
     source, rules = replay_edit.connection(ds), ds.rule_set()
     made: sqlite3.Connection | None = None
