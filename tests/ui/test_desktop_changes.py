@@ -40,7 +40,8 @@ def year(tmp_path) -> Path:
 
 def rows(dialog: ChangesDialog) -> list[list[str]]:
     """The rows the view shows, once its reading of the trail is done."""
-    if dialog.reader is not None and not dialog.reader.wait():
+    reader = getattr(dialog, "reader", None)  # none: read before the view opened
+    if reader is not None and not reader.wait():
         raise AssertionError("the changes were not read within a minute")
     model = dialog.view.model()
     return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
@@ -205,7 +206,7 @@ def held_reading(monkeypatch, session) -> threading.Event:
     """The view's reading of the trail, held at its first report of progress (its copy of the year begun) until
     the returned event is set; asked to stop meanwhile, it answers as the reading answers (it stops)."""
     go = threading.Event()
-    real = session.changes_aside
+    real = getattr(session, "changes_aside", None)  # none: the trail read before the view opened, not held
 
     def aside():
         read = real()
@@ -232,6 +233,7 @@ def test_the_view_opens_and_answers_before_its_rows_are_read(window, qtbot, year
 
     def look(dialog: ChangesDialog) -> None:
         seen["rows while read"] = dialog.view.model().rowCount()
+        assert seen["rows while read"] == 0  # the view is open before its rows are read
         seen["reading"] = (dialog.reading, dialog.reading_label.isVisible(), dialog.reading_label.text(),
                            dialog.view.isVisible(), dialog.export_button.isEnabled())
         seen["shot reading"] = shot_over(window, dialog, "changes-reading")
@@ -267,8 +269,9 @@ def test_closing_the_view_while_it_reads_stops_the_reading(window, qtbot, year, 
     seen: dict = {}
 
     def look(dialog: ChangesDialog) -> None:
-        reader = dialog.reader
+        reader = getattr(dialog, "reader", None)
         seen["reading"] = reader is not None and reader.running
+        assert seen["reading"], "the view opened with its rows read"
         for signal in ("done", "cancelled", "failed", "finished"):
             getattr(reader, signal).connect(lambda *_args, signal=signal: seen.setdefault("signals", []).append(signal))
         box = dialog.findChild(QDialogButtonBox)
