@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_changes.py [--edits 30000] [--units 13]
 
 Builds (untimed, kept in the system's temporary folder for the next run) a year of `units` units with `edits`
-edits made through the program one by one (a delivery added, a delivery added, the insured workers set, in turn
-across the units), opens it in the main window, and then, with a timer on the window's thread ticking every
+edits made through the program one by one (in turn across the units: the insured workers set, a base's people
+set, and every tenth a delivery added), opens it in the main window, and then, with a timer on the window's thread ticking every
 10 ms (tests/stall_meter.py), triggers 编辑 → 修改记录… and waits until its rows are shown; the longest gap
 between two ticks is the longest stall of the window. The same once more for 单位 → 本单位修改记录…, and once
 with the view closed again while it reads (only where it reads in a worker). Target: no stall over 100 ms.
@@ -37,12 +37,15 @@ def build(path: Path, units: int, edits: int) -> None:
     assert not create_file(part, RULES, "组长王", role="考核组长", year=rich_year(units))
     with Dataset.open(part, backups=False) as ds:
         who, ids = ds.assessor_id("组长王"), ds.unit_ids()
+        bases = {unit: ds.base_ids(unit) for unit in ids}
         for n in range(edits):
             unit = ids[n % len(ids)]
-            if n % 3 == 2:
-                assert ds.set_insured_workers(who, unit, 100 + n).ok
-            else:
+            if n % 10 == 9:
                 assert ds.add_delivery(who, unit, dt.date(2022, 6, 1 + n % 28), f"企业{n}", 4 + n % 2).ok
+            elif n % 2 and bases[unit]:
+                assert ds.update_base(who, bases[unit][0], people=50 + n % 40).ok
+            else:
+                assert ds.set_insured_workers(who, unit, 100 + n).ok
     part.replace(path)
 
 
