@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.common.bulk import LET_GO_STEP
 from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.excel.changes import COLUMNS, changes_workbook
@@ -34,6 +36,7 @@ from ui.excel_export import write_job
 from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker
 from ui.worker_dialog import GOOD, NEUTRAL, WorkerDialog, fault_sentence
+from ui.writing import kept_from_collector
 
 if TYPE_CHECKING:
     from core.editing.session import Session
@@ -161,34 +164,41 @@ class ChangesDialog(WorkerDialog):
         self._choose(self.page_box, page)
         for box in (self.unit_box, self.page_box, self.who_box):
             box.currentIndexChanged.connect(lambda _index: self.refresh())
-        self.reader: Worker | None = None
-        self.read()
+        self.reading = True  # until the trail is read, or the reading stopped or failed
+        self.reader = self._reader()
         resize_within_screen(self, 1200, 640)
 
-    @property
-    def reading(self) -> bool:
-        """Whether the trail is still being read (the view shows its rows once it is)."""
-        return self.reader is not None and self.reader.running
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The view's first frame drawn, the reading begins (begun before, it would slow that frame down)."""
+        super().paintEvent(event)
+        if self.reading and not self.reader.running and not self.reader.job.cancelled:
+            QTimer.singleShot(0, self._start_reading)
 
-    def read(self) -> Worker:
-        """Read every change of the year in a worker, from a copy of the year it makes (the window answers
-        meanwhile); the rows are shown when it is done."""
+    def _start_reading(self) -> None:
+        if self.reading and self.isVisible() and not self.reader.running and not self.reader.job.cancelled:
+            self.reader.start()
+
+    def _reader(self) -> Worker:
+        """The reading of every change of the year in a worker, from a copy of the year it makes (the window
+        answers meanwhile); the rows are shown when it is done."""
         read = self.session.changes_aside()
 
         def work(job: Job) -> list[Change] | None:
             def progress(done: int, total: int) -> bool:
                 job.progress(done, total, "")
                 return not job.cancelled
-            return read(progress)
-        self.reader = reader = Worker(work, parent=self)
+            with kept_from_collector():  # a collection over the changes made would hold the window as well
+                return read(progress)
+        reader = Worker(work, parent=self)
         reader.progressed.connect(self._reading_progressed)
+        reader.ending.connect(self._reading_ended)
         reader.done.connect(self._read)
         reader.failed.connect(self._read_failed)
-        self.pages.setCurrentIndex(0)
-        self.count_label.setText("")
         self.set_busy(True)
-        reader.start()
         return reader
+
+    def _reading_ended(self) -> None:
+        self.reading = False
 
     def _reading_progressed(self, done: int, total: int, _text: str) -> None:
         if self.reading_bar.maximum() != total:
@@ -274,14 +284,33 @@ class ChangesDialog(WorkerDialog):
 
     def reject(self) -> None:
         """关闭 (or Esc, or the window's ×): the reading of the trail, if still going, is stopped first."""
-        if self.reader is not None and self.reader.running:
+        self.reader.cancel()  # not begun yet: it never begins
+        if self.reader.running:
             self.reader.stop()
+        self.reading = False
         super().reject()
+
+    def done(self, result: int) -> None:
+        """Closed: the changes go a slice at a time, between the window's events (30,000 freed at once would hold
+        the window a tenth of a second)."""
+        super().done(result)
+        held = [self.all_changes, self.model.changes]
+        self.all_changes = []
+        self.model.set_changes([])
+        _let_go_slowly(held)
 
     def _done(self, target: Path | None) -> None:
         self.written = target
         if target is not None:
             self.show_status(self.tr("已导出到 {name}。").format(name=target.name), GOOD)
+
+
+def _let_go_slowly(lists: list[list[Change]]) -> None:
+    for items in lists:
+        if items:
+            del items[-LET_GO_STEP:]
+            QTimer.singleShot(0, lambda: _let_go_slowly(lists))
+            return
 
 
 def open_changes(parent: QWidget, session: Session, *, unit: int | None = None, page: str | None = None) -> None:

@@ -13,8 +13,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from openpyxl import load_workbook  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QWidget  # noqa: E402
 
 from core.store.dataset import Dataset, create_file  # noqa: E402
 from core.teamwork.merge import merge_copy  # noqa: E402
@@ -40,9 +40,10 @@ def year(tmp_path) -> Path:
 
 def rows(dialog: ChangesDialog) -> list[list[str]]:
     """The rows the view shows, once its reading of the trail is done."""
-    reader = getattr(dialog, "reader", None)  # none: read before the view opened
-    if reader is not None and not reader.wait():
-        raise AssertionError("the changes were not read within a minute")
+    deadline = time.monotonic() + 60
+    while getattr(dialog, "reading", False) and time.monotonic() < deadline:  # none: read before the view opened
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+    assert not getattr(dialog, "reading", False), "the changes were not read within a minute"
     model = dialog.view.model()
     return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
 
@@ -270,8 +271,9 @@ def test_closing_the_view_while_it_reads_stops_the_reading(window, qtbot, year, 
 
     def look(dialog: ChangesDialog) -> None:
         reader = getattr(dialog, "reader", None)
-        seen["reading"] = reader is not None and reader.running
-        assert seen["reading"], "the view opened with its rows read"
+        assert reader is not None and dialog.reading, "the view opened with its rows read"
+        qtbot.waitUntil(lambda: reader.running)  # it begins once the view is drawn, and is held there
+        seen["reading"] = reader.running
         for signal in ("done", "cancelled", "failed", "finished"):
             getattr(reader, signal).connect(lambda *_args, signal=signal: seen.setdefault("signals", []).append(signal))
         box = dialog.findChild(QDialogButtonBox)

@@ -95,7 +95,8 @@ def test_the_columns_do_not_say_again_the_unit_their_unit_column_names(year):
     assert shown[6][4] == "删除基地“贵州铜仁劳务基地”"
     assert shown[7][4] == "添加第 1.1 条的附件“协议.png”"
     assert first[2] == "" and first[4].startswith("导入年度数据")  # the year's facts at once: no unit, told whole
-    assert told[2].endswith("　单位“吴江新名人力资源有限公司”的负面情形的“评价周期内被投诉（次）”：0 → 3")  # a line says all
+    # a line, with no 单位 column, says it all
+    assert told[2].endswith("　单位“吴江新名人力资源有限公司”的负面情形的“评价周期内被投诉（次）”：0 → 3")
 
 
 def test_a_merged_field_copy_names_whose_copy_it_was_who_merged_it_and_both_reasons(year):
