@@ -1,5 +1,6 @@
 """编辑 → 修改记录… and a clause page's 本条修改记录…: who changed what and when, newest first, filtered by unit,
-clause and assessor, and exported to Excel (the changes are core/store/audit_log.py's; the sheet core/excel's)."""
+clause and assessor, and exported to Excel (the changes are core/store/audit_log.py's; the sheet core/excel's).
+The trail is read in a worker while the view is already open (a long year's takes seconds); closing it stops that."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,12 +18,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from core.common.bulk import LET_GO_STEP
 from core.common.file_names import with_extension
 from core.common.messages import Msg, render
 from core.excel.changes import COLUMNS, changes_workbook
@@ -29,8 +34,9 @@ from core.store.audit_log import Change, cells, line, pages_of
 from ui.dialogs import safe_file_name
 from ui.excel_export import write_job
 from ui.screen_fit import resize_within_screen
-from ui.worker import Worker
-from ui.worker_dialog import GOOD, NEUTRAL, WorkerDialog
+from ui.worker import Job, Worker
+from ui.worker_dialog import GOOD, NEUTRAL, WorkerDialog, fault_sentence
+from ui.writing import kept_from_collector
 
 if TYPE_CHECKING:
     from core.editing.session import Session
@@ -90,7 +96,7 @@ class ChangesDialog(WorkerDialog):
         self.session = session
         self.written: Path | None = None
         self.setWindowTitle(self.tr("修改记录"))
-        self.all_changes: list[Change] = session.changes()  # one pass over the trail; the filters choose among them
+        self.all_changes: list[Change] = []  # one pass over the trail (in the reader); the filters choose among them
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.unit_box = QComboBox()
@@ -103,8 +109,6 @@ class ChangesDialog(WorkerDialog):
             self.page_box.addItem(render(Msg.of("auditlog.page", id=page_id, title=title)), page_id)
         self.who_box = QComboBox()
         self.who_box.addItem(self.tr("全部考核人员"), ALL)
-        for name in sorted({c.who for c in self.all_changes if c.who}):
-            self.who_box.addItem(name, name)
         for label, box in ((self.tr("单位："), self.unit_box), (self.tr("条款："), self.page_box),
                            (self.tr("考核人员："), self.who_box)):
             filters.addWidget(QLabel(label))
@@ -122,7 +126,23 @@ class ChangesDialog(WorkerDialog):
         for column, width in enumerate(VIEW_WIDTHS):
             header.resizeSection(column, int(width * em))
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.view, 1)
+        self.pages = QStackedWidget()  # while the trail is read: a line and its progress where the rows will be
+        waiting = QWidget()
+        waiting_layout = QVBoxLayout(waiting)
+        waiting_layout.addStretch(1)
+        self.reading_label = QLabel(self.tr("正在读取修改记录…"))
+        self.reading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reading_label.setWordWrap(True)
+        waiting_layout.addWidget(self.reading_label)
+        self.reading_bar = QProgressBar()
+        self.reading_bar.setRange(0, 0)
+        self.reading_bar.setTextVisible(False)
+        self.reading_bar.setFixedWidth(int(24 * em))
+        waiting_layout.addWidget(self.reading_bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        waiting_layout.addStretch(2)
+        self.pages.addWidget(waiting)
+        self.pages.addWidget(self.view)
+        layout.addWidget(self.pages, 1)
         self.detail = QLabel()  # the chosen change whole, as a line: a long name or reason is cut in its cell
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -144,8 +164,62 @@ class ChangesDialog(WorkerDialog):
         self._choose(self.page_box, page)
         for box in (self.unit_box, self.page_box, self.who_box):
             box.currentIndexChanged.connect(lambda _index: self.refresh())
-        self.refresh()
+        self.reading = True  # until the trail is read, or the reading stopped or failed
+        self.reader = self._reader()
         resize_within_screen(self, 1200, 640)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The view's first frame drawn, the reading begins (begun before, it would slow that frame down)."""
+        super().paintEvent(event)
+        if self.reading and not self.reader.running and not self.reader.job.cancelled:
+            QTimer.singleShot(0, self._start_reading)
+
+    def _start_reading(self) -> None:
+        if self.reading and self.isVisible() and not self.reader.running and not self.reader.job.cancelled:
+            self.reader.start()
+
+    def _reader(self) -> Worker:
+        """The reading of every change of the year in a worker, from a copy of the year it makes (the window
+        answers meanwhile); the rows are shown when it is done."""
+        read = self.session.changes_aside()
+
+        def work(job: Job) -> list[Change] | None:
+            def progress(done: int, total: int) -> bool:
+                job.progress(done, total, "")
+                return not job.cancelled
+            with kept_from_collector():  # a collection over the changes made would hold the window as well
+                return read(progress)
+        reader = Worker(work, parent=self)
+        reader.progressed.connect(self._reading_progressed)
+        reader.ending.connect(self._reading_ended)
+        reader.done.connect(self._read)
+        reader.failed.connect(self._read_failed)
+        self.set_busy(True)
+        return reader
+
+    def _reading_ended(self) -> None:
+        self.reading = False
+
+    def _reading_progressed(self, done: int, total: int, _text: str) -> None:
+        if self.reading_bar.maximum() != total:
+            self.reading_bar.setRange(0, total)
+        self.reading_bar.setValue(done)
+
+    def _read(self, changes: list[Change] | None) -> None:
+        if changes is None:  # stopped: the view is being closed
+            return
+        self.all_changes = changes
+        self.who_box.blockSignals(True)  # its choices come with the changes; the filters are applied once below
+        for name in sorted({c.who for c in changes if c.who}):
+            self.who_box.addItem(name, name)
+        self.who_box.blockSignals(False)
+        self.pages.setCurrentIndex(1)
+        self.refresh()
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self.reading_bar.hide()
+        self.reading_label.setText(fault_sentence(exc, self.tr("读取修改记录失败")))
+        self.reading_label.setStyleSheet("color: #b00020;")
 
     def _show_detail(self, current: QModelIndex) -> None:
         row = current.row()
@@ -164,6 +238,8 @@ class ChangesDialog(WorkerDialog):
                 and (page is None or c.page == page) and (who is None or c.who == who)]
 
     def refresh(self) -> None:
+        if self.reading:
+            return  # the filters are applied when the changes are read
         shown = self.shown()
         self.model.set_changes(shown)
         self.detail.setText("")
@@ -204,12 +280,37 @@ class ChangesDialog(WorkerDialog):
                         done=self._done, cancelled=lambda _: self.show_status(self.tr("已取消，未写入文件。"), NEUTRAL))
 
     def set_busy(self, busy: bool) -> None:
-        self.export_button.setEnabled(not busy and self.model.rowCount() > 0)
+        self.export_button.setEnabled(not busy and not self.reading and self.model.rowCount() > 0)
+
+    def reject(self) -> None:
+        """关闭 (or Esc, or the window's ×): the reading of the trail, if still going, is stopped first."""
+        self.reader.cancel()  # not begun yet: it never begins
+        if self.reader.running:
+            self.reader.stop()
+        self.reading = False
+        super().reject()
+
+    def done(self, result: int) -> None:
+        """Closed: the changes go a slice at a time, between the window's events (30,000 freed at once would hold
+        the window a tenth of a second)."""
+        super().done(result)
+        held = [self.all_changes, self.model.changes]
+        self.all_changes = []
+        self.model.set_changes([])
+        _let_go_slowly(held)
 
     def _done(self, target: Path | None) -> None:
         self.written = target
         if target is not None:
             self.show_status(self.tr("已导出到 {name}。").format(name=target.name), GOOD)
+
+
+def _let_go_slowly(lists: list[list[Change]]) -> None:
+    for items in lists:
+        if items:
+            del items[-LET_GO_STEP:]
+            QTimer.singleShot(0, lambda: _let_go_slowly(lists))
+            return
 
 
 def open_changes(parent: QWidget, session: Session, *, unit: int | None = None, page: str | None = None) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.common.progress import Progress
 from core.editing.undo import Apply, History, Step
 from core.editing.writes import Write
 from core.scoring.assessment import ClausesDone, Page, clauses_done, pages, unit_progress
@@ -19,7 +20,7 @@ from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
 from core.scoring.rules import RuleSet
 from core.store.attachments import Attachment
-from core.store.audit_log import Change, changes_of
+from core.store.audit_log import Change, changes_aside, changes_of
 from core.store.capture import Snapshot
 from core.store.dataset import Assessor, Dataset, Edit
 from core.store.sheet_figures import SignedFigures, figures_changed, signed_sheet_verdict
@@ -329,6 +330,10 @@ class SessionBase:
     def changes(self, *, unit: int | None = None, page: str | None = None, who: str | None = None) -> list[Change]:
         """The year's changes as its trail records them (core/store/audit_log.py), oldest first, filtered."""
         return changes_of(self.ds, unit=unit, page=page, who=who)
+
+    def changes_aside(self) -> Callable[[Progress], list[Change] | None]:
+        """The reading of every change of the year for another thread, made here (core/store/audit_log.py)."""
+        return changes_aside(self.ds)
 
     def restore_notice(self, chosen: Path, kept: Path) -> list[Msg]:
         """What restoring the backup `chosen` over the year would undo, and that the file is kept as `kept`."""

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.common.messages import Msg, render
+from core.common.progress import Progress
 from core.scoring import kinds
 from core.store import audit
 from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
+from core.store.backup import STEP_PAGES
 from core.store.backup_story import copy_out_edit, merge_edit
 
 # Rows that keep the trail's books, not a change a person made to the year's facts: the format's updates, a copy's
@@ -32,6 +34,18 @@ _FIELD_FACT = {("bases", "people"): "people", ("bases", "trainees"): "people", (
                ("units", "platform_rating"): kinds.PLATFORM_RATING, ("units", "platform_source"): kinds.PLATFORM_RATING,
                ("units", "insured_workers"): kinds.INSURED_WORKERS}
 _NEGATIVE_TABLES = frozenset({"negatives", "credit_grades", "cancelled_licences"})
+# The words of a record of a unit, by their code, and those without the unit, for a row whose 单位 column says it;
+# a unit itself becomes 本单位 ("units": its name is the record's own, compared with the column's).
+_IN_UNIT = {"audit.record.units": "auditlog.in_unit.units", "audit.where.clause": "auditlog.in_unit.where_clause",
+            **{f"audit.record.{table}": f"auditlog.in_unit.{table}" for table in (
+                "unit_kinds", "licences", "bases", "trips", "deliveries", "management", "management_clause",
+                "negatives", "credit_grades", "cancelled_licences", "grade_promotions", "signatures_of",
+                "sheet_versions", "unit_locks", "clause_notes", "section_notes")}}
+READ_ROWS_STEP = 1000  # the trail's rows read between two reports of progress (and chances to stop)
+COPY_SHARE = 200  # of the permille a reading aside reports: copying the year, then reading its trail
+
+if TYPE_CHECKING:
+    from core.store.dataset import Dataset
 
 
 _LEAD = "lead"  # the key of a merge's lead among the assessors' names, for the rows a merge wrote unnamed
@@ -98,9 +112,30 @@ def line(change: Change) -> Msg:
 
 
 def cells(change: Change) -> tuple[str, ...]:
-    """A change's texts in the columns the desktop's view and the Excel sheet show (core/excel/changes.COLUMNS)."""
-    return (change.when, _text(change.who_words), change.unit, change.page_words, _text(change.what),
+    """A change's texts in the columns the desktop's view and the Excel sheet show (core/excel/changes.COLUMNS):
+    what it changed without the unit the 单位 column names (a record of another unit keeps its unit)."""
+    what = _in_unit(change.what, change.unit) if change.unit else change.what
+    return (change.when, _text(change.who_words), change.unit, change.page_words, _text(what),
             _text(change.old), _text(change.new), _text(change.reason_words))
+
+
+def _in_unit(words: Any, unit: str, top: bool = True) -> Any:
+    """`words` without naming `unit` wherever they name it: 单位“某某”的基地“甲” → 基地“甲”. A unit added or
+    removed keeps its name (the change is of the unit itself)."""
+    if not isinstance(words, Msg):
+        return words
+    params = dict(words.params)
+    if top and words.code in ("backup.edit.insert", "backup.edit.delete") and isinstance(params.get("record"), Msg) \
+            and params["record"].code == "audit.record.units":
+        return words
+    code = words.code
+    shorter = _IN_UNIT.get(code)
+    if shorter is not None and params.get("name" if code == "audit.record.units" else "unit") == unit:
+        code = shorter
+    elif code == "audit.where.unit" and params.get("unit") == unit:
+        code = "auditlog.in_unit.where_unit" if params.get("at") else "auditlog.in_unit.units"
+    told = tuple((k, _in_unit(v, unit, False)) for k, v in words.params)
+    return words if code == words.code and told == words.params else Msg(code, told)
 
 
 def _text(value: Any) -> str:
@@ -119,12 +154,53 @@ def pages_of(rules: Any) -> list[tuple[str, str]]:
 
 
 def read_changes(conn: sqlite3.Connection, rules: Any, *, unit: int | None = None, page: str | None = None,
-                 who: str | None = None) -> list[Change]:
+                 who: str | None = None, progress: Progress | None = None) -> list[Change] | None:
     """Every change the trail of a year file (its connection) records, oldest first; those of one unit, entered
-    on one page (a clause id, or the negative section's id), or made by one assessor, when asked."""
-    return [c for c in _Reader(conn, rules).changes()
-            if (unit is None or c.unit_id == unit) and (page is None or c.page == page)
+    on one page (a clause id, or the negative section's id), or made by one assessor, when asked. `progress` is
+    told the trail's rows read of all; None when it answered False (stop)."""
+    found = _Reader(conn, rules).changes(progress)
+    if found is None:
+        return None
+    return [c for c in found if (unit is None or c.unit_id == unit) and (page is None or c.page == page)
             and (who is None or c.who == who)]
+
+
+class _Stop(Exception):
+    """Progress answered False while the year was copied."""
+
+
+def changes_aside(ds: Dataset) -> Callable[[Progress], list[Change] | None]:
+    """The reading of an open year's changes on another thread (the desktop's view of them, which a long trail
+    would hold for seconds): made on the thread that owns the year, the reading it returns copies the year into
+    memory a few pages at a time (the owner's statements go on between them, and what it commits meanwhile is
+    in the copy, as a backup copied aside) and reads every change there, oldest first (a year opened read-only,
+    a private copy in memory already, is copied again at once, here). Its progress is told in permille; None
+    when progress answered False (stop): the copy goes at once, the year is untouched."""
+    from core.store import replay_edit
+    source, rules = replay_edit.connection(ds), ds.rule_set()
+    made: sqlite3.Connection | None = None
+    if ds.read_only:  # its connection (a private copy in memory) serves its own thread alone: copied here at once
+        made = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)  # about 2 ms a megabyte
+        source.backup(made)
+
+    def read(progress: Progress) -> list[Change] | None:
+        memory = made or sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            def copied(_status: int, remaining: int, total: int) -> None:
+                if progress(COPY_SHARE * (total - remaining) // max(total, 1), 1000) is False:
+                    raise _Stop
+            try:
+                if made is None:
+                    source.backup(memory, pages=STEP_PAGES, progress=copied, sleep=0.005)
+            except _Stop:
+                return None
+            if progress(COPY_SHARE, 1000) is False:
+                return None
+            return read_changes(memory, rules, progress=lambda done, total: progress(
+                COPY_SHARE + (1000 - COPY_SHARE) * done // max(total, 1), 1000))
+        finally:
+            memory.close()
+    return read
 
 
 def _loads(text: str | None) -> Any:
@@ -178,11 +254,14 @@ class _Reader:
             found.append(merge)
         return found
 
-    def changes(self) -> list[Change]:
+    def changes(self, progress: Progress | None = None) -> list[Change] | None:
         found: list[Change] = []
+        total = self.conn.execute("SELECT count(*) FROM audit").fetchone()[0] if progress is not None else 0
         cursor = self.conn.execute(f"SELECT {', '.join(audit.COLUMNS)} FROM audit ORDER BY seq")
         edit_rows: list[tuple] = []
-        for row in cursor:
+        for count, row in enumerate(cursor, 1):
+            if progress is not None and count % READ_ROWS_STEP == 0 and progress(count, total) is False:
+                return None
             if edit_rows and row[1] != edit_rows[0][1]:
                 found.extend(self._edit(edit_rows))
                 edit_rows = []
@@ -365,4 +444,4 @@ def _with(change: Change, **changes: Any) -> Change:
 def changes_of(ds: Any, *, unit: int | None = None, page: str | None = None, who: str | None = None) -> list[Change]:
     """read_changes of an open year (core.store.dataset.Dataset), with its rule set's words."""
     from core.store import replay_edit
-    return read_changes(replay_edit.connection(ds), ds.rule_set(), unit=unit, page=page, who=who)
+    return read_changes(replay_edit.connection(ds), ds.rule_set(), unit=unit, page=page, who=who) or []

@@ -4,6 +4,7 @@ copies merged named; filtered by unit, clause and assessor; 导出 Excel… read
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -12,8 +13,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from openpyxl import load_workbook  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QFileDialog, QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QWidget  # noqa: E402
 
 from core.store.dataset import Dataset, create_file  # noqa: E402
 from core.teamwork.merge import merge_copy  # noqa: E402
@@ -38,6 +39,11 @@ def year(tmp_path) -> Path:
 
 
 def rows(dialog: ChangesDialog) -> list[list[str]]:
+    """The rows the view shows, once its reading of the trail is done."""
+    deadline = time.monotonic() + 60
+    while getattr(dialog, "reading", False) and time.monotonic() < deadline:  # none: read before the view opened
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+    assert not getattr(dialog, "reading", False), "the changes were not read within a minute"
     model = dialog.view.model()
     return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
 
@@ -82,7 +88,8 @@ def test_the_menu_shows_who_changed_what_newest_first_filters_and_exports(window
     assert [r[1].split("（")[0] for r in five] == ["李四", "张三", "组长王"]  # newest first
     assert [(r[5], r[6]) for r in five] == [("2", "6"), ("3", "2"), ("0", "3")]
     assert five[1][1].startswith("张三（外业副本 张三.wjkh，组长王 ") and five[1][1].endswith(" 合并）")
-    assert five[1][4] == f"单位“{name}”的负面情形的“评价周期内被投诉（次）”" and five[1][3] == "五 负面影响"
+    assert five[1][4] == "负面情形的“评价周期内被投诉（次）”" and five[1][3] == "五 负面影响"  # 单位 says whose
+    assert five[1][2] == name and newest[4] == "本单位的“投保人数”"
     assert five[1][7] == "张三现场核实投诉2次为准"
     assert seen["detail"].startswith(five[1][0] + "　张三（外业副本 张三.wjkh，组长王 ")
     assert seen["detail"].endswith("“评价周期内被投诉（次）”：3 → 2　理由：张三现场核实投诉2次为准")
@@ -139,7 +146,7 @@ def test_a_long_trail_opens_at_once_in_a_model(window, qtbot, tmp_path):
 
     def look(dialog: ChangesDialog) -> None:
         seen["opened"] = time.monotonic()
-        seen["count"] = dialog.view.model().rowCount()
+        seen["count"] = len(rows(dialog))
         dialog.view.scrollToBottom()
         seen["oldest"] = rows(dialog)[-1] if seen["count"] < 2000 else None
         seen["widgets"] = len(dialog.findChildren(QWidget))
@@ -159,7 +166,7 @@ def test_a_long_trail_opens_at_once_in_a_model(window, qtbot, tmp_path):
     check_answered(state)
     assert seen["count"] > 1000
     assert seen["opened"] - started < 3.0
-    assert seen["widgets"] < 60  # QWidget children: the dialog's own few, not one per row
+    assert seen["widgets"] < 70  # QWidget children: the dialog's own few (its reading line too), not one per row
     assert seen["oldest"][4].startswith("导入年度数据")
     assert seen["many"][0] > 15000 and seen["many"][1] < 0.5, seen["many"]
 
@@ -194,3 +201,93 @@ def test_a_year_opened_read_only_shows_its_changes(window, qtbot, year):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     check_answered(state)
     assert len(seen["rows"]) == 3
+
+
+def held_reading(monkeypatch, session) -> threading.Event:
+    """The view's reading of the trail, held at its first report of progress (its copy of the year begun) until
+    the returned event is set; asked to stop meanwhile, it answers as the reading answers (it stops)."""
+    go = threading.Event()
+    real = getattr(session, "changes_aside", None)  # none: the trail read before the view opened, not held
+
+    def aside():
+        read = real()
+
+        def held(progress):
+            def report(done: int, total: int) -> bool:
+                while not go.wait(0.01):
+                    if progress(done, total) is False:
+                        return False
+                return progress(done, total)
+            return read(report)
+        return held
+    monkeypatch.setattr(session, "changes_aside", aside, raising=False)  # raising: the reading before it was aside
+    return go
+
+
+def test_the_view_opens_and_answers_before_its_rows_are_read(window, qtbot, year, monkeypatch):
+    """修改记录… opens at once saying it is reading, its filters answer meanwhile, and the rows come in filtered."""
+    assert window.open_dataset(year)
+    session = window.session
+    name = session.unit(session.unit_ids[0]).name
+    go = held_reading(monkeypatch, session)
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        seen["rows while read"] = dialog.view.model().rowCount()
+        assert seen["rows while read"] == 0  # the view is open before its rows are read
+        seen["reading"] = (dialog.reading, dialog.reading_label.isVisible(), dialog.reading_label.text(),
+                           dialog.view.isVisible(), dialog.export_button.isEnabled())
+        seen["shot reading"] = shot_over(window, dialog, "changes-reading")
+        dialog.unit_box.setFocus()
+        qtbot.keyClick(dialog.unit_box, Qt.Key.Key_Down)  # the filters answer while the trail is read
+        seen["chosen"] = dialog.unit_box.currentText()
+        seen["still reading"] = dialog.reading
+        go.set()
+        seen["rows"] = rows(dialog)
+        seen["filled"] = (dialog.reading, dialog.reading_label.isVisible(), dialog.view.isVisible(),
+                          dialog.export_button.isEnabled(), dialog.count_label.text())
+        seen["shot filled"] = shot_over(window, dialog, "changes-filled")
+        dialog.who_box.setCurrentIndex(dialog.who_box.findText("张三"))
+        seen["zhang"] = rows(dialog)
+        dialog.reject()
+
+    state = answer_modal(ChangesDialog, look)
+    action(window, "修改记录…").trigger()
+    check_answered(state)
+    assert seen["rows while read"] == 0
+    assert seen["reading"] == (True, True, "正在读取修改记录…", False, False)
+    assert seen["chosen"] == name and seen["still reading"]
+    assert seen["rows"] and {r[2] for r in seen["rows"]} == {name}
+    assert seen["filled"] == (False, False, True, True, f"共 {len(seen['rows'])} 条修改记录。")
+    assert seen["zhang"] and all(r[1].startswith("张三（") and r[2] == name for r in seen["zhang"])
+
+
+def test_closing_the_view_while_it_reads_stops_the_reading(window, qtbot, year, monkeypatch):
+    """关闭 while the trail is read: the reading stops (no thread left, no failure told) and the year goes on."""
+    assert window.open_dataset(year)
+    session = window.session
+    go = held_reading(monkeypatch, session)
+    seen: dict = {}
+
+    def look(dialog: ChangesDialog) -> None:
+        reader = getattr(dialog, "reader", None)
+        assert reader is not None and dialog.reading, "the view opened with its rows read"
+        qtbot.waitUntil(lambda: reader.running)  # it begins once the view is drawn, and is held there
+        seen["reading"] = reader.running
+        for signal in ("done", "cancelled", "failed", "finished"):
+            getattr(reader, signal).connect(lambda *_args, signal=signal: seen.setdefault("signals", []).append(signal))
+        box = dialog.findChild(QDialogButtonBox)
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
+        seen["closed"] = (dialog.isVisible(), reader.running, dialog.reading_label.text())
+
+    state = answer_modal(ChangesDialog, look)
+    action(window, "修改记录…").trigger()
+    check_answered(state)
+    assert seen["reading"]
+    # stopped: neither read to the end nor failed, and its thread ended (the worker's finished follows the thread's)
+    assert seen["signals"] == ["cancelled", "finished"]
+    assert seen["closed"] == (False, False, "正在读取修改记录…")
+    assert not go.is_set()
+    uid = session.unit_ids[0]
+    assert session.set_insured_workers("投保", uid, 55).ok  # the year goes on, as written as before
+    assert session.unit(uid).insured_workers == 55

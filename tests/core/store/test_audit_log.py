@@ -12,7 +12,7 @@ import pytest
 
 from core.common.messages import render
 from core.editing.session import Session
-from core.store.audit_log import changes_of, line
+from core.store.audit_log import cells, changes_of, line
 from core.store.dataset import Dataset
 from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy
@@ -63,6 +63,40 @@ def test_edits_through_the_session_are_told_in_the_words_of_the_pages(year):
     assert told[5].split("　")[4].startswith(f"删除单位“{name}”第 1.1 条基地“贵州铜仁劳务基地”的依据“")
     assert told[6].split("　")[4].startswith(f"删除单位“{name}”的基地“贵州铜仁劳务基地”：协议签订日期 2022-07-07、")
     assert "人数 99" in told[6] and "类型 劳务基地" in told[6] and "labour" not in told[6]
+
+
+def test_the_columns_do_not_say_again_the_unit_their_unit_column_names(year):
+    """修改内容 beside 单位 (the view's and the sheet's columns): a record of the unit without its name; the unit's
+    own fields as 本单位's; the unit under a name it no longer has (an edit before it was renamed) keeps it."""
+    with Dataset.open(year, backups=False) as ds:
+        before = len(changes_of(ds))
+        s = Session(ds, LEAD)
+        uid = s.unit_ids[0]
+        old_name = s.unit(uid).name
+        bid = s.base_ids(uid)[0]
+        assert s.set_insured_workers("投保", uid, 40).ok
+        assert s.update_unit("改名", uid, name="吴江新名人力资源有限公司").ok
+        assert s.set_negatives("负面", uid, complaints=3).ok
+        assert s.update_base("人数", uid, bid, people=99).ok
+        assert s.add_trip("加活动", uid, dt.date(2022, 5, 5), "昆明", "online", 6).ok
+        assert s.remove_base("删基地", uid, bid).ok
+        assert s.add_attachment("附件", uid, "1.1", b"\x89PNG fake", "协议.png").ok
+        every = changes_of(ds)
+        shown = [cells(c) for c in every[before:]]
+        first = cells(every[0])
+        told = [render(line(c)) for c in every[before:]]
+    assert {row[2] for row in shown} == {"吴江新名人力资源有限公司"}
+    assert shown[0][4] == f"单位“{old_name}”的“投保人数”"  # named as it was then: the column names it as it is now
+    assert shown[1][4] == "本单位的“名称”" and shown[1][5:7] == (old_name, "吴江新名人力资源有限公司")
+    assert shown[2][4] == "负面情形的“评价周期内被投诉（次）”"
+    assert shown[3][4] == "基地“贵州铜仁劳务基地”的“人数”"
+    assert shown[4][4] == "添加赴外招聘“2022-05-05 昆明”"
+    assert shown[5][4].startswith("删除第 1.1 条基地“贵州铜仁劳务基地”的依据“")
+    assert shown[6][4] == "删除基地“贵州铜仁劳务基地”"
+    assert shown[7][4] == "添加第 1.1 条的附件“协议.png”"
+    assert first[2] == "" and first[4].startswith("导入年度数据")  # the year's facts at once: no unit, told whole
+    # a line, with no 单位 column, says it all
+    assert told[2].endswith("　单位“吴江新名人力资源有限公司”的负面情形的“评价周期内被投诉（次）”：0 → 3")
 
 
 def test_a_merged_field_copy_names_whose_copy_it_was_who_merged_it_and_both_reasons(year):
