@@ -4,10 +4,11 @@ framework, so that the window it measures holds what an assessor's does)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 from core.store.dataset import Dataset
-from core.teamwork.field_copy import make_field_copy
+from core.teamwork.field_copy import copies_out, make_field_copy
 
 
 def copy_with_edits(year: Path, edits: int) -> Path:
@@ -70,3 +71,12 @@ def edited_at(path: Path, unit_id: int, field: str) -> str:
 def to_the_second(at: str) -> str:
     """A trail's time as the 修改记录 view says it: local, to the second."""
     return dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def out_of(path: Path) -> list:
+    """The field copies the year file at `path` lists as not merged back (read without opening it for editing)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return copies_out(conn)
+    finally:
+        conn.close()

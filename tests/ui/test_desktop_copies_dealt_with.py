@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from core.store.dataset import Dataset
@@ -23,7 +23,7 @@ from tests.desktop_support import (
     stop_answering,
 )
 from tests.ui.test_desktop_copies_out import box_says, listed, make_copy
-from tests.ui.test_desktop_pdf import PASSWORD, make_key, profile  # noqa: F401 (a fixture)
+from tests.ui.test_desktop_pdf import PASSWORD, make_key, profile, ready_to_sign  # noqa: F401 (a fixture)
 from tests.ui.test_desktop_teamwork import open_year
 from ui.field_copies import MergeDialog
 from ui.pdf_export import ExportDialog
@@ -44,13 +44,7 @@ def sign_sheet(qtbot, window, target: Path, copy_out_answer) -> dict:
             qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
 
     def export(dialog: ExportDialog) -> None:
-        if not dialog.sign.isChecked():
-            qtbot.mouseClick(dialog.sign, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.sign.height() // 2))
-        assert dialog.sign.isChecked()
-        if dialog.password.isEnabled():
-            qtbot.keyClicks(dialog.password, PASSWORD)
-        dialog.path.setText(str(target))
-        dialog._path_edited = True
+        ready_to_sign(qtbot, dialog, target)
         boxes = keep_answering(QMessageBox, answer)
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
         if dialog.running:

@@ -97,6 +97,19 @@ def export_dialog(window, kind: str, target: Path, sign: bool):
     return dialog
 
 
+def ready_to_sign(qtbot, dialog, target: Path) -> None:
+    """In an open export dialog, as the assessor does: 用数字证书签名 clicked on (when not yet), the key's
+    password typed, the file named."""
+    from PySide6.QtCore import QPoint, Qt
+    if not dialog.sign.isChecked():
+        qtbot.mouseClick(dialog.sign, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.sign.height() // 2))
+    assert dialog.sign.isChecked()
+    if dialog.password.isEnabled():
+        qtbot.keyClicks(dialog.password, PASSWORD)
+    dialog.path.setText(str(target))
+    dialog._path_edited = True
+
+
 # ------------------------------------------------------------------ the signature pad
 
 def test_the_title_filled_in_for_the_assessor_does_not_follow_another_name_typed(qtbot, window, tmp_path):

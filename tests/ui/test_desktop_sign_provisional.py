@@ -5,13 +5,13 @@ its signed version, not a second version, and asks nothing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from core.pdf.signing import verify_pdf
 from tests.core.pdf.test_pdf import flat, render_pages, text_of
 from tests.desktop_support import answer_modal, check_answered, shot_over
-from tests.ui.test_desktop_pdf import PASSWORD, demo, make_key, profile  # noqa: F401 (fixtures)
+from tests.ui.test_desktop_pdf import PASSWORD, demo, make_key, profile, ready_to_sign  # noqa: F401 (fixtures)
 from ui.pdf_export import ExportDialog
 
 WAITING = "苏州八坼新程人力资源有限公司"  # the demo's one unit whose data is not final
@@ -24,13 +24,7 @@ def sign_through_the_menu(qtbot, window, target, answer_box=None) -> dict:
 
     def export(dialog: ExportDialog) -> None:
         seen["dialog"] = dialog
-        if not dialog.sign.isChecked():
-            qtbot.mouseClick(dialog.sign, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.sign.height() // 2))
-        assert dialog.sign.isChecked()
-        if dialog.password.isEnabled():
-            qtbot.keyClicks(dialog.password, PASSWORD)
-        dialog.path.setText(str(target))
-        dialog._path_edited = True
+        ready_to_sign(qtbot, dialog, target)
         seen["note"] = dialog.sign_note.text()
         if answer_box is not None:
             seen["box"] = answer_modal(QMessageBox, lambda box: answer_box(box, seen))

@@ -11,23 +11,15 @@ from pathlib import Path
 
 from core.common.messages import render
 from core.store.dataset import Dataset
-from core.teamwork.field_copy import copies_out, copy_out_words, make_field_copy
+from core.teamwork.field_copy import copy_out_words, make_field_copy
 from core.teamwork.merge import merge_copy
 from tests.dataset_support import run
-from tests.teamwork_support import edited_at, year_in_the_field
+from tests.teamwork_support import edited_at, out_of, year_in_the_field
 
 LEAD = 1
 FIRST = "吴江第1人力资源有限公司"
 SECOND = "吴江第2人力资源有限公司"
 DEALT = "中没有尚未合并的修改；2022.wjkh 已把它记为合并回来，不再列为尚未合并。"
-
-
-def out_of(path: Path) -> list:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return copies_out(conn)
-    finally:
-        conn.close()
 
 
 def merge_rows(path: Path) -> list[dict]:

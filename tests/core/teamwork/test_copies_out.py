@@ -12,23 +12,16 @@ import pytest
 from core.common.messages import render
 from core.editing.session import Session
 from core.store.dataset import Dataset, DatasetError
-from core.teamwork.field_copy import copies_out, make_field_copy
+from core.teamwork.field_copy import make_field_copy
 from core.teamwork.merge import merge_copy
 from core.teamwork.plan import plan_merge
 from core.years.continuation import read_previous
 from tests.core.pdf.test_pdf import UNIT, demo_dataset, run
 from tests.core.teamwork.test_field_signing import ENV, key  # noqa: F401  (the signer's key, a fixture)
 from tests.example_rules import EXAMPLE_2023
+from tests.teamwork_support import out_of
 
 OTHER = "苏州北厍恒源人力资源有限公司"
-
-
-def out_of(path: Path) -> list:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return copies_out(conn)
-    finally:
-        conn.close()
 
 
 def trail_rows(path: Path, action: str) -> int:
