@@ -219,6 +219,7 @@ class ClausePage(QWidget):
 
         box, layout = group(self.tr("附件（照片、扫描件）"))
         self.attachments = QListWidget()
+        self._attachments_listed: tuple | None = None
         self.attachments.setViewMode(QListWidget.ViewMode.IconMode)
         self.attachments.setIconSize(QSize(96, 96))
         self.attachments.setGridSize(QSize(128, 132))
@@ -580,8 +581,13 @@ class ClausePage(QWidget):
             self._commit(self.session.remove_attachment(self.tr("删除附件"), self.unit_id, aid))
 
     def _load_attachments(self) -> None:
+        found = self.session.attachments(self.unit_id, self.page.id)
+        listed = tuple((a.id, a.name, a.size, a.sha256) for a in found)
+        if listed == self._attachments_listed:  # as shown: not emptied and filled again at every edit
+            return
+        self._attachments_listed = listed
         self.attachments.clear()
-        for a in self.session.attachments(self.unit_id, self.page.id):
+        for a in found:
             item = QListWidgetItem(a.name)
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             item.setToolTip(self.tr("{name}（{size} KB）").format(name=a.name, size=max(1, round(a.size / 1024))))

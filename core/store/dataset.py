@@ -904,8 +904,10 @@ class DatasetCore:
         for uid, unit in self._read_units(touched) if touched else []:
             tx.validated_units[uid] = unit
             _, found = parse_year({**head, "units": [unit_to_json(unit)]}, self._rules, source=self.path.name)
-            index = self._unit_index(uid)
-            problems += [replace(p, location=p.location.replace("$.units[0]", f"$.units[{index}]", 1)) for p in found]
+            if found:  # named by the unit's place in the year, as the exchange format's reading names it
+                index = self._unit_index(uid)
+                problems += [replace(p, location=p.location.replace("$.units[0]", f"$.units[{index}]", 1))
+                             for p in found]
         if tx.year_level:
             stubs = [{"name": name, "credit_code": code,
                       "kinds": [k for k in (kinds or "").split("\x1f") if k] or ["?"], "new_member": False}
