@@ -72,6 +72,7 @@ class MonthlyReportRecord:
     base: str = ""
     arrival_date: dt.date | None = None
     phone: str = ""
+    remarks: str = ""  # the report's 备注, as written
 
 
 @dataclass(frozen=True, slots=True)

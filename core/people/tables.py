@@ -113,10 +113,11 @@ def insert_rows(conn: sqlite3.Connection, kind: str, records: Sequence[Any], imp
                  iso[r.end_date], r.placement_months, r.sheet, r.row, r.remarks) for r in records]
     elif kind == "monthly_reports":
         sql = (f"INSERT INTO monthly_report_entries (unit_id, import_id, month, name, id_number, employer, "
-               f"base_name, arrival_date, phone, sheet, sheet_row) VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               f"base_name, arrival_date, phone, sheet, sheet_row, remarks) "
+               f"VALUES ({unit}, {imp}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         month = {m: None if m is None else m.isoformat()[:7] for m in {r.month for r in records}}
-        rows = [(month[r.month], r.name, r.id_number, r.employer, r.base, iso[r.arrival_date], r.phone, r.sheet, r.row)
-                for r in records]
+        rows = [(month[r.month], r.name, r.id_number, r.employer, r.base, iso[r.arrival_date], r.phone, r.sheet, r.row,
+                 r.remarks) for r in records]
     elif kind == "traineeship_list":
         sql = (f"INSERT INTO traineeship_list (import_id, kind, name, id_number, employer, unit_name, start_date, "
                f"end_date, placement_months, sheet, sheet_row) VALUES ({imp}, 'trainee', ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -258,7 +259,7 @@ _READ = {
     "placements": ("sheet, sheet_row, name, id_number, employer, kind, base_name, gender, phone, start_date, end_date, "
                    "months_enrolled, remarks", "roster_entries", "kind IN ('trainee', 'intern')", PlacementRecord,
                    (9, 10), ()),
-    "monthly_reports": ("sheet, sheet_row, name, id_number, month, employer, base_name, arrival_date, phone",
+    "monthly_reports": ("sheet, sheet_row, name, id_number, month, employer, base_name, arrival_date, phone, remarks",
                         "monthly_report_entries", "1", MonthlyReportRecord, (7,), (4,)),
 }
 UNIT_KINDS = tuple(_READ)  # the imports that make a unit's submission

@@ -62,7 +62,8 @@ def content_sha256(conn: sqlite3.Connection, table: str, where: str, params: Ite
 # Columns a people table gained after the trail began to hold its imports' content hashes (schema 6), with the
 # value they hold in every older row: a row's line leaves them out while they hold it, so the hash of an
 # import written before them is the hash of its rows now.
-LATER_COLUMNS: dict[str, dict[str, str]] = {"roster_entries": {"remarks": "''"}}
+LATER_COLUMNS: dict[str, dict[str, str]] = {"roster_entries": {"remarks": "''"},
+                                             "monthly_report_entries": {"remarks": "''"}}
 
 
 def content_text(conn: sqlite3.Connection, table: str, where: str, params: Iterable[Any] = ()) -> bytes:

@@ -523,13 +523,24 @@ def _migrate_9_to_10(conn: sqlite3.Connection) -> list[tuple[str, str, str | Non
     return [("schema", "roster_entries", "remarks", None, "TEXT NOT NULL DEFAULT ''")]
 
 
+# Schema 11: a monthly report row's 备注 as the unit wrote it (每月送工信息), free text; '' where the report had
+# none, as every row of an older file. Left out of an import's content hash while it is '', as schema 10's.
+SCHEMA_V11_REMARKS = "ALTER TABLE monthly_report_entries ADD COLUMN remarks TEXT NOT NULL DEFAULT ''"
+
+
+def _migrate_10_to_11(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, Any, Any]]:
+    """The monthly reports' 备注: a column with an empty default, so the reports of an older file stay as they were."""
+    conn.execute(SCHEMA_V11_REMARKS)
+    return [("schema", "monthly_report_entries", "remarks", None, "TEXT NOT NULL DEFAULT ''")]
+
+
 # Forward migrations: MIGRATIONS[n] takes a file from schema version n to n + 1. Each returns
 # what it changed (action, table, field, old, new[, record id]) for the audit trail.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], list]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4, 4: _migrate_4_to_5,
                                                                5: _migrate_5_to_6, 6: _migrate_6_to_7,
                                                                7: _migrate_7_to_8, 8: _migrate_8_to_9,
-                                                               9: _migrate_9_to_10}
+                                                               9: _migrate_9_to_10, 10: _migrate_10_to_11}
 assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
 
 

@@ -111,7 +111,7 @@ def test_a_schema_9_file_gains_the_remarks_and_its_people_are_still_proved(tmp_p
     conn.close()
 
     with Dataset.open(path, backups=False) as ds:
-        assert ds.schema_version == SCHEMA_VERSION == 10
+        assert ds.schema_version == SCHEMA_VERSION
         migration = [e for e in ds.audit_entries() if e.reason == "migration 9→10"]
         assert {(e.table_name, e.field) for e in migration} == {("roster_entries", "remarks"),
                                                                 ("meta", "schema_version")}
