@@ -34,7 +34,7 @@ from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.people.matching import Conflict, PersonVerdict
-from core.people.records import on_one_line
+from core.people.records import on_one_line, report_remarks_words
 from ui.excel_import import kind_label
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.views import table_view
@@ -42,7 +42,8 @@ from ui.writing import write_now
 
 Report = Callable[[list[str]], None]
 ALL, UNCONFIRMED, CONFIRMED, RETAINED = "all", "unconfirmed", "confirmed", "retained"
-REMARKS = 9  # the people's column of the roster's 备注 (the reasons come after it, taking the rest of the width)
+REMARKS = 9  # the people's column of the roster's 备注
+REPORT_REMARKS = 10  # the monthly reports' 备注 for the person (then the reasons, taking the rest of the width)
 ASSIGNED_BRUSH = QBrush(QColor(226, 240, 226))
 
 
@@ -54,17 +55,18 @@ def shown_id(number: str, full: bool) -> str:
 
 class PeopleModel(ListModel):
     """One unit's people: the verdict, who, where they came from, months, still there, the roster's own
-    备注 for the person (on one line; whole in the tooltip), why not."""
+    备注 for the person and the monthly reports' (each on one line; whole in the tooltip), why not."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.full_ids = False
+        self.reported: dict[str, str] = {}  # ID number -> the monthly reports' 备注 for the person, as one text
         self.headers = [translate("PeopleView", "结果"), translate("PeopleView", "姓名"),
                         translate("PeopleView", "身份证号码"), translate("PeopleView", "类别"),
                         translate("PeopleView", "基地"), translate("PeopleView", "用工单位"),
                         translate("PeopleView", "名单中的位置"), translate("PeopleView", "月数"),
                         translate("PeopleView", "满六个月"), translate("PeopleView", "花名册备注"),
-                        translate("PeopleView", "原因或说明")]
+                        translate("PeopleView", "送工信息备注"), translate("PeopleView", "原因或说明")]
 
     @property
     def people(self) -> list[PersonVerdict]:
@@ -74,6 +76,12 @@ class PeopleModel(ListModel):
         self.full_ids = full
         if self.items:
             self.dataChanged.emit(self.index(0, 2), self.index(len(self.items) - 1, len(self.headers) - 1))
+
+    def set_people(self, people, reported: dict[str, list[tuple[str, str]]]) -> None:
+        """The people, with the monthly reports' 备注 of the unit by ID number (Session.report_remarks)."""
+        self.reported = {id_number: "；".join(render(m) for m in report_remarks_words(remarks))
+                         for id_number, remarks in reported.items()}
+        self.set_items(people)
 
     @staticmethod
     def why(p: PersonVerdict) -> str:
@@ -102,12 +110,15 @@ class PeopleModel(ListModel):
             return "" if not p.confirmed else translate("PeopleView", "是") if p.retained else translate("PeopleView", "否")
         if col == REMARKS:
             return self.remarks(p)
+        if col == REPORT_REMARKS:
+            return self.remarks(p, source=self.reported.get(p.id_number, ""))
         return self.why(p)
 
-    def remarks(self, p: PersonVerdict, whole: bool = False) -> str:
-        """The roster's 备注 as written (an ID number in it masked unless the full numbers are shown); its
-        lines joined on one line unless `whole`."""
-        text = p.record.remarks if self.full_ids else mask_id_like(p.record.remarks)
+    def remarks(self, p: PersonVerdict, whole: bool = False, source: str | None = None) -> str:
+        """The roster's 备注 as written, or `source` (the monthly reports'), an ID number in it masked unless the
+        full numbers are shown; its lines joined on one line unless `whole`."""
+        text = p.record.remarks if source is None else source
+        text = text if self.full_ids else mask_id_like(text)
         return text if whole else on_one_line(text)
 
     def sort_key(self, p: PersonVerdict, column: int) -> Any:
@@ -129,6 +140,8 @@ class PeopleModel(ListModel):
         p, col = self.items[index.row()], index.column()
         if role == Qt.ItemDataRole.ToolTipRole and col == REMARKS:
             return self.remarks(p, whole=True)
+        if role == Qt.ItemDataRole.ToolTipRole and col == REPORT_REMARKS:
+            return self.remarks(p, whole=True, source=self.reported.get(p.id_number, ""))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.text(p, col)
         if role == Qt.ItemDataRole.BackgroundRole and not p.confirmed:
@@ -409,7 +422,7 @@ class PeopleView(QWidget):
         self.people_proxy = PeopleFilter(self)
         self.people_view = _table(self.people_model, self.people_proxy)
         header = self.people_view.horizontalHeader()
-        for column, width in enumerate((50, 64, 164, 92, 96, 116, 96, 40, 64, 90)):  # the reason takes the rest
+        for column, width in enumerate((50, 64, 164, 92, 96, 116, 96, 40, 64, 90, 120)):  # the reason takes the rest
             header.resizeSection(column, width)
         splitter.addWidget(self.people_view)
         bases_panel = QWidget()
@@ -538,7 +551,10 @@ class PeopleView(QWidget):
         result = session.match()
         name = session.unit(self.unit_id).name if self.unit_id is not None else None
         found = next((u for u in result.units if u.unit == name), None)
-        self.people_model.set_items(found.people if found is not None else ())
+        reported = session.report_remarks(self.unit_id) if found is not None and self.unit_id is not None else {}
+        self.people_model.set_people(found.people if found is not None else (), reported)
+        # shown when a monthly report of the unit has a 备注 for someone: the reasons keep their room otherwise
+        self.people_view.setColumnHidden(REPORT_REMARKS, not self.people_model.reported)
         self._shown_count()
         self._fill_bases(found)
         conflicts = [c for c in result.conflicts if not self.only_this_unit.isChecked() or name in c.units]

@@ -46,6 +46,9 @@ class PeopleSteps(SessionBase):
     def assignments(self) -> list[Assignment]:
         return self.ds.assignments()
 
+    def report_remarks(self, unit_id: int) -> dict[str, list[tuple[str, str]]]:
+        return self.ds.report_remarks(unit_id)
+
     def replaced_sources(self, kind: str, unit_id: int | None, file_name: str, sha256: str, *,
                          alongside: bool = False) -> list[ImportedSource]:
         return self.ds.replaced_sources(kind, unit_id, file_name, sha256, alongside=alongside)

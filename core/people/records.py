@@ -14,6 +14,7 @@ from fractions import Fraction
 from itertools import repeat
 from typing import Any
 
+from core.common.messages import Msg
 from core.people.table_names import KIND_TABLE, PEOPLE_TABLES  # noqa: F401  (their importers find them here too)
 
 Month = dt.date  # the first day of the month
@@ -22,6 +23,13 @@ Month = dt.date  # the first day of the month
 def on_one_line(text: str) -> str:
     """A cell's text of several lines (a roster's 备注) on one line: its lines, stripped, joined by a space."""
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def report_remarks_words(remarks: Sequence[tuple[str, str]]) -> list[Msg]:
+    """A person's 备注 of the monthly reports ((month "YYYY-MM" or "", remark) each), each remark after its
+    month (2022年3月：已离职), in the order given; a face joins them with "；"."""
+    return [Msg.of("people.report_remark", year=month[:4], month=str(int(month[5:7])), remarks=text) if month
+            else Msg.of("people.report_remark_no_month", remarks=text) for month, text in remarks]
 
 
 @dataclass(frozen=True, slots=True)

@@ -358,6 +358,16 @@ class PeopleEdits(_Core):
         """The imported sources (of one unit, or all), oldest first."""
         return self._imports(*((" WHERE unit_id = ?", [unit_id]) if unit_id is not None else ("", [])))
 
+    def report_remarks(self, unit_id: int) -> dict[str, list[tuple[str, str]]]:
+        """The 备注 the unit's monthly reports give each person (by ID number): (month "YYYY-MM" or "", remark)
+        in the order of the months, then of the rows; rows without a remark are left out."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for id_number, month, remarks in self._conn.execute(
+                "SELECT id_number, coalesce(month, ''), remarks FROM monthly_report_entries "
+                "WHERE unit_id = ? AND remarks != '' ORDER BY month, id", (unit_id,)):
+            found.setdefault(id_number, []).append((month, remarks))
+        return found
+
     def corrected_cells(self, import_ids: Sequence[int]) -> dict[int, list[tuple[str, str, str]]]:
         """The cells corrected in the preview before each of these imports, as its audit rows record them:
         (where, the file's value, the value imported), in the order corrected."""

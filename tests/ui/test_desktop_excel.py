@@ -431,7 +431,7 @@ def test_a_conflict_assigned_in_the_people_view_changes_both_units_counts(qtbot,
     assert "待确认归属 3 人" in view.counts.text() and "未确认 3 人" in view.counts.text()
     view.filter.setCurrentIndex(view.filter.findData("unconfirmed"))
     assert view.people_proxy.rowCount() == 3
-    reason = view.people_proxy.data(view.people_proxy.index(0, 10))
+    reason = view.people_proxy.data(view.people_proxy.index(0, 11))
     assert "同一人员还被" in reason and UNITS[1] in reason
     assert view.people_proxy.data(view.people_proxy.index(0, 2)) == mask_id_number(person_id(0))  # masked on screen
     view.filter.setCurrentIndex(view.filter.findData("all"))
@@ -748,13 +748,13 @@ def test_the_people_view_notes_a_person_the_monthly_report_names_otherwise(qtbot
     type_chinese(view.search, people[2]["姓名"])
     assert view.people_proxy.rowCount() == 1
     assert view.people_proxy.data(view.people_proxy.index(0, 0)) == "确认"
-    assert view.people_proxy.data(view.people_proxy.index(0, 10)) == (
+    assert view.people_proxy.data(view.people_proxy.index(0, 11)) == (
         f"每月送工信息中此身份证号码的姓名为“汪芳”（2022年3月 第 4 行），与花名册的“{people[2]['姓名']}”不同，请核对")
-    tip = view.people_proxy.data(view.people_proxy.index(0, 10), Qt.ItemDataRole.ToolTipRole)
+    tip = view.people_proxy.data(view.people_proxy.index(0, 11), Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("每月送工信息中此身份证号码的姓名为“汪芳”") and tip.endswith("请核对")  # the whole note
     shot(window, "people-view-name-differs")
     view.search.clear()
-    others = [view.people_proxy.data(view.people_proxy.index(r, 10)) for r in range(view.people_proxy.rowCount())]
+    others = [view.people_proxy.data(view.people_proxy.index(r, 11)) for r in range(view.people_proxy.rowCount())]
     assert len(others) == 4 and sum("请核对" in (o or "") for o in others) == 1
 
 
