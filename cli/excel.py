@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from core.excel.write import annex_form, annex_inputs
 from core.people.import_notes import YearNotes
 from core.people.matching import MatchResult, PersonVerdict
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
-from core.people.records import on_one_line
+from core.people.records import on_one_line, report_remarks_words
 from core.people.table_names import ROSTER_KINDS
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset
@@ -363,7 +363,8 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
     return EXIT_ROWS_LEFT_OUT if left_out else 0
 
 
-def person_line(p: PersonVerdict, full_ids: bool) -> str:
+def person_line(p: PersonVerdict, full_ids: bool, reported: Sequence[tuple[str, str]] = ()) -> str:
+    """A person's line: the verdict, the notes, the roster's 备注 and the monthly reports' (`reported`)."""
     if not p.confirmed:
         verdict = p.verdict
     elif p.retained:
@@ -373,7 +374,8 @@ def person_line(p: PersonVerdict, full_ids: bool) -> str:
     return say("cli.person", mark="✓" if p.confirmed else "✗", name=p.name,
                id=p.id_number if full_ids else mask_id_number(p.id_number), kind=Msg.of(f"match.kind_{p.kind}"),
                base=p.base or "—", sheet=p.record.sheet, row=p.record.row, verdict=verdict,
-               notes="".join("；" + render(n) for n in p.notes), remarks=remarks_words(p.record.remarks))
+               notes="".join("；" + render(n) for n in p.notes),
+               remarks=remarks_words(p.record.remarks) + report_remarks_line(reported))
 
 
 def remarks_words(remarks: str) -> str:
@@ -382,11 +384,19 @@ def remarks_words(remarks: str) -> str:
     return say("cli.person_remarks", remarks=text) if text else ""
 
 
+def report_remarks_line(reported: Sequence[tuple[str, str]]) -> str:
+    """The monthly reports' 备注 of a person at the end of its line, each after its month, or nothing."""
+    texts = [on_one_line(render(m)) for m in report_remarks_words(reported)]
+    return say("cli.person_report_remarks", remarks="；".join(texts)) if texts else ""
+
+
 def command_match(args: argparse.Namespace) -> int:
     try:
         with open_read_only(Path(args.dataset)) as ds:
             result = ds.match()
             platform = platform_report(ds, [args.unit] if args.unit else None)
+            listed = [u.unit for u in result.units if not args.unit or u.unit == args.unit]
+            reported = {name: ds.report_remarks(uid) for name in listed if (uid := ds.unit_id(name)) is not None}
     except DatasetError as exc:
         return fail_year(exc)
     units = result.units
@@ -403,8 +413,9 @@ def command_match(args: argparse.Namespace) -> int:
         print(unit_counts(result, unit.unit))
         if platform is not None:
             print(masked(platform.lines[unit.unit]))
+        remarks = reported.get(unit.unit, {})
         for person in unit.people:
-            print("  " + masked(person_line(person, args.full_ids), args.full_ids))
+            print("  " + masked(person_line(person, args.full_ids, remarks.get(person.id_number, ())), args.full_ids))
     if platform is not None:
         platform.print(header=True, units=False)
     shown = {u.unit for u in units}

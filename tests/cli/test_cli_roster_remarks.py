@@ -1,5 +1,5 @@
-"""`match` on the command line ends each person's line with the roster's 备注 (when the roster has one for the
-person), its lines joined, an ID number in it masked unless --full-ids."""
+"""`match` on the command line ends each person's line with the roster's 备注, then the monthly reports' each after
+its month (when they have one for the person), its lines joined, an ID number in it masked unless --full-ids."""
 
 from __future__ import annotations
 
@@ -31,3 +31,29 @@ def test_match_lists_each_person_s_roster_remark(tmp_path):
     assert OTHER not in listing.stdout
     full = run("match", "--dataset", str(dataset), "--unit", UNITS[0], "--full-ids")
     assert f"；花名册备注：与{OTHER}为同一家庭 住宿已安排" in full.stdout
+
+
+def test_match_lists_each_person_s_monthly_report_remarks_after_their_months(tmp_path):
+    from tests.core.people.test_monthly_remarks import report_rows
+    from tests.import_support import roster_file
+
+    dataset = tmp_path / "2022.sqlite"
+    assert create_file(dataset, RULES, "张三", year=year_with_bases()) == []
+    people = [arrival(i) for i in range(3)]
+    reports = write_workbook(tmp_path / "送工信息.xlsx", {
+        "2022年3月": report_rows(people, ["已离职，待补离职证明", "", f"与{OTHER}为同一家庭\n住宿已安排"]),
+        "2022年9月": report_rows(people, ["", "", "已返岗"])})
+    for kind, path in (("arrivals", roster_file(tmp_path, people)), ("monthly_reports", reports)):
+        imported = run("import-xlsx", kind, str(path), "--dataset", str(dataset), "--unit", UNITS[0], "--yes")
+        assert imported.returncode == 0, imported.stderr
+    listing = run("match", "--dataset", str(dataset), "--unit", UNITS[0])
+    assert listing.returncode == 0, listing.stderr
+    lines = {i: next(line for line in listing.stdout.splitlines() if mask_id_number(person_id(i)) in line)
+             for i in range(3)}
+    assert lines[0].endswith("；送工信息备注：2022年3月：已离职，待补离职证明")
+    assert "备注" not in lines[1]
+    masked = mask_id_number(OTHER)
+    assert lines[2].endswith(f"；送工信息备注：2022年3月：与{masked}为同一家庭 住宿已安排；2022年9月：已返岗")
+    assert OTHER not in listing.stdout
+    full = run("match", "--dataset", str(dataset), "--unit", UNITS[0], "--full-ids")
+    assert f"；送工信息备注：2022年3月：与{OTHER}为同一家庭 住宿已安排；2022年9月：已返岗" in full.stdout
