@@ -56,7 +56,7 @@ def test_the_trail_refuses_updates_and_deletes(dataset):
 
 @pytest.mark.parametrize("sql, params, broken", [
     ("UPDATE audit SET new_value = '999' WHERE seq = ?", (40,), 40),  # a value rewritten
-    ("UPDATE audit SET assessor_id = NULL WHERE seq = ?", (37,), 37),  # someone else's name on it (after the migrations)
+    ("UPDATE audit SET assessor_id = NULL WHERE seq = ?", (39,), 39),  # someone else's name on it (after the migrations)
     ("DELETE FROM audit WHERE seq = ?", (25,), 26),  # a row removed: the next one no longer links
     ("UPDATE audit SET hash = ? WHERE seq = 7", ("0" * 64,), 7),
 ])
