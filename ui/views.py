@@ -26,7 +26,7 @@ from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.scoring.engine import QUALIFIED
 from core.scoring.report import tie_text
-from core.years.standing import NOT_STARTED, UNDER_WAY
+from core.years.standing import NOT_STARTED, UNDER_WAY, e_settled_note
 from ui.models import ID_ROLE, SORT_ROLE, problems_text
 from ui.other_years import YearsReader
 from ui.year_models import GradeTableModel, OverviewModel, YearTableModel, stage_text, verdict_texts
@@ -126,7 +126,10 @@ class OverviewView(QWidget):
             lines.append(render(stale))
         if known.stage == UNDER_WAY:
             lines.append(self.tr("暂定：本单位数据尚未定稿，总分、名次、考核结果和等级可能变动。"))
-        if any(c.provisional for c in r.clauses):
+        if known.e_settled:
+            lines.append(self.tr("* 暂定：尚有运营单位数据未定稿，排名类条款得分及总分、名次可能变动。"))
+            lines.append(render(e_settled_note(r.status)))
+        elif any(c.provisional for c in r.clauses):
             lines.append(self.tr("* 暂定：尚有运营单位数据未定稿，排名类条款得分及等级可能变动。"))
         self.summary.setText("\n".join(lines))
         self.show_history()

@@ -13,7 +13,7 @@ from core.editing.session import Session
 from core.scoring.assessment import DONE
 from core.scoring.engine import PROMOTION_NOTES, QUALIFIED
 from core.scoring.report import full_marks_cell
-from core.years.standing import FINAL, NOT_STARTED, Standing
+from core.years.standing import FINAL, NOT_STARTED, Standing, e_settled_note
 from ui.models import (
     ID_ROLE,
     PROGRESS_COLOURS,
@@ -53,10 +53,13 @@ def verdict_texts(result: Any, known: Standing) -> tuple[str, str, str]:
     return str(result.rank), provisional(status_text(result.status), known), provisional(result.grade, known)
 
 
-def provisional_reason(known: Standing) -> str:
-    """Why a result is marked 暂定: the unit's own data, or only the other units' (through the ranking clauses)."""
+def provisional_reason(known: Standing, status: str) -> str:
+    """Why a result is marked 暂定: the unit's own data, or only the other units' (through the ranking clauses);
+    for a unit whose E is certain all the same, why its grade is not (core/years/standing.py e_settled)."""
     if known.stage != FINAL:
         return translate("Models", "暂定：本单位数据尚未定稿，总分、名次、考核结果和等级可能变动")
+    if known.e_settled:
+        return render(e_settled_note(status))
     return translate("Models", "暂定：尚有其他运营单位数据未定稿，排名类条款得分及等级可能变动")
 
 
@@ -181,7 +184,7 @@ class UnitListModel(QAbstractListModel):
         lines += [reason.text for reason in result.status_reasons]
         lines += [render(note) for note in result.grade_notes]
         if known.provisional:
-            lines.append(provisional_reason(known))
+            lines.append(provisional_reason(known, result.status))
         return "\n".join(lines)
 
 
@@ -397,7 +400,7 @@ class YearTableModel(QAbstractTableModel):
             return translate("Models", "未开始考核：尚未录入本年度的任何考核情况，暂不评定名次、考核结果和等级")
         lines = [reason.text for reason in r.result.status_reasons]
         if r.known.provisional:
-            lines.append(provisional_reason(r.known))
+            lines.append(provisional_reason(r.known, r.result.status))
         return "\n".join(lines) or None
 
     def _flags(self, u, tied: bool, unit_id: int) -> str:
@@ -478,6 +481,7 @@ class GradeTableModel(QAbstractTableModel):
         self.headers = [translate("Models", "名次"), translate("Models", "运营单位"), translate("Models", "总分"),
                         translate("Models", "状态"), translate("Models", "等级"), translate("Models", "说明")]
         self._verdicts: list[tuple[str, str, str]] = []
+        self._settled: list[bool] = []  # by row: its E is certain though its total and place are 暂定
         self._verdicts_of: Any = None  # the year's result they were made from
 
     def reload(self) -> None:
@@ -500,7 +504,9 @@ class GradeTableModel(QAbstractTableModel):
         result = self.session.result
         if result is not self._verdicts_of:
             ids = {self.session.unit(uid).name: uid for uid in self.session.unit_ids}
-            self._verdicts = [verdict_texts(u, self.session.standing(ids[u.name])) for u in result.units]
+            known = [self.session.standing(ids[u.name]) for u in result.units]
+            self._verdicts = [verdict_texts(u, k) for u, k in zip(result.units, known, strict=True)]
+            self._settled = [k.e_settled for k in known]
             self._verdicts_of = result
         return self._verdicts[row]
 
@@ -522,4 +528,7 @@ class GradeTableModel(QAbstractTableModel):
             return TIE_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5 and self._verdict(index.row())[0] != NO_VERDICT:
             return "\n".join(render(n) for n in u.grade_notes) or None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (3, 4):
+            self._verdict(index.row())
+            return render(e_settled_note(u.status)) if self._settled[index.row()] else None
         return None

@@ -25,7 +25,7 @@ from core.scoring.engine import score_year
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import Origin, origin_of
-from core.years.standing import FINAL, NOT_STARTED, e_settled, standing
+from core.years.standing import FINAL, NOT_STARTED, e_settled_note, standing
 
 MAX_CHAIN = 50  # years back through the origins (a loop of files stops at the first repeat anyway)
 
@@ -144,9 +144,8 @@ def read_year_file(path: Path) -> YearFile:
     for u in result.units:
         unit = units[u.name]
         known = standing(rules, unit, u, u.name in noted)
-        settled = known.provisional and e_settled(rules, unit, u, known.stage)
         records[unit.credit_code] = UnitRecord(u.name, unit.credit_code, u.total, u.grade, u.status, u.rank,
-                                               known.stage, known.provisional, settled)
+                                               known.stage, known.provisional, known.e_settled)
     found = YearFile(path, year.year, rules.title, len(result.units), records, origin, trail)
     with _lock:
         _cache[path] = (state, found)
@@ -277,7 +276,7 @@ def previous_grade_note(record: UnitRecord | None) -> Msg | None:
     if record is None or record.stage == NOT_STARTED or not record.provisional:
         return None
     if record.e_settled:
-        return Msg.of("years.previous_e_settled", status=Msg.of(f"status.{record.status}"))
+        return Msg.of("years.previous_e_settled", settled=e_settled_note(record.status))
     return Msg.of("years.previous_grade_why", stage=Msg.of(
         "standing.others_open" if record.stage == FINAL else f"standing.{record.stage}"))
 

@@ -19,7 +19,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from core.scoring.assessment import has_ticks, negative_entered
-from core.scoring.engine import QUALIFIED, UnitResult, unit_status
+from core.common.messages import Msg
+from core.scoring.engine import QUALIFIED, UnitResult, YearResult, unit_status
 from core.scoring.facts import Unit
 from core.scoring.formulas import ZERO
 from core.scoring.kinds import FACTS
@@ -34,13 +35,20 @@ CARRIED_FACTS = frozenset({"bases"})
 
 @dataclass(frozen=True)
 class Standing:
-    """A unit's stage (NOT_STARTED, UNDER_WAY, FINAL) and whether its result may still change."""
+    """A unit's stage (NOT_STARTED, UNDER_WAY, FINAL), whether its result may still change, and whether its E
+    is certain all the same (e_settled: final and 不合格 or 取消资格 whatever the others do)."""
     stage: str
     provisional: bool
+    e_settled: bool = False
 
     @property
     def started(self) -> bool:
         return self.stage != NOT_STARTED
+
+    @property
+    def grade_provisional(self) -> bool:
+        """Could its grade still change? Not for an E that is certain, though its total and place may move."""
+        return self.provisional and not self.e_settled
 
 
 def unit_stage(rules: RuleSet, unit: Unit, noted: bool = False) -> str:
@@ -56,7 +64,8 @@ def unit_stage(rules: RuleSet, unit: Unit, noted: bool = False) -> str:
 
 def standing(rules: RuleSet, unit: Unit, result: UnitResult, noted: bool = False) -> Standing:
     stage = unit_stage(rules, unit, noted)
-    return Standing(stage, stage != FINAL or any(c.provisional for c in result.clauses))
+    provisional = stage != FINAL or any(c.provisional for c in result.clauses)
+    return Standing(stage, provisional, provisional and e_settled(rules, unit, result, stage))
 
 
 def e_settled(rules: RuleSet, unit: Unit, result: UnitResult, stage: str) -> bool:
@@ -76,6 +85,19 @@ def e_settled(rules: RuleSet, unit: Unit, result: UnitResult, stage: str) -> boo
             return False
         rise += max(ZERO, rank_points(clause, 1) - c.net, clause.params["floor"] - c.net)
     return unit_status(rules, unit, result.total + rise)[0] != QUALIFIED
+
+
+def e_settled_units(rules: RuleSet, units: Iterable[Unit], result: YearResult) -> frozenset[str]:
+    """The names of the units whose result is provisional but whose E is certain (e_settled): their grade is
+    shown plain, their total and place still 暂定."""
+    results = {u.name: u for u in result.units}
+    return frozenset(u.name for u in units if u.name in results
+                     and standing(rules, u, results[u.name]).e_settled)
+
+
+def e_settled_note(status: str) -> Msg:
+    """Why a unit's E is not 暂定 though its total and place are, in the words the year before's grade uses."""
+    return Msg.of("standing.e_settled", status=Msg.of(f"status.{status}"))
 
 
 def under_way_units(rules: RuleSet, units: Iterable[Unit], noted: Collection[str] = ()) -> frozenset[str]:
