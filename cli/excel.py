@@ -591,7 +591,7 @@ def command_export_summary(args: argparse.Namespace) -> int:
     from core.excel.write import summary_workbook
     from core.scoring.engine import score_year
     from core.scoring.report import headcounts_held_back
-    from core.years.standing import not_started_units, under_way_units
+    from core.years.standing import e_settled_units, not_started_units, under_way_units
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
@@ -603,7 +603,7 @@ def command_export_summary(args: argparse.Namespace) -> int:
     out = Path(args.out)  # a folder, or a missing folder, is refused before (cli/output.py)
     result = score_year(rules, year)
     summary_workbook(rules, result, unconfirmed, out, show_full_id_numbers=args.full_ids,
-                     not_started=waiting, under_way=open_units)  # whole or not at all
+                     not_started=waiting, under_way=open_units, settled=e_settled_units(rules, year.units, result))  # whole or not at all
     held = sum(headcounts_held_back(rules, unit)[1] for unit in result.units)
     print(say("cli.summary_written", path=str(out), units=len(year.units),
               unconfirmed=sum(len(people) for people in unconfirmed.values()) + held))

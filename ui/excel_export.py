@@ -220,10 +220,11 @@ class ExcelExportDialog(WorkerDialog):
         if self.kind == SUMMARY:  # read here (the window's thread); written in the worker
             result, unconfirmed = self.session.result, self.session.match().unconfirmed_by_unit()
             waiting, open_units = self.session.not_started_and_under_way()
+            settled = self.session.e_settled_units()
 
             def write(part: Path):
                 return summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=full,
-                                        not_started=waiting, under_way=open_units)
+                                        not_started=waiting, under_way=open_units, settled=settled)
         else:
             records, counts = self._inputs()
             annex, unit, year = self.annex_number(), self.session.unit(self.unit_id()).name, self.session.year.year

@@ -56,10 +56,12 @@ from core.scoring.report import (
     grade_decision_lines,
     headcounts_held_back,
     results_title,
+    settled_line,
     tie_flag,
     verdict_cells,
 )
 from core.scoring.rules import RuleSet
+from core.years.standing import e_settled_note
 
 __all__ = ["ANNEX_BASES", "ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
 
@@ -333,11 +335,12 @@ def joined(remarks: Sequence[str]) -> str | None:
 def summary_workbook(rules: RuleSet, year_result: YearResult,
                      unconfirmed_by_unit: Mapping[str, Sequence[PersonVerdict]], path: str | Path, *,
                      show_full_id_numbers: bool = False, not_started: frozenset[str] = frozenset(),
-                     under_way: frozenset[str] = frozenset()) -> Path:
+                     under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset()) -> Path:
     """All units × clauses, section subtotals, deductions, totals, ranks, status and grades on one
     sheet, then one sheet per unit listing the people not confirmed and why. A unit in `not_started`
     (nothing of the year recorded for it, core/years/standing.py) gets no place, status or grade; one in
-    `under_way` (its data not final) has its status and grade marked 暂定 and says why in 备注."""
+    `under_way` (its data not final) has its status and grade marked 暂定 and says why in 备注; one in `settled`
+    (final, its E certain whatever the others do: core/years/standing.py e_settled) says in 备注 why it is not."""
     decimals = rules.reading("ranking_display_decimals") if "ranking_display_decimals" in rules.readings else 2
     number_format = "0." + "#" * decimals if decimals else "0"
     wb = Workbook()
@@ -388,6 +391,8 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             remarks.append(flag)
         if unit.name in under_way:
             remarks.insert(0, t("report.own_provisional"))
+        if unit.name in settled:
+            remarks.insert(0, render(e_settled_note(unit.status)))
         if waiting:
             remarks = [t("pdf.sheet.not_started")]
         status, grade = verdict_cells(unit, not_started, under_way)
@@ -426,6 +431,8 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
     notes = []
     if year_result.provisional:
         notes.append(t("summary.provisional"))
+    if settled:
+        notes.append(settled_line(year_result, settled))
     quotas = "；".join(t("report.quota", grade=q.grade, count=q.count, cap=q.cap, used=q.used) for q in year_result.quotas)
     notes.append(t("report.quotas", assessed=len(year_result.units), quotas=quotas))
     notes += grade_decision_lines(year_result)

@@ -55,8 +55,16 @@ from core.pdf.kinsoku import ChineseParagraph
 from core.scoring.assessment import reading_text
 from core.scoring.engine import PROMOTION_NOTES, UnitResult, YearResult
 from core.scoring.facts import Unit
-from core.scoring.report import NO_VERDICT, clause_cell, full_marks_cell, grade_decision_lines, tie_flag
+from core.scoring.report import (
+    NO_VERDICT,
+    clause_cell,
+    full_marks_cell,
+    grade_decision_lines,
+    settled_line,
+    tie_flag,
+)
 from core.scoring.rules import RuleSet
+from core.years.standing import e_settled_note, standing
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 16 * mm
@@ -655,7 +663,9 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
     ]))
     provisional_mark = t("pdf.provisional_mark")
     any_provisional = any(c.provisional for c in u.clauses)
-    if any_provisional:
+    if any_provisional and standing(rules, unit, u).e_settled:  # its points and total 暂定, its E certain
+        story.append(p(t("report.provisional_e_settled", settled=e_settled_note(u.status)), s.alert))
+    elif any_provisional:
         story.append(p(t("report.provisional"), s.alert))
 
     story += h(t("pdf.sheet.clauses"), s)
@@ -739,9 +749,10 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
 
 def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: Sequence[SignLine], fonts: Fonts,
                  electronic: ElectronicSignature | None = None, not_started: Collection[str] = (),
-                 under_way: Collection[str] = ()) -> Built:
+                 under_way: Collection[str] = (), settled: Collection[str] = ()) -> Built:
     """`not_started`: the names of the units nothing of the year is recorded for: no place, status or grade;
-    `under_way`: those begun whose data is not final: their status and grade marked 暂定, as everywhere."""
+    `under_way`: those begun whose data is not final: their status and grade marked 暂定, as everywhere;
+    `settled`: those whose E is certain though the rankings are 暂定 (core/years/standing.py e_settled)."""
     s = styles(fonts)
     decimals = rules.reading("ranking_display_decimals")
     num = lambda value: format_number(value, decimals)  # noqa: E731
@@ -749,6 +760,8 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
     story.append(p(t("pdf.summary.basis", rules=rule_set_text(rules), count=len(result.units)), s.body))
     if result.provisional:
         story.append(p(t("report.provisional"), s.alert))
+    if settled:
+        story.append(p(settled_line(result, frozenset(settled)), s.alert))
     story += h(t("pdf.summary.table"), s)
 
     tiny = ParagraphStyle("tiny", parent=s.cell, fontSize=7, leading=8.6)

@@ -42,6 +42,11 @@ def verdict_cells(unit, not_started: frozenset[str], under_way: frozenset[str]) 
     return (provisional(status), provisional(unit.grade)) if unit.name in under_way else (status, unit.grade)
 
 
+def settled_line(result: YearResult, settled: frozenset[str]) -> str:
+    """E 级已定：… — the units whose E is certain though the year's rankings are 暂定, in the table's order."""
+    return text("report.e_settled", units="、".join(u.name for u in result.units if u.name in settled))
+
+
 def headcounts_held_back(rules: RuleSet, unit) -> tuple[tuple[Msg, ...], int]:
     """The unit's people its bases brought that section 二 does not count while the evidence confirming them is
     not seen (2.1's lines 某基地输送的 12 人未确认：缺少…, 政校合作基地的见习 12 人未确认：缺少…), and how many people
@@ -119,10 +124,11 @@ def clause_cell(result: ClauseResult, decimals: int) -> str:
 
 
 def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset(),
-                  under_way: frozenset[str] = frozenset()) -> str:
+                  under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset()) -> str:
     """The year as a text table; the units in `not_started` (nothing of the year recorded for them,
     core/years/standing.py) get no place, status or grade, and no reasons for a verdict; those in
-    `under_way` (begun, their data not final) have their status and grade marked 暂定."""
+    `under_way` (begun, their data not final) have their status and grade marked 暂定; those in `settled` (final,
+    their E certain whatever the others do: core/years/standing.py e_settled) are named as not 暂定 in grade."""
     decimals = rules.reading("ranking_display_decimals")
     header = [text("report.rank"), text("report.unit")]
     for section in rules.sections:
@@ -151,6 +157,8 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
     lines.append("")
     if result.provisional:
         lines.append(text("report.provisional"))
+    if settled:
+        lines.append(settled_line(result, settled))
     if under_way:
         lines.append(text("report.under_way", units="、".join(u.name for u in result.units if u.name in under_way)))
     if not_started:
