@@ -10,11 +10,10 @@ import pytest
 
 from core.common.messages import render
 from core.editing.session import Session
-from core.excel.write import summary_workbook
 from core.pdf.export import Exporter
 from core.store.dataset import Dataset
 from core.years.history import previous_grade_note, read_year_file
-from core.years.standing import FINAL, UNDER_WAY, e_settled_note
+from core.years.standing import FINAL, UNDER_WAY
 from tests import cli_support
 from tests.core.pdf.test_pdf import demo_dataset, flat, ink, render_pages, text_of
 
@@ -37,6 +36,7 @@ def demo(tmp_path_factory):
 
 
 def test_the_standing_of_a_final_vetoed_unit_says_its_grade_is_not_provisional(demo):
+    from core.years.standing import e_settled_note
     with Dataset.open(demo, read_only=True) as ds:
         session = Session(ds, 1)
         known = {session.unit(uid).name: session.standing(uid) for uid in session.unit_ids}
@@ -67,11 +67,8 @@ def test_the_command_line_names_the_units_whose_e_is_certain(demo):
 
 def test_the_excel_summary_says_why_a_certain_e_is_not_provisional(demo, tmp_path):
     out = tmp_path / "汇总.xlsx"
-    with Dataset.open(demo, read_only=True) as ds:
-        session = Session(ds, 1)
-        waiting, under_way = session.not_started_and_under_way()
-        summary_workbook(session.rules, session.result, {}, out, not_started=waiting, under_way=under_way,
-                         settled=session.e_settled_units())
+    done = cli_support.run("export-summary", "--dataset", str(demo), "--out", str(out))
+    assert done.returncode == 0, done.stderr
     ws = openpyxl.load_workbook(out).active
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(r for r in rows if "备注" in r)
