@@ -602,8 +602,9 @@ def command_export_summary(args: argparse.Namespace) -> int:
         return fail_year(exc)
     out = Path(args.out)  # a folder, or a missing folder, is refused before (cli/output.py)
     result = score_year(rules, year)
+    settled = e_settled_units(rules, year.units, result)  # their E certain though the rankings are 暂定
     summary_workbook(rules, result, unconfirmed, out, show_full_id_numbers=args.full_ids,
-                     not_started=waiting, under_way=open_units, settled=e_settled_units(rules, year.units, result))  # whole or not at all
+                     not_started=waiting, under_way=open_units, settled=settled)  # whole or not at all
     held = sum(headcounts_held_back(rules, unit)[1] for unit in result.units)
     print(say("cli.summary_written", path=str(out), units=len(year.units),
               unconfirmed=sum(len(people) for people in unconfirmed.values()) + held))

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from core.scoring.assessment import has_ticks, negative_entered
 from core.common.messages import Msg
+from core.scoring.assessment import has_ticks, negative_entered
 from core.scoring.engine import QUALIFIED, UnitResult, YearResult, unit_status
 from core.scoring.facts import Unit
 from core.scoring.formulas import ZERO

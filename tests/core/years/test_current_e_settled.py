@@ -19,7 +19,8 @@ from tests.core.pdf.test_pdf import demo_dataset, flat, ink, render_pages, text_
 
 SETTLED = {"吴江盛泽锦程劳务派遣有限公司": "不合格", "吴江开发区联创人力资源有限公司": "取消资格",
            "苏州桃源金梭人力资源有限公司": "取消资格", "苏州七都太湖汇才人力资源有限公司": "不合格"}
-QIDU, BACHI, SONGLING = "苏州七都太湖汇才人力资源有限公司", "苏州八坼新程人力资源有限公司", "苏州松陵众信人力资源有限公司"
+QIDU, BACHI = "苏州七都太湖汇才人力资源有限公司", "苏州八坼新程人力资源有限公司"
+SONGLING = "苏州松陵众信人力资源有限公司"
 IN_ORDER = "、".join(["吴江盛泽锦程劳务派遣有限公司", "吴江开发区联创人力资源有限公司", "苏州桃源金梭人力资源有限公司",
                      QIDU])  # the table's order: by place
 SETTLED_LINE = ("E 级已定：以下运营单位已定稿，不合格或取消资格，无论尚未定稿的其他运营单位数据如何变动均为 E 级，"
