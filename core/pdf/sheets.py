@@ -760,8 +760,6 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
     story.append(p(t("pdf.summary.basis", rules=rule_set_text(rules), count=len(result.units)), s.body))
     if result.provisional:
         story.append(p(t("report.provisional"), s.alert))
-    if settled:
-        story.append(p(settled_line(result, frozenset(settled)), s.alert))
     story += h(t("pdf.summary.table"), s)
 
     tiny = ParagraphStyle("tiny", parent=s.cell, fontSize=7, leading=8.6)
@@ -797,6 +795,8 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
     story.append(Table(data, colWidths=fixed, repeatRows=1, style=grid_style(s, 1, *extra)))
     if result.provisional:
         story.append(p(t("pdf.summary.star"), s.small))
+    if settled:  # under the table its grades are in (a long list of names above it would push the table down)
+        story.append(p(settled_line(result, frozenset(settled)), s.alert))
 
     story += h(t("pdf.summary.notes"), s)
     notes = []
