@@ -148,7 +148,10 @@ def test_the_unit_list_says_why_a_high_total_is_graded_e(qtbot, window, tmp_path
         assert metrics.horizontalAdvance(entry(ws, uid).split("\n")[1]) < rect.width() - 12, entry(ws, uid)
     tip = hover_tooltip(qtbot, ws.unit_list, unit_row(ws, shengze))
     assert "劳动保障信用等级评价为C级的，当年度考核等次列为不合格" in tip
-    assert "尚有其他运营单位数据未定稿" in tip  # its own data is final; the rankings wait on another unit's
+    # its own data is final; the rankings wait on another unit's, but no points they could give it lift it
+    # out of 不合格: its E is certain, its total and place are not
+    assert tip.splitlines()[-1] == ("不合格，已定稿：无论尚未定稿的其他运营单位数据如何变动，均为 E 级，不是暂定"
+                                    "（总分和名次仍可能变动）")
     tip = hover_tooltip(qtbot, ws.unit_list, unit_row(ws, lianchuang))
     assert "重大社会影响事件" in tip and "取消运营单位资格" in tip
     shot(window, "standing-04-demo-unit-list")
