@@ -430,6 +430,10 @@ class ExportDialog(WorkerDialog):
                                                                 if len(waiting) > 5 else ""),
                 clauses="、".join(dict.fromkeys(c for s in sheets for c in s.clauses)),
                 names=self._first_units([s.unit for s in sheets]))
+            # the units whose E is certain once signed, whatever the others do (core/years/standing.py)
+            settled = [f"{s.unit}：{render(note)}" for s in sheets if (note := s.e_settled) is not None]
+            if settled:
+                text += "\n\n" + "\n".join(settled)
         ask = render(Msg.of("pdf.sign_provisional_ask"))
         return self._sign_anyway(self.tr("排名类条款得分暂定"), f"{text}\n\n{ask}", QMessageBox.StandardButton.Cancel,
                                  self.tr("取消"))

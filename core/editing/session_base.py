@@ -184,7 +184,8 @@ class SessionBase:
         """The score sheets of `names` about to be signed, in that order, that would still be 暂定 when signed."""
         from core.pdf.provisional import provisional_on_signing  # when signing: not needed to start
         return provisional_on_signing(names, self.year, self.result,
-                                      lambda name: (uid := self.unit_id(name)) is not None and self.locked(uid))
+                                      lambda name: (uid := self.unit_id(name)) is not None and self.locked(uid),
+                                      self.rules)
 
     def base_ids(self, unit_id: int) -> list[int]:
         return self.ds.base_ids(unit_id)

@@ -362,7 +362,7 @@ class Exporter:
         the unit is locked (not signed again) or unknown."""
         if unit_name is None:
             return None
-        found = provisional_on_signing([unit_name], self.year(), self.result(), self._locked)
+        found = provisional_on_signing([unit_name], self.year(), self.result(), self._locked, self.rules)
         return found[0] if found else None
 
     def copies_out_on_signing(self, unit_name: str | None) -> Msg | None:

@@ -9,11 +9,13 @@ its ranking points and grade may still move. The assessor is told so before sign
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.common.messages import Msg
 from core.scoring.engine import YearResult
 from core.scoring.facts import Year
+from core.scoring.rules import RuleSet
+from core.years.standing import FINAL, e_settled, e_settled_note
 
 NAMES_SHOWN = 5  # other units named in the sentence; the rest are counted
 
@@ -23,10 +25,14 @@ class ProvisionalSheet:
     unit: str
     clauses: tuple[str, ...]  # its ranking clauses whose points stay provisional
     waiting_for: tuple[str, ...]  # the other units not final when it is signed
+    e_settled: Msg | None = None  # why its E is certain once signed (core/years/standing.py): its grade is not 暂定
 
     def message(self) -> Msg:
         names = "、".join(self.waiting_for[:NAMES_SHOWN])
         shown = Msg.of("pdf.sign_provisional_more", names=names) if len(self.waiting_for) > NAMES_SHOWN else names
+        if self.e_settled is not None:
+            return Msg.of("pdf.sign_provisional_e_settled", unit=self.unit, clauses="、".join(self.clauses),
+                          count=len(self.waiting_for), units=shown, settled=self.e_settled)
         return Msg.of("pdf.sign_provisional", unit=self.unit, clauses="、".join(self.clauses),
                       count=len(self.waiting_for), units=shown)
 
@@ -49,11 +55,17 @@ def provisional_when_signed(signed: Sequence[str], final: Mapping[str, bool],
 
 
 def provisional_on_signing(names: Sequence[str], year: Year, result: YearResult,
-                           locked: Callable[[str], bool]) -> list[ProvisionalSheet]:
+                           locked: Callable[[str], bool], rules: RuleSet | None = None) -> list[ProvisionalSheet]:
     """The score sheets of the units `names`, about to be signed in that order, whose ranking points would
     still be provisional (`result`: the year scored now); a unit not of the year, or whose sheet is signed
-    already (`locked`: it is not signed again), is left out."""
-    known = {u.name for u in year.units}
-    signed = [name for name in names if name in known and not locked(name)]
-    return provisional_when_signed(signed, {u.name: u.facts_final for u in year.units},
-                                   lambda name: [c.clause_id for c in result.unit(name).clauses if c.provisional])
+    already (`locked`: it is not signed again), is left out. With `rules`, a sheet whose unit, final once
+    signed, is 不合格 or 取消资格 whatever the others do says its E is certain."""
+    units = {u.name: u for u in year.units}
+    signed = [name for name in names if name in units and not locked(name)]
+    found = provisional_when_signed(signed, {u.name: u.facts_final for u in year.units},
+                                    lambda name: [c.clause_id for c in result.unit(name).clauses if c.provisional])
+    if rules is None:
+        return found
+    # signing makes the unit final; the others still open, its points, total and status are as scored now
+    return [replace(sheet, e_settled=e_settled_note(result.unit(sheet.unit).status))
+            if e_settled(rules, units[sheet.unit], result.unit(sheet.unit), FINAL) else sheet for sheet in found]

@@ -111,3 +111,14 @@ def test_the_year_summary_names_the_units_whose_e_is_certain(demo, tmp_path):
     text = flat(text_of(out))
     assert flat(SETTLED_LINE) in text
     assert flat("* 暂定：尚有运营单位数据未定稿，排名类条款（2.1、2.2、3.2）得分及等级可能变动。") in text
+
+
+def test_signing_the_sheet_of_a_certain_e_says_its_grade_is_not_provisional(demo):
+    with Dataset.open(demo, read_only=True) as ds:
+        said = {sheet.unit: render(sheet.message())
+                for sheet in Session(ds, 1).provisional_on_signing([QIDU, SONGLING])}
+        assert render(Exporter(ds).provisional_on_signing(QIDU).message()) == said[QIDU]
+    assert said[QIDU] == (
+        f"“{QIDU}”签名后，排名类条款（2.1、2.2、3.2）得分及总分、名次仍为暂定：尚有 1 家运营单位数据未定稿（{BACHI}），"
+        "签名的考核评分表将带“暂定”水印，日后这些单位定稿时得分和总分可能变动；等级不是暂定：" + why("不合格") + "。")
+    assert "得分及等级仍为暂定" in said[SONGLING]  # an A still waits on 八坼
