@@ -65,11 +65,13 @@ def print_result(rules: RuleSet, year, as_json: bool, noted: frozenset[str] = fr
     the year's it was continued from, after the table."""
     result = score_year(rules, year)
     not_started, under_way = not_started_units(rules, year.units, noted), under_way_units(rules, year.units, noted)
+    settled = e_settled_units(rules, year.units, result)
     if as_json:
-        json.dump(year_result_json(rules, result, not_started, under_way), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(year_result_json(rules, result, not_started, under_way, settled), sys.stdout, ensure_ascii=False,
+                  indent=1)
         print()
         return
-    print(ranking_table(rules, result, not_started, under_way, e_settled_units(rules, year.units, result)))
+    print(ranking_table(rules, result, not_started, under_way, settled))
     if previous is not None:
         origin, path = previous
         siblings = sorted(path.resolve().parent.glob("*" + YEAR_FILE_SUFFIXES[0]))

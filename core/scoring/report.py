@@ -198,10 +198,11 @@ def clause_json(rules: RuleSet, result: ClauseResult) -> dict[str, Any]:
 
 
 def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset(),
-                     under_way: frozenset[str] = frozenset()) -> dict[str, Any]:
+                     under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The year's result as JSON; a unit in `not_started` (nothing of the year recorded for it) is marked
     so, as the text table shows it without place, status or grade; one in `under_way` (its data not final)
-    is marked provisional, as the table marks its status and grade 暂定."""
+    is marked provisional, as the table marks its status and grade 暂定; one in `settled` has `e_settled`
+    (its E certain though the rankings are 暂定, core/years/standing.py)."""
     return {
         "rule_set": {"id": rules.id, "title": rules.title, "document": rules.document, "sha256": rules.sha256},
         "year": result.year,
@@ -219,7 +220,7 @@ def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[
             "rank": u.rank, "total": jsonable(u.total), "status": u.status,
             "status_text": text(f"status.{u.status}"),
             "status_reasons": [{"id": r.veto_id, "text": r.text, "revoked": r.revoked} for r in u.status_reasons],
-            "grade": u.grade, "grade_notes": [m.as_json() for m in u.grade_notes],
+            "grade": u.grade, "grade_notes": [m.as_json() for m in u.grade_notes], "e_settled": u.name in settled,
             "deductions": [{"id": d.id, "count": d.count, "points": jsonable(d.points), "text": d.text}
                            for d in u.deductions],
             "deductions_total": jsonable(u.deductions_total),

@@ -5,6 +5,8 @@ sheet and year summary. The demo year: twelve units final, 八坼 under way."""
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pytest
 
@@ -64,6 +66,9 @@ def test_the_command_line_names_the_units_whose_e_is_certain(demo):
     # the year's rankings are still 暂定, and 八坼's own grade with them
     assert "* 暂定：尚有运营单位数据未定稿，排名类条款（2.1、2.2、3.2）得分及等级可能变动。" in lines
     assert any(line.startswith("（暂定）：") and BACHI in line for line in lines)
+    as_json = cli_support.run("score", "--json", str(demo))
+    assert as_json.returncode == 0, as_json.stderr
+    assert {u["name"] for u in json.loads(as_json.stdout)["units"] if u.get("e_settled")} == set(SETTLED)
 
 
 def test_the_excel_summary_says_why_a_certain_e_is_not_provisional(demo, tmp_path):
