@@ -91,7 +91,8 @@ def test_signing_a_provisional_sheet_is_confirmed_first_and_a_locked_one_is_not_
     assert "第1版（已签名定稿版本的副本，本件未签名）" in flat(text_of(again))
 
 
-def test_signing_the_sheet_of_a_certain_e_says_its_grade_is_not_provisional(qtbot, demo, profile, tmp_path):  # noqa: F811
+def test_signing_the_sheet_of_a_certain_e_says_its_grade_is_not_provisional(
+        qtbot, demo, profile, tmp_path):  # noqa: F811
     from tests.ui.test_desktop_standing import click_unit
     window = demo
     qidu = window.session.unit_id("苏州七都太湖汇才人力资源有限公司")
@@ -114,8 +115,9 @@ def test_signing_the_sheet_of_a_certain_e_says_its_grade_is_not_provisional(qtbo
     check_answered(seen["next"])
     # its points, total and place wait on 八坼; its E does not
     assert seen["text"] == (
-        "“苏州七都太湖汇才人力资源有限公司”签名后，排名类条款（2.1、2.2、3.2）得分及总分、名次仍为暂定：尚有 1 家运营"
-        f"单位数据未定稿（{WAITING}），签名的考核评分表将带“暂定”水印，日后这些单位定稿时得分和总分可能变动；等级不是"
-        "暂定：不合格，已定稿：无论尚未定稿的其他运营单位数据如何变动，均为 E 级，不是暂定（总分和名次仍可能变动）。\n\n"
+        "“苏州七都太湖汇才人力资源有限公司”签名后，排名类条款（2.1、2.2、3.2）得分及总分、名次仍为暂定："
+        f"尚有 1 家运营单位数据未定稿（{WAITING}），签名的考核评分表将带“暂定”水印，"
+        "日后这些单位定稿时得分和总分可能变动；等级不是暂定：不合格，已定稿："
+        "无论尚未定稿的其他运营单位数据如何变动，均为 E 级，不是暂定（总分和名次仍可能变动）。\n\n"
         "仍要签名暂定的考核评分表吗？")
     assert seen["status"] == "已取消：未签名，未导出。" and not out.exists()
