@@ -263,3 +263,18 @@ def test_a_file_the_program_did_not_write_is_kept_on_enter(qtbot, dialog, tmp_pa
     assert re.fullmatch(r"单位报送花名册\.xlsx 已存在（\d{4}/\d\d/\d\d \d\d:\d\d 保存），无法确认其中是这份表格。"
                         r"替换后原文件就没有了。要替换吗？", asked[0]), asked
     assert target.read_bytes() == before and dialog.status.text() == "未导出：单位报送花名册.xlsx 已存在，保留原文件。"
+
+
+def test_the_summary_workbook_says_why_a_certain_e_is_not_provisional(qtbot, window, dialog, tmp_path):
+    """The demo's 七都 (final, 41 points, 不合格 whatever 八坼 still open does): E in the workbook as in the year
+    table, and its 备注 and the notes say why, as the year table's pointer does."""
+    target = tmp_path / "汇总.xlsx"
+    export_to(qtbot, dialog, target)
+    rows = [r for sheet in load_workbook(target).worksheets[:1] for r in sheet.iter_rows(values_only=True)]
+    headers = list(rows[2])
+    qidu = next(r for r in rows if r[1] == "苏州七都太湖汇才人力资源有限公司")
+    assert qidu[headers.index("等级")] == "E"
+    why = "不合格，已定稿：无论尚未定稿的其他运营单位数据如何变动，均为 E 级，不是暂定（总分和名次仍可能变动）"
+    assert str(qidu[headers.index("备注")]).startswith(why)
+    assert any(str(c).startswith("E 级已定：") and "苏州七都太湖汇才人力资源有限公司" in str(c)
+               for r in rows for c in r if c)
