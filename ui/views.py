@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.scoring.engine import QUALIFIED
-from core.scoring.report import tie_text
-from core.years.standing import NOT_STARTED, UNDER_WAY, e_settled_note
+from core.scoring.report import e_settled_note, tie_text
+from core.years.standing import NOT_STARTED, UNDER_WAY
 from ui.models import ID_ROLE, SORT_ROLE, problems_text
 from ui.other_years import YearsReader
 from ui.year_models import GradeTableModel, OverviewModel, YearTableModel, stage_text, verdict_texts

@@ -12,8 +12,8 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
 from core.scoring.engine import PROMOTION_NOTES, QUALIFIED
-from core.scoring.report import full_marks_cell
-from core.years.standing import FINAL, NOT_STARTED, Standing, e_settled_note
+from core.scoring.report import e_settled_note, full_marks_cell
+from core.years.standing import FINAL, NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
     PROGRESS_COLOURS,

@@ -53,6 +53,7 @@ from core.people.matching import BaseCount, PersonVerdict
 from core.scoring.engine import YearResult
 from core.scoring.report import (
     NO_VERDICT,
+    e_settled_note,
     grade_decision_lines,
     headcounts_held_back,
     results_title,
@@ -61,7 +62,6 @@ from core.scoring.report import (
     verdict_cells,
 )
 from core.scoring.rules import RuleSet
-from core.years.standing import e_settled_note
 
 __all__ = ["ANNEX_BASES", "ANNEX_PEOPLE", "annex_form", "annex_inputs", "summary_workbook"]
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from core.common.messages import Msg
 from core.scoring.engine import YearResult
 from core.scoring.facts import Year
+from core.scoring.report import e_settled_note
 from core.scoring.rules import RuleSet
-from core.years.standing import FINAL, e_settled, e_settled_note
+from core.years.standing import FINAL, e_settled
 
 NAMES_SHOWN = 5  # other units named in the sentence; the rest are counted
 

@@ -58,13 +58,14 @@ from core.scoring.facts import Unit
 from core.scoring.report import (
     NO_VERDICT,
     clause_cell,
+    e_settled_note,
     full_marks_cell,
     grade_decision_lines,
     settled_line,
     tie_flag,
 )
 from core.scoring.rules import RuleSet
-from core.years.standing import e_settled_note, standing
+from core.years.standing import standing
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 16 * mm

@@ -229,3 +229,9 @@ def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[
             "clauses": [clause_json(rules, c) for c in u.clauses],
         } for u in result.units],
     }
+
+
+def e_settled_note(status: str) -> Msg:
+    """Why a unit's E is not 暂定 though its total and place are (core/years/standing.py e_settled), in the words
+    the year before's grade uses."""
+    return Msg.of("standing.e_settled", status=Msg.of(f"status.{status}"))

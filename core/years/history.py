@@ -22,10 +22,11 @@ from pathlib import Path
 
 from core.common.messages import Msg, format_number
 from core.scoring.engine import score_year
+from core.scoring.report import e_settled_note
 from core.store.dataset import Dataset
 from core.store.files import DatasetError
 from core.years.continuation import Origin, origin_of
-from core.years.standing import FINAL, NOT_STARTED, e_settled_note, standing
+from core.years.standing import FINAL, NOT_STARTED, standing
 
 MAX_CHAIN = 50  # years back through the origins (a loop of files stops at the first repeat anyway)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from core.common.messages import Msg
 from core.scoring.assessment import has_ticks, negative_entered
 from core.scoring.engine import QUALIFIED, UnitResult, YearResult, unit_status
 from core.scoring.facts import Unit
@@ -93,11 +92,6 @@ def e_settled_units(rules: RuleSet, units: Iterable[Unit], result: YearResult) -
     results = {u.name: u for u in result.units}
     return frozenset(u.name for u in units if u.name in results
                      and standing(rules, u, results[u.name]).e_settled)
-
-
-def e_settled_note(status: str) -> Msg:
-    """Why a unit's E is not 暂定 though its total and place are, in the words the year before's grade uses."""
-    return Msg.of("standing.e_settled", status=Msg.of(f"status.{status}"))
 
 
 def under_way_units(rules: RuleSet, units: Iterable[Unit], noted: Collection[str] = ()) -> frozenset[str]:

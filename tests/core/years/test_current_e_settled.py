@@ -39,7 +39,7 @@ def demo(tmp_path_factory):
 
 
 def test_the_standing_of_a_final_vetoed_unit_says_its_grade_is_not_provisional(demo):
-    from core.years.standing import e_settled_note
+    from core.scoring.report import e_settled_note
     with Dataset.open(demo, read_only=True) as ds:
         session = Session(ds, 1)
         known = {session.unit(uid).name: session.standing(uid) for uid in session.unit_ids}
