@@ -169,9 +169,25 @@ class MatchResult:
 # ------------------------------------------------------------------ helpers
 
 def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from start to end (2022-01-15 to 2022-07-14: 5; to 2022-07-15: 6)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if end.day < start.day else months
+    """Whole months from start to end, both days counted, as a roster's 起止日期 are written: 2022-07-01 to
+    2022-12-31 is six months (2022-01-15 to 2022-07-14: 6; to 2022-07-13: 5)."""
+    after = end + dt.timedelta(days=1)  # the day after the last: the first day no longer in the period
+    months = (after.year - start.year) * 12 + after.month - start.month
+    return months - 1 if after.day < start.day else months
+
+
+def months_held(given: int | None, start: dt.date | None, end: dt.date | None) -> tuple[int | None, Msg | None]:
+    """The months a person counts for: those the list gives, never more than its own dates allow (one who left
+    after three months counts three, whatever 参保月数 says, and a note says why); the dates' when it gives none."""
+    if start is None or end is None:
+        return given, None
+    by_dates = months_between(start, end)
+    if given is None:
+        return by_dates, None
+    if given > by_dates:
+        return by_dates, Msg.of("match.months_capped", given=given, months=by_dates, start=start.isoformat(),
+                                end=end.isoformat())
+    return given, None
 
 
 def _base_key(name: str) -> str:
@@ -427,12 +443,12 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                             reasons.append(insured_missing)
                         elif not (start <= insured <= end):
                             reasons.append(out_of_period("match.first_insured_out_of_period", insured))
-                        months = r.insured_months
-                        if months is None and r.leave_date is not None and insured is not None:
-                            months = months_between(insured, r.leave_date)
+                        months, capped = months_held(r.insured_months, insured, r.leave_date)
+                        if capped is not None:
+                            notes = notes + (capped,)
                     else:
                         kind, base_type = (TRAINEE if r.placement_type == "trainee" else INTERN), "school"
-                        months = r.placement_months
+                        months, capped = months_held(r.placement_months, r.start_date, r.end_date)
                         if kind == TRAINEE:
                             listed = district.get(id_number)
                             if listed is None:
@@ -440,16 +456,17 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                             else:
                                 if listed.name != r.name and (other := district_names.note(r.name, listed)):
                                     notes = notes + (other,)
-                                if listed.placement_months is not None:
-                                    months = listed.placement_months
-                                elif listed.start_date is not None and listed.end_date is not None:
-                                    months = months_between(listed.start_date, listed.end_date)
+                                if listed.placement_months is not None or (
+                                        listed.start_date is not None and listed.end_date is not None):
+                                    # the district's list decides a trainee's months
+                                    months, capped = months_held(listed.placement_months, listed.start_date,
+                                                                 listed.end_date)
                         elif r.start_date is None:
                             reasons.append(start_missing)
                         elif not (start <= r.start_date <= end):
                             reasons.append(out_of_period("match.internship_out_of_period", r.start_date))
-                        if months is None and r.start_date is not None and r.end_date is not None:
-                            months = months_between(r.start_date, r.end_date)
+                        if capped is not None:
+                            notes = notes + (capped,)
                     if id_number in seen:  # a second claim of the same unit on the same person
                         reasons.append(duplicate[seen[id_number]])
                     else:

@@ -126,7 +126,9 @@ def test_every_reason_is_given_at_once():
     (dict(insured_months=5), False, "match.months_short"),
     (dict(insured_months=None), False, "match.months_unknown"),
     (dict(insured_months=None, leave_date=dt.date(2022, 9, 1)), True, None),  # 1 March to 1 September
-    (dict(insured_months=None, leave_date=dt.date(2022, 8, 31)), False, "match.months_short"),
+    (dict(insured_months=None, leave_date=dt.date(2022, 8, 31)), True, None),  # March to August, both days counted
+    (dict(insured_months=None, leave_date=dt.date(2022, 8, 30)), False, "match.months_short"),
+    (dict(insured_months=9, leave_date=dt.date(2022, 5, 31)), False, "match.months_short"),  # left after three
 ])
 def test_still_insured_after_six_months(overrides, retained, reason):
     result = match(RULES, [UnitSubmission("甲", [arrival_record(1, **overrides)], (), [report(1)])])
@@ -136,10 +138,16 @@ def test_still_insured_after_six_months(overrides, retained, reason):
     assert one(result).arrivals_retained == int(retained)
 
 
-def test_months_between():
-    assert months_between(dt.date(2022, 1, 15), dt.date(2022, 7, 14)) == 5
-    assert months_between(dt.date(2022, 1, 15), dt.date(2022, 7, 15)) == 6
-    assert months_between(dt.date(2022, 11, 30), dt.date(2023, 5, 30)) == 6
+def test_months_between_counts_both_days_as_a_roster_writes_a_period():
+    assert months_between(dt.date(2022, 7, 1), dt.date(2022, 12, 31)) == 6  # 2022-07-01 至 2022-12-31: 六个月
+    assert months_between(dt.date(2022, 3, 1), dt.date(2022, 8, 31)) == 6
+    assert months_between(dt.date(2022, 3, 1), dt.date(2022, 8, 30)) == 5
+    assert months_between(dt.date(2022, 1, 15), dt.date(2022, 7, 14)) == 6
+    assert months_between(dt.date(2022, 1, 15), dt.date(2022, 7, 13)) == 5
+    assert months_between(dt.date(2022, 11, 30), dt.date(2023, 5, 29)) == 6
+    assert months_between(dt.date(2022, 1, 31), dt.date(2022, 7, 30)) == 6
+    assert months_between(dt.date(2022, 1, 31), dt.date(2022, 7, 29)) == 5
+    assert months_between(dt.date(2022, 5, 1), dt.date(2022, 5, 31)) == 1
 
 
 # ------------------------------------------------------------------ trainees and interns
@@ -175,7 +183,29 @@ def test_an_intern_needs_no_district_list_and_six_months_from_dates():
     record = placement(1, kind=INTERN, placement_months=None, start_date=dt.date(2022, 7, 1),
                        end_date=dt.date(2022, 12, 31))
     person = one(match(RULES, [UnitSubmission("甲", (), [record])])).people[0]
+    assert person.confirmed and person.months == 6 and person.retained  # 2022-07-01 至 2022-12-31: 满六个月
+    shorter = placement(1, kind=INTERN, placement_months=None, start_date=dt.date(2022, 7, 2),
+                        end_date=dt.date(2022, 12, 31))
+    person = one(match(RULES, [UnitSubmission("甲", (), [shorter])])).people[0]
     assert person.confirmed and person.months == 5 and not person.retained
+
+
+def test_months_a_roster_gives_never_exceed_what_its_own_dates_allow_and_a_note_says_so():
+    """A person who left after three months counts three, whatever the roster's 参保月数 says (a tester's row:
+    首次参保 2022-03-01, 参保月数 9, 离职 2022-05-31); an intern's 月数 likewise against the internship's dates."""
+    record = arrival_record(1, insured_months=9, leave_date=dt.date(2022, 5, 31))
+    person = one(match(RULES, [UnitSubmission("甲", [record], (), [report(1)])])).people[0]
+    assert person.confirmed and person.months == 3 and not person.retained
+    assert [m.code for m in person.notes] == ["match.months_capped"]
+    said = render(person.notes[0])
+    assert "9 个月" in said and "3 个月" in said and "2022-05-31" in said
+    kept = arrival_record(1, insured_months=6, leave_date=dt.date(2022, 12, 31))  # the dates allow ten: six kept
+    person = one(match(RULES, [UnitSubmission("甲", [kept], (), [report(1)])])).people[0]
+    assert person.months == 6 and person.retained and person.notes == ()
+    intern = placement(1, kind=INTERN, placement_months=8, start_date=dt.date(2022, 7, 1),
+                       end_date=dt.date(2022, 10, 31))
+    person = one(match(RULES, [UnitSubmission("甲", (), [intern])])).people[0]
+    assert person.months == 4 and not person.retained and [m.code for m in person.notes] == ["match.months_capped"]
 
 
 # ------------------------------------------------------------------ conflicts and assignments
