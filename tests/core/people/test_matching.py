@@ -126,9 +126,9 @@ def test_every_reason_is_given_at_once():
     (dict(insured_months=5), False, "match.months_short"),
     (dict(insured_months=None), False, "match.months_unknown"),
     (dict(insured_months=None, leave_date=dt.date(2022, 9, 1)), True, None),  # 1 March to 1 September
-    (dict(insured_months=None, leave_date=dt.date(2022, 8, 31)), True, None),  # March to August, both days counted
-    (dict(insured_months=None, leave_date=dt.date(2022, 8, 30)), False, "match.months_short"),
-    (dict(insured_months=9, leave_date=dt.date(2022, 5, 31)), False, "match.months_short"),  # left after three
+    ({"insured_months": None, "leave_date": dt.date(2022, 8, 31)}, True, None),  # March to August, both days counted
+    ({"insured_months": None, "leave_date": dt.date(2022, 8, 30)}, False, "match.months_short"),
+    ({"insured_months": 9, "leave_date": dt.date(2022, 5, 31)}, False, "match.months_short"),  # left after three
 ])
 def test_still_insured_after_six_months(overrides, retained, reason):
     result = match(RULES, [UnitSubmission("甲", [arrival_record(1, **overrides)], (), [report(1)])])
