@@ -26,6 +26,7 @@ from cli.launcher import command_name
 from cli.reading import add_open_anyway, final_withdrawn, open_for_edit, open_read_only, tell_final_withdrawn
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
+from core.excel.annex_forms import blank_note
 from core.excel.check import CheckResult, check_workbook
 from core.excel.partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, unlocated, write_left_out
 from core.excel.read import import_spec, normalise_header
@@ -155,6 +156,9 @@ def command_export_annex(args: argparse.Namespace) -> int:
         written = annex_form(args.annex, args.out, rules, unit.name, year=year.year, counts=counts, records=records,
                              show_full_id_numbers=args.full_ids)
     print(say("cli.annex_written", annex=args.annex, unit=unit.name, path=str(written)))
+    blank = blank_note(args.annex, unit, matched.get(unit.name))
+    if blank is not None:  # as the desktop's export dialog says it
+        print(render(blank))
     return 0
 
 

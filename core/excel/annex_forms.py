@@ -229,3 +229,14 @@ def blank_reason(annex: int, unit: Unit, unit_match: UnitMatch | None) -> Msg | 
     if annex == 5 and not counts:
         return Msg.of("annex.blank.no_bases")
     return None
+
+
+def blank_note(annex: int, unit: Unit, unit_match: UnitMatch | None) -> Msg | None:
+    """What to tell whoever exports form `annex` of the unit when it comes out blank for filling in by hand:
+    why (blank_reason), or that forms 1 and 6 always do; None when it lists something."""
+    reason = blank_reason(annex, unit, unit_match)
+    if reason is not None:
+        return Msg.of("annex.blank.export", reason=reason)
+    if annex not in ANNEX_PEOPLE and annex not in ANNEX_BASES and annex != 5:
+        return Msg.of("annex.blank.by_hand")
+    return None
