@@ -461,7 +461,8 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
                      size=14, bold=True, align=CENTER, height=28)
         # people counted on paper (or matched) whose confirming evidence is not seen are unconfirmed too
         held, held_count = headcounts_held_back(rules, unit)
-        _merged_line(sheet, 2, 1, width, t("summary.unconfirmed_count", count=len(people) + held_count))
+        count_line = "summary.unconfirmed_count_full_ids" if show_full_id_numbers else "summary.unconfirmed_count"
+        _merged_line(sheet, 2, 1, width, t(count_line, count=len(people) + held_count))
         end = _table(sheet, 3, person_columns, people, blank_rows=0, show_full=show_full_id_numbers)
         if not people and not held:
             _merged_line(sheet, end, 1, width, t("summary.none"))

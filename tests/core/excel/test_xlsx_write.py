@@ -234,6 +234,7 @@ def test_the_summary_workbook(tmp_path):
 
     people = wb["未确认-甲单位"]
     assert "甲单位" in people["A1"].value and "1 人" in people["A2"].value
+    assert "只显示前6位和后4位" in people["A2"].value
     assert [people.cell(row=3, column=c).value for c in range(1, 9)] == [
         "序号", "姓名", "身份证号码", "类别", "基地名称", "用人单位", "所在位置", "未确认原因"]
     assert MASKED.match(people["C4"].value) and people["H4"].value == "不在该单位的每月送工信息中"
@@ -242,7 +243,9 @@ def test_the_summary_workbook(tmp_path):
 
     full = summary_workbook(RULES, result, matched.unconfirmed_by_unit(), tmp_path / "full.xlsx",
                             show_full_id_numbers=True)
-    assert openpyxl.load_workbook(full)["未确认-甲单位"]["C4"].value == arrival_record(2).id_number
+    shown_whole = openpyxl.load_workbook(full)["未确认-甲单位"]
+    assert shown_whole["C4"].value == arrival_record(2).id_number
+    assert "完整显示" in shown_whole["A2"].value and "前6位" not in shown_whole["A2"].value  # says what it shows
 
 
 def test_the_summary_counts_people_held_back_for_unseen_evidence(tmp_path):
