@@ -258,3 +258,17 @@ def test_importing_the_same_people_again_keeps_final_and_other_people_withdraw_i
     changed = session_write(session, "traineeship_list", district_file(tmp_path, [(1, 7), (2, 5)]), None)
     assert changed.unfinalized == (uid,) and not session.unit(uid).facts_final
     assert ds.verify_audit() is None
+
+
+def test_an_undone_import_is_told_in_the_change_history_by_its_file_and_unit(ds, tmp_path):
+    """修改记录 of an import taken back names the file and the unit, as the import's own line does (a tester saw
+    "删除导入的名单“”" with no unit)."""
+    from core.common.messages import render
+    session = Session(ds, 1)
+    session_import(session, "arrivals", roster_file(tmp_path, [arrival(i) for i in range(4)], "附件2-甲.xlsx"))
+    step, edit = session.undo("撤销")
+    assert edit.ok and step is not None
+    removed = [c for c in session.changes() if "删除" in render(c.what)]
+    assert removed, [render(c.what) for c in session.changes()]
+    assert all("附件2-甲.xlsx" in render(c.what) for c in removed), [render(c.what) for c in removed]
+    assert all(c.unit == UNITS[0] for c in removed), [c.unit for c in removed]
