@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from core.scoring.facts import Base, Unit, Year
+from core.store import audit
+from core.store.audit_check import content_sha256
 from core.store.dataset import Dataset
 from core.store.people_edits import import_workbook
 from tests.builders import RULES, credit_code
@@ -98,3 +102,25 @@ def imported(ds: Dataset, kind: str, path: Path, unit: str | None = UNITS[0], **
 def import_audit(ds: Dataset) -> list[dict]:
     """The summary rows of the imports (and removals) so far."""
     return [json.loads(e.new_value or e.old_value) for e in ds.audit_entries("imports") if e.action != "schema"]
+
+
+def imported_as_before(path: Path, kind: str, file_name: str, table: str, columns: str, values: str,
+                       rows: Callable[[int], list[tuple]]) -> None:
+    """An import of UNITS[0]'s rows as a program of an earlier schema wrote it into the year file at `path`: its
+    summary (id 7), its rows (`INSERT INTO table (columns) VALUES (values)`, `rows(unit_id)`) and the audit row
+    proving them (the rows' content SHA-256)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    unit = conn.execute("SELECT id FROM units WHERE name = ?", (UNITS[0],)).fetchone()[0]
+    summary = {"kind": kind, "unit_id": unit, "file_name": file_name, "sha256": "ab" * 32, "rows": 2,
+               "replaced_rows": 0, "mapping": "", "imported_at": "2023-01-05T02:00:00.000+00:00", "imported_by": 1}
+    conn.execute("BEGIN")
+    conn.execute(f"INSERT INTO imports (id, {', '.join(summary)}) VALUES (7, {', '.join('?' * len(summary))})",
+                 list(summary.values()))
+    conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})", rows(unit))
+    content = content_sha256(conn, table, "import_id = 7")
+    writer = audit.Writer(conn)
+    writer.begin_edit()
+    writer.append(at=summary["imported_at"], assessor_id=1, action="import", table_name="imports", record_id="7",
+                  new_value=json.dumps({**summary, "unit": UNITS[0], "replaced": [], "content_sha256": content}))
+    conn.execute("COMMIT")
+    conn.close()

@@ -308,11 +308,10 @@ class _Reader:
             before = dict(self._record(table, record_id))
             self._remember(r)
             record = self._record(table, record_id) if action != "delete" else before
-            if action == "delete" and not record.get(NAMED_BY.get(table, ("",))[0]):
-                # a record no row of the trail added (an import, told by its own summary row): named, and put
-                # in its unit, by the values the deletion kept
-                kept = _loads(old)
-                record = {**kept, **record} if isinstance(kept, dict) else record
+            if action == "delete" and isinstance(kept := _loads(old), dict):
+                # what the deletion kept fills in a record no row of the trail added (an import, told by its own
+                # summary row): it is named, and put in its unit, by those values
+                record = {**kept, **record}
             yield self._described(r, merge if from_copy else None, before, record)
 
     def _described(self, r: tuple, merge: _Merge | None, before: dict[str, Any], record: dict[str, Any]) -> Change:

@@ -36,15 +36,24 @@ class CopyMark:
     year_file: str = ""  # the name of the year file it was made from
 
 
+def _told(value: str | None) -> dict | None:
+    """What a trail row of the copies' own (a mark, a copy handed out, a merge) recorded; None for a row that is
+    not such a record (passed over)."""
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def marks(conn: sqlite3.Connection) -> list[CopyMark]:
     """The field-copy marks of a trail, oldest first (a copy of a copy carries both)."""
     found = []
     for seq, digest, value in conn.execute(
             "SELECT seq, hash, new_value FROM audit WHERE table_name = 'meta' AND record_id = '1' AND action = ? "
             "ORDER BY seq", (MARK,)):
-        try:
-            data = json.loads(value or "{}")
-        except ValueError:
+        data = _told(value)
+        if data is None:
             continue
         units = data.get("units")
         found.append(CopyMark(seq, digest, str(data.get("assessor", "")), tuple(units) if units is not None else None,
@@ -89,11 +98,8 @@ def copies_made(conn: sqlite3.Connection) -> list[CopyOut]:
     made = []
     for (value,) in conn.execute("SELECT new_value FROM audit WHERE table_name = 'meta' AND record_id = '1' "
                                  "AND action = ? AND seq > ? ORDER BY seq", (HANDED_OUT, after)):
-        try:
-            data = json.loads(value or "{}")
-        except ValueError:
-            continue
-        if not isinstance(data, dict):
+        data = _told(value)
+        if data is None:
             continue
         units = data.get("units")
         made.append(CopyOut(str(data.get("mark", "")), str(data.get("assessor", "")),
@@ -109,11 +115,8 @@ def copies_out(conn: sqlite3.Connection) -> list[CopyOut]:
     carried: dict[str, list[CarriedIn]] = {}
     for value, at in conn.execute("SELECT new_value, at FROM audit WHERE table_name = 'meta' AND action = 'merge' "
                                   "ORDER BY seq"):
-        try:
-            data = json.loads(value or "{}")
-        except ValueError:
-            continue
-        if not isinstance(data, dict):
+        data = _told(value)
+        if data is None:
             continue
         merged.add(str(data.get("mark", "")))
         for link in data.get("through") or ():  # core/teamwork/merge.py: [the mark, its changes carried until]

@@ -18,6 +18,7 @@ from tests.core.people.test_monthly_remarks import report_rows  # noqa: E402
 from tests.import_support import roster_file  # noqa: E402
 from tests.ui.test_desktop import shot  # noqa: E402
 from tests.ui.test_desktop_excel import import_through_wizard, uid_of, year  # noqa: E402, F401
+from tests.ui.test_desktop_roster_remarks import rows_by_id  # noqa: E402
 from tests.xlsx_builders import arrival, person_id, write_workbook  # noqa: E402
 
 OTHER = "320509198001010013"  # an ID number a clerk typed into a remark
@@ -45,7 +46,7 @@ def test_the_people_view_shows_each_person_s_monthly_report_remarks(qtbot, windo
     proxy = view.people_proxy
     assert [proxy.headerData(c, Qt.Orientation.Horizontal) for c in (9, 10, 11)] == [
         "花名册备注", "送工信息备注", "原因或说明"]
-    ids = {proxy.data(proxy.index(r, 2)): r for r in range(proxy.rowCount())}
+    ids = rows_by_id(proxy)
     row = {i: ids[mask_id_number(person_id(i))] for i in range(4)}
     assert proxy.data(proxy.index(row[0], REPORTED)) == "2022年3月：已离职，待补离职证明"
     assert proxy.data(proxy.index(row[1], REPORTED)) == ""
@@ -62,14 +63,14 @@ def test_the_people_view_shows_each_person_s_monthly_report_remarks(qtbot, windo
     qtbot.mouseClick(view.full_ids, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
     assert view.full_ids.isChecked()
-    ids = {proxy.data(proxy.index(r, 2)): r for r in range(proxy.rowCount())}
+    ids = rows_by_id(proxy)
     assert proxy.data(proxy.index(ids[person_id(2)], REPORTED)) == \
         f"2022年3月：与{OTHER}为同一家庭 住宿已安排；2022年9月：已返岗"
     shot(view, "people-view-monthly-remarks-full")
 
     assert window.session.undo("撤销")[1].ok  # the report taken out again: its remarks go with it
     QApplication.processEvents()
-    ids = {proxy.data(proxy.index(r, 2)): r for r in range(proxy.rowCount())}
+    ids = rows_by_id(proxy)
     assert proxy.data(proxy.index(ids[person_id(2)], REPORTED)) == ""
     assert view.people_view.isColumnHidden(REPORTED)  # no report of the unit has a 备注: the reasons keep the room
     shot(view, "people-view-monthly-remarks-undone")

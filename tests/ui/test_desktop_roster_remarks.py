@@ -20,6 +20,11 @@ from tests.xlsx_builders import ARRIVAL_HEADERS, arrival, arrivals_rows, person_
 OTHER = "320509198001010013"  # an ID number a clerk typed into a remark
 
 
+
+def rows_by_id(proxy) -> dict[str, int]:
+    """The people view's rows by the ID number each shows (masked, or whole once 显示完整身份证号 is ticked)."""
+    return {proxy.data(proxy.index(r, 2)): r for r in range(proxy.rowCount())}
+
 @pytest.mark.usefixtures("year")  # the year open in the window
 def test_the_people_view_shows_each_person_s_roster_remark(qtbot, window, tmp_path):
     remarks = {0: "已离职，待补离职证明", 1: "", 2: f"与{OTHER}为同一家庭\n住宿已安排"}
@@ -38,7 +43,7 @@ def test_the_people_view_shows_each_person_s_roster_remark(qtbot, window, tmp_pa
     assert view is not None and view.isVisible()
     proxy = view.people_proxy
     assert proxy.headerData(9, Qt.Orientation.Horizontal) == "花名册备注"
-    ids = {proxy.data(proxy.index(r, 2)): r for r in range(proxy.rowCount())}
+    ids = rows_by_id(proxy)
     row = {i: ids[mask_id_number(person_id(i))] for i in range(4)}
     assert proxy.data(proxy.index(row[0], 9)) == "已离职，待补离职证明"
     assert proxy.data(proxy.index(row[1], 9)) == ""
@@ -50,7 +55,7 @@ def test_the_people_view_shows_each_person_s_roster_remark(qtbot, window, tmp_pa
     qtbot.mouseClick(view.full_ids, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
     assert view.full_ids.isChecked()
-    ids = {proxy.data(proxy.index(r, 2)): r for r in range(proxy.rowCount())}
+    ids = rows_by_id(proxy)
     assert proxy.data(proxy.index(ids[person_id(2)], 9)) == f"与{OTHER}为同一家庭 住宿已安排"
     view.people_view.sortByColumn(9, Qt.SortOrder.DescendingOrder)
     assert proxy.data(proxy.index(proxy.rowCount() - 1, 9)) == ""

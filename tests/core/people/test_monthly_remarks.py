@@ -6,7 +6,6 @@ its report rows keep their remarks empty and the trail still proves them; the re
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 
 from core.common.messages import render
@@ -15,12 +14,10 @@ from core.excel.check import check_workbook
 from core.excel.read import read_workbook
 from core.people.tables import file_sha256, submissions
 from core.scoring.engine import score_year
-from core.store import audit
-from core.store.audit_check import content_sha256
 from core.store.dataset import Dataset, create_file
 from core.store.files import SCHEMA_VERSION
 from tests.builders import RULES
-from tests.import_support import UNITS, imported, roster_file, stored, year_with_bases
+from tests.import_support import UNITS, imported, imported_as_before, roster_file, stored, year_with_bases
 from tests.xlsx_builders import MONTHLY_HEADERS, arrival, person_id, write_workbook
 
 REMARKS = ["已离职，待补离职证明", "", 3, "  转正后换岗\n（见补充说明）  "]
@@ -145,26 +142,13 @@ def test_a_schema_10_file_gains_the_report_remarks_and_its_reports_are_still_pro
     assert create_file(path, RULES, "张三", year=year_with_bases(), schema_version=10) == []
     conn = sqlite3.connect(path, isolation_level=None)  # an import as a schema 10 program wrote it
     assert "remarks" not in {r[1] for r in conn.execute("PRAGMA table_info(monthly_report_entries)")}
-    unit = conn.execute("SELECT id FROM units WHERE name = ?", (UNITS[0],)).fetchone()[0]
-    summary = {"kind": "monthly_reports", "unit_id": unit, "file_name": "送工信息.xlsx", "sha256": "ab" * 32,
-               "rows": 2, "replaced_rows": 0, "mapping": "", "imported_at": "2023-01-05T02:00:00.000+00:00",
-               "imported_by": 1}
-    conn.execute("BEGIN")
-    conn.execute(f"INSERT INTO imports (id, {', '.join(summary)}) VALUES (7, {', '.join('?' * len(summary))})",
-                 list(summary.values()))
-    person = arrival(0)
-    conn.executemany("INSERT INTO monthly_report_entries (unit_id, import_id, month, name, id_number, base_name, "
-                     "employer, arrival_date, phone, sheet, sheet_row) "
-                     "VALUES (?, 7, '2022-03', ?, ?, ?, ?, '2022-03-01', '', '2022年3月', ?)",
-                     [(unit, person["姓名"], person_id(i), person["劳务基地"], person["用工单位"], 2 + i)
-                      for i in range(2)])
-    content = content_sha256(conn, "monthly_report_entries", "import_id = 7")
-    writer = audit.Writer(conn)
-    writer.begin_edit()
-    writer.append(at=summary["imported_at"], assessor_id=1, action="import", table_name="imports", record_id="7",
-                  new_value=json.dumps({**summary, "unit": UNITS[0], "replaced": [], "content_sha256": content}))
-    conn.execute("COMMIT")
     conn.close()
+    person = arrival(0)
+    imported_as_before(path, "monthly_reports", "送工信息.xlsx", "monthly_report_entries",
+                       "unit_id, import_id, month, name, id_number, base_name, employer, arrival_date, phone, sheet, "
+                       "sheet_row", "?, 7, '2022-03', ?, ?, ?, ?, '2022-03-01', '', '2022年3月', ?",
+                       lambda unit: [(unit, person["姓名"], person_id(i), person["劳务基地"], person["用工单位"], 2 + i)
+                                     for i in range(2)])
 
     with Dataset.open(path, backups=False) as ds:
         assert ds.schema_version == SCHEMA_VERSION == 11

@@ -5,7 +5,6 @@ people keep their remarks empty and the trail still proves them."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from core.common.messages import render
@@ -13,8 +12,6 @@ from core.editing.session import Session
 from core.excel.check import check_workbook
 from core.excel.read import read_workbook
 from core.people.tables import file_sha256
-from core.store import audit
-from core.store.audit_check import content_sha256
 from core.store.dataset import Dataset, create_file
 from core.store.files import SCHEMA_VERSION
 from tests.builders import RULES
@@ -22,6 +19,7 @@ from tests.import_support import (
     PLACEMENT_HEADERS,
     UNITS,
     imported,
+    imported_as_before,
     placement,
     roster_file,
     stored,
@@ -90,25 +88,13 @@ def test_a_schema_9_file_gains_the_remarks_and_its_people_are_still_proved(tmp_p
     assert create_file(path, RULES, "张三", year=year_with_bases(), schema_version=9) == []
     conn = sqlite3.connect(path, isolation_level=None)  # an import as a schema 9 program wrote it
     assert "remarks" not in {r[1] for r in conn.execute("PRAGMA table_info(roster_entries)")}
-    unit = conn.execute("SELECT id FROM units WHERE name = ?", (UNITS[0],)).fetchone()[0]
-    summary = {"kind": "arrivals", "unit_id": unit, "file_name": "花名册.xlsx", "sha256": "ab" * 32, "rows": 2,
-               "replaced_rows": 0, "mapping": "", "imported_at": "2023-01-05T02:00:00.000+00:00", "imported_by": 1}
-    conn.execute("BEGIN")
-    conn.execute(f"INSERT INTO imports (id, {', '.join(summary)}) VALUES (7, {', '.join('?' * len(summary))})",
-                 list(summary.values()))
-    person = arrival(0)
-    conn.executemany("INSERT INTO roster_entries (unit_id, import_id, kind, name, id_number, base_name, employer, "
-                     "first_insured_date, sheet, sheet_row) "
-                     "VALUES (?, 7, 'arrival', ?, ?, ?, ?, '2022-03-01', '花名册', ?)",
-                     [(unit, person["姓名"], person_id(i), person["劳务基地"], person["用工单位"], 3 + i)
-                      for i in range(2)])
-    content = content_sha256(conn, "roster_entries", "import_id = 7")
-    writer = audit.Writer(conn)
-    writer.begin_edit()
-    writer.append(at=summary["imported_at"], assessor_id=1, action="import", table_name="imports", record_id="7",
-                  new_value=json.dumps({**summary, "unit": UNITS[0], "replaced": [], "content_sha256": content}))
-    conn.execute("COMMIT")
     conn.close()
+    person = arrival(0)
+    imported_as_before(path, "arrivals", "花名册.xlsx", "roster_entries",
+                       "unit_id, import_id, kind, name, id_number, base_name, employer, first_insured_date, sheet, "
+                       "sheet_row", "?, 7, 'arrival', ?, ?, ?, ?, '2022-03-01', '花名册', ?",
+                       lambda unit: [(unit, person["姓名"], person_id(i), person["劳务基地"], person["用工单位"], 3 + i)
+                                     for i in range(2)])
 
     with Dataset.open(path, backups=False) as ds:
         assert ds.schema_version == SCHEMA_VERSION
