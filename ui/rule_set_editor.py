@@ -430,9 +430,12 @@ class RuleSetEditor(QDialog):
     def _reading_notes(self, form: QFormLayout, name: str, entry: dict[str, Any], choices: Any) -> None:
         if "description" in entry:
             self._field(form, ("readings", name, "description"), "long", self.tr("说明"))
-        for choice in entry.get("choices", {}) if isinstance(choices, dict) else ():
-            self._field(form, ("readings", name, "choices", choice, "description"), "long",
-                        self.tr("读法“{choice}”的说明").format(choice=choice))
+        for n, choice in enumerate(entry.get("choices", {}) if isinstance(choices, dict) else (), start=1):
+            # a choice by the name the bureau knows it by; one the program does not know, by its place
+            named = word(f"ruleset.choice.{name}.{choice}", "")
+            label = (self.tr("读法“{choice}”的说明").format(choice=named) if named
+                     else self.tr("第 {n} 种读法的说明").format(n=n))
+            self._field(form, ("readings", name, "choices", choice, "description"), "long", label)
 
     def _edits(self, path: ItemPath) -> Callable[[list[str]], None]:
         return lambda chosen: self.edit(path, chosen)

@@ -31,7 +31,7 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.people.records import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, frozen_records
 from core.scoring.facts import COUNTS_FROM_ROSTERS, Base, Unit
-from core.scoring.rules import RuleSet
+from core.scoring.rules import READINGS_WHEN_ABSENT, RuleSet
 
 ARRIVAL, TRAINEE, INTERN = "arrival", "trainee", "intern"
 BASE_TYPE = {ARRIVAL: "labour", TRAINEE: "school", INTERN: "school"}  # core.scoring.facts.Base.type
@@ -168,20 +168,23 @@ class MatchResult:
 
 # ------------------------------------------------------------------ helpers
 
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from start to end, both days counted, as a roster's 起止日期 are written: 2022-07-01 to
-    2022-12-31 is six months (2022-01-15 to 2022-07-14: 6; to 2022-07-13: 5)."""
-    after = end + dt.timedelta(days=1)  # the day after the last: the first day no longer in the period
+def months_between(start: dt.date, end: dt.date, *, both_days: bool = True) -> int:
+    """Whole months from start to end. With `both_days` (the reading `months_counting` = both_days) both days
+    count, as a roster's 起止日期 are written: 2022-07-01 to 2022-12-31 is six months (2022-01-15 to 2022-07-14:
+    6; to 2022-07-13: 5). Without, the months elapsed from one date to the other: 2022-07-01 to 2022-12-31 is
+    five, to 2023-01-01 six."""
+    after = end + dt.timedelta(days=1) if both_days else end  # the first day no longer in the period
     months = (after.year - start.year) * 12 + after.month - start.month
     return months - 1 if after.day < start.day else months
 
 
-def months_held(given: int | None, start: dt.date | None, end: dt.date | None) -> tuple[int | None, Msg | None]:
+def months_held(given: int | None, start: dt.date | None, end: dt.date | None, *,
+                both_days: bool = True) -> tuple[int | None, Msg | None]:
     """The months a person counts for: those the list gives, never more than its own dates allow (one who left
     after three months counts three, whatever 参保月数 says, and a note says why); the dates' when it gives none."""
     if start is None or end is None:
         return given, None
-    by_dates = months_between(start, end)
+    by_dates = months_between(start, end, both_days=both_days)
     if given is None:
         return by_dates, None
     if given > by_dates:
@@ -231,8 +234,8 @@ def _retention_months(rules: RuleSet) -> int:
     return int(rules.clause_entering("retained").params["retention_months"])
 
 
-def _reading(rules: RuleSet, name: str, default: Any) -> Any:
-    return rules.readings[name].value if name in rules.readings else default
+def _reading(rules: RuleSet, name: str) -> Any:
+    return rules.readings[name].value if name in rules.readings else READINGS_WHEN_ABSENT[name]
 
 
 def _merge(submissions: Iterable[UnitSubmission]) -> list[UnitSubmission]:
@@ -356,7 +359,8 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
     subs = _merge(submissions)
     assignments = dict(assignments or {})
     needed = retention_months if retention_months is not None else _retention_months(rules)
-    count_for_none = bool(_reading(rules, "conflicting_claims_count_for_none", True))
+    count_for_none = bool(_reading(rules, "conflicting_claims_count_for_none"))
+    both_days = _reading(rules, "months_counting") == "both_days"
     start, end = rules.period_start, rules.period_end
     period = dict(start=start.isoformat(), end=end.isoformat())
     district: dict[str, TraineeListRecord] = {}
@@ -443,12 +447,12 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                             reasons.append(insured_missing)
                         elif not (start <= insured <= end):
                             reasons.append(out_of_period("match.first_insured_out_of_period", insured))
-                        months, capped = months_held(r.insured_months, insured, r.leave_date)
+                        months, capped = months_held(r.insured_months, insured, r.leave_date, both_days=both_days)
                         if capped is not None:
                             notes = notes + (capped,)
                     else:
                         kind, base_type = (TRAINEE if r.placement_type == "trainee" else INTERN), "school"
-                        months, capped = months_held(r.placement_months, r.start_date, r.end_date)
+                        months, capped = months_held(r.placement_months, r.start_date, r.end_date, both_days=both_days)
                         if kind == TRAINEE:
                             listed = district.get(id_number)
                             if listed is None:
@@ -460,7 +464,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                                         listed.start_date is not None and listed.end_date is not None):
                                     # the district's list decides a trainee's months
                                     months, capped = months_held(listed.placement_months, listed.start_date,
-                                                                 listed.end_date)
+                                                                 listed.end_date, both_days=both_days)
                         elif r.start_date is None:
                             reasons.append(start_missing)
                         elif not (start <= r.start_date <= end):

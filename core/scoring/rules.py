@@ -37,6 +37,13 @@ GRADE_READINGS: dict[str, Any] = {
     "grade_below_quotas": str,
     "ranking_display_decimals": int,
 }
+# Readings the people matching (core/people/matching.py) consults, checked when a rule set gives them: rule sets
+# stored before a reading was named lack it, and matching then applies READINGS_WHEN_ABSENT, what the program did.
+MATCHING_READINGS: dict[str, Any] = {
+    "conflicting_claims_count_for_none": bool,
+    "months_counting": ("both_days", "elapsed"),
+}
+READINGS_WHEN_ABSENT: dict[str, Any] = {"conflicting_claims_count_for_none": True, "months_counting": "both_days"}
 VETO_CONDITIONS = {"flag": ("fact",), "licence_cancelled": (), "credit_grade": ("kind", "grades"),
                    "total_below": ("threshold",)}
 NEGATIVE_FLAGS = ("major_incident",)
@@ -405,6 +412,9 @@ class _Checker:
             credit_grades=self.get(data, "credit_grades", "", "texts"),
         )
         self.check_credit_scales(readings, unit_kinds or {}, values["credit_grades"] or [], negative)
+        for name, accepted in MATCHING_READINGS.items():
+            if name in readings:
+                self.check_reading(readings, name, accepted, "readings")
         modes = values["trip_modes"] or {}
         if values["trip_modes"] is not None and set(modes) != {"offline", "online"}:
             self.fail("trip_modes", "must name exactly the modes offline and online")

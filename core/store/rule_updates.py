@@ -14,8 +14,10 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.scoring.facts import parse_year, year_to_json
 from core.scoring.formulas import test_words
-from core.scoring.rules import Reading, RuleSet
+from core.scoring.rules import READINGS_WHEN_ABSENT, Reading, RuleSet
 from core.store.dataset import Dataset, Edit
+
+_NOT_APPLIED = object()  # a reading the program applies to no rule set that lacks it
 
 
 def is_newer_program_rule_set(program: RuleSet | None, stored: RuleSet) -> bool:
@@ -33,7 +35,9 @@ def newer_readings(stored: RuleSet, program: RuleSet | None) -> dict[str, tuple[
         return {}
     found = {}
     for clause in program.clauses:
-        missing = tuple(program.readings[name] for name in clause.readings if name not in stored.readings)
+        # a reading the stored rule set lacks but is applied as the program's rule set states it changes nothing
+        missing = tuple(program.readings[name] for name in clause.readings if name not in stored.readings
+                        and READINGS_WHEN_ABSENT.get(name, _NOT_APPLIED) != program.readings[name].value)
         if missing:
             found[clause.id] = missing
     return found

@@ -17,9 +17,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QTableWidget,
     QWidget,
 )
@@ -472,3 +474,28 @@ def test_a_figure_changed_is_told_where_the_official_text_still_says_the_old_one
     text.setPlainText(official.replace("不低于50人", "不低于40人").replace("低于50的", "低于40的")
                       .replace("减1.5分", "减2分"))
     assert editor.problem_list.count() == 0 and "请核对" not in editor.status.text()
+
+
+def test_a_switchable_reading_s_choices_are_named_in_words_and_the_months_reading_is_chosen_with_the_keyboard(
+        qtbot, window):
+    """On 解读, each choice's description is labelled by the name the bureau knows it by (读法“首尾两天都计”的说明),
+    never by its key (both_days, above); 满六个月的月数计法 is switched with the keyboard to 按经过的整月计 in the
+    draft."""
+    editor = RuleSetEditor(load_rule_set(), [])
+    qtbot.addWidget(editor)
+    editor.resize(1366, 768)
+    editor.show()
+    show_part(qtbot, editor, "解读")
+    page = editor.pages.currentWidget()
+    labels = [w.text() for w in page.findChildren(QLabel) if w.text().startswith("读法")]
+    assert {"读法“首尾两天都计”的说明", "读法“按经过的整月计”的说明", "读法“高于门槛（不含本数）”的说明",
+            "读法“达到门槛（含本数）”的说明"} <= set(labels), labels
+    assert not any(re.search(r"[A-Za-z_]", text) for text in labels), labels
+    combo = next(c for c in page.findChildren(QComboBox) if c.currentData() == "both_days")
+    assert combo.currentText().startswith("满六个月按起止日期首尾两天都计")
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == "elapsed"
+    assert editor.draft.data["readings"]["months_counting"]["value"] == "elapsed"
+    next(a for a in editor.findChildren(QScrollArea) if a.isAncestorOf(combo)).ensureWidgetVisible(combo, 50, 200)
+    shot(editor, "rule-set-editor-months-reading")

@@ -10,7 +10,7 @@ from core.common.messages import render
 from core.excel.check import check_workbook
 from core.people.matching import ARRIVAL, INTERN, TRAINEE, UnitSubmission, apply_counts, match, months_between
 from core.people.records import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord
-from core.scoring.rules import load_rule_set
+from core.scoring.rules import RuleSetError, load_rule_set, parse_rule_set
 from tests.builders import base, evidence, make_unit, rules_with_reading, score
 from tests.xlsx_builders import arrival, arrivals_rows, person_id, write_workbook
 
@@ -207,6 +207,39 @@ def test_months_a_roster_gives_never_exceed_what_its_own_dates_allow_and_a_note_
     person = one(match(RULES, [UnitSubmission("甲", (), [intern])])).people[0]
     assert person.months == 4 and not person.retained and [m.code for m in person.notes] == ["match.months_capped"]
 
+
+
+def test_the_reading_months_counting_elapsed_counts_the_months_between_the_dates():
+    """The rule set's reading decides: with `elapsed`, 2022-07-01 至 2022-12-31 is five months (six from 2023-01-01),
+    and the months a roster gives are capped by that count."""
+    assert months_between(dt.date(2022, 7, 1), dt.date(2022, 12, 31), both_days=False) == 5
+    assert months_between(dt.date(2022, 7, 1), dt.date(2023, 1, 1), both_days=False) == 6
+    assert months_between(dt.date(2022, 1, 31), dt.date(2022, 7, 31), both_days=False) == 6
+    elapsed = rules_with_reading("months_counting", '"elapsed"')
+    record = placement(1, kind=INTERN, placement_months=None, start_date=dt.date(2022, 7, 1),
+                       end_date=dt.date(2022, 12, 31))
+    person = one(match(elapsed, [UnitSubmission("甲", (), [record])])).people[0]
+    assert person.confirmed and person.months == 5 and not person.retained
+    person = one(match(RULES, [UnitSubmission("甲", (), [record])])).people[0]
+    assert person.months == 6 and person.retained
+    left = arrival_record(1, insured_months=6, leave_date=dt.date(2022, 8, 31))  # 首次参保 2022-03-01
+    person = one(match(elapsed, [UnitSubmission("甲", [left], (), [report(1)])])).people[0]
+    assert person.months == 5 and not person.retained and [m.code for m in person.notes] == ["match.months_capped"]
+
+
+def test_a_rule_set_without_the_reading_counts_both_days_and_a_wrong_value_is_refused():
+    text = RULES.source_text
+    start = text.index("[readings.months_counting]")
+    without = text[:start] + text[text.index("[readings.", start + 1):]
+    without = without.replace('"months_counting", ', "")
+    older = parse_rule_set(without, source="<older>")
+    assert "months_counting" not in older.readings
+    record = placement(1, kind=INTERN, placement_months=None, start_date=dt.date(2022, 7, 1),
+                       end_date=dt.date(2022, 12, 31))
+    assert one(match(older, [UnitSubmission("甲", (), [record])])).people[0].months == 6
+    with pytest.raises(RuleSetError) as raised:
+        rules_with_reading("months_counting", '"rounded"')
+    assert "readings.months_counting.value" in str(raised.value)
 
 # ------------------------------------------------------------------ conflicts and assignments
 

@@ -390,7 +390,7 @@ def test_other_rule_set_differs_in_every_number(rules_2022, rules_other):
         assert rules_other.grades.quota_share[grade] != share or grade == "B"
     changed = {"base_agreement_must_be_seen", "online_trips_counted", "trip_requires_evidence",
                "new_member_bases_signed_in_period", "tie_rule", "insurance_shortfall", "quota_rounding",
-               "rating_threshold"}
+               "rating_threshold", "months_counting"}
     for name in rules_2022.readings:
         differs = rules_2022.reading(name) != rules_other.reading(name)
         assert differs == (name in changed), name

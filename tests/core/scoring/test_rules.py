@@ -174,6 +174,7 @@ DOCUMENTED_READINGS = {
     "trip_requires_evidence": (["filing", "photos"], ["1.2"]),  # in docs/rule-sets.md
     "new_member_bases_signed_in_period": (True, ["2.1", "2.2"]),
     "conflicting_claims_count_for_none": (True, ["2.1"]),
+    "months_counting": ("both_days", ["2.2"]),
     "tie_rule": ("competition", ["2.1", "2.2", "3.2"]),
     "rating_threshold": ("above", ["3.2"]),
     "ranking_display_decimals": (2, ["2.1", "2.2", "3.2"]),
