@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.store.left_out import LeftOut, LeftOutProblem
@@ -31,7 +31,7 @@ class LeftOutModel(ListModel):
     def sort_key(self, p: LeftOutProblem, column: int) -> Any:
         return (p.sheet, p.row) if column == 1 else self.text(p, column)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         p, col = self.items[index.row()], index.column()

@@ -6,7 +6,7 @@ session; every change is an edit of the session."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -512,8 +512,8 @@ class PeopleView(QWidget):
         imports_split.setSizes([420, 220])
         imports_layout.addWidget(imports_split, 1)
         row = QHBoxLayout()
-        note = QLabel(self.tr("列出本单位导入的花名册、每月送工信息，以及全年度名单；选中一次导入，下方列出其未导入的行及原因。"
-                              "删除后可用“撤销”恢复。"))
+        note = QLabel(self.tr("列出本单位导入的花名册、每月送工信息，以及全年度名单；"
+                              "选中一次导入，下方列出其未导入的行及原因。删除后可用“撤销”恢复。"))
         note.setWordWrap(True)
         row.addWidget(note, 1)
         self.remove_button = QPushButton(self.tr("删除本次导入…"))
@@ -710,7 +710,7 @@ class PeopleView(QWidget):
 
     def _select_import(self, import_id: int | None) -> None:
         """The import with this id chosen again in the list (after a refresh), or none; its rows left out shown."""
-        model = self.imports_view.model()
+        model = cast(QSortFilterProxyModel, self.imports_view.model())
         for row in range(model.rowCount()):
             if self.imports_model.sources[model.mapToSource(model.index(row, 0)).row()].id == import_id:
                 self.imports_view.setCurrentIndex(model.index(row, 0))

@@ -340,8 +340,8 @@ class _Reader:
             left = left_out_of(told)
             if left is None:
                 return self._change(r, merge, told, Msg.of("backup.edit.import", file=file_name), "", "")
-            return _with(self._change(r, merge, told, Msg.of("auditlog.import_left_out", file=file_name, rows=left.rows),
-                                      "", ""), details=tuple(p.words() for p in left.problems))
+            what = Msg.of("auditlog.import_left_out", file=file_name, rows=left.rows)
+            return _with(self._change(r, merge, told, what, "", ""), details=tuple(p.words() for p in left.problems))
         if action in ("insert", "delete"):
             values = _loads(new if action == "insert" else old)
             shown = self._record_values(table, values if isinstance(values, dict) else {})

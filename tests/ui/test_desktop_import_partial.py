@@ -325,6 +325,12 @@ def test_a_row_left_out_after_a_wrong_correction_is_listed_with_the_file_s_own_p
     dialog.close()
 
 
+def click_row(qtbot, table, row: int) -> None:
+    """A click on the row's first cell, as the assessor chooses a row of a list."""
+    where = table.visualRect(table.model().index(row, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+
 def test_the_rows_left_out_are_shown_with_the_import_in_its_record_afterwards(qtbot, year, tmp_path):  # noqa: F811
     """Once the wizard is closed, 人员核对 → 导入记录 says how many rows the import left out and, the import chosen
     by a click, lists each one's sheet, row, column and problem from the audit trail, the ID number masked; after
@@ -343,8 +349,8 @@ def test_the_rows_left_out_are_shown_with_the_import_in_its_record_afterwards(qt
 
     ws = window.workspace
     bar = ws.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
-                     pos=bar.tabRect(next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "人员核对")).center())
+    people_tab = next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "人员核对")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(people_tab).center())
     view = window.excel_actions.people_view()
     qtbot.waitUntil(view.isVisible)
     bar = view.tabs.tabBar()
@@ -358,7 +364,7 @@ def test_the_rows_left_out_are_shown_with_the_import_in_its_record_afterwards(qt
     assert f"花名册 第 {BAD_ROW} 行“身份证号码”：身份证号码校验位错误" in tip and "花名册 第 7 行“首次参保日期”" in tip
     assert "选中上面的一次导入" in pane.heading.text() and pane.model.rowCount() == 0
 
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(row, 0)).center())
+    click_row(qtbot, table, row)
     assert view.selected_import().file_name == path.name and pane.view.isVisible()
     assert f"“{path.name}”只导入了无误的行；有问题的 2 行未导入" in pane.heading.text()
     shown = [[pane.model.data(pane.model.index(r, c)) for c in range(4)] for r in range(pane.model.rowCount())]
@@ -371,11 +377,20 @@ def test_the_rows_left_out_are_shown_with_the_import_in_its_record_afterwards(qt
     QApplication.processEvents()
     window.grab().save(str(SHOTS / "people-imports-left-out.png"))
 
+    # 修改记录 says it on the import's line, and lists the rows in the line's tip
+    from core.store.audit_log import changes_of
+    from ui.audit_log import WHAT, ChangesModel
+    changes = ChangesModel()
+    changes.set_changes(changes_of(window.session.ds))
+    (at,) = [r for r in range(changes.rowCount()) if path.name in changes.data(changes.index(r, WHAT))]
+    assert changes.data(changes.index(at, WHAT)) == f"导入名单“{path.name}”，有问题的 2 行未导入"
+    assert changes.data(changes.index(at, WHAT), Qt.ItemDataRole.ToolTipRole).splitlines()[1:] == tip.splitlines()
+
     # undone and redone (the import put back with its own id): still told, the same import still chosen
     window.undo.undo_action.trigger()
     assert imports.rowCount() == 0 and "选中上面的一次导入" in pane.heading.text()
     window.undo.redo_action.trigger()
     (row,) = [r for r in range(imports.rowCount()) if imports.data(imports.index(r, 0)) == path.name]
     assert imports.data(imports.index(row, 8)) == "2 行"
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(table.model().index(row, 0)).center())
+    click_row(qtbot, table, row)
     assert pane.model.rowCount() == 2
