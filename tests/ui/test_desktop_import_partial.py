@@ -345,6 +345,7 @@ def test_the_rows_left_out_are_shown_with_the_import_in_its_record_afterwards(qt
     qtbot.mouseClick(dialog.choice.partial_button, Qt.MouseButton.LeftButton)
     check_answered(state)
     assert dialog.export_worker is not None and dialog.export_worker.wait(60)
+    assert "以后可在“人员核对”的“导入记录”中查看" in dialog.status.text()
     dialog.close()
 
     ws = window.workspace

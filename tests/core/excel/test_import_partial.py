@@ -321,3 +321,17 @@ def test_an_import_made_in_a_field_copy_keeps_its_rows_left_out_once_merged(ds, 
         assert merge_copy(ds, copy, copy_path.name, 1)[1].ok
     (merged,) = ds.imports(ds.unit_id(UNITS[0]))
     assert ds.left_out([merged.id]) == {merged.id: in_copy} and in_copy.rows == 2 and len(in_copy.problems) == 2
+
+
+def test_a_monthly_report_s_rows_left_out_are_read_back_by_its_month_s_sheet(ds, tmp_path):
+    from tests.import_support import monthly_file
+    people = [arrival(i) for i in range(4)]
+    people[1] = arrival(1, 身份证号码=wrong_check_digit(1))
+    path = monthly_file(tmp_path, people)
+    edit = ds.import_people(1, check_workbook(path, "monthly_reports", RULES), sha256=file_sha256(path),
+                            unit_id=ds.unit_id(UNITS[0]), skip_bad_rows=True)
+    assert edit.ok, edit.problems
+    left = ds.left_out([s.id for s in ds.imports(ds.unit_id(UNITS[0]))])
+    (problem,) = left[edit.id].problems
+    assert (left[edit.id].rows, problem.sheet, problem.row, problem.field) == (1, "2022年3月", 3, "身份证号码")
+    assert mask_id_number(wrong_check_digit(1)) in problem.text and wrong_check_digit(1) not in problem.text
