@@ -11,7 +11,7 @@ from cli.excel import fail, fail_year, say
 from cli.reading import open_read_only
 from core.common.messages import render
 from core.excel.changes import changes_workbook
-from core.store.audit_log import cells, changes_of, line, pages_of
+from core.store.audit_log import cells, changes_of, detail_lines, line, pages_of
 from core.store.files import DatasetError
 
 
@@ -39,6 +39,8 @@ def command_audit_log(args: argparse.Namespace) -> int:
         return 0
     for change in changes:
         print(render(line(change)))
+        for detail in detail_lines(change):  # an import's rows left out, under its line
+            print(render(detail))
     print(say("auditlog.count", count=len(changes)) if changes else say("auditlog.none"))
     return 0
 

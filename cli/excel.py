@@ -337,6 +337,8 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             tell_final_withdrawn(ds, edit)
             if left_out:
                 print(say("cli.rows_left_out", rows=left_out, source=path.name))
+                print(say("cli.left_out_later", program=command_name(), dataset=quote(args.dataset),
+                          unit=f" --unit {quote(args.unit)}" if args.unit else ""))
                 if args.left_out:
                     assert read is not None  # a partial import is asked for and read first
                     written = write_left_out(*left_out_rows(checked, read), args.left_out,

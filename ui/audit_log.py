@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from core.editing.session import Session
 
 ALL = None  # a filter's first choice: every unit, clause or assessor
+WHAT = 4  # the column of what was changed (core.store.audit_log.cells)
 VIEW_WIDTHS = (10.5, 13, 10, 8, 20, 5, 8)  # the columns' widths in characters; the reason takes the rest
 
 
@@ -76,6 +77,9 @@ class ChangesModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == WHAT and self.changes[index.row()].details:
+            change = self.changes[index.row()]  # an import's rows left out, under its line
+            return "\n".join([self.texts(index.row())[WHAT], *(render(d) for d in change.details)])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.texts(index.row())[index.column()]
         return None

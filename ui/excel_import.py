@@ -833,8 +833,9 @@ class ImportDialog(QDialog):
         self._withdrawable()  # imported: the corrections are in the year now, taken back with the import only
         replaced_text = self.tr("，替换了原有的 {n} 行").format(n=sum(s.rows for s in replaced)) if replaced else ""
         if left_out:
-            lines = [self.tr("已导入无误的 {rows} 行{replaced}；有问题的 {bad} 行未导入（已记入审计）。"
-                             "可用“撤销”（Ctrl+Z）撤回本次导入。").format(rows=good, replaced=replaced_text, bad=left_out)]
+            lines = [self.tr("已导入无误的 {rows} 行{replaced}；有问题的 {bad} 行未导入（已记入审计），以后可在“人员核对”的"
+                             "“导入记录”中查看。可用“撤销”（Ctrl+Z）撤回本次导入。").format(
+                rows=good, replaced=replaced_text, bad=left_out)]
         else:
             lines = [self.tr("已导入 {rows} 行{replaced}。可用“撤销”（Ctrl+Z）撤回本次导入。").format(
                 rows=good, replaced=replaced_text)]

@@ -6,7 +6,7 @@ session; every change is an edit of the session."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -35,7 +35,9 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.people.matching import Conflict, PersonVerdict
 from core.people.records import on_one_line, report_remarks_words
+from core.store.left_out import LeftOut
 from ui.excel_import import kind_label
+from ui.import_left_out import LeftOutPane
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.views import table_view
 from ui.writing import write_now
@@ -239,27 +241,36 @@ class ImportsModel(ListModel):
         self.assessors: dict[int, str] = {}
         self.units: dict[int, str] = {}
         self.corrected: dict[int, list[tuple[str, str, str]]] = {}  # by import: (where, the file's, imported)
+        self.left_out: dict[int, LeftOut] = {}  # by import: the rows it left out (只导入无误的行)
         self.headers = [translate("PeopleView", "文件"), translate("PeopleView", "类型"), translate("PeopleView", "属于"),
                         translate("PeopleView", "行数"), translate("PeopleView", "替换的行数"),
                         translate("PeopleView", "导入时间"), translate("PeopleView", "导入人"),
-                        translate("PeopleView", "预览中更正")]
+                        translate("PeopleView", "预览中更正"), translate("PeopleView", "未导入的行")]
 
     @property
     def sources(self) -> list:
         return self.items
 
     def set_sources(self, sources, assessors: dict[int, str], units: dict[int, str],
-                    corrected: dict[int, list[tuple[str, str, str]]] | None = None) -> None:
-        self.assessors, self.units, self.corrected = assessors, units, corrected or {}
+                    corrected: dict[int, list[tuple[str, str, str]]] | None = None,
+                    left_out: dict[int, LeftOut] | None = None) -> None:
+        self.assessors, self.units, self.corrected, self.left_out = assessors, units, corrected or {}, left_out or {}
         self.set_items(sources)
 
     def text(self, s, col: int) -> str:
         cells = len(self.corrected.get(s.id, ()))
+        left = self.left_out.get(s.id)
         return [s.file_name, kind_label(s.kind),
                 translate("PeopleView", "全年度名单") if s.unit_id is None else self.units.get(s.unit_id, ""),
                 str(s.rows), str(s.replaced_rows), local_time(s.imported_at),
                 self.assessors.get(s.imported_by, ""),
-                translate("PeopleView", "{n} 个单元格").format(n=cells) if cells else ""][col]
+                translate("PeopleView", "{n} 个单元格").format(n=cells) if cells else "",
+                translate("PeopleView", "{n} 行").format(n=left.rows) if left is not None else ""][col]
+
+    def left_out_text(self, s) -> str:
+        """Each problem of the rows the import left out, as the audit trail keeps it (ID numbers masked)."""
+        left = self.left_out.get(s.id)
+        return "\n".join(render(p.words()) for p in left.problems) if left is not None else ""
 
     def corrections_text(self, s) -> str:
         """Each cell corrected before the import, as the audit trail keeps it (ID numbers masked)."""
@@ -269,7 +280,9 @@ class ImportsModel(ListModel):
             for cell, old, new in self.corrected.get(s.id, ()))
 
     def sort_key(self, s, column: int) -> Any:
-        numbers = {3: s.rows, 4: s.replaced_rows, 5: s.imported_at, 7: len(self.corrected.get(s.id, ()))}
+        left = self.left_out.get(s.id)
+        numbers = {3: s.rows, 4: s.replaced_rows, 5: s.imported_at, 7: len(self.corrected.get(s.id, ())),
+                   8: left.rows if left is not None else 0}
         return numbers[column] if column in numbers else self.text(s, column)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -278,9 +291,11 @@ class ImportsModel(ListModel):
         s, col = self.items[index.row()], index.column()
         if role == Qt.ItemDataRole.ToolTipRole and col == 7:
             return self.corrections_text(s) or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == 8:
+            return self.left_out_text(s) or None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.text(s, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4, 7):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4, 7, 8):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -486,9 +501,19 @@ class PeopleView(QWidget):
         header = self.imports_view.horizontalHeader()
         for column, width in enumerate((260, 220, 220, 60, 80, 130)):
             header.resizeSection(column, width)
-        imports_layout.addWidget(self.imports_view, 1)
+        self.imports_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_left_out())
+        self.left_out_pane = LeftOutPane()
+        imports_split = QSplitter(Qt.Orientation.Vertical)
+        imports_split.addWidget(self.imports_view)
+        imports_split.addWidget(self.left_out_pane)
+        imports_split.setCollapsible(0, False)
+        imports_split.setStretchFactor(0, 3)
+        imports_split.setStretchFactor(1, 2)
+        imports_split.setSizes([420, 220])
+        imports_layout.addWidget(imports_split, 1)
         row = QHBoxLayout()
-        note = QLabel(self.tr("列出本单位导入的花名册、每月送工信息，以及全年度名单。删除后可用“撤销”恢复。"))
+        note = QLabel(self.tr("列出本单位导入的花名册、每月送工信息，以及全年度名单；"
+                              "选中一次导入，下方列出其未导入的行及原因。删除后可用“撤销”恢复。"))
         note.setWordWrap(True)
         row.addWidget(note, 1)
         self.remove_button = QPushButton(self.tr("删除本次导入…"))
@@ -566,7 +591,10 @@ class PeopleView(QWidget):
         assessors = {a.id: a.name for a in session.assessors()}
         units = {uid: session.unit(uid).name for uid in session.unit_ids}
         sources = [s for s in session.imports() if s.unit_id is None or s.unit_id == self.unit_id]
-        self.imports_model.set_sources(sources, assessors, units, session.corrected_cells([s.id for s in sources]))
+        chosen = self.selected_import()
+        ids = [s.id for s in sources]
+        self.imports_model.set_sources(sources, assessors, units, session.corrected_cells(ids), session.left_out(ids))
+        self._select_import(chosen.id if chosen is not None else None)
         self.tabs.setTabText(2, self.tr("导入记录（{n}）").format(n=len(sources)))
         if found is None or not found.people:
             self.counts.setText(self.tr("本单位尚未导入花名册（附件2、附件4）。"))
@@ -679,6 +707,20 @@ class PeopleView(QWidget):
         if not index.isValid():
             return None
         return self.imports_model.sources[self.imports_view.model().mapToSource(index).row()]
+
+    def _select_import(self, import_id: int | None) -> None:
+        """The import with this id chosen again in the list (after a refresh), or none; its rows left out shown."""
+        model = cast(QSortFilterProxyModel, self.imports_view.model())
+        for row in range(model.rowCount()):
+            if self.imports_model.sources[model.mapToSource(model.index(row, 0)).row()].id == import_id:
+                self.imports_view.setCurrentIndex(model.index(row, 0))
+                break
+        self._show_left_out()
+
+    def _show_left_out(self) -> None:
+        source = self.selected_import()
+        self.left_out_pane.show_import(source.file_name if source is not None else None,
+                                       self.imports_model.left_out.get(source.id) if source is not None else None)
 
     def remove_selected_import(self, confirm: bool = True) -> bool:
         source = self.selected_import()

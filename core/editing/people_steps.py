@@ -12,6 +12,7 @@ from core.editing.undo import chain
 from core.editing.writes import Write
 from core.scoring.engine import UnitResult, YearScorer
 from core.store.dataset import Edit
+from core.store.left_out import LeftOut
 from core.store.people_edits import Assignment, ImportedSource
 
 if TYPE_CHECKING:  # the matching is loaded when first asked for: the first screen does not need it
@@ -42,6 +43,10 @@ class PeopleSteps(SessionBase):
 
     def corrected_cells(self, import_ids: Sequence[int]) -> dict[int, list[tuple[str, str, str]]]:
         return self.ds.corrected_cells(import_ids)
+
+    def left_out(self, import_ids: Sequence[int]) -> dict[int, LeftOut]:
+        """The rows each of these imports left out, and why (Dataset.left_out)."""
+        return self.ds.left_out(import_ids)
 
     def assignments(self) -> list[Assignment]:
         return self.ds.assignments()

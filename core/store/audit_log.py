@@ -16,6 +16,7 @@ from core.store import audit
 from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
 from core.store.backup import STEP_PAGES
 from core.store.backup_story import copy_out_edit, merge_edit
+from core.store.left_out import left_out_of
 
 # Rows that keep the trail's books, not a change a person made to the year's facts: the format's updates, a copy's
 # mark, the rows a merge notes which copy rows it took, the checksums a migration recorded, a roster's corrected cells
@@ -70,6 +71,7 @@ class Change:
     new: Any
     reason: str
     merge_reason: str = ""  # the lead's reason when the change came in on a conflict
+    details: tuple[Msg, ...] = ()  # what the line stands for in full: an import's rows left out, one problem each
 
     @property
     def who_words(self) -> Msg | str:
@@ -109,6 +111,11 @@ def line(change: Change) -> Msg:
     if change.old == "" and change.new == "":
         return Msg.of("auditlog.line_plain", **where)
     return Msg.of("auditlog.line", **where, old=_blank(change.old), new=_blank(change.new))
+
+
+def detail_lines(change: Change) -> list[Msg]:
+    """The lines under a change's own that list what it stands for in full (an import's rows left out)."""
+    return [Msg.of("auditlog.left_out_line", problem=d) for d in change.details]
 
 
 def cells(change: Change) -> tuple[str, ...]:
@@ -329,7 +336,12 @@ class _Reader:
         if action == "import":
             told = _loads(new)
             told = told if isinstance(told, dict) else {}
-            return self._change(r, merge, told, Msg.of("backup.edit.import", file=told.get("file_name", "")), "", "")
+            file_name = told.get("file_name", "")
+            left = left_out_of(told)
+            if left is None:
+                return self._change(r, merge, told, Msg.of("backup.edit.import", file=file_name), "", "")
+            what = Msg.of("auditlog.import_left_out", file=file_name, rows=left.rows)
+            return _with(self._change(r, merge, told, what, "", ""), details=tuple(p.words() for p in left.problems))
         if action in ("insert", "delete"):
             values = _loads(new if action == "insert" else old)
             shown = self._record_values(table, values if isinstance(values, dict) else {})

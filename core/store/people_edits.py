@@ -16,6 +16,7 @@ from core.people.table_names import ROSTER_KINDS
 from core.scoring.facts import Unit
 from core.store import audit
 from core.store.edit import Edit, _Rejected, _Tx
+from core.store.left_out import LeftOut, left_out_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -377,6 +378,22 @@ class PeopleEdits(_Core):
                 f"AND action = 'correct' AND record_id IN ({', '.join('?' * len(import_ids))}) ORDER BY seq",
                 [str(i) for i in import_ids]):
             found.setdefault(int(record_id), []).append((field.split(": ", 1)[-1], json.loads(old), json.loads(new)))
+        return found
+
+    def left_out(self, import_ids: Sequence[int]) -> dict[int, LeftOut]:
+        """The rows each of these imports left out (只导入无误的行), as its summary audit row records them: how
+        many, and each one's sheet, row, column and problem (ID numbers masked); an import that left out
+        nothing is not in the answer."""
+        found: dict[int, LeftOut] = {}
+        if not import_ids:
+            return found
+        for record_id, summary in self._conn.execute(
+                "SELECT record_id, new_value FROM audit WHERE table_name = 'imports' AND action = 'import' "
+                f"AND record_id IN ({', '.join('?' * len(import_ids))}) ORDER BY seq", [str(i) for i in import_ids]):
+            told = json.loads(summary) if summary else None
+            left = left_out_of(told) if isinstance(told, dict) else None
+            if left is not None:
+                found[int(record_id)] = left
         return found
 
     def rostered_units(self) -> set[int | None]:

@@ -263,6 +263,30 @@ def test_skip_bad_rows_imports_the_good_rows_saves_the_rest_for_the_unit_and_exi
     assert run("verify-audit", str(dataset)).returncode == 0
 
 
+def test_the_rows_left_out_are_listed_afterwards_by_audit_log(dataset, tmp_path):
+    """A week later, from the year file alone: audit-log's line of the import says how many rows it left out and
+    lists each one under it (sheet, row, column, problem; the ID number masked), as the import said to look."""
+    people = [arrival(i) for i in range(6)]
+    wrong = person_id(2)[:17] + ("0" if person_id(2)[17] != "0" else "1")
+    people[2]["身份证号码"] = wrong
+    people[4]["首次参保日期"] = "2022年13月1日"
+    roster = roster_file(tmp_path, people)
+    result = import_xlsx(dataset, "arrivals", roster, "--unit", UNITS[0], "--skip-bad-rows", "--yes")
+    assert result.returncode == 3, result.stderr
+    hint = f"以后可用以下命令查看未导入的行及原因：./run.sh audit-log {dataset} --unit {UNITS[0]}"
+    assert hint in result.stdout.splitlines()
+
+    told = run("audit-log", str(dataset), "--unit", UNITS[0])
+    assert told.returncode == 0, told.stderr
+    lines = told.stdout.splitlines()
+    at = next(i for i, text in enumerate(lines) if "导入名单“附件2花名册.xlsx”" in text)
+    assert lines[at].endswith(f"{UNITS[0]}　—　导入名单“附件2花名册.xlsx”，有问题的 2 行未导入")
+    first = f"　　未导入 花名册 第 5 行“身份证号码”：身份证号码校验位错误：{mask_id_number(wrong)}"
+    assert lines[at + 1].startswith(first)
+    assert lines[at + 2].startswith("　　未导入 花名册 第 7 行“首次参保日期”：不是有效日期：2022年13月1日")
+    assert lines[-1] == "共 1 条修改记录。" and wrong not in told.stdout
+
+
 def test_skip_bad_rows_still_refuses_a_file_it_cannot_read_row_by_row(dataset, tmp_path):
     odd = write_workbook(tmp_path / "乱.xlsx", {"表": [["编号", "员工"], [1, "王伟"]]})
     result = import_xlsx(dataset, "arrivals", odd, "--unit", UNITS[0], "--skip-bad-rows", "--yes")

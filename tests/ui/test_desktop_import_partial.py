@@ -323,3 +323,75 @@ def test_a_row_left_out_after_a_wrong_correction_is_listed_with_the_file_s_own_p
     assert "另有 1 处更正所在的行仍有问题、未导入，这些更正未采用；问题清单按文件原有内容列出。" in text
     shot_over(window, dialog, "excel-import-wrong-correction-left-out")
     dialog.close()
+
+
+def click_row(qtbot, table, row: int) -> None:
+    """A click on the row's first cell, as the assessor chooses a row of a list."""
+    where = table.visualRect(table.model().index(row, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+
+def test_the_rows_left_out_are_shown_with_the_import_in_its_record_afterwards(qtbot, year, tmp_path):  # noqa: F811
+    """Once the wizard is closed, 人员核对 → 导入记录 says how many rows the import left out and, the import chosen
+    by a click, lists each one's sheet, row, column and problem from the audit trail, the ID number masked; after
+    undo and redo too."""
+    window = year
+    people = [arrival(i) for i in range(6)]
+    people[2] = arrival(2, 身份证号码=wrong_check_digit(2))
+    people[4] = arrival(4, 首次参保日期="2022年13月1日")
+    path = roster_file(tmp_path, people)
+    dialog = checked_wizard(qtbot, window, path)
+    state = answer_modal(QFileDialog, choose_file(tmp_path / "交单位更正.xlsx"))
+    qtbot.mouseClick(dialog.choice.partial_button, Qt.MouseButton.LeftButton)
+    check_answered(state)
+    assert dialog.export_worker is not None and dialog.export_worker.wait(60)
+    assert "以后可在“人员核对”的“导入记录”中查看" in dialog.status.text()
+    dialog.close()
+
+    ws = window.workspace
+    bar = ws.tabs.tabBar()
+    people_tab = next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "人员核对")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(people_tab).center())
+    view = window.excel_actions.people_view()
+    qtbot.waitUntil(view.isVisible)
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())
+    assert view.tabs.currentIndex() == 2 and view.tabs.tabText(2).startswith("导入记录")
+    imports, table, pane = view.imports_model, view.imports_view, view.left_out_pane
+    assert imports.headers[8] == "未导入的行"
+    (row,) = [r for r in range(imports.rowCount()) if imports.data(imports.index(r, 0)) == path.name]
+    assert imports.data(imports.index(row, 3)) == "4" and imports.data(imports.index(row, 8)) == "2 行"
+    tip = imports.data(imports.index(row, 8), Qt.ItemDataRole.ToolTipRole)
+    assert f"花名册 第 {BAD_ROW} 行“身份证号码”：身份证号码校验位错误" in tip and "花名册 第 7 行“首次参保日期”" in tip
+    assert "选中上面的一次导入" in pane.heading.text() and pane.model.rowCount() == 0
+
+    click_row(qtbot, table, row)
+    assert view.selected_import().file_name == path.name and pane.view.isVisible()
+    assert f"“{path.name}”只导入了无误的行；有问题的 2 行未导入" in pane.heading.text()
+    shown = [[pane.model.data(pane.model.index(r, c)) for c in range(4)] for r in range(pane.model.rowCount())]
+    assert [r[:3] for r in shown] == [["花名册", str(BAD_ROW), "身份证号码"], ["花名册", "7", "首次参保日期"]]
+    assert "校验位错误" in shown[0][3] and mask_id_number(wrong_check_digit(2)) in shown[0][3]
+    assert "不是有效日期：2022年13月1日" in shown[1][3]
+    assert wrong_check_digit(2) not in str(shown) + tip
+    from tests.ui.test_desktop import SHOTS
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    window.grab().save(str(SHOTS / "people-imports-left-out.png"))
+
+    # 修改记录 says it on the import's line, and lists the rows in the line's tip
+    from core.store.audit_log import changes_of
+    from ui.audit_log import WHAT, ChangesModel
+    changes = ChangesModel()
+    changes.set_changes(changes_of(window.session.ds))
+    (at,) = [r for r in range(changes.rowCount()) if path.name in changes.data(changes.index(r, WHAT))]
+    assert changes.data(changes.index(at, WHAT)) == f"导入名单“{path.name}”，有问题的 2 行未导入"
+    assert changes.data(changes.index(at, WHAT), Qt.ItemDataRole.ToolTipRole).splitlines()[1:] == tip.splitlines()
+
+    # undone and redone (the import put back with its own id): still told, the same import still chosen
+    window.undo.undo_action.trigger()
+    assert imports.rowCount() == 0 and "选中上面的一次导入" in pane.heading.text()
+    window.undo.redo_action.trigger()
+    (row,) = [r for r in range(imports.rowCount()) if imports.data(imports.index(r, 0)) == path.name]
+    assert imports.data(imports.index(row, 8)) == "2 行"
+    click_row(qtbot, table, row)
+    assert pane.model.rowCount() == 2

@@ -251,3 +251,87 @@ def test_undo_takes_a_partial_import_out_and_redo_puts_it_back(ds, tmp_path):
     assert session.redo("重做")[1].ok
     assert without_audit(ds) == after
     proved(ds)
+
+
+def two_bad_of_six(tmp_path, name: str = "附件2花名册.xlsx"):
+    people = [arrival(i) for i in range(6)]
+    people[2] = arrival(2, 身份证号码=wrong_check_digit(2))
+    people[4] = arrival(4, 首次参保日期="2022年13月1日")
+    return roster_file(tmp_path, people, name)
+
+
+def test_the_rows_left_out_are_read_back_with_the_import_and_told_by_the_audit_log(ds, tmp_path):
+    """Afterwards, from the year file alone: which rows of which file an import left out and why (sheet, row,
+    column, problem; the ID number masked), in the import's list and under its line of the audit log; an import
+    of the whole file left out nothing; undo and redo keep it."""
+    from core.common.messages import render
+    from core.store.audit_log import changes_of, detail_lines, line
+    from core.store.left_out import LeftOut, LeftOutProblem
+    path = two_bad_of_six(tmp_path)
+    unit_id = ds.unit_id(UNITS[0])
+    session = Session(ds, 1)
+    edit = session.import_people("导入", check_workbook(path, "arrivals", RULES), file_sha256(path), unit_id,
+                                 skip_bad_rows=True)
+    assert edit.ok, edit.problems
+    (tmp_path / "另").mkdir()
+    whole = roster_file(tmp_path / "另", [arrival(i) for i in range(3)])
+    other = ds.import_people(1, check_workbook(whole, "arrivals", RULES), sha256=file_sha256(whole),
+                             unit_id=ds.unit_id(UNITS[1]))
+    assert other.ok, other.problems
+
+    left = ds.left_out([edit.id, other.id])
+    assert list(left) == [edit.id]  # the whole file left out nothing
+    assert left[edit.id].rows == 2
+    (first, second) = left[edit.id].problems
+    assert (first.sheet, first.row, first.field) == ("花名册", BAD_ROW, "身份证号码")
+    assert first.text.startswith("身份证号码校验位错误：" + mask_id_number(wrong_check_digit(2)))
+    assert (second.sheet, second.row, second.field) == ("花名册", 7, "首次参保日期")
+    assert second.text.startswith("不是有效日期：2022年13月1日")
+    assert wrong_check_digit(2) not in repr(left)
+    assert session.left_out([edit.id]) == left and ds.left_out([]) == {}
+    assert isinstance(left[edit.id], LeftOut) and isinstance(first, LeftOutProblem)
+
+    (change,) = [c for c in changes_of(ds, unit=unit_id) if f"导入名单“{path.name}”" in render(line(c))]
+    assert render(line(change)).endswith(f"导入名单“{path.name}”，有问题的 2 行未导入")
+    assert [render(d) for d in detail_lines(change)] == [
+        f"　　未导入 花名册 第 {BAD_ROW} 行“身份证号码”：{first.text}",
+        f"　　未导入 花名册 第 7 行“首次参保日期”：{second.text}"]
+    (plain,) = [c for c in changes_of(ds, unit=ds.unit_id(UNITS[1])) if "导入名单" in render(line(c))]
+    assert render(line(plain)).endswith(f"导入名单“{whole.name}”") and detail_lines(plain) == []
+
+    assert session.undo()[1].ok and ds.imports(unit_id) == []
+    assert session.redo()[1].ok and [s.id for s in ds.imports(unit_id)] == [edit.id]
+    assert ds.left_out([edit.id]) == left
+    proved(ds)
+
+
+def test_an_import_made_in_a_field_copy_keeps_its_rows_left_out_once_merged(ds, tmp_path):
+    from core.store.dataset import Dataset
+    from core.teamwork.field_copy import make_field_copy
+    from core.teamwork.merge import merge_copy
+    copy_path = tmp_path / "李四.wjkh"
+    make_field_copy(ds, copy_path, "李四", 1)
+    path = two_bad_of_six(tmp_path)
+    with Dataset.open(copy_path, backups=False) as copy:
+        edit = copy.import_people(copy.assessor_id("李四"), check_workbook(path, "arrivals", RULES),
+                                  sha256=file_sha256(path), unit_id=copy.unit_id(UNITS[0]), skip_bad_rows=True)
+        assert edit.ok, edit.problems
+        in_copy = copy.left_out([edit.id])[edit.id]
+    with Dataset.open(copy_path, read_only=True) as copy:
+        assert merge_copy(ds, copy, copy_path.name, 1)[1].ok
+    (merged,) = ds.imports(ds.unit_id(UNITS[0]))
+    assert ds.left_out([merged.id]) == {merged.id: in_copy} and in_copy.rows == 2 and len(in_copy.problems) == 2
+
+
+def test_a_monthly_report_s_rows_left_out_are_read_back_by_its_month_s_sheet(ds, tmp_path):
+    from tests.import_support import monthly_file
+    people = [arrival(i) for i in range(4)]
+    people[1] = arrival(1, 身份证号码=wrong_check_digit(1))
+    path = monthly_file(tmp_path, people)
+    edit = ds.import_people(1, check_workbook(path, "monthly_reports", RULES), sha256=file_sha256(path),
+                            unit_id=ds.unit_id(UNITS[0]), skip_bad_rows=True)
+    assert edit.ok, edit.problems
+    left = ds.left_out([s.id for s in ds.imports(ds.unit_id(UNITS[0]))])
+    (problem,) = left[edit.id].problems
+    assert (left[edit.id].rows, problem.sheet, problem.row, problem.field) == (1, "2022年3月", 3, "身份证号码")
+    assert mask_id_number(wrong_check_digit(1)) in problem.text and wrong_check_digit(1) not in problem.text
