@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.scoring.assessment import DONE
+from tests.ui.test_desktop import shot, type_chinese
 
 
 def open_demo(window, tmp_path):
@@ -41,6 +42,25 @@ def test_the_list_filters_and_sorts_as_chosen(qtbot, window, tmp_path):
     done = [sum(v == DONE for v in session.progress(u).values()) for u in listed(ws)]
     assert done == sorted(done)
     assert ws.unit_list.currentIndex().isValid()  # the page's unit stays selected
+
+
+def test_the_name_filter_finds_units_by_chinese_typed_through_the_input_method(qtbot, window, tmp_path):
+    """按名称筛选 with Chinese committed by an input method (八坼, then 人力资源 with a full-width space typed in): the
+    units whose names hold it, and only those; emptied, every unit again."""
+    ws = open_demo(window, tmp_path)
+    session = window.session
+    everyone = listed(ws)
+    ws.filter.setFocus()
+    type_chinese(ws.filter, "八坼")
+    QApplication.processEvents()
+    assert [session.unit(u).name for u in listed(ws)] == ["苏州八坼新程人力资源有限公司"]
+    shot(window, "unit-filter-chinese")
+    ws.filter.clear()
+    type_chinese(ws.filter, "人力\u3000资源")
+    wanted = {u for u in everyone if "人力资源" in session.unit(u).name}
+    assert set(listed(ws)) == wanted and 1 < len(wanted) < len(everyone)
+    ws.filter.clear()
+    assert listed(ws) == everyone
 
 
 def test_next_to_do_walks_every_clause_not_done_and_then_says_so(qtbot, window, tmp_path):
