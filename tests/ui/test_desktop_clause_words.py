@@ -222,3 +222,29 @@ def test_a_base_whose_agreement_is_unseen_is_named_in_2_1_and_2_2(qtbot, window,
     ws.go_page(next(i for i, p in enumerate(window.session.pages) if p.id == "2.1"))
     QApplication.processEvents()
     qtbot.waitUntil(lambda: XICHONG_NOTE not in explanation(ws.clause_page))
+
+
+def test_ticking_the_suggestion_and_unticking_it_brings_the_assessor_s_own_score_back(qtbot, window, tmp_path):
+    """4.1 of 八坼: its 9 given its reason; 采用建议分 ticked keeps the 9 greyed in the box and scores the suggestion;
+    unticked, the 9 and its reason score again (before, the box showed 0.0 and unticking scored the unit 0 with the
+    reason of the 9). The box writes 9, not 9.0."""
+    page, uid = open_unit_page(qtbot, window, tmp_path, BACHAI, "4.1")
+    widgets = page.value_widgets
+    use, spin, reason = widgets["use_suggestion"], widgets["awarded"], widgets["award_reason"]
+    assert not use.isChecked() and spin.text() == "9" and not reason.text()  # the demo's 9 waits for its reason
+    suggestion = page.points_label.text()  # scored meanwhile
+    assert suggestion != "9 分"
+    reason.setFocus()
+    type_chinese(reason, "现场查看食宿安排良好")
+    page.pending.flush()
+    qtbot.waitUntil(lambda: page.points_label.text() == "9 分")
+    progress = page.progress_label.text()
+    qtbot.mouseClick(use, Qt.MouseButton.LeftButton, pos=QPoint(8, use.height() // 2))  # 采用建议分 on
+    qtbot.waitUntil(lambda: page.points_label.text() == suggestion)
+    assert use.isChecked() and not spin.isEnabled() and spin.text() == "9"
+    shot(window, "clause-4.1-suggestion-keeps-own")
+    qtbot.mouseClick(use, Qt.MouseButton.LeftButton, pos=QPoint(8, use.height() // 2))  # and off again
+    qtbot.waitUntil(lambda: page.points_label.text() == "9 分")
+    assert spin.isEnabled() and spin.text() == "9" and page.progress_label.text() == progress
+    management = window.session.unit(uid).management
+    assert (management.awarded, management.reason) == (9, "现场查看食宿安排良好")

@@ -9,16 +9,27 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QLineEdit
 
 from core.scoring.assessment import Page
 from core.scoring.facts import Unit
+from core.scoring.formulas import management_suggestion
 from ui.editors.base import EditorContext, FactsEditor
+
+
+class PointsBox(QDoubleSpinBox):
+    """Points to the half point, written as the other scores are: 9, 9.5 (not 9.0)."""
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.1f}".removesuffix(".0")
 
 
 class ManagementEditor(FactsEditor):
     def __init__(self, context: EditorContext, page: Page, unit_id: int):
         super().__init__(context, page, unit_id)
+        # Each unit's own award as last shown: 采用建议分 ticked keeps it in the box (greyed), and unticked brings it
+        # back, rather than a 0 that, with the reason still there, would score the unit 0.
+        self.own_award: dict[int, float] = {}
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.use = use = QCheckBox(self.tr("采用建议分（按依据勾选情况）"))
-        self.awarded = spin = QDoubleSpinBox()
+        self.awarded = spin = PointsBox()
         spin.setRange(0, float(page.clause.points) if page.clause is not None else 0.0)
         spin.setDecimals(1)
         spin.setSingleStep(0.5)
@@ -47,7 +58,12 @@ class ManagementEditor(FactsEditor):
     def show_values(self, unit: Unit) -> None:
         m = unit.management
         self._set("use_suggestion", "setChecked", m.awarded is None)
-        self._set("awarded", "setValue", float(m.awarded) if m.awarded is not None else 0.0)
+        if m.awarded is not None:
+            self.own_award[self.unit_id] = float(m.awarded)
+        shown = self.own_award.get(self.unit_id)
+        if shown is None and self.page.clause is not None:  # none given yet: unticking starts from the suggestion
+            shown = float(management_suggestion(self.page.clause, unit))
+        self._set("awarded", "setValue", shown or 0.0)
         self.awarded.setEnabled(m.awarded is not None)
         if self.reason.text() != m.reason and "management" not in self.context.pending:
             self._set("award_reason", "setText", m.reason)
