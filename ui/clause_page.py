@@ -44,6 +44,7 @@ from ui.editors.records import RecordsEditor, TripsEditor
 from ui.fitting_label import FittingLabel
 from ui.models import PROGRESS_COLOURS, RecordModel, local_time, problems_text, progress_text
 from ui.rule_banner import NewerRulesBanner
+from ui.year_models import verdict_texts
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
@@ -737,7 +738,8 @@ class ClausePage(QWidget):
         self.progress_label.setText("")
         total = result.deductions_total
         self.points_label.setText(self.tr("扣 {points} 分").format(points=format_number(total)))
-        status = {"qualified": self.tr("合格"), "unqualified": self.tr("不合格"), "revoked": self.tr("取消资格")}[result.status]
+        # as the unit list and 年度总表 say it: 合格（暂定） while it may change
+        status = verdict_texts(result, self.session.standing(self.unit_id))[1]
         self.breakdown_label.setText(self.tr("总分 {total}　考核结果：{status}").format(
             total=format_number(result.total), status=status))
         off_scale = self.session.credit_off_scale(self.unit_id) if self.unit_id is not None else []

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from tests.desktop_support import tick_cell
 from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_input_guard import open_demo_page
-from tests.ui.test_desktop_standing import click_unit, unit_row
+from tests.ui.test_desktop_standing import click_unit, entry, unit_row
 
 LUXU = "苏州芦墟远帆人力资源服务有限公司"
 
@@ -248,3 +248,14 @@ def test_ticking_the_suggestion_and_unticking_it_brings_the_assessor_s_own_score
     assert spin.isEnabled() and spin.text() == "9" and page.progress_label.text() == progress
     management = window.session.unit(uid).management
     assert (management.awarded, management.reason) == (9, "现场查看食宿安排良好")
+
+
+def test_the_negative_page_says_the_result_as_the_unit_list_does(qtbot, window, tmp_path):
+    """五 of 八坼, whose data is not final: 考核结果：合格（暂定）, as its unit list entry says D级（暂定） (before: 合格);
+    of 松陵, final: 合格."""
+    page, uid = open_unit_page(qtbot, window, tmp_path, BACHAI, "五")
+    assert "考核结果：合格（暂定）" in page.breakdown_label.text()
+    assert "D级（暂定）" in entry(window.workspace, uid)
+    shot(window, "clause-negative-provisional")
+    page, uid = open_unit_page(qtbot, window, tmp_path, "苏州松陵众信人力资源有限公司", "五")
+    assert page.breakdown_label.text().endswith("考核结果：合格")
