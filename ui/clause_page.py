@@ -734,6 +734,7 @@ class ClausePage(QWidget):
         self.explanation.setHtml(_html(sections))
 
     def _show_negative(self) -> None:
+        assert self.unit_id is not None  # a page is shown for a unit
         result = self.session.unit_result(self.unit_id)
         self.progress_label.setText("")
         total = result.deductions_total
