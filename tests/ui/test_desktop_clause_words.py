@@ -251,8 +251,8 @@ def test_ticking_the_suggestion_and_unticking_it_brings_the_assessor_s_own_score
 
 
 def test_the_negative_page_says_the_result_as_the_unit_list_does(qtbot, window, tmp_path):
-    """五 of 八坼, whose data is not final: 考核结果：合格（暂定）, as its unit list entry says D级（暂定） (before: 合格);
-    of 松陵, final: 合格."""
+    """五 of 八坼, whose data is not final: 考核结果：合格（暂定）, as its unit list entry says D级（暂定）
+    (before: 合格); of 松陵, final: 合格."""
     page, uid = open_unit_page(qtbot, window, tmp_path, BACHAI, "五")
     assert "考核结果：合格（暂定）" in page.breakdown_label.text()
     assert "D级（暂定）" in entry(window.workspace, uid)
