@@ -1,5 +1,5 @@
 """人员核对: for the current unit, every person its rosters name, confirmed or not and why, filterable,
-with the counts per base; the people two units claim, both claims shown, where the assessor assigns
+with the counts per base; the people its monthly reports name who are on none of its rosters; the people two units claim, both claims shown, where the assessor assigns
 a person to one unit with a required reason (audited, undoable); and the imported files, one of which
 can be taken out again (confirmed, undoable). Everything shown comes from core.people.matching through the
 session; every change is an edit of the session."""
@@ -37,6 +37,7 @@ from core.people.matching import Conflict, PersonVerdict
 from core.people.records import on_one_line, report_remarks_words
 from ui.excel_import import kind_label
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
+from ui.people_reported import ReportedOnlyModel
 from ui.views import table_view
 from ui.writing import write_now
 
@@ -446,6 +447,23 @@ class PeopleView(QWidget):
         people_layout.addWidget(splitter, 1)
         self.tabs.addTab(people_page, self.tr("本单位人员"))
 
+        # in the monthly reports, on no roster
+        reported_page = QWidget()
+        reported_layout = QVBoxLayout(reported_page)
+        reported_layout.setContentsMargins(4, 4, 4, 4)
+        hint = QLabel(self.tr("本单位每月送工信息中有、花名册（附件2、附件4）中没有的人员：未列入花名册，不计入人数。"
+                              "如确由本单位输送，请运营单位补报花名册。"))
+        hint.setWordWrap(True)
+        reported_layout.addWidget(hint)
+        self.reported_model = ReportedOnlyModel(self)
+        self.reported_view = _table(self.reported_model)
+        header = self.reported_view.horizontalHeader()
+        for column, width in enumerate((90, 170, 200, 150, 220)):
+            header.resizeSection(column, width)
+        reported_layout.addWidget(self.reported_view, 1)
+        self.reported_page = reported_page
+        self.tabs.addTab(reported_page, self.tr("仅在送工信息中"))
+
         # conflicts
         conflicts_page = QWidget()
         conflicts_layout = QVBoxLayout(conflicts_page)
@@ -475,6 +493,7 @@ class PeopleView(QWidget):
         self.assign_button.clicked.connect(lambda: self.assign_selected())
         row.addWidget(self.assign_button)
         conflicts_layout.addLayout(row)
+        self.conflicts_page = conflicts_page
         self.tabs.addTab(conflicts_page, self.tr("多家单位申报"))
 
         # imports
@@ -495,6 +514,7 @@ class PeopleView(QWidget):
         self.remove_button.clicked.connect(lambda: self.remove_selected_import())
         row.addWidget(self.remove_button)
         imports_layout.addLayout(row)
+        self.imports_page = imports_page
         self.tabs.addTab(imports_page, self.tr("导入记录"))
 
         session.listeners.append(self._changed)
@@ -526,6 +546,7 @@ class PeopleView(QWidget):
 
     def _full_ids(self, full: bool) -> None:
         self.people_model.set_full_ids(full)
+        self.reported_model.set_full_ids(full)
         self.conflicts_model.set_full_ids(full)
         self._show_claims()
 
@@ -557,27 +578,35 @@ class PeopleView(QWidget):
         self.people_view.setColumnHidden(REPORT_REMARKS, not self.people_model.reported)
         self._shown_count()
         self._fill_bases(found)
+        reported_only = found.reported_only if found is not None else ()
+        self.reported_model.set_items(reported_only)
+        self.tabs.setTabText(self.tabs.indexOf(self.reported_page),
+                             self.tr("仅在送工信息中（{n}）").format(n=len(reported_only)))
         conflicts = [c for c in result.conflicts if not self.only_this_unit.isChecked() or name in c.units]
         reasons = {a.id_number: a.reason for a in session.assignments()}
         self.conflicts_model.set_conflicts(conflicts, reasons)
         open_ = sum(1 for c in conflicts if c.assigned_to is None)
-        self.tabs.setTabText(1, self.tr("多家单位申报（{open} 待确认 / 共 {all}）").format(open=open_, all=len(conflicts)))
+        self.tabs.setTabText(self.tabs.indexOf(self.conflicts_page),
+                             self.tr("多家单位申报（{open} 待确认 / 共 {all}）").format(open=open_, all=len(conflicts)))
         self._show_claims()
         assessors = {a.id: a.name for a in session.assessors()}
         units = {uid: session.unit(uid).name for uid in session.unit_ids}
         sources = [s for s in session.imports() if s.unit_id is None or s.unit_id == self.unit_id]
         self.imports_model.set_sources(sources, assessors, units, session.corrected_cells([s.id for s in sources]))
-        self.tabs.setTabText(2, self.tr("导入记录（{n}）").format(n=len(sources)))
-        if found is None or not found.people:
-            self.counts.setText(self.tr("本单位尚未导入花名册（附件2、附件4）。"))
+        self.tabs.setTabText(self.tabs.indexOf(self.imports_page), self.tr("导入记录（{n}）").format(n=len(sources)))
+        if found is None or not found.has_roster:
+            counts = self.tr("本单位尚未导入花名册（附件2、附件4），无法逐人核对，不能说明谁确认、谁未确认")
         else:
             trainees = sum(b.trainees for b in found.bases)
-            self.counts.setText(self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习 {t} 人、实习 {i} 人（满六个月 {pr}）；"
-                                        "未确认 {u} 人；待确认归属 {c} 人").format(
+            counts = self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习 {t} 人、实习 {i} 人（满六个月 {pr}）；"
+                             "未确认 {u} 人；待确认归属 {c} 人").format(
                 a=found.arrivals, ar=found.arrivals_retained, t=trainees, i=found.placements - trainees,
                 pr=found.placements_retained,
                 u=len(found.unconfirmed()),
-                c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None)))
+                c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None))
+        if reported_only:
+            counts += self.tr("；另有 {n} 人只在每月送工信息中、不在花名册中（见“仅在送工信息中”）").format(n=len(reported_only))
+        self.counts.setText(counts)
         self.import_button.setEnabled(bool(session.unit_ids) and not session.read_only)
         self.remove_button.setEnabled(session.editable(self.unit_id))
 
