@@ -42,7 +42,7 @@ from ui.views import table_view
 from ui.writing import write_now
 
 Report = Callable[[list[str]], None]
-ALL, UNCONFIRMED, CONFIRMED, RETAINED = "all", "unconfirmed", "confirmed", "retained"
+ALL, UNCONFIRMED, CONFIRMED, RETAINED, NOTED = "all", "unconfirmed", "confirmed", "retained", "noted"
 REMARKS = 9  # the people's column of the roster's 备注
 REPORT_REMARKS = 10  # the monthly reports' 备注 for the person (then the reasons, taking the rest of the width)
 ASSIGNED_BRUSH = QBrush(QColor(226, 240, 226))
@@ -160,7 +160,8 @@ class SourceSorted(QSortFilterProxyModel):
 
 
 class PeopleFilter(SourceSorted):
-    """All / not confirmed / confirmed / still there after six months, and a name or ID search."""
+    """All / not confirmed / confirmed / still there after six months / with a note to check (another name,
+    employer, base or date in the monthly reports, …), and a name or ID search."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -179,7 +180,7 @@ class PeopleFilter(SourceSorted):
         p = self.sourceModel().items[row]
         if self.mode == UNCONFIRMED and p.confirmed or self.mode == CONFIRMED and not p.confirmed:
             return False
-        if self.mode == RETAINED and not p.retained:
+        if self.mode == RETAINED and not p.retained or self.mode == NOTED and not p.notes:
             return False
         return not self.text or self.text in p.name.lower() or self.text in p.id_number.lower()
 
@@ -406,7 +407,7 @@ class PeopleView(QWidget):
         row.addWidget(QLabel(self.tr("显示")))
         self.filter = QComboBox()
         for key, text in ((ALL, self.tr("全部")), (UNCONFIRMED, self.tr("未确认的")), (CONFIRMED, self.tr("确认的")),
-                          (RETAINED, self.tr("满六个月的"))):
+                          (RETAINED, self.tr("满六个月的")), (NOTED, self.tr("有说明需核对的"))):
             self.filter.addItem(text, key)
         self.filter.currentIndexChanged.connect(lambda _: self._filter_changed())
         row.addWidget(self.filter)

@@ -70,6 +70,17 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     assert all(proxy.data(proxy.index(row, 0)) == "确认" for row in range(proxy.rowCount()))  # notes only
     assert "另有 2 人只在每月送工信息中、不在花名册中（见“仅在送工信息中”）" in view.counts.text()
     view.resize(1500, 600)
+    box = view.filter  # 显示: those with a note to check, chosen by keys as a user does
+    box.setFocus()
+    for _ in range(box.count()):
+        if box.currentText() == "有说明需核对的":
+            break
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert box.currentText() == "有说明需核对的"
+    QApplication.processEvents()
+    assert sorted(proxy.data(proxy.index(r, 2)) for r in range(proxy.rowCount())) == sorted(
+        mask_id_number(person_id(i)) for i in (1, 2, 12, 5))
+    assert view.shown_label.text() == "显示 4 / 5 人"
     shot(view, "people-view-report-differences")
 
     click_tab(qtbot, view.tabs, "仅在送工信息中（2）")
