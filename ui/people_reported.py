@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from core.common.identifiers import mask_id_number
 from core.common.messages import render
@@ -53,7 +53,7 @@ class ReportedOnlyModel(ListModel):
             return (p.record.sheet, p.record.row)
         return self.text(p, column)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         p, col = self.items[index.row()], index.column()

@@ -1,6 +1,7 @@
 """人员核对: for the current unit, every person its rosters name, confirmed or not and why, filterable,
-with the counts per base; the people its monthly reports name who are on none of its rosters; the people two units claim, both claims shown, where the assessor assigns
-a person to one unit with a required reason (audited, undoable); and the imported files, one of which
+with the counts per base; the people its monthly reports name who are on none of its rosters; the people
+two units claim, both claims shown, where the assessor assigns a person to one unit with a required reason
+(audited, undoable); and the imported files, one of which
 can be taken out again (confirmed, undoable). Everything shown comes from core.people.matching through the
 session; every change is an edit of the session."""
 
@@ -606,7 +607,8 @@ class PeopleView(QWidget):
                 u=len(found.unconfirmed()),
                 c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None))
         if reported_only:
-            counts += self.tr("；另有 {n} 人只在每月送工信息中、不在花名册中（见“仅在送工信息中”）").format(n=len(reported_only))
+            counts += self.tr("；另有 {n} 人只在每月送工信息中、不在花名册中（见“仅在送工信息中”）").format(
+                n=len(reported_only))
         self.counts.setText(counts)
         self.import_button.setEnabled(bool(session.unit_ids) and not session.read_only)
         self.remove_button.setEnabled(session.editable(self.unit_id))

@@ -41,8 +41,8 @@ def test_match_notes_what_the_reports_say_otherwise_and_lists_who_is_on_no_roste
     assert listing.returncode == 0, listing.stderr
     out = listing.stdout
     assert out.splitlines()[0].startswith(f"{UNITS[0]}：确认进吴 5 人") and "未确认 0 人" in out  # notes only
-    assert ("每月送工信息中此人的用工单位为“吴江另一家电子有限公司”（2022年3月 第 2 行），与花名册的“盛泽纺织科技有限公司”"
-            "不同，请核对") in line_of(out, 1)
+    assert ("每月送工信息中此人的用工单位为“吴江另一家电子有限公司”（2022年3月 第 2 行），"
+            "与花名册的“盛泽纺织科技有限公司”不同，请核对") in line_of(out, 1)
     assert "每月送工信息中此人的基地为“铜仁劳务基地”（2022年3月 第 3 行），与花名册的“周口劳务基地”不同，请核对" \
         in line_of(out, 2)
     assert "每月送工信息中此人的入职日期为 2022-01-20（2022年3月 第 4 行），与花名册的 2022-01-13 不同，请核对" \
@@ -50,7 +50,7 @@ def test_match_notes_what_the_reports_say_otherwise_and_lists_who_is_on_no_roste
     assert "每月送工信息只在2022年3月报送此人，早于花名册的入职日期 2022-06-06，请核对" in line_of(out, 5)
     assert "请核对" not in line_of(out, 13)
     assert f"{UNITS[0]} 的每月送工信息中有、花名册中没有的人员 2 人" in out
-    for i, row in zip(REPORTED_ONLY, (7, 8)):
+    for i, row in zip(REPORTED_ONLY, (7, 8), strict=True):
         assert line_of(out, i).strip() == (f"{person_name(i)} {mask_id_number(person_id(i))}，报送月份 2022年3月，"
                                            f"基地 {arrival(i)['劳务基地']}，用工单位 {arrival(i)['用工单位']}"
                                            f"（2022年3月 第 {row} 行）")

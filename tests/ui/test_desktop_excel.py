@@ -440,7 +440,8 @@ def test_a_conflict_assigned_in_the_people_view_changes_both_units_counts(qtbot,
     view.people_view.sortByColumn(7, Qt.SortOrder.DescendingOrder)  # by months, the list sorting itself
     assert [view.people_proxy.data(view.people_proxy.index(r, 7)) for r in range(7)] == ["11", "10", "9", "8", "8", "7", "6"]
     view.tabs.setCurrentWidget(view.conflicts_page)
-    assert view.conflicts_model.rowCount() == 3 and view.tabs.tabText(view.tabs.indexOf(view.conflicts_page)).startswith("多家单位申报（3 待确认")
+    assert view.conflicts_model.rowCount() == 3
+    assert view.tabs.tabText(view.tabs.indexOf(view.conflicts_page)).startswith("多家单位申报（3 待确认")
     assert view.select_conflict(person_id(1))
     assert UNITS[0] in view.claims.text() and UNITS[1] in view.claims.text() and "第 4 行" in view.claims.text()
     shot(window, "people-view-conflict")

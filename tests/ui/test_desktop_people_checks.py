@@ -50,7 +50,8 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     done = import_through_wizard(window, reports, "monthly_reports")
     assert "每月送工信息中有 2 人不在该单位的花名册中" in done.status.text()
     done.close()
-    only = import_through_wizard(window, monthly_file(tmp_path, [arrival(50)], "丙送工.xlsx"), "monthly_reports", unit=2)
+    only = import_through_wizard(window, monthly_file(tmp_path, [arrival(50)], "丙送工.xlsx"), "monthly_reports",
+                                 unit=2)
     assert f"{UNITS[2]}：尚未导入花名册（附件2、附件4），无法逐人核对" in only.status.text()
     assert "未确认 0 人" not in only.status.text()
     only.close()
@@ -62,7 +63,8 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     proxy = view.people_proxy
     ids = rows_by_id(proxy)
     why = {i: proxy.data(proxy.index(ids[mask_id_number(person_id(i))], WHY)) for i in (1, 2, 12, 5, 13)}
-    assert "用工单位为“吴江另一家电子有限公司”（2022年3月 第 2 行），与花名册的“盛泽纺织科技有限公司”不同，请核对" in why[1]
+    assert "用工单位为“吴江另一家电子有限公司”（2022年3月 第 2 行），与花名册的“盛泽纺织科技有限公司”不同，请核对" \
+        in why[1]
     assert "基地为“铜仁劳务基地”（2022年3月 第 3 行），与花名册的“周口劳务基地”不同，请核对" in why[2]
     assert "入职日期为 2022-01-20（2022年3月 第 4 行），与花名册的 2022-01-13 不同，请核对" in why[12]
     assert "只在2022年3月报送此人，早于花名册的入职日期 2022-06-06，请核对" in why[5]
@@ -88,7 +90,8 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     assert reported.rowCount() == 2
     rows = [[reported.data(reported.index(r, c)) for c in range(6)] for r in range(2)]
     assert rows == [[person_name(i), mask_id_number(person_id(i)), "2022年3月", arrival(i)["劳务基地"],
-                     arrival(i)["用工单位"], f"2022年3月 第 {row} 行"] for i, row in zip(REPORTED_ONLY, (7, 8))]
+                     arrival(i)["用工单位"], f"2022年3月 第 {row} 行"]
+                    for i, row in zip(REPORTED_ONLY, (7, 8), strict=True)]
     shot(view, "people-view-reported-only")
     qtbot.mouseClick(view.full_ids, Qt.MouseButton.LeftButton)
     QApplication.processEvents()

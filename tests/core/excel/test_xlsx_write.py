@@ -240,7 +240,8 @@ def test_the_summary_workbook(tmp_path):
     assert MASKED.match(people["C4"].value) and people["H4"].value == "不在该单位的每月送工信息中"
     assert people["G4"].value == "花名册 第 4 行"
     assert "无未确认人员" not in sheet_text(wb["未确认-乙单位"])  # no roster of 乙 matched: nothing confirmed
-    assert "未导入该单位的花名册（附件2、附件4），无法逐人核对，此处不列人员；这不表示人员均已确认" in sheet_text(wb["未确认-乙单位"])
+    assert "未导入该单位的花名册（附件2、附件4），无法逐人核对，此处不列人员；这不表示人员均已确认" \
+        in sheet_text(wb["未确认-乙单位"])
 
     full = summary_workbook(RULES, result, matched.unconfirmed_by_unit(), tmp_path / "full.xlsx",
                             show_full_id_numbers=True)
@@ -261,7 +262,8 @@ def test_the_summary_tells_a_unit_with_nobody_unconfirmed_from_one_without_a_ros
     first, second = wb["未确认-甲单位"], wb["未确认-乙单位"]
     assert "无未确认人员" in sheet_text(first) and "未导入该单位的花名册" not in sheet_text(first)
     assert "未导入该单位的花名册" in sheet_text(second) and "无未确认人员" not in sheet_text(second)
-    title = next(r for r in range(1, first.max_row + 1) if "花名册中没有的人员" in str(first.cell(row=r, column=1).value))
+    title = next(r for r in range(1, first.max_row + 1)
+                 if "花名册中没有的人员" in str(first.cell(row=r, column=1).value))
     assert first.cell(row=title, column=1).value.startswith("每月送工信息中有、花名册中没有的人员 2 人")
     table = [[first.cell(row=r, column=c).value for c in range(1, 8)] for r in range(title + 1, title + 4)]
     assert table[0] == ["序号", "姓名", "身份证号码", "报送月份", "基地名称", "用人单位", "所在位置"]

@@ -355,7 +355,7 @@ def note_codes(verdict):
 
 
 def test_an_arrival_whose_reports_name_another_employer_base_or_start_date_gets_notes_and_still_counts():
-    roster = [arrival_record(1, arrival_date=IN), arrival_record(2, arrival_date=IN), arrival_record(3, arrival_date=IN)]
+    roster = [arrival_record(i, arrival_date=IN) for i in (1, 2, 3)]
     reports = [report(1, employer="另一公司", base="铜仁 劳务基地", arrival_date=IN),  # the base spaced, the same
                report(2, employer="某公司", base="昭通劳务基地"),
                report(3, arrival_date=dt.date(2022, 3, 9))]
@@ -363,7 +363,8 @@ def test_an_arrival_whose_reports_name_another_employer_base_or_start_date_gets_
     first, second, third = unit.people
     assert all(p.confirmed for p in unit.people) and unit.arrivals == 3 and unit.arrivals_retained == 3
     assert note_codes(first) == ["match.employer_differs_monthly_report"]
-    assert render(first.notes[0]) == "每月送工信息中此人的用工单位为“另一公司”（2022年3月 第 3 行），与花名册的“某公司”不同，请核对"
+    assert render(first.notes[0]) == \
+        "每月送工信息中此人的用工单位为“另一公司”（2022年3月 第 3 行），与花名册的“某公司”不同，请核对"
     assert note_codes(second) == ["match.base_differs_monthly_report"]
     assert render(second.notes[0]) == ("每月送工信息中此人的基地为“昭通劳务基地”（2022年3月 第 4 行），"
                                        "与花名册的“铜仁劳务基地”不同，请核对")
@@ -386,7 +387,8 @@ def test_an_arrival_reported_only_before_starting_or_after_leaving_gets_a_note()
               arrival_record(3, first_insured_date=dt.date(2022, 4, 1)),
               arrival_record(4, first_insured_date=IN, leave_date=dt.date(2022, 2, 28), insured_months=None),
               arrival_record(5, arrival_date=june, first_insured_date=june)]
-    reports = [report(1), report(1, month=dt.date(2022, 4, 1)), report(2), report(3), report(4, month=dt.date(2022, 1, 1)),
+    reports = [report(1), report(1, month=dt.date(2022, 4, 1)), report(2), report(3),
+               report(4, month=dt.date(2022, 1, 1)),
                report(4, month=dt.date(2022, 3, 1)), report(5), report(5, month=dt.date(2022, 6, 1))]
     first, second, third, fourth, fifth = one(match(RULES, [UnitSubmission("甲", roster, (), reports)])).people
     assert [render(m) for m in first.notes] == [
@@ -412,7 +414,8 @@ def test_an_arrival_reported_only_after_leaving_gets_a_note():
 def test_the_people_reported_on_no_roster_are_listed_once_with_their_months():
     roster = [arrival_record(1)]
     trainees = [placement(2)]
-    reports = [report(1), report(2), report(3), report(4, month=dt.date(2022, 5, 1)), report(3, month=dt.date(2022, 4, 1), row=9),
+    reports = [report(1), report(2), report(3), report(4, month=dt.date(2022, 5, 1)),
+               report(3, month=dt.date(2022, 4, 1), row=9),
                report(4, month=None)]
     result = match(RULES, [UnitSubmission("甲", roster, trainees, reports), UnitSubmission("乙", [arrival_record(3)])])
     unit = one(result)
