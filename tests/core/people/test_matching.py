@@ -371,8 +371,7 @@ def test_an_arrival_whose_reports_name_another_employer_base_or_start_date_gets_
     assert [render(m) for m in third.notes] == [
         "每月送工信息中此人的入职日期为 2022-03-09（2022年3月 第 5 行），与花名册的 2022-03-01 不同，请核对"]
 
-
-def test_a_blank_cell_or_one_agreeing_row_of_several_says_nothing():
+    # a blank cell on either side, or one agreeing row of several, says nothing
     roster = [arrival_record(1, arrival_date=IN), arrival_record(2, employer="")]
     reports = [report(1, employer="另一公司"), report(1, month=dt.date(2022, 4, 1), employer="某公司"),
                report(2, employer="另一公司", base="", arrival_date=dt.date(2022, 3, 9))]
