@@ -306,6 +306,13 @@ class _ReportDiffers:
         return self.by_id.get(found.id_number) or [found]
 
     def notes(self, r: ArrivalRecord, found: MonthlyReportRecord) -> tuple[Msg, ...]:
+        month, started = found.month, r.arrival_date or r.first_insured_date
+        if (found.employer == r.employer or not found.employer or not r.employer) \
+                and (found.base == r.base or not found.base or not r.base) \
+                and (found.arrival_date == r.arrival_date or found.arrival_date is None or r.arrival_date is None) \
+                and month is not None and r.leave_date is None \
+                and (started is None or (month.year, month.month) >= (started.year, started.month)):
+            return ()  # the first row found agrees throughout (most people): nothing more to look at
         notes: list[Msg] = []
         rows: list[MonthlyReportRecord] | None = None
         for field, key in (("employer", name_key), ("base", _base_key)):
