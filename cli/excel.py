@@ -351,6 +351,10 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             result = ds.match() if args.kind not in ("platform_deliveries", "platform_ratings") else None
             if unit_id is not None:
                 print(unit_counts(result, args.unit))
+                reported_only = result.unit(args.unit).reported_only if result is not None else ()
+                if reported_only:
+                    print(say("cli.reported_only_after_import", count=len(reported_only), program=command_name(),
+                              dataset=quote(args.dataset), unit=quote(args.unit)))
                 unit = ds.unit(unit_id)
                 if args.kind in ROSTER_KINDS and unit is not None and unit.bases \
                         and all(b.count_source == COUNTS_BY_HAND for b in unit.bases):

@@ -23,10 +23,17 @@ def year_file(tmp_path):
     path = tmp_path / "2022.sqlite"
     assert create_file(path, RULES, "张三", year=year_with_bases()) == []
     roster, reports = disagreeing_files(tmp_path)
+    told = []
     for kind, file, unit in (("arrivals", roster, UNITS[0]), ("monthly_reports", reports, UNITS[0]),
                              ("monthly_reports", monthly_file(tmp_path, [arrival(50)], "丙送工.xlsx"), UNITS[2])):
         done = run("import-xlsx", kind, str(file), "--dataset", str(path), "--unit", unit, "--yes")
         assert done.returncode == 0, done.stderr
+        told.append(done.stdout)
+    assert f"{UNITS[0]}：确认进吴 0 人" in told[0] and "花名册中" not in told[0]  # no reports yet
+    assert f"每月送工信息中有 2 人不在该单位的花名册中，不计入人数；名单见 ./run.sh match --dataset {path} --unit " \
+        f"{UNITS[0]}" in told[1]
+    assert f"{UNITS[2]}：未导入花名册（附件2、附件4），无法逐人核对" in told[2]
+    assert "未确认 0 人" not in told[2]
     return path
 
 
