@@ -447,6 +447,12 @@ class PeopleView(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1040, 300])
         people_layout.addWidget(splitter, 1)
+        # the chosen person's reasons and notes whole: the column shows only their start
+        self.person_detail = QLabel()
+        self.person_detail.setWordWrap(True)
+        self.person_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        people_layout.addWidget(self.person_detail)
+        self.people_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_person())
         self.tabs.addTab(people_page, self.tr("本单位人员"))
 
         # in the monthly reports, on no roster
@@ -548,6 +554,7 @@ class PeopleView(QWidget):
 
     def _full_ids(self, full: bool) -> None:
         self.people_model.set_full_ids(full)
+        self._show_person()
         self.reported_model.set_full_ids(full)
         self.conflicts_model.set_full_ids(full)
         self._show_claims()
@@ -559,6 +566,20 @@ class PeopleView(QWidget):
     def _shown_count(self) -> None:
         self.shown_label.setText(self.tr("显示 {shown} / {all} 人").format(shown=self.people_proxy.rowCount(),
                                                                        all=self.people_model.rowCount()))
+        self._show_person()
+
+    def _show_person(self) -> None:
+        """The chosen person's reasons (or why not retained) and notes, whole, under the table."""
+        index = self.people_view.currentIndex()
+        if not index.isValid():
+            self.person_detail.setText(self.tr("选中一人查看完整的原因或说明。"))
+            return
+        p = self.people_model.people[self.people_proxy.mapToSource(index).row()]
+        why = PeopleModel.why(p)
+        if not self.full_ids.isChecked():
+            why = mask_id_like(why)
+        self.person_detail.setText(self.tr("{name}（{id}）：{why}").format(
+            name=p.name, id=shown_id(p.id_number, self.full_ids.isChecked()), why=why or self.tr("无")))
 
     def refresh(self) -> None:
         self.dirty = False

@@ -83,6 +83,11 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     assert sorted(proxy.data(proxy.index(r, 2)) for r in range(proxy.rowCount())) == sorted(
         mask_id_number(person_id(i)) for i in (1, 2, 12, 5))
     assert view.shown_label.text() == "显示 4 / 5 人"
+    assert view.person_detail.text() == "选中一人查看完整的原因或说明。"
+    at = view.people_view.visualRect(proxy.index(rows_by_id(proxy)[mask_id_number(person_id(5))], 1))
+    qtbot.mouseClick(view.people_view.viewport(), Qt.MouseButton.LeftButton, pos=at.center())
+    assert view.person_detail.text() == (f"{person_name(5)}（{mask_id_number(person_id(5))}）："
+                                         "每月送工信息只在2022年3月报送此人，早于花名册的入职日期 2022-06-06，请核对")
     shot(view, "people-view-report-differences")
 
     click_tab(qtbot, view.tabs, "仅在送工信息中（2）")
