@@ -32,7 +32,7 @@ from core.excel.partial import left_out_rows, partial_refusal, read_and_check, r
 from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
 from core.people.import_notes import YearNotes
-from core.people.matching import MatchResult, PersonVerdict
+from core.people.matching import MatchResult, PersonVerdict, ReportedOnly
 from core.people.platform import DELIVERIES_KIND, RATINGS_KIND
 from core.people.records import on_one_line, report_remarks_words
 from core.people.table_names import ROSTER_KINDS
@@ -248,6 +248,8 @@ def remembered_mapping(ds: Dataset, kind: str, unit_id: int | None) -> tuple[Any
 
 def unit_counts(result: MatchResult, unit: str) -> str:
     found = result.unit(unit)
+    if not found.has_roster:  # nothing could be confirmed or not: not "未确认 0 人"
+        return say("cli.unit_no_roster", unit=unit)
     conflicts = sum(1 for c in result.conflicts if unit in c.units and c.assigned_to is None)
     return say("cli.unit_counts", unit=unit, arrivals=found.arrivals, arrivals_retained=found.arrivals_retained,
                placements=found.placements, placements_retained=found.placements_retained,
@@ -351,6 +353,10 @@ def command_import_xlsx(args: argparse.Namespace) -> int:
             result = ds.match() if args.kind not in ("platform_deliveries", "platform_ratings") else None
             if unit_id is not None:
                 print(unit_counts(result, args.unit))
+                reported_only = result.unit(args.unit).reported_only if result is not None else ()
+                if reported_only:
+                    print(say("cli.reported_only_after_import", count=len(reported_only), program=command_name(),
+                              dataset=quote(args.dataset), unit=quote(args.unit)))
                 unit = ds.unit(unit_id)
                 if args.kind in ROSTER_KINDS and unit is not None and unit.bases \
                         and all(b.count_source == COUNTS_BY_HAND for b in unit.bases):
@@ -384,6 +390,12 @@ def person_line(p: PersonVerdict, full_ids: bool, reported: Sequence[tuple[str, 
                remarks=remarks_words(p.record.remarks) + report_remarks_line(reported))
 
 
+def reported_only_line(p: ReportedOnly, full_ids: bool) -> str:
+    """A person of the monthly reports on no roster of the unit: who, the months reported, where."""
+    return say("cli.reported_only_person", name=p.name, id=p.id_number if full_ids else mask_id_number(p.id_number),
+               months=p.months_words, base=p.base or "—", employer=p.employer or "—", where=p.where)
+
+
 def remarks_words(remarks: str) -> str:
     """The roster's 备注 of a person at the end of its line (its own lines joined), or nothing."""
     text = on_one_line(remarks)
@@ -410,7 +422,7 @@ def command_match(args: argparse.Namespace) -> int:
         units = tuple(u for u in units if u.unit == args.unit)
         if not units:
             return fail(say("cli.no_unit", unit=args.unit, file=Path(args.dataset).name))
-    if not any(u.people for u in result.units):
+    if not any(u.people or u.reported_only for u in result.units):
         print(say("cli.no_people", file=Path(args.dataset).name, program=command_name()))
         if platform is not None:
             platform.print(header=True)
@@ -422,6 +434,10 @@ def command_match(args: argparse.Namespace) -> int:
         remarks = reported.get(unit.unit, {})
         for person in unit.people:
             print("  " + masked(person_line(person, args.full_ids, remarks.get(person.id_number, ())), args.full_ids))
+        if unit.reported_only:
+            print("  " + say("cli.reported_only", unit=unit.unit, count=len(unit.reported_only)))
+            for other in unit.reported_only:
+                print("    " + masked(reported_only_line(other, args.full_ids), args.full_ids))
     if platform is not None:
         platform.print(header=True, units=False)
     shown = {u.unit for u in units}
@@ -601,7 +617,8 @@ def command_export_summary(args: argparse.Namespace) -> int:
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
-            unconfirmed = ds.match().unconfirmed_by_unit()
+            matched = ds.match()
+            unconfirmed, reported_only = matched.unconfirmed_by_unit(), matched.reported_only_by_unit()
             noted = ds.noted_unit_names()
             waiting, open_units = not_started_units(rules, year.units, noted), under_way_units(rules, year.units, noted)
     except DatasetError as exc:
@@ -610,7 +627,8 @@ def command_export_summary(args: argparse.Namespace) -> int:
     result = score_year(rules, year)
     settled = e_settled_units(rules, year.units, result)  # their E certain though the rankings are 暂定
     summary_workbook(rules, result, unconfirmed, out, show_full_id_numbers=args.full_ids,
-                     not_started=waiting, under_way=open_units, settled=settled)  # whole or not at all
+                     not_started=waiting, under_way=open_units, settled=settled,
+                     reported_only_by_unit=reported_only)  # whole or not at all
     held = sum(headcounts_held_back(rules, unit)[1] for unit in result.units)
     print(say("cli.summary_written", path=str(out), units=len(year.units),
               unconfirmed=sum(len(people) for people in unconfirmed.values()) + held))

@@ -24,6 +24,7 @@ from tests.xlsx_builders import (
     LABOUR_BASES,
     MONTHLY_HEADERS,
     SCHOOL_BASES,
+    arrival,
     arrivals_rows,
     person_id,
     person_name,
@@ -124,3 +125,19 @@ def imported_as_before(path: Path, kind: str, file_name: str, table: str, column
                   new_value=json.dumps({**summary, "unit": UNITS[0], "replaced": [], "content_sha256": content}))
     conn.execute("COMMIT")
     conn.close()
+
+
+# ------------------------------------------------------------------ rosters and reports that disagree
+
+REPORTED_ONLY = (40, 41)  # in the first unit's monthly reports, on none of its rosters
+
+
+def disagreeing_files(folder: Path) -> tuple[Path, Path]:
+    """A roster of five arrivals and the March reports of the same unit saying otherwise of four of them: person 1
+    another employer, 2 another base, 12 another 入职日期, 5 reported in March though the roster has them start
+    in June (13 agrees throughout); and two people (REPORTED_ONLY) the roster does not name."""
+    roster = [arrival(i) for i in (1, 2, 12, 5, 13)]
+    reported = [arrival(1, 用工单位="吴江另一家电子有限公司"), arrival(2, 劳务基地="铜仁劳务基地"),
+                arrival(12, 入职日期=dt.date(2022, 1, 20)), arrival(5), arrival(13)]
+    reported += [arrival(i, 入职日期=dt.date(2022, 3, 9)) for i in REPORTED_ONLY]
+    return (roster_file(folder, roster, "不一致的花名册.xlsx"), monthly_file(folder, reported, "不一致的送工信息.xlsx"))

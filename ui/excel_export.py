@@ -218,13 +218,16 @@ class ExcelExportDialog(WorkerDialog):
         full = self.full_ids.isChecked() and self.lists_people()
         rules = self.session.rules
         if self.kind == SUMMARY:  # read here (the window's thread); written in the worker
-            result, unconfirmed = self.session.result, self.session.match().unconfirmed_by_unit()
+            matched = self.session.match()
+            result, unconfirmed = self.session.result, matched.unconfirmed_by_unit()
+            reported_only = matched.reported_only_by_unit()
             waiting, open_units = self.session.not_started_and_under_way()
             settled = self.session.e_settled_units()
 
             def write(part: Path):
                 return summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=full,
-                                        not_started=waiting, under_way=open_units, settled=settled)
+                                        not_started=waiting, under_way=open_units, settled=settled,
+                                        reported_only_by_unit=reported_only)
         else:
             records, counts = self._inputs()
             annex, unit, year = self.annex_number(), self.session.unit(self.unit_id()).name, self.session.year.year

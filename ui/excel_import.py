@@ -867,9 +867,17 @@ class ImportDialog(QDialog):
         found = self.session.unit_match(p.unit_id)
         if found is None:
             return []
-        lines = [self.tr("{unit}：确认进吴 {arrivals} 人、见习（实习）{placements} 人，未确认 {unconfirmed} 人（详见“人员核对”）。")
-                 .format(unit=name, arrivals=found.arrivals, placements=found.placements,
-                         unconfirmed=len(found.unconfirmed()))]
+        if not found.has_roster:  # not "未确认 0 人": nothing could be confirmed or not
+            lines = [self.tr("{unit}：尚未导入花名册（附件2、附件4），无法逐人核对（详见“人员核对”）。").format(
+                unit=name)]
+        else:
+            lines = [self.tr("{unit}：确认进吴 {arrivals} 人、见习（实习）{placements} 人，未确认 {unconfirmed} 人"
+                             "（详见“人员核对”）。").format(unit=name, arrivals=found.arrivals,
+                                                      placements=found.placements,
+                                                      unconfirmed=len(found.unconfirmed()))]
+        if found.reported_only:
+            lines.append(self.tr("每月送工信息中有 {n} 人不在该单位的花名册中，不计入人数"
+                                 "（见“人员核对”的“仅在送工信息中”）。").format(n=len(found.reported_only)))
         if "roster" not in self.session.count_sources(p.unit_id).values():
             lines.append(self.tr("该单位的基地人数仍为手工录入；要按名单核对计分，请在 2.1 页把人数来源改为“名单核对”。"))
         return lines

@@ -1,6 +1,7 @@
 """人员核对: for the current unit, every person its rosters name, confirmed or not and why, filterable,
-with the counts per base; the people two units claim, both claims shown, where the assessor assigns
-a person to one unit with a required reason (audited, undoable); and the imported files, one of which
+with the counts per base; the people its monthly reports name who are on none of its rosters; the people
+two units claim, both claims shown, where the assessor assigns a person to one unit with a required reason
+(audited, undoable); and the imported files, one of which
 can be taken out again (confirmed, undoable). Everything shown comes from core.people.matching through the
 session; every change is an edit of the session."""
 
@@ -39,11 +40,12 @@ from core.store.left_out import LeftOut
 from ui.excel_import import kind_label
 from ui.import_left_out import LeftOutPane
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
+from ui.people_reported import ReportedOnlyModel
 from ui.views import table_view
 from ui.writing import write_now
 
 Report = Callable[[list[str]], None]
-ALL, UNCONFIRMED, CONFIRMED, RETAINED = "all", "unconfirmed", "confirmed", "retained"
+ALL, UNCONFIRMED, CONFIRMED, RETAINED, NOTED = "all", "unconfirmed", "confirmed", "retained", "noted"
 REMARKS = 9  # the people's column of the roster's 备注
 REPORT_REMARKS = 10  # the monthly reports' 备注 for the person (then the reasons, taking the rest of the width)
 ASSIGNED_BRUSH = QBrush(QColor(226, 240, 226))
@@ -161,7 +163,8 @@ class SourceSorted(QSortFilterProxyModel):
 
 
 class PeopleFilter(SourceSorted):
-    """All / not confirmed / confirmed / still there after six months, and a name or ID search."""
+    """All / not confirmed / confirmed / still there after six months / with a note to check (another name,
+    employer, base or date in the monthly reports, …), and a name or ID search."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -180,7 +183,7 @@ class PeopleFilter(SourceSorted):
         p = self.sourceModel().items[row]
         if self.mode == UNCONFIRMED and p.confirmed or self.mode == CONFIRMED and not p.confirmed:
             return False
-        if self.mode == RETAINED and not p.retained:
+        if self.mode == RETAINED and not p.retained or self.mode == NOTED and not p.notes:
             return False
         return not self.text or self.text in p.name.lower() or self.text in p.id_number.lower()
 
@@ -420,7 +423,7 @@ class PeopleView(QWidget):
         row.addWidget(QLabel(self.tr("显示")))
         self.filter = QComboBox()
         for key, text in ((ALL, self.tr("全部")), (UNCONFIRMED, self.tr("未确认的")), (CONFIRMED, self.tr("确认的")),
-                          (RETAINED, self.tr("满六个月的"))):
+                          (RETAINED, self.tr("满六个月的")), (NOTED, self.tr("有说明需核对的"))):
             self.filter.addItem(text, key)
         self.filter.currentIndexChanged.connect(lambda _: self._filter_changed())
         row.addWidget(self.filter)
@@ -459,7 +462,30 @@ class PeopleView(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1040, 300])
         people_layout.addWidget(splitter, 1)
+        # the chosen person's reasons and notes whole: the column shows only their start
+        self.person_detail = QLabel()
+        self.person_detail.setWordWrap(True)
+        self.person_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        people_layout.addWidget(self.person_detail)
+        self.people_view.selectionModel().currentRowChanged.connect(lambda *_: self._show_person())
         self.tabs.addTab(people_page, self.tr("本单位人员"))
+
+        # in the monthly reports, on no roster
+        reported_page = QWidget()
+        reported_layout = QVBoxLayout(reported_page)
+        reported_layout.setContentsMargins(4, 4, 4, 4)
+        hint = QLabel(self.tr("本单位每月送工信息中有、花名册（附件2、附件4）中没有的人员：未列入花名册，不计入人数。"
+                              "如确由本单位输送，请运营单位补报花名册。"))
+        hint.setWordWrap(True)
+        reported_layout.addWidget(hint)
+        self.reported_model = ReportedOnlyModel(self)
+        self.reported_view = _table(self.reported_model)
+        header = self.reported_view.horizontalHeader()
+        for column, width in enumerate((90, 170, 200, 150, 220)):
+            header.resizeSection(column, width)
+        reported_layout.addWidget(self.reported_view, 1)
+        self.reported_page = reported_page
+        self.tabs.addTab(reported_page, self.tr("仅在送工信息中"))
 
         # conflicts
         conflicts_page = QWidget()
@@ -490,6 +516,7 @@ class PeopleView(QWidget):
         self.assign_button.clicked.connect(lambda: self.assign_selected())
         row.addWidget(self.assign_button)
         conflicts_layout.addLayout(row)
+        self.conflicts_page = conflicts_page
         self.tabs.addTab(conflicts_page, self.tr("多家单位申报"))
 
         # imports
@@ -520,6 +547,7 @@ class PeopleView(QWidget):
         self.remove_button.clicked.connect(lambda: self.remove_selected_import())
         row.addWidget(self.remove_button)
         imports_layout.addLayout(row)
+        self.imports_page = imports_page
         self.tabs.addTab(imports_page, self.tr("导入记录"))
 
         session.listeners.append(self._changed)
@@ -551,6 +579,8 @@ class PeopleView(QWidget):
 
     def _full_ids(self, full: bool) -> None:
         self.people_model.set_full_ids(full)
+        self._show_person()
+        self.reported_model.set_full_ids(full)
         self.conflicts_model.set_full_ids(full)
         self._show_claims()
 
@@ -561,6 +591,20 @@ class PeopleView(QWidget):
     def _shown_count(self) -> None:
         self.shown_label.setText(self.tr("显示 {shown} / {all} 人").format(shown=self.people_proxy.rowCount(),
                                                                        all=self.people_model.rowCount()))
+        self._show_person()
+
+    def _show_person(self) -> None:
+        """The chosen person's reasons (or why not retained) and notes, whole, under the table."""
+        index = self.people_view.currentIndex()
+        if not index.isValid():
+            self.person_detail.setText(self.tr("选中一人查看完整的原因或说明。"))
+            return
+        p = self.people_model.people[self.people_proxy.mapToSource(index).row()]
+        why = PeopleModel.why(p)
+        if not self.full_ids.isChecked():
+            why = mask_id_like(why)
+        self.person_detail.setText(self.tr("{name}（{id}）：{why}").format(
+            name=p.name, id=shown_id(p.id_number, self.full_ids.isChecked()), why=why or self.tr("无")))
 
     def refresh(self) -> None:
         self.dirty = False
@@ -582,11 +626,16 @@ class PeopleView(QWidget):
         self.people_view.setColumnHidden(REPORT_REMARKS, not self.people_model.reported)
         self._shown_count()
         self._fill_bases(found)
+        reported_only = found.reported_only if found is not None else ()
+        self.reported_model.set_items(reported_only)
+        self.tabs.setTabText(self.tabs.indexOf(self.reported_page),
+                             self.tr("仅在送工信息中（{n}）").format(n=len(reported_only)))
         conflicts = [c for c in result.conflicts if not self.only_this_unit.isChecked() or name in c.units]
         reasons = {a.id_number: a.reason for a in session.assignments()}
         self.conflicts_model.set_conflicts(conflicts, reasons)
         open_ = sum(1 for c in conflicts if c.assigned_to is None)
-        self.tabs.setTabText(1, self.tr("多家单位申报（{open} 待确认 / 共 {all}）").format(open=open_, all=len(conflicts)))
+        self.tabs.setTabText(self.tabs.indexOf(self.conflicts_page),
+                             self.tr("多家单位申报（{open} 待确认 / 共 {all}）").format(open=open_, all=len(conflicts)))
         self._show_claims()
         assessors = {a.id: a.name for a in session.assessors()}
         units = {uid: session.unit(uid).name for uid in session.unit_ids}
@@ -595,17 +644,21 @@ class PeopleView(QWidget):
         ids = [s.id for s in sources]
         self.imports_model.set_sources(sources, assessors, units, session.corrected_cells(ids), session.left_out(ids))
         self._select_import(chosen.id if chosen is not None else None)
-        self.tabs.setTabText(2, self.tr("导入记录（{n}）").format(n=len(sources)))
-        if found is None or not found.people:
-            self.counts.setText(self.tr("本单位尚未导入花名册（附件2、附件4）。"))
+        self.tabs.setTabText(self.tabs.indexOf(self.imports_page), self.tr("导入记录（{n}）").format(n=len(sources)))
+        if found is None or not found.has_roster:
+            counts = self.tr("本单位尚未导入花名册（附件2、附件4），无法逐人核对，不能说明谁确认、谁未确认")
         else:
             trainees = sum(b.trainees for b in found.bases)
-            self.counts.setText(self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习 {t} 人、实习 {i} 人（满六个月 {pr}）；"
-                                        "未确认 {u} 人；待确认归属 {c} 人").format(
+            counts = self.tr("确认进吴 {a} 人（满六个月 {ar}）；见习 {t} 人、实习 {i} 人（满六个月 {pr}）；"
+                             "未确认 {u} 人；待确认归属 {c} 人").format(
                 a=found.arrivals, ar=found.arrivals_retained, t=trainees, i=found.placements - trainees,
                 pr=found.placements_retained,
                 u=len(found.unconfirmed()),
-                c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None)))
+                c=sum(1 for c in result.conflicts if name in c.units and c.assigned_to is None))
+        if reported_only:
+            counts += self.tr("；另有 {n} 人只在每月送工信息中、不在花名册中（见“仅在送工信息中”）").format(
+                n=len(reported_only))
+        self.counts.setText(counts)
         self.import_button.setEnabled(bool(session.unit_ids) and not session.read_only)
         self.remove_button.setEnabled(session.editable(self.unit_id))
 

@@ -49,7 +49,7 @@ from core.excel.annex_forms import (
     row_values,
     shown_id,
 )
-from core.people.matching import BaseCount, PersonVerdict
+from core.people.matching import BaseCount, PersonVerdict, ReportedOnly
 from core.scoring.engine import YearResult
 from core.scoring.report import (
     NO_VERDICT,
@@ -335,9 +335,13 @@ def joined(remarks: Sequence[str]) -> str | None:
 def summary_workbook(rules: RuleSet, year_result: YearResult,
                      unconfirmed_by_unit: Mapping[str, Sequence[PersonVerdict]], path: str | Path, *,
                      show_full_id_numbers: bool = False, not_started: frozenset[str] = frozenset(),
-                     under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset()) -> Path:
+                     under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset(),
+                     reported_only_by_unit: Mapping[str, Sequence[ReportedOnly]] | None = None) -> Path:
     """All units × clauses, section subtotals, deductions, totals, ranks, status and grades on one
-    sheet, then one sheet per unit listing the people not confirmed and why. A unit in `not_started`
+    sheet, then one sheet per unit listing the people not confirmed and why (a unit missing from
+    `unconfirmed_by_unit` had no roster imported: its sheet says so, not that all are confirmed), and below
+    them the people its monthly reports name who are on none of its rosters (`reported_only_by_unit`,
+    MatchResult.reported_only_by_unit). A unit in `not_started`
     (nothing of the year recorded for it, core/years/standing.py) gets no place, status or grade; one in
     `under_way` (its data not final) has its status and grade marked 暂定 and says why in 备注; one in `settled`
     (final, its E certain whatever the others do: core/years/standing.py e_settled) says in 备注 why it is not."""
@@ -453,8 +457,18 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         FormColumn("summary.col.where", 18, lambda p: t("summary.where", sheet=p.record.sheet, row=p.record.row)),
         FormColumn("summary.col.reasons", 60, lambda p: "；".join(render(m) for m in p.reasons)),
     ]
+    reported_columns = [
+        FormColumn("form.col.seq", 6),
+        FormColumn("form.col.name", 10, lambda p: p.name),
+        FormColumn("form.col.id_number", 22, lambda p: shown_id(p.id_number, show_full_id_numbers)),
+        FormColumn("summary.col.months_reported", 12, lambda p: render(p.months_words)),
+        FormColumn("form.col.base", 18, lambda p: p.base or None),
+        FormColumn("form.col.employer", 24, lambda p: p.employer or None),
+        FormColumn("summary.col.where", 18, lambda p: render(p.where)),
+    ]
     for unit in year_result.units:
         people = list(unconfirmed_by_unit.get(unit.name, ()))
+        rostered = unit.name in unconfirmed_by_unit
         sheet = wb.create_sheet(_sheet_title(t("summary.unconfirmed_sheet", unit=unit.name), taken))
         width = len(person_columns)
         _merged_line(sheet, 1, 1, width, t("summary.unconfirmed_title", unit=unit.name, year=year_result.year),
@@ -464,10 +478,18 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         count_line = "summary.unconfirmed_count_full_ids" if show_full_id_numbers else "summary.unconfirmed_count"
         _merged_line(sheet, 2, 1, width, t(count_line, count=len(people) + held_count))
         end = _table(sheet, 3, person_columns, people, blank_rows=0, show_full=show_full_id_numbers)
-        if not people and not held:
+        if not rostered:
+            _merged_line(sheet, end, 1, width, t("summary.no_roster"))
+            end += 1
+        elif not people and not held:
             _merged_line(sheet, end, 1, width, t("summary.none"))
+            end += 1
         for line in held:
             _merged_line(sheet, end, 1, width, render(line))
             end += 1
+        reported = list((reported_only_by_unit or {}).get(unit.name, ()))
+        if reported:
+            _merged_line(sheet, end + 1, 1, width, t("summary.reported_only", count=len(reported)), bold=True)
+            _table(sheet, end + 2, reported_columns, reported, blank_rows=0, show_full=show_full_id_numbers)
         _page_setup(sheet, "3:3", landscape=True)
     return _save(wb, path)

@@ -11,7 +11,12 @@ Pure functions: records in, an immutable result out.
   for trainees and interns the months of traineeship/internship (the district list's figures
   first, then the roster's; or start to end date).
 - A person found by ID number in the monthly reports (or on the district list) under another name still
-  counts (the ID number is the key), with a note on that person asking the assessor to check the name.
+  counts (the ID number is the key), with a note on that person asking the assessor to check the name; so do
+  an arrival whose monthly reports name another employer, base or 入职日期, or report the person only in
+  months outside the roster's dates (before its 入职日期, or 首次参保日期 when it gives none; after its 离职日期):
+  notes only, the rules confirm by the ID number alone.
+- The people a unit's monthly reports name who are on none of its rosters are listed (UnitMatch.reported_only):
+  claimed by no roster they count for nothing, and the assessor may want to ask the unit about them.
 - A person claimed by two units counts for neither until the assessor assigns them (reading
   `conflicting_claims_count_for_none`); `assignments` (ID number -> unit) records that decision.
 - When the caller passes a unit's bases (core.scoring.facts.Base), a person must name one of them (of
@@ -106,6 +111,46 @@ class BaseCount:
     trainees_retained: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ReportedOnly:
+    """A person the unit's monthly reports name who is on none of its rosters (附件2, 附件4): claimed by no
+    roster, counted nowhere; listed so the assessor sees them."""
+    unit: str
+    record: MonthlyReportRecord  # the first row naming the person (sheet, row, name, employer, base, …)
+    months: tuple[dt.date, ...]  # the months the person is reported in, in order (none when no row gives one)
+    rows: int  # how many rows of the reports name the person
+
+    @property
+    def id_number(self) -> str:
+        return self.record.id_number
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def employer(self) -> str:
+        return self.record.employer
+
+    @property
+    def base(self) -> str:
+        return self.record.base
+
+    @property
+    def months_words(self) -> Msg:
+        """The months reported, as a bureau writes them (2022年3月、2022年4月), or that no row gives one."""
+        if not self.months:
+            return Msg.of("match.reported_no_month")
+        return Msg.of("match.reported_months", months=[month_words(m) for m in self.months])
+
+    @property
+    def where(self) -> Msg:
+        """Where in the reports the person is: the first row, and how many rows name them."""
+        if self.rows > 1:
+            return Msg.of("match.reported_where_rows", sheet=self.record.sheet, row=self.record.row, rows=self.rows)
+        return Msg.of("match.reported_where", sheet=self.record.sheet, row=self.record.row)
+
+
 @dataclass(frozen=True)
 class UnitMatch:
     unit: str
@@ -115,6 +160,8 @@ class UnitMatch:
     arrivals_retained: int
     placements: int
     placements_retained: int
+    reported_only: tuple[ReportedOnly, ...] = ()  # in the monthly reports, on none of the unit's rosters
+    has_roster: bool = True  # False: no roster of the unit imported, so nobody could be confirmed one by one
 
     @property
     def total(self) -> int:
@@ -163,7 +210,13 @@ class MatchResult:
         return {p.record.id_number: p.record.name for p in (found.people if found is not None else ())}
 
     def unconfirmed_by_unit(self) -> dict[str, tuple[PersonVerdict, ...]]:
-        return {u.unit: u.unconfirmed() for u in self.units}
+        """The people not confirmed of each unit with a roster imported; a unit without one is left out (nothing
+        of it could be confirmed or not: its sheet of the summary says no roster was imported)."""
+        return {u.unit: u.unconfirmed() for u in self.units if u.has_roster}
+
+    def reported_only_by_unit(self) -> dict[str, tuple[ReportedOnly, ...]]:
+        """The people each unit's monthly reports name who are on none of its rosters."""
+        return {u.unit: u.reported_only for u in self.units if u.reported_only}
 
 
 # ------------------------------------------------------------------ helpers
@@ -227,6 +280,102 @@ class _OtherNames:
             return None  # some row names the person as the roster does
         return Msg.of(self.code, other="”“".join(dict.fromkeys(row.name for row in rows)), name=roster_name,
                       sheet=rows[0].sheet, row=rows[0].row)
+
+
+def month_words(month: dt.date) -> Msg:
+    return Msg.of("match.month", year=month.year, month=month.month)
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+class _ReportDiffers:
+    """Tells when an arrival's monthly reports (the rows with its ID number) say otherwise than its roster row:
+    another employer, another base, another 入职日期, or only months outside the roster's dates. A cell left
+    blank on either side says nothing. The person still counts (the ID number is the key, rules-2022.md 2.1):
+    each difference is a note asking the assessor to check. As _OtherNames, the rows are grouped by ID number
+    only when the first row found differs, so a consistent list costs a few comparisons a person."""
+
+    def __init__(self, rows: Sequence[MonthlyReportRecord], one_row_each: bool):
+        self.rows = rows
+        self.by_id: dict[str, list[MonthlyReportRecord]] | None = None if not one_row_each else {}
+
+    def _rows_of(self, found: MonthlyReportRecord) -> list[MonthlyReportRecord]:
+        if self.by_id is None:
+            self.by_id = {}
+            for row in self.rows:
+                self.by_id.setdefault(row.id_number, []).append(row)
+        return self.by_id.get(found.id_number) or [found]
+
+    def notes(self, r: ArrivalRecord, found: MonthlyReportRecord) -> tuple[Msg, ...]:
+        month, started = found.month, r.arrival_date or r.first_insured_date
+        if (found.employer == r.employer or not found.employer or not r.employer) \
+                and (found.base == r.base or not found.base or not r.base) \
+                and (found.arrival_date == r.arrival_date or found.arrival_date is None or r.arrival_date is None) \
+                and month is not None and r.leave_date is None \
+                and (started is None or (month.year, month.month) >= (started.year, started.month)):
+            return ()  # the first row found agrees throughout (most people): nothing more to look at
+        notes: list[Msg] = []
+        rows: list[MonthlyReportRecord] | None = None
+        for field, key in (("employer", name_key), ("base", _base_key)):
+            ours = key(getattr(r, field))
+            theirs = key(getattr(found, field))
+            if not ours or not theirs or theirs == ours:
+                continue
+            rows = rows or self._rows_of(found)
+            other = [row for row in rows if key(getattr(row, field))]
+            if any(key(getattr(row, field)) == ours for row in other):
+                continue
+            notes.append(Msg.of(f"match.{field}_differs_monthly_report",
+                                other="”“".join(dict.fromkeys(getattr(row, field).strip() for row in other)),
+                                ours=getattr(r, field).strip(), sheet=other[0].sheet, row=other[0].row))
+        if r.arrival_date is not None and found.arrival_date is not None and found.arrival_date != r.arrival_date:
+            rows = rows or self._rows_of(found)
+            dated = [row for row in rows if row.arrival_date is not None]
+            if not any(row.arrival_date == r.arrival_date for row in dated):
+                notes.append(Msg.of("match.arrival_date_differs_monthly_report",
+                                    other="、".join(dict.fromkeys(row.arrival_date.isoformat() for row in dated
+                                                                if row.arrival_date is not None)),
+                                    ours=r.arrival_date.isoformat(), sheet=dated[0].sheet, row=dated[0].row))
+        note = self._months_note(r, found, rows)
+        if note is not None:
+            notes.append(note)
+        return tuple(notes)
+
+    def _months_note(self, r: ArrivalRecord, found: MonthlyReportRecord,
+                     rows: list[MonthlyReportRecord] | None) -> Msg | None:
+        """Reported only before the month the roster says the person started (入职日期; without one, 首次参保日期,
+        a month's grace: insurance often starts the month after arriving), or only after the month they left."""
+        started = r.arrival_date if r.arrival_date is not None else r.first_insured_date
+        first = None if started is None else _month_index(started) - (0 if r.arrival_date is not None else 1)
+        last = None if r.leave_date is None else _month_index(r.leave_date)
+        if found.month is not None and (first is None or _month_index(found.month) >= first) and (
+                last is None or _month_index(found.month) <= last):
+            return None  # the first row found is inside the roster's dates
+        months = sorted({row.month for row in (rows or self._rows_of(found)) if row.month is not None})
+        if not months:
+            return None
+        indexes = [_month_index(m) for m in months]
+        if first is not None and max(indexes) < first and started is not None:
+            field = "arrival_date" if r.arrival_date is not None else "first_insured_date"
+            return Msg.of("match.reported_before_start", months=[month_words(m) for m in months],
+                          field=Msg.of(f"field.{field}"), date=started.isoformat())
+        if last is not None and min(indexes) > last and r.leave_date is not None:
+            return Msg.of("match.reported_after_leaving", months=[month_words(m) for m in months],
+                          date=r.leave_date.isoformat())
+        return None
+
+
+def _reported_only(unit: str, reports: Sequence[MonthlyReportRecord], rostered: Collection[str]) -> tuple[
+        ReportedOnly, ...]:
+    """The people of the unit's monthly reports on none of its rosters, each once, in the reports' order."""
+    found: dict[str, list[MonthlyReportRecord]] = {}
+    for row in reports:
+        if row.id_number not in rostered:
+            found.setdefault(row.id_number, []).append(row)
+    return tuple(ReportedOnly(unit, rows[0], tuple(sorted({row.month for row in rows if row.month is not None})),
+                              len(rows)) for rows in found.values())
 
 
 def _retention_months(rules: RuleSet) -> int:
@@ -423,6 +572,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
             monthly = {r.id_number: r for r in sub.monthly_reports}  # a row of each person reported
             monthly_names = _OtherNames(sub.monthly_reports, "match.name_differs_monthly_report",
                                         len(monthly) == len(sub.monthly_reports))
+            monthly_differs = _ReportDiffers(sub.monthly_reports, len(monthly) == len(sub.monthly_reports))
             bases = _Bases(sub.bases)
             resolve, resolved_base = bases.resolve, bases.cache
             # per base: people, retained, and of those the trainees and the retained trainees
@@ -440,8 +590,12 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                         reported = monthly.get(id_number)
                         if reported is None:
                             reasons.append(not_in_reports)
-                        elif reported.name != r.name and (other := monthly_names.note(r.name, reported)):
-                            notes = notes + (other,)
+                        else:
+                            if reported.name != r.name and (other := monthly_names.note(r.name, reported)):
+                                notes = notes + (other,)
+                            differs = monthly_differs.notes(r, reported)
+                            if differs:
+                                notes = notes + differs
                         insured = r.first_insured_date
                         if insured is None:
                             reasons.append(insured_missing)
@@ -507,11 +661,14 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                             if kind == TRAINEE:
                                 count[3] += 1
             people = frozen_records(PersonVerdict, list(zip(*people)), len(people))
+            rostered = bool(sub.arrivals or sub.placements)
+            reported_only = _reported_only(unit, sub.monthly_reports, seen) if monthly else ()
             units.append(UnitMatch(
                 unit, tuple(people),
                 tuple(BaseCount(name, base_type, n, s, tn, ts) for (name, base_type), (n, s, tn, ts) in counts.items()),
                 tallies[ARRIVAL][0], tallies[ARRIVAL][1],
-                tallies[TRAINEE][0] + tallies[INTERN][0], tallies[TRAINEE][1] + tallies[INTERN][1]))
+                tallies[TRAINEE][0] + tallies[INTERN][0], tallies[TRAINEE][1] + tallies[INTERN][1],
+                reported_only, rostered))
     return MatchResult(tuple(units), tuple(conflicts), tuple(problems), needed)
 
 

@@ -211,7 +211,7 @@ def test_a_base_name_written_otherwise_is_corrected_for_all_its_rows_in_the_prev
         f"花名册 第 {r} 行“劳务基地”（E 列）：“浙江某某基地”→“{chosen}”" for r in (5, 7))
     ws = window.workspace
     ws.tabs.setCurrentIndex(next(i for i in range(ws.tabs.count()) if ws.tabs.tabText(i) == "人员核对"))
-    view.tabs.setCurrentIndex(2)
+    view.tabs.setCurrentWidget(view.imports_page)
     from tests.ui.test_desktop import SHOTS
     qtbot.waitUntil(view.isVisible)
     window.grab().save(str(SHOTS / "people-imports-corrected.png"))

@@ -355,8 +355,9 @@ def test_the_rows_left_out_are_shown_with_the_import_in_its_record_afterwards(qt
     view = window.excel_actions.people_view()
     qtbot.waitUntil(view.isVisible)
     bar = view.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())
-    assert view.tabs.currentIndex() == 2 and view.tabs.tabText(2).startswith("导入记录")
+    imports_tab = view.tabs.indexOf(view.imports_page)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(imports_tab).center())
+    assert view.tabs.currentIndex() == imports_tab and view.tabs.tabText(imports_tab).startswith("导入记录")
     imports, table, pane = view.imports_model, view.imports_view, view.left_out_pane
     assert imports.headers[8] == "未导入的行"
     (row,) = [r for r in range(imports.rowCount()) if imports.data(imports.index(r, 0)) == path.name]

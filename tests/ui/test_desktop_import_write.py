@@ -155,7 +155,7 @@ def test_removing_an_import_in_the_people_view_is_written_on_another_thread_and_
     imported = unchanged(window)
     window.excel_actions.show_people()
     view = window.excel_actions.people_view()
-    view.tabs.setCurrentIndex(2)
+    view.tabs.setCurrentWidget(view.imports_page)
     view.imports_view.selectRow(0)
     gate.hold("capture_import")
     seen = {}

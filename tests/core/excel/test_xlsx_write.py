@@ -239,13 +239,44 @@ def test_the_summary_workbook(tmp_path):
         "序号", "姓名", "身份证号码", "类别", "基地名称", "用人单位", "所在位置", "未确认原因"]
     assert MASKED.match(people["C4"].value) and people["H4"].value == "不在该单位的每月送工信息中"
     assert people["G4"].value == "花名册 第 4 行"
-    assert "无未确认人员" in sheet_text(wb["未确认-乙单位"])
+    assert "无未确认人员" not in sheet_text(wb["未确认-乙单位"])  # no roster of 乙 matched: nothing confirmed
+    assert "未导入该单位的花名册（附件2、附件4），无法逐人核对，此处不列人员；这不表示人员均已确认" \
+        in sheet_text(wb["未确认-乙单位"])
 
     full = summary_workbook(RULES, result, matched.unconfirmed_by_unit(), tmp_path / "full.xlsx",
                             show_full_id_numbers=True)
     shown_whole = openpyxl.load_workbook(full)["未确认-甲单位"]
     assert shown_whole["C4"].value == arrival_record(2).id_number
     assert "完整显示" in shown_whole["A2"].value and "前6位" not in shown_whole["A2"].value  # says what it shows
+
+
+def test_the_summary_tells_a_unit_with_nobody_unconfirmed_from_one_without_a_roster_and_lists_the_reported_only(
+        tmp_path):
+    units = [make_unit("甲单位", evidence=evidence()), make_unit("乙单位", evidence=evidence())]
+    matched = match(RULES, [UnitSubmission("甲单位", [arrival_record(1)], (), [report(1), report(7), report(8),
+                                                                           report(8, month=dt.date(2022, 4, 1))]),
+                            UnitSubmission("乙单位", (), (), [report(9, employer="某公司", base="铜仁劳务基地")])])
+    path = summary_workbook(RULES, score(*units), matched.unconfirmed_by_unit(), tmp_path / "summary.xlsx",
+                            reported_only_by_unit=matched.reported_only_by_unit())
+    wb = openpyxl.load_workbook(path)
+    first, second = wb["未确认-甲单位"], wb["未确认-乙单位"]
+    assert "无未确认人员" in sheet_text(first) and "未导入该单位的花名册" not in sheet_text(first)
+    assert "未导入该单位的花名册" in sheet_text(second) and "无未确认人员" not in sheet_text(second)
+    title = next(r for r in range(1, first.max_row + 1)
+                 if "花名册中没有的人员" in str(first.cell(row=r, column=1).value))
+    assert first.cell(row=title, column=1).value.startswith("每月送工信息中有、花名册中没有的人员 2 人")
+    table = [[first.cell(row=r, column=c).value for c in range(1, 8)] for r in range(title + 1, title + 4)]
+    assert table[0] == ["序号", "姓名", "身份证号码", "报送月份", "基地名称", "用人单位", "所在位置"]
+    assert [row[:2] + row[3:] for row in table[1:]] == [
+        [1, "人员7", "2022年3月", None, None, "2022年3月 第 9 行"],
+        [2, "人员8", "2022年3月、2022年4月", None, None, "2022年3月 第 10 行等 2 行"]]
+    assert all(MASKED.match(row[2]) for row in table[1:])
+    assert [second.cell(row=r, column=c).value for r in range(1, second.max_row + 1) for c in (2, 5, 6)
+            if second.cell(row=r, column=2).value == "人员9"] == ["人员9", "铜仁劳务基地", "某公司"]
+    full = openpyxl.load_workbook(summary_workbook(RULES, score(*units), matched.unconfirmed_by_unit(),
+                                                   tmp_path / "full.xlsx", show_full_id_numbers=True,
+                                                   reported_only_by_unit=matched.reported_only_by_unit()))
+    assert person_id(7) in sheet_text(full["未确认-甲单位"]) and person_id(7) not in sheet_text(first)
 
 
 def test_the_summary_counts_people_held_back_for_unseen_evidence(tmp_path):

@@ -379,3 +379,90 @@ def test_matched_counts_tell_a_school_bases_trainees_from_its_interns():
     assert updated.bases[0].trainees is None  # a labour base has no trainees
     # the district list not ticked: the five interns count, the two trainees wait for it
     assert score(updated).unit("甲").clause("2.1").value == 5
+
+
+# ------------------------------------------------------------------ what the monthly reports say otherwise
+
+def note_codes(verdict):
+    return [m.code for m in verdict.notes]
+
+
+def test_an_arrival_whose_reports_name_another_employer_base_or_start_date_gets_notes_and_still_counts():
+    roster = [arrival_record(i, arrival_date=IN) for i in (1, 2, 3)]
+    reports = [report(1, employer="另一公司", base="铜仁 劳务基地", arrival_date=IN),  # the base spaced, the same
+               report(2, employer="某公司", base="昭通劳务基地"),
+               report(3, arrival_date=dt.date(2022, 3, 9))]
+    unit = one(match(RULES, [UnitSubmission("甲", roster, (), reports)]))
+    first, second, third = unit.people
+    assert all(p.confirmed for p in unit.people) and unit.arrivals == 3 and unit.arrivals_retained == 3
+    assert note_codes(first) == ["match.employer_differs_monthly_report"]
+    assert render(first.notes[0]) == \
+        "每月送工信息中此人的用工单位为“另一公司”（2022年3月 第 3 行），与花名册的“某公司”不同，请核对"
+    assert note_codes(second) == ["match.base_differs_monthly_report"]
+    assert render(second.notes[0]) == ("每月送工信息中此人的基地为“昭通劳务基地”（2022年3月 第 4 行），"
+                                       "与花名册的“铜仁劳务基地”不同，请核对")
+    assert [render(m) for m in third.notes] == [
+        "每月送工信息中此人的入职日期为 2022-03-09（2022年3月 第 5 行），与花名册的 2022-03-01 不同，请核对"]
+
+    # a blank cell on either side, or one agreeing row of several, says nothing
+    roster = [arrival_record(1, arrival_date=IN), arrival_record(2, employer="")]
+    reports = [report(1, employer="另一公司"), report(1, month=dt.date(2022, 4, 1), employer="某公司"),
+               report(2, employer="另一公司", base="", arrival_date=dt.date(2022, 3, 9))]
+    unit = one(match(RULES, [UnitSubmission("甲", roster, (), reports)]))
+    assert [note_codes(p) for p in unit.people] == [[], []]
+
+
+def test_an_arrival_reported_only_before_starting_or_after_leaving_gets_a_note():
+    june, may = dt.date(2022, 6, 10), dt.date(2022, 5, 1)
+    roster = [arrival_record(1, arrival_date=june, first_insured_date=june),
+              arrival_record(2, first_insured_date=may),  # no 入职日期: 首次参保 with a month's grace
+              arrival_record(3, first_insured_date=dt.date(2022, 4, 1)),
+              arrival_record(4, first_insured_date=IN, leave_date=dt.date(2022, 2, 28), insured_months=None),
+              arrival_record(5, arrival_date=june, first_insured_date=june)]
+    reports = [report(1), report(1, month=dt.date(2022, 4, 1)), report(2), report(3),
+               report(4, month=dt.date(2022, 1, 1)),
+               report(4, month=dt.date(2022, 3, 1)), report(5), report(5, month=dt.date(2022, 6, 1))]
+    first, second, third, fourth, fifth = one(match(RULES, [UnitSubmission("甲", roster, (), reports)])).people
+    assert [render(m) for m in first.notes] == [
+        "每月送工信息只在2022年3月、2022年4月报送此人，早于花名册的入职日期 2022-06-10，请核对"]
+    assert [render(m) for m in second.notes] == [
+        "每月送工信息只在2022年3月报送此人，早于花名册的首次参保日期 2022-05-01，请核对"]
+    assert note_codes(third) == []  # reported the month before insured: the grace
+    assert note_codes(fourth) == []  # reported in January, before leaving in February
+    assert note_codes(fifth) == []  # reported in June too
+    assert first.confirmed and second.confirmed
+
+
+def test_an_arrival_reported_only_after_leaving_gets_a_note():
+    roster = [arrival_record(1, leave_date=dt.date(2022, 2, 20), first_insured_date=dt.date(2022, 1, 5),
+                             insured_months=None)]
+    (person,) = one(match(RULES, [UnitSubmission("甲", roster, (), [report(1)])])).people
+    assert [render(m) for m in person.notes] == [
+        "每月送工信息只在2022年3月报送此人，晚于花名册的离职日期 2022-02-20，请核对"]
+
+
+# ------------------------------------------------------------------ reported, on no roster
+
+def test_the_people_reported_on_no_roster_are_listed_once_with_their_months():
+    roster = [arrival_record(1)]
+    trainees = [placement(2)]
+    reports = [report(1), report(2), report(3), report(4, month=dt.date(2022, 5, 1)),
+               report(3, month=dt.date(2022, 4, 1), row=9),
+               report(4, month=None)]
+    result = match(RULES, [UnitSubmission("甲", roster, trainees, reports), UnitSubmission("乙", [arrival_record(3)])])
+    unit = one(result)
+    assert [(p.id_number, p.months, p.rows) for p in unit.reported_only] == [
+        (person_id(3), (IN, dt.date(2022, 4, 1)), 2), (person_id(4), (dt.date(2022, 5, 1),), 2)]
+    assert [render(p.months_words) for p in unit.reported_only] == ["2022年3月、2022年4月", "2022年5月"]
+    assert render(unit.reported_only[0].where) == "2022年3月 第 5 行等 2 行"
+    assert unit.total == 1  # counted for nothing
+    assert result.reported_only_by_unit() == {"甲": unit.reported_only}
+    assert result.unit("乙").reported_only == ()
+
+
+def test_a_unit_without_a_roster_is_told_apart_from_one_with_nobody_unconfirmed():
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), [report(1)]),
+                           UnitSubmission("乙", (), (), [report(2)]), UnitSubmission("丙")])
+    assert [u.has_roster for u in result.units] == [True, False, False]
+    assert result.unconfirmed_by_unit() == {"甲": ()}  # 乙 and 丙: nothing could be confirmed or not
+    assert [p.id_number for p in result.unit("乙").reported_only] == [person_id(2)]

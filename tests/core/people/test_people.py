@@ -159,7 +159,8 @@ def test_trainees_need_the_district_list_and_interns_a_first_internship_in_the_y
 
 
 def test_a_person_two_units_claim_counts_for_neither_until_assigned(ds, tmp_path):
-    both = [arrival(30), arrival(31)]
+    march = {"入职日期": dt.date(2022, 3, 7), "首次参保日期": dt.date(2022, 3, 7)}  # as the March reports have them
+    both = [arrival(30, **march), arrival(31, **march)]
     for unit, name in ((UNITS[0], "甲.xlsx"), (UNITS[1], "乙.xlsx")):
         imported(ds, "arrivals", roster_file(tmp_path, both if unit == UNITS[0] else both[:1], name), unit=unit)
         imported(ds, "monthly_reports", monthly_file(tmp_path, both, "送工" + name), unit=unit)

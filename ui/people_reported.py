@@ -1,0 +1,64 @@
+"""The people a unit's monthly reports (每月送工信息) name who are on none of its rosters, as 人员核对 lists them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from core.common.identifiers import mask_id_number
+from core.common.messages import render
+from core.people.matching import ReportedOnly
+from ui.models import NOT_COUNTED_BRUSH, ListModel, translate
+
+
+class ReportedOnlyModel(ListModel):
+    """One row a person: who, the months reported, the base and employer the reports give, where in them."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.full_ids = False
+        self.headers = [translate("PeopleView", "姓名"), translate("PeopleView", "身份证号码"),
+                        translate("PeopleView", "报送月份"), translate("PeopleView", "基地"),
+                        translate("PeopleView", "用工单位"), translate("PeopleView", "送工信息中的位置")]
+
+    @property
+    def people(self) -> list[ReportedOnly]:
+        return self.items
+
+    def set_full_ids(self, full: bool) -> None:
+        self.full_ids = full
+        if self.items:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.items) - 1, 1))
+
+    def text(self, p: ReportedOnly, col: int) -> str:
+        if col == 0:
+            return p.name
+        if col == 1:
+            return p.id_number if self.full_ids else mask_id_number(p.id_number)
+        if col == 2:
+            return render(p.months_words)
+        if col == 3:
+            return p.base or "—"
+        if col == 4:
+            return p.employer or "—"
+        return render(p.where)
+
+    def sort_key(self, p: ReportedOnly, column: int) -> Any:
+        if column == 1:
+            return p.id_number
+        if column == 2:
+            return p.months
+        if column == 5:
+            return (p.record.sheet, p.record.row)
+        return self.text(p, column)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        p, col = self.items[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.text(p, col)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return NOT_COUNTED_BRUSH
+        return None
