@@ -543,15 +543,20 @@ class _Checker:
         for i in skipped:
             del bad[i]
         by_field = {c.field: out for c, out in zip(columns, out_columns)}
+        order_of = {c.field: order for order, c in enumerate(columns)}
+        # The checks across cells below run on a row whatever other cells of it are wrong, so that one reading
+        # tells every problem of a row (a trainee under 16 whose 类型 is wrong is told both at once). A check
+        # needs its own cells read: a cell that could not be read is None here, and a check reading it is
+        # passed over for that row (an unreadable date is no day to compare or to be 16 on).
         for a, b in (("start_date", "end_date"), ("first_insured_date", "leave_date")):
             if a in by_field and b in by_field:
                 for i, (x, y) in enumerate(zip(by_field[a], by_field[b])):
-                    if x is not None and y is not None and y < x and i not in bad and i not in skipped:
-                        bad[i] = [(0, headers[b], Msg.of(
+                    if x is not None and y is not None and y < x and i not in skipped:
+                        bad.setdefault(i, []).append((order_of[b], headers[b], Msg.of(
                             "excel.dates_reversed", first=fields[a].label, first_value=x.isoformat(),
-                            last=fields[b].label, last_value=y.isoformat()))]
+                            last=fields[b].label, last_value=y.isoformat())))
         if self.kind.minimum_age is not None and "id_number" in by_field:
-            self._too_young(by_field, headers, bad, skipped)
+            self._too_young(by_field, headers, order_of, bad, skipped)
         unique = self.kind.unique
         if unique and self._unique_fast(sheet, first, len(rows), unique, by_field, template, bad, skipped):
             unique = ()
@@ -560,17 +565,18 @@ class _Checker:
             key_columns = [by_field.get(f) or [template.get(f)] * len(rows) for f in unique]
             keys = key_columns[0] if len(unique) == 1 else list(zip(*key_columns))
             for i, key in enumerate(keys):
-                if key is None or (len(unique) > 1 and None in key) or i in bad or i in skipped:
+                # a row with other problems still names its person: a later row of the same key is a duplicate
+                # of it, and it of an earlier one (both are told, as correcting the other cells would tell them)
+                if key is None or (len(unique) > 1 and None in key) or i in skipped:
                     continue
                 earlier = seen.get(key)
                 if earlier is None:
                     seen[key] = (sheet, first + i + 1)
                     continue
                 shown = [self._key_text(f, v) for f, v in zip(unique, (key,) if len(unique) == 1 else key)]
-                bad[i] = [(0, headers.get(unique[0], ""), Msg.of("excel.duplicate_row", sheet=earlier[0],
-                                                                   row=earlier[1], key=shown,
-                                                                   what=Msg.of(DUPLICATE_WHAT.get(
-                                                                       tuple(unique), "excel.duplicate.row"))))]
+                bad.setdefault(i, []).append((order_of.get(unique[0], 0), headers.get(unique[0], ""), Msg.of(
+                    "excel.duplicate_row", sheet=earlier[0], row=earlier[1], key=shown,
+                    what=Msg.of(DUPLICATE_WHAT.get(tuple(unique), "excel.duplicate.row")))))
         self.rows_checked += len(rows) - len(skipped)
         self.rows_with_problems += len(bad)
         for i in sorted(bad):
@@ -599,9 +605,11 @@ class _Checker:
                 record_columns.append(repeat(template.get(f.name)))
         self.records += frozen_records(self.cls, record_columns, n)
 
-    def _too_young(self, by_field: dict, headers: dict, bad: dict, skipped: set) -> None:
+    def _too_young(self, by_field: dict, headers: dict, order_of: dict, bad: dict, skipped: set) -> None:
         """A person under the kind's minimum age on the row's date (its first of age_on, else the period's last
-        day) is a problem at the ID number: a mistyped number, or someone the law forbids employing."""
+        day) is a problem at the ID number: a mistyped number, or someone the law forbids employing. Told with
+        the row's other problems; passed over when the row's date is a cell that could not be read (its day is
+        not known), as when the ID number could not be read."""
         years = self.kind.minimum_age
         assert years is not None
         limits: dict[dt.date, str] = {}
@@ -616,14 +624,25 @@ class _Checker:
         lowest = born_after(min((min(filter(None, column), default=last) for column in dates), default=last))
         if max(map(itemgetter(slice(6, 14)), filter(None, ids)), default="") <= lowest:
             return  # nobody born late enough to be too young on any of the rows' days
+        date_orders = [order_of[f] for f in self.kind.age_on if f in by_field]
         for i in [i for i, number in enumerate(ids) if number and number[6:14] > lowest]:
-            on = next((column[i] for column in dates if column[i] is not None), last)
-            if ids[i][6:14] > born_after(on) and i not in bad and i not in skipped:
+            if i in skipped:
+                continue
+            unread = {order for order, _header, _msg in bad.get(i, ())}
+            on: dt.date | None = last
+            for order, column in zip(date_orders, dates, strict=True):
+                if column[i] is not None:
+                    on = column[i]
+                    break
+                if order in unread:  # the row's date could not be read: no day to be old enough on
+                    on = None
+                    break
+            if on is not None and ids[i][6:14] > born_after(on):
                 number = ids[i]
                 born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
                 age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-                bad[i] = [(0, headers["id_number"], Msg.of(
-                    "excel.under_minimum_age", birth=born.isoformat(), on=on.isoformat(), age=age, minimum=years))]
+                bad.setdefault(i, []).append((order_of["id_number"], headers["id_number"], Msg.of(
+                    "excel.under_minimum_age", birth=born.isoformat(), on=on.isoformat(), age=age, minimum=years)))
 
     def _unique_fast(self, sheet: str, first: int, n: int, unique: Sequence[str], by_field: dict,
                      template: dict, bad: dict, skipped: set) -> bool:

@@ -378,6 +378,22 @@ def test_a_person_the_monthly_report_names_otherwise_counts_and_match_says_so(da
     assert "请核对" not in lines[0] + lines[2]
 
 
+def test_import_xlsx_lists_every_problem_of_a_row(dataset, tmp_path):
+    """A trainee under 16 whose 类型 is also wrong: both told, each with its sheet, row and column, and nothing
+    imported (not the age only after the type is corrected)."""
+    from tests.import_support import placement, placements_file
+    from tests.xlsx_builders import valid_id
+    young = valid_id(7, dt.date(2008, 3, 1))
+    path = placements_file(tmp_path, [placement(1), placement(2, "培训", 身份证号码=young)])
+    result = import_xlsx(dataset, "placements", path, "--unit", UNITS[0], "--yes")
+    assert result.returncode != 0 and rows_of(dataset, "roster_entries") == 0
+    assert "检查 2 行，其中 1 行有问题" in result.stdout and "有 2 处问题，未导入" in result.stderr
+    told = [line.strip() for line in result.stderr.splitlines() if "学员 第 3 行" in line]
+    assert told == ["附件4花名册.xlsx：学员 第 3 行“身份证号码”：按身份证号码，此人生于 2008-03-01，到 2022-03-01 才 "
+                    "14 周岁，不满 16 周岁（劳动法禁止招用未满十六周岁的未成年人）；请核对身份证号码",
+                    "附件4花名册.xlsx：学员 第 3 行“类型”：取值“培训”无效，应为 见习、实习 之一"]
+
+
 def test_matched_placements_tell_trainees_from_interns_on_the_command_line_and_in_the_score(dataset, tmp_path):
     from tests.import_support import district_file, placement, placements_file
     rows = [placement(i) for i in range(4)] + [placement(i, "实习") for i in range(4, 10)]

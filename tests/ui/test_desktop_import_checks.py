@@ -281,3 +281,28 @@ def test_a_monthly_report_naming_a_roster_person_otherwise_is_listed_before_impo
     assert "其中 1 行的姓名与花名册中同一身份证号码的姓名不同" in dialog.status.text()
     shot_over(window, dialog, "import-preview-monthly-name-differs")
     dialog.close()
+
+
+def test_every_problem_of_a_row_is_listed_in_the_preview(qtbot, year, tmp_path):
+    """A trainee under 16 whose 类型 is also wrong: both problems listed, each at its cell with the value as
+    written, not the age only once the type is corrected; the summary counts the row once."""
+    import datetime as dt
+
+    from core.common.identifiers import mask_id_number
+    from tests.import_support import placement, placements_file
+    from tests.xlsx_builders import valid_id
+    window = year
+    young = valid_id(7, dt.date(2008, 3, 1))
+    rows = [placement(1), placement(2, "培训", 身份证号码=young), placement(3, "实习")]
+    dialog = checked_by_click(qtbot, window, placements_file(tmp_path, rows), "placements")
+    p = dialog.preview
+    assert [(r.sheet, r.row, r.column, r.message.code) for r in p.problems] == [
+        ("学员", 3, "身份证号码", "excel.under_minimum_age"), ("学员", 3, "类型", "excel.bad_choice")]
+    model = dialog.problems_model
+    shown = [[model.data(model.index(r, c)) for c in range(5)] for r in range(model.rowCount())]
+    assert [row[:3] for row in shown] == [["学员", "3", "身份证号码（C）"], ["学员", "3", "类型（F）"]]
+    assert shown[0][3] == mask_id_number(young) and "不满 16 周岁" in shown[0][4]  # masked as the preview opens
+    assert shown[1][3] == "培训" and "取值“培训”无效" in shown[1][4]
+    assert "有问题 1 行" in dialog.summary.text()
+    shot_over(window, dialog, "import-preview-two-problems-one-row")
+    dialog.close()

@@ -448,6 +448,36 @@ def test_someone_under_sixteen_on_the_day_is_a_problem_at_the_id_number(tmp_path
     assert sorted(r.name for r in result.records) == ["丁", "丙", "戊"]
 
 
+def test_every_problem_of_a_row_is_told_at_once(tmp_path):
+    """A trainee under 16 whose 类型 is also wrong is told both, each at its cell (not the age only once the type
+    is corrected); reversed dates, a duplicate and an under-age ID number beside a wrong cell likewise. A row
+    whose own date cannot be read is not checked for age (no day to be 16 on): only the date is told."""
+    young = valid_id(1, dt.date(2008, 3, 1))
+    rows = [["姓名", "身份证号码", "学校", "见习单位", "类型", "开始日期", "结束日期", "见习月数"],
+            ["甲", young, "某学院", "某公司", "培训", dt.date(2022, 5, 1), dt.date(2022, 11, 30), 6],
+            ["乙", valid_id(2), "某学院", "某公司", "见习", dt.date(2022, 9, 1), dt.date(2022, 3, 1), "六"],
+            ["丙", valid_id(3, dt.date(2008, 4, 1)), "某学院", "某公司", "见习", "2022年13月1日", None, 6],
+            ["甲", young, "某学院", "某公司", "实习", dt.date(2022, 5, 1), None, "x"]]
+    result = check(write_workbook(tmp_path / "学员.xlsx", {"学员": rows}), "placements")
+    assert [(p.location, p.field, p.message.code) for p in result.problems] == [
+        ("学员!2", "身份证号码", "excel.under_minimum_age"), ("学员!2", "类型", "excel.bad_choice"),
+        ("学员!3", "结束日期", "excel.dates_reversed"), ("学员!3", "见习月数", "excel.bad_integer"),
+        ("学员!4", "开始日期", "excel.bad_date"),
+        ("学员!5", "身份证号码", "excel.under_minimum_age"), ("学员!5", "身份证号码", "excel.duplicate_row"),
+        ("学员!5", "见习月数", "excel.bad_integer")]
+    assert [p.text() for p in result.problems[:2]] == [
+        "学员.xlsx：学员 第 2 行“身份证号码”：按身份证号码，此人生于 2008-03-01，到 2022-05-01 才 14 周岁，不满 16 周岁"
+        "（劳动法禁止招用未满十六周岁的未成年人）；请核对身份证号码",
+        "学员.xlsx：学员 第 2 行“类型”：取值“培训”无效，应为 见习、实习 之一"]
+    assert result.rows_with_problems == 4 and result.records == ()
+    arrivals = [["姓名", "身份证号码", "用工单位", "首次参保日期", "参保月数", "离职日期"],
+                ["甲", young, "某公司", dt.date(2022, 5, 1), "十二", dt.date(2022, 4, 1)]]
+    result = check(write_workbook(tmp_path / "花名册.xlsx", {"花名册": arrivals}))
+    assert [(p.field, p.message.code) for p in result.problems] == [
+        ("身份证号码", "excel.under_minimum_age"), ("参保月数", "excel.bad_integer"),
+        ("离职日期", "excel.dates_reversed")]
+
+
 def test_a_monthly_report_without_a_date_takes_the_age_on_the_period_s_last_day(tmp_path):
     rows = [["姓名", "身份证号码"], ["甲", valid_id(1, dt.date(2007, 1, 1))],
             ["乙", valid_id(2, dt.date(2006, 12, 31))]]
