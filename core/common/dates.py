@@ -1,5 +1,5 @@
 """The ways people write a date (2022-10-15, 2022/10/15, 2022.10.15, 20221015, 2022年10月15日 or 15号),
-read into a date: one reading for the Excel checks and the desktop's date cells."""
+read into a date: one reading for the Excel checks and the desktop's date cells; and the whole months between two."""
 
 from __future__ import annotations
 
@@ -20,3 +20,13 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(int(found[1]), int(found[2]), int(found[3]))
     except ValueError:
         return None
+
+
+def months_between(start: dt.date, end: dt.date, *, both_days: bool = True) -> int:
+    """Whole months from start to end. With `both_days` (the reading `months_counting` = both_days) both days
+    count, as a roster's 起止日期 are written: 2022-07-01 to 2022-12-31 is six months (2022-01-15 to 2022-07-14:
+    6; to 2022-07-13: 5). Without, the months elapsed from one date to the other: 2022-07-01 to 2022-12-31 is
+    five, to 2023-01-01 six."""
+    after = end + dt.timedelta(days=1) if both_days else end  # the first day no longer in the period
+    months = (after.year - start.year) * 12 + after.month - start.month
+    return months - 1 if after.day < start.day else months

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from core.common.area_codes import area_codes
 from core.common.bulk import gc_paused, let_go, quick_handoffs
-from core.common.dates import DATE_DIGITS, DATE_TEXT, parse_date
+from core.common.dates import DATE_DIGITS, DATE_TEXT, months_between, parse_date
 from core.common.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.common.messages import Msg
 from core.common.problems import Problem
@@ -87,6 +87,8 @@ class _Blank(Exception):
 _SLOW = object()  # a cell the fast pass leaves to the full converter
 
 # What two rows with the same key are, by the fields the key is made of (import-kinds.toml: unique).
+# A row's months and the dates they run between: (start, months, end).
+MONTHS_FIELDS = (("first_insured_date", "insured_months", "leave_date"), ("start_date", "placement_months", "end_date"))
 DUPLICATE_WHAT = {("id_number",): "excel.duplicate.id_number",
                   ("id_number", "month"): "excel.duplicate.id_number_month", ("unit",): "excel.duplicate.unit"}
 
@@ -555,6 +557,7 @@ class _Checker:
                         bad.setdefault(i, []).append((order_of[b], headers[b], Msg.of(
                             "excel.dates_reversed", first=fields[a].label, first_value=x.isoformat(),
                             last=fields[b].label, last_value=y.isoformat())))
+        self._months_past_today(by_field, headers, order_of, bad, skipped)
         if self.kind.minimum_age is not None and "id_number" in by_field:
             self._too_young(by_field, headers, order_of, bad, skipped)
         unique = self.kind.unique
@@ -604,6 +607,32 @@ class _Checker:
             else:  # the sheet, a month from the sheet's name, or a field without a column
                 record_columns.append(repeat(template.get(f.name)))
         self.records += frozen_records(self.cls, record_columns, n)
+
+    def _months_past_today(self, by_field: dict, headers: dict, order_of: dict, bad: dict, skipped: set) -> None:
+        """More months than there have been since the row's start, for a row with no end date: 参保月数 12 from 首次参保
+        2022-11-01, read on 2023-02-10, cannot be true (a row with a leave or end date is counted no further than
+        its dates allow by the matching, which says so). Months counted with both days, the most any reading
+        allows."""
+        today, fields = self.conv.today, self.spec.fields
+        for start_field, months_field, end_field in MONTHS_FIELDS:
+            if start_field not in by_field or months_field not in by_field:
+                continue
+            ends = by_field.get(end_field)
+            end_order = order_of.get(end_field)
+            since: dict[dt.date, int] = {}  # months to today by start date (a roster has a few hundred dates)
+            for i, (start, months) in enumerate(zip(by_field[start_field], by_field[months_field])):
+                if start is None or months is None or start > today or i in skipped:
+                    continue
+                possible = since.get(start)
+                if possible is None:
+                    possible = since[start] = months_between(start, today)
+                if months > possible:
+                    if ends is not None and (ends[i] is not None or any(o == end_order for o, _h, _m in bad.get(i, ()))):
+                        continue  # an end date (read, or told as unreadable): not this check's
+                    bad.setdefault(i, []).append((order_of[months_field], headers[months_field], Msg.of(
+                        "excel.months_past_today", months_label=fields[months_field].label, months=months,
+                        start_label=fields[start_field].label, start=start.isoformat(), today=today.isoformat(),
+                        possible=possible, end_label=fields[end_field].label)))
 
     def _too_young(self, by_field: dict, headers: dict, order_of: dict, bad: dict, skipped: set) -> None:
         """A person under the kind's minimum age on the row's date (its first of age_on, else the period's last

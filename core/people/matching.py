@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Collection, Iterable, Mapping, Sequence
 
 from core.common.bulk import gc_paused
+from core.common.dates import months_between
 from core.common.messages import Msg
 from core.common.problems import Problem
 from core.people.records import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, frozen_records
@@ -220,16 +221,6 @@ class MatchResult:
 
 
 # ------------------------------------------------------------------ helpers
-
-def months_between(start: dt.date, end: dt.date, *, both_days: bool = True) -> int:
-    """Whole months from start to end. With `both_days` (the reading `months_counting` = both_days) both days
-    count, as a roster's 起止日期 are written: 2022-07-01 to 2022-12-31 is six months (2022-01-15 to 2022-07-14:
-    6; to 2022-07-13: 5). Without, the months elapsed from one date to the other: 2022-07-01 to 2022-12-31 is
-    five, to 2023-01-01 six."""
-    after = end + dt.timedelta(days=1) if both_days else end  # the first day no longer in the period
-    months = (after.year - start.year) * 12 + after.month - start.month
-    return months - 1 if after.day < start.day else months
-
 
 def months_held(given: int | None, start: dt.date | None, end: dt.date | None, *,
                 both_days: bool = True) -> tuple[int | None, Msg | None]:

@@ -484,3 +484,26 @@ def test_a_monthly_report_without_a_date_takes_the_age_on_the_period_s_last_day(
     result = check(write_workbook(tmp_path / "2022年5月.xlsx", {"2022年5月": rows}), "monthly_reports")
     assert {row: m.code for row, m in by_row(result).items()} == {2: "excel.under_minimum_age"}
     assert by_row(result)[2].param("on") == "2022-12-31"
+
+
+def test_more_months_than_there_have_been_since_the_start_are_told_when_no_end_date_is_given(tmp_path):
+    """A tester's row: 首次参保 2022-11-01, 参保月数 12 and no 离职日期, read on 2023-02-10: three months at most, so
+    a problem at 参保月数 (before, accepted and counted as 满 12 个月). Three months, a leave date (the matching counts
+    to it), or a trainee's 见习月数 within its days pass; a trainee's 9 months from 2022-09-01 do not."""
+    arrivals = [["姓名", "身份证号码", "用工单位", "首次参保日期", "参保月数", "离职日期"],
+                ["甲", valid_id(1), "某公司", dt.date(2022, 11, 1), 12, None],
+                ["乙", valid_id(2), "某公司", dt.date(2022, 11, 1), 3, None],
+                ["丙", valid_id(3), "某公司", dt.date(2022, 11, 1), 12, dt.date(2022, 12, 31)]]
+    path = write_workbook(tmp_path / "花名册.xlsx", {"花名册": arrivals})
+    result = check_workbook(path, "arrivals", RULES, today=dt.date(2023, 2, 10))
+    assert [(p.location, p.field, p.message.code) for p in result.problems] == [
+        ("花名册!2", "参保月数", "excel.months_past_today")]
+    assert result.problems[0].text() == ("花名册.xlsx：花名册 第 2 行“参保月数”：参保月数为 12 个月，但首次参保日期"
+                                         "（2022-11-01）至今天（2023-02-10）只有 3 个月，又未填离职日期；请核对")
+    assert not check_workbook(path, "arrivals", RULES, today=dt.date(2023, 11, 1)).problems  # a year on: possible
+    placements = [["姓名", "身份证号码", "学校", "见习单位", "类型", "开始日期", "结束日期", "见习月数"],
+                  ["丁", valid_id(4), "某学院", "某公司", "见习", dt.date(2022, 9, 1), None, 9],
+                  ["戊", valid_id(5), "某学院", "某公司", "见习", dt.date(2022, 9, 1), None, 5]]
+    path = write_workbook(tmp_path / "学员.xlsx", {"学员": placements})
+    result = check_workbook(path, "placements", RULES, today=dt.date(2023, 2, 10))
+    assert [(p.location, p.field) for p in result.problems] == [("学员!2", "见习月数")]
