@@ -78,12 +78,21 @@ def arrivals_rows(people: Iterable[dict], headers: Sequence[str] = ARRIVAL_HEADE
     return rows
 
 
+def _months_to_year_end(day: dt.date) -> int:
+    """Whole months from `day` to 2022-12-31, both days counted: the most a 2022 roster can give with no
+    leaving date (core.people.matching.months_held)."""
+    months = 12 * (2023 - day.year) + 1 - day.month
+    return months - 1 if day.day > 1 else months
+
+
 def arrival(i: int, **overrides: Any) -> dict:
-    """A person of an arrivals roster, valid for the 2022 rule set."""
+    """A person of an arrivals roster, valid for the 2022 rule set: its 参保月数 are at most the months its first
+    insured day leaves to the year's end."""
+    day = dt.date(2022, 1 + i % 12, 1 + i % 28)
     person = {"姓名": person_name(i), "性别": "男" if i % 2 else "女", "身份证号码": person_id(i),
               "劳务基地": LABOUR_BASES[i % len(LABOUR_BASES)], "用工单位": EMPLOYERS[i % len(EMPLOYERS)],
-              "入职日期": dt.date(2022, 1 + i % 12, 1 + i % 28), "首次参保日期": dt.date(2022, 1 + i % 12, 1 + i % 28),
-              "参保月数": 6 + i % 7, "联系电话": f"139{i:08d}"}
+              "入职日期": day, "首次参保日期": day,
+              "参保月数": min(6 + i % 7, _months_to_year_end(day)), "联系电话": f"139{i:08d}"}
     person.update(overrides)
     return person
 

@@ -215,7 +215,8 @@ def test_the_count_source_switches_the_scores_of_2_1_2_2_and_4_2(ds, tmp_path):
     unit_id = ds.unit_id(UNITS[0])
     tick_people_evidence(ds, unit_id)
     assert ds.set_insured_workers(1, unit_id, 3).ok
-    people = [arrival(i) for i in range(10)]
+    # first insured in the first half of the year: six months by the year's end are possible
+    people = [arrival(i, 首次参保日期=dt.date(2022, 1 + i % 6, 1), 参保月数=6) for i in range(10)]
     imported(ds, "arrivals", roster_file(tmp_path, people))
     imported(ds, "monthly_reports", monthly_file(tmp_path, people))
     matched = ds.match().unit(UNITS[0])
