@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import openpyxl
 
+from core.common.dates import months_between
 from core.common.identifiers import id_check_char
 
 REGIONS = ("520601", "530602", "411602", "341202", "511602", "621102", "360702", "320509")
@@ -78,11 +79,7 @@ def arrivals_rows(people: Iterable[dict], headers: Sequence[str] = ARRIVAL_HEADE
     return rows
 
 
-def _months_to_year_end(day: dt.date) -> int:
-    """Whole months from `day` to 2022-12-31, both days counted: the most a 2022 roster can give with no
-    leaving date (core.people.matching.months_held)."""
-    months = 12 * (2023 - day.year) + 1 - day.month
-    return months - 1 if day.day > 1 else months
+YEAR_END = dt.date(2022, 12, 31)
 
 
 def arrival(i: int, **overrides: Any) -> dict:
@@ -92,7 +89,7 @@ def arrival(i: int, **overrides: Any) -> dict:
     person = {"姓名": person_name(i), "性别": "男" if i % 2 else "女", "身份证号码": person_id(i),
               "劳务基地": LABOUR_BASES[i % len(LABOUR_BASES)], "用工单位": EMPLOYERS[i % len(EMPLOYERS)],
               "入职日期": day, "首次参保日期": day,
-              "参保月数": min(6 + i % 7, _months_to_year_end(day)), "联系电话": f"139{i:08d}"}
+              "参保月数": min(6 + i % 7, months_between(day, YEAR_END)), "联系电话": f"139{i:08d}"}
     person.update(overrides)
     return person
 
@@ -111,8 +108,9 @@ def generate_roster(path: Path, n: int, *, seed: int = 1, first: int = 0) -> Pat
     for k in range(n):
         i = first + k
         day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        months = min(rng.randrange(1, 13), months_between(day, YEAR_END))  # no more than the year allows
         ws.append([k + 1, person_name(i), "男" if i % 2 else "女", person_id(i), LABOUR_BASES[i % 3],
-                   EMPLOYERS[i % len(EMPLOYERS)], day, day, rng.randrange(1, 13), f"139{i:08d}"])
+                   EMPLOYERS[i % len(EMPLOYERS)], day, day, months, f"139{i:08d}"])
     wb.save(path)
     return path
 
@@ -139,7 +137,7 @@ def cached_roster(n: int, *, seed: int = 1) -> Path:
     needs about half a minute per 100,000 rows) and reused by later runs."""
     import os
     import tempfile
-    path = Path(tempfile.gettempdir()) / f"leye-test-roster-v1-{n}-{seed}.xlsx"
+    path = Path(tempfile.gettempdir()) / f"leye-test-roster-v2-{n}-{seed}.xlsx"
     if not path.exists():
         part = path.with_name(f"{path.name}.{os.getpid()}.part")
         generate_roster(part, n, seed=seed)

@@ -620,14 +620,15 @@ class _Checker:
             ends = by_field.get(end_field)
             end_order = order_of.get(end_field)
             since: dict[dt.date, int] = {}  # months to today by start date (a roster has a few hundred dates)
-            for i, (start, months) in enumerate(zip(by_field[start_field], by_field[months_field])):
+            for i, (start, months) in enumerate(zip(by_field[start_field], by_field[months_field], strict=True)):
                 if start is None or months is None or start > today or i in skipped:
                     continue
                 possible = since.get(start)
                 if possible is None:
                     possible = since[start] = months_between(start, today)
                 if months > possible:
-                    if ends is not None and (ends[i] is not None or any(o == end_order for o, _h, _m in bad.get(i, ()))):
+                    told = [order for order, _header, _msg in bad.get(i, ())]
+                    if ends is not None and (ends[i] is not None or end_order in told):
                         continue  # an end date (read, or told as unreadable): not this check's
                     bad.setdefault(i, []).append((order_of[months_field], headers[months_field], Msg.of(
                         "excel.months_past_today", months_label=fields[months_field].label, months=months,

@@ -336,7 +336,8 @@ GOOD_DATE = st.one_of(st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)),
                       st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)).map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
                       st.integers(44562, 44926))
 BAD_DATE = st.sampled_from(["2022.13.1", "明天", dt.date(1970, 1, 1), dt.date(2031, 1, 1), True, -3, "", 0.5])
-GOOD_MONTHS = st.one_of(st.integers(0, 600), st.integers(0, 600).map(lambda n: f"{n}个月"), st.just(""))
+# no more months than a 2022 date leaves to TODAY (a row with more is told: excel.months_past_today)
+GOOD_MONTHS = st.one_of(st.integers(0, 2), st.integers(0, 2).map(lambda n: f"{n}个月"), st.just(""))
 BAD_MONTHS = st.sampled_from([-1, 601, 2.5, "很久", dt.date(2022, 1, 1)])
 
 
