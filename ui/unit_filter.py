@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCollator, QLocale, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
+from core.common.search import search_key
 from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED
 from core.scoring.engine import QUALIFIED
 
@@ -24,7 +25,13 @@ class UnitFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.show = SHOW_ALL
         self.order = SORT_FILE
+        self.text = ""  # the name searched for, as search_key makes it
         self.collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))  # 拼音 order
+
+    def set_text(self, text: str) -> None:
+        """Show the units whose name holds the text (full-width or half-width, any case, spaces aside)."""
+        self.text = search_key(text)
+        self.invalidateRowsFilter()
 
     def set_show(self, show: str) -> None:
         self.show = show
@@ -41,11 +48,11 @@ class UnitFilter(QSortFilterProxyModel):
         return uid, model.session, model.progress(uid)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        text = self.filterRegularExpression().pattern()
+        text = self.text
         if self.show == SHOW_ALL and not text:
             return True
         uid, session, progress = self._unit(row)
-        if text and text.lower() not in session.unit(uid).name.lower():
+        if text and text not in search_key(session.unit(uid).name):
             return False
         states = set(progress.values())
         return {SHOW_ALL: True,

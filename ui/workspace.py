@@ -162,7 +162,7 @@ class Workspace(QWidget):
         self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.unit_list.setUniformItemSizes(True)  # every entry is two lines: no size asked of each of 200 units
         self.unit_list.selectionModel().currentChanged.connect(self._unit_clicked)
-        self.filter.textChanged.connect(self.unit_proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self.unit_proxy.set_text)
         worklist = QHBoxLayout()
         self.show_combo = QComboBox()
         for key, label in ((SHOW_ALL, self.tr("全部单位")), (SHOW_NOT_STARTED, self.tr("有未开始条款")),
