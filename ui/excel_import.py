@@ -58,9 +58,9 @@ from ui import faults
 from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice, cell_key
 from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_mapping, remembered_mappings
 from ui.models import local_time, problems_text
-from ui.wrapped_rows import wrap_rows
 from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker, progress_dialog
+from ui.wrapped_rows import wrap_rows
 from ui.writing import kept_from_collector, write_now
 
 FOLDER_SETTING = "excel/folder"

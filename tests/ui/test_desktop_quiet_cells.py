@@ -4,7 +4,6 @@ full-width digits typed by a Chinese input method; the people view and the previ
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 import openpyxl
@@ -62,7 +61,8 @@ def notes_shown(dialog) -> list[str]:
     return [notes.item(i).text() for i in range(notes.count())]
 
 
-def test_the_preview_says_a_hidden_row_and_full_width_cells_and_refuses_a_month_its_sheet_denies(qtbot, year, tmp_path):
+def test_the_preview_says_a_hidden_row_and_full_width_cells_and_refuses_a_month_its_sheet_denies(
+        qtbot, year, tmp_path):  # noqa: F811
     window = year
     dialog = window.excel_actions.import_dialog("monthly_reports")
     dialog.show()
@@ -92,7 +92,7 @@ def test_the_preview_says_a_hidden_row_and_full_width_cells_and_refuses_a_month_
     dialog.close()
 
 
-def test_full_width_digits_typed_in_the_people_search_find_the_id_number(qtbot, year, tmp_path):
+def test_full_width_digits_typed_in_the_people_search_find_the_id_number(qtbot, year, tmp_path):  # noqa: F811
     window = year
     people = [arrival(i) for i in range(5)]
     import_through_wizard(window, roster_file(tmp_path, people), "arrivals", 0).close()
@@ -118,7 +118,7 @@ def test_full_width_digits_typed_in_the_people_search_find_the_id_number(qtbot, 
     assert view.people_proxy.rowCount() == 5
 
 
-def test_the_unit_filter_finds_a_name_typed_with_an_input_methods_space(qtbot, year):
+def test_the_unit_filter_finds_a_name_typed_with_an_input_methods_space(qtbot, year):  # noqa: F811
     window = year
     ws = window.workspace
     ws.filter.setFocus()
