@@ -40,7 +40,7 @@ from core.common.bulk import gc_paused, let_go
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.excel import pieces
-from core.excel.limits import SheetLimits, check_xlsx
+from core.excel.limits import SheetLimits, check_xlsx, xlsx_hidden_rows
 
 KINDS_PATH = Path(__file__).resolve().parents[2] / "resources" / "excel" / "import-kinds.toml"
 FIELD_TYPES = ("text", "id_number", "date", "month", "integer", "number", "choice")
@@ -569,6 +569,8 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         raise _Unreadable(exceeded.message())
     if hidden is not None:
         hidden.clear()  # what calamine found before it failed: openpyxl says again
+    if hidden_rows is not None:  # the limits checked no sheet past the one calamine failed on
+        hidden_rows.update(xlsx_hidden_rows(path))
     try:
         return _openpyxl_sheets(path, cancelled, hidden), "openpyxl"
     except ReadCancelled:

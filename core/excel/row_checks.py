@@ -50,8 +50,7 @@ def month_problems(sheet: str, header: str, raw: Sequence[Any] | None, months: S
     raw: the month column's cells, None when the sheet has none; months: each row's month as read (the sheet's
     name's for a blank cell)."""
     start, end = period
-    distinct = set(months)  # the usual sheet: a month or a few, each right (a set made in C, no loop in Python)
-    distinct.discard(None)
+    distinct = {m for m in set(months) if m is not None}  # the usual sheet: a month or a few, each right
     if all(start <= m <= end and (named is None or m == named) for m in distinct):
         return
     for i, month in enumerate(months):

@@ -140,3 +140,14 @@ def test_full_width_months(tmp_path):
     assert [(r.name, r.month) for r in result.records] == [("张三", dt.date(2022, 3, 1))]
     assert [(p.location, p.message.code) for p in result.problems] == [("汇总!3", "excel.bad_month")]
     assert [n.message.code for n in result.notes] == ["excel.full_width"]
+
+
+def test_a_row_hidden_in_excel_is_said_when_the_slow_reader_reads_the_workbook(tmp_path, monkeypatch):
+    import core.excel.read as xlsx_read
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the fast reader cannot read this file")
+    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    result = check(hidden_rows_workbook(tmp_path / "s.xlsx", hidden=[4]))
+    assert result.reader == "openpyxl" and result.ok and len(result.records) == 4
+    assert [(n.location, n.field, n.message.code) for n in result.notes] == [("名单!4", "姓名", "excel.row_hidden")]
