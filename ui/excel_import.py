@@ -60,6 +60,7 @@ from ui.excel_mapping import MappingDialog, field_label, kind_label, remember_ma
 from ui.models import local_time, problems_text
 from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker, progress_dialog
+from ui.wrapped_rows import wrap_rows
 from ui.writing import kept_from_collector, write_now
 
 FOLDER_SETTING = "excel/folder"
@@ -358,6 +359,7 @@ class ImportDialog(QDialog):
         self.notes_box = QGroupBox(self.tr("已自动转换或提示（不影响导入）"))
         self.notes = QListWidget()
         self.notes.setWordWrap(True)
+        self.notes.setAlternatingRowColors(True)  # one note from the next, each wrapped on several lines
         self.notes.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         notes_layout = QVBoxLayout(self.notes_box)
         notes_layout.addWidget(self.notes)
@@ -539,6 +541,7 @@ class ImportDialog(QDialog):
         self.problems_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.full_ids.setChecked(False)  # every preview starts masked
         self.problems_model.set_rows(p.problems, p.corrections)
+        wrap_rows(self.problems_view, len(p.problems))  # each problem's sentence read whole at 1366×768
         self.export_button.setEnabled(bool(p.problems))
         self.full_ids.setEnabled(bool(p.problems))
         self.mapping_button.setEnabled(p.question is not None or p.remap is not None)

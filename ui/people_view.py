@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
+from core.common.search import search_key
 from core.editing.session import Session
 from core.people.matching import Conflict, PersonVerdict
 from core.people.records import on_one_line, report_remarks_words
@@ -42,6 +43,7 @@ from ui.import_left_out import LeftOutPane
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.people_reported import ReportedOnlyModel
 from ui.views import table_view
+from ui.wrapped_rows import wrap_rows
 from ui.writing import write_now
 
 Report = Callable[[list[str]], None]
@@ -176,7 +178,7 @@ class PeopleFilter(SourceSorted):
         self.invalidateRowsFilter()
 
     def set_text(self, text: str) -> None:
-        self.text = text.strip().lower()
+        self.text = search_key(text)  # full-width digits typed by an input method find the ID number
         self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
@@ -185,7 +187,7 @@ class PeopleFilter(SourceSorted):
             return False
         if self.mode == RETAINED and not p.retained or self.mode == NOTED and not p.notes:
             return False
-        return not self.text or self.text in p.name.lower() or self.text in p.id_number.lower()
+        return not self.text or self.text in search_key(p.name) or self.text in search_key(p.id_number)
 
 
 class ConflictsModel(ListModel):
@@ -622,6 +624,7 @@ class PeopleView(QWidget):
         found = next((u for u in result.units if u.unit == name), None)
         reported = session.report_remarks(self.unit_id) if found is not None and self.unit_id is not None else {}
         self.people_model.set_people(found.people if found is not None else (), reported)
+        wrap_rows(self.people_view, self.people_model.rowCount())  # a reason read whole at 1366×768
         # shown when a monthly report of the unit has a 备注 for someone: the reasons keep their room otherwise
         self.people_view.setColumnHidden(REPORT_REMARKS, not self.people_model.reported)
         self._shown_count()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCollator, QLocale, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
+from core.common.search import search_key
 from core.scoring.assessment import DONE, INCOMPLETE, NOT_STARTED
 from core.scoring.engine import QUALIFIED
 
@@ -25,13 +25,12 @@ class UnitFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.show = SHOW_ALL
         self.order = SORT_FILE
-        self.text = ""  # the name searched for, as name_key makes it
+        self.text = ""  # the name searched for, as search_key makes it
         self.collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))  # 拼音 order
 
     def set_text(self, text: str) -> None:
-        """Show the units whose name holds `text`. Not Qt's fixed-string filter: it escapes each Chinese character
-        into a pattern, which no name then holds."""
-        self.text = name_key(text)
+        """Show the units whose name holds the text (full-width or half-width, any case, spaces aside)."""
+        self.text = search_key(text)
         self.invalidateRowsFilter()
 
     def set_show(self, show: str) -> None:
@@ -53,7 +52,7 @@ class UnitFilter(QSortFilterProxyModel):
         if self.show == SHOW_ALL and not text:
             return True
         uid, session, progress = self._unit(row)
-        if text and text not in name_key(session.unit(uid).name):
+        if text and text not in search_key(session.unit(uid).name):
             return False
         states = set(progress.values())
         return {SHOW_ALL: True,
@@ -80,9 +79,3 @@ class UnitFilter(QSortFilterProxyModel):
         done_a = sum(1 for v in pa.values() if v == DONE)  # SORT_PROGRESS: the least done first
         done_b = sum(1 for v in pb.values() if v == DONE)
         return (done_a, left.row()) < (done_b, right.row())
-
-
-def name_key(text: str) -> str:
-    """A name as searched: full-width letters and digits as half-width (an input method's ＡＢＣ), case and spaces
-    aside."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())

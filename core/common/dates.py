@@ -10,11 +10,27 @@ DATE_TEXT = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
                        r"(?:[\sT]+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?)?\s*")
 DATE_DIGITS = re.compile(r"\s*(\d{4})(\d{2})(\d{2})\s*")
 
+# Full-width forms (what a Chinese input method types: ２０２２－０３－０１) to the ASCII they stand for, and the
+# ideographic space to a space; nothing else changes (circled, superscript or other scripts' digits stay as written).
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def half_width(text: str) -> str:
+    """The text with its full-width letters, digits and marks made ASCII (the ideographic space a space)."""
+    return text if text.isascii() else text.translate(_HALF_WIDTH)
+
+
+def has_full_width(text: str) -> bool:
+    """Whether the text has a full-width letter, digit or mark (an ideographic space is no matter: it is a space)."""
+    return not text.isascii() and any(0xFF01 <= ord(c) <= 0xFF5E for c in text)
+
 
 def parse_date(text: str) -> dt.date | None:
-    """The date the text writes, or None when it writes no real date (2022-02-30 is none)."""
+    """The date the text writes (full-width digits and marks read as ASCII), or None when it writes no real date
+    (2022-02-30 is none)."""
+    text = half_width(text)
     found = DATE_TEXT.fullmatch(text) or DATE_DIGITS.fullmatch(text)
-    if found is None:
+    if found is None or not (found[1] + found[2] + found[3]).isascii():  # another script's digits: no date typed
         return None
     try:
         return dt.date(int(found[1]), int(found[2]), int(found[3]))

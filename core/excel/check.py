@@ -25,10 +25,11 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from core.common.area_codes import area_codes
 from core.common.bulk import gc_paused, let_go, quick_handoffs
-from core.common.dates import DATE_DIGITS, DATE_TEXT, months_between, parse_date
+from core.common.dates import DATE_DIGITS, DATE_TEXT, half_width, has_full_width, months_between, parse_date
 from core.common.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.common.messages import Msg
 from core.common.problems import Problem
+from core.excel import row_checks
 from core.excel.read import (
     ColumnMapping,
     FieldSpec,
@@ -133,6 +134,7 @@ class _Converters:
         self.spec = spec
         self.year = rules.year
         self.earliest = spec.earliest_date
+        self.period = rules.period_start, rules.period_end
         self.period_end = rules.period_end
         self.latest = rules.period_end + dt.timedelta(days=spec.latest_after_period_days)
         self.today = today
@@ -317,7 +319,11 @@ class _Converters:
         raise _Bad(Msg.of("excel.bad_month", value=_shown(value)))
 
     def month_text(self, text: str) -> Month | None:
-        """2022年3月, 2022-03, 2022.3, 202203, 3月 (the assessment year), or a full date; else None."""
+        """2022年3月, 2022-03, 2022.3, 202203, 3月 (the assessment year), or a full date, in ASCII or full-width
+        digits; else None."""
+        text = half_width(text)
+        if not all(c.isascii() for c in text if c.isdigit()):  # another script's digits: no month a clerk typed
+            return None
         m = DATE_TEXT.fullmatch(text) or DATE_DIGITS.fullmatch(text)
         if m is not None:
             year, month = int(m[1]), int(m[2])
@@ -370,7 +376,7 @@ class _Converters:
                 raise _Bad(Msg.of("excel.bad_integer", value=_shown(value)))
             n = int(value)
         elif t is str:
-            text = value.strip()
+            text = half_width(value).strip()
             if not text:
                 raise _Blank
             if text and set(text) <= set("★☆") and "★" in text:
@@ -393,7 +399,7 @@ class _Converters:
                 raise _Bad(Msg.of("excel.bad_number", value=_shown(value)))
             n = Fraction(repr(value))
         elif t is str:
-            m = _NUMBER_TEXT.fullmatch(value)
+            m = _NUMBER_TEXT.fullmatch(half_width(value))
             if m is None:
                 if not value.strip():
                     raise _Blank
@@ -441,6 +447,8 @@ class _Checker:
         self.seen: dict[Any, tuple[str, int]] = {}
         self.seen_tables: list[tuple[str, dict[Any, int]]] = []  # from sheets checked the fast way
         self.synonyms = set(self.spec.synonym_field)
+        self.hidden_read: dict[str, int] = {}  # sheet -> its rows hidden in Excel that were read
+        self.wide: dict[tuple[str, str], row_checks.WideCells] = {}  # (sheet, header) -> cells read from full-width
 
     def let_go(self, kept: Sequence[SheetTable]) -> None:
         """Free the records made, and the rows of the sheets checked but not `kept` (the tables read in the
@@ -483,8 +491,10 @@ class _Checker:
         layout = table.layout
         template = {f.name: f.default for f in dataclass_fields(self.cls) if f.default is not MISSING}
         template["sheet"] = layout.sheet
+        named = None
         if self.kind.month_from_sheet_name:  # a blank month cell falls back to the sheet's name
             template["month"] = self.conv.sheet_month(layout.sheet)
+            named = row_checks.single_month_name(layout.sheet, template["month"])
         first = self.rows_done.get(id(table))  # grid index of the first row not yet checked
         if first is None:
             self.checked.append(table)
@@ -496,12 +506,14 @@ class _Checker:
         for start in range(0, len(rows), PART_ROWS):
             made = len(self.records)
             self._part(layout, template, rows[start:start + PART_ROWS] if len(rows) > PART_ROWS else rows,
-                       first + start)
+                       first + start, table.hidden_rows, named)
             if each_part is not None:
                 each_part(self.records[made:])
 
-    def _part(self, layout: SheetLayout, template: dict[str, Any], rows: Sequence[list], first: int) -> None:
-        """Check rows of a sheet, the first of them at grid index `first` (its Excel row is first + 1)."""
+    def _part(self, layout: SheetLayout, template: dict[str, Any], rows: Sequence[list], first: int,
+              hidden: frozenset[int] = frozenset(), named: Month | None = None) -> None:
+        """Check rows of a sheet, the first of them at grid index `first` (its Excel row is first + 1); `hidden`: the
+        sheet's rows hidden in Excel (Excel row numbers), `named`: the one month the sheet's name gives."""
         sheet = layout.sheet
         columns = layout.columns
         fields = self.spec.fields
@@ -539,6 +551,8 @@ class _Checker:
                 if type(value) is _Noted:
                     noted.setdefault(i, []).append((column.header, value.note))
                     value = str(value)
+                if type(raw[i]) is str and spec.type in row_checks.WIDE_TYPES and has_full_width(raw[i]):
+                    self._wide(sheet, column.header, first + i + 1, raw[i], row_checks.wide_value(value, spec.type))
                 out[i] = value
             out_columns.append(out)
         skipped = {i for i in bad if self.skippable(rows[i], layout)}
@@ -558,6 +572,12 @@ class _Checker:
                             "excel.dates_reversed", first=fields[a].label, first_value=x.isoformat(),
                             last=fields[b].label, last_value=y.isoformat())))
         self._months_past_today(by_field, headers, order_of, bad, skipped)
+        if "month" in self.kind.fields and (template.get("month") is not None or "month" in by_field):
+            month_column = layout.column("month")
+            row_checks.month_problems(sheet, headers.get("month", ""), None if month_column is None else
+                                      list(map(itemgetter(month_column.index), rows)),
+                                      by_field.get("month") or [template.get("month")] * len(rows), named,
+                                      self.conv.period, _shown, bad, skipped, order_of.get("month", 0))
         if self.kind.minimum_age is not None and "id_number" in by_field:
             self._too_young(by_field, headers, order_of, bad, skipped)
         unique = self.kind.unique
@@ -589,6 +609,10 @@ class _Checker:
             if i not in bad and i not in skipped:
                 for header, msg in noted[i]:
                     self.notes.append(Problem(self.source, f"{sheet}!{first + i + 1}", header, msg))
+        if hidden:  # said, not left out: a row hidden in Excel is read as the file holds it
+            self.notes += row_checks.hidden_row_notes(self.source, sheet, hidden, first, rows,
+                                                      (columns[0].index, columns[0].header), skipped,
+                                                      self.hidden_read, _shown)
         excluded = skipped | bad.keys()
         n = len(rows)
         row_numbers: Iterable[int] = range(first + 1, first + 1 + n)
@@ -634,6 +658,13 @@ class _Checker:
                         "excel.months_past_today", months_label=fields[months_field].label, months=months,
                         start_label=fields[start_field].label, start=start.isoformat(), today=today.isoformat(),
                         possible=possible, end_label=fields[end_field].label)))
+
+    def _wide(self, sheet: str, header: str, row: int, written: str, read_as: str) -> None:
+        found = self.wide.get((sheet, header))
+        if found is None:
+            self.wide[(sheet, header)] = row_checks.WideCells(1, row, written, read_as)
+        else:
+            found.count += 1
 
     def _too_young(self, by_field: dict, headers: dict, order_of: dict, bad: dict, skipped: set) -> None:
         """A person under the kind's minimum age on the row's date (its first of age_on, else the period's last
@@ -721,9 +752,10 @@ def _result(read: ReadResult, checker: _Checker) -> CheckResult:
     problems = list(read.problems) + checker.problems
     if read.ok and read.tables and checker.rows_checked == 0:  # only blank lines, footers, headers
         problems.append(Problem(read.source, read.tables[0].sheet, "", Msg.of("excel.no_rows")))
-    return CheckResult(read.source, read.kind, tuple(checker.records), tuple(problems),
-                       tuple(read.notes) + tuple(checker.notes), checker.rows_checked, checker.rows_with_problems,
-                       read.reader, read.unit_lines, read.layouts)
+    notes = (*read.notes, *checker.notes, *row_checks.hidden_rows_beyond(read.source, checker.hidden_read),
+             *row_checks.wide_notes(read.source, checker.wide))
+    return CheckResult(read.source, read.kind, tuple(checker.records), tuple(problems), notes, checker.rows_checked,
+                       checker.rows_with_problems, read.reader, read.unit_lines, read.layouts)
 
 
 def read_and_check(path: str | Path, kind: str, rules: RuleSet, *, mapping: ColumnMapping | None = None,

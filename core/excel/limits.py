@@ -40,6 +40,9 @@ SPARSE_FACTOR = 10
 _TWO_LETTERS = re.compile(rb' r="([A-Z]{2})\d')
 _THREE_LETTERS = re.compile(rb' r="([A-Z]{3,})\d')
 _ROW_NUMBER = re.compile(rb' r="[A-Z]{0,3}(\d+)"')
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\shidden="(?:1|true)"')  # a row the clerk does not see in Excel
+_ROW_ATTRIBUTE = re.compile(rb'\sr="(\d+)"')
+_ROW_TAG = re.compile(rb"<row[\s>/]")
 PIECE_BYTES = 1 << 20  # the XML is searched a piece at a time: one search holds the interpreter (a worker's
 # search over a 30 MB sheet would stop the window's thread a tenth of a second); between pieces it is let go
 
@@ -110,6 +113,23 @@ def check_xlsx(path: Path) -> LimitExceeded | None:
     return None
 
 
+def xlsx_hidden_rows(path: Path) -> dict[str, tuple[int, ...]]:
+    """Each sheet's rows hidden in Excel (hidden_rows), by the sheet's name; {} for a damaged archive. For the
+    slow reader, which does not say them: the fast one is told them by SheetLimits as it checks each sheet."""
+    found = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = _sheet_names(archive)
+            for m in archive.infolist():
+                if m.filename in names and _is_worksheet(m.filename):
+                    rows = hidden_rows(_read_bounded(archive, m))
+                    if rows:
+                        found[names[m.filename]] = rows
+    except _DAMAGED:
+        return {}
+    return found
+
+
 def _is_worksheet(member: str) -> bool:
     return member.startswith("xl/worksheets/") and member.endswith(".xml")
 
@@ -135,8 +155,9 @@ class SheetLimits:
     reading. A damaged archive is left to the reader, as check_xlsx leaves it. Sheets may be checked
     from several threads (one at a time)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, hidden_rows: dict[str, tuple[int, ...]] | None = None):
         self.path = path
+        self.hidden_rows = {} if hidden_rows is None else hidden_rows  # sheet -> its rows hidden in Excel, as checked
         self._lock = threading.Lock()
         self.archive: zipfile.ZipFile | None = None
         self.members: dict[str, zipfile.ZipInfo] = {}  # sheet name -> its worksheet, not yet checked
@@ -183,6 +204,9 @@ class SheetLimits:
             if member is not None:
                 xml = _read_bounded(self.archive, member)
                 self._found(_check_sheet(sheet, xml))
+                hidden = hidden_rows(xml)
+                if hidden:
+                    self.hidden_rows[sheet] = hidden
                 if keep_from is not None and len(xml) >= keep_from and self.exceeded is None:
                     self.kept = sheet, member.filename, xml
             else:  # a sheet no worksheet was found for: every one left is checked before it is read
@@ -285,6 +309,20 @@ def _check_sheet(part: str | Msg, xml: bytes) -> LimitExceeded | None:
         if highest * widest > SPARSE_FACTOR * present:
             return LimitExceeded("sparse", part, highest * widest, present)
     return None
+
+
+def hidden_rows(xml: bytes) -> tuple[int, ...]:
+    """The Excel numbers of the rows a worksheet's XML marks hidden (hidden by hand, or by a filter), in order. One
+    search in C finds none in the usual sheet; a row without its number is numbered after the rows before it."""
+    if b'hidden="' not in xml:
+        return ()
+    numbers = []
+    for start, end in _pieces(xml):
+        for found in _HIDDEN_ROW.finditer(xml, start, end):
+            tag_end = xml.find(b">", found.start())
+            number = _ROW_ATTRIBUTE.search(xml, found.start(), tag_end)
+            numbers.append(int(number[1]) if number else len(_ROW_TAG.findall(xml, 0, found.start())) + 1)
+    return tuple(sorted(set(numbers)))
 
 
 def _small_block_proved(xml: bytes, highest: int, beyond: bytes) -> bool:

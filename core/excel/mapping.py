@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from core.common.identifiers import mask_id_like
 from core.excel.check import _shown
 from core.excel.read import (
     ReadResult,
@@ -27,7 +28,8 @@ from core.excel.read import (
 class ColumnChoice:
     index: int  # 0-based
     header: str  # as written
-    sample: str  # the first value below the header row, as the user would recognise it ("" when none)
+    sample: str  # the first value below the header row, as the user would recognise it ("" when none; an ID
+    # number masked, first 6 and last 4 digits shown)
 
     @property
     def letter(self) -> str:
@@ -77,7 +79,7 @@ def question_for(layout: SheetLayout, grid: Sequence[list], kind: str) -> Mappin
         for cells in grid[row + 1:row + 200]:
             value = cells[index] if index < len(cells) else ""
             if value not in ("", None) and not (isinstance(value, str) and not value.strip()):
-                sample = _shown(value)
+                sample = mask_id_like(_shown(value))  # an ID number as every preview shows it
                 break
         choices.append(ColumnChoice(index, header, sample))
     # what recognition found belongs to its row: offered only when that is the header row used

@@ -82,7 +82,7 @@ def corrected(read: ReadResult, corrections: Iterable[Correction]) -> ReadResult
             cells += [""] * (fix.column + 1 - len(cells))
             cells[fix.column] = fix.new
             grid[i] = cells
-        tables.append(SheetTable(table.layout, grid))
+        tables.append(SheetTable(table.layout, grid, table.hidden_rows))
     if by_sheet:
         raise ValueError(f"no recognised sheet {sorted(by_sheet)} to correct")
     return replace(read, tables=tuple(tables))

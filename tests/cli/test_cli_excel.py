@@ -130,3 +130,21 @@ def test_annex_3_lists_the_school_bases_with_their_trainees_and_interns_where_to
                str(other)).returncode == 0
     sheet = load_workbook(other).active
     assert [c for row in sheet.iter_rows(min_row=5, max_col=7, values_only=True) for c in row[1:] if c] == []
+
+
+def test_check_xlsx_says_hidden_rows_and_full_width_cells_and_refuses_a_month_its_sheet_denies(tmp_path):
+    from tests.xlsx_builders import person_id
+    path = write_workbook(tmp_path / "report.xlsx", {"3月": [
+        ["姓名", "身份证号码", "月份", "入职日期"], ["张三", person_id(1), "3月", "２０２２－０３－０１"],
+        ["李四", person_id(2), "4月", "2022-03-02"], ["王五", person_id(3), "", "2022-03-03"]]})
+    book = load_workbook(path)
+    book["3月"].row_dimensions[4].hidden = True
+    book.save(path)
+    result = run("check-xlsx", "monthly_reports", str(path))
+    assert result.returncode == 2
+    assert "report.xlsx：3月 第 4 行“姓名”：“王五”这一行在 Excel 中是隐藏的（打开文件时看不到），已照常读取" \
+        in result.stdout
+    assert "report.xlsx：3月 第 2 行“入职日期”：“２０２２－０３－０１”用全角字符书写，已按半角读作 2022-03-01" \
+        in result.stdout
+    assert ("report.xlsx：3月 第 3 行“月份”：月份“4月”是2022年4月，与工作表名称“3月”所示的2022年3月不一致"
+            in result.stderr), result.stderr

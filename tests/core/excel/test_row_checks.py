@@ -1,0 +1,153 @@
+"""Cells the import read without a word: a month that disagrees with its sheet's name or lies outside the year is a
+problem of its row; a row hidden in Excel, and cells typed in full-width forms, are read and said in a note."""
+
+import datetime as dt
+
+import openpyxl
+
+from core.common.dates import parse_date
+from core.common.messages import render
+from core.excel.check import check_workbook
+from core.excel.row_checks import HIDDEN_NOTES_PER_SHEET, single_month_name
+from core.scoring.rules import load_rule_set
+from tests.xlsx_builders import person_id, write_workbook
+
+RULES = load_rule_set()  # the 2022 assessment year
+TODAY = dt.date(2023, 3, 1)
+HEADERS = ["姓名", "身份证号码", "用工单位", "首次参保日期", "参保月数"]
+
+
+def check(path, kind="arrivals"):
+    return check_workbook(path, kind, RULES, today=TODAY)
+
+
+def texts(items):
+    return [p.text() for p in items]
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+# ------------------------------------------------------------------ months
+
+def test_a_month_that_disagrees_with_the_sheets_name_is_a_problem_of_its_row(tmp_path):
+    rows = [["姓名", "身份证号码", "月份"], ["张三", person_id(1), "3月"], ["李四", person_id(2), "4月"],
+            ["王五", person_id(3), ""]]
+    result = check(write_workbook(tmp_path / "m.xlsx", {"3月": rows}), "monthly_reports")
+    assert [(r.name, r.month) for r in result.records] == [("张三", dt.date(2022, 3, 1)), ("王五", dt.date(2022, 3, 1))]
+    assert [(p.location, p.field, p.message.code) for p in result.problems] == [
+        ("3月!3", "月份", "excel.month_sheet_differs")]
+    assert texts(result.problems) == [
+        "m.xlsx：3月 第 3 行“月份”：月份“4月”是2022年4月，与工作表名称“3月”所示的2022年3月不一致；"
+        "请核对哪一个对，更正后重新检查，或不导入此行"]
+
+
+def test_a_sheet_named_for_several_months_holds_any_of_them(tmp_path):
+    rows = [["姓名", "身份证号码", "月份"], ["张三", person_id(1), "1月"], ["李四", person_id(2), "2022年2月"]]
+    others = [rows[0], ["王五", person_id(3), "1月"], ["赵六", person_id(4), "2月"]]
+    path = write_workbook(tmp_path / "q.xlsx", {"2022年1-3月": rows, "3月（第2批）": others})
+    result = check(path, "monthly_reports")
+    assert result.ok and len(result.records) == 4
+    assert single_month_name("２０２２年３月", dt.date(2022, 3, 1)) == dt.date(2022, 3, 1)
+    assert single_month_name("202203送工信息", dt.date(2022, 3, 1)) == dt.date(2022, 3, 1)
+
+
+def test_a_month_outside_the_assessment_year_is_a_problem_of_its_row(tmp_path):
+    rows = [["姓名", "身份证号码", "月份"], ["张三", person_id(1), "2021年12月"], ["李四", person_id(2), "2022年12月"],
+            ["王五", person_id(3), dt.date(2023, 1, 5)]]
+    result = check(write_workbook(tmp_path / "y.xlsx", {"汇总": rows}), "monthly_reports")
+    assert [r.name for r in result.records] == ["李四"]
+    assert [(p.location, p.field, p.message.code) for p in result.problems] == [
+        ("汇总!2", "月份", "excel.month_outside_period"), ("汇总!4", "月份", "excel.month_outside_period")]
+    assert texts(result.problems)[0] == (
+        "y.xlsx：汇总 第 2 行“月份”：月份“2021年12月”是2021年12月，不在考核年度（2022-01-01 至 2022-12-31）内；"
+        "请核对是否录错年份，更正后重新检查，或不导入此行")
+
+
+def test_a_sheet_named_for_a_month_outside_the_year_is_a_problem_of_each_row(tmp_path):
+    rows = [["姓名", "身份证号码"], ["张三", person_id(1)], ["李四", person_id(2)]]
+    result = check(write_workbook(tmp_path / "s.xlsx", {"2021年12月": rows, "2022年1月": rows}), "monthly_reports")
+    assert [(r.sheet, r.name) for r in result.records] == [("2022年1月", "张三"), ("2022年1月", "李四")]
+    assert [(p.location, p.message.code) for p in result.problems] == [
+        ("2021年12月!2", "excel.sheet_month_outside_period"), ("2021年12月!3", "excel.sheet_month_outside_period")]
+    assert "按工作表名称“2021年12月”应记为2021年12月，不在考核年度（2022-01-01 至 2022-12-31）内" in texts(
+        result.problems)[0]
+
+
+# ------------------------------------------------------------------ hidden rows
+
+def hidden_rows_workbook(path, hidden, people=4):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(HEADERS)
+    for i in range(people):
+        ws.append([f"人员{i}", person_id(i), "某公司", dt.date(2022, 5, 1), 6])
+    ws.append([])  # a blank row, hidden too: nothing to say
+    for row in hidden:
+        ws.row_dimensions[row].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_a_row_hidden_in_excel_is_read_and_said(tmp_path):
+    result = check(hidden_rows_workbook(tmp_path / "h.xlsx", hidden=[3, 6]))
+    assert result.ok and [r.name for r in result.records] == ["人员0", "人员1", "人员2", "人员3"]
+    assert [(n.location, n.field, n.message.code) for n in result.notes] == [("名单!3", "姓名", "excel.row_hidden")]
+    assert texts(result.notes) == ["h.xlsx：名单 第 3 行“姓名”：“人员1”这一行在 Excel 中是隐藏的（打开文件时看不到），"
+                                   "已照常读取；如此行不该报送，请运营单位删去后重新报送"]
+
+
+def test_many_hidden_rows_are_said_one_by_one_then_counted(tmp_path):
+    many = HIDDEN_NOTES_PER_SHEET + 5
+    result = check(hidden_rows_workbook(tmp_path / "f.xlsx", hidden=range(2, many + 2), people=many + 3))
+    assert result.ok and len(result.records) == many + 3
+    codes = [n.message.code for n in result.notes]
+    assert codes == ["excel.row_hidden"] * HIDDEN_NOTES_PER_SHEET + ["excel.rows_hidden_more"]
+    assert render(result.notes[-1].message) == (f"除上面列出的 {HIDDEN_NOTES_PER_SHEET} 行外，"
+                                                "本工作表另有 5 行在 Excel 中是隐藏的，同样已照常读取")
+
+
+# ------------------------------------------------------------------ full-width forms
+
+def test_full_width_digits_are_read_as_ascii_and_said_once_a_column(tmp_path):
+    number = person_id(7)
+    rows = [HEADERS, ["张三", full_width(number), "某公司", "２０２２－０３－０１", "６"],
+            ["李四", person_id(8), "某公司", "２０２２．４．１", 6], ["王五", person_id(9), "某公司", "2022-05-01", 6]]
+    result = check(write_workbook(tmp_path / "w.xlsx", {"名单": rows}))
+    assert result.ok
+    assert [(r.id_number, r.first_insured_date, r.insured_months) for r in result.records] == [
+        (number, dt.date(2022, 3, 1), 6), (person_id(8), dt.date(2022, 4, 1), 6),
+        (person_id(9), dt.date(2022, 5, 1), 6)]
+    said = {n.field: n for n in result.notes}
+    assert [n.message.code for n in result.notes] == ["excel.full_width", "excel.full_width_column", "excel.full_width"]
+    assert said["首次参保日期"].text() == ("w.xlsx：名单 第 2 行“首次参保日期”：“２０２２－０３－０１”用全角字符书写，"
+                                      "已按半角读作 2022-03-01；本列共有 2 个单元格用全角字符书写，均已按半角读取")
+    masked = number[:6] + "********" + number[-4:]
+    assert said["身份证号码"].text().endswith(f"用全角字符书写，已按半角读作 {masked}")
+    assert number not in said["身份证号码"].text() and full_width(number) not in said["身份证号码"].text()
+
+
+def test_digits_of_another_script_are_no_date():
+    assert parse_date("٢٠٢٢-03-01") is None and parse_date("２０２２－０３－０１") == dt.date(2022, 3, 1)
+    assert parse_date("２０２２年３月１日") == dt.date(2022, 3, 1)
+
+
+def test_full_width_months(tmp_path):
+    rows = [["姓名", "身份证号码", "月份"], ["张三", person_id(1), "２０２２－０３"], ["李四", person_id(2), "٣月"]]
+    result = check(write_workbook(tmp_path / "f.xlsx", {"汇总": rows}), "monthly_reports")
+    assert [(r.name, r.month) for r in result.records] == [("张三", dt.date(2022, 3, 1))]
+    assert [(p.location, p.message.code) for p in result.problems] == [("汇总!3", "excel.bad_month")]
+    assert [n.message.code for n in result.notes] == ["excel.full_width"]
+
+
+def test_a_row_hidden_in_excel_is_said_when_the_slow_reader_reads_the_workbook(tmp_path, monkeypatch):
+    import core.excel.read as xlsx_read
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the fast reader cannot read this file")
+    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    result = check(hidden_rows_workbook(tmp_path / "s.xlsx", hidden=[4]))
+    assert result.reader == "openpyxl" and result.ok and len(result.records) == 4
+    assert [(n.location, n.field, n.message.code) for n in result.notes] == [("名单!4", "姓名", "excel.row_hidden")]
