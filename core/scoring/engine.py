@@ -219,15 +219,20 @@ def allocate_grades(rules: RuleSet, year: Year, totals: dict[str, Number], statu
         current = grade_of.get(promotion.unit)
         wanted = promotion.grade
         used = sum(1 for g in grade_of.values() if g == wanted)
+        why = None
         if status.get(promotion.unit) != QUALIFIED:
-            rejected.append(Msg.of("grade.promotion_unqualified", unit=promotion.unit, grade=wanted))
+            why = Msg.of("grade.promotion_unqualified", unit=promotion.unit, grade=wanted)
         elif wanted not in counts:
-            rejected.append(Msg.of("grade.promotion_no_quota", unit=promotion.unit, grade=wanted))
+            why = Msg.of("grade.promotion_no_quota", unit=promotion.unit, grade=wanted)
         elif order.index(current) <= order.index(wanted):
-            rejected.append(Msg.of("grade.promotion_already", unit=promotion.unit, grade=current))
+            why = Msg.of("grade.promotion_already", unit=promotion.unit, grade=current)
         elif used >= counts[wanted]:
-            rejected.append(Msg.of("grade.promotion_quota_full", unit=promotion.unit, grade=wanted,
-                                   count=counts[wanted]))
+            why = Msg.of("grade.promotion_quota_full", unit=promotion.unit, grade=wanted, count=counts[wanted])
+        if why is not None:
+            rejected.append(why)
+            if promotion.unit in notes:  # the unit's own line says its move stands recorded but does not apply
+                notes[promotion.unit].append(Msg.of("grade.promotion_not_applied", grade=wanted,
+                                                    reason=promotion.reason, why=why))
         else:
             grade_of[promotion.unit] = wanted
             within_tie = tie is not None and order.index(tie.upper) <= order.index(wanted)

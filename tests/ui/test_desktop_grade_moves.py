@@ -153,3 +153,26 @@ def test_the_page_says_the_tie_was_settled_and_how_until_the_promotion_is_withdr
     assert notes(zhenze) == notes(lili) == tie + "均定为 C 级，可填写理由上调"
     assert flags(zhenze) == flags(lili) == "并列待定"
     shot(window, "grade-tie-pending")
+
+
+ZHENZE = "苏州震泽聚才人力资源服务有限公司"  # moved to B within the tie at 97.5 with 黎里
+LILI = "苏州黎里禾源劳务派遣有限公司"
+
+
+def test_a_move_whose_tie_is_gone_is_told_in_the_unit_s_own_note(qtbot, window, tmp_path):
+    """黎里's 4.1 raised from 6 to 9: the tie at 97.5 is gone, 黎里 takes the second B place and 震泽's recorded move
+    to B no longer applies. 震泽's 说明 in 等级评定 says so and why (before: empty; only the page's top said it)."""
+    from fractions import Fraction
+    grades = open_grades(qtbot, window, tmp_path)
+    session = window.session
+    assert session.result.unit(ZHENZE).grade == "B"
+    lili = session.unit_id(LILI)
+    reason = session.unit(lili).management.reason
+    assert session.set_management("修改组织管理评定分", lili, Fraction(9), reason).ok
+    QApplication.processEvents()
+    assert session.result.unit(ZHENZE).grade == "C"
+    row = next(r for r, u in enumerate(session.result.units) if u.name == ZHENZE)
+    note = grades.model.data(grades.model.index(row, 5))
+    assert note.startswith(f"考核人员所记上调为 B 级未生效：B 级名额 2 个已满，{ZHENZE} 不能上调（所记理由："), note
+    click_row(qtbot, grades, ZHENZE)
+    shot(window, "grades-move-no-longer-applies")

@@ -181,6 +181,19 @@ def test_an_untied_unit_cannot_be_moved_into_a_full_grade():
     assert untied_year["grades"][1] == "B"
 
 
+def test_a_move_that_no_longer_applies_is_told_on_the_unit_s_own_line():
+    """A move recorded for a tie that is gone (the units' totals changed since): the unit keeps its grade, and its
+    own notes (the 说明 of 等级评定) say the move recorded does not apply and why, not only the year's list."""
+    names = NAMES[:10]
+    _g, notes, _q, _t, rejected = allocate_grades(RULES, make_year(promotions=[Promotion(NAMES[1], "A", "并列复核")]),
+                                                  {n: F(t) for n, t in zip(names, descending(10), strict=True)},
+                                                  dict.fromkeys(names, QUALIFIED))
+    assert [m.code for m in rejected] == ["grade.promotion_quota_full"]
+    assert [m.code for m in notes[NAMES[1]]] == ["grade.promotion_not_applied"]
+    assert render(notes[NAMES[1]][0]) == (f"考核人员所记上调为 A 级未生效：A 级名额 1 个已满，{NAMES[1]} 不能上调"
+                                          f"（所记理由：并列复核）")
+
+
 # 10 assessed (A 1, B 2, C 3); the B/C tie at 80 puts both in C, which then holds 80, 80, 75.
 TIED_BC = [95, 90, 80, 80, 75, 70, 65, 64, 63, 62]
 
