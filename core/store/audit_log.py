@@ -290,9 +290,19 @@ class _Reader:
                 unit_id=None, unit="", page="", page_title="", reason="")
             return
         lead = merge.by if merge is not None and not from_copy else ""  # a merge's own rows unnamed: the lead's
+        replaced = _replaced(rows)
         for r in rows:
             seq, _, at, by, action, table, record_id, field_name, old, new, reason = r
             if action in NOT_SHOWN:
+                continue
+            pair = replaced.get((table, record_id))
+            if pair is not None:  # a keyed row written anew (a trip's 差 forms counted again): one line, or none
+                if r is pair[0]:
+                    before = dict(self._record(table, record_id))
+                    self._remember(pair[0])
+                    self._remember(pair[1])
+                    if _loads(pair[0][8]) != _loads(pair[1][9]):
+                        yield self._rewritten(pair, merge if from_copy else None, before)
                 continue
             if by is None and lead:
                 r = (*r[:3], _LEAD, *r[4:])
@@ -350,6 +360,17 @@ class _Reader:
                                 shown if action == "insert" else "")
         other = Msg.of("backup.edit.other", table=Msg.of(f"audit.table.{table}"))
         return self._change(r, merge, record or before, other, "", "")
+
+    def _rewritten(self, pair: tuple[tuple, tuple], merge: _Merge | None, before: dict[str, Any]) -> Change:
+        """A keyed row deleted and added again in one edit, as a change of its values: 第 3 份企业评价 好 → 差."""
+        gone, added = pair
+        table, record_id = gone[5], gone[6]
+        record = self._record(table, record_id) or before
+        olds, news = _loads(gone[8]), _loads(added[9])
+        what = Msg.of("auditlog.rewritten", record=self.namer.record(table, record))
+        return self._change(added, merge, record, what,
+                            self._record_values(table, olds if isinstance(olds, dict) else {}),
+                            self._record_values(table, news if isinstance(news, dict) else {}))
 
     def _kept(self, r: tuple, merge: _Merge | None) -> Change | None:
         """A conflict the lead settled keeping the year file's value: a line of its own (one taking the copy's side is
@@ -450,6 +471,17 @@ class _Reader:
             return told[0][1]
         parts = tuple(Msg.of("teamwork.value.pair", field=Namer.field(table, k), value=v) for k, v in told)
         return Msg.of("teamwork.value.record", parts=parts) if parts else ""
+
+
+def _replaced(rows: list[tuple]) -> dict[tuple[str, str], tuple[tuple, tuple]]:
+    """(table, record) -> (its deletion, its addition) for the keyed rows (audit.KEYS) an edit deleted once and added
+    again once: a list of rows made anew (core.store.edit replace_rows), each row then told as changed or not."""
+    seen: dict[tuple[str, str], list[tuple]] = {}
+    for r in rows:
+        if r[5] in audit.KEYS and r[4] in ("insert", "delete"):
+            seen.setdefault((r[5], r[6]), []).append(r)
+    return {key: (found[0], found[1]) for key, found in seen.items()
+            if len(found) == 2 and found[0][4] == "delete" and found[1][4] == "insert"}
 
 
 def _with(change: Change, **changes: Any) -> Change:

@@ -149,3 +149,22 @@ def test_a_copy_with_many_edits_merged_and_the_filters(year):
     assert of_unit and all(c.unit_id == first for c in of_unit) and len(of_unit) < len(every)
     assert deliveries and all(c.page == "3.1" and c.unit_id == first for c in deliveries)
     assert sum(c.who == "张三" for c in deliveries) == 2  # edits 0 and 4 (8 sets its insured workers: 4.2)
+
+
+def test_a_trip_s_evaluation_forms_counted_again_read_as_the_forms_that_changed(year):
+    """差 raised on one form of a trip of three (好, 较好, 一般 → 好, 差, 一般): one line, 第 2 份企业评价 较好 → 差,
+    not a deletion and an addition of each of the three forms; the same forms again: no line."""
+    with Dataset.open(year, backups=False) as ds:
+        s = Session(ds, LEAD)
+        uid = s.unit_ids[0]
+        assert s.add_trip("加活动", uid, dt.date(2022, 5, 5), "昆明", "offline", 6).ok
+        trip = s.trip_ids(uid)[-1]
+        assert s.set_trip_evaluations("评价", uid, trip, ("好", "较好", "一般")).ok
+        before = len(changes_of(ds))
+        assert s.set_trip_evaluations("评价", uid, trip, ("好", "差", "一般")).ok
+        assert s.set_trip_evaluations("评价", uid, trip, ("好", "差", "一般", "差")).ok
+        changes = changes_of(ds)[before:]
+        told = [render(line(c)) for c in changes]
+    assert len(told) == 2, told
+    assert "修改" in told[0] and "第 2 份企业评价" in told[0] and told[0].endswith("：较好 → 差"), told[0]
+    assert "添加" in told[1] and "第 4 份企业评价" in told[1] and told[1].endswith("→ 差"), told[1]
