@@ -5,7 +5,9 @@
 First (untimed) it writes the two workbooks with openpyxl, as a unit would hand them in: the
 roster (附件2 layout: merged title, unit line, header on row 3, ten columns, dates as date cells,
 ID numbers as text) and the monthly delivery reports (one sheet per month, seven columns); the
-reports cover all but the first 1% of the roster's people. openpyxl writes each text inside its cell;
+reports cover all but the first 1% of the roster's people, each reported from the month of their 入职日期 on with
+the roster's employer, base and 入职日期 (the two files agree, as a unit's do: a person whose reports differ gets
+notes, which cost more). openpyxl writes each text inside its cell;
 Excel and WPS, which units use, keep the texts in one shared-strings table instead, so each pair is
 measured twice: as openpyxl wrote it and rewritten as Excel saves it (tests/xlsx_builders.py:
 with_shared_strings). They are kept in the temp directory and reused (--fresh writes them again):
@@ -68,7 +70,7 @@ UNIT = "吴江人力资源服务有限公司"
 TARGET_RATIO = 1.5
 TARGET_MB = 500
 TARGET_SECONDS = 3.0
-FILES_VERSION = 1  # bump when the generators change
+FILES_VERSION = 2  # bump when the generators change
 STYLES = {"openpyxl": "written as openpyxl writes (each text inside its cell)",
           "excel": "saved as Excel and WPS save (texts in a shared-strings table)"}
 

@@ -96,6 +96,12 @@ def arrival(i: int, **overrides: Any) -> dict:
 
 # ------------------------------------------------------------------ large files (write-only mode)
 
+def started(i: int, year: int = 2022) -> dt.date:
+    """Person i's 入职日期 and 首次参保日期 in the large generated files: a day of the year, the same in the roster and
+    in the monthly reports (as a unit's files agree, each person's months reported from then on)."""
+    return dt.date(year, 1, 1) + dt.timedelta(days=(i * 7919) % 365)
+
+
 def generate_roster(path: Path, n: int, *, seed: int = 1, first: int = 0) -> Path:
     """An arrivals roster of n people (persons first … first + n - 1) under a merged title, as a
     unit hands it in: dates as date cells, ID numbers as text."""
@@ -107,7 +113,7 @@ def generate_roster(path: Path, n: int, *, seed: int = 1, first: int = 0) -> Pat
     ws.append(list(ARRIVAL_HEADERS))
     for k in range(n):
         i = first + k
-        day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        day = started(i)
         months = min(rng.randrange(1, 13), months_between(day, YEAR_END))  # no more than the year allows
         ws.append([k + 1, person_name(i), "男" if i % 2 else "女", person_id(i), LABOUR_BASES[i % 3],
                    EMPLOYERS[i % len(EMPLOYERS)], day, day, months, f"139{i:08d}"])
@@ -121,13 +127,15 @@ def generate_monthly(path: Path, n: int, *, seed: int = 2, first: int = 0, year:
     wb = openpyxl.Workbook(write_only=True)
     per_month: dict[int, list[int]] = {m: [] for m in range(1, 13)}
     for k in range(n):
-        per_month[1 + rng.randrange(12)].append(first + k)
+        i = first + k
+        start = started(i, year).month  # reported in a month of their work, as generate_roster's roster has it
+        per_month[start + rng.randrange(13 - start)].append(i)
     for month, people in per_month.items():
         ws = wb.create_sheet(f"{year}年{month}月")
         ws.append(list(MONTHLY_HEADERS))
         for k, i in enumerate(people):
             ws.append([k + 1, person_name(i), person_id(i), EMPLOYERS[i % len(EMPLOYERS)], LABOUR_BASES[i % 3],
-                       dt.date(year, month, 1 + i % 28), f"139{i:08d}"])
+                       started(i, year), f"139{i:08d}"])
     wb.save(path)
     return path
 
@@ -137,7 +145,7 @@ def cached_roster(n: int, *, seed: int = 1) -> Path:
     needs about half a minute per 100,000 rows) and reused by later runs."""
     import os
     import tempfile
-    path = Path(tempfile.gettempdir()) / f"leye-test-roster-v2-{n}-{seed}.xlsx"
+    path = Path(tempfile.gettempdir()) / f"leye-test-roster-v3-{n}-{seed}.xlsx"
     if not path.exists():
         part = path.with_name(f"{path.name}.{os.getpid()}.part")
         generate_roster(part, n, seed=seed)

@@ -641,6 +641,10 @@ class _Checker:
         for start_field, months_field, end_field in MONTHS_FIELDS:
             if start_field not in by_field or months_field not in by_field:
                 continue
+            given = [m for m in by_field[months_field] if m is not None]
+            latest = max((d for d in by_field[start_field] if d is not None and d <= today), default=None)
+            if not given or latest is None or max(given) <= months_between(latest, today):
+                continue  # no row's months exceed even those since the latest start (the usual roster)
             ends = by_field.get(end_field)
             end_order = order_of.get(end_field)
             since: dict[dt.date, int] = {}  # months to today by start date (a roster has a few hundred dates)
