@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from core.common.messages import format_number, render
 from core.editing.session import Session
-from core.scoring.assessment import NEGATIVE, TRIPS, Page, page_readings, section_text
+from core.scoring.assessment import NEGATIVE, TRIPS, Page, page_practice, page_readings, section_text
 from ui import faults
 from ui.count_source import CountSourcePanel, PlatformSourcePanel, SourcePanel
 from ui.editors import EDITORS
@@ -340,6 +340,9 @@ class ClausePage(QWidget):
         section = section_text(rules, page)
         if section:
             readings.insert(0, f"• {section}")
+        practice = page_practice(page)
+        if practice:
+            readings.append(f"• {practice}")
         self.readings_label.setText("\n".join(readings))
         self.readings_box.setVisible(bool(readings))
         self._show_editors()

@@ -90,6 +90,13 @@ def page_readings(rules: RuleSet, page: Page) -> tuple[tuple[str, str], ...]:
     return tuple((name, reading_text(rules, name)) for name in page.clause.readings)
 
 
+def page_practice(page: Page) -> str:
+    """How the program applies the page's formula where the official text leaves it a choice it makes one way only
+    (1.2: the trips placed for the unit's most points), or ""."""
+    kind = page.clause.kind if page.clause is not None else None
+    return render(Msg.of(kind.practice)) if kind is not None and kind.practice else ""
+
+
 def reading_text(rules: RuleSet, name: str, separator: str = "\n　") -> str:
     """A reading as the assessor and the score sheet see it: its description, or for a switchable reading
     the choice in force and, after `separator`, every other choice (each described in Chinese)."""

@@ -115,6 +115,9 @@ class Kind:
     # (clause, unit) -> whether something the assessor typed waits for more before it applies (4.1's award
     # without its reason): the clause is then not done
     awaiting: Callable[[Clause, Unit], bool] | None = None
+    # a message key: how the program applies the formula where the text leaves a choice it makes one way only (not
+    # a reading: no rule set changes it), shown with the clause's readings
+    practice: str | None = None
 
 
 _PEOPLE_READINGS = {"new_member_bases_signed_in_period": bool, **RANKING_READINGS}
@@ -136,7 +139,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          readings={"trip_in_period": bool, "online_trips_counted": int, "trip_clause_floor": int,
                    "trip_requires_evidence": RECORD_IDS},
          page=PageSpec(editors=(TRIPS,), records_added_here=True),
-         function=formulas.trips, facts=("trips",), records=TRIPS, evidence=()),
+         function=formulas.trips, facts=("trips",), records=TRIPS, evidence=(), practice="kind.trips.practice"),
     Kind("all_evidence",  # 1.3, 4.3: every item ticked, the points; the checkboxes are the facts
          params={}, readings={}, page=PageSpec(),
          function=formulas.all_evidence, needs_evidence=True),

@@ -39,6 +39,8 @@ def test_a_trip_that_adds_nothing_is_left_out_rather_than_deducted(qtbot, window
     trip, why = "2022-02-20 安徽省阜阳市太和县人力资源市场", "基础名额和加分均已满，计入不再加分，只会扣差评 2 分"
     assert f"{trip}（线下，带企业 10 家，差评 2 份，扣 0 分）：不计入（{why}）" in text
     assert f"另有 1 次活动符合计分条件，按对单位最有利的方式不计入：{trip}（{why}）" in text
+    # the program's way of placing the trips is said beside the readings, as not one a rule set may change
+    assert "• 程序的做法（不属细则解读，不能更改）：按对运营单位最有利的方式安排" in page.readings_label.text()
     shot(window, "clause-1.2-trip-left-out")
     # the filing form of a clean trip unticked: that trip no longer counts, so the 差 trip is needed and deducts
     model, view = page.record_models["trips"], page.record_views["trips"]
