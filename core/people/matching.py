@@ -71,19 +71,10 @@ class Claim:
                       row=self.row, employer=self.employer or "—")
 
 
-@dataclass(frozen=True, slots=True)
-class PersonVerdict:
-    """One claim on one person, confirmed or not, with the reasons."""
-    unit: str
-    kind: str  # ARRIVAL, TRAINEE or INTERN
-    record: ArrivalRecord | PlacementRecord  # the roster row of the claim (sheet, row, name, …)
-    base: str  # the base the person counts under ("" when unknown)
-    confirmed: bool
-    retained: bool  # confirmed and still there after six months
-    months: int | None  # months insured / in traineeship or internship, when known
-    reasons: tuple[Msg, ...] = ()  # why not confirmed
-    retention_reasons: tuple[Msg, ...] = ()  # why a confirmed person is not counted as retained
-    notes: tuple[Msg, ...] = ()  # e.g. assigned to this unit by the assessor
+class _OfRecord:
+    """The person of a list row (`record`): ID number, name and employer as the row gives them."""
+    __slots__ = ()
+    record: ArrivalRecord | PlacementRecord | MonthlyReportRecord
 
     @property
     def id_number(self) -> str:
@@ -96,6 +87,21 @@ class PersonVerdict:
     @property
     def employer(self) -> str:
         return self.record.employer
+
+
+@dataclass(frozen=True, slots=True)
+class PersonVerdict(_OfRecord):
+    """One claim on one person, confirmed or not, with the reasons."""
+    unit: str
+    kind: str  # ARRIVAL, TRAINEE or INTERN
+    record: ArrivalRecord | PlacementRecord  # the roster row of the claim (sheet, row, name, …)
+    base: str  # the base the person counts under ("" when unknown)
+    confirmed: bool
+    retained: bool  # confirmed and still there after six months
+    months: int | None  # months insured / in traineeship or internship, when known
+    reasons: tuple[Msg, ...] = ()  # why not confirmed
+    retention_reasons: tuple[Msg, ...] = ()  # why a confirmed person is not counted as retained
+    notes: tuple[Msg, ...] = ()  # e.g. assigned to this unit by the assessor
 
     @property
     def verdict(self) -> Msg:
@@ -115,25 +121,13 @@ class BaseCount:
 
 
 @dataclass(frozen=True, slots=True)
-class ReportedOnly:
+class ReportedOnly(_OfRecord):
     """A person the unit's monthly reports name who is on none of its rosters (附件2, 附件4): claimed by no
     roster, counted nowhere; listed so the assessor sees them."""
     unit: str
     record: MonthlyReportRecord  # the first row naming the person (sheet, row, name, employer, base, …)
     months: tuple[dt.date, ...]  # the months the person is reported in, in order (none when no row gives one)
     rows: int  # how many rows of the reports name the person
-
-    @property
-    def id_number(self) -> str:
-        return self.record.id_number
-
-    @property
-    def name(self) -> str:
-        return self.record.name
-
-    @property
-    def employer(self) -> str:
-        return self.record.employer
 
     @property
     def base(self) -> str:
