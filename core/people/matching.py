@@ -251,22 +251,30 @@ class _OtherNames:
     def __init__(self, rows: Sequence[MonthlyReportRecord] | Sequence[TraineeListRecord], code: str,
                  one_row_each: bool):
         self.rows, self.code = rows, code
-        self.by_id: dict[str, list] | None = None if not one_row_each else {}
+        self.by_id: dict[str, list] | None = None if not one_row_each else {}  # {}: one row each, nothing to group
+        self.grouped: dict[str, list] | None = None  # the rows by ID number, made when first needed
 
     def note(self, roster_name: str, found: MonthlyReportRecord | TraineeListRecord) -> Msg | None:
-        """A note when no row of the list with this ID number has the roster's name (spaces aside)."""
+        """A note when a row of the list with this ID number gives another name than the roster's (spaces aside):
+        every row is compared (a person reported in May as 孙八 and in June as 孙小八 is told of June's)."""
         key = name_key(roster_name)
-        if name_key(found.name) == key:
+        if self.by_id is not None and name_key(found.name) == key:
+            return None  # one row each: the row found is the only one
+        rows = self._rows_of(found)
+        other = [row for row in rows if name_key(row.name) != key]
+        if not other:
             return None
-        if self.by_id is None:
-            self.by_id = {}
+        return Msg.of(self.code, other="”“".join(dict.fromkeys(row.name for row in other)), name=roster_name,
+                      sheet=other[0].sheet, row=other[0].row)
+
+    def _rows_of(self, found: MonthlyReportRecord | TraineeListRecord) -> list:
+        if self.by_id is not None:
+            return [found]
+        if self.grouped is None:
+            self.grouped = {}
             for row in self.rows:
-                self.by_id.setdefault(row.id_number, []).append(row)
-        rows = self.by_id.get(found.id_number) or [found]
-        if any(name_key(row.name) == key for row in rows):
-            return None  # some row names the person as the roster does
-        return Msg.of(self.code, other="”“".join(dict.fromkeys(row.name for row in rows)), name=roster_name,
-                      sheet=rows[0].sheet, row=rows[0].row)
+                self.grouped.setdefault(row.id_number, []).append(row)
+        return self.grouped.get(found.id_number) or [found]
 
 
 def month_words(month: dt.date) -> Msg:
@@ -279,48 +287,53 @@ def _month_index(day: dt.date) -> int:
 
 class _ReportDiffers:
     """Tells when an arrival's monthly reports (the rows with its ID number) say otherwise than its roster row:
-    another employer, another base, another 入职日期, or only months outside the roster's dates. A cell left
-    blank on either side says nothing. The person still counts (the ID number is the key, rules-2022.md 2.1):
-    each difference is a note asking the assessor to check. As _OtherNames, the rows are grouped by ID number
-    only when the first row found differs, so a consistent list costs a few comparisons a person."""
+    another employer, another base, another 入职日期 (in any of its rows: a person reported in May as the roster has
+    them and in June with another employer is told of June's), or only months outside the roster's dates. A cell
+    left blank on either side says nothing. The person still counts (the ID number is the key, rules-2022.md 2.1):
+    each difference is a note asking the assessor to check. A list of one row a person is never grouped; the rows
+    of a longer one are grouped by ID number once, when first asked for."""
 
     def __init__(self, rows: Sequence[MonthlyReportRecord], one_row_each: bool):
         self.rows = rows
-        self.by_id: dict[str, list[MonthlyReportRecord]] | None = None if not one_row_each else {}
+        self.one_row_each = one_row_each
+        self.by_id: dict[str, list[MonthlyReportRecord]] | None = None
 
     def _rows_of(self, found: MonthlyReportRecord) -> list[MonthlyReportRecord]:
+        if self.one_row_each:
+            return [found]
         if self.by_id is None:
             self.by_id = {}
             for row in self.rows:
                 self.by_id.setdefault(row.id_number, []).append(row)
         return self.by_id.get(found.id_number) or [found]
 
+    @staticmethod
+    def _agrees(r: ArrivalRecord, row: MonthlyReportRecord, started: dt.date | None) -> bool:
+        month = row.month
+        return (row.employer == r.employer or not row.employer or not r.employer) \
+            and (row.base == r.base or not row.base or not r.base) \
+            and (row.arrival_date == r.arrival_date or row.arrival_date is None or r.arrival_date is None) \
+            and month is not None and r.leave_date is None \
+            and (started is None or (month.year, month.month) >= (started.year, started.month))
+
     def notes(self, r: ArrivalRecord, found: MonthlyReportRecord) -> tuple[Msg, ...]:
-        month, started = found.month, r.arrival_date or r.first_insured_date
-        if (found.employer == r.employer or not found.employer or not r.employer) \
-                and (found.base == r.base or not found.base or not r.base) \
-                and (found.arrival_date == r.arrival_date or found.arrival_date is None or r.arrival_date is None) \
-                and month is not None and r.leave_date is None \
-                and (started is None or (month.year, month.month) >= (started.year, started.month)):
-            return ()  # the first row found agrees throughout (most people): nothing more to look at
+        rows = self._rows_of(found)
+        started = r.arrival_date or r.first_insured_date
+        if all(self._agrees(r, row, started) for row in rows):
+            return ()  # every row agrees throughout (most people): nothing more to look at
         notes: list[Msg] = []
-        rows: list[MonthlyReportRecord] | None = None
         for field, key in (("employer", name_key), ("base", _base_key)):
             ours = key(getattr(r, field))
-            theirs = key(getattr(found, field))
-            if not ours or not theirs or theirs == ours:
+            if not ours:
                 continue
-            rows = rows or self._rows_of(found)
-            other = [row for row in rows if key(getattr(row, field))]
-            if any(key(getattr(row, field)) == ours for row in other):
-                continue
-            notes.append(Msg.of(f"match.{field}_differs_monthly_report",
-                                other="”“".join(dict.fromkeys(getattr(row, field).strip() for row in other)),
-                                ours=getattr(r, field).strip(), sheet=other[0].sheet, row=other[0].row))
-        if r.arrival_date is not None and found.arrival_date is not None and found.arrival_date != r.arrival_date:
-            rows = rows or self._rows_of(found)
-            dated = [row for row in rows if row.arrival_date is not None]
-            if not any(row.arrival_date == r.arrival_date for row in dated):
+            other = [row for row in rows if key(getattr(row, field)) not in ("", ours)]
+            if other:
+                notes.append(Msg.of(f"match.{field}_differs_monthly_report",
+                                    other="”“".join(dict.fromkeys(getattr(row, field).strip() for row in other)),
+                                    ours=getattr(r, field).strip(), sheet=other[0].sheet, row=other[0].row))
+        if r.arrival_date is not None:
+            dated = [row for row in rows if row.arrival_date is not None and row.arrival_date != r.arrival_date]
+            if dated:
                 notes.append(Msg.of("match.arrival_date_differs_monthly_report",
                                     other="、".join(dict.fromkeys(row.arrival_date.isoformat() for row in dated
                                                                 if row.arrival_date is not None)),
@@ -583,10 +596,11 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                         else:
                             if reported.name != r.name and (other := monthly_names.note(r.name, reported)):
                                 notes = notes + (other,)
-                            # the reports' first row agreeing throughout (most people) needs no call: month 1st on
-                            # or after the start (a start later in that month is weighed by notes())
+                            # a person's one report row agreeing throughout (most people) needs no call: month 1st
+                            # on or after the start (a start later in that month is weighed by notes())
                             started = r.arrival_date or r.first_insured_date
-                            if not (reported.employer == r.employer and reported.base == r.base
+                            if not (monthly_differs.one_row_each
+                                    and reported.employer == r.employer and reported.base == r.base
                                     and reported.arrival_date == r.arrival_date and r.leave_date is None
                                     and started is not None and reported.month is not None
                                     and reported.month >= started):

@@ -404,12 +404,31 @@ def test_an_arrival_whose_reports_name_another_employer_base_or_start_date_gets_
     assert [render(m) for m in third.notes] == [
         "每月送工信息中此人的入职日期为 2022-03-09（2022年3月 第 5 行），与花名册的 2022-03-01 不同，请核对"]
 
-    # a blank cell on either side, or one agreeing row of several, says nothing
-    roster = [arrival_record(1, arrival_date=IN), arrival_record(2, employer="")]
-    reports = [report(1, employer="另一公司"), report(1, month=dt.date(2022, 4, 1), employer="某公司"),
-               report(2, employer="另一公司", base="", arrival_date=dt.date(2022, 3, 9))]
+    # a blank cell on either side says nothing
+    roster = [arrival_record(2, employer="")]
+    reports = [report(2, employer="另一公司", base="", arrival_date=dt.date(2022, 3, 9))]
     unit = one(match(RULES, [UnitSubmission("甲", roster, (), reports)]))
-    assert [note_codes(p) for p in unit.people] == [[], []]
+    assert [note_codes(p) for p in unit.people] == [[]]
+
+
+def test_every_report_row_of_a_person_is_compared_not_only_the_first():
+    """A tester's 孙八: the May report as the roster has him, the June one with another name, employer, base and
+    入职日期. Each difference is told, naming June's row (before: May's agreeing row hid them all)."""
+    roster = [arrival_record(1, arrival_date=IN)]
+    may, june = dt.date(2022, 5, 1), dt.date(2022, 6, 1)
+    reports = [report(1, month=may, employer="某公司", base="铜仁劳务基地", arrival_date=IN),
+               dataclasses.replace(report(1, month=june, employer="另一家电子有限公司", base="贵州从江劳务基地",
+                                          arrival_date=dt.date(2022, 1, 15)), sheet="2022年6月", row=7,
+                                   name="孙小八")]
+    person = one(match(RULES, [UnitSubmission("甲", roster, (), reports)])).people[0]
+    assert person.confirmed
+    assert note_codes(person) == ["match.name_differs_monthly_report", "match.employer_differs_monthly_report",
+                                  "match.base_differs_monthly_report", "match.arrival_date_differs_monthly_report"]
+    assert all("2022年6月 第 7 行" in render(m) for m in person.notes), [render(m) for m in person.notes]
+    assert "“另一家电子有限公司”" in render(person.notes[1]) and "某公司”不同" in render(person.notes[1])
+    # both rows as the roster has him: nothing
+    agreeing = [reports[0], dataclasses.replace(reports[0], month=june, sheet="2022年6月", row=7)]
+    assert one(match(RULES, [UnitSubmission("甲", roster, (), agreeing)])).people[0].notes == ()
 
 
 def test_an_arrival_reported_only_before_starting_or_after_leaving_gets_a_note():
