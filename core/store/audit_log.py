@@ -291,9 +291,19 @@ class _Reader:
             return
         lead = merge.by if merge is not None and not from_copy else ""  # a merge's own rows unnamed: the lead's
         replaced = _replaced(rows)
+        forms = _forms_by_trip(rows)
         for r in rows:
             seq, _, at, by, action, table, record_id, field_name, old, new, reason = r
             if action in NOT_SHOWN:
+                continue
+            trip_forms = forms.get(record_id.split("/")[0]) if table == "trip_evaluations" else None
+            if trip_forms is not None:  # a trip's forms counted again: one line of the counts, at its first row
+                if r is trip_forms[0]:
+                    for row in trip_forms:
+                        self._remember(row)
+                    counted = self._forms_counted(trip_forms, merge if from_copy else None)
+                    if counted is not None:
+                        yield counted
                 continue
             pair = replaced.get((table, record_id))
             if pair is not None:  # a keyed row written anew (a trip's 差 forms counted again): one line, or none
@@ -360,6 +370,28 @@ class _Reader:
                                 shown if action == "insert" else "")
         other = Msg.of("backup.edit.other", table=Msg.of(f"audit.table.{table}"))
         return self._change(r, merge, record or before, other, "", "")
+
+    def _forms_counted(self, rows: list[tuple], merge: _Merge | None) -> Change | None:
+        """A trip's evaluation forms written again in one edit, as the assessor counts them on 1.2: 好 3 份、一般 1 份 →
+        好 1 份、一般 1 份、差 2 份 (none when the counts are the same)."""
+        before = [v.get("verdict") for r in rows if r[4] == "delete" and isinstance(v := _loads(r[8]), dict)]
+        after = [v.get("verdict") for r in rows if r[4] == "insert" and isinstance(v := _loads(r[9]), dict)]
+        order = list(self.rules.evaluation_verdicts)
+
+        def counted(verdicts: list[Any]) -> Any:
+            counts = {v: verdicts.count(v) for v in sorted(set(verdicts), key=lambda v: (
+                order.index(v) if v in order else len(order), str(v)))}
+            parts = tuple(Msg.of("auditlog.forms_of", verdict=v, count=n) for v, n in counts.items())
+            return Msg.of("auditlog.forms", parts=parts) if parts else ""
+
+        old, new = counted(before), counted(after)
+        if old == new:
+            return None
+        trip_id = rows[0][6].split("/")[0]
+        trip = self._record("trips", trip_id)
+        what = Msg.of("auditlog.forms_counted", trip=self.namer.record("trips", trip))
+        return self._change(rows[0], merge, {"trip_id": trip_id, **({"unit_id": trip["unit_id"]} if "unit_id" in trip
+                                                                     else {})}, what, old, new)
 
     def _rewritten(self, pair: tuple[tuple, tuple], merge: _Merge | None, before: dict[str, Any]) -> Change:
         """A keyed row deleted and added again in one edit, as a change of its values: 第 3 份企业评价 好 → 差."""
@@ -471,6 +503,15 @@ class _Reader:
             return told[0][1]
         parts = tuple(Msg.of("teamwork.value.pair", field=Namer.field(table, k), value=v) for k, v in told)
         return Msg.of("teamwork.value.record", parts=parts) if parts else ""
+
+
+def _forms_by_trip(rows: list[tuple]) -> dict[str, list[tuple]]:
+    """Trip id -> the rows of its evaluation forms an edit deleted and added (1.2's counts written again)."""
+    found: dict[str, list[tuple]] = {}
+    for r in rows:
+        if r[5] == "trip_evaluations" and r[4] in ("insert", "delete"):
+            found.setdefault(r[6].split("/")[0], []).append(r)
+    return found
 
 
 def _replaced(rows: list[tuple]) -> dict[tuple[str, str], tuple[tuple, tuple]]:
