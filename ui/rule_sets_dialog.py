@@ -72,9 +72,13 @@ def _param(name: str, value: object, clause) -> str:
         shown = "；".join(labels.get(v, str(v)) for v in value)
     elif value is None:
         shown = "—"
-    else:
+    elif isinstance(value, bool):  # 按加分计: in words, not True/False
+        shown = QCoreApplication.translate("RuleSetsDialog", "是" if value else "否")
+    elif isinstance(value, str):  # a record's evidence item, or a choice such as the curve, in words
         labels = {e.id: e.label for e in clause.record_evidence}
-        shown = labels.get(value, format_number(value)) if isinstance(value, str) else format_number(value)
+        shown = labels.get(value) or word(f"ruleset.{name}.{value}", value)
+    else:
+        shown = format_number(value)
     return f"<tr><td>{_e(word(f'ruleset.param.{name}', name))}</td><td>{_e(shown)}</td></tr>"
 
 

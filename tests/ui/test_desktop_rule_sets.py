@@ -499,3 +499,19 @@ def test_a_switchable_reading_s_choices_are_named_in_words_and_the_months_readin
     assert editor.draft.data["readings"]["months_counting"]["value"] == "elapsed"
     next(a for a in editor.findChildren(QScrollArea) if a.isAncestorOf(combo)).ensureWidgetVisible(combo, 50, 200)
     shot(editor, "rule-set-editor-months-reading")
+
+
+def test_the_rule_set_s_figures_are_in_words_not_the_file_s_keys(qtbot, window, profile):
+    """考核细则管理's pane beside the list: 2.1's 名次递减方式 and 按加分计 read as the editor says them
+    (每降低一个名次减同样的分…, 否), not linear and False."""
+    def look(dialog: RuleSetsDialog) -> None:
+        dialog.list.setCurrentRow(0)
+        text = dialog.params_view.toPlainText()
+        assert "名次递减方式\n每降低一个名次减同样的分，直至最低得分" in text and "按加分计\n否" in text, text[:600]
+        assert "linear" not in text and "False" not in text and "True" not in text
+        shot_over(window, dialog, "rule-sets-figures-in-words")
+        dialog.accept()
+
+    state = answer_modal(RuleSetsDialog, look)
+    action(window, "考核细则管理…").trigger()
+    check_answered(state)
