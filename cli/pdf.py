@@ -111,10 +111,12 @@ def command_export_pdf(args: argparse.Namespace) -> int:
                 if secret is None:
                     return fail(say("pdf.password_missing", env=PASSWORD_ENV))
                 signer = load_signer(args.sign, secret)
-            if signer is not None and args.kind == "sheet":  # a warning, not a refusal: the office decides
+            if signer is not None and args.kind == "sheet":  # asked, as the desktop asks: the office decides
                 copies_out = exporter.copies_out_on_signing(args.unit)
                 if copies_out is not None:
                     print(render(copies_out), file=sys.stderr)
+                    if not args.yes and not confirmed(say("pdf.sign_copies_out_ask")):
+                        return fail(say("pdf.sign_copies_out_refused"))
             if signer is not None and args.kind == "sheet" and not args.yes:
                 provisional = exporter.provisional_on_signing(args.unit)
                 if provisional is not None:

@@ -108,13 +108,20 @@ def test_a_copy_the_year_cannot_keep_is_taken_back(tmp_path):
     assert out_of(year) == []
 
 
-def test_signing_a_unit_with_a_copy_out_warns_and_signs(tmp_path, key):  # noqa: F811
+def test_signing_a_unit_with_a_copy_out_asks_and_signs_with_yes(tmp_path, key):  # noqa: F811
+    """The command line asks, as the desktop does (继续签名 / 取消): no answer from a script is a no, and nothing is
+    signed or written; with --yes it warns and signs."""
     year = demo_dataset(tmp_path, "y.wjkh")
     made = run("field-copy", str(year), "--to", str(tmp_path / "ww.wjkh"), "--assessor", "王五", "--units", OTHER,
                "--by", "张三")
     assert made.returncode == 0, made.stderr
     field_edit(tmp_path / "ww.wjkh", OTHER, 4)
     out = tmp_path / "sheet.pdf"
+    refused = run("export-pdf", "sheet", "--dataset", str(year), "--unit", OTHER, "--out", str(out), "--sign",
+                  str(key), "--assessor", "张三", env=ENV)
+    assert refused.returncode != 0 and not out.exists()
+    assert "外业副本" in refused.stderr
+    assert "未签名，未导出：如确需在外业副本合并回来之前签名，请加 --yes 后重试。" in refused.stderr
     signed = run("export-pdf", "sheet", "--dataset", str(year), "--unit", OTHER, "--out", str(out), "--sign", str(key),
                  "--assessor", "张三", "--yes", env=ENV)
     assert signed.returncode == 0, signed.stderr
