@@ -303,8 +303,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--sign", metavar="KEY.p12", help=f"用此密钥文件加电子签名（密码从环境变量 {PASSWORD_ENV} 读取或询问）；"
                                                        "签名的考核评分表即定稿并锁定该单位数据")
     exp.add_argument("--yes", action="store_true",
-                     help="签名的考核评分表为暂定（尚有其他单位数据未定稿，排名类条款得分及等级可能变动）时"
-                          "不再询问，仍然签名")
+                     help="签名的考核评分表为暂定（尚有其他单位数据未定稿，排名类条款得分及等级可能变动），"
+                          "或含本单位的外业副本尚未合并回来时，不再询问，仍然签名")
     exp.add_argument("--assessor", help="签名定稿记在哪位考核人员名下；省略时按证书姓名")
     exp.add_argument("--font", help="中文 TrueType 字体文件（.ttf/.ttc）；省略时自动查找")
     exp.add_argument("--date", help="现场核查日期（record）")
