@@ -306,7 +306,7 @@ class _Reader:
                         yield counted
                 continue
             pair = replaced.get((table, record_id))
-            if pair is not None:  # a keyed row written anew (a trip's 差 forms counted again): one line, or none
+            if pair is not None:  # a keyed row written anew (a unit's kinds, licences or grades): one line, or none
                 if r is pair[0]:
                     before = dict(self._record(table, record_id))
                     self._remember(pair[0])
@@ -394,7 +394,7 @@ class _Reader:
                                                                      else {})}, what, old, new)
 
     def _rewritten(self, pair: tuple[tuple, tuple], merge: _Merge | None, before: dict[str, Any]) -> Change:
-        """A keyed row deleted and added again in one edit, as a change of its values: 第 3 份企业评价 好 → 差."""
+        """A keyed row deleted and added again in one edit, as a change of its values (a licence's number)."""
         gone, added = pair
         table, record_id = gone[5], gone[6]
         record = self._record(table, record_id) or before
