@@ -241,40 +241,47 @@ def name_key(name: str) -> str:
     return "".join(name.split())  # "王 芳" and "王芳" are one name typed two ways
 
 
-class _OtherNames:
+class _RowsOfPerson:
+    """A list's rows of one person (by ID number): the row found alone in a list of one row a person (the usual
+    one, never grouped), else all of them, the list grouped once when first asked."""
+
+    def __init__(self, rows: Sequence[Any], one_row_each: bool):
+        self.rows, self.one_row_each = rows, one_row_each
+        self.by_id: dict[str, list] | None = None
+
+    def _rows_of(self, found: Any) -> list:
+        if self.one_row_each:
+            return [found]
+        if self.by_id is None:
+            self.by_id = {}
+            for row in self.rows:
+                self.by_id.setdefault(row.id_number, []).append(row)
+        return self.by_id.get(found.id_number) or [found]
+
+
+class _OtherNames(_RowsOfPerson):
     """Tells when a person of a roster is found, by ID number, under another name in a second list (the unit's
     monthly reports, the district's traineeship list): one of the two was typed wrong, and the assessor should
     look. The ID number is the key (rules-2022.md 2.1), so the person still counts; only a note is made.
-    Names are compared only for a person found in both, and a list's rows grouped by ID number only when a
-    name first differs (rarely), so matching 100,000 people costs one string comparison each."""
+    Names are compared only for a person found in both; in a list of one row a person that costs one string
+    comparison each."""
 
     def __init__(self, rows: Sequence[MonthlyReportRecord] | Sequence[TraineeListRecord], code: str,
                  one_row_each: bool):
-        self.rows, self.code = rows, code
-        self.by_id: dict[str, list] | None = None if not one_row_each else {}  # {}: one row each, nothing to group
-        self.grouped: dict[str, list] | None = None  # the rows by ID number, made when first needed
+        super().__init__(rows, one_row_each)
+        self.code = code
 
     def note(self, roster_name: str, found: MonthlyReportRecord | TraineeListRecord) -> Msg | None:
         """A note when a row of the list with this ID number gives another name than the roster's (spaces aside):
         every row is compared (a person reported in May as 孙八 and in June as 孙小八 is told of June's)."""
         key = name_key(roster_name)
-        if self.by_id is not None and name_key(found.name) == key:
-            return None  # one row each: the row found is the only one
-        rows = self._rows_of(found)
-        other = [row for row in rows if name_key(row.name) != key]
+        if self.one_row_each and name_key(found.name) == key:
+            return None  # the row found is the only one
+        other = [row for row in self._rows_of(found) if name_key(row.name) != key]
         if not other:
             return None
         return Msg.of(self.code, other="”“".join(dict.fromkeys(row.name for row in other)), name=roster_name,
                       sheet=other[0].sheet, row=other[0].row)
-
-    def _rows_of(self, found: MonthlyReportRecord | TraineeListRecord) -> list:
-        if self.by_id is not None:
-            return [found]
-        if self.grouped is None:
-            self.grouped = {}
-            for row in self.rows:
-                self.grouped.setdefault(row.id_number, []).append(row)
-        return self.grouped.get(found.id_number) or [found]
 
 
 def month_words(month: dt.date) -> Msg:
@@ -285,27 +292,13 @@ def _month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
-class _ReportDiffers:
+class _ReportDiffers(_RowsOfPerson):
     """Tells when an arrival's monthly reports (the rows with its ID number) say otherwise than its roster row:
     another employer, another base, another 入职日期 (in any of its rows: a person reported in May as the roster has
     them and in June with another employer is told of June's), or only months outside the roster's dates. A cell
     left blank on either side says nothing. The person still counts (the ID number is the key, rules-2022.md 2.1):
     each difference is a note asking the assessor to check. A list of one row a person is never grouped; the rows
     of a longer one are grouped by ID number once, when first asked for."""
-
-    def __init__(self, rows: Sequence[MonthlyReportRecord], one_row_each: bool):
-        self.rows = rows
-        self.one_row_each = one_row_each
-        self.by_id: dict[str, list[MonthlyReportRecord]] | None = None
-
-    def _rows_of(self, found: MonthlyReportRecord) -> list[MonthlyReportRecord]:
-        if self.one_row_each:
-            return [found]
-        if self.by_id is None:
-            self.by_id = {}
-            for row in self.rows:
-                self.by_id.setdefault(row.id_number, []).append(row)
-        return self.by_id.get(found.id_number) or [found]
 
     @staticmethod
     def _agrees(r: ArrivalRecord, row: MonthlyReportRecord, started: dt.date | None) -> bool:
