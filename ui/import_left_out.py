@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.store.left_out import LeftOut, LeftOutProblem
@@ -25,19 +25,14 @@ class LeftOutModel(ListModel):
     def problems(self) -> list[LeftOutProblem]:
         return self.items
 
-    def text(self, p: LeftOutProblem, col: int) -> str:
+    def cell(self, p: LeftOutProblem, col: int) -> str:
         return [p.sheet, str(p.row), p.field or translate("LeftOut", "（整行）"), p.text][col]
 
     def sort_key(self, p: LeftOutProblem, column: int) -> Any:
-        return (p.sheet, p.row) if column == 1 else self.text(p, column)
+        return (p.sheet, p.row) if column == 1 else self.cell(p, column)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        p, col = self.items[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(p, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+    def styled(self, p: LeftOutProblem, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

@@ -9,7 +9,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QDateTime, QModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from core.common.dates import parse_date
@@ -99,6 +107,22 @@ class ListModel(QAbstractTableModel):
 
     def sort_key(self, item: Any, column: int) -> Any:
         raise NotImplementedError
+
+    def cell(self, item: Any, column: int) -> str:
+        """A cell's text, shown and in its tooltip (a subclass with its own data() need not give it)."""
+        raise NotImplementedError
+
+    def styled(self, item: Any, column: int, role: int) -> Any:
+        """A cell's other roles (alignment, background), None by default."""
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item, column = self.items[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cell(item, column)
+        return self.styled(item, column, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column < 0 or not self.items:

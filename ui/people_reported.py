@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from core.common.identifiers import mask_id_number
 from core.common.messages import render
@@ -31,7 +31,7 @@ class ReportedOnlyModel(ListModel):
         if self.items:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self.items) - 1, 1))
 
-    def text(self, p: ReportedOnly, col: int) -> str:
+    def cell(self, p: ReportedOnly, col: int) -> str:
         if col == 0:
             return p.name
         if col == 1:
@@ -51,14 +51,7 @@ class ReportedOnlyModel(ListModel):
             return p.months
         if column == 5:
             return (p.record.sheet, p.record.row)
-        return self.text(p, column)
+        return self.cell(p, column)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        p, col = self.items[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(p, col)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return NOT_COUNTED_BRUSH
-        return None
+    def styled(self, p: ReportedOnly, column: int, role: int) -> Any:
+        return NOT_COUNTED_BRUSH if role == Qt.ItemDataRole.BackgroundRole else None

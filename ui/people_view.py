@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, cast
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -140,7 +140,7 @@ class PeopleModel(ListModel):
             return (p.confirmed, p.retained)
         return self.text(p, column)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         p, col = self.items[index.row()], index.column()
@@ -225,7 +225,7 @@ class ConflictsModel(ListModel):
     def sort_key(self, c: Conflict, column: int) -> Any:
         return c.id_number if column == 1 else self.text(c, column)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         c, col = self.items[index.row()], index.column()
@@ -290,7 +290,7 @@ class ImportsModel(ListModel):
                    8: left.rows if left is not None else 0}
         return numbers[column] if column in numbers else self.text(s, column)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         s, col = self.items[index.row()], index.column()
