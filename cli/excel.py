@@ -393,7 +393,8 @@ def person_line(p: PersonVerdict, full_ids: bool, reported: Sequence[tuple[str, 
 def reported_only_line(p: ReportedOnly, full_ids: bool) -> str:
     """A person of the monthly reports on no roster of the unit: who, the months reported, where."""
     return say("cli.reported_only_person", name=p.name, id=p.id_number if full_ids else mask_id_number(p.id_number),
-               months=p.months_words, base=p.base or "—", employer=p.employer or "—", where=p.where)
+               months=p.months_words, base=p.base or "—", employer=p.employer or "—", where=p.where,
+               elsewhere=say("cli.reported_only_elsewhere", elsewhere=p.elsewhere_words) if p.elsewhere else "")
 
 
 def remarks_words(remarks: str) -> str:

@@ -1,4 +1,5 @@
-"""The people a unit's monthly reports (每月送工信息) name who are on none of its rosters, as 人员核对 lists them."""
+"""The people a unit's monthly reports (每月送工信息) name who are on none of its rosters, as 人员核对 lists them
+(with the other units whose rosters name them)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ class ReportedOnlyModel(ListModel):
         self.full_ids = False
         self.headers = [translate("PeopleView", "姓名"), translate("PeopleView", "身份证号码"),
                         translate("PeopleView", "报送月份"), translate("PeopleView", "基地"),
-                        translate("PeopleView", "用工单位"), translate("PeopleView", "送工信息中的位置")]
+                        translate("PeopleView", "用工单位"), translate("PeopleView", "送工信息中的位置"),
+                        translate("PeopleView", "其他单位的花名册")]
 
     @property
     def people(self) -> list[ReportedOnly]:
@@ -42,7 +44,9 @@ class ReportedOnlyModel(ListModel):
             return p.base or "—"
         if col == 4:
             return p.employer or "—"
-        return render(p.where)
+        if col == 5:
+            return render(p.where)
+        return "、".join(p.elsewhere) or "—"
 
     def sort_key(self, p: ReportedOnly, column: int) -> Any:
         if column == 1:

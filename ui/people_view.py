@@ -483,7 +483,7 @@ class PeopleView(QWidget):
         self.reported_model = ReportedOnlyModel(self)
         self.reported_view = _table(self.reported_model)
         header = self.reported_view.horizontalHeader()
-        for column, width in enumerate((90, 170, 200, 150, 220)):
+        for column, width in enumerate((90, 170, 160, 150, 220, 190)):
             header.resizeSection(column, width)
         reported_layout.addWidget(self.reported_view, 1)
         self.reported_page = reported_page

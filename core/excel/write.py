@@ -465,6 +465,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         FormColumn("form.col.base", 18, lambda p: p.base or None),
         FormColumn("form.col.employer", 24, lambda p: p.employer or None),
         FormColumn("summary.col.where", 18, lambda p: render(p.where)),
+        FormColumn("summary.col.rostered_elsewhere", 24, lambda p: "、".join(p.elsewhere) or None),
     ]
     for unit in year_result.units:
         people = list(unconfirmed_by_unit.get(unit.name, ()))

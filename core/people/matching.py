@@ -16,7 +16,8 @@ Pure functions: records in, an immutable result out.
   months outside the roster's dates (before its 入职日期, or 首次参保日期 when it gives none; after its 离职日期):
   notes only, the rules confirm by the ID number alone.
 - The people a unit's monthly reports name who are on none of its rosters are listed (UnitMatch.reported_only):
-  claimed by no roster they count for nothing, and the assessor may want to ask the unit about them.
+  claimed by no roster of theirs they count for nothing for the unit, and the assessor may want to ask the unit
+  about them; each says which other units' rosters name them (a unit sending people another unit claims).
 - A person claimed by two units counts for neither until the assessor assigns them (reading
   `conflicting_claims_count_for_none`); `assignments` (ID number -> unit) records that decision.
 - When the caller passes a unit's bases (core.scoring.facts.Base), a person must name one of them (of
@@ -128,6 +129,7 @@ class ReportedOnly(_OfRecord):
     record: MonthlyReportRecord  # the first row naming the person (sheet, row, name, employer, base, …)
     months: tuple[dt.date, ...]  # the months the person is reported in, in order (none when no row gives one)
     rows: int  # how many rows of the reports name the person
+    elsewhere: tuple[str, ...] = ()  # the other units whose rosters name the person (by ID number)
 
     @property
     def base(self) -> str:
@@ -146,6 +148,13 @@ class ReportedOnly(_OfRecord):
         if self.rows > 1:
             return Msg.of("match.reported_where_rows", sheet=self.record.sheet, row=self.record.row, rows=self.rows)
         return Msg.of("match.reported_where", sheet=self.record.sheet, row=self.record.row)
+
+    @property
+    def elsewhere_words(self) -> Msg:
+        """Which other units' rosters name the person, or that none does."""
+        if not self.elsewhere:
+            return Msg.of("match.reported_on_no_roster")
+        return Msg.of("match.reported_on_rosters_of", units=list(self.elsewhere))
 
 
 @dataclass(frozen=True)
@@ -374,6 +383,22 @@ def _reported_only(unit: str, reports: Sequence[MonthlyReportRecord], first_rows
                               len(rows)) for rows in found.values())
 
 
+def _rostered_elsewhere(units: list[UnitMatch], rostered: Mapping[str, Mapping[str, str]]) -> list[UnitMatch]:
+    """The units with each person only in their monthly reports told which other units' rosters name them
+    (`rostered`: each unit's rostered ID numbers); the units themselves when no one is in another's roster."""
+    wanted = {p.id_number for u in units for p in u.reported_only}
+    holders: dict[str, list[str]] = {}
+    for unit, ids in rostered.items():
+        for id_number in wanted & ids.keys():
+            holders.setdefault(id_number, []).append(unit)
+    if not holders:
+        return units
+    return [dataclasses.replace(u, reported_only=tuple(
+        dataclasses.replace(p, elsewhere=tuple(holders[p.id_number])) if p.id_number in holders else p
+        for p in u.reported_only)) if any(p.id_number in holders for p in u.reported_only) else u
+        for u in units]
+
+
 def _retention_months(rules: RuleSet) -> int:
     """Clause 2.2's "still there after six months", from the rule set."""
     return int(rules.clause_entering("retained").params["retention_months"])
@@ -562,6 +587,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
         return [], assigned_here
 
     units = []
+    rostered_ids: dict[str, dict[str, str]] = {}  # each unit's rostered ID numbers
     with gc_paused():
         for sub in subs:
             unit = sub.unit
@@ -667,12 +693,14 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
             people = frozen_records(PersonVerdict, list(zip(*people)), len(people))
             rostered = bool(sub.arrivals or sub.placements)
             reported_only = _reported_only(unit, sub.monthly_reports, monthly, seen) if monthly else ()
+            rostered_ids[unit] = seen
             units.append(UnitMatch(
                 unit, tuple(people),
                 tuple(BaseCount(name, base_type, n, s, tn, ts) for (name, base_type), (n, s, tn, ts) in counts.items()),
                 tallies[ARRIVAL][0], tallies[ARRIVAL][1],
                 tallies[TRAINEE][0] + tallies[INTERN][0], tallies[TRAINEE][1] + tallies[INTERN][1],
                 reported_only, rostered))
+    units = _rostered_elsewhere(units, rostered_ids)
     return MatchResult(tuple(units), tuple(conflicts), tuple(problems), needed)
 
 

@@ -19,13 +19,14 @@ def sheet_text(ws) -> str:
 
 
 def year_file(tmp_path):
-    """The first unit's disagreeing roster and reports; the second nothing; the third monthly reports alone."""
+    """The first unit's disagreeing roster and reports; the second nothing; the third monthly reports alone, of
+    person 13, whom the first unit's roster names."""
     path = tmp_path / "2022.sqlite"
     assert create_file(path, RULES, "张三", year=year_with_bases()) == []
     roster, reports = disagreeing_files(tmp_path)
     told = []
     for kind, file, unit in (("arrivals", roster, UNITS[0]), ("monthly_reports", reports, UNITS[0]),
-                             ("monthly_reports", monthly_file(tmp_path, [arrival(50)], "丙送工.xlsx"), UNITS[2])):
+                             ("monthly_reports", monthly_file(tmp_path, [arrival(13)], "丙送工.xlsx"), UNITS[2])):
         done = run("import-xlsx", kind, str(file), "--dataset", str(path), "--unit", unit, "--yes")
         assert done.returncode == 0, done.stderr
         told.append(done.stdout)
@@ -75,7 +76,7 @@ def test_match_says_a_unit_without_a_roster_has_none_not_that_nobody_is_unconfir
     reports_only = run("match", "--dataset", str(path), "--unit", UNITS[2]).stdout
     assert reports_only.splitlines()[0].startswith(f"{UNITS[2]}：未导入花名册")
     assert f"{UNITS[2]} 的每月送工信息中有、花名册中没有的人员 1 人" in reports_only
-    assert mask_id_number(person_id(50)) in reports_only
+    assert line_of(reports_only, 13).strip().endswith(f"（2022年3月 第 2 行）；在{UNITS[0]}的花名册中")
 
 
 def test_the_summary_lists_who_is_on_no_roster_and_says_when_no_roster_was_imported(tmp_path):
@@ -89,13 +90,14 @@ def test_the_summary_lists_who_is_on_no_roster_and_says_when_no_roster_was_impor
     assert "未导入该单位的花名册" not in text and "未确认原因" in text  # its roster's people are listed
     assert "每月送工信息中有、花名册中没有的人员 2 人" in text
     header = next(r for r in range(1, first.max_row + 1) if first.cell(row=r, column=4).value == "报送月份")
-    rows = [[first.cell(row=r, column=c).value for c in range(1, 8)] for r in (header + 1, header + 2)]
+    rows = [[first.cell(row=r, column=c).value for c in range(1, 9)] for r in (header + 1, header + 2)]
     assert rows == [[n, person_name(i), mask_id_number(person_id(i)), "2022年3月", arrival(i)["劳务基地"],
-                     arrival(i)["用工单位"], f"2022年3月 第 {row} 行"]
+                     arrival(i)["用工单位"], f"2022年3月 第 {row} 行", None]
                     for n, i, row in ((1, REPORTED_ONLY[0], 7), (2, REPORTED_ONLY[1], 8))]
     for unit in UNITS[1:]:
         text = sheet_text(wb[f"未确认-{unit}"])
         assert "未导入该单位的花名册（附件2、附件4），无法逐人核对，此处不列人员；这不表示人员均已确认" in text
         assert "无未确认人员" not in text
-    assert mask_id_number(person_id(50)) in sheet_text(wb[f"未确认-{UNITS[2]}"])
-    assert person_id(50) not in sheet_text(wb[f"未确认-{UNITS[2]}"])
+    third = sheet_text(wb[f"未确认-{UNITS[2]}"])
+    assert mask_id_number(person_id(13)) in third and person_id(13) not in third
+    assert "其他单位的花名册" in third and UNITS[0] in third

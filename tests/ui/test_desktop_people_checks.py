@@ -1,5 +1,6 @@
 """人员核对 on the desktop (pytest-qt, offscreen) for a unit whose rosters and monthly reports disagree: each
-difference a note on the person, the people reported on no roster under 仅在送工信息中 (IDs masked until asked),
+difference a note on the person, the people reported on no roster under 仅在送工信息中 (IDs masked until asked;
+the other units whose rosters name them),
 a unit without a roster said to have none (not that nobody is unconfirmed), and the summary workbook the export
 dialog writes read back."""
 
@@ -50,7 +51,8 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     done = import_through_wizard(window, reports, "monthly_reports")
     assert "每月送工信息中有 2 人不在该单位的花名册中" in done.status.text()
     done.close()
-    only = import_through_wizard(window, monthly_file(tmp_path, [arrival(50)], "丙送工.xlsx"), "monthly_reports",
+    # the third unit reports person 13, whom the first unit's roster names
+    only = import_through_wizard(window, monthly_file(tmp_path, [arrival(13)], "丙送工.xlsx"), "monthly_reports",
                                  unit=2)
     assert f"{UNITS[2]}：尚未导入花名册（附件2、附件4），无法逐人核对" in only.status.text()
     assert "未确认 0 人" not in only.status.text()
@@ -93,9 +95,9 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     click_tab(qtbot, view.tabs, "仅在送工信息中（2）")
     reported = view.reported_view.model()
     assert reported.rowCount() == 2
-    rows = [[reported.data(reported.index(r, c)) for c in range(6)] for r in range(2)]
+    rows = [[reported.data(reported.index(r, c)) for c in range(7)] for r in range(2)]
     assert rows == [[person_name(i), mask_id_number(person_id(i)), "2022年3月", arrival(i)["劳务基地"],
-                     arrival(i)["用工单位"], f"2022年3月 第 {row} 行"]
+                     arrival(i)["用工单位"], f"2022年3月 第 {row} 行", "—"]
                     for i, row in zip(REPORTED_ONLY, (7, 8), strict=True)]
     shot(view, "people-view-reported-only")
     qtbot.mouseClick(view.full_ids, Qt.MouseButton.LeftButton)
@@ -110,7 +112,8 @@ def test_the_people_view_notes_differences_and_lists_who_is_on_no_roster(qtbot, 
     choose_unit(qtbot, view, UNITS[2])
     assert view.counts.text().startswith("本单位尚未导入花名册") and "另有 1 人只在每月送工信息中" in view.counts.text()
     assert view.reported_model.rowCount() == 1
-    assert view.reported_model.data(view.reported_model.index(0, 1)) == mask_id_number(person_id(50))
+    assert view.reported_model.data(view.reported_model.index(0, 1)) == mask_id_number(person_id(13))
+    assert view.reported_model.data(view.reported_model.index(0, 6)) == UNITS[0]  # whose roster names them
     shot(view, "people-view-reports-without-roster")
 
 

@@ -265,11 +265,12 @@ def test_the_summary_tells_a_unit_with_nobody_unconfirmed_from_one_without_a_ros
     title = next(r for r in range(1, first.max_row + 1)
                  if "花名册中没有的人员" in str(first.cell(row=r, column=1).value))
     assert first.cell(row=title, column=1).value.startswith("每月送工信息中有、花名册中没有的人员 2 人")
-    table = [[first.cell(row=r, column=c).value for c in range(1, 8)] for r in range(title + 1, title + 4)]
-    assert table[0] == ["序号", "姓名", "身份证号码", "报送月份", "基地名称", "用人单位", "所在位置"]
+    table = [[first.cell(row=r, column=c).value for c in range(1, 9)] for r in range(title + 1, title + 4)]
+    assert table[0] == ["序号", "姓名", "身份证号码", "报送月份", "基地名称", "用人单位", "所在位置",
+                        "其他单位的花名册"]
     assert [row[:2] + row[3:] for row in table[1:]] == [
-        [1, "人员7", "2022年3月", None, None, "2022年3月 第 9 行"],
-        [2, "人员8", "2022年3月、2022年4月", None, None, "2022年3月 第 10 行等 2 行"]]
+        [1, "人员7", "2022年3月", None, None, "2022年3月 第 9 行", None],
+        [2, "人员8", "2022年3月、2022年4月", None, None, "2022年3月 第 10 行等 2 行", None]]
     assert all(MASKED.match(row[2]) for row in table[1:])
     assert [second.cell(row=r, column=c).value for r in range(1, second.max_row + 1) for c in (2, 5, 6)
             if second.cell(row=r, column=2).value == "人员9"] == ["人员9", "铜仁劳务基地", "某公司"]

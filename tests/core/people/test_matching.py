@@ -479,6 +479,20 @@ def test_the_people_reported_on_no_roster_are_listed_once_with_their_months():
     assert result.unit("乙").reported_only == ()
 
 
+def test_a_person_reported_on_no_roster_of_the_unit_names_the_other_units_rostering_them():
+    """甲 reports people 乙's and 丙's rosters claim: the assessor sees whose, beside each (a unit sending people
+    another unit counts); one on no roster at all says so."""
+    reports = [report(3), report(4), report(5)]
+    result = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), reports),
+                           UnitSubmission("乙", [arrival_record(3), arrival_record(4)]),
+                           UnitSubmission("丙", (), [placement(3)])])
+    third, fourth, fifth = result.unit("甲").reported_only
+    assert (third.elsewhere, fourth.elsewhere, fifth.elsewhere) == (("乙", "丙"), ("乙",), ())
+    assert render(third.elsewhere_words) == "在乙、丙的花名册中"
+    assert render(fifth.elsewhere_words) == "不在其他单位的花名册中"
+    assert result.reported_only_by_unit()["甲"] == (third, fourth, fifth)
+
+
 def test_a_unit_without_a_roster_is_told_apart_from_one_with_nobody_unconfirmed():
     result = match(RULES, [UnitSubmission("甲", [arrival_record(1)], (), [report(1)]),
                            UnitSubmission("乙", (), (), [report(2)]), UnitSubmission("丙")])
