@@ -448,6 +448,7 @@ class _Checker:
         self.seen_tables: list[tuple[str, dict[Any, int]]] = []  # from sheets checked the fast way
         self.synonyms = set(self.spec.synonym_field)
         self.hidden_read: dict[str, int] = {}  # sheet -> its rows hidden in Excel that were read
+        self.person_cells: dict[str, int] = {}  # sheet -> its 性别 and 联系电话 cells to check
         self.wide: dict[tuple[str, str], row_checks.WideCells] = {}  # (sheet, header) -> cells read from full-width
 
     def let_go(self, kept: Sequence[SheetTable]) -> None:
@@ -609,6 +610,10 @@ class _Checker:
             if i not in bad and i not in skipped:
                 for header, msg in noted[i]:
                     self.notes.append(Problem(self.source, f"{sheet}!{first + i + 1}", header, msg))
+        if "gender" in by_field or "phone" in by_field:
+            self.notes += row_checks.person_cell_notes(
+                self.source, sheet, first, by_field.get("gender"), by_field.get("id_number"), by_field.get("phone"),
+                headers, skipped | bad.keys(), self.person_cells)
         if hidden:  # said, not left out: a row hidden in Excel is read as the file holds it
             self.notes += row_checks.hidden_row_notes(self.source, sheet, hidden, first, rows,
                                                       (columns[0].index, columns[0].header), skipped,
@@ -757,6 +762,7 @@ def _result(read: ReadResult, checker: _Checker) -> CheckResult:
     if read.ok and read.tables and checker.rows_checked == 0:  # only blank lines, footers, headers
         problems.append(Problem(read.source, read.tables[0].sheet, "", Msg.of("excel.no_rows")))
     notes = (*read.notes, *checker.notes, *row_checks.hidden_rows_beyond(read.source, checker.hidden_read),
+             *row_checks.person_cells_beyond(read.source, checker.person_cells),
              *row_checks.wide_notes(read.source, checker.wide))
     return CheckResult(read.source, read.kind, tuple(checker.records), tuple(problems), notes, checker.rows_checked,
                        checker.rows_with_problems, read.reader, read.unit_lines, read.layouts)

@@ -129,3 +129,26 @@ def test_the_unit_filter_finds_a_name_typed_with_an_input_methods_space(qtbot, y
     ws.filter.clear()
     type_keys(ws.filter, "ｚｚｚ")
     assert ws.unit_proxy.rowCount() == 0
+
+
+def test_the_preview_notes_a_gender_the_id_number_denies_and_a_phone_that_is_no_number(
+        qtbot, year, tmp_path):  # noqa: F811
+    """Read, not refused: the rules count people by their ID number; the assessor is asked to check the cells."""
+    window = year
+    people = [arrival(i) for i in range(1, 5)]
+    people[1]["性别"] = "男"  # person 2's ID number says a woman
+    people[2]["联系电话"] = "1391234567"  # a digit short
+    dialog = window.excel_actions.import_dialog("arrivals")
+    dialog.show()
+    dialog.set_file(roster_file(tmp_path, people), "arrivals", uid_of(window, 0))
+    QTest.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None and dialog.worker.wait(60)
+    QApplication.processEvents()
+    assert dialog.notes_box.isVisible() and dialog.problems_model.rowCount() == 0
+    shown = notes_shown(dialog)
+    assert any(n.endswith(f"“性别”：性别为“男”，而身份证号码（{person_id(2)[:6]}********{person_id(2)[-4:]}）"
+                          "第 17 位表示女性，请核对性别或身份证号码") for n in shown), shown
+    assert any(n.endswith("“联系电话”：联系电话“1391234567”既不是 11 位手机号码，也不像带区号的固定电话，请核对")
+               for n in shown), shown
+    shot_over(window, dialog, "import-preview-gender-phone-1366")
+    dialog.close()
