@@ -22,7 +22,7 @@ import re
 import threading
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.common.messages import Msg, count_words
@@ -43,6 +43,9 @@ _ROW_NUMBER = re.compile(rb' r="[A-Z]{0,3}(\d+)"')
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\shidden="(?:1|true)"')  # a row the clerk does not see in Excel
 _ROW_ATTRIBUTE = re.compile(rb'\sr="(\d+)"')
 _ROW_TAG = re.compile(rb"<row[\s>/]")
+_COL = re.compile(rb"<col\b[^>]*>")  # a <cols> entry: the width and state of the columns min to max
+_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
+_MIN, _MAX = re.compile(rb'\smin="(\d+)"'), re.compile(rb'\smax="(\d+)"')
 PIECE_BYTES = 1 << 20  # the XML is searched a piece at a time: one search holds the interpreter (a worker's
 # search over a 30 MB sheet would stop the window's thread a tenth of a second); between pieces it is let go
 
@@ -113,21 +116,51 @@ def check_xlsx(path: Path) -> LimitExceeded | None:
     return None
 
 
-def xlsx_hidden_rows(path: Path) -> dict[str, tuple[int, ...]]:
-    """Each sheet's rows hidden in Excel (hidden_rows), by the sheet's name; {} for a damaged archive. For the
+@dataclass
+class HiddenParts:
+    """What each worksheet hides in Excel but holds (read all the same), by the sheet's name: its rows' Excel
+    numbers (hidden_rows) and its columns' indexes from 0 (hidden_columns)."""
+    rows: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    columns: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def add(self, sheet: str, xml: bytes) -> None:
+        if b'hidden="' not in xml:  # the usual sheet: one search in C
+            return
+        rows, columns = hidden_rows(xml), hidden_columns(xml)
+        if rows:
+            self.rows[sheet] = rows
+        if columns:
+            self.columns[sheet] = columns
+
+
+def xlsx_hidden(path: Path) -> HiddenParts:
+    """Each sheet's rows and columns hidden in Excel, by the sheet's name; none for a damaged archive. For the
     slow reader, which does not say them: the fast one is told them by SheetLimits as it checks each sheet."""
-    found = {}
+    found = HiddenParts()
     try:
         with zipfile.ZipFile(path) as archive:
             names = _sheet_names(archive)
             for m in archive.infolist():
                 if m.filename in names and _is_worksheet(m.filename):
-                    rows = hidden_rows(_read_bounded(archive, m))
-                    if rows:
-                        found[names[m.filename]] = rows
+                    found.add(names[m.filename], _read_bounded(archive, m))
     except _DAMAGED:
-        return {}
+        return HiddenParts()
     return found
+
+
+def hidden_columns(xml: bytes) -> tuple[int, ...]:
+    """The indexes (from 0) of the columns a worksheet's XML marks hidden (its <cols>, before the cells), in order."""
+    data = xml.find(b"<sheetData")
+    head = xml[:data] if data >= 0 else xml
+    if b"<cols" not in head:
+        return ()
+    indexes: set[int] = set()
+    for col in _COL.finditer(head):
+        tag = col[0]
+        low, high = _MIN.search(tag), _MAX.search(tag)
+        if _HIDDEN.search(tag) and low and high and int(high[1]) - int(low[1]) < MAX_COLUMNS:
+            indexes.update(range(int(low[1]) - 1, int(high[1])))
+    return tuple(sorted(indexes))
 
 
 def _is_worksheet(member: str) -> bool:
@@ -155,9 +188,9 @@ class SheetLimits:
     reading. A damaged archive is left to the reader, as check_xlsx leaves it. Sheets may be checked
     from several threads (one at a time)."""
 
-    def __init__(self, path: Path, hidden_rows: dict[str, tuple[int, ...]] | None = None):
+    def __init__(self, path: Path, hidden: HiddenParts | None = None):
         self.path = path
-        self.hidden_rows = {} if hidden_rows is None else hidden_rows  # sheet -> its rows hidden in Excel, as checked
+        self.hidden = HiddenParts() if hidden is None else hidden  # its rows and columns hidden in Excel, as checked
         self._lock = threading.Lock()
         self.archive: zipfile.ZipFile | None = None
         self.members: dict[str, zipfile.ZipInfo] = {}  # sheet name -> its worksheet, not yet checked
@@ -204,9 +237,7 @@ class SheetLimits:
             if member is not None:
                 xml = _read_bounded(self.archive, member)
                 self._found(_check_sheet(sheet, xml))
-                hidden = hidden_rows(xml)
-                if hidden:
-                    self.hidden_rows[sheet] = hidden
+                self.hidden.add(sheet, xml)
                 if keep_from is not None and len(xml) >= keep_from and self.exceeded is None:
                     self.kept = sheet, member.filename, xml
             else:  # a sheet no worksheet was found for: every one left is checked before it is read

@@ -40,7 +40,7 @@ from core.common.bulk import gc_paused, let_go
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.excel import pieces
-from core.excel.limits import SheetLimits, check_xlsx, xlsx_hidden_rows
+from core.excel.limits import HiddenParts, SheetLimits, check_xlsx, xlsx_hidden
 
 KINDS_PATH = Path(__file__).resolve().parents[2] / "resources" / "excel" / "import-kinds.toml"
 FIELD_TYPES = ("text", "id_number", "date", "month", "integer", "number", "choice")
@@ -519,15 +519,15 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
                cancelled: Callable[[], bool] | None = None,
                progress: Callable[[int, int], None] | None = None,
                hidden: list[str] | None = None,
-               hidden_rows: dict[str, tuple[int, ...]] | None = None) -> tuple[list[tuple[str, list[list]]], str]:
+               hidden_parts: HiddenParts | None = None) -> tuple[list[tuple[str, list[list]]], str]:
     """Every visible worksheet's cells as (name, grid) plus the reader used; the names of the hidden worksheets (not
     read: the unit's clerk does not see them in Excel) are added to `hidden`. Raises _Unreadable, or ReadCancelled
     when `cancelled` (asked between sheets, pieces of a sheet, or a thousand rows) says so; `progress` is told
     (done, total) as sheets and pieces are read. `each` may be given some of the sheets (name, grid, whole) in order
     as soon as they are read, while the next ones are read; a large sheet read in pieces as soon as its first are
     (whole False), then again, the same grid grown, as the others come: a head start, no more (what is returned is
-    what was read). `hidden_rows` is given each .xlsx sheet's rows hidden in Excel (its name -> their numbers) as the
-    sheet is checked, before it is read."""
+    what was read). `hidden_parts` is given each .xlsx sheet's rows and columns hidden in Excel as the sheet is
+    checked, before it is read."""
     path = Path(path)
     if not path.is_file():
         raise _Unreadable(Msg.of("excel.file_not_found", path=str(path)))
@@ -550,7 +550,7 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         if kind != "xlsx":
             return _calamine_sheets(path, cancelled=cancelled, hidden=hidden), "calamine"
         # before the reader: a workbook beyond the limits would exhaust the memory
-        with SheetLimits(path, hidden_rows) as limits:
+        with SheetLimits(path, hidden_parts) as limits:
             if limits.exceeded is not None:  # the archive itself, before the reader opens it
                 raise _Unreadable(limits.exceeded.message())
             return _calamine_sheets(path, limits, each, cancelled, progress, hidden), "calamine"
@@ -569,8 +569,10 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         raise _Unreadable(exceeded.message())
     if hidden is not None:
         hidden.clear()  # what calamine found before it failed: openpyxl says again
-    if hidden_rows is not None:  # the limits checked no sheet past the one calamine failed on
-        hidden_rows.update(xlsx_hidden_rows(path))
+    if hidden_parts is not None:  # the limits checked no sheet past the one calamine failed on
+        found = xlsx_hidden(path)
+        hidden_parts.rows.update(found.rows)
+        hidden_parts.columns.update(found.columns)
     try:
         return _openpyxl_sheets(path, cancelled, hidden), "openpyxl"
     except ReadCancelled:
@@ -752,17 +754,17 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
         if not whole:
             growing.add(id(grid))
         layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
-        table = SheetTable(layout, grid, frozenset(hidden_rows.get(name, ()))) if layout.recognised else None
+        table = SheetTable(layout, grid, frozenset(hidden_parts.rows.get(name, ()))) if layout.recognised else None
         understood[id(grid)] = grid, layout, duplicates, table
         if table is not None and each_table is not None:
             each_table(table)
 
     hidden: list[str] = []
-    hidden_rows: dict[str, tuple[int, ...]] = {}
+    hidden_parts = HiddenParts()
     try:
         with gc_paused():
             all_sheets, reader = read_cells(path, understand if each_table is not None else None, cancelled,
-                                            progress, hidden, hidden_rows)
+                                            progress, hidden, hidden_parts)
     except _Unreadable as exc:
         return ReadResult(source, kind, problems=(Problem(source, exc.sheet, "", exc.msg),))
     # a hidden sheet is not what the unit's clerk sees and hands in (a last year's list, a draft): not read,
@@ -786,7 +788,7 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
             found = None
         if found is None or found[0] is not grid:
             layout, duplicates = recognise_layout(name, grid, kind_spec, spec, mapping, header_row)
-            table = SheetTable(layout, grid, frozenset(hidden_rows.get(name, ()))) if layout.recognised else None
+            table = SheetTable(layout, grid, frozenset(hidden_parts.rows.get(name, ()))) if layout.recognised else None
         else:
             _, layout, duplicates, table = found
         layouts.append(layout)
@@ -797,6 +799,10 @@ def read_workbook(path: str | Path, kind: str, *, mapping: ColumnMapping | None 
                                      or column_letter(c),
                                      Msg.of("excel.duplicate_column", field=spec.fields[field_id].label,
                                             used=layout.column(field_id).header or column_letter(used))))
+            out_of_sight = set(hidden_parts.columns.get(name, ()))
+            notes += [Problem(source, f"{name}!{layout.header_row}", c.header or column_letter(c.index),
+                              Msg.of("excel.column_hidden", column=column_letter(c.index)))
+                      for c in layout.columns if c.index in out_of_sight]
     for layout in layouts:
         if layout.recognised:
             continue

@@ -109,6 +109,52 @@ def test_many_hidden_rows_are_said_one_by_one_then_counted(tmp_path):
                                                 "本工作表另有 5 行在 Excel 中是隐藏的，同样已照常读取")
 
 
+def hidden_columns_workbook(path, hidden):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(HEADERS + ["备用"])
+    for i in range(3):
+        ws.append([f"人员{i}", person_id(i), "某公司", dt.date(2022, 5, 1), 6, ""])
+    for letter in hidden:
+        ws.column_dimensions[letter].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_a_column_hidden_in_excel_is_read_and_said_once(tmp_path):
+    """The clerk (and the assessor opening the file) does not see the column; the program reads it all the same
+    and says so at its header. A hidden column the program does not read (备用) is no concern."""
+    result = check(hidden_columns_workbook(tmp_path / "c.xlsx", hidden=["D", "F"]))
+    assert result.ok and [r.first_insured_date for r in result.records] == [dt.date(2022, 5, 1)] * 3
+    assert [(n.location, n.field, n.message.code) for n in result.notes] == [
+        ("名单!1", "首次参保日期", "excel.column_hidden")]
+    assert texts(result.notes) == ["c.xlsx：名单 第 1 行“首次参保日期”：这一列（D 列）在 Excel 中是隐藏的"
+                                   "（打开文件时看不到），已照常读取；核对时请在 Excel 中取消隐藏此列"]
+
+
+def test_a_hidden_column_is_said_when_the_slow_reader_reads_the_workbook(tmp_path, monkeypatch):
+    import core.excel.read as xlsx_read
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the fast reader cannot read this file")
+    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    result = check(hidden_columns_workbook(tmp_path / "s.xlsx", hidden=["B"]))
+    assert result.reader == "openpyxl" and result.ok
+    assert [(n.field, n.message.code) for n in result.notes] == [("身份证号码", "excel.column_hidden")]
+
+
+def test_columns_hidden_as_a_range_up_to_the_sheets_last_are_found():
+    from core.excel.limits import hidden_columns
+    xml = (b'<worksheet><cols><col min="1" max="2" width="9"/><col customWidth="1" min="3" max="3" hidden="1"/>'
+           b'<col min="7" max="16384" hidden="true"/></cols>'
+           b'<sheetData><row r="1" hidden="1"/></sheetData></worksheet>')
+    found = hidden_columns(xml)
+    assert found[:2] == (2, 6) and found[-1] == 16383 and len(found) == 1 + 16384 - 6
+    no_cols = b'<worksheet><sheetData><row r="1" hidden="1"><c r="A1"/></row></sheetData></worksheet>'
+    assert hidden_columns(no_cols) == ()
+
+
 # ------------------------------------------------------------------ full-width forms
 
 def test_full_width_digits_are_read_as_ascii_and_said_once_a_column(tmp_path):
