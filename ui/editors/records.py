@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from core.scoring.assessment import Page
 from core.scoring.facts import Unit
 from core.store.dataset import Edit
-from ui.editors.base import EditorContext, FactsEditor, group, plain_layout, wrapped
+from ui.editors.base import EditorContext, FactsEditor, plain_layout, wrapped
 from ui.editors.cells import ChoiceDelegate
 from ui.editors.flow import FlowLayout
 from ui.models import CHOICES_ROLE, BasesModel, DeliveriesModel, RecordModel, TripsModel
@@ -242,7 +242,7 @@ class TripsEditor(RecordsEditor):
             row.addWidget(pair)
             spins[column] = spin
         layout.addLayout(row)
-        note = wrapped(self.tr("企业评价表按总评计份数，先在下表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
+        note = wrapped(self.tr("先在下表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
         note.setStyleSheet("color: #555;")
         layout.addWidget(note)
         self.evaluation_spins = spins
@@ -304,11 +304,11 @@ def fit_columns(view: QTableView, widest: int = 150, natural: dict[int, int] | N
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
     model = view.model()
-    if natural is not None:  # each text of the column on one line (Qt measures only the rows in view)
-        natural.clear()
-        natural.update({column: max([header.sectionSizeFromContents(column).width()]
-                                    + [view.sizeHintForIndex(model.index(row, column)).width()
-                                       for row in range(model.rowCount())]) for column in keep})
+    if natural is not None:  # each text of the column on one line (Qt measures only the rows in view), with
+        natural.clear()     # a few pixels over: a text wrapped exactly at its width may still break its last word
+        natural.update({column: 4 + max([header.sectionSizeFromContents(column).width()]
+                                        + [view.sizeHintForIndex(model.index(row, column)).width()
+                                           for row in range(model.rowCount())]) for column in keep})
     rows = range(min(model.rowCount(), 50))
     for column in range(header.count() - 1):
         if column in keep:
