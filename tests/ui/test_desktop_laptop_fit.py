@@ -140,3 +140,35 @@ def test_the_change_log_shows_the_evaluation_counts_whole(qtbot, window, tmp_pat
     check_answered(state)
     assert any(r[5].startswith("好 ") and "较好" in r[5] for r in seen["rows"]), seen["rows"]
     assert seen["cut"] == []
+
+
+def test_a_long_trail_measures_only_the_rows_on_screen(qtbot):
+    """A year's trail holds tens of thousands of changes: the rows on screen are as tall as their wrapped texts,
+    the others are not measured (one line each) until scrolled to, and then they are."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from ui.wrapped_rows import ShownRowsFitter
+    long_value = "好 3 份、较好 1 份、一般 1 份、差 1 份；" * 3
+    model = QStandardItemModel(5000, 2)
+    for row in range(model.rowCount()):
+        model.setItem(row, 0, QStandardItem(f"第 {row + 1} 条"))
+        model.setItem(row, 1, QStandardItem(long_value))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.horizontalHeader().setStretchLastSection(True)
+    ShownRowsFitter(view)
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    line = view.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: view.rowHeight(0) > line)
+    shown = range(view.rowAt(0), view.rowAt(view.viewport().height() - 1) + 1)
+    assert all(cut(view, model.index(row, 1)) is None for row in shown)
+    assert all(view.rowHeight(row) == line for row in range(shown[-1] + 2, model.rowCount()))  # not measured
+    view.verticalScrollBar().setValue(3000)
+    qtbot.waitUntil(lambda: view.rowHeight(3000) > line)
+    shown = range(view.rowAt(0), view.rowAt(view.viewport().height() - 1) + 1)
+    assert 3000 in shown and all(cut(view, model.index(row, 1)) is None for row in shown)
+    assert view.rowHeight(4999) == line
