@@ -36,6 +36,7 @@ from ui.excel_export import write_job
 from ui.screen_fit import resize_within_screen
 from ui.worker import Job, Worker
 from ui.worker_dialog import GOOD, NEUTRAL, WorkerDialog, fault_sentence
+from ui.wrapped_rows import ShownRowsFitter
 from ui.writing import kept_from_collector
 
 if TYPE_CHECKING:
@@ -43,7 +44,9 @@ if TYPE_CHECKING:
 
 ALL = None  # a filter's first choice: every unit, clause or assessor
 WHAT = 4  # the column of what was changed (core.store.audit_log.cells)
-VIEW_WIDTHS = (10.5, 13, 10, 8, 20, 5, 8)  # the columns' widths in characters; the reason takes the rest
+# the columns' widths in characters; the reason takes the rest. Texts wrap: 原值 and 新值 hold a trip's counts of
+# evaluation forms ("好 4 份、较好 2 份、差 1 份") on a line, a name or a clause's title on two.
+VIEW_WIDTHS = (10.5, 7, 10, 8, 18, 15, 15)
 
 
 class ChangesModel(QAbstractTableModel):
@@ -123,8 +126,8 @@ class ChangesDialog(WorkerDialog):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
+        self.rows_fitter = ShownRowsFitter(self.view)  # the rows on screen as tall as their wrapped texts
         header = self.view.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("国")
         for column, width in enumerate(VIEW_WIDTHS):
@@ -170,7 +173,7 @@ class ChangesDialog(WorkerDialog):
             box.currentIndexChanged.connect(lambda _index: self.refresh())
         self.reading = True  # until the trail is read, or the reading stopped or failed
         self.reader = self._reader()
-        resize_within_screen(self, 1200, 640)
+        resize_within_screen(self, 1320, 640)  # within a 1366-pixel screen
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """The view's first frame drawn, the reading begins (begun before, it would slow that frame down)."""

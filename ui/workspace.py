@@ -109,10 +109,16 @@ class SteadyListView(QListView):
 
 
 class SteadyListWidget(QListWidget):
-    """The clause list: a clause's entry is one line (its title), or two once a unit is chosen; 五's is one.
-    `steady` while one entry changes with its number of lines kept (Workspace._set_navigator_entries)."""
+    """The clause list: a clause's entry is its title, then a line of the unit's points once a unit is chosen (五's
+    is one line). A title wider than the list wraps (at 1366 pixels four did, cut with "…" before). `steady`
+    while one entry changes with its number of lines kept (Workspace._update_navigator): a unit's points and
+    progress never need a second line."""
 
     steady = False
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
 
     def dataChanged(self, topLeft: Index, bottomRight: Index, roles: Sequence[int] = ()) -> None:
         (QAbstractItemView if self.steady else QListView).dataChanged(self, topLeft, bottomRight, roles)

@@ -1,12 +1,13 @@
-"""The record tables of a clause page: a unit's bases (1.1, 2.1, 2.2), recruiting trips (1.2, with each
-trip's evaluation counts below the table) and deliveries (3.1), edited cell by cell, with buttons to add
+"""The record tables of a clause page: a unit's bases (1.1, 2.1, 2.2), recruiting trips (1.2, with the chosen
+trip's evaluation counts just above the table) and deliveries (3.1), edited cell by cell, with buttons to add
 and remove records on the page where they are entered."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,29 +24,34 @@ from PySide6.QtWidgets import (
 from core.scoring.assessment import Page
 from core.scoring.facts import Unit
 from core.store.dataset import Edit
-from ui.editors.base import EditorContext, FactsEditor, group, plain_layout, wrapped
+from ui.editors.base import EditorContext, FactsEditor, plain_layout, wrapped
 from ui.editors.cells import ChoiceDelegate
 from ui.editors.flow import FlowLayout
 from ui.models import CHOICES_ROLE, BasesModel, DeliveriesModel, RecordModel, TripsModel
+from ui.wrapped_rows import wrap_rows
 
 
 class RecordsEditor(FactsEditor):
     """One table of a unit's records; the kinds below say which records and how they are added."""
     model_class: type[RecordModel]
     widest = 150  # no column wider (names and places end in "…"): the whole row stays in view
+    # columns whose long texts wrap instead, sharing the room the others leave (the last of them is the last
+    # column); each row is then as tall as its text
+    wrapping: tuple[str, ...] = ()
 
     def __init__(self, context: EditorContext, page: Page, unit_id: int):
         super().__init__(context, page, unit_id)
         layout = plain_layout(self)
         self.model = model = self.model_class(self.session, context.problems, self)
         model.set_context(unit_id, page)
+        self.build_above_table(layout)
         self.view = view = QTableView()
         view.setModel(model)
         view.setItemDelegate(ChoiceDelegate(view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         triggers = QAbstractItemView.EditTrigger
         view.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.SelectedClicked)
-        view.setWordWrap(False)
+        view.setWordWrap(bool(self.wrapping))
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -54,8 +60,11 @@ class RecordsEditor(FactsEditor):
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         row_height = view.verticalHeader().defaultSectionSize()
         view.setFixedHeight(row_height * 6 + view.horizontalHeader().sizeHint().height() + 24)
-        model.modelReset.connect(lambda: fit_columns(view, self.widest))
-        fit_columns(view, self.widest)
+        self._natural: dict[int, int] = {}  # the wrapping columns' widths on one line, when last fitted
+        model.modelReset.connect(self.fit_columns)
+        self.fit_columns()
+        if self.wrapping:
+            header.installEventFilter(self)  # a wider or narrower page shares the room anew
         layout.addWidget(view)
         self.build_below_table(layout)
         if page.records_added_here:
@@ -73,8 +82,48 @@ class RecordsEditor(FactsEditor):
         hint.setStyleSheet("color: #555;")
         layout.addWidget(hint)
 
+    def build_above_table(self, layout: QVBoxLayout) -> None:
+        """Anything a kind shows above its table (made before the table: Tab goes down the page)."""
+
     def build_below_table(self, layout: QVBoxLayout) -> None:
         """Anything a kind shows between its table and its buttons."""
+
+    def fit_columns(self) -> None:
+        """The columns fit their texts (fit_columns); the wrapping ones share the room left, each row as tall as
+        its text. (Measured when rows come and go, as the columns are; a table of a unit's records is short.)"""
+        view = self.view
+        if not self.wrapping:
+            fit_columns(view, self.widest)
+            return
+        wrap_rows(view, self.model.rowCount())
+        columns = [self.model.columns.index(c) for c in self.wrapping]
+        fit_columns(view, self.widest, natural=self._natural, keep=columns)
+        self._share_room()
+
+    def _share_room(self) -> None:
+        """The wrapping columns share what the others leave: each its one-line width if the share allows, the rest
+        equally (the last column stretches over what is left)."""
+        header = self.view.horizontalHeader()
+        if header.width() <= 0 or not self._natural:
+            return
+        last = header.count() - 1
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c not in self._natural and not header.isSectionHidden(c))
+        room = header.width() - others
+        least = 4 * self.view.fontMetrics().horizontalAdvance("国")
+        order = sorted(self._natural, key=self._natural.__getitem__)  # the narrowest first: what it leaves, others get
+        for done, column in enumerate(order):
+            share = room // (len(order) - done)
+            floor = max(least, header.sectionSizeFromContents(last).width()) if column == last else least
+            width = max(floor, min(self._natural[column], share))
+            # the last stretches over what is left by itself, never narrower than the size last given it
+            header.resizeSection(column, floor if column == last else width)
+            room -= width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.view.horizontalHeader():
+            self._share_room()
+        return super().eventFilter(watched, event)
 
     def set_unit(self, unit_id: int) -> None:
         super().set_unit(unit_id)
@@ -155,6 +204,7 @@ class BasesEditor(RecordsEditor):
 class TripsEditor(RecordsEditor):
     model_class = TripsModel
     widest = 110
+    wrapping = ("place", "verdict")  # a place and a reason it does not count, read whole at 1366 px
 
     def add_text(self) -> str:
         return self.tr("添加赴外招聘")
@@ -168,34 +218,41 @@ class TripsEditor(RecordsEditor):
     def remove(self, record_id: int) -> Edit:
         return self.session.remove_trip(self.tr("删除赴外招聘"), self.unit_id, record_id)
 
-    def build_below_table(self, layout: QVBoxLayout) -> None:
-        """The four counts of 企业评价表（附件6） verdicts (好 / 较好 / 一般 / 差) of the trip selected in the
-        table, as number boxes in one row under it; the table keeps date, place, mode, enterprises,
-        the evidence and the verdict, and needs no sideways scrolling at 1366 px."""
-        view, model = self.view, self.model
-        columns = [c for c in model.columns if c.startswith("verdict_count:")]
-        for column in columns:
-            view.setColumnHidden(model.columns.index(column), True)
-        box, box_layout = group(self.tr("所选活动的企业评价表（附件6）份数"))
-        row = FlowLayout(spacing=12)  # the four on one line, or two and two in a narrow window
+    def build_above_table(self, layout: QVBoxLayout) -> None:
+        """The four counts of 企业评价表（附件6） verdicts (好 / 较好 / 一般 / 差) of the trip chosen in the table, as
+        number boxes in one line just above it: in view with the table when the page opens at 1366×728 (below
+        it they were under the fold, with nothing saying they were there). The table keeps date, place, mode,
+        enterprises, the evidence and the verdict, and needs no sideways scrolling at 1366 px."""
+        self.count_columns = [c for c in self.model.columns if c.startswith("verdict_count:")]
+        row = FlowLayout(spacing=10)  # on one line, or wrapped in a narrow window
+        title = QLabel(self.tr("所选活动的评价表（附件6）份数："))
+        row.addWidget(title)
         spins: dict[str, QSpinBox] = {}
-        for column in columns:
+        for column in self.count_columns:
             spin = QSpinBox()
             spin.setRange(0, 1000)
             spin.setEnabled(False)
             pair = QWidget()
             pair_layout = QHBoxLayout(pair)
             pair_layout.setContentsMargins(0, 0, 0, 0)
-            pair_layout.addWidget(QLabel(self.tr("评价“{verdict}”").format(verdict=column.split(":", 1)[1])))
+            label = QLabel(column.split(":", 1)[1])  # the verdict's own word, as the rules name it
+            label.setBuddy(spin)
+            pair_layout.addWidget(label)
             pair_layout.addWidget(spin)
             row.addWidget(pair)
             spins[column] = spin
-        box_layout.addLayout(row)
-        note = wrapped(self.tr("先在上表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
+        layout.addLayout(row)
+        note = wrapped(self.tr("先在下表点选一次活动；每出现 1 份总评为“差”的评价表扣 1 分，每次最多扣 5 分。"))
         note.setStyleSheet("color: #555;")
-        box_layout.addWidget(note)
-        layout.addWidget(box)
+        layout.addWidget(note)
         self.evaluation_spins = spins
+
+    def build_below_table(self, layout: QVBoxLayout) -> None:
+        """The counts' boxes above follow the trip chosen in the table and save what is typed into them; the
+        counts' own columns are hidden."""
+        view, model, spins = self.view, self.model, self.evaluation_spins
+        for column in self.count_columns:
+            view.setColumnHidden(model.columns.index(column), True)
 
         def show(*_args) -> None:
             current = view.currentIndex()
@@ -238,15 +295,24 @@ class DeliveriesEditor(RecordsEditor):
         return self.session.remove_delivery(self.tr("删除输送记录"), self.unit_id, record_id)
 
 
-def fit_columns(view: QTableView, widest: int = 150) -> None:
+def fit_columns(view: QTableView, widest: int = 150, natural: dict[int, int] | None = None,
+                keep: Sequence[int] = ()) -> None:
     """Columns fit their contents (headers wrap onto two lines) but none wider than `widest`, so the
     evidence checkboxes and the verdict stay in view; a drop-down column is never narrower than its
-    longest choice where it is edited."""
+    longest choice where it is edited. The columns `keep` (which wrap their texts) are left at their
+    one-line widths, put in `natural`, for the caller to share the room among them."""
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
     model = view.model()
+    if natural is not None:  # each text of the column on one line (Qt measures only the rows in view), with
+        natural.clear()     # a few pixels over: a text wrapped exactly at its width may still break its last word
+        natural.update({column: 4 + max([header.sectionSizeFromContents(column).width()]
+                                        + [view.sizeHintForIndex(model.index(row, column)).width()
+                                           for row in range(model.rowCount())]) for column in keep})
     rows = range(min(model.rowCount(), 50))
     for column in range(header.count() - 1):
+        if column in keep:
+            continue
         if header.sectionSize(column) > widest:
             header.resizeSection(column, widest)
         # A cell still 未填写 (grey) is sized for what will be typed into it: the columns are fitted when
@@ -269,6 +335,6 @@ def fit_columns(view: QTableView, widest: int = 150) -> None:
     # The header spans the viewport (QTableView lays it out so); asking for the viewport itself would
     # have Qt for Python make every widget class of QtWidgets to type it (10 ms, once, at start-up).
     last, shown = header.count() - 1, header.width()
-    if last > 0 and 0 < shown < header.length():
+    if last > 0 and last not in keep and 0 < shown < header.length():
         rest = shown - sum(header.sectionSize(c) for c in range(last))
         header.resizeSection(last, max(80, rest))
