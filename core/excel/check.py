@@ -363,7 +363,7 @@ class _Converters:
     @staticmethod
     def _bounded(n: Any, f: FieldSpec, value: Any) -> Any:
         if (f.minimum is not None and n < f.minimum) or (f.maximum is not None and n > f.maximum):
-            raise _Bad(Msg.of("excel.number_out_of_bounds", value=_shown(value), minimum=f.minimum,
+            raise _Bad(Msg.of("excel.number_out_of_bounds", field=f.label, value=_shown(value), minimum=f.minimum,
                               maximum=f.maximum))
         return n
 

@@ -165,7 +165,10 @@ def test_integers(tmp_path, value, expected):
                                          (-1, "excel.number_out_of_bounds"), (601, "excel.number_out_of_bounds"),
                                          (dt.date(2022, 1, 1), "excel.bad_integer")])
 def test_bad_integers(tmp_path, value, code):
-    assert [p.message.code for p in one_column(tmp_path, "参保月数", [value]).problems] == [code]
+    problems = one_column(tmp_path, "参保月数", [value]).problems
+    assert [p.message.code for p in problems] == [code]
+    if value == -1:  # the field named in the sentence itself, not only in the place before it
+        assert render(problems[0].message) == "参保月数为 -1，超出范围（0 至 600）"
 
 
 def test_required_fields(tmp_path):
