@@ -1,4 +1,5 @@
-"""The year's dataset: one SQLite file per assessment year.
+"""The year's dataset, one SQLite file per assessment year: opening it, backing it up and closing it, and
+making a new one (Dataset, made of the parts named at the end).
 
     ds = Dataset.create("2022.sqlite", rules, assessor="张三", role="考核组长")
     edit = ds.add_unit(1, name=…, credit_code=…, kinds=["hr_service"])  # one edit, one transaction
