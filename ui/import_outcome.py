@@ -33,7 +33,6 @@ FOLDER_SETTING = "excel/folder"
 translate = QCoreApplication.translate
 
 
-
 def export_problems_job(job: Job, rows: list[ProblemRow], path: Path, headers: list[str], title: str,
                         full_ids: bool) -> Path | None:
     job.progress(0, 1, path.name)

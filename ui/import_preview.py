@@ -53,7 +53,7 @@ translate = QCoreApplication.translate
 
 
 class ImportPreview(_Dialog):
-    """Step 2 of ui.excel_import.ImportDialog: the preview, and 导入 when there is no problem."""
+    """Step 2 of ui.excel_import.ImportDialog: the preview of the file checked, and the work on its problems."""
 
     if TYPE_CHECKING:  # what the preview asks of the rest of the dialog (ui/excel_import.py, ui/import_outcome.py)
         session: Session
@@ -72,7 +72,6 @@ class ImportPreview(_Dialog):
         def import_(self, confirm: bool = True) -> bool: ...
 
         def import_good_rows(self, path: Path | None = None, confirm: bool = True) -> bool: ...
-
 
     def _preview_page(self) -> QWidget:
         page = QWidget()
