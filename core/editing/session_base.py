@@ -22,7 +22,8 @@ from core.scoring.rules import RuleSet
 from core.store.attachments import Attachment
 from core.store.audit_log import Change, changes_aside, changes_of
 from core.store.capture import Snapshot
-from core.store.dataset import Assessor, Dataset, Edit
+from core.store.dataset import Dataset, Edit
+from core.store.reads import Assessor
 from core.store.sheet_figures import SignedFigures, figures_changed, signed_sheet_verdict
 from core.store.signatures import Signature, UnitLock
 from core.teamwork.handed import Handed, handed_of

@@ -1,4 +1,5 @@
-"""The year's dataset: one SQLite file per assessment year.
+"""The year's dataset, one SQLite file per assessment year: opening it, backing it up and closing it, and
+making a new one (Dataset, made of the parts named at the end).
 
     ds = Dataset.create("2022.sqlite", rules, assessor="张三", role="考核组长")
     edit = ds.add_unit(1, name=…, credit_code=…, kinds=["hr_service"])  # one edit, one transaction
@@ -22,55 +23,36 @@ takes an exclusive lock (locking_mode=EXCLUSIVE) that lives exactly as long as t
 note beside the file (core/store/holder.py) names who holds it. Opening read-only reads a private copy
 in memory (core/store/snapshot.py): no lock, nothing created beside the file, whoever holds it.
 
-Where things are: this module opens, reads and runs each edit as one transaction (DatasetCore);
-each write of an edit and its audit row is core/store/edit.py; the edits by subject are the parts
-Dataset is made of — the facts (fact_edits.py), attachments (attachments.py), signatures and locks
-(signatures.py), the people behind the counts (people_edits.py), captures for undo (capture.py);
-connecting and creations left behind are in files.py, the schema, creating and migrating in schema.py.
+Where things are: this module opens, backs up and closes the year file (DatasetCore) and makes a new
+one; reading the year is core/store/reads.py; an edit, each write of it with its audit row and running
+it as one transaction, is core/store/edit.py; the edits by subject are the other parts Dataset is made
+of — the facts (fact_edits.py), attachments (attachments.py), signatures and locks (signatures.py), the
+people behind the counts (people_edits.py), captures for undo (capture.py); connecting and creations
+left behind are in files.py, the schema, creating and migrating in schema.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import json
 import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from fractions import Fraction
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Self
 
 from core.common import os_errors
 from core.common.atomic import fsync_path
 from core.common.messages import Msg
 from core.common.problems import Problem
-from core.common.progress import Progress
-from core.scoring import rule_library
-from core.scoring.facts import (
-    FORMAT_NAME,
-    FORMAT_VERSION,
-    Base,
-    Delivery,
-    Management,
-    Negative,
-    Promotion,
-    Trip,
-    Unit,
-    Year,
-    parse_year,
-    unit_to_json,
-)
+from core.scoring.facts import Unit, Year
 from core.scoring.rules import RuleSet, parse_rule_set
 from core.store import audit, backup, holder, snapshot
 from core.store.attachments import Attachments
 from core.store.backup import BackupRun
 from core.store.capture import Captures
-from core.store.edit import Edit, _Rejected, _Tx
+from core.store.edit import Edit, Transactions, _Tx
 from core.store.fact_edits import FactEdits
 from core.store.files import (
     _HELD,
@@ -82,7 +64,6 @@ from core.store.files import (
     _connect_rw,
     _corrupt,
     _identity,
-    _is_busy,
     _open_fault,
     _private_copy,
     _read_info,
@@ -94,7 +75,8 @@ from core.store.files import (
     open_here,
 )
 from core.store.people_edits import PeopleEdits
-from core.store.schema import _create_schema, _migrate, reference_schema
+from core.store.reads import Reads, program_rule_set
+from core.store.schema import _create_schema, _migrate
 from core.store.signatures import SignaturesAndLocks
 from core.store.writable import why_not_writable
 
@@ -104,8 +86,6 @@ if TYPE_CHECKING:
     from core.people.matching import MatchResult
     from core.people.platform import PlatformCheck
     from core.people.tables import KeptRecords
-    from core.store.audit_check import Anchor
-    from core.store.audit_check import Report as AuditReport
 
 # A year file's own extension (the installers associate it with the program; .sqlite files, which
 # other programs own, still open when chosen by hand).
@@ -118,48 +98,9 @@ def year_file_name_refusal(path: Path) -> Msg | None:
     if path.suffix.lower() in YEAR_FILE_SUFFIXES:
         return None
     return Msg.of("dataset.bad_suffix", file=path.name, suffix=YEAR_FILE_SUFFIX)
-CANCEL_CHECK_STEPS = 10_000  # SQLite virtual-machine steps between two looks at a cancel (well under 1 ms)
-
-
-@dataclass(frozen=True)
-class Assessor:
-    """An assessor recorded in the year file."""
-    id: int
-    name: str
-    role: str
-
-
-
-
-def program_rule_set(rule_set_id: str) -> RuleSet | None:
-    """The program's own (bundled) rule set with this id, if any."""
-    return rule_library.find(rule_set_id, bundled_only=True)
 
 
 # ------------------------------------------------------------------ the dataset
-
-# What went wrong in SQLite's words turned into the bureau's (its own text is English): by primary result code.
-SQLITE_FAULTS = {sqlite3.SQLITE_IOERR: "dataset.fault.io", sqlite3.SQLITE_CORRUPT: "dataset.fault.corrupt",
-                 sqlite3.SQLITE_NOTADB: "dataset.fault.corrupt", sqlite3.SQLITE_CANTOPEN: "dataset.fault.cant_open",
-                 sqlite3.SQLITE_PERM: "dataset.fault.permission", sqlite3.SQLITE_AUTH: "dataset.fault.permission",
-                 sqlite3.SQLITE_PROTOCOL: "dataset.fault.io", sqlite3.SQLITE_NOLFS: "dataset.fault.too_large",
-                 sqlite3.SQLITE_TOOBIG: "dataset.fault.too_large"}
-
-
-_TICK_COLUMNS = "unit_id, clause_id, base_id, trip_id, item, seen, id"
-_FEW_UNITS = 200  # read through the indexes up to so many units (5 parameters each, well under SQLite's limit)
-
-
-def _ticks_of(units: int) -> str:
-    """The evidence ticks of `units` units, in the order they were made, through the three partial indexes
-    (a unit's, its bases', its trips'): no index has unit_id alone, and a plain `WHERE unit_id IN` reads
-    the whole table (1.7 ms a unit in a 1,000-unit year, on every edit). Its parameters: the unit ids 5 times."""
-    units_in = f"unit_id IN ({','.join('?' * units)})"
-    return (f"SELECT {_TICK_COLUMNS} FROM evidence_ticks WHERE {units_in} AND base_id IS NULL AND trip_id IS NULL "
-            f"UNION ALL SELECT {_TICK_COLUMNS} FROM evidence_ticks "
-            f"WHERE base_id IN (SELECT id FROM bases WHERE {units_in}) AND {units_in} "
-            f"UNION ALL SELECT {_TICK_COLUMNS} FROM evidence_ticks "
-            f"WHERE trip_id IN (SELECT id FROM trips WHERE {units_in}) AND {units_in} ORDER BY id")
 
 
 @dataclass(frozen=True)
@@ -210,8 +151,8 @@ def read_only_copy(path: Path, *, elsewhere: bool = False) -> ReadOnlyCopy:
 
 
 class DatasetCore:
-    """An open dataset's core: opening and closing, reading the facts, backups and the edit
-    transaction. Dataset (below) adds the edits by subject."""
+    """An open dataset's core: opening and closing, and backups. Dataset (below) adds reading the year
+    (core/store/reads.py), running each edit as one transaction (core/store/edit.py) and the edits by subject."""
 
     if TYPE_CHECKING:  # what the core asks of its parts (core/store/people_edits.py)
         _matched: MatchResult | None
@@ -225,6 +166,36 @@ class DatasetCore:
         def _refuse_if_locked(self, tx: _Tx, unit_id: int) -> None: ...  # core/store/signatures.py
 
         def _record_clause(self, records: str) -> str: ...  # core/store/fact_edits.py
+
+        # reading (core/store/reads.py)
+        def rule_set(self) -> RuleSet: ...
+
+        def base_ids(self, unit_id: int) -> list[int]: ...
+
+        def trip_ids(self, unit_id: int) -> list[int]: ...
+
+        def assessor_id(self, name: str) -> int | None: ...
+
+        def quick_audit_check(self) -> list[Problem]: ...
+
+        def _read_units(self, unit_ids: Sequence[int] | None) -> list[tuple[int, Unit]]: ...
+
+        # the edit as one transaction (core/store/edit.py)
+        def _require_writable(self) -> None: ...
+
+        def _fault(self, exc: sqlite3.Error) -> DatasetError: ...
+
+        def _edit(self, assessor_id: int | None, reason: str | None, change: Callable[[_Tx], int | None]) -> Edit: ...
+
+        def final_among(self, unit_ids: Iterable[int]) -> list[int]: ...
+
+        def _problem(self, code: str, location: str = "$", field: str = "", **params: Any) -> Problem: ...
+
+        def _require_unit(self, unit_id: int) -> str: ...
+
+        def _unit_of(self, table: str, record_id: int) -> int: ...
+
+        def _unit_index(self, unit_id: int) -> int: ...
 
     _backup_pending = False  # defer_backup: the backup of opening is still to be taken
     as_newest_backup = False  # opening found the year exactly as its newest backup holds it
@@ -433,232 +404,9 @@ class DatasetCore:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    # ---------------------------------------------------------------- reading
+    def _stat_identity(self) -> tuple[int, int] | None:
+        return _identity(self.path)
 
-    def rule_set(self) -> RuleSet:
-        """The rule set stored in the dataset: the one its year is assessed under."""
-        return self._rules
-
-    def rule_set_ids(self) -> list[str]:
-        """The ids of the rule sets the year was scored by: its own now, and any it replaced."""
-        return [row[0] for row in self._conn.execute("SELECT id FROM rule_sets ORDER BY rowid")]
-
-    def program_rule_set(self) -> RuleSet | None:
-        """The program's own rule set of the same id (to show beside the stored one when they differ)."""
-        return program_rule_set(self.rule_set_id)
-
-    def year(self, *, as_entered: bool = False) -> Year:
-        """The year's facts as scored: a base whose count source is the rosters has the matched counts
-        (see counted()), a unit whose platform source is the platform has the platform's deliveries and
-        rating (see with_platform()). as_entered: every figure as typed by hand, as stored."""
-        conn = self._conn
-        units = tuple(unit for _, unit in self._read_units(None))
-        if not as_entered:
-            units = self.with_platform(self.counted(units))
-        quotas = dict(conn.execute("SELECT grade, count FROM grade_quotas ORDER BY rowid"))
-        promotions = tuple(Promotion(name, grade, reason) for name, grade, reason in conn.execute(
-            "SELECT u.name, p.grade, p.reason FROM grade_promotions p JOIN units u ON u.id = p.unit_id "
-            "ORDER BY p.position, p.id"))
-        return Year(self.year_number, self.rule_set_id, units, MappingProxyType(quotas), promotions)
-
-    def unit_ids(self) -> list[int]:
-        return [row[0] for row in self._conn.execute("SELECT id FROM units ORDER BY position, id")]
-
-    def unit_id(self, name: str) -> int | None:
-        row = self._conn.execute("SELECT id FROM units WHERE name = ?", (name,)).fetchone()
-        return None if row is None else row[0]
-
-    def unit(self, unit_id: int, *, as_entered: bool = False) -> Unit | None:
-        """One unit's facts as scored (as year() has them), or as entered."""
-        changes, units = self._entered_after_edit
-        entered = units.get(unit_id) if changes == self._conn.total_changes else None
-        if entered is None:  # read it: the desktop reads a unit just edited (to score it) without the queries
-            found = self._read_units([unit_id])
-            if not found:
-                return None
-            entered = found[0][1]
-        return entered if as_entered else self.with_platform(self.counted((entered,)))[0]
-
-    def base_ids(self, unit_id: int) -> list[int]:
-        return self._child_ids("bases", unit_id)
-
-    def trip_ids(self, unit_id: int) -> list[int]:
-        return self._child_ids("trips", unit_id)
-
-    def delivery_ids(self, unit_id: int) -> list[int]:
-        return self._child_ids("deliveries", unit_id)
-
-    def _child_ids(self, table: str, unit_id: int) -> list[int]:
-        return [r[0] for r in self._conn.execute(f"SELECT id FROM {table} WHERE unit_id = ? ORDER BY position, id",
-                                                 (unit_id,))]
-
-    def evidence_tick(self, unit_id: int, clause_id: str, item: str, *, base_id: int | None = None,
-                      trip_id: int | None = None) -> dict[str, Any] | None:
-        """Who ticked an evidence item, when, with what note: {seen, ticked_by, ticked_at, note}."""
-        row = self._conn.execute(
-            "SELECT seen, ticked_by, ticked_at, note FROM evidence_ticks WHERE unit_id = ? AND clause_id = ? "
-            "AND item = ? AND base_id IS ? AND trip_id IS ?", (unit_id, clause_id, item, base_id, trip_id)).fetchone()
-        return None if row is None else {"seen": bool(row[0]), "ticked_by": row[1], "ticked_at": row[2], "note": row[3]}
-
-    def assessors(self) -> list[Assessor]:
-        return [Assessor(*row) for row in self._conn.execute("SELECT id, name, role FROM assessors ORDER BY id")]
-
-    def assessor_id(self, name: str) -> int | None:
-        row = self._conn.execute("SELECT id FROM assessors WHERE name = ?", (name,)).fetchone()
-        return None if row is None else row[0]
-
-    def audit_entries(self, table_name: str | None = None, record_id: str | None = None) -> list[audit.Entry]:
-        return list(audit.entries(self._conn, table_name, record_id))
-
-    def verify_audit(self) -> int | None:
-        """The seq of the first broken audit row, or None when the trail is intact."""
-        return audit.verify(self._conn)
-
-    def check_audit(self, progress: Progress | None = None,
-                    anchors: Sequence[Anchor] | None = None) -> AuditReport:
-        """The full proof (core/store/audit_check.py): the chain, the schema, the trail replayed against
-        every table, the people and blobs against their recorded hashes, and the trail against the
-        anchors given (by default the newest backup's)."""
-        from core.store.audit_check import check_anchor, first_difference_with, full_check, namer_for
-        report = full_check(self._conn, reference_schema(self.schema_version), namer_for(self._rules), self.path.name,
-                            progress, backup.people_from_backups(self.path))
-        for anchor in (self.newest_anchors() if anchors is None else anchors):
-            result = check_anchor(self._conn, anchor, self.path.name)
-            if result.problem is not None and anchor.trail is not None:
-                result = replace(result, first_difference=first_difference_with(self._conn, Path(anchor.trail),
-                                                                                 anchor.seq))
-            report.anchors.append(result)
-            if result.problem is not None:
-                report.problems.append(result.problem)
-        return report
-
-    def anchor_verdict(self, seq: int, digest: str) -> tuple[bool, Msg]:
-        """Does the trail still hold row `seq` with hash `digest` (the head a document was made at)?
-        (yes or no, the sentence saying so)."""
-        from core.store.audit_check import Anchor, check_anchor
-        source = Msg.of("audit.source.this_document")
-        result = check_anchor(self._conn, Anchor(seq, digest, source), self.path.name)
-        if result.problem is not None:
-            return False, result.problem.message
-        return True, Msg.of("audit.document_ok" if result.later else "audit.document_same", seq=seq, later=result.later)
-
-    def quick_audit_check(self) -> list[Problem]:
-        """What opening checks (milliseconds whatever the year's size): the append-only triggers, the
-        last audit row's link and the row count, the newest backup's anchor and every table no edit
-        since that backup touched against the digest it noted."""
-        from core.store.audit_check import quick_check
-        anchors = self.newest_anchors()
-        problems = quick_check(self._conn, self.path.name, anchors[0] if anchors else None)
-        # the newest backup is still there and holds the year exactly (its trail head and every table's
-        # digest): opening needs no copy of its own, which would only push older backups out
-        self.as_newest_backup = (not problems and bool(anchors) and anchors[0].trail is not None
-                                 and bool(anchors[0].facts) and (anchors[0].seq, anchors[0].hash) == self.audit_head())
-        return problems
-
-    def newest_anchors(self) -> list[Anchor]:
-        """The newest backup's audit head, as an anchor (none when the year has no backup)."""
-        from core.store.audit_check import Anchor
-        if self.scratch:
-            return []
-        line = backup.newest_anchor(self.path)
-        if line is None:
-            return []
-        trail = backup.backup_dir(self.path) / line.name
-        return [Anchor(line.seq, line.hash, Msg.of("audit.source.backup", name=line.name, time=line.taken_at),
-                       trail=trail if trail.is_file() else None, facts=line.facts)]
-
-    def restore_notice(self, chosen: Path, kept: Path) -> list[Msg]:
-        """What restoring the backup `chosen` over this year would undo, and that the current file is kept
-        as `kept` (core/store/backup_story.py)."""
-        from core.store.backup_story import restore_notice
-        return restore_notice(self._conn, chosen, self.rule_set(), kept, year=self.path)
-
-    def audit_head(self) -> tuple[int, str]:
-        seq, _, digest = audit.head(self._conn)
-        return seq, digest
-
-    def _read_units(self, unit_ids: Sequence[int] | None) -> list[tuple[int, Unit]]:
-        """(id, Unit) in the year's order; all units, or those given. One query per table."""
-        conn = self._conn
-        params: tuple[int, ...] = ()
-        if unit_ids is None:
-            where = ""
-        else:
-            where, params = f" WHERE unit_id IN ({','.join('?' * len(unit_ids))})", tuple(unit_ids)
-        unit_where = where.replace("unit_id", "id")
-
-        def grouped(sql: str, args: tuple = params) -> dict[Any, list[tuple]]:
-            groups: dict[Any, list[tuple]] = {}
-            for row in conn.execute(sql, args):
-                groups.setdefault(row[0], []).append(row)
-            return groups
-
-        kinds = grouped(f"SELECT unit_id, kind FROM unit_kinds{where} ORDER BY unit_id, position")
-        licences = grouped(f"SELECT unit_id, kind, number FROM licences{where} ORDER BY rowid")
-        # count_source came with schema 4; create_file writes older test files through this object too
-        source = "count_source" if self.schema_version >= 4 else "'hand'"
-        split = "trainees, trainees_retained" if self.schema_version >= 9 else "NULL, NULL"  # schema 9: the split
-        base_rows = grouped(f"SELECT unit_id, id, name, type, agreement_date, people, retained, region, {source}, "
-                            f"{split} FROM bases{where} ORDER BY unit_id, position, id")
-        trip_rows = grouped(f"SELECT unit_id, id, date, place, mode, enterprises FROM trips{where} "
-                            "ORDER BY unit_id, position, id")
-        delivery_rows = grouped(f"SELECT unit_id, date, enterprise, stars FROM deliveries{where} "
-                                "ORDER BY unit_id, position, id")
-        if unit_ids is None or len(unit_ids) > _FEW_UNITS:  # a scan of the table: cheaper than many lookups
-            ticks = grouped(f"SELECT {_TICK_COLUMNS} FROM evidence_ticks{where} ORDER BY id")
-        else:
-            ticks = grouped(_ticks_of(len(unit_ids)), params * 5)
-        evaluations = grouped(f"SELECT e.trip_id, e.verdict FROM trip_evaluations e JOIN trips t ON t.id = e.trip_id"
-                              f"{where.replace('unit_id', 't.unit_id')} ORDER BY e.trip_id, e.position")
-        management = {r[0]: r for r in conn.execute(f"SELECT unit_id, awarded, reason FROM management{where}", params)}
-        negatives = {r[0]: r for r in conn.execute(
-            f"SELECT unit_id, major_incident, collective_disputes_lost, individual_disputes_lost, complaints "
-            f"FROM negatives{where}", params)}
-        grades = grouped(f"SELECT unit_id, kind, grade FROM credit_grades{where} ORDER BY rowid")
-        cancelled = grouped(f"SELECT unit_id, kind FROM cancelled_licences{where} ORDER BY unit_id, position")
-
-        base_ticks: dict[int, dict[str, bool]] = {}
-        trip_ticks: dict[int, dict[str, bool]] = {}
-        unit_ticks: dict[int, dict[str, dict[str, bool]]] = {}
-        for unit_id, rows in ticks.items():
-            for _, clause_id, base_id, trip_id, item, seen, _ in rows:
-                if base_id is not None:
-                    base_ticks.setdefault(base_id, {})[item] = bool(seen)
-                elif trip_id is not None:
-                    trip_ticks.setdefault(trip_id, {})[item] = bool(seen)
-                else:
-                    unit_ticks.setdefault(unit_id, {}).setdefault(clause_id, {})[item] = bool(seen)
-        verdicts = {trip_id: tuple(r[1] for r in rows) for trip_id, rows in evaluations.items()}
-        def date(text: str | None) -> dt.date | None:  # NULL: not typed yet
-            return None if text is None else dt.date.fromisoformat(text)
-
-        result = []
-        platform_source = "platform_source" if self.schema_version >= 5 else "'hand'"  # as count_source above
-        for row in conn.execute(
-                f"SELECT id, name, credit_code, new_member, facts_final, contact_person, platform_rating, "
-                f"insured_workers, {platform_source} FROM units{unit_where} ORDER BY position, id", params):
-            uid, name, code, new_member, final, contact, rating, insured, figures_from = row
-            m = management.get(uid)
-            n = negatives.get(uid)
-            result.append((uid, Unit(
-                name=name, credit_code=code, kinds=tuple(r[1] for r in kinds.get(uid, ())),
-                new_member=bool(new_member), facts_final=bool(final),
-                bases=tuple(Base(b[2], b[3], date(b[4]), MappingProxyType(base_ticks.get(b[1], {})), b[5], b[6], b[7],
-                                 b[8], b[9], b[10]) for b in base_rows.get(uid, ())),
-                trips=tuple(Trip(date(t[2]), t[3], t[4], t[5], MappingProxyType(trip_ticks.get(t[1], {})),
-                                 verdicts.get(t[1], ())) for t in trip_rows.get(uid, ())),
-                evidence=MappingProxyType({c: MappingProxyType(items) for c, items in unit_ticks.get(uid, {}).items()}),
-                deliveries=tuple(Delivery(date(d[1]), d[2], d[3]) for d in delivery_rows.get(uid, ())),
-                platform_rating=None if rating is None else Fraction(rating),
-                management=Management(None if m is None or m[1] is None else Fraction(m[1]), "" if m is None else m[2]),
-                insured_workers=insured,
-                negative=Negative() if n is None else Negative(
-                    major_incident=bool(n[1]), licences_cancelled=tuple(r[1] for r in cancelled.get(uid, ())),
-                    credit_grades=MappingProxyType({r[1]: r[2] for r in grades.get(uid, ())}),
-                    collective_disputes_lost=n[2], individual_disputes_lost=n[3], complaints=n[4]),
-                licence_numbers=MappingProxyType({r[1]: r[2] for r in licences.get(uid, ())}),
-                contact_person=contact, platform_source=figures_from)))
-        return result
 
     # ---------------------------------------------------------------- backups
 
@@ -746,214 +494,13 @@ class DatasetCore:
         copied too; an unchanged file is never copied again, which would rotate older backups out)."""
         return self.backup() if self._backup_due() else None
 
-    # ---------------------------------------------------------------- the edit machinery
 
-    def _stat_identity(self) -> tuple[int, int] | None:
-        return _identity(self.path)
-
-    def _require_writable(self) -> None:
-        if self._conn is None:
-            raise DatasetError(Msg.of("dataset.closed", file=self.path.name))
-        if self.read_only:
-            raise DatasetError(Msg.of("dataset.opened_read_only", file=self.path.name))
-        if not self.scratch and self._stat_identity() != self._identity:
-            raise DatasetError(Msg.of("dataset.file_gone", file=self.path.name))
-        if self._backup_pending:  # defer_backup: the copy of the year as opened comes before any write
-            self.finish_opening()
-        self._wait_for_backup(opening_only=True)  # the same, copied on another thread
-
-    def _fault(self, exc: sqlite3.Error) -> DatasetError:
-        code = _sqlite_code(exc)
-        name = self.path.name
-        if code == sqlite3.SQLITE_FULL:
-            return DatasetError(Msg.of("dataset.disk_full", file=name))
-        if code == sqlite3.SQLITE_READONLY:
-            return DatasetError(Msg.of("dataset.read_only", file=name))
-        if _is_busy(exc):
-            return DatasetError(Msg.of("dataset.locked", file=name))
-        return DatasetError(Msg.of("dataset.write_failed", file=name,
-                                   detail=Msg.of(SQLITE_FAULTS.get(code or 0, "dataset.fault.other"))))
-
-    def _edit(self, assessor_id: int | None, reason: str | None, change: Callable[[_Tx], int | None]) -> Edit:
-        """Run one user edit as one transaction, audit rows included; validate before committing."""
-        self._require_writable()
-        conn = self._conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._fault(exc) from None
-        self._audit.begin_edit()
-        tx = _Tx(self, assessor_id, reason or None)
-        try:
-            if assessor_id is not None and conn.execute("SELECT 1 FROM assessors WHERE id = ?",
-                                                        (assessor_id,)).fetchone() is None:
-                raise _Rejected(self._problem("dataset.unknown_assessor", id=assessor_id))
-            new_id = change(tx)
-            if not tx.final_settled and tx.rows_logged:  # an edit that changed nothing leaves 定稿 as it is
-                self._settle_final(tx, tx.data_units - tx.final_written)
-            problems = self._validate(tx)
-            if problems:
-                raise _Rejected(*problems)
-            conn.set_progress_handler(None, 0)  # a cancel (cancel_when) from here on comes too late: the edit stands
-            conn.execute("COMMIT")
-            self._entered_after_edit = (conn.total_changes, tx.validated_units)
-            self._edited_since_backup = True
-            if tx.match_inputs_changed:  # the people's match is read again when next asked for
-                self._matched = None
-                self._platform = None  # so are the platform's records: their imports or the unit names changed
-        except _Rejected as rejected:
-            self._rollback()
-            return Edit(problems=tuple(rejected.problems))
-        except sqlite3.IntegrityError as exc:
-            self._rollback()
-            return Edit(problems=(self._problem("dataset.constraint", detail=str(exc)),))
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._fault(exc) from None
-        except BaseException:
-            self._rollback()
-            raise
-        if not self.backups_by_owner:
-            self.backup_if_due()
-        return Edit(id=new_id, unfinalized=tuple(tx.unfinalized), rows=tx.rows_logged, same_people=tx.same_people)
-
-    def _settle_final(self, tx: _Tx, unit_ids: Iterable[int]) -> None:
-        """A unit marked 定稿 whose data an edit changes is 定稿 no more, in the same edit (audited with it):
-        its ranked figures and its grade may have moved. The edit that sets facts_final itself keeps what it
-        sets; an undo puts back the 定稿 its edit withdrew (final_restored)."""
-        back = self._final_back
-        final = self._units_column("facts_final", unit_ids)
-        for uid in sorted(final):  # a unit the edit removed is not there
-            if uid in back:
-                if not final[uid]:
-                    tx.update("units", {"id": uid}, {"facts_final": 1})
-            elif final[uid]:
-                tx.update("units", {"id": uid}, {"facts_final": 0})
-                tx.unfinalized.append(uid)
-
-    def _units_column(self, column: str, unit_ids: Iterable[int]) -> dict[int, Any]:
-        """{unit id: its `column`} of those of the units still there, in one query."""
-        return dict(self._conn.execute(f"SELECT id, {column} FROM units WHERE id IN "
-                                       "(SELECT value FROM json_each(?))", (json.dumps(list(unit_ids)),)))
-
-    def final_among(self, unit_ids: Iterable[int]) -> list[int]:
-        """Those of the units marked 定稿."""
-        return sorted(uid for uid, final in self._units_column("facts_final", unit_ids).items() if final)
-
-    def final_withdrawn(self, edit: Edit) -> Msg | None:
-        """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none); of an import of the
-        same people as those it replaced, that 定稿 stays."""
-        if edit.same_people:
-            return Msg.of("dataset.final_kept_same_people")
-        names = self._units_column("name", edit.unfinalized)
-        told = [names[uid] for uid in edit.unfinalized if uid in names]
-        return Msg.of("dataset.final_withdrawn", units="、".join(f"“{n}”" for n in told)) if told else None
-
-    @contextlib.contextmanager
-    def final_restored(self, unit_ids: Iterable[int]) -> Iterator[None]:
-        """Within: an edit touching these units marks them 定稿 again (the undo of an edit that withdrew it)."""
-        self._final_back = frozenset(unit_ids)
-        try:
-            yield
-        finally:
-            self._final_back = frozenset()
-
-    def cancel_when(self, cancelled: Callable[[], bool] | None) -> None:
-        """Until the next edit ends, a statement stops once `cancelled()` says yes (the edit then fails and
-        rolls back whole, as any failed write does; its commit is never stopped); None: never."""
-        if cancelled is None:
-            self._conn.set_progress_handler(None, 0)
-        else:
-            self._conn.set_progress_handler(lambda: 1 if cancelled() else 0, CANCEL_CHECK_STEPS)
-
-    def _rollback(self) -> None:
-        self._audit.rollback()
-        self._conn.set_progress_handler(None, 0)  # a cancel must not stop the rollback itself
-        try:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass  # SQLite has already rolled back (e.g. after an I/O error)
-
-    def _problem(self, code: str, location: str = "$", field: str = "", **params: Any) -> Problem:
-        return Problem(self.path.name, location, field, Msg.of(code, **params))
-
-    def _require_unit(self, unit_id: int) -> str:
-        row = self._conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()
-        if row is None:
-            raise _Rejected(self._problem("dataset.no_record", table="units", id=unit_id))
-        return row[0]
-
-    def _unit_of(self, table: str, record_id: int) -> int:
-        row = self._conn.execute(f"SELECT unit_id FROM {table} WHERE id = ?", (record_id,)).fetchone()
-        if row is None:
-            raise _Rejected(self._problem("dataset.no_record", table=table, id=record_id))
-        return row[0]
-
-    def _unit_index(self, unit_id: int) -> int:
-        return self._conn.execute("SELECT count(*) FROM units WHERE position < (SELECT position FROM units "
-                                  "WHERE id = ?) OR (position = (SELECT position FROM units WHERE id = ?) AND id < ?)",
-                                  (unit_id, unit_id, unit_id)).fetchone()[0]
-
-    def _validate(self, tx: _Tx) -> list[Problem]:
-        """The changed units (and the year level) checked exactly as the exchange format is read."""
-        problems: list[Problem] = []
-        head = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "year": self.year_number,
-                "rule_set": self.rule_set_id}
-        touched = list(tx.touched_units)
-        for uid, unit in self._read_units(touched) if touched else []:
-            tx.validated_units[uid] = unit
-            _, found = parse_year({**head, "units": [unit_to_json(unit)]}, self._rules, source=self.path.name)
-            if found:  # named by the unit's place in the year, as the exchange format's reading names it
-                index = self._unit_index(uid)
-                problems += [replace(p, location=p.location.replace("$.units[0]", f"$.units[{index}]", 1))
-                             for p in found]
-        if tx.year_level:
-            stubs = [{"name": name, "credit_code": code,
-                      "kinds": [k for k in (kinds or "").split("\x1f") if k] or ["?"], "new_member": False}
-                     for name, code, kinds in self._conn.execute(
-                         "SELECT u.name, u.credit_code, (SELECT group_concat(kind, char(31)) FROM unit_kinds k "
-                         "WHERE k.unit_id = u.id) FROM units u ORDER BY position, id")]
-            doc = {**head, "units": stubs}
-            quotas = dict(self._conn.execute("SELECT grade, count FROM grade_quotas"))
-            if quotas:
-                doc["grade_quotas"] = quotas
-            promotions = [{"unit": n, "grade": g, "reason": r} for n, g, r in self._conn.execute(
-                "SELECT u.name, p.grade, p.reason FROM grade_promotions p JOIN units u ON u.id = p.unit_id "
-                "ORDER BY p.position, p.id")]
-            if promotions:
-                doc["grade_promotions"] = promotions
-            _, found = parse_year(doc, self._rules, source=self.path.name)
-            problems += [p for p in found if not p.location.startswith("$.units")]
-        return problems
-
-    def replace_rule_set(self, by: int | None, rules: RuleSet, reason: str) -> Edit:
-        """Make `rules` (a rule set of the year) the year's rule set, in one audited edit: the old and the
-        new text and SHA-256 are kept in the audit trail (a rule set of another id is stored beside the
-        one it replaces, and the year names it), so each result stays provable under the law it was scored
-        with. Only core.store.rule_updates calls it, after its checks (reason given, no signed sheet, facts valid)."""
-        def change(tx: _Tx) -> None:
-            if rules.year != self.year_number:
-                raise _Rejected(self._problem("rules.adopt_other_year", title=rules.title,
-                                              year=rules.year, year_of_file=self.year_number))
-            row = {"sha256": rules.sha256, "text": rules.source_text, "stored_at": tx.at}
-            if tx.conn.execute("SELECT 1 FROM rule_sets WHERE id = ?", (rules.id,)).fetchone():
-                tx.update("rule_sets", {"id": rules.id}, row, quiet=("stored_at",))
-            else:
-                tx.insert("rule_sets", {"id": rules.id, **row})
-            tx.update("meta", {"id": 1}, {"rule_set_id": rules.id})
-            tx.match_inputs_changed = True  # the matching reads the rule set's readings
-        edit = self._edit(by, reason, change)
-        if edit.ok:
-            self._rules = rules
-            self.rule_set_id = rules.id
-        return edit
-
-
-class Dataset(FactEdits, Attachments, SignaturesAndLocks, PeopleEdits, Captures, DatasetCore):
+class Dataset(FactEdits, Attachments, SignaturesAndLocks, PeopleEdits, Captures, Transactions, Reads,
+              DatasetCore):
     """An open dataset. Not thread-safe: one Dataset per process, used from one thread at a time (a long
     edit may run on another thread while the first waits: core/editing/writes.py). The core
-    (DatasetCore) opens, reads and runs each edit as one transaction; the edits by subject live in
+    (DatasetCore) opens, backs up and closes the file; Reads (core/store/reads.py) reads the year,
+    Transactions (core/store/edit.py) runs each edit as one transaction; the edits by subject live in
     core/store/fact_edits.py, attachments.py, signatures.py, people_edits.py and capture.py."""
 
 

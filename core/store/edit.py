@@ -1,20 +1,30 @@
-"""One edit of the year file: its outcome (Edit), its refusal (_Rejected) and its writes (_Tx), each
-written with its audit row; core/store/dataset.py runs them as one transaction (Dataset._edit)."""
+"""One edit of the year file: its outcome (Edit), its refusal (_Rejected), its writes (_Tx), each
+written with its audit row, and running it as one transaction (Transactions._edit, a part of
+core.store.dataset.Dataset)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from core.common.messages import Msg
 from core.common.problems import Problem
-from core.scoring.facts import Base, Unit
+from core.scoring.facts import FORMAT_NAME, FORMAT_VERSION, Base, Unit, parse_year, unit_to_json
 from core.store import audit
+from core.store.files import DatasetError, _is_busy, _sqlite_code
 
 if TYPE_CHECKING:
+    from core.scoring.rules import RuleSet
     from core.store.dataset import DatasetCore
+    from core.store.dataset import DatasetCore as _Core
+else:
+    _Core = object  # a plain mixin at run time; to the type checker each part builds on the core
 
 KEYS = audit.KEYS  # key columns of each table, for the audit's record id
 NEGATIVE_COUNTS = ("collective_disputes_lost", "individual_disputes_lost", "complaints")
@@ -290,3 +300,216 @@ class _Tx:
             self.insert("credit_grades", {"unit_id": uid, "kind": kind, "grade": grade})
         self.touch(uid)
         return uid
+
+
+CANCEL_CHECK_STEPS = 10_000  # SQLite virtual-machine steps between two looks at a cancel (well under 1 ms)
+
+# What went wrong in SQLite's words turned into the bureau's (its own text is English): by primary result code.
+SQLITE_FAULTS = {sqlite3.SQLITE_IOERR: "dataset.fault.io", sqlite3.SQLITE_CORRUPT: "dataset.fault.corrupt",
+                 sqlite3.SQLITE_NOTADB: "dataset.fault.corrupt", sqlite3.SQLITE_CANTOPEN: "dataset.fault.cant_open",
+                 sqlite3.SQLITE_PERM: "dataset.fault.permission", sqlite3.SQLITE_AUTH: "dataset.fault.permission",
+                 sqlite3.SQLITE_PROTOCOL: "dataset.fault.io", sqlite3.SQLITE_NOLFS: "dataset.fault.too_large",
+                 sqlite3.SQLITE_TOOBIG: "dataset.fault.too_large"}
+
+
+class Transactions(_Core):
+    """Running each edit of the year as one transaction: the checks before it writes, its audit rows, the
+    validation of what it leaves (as the exchange format reads it), its 定稿 settled, its commit or rollback."""
+
+    def _require_writable(self) -> None:
+        if self._conn is None:
+            raise DatasetError(Msg.of("dataset.closed", file=self.path.name))
+        if self.read_only:
+            raise DatasetError(Msg.of("dataset.opened_read_only", file=self.path.name))
+        if not self.scratch and self._stat_identity() != self._identity:
+            raise DatasetError(Msg.of("dataset.file_gone", file=self.path.name))
+        if self._backup_pending:  # defer_backup: the copy of the year as opened comes before any write
+            self.finish_opening()
+        self._wait_for_backup(opening_only=True)  # the same, copied on another thread
+
+    def _fault(self, exc: sqlite3.Error) -> DatasetError:
+        code = _sqlite_code(exc)
+        name = self.path.name
+        if code == sqlite3.SQLITE_FULL:
+            return DatasetError(Msg.of("dataset.disk_full", file=name))
+        if code == sqlite3.SQLITE_READONLY:
+            return DatasetError(Msg.of("dataset.read_only", file=name))
+        if _is_busy(exc):
+            return DatasetError(Msg.of("dataset.locked", file=name))
+        return DatasetError(Msg.of("dataset.write_failed", file=name,
+                                   detail=Msg.of(SQLITE_FAULTS.get(code or 0, "dataset.fault.other"))))
+
+    def _edit(self, assessor_id: int | None, reason: str | None, change: Callable[[_Tx], int | None]) -> Edit:
+        """Run one user edit as one transaction, audit rows included; validate before committing."""
+        self._require_writable()
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._fault(exc) from None
+        self._audit.begin_edit()
+        tx = _Tx(self, assessor_id, reason or None)
+        try:
+            if assessor_id is not None and conn.execute("SELECT 1 FROM assessors WHERE id = ?",
+                                                        (assessor_id,)).fetchone() is None:
+                raise _Rejected(self._problem("dataset.unknown_assessor", id=assessor_id))
+            new_id = change(tx)
+            if not tx.final_settled and tx.rows_logged:  # an edit that changed nothing leaves 定稿 as it is
+                self._settle_final(tx, tx.data_units - tx.final_written)
+            problems = self._validate(tx)
+            if problems:
+                raise _Rejected(*problems)
+            conn.set_progress_handler(None, 0)  # a cancel (cancel_when) from here on comes too late: the edit stands
+            conn.execute("COMMIT")
+            self._entered_after_edit = (conn.total_changes, tx.validated_units)
+            self._edited_since_backup = True
+            if tx.match_inputs_changed:  # the people's match is read again when next asked for
+                self._matched = None
+                self._platform = None  # so are the platform's records: their imports or the unit names changed
+        except _Rejected as rejected:
+            self._rollback()
+            return Edit(problems=tuple(rejected.problems))
+        except sqlite3.IntegrityError as exc:
+            self._rollback()
+            return Edit(problems=(self._problem("dataset.constraint", detail=str(exc)),))
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._fault(exc) from None
+        except BaseException:
+            self._rollback()
+            raise
+        if not self.backups_by_owner:
+            self.backup_if_due()
+        return Edit(id=new_id, unfinalized=tuple(tx.unfinalized), rows=tx.rows_logged, same_people=tx.same_people)
+
+    def _settle_final(self, tx: _Tx, unit_ids: Iterable[int]) -> None:
+        """A unit marked 定稿 whose data an edit changes is 定稿 no more, in the same edit (audited with it):
+        its ranked figures and its grade may have moved. The edit that sets facts_final itself keeps what it
+        sets; an undo puts back the 定稿 its edit withdrew (final_restored)."""
+        back = self._final_back
+        final = self._units_column("facts_final", unit_ids)
+        for uid in sorted(final):  # a unit the edit removed is not there
+            if uid in back:
+                if not final[uid]:
+                    tx.update("units", {"id": uid}, {"facts_final": 1})
+            elif final[uid]:
+                tx.update("units", {"id": uid}, {"facts_final": 0})
+                tx.unfinalized.append(uid)
+
+    def _units_column(self, column: str, unit_ids: Iterable[int]) -> dict[int, Any]:
+        """{unit id: its `column`} of those of the units still there, in one query."""
+        return dict(self._conn.execute(f"SELECT id, {column} FROM units WHERE id IN "
+                                       "(SELECT value FROM json_each(?))", (json.dumps(list(unit_ids)),)))
+
+    def final_among(self, unit_ids: Iterable[int]) -> list[int]:
+        """Those of the units marked 定稿."""
+        return sorted(uid for uid, final in self._units_column("facts_final", unit_ids).items() if final)
+
+    def final_withdrawn(self, edit: Edit) -> Msg | None:
+        """What to tell of the units whose 定稿 an edit withdrew (None: it withdrew none); of an import of the
+        same people as those it replaced, that 定稿 stays."""
+        if edit.same_people:
+            return Msg.of("dataset.final_kept_same_people")
+        names = self._units_column("name", edit.unfinalized)
+        told = [names[uid] for uid in edit.unfinalized if uid in names]
+        return Msg.of("dataset.final_withdrawn", units="、".join(f"“{n}”" for n in told)) if told else None
+
+    @contextlib.contextmanager
+    def final_restored(self, unit_ids: Iterable[int]) -> Iterator[None]:
+        """Within: an edit touching these units marks them 定稿 again (the undo of an edit that withdrew it)."""
+        self._final_back = frozenset(unit_ids)
+        try:
+            yield
+        finally:
+            self._final_back = frozenset()
+
+    def cancel_when(self, cancelled: Callable[[], bool] | None) -> None:
+        """Until the next edit ends, a statement stops once `cancelled()` says yes (the edit then fails and
+        rolls back whole, as any failed write does; its commit is never stopped); None: never."""
+        if cancelled is None:
+            self._conn.set_progress_handler(None, 0)
+        else:
+            self._conn.set_progress_handler(lambda: 1 if cancelled() else 0, CANCEL_CHECK_STEPS)
+
+    def _rollback(self) -> None:
+        self._audit.rollback()
+        self._conn.set_progress_handler(None, 0)  # a cancel must not stop the rollback itself
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite has already rolled back (e.g. after an I/O error)
+
+    def _problem(self, code: str, location: str = "$", field: str = "", **params: Any) -> Problem:
+        return Problem(self.path.name, location, field, Msg.of(code, **params))
+
+    def _require_unit(self, unit_id: int) -> str:
+        row = self._conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()
+        if row is None:
+            raise _Rejected(self._problem("dataset.no_record", table="units", id=unit_id))
+        return row[0]
+
+    def _unit_of(self, table: str, record_id: int) -> int:
+        row = self._conn.execute(f"SELECT unit_id FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise _Rejected(self._problem("dataset.no_record", table=table, id=record_id))
+        return row[0]
+
+    def _unit_index(self, unit_id: int) -> int:
+        return self._conn.execute("SELECT count(*) FROM units WHERE position < (SELECT position FROM units "
+                                  "WHERE id = ?) OR (position = (SELECT position FROM units WHERE id = ?) AND id < ?)",
+                                  (unit_id, unit_id, unit_id)).fetchone()[0]
+
+    def _validate(self, tx: _Tx) -> list[Problem]:
+        """The changed units (and the year level) checked exactly as the exchange format is read."""
+        problems: list[Problem] = []
+        head = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "year": self.year_number,
+                "rule_set": self.rule_set_id}
+        touched = list(tx.touched_units)
+        for uid, unit in self._read_units(touched) if touched else []:
+            tx.validated_units[uid] = unit
+            _, found = parse_year({**head, "units": [unit_to_json(unit)]}, self._rules, source=self.path.name)
+            if found:  # named by the unit's place in the year, as the exchange format's reading names it
+                index = self._unit_index(uid)
+                problems += [replace(p, location=p.location.replace("$.units[0]", f"$.units[{index}]", 1))
+                             for p in found]
+        if tx.year_level:
+            stubs = [{"name": name, "credit_code": code,
+                      "kinds": [k for k in (kinds or "").split("\x1f") if k] or ["?"], "new_member": False}
+                     for name, code, kinds in self._conn.execute(
+                         "SELECT u.name, u.credit_code, (SELECT group_concat(kind, char(31)) FROM unit_kinds k "
+                         "WHERE k.unit_id = u.id) FROM units u ORDER BY position, id")]
+            doc = {**head, "units": stubs}
+            quotas = dict(self._conn.execute("SELECT grade, count FROM grade_quotas"))
+            if quotas:
+                doc["grade_quotas"] = quotas
+            promotions = [{"unit": n, "grade": g, "reason": r} for n, g, r in self._conn.execute(
+                "SELECT u.name, p.grade, p.reason FROM grade_promotions p JOIN units u ON u.id = p.unit_id "
+                "ORDER BY p.position, p.id")]
+            if promotions:
+                doc["grade_promotions"] = promotions
+            _, found = parse_year(doc, self._rules, source=self.path.name)
+            problems += [p for p in found if not p.location.startswith("$.units")]
+        return problems
+
+    def replace_rule_set(self, by: int | None, rules: RuleSet, reason: str) -> Edit:
+        """Make `rules` (a rule set of the year) the year's rule set, in one audited edit: the old and the
+        new text and SHA-256 are kept in the audit trail (a rule set of another id is stored beside the
+        one it replaces, and the year names it), so each result stays provable under the law it was scored
+        with. Only core.store.rule_updates calls it, after its checks (reason given, no signed sheet, facts valid)."""
+        def change(tx: _Tx) -> None:
+            if rules.year != self.year_number:
+                raise _Rejected(self._problem("rules.adopt_other_year", title=rules.title,
+                                              year=rules.year, year_of_file=self.year_number))
+            row = {"sha256": rules.sha256, "text": rules.source_text, "stored_at": tx.at}
+            if tx.conn.execute("SELECT 1 FROM rule_sets WHERE id = ?", (rules.id,)).fetchone():
+                tx.update("rule_sets", {"id": rules.id}, row, quiet=("stored_at",))
+            else:
+                tx.insert("rule_sets", {"id": rules.id, **row})
+            tx.update("meta", {"id": 1}, {"rule_set_id": rules.id})
+            tx.match_inputs_changed = True  # the matching reads the rule set's readings
+        edit = self._edit(by, reason, change)
+        if edit.ok:
+            self._rules = rules
+            self.rule_set_id = rules.id
+        return edit

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.store import dataset as dataset_module
+from core.store import reads as reads_module
 from core.store.dataset import Dataset, create_file
 from tests.dataset_support import RULES, rich_year
 
@@ -28,9 +28,9 @@ def year_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("few", [dataset_module._FEW_UNITS, 0], ids=["through the indexes", "by a scan"])
+@pytest.mark.parametrize("few", [reads_module._FEW_UNITS, 0], ids=["through the indexes", "by a scan"])
 def test_each_unit_read_alone_or_in_a_group_is_the_unit_of_the_whole_year(year_file: Path, monkeypatch, few: int):
-    monkeypatch.setattr(dataset_module, "_FEW_UNITS", few)
+    monkeypatch.setattr(reads_module, "_FEW_UNITS", few)
     ds = Dataset.open(year_file, backups=False)
     try:
         whole = dict(ds._read_units(None))
@@ -49,7 +49,7 @@ def test_each_unit_read_alone_or_in_a_group_is_the_unit_of_the_whole_year(year_f
 def test_a_unit_read_alone_does_not_scan_the_ticks_of_the_whole_year(year_file: Path) -> None:
     ds = Dataset.open(year_file, backups=False)
     try:
-        plan = ds._conn.execute("EXPLAIN QUERY PLAN " + dataset_module._ticks_of(1), (1,) * 5).fetchall()
+        plan = ds._conn.execute("EXPLAIN QUERY PLAN " + reads_module._ticks_of(1), (1,) * 5).fetchall()
     finally:
         ds.close()
     steps = " / ".join(row[3] for row in plan)
