@@ -7,7 +7,8 @@ session; every change is an edit of the session."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -38,7 +39,7 @@ from core.editing.session import Session
 from core.people.matching import Conflict, PersonVerdict
 from core.people.records import on_one_line, report_remarks_words
 from core.store.left_out import LeftOut
-from ui.excel_import import kind_label
+from ui.excel_mapping import kind_label
 from ui.import_left_out import LeftOutPane
 from ui.models import NOT_COUNTED_BRUSH, ListModel, count_source_labels, local_time, problems_text, translate
 from ui.people_reported import ReportedOnlyModel
