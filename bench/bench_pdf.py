@@ -34,7 +34,7 @@ from bench_score import synthetic_year  # noqa: E402
 
 from core.pdf.export import Exporter  # noqa: E402
 from core.pdf.fonts import cjk_fonts  # noqa: E402
-from core.pdf.sheets import PageFacts, SignatureField, build, p, styles  # noqa: E402
+from core.pdf.layout import PageFacts, SignatureField, build, p, styles  # noqa: E402
 from core.pdf.signing import create_key, load_signer  # noqa: E402
 from core.scoring.rules import load_rule_set  # noqa: E402
 from core.store.dataset import Dataset, create_file  # noqa: E402

@@ -1,7 +1,7 @@
 """Anchors of a year's audit trail kept outside the year file, read back from a score sheet (PDF) or
 a backup to check the trail against (`verify-audit --against FILE`, core/store/audit_check.py).
 
-A document carries the head it was made at in its keywords (ANCHOR_KEYWORD of core/pdf/sheets.py), inside
+A document carries the head it was made at in its keywords (ANCHOR_KEYWORD of core/pdf/layout.py), inside
 the bytes its signature covers: read only from a sheet whose signatures are intact (an unsigned one
 is read with a warning — anyone can write one). An intact signature vouches for nothing by itself —
 anyone can make a key under the leader's name — so a sheet signed by a certificate the year did not

@@ -40,7 +40,7 @@ from core.excel.annex_forms import (
     row_values,
 )
 from core.pdf.fonts import Fonts
-from core.pdf.sheets import PROGRAM, SHADE, Built, PagedCanvas, grid_style, p, plain, styles, t
+from core.pdf.layout import PROGRAM, SHADE, Built, PagedCanvas, grid_style, p, plain, styles, t
 from core.people.matching import BaseCount
 from core.scoring.rules import RuleSet
 

@@ -24,27 +24,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Literal, Sequence
+from typing import Literal
 
 from core.common.document_titles import title_of
 from core.common.messages import Msg, render
 from core.common.problems import Problem
 from core.pdf.fonts import Fonts, cjk_fonts
+from core.pdf.layout import Built, ElectronicSignature, HandSignature, PageFacts, SignLine, display_time
 from core.pdf.provisional import ProvisionalSheet, provisional_on_signing
 from core.pdf.sheets import (
     RECORD,
     SHEET,
     SUMMARY,
     AttachmentLine,
-    Built,
-    ElectronicSignature,
     EvidenceLine,
-    HandSignature,
-    PageFacts,
-    SignLine,
     Visit,
-    display_time,
     onsite_record,
     score_sheet,
     year_summary,

@@ -4,7 +4,7 @@ A line never starts with closing punctuation (，。、；：！？）》” …
 a run of Latin letters or digits (2022, 15-1×(1-1)) stays on one line when it fits on one, and a number keeps
 the unit or measure word written after it (50 人, 0.08 分, 2022年, 75%) on its line.
 
-Every paragraph of the PDFs is a `ChineseParagraph` (core/pdf/sheets.py's `p`): reportlab's Paragraph, whose
+Every paragraph of the PDFs is a `ChineseParagraph` (core/pdf/layout.py's `p`): reportlab's Paragraph, whose
 CJK wrapping (style wordWrap="CJK") cuts between any two characters and hangs only some closing marks, with its
 line breaks chosen by `line_ends` instead. A full-width closing mark whose inked left half still fits ends the line
 set half-width (行尾挤压, as Word and WPS compress punctuation at a line's end; its blank right half runs past the

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pypdfium2 as pdfium
 
-from core.pdf.sheets import PROGRAM
+from core.pdf.layout import PROGRAM
 
 
 def chosen_pages(pdfs: Sequence[bytes], pages: Sequence[tuple[int, int]], title: str = "") -> bytes:

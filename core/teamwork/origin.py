@@ -14,7 +14,7 @@ from core.teamwork.facts import MERGE, MERGED
 from core.teamwork.field_copy import local_time
 
 # A document made in a field copy carries, beside its audit head, this word and the copy's mark as JSON
-# (in its keywords, inside the bytes a signature covers: core/pdf/sheets.py writes, core/pdf/anchors.py reads).
+# (in its keywords, inside the bytes a signature covers: core/pdf/layout.py writes, core/pdf/anchors.py reads).
 COPY_KEYWORD = "leye-field-copy"
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ def test_a_written_line_break_ends_its_line():
 
 
 def test_every_paragraph_the_pdfs_print_breaks_its_lines_by_the_rule():
-    """core/pdf builds its paragraphs with ChineseParagraph (through sheets.p), never reportlab's own."""
+    """core/pdf builds its paragraphs with ChineseParagraph (through layout.p), never reportlab's own."""
     for path in sorted((ROOT / "core" / "pdf").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = {(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
