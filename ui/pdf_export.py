@@ -63,7 +63,7 @@ def export_job(job: Job, session: Session, requests: list[Request], key: Path | 
         unit_id = session.unit_id(exported.unit) if exported.unit else None
         reason = render(Msg.of(f"pdf.reason.{exported.kind}", version=exported.version))
         edit = session.record_signed(exported.kind, unit_id, exported.version, exported.fingerprint, subject,
-                                     hashlib.sha256(exported.pdf).hexdigest(), reason)
+                                     hashlib.sha256(exported.pdf).hexdigest(), reason, figures=exported.figures)
         return list(edit.problems)
 
     outcome = export_batch(requests, copy=lambda: job.call_in_main(session.scratch_copy), signer=signer,

@@ -13,6 +13,9 @@ Explanations stay lazy: only the clause page on screen asks for one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from core.common.messages import Msg
 from core.common.problems import Problem
 from core.editing.fact_steps import FactSteps
@@ -51,9 +54,10 @@ class Session(FactSteps, PeopleSteps):
                              lambda r: self.ds.remove_signature(self.by, signature_id, r), [])
 
     def record_signed(self, kind: str, unit_id: int | None, version: int | None, fingerprint: str, subject: str,
-                      pdf_sha256: str, reason: str) -> Edit:
+                      pdf_sha256: str, reason: str, figures: Mapping[str, Any] | None = None) -> Edit:
         """A document signed outside this dataset's connection (the export worker signs on a scratch
-        copy): a score sheet finalizes and locks its unit as `version`; any signed document makes its
+        copy): a score sheet finalizes and locks its unit as `version`, keeping the `figures` it says
+        (core/store/sheet_figures.py: what tells the sheet out of date later); any signed document makes its
         certificate known to the year. Not undoable: the signed file exists."""
         if self.busy is not None:
             return self.busy_edit()
@@ -61,7 +65,8 @@ class Session(FactSteps, PeopleSteps):
         if refused is not None:
             return Edit(problems=(Problem(self.file.name, "", "", refused),))
         if kind == "sheet":
-            edit = self.ds.finalize_unit(self.by, unit_id, version, fingerprint, subject, pdf_sha256, reason)
+            edit = self.ds.finalize_unit(self.by, unit_id, version, fingerprint, subject, pdf_sha256, reason,
+                                         figures=figures)
         elif self.ds.known_certificate(fingerprint) is None:
             edit = self.ds.add_certificate(self.by, fingerprint, subject, reason)
         else:

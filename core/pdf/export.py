@@ -24,9 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from core.common.document_titles import title_of
 from core.common.messages import Msg, render
@@ -75,6 +75,7 @@ class Exported:
     fingerprint: str | None = None
     locked: bool = False  # the unit's facts are now locked (a signed score sheet)
     copy_of_signed: bool = False  # an unsigned copy of the version the unit's locked sheet was signed as
+    figures: Mapping[str, Any] | None = None  # a signed score sheet: what it says (core/store/sheet_figures.py)
 
 
 def export_title(kind: str, unit: str | None, units: int, year: int) -> str:
@@ -344,14 +345,16 @@ class Exporter:
                             copy_of_signed=lock is not None), []
         pdf = self._sign(built, signer, fonts, t("pdf.reason.sheet", version=version))
         was_final = next(u for u in self.year().units if u.name == unit.name).facts_final
+        figures = figures_of(unit_result)
         edit = self.ds.finalize_unit(by, unit_id, version, signer.fingerprint, signer.info.subject,
                                      hashlib.sha256(pdf).hexdigest(), reason=t("pdf.reason.sheet", version=version),
-                                     figures=figures_of(unit_result))
+                                     figures=figures)
         if not edit.ok:
             return None, list(edit.problems)
         if not was_final:
             self.changed()
-        return Exported(SHEET, pdf, built.pages, unit.name, version, True, signer.fingerprint, True), []
+        return Exported(SHEET, pdf, built.pages, unit.name, version, True, signer.fingerprint, True,
+                        figures=figures), []
 
     def provisional_on_signing(self, unit_name: str | None) -> ProvisionalSheet | None:
         """Why the unit's sheet signed now would be 暂定 (other units not final), or None: it would not,

@@ -94,3 +94,48 @@ def test_a_sheet_signed_provisional_and_moved_since_is_said_stale_where_the_asse
     (text,) = seen["figures"]
     assert text.startswith(f"签名后得分已变动：第 1 版评分表签名时总分 {old}，现为 {new}（2.1 由 ")
     assert text == banner.split("\n", 1)[1]
+
+
+def test_a_sheet_signed_in_the_window_is_said_stale_too(window, qtbot, tmp_path, monkeypatch):
+    """Signed through 签章 → 导出考核评分表 (the export worker signs on a scratch copy, the window records it): the
+    figures the sheet says are kept as the command line keeps them. Before, the window kept none, and the sheet was
+    never said out of date however its unit's points moved."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.test_desktop_pdf import PASSWORD as DESK_PASSWORD
+    from tests.ui.test_desktop_pdf import export_dialog, make_key
+    use_profile(monkeypatch, tmp_path / "config")
+    path = demo_dataset(tmp_path)
+    assert window.open_dataset(path)
+    session, ws = window.session, window.workspace
+    signed_uid = session.unit_id(UNIT)
+    ws.select_unit(signed_uid)
+    QApplication.processEvents()
+    make_key(qtbot, window, "陈考核")
+    out = tmp_path / "芦墟第1版.pdf"
+    dialog = export_dialog(window, "sheet", out, sign=True)
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, DESK_PASSWORD)
+    provisional = answer_modal(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    worker = dialog.export()
+    check_answered(provisional)
+    assert worker is not None and worker.wait(120), dialog.status.text()
+    assert out.is_file() and "已签名" in dialog.status.text()
+    dialog.close()
+    assert session.ds.signed_figures(signed_uid, 1) is not None  # what the sheet says, kept
+    before = session.unit_result(signed_uid).total
+
+    waiting = session.unit_id(WAITING)
+    ws.select_unit(waiting)
+    ws.go_page(next(i for i, p in enumerate(session.pages) if p.id == "2.1"))
+    QApplication.processEvents()
+    page = ws.clause_page
+    type_into_cell(qtbot, page.record_views[BASES], 0, page.record_models[BASES].columns.index("people"), "210")
+    after = session.unit_result(signed_uid).total
+    assert after != before
+    ws.select_unit(signed_uid)
+    QApplication.processEvents()
+    banner = ws.clause_page.lock_label.text()
+    assert (f"签名后得分已变动：第 1 版评分表签名时总分 {float(before):g}，现为 {float(after):g}（2.1 由 "
+            in banner), banner
+    shot(window, "signed-in-window-sheet-stale-page")
