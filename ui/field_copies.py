@@ -188,7 +188,7 @@ class ConflictsModel(QAbstractTableModel):
                           .rstrip() for side in (conflict.mine, conflict.theirs))
             why = _text(conflict.why) if conflict.why is not None else ""
             # why only the year file's side can be kept, or why a one-sided change still asks: under it, in full
-            note = "".join(f"\n{_text(said)}" for said in (conflict.why, conflict.note, conflict.final)
+            note = "".join(f"\n{_text(said)}" for said in (conflict.why, conflict.note, conflict.final, conflict.along)
                            if said is not None)
             self.rows[row] = (f"{conflict.number}. {what}{note}", *sides, why)
         return self.rows[row]
@@ -309,7 +309,7 @@ class MergeDialog(QDialog):
         self.conflicts = self._table(self.choice_model, 300, (stretch, stretch, fit, fit), select_rows=False,
                                      two_lines=True)
         for row, conflict in enumerate(plan.conflicts):  # a note under it (a unit not handed over …): in full
-            if any(said is not None for said in (conflict.note, conflict.why, conflict.final)):
+            if any(said is not None for said in (conflict.note, conflict.why, conflict.final, conflict.along)):
                 self.conflicts.resizeRowToContents(row)
         if plan.conflicts:
             layout.addWidget(QLabel(self.tr("需要选择的冲突：两边都改过的同一项，或不能直接带入的修改（请逐项选择保留哪一方）：")))

@@ -58,7 +58,7 @@ class Fact:
     ident: Ident
     field: str | None
     rows: list[Row] = dataclasses.field(default_factory=list)
-    state: str = ""  # apply, same, conflict
+    state: str = ""  # apply, same, conflict, held, follows
     why: str = ""  # a conflict whose copy side cannot be taken: deleted_here, parent_gone, locked_here, duplicate
     number: int = 0  # a conflict's number, as the lead chooses by it
     outside: bool = False  # a change of a unit not handed over with the copy: the lead decides whether it comes
@@ -68,6 +68,9 @@ class Fact:
     # a field the copy changed of a record removed here that is known by what it is of (a tick, a note): taking
     # the copy's side makes the record again, as the copy has it
     restores: bool = False
+    # a removal of a record that belongs to one the copy removed in conflict (a base's evidence tick, a trip's form):
+    # it goes with that conflict's choice, not in by itself (state "follows")
+    follows: Fact | None = None
 
     @property
     def first(self) -> int:

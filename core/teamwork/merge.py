@@ -75,7 +75,7 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         # dealt with every change of it
         return plan, Edit()
     taken = plan.taken_from_copy(choices)
-    to_write = [f for f in plan.facts if f.state == "apply" or f.number in taken]
+    to_write = plan.to_write(choices)
     total = plan.brought_in(choices)
     from_copy = final_from_copy(plan.facts, planner, taken)
     final_here = {uid: unit_data(ds, uid) for uid in ds.final_among(from_copy)}
@@ -124,7 +124,9 @@ def merge_copy(ds: Dataset, copy: Dataset, copy_name: str, by: int | None, *, ch
         # each on its record and field: the year file's value there now stands for the copy's edits too, so a
         # later copy that changed it otherwise meets them as a conflict (plan._touched_here)
         for fact in plan.facts:
-            if fact.state == "same" or (fact.state == "conflict" and fact.number not in taken):
+            kept = (fact.state == "conflict" and fact.number not in taken) or (
+                fact.state == "follows" and fact.follows is not None and fact.follows.number not in taken)
+            if fact.state == "same" or kept:
                 parts.log(whole, MERGED, fact.table, record_id_of(planner, fact) or fact.rows[0].record_id, fact.field,
                           None, {"copy": copy_name, "rows": [r.hash for r in fact.rows], "made": {}, "kept": True})
     edit = replay_edit.run(ds, by, reason.strip() or None, apply)

@@ -81,6 +81,7 @@ class Conflict:
     why: Msg | None  # why the copy's side cannot be taken
     note: Msg | None = None  # why a change only one side made still asks the lead (a unit not handed over)
     final: Msg | None = None  # taking the copy's side withdraws the unit's 定稿 marked here (who, when)
+    along: Msg | None = None  # what taking the copy's side removes with the record (its evidence ticks, forms)
 
 
 @dataclass
@@ -119,10 +120,17 @@ class MergePlan:
         """The conflicts (by number) these choices settle with the copy's side."""
         return {f.number for f in self.facts if f.state == "conflict" and choices.get(f.number) == "theirs"}
 
+    def to_write(self, choices: Mapping[int, str]) -> list[Fact]:
+        """The facts merging with these choices writes, in the copy's order: every change, each conflict taken
+        from the copy and what goes with it."""
+        taken = self.taken_from_copy(choices)
+        return [f for f in self.facts if f.state == "apply" or (f.state == "conflict" and f.number in taken)
+                or (f.state == "follows" and f.follows is not None and f.follows.number in taken)]
+
     def brought_in(self, choices: Mapping[int, str]) -> int:
         """How many changes merging with these choices brings in, counted as the merge records it (and
-        verify-audit tells it): every change, and each conflict taken from the copy."""
-        return len(self.to_apply) + len(self.taken_from_copy(choices))
+        verify-audit tells it): every change, and each conflict taken from the copy with what goes with it."""
+        return len(self.to_write(choices))
 
     def merged_words(self, copy: str, file: str, choices: Mapping[int, str]) -> Msg:
         """What a merge with these choices did, in the preview's terms: the changes it counted, and the
@@ -249,6 +257,7 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 fact.state, fact.why = "held", "locked_here"
             elif fact.state == "apply" and (outside := _outside_of(chain, fact, names.get(unit))) is not None:
                 fact.state, fact.outside, fact.outside_of = "conflict", True, outside.assessor
+    _tie_to_removed_parents(p, plan)
     _judge_imports(p, plan)
     rules = p.ds.rule_set()
     namer = namer_for(rules).learn(p.y)
@@ -259,13 +268,45 @@ def _judge(p: Planner, plan: MergePlan) -> None:
         if fact.state == "conflict":
             fact.number = len(plan.conflicts) + 1
             plan.conflicts.append(_conflict(p, namer, fact))
-        elif fact.state == "apply":
+    for fact in plan.facts:
+        if fact.state == "follows" and fact.follows is not None:
+            conflict = plan.conflicts[fact.follows.number - 1]
+            along = [change_words(_change(p, namer, fact))]
+            if conflict.along is not None:
+                along = [*conflict.along.param("changes"), *along]
+            plan.conflicts[fact.follows.number - 1] = replace(conflict, along=Msg.of("teamwork.along", changes=along))
+    for fact in plan.facts:
+        if fact.state == "apply":
             plan.changes.append(_change(p, namer, fact))
             if _has_twin_here(p, fact):
                 plan.twins.append(Msg.of("teamwork.twin_added", what=_record_words(p, namer, fact, None)))
         elif fact.state == "held":
             plan.held.append(_change(p, namer, fact))
     _finals_told(p, plan, namer)
+
+
+def _tie_to_removed_parents(p: Planner, plan: MergePlan) -> None:
+    """A record the copy removed along with the one it belongs to (a base's evidence tick, a trip's form), when that
+    one's removal is in conflict (changed here meanwhile): it follows the lead's choice there. Brought in by itself,
+    keeping the year file's base would still lose the base's 已查验 tick."""
+    removed = {(f.table, f.ident): f for f in plan.facts
+               if f.state == "conflict" and f.field is None and f.last.action == "delete"}
+    if not removed:
+        return
+    for fact in plan.facts:
+        if fact.state == "apply" and fact.field is None and fact.last.action == "delete":
+            parent = next((removed[k] for k in _parents(p, fact) if k in removed), None)
+            if parent is not None:
+                fact.state, fact.follows = "follows", parent
+
+
+def _parents(p: Planner, fact: Fact) -> list[tuple[str, Any]]:
+    """The records a keyed record (a tick, a trip's form, …) belongs to: (table, ident) by its key's parts."""
+    keys = TICK_KEY if fact.table == "evidence_ticks" else audit.KEYS.get(fact.table)
+    if keys is None or fact.ident[0] not in ("tick", "key"):
+        return []
+    parents = p.fk[fact.table]
+    return [(parents[k], v) for k, v in zip(keys, fact.ident[1], strict=True) if k in parents and v is not None]
 
 
 def _outside_of(chain: list[CopyMark], fact: Fact, unit: str | None) -> CopyMark | None:
@@ -486,6 +527,8 @@ def _value(p: Planner, fact: Fact, side: str, mine: Mapping[str, Any] | None) ->
                 return Msg.of("teamwork.value.absent")
             return p.shown(mine.get(fact.field), fact.table, fact.field)
         return p.shown(loads(fact.last.new), fact.table, fact.field)
+    if side == "theirs" and fact.last.action == "delete":  # said as what the copy did, not as an empty value
+        return Msg.of("teamwork.value.removed")
     return _shown_record(p, fact.table, mine if side == "mine" else p.theirs_row(fact))
 
 
@@ -699,7 +742,7 @@ def conflict_words(conflict: Conflict) -> list[Msg]:
                             when=edit_time(side.when) if side.when else "—"))
     if conflict.why is not None:
         lines.append(Msg.of("teamwork.conflict_only_mine", why=conflict.why))
-    lines += [said for said in (conflict.note, conflict.final) if said is not None]
+    lines += [said for said in (conflict.note, conflict.final, conflict.along) if said is not None]
     return lines
 
 

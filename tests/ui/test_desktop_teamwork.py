@@ -4,6 +4,7 @@ chosen and its reason typed, and a copy of another year file refused in one sent
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -791,3 +792,34 @@ def test_the_merge_dialog_tells_a_trip_the_year_already_holds_alike(window, qtbo
     said: list[str] = []
     merge_through_menu(window, target, answer_box(window, "merge-done-twin", "已把外业副本", said), look)
     assert [t.place for t in window.session.unit(uid).trips].count("贵州思南县") == 2
+
+
+def test_keeping_the_offices_base_in_the_merge_dialog_keeps_its_tick(window, qtbot, tmp_path):
+    """孙琳 removed a base in the field; the office changed its 协议签订日期. The conflict says what taking the copy's
+    side also brings (the base's 已查验 tick removed); kept from the year file, the base keeps its tick and its
+    points."""
+    open_year(window, tmp_path)
+    session = window.session
+    first = session.unit_ids[0]
+    base = session.ds.base_ids(first)[0]
+    points = session.unit_result(first).total
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    assert session.update_base("修改协议签订日期", first, base, agreement_date=dt.date(2022, 7, 7)).ok
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.remove_base(copy.assessor_id("孙琳"), copy.base_ids(first)[0]).ok
+
+    def look(dialog: MergeDialog) -> None:
+        assert dialog.changes.model().rowCount() == 0  # nothing comes in by itself
+        said = text(dialog.choice_model, 0, 0)
+        assert "选用外业副本的一方，还将一并带入：" in said and "基地协议" in said, said
+        type_chinese(dialog.reason, "办公室已核实该基地")
+        shot_over(window, dialog, "merge-dialog-base-tick-goes-with-base")
+        qtbot.mouseClick(dialog.all_mine, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-base-kept", "已把外业副本", said), look)
+    kept = session.unit(first).bases[0]
+    assert kept.agreement_date == dt.date(2022, 7, 7) and kept.evidence.get("agreement") is True
+    assert session.unit_result(first).total == points

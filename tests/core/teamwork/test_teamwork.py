@@ -1103,3 +1103,49 @@ def test_the_same_trip_entered_in_two_copies_is_told_as_likely_entered_twice(yea
     with Dataset.open(year, read_only=True) as ds:
         places = [t.place for t in ds.unit(ds.unit_ids()[1]).trips]
     assert places.count("贵州思南县") == 2 and "贵州印江县" in places
+
+
+@pytest.mark.parametrize("side", ["mine", "theirs"])
+def test_a_base_removed_in_the_field_and_changed_in_the_office_keeps_its_tick_when_the_office_side_is_kept(year, side):
+    """A tester's 横扇启航: the copy removed a base, the office changed its 协议签订日期. Keeping the year file's base
+    also kept its removal of the base's 已查验 tick, brought in by itself: the base stayed, 未查验, 1.1 fell by 4
+    points. The tick now goes with the base's conflict, and the conflict says so."""
+    a = copy_for(year, "a.wjkh", "张三")
+    with Dataset.open(year, backups=False) as ds:
+        uid = ds.unit_ids()[0]
+        base = ds.base_ids(uid)[0]
+        before = ds.year().units[0].bases[0]
+        assert before.evidence.get("agreement") is True
+        points = score_of(ds, uid)
+    field_edit(a, "张三", lambda ds, who, u: ds.remove_base(who, ds.base_ids(u[0])[0]))
+    with Dataset.open(year, backups=False) as ds:
+        assert ds.update_base(LEAD, base, agreement_date=dt.date(2022, 7, 7)).ok
+    plan = merge_plan(year, a)
+    [conflict] = plan.conflicts
+    assert plan.changes == []  # the tick's removal is not brought in by itself
+    assert render(conflict.along).startswith("选用外业副本的一方，还将一并带入：")
+    assert "基地协议" in render(conflict.along), render(conflict.along)
+    assert render(conflict.theirs.value) == "（已删除）"  # what the copy did, not an empty value
+    _, edit = merge(year, a, {1: side}, "现场核实")
+    assert edit.ok, edit.problems
+    with Dataset.open(year, read_only=True) as ds:
+        names = [b.name for b in ds.year().units[0].bases]
+        if side == "mine":
+            kept = ds.year().units[0].bases[0]
+            assert kept.name == before.name and kept.agreement_date == dt.date(2022, 7, 7)
+            assert kept.evidence.get("agreement") is True  # still 已查验
+            assert score_of(ds, uid) == points
+        else:
+            assert before.name not in names
+    assert merge(year, a)[0].conflicts == []  # merged: nothing comes again
+
+
+def merge_plan(year: Path, copy: Path):
+    with Dataset.open(year, backups=False) as ds, Dataset.open(copy, read_only=True) as theirs:
+        return plan_merge(ds, theirs, copy.name)
+
+
+def score_of(ds: Dataset, uid: int):
+    from core.scoring.engine import score_year
+    name = next(u.name for u in ds.year().units if ds.unit_id(u.name) == uid)
+    return score_year(ds.rule_set(), ds.year()).unit(name).total
