@@ -51,7 +51,7 @@ from core.scoring.facts import Year, trip_label
 from core.scoring.kinds import BASES, TRIPS
 from core.store import replay_edit
 from core.store.dataset import Dataset
-from core.store.sheet_figures import figures_of
+from core.store.sheet_figures import figures_changed, figures_of
 from core.store.signatures import Signature
 from core.teamwork.field_copy import CopyMark, marks, sheet_signing_refused, signing_with_copies_out
 from core.teamwork.origin import COPY_KEYWORD
@@ -336,10 +336,15 @@ class Exporter:
         lines = self.sign_lines(unit_id, SHEET, [("assessor", assessors), ("reviewer", [])])
         provisional = any(c.provisional for c in unit_result.clauses)
         started = unit_stage(self.rules, unit, unit.name in self.ds.noted_unit_names()) != NOT_STARTED
+        # an unsigned copy of the signed version whose figures have moved since (another unit's facts changed its
+        # ranking points): it says so, and is no copy of what was signed
+        signed = self.ds.signed_figures(unit_id, lock.version) if signer is None and lock is not None else None
+        since = (figures_changed(signed, unit_result, lock.version + 1, self.rules.reading("ranking_display_decimals"))
+                 if signed is not None and lock is not None else None)
         built = score_sheet(self.rules, result, unit, self.page(SHEET, unit.name, provisional), version=version,
                             draft=signer is None, lines=lines, fonts=fonts, electronic=self._electronic(signer),
                             locked_version=version if signer is not None else (lock.version if lock else None),
-                            started=started)
+                            started=started, since_signed=since)
         if signer is None:
             return Exported(SHEET, built.pdf, built.pages, unit.name, version,
                             copy_of_signed=lock is not None), []

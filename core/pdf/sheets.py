@@ -37,7 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.common.messages import format_number, render
+from core.common.messages import Msg, format_number, render
 from core.pdf.fonts import Fonts
 from core.pdf.kinsoku import ChineseParagraph
 from core.pdf.layout import (
@@ -236,18 +236,22 @@ def onsite_record(rules: RuleSet, unit: Unit, unit_result: UnitResult, evidence:
 
 # ------------------------------------------------------------------ 2. 考核评分表
 
-def version_word(draft: bool, version: int, locked_version: int | None) -> str:
-    """第 n 版 when signed; an unsigned copy of the version a locked unit was signed as; else a draft."""
+def version_word(draft: bool, version: int, locked_version: int | None, moved: bool = False) -> str:
+    """第 n 版 when signed; an unsigned copy of the version a locked unit was signed as (or, `moved`, the unit's
+    figures now, no longer that version's); else a draft."""
     if not draft:
         return "pdf.version"
-    return "pdf.version_copy" if version == locked_version else "pdf.version_draft"
+    if version == locked_version:
+        return "pdf.version_copy_changed" if moved else "pdf.version_copy"
+    return "pdf.version_draft"
 
 
 def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts, *, version: int, draft: bool,
                 lines: Sequence[SignLine], fonts: Fonts, electronic: ElectronicSignature | None = None,
-                locked_version: int | None = None, started: bool = True) -> Built:
+                locked_version: int | None = None, started: bool = True, since_signed: Msg | None = None) -> Built:
     """`started`: something of the year is recorded for the unit (core/years/standing.py); before that the
-    sheet gives it no place, status or grade."""
+    sheet gives it no place, status or grade. `since_signed`: an unsigned sheet of a locked unit whose figures
+    moved since its version was signed (core/store/sheet_figures.py's sentence), said at its head."""
     s = styles(fonts)
     decimals = rules.reading("ranking_display_decimals")
     u = result.unit(unit.name)
@@ -263,8 +267,11 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
         [(t("pdf.field.member"), t("pdf.member.new") if unit.new_member else t("pdf.member.existing")),
          (t("pdf.field.final"), state)],
         [(t("pdf.field.rule_set"), rule_set_text(rules)),
-         (t("pdf.field.version"), t(version_word(draft, version, locked_version), version=version))],
+         (t("pdf.field.version"), t(version_word(draft, version, locked_version, since_signed is not None),
+                                    version=version))],
     ]))
+    if since_signed is not None:
+        story.append(p(render(since_signed), s.alert))
     provisional_mark = t("pdf.provisional_mark")
     any_provisional = any(c.provisional for c in u.clauses)
     if any_provisional and standing(rules, unit, u).e_settled:  # its points and total 暂定, its E certain

@@ -86,3 +86,28 @@ def test_a_signed_sheet_whose_figures_still_hold_says_nothing_and_an_earlier_ver
                "--sign", str(key), "--yes", env=ENV).returncode == 0
     said = run("verify", str(first), "--dataset", str(path)).stdout
     assert f"这是“{UNIT}”第 1 版评分表，此后已签署第 2 版，以第 2 版为准。" in said
+
+
+def test_an_unsigned_copy_of_a_signed_sheet_whose_figures_moved_says_it_is_no_copy_of_it(tmp_path, key):
+    """A tester printed 芦墟's sheet after another unit's change: it said 第 1 版（已签名定稿版本的副本） with a total
+    the signed version 1 never had. Now, while the figures hold, the copy says it is one; once they moved, it says
+    it shows the data now, with the signed and the current total."""
+    path = demo_dataset(tmp_path)
+    signed = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(tmp_path / "签名.pdf"),
+                 "--sign", str(key), "--yes", env=ENV)
+    assert signed.returncode == 0, signed.stderr
+    before = total_of(path, UNIT)
+    copy = tmp_path / "副本.pdf"
+    assert run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(copy)).returncode == 0
+    text = flat(text_of(copy))
+    assert "第1版（已签名定稿版本的副本，本件未签名）" in text and "得分已变动" not in text
+
+    raise_waiting_units_people(path)
+    after = total_of(path, UNIT)
+    moved = tmp_path / "变动后.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(moved))
+    assert done.returncode == 0, done.stderr
+    text = flat(text_of(moved))
+    assert "已签名定稿版本的副本" not in text
+    assert "当前数据（第1版签名后得分已变动，本件不是第1版的副本，未签名）" in text, text[:600]
+    assert f"签名后得分已变动：第1版评分表签名时总分{before}，现为{after}（2.1由" in text
