@@ -655,6 +655,11 @@ class ClausePage(QWidget):
             self.lock_label.setText(self.tr("本单位不在交给{assessor}的外业副本中，只供查看；"
                                             "如确需修改，点“仍要修改本单位…”。").format(
                 assessor=self.session.field_copy.assessor if self.session.field_copy else ""))
+        out = self.session.copy_out_with(self.unit_id) if lock is None and not self.session.read_only else None
+        if out is not None:  # told, not refused: the office may go on; the merge asks where both changed one thing
+            self.lock_label.setText(self.tr("本单位在交给{assessor}的外业副本中（{time} 制作），尚未合并回来；"
+                                            "在此修改的内容，若外业副本也改了同一项，合并时须逐项选择保留哪一方。").format(
+                assessor=out.assessor, time=local_time(out.made_at)))
         read_only = not self.session.editable(self.unit_id)
         final = not read_only and self.unit_id is not None and self.session.unit(self.unit_id).facts_final
         # told before the first change, not asked at it: the change itself is the answer (undo takes it back)
@@ -667,7 +672,7 @@ class ClausePage(QWidget):
             self.final_label.set_wordings(wordings)
             self.final_label.setToolTip(self.tr("本单位数据已定稿。修改事实或依据查验会同时取消定稿（撤销修改即恢复定稿）；"
                                                 "备注和附件不影响定稿。") if final else "")
-        self.lock_banner.setVisible(read_only)
+        self.lock_banner.setVisible(read_only or out is not None)
         self.reopen_button.setVisible(lock is not None and not self.session.read_only)
         self.outside_button.setVisible(lock is None and not self.session.read_only
                                        and self.session.outside_copy(self.unit_id))

@@ -86,6 +86,15 @@ class Session(FactSteps, PeopleSteps):
         """The field copies made from this year that have not been merged back, oldest first."""
         return copies_out(replay_edit.connection(self.ds))
 
+    def copy_out_with(self, unit_id: int | None) -> CopyOut | None:
+        """The field copy not merged back yet that holds the unit (the latest made), or None: what an edit of it
+        here may meet at that copy's merge. A field copy itself says none (its own copies are its assessor's)."""
+        if unit_id is None or self.field_copy is not None:
+            return None
+        name = self.unit(unit_id).name
+        holding = [c for c in self.copies_out() if c.covers(name)]
+        return holding[-1] if holding else None
+
     def signing_with_copies_out(self, unit_ids: list[int] | None) -> Msg | None:
         """What signing these units' sheets (None: every unit) means while a field copy covering one is out."""
         names = None if unit_ids is None else [self.unit(uid).name for uid in unit_ids]

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QPushButton
 
 from core.store.backup import backup_dir
 from core.store.dataset import Dataset, create_file
@@ -26,7 +26,7 @@ from tests.desktop_support import (
 )
 from tests.import_support import imported, roster_file
 from tests.teamwork_support import edited_at
-from tests.ui.test_desktop import type_chinese
+from tests.ui.test_desktop import shot, type_chinese
 from tests.ui.test_desktop_day import action, choose_file
 from tests.xlsx_builders import arrival
 from ui.field_copies import FieldCopyDialog, MergeDialog
@@ -823,3 +823,34 @@ def test_keeping_the_offices_base_in_the_merge_dialog_keeps_its_tick(window, qtb
     kept = session.unit(first).bases[0]
     assert kept.agreement_date == dt.date(2022, 7, 7) and kept.evidence.get("agreement") is True
     assert session.unit_result(first).total == points
+
+
+def test_a_unit_out_in_a_field_copy_says_so_on_its_page_in_the_year_file(window, qtbot, tmp_path):
+    """A tester edited 同里英桥 in the office while it was out with 李同事, and learnt of it only at the merge. Its
+    page now says who holds it since when; a unit not handed over says nothing; merged back, the line goes."""
+    open_year(window, tmp_path)
+    session, ws = window.session, window.workspace
+    first, second = session.unit_ids[0], session.unit_ids[1]
+    target = tmp_path / "外业-李同事.wjkh"
+    make_field_copy(session.ds, target, "李同事", session.by, [session.unit(first).name])
+    ws.select_unit(second)
+    QApplication.processEvents()
+    page = ws.clause_page
+    assert not page.lock_banner.isVisible()
+    ws.select_unit(first)
+    QApplication.processEvents()
+    assert page.lock_banner.isVisible() and not page.reopen_button.isVisible()
+    said = page.lock_label.text()
+    assert said.startswith("本单位在交给李同事的外业副本中（") and "尚未合并回来" in said, said
+    assert session.set_insured_workers("修改投保人数", first, 61).ok  # the office may still change it
+    shot(window, "unit-out-in-a-field-copy")
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.set_negatives(copy.assessor_id("李同事"), first, complaints=1).ok
+
+    def take(dialog: MergeDialog) -> None:
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    merge_through_menu(window, target, answer_box(window, "merge-done-unit-out", "已把外业副本", []), take)
+    ws.select_unit(second)
+    ws.select_unit(first)
+    QApplication.processEvents()
+    assert not window.workspace.clause_page.lock_banner.isVisible()
