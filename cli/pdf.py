@@ -164,12 +164,13 @@ def command_verify(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError:
         return fail(say("cli.file_not_found", path=str(path)))
-    check, figures = None, None
+    check, figures, origin = None, None, None
     if args.dataset:
         try:
             with Dataset.open(Path(args.dataset), read_only=True) as ds:
                 known = {c.fingerprint for c in ds.certificates()}
                 figures = sheet_figures_verdict(ds, data)
+                origin = document_origin(ds, data, path.name)
         except DatasetError as exc:
             return fail(render(exc.msg))
         from core.store.signatures import normal_fingerprint
@@ -180,15 +181,46 @@ def command_verify(args: argparse.Namespace) -> int:
     dataset = Path(args.dataset).name if args.dataset else None
     for line in verification_lines(result, dataset):
         print(line)
+    not_of_this_year = False
+    if origin is not None and result.intact:
+        from core.pdf.anchors import sheet_version_signed
+        trail, signed_here = origin
+        if trail is not None:
+            print(render(trail[1]))
+            not_of_this_year = trail[0] is False
+        version = sheet_version_signed(result.signatures[-1].reason) if result.signatures else None
+        if version is not None and not signed_here:
+            print(say("audit.doubt_not_signed_here", file=path.name, version=version))
+            not_of_this_year = True
     if figures is not None and result.intact:
         print(render(figures))
     if not result.intact:
         return fail(say("pdf.verify_failed_modified", file=path.name), EXIT_NOT_VERIFIED)
+    if not_of_this_year:
+        return fail(say("pdf.verify_failed_other_year", file=path.name, dataset=dataset), EXIT_NOT_VERIFIED)
     if result.known is False:
         return fail(say("pdf.verify_failed_unknown", file=path.name, dataset=dataset), EXIT_NOT_VERIFIED)
     if not result.trusted:
         return fail(say("pdf.verify_failed_untrusted", file=path.name), EXIT_UNTRUSTED)
     return 0
+
+
+def document_origin(ds: Dataset, data: bytes, name: str) -> tuple[tuple[bool | None, Msg] | None, bool]:
+    """Whether a document comes from the year `ds`, as the desktop's verify card tells it: the audit head it was
+    made at against the year's trail (None: it carries none; a field copy's head is said as such), and whether
+    the year recorded signing these bytes as a score sheet."""
+    import hashlib
+
+    from core.pdf.anchors import keyword_anchor
+    from core.teamwork.origin import copy_origin
+    head = keyword_anchor(data)
+    trail: tuple[bool | None, Msg] | None = None
+    if head is not None:
+        made_in = copy_origin(ds, head.seq, head.hash, head.copy)
+        trail = (None, made_in.message(name, ds.path.name)) if made_in is not None else ds.anchor_verdict(head.seq,
+                                                                                                      head.hash)
+    sha = hashlib.sha256(data).hexdigest()
+    return trail, ds.schema_version >= 3 and ds.signed_sheet(sha) is not None
 
 
 def command_make_key(args: argparse.Namespace) -> int:

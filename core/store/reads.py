@@ -166,7 +166,11 @@ class Reads(_Core):
         source = Msg.of("audit.source.this_document")
         result = check_anchor(self._conn, Anchor(seq, digest, source), self.path.name)
         if result.problem is not None:
-            return False, result.problem.message
+            # unlike a backup, which is this file's, a document may come from another year file or a copy of this
+            # one that went its own way: both are said, and the full check tells which
+            count = self._conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+            return False, (Msg.of("audit.document_beyond", seq=seq, count=count) if count < seq else
+                           Msg.of("audit.document_other", seq=seq))
         return True, Msg.of("audit.document_ok" if result.later else "audit.document_same", seq=seq, later=result.later)
 
     def quick_audit_check(self) -> list[Problem]:

@@ -307,7 +307,7 @@ def test_the_verify_dialog_says_whether_the_open_year_still_holds_the_sheet_s_he
     assert text.startswith("与该文件生成时一致：审计记录第 ") and "的校验值相同，此后又有" in text
     with Dataset.open(path, read_only=True) as ds:  # the verdict for a head the trail does not hold
         holds, msg = ds.anchor_verdict(ds.audit_head()[0] + 5, "0" * 64)
-    assert not holds and msg.code == "audit.anchor_cut"
+    assert not holds and msg.code == "audit.document_beyond"
 
 
 def test_a_sheet_forged_under_the_leader_s_name_gets_no_green_audit_line_and_trusting_it_warns(window, qtbot, tmp_path,

@@ -139,3 +139,42 @@ def test_a_sheet_signed_in_the_window_is_said_stale_too(window, qtbot, tmp_path,
     assert (f"签名后得分已变动：第 1 版评分表签名时总分 {float(before):g}，现为 {float(after):g}（2.1 由 "
             in banner), banner
     shot(window, "signed-in-window-sheet-stale-page")
+
+
+def test_the_verify_card_says_a_sheet_of_another_copy_of_the_year_is_not_this_years_without_accusing_it(
+        window, qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    from core.pdf.signing import create_key
+    from core.store.dataset import Dataset
+    from ui.pdf_verify import VerifyDialog
+    use_profile(monkeypatch, tmp_path / "config")
+    path = demo_dataset(tmp_path)
+    other = tmp_path / "另一份.sqlite"
+    shutil.copy(path, other)
+    with Dataset.open(other) as ds:
+        uid = ds.unit_id(WAITING)
+        assert uid is not None and ds.update_base(1, ds.base_ids(uid)[0], people=60).ok
+    key = tmp_path / "陈考核.p12"
+    create_key(key, "陈考核", PASSWORD)
+    sheet = tmp_path / "另一份签名.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(other), "--unit", UNIT, "--out", str(sheet), "--sign", str(key),
+               "--yes", env={"LEYE_SIGN_PASSWORD": PASSWORD, **profile_environ(tmp_path / "config")})
+    assert done.returncode == 0, done.stderr
+    assert window.open_dataset(path)
+    seen: dict = {}
+
+    def look(dialog: VerifyDialog) -> None:
+        assert drop(dialog, [sheet]) and dialog.worker.wait(60)
+        qtbot.waitUntil(lambda: bool(dialog.cards_widget.findChildren(type(dialog.drop), "trail")), timeout=30_000)
+        seen["trail"] = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), "trail")]
+        shot_over(window, dialog, "verify-sheet-of-another-copy")
+        dialog.accept()
+
+    state = answer_modal(VerifyDialog, look, timeout=90)
+    window.pdf_actions.verify()
+    check_answered(state)
+    (text,) = seen["trail"]
+    assert "它不是由本年度数据文件生成的（可能来自另一份年度数据文件或其副本）" in text, text
+    assert "本年度数据文件中没有签署过这份评分表（第 1 版）的记录" in text
+    assert "审计记录被改写" not in text

@@ -111,3 +111,31 @@ def test_an_unsigned_copy_of_a_signed_sheet_whose_figures_moved_says_it_is_no_co
     assert "已签名定稿版本的副本" not in text
     assert "当前数据（第1版签名后得分已变动，本件不是第1版的副本，未签名）" in text, text[:600]
     assert f"签名后得分已变动：第1版评分表签名时总分{before}，现为{after}（2.1由" in text
+
+
+def test_a_sheet_signed_from_another_copy_of_the_year_is_not_passed_as_this_years(tmp_path, key):
+    """A tester checked a sheet signed in one copy of the demo year against another copy: the command line said the
+    signature held and returned 0; the window said, in red, that the year's trail had been rewritten. Both now say
+    the sheet cannot be shown to come from this year file (another file, or the trail changed since) and that the
+    year never signed it; the command line fails. Against its own year it passes as before."""
+    import shutil
+
+    path = demo_dataset(tmp_path)
+    other = tmp_path / "另一份.sqlite"
+    shutil.copy(path, other)
+    with Dataset.open(other) as ds:  # the other copy goes its own way: one edit there
+        uid = ds.unit_id(WAITING)
+        assert uid is not None and ds.update_base(1, ds.base_ids(uid)[0], people=60).ok
+    sheet = tmp_path / "另一份签名.pdf"
+    done = run("export-pdf", "sheet", "--dataset", str(other), "--unit", UNIT, "--out", str(sheet),
+               "--sign", str(key), "--yes", env=ENV)
+    assert done.returncode == 0, done.stderr
+    checked = run("verify", str(sheet), "--dataset", str(path))
+    assert checked.returncode == 1, (checked.stdout, checked.stderr)
+    assert "它不是由本年度数据文件生成的（可能来自另一份年度数据文件或其副本）" in checked.stdout
+    assert "本年度数据文件中没有签署过这份评分表（第 1 版）的记录" in checked.stdout
+    assert "审计记录被改写" not in checked.stdout
+    assert f"不能证明“{sheet.name}”出自本年度数据文件“{path.name}”" in checked.stderr
+    own = run("verify", str(sheet), "--dataset", str(other))
+    assert own.returncode == 3, own.stderr  # intact, of this year (this test's profile does not trust the key)
+    assert "与该文件生成时一致" in own.stdout and "没有签署过" not in own.stdout
