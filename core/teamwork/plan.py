@@ -349,6 +349,8 @@ def record_id_of(p: Planner, fact: Fact) -> str:
     key = p.y_key(fact.table, fact.ident) or {}
     keys = audit.KEYS.get(fact.table)
     if keys is None:
+        if not key and fact.ident[0] == "y":  # removed here: its id, by which the trail still names it and its unit
+            return str(fact.ident[1])
         return str(key.get("id", ""))
     return "/".join(str(key.get(k, "")) for k in keys)
 

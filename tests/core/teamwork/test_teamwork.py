@@ -15,6 +15,7 @@ import pytest
 from core.common.messages import render
 from core.scoring.facts import year_to_json
 from core.scoring.rules import load_rule_set
+from core.store.audit_log import changes_of
 from core.store.dataset import Dataset, create_file
 from core.store.files import DatasetError
 from core.teamwork.field_copy import local_time, make_field_copy, marks
@@ -524,6 +525,11 @@ def test_a_record_removed_in_the_office_and_edited_in_the_field_can_only_stay_re
     assert conflict.mine.who == "组长" and conflict.mine.when and conflict.theirs.who == "张三"
     assert merge(year, a, {1: "theirs"}, "x")[1].problems[0].message.code == "teamwork.theirs_impossible"
     assert merge(year, a, {1: "mine"}, "办公室核实该交付不成立")[1].ok
+    with Dataset.open(year, read_only=True) as ds:  # 修改记录 names the removed delivery and its unit
+        unit = ds.year().units[2].name
+        kept = [c for c in changes_of(ds) if "合并外业副本时保留" in render(c.what)]
+    assert len(kept) == 1 and kept[0].unit == unit, [(c.unit, render(c.what)) for c in kept]
+    assert "“？”" not in render(kept[0].what) and "“”" not in render(kept[0].what), render(kept[0].what)
 
 
 def test_imported_people_signatures_and_a_unit_signed_in_the_field_come_across_locked(year, tmp_path):
