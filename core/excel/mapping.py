@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from core.common.identifiers import mask_id_like
-from core.excel.check import _shown
+from core.excel.cells import as_shown
 from core.excel.read import (
     ReadResult,
     SheetLayout,
@@ -79,7 +79,7 @@ def question_for(layout: SheetLayout, grid: Sequence[list], kind: str) -> Mappin
         for cells in grid[row + 1:row + 200]:
             value = cells[index] if index < len(cells) else ""
             if value not in ("", None) and not (isinstance(value, str) and not value.strip()):
-                sample = mask_id_like(_shown(value))  # an ID number as every preview shows it
+                sample = mask_id_like(as_shown(value))  # an ID number as every preview shows it
                 break
         choices.append(ColumnChoice(index, header, sample))
     # what recognition found belongs to its row: offered only when that is the header row used
