@@ -13,7 +13,7 @@ from core.common.area_codes import area_codes
 from core.common.dates import DATE_DIGITS, DATE_TEXT, half_width, parse_date
 from core.common.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.common.messages import Msg
-from core.excel.read import FieldSpec, ImportSpec, normalise_header
+from core.excel.kinds import FieldSpec, ImportSpec, normalise_header
 from core.people.records import Month
 from core.scoring.rules import RuleSet
 

@@ -26,17 +26,8 @@ from core.common.messages import Msg
 from core.common.problems import Problem
 from core.excel import row_checks
 from core.excel.cells import SLOW, Bad, Blank, Converters, Noted, as_shown
-from core.excel.read import (
-    ColumnMapping,
-    KindSpec,
-    ReadResult,
-    SheetLayout,
-    SheetTable,
-    UnitLine,
-    import_spec,
-    normalise_header,
-    read_workbook,
-)
+from core.excel.kinds import KindSpec, import_spec, normalise_header
+from core.excel.read import ColumnMapping, ReadResult, SheetLayout, SheetTable, UnitLine, read_workbook
 from core.people.records import RECORD_CLASSES, Month, frozen_records
 from core.scoring.rules import RuleSet
 

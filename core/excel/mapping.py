@@ -12,16 +12,8 @@ from typing import Mapping, Sequence
 
 from core.common.identifiers import mask_id_like
 from core.excel.cells import as_shown
-from core.excel.read import (
-    ReadResult,
-    SheetLayout,
-    _header_cells,
-    _Unreadable,
-    column_letter,
-    import_spec,
-    normalise_header,
-    read_cells,
-)
+from core.excel.kinds import import_spec, normalise_header
+from core.excel.read import ReadResult, SheetLayout, _header_cells, _Unreadable, column_letter, read_cells
 
 
 @dataclass(frozen=True)

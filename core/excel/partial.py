@@ -23,8 +23,9 @@ from core.common.problems import Problem, place_words
 from core.excel.cells import as_shown
 from core.excel.check import CheckResult, check_read
 from core.excel.check import read_and_check as read_and_check_each_sheet
+from core.excel.kinds import import_spec
 from core.excel.problems import ProblemRow, _mask, problem_rows, split_location
-from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, import_spec, read_workbook
+from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, read_workbook
 from core.scoring.rules import RuleSet
 
 # ------------------------------------------------------------------ corrections typed in the preview

@@ -14,7 +14,8 @@ import pytest
 
 import core.excel.read as xlsx_read
 from core.common.messages import render
-from core.excel.read import import_spec, normalise_header, read_workbook, sniff
+from core.excel.kinds import import_spec, normalise_header
+from core.excel.read import read_workbook, sniff
 from tests.xlsx_builders import ARRIVAL_HEADERS, arrival, arrivals_rows, person_id, write_workbook
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
