@@ -13,7 +13,8 @@ from typing import Mapping, Sequence
 from core.common.identifiers import mask_id_like
 from core.excel.cells import as_shown
 from core.excel.kinds import import_spec, normalise_header
-from core.excel.read import ReadResult, SheetLayout, _header_cells, _Unreadable, column_letter, read_cells
+from core.excel.read import ReadResult, SheetLayout, _header_cells, column_letter
+from core.excel.readers import Unreadable, read_cells
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def mapping_question(path: str | Path, read: ReadResult) -> MappingQuestion | No
         return None
     try:
         sheets = dict(read_cells(path)[0])
-    except _Unreadable:
+    except Unreadable:
         return None
     for layout in read.layouts:
         if not layout.recognised and layout.sheet in sheets:

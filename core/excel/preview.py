@@ -25,7 +25,8 @@ from core.excel.partial import (
     rows_left_out,
 )
 from core.excel.problems import ProblemRow, problem_rows
-from core.excel.read import ReadCancelled, SheetLayout, read_workbook
+from core.excel.read import SheetLayout, read_workbook
+from core.excel.readers import ReadCancelled
 from core.people.tables import file_sha256
 
 
