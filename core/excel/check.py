@@ -27,7 +27,8 @@ from core.common.problems import Problem
 from core.excel import row_checks
 from core.excel.cells import SLOW, Bad, Blank, Converters, Noted, as_shown
 from core.excel.kinds import KindSpec, import_spec, normalise_header
-from core.excel.read import ColumnMapping, ReadResult, SheetLayout, SheetTable, UnitLine, read_workbook
+from core.excel.layout import SheetLayout, SheetTable, UnitLine
+from core.excel.read import ColumnMapping, ReadResult, read_workbook
 from core.people.records import RECORD_CLASSES, Month, frozen_records
 from core.scoring.rules import RuleSet
 
@@ -50,7 +51,7 @@ class CheckResult:
     rows_checked: int
     rows_with_problems: int
     reader: str = ""
-    unit_lines: tuple[UnitLine, ...] = ()  # the unit each form names above its header (core/excel/read.py)
+    unit_lines: tuple[UnitLine, ...] = ()  # the unit each form names above its header (core/excel/layout.py)
     layouts: tuple[SheetLayout, ...] = ()  # how each sheet was understood (its columns, no cells)
 
     @property

@@ -13,7 +13,8 @@ from typing import Mapping, Sequence
 from core.common.identifiers import mask_id_like
 from core.excel.cells import as_shown
 from core.excel.kinds import import_spec, normalise_header
-from core.excel.read import ReadResult, SheetLayout, _header_cells, column_letter
+from core.excel.layout import SheetLayout, column_letter, header_cells
+from core.excel.read import ReadResult
 from core.excel.readers import Unreadable, read_cells
 
 
@@ -65,7 +66,7 @@ def question_for(layout: SheetLayout, grid: Sequence[list], kind: str) -> Mappin
     if row is None:
         return None
     choices = []
-    for index, header in enumerate(_header_cells(grid, row)):
+    for index, header in enumerate(header_cells(grid, row)):
         if not header:
             continue
         sample = ""

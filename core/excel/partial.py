@@ -24,8 +24,9 @@ from core.excel.cells import as_shown
 from core.excel.check import CheckResult, check_read
 from core.excel.check import read_and_check as read_and_check_each_sheet
 from core.excel.kinds import import_spec
+from core.excel.layout import SheetTable, column_letter
 from core.excel.problems import ProblemRow, _mask, problem_rows, split_location
-from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, read_workbook
+from core.excel.read import ColumnMapping, ReadResult, read_workbook
 from core.scoring.rules import RuleSet
 
 # ------------------------------------------------------------------ corrections typed in the preview

@@ -20,7 +20,8 @@ from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.excel.cells import as_shown
 from core.excel.check import CheckResult
-from core.excel.read import ReadResult, column_letter
+from core.excel.layout import column_letter
+from core.excel.read import ReadResult
 
 # A quoted ID number (or what is left of one): 11 or more digits, an X or asterisks.
 _ID_LIKE = re.compile(r"[0-9Xx*]{11,}")
