@@ -13,6 +13,9 @@ Exceptions are kept for faults of the program (an unknown kind, a broken resourc
 
 python-calamine reads the cells (about ten times faster than openpyxl's reader); openpyxl is used
 only when calamine cannot read a workbook that is a valid zip archive.
+
+This module puts the parts together: the kinds as data (core/excel/kinds.py), the file's cells
+(core/excel/readers.py), each sheet's header and columns understood (core/excel/layout.py).
 """
 
 from __future__ import annotations
