@@ -28,8 +28,8 @@ from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
 from core.excel.annex_forms import blank_note
 from core.excel.check import CheckResult, check_workbook
+from core.excel.kinds import import_spec, normalise_header
 from core.excel.partial import left_out_rows, partial_refusal, read_and_check, rows_left_out, unlocated, write_left_out
-from core.excel.read import import_spec, normalise_header
 from core.excel.write import annex_form, annex_inputs
 from core.people.import_notes import YearNotes
 from core.people.matching import MatchResult, PersonVerdict, ReportedOnly

@@ -25,8 +25,9 @@ import pytest
 import cli
 from core.common.identifiers import id_check_char
 from core.excel.check import check_read
+from core.excel.kinds import import_spec
 from core.excel.problems import problem_rows, write_problem_list
-from core.excel.read import import_spec, read_workbook
+from core.excel.read import read_workbook
 from core.store.dataset import create_file
 from tests.builders import RULES
 from tests.import_support import UNITS, year_with_bases

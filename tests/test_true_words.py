@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.excel.read import OLE2_MAGIC, XLS_STREAMS, read_workbook
+from core.excel.read import read_workbook
+from core.excel.readers import OLE2_MAGIC, XLS_STREAMS
 
 ROOT = Path(__file__).resolve().parent.parent
 

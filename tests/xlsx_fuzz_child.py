@@ -96,7 +96,7 @@ def run_cli(argv: list[str]) -> dict:
 
 def run_case(case, workbook: Path, folder: Path, template: Path) -> dict:
     from core.common.messages import render
-    from core.excel.read import import_spec
+    from core.excel.kinds import import_spec
     from core.store.dataset import Dataset
     from core.store.people_edits import import_workbook
     from tests.import_support import UNITS

@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.editing.session import Session
+from core.excel.kinds import import_spec
 from core.excel.mapping import MappingQuestion
 from core.excel.partial import Correction
 from core.excel.preview import Preview, check_workbook
-from core.excel.read import import_spec
 from core.people.import_notes import YearNotes, year_notes
 from core.scoring.facts import Base
 from ui import faults

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.common.messages import Msg, render
+from core.excel.kinds import import_spec
 from core.excel.mapping import MappingQuestion
-from core.excel.read import import_spec
 
 MAPPINGS_SETTING = "excel/mappings"  # + "/<kind>/<hash of the header cells>": JSON {field: header}
 BAD = "#b00020"

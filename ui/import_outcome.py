@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox
 
 from core.common.file_names import with_extension
 from core.common.messages import render
+from core.excel.kinds import import_spec
 from core.excel.partial import LeftOutRow, LeftOutSheet, applied, write_left_out
 from core.excel.preview import Preview
 from core.excel.problems import ProblemRow, write_problem_list
-from core.excel.read import import_spec
 from ui import faults
 from ui.excel_mapping import kind_label
 from ui.import_preview import BAD, GOOD, NEUTRAL, ImportPreview

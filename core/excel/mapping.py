@@ -11,17 +11,11 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from core.common.identifiers import mask_id_like
-from core.excel.check import _shown
-from core.excel.read import (
-    ReadResult,
-    SheetLayout,
-    _header_cells,
-    _Unreadable,
-    column_letter,
-    import_spec,
-    normalise_header,
-    read_cells,
-)
+from core.excel.cells import as_shown
+from core.excel.kinds import import_spec, normalise_header
+from core.excel.layout import SheetLayout, column_letter, header_cells
+from core.excel.read import ReadResult
+from core.excel.readers import Unreadable, read_cells
 
 
 @dataclass(frozen=True)
@@ -72,14 +66,14 @@ def question_for(layout: SheetLayout, grid: Sequence[list], kind: str) -> Mappin
     if row is None:
         return None
     choices = []
-    for index, header in enumerate(_header_cells(grid, row)):
+    for index, header in enumerate(header_cells(grid, row)):
         if not header:
             continue
         sample = ""
         for cells in grid[row + 1:row + 200]:
             value = cells[index] if index < len(cells) else ""
             if value not in ("", None) and not (isinstance(value, str) and not value.strip()):
-                sample = mask_id_like(_shown(value))  # an ID number as every preview shows it
+                sample = mask_id_like(as_shown(value))  # an ID number as every preview shows it
                 break
         choices.append(ColumnChoice(index, header, sample))
     # what recognition found belongs to its row: offered only when that is the header row used
@@ -95,7 +89,7 @@ def mapping_question(path: str | Path, read: ReadResult) -> MappingQuestion | No
         return None
     try:
         sheets = dict(read_cells(path)[0])
-    except _Unreadable:
+    except Unreadable:
         return None
     for layout in read.layouts:
         if not layout.recognised and layout.sheet in sheets:

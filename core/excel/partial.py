@@ -20,10 +20,13 @@ from core.common.atomic import write_atomically
 from core.common.identifiers import mask_id_like
 from core.common.messages import Msg, render
 from core.common.problems import Problem, place_words
-from core.excel.check import CheckResult, _shown, check_read
+from core.excel.cells import as_shown
+from core.excel.check import CheckResult, check_read
 from core.excel.check import read_and_check as read_and_check_each_sheet
+from core.excel.kinds import import_spec
+from core.excel.layout import SheetTable, column_letter
 from core.excel.problems import ProblemRow, _mask, problem_rows, split_location
-from core.excel.read import ColumnMapping, ReadResult, SheetTable, column_letter, import_spec, read_workbook
+from core.excel.read import ColumnMapping, ReadResult, read_workbook
 from core.scoring.rules import RuleSet
 
 # ------------------------------------------------------------------ corrections typed in the preview
@@ -298,7 +301,7 @@ def _as_written(value: Any, id_column: bool, month_column: bool, full_ids: bool)
     if value == "" or value is None:
         return None, TEXT_FORMAT
     if id_column or isinstance(value, str):
-        text = value if isinstance(value, str) else _shown(value)
+        text = value if isinstance(value, str) else as_shown(value)
         return (text if full_ids else _mask(text, id_column)), TEXT_FORMAT
     if isinstance(value, bool):
         return value, "General"
@@ -313,8 +316,8 @@ def _as_written(value: Any, id_column: bool, month_column: bool, full_ids: bool)
     if isinstance(value, dt.timedelta):
         return value, "[h]:mm:ss"
     if isinstance(value, (int, float)):
-        text = _shown(value)
+        text = as_shown(value)
         if not full_ids and _mask(text) != text:  # an ID number typed as a number in another column
             return _mask(text), TEXT_FORMAT
         return value, "General"
-    return _shown(value), TEXT_FORMAT
+    return as_shown(value), TEXT_FORMAT

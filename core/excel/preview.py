@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from core.common.messages import Msg, render
 from core.excel.check import CheckResult, check_read, read_and_check
+from core.excel.layout import SheetLayout
 from core.excel.mapping import MappingQuestion, mapping_question, question_for
 from core.excel.partial import (
     Correction,
@@ -25,7 +26,8 @@ from core.excel.partial import (
     rows_left_out,
 )
 from core.excel.problems import ProblemRow, problem_rows
-from core.excel.read import ReadCancelled, SheetLayout, read_workbook
+from core.excel.read import read_workbook
+from core.excel.readers import ReadCancelled
 from core.people.tables import file_sha256
 
 

@@ -18,8 +18,10 @@ from typing import Any, Callable, Sequence
 from core.common.atomic import write_atomically
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg, render
-from core.excel.check import CheckResult, _shown
-from core.excel.read import ReadResult, column_letter
+from core.excel.cells import as_shown
+from core.excel.check import CheckResult
+from core.excel.layout import column_letter
+from core.excel.read import ReadResult
 
 # A quoted ID number (or what is left of one): 11 or more digits, an X or asterisks.
 _ID_LIKE = re.compile(r"[0-9Xx*]{11,}")
@@ -97,7 +99,7 @@ def problem_rows(checked: CheckResult, read: ReadResult | None = None) -> list[P
         if column is not None and row is not None and 0 < row <= len(table.grid):
             cells = table.grid[row - 1]
             if column.index < len(cells) and cells[column.index] not in ("", None):
-                value = _shown(cells[column.index])
+                value = as_shown(cells[column.index])
         rows.append(ProblemRow(sheet, row, p.field, column_letter(column.index) if column is not None else "", value,
                                p.message, column is not None and column.field == "id_number"))
     return rows

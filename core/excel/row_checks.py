@@ -35,7 +35,7 @@ def month_words(month: Month) -> str:
 
 
 def single_month_name(sheet: str, month: Month | None) -> Month | None:
-    """The month the sheet's name gives (`month`, as check.py's sheet_month read it) when the name holds no other
+    """The month the sheet's name gives (`month`, as cells.py's sheet_month read it) when the name holds no other
     number than its year: "3月", "2022年3月", "202203送工信息" name one month; "1-3月", "第2批3月" do not."""
     if month is None:
         return None

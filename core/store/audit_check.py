@@ -319,7 +319,7 @@ NAMED_BY_THEIR_FIELD = frozenset({("clause_notes", "note")})
 
 def namer_for(rules: Any) -> Namer:
     """A Namer with the rule set's words for evidence items, unit kinds, trip modes and base types."""
-    from core.excel.read import import_spec
+    from core.excel.kinds import import_spec
     labels = {(c.id, e.id): e.label for c in rules.clauses for e in (*c.evidence, *c.record_evidence)}
     kinds = import_spec().kinds
     codes = {("trips", "mode"): rules.trip_modes, ("bases", "type"): rules.base_types,

@@ -256,7 +256,7 @@ class PeopleEdits(_Core):
                       alongside: bool = False) -> _Started:
         """An import's first steps in its edit: the unit checked, the sources it replaces taken out with
         their rows, and its `imports` row written (its id is the rows' import_id)."""
-        from core.excel.read import import_spec
+        from core.excel.kinds import import_spec
         from core.people.tables import KIND_TABLE
         kind = import_spec().kind(kind_id)
         if kind.scope == "year" and unit_id is not None:
@@ -309,7 +309,7 @@ class PeopleEdits(_Core):
         """The imported sources an import of this file would replace (see import_people). alongside: a unit's
         list kept beside the unit's other lists of its kind (a roster stamped by another employer) replaces only
         the same file imported before (same name, or the same bytes), as a file of monthly reports does."""
-        from core.excel.read import import_spec
+        from core.excel.kinds import import_spec
         scope = import_spec().kind(kind).scope
         where, params = " WHERE kind = ?", list[Any]([kind])
         if scope != "year":

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "resources" / "demo" / "demo-2022.json"
 # Needed only by the command line, the Excel import and export, PDFs, signing or the tests.
 HEAVY = ("jsonschema", "openpyxl", "reportlab", "pyhanko", "python_calamine", "sqlite_utils", "hypothesis",
-         "cryptography", "fontTools", "PIL", "cli", "core.excel.read", "core.excel.check", "core.excel.write",
-         "core.pdf.export", "core.pdf.layout", "core.pdf.sheets", "core.pdf.signing", "core.people.matching")
+         "cryptography", "fontTools", "PIL", "cli", "core.excel.read", "core.excel.check", "core.excel.cells",
+         "core.excel.kinds", "core.excel.readers", "core.excel.layout", "core.excel.write", "core.pdf.export",
+         "core.pdf.layout", "core.pdf.sheets", "core.pdf.signing", "core.people.matching")
 # The parts of the desktop the first screen does not need, imported when first used.
 DEFERRED = ("ui.dialogs", "ui.views", "ui.field_copies", "ui.start_page", "ui.rule_update", "core.teamwork.plan",
             "core.people.records", "core.scoring.rule_problems", "socket", "core.years.history",

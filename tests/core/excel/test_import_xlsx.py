@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.excel.check import check_workbook
-from core.excel.read import import_spec
+from core.excel.kinds import import_spec
 from core.people.records import KIND_TABLE
 from core.people.tables import submissions
 from core.store.audit_check import content_sha256

@@ -72,10 +72,10 @@ def test_a_check_cancelled_while_the_workbook_is_read_gives_up_there(tmp_path, m
 
         def progress(self, done, total, text=""):
             pass
-    import core.excel.read as xlsx_read
+    from core.excel import readers
     read = []
-    grid = xlsx_read._calamine_grid
-    monkeypatch.setattr(xlsx_read, "_calamine_grid", lambda sheet: read.append(1) or grid(sheet))
+    grid = readers._calamine_grid
+    monkeypatch.setattr(readers, "_calamine_grid", lambda sheet: read.append(1) or grid(sheet))
     assert check_workbook(Job(), path, "monthly_reports", None, RULES, None, {}) is None
     assert len(read) < 12  # it stopped reading there (the sheets already begun by the reading threads aside)
 

@@ -134,11 +134,11 @@ def test_a_column_hidden_in_excel_is_read_and_said_once(tmp_path):
 
 
 def test_a_hidden_column_is_said_when_the_slow_reader_reads_the_workbook(tmp_path, monkeypatch):
-    import core.excel.read as xlsx_read
+    from core.excel import readers
 
     def fail(*args, **kwargs):
         raise RuntimeError("the fast reader cannot read this file")
-    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    monkeypatch.setattr(readers, "_calamine_sheets", fail)
     result = check(hidden_columns_workbook(tmp_path / "s.xlsx", hidden=["B"]))
     assert result.reader == "openpyxl" and result.ok
     assert [(n.field, n.message.code) for n in result.notes] == [("身份证号码", "excel.column_hidden")]
@@ -189,11 +189,11 @@ def test_full_width_months(tmp_path):
 
 
 def test_a_row_hidden_in_excel_is_said_when_the_slow_reader_reads_the_workbook(tmp_path, monkeypatch):
-    import core.excel.read as xlsx_read
+    from core.excel import readers
 
     def fail(*args, **kwargs):
         raise RuntimeError("the fast reader cannot read this file")
-    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    monkeypatch.setattr(readers, "_calamine_sheets", fail)
     result = check(hidden_rows_workbook(tmp_path / "s.xlsx", hidden=[4]))
     assert result.reader == "openpyxl" and result.ok and len(result.records) == 4
     assert [(n.location, n.field, n.message.code) for n in result.notes] == [("名单!4", "姓名", "excel.row_hidden")]

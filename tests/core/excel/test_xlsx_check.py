@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from core.common.identifiers import id_check_char
 from core.common.messages import render
 from core.excel.check import check_read, check_workbook, read_and_check
-from core.excel.read import import_spec, read_workbook
+from core.excel.kinds import import_spec
+from core.excel.read import read_workbook
 from core.people.records import RECORD_CLASSES, ArrivalRecord, MonthlyReportRecord, frozen_records, record_fields
 from core.scoring.rules import load_rule_set
 from tests.xlsx_builders import (

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.excel import pieces
-from core.excel import read as xlsx_read
+from core.excel import pieces, readers
 from core.excel.limits import SheetLimits
 from core.excel.read import read_workbook
 from tests.xlsx_builders import (
@@ -45,9 +44,9 @@ def cut_every_sheet(monkeypatch):
 
 def cells(path: Path, cut: bool) -> list[tuple[str, list[list]]]:
     if not cut:
-        return xlsx_read._calamine_sheets(path)  # no limits checked here: never cut
+        return readers._calamine_sheets(path)  # no limits checked here: never cut
     with SheetLimits(path) as limits:
-        return xlsx_read._calamine_sheets(path, limits)
+        return readers._calamine_sheets(path, limits)
 
 
 def edited(source: Path, target: Path, edit) -> Path:
@@ -231,7 +230,7 @@ def test_a_sheet_whose_last_piece_does_not_join_is_checked_as_read_whole(tmp_pat
 
 def test_reading_is_given_up_between_pieces_when_cancelled_and_leaves_nothing_behind(tmp_path, monkeypatch,
                                                                                       cut_every_sheet):
-    from core.excel.read import ReadCancelled
+    from core.excel.readers import ReadCancelled
     temporary = tmp_path / "temporary"
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
@@ -244,11 +243,11 @@ def test_reading_is_given_up_between_pieces_when_cancelled_and_leaves_nothing_be
 
 
 def test_the_slow_reader_hears_a_cancel_too(tmp_path, monkeypatch):
-    from core.excel.read import ReadCancelled
+    from core.excel.readers import ReadCancelled
 
     def fail(path, limits=None, each=None, cancelled=None):
         raise RuntimeError("calamine cannot read this file")
-    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    monkeypatch.setattr(readers, "_calamine_sheets", fail)
     path = generate_roster(tmp_path / "roster.xlsx", 50)
     with pytest.raises(ReadCancelled):
         read_workbook(path, "arrivals", cancelled=lambda: True)

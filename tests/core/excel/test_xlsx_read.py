@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import core.excel.read as xlsx_read
 from core.common.messages import render
-from core.excel.read import import_spec, normalise_header, read_workbook, sniff
+from core.excel import readers
+from core.excel.kinds import import_spec, normalise_header
+from core.excel.read import read_workbook
+from core.excel.readers import sniff
 from tests.xlsx_builders import ARRIVAL_HEADERS, arrival, arrivals_rows, person_id, write_workbook
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -107,7 +109,7 @@ def test_a_sheet_whose_xml_stops_midway_is_named_without_a_second_reading(tmp_pa
     has read the whole workbook again to fail the same way (ten seconds for a 100,000-row roster)."""
     path = damaged_month(tmp_path, lambda xml: xml[: len(xml) // 2])
     tried = []
-    monkeypatch.setattr(xlsx_read, "_openpyxl_sheets", lambda path: tried.append(path) or [])
+    monkeypatch.setattr(readers, "_openpyxl_sheets", lambda path: tried.append(path) or [])
     result = read_workbook(path, "monthly_reports")
     [problem] = result.problems
     assert problem.message.code == "excel.corrupted" and problem.location == "2022年4月" and tried == []
@@ -164,7 +166,7 @@ def test_headers_without_rows(tmp_path):
 def test_openpyxl_reads_what_calamine_cannot(tmp_path, monkeypatch):
     def fail(path, limits=None, each=None, cancelled=None):
         raise RuntimeError("calamine cannot read this file")
-    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    monkeypatch.setattr(readers, "_calamine_sheets", fail)
     result = read_workbook(roster(tmp_path), "arrivals")
     assert result.ok and result.reader == "openpyxl" and result.tables[0].data_rows == 3
 
@@ -315,7 +317,7 @@ def test_a_hidden_sheet_is_not_read_and_a_note_names_it(tmp_path, state):
 def test_openpyxl_leaves_a_hidden_sheet_unread_too(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("calamine cannot read this file")
-    monkeypatch.setattr(xlsx_read, "_calamine_sheets", fail)
+    monkeypatch.setattr(readers, "_calamine_sheets", fail)
     result = read_workbook(hidden_sheet_roster(tmp_path), "arrivals")
     assert result.ok and result.reader == "openpyxl"
     assert [t.sheet for t in result.tables] == ["花名册"]

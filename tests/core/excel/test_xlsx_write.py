@@ -10,7 +10,7 @@ import pytest
 
 from core.common.messages import catalogue, render
 from core.excel.check import check_workbook
-from core.excel.read import import_spec
+from core.excel.kinds import import_spec
 from core.excel.write import annex_form, summary_workbook
 from core.people.matching import UnitSubmission, match
 from core.scoring.rules import load_rule_set

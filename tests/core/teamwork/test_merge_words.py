@@ -138,7 +138,7 @@ def test_every_record_field_and_value_the_merge_can_name_is_in_the_bureaus_words
         year_namer = namer_for(rules)
         year_namer.unit_names.update(planner.y.execute("SELECT id, name FROM units"))
         namers: list[Namer] = [year_namer, getattr(planner, "copy_namer", None) or year_namer]
-        from core.excel.read import import_spec
+        from core.excel.kinds import import_spec
         codes = {**_checked_codes(conn), **{key: list(words) for key, words in namers[0].codes.items()},
                  ("imports", "kind"): list(import_spec().kinds)}
         typed = {w for (code,) in conn.execute("SELECT credit_code FROM units") for w in re.findall("[A-Za-z]+", code)}
