@@ -22,7 +22,7 @@ from core.scoring.facts import (
     trip_label,
     unfilled,
 )
-from core.scoring.formulas import ClauseResult
+from core.scoring.formulas import ClauseResult, base_out_of_period, trip_out_of_period
 from core.scoring.kinds import (  # noqa: F401 (what a page edits: the desktop's editors are named so)
     BASES,
     DELIVERIES,
@@ -131,18 +131,23 @@ def required_evidence(rules: RuleSet, unit: Unit, clause: Clause) -> list[tuple[
     Clause-level items are needed always, except where they confirm facts the unit does not have:
     2.1's arrivals items only with labour-base people, its placements items only with school-base
     people, 2.2's items only with retained people, 3.1's with deliveries, 3.2's with a rating and
-    4.2's with insured workers. Record items are needed for every base (1.1) or trip (1.2)."""
+    4.2's with insured workers. Record items are needed for every base (1.1) or trip (1.2) that could count: not
+    for one outside the assessment year (a base carried over from last year), which no evidence makes count."""
     kind, p = clause.kind, clause.params
     ticks = unit.evidence.get(clause.id, {})
     result: list[tuple[str, EvidenceItem, bool]] = []
     by_id = {item.id: item for item in clause.evidence}
     if kind.records == BASES:
         for base in unit.bases:
+            if base_out_of_period(rules, base):
+                continue
             for item in clause.record_evidence:
                 name = base.name or render(Msg.of("record.unnamed"))
                 result.append((name, item, bool(base.evidence.get(item.id, False))))
     elif kind.records == TRIPS:
         for trip in unit.trips:
+            if trip_out_of_period(rules, trip):
+                continue
             for item in clause.record_evidence:
                 result.append((trip_label(trip), item, bool(trip.evidence.get(item.id, False))))
     for need in kind.evidence:

@@ -166,12 +166,25 @@ def _label(clause: Clause, item_id: str) -> str:
 
 # ------------------------------------------------------------------ 1.1 bases
 
+def base_out_of_period(rules: RuleSet, base: Base) -> bool:
+    """A base whose agreement was signed outside the assessment year, under the reading that it then does not count
+    in 1.1 (a base carried over from last year): no evidence makes it count, so none is asked for."""
+    return bool(rules.reading("base_agreement_in_period") and base.agreement_date is not None
+                and not rules.in_period(base.agreement_date))
+
+
+def trip_out_of_period(rules: RuleSet, trip: Trip) -> bool:
+    """A trip outside the assessment year, under the reading that it then does not count in 1.2."""
+    return bool(rules.reading("trip_in_period") and trip.date is not None and not rules.in_period(trip.date))
+
+
 def base_reasons(clause: Clause, rules: RuleSet, base: Base) -> list[Msg]:
-    """Why one base does not score in 1.1 (empty when it does)."""
+    """Why one base does not score in 1.1 (empty when it does). Outside the year, that alone: its evidence is not
+    asked for."""
     reasons = unfilled_reasons(base, "bases")
-    if rules.reading("base_agreement_in_period") and base.agreement_date is not None \
-            and not rules.in_period(base.agreement_date):
-        reasons.append(Msg.of("bases.out_of_period", date=base.agreement_date.isoformat()))
+    if base_out_of_period(rules, base):
+        assert base.agreement_date is not None
+        return [*reasons, Msg.of("bases.out_of_period", date=base.agreement_date.isoformat())]
     if rules.reading("base_agreement_must_be_seen"):
         for item in clause.record_evidence:
             if not base.evidence.get(item.id, False):
@@ -204,10 +217,11 @@ def poor_count(trip: Trip, poor_verdict: str) -> int:
 
 
 def trip_reasons(clause: Clause, rules: RuleSet, trip: Trip) -> list[Msg]:
-    """Why a trip cannot count (empty when it qualifies)."""
+    """Why a trip cannot count (empty when it qualifies). Outside the year, that alone: nothing else would make
+    it count."""
     reasons = unfilled_reasons(trip, "trips")
-    if rules.reading("trip_in_period") and trip.date is not None and not rules.in_period(trip.date):
-        reasons.append(Msg.of("trips.out_of_period"))
+    if trip_out_of_period(rules, trip):
+        return [*reasons, Msg.of("trips.out_of_period")]
     enough = clause.thresholds["min_enterprises"]
     if not enough.passes(trip.enterprises):
         reasons.append(Msg.of("trips.too_few_enterprises", enterprises=trip.enterprises,

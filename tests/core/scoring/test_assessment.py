@@ -76,6 +76,18 @@ def test_an_unseen_base_agreement_makes_1_1_incomplete():
     assert clause_progress(RULES, seen, clause) == DONE
 
 
+def test_a_base_or_trip_outside_the_year_asks_for_no_evidence():
+    """A tester's new year: last year's bases carried over showed 1.1 依据不全, asking for an agreement no tick could
+    make count. A base or trip outside the assessment year is not counted, and its evidence is not asked for."""
+    import datetime as dt
+    last_year = dt.date(2021, 5, 1)
+    unit = make_unit(bases=(base("甲"), base("旧", date=last_year, seen=False)))
+    assert clause_progress(RULES, unit, RULES.clause("1.1")) == DONE
+    assert missing_ticks(RULES, unit, RULES.clause("1.1")) == []
+    trips = make_unit(trips=(trip(), trip(date=last_year, photos=False)))
+    assert clause_progress(RULES, trips, RULES.clause("1.2")) == DONE
+
+
 def test_trip_evidence_is_per_trip():
     clause = RULES.clause("1.2")
     unit = make_unit(trips=(trip(), trip(photos=False)))
