@@ -127,7 +127,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     new = commands.add_parser("new-year", help="新建年度数据文件：空白，或从上一年度继续（运营单位作为原有成员带入）")
     new.add_argument("--to", required=True, help="要创建的数据文件（.wjkh）；已存在时不覆盖")
     new.add_argument("--from", dest="previous", metavar="PREVIOUS",
-                     help="上一年度的数据文件：其运营单位（统一社会信用代码、类型、许可证、基地及签约日期）作为原有成员带入，"
+                     help="上一年度的数据文件：其运营单位（统一社会信用代码、类型、许可证、联系人、基地及签约日期）作为原有成员带入，"
                           "人数、赴外招聘、依据查验、得分、签名和名单不带入")
     new.add_argument("--year", type=int,
                      help="考核年度；省略时为上一年度的下一年（无 --from 时为程序自带细则的最新年度）")

@@ -740,8 +740,10 @@ def conflict_words(conflict: Conflict) -> list[Msg]:
     lines = [Msg.of("teamwork.conflict_line", number=conflict.number, what=conflict.what,
                     field=_of_field(conflict.field))]
     for code, side in (("teamwork.conflict_mine", conflict.mine), ("teamwork.conflict_theirs", conflict.theirs)):
-        lines.append(Msg.of(code, value=side.value, who=side_by(side),
-                            when=edit_time(side.when) if side.when else "—"))
+        if side.when:
+            lines.append(Msg.of(code, value=side.value, who=side_by(side), when=edit_time(side.when)))
+        else:  # a side no one changed has no time to tell
+            lines.append(Msg.of(f"{code}_untimed", value=side.value, who=side_by(side)))
     if conflict.why is not None:
         lines.append(Msg.of("teamwork.conflict_only_mine", why=conflict.why))
     lines += [said for said in (conflict.note, conflict.final, conflict.along) if said is not None]

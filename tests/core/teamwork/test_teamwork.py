@@ -596,6 +596,7 @@ def test_an_edit_of_a_unit_not_handed_over_with_the_copy_asks_the_lead(year):
     # the year file's side was not changed since the copy: said so, not as a change by someone unnamed
     mine_line = render(conflict_words(conflict)[1])
     assert "办公室未改动" in mine_line and "未记名" not in mine_line
+    assert mine_line.endswith("（办公室未改动）"), mine_line  # no "，—" for a time there is none of
     assert merge(year, a, {1: "theirs"}, "组长电话确认过")[1].ok
     with Dataset.open(year, read_only=True) as ds:
         assert [ds.unit(u).insured_workers for u in ds.unit_ids()][::3] == [71, 72]
