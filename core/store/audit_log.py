@@ -7,9 +7,10 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from core.common.messages import Msg, render
+from core.common.messages import Msg, format_number, render
 from core.common.progress import Progress
 from core.scoring import kinds
 from core.store import audit
@@ -17,6 +18,7 @@ from core.store.audit_check import BLOBS, NAMED_BY, Namer, namer_for
 from core.store.backup import STEP_PAGES
 from core.store.backup_story import copy_out_edit, merge_edit
 from core.store.left_out import left_out_of
+from core.store.sheet_figures import FIGURES_KEY
 
 # Rows that keep the trail's books, not a change a person made to the year's facts: the format's updates, a copy's
 # mark, the rows a merge notes which copy rows it took, the checksums a migration recorded, a roster's corrected cells
@@ -497,12 +499,25 @@ class _Reader:
     def _record_values(self, table: str, values: dict[str, Any]) -> Any:
         """A record added or removed, by its values beside its name (which already says what NAMED_BY names it by)."""
         skip = UNTOLD | {BLOBS.get(table), *NAMED_BY.get(table, ())}
-        told = [(k, self._value(v, table, k)) for k, v in values.items()
+        told = [(k, _figures_words(v) if k == FIGURES_KEY else
+                 Msg.of("auditlog.version", version=v) if (table, k) == ("unit_locks", "version") else
+                 self._value(v, table, k)) for k, v in values.items()
                 if k not in skip and not k.endswith(("_id", "_by")) and v not in (None, "")]  # links: ids
         if len(told) == 1:
             return told[0][1]
         parts = tuple(Msg.of("teamwork.value.pair", field=Namer.field(table, k), value=v) for k, v in told)
         return Msg.of("teamwork.value.record", parts=parts) if parts else ""
+
+
+def _figures_words(figures: Any) -> Any:
+    """What a signed score sheet said (core/store/sheet_figures.py, kept in its signing's row), as the sheet says it:
+    签名时总分 112.64（合格，B级）; the row's value as it is when it is not such figures."""
+    try:
+        total = Fraction(figures["total"])
+        return Msg.of("auditlog.signed_figures", total=format_number(total, 2),
+                      status=Msg.of(f"status.{figures['status']}"), grade=str(figures["grade"]))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return str(figures)
 
 
 def _forms_by_trip(rows: list[tuple]) -> dict[str, list[tuple]]:

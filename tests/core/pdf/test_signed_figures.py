@@ -139,3 +139,22 @@ def test_a_sheet_signed_from_another_copy_of_the_year_is_not_passed_as_this_year
     own = run("verify", str(sheet), "--dataset", str(other))
     assert own.returncode == 3, own.stderr  # intact, of this year (this test's profile does not trust the key)
     assert "与该文件生成时一致" in own.stdout and "没有签署过" not in own.stdout
+
+
+def test_the_change_log_tells_a_signing_in_words_not_as_the_programs_data(tmp_path, key):
+    """A tester's 修改记录: "添加第 1 版考核评分表的记录" showed {'clauses': {'1.1': '12', …}, 'grade': 'B', …}, and the lock
+    the version "1". They read as the sheet says them."""
+    from core.store.audit_log import cells, changes_of
+    path = demo_dataset(tmp_path)
+    done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(tmp_path / "签名.pdf"),
+               "--sign", str(key), "--yes", env=ENV)
+    assert done.returncode == 0, done.stderr
+    with Dataset.open(path, read_only=True) as ds:
+        total = format_number(score_year(ds.rule_set(), ds.year()).unit(UNIT).total)
+        rows = [cells(c) for c in changes_of(ds) if c.unit == UNIT]
+    signed = [r for r in rows if any("考核评分表的记录" in str(v) for v in r)]
+    locked = [r for r in rows if any("定稿锁定" in str(v) for v in r)]
+    assert signed and locked, rows
+    text = " ".join(str(v) for r in signed + locked for v in r)
+    assert f"签名时总分 {total}（合格，B级）" in text and "第 1 版" in text, text
+    assert "{" not in text and "clauses" not in text and "qualified" not in text, text
