@@ -242,6 +242,8 @@ class ExportDialog(WorkerDialog):
         """A locked unit's sheet is a copy of its signed version, signed or not (core/pdf/export.py does not
         sign such a unit again); another's is the next version, a draft unless signed."""
         lock = self.session.lock(uid) if uid is not None else None
+        if lock is not None and uid is not None and self.session.signed_sheet_change(uid) is not None:
+            return self.tr("{unit}-考核评分表-当前数据（未签名）.pdf").format(unit=name)  # no copy of the signed one
         if lock is not None:
             return self.tr("{unit}-考核评分表-第{version}版（副本）.pdf").format(unit=name, version=lock.version)
         version = self.session.next_sheet_version(uid) if uid is not None else 1
@@ -270,7 +272,14 @@ class ExportDialog(WorkerDialog):
         note, colour = self.tr("签名后的文件如被改动，校验时会显示“已被修改”。"), "#555"
         if kind == SHEET and uid is not None:
             version = self.session.next_sheet_version(uid)
-            if (lock := self.session.lock(uid)) is not None:
+            lock = self.session.lock(uid)
+            if lock is not None and self.session.signed_sheet_change(uid) is not None:
+                note = self.tr("本单位已签名定稿并锁定（第 {version} 版），但签名后得分已变动："
+                               "导出的是当前数据（未签名），不是第 {version} 版的副本；"
+                               "如需签署新版，请先解锁（重新开放）。").format(
+                    version=lock.version)
+                colour = BAD
+            elif lock is not None:
                 note = self.tr("本单位已签名定稿并锁定（第 {version} 版）：导出的是该版本的副本（未签名），不再签名；"
                                "如需重新签名，请先解锁（重新开放）。").format(version=lock.version)
             elif signing:
@@ -517,6 +526,8 @@ class ExportDialog(WorkerDialog):
             parts.append(self.tr("第 {version} 版").format(version=e.version))
         if e.copy_of_signed:
             parts.append(self.tr("已签名定稿版本的副本"))
+        if e.moved_since_signed:
+            parts.append(self.tr("当前数据，签名后得分已变动，不是该版本的副本"))
         if e.signed:
             parts.append(self.tr("已签名"))
         if e.locked:

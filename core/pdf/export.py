@@ -76,6 +76,7 @@ class Exported:
     locked: bool = False  # the unit's facts are now locked (a signed score sheet)
     copy_of_signed: bool = False  # an unsigned copy of the version the unit's locked sheet was signed as
     figures: Mapping[str, Any] | None = None  # a signed score sheet: what it says (core/store/sheet_figures.py)
+    moved_since_signed: bool = False  # a locked unit's sheet whose figures moved since: the data now, no copy
 
 
 def export_title(kind: str, unit: str | None, units: int, year: int) -> str:
@@ -347,7 +348,7 @@ class Exporter:
                             started=started, since_signed=since)
         if signer is None:
             return Exported(SHEET, built.pdf, built.pages, unit.name, version,
-                            copy_of_signed=lock is not None), []
+                            copy_of_signed=lock is not None and since is None, moved_since_signed=since is not None), []
         pdf = self._sign(built, signer, fonts, t("pdf.reason.sheet", version=version))
         was_final = next(u for u in self.year().units if u.name == unit.name).facts_final
         figures = figures_of(unit_result)

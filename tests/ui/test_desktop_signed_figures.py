@@ -140,6 +140,18 @@ def test_a_sheet_signed_in_the_window_is_said_stale_too(window, qtbot, tmp_path,
             in banner), banner
     shot(window, "signed-in-window-sheet-stale-page")
 
+    # exported again unsigned: the data now, and said so by the dialog, its file name and its result line
+    copy = tmp_path / "芦墟当前.pdf"
+    again = export_dialog(window, "sheet", copy, sign=False)
+    assert "当前数据" in again.sheet_name(signed_uid, UNIT) and "副本" not in again.sheet_name(signed_uid, UNIT)
+    assert "不是第 1 版的副本" in again.sign_note.text(), again.sign_note.text()
+    worker = again.export()
+    assert worker is not None and worker.wait(120), again.status.text()
+    QApplication.processEvents()
+    assert "不是该版本的副本" in again.status.text() and "已签名定稿版本的副本" not in again.status.text()
+    shot_over(window, again, "export-dialog-sheet-moved-since-signed")
+    again.close()
+
 
 def test_the_verify_card_says_a_sheet_of_another_copy_of_the_year_is_not_this_years_without_accusing_it(
         window, qtbot, tmp_path, monkeypatch):

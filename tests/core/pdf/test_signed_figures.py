@@ -142,8 +142,8 @@ def test_a_sheet_signed_from_another_copy_of_the_year_is_not_passed_as_this_year
 
 
 def test_the_change_log_tells_a_signing_in_words_not_as_the_programs_data(tmp_path, key):
-    """A tester's 修改记录: "添加第 1 版考核评分表的记录" showed {'clauses': {'1.1': '12', …}, 'grade': 'B', …}, and the lock
-    the version "1". They read as the sheet says them."""
+    """A tester's 修改记录: "添加第 1 版考核评分表的记录" showed {'clauses': {'1.1': '12', …}, 'grade': 'B', …}, and the
+    lock the version "1". They read as the sheet says them."""
     from core.store.audit_log import cells, changes_of
     path = demo_dataset(tmp_path)
     done = run("export-pdf", "sheet", "--dataset", str(path), "--unit", UNIT, "--out", str(tmp_path / "签名.pdf"),
