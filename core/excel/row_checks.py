@@ -137,10 +137,13 @@ def wide_notes(source: str, wide: dict[tuple[str, str], WideCells]) -> list[Prob
 
 # ------------------------------------------------------------------ 性别 and 联系电话
 
-MAN = {"男": True, "男性": True, "女": False, "女性": False}  # the words of 性别 -> a man
+# the words of 性别 -> a man (M and F as some units' systems write them, in either case and width)
+MAN = {"男": True, "男性": True, "女": False, "女性": False,
+       **dict.fromkeys(("M", "m", "Ｍ", "ｍ"), True), **dict.fromkeys(("F", "f", "Ｆ", "ｆ"), False)}
 ODD = "13579"  # the ID number's 17th digit: odd for a man, even for a woman (GB 11643)
 _PHONE_PARTS = re.compile(r"[,，、/;；]+")
 _PHONE_MARKS = re.compile(r"[\s\-－—()（）]+")
+_EXTENSION = re.compile(r"(?<=\d{7})\s*[-－—]\s*\d{1,5}$")  # a landline's extension after a dash: 0512-63451234-801
 
 
 def phone_like(text: str) -> bool:
@@ -148,7 +151,7 @@ def phone_like(text: str) -> bool:
     from 1), a landline with its area code (0 and 9 to 11 more digits), a local landline (7 or 8 digits) or a
     400/800 line, written with spaces, dashes, brackets, +86 and an extension (转) or not."""
     for part in _PHONE_PARTS.split(unicodedata.normalize("NFKC", text)):
-        part = part.split("转")[0].strip()
+        part = _EXTENSION.sub("", part.split("转")[0].strip())
         if part and not (_one_phone(_PHONE_MARKS.sub("", part))
                          or all(_one_phone(p) for p in part.split())):  # two numbers a space apart
             return False

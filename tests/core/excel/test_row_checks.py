@@ -205,35 +205,41 @@ def test_a_gender_the_id_number_contradicts_or_no_gender_word_is_noted_and_the_r
     """person_id(i)'s 17th digit is odd for an odd i: a man. Notes only: the rules count people by the ID number."""
     rows = [["姓名", "性别", "身份证号码", "首次参保日期", "用工单位"],
             ["张三", "男", person_id(1), "2022-03-01", "某公司"], ["李四", "男", person_id(2), "2022-03-01", "某公司"],
-            ["王五", "女性", person_id(4), "2022-03-01", "某公司"], ["赵六", "M", person_id(5), "2022-03-01", "某公司"],
-            ["孙七", "", person_id(7), "2022-03-01", "某公司"], ["周八", "女", "320509", "2022-03-01", "某公司"]]
+            ["王五", "女性", person_id(4), "2022-03-01", "某公司"],
+            ["赵六", "未知", person_id(5), "2022-03-01", "某公司"],
+            ["孙七", "", person_id(7), "2022-03-01", "某公司"], ["周八", "女", "320509", "2022-03-01", "某公司"],
+            ["吴九", "M", person_id(9), "2022-03-01", "某公司"], ["郑十", "f", person_id(11), "2022-03-01", "某公司"]]
     result = check(write_workbook(tmp_path / "g.xlsx", {"花名册": rows}))
-    assert [r.name for r in result.records] == ["张三", "李四", "王五", "赵六", "孙七"]
-    assert [(p.location, p.field) for p in result.notes] == [("花名册!3", "性别"), ("花名册!5", "性别")]
+    assert [r.name for r in result.records] == ["张三", "李四", "王五", "赵六", "孙七", "吴九", "郑十"]
+    assert [(p.location, p.field) for p in result.notes] == [("花名册!3", "性别"), ("花名册!5", "性别"),
+                                                             ("花名册!9", "性别")]
     assert texts(result.notes) == [
         f"g.xlsx：花名册 第 3 行“性别”：性别为“男”，而身份证号码（{person_id(2)[:6]}********{person_id(2)[-4:]}）"
         "第 17 位表示女性，请核对性别或身份证号码",
-        "g.xlsx：花名册 第 5 行“性别”：性别“M”既不是“男”也不是“女”，请核对"]
+        "g.xlsx：花名册 第 5 行“性别”：性别“未知”既不是“男”也不是“女”，请核对",
+        f"g.xlsx：花名册 第 9 行“性别”：性别为“f”，而身份证号码（{person_id(11)[:6]}********{person_id(11)[-4:]}）"
+        "第 17 位表示男性，请核对性别或身份证号码"]  # M and F read as 男 and 女, then checked
     assert [p.message.code for p in result.problems] == ["excel.id_length"]  # 周八: its own problem only
 
 
 def test_a_phone_that_is_no_phone_number_is_noted(tmp_path):
     phones = ["13812345678", "0512-63012345", "（0512）6301 2345", "63012345", "+86 138 1234 5678",
               "13812345678、13987654321", "13812345678 13987654321", "400-820-8820", "0512-63012345转8001",
+              "0512-63451234-801",
               13812345678, "1381234567", "138123456789", "电话未知", "1234"]
     rows = [["姓名", "身份证号码", "联系电话", "首次参保日期", "用工单位"]]
     rows += [[f"人员{i}", person_id(i), phone, "2022-03-01", "某公司"] for i, phone in enumerate(phones, start=1)]
     result = check(write_workbook(tmp_path / "p.xlsx", {"花名册": rows}))
     assert len(result.records) == len(phones)
-    assert [p.location for p in result.notes] == [f"花名册!{row}" for row in (12, 13, 14, 15)]
+    assert [p.location for p in result.notes] == [f"花名册!{row}" for row in (13, 14, 15, 16)]
     assert texts(result.notes)[0] == (
-        "p.xlsx：花名册 第 12 行“联系电话”：联系电话“1381234567”既不是 11 位手机号码，也不像带区号的固定电话，请核对")
+        "p.xlsx：花名册 第 13 行“联系电话”：联系电话“1381234567”既不是 11 位手机号码，也不像带区号的固定电话，请核对")
 
 
 def test_many_doubtful_genders_are_noted_one_by_one_then_counted(tmp_path):
-    """A column of 性别 written as M and F: twenty notes, then one counting the rest of the sheet."""
+    """A column of 性别 written as codes: twenty notes, then one counting the rest of the sheet."""
     rows = [["姓名", "性别", "身份证号码", "首次参保日期", "用工单位"]]
-    rows += [[f"人员{i}", "MF"[i % 2], person_id(i), "2022-03-01", "某公司"] for i in range(1, 31)]
+    rows += [[f"人员{i}", "12"[i % 2], person_id(i), "2022-03-01", "某公司"] for i in range(1, 31)]
     result = check(write_workbook(tmp_path / "m.xlsx", {"花名册": rows}))
     assert len(result.records) == 30
     assert len(result.notes) == 21
