@@ -209,6 +209,8 @@ def clause_progress(rules: RuleSet, unit: Unit, clause: Clause, note: str = "", 
     figures come from a source that is not there (source_absent; rosters_missing: the unit has no roster
     imported). DONE: every needed item is ticked and every record filled in (a note alone marks a clause
     with nothing to record as done)."""
+    if _only_outside_the_year(rules, unit, clause) and not (unit.evidence.get(clause.id) or note.strip()):
+        return NOT_STARTED
     if not (has_facts(unit, clause) or has_ticks(unit, clause) or note.strip()):
         return NOT_STARTED
     if unfilled_records(unit, clause) or source_absent(unit, clause, rosters_missing):
@@ -219,6 +221,16 @@ def clause_progress(rules: RuleSet, unit: Unit, clause: Clause, note: str = "", 
         if not seen:
             return INCOMPLETE
     return DONE
+
+
+def _only_outside_the_year(rules: RuleSet, unit: Unit, clause: Clause) -> bool:
+    """A clause of records (1.1's bases, 1.2's trips) holding none of this year's: last year's bases carried into a
+    new year are not this year's assessment begun (nothing asks for their evidence: required_evidence)."""
+    if clause.kind.records == BASES:
+        return bool(unit.bases) and all(base_out_of_period(rules, base) for base in unit.bases)
+    if clause.kind.records == TRIPS:
+        return bool(unit.trips) and all(trip_out_of_period(rules, trip) for trip in unit.trips)
+    return False
 
 
 def unit_progress(rules: RuleSet, unit: Unit, notes: dict[str, str] | None = None,

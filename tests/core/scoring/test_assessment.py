@@ -86,6 +86,10 @@ def test_a_base_or_trip_outside_the_year_asks_for_no_evidence():
     assert missing_ticks(RULES, unit, RULES.clause("1.1")) == []
     trips = make_unit(trips=(trip(), trip(date=last_year, photos=False)))
     assert clause_progress(RULES, trips, RULES.clause("1.2")) == DONE
+    # only last year's bases (a year started from the last): nothing of this year's assessment yet, not 已完成
+    carried = make_unit(bases=(base("旧", date=last_year, seen=False),))
+    assert clause_progress(RULES, carried, RULES.clause("1.1")) == NOT_STARTED
+    assert clause_progress(RULES, carried, RULES.clause("1.1"), note="已核对：今年无新签基地") == DONE
 
 
 def test_trip_evidence_is_per_trip():
