@@ -478,7 +478,8 @@ class PeopleView(QWidget):
         reported_layout = QVBoxLayout(reported_page)
         reported_layout.setContentsMargins(4, 4, 4, 4)
         hint = QLabel(self.tr("本单位每月送工信息中有、花名册（附件2、附件4）中没有的人员：未列入花名册，不计入人数。"
-                              "如确由本单位输送，请运营单位补报花名册。"))
+                              "如确由本单位输送，请运营单位补报花名册；已在其他单位花名册中的人员（见“其他单位的花名册”列）"
+                              "补报后即为两家单位申报同一人，须由考核人员确认归属。"))
         hint.setWordWrap(True)
         reported_layout.addWidget(hint)
         self.reported_model = ReportedOnlyModel(self)

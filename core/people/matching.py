@@ -399,6 +399,29 @@ def _rostered_elsewhere(units: list[UnitMatch], rostered: Mapping[str, Mapping[s
         for u in units]
 
 
+def _reported_elsewhere(units: list[UnitMatch], reported: Mapping[str, Mapping[str, Any]]) -> list[UnitMatch]:
+    """The people a unit's roster names that its monthly reports do not, told which other units' reports name them
+    (a note: the other side of UnitMatch.reported_only); the units themselves when there are none."""
+    if len(units) < 2:
+        return units
+    out = []
+    for u in units:
+        missing = [i for i, p in enumerate(u.people)
+                   if any(r.code == "match.not_in_monthly_reports" for r in p.reasons)]
+        others = {i: [name for name, ids in reported.items() if name != u.unit and u.people[i].id_number in ids]
+                  for i in missing}
+        if not any(others.values()):
+            out.append(u)
+            continue
+        people = list(u.people)
+        for i, names in others.items():
+            if names:
+                people[i] = dataclasses.replace(people[i], notes=people[i].notes + (
+                    Msg.of("match.reported_by_others", units=names),))
+        out.append(dataclasses.replace(u, people=tuple(people)))
+    return out
+
+
 def _retention_months(rules: RuleSet) -> int:
     """Clause 2.2's "still there after six months", from the rule set."""
     return int(rules.clause_entering("retained").params["retention_months"])
@@ -588,6 +611,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
 
     units = []
     rostered_ids: dict[str, dict[str, str]] = {}  # each unit's rostered ID numbers
+    reported_ids: dict[str, Mapping[str, MonthlyReportRecord]] = {}  # each unit's reported ID numbers
     with gc_paused():
         for sub in subs:
             unit = sub.unit
@@ -694,13 +718,14 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
             rostered = bool(sub.arrivals or sub.placements)
             reported_only = _reported_only(unit, sub.monthly_reports, monthly, seen) if monthly else ()
             rostered_ids[unit] = seen
+            reported_ids[unit] = monthly
             units.append(UnitMatch(
                 unit, tuple(people),
                 tuple(BaseCount(name, base_type, n, s, tn, ts) for (name, base_type), (n, s, tn, ts) in counts.items()),
                 tallies[ARRIVAL][0], tallies[ARRIVAL][1],
                 tallies[TRAINEE][0] + tallies[INTERN][0], tallies[TRAINEE][1] + tallies[INTERN][1],
                 reported_only, rostered))
-    units = _rostered_elsewhere(units, rostered_ids)
+    units = _reported_elsewhere(_rostered_elsewhere(units, rostered_ids), reported_ids)
     return MatchResult(tuple(units), tuple(conflicts), tuple(problems), needed)
 
 

@@ -491,6 +491,10 @@ def test_a_person_reported_on_no_roster_of_the_unit_names_the_other_units_roster
     assert render(third.elsewhere_words) == "在乙、丙的花名册中"
     assert render(fifth.elsewhere_words) == "不在其他单位的花名册中"
     assert result.reported_only_by_unit()["甲"] == (third, fourth, fifth)
+    # the other side: 乙's people its own reports do not name are told 甲's name them
+    fourth_at_yi = next(p for p in result.unit("乙").people if p.id_number == person_id(4))
+    assert [render(n) for n in fourth_at_yi.notes] == ["甲的每月送工信息中报送了此人，请核对归属"]
+    assert not fourth_at_yi.confirmed  # a note only: 乙's own reports decide
 
 
 def test_a_unit_without_a_roster_is_told_apart_from_one_with_nobody_unconfirmed():
