@@ -20,10 +20,28 @@ WAITING = "苏州八坼新程人力资源有限公司"  # the demo's one unit wh
 PASSWORD = "得分-2022"
 
 
+def verify_card_rows(window, qtbot, pdf, row: str, shot_name: str) -> list[str]:
+    """签章 → 校验 PDF 签名 with `pdf` dropped on it, as the assessor does: the texts of its cards' rows named `row`
+    ("figures": 得分, "trail": 审计记录)."""
+    from ui.pdf_verify import VerifyDialog
+    seen: dict = {}
+
+    def look(dialog: VerifyDialog) -> None:
+        assert drop(dialog, [pdf]) and dialog.worker.wait(60)
+        qtbot.waitUntil(lambda: bool(dialog.cards_widget.findChildren(type(dialog.drop), row)), timeout=30_000)
+        seen[row] = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), row)]
+        shot_over(window, dialog, shot_name)
+        dialog.accept()
+
+    state = answer_modal(VerifyDialog, look, timeout=90)
+    window.pdf_actions.verify()
+    check_answered(state)
+    return seen[row]
+
+
 def test_a_sheet_signed_provisional_and_moved_since_is_said_stale_where_the_assessor_looks(
         window, qtbot, tmp_path, monkeypatch):
     from core.pdf.signing import create_key
-    from ui.pdf_verify import VerifyDialog
     use_profile(monkeypatch, tmp_path / "config")
     path = demo_dataset(tmp_path)
     key = tmp_path / "陈考核.p12"
@@ -79,19 +97,7 @@ def test_a_sheet_signed_provisional_and_moved_since_is_said_stale_where_the_asse
     shot(window, "signed-sheet-stale-year-table")
 
     # 签章 → 校验 PDF 签名 on the signed PDF
-    seen: dict = {}
-
-    def look(dialog: VerifyDialog) -> None:
-        assert drop(dialog, [sheet]) and dialog.worker.wait(60)
-        qtbot.waitUntil(lambda: bool(dialog.cards_widget.findChildren(type(dialog.drop), "figures")), timeout=30_000)
-        seen["figures"] = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), "figures")]
-        shot_over(window, dialog, "signed-sheet-stale-verify")
-        dialog.accept()
-
-    state = answer_modal(VerifyDialog, look, timeout=90)
-    window.pdf_actions.verify()
-    check_answered(state)
-    (text,) = seen["figures"]
+    (text,) = verify_card_rows(window, qtbot, sheet, "figures", "signed-sheet-stale-verify")
     assert text.startswith(f"签名后得分已变动：第 1 版评分表签名时总分 {old}，现为 {new}（2.1 由 ")
     assert text == banner.split("\n", 1)[1]
 
@@ -159,7 +165,6 @@ def test_the_verify_card_says_a_sheet_of_another_copy_of_the_year_is_not_this_ye
 
     from core.pdf.signing import create_key
     from core.store.dataset import Dataset
-    from ui.pdf_verify import VerifyDialog
     use_profile(monkeypatch, tmp_path / "config")
     path = demo_dataset(tmp_path)
     other = tmp_path / "另一份.sqlite"
@@ -174,19 +179,7 @@ def test_the_verify_card_says_a_sheet_of_another_copy_of_the_year_is_not_this_ye
                "--yes", env={"LEYE_SIGN_PASSWORD": PASSWORD, **profile_environ(tmp_path / "config")})
     assert done.returncode == 0, done.stderr
     assert window.open_dataset(path)
-    seen: dict = {}
-
-    def look(dialog: VerifyDialog) -> None:
-        assert drop(dialog, [sheet]) and dialog.worker.wait(60)
-        qtbot.waitUntil(lambda: bool(dialog.cards_widget.findChildren(type(dialog.drop), "trail")), timeout=30_000)
-        seen["trail"] = [label.text() for label in dialog.cards_widget.findChildren(type(dialog.drop), "trail")]
-        shot_over(window, dialog, "verify-sheet-of-another-copy")
-        dialog.accept()
-
-    state = answer_modal(VerifyDialog, look, timeout=90)
-    window.pdf_actions.verify()
-    check_answered(state)
-    (text,) = seen["trail"]
+    (text,) = verify_card_rows(window, qtbot, sheet, "trail", "verify-sheet-of-another-copy")
     assert "它不是由本年度数据文件生成的（可能来自另一份年度数据文件或其副本）" in text, text
     assert "本年度数据文件中没有签署过这份评分表（第 1 版）的记录" in text
     assert "审计记录被改写" not in text
