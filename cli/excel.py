@@ -94,8 +94,12 @@ def print_check(path: Path, result: CheckResult, full_ids: bool = False) -> None
     code = "cli.xlsx_checked" if not whole else "cli.xlsx_refused" if result.rows_checked else "cli.xlsx_not_read"
     print(say(code, source=path.name, kind=Msg.of(f"kind.{result.kind}"), rows=result.rows_checked,
               bad=result.rows_with_problems, records=len(result.records), count=whole))
+    if result.notes:  # set apart from the problems, as the desktop's preview sets them
+        print(say("cli.notes_heading", count=len(result.notes)))
     for note in result.notes:
         print("  " + masked(note.text(), full_ids))
+    if result.problems:
+        print(say("cli.problems_heading", count=len(result.problems)), file=sys.stderr)
     for problem in result.problems:
         print("  " + masked(problem.text(), full_ids), file=sys.stderr)
 

@@ -30,6 +30,21 @@ def test_check_xlsx_names_sheet_row_and_column_of_each_problem(tmp_path):
     assert problem and "花名册" in problem[0], result.stderr
 
 
+def test_check_xlsx_sets_the_notes_apart_from_the_problems(tmp_path):
+    """A tester read six notes after "其中 1 行有问题" without a word of which lines were which: each list has its
+    heading, the notes on the standard output (they keep no row out), the problems on the error output."""
+    people = [arrival(i) for i in range(1, 5)]
+    people[1]["性别"] = "男"  # person 2's ID number says a woman
+    people[2]["参保月数"] = -3
+    path = write_workbook(tmp_path / "roster.xlsx", {"花名册": arrivals_rows(people)})
+    result = run("check-xlsx", "arrivals", str(path))
+    assert result.returncode == 2
+    out, err = result.stdout.splitlines(), result.stderr.splitlines()
+    heading = out.index("已自动转换或提示（不影响导入）1 处：")
+    assert "第 17 位表示女性" in out[heading + 1]
+    assert err[0] == "问题 1 处：" and "参保月数为 -3，超出范围（0 至 600）" in err[1]
+
+
 def test_check_xlsx_of_a_file_that_is_not_a_workbook(tmp_path):
     path = tmp_path / "roster.xlsx"
     path.write_text("姓名,身份证号\n张三,1\n", encoding="utf-8")
@@ -88,7 +103,8 @@ def test_check_xlsx_of_a_sheet_too_far_flung_says_nothing_was_read_and_counts_in
     assert result.stdout.splitlines()[0] == ("far.xlsx（组织进吴人员花名册（附件2））：未读取任何数据行："
                                              "有 1 处问题涉及整个文件或整张工作表（见下），改正后才能检查和导入")
     assert "检查 0 行" not in result.stdout
-    assert result.stderr.splitlines()[0] == ("  far.xlsx：工作表“2022年9月”从第一个到最后一个单元格跨约 171.8 亿个"
+    assert result.stderr.splitlines()[0] == "问题 1 处："
+    assert result.stderr.splitlines()[1] == ("  far.xlsx：工作表“2022年9月”从第一个到最后一个单元格跨约 171.8 亿个"
                                              "单元格（上限 3000 万个），多半是远处的单元格误填了内容；"
                                              "请删除多余的行和列，另存后再导入")
 
