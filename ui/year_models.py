@@ -330,8 +330,10 @@ class YearTableModel(QAbstractTableModel):
             # a unit the last year did not assess sorts after every grade and total
             "previous_grade": self._previous_grade(before),
             "previous_total": (number(before.total), float(before.total)) if before else ("—", -1.0),
-            "final": (translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"),
-                      int(unit.facts_final)),
+            # a signed sheet's lock said as the unit list says it
+            "final": (translate("Models", "已签章") if self.session.locked(cast(int, uid)) else
+                      translate("Models", "已定稿") if unit.facts_final else translate("Models", "未定稿"),
+                      int(unit.facts_final) + int(self.session.locked(cast(int, uid)))),
             "flags": (self._flags(u, tied, cast(int, uid)),) * 2,
         }
         cells = ([(rank, u.rank if known.started else unranked), (u.name, u.name)]

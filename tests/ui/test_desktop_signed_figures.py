@@ -90,6 +90,8 @@ def test_a_sheet_signed_provisional_and_moved_since_is_said_stale_where_the_asse
                  if table.headerData(c, Qt.Orientation.Horizontal) == "提示")
     row = next(r for r in range(table.rowCount()) if table.index(r, 1).data() == UNIT)
     assert table.index(row, flags).data() == f"签名后得分已变动（第 1 版签名时 {old}，现为 {new}），须解锁后签署第 2 版"
+    data = next(c for c in range(table.columnCount()) if table.headerData(c, Qt.Orientation.Horizontal) == "数据")
+    assert table.index(row, data).data() == "已签章"  # as the unit list says it (not 已定稿)
     assert table.index(row, flags).data(Qt.ItemDataRole.ToolTipRole) == banner.split("\n", 1)[1]
     others = [table.index(r, flags).data() or "" for r in range(table.rowCount()) if r != row]
     assert not any("签名后得分已变动" in text for text in others)
