@@ -383,14 +383,22 @@ def _reported_only(unit: str, reports: Sequence[MonthlyReportRecord], first_rows
                               len(rows)) for rows in found.values())
 
 
+def _holders(wanted: Collection[str], by_unit: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
+    """ID number -> the units (in their order) whose lists (`by_unit`: a unit's ID numbers as keys) name it, for the
+    ID numbers wanted only: one set intersection a unit, at C speed."""
+    found: dict[str, list[str]] = {}
+    wanted = set(wanted)
+    if wanted:
+        for unit, ids in by_unit.items():
+            for id_number in wanted & ids.keys():
+                found.setdefault(id_number, []).append(unit)
+    return found
+
+
 def _rostered_elsewhere(units: list[UnitMatch], rostered: Mapping[str, Mapping[str, str]]) -> list[UnitMatch]:
     """The units with each person only in their monthly reports told which other units' rosters name them
     (`rostered`: each unit's rostered ID numbers); the units themselves when no one is in another's roster."""
-    wanted = {p.id_number for u in units for p in u.reported_only}
-    holders: dict[str, list[str]] = {}
-    for unit, ids in rostered.items():
-        for id_number in wanted & ids.keys():
-            holders.setdefault(id_number, []).append(unit)
+    holders = _holders({p.id_number for u in units for p in u.reported_only}, rostered)
     if not holders:
         return units
     return [dataclasses.replace(u, reported_only=tuple(
@@ -399,25 +407,24 @@ def _rostered_elsewhere(units: list[UnitMatch], rostered: Mapping[str, Mapping[s
         for u in units]
 
 
-def _reported_elsewhere(units: list[UnitMatch], reported: Mapping[str, Mapping[str, Any]]) -> list[UnitMatch]:
-    """The people a unit's roster names that its monthly reports do not, told which other units' reports name them
-    (a note: the other side of UnitMatch.reported_only); the units themselves when there are none."""
-    if len(units) < 2:
+def _reported_elsewhere(units: list[UnitMatch], unreported: Mapping[str, list[int]],
+                        reported: Mapping[str, Mapping[str, Any]]) -> list[UnitMatch]:
+    """The people a unit's roster names that its monthly reports do not (`unreported`: their places in the unit's
+    people), told which other units' reports name them (a note: the other side of UnitMatch.reported_only); the
+    units themselves when none is."""
+    holders = _holders({u.people[i].id_number for u in units for i in unreported.get(u.unit, ())}, reported)
+    if not holders:
         return units
     out = []
     for u in units:
-        missing = [i for i, p in enumerate(u.people)
-                   if any(r.code == "match.not_in_monthly_reports" for r in p.reasons)]
-        others = {i: [name for name, ids in reported.items() if name != u.unit and u.people[i].id_number in ids]
-                  for i in missing}
-        if not any(others.values()):
+        named = [i for i in unreported.get(u.unit, ()) if u.people[i].id_number in holders]
+        if not named:
             out.append(u)
             continue
         people = list(u.people)
-        for i, names in others.items():
-            if names:
-                people[i] = dataclasses.replace(people[i], notes=people[i].notes + (
-                    Msg.of("match.reported_by_others", units=names),))
+        for i in named:
+            people[i] = dataclasses.replace(people[i], notes=people[i].notes + (
+                Msg.of("match.reported_by_others", units=holders[people[i].id_number]),))
         out.append(dataclasses.replace(u, people=tuple(people)))
     return out
 
@@ -612,6 +619,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
     units = []
     rostered_ids: dict[str, dict[str, str]] = {}  # each unit's rostered ID numbers
     reported_ids: dict[str, Mapping[str, MonthlyReportRecord]] = {}  # each unit's reported ID numbers
+    unreported: dict[str, list[int]] = {}
     with gc_paused():
         for sub in subs:
             unit = sub.unit
@@ -624,7 +632,9 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
             # per base: people, retained, and of those the trainees and the retained trainees
             counts: dict[tuple[str, str], list[int]] = {(b.name, b.type): [0, 0, 0, 0] for b in (sub.bases or ())}
             seen: dict[str, str] = {}
-            people = []
+            unreported_here: list[int] = []  # the places in `people` of those its reports do not name
+            unreported[unit] = unreported_here
+            people: list[tuple] = []
             tallies = {ARRIVAL: [0, 0], TRAINEE: [0, 0], INTERN: [0, 0]}
             records: Iterable[ArrivalRecord | PlacementRecord]
             for records in (sub.arrivals, sub.placements):
@@ -636,6 +646,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                         reported = monthly.get(id_number)
                         if reported is None:
                             reasons.append(not_in_reports)
+                            unreported_here.append(len(people))
                         else:
                             if reported.name != r.name and (other := monthly_names.note(r.name, reported)):
                                 notes = notes + (other,)
@@ -725,7 +736,7 @@ def match(rules: RuleSet, submissions: Iterable[UnitSubmission],
                 tallies[ARRIVAL][0], tallies[ARRIVAL][1],
                 tallies[TRAINEE][0] + tallies[INTERN][0], tallies[TRAINEE][1] + tallies[INTERN][1],
                 reported_only, rostered))
-    units = _reported_elsewhere(_rostered_elsewhere(units, rostered_ids), reported_ids)
+    units = _reported_elsewhere(_rostered_elsewhere(units, rostered_ids), unreported, reported_ids)
     return MatchResult(tuple(units), tuple(conflicts), tuple(problems), needed)
 
 
