@@ -84,10 +84,20 @@ class ListModel(QAbstractTableModel):
     through Python, seconds for 50,000 rows. Subclasses give the headers, the cells and the keys."""
 
     headers: list[str] = []
+    # the columns (first, last; -1 the last of all) whose text shows ID numbers whole or masked (set_full_ids)
+    id_columns: tuple[int, int] | None = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.items: list = []
+        self.full_ids = False
+
+    def set_full_ids(self, full: bool) -> None:
+        """Show ID numbers whole or masked (first 6, last 4): the id_columns are drawn again."""
+        self.full_ids = full
+        if self.items and self.id_columns is not None:
+            first, last = self.id_columns
+            self.dataChanged.emit(self.index(0, first), self.index(len(self.items) - 1, last % len(self.headers)))
 
     def set_items(self, items) -> None:
         self.beginResetModel()

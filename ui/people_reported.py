@@ -16,9 +16,10 @@ from ui.models import NOT_COUNTED_BRUSH, ListModel, translate
 class ReportedOnlyModel(ListModel):
     """One row a person: who, the months reported, the base and employer the reports give, where in them."""
 
+    id_columns = (1, 1)
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.full_ids = False
         self.headers = [translate("PeopleView", "姓名"), translate("PeopleView", "身份证号码"),
                         translate("PeopleView", "报送月份"), translate("PeopleView", "基地"),
                         translate("PeopleView", "用工单位"), translate("PeopleView", "送工信息中的位置"),
@@ -27,11 +28,6 @@ class ReportedOnlyModel(ListModel):
     @property
     def people(self) -> list[ReportedOnly]:
         return self.items
-
-    def set_full_ids(self, full: bool) -> None:
-        self.full_ids = full
-        if self.items:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.items) - 1, 1))
 
     def cell(self, p: ReportedOnly, col: int) -> str:
         if col == 0:

@@ -64,9 +64,10 @@ class PeopleModel(ListModel):
     """One unit's people: the verdict, who, where they came from, months, still there, the roster's own
     备注 for the person and the monthly reports' (each on one line; whole in the tooltip), why not."""
 
+    id_columns = (2, -1)  # the ID number, and the reasons and remarks that may quote one
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.full_ids = False
         self.reported: dict[str, str] = {}  # ID number -> the monthly reports' 备注 for the person, as one text
         self.headers = [translate("PeopleView", "结果"), translate("PeopleView", "姓名"),
                         translate("PeopleView", "身份证号码"), translate("PeopleView", "类别"),
@@ -78,11 +79,6 @@ class PeopleModel(ListModel):
     @property
     def people(self) -> list[PersonVerdict]:
         return self.items
-
-    def set_full_ids(self, full: bool) -> None:
-        self.full_ids = full
-        if self.items:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self.items) - 1, len(self.headers) - 1))
 
     def set_people(self, people, reported: dict[str, list[tuple[str, str]]]) -> None:
         """The people, with the monthly reports' 备注 of the unit by ID number (Session.report_remarks)."""
@@ -194,10 +190,11 @@ class PeopleFilter(SourceSorted):
 class ConflictsModel(ListModel):
     """People two or more units claim: the claims and the assessor's decision."""
 
+    id_columns = (1, 1)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.reasons: dict[str, str] = {}
-        self.full_ids = False
         self.headers = [translate("PeopleView", "姓名"), translate("PeopleView", "身份证号码"),
                         translate("PeopleView", "申报单位"), translate("PeopleView", "归属")]
 
@@ -208,11 +205,6 @@ class ConflictsModel(ListModel):
     def set_conflicts(self, conflicts, reasons: dict[str, str]) -> None:
         self.reasons = reasons
         self.set_items(conflicts)
-
-    def set_full_ids(self, full: bool) -> None:
-        self.full_ids = full
-        if self.items:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.items) - 1, 1))
 
     def decision(self, c: Conflict) -> str:
         if c.assigned_to is None:
