@@ -212,15 +212,10 @@ def document_origin(ds: Dataset, data: bytes, name: str) -> tuple[tuple[bool | N
     import hashlib
 
     from core.pdf.anchors import keyword_anchor
-    from core.teamwork.origin import copy_origin
+    from core.teamwork.origin import document_trail
     head = keyword_anchor(data)
-    trail: tuple[bool | None, Msg] | None = None
-    if head is not None:
-        made_in = copy_origin(ds, head.seq, head.hash, head.copy)
-        trail = (None, made_in.message(name, ds.path.name)) if made_in is not None else ds.anchor_verdict(head.seq,
-                                                                                                      head.hash)
-    sha = hashlib.sha256(data).hexdigest()
-    return trail, ds.schema_version >= 3 and ds.signed_sheet(sha) is not None
+    trail = document_trail(ds, head.seq, head.hash, head.copy, name) if head is not None else None
+    return trail, ds.signed_sheet(hashlib.sha256(data).hexdigest()) is not None
 
 
 def command_make_key(args: argparse.Namespace) -> int:

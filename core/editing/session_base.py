@@ -279,17 +279,14 @@ class SessionBase:
 
     def signed_sheet(self, pdf_sha256: str) -> bool:
         """Did this year sign a score sheet with exactly these bytes (their SHA-256)?"""
-        return self.ds.schema_version >= 3 and self.ds.signed_sheet(pdf_sha256) is not None
+        return self.ds.signed_sheet(pdf_sha256) is not None
 
     def trail_holds(self, seq: int, digest: str, copy: CarriedCopy | None = None,
                     document: str = "") -> tuple[bool | None, Msg]:
         """Does the audit trail still hold the head a document was made at? None: the document (named
         `document`) was made in a field copy (`copy`: the mark it carries), whose trail is not the year's."""
-        from core.teamwork.origin import copy_origin  # the merge's words: loaded when a document is checked
-        made_in = copy_origin(self.ds, seq, digest, copy)
-        if made_in is not None:
-            return None, made_in.message(document, self.file.name)
-        return self.ds.anchor_verdict(seq, digest)
+        from core.teamwork.origin import document_trail  # the merge's words: loaded when a document is checked
+        return document_trail(self.ds, seq, digest, copy, document)
 
     # ---------------------------------------------------------------- the year file and who works on it
 

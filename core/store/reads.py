@@ -168,9 +168,9 @@ class Reads(_Core):
         if result.problem is not None:
             # unlike a backup, which is this file's, a document may come from another year file or a copy of this
             # one that went its own way: both are said, and the full check tells which
-            count = self._conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-            return False, (Msg.of("audit.document_beyond", seq=seq, count=count) if count < seq else
-                           Msg.of("audit.document_other", seq=seq))
+            said = result.problem.message
+            return False, (Msg.of("audit.document_beyond", seq=seq, count=said.param("count"))
+                           if said.code == "audit.anchor_cut" else Msg.of("audit.document_other", seq=seq))
         return True, Msg.of("audit.document_ok" if result.later else "audit.document_same", seq=seq, later=result.later)
 
     def quick_audit_check(self) -> list[Problem]:

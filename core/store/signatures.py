@@ -165,7 +165,10 @@ class SignaturesAndLocks(_Core):
             "ORDER BY version", (unit_id,))]
 
     def signed_sheet(self, pdf_sha256: str) -> SheetVersion | None:
-        """The signed sheet version the year recorded with exactly these bytes (their SHA-256), or None."""
+        """The signed sheet version the year recorded with exactly these bytes (their SHA-256), or None (also for a
+        year file of a schema before the sheets' bytes were recorded)."""
+        if self.schema_version < 3:
+            return None
         row = self._conn.execute("SELECT unit_id, version, signed_at, fingerprint, pdf_sha256 FROM sheet_versions "
                                  "WHERE pdf_sha256 = ? ORDER BY id DESC LIMIT 1", (pdf_sha256.lower(),)).fetchone()
         return None if row is None else SheetVersion(*row)

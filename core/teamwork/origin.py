@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from core.common.messages import Msg
 from core.store import replay_edit
@@ -40,6 +41,17 @@ class CopyOrigin:
                           assessor=self.assessor, merged=self.merged_at, year=year_file)
         return Msg.of("audit.against_field_copy", file=document, copy=self.file_name, assessor=self.assessor,
                       year=year_file)
+
+
+def document_trail(ds: Dataset, seq: int, digest: str, carried: CarriedCopy | None = None,
+                   document: str = "") -> tuple[bool | None, Msg]:
+    """Does the year's trail hold the head (seq, digest) a document (named `document`) was made at? (yes or no, the
+    sentence saying so); None: the document was made in a field copy (`carried`: the mark it carries), whose trail
+    is not the year's. What the desktop's verify card and `verify --dataset` say alike."""
+    made_in = copy_origin(ds, seq, digest, carried)
+    if made_in is not None:
+        return None, made_in.message(document, Path(ds.path).name)
+    return ds.anchor_verdict(seq, digest)
 
 
 def copy_origin(ds: Dataset, seq: int, digest: str, carried: CarriedCopy | None = None) -> CopyOrigin | None:
