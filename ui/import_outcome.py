@@ -60,14 +60,11 @@ class ImportOutcome(ImportPreview):
         if p is None or not p.problems or (self.export_worker is not None and self.export_worker.running):
             return None
         if path is None:
-            folder = Path(str(self.settings.value(FOLDER_SETTING, "") or p.path.parent))
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, translate("ImportDialog", "导出问题清单"),
-                str(folder / translate("ImportDialog", "{name}-问题清单.xlsx").format(name=p.path.stem)),
-                translate("ImportDialog", "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"))
-            if not chosen:
+            path = self._save_path(p, translate("ImportDialog", "导出问题清单"),
+                                   translate("ImportDialog", "{name}-问题清单.xlsx"),
+                                   translate("ImportDialog", "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"), (".csv",))
+            if path is None:
                 return None
-            path = with_extension(Path(chosen), ".xlsx", (".csv",))
         headers = [self.problems_model.headers[i] for i in range(5)]
         title = translate("ImportDialog", "{file}（{kind}）检查发现的问题，共 {count} 处").format(
             file=p.path.name, kind=kind_label(p.kind), count=len(p.problems))
@@ -84,6 +81,14 @@ class ImportOutcome(ImportPreview):
         self.export_worker.start()
         return self.export_worker
 
+    def _save_path(self, p: Preview, caption: str, name: str, filters: str,
+                   others: tuple[str, ...] = ()) -> Path | None:
+        """Where to write a list made of the previewed file (`name` with its stem), asked in the folder last used;
+        None when the assessor cancels. An .xlsx unless one of `others` was typed."""
+        folder = Path(str(self.settings.value(FOLDER_SETTING, "") or p.path.parent))
+        chosen, _ = QFileDialog.getSaveFileName(self, caption, str(folder / name.format(name=p.path.stem)), filters)
+        return with_extension(Path(chosen), ".xlsx", others) if chosen else None
+
     def import_(self, confirm: bool = True) -> bool:
         """Write every checked record into the dataset (one edit of the session, undoable)."""
         p = self.preview
@@ -99,14 +104,11 @@ class ImportOutcome(ImportPreview):
         if p is None or not p.partly_importable or self.corrections_pending():
             return False
         if path is None:
-            folder = Path(str(self.settings.value(FOLDER_SETTING, "") or p.path.parent))
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, translate("ImportDialog", "另存未导入的行（交运营单位更正）"),
-                str(folder / translate("ImportDialog", "{name}-未导入的行.xlsx").format(name=p.path.stem)),
-                translate("ImportDialog", "Excel 工作簿 (*.xlsx)"))
-            if not chosen:
+            path = self._save_path(p, translate("ImportDialog", "另存未导入的行（交运营单位更正）"),
+                                   translate("ImportDialog", "{name}-未导入的行.xlsx"),
+                                   translate("ImportDialog", "Excel 工作簿 (*.xlsx)"))
+            if path is None:
                 return False
-            path = with_extension(Path(chosen), ".xlsx")
         if not self._import(p, confirm, skip_bad_rows=True):
             return False
         title = translate("ImportDialog", "{file}（{kind}）未导入的 {rows} 行").format(
