@@ -516,6 +516,8 @@ def _shown_record(p: Planner, table: str, values: Mapping[str, Any] | None) -> A
     skip = UNTOLD | {BLOBS.get(table), *STAMPS.get(table, ()), *p.fk[table].keys(), *NAMED_BY.get(table, ())}
     told = [(k, p.shown(v, table, k)) for k, v in values.items()
             if k not in skip and k in p.columns_of(table) and v not in (None, "")]
+    if table == "evidence_ticks" and [k for k, _ in told] == ["seen"]:  # 已查验, not 是: the tick names no field
+        return Msg.of("verdict.seen" if values["seen"] else "verdict.not_seen")
     if len(told) == 1:
         return told[0][1]
     parts = [Msg.of("teamwork.value.pair", field=_field_words(table, k), value=v) for k, v in told]

@@ -1132,6 +1132,7 @@ def test_a_base_removed_in_the_field_and_changed_in_the_office_keeps_its_tick_wh
     assert plan.changes == []  # the tick's removal is not brought in by itself
     assert render(conflict.along).startswith("选用外业副本的一方，还将一并带入：")
     assert "基地协议" in render(conflict.along), render(conflict.along)
+    assert "”：已查验 → （已删除）（" in render(conflict.along), render(conflict.along)  # the tick in its own words
     assert render(conflict.theirs.value) == "（已删除）"  # what the copy did, not an empty value
     _, edit = merge(year, a, {1: side}, "现场核实")
     assert edit.ok, edit.problems
