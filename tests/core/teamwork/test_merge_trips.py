@@ -1,6 +1,6 @@
 """A trip (clause 1.2) removed on one side and changed on the other, merged: the trip's form counts, evidence
 ticks (with their notes) and photos go with the lead's choice on the trip, never by themselves; 1.2 scores as
-the side the lead kept has it."""
+the side the lead kept has it. A base's tick changed in the office goes with its base alike."""
 
 from __future__ import annotations
 
@@ -145,3 +145,24 @@ def test_a_trip_removed_in_the_office_and_changed_in_the_field_can_only_stay_rem
         assert trips_clause(ds) == points
     again = run("merge", str(year), str(a), "--dry-run")
     assert again.returncode == 0 and "没有尚未合并的修改" in again.stdout, again.stdout
+
+
+def test_a_base_removed_in_the_field_whose_tick_the_office_noted_keeps_the_tick_when_the_office_side_is_kept(year):
+    """The office wrote a note on a base's 已查验 tick (only the tick changed); the copy removed the base. The base's
+    removal, brought in by itself, took the tick the lead kept along with the base: now one conflict, on the base."""
+    a = copy_for(year, "a.wjkh", "张三")
+    field_edit(a, "张三", lambda ds, who, u: ds.remove_base(who, ds.base_ids(u[0])[0]))
+    with Dataset.open(year, backups=False) as ds:
+        base = ds.base_ids(ds.unit_ids()[0])[0]
+        assert ds.tick_base_evidence(LEAD, base, "agreement", True, note="协议原件已核").ok
+    with Dataset.open(year, read_only=True) as ds, Dataset.open(a, read_only=True) as copy:
+        plan = plan_merge(ds, copy, a.name)
+    [conflict] = plan.conflicts
+    assert plan.changes == [] and conflict.mine.who == "组长王"
+    assert render(conflict.what) == "单位“吴江第1人力资源有限公司”的基地“贵州铜仁劳务基地”"
+    assert "协议原件已核" in render(conflict.along)
+    done = run("merge", str(year), str(a), "--take", "1=mine", "--reason", "电话核实", "--by", "组长王")
+    assert done.returncode == 0, done.stderr
+    with Dataset.open(year, read_only=True) as ds:
+        assert ds._conn.execute("SELECT item, seen, note FROM evidence_ticks WHERE base_id = ?", (base,)
+                                ).fetchall() == [("agreement", 1, "协议原件已核")]
