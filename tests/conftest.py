@@ -2,6 +2,7 @@
 certificates, caches) in a folder of their own, never the developer's. And the fixtures many test
 files share: `window` (the desktop) and `ds` (a dataset for the import tests)."""
 
+import gc
 import os
 import sys
 import tempfile
@@ -23,6 +24,16 @@ def no_dialog_poll_outlives_its_test():
     support = sys.modules.get("tests.desktop_support")  # loaded only by the desktop tests: no Qt for the rest
     if support is not None:
         support.stop_all_answering()
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen_outlives_its_test():
+    """The cyclic collector is the whole process's: what a test's window set aside from it (gc.freeze, once a year
+    is set up or a bulk write is done) is given back at the test's end, as the program gives it back when a closed
+    year's pages are deleted (an event loop turn a test's end does not reach). Left frozen, a later test's
+    gc.collect() never reaches it: a face an earlier test's PDF export registered kept its glyph map tracked."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

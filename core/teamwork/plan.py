@@ -243,7 +243,8 @@ def _judge(p: Planner, plan: MergePlan) -> None:
                 fact.state = "apply"
             else:
                 fact.state = "conflict"
-            if fact.state == "apply" and my_row is None and their_row is not None:
+            if fact.state in ("apply", "conflict") and my_row is None and their_row is not None:
+                # new in the copy, or changed there and removed here (a trip's forms): can it be made here?
                 fact.why = _cannot_add(p, fact)
                 if fact.why:
                     fact.state = "conflict"
@@ -268,13 +269,18 @@ def _judge(p: Planner, plan: MergePlan) -> None:
         if fact.state == "conflict":
             fact.number = len(plan.conflicts) + 1
             plan.conflicts.append(_conflict(p, namer, fact))
+    y_names = {i: n for n, i in p.y_assessors.items()}
     for fact in plan.facts:
         if fact.state == "follows" and fact.follows is not None:
             conflict = plan.conflicts[fact.follows.number - 1]
             along = [change_words(_change(p, namer, fact))]
             if conflict.along is not None:
                 along = [*conflict.along.param("changes"), *along]
-            plan.conflicts[fact.follows.number - 1] = replace(conflict, along=Msg.of("teamwork.along", changes=along))
+            conflict = replace(conflict, along=Msg.of("teamwork.along", changes=along))
+            here = _mine_side(p, fact, p.mine_row(fact), y_names)
+            if here.when > conflict.mine.when:  # changed here (a trip's tick): the year file's side was set then
+                conflict = replace(conflict, mine=replace(conflict.mine, who=here.who, when=here.when))
+            plan.conflicts[fact.follows.number - 1] = conflict
     for fact in plan.facts:
         if fact.state == "apply":
             plan.changes.append(_change(p, namer, fact))
@@ -288,16 +294,23 @@ def _judge(p: Planner, plan: MergePlan) -> None:
 def _tie_to_removed_parents(p: Planner, plan: MergePlan) -> None:
     """A record the copy removed along with the one it belongs to (a base's evidence tick, a trip's form), when that
     one's removal is in conflict (changed here meanwhile): it follows the lead's choice there. Brought in by itself,
-    keeping the year file's base would still lose the base's 已查验 tick."""
-    removed = {(f.table, f.ident): f for f in plan.facts
-               if f.state == "conflict" and f.field is None and f.last.action == "delete"}
-    if not removed:
-        return
-    for fact in plan.facts:
-        if fact.state == "apply" and fact.field is None and fact.last.action == "delete":
-            parent = next((removed[k] for k in _parents(p, fact) if k in removed), None)
-            if parent is not None:
-                fact.state, fact.follows = "follows", parent
+    keeping the year file's base would still lose the base's 已查验 tick. A record of this kind changed here (a
+    trip's tick or forms) puts the removal of the one it belongs to in conflict: brought in by itself, that removal
+    would take along the record whose year-file side the lead kept."""
+    removals = {(f.table, f.ident): f for f in plan.facts
+                if f.state in ("apply", "conflict") and f.field is None and f.last.action == "delete"}
+    for fact in removals.values():
+        if fact.state == "conflict" and not fact.why:
+            for owner in (removals[k] for k in _parents(p, fact) if k in removals):
+                if owner.state == "apply":
+                    owner.state = "conflict"
+    removed = {k: f for k, f in removals.items() if f.state == "conflict"}
+    for fact in removals.values():
+        if fact.state == "conflict" and fact.why:
+            continue
+        parent = next((removed[k] for k in _parents(p, fact) if k in removed), None)
+        if parent is not None:
+            fact.state, fact.follows = "follows", parent
 
 
 def _parents(p: Planner, fact: Fact) -> list[tuple[str, Any]]:
@@ -542,8 +555,8 @@ def _mine_side(p: Planner, fact: Fact, mine: Mapping[str, Any] | None, names: Ma
     rid = str(key.get("id", "")) if keys is None else "/".join(str(key.get(k, "")) for k in keys)
     if not key and fact.ident[0] == "y":  # removed here: its removal names it by the id both files gave it
         rid = str(fact.ident[1])
-    elif not key and fact.table == "evidence_ticks" and fact.rows[0].action == "update":  # the id both files gave it
-        rid = fact.rows[0].record_id
+    elif not key and fact.ident[0] in ("tick", "key") and fact.rows[0].action in ("update", "delete"):
+        rid = fact.rows[0].record_id  # a record both had (a tick, a trip's form): the id or key both files gave it
     sql = "SELECT at, assessor_id FROM audit WHERE table_name = ? AND record_id = ? AND seq > ?"
     params: list[Any] = [fact.table, rid, p.prefix]
     if fact.field is not None:
