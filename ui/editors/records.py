@@ -67,6 +67,7 @@ class RecordsEditor(FactsEditor):
         if self._wrapped:
             # only the rows on screen measured, once laid out: the page of 1.1 is the first built at start-up
             ShownRowsFitter(view)
+            model.dataChanged.connect(self._texts_changed)
         model.modelReset.connect(self.fit_columns)
         self.fit_columns()
         if self._wrapped:
@@ -102,8 +103,17 @@ class RecordsEditor(FactsEditor):
         if not self._wrapped:
             fit_columns(view, self.widest)
             return
-        fit_columns(view, self.widest, natural=self._natural, keep=self._wrapped)
+        fit_columns(view, self.widest, keep=self._wrapped)
+        self._natural = one_line_widths(view, self._wrapped)
         self._share_room()
+
+    def _texts_changed(self, *_args: object) -> None:
+        """After an edit the wrapping columns share the room by their texts as they are now (a long name typed
+        into a new record gets its share, not the width of 未填写)."""
+        natural = one_line_widths(self.view, self._wrapped)
+        if natural != self._natural:
+            self._natural = natural
+            self._share_room()
 
     def _share_room(self) -> None:
         """The wrapping columns share what the others leave: each its one-line width if the share allows, the rest
@@ -304,20 +314,23 @@ class DeliveriesEditor(RecordsEditor):
         return self.session.remove_delivery(self.tr("删除输送记录"), self.unit_id, record_id)
 
 
-def fit_columns(view: QTableView, widest: int = 150, natural: dict[int, int] | None = None,
-                keep: Sequence[int] = ()) -> None:
+def one_line_widths(view: QTableView, columns: Sequence[int]) -> dict[int, int]:
+    """Each column's width with every text of it on one line (Qt measures only the rows in view), a few pixels
+    over: a text wrapped exactly at its width may still break its last word."""
+    header, model = view.horizontalHeader(), view.model()
+    return {column: 4 + max([header.sectionSizeFromContents(column).width()]
+                            + [view.sizeHintForIndex(model.index(row, column)).width()
+                               for row in range(model.rowCount())]) for column in columns}
+
+
+def fit_columns(view: QTableView, widest: int = 150, keep: Sequence[int] = ()) -> None:
     """Columns fit their contents (headers wrap onto two lines) but none wider than `widest`, so the
     evidence checkboxes and the verdict stay in view; a drop-down column is never narrower than its
-    longest choice where it is edited. The columns `keep` (which wrap their texts) are left at their
-    one-line widths, put in `natural`, for the caller to share the room among them."""
+    longest choice where it is edited. The columns `keep` (which wrap their texts) are left for the caller
+    to share the room among them."""
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
     model = view.model()
-    if natural is not None:  # each text of the column on one line (Qt measures only the rows in view), with
-        natural.clear()     # a few pixels over: a text wrapped exactly at its width may still break its last word
-        natural.update({column: 4 + max([header.sectionSizeFromContents(column).width()]
-                                        + [view.sizeHintForIndex(model.index(row, column)).width()
-                                           for row in range(model.rowCount())]) for column in keep})
     rows = range(min(model.rowCount(), 50))
     for column in range(header.count() - 1):
         if column in keep:
