@@ -55,7 +55,7 @@ class ShownRowsFitter(QObject):
         self._queued = False
         view = self.view
         top = view.rowAt(0)
-        if top < 0:
+        if top < 0 or not view.isVisible():  # a table built ahead, or put away: measured when shown
             return
         rows, room = view.model().rowCount(), view.viewport().height()
         # scrolled to its end, the table shows its last row at its bottom and the top row in part: what is hidden

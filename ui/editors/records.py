@@ -57,6 +57,7 @@ class RecordsEditor(FactsEditor):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(80)  # the verdict, stretched, is never narrower (fit_columns leaves it 80)
         self._natural: dict[int, int] = {}  # the wrapping columns' widths on one line, when last fitted
+        self._texts: list = []  # and their texts then
         self._wrapped = [model.columns.index(c) for c in self.wrapping if c in model.columns]
         # the wrapping columns' last is given the room left by _share_room (Qt's stretch would keep it as wide as
         # a size it once had, pushing the table sideways)
@@ -104,12 +105,22 @@ class RecordsEditor(FactsEditor):
             fit_columns(view, self.widest)
             return
         fit_columns(view, self.widest, keep=self._wrapped)
+        self._texts = self._wrapped_texts()
         self._natural = one_line_widths(view, self._wrapped)
         self._share_room()
 
+    def _wrapped_texts(self) -> list:
+        model = self.model
+        return [model.index(row, column).data() for column in self._wrapped for row in range(model.rowCount())]
+
     def _texts_changed(self, *_args: object) -> None:
         """After an edit the wrapping columns share the room by their texts as they are now (a long name typed
-        into a new record gets its share, not the width of 未填写)."""
+        into a new record gets its share, not the width of 未填写); texts as they were are not measured again
+        (the table is refreshed at every switch of unit)."""
+        texts = self._wrapped_texts()
+        if texts == self._texts:
+            return
+        self._texts = texts
         natural = one_line_widths(self.view, self._wrapped)
         if natural != self._natural:
             self._natural = natural
