@@ -142,7 +142,8 @@ def test_the_base_table_shows_every_name_place_and_verdict_whole(qtbot, window, 
 
 def test_a_long_base_name_and_verdict_typed_on_1_1_are_read_whole(qtbot, window, tmp_path):
     """A new unit's bases, one typed with a long name and place, one whose agreement is not ticked (its 计分情况 a
-    sentence): their rows grow as they are typed and read whole at 1366×728, and so does every row scrolled to."""
+    sentence): their rows grow as they are typed and read whole at 1366×728, and so does every row scrolled to;
+    the name column widens to its share of the room as the name is typed."""
     page, uid, model, view = new_unit_record(qtbot, window, tmp_path, "1.1", "添加基地", "bases")
     at_laptop_size(qtbot, window)
     for _ in range(7):
@@ -152,6 +153,7 @@ def test_a_long_base_name_and_verdict_typed_on_1_1_are_read_whole(qtbot, window,
     name, region = model.columns.index("name"), model.columns.index("region")
     evidence = next(c for c, column in enumerate(model.columns) if column.startswith("evidence:"))
     long_name = "贵州省黔东南苗族侗族自治州凯里市中等职业技术学校政校合作基地（第二期）"
+    narrow = view.columnWidth(name)  # as wide as 未填写 needs
     type_into_cell(qtbot, view, 0, name, long_name, chinese=True)
     type_into_cell(qtbot, view, 0, region, "贵州省黔东南苗族侗族自治州凯里市经济开发区", chinese=True)
     view.scrollToTop()
@@ -159,6 +161,7 @@ def test_a_long_base_name_and_verdict_typed_on_1_1_are_read_whole(qtbot, window,
     tick_cell(qtbot, view, 1, evidence)
     settle()
     assert model.index(0, name).data() == long_name
+    assert view.columnWidth(name) > narrow  # the typed name's share of the room, not a few characters a line
     verdict = model.index(1, model.columns.index("verdict")).data()
     assert verdict.startswith("不计入") and len(verdict) > 12, verdict
     assert view.rowHeight(0) > view.verticalHeader().defaultSectionSize()
