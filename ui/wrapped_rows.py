@@ -20,9 +20,9 @@ def wrap_rows(view: QTableView, rows: int) -> None:
 
 class ShownRowsFitter(QObject):
     """Long texts wrap, and the rows on screen are made as tall as their texts whenever the table scrolls, is
-    resized, has a column resized or is filled anew: only those rows are measured, however long the table (a
-    year's trail of changes holds tens of thousands). The table scrolls a row at a time, so a row grown on
-    screen moves nothing above it."""
+    resized, has a column resized, is filled anew or has texts changed (an edit): only those rows are measured,
+    however long the table (a year's trail of changes holds tens of thousands). The table scrolls a row at a
+    time, so a row grown on screen moves nothing above it."""
 
     def __init__(self, view: QTableView):
         super().__init__(view)
@@ -37,6 +37,7 @@ class ShownRowsFitter(QObject):
         model.modelReset.connect(self.fit_later)
         model.layoutChanged.connect(self.fit_later)
         model.rowsInserted.connect(self.fit_later)
+        model.dataChanged.connect(self.fit_later)
         view.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -54,12 +55,16 @@ class ShownRowsFitter(QObject):
         self._queued = False
         view = self.view
         top = view.rowAt(0)
-        if top < 0:
+        if top < 0 or not view.isVisible():  # a table built ahead, or put away: measured when shown
             return
         rows, room = view.model().rowCount(), view.viewport().height()
-        row, used = top, 0
+        # scrolled to its end, the table shows its last row at its bottom and the top row in part: what is hidden
+        # of it leaves room for more rows below
+        row, used = top, view.rowViewportPosition(top)
         while row < rows and used < room:
             if not view.isRowHidden(row):
                 view.resizeRowToContents(row)
                 used += view.rowHeight(row)
             row += 1
+        if view.rowAt(0) != top:  # rows grown or shrunk at the end moved the rows on screen: those measured too
+            self.fit_later()

@@ -1,6 +1,7 @@
 """The office laptop's window (1366×768, maximised under the taskbar: 1366×728): the clause list's titles, the
-trip table's places and verdicts and 修改记录's values are read whole, and clause 1.2's evaluation form boxes are
-in view when the page opens. Screenshots go to artifacts/screenshots/laptop-*.png."""
+base table's names, places and verdicts (1.1), the trip table's places and verdicts (1.2) and 修改记录's values are
+read whole, and clause 1.2's evaluation form boxes are in view when the page opens. Screenshots go to
+artifacts/screenshots/laptop-*.png."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt  # noqa: E402
 from PySide6.QtWidgets import QAbstractItemView, QApplication  # noqa: E402
 
-from tests.desktop_support import answer_modal, check_answered, shot_over  # noqa: E402
+from tests.desktop_support import answer_modal, check_answered, new_unit_record, shot_over, tick_cell  # noqa: E402
 from tests.ui.test_desktop import shot  # noqa: E402
 from tests.ui.test_desktop_changes import rows  # noqa: E402
+from tests.ui.test_desktop_day import button, type_into_cell  # noqa: E402
 from tests.ui.test_desktop_input_guard import open_demo_page  # noqa: E402
 from ui.audit_log import ChangesDialog  # noqa: E402
 
@@ -49,6 +51,44 @@ def cut(view: QAbstractItemView, index: QModelIndex) -> str | None:
     return None if height <= rect.height() else text
 
 
+def settle() -> None:
+    """The events at hand handled, and those they queue (the rows on screen are measured once laid out)."""
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def shown_rows(view: QAbstractItemView) -> range:
+    """The rows on screen, the one cut at the bottom included."""
+    top = view.rowAt(0)
+    if top < 0:
+        return range(0)
+    bottom = view.rowAt(view.viewport().height() - 1)
+    return range(top, (bottom if bottom >= 0 else view.model().rowCount() - 1) + 1)
+
+
+def cut_while_scrolled(view) -> list[str]:
+    """The texts cut in the rows on screen as the table is scrolled from its top to its end a row at a time (as
+    its wheel moves it); every row is seen on the way, and the table is left at its top."""
+    model, bar = view.model(), view.verticalScrollBar()
+    bar.setValue(0)
+    settle()
+    found: list[str] = []
+    seen: set[int] = set()
+    while True:
+        for row in shown_rows(view):
+            seen.add(row)
+            found += [text for column in range(model.columnCount()) if not view.isColumnHidden(column)
+                      if (text := cut(view, model.index(row, column)))]
+        if bar.value() >= bar.maximum():
+            break
+        bar.setValue(bar.value() + 1)
+        settle()
+    assert seen == set(range(model.rowCount()))
+    bar.setValue(0)
+    settle()
+    return found
+
+
 def test_the_clause_list_shows_every_clause_title_whole(qtbot, window, tmp_path):
     """The list beside the units cut four titles at 1366 pixels ("1.1 建立劳务基地或政校合作…"): each entry now
     wraps onto as many lines as its title needs."""
@@ -73,15 +113,65 @@ def test_the_trip_table_shows_every_place_and_verdict_whole(qtbot, window, tmp_p
         workspace.select_unit(uid)
         QApplication.processEvents()
         view = page.record_views["trips"]
-        model = view.model()
         assert view.horizontalScrollBar().maximum() == 0
-        shown = [model.index(row, column) for row in range(model.rowCount()) for column in range(model.columnCount())
-                 if not view.isColumnHidden(column) and not view.isRowHidden(row)]
-        assert [text for index in shown if (text := cut(view, index))] == [], window.session.unit(uid).name
-        seen += len(shown)
+        assert cut_while_scrolled(view) == [], window.session.unit(uid).name
+        seen += view.model().rowCount()
     assert seen
     workspace.select_unit(window.session.unit_ids[0])
     shot(window, "laptop-trips")
+
+
+def test_the_base_table_shows_every_name_place_and_verdict_whole(qtbot, window, tmp_path):
+    """On 1.1, the first page the window opens on, 基地名称 and 地区 ended in "…" at 1366 pixels for every unit of
+    the demonstration year (a base's name in 100 pixels: "云南镇雄劳务…"), and so did a reason why a base does not
+    count: they wrap, the rows on screen as tall as their texts, and nothing scrolls sideways."""
+    page = open_demo_page(window, tmp_path, "1.1")
+    at_laptop_size(qtbot, window)
+    workspace = window.workspace
+    for uid in window.session.unit_ids:
+        workspace.select_unit(uid)
+        settle()
+        view = page.record_views["bases"]
+        assert view.model().rowCount()
+        assert view.horizontalScrollBar().maximum() == 0
+        assert cut_while_scrolled(view) == [], window.session.unit(uid).name
+    workspace.select_unit(window.session.unit_ids[1])  # six bases, two of them 政校合作基地 with long names
+    settle()
+    shot(window, "laptop-bases")
+
+
+def test_a_long_base_name_and_verdict_typed_on_1_1_are_read_whole(qtbot, window, tmp_path):
+    """A new unit's bases, one typed with a long name and place, one whose agreement is not ticked (its 计分情况 a
+    sentence): their rows grow as they are typed and read whole at 1366×728, and so does every row scrolled to;
+    the name column widens to its share of the room as the name is typed."""
+    page, uid, model, view = new_unit_record(qtbot, window, tmp_path, "1.1", "添加基地", "bases")
+    at_laptop_size(qtbot, window)
+    for _ in range(7):
+        qtbot.mouseClick(button(page, "添加基地"), Qt.MouseButton.LeftButton)
+        settle()
+    assert model.rowCount() == 8
+    name, region = model.columns.index("name"), model.columns.index("region")
+    evidence = next(c for c, column in enumerate(model.columns) if column.startswith("evidence:"))
+    long_name = "贵州省黔东南苗族侗族自治州凯里市中等职业技术学校政校合作基地（第二期）"
+    narrow = view.columnWidth(name)  # as wide as 未填写 needs
+    type_into_cell(qtbot, view, 0, name, long_name, chinese=True)
+    type_into_cell(qtbot, view, 0, region, "贵州省黔东南苗族侗族自治州凯里市经济开发区", chinese=True)
+    view.scrollToTop()
+    tick_cell(qtbot, view, 1, evidence)  # ticked, then not: the agreement not checked against its original
+    tick_cell(qtbot, view, 1, evidence)
+    settle()
+    assert model.index(0, name).data() == long_name
+    assert view.columnWidth(name) > narrow  # the typed name's share of the room, not a few characters a line
+    verdict = model.index(1, model.columns.index("verdict")).data()
+    assert verdict.startswith("不计入") and len(verdict) > 12, verdict
+    assert view.rowHeight(0) > view.verticalHeader().defaultSectionSize()
+    shown = shown_rows(view)
+    assert 0 < len(shown) < model.rowCount()
+    assert [text for row in shown for column in range(model.columnCount())
+            if (text := cut(view, model.index(row, column)))] == []
+    shot(window, "laptop-bases-typed")
+    assert view.horizontalScrollBar().maximum() == 0
+    assert cut_while_scrolled(view) == []
 
 
 def test_the_evaluation_form_boxes_are_in_view_when_1_2_opens(qtbot, window, tmp_path):
@@ -172,3 +262,31 @@ def test_a_long_trail_measures_only_the_rows_on_screen(qtbot):
     shown = range(view.rowAt(0), view.rowAt(view.viewport().height() - 1) + 1)
     assert 3000 in shown and all(cut(view, model.index(row, 1)) is None for row in shown)
     assert view.rowHeight(4999) == line
+
+
+def test_a_unit_with_many_bases_measures_only_the_rows_on_screen(qtbot, window, tmp_path):
+    """1.1 is built at start-up: of a unit's thirty bases with long names, only the rows on screen are measured
+    (as tall as their texts); the others are measured when scrolled to, and read whole then."""
+    import datetime as dt
+
+    from tests.builders import credit_code
+    from tests.desktop_support import NEW_UNIT
+    page = open_demo_page(window, tmp_path, "1.1")
+    at_laptop_size(qtbot, window)
+    session = window.session
+    assert window.add_unit({"name": NEW_UNIT, "credit_code": credit_code("many-bases"), "kinds": ["hr_service"],
+                            "new_member": False, "contact_person": "王芳", "licence_numbers": {}})
+    uid = session.unit_id(NEW_UNIT)
+    for n in range(1, 31):
+        assert session.add_base("添加基地", uid, f"贵州省黔东南苗族侗族自治州第{n}职业技术学院政校合作基地", "school",
+                                dt.date(2022, 3, n % 28 + 1), region="贵州省黔东南苗族侗族自治州凯里市").ok
+    window.workspace.select_unit(uid)
+    settle()
+    view = page.record_views["bases"]
+    model = view.model()
+    assert model.rowCount() == 30
+    shown, line = shown_rows(view), view.verticalHeader().defaultSectionSize()
+    assert 0 < len(shown) < 10 and all(view.rowHeight(row) > line for row in shown)
+    assert all(view.rowHeight(row) == line for row in range(shown[-1] + 1, 30))  # not measured
+    assert view.horizontalScrollBar().maximum() == 0
+    assert cut_while_scrolled(view) == []

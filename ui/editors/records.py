@@ -28,7 +28,7 @@ from ui.editors.base import EditorContext, FactsEditor, plain_layout, wrapped
 from ui.editors.cells import ChoiceDelegate
 from ui.editors.flow import FlowLayout
 from ui.models import CHOICES_ROLE, BasesModel, DeliveriesModel, RecordModel, TripsModel
-from ui.wrapped_rows import wrap_rows
+from ui.wrapped_rows import ShownRowsFitter
 
 
 class RecordsEditor(FactsEditor):
@@ -36,7 +36,7 @@ class RecordsEditor(FactsEditor):
     model_class: type[RecordModel]
     widest = 150  # no column wider (names and places end in "…"): the whole row stays in view
     # columns whose long texts wrap instead, sharing the room the others leave (the last of them is the last
-    # column); each row is then as tall as its text
+    # column; those a page does not show are passed over); the rows on screen are then as tall as their texts
     wrapping: tuple[str, ...] = ()
 
     def __init__(self, context: EditorContext, page: Page, unit_id: int):
@@ -51,19 +51,27 @@ class RecordsEditor(FactsEditor):
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         triggers = QAbstractItemView.EditTrigger
         view.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.SelectedClicked)
-        view.setWordWrap(bool(self.wrapping))
+        view.setWordWrap(False)
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(80)  # the verdict, stretched, is never narrower (fit_columns leaves it 80)
-        header.setStretchLastSection(True)
+        self._natural: dict[int, int] = {}  # the wrapping columns' widths on one line, when last fitted
+        self._texts: list = []  # and their texts then
+        self._wrapped = [model.columns.index(c) for c in self.wrapping if c in model.columns]
+        # the wrapping columns' last is given the room left by _share_room (Qt's stretch would keep it as wide as
+        # a size it once had, pushing the table sideways)
+        header.setStretchLastSection(not self._wrapped)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         row_height = view.verticalHeader().defaultSectionSize()
         view.setFixedHeight(row_height * 6 + view.horizontalHeader().sizeHint().height() + 24)
-        self._natural: dict[int, int] = {}  # the wrapping columns' widths on one line, when last fitted
+        if self._wrapped:
+            # only the rows on screen measured, once laid out: the page of 1.1 is the first built at start-up
+            ShownRowsFitter(view)
+            model.dataChanged.connect(self._texts_changed)
         model.modelReset.connect(self.fit_columns)
         self.fit_columns()
-        if self.wrapping:
+        if self._wrapped:
             header.installEventFilter(self)  # a wider or narrower page shares the room anew
         layout.addWidget(view)
         self.build_below_table(layout)
@@ -89,20 +97,38 @@ class RecordsEditor(FactsEditor):
         """Anything a kind shows between its table and its buttons."""
 
     def fit_columns(self) -> None:
-        """The columns fit their texts (fit_columns); the wrapping ones share the room left, each row as tall as
-        its text. (Measured when rows come and go, as the columns are; a table of a unit's records is short.)"""
+        """The columns fit their texts (fit_columns); the wrapping ones share the room left, the rows on screen
+        as tall as their texts (ShownRowsFitter). (Measured when rows come and go, as the columns are; a table
+        of a unit's records is short.)"""
         view = self.view
-        if not self.wrapping:
+        if not self._wrapped:
             fit_columns(view, self.widest)
             return
-        wrap_rows(view, self.model.rowCount())
-        columns = [self.model.columns.index(c) for c in self.wrapping]
-        fit_columns(view, self.widest, natural=self._natural, keep=columns)
+        fit_columns(view, self.widest, keep=self._wrapped)
+        self._texts = self._wrapped_texts()
+        self._natural = one_line_widths(view, self._wrapped)
         self._share_room()
+
+    def _wrapped_texts(self) -> list:
+        model = self.model
+        return [model.index(row, column).data() for column in self._wrapped for row in range(model.rowCount())]
+
+    def _texts_changed(self, *_args: object) -> None:
+        """After an edit the wrapping columns share the room by their texts as they are now (a long name typed
+        into a new record gets its share, not the width of 未填写); texts as they were are not measured again
+        (the table is refreshed at every switch of unit)."""
+        texts = self._wrapped_texts()
+        if texts == self._texts:
+            return
+        self._texts = texts
+        natural = one_line_widths(self.view, self._wrapped)
+        if natural != self._natural:
+            self._natural = natural
+            self._share_room()
 
     def _share_room(self) -> None:
         """The wrapping columns share what the others leave: each its one-line width if the share allows, the rest
-        equally (the last column stretches over what is left)."""
+        equally; the last column takes what is left over."""
         header = self.view.horizontalHeader()
         if header.width() <= 0 or not self._natural:
             return
@@ -112,13 +138,16 @@ class RecordsEditor(FactsEditor):
         room = header.width() - others
         least = 4 * self.view.fontMetrics().horizontalAdvance("国")
         order = sorted(self._natural, key=self._natural.__getitem__)  # the narrowest first: what it leaves, others get
+        widths: dict[int, int] = {}
         for done, column in enumerate(order):
             share = room // (len(order) - done)
             floor = max(least, header.sectionSizeFromContents(last).width()) if column == last else least
-            width = max(floor, min(self._natural[column], share))
-            # the last stretches over what is left by itself, never narrower than the size last given it
-            header.resizeSection(column, floor if column == last else width)
-            room -= width
+            widths[column] = max(floor, min(self._natural[column], share))
+            room -= widths[column]
+        if last in widths:  # the row spans the table
+            widths[last] += max(0, room)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.view.horizontalHeader():
@@ -181,6 +210,7 @@ class RecordsEditor(FactsEditor):
 class BasesEditor(RecordsEditor):
     model_class = BasesModel
     widest = 100
+    wrapping = ("name", "region", "verdict")  # a base's name and place, and why it does not count: read whole
 
     def __init__(self, context: EditorContext, page: Page, unit_id: int):
         super().__init__(context, page, unit_id)
@@ -295,20 +325,23 @@ class DeliveriesEditor(RecordsEditor):
         return self.session.remove_delivery(self.tr("删除输送记录"), self.unit_id, record_id)
 
 
-def fit_columns(view: QTableView, widest: int = 150, natural: dict[int, int] | None = None,
-                keep: Sequence[int] = ()) -> None:
+def one_line_widths(view: QTableView, columns: Sequence[int]) -> dict[int, int]:
+    """Each column's width with every text of it on one line (Qt measures only the rows in view), a few pixels
+    over: a text wrapped exactly at its width may still break its last word."""
+    header, model = view.horizontalHeader(), view.model()
+    return {column: 4 + max([header.sectionSizeFromContents(column).width()]
+                            + [view.sizeHintForIndex(model.index(row, column)).width()
+                               for row in range(model.rowCount())]) for column in columns}
+
+
+def fit_columns(view: QTableView, widest: int = 150, keep: Sequence[int] = ()) -> None:
     """Columns fit their contents (headers wrap onto two lines) but none wider than `widest`, so the
     evidence checkboxes and the verdict stay in view; a drop-down column is never narrower than its
-    longest choice where it is edited. The columns `keep` (which wrap their texts) are left at their
-    one-line widths, put in `natural`, for the caller to share the room among them."""
+    longest choice where it is edited. The columns `keep` (which wrap their texts) are left for the caller
+    to share the room among them."""
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
     model = view.model()
-    if natural is not None:  # each text of the column on one line (Qt measures only the rows in view), with
-        natural.clear()     # a few pixels over: a text wrapped exactly at its width may still break its last word
-        natural.update({column: 4 + max([header.sectionSizeFromContents(column).width()]
-                                        + [view.sizeHintForIndex(model.index(row, column)).width()
-                                           for row in range(model.rowCount())]) for column in keep})
     rows = range(min(model.rowCount(), 50))
     for column in range(header.count() - 1):
         if column in keep:
