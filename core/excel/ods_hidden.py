@@ -1,0 +1,147 @@
+"""The rows and columns each sheet of an .ods workbook hides, read from its content.xml a piece at a time."""
+
+from __future__ import annotations
+
+import html
+import lzma
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import IO
+
+from core.excel.limits import MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, HiddenParts
+
+PIECE_BYTES = 1 << 20  # content.xml is unpacked and searched a MiB at a time: a 30 MB one never lies whole in memory
+_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, RuntimeError,
+            NotImplementedError, UnicodeDecodeError, OverflowError)
+_NAMESPACES = {"table": b"urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+               "office": b"urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+               "text": b"urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+
+
+def ods_hidden(path: Path) -> HiddenParts:
+    """Each sheet's hidden rows (by hand or by a filter) and columns, by the sheet's name; none for a damaged file.
+    Only rows holding something are given (a hidden blank row says nothing), at most MAX_ROWS rows and MAX_COLUMNS
+    columns a sheet."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = archive.getinfo("content.xml")
+            if member.file_size > MAX_UNPACKED_BYTES:
+                return HiddenParts()
+            with archive.open(member) as stream:
+                return _scan(stream, member.file_size)
+    except _DAMAGED:
+        return HiddenParts()
+
+
+class _Scan:
+    """The state of the search through content.xml: the sheet being read, its rows and columns so far."""
+
+    def __init__(self, prefixes: dict[str, bytes]):
+        table, office, text = (re.escape(prefixes[k]) for k in ("table", "office", "text"))
+        # the tags that matter: a sheet's start and end, a row's start and end, a column; nothing else starts so
+        self.tag = re.compile(rb"<(/?)%s:table(-row|-column)?(?=[\s/>])([^>]*)>" % table)
+        self.content = re.compile(rb"%s:value-type=|<%s:" % (office, text))  # a cell holding something
+        self.name = re.compile(rb"\s%s:name=(?:\"([^\"]*)\"|'([^']*)')" % table)
+        self.visibility = re.compile(rb"\s%s:visibility=[\"'](collapse|filter)[\"']" % table)
+        self.rows_repeated = re.compile(rb"\s%s:number-rows-repeated=[\"'](\d+)[\"']" % table)
+        self.columns_repeated = re.compile(rb"\s%s:number-columns-repeated=[\"'](\d+)[\"']" % table)
+        self.found = HiddenParts()
+        self.depth = 0  # tables open: a table inside a cell is no sheet
+        self.sheet = ""
+        self.rows = self.columns = 0  # of the sheet, so far
+        self.hidden_rows: list[int] = []
+        self.hidden_columns: list[int] = []
+        self.pending: tuple[int, int] | None = None  # a hidden row open (its number, repeated), with nothing seen yet
+        self.held = False  # whether the hidden row open holds something
+
+    def piece(self, xml: bytes) -> None:
+        """Every tag of a piece of the XML (cut just before a '<', so no tag is cut)."""
+        at = 0
+        for m in self.tag.finditer(xml):
+            if self.pending is not None and not self.held:
+                self.held = self.content.search(xml, at, m.start()) is not None
+            at = m.end()
+            closing, kind, attributes = m[1], m[2], m[3]
+            if kind is None:
+                self._table(closing == b"/", attributes)
+            elif self.depth == 1 and kind == b"-row":
+                self._row(closing == b"/", attributes)
+            elif self.depth == 1 and not closing:
+                self._column(attributes)
+        if self.pending is not None and not self.held:
+            self.held = self.content.search(xml, at) is not None
+
+    def _table(self, closing: bool, attributes: bytes) -> None:
+        if closing:
+            if self.depth == 1:
+                if self.hidden_rows:
+                    self.found.rows[self.sheet] = tuple(self.hidden_rows)
+                if self.hidden_columns:
+                    self.found.columns[self.sheet] = tuple(self.hidden_columns)
+            self.depth = max(self.depth - 1, 0)
+            return
+        if attributes.endswith(b"/"):
+            return
+        self.depth += 1
+        if self.depth == 1:
+            name = self.name.search(attributes)
+            self.sheet = html.unescape((name[1] or name[2] or b"").decode("utf-8")) if name else ""
+            self.rows = self.columns = 0
+            self.hidden_rows, self.hidden_columns = [], []
+            self.pending = None
+
+    def _row(self, closing: bool, attributes: bytes) -> None:
+        if closing:
+            if self.pending is not None and self.held:
+                first, repeated = self.pending
+                self.hidden_rows.extend(range(first, min(first + repeated, MAX_ROWS + 1)))
+            self.pending = None
+            return
+        repeated = _repeated(self.rows_repeated, attributes)
+        if self.visibility.search(attributes) and not attributes.endswith(b"/") and self.rows < MAX_ROWS:
+            self.pending, self.held = (self.rows + 1, repeated), False
+        self.rows += repeated
+
+    def _column(self, attributes: bytes) -> None:
+        repeated = _repeated(self.columns_repeated, attributes)
+        if self.visibility.search(attributes):
+            self.hidden_columns.extend(range(self.columns, min(self.columns + repeated, MAX_COLUMNS)))
+        self.columns += repeated
+
+
+def _repeated(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return max(int(found[1]), 1) if found and len(found[1]) < 10 else 1
+
+
+def _scan(stream: IO[bytes], size: int) -> HiddenParts:
+    """The hidden parts of the content.xml read from `stream` (its declared `size`), a piece at a time."""
+    carry, read, scan = b"", 0, None
+    while True:
+        chunk = stream.read(min(PIECE_BYTES, size - read + 1))
+        read += len(chunk)
+        if read > size:  # more than its directory entry declares
+            return HiddenParts()
+        xml = carry + chunk
+        if scan is None:
+            scan = _Scan(_prefixes(xml))
+        cut = xml.rfind(b"<") if chunk else len(xml)
+        if cut <= 0 and chunk:
+            carry = xml
+            continue
+        scan.piece(xml[:cut])
+        carry = xml[cut:]
+        if not chunk:
+            return scan.found
+
+
+def _prefixes(head: bytes) -> dict[str, bytes]:
+    """The prefixes the document's root binds to the table, office and text namespaces (every writer seen uses
+    the namespaces' own names)."""
+    found = {}
+    for name, uri in _NAMESPACES.items():
+        bound = re.search(rb"xmlns:([\w.-]+)=[\"']%s[\"']" % re.escape(uri), head)
+        found[name] = bound[1] if bound else name.encode()
+    return found
