@@ -12,12 +12,17 @@ from typing import IO
 
 from core.excel.limits import MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, HiddenParts
 
+# The namespaces by the prefixes every writer uses (and the cell reader expects). The tags that matter: a sheet's
+# start and end, a row's start and end, a column; no other tag starts so
+_TAG = re.compile(rb"<(/?)table:table(-row|-column)?(?=[\s/>])([^>]*)>")
+_CONTENT = re.compile(rb"office:value-type=|<text:")  # a cell holding something
+_NAME = re.compile(rb"\stable:name=(?:\"([^\"]*)\"|'([^']*)')")
+_VISIBILITY = re.compile(rb"\stable:visibility=[\"'](collapse|filter)[\"']")  # hidden by hand, or by a filter
+_ROWS_REPEATED = re.compile(rb"\stable:number-rows-repeated=[\"'](\d+)[\"']")
+_COLUMNS_REPEATED = re.compile(rb"\stable:number-columns-repeated=[\"'](\d+)[\"']")
 PIECE_BYTES = 1 << 20  # content.xml is unpacked and searched a MiB at a time: a 30 MB one never lies whole in memory
 _DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, KeyError, RuntimeError,
             NotImplementedError, UnicodeDecodeError, OverflowError)
-_NAMESPACES = {"table": b"urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-               "office": b"urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-               "text": b"urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
 
 
 def ods_hidden(path: Path) -> HiddenParts:
@@ -38,15 +43,7 @@ def ods_hidden(path: Path) -> HiddenParts:
 class _Scan:
     """The state of the search through content.xml: the sheet being read, its rows and columns so far."""
 
-    def __init__(self, prefixes: dict[str, bytes]):
-        table, office, text = (re.escape(prefixes[k]) for k in ("table", "office", "text"))
-        # the tags that matter: a sheet's start and end, a row's start and end, a column; nothing else starts so
-        self.tag = re.compile(rb"<(/?)%s:table(-row|-column)?(?=[\s/>])([^>]*)>" % table)
-        self.content = re.compile(rb"%s:value-type=|<%s:" % (office, text))  # a cell holding something
-        self.name = re.compile(rb"\s%s:name=(?:\"([^\"]*)\"|'([^']*)')" % table)
-        self.visibility = re.compile(rb"\s%s:visibility=[\"'](collapse|filter)[\"']" % table)
-        self.rows_repeated = re.compile(rb"\s%s:number-rows-repeated=[\"'](\d+)[\"']" % table)
-        self.columns_repeated = re.compile(rb"\s%s:number-columns-repeated=[\"'](\d+)[\"']" % table)
+    def __init__(self) -> None:
         self.found = HiddenParts()
         self.depth = 0  # tables open: a table inside a cell is no sheet
         self.sheet = ""
@@ -59,9 +56,9 @@ class _Scan:
     def piece(self, xml: bytes) -> None:
         """Every tag of a piece of the XML (cut just before a '<', so no tag is cut)."""
         at = 0
-        for m in self.tag.finditer(xml):
+        for m in _TAG.finditer(xml):
             if self.pending is not None and not self.held:
-                self.held = self.content.search(xml, at, m.start()) is not None
+                self.held = _CONTENT.search(xml, at, m.start()) is not None
             at = m.end()
             closing, kind, attributes = m[1], m[2], m[3]
             if kind is None:
@@ -71,7 +68,7 @@ class _Scan:
             elif self.depth == 1 and not closing:
                 self._column(attributes)
         if self.pending is not None and not self.held:
-            self.held = self.content.search(xml, at) is not None
+            self.held = _CONTENT.search(xml, at) is not None
 
     def _table(self, closing: bool, attributes: bytes) -> None:
         if closing:
@@ -86,7 +83,7 @@ class _Scan:
             return
         self.depth += 1
         if self.depth == 1:
-            name = self.name.search(attributes)
+            name = _NAME.search(attributes)
             self.sheet = html.unescape((name[1] or name[2] or b"").decode("utf-8")) if name else ""
             self.rows = self.columns = 0
             self.hidden_rows, self.hidden_columns = [], []
@@ -99,14 +96,14 @@ class _Scan:
                 self.hidden_rows.extend(range(first, min(first + repeated, MAX_ROWS + 1)))
             self.pending = None
             return
-        repeated = _repeated(self.rows_repeated, attributes)
-        if self.visibility.search(attributes) and not attributes.endswith(b"/") and self.rows < MAX_ROWS:
+        repeated = _repeated(_ROWS_REPEATED, attributes)
+        if _VISIBILITY.search(attributes) and not attributes.endswith(b"/") and self.rows < MAX_ROWS:
             self.pending, self.held = (self.rows + 1, repeated), False
         self.rows += repeated
 
     def _column(self, attributes: bytes) -> None:
-        repeated = _repeated(self.columns_repeated, attributes)
-        if self.visibility.search(attributes):
+        repeated = _repeated(_COLUMNS_REPEATED, attributes)
+        if _VISIBILITY.search(attributes):
             self.hidden_columns.extend(range(self.columns, min(self.columns + repeated, MAX_COLUMNS)))
         self.columns += repeated
 
@@ -118,15 +115,13 @@ def _repeated(pattern: re.Pattern[bytes], attributes: bytes) -> int:
 
 def _scan(stream: IO[bytes], size: int) -> HiddenParts:
     """The hidden parts of the content.xml read from `stream` (its declared `size`), a piece at a time."""
-    carry, read, scan = b"", 0, None
+    carry, read, scan = b"", 0, _Scan()
     while True:
         chunk = stream.read(min(PIECE_BYTES, size - read + 1))
         read += len(chunk)
         if read > size:  # more than its directory entry declares
             return HiddenParts()
         xml = carry + chunk
-        if scan is None:
-            scan = _Scan(_prefixes(xml))
         cut = xml.rfind(b"<") if chunk else len(xml)
         if cut <= 0 and chunk:
             carry = xml
