@@ -131,12 +131,3 @@ def _scan(stream: IO[bytes], size: int) -> HiddenParts:
         if not chunk:
             return scan.found
 
-
-def _prefixes(head: bytes) -> dict[str, bytes]:
-    """The prefixes the document's root binds to the table, office and text namespaces (every writer seen uses
-    the namespaces' own names)."""
-    found = {}
-    for name, uri in _NAMESPACES.items():
-        bound = re.search(rb"xmlns:([\w.-]+)=[\"']%s[\"']" % re.escape(uri), head)
-        found[name] = bound[1] if bound else name.encode()
-    return found

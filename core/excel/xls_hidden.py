@@ -56,7 +56,7 @@ def _workbook_stream(data: mmap.mmap) -> bytes:
     size = 1 << sector_shift
     fat_sectors, first_directory = struct.unpack_from("<II", data, 0x2C)[0], struct.unpack_from("<I", data, 0x30)[0]
     cutoff, first_mini_fat, mini_fat_sectors, first_difat, difat_sectors = struct.unpack_from("<IIIII", data, 0x38)
-    sectors = (len(data) - size) // size  # in the file, after the header's
+    sectors = -(-(len(data) - size) // size)  # in the file after the header's, the last perhaps cut short
 
     def sector(n: int) -> bytes:
         if n >= sectors:
@@ -74,19 +74,20 @@ def _workbook_stream(data: mmap.mmap) -> bytes:
                 first = i
         return runs[0] if len(runs) == 1 else b"".join(runs)
 
-    fat_places = list(struct.unpack_from("<109I", data, 0x4C))
+    fat_places: list[int] = list(struct.unpack_from("<109I", data, 0x4C))
     place, per_difat = first_difat, size // 4 - 1
     for _ in range(min(difat_sectors, sectors)):
         if place > _LAST_SECTOR:
             break
-        entries = struct.unpack(f"<{per_difat + 1}I", sector(place))
-        fat_places += entries[:-1]
-        place = entries[-1]
+        listed = struct.unpack(f"<{per_difat + 1}I", sector(place))
+        fat_places += listed[:-1]
+        place = listed[-1]
     fat_places = [n for n in fat_places[:fat_sectors] if n <= _LAST_SECTOR]
-    fat = struct.unpack(f"<{len(fat_places) * size // 4}I", joined(fat_places))
+    fat: tuple[int, ...] = struct.unpack(f"<{len(fat_places) * size // 4}I", joined(fat_places))
 
     def chain(first: int, table: tuple[int, ...], limit: int) -> list[int]:
-        found, n = [], first
+        found: list[int] = []
+        n = first
         while n != _END_OF_CHAIN:
             if n >= len(table) or len(found) >= limit:
                 raise _Damaged()  # a sector beyond the table, or a loop
@@ -160,7 +161,8 @@ def _workbook_hidden(stream: bytes) -> HiddenParts:
             number = struct.unpack_from("<H", stream, start)[0]
             codepage = "utf-16-le" if number == 1200 else f"cp{number}"
         elif kind == _BOUNDSHEET:
-            sheets.append((_sheet_name(stream[start:end], version, codepage), struct.unpack_from("<I", stream, start)[0]))
+            place = struct.unpack_from("<I", stream, start)[0]
+            sheets.append((_sheet_name(stream[start:end], version, codepage), place))
         elif kind == _EOF:
             break
     found = HiddenParts()
@@ -199,8 +201,8 @@ def _sheet_hidden(stream: bytes, at: int) -> tuple[tuple[int, ...], tuple[int, .
     while at + 4 <= end:
         kind, length = header(stream, at)
         if kind in _CELL_KINDS:
-            passed = cells(stream, at, at + _PIECE_BYTES).end()  # a MiB at most in one search: others' turn between
-            at = passed if passed > at else at + 4 + length  # not passed: a cell record of another length
+            run = cells(stream, at, at + _PIECE_BYTES)  # a MiB at most in one search: others' turn between
+            at = run.end() if run is not None and run.end() > at else at + 4 + length  # or one of another length
             continue
         start, at = at + 4, at + 4 + length
         if kind == _ROW:

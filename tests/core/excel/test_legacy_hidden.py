@@ -198,6 +198,7 @@ def test_the_check_notes_an_xls_or_ods_workbooks_hidden_rows_and_columns(tmp_pat
     else:
         roster_ods(path)
     assert notes(path) == [
-        f"{name}：名单 第 1 行“首次参保日期”：这一列（D 列）是隐藏的（打开文件时看不到），已照常读取；核对时请取消隐藏此列",
+        f"{name}：名单 第 1 行“首次参保日期”：这一列（D 列）是隐藏的（打开文件时看不到），已照常读取；"
+        "核对时请取消隐藏此列",
         f"{name}：名单 第 3 行“姓名”：“人员1”这一行是隐藏的（打开文件时看不到），已照常读取；如此行不该报送，"
         "请运营单位删去后重新报送"]
