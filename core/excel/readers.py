@@ -20,6 +20,8 @@ from core.common.bulk import let_go
 from core.common.messages import Msg, render
 from core.excel import pieces
 from core.excel.limits import HiddenParts, SheetLimits, check_xlsx, xlsx_hidden
+from core.excel.ods_hidden import ods_hidden
+from core.excel.xls_hidden import xls_hidden
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -299,8 +301,8 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
     (done, total) as sheets and pieces are read. `each` may be given some of the sheets (name, grid, whole) in order
     as soon as they are read, while the next ones are read; a large sheet read in pieces as soon as its first are
     (whole False), then again, the same grid grown, as the others come: a head start, no more (what is returned is
-    what was read). `hidden_parts` is given each .xlsx sheet's rows and columns hidden in Excel as the sheet is
-    checked, before it is read."""
+    what was read). `hidden_parts` is given each sheet's hidden rows and columns: an .xlsx sheet's as the sheet is
+    checked, before it is read; an .ods or .xls workbook's once its sheets are read."""
     path = Path(path)
     if not path.is_file():
         raise Unreadable(Msg.of("excel.file_not_found", path=str(path)))
@@ -321,7 +323,12 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
     # frame: the frame and the exception would keep each other, and the rows read, for the collector.
     try:
         if kind != "xlsx":
-            return _calamine_sheets(path, cancelled=cancelled, hidden=hidden), "calamine"
+            sheets = _calamine_sheets(path, cancelled=cancelled, hidden=hidden)
+            if hidden_parts is not None:  # read from the file's own records (none found in a damaged one)
+                found = ods_hidden(path) if kind == "ods" else xls_hidden(path)
+                hidden_parts.rows.update(found.rows)
+                hidden_parts.columns.update(found.columns)
+            return sheets, "calamine"
         # before the reader: a workbook beyond the limits would exhaust the memory
         with SheetLimits(path, hidden_parts) as limits:
             if limits.exceeded is not None:  # the archive itself, before the reader opens it

@@ -158,7 +158,7 @@ def test_check_xlsx_says_hidden_rows_and_full_width_cells_and_refuses_a_month_it
     book.save(path)
     result = run("check-xlsx", "monthly_reports", str(path))
     assert result.returncode == 2
-    assert "report.xlsx：3月 第 4 行“姓名”：“王五”这一行在 Excel 中是隐藏的（打开文件时看不到），已照常读取" \
+    assert "report.xlsx：3月 第 4 行“姓名”：“王五”这一行是隐藏的（打开文件时看不到），已照常读取" \
         in result.stdout
     assert "report.xlsx：3月 第 2 行“入职日期”：“２０２２－０３－０１”用全角字符书写，已按半角读作 2022-03-01" \
         in result.stdout

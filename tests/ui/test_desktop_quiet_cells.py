@@ -72,7 +72,7 @@ def test_the_preview_says_a_hidden_row_and_full_width_cells_and_refuses_a_month_
     QApplication.processEvents()
     hidden_name = arrival(2)["姓名"]
     assert dialog.notes_box.isVisible()
-    assert f"3月 第 4 行“姓名”：“{hidden_name}”这一行在 Excel 中是隐藏的（打开文件时看不到），已照常读取；" \
+    assert f"3月 第 4 行“姓名”：“{hidden_name}”这一行是隐藏的（打开文件时看不到），已照常读取；" \
            "如此行不该报送，请运营单位删去后重新报送" in notes_shown(dialog)
     assert "3月 第 3 行“入职日期”：“２０２２－０３－０１”用全角字符书写，已按半角读作 2022-03-01" in notes_shown(dialog)
     model = dialog.problems_model

@@ -95,7 +95,7 @@ def test_a_row_hidden_in_excel_is_read_and_said(tmp_path):
     result = check(hidden_rows_workbook(tmp_path / "h.xlsx", hidden=[3, 6]))
     assert result.ok and [r.name for r in result.records] == ["人员0", "人员1", "人员2", "人员3"]
     assert [(n.location, n.field, n.message.code) for n in result.notes] == [("名单!3", "姓名", "excel.row_hidden")]
-    assert texts(result.notes) == ["h.xlsx：名单 第 3 行“姓名”：“人员1”这一行在 Excel 中是隐藏的（打开文件时看不到），"
+    assert texts(result.notes) == ["h.xlsx：名单 第 3 行“姓名”：“人员1”这一行是隐藏的（打开文件时看不到），"
                                    "已照常读取；如此行不该报送，请运营单位删去后重新报送"]
 
 
@@ -106,7 +106,7 @@ def test_many_hidden_rows_are_said_one_by_one_then_counted(tmp_path):
     codes = [n.message.code for n in result.notes]
     assert codes == ["excel.row_hidden"] * HIDDEN_NOTES_PER_SHEET + ["excel.rows_hidden_more"]
     assert render(result.notes[-1].message) == (f"除上面列出的 {HIDDEN_NOTES_PER_SHEET} 行外，"
-                                                "本工作表另有 5 行在 Excel 中是隐藏的，同样已照常读取")
+                                                "本工作表另有 5 行是隐藏的，同样已照常读取")
 
 
 def hidden_columns_workbook(path, hidden):
@@ -129,8 +129,8 @@ def test_a_column_hidden_in_excel_is_read_and_said_once(tmp_path):
     assert result.ok and [r.first_insured_date for r in result.records] == [dt.date(2022, 5, 1)] * 3
     assert [(n.location, n.field, n.message.code) for n in result.notes] == [
         ("名单!1", "首次参保日期", "excel.column_hidden")]
-    assert texts(result.notes) == ["c.xlsx：名单 第 1 行“首次参保日期”：这一列（D 列）在 Excel 中是隐藏的"
-                                   "（打开文件时看不到），已照常读取；核对时请在 Excel 中取消隐藏此列"]
+    assert texts(result.notes) == ["c.xlsx：名单 第 1 行“首次参保日期”：这一列（D 列）是隐藏的"
+                                   "（打开文件时看不到），已照常读取；核对时请取消隐藏此列"]
 
 
 def test_a_hidden_column_is_said_when_the_slow_reader_reads_the_workbook(tmp_path, monkeypatch):
