@@ -1,4 +1,4 @@
-"""Builders of real .xlsx files for the Excel tests and the Excel benchmark (written with openpyxl).
+"""Builders of real .xlsx (written with openpyxl) and .ods files for the Excel tests and the Excel benchmark.
 
     from tests.xlsx_builders import valid_id, write_workbook, arrivals_rows, generate_roster
 """
@@ -179,3 +179,31 @@ def with_shared_strings(source: Path, target: Path) -> Path:
         new.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                      + "".join(f"<si><t>{xml_escape(text)}</t></si>" for text in table) + "</sst>")
     return target
+
+
+def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
+    """A plain OpenDocument spreadsheet (as WPS or LibreOffice saves one) with the given sheets, text and numbers."""
+    def cell(value: Any) -> str:
+        if isinstance(value, (int, float)):
+            return (f'<table:table-cell office:value-type="float" office:value="{value!r}">'
+                    f'<text:p>{value!r}</text:p></table:table-cell>')
+        return f'<table:table-cell office:value-type="string"><text:p>{xml_escape(str(value))}</text:p></table:table-cell>'
+    body = "".join(f'<table:table table:name="{xml_escape(name)}">' + "".join(
+        "<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows) + "</table:table>"
+        for name, rows in sheets.items())
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
