@@ -187,7 +187,8 @@ def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
         if isinstance(value, (int, float)):
             return (f'<table:table-cell office:value-type="float" office:value="{value!r}">'
                     f'<text:p>{value!r}</text:p></table:table-cell>')
-        return f'<table:table-cell office:value-type="string"><text:p>{xml_escape(str(value))}</text:p></table:table-cell>'
+        return (f'<table:table-cell office:value-type="string"><text:p>{xml_escape(str(value))}</text:p>'
+                '</table:table-cell>')
     body = "".join(f'<table:table table:name="{xml_escape(name)}">' + "".join(
         "<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows) + "</table:table>"
         for name, rows in sheets.items())

@@ -9,9 +9,9 @@ import mmap
 import threading
 import zipfile
 import zlib
-from contextlib import nullcontext
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any

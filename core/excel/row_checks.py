@@ -38,7 +38,8 @@ def month_words(month: Month) -> str:
 # The words of a month that disagrees with its sheet's name, by whether the cell's text, and the sheet's name,
 # already say their month as month_words() would (the month is then not said again)
 _SHEET_DIFFERS = {(False, False): "excel.month_sheet_differs", (True, False): "excel.month_sheet_differs_cell_says",
-                  (False, True): "excel.month_sheet_differs_sheet_says", (True, True): "excel.month_sheet_differs_both_say"}
+                  (False, True): "excel.month_sheet_differs_sheet_says",
+                  (True, True): "excel.month_sheet_differs_both_say"}
 
 
 def says_month(text: str, month: Month) -> bool:

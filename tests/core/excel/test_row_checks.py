@@ -93,7 +93,8 @@ def test_a_month_typed_with_a_dot_that_excel_stored_as_a_number_is_read_as_that_
     assert texts(result.problems)[0] == (
         "n.xlsx：汇总 第 7 行“月份”：月份“2022.1”被 Excel 存成了数字，无法区分 2022年1月 与 2022年10月，"
         "请写作“2022年1月”或“2022年10月”")
-    assert texts(result.problems)[2] == "n.xlsx：汇总 第 9 行“月份”：不是有效月份：2022.13（可写作 2022年3月 或 2022-03）"
+    assert texts(result.problems)[2] == ("n.xlsx：汇总 第 9 行“月份”：不是有效月份：2022.13"
+                                         "（可写作 2022年3月 或 2022-03）")
     assert "月份“2021.12”是2021年12月，不在考核年度" in texts(result.problems)[3]
 
 
