@@ -648,7 +648,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     kinds_help = "文件类型，取下列之一：\n" + "\n".join(f"{k}　{render(Msg.of(f'kind.{k}'))}" for k in kinds)
     check = commands.add_parser("check-xlsx", help="检查运营单位报送的 Excel（导入前预览，列出每处问题）")
     check.add_argument("kind", choices=kinds, metavar="KIND", help=kinds_help)
-    check.add_argument("file", help="Excel 文件（.xlsx）")
+    check.add_argument("file", help="Excel 文件（.xlsx、.xls 或 .ods）")
     source = check.add_mutually_exclusive_group()
     source.add_argument("--dataset", help="按此年度数据文件中保存的考核细则检查（考核年度、日期范围）")
     source.add_argument("--rules", help="考核细则文件（TOML）；省略时用程序自带的细则")
@@ -667,7 +667,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     imp = commands.add_parser("import-xlsx", help="把运营单位报送的 Excel 导入年度数据文件（先预览；有问题则不导入，或用 --skip-bad-rows 只导入无误的行）")
     imp.add_argument("kind", choices=kinds, metavar="KIND", help=kinds_help)
-    imp.add_argument("file", help="Excel 文件（.xlsx）")
+    imp.add_argument("file", help="Excel 文件（.xlsx、.xls 或 .ods）")
     imp.add_argument("--dataset", required=True, help="年度数据文件（.wjkh）")
     imp.add_argument("--unit", help="运营单位名称（花名册、每月送工信息必填；全区见习名单和平台导出不填）")
     imp.add_argument("--mapping", help="表头认不出时指定列：字段=列，逗号分隔，如 \"姓名=员工名,身份证号=3\"（列可写表头文字或列号）")

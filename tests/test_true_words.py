@@ -1,5 +1,5 @@
 """Files that are not what their names say get a true sentence: a random or empty .sqlite / .wjkh is
-"不是本程序的年度数据文件" (not a JSON error), an old .xls renamed .xlsx says so (not a zip error)."""
+"不是本程序的年度数据文件" (not a JSON error), an old .xls renamed .xlsx is read (not a zip error)."""
 
 import subprocess
 import sys
@@ -25,13 +25,23 @@ def test_score_on_a_file_named_as_a_year_that_is_none(tmp_path, name, content):
     assert "JSON" not in done.stderr + done.stdout and path.read_bytes() == content
 
 
-def test_an_old_xls_renamed_xlsx_is_named_as_such(tmp_path):
+def test_an_old_xls_renamed_xlsx_is_read_as_the_xls_it_is(tmp_path):
+    path = tmp_path / "送工信息.xlsx"
+    path.write_bytes((ROOT / "tests" / "fixtures" / "monthly-months-as-numbers.xls").read_bytes())
+    from core.excel.check import check_read
+    from tests.builders import RULES
+    result = check_read(read_workbook(path, "monthly_reports"), RULES)
+    assert not result.problems and len(result.records) == 56
+    assert {n.message.code for n in result.notes} == {"excel.month_from_number"}
+
+
+def test_a_damaged_old_xls_renamed_xlsx_is_named_damaged(tmp_path):
     path = tmp_path / "花名册.xlsx"
     path.write_bytes(OLE2_MAGIC + b"\0" * 504 + XLS_STREAMS[0] + b"\0" * 2000)
     result = read_workbook(path, "arrivals")
     [problem] = result.problems
-    assert "旧版 Excel（.xls）" in problem.text() and "另存为 .xlsx" in problem.text()
-    assert "EOCD" not in problem.text()
+    assert problem.message.code == "excel.corrupted"
+    assert "EOCD" not in problem.text() and "zip" not in problem.text().lower()
 
 
 def test_the_command_line_speaks_chinese_in_its_help_and_errors():

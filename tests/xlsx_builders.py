@@ -1,4 +1,4 @@
-"""Builders of real .xlsx files for the Excel tests and the Excel benchmark (written with openpyxl).
+"""Builders of real .xlsx (written with openpyxl) and .ods files for the Excel tests and the Excel benchmark.
 
     from tests.xlsx_builders import valid_id, write_workbook, arrivals_rows, generate_roster
 """

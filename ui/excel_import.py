@@ -125,7 +125,7 @@ class ImportDialog(ImportOutcome, QDialog):
         page = QWidget()
         form = QFormLayout()
         self.path = QLineEdit()
-        self.path.setPlaceholderText(self.tr("运营单位报送的 .xlsx 文件"))
+        self.path.setPlaceholderText(self.tr("运营单位报送的 Excel 文件（.xlsx、.xls 或 .ods）"))
         browse = QPushButton(self.tr("浏览…"))
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()

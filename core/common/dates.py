@@ -1,5 +1,6 @@
 """The ways people write a date (2022-10-15, 2022/10/15, 2022.10.15, 20221015, 2022年10月15日 or 15号),
-read into a date: one reading for the Excel checks and the desktop's date cells; and the whole months between two."""
+read into a date: one reading for the Excel checks and the desktop's date cells; months named in Chinese numerals
+(五月) in digits; and the whole months between two."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ DATE_DIGITS = re.compile(r"\s*(\d{4})(\d{2})(\d{2})\s*")
 # ideographic space to a space; nothing else changes (circled, superscript or other scripts' digits stay as written).
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
+# A month named in Chinese numerals (五月, 十一月, 十二月份), not part of a longer numeral (二十月)
+_NUMERAL_MONTH = re.compile(r"(?<![〇零一二三四五六七八九十])(十[一二]|[一二三四五六七八九十])(?=\s*月)")
+_NUMERALS = {word: str(n) for n, word in enumerate("一二三四五六七八九十", start=1)} | {"十一": "11", "十二": "12"}
+
 
 def half_width(text: str) -> str:
     """The text with its full-width letters, digits and marks made ASCII (the ideographic space a space)."""
@@ -23,6 +28,11 @@ def half_width(text: str) -> str:
 def has_full_width(text: str) -> bool:
     """Whether the text has a full-width letter, digit or mark (an ideographic space is no matter: it is a space)."""
     return not text.isascii() and any(0xFF01 <= ord(c) <= 0xFF5E for c in text)
+
+
+def month_numerals(text: str) -> str:
+    """The text with its months named in Chinese numerals written in digits: 五月 as 5月, 十一月份 as 11月份."""
+    return _NUMERAL_MONTH.sub(lambda found: _NUMERALS[found[1]], text)
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from core.common.area_codes import area_codes
-from core.common.dates import DATE_DIGITS, DATE_TEXT, half_width, parse_date
+from core.common.dates import DATE_DIGITS, DATE_TEXT, half_width, month_numerals, parse_date
 from core.common.identifiers import ID_CHECK_CHARS, check_id_number, id_number_error, normalise_id_number, valid_births
 from core.common.messages import Msg
 from core.excel.kinds import FieldSpec, ImportSpec, normalise_header
@@ -38,7 +38,14 @@ class Noted(str):
     note: Msg
 
 
+class NotedMonth(dt.date):
+    """A month that comes with a note (read from a number such as 2022.04, which Excel stored for a typed month)."""
+    note: Msg
+
+
 _MONTH_TEXT_YEAR = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?\s*")
+# A month typed as 2022.04 or 2022.4 that Excel stored as a number, as Excel shows it (2022.10 shows as 2022.1)
+_MONTH_NUMBER = re.compile(r"(\d{4})\.(\d{1,2})")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 # An ID number as this program's exports show it (first 6 and last 4 kept): copied from an exported form
 _MASKED = re.compile(r"[0-9]{6}\*{5,}[0-9]{3}[0-9X]")
@@ -244,6 +251,9 @@ class Converters:
         return month
 
     def _month_number(self, value: float) -> Month:
+        typed = _MONTH_NUMBER.fullmatch(f"{value:.15g}")  # as Excel shows it: 2022.04 is no exact binary number
+        if typed is not None and self.period[0].year - 1 <= int(typed[1]) <= self.period[1].year + 1:
+            return self._typed_month(value, int(typed[1]), typed[2])
         if float(value).is_integer():
             n = int(value)
             if 1 <= n <= 12:
@@ -257,6 +267,21 @@ class Converters:
             day = _from_serial(value)
             return dt.date(day.year, day.month, 1)
         raise Bad(Msg.of("excel.bad_month", value=as_shown(value)))
+
+    @staticmethod
+    def _typed_month(value: float, year: int, digits: str) -> NotedMonth:
+        """The month a number such as 2022.04 or 2022.4 (a year near the assessment's, a dot, a month) stands for;
+        2022.1 may have been typed as 2022.1 or 2022.10, which Excel stores alike."""
+        shown = as_shown(value)
+        if digits == "1":
+            raise Bad(Msg.of("excel.month_number_ambiguous", value=shown, january=f"{year}年1月",
+                              october=f"{year}年10月"))
+        number = int(digits)
+        if not (digits in ("11", "12") or 1 <= number <= 9):  # 2022.13 (2022.10 Excel shows as 2022.1)
+            raise Bad(Msg.of("excel.bad_month", value=shown))
+        month = NotedMonth(year, number, 1)
+        month.note = Msg.of("excel.month_from_number", value=shown, month=f"{year}年{number}月")
+        return month
 
     def month_text(self, text: str) -> Month | None:
         """2022年3月, 2022-03, 2022.3, 202203, 3月 (the assessment year), or a full date, in ASCII or full-width
@@ -285,7 +310,8 @@ class Converters:
         return dt.date(year, month, 1)
 
     def sheet_month(self, sheet: str) -> Month | None:
-        """The month a sheet's name gives, e.g. "2022年3月", "3月", "202203"."""
+        """The month a sheet's name gives, e.g. "2022年3月", "3月", "五月", "202203"."""
+        sheet = month_numerals(sheet)
         text = re.sub(r"(送工|信息|报表|明细|情况|统计|人员|名单|汇总|表)", "", sheet)
         month = self.month_text(text)
         if month is None:

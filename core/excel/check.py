@@ -25,7 +25,7 @@ from core.common.dates import has_full_width, months_between
 from core.common.messages import Msg
 from core.common.problems import Problem
 from core.excel import row_checks
-from core.excel.cells import SLOW, Bad, Blank, Converters, Noted, as_shown
+from core.excel.cells import SLOW, Bad, Blank, Converters, Noted, NotedMonth, as_shown
 from core.excel.kinds import KindSpec, import_spec, normalise_header
 from core.excel.layout import SheetLayout, SheetTable, UnitLine
 from core.excel.read import ColumnMapping, ReadResult, read_workbook
@@ -197,6 +197,9 @@ class _Checker:
                 if type(value) is Noted:
                     noted.setdefault(i, []).append((column.header, value.note))
                     value = str(value)
+                elif type(value) is NotedMonth:
+                    noted.setdefault(i, []).append((column.header, value.note))
+                    value = dt.date(value.year, value.month, 1)
                 if type(raw[i]) is str and spec.type in row_checks.WIDE_TYPES and has_full_width(raw[i]):
                     self._wide(sheet, column.header, first + i + 1, raw[i], row_checks.wide_value(value, spec.type))
                 out[i] = value

@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # the stream of an encrypted OOXML file
 XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+# The names the readers go by (python-calamine's from_path, openpyxl): a file named otherwise (an .xls renamed .xlsx,
+# an .ods renamed .xls) is given to them by its content, as sniff() found it
+NAMED_AS = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
 
 
 # ------------------------------------------------------------------ file type
@@ -108,7 +112,7 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
                      each: Callable[[str, list[list], bool], None] | None = None,
                      cancelled: Callable[[], bool] | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     hidden: list[str] | None = None) -> list[tuple[str, list[list]]]:
+                     hidden: list[str] | None = None, by_content: bool = False) -> list[tuple[str, list[list]]]:
     """Every visible worksheet's cells, read by python-calamine (the names of the hidden and very hidden ones, which
     the unit's clerk does not see in Excel, are added to `hidden`, unread). The reader lets go of the interpreter
     while it parses, so the sheets are read on two threads, each with the workbook open once, each sheet checked by
@@ -116,7 +120,8 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
     it is cut); a large sheet is read in pieces on both (core/excel/pieces.py). `each` is given each sheet, in
     order, as soon as it is read (a cut sheet as its pieces come) while the next ones are, in this thread.
     `cancelled` is asked before each sheet (each piece of a cut one) is awaited: ReadCancelled when it says so;
-    `progress` is told (done, total) as each is read."""
+    `progress` is told (done, total) as each is read. `by_content`: the file's name is not what it is (NAMED_AS),
+    and the workbook is opened by its content."""
     import python_calamine as pc
     password_error = getattr(pc, "PasswordError", ())
     ill_formed_error = getattr(pc, "XmlError", ())  # the sheet's XML is not well-formed
@@ -126,7 +131,11 @@ def _calamine_sheets(path: Path, limits: SheetLimits | None = None,
 
     def open_workbook() -> Any:
         try:
-            workbook = pc.CalamineWorkbook.from_path(str(path))
+            if not by_content:
+                workbook = pc.CalamineWorkbook.from_path(str(path))
+            else:  # from_path would go by the name
+                with open(path, "rb") as f:
+                    workbook = pc.CalamineWorkbook.from_filelike(f)
         except password_error:  # e.g. a password-protected legacy .xls
             raise Unreadable(Msg.of("excel.encrypted")) from None
         with lock:
@@ -262,10 +271,16 @@ def _calamine_grid(sheet: Any) -> list[list]:
 
 
 def _openpyxl_sheets(path: Path, cancelled: Callable[[], bool] | None = None,
-                     hidden: list[str] | None = None) -> list[tuple[str, list[list]]]:
-    """Every visible worksheet's cells, read by openpyxl (the hidden ones' names added to `hidden`, unread)."""
+                     hidden: list[str] | None = None, by_content: bool = False) -> list[tuple[str, list[list]]]:
+    """Every visible worksheet's cells, read by openpyxl (the hidden ones' names added to `hidden`, unread);
+    `by_content`: given the open file, not its name (which openpyxl would refuse)."""
     import openpyxl
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    with open(path, "rb") if by_content else nullcontext(path) as source:
+        return _openpyxl_read(openpyxl.load_workbook(source, read_only=True, data_only=True), cancelled, hidden)
+
+
+def _openpyxl_read(workbook: Any, cancelled: Callable[[], bool] | None,
+                   hidden: list[str] | None) -> list[tuple[str, list[list]]]:
     sheets: list[tuple[str, list[list]]] = []
     try:
         for ws in workbook.worksheets:
@@ -316,14 +331,13 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         raise Unreadable(Msg.of("excel.corrupted", detail=Msg.of("excel.corrupted_zip")))
     if kind not in ("xlsx", "ods", "xls"):
         raise Unreadable(Msg.of("excel.wrong_type", found=Msg.of(f"excel.type_{kind}")))
-    if kind == "xls" and path.suffix.lower() != ".xls":  # the reader goes by the name: it would speak of zip records
-        raise Unreadable(Msg.of("excel.xls_renamed", suffix=path.suffix or "（无）"))
     # The readers' own words (English, about zip records and XML) mean nothing to a user: whatever
     # they say, the workbook's content is damaged. No local here holds an exception raised through this
     # frame: the frame and the exception would keep each other, and the rows read, for the collector.
+    by_content = path.suffix not in NAMED_AS[kind]  # an .xls renamed .xlsx is read all the same
     try:
         if kind != "xlsx":
-            sheets = _calamine_sheets(path, cancelled=cancelled, hidden=hidden)
+            sheets = _calamine_sheets(path, cancelled=cancelled, hidden=hidden, by_content=by_content)
             if hidden_parts is not None:  # read from the file's own records (none found in a damaged one)
                 found = ods_hidden(path) if kind == "ods" else xls_hidden(path)
                 hidden_parts.rows.update(found.rows)
@@ -333,7 +347,7 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         with SheetLimits(path, hidden_parts) as limits:
             if limits.exceeded is not None:  # the archive itself, before the reader opens it
                 raise Unreadable(limits.exceeded.message())
-            return _calamine_sheets(path, limits, each, cancelled, progress, hidden), "calamine"
+            return _calamine_sheets(path, limits, each, cancelled, progress, hidden, by_content), "calamine"
     except (Unreadable, ReadCancelled):
         raise
     except _Fault as fault:
@@ -354,7 +368,7 @@ def read_cells(path: str | Path, each: Callable[[str, list[list], bool], None] |
         hidden_parts.rows.update(found.rows)
         hidden_parts.columns.update(found.columns)
     try:
-        return _openpyxl_sheets(path, cancelled, hidden), "openpyxl"
+        return _openpyxl_sheets(path, cancelled, hidden, by_content), "openpyxl"
     except ReadCancelled:
         raise
     except Exception:  # noqa: BLE001 - raised below, outside this block: its rows are not kept by the sentence

@@ -18,6 +18,7 @@ from itertools import compress, count
 from operator import not_
 from typing import Any
 
+from core.common.dates import month_numerals
 from core.common.identifiers import mask_id_like, mask_id_number
 from core.common.messages import Msg
 from core.common.problems import Problem
@@ -34,12 +35,25 @@ def month_words(month: Month) -> str:
     return f"{month.year}年{month.month}月"
 
 
+# The words of a month that disagrees with its sheet's name, by whether the cell's text, and the sheet's name,
+# already say their month as month_words() would (the month is then not said again)
+_SHEET_DIFFERS = {(False, False): "excel.month_sheet_differs", (True, False): "excel.month_sheet_differs_cell_says",
+                  (False, True): "excel.month_sheet_differs_sheet_says",
+                  (True, True): "excel.month_sheet_differs_both_say"}
+
+
+def says_month(text: str, month: Month) -> bool:
+    """Whether the text is the month in the words month_words() gives it ("2022年6月", "2022年06月份")."""
+    found = re.fullmatch(r"(\d{4})年0?(\d{1,2})月份?", re.sub(r"\s", "", unicodedata.normalize("NFKC", text)))
+    return found is not None and (int(found[1]), int(found[2])) == (month.year, month.month)
+
+
 def single_month_name(sheet: str, month: Month | None) -> Month | None:
     """The month the sheet's name gives (`month`, as cells.py's sheet_month read it) when the name holds no other
     number than its year: "3月", "2022年3月", "202203送工信息" name one month; "1-3月", "第2批3月" do not."""
     if month is None:
         return None
-    text = unicodedata.normalize("NFKC", sheet)
+    text = month_numerals(unicodedata.normalize("NFKC", sheet))
     runs = re.findall(r"\d+", text)
     if len(runs) == 1 and len(runs[0]) == 6:  # 202203
         return month
@@ -65,8 +79,9 @@ def month_problems(sheet: str, header: str, raw: Sequence[Any] | None, months: S
         cell = raw[i] if raw is not None else None
         written = not (cell is None or (isinstance(cell, str) and not cell.strip()))
         if written and named is not None and month != named:
-            msg = Msg.of("excel.month_sheet_differs", value=shown(cell), month=month_words(month), sheet=sheet,
-                         sheet_month=month_words(named))
+            value = shown(cell)
+            msg = Msg.of(_SHEET_DIFFERS[says_month(value, month), says_month(sheet, named)], value=value,
+                         month=month_words(month), sheet=sheet, sheet_month=month_words(named))
         elif start <= month <= end:
             continue
         elif written:

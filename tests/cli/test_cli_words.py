@@ -69,3 +69,9 @@ def test_every_command_takes_the_year_file_as_dataset_and_the_one_acting_as_asse
     none = run("restore", "--list")
     assert none.returncode == 2 and "缺少年度数据文件（.wjkh）：写在命令中，或用 --dataset 文件" in none.stderr
     assert "--dataset" not in run("restore", "--help").stdout.split("选项")[1]  # one way shown in the options
+
+
+def test_the_help_names_every_kind_of_workbook_file_read():
+    for command in ("check-xlsx", "import-xlsx"):
+        done = run(command, "--help", env={"COLUMNS": "120"})
+        assert done.returncode == 0 and "Excel 文件（.xlsx、.xls 或 .ods）" in done.stdout, done.stdout

@@ -789,3 +789,18 @@ def test_a_school_bases_matched_trainees_are_shown_beside_its_people(qtbot, year
     assert session.set_count_source("名单核对", uid, "roster").ok
     school = next(b for b in session.unit(uid).bases if b.name == "铜仁职业技术学院")
     assert (school.people, school.trainees, school.count_source) == (7, 3, "roster")
+
+
+def test_the_wizard_names_the_kinds_of_file_it_reads_and_reads_an_old_xls_renamed_xlsx(qtbot, year, tmp_path):
+    from tests.import_support import FIXTURES
+    window = year
+    renamed = tmp_path / "送工信息.xlsx"
+    renamed.write_bytes((FIXTURES / "monthly-months-as-numbers.xls").read_bytes())
+    dialog = window.excel_actions.import_dialog("monthly_reports")
+    dialog.show()
+    assert all(kind in dialog.path.placeholderText() for kind in (".xlsx", ".xls", ".ods"))
+    dialog.set_file(renamed, "monthly_reports", uid_of(window, 0))
+    assert dialog.check().wait(60)
+    assert dialog.preview is not None and dialog.preview.importable, dialog.status.text()
+    assert dialog.import_button.isEnabled() and "旧版" not in dialog.status.text()
+    dialog.close()

@@ -75,6 +75,52 @@ def test_a_sheet_named_for_a_month_outside_the_year_is_a_problem_of_each_row(tmp
         result.problems)[0]
 
 
+def test_a_month_typed_with_a_dot_that_excel_stored_as_a_number_is_read_as_that_month(tmp_path):
+    """2022.04 typed in Excel is the number 2022.04 (no exact binary number), 2022.10 the number 2022.1: a year near
+    the assessment's and a month read one way only is that month, said in a note; 2022.1 is January or October."""
+    cells = [2022.04, 2022.4, 2022 + 0.09, 2022.11, 2022.12, 2022.1, 2022.10, 2022.13, 2021.12]
+    rows = [["姓名", "身份证号码", "月份"]] + [[f"人员{i}", person_id(i), cell] for i, cell in enumerate(cells)]
+    result = check(write_workbook(tmp_path / "n.xlsx", {"汇总": rows}), "monthly_reports")
+    assert [(r.name, r.month) for r in result.records] == [
+        ("人员0", dt.date(2022, 4, 1)), ("人员1", dt.date(2022, 4, 1)), ("人员2", dt.date(2022, 9, 1)),
+        ("人员3", dt.date(2022, 11, 1)), ("人员4", dt.date(2022, 12, 1))]
+    assert [(n.location, n.field, n.message.code) for n in result.notes] == [
+        (f"汇总!{row}", "月份", "excel.month_from_number") for row in range(2, 7)]
+    assert texts(result.notes)[0] == "n.xlsx：汇总 第 2 行“月份”：月份“2022.04”被 Excel 存成了数字，已按2022年4月读取"
+    assert [(p.location, p.message.code) for p in result.problems] == [
+        ("汇总!7", "excel.month_number_ambiguous"), ("汇总!8", "excel.month_number_ambiguous"),
+        ("汇总!9", "excel.bad_month"), ("汇总!10", "excel.month_outside_period")]
+    assert texts(result.problems)[0] == (
+        "n.xlsx：汇总 第 7 行“月份”：月份“2022.1”被 Excel 存成了数字，无法区分 2022年1月 与 2022年10月，"
+        "请写作“2022年1月”或“2022年10月”")
+    assert texts(result.problems)[2] == ("n.xlsx：汇总 第 9 行“月份”：不是有效月份：2022.13"
+                                         "（可写作 2022年3月 或 2022-03）")
+    assert "月份“2021.12”是2021年12月，不在考核年度" in texts(result.problems)[3]
+
+
+def test_a_sheet_named_for_a_month_in_chinese_numerals_gives_its_rows_that_month(tmp_path):
+    rows = [["姓名", "身份证号码", "月份"], ["张三", person_id(1), ""], ["李四", person_id(2), "6月"]]
+    sheets = {"五月": rows, "十一月份": rows[:2], "十二月": rows[:2], "2022年一月": rows[:2]}
+    result = check(write_workbook(tmp_path / "c.xlsx", sheets), "monthly_reports")
+    assert [(r.sheet, r.month) for r in result.records] == [
+        ("五月", dt.date(2022, 5, 1)), ("十一月份", dt.date(2022, 11, 1)), ("十二月", dt.date(2022, 12, 1)),
+        ("2022年一月", dt.date(2022, 1, 1))]
+    assert not any(n.message.code == "excel.month_unknown" for n in result.notes)
+    assert texts(result.problems) == [
+        "c.xlsx：五月 第 3 行“月份”：月份“6月”是2022年6月，与工作表名称“五月”所示的2022年5月不一致；"
+        "请核对哪一个对，更正后重新检查，或不导入此行"]
+
+
+def test_a_month_that_disagrees_with_the_sheets_name_is_said_once_where_the_words_say_it(tmp_path):
+    rows = [["姓名", "身份证号码", "月份"], ["张三", person_id(1), "2022年6月"], ["李四", person_id(2), "6月"]]
+    other = [rows[0], ["王五", person_id(3), "2022年6月"]]
+    result = check(write_workbook(tmp_path / "w.xlsx", {"2022年5月": rows, "5月": other}), "monthly_reports")
+    assert [p.text().split("；")[0] for p in result.problems] == [
+        "w.xlsx：2022年5月 第 2 行“月份”：月份“2022年6月”与工作表名称“2022年5月”所示月份不一致",
+        "w.xlsx：2022年5月 第 3 行“月份”：月份“6月”是2022年6月，与工作表名称“2022年5月”所示月份不一致",
+        "w.xlsx：5月 第 2 行“月份”：月份“2022年6月”与工作表名称“5月”所示的2022年5月不一致"]
+
+
 # ------------------------------------------------------------------ hidden rows
 
 def hidden_rows_workbook(path, hidden, people=4):

@@ -1,9 +1,11 @@
 """Reading workbooks: file types, broken and encrypted files, header recognition, mappings.
 
-Every workbook here is a real .xlsx written by openpyxl into tmp_path, except
+Every workbook here is a real .xlsx written by openpyxl (or an .ods written by hand) into tmp_path, except
 tests/fixtures/encrypted-roster.xlsx: a real password-protected workbook (password "wujiang";
 an openpyxl workbook encrypted with msoffcrypto-tool's OOXMLFile.encrypt, agile encryption,
-which neither openpyxl nor the standard library can write).
+which neither openpyxl nor the standard library can write), and tests/fixtures/monthly-months-as-numbers.xls: an
+old-format (BIFF8) 每月送工信息 of 56 rows, some of its months typed 2022.04 and stored as numbers (nothing here
+writes .xls).
 """
 
 import datetime as dt
@@ -17,6 +19,7 @@ from core.excel import readers
 from core.excel.kinds import import_spec, normalise_header
 from core.excel.read import read_workbook
 from core.excel.readers import sniff
+from tests.ods_builders import write_ods
 from tests.xlsx_builders import ARRIVAL_HEADERS, arrival, arrivals_rows, person_id, write_workbook
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -147,6 +150,39 @@ def test_an_ole2_file_that_is_not_a_workbook(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(2048))
     result = read_workbook(path, "arrivals")
     assert result.problems[0].message.param("found").code == "excel.type_office"
+
+
+def a_workbook_of(kind: str, tmp_path: Path, name: str) -> Path:
+    """A 每月送工信息 of 56 rows and a 合计 row as an .xls, an .ods or an .xlsx, under the name given."""
+    old = FIXTURES / "monthly-months-as-numbers.xls"
+    if kind == "xls":
+        path = tmp_path / name
+        path.write_bytes(old.read_bytes())
+        return path
+    rows = [["序号", "月份", "姓名", "身份证号"]] + [[i, "2022年3月", f"人员{i}", person_id(i)] for i in range(1, 57)]
+    rows.append(["合计", "", "56人", ""])
+    if kind == "ods":
+        return write_ods(tmp_path / name, {"汇总": rows})
+    return write_workbook(tmp_path / name, {"汇总": rows})
+
+
+@pytest.mark.parametrize("kind, name", [("xls", "送工.xlsx"), ("xls", "送工.ods"), ("xls", "送工"), ("xls", "送工.XLS"),
+                                        ("ods", "送工.xls"), ("ods", "送工.xlsx"), ("xlsx", "送工.xls"),
+                                        ("xlsx", "送工.ods"), ("xls", "送工.xls"), ("ods", "送工.ods")])
+def test_a_workbook_is_read_by_what_it_is_whatever_its_name(tmp_path, kind, name):
+    path = a_workbook_of(kind, tmp_path, name)
+    assert sniff(path) == kind
+    result = read_workbook(path, "monthly_reports")
+    assert result.ok and result.reader == "calamine", codes(result)
+    assert sum(table.data_rows for table in result.tables) == 57
+
+
+def test_openpyxl_reads_an_xlsx_named_otherwise_that_calamine_cannot(tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("calamine cannot read this file")
+    monkeypatch.setattr(readers, "_calamine_sheets", fail)
+    result = read_workbook(a_workbook_of("xlsx", tmp_path, "送工.xls"), "monthly_reports")
+    assert result.ok and result.reader == "openpyxl" and result.tables[0].data_rows == 57
 
 
 def test_a_missing_file(tmp_path):
