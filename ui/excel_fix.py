@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,8 +25,10 @@ from core.common.identifiers import mask_id_like
 from core.excel.partial import Correction, correction_for
 from core.excel.problems import ProblemRow
 from ui.models import ListModel
+from ui.wrapped_rows import WRAP_UP_TO, KeepTogether
 
 VALUE_COLUMN = 3
+SHOWN_WHOLE = 5  # problem rows read without scrolling, whatever else the preview shows above them
 CORRECTED = QColor("#0b57d0")
 
 translate = QCoreApplication.translate
@@ -155,7 +157,28 @@ class ProblemsModel(ListModel):
 
 class ProblemsView(QTableView):
     """The problem table: F2 or a double-click anywhere on a row opens the row's value cell (the only
-    one that can be typed in), so the keyboard reaches it from whichever cell is current."""
+    one that can be typed in), so the keyboard reaches it from whichever cell is current. It asks for the
+    height of its SHOWN_WHOLE tallest rows (the other parts of the preview give way down to theirs) and
+    takes whatever room is left over; numbers are kept with their units where a text wraps."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setItemDelegate(KeepTogether(self))
+        self.verticalHeader().sectionResized.connect(lambda *_: self.updateGeometry())  # rows measured anew
+
+    def _height_asked(self) -> int:
+        model, rows = self.model(), self.verticalHeader()
+        count = 0 if model is None else model.rowCount()
+        # at most WRAP_UP_TO rows are measured (ui/wrapped_rows.py), beyond each is one line
+        heights = sorted((self.rowHeight(r) for r in range(min(count, WRAP_UP_TO))), reverse=True)
+        shown = sum(heights[:SHOWN_WHOLE]) or rows.defaultSectionSize()
+        return shown + self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height_asked())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height_asked())
 
     def edit(self, index, trigger=None, event=None):  # Qt's edit(index) and its protected overload in one
         if trigger is None:

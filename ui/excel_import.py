@@ -117,7 +117,7 @@ class ImportDialog(ImportOutcome, QDialog):
         self.stack.addWidget(self._preview_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
-        resize_within_screen(self, 1120, 690)
+        resize_within_screen(self, 1300, 690)
 
     # ---------------------------------------------------------------- step 1
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,7 +31,7 @@ from core.people.import_notes import YearNotes
 from ui.excel_fix import ProblemsModel, ProblemsView, RowsChoice, cell_key
 from ui.excel_mapping import field_label, kind_label
 from ui.models import local_time
-from ui.wrapped_rows import wrap_rows
+from ui.wrapped_rows import WrappedList, wrap_rows
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -47,9 +46,26 @@ else:
     _Dialog = object  # a plain mixin at run time; to the type checker a part of the dialog
 
 GOOD, BAD, NEUTRAL, HEED = "#1b7f3b", "#b00020", "#555", "#a35200"
+BOX_MARGINS = (8, 4, 8, 6)  # inside each part's frame: the height is the problems' at 1366×768
 
 # the texts of the wizard's parts are the wizard's (its class's name is what Qt asks for at run time)
 translate = QCoreApplication.translate
+
+
+class ColumnsTable(QTableWidget):
+    """The columns recognised: four rows under the header where there is room, two when the problems need it
+    (the rest scrolled to), and as tall as the notes beside it when they are taller."""
+
+    def _rows_height(self, rows: int) -> int:
+        shown = min(rows, max(1, self.rowCount()))
+        return (shown * self.verticalHeader().defaultSectionSize() + self.horizontalHeader().sizeHint().height()
+                + 2 * self.frameWidth())
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._rows_height(4))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._rows_height(2))
 
 
 class ImportPreview(_Dialog):
@@ -79,7 +95,7 @@ class ImportPreview(_Dialog):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         columns_box = QGroupBox(translate("ImportDialog", "识别的列"))
-        self.columns_table = QTableWidget(0, 4)
+        self.columns_table = ColumnsTable(0, 4)
         self.columns_table.setHorizontalHeaderLabels([
             translate("ImportDialog", "工作表"), translate("ImportDialog", "项目"), translate("ImportDialog", "列"),
             translate("ImportDialog", "表头")])
@@ -92,19 +108,25 @@ class ImportPreview(_Dialog):
         self.mapping_note.setStyleSheet(f"color: {NEUTRAL};")
         self.mapping_button = QPushButton(translate("ImportDialog", "修改列对应…"))
         self.mapping_button.clicked.connect(self.change_mapping)
-        box = QVBoxLayout(columns_box)
+        # the note and the button beside the table, not under it: the table's rows scroll in the height the
+        # notes beside it take (three at least), and the problems below keep the room
+        box = QHBoxLayout(columns_box)
+        box.setContentsMargins(*BOX_MARGINS)
         box.addWidget(self.columns_table, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.mapping_note, 1)
-        row.addWidget(self.mapping_button)
-        box.addLayout(row)
+        side = QVBoxLayout()
+        side.addWidget(self.mapping_note)
+        side.addStretch(1)
+        side.addWidget(self.mapping_button)
+        box.addLayout(side)
+        usual = self.fontMetrics().horizontalAdvance(translate("ImportDialog", "按表头自动识别。")) + 4  # one line
+        self.mapping_note.setFixedWidth(max(self.mapping_button.sizeHint().width(), usual))
         # shown only when there is something to say: the problems below need the room more
         self.notes_box = QGroupBox(translate("ImportDialog", "已自动转换或提示（不影响导入）"))
-        self.notes = QListWidget()
-        self.notes.setWordWrap(True)
+        self.notes = WrappedList(fewest=3)
         self.notes.setAlternatingRowColors(True)  # one note from the next, each wrapped on several lines
         self.notes.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         notes_layout = QVBoxLayout(self.notes_box)
+        notes_layout.setContentsMargins(*BOX_MARGINS)
         notes_layout.addWidget(self.notes)
         # a correction chosen by mistake (a base name corrected to the wrong base) is taken back alone
         self.withdraw_button = QPushButton(translate("ImportDialog", "撤回所选更正"))
@@ -113,19 +135,16 @@ class ImportPreview(_Dialog):
         self.withdraw_button.clicked.connect(lambda: self.withdraw_corrections())
         self.notes.itemSelectionChanged.connect(self._withdrawable)
         notes_layout.addWidget(self.withdraw_button, 0, Qt.AlignmentFlag.AlignRight)
-        # the recognised columns in four lines under their header (more scroll): the problems need the height
-        self.columns_table.setMaximumHeight((self.fontMetrics().height() + 8) * 5 + 4)
         top = QHBoxLayout()
-        top.addWidget(columns_box, 5)
-        top.addWidget(self.notes_box, 4)
+        top.addWidget(columns_box, 2)
+        top.addWidget(self.notes_box, 3)  # the wider, the fewer lines its sentences take
         # rows that import without a problem but would count for nothing: read before importing
         self.heed_box = QGroupBox(translate("ImportDialog", "导入前请核对（这些行可以导入，但导入后不计分）"))
         self.heed_box.setStyleSheet(f"QGroupBox {{ color: {HEED}; font-weight: bold; }}")
-        self.heed = QListWidget()
-        self.heed.setWordWrap(True)
+        self.heed = WrappedList(fewest=2)
         self.heed.setStyleSheet("font-weight: normal;")
-        self.heed.setMaximumHeight((self.fontMetrics().height() + 8) * 5 + 4)
         heed_layout = QVBoxLayout(self.heed_box)
+        heed_layout.setContentsMargins(*BOX_MARGINS)
         heed_layout.addWidget(self.heed)
         # a base written otherwise than the unit registered it: corrected here for all its rows at once
         self.rename_row = QWidget()
@@ -162,7 +181,9 @@ class ImportPreview(_Dialog):
         header.setStretchLastSection(True)
         for column, width in enumerate((110, 60, 170, 190)):
             header.resizeSection(column, width)
-        QVBoxLayout(problems_box).addWidget(self.problems_view)
+        problems_layout = QVBoxLayout(problems_box)
+        problems_layout.setContentsMargins(*BOX_MARGINS)
+        problems_layout.addWidget(self.problems_view)
         self.problems_model.corrected.connect(self._corrections_changed)
         self.choice = RowsChoice()
         self.choice.partial_button.clicked.connect(lambda: self.import_good_rows())
@@ -192,11 +213,14 @@ class ImportPreview(_Dialog):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)
+        # each part above the problems as tall as its content, giving way (its list scrolled) down to a few lines
+        # when the room is short; the problems never less than their five tallest rows, and all the room left
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins are enough
         layout.addWidget(self.summary)
-        layout.addLayout(top, 1)
+        layout.addLayout(top)
         layout.addWidget(self.heed_box)
-        layout.addWidget(problems_box, 4)
+        layout.addWidget(problems_box, 1)
         layout.addWidget(self.choice)
         layout.addWidget(self.status)
         layout.addLayout(buttons)

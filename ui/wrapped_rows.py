@@ -1,10 +1,22 @@
-"""Tables whose long texts are read whole at 1366×768: each row as tall as its wrapped text while the table is small
-enough to measure (beyond, each cell's tooltip holds its whole text), or, in a long table, the rows on screen."""
+"""Tables and lists whose long texts are read whole at 1366×768: each row as tall as its wrapped text while the table
+is small enough to measure (beyond, each cell's tooltip holds its whole text), or, in a long table, the rows on screen;
+a list of sentences as tall as they are; numbers kept with their units where a line breaks."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QHeaderView, QTableView
+import re
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, QTimer
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QHeaderView,
+    QListView,
+    QListWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 WRAP_UP_TO = 500  # rows: measuring each row's height at every change of a longer table would stall the window
 
@@ -68,3 +80,40 @@ class ShownRowsFitter(QObject):
             row += 1
         if view.rowAt(0) != top:  # rows grown or shrunk at the end moved the rows on screen: those measured too
             self.fit_later()
+
+
+# a number and the unit after it ("2022年4月", "第 19 行", "6 个月"), kept on one line when a text wraps: Chinese
+# breaks between any two characters, a date broken after its year reads badly
+_NUMBER_WITH_UNIT = re.compile(r"(?:第 ?)?\d+(?:\.\d+)? ?(?:个月|[年月日号行列位人份个项处次天岁秒])(?:\d+ ?[月日号])*")
+_JOINER = "\u2060"  # WORD JOINER: no line break on either side, nothing drawn
+
+
+def keep_together(text: str) -> str:
+    """The text as drawn wrapped: each number with its unit joined so that no line breaks inside it."""
+    return _NUMBER_WITH_UNIT.sub(lambda m: _JOINER.join(m[0]), text)
+
+
+class KeepTogether(QStyledItemDelegate):
+    """Draws (and measures) each wrapped text with its numbers kept with their units; the data are untouched."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if option.text:
+            option.text = keep_together(option.text)
+
+
+class WrappedList(QListWidget):
+    """A list of sentences, each wrapped whole at the list's width (numbers kept with their units): as tall as its
+    sentences where there is room, and, short of room, no lower than `fewest` lines (the rest scrolled to)."""
+
+    def __init__(self, fewest: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.fewest = fewest
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)  # wrapped again at a new width
+        self.setItemDelegate(KeepTogether(self))
+        self.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+
+    def minimumSizeHint(self) -> QSize:
+        lines = self.fontMetrics().lineSpacing() * self.fewest + 2 * self.frameWidth() + 4
+        return QSize(super().minimumSizeHint().width(), min(lines, self.sizeHint().height()))
