@@ -52,9 +52,23 @@ BOX_MARGINS = (8, 4, 8, 6)  # inside each part's frame: the height is the proble
 translate = QCoreApplication.translate
 
 
+class SideNote(QLabel):
+    """A note wrapped in a column of fixed width, as tall as its text there; it asks no height for a width, which
+    would fix the height of the whole row it stands in (the problems below would give way, not the notes beside)."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.width(), self.heightForWidth(self.width()))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
 class ColumnsTable(QTableWidget):
-    """The columns recognised: four rows under the header where there is room, two when the problems need it
-    (the rest scrolled to), and as tall as the notes beside it when they are taller."""
+    """The columns recognised: four rows under the header where there is room, down to one when the problems
+    need it (the rest scrolled to), and as tall as the notes beside it when they are taller."""
 
     def _rows_height(self, rows: int) -> int:
         shown = min(rows, max(1, self.rowCount()))
@@ -65,7 +79,7 @@ class ColumnsTable(QTableWidget):
         return QSize(super().sizeHint().width(), self._rows_height(4))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), self._rows_height(2))
+        return QSize(super().minimumSizeHint().width(), self._rows_height(1))
 
 
 class ImportPreview(_Dialog):
@@ -103,7 +117,7 @@ class ImportPreview(_Dialog):
         self.columns_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.columns_table.horizontalHeader().setStretchLastSection(True)
         self.columns_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.mapping_note = QLabel()
+        self.mapping_note = SideNote()
         self.mapping_note.setWordWrap(True)
         self.mapping_note.setStyleSheet(f"color: {NEUTRAL};")
         self.mapping_button = QPushButton(translate("ImportDialog", "修改列对应…"))

@@ -6,10 +6,12 @@ Screenshots go to artifacts/screenshots/laptop-import-*.png."""
 from __future__ import annotations
 
 import os
+import re
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QPoint, QRect, Qt  # noqa: E402
+from PySide6.QtGui import QTextLayout, QTextOption  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
     QAbstractItemView,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (  # noqa: E402
     QGroupBox,
     QHeaderView,
     QLabel,
+    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -24,7 +27,7 @@ from tests.desktop_support import shot_over  # noqa: E402
 from tests.import_support import roster_file  # noqa: E402
 from tests.ui.test_desktop_excel import uid_of, year  # noqa: E402,F401  (a fixture)
 from tests.ui.test_desktop_laptop_fit import LAPTOP, at_laptop_size, settle  # noqa: E402
-from tests.xlsx_builders import arrival, person_id  # noqa: E402
+from tests.xlsx_builders import MONTHLY_HEADERS, arrival, person_id, write_workbook  # noqa: E402
 from ui.screen_fit import TITLE_BAR  # noqa: E402
 
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
@@ -121,4 +124,50 @@ def test_a_roster_with_notes_and_rows_to_check_shows_five_problems_whole_at_1366
     notes = dialog.notes  # the first notes read whole, the others scrolled to
     assert notes.visualItemRect(notes.item(1)).bottom() < notes.viewport().height()
     assert cut_widgets(dialog) == []
+    dialog.close()
+
+
+def test_a_month_in_a_note_is_never_broken_across_lines(qtbot, year, tmp_path):
+    """Chinese breaks between any two characters, and the notes broke a month read from a number after its year
+    ("…已按2022年" / "4月读取"): at every width of the list the month stays on one line, as a number with its unit
+    does ("第 3 行"); the note's text itself is unchanged."""
+    window = year
+    people = [arrival(i) for i in range(3)]
+    rows = [list(MONTHLY_HEADERS) + ["月份"]] + [
+        [k + 1, p["姓名"], p["身份证号码"], p["用工单位"], p["劳务基地"], p["入职日期"], p["联系电话"], 2022.4]
+        for k, p in enumerate(people)]
+    path = write_workbook(tmp_path / "送工信息.xlsx", {"汇总": rows})
+    dialog = window.excel_actions.import_dialog("monthly_reports")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_file(path, "monthly_reports", uid_of(window, 0))
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert dialog.worker is not None and dialog.worker.wait(60)
+    qtbot.waitUntil(lambda: dialog.preview is not None and dialog.stack.currentIndex() == 1, timeout=10_000)
+    notes = dialog.notes
+    texts = [notes.item(i).text() for i in range(notes.count())]
+    assert "汇总 第 3 行“月份”：月份“2022.4”被 Excel 存成了数字，已按2022年4月读取" in texts, texts
+    index = notes.model().index(texts.index("汇总 第 3 行“月份”：月份“2022.4”被 Excel 存成了数字，已按2022年4月读取"), 0)
+    option = QStyleOptionViewItem()
+    notes.itemDelegate().initStyleOption(option, index)  # the text as the list draws it
+    drawn = option.text
+    assert drawn.replace("\u2060", "") == notes.item(index.row()).text()
+    month = re.search("\u2060?".join("2022年4月"), drawn)
+    row = re.search("\u2060?".join("第 3 行"), drawn)
+    assert month and row
+    broken = []
+    for width in range(150, 700):
+        layout = QTextLayout(drawn, option.font)
+        text_option = QTextOption()
+        text_option.setWrapMode(QTextOption.WrapMode.WordWrap)  # as the list wraps (QCommonStyle)
+        layout.setTextOption(text_option)
+        layout.beginLayout()
+        starts = []
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(width)
+            starts.append(line.textStart())
+        layout.endLayout()
+        broken += [(width, drawn[start:start + 6]) for start in starts
+                   for run in (month, row) if run.start() < start < run.end()]
+    assert broken == []
     dialog.close()
