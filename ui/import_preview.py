@@ -122,8 +122,8 @@ class ImportPreview(_Dialog):
         self.mapping_note.setStyleSheet(f"color: {NEUTRAL};")
         self.mapping_button = QPushButton(translate("ImportDialog", "修改列对应…"))
         self.mapping_button.clicked.connect(self.change_mapping)
-        # the note and the button beside the table, not under it: the table's rows scroll in the height the
-        # notes beside it take (three at least), and the problems below keep the room
+        # the note and the button beside the table, not under it: the table's rows scroll in the height the notes
+        # beside it take (one row at least when the room is short), and the problems below keep the room
         box = QHBoxLayout(columns_box)
         box.setContentsMargins(*BOX_MARGINS)
         box.addWidget(self.columns_table, 1)

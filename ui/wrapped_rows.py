@@ -98,8 +98,9 @@ class KeepTogether(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        if option.text:
-            option.text = keep_together(option.text)
+        text = option.text  # type: ignore[attr-defined]  # an attribute the stubs leave out
+        if text:
+            option.text = keep_together(text)  # type: ignore[attr-defined]
 
 
 class WrappedList(QListWidget):

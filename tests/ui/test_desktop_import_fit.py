@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from tests.desktop_support import shot_over  # noqa: E402
 from tests.import_support import roster_file  # noqa: E402
-from tests.ui.test_desktop_excel import uid_of, year  # noqa: E402,F401  (a fixture)
+from tests.ui import test_desktop_excel  # noqa: E402
+from tests.ui.test_desktop_excel import uid_of  # noqa: E402
 from tests.ui.test_desktop_laptop_fit import LAPTOP, at_laptop_size, settle  # noqa: E402
 from tests.xlsx_builders import MONTHLY_HEADERS, arrival, person_id, write_workbook  # noqa: E402
 from ui.screen_fit import TITLE_BAR  # noqa: E402
 
+year = test_desktop_excel.year  # the fixture: three units with bases, open in the window
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
@@ -62,7 +64,7 @@ def whole_rows(view) -> int:
     """The rows of the table read whole in its viewport as it stands."""
     room = view.viewport().height()
     return sum(1 for row in range(view.model().rowCount())
-               if 0 <= view.rowViewportPosition(row) and view.rowViewportPosition(row) + view.rowHeight(row) <= room)
+               if view.rowViewportPosition(row) >= 0 and view.rowViewportPosition(row) + view.rowHeight(row) <= room)
 
 
 def cut_widgets(dialog) -> list[str]:
@@ -146,8 +148,9 @@ def test_a_month_in_a_note_is_never_broken_across_lines(qtbot, year, tmp_path):
     qtbot.waitUntil(lambda: dialog.preview is not None and dialog.stack.currentIndex() == 1, timeout=10_000)
     notes = dialog.notes
     texts = [notes.item(i).text() for i in range(notes.count())]
-    assert "汇总 第 3 行“月份”：月份“2022.4”被 Excel 存成了数字，已按2022年4月读取" in texts, texts
-    index = notes.model().index(texts.index("汇总 第 3 行“月份”：月份“2022.4”被 Excel 存成了数字，已按2022年4月读取"), 0)
+    note = "汇总 第 3 行“月份”：月份“2022.4”被 Excel 存成了数字，已按2022年4月读取"
+    assert note in texts, texts
+    index = notes.model().index(texts.index(note), 0)
     option = QStyleOptionViewItem()
     notes.itemDelegate().initStyleOption(option, index)  # the text as the list draws it
     drawn = option.text
