@@ -95,7 +95,7 @@ class _Checker:
         self.seen: dict[Any, tuple[str, int, str | None]] = {}  # key -> its first row: sheet, row, name
         # from sheets (or parts) checked the fast way: sheet, key -> row, the part's names (or None), its first row
         self.seen_tables: list[tuple[str, dict[Any, int], list | None, int]] = []
-        self.named: dict[tuple[Any, str], tuple[str, int]] = {}  # (key, name_key) -> the first row of a key's other name
+        self.named: dict[tuple[Any, str], tuple[str, int]] = {}  # (key, name_key) -> a key's other name's first row
         self.told_late: dict[tuple[str, int], list[tuple[str, Msg]]] = {}  # rows of parts done found bad since
         self.id_headers: dict[str, str] = {}  # sheet -> the header of its key's first column
         self.synonyms = set(self.spec.synonym_field)

@@ -27,7 +27,7 @@ Month = dt.date
 Bad = dict[int, list[tuple[int, str, Msg]]]  # grid offset -> (column order, header, message), as check.py keeps them
 
 HIDDEN_NOTES_PER_SHEET = 20  # past these, one note says how many more rows of the sheet are hidden
-PERSON_NOTES_PER_SHEET = 20  # past these, one note says how many more 姓名, 性别 and 联系电话 cells of the sheet to check
+PERSON_NOTES_PER_SHEET = 20  # past these, one note says how many more 姓名, 性别 and 联系电话 cells to check
 WIDE_TYPES = frozenset({"id_number", "date", "month", "integer", "number"})  # a text cell is kept as written
 
 
@@ -151,6 +151,13 @@ def _space_kept(name: str, at: re.Match) -> bool:
     return before.isascii() and after.isascii() and before.isalnum() and after.isalnum()
 
 
+def _without_spaces(name: str) -> str:
+    """A 姓名 without the spaces inside it that are not the name's own (_space_kept)."""
+    def kept(at: re.Match) -> str:
+        return at.group() if _space_kept(name, at) else ""
+    return _INNER_SPACE.sub(kept, name)
+
+
 def tidy_names(names: list[Any]) -> list[tuple[int, Msg]]:
     """Each 姓名 of a column (as read: stripped text, None when not read) with a space inside next to a Chinese
     character taken out in place (“郭　桂英” is 郭桂英), and a note for it and for each name holding a remark in
@@ -161,7 +168,7 @@ def tidy_names(names: list[Any]) -> list[tuple[int, Msg]]:
     for i, name in enumerate(names):
         if type(name) is not str or not _NAME_MARKS.search(name):
             continue
-        tidy = _INNER_SPACE.sub(lambda m: m.group() if _space_kept(name, m) else "", name)
+        tidy = _without_spaces(name)
         if tidy != name:
             names[i] = tidy
             found.append((i, Msg.of("excel.name_spaces", written=name, name=tidy)))

@@ -353,4 +353,5 @@ def test_two_people_with_one_id_number_are_both_left_out(ds, tmp_path):
     read = read_workbook(path, "arrivals")
     _sheets, left = left_out_rows(checked, read)
     said = f"第 4 行（何明）与第 5 行（刘超）身份证号码相同（{person_id(2)}），请核对哪一行填错"
-    assert [(r.row, r.cells[1], [p.text for p in r.problems]) for r in left] == [(4, "何明", [said]), (5, "刘超", [said])]
+    assert [(r.row, r.cells[1], [p.text for p in r.problems]) for r in left] == [(4, "何明", [said]),
+                                                                                 (5, "刘超", [said])]
