@@ -93,8 +93,8 @@ class _Checker:
         self.rows_checked = 0
         self.rows_with_problems = 0
         self.seen: dict[Any, tuple[str, int, str | None]] = {}  # key -> its first row: sheet, row, name
-        # from sheets (or parts) checked the fast way: sheet, key -> row, the part's names (or None), its first row
-        self.seen_tables: list[tuple[str, dict[Any, int], list | None, int]] = []
+        # from sheets (or parts) checked the fast way: sheet, key -> row, the part's names (None: no names compared)
+        self.seen_tables: list[tuple[str, dict[Any, int], list | None]] = []
         self.named: dict[tuple[Any, str], tuple[str, int]] = {}  # (key, name_key) -> a key's other name's first row
         self.told_late: dict[tuple[str, int], list[tuple[str, Msg]]] = {}  # rows of parts done found bad since
         self.id_headers: dict[str, str] = {}  # sheet -> the header of its key's first column
@@ -371,20 +371,17 @@ class _Checker:
             return False
         first_rows = dict(zip(reversed(keys), range(first + n, first, -1)))  # first occurrence wins
         if (len(first_rows) != n or not first_rows.keys().isdisjoint(self.seen)
-                or any(not first_rows.keys().isdisjoint(t) for _, t, _, _ in self.seen_tables)):
+                or any(not first_rows.keys().isdisjoint(t) for _, t, _ in self.seen_tables)):
             return False
-        self.seen_tables.append((sheet, first_rows, by_field.get("name") if "id_number" in unique else None, first))
+        self.seen_tables.append((sheet, first_rows, by_field.get("name") if "id_number" in unique else None))
         return True
 
     def seen_all(self) -> dict[Any, tuple[str, int, str | None]]:
         """Keys seen so far (sheet, row, name), for the row-by-row duplicate check."""
-        for sheet, rows, names, first in self.seen_tables:
-            if names is None:
-                for key, row in rows.items():
-                    self.seen.setdefault(key, (sheet, row, None))
-            else:
-                for key, row in rows.items():
-                    self.seen.setdefault(key, (sheet, row, names[row - first - 1]))
+        for sheet, rows, names in self.seen_tables:
+            # a part checked the fast way has each key once, none seen before (_unique_fast), its rows last to first
+            self.seen.update(zip(rows, zip(repeat(sheet), rows.values(), repeat(None) if names is None
+                                           else reversed(names))))
         self.seen_tables.clear()
         return self.seen
 
@@ -399,13 +396,11 @@ class _Checker:
         keys = key_columns[0] if len(unique) == 1 else list(zip(*key_columns))
         names = by_field.get("name") if "id_number" in unique else None
         header = self.id_headers[sheet]
-        for i, key in enumerate(keys):
+        for i, key, name, row in zip(count(), keys, repeat(None) if names is None else names, count(first + 1)):
             # a row with other problems still names its person: a later row of the same key is a duplicate
             # of it, and it of an earlier one (both are told, as correcting the other cells would tell them)
             if key is None or (len(unique) > 1 and None in key) or i in skipped:
                 continue
-            row = first + i + 1
-            name = names[i] if names is not None else None
             earlier = seen.get(key)
             if earlier is None:
                 seen[key] = (sheet, row, name)

@@ -161,8 +161,9 @@ def _without_spaces(name: str) -> str:
 def tidy_names(names: list[Any]) -> list[tuple[int, Msg]]:
     """Each 姓名 of a column (as read: stripped text, None when not read) with a space inside next to a Chinese
     character taken out in place (“郭　桂英” is 郭桂英), and a note for it and for each name holding a remark in
-    brackets (“孙霞（女）”, kept as written): (row offset, note). A column without either in one C-level search."""
-    if not _NAME_MARKS.search("".join(n for n in names if type(n) is str)):
+    brackets (“孙霞（女）”, kept as written): (row offset, note). A column without either in a C-level pass or two."""
+    joined = "".join(filter(None, names))  # text read, or None
+    if joined.isalpha() or not _NAME_MARKS.search(joined):  # the usual column: letters only, Chinese ones
         return []
     found = []
     for i, name in enumerate(names):
