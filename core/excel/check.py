@@ -381,7 +381,7 @@ class _Checker:
         for sheet, rows, names in self.seen_tables:
             # a part checked the fast way has each key once, none seen before (_unique_fast), its rows last to first
             self.seen.update(zip(rows, zip(repeat(sheet), rows.values(), repeat(None) if names is None
-                                           else reversed(names))))
+                                           else reversed(names)), strict=True))
         self.seen_tables.clear()
         return self.seen
 
