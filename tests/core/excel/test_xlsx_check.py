@@ -215,7 +215,7 @@ def test_platform_exports(tmp_path):
 # ------------------------------------------------------------------ duplicates and skipped rows
 
 def test_the_same_person_twice_names_both_rows(tmp_path):
-    people = [arrival(1), arrival(2), arrival(1, 电话="13900000000")]
+    people = [arrival(1), arrival(2), arrival(1, 联系电话="13900000000")]
     result = check(write_workbook(tmp_path / "d.xlsx", {"花名册": arrivals_rows(people)}))
     (problem,) = result.problems
     assert problem.location == "花名册!4" and problem.message.code == "excel.duplicate_row"
