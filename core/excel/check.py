@@ -2,7 +2,8 @@
 
 Each cell is converted by its field's type (core/excel/cells.py); every bad cell,
 missing required value and duplicate person becomes a Problem located by sheet, Excel row
-number and the column's header as written in the file. Rows that are not people (blank rows,
+number and the column's header as written in the file (two rows with one ID number and two names
+are both problems: which of them is typed wrong is the unit's to say). Rows that are not people (blank rows,
 a form's footer with the signature lines, a header repeated further down) are skipped. Rows
 with a problem give no record; nothing is ever half-converted.
 
@@ -114,6 +115,7 @@ class _Checker:
         self.seen.clear()
         self.seen_tables.clear()
         self.named.clear()
+        self.told_late.clear()
 
     def problem(self, sheet: str, row: int, header: str, msg: Msg) -> None:
         self.problems.append(Problem(self.source, f"{sheet}!{row}", header, msg))
