@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from collections import Counter
 from itertools import chain, groupby
 from operator import itemgetter
 from pathlib import Path

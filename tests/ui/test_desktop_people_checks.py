@@ -146,9 +146,9 @@ def test_the_summary_the_desktop_writes_lists_the_reported_only_and_says_when_no
 @pytest.mark.usefixtures("year")
 def test_the_people_view_names_the_file_of_a_row_when_a_corrected_roster_is_kept_beside_the_first(
         qtbot, window, tmp_path):
-    """The unit's corrected roster imported beside its first (一并保留并导入): 名单中的位置 (and its tooltip) names the file
-    of each person's row, as 花名册 第 3 行 is one person in the one file and another in the other; sorted by it, the
-    rows of one file stay together."""
+    """The unit's corrected roster imported beside its first (一并保留并导入): 名单中的位置 (and its tooltip) names
+    the file of each person's row, as 花名册 第 3 行 is one person in the one file and another in the other; sorted
+    by it, the rows of one file stay together."""
     from PySide6.QtWidgets import QMessageBox
 
     from tests.desktop_support import answer_modal
@@ -156,7 +156,8 @@ def test_the_people_view_names_the_file_of_a_row_when_a_corrected_roster_is_kept
     import_through_wizard(window, roster_file(tmp_path, [arrival(i) for i in range(3)]), "arrivals").close()
     dialog = window.excel_actions.import_dialog("arrivals")
     dialog.show()
-    dialog.set_file(roster_file(tmp_path, [arrival(5), arrival(6)], "花名册-更正后.xlsx"), "arrivals", uid_of(window, 0))
+    corrected = roster_file(tmp_path, [arrival(5), arrival(6)], "花名册-更正后.xlsx")
+    dialog.set_file(corrected, "arrivals", uid_of(window, 0))
     assert dialog.check().wait(60)
     answer_modal(QMessageBox, lambda box: next(b for b in box.buttons() if b.text() == "一并保留并导入").click())
     assert dialog.import_()
