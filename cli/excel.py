@@ -389,7 +389,7 @@ def person_line(p: PersonVerdict, full_ids: bool, reported: Sequence[tuple[str, 
         verdict = Msg.of("cli.counted_not_retained", reasons=list(p.retention_reasons))
     return say("cli.person", mark="✓" if p.confirmed else "✗", name=p.name,
                id=p.id_number if full_ids else mask_id_number(p.id_number), kind=Msg.of(f"match.kind_{p.kind}"),
-               base=p.base or "—", sheet=p.record.sheet, row=p.record.row, verdict=verdict,
+               base=p.base or "—", where=p.where, verdict=verdict,
                notes="".join("；" + render(n) for n in p.notes),
                remarks=remarks_words(p.record.remarks) + report_remarks_line(reported))
 

@@ -153,7 +153,9 @@ def test_ids_in_every_column_of_every_kind_never_reach_an_output_whole(tmp_path)
                                                           "--yes", *unit)
         assert code == 0, outputs[f"import-xlsx {kind}"]
         imported_rows += len(accepted) - 1
-    assert imported_rows > 80  # numbers in name, employer, phone, base … columns got in
+    # numbers in name, employer, phone, base … columns got in (the platform lists'); a people list's copy of a good row
+    # shares its ID number, a duplicate, and one with a number for a name leaves out its good row too (two names)
+    assert imported_rows > 60
 
     code, outputs["match"] = in_process("match", "--dataset", str(year))
     assert code == 0

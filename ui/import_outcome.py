@@ -200,6 +200,8 @@ class ImportOutcome(ImportPreview):
                                                    "问题清单按文件原有内容列出。").format(
                 n=len(p.corrections) - len(kept)))
         lines += self.result_lines(p)
+        if self.session.verdicts_moved is not None:
+            lines.append(render(self.session.verdicts_moved) + "。")
         if self.year_notes.rows:
             lines.append(translate("ImportDialog", "注意：“导入前请核对”所列的 {rows} 行已导入，但不计分；"
                                                    "请核对名称，改正文件后重新导入。").format(rows=self.year_notes.rows))

@@ -50,7 +50,7 @@ class ReportedOnlyModel(ListModel):
         if column == 2:
             return p.months
         if column == 5:
-            return (p.record.sheet, p.record.row)
+            return (p.record.file, p.record.sheet, p.record.row)
         return self.cell(p, column)
 
     def styled(self, p: ReportedOnly, column: int, role: int) -> Any:

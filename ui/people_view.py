@@ -106,7 +106,7 @@ class PeopleModel(ListModel):
         if col == 5:
             return p.employer
         if col == 6:
-            return translate("PeopleView", "{sheet} 第 {row} 行").format(sheet=p.record.sheet, row=p.record.row)
+            return render(p.where)
         if col == 7:
             return "" if p.months is None else str(p.months)
         if col == 8:
@@ -130,7 +130,7 @@ class PeopleModel(ListModel):
         if column == 2:
             return p.id_number
         if column == 6:
-            return (p.record.sheet, p.record.row)
+            return (p.record.file, p.record.sheet, p.record.row)
         if column == 7:
             return -1 if p.months is None else p.months
         if column == 8:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.common.messages import format_number
+from core.common.messages import Msg, format_number
 from core.editing.session import Session
 from core.scoring.assessment import DONE, Page
 from ui.clause_page import ClausePage
@@ -49,6 +49,7 @@ from ui.year_models import UnitListModel
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.moved_banner import MovedVerdictsBanner
     from ui.views import GradeView, OverviewView, YearView
 
 _DOTS: dict[tuple[int, int], QIcon] = {}
@@ -141,6 +142,7 @@ class Workspace(QWidget):
             from ui.field_copy_banner import FieldCopyBanner
             self.copy_banner = FieldCopyBanner(session, self)
             layout.addWidget(self.copy_banner)
+        self.moved_banner: MovedVerdictsBanner | None = None  # made when an edit first moves others' verdicts
         self.tabs = SteadyTabWidget()
         layout.addWidget(self.tabs)
 
@@ -438,7 +440,17 @@ class Workspace(QWidget):
         self._update_navigator()
         self._dirty |= {1, 2, 3}
         self._refresh_tab(self.tabs.currentIndex())
+        if self.session.verdicts_moved is not None:
+            self._tell_moved(self.session.verdicts_moved)
         self.window_.edited()
+
+    def _tell_moved(self, moved: Msg) -> None:
+        if self.moved_banner is None:  # only an edit that moves others needs the module
+            from ui.moved_banner import MovedVerdictsBanner
+            self.moved_banner = MovedVerdictsBanner(self)
+            layout = cast(QVBoxLayout, self.layout())
+            layout.insertWidget(layout.indexOf(self.tabs), self.moved_banner)
+        self.moved_banner.say(moved)
 
     def _tab_changed(self, index: int) -> None:
         self.clause_page.pending.flush()

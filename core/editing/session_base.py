@@ -18,6 +18,7 @@ from core.scoring.credit import off_scale
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
+from core.scoring.report import moved_verdicts
 from core.scoring.rules import RuleSet
 from core.store.attachments import Attachment
 from core.store.audit_log import Change, changes_aside, changes_of
@@ -59,6 +60,7 @@ class SessionBase:
         self.listeners: list[Listener] = []
         self.unfinalized: tuple[int, ...] = ()  # the units whose 定稿 the last edit withdrew (their data changed);
         # the window says so once and sets it back to ()
+        self.verdicts_moved: Msg | None = None  # the other units' 考核结果 or 等级 the last edit (or its undo) moved
         self.busy: str | None = None  # the label of an edit being written on another thread (Write)
         self.field_copy: Handed | None = handed_of(ds)  # a field copy: to whom, which units
         self._load()
@@ -113,11 +115,20 @@ class SessionBase:
         self.year = replace(self.year, units=tuple(self._units[u] for u in self.unit_ids))
         self._score()
 
-    def refresh(self, units: frozenset[int] | None) -> None:
+    def refresh(self, units: frozenset[int] | None, *, telling: bool = False) -> None:
+        """Read `units` again (None: the whole year) and score; `telling` (an edit or its undo): first work out
+        what it did to the other units' verdicts (verdicts_moved), for the listeners to say."""
+        before = self.result
         if units is None:
             self._load()
         else:
             self._reload_units(units)
+        self.verdicts_moved = None
+        if telling:
+            # an edit of one unit moves the others' ranking points and grades (a unit's people counted from its
+            # roster can take another's 合格); units nobody has assessed yet show no verdict: not told
+            edited = {self._units[u].name for u in units if u in self._units} if units is not None else set()
+            self.verdicts_moved = moved_verdicts(before, self.result, edited | self.not_started_and_under_way()[0])
         for listener in list(self.listeners):
             listener(units)
 
@@ -394,8 +405,9 @@ class SessionBase:
                     back = self._final_back(undo, edit.unfinalized)
                     self.history.push(Step(label, back, redo or do, touched, merge_key, slow=slow))
                 self.unfinalized = edit.unfinalized
-                self.refresh(touched)
+                self.refresh(touched, telling=True)
         return Write(self, label, lambda: do(None), settle, self._read_ahead if slow else None, slow=slow)
+
 
     def take_final_withdrawn(self) -> Msg | None:
         """What the last edit did to 定稿, told once: the units whose 定稿 it withdrew (their data changed)."""
@@ -440,7 +452,7 @@ class SessionBase:
 
         def settle(edit: Edit) -> None:
             self.history.undone(step, edit)
-            self.refresh(step.units)
+            self.refresh(step.units, telling=True)
         return Write(self, text or step.label, lambda: step.undo(text), settle,
                      self._read_ahead if step.slow else None, slow=step.slow, step=step)
 
@@ -453,7 +465,7 @@ class SessionBase:
         def settle(edit: Edit) -> None:
             self.history.redone(step, edit)
             self.unfinalized = edit.unfinalized
-            self.refresh(step.units)
+            self.refresh(step.units, telling=True)
         return Write(self, text or step.label, lambda: step.redo(text), settle,
                      self._read_ahead if step.slow else None, slow=step.slow, step=step)
 

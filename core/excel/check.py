@@ -2,7 +2,8 @@
 
 Each cell is converted by its field's type (core/excel/cells.py); every bad cell,
 missing required value and duplicate person becomes a Problem located by sheet, Excel row
-number and the column's header as written in the file. Rows that are not people (blank rows,
+number and the column's header as written in the file (two rows with one ID number and two names
+are both problems: which of them is typed wrong is the unit's to say). Rows that are not people (blank rows,
 a form's footer with the signature lines, a header repeated further down) are skipped. Rows
 with a problem give no record; nothing is ever half-converted.
 
@@ -39,6 +40,9 @@ PART_ROWS = 25_000  # a sheet's rows are checked this many at a time, each part'
 MONTHS_FIELDS = (("first_insured_date", "insured_months", "leave_date"), ("start_date", "placement_months", "end_date"))
 DUPLICATE_WHAT = {("id_number",): "excel.duplicate.id_number",
                   ("id_number", "month"): "excel.duplicate.id_number_month", ("unit",): "excel.duplicate.unit"}
+# What two rows with the same key and different names have in common (a key with the ID number).
+NAMES_DIFFER_WHAT = {("id_number",): "excel.duplicate_names.id_number",
+                     ("id_number", "month"): "excel.duplicate_names.id_number_month"}
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,12 @@ class _Checker:
         self.records: list = []
         self.rows_checked = 0
         self.rows_with_problems = 0
-        self.seen: dict[Any, tuple[str, int]] = {}
-        self.seen_tables: list[tuple[str, dict[Any, int]]] = []  # from sheets checked the fast way
+        self.seen: dict[Any, tuple[str, int, str | None]] = {}  # key -> its first row: sheet, row, name
+        # from sheets (or parts) checked the fast way: sheet, key -> row, the part's names (None: no names compared)
+        self.seen_tables: list[tuple[str, dict[Any, int], list | None]] = []
+        self.named: dict[tuple[Any, str], tuple[str, int]] = {}  # (key, name_key) -> a key's other name's first row
+        self.told_late: dict[tuple[str, int], list[tuple[str, Msg]]] = {}  # rows of parts done found bad since
+        self.id_headers: dict[str, str] = {}  # sheet -> the header of its key's first column
         self.synonyms = set(self.spec.synonym_field)
         self.hidden_read: dict[str, int] = {}  # sheet -> its rows hidden in Excel that were read
         self.person_cells: dict[str, int] = {}  # sheet -> its 性别 and 联系电话 cells to check
@@ -106,6 +114,8 @@ class _Checker:
                 let_go(table.grid)
         self.seen.clear()
         self.seen_tables.clear()
+        self.named.clear()
+        self.told_late.clear()
 
     def problem(self, sheet: str, row: int, header: str, msg: Msg) -> None:
         self.problems.append(Problem(self.source, f"{sheet}!{row}", header, msg))
@@ -204,10 +214,11 @@ class _Checker:
                     self._wide(sheet, column.header, first + i + 1, raw[i], row_checks.wide_value(value, spec.type))
                 out[i] = value
             out_columns.append(out)
+        by_field = {c.field: out for c, out in zip(columns, out_columns)}
+        name_notes = row_checks.tidy_names(by_field["name"]) if "name" in by_field else []
         skipped = {i for i in bad if self.skippable(rows[i], layout)}
         for i in skipped:
             del bad[i]
-        by_field = {c.field: out for c, out in zip(columns, out_columns)}
         order_of = {c.field: order for order, c in enumerate(columns)}
         # The checks across cells below run on a row whatever other cells of it are wrong, so that one reading
         # tells every problem of a row (a trainee under 16 whose 类型 is wrong is told both at once). A check
@@ -230,25 +241,13 @@ class _Checker:
         if self.kind.minimum_age is not None and "id_number" in by_field:
             self._too_young(by_field, headers, order_of, bad, skipped)
         unique = self.kind.unique
+        if unique:
+            self.id_headers[sheet] = headers.get(unique[0], "")
         if unique and self._unique_fast(sheet, first, len(rows), unique, by_field, template, bad, skipped):
             unique = ()
         if unique:
-            seen = self.seen_all()
-            key_columns = [by_field.get(f) or [template.get(f)] * len(rows) for f in unique]
-            keys = key_columns[0] if len(unique) == 1 else list(zip(*key_columns))
-            for i, key in enumerate(keys):
-                # a row with other problems still names its person: a later row of the same key is a duplicate
-                # of it, and it of an earlier one (both are told, as correcting the other cells would tell them)
-                if key is None or (len(unique) > 1 and None in key) or i in skipped:
-                    continue
-                earlier = seen.get(key)
-                if earlier is None:
-                    seen[key] = (sheet, first + i + 1)
-                    continue
-                shown = [self._key_text(f, v) for f, v in zip(unique, (key,) if len(unique) == 1 else key)]
-                bad.setdefault(i, []).append((order_of.get(unique[0], 0), headers.get(unique[0], ""), Msg.of(
-                    "excel.duplicate_row", sheet=earlier[0], row=earlier[1], key=shown,
-                    what=Msg.of(DUPLICATE_WHAT.get(tuple(unique), "excel.duplicate.row")))))
+            self._duplicates(sheet, first, len(rows), unique, by_field, template, bad, skipped,
+                             order_of.get(unique[0], 0))
         self.rows_checked += len(rows) - len(skipped)
         self.rows_with_problems += len(bad)
         for i in sorted(bad):
@@ -258,10 +257,10 @@ class _Checker:
             if i not in bad and i not in skipped:
                 for header, msg in noted[i]:
                     self.notes.append(Problem(self.source, f"{sheet}!{first + i + 1}", header, msg))
-        if "gender" in by_field or "phone" in by_field:
+        if "gender" in by_field or "phone" in by_field or name_notes:
             self.notes += row_checks.person_cell_notes(
                 self.source, sheet, first, by_field.get("gender"), by_field.get("id_number"), by_field.get("phone"),
-                headers, skipped | bad.keys(), self.person_cells)
+                headers, skipped | bad.keys(), self.person_cells, name_notes)
         if hidden:  # said, not left out: a row hidden in Excel is read as the file holds it
             self.notes += row_checks.hidden_row_notes(self.source, sheet, hidden, first, rows,
                                                       (columns[0].index, columns[0].header), skipped,
@@ -377,18 +376,88 @@ class _Checker:
             return False
         first_rows = dict(zip(reversed(keys), range(first + n, first, -1)))  # first occurrence wins
         if (len(first_rows) != n or not first_rows.keys().isdisjoint(self.seen)
-                or any(not first_rows.keys().isdisjoint(t) for _, t in self.seen_tables)):
+                or any(not first_rows.keys().isdisjoint(t) for _, t, _ in self.seen_tables)):
             return False
-        self.seen_tables.append((sheet, first_rows))
+        self.seen_tables.append((sheet, first_rows, by_field.get("name") if "id_number" in unique else None))
         return True
 
-    def seen_all(self) -> dict[Any, tuple[str, int]]:
-        """Keys seen so far (sheet, row), for the row-by-row duplicate check."""
-        for sheet, rows in self.seen_tables:
-            for key, row in rows.items():
-                self.seen.setdefault(key, (sheet, row))
+    def seen_all(self) -> dict[Any, tuple[str, int, str | None]]:
+        """Keys seen so far (sheet, row, name), for the row-by-row duplicate check."""
+        for sheet, rows, names in self.seen_tables:
+            # a part checked the fast way has each key once, none seen before (_unique_fast), its rows last to first
+            self.seen.update(zip(rows, zip(repeat(sheet), rows.values(), repeat(None) if names is None
+                                           else reversed(names)), strict=True))
         self.seen_tables.clear()
         return self.seen
+
+    def _duplicates(self, sheet: str, first: int, n: int, unique: Sequence[str], by_field: dict, template: dict,
+                    bad: dict, skipped: set, order: int) -> None:
+        """The duplicate check row by row. A row whose key an earlier row has is a duplicate of it, unless the key
+        holds the ID number and the two rows name different people: then one of them was typed with the other's
+        number and both are problems, each naming the other (which to keep is the unit's to say); a row of a part
+        or sheet done before is told at the end (settle_late)."""
+        seen = self.seen_all()
+        key_columns = [by_field.get(f) or [template.get(f)] * n for f in unique]
+        keys = key_columns[0] if len(unique) == 1 else list(zip(*key_columns))
+        names = by_field.get("name") if "id_number" in unique else None
+        header = self.id_headers[sheet]
+        for i, key, name, row in zip(count(), keys, repeat(None) if names is None else names, count(first + 1)):
+            # a row with other problems still names its person: a later row of the same key is a duplicate
+            # of it, and it of an earlier one (both are told, as correcting the other cells would tell them)
+            if key is None or (len(unique) > 1 and None in key) or i in skipped:
+                continue
+            earlier = seen.get(key)
+            if earlier is None:
+                seen[key] = (sheet, row, name)
+                continue
+            shown = [self._key_text(f, v) for f, v in zip(unique, (key,) if len(unique) == 1 else key)]
+            if name is not None and earlier[2] is not None and (
+                    (other := row_checks.name_key(name)) != row_checks.name_key(earlier[2])):
+                same_name = self.named.get((key, other))
+                if same_name is None:  # a name the key has not had yet: both rows told
+                    self.named[(key, other)] = (sheet, row)
+                    msg = self._names_differ(unique, earlier, (sheet, row, name), shown)
+                    bad.setdefault(i, []).append((order, header, msg))
+                    e_sheet, e_row = earlier[0], earlier[1]
+                    if e_sheet == sheet and first < e_row <= first + n:
+                        bad.setdefault(e_row - first - 1, []).append((order, header, msg))
+                    else:
+                        self.told_late.setdefault((e_sheet, e_row), []).append((self.id_headers[e_sheet], msg))
+                    continue
+                earlier = (*same_name, name)
+            bad.setdefault(i, []).append((order, header, Msg.of(
+                "excel.duplicate_row", sheet=earlier[0], row=earlier[1], key=shown,
+                what=Msg.of(DUPLICATE_WHAT.get(tuple(unique), "excel.duplicate.row")))))
+
+    @staticmethod
+    def _names_differ(unique: Sequence[str], earlier: tuple, later: tuple, shown: list) -> Msg:
+        what = Msg.of(NAMES_DIFFER_WHAT.get(tuple(unique), "excel.duplicate_names.id_number"))
+        if earlier[0] == later[0]:
+            return Msg.of("excel.duplicate_names", row=earlier[1], name=earlier[2], other_row=later[1],
+                          other_name=later[2], what=what, key=shown)
+        return Msg.of("excel.duplicate_names_sheets", sheet=earlier[0], row=earlier[1], name=earlier[2],
+                      other_sheet=later[0], other_row=later[1], other_name=later[2], what=what, key=shown)
+
+    def settle_late(self) -> None:
+        """The rows of parts and sheets checked before that a later row showed to be problems (_duplicates): their
+        problems put in file order, their records and notes taken out."""
+        if not self.told_late:
+            return
+        late, self.told_late = self.told_late, {}
+        for (sheet, row), told in late.items():
+            for header, msg in told:
+                self.problems.append(Problem(self.source, f"{sheet}!{row}", header, msg))
+        places = {f"{sheet}!{row}" for sheet, row in late}
+        kept = [r for r in self.records if (r.sheet, r.row) not in late]
+        self.rows_with_problems += len(self.records) - len(kept)  # a row with no record was told a problem already
+        self.records = kept
+        self.notes = [n for n in self.notes if n.location not in places or n.message.code == "excel.row_hidden"]
+        sheets = {table.layout.sheet: i for i, table in enumerate(self.checked)}
+
+        def place(p: Problem) -> tuple[int, int]:
+            sheet, _, row = p.location.rpartition("!")
+            return sheets.get(sheet, len(sheets)), int(row)
+        self.problems.sort(key=place)
 
     def _key_text(self, field_id: str, value: Any) -> Any:
         if isinstance(value, dt.date):
@@ -406,6 +475,7 @@ def check_read(read: ReadResult, rules: RuleSet, *, today: dt.date | None = None
 
 
 def _result(read: ReadResult, checker: _Checker) -> CheckResult:
+    checker.settle_late()
     problems = list(read.problems) + checker.problems
     if read.ok and read.tables and checker.rows_checked == 0:  # only blank lines, footers, headers
         problems.append(Problem(read.source, read.tables[0].sheet, "", Msg.of("excel.no_rows")))

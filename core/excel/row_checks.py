@@ -1,10 +1,11 @@
 """Checks of a sheet's rows that look past the cell alone (core/excel/check.py calls them): a month that disagrees
 with the sheet's name or lies outside the assessment year, a row hidden in Excel, cells written in full-width forms,
-a 性别 the ID number contradicts and a 联系电话 no phone has.
+a 性别 the ID number contradicts, a 联系电话 no phone has and a 姓名 with spaces inside or a remark in brackets.
 
 Nothing here is converted quietly: a month that cannot be right is a problem of its row (left out unless the
 assessor corrects it); a hidden row, a full-width cell read as ASCII, a doubtful 性别 or 联系电话 are each said in
-a note (the rules count people by the ID number, so those cells keep no one out).
+a note (the rules count people by the ID number, so those cells keep no one out). A space inside a Chinese name
+(“张　三”, typed to line two-character names up with three-character ones) is taken out, and said.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ Month = dt.date
 Bad = dict[int, list[tuple[int, str, Msg]]]  # grid offset -> (column order, header, message), as check.py keeps them
 
 HIDDEN_NOTES_PER_SHEET = 20  # past these, one note says how many more rows of the sheet are hidden
-PERSON_NOTES_PER_SHEET = 20  # past these, one note says how many more 性别 and 联系电话 cells of the sheet to check
+PERSON_NOTES_PER_SHEET = 20  # past these, one note says how many more 姓名, 性别 and 联系电话 cells to check
 WIDE_TYPES = frozenset({"id_number", "date", "month", "integer", "number"})  # a text cell is kept as written
 
 
@@ -150,7 +151,54 @@ def wide_notes(source: str, wide: dict[tuple[str, str], WideCells]) -> list[Prob
     return notes
 
 
-# ------------------------------------------------------------------ 性别 and 联系电话
+# ------------------------------------------------------------------ 姓名, 性别 and 联系电话
+
+_NAME_MARKS = re.compile(r"[\s()（）\[\]【】〔〕]")  # a space or a bracket somewhere in a column of names
+_INNER_SPACE = re.compile(r"\s+")
+_REMARK = re.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]*[)）\]】〕]")  # a remark in brackets: 孙霞（女）
+
+
+def _space_kept(name: str, at: re.Match) -> bool:
+    """A space between two Latin letters or digits (a name written in letters: John Smith) is the name's own."""
+    if at.start() == 0 or at.end() == len(name):
+        return False
+    before, after = name[at.start() - 1], name[at.end()]
+    return before.isascii() and after.isascii() and before.isalnum() and after.isalnum()
+
+
+def _without_spaces(name: str) -> str:
+    """A 姓名 without the spaces inside it that are not the name's own (_space_kept)."""
+    def kept(at: re.Match) -> str:
+        return at.group() if _space_kept(name, at) else ""
+    return _INNER_SPACE.sub(kept, name)
+
+
+def tidy_names(names: list[Any]) -> list[tuple[int, Msg]]:
+    """Each 姓名 of a column (as read: stripped text, None when not read) with a space inside next to a Chinese
+    character taken out in place (“郭　桂英” is 郭桂英), and a note for it and for each name holding a remark in
+    brackets (“孙霞（女）”, kept as written): (row offset, note). A column without either in a C-level pass or two."""
+    joined = "".join(filter(None, names))  # text read, or None
+    if joined.isalpha() or not _NAME_MARKS.search(joined):  # the usual column: letters only, Chinese ones
+        return []
+    found = []
+    for i, name in enumerate(names):
+        if type(name) is not str or not _NAME_MARKS.search(name):
+            continue
+        tidy = _without_spaces(name)
+        if tidy != name:
+            names[i] = tidy
+            found.append((i, Msg.of("excel.name_spaces", written=name, name=tidy)))
+        remark = _REMARK.search(tidy)
+        if remark is not None:
+            found.append((i, Msg.of("excel.name_remark", name=tidy, remark=remark.group())))
+    return found
+
+
+def name_key(name: str) -> str:
+    """A 姓名 as two rows of one person may write it: without spaces, a remark in brackets or width (孙霞（女）, 孙 霞
+    and 孙霞 are one name)."""
+    return "".join(_REMARK.sub("", unicodedata.normalize("NFKC", name)).split()).casefold()
+
 
 # the words of 性别 -> a man (M and F as some units' systems write them, in either case and width)
 MAN = {"男": True, "男性": True, "女": False, "女性": False,
@@ -216,12 +264,14 @@ def _phones_to_check(phones: Sequence[Any]) -> list[int]:
 
 def person_cell_notes(source: str, sheet: str, first: int, genders: Sequence[Any] | None,
                       ids: Sequence[Any] | None, phones: Sequence[Any] | None, headers: dict[str, str],
-                      excluded: set[int] | Any, said: dict[str, int]) -> list[Problem]:
+                      excluded: set[int] | Any, said: dict[str, int],
+                      names: Sequence[tuple[int, Msg]] = ()) -> list[Problem]:
     """A note for each row not `excluded` (left out or skipped) whose 性别 the ID number's 17th digit contradicts or
-    is neither 男 nor 女, or whose 联系电话 is no phone number (phone_like); `genders`, `ids`, `phones`: the columns
-    as read (None when the sheet has none), the first row at Excel row first + 1. Past PERSON_NOTES_PER_SHEET of a
-    sheet they are only counted in `said` (sheet -> cells to check), for person_cells_beyond."""
-    found: list[tuple[int, str, Msg]] = []
+    is neither 男 nor 女, or whose 联系电话 is no phone number (phone_like), and `names`' notes (tidy_names);
+    `genders`, `ids`, `phones`: the columns as read (None when the sheet has none), the first row at Excel row
+    first + 1. Past PERSON_NOTES_PER_SHEET of a sheet they are only counted in `said` (sheet -> cells to check),
+    for person_cells_beyond."""
+    found: list[tuple[int, str, Msg]] = [(i, headers.get("name", ""), msg) for i, msg in names]
     if genders is not None:
         given: Sequence[Any] = ids if ids is not None else [None] * len(genders)
         for i in _genders_to_check(genders, given):
@@ -246,7 +296,7 @@ def person_cell_notes(source: str, sheet: str, first: int, genders: Sequence[Any
 
 
 def person_cells_beyond(source: str, said: dict[str, int]) -> list[Problem]:
-    """One note for each sheet with more 性别 and 联系电话 cells to check than were noted one by one."""
+    """One note for each sheet with more 姓名, 性别 and 联系电话 cells to check than were noted one by one."""
     return [Problem(source, sheet, "", Msg.of("excel.person_cells_more", count=n - PERSON_NOTES_PER_SHEET,
                                               shown=PERSON_NOTES_PER_SHEET))
             for sheet, n in said.items() if n > PERSON_NOTES_PER_SHEET]

@@ -459,7 +459,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
         FormColumn("summary.col.kind", 12, lambda p: t(f"match.kind_{p.kind}")),
         FormColumn("form.col.base", 18, lambda p: p.base or None),
         FormColumn("form.col.employer", 24, lambda p: p.employer or None),
-        FormColumn("summary.col.where", 18, lambda p: t("summary.where", sheet=p.record.sheet, row=p.record.row)),
+        FormColumn("summary.col.where", 18, lambda p: render(p.where)),
         FormColumn("summary.col.reasons", 60, lambda p: "；".join(render(m) for m in p.reasons)),
     ]
     reported_columns = [

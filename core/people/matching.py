@@ -38,7 +38,15 @@ from core.common.bulk import gc_paused
 from core.common.dates import months_between
 from core.common.messages import Msg
 from core.common.problems import Problem
-from core.people.records import ArrivalRecord, MonthlyReportRecord, PlacementRecord, TraineeListRecord, frozen_records
+from core.people.records import (
+    ArrivalRecord,
+    MonthlyReportRecord,
+    PlacementRecord,
+    TraineeListRecord,
+    frozen_records,
+    row_words,
+    sheet_words,
+)
 from core.scoring.facts import COUNTS_FROM_ROSTERS, Base, Unit
 from core.scoring.rules import READINGS_WHEN_ABSENT, RuleSet
 
@@ -65,10 +73,11 @@ class Claim:
     base: str
     sheet: str
     row: int
+    file: str = ""  # the roster's file, when the unit has several of the kind (core.people.records.sheet_words)
 
     @property
     def text(self) -> Msg:
-        return Msg.of("match.claim", unit=self.unit, kind=Msg.of(f"match.kind_{self.kind}"), sheet=self.sheet,
+        return Msg.of("match.claim", unit=self.unit, kind=Msg.of(f"match.kind_{self.kind}"), sheet=sheet_words(self),
                       row=self.row, employer=self.employer or "—")
 
 
@@ -103,6 +112,11 @@ class PersonVerdict(_OfRecord):
     reasons: tuple[Msg, ...] = ()  # why not confirmed
     retention_reasons: tuple[Msg, ...] = ()  # why a confirmed person is not counted as retained
     notes: tuple[Msg, ...] = ()  # e.g. assigned to this unit by the assessor
+
+    @property
+    def where(self) -> Msg:
+        """Where the person's roster row is: 花名册 第 6 行, with the file when the unit has several rosters."""
+        return row_words(self.record)
 
     @property
     def verdict(self) -> Msg:
@@ -146,8 +160,9 @@ class ReportedOnly(_OfRecord):
     def where(self) -> Msg:
         """Where in the reports the person is: the first row, and how many rows name them."""
         if self.rows > 1:
-            return Msg.of("match.reported_where_rows", sheet=self.record.sheet, row=self.record.row, rows=self.rows)
-        return Msg.of("match.reported_where", sheet=self.record.sheet, row=self.record.row)
+            return Msg.of("match.reported_where_rows", sheet=sheet_words(self.record), row=self.record.row,
+                          rows=self.rows)
+        return Msg.of("match.reported_where", sheet=sheet_words(self.record), row=self.record.row)
 
     @property
     def elsewhere_words(self) -> Msg:
@@ -290,7 +305,7 @@ class _OtherNames(_RowsOfPerson):
         if not other:
             return None
         return Msg.of(self.code, other="”“".join(dict.fromkeys(row.name for row in other)), name=roster_name,
-                      sheet=other[0].sheet, row=other[0].row)
+                      sheet=sheet_words(other[0]), row=other[0].row)
 
 
 def month_words(month: dt.date) -> Msg:
@@ -332,14 +347,14 @@ class _ReportDiffers(_RowsOfPerson):
             if other:
                 notes.append(Msg.of(f"match.{field}_differs_monthly_report",
                                     other="”“".join(dict.fromkeys(getattr(row, field).strip() for row in other)),
-                                    ours=getattr(r, field).strip(), sheet=other[0].sheet, row=other[0].row))
+                                    ours=getattr(r, field).strip(), sheet=sheet_words(other[0]), row=other[0].row))
         if r.arrival_date is not None:
             dated = [row for row in rows if row.arrival_date is not None and row.arrival_date != r.arrival_date]
             if dated:
                 notes.append(Msg.of("match.arrival_date_differs_monthly_report",
                                     other="、".join(dict.fromkeys(row.arrival_date.isoformat() for row in dated
                                                                 if row.arrival_date is not None)),
-                                    ours=r.arrival_date.isoformat(), sheet=dated[0].sheet, row=dated[0].row))
+                                    ours=r.arrival_date.isoformat(), sheet=sheet_words(dated[0]), row=dated[0].row))
         note = self._months_note(r, found, rows)
         if note is not None:
             notes.append(note)
@@ -472,11 +487,11 @@ def _claims(submissions: Sequence[UnitSubmission]) -> dict[str, list[Claim]]:
     for sub in submissions:
         for r in sub.arrivals:
             if r.id_number in contested:
-                claims[r.id_number].append(Claim(sub.unit, ARRIVAL, r.name, r.employer, r.base, r.sheet, r.row))
+                claims[r.id_number].append(Claim(sub.unit, ARRIVAL, r.name, r.employer, r.base, r.sheet, r.row, r.file))
         for r in sub.placements:
             if r.id_number in contested:
                 kind = TRAINEE if r.placement_type == "trainee" else INTERN
-                claims[r.id_number].append(Claim(sub.unit, kind, r.name, r.employer, r.base, r.sheet, r.row))
+                claims[r.id_number].append(Claim(sub.unit, kind, r.name, r.employer, r.base, r.sheet, r.row, r.file))
     return claims
 
 

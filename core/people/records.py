@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from fractions import Fraction
 from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from core.common.messages import Msg
@@ -48,6 +49,7 @@ class ArrivalRecord:
     insured_months: int | None = None
     leave_date: dt.date | None = None
     remarks: str = ""  # the roster's 备注, as written
+    file: str = ""  # the file's name when the unit has several rosters of the kind imported (sheet_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class PlacementRecord:
     end_date: dt.date | None = None
     placement_months: int | None = None
     remarks: str = ""  # the roster's 备注, as written
+    file: str = ""  # the file's name when the unit has several rosters of the kind imported (sheet_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class MonthlyReportRecord:
     arrival_date: dt.date | None = None
     phone: str = ""
     remarks: str = ""  # the report's 备注, as written
+    file: str = ""  # the file's name when the unit has several monthly reports imported (sheet_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +133,8 @@ RECORD_CLASSES: dict[str, type] = {
 
 def frozen_records(cls: type, columns: Sequence[Iterable], n: int) -> list:
     """n instances of a frozen dataclass with __slots__, filled column by column: `columns` holds
-    one iterable per field, in field order (every field; itertools.repeat for a constant).
+    one iterable per field, in field order (itertools.repeat for a constant); fields left off at
+    the end take their defaults.
 
     Equal to [cls(*row) for row in zip(*columns)], about five times faster: the __init__ of a
     frozen dataclass sets each field through object.__setattr__ (most of the time of checking a
@@ -137,9 +142,11 @@ def frozen_records(cls: type, columns: Sequence[Iterable], n: int) -> list:
     Nothing can observe the instances half-filled: they are returned only when complete."""
     if n == 0:
         return []
-    names = [f.name for f in dataclass_fields(cls)]
-    if len(columns) != len(names):
+    fields = dataclass_fields(cls)
+    names = [f.name for f in fields]
+    if len(columns) > len(names) or any(f.default is MISSING for f in fields[len(columns):]):
         raise ValueError(f"{cls.__name__} has {len(names)} fields, {len(columns)} columns given")
+    columns = [*columns, *(repeat(f.default) for f in fields[len(columns):])]
     records: list[Any] = list(map(_new, repeat(cls, n)))
     for name, values in zip(names, columns, strict=True):
         deque(map(cls.__dict__[name].__set__, records, values), maxlen=0)
@@ -150,6 +157,29 @@ _new = object.__new__
 
 
 def record_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclass_fields(cls) if f.name not in ("sheet", "row"))
+    """The fields a workbook's columns fill (not where the row is: its file, sheet and row)."""
+    return tuple(f.name for f in dataclass_fields(cls) if f.name not in ("sheet", "row", "file"))
+
+
+def with_file(records: Sequence[Any], file: str) -> list:
+    """The records (of one class) again, each with its `file` set to the file's name ("" for none)."""
+    if not records:
+        return []
+    cls = type(records[0])
+    columns: list[Iterable] = [list(map(attrgetter(f.name), records)) for f in dataclass_fields(cls)]
+    columns[[f.name for f in dataclass_fields(cls)].index("file")] = repeat(file)
+    return frozen_records(cls, columns, len(records))
+
+
+def sheet_words(record: Any) -> str | Msg:
+    """The sheet a person's row is on, as a bureau names it: the sheet's name, after the file's when the unit
+    has several files of the kind imported (record.file), so 第 6 行 is found in the right one."""
+    file = getattr(record, "file", "")
+    return Msg.of("people.file_sheet", file=file, sheet=record.sheet) if file else record.sheet
+
+
+def row_words(record: Any) -> Msg:
+    """Where a person's row is: 花名册 第 6 行, or 花名册-更正后.xlsx 花名册 第 6 行 (sheet_words)."""
+    return Msg.of("people.row_place", sheet=sheet_words(record), row=record.row)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,6 +37,7 @@ from core.people.records import (
     PlacementRecord,
     TraineeListRecord,
     frozen_records,
+    with_file,
 )
 from core.scoring.facts import Unit
 from core.scoring.rules import RuleSet
@@ -302,7 +304,7 @@ def submissions(conn: sqlite3.Connection, units: Sequence[tuple[int, Unit]],
                 kept: KeptRecords | None = None) -> list[UnitSubmission]:
     """Every unit's stored rosters and monthly reports, with the unit's bases (a person must name one).
     Rows written before imports were recorded (schema 3 and older) come first, then each import in
-    order. `kept` saves reading an import again: its records are taken from there, and the ones
+    order; a unit with several files of a kind has each row carry its file's name (record.file). `kept` saves reading an import again: its records are taken from there, and the ones
     read are put there (those of imports no longer stored are dropped)."""
     days, months = _Days(), _Months()
     found: dict[tuple[int, str], list] = {}
@@ -310,15 +312,21 @@ def submissions(conn: sqlite3.Connection, units: Sequence[tuple[int, Unit]],
         for unit_id, records in _read(conn, kind, "import_id IS NULL", (), days, months, group_by_unit=True).items():
             found[(unit_id, kind)] = list(records)
     stored = set()
-    for import_id, kind, unit_id, sha256, at in conn.execute(
-            "SELECT id, kind, unit_id, sha256, imported_at FROM imports WHERE kind IN (?, ?, ?) ORDER BY id", UNIT_KINDS):
+    imports = conn.execute("SELECT id, kind, unit_id, sha256, imported_at, file_name FROM imports "
+                           "WHERE kind IN (?, ?, ?) ORDER BY id", UNIT_KINDS).fetchall()
+    several = Counter((unit_id, kind) for _, kind, unit_id, *_ in imports)
+    for import_id, kind, unit_id, sha256, at, file_name in imports:
         key = (import_id, sha256, at)
         stored.add(key)
+        # a unit's files of one kind side by side (--alongside): each row says which file it is in
+        file = file_name if several[(unit_id, kind)] > 1 else ""
         records = None if kept is None else kept.get(key)
         if records is None:
             records = _read(conn, kind, "import_id = ?", (import_id,), days, months)
-            if kept is not None:
-                kept[key] = records
+        if records and records[0].file != file:
+            records = with_file(records, file)
+        if kept is not None:
+            kept[key] = records
         found.setdefault((unit_id, kind), []).extend(records)
     if kept is not None:
         for key in set(kept) - stored:

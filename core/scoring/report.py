@@ -240,6 +240,30 @@ def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[
     }
 
 
+MOVED_NAMED = 5  # the units a change of verdicts names, the rest counted
+
+
+def moved_verdicts(before: YearResult, after: YearResult, unsaid: set[str] | frozenset[str]) -> Msg | None:
+    """The units (but those `unsaid`) whose 考核结果 or 等级 is not what it was before a change, in the year's
+    order, each with what it was and is (某某公司（合格 → 不合格，D级 → E级））; None: none moved."""
+    was = {u.name: u for u in before.units}
+    moved = [(old, u) for u in after.units if u.name not in unsaid and (old := was.get(u.name)) is not None
+             and (old.status, old.grade) != (u.status, u.grade)]
+    if not moved:
+        return None
+    named = []
+    for old, now in moved[:MOVED_NAMED]:
+        status = Msg.of("report.moved_status", before=Msg.of(f"status.{old.status}"),
+                        after=Msg.of(f"status.{now.status}"))
+        grade = Msg.of("report.moved_grade", before=old.grade, after=now.grade)
+        changes = (Msg.of("report.moved_both", status=status, grade=grade)
+                   if old.status != now.status and old.grade != now.grade
+                   else status if old.status != now.status else grade)
+        named.append(Msg.of("report.moved_unit", unit=now.name, changes=changes))
+    return Msg.of("report.verdicts_moved", count=len(moved), units=named,
+                  more=Msg.of("report.moved_more", count=len(moved)) if len(moved) > MOVED_NAMED else "")
+
+
 def status_open_note(status: str) -> Msg:
     """Why a final unit's status and grade are 暂定 (core/years/standing.py status_open), in every output's words."""
     return Msg.of("standing.status_open", status=Msg.of(f"status.{status}"))

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import openpyxl  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.common.identifiers import mask_id_number  # noqa: E402
@@ -22,6 +22,7 @@ from tests.ui.test_desktop_excel import import_through_wizard, uid_of, year  # n
 from tests.ui.test_desktop_roster_remarks import rows_by_id  # noqa: E402
 from tests.xlsx_builders import arrival, person_id, person_name  # noqa: E402
 
+PLACE = 6  # the people view's column of where the person's row is (名单中的位置)
 WHY = 11  # the people view's column of the reasons and notes
 
 
@@ -140,3 +141,45 @@ def test_the_summary_the_desktop_writes_lists_the_reported_only_and_says_when_no
     for unit in UNITS[1:]:
         assert "未导入该单位的花名册（附件2、附件4），无法逐人核对，此处不列人员；这不表示人员均已确认" in text(unit)
         assert "无未确认人员" not in text(unit)
+
+
+@pytest.mark.usefixtures("year")
+def test_the_people_view_names_the_file_of_a_row_when_a_corrected_roster_is_kept_beside_the_first(
+        qtbot, window, tmp_path):
+    """The unit's corrected roster imported beside its first (一并保留并导入): 名单中的位置 (and its tooltip) names
+    the file of each person's row, as 花名册 第 3 行 is one person in the one file and another in the other; sorted
+    by it, the rows of one file stay together."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.desktop_support import answer_modal
+    from tests.import_support import roster_file
+    import_through_wizard(window, roster_file(tmp_path, [arrival(i) for i in range(3)]), "arrivals").close()
+    dialog = window.excel_actions.import_dialog("arrivals")
+    dialog.show()
+    corrected = roster_file(tmp_path, [arrival(5), arrival(6)], "花名册-更正后.xlsx")
+    dialog.set_file(corrected, "arrivals", uid_of(window, 0))
+    assert dialog.check().wait(60)
+    answer_modal(QMessageBox, lambda box: next(b for b in box.buttons() if b.text() == "一并保留并导入").click())
+    assert dialog.import_()
+    dialog.close()
+
+    window.workspace.select_unit(uid_of(window, 0))
+    window.excel_actions.people_action.trigger()
+    view = window.excel_actions.people_view()
+    assert view is not None and view.isVisible()
+    view.resize(1500, 600)
+    proxy = view.people_proxy
+    ids = rows_by_id(proxy)
+    where = {i: proxy.data(proxy.index(ids[mask_id_number(person_id(i))], PLACE)) for i in (0, 2, 5, 6)}
+    assert where == {0: "附件2花名册.xlsx 花名册 第 3 行", 2: "附件2花名册.xlsx 花名册 第 5 行",
+                     5: "花名册-更正后.xlsx 花名册 第 3 行", 6: "花名册-更正后.xlsx 花名册 第 4 行"}
+    tip = proxy.data(proxy.index(ids[mask_id_number(person_id(5))], PLACE), Qt.ItemDataRole.ToolTipRole)
+    assert tip == "花名册-更正后.xlsx 花名册 第 3 行"
+    header = view.people_view.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(PLACE) + 5, header.height() // 2))
+    QApplication.processEvents()
+    ordered = [f"花名册-更正后.xlsx 花名册 第 {row} 行" for row in (3, 4)] + [f"附件2花名册.xlsx 花名册 第 {row} 行"
+                                                                     for row in (3, 4, 5)]
+    assert [proxy.data(proxy.index(r, PLACE)) for r in range(proxy.rowCount())] in (ordered, ordered[::-1])
+    shot(view, "people-view-two-rosters")

@@ -3,6 +3,7 @@ additions they use (notes, capture/restore): every edit saved at once, undone an
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from fractions import Fraction
 
@@ -229,3 +230,44 @@ def test_an_edit_that_changes_nothing_is_no_step_to_undo(session):
     assert edit.ok and edit.rows == 0 and len(session.history.steps) == 1
     assert session.history.steps[-1].label == "投保人数"
 
+
+
+def test_an_edit_says_which_other_units_verdicts_it_moved_and_a_quiet_refresh_forgets_it(tmp_path):
+    """The demo year as a session: 八坼 (not final) given 210 people on its first base rises to first place in 2.1;
+    同里英桥's grade goes D → C and 平望运河's C → D. The edit says both, in the year's order, and not 八坼 itself (its
+    page shows it); its undo says them back; a refresh that is no edit says nothing."""
+    from core.common.messages import render
+    from tests.core.pdf.test_pdf import demo_dataset
+    ds = Dataset.open(demo_dataset(tmp_path))
+    s = Session(ds, 1)
+    try:
+        bachi = s.unit_id("苏州八坼新程人力资源有限公司")
+        assert bachi is not None
+        assert s.update_base("人数", bachi, s.base_ids(bachi)[0], people=210).ok
+        assert s.verdicts_moved is not None
+        assert render(s.verdicts_moved) == (
+            "另有 2 家运营单位的考核结果或等级随之变动（排名类条款得分或等级名额变动）："
+            "苏州同里英桥人力资源有限公司（D级 → C级）、吴江平望运河人才服务有限公司（C级 → D级）")
+        assert s.undo()[1].ok and s.verdicts_moved is not None
+        assert render(s.verdicts_moved).endswith(
+            "：吴江平望运河人才服务有限公司（D级 → C级）、苏州同里英桥人力资源有限公司（C级 → D级）")
+        s.refresh(None)
+        assert s.verdicts_moved is None
+    finally:
+        s.close(back_up=False)
+
+
+def test_moved_verdicts_says_a_status_and_a_grade_together_names_five_and_counts_the_rest():
+    from core.common.messages import render
+    from core.scoring.report import moved_verdicts
+    before = score_year(RULES, rich_year())
+    units = [u._replace(name=f"单位{i}", status="qualified", grade="B") for i, u in enumerate(before.units[:1] * 8)]
+    was = dataclasses.replace(before, units=tuple(units))
+    moved = [u._replace(status="unqualified", grade="E") if i % 2 == 0 else u._replace(grade="Z")
+             for i, u in enumerate(units)]
+    now = dataclasses.replace(before, units=tuple(moved))
+    told = render(moved_verdicts(was, now, {"单位7"}))
+    assert told.startswith("另有 7 家运营单位的考核结果或等级随之变动（排名类条款得分或等级名额变动）："
+                           "单位0（合格 → 不合格，B级 → E级）、单位1（B级 → Z级）、单位2（"), told
+    assert told.endswith("、单位4（合格 → 不合格，B级 → E级）等 7 家"), told
+    assert moved_verdicts(was, was, set()) is None

@@ -335,3 +335,23 @@ def test_a_monthly_report_s_rows_left_out_are_read_back_by_its_month_s_sheet(ds,
     (problem,) = left[edit.id].problems
     assert (left[edit.id].rows, problem.sheet, problem.row, problem.field) == (1, "2022年3月", 3, "身份证号码")
     assert mask_id_number(wrong_check_digit(1)) in problem.text and wrong_check_digit(1) not in problem.text
+
+
+def test_two_people_with_one_id_number_are_both_left_out(ds, tmp_path):
+    """何明 typed with 刘超's ID number above 刘超's own row: importing the good rows alone keeps neither (the file
+    cannot say which row is wrong), and both go to the unit's list, each naming the other."""
+    people = [arrival(i) for i in range(4)]
+    people[1] = arrival(1, 姓名="何明", 身份证号码=person_id(2))
+    people[2] = arrival(2, 姓名="刘超")
+    path = roster_file(tmp_path, people)
+    checked = check_workbook(path, "arrivals", RULES)
+    assert (len(checked.records), checked.rows_with_problems) == (2, 2)
+    edit = ds.import_people(1, checked, sha256=file_sha256(path), unit_id=ds.unit_id(UNITS[0]), skip_bad_rows=True)
+    assert edit.ok, edit.problems
+    assert [r["id_number"] for r in stored(ds, "roster_entries")] == [person_id(0), person_id(3)]
+    assert import_summary(ds)["left_out_rows"] == 2
+    read = read_workbook(path, "arrivals")
+    _sheets, left = left_out_rows(checked, read)
+    said = f"第 4 行（何明）与第 5 行（刘超）身份证号码相同（{person_id(2)}），请核对哪一行填错"
+    assert [(r.row, r.cells[1], [p.text for p in r.problems]) for r in left] == [(4, "何明", [said]),
+                                                                                 (5, "刘超", [said])]

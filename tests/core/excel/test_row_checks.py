@@ -289,5 +289,38 @@ def test_many_doubtful_genders_are_noted_one_by_one_then_counted(tmp_path):
     result = check(write_workbook(tmp_path / "m.xlsx", {"花名册": rows}))
     assert len(result.records) == 30
     assert len(result.notes) == 21
-    assert texts(result.notes)[-1] == ("m.xlsx：花名册：除上面列出的 20 处外，本工作表另有 10 处性别或联系电话需核对，"
-                                       "已照常读取")
+    assert texts(result.notes)[-1] == ("m.xlsx：花名册：除上面列出的 20 处外，本工作表另有 10 处姓名、性别或联系电话"
+                                       "需核对，已照常读取")
+
+
+def test_a_name_with_spaces_inside_or_a_remark_in_brackets_is_noted(tmp_path):
+    """“郭　桂英” (a full-width space lining the name up) is read as 郭桂英 and said; a remark in brackets is said and
+    kept as written; a name in Latin letters keeps its space unsaid. Neither is a problem: people match by ID."""
+    names = ["郭　桂英", "孙霞（女）", "王 小 明", "John Smith", "李四", "阿依古丽 · 买买提", "张三(已离职)"]
+    rows = [["姓名", "身份证号码", "首次参保日期", "用工单位"]]
+    rows += [[name, person_id(i), "2022-03-01", "某公司"] for i, name in enumerate(names, start=1)]
+    result = check(write_workbook(tmp_path / "n.xlsx", {"花名册": rows}))
+    assert result.ok
+    assert [r.name for r in result.records] == ["郭桂英", "孙霞（女）", "王小明", "John Smith", "李四",
+                                                "阿依古丽·买买提", "张三(已离职)"]
+    assert [(n.location, n.field, n.message.code) for n in result.notes] == [
+        ("花名册!2", "姓名", "excel.name_spaces"), ("花名册!3", "姓名", "excel.name_remark"),
+        ("花名册!4", "姓名", "excel.name_spaces"), ("花名册!7", "姓名", "excel.name_spaces"),
+        ("花名册!8", "姓名", "excel.name_remark")]
+    assert texts(result.notes)[:2] == [
+        "n.xlsx：花名册 第 2 行“姓名”：姓名“郭　桂英”中间有空格，已去掉空格读作“郭桂英”（人员按身份证号码核对）",
+        "n.xlsx：花名册 第 3 行“姓名”：姓名“孙霞（女）”带有括号中的备注“（女）”，已照原样读取（人员按身份证号码核对）；"
+        "姓名栏只填姓名，备注请填在备注栏"]
+
+
+def test_many_names_to_check_are_noted_one_by_one_then_counted_with_the_other_cells(tmp_path):
+    """Names share the sheet's twenty notes with 性别 and 联系电话; a row with a problem gets no note."""
+    rows = [["姓名", "性别", "身份证号码", "首次参保日期", "用工单位"]]
+    rows += [[f"人　员{i}", "12"[i % 2], person_id(i), "2022-03-01", "某公司"] for i in range(1, 16)]
+    rows.append(["坏　行", "男", "123", "2022-03-01", "某公司"])
+    result = check(write_workbook(tmp_path / "m.xlsx", {"花名册": rows}))
+    assert len(result.records) == 15 and [p.location for p in result.problems] == ["花名册!17"]
+    assert [n.location for n in result.notes[:3]] == ["花名册!2", "花名册!2", "花名册!3"]
+    assert len(result.notes) == 21
+    assert texts(result.notes)[-1] == ("m.xlsx：花名册：除上面列出的 20 处外，本工作表另有 10 处姓名、性别或联系电话"
+                                       "需核对，已照常读取")

@@ -215,13 +215,43 @@ def test_platform_exports(tmp_path):
 # ------------------------------------------------------------------ duplicates and skipped rows
 
 def test_the_same_person_twice_names_both_rows(tmp_path):
-    people = [arrival(1), arrival(2), arrival(1, 姓名="重复")]
+    people = [arrival(1), arrival(2), arrival(1, 联系电话="13900000000")]
     result = check(write_workbook(tmp_path / "d.xlsx", {"花名册": arrivals_rows(people)}))
     (problem,) = result.problems
     assert problem.location == "花名册!4" and problem.message.code == "excel.duplicate_row"
     assert (problem.message.param("sheet"), problem.message.param("row")) == ("花名册", 2)
     assert render(problem.message).endswith("：同一人员在本文件中出现两次")
     assert [r.row for r in result.records] == [2, 3]
+
+
+def test_two_people_with_one_id_number_are_both_problems(tmp_path):
+    """One ID number on rows naming different people: one of them was typed with the other's number, and the file
+    cannot say which, so both rows are problems, each naming the other; a third row of either name is a duplicate
+    of that name's row, a third name another pair. The same name written with spaces or a remark is one name."""
+    number = person_id(1)
+    people = [arrival(2, 姓名="何明", 身份证号码=number), arrival(1, 姓名="刘超"), arrival(3), arrival(1, 姓名="刘 超"),
+              arrival(1, 姓名="何明（男）"), arrival(1, 姓名="张三")]
+    result = check(write_workbook(tmp_path / "d.xlsx", {"花名册": arrivals_rows(people)}))
+    assert [(p.location, p.field, p.message.code) for p in result.problems] == [
+        ("花名册!2", "身份证号码", "excel.duplicate_names"), ("花名册!2", "身份证号码", "excel.duplicate_names"),
+        ("花名册!3", "身份证号码", "excel.duplicate_names"), ("花名册!5", "身份证号码", "excel.duplicate_row"),
+        ("花名册!6", "身份证号码", "excel.duplicate_row"), ("花名册!7", "身份证号码", "excel.duplicate_names")]
+    masked = f"{number[:6]}********{number[-4:]}"
+    texts = [render(p.message).replace(number, masked) for p in result.problems]
+    assert texts[0] == texts[2] == f"第 2 行（何明）与第 3 行（刘超）身份证号码相同（{masked}），请核对哪一行填错"
+    assert texts[1] == texts[5] == f"第 2 行（何明）与第 7 行（张三）身份证号码相同（{masked}），请核对哪一行填错"
+    assert [p.message.param("row") for p in result.problems[3:5]] == [3, 2]  # 刘 超 is 刘超's, 何明（男） 何明's
+    assert [r.row for r in result.records] == [4] and result.rows_with_problems == 5
+
+
+def test_two_people_with_one_id_number_on_two_sheets(tmp_path):
+    first = arrivals_rows([arrival(1, 姓名="何明"), arrival(2)])
+    second = arrivals_rows([arrival(1, 姓名="刘超")])
+    result = check(write_workbook(tmp_path / "d.xlsx", {"一": first, "二": second}))
+    assert [p.location for p in result.problems] == ["一!2", "二!2"]
+    assert render(result.problems[0].message) == render(result.problems[1].message) == (
+        f"工作表“一”第 2 行（何明）与工作表“二”第 2 行（刘超）身份证号码相同（{person_id(1)}），请核对哪一行填错")
+    assert [r.row for r in result.records] == [3] and result.rows_with_problems == 2
 
 
 def test_duplicates_across_sheets(tmp_path):
@@ -238,6 +268,18 @@ def test_monthly_reports_repeat_people_across_months_but_not_within_one(tmp_path
     assert [(p.location, p.message.code) for p in result.problems] == [("4月!4", "excel.duplicate_row")]
     assert render(result.problems[0].message).endswith("：同一人员的同一月份在本文件中出现两次")
     assert isinstance(result.records[0], MonthlyReportRecord)
+
+
+def test_monthly_reports_with_one_id_number_for_two_names_in_a_month(tmp_path):
+    """ID number and month the same, names not: both rows told; another month of one of the names is no duplicate."""
+    sheet = [["姓名", "身份证号码", "用工单位"], ["何明", person_id(1), "甲"], ["李四", person_id(2), "甲"],
+             ["刘超", person_id(1), "甲"]]
+    path = write_workbook(tmp_path / "m.xlsx", {"2022年3月": sheet, "4月": sheet[:2]})
+    result = check(path, "monthly_reports")
+    assert [p.location for p in result.problems] == ["2022年3月!2", "2022年3月!4"]
+    assert render(result.problems[0].message) == (
+        f"第 2 行（何明）与第 4 行（刘超）身份证号码和月份都相同（{person_id(1)}、2022-03），请核对哪一行填错")
+    assert [(r.name, r.month.month) for r in result.records] == [("李四", 3), ("何明", 4)]
 
 
 def test_month_column_and_sheet_without_month(tmp_path):
@@ -257,22 +299,27 @@ def test_a_sheet_checked_in_parts_is_checked_as_whole(tmp_path, monkeypatch):
     ID number's note, skipped rows: the same records, problems and notes, in the same order."""
     import core.excel.check as check_module
     people = [arrival(i) for i in range(12)]
-    people[4] = arrival(1, 姓名="重复")  # a duplicate of a row in the part before
+    people[4] = arrival(1)  # a duplicate of a row in the part before
     people[5] = arrival(5, 入职日期="2022年13月1日")
     people[7] = arrival(7, 首次参保日期=dt.date(2022, 9, 1), 离职日期=dt.date(2022, 8, 1))
-    people[8] = arrival(1, 姓名="三重")  # the same person a third time
+    people[8] = arrival(1, 姓名="三重")  # another person with that ID number: row 3 is told too
     people[9] = arrival(9, 身份证号码=person_id(9)[:6] + person_id(9)[8:17])  # 15 digits: noted
+    people[11] = arrival(11, 性别="未知")  # noted, until 二's last row shows its ID number is another's too
     rows = arrivals_rows(people, headers=(*ARRIVAL_HEADERS, "离职日期"))
     rows[7:7] = [[], [None, "填表人：王五"]]
-    path = write_workbook(tmp_path / "p.xlsx", {"花名册": rows, "二": arrivals_rows([arrival(10), arrival(20)])})
+    path = write_workbook(tmp_path / "p.xlsx", {"花名册": rows, "二": arrivals_rows([arrival(10),
+                                                                                 arrival(11, 姓名="另一人")])})
     whole = check(path)
     parts = []
     monkeypatch.setattr(check_module, "PART_ROWS", 3)
     in_parts = read_and_check(path, "arrivals", RULES, each_checked=parts.append)[1]
     assert [(p.location, p.message.code) for p in whole.problems] == [
-        ("花名册!6", "excel.duplicate_row"), ("花名册!7", "excel.bad_date"), ("花名册!11", "excel.dates_reversed"),
-        ("花名册!12", "excel.duplicate_row"), ("二!2", "excel.duplicate_row")]
-    assert [n.location for n in whole.notes] == ["花名册!13"] and len(whole.records) == 9
+        ("花名册!3", "excel.duplicate_names"), ("花名册!6", "excel.duplicate_row"), ("花名册!7", "excel.bad_date"),
+        ("花名册!11", "excel.dates_reversed"), ("花名册!12", "excel.duplicate_names"),
+        ("花名册!15", "excel.duplicate_names_sheets"), ("二!2", "excel.duplicate_row"),
+        ("二!3", "excel.duplicate_names_sheets")]
+    assert [n.location for n in whole.notes] == ["花名册!13"] and len(whole.records) == 6
+    assert whole.rows_with_problems == 8
     assert (in_parts.records, in_parts.problems, in_parts.notes, in_parts.rows_checked, in_parts.rows_with_problems) \
         == (whole.records, whole.problems, whole.notes, whole.rows_checked, whole.rows_with_problems)
     clean = write_workbook(tmp_path / "c.xlsx", {"花名册": arrivals_rows([arrival(i) for i in range(8)])})
