@@ -1,7 +1,7 @@
 """The import wizard's preview on the office laptop (1366×768, the window maximised under the taskbar at 1366×728,
 the dialog as tall as that leaves): a roster with notes, rows to check before importing and many problems shows
-at least five problems whole without scrolling, with every other part of the preview on screen, nothing cut.
-Screenshots go to artifacts/screenshots/laptop-import-*.png."""
+at least five problems whole without scrolling, with every other part of the preview on screen, nothing cut; a month
+in a note ("2022年4月") is never broken across lines. Screenshots go to artifacts/screenshots/laptop-import-*.png."""
 
 from __future__ import annotations
 
