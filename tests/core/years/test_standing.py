@@ -146,8 +146,7 @@ def render_total(total) -> str:
 def test_a_final_units_status_is_open_while_the_others_data_could_still_turn_it():
     """八坼 is not final: the ranking clauses are 暂定. 北厍 (final, 合格 at 61, 2.1 at 10) would be 不合格 if its 2.1
     fell to the floor: its status is open. 松陵 (117.5) stays 合格 and 七都 (41) stays 不合格 however far theirs
-    move: not open. Once 八坼 is final nothing is open. At 59.5 (2.1 one place lower) 北厍 is 不合格 and open the
-    other way."""
+    move: not open. Once 八坼 is final nothing is open. At 59.5 (2.1 one place lower) 北厍 is 不合格 and open the other way."""
     import json
     from fractions import Fraction
 
