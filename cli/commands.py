@@ -34,7 +34,7 @@ from core.store.backup_story import last_edit, outside_warning
 from core.store.dataset import YEAR_FILE_SUFFIXES, Dataset, create_file, newest_proved_backup, year_file_name_refusal
 from core.store.files import SQLITE_MAGIC, DatasetError, inspect, is_locked, locked_error
 from core.years.continuation import Origin, origin_of
-from core.years.standing import e_settled_units, not_started_units, status_open_units, under_way_units
+from core.years.standing import e_settled_units, not_started_units, under_way_units
 
 DEMO_YEAR = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo-2022.json"
 EXIT_BAD_INPUT = 2
@@ -65,13 +65,13 @@ def print_result(rules: RuleSet, year, as_json: bool, noted: frozenset[str] = fr
     the year's it was continued from, after the table."""
     result = score_year(rules, year)
     not_started, under_way = not_started_units(rules, year.units, noted), under_way_units(rules, year.units, noted)
-    settled, status_open = e_settled_units(rules, year.units, result), status_open_units(rules, year.units, result)
+    settled = e_settled_units(rules, year.units, result)
     if as_json:
-        json.dump(year_result_json(rules, result, not_started, under_way, settled, status_open), sys.stdout,
-                  ensure_ascii=False, indent=1)
+        json.dump(year_result_json(rules, result, not_started, under_way, settled), sys.stdout, ensure_ascii=False,
+                  indent=1)
         print()
         return
-    print(ranking_table(rules, result, not_started, under_way, settled, status_open))
+    print(ranking_table(rules, result, not_started, under_way, settled))
     if previous is not None:
         origin, path = previous
         siblings = sorted(path.resolve().parent.glob("*" + YEAR_FILE_SUFFIXES[0]))

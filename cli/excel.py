@@ -618,7 +618,7 @@ def command_export_summary(args: argparse.Namespace) -> int:
     from core.excel.write import summary_workbook
     from core.scoring.engine import score_year
     from core.scoring.report import headcounts_held_back
-    from core.years.standing import e_settled_units, not_started_units, status_open_units, under_way_units
+    from core.years.standing import e_settled_units, not_started_units, under_way_units
     try:
         with open_read_only(Path(args.dataset)) as ds:
             rules, year = ds.rule_set(), ds.year()
@@ -633,8 +633,7 @@ def command_export_summary(args: argparse.Namespace) -> int:
     settled = e_settled_units(rules, year.units, result)  # their E certain though the rankings are 暂定
     summary_workbook(rules, result, unconfirmed, out, show_full_id_numbers=args.full_ids,
                      not_started=waiting, under_way=open_units, settled=settled,
-                     reported_only_by_unit=reported_only,
-                     status_open=status_open_units(rules, year.units, result))  # whole or not at all
+                     reported_only_by_unit=reported_only)  # whole or not at all
     held = sum(headcounts_held_back(rules, unit)[1] for unit in result.units)
     print(say("cli.summary_written", path=str(out), units=len(year.units),
               unconfirmed=sum(len(people) for people in unconfirmed.values()) + held))

@@ -222,12 +222,12 @@ class ExcelExportDialog(WorkerDialog):
             result, unconfirmed = self.session.result, matched.unconfirmed_by_unit()
             reported_only = matched.reported_only_by_unit()
             waiting, open_units = self.session.not_started_and_under_way()
-            settled, status_open = self.session.e_settled_units(), self.session.status_open_units()
+            settled = self.session.e_settled_units()
 
             def write(part: Path):
                 return summary_workbook(rules, result, unconfirmed, part, show_full_id_numbers=full,
                                         not_started=waiting, under_way=open_units, settled=settled,
-                                        reported_only_by_unit=reported_only, status_open=status_open)
+                                        reported_only_by_unit=reported_only)
         else:
             records, counts = self._inputs()
             annex, unit, year = self.annex_number(), self.session.unit(self.unit_id()).name, self.session.year.year

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.common.messages import Msg, format_number, render
 from core.editing.session import Session
 from core.scoring.engine import QUALIFIED
-from core.scoring.report import e_settled_note, status_open_note, tie_text
+from core.scoring.report import e_settled_note, tie_text
 from core.years.standing import NOT_STARTED, UNDER_WAY
 from ui.models import ID_ROLE, SORT_ROLE, problems_text
 from ui.other_years import YearsReader
@@ -126,8 +126,6 @@ class OverviewView(QWidget):
             lines.append(render(stale))
         if known.stage == UNDER_WAY:
             lines.append(self.tr("暂定：本单位数据尚未定稿，总分、名次、考核结果和等级可能变动。"))
-        if known.status_open:
-            lines.append(f"{render(status_open_note(r.status))}。")
         if known.e_settled:
             lines.append(self.tr("* 暂定：尚有运营单位数据未定稿，排名类条款得分及总分、名次可能变动。"))
             lines.append(render(e_settled_note(r.status)))

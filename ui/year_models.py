@@ -12,7 +12,7 @@ from core.common.messages import Msg, render
 from core.editing.session import Session
 from core.scoring.assessment import DONE
 from core.scoring.engine import PROMOTION_NOTES, QUALIFIED
-from core.scoring.report import e_settled_note, full_marks_cell, status_open_note
+from core.scoring.report import e_settled_note, full_marks_cell
 from core.years.standing import FINAL, NOT_STARTED, Standing
 from ui.models import (
     ID_ROLE,
@@ -40,10 +40,9 @@ def stage_text(stage: str) -> str:
 
 
 def provisional(text: str, known: Standing) -> str:
-    """`text` marked 暂定 while the unit's own data is not final, or while its status may still turn with the others'
-    (Standing.status_open). (Any other final unit's result that waits on other units' data through the ranking
-    clauses carries the tables' * and their note instead.)"""
-    return f"{text}（{render(Msg.of('standing.provisional'))}）" if known.verdict_provisional else text
+    """`text` marked 暂定 while the unit's own data is not final. (A final unit's result that waits only on
+    other units' data through the ranking clauses carries the tables' * and their note instead.)"""
+    return f"{text}（{render(Msg.of('standing.provisional'))}）" if known.stage != FINAL else text
 
 
 def verdict_texts(result: Any, known: Standing) -> tuple[str, str, str]:
@@ -61,8 +60,6 @@ def provisional_reason(known: Standing, status: str) -> str:
         return translate("Models", "暂定：本单位数据尚未定稿，总分、名次、考核结果和等级可能变动")
     if known.e_settled:
         return render(e_settled_note(status))
-    if known.status_open:
-        return render(status_open_note(status))
     return translate("Models", "暂定：尚有其他运营单位数据未定稿，排名类条款得分及等级可能变动")
 
 
@@ -164,7 +161,7 @@ class UnitListModel(QAbstractListModel):
         """E级（不合格）, B级（暂定）, E级（取消资格，暂定）: the grade with why it is E, and 暂定 while the
         unit's data is not final (a final unit's entry says 已定稿 instead)."""
         marks = [status_text(result.status)] if result.status != QUALIFIED else []
-        if known.verdict_provisional:
+        if known.stage != FINAL:
             marks.append(render(Msg.of("standing.provisional")))
         grade = translate("Models", "{grade}级").format(grade=result.grade)
         return grade + (f"（{'，'.join(marks)}）" if marks else "")
@@ -486,7 +483,7 @@ class GradeTableModel(QAbstractTableModel):
         self.headers = [translate("Models", "名次"), translate("Models", "运营单位"), translate("Models", "总分"),
                         translate("Models", "状态"), translate("Models", "等级"), translate("Models", "说明")]
         self._verdicts: list[tuple[str, str, str]] = []
-        self._verdict_notes: list[str | None] = []  # by row: why its grade is plain (a certain E) or 暂定 (status open)
+        self._settled: list[bool] = []  # by row: its E is certain though its total and place are 暂定
         self._verdicts_of: Any = None  # the year's result they were made from
 
     def reload(self) -> None:
@@ -511,10 +508,7 @@ class GradeTableModel(QAbstractTableModel):
             ids = {self.session.unit(uid).name: uid for uid in self.session.unit_ids}
             known = [self.session.standing(ids[u.name]) for u in result.units]
             self._verdicts = [verdict_texts(u, k) for u, k in zip(result.units, known, strict=True)]
-            # why a grade is shown plain though the rankings are 暂定 (a certain E), or 暂定 though the unit is final
-            self._verdict_notes = [render(e_settled_note(u.status)) if k.e_settled else
-                                   render(status_open_note(u.status)) if k.status_open else None
-                                   for u, k in zip(result.units, known, strict=True)]
+            self._settled = [k.e_settled for k in known]
             self._verdicts_of = result
         return self._verdicts[row]
 
@@ -538,5 +532,5 @@ class GradeTableModel(QAbstractTableModel):
             return "\n".join(render(n) for n in u.grade_notes) or None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (3, 4):
             self._verdict(index.row())
-            return self._verdict_notes[index.row()]
+            return render(e_settled_note(u.status)) if self._settled[index.row()] else None
         return None

@@ -28,14 +28,7 @@ from core.store.reads import Assessor
 from core.store.sheet_figures import SignedFigures, figures_changed, signed_sheet_verdict
 from core.store.signatures import Signature, UnitLock
 from core.teamwork.handed import Handed, handed_of
-from core.years.standing import (
-    Standing,
-    e_settled_units,
-    not_started_units,
-    standing,
-    status_open_units,
-    under_way_units,
-)
+from core.years.standing import Standing, e_settled_units, not_started_units, standing, under_way_units
 
 if TYPE_CHECKING:  # loaded when first asked for: the first screen does not need them
     from core.pdf.provisional import ProvisionalSheet
@@ -194,10 +187,6 @@ class SessionBase:
         """The names of the units nothing of the year is recorded for, and of those begun but not final."""
         noted, units = {self._units[uid].name for uid in self._noted() if uid in self._units}, self.year.units
         return not_started_units(self.rules, units, noted), under_way_units(self.rules, units, noted)
-
-    def status_open_units(self) -> frozenset[str]:
-        """The names of the final units whose status may still turn with the others' data (core/years/standing.py)."""
-        return status_open_units(self.rules, self.year.units, self.result)
 
     def e_settled_units(self) -> frozenset[str]:
         """The names of the units whose E is certain though their result is provisional (core/years/standing.py)."""

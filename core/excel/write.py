@@ -58,7 +58,6 @@ from core.scoring.report import (
     headcounts_held_back,
     results_title,
     settled_line,
-    status_open_note,
     tie_flag,
     verdict_cells,
 )
@@ -337,8 +336,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
                      unconfirmed_by_unit: Mapping[str, Sequence[PersonVerdict]], path: str | Path, *,
                      show_full_id_numbers: bool = False, not_started: frozenset[str] = frozenset(),
                      under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset(),
-                     reported_only_by_unit: Mapping[str, Sequence[ReportedOnly]] | None = None,
-                     status_open: frozenset[str] = frozenset()) -> Path:
+                     reported_only_by_unit: Mapping[str, Sequence[ReportedOnly]] | None = None) -> Path:
     """All units × clauses, section subtotals, deductions, totals, ranks, status and grades on one
     sheet, then one sheet per unit listing the people not confirmed and why (a unit missing from
     `unconfirmed_by_unit` had no roster imported: its sheet says so, not that all are confirmed), and below
@@ -346,8 +344,7 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
     MatchResult.reported_only_by_unit). A unit in `not_started`
     (nothing of the year recorded for it, core/years/standing.py) gets no place, status or grade; one in
     `under_way` (its data not final) has its status and grade marked 暂定 and says why in 备注; one in `settled`
-    (final, its E certain whatever the others do: core/years/standing.py e_settled) says in 备注 why it is not; one in
-    `status_open` (final, its status may still turn with the others' data) is marked 暂定 and says why in 备注."""
+    (final, its E certain whatever the others do: core/years/standing.py e_settled) says in 备注 why it is not."""
     decimals = rules.reading("ranking_display_decimals") if "ranking_display_decimals" in rules.readings else 2
     number_format = "0." + "#" * decimals if decimals else "0"
     wb = Workbook()
@@ -400,11 +397,9 @@ def summary_workbook(rules: RuleSet, year_result: YearResult,
             remarks.insert(0, t("report.own_provisional"))
         if unit.name in settled:
             remarks.insert(0, render(e_settled_note(unit.status)))
-        if unit.name in status_open:
-            remarks.insert(0, render(status_open_note(unit.status)))
         if waiting:
             remarks = [t("pdf.sheet.not_started")]
-        status, grade = verdict_cells(unit, not_started, under_way, status_open)
+        status, grade = verdict_cells(unit, not_started, under_way)
         for c, (key, _text, _w) in enumerate(columns, start=1):
             fill = None
             fmt = None

@@ -55,14 +55,7 @@ from core.store.sheet_figures import figures_changed, figures_of
 from core.store.signatures import Signature
 from core.teamwork.field_copy import CopyMark, marks, sheet_signing_refused, signing_with_copies_out
 from core.teamwork.origin import COPY_KEYWORD
-from core.years.standing import (
-    NOT_STARTED,
-    e_settled_units,
-    not_started_units,
-    status_open_units,
-    under_way_units,
-    unit_stage,
-)
+from core.years.standing import NOT_STARTED, e_settled_units, not_started_units, under_way_units, unit_stage
 
 KINDS = (RECORD, SHEET, SUMMARY)
 
@@ -399,8 +392,7 @@ class Exporter:
         page = self.page(SUMMARY, t("pdf.header.all_units", count=len(result.units)), result.provisional)
         built = year_summary(self.rules, result, page, lines=lines, fonts=fonts, electronic=self._electronic(signer),
                              not_started=self.not_started(), under_way=self.under_way(),
-                             settled=e_settled_units(self.rules, self.year().units, result),
-                             status_open=status_open_units(self.rules, self.year().units, result))
+                             settled=e_settled_units(self.rules, self.year().units, result))
         pdf = built.pdf if signer is None else self._sign(built, signer, fonts, t("pdf.reason.summary"))
         if signer is not None:
             self._remember_certificate(signer)

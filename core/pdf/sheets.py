@@ -360,12 +360,10 @@ def score_sheet(rules: RuleSet, result: YearResult, unit: Unit, page: PageFacts,
 
 def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: Sequence[SignLine], fonts: Fonts,
                  electronic: ElectronicSignature | None = None, not_started: Collection[str] = (),
-                 under_way: Collection[str] = (), settled: Collection[str] = (),
-                 status_open: Collection[str] = ()) -> Built:
+                 under_way: Collection[str] = (), settled: Collection[str] = ()) -> Built:
     """`not_started`: the names of the units nothing of the year is recorded for: no place, status or grade;
     `under_way`: those begun whose data is not final: their status and grade marked 暂定, as everywhere;
-    `settled`: those whose E is certain though the rankings are 暂定 (core/years/standing.py e_settled);
-    `status_open`: the final ones whose status may still turn with the others' data: marked 暂定 too."""
+    `settled`: those whose E is certain though the rankings are 暂定 (core/years/standing.py e_settled)."""
     s = styles(fonts)
     decimals = rules.reading("ranking_display_decimals")
     num = lambda value: format_number(value, decimals)  # noqa: E731
@@ -394,8 +392,7 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
         row = [p(str(u.rank) if started else NO_VERDICT, tiny_c), p(u.name, tiny)]
         row += [p(clause_cell(u.clause(cid), decimals), tiny_r) for cid in clause_ids]
         # （暂定） on a line of its own: the narrow columns would break it inside
-        marked = u.name in under_way or u.name in status_open
-        mark = "<br/>" + x(f"（{t('standing.provisional')}）") if marked else ""
+        mark = "<br/>" + x(f"（{t('standing.provisional')}）") if u.name in under_way else ""
         row += [p(num(u.deductions_total), tiny_r), p(num(u.total), tiny_r),
                 ChineseParagraph(x(status_text(u.status)) + mark, tiny_c if u.status == "qualified" else tiny_alert)
                 if started else p(t("standing.not_started"), tiny_c),
@@ -411,9 +408,6 @@ def year_summary(rules: RuleSet, result: YearResult, page: PageFacts, *, lines: 
         story.append(p(t("pdf.summary.star"), s.small))
     if settled:  # under the table its grades are in (a long list of names above it would push the table down)
         story.append(p(settled_line(result, frozenset(settled)), s.alert))
-    if status_open:
-        story.append(p(t("report.status_open", units="、".join(u.name for u in result.units if u.name in status_open)),
-                       s.alert))
 
     story += h(t("pdf.summary.notes"), s)
     notes = []

@@ -33,15 +33,13 @@ def provisional(verdict: str) -> str:
     return f"{verdict}（{text('standing.provisional')}）"
 
 
-def verdict_cells(unit, not_started: frozenset[str], under_way: frozenset[str],
-                  status_open: frozenset[str] = frozenset()) -> tuple[str, str]:
+def verdict_cells(unit, not_started: frozenset[str], under_way: frozenset[str]) -> tuple[str, str]:
     """The unit's status and grade as every output shows them: none before its assessment starts, marked
-    暂定 while its own data is not final, or while its status may still turn with the others' (`status_open`)."""
+    暂定 while its own data is not final."""
     if unit.name in not_started:
         return text("standing.not_started"), NO_VERDICT
     status = text(f"status.{unit.status}")
-    marked = unit.name in under_way or unit.name in status_open
-    return (provisional(status), provisional(unit.grade)) if marked else (status, unit.grade)
+    return (provisional(status), provisional(unit.grade)) if unit.name in under_way else (status, unit.grade)
 
 
 def settled_line(result: YearResult, settled: frozenset[str]) -> str:
@@ -126,13 +124,11 @@ def clause_cell(result: ClauseResult, decimals: int) -> str:
 
 
 def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset(),
-                  under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset(),
-                  status_open: frozenset[str] = frozenset()) -> str:
+                  under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset()) -> str:
     """The year as a text table; the units in `not_started` (nothing of the year recorded for them,
     core/years/standing.py) get no place, status or grade, and no reasons for a verdict; those in
     `under_way` (begun, their data not final) have their status and grade marked 暂定; those in `settled` (final,
-    their E certain whatever the others do: core/years/standing.py e_settled) are named as not 暂定 in grade; those
-    in `status_open` (final, their 合格/不合格 may still turn with the others': status_open) have them marked 暂定."""
+    their E certain whatever the others do: core/years/standing.py e_settled) are named as not 暂定 in grade."""
     decimals = rules.reading("ranking_display_decimals")
     header = [text("report.rank"), text("report.unit")]
     for section in rules.sections:
@@ -150,7 +146,7 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
         if any(n.code in PROMOTION_NOTES for n in unit.grade_notes):
             flags.append(text("report.flag_promoted"))
         row += [format_number(unit.deductions_total, decimals), format_number(unit.total, decimals),
-                *verdict_cells(unit, not_started, under_way, status_open), "" if waiting else " ".join(flags)]
+                *verdict_cells(unit, not_started, under_way), "" if waiting else " ".join(flags)]
         rows.append(row)
     widths = [max(display_width(r[i]) for r in [header] + rows) for i in range(len(header))]
     numeric = set(range(2, len(header) - 3))
@@ -163,8 +159,6 @@ def ranking_table(rules: RuleSet, result: YearResult, not_started: frozenset[str
         lines.append(text("report.provisional"))
     if settled:
         lines.append(settled_line(result, settled))
-    if status_open:
-        lines.append(text("report.status_open", units="、".join(u.name for u in result.units if u.name in status_open)))
     if under_way:
         lines.append(text("report.under_way", units="、".join(u.name for u in result.units if u.name in under_way)))
     if not_started:
@@ -204,13 +198,11 @@ def clause_json(rules: RuleSet, result: ClauseResult) -> dict[str, Any]:
 
 
 def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[str] = frozenset(),
-                     under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset(),
-                     status_open: frozenset[str] = frozenset()) -> dict[str, Any]:
+                     under_way: frozenset[str] = frozenset(), settled: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The year's result as JSON; a unit in `not_started` (nothing of the year recorded for it) is marked
     so, as the text table shows it without place, status or grade; one in `under_way` (its data not final)
     is marked provisional, as the table marks its status and grade 暂定; one in `settled` has `e_settled`
-    (its E certain though the rankings are 暂定, core/years/standing.py); one in `status_open` has `status_open`
-    (final, its status may still turn with the others' data)."""
+    (its E certain though the rankings are 暂定, core/years/standing.py)."""
     return {
         "rule_set": {"id": rules.id, "title": rules.title, "document": rules.document, "sha256": rules.sha256},
         "year": result.year,
@@ -229,7 +221,6 @@ def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[
             "status_text": text(f"status.{u.status}"),
             "status_reasons": [{"id": r.veto_id, "text": r.text, "revoked": r.revoked} for r in u.status_reasons],
             "grade": u.grade, "grade_notes": [m.as_json() for m in u.grade_notes], "e_settled": u.name in settled,
-            "status_open": u.name in status_open,
             "deductions": [{"id": d.id, "count": d.count, "points": jsonable(d.points), "text": d.text}
                            for d in u.deductions],
             "deductions_total": jsonable(u.deductions_total),
@@ -262,11 +253,6 @@ def moved_verdicts(before: YearResult, after: YearResult, unsaid: set[str] | fro
         named.append(Msg.of("report.moved_unit", unit=now.name, changes=changes))
     return Msg.of("report.verdicts_moved", count=len(moved), units=named,
                   more=Msg.of("report.moved_more", count=len(moved)) if len(moved) > MOVED_NAMED else "")
-
-
-def status_open_note(status: str) -> Msg:
-    """Why a final unit's status and grade are 暂定 (core/years/standing.py status_open), in every output's words."""
-    return Msg.of("standing.status_open", status=Msg.of(f"status.{status}"))
 
 
 def e_settled_note(status: str) -> Msg:

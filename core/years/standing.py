@@ -8,9 +8,7 @@ A unit is UNDER_WAY once something is recorded and until its data is marked fina
 sheet marks it so), then FINAL. Its result is provisional while it is not final or while a ranking
 clause is (other units' data not final yet): the total, status and grade may still change. A final unit
 that is 不合格 or 取消资格 whatever the ranking clauses could still give it has its E for certain, though
-its total and place may still move (e_settled); one whose 合格 or 不合格 could still turn, anywhere between the
-least and the most its provisional ranking clauses could give it, has its status open (status_open): shown 暂定
-like an unfinished unit's, while the other final units' results carry only the tables' * on those clauses.
+its total and place may still move (e_settled).
 
 The scores themselves are the engine's (core/scoring); this module only says how far they can be trusted.
 """
@@ -23,7 +21,7 @@ from dataclasses import dataclass
 from core.scoring.assessment import has_ticks, negative_entered
 from core.scoring.engine import QUALIFIED, UnitResult, YearResult, unit_status
 from core.scoring.facts import Unit
-from core.scoring.formulas import ZERO, Number
+from core.scoring.formulas import ZERO
 from core.scoring.kinds import FACTS
 from core.scoring.ranking import rank_points
 from core.scoring.rules import RuleSet
@@ -41,16 +39,10 @@ class Standing:
     stage: str
     provisional: bool
     e_settled: bool = False
-    status_open: bool = False  # final, but its 合格/不合格 may still turn with the other units' data
 
     @property
     def started(self) -> bool:
         return self.stage != NOT_STARTED
-
-    @property
-    def verdict_provisional(self) -> bool:
-        """Are its status and grade shown 暂定? While its own data is not final, or when its status is open."""
-        return self.stage != FINAL or self.status_open
 
     @property
     def grade_provisional(self) -> bool:
@@ -72,51 +64,26 @@ def unit_stage(rules: RuleSet, unit: Unit, noted: bool = False) -> str:
 def standing(rules: RuleSet, unit: Unit, result: UnitResult, noted: bool = False) -> Standing:
     stage = unit_stage(rules, unit, noted)
     provisional = stage != FINAL or any(c.provisional for c in result.clauses)
-    if stage != FINAL or not provisional:
-        return Standing(stage, provisional)
-    return Standing(stage, provisional, e_settled(rules, unit, result, stage), status_open(rules, unit, result, stage))
-
-
-def _ranking_reach(rules: RuleSet, result: UnitResult) -> tuple[Number, Number] | None:
-    """How far the unit's provisional ranking clauses could still move its total, (down, up): each between its
-    floor and the first place's points (a unit whose own figure does not qualify for a ranking stays at 0
-    whatever the others do). None: a provisional clause that is no ranking one (how far, not known)."""
-    down = up = ZERO
-    for c in result.clauses:
-        if not c.provisional or c.rank is None:
-            continue
-        clause = rules.clause(c.clause_id)
-        if not clause.kind.ranks:
-            return None
-        floor = clause.params["floor"]
-        up += max(ZERO, rank_points(clause, 1) - c.net, floor - c.net)
-        down += max(ZERO, c.net - floor)
-    return down, up
+    return Standing(stage, provisional, provisional and e_settled(rules, unit, result, stage))
 
 
 def e_settled(rules: RuleSet, unit: Unit, result: UnitResult, stage: str) -> bool:
     """Is the unit's E certain though its result is provisional? So when its own data is final and it is still
-    不合格 (or 取消资格) at the most its provisional ranking clauses could give it (_ranking_reach). Its
+    不合格 (or 取消资格) at the most its provisional ranking clauses could give it: each at the first place's
+    points (a unit whose own figure does not qualify for a ranking stays at 0 whatever the others do). Its
     vetoes on its own data stand; a veto on the total is met at that highest total only if it is met at any
     lower one; and an unqualified unit takes no A–D place, whatever the administrator raises."""
     if stage != FINAL or result.status == QUALIFIED:
         return False
-    reach = _ranking_reach(rules, result)
-    return reach is not None and unit_status(rules, unit, result.total + reach[1])[0] != QUALIFIED
-
-
-def status_open(rules: RuleSet, unit: Unit, result: UnitResult, stage: str) -> bool:
-    """Could the final unit's 合格 or 不合格 still turn with the other units' data? So when its status at the least
-    or at the most its provisional ranking clauses could give it (_ranking_reach) is not its status now (a unit
-    at 59.5 whose 2.1 could rise again, one at 61 whose 2.1 could fall). Not known how far: open."""
-    if stage != FINAL:
-        return False
-    reach = _ranking_reach(rules, result)
-    if reach is None:
-        return True
-    down, up = reach
-    return any(unit_status(rules, unit, result.total + moved)[0] != result.status
-               for moved in (-down, up) if moved)
+    rise = ZERO
+    for c in result.clauses:
+        if not c.provisional or c.rank is None:
+            continue
+        clause = rules.clause(c.clause_id)
+        if not clause.kind.ranks:  # only a ranking clause waits on the others; anything else: not known
+            return False
+        rise += max(ZERO, rank_points(clause, 1) - c.net, clause.params["floor"] - c.net)
+    return unit_status(rules, unit, result.total + rise)[0] != QUALIFIED
 
 
 def e_settled_units(rules: RuleSet, units: Iterable[Unit], result: YearResult) -> frozenset[str]:
@@ -125,14 +92,6 @@ def e_settled_units(rules: RuleSet, units: Iterable[Unit], result: YearResult) -
     results = {u.name: u for u in result.units}
     return frozenset(u.name for u in units if u.name in results
                      and standing(rules, u, results[u.name]).e_settled)
-
-
-def status_open_units(rules: RuleSet, units: Iterable[Unit], result: YearResult) -> frozenset[str]:
-    """The names of the final units whose 合格 or 不合格 may still turn with the other units' data (status_open):
-    their status and grade are shown 暂定 as an unfinished unit's are."""
-    results = {u.name: u for u in result.units}
-    return frozenset(u.name for u in units if u.name in results
-                     and standing(rules, u, results[u.name]).status_open)
 
 
 def under_way_units(rules: RuleSet, units: Iterable[Unit], noted: Collection[str] = ()) -> frozenset[str]:

@@ -16,7 +16,7 @@ from core.scoring.facts import parse_year
 from core.scoring.rules import load_rule_set
 from core.store.dataset import Dataset, create_file
 from core.years.continuation import continue_year, read_previous
-from core.years.standing import FINAL, UNDER_WAY, status_open_units, unit_stage
+from core.years.standing import FINAL, UNDER_WAY, unit_stage
 from tests.builders import RULES
 from tests.cli_support import run_process
 from tests.dataset_support import DEMO, run
@@ -39,13 +39,6 @@ def stages(path: Path) -> dict[str, str]:
     with Dataset.open(path, read_only=True) as ds:
         rules, year, noted = ds.rule_set(), ds.year(), ds.noted_unit_names()
     return {u.name: unit_stage(rules, u, u.name in noted) for u in year.units}
-
-
-def status_open(path: Path) -> frozenset[str]:
-    """The final units whose 合格/不合格 may still turn with the others' data (marked 暂定 like an unfinished one)."""
-    with Dataset.open(path, read_only=True) as ds:
-        rules, year = ds.rule_set(), ds.year()
-    return status_open_units(rules, year.units, score_year(rules, year))
 
 
 def results(path: Path) -> dict[str, tuple[str, str]]:
@@ -82,22 +75,13 @@ def test_score_marks_the_status_and_grade_of_a_unit_whose_data_is_not_final(last
     rows = {line.split()[1]: line.split() for line in done.stdout.splitlines() if len(line.split()) > 15}
     verdicts = results(last_year)
     open_units = [name for name, stage in stages(last_year).items() if stage == UNDER_WAY]
-    opened = status_open(last_year)
-    assert open_units and opened == {"苏州北厍恒源人力资源有限公司"}
+    assert open_units
     for name in open_units:
         grade, _status = verdicts[name]
         assert f"{grade}（暂定）" in rows[name] and any(c.endswith("（暂定）") and c != f"{grade}（暂定）"
                                                     for c in rows[name]), rows[name]
-    final = next(name for name, stage in stages(last_year).items() if stage == FINAL and name not in opened)
+    final = next(name for name, stage in stages(last_year).items() if stage == FINAL)
     assert not any("暂定" in cell for cell in rows[final]), rows[final]
-    for name in opened:  # final, but 合格 at 61 while its 2.1 could still fall with 八坼's data
-        grade, _status = verdicts[name]
-        assert f"{grade}（暂定）" in rows[name] and "合格（暂定）" in rows[name], rows[name]
-    assert any(line.startswith("考核结果暂定：以下运营单位已定稿，但排名类条款得分随尚未定稿的其他运营单位数据变动")
-               and line.endswith("：" + "、".join(opened)) for line in done.stdout.splitlines()), done.stdout
-    as_json_open = [u["name"] for u in json.loads(run("score", str(last_year), "--json").stdout)["units"]
-                    if u["status_open"]]
-    assert as_json_open == list(opened)
     assert any(line.startswith("（暂定）：以下运营单位数据尚未定稿") and all(n in line for n in open_units)
                for line in done.stdout.splitlines())
     as_json = {u["name"]: u for u in json.loads(run("score", str(last_year), "--json").stdout)["units"]}
@@ -113,16 +97,12 @@ def test_the_summary_workbook_marks_it_names_results_and_its_remarks_read_as_one
     headers = [c.value for c in ws[3]]
     status, grade, remarks = headers.index("状态"), headers.index("等级"), headers.index("备注")
     rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[1] and "公司" in str(r[1])}
-    verdicts, opened = results(last_year), status_open(last_year)
-    assert opened
+    verdicts = results(last_year)
     for name, stage in stages(last_year).items():
         row = rows[name]
         if stage == UNDER_WAY:
             assert row[status].endswith("（暂定）") and row[grade] == f"{verdicts[name][0]}（暂定）", row
             assert row[remarks].startswith("暂定：本单位数据尚未定稿"), row
-        elif name in opened:
-            assert row[status] == "合格（暂定）" and row[grade] == f"{verdicts[name][0]}（暂定）", row
-            assert row[remarks].startswith("合格（暂定）：本单位已定稿，但尚有其他运营单位数据未定稿"), row
         elif stage == FINAL:
             assert "暂定" not in row[status] + row[grade], row
     texts = [r[remarks] for r in rows.values() if r[remarks]]
@@ -162,11 +142,9 @@ def test_the_summary_pdf_marks_the_status_and_grade_of_a_unit_not_final(last_yea
     assert done.returncode == 0, done.stderr
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     open_units = [name for name, stage in stages(last_year).items() if stage == UNDER_WAY]
-    opened = status_open(last_year)  # final, but its 合格 may still turn with the others' data
-    assert text.count("（暂定）") == 2 * len(open_units) + 2 * len(opened)  # its status and its grade, nobody else's
-    assert "考核结果暂定：以下运营单位已定稿" in text.replace("\n", "")
+    assert text.count("（暂定）") == 2 * len(open_units)  # its status and its grade, nobody else's
     lines = text.splitlines()
-    for name in [*open_units, *opened]:  # under its row's name, before the next row's
+    for name in open_units:  # under its row's name, before the next row's
         row = next(i for i, line in enumerate(lines) if name[:6] in line)
         after = next(i for i in range(row + 1, len(lines)) if "有限" in lines[i])
         assert "".join(lines[row:after]).count("（暂定）") == 2, lines[row:after]

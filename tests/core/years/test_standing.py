@@ -141,36 +141,3 @@ def test_a_final_unit_s_e_is_certain_while_the_rankings_are_provisional_unless_t
 def render_total(total) -> str:
     from core.common.messages import format_number
     return format_number(total)
-
-
-def test_a_final_units_status_is_open_while_the_others_data_could_still_turn_it():
-    """八坼 is not final: the ranking clauses are 暂定. 北厍 (final, 合格 at 61, 2.1 at 10) would be 不合格 if its 2.1
-    fell to the floor: its status is open. 松陵 (117.5) stays 合格 and 七都 (41) stays 不合格 however far theirs
-    move: not open. Once 八坼 is final nothing is open. At 59.5 (2.1 one place lower) 北厍 is 不合格 and open the other way."""
-    import json
-    from fractions import Fraction
-
-    from core.scoring.engine import score_year
-    from core.scoring.facts import parse_year
-    from core.years.standing import status_open_units
-    from tests.dataset_support import DEMO
-    year, problems = parse_year(json.loads(DEMO.read_text(encoding="utf-8")), RULES)
-    assert not problems
-    result = score_year(RULES, year)
-    results = {u.name: u for u in result.units}
-    known = {u.name: standing(RULES, u, results[u.name]) for u in year.units}
-    beishe, bachi = "苏州北厍恒源人力资源有限公司", "苏州八坼新程人力资源有限公司"
-    assert status_open_units(RULES, year.units, result) == {beishe}
-    assert known[beishe].verdict_provisional and not known[beishe].e_settled
-    assert not known["苏州松陵众信人力资源有限公司"].verdict_provisional
-    qidu = known["苏州七都太湖汇才人力资源有限公司"]
-    assert qidu.e_settled and not qidu.status_open
-    assert known[bachi].verdict_provisional and not known[bachi].status_open  # its own data: under way
-
-    all_final = replace(year, units=tuple(replace(u, facts_final=True) for u in year.units))
-    assert status_open_units(RULES, all_final.units, score_year(RULES, all_final)) == frozenset()
-
-    unit = next(u for u in year.units if u.name == beishe)
-    lower = results[beishe]._replace(total=Fraction(119, 2), status="unqualified")
-    opened = standing(RULES, unit, lower)
-    assert opened.status_open and not opened.e_settled  # 59.5: 不合格 now, 合格 again if its 2.1 rises
