@@ -205,6 +205,9 @@ class ConflictsModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # a conflict's row may be tall: its sides and choice at its top
+            across = Qt.AlignmentFlag.AlignLeft if column < self.MINE else Qt.AlignmentFlag.AlignHCenter
+            return int(Qt.AlignmentFlag.AlignTop | across)
         words = self._row(row)
         if column < self.MINE:
             return words[column] if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) else None
@@ -264,8 +267,12 @@ class MergeDialog(QDialog):
         # the values take the room left; who and when are as wide as their words
         stretch, fit = QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents
         self.changes = self._table(ChangesModel(plan, self), 330, (stretch, stretch, fit, fit))
-        layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：")))
-        layout.addWidget(self.changes, 2)
+        if plan.changes:
+            layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：")))
+            layout.addWidget(self.changes, 2)
+        else:  # an empty table would take a third of the dialog from the conflicts
+            layout.addWidget(QLabel(self.tr("只在外业副本中修改、将直接带入的内容：无")))
+            self.changes.hide()
         for row, change in enumerate(plan.changes):  # a 定稿 withdrawn or marked: one sentence, not a value's change
             if change.told is not None:
                 self.changes.setSpan(row, 0, 1, 3)
@@ -350,6 +357,7 @@ class MergeDialog(QDialog):
         if select_rows:
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # a row taller than the view is read
         if two_lines:
             table.setWordWrap(True)
             table.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().height() + 10)

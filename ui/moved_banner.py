@@ -29,8 +29,9 @@ class MovedVerdictsBanner(QFrame):
         self.close_button.clicked.connect(self.hide)
         row.addWidget(self.close_button)
 
-    def say(self, moved: Msg) -> None:
-        """What the edit just made moved, with the time (a later edit that moves nothing leaves it standing)."""
-        self.label.setText(QCoreApplication.translate("MovedVerdictsBanner", "{time} 的修改：{moved}。").format(
-            time=time.strftime("%H:%M"), moved=render(moved)))
+    def say(self, moved: Msg, by: Msg | None) -> None:
+        """What the edit `by` (or its undo or redo) just moved, with the time (a later edit that moves nothing leaves
+        it standing)."""
+        self.label.setText(QCoreApplication.translate("MovedVerdictsBanner", "{time} {by}后：{moved}。").format(
+            time=time.strftime("%H:%M"), by="" if by is None else render(by), moved=render(moved)))
         self.show()

@@ -441,16 +441,16 @@ class Workspace(QWidget):
         self._dirty |= {1, 2, 3}
         self._refresh_tab(self.tabs.currentIndex())
         if self.session.verdicts_moved is not None:
-            self._tell_moved(self.session.verdicts_moved)
+            self._tell_moved(self.session.verdicts_moved, self.session.verdicts_moved_by)
         self.window_.edited()
 
-    def _tell_moved(self, moved: Msg) -> None:
+    def _tell_moved(self, moved: Msg, by: Msg | None) -> None:
         if self.moved_banner is None:  # only an edit that moves others needs the module
             from ui.moved_banner import MovedVerdictsBanner
             self.moved_banner = MovedVerdictsBanner(self)
             layout = cast(QVBoxLayout, self.layout())
             layout.insertWidget(layout.indexOf(self.tabs), self.moved_banner)
-        self.moved_banner.say(moved)
+        self.moved_banner.say(moved, by)
 
     def _tab_changed(self, index: int) -> None:
         self.clause_page.pending.flush()

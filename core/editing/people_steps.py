@@ -93,7 +93,8 @@ class PeopleSteps(SessionBase):
         def redo(reason: str | None) -> Edit:
             return self.ds.restore_imports(self.by, [made["snapshot"]],
                                            remove=[r.import_id for r in made["replaced"]], reason=reason)
-        return self._step_write(label, do, undo, None, redo=redo, slow=True)
+        return self._step_write(label, do, undo, None, redo=redo, slow=True,
+                                about=() if unit_id is None else (unit_id,))
 
     def remove_import(self, label: str, import_id: int) -> Edit:
         return self.remove_import_write(label, import_id).now()

@@ -54,6 +54,7 @@ class SessionBase:
         self.unfinalized: tuple[int, ...] = ()  # the units whose 定稿 the last edit withdrew (their data changed);
         # the window says so once and sets it back to ()
         self.verdicts_moved: Msg | None = None  # the other units' 考核结果 or 等级 the last edit (or its undo) moved
+        self.verdicts_moved_by: Msg | None = None  # that edit, or its undo or redo, in words (“修改人数”, 撤销“…”)
         self.busy: str | None = None  # the label of an edit being written on another thread (Write)
         self.field_copy: Handed | None = handed_of(ds)  # a field copy: to whom, which units
         self._load()
@@ -108,19 +109,21 @@ class SessionBase:
         self.year = replace(self.year, units=tuple(self._units[u] for u in self.unit_ids))
         self._score()
 
-    def refresh(self, units: frozenset[int] | None, *, telling: bool = False) -> None:
-        """Read `units` again (None: the whole year) and score; `telling` (an edit or its undo): first work out
-        what it did to the other units' verdicts (verdicts_moved), for the listeners to say."""
+    def refresh(self, units: frozenset[int] | None, *, telling: Msg | None = None,
+                about: frozenset[int] = frozenset()) -> None:
+        """Read `units` again (None: the whole year) and score; `telling` (an edit's label, or its undo's or redo's):
+        first work out what it did to the verdicts of the units other than those it changed or is `about`
+        (verdicts_moved, verdicts_moved_by), for the listeners to say."""
         before = self.result
         if units is None:
             self._load()
         else:
             self._reload_units(units)
-        self.verdicts_moved = None
-        if telling:
+        self.verdicts_moved, self.verdicts_moved_by = None, telling
+        if telling is not None:
             # an edit of one unit moves the others' ranking points and grades (a unit's people counted from its
             # roster can take another's 合格); units nobody has assessed yet show no verdict: not told
-            edited = {self._units[u].name for u in units if u in self._units} if units is not None else set()
+            edited = {self._units[u].name for u in (units or frozenset()) | about if u in self._units}
             self.verdicts_moved = moved_verdicts(before, self.result, edited | self.not_started_and_under_way()[0])
         for listener in list(self.listeners):
             listener(units)
@@ -384,17 +387,19 @@ class SessionBase:
         return self._step_write(label, do, undo, units, merge_key, redo).now()
 
     def _step_write(self, label: str, do: Apply, undo: Apply, units: Iterable[int] | None,
-                    merge_key: Any = None, redo: Apply | None = None, slow: bool = False) -> Write:
-        """An edit that becomes a step of the undo history once written (core.editing.writes)."""
-        touched = None if units is None else frozenset(units)
+                    merge_key: Any = None, redo: Apply | None = None, slow: bool = False,
+                    about: Iterable[int] = ()) -> Write:
+        """An edit that becomes a step of the undo history once written (core.editing.writes); `about`: the units
+        it is the edit of when `units` is None (it changes the whole year: an import of a unit's roster)."""
+        touched, of = None if units is None else frozenset(units), frozenset(about)
 
         def settle(edit: Edit) -> None:
             if edit.ok:
                 if edit.rows:  # an edit that changed nothing (the same value again) is no step to undo
                     back = self._final_back(undo, edit.unfinalized)
-                    self.history.push(Step(label, back, redo or do, touched, merge_key, slow=slow))
+                    self.history.push(Step(label, back, redo or do, touched, merge_key, slow=slow, about=of))
                 self.unfinalized = edit.unfinalized
-                self.refresh(touched, telling=True)
+                self.refresh(touched, telling=Msg.of("session.edit_named", label=label), about=of)
         return Write(self, label, lambda: do(None), settle, self._read_ahead if slow else None, slow=slow)
 
 
@@ -441,7 +446,7 @@ class SessionBase:
 
         def settle(edit: Edit) -> None:
             self.history.undone(step, edit)
-            self.refresh(step.units, telling=True)
+            self.refresh(step.units, telling=Msg.of("session.undo_named", label=step.label), about=step.about)
         return Write(self, text or step.label, lambda: step.undo(text), settle,
                      self._read_ahead if step.slow else None, slow=step.slow, step=step)
 
@@ -454,7 +459,7 @@ class SessionBase:
         def settle(edit: Edit) -> None:
             self.history.redone(step, edit)
             self.unfinalized = edit.unfinalized
-            self.refresh(step.units, telling=True)
+            self.refresh(step.units, telling=Msg.of("session.redo_named", label=step.label), about=step.about)
         return Write(self, text or step.label, lambda: step.redo(text), settle,
                      self._read_ahead if step.slow else None, slow=step.slow, step=step)
 

@@ -28,6 +28,7 @@ class Step:
     merge_key: Hashable | None = None  # consecutive steps with the same key merge (typing into one field)
     at: float = field(default_factory=time.monotonic)
     slow: bool = False  # undoing or redoing it takes a while (an import's rows): written on another thread
+    about: frozenset[int] = frozenset()  # the units it is the edit of, when it changes the whole year (an import)
 
 
 class History:

@@ -854,3 +854,61 @@ def test_a_unit_out_in_a_field_copy_says_so_on_its_page_in_the_year_file(window,
     ws.select_unit(first)
     QApplication.processEvents()
     assert not window.workspace.clause_page.lock_banner.isVisible()
+
+
+def test_a_trip_conflict_taller_than_its_table_is_read_and_chosen_by_its_own_tick_box(window, qtbot, tmp_path):
+    """孙琳 removed a 1.2 trip in the field; the office changed its 评价表 forms. The one conflict says all that goes
+    with the trip: a row taller than the table. A tester could neither read its sides (in the middle of the row, out
+    of view) nor tick a choice. The table scrolls by pixels, each cell's words and tick box at the row's top, and
+    the empty table of changes gives its room to the conflicts; ticked by its own box, the year file's trip stays."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+    open_year(window, tmp_path)
+    session = window.session
+    first = session.unit_ids[0]
+    trip = session.trip_ids(first)[0]
+    assert session.ds.tick_trip_evidence(session.by, trip, "evaluations", True).ok
+    target = tmp_path / "外业-孙琳.wjkh"
+    make_field_copy(session.ds, target, "孙琳", session.by, None)
+    assert session.ds.set_trip_evaluations(session.by, trip, ("好", "差", "差", "差", "较好", "一般")).ok
+    with Dataset.open(target, backups=False) as copy:
+        assert copy.remove_trip(copy.assessor_id("孙琳"), trip).ok
+
+    def look(dialog: MergeDialog) -> None:
+        table, model = dialog.conflicts, dialog.choice_model
+        assert model.rowCount() == 1 and not dialog.changes.isVisible()
+        dialog.resize(dialog.width(), 380)  # as on a lower screen than this one (the tester's table was 235 high)
+        QApplication.processEvents()
+        assert any(label.text() == "只在外业副本中修改、将直接带入的内容：无" for label in dialog.findChildren(QLabel))
+        assert table.rowHeight(0) > table.viewport().height()  # the row is taller than the view
+        table.verticalScrollBar().setValue(0)
+        QApplication.processEvents()
+        for column in (1, 2):  # each side's first line in view
+            rect = table.visualRect(model.index(0, column))
+            assert rect.top() + table.fontMetrics().lineSpacing() < table.viewport().height()
+        def tick_box() -> QRect:  # where the style draws the row's 保留年度文件的 box (Qt centres it in the row)
+            option = QStyleOptionViewItem()
+            option.rect = table.visualRect(model.index(0, model.MINE))
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+            return table.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, table)
+        assert not table.viewport().rect().contains(tick_box())  # below the view: per item, out of reach
+        bar = table.verticalScrollBar()
+        for _ in range(100):  # scrolled down to it, a step of the scroll bar at a time, as the wheel does
+            if table.viewport().rect().contains(tick_box()):
+                break
+            bar.triggerAction(bar.SliderAction.SliderSingleStepAdd)
+            QApplication.processEvents()
+        box = tick_box()
+        assert table.viewport().rect().contains(box), (box, table.viewport().rect())
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+        QApplication.processEvents()
+        assert dialog.choices() == {1: "mine"}
+        table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())  # and the rest of it is read
+        QApplication.processEvents()
+        assert table.verticalScrollBar().maximum() > 0
+        type_chinese(dialog.reason, "办公室已核实评价表")
+        shot_over(window, dialog, "merge-dialog-trip-conflict-tall-row")
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    said: list[str] = []
+    merge_through_menu(window, target, answer_box(window, "merge-done-trip-kept", "已把外业副本", said), look)
+    assert trip in session.trip_ids(first) and len(session.unit(first).trips[0].evaluations) == 6

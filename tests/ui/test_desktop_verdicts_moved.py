@@ -27,7 +27,8 @@ def test_an_edit_that_moves_another_units_verdict_says_which_and_its_undo_says_i
     banner = window.workspace.moved_banner
     assert banner is not None and banner.isVisible()
     said = banner.label.text()
-    assert said.endswith("的修改：另有 2 家运营单位的考核结果或等级随之变动（排名类条款得分或等级名额变动）："
+    assert said.endswith(" “修改进吴人数”后：另有 2 家运营单位的考核结果或等级随之变动"
+                         "（排名类条款得分或等级名额变动）："
                          f"{TONGLI}（D级 → C级）、{PINGWANG}（C级 → D级）。"), said
     assert "苏州八坼新程人力资源有限公司（" not in said  # the unit edited: its page shows it
     assert window.statusBar().currentMessage().startswith("已自动保存 ")
@@ -41,6 +42,7 @@ def test_an_edit_that_moves_another_units_verdict_says_which_and_its_undo_says_i
     QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and the people
     qtbot.waitUntil(lambda: session.unit_result(tongli).grade == "D", timeout=5000)
     said = banner.label.text()  # in the year's order (平望运河 C again ahead of 同里英桥 D)
+    assert " 撤销“修改进吴人数”后：另有 2 家" in said, said
     assert said.endswith(f"：{PINGWANG}（D级 → C级）、{TONGLI}（C级 → D级）。"), said
     qtbot.mouseClick(banner.close_button, Qt.MouseButton.LeftButton)
     assert not banner.isVisible()

@@ -271,3 +271,26 @@ def test_moved_verdicts_says_a_status_and_a_grade_together_names_five_and_counts
                            "单位0（合格 → 不合格，B级 → E级）、单位1（B级 → Z级）、单位2（"), told
     assert told.endswith("、单位4（合格 → 不合格，B级 → E级）等 7 家"), told
     assert moved_verdicts(was, was, set()) is None
+
+
+def test_the_units_an_edit_of_the_whole_year_is_about_are_not_told_as_others(tmp_path):
+    """An import changes the whole year (its refresh reads every unit) but is the edit of one unit: that unit's own
+    verdict is on its page and in the import's result, not among the 另有 units. 八坼 given 60 people: 八坼 D → E,
+    同里英桥 D → C, 平望运河 C → D."""
+    from core.common.messages import Msg, render
+    from tests.core.pdf.test_pdf import demo_dataset
+    ds = Dataset.open(demo_dataset(tmp_path))
+    s = Session(ds, 1)
+    try:
+        bachi = s.unit_id("苏州八坼新程人力资源有限公司")
+        assert bachi is not None
+        assert ds.update_base(1, s.base_ids(bachi)[0], people=60).ok
+        s.refresh(None, telling=Msg.of("session.edit_named", label="导入花名册"), about=frozenset([bachi]))
+        said = render(s.verdicts_moved)
+        assert "苏州同里英桥人力资源有限公司（D级 → C级）" in said and "苏州八坼新程" not in said, said
+        assert render(s.verdicts_moved_by) == "“导入花名册”"
+        assert ds.update_base(1, s.base_ids(bachi)[0], people=48).ok
+        s.refresh(None, telling=Msg.of("session.undo_named", label="导入花名册"))
+        assert "苏州八坼新程人力资源有限公司（不合格 → 合格，E级 → D级）" in render(s.verdicts_moved)
+    finally:
+        s.close(back_up=False)
