@@ -885,6 +885,7 @@ def test_a_trip_conflict_taller_than_its_table_is_read_and_chosen_by_its_own_tic
         for column in (1, 2):  # each side's first line in view
             rect = table.visualRect(model.index(0, column))
             assert rect.top() + table.fontMetrics().lineSpacing() < table.viewport().height()
+        shot_over(window, dialog, "merge-dialog-trip-conflict-top")
         def tick_box() -> QRect:  # where the style draws the row's 保留年度文件的 box (Qt centres it in the row)
             option = QStyleOptionViewItem()
             option.rect = table.visualRect(model.index(0, model.MINE))
