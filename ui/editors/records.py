@@ -199,12 +199,16 @@ class RecordsEditor(FactsEditor):
             return
         row = rows[0].row()
         if confirm:
-            question = self.tr("确定删除第 {row} 行记录吗？可用“撤销”恢复。").format(row=row + 1)
+            question = self.removal_question(self.model.ids[row], row)
             from PySide6.QtWidgets import QMessageBox  # when first asked
             answer = QMessageBox.question(self, self.tr("删除记录"), question)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.commit(self.remove(self.model.ids[row]))
+
+    def removal_question(self, record_id: int, row: int) -> str:
+        """The question before the record is removed: which, and what goes with it."""
+        return self.tr("确定删除第 {row} 行记录吗？可用“撤销”恢复。").format(row=row + 1)
 
 
 class BasesEditor(RecordsEditor):
@@ -230,6 +234,16 @@ class BasesEditor(RecordsEditor):
     def remove(self, record_id: int) -> Edit:
         return self.session.remove_base(self.tr("删除基地"), self.unit_id, record_id)
 
+    def removal_question(self, record_id: int, row: int) -> str:
+        ids = self.session.base_ids(self.unit_id)
+        if record_id not in ids:
+            return super().removal_question(record_id, row)
+        base = self.session.unit(self.unit_id).bases[ids.index(record_id)]
+        seen = sum(1 for ticked in base.evidence.values() if ticked)
+        return self.tr("确定删除第 {row} 行的基地“{name}”吗？{seen}可用“撤销”恢复。").format(
+            row=row + 1, name=base.name or self.tr("未填写"),
+            seen=self.tr("已勾选查验的依据 {n} 项一并删除。").format(n=seen) if seen else "")
+
 
 class TripsEditor(RecordsEditor):
     model_class = TripsModel
@@ -247,6 +261,19 @@ class TripsEditor(RecordsEditor):
 
     def remove(self, record_id: int) -> Edit:
         return self.session.remove_trip(self.tr("删除赴外招聘"), self.unit_id, record_id)
+
+    def removal_question(self, record_id: int, row: int) -> str:
+        ids = self.session.trip_ids(self.unit_id)
+        if record_id not in ids:
+            return super().removal_question(record_id, row)
+        trip = self.session.unit(self.unit_id).trips[ids.index(record_id)]
+        what = f"{trip.date.isoformat() if trip.date else ''} {trip.place}".strip() or self.tr("未填写")
+        seen = sum(1 for ticked in trip.evidence.values() if ticked)
+        going = [self.tr("企业评价表 {n} 份").format(n=len(trip.evaluations))] if trip.evaluations else []
+        going += [self.tr("已勾选查验的依据 {n} 项").format(n=seen)] if seen else []
+        going_words = self.tr("其{items}一并删除。").format(items="、".join(going)) if going else ""
+        return self.tr("确定删除第 {row} 行的赴外招聘“{what}”吗？{going}可用“撤销”恢复。").format(
+            row=row + 1, what=what, going=going_words)
 
     def build_above_table(self, layout: QVBoxLayout) -> None:
         """The four counts of 企业评价表（附件6） verdicts (好 / 较好 / 一般 / 差) of the trip chosen in the table, as
