@@ -106,8 +106,9 @@ class PeopleSteps(SessionBase):
         def do(reason: str | None) -> Edit:
             captured["snapshot"] = self.ds.capture_import(import_id)  # None when removed meanwhile: core says so
             return self.ds.remove_import(self.by, import_id, reason)
+        unit = next((s.unit_id for s in self.ds.imports() if s.id == import_id), None)  # the edit's unit
         return self._step_write(label, do, lambda r: self.ds.restore_imports(self.by, [captured["snapshot"]], reason=r),
-                                None, slow=True)
+                                None, slow=True, about=() if unit is None else (unit,))
 
     def assign_person(self, label: str, id_number: str, unit_id: int | None, reason: str) -> Edit:
         """The assessor's decision on a person several units claim (None withdraws it); the reason is

@@ -18,7 +18,7 @@ from core.scoring.credit import off_scale
 from core.scoring.engine import UnitResult, YearResult, YearScorer
 from core.scoring.facts import Unit, Year
 from core.scoring.formulas import ClauseResult
-from core.scoring.report import moved_verdicts
+from core.scoring.report import moved_words, verdict_moves
 from core.scoring.rules import RuleSet
 from core.store.attachments import Attachment
 from core.store.audit_log import Change, changes_aside, changes_of
@@ -124,7 +124,10 @@ class SessionBase:
             # an edit of one unit moves the others' ranking points and grades (a unit's people counted from its
             # roster can take another's 合格); units nobody has assessed yet show no verdict: not told
             edited = {self._units[u].name for u in (units or frozenset()) | about if u in self._units}
-            self.verdicts_moved = moved_verdicts(before, self.result, edited | self.not_started_and_under_way()[0])
+            moved = verdict_moves(before, self.result, edited)
+            if moved:  # the stages asked only of an edit that moved someone's verdict
+                waiting = self.not_started_and_under_way()[0]
+                self.verdicts_moved = moved_words([m for m in moved if m[1].name not in waiting])
         for listener in list(self.listeners):
             listener(units)
 

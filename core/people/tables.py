@@ -304,7 +304,8 @@ def submissions(conn: sqlite3.Connection, units: Sequence[tuple[int, Unit]],
                 kept: KeptRecords | None = None) -> list[UnitSubmission]:
     """Every unit's stored rosters and monthly reports, with the unit's bases (a person must name one).
     Rows written before imports were recorded (schema 3 and older) come first, then each import in
-    order; a unit with several files of a kind has each row carry its file's name (record.file). `kept` saves reading an import again: its records are taken from there, and the ones
+    order; a unit with several files of a kind has each row carry its file's name (record.file). `kept` saves
+    reading an import again: its records are taken from there, and the ones
     read are put there (those of imports no longer stored are dropped)."""
     days, months = _Days(), _Months()
     found: dict[tuple[int, str], list] = {}

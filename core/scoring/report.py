@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from core.common.messages import Msg, format_number, jsonable, render
-from core.scoring.engine import PROMOTION_NOTES, GradeTie, YearResult
+from core.scoring.engine import PROMOTION_NOTES, GradeTie, UnitResult, YearResult
 from core.scoring.formulas import ClauseResult
 from core.scoring.rules import Clause, RuleSet
 
@@ -234,12 +235,22 @@ def year_result_json(rules: RuleSet, result: YearResult, not_started: frozenset[
 MOVED_NAMED = 5  # the units a change of verdicts names, the rest counted
 
 
-def moved_verdicts(before: YearResult, after: YearResult, unsaid: set[str] | frozenset[str]) -> Msg | None:
+def moved_verdicts(before: YearResult, after: YearResult, unsaid: Collection[str]) -> Msg | None:
     """The units (but those `unsaid`) whose 考核结果 or 等级 is not what it was before a change, in the year's
     order, each with what it was and is (某某公司（合格 → 不合格，D级 → E级））; None: none moved."""
+    return moved_words(verdict_moves(before, after, unsaid))
+
+
+def verdict_moves(before: YearResult, after: YearResult,
+                  unsaid: Collection[str]) -> list[tuple[UnitResult, UnitResult]]:
+    """(was, is) of each unit but those `unsaid` whose 考核结果 or 等级 is not what it was, in the year's order."""
     was = {u.name: u for u in before.units}
-    moved = [(old, u) for u in after.units if u.name not in unsaid and (old := was.get(u.name)) is not None
-             and (old.status, old.grade) != (u.status, u.grade)]
+    return [(old, u) for u in after.units if u.name not in unsaid and (old := was.get(u.name)) is not None
+            and (old.status, old.grade) != (u.status, u.grade)]
+
+
+def moved_words(moved: Sequence[tuple[UnitResult, UnitResult]]) -> Msg | None:
+    """verdict_moves in words: 另有 2 家…：某某公司（合格 → 不合格，D级 → E级）…; None for none."""
     if not moved:
         return None
     named = []

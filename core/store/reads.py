@@ -36,8 +36,6 @@ class Assessor:
     role: str
 
 
-
-
 def program_rule_set(rule_set_id: str) -> RuleSet | None:
     """The program's own (bundled) rule set with this id, if any."""
     return rule_library.find(rule_set_id, bundled_only=True)
